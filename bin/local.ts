@@ -1,0 +1,70 @@
+/**
+ * `npm start`: the whole product on this machine, no AWS account, no Docker, no network.
+ * PORT (default 3008) and DATA_DIR (default .data/) let two instances run side by side.
+ */
+import path from 'node:path';
+import { functions, queues, routes, schedules } from '../lib/definition';
+import { startRuntime } from '../lib/local/runtime';
+
+const port = Number(process.env.PORT ?? 3008);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
+  process.exit(1);
+}
+const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
+const started = performance.now();
+console.log(`Starting Unite-Hub locally (data in ${dataDir}) ...`);
+
+try {
+  const runtime = await startRuntime({ port, host: process.env.HOST ?? '127.0.0.1', dataDir });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const next = runtime.nextSchedules();
+  console.log(`
+Unite-Hub is running (started in ${seconds} s)
+
+  API            ${runtime.url}
+  Health         ${runtime.url}/api/health   (deep: ${runtime.url}/api/health?deep=1)
+  Sent mail      ${runtime.outboxUrl}
+
+  Local AWS endpoints (the functions reach them through the real AWS SDK clients):
+  DynamoDB       ${runtime.endpoints.dynamodb}   tables: ${Object.values(runtime.tables).join(', ')}
+  SQS            ${runtime.endpoints.sqs}   queues: ${queues.map((q) => `${q.name} (+dlq)`).join(', ')}
+  SES v2         ${runtime.endpoints.ses}
+  Step Functions ${runtime.endpoints.stepFunctions}   ${Object.keys(runtime.stateMachines).join(', ')}
+
+  ${functions.length} functions, ${routes.length} routes, ${schedules.length} schedule(s): ${Object.entries(next)
+    .map(([name, at]) => `${name} next at ${at ?? 'never'}`)
+    .join('; ')}
+  Press Ctrl-C to stop; data stays in ${dataDir}.
+`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      console.log('Forced exit.');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping (press Ctrl-C again to force) ...`);
+    runtime.stop().then(
+      () => {
+        console.log('Stopped cleanly.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Stopped with an error:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (error) {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    console.error(`Port ${port} is already in use. Stop the other process or choose another: PORT=3010 npm start`);
+  } else {
+    console.error('Unite-Hub could not start:', e.message);
+  }
+  process.exit(1);
+}

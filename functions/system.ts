@@ -1,0 +1,45 @@
+/** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
+import { config, queueUrl, tableName } from '../shared/config';
+import { dynamodb, ses, sqs } from '../shared/aws/clients';
+import { awsProbes } from '../shared/health/aws-probes';
+import { checkHealth } from '../shared/health/health-check';
+import { statusPage } from '../shared/health/status-page';
+import { httpFunction } from '../shared/http/http-function';
+import type { HttpRequest } from '../shared/http/types';
+import { CSRF_COOKIE, CSRF_HEADER, csrfCookie, isWellFormedCsrfToken, newCsrfToken } from '../shared/security/csrf-token';
+
+const startedAt = Date.now();
+const probes = awsProbes({ dynamodb, tableName: tableName('core'), sqs, queueUrl: queueUrl('drip-steps'), ses });
+const healthContext = {
+  environment: config.STAGE,
+  version: config.APP_VERSION,
+  startedAt,
+  now: Date.now,
+  timeoutMs: 2000,
+};
+
+async function health(request: HttpRequest) {
+  const deep = request.query.deep === '1' || request.query.deep === 'true';
+  const report = await checkHealth(deep ? probes : [], healthContext);
+  return { status: report.status === 'unhealthy' ? 503 : 200, body: report };
+}
+
+export const handler = httpFunction('system', {
+  'health.get': health,
+  'health.head': () => ({ status: 200, headers: { 'cache-control': 'no-store' } }),
+  'csrf.token': (request) => {
+    // Re-issue the caller's own token while it is valid, so two open tabs don't invalidate each other.
+    const existing = request.cookies[CSRF_COOKIE];
+    const token = isWellFormedCsrfToken(existing) ? existing : newCsrfToken();
+    return {
+      status: 200,
+      body: { token, headerName: CSRF_HEADER },
+      cookies: [csrfCookie(token, config.STAGE !== 'local')],
+    };
+  },
+  'status.page': () => ({
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+    body: statusPage({ service: config.SERVICE_NAME, version: config.APP_VERSION, environment: config.STAGE }),
+  }),
+});

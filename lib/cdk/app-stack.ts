@@ -1,0 +1,79 @@
+/**
+ * The stateless half: functions, their grants, the HTTP API behind CloudFront, the
+ * workflow, the schedules and email sending. Everything is derived from lib/definition;
+ * nothing here names a route, table or queue.
+ */
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { type FunctionName, functions, stateMachines } from '../definition';
+import type { CanaryDeploymentTarget } from './canary-release';
+import type { DataStack } from './data-stack';
+import { addDeadLetterRollbackAlarms } from './dead-letter-alarms';
+import { EdgeDistribution } from './edge-distribution';
+import { EmailSending } from './email-sending';
+import { applyDeclaredAccess } from './function-access';
+import { HouseFunction } from './house-function';
+import { ApplicationApi } from './http-api';
+import { addSchedules } from './schedules';
+import type { StageSettings } from './stage';
+import { Workflow } from './workflow';
+
+export interface AppStackProps extends StackProps {
+  readonly settings: StageSettings;
+  readonly data: DataStack;
+  /** Sender of outbound email; its SES identity (or its domain's) must be verified. */
+  readonly fromAddress: string;
+}
+
+export class AppStack extends Stack {
+  readonly functions: ReadonlyMap<FunctionName, HouseFunction>;
+  readonly api: ApplicationApi;
+  readonly edge: EdgeDistribution;
+  readonly workflows: readonly Workflow[];
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+    const { settings, data } = props;
+
+    const deployment = this.canaryDeploymentTarget();
+    this.functions = new Map(
+      functions.map((declaration) => [
+        declaration.name,
+        new HouseFunction(this, declaration.name, { declaration, settings, deployment }),
+      ]),
+    );
+
+    this.workflows = stateMachines.map(
+      (declaration) => new Workflow(this, declaration.name, { declaration, functions: this.functions, settings }),
+    );
+    // Declarations say "starts the state machine"; with several, that would need a name.
+    const stateMachine = this.workflows.length === 1 ? this.workflows[0]?.stateMachine : undefined;
+
+    const email = new EmailSending(this, 'Email', { stage: settings.stage, fromAddress: props.fromAddress });
+    for (const fn of this.functions.values()) {
+      applyDeclaredAccess(fn, { tables: data.tables, queues: data.queues, email, stateMachine });
+    }
+    addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
+    addSchedules(this, this.functions);
+
+    this.api = new ApplicationApi(this, 'Api', { functions: this.functions, settings });
+    this.edge = new EdgeDistribution(this, 'Edge', { api: this.api, settings });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Public URL (CloudFront)' });
+    new CfnOutput(this, 'ExecuteApiUrl', { value: this.api.url, description: 'HTTP API URL behind CloudFront' });
+  }
+
+  /** One CodeDeploy application and service role shared by every function's canary. */
+  private canaryDeploymentTarget(): CanaryDeploymentTarget {
+    const application = new LambdaApplication(this, 'Deployments');
+    const role = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('codedeploy.amazonaws.com') });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+      reason:
+        'LambdaDeploymentGroup always attaches this AWS-maintained policy: the Limited variant CodeDeploy documents for Lambda (update aliases, read alarms, invoke CodeDeployHook_* functions), kept current by AWS as CodeDeploy changes.',
+    });
+    return { application, role };
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Builds the whole CDK app for one stage. bin/app.ts calls it for `cdk synth`; the infra
+ * tests call it with `bundle: false`, so they assert on the same app without running esbuild.
+ */
+import { readFileSync } from 'node:fs';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SERVICE_NAME } from '../definition';
+import { AppStack } from './app-stack';
+import { DataStack } from './data-stack';
+import { fromRoot } from './repo-paths';
+import { parseStage, type Stage, stackName, stageSettings } from './stage';
+
+export interface BuildAppOptions {
+  /** Defaults to the `stage` context value (`-c stage=prod`), else `dev`. */
+  readonly stage?: Stage;
+  /** Run esbuild for every function (default true). Tests pass false: assets are not built. */
+  readonly bundle?: boolean;
+  /** Register cdk-nag AwsSolutions as a synthesis validation plugin (default true). */
+  readonly nag?: boolean;
+  /** Where `app.synth()` writes the cloud assembly (default: a temporary directory). */
+  readonly outdir?: string;
+}
+
+export interface UniteHubApp {
+  readonly app: App;
+  readonly stage: Stage;
+  readonly data: DataStack;
+  readonly application: AppStack;
+}
+
+/**
+ * cdk.json's context (feature flags, defaults) as App defaults: the CLI passes it anyway,
+ * and tests that build the app in-process then see the same flags as `cdk synth`.
+ */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * Stacks are environment-agnostic on purpose: the template is the same with or without
+ * credentials, so what the tests and cdk-nag check is exactly what `cdk deploy` ships to the
+ * account and region of the caller's credentials.
+ */
+export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
+  const app = new App({
+    outdir: options.outdir,
+    context: cdkJsonContext(),
+    // NodejsFunction bundles only the stacks this list matches; an empty list skips esbuild.
+    postCliContext: options.bundle === false ? { [BUNDLING_STACKS]: [] } : {},
+  });
+  const stage = options.stage ?? parseStage(app.node.tryGetContext('stage'));
+  const settings = stageSettings(stage);
+  const fromAddress = String(app.node.tryGetContext('fromAddress') ?? 'no-reply@example.com');
+
+  const data = new DataStack(app, 'Data', {
+    stackName: stackName(stage, 'Data'),
+    description: `${SERVICE_NAME} ${stage}: tables and queues (stateful)`,
+    settings,
+    terminationProtection: stage === 'prod',
+  });
+  const application = new AppStack(app, 'App', {
+    stackName: stackName(stage, 'App'),
+    description: `${SERVICE_NAME} ${stage}: functions, API, edge, workflow, schedules (stateless)`,
+    settings,
+    data,
+    fromAddress,
+  });
+  application.addStackDependency(data);
+
+  for (const [key, value] of Object.entries({ project: SERVICE_NAME, stage, 'managed-by': 'cdk' })) {
+    Tags.of(app).add(key, value);
+  }
+  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stage, data, application };
+}

@@ -1,0 +1,107 @@
+/**
+ * Turns a function declaration's `tables`, `queues`, `ses` and `startsStateMachine` into
+ * IAM grants, event sources and environment variables. Each function is granted exactly
+ * what it declares, through the resources' own grant methods, never a wildcard action.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  type QueueName,
+  queueEnvName,
+  queues as queueDeclarations,
+  type TableAccess,
+  type TableName,
+  tableEnvName,
+} from '../definition';
+import type { QueuePair } from './data-stack';
+import type { EmailSending } from './email-sending';
+import type { HouseFunction } from './house-function';
+
+export interface AccessTargets {
+  readonly tables: Readonly<Record<TableName, ITable>>;
+  readonly queues: Readonly<Record<QueueName, QueuePair>>;
+  readonly email: EmailSending;
+  /** The workflow a `startsStateMachine` function may start. */
+  readonly stateMachine?: IStateMachine;
+}
+
+const entries = <K extends string, V>(record: Readonly<Partial<Record<K, V>>>) => Object.entries(record) as [K, V][];
+
+function grantTable(fn: HouseFunction, table: ITable, access: TableAccess): void {
+  const only = (action: string) =>
+    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [table.tableArn] }));
+  switch (access) {
+    case 'read':
+      table.grantReadData(fn.role);
+      return;
+    case 'readWrite':
+      table.grantReadWriteData(fn.role);
+      return;
+    case 'append':
+      // Append-only (the audit log): a put can create a record but never alter or remove one.
+      only('dynamodb:PutItem');
+      return;
+    case 'describe':
+      only('dynamodb:DescribeTable');
+      return;
+  }
+}
+
+/** Grants, event sources and environment for one function, from its declaration. */
+export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): void {
+  const { declaration } = fn;
+
+  for (const [name, access] of entries(declaration.tables)) {
+    const table = targets.tables[name];
+    grantTable(fn, table, access);
+    fn.addEnvironment(tableEnvName(name), table.tableName);
+  }
+
+  for (const [name, access] of entries(declaration.queues)) {
+    const { queue } = targets.queues[name];
+    if (access === 'send') queue.grantSendMessages(fn.role);
+    else queue.grant(fn.role, 'sqs:GetQueueAttributes');
+    fn.addEnvironment(queueEnvName(name), queue.queueUrl);
+  }
+
+  for (const consumed of queueDeclarations.filter((q) => q.consumer === declaration.name)) {
+    // On the alias, so a canary shifts queue traffic the same way it shifts HTTP traffic.
+    fn.alias.addEventSource(
+      new SqsEventSource(targets.queues[consumed.name].queue, {
+        batchSize: consumed.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+
+  if (declaration.ses) grantEmail(fn, targets.email, declaration.ses);
+
+  if (declaration.startsStateMachine) {
+    if (!targets.stateMachine) throw new Error(`${declaration.name} starts a state machine, but none is declared`);
+    targets.stateMachine.grantStartExecution(fn.role);
+    fn.addEnvironment('STATE_MACHINE_ARN', targets.stateMachine.stateMachineArn);
+  }
+}
+
+function grantEmail(fn: HouseFunction, email: EmailSending, access: 'send' | 'describe'): void {
+  fn.addEnvironment('SES_CONFIGURATION_SET', email.configurationSet.configurationSetName);
+  fn.addEnvironment('SES_FROM_ADDRESS', email.fromAddress);
+  if (access === 'send') {
+    fn.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: email.sendResourceArns }),
+    );
+    return;
+  }
+  // A policy of its own, so the acknowledgement below covers this statement and nothing else.
+  const policy = new Policy(fn, 'SesAccountRead', {
+    roles: [fn.role],
+    statements: [new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
+  });
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ses:GetAccount reads account-level sending status and supports no resource-level permissions (IAM service authorization reference); it is the health check\'s SES probe.',
+  });
+}

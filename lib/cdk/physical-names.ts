@@ -1,0 +1,14 @@
+/**
+ * Physical names of the stateful resources: `unite-hub-prod-core`, `unite-hub-prod-drip-steps-dlq`.
+ *
+ * Named, not generated, because a generated name turns "the stack was deleted and
+ * redeployed" into "the application silently started on a new, empty table" while the
+ * retained one sits orphaned; with a fixed name that deploy fails until the retained table
+ * is imported back. The names also let runbooks and the console point at one resource.
+ */
+import { SERVICE_NAME } from '../definition';
+import type { Stage } from './stage';
+
+export const physicalTableName = (stage: Stage, table: string): string => `${SERVICE_NAME}-${stage}-${table}`;
+export const physicalQueueName = (stage: Stage, queue: string): string => `${SERVICE_NAME}-${stage}-${queue}`;
+export const physicalDlqName = (stage: Stage, queue: string): string => `${physicalQueueName(stage, queue)}-dlq`;

@@ -1,0 +1,208 @@
+/**
+ * The application, declared once. Read by the CDK stacks and by the local runtime.
+ */
+import type {
+  FunctionDeclaration,
+  FunctionName,
+  QueueDeclaration,
+  RouteDeclaration,
+  ScheduleDeclaration,
+  StateMachineDeclaration,
+  TableDeclaration,
+} from './types';
+
+export type * from './types';
+
+export const SERVICE_NAME = 'unite-hub';
+
+export const functions: readonly FunctionDeclaration[] = [
+  {
+    name: 'system',
+    entry: 'functions/system.ts',
+    description: 'Health, CSRF token, status page and the 404/405 fallback',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'describe' },
+    queues: { 'drip-steps': 'describe', 'ai-calls': 'describe' },
+    ses: 'describe',
+  },
+  {
+    name: 'drip-step-worker',
+    entry: 'functions/drip-step-worker.ts',
+    description: 'Runs one drip-campaign step per message from the drip-steps queue',
+    kind: 'queue',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    queues: { 'drip-steps': 'send' },
+    ses: 'send',
+  },
+  {
+    name: 'ai-call-worker',
+    entry: 'functions/ai-call-worker.ts',
+    description: 'Runs one queued AI call per message from the ai-calls queue',
+    kind: 'queue',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    queues: {},
+  },
+  {
+    name: 'campaign-audience',
+    entry: 'functions/campaign-audience.ts',
+    description: 'State machine task: enrols one page of a campaign audience onto the drip-steps queue',
+    kind: 'task',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { core: 'readWrite' },
+    queues: { 'drip-steps': 'send' },
+  },
+  {
+    name: 'campaign-trigger',
+    entry: 'functions/campaign-trigger.ts',
+    description: 'Scheduled: starts a launch execution for every campaign that is due',
+    kind: 'schedule',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { core: 'readWrite' },
+    queues: {},
+    startsStateMachine: true,
+  },
+];
+
+export const routes: readonly RouteDeclaration[] = [
+  {
+    id: 'health.get',
+    method: 'GET',
+    path: '/api/health',
+    function: 'system',
+    auth: 'public',
+    csrf: false,
+    rateTier: 'exempt',
+    summary: 'Service health; `?deep=1` checks DynamoDB, SQS and SES',
+  },
+  {
+    id: 'health.head',
+    method: 'HEAD',
+    path: '/api/health',
+    function: 'system',
+    auth: 'public',
+    csrf: false,
+    rateTier: 'exempt',
+    summary: 'Liveness probe without a body',
+  },
+  {
+    id: 'csrf.token',
+    method: 'GET',
+    path: '/api/csrf-token',
+    function: 'system',
+    auth: 'public',
+    csrf: false,
+    rateTier: 'public',
+    summary: 'Issues a CSRF token and sets the `csrf-token` cookie',
+  },
+  {
+    id: 'status.page',
+    method: 'GET',
+    path: '/',
+    function: 'system',
+    auth: 'public',
+    csrf: false,
+    rateTier: 'public',
+    summary: 'A small HTML status page',
+  },
+];
+
+/** Requests that match no declared route; answers 404 or 405 as JSON. */
+export const fallbackRoute = { id: 'fallback', function: 'system' as FunctionName } as const;
+
+export const tables: readonly TableDeclaration[] = [
+  {
+    name: 'core',
+    description: 'Business records of every workspace (single-table design, pk/sk + two overloaded indexes)',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [
+      { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+      { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' } },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  {
+    name: 'audit',
+    description: 'Append-only audit log (functions may put, never update or delete)',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [
+      { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+    ],
+  },
+  {
+    name: 'ephemeral',
+    description: 'Short-lived records: rate-limit counters, idempotency keys, OAuth state',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+];
+
+export const queues: readonly QueueDeclaration[] = [
+  {
+    name: 'drip-steps',
+    description: 'One message per enrolled contact step',
+    consumer: 'drip-step-worker',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
+  {
+    name: 'ai-calls',
+    description: 'AI agent calls, decoupled from requests so provider limits do not fail callers',
+    consumer: 'ai-call-worker',
+    batchSize: 5,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 3,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+];
+
+export const schedules: readonly ScheduleDeclaration[] = [
+  {
+    name: 'campaign-triggers',
+    description: 'Every 5 minutes: launch campaigns whose schedule is due',
+    expression: 'cron(0/5 * * * ? *)',
+    target: 'campaign-trigger',
+    detail: { kind: 'campaign-triggers' },
+  },
+];
+
+export const stateMachines: readonly StateMachineDeclaration[] = [
+  {
+    name: 'campaign-launch',
+    description: 'Resolves a campaign audience page by page and fans drip steps out onto SQS',
+    definitionFile: 'lib/definition/campaign-launch.asl.json',
+    taskFunctions: { EnrolAudiencePageFunction: 'campaign-audience' },
+  },
+];
+
+/** Looks a function declaration up by name; throws on an unknown name (a programming error). */
+export function functionNamed(name: FunctionName): FunctionDeclaration {
+  const found = functions.find((f) => f.name === name);
+  if (!found) throw new Error(`No function is declared with the name "${name}"`);
+  return found;
+}
+
+/** `GET /api/health` style keys, as API Gateway HTTP APIs name routes. */
+export function routeKey(route: Pick<RouteDeclaration, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** Environment variable that carries a table's physical name into a function. */
+export const tableEnvName = (table: string): string => `TABLE_${table.toUpperCase().replace(/-/g, '_')}`;
+/** Environment variable that carries a queue's URL into a function. */
+export const queueEnvName = (queue: string): string => `QUEUE_${queue.toUpperCase().replace(/-/g, '_')}_URL`;

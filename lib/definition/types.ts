@@ -1,0 +1,108 @@
+/**
+ * The shapes of the application's declarations. Everything here is plain data:
+ * the CDK stacks (lib/cdk) and the local runtime (lib/local) both read the same
+ * values, so a route, queue, table, schedule or workflow declared once exists in both.
+ */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call a route. `user` = a session cookie or an API key. */
+export type AuthMode = 'public' | 'user';
+
+/** Rate-limit tiers of the reference (per client, per minute unless noted). */
+export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'exempt';
+
+export type FunctionName = 'system' | 'drip-step-worker' | 'ai-call-worker' | 'campaign-audience' | 'campaign-trigger';
+
+export type TableName = 'core' | 'audit' | 'ephemeral';
+export type QueueName = 'drip-steps' | 'ai-calls';
+
+export interface RouteDeclaration {
+  /** Stable operation id; the function's router dispatches on it. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/api/contacts/{id}`; `{proxy+}` is not used. */
+  readonly path: string;
+  readonly function: FunctionName;
+  readonly auth: AuthMode;
+  /** Whether the double-submit CSRF check applies (state-changing cookie routes). */
+  readonly csrf: boolean;
+  readonly rateTier: RateTier;
+  /** `resource:action` the caller needs in the workspace; absent for public routes. */
+  readonly permission?: string;
+  readonly summary: string;
+}
+
+/** How a function may use a table. `append` = put only (no update, no delete). */
+export type TableAccess = 'read' | 'readWrite' | 'append' | 'describe';
+/** How a function may use a queue. */
+export type QueueAccess = 'send' | 'describe';
+
+export interface FunctionDeclaration {
+  readonly name: FunctionName;
+  /** Entry file relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly kind: 'http' | 'queue' | 'schedule' | 'task';
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly tables: Readonly<Partial<Record<TableName, TableAccess>>>;
+  readonly queues: Readonly<Partial<Record<QueueName, QueueAccess>>>;
+  /** SES use: `send` = SendEmail through the configuration set; `describe` = GetAccount. */
+  readonly ses?: 'send' | 'describe';
+  /** Whether the function may start the campaign state machine. */
+  readonly startsStateMachine?: boolean;
+}
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexDeclaration {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDeclaration {
+  readonly name: TableName;
+  readonly description: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly IndexDeclaration[];
+  /** Epoch-seconds attribute DynamoDB TTL deletes by (filled locally by a sweeper). */
+  readonly ttlAttribute?: string;
+}
+
+export interface QueueDeclaration {
+  readonly name: QueueName;
+  readonly description: string;
+  readonly consumer: FunctionName;
+  readonly batchSize: number;
+  /** Must exceed the consumer's timeout (AWS recommends 6x for Lambda event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+  readonly dlqRetentionDays: number;
+}
+
+export interface ScheduleDeclaration {
+  readonly name: string;
+  readonly description: string;
+  /** EventBridge syntax: `rate(5 minutes)` or `cron(0/5 * * * ? *)` (UTC). */
+  readonly expression: string;
+  readonly target: FunctionName;
+  /** Constant input delivered as the event's `detail`. */
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface StateMachineDeclaration {
+  readonly name: string;
+  readonly description: string;
+  /** Amazon States Language file relative to the repository root. */
+  readonly definitionFile: string;
+  /** `${Placeholder}` in the ASL file -> the function whose ARN replaces it. */
+  readonly taskFunctions: Readonly<Record<string, FunctionName>>;
+}

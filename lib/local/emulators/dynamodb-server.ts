@@ -1,0 +1,106 @@
+/**
+ * DynamoDB emulator: dynalite (LevelDB on disk) behind a small HTTP proxy. The proxy streams
+ * every request through untouched except the two operations dynalite lacks, TransactWriteItems
+ * and TransactGetItems, which it answers itself (see dynamodb-transact.ts).
+ */
+import { mkdir } from 'node:fs/promises';
+import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import dynalite from 'dynalite';
+import { TransactionEngine } from './dynamodb-transact';
+import { DynamoWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
+import { closeServer, endpointUrl, listen } from './net';
+
+export interface DynamoDbEmulator {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const EMULATED_TARGETS = new Set(['DynamoDB_20120810.TransactWriteItems', 'DynamoDB_20120810.TransactGetItems']);
+
+/** Starts dynalite on a private loopback port and the proxy on `host:port`. */
+export async function startDynamoDb(opts: {
+  path: string;
+  host: string;
+  port: number;
+  log: (msg: string) => void;
+}): Promise<DynamoDbEmulator> {
+  await mkdir(opts.path, { recursive: true });
+  // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
+  const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const backendPort = await listen(backend, 0, '127.0.0.1');
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const agent = new Agent({ keepAlive: true });
+  const engine = new TransactionEngine(new DynamoWire(backendUrl), opts.log);
+
+  const proxy = createServer((req, res) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (req.method === 'POST' && EMULATED_TARGETS.has(target)) {
+      answerTransaction(req, res, target, engine).catch((error: Error) => {
+        opts.log(`dynamodb ${target} failed: ${error.stack ?? error.message}`);
+        if (!res.headersSent) sendWire(res, internalError(error));
+      });
+    } else {
+      forward(req, res, backendPort, agent);
+    }
+  });
+  let port: number;
+  try {
+    port = await listen(proxy, opts.port, opts.host);
+  } catch (error) {
+    await closeServer(backend);
+    throw error;
+  }
+
+  return {
+    endpoint: endpointUrl(opts.host, port),
+    async stop() {
+      await closeServer(proxy);
+      agent.destroy();
+      // dynalite's close() also closes LevelDB, which flushes its write buffer to disk.
+      await closeServer(backend);
+    },
+  };
+}
+
+async function answerTransaction(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  engine: TransactionEngine,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let body: WireObject;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') ?? {};
+  } catch {
+    sendWire(res, { status: 400, body: { __type: 'com.amazon.coral.service#SerializationException' } });
+    return;
+  }
+  const response = target.endsWith('TransactWriteItems')
+    ? await engine.transactWrite(body)
+    : await engine.transactGet(body);
+  sendWire(res, response);
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, port: number, agent: Agent): void {
+  const upstream = request(
+    { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) sendWire(res, internalError(error));
+    else res.destroy(error);
+  });
+  req.pipe(upstream);
+}
+
+function internalError(error: Error): WireResponse {
+  return {
+    status: 500,
+    body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: error.message },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * TransactWriteItems and TransactGetItems on top of dynalite's single-item operations.
+ *
+ * Transactions are serialised by one mutex. A write transaction reads each item's old image,
+ * applies its actions in order, and on the first failed condition rolls the applied ones back by
+ * restoring those images, then answers `TransactionCanceledException` with one cancellation
+ * reason per action, as DynamoDB does. Because no two actions may touch the same item, each
+ * condition still sees its item's pre-transaction state. Atomic only against other
+ * transactions: a concurrent single-item write can observe or interleave with a transaction.
+ */
+
+import {
+  assertDistinctItems,
+  assertValidOp,
+  parseGetItems,
+  parseWriteItems,
+  type TransactOp,
+} from './dynamodb-transact-validation';
+import { DYNAMODB_PREFIX, type DynamoWire, WireError, type WireObject, type WireResponse } from './dynamodb-wire';
+import { Mutex } from './mutex';
+
+interface CancellationReason {
+  Code: string;
+  Message?: string;
+  Item?: WireObject;
+}
+
+/** How long a ClientRequestToken makes a successful TransactWriteItems idempotent (as in AWS). */
+const TOKEN_TTL_MS = 10 * 60 * 1000;
+
+export class TransactionEngine {
+  private readonly mutex = new Mutex();
+  private readonly tokens = new Map<string, { fingerprint: string; expiresAt: number }>();
+
+  constructor(
+    private readonly wire: DynamoWire,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  /** Handles one TransactWriteItems request body; never throws a WireError (returns it). */
+  async transactWrite(body: WireObject): Promise<WireResponse> {
+    return this.answer(async () => {
+      const ops = parseWriteItems(body);
+      ops.forEach(assertValidOp);
+      const fingerprint = JSON.stringify(body.TransactItems);
+      const token = typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : undefined;
+      return this.mutex.run(async () => {
+        if (token && this.replayed(token, fingerprint)) return { status: 200, body: {} };
+        const keys = await this.keysOf(ops);
+        assertDistinctItems(ops, keys);
+        const oldImages = await Promise.all(ops.map((op, i) => this.read(op.tableName, keys[i] ?? {})));
+        const response = await this.apply(ops, keys, oldImages);
+        if (token && response.status === 200)
+          this.tokens.set(token, { fingerprint, expiresAt: Date.now() + TOKEN_TTL_MS });
+        return response;
+      });
+    });
+  }
+
+  /** Handles one TransactGetItems request body: consistent reads isolated from write transactions. */
+  async transactGet(body: WireObject): Promise<WireResponse> {
+    return this.answer(async () => {
+      const ops = parseGetItems(body);
+      ops.forEach(assertValidOp);
+      return this.mutex.run(async () => {
+        const results = await Promise.all(
+          ops.map((op) => this.wire.call('GetItem', { ...op.input, ConsistentRead: true })),
+        );
+        return { status: 200, body: { Responses: results.map((r) => (r.Item ? { Item: r.Item } : {})) } };
+      });
+    });
+  }
+
+  private async answer(work: () => Promise<WireResponse>): Promise<WireResponse> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof WireError) return error.response;
+      throw error;
+    }
+  }
+
+  private replayed(token: string, fingerprint: string): boolean {
+    const now = Date.now();
+    for (const [key, entry] of this.tokens) if (entry.expiresAt <= now) this.tokens.delete(key);
+    const previous = this.tokens.get(token);
+    if (!previous) return false;
+    if (previous.fingerprint !== fingerprint) {
+      throw new WireError({
+        status: 400,
+        body: {
+          __type: `${DYNAMODB_PREFIX}IdempotentParameterMismatchException`,
+          message: 'The request uses the same client token as a previous, but non-identical request.',
+        },
+      });
+    }
+    return true;
+  }
+
+  /** Primary key of each op's item, per its table's key schema (DescribeTable, uncached). */
+  private async keysOf(ops: readonly TransactOp[]): Promise<WireObject[]> {
+    const schemas = new Map<string, Promise<string[]>>();
+    const schemaOf = (table: string) => {
+      let names = schemas.get(table);
+      if (!names) {
+        names = this.wire
+          .call('DescribeTable', { TableName: table })
+          .then((r) => (r.Table.KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName));
+        schemas.set(table, names);
+      }
+      return names;
+    };
+    return Promise.all(
+      ops.map(async (op) => {
+        const source = op.action === 'Put' ? op.input.Item : op.input.Key;
+        const names = await schemaOf(op.tableName);
+        return Object.fromEntries(names.map((name) => [name, source?.[name]]));
+      }),
+    );
+  }
+
+  private async read(tableName: string, key: WireObject): Promise<WireObject | undefined> {
+    const result = await this.wire.call('GetItem', { TableName: tableName, Key: key, ConsistentRead: true });
+    return result.Item;
+  }
+
+  private async apply(
+    ops: TransactOp[],
+    keys: WireObject[],
+    oldImages: (WireObject | undefined)[],
+  ): Promise<WireResponse> {
+    const applied: number[] = [];
+    const reasons: CancellationReason[] = [];
+    let cancelled = false;
+    for (const [i, op] of ops.entries()) {
+      const old = oldImages[i];
+      const key = keys[i] ?? {};
+      try {
+        if (cancelled) await this.checkOnly(op, key, old);
+        else if (op.action === 'ConditionCheck') await this.checkOnly(op, key, old);
+        else await this.wire.call(op.operation, op.input);
+        if (!cancelled) applied.push(i);
+        reasons.push({ Code: 'None' });
+      } catch (error) {
+        const reason = error instanceof WireError ? reasonFor(error, op, old) : undefined;
+        if (!reason) {
+          await this.rollback(ops, keys, oldImages, applied);
+          throw error;
+        }
+        cancelled = true;
+        reasons.push(reason);
+      }
+    }
+    if (!cancelled) return { status: 200, body: {} };
+    await this.rollback(ops, keys, oldImages, applied);
+    const codes = reasons.map((r) => r.Code).join(', ');
+    return {
+      status: 400,
+      body: {
+        __type: `${DYNAMODB_PREFIX}TransactionCanceledException`,
+        CancellationReasons: reasons,
+        Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes}]`,
+      },
+    };
+  }
+
+  /**
+   * Evaluates an op's condition without changing its item: a conditional put of the unchanged
+   * old image, or, for an absent item, a conditional delete (which deletes nothing).
+   */
+  private async checkOnly(op: TransactOp, key: WireObject, old: WireObject | undefined): Promise<void> {
+    const condition = op.input.ConditionExpression as string | undefined;
+    if (!condition) return;
+    const params = {
+      TableName: op.tableName,
+      ConditionExpression: condition,
+      ...referencedParams(condition, op.input),
+    };
+    if (old) await this.wire.call('PutItem', { ...params, Item: old });
+    else await this.wire.call('DeleteItem', { ...params, Key: key });
+  }
+
+  private async rollback(
+    ops: TransactOp[],
+    keys: WireObject[],
+    oldImages: (WireObject | undefined)[],
+    applied: number[],
+  ): Promise<void> {
+    for (const i of [...applied].reverse()) {
+      const op = ops[i];
+      if (!op || op.action === 'ConditionCheck') continue;
+      const old = oldImages[i];
+      try {
+        if (old) await this.wire.call('PutItem', { TableName: op.tableName, Item: old });
+        else await this.wire.call('DeleteItem', { TableName: op.tableName, Key: keys[i] });
+      } catch (error) {
+        this.log(`transaction rollback failed on ${op.tableName}: ${(error as Error).message}`);
+        throw new WireError({
+          status: 500,
+          body: { __type: `${DYNAMODB_PREFIX}InternalServerError`, message: 'Local transaction rollback failed' },
+        });
+      }
+    }
+  }
+}
+
+/** The cancellation reason for an action's failure, or undefined when it fails the whole request. */
+function reasonFor(error: WireError, op: TransactOp, old: WireObject | undefined): CancellationReason | undefined {
+  if (error.type === 'ConditionalCheckFailedException') {
+    const reason: CancellationReason = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+    if (op.returnOldOnFailure && old) reason.Item = old;
+    return reason;
+  }
+  // Data-dependent errors (syntax was checked up front), e.g. adding to a string attribute.
+  if (error.type === 'ValidationException') return { Code: 'ValidationError', Message: error.message };
+  return undefined;
+}
+
+/** The ExpressionAttributeNames/Values a condition uses (DynamoDB rejects unused ones). */
+function referencedParams(condition: string, input: WireObject): WireObject {
+  const pick = (source: WireObject | undefined, pattern: RegExp): WireObject | undefined => {
+    if (!source) return undefined;
+    const used = new Set(condition.match(pattern) ?? []);
+    const entries = Object.entries(source).filter(([name]) => used.has(name));
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  };
+  const names = pick(input.ExpressionAttributeNames, /#[A-Za-z0-9_]+/g);
+  const values = pick(input.ExpressionAttributeValues, /:[A-Za-z0-9_]+/g);
+  return {
+    ...(names ? { ExpressionAttributeNames: names } : {}),
+    ...(values ? { ExpressionAttributeValues: values } : {}),
+  };
+}

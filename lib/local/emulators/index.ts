@@ -1,0 +1,96 @@
+/**
+ * Embedded AWS emulators for the local runtime (`npm start`): DynamoDB, SQS and SES, all
+ * in-process on loopback, spoken to with the real AWS SDK v3 clients (only the endpoint differs).
+ *
+ * What survives, under `dataDir`:
+ * - DynamoDB (`dynamodb/`, dynalite's LevelDB): tables and items. Every acknowledged write is in
+ *   LevelDB's log file (written, not fsync'd), so it survives a clean stop AND a crash or
+ *   `kill -9` of the process; only an OS crash or power loss can lose the last writes.
+ * - SQS (`sqs.json`): queues (attributes, redrive policy, tags) and their messages (body,
+ *   attributes, receive count, remaining delay and retention). Written every 2 s when changed
+ *   and on `stop()`. After a clean stop everything comes back, in-flight messages visible again
+ *   (or redriven to the DLQ if they had reached maxReceiveCount). After a crash the state is
+ *   that of the last snapshot (at most ~2 s old): messages sent since are lost, messages deleted
+ *   since are delivered again (at-least-once, as SQS itself may do).
+ * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; a crash can
+ *   lose mail accepted in the last ~2 s.
+ * Not persisted: TransactWriteItems ClientRequestToken memory, FIFO deduplication state,
+ * SQS message-move tasks and pending purges.
+ *
+ * DynamoDB transactions (dynalite has none) are emulated by a proxy in front of dynalite; they
+ * are atomic only against other transactions, not against concurrent single-item writes
+ * (see dynamodb-transact.ts). TTL is emulated by `startTtlSweeper`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDynamoDb } from './dynamodb-server';
+import { startSes } from './ses-server';
+import { startSqs } from './sqs-server';
+
+export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './local-aws';
+export { ensureQueues, type LocalQueue } from './queues';
+export { ensureTables } from './tables';
+export { startTtlSweeper, sweepExpiredItems } from './ttl-sweeper';
+
+export interface Emulators {
+  /** `http://127.0.0.1:<port>` of the DynamoDB endpoint (the transaction proxy). */
+  dynamodb: { endpoint: string };
+  sqs: { endpoint: string };
+  /** `outboxUrl` is a page listing sent mail (self-contained, works offline). */
+  ses: { endpoint: string; outboxUrl: string };
+  /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartEmulatorsOptions {
+  /** Directory for everything persisted (created if missing). */
+  dataDir: string;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Fixed ports; 0 or absent = any free port. */
+  ports?: { dynamodb?: number; sqs?: number; ses?: number };
+  log?: (msg: string) => void;
+}
+
+/** How often the in-memory emulators (SQS, SES) write their snapshot when it changed. */
+const SNAPSHOT_INTERVAL_MS = 2000;
+
+/** Starts the three emulators in parallel, restoring their state from `dataDir`. */
+export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emulators> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? (() => {});
+  await mkdir(opts.dataDir, { recursive: true });
+  const common = { host, log, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS };
+  const started = await Promise.allSettled([
+    startDynamoDb({ ...common, path: join(opts.dataDir, 'dynamodb'), port: opts.ports?.dynamodb ?? 0 }),
+    startSqs({ ...common, file: join(opts.dataDir, 'sqs.json'), port: opts.ports?.sqs ?? 0 }),
+    startSes({ ...common, file: join(opts.dataDir, 'ses-outbox.json'), port: opts.ports?.ses ?? 0 }),
+  ]);
+  const [dynamodb, sqs, ses] = started;
+  if (dynamodb.status !== 'fulfilled' || sqs.status !== 'fulfilled' || ses.status !== 'fulfilled') {
+    await stopAll(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
+    const failures = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+    throw new AggregateError(failures, `Local emulators failed to start: ${failures.map((e) => e.message).join('; ')}`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    dynamodb: { endpoint: dynamodb.value.endpoint },
+    sqs: { endpoint: sqs.value.endpoint },
+    ses: { endpoint: ses.value.endpoint, outboxUrl: ses.value.outboxUrl },
+    stop() {
+      stopping ??= stopAll([dynamodb.value, sqs.value, ses.value]);
+      return stopping;
+    },
+  };
+}
+
+async function stopAll(emulators: { stop(): Promise<void> }[]): Promise<void> {
+  const results = await Promise.allSettled(emulators.map((e) => e.stop()));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failures.length)
+    throw new AggregateError(
+      failures,
+      `Stopping the local emulators failed: ${failures.map((e) => e.message).join('; ')}`,
+    );
+}

@@ -1,0 +1,21 @@
+/**
+ * Settings every SDK client needs to talk to the embedded emulators: the emulators accept any
+ * SigV4 signature, so fixed dummy credentials keep the developer's real AWS profile out of play.
+ */
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Client configuration for an AWS SDK v3 client pointed at one emulator endpoint. */
+export function localClientConfig(endpoint: string): {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+} {
+  return { endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } };
+}
+
+/** Physical name of a declared table or queue in the local runtime. */
+export function localResourceName(namePrefix: string, name: string): string {
+  return `${namePrefix}${name}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * SQS emulator: local-aws-sqs (JSON and Query protocols) on our own HTTP server, its queues and
+ * messages snapshotted to `<dataDir>/sqs.json` (see sqs-state.ts for how).
+ */
+import { createServer } from 'node:http';
+import { createRequestHandler } from 'local-aws-sqs';
+import { readJsonFile, startSnapshotter } from './json-file';
+import { closeServer, endpointUrl, listen, urlHost } from './net';
+import { type SqsSnapshot, SqsStateTracker } from './sqs-state';
+
+export interface SqsEmulator {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Restores the snapshot at `file` (if any) and serves on `host:port`. */
+export async function startSqs(opts: {
+  file: string;
+  host: string;
+  port: number;
+  snapshotIntervalMs: number;
+  log: (msg: string) => void;
+}): Promise<SqsEmulator> {
+  const saved = await readJsonFile<SqsSnapshot>(opts.file);
+  const { service, requestHandler } = createRequestHandler({
+    port: opts.port,
+    hostname: urlHost(opts.host).replace(/^\[|\]$/g, ''),
+    region: 'us-east-1',
+    // Saved queues come back in file order, so a source may precede its DLQ; checked again below.
+    validateDlqDestination: false,
+    // Real SQS blocks re-creating a deleted name for 60 s; locally that only gets in the way.
+    emulateQueueCreationLifecycle: false,
+    queues: (saved?.queues ?? []).map(({ QueueName, Attributes, tags }) => ({ QueueName, Attributes, tags })),
+  });
+  service.validateDlqDestination = true;
+  const tracker = new SqsStateTracker(service);
+  if (saved) {
+    const restored = tracker.restore(saved);
+    opts.log(`sqs: restored ${saved.queues.length} queue(s), ${restored} message(s) from ${opts.file}`);
+  }
+
+  const server = createServer(requestHandler);
+  const port = await listen(server, opts.port, opts.host);
+  // Queue URLs embed the port; with port 0 it is only known now.
+  service.PORT = port;
+  const snapshots = startSnapshotter(
+    opts.file,
+    () => JSON.stringify(tracker.snapshot()),
+    opts.snapshotIntervalMs,
+    opts.log,
+  );
+
+  return {
+    endpoint: endpointUrl(opts.host, port),
+    async stop() {
+      await closeServer(server);
+      await snapshots.stop();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Snapshot and restore of local-aws-sqs's in-memory queues.
+ *
+ * The package keeps each queue's messages in a private class field, so they cannot be read
+ * directly. Instead every queue is instrumented when it is created: `newRecord` (the single
+ * place a message enters a queue: send, batch send, redrive to the DLQ, move task) reports the
+ * entry object, which is the very object the queue keeps and mutates (visibility, receive count,
+ * receipt handle); `delete` and `clearRecords` (delete, purge, queue deletion) report removals;
+ * a redrive is seen as the same MessageId entering the DLQ; retention expiry is recomputed from
+ * SentTimestamp. Restoring goes through the same public methods, so the package's own timers
+ * (delay, retention, visibility, redrive) govern restored messages.
+ */
+import type { Queue } from 'local-aws-sqs/dist/lib/queue';
+import type { SqsService } from 'local-aws-sqs/dist/lib/sqsService';
+
+/** A message as local-aws-sqs stores it (package internals, stable across 2.x). */
+interface StoredRecord {
+  MessageId: string;
+  ReceiptHandle: string;
+  attributes: Record<string, string>;
+  [field: string]: unknown;
+}
+interface StoredEntry {
+  visible: boolean;
+  record: StoredRecord;
+}
+interface Tracked {
+  entry: StoredEntry;
+  delayedUntil: number;
+}
+
+export interface SavedMessage {
+  record: StoredRecord;
+  inFlight: boolean;
+  delayedUntil: number;
+}
+export interface SavedQueue {
+  QueueName: string;
+  Attributes: Record<string, string>;
+  tags: Record<string, string>;
+  messages: SavedMessage[];
+}
+export interface SqsSnapshot {
+  version: 1;
+  queues: SavedQueue[];
+}
+
+/** Queue attributes CreateQueue accepts, i.e. what recreates the queue's configuration. */
+const CONFIG_ATTRIBUTES = [
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'Policy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+];
+
+export class SqsStateTracker {
+  private readonly tracked = new Map<Queue, Map<string, Tracked>>();
+
+  /** Instruments the service's queues, and every queue created later. */
+  constructor(private readonly service: SqsService) {
+    for (const queue of service.Queues) this.instrument(queue);
+    const queues = service.Queues;
+    const push = queues.push;
+    queues.push = (...added: Queue[]) => {
+      for (const queue of added) this.instrument(queue);
+      return push.apply(queues, added);
+    };
+  }
+
+  /** The state to persist: every live queue's configuration and messages. */
+  snapshot(now = Date.now()): SqsSnapshot {
+    const queues = this.service.Queues.filter((q) => !this.service.deletingQueues.has(q.QueueName));
+    return {
+      version: 1,
+      queues: queues.map((queue) => {
+        const all = queue.getAttributes(['All']) as Record<string, string>;
+        const messages: SavedMessage[] = [];
+        const tracked = this.tracked.get(queue) ?? new Map<string, Tracked>();
+        for (const [id, { entry, delayedUntil }] of tracked) {
+          if (expiresAt(queue, entry.record) <= now) tracked.delete(id);
+          else messages.push({ record: entry.record, inFlight: !entry.visible, delayedUntil });
+        }
+        const Attributes = Object.fromEntries(
+          CONFIG_ATTRIBUTES.filter((a) => all[a] != null).map((a) => [a, String(all[a])]),
+        );
+        return { QueueName: queue.QueueName, Attributes, tags: { ...queue.Tags }, messages };
+      }),
+    };
+  }
+
+  /**
+   * Puts saved messages back into their (already recreated) queues. An in-flight message gets
+   * its visibility timeout ended now, through the package's own ChangeMessageVisibility path:
+   * it becomes visible again, or moves to the DLQ if it had used up maxReceiveCount.
+   */
+  restore(snapshot: SqsSnapshot, now = Date.now()): number {
+    let restored = 0;
+    for (const saved of snapshot.queues) {
+      const queue = this.service.Queues.find((q) => q.QueueName === saved.QueueName);
+      if (!queue) continue;
+      for (const message of saved.messages) {
+        const retentionLeft = (expiresAt(queue, message.record) - now) / 1000;
+        if (retentionLeft <= 0) continue;
+        const record = structuredClone(message.record);
+        const count = Number(record.attributes.ApproximateReceiveCount ?? 0);
+        const firstReceive = record.attributes.ApproximateFirstReceiveTimestamp;
+        // ChangeMessageVisibility counts as a receive in this package; pre-compensate.
+        if (message.inFlight) record.attributes.ApproximateReceiveCount = String(Math.max(0, count - 1));
+        // newRecord arms the retention timer from the queue's period: give it what is left.
+        const period = queue.MessageRetentionPeriod;
+        queue.MessageRetentionPeriod = retentionLeft;
+        try {
+          queue.newRecord(record, Math.max(0, (message.delayedUntil - now) / 1000));
+        } finally {
+          queue.MessageRetentionPeriod = period;
+        }
+        if (message.inFlight) {
+          queue.changeVisibility(record.ReceiptHandle, '0');
+          if (firstReceive !== undefined) record.attributes.ApproximateFirstReceiveTimestamp = firstReceive;
+        }
+        restored++;
+      }
+    }
+    return restored;
+  }
+
+  private instrument(queue: Queue): void {
+    const tracked = new Map<string, Tracked>();
+    this.tracked.set(queue, tracked);
+    const newRecord = queue.newRecord;
+    queue.newRecord = (message: Record<string, unknown>, delay?: number) => {
+      const record = message as StoredRecord;
+      const entry = newRecord(record, delay) as StoredEntry;
+      const seconds = Number.isNaN(Number(delay)) ? queue.DelaySeconds : Number(delay);
+      // A redrive re-enqueues the same MessageId on the DLQ after dropping it from the source.
+      this.forget(record.MessageId);
+      tracked.set(record.MessageId, { entry, delayedUntil: Date.now() + seconds * 1000 });
+      return entry;
+    };
+    const remove = queue.delete;
+    queue.delete = (receiptHandle: string) => {
+      const removed = remove.call(queue, receiptHandle);
+      const id = messageIdOf(receiptHandle);
+      if (id) tracked.delete(id);
+      return removed;
+    };
+    const clear = queue.clearRecords;
+    queue.clearRecords = () => {
+      clear.call(queue);
+      tracked.clear();
+    };
+  }
+
+  private forget(messageId: string): void {
+    for (const tracked of this.tracked.values()) tracked.delete(messageId);
+  }
+}
+
+function expiresAt(queue: Queue, record: StoredRecord): number {
+  return Number(record.attributes.SentTimestamp) + queue.MessageRetentionPeriod * 1000;
+}
+
+/** Receipt handles are base64(uuid + JSON { date, MessageId, QueueName }) in this package. */
+function messageIdOf(receiptHandle: string): string | undefined {
+  try {
+    const text = Buffer.from(receiptHandle, 'base64').toString('utf8');
+    return JSON.parse(text.slice(text.indexOf('{'))).MessageId;
+  } catch {
+    return undefined;
+  }
+}

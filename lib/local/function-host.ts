@@ -1,0 +1,53 @@
+/**
+ * Loads the declared functions' entry files in this process and invokes their
+ * `handler` exports as Lambda would: one event, a Context with the declared timeout.
+ * A handler that runs past its timeout is reported as a timeout (Lambda would kill it).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { type FunctionDeclaration, type FunctionName, functions } from '../definition';
+import { lambdaContext } from './lambda-context';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export class FunctionTimeoutError extends Error {
+  override name = 'FunctionTimeoutError';
+}
+
+export class FunctionHost {
+  private readonly handlers = new Map<FunctionName, Handler>();
+
+  constructor(private readonly root: string) {}
+
+  /** Imports every entry file. Call after the environment is set: config is read at import. */
+  async loadAll(): Promise<void> {
+    for (const fn of functions) {
+      const url = pathToFileURL(path.join(this.root, fn.entry)).href;
+      const mod = (await import(url)) as { handler?: Handler };
+      if (typeof mod.handler !== 'function') throw new Error(`${fn.entry} does not export a handler`);
+      this.handlers.set(fn.name, mod.handler);
+    }
+  }
+
+  async invoke(name: FunctionName, event: unknown, requestId?: string): Promise<unknown> {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new Error(`Function ${name} is not loaded`);
+    const fn = functions.find((f) => f.name === name) as FunctionDeclaration;
+    const context = lambdaContext(fn, requestId);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        handler(event, context),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new FunctionTimeoutError(`${name} timed out after ${fn.timeoutSeconds} s`)),
+            fn.timeoutSeconds * 1000,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

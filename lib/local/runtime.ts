@@ -1,0 +1,153 @@
+/**
+ * The local runtime: the same declared functions, routes, queues, schedules and state
+ * machine as the cloud stack, hosted in one process on embedded AWS emulators. The
+ * functions use the real AWS SDK clients; only the endpoints differ, set through the
+ * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables before any function module loads.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
+import { ensureQueues, ensureTables, startEmulators, startTtlSweeper } from './emulators';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
+import { FunctionHost } from './function-host';
+import { startHttpHost } from './http-host';
+import { startScheduler } from './scheduler';
+import { startSqsPoller } from './sqs-poller';
+import { localStateMachineArn, startStepFunctions } from './step-functions';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const NAME_PREFIX = 'unite-hub-local-';
+
+export interface RuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  dataDir: string;
+  log?: (line: string) => void;
+  /** How long an SQS long poll waits; tests shorten it. */
+  pollWaitSeconds?: number;
+}
+
+export interface Runtime {
+  url: string;
+  dataDir: string;
+  endpoints: { dynamodb: string; sqs: string; ses: string; stepFunctions: string };
+  outboxUrl: string;
+  queues: Record<string, { url: string; dlqUrl: string }>;
+  tables: Record<string, string>;
+  stateMachines: Record<string, string>;
+  nextSchedules: () => Record<string, string | undefined>;
+  functions: FunctionHost;
+  /** Resolves once every running state machine execution has ended. */
+  workflowsIdle: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const host = opts.host ?? '127.0.0.1';
+  const emulators = await startEmulators({ dataDir: opts.dataDir, host: '127.0.0.1', log });
+  const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
+  try {
+    const dynamodb = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
+    const sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
+    stops.unshift(() => {
+      dynamodb.destroy();
+      sqs.destroy();
+    });
+    await ensureTables(dynamodb, tables, NAME_PREFIX);
+    const queueInfo = await ensureQueues(sqs, queues, NAME_PREFIX);
+
+    const functions = new FunctionHost(REPO_ROOT);
+    const sfn = await startStepFunctions({
+      root: REPO_ROOT,
+      dataDir: opts.dataDir,
+      declarations: stateMachines,
+      functions,
+      log,
+    });
+    stops.unshift(() => sfn.stop());
+
+    const env: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SQS: emulators.sqs.endpoint,
+      AWS_ENDPOINT_URL_SESV2: emulators.ses.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      STAGE: 'local',
+      STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    };
+    for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
+    for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;
+    // A developer's own AWS profile must never be picked up by a local function.
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, env);
+    await functions.loadAll();
+
+    const http = await startHttpHost({ host, port: opts.port, functions, log });
+    stops.unshift(() => new Promise<void>((resolve) => http.server.close(() => resolve())));
+    http.server.closeIdleConnections?.();
+
+    for (const q of queues) {
+      const info = queueInfo[q.name] as { url: string; arn: string };
+      const poller = startSqsPoller({
+        client: sqs,
+        queueUrl: info.url,
+        queueArn: info.arn,
+        consumer: q.consumer,
+        batchSize: q.batchSize,
+        functions,
+        log,
+        waitSeconds: opts.pollWaitSeconds ?? 2,
+      });
+      stops.unshift(() => poller.stop());
+    }
+    const scheduler = startScheduler(schedules, functions, log);
+    stops.unshift(() => scheduler.stop());
+    const stopSweeper = startTtlSweeper(dynamodb, tables, NAME_PREFIX, 30_000);
+    stops.unshift(() => stopSweeper());
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url: http.url,
+      dataDir: opts.dataDir,
+      endpoints: {
+        dynamodb: emulators.dynamodb.endpoint,
+        sqs: emulators.sqs.endpoint,
+        ses: emulators.ses.endpoint,
+        stepFunctions: sfn.endpoint,
+      },
+      outboxUrl: emulators.ses.outboxUrl,
+      queues: Object.fromEntries(Object.entries(queueInfo).map(([k, v]) => [k, { url: v.url, dlqUrl: v.dlqUrl }])),
+      tables: Object.fromEntries(tables.map((t) => [t.name, localResourceName(NAME_PREFIX, t.name)])),
+      stateMachines: Object.fromEntries(stateMachines.map((s) => [s.name, localStateMachineArn(s.name)])),
+      nextSchedules: scheduler.next,
+      functions,
+      workflowsIdle: () => sfn.idle(),
+      stop: () => {
+        stopped ??= runStops(stops);
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await runStops(stops);
+    throw error;
+  }
+}
+
+async function runStops(stops: Array<() => Promise<void> | void>): Promise<void> {
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      console.error('[local] error while stopping:', error);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * A local Step Functions endpoint speaking the service's JSON 1.0 protocol
+ * (StartExecution, DescribeExecution, ListExecutions), so functions start workflows with
+ * the real `@aws-sdk/client-sfn` client. Executions run the declared ASL file with
+ * aws-local-stepfunctions; each Task state bound to a declared function invokes the
+ * local handler. Executions are recorded under DATA_DIR; one still running when the
+ * runtime stopped is started again from its input at the next start (the campaign
+ * tasks are idempotent, so a replay enrols nobody twice).
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachineDeclaration } from '../definition';
+import type { FunctionHost } from './function-host';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-context';
+
+type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: Status;
+  startDate: number;
+  stopDate?: number;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+export const localStateMachineArn = (name: string): string =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:unite-hub-local-${name}`;
+
+class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LocalStepFunctions {
+  endpoint: string;
+  /** Resolves when every running execution has finished (for tests). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStepFunctions(opts: {
+  root: string;
+  dataDir: string;
+  declarations: readonly StateMachineDeclaration[];
+  functions: FunctionHost;
+  log: (line: string) => void;
+}): Promise<LocalStepFunctions> {
+  const machines = new Map(opts.declarations.map((d) => [localStateMachineArn(d.name), load(opts.root, d, opts.functions)]));
+  const file = path.join(opts.dataDir, 'stepfunctions', 'executions.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const executions = new Map<string, Execution>();
+  for (const e of readJson<Execution[]>(file, [])) executions.set(e.executionArn, e);
+  const running = new Set<Promise<void>>();
+  const save = () => fs.writeFileSync(file, JSON.stringify([...executions.values()].slice(-1000)));
+
+  const run = (execution: Execution) => {
+    const machine = machines.get(execution.stateMachineArn);
+    if (!machine) return;
+    const task = machine
+      .run(JSON.parse(execution.input), {
+        overrides: { taskResourceLocalHandlers: machine.handlers },
+        context: { Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input) } },
+      } as never)
+      .result.then(
+        (output) => Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
+        (error: Error & { cause?: unknown }) => {
+          opts.log(`[sfn] ${execution.name} failed: ${error.message}`);
+          Object.assign(execution, { status: 'FAILED', error: error.name, cause: error.message });
+        },
+      )
+      .then(() => {
+        execution.stopDate = Date.now() / 1000;
+        save();
+      });
+    const tracked = task.finally(() => running.delete(tracked));
+    running.add(tracked);
+  };
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    StartExecution(body) {
+      const stateMachineArn = String(body.stateMachineArn ?? '');
+      if (!machines.has(stateMachineArn)) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+      const name = String(body.name ?? randomUUID());
+      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      const input = String(body.input ?? '{}');
+      const existing = executions.get(executionArn);
+      if (existing) {
+        if (existing.input === input && existing.status === 'RUNNING') return { executionArn, startDate: existing.startDate };
+        throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      }
+      const execution: Execution = { executionArn, stateMachineArn, name, status: 'RUNNING', startDate: Date.now() / 1000, input };
+      executions.set(executionArn, execution);
+      save();
+      run(execution);
+      return { executionArn, startDate: execution.startDate };
+    },
+    DescribeExecution(body) {
+      const execution = executions.get(String(body.executionArn));
+      if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(body.executionArn)}'`);
+      return execution;
+    },
+    ListExecutions(body) {
+      const list = [...executions.values()]
+        .filter((e) => e.stateMachineArn === body.stateMachineArn)
+        .filter((e) => !body.statusFilter || e.status === body.statusFilter)
+        .reverse()
+        .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({
+          executionArn,
+          stateMachineArn,
+          name,
+          status,
+          startDate,
+          stopDate,
+        }));
+      return { executions: list.slice(0, Number(body.maxResults ?? 100) || 100) };
+    },
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
+      let status = 200;
+      let payload: unknown;
+      try {
+        const handler = actions[action];
+        if (!handler) throw new ServiceError('UnknownOperationException', `${action} is not supported locally`);
+        payload = handler(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+      } catch (error) {
+        status = 400;
+        payload =
+          error instanceof ServiceError
+            ? { __type: error.type, message: error.message }
+            : { __type: 'InvalidExecutionInput', message: (error as Error).message };
+      }
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
+      res.end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  for (const execution of executions.values()) {
+    if (execution.status === 'RUNNING') {
+      opts.log(`[sfn] resuming ${execution.name} from its input (interrupted by the last stop)`);
+      run(execution);
+    }
+  }
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    idle: async () => {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      save();
+    },
+  };
+}
+
+type LoadedMachine = StateMachine & { handlers: Record<string, (input: unknown) => Promise<unknown>> };
+
+/** Reads the ASL file, substitutes each `${Placeholder}` by a function ARN and binds its Task states locally. */
+function load(root: string, decl: StateMachineDeclaration, functions: FunctionHost): LoadedMachine {
+  let text = fs.readFileSync(path.join(root, decl.definitionFile), 'utf8');
+  for (const [placeholder, fn] of Object.entries(decl.taskFunctions)) {
+    text = text.replaceAll(`\${${placeholder}}`, localFunctionArn(fn));
+  }
+  const definition = JSON.parse(text);
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [stateName, state] of Object.entries(definition.States as Record<string, { Type: string; Resource?: string }>)) {
+    const bound = Object.values(decl.taskFunctions).find((fn) => state.Resource === localFunctionArn(fn));
+    if (state.Type === 'Task' && bound) handlers[stateName] = (input) => functions.invoke(bound, input);
+  }
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } }) as LoadedMachine;
+  machine.handlers = handlers;
+  return machine;
+}
+
+function readJson<T>(file: string, fallback: T): T {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}

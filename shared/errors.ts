@@ -1,0 +1,116 @@
+/**
+ * The typed error hierarchy. Each `AppError` carries an HTTP status and a stable `code`
+ * that callers may rely on; `shared/http/error-response.ts` maps them in one place.
+ * Anything that is not an `AppError` is a bug and becomes a generic 500.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** Short public label, e.g. "Bad Request"; the `error` field of the body. */
+  abstract readonly label: string;
+  /** Extra public detail (e.g. per-field validation issues); never internal state. */
+  readonly details: unknown;
+
+  constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options?.details;
+  }
+}
+
+export class ValidationError extends AppError {
+  override name = 'ValidationError';
+  readonly status = 400;
+  readonly label = 'Bad Request';
+  constructor(
+    message: string,
+    readonly code = 'VALIDATION_FAILED',
+    options?: { cause?: unknown; details?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override name = 'UnauthorizedError';
+  readonly status = 401;
+  readonly label = 'Unauthorized';
+  constructor(
+    message = 'Authentication is required',
+    readonly code = 'UNAUTHENTICATED',
+  ) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  readonly status = 403;
+  readonly label = 'Forbidden';
+  constructor(
+    message = 'You are not allowed to do this',
+    readonly code = 'FORBIDDEN',
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  readonly status = 404;
+  readonly label = 'Not Found';
+  constructor(
+    message = 'Not found',
+    readonly code = 'NOT_FOUND',
+  ) {
+    super(message);
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  override name = 'MethodNotAllowedError';
+  readonly status = 405;
+  readonly label = 'Method Not Allowed';
+  readonly code = 'METHOD_NOT_ALLOWED';
+  constructor(readonly allowed: readonly string[]) {
+    super(`Allowed methods: ${allowed.join(', ')}`);
+  }
+}
+
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  readonly status = 409;
+  readonly label = 'Conflict';
+  constructor(
+    message: string,
+    readonly code = 'CONFLICT',
+  ) {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  override name = 'PayloadTooLargeError';
+  readonly status = 413;
+  readonly label = 'Payload Too Large';
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+  readonly label = 'Unsupported Media Type';
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+export class TooManyRequestsError extends AppError {
+  override name = 'TooManyRequestsError';
+  readonly status = 429;
+  readonly label = 'Too Many Requests';
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Turns an API Gateway HTTP API (payload v2) event into a plain {@link HttpRequest}.
+ * Bad input stops here with a 4xx: oversized bodies, bodies that are not JSON, JSON that
+ * nests deeper than any legitimate payload.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { RouteDeclaration } from '../../lib/definition';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import type { HttpRequest } from './types';
+
+/** API Gateway's own payload cap is 10 MB; no route of ours needs more than 1 MiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_JSON_DEPTH = 32;
+
+export function parseRequest(event: APIGatewayProxyEventV2, route: RouteDeclaration): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const rawBody = decodeBody(event);
+  return {
+    route,
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    pathParams: { ...(event.pathParameters ?? {}) } as Record<string, string>,
+    query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
+    headers,
+    cookies: parseCookies(event.cookies ?? []),
+    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type']),
+    rawBody,
+    requestId: event.requestContext.requestId,
+    sourceIp: event.requestContext.http.sourceIp,
+    userAgent: event.requestContext.http.userAgent ?? '',
+    host: headers['x-forwarded-host'] ?? headers.host ?? event.requestContext.domainName,
+  };
+}
+
+function decodeBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  return raw;
+}
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'text/csv' || type === 'text/plain') return raw;
+  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new UnsupportedMediaTypeError(`Content-Type ${type} is not accepted; send application/json`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ValidationError('The request body is not valid JSON', 'MALFORMED_JSON');
+  }
+  if (depthOf(parsed) > MAX_JSON_DEPTH) {
+    throw new ValidationError(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`, 'JSON_TOO_DEEP');
+  }
+  return parsed;
+}
+
+function depthOf(value: unknown): number {
+  // Iterative, so a hostile payload cannot overflow the stack here.
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) max = depth;
+    if (max > MAX_JSON_DEPTH) return max;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+/** `a=1; b=2` pairs; the first occurrence of a name wins, as browsers send the most specific first. */
+export function parseCookies(cookies: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of cookies) {
+    for (const part of line.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) continue;
+      const name = part.slice(0, eq).trim();
+      if (name in out) continue;
+      out[name] = part.slice(eq + 1).trim();
+    }
+  }
+  return out;
+}

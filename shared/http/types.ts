@@ -1,0 +1,32 @@
+/** Plain request and result shapes the use cases see: no API Gateway types past the edge. */
+import type { RouteDeclaration } from '../../lib/definition';
+
+export interface HttpRequest {
+  readonly route: RouteDeclaration;
+  readonly method: string;
+  readonly path: string;
+  readonly pathParams: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+  /** Lower-cased names; repeated headers joined with a comma, as API Gateway does. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly cookies: Readonly<Record<string, string>>;
+  /** Parsed JSON body, `undefined` when there is none. */
+  readonly body: unknown;
+  readonly rawBody: string | undefined;
+  readonly requestId: string;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  /** The host name the caller used, for Origin checks and absolute links. */
+  readonly host: string;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Objects are sent as JSON; strings as they are. */
+  readonly body?: unknown;
+  /** Full `Set-Cookie` values. */
+  readonly cookies?: readonly string[];
+}
+
+export type Operation = (request: HttpRequest) => Promise<HttpResult> | HttpResult;

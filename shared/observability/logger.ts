@@ -1,0 +1,20 @@
+/**
+ * One Powertools Logger and one Metrics instance per function process, created at module
+ * scope so every invocation reuses them. JSON logs with the cold-start flag and the
+ * correlation id (the API Gateway request id, set by the HTTP edge).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { config } from '../config';
+
+export const logger = new Logger({
+  serviceName: config.SERVICE_NAME,
+  logLevel: config.LOG_LEVEL,
+  persistentKeys: { stage: config.STAGE, version: config.APP_VERSION },
+});
+
+export const metrics = new Metrics({
+  namespace: 'UniteHub',
+  serviceName: config.SERVICE_NAME,
+  defaultDimensions: { stage: config.STAGE },
+});
