@@ -1,8 +1,9 @@
 /** SQS consumer of the ai-calls queue. */
-import { tableName } from '../shared/config';
-import { documents } from '../shared/aws/clients';
+
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { aiCallMessage, offlineProvider, runAiCall } from '../shared/ai/ai-call';
+import { documents } from '../shared/aws/clients';
+import { tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 

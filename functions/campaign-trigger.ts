@@ -1,11 +1,11 @@
 /** Scheduled (EventBridge): launches every campaign whose slot is due. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { stateMachineArn, tableName } from '../shared/config';
-import { documents, sfn } from '../shared/aws/clients';
 import { dynamoCampaignSchedule } from '../shared/adapters/dynamo-campaigns';
 import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
+import { documents, sfn } from '../shared/aws/clients';
 import { triggerDueCampaigns } from '../shared/campaigns/trigger-due-campaigns';
+import { stateMachineArn, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
 const deps = {

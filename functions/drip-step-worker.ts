@@ -1,9 +1,10 @@
 /** SQS consumer of the drip-steps queue. */
-import { tableName } from '../shared/config';
-import { documents } from '../shared/aws/clients';
+
 import { dynamoEnrolments } from '../shared/adapters/dynamo-campaigns';
+import { documents } from '../shared/aws/clients';
 import { dripStepMessage } from '../shared/campaigns/messages';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
+import { tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 

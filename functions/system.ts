@@ -1,12 +1,19 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
-import { config, queueUrl, tableName } from '../shared/config';
+
 import { dynamodb, ses, sqs } from '../shared/aws/clients';
+import { config, queueUrl, tableName } from '../shared/config';
 import { awsProbes } from '../shared/health/aws-probes';
 import { checkHealth } from '../shared/health/health-check';
 import { statusPage } from '../shared/health/status-page';
 import { httpFunction } from '../shared/http/http-function';
 import type { HttpRequest } from '../shared/http/types';
-import { CSRF_COOKIE, CSRF_HEADER, csrfCookie, isWellFormedCsrfToken, newCsrfToken } from '../shared/security/csrf-token';
+import {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  csrfCookie,
+  isWellFormedCsrfToken,
+  newCsrfToken,
+} from '../shared/security/csrf-token';
 
 const startedAt = Date.now();
 const probes = awsProbes({ dynamodb, tableName: tableName('core'), sqs, queueUrl: queueUrl('drip-steps'), ses });

@@ -4,8 +4,8 @@
  * halfway through a request. Defaults serve the local runtime.
  */
 import * as z from 'zod';
-import { queueEnvName, tableEnvName } from '../lib/definition';
 import type { QueueName, TableName } from '../lib/definition';
+import { queueEnvName, tableEnvName } from '../lib/definition';
 
 const schema = z.object({
   STAGE: z.string().min(1).default('local'),

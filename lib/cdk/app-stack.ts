@@ -18,6 +18,7 @@ import { HouseFunction } from './house-function';
 import { ApplicationApi } from './http-api';
 import { addSchedules } from './schedules';
 import type { StageSettings } from './stage';
+import { referenceTables } from './table-references';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
@@ -51,9 +52,10 @@ export class AppStack extends Stack {
     // Declarations say "starts the state machine"; with several, that would need a name.
     const stateMachine = this.workflows.length === 1 ? this.workflows[0]?.stateMachine : undefined;
 
+    const tables = referenceTables(this, settings.stage);
     const email = new EmailSending(this, 'Email', { stage: settings.stage, fromAddress: props.fromAddress });
     for (const fn of this.functions.values()) {
-      applyDeclaredAccess(fn, { tables: data.tables, queues: data.queues, email, stateMachine });
+      applyDeclaredAccess(fn, { tables, queues: data.queues, email, stateMachine });
     }
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
     addSchedules(this, this.functions);

@@ -55,14 +55,12 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const settings = stageSettings(stage);
   const fromAddress = String(app.node.tryGetContext('fromAddress') ?? 'no-reply@example.com');
 
-  const data = new DataStack(app, 'Data', {
-    stackName: stackName(stage, 'Data'),
+  const data = new DataStack(app, stackName(stage, 'Data'), {
     description: `${SERVICE_NAME} ${stage}: tables and queues (stateful)`,
     settings,
     terminationProtection: stage === 'prod',
   });
-  const application = new AppStack(app, 'App', {
-    stackName: stackName(stage, 'App'),
+  const application = new AppStack(app, stackName(stage, 'App'), {
     description: `${SERVICE_NAME} ${stage}: functions, API, edge, workflow, schedules (stateless)`,
     settings,
     data,

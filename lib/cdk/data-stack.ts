@@ -41,10 +41,7 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings } = props;
-    this.tables = Object.fromEntries(tables.map((t) => [t.name, this.table(t, settings)])) as Record<
-      TableName,
-      Table
-    >;
+    this.tables = Object.fromEntries(tables.map((t) => [t.name, this.table(t, settings)])) as Record<TableName, Table>;
     this.queues = Object.fromEntries(queues.map((q) => [q.name, this.queuePair(q, settings)])) as Record<
       QueueName,
       QueuePair

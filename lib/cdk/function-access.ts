@@ -5,20 +5,22 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import {
   type QueueName,
-  queueEnvName,
   queues as queueDeclarations,
+  queueEnvName,
   type TableAccess,
   type TableName,
+  tables as tableDeclarations,
   tableEnvName,
 } from '../definition';
 import type { QueuePair } from './data-stack';
 import type { EmailSending } from './email-sending';
 import type { HouseFunction } from './house-function';
+import { indexWildcardFinding } from './table-references';
 
 export interface AccessTargets {
   readonly tables: Readonly<Record<TableName, ITable>>;
@@ -30,15 +32,21 @@ export interface AccessTargets {
 
 const entries = <K extends string, V>(record: Readonly<Partial<Record<K, V>>>) => Object.entries(record) as [K, V][];
 
-function grantTable(fn: HouseFunction, table: ITable, access: TableAccess): void {
+/**
+ * Grants one declared table access to a role. `append` is PutItem alone and `describe` is
+ * DescribeTable alone: the grant methods have no such narrow variants.
+ */
+export function grantTableAccess(role: Role, name: TableName, table: ITable, access: TableAccess): void {
   const only = (action: string) =>
-    fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [table.tableArn] }));
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [table.tableArn] }));
   switch (access) {
     case 'read':
-      table.grantReadData(fn.role);
+      table.grantReadData(role);
+      acknowledgeIndexes(role, name, table);
       return;
     case 'readWrite':
-      table.grantReadWriteData(fn.role);
+      table.grantReadWriteData(role);
+      acknowledgeIndexes(role, name, table);
       return;
     case 'append':
       // Append-only (the audit log): a put can create a record but never alter or remove one.
@@ -50,13 +58,22 @@ function grantTable(fn: HouseFunction, table: ITable, access: TableAccess): void
   }
 }
 
+function acknowledgeIndexes(role: Role, name: TableName, table: ITable): void {
+  if (!tableDeclarations.some((t) => t.name === name && t.globalIndexes.length > 0)) return;
+  Validations.of(role).acknowledge({
+    id: indexWildcardFinding(role, table),
+    reason:
+      'The wildcard is the index name under this one table (`<table>/index/*`), added by grantReadData/grantReadWriteData so Query works on its declared GSIs; no other table is reachable.',
+  });
+}
+
 /** Grants, event sources and environment for one function, from its declaration. */
 export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): void {
   const { declaration } = fn;
 
   for (const [name, access] of entries(declaration.tables)) {
     const table = targets.tables[name];
-    grantTable(fn, table, access);
+    grantTableAccess(fn.role, name, table, access);
     fn.addEnvironment(tableEnvName(name), table.tableName);
   }
 
@@ -102,6 +119,7 @@ function grantEmail(fn: HouseFunction, email: EmailSending, access: 'send' | 'de
   });
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'ses:GetAccount reads account-level sending status and supports no resource-level permissions (IAM service authorization reference); it is the health check\'s SES probe.',
+    reason:
+      "ses:GetAccount reads account-level sending status and supports no resource-level permissions (IAM service authorization reference); it is the health check's SES probe.",
   });
 }

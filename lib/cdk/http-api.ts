@@ -8,7 +8,6 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
-  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
   PayloadFormatVersion,
@@ -75,7 +74,8 @@ export class ApplicationApi extends Construct {
       defaultIntegration: integrationFor(fallbackRoute.function),
     });
     const defaultRoute = this.api.node.tryFindChild('DefaultRoute');
-    if (defaultRoute) Validations.of(defaultRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: APIG4_REASON.fallback });
+    if (defaultRoute)
+      Validations.of(defaultRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: APIG4_REASON.fallback });
 
     for (const route of routes) {
       const [created] = this.api.addRoutes({

@@ -3,9 +3,10 @@
  * the local interpreter runs; only its `${Placeholder}` task resources are replaced, here by
  * the ARN of each task function's `live` alias so the canary covers workflow traffic too.
  */
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+
 import { Validations } from 'aws-cdk-lib';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionName, SERVICE_NAME, type StateMachineDeclaration } from '../definition';
 import type { HouseFunction } from './house-function';
@@ -42,7 +43,9 @@ export class Workflow extends Construct {
       comment: declaration.description,
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(fromRoot(declaration.definitionFile)),
-      definitionSubstitutions: Object.fromEntries(taskAliases.map(([placeholder, alias]) => [placeholder, alias.functionArn])),
+      definitionSubstitutions: Object.fromEntries(
+        taskAliases.map(([placeholder, alias]) => [placeholder, alias.functionArn]),
+      ),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });

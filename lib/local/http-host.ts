@@ -5,10 +5,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fallbackRoute, routeKey, routes } from '../definition';
 import { resolveRoute } from '../../shared/http/path-match';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
-import { buildEvent, newRequestId, readResult, type RawRequest } from './api-event';
+import { fallbackRoute, routeKey, routes } from '../definition';
+import { buildEvent, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */

@@ -20,6 +20,23 @@ import { localStateMachineArn, startStepFunctions } from './step-functions';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NAME_PREFIX = 'unite-hub-local-';
 
+const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'MARKETING',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'Unite-Hub local runtime outbox',
+    WebsiteURL: 'http://localhost',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: false,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+};
+
 export interface RuntimeOptions {
   /** HTTP port; 0 picks a free one. */
   port: number;
@@ -48,6 +65,8 @@ export interface Runtime {
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const host = opts.host ?? '127.0.0.1';
+  // aws-ses-v2-local answers GetAccount from this variable: a sandbox-like account that may send.
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const emulators = await startEmulators({ dataDir: opts.dataDir, host: '127.0.0.1', log });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
   try {

@@ -32,7 +32,9 @@ export function parseSchedule(expression: string): Schedule {
     const unit = rate[2] as string;
     if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be positive`);
     if ((n === 1) !== !unit.endsWith('s')) {
-      throw new ScheduleExpressionError(`${expression}: EventBridge wants "1 ${unit.replace(/s$/, '')}" or "N ${unit}s"`);
+      throw new ScheduleExpressionError(
+        `${expression}: EventBridge wants "1 ${unit.replace(/s$/, '')}" or "N ${unit}s"`,
+      );
     }
     return { kind: 'rate', everyMs: n * (UNIT_MS[unit.replace(/s$/, '')] as number) };
   }
@@ -64,7 +66,8 @@ function field(text: string, min: number, max: number, expr: string, names?: str
   const value = (token: string): number => {
     const named = names?.indexOf(token.toUpperCase()) ?? -1;
     const n = named >= 0 ? named + min : Number(token);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ScheduleExpressionError(`${expr}: "${token}" is out of range`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ScheduleExpressionError(`${expr}: "${token}" is out of range`);
     return n;
   };
   const out = new Set<number>();

@@ -5,12 +5,7 @@
  * queue, reappear after the visibility timeout, and the queue's redrive policy moves
  * them to the dead-letter queue after maxReceiveCount receives.
  */
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionName } from '../definition';
 import type { FunctionHost } from './function-host';

@@ -58,7 +58,9 @@ export async function startStepFunctions(opts: {
   functions: FunctionHost;
   log: (line: string) => void;
 }): Promise<LocalStepFunctions> {
-  const machines = new Map(opts.declarations.map((d) => [localStateMachineArn(d.name), load(opts.root, d, opts.functions)]));
+  const machines = new Map(
+    opts.declarations.map((d) => [localStateMachineArn(d.name), load(opts.root, d, opts.functions)]),
+  );
   const file = path.join(opts.dataDir, 'stepfunctions', 'executions.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const executions = new Map<string, Execution>();
@@ -72,7 +74,9 @@ export async function startStepFunctions(opts: {
     const task = machine
       .run(JSON.parse(execution.input), {
         overrides: { taskResourceLocalHandlers: machine.handlers },
-        context: { Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input) } },
+        context: {
+          Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input) },
+        },
       } as never)
       .result.then(
         (output) => Object.assign(execution, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
@@ -92,16 +96,25 @@ export async function startStepFunctions(opts: {
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
     StartExecution(body) {
       const stateMachineArn = String(body.stateMachineArn ?? '');
-      if (!machines.has(stateMachineArn)) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+      if (!machines.has(stateMachineArn))
+        throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
       const name = String(body.name ?? randomUUID());
       const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
       const input = String(body.input ?? '{}');
       const existing = executions.get(executionArn);
       if (existing) {
-        if (existing.input === input && existing.status === 'RUNNING') return { executionArn, startDate: existing.startDate };
+        if (existing.input === input && existing.status === 'RUNNING')
+          return { executionArn, startDate: existing.startDate };
         throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
       }
-      const execution: Execution = { executionArn, stateMachineArn, name, status: 'RUNNING', startDate: Date.now() / 1000, input };
+      const execution: Execution = {
+        executionArn,
+        stateMachineArn,
+        name,
+        status: 'RUNNING',
+        startDate: Date.now() / 1000,
+        input,
+      };
       executions.set(executionArn, execution);
       save();
       run(execution);
@@ -109,7 +122,8 @@ export async function startStepFunctions(opts: {
     },
     DescribeExecution(body) {
       const execution = executions.get(String(body.executionArn));
-      if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(body.executionArn)}'`);
+      if (!execution)
+        throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(body.executionArn)}'`);
       return execution;
     },
     ListExecutions(body) {
@@ -183,11 +197,15 @@ function load(root: string, decl: StateMachineDeclaration, functions: FunctionHo
   }
   const definition = JSON.parse(text);
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [stateName, state] of Object.entries(definition.States as Record<string, { Type: string; Resource?: string }>)) {
+  for (const [stateName, state] of Object.entries(
+    definition.States as Record<string, { Type: string; Resource?: string }>,
+  )) {
     const bound = Object.values(decl.taskFunctions).find((fn) => state.Resource === localFunctionArn(fn));
     if (state.Type === 'Task' && bound) handlers[stateName] = (input) => functions.invoke(bound, input);
   }
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } }) as LoadedMachine;
+  const machine = new StateMachine(definition, {
+    validationOptions: { checkArn: true, checkPaths: true },
+  }) as LoadedMachine;
   machine.handlers = handlers;
   return machine;
 }

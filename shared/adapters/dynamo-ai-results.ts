@@ -10,7 +10,11 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
   return {
     async has(workspaceId, callId) {
       const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: workspacePk(workspaceId), sk: aiCallSk(callId) }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: aiCallSk(callId) },
+          ConsistentRead: true,
+        }),
       );
       return out.Item !== undefined;
     },

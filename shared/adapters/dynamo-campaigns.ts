@@ -1,17 +1,11 @@
 /** DynamoDB adapters of the campaign ports, over the DocumentClient. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  AudienceSource,
-  CampaignSchedule,
-  DueCampaign,
-  Enrolment,
-  EnrolmentStore,
-} from '../campaigns/ports';
+import type { AudienceSource, CampaignSchedule, DueCampaign, Enrolment, EnrolmentStore } from '../campaigns/ports';
 import {
   CONTACT_PREFIX,
-  DUE_CAMPAIGNS_PK,
   campaignSk,
+  DUE_CAMPAIGNS_PK,
   decodeCursor,
   dueCampaignSk,
   encodeCursor,
@@ -47,7 +41,12 @@ export function dynamoEnrolments(db: DynamoDBDocumentClient, table: string): Enr
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { pk: workspacePk(e.workspaceId), sk: enrolmentSk(e.campaignId, e.contactId), type: 'enrolment', ...e },
+            Item: {
+              pk: workspacePk(e.workspaceId),
+              sk: enrolmentSk(e.campaignId, e.contactId),
+              type: 'enrolment',
+              ...e,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -88,7 +87,10 @@ export function dynamoCampaignSchedule(db: DynamoDBDocumentClient, table: string
             Key: { pk: workspacePk(c.workspaceId), sk: campaignSk(c.campaignId) },
             UpdateExpression: 'REMOVE gsi1pk, gsi1sk, nextRunAt SET lastLaunchedAt = :due',
             ConditionExpression: 'gsi1sk = :slot',
-            ExpressionAttributeValues: { ':slot': dueCampaignSk(c.dueAt, c.workspaceId, c.campaignId), ':due': c.dueAt },
+            ExpressionAttributeValues: {
+              ':slot': dueCampaignSk(c.dueAt, c.workspaceId, c.campaignId),
+              ':due': c.dueAt,
+            },
           }),
         );
       } catch (error) {

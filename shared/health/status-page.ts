@@ -1,6 +1,5 @@
 /** The small HTML page served at `/`: what this is and where to look next. No script, no inline style. */
-const escape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function statusPage(info: { service: string; version: string; environment: string }): string {
   const rows = [

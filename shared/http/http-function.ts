@@ -4,8 +4,9 @@
  * operation a plain request. Handlers never add protections themselves: what applies to
  * a route is read from its declaration, so no route can forget one.
  */
-import middy from '@middy/core';
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type FunctionName, routeKey, routes } from '../../lib/definition';
 import { MethodNotAllowedError, NotFoundError } from '../errors';

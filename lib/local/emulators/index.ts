@@ -23,6 +23,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockDataDir } from './data-dir-lock';
 import { startDynamoDb } from './dynamodb-server';
 import { startSes } from './ses-server';
 import { startSqs } from './sqs-server';
@@ -55,11 +56,15 @@ export interface StartEmulatorsOptions {
 /** How often the in-memory emulators (SQS, SES) write their snapshot when it changed. */
 const SNAPSHOT_INTERVAL_MS = 2000;
 
-/** Starts the three emulators in parallel, restoring their state from `dataDir`. */
+/**
+ * Starts the three emulators in parallel, restoring their state from `dataDir`. Fails fast if
+ * another live process (or this one, without stop()) already runs emulators on `dataDir`.
+ */
 export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emulators> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   await mkdir(opts.dataDir, { recursive: true });
+  const unlock = await lockDataDir(opts.dataDir);
   const common = { host, log, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS };
   const started = await Promise.allSettled([
     startDynamoDb({ ...common, path: join(opts.dataDir, 'dynamodb'), port: opts.ports?.dynamodb ?? 0 }),
@@ -68,7 +73,9 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
   ]);
   const [dynamodb, sqs, ses] = started;
   if (dynamodb.status !== 'fulfilled' || sqs.status !== 'fulfilled' || ses.status !== 'fulfilled') {
-    await stopAll(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
+    await stopAll(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])))
+      .catch(() => undefined)
+      .finally(unlock);
     const failures = started.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
     throw new AggregateError(failures, `Local emulators failed to start: ${failures.map((e) => e.message).join('; ')}`);
   }
@@ -79,7 +86,7 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     sqs: { endpoint: sqs.value.endpoint },
     ses: { endpoint: ses.value.endpoint, outboxUrl: ses.value.outboxUrl },
     stop() {
-      stopping ??= stopAll([dynamodb.value, sqs.value, ses.value]);
+      stopping ??= stopAll([dynamodb.value, sqs.value, ses.value]).finally(unlock);
       return stopping;
     },
   };

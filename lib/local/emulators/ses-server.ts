@@ -4,7 +4,7 @@
  * and refilled from `<dataDir>/ses-outbox.json`, which is rewritten whenever mail was sent.
  */
 import type { Server } from 'node:http';
-import startSesServer from 'aws-ses-v2-local';
+import sesModule from 'aws-ses-v2-local';
 import { clearStore, type Email, getStoreReadonly, setTemplate, type Template } from 'aws-ses-v2-local/dist/store';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl } from './net';
@@ -14,6 +14,11 @@ export interface SesEmulator {
   outboxUrl: string;
   stop(): Promise<void>;
 }
+
+// A CommonJS module with `exports.default`: Node's ESM loader hands us `module.exports`,
+// bundler-style interop (vitest) the function itself.
+const startSesServer = ((sesModule as unknown as { default?: typeof sesModule }).default ??
+  sesModule) as typeof sesModule;
 
 interface OutboxSnapshot {
   version: 1;

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { createRequestHandler } from 'local-aws-sqs';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl, listen, urlHost } from './net';
+import { returnOnFirstMessage, watchQueues, withSystemAttributeNames } from './sqs-compat';
 import { type SqsSnapshot, SqsStateTracker } from './sqs-state';
 
 export interface SqsEmulator {
@@ -34,12 +35,16 @@ export async function startSqs(opts: {
   });
   service.validateDlqDestination = true;
   const tracker = new SqsStateTracker(service);
+  watchQueues(service, (queue) => {
+    tracker.track(queue);
+    returnOnFirstMessage(queue);
+  });
   if (saved) {
     const restored = tracker.restore(saved);
     opts.log(`sqs: restored ${saved.queues.length} queue(s), ${restored} message(s) from ${opts.file}`);
   }
 
-  const server = createServer(requestHandler);
+  const server = createServer(withSystemAttributeNames(requestHandler));
   const port = await listen(server, opts.port, opts.host);
   // Queue URLs embed the port; with port 0 it is only known now.
   service.PORT = port;

@@ -67,16 +67,7 @@ const CONFIG_ATTRIBUTES = [
 export class SqsStateTracker {
   private readonly tracked = new Map<Queue, Map<string, Tracked>>();
 
-  /** Instruments the service's queues, and every queue created later. */
-  constructor(private readonly service: SqsService) {
-    for (const queue of service.Queues) this.instrument(queue);
-    const queues = service.Queues;
-    const push = queues.push;
-    queues.push = (...added: Queue[]) => {
-      for (const queue of added) this.instrument(queue);
-      return push.apply(queues, added);
-    };
-  }
+  constructor(private readonly service: SqsService) {}
 
   /** The state to persist: every live queue's configuration and messages. */
   snapshot(now = Date.now()): SqsSnapshot {
@@ -135,7 +126,8 @@ export class SqsStateTracker {
     return restored;
   }
 
-  private instrument(queue: Queue): void {
+  /** Starts tracking a queue; must be called before any message enters it. */
+  track(queue: Queue): void {
     const tracked = new Map<string, Tracked>();
     this.tracked.set(queue, tracked);
     const newRecord = queue.newRecord;

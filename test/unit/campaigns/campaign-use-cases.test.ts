@@ -51,7 +51,14 @@ describe('runDripStep', () => {
     expect(await runDripStep(msg, { enrolments, now })).toBe('enrolled');
     expect(await runDripStep({ ...msg, launchId: 'l2' }, { enrolments, now })).toBe('already-enrolled');
     expect([...store.values()]).toEqual([
-      { workspaceId: 'w', campaignId: 'c', contactId: 'x', launchId: 'l1', state: 'running', enrolledAt: '2026-01-01T00:00:00.000Z' },
+      {
+        workspaceId: 'w',
+        campaignId: 'c',
+        contactId: 'x',
+        launchId: 'l1',
+        state: 'running',
+        enrolledAt: '2026-01-01T00:00:00.000Z',
+      },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Probe, checkHealth } from '../../../shared/health/health-check';
+import { checkHealth, type Probe } from '../../../shared/health/health-check';
 
 let clock = 1_000_000;
 const ctx = { environment: 'test', version: '1.2.3', startedAt: 940_000, now: () => clock, timeoutMs: 50 };

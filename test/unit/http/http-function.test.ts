@@ -52,15 +52,21 @@ describe('httpFunction (the shared HTTP edge)', () => {
     expect(res.body).not.toContain('/var/task');
   });
   it('refuses a malformed JSON body with 400 MALFORMED_JSON', async () => {
-    const res = await call(event('GET', '/api/health', 'GET /api/health', '{"a":', { 'content-type': 'application/json' }));
+    const res = await call(
+      event('GET', '/api/health', 'GET /api/health', '{"a":', { 'content-type': 'application/json' }),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json.code).toBe('MALFORMED_JSON');
   });
   it('refuses deeply nested JSON and unknown media types', async () => {
     const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
-    const res = await call(event('GET', '/api/health', 'GET /api/health', deep, { 'content-type': 'application/json' }));
+    const res = await call(
+      event('GET', '/api/health', 'GET /api/health', deep, { 'content-type': 'application/json' }),
+    );
     expect(res.json.code).toBe('JSON_TOO_DEEP');
-    const xml = await call(event('GET', '/api/health', 'GET /api/health', '<a/>', { 'content-type': 'application/xml' }));
+    const xml = await call(
+      event('GET', '/api/health', 'GET /api/health', '<a/>', { 'content-type': 'application/xml' }),
+    );
     expect(xml.statusCode).toBe(415);
   });
   it('refuses a body over 1 MiB with 413', async () => {

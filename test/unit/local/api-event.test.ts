@@ -4,7 +4,12 @@ import { buildEvent, readResult } from '../../../lib/local/api-event';
 const raw = (over: Partial<Parameters<typeof buildEvent>[0]> = {}) => ({
   method: 'POST',
   url: '/api/contacts/42?tag=a&tag=b&q=x',
-  headers: { host: 'localhost:3008', 'content-type': 'application/json', cookie: 'a=1; csrf-token=abc', 'x-many': ['1', '2'] },
+  headers: {
+    host: 'localhost:3008',
+    'content-type': 'application/json',
+    cookie: 'a=1; csrf-token=abc',
+    'x-many': ['1', '2'],
+  },
   body: Buffer.from('{"x":1}'),
   sourceIp: '127.0.0.1',
   ...over,
@@ -25,7 +30,11 @@ describe('API Gateway payload v2 events', () => {
     expect(event.body).toBe('{"x":1}');
     expect(event.isBase64Encoded).toBe(false);
     expect(event.requestContext.requestId).toBe('req-1');
-    expect(event.requestContext.http).toMatchObject({ method: 'POST', path: '/api/contacts/42', sourceIp: '127.0.0.1' });
+    expect(event.requestContext.http).toMatchObject({
+      method: 'POST',
+      path: '/api/contacts/42',
+      sourceIp: '127.0.0.1',
+    });
   });
   it('base64-encodes binary bodies', () => {
     const event = buildEvent(raw({ headers: { 'content-type': 'image/png' }, body: Buffer.from([0, 255]) }), {

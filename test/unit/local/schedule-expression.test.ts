@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleExpressionError, nextFire, parseSchedule } from '../../../lib/local/schedule-expression';
 import { schedules } from '../../../lib/definition';
+import { nextFire, parseSchedule, ScheduleExpressionError } from '../../../lib/local/schedule-expression';
 
 const at = (iso: string) => new Date(iso);
 const next = (expr: string, after: string) => nextFire(parseSchedule(expr), at(after))?.toISOString();

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { synthesize } from './synth';
+
+const stages = { dev: synthesize('dev'), prod: synthesize('prod') };
+
+/** AwsSolutions findings not acknowledged anywhere up the construct tree. */
+function findings(scope: IConstruct, severity: 'error' | 'warning'): string[] {
+  const report = new AwsSolutionsChecks(scope, { verbose: true }).validateScope(scope);
+  return report.violations
+    .filter((v) => v.severity === severity)
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`));
+}
+
+/** Every acknowledgement recorded in the app: [rule id, reason]. */
+function acknowledgements(scope: IConstruct): [string, string][] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+}
+
+describe.each(Object.entries(stages))('cdk-nag AwsSolutions on the %s stage', (_stage, built) => {
+  it('reports no unacknowledged error', () => {
+    expect(findings(built.app, 'error')).toEqual([]);
+  });
+
+  it('reports no unacknowledged warning', () => {
+    expect(findings(built.app, 'warning')).toEqual([]);
+  });
+
+  it('gives every acknowledgement a rule id and a real reason', () => {
+    const acks = acknowledgements(built.app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const [id, reason] of acks) {
+      expect(id).toMatch(/^(Annotation::)?AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(reason.length, `reason for ${id}`).toBeGreaterThan(60);
+    }
+  });
+
+  it('leaves no CDK warning or error annotation on either stack', () => {
+    for (const stack of [built.data, built.application]) {
+      expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    }
+  });
+});
+
+describe('cdk-nag as a synthesis validation plugin', () => {
+  it('lets the real app synthesize with the plugin registered', () => {
+    // Prepare
+    const built = synthesize('prod', { nag: true });
+    // Act
+    const assembly = built.app.synth();
+    // Assess
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
+  });
+
+  it('catches an unacknowledged finding (the check is live)', () => {
+    // Prepare: a queue with no dead-letter queue and no TLS enforcement.
+    const app = new App();
+    new Queue(new Stack(app, 'Careless'), 'Queue', { enforceSSL: false });
+    // Act
+    const errors = findings(app, 'error');
+    // Assess
+    expect(errors.some((f) => f.startsWith('AwsSolutions-SQS3'))).toBe(true);
+    expect(errors.some((f) => f.startsWith('AwsSolutions-SQS4'))).toBe(true);
+  });
+});

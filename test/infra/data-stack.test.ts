@@ -1,0 +1,100 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { queues, tables } from '../../lib/definition';
+import { physicalDlqName, physicalQueueName, physicalTableName } from '../../lib/cdk/physical-names';
+import { resourcesOfType, synthesize } from './synth';
+
+const dev = synthesize('dev');
+const prod = synthesize('prod');
+const DAY = 24 * 60 * 60;
+
+describe('DynamoDB tables', () => {
+  it.each(tables)('$name is on-demand, point-in-time recoverable, encrypted, keyed as declared', (table) => {
+    // Prepare
+    const keySchema = [
+      { AttributeName: table.partitionKey.name, KeyType: 'HASH' },
+      ...(table.sortKey ? [{ AttributeName: table.sortKey.name, KeyType: 'RANGE' }] : []),
+    ];
+    // Assess
+    dev.dataTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: physicalTableName('dev', table.name),
+      KeySchema: keySchema,
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: table.ttlAttribute
+        ? { AttributeName: table.ttlAttribute, Enabled: true }
+        : Match.absent(),
+      GlobalSecondaryIndexes:
+        table.globalIndexes.length > 0
+          ? table.globalIndexes.map((index) => Match.objectLike({ IndexName: index.name }))
+          : Match.absent(),
+    });
+  });
+
+  it('creates exactly the declared tables', () => {
+    // Act
+    const names = resourcesOfType(dev.dataTemplate, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties?.TableName);
+    // Assess
+    expect(names.sort()).toEqual(tables.map((t) => physicalTableName('dev', t.name)).sort());
+  });
+
+  it('keeps prod tables when the stack goes away, and protects them from deletion', () => {
+    const prodTables = resourcesOfType(prod.dataTemplate, 'AWS::DynamoDB::Table');
+    expect(prodTables).toHaveLength(tables.length);
+    for (const [, table] of prodTables) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties?.DeletionProtectionEnabled).toBe(true);
+    }
+  });
+
+  it('lets dev tables be torn down with the stack', () => {
+    for (const [, table] of resourcesOfType(dev.dataTemplate, 'AWS::DynamoDB::Table')) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties?.DeletionProtectionEnabled).toBe(false);
+    }
+  });
+});
+
+describe('SQS queues', () => {
+  it('creates one work queue and one dead-letter queue per declaration', () => {
+    dev.dataTemplate.resourceCountIs('AWS::SQS::Queue', queues.length * 2);
+  });
+
+  it.each(queues)('$name redrives to its DLQ after maxReceiveCount, with declared timeouts', (queue) => {
+    // Prepare
+    const dlqId = Object.keys(
+      dev.dataTemplate.findResources('AWS::SQS::Queue', {
+        Properties: { QueueName: physicalDlqName('dev', queue.name) },
+      }),
+    )[0];
+    // Assess
+    expect(dlqId).toBeDefined();
+    dev.dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: physicalDlqName('dev', queue.name),
+      MessageRetentionPeriod: queue.dlqRetentionDays * DAY,
+      SqsManagedSseEnabled: true,
+    });
+    dev.dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: physicalQueueName('dev', queue.name),
+      VisibilityTimeout: queue.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: queue.retentionDays * DAY,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: queue.maxReceiveCount },
+    });
+  });
+
+  it('denies every queue request that is not over TLS', () => {
+    const policies = resourcesOfType(dev.dataTemplate, 'AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(queues.length * 2);
+    for (const [, policy] of policies) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('keeps prod queues (and their messages) when the stack goes away', () => {
+    for (const [, queue] of resourcesOfType(prod.dataTemplate, 'AWS::SQS::Queue')) {
+      expect(queue.DeletionPolicy).toBe('Retain');
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { grantTableAccess } from '../../lib/cdk/function-access';
+import { physicalTableName } from '../../lib/cdk/physical-names';
+import { referenceTables } from '../../lib/cdk/table-references';
+import { functions, queueEnvName, tableEnvName, tables } from '../../lib/definition';
+import { resourcesOfType, synthesize } from './synth';
+
+const dev = synthesize('dev');
+const templates = [dev.dataTemplate, dev.appTemplate];
+const prefix = (name: string) => name.replace(/[^A-Za-z0-9]/g, '');
+
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+}
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every policy document in a template (IAM, queue and bucket policies). */
+function allStatements(template: Template): Statement[] {
+  const documents: unknown[] = [];
+  for (const [, resource] of Object.entries(template.toJSON().Resources as Record<string, { Properties?: object }>)) {
+    const props = resource.Properties as Record<string, unknown> | undefined;
+    if (props?.PolicyDocument) documents.push(props.PolicyDocument);
+    for (const inline of (props?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+      documents.push(inline.PolicyDocument);
+    }
+  }
+  return documents.flatMap((doc) => (doc as { Statement: Statement[] }).Statement);
+}
+
+/** Statements of the policies attached to one function's role. */
+function functionStatements(template: Template, name: string): Statement[] {
+  const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith(`${prefix(name)}Role`));
+  return resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const tablesNamedIn = (statements: Statement[]) =>
+  tables.filter((t) => JSON.stringify(statements).includes(`:table/${physicalTableName('dev', t.name)}"`)).map(
+    (t) => t.name,
+  );
+
+const FORBIDDEN_ON_AUDIT = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:UpdateTable',
+  'dynamodb:DeleteTable',
+];
+
+describe('least privilege', () => {
+  it('allows no wildcard action in any policy of either stack', () => {
+    const wildcards = templates
+      .flatMap(allStatements)
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => list(s.Action))
+      .filter((action) => action.includes('*'));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('never lets anything update, delete or batch-write the audit table', () => {
+    const onAudit = allStatements(dev.appTemplate).filter(
+      (s) => s.Effect === 'Allow' && JSON.stringify(s.Resource ?? '').includes(physicalTableName('dev', 'audit')),
+    );
+    expect(onAudit.flatMap((s) => list(s.Action)).filter((a) => FORBIDDEN_ON_AUDIT.includes(a))).toEqual([]);
+  });
+
+  it('turns `append` into PutItem on that one table and nothing else', () => {
+    // Prepare
+    const stack = new Stack();
+    const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const audit = referenceTables(stack, 'dev').audit;
+    // Act
+    grantTableAccess(role, 'audit', audit, 'append');
+    // Assess
+    const statements = resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Policy').flatMap(
+      ([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: stack.resolve(audit.tableArn) },
+    ]);
+  });
+
+  it.each(functions)('$name is granted only the tables it declares', (fn) => {
+    expect(tablesNamedIn(functionStatements(dev.appTemplate, fn.name)).sort()).toEqual(
+      Object.keys(fn.tables).sort(),
+    );
+  });
+
+  it.each(functions)('$name receives exactly its declared tables, queues, email and workflow', (fn) => {
+    // Prepare
+    const variables = Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === fn.description,
+    )?.Properties.Environment.Variables as Record<string, unknown>;
+    const names = Object.keys(variables);
+    // Assess
+    expect(names.filter((n) => n.startsWith('TABLE_')).sort()).toEqual(Object.keys(fn.tables).map(tableEnvName).sort());
+    expect(names.filter((n) => n.startsWith('QUEUE_')).sort()).toEqual(Object.keys(fn.queues).map(queueEnvName).sort());
+    expect(names.includes('STATE_MACHINE_ARN')).toBe(fn.startsStateMachine === true);
+    expect(names.includes('SES_CONFIGURATION_SET')).toBe(fn.ses !== undefined);
+  });
+
+  it.each(functions)('$name may send email or read the SES account only as declared', (fn) => {
+    // Includes the separate SesAccountRead policy, which is attached to the same role.
+    const actions = functionStatements(dev.appTemplate, fn.name).flatMap((s) => list(s.Action));
+    expect(actions.includes('ses:SendEmail')).toBe(fn.ses === 'send');
+    expect(actions.includes('ses:GetAccount')).toBe(fn.ses === 'describe');
+  });
+});

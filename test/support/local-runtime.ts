@@ -1,0 +1,58 @@
+/** Starts the whole local runtime once per test file, on a free port and a fresh data dir. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Runtime, startRuntime } from '../../lib/local/runtime';
+
+export async function startTestRuntime(dataDir?: string): Promise<Runtime> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uh-e2e-'));
+  const lines: string[] = [];
+  return startRuntime({
+    port: 0,
+    dataDir: dir,
+    pollWaitSeconds: 1,
+    // Keep the output of a passing run quiet; failures print the runtime's lines.
+    log: (line) => {
+      lines.push(line);
+      if (process.env.E2E_VERBOSE) console.log(line);
+    },
+  });
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A request `fetch` will not send (a GET with a body, duplicated headers): plain node:http. */
+export async function rawRequest(
+  url: string,
+  opts: { method: string; headers?: Record<string, string | string[]>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const http = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const headers = {
+      ...opts.headers,
+      ...(opts.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(opts.body)) }),
+    };
+    const req = http.request(url, { method: opts.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** A response body as loosely typed JSON: tests assert on its shape field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert on it
+export const json = async (res: Response): Promise<any> => res.json();
