@@ -50,6 +50,26 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         opts.log(`${req.method} ${req.url} ${out.status} ${ms} ms`);
       });
   });
+  // Requests Node refuses before routing (oversized headers or URL, broken framing) still get
+  // an error body in the contract, as API Gateway answers them with its own JSON.
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    if (!socket.writable) return;
+    const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      error: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+      message: tooLarge ? 'The request line and headers exceed 16 KB' : 'The request could not be parsed',
+      code: tooLarge ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `${Object.entries(SECURITY_HEADERS)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}connection: close\r\n\r\n${head ? '' : body}`,
+    );
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

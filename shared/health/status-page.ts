@@ -1,5 +1,5 @@
 /** The small HTML page served at `/`: what this is and where to look next. No script, no inline style. */
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function statusPage(info: { service: string; version: string; environment: string }): string {
   const rows = [
@@ -7,7 +7,7 @@ export function statusPage(info: { service: string; version: string; environment
     ['Version', info.version],
     ['Environment', info.environment],
   ]
-    .map(([k, v]) => `<tr><th>${escape(k as string)}</th><td>${escape(v as string)}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k as string)}</th><td>${escapeHtml(v as string)}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Unite-Hub</title></head>

@@ -42,7 +42,9 @@ describe('functions', () => {
   it.each(functions)('$name is published through a `live` alias on its current version', (fn) => {
     template.hasResourceProperties('AWS::Lambda::Alias', {
       Name: 'live',
-      FunctionVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix(fn.name)}FunctionCurrentVersion`), 'Version'] },
+      FunctionVersion: {
+        'Fn::GetAtt': [Match.stringLikeRegexp(`^${prefix(fn.name)}FunctionCurrentVersion`), 'Version'],
+      },
     });
   });
 
@@ -149,8 +151,18 @@ describe('edge', () => {
       }),
     });
     const distribution = resourcesOfType(template, 'AWS::CloudFront::Distribution')[0]?.[1];
-    const config = distribution?.Properties?.DistributionConfig as { DefaultCacheBehavior: { AllowedMethods: string[] } };
-    expect([...config.DefaultCacheBehavior.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    const config = distribution?.Properties?.DistributionConfig as {
+      DefaultCacheBehavior: { AllowedMethods: string[] };
+    };
+    expect([...config.DefaultCacheBehavior.AllowedMethods].sort()).toEqual([
+      'DELETE',
+      'GET',
+      'HEAD',
+      'OPTIONS',
+      'PATCH',
+      'POST',
+      'PUT',
+    ]);
   });
 
   it('adds the security headers at the edge', () => {

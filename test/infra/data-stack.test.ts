@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { queues, tables } from '../../lib/definition';
 import { physicalDlqName, physicalQueueName, physicalTableName } from '../../lib/cdk/physical-names';
+import { queues, tables } from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
 const dev = synthesize('dev');

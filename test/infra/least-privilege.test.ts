@@ -34,16 +34,21 @@ function allStatements(template: Template): Statement[] {
 
 /** Statements of the policies attached to one function's role. */
 function functionStatements(template: Template, name: string): Statement[] {
-  const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith(`${prefix(name)}Role`));
+  const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) =>
+    id.startsWith(`${prefix(name)}Role`),
+  );
   return resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
-    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap(([, policy]) => statementsOf(policy));
 }
 
+const statementsOf = (policy: { Properties?: Record<string, unknown> }): Statement[] =>
+  (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [];
+
 const tablesNamedIn = (statements: Statement[]) =>
-  tables.filter((t) => JSON.stringify(statements).includes(`:table/${physicalTableName('dev', t.name)}"`)).map(
-    (t) => t.name,
-  );
+  tables
+    .filter((t) => JSON.stringify(statements).includes(`:table/${physicalTableName('dev', t.name)}"`))
+    .map((t) => t.name);
 
 const FORBIDDEN_ON_AUDIT = [
   'dynamodb:UpdateItem',
@@ -80,8 +85,8 @@ describe('least privilege', () => {
     // Act
     grantTableAccess(role, 'audit', audit, 'append');
     // Assess
-    const statements = resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Policy').flatMap(
-      ([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement,
+    const statements = resourcesOfType(Template.fromStack(stack), 'AWS::IAM::Policy').flatMap(([, policy]) =>
+      statementsOf(policy),
     );
     expect(statements).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: stack.resolve(audit.tableArn) },
@@ -89,9 +94,7 @@ describe('least privilege', () => {
   });
 
   it.each(functions)('$name is granted only the tables it declares', (fn) => {
-    expect(tablesNamedIn(functionStatements(dev.appTemplate, fn.name)).sort()).toEqual(
-      Object.keys(fn.tables).sort(),
-    );
+    expect(tablesNamedIn(functionStatements(dev.appTemplate, fn.name)).sort()).toEqual(Object.keys(fn.tables).sort());
   });
 
   it.each(functions)('$name receives exactly its declared tables, queues, email and workflow', (fn) => {

@@ -2,9 +2,6 @@
  * Builds the CDK app once for a stage, without esbuild (assets are not bundled), and
  * returns both stacks' templates. Each test file calls it once at module scope.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type UniteHubApp } from '../../lib/cdk/build-app';
 import type { Stage } from '../../lib/cdk/stage';
@@ -19,7 +16,6 @@ export function synthesize(stage: Stage, options: { nag?: boolean } = {}): Synth
     stage,
     bundle: false,
     nag: options.nag ?? false,
-    outdir: mkdtempSync(join(tmpdir(), `unite-hub-cdk-${stage}-`)),
   });
   return {
     ...built,
@@ -40,6 +36,7 @@ export function logicalIdAt(template: Template, type: string, fragment: string):
   const ids = Object.keys(template.toJSON().Resources as Record<string, unknown>).filter(
     (id) => template.toJSON().Resources[id].Type === type && id.toLowerCase().startsWith(fragment.toLowerCase()),
   );
-  if (ids.length !== 1) throw new Error(`Expected one ${type} starting with ${fragment}, found ${ids.join(', ') || 'none'}`);
+  if (ids.length !== 1)
+    throw new Error(`Expected one ${type} starting with ${fragment}, found ${ids.join(', ') || 'none'}`);
   return ids[0] as string;
 }

@@ -15,7 +15,8 @@
  * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; a crash can
  *   lose mail accepted in the last ~2 s.
  * Not persisted: TransactWriteItems ClientRequestToken memory, FIFO deduplication state,
- * SQS message-move tasks and pending purges.
+ * SQS message-move tasks and pending purges. `emulators.lock` (a pid file) keeps a second
+ * process off the same `dataDir`; one left behind by a crash is taken over at the next start.
  *
  * DynamoDB transactions (dynalite has none) are emulated by a proxy in front of dynalite; they
  * are atomic only against other transactions, not against concurrent single-item writes

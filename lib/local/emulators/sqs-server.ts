@@ -25,7 +25,8 @@ export async function startSqs(opts: {
   const saved = await readJsonFile<SqsSnapshot>(opts.file);
   const { service, requestHandler } = createRequestHandler({
     port: opts.port,
-    hostname: urlHost(opts.host).replace(/^\[|\]$/g, ''),
+    // Only used to build queue URLs (we listen ourselves), so it must be the URL form.
+    hostname: urlHost(opts.host),
     region: 'us-east-1',
     // Saved queues come back in file order, so a source may precede its DLQ; checked again below.
     validateDlqDestination: false,
