@@ -6,7 +6,9 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { synthesize } from './synth';
 
-const stages = { dev: synthesize('dev'), prod: synthesize('prod') };
+// Built with the plugin registered: synthesize() would already throw on a finding; the
+// scans below list the findings by rule, resource and reason instead of one exception.
+const stages = { dev: synthesize('dev', { nag: true }), prod: synthesize('prod', { nag: true }) };
 
 /** AwsSolutions findings not acknowledged anywhere up the construct tree. */
 function findings(scope: IConstruct, severity: 'error' | 'warning'): string[] {
@@ -52,11 +54,8 @@ describe.each(Object.entries(stages))('cdk-nag AwsSolutions on the %s stage', (_
 });
 
 describe('cdk-nag as a synthesis validation plugin', () => {
-  it('lets the real app synthesize with the plugin registered', () => {
-    // Act: synthesize() builds the app with AwsSolutionsChecks registered and synthesizes it.
-    const built = synthesize('prod', { nag: true });
-    // Assess
-    expect(built.appTemplate.toJSON().Resources).toBeDefined();
+  it('synthesizes the real app with the plugin registered', () => {
+    expect(Object.keys(stages.prod.appTemplate.toJSON().Resources).length).toBeGreaterThan(0);
   });
 
   it('fails the synth of an app with an unacknowledged finding (the check is live)', () => {
