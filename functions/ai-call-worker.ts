@@ -2,7 +2,7 @@
 
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { aiCallMessage, offlineProvider, runAiCall } from '../shared/ai/ai-call';
-import { documents } from '../shared/aws/clients';
+import { documents } from '../shared/aws/dynamodb';
 import { tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';

@@ -1,7 +1,7 @@
 /** SQS consumer of the drip-steps queue. */
 
 import { dynamoEnrolments } from '../shared/adapters/dynamo-campaigns';
-import { documents } from '../shared/aws/clients';
+import { documents } from '../shared/aws/dynamodb';
 import { dripStepMessage } from '../shared/campaigns/messages';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
 import { tableName } from '../shared/config';

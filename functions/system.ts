@@ -1,6 +1,8 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
 
-import { dynamodb, ses, sqs } from '../shared/aws/clients';
+import { dynamodb } from '../shared/aws/dynamodb';
+import { ses } from '../shared/aws/ses';
+import { sqs } from '../shared/aws/sqs';
 import { config, queueUrl, tableName } from '../shared/config';
 import { awsProbes } from '../shared/health/aws-probes';
 import { checkHealth } from '../shared/health/health-check';

@@ -1,16 +1,15 @@
 /**
  * One EventBridge rule per schedule declaration, targeting the function's `live` alias.
  *
- * The function receives the shape of an EventBridge "Scheduled Event" (the envelope fields
- * are copied from the triggering event), with `detail` replaced by the declared constant
- * and a top-level `schedule` naming the declaration:
+ * The function receives an EventBridge "Scheduled Event" (envelope fields copied from the
+ * triggering event by an input transformer) whose `detail` is the declared constant:
  *
  *   { "version": "0", "id": "...", "detail-type": "Scheduled Event", "source": "aws.events",
  *     "account": "...", "time": "2025-01-01T00:05:00Z", "region": "...",
- *     "resources": ["arn:aws:events:...:rule/..."],
- *     "detail": { "kind": "campaign-triggers" }, "schedule": "campaign-triggers" }
+ *     "resources": ["arn:aws:events:...:rule/..."], "detail": { "kind": "campaign-triggers" } }
  *
- * The local runtime's timer builds the same event, so one handler parser serves both hosts.
+ * lib/local/scheduler.ts builds exactly this shape, so one handler parser serves both hosts;
+ * the declared `detail` (not an extra field) is what tells schedules apart.
  */
 import { Duration } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -39,7 +38,6 @@ export function addSchedules(scope: Construct, functions: ReadonlyMap<FunctionNa
           region: EventField.region,
           resources: EventField.fromPath('$.resources'),
           detail: declaration.detail,
-          schedule: declaration.name,
         }),
         // A tick that could not be delivered is superseded by the next one within minutes.
         retryAttempts: 2,

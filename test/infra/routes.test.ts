@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTE_KEY, declaredRouteKeys, synthesizedRouteKeys } from '../../lib/cdk/route-keys';
+import { appRouteKeys, DEFAULT_ROUTE_KEY, declaredRouteKeys, synthesizedRouteKeys } from '../../lib/cdk/route-keys';
 import { fallbackRoute, routeKey, routes } from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
@@ -9,6 +9,10 @@ const prefix = (name: string) => name.replace(/[^A-Za-z0-9]/g, '');
 describe('HTTP API routes', () => {
   it('serves every declared route plus $default, and nothing else', () => {
     expect(synthesizedRouteKeys(appTemplate)).toEqual(declaredRouteKeys());
+  });
+
+  it('gives the same keys through appRouteKeys(), the helper other suites use', () => {
+    expect(appRouteKeys('dev')).toEqual(synthesizedRouteKeys(appTemplate));
   });
 
   it.each(routes)('$method $path has a route', (route) => {
