@@ -38,13 +38,15 @@ Unite-Hub is running (started in ${seconds} s)
   Press Ctrl-C to stop; data stays in ${dataDir}.
 `);
 
-  let stopping = false;
+  let stoppingSince = 0;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince > 0) {
+      // npm and tsx relay the same signal again within milliseconds; only a later press forces.
+      if (Date.now() - stoppingSince < 1000) return;
       console.log('Forced exit.');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping (press Ctrl-C again to force) ...`);
     runtime.stop().then(
       () => {

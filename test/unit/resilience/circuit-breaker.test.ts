@@ -229,7 +229,7 @@ describe('CircuitBreaker: half-open', () => {
     expect(breaker.state).toBe('closed');
   });
 
-  it('lets a new trial start when one never reports back within the trial lease', async () => {
+  it('lets a new trial start when one never reports back within the lease, and ignores its late result', async () => {
     const { breaker, clock, open, succeed } = setup({ trialLeaseMs: 2 * MINUTE });
     await open();
     await clock.advance(MINUTE);
@@ -237,13 +237,16 @@ describe('CircuitBreaker: half-open', () => {
     const lostTrial = breaker.execute(() => lost.promise);
     await clock.advance(2 * MINUTE - 1);
     await expect(succeed()).rejects.toBeInstanceOf(CircuitOpenError);
-
     await clock.advance(1);
-    await succeed();
+    const next = deferred<string>();
+    const nextTrial = breaker.execute(() => next.promise);
+
     lost.reject(httpError(503));
 
     await expect(lostTrial).rejects.toMatchObject({ status: 503 });
     expect(breaker.state).toBe('half-open');
+    next.resolve('ok');
+    await expect(nextTrial).resolves.toBe('ok');
     await succeed();
     expect(breaker.state).toBe('closed');
   });

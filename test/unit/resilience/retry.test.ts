@@ -264,6 +264,22 @@ describe('retry: the caller aborting', () => {
     expect(calls).toBe(1);
   });
 
+  it('schedules no retry for an attempt that fails as the caller aborts, and rethrows the abort reason', async () => {
+    const clock = new FakeClock(start);
+    const controller = new AbortController();
+    const reason = new Error('request cancelled');
+    const retries: RetryInfo[] = [];
+    const fn = async () => {
+      controller.abort(reason);
+      throw httpError(503);
+    };
+
+    const result = retry(fn, { clock, signal: controller.signal, onRetry: (info) => retries.push(info) });
+
+    await expect(result).rejects.toBe(reason);
+    expect(retries).toEqual([]);
+  });
+
   it('makes no attempt when the signal is already aborted', async () => {
     const clock = new FakeClock(start);
     const { fn, calls } = provider(clock);
