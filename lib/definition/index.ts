@@ -8,7 +8,9 @@ import type {
   RouteDeclaration,
   ScheduleDeclaration,
   StateMachineDeclaration,
+  TableAccess,
   TableDeclaration,
+  TableName,
 } from './types';
 
 export type * from './types';
@@ -206,3 +208,27 @@ export function routeKey(route: Pick<RouteDeclaration, 'method' | 'path'>): stri
 export const tableEnvName = (table: string): string => `TABLE_${table.toUpperCase().replace(/-/g, '_')}`;
 /** Environment variable that carries a queue's URL into a function. */
 export const queueEnvName = (queue: string): string => `QUEUE_${queue.toUpperCase().replace(/-/g, '_')}_URL`;
+
+/**
+ * What the shared HTTP edge needs in every HTTP function, whatever its routes do:
+ * rate-limit counters (ephemeral) and appending security alerts (core, put only).
+ */
+export const httpEdgeTables: Readonly<Partial<Record<TableName, TableAccess>>> = {
+  ephemeral: 'readWrite',
+  core: 'append',
+};
+
+/**
+ * Every (table, access) a function is granted: its own declaration, plus the HTTP edge's
+ * needs for HTTP functions. A table may appear with two accesses (e.g. describe + append).
+ */
+export function tableGrants(fn: FunctionDeclaration): Array<{ table: TableName; access: TableAccess }> {
+  const grants = Object.entries(fn.tables).map(([table, access]) => ({ table: table as TableName, access }));
+  if (fn.kind === 'http') {
+    for (const [table, access] of Object.entries(httpEdgeTables) as [TableName, TableAccess][]) {
+      const covered = grants.some((g) => g.table === table && (g.access === access || g.access === 'readWrite'));
+      if (!covered) grants.push({ table, access });
+    }
+  }
+  return grants;
+}

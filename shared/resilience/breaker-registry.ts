@@ -3,7 +3,6 @@
  * process trips and heals the same breaker instead of each holding its own.
  */
 
-import { InMemoryBreakerStore } from './breaker-store';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 import type { Clock } from './clock';
 
@@ -13,13 +12,13 @@ export interface BreakerRegistry {
 }
 
 /**
- * Creates a registry whose breakers share `clock`, `config` and one state store (the
- * config's, or one in-memory store for all of them).
+ * Creates a registry whose breakers share `clock` and `config`, including its state store
+ * when given one (breakers are keyed by provider name in it).
  *
  * @param config - breaker settings; `onStateChange` receives the provider in `change.breaker`
  */
 export function breakerRegistry(clock: Clock, config: Omit<CircuitBreakerOptions, 'clock'> = {}): BreakerRegistry {
-  const options: CircuitBreakerOptions = { ...config, clock, store: config.store ?? new InMemoryBreakerStore() };
+  const options: CircuitBreakerOptions = { ...config, clock };
   const breakers = new Map<string, CircuitBreaker>();
   return {
     get(provider) {

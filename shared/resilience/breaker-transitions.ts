@@ -40,7 +40,7 @@ export function admit(s: BreakerSnapshot, now: number, config: BreakerConfig): D
   if (s.state === 'open') {
     const retryAt = (s.openedAt ?? now) + config.openMs;
     if (now < retryAt) return { result: { rejectedUntil: retryAt } };
-    return claimTrial({ ...s, state: 'half-open', trialSuccesses: 0 }, now);
+    return claimTrial({ ...s, state: 'half-open' }, now);
   }
   const trialBusy = s.trialStartedAt !== undefined && now < s.trialStartedAt + config.trialLeaseMs;
   if (trialBusy) return { result: { rejectedUntil: now } };

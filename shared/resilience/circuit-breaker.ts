@@ -5,15 +5,7 @@
  * at a time probes the provider; `successThreshold` successful trials close it again.
  */
 import { type BreakerSnapshot, type BreakerState, type BreakerStateStore, InMemoryBreakerStore } from './breaker-store';
-import {
-  admit,
-  type BreakerConfig,
-  CLOSED,
-  type Decision,
-  recordFailure,
-  recordSuccess,
-  type Ticket,
-} from './breaker-transitions';
+import { admit, type BreakerConfig, CLOSED, type Decision, recordFailure, recordSuccess } from './breaker-transitions';
 import { classifyError } from './classify-error';
 import { type Clock, systemClock } from './clock';
 import { CircuitOpenError } from './errors';
@@ -98,8 +90,10 @@ export class CircuitBreaker {
   /**
    * Runs `fn` unless the breaker is open, and records how it went.
    *
-   * @param options.signal - the caller's signal: a failure while it is aborted is the
-   *   caller giving up, so it doesn't count against the provider
+   * @param options.signal - the signal `fn` runs under (e.g. `retry`'s per-attempt signal).
+   *   When it has aborted, its reason decides instead of `fn`'s error: a `TimeoutError`
+   *   counts (the provider was too slow), any other reason is the caller giving up and
+   *   doesn't count against the provider
    * @returns what `fn` resolved with
    * @throws {@link CircuitOpenError} without calling `fn` when open, or half-open with a trial in flight
    * @throws whatever `fn` threw, unchanged
@@ -112,7 +106,7 @@ export class CircuitBreaker {
     try {
       value = await fn();
     } catch (error) {
-      const counts = !options.signal?.aborted && this.#countsAsFailure(error);
+      const counts = this.#counts(error, options.signal);
       // Success or failure of a closed call without counting changes nothing: skip the store.
       if (counts || ticket.kind === 'trial') {
         await this.#update((s, now) => recordFailure(s, ticket, counts, now, this.#config));
@@ -121,6 +115,12 @@ export class CircuitBreaker {
     }
     if (ticket.kind === 'trial') await this.#update((s) => recordSuccess(s, ticket, this.#config));
     return value;
+  }
+
+  #counts(error: unknown, signal: AbortSignal | undefined): boolean {
+    if (!signal?.aborted) return this.#countsAsFailure(error);
+    // SDKs report any abort as "aborted" (Anthropic's APIUserAbortError); only the reason says why.
+    return classifyError(signal.reason, { signal }).kind === 'timeout';
   }
 
   /** Read, decide, compare-and-set; re-read when another call or instance wrote first. */

@@ -57,7 +57,10 @@ const SQL_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:or|and)\s+(\w+)\s*(?:=|==|<=>|\blike\b)\s*\1(?!\w)/gi, ' '],
   [/\b(?:or|and)\s+(['"`])([^'"`]*)\1\s*(?:=|==|<=>|\blike\b)\s*\1\2\1?/gi, ' '],
   [/\b(?:exec(?:ute)?\s+)?(?:master\.\w*\.)?xp_\w*/gi, ' '],
-  [/\b(?:drop|truncate|alter|create)\s+(?:table|database|schema|view|index|procedure|function|trigger|user|login)\b/gi, ' '],
+  [
+    /\b(?:drop|truncate|alter|create)\s+(?:table|database|schema|view|index|procedure|function|trigger|user|login)\b/gi,
+    ' ',
+  ],
   [/\bdelete\s+from\b/gi, ' '],
   [/\binsert\s+into\b/gi, ' '],
   [/\bshutdown\s+with\s+nowait\b/gi, ' '],

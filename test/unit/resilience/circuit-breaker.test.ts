@@ -98,6 +98,21 @@ describe('CircuitBreaker: closed', () => {
     expect(calls()).toBe(11);
   });
 
+  it('counts a call whose signal timed out, whatever "aborted" error the SDK threw', async () => {
+    const { breaker } = setup();
+    class APIUserAbortError extends Error {}
+    const timedOut = AbortSignal.abort(new DOMException('Attempt timed out', 'TimeoutError'));
+
+    for (let i = 0; i < 5; i++) {
+      const call = breaker.execute(() => Promise.reject(new APIUserAbortError('Request was aborted.')), {
+        signal: timedOut,
+      });
+      await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    }
+
+    expect(breaker.state).toBe('open');
+  });
+
   it('counts what a custom countsAsFailure says, with a custom threshold', async () => {
     const { breaker, failTimes } = setup({ failureThreshold: 2, countsAsFailure: () => true });
 
@@ -130,6 +145,21 @@ describe('CircuitBreaker: open', () => {
     await expect(succeed()).rejects.toBeInstanceOf(CircuitOpenError);
     expect(calls()).toBe(5);
   });
+
+  it('does not extend the open period for late failures of calls let through before it opened', async () => {
+    const { clock, breaker, succeed } = setup();
+    const slow = Array.from({ length: 10 }, () => deferred<string>());
+    const calls = slow.map((d) => breaker.execute(() => d.promise).catch((e: unknown) => e));
+    for (const d of slow.slice(0, 5)) d.reject(httpError(503));
+    await Promise.all(calls.slice(0, 5));
+    expect(breaker.state).toBe('open');
+
+    await clock.advance(30_000);
+    for (const d of slow.slice(5)) d.reject(httpError(503));
+    await Promise.all(calls.slice(5));
+
+    await expect(succeed()).rejects.toMatchObject({ retryAt: start + MINUTE });
+  });
 });
 
 describe('CircuitBreaker: half-open', () => {
@@ -146,9 +176,7 @@ describe('CircuitBreaker: half-open', () => {
       trialCalls++;
       return trialAnswer.promise;
     });
-    const others = await Promise.allSettled(
-      [1, 2, 3].map(() => breaker.execute(async () => otherCalls++)),
-    );
+    const others = await Promise.allSettled([1, 2, 3].map(() => breaker.execute(async () => otherCalls++)));
     trialAnswer.resolve('ok');
 
     await expect(trial).resolves.toBe('ok');

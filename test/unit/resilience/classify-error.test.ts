@@ -29,10 +29,17 @@ describe('classifyError', () => {
     expect(classifyError(throttled).retryable).toBe(true);
   });
 
+  it('retries an AWS SDK error it marks $retryable even without a status', () => {
+    expect(classifyError(Object.assign(new Error('socket hang up'), { $retryable: {} })).retryable).toBe(true);
+  });
+
   it('reads Retry-After seconds from a Headers instance and from a plain object, any case', () => {
     expect(classifyError(httpError(429, new Headers({ 'Retry-After': '7' }))).retryAfterMs).toBe(7000);
     expect(classifyError(httpError(429, { 'Retry-After': '7' })).retryAfterMs).toBe(7000);
-    expect(classifyError(Object.assign(new Error('x'), { response: { status: 503, headers: { 'retry-after': '2' } } })).retryAfterMs).toBe(2000);
+    expect(
+      classifyError(Object.assign(new Error('x'), { response: { status: 503, headers: { 'retry-after': '2' } } }))
+        .retryAfterMs,
+    ).toBe(2000);
   });
 
   it('prefers the millisecond retry-after-ms header the AI providers send', () => {
@@ -48,7 +55,11 @@ describe('classifyError', () => {
   });
 
   it('ignores a Retry-After it cannot parse', () => {
-    expect(classifyError(httpError(503, { 'retry-after': 'soon' }))).toEqual({ retryable: true, kind: 'http', status: 503 });
+    expect(classifyError(httpError(503, { 'retry-after': 'soon' }))).toEqual({
+      retryable: true,
+      kind: 'http',
+      status: 503,
+    });
   });
 
   it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET'])(
@@ -60,7 +71,9 @@ describe('classifyError', () => {
 
   it('retries a fetch failure, found through the cause chain too', () => {
     expect(classifyError(new TypeError('fetch failed')).kind).toBe('network');
-    const wrapped = new Error('Connection error.', { cause: new TypeError('x', { cause: networkError('ECONNRESET') }) });
+    const wrapped = new Error('Connection error.', {
+      cause: new TypeError('x', { cause: networkError('ECONNRESET') }),
+    });
     expect(classifyError(wrapped)).toEqual({ retryable: true, kind: 'network' });
   });
 
