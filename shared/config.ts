@@ -7,6 +7,9 @@ import * as z from 'zod';
 import type { QueueName, TableName } from '../lib/definition';
 import { queueEnvName, tableEnvName } from '../lib/definition';
 
+/** An empty variable counts as unset, so a deployment can pass '' to mean "off". */
+const blankAsAbsent = (value: unknown): unknown => (value === '' ? undefined : value);
+
 const schema = z.object({
   STAGE: z.string().min(1).default('local'),
   SERVICE_NAME: z.string().min(1).default('unite-hub'),
@@ -15,6 +18,20 @@ const schema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SES_FROM_ADDRESS: z.email().default('no-reply@unite-hub.local'),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** Set behind CloudFront: requests without this value in `x-origin-verify` are refused. */
+  ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
+  /** Header the trusted edge puts the viewer's address in (`cloudfront-viewer-address`). */
+  CLIENT_ADDRESS_HEADER: z.string().min(1).toLowerCase().optional(),
+  /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** Sentry project DSN. Unset or empty: Sentry is off and its SDK is never loaded. */
+  SENTRY_DSN: z.preprocess(blankAsAbsent, z.url().optional()),
+  /** Sentry `environment`; unset means the STAGE (resolved in `shared/observability/sentry`). */
+  SENTRY_ENVIRONMENT: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /** Share of error events sent to Sentry, 0..1. */
+  SENTRY_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(1)),
+  /** Share of invocations traced to Sentry performance, 0..1; 0 sends no transactions. */
+  SENTRY_TRACES_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(0)),
 });
 
 export type Config = z.infer<typeof schema>;

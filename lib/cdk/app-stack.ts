@@ -1,7 +1,8 @@
 /**
- * The stateless half: functions, their grants, the HTTP API behind CloudFront, the
- * workflow, the schedules and email sending. Everything is derived from lib/definition;
- * nothing here names a route, table or queue.
+ * The stateless half: functions, their grants, the HTTP API behind CloudFront (and the
+ * secret only CloudFront knows), the workflow, the schedules, email sending and the
+ * service alarms. Everything is derived from lib/definition; nothing here names a route,
+ * table or queue.
  */
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
@@ -11,12 +12,15 @@ import { type FunctionName, functions, stateMachines } from '../definition';
 import type { CanaryDeploymentTarget } from './canary-release';
 import type { DataStack } from './data-stack';
 import { addDeadLetterRollbackAlarms } from './dead-letter-alarms';
-import { EdgeDistribution } from './edge-distribution';
+import { CLIENT_ADDRESS_HEADER, EdgeDistribution } from './edge-distribution';
 import { EmailSending } from './email-sending';
 import { applyDeclaredAccess } from './function-access';
 import { HouseFunction } from './house-function';
 import { ApplicationApi } from './http-api';
+import { OriginVerification } from './origin-verification';
 import { addSchedules } from './schedules';
+import { type SentrySettings, sentryEnvironment } from './sentry';
+import { addServiceAlarms, type ServiceAlarms } from './service-alarms';
 import type { StageSettings } from './stage';
 import { referenceTables } from './table-references';
 import { Workflow } from './workflow';
@@ -26,13 +30,20 @@ export interface AppStackProps extends StackProps {
   readonly data: DataStack;
   /** Sender of outbound email; its SES identity (or its domain's) must be verified. */
   readonly fromAddress: string;
+  /** Error reporting; without it the functions get no SENTRY_* variable. */
+  readonly sentry?: SentrySettings;
 }
+
+/** Environment variable naming the header the client address is read from (lower case, as Lambda sees headers). */
+export const CLIENT_ADDRESS_HEADER_ENV = 'CLIENT_ADDRESS_HEADER';
 
 export class AppStack extends Stack {
   readonly functions: ReadonlyMap<FunctionName, HouseFunction>;
   readonly api: ApplicationApi;
   readonly edge: EdgeDistribution;
   readonly workflows: readonly Workflow[];
+  readonly originVerification: OriginVerification;
+  readonly alarms: ServiceAlarms;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -60,8 +71,26 @@ export class AppStack extends Stack {
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
     addSchedules(this, this.functions);
 
+    const observability = sentryEnvironment(props.sentry, settings.stage);
+    for (const fn of this.functions.values()) {
+      for (const [name, value] of Object.entries(observability)) fn.addEnvironment(name, value);
+    }
+
+    this.originVerification = new OriginVerification(this, 'OriginVerification', { settings });
+    for (const fn of this.functions.values()) {
+      if (fn.declaration.kind !== 'http') continue;
+      this.originVerification.applyTo(fn);
+      // Trusted only when the origin secret matched, i.e. CloudFront set it.
+      fn.addEnvironment(CLIENT_ADDRESS_HEADER_ENV, CLIENT_ADDRESS_HEADER.toLowerCase());
+    }
+
     this.api = new ApplicationApi(this, 'Api', { functions: this.functions, settings });
-    this.edge = new EdgeDistribution(this, 'Edge', { api: this.api, settings });
+    this.edge = new EdgeDistribution(this, 'Edge', {
+      api: this.api,
+      settings,
+      originVerification: this.originVerification,
+    });
+    this.alarms = addServiceAlarms(this, settings.stage);
 
     new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Public URL (CloudFront)' });
     new CfnOutput(this, 'ExecuteApiUrl', { value: this.api.url, description: 'HTTP API URL behind CloudFront' });

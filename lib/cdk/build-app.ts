@@ -10,6 +10,7 @@ import { SERVICE_NAME } from '../definition';
 import { AppStack } from './app-stack';
 import { DataStack } from './data-stack';
 import { fromRoot } from './repo-paths';
+import { sentrySettings } from './sentry';
 import { parseStage, type Stage, stackName, stageSettings } from './stage';
 
 export interface BuildAppOptions {
@@ -21,6 +22,8 @@ export interface BuildAppOptions {
   readonly nag?: boolean;
   /** Where `app.synth()` writes the cloud assembly (default: a temporary directory). */
   readonly outdir?: string;
+  /** Extra context, as `-c key=value` would give it (tests: `sentryDsn`, ...). */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export interface UniteHubApp {
@@ -47,7 +50,7 @@ function cdkJsonContext(): Record<string, unknown> {
 export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const app = new App({
     outdir: options.outdir,
-    context: cdkJsonContext(),
+    context: { ...cdkJsonContext(), ...options.context },
     // NodejsFunction bundles only the stacks this list matches; an empty list skips esbuild.
     postCliContext: options.bundle === false ? { [BUNDLING_STACKS]: [] } : {},
   });
@@ -65,6 +68,7 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
     settings,
     data,
     fromAddress,
+    sentry: sentrySettings((key) => app.node.tryGetContext(key)),
   });
   application.addStackDependency(data);
 

@@ -1,7 +1,8 @@
 /**
  * Turns a function declaration's `tables`, `queues`, `ses` and `startsStateMachine` into
  * IAM grants, event sources and environment variables. Each function is granted exactly
- * what it declares, through the resources' own grant methods, never a wildcard action.
+ * what it declares (plus, for HTTP functions, what the shared HTTP edge needs: see
+ * `tableGrants`), through the resources' own grant methods, never a wildcard action.
  */
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +17,7 @@ import {
   type TableName,
   tables as tableDeclarations,
   tableEnvName,
+  tableGrants,
 } from '../definition';
 import type { QueuePair } from './data-stack';
 import type { EmailSending } from './email-sending';
@@ -71,10 +73,12 @@ function acknowledgeIndexes(role: Role, name: TableName, table: ITable): void {
 export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): void {
   const { declaration } = fn;
 
-  for (const [name, access] of entries(declaration.tables)) {
-    const table = targets.tables[name];
-    grantTableAccess(fn.role, name, table, access);
-    fn.addEnvironment(tableEnvName(name), table.tableName);
+  // A table may come twice (e.g. `describe` declared, `append` for the edge's alerts):
+  // each access is granted, the table's variable is set once.
+  const grants = tableGrants(declaration);
+  for (const { table, access } of grants) grantTableAccess(fn.role, table, targets.tables[table], access);
+  for (const table of new Set(grants.map((g) => g.table))) {
+    fn.addEnvironment(tableEnvName(table), targets.tables[table].tableName);
   }
 
   for (const [name, access] of entries(declaration.queues)) {

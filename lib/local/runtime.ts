@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** How long an SQS long poll waits; tests shorten it. */
   pollWaitSeconds?: number;
+  /** Extra environment for the functions (e.g. `RATE_LIMITS: 'off'` for the fuzz suite). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface Runtime {
@@ -107,7 +109,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // A developer's own AWS profile must never be picked up by a local function.
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
-    Object.assign(process.env, env);
+    Object.assign(process.env, env, opts.env);
     await functions.loadAll();
 
     const http = await startHttpHost({ host, port: opts.port, functions, log });

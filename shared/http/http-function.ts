@@ -3,19 +3,28 @@
  * all routes share, finds the declared route from the event's `routeKey`, and hands the
  * operation a plain request. Handlers never add protections themselves: what applies to
  * a route is read from its declaration, so no route can forget one.
+ *
+ * Order, cheapest refusal first: trusted edge (403) -> rate limits (429) -> route (404/405)
+ * -> CSRF (403, before the body is read) -> body parsing (400/413/415) -> the operation.
  */
-
+import { createHash, randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type FunctionName, routeKey, routes } from '../../lib/definition';
-import { MethodNotAllowedError, NotFoundError } from '../errors';
+import { type FunctionName, type RouteDeclaration, routeKey, routes } from '../../lib/definition';
+import { MethodNotAllowedError, NotFoundError, TooManyRequestsError } from '../errors';
 import { logger } from '../observability/logger';
+import { type ClientIdentity, checkRateLimits, rateLimitHeaders } from '../rate-limit/rate-limiter';
+import { rulesFor } from '../rate-limit/rules';
+import { recordRateLimitRefusal } from '../security/abuse-alerts';
+import { assertCsrf, csrfApplies } from '../security/csrf';
+import { type CallerOrigin, resolveCaller } from '../security/trusted-edge';
+import { defaultEdgeDeps, type EdgeDeps } from './edge-deps';
 import { errorResult } from './error-response';
-import { parseRequest } from './parse-request';
+import { lowerCaseHeaders, parseCookies, parseRequest } from './parse-request';
 import { resolveRoute } from './path-match';
 import { toApiResult } from './to-api-result';
-import type { Operation } from './types';
+import type { HttpResult, Operation } from './types';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -23,8 +32,13 @@ type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<A
  * Builds the Lambda handler of HTTP function `name` from one operation per declared route.
  * Throws at cold start when a declared route of the function has no operation.
  */
-export function httpFunction(name: FunctionName, operations: Readonly<Record<string, Operation>>): ApiHandler {
-  const own = new Map(routes.filter((r) => r.function === name).map((r) => [routeKey(r), r]));
+export function httpFunction(
+  name: FunctionName,
+  operations: Readonly<Record<string, Operation>>,
+  deps: EdgeDeps = defaultEdgeDeps(),
+  routeTable: readonly RouteDeclaration[] = routes,
+): ApiHandler {
+  const own = new Map(routeTable.filter((r) => r.function === name).map((r) => [routeKey(r), r]));
   for (const route of own.values()) {
     if (!operations[route.id]) throw new Error(`Function ${name} has no operation for route ${route.id}`);
   }
@@ -32,25 +46,79 @@ export function httpFunction(name: FunctionName, operations: Readonly<Record<str
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = event.requestContext.requestId;
     logger.setCorrelationId(requestId);
+    let extraHeaders: Record<string, string> = {};
     try {
+      const headers = lowerCaseHeaders(event.headers);
+      const caller = resolveCaller(headers, event.requestContext.http.sourceIp, deps.settings);
       const route = own.get(event.routeKey);
-      if (!route) throw unmatched(event.requestContext.http.method, event.rawPath);
-      const request = parseRequest(event, route);
-      const operation = operations[route.id] as Operation;
-      return toApiResult(await operation(request), requestId);
+      const limits = await enforceRateLimits(route, event.rawPath, caller, headers, deps);
+      extraHeaders = limits.headers;
+      if (limits.refusal) throw limits.refusal;
+      if (!route) throw unmatched(routeTable, event.requestContext.http.method, event.rawPath);
+      const cookies = parseCookies(event.cookies ?? []);
+      const method = event.requestContext.http.method;
+      if (route.csrf && csrfApplies({ method, path: event.rawPath, headers, cookies })) {
+        assertCsrf({ method, path: event.rawPath, headers, cookies, publicHost: caller.publicHost });
+      }
+      const request = parseRequest(event, route, caller);
+      const result = await (operations[route.id] as Operation)(request);
+      return toApiResult(withHeaders(result, extraHeaders), requestId);
     } catch (error) {
       const result = errorResult(error, requestId);
       if (result.status >= 500) logger.error('Unhandled error', { error: error as Error, routeKey: event.routeKey });
-      return toApiResult(result, requestId);
+      return toApiResult(withHeaders(result, extraHeaders), requestId);
     }
   };
 
   return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as ApiHandler;
 }
 
+/** Counts the request; returns the RateLimit-* headers, and the 429 to answer when a rule refused it. */
+async function enforceRateLimits(
+  route: RouteDeclaration | undefined,
+  path: string,
+  caller: CallerOrigin,
+  headers: Readonly<Record<string, string>>,
+  deps: EdgeDeps,
+): Promise<{ headers: Record<string, string>; refusal?: TooManyRequestsError }> {
+  if (!deps.settings.rateLimits) return { headers: {} };
+  const identity = clientIdentity(caller, headers);
+  const nowMs = deps.now();
+  const decision = await checkRateLimits(rulesFor(route?.rateTier ?? 'public', path), identity, {
+    store: deps.counters,
+    nowMs,
+    onStoreError: (error) => logger.warn('Rate-limit store failed; request let through', { error: error as Error }),
+  });
+  if (!decision) return { headers: {} };
+  const limitHeaders = rateLimitHeaders(decision);
+  if (decision.allowed) return { headers: limitHeaders };
+  const client = identity.keyId ? `key:${identity.keyId}` : `ip:${identity.address}`;
+  await recordRateLimitRefusal(
+    { client, rule: decision.refusedBy ?? 'unknown', nowMs, newId: randomUUID },
+    { counters: deps.counters, alerts: deps.alerts },
+  ).catch((error: unknown) => logger.warn('Could not record a rate-limit refusal', { error: error as Error }));
+  const refusal = new TooManyRequestsError(
+    `Too many requests; retry after ${decision.resetSeconds} s`,
+    decision.resetSeconds,
+  );
+  return { headers: limitHeaders, refusal };
+}
+
+/** An API key names the client when present (hashed: the raw key never becomes a counter key). */
+function clientIdentity(caller: CallerOrigin, headers: Readonly<Record<string, string>>): ClientIdentity {
+  const key = /^Bearer\s+(uh_[0-9a-f]{32})$/i.exec(headers.authorization ?? '')?.[1];
+  if (!key) return { address: caller.clientAddress };
+  return { address: caller.clientAddress, keyId: createHash('sha256').update(key).digest('hex').slice(0, 24) };
+}
+
+function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {
+  if (Object.keys(headers).length === 0) return result;
+  return { ...result, headers: { ...headers, ...result.headers } };
+}
+
 /** A request that reached no declared route (API Gateway's `$default`): 405 or 404. */
-function unmatched(method: string, path: string): Error {
-  const found = resolveRoute(routes, method, path);
+function unmatched(routeTable: readonly RouteDeclaration[], method: string, path: string): Error {
+  const found = resolveRoute(routeTable, method, path);
   if (found.route === undefined && found.allowed.length > 0) return new MethodNotAllowedError(found.allowed);
   return new NotFoundError(`No route for ${method} ${path}`, 'ROUTE_NOT_FOUND');
 }

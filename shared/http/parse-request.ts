@@ -6,17 +6,19 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RouteDeclaration } from '../../lib/definition';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import type { CallerOrigin } from '../security/trusted-edge';
 import type { HttpRequest } from './types';
 
 /** API Gateway's own payload cap is 10 MB; no route of ours needs more than 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
 
-export function parseRequest(event: APIGatewayProxyEventV2, route: RouteDeclaration): HttpRequest {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = value;
-  }
+export function parseRequest(
+  event: APIGatewayProxyEventV2,
+  route: RouteDeclaration,
+  caller: CallerOrigin,
+): HttpRequest {
+  const headers = lowerCaseHeaders(event.headers);
   const rawBody = decodeBody(event);
   return {
     route,
@@ -29,10 +31,19 @@ export function parseRequest(event: APIGatewayProxyEventV2, route: RouteDeclarat
     body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type']),
     rawBody,
     requestId: event.requestContext.requestId,
-    sourceIp: event.requestContext.http.sourceIp,
+    clientAddress: caller.clientAddress,
     userAgent: event.requestContext.http.userAgent ?? '',
-    host: headers['x-forwarded-host'] ?? headers.host ?? event.requestContext.domainName,
+    host: caller.publicHost,
   };
+}
+
+/** API Gateway already lower-cases v2 header names; the local host and tests may not. */
+export function lowerCaseHeaders(raw: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 function decodeBody(event: APIGatewayProxyEventV2): string | undefined {

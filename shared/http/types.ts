@@ -14,7 +14,8 @@ export interface HttpRequest {
   readonly body: unknown;
   readonly rawBody: string | undefined;
   readonly requestId: string;
-  readonly sourceIp: string;
+  /** The caller's address: the viewer's behind the verified edge, else the socket's. */
+  readonly clientAddress: string;
   readonly userAgent: string;
   /** The host name the caller used, for Origin checks and absolute links. */
   readonly host: string;

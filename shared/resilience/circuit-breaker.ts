@@ -107,7 +107,7 @@ export class CircuitBreaker {
       value = await fn();
     } catch (error) {
       const counts = this.#counts(error, options.signal);
-      // Success or failure of a closed call without counting changes nothing: skip the store.
+      // An uncounted failure of a non-trial call changes nothing: skip the store round trip.
       if (counts || ticket.kind === 'trial') {
         await this.#update((s, now) => recordFailure(s, ticket, counts, now, this.#config));
       }

@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { ValidationError } from '../errors';
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u;
 // Bidirectional overrides turn `invoice\u202Efdp.exe` into what reads as `invoiceexe.pdf`.
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // Separators, and the look-alikes NFKC leaves alone (division, fraction, big solidi).

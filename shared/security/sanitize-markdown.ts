@@ -9,9 +9,9 @@ import { DANGEROUS_ELEMENTS, isDangerousUrl, sanitizeTags } from './sanitize-mar
 
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 100_000;
 
-// C0/C1 controls except tab, newline and carriage return. Browsers once ignored NUL inside
-// `java\0script:`; removing the characters exposes such words to the checks below.
-const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f]/g;
+// C0/C1 controls except tab, newline, carriage return and form feed (made a space). Browsers
+// once ignored NUL inside `java\0script:`; removing it exposes such words to the checks below.
+const CONTROLS = /(?![\t\n\f\r])\p{Cc}/gu;
 
 /** `[text](destination` and `![alt](<destination>`, with one level of balanced parentheses. */
 const INLINE_LINK = /(\]\(\s*<?)([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)/g;
@@ -80,7 +80,8 @@ export function sanitizeMarkdown(
     if (next === out) break;
     out = next;
   }
-  return neutraliseSchemes(out).replace(EVENT_HANDLER, '$1&#61;').replace(DANGEROUS_TAG_OPENER, '&lt;');
+  // Each pass ends with neutraliseSchemes, and neither net below can form a scheme again.
+  return out.replace(EVENT_HANDLER, '$1&#61;').replace(DANGEROUS_TAG_OPENER, '&lt;');
 }
 
 function neutraliseLinks(text: string): string {

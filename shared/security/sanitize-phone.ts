@@ -88,9 +88,8 @@ function nationalNumber(plan: NumberingPlan, digits: string): string {
   const { trunkPrefix } = plan;
   const withoutTrunk =
     trunkPrefix !== undefined && digits.startsWith(trunkPrefix) ? digits.slice(trunkPrefix.length) : digits;
-  if (plan.national.test(withoutTrunk)) return withoutTrunk;
-  if (plan.national.test(digits)) return digits;
-  throw invalidPhone();
+  if (!plan.national.test(withoutTrunk)) throw invalidPhone();
+  return withoutTrunk;
 }
 
 const invalidPhone = () => new ValidationError('The phone number is not valid', 'INVALID_PHONE');

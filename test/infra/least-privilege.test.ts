@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { grantTableAccess } from '../../lib/cdk/function-access';
 import { physicalTableName } from '../../lib/cdk/physical-names';
 import { referenceTables } from '../../lib/cdk/table-references';
-import { functions, queueEnvName, tableEnvName, tables } from '../../lib/definition';
+import {
+  type FunctionDeclaration,
+  functions,
+  queueEnvName,
+  type TableName,
+  tableEnvName,
+  tableGrants,
+  tables,
+} from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
 const dev = synthesize('dev');
@@ -45,10 +53,21 @@ function functionStatements(template: Template, name: string): Statement[] {
 const statementsOf = (policy: { Properties?: Record<string, unknown> }): Statement[] =>
   (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [];
 
+const tableArnEnd = (table: TableName) => `:table/${physicalTableName('dev', table)}"`;
+
 const tablesNamedIn = (statements: Statement[]) =>
-  tables
-    .filter((t) => JSON.stringify(statements).includes(`:table/${physicalTableName('dev', t.name)}"`))
-    .map((t) => t.name);
+  tables.filter((t) => JSON.stringify(statements).includes(tableArnEnd(t.name))).map((t) => t.name);
+
+/** Actions allowed on one table itself (its index ARNs aside). */
+const actionsOn = (statements: Statement[], table: TableName): string[] =>
+  statements
+    .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource ?? '').includes(tableArnEnd(table)))
+    .flatMap((s) => list(s.Action));
+
+/** The tables a function is granted: its declaration plus, for HTTP functions, the edge's. */
+const grantedTables = (fn: FunctionDeclaration): TableName[] =>
+  [...new Set(tableGrants(fn).map((g) => g.table))].sort();
+const httpFunctions = functions.filter((fn) => fn.kind === 'http');
 
 const FORBIDDEN_ON_AUDIT = [
   'dynamodb:UpdateItem',
@@ -93,21 +112,54 @@ describe('least privilege', () => {
     ]);
   });
 
-  it.each(functions)('$name is granted only the tables it declares', (fn) => {
-    expect(tablesNamedIn(functionStatements(dev.appTemplate, fn.name)).sort()).toEqual(Object.keys(fn.tables).sort());
+  it.each(functions)('$name is granted only the tables it declares (plus the HTTP edge’s)', (fn) => {
+    expect(tablesNamedIn(functionStatements(dev.appTemplate, fn.name)).sort()).toEqual(grantedTables(fn));
   });
 
-  it.each(functions)('$name receives exactly its declared tables, queues, email and workflow', (fn) => {
+  it('gives the HTTP edge grants to HTTP functions only', () => {
+    // Prepare: what a function would be granted without the edge.
+    const declaredOnly = (fn: FunctionDeclaration) => Object.keys(fn.tables).sort();
+    // Assess
+    expect(httpFunctions.length).toBeGreaterThan(0);
+    for (const fn of functions.filter((f) => f.kind !== 'http')) expect(grantedTables(fn)).toEqual(declaredOnly(fn));
+  });
+
+  it.each(httpFunctions)('$name may put security alerts on core and count rate limits on ephemeral', (fn) => {
+    const statements = functionStatements(dev.appTemplate, fn.name);
+    expect(actionsOn(statements, 'core')).toContain('dynamodb:PutItem');
+    expect(actionsOn(statements, 'ephemeral')).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+    );
+  });
+
+  it('keeps the edge’s core access append-only where the function declares less than readWrite', () => {
+    // `system` declares core: describe; the edge adds append, never update or delete.
+    const system = functions.find((fn) => fn.name === 'system');
+    expect(system?.tables.core).toBe('describe');
+    expect(actionsOn(functionStatements(dev.appTemplate, 'system'), 'core').sort()).toEqual([
+      'dynamodb:DescribeTable',
+      'dynamodb:PutItem',
+    ]);
+  });
+
+  it.each(functions)('$name receives exactly its granted tables, queues, email and workflow', (fn) => {
     // Prepare
     const variables = Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
     const names = Object.keys(variables);
     // Assess
-    expect(names.filter((n) => n.startsWith('TABLE_')).sort()).toEqual(Object.keys(fn.tables).map(tableEnvName).sort());
+    expect(names.filter((n) => n.startsWith('TABLE_')).sort()).toEqual(grantedTables(fn).map(tableEnvName).sort());
     expect(names.filter((n) => n.startsWith('QUEUE_')).sort()).toEqual(Object.keys(fn.queues).map(queueEnvName).sort());
     expect(names.includes('STATE_MACHINE_ARN')).toBe(fn.startsStateMachine === true);
     expect(names.includes('SES_CONFIGURATION_SET')).toBe(fn.ses !== undefined);
+  });
+
+  it('lets no function read a secret at run time (the origin secret arrives in its environment)', () => {
+    const actions = functions.flatMap((fn) =>
+      functionStatements(dev.appTemplate, fn.name).flatMap((s) => list(s.Action)),
+    );
+    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
 
   it.each(functions)('$name may send email or read the SES account only as declared', (fn) => {

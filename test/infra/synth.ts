@@ -11,11 +11,15 @@ export interface Synthesized extends UniteHubApp {
   readonly appTemplate: Template;
 }
 
-export function synthesize(stage: Stage, options: { nag?: boolean } = {}): Synthesized {
+export function synthesize(
+  stage: Stage,
+  options: { nag?: boolean; context?: Record<string, unknown> } = {},
+): Synthesized {
   const built = buildApp({
     stage,
     bundle: false,
     nag: options.nag ?? false,
+    context: options.context,
   });
   return {
     ...built,

@@ -4,13 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Runtime, startRuntime } from '../../lib/local/runtime';
 
-export async function startTestRuntime(dataDir?: string): Promise<Runtime> {
+export async function startTestRuntime(dataDir?: string, env?: Record<string, string>): Promise<Runtime> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uh-e2e-'));
   const lines: string[] = [];
   return startRuntime({
     port: 0,
     dataDir: dir,
     pollWaitSeconds: 1,
+    env,
     // Keep the output of a passing run quiet; failures print the runtime's lines.
     log: (line) => {
       lines.push(line);

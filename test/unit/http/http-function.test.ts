@@ -5,6 +5,7 @@ import { ValidationError } from '../../../shared/errors';
 import { httpFunction } from '../../../shared/http/http-function';
 import { SECURITY_HEADERS } from '../../../shared/http/security-headers';
 import type { Operation } from '../../../shared/http/types';
+import { fakeEdge } from '../../support/edge-fakes';
 
 const context = { awsRequestId: 'aws-1', functionName: 'system', getRemainingTimeInMillis: () => 1000 } as Context;
 const event = (method: string, url: string, routeKey: string, body = '', headers: Record<string, string> = {}) =>
@@ -25,7 +26,7 @@ const ops: Record<string, Operation> = {
     throw new Error('secret internal detail at /var/task/index.js');
   },
 };
-const handler = httpFunction('system', ops);
+const handler = httpFunction('system', ops, fakeEdge().deps);
 
 async function call(e: APIGatewayProxyEventV2) {
   const result = await handler(e, context);
@@ -85,6 +86,6 @@ describe('httpFunction (the shared HTTP edge)', () => {
   });
   it('refuses to build a function that misses an operation for one of its routes', () => {
     const { 'health.head': _dropped, ...missing } = ops;
-    expect(() => httpFunction('system', missing)).toThrow('health.head');
+    expect(() => httpFunction('system', missing, fakeEdge().deps)).toThrow('health.head');
   });
 });

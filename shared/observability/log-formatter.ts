@@ -1,0 +1,34 @@
+/**
+ * The Powertools log formatter with redaction. It keeps the standard Powertools JSON keys,
+ * so log queries and dashboards don't change, and passes the message and every extra
+ * attribute (persistent keys, `appendKeys`, per-call objects, errors) through {@link redact}
+ * before the line is serialized.
+ */
+import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { redact } from './redact';
+
+/** A Powertools `LogFormatter` that prints the standard keys with secrets and emails redacted. */
+export class RedactingLogFormatter extends LogFormatter {
+  readonly #redactOptions = { serializeError: (error: Error) => this.formatError(error) };
+
+  /** Formats one log line: standard keys first (as Powertools does), then the redacted extra attributes. */
+  override formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
+    const base: LogAttributes = {
+      level: attributes.logLevel,
+      message: redact(attributes.message, this.#redactOptions),
+      timestamp: this.formatTimestamp(attributes.timestamp),
+      service: attributes.serviceName,
+      cold_start: attributes.lambdaContext?.coldStart,
+      function_arn: attributes.lambdaContext?.invokedFunctionArn,
+      function_memory_size: attributes.lambdaContext?.memoryLimitInMB,
+      function_name: attributes.lambdaContext?.functionName,
+      function_request_id: attributes.lambdaContext?.awsRequestId,
+      sampling_rate: attributes.sampleRateValue,
+      xray_trace_id: attributes.xRayTraceId,
+      tenant_id: attributes.lambdaContext?.tenantId,
+    };
+    const extra = redact(additionalLogAttributes, this.#redactOptions) as LogAttributes;
+    return new LogItem({ attributes: base }).addAttributes(extra);
+  }
+}

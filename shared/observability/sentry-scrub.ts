@@ -1,0 +1,106 @@
+/**
+ * What leaves for Sentry is scrubbed here, the last step before an event is sent. The SDK
+ * runs with `sendDefaultPii: false`, but integrations and our own context can still carry
+ * request headers, bodies, query strings and free text; this removes what identifies a
+ * person or grants access, and runs everything else through {@link redact}.
+ */
+import type * as Sentry from '@sentry/aws-serverless';
+import { isSensitiveKey, isSensitiveQueryParam, REDACTED, redact, redactQueryString, redactString } from './redact';
+
+type InitOptions = NonNullable<Parameters<typeof Sentry.init>[0]>;
+/** An error event as Sentry hands it to `beforeSend`. */
+export type SentryErrorEvent = Parameters<NonNullable<InitOptions['beforeSend']>>[0];
+/** A transaction event as Sentry hands it to `beforeSendTransaction`. */
+export type SentryTransactionEvent = Parameters<NonNullable<InitOptions['beforeSendTransaction']>>[0];
+type SentryEvent = SentryErrorEvent | SentryTransactionEvent;
+type Request = NonNullable<SentryEvent['request']>;
+type Breadcrumb = NonNullable<SentryEvent['breadcrumbs']>[number];
+
+/** Request headers that never leave, whatever their value (besides any sensitive key). */
+const DROPPED_HEADERS = new Set([
+  'cookie',
+  'set-cookie',
+  'authorization',
+  'proxy-authorization',
+  'x-csrf-token',
+  'x-api-key',
+  'x-origin-verify',
+]);
+
+/**
+ * Sentry `beforeSend` (and `beforeSendTransaction`): returns a scrubbed copy of the event.
+ * Removes `request.cookies`, credential headers, `user.email` and `user.ip_address`;
+ * redacts query-string secrets (`token`, `code`, `state`, `key`...), the request body,
+ * and secrets and email addresses in the message, exception values, stack-frame variables,
+ * breadcrumbs, `extra`, `contexts`, tags and spans. Pure: the input is not mutated.
+ */
+export function sentryBeforeSend<E extends SentryEvent>(event: E): E {
+  const out: E = { ...event };
+  if (event.message !== undefined) out.message = redactString(event.message);
+  if (event.logentry) out.logentry = redact(event.logentry) as E['logentry'];
+  if (event.transaction !== undefined) out.transaction = redactString(event.transaction);
+  if (event.request) out.request = scrubRequest(event.request);
+  if (event.user) {
+    const { email: _email, ip_address: _ip, ...user } = event.user;
+    out.user = redact(user) as E['user'];
+  }
+  if (event.exception?.values) {
+    out.exception = {
+      ...event.exception,
+      values: event.exception.values.map((exception) => ({
+        ...exception,
+        ...(exception.value === undefined ? {} : { value: redactString(exception.value) }),
+        ...(exception.stacktrace?.frames
+          ? {
+              stacktrace: {
+                ...exception.stacktrace,
+                frames: exception.stacktrace.frames.map((frame) =>
+                  frame.vars ? { ...frame, vars: redact(frame.vars) as Record<string, unknown> } : frame,
+                ),
+              },
+            }
+          : {}),
+      })),
+    };
+  }
+  if (event.breadcrumbs) out.breadcrumbs = event.breadcrumbs.map(scrubBreadcrumb);
+  if (event.extra) out.extra = redact(event.extra) as E['extra'];
+  if (event.contexts) out.contexts = redact(event.contexts) as E['contexts'];
+  if (event.tags) out.tags = redact(event.tags) as E['tags'];
+  if (event.spans) out.spans = redact(event.spans) as E['spans'];
+  return out;
+}
+
+/** Sentry `beforeBreadcrumb`: the same rules, applied as each breadcrumb is recorded. */
+export function scrubBreadcrumb(breadcrumb: Breadcrumb): Breadcrumb {
+  const out: Breadcrumb = { ...breadcrumb };
+  if (breadcrumb.message !== undefined) out.message = redactString(breadcrumb.message);
+  if (breadcrumb.data) out.data = redact(breadcrumb.data) as Breadcrumb['data'];
+  return out;
+}
+
+function scrubRequest(request: Request): Request {
+  const { cookies: _cookies, ...out } = request;
+  if (request.url !== undefined) out.url = redactString(request.url);
+  if (request.headers) out.headers = scrubHeaders(request.headers);
+  if (request.query_string !== undefined) out.query_string = scrubQuery(request.query_string);
+  if (request.data !== undefined) out.data = redact(request.data);
+  if (request.env) out.env = redact(request.env) as Record<string, string>;
+  return out;
+}
+
+function scrubHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (DROPPED_HEADERS.has(name.toLowerCase()) || isSensitiveKey(name)) continue;
+    out[name] = redactString(value);
+  }
+  return out;
+}
+
+function scrubQuery(query: NonNullable<Request['query_string']>): NonNullable<Request['query_string']> {
+  if (typeof query === 'string') return redactQueryString(query);
+  const scrub = (name: string, value: string): string => (isSensitiveQueryParam(name) ? REDACTED : redactString(value));
+  if (Array.isArray(query)) return query.map(([name, value]) => [name, scrub(name, value)]);
+  return Object.fromEntries(Object.entries(query).map(([name, value]) => [name, scrub(name, value)]));
+}

@@ -1,0 +1,38 @@
+/**
+ * The rate-limit rules of the HTTP edge. Limits are per client (the API key when the
+ * request carries one, else the client address) in fixed windows, so the state is one
+ * counter item per (rule, client, window) that every function instance shares.
+ */
+import type { RateTier } from '../../lib/definition';
+
+export interface RateRule {
+  /** Stable id, part of the counter key and the metric. */
+  readonly id: string;
+  readonly limit: number;
+  readonly windowSeconds: number;
+  /** What the client is keyed by: the address even for API-key calls (keys are not yet verified here). */
+  readonly keyBy: 'client' | 'address';
+}
+
+/** Every route but health: 100 req/s per address, so no one address can saturate the service. */
+export const ALL_ROUTES_RULE: RateRule = { id: 'all', limit: 100, windowSeconds: 1, keyBy: 'address' };
+
+/** `/api` routes: 10 req/s sustained with bursts of 20, as a 20-per-2-seconds window. */
+export const API_RULE: RateRule = { id: 'api', limit: 20, windowSeconds: 2, keyBy: 'client' };
+
+/** The reference's tiers, selectable per route. */
+export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt'>, RateRule>> = {
+  public: { id: 'tier-public', limit: 20, windowSeconds: 60, keyBy: 'client' },
+  authenticated: { id: 'tier-authenticated', limit: 100, windowSeconds: 60, keyBy: 'client' },
+  premium: { id: 'tier-premium', limit: 1000, windowSeconds: 60, keyBy: 'client' },
+  ai: { id: 'tier-ai', limit: 10, windowSeconds: 60, keyBy: 'client' },
+  email: { id: 'tier-email', limit: 50, windowSeconds: 3600, keyBy: 'client' },
+};
+
+/** The rules one request is counted against. Health (`exempt`) is counted against none. */
+export function rulesFor(tier: RateTier, path: string): RateRule[] {
+  if (tier === 'exempt') return [];
+  const rules = [ALL_ROUTES_RULE, TIER_RULES[tier]];
+  if (path.startsWith('/api/')) rules.splice(1, 0, API_RULE);
+  return rules;
+}

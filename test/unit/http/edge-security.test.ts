@@ -1,0 +1,184 @@
+/** The shared HTTP edge's protections, driven through a handler built from synthetic routes. */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { RouteDeclaration } from '../../../lib/definition';
+import { buildEvent } from '../../../lib/local/api-event';
+import { httpFunction } from '../../../shared/http/http-function';
+import type { Operation } from '../../../shared/http/types';
+import { ABUSE_THRESHOLD } from '../../../shared/security/abuse-alerts';
+import { fakeEdge } from '../../support/edge-fakes';
+
+const route = (
+  over: Partial<RouteDeclaration> & Pick<RouteDeclaration, 'id' | 'method' | 'path'>,
+): RouteDeclaration => ({
+  function: 'system',
+  auth: 'public',
+  csrf: true,
+  rateTier: 'authenticated',
+  summary: 'test route',
+  ...over,
+});
+const table = [
+  route({ id: 'things.create', method: 'POST', path: '/api/things' }),
+  route({ id: 'things.list', method: 'GET', path: '/api/things', csrf: false }),
+  route({ id: 'hooks.in', method: 'POST', path: '/api/webhooks/in', csrf: false }),
+  route({ id: 'health', method: 'GET', path: '/api/health', csrf: false, rateTier: 'exempt' }),
+];
+const seen: string[] = [];
+const ok: Operation = (req) => {
+  seen.push(req.clientAddress);
+  return { status: 200, body: { ok: true } };
+};
+const ops: Record<string, Operation> = Object.fromEntries(table.map((r) => [r.id, ok]));
+const context = { awsRequestId: 'a' } as Context;
+const TOKEN = 'ab'.repeat(32);
+
+function event(method: string, path: string, headers: Record<string, string> = {}, sourceIp = '198.51.100.9') {
+  return buildEvent(
+    { method, url: path, headers: { host: 'app.example', ...headers }, body: Buffer.alloc(0), sourceIp },
+    { routeKey: `${method} ${path}` },
+    'req-1',
+  ) as APIGatewayProxyEventV2;
+}
+async function send(handler: ReturnType<typeof httpFunction>, e: APIGatewayProxyEventV2) {
+  const res = await handler(e, context);
+  return { status: res.statusCode, headers: res.headers ?? {}, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+describe('CSRF', () => {
+  const { deps } = fakeEdge({ rateLimits: false });
+  const handler = httpFunction('system', ops, deps, table);
+
+  it('refuses a state-changing request without a token', async () => {
+    const res = await send(handler, event('POST', '/api/things'));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ error: 'Forbidden', code: 'CSRF_TOKEN_INVALID' });
+  });
+  it('refuses a foreign Origin, and a foreign Referer when Origin is absent', async () => {
+    const cookie = `csrf-token=${TOKEN}`;
+    const viaOrigin = await send(
+      handler,
+      event('POST', '/api/things', { origin: 'https://evil.example', cookie, 'x-csrf-token': TOKEN }),
+    );
+    expect(viaOrigin.body.code).toBe('CSRF_ORIGIN_MISMATCH');
+    const viaReferer = await send(
+      handler,
+      event('POST', '/api/things', { referer: 'https://evil.example/x', cookie, 'x-csrf-token': TOKEN }),
+    );
+    expect(viaReferer.body.code).toBe('CSRF_ORIGIN_MISMATCH');
+    const nullOrigin = await send(
+      handler,
+      event('POST', '/api/things', { origin: 'null', cookie, 'x-csrf-token': TOKEN }),
+    );
+    expect(nullOrigin.body.code).toBe('CSRF_ORIGIN_MISMATCH');
+  });
+  it('refuses a header that does not match the cookie', async () => {
+    const res = await send(
+      handler,
+      event('POST', '/api/things', { cookie: `csrf-token=${TOKEN}`, 'x-csrf-token': 'cd'.repeat(32) }),
+    );
+    expect(res.body.code).toBe('CSRF_TOKEN_INVALID');
+  });
+  it('passes with cookie, matching header and the same origin', async () => {
+    const res = await send(
+      handler,
+      event('POST', '/api/things', {
+        origin: 'https://app.example',
+        cookie: `csrf-token=${TOKEN}`,
+        'x-csrf-token': TOKEN,
+      }),
+    );
+    expect(res.status).toBe(200);
+  });
+  it('exempts API-key requests without cookies, but not API-key requests that also carry cookies', async () => {
+    const key = `Bearer uh_${'0'.repeat(32)}`;
+    expect((await send(handler, event('POST', '/api/things', { authorization: key }))).status).toBe(200);
+    expect(
+      (await send(handler, event('POST', '/api/things', { authorization: key, cookie: 'session=x' }))).status,
+    ).toBe(403);
+  });
+  it('leaves safe methods and exempt routes alone', async () => {
+    expect((await send(handler, event('GET', '/api/things'))).status).toBe(200);
+    expect((await send(handler, event('POST', '/api/webhooks/in'))).status).toBe(200);
+  });
+});
+
+describe('trusted edge', () => {
+  const secret = 's'.repeat(48);
+  it('refuses requests without the origin secret when one is configured', async () => {
+    const { deps } = fakeEdge({ originSecret: secret, clientAddressHeader: 'cloudfront-viewer-address' });
+    const handler = httpFunction('system', ops, deps, table);
+    const res = await send(handler, event('GET', '/api/things'));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('ORIGIN_NOT_VERIFIED');
+    const wrong = await send(handler, event('GET', '/api/things', { 'x-origin-verify': 'x'.repeat(48) }));
+    expect(wrong.body.code).toBe('ORIGIN_NOT_VERIFIED');
+  });
+  it('believes the viewer address only behind the verified edge', async () => {
+    const behind = fakeEdge({ originSecret: secret, clientAddressHeader: 'cloudfront-viewer-address' });
+    const h1 = httpFunction('system', ops, behind.deps, table);
+    await send(
+      h1,
+      event('GET', '/api/things', { 'x-origin-verify': secret, 'cloudfront-viewer-address': '203.0.113.7:5123' }),
+    );
+    expect(seen.at(-1)).toBe('203.0.113.7');
+    expect([...behind.counters.counts.keys()].some((k) => k.includes('ip:203.0.113.7'))).toBe(true);
+
+    const local = fakeEdge({ clientAddressHeader: 'cloudfront-viewer-address' });
+    const h2 = httpFunction('system', ops, local.deps, table);
+    await send(h2, event('GET', '/api/things', { 'cloudfront-viewer-address': '203.0.113.7:5123' }));
+    expect(seen.at(-1)).toBe('198.51.100.9');
+  });
+});
+
+describe('rate limits', () => {
+  it('lets 20 rapid /api requests through, refuses the rest with 429 and headers, and resumes after the window', async () => {
+    let now = 1_700_000_000_000;
+    const { deps } = fakeEdge({}, () => now);
+    const handler = httpFunction('system', ops, deps, table);
+    const statuses: number[] = [];
+    let refused: Awaited<ReturnType<typeof send>> | undefined;
+    for (let i = 0; i < 50; i++) {
+      const res = await send(handler, event('GET', '/api/things'));
+      statuses.push(res.status ?? 0);
+      if (res.status === 429) refused = res;
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    expect(refused?.body.code).toBe('RATE_LIMITED');
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused?.headers).toMatchObject({ 'ratelimit-limit': '20', 'ratelimit-remaining': '0' });
+    now += 2000;
+    const after = await send(handler, event('GET', '/api/things'));
+    expect(after.status).toBe(200);
+    expect(after.headers['ratelimit-remaining']).toBe('19');
+  });
+  it('never limits the exempt health route', async () => {
+    const { deps } = fakeEdge();
+    const handler = httpFunction('system', ops, deps, table);
+    for (let i = 0; i < 150; i++) expect((await send(handler, event('GET', '/api/health'))).status).toBe(200);
+  });
+  it('counts API-key clients by key, and every address against the all-routes ceiling', async () => {
+    const { deps } = fakeEdge();
+    const handler = httpFunction('system', ops, deps, table);
+    const a = { authorization: `Bearer uh_${'a'.repeat(32)}` };
+    const b = { authorization: `Bearer uh_${'b'.repeat(32)}` };
+    for (let i = 0; i < 20; i++) await send(handler, event('GET', '/api/things', a));
+    expect((await send(handler, event('GET', '/api/things', a))).status).toBe(429);
+    expect((await send(handler, event('GET', '/api/things', b))).status).toBe(200);
+  });
+  it('lets requests through when the counter store fails', async () => {
+    const { deps, counters } = fakeEdge();
+    counters.failing = true;
+    const handler = httpFunction('system', ops, deps, table);
+    expect((await send(handler, event('GET', '/api/things'))).status).toBe(200);
+  });
+  it('raises one security alert when a client keeps hitting the limit', async () => {
+    const { deps, alerts } = fakeEdge();
+    const handler = httpFunction('system', ops, deps, table);
+    for (let i = 0; i < 20 + ABUSE_THRESHOLD + 10; i++) await send(handler, event('GET', '/api/things'));
+    expect(alerts.raised).toHaveLength(1);
+    expect(alerts.raised[0]).toMatchObject({ alertType: 'rate_limit_exceeded', severity: 'medium' });
+    expect(alerts.raised[0]?.metadata).toMatchObject({ client: 'ip:198.51.100.9', rule: 'api' });
+  });
+});
