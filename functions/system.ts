@@ -1,5 +1,6 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
 
+import * as z from 'zod';
 import { dynamodb } from '../shared/aws/dynamodb';
 import { ses } from '../shared/aws/ses';
 import { sqs } from '../shared/aws/sqs';
@@ -8,7 +9,7 @@ import { awsProbes } from '../shared/health/aws-probes';
 import { checkHealth } from '../shared/health/health-check';
 import { statusPage } from '../shared/health/status-page';
 import { httpFunction } from '../shared/http/http-function';
-import type { HttpRequest } from '../shared/http/types';
+import { defineOperation } from '../shared/http/operation';
 import {
   CSRF_COOKIE,
   CSRF_HEADER,
@@ -27,16 +28,18 @@ const healthContext = {
   timeoutMs: 2000,
 };
 
-async function health(request: HttpRequest) {
-  const deep = request.query.deep === '1' || request.query.deep === 'true';
+const healthQuery = z.object({ deep: z.enum(['0', '1', 'true', 'false']).optional() });
+
+const health = defineOperation({ query: healthQuery }, async ({ query }) => {
+  const deep = query.deep === '1' || query.deep === 'true';
   const report = await checkHealth(deep ? probes : [], healthContext);
   return { status: report.status === 'unhealthy' ? 503 : 200, body: report };
-}
+});
 
 export const handler = httpFunction('system', {
   'health.get': health,
-  'health.head': () => ({ status: 200, headers: { 'cache-control': 'no-store' } }),
-  'csrf.token': (request) => {
+  'health.head': defineOperation({}, () => ({ status: 200, headers: { 'cache-control': 'no-store' } })),
+  'csrf.token': defineOperation({}, (_input, request) => {
     // Re-issue the caller's own token while it is valid, so two open tabs don't invalidate each other.
     const existing = request.cookies[CSRF_COOKIE];
     const token = isWellFormedCsrfToken(existing) ? existing : newCsrfToken();
@@ -45,10 +48,10 @@ export const handler = httpFunction('system', {
       body: { token, headerName: CSRF_HEADER },
       cookies: [csrfCookie(token, config.STAGE !== 'local')],
     };
-  },
-  'status.page': () => ({
+  }),
+  'status.page': defineOperation({}, () => ({
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
     body: statusPage({ service: config.SERVICE_NAME, version: config.APP_VERSION, environment: config.STAGE }),
-  }),
+  })),
 });

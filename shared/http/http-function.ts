@@ -21,26 +21,30 @@ import { assertCsrf, csrfApplies } from '../security/csrf';
 import { type CallerOrigin, resolveCaller } from '../security/trusted-edge';
 import { defaultEdgeDeps, type EdgeDeps } from './edge-deps';
 import { errorResult } from './error-response';
+import { type DefinedOperation, isDefinedOperation } from './operation';
 import { lowerCaseHeaders, parseCookies, parseRequest } from './parse-request';
 import { resolveRoute } from './path-match';
 import { toApiResult } from './to-api-result';
-import type { HttpResult, Operation } from './types';
+import type { HttpResult } from './types';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * Builds the Lambda handler of HTTP function `name` from one operation per declared route.
- * Throws at cold start when a declared route of the function has no operation.
+ * Throws at cold start when a declared route of the function has no validated operation.
  */
 export function httpFunction(
   name: FunctionName,
-  operations: Readonly<Record<string, Operation>>,
+  operations: Readonly<Record<string, DefinedOperation>>,
   deps: EdgeDeps = defaultEdgeDeps(),
   routeTable: readonly RouteDeclaration[] = routes,
 ): ApiHandler {
   const own = new Map(routeTable.filter((r) => r.function === name).map((r) => [routeKey(r), r]));
   for (const route of own.values()) {
-    if (!operations[route.id]) throw new Error(`Function ${name} has no operation for route ${route.id}`);
+    // Every route parses its input with a schema: a plain function here is a programming error.
+    if (!isDefinedOperation(operations[route.id])) {
+      throw new Error(`Function ${name} has no operation made with defineOperation for route ${route.id}`);
+    }
   }
 
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -61,7 +65,7 @@ export function httpFunction(
         assertCsrf({ method, path: event.rawPath, headers, cookies, publicHost: caller.publicHost });
       }
       const request = parseRequest(event, route, caller);
-      const result = await (operations[route.id] as Operation)(request);
+      const result = await (operations[route.id] as DefinedOperation)(request);
       return toApiResult(withHeaders(result, extraHeaders), requestId);
     } catch (error) {
       const result = errorResult(error, requestId);

@@ -48,7 +48,7 @@ const ENTITY = /&(?:#(\d+)|#x([0-9a-f]+)|([a-z]+));?/gi;
 const IGNORED_IN_URL = /[\p{Cc} \u00a0\u200b-\u200d\u2028\u2029\ufeff]/gu;
 const MARKDOWN_ESCAPE = /\\(?=[!-/:-@[-`{-~])/g;
 const SCRIPT_SCHEME = /(?:java|vb|live)script:/;
-const DANGEROUS_DATA = /data:text\/html/;
+const DANGEROUS_DATA = /data:(?!(?:image\/(?:png|gif|jpe?g|webp|avif|bmp)|text\/plain)[;,])/;
 const DANGEROUS_CSS = /expression|javascript|vbscript|behaviou?r|binding|@import|url\(/;
 
 /** Decodes the character references an attacker uses to hide a scheme (numeric, and the few named ones). */

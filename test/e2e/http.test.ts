@@ -34,6 +34,15 @@ describe('health', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('refuses a query it does not understand with 400 VALIDATION_FAILED', async () => {
+    const res = await get('/api/health?deep=yes');
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expectErrorContract(body);
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.details).toEqual([{ in: 'query', path: 'deep', message: expect.any(String) }]);
+  });
+
   it('answers HEAD with 200 and no body', async () => {
     const res = await get('/api/health', { method: 'HEAD' });
     expect(res.status).toBe(200);

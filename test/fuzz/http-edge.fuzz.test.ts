@@ -28,7 +28,7 @@ const payloads = [
   '..%2f..%2f..%2fetc%2fpasswd',
   '%00',
   '{{7*7}}',
-  '${jndi:ldap://x}',
+  '$' + '{jndi:ldap://x}',
   '\u202e\u0000\ud83d\ude00',
   'A'.repeat(10_000),
 ];

@@ -19,7 +19,9 @@ function environmentOf(template: Template, fn: FunctionDeclaration): Record<stri
   const found = resourcesOfType(template, 'AWS::Lambda::Function').find(
     ([, f]) => f.Properties?.Description === fn.description,
   );
-  return (found?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+  if (!found) throw new Error(`No function described as "${fn.description}"`);
+  const environment = found[1].Properties?.Environment as { Variables: Record<string, unknown> } | undefined;
+  return environment?.Variables ?? {};
 }
 
 /** The one origin of the distribution, as template JSON. */
@@ -28,8 +30,9 @@ function originOf(template: Template) {
   const config = distribution?.Properties?.DistributionConfig as {
     Origins: { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[];
   };
-  expect(config.Origins).toHaveLength(1);
-  return config.Origins[0];
+  const [origin, ...others] = config.Origins;
+  if (!origin || others.length > 0) throw new Error('Expected exactly one origin');
+  return origin;
 }
 
 const secretId = (template: Template) => logicalIdAt(template, 'AWS::SecretsManager::Secret', 'OriginVerification');

@@ -1,10 +1,11 @@
 /** The shared HTTP edge's protections, driven through a handler built from synthetic routes. */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import type { RouteDeclaration } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
 import { httpFunction } from '../../../shared/http/http-function';
-import type { Operation } from '../../../shared/http/types';
+import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import { ABUSE_THRESHOLD } from '../../../shared/security/abuse-alerts';
 import { fakeEdge } from '../../support/edge-fakes';
 
@@ -25,11 +26,11 @@ const table = [
   route({ id: 'health', method: 'GET', path: '/api/health', csrf: false, rateTier: 'exempt' }),
 ];
 const seen: string[] = [];
-const ok: Operation = (req) => {
+const ok = defineOperation({ body: z.unknown() }, (_input, req) => {
   seen.push(req.clientAddress);
   return { status: 200, body: { ok: true } };
-};
-const ops: Record<string, Operation> = Object.fromEntries(table.map((r) => [r.id, ok]));
+});
+const ops: Record<string, DefinedOperation> = Object.fromEntries(table.map((r) => [r.id, ok]));
 const context = { awsRequestId: 'a' } as Context;
 const TOKEN = 'ab'.repeat(32);
 

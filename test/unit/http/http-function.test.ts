@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { buildEvent } from '../../../lib/local/api-event';
 import { ValidationError } from '../../../shared/errors';
 import { httpFunction } from '../../../shared/http/http-function';
+import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import { SECURITY_HEADERS } from '../../../shared/http/security-headers';
-import type { Operation } from '../../../shared/http/types';
 import { fakeEdge } from '../../support/edge-fakes';
 
 const context = { awsRequestId: 'aws-1', functionName: 'system', getRemainingTimeInMillis: () => 1000 } as Context;
@@ -15,16 +16,19 @@ const event = (method: string, url: string, routeKey: string, body = '', headers
     'req-9',
   ) as APIGatewayProxyEventV2;
 
-const echo: Operation = (req) => ({ status: 200, body: { body: req.body ?? null, query: req.query } });
-const ops: Record<string, Operation> = {
+const echo = defineOperation({ query: z.record(z.string(), z.string()), body: z.unknown() }, ({ body, query }) => ({
+  status: 200,
+  body: { body: body ?? null, query },
+}));
+const ops: Record<string, DefinedOperation> = {
   'health.get': echo,
   'health.head': echo,
-  'csrf.token': () => {
+  'csrf.token': defineOperation({}, () => {
     throw new ValidationError('bad thing', 'BAD_THING');
-  },
-  'status.page': () => {
+  }),
+  'status.page': defineOperation({}, () => {
     throw new Error('secret internal detail at /var/task/index.js');
-  },
+  }),
 };
 const handler = httpFunction('system', ops, fakeEdge().deps);
 
@@ -87,5 +91,9 @@ describe('httpFunction (the shared HTTP edge)', () => {
   it('refuses to build a function that misses an operation for one of its routes', () => {
     const { 'health.head': _dropped, ...missing } = ops;
     expect(() => httpFunction('system', missing, fakeEdge().deps)).toThrow('health.head');
+  });
+  it('refuses to build a function whose operation does not validate its input', () => {
+    const plain = Object.assign(() => ({ status: 200 }), {}) as unknown as DefinedOperation;
+    expect(() => httpFunction('system', { ...ops, 'health.head': plain }, fakeEdge().deps)).toThrow('defineOperation');
   });
 });

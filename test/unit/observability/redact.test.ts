@@ -46,7 +46,8 @@ describe('redactString', () => {
     const hostile = `${'a'.repeat(200_000)}@${'b'.repeat(200_000)}`;
     const started = performance.now();
     redactString(hostile);
-    expect(performance.now() - started).toBeLessThan(500);
+    // An unbounded email pattern takes minutes here; the bounded one well under a second.
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

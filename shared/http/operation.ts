@@ -1,0 +1,75 @@
+/**
+ * Operations declare the shape of their input: path parameters, query and body are parsed
+ * with zod at the edge, before any use case runs. A request that does not fit gets a 400
+ * `VALIDATION_FAILED` listing each problem by field, and nothing is changed.
+ */
+import * as z from 'zod';
+import { ValidationError } from '../errors';
+import type { HttpRequest, HttpResult } from './types';
+
+export interface InputSchemas<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+}
+
+export interface ParsedInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+}
+
+const OPERATION = Symbol('operation');
+
+/** A validated operation, as `httpFunction` requires for every declared route. */
+export interface DefinedOperation {
+  readonly [OPERATION]: true;
+  (request: HttpRequest): Promise<HttpResult>;
+}
+
+const none = z.object({}).strict();
+
+/**
+ * Defines a route's operation. Omitted schemas mean "nothing accepted": no path
+ * parameters, and no body (an empty JSON object is tolerated); the query defaults to
+ * ignoring unknown keys, so cache-busting parameters do no harm.
+ */
+export function defineOperation<
+  P extends z.ZodType = typeof none,
+  Q extends z.ZodType = z.ZodObject<Record<string, never>>,
+  B extends z.ZodType = z.ZodOptional<typeof none>,
+>(
+  schemas: InputSchemas<P, Q, B>,
+  handle: (
+    input: ParsedInput<z.infer<P>, z.infer<Q>, z.infer<B>>,
+    request: HttpRequest,
+  ) => Promise<HttpResult> | HttpResult,
+): DefinedOperation {
+  const params = schemas.params ?? z.object({}).strip();
+  const query = schemas.query ?? z.object({}).strip();
+  const body = schemas.body ?? none.optional();
+  const operation = async (request: HttpRequest): Promise<HttpResult> => {
+    const issues: Array<{ in: string; path: string; message: string }> = [];
+    const parse = <T extends z.ZodType>(where: string, schema: T, value: unknown): z.infer<T> => {
+      const out = schema.safeParse(value);
+      if (out.success) return out.data;
+      for (const i of out.error.issues) issues.push({ in: where, path: i.path.join('.'), message: i.message });
+      return undefined as z.infer<T>;
+    };
+    const input = {
+      params: parse('path', params, request.pathParams),
+      query: parse('query', query, request.query),
+      body: parse('body', body, request.body),
+    };
+    if (issues.length > 0) {
+      throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
+        details: issues.slice(0, 20),
+      });
+    }
+    return handle(input as ParsedInput<z.infer<P>, z.infer<Q>, z.infer<B>>, request);
+  };
+  return Object.assign(operation, { [OPERATION]: true as const });
+}
+
+export const isDefinedOperation = (value: unknown): value is DefinedOperation =>
+  typeof value === 'function' && (value as Partial<DefinedOperation>)[OPERATION] === true;

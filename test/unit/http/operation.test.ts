@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { routes } from '../../../lib/definition';
+import { ValidationError } from '../../../shared/errors';
+import { defineOperation } from '../../../shared/http/operation';
+import type { HttpRequest } from '../../../shared/http/types';
+
+const request = (over: Partial<HttpRequest>): HttpRequest => ({
+  route: routes[0] as HttpRequest['route'],
+  method: 'POST',
+  path: '/x',
+  pathParams: {},
+  query: {},
+  headers: {},
+  cookies: {},
+  body: undefined,
+  rawBody: undefined,
+  requestId: 'r',
+  clientAddress: '127.0.0.1',
+  userAgent: '',
+  host: 'localhost',
+  ...over,
+});
+
+const create = defineOperation(
+  {
+    params: z.object({ id: z.uuid() }),
+    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+    body: z.object({ name: z.string().min(1).max(50) }).strict(),
+  },
+  ({ params, query, body }) => ({ status: 201, body: { id: params.id, dryRun: query.dryRun, name: body.name } }),
+);
+const id = '6f1c2a9e-3b7d-4c1e-9a2b-1d2e3f4a5b6c';
+
+describe('defineOperation', () => {
+  it('hands the use case parsed, typed input', async () => {
+    const res = await create(
+      request({ pathParams: { id }, query: { dryRun: 'true', utm: 'x' }, body: { name: 'Ann' } }),
+    );
+    expect(res).toEqual({ status: 201, body: { id, dryRun: 'true', name: 'Ann' } });
+  });
+  it('lists every problem by where and which field, without echoing the values', async () => {
+    const attempt = create(
+      request({ pathParams: { id: '<script>' }, query: { dryRun: 'maybe' }, body: { name: '', role: 'admin' } }),
+    );
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    const error = (await attempt.catch((e: unknown) => e)) as ValidationError;
+    expect(error.code).toBe('VALIDATION_FAILED');
+    const details = error.details as Array<{ in: string; path: string }>;
+    expect(details.map((d) => `${d.in}:${d.path}`).sort()).toEqual(['body:', 'body:name', 'path:id', 'query:dryRun']);
+    expect(JSON.stringify(details)).not.toContain('<script>');
+  });
+  it('accepts no body where none is declared, and refuses one that is sent', async () => {
+    const plain = defineOperation({}, () => ({ status: 204 }));
+    expect(await plain(request({}))).toEqual({ status: 204 });
+    await expect(plain(request({ body: { sneaky: true } }))).rejects.toBeInstanceOf(ValidationError);
+  });
+});
