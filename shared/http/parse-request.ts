@@ -5,7 +5,8 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RouteDeclaration } from '../../lib/definition';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { parseJsonLimited } from '../security/sanitize-json';
 import type { CallerOrigin } from '../security/trusted-edge';
 import type { HttpRequest } from './types';
 
@@ -61,30 +62,8 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
     throw new UnsupportedMediaTypeError(`Content-Type ${type} is not accepted; send application/json`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ValidationError('The request body is not valid JSON', 'MALFORMED_JSON');
-  }
-  if (depthOf(parsed) > MAX_JSON_DEPTH) {
-    throw new ValidationError(`The request body nests deeper than ${MAX_JSON_DEPTH} levels`, 'JSON_TOO_DEEP');
-  }
-  return parsed;
-}
-
-function depthOf(value: unknown): number {
-  // Iterative, so a hostile payload cannot overflow the stack here.
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (node === null || typeof node !== 'object') continue;
-    if (depth > max) max = depth;
-    if (max > MAX_JSON_DEPTH) return max;
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return max;
+  // Size was checked above (413); this adds the depth limit and refuses prototype-polluting keys.
+  return parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
 }
 
 /** `a=1; b=2` pairs; the first occurrence of a name wins, as browsers send the most specific first. */

@@ -9,7 +9,7 @@ import { DANGEROUS_ELEMENTS, isDangerousUrl, sanitizeTags } from './sanitize-mar
 
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 100_000;
 
-// C0/C1 controls except tab, newline, carriage return and form feed (made a space). Browsers
+// C0/C1 controls except the whitespace tab, newline, form feed and carriage return. Browsers
 // once ignored NUL inside `java\0script:`; removing it exposes such words to the checks below.
 const CONTROLS = /(?![\t\n\f\r])\p{Cc}/gu;
 
@@ -73,7 +73,7 @@ export function sanitizeMarkdown(
       details: { maxLength },
     });
   }
-  let out = s.replace(CONTROLS, '').replace(/\f/g, ' ');
+  let out = s.replace(CONTROLS, '');
   // Removing one construct can join the halves of another (`<scr<script>x</script>ipt>`).
   for (let pass = 0; pass < 5; pass++) {
     const next = neutraliseSchemes(neutraliseLinks(sanitizeTags(out)));

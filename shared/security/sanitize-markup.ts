@@ -52,7 +52,7 @@ const DANGEROUS_DATA = /data:(?!(?:image\/(?:png|gif|jpe?g|webp|avif|bmp)|text\/
 const DANGEROUS_CSS = /expression|javascript|vbscript|behaviou?r|binding|@import|url\(/;
 
 /** Decodes the character references an attacker uses to hide a scheme (numeric, and the few named ones). */
-export function decodeEntities(s: string): string {
+function decodeEntities(s: string): string {
   return s.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
     if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
     const code = Number.parseInt(dec ?? hex ?? '', dec === undefined ? 16 : 10);
@@ -83,7 +83,7 @@ function keepAttribute({ name, value }: Attribute): boolean {
   const unquoted = value.replace(/^["']|["']$/g, '');
   if (isDangerousUrl(unquoted)) return false;
   const decoded = decodeEntities(unquoted).replace(/\\/g, '').toLowerCase();
-  if (n === 'style' && DANGEROUS_CSS.test(decoded.replace(/\s|\/\*.*?\*\//g, ''))) return false;
+  if (n === 'style' && DANGEROUS_CSS.test(decoded.replace(/\s|\/\*[\s\S]*?\*\//g, ''))) return false;
   // SVG animation can retarget an attribute: <set attributeName="onclick" to="...">.
   return !(n === 'attributename' && /^\s*(?:on|href|xlink:href)/.test(decoded));
 }

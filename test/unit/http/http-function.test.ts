@@ -74,6 +74,15 @@ describe('httpFunction (the shared HTTP edge)', () => {
     );
     expect(xml.statusCode).toBe(415);
   });
+  it('refuses prototype-polluting keys', async () => {
+    const res = await call(
+      event('GET', '/api/health', 'GET /api/health', '{"a":{"__proto__":{"admin":true}}}', {
+        'content-type': 'application/json',
+      }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json.code).toBe('JSON_FORBIDDEN_KEY');
+  });
   it('refuses a body over 1 MiB with 413', async () => {
     const big = JSON.stringify({ s: 'x'.repeat(1024 * 1024) });
     const res = await call(event('GET', '/api/health', 'GET /api/health', big, { 'content-type': 'application/json' }));

@@ -69,11 +69,13 @@ describe('encodeHtml', () => {
     const capped = encodeHtml(long);
     const short = encodeHtml('<<<<<<', { maxLength: 2 });
     const emoji = encodeHtml('ab😀', { maxLength: 3 });
+    const spaced = encodeHtml('abc   def', { maxLength: 5 });
 
     // Assess
     expect(capped).toHaveLength(10_000);
     expect(short).toBe('&lt;&lt;');
     expect(emoji).toBe('ab');
+    expect(spaced).toBe('abc');
   });
 
   it('property: the output never contains < > " \' and decodes back to the trimmed input', () => {
@@ -657,6 +659,13 @@ describe('sanitizeMarkdown', () => {
     ['JavaScript: The Good Parts', 'JavaScript : The Good Parts'],
     ['java\tscript:alert(1)', 'javascript :alert(1)'],
     ['the one=1 rule', 'the one&#61;1 rule'],
+    ['<svg><set attributeName="onmouseover" to="alert(1)"/></svg>', '<svg><set to="alert(1)"/></svg>'],
+    ['see <javascript:alert(1)> now', 'see  now'],
+    ['[x](javascript\\:alert(1))', '[x](#)'],
+    ['a\u0000b<scr\u0000ipt>alert(1)</script>c', 'abc'],
+    ['[x](java\u0000script:alert(1))', '[x](#)'],
+    ['<img\fsrc=x\fonerror=alert(1)>', '<img\fsrc=x>'],
+    ['open data:text/html;base64,PHNjcmlwdD4= now', 'open data :text/html;base64,PHNjcmlwdD4= now'],
   ])('sanitizes %j to %j', (input, expected) => {
     expect(sanitizeMarkdown(input)).toBe(expected);
   });
@@ -781,6 +790,60 @@ describe('very long inputs (1 MiB)', () => {
     expect(encoded).toHaveLength(4 + 9_999);
     expect(filename).toBe(`${'a'.repeat(251)}.txt`);
     expect(stripped).toBe(`${huge}   1`);
+  });
+});
+
+describe('every validator, on arbitrary input', () => {
+  const validators: ReadonlyArray<readonly [string, (s: string) => unknown]> = [
+    ['sanitizeEmail', sanitizeEmail],
+    ['sanitizeUrl', (s) => sanitizeUrl(s)],
+    ['sanitizeFilename', (s) => sanitizeFilename(s)],
+    ['normalisePhone', (s) => normalisePhone(s)],
+    ['sanitizeUuid', sanitizeUuid],
+    ['boundedInt', (s) => boundedInt(s, { min: 0, max: 10, name: 'n' })],
+    ['parseJsonLimited', (s) => parseJsonLimited(s)],
+    ['sanitizeMarkdown', (s) => sanitizeMarkdown(s)],
+  ];
+  const input = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.string({
+      unit: fc.constantFrom(
+        'a',
+        '@',
+        '.',
+        '-',
+        '+',
+        '0',
+        '1',
+        '/',
+        ':',
+        '\\',
+        '%',
+        '[',
+        '{',
+        '"',
+        'é',
+        '．',
+        'xn--',
+        'https://',
+        ' ',
+        '\u0000',
+      ),
+      maxLength: 30,
+    }),
+  );
+
+  it.each(validators)('%s returns or throws a ValidationError, never another error', (_name, validate) => {
+    fc.assert(
+      fc.property(input, (s) => {
+        try {
+          validate(s);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
