@@ -20,7 +20,7 @@ const schema = z.object({
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Set behind CloudFront: requests without this value in `x-origin-verify` are refused. */
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
-  /** Header the trusted edge puts the viewer's address in (`cloudfront-viewer-address`). */
+  /** Header the trusted edge puts the viewer's address in (`x-viewer-address`, set by a CloudFront Function). */
   CLIENT_ADDRESS_HEADER: z.string().min(1).toLowerCase().optional(),
   /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
@@ -32,6 +32,8 @@ const schema = z.object({
   SENTRY_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(1)),
   /** Share of invocations traced to Sentry performance, 0..1; 0 sends no transactions. */
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(0)),
+  SETTINGS_KMS_KEY_ID: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // wraps secret settings' data keys
+  LOCAL_SECRET_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // 32 bytes base64, when no KMS key
 });
 
 export type Config = z.infer<typeof schema>;

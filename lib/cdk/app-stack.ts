@@ -53,7 +53,12 @@ export class AppStack extends Stack {
     this.functions = new Map(
       functions.map((declaration) => [
         declaration.name,
-        new HouseFunction(this, declaration.name, { declaration, settings, deployment }),
+        new HouseFunction(this, declaration.name, {
+          declaration,
+          settings,
+          deployment,
+          bundling: { sentry: props.sentry !== undefined },
+        }),
       ]),
     );
 
@@ -66,7 +71,7 @@ export class AppStack extends Stack {
     const tables = referenceTables(this, settings.stage);
     const email = new EmailSending(this, 'Email', { stage: settings.stage, fromAddress: props.fromAddress });
     for (const fn of this.functions.values()) {
-      applyDeclaredAccess(fn, { tables, queues: data.queues, email, stateMachine });
+      applyDeclaredAccess(fn, { tables, queues: data.queues, email, stateMachine, settingsKey: data.settingsKey });
     }
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
     addSchedules(this, this.functions);

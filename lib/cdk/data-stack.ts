@@ -1,10 +1,12 @@
 /**
- * The stateful half: DynamoDB tables and SQS queues, one per declaration. Kept apart from
- * the stateless App stack so that redeploying or even deleting the functions, the API and
- * the edge can never replace a table or drop a queued message.
+ * The stateful half: DynamoDB tables and SQS queues, one per declaration, and the KMS key
+ * of secret settings. Kept apart from the stateless App stack so that redeploying or even
+ * deleting the functions, the API and the edge can never replace a table, drop a queued
+ * message or lose the key that stored secrets can only be opened with.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -12,11 +14,12 @@ import {
   type QueueDeclaration,
   type QueueName,
   queues,
+  SERVICE_NAME,
   type TableDeclaration,
   type TableName,
   tables,
 } from '../definition';
-import { physicalDlqName, physicalQueueName, physicalTableName } from './physical-names';
+import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from './physical-names';
 import type { StageSettings } from './stage';
 
 /** A work queue and the dead-letter queue its poison messages end in. */
@@ -37,10 +40,13 @@ const attribute = (key: KeyAttribute) => ({
 export class DataStack extends Stack {
   readonly tables: Readonly<Record<TableName, Table>>;
   readonly queues: Readonly<Record<QueueName, QueuePair>>;
+  /** Wraps the data keys of secret workspace settings (functions that declare `encryptsSecrets`). */
+  readonly settingsKey: Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    this.settingsKey = this.secretSettingsKey(settings);
     this.tables = Object.fromEntries(tables.map((t) => [t.name, this.table(t, settings)])) as Record<TableName, Table>;
     this.queues = Object.fromEntries(queues.map((q) => [q.name, this.queuePair(q, settings)])) as Record<
       QueueName,
@@ -68,6 +74,32 @@ export class DataStack extends Stack {
       });
     }
     return table;
+  }
+
+  /**
+   * One customer-managed key per stage. Stateful like a table: every stored secret setting
+   * holds a data key wrapped by it, so losing the key loses those secrets. Hence RETAIN in
+   * prod, and in dev DESTROY with the shortest pending window KMS allows (7 days, during
+   * which a deletion can still be cancelled). Yearly automatic rotation keeps the old key
+   * material, so existing envelopes still decrypt. The key policy is CDK's default: the
+   * account may delegate use to IAM, and only the roles granted in the App stack do.
+   */
+  private secretSettingsKey(settings: StageSettings): Key {
+    const key = new Key(this, 'settings-key', {
+      description: `${SERVICE_NAME} ${settings.stage}: wraps the data keys of secret workspace settings`,
+      enableKeyRotation: true,
+      removalPolicy: settings.removalPolicy,
+      pendingWindow: Duration.days(settings.keyPendingWindowDays),
+    });
+    // The alias follows the key's removal policy: a retained key keeps its name, so a
+    // redeployed stack fails on the taken alias instead of silently starting a new key
+    // that cannot open the secrets stored so far (as with the tables' fixed names).
+    new Alias(this, 'settings-key-alias', {
+      aliasName: settingsKeyAlias(settings.stage),
+      targetKey: key,
+      removalPolicy: settings.removalPolicy,
+    });
+    return key;
   }
 
   private queuePair(declaration: QueueDeclaration, settings: StageSettings): QueuePair {

@@ -1,23 +1,25 @@
 /**
- * CloudFront in front of the HTTP API: no caching (every response is per-user), the viewer
- * headers the application reads plus the viewer's address forwarded, a shared secret sent
- * to the origin, HTTPS only, and the security headers added at the edge. The functions add
- * the same headers themselves, so the local runtime has them too; CloudFront's values win
- * (`override`) so a function bug cannot weaken them in the cloud.
+ * CloudFront in front of the HTTP API: no caching (every response is per-user), every
+ * viewer header but Host forwarded, the viewer's address and public host added by a
+ * CloudFront Function, a shared secret sent to the origin, HTTPS only, and the security
+ * headers added at the edge. The functions add the same security headers themselves, so
+ * the local runtime has them too; CloudFront's values win (`override`) so a function bug
+ * cannot weaken them in the cloud.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
+  Function as CloudFrontFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
   OriginProtocolPolicy,
-  OriginRequestCookieBehavior,
-  OriginRequestHeaderBehavior,
   OriginRequestPolicy,
-  OriginRequestQueryStringBehavior,
   OriginSslPolicy,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
@@ -36,59 +38,35 @@ export interface EdgeDistributionProps {
   readonly originVerification: OriginVerification;
 }
 
-/**
- * The CloudFront header with the viewer's address and source port (`198.51.100.10:46532`,
- * IPv6 addresses likewise followed by `:port`). Added by CloudFront itself, so a viewer
- * cannot forge it; the functions read it (CLIENT_ADDRESS_HEADER) for per-client limits.
- */
-export const CLIENT_ADDRESS_HEADER = 'CloudFront-Viewer-Address';
-
-/** CloudFront's quota of headers in one origin request policy. */
-export const MAX_ORIGIN_REQUEST_HEADERS = 10;
-
-/**
- * Exactly what reaches the functions, besides cookies and query strings (all forwarded),
- * the body, and what CloudFront always sends (Host = the execute-api name, X-Forwarded-For,
- * Via, X-Amz-Cf-Id, plus the origin secret header).
- *
- * Why an allow list and not "all viewer headers":
- * - The viewer's Host must not reach API Gateway: the execute-api endpoint routes on its own
- *   host name and answers 403 to any other (the reason Managed-AllViewerExceptHostHeader
- *   exists). So the `all` behaviours (allViewer, allViewerAndWhitelistCloudFront) are out:
- *   they forward Host.
- * - `allExcept` (all viewer headers but Host) takes no CloudFront-* headers, and the
- *   viewer's address only exists as a CloudFront header; without it every client would
- *   share CloudFront's edge addresses as its identity for rate limiting.
- * - What remains is `whitelist`, at most 10 headers, which may name CloudFront headers.
- *
- * Not in the list, on purpose or by necessity:
- * - Authorization: CloudFront rejects an origin request policy that names it (HTTP 400;
- *   CDK throws too): it may only travel as part of a cache policy's key, and
- *   Managed-CachingDisabled keys on nothing. So Authorization does NOT reach the
- *   functions; API keys must use a header of this list (replace one) or a cookie.
- * - Accept-Encoding: likewise cache-policy only; CloudFront compresses responses itself.
- * - x-origin-verify: CloudFront sets it as a custom origin header, overwriting any viewer value.
- * - CORS preflight headers (Access-Control-Request-*): the API is same-origin only.
- */
-export const FORWARDED_HEADERS = [
-  'Origin',
-  'Referer',
-  'Content-Type',
-  'Accept',
-  'Accept-Language',
-  'User-Agent',
-  'x-csrf-token',
-  'x-workspace-id',
-  'Idempotency-Key',
-  CLIENT_ADDRESS_HEADER,
-] as const;
-
 /** The header values the edge enforces; exported so tests compare against one source. */
 export const SECURITY_HEADERS = {
   contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
   hstsMaxAge: Duration.days(730),
   permissionsPolicy: 'camera=(), microphone=(), geolocation=()',
 } as const;
+
+/** Set by the viewer-request function: the viewer's IP (`203.0.113.7`, `[2001:db8::1]`). */
+export const CLIENT_ADDRESS_HEADER = 'x-viewer-address';
+/** Set by the viewer-request function: the host name the viewer addressed (Origin checks). */
+export const PUBLIC_HOST_HEADER = 'x-forwarded-host';
+
+/**
+ * CloudFront Function (viewer request, cloudfront-js-2.0). It overwrites whatever the viewer
+ * sent under these two names, so behind the verified edge both are CloudFront's word:
+ * - x-viewer-address: `event.viewer.ip`, IPv6 in brackets (no port: rate limits key on the
+ *   address). shared/security/trusted-edge.ts reads it through CLIENT_ADDRESS_HEADER.
+ * - x-forwarded-host: the viewer's Host, which the origin request policy must drop (see
+ *   below) although the CSRF Origin check needs it.
+ */
+export const VIEWER_REQUEST_CODE = `function handler(event) {
+  var request = event.request;
+  var ip = event.viewer.ip;
+  request.headers['${CLIENT_ADDRESS_HEADER}'] = { value: ip.indexOf(':') === -1 ? ip : '[' + ip + ']' };
+  if (request.headers.host) request.headers['${PUBLIC_HOST_HEADER}'] = { value: request.headers.host.value };
+  else delete request.headers['${PUBLIC_HOST_HEADER}'];
+  return request;
+}
+`;
 
 export class EdgeDistribution extends Construct {
   readonly distribution: Distribution;
@@ -134,14 +112,10 @@ export class EdgeDistribution extends Construct {
       },
     });
 
-    if (FORWARDED_HEADERS.length > MAX_ORIGIN_REQUEST_HEADERS) {
-      throw new Error(`An origin request policy takes at most ${MAX_ORIGIN_REQUEST_HEADERS} headers`);
-    }
-    const originRequests = new OriginRequestPolicy(this, 'OriginRequests', {
-      comment: `${SERVICE_NAME} ${settings.stage}: app headers, viewer address, all cookies and query strings`,
-      headerBehavior: OriginRequestHeaderBehavior.allowList(...FORWARDED_HEADERS),
-      cookieBehavior: OriginRequestCookieBehavior.all(),
-      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+    const viewerRequest = new CloudFrontFunction(this, 'ViewerRequest', {
+      comment: `${SERVICE_NAME} ${settings.stage}: viewer address and public host for the API`,
+      code: FunctionCode.fromInline(VIEWER_REQUEST_CODE),
+      runtime: FunctionRuntime.JS_2_0,
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
@@ -154,7 +128,19 @@ export class EdgeDistribution extends Construct {
         }),
         allowedMethods: AllowedMethods.ALLOW_ALL,
         cachePolicy: CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: originRequests,
+        // Why this managed policy (all viewer headers, cookies and query strings, but Host)
+        // and not a custom allow list with CloudFront-Viewer-Address:
+        // - The viewer's Host must not reach API Gateway: execute-api routes on its own host
+        //   name and answers 403 to any other, which rules out every policy that forwards
+        //   all viewer headers plus CloudFront headers (allViewerAndWhitelistCloudFront).
+        // - An allow list (at most 10 headers) may name CloudFront-Viewer-Address but never
+        //   Authorization: CloudFront rejects such a policy (HTTP 400) and CDK throws. With
+        //   caching disabled, AllViewer and AllViewerExceptHostHeader are AWS's documented
+        //   way to forward Authorization, which carries the API keys (`Bearer uh_...`).
+        // So the viewer's address and public host come from the viewer-request function,
+        // whose headers this policy forwards like any viewer header.
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        functionAssociations: [{ function: viewerRequest, eventType: FunctionEventType.VIEWER_REQUEST }],
         responseHeadersPolicy: headers,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         compress: true,

@@ -1,12 +1,14 @@
 /**
- * Turns a function declaration's `tables`, `queues`, `ses` and `startsStateMachine` into
- * IAM grants, event sources and environment variables. Each function is granted exactly
- * what it declares (plus, for HTTP functions, what the shared HTTP edge needs: see
- * `tableGrants`), through the resources' own grant methods, never a wildcard action.
+ * Turns a function declaration's `tables`, `queues`, `ses`, `encryptsSecrets` and
+ * `startsStateMachine` into IAM grants, event sources and environment variables. Each
+ * function is granted exactly what it declares (plus, for HTTP functions, what the shared
+ * HTTP edge needs: see `tableGrants`), through the resources' own grant methods, never a
+ * wildcard action.
  */
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import {
@@ -28,9 +30,21 @@ export interface AccessTargets {
   readonly tables: Readonly<Record<TableName, ITable>>;
   readonly queues: Readonly<Record<QueueName, QueuePair>>;
   readonly email: EmailSending;
+  /** The key an `encryptsSecrets` function wraps secret settings' data keys with. */
+  readonly settingsKey?: IKey;
   /** The workflow a `startsStateMachine` function may start. */
   readonly stateMachine?: IStateMachine;
 }
+
+/** Environment variable with the settings key's ARN (shared/governance/secret-box-config.ts). */
+export const SETTINGS_KEY_ENV = 'SETTINGS_KMS_KEY_ID';
+
+/**
+ * Envelope encryption needs exactly these two: GenerateDataKey for a fresh data key per
+ * sealed value (returned in plaintext and wrapped), Decrypt to unwrap it when opening.
+ * Not Encrypt (the app never sends plaintext to KMS) nor ReEncrypt, DescribeKey or any admin action.
+ */
+export const SETTINGS_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
 
 const entries = <K extends string, V>(record: Readonly<Partial<Record<K, V>>>) => Object.entries(record) as [K, V][];
 
@@ -99,6 +113,14 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
   }
 
   if (declaration.ses) grantEmail(fn, targets.email, declaration.ses);
+
+  if (declaration.encryptsSecrets) {
+    if (!targets.settingsKey) throw new Error(`${declaration.name} encrypts secrets, but no settings key was given`);
+    // Same account: a statement on the function's role naming this key's ARN (the key
+    // policy already lets the account delegate through IAM).
+    targets.settingsKey.grant(fn, ...SETTINGS_KEY_ACTIONS);
+    fn.addEnvironment(SETTINGS_KEY_ENV, targets.settingsKey.keyArn);
+  }
 
   if (declaration.startsStateMachine) {
     if (!targets.stateMachine) throw new Error(`${declaration.name} starts a state machine, but none is declared`);

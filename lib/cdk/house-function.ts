@@ -4,9 +4,9 @@
  * and a `live` alias shifted by a CodeDeploy canary. Every caller invokes the alias.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionDeclaration, SERVICE_NAME } from '../definition';
@@ -18,6 +18,8 @@ export interface HouseFunctionProps {
   readonly declaration: FunctionDeclaration;
   readonly settings: StageSettings;
   readonly deployment: CanaryDeploymentTarget;
+  /** What goes into the bundle beyond the entry's own imports (see `bundlingFor`). */
+  readonly bundling: BundlingChoices;
 }
 
 /**
@@ -26,9 +28,56 @@ export interface HouseFunctionProps {
  */
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-export class HouseFunction extends Construct {
+/** The Sentry SDK, imported only by shared/observability/sentry.ts, and only dynamically. */
+export const SENTRY_SDK = '@sentry/aws-serverless';
+
+export interface BundlingChoices {
+  /** Whether Sentry is configured for the stage (the `sentryDsn` context is set). */
+  readonly sentry: boolean;
+}
+
+/**
+ * The esbuild options of every function.
+ *
+ * Sentry: the app loads the SDK with `await import('@sentry/aws-serverless')` only when
+ * SENTRY_DSN is set (shared/observability/sentry.ts), and SENTRY_DSN is set on the functions
+ * only by the `sentryDsn` context (lib/cdk/sentry.ts). A bundled SDK adds ~0.8 MB to every
+ * bundle that reaches it (the HTTP functions: system 0.62 MB -> 1.41 MB) and 40-85 ms to
+ * every cold start even though it is never evaluated without a DSN: the runtime still reads
+ * and parses it (measured: docs/OBSERVABILITY.md). So:
+ * - no `sentryDsn`: the SDK is external. esbuild leaves the dynamic import as it is and
+ *   copies nothing; the import is never reached because no function has SENTRY_DSN. (Were
+ *   SENTRY_DSN added by hand in the console, the import would fail and `captureError`, which
+ *   never throws, would log "Could not report the error to Sentry": the function still works.)
+ * - `sentryDsn` set: the SDK is bundled like any dependency, so the first report needs no
+ *   layer or node_modules, at the size and cold-start cost above.
+ * Turning Sentry on or off is therefore a redeploy with or without `-c sentryDsn=...`, which
+ * rebuilds the bundles; that is the only way SENTRY_DSN changes anyway.
+ */
+export function bundlingFor(choices: BundlingChoices): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    mainFields: ['module', 'main'],
+    target: 'node24',
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    // Source text is not needed to map stack traces and would double the bundle.
+    sourcesContent: false,
+    // The SDK is bundled so production runs the version the tests ran against,
+    // not whichever one the Lambda runtime ships this month.
+    bundleAwsSDK: true,
+    externalModules: choices.sentry ? [] : [SENTRY_SDK],
+    banner: REQUIRE_SHIM,
+  };
+}
+
+export class HouseFunction extends Construct implements IGrantable {
   readonly declaration: FunctionDeclaration;
   readonly function: NodejsFunction;
+  /** The esbuild options the function was built with. */
+  readonly bundling: BundlingOptions;
   /** What API Gateway, SQS, EventBridge and Step Functions invoke; never $LATEST. */
   readonly alias: Alias;
   readonly role: Role;
@@ -58,6 +107,7 @@ export class HouseFunction extends Construct {
         'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (IAM service authorization reference for X-Ray).',
     });
 
+    this.bundling = bundlingFor(props.bundling);
     this.function = new NodejsFunction(this, 'Function', {
       entry: fromRoot(declaration.entry),
       handler: 'handler',
@@ -79,25 +129,16 @@ export class HouseFunction extends Construct {
         LOG_LEVEL: settings.logLevel,
         APP_VERSION: appVersion(),
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Source text is not needed to map stack traces and would double the bundle.
-        sourcesContent: false,
-        // The SDK is bundled so production runs the version the tests ran against,
-        // not whichever one the Lambda runtime ships this month.
-        bundleAwsSDK: true,
-        banner: REQUIRE_SHIM,
-      },
+      bundling: this.bundling,
     });
 
     this.alias = new Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
     this.release = new CanaryRelease(this, 'Release', { alias: this.alias, timeout, target: props.deployment });
+  }
+
+  /** Grants go to the function's own role (`key.grant(fn, ...)`, `table.grantReadData(fn)`). */
+  get grantPrincipal(): IPrincipal {
+    return this.role;
   }
 
   addEnvironment(name: string, value: string): void {

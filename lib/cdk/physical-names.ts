@@ -12,3 +12,5 @@ import type { Stage } from './stage';
 export const physicalTableName = (stage: Stage, table: string): string => `${SERVICE_NAME}-${stage}-${table}`;
 export const physicalQueueName = (stage: Stage, queue: string): string => `${SERVICE_NAME}-${stage}-${queue}`;
 export const physicalDlqName = (stage: Stage, queue: string): string => `${physicalQueueName(stage, queue)}-dlq`;
+/** `alias/unite-hub-prod-settings`: the key that wraps the data keys of secret settings. */
+export const settingsKeyAlias = (stage: Stage): string => `alias/${SERVICE_NAME}-${stage}-settings`;

@@ -10,7 +10,7 @@ export type Stage = (typeof STAGES)[number];
 
 export interface StageSettings {
   readonly stage: Stage;
-  /** Tables and the edge log bucket: prod keeps data when a stack is deleted. */
+  /** Tables, queues, the settings key and log groups: prod keeps them when a stack is deleted. */
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
   readonly logRetention: RetentionDays;
@@ -19,6 +19,11 @@ export interface StageSettings {
   readonly logLevel: 'DEBUG' | 'INFO';
   /** Days CloudFront access logs are kept in the log bucket. */
   readonly edgeLogDays: number;
+  /**
+   * Days KMS waits before deleting a key the stack removed (7 to 30). Only reached where
+   * `removalPolicy` is DESTROY: prod retains its keys, so 30 (KMS's default) is never used.
+   */
+  readonly keyPendingWindowDays: number;
 }
 
 const settings: Record<Stage, StageSettings> = {
@@ -30,6 +35,7 @@ const settings: Record<Stage, StageSettings> = {
     throttle: { rateLimit: 100, burstLimit: 200 },
     logLevel: 'DEBUG',
     edgeLogDays: 30,
+    keyPendingWindowDays: 7,
   },
   prod: {
     stage: 'prod',
@@ -39,6 +45,7 @@ const settings: Record<Stage, StageSettings> = {
     throttle: { rateLimit: 1000, burstLimit: 2000 },
     logLevel: 'INFO',
     edgeLogDays: 365,
+    keyPendingWindowDays: 30,
   },
 };
 

@@ -13,6 +13,8 @@ import type {
   TableName,
 } from './types';
 
+import { identityRoutes } from './identity-routes';
+
 export type * from './types';
 
 export const SERVICE_NAME = 'unite-hub';
@@ -28,6 +30,39 @@ export const functions: readonly FunctionDeclaration[] = [
     tables: { core: 'describe' },
     queues: { 'drip-steps': 'describe', 'ai-calls': 'describe' },
     ses: 'describe',
+  },
+  {
+    name: 'identity',
+    entry: 'functions/identity.ts',
+    description: 'Sign-up, log-in, sessions, password reset, email verification, trusted devices',
+    kind: 'http',
+    memoryMb: 1024,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', ephemeral: 'readWrite', audit: 'append' },
+    queues: {},
+    ses: 'send',
+  },
+  {
+    name: 'security',
+    entry: 'functions/security.ts',
+    description: 'API keys, audit log, security alerts, settings registry',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', audit: 'read' },
+    queues: {},
+    encryptsSecrets: true,
+  },
+  {
+    name: 'workspaces',
+    entry: 'functions/workspaces.ts',
+    description: 'Workspaces, members, invites and custom roles',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', audit: 'append' },
+    queues: {},
+    ses: 'send',
   },
   {
     name: 'drip-step-worker',
@@ -73,7 +108,7 @@ export const functions: readonly FunctionDeclaration[] = [
   },
 ];
 
-export const routes: readonly RouteDeclaration[] = [
+const systemRoutes: readonly RouteDeclaration[] = [
   {
     id: 'health.get',
     method: 'GET',
@@ -115,6 +150,8 @@ export const routes: readonly RouteDeclaration[] = [
     summary: 'A small HTML status page',
   },
 ];
+
+export const routes: readonly RouteDeclaration[] = [...systemRoutes, ...identityRoutes];
 
 /** Requests that match no declared route; answers 404 or 405 as JSON. */
 export const fallbackRoute = { id: 'fallback', function: 'system' as FunctionName } as const;
@@ -211,11 +248,13 @@ export const queueEnvName = (queue: string): string => `QUEUE_${queue.toUpperCas
 
 /**
  * What the shared HTTP edge needs in every HTTP function, whatever its routes do:
- * rate-limit counters (ephemeral) and appending security alerts (core, put only).
+ * rate-limit counters (ephemeral); sessions, API keys and memberships read, their
+ * last-used stamps updated and security alerts appended (core); audit entries (append).
  */
 export const httpEdgeTables: Readonly<Partial<Record<TableName, TableAccess>>> = {
   ephemeral: 'readWrite',
-  core: 'append',
+  core: 'readWrite',
+  audit: 'append',
 };
 
 /**

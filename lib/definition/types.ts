@@ -12,7 +12,15 @@ export type AuthMode = 'public' | 'user';
 /** Rate-limit tiers of the reference (per client, per minute unless noted). */
 export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'exempt';
 
-export type FunctionName = 'system' | 'drip-step-worker' | 'ai-call-worker' | 'campaign-audience' | 'campaign-trigger';
+export type FunctionName =
+  | 'system'
+  | 'identity'
+  | 'security'
+  | 'workspaces'
+  | 'drip-step-worker'
+  | 'ai-call-worker'
+  | 'campaign-audience'
+  | 'campaign-trigger';
 
 export type TableName = 'core' | 'audit' | 'ephemeral';
 export type QueueName = 'drip-steps' | 'ai-calls';
@@ -50,6 +58,8 @@ export interface FunctionDeclaration {
   readonly queues: Readonly<Partial<Record<QueueName, QueueAccess>>>;
   /** SES use: `send` = SendEmail through the configuration set; `describe` = GetAccount. */
   readonly ses?: 'send' | 'describe';
+  /** Whether the function encrypts secret settings (KMS in the cloud, a local key file locally). */
+  readonly encryptsSecrets?: boolean;
   /** Whether the function may start the campaign state machine. */
   readonly startsStateMachine?: boolean;
 }

@@ -13,6 +13,8 @@ import { ensureQueues, ensureTables, startEmulators, startTtlSweeper } from './e
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
+import { type DemoAccount, ensureDemoAccount } from './seed';
+import { localSecretKey } from './secret-key';
 import { startScheduler } from './scheduler';
 import { startSqsPoller } from './sqs-poller';
 import { localStateMachineArn, startStepFunctions } from './step-functions';
@@ -47,6 +49,8 @@ export interface RuntimeOptions {
   pollWaitSeconds?: number;
   /** Extra environment for the functions (e.g. `RATE_LIMITS: 'off'` for the fuzz suite). */
   env?: Readonly<Record<string, string>>;
+  /** Create the demo account on first start (default true). */
+  seed?: boolean;
 }
 
 export interface Runtime {
@@ -59,6 +63,8 @@ export interface Runtime {
   stateMachines: Record<string, string>;
   nextSchedules: () => Record<string, string | undefined>;
   functions: FunctionHost;
+  /** The seeded demo owner, when seeding is on. */
+  demo?: DemoAccount;
   /** Resolves once every running state machine execution has ended. */
   workflowsIdle: () => Promise<void>;
   stop: () => Promise<void>;
@@ -103,6 +109,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       STAGE: 'local',
       STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      LOCAL_SECRET_KEY: localSecretKey(opts.dataDir),
     };
     for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
     for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;
@@ -135,8 +142,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const stopSweeper = startTtlSweeper(dynamodb, tables, NAME_PREFIX, 30_000);
     stops.unshift(() => stopSweeper());
 
+    const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir);
+
     let stopped: Promise<void> | undefined;
     return {
+      ...(demo ? { demo } : {}),
       url: http.url,
       dataDir: opts.dataDir,
       endpoints: {

@@ -5,7 +5,8 @@
  * a route is read from its declaration, so no route can forget one.
  *
  * Order, cheapest refusal first: trusted edge (403) -> rate limits (429) -> route (404/405)
- * -> CSRF (403, before the body is read) -> body parsing (400/413/415) -> the operation.
+ * -> CSRF (403, before the body is read) -> body parsing (400/413/415) -> authentication
+ * (401), workspace membership (404) and permission (403) -> the operation -> the audit entry.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,11 +14,21 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type FunctionName, type RouteDeclaration, routeKey, routes } from '../../lib/definition';
 import { MethodNotAllowedError, NotFoundError, TooManyRequestsError } from '../errors';
+import { recordAudit } from '../identity/audit';
+import { actorOf } from '../identity/auth-context';
+import { authenticate } from '../identity/authenticate';
+import {
+  metricsMiddleware,
+  recordCsrfRejected,
+  recordHttpRequest,
+  recordRateLimited,
+} from '../observability/http-metrics';
 import { logger } from '../observability/logger';
+import { captureError } from '../observability/sentry';
 import { type ClientIdentity, checkRateLimits, rateLimitHeaders } from '../rate-limit/rate-limiter';
 import { rulesFor } from '../rate-limit/rules';
 import { recordRateLimitRefusal } from '../security/abuse-alerts';
-import { assertCsrf, csrfApplies } from '../security/csrf';
+import { assertCsrf, CsrfError, csrfApplies, STATE_CHANGING } from '../security/csrf';
 import { type CallerOrigin, resolveCaller } from '../security/trusted-edge';
 import { defaultEdgeDeps, type EdgeDeps } from './edge-deps';
 import { errorResult } from './error-response';
@@ -25,7 +36,7 @@ import { type DefinedOperation, isDefinedOperation } from './operation';
 import { lowerCaseHeaders, parseCookies, parseRequest } from './parse-request';
 import { resolveRoute } from './path-match';
 import { toApiResult } from './to-api-result';
-import type { HttpResult } from './types';
+import type { HttpRequest, HttpResult } from './types';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -47,34 +58,87 @@ export function httpFunction(
     }
   }
 
-  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const dispatch = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const started = Date.now();
     const requestId = event.requestContext.requestId;
     logger.setCorrelationId(requestId);
     let extraHeaders: Record<string, string> = {};
+    let routeId = 'unmatched';
+    const answer = (result: HttpResult) => {
+      recordHttpRequest({ routeId, status: result.status, latencyMs: Date.now() - started });
+      const { audit: _audit, ...visible } = result;
+      return toApiResult(withHeaders(visible, extraHeaders), requestId);
+    };
     try {
       const headers = lowerCaseHeaders(event.headers);
       const caller = resolveCaller(headers, event.requestContext.http.sourceIp, deps.settings);
       const route = own.get(event.routeKey);
       const limits = await enforceRateLimits(route, event.rawPath, caller, headers, deps);
       extraHeaders = limits.headers;
-      if (limits.refusal) throw limits.refusal;
+      if (limits.refusal) {
+        recordRateLimited(route?.rateTier ?? 'public');
+        throw limits.refusal;
+      }
       if (!route) throw unmatched(routeTable, event.requestContext.http.method, event.rawPath);
+      routeId = route.id;
       const cookies = parseCookies(event.cookies ?? []);
       const method = event.requestContext.http.method;
       if (route.csrf && csrfApplies({ method, path: event.rawPath, headers, cookies })) {
         assertCsrf({ method, path: event.rawPath, headers, cookies, publicHost: caller.publicHost });
       }
-      const request = parseRequest(event, route, caller);
+      const parsed = parseRequest(event, route, caller);
+      const request: HttpRequest =
+        route.auth === 'user'
+          ? {
+              ...parsed,
+              auth: await authenticate(
+                { ...parsed, cookies, ...(route.permission ? { permission: route.permission } : {}) },
+                deps.auth,
+              ),
+            }
+          : parsed;
       const result = await (operations[route.id] as DefinedOperation)(request);
-      return toApiResult(withHeaders(result, extraHeaders), requestId);
+      await auditStateChange(route, request, result, deps);
+      return answer(result);
     } catch (error) {
       const result = errorResult(error, requestId);
-      if (result.status >= 500) logger.error('Unhandled error', { error: error as Error, routeKey: event.routeKey });
-      return toApiResult(withHeaders(result, extraHeaders), requestId);
+      if (error instanceof CsrfError) recordCsrfRejected(error.code);
+      if (result.status >= 500) {
+        logger.error('Unhandled error', { error: error as Error, routeKey: event.routeKey });
+        await captureError(error, { requestId, routeKey: event.routeKey, functionName: context.functionName });
+      }
+      return answer(result);
     }
   };
 
-  return middy(dispatch).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as ApiHandler;
+  return middy(dispatch)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(metricsMiddleware()) as unknown as ApiHandler;
+}
+
+/**
+ * Every successful state-changing request in a workspace leaves an audit entry. Routes
+ * outside a workspace (sign-up, log-in...) write their own, richer auth events.
+ */
+async function auditStateChange(route: RouteDeclaration, request: HttpRequest, result: HttpResult, deps: EdgeDeps) {
+  const workspace = request.auth?.workspace;
+  if (!workspace || !STATE_CHANGING.has(request.method) || result.status >= 400) return;
+  const params = Object.values(request.pathParams);
+  const resourceId = result.audit?.resourceId ?? params.at(-1);
+  await recordAudit(deps.audit, {
+    workspaceId: workspace.workspaceId,
+    eventType: route.id,
+    eventAction: request.method,
+    ...actorOf(request.auth),
+    resourceType: result.audit?.resourceType ?? route.id.split('.')[0],
+    ...(resourceId ? { resourceId } : {}),
+    ip: request.clientAddress,
+    userAgent: request.userAgent,
+    ...(result.audit?.metadata ? { metadata: result.audit.metadata } : {}),
+  });
 }
 
 /** Counts the request; returns the RateLimit-* headers, and the 429 to answer when a rule refused it. */

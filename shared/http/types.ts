@@ -1,5 +1,6 @@
 /** Plain request and result shapes the use cases see: no API Gateway types past the edge. */
 import type { RouteDeclaration } from '../../lib/definition';
+import type { AuthContext } from '../identity/auth-context';
 
 export interface HttpRequest {
   readonly route: RouteDeclaration;
@@ -19,6 +20,8 @@ export interface HttpRequest {
   readonly userAgent: string;
   /** The host name the caller used, for Origin checks and absolute links. */
   readonly host: string;
+  /** Set by the edge on `auth: 'user'` routes; `workspace` too on routes that declare a permission. */
+  readonly auth?: AuthContext;
 }
 
 export interface HttpResult {
@@ -28,6 +31,12 @@ export interface HttpResult {
   readonly body?: unknown;
   /** Full `Set-Cookie` values. */
   readonly cookies?: readonly string[];
+  /** What the edge's audit entry should name (state-changing workspace routes); never sent. */
+  readonly audit?: {
+    readonly resourceType?: string;
+    readonly resourceId?: string;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+  };
 }
 
 export type Operation = (request: HttpRequest) => Promise<HttpResult> | HttpResult;

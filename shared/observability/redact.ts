@@ -23,8 +23,12 @@ const SENSITIVE_KEY =
 /** Query parameters that carry one-time secrets (OAuth `code`/`state`, signed-link `key`). */
 const SENSITIVE_QUERY_PARAM = /^(?:code|state|key|sig)$/;
 
-/** Bounded quantifiers keep the scan linear on long strings (no catastrophic backtracking). */
-const EMAIL_PATTERN = /[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g;
+/**
+ * Bounded quantifiers keep the scan linear on long strings (no catastrophic backtracking);
+ * the lookbehind starts a match only where a local part can begin, not inside every run of letters.
+ */
+const EMAIL_PATTERN =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g;
 const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const API_KEY_PATTERN = /\buh_[0-9a-f]{32}\b/gi;
 const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;

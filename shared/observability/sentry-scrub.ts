@@ -31,8 +31,8 @@ const DROPPED_HEADERS = new Set([
  * Sentry `beforeSend` (and `beforeSendTransaction`): returns a scrubbed copy of the event.
  * Removes `request.cookies`, credential headers, `user.email` and `user.ip_address`;
  * redacts query-string secrets (`token`, `code`, `state`, `key`...), the request body,
- * and secrets and email addresses in the message, exception values, stack-frame variables,
- * breadcrumbs, `extra`, `contexts`, tags and spans. Pure: the input is not mutated.
+ * and secrets and email addresses in the message, exception values, stack-frame variables
+ * and source lines, breadcrumbs, `extra`, `contexts`, tags and spans. Pure: the input is not mutated.
  */
 export function sentryBeforeSend<E extends SentryEvent>(event: E): E {
   const out: E = { ...event };
@@ -54,9 +54,7 @@ export function sentryBeforeSend<E extends SentryEvent>(event: E): E {
           ? {
               stacktrace: {
                 ...exception.stacktrace,
-                frames: exception.stacktrace.frames.map((frame) =>
-                  frame.vars ? { ...frame, vars: redact(frame.vars) as Record<string, unknown> } : frame,
-                ),
+                frames: exception.stacktrace.frames.map(scrubFrame),
               },
             }
           : {}),
@@ -76,6 +74,18 @@ export function scrubBreadcrumb(breadcrumb: Breadcrumb): Breadcrumb {
   const out: Breadcrumb = { ...breadcrumb };
   if (breadcrumb.message !== undefined) out.message = redactString(breadcrumb.message);
   if (breadcrumb.data) out.data = redact(breadcrumb.data) as Breadcrumb['data'];
+  return out;
+}
+
+type Frame = NonNullable<NonNullable<NonNullable<SentryEvent['exception']>['values']>[number]['stacktrace']>['frames'];
+
+/** Local variables and source context lines of one stack frame. */
+function scrubFrame(frame: NonNullable<Frame>[number]): NonNullable<Frame>[number] {
+  const out = { ...frame };
+  if (frame.vars) out.vars = redact(frame.vars) as Record<string, unknown>;
+  if (frame.context_line !== undefined) out.context_line = redactString(frame.context_line);
+  if (frame.pre_context) out.pre_context = frame.pre_context.map(redactString);
+  if (frame.post_context) out.post_context = frame.post_context.map(redactString);
   return out;
 }
 

@@ -146,8 +146,7 @@ describe('edge', () => {
         DefaultCacheBehavior: Match.objectLike({
           ViewerProtocolPolicy: 'redirect-to-https',
           CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
-          // Its own origin request policy (edge-security.test.ts checks what it forwards).
-          OriginRequestPolicyId: { Ref: logicalIdAt(template, 'AWS::CloudFront::OriginRequestPolicy', 'Edge') },
+          OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
         }),
         Logging: Match.objectLike({ Bucket: Match.anyValue() }),
       }),

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { physicalDlqName, physicalQueueName, physicalTableName } from '../../lib/cdk/physical-names';
+import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from '../../lib/cdk/physical-names';
 import { queues, tables } from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
@@ -96,5 +96,53 @@ describe('SQS queues', () => {
     for (const [, queue] of resourcesOfType(prod.dataTemplate, 'AWS::SQS::Queue')) {
       expect(queue.DeletionPolicy).toBe('Retain');
     }
+  });
+});
+
+describe('settings key (KMS)', () => {
+  const keyOf = (template: typeof dev.dataTemplate) => {
+    const keys = resourcesOfType(template, 'AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    return keys[0] as (typeof keys)[number];
+  };
+  const aliasOf = (template: typeof dev.dataTemplate) => {
+    const aliases = resourcesOfType(template, 'AWS::KMS::Alias');
+    expect(aliases).toHaveLength(1);
+    return aliases[0] as (typeof aliases)[number];
+  };
+
+  it.each([
+    ['dev', dev],
+    ['prod', prod],
+  ] as const)(
+    '%s has one symmetric customer-managed key with rotation on, named by its stage alias',
+    (stage, built) => {
+      // Prepare
+      const [keyId, key] = keyOf(built.dataTemplate);
+      const [, alias] = aliasOf(built.dataTemplate);
+      // Assess
+      expect(key.Properties?.EnableKeyRotation).toBe(true);
+      expect(key.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+      expect(key.Properties?.KeyUsage ?? 'ENCRYPT_DECRYPT').toBe('ENCRYPT_DECRYPT');
+      expect(alias.Properties).toEqual({
+        AliasName: settingsKeyAlias(stage),
+        TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      });
+      expect(settingsKeyAlias(stage)).toBe(`alias/unite-hub-${stage}-settings`);
+    },
+  );
+
+  it('keeps the prod key and its alias when the stack goes away', () => {
+    const [, key] = keyOf(prod.dataTemplate);
+    const [, alias] = aliasOf(prod.dataTemplate);
+    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.UpdateReplacePolicy).toBe('Retain');
+    expect(alias.DeletionPolicy).toBe('Retain');
+  });
+
+  it('schedules the dev key for deletion after 7 days when the stack goes away', () => {
+    const [, key] = keyOf(dev.dataTemplate);
+    expect(key.DeletionPolicy).toBe('Delete');
+    expect(key.Properties?.PendingWindowInDays).toBe(7);
   });
 });

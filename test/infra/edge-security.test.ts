@@ -1,10 +1,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { OriginRequestHeaderBehavior } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ADDRESS_HEADER, FORWARDED_HEADERS, MAX_ORIGIN_REQUEST_HEADERS } from '../../lib/cdk/edge-distribution';
+import { CLIENT_ADDRESS_HEADER, VIEWER_REQUEST_CODE } from '../../lib/cdk/edge-distribution';
 import { ORIGIN_SECRET_LENGTH, ORIGIN_VERIFY_HEADER } from '../../lib/cdk/origin-verification';
 import { sentrySettings } from '../../lib/cdk/sentry';
 import { type FunctionDeclaration, functions, SERVICE_NAME } from '../../lib/definition';
+import { parseViewerAddress } from '../../shared/security/trusted-edge';
 import { logicalIdAt, resourcesOfType, synthesize } from './synth';
 
 const DSN = 'https://public-key@o0.ingest.sentry.io/1';
@@ -80,46 +81,73 @@ describe('origin secret', () => {
   });
 });
 
-describe('client address', () => {
-  const [, policy] = resourcesOfType(dev.appTemplate, 'AWS::CloudFront::OriginRequestPolicy')[0] ?? [];
-  const config = policy?.Properties?.OriginRequestPolicyConfig as {
-    HeadersConfig: { HeaderBehavior: string; Headers: string[] };
-    CookiesConfig: { CookieBehavior: string };
-    QueryStringsConfig: { QueryStringBehavior: string };
+describe('client address and public host', () => {
+  const behavior = () => {
+    const [, distribution] = resourcesOfType(dev.appTemplate, 'AWS::CloudFront::Distribution')[0] ?? [];
+    const config = distribution?.Properties?.DistributionConfig as
+      | { DefaultCacheBehavior: Record<string, unknown> }
+      | undefined;
+    return config?.DefaultCacheBehavior ?? {};
   };
-  const forwarded = config.HeadersConfig.Headers.map((h) => h.toLowerCase());
+  type Header = { value: string };
+  /** Runs the function code the way CloudFront does: `handler(event)` returns the request. */
+  const runViewerRequest = (ip: string, headers: Record<string, Header>) => {
+    const handler = new Function(`${VIEWER_REQUEST_CODE}; return handler;`)() as (event: unknown) => {
+      headers: Record<string, Header>;
+    };
+    return handler({ viewer: { ip }, request: { method: 'GET', uri: '/api/health', headers } }).headers;
+  };
 
-  it('forwards an allow list with the viewer address, all cookies and all query strings', () => {
-    expect(config.HeadersConfig.HeaderBehavior).toBe('whitelist');
-    expect(config.HeadersConfig.Headers).toEqual([...FORWARDED_HEADERS]);
-    expect(forwarded).toContain('cloudfront-viewer-address');
-    expect(config.CookiesConfig.CookieBehavior).toBe('all');
-    expect(config.QueryStringsConfig.QueryStringBehavior).toBe('all');
+  it('forwards every viewer header but Host (so Authorization too, caching being off), cookies and query strings', () => {
+    expect(behavior()).toMatchObject({
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+    });
   });
 
-  it('forwards what the HTTP edge reads', () => {
-    for (const header of ['origin', 'content-type', 'x-csrf-token', 'x-workspace-id', 'idempotency-key']) {
-      expect(forwarded).toContain(header);
-    }
-  });
-
-  it('stays within the quota of 10 headers and never forwards Host, Authorization or the secret header', () => {
-    expect(config.HeadersConfig.Headers.length).toBeLessThanOrEqual(MAX_ORIGIN_REQUEST_HEADERS);
-    expect(MAX_ORIGIN_REQUEST_HEADERS).toBe(10);
-    // Host: execute-api answers 403 to a foreign host name. x-origin-verify: CloudFront sets it.
-    for (const header of ['host', 'authorization', 'accept-encoding', ORIGIN_VERIFY_HEADER]) {
-      expect(forwarded).not.toContain(header);
-    }
-  });
-
-  it('could not forward Authorization through an origin request policy anyway', () => {
-    // CloudFront answers 400 to such a policy; CDK refuses it at synth.
+  it('could not forward Authorization through an allow-list origin request policy', () => {
+    // CloudFront answers 400 to such a policy and CDK refuses it: the reason for the policy above.
     expect(() => OriginRequestHeaderBehavior.allowList('Authorization')).toThrow(/Authorization/);
   });
 
-  it.each(httpFunctions)('$name reads the client address from cloudfront-viewer-address', (fn) => {
-    expect(environmentOf(dev.appTemplate, fn).CLIENT_ADDRESS_HEADER).toBe('cloudfront-viewer-address');
-    expect(forwarded).toContain(CLIENT_ADDRESS_HEADER.toLowerCase());
+  it('runs the viewer-request function on every request', () => {
+    dev.appTemplate.resourceCountIs('AWS::CloudFront::Function', 1);
+    dev.appTemplate.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: VIEWER_REQUEST_CODE,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      AutoPublish: true,
+    });
+    const functionId = logicalIdAt(dev.appTemplate, 'AWS::CloudFront::Function', 'EdgeViewerRequest');
+    expect(behavior().FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+    ]);
+  });
+
+  it('replaces a forged address and host with the viewer’s own, in the form the HTTP edge parses', () => {
+    // Act
+    const v4 = runViewerRequest('203.0.113.7', {
+      host: { value: 'd111111abcdef8.cloudfront.net' },
+      'x-viewer-address': { value: '198.51.100.1' },
+      'x-forwarded-host': { value: 'evil.example' },
+    });
+    const v6 = runViewerRequest('2001:db8::1', { host: { value: 'd111111abcdef8.cloudfront.net' } });
+    // Assess
+    expect(v4['x-viewer-address']).toEqual({ value: '203.0.113.7' });
+    expect(v4['x-forwarded-host']).toEqual({ value: 'd111111abcdef8.cloudfront.net' });
+    expect(v6['x-viewer-address']).toEqual({ value: '[2001:db8::1]' });
+    expect(parseViewerAddress(v4['x-viewer-address']?.value ?? '')).toBe('203.0.113.7');
+    expect(parseViewerAddress(v6['x-viewer-address']?.value ?? '')).toBe('2001:db8::1');
+  });
+
+  it('drops a viewer-sent public host when the request has no Host', () => {
+    expect(runViewerRequest('203.0.113.7', { 'x-forwarded-host': { value: 'evil.example' } })).not.toHaveProperty(
+      'x-forwarded-host',
+    );
+  });
+
+  it.each(httpFunctions)('$name reads the client address from x-viewer-address', (fn) => {
+    expect(CLIENT_ADDRESS_HEADER).toBe('x-viewer-address');
+    expect(environmentOf(dev.appTemplate, fn).CLIENT_ADDRESS_HEADER).toBe('x-viewer-address');
   });
 
   it('names no client address header for functions that serve no HTTP', () => {

@@ -2,11 +2,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { grantTableAccess } from '../../lib/cdk/function-access';
+import { grantTableAccess, SETTINGS_KEY_ENV } from '../../lib/cdk/function-access';
 import { physicalTableName } from '../../lib/cdk/physical-names';
 import { referenceTables } from '../../lib/cdk/table-references';
 import {
   type FunctionDeclaration,
+  functionNamed,
   functions,
   queueEnvName,
   type TableName,
@@ -132,14 +133,15 @@ describe('least privilege', () => {
     );
   });
 
-  it('keeps the edge’s core access append-only where the function declares less than readWrite', () => {
-    // `system` declares core: describe; the edge adds append, never update or delete.
-    const system = functions.find((fn) => fn.name === 'system');
-    expect(system?.tables.core).toBe('describe');
-    expect(actionsOn(functionStatements(dev.appTemplate, 'system'), 'core').sort()).toEqual([
-      'dynamodb:DescribeTable',
-      'dynamodb:PutItem',
-    ]);
+  it('adds the edge’s grants on top of a narrower declaration, and only PutItem on an undeclared audit', () => {
+    // Prepare: `system` declares core: describe and no audit table.
+    expect(functionNamed('system').tables).toEqual({ core: 'describe' });
+    const statements = functionStatements(dev.appTemplate, 'system');
+    // Assess: describe as declared, the edge's readWrite on core, append on audit.
+    expect(actionsOn(statements, 'core')).toEqual(
+      expect.arrayContaining(['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    );
+    expect(actionsOn(statements, 'audit')).toEqual(['dynamodb:PutItem']);
   });
 
   it.each(functions)('$name receives exactly its granted tables, queues, email and workflow', (fn) => {
@@ -153,6 +155,7 @@ describe('least privilege', () => {
     expect(names.filter((n) => n.startsWith('QUEUE_')).sort()).toEqual(Object.keys(fn.queues).map(queueEnvName).sort());
     expect(names.includes('STATE_MACHINE_ARN')).toBe(fn.startsStateMachine === true);
     expect(names.includes('SES_CONFIGURATION_SET')).toBe(fn.ses !== undefined);
+    expect(names.includes(SETTINGS_KEY_ENV)).toBe(fn.encryptsSecrets === true);
   });
 
   it('lets no function read a secret at run time (the origin secret arrives in its environment)', () => {
@@ -167,5 +170,70 @@ describe('least privilege', () => {
     const actions = functionStatements(dev.appTemplate, fn.name).flatMap((s) => list(s.Action));
     expect(actions.includes('ses:SendEmail')).toBe(fn.ses === 'send');
     expect(actions.includes('ses:GetAccount')).toBe(fn.ses === 'describe');
+  });
+});
+
+describe('identity, security and workspaces', () => {
+  it.each(['identity', 'workspaces'] as const)('%s sends email and may only append to the audit log', (name) => {
+    const statements = functionStatements(dev.appTemplate, name);
+    expect(functionNamed(name).ses).toBe('send');
+    expect(statements.flatMap((s) => list(s.Action))).toEqual(
+      expect.arrayContaining(['ses:SendEmail', 'ses:SendRawEmail']),
+    );
+    expect(actionsOn(statements, 'audit')).toEqual(['dynamodb:PutItem']);
+  });
+
+  it('security reads the audit log (its index too) and appends through the edge, nothing more', () => {
+    // Prepare
+    const statements = functionStatements(dev.appTemplate, 'security');
+    const onAudit = actionsOn(statements, 'audit');
+    // Assess
+    expect(onAudit).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem']));
+    expect(onAudit.filter((a) => FORBIDDEN_ON_AUDIT.includes(a))).toEqual([]);
+    expect(JSON.stringify(statements)).toContain(`:table/${physicalTableName('dev', 'audit')}/index/*"`);
+    expect(statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+});
+
+describe('settings key', () => {
+  const keyArn = dev.application.resolve(dev.data.settingsKey.keyArn);
+  const kmsStatements = (name: string) =>
+    functionStatements(dev.appTemplate, name).filter((s) => list(s.Action).some((a) => a.startsWith('kms:')));
+
+  it('is used by exactly one function: security', () => {
+    expect(functions.filter((fn) => fn.encryptsSecrets).map((fn) => fn.name)).toEqual(['security']);
+  });
+
+  it.each(functions)('$name may GenerateDataKey and Decrypt on the settings key only if it encrypts secrets', (fn) => {
+    const statements = kmsStatements(fn.name);
+    if (!fn.encryptsSecrets) {
+      expect(statements).toEqual([]);
+      return;
+    }
+    expect(statements).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn }]);
+  });
+
+  it.each(functions)('$name gets SETTINGS_KMS_KEY_ID (the key ARN) only if it encrypts secrets', (fn) => {
+    const variables = Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === fn.description,
+    )?.Properties.Environment.Variables as Record<string, unknown>;
+    if (fn.encryptsSecrets) expect(variables[SETTINGS_KEY_ENV]).toEqual(keyArn);
+    else expect(variables).not.toHaveProperty(SETTINGS_KEY_ENV);
+  });
+
+  it('names the Data stack’s key, read from its outputs rather than written into the template', () => {
+    // Act: the App stack reads the ARN from an output of the Data stack.
+    const json = JSON.stringify(keyArn);
+    // Assess
+    expect(json).toMatch(/Fn::GetStackOutput|Fn::ImportValue/);
+    expect(json).toContain('settingskey');
+  });
+
+  it('lets only the account delegate through IAM in the key policy (no service or other principal)', () => {
+    const keys = resourcesOfType(dev.dataTemplate, 'AWS::KMS::Key');
+    const policy = keys[0]?.[1].Properties?.KeyPolicy as { Statement: (Statement & { Principal: unknown })[] };
+    expect(keys).toHaveLength(1);
+    expect(policy.Statement).toHaveLength(1);
+    expect(JSON.stringify(policy.Statement[0]?.Principal)).toMatch(/^\{"AWS":\{"Fn::Join".*":root"\]\]\}\}$/);
   });
 });

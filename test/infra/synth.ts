@@ -28,7 +28,12 @@ export function synthesize(
   };
 }
 
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+type Resource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
 
 /** Every resource of a type, as plain template JSON. */
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {

@@ -1,5 +1,7 @@
 /** In-memory stand-ins for the HTTP edge's ports, for unit tests of the edge. */
 import type { EdgeDeps } from '../../shared/http/edge-deps';
+import type { ApiKey, CustomRole, Membership, Session, User } from '../../shared/identity/model';
+import type { ApiKeyLookup, AuditEntry, AuditSink, MembershipLookup, SessionLookup } from '../../shared/identity/ports';
 import type { CounterStore } from '../../shared/rate-limit/rate-limiter';
 import type { SecurityAlert, SecurityAlertSink } from '../../shared/security/abuse-alerts';
 
@@ -22,14 +24,66 @@ export class MemoryAlerts implements SecurityAlertSink {
   }
 }
 
+export class MemoryAudit implements AuditSink {
+  readonly entries: AuditEntry[] = [];
+  failing = false;
+  async append(entry: AuditEntry): Promise<void> {
+    if (this.failing) throw new Error('audit down');
+    this.entries.push(entry);
+  }
+}
+
+/** Sessions, API keys and memberships keyed the way the DynamoDB adapters key them (by hash). */
+export class MemoryIdentity implements MembershipLookup {
+  readonly sessionsByHash = new Map<string, { session: Session; user: User }>();
+  readonly keysByHash = new Map<string, { key: ApiKey; user: User }>();
+  readonly members: Membership[] = [];
+  readonly roles: CustomRole[] = [];
+  readonly touched: string[] = [];
+
+  readonly sessions: SessionLookup = {
+    findActive: async (hash, now) => {
+      const found = this.sessionsByHash.get(hash);
+      if (!found || found.session.revokedAt || Date.parse(found.session.expiresAt) <= now.getTime()) return undefined;
+      return found;
+    },
+    touch: async (hash) => void this.touched.push(hash),
+  };
+
+  readonly apiKeys: ApiKeyLookup = {
+    findActive: async (hash) => {
+      const found = this.keysByHash.get(hash);
+      return found?.key.isActive ? found : undefined;
+    },
+    recordUse: async (hash) => void this.touched.push(hash),
+  };
+
+  async find(workspaceId: string, userId: string) {
+    return this.members.find((m) => m.workspaceId === workspaceId && m.userId === userId);
+  }
+  async customRole(workspaceId: string, name: string) {
+    return this.roles.find((r) => r.workspaceId === workspaceId && r.name === name);
+  }
+}
+
 export function fakeEdge(overrides: Partial<EdgeDeps['settings']> = {}, now = () => 1_700_000_000_000) {
   const counters = new MemoryCounters();
   const alerts = new MemoryAlerts();
+  const audit = new MemoryAudit();
+  const identity = new MemoryIdentity();
   const deps: EdgeDeps = {
     counters,
     alerts,
+    audit,
+    auth: {
+      sessions: identity.sessions,
+      apiKeys: identity.apiKeys,
+      memberships: identity,
+      now: () => new Date(now()),
+      onBackgroundError: () => undefined,
+    },
     settings: { rateLimits: true, secureCookies: false, ...overrides },
     now,
   };
-  return { deps, counters, alerts };
+  return { deps, counters, alerts, audit, identity };
 }

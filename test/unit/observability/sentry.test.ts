@@ -159,7 +159,15 @@ describe('sentryBeforeSend', () => {
         {
           type: 'Error',
           value: 'No contact ann@example.com (Bearer live-bearer)',
-          stacktrace: { frames: [{ function: 'signIn', vars: { password: 'hunter2', attempt: 2 } }] },
+          stacktrace: {
+            frames: [
+              {
+                function: 'signIn',
+                vars: { password: 'hunter2', attempt: 2 },
+                context_line: "  throw new Error('No contact ann@example.com');",
+              },
+            ],
+          },
         },
       ],
     },

@@ -1,0 +1,159 @@
+/**
+ * HTTP function `identity`: sign-up, log-in/out, `me`, email verification, password reset,
+ * sessions and trusted devices. Each operation parses its input, calls one use case of
+ * shared/identity/accounts with the adapters below, and maps the result.
+ */
+import * as z from 'zod';
+import { dynamoAudit } from '../shared/adapters/dynamo-audit';
+import { dynamoDevices } from '../shared/adapters/dynamo-devices';
+import { dynamoSecurityAlerts } from '../shared/adapters/dynamo-security-alerts';
+import { dynamoSessions } from '../shared/adapters/dynamo-sessions';
+import { dynamoAccountTokens, dynamoLoginAttempts, dynamoUsers } from '../shared/adapters/dynamo-users';
+import { sesEmailSender } from '../shared/adapters/ses-email';
+import { documents } from '../shared/aws/dynamodb';
+import { ses } from '../shared/aws/ses';
+import { config, tableName } from '../shared/config';
+import { UnauthorizedError, ValidationError } from '../shared/errors';
+import { errorResult } from '../shared/http/error-response';
+import { httpFunction } from '../shared/http/http-function';
+import { defineOperation } from '../shared/http/operation';
+import type { HttpRequest, HttpResult } from '../shared/http/types';
+import { DEVICE_ID_HEADER, deviceFingerprint, forgetDevice, listDevices } from '../shared/identity/accounts/devices';
+import { verifyEmail } from '../shared/identity/accounts/email-verification';
+import { LoginRefusedError } from '../shared/identity/accounts/errors';
+import { logIn } from '../shared/identity/accounts/log-in';
+import { describeMe } from '../shared/identity/accounts/me';
+import { scryptHasher } from '../shared/identity/accounts/password';
+import { confirmPasswordReset, requestPasswordReset } from '../shared/identity/accounts/password-reset';
+import type { AccountDeps } from '../shared/identity/accounts/ports';
+import { clearSessionCookie, SESSION_COOKIE, sessionCookie } from '../shared/identity/accounts/session-cookie';
+import { listSessions, logOut, revokeSession } from '../shared/identity/accounts/sessions';
+import { signUp } from '../shared/identity/accounts/sign-up';
+import { systemClock } from '../shared/resilience/clock';
+
+const core = tableName('core');
+const ephemeral = tableName('ephemeral');
+const deps: AccountDeps = {
+  accounts: dynamoUsers(documents, core),
+  sessions: dynamoSessions(documents, core),
+  tokens: dynamoAccountTokens(documents, ephemeral),
+  attempts: dynamoLoginAttempts(documents, ephemeral),
+  devices: dynamoDevices(documents, core),
+  email: sesEmailSender(ses, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
+  audit: dynamoAudit(documents, tableName('audit')),
+  alerts: dynamoSecurityAlerts(documents, core),
+  passwords: scryptHasher(),
+  clock: systemClock,
+};
+const secure = config.STAGE !== 'local';
+
+const email = z.string().trim().min(1).max(320);
+// Long enough for the policy to answer `WEAK_PASSWORD` past 128; short enough not to hash megabytes.
+const password = z.string().min(1).max(1024);
+const label = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, 'Control characters are not allowed');
+const token = z.string().min(1).max(256);
+
+const origin = (request: HttpRequest) => ({
+  ip: request.clientAddress,
+  userAgent: request.userAgent,
+  deviceHeader: request.headers[DEVICE_ID_HEADER]?.slice(0, 200),
+});
+
+/** Links in emails point at the host the caller used (the CloudFront alias in the cloud). */
+function publicBaseUrl(request: HttpRequest): string {
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(request.host)) {
+    throw new ValidationError('The request has no usable Host', 'INVALID_HOST');
+  }
+  return `${secure ? 'https' : 'http'}://${request.host}`;
+}
+
+function authOf(request: HttpRequest) {
+  if (!request.auth) throw new UnauthorizedError();
+  return request.auth;
+}
+
+/** A throttled log-in's 429 carries `Retry-After`, like the edge's own rate-limit refusals. */
+async function withRetryAfter(request: HttpRequest, run: () => Promise<HttpResult>): Promise<HttpResult> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof LoginRefusedError)) throw error;
+    const result = errorResult(error, request.requestId);
+    return { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
+  }
+}
+
+export const handler = httpFunction('identity', {
+  'auth.signup': defineOperation(
+    { body: z.object({ email, password, name: label, organizationName: label.optional() }) },
+    async ({ body }, request) => {
+      const result = await signUp(body, { ...origin(request), publicBaseUrl: publicBaseUrl(request) }, deps);
+      const { user, organization, workspace, sessionToken } = result;
+      return { status: 201, body: { user, organization, workspace }, cookies: [sessionCookie(sessionToken, secure)] };
+    },
+  ),
+
+  'auth.login': defineOperation({ body: z.object({ email, password }) }, (input, request) =>
+    withRetryAfter(request, async () => {
+      const { user, workspaceId, sessionToken } = await logIn(input.body, origin(request), deps);
+      return { status: 200, body: { user, workspaceId }, cookies: [sessionCookie(sessionToken, secure)] };
+    }),
+  ),
+
+  'auth.logout': defineOperation({}, async (_input, request) => {
+    await logOut(authOf(request), request.cookies[SESSION_COOKIE], origin(request), deps);
+    return { status: 204, cookies: [clearSessionCookie(secure)] };
+  }),
+
+  'auth.me': defineOperation({}, async (_input, request) => ({
+    status: 200,
+    body: await describeMe(authOf(request).principal.userId, deps),
+  })),
+
+  'auth.verify-email': defineOperation({ body: z.object({ token }) }, async ({ body }, request) => {
+    await verifyEmail(body.token, origin(request), deps);
+    return { status: 204 };
+  }),
+
+  'auth.reset-request': defineOperation({ body: z.object({ email }) }, async ({ body }, request) => {
+    await requestPasswordReset(body.email, publicBaseUrl(request), deps);
+    // The same answer whether or not the address has an account.
+    return { status: 202, body: { message: 'If an account uses this address, a reset link is on its way' } };
+  }),
+
+  'auth.reset-confirm': defineOperation({ body: z.object({ token, password }) }, async ({ body }, request) => {
+    await confirmPasswordReset(body, origin(request), deps);
+    return { status: 204 };
+  }),
+
+  'sessions.list': defineOperation({}, async (_input, request) => ({
+    status: 200,
+    body: { sessions: await listSessions(authOf(request), deps) },
+  })),
+
+  'sessions.revoke': defineOperation(
+    { params: z.object({ sessionId: z.string().min(1).max(64) }) },
+    async ({ params }, request) => {
+      await revokeSession(authOf(request), params.sessionId, origin(request), deps);
+      return { status: 204 };
+    },
+  ),
+
+  'devices.list': defineOperation({}, async (_input, request) => {
+    const current = deviceFingerprint(request.userAgent, origin(request).deviceHeader);
+    return { status: 200, body: { devices: await listDevices(authOf(request).principal.userId, current, deps) } };
+  }),
+
+  'devices.forget': defineOperation(
+    { params: z.object({ deviceId: z.string().regex(/^[0-9a-f]{64}$/) }) },
+    async ({ params }, request) => {
+      await forgetDevice(authOf(request).principal.userId, params.deviceId, deps);
+      return { status: 204 };
+    },
+  ),
+});

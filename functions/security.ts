@@ -1,0 +1,128 @@
+/**
+ * HTTP function `security`: API keys, the audit log, security alerts and the settings
+ * registry of a workspace. The edge has authenticated the caller, resolved the workspace
+ * and checked the route's permission; every use case is scoped by that workspace.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import * as z from 'zod';
+import { dynamoAlerts } from '../shared/adapters/dynamo-alerts';
+import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
+import { dynamoAudit } from '../shared/adapters/dynamo-audit';
+import { dynamoSettings } from '../shared/adapters/dynamo-settings';
+import { documents } from '../shared/aws/dynamodb';
+import { config, tableName } from '../shared/config';
+import { acknowledgeAlert, listAlerts, resolveAlert } from '../shared/governance/alerts';
+import { createApiKey, listApiKeys, revokeApiKey } from '../shared/governance/api-keys';
+import { listAuditLog } from '../shared/governance/audit-log';
+import { callerOf } from '../shared/governance/caller';
+import { secretBoxFromEnv } from '../shared/governance/secret-box-config';
+import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '../shared/governance/settings';
+import { httpFunction } from '../shared/http/http-function';
+import { defineOperation } from '../shared/http/operation';
+import { PERMISSIONS } from '../shared/identity/permissions';
+
+const core = tableName('core');
+const now = () => new Date();
+const apiKeys = { store: dynamoApiKeys(documents, core), now };
+const alerts = { alerts: dynamoAlerts(documents, core), now };
+const audit = dynamoAudit(documents, tableName('audit'));
+// Fails the cold start, naming both variables, when neither key is configured.
+const settings = {
+  settings: dynamoSettings(documents, core),
+  secrets: secretBoxFromEnv(config, () => new KMSClient({})),
+  now,
+};
+
+const page = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+const text = z.string().min(1).max(200).optional();
+const keyIdParam = z.object({ keyId: z.string().regex(/^[0-9a-z]{1,64}$/) });
+const alertIdParam = z.object({ alertId: z.string().min(1).max(128) });
+const settingKeyParam = z.object({ key: z.string().regex(SETTING_KEY_PATTERN) });
+
+export const handler = httpFunction('security', {
+  'api-keys.list': defineOperation({ query: z.object(page) }, async ({ query }, request) => ({
+    status: 200,
+    body: await listApiKeys(callerOf(request), query, apiKeys),
+  })),
+
+  'api-keys.create': defineOperation(
+    {
+      body: z.object({
+        name: z.string().trim().min(1).max(100),
+        scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+      }),
+    },
+    async ({ body }, request) => {
+      const created = await createApiKey(callerOf(request), body, apiKeys);
+      const { keyId, name, prefix, scopes } = created.apiKey;
+      return { status: 201, body: created, audit: { resourceId: keyId, metadata: { name, prefix, scopes } } };
+    },
+  ),
+
+  'api-keys.revoke': defineOperation({ params: keyIdParam }, async ({ params }, request) => {
+    await revokeApiKey(callerOf(request), params.keyId, apiKeys);
+    return { status: 204 };
+  }),
+
+  'audit.list': defineOperation(
+    {
+      query: z.object({
+        eventType: text,
+        actorId: text,
+        resourceType: text,
+        resourceId: text,
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        ...page,
+      }),
+    },
+    async ({ query }, request) => ({ status: 200, body: await listAuditLog(callerOf(request), query, audit) }),
+  ),
+
+  'alerts.list': defineOperation(
+    {
+      query: z.object({
+        status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+        severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).optional(),
+        ...page,
+      }),
+    },
+    async ({ query }, request) => ({ status: 200, body: await listAlerts(callerOf(request), query, alerts) }),
+  ),
+
+  'alerts.acknowledge': defineOperation({ params: alertIdParam }, async ({ params }, request) => ({
+    status: 200,
+    body: { alert: await acknowledgeAlert(callerOf(request), params.alertId, alerts) },
+  })),
+
+  'alerts.resolve': defineOperation({ params: alertIdParam }, async ({ params }, request) => ({
+    status: 200,
+    body: { alert: await resolveAlert(callerOf(request), params.alertId, alerts) },
+  })),
+
+  'settings.list': defineOperation({}, async (_input, request) => ({
+    status: 200,
+    body: { settings: await listSettings(callerOf(request), settings) },
+  })),
+
+  'settings.put': defineOperation(
+    { params: settingKeyParam, body: z.object({ value: z.json(), isSecret: z.boolean().optional() }) },
+    async ({ params, body }, request) => {
+      const { created, setting } = await putSetting(callerOf(request), params.key, body, settings);
+      // The audit entry names the key and its secrecy, never the value.
+      return {
+        status: created ? 201 : 200,
+        body: { setting },
+        audit: { metadata: { isSecret: setting.isSecret, created } },
+      };
+    },
+  ),
+
+  'settings.delete': defineOperation({ params: settingKeyParam }, async ({ params }, request) => {
+    await deleteSetting(callerOf(request), params.key, settings);
+    return { status: 204 };
+  }),
+});

@@ -1,0 +1,46 @@
+/**
+ * First-start seeding of the local runtime: one demo organization, workspace and owner,
+ * created through the public sign-up route (so it is exactly what a user would get), with
+ * the credentials kept under DATA_DIR and printed at every start.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  workspaceId: string;
+}
+
+const DEMO_EMAIL = 'demo@unite-hub.local';
+
+export async function ensureDemoAccount(baseUrl: string, dataDir: string): Promise<DemoAccount> {
+  const file = path.join(dataDir, 'demo-account.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount;
+  const password = `demo-${randomBytes(9).toString('base64url')}`;
+  const signedUp = await signUp(baseUrl, { email: DEMO_EMAIL, password, name: 'Demo Owner', organizationName: 'Demo Org' });
+  const account: DemoAccount = { email: DEMO_EMAIL, password, workspaceId: signedUp.workspaceId };
+  fs.writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600 });
+  return account;
+}
+
+/** Signs up through the HTTP API as a browser would: CSRF token first, then the form. */
+export async function signUp(
+  baseUrl: string,
+  input: { email: string; password: string; name: string; organizationName?: string },
+): Promise<{ workspaceId: string; cookie: string }> {
+  const csrf = await fetch(`${baseUrl}/api/csrf-token`);
+  const { token } = (await csrf.json()) as { token: string };
+  const res = await fetch(`${baseUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: `csrf-token=${token}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { workspace?: { workspaceId: string }; message?: string };
+  if (res.status !== 201 || !body.workspace) {
+    throw new Error(`Seeding ${input.email} failed: ${res.status} ${body.message ?? ''}`);
+  }
+  const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c?.startsWith('session='));
+  return { workspaceId: body.workspace.workspaceId, cookie: cookie ?? '' };
+}

@@ -1,0 +1,157 @@
+/**
+ * Listing and handling the security alerts the edge appends (`dynamo-security-alerts.ts`).
+ * Every read and write stays in the workspace's own alert partition, so an alert id of
+ * another workspace is simply not found. Alert items are keyed by creation time, not id:
+ * finding one by id reads the workspace's alert partition (small: at most one alert per
+ * client and 5-minute window), filtered on the id.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { alertStatus } from '../governance/alerts';
+import { collectPages, decodeKeyCursor, encodeCursor, type Key } from '../governance/paging';
+import type { AlertQuery, AlertRecord, AlertStore } from '../governance/ports';
+import { ALERT_SK_PREFIX, alertPk } from './dynamo-security-alerts';
+
+const PAGE_SIZE = 200;
+const MAX_LIST_PAGES = 10;
+/** Bounds the cost of a lookup by id; beyond this many pages the alert counts as not found. */
+const MAX_FIND_PAGES = 20;
+const SK_RANGE: readonly [string, string] = [ALERT_SK_PREFIX, `${ALERT_SK_PREFIX}\uffff`];
+
+const alertItem = z.object({
+  id: z.string(),
+  alertType: z.string(),
+  severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
+  title: z.string(),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  workspaceId: z.string().optional(),
+  createdAt: z.string(),
+  resolved: z.boolean().default(false),
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  resolvedBy: z.string().optional(),
+});
+
+const toRecord = (item: Record<string, unknown>): AlertRecord => {
+  const alert = alertItem.parse(item);
+  return { ...alert, status: alertStatus(alert) };
+};
+
+const STATUS_FILTERS = {
+  open: 'resolved = :false AND attribute_not_exists(acknowledgedAt)',
+  acknowledged: 'resolved = :false AND attribute_exists(acknowledgedAt)',
+  resolved: 'resolved = :true',
+} as const;
+
+export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertStore {
+  /** The key of the workspace's alert `alertId`, or undefined. */
+  async function find(workspaceId: string, alertId: string): Promise<Key | undefined> {
+    const { items } = await collectPages(
+      async (start) => {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: '#id = :id',
+            ExpressionAttributeNames: { '#id': 'id' },
+            ExpressionAttributeValues: { ':pk': alertPk(workspaceId), ':prefix': ALERT_SK_PREFIX, ':id': alertId },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: start,
+          }),
+        );
+        return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+      },
+      { limit: 1, maxPages: MAX_FIND_PAGES, keyOf: (item) => item },
+    );
+    const found = items[0];
+    return found ? { pk: found.pk, sk: found.sk } : undefined;
+  }
+
+  async function stamp(workspaceId: string, alertId: string, update: string, values: Record<string, unknown>) {
+    const key = await find(workspaceId, alertId);
+    if (!key) return undefined;
+    try {
+      const out = await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(pk) AND #id = :id',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ExpressionAttributeValues: { ...values, ':id': alertId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? toRecord(out.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    async list(query: AlertQuery) {
+      const pk = alertPk(query.workspaceId);
+      const filters: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':pk': pk, ':prefix': ALERT_SK_PREFIX };
+      if (query.status) {
+        filters.push(STATUS_FILTERS[query.status]);
+        values[query.status === 'resolved' ? ':true' : ':false'] = query.status === 'resolved';
+      }
+      if (query.severity) {
+        filters.push('#severity = :severity');
+        names['#severity'] = 'severity';
+        values[':severity'] = query.severity;
+      }
+      const filtered = filters.length > 0;
+      const startKey = decodeKeyCursor(query.cursor, { equals: { pk }, within: { sk: SK_RANGE } });
+      const { items, nextKey } = await collectPages(
+        async (start) => {
+          const out = await db.send(
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
+              ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+              ExpressionAttributeValues: values,
+              ScanIndexForward: false,
+              Limit: filtered ? Math.max(query.limit, PAGE_SIZE) : query.limit,
+              ExclusiveStartKey: start,
+            }),
+          );
+          return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+        },
+        {
+          limit: query.limit,
+          startKey,
+          maxPages: filtered ? MAX_LIST_PAGES : 1,
+          keyOf: (item) => ({ pk: item.pk, sk: item.sk }),
+        },
+      );
+      const nextCursor = encodeCursor(nextKey);
+      const records = items.map(toRecord);
+      return nextCursor ? { items: records, nextCursor } : { items: records };
+    },
+
+    acknowledge(workspaceId, alertId, by, at) {
+      return stamp(
+        workspaceId,
+        alertId,
+        'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by)',
+        { ':at': at, ':by': by },
+      );
+    },
+
+    resolve(workspaceId, alertId, by, at) {
+      return stamp(
+        workspaceId,
+        alertId,
+        'SET resolved = :true, resolvedAt = if_not_exists(resolvedAt, :at), resolvedBy = if_not_exists(resolvedBy, :by)',
+        { ':true': true, ':at': at, ':by': by },
+      );
+    },
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * API keys in the `core` table, addressed by the SHA-256 of the raw key (the edge's
+ * lookup) and listed per workspace through gsi1. A counter item under the workspace,
+ * changed in the same transaction as the key, enforces the active-key limit even under
+ * concurrent creates.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { ApiKeyStore } from '../governance/ports';
+import {
+  API_KEY_GSI1_PREFIX,
+  API_KEY_SK,
+  apiKeyGsi1,
+  apiKeyPk,
+  USER_PROFILE_SK,
+  userPk,
+  workspacePk,
+} from '../identity/keys';
+import type { ApiKey, User } from '../identity/model';
+import { isPermission } from '../identity/permissions';
+import type { ApiKeyLookup } from '../identity/ports';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './keys';
+
+/** Under the workspace partition: how many of its keys are active. */
+export const ACTIVE_API_KEYS_SK = 'APIKEY_COUNT';
+
+const keyItem = z.object({
+  keyId: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()).transform((scopes) => scopes.filter(isPermission)),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  lastUsedIp: z.string().optional(),
+  usageCount: z.number().default(0),
+  isActive: z.boolean(),
+  revokedAt: z.string().optional(),
+  revokedBy: z.string().optional(),
+});
+
+const userItem = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  emailVerified: z.boolean(),
+  defaultWorkspaceId: z.string(),
+  createdAt: z.string(),
+});
+
+/** Only the ApiKey fields: the item's keys (which carry the hash) never leave the adapter. */
+const toApiKey = (item: Record<string, unknown>): ApiKey => keyItem.parse(item);
+
+export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKeyLookup & ApiKeyStore {
+  const counterKey = (workspaceId: string) => ({ pk: workspacePk(workspaceId), sk: ACTIVE_API_KEYS_SK });
+
+  return {
+    async findActive(keyHash) {
+      // Consistent read: a key revoked a moment ago must not authenticate.
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: apiKeyPk(keyHash), sk: API_KEY_SK }, ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const key = toApiKey(out.Item);
+      if (!key.isActive) return undefined;
+      const profile = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK } }),
+      );
+      if (!profile.Item) return undefined;
+      const user: User = userItem.parse(profile.Item);
+      return { key, user };
+    },
+
+    async recordUse(keyHash, at, ip) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: apiKeyPk(keyHash), sk: API_KEY_SK },
+            UpdateExpression: 'ADD usageCount :one SET lastUsedAt = :at, lastUsedIp = :ip',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString(), ':ip': ip },
+          }),
+        );
+      } catch (error) {
+        // The key vanished meanwhile: nothing to count, and no stray item is created.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async create({ key, keyHash, createdByEmail }, maxActive) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: counterKey(key.workspaceId),
+                  UpdateExpression: 'ADD activeKeys :one SET #type = :type',
+                  ConditionExpression: 'attribute_not_exists(activeKeys) OR activeKeys < :max',
+                  ExpressionAttributeNames: { '#type': 'type' },
+                  ExpressionAttributeValues: { ':one': 1, ':max': maxActive, ':type': 'api-key-count' },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    pk: apiKeyPk(keyHash),
+                    sk: API_KEY_SK,
+                    ...apiKeyGsi1(key.workspaceId, key.keyId),
+                    type: 'api-key',
+                    ...key,
+                    createdByEmail,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
+          return 'limit-reached';
+        }
+        throw error;
+      }
+    },
+
+    async list(workspaceId, limit, cursor) {
+      const { gsi1pk } = apiKeyGsi1(workspaceId, '');
+      const after = afterKeyId(cursor);
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          // Key ids sort by creation time: descending order is newest first, and the
+          // cursor is "before this key id", so it carries no table key (no hash).
+          KeyConditionExpression: after
+            ? 'gsi1pk = :pk AND gsi1sk BETWEEN :prefix AND :before'
+            : 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': gsi1pk,
+            ':prefix': API_KEY_GSI1_PREFIX,
+            ...(after ? { ':before': `${API_KEY_GSI1_PREFIX}${after}` } : {}),
+          },
+          ScanIndexForward: false,
+          // One more than asked tells whether a next page exists; one more again when the
+          // range starts at the cursor's own key, which is skipped.
+          Limit: limit + (after ? 2 : 1),
+        }),
+      );
+      const found = (out.Items ?? [])
+        .map(toApiKey)
+        .filter((key) => key.keyId !== after)
+        .slice(0, limit + 1);
+      const items = found.slice(0, limit);
+      const last = items.at(-1);
+      const more = found.length > limit || (out.LastEvaluatedKey !== undefined && last !== undefined);
+      return more && last ? { items, nextCursor: encodeCursor({ before: last.keyId }) as string } : { items };
+    },
+
+    async revoke(workspaceId, keyId, by, at) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+          ExpressionAttributeValues: {
+            ':pk': apiKeyGsi1(workspaceId, keyId).gsi1pk,
+            ':sk': apiKeyGsi1(workspaceId, keyId).gsi1sk,
+          },
+        }),
+      );
+      const item = out.Items?.[0];
+      if (!item || item.workspaceId !== workspaceId) return 'not-found';
+      if (item.isActive !== true) return 'already-revoked';
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: { pk: item.pk, sk: API_KEY_SK },
+                  UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
+                  ConditionExpression: 'isActive = :true AND workspaceId = :ws',
+                  ExpressionAttributeValues: {
+                    ':false': false,
+                    ':true': true,
+                    ':at': at,
+                    ':by': by,
+                    ':ws': workspaceId,
+                  },
+                },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: counterKey(workspaceId),
+                  UpdateExpression: 'ADD activeKeys :minusOne',
+                  ExpressionAttributeValues: { ':minusOne': -1 },
+                },
+              },
+            ],
+          }),
+        );
+        return 'revoked';
+      } catch (error) {
+        // Revoked concurrently by someone else: the outcome the caller asked for.
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
+          return 'already-revoked';
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The list cursor: `{before: keyId}`. */
+function afterKeyId(cursor: string | undefined): string | undefined {
+  const decoded = decodeCursor(cursor);
+  if (!decoded) return undefined;
+  const { before } = decoded;
+  if (typeof before !== 'string' || !/^[0-9a-z]{1,64}$/.test(before) || Object.keys(decoded).length !== 1) {
+    throw new InvalidCursorError();
+  }
+  return before;
+}

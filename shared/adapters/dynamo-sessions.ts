@@ -1,0 +1,184 @@
+/**
+ * Sessions in the `core` table, addressed by the SHA-256 of the cookie token
+ * (`SESSION#<hash>` / `SESSION`); gsi1 (`USER#<id>` / `SESSION#<createdAt>#<id>`) lists a
+ * user's sessions. `expiresAt` is the table's TTL attribute (epoch seconds); the ISO time
+ * the model exposes is stored as `sessionExpiresAt`. TTL deletion is lazy, so every read
+ * checks expiry and revocation itself.
+ *
+ * Revoking all of a user's sessions also stamps `sessionsValidFrom` on the profile, which
+ * `findActive` reads anyway: a session the (eventually consistent) index had not listed
+ * yet is refused all the same.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SessionStore } from '../identity/accounts/ports';
+import { SESSION_GSI1_PREFIX, SESSION_SK, sessionGsi1, sessionPk, USER_PROFILE_SK, userPk } from '../identity/keys';
+import type { Session } from '../identity/model';
+import { toUser } from './dynamo-users';
+
+const epochSeconds = (at: Date | string): number => Math.floor(new Date(at).getTime() / 1000);
+
+function toSession(item: Record<string, unknown>): Session {
+  return {
+    sessionId: String(item.sessionId),
+    userId: String(item.userId),
+    ip: String(item.ip),
+    userAgent: String(item.userAgent),
+    createdAt: String(item.createdAt),
+    lastSeenAt: String(item.lastSeenAt),
+    expiresAt: String(item.sessionExpiresAt),
+    ...(typeof item.revokedAt === 'string' ? { revokedAt: item.revokedAt } : {}),
+  };
+}
+
+const isActive = (s: Session, now: Date): boolean =>
+  s.revokedAt === undefined && Date.parse(s.expiresAt) > now.getTime();
+
+/** The session store; its `findActive`/`touch` are the edge's `SessionLookup`. */
+export function dynamoSessions(db: DynamoDBDocumentClient, table: string): SessionStore {
+  /** Marks one session revoked unless it already is; false when the condition fails. */
+  const markRevoked = async (pk: string, userId: string, sessionId: string, at: Date): Promise<boolean> => {
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk, sk: SESSION_SK },
+          UpdateExpression: 'SET revokedAt = :at',
+          ConditionExpression:
+            'userId = :u AND sessionId = :s AND attribute_not_exists(revokedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: {
+            ':at': at.toISOString(),
+            ':u': userId,
+            ':s': sessionId,
+            ':now': epochSeconds(at),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+
+  /** The user's session items (all states), newest first. */
+  const itemsOf = async (userId: string, sessionId?: string): Promise<Record<string, unknown>[]> => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+          ...(sessionId ? { FilterExpression: 'sessionId = :s' } : {}),
+          ExpressionAttributeValues: {
+            ':pk': userPk(userId),
+            ':prefix': SESSION_GSI1_PREFIX,
+            ...(sessionId ? { ':s': sessionId } : {}),
+          },
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
+  return {
+    async findActive(tokenHash, now) {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: { pk: sessionPk(tokenHash), sk: SESSION_SK }, ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const session = toSession(out.Item);
+      if (!isActive(session, now)) return undefined;
+      const profile = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: userPk(session.userId), sk: USER_PROFILE_SK },
+          ConsistentRead: true,
+        }),
+      );
+      if (!profile.Item) return undefined;
+      const validFrom = profile.Item.sessionsValidFrom;
+      if (typeof validFrom === 'string' && session.createdAt < validFrom) return undefined;
+      return { session, user: toUser(profile.Item) };
+    },
+
+    async touch(tokenHash, at, ip) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: sessionPk(tokenHash), sk: SESSION_SK },
+            UpdateExpression: 'SET lastSeenAt = :at, ip = :ip',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':ip': ip },
+          }),
+        );
+      } catch (error) {
+        // Revoked or swept meanwhile: nothing to stamp.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async create(tokenHash, session) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: sessionPk(tokenHash),
+            sk: SESSION_SK,
+            type: 'session',
+            sessionId: session.sessionId,
+            userId: session.userId,
+            ip: session.ip,
+            userAgent: session.userAgent,
+            createdAt: session.createdAt,
+            lastSeenAt: session.lastSeenAt,
+            sessionExpiresAt: session.expiresAt,
+            expiresAt: epochSeconds(session.expiresAt),
+            ...sessionGsi1(session.userId, session.createdAt, session.sessionId),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async listActive(userId, now) {
+      return (await itemsOf(userId)).map(toSession).filter((s) => isActive(s, now));
+    },
+
+    async revoke(userId, sessionId, at, tokenHash) {
+      if (tokenHash) return markRevoked(sessionPk(tokenHash), userId, sessionId, at);
+      const [item] = await itemsOf(userId, sessionId);
+      return item ? markRevoked(String(item.pk), userId, sessionId, at) : false;
+    },
+
+    async revokeAll(userId, at) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
+          UpdateExpression: 'SET sessionsValidFrom = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+      const active = (await itemsOf(userId)).filter((item) => isActive(toSession(item), at));
+      const marked = await Promise.all(
+        active.map((item) => markRevoked(String(item.pk), userId, String(item.sessionId), at)),
+      );
+      return marked.filter(Boolean).length;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** The `EmailSender` port over SES v2 `SendEmail` (simple content: text, and HTML when given). */
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailSender } from '../identity/ports';
+
+/**
+ * @param from the verified sender address (`config.SES_FROM_ADDRESS`)
+ * @param configurationSet SES configuration set for bounce/complaint events, when deployed
+ */
+export function sesEmailSender(client: SESv2Client, from: string, configurationSet?: string): EmailSender {
+  return {
+    async send({ to, subject, text, html }) {
+      const out = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: [to] },
+          Content: {
+            Simple: {
+              Subject: { Data: subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: text, Charset: 'UTF-8' },
+                ...(html === undefined ? {} : { Html: { Data: html, Charset: 'UTF-8' } }),
+              },
+            },
+          },
+          ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+        }),
+      );
+      return { messageId: out.MessageId ?? '' };
+    },
+  };
+}

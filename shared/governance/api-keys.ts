@@ -1,0 +1,116 @@
+/**
+ * API keys of a workspace. The raw key (`uh_` + 32 hex) is returned once, at creation;
+ * only its SHA-256 is stored and listings show the 11-character prefix. A key can only
+ * carry permissions its creator holds, so a key never widens what its creator may do.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import type { ApiKey } from '../identity/model';
+import type { Permission } from '../identity/permissions';
+import { apiKeyPrefix, newApiKey, sha256 } from '../identity/tokens';
+import { withCursorErrors } from './paging';
+import type { ApiKeyStore, Caller } from './ports';
+
+export const MAX_ACTIVE_API_KEYS = 50;
+
+export interface ApiKeyDeps {
+  readonly store: ApiKeyStore;
+  readonly now: () => Date;
+}
+
+/** What listings show of a key: never its hash. */
+export type ApiKeyView = Omit<ApiKey, 'workspaceId'>;
+
+export interface CreatedApiKey {
+  /** The raw key: shown here and never again. */
+  readonly key: string;
+  readonly apiKey: Pick<ApiKey, 'keyId' | 'name' | 'prefix' | 'scopes' | 'createdAt'>;
+}
+
+/**
+ * Key ids sort by creation time (base-36 milliseconds, then randomness), so the workspace
+ * index lists keys newest first without reading them all.
+ */
+export const newKeyId = (at: Date): string =>
+  `${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
+
+/**
+ * Creates a key with `scopes` for the caller's workspace.
+ * @throws ForbiddenError `SCOPE_NOT_HELD` when a scope is not among the caller's permissions.
+ * @throws ConflictError `API_KEY_LIMIT` when the workspace has {@link MAX_ACTIVE_API_KEYS} active keys.
+ */
+export async function createApiKey(
+  caller: Caller,
+  input: { readonly name: string; readonly scopes: readonly Permission[] },
+  deps: ApiKeyDeps,
+): Promise<CreatedApiKey> {
+  const scopes = [...new Set(input.scopes)];
+  const notHeld = scopes.filter((scope) => !caller.permissions.has(scope));
+  if (notHeld.length > 0) {
+    throw new ForbiddenError(`A key can't carry permissions you don't hold: ${notHeld.join(', ')}`, 'SCOPE_NOT_HELD');
+  }
+  const now = deps.now();
+  const raw = newApiKey();
+  const key: ApiKey = {
+    keyId: newKeyId(now),
+    workspaceId: caller.workspaceId,
+    name: input.name,
+    prefix: apiKeyPrefix(raw),
+    scopes,
+    createdBy: caller.userId,
+    createdAt: now.toISOString(),
+    usageCount: 0,
+    isActive: true,
+  };
+  const outcome = await deps.store.create(
+    { key, keyHash: sha256(raw), createdByEmail: caller.email },
+    MAX_ACTIVE_API_KEYS,
+  );
+  if (outcome === 'limit-reached') {
+    throw new ConflictError(
+      `A workspace may have at most ${MAX_ACTIVE_API_KEYS} active API keys; revoke one first`,
+      'API_KEY_LIMIT',
+    );
+  }
+  const { keyId, name, prefix, createdAt } = key;
+  return { key: raw, apiKey: { keyId, name, prefix, scopes, createdAt } };
+}
+
+/** The workspace's keys, newest first, with usage; never a hash or a raw key. */
+export async function listApiKeys(
+  caller: Caller,
+  page: { readonly limit: number; readonly cursor?: string },
+  deps: Pick<ApiKeyDeps, 'store'>,
+): Promise<{ apiKeys: ApiKeyView[]; nextCursor?: string }> {
+  const { items, nextCursor } = await withCursorErrors(() =>
+    deps.store.list(caller.workspaceId, page.limit, page.cursor),
+  );
+  const apiKeys = items.map(view);
+  return nextCursor ? { apiKeys, nextCursor } : { apiKeys };
+}
+
+/**
+ * Revokes a key of the caller's workspace; revoking twice is a no-op.
+ * @throws NotFoundError `API_KEY_NOT_FOUND` when the workspace has no such key.
+ */
+export async function revokeApiKey(caller: Caller, keyId: string, deps: ApiKeyDeps): Promise<void> {
+  const outcome = await deps.store.revoke(caller.workspaceId, keyId, caller.userId, deps.now().toISOString());
+  if (outcome === 'not-found') throw new NotFoundError('No such API key', 'API_KEY_NOT_FOUND');
+}
+
+function view(key: ApiKey): ApiKeyView {
+  return {
+    keyId: key.keyId,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: key.scopes,
+    createdBy: key.createdBy,
+    createdAt: key.createdAt,
+    usageCount: key.usageCount,
+    isActive: key.isActive,
+    ...(key.lastUsedAt ? { lastUsedAt: key.lastUsedAt } : {}),
+    ...(key.lastUsedIp ? { lastUsedIp: key.lastUsedIp } : {}),
+    ...(key.revokedAt ? { revokedAt: key.revokedAt } : {}),
+    ...(key.revokedBy ? { revokedBy: key.revokedBy } : {}),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Ports of the governance use cases (API keys, audit log, security alerts, settings).
+ * Adapters live in shared/adapters; tests pass small in-memory ones.
+ */
+import type { ApiKey } from '../identity/model';
+import type { Permission } from '../identity/permissions';
+import type { AuditEntry } from '../identity/ports';
+import type { SecurityAlert } from '../security/abuse-alerts';
+
+/** The caller of a workspace-scoped route, as plain values (the edge has checked membership and permission). */
+export interface Caller {
+  readonly workspaceId: string;
+  readonly userId: string;
+  readonly email: string;
+  /** Effective permissions in the workspace (narrowed to the key's scopes for API-key calls). */
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+/** A page of a listing; `nextCursor` is opaque and absent on the last page. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+// ---- API keys -------------------------------------------------------------------------
+
+/** What is stored for a new key: the record plus the SHA-256 of the raw key and the creator's email. */
+export interface NewApiKey {
+  readonly key: ApiKey;
+  readonly keyHash: string;
+  readonly createdByEmail: string;
+}
+
+export interface ApiKeyStore {
+  /** Stores the key unless the workspace already has `maxActive` active keys. */
+  create(record: NewApiKey, maxActive: number): Promise<'created' | 'limit-reached'>;
+  /** The workspace's keys (active and revoked), newest first. */
+  list(workspaceId: string, limit: number, cursor?: string): Promise<Page<ApiKey>>;
+  /** Revokes the key `keyId` of `workspaceId`; a key of another workspace is `not-found`. */
+  revoke(
+    workspaceId: string,
+    keyId: string,
+    by: string,
+    at: string,
+  ): Promise<'revoked' | 'already-revoked' | 'not-found'>;
+}
+
+// ---- Audit log ------------------------------------------------------------------------
+
+export type StoredAuditEntry = AuditEntry & { readonly id: string; readonly createdAt: string };
+
+export interface AuditQuery {
+  readonly workspaceId: string;
+  readonly eventType?: string;
+  readonly actorId?: string;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  /** Inclusive bounds, normalised ISO-8601 (`toISOString`). */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface AuditReader {
+  /** Entries of the query's workspace matching every given filter, newest first. */
+  list(query: AuditQuery): Promise<Page<StoredAuditEntry>>;
+}
+
+// ---- Security alerts ------------------------------------------------------------------
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export type AlertSeverity = SecurityAlert['severity'];
+
+/** An alert as stored by the edge, plus its handling (types not known here are listed as they are). */
+export interface AlertRecord extends Omit<SecurityAlert, 'alertType'> {
+  readonly alertType: string;
+  readonly status: AlertStatus;
+  readonly resolved: boolean;
+  readonly acknowledgedAt?: string;
+  readonly acknowledgedBy?: string;
+  readonly resolvedAt?: string;
+  readonly resolvedBy?: string;
+}
+
+export interface AlertQuery {
+  readonly workspaceId: string;
+  readonly status?: AlertStatus;
+  readonly severity?: AlertSeverity;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface AlertStore {
+  /** The workspace's alerts, newest first. */
+  list(query: AlertQuery): Promise<Page<AlertRecord>>;
+  /** Stamps the first acknowledgement (later ones change nothing); undefined when the workspace has no such alert. */
+  acknowledge(workspaceId: string, alertId: string, by: string, at: string): Promise<AlertRecord | undefined>;
+  /** Resolves (idempotent: the first resolver and time stay); undefined when the workspace has no such alert. */
+  resolve(workspaceId: string, alertId: string, by: string, at: string): Promise<AlertRecord | undefined>;
+}
+
+// ---- Settings -------------------------------------------------------------------------
+
+/** Where the ciphertext of a secret setting belongs; bound to it as AAD / KMS encryption context. */
+export interface SecretContext {
+  /** The workspace id, or `*` for global settings (not a valid workspace id character). */
+  readonly workspaceId: string;
+  readonly key: string;
+}
+
+/** An envelope-encrypted value: a fresh data key per value, itself wrapped by a key-encryption key. */
+export interface Sealed {
+  readonly v: 1;
+  /** Which key-encryption key wrapped the data key. */
+  readonly kek: 'kms' | 'local';
+  /** KMS key ARN, or a fingerprint of the local key, so a wrong key fails with a clear message. */
+  readonly kekId: string;
+  /** base64 */
+  readonly wrappedKey: string;
+  readonly iv: string;
+  readonly ciphertext: string;
+  readonly tag: string;
+}
+
+export interface SecretBox {
+  seal(plaintext: string, context: SecretContext): Promise<Sealed>;
+  /** Throws when the envelope was sealed under another context or key. */
+  open(sealed: Sealed, context: SecretContext): Promise<string>;
+}
+
+export type SettingScope = 'global' | 'workspace';
+
+/** A stored setting: plain values as JSON text, secret ones sealed. */
+export type StoredSetting = {
+  readonly key: string;
+  readonly scope: SettingScope;
+  readonly updatedAt: string;
+  readonly updatedBy?: string;
+} & ({ readonly isSecret: false; readonly valueJson: string } | { readonly isSecret: true; readonly sealed: Sealed });
+
+export interface SettingStore {
+  /** The workspace's settings and the global ones (all pages). */
+  list(workspaceId: string): Promise<{ workspace: StoredSetting[]; global: StoredSetting[] }>;
+  /** The workspace's setting, or with `workspaceId` undefined the global one. */
+  get(workspaceId: string | undefined, key: string): Promise<StoredSetting | undefined>;
+  /** Creates or replaces a workspace setting; true when it did not exist. */
+  put(workspaceId: string, setting: StoredSetting): Promise<boolean>;
+  /** Removes a workspace setting; false when there was none. */
+  delete(workspaceId: string, key: string): Promise<boolean>;
+}

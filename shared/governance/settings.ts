@@ -1,0 +1,113 @@
+/**
+ * The settings registry: JSON values by key, per workspace, over read-only global
+ * defaults. Secret values are sealed (envelope encryption bound to workspace and key)
+ * before they are stored and are never returned in plain text; only
+ * {@link readSecretSetting} opens them, for use inside the service.
+ */
+import { NotFoundError, ValidationError } from '../errors';
+import type { Caller, SecretBox, SecretContext, SettingScope, SettingStore, StoredSetting } from './ports';
+
+export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+/** Largest value, as UTF-8 JSON text. */
+export const MAX_SETTING_BYTES = 8 * 1024;
+export const SECRET_MASK = '********';
+/** The encryption context's workspace for global settings; `*` is never part of a workspace id. */
+export const GLOBAL_CONTEXT_ID = '*';
+
+export interface SettingsDeps {
+  readonly settings: SettingStore;
+  readonly secrets: SecretBox;
+  readonly now: () => Date;
+}
+
+export interface SettingView {
+  readonly key: string;
+  readonly scope: SettingScope;
+  readonly isSecret: boolean;
+  /** The JSON value, or {@link SECRET_MASK} for secrets. */
+  readonly value: unknown;
+  readonly updatedAt: string;
+}
+
+export const secretContext = (workspaceId: string | undefined, key: string): SecretContext => ({
+  workspaceId: workspaceId ?? GLOBAL_CONTEXT_ID,
+  key,
+});
+
+/** The effective settings of the caller's workspace: its own, then global ones it does not override; by key. */
+export async function listSettings(caller: Caller, deps: Pick<SettingsDeps, 'settings'>): Promise<SettingView[]> {
+  const { workspace, global } = await deps.settings.list(caller.workspaceId);
+  const own = new Set(workspace.map((s) => s.key));
+  return [...workspace, ...global.filter((s) => !own.has(s.key))]
+    .map(view)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Creates or replaces a workspace setting. Without `isSecret`, a replaced setting keeps its
+ * secrecy, so updating a secret's value never stores it in plain text by omission.
+ * @throws ValidationError `INVALID_SETTING_KEY` / `SETTING_TOO_LARGE`.
+ */
+export async function putSetting(
+  caller: Caller,
+  key: string,
+  input: { readonly value: unknown; readonly isSecret?: boolean },
+  deps: SettingsDeps,
+): Promise<{ created: boolean; setting: SettingView }> {
+  assertKey(key);
+  const json = JSON.stringify(input.value);
+  if (json === undefined) throw new ValidationError('A setting needs a JSON value', 'VALIDATION_FAILED');
+  if (Buffer.byteLength(json, 'utf8') > MAX_SETTING_BYTES) {
+    throw new ValidationError(`A setting value may be at most ${MAX_SETTING_BYTES} bytes of JSON`, 'SETTING_TOO_LARGE');
+  }
+  const isSecret = input.isSecret ?? (await deps.settings.get(caller.workspaceId, key))?.isSecret ?? false;
+  const now = deps.now();
+  const common = { key, scope: 'workspace' as const, updatedAt: now.toISOString(), updatedBy: caller.userId };
+  const stored: StoredSetting = isSecret
+    ? { ...common, isSecret: true, sealed: await deps.secrets.seal(json, secretContext(caller.workspaceId, key)) }
+    : { ...common, isSecret: false, valueJson: json };
+  const created = await deps.settings.put(caller.workspaceId, stored);
+  return { created, setting: view(stored) };
+}
+
+/** @throws NotFoundError `SETTING_NOT_FOUND` when the workspace has no such setting (global ones are read-only). */
+export async function deleteSetting(caller: Caller, key: string, deps: Pick<SettingsDeps, 'settings'>): Promise<void> {
+  assertKey(key);
+  if (!(await deps.settings.delete(caller.workspaceId, key))) {
+    throw new NotFoundError('No such setting in this workspace', 'SETTING_NOT_FOUND');
+  }
+}
+
+/**
+ * The effective value of a setting for service-internal use (e.g. provider API keys):
+ * the workspace's, else the global one; secrets opened. Undefined when neither exists.
+ * Never hand the result to a caller.
+ */
+export async function readSecretSetting(
+  workspaceId: string,
+  key: string,
+  deps: Pick<SettingsDeps, 'settings' | 'secrets'>,
+): Promise<unknown> {
+  const own = await deps.settings.get(workspaceId, key);
+  const found = own ?? (await deps.settings.get(undefined, key));
+  if (!found) return undefined;
+  if (!found.isSecret) return JSON.parse(found.valueJson);
+  const context = secretContext(own ? workspaceId : undefined, key);
+  return JSON.parse(await deps.secrets.open(found.sealed, context));
+}
+
+function assertKey(key: string): void {
+  if (!SETTING_KEY_PATTERN.test(key)) {
+    throw new ValidationError(`Setting keys match ${SETTING_KEY_PATTERN.source}`, 'INVALID_SETTING_KEY');
+  }
+}
+
+function view(setting: StoredSetting): SettingView {
+  return {
+    key: setting.key,
+    scope: setting.scope,
+    isSecret: setting.isSecret,
+    value: setting.isSecret ? SECRET_MASK : JSON.parse(setting.valueJson),
+    updatedAt: setting.updatedAt,
+  };
+}

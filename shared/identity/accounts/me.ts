@@ -1,0 +1,26 @@
+/** `GET /api/auth/me`: the caller, their memberships and their default workspace. */
+import { UnauthorizedError } from '../../errors';
+import type { AccountDeps } from './ports';
+
+export interface MeView {
+  readonly user: { userId: string; email: string; name: string; emailVerified: boolean };
+  readonly memberships: Array<{ workspaceId: string; organizationId: string; role: string; workspaceName: string }>;
+  readonly defaultWorkspaceId: string;
+}
+
+/** @throws UnauthorizedError `SESSION_INVALID` when the user no longer exists */
+export async function describeMe(userId: string, deps: Pick<AccountDeps, 'accounts'>): Promise<MeView> {
+  const [user, memberships] = await Promise.all([deps.accounts.findUser(userId), deps.accounts.memberships(userId)]);
+  // The edge found the user a moment ago; gone now means deleted in between.
+  if (!user) throw new UnauthorizedError('The account no longer exists', 'SESSION_INVALID');
+  return {
+    user: { userId: user.userId, email: user.email, name: user.name, emailVerified: user.emailVerified },
+    memberships: memberships.map((m) => ({
+      workspaceId: m.workspaceId,
+      organizationId: m.organizationId,
+      role: m.role,
+      workspaceName: m.workspaceName,
+    })),
+    defaultWorkspaceId: user.defaultWorkspaceId,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Sessions: an opaque random token in the cookie, only its SHA-256 stored. Absolute
+ * lifetime 7 days (no sliding renewal: a stolen cookie dies on schedule).
+ */
+import { NotFoundError, ValidationError } from '../../errors';
+import type { AuthContext } from '../auth-context';
+import type { Session, User } from '../model';
+import { newId, newToken, sha256 } from '../tokens';
+import { recordAuthEvent } from './auth-events';
+import type { AccountDeps, RequestOrigin } from './ports';
+import { SESSION_LIFETIME_SECONDS } from './session-cookie';
+
+/** Creates a session for the user; the raw token goes into the cookie and nowhere else. */
+export async function startSession(
+  userId: string,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'sessions'>,
+  now: Date,
+): Promise<{ token: string; session: Session }> {
+  const token = newToken();
+  const session: Session = {
+    sessionId: newId(),
+    userId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
+  };
+  await deps.sessions.create(sha256(token), session);
+  return { token, session };
+}
+
+/**
+ * Ends the caller's current session. API-key callers have none: 400 `NOT_A_SESSION`.
+ * `sessionToken` is the raw cookie value when present (addresses the record directly).
+ */
+export async function logOut(
+  auth: AuthContext,
+  sessionToken: string | undefined,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'sessions' | 'accounts' | 'audit' | 'clock'>,
+): Promise<void> {
+  const { principal } = auth;
+  if (principal.via !== 'session' || !principal.sessionId) {
+    throw new ValidationError('Only a browser session can log out; revoke API keys instead', 'NOT_A_SESSION');
+  }
+  const now = new Date(deps.clock.now());
+  const tokenHash = sessionToken ? sha256(sessionToken) : undefined;
+  await deps.sessions.revoke(principal.userId, principal.sessionId, now, tokenHash);
+  await audit('auth.logout', 'logout', principal.sessionId, auth, origin, deps, now);
+}
+
+export interface SessionView {
+  readonly id: string;
+  readonly ip: string;
+  readonly userAgent: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  readonly current: boolean;
+}
+
+/** The caller's active sessions, the current one marked; never a token or its hash. */
+export async function listSessions(auth: AuthContext, deps: Pick<AccountDeps, 'sessions' | 'clock'>) {
+  const sessions = await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()));
+  return sessions.map(
+    (s): SessionView => ({
+      id: s.sessionId,
+      ip: s.ip,
+      userAgent: s.userAgent,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      expiresAt: s.expiresAt,
+      current: s.sessionId === auth.principal.sessionId,
+    }),
+  );
+}
+
+/** Revokes one of the caller's own sessions; anyone else's id is 404, like a missing one. */
+export async function revokeSession(
+  auth: AuthContext,
+  sessionId: string,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'sessions' | 'accounts' | 'audit' | 'clock'>,
+): Promise<void> {
+  const now = new Date(deps.clock.now());
+  const revoked = await deps.sessions.revoke(auth.principal.userId, sessionId, now);
+  if (!revoked) throw new NotFoundError('No such session', 'SESSION_NOT_FOUND');
+  await audit('auth.session_revoked', 'revoke', sessionId, auth, origin, deps, now);
+}
+
+async function audit(
+  type: 'auth.logout' | 'auth.session_revoked',
+  action: string,
+  sessionId: string,
+  auth: AuthContext,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'accounts' | 'audit'>,
+  now: Date,
+) {
+  const user: User | undefined = await deps.accounts.findUser(auth.principal.userId);
+  if (!user) return;
+  await recordAuthEvent(deps.audit, { type, action, user, origin, resource: { type: 'session', id: sessionId } }, now);
+}

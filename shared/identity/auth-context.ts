@@ -1,0 +1,30 @@
+/** Who is calling and what they may do in the workspace of the request, as the edge resolved it. */
+import type { Permission } from './permissions';
+
+export interface Principal {
+  readonly userId: string;
+  readonly email: string;
+  readonly via: 'session' | 'apiKey';
+  readonly sessionId?: string;
+  readonly apiKeyId?: string;
+}
+
+export interface WorkspaceAccess {
+  readonly workspaceId: string;
+  readonly organizationId: string;
+  readonly role: string;
+  /** Effective permissions: the role's, narrowed to the API key's scopes for key calls. */
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+export interface AuthContext {
+  readonly principal: Principal;
+  /** Present on workspace-scoped routes (those that declare a permission). */
+  readonly workspace?: WorkspaceAccess;
+}
+
+/** The actor fields of an audit entry for this caller. */
+export const actorOf = (auth: AuthContext | undefined) =>
+  auth
+    ? { actorType: 'user' as const, actorId: auth.principal.userId, actorEmail: auth.principal.email }
+    : { actorType: 'system' as const, actorId: 'anonymous' };

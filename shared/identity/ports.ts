@@ -1,0 +1,46 @@
+/** Ports the HTTP edge uses to authenticate and authorise; adapters live in shared/adapters. */
+import type { ApiKey, CustomRole, Membership, Session, User } from './model';
+
+export interface SessionLookup {
+  /** The session of a raw cookie token's hash, if it is active (not revoked, not expired at `now`). */
+  findActive(tokenHash: string, now: Date): Promise<{ session: Session; user: User } | undefined>;
+  /** Updates lastSeenAt (callers throttle this). */
+  touch(tokenHash: string, at: Date, ip: string): Promise<void>;
+}
+
+export interface ApiKeyLookup {
+  /** The active key of a raw key's hash, with the user who created it. */
+  findActive(keyHash: string): Promise<{ key: ApiKey; user: User } | undefined>;
+  /** Usage statistics; never fails the request (the edge catches). */
+  recordUse(keyHash: string, at: Date, ip: string): Promise<void>;
+}
+
+export interface MembershipLookup {
+  find(workspaceId: string, userId: string): Promise<Membership | undefined>;
+  customRole(workspaceId: string, name: string): Promise<CustomRole | undefined>;
+}
+
+/** One audit entry, as the reference defines it. */
+export interface AuditEntry {
+  readonly workspaceId: string;
+  readonly eventType: string;
+  readonly eventAction: string;
+  readonly actorType: 'user' | 'system' | 'agent';
+  readonly actorId: string;
+  readonly actorEmail?: string;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  readonly ip?: string;
+  readonly userAgent?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditSink {
+  /** Appends; may throw — callers go through `recordAudit`, which never fails the request. */
+  append(entry: AuditEntry & { readonly id: string; readonly createdAt: string }): Promise<void>;
+}
+
+/** Outgoing transactional mail (verification, reset, invites). */
+export interface EmailSender {
+  send(message: { to: string; subject: string; text: string; html?: string }): Promise<{ messageId: string }>;
+}

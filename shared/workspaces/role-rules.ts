@@ -1,0 +1,30 @@
+/**
+ * Who may hand out which role. Nobody grants `owner` through member management, and
+ * nobody grants a role carrying permissions they don't hold themselves, so holding
+ * `members:update` can't be turned into more power than one already has.
+ */
+import { ForbiddenError, ValidationError } from '../errors';
+import type { CustomRole } from '../identity/model';
+import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from '../identity/permissions';
+
+export const CUSTOM_ROLE_NAME = /^[a-z][a-z0-9-]{1,31}$/;
+
+export function permissionsOfRole(role: string, customRoles: readonly CustomRole[]): readonly Permission[] | undefined {
+  if (isBuiltinRole(role)) return BUILTIN_ROLE_PERMISSIONS[role];
+  return customRoles.find((r) => r.name === role)?.permissions;
+}
+
+/** Throws unless `actor` may give `role` to someone in this workspace. */
+export function assertAssignable(
+  role: string,
+  actor: ReadonlySet<Permission>,
+  customRoles: readonly CustomRole[],
+): void {
+  if (role === 'owner') throw new ForbiddenError('Ownership cannot be granted this way', 'OWNER_NOT_ASSIGNABLE');
+  const permissions = permissionsOfRole(role, customRoles);
+  if (!permissions) throw new ValidationError(`There is no role named ${role} in this workspace`, 'UNKNOWN_ROLE');
+  const missing = permissions.filter((p) => !actor.has(p));
+  if (missing.length > 0) {
+    throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Workspaces, members, invites and custom roles. The edge has already checked that the
+ * caller is a member with the route's permission; these rules add what depends on the
+ * target (owners stay owners, no privilege escalation, invites bound to their address).
+ */
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { AuthContext, WorkspaceAccess } from '../identity/auth-context';
+import type { CustomRole, Membership } from '../identity/model';
+import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, isBuiltinRole, type Permission } from '../identity/permissions';
+import type { EmailSender } from '../identity/ports';
+import { newId, newToken, sha256 } from '../identity/tokens';
+import type { Invite, WorkspaceStore } from './ports';
+import { assertAssignable, CUSTOM_ROLE_NAME } from './role-rules';
+
+export interface WorkspaceDeps {
+  readonly store: WorkspaceStore;
+  readonly email: EmailSender;
+  readonly now: () => Date;
+}
+
+const INVITE_DAYS = 7;
+
+export async function listWorkspaces(auth: AuthContext, deps: WorkspaceDeps) {
+  const memberships = await deps.store.membershipsOf(auth.principal.userId);
+  const workspaces = await deps.store.workspaces(memberships.map((m) => m.workspaceId));
+  return memberships.map((m) => ({
+    workspaceId: m.workspaceId,
+    organizationId: m.organizationId,
+    name: workspaces.find((w) => w.workspaceId === m.workspaceId)?.name ?? '',
+    role: m.role,
+  }));
+}
+
+/** New workspaces go into an organization the caller owns (by default, that of their default workspace). */
+export async function createWorkspace(
+  input: { name: string; organizationId?: string | undefined },
+  auth: AuthContext,
+  defaultOrganizationId: string | undefined,
+  deps: WorkspaceDeps,
+) {
+  const organizationId = input.organizationId ?? defaultOrganizationId;
+  const organization = organizationId ? await deps.store.organization(organizationId) : undefined;
+  if (!organization || organization.ownerUserId !== auth.principal.userId) {
+    throw new NotFoundError('No such organization of yours', 'ORGANIZATION_NOT_FOUND');
+  }
+  const now = deps.now().toISOString();
+  const workspace = {
+    workspaceId: newId(),
+    organizationId: organization.organizationId,
+    name: input.name,
+    createdAt: now,
+  };
+  const owner: Membership = {
+    workspaceId: workspace.workspaceId,
+    organizationId: organization.organizationId,
+    userId: auth.principal.userId,
+    role: 'owner',
+    joinedAt: now,
+  };
+  await deps.store.createWorkspace(workspace, owner);
+  return workspace;
+}
+
+export async function listMembers(access: WorkspaceAccess, deps: WorkspaceDeps) {
+  const members = await deps.store.members(access.workspaceId);
+  const users = await deps.store.users(members.map((m) => m.userId));
+  return members.map((m) => {
+    const user = users.find((u) => u.userId === m.userId);
+    return { userId: m.userId, email: user?.email ?? '', name: user?.name ?? '', role: m.role, joinedAt: m.joinedAt };
+  });
+}
+
+export async function changeRole(access: WorkspaceAccess, userId: string, role: string, deps: WorkspaceDeps) {
+  const target = await deps.store.member(access.workspaceId, userId);
+  if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
+  if (target.role === 'owner') throw new ForbiddenError('An owner’s role cannot be changed', 'OWNER_IMMUTABLE');
+  assertAssignable(role, access.permissions, await deps.store.roles(access.workspaceId));
+  await deps.store.setRole(access.workspaceId, userId, role);
+  return { userId, role };
+}
+
+export async function removeMember(access: WorkspaceAccess, userId: string, deps: WorkspaceDeps) {
+  const target = await deps.store.member(access.workspaceId, userId);
+  if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
+  if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
+  await deps.store.removeMember(access.workspaceId, userId);
+}
+
+export async function invite(
+  access: WorkspaceAccess,
+  auth: AuthContext,
+  input: { email: string; role: string; acceptUrl: (token: string) => string },
+  deps: WorkspaceDeps,
+) {
+  assertAssignable(input.role, access.permissions, await deps.store.roles(access.workspaceId));
+  const workspace = await deps.store.workspace(access.workspaceId);
+  const now = deps.now();
+  const token = newToken();
+  const record: Invite = {
+    inviteId: newId(),
+    workspaceId: access.workspaceId,
+    organizationId: access.organizationId,
+    email: input.email,
+    role: input.role,
+    invitedBy: auth.principal.userId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
+    status: 'pending',
+  };
+  await deps.store.saveInvite(record, sha256(token));
+  const link = input.acceptUrl(token);
+  await deps.email.send({
+    to: input.email,
+    subject: `You are invited to ${workspace?.name ?? 'a workspace'} on Unite-Hub`,
+    text: `${auth.principal.email} invited you to join ${workspace?.name ?? 'their workspace'} as ${input.role}.\n\nAccept within ${INVITE_DAYS} days: ${link}\n\nIf you did not expect this, ignore this email.`,
+  });
+  return record;
+}
+
+export async function acceptInvite(auth: AuthContext, token: string, deps: WorkspaceDeps) {
+  const hash = sha256(token);
+  const found = await deps.store.inviteByTokenHash(hash);
+  const now = deps.now();
+  if (!found || found.status !== 'pending' || Date.parse(found.expiresAt) <= now.getTime()) {
+    throw new ValidationError('The invite is not valid or has expired', 'INVITE_INVALID');
+  }
+  if (found.email.toLowerCase() !== auth.principal.email.toLowerCase()) {
+    throw new ForbiddenError('This invite was sent to another address', 'INVITE_EMAIL_MISMATCH');
+  }
+  const membership: Membership = {
+    workspaceId: found.workspaceId,
+    organizationId: found.organizationId,
+    userId: auth.principal.userId,
+    role: found.role,
+    joinedAt: now.toISOString(),
+  };
+  if (!(await deps.store.acceptInvite(hash, membership))) {
+    throw new ConflictError('You are already a member, or the invite was used', 'INVITE_NOT_ACCEPTED');
+  }
+  return membership;
+}
+
+export async function listRoles(access: WorkspaceAccess, deps: WorkspaceDeps) {
+  const custom = await deps.store.roles(access.workspaceId);
+  return [
+    ...BUILTIN_ROLES.map((name) => ({ name, builtin: true, permissions: [...BUILTIN_ROLE_PERMISSIONS[name]] })),
+    ...custom.map((r) => ({ name: r.name, builtin: false, permissions: [...r.permissions] })),
+  ];
+}
+
+export async function putRole(
+  access: WorkspaceAccess,
+  name: string,
+  permissions: readonly Permission[],
+  deps: WorkspaceDeps,
+) {
+  if (isBuiltinRole(name) || !CUSTOM_ROLE_NAME.test(name)) {
+    throw new ValidationError(
+      'Custom role names are lower-case words (2-32 characters) and not a built-in name',
+      'INVALID_ROLE_NAME',
+    );
+  }
+  if (permissions.some((p) => !access.permissions.has(p))) {
+    throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');
+  }
+  const role: CustomRole = {
+    workspaceId: access.workspaceId,
+    name,
+    permissions: [...new Set(permissions)],
+    createdAt: deps.now().toISOString(),
+  };
+  await deps.store.putRole(role);
+  return role;
+}
+
+export async function deleteRole(access: WorkspaceAccess, name: string, deps: WorkspaceDeps) {
+  const roles = await deps.store.roles(access.workspaceId);
+  if (!roles.some((r) => r.name === name)) throw new NotFoundError('No such custom role', 'ROLE_NOT_FOUND');
+  const members = await deps.store.members(access.workspaceId);
+  if (members.some((m) => m.role === name)) throw new ConflictError('Members still have this role', 'ROLE_IN_USE');
+  await deps.store.deleteRole(access.workspaceId, name);
+}

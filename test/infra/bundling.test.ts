@@ -1,0 +1,73 @@
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { bundlingFor, SENTRY_SDK } from '../../lib/cdk/house-function';
+import { fromRoot } from '../../lib/cdk/repo-paths';
+import { functions } from '../../lib/definition';
+import { synthesize } from './synth';
+
+const DSN = 'https://public-key@o0.ingest.sentry.io/1';
+const withoutSentry = synthesize('dev');
+const withSentry = synthesize('dev', { context: { sentryDsn: DSN } });
+
+describe('bundlingFor', () => {
+  it('keeps the Sentry SDK out of the bundle when Sentry is not configured', () => {
+    expect(bundlingFor({ sentry: false }).externalModules).toEqual([SENTRY_SDK]);
+    expect(SENTRY_SDK).toBe('@sentry/aws-serverless');
+  });
+
+  it('bundles the Sentry SDK (nothing external) when it is', () => {
+    expect(bundlingFor({ sentry: true }).externalModules).toEqual([]);
+  });
+
+  it('changes nothing else between the two', () => {
+    const { externalModules: _off, ...withoutSdk } = bundlingFor({ sentry: false });
+    const { externalModules: _on, ...withSdk } = bundlingFor({ sentry: true });
+    expect(withSdk).toEqual(withoutSdk);
+  });
+
+  it('builds minified ESM for Node 24 locally, with source maps but no sources, the AWS SDK included', () => {
+    expect(bundlingFor({ sentry: false })).toMatchObject({
+      forceDockerBundling: false,
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      sourceMap: true,
+      sourcesContent: false,
+      bundleAwsSDK: true,
+    });
+  });
+});
+
+describe('house functions', () => {
+  it.each(functions)('$name externalizes the SDK without sentryDsn and bundles it with one', (fn) => {
+    expect(withoutSentry.application.functions.get(fn.name)?.bundling).toEqual(bundlingFor({ sentry: false }));
+    expect(withSentry.application.functions.get(fn.name)?.bundling).toEqual(bundlingFor({ sentry: true }));
+  });
+});
+
+describe('what makes the external SDK safe', () => {
+  // Were any module to import the SDK statically, an external SDK would be loaded (and be
+  // missing) at every cold start. esbuild's own import graph shows how each bundle reaches it.
+  it('every function reaches @sentry/aws-serverless only through a dynamic import()', async () => {
+    // Act: the same resolution as the real bundling, without writing anything.
+    const result = await build({
+      entryPoints: functions.map((fn) => fromRoot(fn.entry)),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      external: [SENTRY_SDK],
+      write: false,
+      metafile: true,
+      outdir: fromRoot('cdk.out/bundling-test-unused'),
+      logLevel: 'silent',
+    });
+    // Assess
+    const sentryImports = Object.values(result.metafile.outputs)
+      .flatMap((output) => output.imports)
+      .filter((imported) => imported.path === SENTRY_SDK);
+    expect(sentryImports.length).toBeGreaterThan(0);
+    expect([...new Set(sentryImports.map((imported) => imported.kind))]).toEqual(['dynamic-import']);
+  });
+});

@@ -1,0 +1,78 @@
+/** Test identities on a running local runtime: real sign-up, then memberships as the scenario needs. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../lib/local/emulators/local-aws';
+import type { Runtime } from '../../lib/local/runtime';
+import { signUp } from '../../lib/local/seed';
+import { memberSk, membershipGsi1, workspacePk } from '../../shared/identity/keys';
+
+export interface TestUser {
+  email: string;
+  password: string;
+  userId: string;
+  workspaceId: string;
+  organizationId: string;
+  /** `session=…; csrf-token=…` */
+  cookie: string;
+  csrf: string;
+}
+
+let counter = 0;
+
+export async function newUser(runtime: Runtime, label: string): Promise<TestUser> {
+  counter += 1;
+  const email = `${label}-${Date.now().toString(36)}-${counter}@example.com`;
+  const password = `Pw-${label}-${counter}-long-enough`;
+  const { cookie } = await signUp(runtime.url, { email, password, name: label, organizationName: `${label} org` });
+  const csrf = (await (await fetch(`${runtime.url}/api/csrf-token`)).json()) as { token: string };
+  const me = (await (await fetch(`${runtime.url}/api/auth/me`, { headers: { cookie } })).json()) as {
+    user: { userId: string };
+    memberships: Array<{ workspaceId: string; organizationId: string }>;
+  };
+  const first = me.memberships[0];
+  if (!first) throw new Error(`${email} has no workspace after sign-up`);
+  return {
+    email,
+    password,
+    userId: me.user.userId,
+    workspaceId: first.workspaceId,
+    organizationId: first.organizationId,
+    cookie: `${cookie}; csrf-token=${csrf.token}`,
+    csrf: csrf.token,
+  };
+}
+
+/** Adds `user` to `workspaceId` with `role` directly in the table (the invite flow has its own tests). */
+export async function addMember(
+  runtime: Runtime,
+  workspaceId: string,
+  organizationId: string,
+  user: TestUser,
+  role: string,
+) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(runtime.endpoints.dynamodb)));
+  await db.send(
+    new PutCommand({
+      TableName: runtime.tables.core,
+      Item: {
+        pk: workspacePk(workspaceId),
+        sk: memberSk(user.userId),
+        type: 'membership',
+        ...membershipGsi1(user.userId, workspaceId),
+        workspaceId,
+        organizationId,
+        userId: user.userId,
+        role,
+        joinedAt: new Date().toISOString(),
+      },
+    }),
+  );
+}
+
+/** Headers of a browser-like request from `user` (session + CSRF double submit). */
+export const as = (user: TestUser, extra: Record<string, string> = {}) => ({
+  cookie: user.cookie,
+  'x-csrf-token': user.csrf,
+  'content-type': 'application/json',
+  ...extra,
+});

@@ -1,0 +1,141 @@
+/** In-memory stand-ins for the governance ports, keyed the way the DynamoDB adapters key them. */
+
+import { alertStatus } from '../../../shared/governance/alerts';
+import type {
+  AlertQuery,
+  AlertRecord,
+  AlertStore,
+  ApiKeyStore,
+  Caller,
+  NewApiKey,
+  Page,
+  SettingStore,
+  StoredSetting,
+} from '../../../shared/governance/ports';
+import type { ApiKey } from '../../../shared/identity/model';
+import type { Permission } from '../../../shared/identity/permissions';
+
+export const callerIn = (workspaceId: string, permissions: readonly Permission[], userId = 'u-1'): Caller => ({
+  workspaceId,
+  userId,
+  email: `${userId}@example.test`,
+  permissions: new Set(permissions),
+});
+
+export class MemoryApiKeys implements ApiKeyStore {
+  /** By key hash, as stored. */
+  readonly byHash = new Map<string, NewApiKey>();
+
+  async create(record: NewApiKey, maxActive: number) {
+    const active = [...this.byHash.values()].filter(
+      (r) => r.key.workspaceId === record.key.workspaceId && r.key.isActive,
+    );
+    if (active.length >= maxActive) return 'limit-reached' as const;
+    this.byHash.set(record.keyHash, record);
+    return 'created' as const;
+  }
+
+  async list(workspaceId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+    const keys = [...this.byHash.values()]
+      .map((r) => r.key)
+      .filter((k) => k.workspaceId === workspaceId)
+      .sort((a, b) => (a.keyId < b.keyId ? 1 : -1))
+      .filter((k) => cursor === undefined || k.keyId < cursor);
+    const items = keys.slice(0, limit);
+    return keys.length > limit ? { items, nextCursor: items.at(-1)?.keyId as string } : { items };
+  }
+
+  async revoke(workspaceId: string, keyId: string, by: string, at: string) {
+    const found = [...this.byHash.entries()].find(
+      ([, r]) => r.key.keyId === keyId && r.key.workspaceId === workspaceId,
+    );
+    if (!found) return 'not-found' as const;
+    const [hash, record] = found;
+    if (!record.key.isActive) return 'already-revoked' as const;
+    this.byHash.set(hash, { ...record, key: { ...record.key, isActive: false, revokedAt: at, revokedBy: by } });
+    return 'revoked' as const;
+  }
+
+  /** The edge's lookup, as `dynamoApiKeys.findActive` answers it. */
+  findActive(hash: string): ApiKey | undefined {
+    const key = this.byHash.get(hash)?.key;
+    return key?.isActive ? key : undefined;
+  }
+}
+
+type StoredAlert = Omit<AlertRecord, 'status'>;
+
+export class MemoryAlerts implements AlertStore {
+  readonly byWorkspace = new Map<string, StoredAlert[]>();
+
+  add(workspaceId: string, alert: Omit<StoredAlert, 'workspaceId' | 'resolved'>): void {
+    const list = this.byWorkspace.get(workspaceId) ?? [];
+    list.push({ ...alert, workspaceId, resolved: false });
+    this.byWorkspace.set(workspaceId, list);
+  }
+
+  async list(query: AlertQuery): Promise<Page<AlertRecord>> {
+    const items = (this.byWorkspace.get(query.workspaceId) ?? [])
+      .map((a) => ({ ...a, status: alertStatus(a) }))
+      .filter((a) => (!query.status || a.status === query.status) && (!query.severity || a.severity === query.severity))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return { items: items.slice(0, query.limit) };
+  }
+
+  async acknowledge(workspaceId: string, alertId: string, by: string, at: string) {
+    return this.stamp(workspaceId, alertId, (a) => ({
+      ...a,
+      acknowledgedAt: a.acknowledgedAt ?? at,
+      acknowledgedBy: a.acknowledgedBy ?? by,
+    }));
+  }
+
+  async resolve(workspaceId: string, alertId: string, by: string, at: string) {
+    return this.stamp(workspaceId, alertId, (a) => ({
+      ...a,
+      resolved: true,
+      resolvedAt: a.resolvedAt ?? at,
+      resolvedBy: a.resolvedBy ?? by,
+    }));
+  }
+
+  private stamp(workspaceId: string, alertId: string, change: (a: StoredAlert) => StoredAlert) {
+    const list = this.byWorkspace.get(workspaceId) ?? [];
+    const index = list.findIndex((a) => a.id === alertId);
+    const current = list[index];
+    if (!current) return undefined;
+    const next = change(current);
+    list[index] = next;
+    return { ...next, status: alertStatus(next) };
+  }
+}
+
+export class MemorySettings implements SettingStore {
+  /** `WS#<id>` or `GLOBAL` -> key -> setting, as the adapter partitions them. */
+  readonly partitions = new Map<string, Map<string, StoredSetting>>();
+
+  partition(workspaceId: string | undefined): Map<string, StoredSetting> {
+    const pk = workspaceId === undefined ? 'GLOBAL' : `WS#${workspaceId}`;
+    const found = this.partitions.get(pk) ?? new Map<string, StoredSetting>();
+    this.partitions.set(pk, found);
+    return found;
+  }
+
+  async list(workspaceId: string) {
+    return { workspace: [...this.partition(workspaceId).values()], global: [...this.partition(undefined).values()] };
+  }
+
+  async get(workspaceId: string | undefined, key: string) {
+    return this.partition(workspaceId).get(key);
+  }
+
+  async put(workspaceId: string, setting: StoredSetting) {
+    const existed = this.partition(workspaceId).has(setting.key);
+    this.partition(workspaceId).set(setting.key, setting);
+    return !existed;
+  }
+
+  async delete(workspaceId: string, key: string) {
+    return this.partition(workspaceId).delete(key);
+  }
+}
