@@ -36,15 +36,15 @@ Unite-Hub is running (started in ${seconds} s)
     .map(([name, at]) => `${name} next at ${at ?? 'never'}`)
     .join('; ')}
 ${
-    runtime.demo
-      ? `  Demo account   ${runtime.demo.email} / ${runtime.demo.password}   (workspace ${runtime.demo.workspaceId})
+  runtime.demo
+    ? `  Demo account   ${runtime.demo.email} / ${runtime.demo.password}   (workspace ${runtime.demo.workspaceId})
   Try it:        TOKEN=$(curl -sc /tmp/uh.jar ${runtime.url}/api/csrf-token | sed 's/.*"token":"\\([0-9a-f]*\\)".*/\\1/')
                  curl -sb /tmp/uh.jar -c /tmp/uh.jar -H "x-csrf-token: $TOKEN" -H 'content-type: application/json' \\
                    -d '{"email":"${runtime.demo.email}","password":"${runtime.demo.password}"}' ${runtime.url}/api/auth/login
                  curl -sb /tmp/uh.jar ${runtime.url}/api/auth/me
 `
-      : ''
-  }
+    : ''
+}
   Press Ctrl-C to stop; data stays in ${dataDir}.
 `);
 

@@ -28,27 +28,75 @@ function route(fn: FunctionName, id: string, method: HttpMethod, path: string, s
 const pub = { auth: 'public' } as const;
 
 export const identityRoutes: readonly RouteDeclaration[] = [
-  route('identity', 'auth.signup', 'POST', '/api/auth/signup', 'Create a user, organization and default workspace; starts a session', pub),
-  route('identity', 'auth.login', 'POST', '/api/auth/login', 'Log in with email and password; sets the session cookie', pub),
+  route(
+    'identity',
+    'auth.signup',
+    'POST',
+    '/api/auth/signup',
+    'Create a user, organization and default workspace; starts a session',
+    pub,
+  ),
+  route(
+    'identity',
+    'auth.login',
+    'POST',
+    '/api/auth/login',
+    'Log in with email and password; sets the session cookie',
+    pub,
+  ),
   route('identity', 'auth.logout', 'POST', '/api/auth/logout', 'End the current session'),
   route('identity', 'auth.me', 'GET', '/api/auth/me', 'The caller, their memberships and default workspace'),
-  route('identity', 'auth.verify-email', 'POST', '/api/auth/verify-email', 'Confirm an email address with the emailed token', pub),
-  route('identity', 'auth.reset-request', 'POST', '/api/auth/password-reset', 'Email a single-use password reset token', {
-    ...pub,
-    rateTier: 'email',
-  }),
-  route('identity', 'auth.reset-confirm', 'POST', '/api/auth/password-reset/confirm', 'Set a new password with a reset token', pub),
+  route(
+    'identity',
+    'auth.verify-email',
+    'POST',
+    '/api/auth/verify-email',
+    'Confirm an email address with the emailed token',
+    pub,
+  ),
+  route(
+    'identity',
+    'auth.reset-request',
+    'POST',
+    '/api/auth/password-reset',
+    'Email a single-use password reset token',
+    {
+      ...pub,
+      rateTier: 'email',
+    },
+  ),
+  route(
+    'identity',
+    'auth.reset-confirm',
+    'POST',
+    '/api/auth/password-reset/confirm',
+    'Set a new password with a reset token',
+    pub,
+  ),
   route('identity', 'sessions.list', 'GET', '/api/auth/sessions', 'The caller’s active sessions'),
-  route('identity', 'sessions.revoke', 'DELETE', '/api/auth/sessions/{sessionId}', 'Revoke one of the caller’s sessions'),
+  route(
+    'identity',
+    'sessions.revoke',
+    'DELETE',
+    '/api/auth/sessions/{sessionId}',
+    'Revoke one of the caller’s sessions',
+  ),
   route('identity', 'devices.list', 'GET', '/api/auth/devices', 'The caller’s trusted devices'),
   route('identity', 'devices.forget', 'DELETE', '/api/auth/devices/{deviceId}', 'Forget a trusted device'),
 
   route('security', 'api-keys.list', 'GET', '/api/security/api-keys', 'API keys of the workspace (prefix only)', {
     permission: 'api-keys:read',
   }),
-  route('security', 'api-keys.create', 'POST', '/api/security/api-keys', 'Create an API key; the raw key is shown once', {
-    permission: 'api-keys:create',
-  }),
+  route(
+    'security',
+    'api-keys.create',
+    'POST',
+    '/api/security/api-keys',
+    'Create an API key; the raw key is shown once',
+    {
+      permission: 'api-keys:create',
+    },
+  ),
   route('security', 'api-keys.revoke', 'DELETE', '/api/security/api-keys/{keyId}', 'Revoke an API key', {
     permission: 'api-keys:revoke',
   }),
@@ -58,9 +106,16 @@ export const identityRoutes: readonly RouteDeclaration[] = [
   route('security', 'alerts.list', 'GET', '/api/security/alerts', 'Security alerts of the workspace', {
     permission: 'alerts:read',
   }),
-  route('security', 'alerts.acknowledge', 'POST', '/api/security/alerts/{alertId}/acknowledge', 'Acknowledge an alert', {
-    permission: 'alerts:manage',
-  }),
+  route(
+    'security',
+    'alerts.acknowledge',
+    'POST',
+    '/api/security/alerts/{alertId}/acknowledge',
+    'Acknowledge an alert',
+    {
+      permission: 'alerts:manage',
+    },
+  ),
   route('security', 'alerts.resolve', 'POST', '/api/security/alerts/{alertId}/resolve', 'Resolve an alert', {
     permission: 'alerts:manage',
   }),
@@ -75,7 +130,13 @@ export const identityRoutes: readonly RouteDeclaration[] = [
   }),
 
   route('workspaces', 'workspaces.list', 'GET', '/api/workspaces', 'Workspaces the caller belongs to'),
-  route('workspaces', 'workspaces.create', 'POST', '/api/workspaces', 'Create a workspace in an organization the caller owns'),
+  route(
+    'workspaces',
+    'workspaces.create',
+    'POST',
+    '/api/workspaces',
+    'Create a workspace in an organization the caller owns',
+  ),
   route('workspaces', 'workspaces.get', 'GET', '/api/workspaces/{workspaceId}', 'One workspace', {
     permission: 'workspace:read',
   }),
@@ -85,9 +146,16 @@ export const identityRoutes: readonly RouteDeclaration[] = [
   route('workspaces', 'members.list', 'GET', '/api/workspaces/{workspaceId}/members', 'Members and their roles', {
     permission: 'members:read',
   }),
-  route('workspaces', 'members.update', 'PATCH', '/api/workspaces/{workspaceId}/members/{userId}', 'Change a member’s role', {
-    permission: 'members:update',
-  }),
+  route(
+    'workspaces',
+    'members.update',
+    'PATCH',
+    '/api/workspaces/{workspaceId}/members/{userId}',
+    'Change a member’s role',
+    {
+      permission: 'members:update',
+    },
+  ),
   route('workspaces', 'members.remove', 'DELETE', '/api/workspaces/{workspaceId}/members/{userId}', 'Remove a member', {
     permission: 'members:remove',
   }),
@@ -102,10 +170,24 @@ export const identityRoutes: readonly RouteDeclaration[] = [
   route('workspaces', 'roles.list', 'GET', '/api/workspaces/{workspaceId}/roles', 'Built-in and custom roles', {
     permission: 'roles:read',
   }),
-  route('workspaces', 'roles.put', 'PUT', '/api/workspaces/{workspaceId}/roles/{roleName}', 'Create or change a custom role', {
-    permission: 'roles:manage',
-  }),
-  route('workspaces', 'roles.delete', 'DELETE', '/api/workspaces/{workspaceId}/roles/{roleName}', 'Delete an unused custom role', {
-    permission: 'roles:manage',
-  }),
+  route(
+    'workspaces',
+    'roles.put',
+    'PUT',
+    '/api/workspaces/{workspaceId}/roles/{roleName}',
+    'Create or change a custom role',
+    {
+      permission: 'roles:manage',
+    },
+  ),
+  route(
+    'workspaces',
+    'roles.delete',
+    'DELETE',
+    '/api/workspaces/{workspaceId}/roles/{roleName}',
+    'Delete an unused custom role',
+    {
+      permission: 'roles:manage',
+    },
+  ),
 ];

@@ -1,6 +1,8 @@
 /**
  * The application, declared once. Read by the CDK stacks and by the local runtime.
  */
+
+import { identityRoutes } from './identity-routes';
 import type {
   FunctionDeclaration,
   FunctionName,
@@ -12,8 +14,6 @@ import type {
   TableDeclaration,
   TableName,
 } from './types';
-
-import { identityRoutes } from './identity-routes';
 
 export type * from './types';
 

@@ -13,9 +13,9 @@ import { ensureQueues, ensureTables, startEmulators, startTtlSweeper } from './e
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
-import { type DemoAccount, ensureDemoAccount } from './seed';
-import { localSecretKey } from './secret-key';
 import { startScheduler } from './scheduler';
+import { localSecretKey } from './secret-key';
+import { type DemoAccount, ensureDemoAccount } from './seed';
 import { startSqsPoller } from './sqs-poller';
 import { localStateMachineArn, startStepFunctions } from './step-functions';
 

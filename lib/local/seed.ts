@@ -19,7 +19,12 @@ export async function ensureDemoAccount(baseUrl: string, dataDir: string): Promi
   const file = path.join(dataDir, 'demo-account.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount;
   const password = `demo-${randomBytes(9).toString('base64url')}`;
-  const signedUp = await signUp(baseUrl, { email: DEMO_EMAIL, password, name: 'Demo Owner', organizationName: 'Demo Org' });
+  const signedUp = await signUp(baseUrl, {
+    email: DEMO_EMAIL,
+    password,
+    name: 'Demo Owner',
+    organizationName: 'Demo Org',
+  });
   const account: DemoAccount = { email: DEMO_EMAIL, password, workspaceId: signedUp.workspaceId };
   fs.writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600 });
   return account;
@@ -41,6 +46,8 @@ export async function signUp(
   if (res.status !== 201 || !body.workspace) {
     throw new Error(`Seeding ${input.email} failed: ${res.status} ${body.message ?? ''}`);
   }
-  const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c?.startsWith('session='));
+  const cookie = (res.headers.getSetCookie?.() ?? [])
+    .map((c) => c.split(';')[0])
+    .find((c) => c?.startsWith('session='));
   return { workspaceId: body.workspace.workspaceId, cookie: cookie ?? '' };
 }

@@ -121,7 +121,7 @@ export async function acceptInvite(auth: AuthContext, token: string, deps: Works
   const hash = sha256(token);
   const found = await deps.store.inviteByTokenHash(hash);
   const now = deps.now();
-  if (!found || found.status !== 'pending' || Date.parse(found.expiresAt) <= now.getTime()) {
+  if (found?.status !== 'pending' || Date.parse(found.expiresAt) <= now.getTime()) {
     throw new ValidationError('The invite is not valid or has expired', 'INVITE_INVALID');
   }
   if (found.email.toLowerCase() !== auth.principal.email.toLowerCase()) {

@@ -67,7 +67,7 @@ class MemoryStore implements WorkspaceStore {
   }
   async acceptInvite(hash: string, m: Membership) {
     const invite = this.invitesByHash.get(hash);
-    if (!invite || invite.status !== 'pending' || (await this.member(m.workspaceId, m.userId))) return false;
+    if (invite?.status !== 'pending' || (await this.member(m.workspaceId, m.userId))) return false;
     this.invitesByHash.set(hash, { ...invite, status: 'accepted' });
     this.memberships.push(m);
     return true;
@@ -98,7 +98,16 @@ beforeEach(() => {
     { workspaceId: 'ws-1', organizationId: 'org-1', userId: 'u-admin', role: 'admin', joinedAt: '' },
     { workspaceId: 'ws-1', organizationId: 'org-1', userId: 'u-view', role: 'viewer', joinedAt: '' },
   );
-  deps = { store, now, email: { send: async (m) => (sent.push(m), { messageId: 'm' }) } };
+  deps = {
+    store,
+    now,
+    email: {
+      send: async (m) => {
+        sent.push(m);
+        return { messageId: 'm' };
+      },
+    },
+  };
 });
 
 describe('members', () => {
