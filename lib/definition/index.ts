@@ -2,6 +2,7 @@
  * The application, declared once. Read by the CDK stacks and by the local runtime.
  */
 
+import { crmRoutes } from './crm-routes';
 import { identityRoutes } from './identity-routes';
 import type {
   FunctionDeclaration,
@@ -63,6 +64,38 @@ export const functions: readonly FunctionDeclaration[] = [
     tables: { core: 'readWrite', audit: 'append' },
     queues: {},
     ses: 'send',
+  },
+  {
+    name: 'contacts',
+    entry: 'functions/contacts.ts',
+    description: 'Contacts, CSV import and export, interactions and the timeline',
+    kind: 'http',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    tables: { core: 'readWrite', audit: 'append' },
+    queues: {},
+    publishesEvents: true,
+  },
+  {
+    name: 'scoring',
+    entry: 'functions/scoring.ts',
+    description: 'Scores with their ledger, hot leads and the scoring rules',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite' },
+    queues: { 'score-recompute': 'send' },
+  },
+  {
+    name: 'score-recompute-worker',
+    entry: 'functions/score-recompute-worker.ts',
+    description: 'Recomputes a workspace’s scores after a rule change, one page per message',
+    kind: 'queue',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    tables: { core: 'readWrite' },
+    queues: { 'score-recompute': 'send' },
+    publishesEvents: true,
   },
   {
     name: 'drip-step-worker',
@@ -151,7 +184,7 @@ const systemRoutes: readonly RouteDeclaration[] = [
   },
 ];
 
-export const routes: readonly RouteDeclaration[] = [...systemRoutes, ...identityRoutes];
+export const routes: readonly RouteDeclaration[] = [...systemRoutes, ...identityRoutes, ...crmRoutes];
 
 /** Requests that match no declared route; answers 404 or 405 as JSON. */
 export const fallbackRoute = { id: 'fallback', function: 'system' as FunctionName } as const;
@@ -208,7 +241,20 @@ export const queues: readonly QueueDeclaration[] = [
     retentionDays: 4,
     dlqRetentionDays: 14,
   },
+  {
+    name: 'score-recompute',
+    description: 'Recompute scores after a rule change, one page of contacts per message (resumable)',
+    consumer: 'score-recompute-worker',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
 ];
+
+/** Domain events (e.g. `contact.score_threshold_crossed`) go to this bus; campaign triggers consume them. */
+export const EVENT_BUS = { name: 'domain-events', source: 'unite-hub' } as const;
 
 export const schedules: readonly ScheduleDeclaration[] = [
   {

@@ -17,13 +17,16 @@ export type FunctionName =
   | 'identity'
   | 'security'
   | 'workspaces'
+  | 'contacts'
+  | 'scoring'
+  | 'score-recompute-worker'
   | 'drip-step-worker'
   | 'ai-call-worker'
   | 'campaign-audience'
   | 'campaign-trigger';
 
 export type TableName = 'core' | 'audit' | 'ephemeral';
-export type QueueName = 'drip-steps' | 'ai-calls';
+export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute';
 
 export interface RouteDeclaration {
   /** Stable operation id; the function's router dispatches on it. */
@@ -38,6 +41,8 @@ export interface RouteDeclaration {
   readonly rateTier: RateTier;
   /** `resource:action` the caller needs in the workspace; absent for public routes. */
   readonly permission?: string;
+  /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
+  readonly maxBodyBytes?: number;
   readonly summary: string;
 }
 
@@ -60,6 +65,8 @@ export interface FunctionDeclaration {
   readonly ses?: 'send' | 'describe';
   /** Whether the function encrypts secret settings (KMS in the cloud, a local key file locally). */
   readonly encryptsSecrets?: boolean;
+  /** Whether the function publishes domain events (EventBridge in the cloud, the local bus locally). */
+  readonly publishesEvents?: boolean;
   /** Whether the function may start the campaign state machine. */
   readonly startsStateMachine?: boolean;
 }

@@ -20,7 +20,7 @@ export function parseRequest(
   caller: CallerOrigin,
 ): HttpRequest {
   const headers = lowerCaseHeaders(event.headers);
-  const rawBody = decodeBody(event);
+  const rawBody = decodeBody(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
   return {
     route,
     method: event.requestContext.http.method,
@@ -47,11 +47,11 @@ export function lowerCaseHeaders(raw: APIGatewayProxyEventV2['headers'] | undefi
   return headers;
 }
 
-function decodeBody(event: APIGatewayProxyEventV2): string | undefined {
+function decodeBody(event: APIGatewayProxyEventV2, maxBytes: number): string | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The request body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw new PayloadTooLargeError(`The request body exceeds ${maxBytes} bytes`);
   }
   return raw;
 }

@@ -1,0 +1,47 @@
+/** Routes of contacts and lead scoring. All workspace-scoped: the edge checks membership and permission. */
+import type { FunctionName, HttpMethod, RouteDeclaration } from './types';
+
+function route(
+  fn: FunctionName,
+  id: string,
+  method: HttpMethod,
+  path: string,
+  permission: string,
+  summary: string,
+  extra: Partial<RouteDeclaration> = {},
+): RouteDeclaration {
+  return {
+    id,
+    method,
+    path,
+    function: fn,
+    auth: 'user',
+    csrf: method !== 'GET' && method !== 'HEAD',
+    rateTier: 'authenticated',
+    permission,
+    summary,
+    ...extra,
+  };
+}
+
+/** CSV imports may be larger than JSON bodies: 10,000 rows of ~150 bytes, with headroom. */
+export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+
+export const crmRoutes: readonly RouteDeclaration[] = [
+  route('contacts', 'contacts.create', 'POST', '/api/contacts', 'contacts:write', 'Create a contact (409 on a duplicate email)'),
+  route('contacts', 'contacts.list', 'GET', '/api/contacts/list', 'contacts:read', 'List contacts: filters and cursor pagination'),
+  route('contacts', 'contacts.export', 'GET', '/api/contacts/export', 'contacts:read', 'CSV export of a filtered list'),
+  route('contacts', 'contacts.import', 'POST', '/api/contacts/import', 'contacts:write', 'CSV import; upserts by email', {
+    maxBodyBytes: IMPORT_MAX_BYTES,
+  }),
+  route('contacts', 'contacts.get', 'GET', '/api/contacts/{id}', 'contacts:read', 'One contact'),
+  route('contacts', 'contacts.update', 'PATCH', '/api/contacts/{id}', 'contacts:write', 'Change a contact'),
+  route('contacts', 'contacts.delete', 'DELETE', '/api/contacts/{id}', 'contacts:delete', 'Soft-delete a contact'),
+  route('contacts', 'contacts.restore', 'POST', '/api/contacts/{id}/restore', 'contacts:write', 'Restore a deleted contact'),
+  route('contacts', 'interactions.create', 'POST', '/api/contacts/{id}/interactions', 'contacts:write', 'Record an interaction; scores it'),
+  route('contacts', 'contacts.timeline', 'GET', '/api/contacts/{id}/timeline', 'contacts:read', 'Interactions, newest first'),
+  route('scoring', 'scores.get', 'GET', '/api/contacts/{id}/score', 'scoring:read', 'Score, tier, groups and the ledger'),
+  route('scoring', 'scores.hot-leads', 'GET', '/api/contacts/hot-leads', 'scoring:read', 'Contacts in the hot tier, best first'),
+  route('scoring', 'scoring-rules.get', 'GET', '/api/scoring/rules', 'scoring:read', 'The workspace’s scoring rules'),
+  route('scoring', 'scoring-rules.put', 'PUT', '/api/scoring/rules', 'scoring:manage', 'Replace the rules; recomputes in the background'),
+];

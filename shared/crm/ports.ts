@@ -1,0 +1,30 @@
+/** How the contacts use cases reach scoring, and how domain events leave the service. */
+import type { Contact, Interaction } from './model';
+
+export interface ScoreUpdate {
+  readonly score: number;
+  readonly tier: Contact['tier'];
+  readonly previousScore: number;
+  readonly previousTier: Contact['tier'];
+}
+
+export interface InteractionScorer {
+  /**
+   * Scores one recorded interaction: applies the workspace's rules, writes the ledger
+   * entries, updates the contact's score and tier, and emits a domain event when a tier
+   * threshold is crossed. Idempotent per interaction id.
+   */
+  applyInteraction(contact: Contact, interaction: Interaction): Promise<ScoreUpdate>;
+}
+
+export interface DomainEvent {
+  /** e.g. `contact.score_threshold_crossed` */
+  readonly type: string;
+  readonly workspaceId: string;
+  readonly occurredAt: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface DomainEventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
