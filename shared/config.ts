@@ -18,6 +18,8 @@ const schema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SES_FROM_ADDRESS: z.email().default('no-reply@unite-hub.local'),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Set behind CloudFront: requests without this value in `x-origin-verify` are refused. */
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
   /** Header the trusted edge puts the viewer's address in (`x-viewer-address`, set by a CloudFront Function). */

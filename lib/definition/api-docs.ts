@@ -1,0 +1,82 @@
+/** The API reference, rendered from the route declarations (Markdown and OpenAPI 3.1). */
+import { routes, SERVICE_NAME } from './index';
+import type { RouteDeclaration } from './types';
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error', 'message', 'code', 'requestId'],
+  properties: {
+    error: { type: 'string', description: 'HTTP reason, e.g. Forbidden' },
+    message: { type: 'string' },
+    code: { type: 'string', description: 'Stable machine-readable code, e.g. CSRF_TOKEN_INVALID' },
+    requestId: { type: 'string' },
+    details: { description: 'Per-field problems for VALIDATION_FAILED' },
+  },
+};
+
+const who = (r: RouteDeclaration) =>
+  r.auth === 'public' ? 'public' : r.permission ? `\`${r.permission}\`` : 'signed in';
+
+export function renderApiMarkdown(): string {
+  const rows = routes
+    .map((r) => `| ${r.method} | \`${r.path}\` | ${who(r)} | ${r.csrf ? 'yes' : '—'} | ${r.rateTier} | ${r.summary} |`)
+    .join('\n');
+  return `# API reference
+
+Generated from \`lib/definition/\` by \`npm run docs:api\`; do not edit by hand.
+
+- **Auth**: \`public\`, \`signed in\` (session cookie or \`Authorization: Bearer uh_…\`), or the
+  permission a workspace-scoped route needs. The workspace is the path's \`{workspaceId}\`, else
+  the \`x-workspace-id\` header, else \`?workspaceId\`, else the caller's default. Not a member: 404.
+- **CSRF**: state-changing routes marked *yes* need the \`csrf-token\` cookie and the same value in
+  \`x-csrf-token\` (from \`GET /api/csrf-token\`), and a same-site Origin/Referer. API-key calls
+  without cookies are exempt.
+- **Rate tier**: per-client limits (public 20/min, authenticated 100/min, premium 1000/min,
+  ai 10/min, email 50/h), on top of 10 req/s (burst 20) per client on /api and 100 req/s per
+  address overall. \`exempt\` routes (health) are never limited.
+- **Errors**: every 4xx/5xx body is \`{error, message, code, requestId}\`.
+
+| method | path | auth | CSRF | rate tier | what |
+| --- | --- | --- | --- | --- | --- |
+${rows}
+`;
+}
+
+export function renderOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const params = [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const operation: Record<string, unknown> = {
+      operationId: r.id,
+      summary: r.summary,
+      ...(params.length > 0 ? { parameters: params } : {}),
+      security: r.auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }],
+      'x-unite-hub': { csrf: r.csrf, rateTier: r.rateTier, function: r.function, permission: r.permission ?? null },
+      responses: {
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
+    };
+    paths[r.path] ??= {};
+    (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: `${SERVICE_NAME} API`, version: '0.1.0' },
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'session' },
+        apiKey: { type: 'http', scheme: 'bearer', description: '`uh_` + 32 hex' },
+      },
+    },
+  };
+}
