@@ -12,6 +12,7 @@ import { type FunctionName, functions, stateMachines } from '../definition';
 import type { CanaryDeploymentTarget } from './canary-release';
 import type { DataStack } from './data-stack';
 import { addDeadLetterRollbackAlarms } from './dead-letter-alarms';
+import { referenceDomainEventBus } from './domain-events';
 import { CLIENT_ADDRESS_HEADER, EdgeDistribution } from './edge-distribution';
 import { EmailSending } from './email-sending';
 import { applyDeclaredAccess } from './function-access';
@@ -70,8 +71,16 @@ export class AppStack extends Stack {
 
     const tables = referenceTables(this, settings.stage);
     const email = new EmailSending(this, 'Email', { stage: settings.stage, fromAddress: props.fromAddress });
+    const eventBus = referenceDomainEventBus(this, settings.stage);
     for (const fn of this.functions.values()) {
-      applyDeclaredAccess(fn, { tables, queues: data.queues, email, stateMachine, settingsKey: data.settingsKey });
+      applyDeclaredAccess(fn, {
+        tables,
+        queues: data.queues,
+        email,
+        stateMachine,
+        settingsKey: data.settingsKey,
+        eventBus,
+      });
     }
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
     addSchedules(this, this.functions);

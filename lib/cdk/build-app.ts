@@ -59,7 +59,7 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const fromAddress = String(app.node.tryGetContext('fromAddress') ?? 'no-reply@example.com');
 
   const data = new DataStack(app, stackName(stage, 'Data'), {
-    description: `${SERVICE_NAME} ${stage}: tables and queues (stateful)`,
+    description: `${SERVICE_NAME} ${stage}: tables, queues, settings key, domain-events bus and archive (stateful)`,
     settings,
     terminationProtection: stage === 'prod',
   });

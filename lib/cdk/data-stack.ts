@@ -1,6 +1,6 @@
 /**
- * The stateful half: DynamoDB tables and SQS queues, one per declaration, and the KMS key
- * of secret settings. Kept apart from the stateless App stack so that redeploying or even
+ * The stateful half: DynamoDB tables and SQS queues, one per declaration, the KMS key
+ * of secret settings and the domain-events bus with its replay archive. Kept apart from the stateless App stack so that redeploying or even
  * deleting the functions, the API and the edge can never replace a table, drop a queued
  * message or lose the key that stored secrets can only be opened with.
  */
@@ -19,6 +19,7 @@ import {
   type TableName,
   tables,
 } from '../definition';
+import { createDomainEventBus, type DomainEventBus } from './domain-events';
 import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from './physical-names';
 import type { StageSettings } from './stage';
 
@@ -42,6 +43,8 @@ export class DataStack extends Stack {
   readonly queues: Readonly<Record<QueueName, QueuePair>>;
   /** Wraps the data keys of secret workspace settings (functions that declare `encryptsSecrets`). */
   readonly settingsKey: Key;
+  /** Where domain events go; its archive keeps them for replay (lib/cdk/domain-events.ts). */
+  readonly domainEvents: DomainEventBus;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -52,6 +55,7 @@ export class DataStack extends Stack {
       QueueName,
       QueuePair
     >;
+    this.domainEvents = createDomainEventBus(this, settings);
   }
 
   private table(declaration: TableDeclaration, settings: StageSettings): Table {

@@ -1,12 +1,13 @@
 /**
- * Turns a function declaration's `tables`, `queues`, `ses`, `encryptsSecrets` and
- * `startsStateMachine` into IAM grants, event sources and environment variables. Each
+ * Turns a function declaration's `tables`, `queues`, `ses`, `encryptsSecrets`,
+ * `publishesEvents` and `startsStateMachine` into IAM grants, event sources and environment variables. Each
  * function is granted exactly what it declares (plus, for HTTP functions, what the shared
  * HTTP edge needs: see `tableGrants`), through the resources' own grant methods, never a
  * wildcard action.
  */
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -22,6 +23,7 @@ import {
   tableGrants,
 } from '../definition';
 import type { QueuePair } from './data-stack';
+import { EVENT_BUS_ENV } from './domain-events';
 import type { EmailSending } from './email-sending';
 import type { HouseFunction } from './house-function';
 import { indexWildcardFinding } from './table-references';
@@ -34,6 +36,8 @@ export interface AccessTargets {
   readonly settingsKey?: IKey;
   /** The workflow a `startsStateMachine` function may start. */
   readonly stateMachine?: IStateMachine;
+  /** The bus a `publishesEvents` function may put events on. */
+  readonly eventBus?: IEventBus;
 }
 
 /** Environment variable with the settings key's ARN (shared/governance/secret-box-config.ts). */
@@ -120,6 +124,13 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
     // policy already lets the account delegate through IAM).
     targets.settingsKey.grant(fn, ...SETTINGS_KEY_ACTIONS);
     fn.addEnvironment(SETTINGS_KEY_ENV, targets.settingsKey.keyArn);
+  }
+
+  if (declaration.publishesEvents) {
+    if (!targets.eventBus) throw new Error(`${declaration.name} publishes events, but no event bus was given`);
+    // events:PutEvents on this one bus's ARN, nothing else.
+    targets.eventBus.grantPutEventsTo(fn.role);
+    fn.addEnvironment(EVENT_BUS_ENV, targets.eventBus.eventBusName);
   }
 
   if (declaration.startsStateMachine) {

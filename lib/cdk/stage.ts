@@ -24,6 +24,8 @@ export interface StageSettings {
    * `removalPolicy` is DESTROY: prod retains its keys, so 30 (KMS's default) is never used.
    */
   readonly keyPendingWindowDays: number;
+  /** Days the domain-events archive keeps every event for replay. */
+  readonly eventArchiveDays: number;
 }
 
 const settings: Record<Stage, StageSettings> = {
@@ -36,6 +38,7 @@ const settings: Record<Stage, StageSettings> = {
     logLevel: 'DEBUG',
     edgeLogDays: 30,
     keyPendingWindowDays: 7,
+    eventArchiveDays: 7,
   },
   prod: {
     stage: 'prod',
@@ -46,6 +49,7 @@ const settings: Record<Stage, StageSettings> = {
     logLevel: 'INFO',
     edgeLogDays: 365,
     keyPendingWindowDays: 30,
+    eventArchiveDays: 30,
   },
 };
 

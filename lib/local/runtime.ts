@@ -8,9 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
+import { EVENT_BUS, queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
 import { ensureQueues, ensureTables, startEmulators, startTtlSweeper } from './emulators';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
+import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
 import { startScheduler } from './scheduler';
@@ -56,7 +57,7 @@ export interface RuntimeOptions {
 export interface Runtime {
   url: string;
   dataDir: string;
-  endpoints: { dynamodb: string; sqs: string; ses: string; stepFunctions: string };
+  endpoints: { dynamodb: string; sqs: string; ses: string; stepFunctions: string; eventBridge: string };
   outboxUrl: string;
   queues: Record<string, { url: string; dlqUrl: string }>;
   tables: Record<string, string>;
@@ -65,6 +66,8 @@ export interface Runtime {
   functions: FunctionHost;
   /** The seeded demo owner, when seeding is on. */
   demo?: DemoAccount;
+  /** Domain events put on the local bus (all of them, across restarts), oldest first. */
+  events: (filter?: EventFilter) => RecordedEvent[];
   /** Resolves once every running state machine execution has ended. */
   workflowsIdle: () => Promise<void>;
   stop: () => Promise<void>;
@@ -96,6 +99,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log,
     });
     stops.unshift(() => sfn.stop());
+    const eventBus = await startEventBus({
+      dataDir: opts.dataDir,
+      busName: localResourceName(NAME_PREFIX, EVENT_BUS.name),
+      log,
+    });
+    stops.unshift(() => eventBus.stop());
 
     const env: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -106,6 +115,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       AWS_ENDPOINT_URL_SQS: emulators.sqs.endpoint,
       AWS_ENDPOINT_URL_SESV2: emulators.ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
+      EVENT_BUS_NAME: eventBus.busName,
       STAGE: 'local',
       STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -154,6 +165,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         sqs: emulators.sqs.endpoint,
         ses: emulators.ses.endpoint,
         stepFunctions: sfn.endpoint,
+        eventBridge: eventBus.endpoint,
       },
       outboxUrl: emulators.ses.outboxUrl,
       queues: Object.fromEntries(Object.entries(queueInfo).map(([k, v]) => [k, { url: v.url, dlqUrl: v.dlqUrl }])),
@@ -161,6 +173,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stateMachines: Object.fromEntries(stateMachines.map((s) => [s.name, localStateMachineArn(s.name)])),
       nextSchedules: scheduler.next,
       functions,
+      events: (filter) => eventBus.events(filter),
       workflowsIdle: () => sfn.idle(),
       stop: () => {
         stopped ??= runStops(stops);

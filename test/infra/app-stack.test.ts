@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../lib/cdk/edge-distribution';
-import { functions, schedules, stateMachines } from '../../lib/definition';
+import { functions, queues, schedules, stateMachines } from '../../lib/definition';
 import { scheduledEvent } from '../../lib/local/scheduler';
 import { logicalIdAt, resourcesOfType, synthesize } from './synth';
 
@@ -90,13 +90,38 @@ describe('functions', () => {
     expect(groups.map(([id]) => id.replace(/Release.*/, '')).sort()).toEqual(['campaignaudience', 'dripstepworker']);
   });
 
+  it.each(queues)('rolls back whoever sends to or consumes $name when its dead-letter queue fills', (queue) => {
+    // Prepare
+    const dlqAlarm = logicalIdAt(template, 'AWS::CloudWatch::Alarm', `${prefix(queue.name)}dlqdepth`);
+    const feeders = functions
+      .filter((fn) => fn.name === queue.consumer || fn.queues[queue.name] === 'send')
+      .map((fn) => prefix(fn.name));
+    // Act
+    const groups = resourcesOfType(template, 'AWS::CodeDeploy::DeploymentGroup').filter(([, group]) =>
+      JSON.stringify(group.Properties?.AlarmConfiguration).includes(dlqAlarm),
+    );
+    // Assess
+    expect(feeders).toContain(prefix(queue.consumer));
+    expect(groups.map(([id]) => id.replace(/Release.*/, '')).sort()).toEqual(feeders.sort());
+  });
+
   it('consumes each queue through the consumer alias, reporting partial batch failures', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 10,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FunctionName: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':live'])] }),
-    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', queues.length);
+    for (const queue of queues) {
+      // The mapping's logical id starts with its consumer's, and names the queue.
+      const [id, mapping] =
+        resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').find(
+          ([mappingId]) =>
+            mappingId.startsWith(`${prefix(queue.consumer)}Live`) && mappingId.includes(`${prefix(queue.name)}queue`),
+        ) ?? [];
+      expect(id, `mapping of ${queue.name}`).toBeDefined();
+      expect(mapping?.Properties).toMatchObject({
+        BatchSize: queue.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FunctionName: { 'Fn::Join': ['', [expect.anything(), ':live']] },
+      });
+      expect(JSON.stringify(mapping?.Properties?.FunctionName)).toContain(aliasId(queue.consumer));
+    }
   });
 });
 

@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from '../../lib/cdk/physical-names';
+import {
+  eventArchiveName,
+  physicalDlqName,
+  physicalEventBusName,
+  physicalQueueName,
+  physicalTableName,
+  settingsKeyAlias,
+} from '../../lib/cdk/physical-names';
 import { queues, tables } from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
@@ -144,5 +151,56 @@ describe('settings key (KMS)', () => {
     const [, key] = keyOf(dev.dataTemplate);
     expect(key.DeletionPolicy).toBe('Delete');
     expect(key.Properties?.PendingWindowInDays).toBe(7);
+  });
+});
+
+describe('domain-events bus (EventBridge)', () => {
+  const stages = [
+    ['dev', 7, 'Delete', dev],
+    ['prod', 30, 'Retain', prod],
+  ] as const;
+
+  it.each(stages)(
+    '%s has one custom bus, unite-hub-<stage>-domain-events, with no resource policy',
+    (stage, _days, _policy, built) => {
+      const buses = resourcesOfType(built.dataTemplate, 'AWS::Events::EventBus');
+      expect(buses).toHaveLength(1);
+      expect(buses[0]?.[1].Properties?.Name).toBe(`unite-hub-${stage}-domain-events`);
+      expect(physicalEventBusName(stage)).toBe(`unite-hub-${stage}-domain-events`);
+      // Only IAM grants in this account may put events: no bus policy opens it to anyone else.
+      expect(buses[0]?.[1].Properties?.Policy).toBeUndefined();
+      built.dataTemplate.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    },
+  );
+
+  it.each(stages)('%s archives every event of the bus for %i days, for replay', (stage, days, _policy, built) => {
+    // Prepare
+    const [busId] = resourcesOfType(built.dataTemplate, 'AWS::Events::EventBus')[0] ?? [];
+    const archives = resourcesOfType(built.dataTemplate, 'AWS::Events::Archive');
+    // Assess
+    expect(archives).toHaveLength(1);
+    expect(archives[0]?.[1].Properties).toMatchObject({
+      ArchiveName: eventArchiveName(stage),
+      SourceArn: { 'Fn::GetAtt': [busId, 'Arn'] },
+      RetentionDays: days,
+      // This account's events: everything on a bus only this account writes to.
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }] },
+    });
+  });
+
+  it.each(stages)(
+    '%s: bus and archive are deleted or retained with the stack (%i days, %s)',
+    (_stage, _days, policy, built) => {
+      for (const type of ['AWS::Events::EventBus', 'AWS::Events::Archive']) {
+        for (const [, resource] of resourcesOfType(built.dataTemplate, type))
+          expect(resource.DeletionPolicy).toBe(policy);
+      }
+    },
+  );
+
+  it('has no rule yet: no consumer of domain events is declared', () => {
+    const onBus = (t: typeof dev.appTemplate) =>
+      resourcesOfType(t, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventBusName !== undefined);
+    expect([...onBus(dev.dataTemplate), ...onBus(dev.appTemplate)]).toEqual([]);
   });
 });

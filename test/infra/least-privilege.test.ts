@@ -2,8 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
+import { EVENT_BUS_ENV } from '../../lib/cdk/domain-events';
 import { grantTableAccess, SETTINGS_KEY_ENV } from '../../lib/cdk/function-access';
-import { physicalTableName } from '../../lib/cdk/physical-names';
+import { physicalEventBusName, physicalTableName } from '../../lib/cdk/physical-names';
 import { referenceTables } from '../../lib/cdk/table-references';
 import {
   type FunctionDeclaration,
@@ -235,5 +236,62 @@ describe('settings key', () => {
     expect(keys).toHaveLength(1);
     expect(policy.Statement).toHaveLength(1);
     expect(JSON.stringify(policy.Statement[0]?.Principal)).toMatch(/^\{"AWS":\{"Fn::Join".*":root"\]\]\}\}$/);
+  });
+});
+
+describe('domain-events bus', () => {
+  const busArn = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':events:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:event-bus/${physicalEventBusName('dev')}`,
+      ],
+    ],
+  };
+  const eventStatements = (name: string) =>
+    functionStatements(dev.appTemplate, name).filter((s) => list(s.Action).some((a) => a.startsWith('events:')));
+  const variablesOf = (fn: FunctionDeclaration) =>
+    Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === fn.description,
+    )?.Properties.Environment.Variables as Record<string, unknown>;
+
+  it('has publishers: contacts and score-recompute-worker declare publishesEvents', () => {
+    expect(functions.filter((fn) => fn.publishesEvents).map((fn) => fn.name)).toEqual([
+      'contacts',
+      'score-recompute-worker',
+    ]);
+  });
+
+  it.each(functions)('$name may PutEvents on the domain-events bus, and nothing else, only if it publishes', (fn) => {
+    expect(eventStatements(fn.name)).toEqual(
+      fn.publishesEvents ? [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] : [],
+    );
+  });
+
+  it.each(functions)('$name gets EVENT_BUS_NAME (the bus name) only if it publishes', (fn) => {
+    if (fn.publishesEvents) expect(variablesOf(fn)[EVENT_BUS_ENV]).toBe(physicalEventBusName('dev'));
+    else expect(variablesOf(fn)).not.toHaveProperty(EVENT_BUS_ENV);
+  });
+
+  it('grants no events action on a wildcard resource, anywhere in either stack', () => {
+    const onEvents = templates
+      .flatMap(allStatements)
+      .filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('events:')));
+    expect(onEvents.length).toBeGreaterThan(0);
+    for (const statement of onEvents) {
+      expect(list(statement.Action)).toEqual(['events:PutEvents']);
+      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
+  });
+
+  it('names the bus by its ARN, pinning no export of the Data stack', () => {
+    const json = JSON.stringify(eventStatements('contacts'));
+    expect(json).not.toMatch(/Fn::GetStackOutput|Fn::ImportValue/);
   });
 });

@@ -1,0 +1,153 @@
+/**
+ * HTTP function `contacts`: contacts, CSV import and export, interactions and the
+ * timeline. The edge has authenticated the caller, resolved the workspace and checked the
+ * route's permission; every use case is scoped by that workspace id, never by one from
+ * the path or body, so another workspace's contact id is simply not found.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { documents } from '../shared/aws/dynamodb';
+import { eventBridge } from '../shared/aws/eventbridge';
+import { ConfigError, config, tableName } from '../shared/config';
+import { contactCreateSchema, contactPatchSchema } from '../shared/crm/contacts/contact-fields';
+import { exportContacts } from '../shared/crm/contacts/export-contacts';
+import { importContacts } from '../shared/crm/contacts/import-contacts';
+import { interactionInputSchema, recordInteraction, timeline } from '../shared/crm/contacts/record-interaction';
+import {
+  createContact,
+  deleteContact,
+  getContact,
+  listContacts,
+  restoreContact,
+  updateContact,
+} from '../shared/crm/contacts/use-cases';
+import { CONTACT_STATUSES } from '../shared/crm/model';
+import { dynamoInteractionScorer } from '../shared/crm/scoring/dynamo-scorer';
+import { callerOf } from '../shared/governance/caller';
+import { httpFunction } from '../shared/http/http-function';
+import { defineOperation } from '../shared/http/operation';
+import { logger } from '../shared/observability/logger';
+
+if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
+const core = tableName('core');
+const now = () => new Date();
+const contacts = dynamoContacts(documents, core);
+const deps = { contacts, now, newId: randomUUID };
+const interactionDeps = {
+  ...deps,
+  interactions: dynamoInteractions(documents, core),
+  scorer: dynamoInteractionScorer(documents, core, eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME), now),
+};
+
+const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
+const score = z.coerce.number().min(0).max(100);
+const filterQuery = z.object({
+  status: z.enum(CONTACT_STATUSES).optional(),
+  tag: z.string().trim().toLowerCase().min(1).max(50).optional(),
+  minScore: score.optional(),
+  maxScore: score.optional(),
+  tier: z.enum(['hot', 'warm', 'lukewarm', 'cold']).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+});
+const page = {
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+const workspaceOf = (request: Parameters<typeof callerOf>[0]) => callerOf(request).workspaceId;
+const audited = (contactId: string, metadata?: Record<string, unknown>) => ({
+  resourceType: 'contact',
+  resourceId: contactId,
+  ...(metadata ? { metadata } : {}),
+});
+
+export const handler = httpFunction('contacts', {
+  'contacts.create': defineOperation({ body: contactCreateSchema }, async ({ body }, request) => {
+    const contact = await createContact(workspaceOf(request), body, deps);
+    return { status: 201, body: { contact }, audit: audited(contact.contactId) };
+  }),
+
+  'contacts.list': defineOperation({ query: filterQuery.extend(page) }, async ({ query }, request) => {
+    const { limit, cursor, ...filter } = query;
+    return { status: 200, body: await listContacts(workspaceOf(request), filter, { limit, cursor }, deps) };
+  }),
+
+  'contacts.export': defineOperation({ query: filterQuery }, async ({ query }, request) => {
+    const { csv, count } = await exportContacts(workspaceOf(request), query, deps);
+    const date = now().toISOString().slice(0, 10);
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="contacts-${date}.csv"`,
+        'cache-control': 'no-store',
+        'x-total-count': String(count),
+      },
+      body: csv,
+    };
+  }),
+
+  // The edge hands text/csv (and text/plain) bodies over as the raw string; JSON fails here with a 400.
+  'contacts.import': defineOperation(
+    { body: z.string({ error: 'Send the file as text/csv' }) },
+    async ({ body }, request) => {
+      const workspaceId = workspaceOf(request);
+      const report = await importContacts(workspaceId, body, {
+        ...deps,
+        onProgress: (p) => logger.info('Contacts import progress', { workspaceId, ...p }),
+      });
+      const { errors: _errors, ...counts } = report;
+      logger.info('Contacts import finished', { workspaceId, ...counts });
+      return { status: 200, body: report, audit: { resourceType: 'contact', metadata: counts } };
+    },
+  ),
+
+  'contacts.get': defineOperation({ params: idParam }, async ({ params }, request) => ({
+    status: 200,
+    body: { contact: await getContact(workspaceOf(request), params.id, deps) },
+  })),
+
+  'contacts.update': defineOperation(
+    { params: idParam, body: contactPatchSchema },
+    async ({ params, body }, request) => {
+      const contact = await updateContact(workspaceOf(request), params.id, body, deps);
+      return { status: 200, body: { contact }, audit: audited(params.id, { fields: Object.keys(body) }) };
+    },
+  ),
+
+  'contacts.delete': defineOperation({ params: idParam }, async ({ params }, request) => {
+    await deleteContact(workspaceOf(request), params.id, deps);
+    return { status: 204, audit: audited(params.id) };
+  }),
+
+  'contacts.restore': defineOperation({ params: idParam }, async ({ params }, request) => {
+    const contact = await restoreContact(workspaceOf(request), params.id, deps);
+    return { status: 200, body: { contact }, audit: audited(params.id) };
+  }),
+
+  'interactions.create': defineOperation(
+    { params: idParam, body: interactionInputSchema.strict() },
+    async ({ params, body }, request) => {
+      const caller = callerOf(request);
+      const result = await recordInteraction(interactionDeps, caller.workspaceId, params.id, {
+        ...body,
+        source: caller.userId,
+      });
+      return {
+        status: 201,
+        body: result,
+        audit: audited(params.id, { interactionId: result.interaction.interactionId, type: body.type }),
+      };
+    },
+  ),
+
+  'contacts.timeline': defineOperation(
+    { params: idParam, query: z.object(page) },
+    async ({ params, query }, request) => ({
+      status: 200,
+      body: await timeline(interactionDeps, workspaceOf(request), params.id, query),
+    }),
+  ),
+});

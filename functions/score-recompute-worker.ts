@@ -1,0 +1,32 @@
+/** SQS consumer of the score-recompute queue: one page of contacts per message. */
+import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { documents } from '../shared/aws/dynamodb';
+import { eventBridge } from '../shared/aws/eventbridge';
+import { sqs } from '../shared/aws/sqs';
+import { ConfigError, config, queueUrl, tableName } from '../shared/config';
+import { dynamoRecomputeStore, dynamoScoreStore } from '../shared/crm/scoring/dynamo-score-store';
+import { recomputeMessage, recomputePage } from '../shared/crm/scoring/recompute';
+import { sqsRecomputeQueue } from '../shared/crm/scoring/sqs-recompute-queue';
+import { logger } from '../shared/observability/logger';
+import { queueFunction } from '../shared/queue/queue-function';
+
+if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
+const core = tableName('core');
+const deps = {
+  store: dynamoScoreStore(documents, core),
+  recompute: dynamoRecomputeStore(documents, core),
+  queue: sqsRecomputeQueue(sqs, queueUrl('score-recompute')),
+  events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+  now: () => new Date(),
+};
+
+export const handler = queueFunction(recomputeMessage, async (message, meta) => {
+  const outcome = await recomputePage(message, deps);
+  logger.info('Score recompute page done', {
+    outcome,
+    jobId: message.jobId,
+    page: message.page,
+    version: message.version,
+    messageId: meta.messageId,
+  });
+});

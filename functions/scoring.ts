@@ -1,0 +1,62 @@
+/**
+ * HTTP function `scoring`: a contact's score with its ledger, the hot leads and the
+ * workspace's scoring rules. Every use case is scoped by the workspace the edge resolved,
+ * so another workspace's contact id is not found.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { documents } from '../shared/aws/dynamodb';
+import { sqs } from '../shared/aws/sqs';
+import { queueUrl, tableName } from '../shared/config';
+import { dynamoRulesStore, dynamoScoreReader, dynamoScoreStore } from '../shared/crm/scoring/dynamo-score-store';
+import { getContactScore, listHotLeads } from '../shared/crm/scoring/read-score';
+import { getScoringRules, putScoringRules } from '../shared/crm/scoring/recompute';
+import { scoringRulesSchema } from '../shared/crm/scoring/rules';
+import { sqsRecomputeQueue } from '../shared/crm/scoring/sqs-recompute-queue';
+import { callerOf } from '../shared/governance/caller';
+import { httpFunction } from '../shared/http/http-function';
+import { defineOperation } from '../shared/http/operation';
+
+const core = tableName('core');
+const now = () => new Date();
+const store = dynamoScoreStore(documents, core);
+const reader = dynamoScoreReader(documents, core);
+const rules = dynamoRulesStore(documents, core);
+const queue = sqsRecomputeQueue(sqs, queueUrl('score-recompute'));
+
+const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
+const page = (max: number, fallback: number) =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(max).default(fallback),
+    cursor: z.string().min(1).max(2048).optional(),
+  });
+
+export const handler = httpFunction('scoring', {
+  'scores.get': defineOperation({ params: idParam, query: page(100, 50) }, async ({ params, query }, request) => ({
+    status: 200,
+    body: await getContactScore(callerOf(request).workspaceId, params.id, query, { reader, store, now }),
+  })),
+
+  'scores.hot-leads': defineOperation({ query: page(100, 25) }, async ({ query }, request) => ({
+    status: 200,
+    body: await listHotLeads(callerOf(request).workspaceId, query, reader),
+  })),
+
+  'scoring-rules.get': defineOperation({}, async (_input, request) => ({
+    status: 200,
+    body: await getScoringRules(callerOf(request).workspaceId, { store, rules }),
+  })),
+
+  'scoring-rules.put': defineOperation(
+    { body: z.object({ rules: scoringRulesSchema, expectedVersion: z.number().int().min(0).optional() }) },
+    async ({ body }, request) => {
+      const caller = callerOf(request);
+      const out = await putScoringRules(
+        caller.workspaceId,
+        { ...body, updatedBy: caller.userId },
+        { rules, queue, newId: randomUUID, now },
+      );
+      return { status: 202, body: out, audit: { resourceType: 'scoring-rules', metadata: { version: out.version } } };
+    },
+  ),
+});

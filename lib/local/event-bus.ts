@@ -1,0 +1,279 @@
+/**
+ * A local EventBridge endpoint speaking the service's JSON 1.1 protocol, so functions
+ * publish domain events with the real `@aws-sdk/client-eventbridge` client
+ * (`AWS_ENDPOINT_URL_EVENTBRIDGE` points it here).
+ *
+ * Supported: `PutEvents` (with the service's validation: 1 to 10 entries, 256 KB per
+ * request, Source/DetailType/Detail required, Detail a JSON object, the bus must exist;
+ * refused entries come back as per-entry `ErrorCode`s exactly as the service reports
+ * them) and `DescribeEventBus`. The buses are `default` and the declared domain-events bus.
+ *
+ * Every accepted event is recorded in the envelope a rule target receives
+ * (`version`, `id`, `detail-type`, `source`, `time`, `detail`...), kept in memory and
+ * appended to `DATA_DIR/events.jsonl`, so the record survives restarts; `events(filter)`
+ * reads it (tests, the runtime). Nothing is printed per event unless `logEvents` is set.
+ *
+ * Not implemented yet: rules, targets and delivery. No consumer of domain events exists;
+ * when one is declared (e.g. campaigns triggered by `contact.score_threshold_crossed`),
+ * matching its rule's pattern and invoking the target through the FunctionHost belongs
+ * here, next to the recording.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+
+/** An accepted event, as a rule target would receive it, plus the bus it was put on. */
+export type RecordedEvent = EventBridgeEvent<string, Record<string, unknown>> & { readonly eventBusName: string };
+
+export interface EventFilter {
+  readonly detailType?: string;
+  readonly source?: string;
+  /** Matches `detail.workspaceId`. */
+  readonly workspaceId?: string;
+  readonly eventBusName?: string;
+  /** Events whose `time` is at or after this instant. */
+  readonly since?: Date | string;
+}
+
+export interface LocalEventBus {
+  endpoint: string;
+  /** The declared bus's physical name (`unite-hub-local-domain-events`). */
+  busName: string;
+  /** Recorded events, oldest first, optionally filtered. */
+  events(filter?: EventFilter): RecordedEvent[];
+  stop(): Promise<void>;
+}
+
+/** The service refuses a request whose entries exceed this total (AWS size formula). */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+export const MAX_ENTRIES = 10;
+export const EVENTS_FILE = 'events.jsonl';
+
+export const localEventBusArn = (name: string): string =>
+  `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
+
+class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type RequestEntry = {
+  Source?: unknown;
+  DetailType?: unknown;
+  Detail?: unknown;
+  EventBusName?: unknown;
+  Time?: unknown;
+  Resources?: unknown;
+};
+type ResultEntry = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+export async function startEventBus(opts: {
+  dataDir: string;
+  busName: string;
+  log?: (line: string) => void;
+  /** One line per accepted event through `log` (off by default). */
+  logEvents?: boolean;
+  host?: string;
+}): Promise<LocalEventBus> {
+  const log = opts.log ?? (() => undefined);
+  const buses = new Set(['default', opts.busName]);
+  const file = path.join(opts.dataDir, EVENTS_FILE);
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const recorded = readRecorded(file, log);
+
+  const putEvents = (body: Record<string, unknown>) => {
+    const entries = body.Entries;
+    if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
+      const length = Array.isArray(entries) ? entries.length : 0;
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value with length ${length} at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES} and greater than or equal to 1`,
+      );
+    }
+    const typed = entries as RequestEntry[];
+    if (typed.reduce((sum, e) => sum + entrySize(e), 0) > MAX_REQUEST_BYTES) {
+      throw new ServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    }
+    const accepted: RecordedEvent[] = [];
+    const results = typed.map((entry): ResultEntry => {
+      const outcome = validate(entry, buses);
+      if ('ErrorCode' in outcome) return outcome;
+      const event: RecordedEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType as string,
+        source: entry.Source as string,
+        account: LOCAL_ACCOUNT,
+        time: eventTime(entry.Time),
+        region: LOCAL_REGION,
+        resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+        detail: outcome.detail,
+        eventBusName: outcome.bus,
+      };
+      accepted.push(event);
+      return { EventId: event.id };
+    });
+    if (accepted.length > 0) {
+      // Appended before answering: an event the caller saw accepted is on disk.
+      fs.appendFileSync(file, accepted.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      recorded.push(...accepted);
+      if (opts.logEvents) for (const e of accepted) log(`[events] ${e.source} ${e['detail-type']} ${e.id}`);
+    }
+    return { FailedEntryCount: results.length - accepted.length, Entries: results };
+  };
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    PutEvents: putEvents,
+    DescribeEventBus(body) {
+      const name = busNameOf(body.Name) ?? 'default';
+      if (!buses.has(name)) throw new ServiceError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+      return { Name: name, Arn: localEventBusArn(name) };
+    },
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = String(req.headers['x-amz-target'] ?? '').replace(/^AWSEvents\./, '');
+      let status = 200;
+      let payload: unknown;
+      try {
+        const handler = actions[action];
+        if (!handler) throw new ServiceError('UnknownOperationException', `${action} is not supported locally`);
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        } catch {
+          throw new ServiceError('SerializationException', 'The request body is not valid JSON');
+        }
+        payload = handler((body ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        status = error instanceof ServiceError ? 400 : 500;
+        payload =
+          error instanceof ServiceError
+            ? { __type: error.type, message: error.message }
+            : { __type: 'InternalException', message: (error as Error).message };
+        if (status === 500) log(`[events] ${action} failed: ${(error as Error).message}`);
+      }
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+      res.end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    busName: opts.busName,
+    events: (filter) => (filter ? recorded.filter(matches(filter)) : [...recorded]),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+/** A bus name from a name or an ARN (`arn:aws:events:...:event-bus/<name>`). */
+function busNameOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const arn = /^arn:aws[\w-]*:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(value);
+  return arn ? arn[1] : value;
+}
+
+/** The per-entry checks and error codes of the service. */
+function validate(
+  entry: RequestEntry,
+  buses: ReadonlySet<string>,
+): { detail: Record<string, unknown>; bus: string } | { ErrorCode: string; ErrorMessage: string } {
+  for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+    if (typeof entry[field] !== 'string' || entry[field] === '') {
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+      };
+    }
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.Detail as string);
+  } catch {
+    detail = undefined;
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  }
+  const bus = busNameOf(entry.EventBusName) ?? 'default';
+  if (!buses.has(bus))
+    return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+  return { detail: detail as Record<string, unknown>, bus };
+}
+
+/**
+ * The entry size as AWS documents it: 14 bytes for a Time, plus the UTF-8 bytes of
+ * Source, DetailType, Detail and each Resource.
+ */
+export function entrySize(entry: RequestEntry): number {
+  const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources.reduce((s: number, r) => s + bytes(r), 0) : 0;
+  return (
+    (entry.Time === undefined ? 0 : 14) +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    resources
+  );
+}
+
+/** The SDK sends Time as epoch seconds; events carry it to the second, as the service does. */
+function eventTime(value: unknown): string {
+  const date =
+    typeof value === 'number' ? new Date(value * 1000) : typeof value === 'string' ? new Date(value) : new Date();
+  const valid = Number.isNaN(date.getTime()) ? new Date() : date;
+  return valid.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function matches(filter: EventFilter): (e: RecordedEvent) => boolean {
+  const since = filter.since === undefined ? undefined : new Date(filter.since).getTime();
+  return (e) =>
+    (filter.detailType === undefined || e['detail-type'] === filter.detailType) &&
+    (filter.source === undefined || e.source === filter.source) &&
+    (filter.eventBusName === undefined || e.eventBusName === filter.eventBusName) &&
+    (filter.workspaceId === undefined || e.detail.workspaceId === filter.workspaceId) &&
+    // `time` is truncated to the second: compare at that resolution.
+    (since === undefined || Date.parse(e.time) >= Math.floor(since / 1000) * 1000);
+}
+
+/** Reads the record; a torn last line (a crash mid-append) is skipped and reported. */
+function readRecorded(file: string, log: (line: string) => void): RecordedEvent[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  // A torn last line has no newline: end it, so the next append starts a line of its own.
+  if (text !== '' && !text.endsWith('\n')) fs.appendFileSync(file, '\n');
+  const events: RecordedEvent[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as RecordedEvent);
+    } catch {
+      skipped += 1;
+    }
+  }
+  if (skipped > 0) log(`[events] skipped ${skipped} unreadable line(s) in ${file}`);
+  return events;
+}

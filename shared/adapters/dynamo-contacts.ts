@@ -1,0 +1,465 @@
+/**
+ * Contacts in the `core` table (keys: shared/crm/keys.ts). A contact is `WS#<ws>` /
+ * `CONTACT#<id>`; its email is claimed by `WS#<ws>` / `CONTACTEMAIL#<email>`, written in the
+ * same transaction, which makes the email unique per workspace even under races (bulk
+ * imports write the claim first, conditionally, then the contact: same guarantee without a
+ * transaction per row). The item
+ * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
+ * and score (the scorer keeps those current; this adapter sets them on create and restore).
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
+import type { ContactChanges, ContactFilter, ContactStore, ContactWrite, PageRequest } from '../crm/contacts/ports';
+import { searchText } from '../crm/contacts/search';
+import { CONTACT_PREFIX, contactEmailSk, contactSk, tierGsi2 } from '../crm/keys';
+import type { Contact } from '../crm/model';
+import { collectPages, decodeKeyCursor, encodeCursor, type Key } from '../governance/paging';
+import { workspacePk } from './keys';
+
+type Item = Record<string, unknown>;
+
+const CONTACT_FIELDS = [
+  'contactId',
+  'workspaceId',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'jobTitle',
+  'status',
+  'tags',
+  'customFields',
+  'ownerUserId',
+  'score',
+  'tier',
+  'lastInteractionAt',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
+const SK_RANGE: readonly [string, string] = [CONTACT_PREFIX, `${CONTACT_PREFIX}\uffff`];
+/** Rows per step of a bulk write (progress is reported per step). */
+const CHUNK = 100;
+const CONCURRENCY = 4;
+/** Single-item writes in flight at once during a bulk write. */
+const ITEM_CONCURRENCY = 32;
+/** Query pages read per list call when filters discard items. */
+const MAX_PAGES = 10;
+
+export function contactFromItem(item: Item): Contact {
+  const out: Record<string, unknown> = {};
+  for (const k of CONTACT_FIELDS) if (item[k] !== undefined && item[k] !== null) out[k] = item[k];
+  return {
+    tags: [],
+    customFields: {},
+    score: 0,
+    tier: 'cold',
+    ...out,
+  } as unknown as Contact;
+}
+
+const contactItem = (c: Contact): Item => ({
+  pk: workspacePk(c.workspaceId),
+  sk: contactSk(c.contactId),
+  type: 'contact',
+  ...c,
+  search: searchText(c),
+  ...(c.deletedAt ? {} : tierGsi2(c.workspaceId, c.tier, c.score, c.contactId)),
+});
+
+const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Item => ({
+  pk: workspacePk(c.workspaceId),
+  sk: contactEmailSk(c.email),
+  type: 'contactEmail',
+  workspaceId: c.workspaceId,
+  contactId: c.contactId,
+  email: c.email,
+});
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+export function dynamoContacts(db: DynamoDBDocumentClient, table: string): ContactStore {
+  const get = async (pk: string, sk: string) =>
+    (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
+
+  const batchGet = async (keys: Array<{ pk: string; sk: string }>): Promise<Item[]> => {
+    const chunks: Array<Array<{ pk: string; sk: string }>> = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    const results = await mapLimit(chunks, CONCURRENCY, async (chunk) => {
+      const items: Item[] = [];
+      let pending: Item[] = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        if (attempt > 8) throw new Error('BatchGet left keys unprocessed after retries');
+        const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        items.push(...(out.Responses?.[table] ?? []));
+        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
+      }
+      return items;
+    });
+    return results.flat();
+  };
+
+  /** Why a create failed on the claim: the contact holding the email, deleted or not. */
+  const emailTaken = async (c: Contact) => {
+    const claim = await get(workspacePk(c.workspaceId), contactEmailSk(c.email));
+    const ownerId = typeof claim?.contactId === 'string' ? claim.contactId : undefined;
+    const owner = ownerId ? await get(workspacePk(c.workspaceId), contactSk(ownerId)) : undefined;
+    return new ContactEmailTakenError(
+      owner ? { contactId: String(owner.contactId), deleted: owner.deletedAt !== undefined } : undefined,
+    );
+  };
+
+  const create = async (contact: Contact) => {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: createItems([contact]) }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw await emailTaken(contact);
+      throw error;
+    }
+  };
+
+  const batchPut = async (items: Item[]) => {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    await mapLimit(chunks, CONCURRENCY, async (chunk) => {
+      let pending: Array<Record<string, unknown>> = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('BatchWrite left items unprocessed after retries');
+        if (attempt > 0) await backoff(attempt);
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = out.UnprocessedItems?.[table] ?? [];
+      }
+    });
+  };
+
+  const createItems = (contacts: readonly Contact[]) =>
+    contacts.flatMap((c) => [
+      { Put: { TableName: table, Item: contactItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: table, Item: claimItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+
+  const update = async (before: Contact, changes: ContactChanges): Promise<Contact> => {
+    const after = { ...before, ...changes } as Contact;
+    const expr = updateExpression(changes, searchText(after));
+    const key = { pk: workspacePk(before.workspaceId), sk: contactSk(before.contactId) };
+    const emailMoves = changes.email !== undefined && changes.email !== before.email;
+    const condition = 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #email = :oldEmail';
+    const contactUpdate = {
+      TableName: table,
+      Key: key,
+      ...expr,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { ...expr.ExpressionAttributeNames, '#email': 'email' },
+      ExpressionAttributeValues: { ...expr.ExpressionAttributeValues, ':oldEmail': before.email },
+    };
+    try {
+      if (emailMoves) {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: contactUpdate },
+              {
+                Delete: {
+                  TableName: table,
+                  Key: { pk: key.pk, sk: contactEmailSk(before.email) },
+                  ConditionExpression: 'contactId = :id',
+                  ExpressionAttributeValues: { ':id': before.contactId },
+                },
+              },
+              { Put: { TableName: table, Item: claimItem(after), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ],
+          }),
+        );
+      } else {
+        await db.send(new UpdateCommand(contactUpdate));
+      }
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons[2]?.Code === 'ConditionalCheckFailed') throw await emailTaken(after);
+      throw new ContactNotFoundError();
+    }
+    const item = await get(key.pk, key.sk);
+    if (!item) throw new ContactNotFoundError();
+    return contactFromItem(item);
+  };
+
+  return {
+    async get(workspaceId, contactId) {
+      const item = await get(workspacePk(workspaceId), contactSk(contactId));
+      return item?.type === 'contact' ? contactFromItem(item) : undefined;
+    },
+
+    async findByEmails(workspaceId, emails) {
+      const pk = workspacePk(workspaceId);
+      const claims = await batchGet([...new Set(emails)].map((e) => ({ pk, sk: contactEmailSk(e) })));
+      const ids = claims.map((c) => String(c.contactId));
+      const items = await batchGet(ids.map((id) => ({ pk, sk: contactSk(id) })));
+      const found = new Map<string, Contact>();
+      for (const item of items) found.set(String(item.email), contactFromItem(item));
+      return found;
+    },
+
+    create,
+    update,
+
+    async setDeleted(workspaceId, contactId, deletedAt, updatedAt) {
+      const key = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
+      const item = await get(key.pk, key.sk);
+      if (!item) throw new ContactNotFoundError();
+      const c = contactFromItem(item);
+      try {
+        await db.send(
+          new UpdateCommand(
+            deletedAt
+              ? {
+                  TableName: table,
+                  Key: key,
+                  // Off gsi2 while deleted: hot leads and tier lists never see it.
+                  UpdateExpression: 'SET deletedAt = :d, updatedAt = :u REMOVE gsi2pk, gsi2sk',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':d': deletedAt, ':u': updatedAt },
+                }
+              : {
+                  TableName: table,
+                  Key: key,
+                  UpdateExpression: 'SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE deletedAt',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: (() => {
+                    const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
+                    return { ':u': updatedAt, ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk };
+                  })(),
+                },
+          ),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new ContactNotFoundError();
+        throw error;
+      }
+    },
+
+    async list(workspaceId, filter, page) {
+      const query = listQuery(table, workspaceId, filter, page);
+      const found = await collectPages(
+        async (start) => {
+          const out = await db.send(new QueryCommand({ ...query.input, ExclusiveStartKey: start }));
+          return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+        },
+        { limit: page.limit, startKey: query.startKey, maxPages: MAX_PAGES, keyOf: query.keyOf },
+      );
+      const nextCursor = encodeCursor(found.nextKey);
+      return { contacts: found.items.map(contactFromItem), ...(nextCursor ? { nextCursor } : {}) };
+    },
+
+    async touchInteraction(workspaceId, contactId, at) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
+            UpdateExpression: 'SET lastInteractionAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(lastInteractionAt) OR lastInteractionAt < :at)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        // A later interaction got there first: nothing to move.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async writeMany(writes, onProgress) {
+      const failures: Array<{ index: number; error: Error }> = [];
+      let done = 0;
+      const progress = (n: number) => {
+        done += n;
+        onProgress?.(done);
+      };
+      const creates: Array<{ contact: Contact; index: number }> = [];
+      const updates: Array<{ write: Extract<ContactWrite, { kind: 'update' }>; index: number }> = [];
+      writes.forEach((write, index) => {
+        if (write.kind === 'create') creates.push({ contact: write.contact, index });
+        else updates.push({ write, index });
+      });
+      for (let i = 0; i < creates.length; i += CHUNK) {
+        const chunk = creates.slice(i, i + CHUNK);
+        // Claims first, each conditional: whoever holds the claim owns the email, so the
+        // uniqueness holds without a transaction per contact (TransactWriteItems is the slow
+        // path of bulk writes). Contacts whose claim was won are then batch-written.
+        const won = await mapLimit(chunk, ITEM_CONCURRENCY, async (w) => {
+          try {
+            await db.send(
+              new PutCommand({
+                TableName: table,
+                Item: claimItem(w.contact),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            );
+            return true;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+            failures.push({ index: w.index, error: await emailTaken(w.contact) });
+            return false;
+          }
+        });
+        const owned = chunk.filter((_, k) => won[k]);
+        try {
+          await batchPut(owned.map((w) => contactItem(w.contact)));
+        } catch (error) {
+          // Leave no claim without its contact behind.
+          await mapLimit(owned, ITEM_CONCURRENCY, (w) =>
+            db.send(
+              new DeleteCommand({
+                TableName: table,
+                Key: { pk: workspacePk(w.contact.workspaceId), sk: contactEmailSk(w.contact.email) },
+              }),
+            ),
+          );
+          throw error;
+        }
+        progress(chunk.length);
+      }
+      for (let i = 0; i < updates.length; i += CHUNK) {
+        const chunk = updates.slice(i, i + CHUNK);
+        await mapLimit(chunk, ITEM_CONCURRENCY, async (w) => {
+          try {
+            await update(w.write.before, w.write.changes);
+          } catch (error) {
+            if (!(error instanceof ContactEmailTakenError || error instanceof ContactNotFoundError)) throw error;
+            failures.push({ index: w.index, error });
+          }
+        });
+        progress(chunk.length);
+      }
+      return failures.sort((a, b) => a.index - b.index);
+    },
+  };
+}
+
+/** SET the changed fields and `search`; REMOVE those set to undefined. */
+function updateExpression(changes: ContactChanges, search: string) {
+  const names: Record<string, string> = { '#search': 'search' };
+  const values: Record<string, unknown> = { ':search': search };
+  const sets = ['#search = :search'];
+  const removes: string[] = [];
+  Object.entries(changes).forEach(([field, value], i) => {
+    names[`#f${i}`] = field;
+    if (value === undefined) removes.push(`#f${i}`);
+    else {
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+  });
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * The query of a list: the workspace's contact range (one Query unfiltered), or gsi2 by
+ * tier, best score first, the score range as a key condition. Other filters are a
+ * FilterExpression; deleted contacts are always filtered out.
+ */
+function listQuery(table: string, workspaceId: string, f: ContactFilter, page: PageRequest) {
+  const pk = workspacePk(workspaceId);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters = ['attribute_not_exists(deletedAt)'];
+  if (f.status) {
+    names['#status'] = 'status';
+    values[':status'] = f.status;
+    filters.push('#status = :status');
+  }
+  if (f.tag) {
+    names['#tags'] = 'tags';
+    values[':tag'] = f.tag.trim().toLowerCase();
+    filters.push('contains(#tags, :tag)');
+  }
+  if (f.q) {
+    names['#search'] = 'search';
+    values[':q'] = f.q;
+    filters.push('contains(#search, :q)');
+  }
+  if (f.minScore !== undefined) {
+    names['#score'] = 'score';
+    values[':minScore'] = f.minScore;
+    filters.push('#score >= :minScore');
+  }
+  if (f.maxScore !== undefined) {
+    names['#score'] = 'score';
+    values[':maxScore'] = f.maxScore;
+    filters.push('#score <= :maxScore');
+  }
+  // Few contacts are deleted: unfiltered, one page of limit + 1 nearly always fills the answer.
+  const queryLimit = filters.length === 1 ? page.limit + 1 : Math.max(page.limit * 4, 200);
+  const common = {
+    TableName: table,
+    FilterExpression: filters.join(' AND '),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    Limit: queryLimit,
+  };
+  if (f.tier) {
+    const gsi2pk = tierGsi2(workspaceId, f.tier, 0, '').gsi2pk;
+    const lo = tierGsi2(workspaceId, f.tier, f.minScore ?? 0, '').gsi2sk;
+    const hi = `${tierGsi2(workspaceId, f.tier, f.maxScore ?? 100, '').gsi2sk}\uffff`;
+    const startKey = decodeKeyCursor(page.cursor, {
+      equals: { gsi2pk, pk },
+      within: { sk: SK_RANGE, gsi2sk: [lo, hi] },
+    });
+    return {
+      input: {
+        ...common,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :g2pk AND gsi2sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ...values, ':g2pk': gsi2pk, ':lo': lo, ':hi': hi },
+        ScanIndexForward: false,
+      },
+      startKey,
+      keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk }),
+    };
+  }
+  const startKey = decodeKeyCursor(page.cursor, { equals: { pk }, within: { sk: SK_RANGE } });
+  return {
+    input: {
+      ...common,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ...values, ':pk': pk, ':prefix': CONTACT_PREFIX },
+    },
+    startKey,
+    keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk }),
+  };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));

@@ -1,0 +1,74 @@
+/** What the contacts use cases need from storage; adapters in shared/adapters/dynamo-*.ts. */
+import type { Contact, Interaction } from '../model';
+
+export interface ContactFilter {
+  readonly status?: Contact['status'];
+  readonly tag?: string;
+  readonly minScore?: number;
+  readonly maxScore?: number;
+  readonly tier?: Contact['tier'];
+  /** Lower-cased substring of name, email or company. */
+  readonly q?: string;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface ContactPage {
+  readonly contacts: Contact[];
+  readonly nextCursor?: string;
+}
+
+/** Fields a change sets (`undefined` values are removed from the item). */
+export type ContactChanges = Partial<Omit<Contact, 'contactId' | 'workspaceId' | 'score' | 'tier' | 'createdAt'>>;
+
+/** One write of a bulk import. */
+export type ContactWrite =
+  | { readonly kind: 'create'; readonly contact: Contact }
+  | { readonly kind: 'update'; readonly before: Contact; readonly changes: ContactChanges };
+
+export interface ContactStore {
+  /** The contact, soft-deleted ones included (`deletedAt` set); undefined when absent. */
+  get(workspaceId: string, contactId: string): Promise<Contact | undefined>;
+  /** Contacts owning these (lower-cased) emails, deleted ones included, keyed by email. */
+  findByEmails(workspaceId: string, emails: readonly string[]): Promise<Map<string, Contact>>;
+  /**
+   * Writes a new contact and its email claim atomically.
+   * @throws ContactEmailTakenError when another contact holds the email.
+   */
+  create(contact: Contact): Promise<void>;
+  /**
+   * Applies `changes` to a live contact (moving the email claim when the email changes).
+   * Score and tier are never written here: the scorer owns them.
+   * @throws ContactEmailTakenError, ContactNotFoundError (absent or deleted meanwhile).
+   */
+  update(before: Contact, changes: ContactChanges): Promise<Contact>;
+  /** Sets or clears `deletedAt`. @throws ContactNotFoundError when absent. */
+  setDeleted(workspaceId: string, contactId: string, deletedAt: string | undefined, updatedAt: string): Promise<void>;
+  /** Live contacts matching `filter`; the cursor is opaque and bound to the workspace. */
+  list(workspaceId: string, filter: ContactFilter, page: PageRequest): Promise<ContactPage>;
+  /** Moves `lastInteractionAt` forward (never back). */
+  touchInteraction(workspaceId: string, contactId: string, at: string): Promise<void>;
+  /**
+   * Bulk writes in chunks with bounded concurrency; returns the failures by index.
+   * `onProgress` hears the number of writes done after each chunk.
+   */
+  writeMany(
+    writes: readonly ContactWrite[],
+    onProgress?: (done: number) => void,
+  ): Promise<Array<{ index: number; error: Error }>>;
+}
+
+export interface InteractionPage {
+  readonly interactions: Interaction[];
+  readonly nextCursor?: string;
+}
+
+export interface InteractionStore {
+  /** Stores an interaction; false when one with the same key exists already. */
+  put(interaction: Interaction): Promise<boolean>;
+  /** Newest first. */
+  timeline(workspaceId: string, contactId: string, page: PageRequest): Promise<InteractionPage>;
+}

@@ -1,0 +1,107 @@
+/**
+ * The one way an interaction enters a contact's timeline: the contacts API, campaigns,
+ * Gmail sync and tracking all call {@link recordInteraction}, so every interaction is
+ * validated, stored, dated on the contact and scored the same way.
+ */
+import * as z from 'zod';
+import { ValidationError } from '../../errors';
+import { withCursorErrors } from '../../governance/paging';
+import { INTERACTION_TYPES, type Interaction } from '../model';
+import type { InteractionScorer, ScoreUpdate } from '../ports';
+import { ContactNotFoundError } from './errors';
+import type { ContactStore, InteractionPage, InteractionStore, PageRequest } from './ports';
+
+/** How far in the future `occurredAt` may be: clocks of callers drift. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_METADATA_BYTES = 8 * 1024;
+
+/** DynamoDB numbers: finite, at most 38 significant digits (JSON may carry 1e400 or long literals). */
+function storable(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && String(value).replace(/[^0-9]/g, '').length <= 38;
+  if (Array.isArray(value)) return value.every(storable);
+  if (value && typeof value === 'object') return Object.values(value).every(storable);
+  return true;
+}
+
+export const interactionInputSchema = z.object({
+  type: z.enum(INTERACTION_TYPES),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  metadata: z
+    .record(z.string().max(64), z.unknown())
+    .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
+      message: `Metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
+    })
+    .refine(storable, { message: 'Metadata numbers must be finite, with at most 38 digits' })
+    .optional(),
+});
+
+export interface InteractionInput extends z.infer<typeof interactionInputSchema> {
+  /** Who records it: a user id, or the subsystem (`campaigns`, `gmail`, `tracking`). */
+  readonly source: string;
+  /** A caller's own id makes a retried call idempotent (same id and occurredAt: stored once, scored once). */
+  readonly interactionId?: string;
+}
+
+export interface RecordInteractionDeps {
+  readonly contacts: ContactStore;
+  readonly interactions: InteractionStore;
+  readonly scorer: InteractionScorer;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}
+
+/**
+ * Records an interaction of a live contact: stores it, moves the contact's
+ * `lastInteractionAt` forward and scores it.
+ * @throws ValidationError (bad type, metadata, or `occurredAt` more than 5 minutes ahead),
+ * ContactNotFoundError (absent, deleted or in another workspace).
+ */
+export async function recordInteraction(
+  deps: RecordInteractionDeps,
+  workspaceId: string,
+  contactId: string,
+  input: InteractionInput,
+): Promise<{ interaction: Interaction; score: ScoreUpdate }> {
+  const parsed = interactionInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError('The interaction is not valid', 'VALIDATION_FAILED', {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const now = deps.now();
+  const occurred = parsed.data.occurredAt ? new Date(parsed.data.occurredAt) : now;
+  if (occurred.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new ValidationError('occurredAt is in the future', 'INTERACTION_IN_FUTURE');
+  }
+  const contact = await deps.contacts.get(workspaceId, contactId);
+  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
+
+  const interaction: Interaction = {
+    interactionId: input.interactionId ?? deps.newId(),
+    workspaceId,
+    contactId,
+    type: parsed.data.type,
+    occurredAt: occurred.toISOString(),
+    metadata: parsed.data.metadata ?? {},
+    source: input.source,
+  };
+  await deps.interactions.put(interaction);
+  const later = !contact.lastInteractionAt || interaction.occurredAt > contact.lastInteractionAt;
+  if (later) await deps.contacts.touchInteraction(workspaceId, contactId, interaction.occurredAt);
+  const current = later ? { ...contact, lastInteractionAt: interaction.occurredAt } : contact;
+  // The scorer is idempotent per interaction id, so a retried call scores once.
+  const score = await deps.scorer.applyInteraction(current, interaction);
+  return { interaction, score };
+}
+
+/** A live contact's interactions, newest first. @throws ContactNotFoundError */
+export async function timeline(
+  deps: Pick<RecordInteractionDeps, 'contacts' | 'interactions'>,
+  workspaceId: string,
+  contactId: string,
+  page: PageRequest,
+): Promise<InteractionPage> {
+  const contact = await deps.contacts.get(workspaceId, contactId);
+  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
+  return withCursorErrors(() => deps.interactions.timeline(workspaceId, contactId, page));
+}

@@ -1,0 +1,131 @@
+/**
+ * Contacts of a workspace: create, read, change, soft delete and restore, list. Every
+ * function takes the workspace id the edge resolved; a contact of another workspace is
+ * simply not found (404), never told apart from a missing one.
+ */
+import { withCursorErrors } from '../../governance/paging';
+import type { Contact } from '../model';
+import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
+import { ContactNotFoundError } from './errors';
+import type { ContactChanges, ContactFilter, ContactPage, ContactStore, PageRequest } from './ports';
+
+export interface ContactDeps {
+  readonly contacts: ContactStore;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}
+
+/** A new contact from validated input: score 0, tier cold, status `lead` unless given. */
+export function newContact(workspaceId: string, input: ContactCreateInput, id: string, at: string): Contact {
+  return {
+    contactId: id,
+    workspaceId,
+    ...defined({
+      firstName: input.firstName,
+      lastName: input.lastName,
+      phone: input.phone,
+      company: input.company,
+      jobTitle: input.jobTitle,
+      ownerUserId: input.ownerUserId,
+    }),
+    email: input.email,
+    status: input.status ?? 'lead',
+    tags: input.tags ?? [],
+    customFields: input.customFields ?? {},
+    score: 0,
+    tier: 'cold',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * Creates a contact.
+ * @throws ContactEmailTakenError (409 `CONTACT_EMAIL_TAKEN`) when the email is in use in the
+ * workspace, by a deleted contact too (the details name it and how to restore it).
+ */
+export async function createContact(workspaceId: string, input: ContactCreateInput, deps: ContactDeps) {
+  const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
+  await deps.contacts.create(contact);
+  return contact;
+}
+
+/** A live contact. @throws ContactNotFoundError when absent, deleted or in another workspace. */
+export async function getContact(workspaceId: string, contactId: string, deps: Pick<ContactDeps, 'contacts'>) {
+  const contact = await deps.contacts.get(workspaceId, contactId);
+  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
+  return contact;
+}
+
+/**
+ * Applies a PATCH: only fields that differ are written; `null` clears an optional field.
+ * @throws ContactNotFoundError, ContactEmailTakenError
+ */
+export async function updateContact(
+  workspaceId: string,
+  contactId: string,
+  patch: ContactPatchInput,
+  deps: ContactDeps,
+): Promise<Contact> {
+  const before = await getContact(workspaceId, contactId, deps);
+  const changes = diff(before, patch);
+  if (Object.keys(changes).length === 0) return before;
+  return deps.contacts.update(before, { ...changes, updatedAt: deps.now().toISOString() });
+}
+
+/** The fields of `patch` that change `before` (`undefined` = remove). */
+export function diff(before: Contact, patch: ContactPatchInput): ContactChanges {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const next = value === null && (CLEARABLE_FIELDS as readonly string[]).includes(key) ? undefined : value;
+    if (!sameValue(before[key as keyof Contact], next)) changes[key] = next;
+  }
+  return changes as ContactChanges;
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    return ka.length === kb.length && ka.every((k) => ra[k] === rb[k]);
+  }
+  return a === b;
+}
+
+/** Soft delete: hidden from get and list; the email stays claimed until restored or purged. */
+export async function deleteContact(workspaceId: string, contactId: string, deps: ContactDeps) {
+  await getContact(workspaceId, contactId, deps);
+  const at = deps.now().toISOString();
+  await deps.contacts.setDeleted(workspaceId, contactId, at, at);
+}
+
+/** Brings a soft-deleted contact back (idempotent on a live one). @throws ContactNotFoundError */
+export async function restoreContact(workspaceId: string, contactId: string, deps: ContactDeps): Promise<Contact> {
+  const contact = await deps.contacts.get(workspaceId, contactId);
+  if (!contact) throw new ContactNotFoundError();
+  if (!contact.deletedAt) return contact;
+  const at = deps.now().toISOString();
+  await deps.contacts.setDeleted(workspaceId, contactId, undefined, at);
+  const { deletedAt: _gone, ...live } = contact;
+  return { ...live, updatedAt: at };
+}
+
+/** A page of live contacts matching `filter`. */
+export async function listContacts(
+  workspaceId: string,
+  filter: ContactFilter,
+  page: PageRequest,
+  deps: Pick<ContactDeps, 'contacts'>,
+): Promise<ContactPage> {
+  const q = filter.q?.trim().toLowerCase();
+  return withCursorErrors(() => deps.contacts.list(workspaceId, { ...filter, q: q || undefined }, page));
+}
+
+const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,0 +1,49 @@
+/** Fit: the profile rules evaluated against a contact's fields. */
+import type { Contact } from '../model';
+import type { ProfileRule } from './rules';
+
+export interface FitMatch {
+  readonly ruleId: string;
+  readonly points: number;
+}
+
+type Profile = Pick<Contact, 'email' | 'status' | 'tags' | 'customFields'> &
+  Partial<Pick<Contact, 'firstName' | 'lastName' | 'phone' | 'company' | 'jobTitle'>>;
+
+function fieldValue(contact: Profile, field: string): unknown {
+  if (field.startsWith('customFields.')) return contact.customFields?.[field.slice('customFields.'.length)];
+  return (contact as unknown as Record<string, unknown>)[field];
+}
+
+const lower = (v: unknown): string => String(v).toLowerCase();
+const present = (v: unknown): boolean =>
+  v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
+
+/** Whether one rule matches; text comparisons are case-insensitive, tags match element-wise. */
+export function profileRuleMatches(contact: Profile, rule: ProfileRule): boolean {
+  const value = fieldValue(contact, rule.field);
+  if (rule.operator === 'exists') return present(value);
+  if (!present(value)) return false;
+  const values = Array.isArray(value) ? value.map(lower) : [lower(value)];
+  const wanted = Array.isArray(rule.value) ? rule.value.map(lower) : [lower(rule.value)];
+  switch (rule.operator) {
+    case 'contains':
+      return values.some((v) => wanted.some((w) => v.includes(w)));
+    case 'equals':
+      return values.some((v) => v === wanted[0]);
+    case 'in':
+      return values.some((v) => wanted.includes(v));
+    case 'gte':
+    case 'lte': {
+      const n = Number(value);
+      if (!Number.isFinite(n) || typeof rule.value !== 'number') return false;
+      return rule.operator === 'gte' ? n >= rule.value : n <= rule.value;
+    }
+  }
+}
+
+/** The fit group: the sum of matching profile rules' points, with the matches that explain it. */
+export function evaluateFit(contact: Profile, rules: readonly ProfileRule[]): { fit: number; matches: FitMatch[] } {
+  const matches = rules.filter((r) => profileRuleMatches(contact, r)).map((r) => ({ ruleId: r.id, points: r.points }));
+  return { fit: matches.reduce((s, m) => s + m.points, 0), matches };
+}

@@ -1,0 +1,126 @@
+/** What the scoring use cases need from storage and the queue; adapters in this folder. */
+import type { Contact, Interaction } from '../model';
+import type { ScoringRules, VersionedRules } from './rules';
+import type { LedgerEntry, ScoreState } from './score-state';
+
+/** A stored contact as scoring reads it: the model plus the AI signals when the AI issue set them. */
+export type ScoredContact = Contact & { readonly aiSignals?: unknown };
+
+export interface ScoreWrite {
+  readonly workspaceId: string;
+  readonly contactId: string;
+  /** The version read; the write fails with {@link ScoreConflictError} if it moved. */
+  readonly expectedVersion: number;
+  readonly state: ScoreState;
+  readonly entries: readonly LedgerEntry[];
+  /** When set, the write also claims the interaction; a second claim fails with {@link AlreadyScoredError}. */
+  readonly interactionId?: string;
+  /** A soft-deleted contact gets its score but stays off gsi2 (hot leads, tier lists). */
+  readonly contactDeleted?: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly cursor?: string;
+}
+
+export interface HotLead {
+  readonly contactId: string;
+  readonly email: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly company?: string;
+  readonly score: number;
+}
+
+export interface RecomputeJob {
+  readonly jobId: string;
+  readonly version: number;
+  readonly status: 'running' | 'completed' | 'superseded';
+  readonly pages: number;
+  readonly contacts: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ScoreStore {
+  /** The workspace's rules (the defaults at version 0); `fresh` skips any cache. */
+  readRules(workspaceId: string, options?: { fresh?: boolean }): Promise<VersionedRules>;
+  readState(workspaceId: string, contactId: string): Promise<ScoreState | undefined>;
+  wasScored(workspaceId: string, contactId: string, interactionId: string): Promise<boolean>;
+  /**
+   * Ledger entries, the score state and the contact's score/tier in one atomic write.
+   * @throws ScoreConflictError, AlreadyScoredError, or NotFoundError when the contact is gone.
+   */
+  commit(write: ScoreWrite): Promise<void>;
+}
+
+export interface ScoreReader {
+  contact(workspaceId: string, contactId: string): Promise<ScoredContact | undefined>;
+  /** Newest first. */
+  ledger(workspaceId: string, contactId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>>;
+  /** Live contacts of the hot tier, best score first. */
+  hotLeads(workspaceId: string, limit: number, cursor?: string): Promise<Page<HotLead>>;
+}
+
+export interface RulesStore {
+  /**
+   * Saves the rules as the next version (conditional on `expectedVersion` when given,
+   * else on the version read) and records the recompute job.
+   * @throws ConflictError when the version moved.
+   */
+  saveRules(
+    workspaceId: string,
+    rules: ScoringRules,
+    meta: { expectedVersion?: number; updatedBy: string; jobId: string; now: Date },
+  ): Promise<number>;
+  readJob(workspaceId: string, jobId: string): Promise<RecomputeJob | undefined>;
+}
+
+export interface RecomputeMessage {
+  readonly workspaceId: string;
+  readonly jobId: string;
+  readonly version: number;
+  readonly page: number;
+  readonly cursor?: string;
+}
+
+export interface RecomputeQueue {
+  send(message: RecomputeMessage): Promise<void>;
+}
+
+export interface RecomputeStore {
+  /** One page of a workspace's contacts (deleted ones included), in key order. */
+  contacts(workspaceId: string, limit: number, cursor?: string): Promise<Page<ScoredContact>>;
+  /** Up to `max` interactions of a contact; `complete` false when there were more. */
+  interactions(
+    workspaceId: string,
+    contactId: string,
+    max: number,
+  ): Promise<{ items: Array<Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'>>; complete: boolean }>;
+  pageDone(workspaceId: string, jobId: string, page: number): Promise<boolean>;
+  /** Marks a page done (once) and adds to the job's progress; `last` completes the job. */
+  finishPage(
+    workspaceId: string,
+    jobId: string,
+    page: number,
+    contacts: number,
+    last: boolean,
+    now: Date,
+  ): Promise<void>;
+  markSuperseded(workspaceId: string, jobId: string, now: Date): Promise<void>;
+}
+
+export class ScoreConflictError extends Error {
+  override name = 'ScoreConflictError';
+  constructor(options?: { cause?: unknown }) {
+    super('The score changed while it was being updated', options);
+  }
+}
+
+export class AlreadyScoredError extends Error {
+  override name = 'AlreadyScoredError';
+  constructor(options?: { cause?: unknown }) {
+    super('This interaction was scored already', options);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Rule changes: saving a new version starts a recompute job on the queue, and the worker
+ * recomputes one page of contacts per message, then queues the next page. A message of
+ * an older rules version stops its job; a page already finished is skipped.
+ */
+import * as z from 'zod';
+import { NotFoundError } from '../../errors';
+import type { DomainEventPublisher } from '../ports';
+import { aiSignalsOf } from './composite';
+import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
+import { ScoreConflictError } from './ports';
+import type { ScoringRules, VersionedRules } from './rules';
+import { publishCrossing } from './score-interaction';
+import { ENGAGEMENT, emptyScoreState, groupsAt, type LedgerEntry, replayInteractions } from './score-state';
+
+export const RECOMPUTE_PAGE_SIZE = 100;
+/** Contacts with more interactions keep their decayed engagement; only fit and composite change. */
+export const REPLAY_MAX_INTERACTIONS = 2000;
+
+const id = z.string().min(1).max(128);
+export const recomputeMessage = z.object({
+  workspaceId: id,
+  jobId: id,
+  version: z.number().int().min(1),
+  page: z.number().int().min(0).default(0),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export interface RulesView extends VersionedRules {
+  readonly recompute?: { jobId: string; status: string; pages: number; contacts: number; updatedAt: string };
+}
+
+/** The rules with the state of the last recompute job. */
+export async function getScoringRules(
+  workspaceId: string,
+  deps: { store: ScoreStore; rules: RulesStore },
+): Promise<RulesView> {
+  const current = await deps.store.readRules(workspaceId, { fresh: true });
+  const job = current.recomputeJobId ? await deps.rules.readJob(workspaceId, current.recomputeJobId) : undefined;
+  if (!job) return current;
+  const { jobId, status, pages, contacts, updatedAt } = job;
+  return { ...current, recompute: { jobId, status, pages, contacts, updatedAt } };
+}
+
+/**
+ * Saves the rules as the next version and queues the first page of the recompute job.
+ * @throws ConflictError when `expectedVersion` is given and stale.
+ */
+export async function putScoringRules(
+  workspaceId: string,
+  input: { rules: ScoringRules; expectedVersion?: number; updatedBy: string },
+  deps: { rules: RulesStore; queue: RecomputeQueue; newId: () => string; now: () => Date },
+): Promise<{ version: number; recompute: { jobId: string } }> {
+  const jobId = deps.newId();
+  const version = await deps.rules.saveRules(workspaceId, input.rules, {
+    ...(input.expectedVersion === undefined ? {} : { expectedVersion: input.expectedVersion }),
+    updatedBy: input.updatedBy,
+    jobId,
+    now: deps.now(),
+  });
+  await deps.queue.send({ workspaceId, jobId, version, page: 0 });
+  return { version, recompute: { jobId } };
+}
+
+export interface RecomputeDeps {
+  readonly store: ScoreStore;
+  readonly recompute: RecomputeStore;
+  readonly queue: RecomputeQueue;
+  readonly events: DomainEventPublisher;
+  readonly now: () => Date;
+  readonly pageSize?: number;
+}
+
+/** One page of a recompute job. Returns what happened, for the log. */
+export async function recomputePage(
+  message: RecomputeMessage,
+  deps: RecomputeDeps,
+): Promise<'stale' | 'duplicate' | 'page' | 'completed'> {
+  const { workspaceId, jobId, page } = message;
+  const current = await deps.store.readRules(workspaceId, { fresh: true });
+  if (current.version !== message.version) {
+    await deps.recompute.markSuperseded(workspaceId, jobId, deps.now());
+    return 'stale';
+  }
+  if (await deps.recompute.pageDone(workspaceId, jobId, page)) return 'duplicate';
+  const contacts = await deps.recompute.contacts(workspaceId, deps.pageSize ?? RECOMPUTE_PAGE_SIZE, message.cursor);
+  for (const contact of contacts.items) await recomputeContact(contact, current, deps);
+  // Queue the next page before marking this one: a crash in between redoes a page, never skips one.
+  if (contacts.cursor) await deps.queue.send({ ...message, page: page + 1, cursor: contacts.cursor });
+  await deps.recompute.finishPage(workspaceId, jobId, page, contacts.items.length, !contacts.cursor, deps.now());
+  return contacts.cursor ? 'page' : 'completed';
+}
+
+/** Re-derives one contact's groups under `current` rules and writes them with a ledger entry per change. */
+export async function recomputeContact(
+  contact: ScoredContact,
+  current: VersionedRules,
+  deps: RecomputeDeps,
+): Promise<void> {
+  const { workspaceId, contactId } = contact;
+  const { rules, version: rulesVersion } = current;
+  const ai = aiSignalsOf(contact);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = deps.now();
+    const stored = await deps.store.readState(workspaceId, contactId);
+    const previous = stored ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
+    const history = await deps.recompute.interactions(workspaceId, contactId, REPLAY_MAX_INTERACTIONS);
+    const replayed = replayInteractions(previous, contact, history.items, rules, now, ai);
+    // Too long a history to replay: keep the decayed engagement and the counters.
+    const next = history.complete
+      ? replayed
+      : { ...replayed, engagementRaw: groupsAt(previous, rules, now)[ENGAGEMENT] ?? 0, counters: previous.counters };
+    const before = groupsAt(previous, rules, now);
+    const after = groupsAt(next, rules, now);
+    const entries: LedgerEntry[] = [];
+    for (const group of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      const b = before[group] ?? 0;
+      const a = after[group] ?? 0;
+      if (Math.abs(a - b) < 0.005) continue;
+      entries.push({
+        ledgerId: `recompute-v${rulesVersion}.${group}`,
+        at: now.toISOString(),
+        ruleId: 'recompute',
+        rule: `recomputed under rules version ${rulesVersion}`,
+        group,
+        points: Math.round((a - b) * 100) / 100,
+        before: b,
+        after: a,
+        scoreBefore: previous.score,
+        scoreAfter: next.score,
+      });
+    }
+    if (entries.length === 0 && stored && stored.score === next.score && stored.tier === next.tier) return;
+    if (entries.length === 0 && !stored && contact.score === next.score && contact.tier === next.tier) return;
+    try {
+      await deps.store.commit({
+        workspaceId,
+        contactId,
+        expectedVersion: previous.version,
+        state: { ...next, version: previous.version + 1, rulesVersion },
+        entries,
+        ...(contact.deletedAt ? { contactDeleted: true } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ScoreConflictError) continue;
+      if (error instanceof NotFoundError) return; // removed since the page was read
+      throw error;
+    }
+    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    return;
+  }
+  throw new ScoreConflictError();
+}

@@ -1,0 +1,102 @@
+/**
+ * The use case behind `InteractionScorer`: one interaction through the workspace's rules,
+ * written with optimistic concurrency, idempotent per interaction id, and a domain event
+ * when the tier changes.
+ */
+import { ConflictError } from '../../errors';
+import type { Contact, Interaction } from '../model';
+import type { DomainEventPublisher, ScoreUpdate } from '../ports';
+import { aiSignalsOf } from './composite';
+import { AlreadyScoredError, ScoreConflictError, type ScoreStore } from './ports';
+import { applyInteractionToState, emptyScoreState, type ScoreState } from './score-state';
+
+export const THRESHOLD_EVENT = 'contact.score_threshold_crossed';
+
+export interface ScoringDeps {
+  readonly store: ScoreStore;
+  readonly events: DomainEventPublisher;
+  readonly now: () => Date;
+  /** Attempts on a version conflict before giving up (default 5). */
+  readonly maxAttempts?: number;
+}
+
+const unchanged = (s: ScoreState): ScoreUpdate => ({
+  score: s.score,
+  tier: s.tier,
+  previousScore: s.score,
+  previousTier: s.tier,
+});
+
+/** Publishes `contact.score_threshold_crossed` when the tier moved (up or down). */
+export async function publishCrossing(
+  events: DomainEventPublisher,
+  workspaceId: string,
+  contactId: string,
+  before: Pick<ScoreState, 'tier'>,
+  after: Pick<ScoreState, 'tier' | 'score'>,
+  now: Date,
+): Promise<void> {
+  if (before.tier === after.tier) return;
+  await events.publish([
+    {
+      type: THRESHOLD_EVENT,
+      workspaceId,
+      occurredAt: now.toISOString(),
+      detail: { contactId, fromTier: before.tier, toTier: after.tier, score: after.score },
+    },
+  ]);
+}
+
+/**
+ * Scores one interaction of `contact`. A redelivered interaction returns the current score
+ * unchanged; a concurrent update is retried from a fresh read.
+ * @throws ConflictError after `maxAttempts` conflicting writes.
+ */
+export async function scoreInteraction(
+  contact: Contact,
+  interaction: Interaction,
+  deps: ScoringDeps,
+): Promise<ScoreUpdate> {
+  const { workspaceId, contactId } = contact;
+  const attempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
+    const now = deps.now();
+    const previous = (await deps.store.readState(workspaceId, contactId)) ?? {
+      ...emptyScoreState(now, rules),
+      score: contact.score,
+      tier: contact.tier,
+    };
+    if (await deps.store.wasScored(workspaceId, contactId, interaction.interactionId)) return unchanged(previous);
+    const { state, entries } = applyInteractionToState(
+      previous,
+      contact,
+      interaction,
+      rules,
+      now,
+      aiSignalsOf(contact),
+    );
+    // Types no rule scores (email_sent, note...) leave the score and its ledger alone.
+    if (entries.length === 0) return unchanged(previous);
+    const next = { ...state, version: previous.version + 1, rulesVersion };
+    try {
+      await deps.store.commit({
+        workspaceId,
+        contactId,
+        expectedVersion: previous.version,
+        state: next,
+        entries,
+        interactionId: interaction.interactionId,
+        ...(contact.deletedAt ? { contactDeleted: true } : {}),
+      });
+    } catch (error) {
+      if (error instanceof AlreadyScoredError)
+        return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
+      if (error instanceof ScoreConflictError) continue;
+      throw error;
+    }
+    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+  }
+  throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
+}

@@ -1,0 +1,180 @@
+/**
+ * What every benchmark script shares: the local runtime started in this process (temporary
+ * DATA_DIR, rate limits off, seeding on), a signed-up user, timing helpers and the result
+ * record bin/bench.ts turns into docs/BENCHMARKS.md.
+ *
+ * Latencies are wall-clock times of real HTTP requests (fetch -> node:http host -> the
+ * function -> the emulators), taken with `performance.now()` around each request. The
+ * client runs in the same process as the runtime, as `npm start` plus a local client would.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localClientConfig } from '../../lib/local/emulators/local-aws';
+import { type Runtime, startRuntime } from '../../lib/local/runtime';
+import { newUser, type TestUser } from '../support/identity';
+
+export interface Metric {
+  readonly label: string;
+  readonly value: number;
+  readonly unit: 'ms' | 's' | 'req/s' | 'rows/s' | 'items/s' | 'count';
+  /** e.g. `< 50 ms`; `pass` says whether the value met it. */
+  readonly target?: string;
+  readonly pass?: boolean;
+}
+
+export interface Distribution {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface BenchResult {
+  /** File stem, e.g. `contacts-list`. */
+  readonly name: string;
+  readonly title: string;
+  /** What was done, in one paragraph. */
+  readonly method: string;
+  readonly metrics: readonly Metric[];
+  /** Latency distributions by label, in ms. */
+  readonly distributions: Readonly<Record<string, Distribution>>;
+  /** Findings and caveats, one per paragraph (measured numbers, bottlenecks, cloud estimates). */
+  readonly notes: readonly string[];
+  readonly durationSeconds: number;
+}
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s`;
+
+/** One progress line on stderr (stdout stays free for the result when run alone). */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${elapsed()}] ${message}\n`);
+}
+
+export interface BenchContext {
+  runtime: Runtime;
+  user: TestUser;
+  /** A DocumentClient on the runtime's DynamoDB emulator (seeding, raw baselines). */
+  db: DynamoDBDocumentClient;
+  dataDir: string;
+  /** Runtime log lines (printed only with BENCH_VERBOSE=1). */
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the local runtime in this process on a fresh temporary DATA_DIR, with rate limits
+ * off (a benchmark is one client sending thousands of requests) and the functions logging
+ * warnings only (a JSON line per request on a terminal would be measured too), then signs
+ * up a user through the public routes.
+ */
+export async function startBench(label: string): Promise<BenchContext> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `uh-bench-${label}-`));
+  const lines: string[] = [];
+  progress(`starting the local runtime (DATA_DIR ${dataDir})`);
+  const runtime = await startRuntime({
+    port: 0,
+    dataDir,
+    seed: true,
+    env: { RATE_LIMITS: 'off', LOG_LEVEL: 'WARN' },
+    log: (line) => {
+      lines.push(line);
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`${line}\n`);
+    },
+  });
+  const user = await newUser(runtime, label);
+  progress(`runtime at ${runtime.url}; signed up ${user.email} (workspace ${user.workspaceId})`);
+  const raw = new DynamoDBClient({ ...localClientConfig(runtime.endpoints.dynamodb), maxAttempts: 8 });
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    runtime,
+    user,
+    db,
+    dataDir,
+    lines,
+    async stop() {
+      raw.destroy();
+      await runtime.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headers of a request from the bench user (session cookie, CSRF double submit). */
+export function headers(user: TestUser, contentType = 'application/json'): Record<string, string> {
+  return { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': contentType };
+}
+
+/** Runs `fn` and returns its result and duration in ms. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+}
+
+/** Nearest-rank percentiles of a sample, in its unit. */
+export function distribution(samples: readonly number[]): Distribution {
+  if (samples.length === 0) throw new Error('no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    count: sorted.length,
+    p50: round(rank(50) as number),
+    p95: round(rank(95) as number),
+    p99: round(rank(99) as number),
+    mean: round(sorted.reduce((s, n) => s + n, 0) / sorted.length),
+    min: round(sorted[0] as number),
+    max: round(sorted[sorted.length - 1] as number),
+  };
+}
+
+/** Runs `tasks` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Hands the result to bin/bench.ts (the file in BENCH_RESULT_FILE), or prints it when the
+ * script runs on its own (`npx tsx test/bench/<name>.bench.ts`).
+ */
+export function report(result: BenchResult): void {
+  const file = process.env.BENCH_RESULT_FILE;
+  if (file) fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** Runs a benchmark script's body, stops the runtime, and exits (open sockets would keep it alive). */
+export async function runBench(label: string, body: (ctx: BenchContext) => Promise<BenchResult>): Promise<never> {
+  let ctx: BenchContext | undefined;
+  let code = 0;
+  try {
+    ctx = await startBench(label);
+    report(await body(ctx));
+  } catch (error) {
+    progress(`FAILED: ${(error as Error).stack ?? String(error)}`);
+    if (ctx && !process.env.BENCH_VERBOSE) process.stderr.write(`${ctx.lines.slice(-40).join('\n')}\n`);
+    code = 1;
+  } finally {
+    await ctx?.stop().catch((error: Error) => progress(`stop failed: ${error.message}`));
+  }
+  process.exit(code);
+}
+
+export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;

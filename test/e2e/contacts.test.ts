@@ -1,0 +1,151 @@
+/** Contacts as a new user meets them on `npm start`: CRUD, import/export, tenancy, over HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../lib/local/runtime';
+import { as, newUser, type TestUser } from '../support/identity';
+import { json, startTestRuntime } from '../support/local-runtime';
+
+let runtime: Runtime;
+let owner: TestUser;
+let stranger: TestUser;
+beforeAll(async () => {
+  runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off' });
+  owner = await newUser(runtime, 'crm');
+  stranger = await newUser(runtime, 'other');
+});
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const api = (path: string, init: RequestInit = {}) => fetch(`${runtime.url}${path}`, init);
+const send = (user: TestUser, method: string, path: string, body?: unknown) =>
+  api(path, { method, headers: as(user), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const csvPost = (user: TestUser, csv: string) =>
+  api('/api/contacts/import', { method: 'POST', headers: as(user, { 'content-type': 'text/csv' }), body: csv });
+
+describe('contacts CRUD', () => {
+  it('creates, lists, reads, changes, deletes and restores a contact', async () => {
+    const created = await send(owner, 'POST', '/api/contacts', {
+      email: 'Grace@Example.com',
+      firstName: 'Grace',
+      company: 'Navy',
+      phone: '+1 (415) 555-2671',
+      tags: ['VIP', 'vip'],
+      customFields: { rank: 'Admiral' },
+    });
+    expect(created.status).toBe(201);
+    const { contact } = await json(created);
+    expect(contact).toMatchObject({
+      email: 'grace@example.com',
+      phone: '+14155552671',
+      tags: ['vip'],
+      score: 0,
+      tier: 'cold',
+    });
+    const id = contact.contactId as string;
+
+    const dup = await send(owner, 'POST', '/api/contacts', { email: 'GRACE@example.com' });
+    expect(dup.status).toBe(409);
+    expect((await json(dup)).code).toBe('CONTACT_EMAIL_TAKEN');
+    expect((await send(owner, 'POST', '/api/contacts', { email: 'x@example.com', phone: 'nope' })).status).toBe(400);
+
+    const listed = await json(await send(owner, 'GET', '/api/contacts/list?q=navy'));
+    expect(listed.contacts.map((c: { contactId: string }) => c.contactId)).toEqual([id]);
+
+    const patched = await send(owner, 'PATCH', `/api/contacts/${id}`, { jobTitle: 'Rear Admiral', company: null });
+    expect(patched.status).toBe(200);
+    expect((await json(patched)).contact).toMatchObject({ jobTitle: 'Rear Admiral' });
+    expect((await json(await send(owner, 'GET', `/api/contacts/${id}`))).contact.company).toBeUndefined();
+
+    expect((await send(owner, 'DELETE', `/api/contacts/${id}`)).status).toBe(204);
+    expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(404);
+    const again = await send(owner, 'POST', '/api/contacts', { email: 'grace@example.com' });
+    expect(again.status).toBe(409);
+    expect((await json(again)).details).toMatchObject({ contactId: id, deleted: true });
+    expect((await send(owner, 'POST', `/api/contacts/${id}/restore`)).status).toBe(200);
+    expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(200);
+  });
+
+  it('records interactions and shows them newest first on the timeline', async () => {
+    const { contact } = await json(await send(owner, 'POST', '/api/contacts', { email: 'timeline@example.com' }));
+    const path = `/api/contacts/${contact.contactId}`;
+    const opened = await send(owner, 'POST', `${path}/interactions`, { type: 'email_opened' });
+    expect(opened.status).toBe(201);
+    expect(await json(opened)).toMatchObject({ interaction: { type: 'email_opened' }, score: expect.any(Object) });
+    await send(owner, 'POST', `${path}/interactions`, { type: 'email_clicked', metadata: { url: 'https://x.io' } });
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await send(owner, 'POST', `${path}/interactions`, { type: 'call', occurredAt: future })).status).toBe(400);
+    const tl = await json(await send(owner, 'GET', `${path}/timeline?limit=1`));
+    expect(tl.interactions.map((i: { type: string }) => i.type)).toEqual(['email_clicked']);
+    const rest = await json(await send(owner, 'GET', `${path}/timeline?limit=5&cursor=${tl.nextCursor}`));
+    expect(rest.interactions.map((i: { type: string }) => i.type)).toEqual(['email_opened']);
+    expect((await json(await send(owner, 'GET', path))).contact.lastInteractionAt).toEqual(expect.any(String));
+  });
+});
+
+describe('tenancy and authentication', () => {
+  it('answers 404 for another workspace’s contact on read, update, delete and interactions', async () => {
+    const { contact } = await json(await send(owner, 'POST', '/api/contacts', { email: 'private@example.com' }));
+    const path = `/api/contacts/${contact.contactId}`;
+    expect((await send(stranger, 'GET', path)).status).toBe(404);
+    expect((await send(stranger, 'PATCH', path, { firstName: 'Mallory' })).status).toBe(404);
+    expect((await send(stranger, 'DELETE', path)).status).toBe(404);
+    expect((await send(stranger, 'POST', `${path}/interactions`, { type: 'note' })).status).toBe(404);
+    expect((await send(stranger, 'GET', `${path}/timeline`)).status).toBe(404);
+    const mine = await json(await send(owner, 'GET', path));
+    expect(mine.contact.firstName).toBeUndefined();
+  });
+
+  it('answers 401 to a list without a session', async () => {
+    expect((await api('/api/contacts/list')).status).toBe(401);
+  });
+});
+
+describe('CSV import and export', () => {
+  const rows = (n: number, bad: ReadonlySet<number>) => {
+    const lines = ['first_name,last_name,email,company,job_title,tags,custom.plan'];
+    for (let i = 0; i < n; i++) {
+      const email = bad.has(i) ? `broken-${i}` : `person${i}@import.example`;
+      lines.push(`First${i},"Last, ${i}",${email},Company ${i % 7},Title,a;b,${i % 2 ? 'pro' : 'free'}`);
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  };
+
+  it('imports 1,000 rows with 3 bad ones, then changes nothing on a re-run, and exports them back', async () => {
+    const importer = await newUser(runtime, 'importer');
+    const csv = rows(1000, new Set([10, 500, 999]));
+    const first = await csvPost(importer, csv);
+    expect(first.status).toBe(200);
+    const report = await json(first);
+    expect(report).toMatchObject({ rows: 1000, created: 997, updated: 0, unchanged: 0, failed: 3 });
+    // Line 1 is the header: data row i is on line i + 2.
+    expect(report.errors.map((e: { line: number }) => e.line)).toEqual([12, 502, 1001]);
+    expect(report.errors[0].errors[0]).toMatchObject({ field: 'email' });
+    expect(report.durationMs).toEqual(expect.any(Number));
+
+    const second = await json(await csvPost(importer, csv));
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 997, failed: 3 });
+
+    const exported = await api('/api/contacts/export?tag=a', { headers: as(importer) });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(exported.headers.get('content-disposition')).toMatch(/^attachment; filename="contacts-/);
+    const text = await exported.text();
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(998);
+    expect(text).toContain('"Last, 10"'.replace('10', '11'));
+    const roundTrip = await json(await csvPost(importer, text));
+    expect(roundTrip).toMatchObject({ created: 0, updated: 0, unchanged: 997, failed: 0 });
+
+    const page = await json(await send(importer, 'GET', '/api/contacts/list?limit=100'));
+    expect(page.contacts).toHaveLength(100);
+    expect(page.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('refuses a JSON body and more than 10,000 rows', async () => {
+    const res = await send(owner, 'POST', '/api/contacts/import', { email: 'a@b.co' });
+    expect(res.status).toBe(400);
+    const big = `email\r\n${Array.from({ length: 10_001 }, (_, i) => `big${i}@x.io`).join('\r\n')}`;
+    const tooBig = await csvPost(owner, big);
+    expect(tooBig.status).toBe(400);
+    expect((await json(tooBig)).code).toBe('IMPORT_TOO_LARGE');
+  });
+});

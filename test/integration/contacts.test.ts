@@ -1,0 +1,243 @@
+/**
+ * The contacts and interactions adapters against the embedded DynamoDB: the email claim
+ * under a race, pagination over several pages, the tier filter on gsi2, soft delete and
+ * restore, bulk writes, the timeline.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../lib/definition';
+import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
+import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
+import { InvalidCursorError } from '../../shared/adapters/keys';
+import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
+import { ContactEmailTakenError } from '../../shared/crm/contacts/errors';
+import type { ContactStore } from '../../shared/crm/contacts/ports';
+import { newContact } from '../../shared/crm/contacts/use-cases';
+import { contactSk, tierGsi2 } from '../../shared/crm/keys';
+import type { Contact } from '../../shared/crm/model';
+
+const PREFIX = 'crm-';
+const CORE = `${PREFIX}core`;
+
+let dataDir: string;
+let emulators: Emulators;
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let store: ContactStore;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'contacts-'));
+  emulators = await startEmulators({ dataDir });
+  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTables(raw, tables, PREFIX);
+  store = dynamoContacts(db, CORE);
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await emulators?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const ws = () => `ws-${randomUUID().slice(0, 8)}`;
+const at = '2026-03-01T10:00:00.000Z';
+const contact = (workspaceId: string, body: Record<string, unknown>, id = randomUUID()): Contact =>
+  newContact(workspaceId, contactCreateSchema.parse(body), id, at);
+/** What the scorer does to a contact: score, tier and the gsi2 keys. */
+const scoreAs = (c: Contact, score: number, tier: Contact['tier']) =>
+  db.send(
+    new UpdateCommand({
+      TableName: CORE,
+      Key: { pk: `WS#${c.workspaceId}`, sk: contactSk(c.contactId) },
+      UpdateExpression: 'SET score = :s, tier = :t, gsi2pk = :p, gsi2sk = :k',
+      ExpressionAttributeValues: {
+        ':s': score,
+        ':t': tier,
+        ':p': tierGsi2(c.workspaceId, tier, score, c.contactId).gsi2pk,
+        ':k': tierGsi2(c.workspaceId, tier, score, c.contactId).gsi2sk,
+      },
+    }),
+  );
+
+describe('email claim', () => {
+  it('lets exactly one of several racing creates of one email win', async () => {
+    const w = ws();
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        store.create(contact(w, { email: i % 2 ? 'RACE@example.com' : 'race@example.com' })),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(losers).toHaveLength(5);
+    for (const l of losers) expect(l.reason).toBeInstanceOf(ContactEmailTakenError);
+    expect((await store.list(w, {}, { limit: 10 })).contacts).toHaveLength(1);
+  });
+
+  it('moves the claim with the email, atomically, and refuses a taken one', async () => {
+    const w = ws();
+    const a = contact(w, { email: 'a@example.com', firstName: 'A' });
+    const b = contact(w, { email: 'b@example.com' });
+    await store.create(a);
+    await store.create(b);
+    await expect(store.update(a, { email: 'b@example.com' })).rejects.toBeInstanceOf(ContactEmailTakenError);
+    expect((await store.get(w, a.contactId))?.email).toBe('a@example.com');
+    const moved = await store.update(a, { email: 'a2@example.com', firstName: undefined, updatedAt: at });
+    expect(moved.email).toBe('a2@example.com');
+    expect(moved.firstName).toBeUndefined();
+    const found = await store.findByEmails(w, ['a@example.com', 'a2@example.com', 'b@example.com']);
+    expect([...found.keys()].sort()).toEqual(['a2@example.com', 'b@example.com']);
+    await expect(store.create(contact(w, { email: 'a@example.com' }))).resolves.toBeUndefined();
+  });
+});
+
+describe('listing', () => {
+  it('pages through more than one page without gaps or repeats, skipping deleted contacts', async () => {
+    const w = ws();
+    const all = Array.from({ length: 60 }, (_, i) => contact(w, { email: `p${i}@example.com` }));
+    expect(await store.writeMany(all.map((c) => ({ kind: 'create' as const, contact: c })))).toEqual([]);
+    const deleted = all[30] as Contact;
+    await store.setDeleted(w, deleted.contactId, at, at);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.list(w, {}, { limit: 25, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.contacts.map((c) => c.contactId));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(59);
+    expect(seen).not.toContain(deleted.contactId);
+  });
+
+  it('fills a filtered page across DynamoDB pages (text, tag, status)', async () => {
+    const w = ws();
+    const all = Array.from({ length: 300 }, (_, i) =>
+      contact(w, {
+        email: `f${i}@example.com`,
+        company: i % 50 === 0 ? 'Needle Corp' : 'Hay Ltd',
+        tags: i % 3 === 0 ? ['three'] : [],
+        status: i % 2 ? 'customer' : 'lead',
+      }),
+    );
+    await store.writeMany(all.map((c) => ({ kind: 'create' as const, contact: c })));
+    const needles = await store.list(w, { q: 'needle' }, { limit: 10 });
+    expect(needles.contacts).toHaveLength(6);
+    expect(needles.nextCursor).toBeUndefined();
+    const tagged = await store.list(w, { tag: 'three', status: 'customer' }, { limit: 100 });
+    expect(tagged.contacts.every((c) => c.tags.includes('three') && c.status === 'customer')).toBe(true);
+    expect(tagged.contacts).toHaveLength(50);
+  });
+
+  it('lists a tier from gsi2, best score first, within a score range', async () => {
+    const w = ws();
+    const cs = Array.from({ length: 5 }, (_, i) => contact(w, { email: `t${i}@example.com` }));
+    for (const c of cs) await store.create(c);
+    await scoreAs(cs[0] as Contact, 91, 'hot');
+    await scoreAs(cs[1] as Contact, 85.5, 'hot');
+    await scoreAs(cs[2] as Contact, 99, 'hot');
+    await scoreAs(cs[3] as Contact, 50, 'warm');
+    const hot = await store.list(w, { tier: 'hot' }, { limit: 2 });
+    expect(hot.contacts.map((c) => c.score)).toEqual([99, 91]);
+    const rest = await store.list(w, { tier: 'hot' }, { limit: 2, cursor: hot.nextCursor });
+    expect(rest.contacts.map((c) => c.score)).toEqual([85.5]);
+    expect((await store.list(w, { tier: 'hot', maxScore: 95 }, { limit: 10 })).contacts.map((c) => c.score)).toEqual([
+      91, 85.5,
+    ]);
+    expect((await store.list(w, { tier: 'cold' }, { limit: 10 })).contacts).toHaveLength(1);
+    // A cursor of one tier does not read another.
+    await expect(store.list(w, { tier: 'warm' }, { limit: 2, cursor: hot.nextCursor })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    await expect(store.list(ws(), {}, { limit: 2, cursor: hot.nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
+
+describe('soft delete and restore', () => {
+  it('takes the contact off lists and gsi2, keeps the claim, and restore brings both back', async () => {
+    const w = ws();
+    const c = contact(w, { email: 'soft@example.com' });
+    await store.create(c);
+    await scoreAs(c, 88, 'hot');
+    await store.setDeleted(w, c.contactId, at, at);
+    const item = (
+      await db.send(new GetCommand({ TableName: CORE, Key: { pk: `WS#${w}`, sk: contactSk(c.contactId) } }))
+    ).Item;
+    expect(item).toMatchObject({ deletedAt: at });
+    expect(item?.gsi2pk).toBeUndefined();
+    expect((await store.list(w, { tier: 'hot' }, { limit: 10 })).contacts).toEqual([]);
+    const again = await store.create(contact(w, { email: 'soft@example.com' })).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'CONTACT_EMAIL_TAKEN', details: { contactId: c.contactId, deleted: true } });
+    await store.setDeleted(w, c.contactId, undefined, at);
+    expect((await store.list(w, { tier: 'hot' }, { limit: 10 })).contacts.map((x) => x.contactId)).toEqual([
+      c.contactId,
+    ]);
+    await expect(store.setDeleted(w, 'missing', at, at)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('bulk writes', () => {
+  it('writes chunks in transactions and reports only the rows that failed', async () => {
+    const w = ws();
+    await store.create(contact(w, { email: 'taken@example.com' }));
+    const batch = Array.from({ length: 120 }, (_, i) =>
+      contact(w, { email: i === 77 ? 'taken@example.com' : `bulk${i}@example.com` }),
+    );
+    const progress: number[] = [];
+    const failures = await store.writeMany(
+      batch.map((c) => ({ kind: 'create' as const, contact: c })),
+      (done) => progress.push(done),
+    );
+    expect(failures.map((f) => f.index)).toEqual([77]);
+    expect(failures[0]?.error).toBeInstanceOf(ContactEmailTakenError);
+    expect(progress.at(-1)).toBe(120);
+    const found = await store.findByEmails(
+      w,
+      batch.map((c) => c.email),
+    );
+    expect(found.size).toBe(120);
+  });
+});
+
+describe('interactions', () => {
+  it('reads the timeline newest first, page by page, and stores an interaction once', async () => {
+    const interactions = dynamoInteractions(db, CORE);
+    const w = ws();
+    const base = { workspaceId: w, contactId: 'c1', metadata: { campaignId: 'k' }, source: 'campaigns' };
+    const types = ['email_sent', 'email_delivered', 'email_opened'] as const;
+    for (const [i, type] of types.entries()) {
+      expect(
+        await interactions.put({ ...base, interactionId: `i${i}`, type, occurredAt: `2026-03-01T10:0${i}:00.000Z` }),
+      ).toBe(true);
+    }
+    expect(
+      await interactions.put({
+        ...base,
+        interactionId: 'i0',
+        type: 'email_sent',
+        occurredAt: '2026-03-01T10:00:00.000Z',
+      }),
+    ).toBe(false);
+    const first = await interactions.timeline(w, 'c1', { limit: 2 });
+    expect(first.interactions.map((i) => i.type)).toEqual(['email_opened', 'email_delivered']);
+    expect(first.interactions[0]).toMatchObject({
+      metadata: { campaignId: 'k' },
+      source: 'campaigns',
+      contactId: 'c1',
+    });
+    const rest = await interactions.timeline(w, 'c1', { limit: 2, cursor: first.nextCursor });
+    expect(rest.interactions.map((i) => i.type)).toEqual(['email_sent']);
+    await expect(interactions.timeline(w, 'c2', { limit: 2, cursor: first.nextCursor })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The DynamoDB scorer against the embedded DynamoDB: one transaction per interaction
+ * (ledger, state, the contact's score/tier/gsi2), idempotency, concurrent updates, the
+ * ledger read newest first, hot leads from gsi2, rule versions and a recompute job.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../lib/definition';
+import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
+import { workspacePk } from '../../shared/adapters/keys';
+import { contactSk, tierGsi2 } from '../../shared/crm/keys';
+import type { Contact, Interaction } from '../../shared/crm/model';
+import type { DomainEvent } from '../../shared/crm/ports';
+import {
+  dynamoRecomputeStore,
+  dynamoRulesStore,
+  dynamoScoreReader,
+  dynamoScoreStore,
+} from '../../shared/crm/scoring/dynamo-score-store';
+import { dynamoInteractionScorer } from '../../shared/crm/scoring/dynamo-scorer';
+import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
+import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-score';
+import { getScoringRules, putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
+import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
+
+const PREFIX = 'scoring-';
+const CORE = `${PREFIX}core`;
+let dataDir: string;
+let emulators: Emulators;
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scoring-'));
+  emulators = await startEmulators({ dataDir });
+  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTables(raw, tables, PREFIX);
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await emulators?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const now = () => new Date();
+const events = () => {
+  const published: DomainEvent[] = [];
+  return { published, publish: async (e: readonly DomainEvent[]) => void published.push(...e) };
+};
+
+async function putContact(workspaceId: string, extra: Partial<Contact> = {}): Promise<Contact> {
+  const contactId = randomUUID();
+  const at = new Date().toISOString();
+  const contact: Contact = {
+    contactId,
+    workspaceId,
+    email: `${contactId}@example.test`,
+    firstName: 'Ada',
+    jobTitle: 'CEO',
+    company: 'Acme',
+    phone: '+15550100',
+    customFields: { companySize: 300 },
+    status: 'lead',
+    tags: [],
+    score: 0,
+    tier: 'cold',
+    createdAt: at,
+    updatedAt: at,
+    ...extra,
+  };
+  await db.send(
+    new PutCommand({
+      TableName: CORE,
+      Item: {
+        pk: workspacePk(workspaceId),
+        sk: contactSk(contactId),
+        ...contact,
+        ...tierGsi2(workspaceId, 'cold', 0, contactId),
+      },
+    }),
+  );
+  return contact;
+}
+
+const interaction = (c: Contact, type: Interaction['type'], id = randomUUID()): Interaction => ({
+  interactionId: id,
+  workspaceId: c.workspaceId,
+  contactId: c.contactId,
+  type,
+  occurredAt: new Date().toISOString(),
+  metadata: {},
+  source: 'test',
+});
+
+describe('dynamoInteractionScorer', () => {
+  it('writes ledger, state and the contact in one transaction; a redelivery changes nothing', async () => {
+    const ws = `ws-${randomUUID()}`;
+    const c = await putContact(ws);
+    const bus = events();
+    const scorer = dynamoInteractionScorer(db, CORE, bus);
+    const click = interaction(c, 'email_clicked');
+    const first = await scorer.applyInteraction(c, click);
+    expect(first).toEqual({ score: 46, tier: 'lukewarm', previousScore: 0, previousTier: 'cold' });
+    expect(await scorer.applyInteraction(c, click)).toMatchObject({ score: 46, previousScore: 46 });
+
+    const item = (
+      await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(ws), sk: contactSk(c.contactId) } }))
+    ).Item;
+    expect(item).toMatchObject({ score: 46, tier: 'lukewarm', ...tierGsi2(ws, 'lukewarm', 46, c.contactId) });
+    const view = await getContactScore(
+      ws,
+      c.contactId,
+      { limit: 50 },
+      { reader: dynamoScoreReader(db, CORE), store: dynamoScoreStore(db, CORE), now },
+    );
+    expect(view).toMatchObject({ score: 46, tier: 'lukewarm', model: 'rules', groups: { engagement: 10, fit: 100 } });
+    expect(view.ledger.map((e) => e.ruleId).sort()).toEqual(['email-clicked', 'profile']);
+    expect(bus.published).toHaveLength(1);
+  });
+
+  it('serialises concurrent interactions by version: every one counts once', async () => {
+    const ws = `ws-${randomUUID()}`;
+    const c = await putContact(ws, { jobTitle: undefined, company: undefined, phone: undefined, customFields: {} });
+    const scorer = dynamoInteractionScorer(db, CORE, events());
+    await Promise.all(Array.from({ length: 4 }, () => scorer.applyInteraction(c, interaction(c, 'call'))));
+    const state = await dynamoScoreStore(db, CORE).readState(ws, c.contactId);
+    expect(state?.engagementRaw).toBeCloseTo(40, 1);
+    expect(state?.version).toBe(4);
+  });
+
+  it('lists hot leads best first, pages with a cursor, and skips deleted contacts', async () => {
+    const ws = `ws-${randomUUID()}`;
+    const bus = events();
+    const scorer = dynamoInteractionScorer(db, CORE, bus);
+    const meetings = [3, 4, 5];
+    const contacts: Contact[] = [];
+    for (const count of meetings) {
+      const c = await putContact(ws);
+      contacts.push(c);
+      for (let i = 0; i < count; i++) await scorer.applyInteraction(c, interaction(c, 'meeting'));
+    }
+    const deleted = await putContact(ws, { deletedAt: new Date().toISOString() });
+    for (let i = 0; i < 5; i++) await scorer.applyInteraction(deleted, interaction(deleted, 'meeting'));
+    const reader = dynamoScoreReader(db, CORE);
+    const first = await listHotLeads(ws, { limit: 2 }, reader);
+    expect(first.contacts.map((h) => h.score)).toEqual([100, 100]);
+    expect(first.nextCursor).toBeDefined();
+    const second = await listHotLeads(
+      ws,
+      { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) },
+      reader,
+    );
+    expect(second.contacts.map((h) => [h.contactId, h.score])).toEqual([[contacts[0]?.contactId, 85]]);
+    expect([...first.contacts, ...second.contacts].some((h) => h.contactId === deleted.contactId)).toBe(false);
+    const crossings = bus.published.filter((e) => e.detail.toTier === 'hot');
+    expect(crossings).toHaveLength(4);
+    await expect(listHotLeads(ws, { limit: 2, cursor: 'nonsense' }, reader)).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+    });
+  });
+
+  it('saves rule versions and recomputes the workspace page by page', async () => {
+    const ws = `ws-${randomUUID()}`;
+    const scorer = dynamoInteractionScorer(db, CORE, events());
+    const cs = [await putContact(ws), await putContact(ws), await putContact(ws, { jobTitle: 'Intern' })];
+    for (const c of cs) await scorer.applyInteraction(c, interaction(c, 'meeting'));
+    const store = dynamoScoreStore(db, CORE);
+    const rules = dynamoRulesStore(db, CORE);
+    const sent: RecomputeMessage[] = [];
+    const queue = { send: async (m: RecomputeMessage) => void sent.push(m) };
+    const doubled = {
+      ...DEFAULT_SCORING_RULES,
+      interactionRules: DEFAULT_SCORING_RULES.interactionRules.map((r) =>
+        r.type === 'meeting' ? { ...r, points: 50 } : r,
+      ),
+    };
+    const out = await putScoringRules(ws, { rules: doubled, updatedBy: 'u' }, { rules, queue, newId: randomUUID, now });
+    expect(out.version).toBe(1);
+    await expect(
+      putScoringRules(
+        ws,
+        { rules: doubled, updatedBy: 'u', expectedVersion: 0 },
+        { rules, queue, newId: randomUUID, now },
+      ),
+    ).rejects.toMatchObject({ status: 409 });
+
+    // The contacts function wrote interaction items; the worker replays them.
+    const bus = events();
+    const deps = { store, recompute: dynamoRecomputeStore(db, CORE), queue, events: bus, now, pageSize: 2 };
+    const history = dynamoInteractions(db, CORE);
+    for (const c of cs) await history.put(interaction(c, 'meeting'));
+    let message = sent[0];
+    const outcomes: string[] = [];
+    while (message) {
+      outcomes.push(await recomputePage(message, deps));
+      const next = sent.at(-1);
+      message = next && next.page > message.page ? next : undefined;
+    }
+    expect(outcomes).toEqual(['page', 'completed']);
+    const view = await getScoringRules(ws, { store, rules });
+    expect(view).toMatchObject({
+      version: 1,
+      recompute: { jobId: out.recompute.jobId, status: 'completed', pages: 2, contacts: 3 },
+    });
+    const state = await store.readState(ws, cs[0]?.contactId ?? '');
+    expect(state).toMatchObject({ rulesVersion: 1, score: 70, tier: 'warm' });
+    expect(bus.published.map((e) => e.detail.toTier).sort()).toEqual(['lukewarm', 'warm', 'warm']);
+  });
+});

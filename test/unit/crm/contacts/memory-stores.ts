@@ -1,0 +1,139 @@
+/** In-memory contacts, interactions and scorer for the use-case tests: same contracts as the Dynamo adapters. */
+import { ContactEmailTakenError, ContactNotFoundError } from '../../../../shared/crm/contacts/errors';
+import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
+import { matchesFilter } from '../../../../shared/crm/contacts/search';
+import type { Contact, Interaction } from '../../../../shared/crm/model';
+import type { InteractionScorer } from '../../../../shared/crm/ports';
+
+const cursorOf = (n: number) => Buffer.from(String(n)).toString('base64url');
+const offsetOf = (c: string | undefined) => (c ? Number(Buffer.from(c, 'base64url').toString()) : 0);
+
+export function memoryContacts() {
+  const rows = new Map<string, Contact>();
+  const claims = new Map<string, string>();
+  const key = (ws: string, id: string) => `${ws}/${id}`;
+  const claimKey = (ws: string, email: string) => `${ws}/${email.toLowerCase()}`;
+  const taken = (ws: string, email: string) => {
+    const owner = rows.get(key(ws, claims.get(claimKey(ws, email)) ?? ''));
+    return new ContactEmailTakenError(
+      owner ? { contactId: owner.contactId, deleted: Boolean(owner.deletedAt) } : undefined,
+    );
+  };
+  const store: ContactStore & { rows: Map<string, Contact> } = {
+    rows,
+    async get(ws, id) {
+      return rows.get(key(ws, id));
+    },
+    async findByEmails(ws, emails) {
+      const out = new Map<string, Contact>();
+      for (const e of emails) {
+        const id = claims.get(claimKey(ws, e));
+        const c = id ? rows.get(key(ws, id)) : undefined;
+        if (c) out.set(e, c);
+      }
+      return out;
+    },
+    async create(c) {
+      if (claims.has(claimKey(c.workspaceId, c.email))) throw taken(c.workspaceId, c.email);
+      claims.set(claimKey(c.workspaceId, c.email), c.contactId);
+      rows.set(key(c.workspaceId, c.contactId), c);
+    },
+    async update(before, changes) {
+      const current = rows.get(key(before.workspaceId, before.contactId));
+      if (!current || current.deletedAt) throw new ContactNotFoundError();
+      if (changes.email && changes.email !== current.email) {
+        if (claims.has(claimKey(current.workspaceId, changes.email))) throw taken(current.workspaceId, changes.email);
+        claims.delete(claimKey(current.workspaceId, current.email));
+        claims.set(claimKey(current.workspaceId, changes.email), current.contactId);
+      }
+      const next = { ...current } as Record<string, unknown>;
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      rows.set(key(before.workspaceId, before.contactId), next as unknown as Contact);
+      return next as unknown as Contact;
+    },
+    async setDeleted(ws, id, deletedAt, updatedAt) {
+      const c = rows.get(key(ws, id));
+      if (!c) throw new ContactNotFoundError();
+      const { deletedAt: _d, ...rest } = c;
+      rows.set(key(ws, id), { ...rest, updatedAt, ...(deletedAt ? { deletedAt } : {}) });
+    },
+    async list(ws, filter, page) {
+      const all = [...rows.values()]
+        .filter((c) => c.workspaceId === ws && matchesFilter(c, filter))
+        .sort((a, b) => a.contactId.localeCompare(b.contactId));
+      const from = offsetOf(page.cursor);
+      const contacts = all.slice(from, from + page.limit);
+      const more = from + page.limit < all.length;
+      return { contacts, ...(more ? { nextCursor: cursorOf(from + page.limit) } : {}) };
+    },
+    async touchInteraction(ws, id, at) {
+      const c = rows.get(key(ws, id));
+      if (c && (!c.lastInteractionAt || c.lastInteractionAt < at))
+        rows.set(key(ws, id), { ...c, lastInteractionAt: at });
+    },
+    async writeMany(writes, onProgress) {
+      const failures: Array<{ index: number; error: Error }> = [];
+      for (const [index, w] of writes.entries()) {
+        try {
+          if (w.kind === 'create') await store.create(w.contact);
+          else await store.update(w.before, w.changes);
+        } catch (error) {
+          failures.push({ index, error: error as Error });
+        }
+      }
+      onProgress?.(writes.length);
+      return failures;
+    },
+  };
+  return store;
+}
+
+export function memoryInteractions(): InteractionStore & { all: Interaction[] } {
+  const all: Interaction[] = [];
+  return {
+    all,
+    async put(i) {
+      if (all.some((x) => x.interactionId === i.interactionId && x.occurredAt === i.occurredAt)) return false;
+      all.push(i);
+      return true;
+    },
+    async timeline(ws, contactId, page) {
+      const mine = all
+        .filter((i) => i.workspaceId === ws && i.contactId === contactId)
+        .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+      const from = offsetOf(page.cursor);
+      const more = from + page.limit < mine.length;
+      return {
+        interactions: mine.slice(from, from + page.limit),
+        ...(more ? { nextCursor: cursorOf(from + page.limit) } : {}),
+      };
+    },
+  };
+}
+
+/** Ten points per interaction; remembers what it was asked to score. */
+export function countingScorer(): InteractionScorer & { calls: Array<{ contact: Contact; interaction: Interaction }> } {
+  const calls: Array<{ contact: Contact; interaction: Interaction }> = [];
+  return {
+    calls,
+    async applyInteraction(contact, interaction) {
+      calls.push({ contact, interaction });
+      const score = Math.min(100, contact.score + 10);
+      return { score, tier: contact.tier, previousScore: contact.score, previousTier: contact.tier };
+    },
+  };
+}
+
+/** A clock that moves only when told. */
+export function fakeClock(start = '2026-03-01T10:00:00.000Z') {
+  let t = Date.parse(start);
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+}
+
+export function sequentialIds(prefix = 'c') {
+  let n = 0;
+  return () => `${prefix}${String(++n).padStart(5, '0')}`;
+}
