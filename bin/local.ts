@@ -31,6 +31,7 @@ Unite-Hub is running (started in ${seconds} s)
   SQS            ${runtime.endpoints.sqs}   queues: ${queues.map((q) => `${q.name} (+dlq)`).join(', ')}
   SES v2         ${runtime.endpoints.ses}
   Step Functions ${runtime.endpoints.stepFunctions}   ${Object.keys(runtime.stateMachines).join(', ')}
+  EventBridge    ${runtime.endpoints.eventBridge}   domain events recorded in ${dataDir}/events.jsonl
 
   ${functions.length} functions, ${routes.length} routes, ${schedules.length} schedule(s): ${Object.entries(next)
     .map(([name, at]) => `${name} next at ${at ?? 'never'}`)

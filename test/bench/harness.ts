@@ -44,6 +44,8 @@ export interface BenchResult {
   readonly metrics: readonly Metric[];
   /** Latency distributions by label, in ms. */
   readonly distributions: Readonly<Record<string, Distribution>>;
+  /** DynamoDB calls the functions made, by label (e.g. `per list request`). */
+  readonly calls?: Readonly<Record<string, CallCounts>>;
   /** Findings and caveats, one per paragraph (measured numbers, bottlenecks, cloud estimates). */
   readonly notes: readonly string[];
   readonly durationSeconds: number;
@@ -57,8 +59,13 @@ export function progress(message: string): void {
   process.stderr.write(`[bench ${elapsed()}] ${message}\n`);
 }
 
+/** DynamoDB calls the functions made, by operation (`GetItem`, `Query`, `TransactWriteItems`...). */
+export type CallCounts = Record<string, number>;
+
 export interface BenchContext {
   runtime: Runtime;
+  /** The functions' DynamoDB calls so far (the module-scope client they all share). */
+  dynamoCalls(): CallCounts;
   user: TestUser;
   /** A DocumentClient on the runtime's DynamoDB emulator (seeding, raw baselines). */
   db: DynamoDBDocumentClient;
@@ -90,10 +97,22 @@ export async function startBench(label: string): Promise<BenchContext> {
   });
   const user = await newUser(runtime, label);
   progress(`runtime at ${runtime.url}; signed up ${user.email} (workspace ${user.workspaceId})`);
+  const counts: CallCounts = {};
+  // The same module instance the functions imported: count each call they send.
+  const { dynamodb } = await import('../../shared/aws/dynamodb');
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      counts[operation] = (counts[operation] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCallCounter' },
+  );
   const raw = new DynamoDBClient({ ...localClientConfig(runtime.endpoints.dynamodb), maxAttempts: 8 });
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   return {
     runtime,
+    dynamoCalls: () => ({ ...counts }),
     user,
     db,
     dataDir,
@@ -111,11 +130,40 @@ export function headers(user: TestUser, contentType = 'application/json'): Recor
   return { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': contentType };
 }
 
+/** Calls per request between two snapshots of {@link BenchContext.dynamoCalls}, e.g. `{ GetItem: 2, Query: 1 }`. */
+export function callsPer(before: CallCounts, after: CallCounts, requests: number): CallCounts {
+  const out: CallCounts = {};
+  for (const [op, n] of Object.entries(after)) {
+    const per = Math.round(((n - (before[op] ?? 0)) / requests) * 100) / 100;
+    if (per > 0) out[op] = per;
+  }
+  return out;
+}
+
+export const formatCalls = (calls: CallCounts): string =>
+  Object.entries(calls)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([op, n]) => `${n} × ${op}`)
+    .join(', ') || 'none';
+
 /** Runs `fn` and returns its result and duration in ms. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - t0 };
+}
+
+/**
+ * Runs `fn` and returns its duration and the CPU this process used meanwhile, in cores
+ * (1 = one core busy the whole time; LevelDB's native work on libuv threads can add to it).
+ * The runtime, its emulators and the client all share this process's one JavaScript
+ * thread, so a value near 1 means that thread, not waiting on I/O, sets the pace.
+ */
+export async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpu: number }> {
+  const before = process.cpuUsage();
+  const { value, ms } = await timed(fn);
+  const used = process.cpuUsage(before);
+  return { value, ms, cpu: Math.round(((used.user + used.system) / 1000 / ms) * 100) / 100 };
 }
 
 /** Nearest-rank percentiles of a sample, in its unit. */
