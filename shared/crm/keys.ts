@@ -7,8 +7,10 @@ export const contactSk = (contactId: string): string => `${CONTACT_PREFIX}${cont
 /** One claim item per address makes the email unique per workspace. */
 export const contactEmailSk = (email: string): string => `CONTACTEMAIL#${email.toLowerCase()}`;
 /** Interactions: a partition per contact, sorted by time, newest read first. */
-export const interactionPk = (workspaceId: string, contactId: string): string => `WS#${workspaceId}#CONTACT#${contactId}`;
-export const interactionSk = (occurredAt: string, interactionId: string): string => `INTERACTION#${occurredAt}#${interactionId}`;
+export const interactionPk = (workspaceId: string, contactId: string): string =>
+  `WS#${workspaceId}#CONTACT#${contactId}`;
+export const interactionSk = (occurredAt: string, interactionId: string): string =>
+  `INTERACTION#${occurredAt}#${interactionId}`;
 /** Score state and ledger share the contact's interaction partition. */
 export const SCORE_SK = 'SCORE';
 export const ledgerSk = (at: string, id: string): string => `LEDGER#${at}#${id}`;
