@@ -3,11 +3,14 @@ import { defineConfig } from 'vitest/config';
 // One config, one project per test tier; `npm test` runs them all.
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
     coverage: {
       provider: 'v8',
       include: ['shared/**', 'functions/**', 'lib/local/**'],
-      thresholds: { lines: 75, functions: 75, branches: 65, statements: 75 },
+      reporter: ['text-summary', 'html'],
+      // Just under what the suite reaches today (statements 91.6, branches 82.8, functions 91.7,
+      // lines 93.5): a drop fails `npm test`, and CI with it.
+      thresholds: { lines: 90, functions: 88, branches: 80, statements: 88 },
     },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
