@@ -17,12 +17,10 @@ import { workspacePk } from '../../shared/adapters/keys';
 import { contactSk, tierGsi2 } from '../../shared/crm/keys';
 import type { Contact, Interaction } from '../../shared/crm/model';
 import type { DomainEvent } from '../../shared/crm/ports';
-import {
-  dynamoRecomputeStore,
-  dynamoRulesStore,
-  dynamoScoreReader,
-  dynamoScoreStore,
-} from '../../shared/crm/scoring/dynamo-score-store';
+import { dynamoRecomputeStore } from '../../shared/crm/scoring/dynamo-recompute-store';
+import { dynamoRulesStore } from '../../shared/crm/scoring/dynamo-rules-store';
+import { dynamoScoreReader } from '../../shared/crm/scoring/dynamo-score-reader';
+import { dynamoScoreStore } from '../../shared/crm/scoring/dynamo-score-store';
 import { dynamoInteractionScorer } from '../../shared/crm/scoring/dynamo-scorer';
 import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
 import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-score';
