@@ -1,0 +1,85 @@
+/** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
+import type { ContactFilter, PageRequest } from '../crm/contacts/ports';
+import { CONTACT_PREFIX, tierGsi2 } from '../crm/keys';
+import { decodeKeyCursor, type Key } from '../governance/paging';
+import { workspacePk } from './keys';
+
+type Item = Record<string, unknown>;
+
+/** A workspace's contact items: `CONTACT#` up to the end of that prefix. */
+export const SK_RANGE: readonly [string, string] = [CONTACT_PREFIX, `${CONTACT_PREFIX}\uffff`];
+
+/**
+ * The query of a list: the workspace's contact range (one Query unfiltered), or gsi2 by
+ * tier, best score first, the score range as a key condition. Other filters are a
+ * FilterExpression; deleted contacts are always filtered out.
+ */
+export function listQuery(table: string, workspaceId: string, f: ContactFilter, page: PageRequest) {
+  const pk = workspacePk(workspaceId);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters = ['attribute_not_exists(deletedAt)'];
+  if (f.status) {
+    names['#status'] = 'status';
+    values[':status'] = f.status;
+    filters.push('#status = :status');
+  }
+  if (f.tag) {
+    names['#tags'] = 'tags';
+    values[':tag'] = f.tag.trim().toLowerCase();
+    filters.push('contains(#tags, :tag)');
+  }
+  if (f.q) {
+    names['#search'] = 'search';
+    values[':q'] = f.q;
+    filters.push('contains(#search, :q)');
+  }
+  if (f.minScore !== undefined) {
+    names['#score'] = 'score';
+    values[':minScore'] = f.minScore;
+    filters.push('#score >= :minScore');
+  }
+  if (f.maxScore !== undefined) {
+    names['#score'] = 'score';
+    values[':maxScore'] = f.maxScore;
+    filters.push('#score <= :maxScore');
+  }
+  // Few contacts are deleted: unfiltered, one page of limit + 1 nearly always fills the answer.
+  const queryLimit = filters.length === 1 ? page.limit + 1 : Math.max(page.limit * 4, 200);
+  const common = {
+    TableName: table,
+    FilterExpression: filters.join(' AND '),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    Limit: queryLimit,
+  };
+  if (f.tier) {
+    const gsi2pk = tierGsi2(workspaceId, f.tier, 0, '').gsi2pk;
+    const lo = tierGsi2(workspaceId, f.tier, f.minScore ?? 0, '').gsi2sk;
+    const hi = `${tierGsi2(workspaceId, f.tier, f.maxScore ?? 100, '').gsi2sk}\uffff`;
+    const startKey = decodeKeyCursor(page.cursor, {
+      equals: { gsi2pk, pk },
+      within: { sk: SK_RANGE, gsi2sk: [lo, hi] },
+    });
+    return {
+      input: {
+        ...common,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :g2pk AND gsi2sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ...values, ':g2pk': gsi2pk, ':lo': lo, ':hi': hi },
+        ScanIndexForward: false,
+      },
+      startKey,
+      keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk }),
+    };
+  }
+  const startKey = decodeKeyCursor(page.cursor, { equals: { pk }, within: { sk: SK_RANGE } });
+  return {
+    input: {
+      ...common,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ...values, ':pk': pk, ':prefix': CONTACT_PREFIX },
+    },
+    startKey,
+    keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk }),
+  };
+}
