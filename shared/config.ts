@@ -24,6 +24,12 @@ const schema = z.object({
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
   /** Header the trusted edge puts the viewer's address in (`x-viewer-address`, set by a CloudFront Function). */
   CLIENT_ADDRESS_HEADER: z.string().min(1).toLowerCase().optional(),
+  /**
+   * Local load tests only (`npm run load:start`): the header a load generator puts a simulated
+   * client address in, so per-client limits see many clients. NEVER set in the cloud: anyone
+   * could pick their own address. Ignored whenever ORIGIN_VERIFY_SECRET is set.
+   */
+  TRUST_LOAD_CLIENT_HEADER: z.preprocess(blankAsAbsent, z.string().min(1).toLowerCase().optional()),
   /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   /** Sentry project DSN. Unset or empty: Sentry is off and its SDK is never loaded. */

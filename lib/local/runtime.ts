@@ -131,8 +131,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await functions.loadAll();
 
     const http = await startHttpHost({ host, port: opts.port, functions, log });
-    stops.unshift(() => new Promise<void>((resolve) => http.server.close(() => resolve())));
-    http.server.closeIdleConnections?.();
+    stops.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          // close() waits for every open connection; idle keep-alive ones (load generators,
+          // browsers) would hold it forever. Requests in flight get 2 s to finish.
+          http.server.close(() => resolve());
+          http.server.closeIdleConnections();
+          setTimeout(() => http.server.closeAllConnections(), 2000).unref();
+        }),
+    );
 
     for (const q of queues) {
       const info = queueInfo[q.name] as { url: string; arn: string };

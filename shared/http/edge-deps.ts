@@ -39,6 +39,7 @@ export function defaultEdgeDeps(): EdgeDeps {
     settings: {
       originSecret: config.ORIGIN_VERIFY_SECRET,
       clientAddressHeader: config.CLIENT_ADDRESS_HEADER,
+      loadClientHeader: config.TRUST_LOAD_CLIENT_HEADER,
       rateLimits: config.RATE_LIMITS === 'on',
       secureCookies: config.STAGE !== 'local',
     },

@@ -4,6 +4,7 @@
  * (the viewer's address, the public host) believed. A request that reaches the API
  * directly could forge them to dodge per-client limits, so it is refused outright.
  */
+import { isIP } from 'node:net';
 import { ForbiddenError } from '../errors';
 import { constantTimeEqual } from './constant-time';
 
@@ -14,6 +15,13 @@ export interface EdgeSettings {
   readonly originSecret?: string;
   /** Header carrying the viewer address (`ip:port`), believed only behind the verified edge. */
   readonly clientAddressHeader?: string;
+  /**
+   * Local load mode only: header whose IP literal is taken as the client address, so a load
+   * generator on one machine can simulate many clients (TRUST_LOAD_CLIENT_HEADER, set by
+   * `npm run load:start`); ignored whenever `originSecret` is set (the cloud), so it can
+   * never open a bypass there.
+   */
+  readonly loadClientHeader?: string;
 }
 
 export interface CallerOrigin {
@@ -30,7 +38,11 @@ export function resolveCaller(
   settings: EdgeSettings,
 ): CallerOrigin {
   const host = headers.host ?? '';
-  if (!settings.originSecret) return { clientAddress: sourceIp, publicHost: host };
+  if (!settings.originSecret) {
+    const loadHeader = settings.loadClientHeader;
+    const simulated = loadHeader ? headers[loadHeader.toLowerCase()] : undefined;
+    return { clientAddress: (simulated && parseIpLiteral(simulated)) || sourceIp, publicHost: host };
+  }
   const presented = headers[ORIGIN_VERIFY_HEADER];
   if (presented === undefined || !constantTimeEqual(presented, settings.originSecret)) {
     throw new ForbiddenError('Requests must come through the public endpoint', 'ORIGIN_NOT_VERIFIED');
@@ -53,4 +65,11 @@ export function parseViewerAddress(value: string): string | undefined {
   const v6 = /^([0-9a-f:]+):(\d+)$/i.exec(v);
   if (v6 && (v6[1]?.includes('::') || (v6[1]?.split(':').length ?? 0) >= 8)) return v6[1]?.toLowerCase();
   return undefined;
+}
+
+/** A bare IPv4 or IPv6 literal (no port, no zone), normalised; anything else is undefined. */
+export function parseIpLiteral(value: string): string | undefined {
+  const v = value.trim();
+  if (v.length > 45 || v.includes('%')) return undefined;
+  return isIP(v) === 0 ? undefined : v.toLowerCase();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual } from '../../../shared/security/constant-time';
-import { parseViewerAddress } from '../../../shared/security/trusted-edge';
+import { parseIpLiteral, parseViewerAddress, resolveCaller } from '../../../shared/security/trusted-edge';
 
 describe('parseViewerAddress (CloudFront-Viewer-Address)', () => {
   it.each([
@@ -23,4 +23,53 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
   });
+});
+
+describe('resolveCaller in local load mode (TRUST_LOAD_CLIENT_HEADER)', () => {
+  const secret = 's'.repeat(32);
+  const load = { loadClientHeader: 'x-load-client' };
+
+  it('takes the simulated client address from the load header', () => {
+    expect(resolveCaller({ 'x-load-client': '10.1.2.3' }, '127.0.0.1', load).clientAddress).toBe('10.1.2.3');
+    expect(resolveCaller({ 'x-load-client': '2001:DB8::7' }, '127.0.0.1', load).clientAddress).toBe('2001:db8::7');
+  });
+
+  it.each(['', 'garbage', '10.1.2.3:80', '300.1.1.1', '10.1.2.3, 10.0.0.1', '1:2:3', '1::2::3'])(
+    'ignores an invalid value %j and keeps the socket address',
+    (value) => {
+      expect(resolveCaller({ 'x-load-client': value }, '127.0.0.1', load).clientAddress).toBe('127.0.0.1');
+    },
+  );
+
+  it('ignores the header when load mode is off', () => {
+    const caller = resolveCaller({ 'x-load-client': '10.1.2.3' }, '127.0.0.1', { loadClientHeader: undefined });
+    expect(caller.clientAddress).toBe('127.0.0.1');
+  });
+
+  it('ignores the header whenever an edge secret is configured (the cloud)', () => {
+    const headers = { 'x-load-client': '10.1.2.3', 'x-origin-verify': secret };
+    expect(resolveCaller(headers, '198.51.100.9', { ...load, originSecret: secret }).clientAddress).toBe(
+      '198.51.100.9',
+    );
+    expect(() =>
+      resolveCaller({ 'x-load-client': '10.1.2.3' }, '198.51.100.9', { ...load, originSecret: secret }),
+    ).toThrow();
+  });
+});
+
+describe('parseIpLiteral', () => {
+  it.each([
+    ['10.0.0.1', '10.0.0.1'],
+    [' 192.168.1.255 ', '192.168.1.255'],
+    ['::1', '::1'],
+    ['2001:db8:0:0:0:0:0:1', '2001:db8:0:0:0:0:0:1'],
+  ])('accepts %j', (value, address) => {
+    expect(parseIpLiteral(value)).toBe(address);
+  });
+  it.each(['', 'localhost', '256.0.0.1', '1.2.3', '[::1]', '::1:80:', '12345::1', '1:2:3:4:5:6:7:8:9'])(
+    'refuses %j',
+    (value) => {
+      expect(parseIpLiteral(value)).toBeUndefined();
+    },
+  );
 });
