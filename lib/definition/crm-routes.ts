@@ -1,34 +1,23 @@
 /** Routes of contacts and lead scoring. All workspace-scoped: the edge checks membership and permission. */
+import { route } from './route';
 import type { FunctionName, HttpMethod, RouteDeclaration } from './types';
 
-function route(
+/** Every CRM route is workspace-scoped: the permission comes right after the path. */
+const crm = (
   fn: FunctionName,
   id: string,
   method: HttpMethod,
   path: string,
   permission: string,
   summary: string,
-  extra: Partial<RouteDeclaration> = {},
-): RouteDeclaration {
-  return {
-    id,
-    method,
-    path,
-    function: fn,
-    auth: 'user',
-    csrf: method !== 'GET' && method !== 'HEAD',
-    rateTier: 'authenticated',
-    permission,
-    summary,
-    ...extra,
-  };
-}
+  extra: { maxBodyBytes?: number } = {},
+) => route(fn, id, method, path, summary, { permission, ...extra });
 
 /** CSV imports may be larger than JSON bodies: 10,000 rows of ~150 bytes, with headroom. */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 
 export const crmRoutes: readonly RouteDeclaration[] = [
-  route(
+  crm(
     'contacts',
     'contacts.create',
     'POST',
@@ -36,7 +25,7 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'contacts:write',
     'Create a contact (409 on a duplicate email)',
   ),
-  route(
+  crm(
     'contacts',
     'contacts.list',
     'GET',
@@ -44,22 +33,14 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'contacts:read',
     'List contacts: filters and cursor pagination',
   ),
-  route('contacts', 'contacts.export', 'GET', '/api/contacts/export', 'contacts:read', 'CSV export of a filtered list'),
-  route(
-    'contacts',
-    'contacts.import',
-    'POST',
-    '/api/contacts/import',
-    'contacts:write',
-    'CSV import; upserts by email',
-    {
-      maxBodyBytes: IMPORT_MAX_BYTES,
-    },
-  ),
-  route('contacts', 'contacts.get', 'GET', '/api/contacts/{id}', 'contacts:read', 'One contact'),
-  route('contacts', 'contacts.update', 'PATCH', '/api/contacts/{id}', 'contacts:write', 'Change a contact'),
-  route('contacts', 'contacts.delete', 'DELETE', '/api/contacts/{id}', 'contacts:delete', 'Soft-delete a contact'),
-  route(
+  crm('contacts', 'contacts.export', 'GET', '/api/contacts/export', 'contacts:read', 'CSV export of a filtered list'),
+  crm('contacts', 'contacts.import', 'POST', '/api/contacts/import', 'contacts:write', 'CSV import; upserts by email', {
+    maxBodyBytes: IMPORT_MAX_BYTES,
+  }),
+  crm('contacts', 'contacts.get', 'GET', '/api/contacts/{id}', 'contacts:read', 'One contact'),
+  crm('contacts', 'contacts.update', 'PATCH', '/api/contacts/{id}', 'contacts:write', 'Change a contact'),
+  crm('contacts', 'contacts.delete', 'DELETE', '/api/contacts/{id}', 'contacts:delete', 'Soft-delete a contact'),
+  crm(
     'contacts',
     'contacts.restore',
     'POST',
@@ -67,7 +48,7 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'contacts:write',
     'Restore a deleted contact',
   ),
-  route(
+  crm(
     'contacts',
     'interactions.create',
     'POST',
@@ -75,7 +56,7 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'contacts:write',
     'Record an interaction; scores it',
   ),
-  route(
+  crm(
     'contacts',
     'contacts.timeline',
     'GET',
@@ -83,15 +64,8 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'contacts:read',
     'Interactions, newest first',
   ),
-  route(
-    'scoring',
-    'scores.get',
-    'GET',
-    '/api/contacts/{id}/score',
-    'scoring:read',
-    'Score, tier, groups and the ledger',
-  ),
-  route(
+  crm('scoring', 'scores.get', 'GET', '/api/contacts/{id}/score', 'scoring:read', 'Score, tier, groups and the ledger'),
+  crm(
     'scoring',
     'scores.hot-leads',
     'GET',
@@ -99,8 +73,8 @@ export const crmRoutes: readonly RouteDeclaration[] = [
     'scoring:read',
     'Contacts in the hot tier, best first',
   ),
-  route('scoring', 'scoring-rules.get', 'GET', '/api/scoring/rules', 'scoring:read', 'The workspace’s scoring rules'),
-  route(
+  crm('scoring', 'scoring-rules.get', 'GET', '/api/scoring/rules', 'scoring:read', 'The workspace’s scoring rules'),
+  crm(
     'scoring',
     'scoring-rules.put',
     'PUT',

@@ -4,26 +4,8 @@
  * workspace (path `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else the
  * caller's default), checks membership, then the permission, before the handler runs.
  */
-import type { FunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
-
-type Options = Partial<Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission'>>;
-
-function route(fn: FunctionName, id: string, method: HttpMethod, path: string, summary: string, o: Options = {}) {
-  const stateChanging = method !== 'GET' && method !== 'HEAD';
-  const rateTier: RateTier = o.rateTier ?? (o.auth === 'public' ? 'public' : 'authenticated');
-  const declared: RouteDeclaration = {
-    id,
-    method,
-    path,
-    function: fn,
-    auth: o.auth ?? 'user',
-    csrf: o.csrf ?? stateChanging,
-    rateTier,
-    summary,
-    ...(o.permission ? { permission: o.permission } : {}),
-  };
-  return declared;
-}
+import { route } from './route';
+import type { RouteDeclaration } from './types';
 
 const pub = { auth: 'public' } as const;
 
