@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { functions, queues, routes, schedules } from '../lib/definition';
+import { DEFAULT_MAX_IN_FLIGHT } from '../lib/local/http-host';
 import { startRuntime } from '../lib/local/runtime';
 
 const port = Number(process.env.PORT ?? 3008);
@@ -12,11 +13,27 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
+const maxInFlight = Number(process.env.LOCAL_MAX_IN_FLIGHT ?? DEFAULT_MAX_IN_FLIGHT);
+if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+  console.error(`LOCAL_MAX_IN_FLIGHT must be a whole number >= 1, got "${process.env.LOCAL_MAX_IN_FLIGHT}"`);
+  process.exit(1);
+}
+// Production mode (what the load tests run): warnings and errors only, and an access-log line
+// only for 5xx and slow answers, so logging does not take the CPU the requests need.
+const production = process.env.NODE_ENV === 'production';
+if (production) process.env.LOG_LEVEL ??= 'WARN';
 const started = performance.now();
-console.log(`Starting Unite-Hub locally (data in ${dataDir}) ...`);
+console.log(`Starting Unite-Hub locally${production ? ' in production mode' : ''} (data in ${dataDir}) ...`);
 
 try {
-  const runtime = await startRuntime({ port, host: process.env.HOST ?? '127.0.0.1', dataDir });
+  const runtime = await startRuntime({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    dataDir,
+    accessLog: production ? 'problems' : 'all',
+    maxInFlight,
+    ...(process.env.LOCAL_STATS_FILE ? { statsFile: path.resolve(process.env.LOCAL_STATS_FILE) } : {}),
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const next = runtime.nextSchedules();
   console.log(`
@@ -46,7 +63,11 @@ ${
 `
     : ''
 }
-  Press Ctrl-C to stop; data stays in ${dataDir}.
+${
+  process.env.TRUST_LOAD_CLIENT_HEADER
+    ? `  Load mode      client addresses are taken from the ${process.env.TRUST_LOAD_CLIENT_HEADER} header (simulated clients)\n`
+    : ''
+}  Press Ctrl-C to stop; data stays in ${dataDir}.
 `);
 
   let stoppingSince = 0;

@@ -106,7 +106,7 @@ export class TooManyRequestsError extends AppError {
   override name = 'TooManyRequestsError';
   readonly status = 429;
   readonly label = 'Too Many Requests';
-  readonly code = 'RATE_LIMITED';
+  readonly code: string = 'RATE_LIMITED';
   constructor(
     message: string,
     readonly retryAfterSeconds: number,

@@ -3,8 +3,10 @@
  * (unmatched ones go to the `$default` fallback, as in the cloud), invokes the route's
  * function with a payload v2 event and writes its result back.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from 'node:perf_hooks';
 import { resolveRoute } from '../../shared/http/path-match';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { fallbackRoute, routeKey, routes } from '../definition';
@@ -19,12 +21,63 @@ export interface HttpHostOptions {
   port: number;
   functions: FunctionHost;
   log: (line: string) => void;
+  /** 'all' requests (development), or only 'problems': 5xx and answers slower than 1 s. */
+  accessLog?: 'all' | 'problems';
+  /**
+   * Load mode: the header the functions take as the client address. Every answer names it in
+   * `x-load-client-header`, so the load scripts can tell a runtime in load mode from another.
+   */
+  loadClientHeader?: string;
+  /**
+   * Requests in flight beyond which new ones are answered 429 at once (API Gateway's throttling,
+   * sized to this machine): a single process past its capacity would otherwise queue every
+   * request until all of them time out. Default 32.
+   */
+  maxInFlight?: number;
+  /**
+   * Where to append the server's own view of the traffic every 10 s and on stop (JSON lines:
+   * requests, statuses, latency percentiles, in-flight peak, event-loop delay and utilisation).
+   * The load scripts compare it with the generator's numbers.
+   */
+  statsFile?: string;
 }
 
+const SLOW_MS = 1000;
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
 export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: string; server: http.Server }> {
+  const logAll = (opts.accessLog ?? 'all') === 'all';
+  const hostHeaders: Record<string, string> = opts.loadClientHeader
+    ? { 'x-load-client-header': opts.loadClientHeader }
+    : {};
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  let inFlight = 0;
+  let throttledSinceLog = 0;
+  const throttleLog = setInterval(() => {
+    if (throttledSinceLog === 0) return;
+    opts.log(`[local] throttled ${throttledSinceLog} requests over ${maxInFlight} in flight (429)`);
+    throttledSinceLog = 0;
+  }, 10_000);
+  throttleLog.unref();
+  const stats = opts.statsFile ? serverStats(opts.statsFile) : undefined;
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
+    // Health is never throttled (as it is exempt from the per-client limits): a monitor must be
+    // able to tell an overloaded service from a dead one.
+    if (inFlight >= maxInFlight && !isHealthCheck(req.url)) {
+      throttledSinceLog += 1;
+      stats?.record(429, performance.now() - started, inFlight);
+      const out = throttled(requestId, maxInFlight);
+      req.resume();
+      res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
+      res.end(req.method === 'HEAD' ? undefined : out.body);
+      return;
+    }
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     readBody(req)
       .then(async (body) => {
         const raw: RawRequest = {
@@ -44,10 +97,13 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       })
       .catch((error: unknown) => hostError(error, requestId))
       .then((out) => {
-        res.writeHead(out.status, { ...out.headers, 'apigw-requestid': requestId });
+        res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
         res.end(req.method === 'HEAD' ? undefined : out.body);
-        const ms = (performance.now() - started).toFixed(1);
-        opts.log(`${req.method} ${req.url} ${out.status} ${ms} ms`);
+        const ms = performance.now() - started;
+        stats?.record(out.status, ms, inFlight);
+        if (logAll || out.status >= 500 || ms >= SLOW_MS) {
+          opts.log(`${req.method} ${req.url} ${out.status} ${ms.toFixed(1)} ms`);
+        }
       });
   });
   // Requests Node refuses before routing (oversized headers or URL, broken framing) still get
@@ -71,12 +127,95 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     );
   });
   server.keepAliveTimeout = 65_000;
+  server.on('close', () => {
+    clearInterval(throttleLog);
+    stats?.close();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
+    // A burst of new connections waits in the kernel's accept queue while the event loop is busy;
+    // Node's default of 511 overflowed under the stress profile (connections dropped, clients
+    // timing out after 10 s instead of getting an answer), so ask for the kernel's maximum.
+    server.listen({ port: opts.port, host: opts.host, backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return { url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`, server };
+}
+
+const memoryMb = () => {
+  const m = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) };
+};
+
+/** Per-window and whole-run statistics of what this host answered, appended to `file`. */
+function serverStats(file: string) {
+  const WINDOW_MS = 10_000;
+  const windowLatency = createHistogram();
+  const totalLatency = createHistogram();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const totalLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  totalLoopDelay.enable();
+  const fresh = () => ({ requests: 0, '2xx': 0, '3xx': 0, '4xx': 0, '429': 0, '5xx': 0, inFlightPeak: 0 });
+  let window = fresh();
+  const total = fresh();
+  let lastElu = performance.eventLoopUtilization();
+  const startedAt = Date.now();
+  const ms = (h: RecordableHistogram, p: number) => Math.round(h.percentile(p) / 10) / 100;
+  const beyondTick = (ns: number) => Math.max(0, Math.round((ns / 1e6 - 10) * 100) / 100);
+  const line = (kind: 'window' | 'total', counts: ReturnType<typeof fresh>, h: RecordableHistogram) => {
+    const elu = performance.eventLoopUtilization(kind === 'window' ? lastElu : undefined);
+    const delay = kind === 'window' ? loopDelay : totalLoopDelay;
+    const entry = {
+      kind,
+      at: new Date().toISOString(),
+      secondsSinceStart: Math.round((Date.now() - startedAt) / 1000),
+      ...counts,
+      latencyMs: counts.requests
+        ? { p50: ms(h, 50), p95: ms(h, 95), p99: ms(h, 99), max: Math.round(h.max / 10) / 100 }
+        : undefined,
+      // The histogram holds whole timer periods (10 ms resolution): the delay is what exceeds it.
+      eventLoopDelayMs: {
+        p50: beyondTick(delay.percentile(50)),
+        p99: beyondTick(delay.percentile(99)),
+        max: beyondTick(delay.max),
+      },
+      eventLoopUtilization: Math.round(elu.utilization * 1000) / 1000,
+      memoryMb: memoryMb(),
+    };
+    fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  };
+  const timer = setInterval(() => {
+    if (window.requests > 0) line('window', window, windowLatency);
+    window = fresh();
+    windowLatency.reset();
+    loopDelay.reset();
+    lastElu = performance.eventLoopUtilization();
+  }, WINDOW_MS);
+  timer.unref();
+  const bump = (counts: ReturnType<typeof fresh>, status: number, inFlightNow: number) => {
+    counts.requests += 1;
+    const bucket = status === 429 ? '429' : (`${Math.floor(status / 100)}xx` as '2xx' | '3xx' | '4xx' | '5xx');
+    if (bucket in counts) counts[bucket] += 1;
+    counts.inFlightPeak = Math.max(counts.inFlightPeak, inFlightNow);
+  };
+  return {
+    record(status: number, latencyMs: number, inFlightNow: number) {
+      const micros = Math.max(1, Math.round(latencyMs * 1000));
+      windowLatency.record(micros);
+      totalLatency.record(micros);
+      bump(window, status, inFlightNow);
+      bump(total, status, inFlightNow);
+    },
+    close() {
+      clearInterval(timer);
+      if (window.requests > 0) line('window', window, windowLatency);
+      line('total', total, totalLatency);
+      loopDelay.disable();
+      totalLoopDelay.disable();
+    },
+  };
 }
 
 class PayloadTooLarge extends Error {}
@@ -97,6 +236,28 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+const isHealthCheck = (url = '/') => url === '/api/health' || url.startsWith('/api/health?');
+
+/** What API Gateway answers when its throttle refuses a request, in our error contract. */
+function throttled(requestId: string, maxInFlight: number) {
+  const body = {
+    error: 'Too Many Requests',
+    message: `The API is at capacity (${maxInFlight} requests in flight); retry shortly`,
+    code: 'THROTTLED',
+    requestId,
+  };
+  return {
+    status: 429,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'retry-after': '1',
+      'x-request-id': requestId,
+    },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 /** What API Gateway answers when it cannot get a result from the function, in our error contract. */

@@ -9,14 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENT_BUS, queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
-import { ensureQueues, ensureTables, startEmulators, startTtlSweeper } from './emulators';
+import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
 import { startScheduler } from './scheduler';
 import { localSecretKey } from './secret-key';
-import { type DemoAccount, ensureDemoAccount } from './seed';
+import { type DemoAccount, ensureDemoAccount, ensureLoadAccount } from './seed';
 import { startSqsPoller } from './sqs-poller';
 import { localStateMachineArn, startStepFunctions } from './step-functions';
 
@@ -52,6 +52,17 @@ export interface RuntimeOptions {
   env?: Readonly<Record<string, string>>;
   /** Create the demo account on first start (default true). */
   seed?: boolean;
+  /**
+   * Where the emulators run: on a worker thread of their own (default; what `npm start` does,
+   * so they use a second core), or on the functions' thread (tests: coverage sees their code).
+   */
+  emulators?: 'worker' | 'in-process';
+  /** Which requests get an access-log line: 'all' (default) or only 5xx and slow ones. */
+  accessLog?: 'all' | 'problems';
+  /** Requests in flight beyond which the API answers 429 THROTTLED (default 32). */
+  maxInFlight?: number;
+  /** Append the API host's own traffic statistics here (JSON lines; see http-host.ts). */
+  statsFile?: string;
 }
 
 export interface Runtime {
@@ -66,6 +77,8 @@ export interface Runtime {
   functions: FunctionHost;
   /** The seeded demo owner, when seeding is on. */
   demo?: DemoAccount;
+  /** Load mode's seeded account (its own workspace with seeded contacts). */
+  loadAccount?: DemoAccount;
   /** Domain events put on the local bus (all of them, across restarts), oldest first. */
   events: (filter?: EventFilter) => RecordedEvent[];
   /** Resolves once every running state machine execution has ended. */
@@ -78,7 +91,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const host = opts.host ?? '127.0.0.1';
   // aws-ses-v2-local answers GetAccount from this variable: a sandbox-like account that may send.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
-  const emulators = await startEmulators({ dataDir: opts.dataDir, host: '127.0.0.1', log });
+  const start = opts.emulators === 'in-process' ? startEmulators : startEmulatorsInWorker;
+  const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
   try {
     const dynamodb = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
@@ -130,7 +144,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     Object.assign(process.env, env, opts.env);
     await functions.loadAll();
 
-    const http = await startHttpHost({ host, port: opts.port, functions, log });
+    const loadClientHeader = (opts.env?.TRUST_LOAD_CLIENT_HEADER ?? process.env.TRUST_LOAD_CLIENT_HEADER)?.trim();
+    const http = await startHttpHost({
+      host,
+      port: opts.port,
+      functions,
+      log,
+      ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
+      ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
+      ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
+      ...(loadClientHeader ? { loadClientHeader: loadClientHeader.toLowerCase() } : {}),
+    });
     stops.unshift(
       () =>
         new Promise<void>((resolve) => {
@@ -162,10 +186,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     stops.unshift(() => stopSweeper());
 
     const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir);
+    const loadAccount =
+      opts.seed === false || !loadClientHeader ? undefined : await ensureLoadAccount(http.url, opts.dataDir);
 
     let stopped: Promise<void> | undefined;
     return {
       ...(demo ? { demo } : {}),
+      ...(loadAccount ? { loadAccount } : {}),
       url: http.url,
       dataDir: opts.dataDir,
       endpoints: {

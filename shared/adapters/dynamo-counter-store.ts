@@ -1,7 +1,13 @@
-/** Rate-limit counters in the `ephemeral` table: one conditional ADD per rule, expired by TTL. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CounterStore } from '../rate-limit/rate-limiter';
+/**
+ * Counters in the `ephemeral` table, expired by TTL (`expiresAt`): single counters (one
+ * conditional ADD each) and the rate limiter's groups, one conditional UpdateItem per group
+ * that counts every rule of the group or none.
+ */
+import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CounterGroup, CounterStore, GroupCount } from '../rate-limit/rate-limiter';
+
+const COUNTER_SK = 'counter';
 
 export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): CounterStore {
   return {
@@ -10,7 +16,7 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
         const out = await db.send(
           new UpdateCommand({
             TableName: table,
-            Key: { pk: key, sk: 'counter' },
+            Key: { pk: key, sk: COUNTER_SK },
             UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
             ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
             ExpressionAttributeNames: { '#count': 'count' },
@@ -24,5 +30,70 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
         throw error;
       }
     },
+
+    async countRequest(group) {
+      const names: Record<string, string> = {};
+      const values: Record<string, number> = { ':one': 1, ':expires': group.expiresAt };
+      const add: string[] = [];
+      const remove: string[] = [];
+      const conditions: string[] = [];
+      group.counters.forEach((counter, i) => {
+        names[`#c${i}`] = counter.name;
+        values[`:l${i}`] = counter.limit;
+        add.push(`#c${i} :one`);
+        conditions.push(`(attribute_not_exists(#c${i}) OR #c${i} < :l${i})`);
+        if (counter.previous !== undefined) {
+          names[`#p${i}`] = counter.previous;
+          remove.push(`#p${i}`);
+        }
+      });
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: group.key, sk: COUNTER_SK },
+            UpdateExpression: [
+              `ADD ${add.join(', ')}`,
+              'SET expiresAt = if_not_exists(expiresAt, :expires)',
+              ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
+            ].join(' '),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_NEW',
+            // DynamoDB returns the item with the refusal, saving a read; dynalite ignores it (see below).
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { admitted: true, counts: countsOf(group, (name) => out.Attributes?.[name]) };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return { admitted: false, counts: await refusedCounts(db, table, group, error.Item) };
+      }
+    },
   };
+}
+
+/** The counts that refused a group: from the failed write when it carried the item, else a consistent read. */
+async function refusedCounts(
+  db: DynamoDBDocumentClient,
+  table: string,
+  group: CounterGroup,
+  returned: Record<string, AttributeValue> | undefined,
+): Promise<GroupCount['counts']> {
+  // The exception is not unmarshalled by the document client: its Item is raw AttributeValues.
+  if (returned) return countsOf(group, (name) => returned[name]?.N);
+  const out = await db.send(
+    new GetCommand({ TableName: table, Key: { pk: group.key, sk: COUNTER_SK }, ConsistentRead: true }),
+  );
+  return countsOf(group, (name) => out.Item?.[name]);
+}
+
+function countsOf(group: CounterGroup, read: (name: string) => unknown): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { name } of group.counters) {
+    const value = read(name);
+    if (value !== undefined) counts[name] = Number(value);
+  }
+  return counts;
 }

@@ -10,12 +10,14 @@ import { config, tableName } from '../config';
 import type { AuthDeps } from '../identity/authenticate';
 import type { AuditSink } from '../identity/ports';
 import { logger } from '../observability/logger';
-import type { CounterStore } from '../rate-limit/rate-limiter';
+import { type CounterStore, RefusalMemory } from '../rate-limit/rate-limiter';
 import type { SecurityAlertSink } from '../security/abuse-alerts';
 import type { EdgeSettings } from '../security/trusted-edge';
 
 export interface EdgeDeps {
   readonly counters: CounterStore;
+  /** Windows this instance already saw refuse (saves a hammering client's counter writes). */
+  readonly refusals?: RefusalMemory;
   readonly alerts: SecurityAlertSink;
   readonly auth: AuthDeps;
   readonly audit: AuditSink;
@@ -27,6 +29,7 @@ export function defaultEdgeDeps(): EdgeDeps {
   const core = tableName('core');
   return {
     counters: dynamoCounterStore(documents, tableName('ephemeral')),
+    refusals: new RefusalMemory(),
     alerts: dynamoSecurityAlerts(documents, core),
     auth: {
       sessions: dynamoSessions(documents, core),

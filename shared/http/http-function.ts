@@ -154,6 +154,7 @@ async function enforceRateLimits(
   const nowMs = deps.now();
   const decision = await checkRateLimits(rulesFor(route?.rateTier ?? 'public', path), identity, {
     store: deps.counters,
+    ...(deps.refusals ? { refusals: deps.refusals } : {}),
     nowMs,
     onStoreError: (error) => logger.warn('Rate-limit store failed; request let through', { error: error as Error }),
   });

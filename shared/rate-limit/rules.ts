@@ -1,14 +1,17 @@
 /**
  * The rate-limit rules of the HTTP edge. Limits are per client (the API key when the
- * request carries one, else the client address) in fixed windows, so the state is one
- * counter item per (rule, client, window) that every function instance shares.
+ * request carries one, else the client address) in fixed windows aligned to the epoch, so
+ * the state is one counter per (rule, client, window) that every function instance shares.
+ * The counters of one client live together, one item per bucket of time (see rate-limiter.ts):
+ * a window that divides 60 s shares the client's minute item, any other has a bucket of its own.
  */
 import type { RateTier } from '../../lib/definition';
 
 export interface RateRule {
-  /** Stable id, part of the counter key and the metric. */
+  /** Stable id, part of the counter's attribute name and the metric; keep it short (item size). */
   readonly id: string;
   readonly limit: number;
+  /** Whole seconds. */
   readonly windowSeconds: number;
   /** What the client is keyed by: the address even for API-key calls (keys are not yet verified here). */
   readonly keyBy: 'client' | 'address';

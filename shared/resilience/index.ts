@@ -26,6 +26,7 @@ export {
   type StoredBreakerSnapshot,
 } from './breaker-store';
 export type { BreakerConfig } from './breaker-transitions';
+export { type Bulkhead, type BulkheadOptions, bulkhead, ServerBusyError } from './bulkhead';
 export {
   BREAKER_DEFAULTS,
   type BreakerStateChange,

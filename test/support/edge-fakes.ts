@@ -2,7 +2,12 @@
 import type { EdgeDeps } from '../../shared/http/edge-deps';
 import type { ApiKey, CustomRole, Membership, Session, User } from '../../shared/identity/model';
 import type { ApiKeyLookup, AuditEntry, AuditSink, MembershipLookup, SessionLookup } from '../../shared/identity/ports';
-import type { CounterStore } from '../../shared/rate-limit/rate-limiter';
+import {
+  type CounterGroup,
+  type CounterStore,
+  type GroupCount,
+  RefusalMemory,
+} from '../../shared/rate-limit/rate-limiter';
 import type { SecurityAlert, SecurityAlertSink } from '../../shared/security/abuse-alerts';
 
 export class MemoryCounters implements CounterStore {
@@ -14,6 +19,23 @@ export class MemoryCounters implements CounterStore {
     if (current >= limit) return undefined;
     this.counts.set(key, current + 1);
     return current + 1;
+  }
+  /** Every group write, in order (one per identity and bucket per request). */
+  readonly groups: CounterGroup[] = [];
+  /** A group's counters live in `counts` as `<item key>|<counter name>`. */
+  async countRequest(group: CounterGroup): Promise<GroupCount> {
+    if (this.failing) throw new Error('store down');
+    this.groups.push(group);
+    const at = (name: string) => `${group.key}|${name}`;
+    const found = Object.fromEntries(group.counters.map((c) => [c.name, this.counts.get(at(c.name)) ?? 0]));
+    if (group.counters.some((c) => (found[c.name] ?? 0) >= c.limit)) return { admitted: false, counts: found };
+    const counts: Record<string, number> = {};
+    for (const c of group.counters) {
+      counts[c.name] = (found[c.name] ?? 0) + 1;
+      this.counts.set(at(c.name), counts[c.name] ?? 0);
+      if (c.previous !== undefined) this.counts.delete(at(c.previous));
+    }
+    return { admitted: true, counts };
   }
 }
 
@@ -73,6 +95,7 @@ export function fakeEdge(overrides: Partial<EdgeDeps['settings']> = {}, now = ()
   const identity = new MemoryIdentity();
   const deps: EdgeDeps = {
     counters,
+    refusals: new RefusalMemory(),
     alerts,
     audit,
     auth: {

@@ -1,10 +1,10 @@
 /**
- * DynamoDB emulator: dynalite (LevelDB on disk) behind a small HTTP proxy. The proxy streams
- * every request through untouched except the two operations dynalite lacks, TransactWriteItems
+ * DynamoDB emulator: dynalite (LevelDB on disk) behind a small HTTP front. The front hands
+ * every request to dynalite's handler untouched except the two operations dynalite lacks, TransactWriteItems
  * and TransactGetItems, which it answers itself (see dynamodb-transact.ts).
  */
 import { mkdir } from 'node:fs/promises';
-import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 import { TransactionEngine } from './dynamodb-transact';
 import { DynamoWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
@@ -29,7 +29,10 @@ export async function startDynamoDb(opts: {
   const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const backendPort = await listen(backend, 0, '127.0.0.1');
   const backendUrl = `http://127.0.0.1:${backendPort}`;
-  const agent = new Agent({ keepAlive: true });
+  // Requests are handed to dynalite's own request listener on this thread instead of being
+  // relayed over a second loopback connection: half the HTTP work per call. The backend still
+  // listens, for the transaction engine's reads and writes.
+  const dynaliteHandler = backend.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   const engine = new TransactionEngine(new DynamoWire(backendUrl), opts.log);
 
   const proxy = createServer((req, res) => {
@@ -40,7 +43,7 @@ export async function startDynamoDb(opts: {
         if (!res.headersSent) sendWire(res, internalError(error));
       });
     } else {
-      forward(req, res, backendPort, agent);
+      dynaliteHandler(req, res);
     }
   });
   let port: number;
@@ -55,7 +58,6 @@ export async function startDynamoDb(opts: {
     endpoint: endpointUrl(opts.host, port),
     async stop() {
       await closeServer(proxy);
-      agent.destroy();
       // dynalite's close() also closes LevelDB, which flushes its write buffer to disk.
       await closeServer(backend);
     },
@@ -81,21 +83,6 @@ async function answerTransaction(
     ? await engine.transactWrite(body)
     : await engine.transactGet(body);
   sendWire(res, response);
-}
-
-function forward(req: IncomingMessage, res: ServerResponse, port: number, agent: Agent): void {
-  const upstream = request(
-    { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', (error) => {
-    if (!res.headersSent) sendWire(res, internalError(error));
-    else res.destroy(error);
-  });
-  req.pipe(upstream);
 }
 
 function internalError(error: Error): WireResponse {

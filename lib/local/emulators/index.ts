@@ -33,6 +33,7 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName }
 export { ensureQueues, type LocalQueue } from './queues';
 export { ensureTables } from './tables';
 export { startTtlSweeper, sweepExpiredItems } from './ttl-sweeper';
+export { startEmulatorsInWorker } from './worker';
 
 export interface Emulators {
   /** `http://127.0.0.1:<port>` of the DynamoDB endpoint (the transaction proxy). */

@@ -5,7 +5,9 @@
  * See docs/IDENTITY.md for the choice of parameters and the measured cost.
  */
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ValidationError } from '../../errors';
+import { type Bulkhead, bulkhead } from '../../resilience/bulkhead';
 
 export interface ScryptParams {
   /** CPU/memory cost, a power of two. */
@@ -29,18 +31,30 @@ export interface PasswordHasher {
   readonly dummyHash: string;
 }
 
+/**
+ * Hashing is CPU-bound (~0.1 s a hash): at most one hash per core but one runs at once, and a
+ * newcomer who would wait over 500 ms is refused with 429 SERVER_BUSY + Retry-After. In Lambda
+ * (one request per instance) it never waits; in one process serving many requests (the local
+ * runtime) a burst of log-ins is shed instead of stalling every other request behind it.
+ */
+export const HASHING: Bulkhead = bulkhead('password hashing', {
+  concurrency: Math.max(1, availableParallelism() - 1),
+  queue: 64,
+  maxWaitMs: 500,
+});
+
 /** The hasher with `params` as its current parameters (tests use a cheaper N). */
-export function scryptHasher(params: ScryptParams = CURRENT_SCRYPT): PasswordHasher {
+export function scryptHasher(params: ScryptParams = CURRENT_SCRYPT, gate: Bulkhead = HASHING): PasswordHasher {
   return {
     async hash(password) {
       const salt = randomBytes(params.saltBytes);
-      const key = await derive(password, salt, params.keyBytes, params);
+      const key = await gate.run(() => derive(password, salt, params.keyBytes, params));
       return encode(params, salt, key);
     },
     async verify(password, encoded) {
       const parsed = decode(encoded);
       if (!parsed) return false;
-      const key = await derive(password, parsed.salt, parsed.hash.length, parsed);
+      const key = await gate.run(() => derive(password, parsed.salt, parsed.hash.length, parsed));
       return timingSafeEqual(key, parsed.hash);
     },
     needsRehash(encoded) {

@@ -5,6 +5,7 @@ import { logIn } from '../../../../shared/identity/accounts/log-in';
 import { scryptHasher } from '../../../../shared/identity/accounts/password';
 import { signUp } from '../../../../shared/identity/accounts/sign-up';
 import { sha256 } from '../../../../shared/identity/tokens';
+import { bulkhead, ServerBusyError } from '../../../../shared/resilience/bulkhead';
 import { accountWorld, BROWSER, countingHasher, FAST_SCRYPT, PASSWORD, SIGN_UP_ORIGIN } from './memory-accounts';
 
 const EMAIL = 'grace@example.com';
@@ -54,6 +55,24 @@ describe('logIn', () => {
     expect(wrong).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
     expect(counting.calls.verify).toBe(2);
     expect(w.audit.types()).toEqual(['auth.login_failed']);
+  });
+
+  it('sheds a log-in with 429 SERVER_BUSY when hashing is saturated, recording nothing', async () => {
+    const gate = bulkhead('password hashing', { concurrency: 1, queue: 0 });
+    const w = await withAccount(scryptHasher(FAST_SCRYPT, gate));
+    let release!: () => void;
+    const busy = gate.run(() => new Promise<void>((resolve) => (release = resolve)));
+
+    const error = await refusal(logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps));
+    release();
+    await busy;
+
+    expect(error).toBeInstanceOf(ServerBusyError);
+    expect(error).toMatchObject({ status: 429, code: 'SERVER_BUSY', retryAfterSeconds: 1 });
+    expect(w.audit.entries).toEqual([]);
+    // Not a failure: the next attempt, with hashing free again, logs in.
+    const result = await logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps);
+    expect(result.user.userId).toBe(w.user.userId);
   });
 
   it('takes about as long for an unknown email as for a wrong password', async () => {

@@ -1,0 +1,54 @@
+/**
+ * The emulators on a worker thread of their own. In one thread, every DynamoDB call costs
+ * the functions' event loop both sides of the exchange (the SDK client's work and dynalite's);
+ * on their own thread the emulators use the machine's second core, and a busy emulator no
+ * longer delays every request in flight. Same emulators, same endpoints and persistence as
+ * `startEmulators` (which tests keep calling in-process); see docs/PERFORMANCE_BASELINES.md.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Emulators, StartEmulatorsOptions } from './index';
+import type { FromWorker, ToWorker } from './worker-messages';
+
+export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promise<Emulators> {
+  const log = opts.log ?? (() => {});
+  const { log: _log, ...workerData } = opts;
+  const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
+  const send = (message: ToWorker) => worker.postMessage(message);
+  let onStopped: ((message: Extract<FromWorker, { type: 'stopped' }>) => void) | undefined;
+
+  const started = await new Promise<Extract<FromWorker, { type: 'started' }>>((resolve, reject) => {
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'log') log(message.line);
+      else if (message.type === 'started') resolve(message);
+      else if (message.type === 'failed') reject(new Error(message.error));
+      else if (message.type === 'stopped') onStopped?.(message);
+    });
+    worker.once('error', (error) => {
+      log(`emulator thread failed: ${error.stack ?? error.message}`);
+      reject(error);
+    });
+    worker.once('exit', (code) => reject(new Error(`The emulator thread exited (code ${code}) before it started`)));
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+
+  let stopping: Promise<void> | undefined;
+  worker.on('exit', (code) => {
+    if (!stopping) log(`emulator thread exited unexpectedly (code ${code})`);
+  });
+  return {
+    dynamodb: started.dynamodb,
+    sqs: started.sqs,
+    ses: started.ses,
+    stop() {
+      stopping ??= new Promise<void>((resolve, reject) => {
+        onStopped = (message) => {
+          worker.terminate().finally(() => (message.error ? reject(new Error(message.error)) : resolve()));
+        };
+        send({ type: 'stop' });
+      });
+      return stopping;
+    },
+  };
+}
