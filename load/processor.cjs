@@ -1,14 +1,24 @@
 /**
- * Artillery processor for the load profiles (load/*.yml).
+ * Artillery processor for the load profiles (flows in load/scenarios.yml).
  *
- * - setClient: gives each virtual user a random simulated client address (10.x.y.z) sent as
- *   `x-load-client`; the local runtime believes it only in load mode (TRUST_LOAD_CLIENT_HEADER,
- *   see `npm run load:start`), so per-client rate limits see many clients, not one.
+ * Virtual users and clients
+ * - setClient: a random simulated client address (10.x.y.z) sent as `x-load-client`; only a
+ *   runtime in load mode believes it (TRUST_LOAD_CLIENT_HEADER), so the per-client rate limits
+ *   see many clients as they would in real traffic, not one machine.
  * - setFixedClient: one fixed address, for the scenario that shows when 429s begin.
- * - loadDemoAccount: the seeded demo user's credentials from $DATA_DIR/demo-account.json.
- * - afterResponse: custom counters: slow responses (> 2 s), server errors (5xx), rate-limit hits (429).
- * - the server's CPU and memory, sampled every 5 s from /proc/<pid> of the process listening on
- *   TARGET's port (or LOAD_SERVER_PID), as histograms `server.cpu_percent` and `server.rss_mb`.
+ * - Both set the accepted statuses from the profile's `statusMode` variable: `strict` (200, 201,
+ *   401 where a flow expects it) or `shed` (stress, spike: 429 and 503 accepted too).
+ * - loadAccount: the seeded load-test user (LOAD_ACCOUNT_FILE, else $DATA_DIR/load-account.json).
+ * - useSession: a session of that user from a small pool, logged in once per Artillery worker
+ *   (outside the measured requests), for the signed-in read and write flows.
+ * - newContact: a unique email for the write flow.
+ *
+ * Metrics (besides Artillery's own)
+ * - custom.slow_responses_over_2s, custom.server_errors_5xx, custom.rate_limit_hits_429 (counters).
+ * - server.cpu_percent, server.rss_mb: the server process (listening on TARGET's port, or
+ *   LOAD_SERVER_PID), sampled every 5 s from /proc (Linux; off elsewhere).
+ * - generator.cpu_percent: this Artillery process's own CPU, to tell a saturated generator from
+ *   a saturated server.
  */
 'use strict';
 const fs = require('node:fs');
@@ -17,33 +27,131 @@ const { execFileSync } = require('node:child_process');
 
 const SLOW_MS = 2000;
 const FIXED_CLIENT = '10.255.255.1';
+const SESSION_POOL = 4;
+
+const STATUSES = {
+  strict: { okStatuses: [200], createdStatuses: [201], deniedStatuses: [401] },
+  shed: { okStatuses: [200, 429, 503], createdStatuses: [201, 429, 503], deniedStatuses: [401, 429, 503] },
+};
 
 function randomOctet() {
   return Math.floor(Math.random() * 256);
 }
 
-function setClient(context, _events, done) {
-  context.vars.client = `10.${randomOctet()}.${randomOctet()}.${1 + Math.floor(Math.random() * 254)}`;
+function randomClient() {
+  return `10.${randomOctet()}.${randomOctet()}.${1 + Math.floor(Math.random() * 254)}`;
+}
+
+function setStatuses(context) {
+  Object.assign(context.vars, STATUSES[context.vars.statusMode] ?? STATUSES.strict);
+}
+
+function setClient(context, events, done) {
+  startSampling(events, context);
+  setStatuses(context);
+  context.vars.client = randomClient();
   return done();
 }
 
-function setFixedClient(context, _events, done) {
+function setFixedClient(context, events, done) {
+  startSampling(events, context);
+  setStatuses(context);
   context.vars.client = FIXED_CLIENT;
   return done();
 }
 
-let demo;
-function loadDemoAccount(context, _events, done) {
-  if (!demo) {
-    const file = path.resolve(process.env.DATA_DIR ?? '.data', 'demo-account.json');
-    try {
-      demo = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      return done(new Error(`Cannot read the demo account at ${file} (start the runtime once): ${error.message}`));
-    }
+let account;
+/**
+ * The load-test user: LOAD_ACCOUNT_FILE (a runtime load/run.mjs started), else LOAD_TEST_EMAIL and
+ * LOAD_TEST_PASSWORD (a deployed stack), else $DATA_DIR/load-account.json (`npm run load:start`).
+ */
+function readAccount() {
+  if (account) return account;
+  if (!process.env.LOAD_ACCOUNT_FILE && process.env.LOAD_TEST_EMAIL && process.env.LOAD_TEST_PASSWORD) {
+    account = { email: process.env.LOAD_TEST_EMAIL, password: process.env.LOAD_TEST_PASSWORD };
+    return account;
   }
-  context.vars.email = demo.email;
-  context.vars.password = demo.password;
+  const file = process.env.LOAD_ACCOUNT_FILE ?? path.resolve(process.env.DATA_DIR ?? '.data', 'load-account.json');
+  try {
+    account = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `Cannot read the load-test account at ${file}: start the runtime in load mode (npm run load:start), ` +
+        `let load/run.mjs start one, or set LOAD_TEST_EMAIL and LOAD_TEST_PASSWORD (${error.message})`,
+    );
+  }
+  return account;
+}
+
+function loadAccount(context, _events, done) {
+  try {
+    const { email, password } = readAccount();
+    context.vars.email = email;
+    context.vars.password = password;
+    return done();
+  } catch (error) {
+    return done(error);
+  }
+}
+
+function targetOf(context) {
+  return String(context.vars.target ?? process.env.TARGET ?? 'http://127.0.0.1:3008').replace(/\/$/, '');
+}
+
+function cookiesOf(res) {
+  return Object.fromEntries(res.headers.getSetCookie().map((c) => c.split(';')[0].split('=')));
+}
+
+async function logIn(target) {
+  const { email, password } = readAccount();
+  const client = randomClient();
+  for (let attempt = 1; ; attempt++) {
+    const csrf = await fetch(`${target}/api/csrf-token`, { headers: { 'x-load-client': client } });
+    const csrfToken = (await csrf.json()).token;
+    const res = await fetch(`${target}/api/auth/login`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-load-client': client,
+        'x-csrf-token': csrfToken,
+        cookie: `csrf-token=${csrfToken}`,
+      },
+      body: JSON.stringify({ email, password }),
+    });
+    if (res.status === 200) {
+      const { workspaceId } = await res.json();
+      return { sessionToken: cookiesOf(res).session, csrfToken, workspaceId };
+    }
+    // The log-in may be shed (429 SERVER_BUSY) while the run is busy: wait as told and retry.
+    if (res.status !== 429 || attempt >= 10) {
+      throw new Error(`The load-test user could not log in: ${res.status} ${await res.text()}`);
+    }
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+  }
+}
+
+let pool;
+function useSession(context, _events, done) {
+  if (!pool) {
+    const target = targetOf(context);
+    pool = Promise.all(Array.from({ length: SESSION_POOL }, () => logIn(target)));
+    pool.catch(() => undefined);
+  }
+  pool.then(
+    (sessions) => {
+      Object.assign(context.vars, sessions[Math.floor(Math.random() * sessions.length)]);
+      done();
+    },
+    (error) => done(error),
+  );
+}
+
+let contactCounter = 0;
+function newContact(context, _events, done) {
+  contactCounter += 1;
+  const tag = `${Date.now().toString(36)}-${process.pid}-${contactCounter}-${Math.random().toString(36).slice(2, 8)}`;
+  context.vars.contactEmail = `load-${tag}@load.example`;
+  context.vars.contactName = `Contact ${contactCounter}`;
   return done();
 }
 
@@ -56,16 +164,14 @@ function afterResponse(_req, res, _context, events, done) {
   return done();
 }
 
-// ---- server CPU / memory sampling (Linux /proc; silently off elsewhere) ----
+// ---- server and generator CPU / memory sampling (Linux /proc; silently off elsewhere) ----
 const CLK_TCK = 100;
 let sampler;
-let serverPid;
-let last;
 
-function findServerPid() {
+function findServerPid(context) {
   if (process.env.LOAD_SERVER_PID) return Number(process.env.LOAD_SERVER_PID);
   try {
-    const port = new URL(process.env.TARGET ?? 'http://127.0.0.1:3008').port || '80';
+    const port = new URL(targetOf(context)).port || '80';
     const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
     const m = /pid=(\d+)/.exec(out);
     return m ? Number(m[1]) : undefined;
@@ -86,26 +192,33 @@ function readProc(pid) {
   }
 }
 
-function startSampling(events) {
-  if (sampler || process.platform !== 'linux') return;
-  serverPid = findServerPid();
-  if (!serverPid) return;
-  last = readProc(serverPid);
+function startSampling(events, context) {
+  if (sampler) return;
+  sampler = setInterval(() => undefined, 60_000); // claimed; replaced below when sampling works
+  clearInterval(sampler);
+  const serverPid = process.platform === 'linux' ? findServerPid(context) : undefined;
+  let lastServer = serverPid ? readProc(serverPid) : undefined;
+  let lastSelf = { cpu: process.cpuUsage(), at: process.hrtime.bigint() };
   sampler = setInterval(() => {
+    const selfNow = { cpu: process.cpuUsage(), at: process.hrtime.bigint() };
+    const selfSeconds = Number(selfNow.at - lastSelf.at) / 1e9;
+    const selfCpu = process.cpuUsage(lastSelf.cpu);
+    events.emit(
+      'histogram',
+      'generator.cpu_percent',
+      Math.round(((selfCpu.user + selfCpu.system) / 1e6 / selfSeconds) * 100),
+    );
+    lastSelf = selfNow;
+    if (!serverPid) return;
     const now = readProc(serverPid);
-    if (!now || !last) return;
-    const seconds = Number(now.at - last.at) / 1e9;
-    const cpu = seconds > 0 ? ((now.ticks - last.ticks) / CLK_TCK / seconds) * 100 : 0;
+    if (!now || !lastServer) return;
+    const seconds = Number(now.at - lastServer.at) / 1e9;
+    const cpu = seconds > 0 ? ((now.ticks - lastServer.ticks) / CLK_TCK / seconds) * 100 : 0;
     events.emit('histogram', 'server.cpu_percent', Math.round(cpu));
     events.emit('histogram', 'server.rss_mb', Math.round(now.rssMb));
-    last = now;
+    lastServer = now;
   }, 5000);
   sampler.unref();
 }
 
-function sampleServer(_context, events, done) {
-  startSampling(events);
-  return done();
-}
-
-module.exports = { setClient, setFixedClient, loadDemoAccount, afterResponse, sampleServer };
+module.exports = { setClient, setFixedClient, loadAccount, useSession, newContact, afterResponse };

@@ -14,7 +14,12 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['bin/local.ts'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, TRUST_LOAD_CLIENT_HEADER: 'x-load-client', LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN' },
+  env: {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
+    TRUST_LOAD_CLIENT_HEADER: 'x-load-client',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+  },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
