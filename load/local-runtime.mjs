@@ -60,8 +60,9 @@ export async function startLoadRuntime({ logFile, statsFile }) {
   process.stdout.write(`Starting a local runtime for this run (production and load mode, port ${port}) `);
   const deadline = Date.now() + 90_000;
   for (;;) {
+    // Ready once it answers and has seeded the load-test account (seeding follows the first answer).
     const health = await probe(target);
-    if (health?.status === 200) break;
+    if (health?.status === 200 && fs.existsSync(path.join(dataDir, 'load-account.json'))) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       console.error(`\nThe runtime did not start; its output is in ${path.relative(process.cwd(), logFile)}`);
       child.kill('SIGKILL');
