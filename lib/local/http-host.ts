@@ -40,6 +40,8 @@ export interface HttpHostOptions {
    * The load scripts compare it with the generator's numbers.
    */
   statsFile?: string;
+  /** Other heaps to report with the statistics (the emulator thread's), in bytes. */
+  heaps?: () => Promise<Record<string, number>>;
 }
 
 const SLOW_MS = 1000;
@@ -59,7 +61,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     throttledSinceLog = 0;
   }, 10_000);
   throttleLog.unref();
-  const stats = opts.statsFile ? serverStats(opts.statsFile) : undefined;
+  const stats = opts.statsFile ? serverStats(opts.statsFile, opts.heaps) : undefined;
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
@@ -149,7 +151,15 @@ const memoryMb = () => {
 };
 
 /** Per-window and whole-run statistics of what this host answered, appended to `file`. */
-function serverStats(file: string) {
+function serverStats(file: string, heaps?: () => Promise<Record<string, number>>) {
+  let otherHeapsMb: Record<string, number> = {};
+  const refreshHeaps = () =>
+    heaps?.().then(
+      (h) => {
+        otherHeapsMb = Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Math.round(v / 1048576)]));
+      },
+      () => undefined,
+    );
   const WINDOW_MS = 10_000;
   const windowLatency = createHistogram();
   const totalLatency = createHistogram();
@@ -182,11 +192,12 @@ function serverStats(file: string) {
         max: beyondTick(delay.max),
       },
       eventLoopUtilization: Math.round(elu.utilization * 1000) / 1000,
-      memoryMb: memoryMb(),
+      memoryMb: { ...memoryMb(), ...otherHeapsMb },
     };
     fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
   };
   const timer = setInterval(() => {
+    refreshHeaps();
     if (window.requests > 0) line('window', window, windowLatency);
     window = fresh();
     windowLatency.reset();

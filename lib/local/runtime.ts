@@ -153,6 +153,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
       ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
+      ...(emulators.heapUsed
+        ? { heaps: async () => ({ emulatorHeapUsed: await (emulators.heapUsed as () => Promise<number>)() }) }
+        : {}),
       ...(loadClientHeader ? { loadClientHeader: loadClientHeader.toLowerCase() } : {}),
     });
     stops.unshift(

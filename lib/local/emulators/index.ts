@@ -41,6 +41,8 @@ export interface Emulators {
   sqs: { endpoint: string };
   /** `outboxUrl` is a page listing sent mail (self-contained, works offline). */
   ses: { endpoint: string; outboxUrl: string };
+  /** The emulator thread's V8 heap in use, in bytes, when they run on a worker thread. */
+  heapUsed?: () => Promise<number>;
   /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */
   stop(): Promise<void>;
 }
