@@ -35,7 +35,7 @@ const account = JSON.parse(fs.readFileSync(runtime.accountFile, 'utf8'));
 async function expectStatus(res, ...statuses) {
   const body = await res.text();
   if (!statuses.includes(res.status)) throw new Error(`${res.url}: ${res.status} ${body.slice(0, 200)}`);
-  return body ? JSON.parse(body) : undefined;
+  return res.headers.get('content-type')?.includes('json') && body ? JSON.parse(body) : body;
 }
 async function csrf(c) {
   const res = await fetch(`${base}/api/csrf-token`, { headers: { 'x-load-client': c } });
