@@ -43,9 +43,28 @@ export async function startDynamoDb(opts: {
         if (!res.headersSent) sendWire(res, internalError(error));
       });
     } else {
+      // Counted until dynalite ends the answer: its LevelDB work outlives a dropped connection,
+      // and stop() must not close the database under it.
+      inFlight += 1;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        inFlight -= 1;
+        if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+        return end(...args);
+      }) as typeof res.end;
       dynaliteHandler(req, res);
     }
   });
+  let inFlight = 0;
+  const drained: Array<() => void> = [];
+  /** Resolves when no request is inside dynalite, or after `ms` (a request whose body never came). */
+  const idle = (ms: number) =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          drained.push(resolve);
+          setTimeout(resolve, ms).unref();
+        });
   let port: number;
   try {
     port = await listen(proxy, opts.port, opts.host);
@@ -57,6 +76,7 @@ export async function startDynamoDb(opts: {
   return {
     endpoint: endpointUrl(opts.host, port),
     async stop() {
+      await idle(2000);
       await closeServer(proxy);
       // dynalite's close() also closes LevelDB, which flushes its write buffer to disk.
       await closeServer(backend);
