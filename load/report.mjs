@@ -599,7 +599,7 @@ function serverSideLine(a) {
     `- Server-side view (the runtime's own clock, request received to answer written, so without the generator's delays): ` +
     `${t.requests} requests, p50 ${fmt(l.p50)} ms, p95 ${fmt(l.p95)} ms, p99 ${fmt(l.p99)} ms, max ${fmt(l.max)} ms; ` +
     `worst 10 s window p99 ${fmt(worst?.latencyMs?.p99)} ms at t = ${fmt(worst?.secondsSinceStart, 0)} s of the runtime; ` +
-    `statuses 2xx ${t['2xx']}, 4xx ${t['4xx']} (of which 429 ${t['429']}), 5xx ${t['5xx']}; peak ${t.inFlightPeak} requests in flight; ` +
+    `statuses 2xx ${t['2xx']}, 429 ${t['429']}, other 4xx ${t['4xx']}, 5xx ${t['5xx']}; peak ${t.inFlightPeak} requests in flight; ` +
     `event-loop delay p99 ${fmt(t.eventLoopDelayMs?.p99)} ms, max ${fmt(t.eventLoopDelayMs?.max)} ms; event-loop utilisation ${fmt((t.eventLoopUtilization ?? 0) * 100)}%.`
   );
 }

@@ -72,6 +72,15 @@ if (target) {
   }
 }
 
+// The commit is read before the run: the code that runs is the code at its start.
+let gitCommit;
+try {
+  gitCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+  if (dirty.trim()) gitCommit += ' (with uncommitted changes)';
+} catch {
+  gitCommit = 'unknown';
+}
 const output = `${base}.json`;
 const bin = path.join(root, 'node_modules', '.bin', 'artillery');
 const artilleryArgs = [
@@ -102,14 +111,6 @@ if (runtime) {
   console.log('stopped');
 }
 
-let gitCommit;
-try {
-  gitCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
-  if (dirty.trim()) gitCommit += ' (with uncommitted changes)';
-} catch {
-  gitCommit = 'unknown';
-}
 const cpus = os.cpus();
 const meta = {
   profile: name,

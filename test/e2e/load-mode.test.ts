@@ -123,6 +123,7 @@ describe('load mode', () => {
     expect(total['429']).toBeGreaterThanOrEqual(2);
     expect(total['5xx']).toBe(0);
     expect(total.latencyMs.p99).toBeGreaterThan(0);
-    expect(total.inFlightPeak).toBeLessThanOrEqual(4);
+    // The throttle admits at most 4 other requests; the 10 health checks are never refused.
+    expect(total.inFlightPeak).toBeLessThanOrEqual(4 + 10);
   });
 });
