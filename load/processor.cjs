@@ -194,8 +194,6 @@ function readProc(pid) {
 
 function startSampling(events, context) {
   if (sampler) return;
-  sampler = setInterval(() => undefined, 60_000); // claimed; replaced below when sampling works
-  clearInterval(sampler);
   const serverPid = process.platform === 'linux' ? findServerPid(context) : undefined;
   let lastServer = serverPid ? readProc(serverPid) : undefined;
   let lastSelf = { cpu: process.cpuUsage(), at: process.hrtime.bigint() };

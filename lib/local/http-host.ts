@@ -10,7 +10,7 @@ import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from
 import { resolveRoute } from '../../shared/http/path-match';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { fallbackRoute, routeKey, routes } from '../definition';
-import { buildEvent, newRequestId, type RawRequest, readResult } from './api-event';
+import { buildEvent, type HttpResponseParts, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
@@ -65,15 +65,22 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
   const server = http.createServer((req, res) => {
     const started = performance.now();
     const requestId = newRequestId();
-    // Health is never throttled (as it is exempt from the per-client limits): a monitor must be
-    // able to tell an overloaded service from a dead one.
-    if (inFlight >= maxInFlight && !isHealthCheck(req.url)) {
-      throttledSinceLog += 1;
-      stats?.record(429, performance.now() - started, inFlight);
-      const out = throttled(requestId, maxInFlight);
-      req.resume();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const found = resolveRoute(routes, method, new URL(url, 'http://local').pathname);
+    const send = (out: HttpResponseParts) => {
       res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
-      res.end(req.method === 'HEAD' ? undefined : out.body);
+      res.end(method === 'HEAD' ? undefined : out.body);
+      const ms = performance.now() - started;
+      stats?.record(out.status, ms, inFlight);
+      return ms;
+    };
+    // Routes exempt from the per-client limits (health) are not throttled either: a monitor must
+    // be able to tell an overloaded service from a dead one.
+    if (inFlight >= maxInFlight && found.route?.rateTier !== 'exempt') {
+      throttledSinceLog += 1;
+      req.resume();
+      send(throttled(requestId, maxInFlight));
       return;
     }
     inFlight += 1;
@@ -83,14 +90,12 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     readBody(req)
       .then(async (body) => {
         const raw: RawRequest = {
-          method: req.method ?? 'GET',
-          url: req.url ?? '/',
+          method,
+          url,
           headers: req.headers,
           body,
           sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
         };
-        const path = new URL(raw.url, 'http://local').pathname;
-        const found = resolveRoute(routes, raw.method, path);
         const match = found.route
           ? { routeKey: routeKey(found.route), pathParameters: found.params, fn: found.route.function }
           : { routeKey: '$default', fn: fallbackRoute.function };
@@ -99,13 +104,9 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       })
       .catch((error: unknown) => hostError(error, requestId))
       .then((out) => {
-        res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
-        res.end(req.method === 'HEAD' ? undefined : out.body);
-        const ms = performance.now() - started;
-        stats?.record(out.status, ms, inFlight);
-        if (logAll || out.status >= 500 || ms >= SLOW_MS) {
-          opts.log(`${req.method} ${req.url} ${out.status} ${ms.toFixed(1)} ms`);
-        }
+        const ms = send(out);
+        if (logAll || out.status >= 500 || ms >= SLOW_MS)
+          opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
       });
   });
   // Requests Node refuses before routing (oversized headers or URL, broken framing) still get
@@ -249,38 +250,45 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-const isHealthCheck = (url = '/') => url === '/api/health' || url.startsWith('/api/health?');
-
 /** What API Gateway answers when its throttle refuses a request, in our error contract. */
 function throttled(requestId: string, maxInFlight: number) {
-  const body = {
-    error: 'Too Many Requests',
-    message: `The API is at capacity (${maxInFlight} requests in flight); retry shortly`,
-    code: 'THROTTLED',
+  return errorAnswer(
+    429,
+    {
+      error: 'Too Many Requests',
+      message: `The API is at capacity (${maxInFlight} requests in flight); retry shortly`,
+      code: 'THROTTLED',
+    },
     requestId,
-  };
+    { 'retry-after': '1' },
+  );
+}
+
+function errorAnswer(
+  status: number,
+  body: { error: string; message: string; code: string },
+  requestId: string,
+  extraHeaders: Record<string, string> = {},
+) {
   return {
-    status: 429,
+    status,
     headers: {
       ...SECURITY_HEADERS,
       'content-type': 'application/json; charset=utf-8',
-      'retry-after': '1',
+      ...extraHeaders,
       'x-request-id': requestId,
     },
-    body: Buffer.from(JSON.stringify(body)),
+    body: Buffer.from(JSON.stringify({ ...body, requestId })),
   };
 }
 
 /** What API Gateway answers when it cannot get a result from the function, in our error contract. */
 function hostError(error: unknown, requestId: string) {
-  const tooLarge = error instanceof PayloadTooLarge;
-  const body = tooLarge
-    ? { error: 'Payload Too Large', message: 'The request body exceeds 10 MB', code: 'PAYLOAD_TOO_LARGE', requestId }
-    : { error: 'Internal Server Error', message: 'The function failed to answer', code: 'INTERNAL', requestId };
-  if (!tooLarge) console.error(`[local] ${requestId} function error:`, error);
-  return {
-    status: tooLarge ? 413 : 500,
-    headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId },
-    body: Buffer.from(JSON.stringify(body)),
-  };
+  if (error instanceof PayloadTooLarge) {
+    const body = { error: 'Payload Too Large', message: 'The request body exceeds 10 MB', code: 'PAYLOAD_TOO_LARGE' };
+    return errorAnswer(413, body, requestId);
+  }
+  console.error(`[local] ${requestId} function error:`, error);
+  const body = { error: 'Internal Server Error', message: 'The function failed to answer', code: 'INTERNAL' };
+  return errorAnswer(500, body, requestId);
 }

@@ -144,6 +144,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     Object.assign(process.env, env, opts.env);
     await functions.loadAll();
 
+    const heapUsed = emulators.heapUsed;
     const loadClientHeader = (opts.env?.TRUST_LOAD_CLIENT_HEADER ?? process.env.TRUST_LOAD_CLIENT_HEADER)?.trim();
     const http = await startHttpHost({
       host,
@@ -153,9 +154,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
       ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
-      ...(emulators.heapUsed
-        ? { heaps: async () => ({ emulatorHeapUsed: await (emulators.heapUsed as () => Promise<number>)() }) }
-        : {}),
+      ...(heapUsed ? { heaps: async () => ({ emulatorHeapUsed: await heapUsed() }) } : {}),
       ...(loadClientHeader ? { loadClientHeader: loadClientHeader.toLowerCase() } : {}),
     });
     stops.unshift(

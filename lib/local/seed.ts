@@ -18,19 +18,13 @@ const LOAD_EMAIL = 'load-test@unite-hub.local';
 /** Contacts the load-test workspace starts with, so read flows page through real rows. */
 export const LOAD_SEED_CONTACTS = 200;
 
-export async function ensureDemoAccount(baseUrl: string, dataDir: string): Promise<DemoAccount> {
-  const file = path.join(dataDir, 'demo-account.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount;
-  const password = `demo-${randomBytes(9).toString('base64url')}`;
-  const signedUp = await signUp(baseUrl, {
+export function ensureDemoAccount(baseUrl: string, dataDir: string): Promise<DemoAccount> {
+  return ensureAccount(baseUrl, path.join(dataDir, 'demo-account.json'), {
     email: DEMO_EMAIL,
-    password,
+    passwordPrefix: 'demo',
     name: 'Demo Owner',
     organizationName: 'Demo Org',
   });
-  const account: DemoAccount = { email: DEMO_EMAIL, password, workspaceId: signedUp.workspaceId };
-  fs.writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600 });
-  return account;
 }
 
 /**
@@ -38,36 +32,51 @@ export async function ensureDemoAccount(baseUrl: string, dataDir: string): Promi
  * touch the demo workspace, with LOAD_SEED_CONTACTS contacts imported through the CSV route.
  * Credentials in DATA_DIR/load-account.json, read by load/processor.cjs.
  */
-export async function ensureLoadAccount(baseUrl: string, dataDir: string): Promise<DemoAccount> {
-  const file = path.join(dataDir, 'load-account.json');
+export function ensureLoadAccount(baseUrl: string, dataDir: string): Promise<DemoAccount> {
+  const seedContacts = async (signedUp: { workspaceId: string; cookie: string }) => {
+    const csrf = await fetch(`${baseUrl}/api/csrf-token`);
+    const { token } = (await csrf.json()) as { token: string };
+    const rows = Array.from({ length: LOAD_SEED_CONTACTS }, (_, i) => {
+      const n = String(i + 1).padStart(3, '0');
+      return `seed-${n}@load.example,Seed,Contact ${n},Load Co ${i % 20},${i % 3 === 0 ? 'customer' : 'lead'}`;
+    });
+    const imported = await fetch(`${baseUrl}/api/contacts/import`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/csv',
+        'x-csrf-token': token,
+        'x-workspace-id': signedUp.workspaceId,
+        cookie: `csrf-token=${token}; ${signedUp.cookie}`,
+      },
+      body: `email,firstName,lastName,company,status\n${rows.join('\n')}\n`,
+    });
+    if (imported.status !== 200) {
+      throw new Error(`Seeding the load-test contacts failed: ${imported.status} ${await imported.text()}`);
+    }
+  };
+  return ensureAccount(
+    baseUrl,
+    path.join(dataDir, 'load-account.json'),
+    { email: LOAD_EMAIL, passwordPrefix: 'load', name: 'Load Test', organizationName: 'Load Test Org' },
+    seedContacts,
+  );
+}
+
+/**
+ * The account saved in `file`, or a new one signed up (then `populate`d) and saved there.
+ */
+async function ensureAccount(
+  baseUrl: string,
+  file: string,
+  who: { email: string; passwordPrefix: string; name: string; organizationName: string },
+  populate?: (signedUp: { workspaceId: string; cookie: string }) => Promise<void>,
+): Promise<DemoAccount> {
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DemoAccount;
-  const password = `load-${randomBytes(9).toString('base64url')}`;
-  const signedUp = await signUp(baseUrl, {
-    email: LOAD_EMAIL,
-    password,
-    name: 'Load Test',
-    organizationName: 'Load Test Org',
-  });
-  const csrf = await fetch(`${baseUrl}/api/csrf-token`);
-  const { token } = (await csrf.json()) as { token: string };
-  const rows = Array.from({ length: LOAD_SEED_CONTACTS }, (_, i) => {
-    const n = String(i + 1).padStart(3, '0');
-    return `seed-${n}@load.example,Seed,Contact ${n},Load Co ${i % 20},${i % 3 === 0 ? 'customer' : 'lead'}`;
-  });
-  const imported = await fetch(`${baseUrl}/api/contacts/import`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'text/csv',
-      'x-csrf-token': token,
-      'x-workspace-id': signedUp.workspaceId,
-      cookie: `csrf-token=${token}; ${signedUp.cookie}`,
-    },
-    body: `email,firstName,lastName,company,status\n${rows.join('\n')}\n`,
-  });
-  if (imported.status !== 200) {
-    throw new Error(`Seeding the load-test contacts failed: ${imported.status} ${await imported.text()}`);
-  }
-  const account: DemoAccount = { email: LOAD_EMAIL, password, workspaceId: signedUp.workspaceId };
+  const password = `${who.passwordPrefix}-${randomBytes(9).toString('base64url')}`;
+  const { passwordPrefix: _, ...profile } = who;
+  const signedUp = await signUp(baseUrl, { ...profile, password });
+  await populate?.(signedUp);
+  const account: DemoAccount = { email: who.email, password, workspaceId: signedUp.workspaceId };
   fs.writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600 });
   return account;
 }

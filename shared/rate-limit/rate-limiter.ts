@@ -121,6 +121,8 @@ export function planCounterGroups(rules: readonly RateRule[], client: ClientIden
 
 interface RuleOutcome {
   readonly rule: RateRule;
+  /** The rule's counter in its group's item. */
+  readonly counter: string;
   readonly resetSeconds: number;
   readonly remaining: number;
   readonly refused: boolean;
@@ -175,29 +177,19 @@ export async function checkRateLimits(
       planCounterGroups(rules, client, deps.nowMs).map(async ({ group, members }): Promise<RuleOutcome[]> => {
         const known = deps.refusals?.refused(group, deps.nowMs);
         if (known !== undefined) {
-          return members.map(({ rule, counter, resetSeconds }) => ({
-            rule,
-            resetSeconds,
-            remaining: counter === known ? 0 : rule.limit,
-            refused: counter === known,
-          }));
+          const limit = group.counters.find((c) => c.name === known)?.limit ?? 0;
+          return outcomesOf(members, { admitted: false, counts: { [known]: limit } });
         }
         try {
           const outcomes = outcomesOf(members, await deps.store.countRequest(group));
           for (const o of outcomes) {
-            if (!o.refused) continue;
-            const counter = members.find((m) => m.rule === o.rule)?.counter as string;
-            deps.refusals?.remember(group, counter, deps.nowMs + o.resetSeconds * 1000);
+            if (o.refused) deps.refusals?.remember(group, o.counter, deps.nowMs + o.resetSeconds * 1000);
           }
           return outcomes;
         } catch (error) {
           deps.onStoreError(error);
-          return members.map(({ rule, resetSeconds }) => ({
-            rule,
-            resetSeconds,
-            remaining: rule.limit,
-            refused: false,
-          }));
+          // Let through, every rule shown with its full room.
+          return outcomesOf(members, { admitted: true, counts: {} });
         }
       }),
     )
@@ -218,7 +210,13 @@ export async function checkRateLimits(
 function outcomesOf(members: PlannedGroup['members'], result: GroupCount): RuleOutcome[] {
   const outcomes = members.map(({ rule, counter, resetSeconds }) => {
     const count = result.counts[counter] ?? 0;
-    return { rule, resetSeconds, remaining: rule.limit - count, refused: !result.admitted && count >= rule.limit };
+    return {
+      rule,
+      counter,
+      resetSeconds,
+      remaining: rule.limit - count,
+      refused: !result.admitted && count >= rule.limit,
+    };
   });
   if (result.admitted || outcomes.some((o) => o.refused)) return outcomes;
   // Refused, yet no counter read back at its limit: the read raced another instance (e.g. one
