@@ -33,6 +33,8 @@ try {
     accessLog: production ? 'problems' : 'all',
     maxInFlight,
     ...(process.env.LOCAL_STATS_FILE ? { statsFile: path.resolve(process.env.LOCAL_STATS_FILE) } : {}),
+    // Mailed links use the API's URL unless PUBLIC_BASE_URL names another (a tunnel, a front end).
+    ...(process.env.PUBLIC_BASE_URL ? { publicBaseUrl: process.env.PUBLIC_BASE_URL } : {}),
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const next = runtime.nextSchedules();
@@ -41,7 +43,7 @@ Unite-Hub is running (started in ${seconds} s)
 
   API            ${runtime.url}
   Health         ${runtime.url}/api/health   (deep: ${runtime.url}/api/health?deep=1)
-  Sent mail      ${runtime.outboxUrl}
+  Sent mail      ${runtime.outboxUrl}   (links in mail start with ${runtime.publicBaseUrl})
 
   Local AWS endpoints (the functions reach them through the real AWS SDK clients):
   DynamoDB       ${runtime.endpoints.dynamodb}   tables: ${Object.values(runtime.tables).join(', ')}
@@ -57,9 +59,12 @@ ${
   runtime.demo
     ? `  Demo account   ${runtime.demo.email} / ${runtime.demo.password}   (workspace ${runtime.demo.workspaceId})
   Try it:        TOKEN=$(curl -sc /tmp/uh.jar ${runtime.url}/api/csrf-token | sed 's/.*"token":"\\([0-9a-f]*\\)".*/\\1/')
-                 curl -sb /tmp/uh.jar -c /tmp/uh.jar -H "x-csrf-token: $TOKEN" -H 'content-type: application/json' \\
-                   -d '{"email":"${runtime.demo.email}","password":"${runtime.demo.password}"}' ${runtime.url}/api/auth/login
+                 TOKEN=$(curl -sb /tmp/uh.jar -c /tmp/uh.jar -H "x-csrf-token: $TOKEN" -H 'content-type: application/json' \\
+                   -d '{"email":"${runtime.demo.email}","password":"${runtime.demo.password}"}' ${runtime.url}/api/auth/login \\
+                   | sed 's/.*"csrfToken":"\\([0-9a-f]*\\)".*/\\1/')     # the session's own CSRF token
                  curl -sb /tmp/uh.jar ${runtime.url}/api/auth/me
+                 curl -sb /tmp/uh.jar -H "x-csrf-token: $TOKEN" -H 'content-type: application/json' \\
+                   -d '{"email":"ada@example.com","firstName":"Ada"}' ${runtime.url}/api/contacts
 `
     : ''
 }

@@ -4,16 +4,19 @@
  * shared/identity/accounts with the adapters below, and maps the result.
  */
 import * as z from 'zod';
+import { dynamoUserApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoDevices } from '../shared/adapters/dynamo-devices';
+import { dynamoLoginAttempts } from '../shared/adapters/dynamo-login-attempts';
+import { dynamoMailQuota } from '../shared/adapters/dynamo-mail-quota';
 import { dynamoSecurityAlerts } from '../shared/adapters/dynamo-security-alerts';
 import { dynamoSessions } from '../shared/adapters/dynamo-sessions';
-import { dynamoAccountTokens, dynamoLoginAttempts, dynamoUsers } from '../shared/adapters/dynamo-users';
+import { dynamoAccountTokens, dynamoUsers } from '../shared/adapters/dynamo-users';
 import { sesEmailSender } from '../shared/adapters/ses-email';
 import { documents } from '../shared/aws/dynamodb';
 import { ses } from '../shared/aws/ses';
-import { config, tableName } from '../shared/config';
-import { UnauthorizedError, ValidationError } from '../shared/errors';
+import { config, publicBaseUrl, tableName } from '../shared/config';
+import { UnauthorizedError } from '../shared/errors';
 import { errorResult } from '../shared/http/error-response';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
@@ -30,6 +33,8 @@ import { clearSessionCookie, SESSION_COOKIE, sessionCookie } from '../shared/ide
 import { listSessions, logOut, revokeSession } from '../shared/identity/accounts/sessions';
 import { signUp } from '../shared/identity/accounts/sign-up';
 import { systemClock } from '../shared/resilience/clock';
+import { csrfCookie, sessionCsrfToken } from '../shared/security/csrf-token';
+import { singleLineText } from '../shared/security/single-line-text';
 
 const core = tableName('core');
 const ephemeral = tableName('ephemeral');
@@ -38,6 +43,8 @@ const deps: AccountDeps = {
   sessions: dynamoSessions(documents, core),
   tokens: dynamoAccountTokens(documents, ephemeral),
   attempts: dynamoLoginAttempts(documents, ephemeral),
+  mailQuota: dynamoMailQuota(documents, ephemeral),
+  apiKeys: dynamoUserApiKeys(documents, core),
   devices: dynamoDevices(documents, core),
   email: sesEmailSender(ses, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
   audit: dynamoAudit(documents, tableName('audit')),
@@ -50,12 +57,8 @@ const secure = config.STAGE !== 'local';
 const email = z.string().trim().min(1).max(320);
 // Long enough for the policy to answer `WEAK_PASSWORD` past 128; short enough not to hash megabytes.
 const password = z.string().min(1).max(1024);
-const label = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]*$/u, 'Control characters are not allowed');
+// Display and organisation names reach email greetings and subjects: one line, no controls.
+const label = singleLineText(100);
 const token = z.string().min(1).max(256);
 
 const origin = (request: HttpRequest) => ({
@@ -64,13 +67,8 @@ const origin = (request: HttpRequest) => ({
   deviceHeader: request.headers[DEVICE_ID_HEADER]?.slice(0, 200),
 });
 
-/** Links in emails point at the host the caller used (the CloudFront alias in the cloud). */
-function publicBaseUrl(request: HttpRequest): string {
-  if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(request.host)) {
-    throw new ValidationError('The request has no usable Host', 'INVALID_HOST');
-  }
-  return `${secure ? 'https' : 'http'}://${request.host}`;
-}
+/** Mailed links start with the configured base URL, never the request's Host (mailed-links.ts). */
+const links = publicBaseUrl();
 
 function authOf(request: HttpRequest) {
   if (!request.auth) throw new UnauthorizedError();
@@ -88,20 +86,33 @@ async function withRetryAfter(request: HttpRequest, run: () => Promise<HttpResul
   }
 }
 
+/**
+ * The answer that starts a session: its cookie, and the session's CSRF token (in the body and
+ * the csrf-token cookie), which every later state-changing request of the session must send.
+ */
+function startedSession(status: number, body: Record<string, unknown>, sessionToken: string): HttpResult {
+  const csrfToken = sessionCsrfToken(sessionToken);
+  return {
+    status,
+    body: { ...body, csrfToken },
+    cookies: [sessionCookie(sessionToken, secure), csrfCookie(csrfToken, secure)],
+  };
+}
+
 export const handler = httpFunction('identity', {
   'auth.signup': defineOperation(
     { body: z.object({ email, password, name: label, organizationName: label.optional() }) },
     async ({ body }, request) => {
-      const result = await signUp(body, { ...origin(request), publicBaseUrl: publicBaseUrl(request) }, deps);
+      const result = await signUp(body, { ...origin(request), publicBaseUrl: links }, deps);
       const { user, organization, workspace, sessionToken } = result;
-      return { status: 201, body: { user, organization, workspace }, cookies: [sessionCookie(sessionToken, secure)] };
+      return startedSession(201, { user, organization, workspace }, sessionToken);
     },
   ),
 
   'auth.login': defineOperation({ body: z.object({ email, password }) }, (input, request) =>
     withRetryAfter(request, async () => {
       const { user, workspaceId, sessionToken } = await logIn(input.body, origin(request), deps);
-      return { status: 200, body: { user, workspaceId }, cookies: [sessionCookie(sessionToken, secure)] };
+      return startedSession(200, { user, workspaceId }, sessionToken);
     }),
   ),
 
@@ -120,8 +131,8 @@ export const handler = httpFunction('identity', {
     return { status: 204 };
   }),
 
-  'auth.reset-request': defineOperation({ body: z.object({ email }) }, async ({ body }, request) => {
-    await requestPasswordReset(body.email, publicBaseUrl(request), deps);
+  'auth.reset-request': defineOperation({ body: z.object({ email }) }, async ({ body }) => {
+    await requestPasswordReset(body.email, links, deps);
     // The same answer whether or not the address has an account.
     return { status: 202, body: { message: 'If an account uses this address, a reset link is on its way' } };
   }),

@@ -9,6 +9,7 @@ import { dynamoAlerts } from '../shared/adapters/dynamo-alerts';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
+import { dynamoUsers } from '../shared/adapters/dynamo-users';
 import { documents } from '../shared/aws/dynamodb';
 import { config, tableName } from '../shared/config';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../shared/governance/alerts';
@@ -20,10 +21,13 @@ import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '..
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
 import { PERMISSIONS } from '../shared/identity/permissions';
+import { singleLineText } from '../shared/security/single-line-text';
 
 const core = tableName('core');
 const now = () => new Date();
 const apiKeys = { store: dynamoApiKeys(documents, core), now };
+// Key creation reads whether the caller's email address is verified.
+const users = dynamoUsers(documents, core);
 const alerts = { alerts: dynamoAlerts(documents, core), now };
 const audit = dynamoAudit(documents, tableName('audit'));
 // Fails the cold start, naming both variables, when neither key is configured.
@@ -51,12 +55,12 @@ export const handler = httpFunction('security', {
   'api-keys.create': defineOperation(
     {
       body: z.object({
-        name: z.string().trim().min(1).max(100),
+        name: singleLineText(100),
         scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
       }),
     },
     async ({ body }, request) => {
-      const created = await createApiKey(callerOf(request), body, apiKeys);
+      const created = await createApiKey(callerOf(request), body, { ...apiKeys, users });
       const { keyId, name, prefix, scopes } = created.apiKey;
       return { status: 201, body: created, audit: { resourceId: keyId, metadata: { name, prefix, scopes } } };
     },

@@ -10,12 +10,14 @@ import { checkHealth } from '../shared/health/health-check';
 import { statusPage } from '../shared/health/status-page';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { SESSION_COOKIE } from '../shared/identity/accounts/session-cookie';
 import {
   CSRF_COOKIE,
   CSRF_HEADER,
   csrfCookie,
   isWellFormedCsrfToken,
   newCsrfToken,
+  sessionCsrfToken,
 } from '../shared/security/csrf-token';
 
 const startedAt = Date.now();
@@ -40,9 +42,11 @@ export const handler = httpFunction('system', {
   'health.get': health,
   'health.head': defineOperation({}, () => ({ status: 200, headers: { 'cache-control': 'no-store' } })),
   'csrf.token': defineOperation({}, (_input, request) => {
-    // Re-issue the caller's own token while it is valid, so two open tabs don't invalidate each other.
+    // A signed-in caller gets its session's token; others their own token while it is valid,
+    // so two open tabs don't invalidate each other.
+    const session = request.cookies[SESSION_COOKIE];
     const existing = request.cookies[CSRF_COOKIE];
-    const token = isWellFormedCsrfToken(existing) ? existing : newCsrfToken();
+    const token = session ? sessionCsrfToken(session) : isWellFormedCsrfToken(existing) ? existing : newCsrfToken();
     return {
       status: 200,
       body: { token, headerName: CSRF_HEADER },

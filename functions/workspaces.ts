@@ -1,11 +1,13 @@
 /** HTTP function `workspaces`: workspaces, members, invites and custom roles. */
 import * as z from 'zod';
+import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
+import { dynamoUsers } from '../shared/adapters/dynamo-users';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { sesEmailSender } from '../shared/adapters/ses-email';
 import { documents } from '../shared/aws/dynamodb';
 import { ses } from '../shared/aws/ses';
-import { config, tableName } from '../shared/config';
+import { config, publicBaseUrl, tableName } from '../shared/config';
 import { UnauthorizedError } from '../shared/errors';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
@@ -14,14 +16,18 @@ import { recordAudit } from '../shared/identity/audit';
 import { type AuthContext, actorOf, type WorkspaceAccess } from '../shared/identity/auth-context';
 import { PERMISSIONS } from '../shared/identity/permissions';
 import { sanitizeEmail } from '../shared/security/sanitize';
+import { singleLineText } from '../shared/security/single-line-text';
 import * as workspaces from '../shared/workspaces/use-cases';
 
 const store = dynamoWorkspaces(documents, tableName('core'));
 const audit = dynamoAudit(documents, tableName('audit'));
-const deps = {
+const deps: workspaces.WorkspaceDeps = {
   store,
   email: sesEmailSender(ses, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
   now: () => new Date(),
+  publicBaseUrl: publicBaseUrl(),
+  users: dynamoUsers(documents, tableName('core')),
+  apiKeys: dynamoApiKeys(documents, tableName('core')),
 };
 
 // The edge guarantees these on `auth: 'user'` routes (and `workspace` on permission routes).
@@ -38,7 +44,8 @@ const accessOf = (request: HttpRequest): WorkspaceAccess => {
 const workspaceParams = z.object({ workspaceId: z.string().min(1).max(64) });
 const memberParams = workspaceParams.extend({ userId: z.string().min(1).max(64) });
 const roleParams = workspaceParams.extend({ roleName: z.string().min(1).max(32) });
-const name = z.string().trim().min(1).max(100);
+// Workspace names reach invitation subjects: one line, no control characters.
+const name = singleLineText(100);
 const email = z
   .string()
   .max(254)
@@ -50,7 +57,7 @@ const email = z
       return z.NEVER;
     }
   });
-const roleName = z.string().min(1).max(32);
+const roleName = singleLineText(32);
 
 export const handler = httpFunction('workspaces', {
   'workspaces.list': defineOperation({}, async (_i, req) => ({
@@ -104,19 +111,13 @@ export const handler = httpFunction('workspaces', {
     }),
   ),
   'members.remove': defineOperation({ params: memberParams }, async ({ params }, req) => {
-    await workspaces.removeMember(accessOf(req), params.userId, deps);
-    return { status: 204, audit: { resourceType: 'member', resourceId: params.userId } };
+    const { apiKeysRevoked } = await workspaces.removeMember(accessOf(req), authOf(req), params.userId, deps);
+    return { status: 204, audit: { resourceType: 'member', resourceId: params.userId, metadata: { apiKeysRevoked } } };
   }),
   'invites.create': defineOperation(
     { params: workspaceParams, body: z.object({ email, role: roleName }).strict() },
     async ({ body }, req) => {
-      const scheme = config.STAGE === 'local' ? 'http' : 'https';
-      const invite = await workspaces.invite(
-        accessOf(req),
-        authOf(req),
-        { ...body, acceptUrl: (token) => `${scheme}://${req.host}/invites/accept#token=${token}` },
-        deps,
-      );
+      const invite = await workspaces.invite(accessOf(req), authOf(req), body, deps);
       const { invitedBy: _by, ...shown } = invite;
       return {
         status: 201,
@@ -137,6 +138,13 @@ export const handler = httpFunction('workspaces', {
       body: { invites: all.filter((i) => i.status === 'pending' && Date.parse(i.expiresAt) > now) },
     };
   }),
+  'invites.revoke': defineOperation(
+    { params: workspaceParams.extend({ inviteId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }) },
+    async ({ params }, req) => {
+      await workspaces.revokeInvite(accessOf(req), authOf(req), params.inviteId, deps);
+      return { status: 204, audit: { resourceType: 'invite', resourceId: params.inviteId } };
+    },
+  ),
   'invites.accept': defineOperation(
     { body: z.object({ token: z.string().min(20).max(200) }).strict() },
     async ({ body }, req) => {

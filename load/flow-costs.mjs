@@ -54,12 +54,13 @@ async function logIn(c) {
     },
     body: JSON.stringify({ email: account.email, password: account.password }),
   });
-  await expectStatus(res, 200);
+  // The session has its own CSRF token (bound to it), given with the log-in answer.
+  const { csrfToken } = await expectStatus(res, 200);
   const session = res.headers
     .getSetCookie()
     .find((x) => x.startsWith('session='))
     ?.split(';')[0];
-  return { cookie: `${session}; csrf-token=${token}`, token };
+  return { cookie: `${session}; csrf-token=${csrfToken}`, token: csrfToken };
 }
 const session = await logIn(client());
 const signedIn = (c, extra = {}) => ({

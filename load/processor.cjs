@@ -119,8 +119,9 @@ async function logIn(target) {
       body: JSON.stringify({ email, password }),
     });
     if (res.status === 200) {
-      const { workspaceId } = await res.json();
-      return { sessionToken: cookiesOf(res).session, csrfToken, workspaceId };
+      // The session has its own CSRF token (bound to it), given with the log-in answer.
+      const { workspaceId, csrfToken: sessionCsrf } = await res.json();
+      return { sessionToken: cookiesOf(res).session, csrfToken: sessionCsrf, workspaceId };
     }
     // The log-in may be shed (429 SERVER_BUSY) while the run is busy: wait as told and retry.
     if (res.status !== 429 || attempt >= 10) {

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import type { QueueName, TableName } from '../lib/definition';
 import { queueEnvName, tableEnvName } from '../lib/definition';
+import { parsePublicBaseUrl, publicBaseUrlSchema } from './identity/mailed-links';
 
 /** An empty variable counts as unset, so a deployment can pass '' to mean "off". */
 const blankAsAbsent = (value: unknown): unknown => (value === '' ? undefined : value);
@@ -42,6 +43,23 @@ const schema = z.object({
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(0)),
   SETTINGS_KMS_KEY_ID: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // wraps secret settings' data keys
   LOCAL_SECRET_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // 32 bytes base64, when no KMS key
+  /**
+   * The one public base URL mailed links start with (`https://app.example.com`, optionally a
+   * path prefix); never taken from a request. Set by the stack (the CloudFront URL or
+   * `-c publicBaseUrl=`) and by the local runtime (its printed URL). https outside `local`.
+   */
+  PUBLIC_BASE_URL: z.preprocess(blankAsAbsent, publicBaseUrlSchema.optional()),
+});
+
+/** Rules across variables: a deployed stage must not mail http links. */
+const environment = schema.superRefine((env, ctx) => {
+  if (env.PUBLIC_BASE_URL?.startsWith('http:') && env.STAGE !== 'local') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_BASE_URL'],
+      message: 'must be an https URL outside the local stage',
+    });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -52,7 +70,7 @@ export class ConfigError extends Error {
 }
 
 function parse(env: NodeJS.ProcessEnv): Config {
-  const result = schema.safeParse(env);
+  const result = environment.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid environment: ${problems}`);
@@ -76,6 +94,20 @@ export const tableName = (table: TableName): string => required(tableEnvName(tab
 
 /** The URL of a declared queue, read the same way as {@link tableName}. */
 export const queueUrl = (queue: QueueName): string => required(queueEnvName(queue));
+
+/**
+ * The configured public base URL for mailed links (see PUBLIC_BASE_URL above). Functions that
+ * mail links call this at module scope, so one deployed without it fails at cold start. Read
+ * from the environment at call time, like {@link tableName}.
+ */
+export function publicBaseUrl(): string {
+  const value = required('PUBLIC_BASE_URL');
+  try {
+    return parsePublicBaseUrl(value, { requireHttps: (process.env.STAGE || 'local') !== 'local' });
+  } catch (error) {
+    throw new ConfigError(`Invalid environment: PUBLIC_BASE_URL: ${(error as Error).message}`);
+  }
+}
 
 /** The campaign state machine ARN, for functions that start executions. */
 export const stateMachineArn = (): string => required('STATE_MACHINE_ARN');

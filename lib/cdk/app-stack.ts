@@ -19,6 +19,7 @@ import { applyDeclaredAccess } from './function-access';
 import { HouseFunction } from './house-function';
 import { ApplicationApi } from './http-api';
 import { OriginVerification } from './origin-verification';
+import { PUBLIC_BASE_URL_ENV } from './public-base-url';
 import { addSchedules } from './schedules';
 import { type SentrySettings, sentryEnvironment } from './sentry';
 import { addServiceAlarms, type ServiceAlarms } from './service-alarms';
@@ -33,6 +34,8 @@ export interface AppStackProps extends StackProps {
   readonly fromAddress: string;
   /** Error reporting; without it the functions get no SENTRY_* variable. */
   readonly sentry?: SentrySettings;
+  /** What mailed links start with (`-c publicBaseUrl=`); default the CloudFront URL. */
+  readonly publicBaseUrl?: string;
 }
 
 /** Environment variable naming the header the client address is read from (lower case, as Lambda sees headers). */
@@ -105,6 +108,10 @@ export class AppStack extends Stack {
       originVerification: this.originVerification,
     });
     this.alarms = addServiceAlarms(this, settings.stage);
+
+    // One configured base for every mailed link; the functions never build one from a Host.
+    const publicBaseUrl = props.publicBaseUrl ?? this.edge.url;
+    for (const fn of this.functions.values()) fn.addEnvironment(PUBLIC_BASE_URL_ENV, publicBaseUrl);
 
     new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Public URL (CloudFront)' });
     new CfnOutput(this, 'ExecuteApiUrl', { value: this.api.url, description: 'HTTP API URL behind CloudFront' });

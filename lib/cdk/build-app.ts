@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SERVICE_NAME } from '../definition';
 import { AppStack } from './app-stack';
 import { DataStack } from './data-stack';
+import { publicBaseUrlContext } from './public-base-url';
 import { fromRoot } from './repo-paths';
 import { sentrySettings } from './sentry';
 import { parseStage, type Stage, stackName, stageSettings } from './stage';
@@ -69,6 +70,7 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
     data,
     fromAddress,
     sentry: sentrySettings((key) => app.node.tryGetContext(key)),
+    publicBaseUrl: publicBaseUrlContext(app.node.tryGetContext('publicBaseUrl')),
   });
   application.addStackDependency(data);
 

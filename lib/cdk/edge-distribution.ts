@@ -43,6 +43,8 @@ export const SECURITY_HEADERS = {
   contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
   hstsMaxAge: Duration.days(730),
   permissionsPolicy: 'camera=(), microphone=(), geolocation=()',
+  /** Stripped from every answer (see shared/http/security-headers.ts for why). */
+  removed: ['X-XSS-Protection'],
 } as const;
 
 /** Set by the viewer-request function: the viewer's IP (`203.0.113.7`, `[2001:db8::1]`). */
@@ -104,12 +106,15 @@ export class EdgeDistribution extends Construct {
         },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
         contentTypeOptions: { override: true },
-        xssProtection: { protection: true, modeBlock: true, override: true },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.ORIGIN_WHEN_CROSS_ORIGIN, override: true },
       },
       customHeadersBehavior: {
         customHeaders: [{ header: 'Permissions-Policy', value: SECURITY_HEADERS.permissionsPolicy, override: true }],
       },
+      // Deprecated, and not required by the reference: browsers dropped the XSS auditor it
+      // controlled, and `1; mode=block` opened side channels. The CSP does its job. Removed
+      // outright, so no origin answer (or old function version) can bring it back.
+      removeHeaders: [...SECURITY_HEADERS.removed],
     });
 
     const viewerRequest = new CloudFrontFunction(this, 'ViewerRequest', {

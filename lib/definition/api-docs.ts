@@ -15,7 +15,7 @@ const ERROR_SCHEMA = {
 };
 
 const who = (r: RouteDeclaration) =>
-  r.auth === 'public' ? 'public' : r.permission ? `\`${r.permission}\`` : 'signed in';
+  r.auth === 'public' ? 'public' : r.permission ? `\`${r.permission}\`` : 'session only';
 
 export function renderApiMarkdown(): string {
   const rows = routes
@@ -25,15 +25,20 @@ export function renderApiMarkdown(): string {
 
 Generated from \`lib/definition/\` by \`npm run docs:api\`; do not edit by hand.
 
-- **Auth**: \`public\`, \`signed in\` (session cookie or \`Authorization: Bearer uh_…\`), or the
-  permission a workspace-scoped route needs. The workspace is the path's \`{workspaceId}\`, else
-  the \`x-workspace-id\` header, else \`?workspaceId\`, else the caller's default. Not a member: 404.
-- **CSRF**: state-changing routes marked *yes* need the \`csrf-token\` cookie and the same value in
-  \`x-csrf-token\` (from \`GET /api/csrf-token\`), and a same-site Origin/Referer. API-key calls
-  without cookies are exempt.
+- **Auth**: \`public\`, \`session only\` (account-level routes: a session cookie; API keys get 403
+  \`API_KEY_NOT_ALLOWED\`), or the permission a workspace-scoped route needs (a session, or
+  \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes). The workspace is
+  the path's \`{workspaceId}\`, else the \`x-workspace-id\` header, else \`?workspaceId\`, else the
+  caller's default. Not a member: 404. A malformed or over-long id anywhere: 400 \`INVALID_ID\`.
+- **CSRF**: state-changing routes marked *yes* need \`x-csrf-token\` and a same-site
+  Origin/Referer. Signed in, the token is the session's own (in the log-in and sign-up answers as
+  \`csrfToken\`, and from \`GET /api/csrf-token\`); without a session, the value of the
+  \`csrf-token\` cookie that \`GET /api/csrf-token\` sets. Calls with a verified API key and no
+  cookies are exempt; a made-up or revoked key is not.
 - **Rate tier**: per-client limits (public 20/min, authenticated 100/min, premium 1000/min,
   ai 10/min, email 50/h), on top of 10 req/s (burst 20) per client on /api and 100 req/s per
-  address overall. \`exempt\` routes (health) are never limited.
+  address overall. The client is the user of a verified API key, else the address. \`exempt\`
+  routes (health) are never limited when asked without a query; \`?deep=1\` counts as public.
 - **Errors**: every 4xx/5xx body is \`{error, message, code, requestId}\`.
 
 | method | path | auth | CSRF | rate tier | what |
@@ -55,7 +60,7 @@ export function renderOpenApi(): Record<string, unknown> {
       operationId: r.id,
       summary: r.summary,
       ...(params.length > 0 ? { parameters: params } : {}),
-      security: r.auth === 'public' ? [] : [{ session: [] }, { apiKey: [] }],
+      security: r.auth === 'public' ? [] : r.permission ? [{ session: [] }, { apiKey: [] }] : [{ session: [] }],
       'x-unite-hub': { csrf: r.csrf, rateTier: r.rateTier, function: r.function, permission: r.permission ?? null },
       responses: {
         default: {

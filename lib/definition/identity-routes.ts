@@ -145,9 +145,18 @@ export const identityRoutes: readonly RouteDeclaration[] = [
     permission: 'members:invite',
     rateTier: 'email',
   }),
+  // Pending invites are invitees' addresses: for those who may invite, not every reader.
   route('workspaces', 'invites.list', 'GET', '/api/workspaces/{workspaceId}/invites', 'Pending invites', {
-    permission: 'members:read',
+    permission: 'members:invite',
   }),
+  route(
+    'workspaces',
+    'invites.revoke',
+    'DELETE',
+    '/api/workspaces/{workspaceId}/invites/{inviteId}',
+    'Withdraw a pending invite; its link stops working',
+    { permission: 'members:invite' },
+  ),
   route('workspaces', 'invites.accept', 'POST', '/api/invites/accept', 'Accept an invite with its emailed token'),
   route('workspaces', 'roles.list', 'GET', '/api/workspaces/{workspaceId}/roles', 'Built-in and custom roles', {
     permission: 'roles:read',

@@ -17,11 +17,21 @@ export class FunctionTimeoutError extends Error {
 
 export class FunctionHost {
   private readonly handlers = new Map<FunctionName, Handler>();
+  private loading: Promise<void> | undefined;
 
   constructor(private readonly root: string) {}
 
-  /** Imports every entry file. Call after the environment is set: config is read at import. */
-  async loadAll(): Promise<void> {
+  /**
+   * Imports every entry file. Call after the environment is set: config is read at import.
+   * Invocations that arrive meanwhile (the API listens first: its URL is PUBLIC_BASE_URL)
+   * wait for it.
+   */
+  loadAll(): Promise<void> {
+    this.loading ??= this.importAll();
+    return this.loading;
+  }
+
+  private async importAll(): Promise<void> {
     for (const fn of functions) {
       const url = pathToFileURL(path.join(this.root, fn.entry)).href;
       const mod = (await import(url)) as { handler?: Handler };
@@ -31,6 +41,7 @@ export class FunctionHost {
   }
 
   async invoke(name: FunctionName, event: unknown, requestId?: string): Promise<unknown> {
+    await this.loading;
     const handler = this.handlers.get(name);
     if (!handler) throw new Error(`Function ${name} is not loaded`);
     const fn = functions.find((f) => f.name === name) as FunctionDeclaration;

@@ -63,10 +63,14 @@ export interface RuntimeOptions {
   maxInFlight?: number;
   /** Append the API host's own traffic statistics here (JSON lines; see http-host.ts). */
   statsFile?: string;
+  /** PUBLIC_BASE_URL: what mailed links start with (default: the API's own URL). */
+  publicBaseUrl?: string;
 }
 
 export interface Runtime {
   url: string;
+  /** What mailed links (verification, reset, invites) start with. */
+  publicBaseUrl: string;
   dataDir: string;
   endpoints: { dynamodb: string; sqs: string; ses: string; stepFunctions: string; eventBridge: string };
   outboxUrl: string;
@@ -142,7 +146,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
     Object.assign(process.env, env, opts.env);
-    await functions.loadAll();
 
     const heapUsed = emulators.heapUsed;
     const loadClientHeader = (opts.env?.TRUST_LOAD_CLIENT_HEADER ?? process.env.TRUST_LOAD_CLIENT_HEADER)?.trim();
@@ -167,6 +170,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
           setTimeout(() => http.server.closeAllConnections(), 2000).unref();
         }),
     );
+    // Mailed links start with the URL printed at start (or the one asked for), never with a
+    // request's Host; so the API listens first and the functions load with its URL.
+    const publicBaseUrl = opts.env?.PUBLIC_BASE_URL ?? opts.publicBaseUrl ?? http.url;
+    process.env.PUBLIC_BASE_URL = publicBaseUrl;
+    await functions.loadAll();
 
     for (const q of queues) {
       const info = queueInfo[q.name] as { url: string; arn: string };
@@ -187,15 +195,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const stopSweeper = startTtlSweeper(dynamodb, tables, NAME_PREFIX, 30_000);
     stops.unshift(() => stopSweeper());
 
-    const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir);
+    const outbox = emulators.ses.endpoint;
+    const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir, outbox);
     const loadAccount =
-      opts.seed === false || !loadClientHeader ? undefined : await ensureLoadAccount(http.url, opts.dataDir);
+      opts.seed === false || !loadClientHeader ? undefined : await ensureLoadAccount(http.url, opts.dataDir, outbox);
 
     let stopped: Promise<void> | undefined;
     return {
       ...(demo ? { demo } : {}),
       ...(loadAccount ? { loadAccount } : {}),
       url: http.url,
+      publicBaseUrl,
       dataDir: opts.dataDir,
       endpoints: {
         dynamodb: emulators.dynamodb.endpoint,

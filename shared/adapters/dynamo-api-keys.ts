@@ -3,6 +3,10 @@
  * lookup) and listed per workspace through gsi1. A counter item under the workspace,
  * changed in the same transaction as the key, enforces the active-key limit even under
  * concurrent creates.
+ *
+ * A password reset stamps `apiKeysValidFrom` on the creator's profile, which `findActive`
+ * reads anyway: a key created up to then never authenticates again, even one the
+ * (eventually consistent) index had not listed for the revocation sweep.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,11 +18,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { ApiKeyStore } from '../governance/ports';
+import type { UserApiKeyRevoker } from '../identity/accounts/ports';
 import {
   API_KEY_GSI1_PREFIX,
   API_KEY_SK,
   apiKeyGsi1,
   apiKeyPk,
+  MEMBERSHIP_GSI1_PREFIX,
   USER_PROFILE_SK,
   userPk,
   workspacePk,
@@ -71,10 +77,17 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       if (!out.Item) return undefined;
       const key = toApiKey(out.Item);
       if (!key.isActive) return undefined;
+      // Consistent too: a password reset's stamp a moment ago must be seen.
       const profile = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK } }),
+        new GetCommand({
+          TableName: table,
+          Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
+          ConsistentRead: true,
+        }),
       );
       if (!profile.Item) return undefined;
+      const validFrom = profile.Item.apiKeysValidFrom;
+      if (typeof validFrom === 'string' && key.createdAt <= validFrom) return undefined;
       const user: User = userItem.parse(profile.Item);
       return { key, user };
     },
@@ -188,49 +201,132 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       const item = out.Items?.[0];
       if (!item || item.workspaceId !== workspaceId) return 'not-found';
       if (item.isActive !== true) return 'already-revoked';
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: { pk: item.pk, sk: API_KEY_SK },
-                  UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
-                  ConditionExpression: 'isActive = :true AND workspaceId = :ws',
-                  ExpressionAttributeValues: {
-                    ':false': false,
-                    ':true': true,
-                    ':at': at,
-                    ':by': by,
-                    ':ws': workspaceId,
-                  },
-                },
-              },
-              {
-                Update: {
-                  TableName: table,
-                  Key: counterKey(workspaceId),
-                  UpdateExpression: 'ADD activeKeys :minusOne',
-                  ExpressionAttributeValues: { ':minusOne': -1 },
-                },
-              },
-            ],
-          }),
-        );
-        return 'revoked';
-      } catch (error) {
-        // Revoked concurrently by someone else: the outcome the caller asked for.
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return 'already-revoked';
-        }
-        throw error;
+      return (await revokeItem(db, table, item, workspaceId, by, at)) ? 'revoked' : 'already-revoked';
+    },
+
+    async revokeCreatedBy(workspaceId, userId, by, at) {
+      let revoked = 0;
+      for (const item of await activeKeysOf(db, table, workspaceId, userId)) {
+        if (await revokeItem(db, table, item, workspaceId, by, at)) revoked += 1;
       }
+      return revoked;
     },
   };
+}
+
+/**
+ * The reset's sweep: stamps `apiKeysValidFrom` on the profile first (every key created up
+ * to `at` stops authenticating at once), then marks the user's active keys revoked in every
+ * workspace they belong to, so listings and the active-key counters agree.
+ */
+export function dynamoUserApiKeys(db: DynamoDBDocumentClient, table: string): UserApiKeyRevoker {
+  return {
+    async revokeAllOf(userId, at) {
+      const stamp = at.toISOString();
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
+          UpdateExpression: 'SET apiKeysValidFrom = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': stamp },
+        }),
+      );
+      let revoked = 0;
+      for (const workspaceId of await workspacesOf(db, table, userId)) {
+        for (const item of await activeKeysOf(db, table, workspaceId, userId)) {
+          if (await revokeItem(db, table, item, workspaceId, userId, stamp)) revoked += 1;
+        }
+      }
+      return revoked;
+    },
+  };
+}
+
+/** Every page of a query. */
+async function queryAll(db: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** The active keys `userId` created in `workspaceId` (through the workspace's gsi1 listing). */
+const activeKeysOf = (db: DynamoDBDocumentClient, table: string, workspaceId: string, userId: string) =>
+  queryAll(db, {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    FilterExpression: 'createdBy = :user AND isActive = :true',
+    ExpressionAttributeValues: {
+      ':pk': apiKeyGsi1(workspaceId, '').gsi1pk,
+      ':prefix': API_KEY_GSI1_PREFIX,
+      ':user': userId,
+      ':true': true,
+    },
+  });
+
+/** The workspaces `userId` is a member of (gsi1 `USER#<id>` / `MEMBERSHIP#<ws>`). */
+async function workspacesOf(db: DynamoDBDocumentClient, table: string, userId: string): Promise<string[]> {
+  const items = await queryAll(db, {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': MEMBERSHIP_GSI1_PREFIX },
+  });
+  return items.map((item) => String(item.workspaceId));
+}
+
+/**
+ * Marks one key revoked and gives its slot back to the workspace's counter, in one
+ * transaction; false when it was no longer active (revoked concurrently by someone else).
+ */
+async function revokeItem(
+  db: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+  workspaceId: string,
+  by: string,
+  at: string,
+): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: item.pk, sk: API_KEY_SK },
+              UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
+              ConditionExpression: 'isActive = :true AND workspaceId = :ws',
+              ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':by': by, ':ws': workspaceId },
+            },
+          },
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: workspacePk(workspaceId), sk: ACTIVE_API_KEYS_SK },
+              UpdateExpression: 'ADD activeKeys :minusOne',
+              ExpressionAttributeValues: { ':minusOne': -1 },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+    ) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /** The list cursor: `{before: keyId}`. */

@@ -1,7 +1,7 @@
 /**
  * Accounts in the `core` table (user profile, credentials, email claim, organization,
- * workspace, membership) and the account flows' short-lived records in `ephemeral`
- * (single-use tokens, failed log-in counters).
+ * workspace, membership) and the account flows' single-use tokens in `ephemeral`. Log-in
+ * attempt counters and mail quotas have their own modules.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,13 +15,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type {
-  AccountStore,
-  FailureCount,
-  LoginAttemptStore,
-  MembershipView,
-  OneTimeTokenStore,
-} from '../identity/accounts/ports';
+import type { AccountStore, MembershipView, OneTimeTokenStore, TokenGrant } from '../identity/accounts/ports';
 import {
   EMAIL_SK,
   emailPk,
@@ -36,8 +30,7 @@ import {
   workspacePk,
 } from '../identity/keys';
 import type { Membership, User } from '../identity/model';
-
-const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+import { conditionally, epochSeconds } from './conditional-write';
 
 /** Reads a stored profile into the model, dropping storage attributes. */
 export function toUser(item: Record<string, unknown>): User {
@@ -114,7 +107,9 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
         get(userPk(userId), USER_CREDENTIALS_SK),
       ]);
       if (!profile || typeof credentials?.passwordHash !== 'string') return undefined;
-      return { user: toUser(profile), passwordHash: credentials.passwordHash };
+      // Credentials written before versions existed are version 0.
+      const passwordVersion = Number(credentials.passwordVersion ?? 0);
+      return { user: toUser(profile), passwordHash: credentials.passwordHash, passwordVersion };
     },
 
     async findUser(userId) {
@@ -131,6 +126,29 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':hash': passwordHash, ':at': at.toISOString() },
         }),
+      );
+    },
+
+    async replacePassword(userId, passwordHash, at, expectedVersion) {
+      return conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: userPk(userId), sk: USER_CREDENTIALS_SK },
+            UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at ADD passwordVersion :one',
+            // The version the reset token was issued for, and no other: an older link is void.
+            ConditionExpression:
+              expectedVersion === 0
+                ? 'attribute_exists(pk) AND (attribute_not_exists(passwordVersion) OR passwordVersion = :v)'
+                : 'attribute_exists(pk) AND passwordVersion = :v',
+            ExpressionAttributeValues: {
+              ':hash': passwordHash,
+              ':at': at.toISOString(),
+              ':one': 1,
+              ':v': expectedVersion,
+            },
+          }),
+        ),
       );
     },
 
@@ -198,11 +216,16 @@ async function workspaceNames(db: DynamoDBDocumentClient, table: string, ids: re
   return names;
 }
 
+const toGrant = (item: Record<string, unknown>): TokenGrant => ({
+  userId: String(item.userId),
+  ...(item.passwordVersion === undefined ? {} : { passwordVersion: Number(item.passwordVersion) }),
+});
+
 /** Single-use tokens: `TOKEN#<sha256>` / purpose, TTL `expiresAt` in epoch seconds. */
 export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): OneTimeTokenStore {
   const key = (tokenHash: string, purpose: string) => ({ pk: `TOKEN#${tokenHash}`, sk: purpose });
   return {
-    async issue(tokenHash, purpose, userId, expiresAt) {
+    async issue(tokenHash, purpose, { userId, passwordVersion }, expiresAt) {
       await db.send(
         new PutCommand({
           TableName: table,
@@ -210,6 +233,7 @@ export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): 
             ...key(tokenHash, purpose),
             type: 'one-time-token',
             userId,
+            ...(passwordVersion === undefined ? {} : { passwordVersion }),
             expiresAt: epochSeconds(expiresAt),
             expiresAtIso: expiresAt.toISOString(),
           },
@@ -223,7 +247,7 @@ export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): 
       );
       // TTL deletion is lazy (up to days late): an expired item must read as absent.
       if (!out.Item || Number(out.Item.expiresAt) <= epochSeconds(now)) return undefined;
-      return String(out.Item.userId);
+      return toGrant(out.Item);
     },
     async consume(tokenHash, purpose, now) {
       try {
@@ -236,57 +260,11 @@ export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): 
             ReturnValues: 'ALL_OLD',
           }),
         );
-        return out.Attributes ? String(out.Attributes.userId) : undefined;
+        return out.Attributes ? toGrant(out.Attributes) : undefined;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
       }
-    },
-  };
-}
-
-/** Failed log-in counters: one item per key, forgotten `windowSeconds` after the last failure. */
-export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): LoginAttemptStore {
-  const SK = 'login-failures';
-  const toCount = (item: Record<string, unknown>): FailureCount => ({
-    failures: Number(item.failures),
-    lastFailureAt: Number(item.lastFailureAt),
-  });
-  return {
-    async read(key, now) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: { pk: key, sk: SK }, ConsistentRead: true }));
-      if (!out.Item || Number(out.Item.expiresAt) <= epochSeconds(now)) return undefined;
-      return toCount(out.Item);
-    },
-    async recordFailure(key, now, windowSeconds) {
-      const values = {
-        ':one': 1,
-        ':at': now.getTime(),
-        ':exp': epochSeconds(now) + windowSeconds,
-        ':now': epochSeconds(now),
-      };
-      try {
-        const out = await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: key, sk: SK },
-            UpdateExpression: 'ADD failures :one SET lastFailureAt = :at, expiresAt = :exp',
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :now',
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toCount(out.Attributes ?? {});
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // An expired counter TTL has not swept yet: start over from one.
-        const item = { pk: key, sk: SK, failures: 1, lastFailureAt: values[':at'], expiresAt: values[':exp'] };
-        await db.send(new PutCommand({ TableName: table, Item: item }));
-        return toCount(item);
-      }
-    },
-    async clear(key) {
-      await db.send(new DeleteCommand({ TableName: table, Key: { pk: key, sk: SK } }));
     },
   };
 }

@@ -56,6 +56,8 @@ const INVITE_FIELDS = [
   'invitedBy',
   'createdAt',
   'status',
+  'revokedAt',
+  'revokedBy',
 ] as const;
 
 const membershipItem = (m: Membership) => ({
@@ -263,6 +265,38 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)
           return false;
         throw error;
+      }
+    },
+    async revokeInvite(workspaceId, inviteId, by, at) {
+      // Invites are keyed by token hash; the workspace's gsi1 listing finds the id.
+      const item = (await query(workspacePk(workspaceId), 'INVITE#', 'gsi1')).find((i) => i.inviteId === inviteId);
+      if (!item || item.workspaceId !== workspaceId) return 'not-found';
+      if (item.status === 'revoked') return 'already-revoked';
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: item.pk, sk: INVITE_SK },
+            UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
+            // Against a concurrent accept: only a pending invite of this workspace is revoked.
+            ConditionExpression: '#status = :pending AND workspaceId = :ws',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':revoked': 'revoked',
+              ':pending': 'pending',
+              ':at': at,
+              ':by': by,
+              ':ws': workspaceId,
+            },
+          }),
+        );
+        return 'revoked';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const current = await db.send(
+          new GetCommand({ TableName: table, Key: { pk: item.pk, sk: INVITE_SK }, ConsistentRead: true }),
+        );
+        return current.Item?.status === 'revoked' ? 'already-revoked' : 'accepted';
       }
     },
   };

@@ -3,6 +3,8 @@
  * Every business record lives under its workspace's partition, so a query can never
  * cross workspaces: the workspace id is part of every key a use case builds.
  */
+import { isStorableNumber } from '../security/storable-number';
+
 export const workspacePk = (workspaceId: string): string => `WS#${workspaceId}`;
 export const contactSk = (contactId: string): string => `CONTACT#${contactId}`;
 export const CONTACT_PREFIX = 'CONTACT#';
@@ -21,12 +23,20 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   if (!cursor) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    // A key attribute DynamoDB cannot hold (sort keys end at 1,024 bytes) would fail the read with a 500.
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(fitsKey)) {
+      return value as Record<string, unknown>;
+    }
   } catch {
     // fall through: an unreadable cursor is the caller's error
   }
   throw new InvalidCursorError();
 }
+
+const MAX_KEY_BYTES = 1024;
+const fitsKey = (v: unknown): boolean =>
+  (typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_KEY_BYTES) ||
+  (typeof v === 'number' && isStorableNumber(v));
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

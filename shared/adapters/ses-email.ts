@@ -1,14 +1,23 @@
-/** The `EmailSender` port over SES v2 `SendEmail` (simple content: text, and HTML when given). */
+/**
+ * The `EmailSender` port over SES v2 `SendEmail` (simple content: text, and HTML when given).
+ * Refuses (throws `UnsafeHeaderValueError`, never sends) a subject, recipient or sender with a
+ * line break or control character.
+ */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailSender } from '../identity/ports';
+import { assertHeaderValue } from '../security/single-line-text';
 
 /**
  * @param from the verified sender address (`config.SES_FROM_ADDRESS`)
  * @param configurationSet SES configuration set for bounce/complaint events, when deployed
  */
 export function sesEmailSender(client: SESv2Client, from: string, configurationSet?: string): EmailSender {
+  assertHeaderValue(from, 'sender');
   return {
     async send({ to, subject, text, html }) {
+      // The last stop before a header is written: a line break here would start a new header.
+      assertHeaderValue(subject, 'subject');
+      assertHeaderValue(to, 'recipient');
       const out = await client.send(
         new SendEmailCommand({
           FromEmailAddress: from,

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { assertEmailVerified, type UserDirectory } from '../identity/email-verified';
 import type { ApiKey } from '../identity/model';
 import type { Permission } from '../identity/permissions';
 import { apiKeyPrefix, newApiKey, sha256 } from '../identity/tokens';
@@ -35,15 +36,18 @@ export const newKeyId = (at: Date): string =>
   `${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
 
 /**
- * Creates a key with `scopes` for the caller's workspace.
+ * Creates a key with `scopes` for the caller's workspace. Only a user whose email address is
+ * verified may (the pre-account takeover rule of shared/identity/email-verified.ts).
+ * @throws ForbiddenError `EMAIL_NOT_VERIFIED` when the caller's address is not verified.
  * @throws ForbiddenError `SCOPE_NOT_HELD` when a scope is not among the caller's permissions.
  * @throws ConflictError `API_KEY_LIMIT` when the workspace has {@link MAX_ACTIVE_API_KEYS} active keys.
  */
 export async function createApiKey(
   caller: Caller,
   input: { readonly name: string; readonly scopes: readonly Permission[] },
-  deps: ApiKeyDeps,
+  deps: ApiKeyDeps & { readonly users: UserDirectory },
 ): Promise<CreatedApiKey> {
+  await assertEmailVerified(caller.userId, deps.users, 'create API keys');
   const scopes = [...new Set(input.scopes)];
   const notHeld = scopes.filter((scope) => !caller.permissions.has(scope));
   if (notHeld.length > 0) {

@@ -43,6 +43,8 @@ export interface ApiKeyStore {
     by: string,
     at: string,
   ): Promise<'revoked' | 'already-revoked' | 'not-found'>;
+  /** Revokes every active key `userId` created in `workspaceId` (a member removed); returns how many. */
+  revokeCreatedBy(workspaceId: string, userId: string, by: string, at: string): Promise<number>;
 }
 
 // ---- Audit log ------------------------------------------------------------------------

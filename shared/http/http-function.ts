@@ -4,11 +4,17 @@
  * operation a plain request. Handlers never add protections themselves: what applies to
  * a route is read from its declaration, so no route can forget one.
  *
- * Order, cheapest refusal first: trusted edge (403) -> rate limits (429) -> route (404/405)
- * -> CSRF (403, before the body is read) -> body parsing (400/413/415) -> authentication
- * (401), workspace membership (404) and permission (403) -> the operation -> the audit entry.
+ * Order, cheapest refusal first: trusted edge (403) -> the API key looked up, on signed-in
+ * routes only (one read that authentication needs anyway) -> rate limits (429) -> route
+ * (404/405) -> ids by shape (400) -> CSRF (403, before the body is read) -> body parsing
+ * (400/413/415) -> authentication (401), workspace membership (404) and permission (403)
+ * -> the operation -> the audit entry.
+ *
+ * A credential buys nothing until it is verified: an API key names its own rate-limit client
+ * and skips CSRF only once it was found active; a made-up or revoked key is counted against
+ * the caller's address and must pass CSRF like any cookie-less request.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -16,7 +22,7 @@ import { type FunctionName, type RouteDeclaration, routeKey, routes } from '../.
 import { MethodNotAllowedError, NotFoundError, TooManyRequestsError } from '../errors';
 import { recordAudit } from '../identity/audit';
 import { actorOf } from '../identity/auth-context';
-import { authenticate } from '../identity/authenticate';
+import { authenticate, checkPresentedKey, type PresentedKey } from '../identity/authenticate';
 import {
   metricsMiddleware,
   recordCsrfRejected,
@@ -31,6 +37,7 @@ import { recordRateLimitRefusal } from '../security/abuse-alerts';
 import { assertCsrf, CsrfError, csrfApplies, STATE_CHANGING } from '../security/csrf';
 import { type CallerOrigin, resolveCaller } from '../security/trusted-edge';
 import { defaultEdgeDeps, type EdgeDeps } from './edge-deps';
+import { assertWellFormedIds } from './edge-ids';
 import { errorResult } from './error-response';
 import { type DefinedOperation, isDefinedOperation } from './operation';
 import { lowerCaseHeaders, parseCookies, parseRequest } from './parse-request';
@@ -76,7 +83,11 @@ export function httpFunction(
       const headers = lowerCaseHeaders(event.headers);
       const caller = resolveCaller(headers, event.requestContext.http.sourceIp, deps.settings);
       const route = own.get(event.routeKey);
-      const limits = await enforceRateLimits(route, event.rawPath, caller, headers, deps);
+      // Public routes ignore keys: they are counted by address and always pass CSRF.
+      const presented: PresentedKey =
+        route?.auth === 'user' ? await checkPresentedKey(headers, deps.auth.apiKeys) : { status: 'absent' };
+      const hasQuery = Object.keys(event.queryStringParameters ?? {}).length > 0;
+      const limits = await enforceRateLimits(route, event.rawPath, hasQuery, caller, presented, deps);
       extraHeaders = limits.headers;
       if (limits.refusal) {
         recordRateLimited(route?.rateTier ?? 'public');
@@ -84,9 +95,15 @@ export function httpFunction(
       }
       if (!route) throw unmatched(routeTable, event.requestContext.http.method, event.rawPath);
       routeId = route.id;
+      assertWellFormedIds({
+        pathParams: event.pathParameters ?? {},
+        headers,
+        query: event.queryStringParameters ?? {},
+      });
       const cookies = parseCookies(event.cookies ?? []);
       const method = event.requestContext.http.method;
-      if (route.csrf && csrfApplies({ method, path: event.rawPath, headers, cookies })) {
+      const verifiedApiKey = presented.status === 'verified';
+      if (route.csrf && csrfApplies({ method, path: event.rawPath, cookies, verifiedApiKey })) {
         assertCsrf({ method, path: event.rawPath, headers, cookies, publicHost: caller.publicHost });
       }
       const parsed = parseRequest(event, route, caller);
@@ -97,6 +114,7 @@ export function httpFunction(
               auth: await authenticate(
                 { ...parsed, cookies, ...(route.permission ? { permission: route.permission } : {}) },
                 deps.auth,
+                presented,
               ),
             }
           : parsed;
@@ -145,14 +163,15 @@ async function auditStateChange(route: RouteDeclaration, request: HttpRequest, r
 async function enforceRateLimits(
   route: RouteDeclaration | undefined,
   path: string,
+  hasQuery: boolean,
   caller: CallerOrigin,
-  headers: Readonly<Record<string, string>>,
+  presented: PresentedKey,
   deps: EdgeDeps,
 ): Promise<{ headers: Record<string, string>; refusal?: TooManyRequestsError }> {
   if (!deps.settings.rateLimits) return { headers: {} };
-  const identity = clientIdentity(caller, headers);
+  const identity = clientIdentity(caller, presented);
   const nowMs = deps.now();
-  const decision = await checkRateLimits(rulesFor(route?.rateTier ?? 'public', path), identity, {
+  const decision = await checkRateLimits(rulesFor(route?.rateTier ?? 'public', path, hasQuery), identity, {
     store: deps.counters,
     ...(deps.refusals ? { refusals: deps.refusals } : {}),
     nowMs,
@@ -161,7 +180,7 @@ async function enforceRateLimits(
   if (!decision) return { headers: {} };
   const limitHeaders = rateLimitHeaders(decision);
   if (decision.allowed) return { headers: limitHeaders };
-  const client = identity.keyId ? `key:${identity.keyId}` : `ip:${identity.address}`;
+  const client = identity.userId ? `user:${identity.userId}` : `ip:${identity.address}`;
   await recordRateLimitRefusal(
     { client, rule: decision.refusedBy ?? 'unknown', nowMs, newId: randomUUID },
     { counters: deps.counters, alerts: deps.alerts },
@@ -173,11 +192,13 @@ async function enforceRateLimits(
   return { headers: limitHeaders, refusal };
 }
 
-/** An API key names the client when present (hashed: the raw key never becomes a counter key). */
-function clientIdentity(caller: CallerOrigin, headers: Readonly<Record<string, string>>): ClientIdentity {
-  const key = /^Bearer\s+(uh_[0-9a-f]{32})$/i.exec(headers.authorization ?? '')?.[1];
-  if (!key) return { address: caller.clientAddress };
-  return { address: caller.clientAddress, keyId: createHash('sha256').update(key).digest('hex').slice(0, 24) };
+/**
+ * A verified API key makes its user the client of the per-client rules: one budget however
+ * many keys the user mints. Anything else (no key, a made-up or revoked one) is the address.
+ */
+function clientIdentity(caller: CallerOrigin, presented: PresentedKey): ClientIdentity {
+  if (presented.status !== 'verified') return { address: caller.clientAddress };
+  return { address: caller.clientAddress, userId: presented.found.user.userId };
 }
 
 function withHeaders(result: HttpResult, headers: Record<string, string>): HttpResult {

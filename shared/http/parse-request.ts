@@ -5,8 +5,9 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RouteDeclaration } from '../../lib/definition';
-import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { parseJsonLimited } from '../security/sanitize-json';
+import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
 import type { CallerOrigin } from '../security/trusted-edge';
 import type { HttpRequest } from './types';
 
@@ -63,7 +64,15 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
     throw new UnsupportedMediaTypeError(`Content-Type ${type} is not accepted; send application/json`);
   }
   // Size was checked above (413); this adds the depth limit and refuses prototype-polluting keys.
-  return parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
+  const value = parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
+  // Whatever a route does with the body, no number reaches a store that cannot keep it.
+  const unstorable = findUnstorableNumber(value);
+  if (unstorable !== undefined) {
+    throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
+      details: [{ in: 'body', path: unstorable, message: STORABLE_NUMBER_MESSAGE }],
+    });
+  }
+  return value;
 }
 
 /** `a=1; b=2` pairs; the first occurrence of a name wins, as browsers send the most specific first. */

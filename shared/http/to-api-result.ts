@@ -9,7 +9,7 @@ export function toApiResult(result: HttpResult, requestId: string): APIGatewayPr
   if (typeof result.body === 'string') {
     body = result.body;
   } else if (result.body !== undefined) {
-    body = JSON.stringify(result.body);
+    body = safeJson(result.body);
     headers['content-type'] = 'application/json; charset=utf-8';
     headers['cache-control'] = 'no-store';
   }
@@ -18,4 +18,15 @@ export function toApiResult(result: HttpResult, requestId: string): APIGatewayPr
   if (body !== undefined) out.body = body;
   if (result.cookies && result.cookies.length > 0) out.cookies = [...result.cookies];
   return out;
+}
+
+const UNSAFE_IN_JSON = /[<>&\u2028\u2029]/g;
+
+/**
+ * JSON with `<`, `>`, `&`, U+2028 and U+2029 written as `\u` escapes: the same value for every
+ * JSON parser, yet text a caller sent (a name, an unknown role) can never come back as live
+ * markup if a page or a sniffing client renders an answer.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

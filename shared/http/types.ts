@@ -18,7 +18,7 @@ export interface HttpRequest {
   /** The caller's address: the viewer's behind the verified edge, else the socket's. */
   readonly clientAddress: string;
   readonly userAgent: string;
-  /** The host name the caller used, for Origin checks and absolute links. */
+  /** The host name the caller used, for Origin checks only: never for links (PUBLIC_BASE_URL). */
   readonly host: string;
   /** Set by the edge on `auth: 'user'` routes; `workspace` too on routes that declare a permission. */
   readonly auth?: AuthContext;

@@ -12,7 +12,7 @@ import { SESSION_COOKIE } from './accounts/session-cookie';
 import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
-import { API_KEY_PATTERN, sha256 } from './tokens';
+import { API_KEY_PATTERN, RECORD_ID_PATTERN, sha256 } from './tokens';
 
 export interface AuthDeps {
   readonly sessions: SessionLookup;
@@ -33,25 +33,78 @@ export interface AuthRequest {
   readonly permission?: string;
 }
 
+/** What an API key limits its calls to. */
+interface KeyScope {
+  readonly workspaceId: string;
+  readonly scopes: readonly Permission[];
+  /** ISO time; a key older than the membership it acts through is refused. */
+  readonly createdAt: string;
+}
+
 /** Sessions are stamped at most this often, so reads don't each cost a write. */
 const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
 
-export async function authenticate(request: AuthRequest, deps: AuthDeps): Promise<AuthContext> {
+/**
+ * The API key a request presents, looked up: `absent` (no `Authorization: Bearer`),
+ * `invalid` (malformed, unknown, revoked, or its user gone) or `verified` with what it grants.
+ * Only a verified key may name a rate-limit client of its own or skip CSRF.
+ */
+export type PresentedKey =
+  | { readonly status: 'absent' }
+  | { readonly status: 'invalid'; readonly reason: 'malformed' | 'unknown' }
+  | {
+      readonly status: 'verified';
+      readonly hash: string;
+      readonly found: NonNullable<Awaited<ReturnType<ApiKeyLookup['findActive']>>>;
+    };
+
+/** Looks up the request's API key, at most one store read; never throws for a bad key. */
+export async function checkPresentedKey(
+  headers: Readonly<Record<string, string>>,
+  apiKeys: ApiKeyLookup,
+): Promise<PresentedKey> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+  if (bearer === undefined) return { status: 'absent' };
+  if (!API_KEY_PATTERN.test(bearer)) return { status: 'invalid', reason: 'malformed' };
+  const hash = sha256(bearer);
+  const found = await apiKeys.findActive(hash);
+  return found ? { status: 'verified', hash, found } : { status: 'invalid', reason: 'unknown' };
+}
+
+/**
+ * @param presented the request's key as the edge already looked it up (saves a second read);
+ *   looked up here when not given.
+ */
+export async function authenticate(
+  request: AuthRequest,
+  deps: AuthDeps,
+  presented?: PresentedKey,
+): Promise<AuthContext> {
   const now = deps.now();
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const key = presented ?? (await checkPresentedKey(request.headers, deps.apiKeys));
   let principal: Principal;
   let defaultWorkspaceId: string;
-  let keyScope: { workspaceId: string; scopes: readonly Permission[] } | undefined;
+  let keyScope: KeyScope | undefined;
 
-  if (bearer !== undefined) {
-    if (!API_KEY_PATTERN.test(bearer)) throw new UnauthorizedError('The API key is not valid', 'INVALID_API_KEY');
-    const hash = sha256(bearer);
-    const found = await deps.apiKeys.findActive(hash);
-    if (!found) throw new UnauthorizedError('The API key is not valid or was revoked', 'INVALID_API_KEY');
+  if (key.status === 'invalid') {
+    throw new UnauthorizedError(
+      key.reason === 'malformed' ? 'The API key is not valid' : 'The API key is not valid or was revoked',
+      'INVALID_API_KEY',
+    );
+  }
+  if (key.status === 'verified') {
+    const { found, hash } = key;
+    // A key acts only inside its workspace and scopes: account-level routes need a session.
+    if (request.permission === undefined) {
+      throw new ForbiddenError(
+        'API keys act only within their workspace and scopes; this route needs a signed-in session',
+        'API_KEY_NOT_ALLOWED',
+      );
+    }
     deps.apiKeys.recordUse(hash, now, request.clientAddress).catch(deps.onBackgroundError);
     principal = { userId: found.user.userId, email: found.user.email, via: 'apiKey', apiKeyId: found.key.keyId };
     defaultWorkspaceId = found.key.workspaceId;
-    keyScope = { workspaceId: found.key.workspaceId, scopes: found.key.scopes };
+    keyScope = { workspaceId: found.key.workspaceId, scopes: found.key.scopes, createdAt: found.key.createdAt };
   } else {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) throw new UnauthorizedError();
@@ -82,7 +135,7 @@ async function resolveWorkspace(
   request: AuthRequest,
   principal: Principal,
   defaultWorkspaceId: string,
-  keyScope: { workspaceId: string; scopes: readonly Permission[] } | undefined,
+  keyScope: KeyScope | undefined,
   deps: AuthDeps,
 ): Promise<WorkspaceAccess> {
   const named =
@@ -91,9 +144,13 @@ async function resolveWorkspace(
     request.query.workspaceId ??
     defaultWorkspaceId;
   const notFound = new NotFoundError('No such workspace', 'WORKSPACE_NOT_FOUND');
-  if (keyScope && named !== keyScope.workspaceId) throw notFound;
+  // The edge refuses malformed ids with a 400 first; this keeps any other caller's ids out of the store.
+  if (!RECORD_ID_PATTERN.test(named) || (keyScope && named !== keyScope.workspaceId)) throw notFound;
   const membership = await deps.memberships.find(named, principal.userId);
   if (!membership) throw notFound;
+  // A key outlives nothing: one made in an earlier membership (removed, later added back) is dead,
+  // even if the removal's revocation has not reached it yet.
+  if (keyScope && keyScope.createdAt < membership.joinedAt) throw notFound;
   let permissions: readonly Permission[];
   if (isBuiltinRole(membership.role)) {
     permissions = BUILTIN_ROLE_PERMISSIONS[membership.role];

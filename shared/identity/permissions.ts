@@ -39,7 +39,14 @@ export type BuiltinRole = (typeof BUILTIN_ROLES)[number];
 export const isBuiltinRole = (value: string): value is BuiltinRole =>
   (BUILTIN_ROLES as readonly string[]).includes(value);
 
-const readOnly = PERMISSIONS.filter((p) => p.endsWith(':read') && p !== 'audit:read' && p !== 'api-keys:read');
+/**
+ * Reads that show other people's personal data or the workspace's security posture: the
+ * audit log and security alerts carry members' emails, IP addresses and user agents, and
+ * the key list shows where each key was last used from. Least privilege: admins and owners
+ * only (members get `api-keys:read` for the keys they work with, below).
+ */
+const ADMIN_READS: ReadonlySet<Permission> = new Set<Permission>(['audit:read', 'alerts:read', 'api-keys:read']);
+const readOnly = PERMISSIONS.filter((p) => p.endsWith(':read') && !ADMIN_READS.has(p));
 
 /** What each built-in role may do. Owners may do everything; only owners manage roles. */
 export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Permission[]>> = {

@@ -14,5 +14,8 @@ export const apiKeyPrefix = (key: string): string => key.slice(0, 11);
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/** What every record id we mint looks like (base64url or hex, at most 64 characters). */
+export const RECORD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Short random ids for records (URL-safe, 16 bytes). */
 export const newId = (): string => randomBytes(16).toString('base64url');

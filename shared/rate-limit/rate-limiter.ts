@@ -1,8 +1,8 @@
 /**
  * Counts a request against its rules and decides, at one counter write per client identity.
  *
- * The request's rules are grouped by the identity they key on (`key:<keyId>` for a rule keyed
- * by client when the request carries an API key, else `ip:<address>`) and by bucket: rules
+ * The request's rules are grouped by the identity they key on (`user:<userId>` for a rule keyed
+ * by client when the request carries a verified API key, else `ip:<address>`) and by bucket: rules
  * whose window divides 60 s share the identity's 60-second bucket, a rule with any other
  * window (the email tier's hour) has a bucket of its own window length. A bucket is one item
  * holding one counter per (rule, window), and each group is one atomic conditional update of
@@ -75,8 +75,8 @@ export interface RateDecision {
 
 export interface ClientIdentity {
   readonly address: string;
-  /** A stable, non-secret id of the API key when the request carries one. */
-  readonly keyId?: string;
+  /** The user of a verified API key (never of an unverified one): their per-client budget. */
+  readonly userId?: string;
 }
 
 /** A group to write, with the rules it counts and when each rule's window resets. */
@@ -98,7 +98,7 @@ export function planCounterGroups(rules: readonly RateRule[], client: ClientIden
     const bucketStart = Math.floor(nowSeconds / bucketSeconds) * bucketSeconds;
     const windowStart = Math.floor(nowSeconds / window) * window;
     const offset = windowStart - bucketStart;
-    const who = rule.keyBy === 'client' && client.keyId ? `key:${client.keyId}` : `ip:${client.address}`;
+    const who = rule.keyBy === 'client' && client.userId ? `user:${client.userId}` : `ip:${client.address}`;
     const key = `RL#${who}#${bucketSeconds}#${bucketStart}`;
     let planned = groups.get(key);
     if (!planned) {

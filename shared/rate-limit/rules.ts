@@ -1,6 +1,6 @@
 /**
- * The rate-limit rules of the HTTP edge. Limits are per client (the API key when the
- * request carries one, else the client address) in fixed windows aligned to the epoch, so
+ * The rate-limit rules of the HTTP edge. Limits are per client (the user of a verified API
+ * key when the request carries one, else the client address) in fixed windows aligned to the epoch, so
  * the state is one counter per (rule, client, window) that every function instance shares.
  * The counters of one client live together, one item per bucket of time (see rate-limiter.ts):
  * a window that divides 60 s shares the client's minute item, any other has a bucket of its own.
@@ -13,7 +13,7 @@ export interface RateRule {
   readonly limit: number;
   /** Whole seconds. */
   readonly windowSeconds: number;
-  /** What the client is keyed by: the address even for API-key calls (keys are not yet verified here). */
+  /** What the client is keyed by: `client` (a verified key's user, else the address) or always the address. */
   readonly keyBy: 'client' | 'address';
 }
 
@@ -32,9 +32,14 @@ export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt'>, RateRule>>
   email: { id: 'tier-email', limit: 50, windowSeconds: 3600, keyBy: 'client' },
 };
 
-/** The rules one request is counted against. Health (`exempt`) is counted against none. */
-export function rulesFor(tier: RateTier, path: string): RateRule[] {
-  if (tier === 'exempt') return [];
+/**
+ * The rules one request is counted against. An `exempt` route (health) is counted against
+ * none when asked plainly; with a query (`?deep=1` probes every store) it is a `public` route,
+ * so nobody can make the service hammer its own dependencies.
+ */
+export function rulesFor(tier: RateTier, path: string, hasQuery = false): RateRule[] {
+  if (tier === 'exempt' && !hasQuery) return [];
+  if (tier === 'exempt') return rulesFor('public', path);
   const rules = [ALL_ROUTES_RULE, TIER_RULES[tier]];
   if (path.startsWith('/api/')) rules.splice(1, 0, API_RULE);
   return rules;

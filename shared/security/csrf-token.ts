@@ -1,14 +1,27 @@
 /**
- * Double-submit CSRF tokens: 32 random bytes as hex, in the `csrf-token` cookie and echoed
- * by the client in the `x-csrf-token` header. Enforcement lives in the HTTP edge.
+ * CSRF tokens, 64 hex characters, in the `csrf-token` cookie and echoed by the client in the
+ * `x-csrf-token` header. Enforcement lives in the HTTP edge (csrf.ts).
+ *
+ * - Without a session (sign-up, log-in, password reset) the token is random and checked by
+ *   double submit: cookie and header must match.
+ * - With a session the token is bound to it: it must be {@link sessionCsrfToken} of the
+ *   session cookie the request carries. The session token is secret (an HttpOnly cookie), so
+ *   nobody who can plant a cookie pair in a browser can compute the token of its session.
+ *   Log-in and sign-up answer with the new session's token; `GET /api/csrf-token` with a
+ *   session returns it too.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const CSRF_COOKIE = 'csrf-token';
 export const CSRF_HEADER = 'x-csrf-token';
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
 
 export const newCsrfToken = (): string => randomBytes(32).toString('hex');
+
+/** The CSRF token of a session: a one-way derivation of its secret token (domain-separated). */
+export const sessionCsrfToken = (sessionToken: string): string =>
+  createHash('sha256').update(`unite-hub csrf v1\u0000${sessionToken}`).digest('hex');
+
 export const isWellFormedCsrfToken = (value: string | undefined): value is string =>
   value !== undefined && TOKEN_PATTERN.test(value);
 

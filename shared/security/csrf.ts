@@ -1,12 +1,15 @@
 /**
- * The CSRF check of the HTTP edge: double-submit cookie plus an Origin check. It runs on
- * every state-changing method of a route declared with `csrf: true`, before the body is
- * read. Requests authenticated by an API key in `Authorization` carry no ambient
- * credential a browser could replay, so they are exempt — unless they also send cookies.
+ * The CSRF check of the HTTP edge: an Origin check plus a token (see csrf-token.ts: bound to
+ * the session when the request carries one, else double submit). It runs on every
+ * state-changing method of a route declared with `csrf: true`, before the body is read.
+ * Requests authenticated by an API key carry no ambient credential a browser could replay,
+ * so they are exempt, but only when the key was verified (it exists and is active) and no
+ * cookie came with it: a made-up key buys nothing.
  */
 import { ForbiddenError } from '../errors';
+import { SESSION_COOKIE } from '../identity/accounts/session-cookie';
 import { constantTimeEqual } from './constant-time';
-import { CSRF_COOKIE, CSRF_HEADER, isWellFormedCsrfToken } from './csrf-token';
+import { CSRF_COOKIE, CSRF_HEADER, isWellFormedCsrfToken, sessionCsrfToken } from './csrf-token';
 
 export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -23,11 +26,15 @@ export class CsrfError extends ForbiddenError {
   override name = 'CsrfError';
 }
 
-/** Whether a request to a `csrf: true` route must pass the check. */
-export function csrfApplies(input: Pick<CsrfInput, 'method' | 'path' | 'headers' | 'cookies'>): boolean {
+/**
+ * Whether a request to a `csrf: true` route must pass the check. `verifiedApiKey` is true
+ * only when the edge looked the request's API key up and found it active.
+ */
+export function csrfApplies(
+  input: Pick<CsrfInput, 'method' | 'path' | 'cookies'> & { readonly verifiedApiKey: boolean },
+): boolean {
   if (!STATE_CHANGING.has(input.method) || !input.path.startsWith('/api/')) return false;
-  const bearerKey = /^Bearer\s+uh_[0-9a-f]{32}$/i.test(input.headers.authorization ?? '');
-  return !(bearerKey && Object.keys(input.cookies).length === 0);
+  return !(input.verifiedApiKey && Object.keys(input.cookies).length === 0);
 }
 
 /** Throws a 403 with `CSRF_ORIGIN_MISMATCH` or `CSRF_TOKEN_INVALID`; returns when the request passes. */
@@ -36,11 +43,15 @@ export function assertCsrf(input: CsrfInput): void {
   if (origin !== undefined && hostOf(origin) !== input.publicHost.toLowerCase()) {
     throw new CsrfError('The request origin does not match this site', 'CSRF_ORIGIN_MISMATCH');
   }
-  const cookie = input.cookies[CSRF_COOKIE];
   const header = input.headers[CSRF_HEADER];
-  if (!isWellFormedCsrfToken(cookie) || !isWellFormedCsrfToken(header) || !constantTimeEqual(cookie, header)) {
+  const session = input.cookies[SESSION_COOKIE];
+  // With a session, the token must be the session's own; without, the cookie's (double submit).
+  const expected = session ? sessionCsrfToken(session) : input.cookies[CSRF_COOKIE];
+  if (!isWellFormedCsrfToken(expected) || !isWellFormedCsrfToken(header) || !constantTimeEqual(expected, header)) {
     throw new CsrfError(
-      `A valid CSRF token is required: get one from GET /api/csrf-token and send it in ${CSRF_HEADER}`,
+      session
+        ? `A valid CSRF token is required: this session's token came with the log-in answer (csrfToken) and from GET /api/csrf-token; send it in ${CSRF_HEADER}`
+        : `A valid CSRF token is required: get one from GET /api/csrf-token and send it in ${CSRF_HEADER} with the cookie it set`,
       'CSRF_TOKEN_INVALID',
     );
   }

@@ -10,7 +10,9 @@ export interface Invite {
   readonly invitedBy: string;
   readonly createdAt: string;
   readonly expiresAt: string;
-  readonly status: 'pending' | 'accepted';
+  readonly status: 'pending' | 'accepted' | 'revoked';
+  readonly revokedAt?: string;
+  readonly revokedBy?: string;
 }
 
 export interface WorkspaceStore {
@@ -34,4 +36,14 @@ export interface WorkspaceStore {
   inviteByTokenHash(tokenHash: string): Promise<Invite | undefined>;
   /** Membership created and invite marked accepted atomically; false when already a member or no longer pending. */
   acceptInvite(tokenHash: string, membership: Membership): Promise<boolean>;
+  /**
+   * Marks the workspace's invite `inviteId` revoked, atomically against a concurrent accept:
+   * `accepted` when it was accepted first, `not-found` for another workspace's or no invite.
+   */
+  revokeInvite(
+    workspaceId: string,
+    inviteId: string,
+    by: string,
+    at: string,
+  ): Promise<'revoked' | 'already-revoked' | 'accepted' | 'not-found'>;
 }

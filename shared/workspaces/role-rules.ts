@@ -22,7 +22,7 @@ export function assertAssignable(
 ): void {
   if (role === 'owner') throw new ForbiddenError('Ownership cannot be granted this way', 'OWNER_NOT_ASSIGNABLE');
   const permissions = permissionsOfRole(role, customRoles);
-  if (!permissions) throw new ValidationError(`There is no role named ${role} in this workspace`, 'UNKNOWN_ROLE');
+  if (!permissions) throw new ValidationError('There is no role of that name in this workspace', 'UNKNOWN_ROLE');
   const missing = permissions.filter((p) => !actor.has(p));
   if (missing.length > 0) {
     throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');

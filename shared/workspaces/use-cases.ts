@@ -4,11 +4,15 @@
  * target (owners stay owners, no privilege escalation, invites bound to their address).
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { ApiKeyStore } from '../governance/ports';
 import type { AuthContext, WorkspaceAccess } from '../identity/auth-context';
+import { assertEmailVerified, type UserDirectory } from '../identity/email-verified';
 import type { CustomRole, Membership } from '../identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, isBuiltinRole, type Permission } from '../identity/permissions';
 import type { EmailSender } from '../identity/ports';
 import { newId, newToken, sha256 } from '../identity/tokens';
+import { InviteRevokedError } from './errors';
+import { inviteEmail } from './invite-email';
 import type { Invite, WorkspaceStore } from './ports';
 import { assertAssignable, CUSTOM_ROLE_NAME } from './role-rules';
 
@@ -16,6 +20,12 @@ export interface WorkspaceDeps {
   readonly store: WorkspaceStore;
   readonly email: EmailSender;
   readonly now: () => Date;
+  /** The configured PUBLIC_BASE_URL invite links start with; never derived from a request. */
+  readonly publicBaseUrl: string;
+  /** Whether an inviter's email address is verified (unverified accounts may not invite). */
+  readonly users: UserDirectory;
+  /** A removed member's keys for the workspace are revoked with the membership. */
+  readonly apiKeys: Pick<ApiKeyStore, 'revokeCreatedBy'>;
 }
 
 const INVITE_DAYS = 7;
@@ -61,12 +71,26 @@ export async function createWorkspace(
   return workspace;
 }
 
+/** Holders of any of these manage membership, and so see members' email addresses. */
+const MANAGES_MEMBERS: readonly Permission[] = ['members:invite', 'members:update', 'members:remove'];
+
+/**
+ * Members with name and role. Email addresses are personal data a read-only colleague (a
+ * viewer, a member) does not need: only callers who manage membership get `email`.
+ */
 export async function listMembers(access: WorkspaceAccess, deps: WorkspaceDeps) {
   const members = await deps.store.members(access.workspaceId);
   const users = await deps.store.users(members.map((m) => m.userId));
+  const showEmails = MANAGES_MEMBERS.some((p) => access.permissions.has(p));
   return members.map((m) => {
     const user = users.find((u) => u.userId === m.userId);
-    return { userId: m.userId, email: user?.email ?? '', name: user?.name ?? '', role: m.role, joinedAt: m.joinedAt };
+    return {
+      userId: m.userId,
+      ...(showEmails ? { email: user?.email ?? '' } : {}),
+      name: user?.name ?? '',
+      role: m.role,
+      joinedAt: m.joinedAt,
+    };
   });
 }
 
@@ -79,19 +103,26 @@ export async function changeRole(access: WorkspaceAccess, userId: string, role: 
   return { userId, role };
 }
 
-export async function removeMember(access: WorkspaceAccess, userId: string, deps: WorkspaceDeps) {
+/**
+ * Removes a member and revokes the API keys they made for this workspace: a key must not
+ * come back to life should they ever rejoin. Returns how many keys were revoked.
+ */
+export async function removeMember(access: WorkspaceAccess, auth: AuthContext, userId: string, deps: WorkspaceDeps) {
   const target = await deps.store.member(access.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
   await deps.store.removeMember(access.workspaceId, userId);
+  const at = deps.now().toISOString();
+  return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(access.workspaceId, userId, auth.principal.userId, at) };
 }
 
 export async function invite(
   access: WorkspaceAccess,
   auth: AuthContext,
-  input: { email: string; role: string; acceptUrl: (token: string) => string },
+  input: { email: string; role: string },
   deps: WorkspaceDeps,
 ) {
+  await assertEmailVerified(auth.principal.userId, deps.users, 'invite people');
   assertAssignable(input.role, access.permissions, await deps.store.roles(access.workspaceId));
   const workspace = await deps.store.workspace(access.workspaceId);
   const now = deps.now();
@@ -107,13 +138,17 @@ export async function invite(
     expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
     status: 'pending',
   };
-  await deps.store.saveInvite(record, sha256(token));
-  const link = input.acceptUrl(token);
-  await deps.email.send({
-    to: input.email,
-    subject: `You are invited to ${workspace?.name ?? 'a workspace'} on Unite-Hub`,
-    text: `${auth.principal.email} invited you to join ${workspace?.name ?? 'their workspace'} as ${input.role}.\n\nAccept within ${INVITE_DAYS} days: ${link}\n\nIf you did not expect this, ignore this email.`,
+  // Built before anything is stored: an unsendable subject leaves no invite behind.
+  const mail = inviteEmail({
+    publicBaseUrl: deps.publicBaseUrl,
+    token,
+    workspaceName: workspace?.name,
+    inviterEmail: auth.principal.email,
+    role: input.role,
+    validDays: INVITE_DAYS,
   });
+  await deps.store.saveInvite(record, sha256(token));
+  await deps.email.send({ to: input.email, ...mail });
   return record;
 }
 
@@ -121,6 +156,7 @@ export async function acceptInvite(auth: AuthContext, token: string, deps: Works
   const hash = sha256(token);
   const found = await deps.store.inviteByTokenHash(hash);
   const now = deps.now();
+  if (found?.status === 'revoked') throw new InviteRevokedError();
   if (found?.status !== 'pending' || Date.parse(found.expiresAt) <= now.getTime()) {
     throw new ValidationError('The invite is not valid or has expired', 'INVITE_INVALID');
   }
@@ -135,9 +171,26 @@ export async function acceptInvite(auth: AuthContext, token: string, deps: Works
     joinedAt: now.toISOString(),
   };
   if (!(await deps.store.acceptInvite(hash, membership))) {
+    // Revoked between the read and the accept: say so, rather than a generic conflict.
+    if ((await deps.store.inviteByTokenHash(hash))?.status === 'revoked') throw new InviteRevokedError();
     throw new ConflictError('You are already a member, or the invite was used', 'INVITE_NOT_ACCEPTED');
   }
   return membership;
+}
+
+/**
+ * Withdraws a pending invite of the caller's workspace; its link answers 410
+ * `INVITE_REVOKED` from then on. Revoking twice is a no-op.
+ * @throws NotFoundError `INVITE_NOT_FOUND` for an unknown id or another workspace's invite.
+ * @throws ConflictError `INVITE_ALREADY_ACCEPTED`: remove the member instead.
+ */
+export async function revokeInvite(access: WorkspaceAccess, auth: AuthContext, inviteId: string, deps: WorkspaceDeps) {
+  const at = deps.now().toISOString();
+  const outcome = await deps.store.revokeInvite(access.workspaceId, inviteId, auth.principal.userId, at);
+  if (outcome === 'not-found') throw new NotFoundError('No such invite', 'INVITE_NOT_FOUND');
+  if (outcome === 'accepted') {
+    throw new ConflictError('The invite was already accepted; remove the member instead', 'INVITE_ALREADY_ACCEPTED');
+  }
 }
 
 export async function listRoles(access: WorkspaceAccess, deps: WorkspaceDeps) {

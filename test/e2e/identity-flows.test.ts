@@ -1,8 +1,9 @@
 /** Identity and governance as a new user meets them on `npm start`, over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
-import { as, newUser, type TestUser } from '../support/identity';
-import { json, startTestRuntime } from '../support/local-runtime';
+import { mailedToken, outbox } from '../support/accounts';
+import { addMember, as, newUser, type TestUser } from '../support/identity';
+import { eventually, json, startTestRuntime } from '../support/local-runtime';
 
 let runtime: Runtime;
 beforeAll(async () => {
@@ -11,6 +12,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
 });
+
+/** RESET_REQUEST_FLOOR_MS; not imported, as shared modules read the config when imported, before the runtime sets it. */
+const RESET_REQUEST_FLOOR_MS = 500;
 
 const api = (path: string, init: RequestInit = {}) => fetch(`${runtime.url}${path}`, init);
 const csrf = async () => {
@@ -39,7 +43,11 @@ describe('sign-up, log-in, log-out', () => {
       body: JSON.stringify({ email, password: 'a sturdy passphrase' }),
     });
     expect(login.status).toBe(200);
-    const cookie = `${sessionFrom(login)}; csrf-token=${token}`;
+    // The session has its own CSRF token, given with the log-in answer; the one used to log in is spent.
+    const sessionToken = (await json(login)).csrfToken as string;
+    expect(sessionToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(sessionToken).not.toBe(token);
+    const cookie = `${sessionFrom(login)}; csrf-token=${sessionToken}`;
     expect(login.headers.getSetCookie().join()).toMatch(/HttpOnly/);
 
     const me = await api('/api/auth/me', { headers: { cookie } });
@@ -47,7 +55,13 @@ describe('sign-up, log-in, log-out', () => {
     expect((await json(me)).user.email).toBe(email);
     expect((await api('/api/security/api-keys', { headers: { cookie } })).status).toBe(200);
 
-    const logout = await api('/api/auth/logout', { method: 'POST', headers: { ...headers, cookie } });
+    const stale = await api('/api/auth/logout', { method: 'POST', headers: { ...headers, cookie } });
+    expect(stale.status).toBe(403);
+    expect((await json(stale)).code).toBe('CSRF_TOKEN_INVALID');
+    const logout = await api('/api/auth/logout', {
+      method: 'POST',
+      headers: { ...headers, 'x-csrf-token': sessionToken, cookie },
+    });
     expect(logout.status).toBe(204);
     const after = await api('/api/auth/me', { headers: { cookie } });
     expect(after.status).toBe(401);
@@ -85,7 +99,7 @@ describe('sign-up, log-in, log-out', () => {
 describe('API keys and the audit log', () => {
   let owner: TestUser;
   beforeAll(async () => {
-    owner = await newUser(runtime, 'keys');
+    owner = await newUser(runtime, 'keys', { verified: true });
   });
 
   it('shows a key once, lists only its prefix, honours its scopes, and refuses it once revoked', async () => {
@@ -142,7 +156,7 @@ describe('API keys and the audit log', () => {
 
 describe('object-level authorisation across workspaces', () => {
   it('an id from another workspace never reads or changes anything', async () => {
-    const alice = await newUser(runtime, 'alice');
+    const alice = await newUser(runtime, 'alice', { verified: true });
     const mallory = await newUser(runtime, 'mallory');
     const made = await json(
       await api('/api/security/api-keys', {
@@ -195,7 +209,7 @@ describe('object-level authorisation across workspaces', () => {
 
 describe('invites through the outbox', () => {
   it('lets an invited address join with the role it was given', async () => {
-    const owner = await newUser(runtime, 'inviter');
+    const owner = await newUser(runtime, 'inviter', { verified: true });
     const invitee = await newUser(runtime, 'invitee');
     const sent = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
       method: 'POST',
@@ -226,5 +240,200 @@ describe('invites through the outbox', () => {
       body: JSON.stringify({ token }),
     });
     expect(again.status).toBe(400);
+  });
+});
+
+describe('pre-account takeover (issue 10, finding 4)', () => {
+  const post = (path: string, user: TestUser, body: unknown) =>
+    api(path, { method: 'POST', headers: as(user), body: JSON.stringify(body) });
+
+  it('an unverified account may not create API keys or send invites, and is told to verify', async () => {
+    const unverified = await newUser(runtime, 'unverified');
+
+    const key = await post('/api/security/api-keys', unverified, { name: 'early', scopes: ['contacts:read'] });
+    const invite = await post(`/api/workspaces/${unverified.workspaceId}/invites`, unverified, {
+      email: 'friend@example.com',
+      role: 'member',
+    });
+
+    for (const res of [key, invite]) {
+      expect(res.status).toBe(403);
+      const body = await json(res);
+      expect(body).toMatchObject({ error: 'Forbidden', code: 'EMAIL_NOT_VERIFIED' });
+      expect(body.message).toMatch(/verify your email address/i);
+    }
+    expect((await json(await api('/api/security/api-keys', { headers: as(unverified) }))).apiKeys).toEqual([]);
+  });
+
+  it('the mailbox owner’s reset ends the squatter’s sessions, keys and reset links', async () => {
+    // The squatter signs up with the victim's address and is blocked from keys...
+    const squatter = await newUser(runtime, 'victim');
+    expect((await post('/api/security/api-keys', squatter, { name: 'k', scopes: ['contacts:read'] })).status).toBe(403);
+    // ...until the victim, puzzled, clicks the confirmation link in their mailbox.
+    const verifyToken = await mailedToken(runtime, squatter.email, /confirm your email/i);
+    const verified = await api('/api/auth/verify-email', {
+      method: 'POST',
+      headers: as(squatter),
+      body: JSON.stringify({ token: verifyToken }),
+    });
+    expect(verified.status).toBe(204);
+    const made = await post('/api/security/api-keys', squatter, { name: 'k', scopes: ['contacts:read'] });
+    expect(made.status).toBe(201);
+    const squattersKey = { authorization: `Bearer ${(await json(made)).key}` };
+    expect((await api('/api/contacts/list', { headers: squattersKey })).status).toBe(200);
+    // A reset link the squatter asked for (it lands in the victim's mailbox, but may leak later).
+    const resetFor = (email: string) =>
+      api('/api/auth/password-reset', {
+        method: 'POST',
+        headers: as(squatter),
+        body: JSON.stringify({ email }),
+      });
+    expect((await resetFor(squatter.email)).status).toBe(202);
+    const olderLink = await mailedToken(runtime, squatter.email, /reset your password/i);
+
+    // The victim resets the password with a link of their own.
+    expect((await resetFor(squatter.email)).status).toBe(202);
+    const victimsLink = await eventually(async () => {
+      const token = await mailedToken(runtime, squatter.email, /reset your password/i);
+      return token === olderLink ? undefined : token;
+    });
+    const confirm = (token: string, password: string) =>
+      api('/api/auth/password-reset/confirm', {
+        method: 'POST',
+        headers: as(squatter),
+        body: JSON.stringify({ token, password }),
+      });
+    expect((await confirm(victimsLink, 'the victim takes it back')).status).toBe(204);
+
+    expect((await api('/api/auth/me', { headers: as(squatter) })).status).toBe(401);
+    const refused = await api('/api/contacts/list', { headers: squattersKey });
+    expect(refused.status).toBe(401);
+    expect((await json(refused)).code).toBe('INVALID_API_KEY');
+    const stale = await confirm(olderLink, 'the squatter tries again');
+    expect(stale.status).toBe(400);
+    expect((await json(stale)).code).toBe('TOKEN_INVALID');
+  });
+});
+
+describe('password reset requests', () => {
+  const request = (email: string, csrf: string) =>
+    api('/api/auth/password-reset', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, cookie: `csrf-token=${csrf}` },
+      body: JSON.stringify({ email }),
+    });
+
+  it('answers 202 every time but mails an address at most 5 times an hour', async () => {
+    const user = await newUser(runtime, 'bombed');
+    const token = await csrf();
+    for (let i = 0; i < 8; i++) expect((await request(user.email, token)).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const resets = (await outbox(runtime)).filter(
+      (m) => m.destination.to.includes(user.email) && /reset your password/i.test(m.subject),
+    );
+    expect(resets).toHaveLength(5);
+  });
+
+  it('takes as long for an unknown address as for a known one', async () => {
+    const user = await newUser(runtime, 'timed');
+    const token = await csrf();
+    const time = async (email: string) => {
+      const started = performance.now();
+      expect((await request(email, token)).status).toBe(202);
+      return performance.now() - started;
+    };
+    const known = [await time(user.email), await time(user.email), await time(user.email)].sort((a, b) => a - b);
+    const unknown = [await time('nobody-1@example.com'), await time('nobody-2@example.com'), await time('x@y.z')].sort(
+      (a, b) => a - b,
+    );
+    for (const t of [...known, ...unknown]) expect(t).toBeGreaterThanOrEqual(RESET_REQUEST_FLOOR_MS - 5);
+    expect(Math.abs((known[1] as number) - (unknown[1] as number))).toBeLessThan(40);
+  });
+});
+
+describe('log-in throttle under a burst', () => {
+  it('30 parallel wrong guesses: at most 5 are checked, the rest are refused 429 LOGIN_THROTTLED', async () => {
+    const user = await newUser(runtime, 'burst');
+    const token = await csrf();
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const res = await api('/api/auth/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: `csrf-token=${token}` },
+          body: JSON.stringify({ email: user.email, password: `wrong guess ${i}` }),
+        });
+        return { status: res.status, code: (await json(res)).code as string };
+      }),
+    );
+    const checked = outcomes.filter((o) => o.status === 401);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(outcomes.filter((o) => o.code === 'LOGIN_THROTTLED').length).toBeGreaterThanOrEqual(25);
+    expect(outcomes.every((o) => [401, 429].includes(o.status))).toBe(true);
+  });
+});
+
+describe('members and invites (finding 8)', () => {
+  it('a removed member’s API keys stop working, even if they are added back', async () => {
+    const owner = await newUser(runtime, 'team-owner', { verified: true });
+    const member = await newUser(runtime, 'team-admin', { verified: true });
+    await addMember(runtime, owner.workspaceId, owner.organizationId, member, 'admin');
+    const made = await api('/api/security/api-keys', {
+      method: 'POST',
+      headers: as(member, { 'x-workspace-id': owner.workspaceId }),
+      body: JSON.stringify({ name: 'member key', scopes: ['contacts:read'] }),
+    });
+    expect(made.status).toBe(201);
+    const bearer = { authorization: `Bearer ${(await json(made)).key}` };
+    expect((await api('/api/contacts/list', { headers: bearer })).status).toBe(200);
+
+    const removed = await api(`/api/workspaces/${owner.workspaceId}/members/${member.userId}`, {
+      method: 'DELETE',
+      headers: as(owner),
+    });
+    expect(removed.status).toBe(204);
+    await addMember(runtime, owner.workspaceId, owner.organizationId, member, 'admin');
+
+    const after = await api('/api/contacts/list', { headers: bearer });
+    expect(after.status).toBe(401);
+    expect((await json(after)).code).toBe('INVALID_API_KEY');
+  });
+
+  it('a revoked invite leaves the list and its link answers 410 INVITE_REVOKED', async () => {
+    const owner = await newUser(runtime, 'revoker', { verified: true });
+    const invitee = await newUser(runtime, 'uninvited');
+    const sent = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
+      method: 'POST',
+      headers: as(owner),
+      body: JSON.stringify({ email: invitee.email, role: 'member' }),
+    });
+    expect(sent.status).toBe(201);
+    const { inviteId } = (await json(sent)).invite as { inviteId: string };
+    const token = await mailedToken(runtime, invitee.email, /invited/i);
+
+    const revoke = () =>
+      api(`/api/workspaces/${owner.workspaceId}/invites/${inviteId}`, { method: 'DELETE', headers: as(owner) });
+    expect((await revoke()).status).toBe(204);
+    expect((await revoke()).status).toBe(204);
+
+    const listed = await json(await api(`/api/workspaces/${owner.workspaceId}/invites`, { headers: as(owner) }));
+    expect(listed.invites.map((i: { inviteId: string }) => i.inviteId)).not.toContain(inviteId);
+    const accepted = await api('/api/invites/accept', {
+      method: 'POST',
+      headers: as(invitee),
+      body: JSON.stringify({ token }),
+    });
+    expect(accepted.status).toBe(410);
+    expect(await json(accepted)).toMatchObject({ code: 'INVITE_REVOKED' });
+    const members = await json(await api(`/api/workspaces/${owner.workspaceId}/members`, { headers: as(owner) }));
+    expect(members.members.map((m: { userId: string }) => m.userId)).not.toContain(invitee.userId);
+
+    // Another workspace's owner can't revoke it (404), nor can an unknown id be revoked.
+    const stranger = await newUser(runtime, 'stranger');
+    const foreign = await api(`/api/workspaces/${stranger.workspaceId}/invites/${inviteId}`, {
+      method: 'DELETE',
+      headers: as(stranger),
+    });
+    expect(foreign.status).toBe(404);
+    expect((await json(foreign)).code).toBe('INVITE_NOT_FOUND');
   });
 });

@@ -77,6 +77,34 @@ describe('permission matrix', () => {
     });
   }
 
+  it("keeps security alerts (others' emails, IPs, user agents) from viewers and members", async () => {
+    const alerts = routes.find((r) => r.id === 'alerts.list') as RouteDeclaration;
+    for (const role of ['viewer', 'member']) {
+      const res = await call(alerts, as(byRole.get(role) as TestUser));
+      expect(res.status, `${role} ${res.text}`).toBe(403);
+      expect(res.code).toBe('PERMISSION_DENIED');
+    }
+    for (const role of ['admin', 'owner']) {
+      expect((await call(alerts, as(byRole.get(role) as TestUser))).status, role).toBe(200);
+    }
+  });
+
+  it("shows members' email addresses only to those who manage membership", async () => {
+    const members = routes.find((r) => r.id === 'members.list') as RouteDeclaration;
+    const invites = routes.find((r) => r.id === 'invites.list') as RouteDeclaration;
+    const others = [...byRole.values()].map((u) => u.email);
+    for (const role of ['viewer', 'member']) {
+      const res = await call(members, as(byRole.get(role) as TestUser));
+      expect(res.status, res.text).toBe(200);
+      const listed = JSON.parse(res.text).members as Array<{ name: string; role: string }>;
+      expect(listed.length).toBe(BUILTIN_ROLES.length);
+      for (const email of others) expect(res.text, `${role} sees ${email}`).not.toContain(email);
+      expect((await call(invites, as(byRole.get(role) as TestUser))).status, `${role} invites.list`).toBe(403);
+    }
+    const res = await call(members, as(byRole.get('admin') as TestUser));
+    for (const email of others) expect(res.text).toContain(email);
+  });
+
   it('a viewer cannot write anything', async () => {
     const viewer = byRole.get('viewer') as TestUser;
     for (const route of scoped.filter(stateChanging)) {

@@ -1,99 +1,106 @@
 /**
  * Generated requests against every declared route (and around them) through the local
- * runtime over real HTTP: whatever arrives, the answer is a 2xx/3xx/4xx, an error body
- * follows the contract, and no script comes back unencoded.
+ * runtime over real HTTP, signed in (a session with its CSRF token, a real API key) and not
+ * (forged keys and sessions, malformed bearers, attacker-chosen CSRF pairs): whatever
+ * arrives, the answer is never a 5xx, every 4xx follows the error contract, nothing
+ * unverified gets past authentication or CSRF, and the mail the run causes carries no
+ * injected header and no link to a host the request chose. See docs/FUZZING.md.
+ *
+ * Size and seed: FUZZ_RUNS (default 2000, the CI size), FUZZ_SEED (default: new, printed) and
+ * FUZZ_PATH (fast-check's path of a counterexample); `npm run fuzz` runs the same suite at any size.
  */
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../lib/definition';
 import type { Runtime } from '../../lib/local/runtime';
-import { rawRequest, startTestRuntime } from '../support/local-runtime';
+import { outbox, sessionHeaders } from '../support/accounts';
+import { startTestRuntime } from '../support/local-runtime';
+import { type LogTap, tapFunctionLogs } from '../support/log-tap';
+import { formatReport } from './fuzz-report';
+import { type FuzzTargets, prepareFuzzTargets } from './fuzz-targets';
+import { CRLF_TEXTS } from './generators';
+import { runHttpFuzz } from './http-fuzz';
+import { mailProblems } from './invariants';
+import { ROUTE_BODIES } from './route-bodies';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
 
 let runtime: Runtime;
+let targets: FuzzTargets;
+let logs: LogTap;
 beforeAll(async () => {
-  // Rate limits would answer most of a 2,000-request burst from one address with 429 and
-  // hide what the fuzzer is after; they have their own tests.
-  runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off' });
+  logs = tapFunctionLogs();
+  // Rate limits would answer most of the run from one address with 429 and hide what the
+  // fuzzer is after; test/e2e/forged-credentials.test.ts and the rate-limit tests cover them.
+  runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off', LOG_LEVEL: 'WARN' }, { seed: false });
+  targets = await prepareFuzzTargets(runtime);
 });
 afterAll(async () => {
   await runtime?.stop();
+  logs?.stop();
 });
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
-const payloads = [
-  '<script>alert(1)</script>',
-  '"><img src=x onerror=alert(1)>',
-  "' OR 1=1 --",
-  '../../../../etc/passwd',
-  '..%2f..%2f..%2fetc%2fpasswd',
-  '%00',
-  '{{7*7}}',
-  '$' + '{jndi:ldap://x}',
-  '\u202e\u0000\ud83d\ude00',
-  'A'.repeat(10_000),
-];
-const segment = fc.oneof(fc.constantFrom(...payloads), fc.string({ maxLength: 40 }), fc.webSegment());
-const path = fc.oneof(
-  // declared templates with their parameters filled by hostile values
-  fc
-    .tuple(fc.constantFrom(...routes.map((r) => r.path)), segment)
-    .map(([p, v]) => p.replace(/\{[^}]+\}/g, encodeURIComponent(v))),
-  fc.array(segment, { maxLength: 5 }).map((parts) => `/api/${parts.map(encodeURIComponent).join('/')}`),
-);
-const method = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
-const body = fc.oneof(
-  fc.constant(undefined),
-  fc.json({ maxDepth: 4 }),
-  fc.constantFrom('{', '{"a":', '[', 'null', '"\\ud800"', `${'['.repeat(100)}${']'.repeat(100)}`),
-  fc.string({ maxLength: 200 }),
-  fc.object().map((o) => JSON.stringify(o)),
-);
-const headers = fc.record(
-  {
-    'content-type': fc.constantFrom(
-      'application/json',
-      'text/plain',
-      'application/xml',
-      'multipart/form-data',
-      '',
-      '\u0000',
-    ),
-    origin: fc.constantFrom('http://evil.example', 'null', 'http://127.0.0.1'),
-    cookie: fc.constantFrom('csrf-token=abc', 'csrf-token=', 'a=b; a=c', ';;;'),
-    'x-csrf-token': fc.constantFrom('x', 'a'.repeat(64)),
-    'x-duplicated': fc.constant(['1', '2']),
-  },
-  { requiredKeys: [] },
-);
-const query = fc
-  .array(fc.tuple(segment, segment), { maxLength: 4 })
-  .map((pairs) =>
-    pairs.length === 0
-      ? ''
-      : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`,
-  );
+const api = (path: string, init: RequestInit) => fetch(`${runtime.url}${path}`, init);
 
 describe('HTTP edge under generated input', () => {
-  it(`never answers 5xx, and every error follows the contract (${RUNS} requests)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(method, path, query, body, headers, async (m, p, q, b, h) => {
-        const cleanHeaders = Object.fromEntries(Object.entries(h).filter(([, v]) => !String(v).includes('\u0000')));
-        const res = await rawRequest(`${runtime.url}${p}${q}`, {
-          method: m,
-          headers: cleanHeaders as Record<string, string | string[]>,
-          body: m === 'GET' || m === 'HEAD' || b === undefined ? undefined : String(b),
-        });
-        expect(res.status, `${m} ${p}${q} -> ${res.status} ${res.body.slice(0, 200)}`).toBeLessThan(500);
-        if (res.status >= 400 && m !== 'HEAD') {
-          const parsed = JSON.parse(res.body);
-          expect(typeof parsed.error).toBe('string');
-          expect(typeof parsed.message).toBe('string');
-          expect(typeof parsed.code).toBe('string');
-        }
-        expect(res.body).not.toMatch(/<script>alert/i);
-        expect(res.body).not.toMatch(/onerror=alert/i);
-      }),
-      { numRuns: RUNS },
-    );
+  it('every sample body of the fuzz table passes validation, so the fuzzer reaches the stores', async () => {
+    for (const route of routes) {
+      const sample = ROUTE_BODIES[route.id]?.sample?.(targets.known);
+      if (sample === undefined || route.id === 'auth.logout') continue;
+      const path = route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => targets.params(route, name)[0] ?? 'x');
+      const res = await api(path, {
+        method: route.method,
+        headers: { ...sessionHeaders(targets.owner), 'x-workspace-id': targets.owner.workspaceId },
+        body: JSON.stringify(sample).replaceAll('{{unique}}', `sample${Date.now()}`),
+      });
+      const body = (await res.json().catch(() => ({}))) as { code?: string };
+      expect(body.code, `${route.id}: ${res.status} ${JSON.stringify(body)}`).not.toBe('VALIDATION_FAILED');
+      expect(res.status, route.id).toBeLessThan(500);
+    }
+  });
+
+  it(`never answers 5xx, and nothing unverified gets through (${RUNS} requests, seed ${SEED})`, async () => {
+    const path = process.env.FUZZ_PATH;
+    const report = await runHttpFuzz({ targets, runs: RUNS, seed: SEED, logs, ...(path ? { path } : {}) });
+    const replay = `FUZZ_RUNS=${RUNS} FUZZ_SEED=${SEED} npx vitest run test/fuzz (or npm run fuzz -- --runs ${RUNS} --seed ${SEED})`;
+    const text = formatReport(report, runtime, replay);
+    console.log(`HTTP fuzz: ${text}`);
+    // Counts, not the objects: the report text is the readable account (and holds the replay).
+    expect(report.failures.length, text).toBe(0);
+    expect(report.mailProblems.length, text).toBe(0);
+    expect(report.fiveXx, text).toBe(0);
+    // The run reached past authentication: signed-in requests were answered 2xx.
+    expect(
+      Object.entries(report.statuses).some(([s, n]) => s.startsWith('2') && n > 0),
+      text,
+    ).toBe(true);
+  });
+
+  it('CR/LF in a workspace name or an invited address never reaches a mail header', async () => {
+    const owner = targets.owner;
+    const headers = { ...sessionHeaders(owner), 'x-workspace-id': owner.workspaceId };
+    const before = (await outbox(runtime)).length;
+    for (const [i, name] of CRLF_TEXTS.entries()) {
+      const renamed = await api(`/api/workspaces/${owner.workspaceId}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ name }),
+      });
+      expect(renamed.status, `rename to ${JSON.stringify(name)}`).toBeLessThan(500);
+      const invited = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: `crlf-${i}@example.com`, role: 'member' }),
+      });
+      expect(invited.status).toBeLessThan(500);
+      const smuggled = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: `crlf-${i}@example.com\r\nBcc: victim@example.com`, role: 'member' }),
+      });
+      expect(smuggled.status).toBe(400);
+    }
+    const mail = (await outbox(runtime)).slice(before);
+    expect(mailProblems(mail, targets.linkOrigin)).toEqual([]);
   });
 });

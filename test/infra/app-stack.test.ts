@@ -204,14 +204,20 @@ describe('edge', () => {
           },
           FrameOptions: { FrameOption: 'DENY', Override: true },
           ContentTypeOptions: { Override: true },
-          XSSProtection: { Protection: true, ModeBlock: true, Override: true },
           ReferrerPolicy: { ReferrerPolicy: 'origin-when-cross-origin', Override: true },
         },
         CustomHeadersConfig: {
           Items: [{ Header: 'Permissions-Policy', Value: 'camera=(), microphone=(), geolocation=()', Override: true }],
         },
+        RemoveHeadersConfig: { Items: [{ Header: 'X-XSS-Protection' }] },
       }),
     });
+  });
+
+  it('never sends the deprecated X-XSS-Protection header from the edge', () => {
+    const [, policy] = resourcesOfType(template, 'AWS::CloudFront::ResponseHeadersPolicy')[0] ?? [];
+    const config = policy?.Properties?.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: object };
+    expect(config.SecurityHeadersConfig).not.toHaveProperty('XSSProtection');
   });
 
   it('throttles the API stage per stage and writes JSON access logs', () => {

@@ -16,6 +16,7 @@ import { dynamoApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../../shared/adapters/dynamo-audit';
 import { dynamoSecurityAlerts } from '../../shared/adapters/dynamo-security-alerts';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
+import { dynamoUsers } from '../../shared/adapters/dynamo-users';
 import { InvalidCursorError } from '../../shared/adapters/keys';
 import { localSecretBox, SecretOpenError } from '../../shared/adapters/secret-box';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../../shared/governance/alerts';
@@ -61,6 +62,17 @@ function freshCaller(): Caller {
 }
 
 const now = () => new Date();
+/** For tests of key storage, not of the verified-email rule (which has its own). */
+const everyoneVerified = {
+  findUser: async (userId: string) => ({
+    userId,
+    email: `${userId}@example.test`,
+    name: userId,
+    emailVerified: true,
+    defaultWorkspaceId: 'ws',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  }),
+};
 
 describe('API keys in DynamoDB', () => {
   it('round-trips: create, findActive with the creator, recordUse, list without the hash, revoke', async () => {
@@ -78,7 +90,12 @@ describe('API keys in DynamoDB', () => {
       new PutCommand({ TableName: CORE, Item: { pk: userPk(caller.userId), sk: USER_PROFILE_SK, ...profile } }),
     );
 
-    const created = await createApiKey(caller, { name: 'CI', scopes: ['contacts:read', 'audit:read'] }, { store, now });
+    const users = dynamoUsers(db, CORE);
+    const created = await createApiKey(
+      caller,
+      { name: 'CI', scopes: ['contacts:read', 'audit:read'] },
+      { store, now, users },
+    );
     const hash = sha256(created.key);
 
     const found = await store.findActive(hash);
@@ -167,8 +184,13 @@ describe('API keys in DynamoDB', () => {
     for (let i = 0; i < 3; i++) {
       const at = new Date(Date.UTC(2026, 0, 1, 0, 0, i));
       ids.push(
-        (await createApiKey(caller, { name: `k${i}`, scopes: ['contacts:read'] }, { store, now: () => at })).apiKey
-          .keyId,
+        (
+          await createApiKey(
+            caller,
+            { name: `k${i}`, scopes: ['contacts:read'] },
+            { store, now: () => at, users: everyoneVerified },
+          )
+        ).apiKey.keyId,
       );
     }
 
@@ -429,7 +451,7 @@ describe('the security function behind the edge', () => {
       await createApiKey(
         admin,
         { name: 'bootstrap', scopes: BUILTIN_ROLE_PERMISSIONS.admin },
-        { store: dynamoApiKeys(db, CORE), now },
+        { store: dynamoApiKeys(db, CORE), now, users: dynamoUsers(db, CORE) },
       )
     ).key;
   });

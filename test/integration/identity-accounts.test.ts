@@ -3,30 +3,47 @@
  * cancellation on a duplicate email), log-in, sessions, single-use tokens, throttle
  * counters and devices, through DynamoDB (dynalite + transaction proxy) and SES v2.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import { dynamoApiKeys, dynamoUserApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../../shared/adapters/dynamo-audit';
 import { dynamoDevices } from '../../shared/adapters/dynamo-devices';
+import { dynamoLoginAttempts } from '../../shared/adapters/dynamo-login-attempts';
+import { dynamoMailQuota } from '../../shared/adapters/dynamo-mail-quota';
 import { dynamoSecurityAlerts } from '../../shared/adapters/dynamo-security-alerts';
 import { dynamoSessions } from '../../shared/adapters/dynamo-sessions';
-import { dynamoAccountTokens, dynamoLoginAttempts, dynamoUsers } from '../../shared/adapters/dynamo-users';
+import { dynamoAccountTokens, dynamoUsers } from '../../shared/adapters/dynamo-users';
+import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
 import { sesEmailSender } from '../../shared/adapters/ses-email';
+import { createApiKey } from '../../shared/governance/api-keys';
 import { logIn } from '../../shared/identity/accounts/log-in';
 import { describeMe } from '../../shared/identity/accounts/me';
 import { scryptHasher } from '../../shared/identity/accounts/password';
-import { confirmPasswordReset, requestPasswordReset } from '../../shared/identity/accounts/password-reset';
+import {
+  confirmPasswordReset,
+  RESET_REQUEST_FLOOR_MS,
+  requestPasswordReset,
+} from '../../shared/identity/accounts/password-reset';
 import type { AccountDeps } from '../../shared/identity/accounts/ports';
 import { startSession } from '../../shared/identity/accounts/sessions';
 import { signUp } from '../../shared/identity/accounts/sign-up';
 import { EMAIL_SK, emailPk, META_SK, memberSk, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/identity/keys';
+import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
 import { newId, sha256 } from '../../shared/identity/tokens';
+import {
+  acceptInvite,
+  invite as inviteToWorkspace,
+  removeMember,
+  revokeInvite,
+} from '../../shared/workspaces/use-cases';
 
 const PREFIX = 'acct-';
 const CORE = `${PREFIX}core`;
@@ -55,12 +72,14 @@ beforeAll(async () => {
     sessions: dynamoSessions(db, CORE),
     tokens: dynamoAccountTokens(db, EPHEMERAL),
     attempts: dynamoLoginAttempts(db, EPHEMERAL),
+    mailQuota: dynamoMailQuota(db, EPHEMERAL),
+    apiKeys: dynamoUserApiKeys(db, CORE),
     devices: dynamoDevices(db, CORE),
     email: sesEmailSender(ses, 'no-reply@unite-hub.local'),
     audit: dynamoAudit(db, AUDIT),
     alerts: dynamoSecurityAlerts(db, CORE),
     passwords: scryptHasher({ N: 2 ** 10, r: 8, p: 1, saltBytes: 16, keyBytes: 32 }),
-    clock: { now: () => clockMs },
+    clock: { now: () => clockMs, sleep: async () => undefined },
   };
 });
 
@@ -236,32 +255,92 @@ describe('log-in and sessions through DynamoDB', () => {
 });
 
 describe('ephemeral records through DynamoDB', () => {
-  it('counts failures, forgets an expired counter before TTL sweeps it, and clears', async () => {
+  const limits = { windowSeconds: 900, freeBelow: 5 };
+
+  it('reserves attempts, turns them into failures or gives them back, forgives, and forgets expired ones', async () => {
     const key = `LOGIN#test#${newId()}`;
-    expect(await deps.attempts.recordFailure(key, now(), 900)).toMatchObject({ failures: 1 });
-    expect(await deps.attempts.recordFailure(key, now(), 900)).toMatchObject({ failures: 2, lastFailureAt: clockMs });
-    expect(await deps.attempts.read(key, now())).toMatchObject({ failures: 2 });
+    const count = () => deps.attempts.read(key, now());
+    expect(await deps.attempts.reserve(key, undefined, now(), limits)).toEqual({
+      attempts: 1,
+      failures: 0,
+      lastFailureAt: 0,
+    });
+    expect(await deps.attempts.reserve(key, await count(), now(), limits)).toMatchObject({ attempts: 2 });
+    expect(await deps.attempts.fail(key, now(), 900)).toEqual({ attempts: 2, failures: 1, lastFailureAt: clockMs });
+    await deps.attempts.release(key, now());
+    expect(await count()).toEqual({ attempts: 1, failures: 1, lastFailureAt: clockMs });
+    // A failure is never given back.
+    await deps.attempts.release(key, now());
+    expect(await count()).toMatchObject({ attempts: 1, failures: 1 });
+    // Forgiving drops the failures but keeps an attempt still being checked.
+    await deps.attempts.reserve(key, await count(), now(), limits);
+    await deps.attempts.forgive(key, now());
+    expect(await count()).toEqual({ attempts: 1, failures: 0, lastFailureAt: 0 });
 
     const later = new Date(clockMs + 901_000);
     expect(await deps.attempts.read(key, later)).toBeUndefined();
-    expect(await deps.attempts.recordFailure(key, later, 900)).toMatchObject({ failures: 1 });
-    await deps.attempts.clear(key);
-    expect(await deps.attempts.read(key, later)).toBeUndefined();
+    expect(await deps.attempts.reserve(key, undefined, later, limits)).toMatchObject({ attempts: 1, failures: 0 });
+    // Releasing or forgiving an absent counter creates nothing.
+    const absent = `LOGIN#test#${newId()}`;
+    await deps.attempts.release(absent, now());
+    await deps.attempts.forgive(absent, now());
+    expect(await getItem(EPHEMERAL, absent, 'login-attempts')).toBeUndefined();
+  });
+
+  it('counts at most the allowance from a burst, and past it only the attempt judged against the stored count', async () => {
+    const key = `LOGIN#test#${newId()}`;
+    // 30 concurrent first attempts on no counter: 5 counted.
+    const first = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        for (let round = 0; round < 5; round++) {
+          const seen = await deps.attempts.read(key, now());
+          if (seen && seen.attempts >= 5) return undefined;
+          const reserved = await deps.attempts.reserve(key, seen, now(), limits);
+          if (reserved) return reserved;
+        }
+        return undefined;
+      }),
+    );
+    expect(first.filter((r) => r !== undefined)).toHaveLength(5);
+    for (let i = 0; i < 5; i++) await deps.attempts.fail(key, now(), 900);
+    const judged = await deps.attempts.read(key, now());
+    expect(judged).toEqual({ attempts: 5, failures: 5, lastFailureAt: clockMs });
+    // 30 concurrent reservations, all judged against the same count: one wins.
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => deps.attempts.reserve(key, judged, now(), limits)),
+    );
+    expect(outcomes.filter((o) => o !== undefined)).toEqual([{ attempts: 6, failures: 5, lastFailureAt: clockMs }]);
+    // A stale view of a fresh counter never resets a live one.
+    expect(await deps.attempts.reserve(key, undefined, now(), limits)).toBeUndefined();
+  });
+
+  it('caps mails per key within a window that starts at the first mail', async () => {
+    const key = `RESETMAIL#test#${newId()}`;
+    const taken = [];
+    for (let i = 0; i < 7; i++) taken.push(await deps.mailQuota.take(key, 5, 3600, now()));
+    expect(taken).toEqual([true, true, true, true, true, false, false]);
+    expect(await deps.mailQuota.take(key, 5, 3600, new Date(clockMs + 3599_000))).toBe(false);
+    expect(await deps.mailQuota.take(key, 5, 3600, new Date(clockMs + 3600_000))).toBe(true);
+    const parallel = await Promise.all(
+      Array.from({ length: 20 }, () => deps.mailQuota.take(`${key}-b`, 5, 3600, now())),
+    );
+    expect(parallel.filter(Boolean)).toHaveLength(5);
   });
 
   it('hands a token to exactly one of two concurrent consumers', async () => {
     const hash = sha256(newId());
-    await deps.tokens.issue(hash, 'password-reset', 'u1', new Date(clockMs + 3600_000));
+    await deps.tokens.issue(hash, 'password-reset', { userId: 'u1', passwordVersion: 3 }, new Date(clockMs + 3600_000));
+    expect(await deps.tokens.peek(hash, 'password-reset', now())).toEqual({ userId: 'u1', passwordVersion: 3 });
     const results = await Promise.all([
       deps.tokens.consume(hash, 'password-reset', now()),
       deps.tokens.consume(hash, 'password-reset', now()),
     ]);
-    expect(results.sort()).toEqual(['u1', undefined].sort());
+    expect(results.filter((r) => r !== undefined)).toEqual([{ userId: 'u1', passwordVersion: 3 }]);
   });
 
   it('refuses an expired token still in the table', async () => {
     const hash = sha256(newId());
-    await deps.tokens.issue(hash, 'verify-email', 'u1', new Date(clockMs + 1000));
+    await deps.tokens.issue(hash, 'verify-email', { userId: 'u1' }, new Date(clockMs + 1000));
     const later = new Date(clockMs + 2000);
     expect(await deps.tokens.peek(hash, 'verify-email', later)).toBeUndefined();
     expect(await deps.tokens.consume(hash, 'verify-email', later)).toBeUndefined();
@@ -289,5 +368,237 @@ describe('devices through DynamoDB', () => {
     expect(await deps.devices.forget('someone-else', seen.deviceId)).toBe(false);
     expect(await deps.devices.forget(userId, seen.deviceId)).toBe(true);
     expect(await deps.devices.list(userId)).toEqual([]);
+  });
+});
+
+describe('log-in throttle through DynamoDB', () => {
+  it('of 30 concurrent wrong guesses, only the 5 the policy allows get their password checked', async () => {
+    const email = uniqueEmail();
+    await signUp({ email, password: PASSWORD, name: 'Burst' }, ORIGIN, deps);
+    let checked = 0;
+    const counting = {
+      ...deps.passwords,
+      verify: (password: string, encoded: string) => {
+        checked += 1;
+        return deps.passwords.verify(password, encoded);
+      },
+    };
+    const origin = { ...ORIGIN, ip: `198.51.100.${Math.floor(Math.random() * 200) + 1}` };
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        logIn({ email, password: `wrong guess ${i}` }, origin, { ...deps, passwords: counting }),
+      ),
+    );
+
+    expect(checked).toBe(5);
+    const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : 'OK'));
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'LOGIN_THROTTLED')).toHaveLength(25);
+  });
+});
+
+describe('password reset through DynamoDB: what it ends', () => {
+  const keyItem = (hash: string) => getItem(CORE, `APIKEY#${hash}`, 'APIKEY');
+  const activeCount = async (workspaceId: string) =>
+    Number((await getItem(CORE, workspacePk(workspaceId), 'APIKEY_COUNT'))?.activeKeys);
+
+  it('revokes the user’s API keys in every workspace, even one the index has not listed yet', async () => {
+    const email = uniqueEmail();
+    const { user, workspace } = await signUp({ email, password: PASSWORD, name: 'Victim' }, ORIGIN, deps);
+    await deps.accounts.markEmailVerified(user.userId, now());
+    const store = dynamoApiKeys(db, CORE);
+    const workspaces = dynamoWorkspaces(db, CORE);
+    const second = { workspaceId: newId(), organizationId: workspace.organizationId, name: 'Second', createdAt: '' };
+    await workspaces.createWorkspace(second, { ...second, userId: user.userId, role: 'owner', joinedAt: '' });
+    const before = () => new Date(clockMs - 60_000);
+    const caller = (workspaceId: string, userId = user.userId) => ({
+      workspaceId,
+      userId,
+      email,
+      permissions: new Set(['contacts:read'] as const),
+    });
+    const users = deps.accounts;
+    const inFirst = await createApiKey(
+      caller(workspace.workspaceId),
+      { name: 'a', scopes: ['contacts:read'] },
+      { store, now: before, users },
+    );
+    const inSecond = await createApiKey(
+      caller(second.workspaceId),
+      { name: 'b', scopes: ['contacts:read'] },
+      { store, now: before, users },
+    );
+    const colleague = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Colleague' }, ORIGIN, deps);
+    await deps.accounts.markEmailVerified(colleague.user.userId, now());
+    const theirs = await createApiKey(
+      caller(workspace.workspaceId, colleague.user.userId),
+      { name: 'c', scopes: ['contacts:read'] },
+      { store, now: before, users },
+    );
+    // A key the workspace index has not caught up with: no gsi1 attributes at all.
+    const unlisted = `uh_${randomBytes(16).toString('hex')}`;
+    await db.send(
+      new PutCommand({
+        TableName: CORE,
+        Item: {
+          pk: `APIKEY#${sha256(unlisted)}`,
+          sk: 'APIKEY',
+          type: 'api-key',
+          keyId: 'unlisted1',
+          workspaceId: workspace.workspaceId,
+          name: 'unlisted',
+          prefix: unlisted.slice(0, 11),
+          scopes: ['contacts:read'],
+          createdBy: user.userId,
+          createdAt: before().toISOString(),
+          usageCount: 0,
+          isActive: true,
+        },
+      }),
+    );
+    expect(await store.findActive(sha256(unlisted))).toBeDefined();
+    const countsBefore = [await activeCount(workspace.workspaceId), await activeCount(second.workspaceId)];
+
+    await requestPasswordReset(email, ORIGIN.publicBaseUrl, deps);
+    await confirmPasswordReset({ token: await tokenMailedTo(email), password: 'a brand new passphrase' }, ORIGIN, deps);
+
+    for (const created of [inFirst, inSecond]) {
+      expect(await store.findActive(sha256(created.key))).toBeUndefined();
+      expect(await keyItem(sha256(created.key))).toMatchObject({ isActive: false, revokedBy: user.userId });
+    }
+    expect(await store.findActive(sha256(unlisted))).toBeUndefined();
+    expect(await store.findActive(sha256(theirs.key))).toBeDefined();
+    expect([await activeCount(workspace.workspaceId), await activeCount(second.workspaceId)]).toEqual([
+      (countsBefore[0] ?? 0) - 1,
+      (countsBefore[1] ?? 0) - 1,
+    ]);
+    expect(await getItem(CORE, userPk(user.userId), USER_PROFILE_SK)).toMatchObject({ emailVerified: true });
+
+    // The rightful owner's new keys work.
+    const after = await createApiKey(
+      caller(workspace.workspaceId),
+      { name: 'new', scopes: ['contacts:read'] },
+      { store, now: () => new Date(clockMs + 60_000), users },
+    );
+    expect(await store.findActive(sha256(after.key))).toBeDefined();
+  });
+
+  it('voids every other reset link of the user, and of two used at once exactly one wins', async () => {
+    const email = uniqueEmail();
+    await signUp({ email, password: PASSWORD, name: 'Links' }, ORIGIN, deps);
+    const links: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await requestPasswordReset(email, ORIGIN.publicBaseUrl, deps);
+      links.push(await tokenMailedTo(email));
+    }
+    expect(new Set(links).size).toBe(3);
+
+    const outcomes = await Promise.allSettled(
+      links
+        .slice(0, 2)
+        .map((token, i) => confirmPasswordReset({ token, password: `passphrase number ${i} ok` }, ORIGIN, deps)),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(
+      confirmPasswordReset({ token: links[2] as string, password: 'the attacker passphrase' }, ORIGIN, deps),
+    ).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    expect(
+      (await getItem(CORE, userPk((await deps.accounts.findByEmail(email))?.user.userId ?? ''), 'CREDENTIALS'))
+        ?.passwordVersion,
+    ).toBe(1);
+  });
+
+  it('answers a known and an unknown address after the same time (the floor)', async () => {
+    const email = uniqueEmail();
+    await signUp({ email, password: PASSWORD, name: 'Timing' }, ORIGIN, deps);
+    const real = {
+      ...deps,
+      clock: { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) },
+    };
+    const time = async (address: string) => {
+      const started = performance.now();
+      await requestPasswordReset(address, ORIGIN.publicBaseUrl, real);
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      known.push(await time(email));
+      unknown.push(await time(uniqueEmail()));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
+    for (const t of [...known, ...unknown]) expect(t).toBeGreaterThanOrEqual(RESET_REQUEST_FLOOR_MS - 5);
+    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(25);
+  });
+});
+
+describe('workspace membership through DynamoDB', () => {
+  it('removing a member revokes their keys there; a revoked invite answers 410 and adds nobody', async () => {
+    const owner = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Owner' }, ORIGIN, deps);
+    const member = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Member' }, ORIGIN, deps);
+    for (const u of [owner.user, member.user]) await deps.accounts.markEmailVerified(u.userId, now());
+    const store = dynamoApiKeys(db, CORE);
+    const wsDeps = {
+      store: dynamoWorkspaces(db, CORE),
+      email: deps.email,
+      now,
+      publicBaseUrl: ORIGIN.publicBaseUrl,
+      users: deps.accounts,
+      apiKeys: store,
+    };
+    const ws = owner.workspace.workspaceId;
+    // The membership is seeded directly; the invite path is the second half of this test.
+    await db.send(
+      new PutCommand({
+        TableName: CORE,
+        Item: {
+          pk: workspacePk(ws),
+          sk: memberSk(member.user.userId),
+          type: 'membership',
+          gsi1pk: `USER#${member.user.userId}`,
+          gsi1sk: `MEMBERSHIP#${ws}`,
+          workspaceId: ws,
+          organizationId: owner.workspace.organizationId,
+          userId: member.user.userId,
+          role: 'admin',
+          joinedAt: now().toISOString(),
+        },
+      }),
+    );
+    const memberKey = await createApiKey(
+      {
+        workspaceId: ws,
+        userId: member.user.userId,
+        email: member.user.email,
+        permissions: new Set(['contacts:read'] as const),
+      },
+      { name: 'm', scopes: ['contacts:read'] },
+      { store, now, users: deps.accounts },
+    );
+    const access = {
+      workspaceId: ws,
+      organizationId: owner.workspace.organizationId,
+      role: 'owner',
+      permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner),
+    };
+    const ownerAuth = { principal: { userId: owner.user.userId, email: owner.user.email, via: 'session' as const } };
+
+    expect(await removeMember(access, ownerAuth, member.user.userId, wsDeps)).toEqual({ apiKeysRevoked: 1 });
+    expect(await store.findActive(sha256(memberKey.key))).toBeUndefined();
+
+    const invite = await inviteToWorkspace(access, ownerAuth, { email: member.user.email, role: 'member' }, wsDeps);
+    const token = await tokenMailedTo(member.user.email);
+    await revokeInvite(access, ownerAuth, invite.inviteId, wsDeps);
+    const memberAuth = { principal: { userId: member.user.userId, email: member.user.email, via: 'session' as const } };
+    await expect(acceptInvite(memberAuth, token, wsDeps)).rejects.toMatchObject({
+      status: 410,
+      code: 'INVITE_REVOKED',
+    });
+    expect(await getItem(CORE, workspacePk(ws), memberSk(member.user.userId))).toBeUndefined();
+    expect((await wsDeps.store.invites(ws)).find((i) => i.inviteId === invite.inviteId)).toMatchObject({
+      status: 'revoked',
+      revokedBy: owner.user.userId,
+    });
   });
 });

@@ -5,6 +5,7 @@ import { localClientConfig } from '../../lib/local/emulators/local-aws';
 import type { Runtime } from '../../lib/local/runtime';
 import { signUp } from '../../lib/local/seed';
 import { memberSk, membershipGsi1, workspacePk } from '../../shared/identity/keys';
+import { mailedToken } from './accounts';
 
 export interface TestUser {
   email: string;
@@ -12,19 +13,45 @@ export interface TestUser {
   userId: string;
   workspaceId: string;
   organizationId: string;
-  /** `session=…; csrf-token=…` */
+  /** `session=…; csrf-token=…` (the session's own CSRF token) */
   cookie: string;
   csrf: string;
 }
 
 let counter = 0;
 
-export async function newUser(runtime: Runtime, label: string): Promise<TestUser> {
+/**
+ * A signed-up user with a session. With `verified: true` their email address is verified
+ * through the mailed link (as the owner would): unverified accounts may not create API keys
+ * or send invites.
+ */
+export async function newUser(
+  runtime: Runtime,
+  label: string,
+  { verified = false }: { verified?: boolean } = {},
+): Promise<TestUser> {
   counter += 1;
   const email = `${label}-${Date.now().toString(36)}-${counter}@example.com`;
   const password = `Pw-${label}-${counter}-long-enough`;
-  const { cookie } = await signUp(runtime.url, { email, password, name: label, organizationName: `${label} org` });
-  const csrf = (await (await fetch(`${runtime.url}/api/csrf-token`)).json()) as { token: string };
+  const { cookie, csrfToken } = await signUp(runtime.url, {
+    email,
+    password,
+    name: label,
+    organizationName: `${label} org`,
+  });
+  if (verified) {
+    const token = await mailedToken(runtime, email, /confirm your email/i);
+    const res = await fetch(`${runtime.url}/api/auth/verify-email`, {
+      method: 'POST',
+      headers: {
+        cookie: `${cookie}; csrf-token=${csrfToken}`,
+        'x-csrf-token': csrfToken,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ token }),
+    });
+    if (res.status !== 204) throw new Error(`Verifying ${email} failed: ${res.status} ${await res.text()}`);
+  }
   const me = (await (await fetch(`${runtime.url}/api/auth/me`, { headers: { cookie } })).json()) as {
     user: { userId: string };
     memberships: Array<{ workspaceId: string; organizationId: string }>;
@@ -37,8 +64,8 @@ export async function newUser(runtime: Runtime, label: string): Promise<TestUser
     userId: me.user.userId,
     workspaceId: first.workspaceId,
     organizationId: first.organizationId,
-    cookie: `${cookie}; csrf-token=${csrf.token}`,
-    csrf: csrf.token,
+    cookie: `${cookie}; csrf-token=${csrfToken}`,
+    csrf: csrfToken,
   };
 }
 

@@ -7,7 +7,7 @@ import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/local
 export async function startTestRuntime(
   dataDir?: string,
   env?: Record<string, string>,
-  options: Partial<Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile'>> = {},
+  options: Partial<Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile' | 'seed'>> = {},
 ): Promise<Runtime> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uh-e2e-'));
   const lines: string[] = [];

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import { normalisePhone, sanitizeEmail } from '../../security/sanitize';
+import { singleLineText } from '../../security/single-line-text';
+import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { CONTACT_STATUSES } from '../model';
 
 export const MAX_TAGS = 50;
@@ -26,10 +28,10 @@ export const phoneField = z
   .string()
   .max(40)
   .pipe(via((v) => normalisePhone(v), 'Not a valid phone number (E.164, or national AU form)'));
-const text = (max: number) => z.string().trim().min(1).max(max);
-export const nameField = text(100);
-export const companyField = text(200);
-export const jobTitleField = text(200);
+// Names, company and title may reach campaign subjects and greetings: single lines only.
+export const nameField = singleLineText(100);
+export const companyField = singleLineText(200);
+export const jobTitleField = singleLineText(200);
 export const statusField = z.enum(CONTACT_STATUSES);
 export const ownerField = z.string().trim().min(1).max(64);
 
@@ -49,7 +51,11 @@ export const customFieldsField = z
       .min(1)
       .max(64)
       .refine((k) => !FORBIDDEN_KEYS.has(k), { message: 'Reserved key' }),
-    z.union([z.string().max(1000), z.number().finite(), z.boolean()]),
+    z.union([
+      z.string().max(1000),
+      z.number().refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE }),
+      z.boolean(),
+    ]),
   )
   .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, {
     message: `At most ${MAX_CUSTOM_FIELDS} custom fields`,

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { ValidationError } from '../../errors';
 import { withCursorErrors } from '../../governance/paging';
+import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_TYPES, type Interaction } from '../model';
 import type { InteractionScorer, ScoreUpdate } from '../ports';
 import { ContactNotFoundError } from './errors';
@@ -15,14 +16,6 @@ import type { ContactStore, InteractionPage, InteractionStore, PageRequest } fro
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const MAX_METADATA_BYTES = 8 * 1024;
 
-/** DynamoDB numbers: finite, at most 38 significant digits (JSON may carry 1e400 or long literals). */
-function storable(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isFinite(value) && String(value).replace(/[^0-9]/g, '').length <= 38;
-  if (Array.isArray(value)) return value.every(storable);
-  if (value && typeof value === 'object') return Object.values(value).every(storable);
-  return true;
-}
-
 export const interactionInputSchema = z.object({
   type: z.enum(INTERACTION_TYPES),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
@@ -31,7 +24,7 @@ export const interactionInputSchema = z.object({
     .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
       message: `Metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
     })
-    .refine(storable, { message: 'Metadata numbers must be finite, with at most 38 digits' })
+    .refine((m) => findUnstorableNumber(m) === undefined, { message: STORABLE_NUMBER_MESSAGE })
     .optional(),
 });
 

@@ -3,6 +3,7 @@
  * bodies with it) and the defaults a workspace starts with.
  */
 import * as z from 'zod';
+import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_TYPES } from '../model';
 
 /** v1's temporal factor 100*e^(-0.05*days): the half-life of e^(-0.05*d) is ln2/0.05 days. */
@@ -35,7 +36,11 @@ export const interactionRuleSchema = z.object({
 export type InteractionRule = z.infer<typeof interactionRuleSchema>;
 
 const FIELD = /^(firstName|lastName|email|phone|company|jobTitle|status|tags|customFields\.[A-Za-z0-9_-]{1,64})$/;
-const scalar = z.union([z.string().max(200), z.number(), z.boolean()]);
+const scalar = z.union([
+  z.string().max(200),
+  z.number().refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE }),
+  z.boolean(),
+]);
 
 export const profileRuleSchema = z
   .object({

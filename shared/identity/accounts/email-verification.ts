@@ -17,7 +17,7 @@ export async function sendVerificationEmail(
 ): Promise<void> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + VERIFY_EMAIL_TTL_SECONDS * 1000);
-  await deps.tokens.issue(sha256(token), 'verify-email', user.userId, expiresAt);
+  await deps.tokens.issue(sha256(token), 'verify-email', { userId: user.userId }, expiresAt);
   const mail = verificationEmail(user.name, verifyEmailLink(publicBaseUrl, token));
   await deps.email.send({ to: user.email, ...mail });
 }
@@ -33,8 +33,8 @@ export async function verifyEmail(
   deps: Pick<AccountDeps, 'tokens' | 'accounts' | 'audit' | 'clock'>,
 ): Promise<void> {
   const now = new Date(deps.clock.now());
-  const userId = await deps.tokens.consume(sha256(token), 'verify-email', now);
-  const user = userId ? await deps.accounts.findUser(userId) : undefined;
+  const grant = await deps.tokens.consume(sha256(token), 'verify-email', now);
+  const user = grant ? await deps.accounts.findUser(grant.userId) : undefined;
   if (!user) throw tokenInvalid();
   await deps.accounts.markEmailVerified(user.userId, now);
   await recordAuthEvent(deps.audit, { type: 'auth.email_verified', action: 'verify', user, origin }, now);

@@ -5,6 +5,7 @@
  * Every user-provided value in the HTML goes through `encodeHtml`.
  */
 import { encodeHtml } from '../../security/sanitize';
+import { mailedLink } from '../mailed-links';
 
 export interface Email {
   readonly subject: string;
@@ -12,10 +13,11 @@ export interface Email {
   readonly html: string;
 }
 
+/** `publicBaseUrl` is the configured one (PUBLIC_BASE_URL), never a request's Host. */
 export const verifyEmailLink = (publicBaseUrl: string, token: string): string =>
-  `${publicBaseUrl}/verify-email#token=${encodeURIComponent(token)}`;
+  mailedLink(publicBaseUrl, 'verify-email', token);
 export const resetPasswordLink = (publicBaseUrl: string, token: string): string =>
-  `${publicBaseUrl}/reset-password#token=${encodeURIComponent(token)}`;
+  mailedLink(publicBaseUrl, 'reset-password', token);
 
 export function verificationEmail(name: string, link: string): Email {
   return {

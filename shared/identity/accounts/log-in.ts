@@ -2,7 +2,8 @@
  * Log-in with email and password. An unknown email and a wrong password give the same 401
  * `INVALID_CREDENTIALS` after the same work (a dummy hash is checked when there is no
  * user), and are counted by the same throttle, so neither answer nor timing tells whether
- * an account exists.
+ * an account exists. The attempt is counted before the hash is checked (see
+ * login-throttle.ts), so parallel guesses never get more checks than the policy allows.
  */
 import { logger } from '../../observability/logger';
 import { sanitizeEmail } from '../../security/sanitize';
@@ -12,13 +13,14 @@ import { recordAuthEvent } from './auth-events';
 import { type DeviceOrigin, recognizeDevice } from './devices';
 import { invalidCredentials } from './errors';
 import {
-  assertLoginAllowed,
-  clearLoginFailures,
+  abandonedAttempt,
+  failedAttempt,
   LOCK_AFTER_FAILURES,
   LOCK_SECONDS,
-  recordLoginFailure,
+  reserveLoginAttempt,
+  succeededAttempt,
 } from './login-throttle';
-import type { AccountDeps } from './ports';
+import type { AccountDeps, Credentials } from './ports';
 import { startSession } from './sessions';
 
 export interface LogInResult {
@@ -38,18 +40,27 @@ export async function logIn(
 ): Promise<LogInResult> {
   const email = canonicalEmail(input.email);
   const now = new Date(deps.clock.now());
-  await assertLoginAllowed(email, origin.ip, deps.attempts, now);
+  // Counted before the hash is checked: concurrent guesses can't share one allowance.
+  const reservation = await reserveLoginAttempt(email, origin.ip, deps.attempts, now);
 
-  const found = email ? await deps.accounts.findByEmail(email) : undefined;
-  const valid = await deps.passwords.verify(input.password, found?.passwordHash ?? deps.passwords.dummyHash);
+  let found: Credentials | undefined;
+  let valid: boolean;
+  try {
+    found = email ? await deps.accounts.findByEmail(email) : undefined;
+    valid = await deps.passwords.verify(input.password, found?.passwordHash ?? deps.passwords.dummyHash);
+  } catch (error) {
+    // Never judged (hashing shed with SERVER_BUSY, a store error): not a failure.
+    await abandonedAttempt(reservation, deps.attempts, now);
+    throw error;
+  }
   if (!found || !valid) {
-    const { failures, locked } = await recordLoginFailure(email, origin.ip, deps.attempts, now);
+    const { failures, locked } = await failedAttempt(reservation, deps.attempts, now);
     if (found) await onFailure(found.user, failures, locked, origin, deps, now);
     throw invalidCredentials();
   }
 
   const { user } = found;
-  await clearLoginFailures(email, deps.attempts);
+  await succeededAttempt(reservation, deps.attempts, now);
   if (deps.passwords.needsRehash(found.passwordHash)) {
     // The password is at hand only now: the one moment old parameters can be upgraded.
     await deps.accounts.setPasswordHash(user.userId, await deps.passwords.hash(input.password), now);

@@ -1,7 +1,9 @@
 /**
  * Password reset. The request always answers the same (202), whether or not the address
- * has an account; the emailed token (1 h, single use) sets a new password and ends every
- * session of the user, so whoever knew the old password is logged out everywhere.
+ * has an account, and takes the same time: both paths do the same store work and are padded
+ * to a fixed floor. Reset mails per address are capped. The emailed token (1 h, single use)
+ * sets a new password and ends everything the old password could have opened: every
+ * session, every API key the user made, and every other reset link.
  */
 import { logger } from '../../observability/logger';
 import { sanitizeEmail } from '../../security/sanitize';
@@ -10,32 +12,73 @@ import { recordAuthEvent } from './auth-events';
 import { passwordResetEmail, resetPasswordLink } from './emails';
 import { tokenInvalid } from './errors';
 import { clearLoginFailures } from './login-throttle';
-import { assertPasswordPolicy } from './password';
+import { assertPasswordAcceptable } from './password-strength';
 import type { AccountDeps, RequestOrigin } from './ports';
 
 export const RESET_TOKEN_TTL_SECONDS = 60 * 60;
 
-/** Mails a reset link when the address has an account; does nothing visible otherwise. */
-export async function requestPasswordReset(
-  rawEmail: string,
-  publicBaseUrl: string,
-  deps: Pick<AccountDeps, 'accounts' | 'tokens' | 'email' | 'clock'>,
-): Promise<void> {
+/**
+ * Every reset request answers after at least this long. Well above what the known-account
+ * path costs (three reads, one write and an SES call: tens of milliseconds, SES's slow tail a
+ * few hundred), so the answer time does not tell whether the address has an account.
+ */
+export const RESET_REQUEST_FLOOR_MS = 500;
+
+/** Reset mails per address and window: more requests still answer 202, but mail nothing. */
+export const RESET_MAILS_PER_WINDOW = 5;
+export const RESET_MAIL_WINDOW_SECONDS = 60 * 60;
+
+/** The mail quota key hashes the address: the ephemeral table holds no address in clear. */
+export const resetMailKey = (email: string): string => `RESETMAIL#${sha256(email.toLowerCase())}`;
+
+type RequestDeps = Pick<AccountDeps, 'accounts' | 'tokens' | 'email' | 'mailQuota' | 'clock'>;
+
+/**
+ * Mails a reset link when the address has an account and is under its mail quota; does
+ * nothing visible otherwise. Answers no sooner than {@link RESET_REQUEST_FLOOR_MS}: the padding
+ * runs in the request itself, because Lambda freezes an instance once the handler returns, so
+ * work left running "after the answer" may never happen.
+ */
+export async function requestPasswordReset(rawEmail: string, publicBaseUrl: string, deps: RequestDeps) {
+  const started = deps.clock.now();
+  const floor = deps.clock.sleep(RESET_REQUEST_FLOOR_MS);
+  try {
+    await mailResetLink(rawEmail, publicBaseUrl, deps);
+  } finally {
+    const spent = deps.clock.now() - started;
+    // Past the floor the timing leaks again: the floor needs raising (or the mail a queue).
+    if (spent > RESET_REQUEST_FLOOR_MS) logger.warn('Password reset request took longer than its floor', { spent });
+    await floor;
+  }
+}
+
+async function mailResetLink(rawEmail: string, publicBaseUrl: string, deps: RequestDeps): Promise<void> {
   let email: string;
   try {
     email = sanitizeEmail(rawEmail);
   } catch {
     return;
   }
+  const now = new Date(deps.clock.now());
+  // The same store work for every well-formed address: the quota, then the account lookup.
+  const underQuota = await deps.mailQuota.take(
+    resetMailKey(email),
+    RESET_MAILS_PER_WINDOW,
+    RESET_MAIL_WINDOW_SECONDS,
+    now,
+  );
   const found = await deps.accounts.findByEmail(email);
   if (!found) return;
-  const now = new Date(deps.clock.now());
+  if (!underQuota) {
+    logger.info('Password reset mail not sent: the address is over its quota', { userId: found.user.userId });
+    return;
+  }
   const token = newToken();
   try {
     await deps.tokens.issue(
       sha256(token),
       'password-reset',
-      found.user.userId,
+      { userId: found.user.userId, passwordVersion: found.passwordVersion },
       new Date(now.getTime() + RESET_TOKEN_TTL_SECONDS * 1000),
     );
     await deps.email.send({
@@ -49,32 +92,45 @@ export async function requestPasswordReset(
 }
 
 /**
- * Sets the new password. The token is checked, then the policy (a weak password does not
- * use the token up), then used up atomically: of two concurrent confirmations one wins.
+ * Sets the new password. The token is checked, then the password rules (a weak password
+ * does not use the token up), then the token is used up atomically (of two concurrent
+ * confirmations one wins), and the password is replaced only if it has not changed since
+ * the token was issued: any other reset link of the user is void from then on.
  *
- * @throws ValidationError `TOKEN_INVALID`, `WEAK_PASSWORD`
+ * Then everything the old password could have opened is ended: every session, every API
+ * key the user created (in every workspace), and a log-in lock. Completing a reset proves
+ * the mailbox, so it also verifies the email address.
+ *
+ * @throws ValidationError `TOKEN_INVALID`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`
  */
 export async function confirmPasswordReset(
   input: { token: string; password: string },
   origin: RequestOrigin,
-  deps: Pick<AccountDeps, 'accounts' | 'tokens' | 'sessions' | 'attempts' | 'passwords' | 'audit' | 'clock'>,
+  deps: Pick<
+    AccountDeps,
+    'accounts' | 'tokens' | 'sessions' | 'apiKeys' | 'attempts' | 'passwords' | 'audit' | 'clock'
+  >,
 ): Promise<void> {
   const now = new Date(deps.clock.now());
   const tokenHash = sha256(input.token);
-  const holder = await deps.tokens.peek(tokenHash, 'password-reset', now);
-  const user = holder ? await deps.accounts.findUser(holder) : undefined;
-  if (!user) throw tokenInvalid();
-  assertPasswordPolicy(input.password, user.email);
+  const grant = await deps.tokens.peek(tokenHash, 'password-reset', now);
+  const user = grant ? await deps.accounts.findUser(grant.userId) : undefined;
+  if (!grant || !user) throw tokenInvalid();
+  await assertPasswordAcceptable(input.password, { email: user.email, name: user.name });
   const passwordHash = await deps.passwords.hash(input.password);
-  if ((await deps.tokens.consume(tokenHash, 'password-reset', now)) !== user.userId) throw tokenInvalid();
+  if ((await deps.tokens.consume(tokenHash, 'password-reset', now))?.userId !== user.userId) throw tokenInvalid();
+  // Tokens issued before versions existed carry none: they were issued for version 0.
+  const replaced = await deps.accounts.replacePassword(user.userId, passwordHash, now, grant.passwordVersion ?? 0);
+  if (!replaced) throw tokenInvalid();
 
-  await deps.accounts.setPasswordHash(user.userId, passwordHash, now);
-  const revoked = await deps.sessions.revokeAll(user.userId, now);
+  const sessionsRevoked = await deps.sessions.revokeAll(user.userId, now);
+  const apiKeysRevoked = await deps.apiKeys.revokeAllOf(user.userId, now);
+  if (!user.emailVerified) await deps.accounts.markEmailVerified(user.userId, now);
   // Proving the mailbox is as good as the password: a lock from guessing ends here.
-  await clearLoginFailures(user.email, deps.attempts);
+  await clearLoginFailures(user.email, deps.attempts, now);
   await recordAuthEvent(
     deps.audit,
-    { type: 'auth.password_reset', action: 'reset', user, origin, metadata: { sessionsRevoked: revoked } },
+    { type: 'auth.password_reset', action: 'reset', user, origin, metadata: { sessionsRevoked, apiKeysRevoked } },
     now,
   );
 }

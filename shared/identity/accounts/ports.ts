@@ -22,12 +22,27 @@ export interface MembershipView extends Membership {
   readonly workspaceName: string;
 }
 
+/** A user's credentials as log-in and reset read them. */
+export interface Credentials {
+  readonly user: User;
+  readonly passwordHash: string;
+  /** Bumped by every password change; a reset token is good only for the version it was issued for. */
+  readonly passwordVersion: number;
+}
+
 export interface AccountStore {
   /** Writes all records atomically; `email-taken` when the address is already claimed (nothing is written). */
   create(account: NewAccount): Promise<'created' | 'email-taken'>;
-  findByEmail(email: string): Promise<{ user: User; passwordHash: string } | undefined>;
+  findByEmail(email: string): Promise<Credentials | undefined>;
+  /** Strongly consistent: a verification a moment ago is seen. */
   findUser(userId: string): Promise<User | undefined>;
+  /** Re-hashes the same password (new parameters): the password version stays. */
   setPasswordHash(userId: string, passwordHash: string, at: Date): Promise<void>;
+  /**
+   * Sets a new password and bumps the version, only while the version is still
+   * `expectedVersion`; false when another change came first (nothing is written).
+   */
+  replacePassword(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
   markEmailVerified(userId: string, at: Date): Promise<void>;
   memberships(userId: string): Promise<MembershipView[]>;
 }
@@ -47,26 +62,76 @@ export interface SessionStore extends SessionLookup {
 
 export type OneTimePurpose = 'verify-email' | 'password-reset';
 
-/** Single-use tokens, stored by hash with a TTL. */
-export interface OneTimeTokenStore {
-  issue(tokenHash: string, purpose: OneTimePurpose, userId: string, expiresAt: Date): Promise<void>;
-  /** The user id of a live token, without using it up. */
-  peek(tokenHash: string, purpose: OneTimePurpose, now: Date): Promise<string | undefined>;
-  /** Uses the token up atomically: only one caller ever gets the user id back. */
-  consume(tokenHash: string, purpose: OneTimePurpose, now: Date): Promise<string | undefined>;
+/** What a single-use token stands for. */
+export interface TokenGrant {
+  readonly userId: string;
+  /** Reset tokens: the password version they may replace (any password change voids them). */
+  readonly passwordVersion?: number;
 }
 
-export interface FailureCount {
+/** Single-use tokens, stored by hash with a TTL. */
+export interface OneTimeTokenStore {
+  issue(tokenHash: string, purpose: OneTimePurpose, grant: TokenGrant, expiresAt: Date): Promise<void>;
+  /** The grant of a live token, without using it up. */
+  peek(tokenHash: string, purpose: OneTimePurpose, now: Date): Promise<TokenGrant | undefined>;
+  /** Uses the token up atomically: only one caller ever gets the grant back. */
+  consume(tokenHash: string, purpose: OneTimePurpose, now: Date): Promise<TokenGrant | undefined>;
+}
+
+/** A log-in attempt counter (per email or per client address). */
+export interface AttemptCount {
+  /** Attempts counted and not given back: the failures plus those still being checked. */
+  readonly attempts: number;
+  /** Of those, the ones whose password was wrong. */
   readonly failures: number;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds of the last failure (0: none). */
   readonly lastFailureAt: number;
 }
 
-/** Failed log-in counters that forget after `windowSeconds` without a failure. */
+/**
+ * Log-in attempt counters that forget `windowSeconds` after their last change. An attempt is
+ * counted (reserved) before its password is checked, so concurrent guesses can never be
+ * judged against the same count; it then becomes a failure, or is given back.
+ */
 export interface LoginAttemptStore {
-  read(key: string, now: Date): Promise<FailureCount | undefined>;
-  recordFailure(key: string, now: Date, windowSeconds: number): Promise<FailureCount>;
-  clear(key: string): Promise<void>;
+  read(key: string, now: Date): Promise<AttemptCount | undefined>;
+  /**
+   * Counts one attempt atomically, only if the counter still allows it: fewer than
+   * `freeBelow` attempts, or still exactly `expected` (the count the caller read and judged;
+   * undefined: absent or expired, and then it starts over at one attempt). Undefined when
+   * another attempt moved the counter first: read it again and judge again.
+   */
+  reserve(
+    key: string,
+    expected: AttemptCount | undefined,
+    now: Date,
+    limits: { readonly windowSeconds: number; readonly freeBelow: number },
+  ): Promise<AttemptCount | undefined>;
+  /** The reserved attempt's password was wrong: it stays counted, as a failure. Returns the new count. */
+  fail(key: string, now: Date, windowSeconds: number): Promise<AttemptCount>;
+  /** Gives back one reserved attempt that was not a failure; never gives back a failure. */
+  release(key: string, now: Date): Promise<void>;
+  /** Forgets the failures (attempts still being checked stay counted). */
+  forgive(key: string, now: Date): Promise<void>;
+}
+
+/** Caps on outgoing mail per recipient, so nobody can mail-bomb an address through us. */
+export interface MailQuota {
+  /**
+   * Counts one mail to `key` unless `limit` were already counted in the current window
+   * (`windowSeconds` long, from the first mail counted in it); false when over the limit.
+   */
+  take(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
+}
+
+/** What a password reset ends besides sessions: every API key the user made, in every workspace. */
+export interface UserApiKeyRevoker {
+  /**
+   * Revokes every active key the user created, in every workspace, and makes every key
+   * created up to `at` unusable at once (even one an index has not listed yet). Returns how
+   * many were marked revoked.
+   */
+  revokeAllOf(userId: string, at: Date): Promise<number>;
 }
 
 export interface TrustedDevice {
@@ -104,10 +169,13 @@ export interface AccountDeps {
   readonly sessions: SessionStore;
   readonly tokens: OneTimeTokenStore;
   readonly attempts: LoginAttemptStore;
+  readonly mailQuota: MailQuota;
+  readonly apiKeys: UserApiKeyRevoker;
   readonly devices: DeviceStore;
   readonly email: EmailSender;
   readonly audit: AuditSink;
   readonly alerts: SecurityAlertSink;
   readonly passwords: PasswordHasher;
-  readonly clock: Pick<Clock, 'now'>;
+  /** `sleep` pads the reset request to a fixed floor (its timing must not tell accounts apart). */
+  readonly clock: Pick<Clock, 'now' | 'sleep'>;
 }

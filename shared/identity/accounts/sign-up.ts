@@ -12,7 +12,7 @@ import { newId } from '../tokens';
 import { recordAuthEvent } from './auth-events';
 import { type DeviceOrigin, recognizeDevice } from './devices';
 import { sendVerificationEmail } from './email-verification';
-import { assertPasswordPolicy } from './password';
+import { assertPasswordAcceptable } from './password-strength';
 import type { AccountDeps } from './ports';
 import { startSession } from './sessions';
 
@@ -32,7 +32,7 @@ export interface SignUpResult {
 }
 
 /**
- * @throws ValidationError `INVALID_EMAIL`, `WEAK_PASSWORD`; ConflictError `EMAIL_TAKEN`
+ * @throws ValidationError `INVALID_EMAIL`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`; ConflictError `EMAIL_TAKEN`
  */
 export async function signUp(
   input: SignUpInput,
@@ -40,7 +40,7 @@ export async function signUp(
   deps: AccountDeps,
 ): Promise<SignUpResult> {
   const email = sanitizeEmail(input.email);
-  assertPasswordPolicy(input.password, email);
+  await assertPasswordAcceptable(input.password, { email, name: input.name });
   const passwordHash = await deps.passwords.hash(input.password);
   const now = new Date(deps.clock.now());
   const createdAt = now.toISOString();

@@ -3,7 +3,9 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../../shared/er
 import { createApiKey, listApiKeys, MAX_ACTIVE_API_KEYS, revokeApiKey } from '../../../shared/governance/api-keys';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../../shared/identity/permissions';
 import { API_KEY_PATTERN, sha256 } from '../../../shared/identity/tokens';
-import { callerIn, MemoryApiKeys } from './memory-stores';
+import { callerIn, MemoryApiKeys, verifiedUsers } from './memory-stores';
+
+const users = verifiedUsers();
 
 const now = () => new Date('2026-03-01T10:00:00.000Z');
 const admin = callerIn('ws-a', BUILTIN_ROLE_PERMISSIONS.admin, 'admin-1');
@@ -16,7 +18,7 @@ describe('API keys', () => {
     const created = await createApiKey(
       admin,
       { name: 'CI', scopes: ['contacts:read', 'contacts:read'] },
-      { store, now },
+      { store, now, users },
     );
 
     expect(created.key).toMatch(API_KEY_PATTERN);
@@ -35,7 +37,7 @@ describe('API keys', () => {
 
   it('lists prefix, name, scopes and usage, never the raw key or its hash', async () => {
     const store = new MemoryApiKeys();
-    const created = await createApiKey(admin, { name: 'CI', scopes: ['audit:read'] }, { store, now });
+    const created = await createApiKey(admin, { name: 'CI', scopes: ['audit:read'] }, { store, now, users });
 
     const listed = await listApiKeys(admin, { limit: 50 }, { store });
 
@@ -56,9 +58,33 @@ describe('API keys', () => {
     expect(text).not.toContain(sha256(created.key));
   });
 
+  it('refuses a caller whose email address is not verified (403 EMAIL_NOT_VERIFIED) and stores nothing', async () => {
+    const store = new MemoryApiKeys();
+    const attempt = createApiKey(
+      admin,
+      { name: 'CI', scopes: ['contacts:read'] },
+      { store, now, users: verifiedUsers('admin-1') },
+    );
+
+    await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(attempt).rejects.toMatchObject({ status: 403, code: 'EMAIL_NOT_VERIFIED' });
+    await expect(attempt).rejects.toThrow(/verify your email address/i);
+    expect(store.byHash.size).toBe(0);
+    // An unknown user (no profile) is no better than an unverified one.
+    const ghost = callerIn('ws-a', BUILTIN_ROLE_PERMISSIONS.owner, 'ghost');
+    const none = { findUser: async () => undefined };
+    await expect(
+      createApiKey(ghost, { name: 'x', scopes: ['contacts:read'] }, { store, now, users: none }),
+    ).rejects.toMatchObject({ code: 'EMAIL_NOT_VERIFIED' });
+  });
+
   it("refuses scopes the caller doesn't hold (403 SCOPE_NOT_HELD) and stores nothing", async () => {
     const store = new MemoryApiKeys();
-    const attempt = createApiKey(member, { name: 'x', scopes: ['contacts:read', 'roles:manage'] }, { store, now });
+    const attempt = createApiKey(
+      member,
+      { name: 'x', scopes: ['contacts:read', 'roles:manage'] },
+      { store, now, users },
+    );
 
     await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
     await expect(attempt).rejects.toMatchObject({ status: 403, code: 'SCOPE_NOT_HELD' });
@@ -69,25 +95,25 @@ describe('API keys', () => {
     const store = new MemoryApiKeys();
     const keys = [];
     for (let i = 0; i < MAX_ACTIVE_API_KEYS; i++) {
-      keys.push(await createApiKey(admin, { name: `k${i}`, scopes: ['contacts:read'] }, { store, now }));
+      keys.push(await createApiKey(admin, { name: `k${i}`, scopes: ['contacts:read'] }, { store, now, users }));
     }
-    const over = createApiKey(admin, { name: 'one too many', scopes: ['contacts:read'] }, { store, now });
+    const over = createApiKey(admin, { name: 'one too many', scopes: ['contacts:read'] }, { store, now, users });
     await expect(over).rejects.toBeInstanceOf(ConflictError);
     await expect(over).rejects.toMatchObject({ status: 409, code: 'API_KEY_LIMIT' });
     // Another workspace has its own allowance.
     await expect(
-      createApiKey(otherWorkspace, { name: 'b', scopes: ['contacts:read'] }, { store, now }),
+      createApiKey(otherWorkspace, { name: 'b', scopes: ['contacts:read'] }, { store, now, users }),
     ).resolves.toBeDefined();
 
     await revokeApiKey(admin, keys[0]?.apiKey.keyId as string, { store, now });
     await expect(
-      createApiKey(admin, { name: 'again', scopes: ['contacts:read'] }, { store, now }),
+      createApiKey(admin, { name: 'again', scopes: ['contacts:read'] }, { store, now, users }),
     ).resolves.toBeDefined();
   });
 
   it('revokes: the key is no longer found by the edge, and listings show who revoked it', async () => {
     const store = new MemoryApiKeys();
-    const created = await createApiKey(admin, { name: 'CI', scopes: ['contacts:read'] }, { store, now });
+    const created = await createApiKey(admin, { name: 'CI', scopes: ['contacts:read'] }, { store, now, users });
     expect(store.findActive(sha256(created.key))).toBeDefined();
 
     await revokeApiKey(member, created.apiKey.keyId, { store, now });
@@ -101,7 +127,7 @@ describe('API keys', () => {
 
   it("answers 404 for another workspace's key and leaves it active", async () => {
     const store = new MemoryApiKeys();
-    const created = await createApiKey(admin, { name: 'CI', scopes: ['contacts:read'] }, { store, now });
+    const created = await createApiKey(admin, { name: 'CI', scopes: ['contacts:read'] }, { store, now, users });
 
     const attempt = revokeApiKey(otherWorkspace, created.apiKey.keyId, { store, now });
 
@@ -113,9 +139,9 @@ describe('API keys', () => {
 
   it('gives key ids that sort by creation time', async () => {
     const store = new MemoryApiKeys();
-    const first = await createApiKey(admin, { name: 'a', scopes: ['contacts:read'] }, { store, now });
+    const first = await createApiKey(admin, { name: 'a', scopes: ['contacts:read'] }, { store, now, users });
     const later = () => new Date('2026-03-01T10:00:01.000Z');
-    const second = await createApiKey(admin, { name: 'b', scopes: ['contacts:read'] }, { store, now: later });
+    const second = await createApiKey(admin, { name: 'b', scopes: ['contacts:read'] }, { store, now: later, users });
 
     expect(second.apiKey.keyId > first.apiKey.keyId).toBe(true);
   });

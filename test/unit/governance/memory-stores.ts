@@ -12,7 +12,8 @@ import type {
   SettingStore,
   StoredSetting,
 } from '../../../shared/governance/ports';
-import type { ApiKey } from '../../../shared/identity/model';
+import type { UserDirectory } from '../../../shared/identity/email-verified';
+import type { ApiKey, User } from '../../../shared/identity/model';
 import type { Permission } from '../../../shared/identity/permissions';
 
 export const callerIn = (workspaceId: string, permissions: readonly Permission[], userId = 'u-1'): Caller => ({
@@ -20,6 +21,20 @@ export const callerIn = (workspaceId: string, permissions: readonly Permission[]
   userId,
   email: `${userId}@example.test`,
   permissions: new Set(permissions),
+});
+
+/** A directory where every user's address is verified, except the ids in `unverified`. */
+export const verifiedUsers = (...unverified: string[]): UserDirectory => ({
+  async findUser(userId: string): Promise<User> {
+    return {
+      userId,
+      email: `${userId}@example.test`,
+      name: userId,
+      emailVerified: !unverified.includes(userId),
+      defaultWorkspaceId: 'ws-a',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+  },
 });
 
 export class MemoryApiKeys implements ApiKeyStore {
@@ -54,6 +69,14 @@ export class MemoryApiKeys implements ApiKeyStore {
     if (!record.key.isActive) return 'already-revoked' as const;
     this.byHash.set(hash, { ...record, key: { ...record.key, isActive: false, revokedAt: at, revokedBy: by } });
     return 'revoked' as const;
+  }
+
+  async revokeCreatedBy(workspaceId: string, userId: string, by: string, at: string) {
+    const mine = [...this.byHash.values()].filter(
+      (r) => r.key.workspaceId === workspaceId && r.key.createdBy === userId && r.key.isActive,
+    );
+    for (const r of mine) await this.revoke(workspaceId, r.key.keyId, by, at);
+    return mine.length;
   }
 
   /** The edge's lookup, as `dynamoApiKeys.findActive` answers it. */

@@ -183,6 +183,59 @@ describe('workspaces and permissions', () => {
     expect((await send(event('GET', '/api/things', { ...key, 'x-workspace-id': 'ws-b' }))).status).toBe(404);
     expect(edge.identity.touched).toContain(sha256(KEY));
   });
+  it('refuses a key made before the membership it acts through (removed, then added back)', async () => {
+    const key = { authorization: `Bearer ${KEY}` };
+    const entry = edge.identity.keysByHash.get(sha256(KEY));
+    if (entry) {
+      edge.identity.keysByHash.set(sha256(KEY), { ...entry, key: { ...entry.key, createdAt: '2026-11-01T00:00:00Z' } });
+    }
+    const ann = edge.identity.members.find((m) => m.userId === 'u-ann' && m.workspaceId === 'ws-a');
+    if (ann) Object.assign(ann, { joinedAt: '2026-11-20T00:00:00Z' });
+    const res = await send(event('GET', '/api/things', key));
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('WORKSPACE_NOT_FOUND');
+  });
+  it('refuses an API key on account-level routes (no declared permission) with 403 API_KEY_NOT_ALLOWED', async () => {
+    const res = await send(event('GET', '/api/me', { authorization: `Bearer ${KEY}` }));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('API_KEY_NOT_ALLOWED');
+    // The session of the same user may.
+    expect((await send(event('GET', '/api/me', as('ann-token')))).status).toBe(200);
+  });
+});
+
+describe('ids from outside', () => {
+  const long = 'w'.repeat(2100);
+  it.each([
+    ['x-workspace-id header', () => event('GET', '/api/things', { ...as('ann-token'), 'x-workspace-id': long })],
+    [
+      'x-workspace-id header with a newline',
+      () => event('GET', '/api/things', { ...as('ann-token'), 'x-workspace-id': 'ws-a\n' }),
+    ],
+    ['?workspaceId query', () => event(`GET`, `/api/things?workspaceId=${long}`, as('ann-token'), 'GET /api/things')],
+  ])(
+    'refuses an over-long or malformed workspace id in the %s with 400 INVALID_ID, before any store read',
+    async (_where, make) => {
+      const reads: string[] = [];
+      const find = edge.identity.find.bind(edge.identity);
+      edge.identity.find = async (workspaceId, userId) => {
+        reads.push(workspaceId);
+        return find(workspaceId, userId);
+      };
+      const res = await send(make());
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('INVALID_ID');
+      expect(reads).toEqual([]);
+    },
+  );
+  it('refuses an over-long path id with 400 INVALID_ID', async () => {
+    const res = await send(
+      event('GET', `/api/workspaces/${long}/things`, as('ann-token'), 'GET /api/workspaces/{workspaceId}/things'),
+      { workspaceId: long },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_ID', details: [{ in: 'path', path: 'workspaceId' }] });
+  });
 });
 
 describe('audit', () => {

@@ -1,4 +1,5 @@
 /** The shared HTTP edge's protections, driven through a handler built from synthetic routes. */
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -6,7 +7,10 @@ import type { RouteDeclaration } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
 import { httpFunction } from '../../../shared/http/http-function';
 import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
+import type { User } from '../../../shared/identity/model';
+import { sha256 } from '../../../shared/identity/tokens';
 import { ABUSE_THRESHOLD } from '../../../shared/security/abuse-alerts';
+import { sessionCsrfToken } from '../../../shared/security/csrf-token';
 import { fakeEdge } from '../../support/edge-fakes';
 
 const route = (
@@ -24,7 +28,43 @@ const table = [
   route({ id: 'things.list', method: 'GET', path: '/api/things', csrf: false }),
   route({ id: 'hooks.in', method: 'POST', path: '/api/webhooks/in', csrf: false }),
   route({ id: 'health', method: 'GET', path: '/api/health', csrf: false, rateTier: 'exempt' }),
+  route({ id: 'items.create', method: 'POST', path: '/api/items', auth: 'user', permission: 'contacts:write' }),
+  route({
+    id: 'items.list',
+    method: 'GET',
+    path: '/api/items',
+    auth: 'user',
+    permission: 'contacts:read',
+    csrf: false,
+  }),
 ];
+const randomKey = () => `Bearer uh_${randomBytes(16).toString('hex')}`;
+/** Real keys (`Bearer …`) of users u-1 (two keys) and u-2, owners of workspace ws-1. */
+function withKeys(identity: ReturnType<typeof fakeEdge>['identity']) {
+  const keys = { u1a: randomKey(), u1b: randomKey(), u2: randomKey() };
+  const owner = (userId: string) => ({ userId, email: `${userId}@example.com`, name: userId }) as User;
+  for (const [id, bearer] of Object.entries(keys)) {
+    const userId = id.startsWith('u1') ? 'u-1' : 'u-2';
+    identity.keysByHash.set(sha256(bearer.slice('Bearer '.length)), {
+      key: {
+        keyId: id,
+        workspaceId: 'ws-1',
+        name: id,
+        prefix: '',
+        scopes: ['contacts:read', 'contacts:write'],
+        createdBy: userId,
+        createdAt: '',
+        usageCount: 0,
+        isActive: true,
+      },
+      user: owner(userId),
+    });
+  }
+  for (const userId of ['u-1', 'u-2']) {
+    identity.members.push({ workspaceId: 'ws-1', organizationId: 'o', userId, role: 'owner', joinedAt: '' });
+  }
+  return keys;
+}
 const seen: string[] = [];
 const ok = defineOperation({ body: z.unknown() }, (_input, req) => {
   seen.push(req.clientAddress);
@@ -91,17 +131,68 @@ describe('CSRF', () => {
     );
     expect(res.status).toBe(200);
   });
-  it('exempts API-key requests without cookies, but not API-key requests that also carry cookies', async () => {
-    const key = `Bearer uh_${'0'.repeat(32)}`;
-    expect((await send(handler, event('POST', '/api/things', { authorization: key }))).status).toBe(200);
-    expect(
-      (await send(handler, event('POST', '/api/things', { authorization: key, cookie: 'session=x' }))).status,
-    ).toBe(403);
+  it('exempts verified API-key requests without cookies, but not API-key requests that also carry cookies', async () => {
+    const { deps, identity } = fakeEdge({ rateLimits: false });
+    const handler = httpFunction('system', ops, deps, table);
+    const { u1a } = withKeys(identity);
+    expect((await send(handler, event('POST', '/api/items', { authorization: u1a }))).status).toBe(200);
+    expect((await send(handler, event('POST', '/api/items', { authorization: u1a, cookie: 'session=x' }))).status).toBe(
+      403,
+    );
+  });
+  it('never exempts a made-up, malformed or revoked key, nor any key on a public route', async () => {
+    const { deps, identity } = fakeEdge({ rateLimits: false });
+    const handler = httpFunction('system', ops, deps, table);
+    const { u1a, u2 } = withKeys(identity);
+    const revoked = identity.keysByHash.get(sha256(u2.slice('Bearer '.length)));
+    if (revoked)
+      identity.keysByHash.set(sha256(u2.slice('Bearer '.length)), {
+        ...revoked,
+        key: { ...revoked.key, isActive: false },
+      });
+    for (const authorization of [randomKey(), `Bearer uh_${'0'.repeat(32)}`, 'Bearer uh_short', u2]) {
+      const res = await send(handler, event('POST', '/api/items', { authorization }));
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('CSRF_TOKEN_INVALID');
+    }
+    // A real key on a public route (sign-up, password reset…) buys no exemption either.
+    expect((await send(handler, event('POST', '/api/things', { authorization: u1a }))).body.code).toBe(
+      'CSRF_TOKEN_INVALID',
+    );
+  });
+  it('binds the token to the session: a cookie pair the caller chose passes only without a session', async () => {
+    const pair = { cookie: `csrf-token=${TOKEN}`, 'x-csrf-token': TOKEN };
+    expect((await send(handler, event('POST', '/api/things', pair))).status).toBe(200);
+    const withSession = { ...pair, cookie: `session=victim-session; csrf-token=${TOKEN}` };
+    expect((await send(handler, event('POST', '/api/things', withSession))).body.code).toBe('CSRF_TOKEN_INVALID');
+    const bound = sessionCsrfToken('victim-session');
+    const ok = { cookie: 'session=victim-session', 'x-csrf-token': bound };
+    expect((await send(handler, event('POST', '/api/things', ok))).status).toBe(200);
+    // Another session's token does not pass for this one.
+    const other = { cookie: 'session=victim-session', 'x-csrf-token': sessionCsrfToken('attacker-session') };
+    expect((await send(handler, event('POST', '/api/things', other))).status).toBe(403);
   });
   it('leaves safe methods and exempt routes alone', async () => {
     expect((await send(handler, event('GET', '/api/things'))).status).toBe(200);
     expect((await send(handler, event('POST', '/api/webhooks/in'))).status).toBe(200);
   });
+});
+
+describe('numbers in bodies', () => {
+  const { deps } = fakeEdge({ rateLimits: false });
+  const handler = httpFunction('system', ops, deps, table);
+  it.each(['1e125', '-1e126', '1e-131', '123456789012345678901234567890123456789012', '9007199254740993'])(
+    'refuses %s anywhere in a JSON body with 400 naming the field, before the route runs',
+    async (literal) => {
+      const e = event('POST', '/api/webhooks/in', { 'content-type': 'application/json' });
+      e.body = `{"customFields":{"n":${literal}}}`;
+      const before = seen.length;
+      const res = await send(handler, e);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ in: 'body', path: 'customFields.n' }] });
+      expect(seen.length).toBe(before);
+    },
+  );
 });
 
 describe('trusted edge', () => {
@@ -137,7 +228,7 @@ describe('rate limits', () => {
     let now = 1_700_000_000_000;
     const { deps } = fakeEdge({}, () => now);
     const handler = httpFunction('system', ops, deps, table);
-    const statuses: number[] = [];
+    const statuses: Array<number | undefined> = [];
     let refused: Awaited<ReturnType<typeof send>> | undefined;
     for (let i = 0; i < 50; i++) {
       const res = await send(handler, event('GET', '/api/things'));
@@ -154,19 +245,47 @@ describe('rate limits', () => {
     expect(after.status).toBe(200);
     expect(after.headers['ratelimit-remaining']).toBe('19');
   });
+  it('counts health with a query (?deep=1 probes every store) in the public tier, plain health never', async () => {
+    const { deps } = fakeEdge();
+    const handler = httpFunction('system', ops, deps, table);
+    const deep = () => ({ ...event('GET', '/api/health?deep=1'), routeKey: 'GET /api/health' });
+    const statuses: Array<number | undefined> = [];
+    for (let i = 0; i < 25; i++) statuses.push((await send(handler, deep())).status);
+    expect(statuses[0]).toBe(200);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect((await send(handler, event('GET', '/api/health'))).status).toBe(200);
+  });
   it('never limits the exempt health route', async () => {
     const { deps } = fakeEdge();
     const handler = httpFunction('system', ops, deps, table);
     for (let i = 0; i < 150; i++) expect((await send(handler, event('GET', '/api/health'))).status).toBe(200);
   });
-  it('counts API-key clients by key, and every address against the all-routes ceiling', async () => {
-    const { deps } = fakeEdge();
+  it('counts a verified key by its user: one budget however many keys, another user has their own', async () => {
+    const { deps, identity } = fakeEdge();
     const handler = httpFunction('system', ops, deps, table);
-    const a = { authorization: `Bearer uh_${'a'.repeat(32)}` };
-    const b = { authorization: `Bearer uh_${'b'.repeat(32)}` };
-    for (let i = 0; i < 20; i++) await send(handler, event('GET', '/api/things', a));
-    expect((await send(handler, event('GET', '/api/things', a))).status).toBe(429);
-    expect((await send(handler, event('GET', '/api/things', b))).status).toBe(200);
+    const keys = withKeys(identity);
+    for (let i = 0; i < 10; i++) {
+      expect((await send(handler, event('GET', '/api/items', { authorization: keys.u1a }))).status).toBe(200);
+      expect((await send(handler, event('GET', '/api/items', { authorization: keys.u1b }))).status).toBe(200);
+    }
+    expect((await send(handler, event('GET', '/api/items', { authorization: keys.u1b }))).status).toBe(429);
+    expect((await send(handler, event('GET', '/api/items', { authorization: keys.u2 }))).status).toBe(200);
+  });
+  it('counts made-up, malformed and revoked keys against the address, never as clients of their own', async () => {
+    const { deps, counters } = fakeEdge();
+    const handler = httpFunction('system', ops, deps, table);
+    for (const path of ['/api/things', '/api/items']) {
+      for (let i = 0; i < 20; i++)
+        await send(handler, event('GET', path, { authorization: randomKey() }, `203.0.113.${i}`));
+    }
+    const statuses: Array<number | undefined> = [];
+    for (let i = 0; i < 25; i++) {
+      statuses.push((await send(handler, event('GET', '/api/things', { authorization: randomKey() }))).status);
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    const rateItems = [...counters.counts.keys()].filter((k) => k.startsWith('RL#'));
+    expect(rateItems.length).toBeGreaterThan(0);
+    expect(rateItems.filter((k) => !k.startsWith('RL#ip:'))).toEqual([]);
   });
   it('lets requests through when the counter store fails', async () => {
     const { deps, counters } = fakeEdge();

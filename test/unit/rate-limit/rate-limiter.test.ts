@@ -17,7 +17,7 @@ const MINUTE = 1_700_000_040; // a multiple of 60 (and of 2); 1_700_000_000 is n
 const HOUR = 1_699_999_200; // the hour containing MINUTE
 const at = (secondsIntoMinute: number) => (MINUTE + secondsIntoMinute) * 1000;
 const ADDRESS: ClientIdentity = { address: '198.51.100.9' };
-const KEYED: ClientIdentity = { address: '198.51.100.9', keyId: 'k1' };
+const KEYED: ClientIdentity = { address: '198.51.100.9', userId: 'u1' };
 const noError = (error: unknown): void => {
   throw error;
 };
@@ -66,7 +66,7 @@ describe('planCounterGroups', () => {
     const groups = planCounterGroups(rulesFor('authenticated', '/api/things'), KEYED, at(30));
     expect(groups.map((g) => [g.group.key, g.group.counters.map((c) => c.name)])).toEqual([
       [`RL#ip:198.51.100.9#60#${MINUTE}`, ['all.30']],
-      [`RL#key:k1#60#${MINUTE}`, ['api.30', 'tier-authenticated.0']],
+      [`RL#user:u1#60#${MINUTE}`, ['api.30', 'tier-authenticated.0']],
     ]);
   });
 
@@ -169,8 +169,11 @@ describe('checkRateLimits', () => {
     expect(await check(store, rules, at(4), KEYED)).toMatchObject({ allowed: false, refusedBy: 'api' });
     // Refused by the key's group, still counted by the address's.
     expect(store.counts.get(`RL#ip:198.51.100.9#60#${MINUTE}|all.4`)).toBe(21);
-    // Another key from the same address has its own budget.
-    expect(await check(store, rules, at(4), { ...KEYED, keyId: 'k2' })).toMatchObject({ allowed: true, remaining: 19 });
+    // Another user's key from the same address has its own budget.
+    expect(await check(store, rules, at(4), { ...KEYED, userId: 'u2' })).toMatchObject({
+      allowed: true,
+      remaining: 19,
+    });
   });
 
   it('counts the email tier in its own hourly item', async () => {

@@ -4,6 +4,7 @@ import type { CustomRole, Membership, Organization, User, Workspace } from '../.
 import { BUILTIN_ROLE_PERMISSIONS, type Permission } from '../../../shared/identity/permissions';
 import type { Invite, WorkspaceStore } from '../../../shared/workspaces/ports';
 import * as uc from '../../../shared/workspaces/use-cases';
+import { MemoryApiKeys, verifiedUsers } from '../governance/memory-stores';
 
 class MemoryStore implements WorkspaceStore {
   orgs: Organization[] = [];
@@ -72,15 +73,25 @@ class MemoryStore implements WorkspaceStore {
     this.memberships.push(m);
     return true;
   }
+  async revokeInvite(ws: string, inviteId: string, by: string, at: string) {
+    const found = [...this.invitesByHash].find(([, i]) => i.inviteId === inviteId && i.workspaceId === ws);
+    if (!found) return 'not-found' as const;
+    const [hash, invite] = found;
+    if (invite.status !== 'pending') return invite.status === 'revoked' ? ('already-revoked' as const) : 'accepted';
+    this.invitesByHash.set(hash, { ...invite, status: 'revoked', revokedAt: at, revokedBy: by });
+    return 'revoked' as const;
+  }
 }
 
 const now = () => new Date('2026-11-25T12:00:00Z');
-const sent: Array<{ to: string; text: string }> = [];
+const sent: Array<{ to: string; subject: string; text: string }> = [];
 let store: MemoryStore;
+let apiKeys: MemoryApiKeys;
 let deps: uc.WorkspaceDeps;
 const auth = (userId: string, email: string): AuthContext => ({
   principal: { userId, email, via: 'session', sessionId: 's' },
 });
+const owner = auth('u-owner', 'o@acme.test');
 const access = (role: keyof typeof BUILTIN_ROLE_PERMISSIONS | Permission[]): WorkspaceAccess => ({
   workspaceId: 'ws-1',
   organizationId: 'org-1',
@@ -98,9 +109,13 @@ beforeEach(() => {
     { workspaceId: 'ws-1', organizationId: 'org-1', userId: 'u-admin', role: 'admin', joinedAt: '' },
     { workspaceId: 'ws-1', organizationId: 'org-1', userId: 'u-view', role: 'viewer', joinedAt: '' },
   );
+  apiKeys = new MemoryApiKeys();
   deps = {
     store,
     now,
+    publicBaseUrl: 'https://app.example.com',
+    users: verifiedUsers(),
+    apiKeys,
     email: {
       send: async (m) => {
         sent.push(m);
@@ -115,7 +130,9 @@ describe('members', () => {
     await expect(uc.changeRole(access('admin'), 'u-owner', 'viewer', deps)).rejects.toMatchObject({
       code: 'OWNER_IMMUTABLE',
     });
-    await expect(uc.removeMember(access('owner'), 'u-owner', deps)).rejects.toMatchObject({ code: 'OWNER_IMMUTABLE' });
+    await expect(uc.removeMember(access('owner'), owner, 'u-owner', deps)).rejects.toMatchObject({
+      code: 'OWNER_IMMUTABLE',
+    });
   });
   it('refuses to grant owner, unknown roles, or more than the actor holds', async () => {
     await expect(uc.changeRole(access('owner'), 'u-view', 'owner', deps)).rejects.toMatchObject({
@@ -132,27 +149,57 @@ describe('members', () => {
     expect((await store.member('ws-1', 'u-view'))?.role).toBe('member');
   });
   it('answers 404 for someone who is not a member', async () => {
-    await expect(uc.removeMember(access('owner'), 'u-nobody', deps)).rejects.toMatchObject({ status: 404 });
+    await expect(uc.removeMember(access('owner'), owner, 'u-nobody', deps)).rejects.toMatchObject({ status: 404 });
+  });
+  it('revokes the removed member’s API keys for this workspace, and only theirs', async () => {
+    const key = (keyId: string, workspaceId: string, createdBy: string) =>
+      apiKeys.create(
+        {
+          key: {
+            keyId,
+            workspaceId,
+            createdBy,
+            name: keyId,
+            prefix: 'uh_00000000',
+            scopes: ['contacts:read'],
+            createdAt: now().toISOString(),
+            usageCount: 0,
+            isActive: true,
+          },
+          keyHash: `hash-${keyId}`,
+          createdByEmail: `${createdBy}@acme.test`,
+        },
+        50,
+      );
+    await key('admin-here', 'ws-1', 'u-admin');
+    await key('admin-elsewhere', 'ws-2', 'u-admin');
+    await key('viewer-here', 'ws-1', 'u-view');
+
+    const { apiKeysRevoked } = await uc.removeMember(access('owner'), owner, 'u-admin', deps);
+
+    expect(apiKeysRevoked).toBe(1);
+    expect(apiKeys.findActive('hash-admin-here')).toBeUndefined();
+    expect(apiKeys.byHash.get('hash-admin-here')?.key).toMatchObject({ isActive: false, revokedBy: 'u-owner' });
+    expect(apiKeys.findActive('hash-admin-elsewhere')).toBeDefined();
+    expect(apiKeys.findActive('hash-viewer-here')).toBeDefined();
   });
 });
 
+/** The token of the last invitation mailed, read from its link. */
+const mailedToken = () => /#token=([A-Za-z0-9_-]+)/.exec(sent.at(-1)?.text ?? '')?.[1] ?? '';
+
 describe('invites', () => {
   it('emails a single-use token bound to the invited address', async () => {
-    let link = '';
     const created = await uc.invite(
       access('admin'),
       auth('u-admin', 'admin@acme.test'),
-      {
-        email: 'new@acme.test',
-        role: 'member',
-        acceptUrl: (t) => (link = `http://x/#token=${t}`),
-      },
+      { email: 'new@acme.test', role: 'member' },
       deps,
     );
     expect(created).toMatchObject({ email: 'new@acme.test', role: 'member', status: 'pending' });
     expect(sent[0]?.to).toBe('new@acme.test');
-    expect(sent[0]?.text).toContain(link);
-    const token = link.split('token=')[1] as string;
+    const token = mailedToken();
+    expect(sent[0]?.text).toContain(`https://app.example.com/invites/accept#token=${token}`);
     await expect(uc.acceptInvite(auth('u-other', 'other@acme.test'), token, deps)).rejects.toMatchObject({
       code: 'INVITE_EMAIL_MISMATCH',
     });
@@ -163,22 +210,112 @@ describe('invites', () => {
     });
   });
   it('refuses an expired invite and an invented token', async () => {
-    let token = '';
     await uc.invite(
       access('owner'),
       auth('u-owner', 'o@acme.test'),
-      { email: 'late@acme.test', role: 'viewer', acceptUrl: (t) => (token = t) },
+      { email: 'late@acme.test', role: 'viewer' },
       {
         ...deps,
         now: () => new Date('2026-11-01T00:00:00Z'),
       },
     );
+    const token = mailedToken();
     await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), token, deps)).rejects.toMatchObject({
       code: 'INVITE_INVALID',
     });
     await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), 'x'.repeat(43), deps)).rejects.toMatchObject({
       code: 'INVITE_INVALID',
     });
+  });
+});
+
+describe('invites: verified senders and revocation', () => {
+  const invite = (who = owner, email = 'new@acme.test') =>
+    uc.invite(access('owner'), who, { email, role: 'member' }, deps);
+
+  it('refuses an inviter whose email address is not verified: 403 EMAIL_NOT_VERIFIED, nothing stored or mailed', async () => {
+    const unverified = { ...deps, users: verifiedUsers('u-owner') };
+    await expect(
+      uc.invite(access('owner'), owner, { email: 'x@acme.test', role: 'member' }, unverified),
+    ).rejects.toMatchObject({ status: 403, code: 'EMAIL_NOT_VERIFIED', message: expect.stringMatching(/verify/i) });
+    expect(sent).toHaveLength(0);
+    expect(store.invitesByHash.size).toBe(0);
+  });
+
+  it('a revoked invite cannot be accepted: 410 INVITE_REVOKED; revoking again is a no-op', async () => {
+    const created = await invite();
+    const token = mailedToken();
+
+    await uc.revokeInvite(access('owner'), owner, created.inviteId, deps);
+    await uc.revokeInvite(access('owner'), owner, created.inviteId, deps);
+
+    await expect(uc.acceptInvite(auth('u-new', 'new@acme.test'), token, deps)).rejects.toMatchObject({
+      status: 410,
+      code: 'INVITE_REVOKED',
+    });
+    expect(await store.member('ws-1', 'u-new')).toBeUndefined();
+    expect([...store.invitesByHash.values()][0]).toMatchObject({ status: 'revoked', revokedBy: 'u-owner' });
+  });
+
+  it('answers 404 for an unknown id or another workspace’s invite, 409 for an accepted one', async () => {
+    const created = await invite();
+    const elsewhere = { ...access('owner'), workspaceId: 'ws-2' };
+    await expect(uc.revokeInvite(elsewhere, owner, created.inviteId, deps)).rejects.toMatchObject({
+      status: 404,
+      code: 'INVITE_NOT_FOUND',
+    });
+    await expect(uc.revokeInvite(access('owner'), owner, 'no-such-invite', deps)).rejects.toMatchObject({
+      code: 'INVITE_NOT_FOUND',
+    });
+    await uc.acceptInvite(auth('u-new', 'new@acme.test'), mailedToken(), deps);
+    await expect(uc.revokeInvite(access('owner'), owner, created.inviteId, deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'INVITE_ALREADY_ACCEPTED',
+    });
+  });
+});
+
+describe('invitation email', () => {
+  it('links to the configured base only, with the workspace name in a one-line subject', async () => {
+    await uc.invite(access('owner'), auth('u-owner', 'o@acme.test'), { email: 'n@acme.test', role: 'viewer' }, deps);
+    const mail = sent[0];
+    expect(mail?.subject).toBe('You are invited to Acme HQ on Unite-Hub');
+    const links = mail?.text.match(/https?:\/\/\S+/g) ?? [];
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatch(/^https:\/\/app\.example\.com\/invites\/accept#token=[A-Za-z0-9_-]+$/);
+  });
+
+  it('flattens a stored workspace name with a line break into a one-line subject', async () => {
+    // A name stored before names were validated: the subject builder is the backstop.
+    store.spaces[0] = { ...(store.spaces[0] as Workspace), name: 'Acme\r\nBcc: victim@example.com' };
+    await uc.invite(access('owner'), auth('u-owner', 'o@acme.test'), { email: 'n@acme.test', role: 'viewer' }, deps);
+    expect(sent[0]?.subject).toBe('You are invited to Acme Bcc: victim@example.com on Unite-Hub');
+    expect(sent[0]?.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('member list', () => {
+  beforeEach(() => {
+    store.people.push(
+      { userId: 'u-owner', email: 'owner@acme.test', name: 'Olive' } as User,
+      { userId: 'u-admin', email: 'admin@acme.test', name: 'Adam' } as User,
+      { userId: 'u-view', email: 'view@acme.test', name: 'Vera' } as User,
+    );
+  });
+
+  it('shows names and roles to a viewer or member, but no email address', async () => {
+    for (const role of ['viewer', 'member'] as const) {
+      const members = await uc.listMembers(access(role), deps);
+      expect(members.map((m) => m.name).sort()).toEqual(['Adam', 'Olive', 'Vera']);
+      expect(JSON.stringify(members)).not.toMatch(/@acme\.test/);
+    }
+  });
+
+  it('shows email addresses to whoever manages membership', async () => {
+    for (const who of [access('admin'), access('owner'), access(['members:read', 'members:invite'])]) {
+      const members = await uc.listMembers(who, deps);
+      expect(members.find((m) => m.userId === 'u-view')).toMatchObject({ email: 'view@acme.test', role: 'viewer' });
+    }
   });
 });
 

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { UnauthorizedError } from '../../../../shared/errors';
 import { LoginRefusedError } from '../../../../shared/identity/accounts/errors';
 import { logIn } from '../../../../shared/identity/accounts/log-in';
+import {
+  addressAttemptKey,
+  emailAttemptKey,
+  THROTTLE_AFTER_FAILURES,
+} from '../../../../shared/identity/accounts/login-throttle';
 import { scryptHasher } from '../../../../shared/identity/accounts/password';
 import { signUp } from '../../../../shared/identity/accounts/sign-up';
 import { sha256 } from '../../../../shared/identity/tokens';
@@ -70,6 +75,10 @@ describe('logIn', () => {
     expect(error).toBeInstanceOf(ServerBusyError);
     expect(error).toMatchObject({ status: 429, code: 'SERVER_BUSY', retryAfterSeconds: 1 });
     expect(w.audit.entries).toEqual([]);
+    // The attempt was counted before hashing and given back when it was shed.
+    const now = new Date(w.clock.now());
+    expect((await w.attempts.read(emailAttemptKey(EMAIL), now))?.attempts).toBe(0);
+    expect((await w.attempts.read(addressAttemptKey(BROWSER.ip), now))?.attempts).toBe(0);
     // Not a failure: the next attempt, with hashing free again, logs in.
     const result = await logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps);
     expect(result.user.userId).toBe(w.user.userId);
@@ -149,6 +158,95 @@ describe('logIn', () => {
     expect(fromSameAddress).toMatchObject({ code: 'LOGIN_THROTTLED' });
     const elsewhere = await logIn({ email: EMAIL, password: PASSWORD }, { ...BROWSER, ip: '192.0.2.1' }, w.deps);
     expect(elsewhere.user.email).toBe(EMAIL);
+  });
+
+  describe('concurrent guesses (the attempt is reserved before the hash is checked)', () => {
+    const wrongGuesses = (w: Awaited<ReturnType<typeof withAccount>>, n: number, vary: 'none' | 'ip' | 'email') =>
+      Promise.allSettled(
+        Array.from({ length: n }, (_, i) =>
+          logIn(
+            { email: vary === 'email' ? `victim${i}@example.com` : EMAIL, password: `wrong guess ${i}` },
+            vary === 'ip' ? { ...BROWSER, ip: `198.51.100.${i + 1}` } : BROWSER,
+            w.deps,
+          ),
+        ),
+      );
+    const codes = (outcomes: PromiseSettledResult<unknown>[]) =>
+      outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : 'OK'));
+
+    it.each([
+      ['one email from one address', 'none'],
+      ['one email from 30 addresses', 'ip'],
+      ['30 emails from one address', 'email'],
+    ] as const)(
+      `30 at once against %s: only ${THROTTLE_AFTER_FAILURES} are checked, the rest 429 unchecked`,
+      async (_c, vary) => {
+        const counting = countingHasher(scryptHasher(FAST_SCRYPT));
+        const w = await withAccount(counting.hasher);
+        counting.calls.verify = 0;
+
+        const outcomes = await wrongGuesses(w, 30, vary);
+
+        expect(counting.calls.verify).toBe(THROTTLE_AFTER_FAILURES);
+        const answered = codes(outcomes);
+        expect(answered.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(THROTTLE_AFTER_FAILURES);
+        expect(answered.filter((c) => c === 'LOGIN_THROTTLED')).toHaveLength(30 - THROTTLE_AFTER_FAILURES);
+        expect(answered).not.toContain('OK');
+      },
+    );
+
+    it('after the 30 s wait, a burst of 30 gets exactly one more check', async () => {
+      const counting = countingHasher(scryptHasher(FAST_SCRYPT));
+      const w = await withAccount(counting.hasher);
+      await wrongGuesses(w, 30, 'none');
+      w.clock.advance(30);
+      counting.calls.verify = 0;
+
+      const outcomes = await wrongGuesses(w, 30, 'none');
+
+      expect(counting.calls.verify).toBe(1);
+      expect(codes(outcomes).filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(1);
+    });
+
+    it('the right password among 30 concurrent attempts is checked only if it got a slot', async () => {
+      const counting = countingHasher(scryptHasher(FAST_SCRYPT));
+      const w = await withAccount(counting.hasher);
+      counting.calls.verify = 0;
+      const attempts = Array.from({ length: 30 }, (_, i) =>
+        logIn({ email: EMAIL, password: i === 29 ? PASSWORD : `wrong guess ${i}` }, BROWSER, w.deps),
+      );
+      const outcomes = await Promise.allSettled(attempts);
+      expect(counting.calls.verify).toBe(THROTTLE_AFTER_FAILURES);
+      // The last one in line was refused unchecked, like any guess past the allowance.
+      expect(codes(outcomes).at(-1)).toBe('LOGIN_THROTTLED');
+    });
+  });
+
+  it('a success gives the address back its reserved attempt and clears the email', async () => {
+    const w = await withAccount();
+    for (let i = 0; i < 3; i++) {
+      await refusal(logIn({ email: `victim${i}@example.com`, password: 'guess guess' }, BROWSER, w.deps));
+    }
+    await refusal(logIn({ email: EMAIL, password: 'wrong password!' }, BROWSER, w.deps));
+    await logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps);
+    const now = new Date(w.clock.now());
+    expect(await w.attempts.read(addressAttemptKey(BROWSER.ip), now)).toMatchObject({ attempts: 4, failures: 4 });
+    expect(await w.attempts.read(emailAttemptKey(EMAIL), now)).toMatchObject({ attempts: 0, failures: 0 });
+  });
+
+  it('6 concurrent right passwords: 5 get in, the 6th is told to retry in 1 s (not 30), and then gets in', async () => {
+    const w = await withAccount();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    const [busy] = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(busy).toMatchObject({ status: 429, code: 'LOGIN_THROTTLED', retryAfterSeconds: 1 });
+    // Nothing failed, so nothing is held against the email or the address afterwards.
+    const again = await Promise.allSettled(
+      Array.from({ length: 5 }, () => logIn({ email: EMAIL, password: PASSWORD }, BROWSER, w.deps)),
+    );
+    expect(again.every((o) => o.status === 'fulfilled')).toBe(true);
   });
 
   it('forgets the failures of an email after a successful log-in', async () => {

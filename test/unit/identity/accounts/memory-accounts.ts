@@ -4,15 +4,18 @@ import { type PasswordHasher, scryptHasher } from '../../../../shared/identity/a
 import type {
   AccountDeps,
   AccountStore,
+  AttemptCount,
   DeviceStore,
-  FailureCount,
   LoginAttemptStore,
+  MailQuota,
   MembershipView,
   NewAccount,
   OneTimePurpose,
   OneTimeTokenStore,
   SessionStore,
+  TokenGrant,
   TrustedDevice,
+  UserApiKeyRevoker,
 } from '../../../../shared/identity/accounts/ports';
 import type { Session } from '../../../../shared/identity/model';
 import type { AuditEntry, AuditSink, EmailSender } from '../../../../shared/identity/ports';
@@ -22,26 +25,35 @@ import type { SecurityAlert, SecurityAlertSink } from '../../../../shared/securi
 export const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
 
 export class ManualClock {
+  /** Every wait asked for; none actually waits. */
+  readonly sleeps: number[] = [];
   constructor(public ms = Date.UTC(2025, 0, 1, 12)) {}
   now = (): number => this.ms;
+  sleep = async (ms: number): Promise<void> => {
+    this.sleeps.push(ms);
+  };
   advance(seconds: number): void {
     this.ms += seconds * 1000;
   }
 }
 
+type AccountRecord = NewAccount & { passwordVersion: number };
+
 export class MemoryAccounts implements AccountStore {
-  readonly records = new Map<string, NewAccount>();
+  readonly records = new Map<string, AccountRecord>();
   readonly emails = new Map<string, string>();
   async create(account: NewAccount) {
     if (this.emails.has(account.user.email)) return 'email-taken' as const;
     this.emails.set(account.user.email, account.user.userId);
-    this.records.set(account.user.userId, structuredClone(account));
+    this.records.set(account.user.userId, { ...structuredClone(account), passwordVersion: 0 });
     return 'created' as const;
   }
   async findByEmail(email: string) {
     const id = this.emails.get(email);
     const record = id ? this.records.get(id) : undefined;
-    return record ? { user: record.user, passwordHash: record.passwordHash } : undefined;
+    return record
+      ? { user: record.user, passwordHash: record.passwordHash, passwordVersion: record.passwordVersion }
+      : undefined;
   }
   async findUser(userId: string) {
     return this.records.get(userId)?.user;
@@ -49,6 +61,12 @@ export class MemoryAccounts implements AccountStore {
   async setPasswordHash(userId: string, passwordHash: string) {
     const record = this.records.get(userId);
     if (record) this.records.set(userId, { ...record, passwordHash });
+  }
+  async replacePassword(userId: string, passwordHash: string, _at: Date, expectedVersion: number) {
+    const record = this.records.get(userId);
+    if (record?.passwordVersion !== expectedVersion) return false;
+    this.records.set(userId, { ...record, passwordHash, passwordVersion: expectedVersion + 1 });
+    return true;
   }
   async markEmailVerified(userId: string) {
     const record = this.records.get(userId);
@@ -99,35 +117,105 @@ export class MemorySessions implements SessionStore {
 }
 
 export class MemoryTokens implements OneTimeTokenStore {
-  readonly items = new Map<string, { userId: string; expiresAt: Date }>();
-  async issue(tokenHash: string, purpose: OneTimePurpose, userId: string, expiresAt: Date) {
-    this.items.set(`${purpose}:${tokenHash}`, { userId, expiresAt });
+  readonly items = new Map<string, TokenGrant & { expiresAt: Date }>();
+  async issue(tokenHash: string, purpose: OneTimePurpose, grant: TokenGrant, expiresAt: Date) {
+    this.items.set(`${purpose}:${tokenHash}`, { ...grant, expiresAt });
   }
   async peek(tokenHash: string, purpose: OneTimePurpose, now: Date) {
     const item = this.items.get(`${purpose}:${tokenHash}`);
-    return item && item.expiresAt > now ? item.userId : undefined;
+    if (!item || item.expiresAt <= now) return undefined;
+    const { expiresAt: _, ...grant } = item;
+    return grant;
   }
   async consume(tokenHash: string, purpose: OneTimePurpose, now: Date) {
-    const userId = await this.peek(tokenHash, purpose, now);
+    const grant = await this.peek(tokenHash, purpose, now);
     this.items.delete(`${purpose}:${tokenHash}`);
-    return userId;
+    return grant;
   }
 }
 
+/**
+ * The DynamoDB adapter's semantics: each method is one atomic step (no await between its
+ * read and its write), as a conditional write is.
+ */
 export class MemoryAttempts implements LoginAttemptStore {
-  readonly counts = new Map<string, FailureCount & { expiresAt: number }>();
-  async read(key: string, now: Date) {
+  readonly counts = new Map<string, AttemptCount & { expiresAt: number }>();
+  #live(key: string, now: Date) {
     const c = this.counts.get(key);
     return c && c.expiresAt > now.getTime() ? c : undefined;
   }
-  async recordFailure(key: string, now: Date, windowSeconds: number) {
-    const failures = ((await this.read(key, now))?.failures ?? 0) + 1;
-    const count = { failures, lastFailureAt: now.getTime(), expiresAt: now.getTime() + windowSeconds * 1000 };
-    this.counts.set(key, count);
-    return count;
+  async read(key: string, now: Date) {
+    const c = this.#live(key, now);
+    return c ? { attempts: c.attempts, failures: c.failures, lastFailureAt: c.lastFailureAt } : undefined;
   }
-  async clear(key: string) {
-    this.counts.delete(key);
+  async reserve(
+    key: string,
+    expected: AttemptCount | undefined,
+    now: Date,
+    limits: { windowSeconds: number; freeBelow: number },
+  ) {
+    const c = this.#live(key, now);
+    const judged =
+      expected !== undefined &&
+      c?.attempts === expected.attempts &&
+      c.failures === expected.failures &&
+      c.lastFailureAt === expected.lastFailureAt;
+    const allowed = c === undefined ? expected === undefined : c.attempts < limits.freeBelow || judged;
+    if (!allowed) return undefined;
+    const next = {
+      attempts: (c?.attempts ?? 0) + 1,
+      failures: c?.failures ?? 0,
+      lastFailureAt: c?.lastFailureAt ?? 0,
+      expiresAt: now.getTime() + limits.windowSeconds * 1000,
+    };
+    this.counts.set(key, next);
+    return { attempts: next.attempts, failures: next.failures, lastFailureAt: next.lastFailureAt };
+  }
+  async fail(key: string, now: Date, windowSeconds: number) {
+    const c = this.#live(key, now);
+    const next = {
+      attempts: c?.attempts ?? 1,
+      failures: (c?.failures ?? 0) + 1,
+      lastFailureAt: now.getTime(),
+      expiresAt: now.getTime() + windowSeconds * 1000,
+    };
+    this.counts.set(key, next);
+    return { attempts: next.attempts, failures: next.failures, lastFailureAt: next.lastFailureAt };
+  }
+  async release(key: string, now: Date) {
+    const c = this.#live(key, now);
+    if (c && c.attempts > c.failures) this.counts.set(key, { ...c, attempts: c.attempts - 1 });
+  }
+  async forgive(key: string, now: Date) {
+    const c = this.#live(key, now);
+    if (c && c.failures > 0) {
+      this.counts.set(key, { ...c, attempts: c.attempts - c.failures, failures: 0, lastFailureAt: 0 });
+    }
+  }
+}
+
+/** A window per key from its first mail, as the DynamoDB quota keeps it. */
+export class MemoryMailQuota implements MailQuota {
+  readonly windows = new Map<string, { sent: number; endsAt: number }>();
+  async take(key: string, limit: number, windowSeconds: number, now: Date) {
+    const window = this.windows.get(key);
+    if (!window || window.endsAt <= now.getTime()) {
+      this.windows.set(key, { sent: 1, endsAt: now.getTime() + windowSeconds * 1000 });
+      return true;
+    }
+    if (window.sent >= limit) return false;
+    window.sent += 1;
+    return true;
+  }
+}
+
+/** API keys as a reset sees them: by creator, in any workspace. */
+export class MemoryUserApiKeys implements UserApiKeyRevoker {
+  readonly keys: Array<{ keyId: string; workspaceId: string; createdBy: string; active: boolean }> = [];
+  async revokeAllOf(userId: string, _at: Date) {
+    const revoked = this.keys.filter((k) => k.createdBy === userId && k.active);
+    for (const key of revoked) key.active = false;
+    return revoked.length;
   }
 }
 
@@ -212,6 +300,8 @@ export function accountWorld(passwords: PasswordHasher = scryptHasher(FAST_SCRYP
     sessions: new MemorySessions(accounts),
     tokens: new MemoryTokens(),
     attempts: new MemoryAttempts(),
+    mailQuota: new MemoryMailQuota(),
+    apiKeys: new MemoryUserApiKeys(),
     devices: new MemoryDevices(),
     email: new MemoryOutbox(),
     audit: new MemoryAudit(),
@@ -224,4 +314,5 @@ export function accountWorld(passwords: PasswordHasher = scryptHasher(FAST_SCRYP
 
 export const BROWSER = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Test) Firefox/140.0' };
 export const SIGN_UP_ORIGIN = { ...BROWSER, publicBaseUrl: 'https://app.example.com' };
+/** Strong enough for the estimator (zxcvbn score 4). */
 export const PASSWORD = 'correct horse battery';

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { logIn } from '../../../../shared/identity/accounts/log-in';
-import { confirmPasswordReset, requestPasswordReset } from '../../../../shared/identity/accounts/password-reset';
+import {
+  confirmPasswordReset,
+  RESET_MAIL_WINDOW_SECONDS,
+  RESET_MAILS_PER_WINDOW,
+  RESET_REQUEST_FLOOR_MS,
+  requestPasswordReset,
+} from '../../../../shared/identity/accounts/password-reset';
+import type { AccountDeps } from '../../../../shared/identity/accounts/ports';
 import { startSession } from '../../../../shared/identity/accounts/sessions';
 import { signUp } from '../../../../shared/identity/accounts/sign-up';
 import { sha256 } from '../../../../shared/identity/tokens';
@@ -39,6 +46,72 @@ describe('requestPasswordReset', () => {
     const w = await signedUp();
     const deps = { ...w.deps, email: { send: () => Promise.reject(new Error('SES down')) } };
     await expect(requestPasswordReset(EMAIL, BASE, deps)).resolves.toBeUndefined();
+  });
+
+  it('answers no sooner than the floor, for a known, an unknown and a malformed address alike', async () => {
+    const w = await signedUp();
+    for (const address of [EMAIL, 'nobody@example.com', 'not an email']) {
+      let release!: () => void;
+      const floors: number[] = [];
+      const clock = {
+        now: w.clock.now,
+        sleep: (ms: number) => {
+          floors.push(ms);
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      };
+      let answered = false;
+      const request = requestPasswordReset(address, BASE, { ...w.deps, clock }).then(() => (answered = true));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      expect(floors, address).toEqual([RESET_REQUEST_FLOOR_MS]);
+      expect(answered, `${address} answered before the floor`).toBe(false);
+      release();
+      await request;
+      expect(answered).toBe(true);
+    }
+  });
+
+  it('does the same store work for a known and an unknown address', async () => {
+    const w = await signedUp();
+    const calls: string[] = [];
+    // The memory store's methods live on its prototype: keep them, wrap one.
+    const accounts = Object.create(w.accounts) as typeof w.accounts;
+    accounts.findByEmail = (e) => {
+      calls.push('findByEmail');
+      return w.accounts.findByEmail(e);
+    };
+    const spied: AccountDeps = {
+      ...w.deps,
+      accounts,
+      mailQuota: {
+        take: (...a) => {
+          calls.push('mailQuota.take');
+          return w.mailQuota.take(...a);
+        },
+      },
+    };
+    await requestPasswordReset(EMAIL, BASE, spied);
+    const known = calls.splice(0);
+    await requestPasswordReset('nobody@example.com', BASE, spied);
+    expect(calls).toEqual(known);
+    expect(known).toEqual(['mailQuota.take', 'findByEmail']);
+  });
+
+  it(`mails at most ${RESET_MAILS_PER_WINDOW} links per address and hour, answering the same beyond`, async () => {
+    const w = await signedUp();
+    for (let i = 0; i < RESET_MAILS_PER_WINDOW + 3; i++) {
+      await expect(requestPasswordReset(EMAIL, BASE, w.deps)).resolves.toBeUndefined();
+    }
+    expect(w.email.sent).toHaveLength(RESET_MAILS_PER_WINDOW);
+
+    // Another address has its own allowance; the window ends an hour after its first mail.
+    await signUp({ email: 'bob@example.com', password: PASSWORD, name: 'Bob' }, SIGN_UP_ORIGIN, w.deps);
+    await requestPasswordReset('bob@example.com', BASE, w.deps);
+    expect(w.email.sent.filter((m) => m.to === 'bob@example.com' && /Reset/.test(m.subject))).toHaveLength(1);
+    w.clock.advance(RESET_MAIL_WINDOW_SECONDS);
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    expect(w.email.sent.filter((m) => m.to === EMAIL)).toHaveLength(RESET_MAILS_PER_WINDOW + 1);
   });
 });
 
@@ -83,7 +156,79 @@ describe('confirmPasswordReset', () => {
     await expect(confirmPasswordReset({ token, password: 'short' }, BROWSER, w.deps)).rejects.toMatchObject({
       code: 'WEAK_PASSWORD',
     });
+    for (const common of ['password12', '1234567890', 'qwertyuiop', 'ada@example.com!']) {
+      await expect(confirmPasswordReset({ token, password: common }, BROWSER, w.deps)).rejects.toMatchObject({
+        status: 400,
+        code: 'PASSWORD_TOO_WEAK',
+      });
+    }
     await expect(confirmPasswordReset({ token, password: NEW_PASSWORD }, BROWSER, w.deps)).resolves.toBeUndefined();
+  });
+
+  it('revokes every API key of the user, in every workspace, and says how many in the audit entry', async () => {
+    const w = await signedUp();
+    w.apiKeys.keys.push(
+      { keyId: 'k1', workspaceId: w.workspace.workspaceId, createdBy: w.user.userId, active: true },
+      { keyId: 'k2', workspaceId: 'another-workspace', createdBy: w.user.userId, active: true },
+      { keyId: 'k3', workspaceId: w.workspace.workspaceId, createdBy: 'a-colleague', active: true },
+    );
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+
+    await confirmPasswordReset({ token: w.email.lastToken(EMAIL), password: NEW_PASSWORD }, BROWSER, w.deps);
+
+    expect(w.apiKeys.keys.map((k) => [k.keyId, k.active])).toEqual([
+      ['k1', false],
+      ['k2', false],
+      ['k3', true],
+    ]);
+    const entry = w.audit.entries.find((e) => e.eventType === 'auth.password_reset');
+    expect(entry?.metadata).toMatchObject({ sessionsRevoked: 1, apiKeysRevoked: 2 });
+  });
+
+  it('voids every other outstanding reset link; a link asked for afterwards works', async () => {
+    const w = await signedUp();
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    const first = w.email.lastToken(EMAIL);
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    const second = w.email.lastToken(EMAIL);
+
+    await confirmPasswordReset({ token: second, password: NEW_PASSWORD }, BROWSER, w.deps);
+
+    await expect(
+      confirmPasswordReset({ token: first, password: 'an attacker passphrase' }, BROWSER, w.deps),
+    ).rejects.toMatchObject({ status: 400, code: 'TOKEN_INVALID' });
+    expect((await logIn({ email: EMAIL, password: NEW_PASSWORD }, BROWSER, w.deps)).user.userId).toBe(w.user.userId);
+
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    await confirmPasswordReset({ token: w.email.lastToken(EMAIL), password: 'a third passphrase' }, BROWSER, w.deps);
+    expect((await logIn({ email: EMAIL, password: 'a third passphrase' }, BROWSER, w.deps)).user.userId).toBe(
+      w.user.userId,
+    );
+  });
+
+  it('of two links confirmed at once, exactly one sets the password', async () => {
+    const w = await signedUp();
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    const first = w.email.lastToken(EMAIL);
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    const second = w.email.lastToken(EMAIL);
+
+    const outcomes = await Promise.allSettled([
+      confirmPasswordReset({ token: first, password: 'the first passphrase' }, BROWSER, w.deps),
+      confirmPasswordReset({ token: second, password: 'the second passphrase' }, BROWSER, w.deps),
+    ]);
+
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const winner = outcomes[0]?.status === 'fulfilled' ? 'the first passphrase' : 'the second passphrase';
+    expect((await logIn({ email: EMAIL, password: winner }, BROWSER, w.deps)).user.userId).toBe(w.user.userId);
+  });
+
+  it('verifies the email address: completing a reset proves the mailbox', async () => {
+    const w = await signedUp();
+    expect((await w.accounts.findUser(w.user.userId))?.emailVerified).toBe(false);
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+    await confirmPasswordReset({ token: w.email.lastToken(EMAIL), password: NEW_PASSWORD }, BROWSER, w.deps);
+    expect((await w.accounts.findUser(w.user.userId))?.emailVerified).toBe(true);
   });
 
   it('refuses a verification token used as a reset token', async () => {

@@ -107,6 +107,34 @@ describe('signUp', () => {
     expect(w.accounts.records.size).toBe(0);
   });
 
+  it.each([
+    ['a common password with digits', 'password12'],
+    ['a digit run', '1234567890'],
+    ['a keyboard row', 'qwertyuiop'],
+    ['a keyboard row, capitalised', 'Qwertyuiop1'],
+    ['a top password, l33t', 'P@ssw0rd123'],
+    ['a sequence', 'abcdefghijkl'],
+    ['a repeated pattern', 'abcabcabcabc'],
+    ['the email with a digit', 'ada@example.com1'],
+    ['the name with a year', 'lovelace1815'],
+    ['the service name', 'unitehub2025'],
+  ])('refuses %s with 400 PASSWORD_TOO_WEAK and zxcvbn feedback, creating nothing', async (_case, password) => {
+    const w = accountWorld();
+    const attempt = signUp({ ...input, password, name: 'Ada Lovelace' }, SIGN_UP_ORIGIN, w.deps);
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      code: 'PASSWORD_TOO_WEAK',
+      message: expect.stringMatching(/^The password is too easy to guess\. \S/),
+      details: { score: expect.any(Number), minimumScore: 3, suggestions: expect.any(Array) },
+    });
+    const error = (await attempt.catch((e: unknown) => e)) as ValidationError;
+    expect((error.details as { score: number }).score).toBeLessThan(3);
+    expect(JSON.stringify(error.details)).not.toContain(password);
+    expect(w.accounts.records.size).toBe(0);
+    expect(w.email.sent).toEqual([]);
+  });
+
   it('refuses a malformed email with 400 INVALID_EMAIL', async () => {
     const w = accountWorld();
     await expect(signUp({ ...input, email: 'not-an-email' }, SIGN_UP_ORIGIN, w.deps)).rejects.toMatchObject({

@@ -1,0 +1,134 @@
+/** Log-in attempt counters in the `ephemeral` table, for the throttle of login-throttle.ts. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptCount, LoginAttemptStore } from '../identity/accounts/ports';
+import { conditionally, epochSeconds } from './conditional-write';
+
+/**
+ * Log-in attempt counters: one item per key (`attempts` counted and not given back,
+ * `failures` among them, `lastFailureAt` in epoch ms, TTL `expiresAt`), forgotten
+ * `windowSeconds` after their last change. Every step is one conditional write, so concurrent
+ * attempts are counted one by one. (The sort key is `login-attempts`: counters of the
+ * earlier failures-only layout, `login-failures`, are ignored and expire on their own.)
+ */
+export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): LoginAttemptStore {
+  const SK = 'login-attempts';
+  const itemKey = (pk: string) => ({ pk, sk: SK });
+  const toCount = (item: Record<string, unknown>): AttemptCount => ({
+    attempts: Number(item.attempts ?? 0),
+    failures: Number(item.failures ?? 0),
+    lastFailureAt: Number(item.lastFailureAt ?? 0),
+  });
+  return {
+    async read(key, now) {
+      const out = await db.send(new GetCommand({ TableName: table, Key: itemKey(key), ConsistentRead: true }));
+      // TTL deletion is lazy: an expired counter still in the table counts as none.
+      if (!out.Item || Number(out.Item.expiresAt) <= epochSeconds(now)) return undefined;
+      return toCount(out.Item);
+    },
+    async reserve(key, expected, now, { windowSeconds, freeBelow }) {
+      const nowSeconds = epochSeconds(now);
+      const expiresAt = nowSeconds + windowSeconds;
+      if (!expected) {
+        // None live: start over at one attempt, unless a concurrent attempt just did.
+        const fresh = { ...itemKey(key), attempts: 1, failures: 0, lastFailureAt: 0, expiresAt };
+        const started = await conditionally(
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: fresh,
+              ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+              ExpressionAttributeValues: { ':now': nowSeconds },
+            }),
+          ),
+        );
+        if (started) return toCount(fresh);
+      }
+      // Below the allowance, or exactly the count the caller judged (then nobody moved it since).
+      const judged = expected ? ' OR (attempts = :a AND failures = :f AND lastFailureAt = :last)' : '';
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: itemKey(key),
+            UpdateExpression: 'ADD attempts :one SET expiresAt = :exp',
+            ConditionExpression: `expiresAt > :now AND (attempts < :free${judged})`,
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':exp': expiresAt,
+              ':now': nowSeconds,
+              ':free': freeBelow,
+              ...(expected
+                ? { ':a': expected.attempts, ':f': expected.failures, ':last': expected.lastFailureAt }
+                : {}),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toCount(out.Attributes ?? {});
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+    async fail(key, now, windowSeconds) {
+      const stamp = { ':one': 1, ':at': now.getTime(), ':exp': epochSeconds(now) + windowSeconds };
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: itemKey(key),
+            // The attempt is already among `attempts`; if a success forgot the counter
+            // meanwhile and it is gone, this failure starts it again.
+            UpdateExpression:
+              'ADD failures :one SET attempts = if_not_exists(attempts, :one), lastFailureAt = :at, expiresAt = :exp',
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :now',
+            ExpressionAttributeValues: { ...stamp, ':now': epochSeconds(now) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toCount(out.Attributes ?? {});
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // Expired while this attempt was checked (TTL not swept yet): start over from this failure.
+        const item = {
+          ...itemKey(key),
+          attempts: 1,
+          failures: 1,
+          lastFailureAt: stamp[':at'],
+          expiresAt: stamp[':exp'],
+        };
+        await db.send(new PutCommand({ TableName: table, Item: item }));
+        return toCount(item);
+      }
+    },
+    async release(key, now) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: itemKey(key),
+            UpdateExpression: 'ADD attempts :minusOne',
+            // Only an attempt still being checked is given back, never a failure.
+            ConditionExpression: 'attempts > failures AND expiresAt > :now',
+            ExpressionAttributeValues: { ':minusOne': -1, ':now': epochSeconds(now) },
+          }),
+        ),
+      );
+    },
+    async forgive(key, now) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: itemKey(key),
+            // Attempts still being checked stay counted; the failures go.
+            UpdateExpression: 'SET attempts = attempts - failures, failures = :zero, lastFailureAt = :zero',
+            ConditionExpression: 'failures > :zero AND expiresAt > :now',
+            ExpressionAttributeValues: { ':zero': 0, ':now': epochSeconds(now) },
+          }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Which numbers the store keeps exactly. DynamoDB numbers carry 38 significant digits
+ * between 1e-130 and 9.99e125; the SDK's marshaller refuses integers beyond
+ * `Number.MAX_SAFE_INTEGER` (they have already lost digits in a JS number). A JSON number
+ * outside that set is refused at the edge with a 400 naming its field, never sent to the
+ * store, where it would fail the request with a 500.
+ */
+
+/** The smallest magnitude DynamoDB stores (smaller non-zero numbers underflow). */
+export const MIN_STORABLE_MAGNITUDE = 1e-130;
+
+/**
+ * True for a number the store keeps exactly: a safe integer (including `-0`), or a finite
+ * fraction whose magnitude is at least {@link MIN_STORABLE_MAGNITUDE}. (Every double of
+ * magnitude 2^53 or more is an integer, so fractions never exceed the upper bound.)
+ */
+export function isStorableNumber(n: number): boolean {
+  if (Number.isInteger(n)) return Number.isSafeInteger(n);
+  return Number.isFinite(n) && Math.abs(n) >= MIN_STORABLE_MAGNITUDE;
+}
+
+export const STORABLE_NUMBER_MESSAGE =
+  'Numbers must be whole numbers within ±9007199254740991 or fractions of magnitude at least 1e-130; send other values as strings';
+
+/**
+ * The path (`a.b.0.c`) of the first number in `value` the store cannot keep, if any.
+ * Iterative, so a deep or wide document costs one pass and no call stack.
+ */
+export function findUnstorableNumber(value: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop() as [unknown, string];
+    if (typeof node === 'number') {
+      if (!isStorableNumber(node)) return path;
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const prefix = path === '' ? '' : `${path}.`;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${prefix}${i}`]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(node)) stack.push([child, `${prefix}${key}`]);
+  }
+  return undefined;
+}

@@ -1,0 +1,174 @@
+/**
+ * A body every state-changing route accepts, and where its hostile values go. The route
+ * schemas live inside the functions (not importable without their tables and clients), so
+ * the fuzz suite keeps this table instead; route-bodies.test.ts fails when a declared
+ * state-changing route has no entry, when a sample stops matching an exported schema, or
+ * when an exported schema gains a numeric field the sample does not carry.
+ *
+ * The fuzzer starts from the sample (so a request gets past validation and reaches the
+ * stores) and changes one thing: any leaf to an extreme number (numeric leaves most
+ * often), an extreme number or a nested document into a free-form record, an over-long id
+ * into an id field, CR/LF into text that reaches an email.
+ */
+import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
+
+/** Values the run knows after its set-up (the signed-in owner and its workspace). */
+export interface Known {
+  readonly email: string;
+  readonly password: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  /** An account only the log-in route is fuzzed against (its throttle may lock it). */
+  readonly loginEmail: string;
+  readonly loginPassword: string;
+}
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Path = readonly (string | number)[];
+
+export interface BodySpec {
+  /** A body the route accepts; absent when the route takes none. `{{unique}}` is replaced per request. */
+  readonly sample?: (known: Known) => Json;
+  /** `text/csv` bodies are built by the CSV mutator instead. */
+  readonly contentType?: 'application/json' | 'text/csv';
+  /** Numeric fields the sample leaves out (optional ones whose sample value would refuse the rest). */
+  readonly numbers?: readonly Path[];
+  /** Records that take any key: extra keys with extreme numbers and nested documents go here. */
+  readonly freeForm?: readonly Path[];
+  /** Ids (and id-like names) inside the body: over-long and malformed ids go here. */
+  readonly ids?: readonly Path[];
+  /** Text that ends up in an email (subject, recipient, greeting): CR/LF goes here. */
+  readonly mailed?: readonly Path[];
+}
+
+const token43 = 'k'.repeat(43);
+
+export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
+  'auth.signup': {
+    sample: () => ({
+      email: 'fuzz-{{unique}}@example.com',
+      password: 'a sturdy fuzzing passphrase',
+      name: 'Fuzz',
+      organizationName: 'Fuzz org',
+    }),
+    mailed: [['email'], ['name'], ['organizationName']],
+  },
+  'auth.login': {
+    sample: (k) => ({ email: k.loginEmail, password: k.loginPassword }),
+    ids: [['email']],
+  },
+  'auth.logout': {},
+  'auth.verify-email': { sample: () => ({ token: token43 }), ids: [['token']] },
+  'auth.reset-request': { sample: (k) => ({ email: k.email }), mailed: [['email']] },
+  'auth.reset-confirm': {
+    sample: () => ({ token: token43, password: 'another sturdy passphrase' }),
+    ids: [['token']],
+  },
+  'sessions.revoke': {},
+  'devices.forget': {},
+  'api-keys.create': {
+    sample: () => ({ name: 'fuzz key', scopes: ['contacts:read'] }),
+    ids: [['name'], ['scopes', 0]],
+  },
+  'api-keys.revoke': {},
+  'alerts.acknowledge': {},
+  'alerts.resolve': {},
+  'settings.put': {
+    sample: () => ({ value: { plan: 'pro', seats: 3, ratio: 0.5, list: [1, 'two', true], nested: { n: 7 } } }),
+    freeForm: [['value'], ['value', 'nested']],
+  },
+  'settings.delete': {},
+  'workspaces.create': {
+    sample: (k) => ({ name: 'Fuzz workspace', organizationId: k.organizationId }),
+    ids: [['organizationId']],
+    mailed: [['name']],
+  },
+  'workspaces.update': { sample: () => ({ name: 'Fuzz workspace' }), mailed: [['name']] },
+  'members.update': { sample: () => ({ role: 'member' }), ids: [['role']] },
+  'members.remove': {},
+  'invites.create': {
+    sample: () => ({ email: 'invitee-{{unique}}@example.com', role: 'member' }),
+    ids: [['role']],
+    mailed: [['email']],
+  },
+  'invites.revoke': {},
+  'invites.accept': { sample: () => ({ token: token43 }), ids: [['token']] },
+  'roles.put': { sample: () => ({ permissions: ['contacts:read'] }), ids: [['permissions', 0]] },
+  'roles.delete': {},
+  'contacts.create': {
+    sample: (k) => ({
+      email: 'contact-{{unique}}@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+61412345678',
+      company: 'Analytical Engines',
+      jobTitle: 'Founder',
+      status: 'lead',
+      tags: ['vip'],
+      customFields: { plan: 'pro', seats: 3, ratio: 0.25, active: true },
+      ownerUserId: k.userId,
+    }),
+    freeForm: [['customFields']],
+    ids: [['ownerUserId'], ['tags', 0]],
+  },
+  'contacts.import': {
+    contentType: 'text/csv',
+  },
+  'contacts.update': {
+    sample: () => ({ firstName: 'Ada', tags: ['vip', 'b'], customFields: { seats: 4, ratio: 0.5 } }),
+    freeForm: [['customFields']],
+  },
+  'contacts.delete': {},
+  'contacts.restore': {},
+  'interactions.create': {
+    sample: () => ({
+      type: 'email_opened',
+      metadata: { campaign: 'spring', count: 2, weight: 0.75, tags: [1, 2.5, 'x'], nested: { depth: 1 } },
+    }),
+    freeForm: [['metadata'], ['metadata', 'nested']],
+    ids: [['metadata', 'campaign']],
+  },
+  'scoring-rules.put': {
+    // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.
+    sample: () => JSON.parse(JSON.stringify({ rules: DEFAULT_SCORING_RULES })) as Json,
+    numbers: [['expectedVersion']],
+    freeForm: [['rules', 'weights']],
+    ids: [
+      ['rules', 'interactionRules', 0, 'id'],
+      ['rules', 'interactionRules', 0, 'group'],
+      ['rules', 'profileRules', 0, 'field'],
+    ],
+  },
+};
+
+/** Every leaf of a JSON value with its path (numbers, strings, booleans, nulls). */
+export function leaves(value: Json, path: Path = []): Array<{ path: Path; value: Json }> {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  }
+  return [{ path, value }];
+}
+
+/** A copy of `value` with the node at `path` replaced (or added, when the parent is an object). */
+export function setAt(value: Json, path: Path, replacement: Json): Json {
+  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    copy[head as number] = setAt(copy[head as number] ?? null, rest, replacement);
+    return copy;
+  }
+  const object = value !== null && typeof value === 'object' ? value : {};
+  return { ...object, [head as string]: setAt(object[head as string] ?? {}, rest, replacement) };
+}
+
+/** The node at `path`, if any. */
+export function getAt(value: Json, path: Path): Json | undefined {
+  let node: Json | undefined = value;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, Json>)[key];
+  }
+  return node;
+}
