@@ -6,16 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { routes } from '../lib/definition';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { ConfigError, config, tableName } from '../shared/config';
 import { contactCreateSchema, contactPatchSchema } from '../shared/crm/contacts/contact-fields';
+import { ContactEmailTakenError } from '../shared/crm/contacts/errors';
 import { exportContacts } from '../shared/crm/contacts/export-contacts';
 import { importContacts } from '../shared/crm/contacts/import-contacts';
-import { interactionInputSchema, recordInteraction, timeline } from '../shared/crm/contacts/record-interaction';
+import { timeline } from '../shared/crm/contacts/record-interaction';
+import { interactionRequestSchema, recordInteractionOnce } from '../shared/crm/contacts/record-interaction-once';
 import {
   createContact,
   deleteContact,
@@ -25,10 +30,12 @@ import {
   updateContact,
 } from '../shared/crm/contacts/use-cases';
 import { CONTACT_STATUSES } from '../shared/crm/model';
-import { dynamoInteractionScorer } from '../shared/crm/scoring/dynamo-scorer';
-import { callerOf } from '../shared/governance/caller';
+import { interactionScorer } from '../shared/crm/scoring/score-interaction';
+import { ConflictError } from '../shared/errors';
+import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
 import { logger } from '../shared/observability/logger';
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
@@ -39,7 +46,12 @@ const deps = { contacts, now, newId: randomUUID };
 const interactionDeps = {
   ...deps,
   interactions: dynamoInteractions(documents, core),
-  scorer: dynamoInteractionScorer(documents, core, eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME), now),
+  scorer: interactionScorer({
+    store: dynamoScoreStore(documents, core),
+    events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+    now,
+  }),
+  idempotency: dynamoIdempotency(documents, tableName('ephemeral')),
 };
 
 const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
@@ -63,9 +75,22 @@ const audited = (contactId: string, metadata?: Record<string, unknown>) => ({
   ...(metadata ? { metadata } : {}),
 });
 
+const restoreRoute = routes.find((r) => r.id === 'contacts.restore');
+
+/** A taken email of a deleted contact answers with the request that restores it. */
+async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ContactEmailTakenError) || !error.details.deleted || !error.details.contactId) throw error;
+    const restore = `${restoreRoute?.method} ${restoreRoute?.path.replace('{id}', error.details.contactId)}`;
+    throw new ConflictError(error.message, error.code, { cause: error, details: { ...error.details, restore } });
+  }
+}
+
 export const handler = httpFunction('contacts', {
   'contacts.create': defineOperation({ body: contactCreateSchema }, async ({ body }, request) => {
-    const contact = await createContact(workspaceOf(request), body, deps);
+    const contact = await withRestoreHint(() => createContact(workspaceOf(request), body, deps));
     return { status: 201, body: { contact }, audit: audited(contact.contactId) };
   }),
 
@@ -112,7 +137,7 @@ export const handler = httpFunction('contacts', {
   'contacts.update': defineOperation(
     { params: idParam, body: contactPatchSchema },
     async ({ params, body }, request) => {
-      const contact = await updateContact(workspaceOf(request), params.id, body, deps);
+      const contact = await withRestoreHint(() => updateContact(workspaceOf(request), params.id, body, deps));
       return { status: 200, body: { contact }, audit: audited(params.id, { fields: Object.keys(body) }) };
     },
   ),
@@ -127,18 +152,24 @@ export const handler = httpFunction('contacts', {
     return { status: 200, body: { contact }, audit: audited(params.id) };
   }),
 
+  // A retry with the same Idempotency-Key (or interactionId) answers the first attempt's 201 again.
   'interactions.create': defineOperation(
-    { params: idParam, body: interactionInputSchema.strict() },
+    { params: idParam, body: interactionRequestSchema },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
-      const result = await recordInteraction(interactionDeps, caller.workspaceId, params.id, {
-        ...body,
-        source: caller.userId,
-      });
+      const { replayed, ...result } = await recordInteractionOnce(
+        interactionDeps,
+        caller.workspaceId,
+        params.id,
+        { ...body, source: caller.userId },
+        request.headers[IDEMPOTENCY_KEY_HEADER],
+      );
+      const { interactionId } = result.interaction;
       return {
         status: 201,
+        ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
         body: result,
-        audit: audited(params.id, { interactionId: result.interaction.interactionId, type: body.type }),
+        audit: audited(params.id, { interactionId, type: body.type, ...(replayed ? { replayed } : {}) }),
       };
     },
   ),

@@ -16,7 +16,7 @@ import { sesEmailSender } from '../shared/adapters/ses-email';
 import { documents } from '../shared/aws/dynamodb';
 import { ses } from '../shared/aws/ses';
 import { config, publicBaseUrl, tableName } from '../shared/config';
-import { UnauthorizedError } from '../shared/errors';
+import { authOf, originOf } from '../shared/http/caller';
 import { errorResult } from '../shared/http/error-response';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
@@ -62,18 +62,12 @@ const label = singleLineText(100);
 const token = z.string().min(1).max(256);
 
 const origin = (request: HttpRequest) => ({
-  ip: request.clientAddress,
-  userAgent: request.userAgent,
+  ...originOf(request),
   deviceHeader: request.headers[DEVICE_ID_HEADER]?.slice(0, 200),
 });
 
 /** Mailed links start with the configured base URL, never the request's Host (mailed-links.ts). */
 const links = publicBaseUrl();
-
-function authOf(request: HttpRequest) {
-  if (!request.auth) throw new UnauthorizedError();
-  return request.auth;
-}
 
 /** A throttled log-in's 429 carries `Retry-After`, like the edge's own rate-limit refusals. */
 async function withRetryAfter(request: HttpRequest, run: () => Promise<HttpResult>): Promise<HttpResult> {

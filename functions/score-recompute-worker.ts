@@ -1,13 +1,14 @@
 /** SQS consumer of the score-recompute queue: one page of contacts per message. */
+
+import { dynamoRecomputeStore } from '../shared/adapters/dynamo-recompute-store';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { sqsRecomputeQueue } from '../shared/adapters/sqs-recompute-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { sqs } from '../shared/aws/sqs';
 import { ConfigError, config, queueUrl, tableName } from '../shared/config';
-import { dynamoRecomputeStore } from '../shared/crm/scoring/dynamo-recompute-store';
-import { dynamoScoreStore } from '../shared/crm/scoring/dynamo-score-store';
 import { recomputeMessage, recomputePage } from '../shared/crm/scoring/recompute';
-import { sqsRecomputeQueue } from '../shared/crm/scoring/sqs-recompute-queue';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 

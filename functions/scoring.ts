@@ -5,17 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { dynamoRulesStore } from '../shared/adapters/dynamo-rules-store';
+import { dynamoScoreReader } from '../shared/adapters/dynamo-score-reader';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
+import { sqsRecomputeQueue } from '../shared/adapters/sqs-recompute-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
 import { queueUrl, tableName } from '../shared/config';
-import { dynamoRulesStore } from '../shared/crm/scoring/dynamo-rules-store';
-import { dynamoScoreReader } from '../shared/crm/scoring/dynamo-score-reader';
-import { dynamoScoreStore } from '../shared/crm/scoring/dynamo-score-store';
 import { getContactScore, listHotLeads } from '../shared/crm/scoring/read-score';
 import { getScoringRules, putScoringRules } from '../shared/crm/scoring/recompute';
 import { scoringRulesSchema } from '../shared/crm/scoring/rules';
-import { sqsRecomputeQueue } from '../shared/crm/scoring/sqs-recompute-queue';
-import { callerOf } from '../shared/governance/caller';
+import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
 

@@ -3,21 +3,21 @@
  * registry of a workspace. The edge has authenticated the caller, resolved the workspace
  * and checked the route's permission; every use case is scoped by that workspace.
  */
-import { KMSClient } from '@aws-sdk/client-kms';
 import * as z from 'zod';
 import { dynamoAlerts } from '../shared/adapters/dynamo-alerts';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoUsers } from '../shared/adapters/dynamo-users';
+import { secretBoxFromEnv } from '../shared/adapters/secret-box-config';
 import { documents } from '../shared/aws/dynamodb';
+import { kms } from '../shared/aws/kms';
 import { config, tableName } from '../shared/config';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../shared/governance/alerts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/governance/api-keys';
 import { listAuditLog } from '../shared/governance/audit-log';
-import { callerOf } from '../shared/governance/caller';
-import { secretBoxFromEnv } from '../shared/governance/secret-box-config';
 import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '../shared/governance/settings';
+import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
 import { PERMISSIONS } from '../shared/identity/permissions';
@@ -33,7 +33,7 @@ const audit = dynamoAudit(documents, tableName('audit'));
 // Fails the cold start, naming both variables, when neither key is configured.
 const settings = {
   settings: dynamoSettings(documents, core),
-  secrets: secretBoxFromEnv(config, () => new KMSClient({})),
+  secrets: secretBoxFromEnv(config, () => kms),
   now,
 };
 

@@ -1,24 +1,17 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
 
 import * as z from 'zod';
+import { awsProbes } from '../shared/adapters/aws-probes';
 import { dynamodb } from '../shared/aws/dynamodb';
 import { ses } from '../shared/aws/ses';
 import { sqs } from '../shared/aws/sqs';
 import { config, queueUrl, tableName } from '../shared/config';
-import { awsProbes } from '../shared/health/aws-probes';
 import { checkHealth } from '../shared/health/health-check';
 import { statusPage } from '../shared/health/status-page';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
 import { SESSION_COOKIE } from '../shared/identity/accounts/session-cookie';
-import {
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  csrfCookie,
-  isWellFormedCsrfToken,
-  newCsrfToken,
-  sessionCsrfToken,
-} from '../shared/security/csrf-token';
+import { CSRF_COOKIE, CSRF_HEADER, csrfCookie, currentCsrfToken } from '../shared/security/csrf-token';
 
 const startedAt = Date.now();
 const probes = awsProbes({ dynamodb, tableName: tableName('core'), sqs, queueUrl: queueUrl('drip-steps'), ses });
@@ -42,11 +35,7 @@ export const handler = httpFunction('system', {
   'health.get': health,
   'health.head': defineOperation({}, () => ({ status: 200, headers: { 'cache-control': 'no-store' } })),
   'csrf.token': defineOperation({}, (_input, request) => {
-    // A signed-in caller gets its session's token; others their own token while it is valid,
-    // so two open tabs don't invalidate each other.
-    const session = request.cookies[SESSION_COOKIE];
-    const existing = request.cookies[CSRF_COOKIE];
-    const token = session ? sessionCsrfToken(session) : isWellFormedCsrfToken(existing) ? existing : newCsrfToken();
+    const token = currentCsrfToken({ session: request.cookies[SESSION_COOKIE], csrf: request.cookies[CSRF_COOKIE] });
     return {
       status: 200,
       body: { token, headerName: CSRF_HEADER },

@@ -7,15 +7,21 @@
  * load/results/aws-<profile>-<stamp>.json and its .meta.json for `npm run load:report`.
  * See load/README.md ("AWS Lambda") for the IAM permissions it needs and what it costs.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROFILES, readProfile, SHARED_SCENARIOS, schedule } from './report.mjs';
+import { register } from 'tsx/esm/api';
 
-const loadDir = path.dirname(fileURLToPath(import.meta.url));
-const repoDir = path.join(loadDir, '..');
+// What this script shares with the report (profiles, result files, the phases' schedule) is
+// TypeScript, compiled by tsx (what `npm start` runs on).
+register();
+const { ARTILLERY_BIN, LOAD_DIR, REPO_DIR } = await import('./common/paths.ts');
+const { gitCommit } = await import('./common/git.ts');
+const { isProfileName, PROFILE_NAMES, PROFILES, readProfile, SHARED_SCENARIOS } = await import('./common/profiles.ts');
+const { resultFile, sidecarOf } = await import('./common/results.ts');
+const { schedule } = await import('./report/schedule.ts');
 
 /** As in lib/cdk/stage.ts: stages `dev` (the CDK app's default) and `prod`, stacks `UniteHub-<stage>-App`. */
 const STAGES = ['dev', 'prod'];
@@ -31,7 +37,7 @@ const USAGE = `usage: npm run load:aws -- --region REGION --count N [options]
 
   --region REGION        AWS region the Lambda workers run in (required), e.g. eu-west-1
   --count N              number of Lambda workers, 1-${MAX_COUNT} (required)
-  --profile NAME         ${Object.keys(PROFILES).join('|')} (default basic)
+  --profile NAME         ${PROFILE_NAMES.join('|')} (default basic)
   --stage STAGE          ${STAGES.join('|')}: the stack UniteHub-<stage>-App (default: $STAGE, else dev)
   --stack NAME           the App stack's name, instead of --stage
   --stack-region REGION  where the stack is deployed (default: --region)
@@ -80,7 +86,7 @@ export function parseArgs(argv, env = process.env) {
   if (!(count >= 1 && count <= MAX_COUNT))
     usageFail(`--count must be a whole number from 1 to ${MAX_COUNT}, not ${raw.count}`);
   const profile = raw.profile ?? 'basic';
-  if (!(profile in PROFILES)) usageFail(`--profile must be one of ${Object.keys(PROFILES).join(', ')}, not ${profile}`);
+  if (!isProfileName(profile)) usageFail(`--profile must be one of ${PROFILE_NAMES.join(', ')}, not ${profile}`);
   const stackRegion = raw['stack-region'] ?? raw.region;
   if (!regionPattern.test(stackRegion)) usageFail(`--stack-region ${stackRegion} is not an AWS region name`);
   const role = raw['lambda-role-arn'];
@@ -166,22 +172,9 @@ async function stackUrl(stack, region) {
 
 const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
 
-function gitCommit() {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: repoDir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 function plan(options, url) {
   const file = PROFILES[options.profile];
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const output = path.join(loadDir, 'results', `aws-${options.profile}-${stamp}.json`);
+  const output = resultFile(`aws-${options.profile}`);
   const args = [
     'run-lambda',
     '--region',
@@ -199,11 +192,11 @@ function plan(options, url) {
     '--output',
     output,
     // as load/run.mjs: the profile's phases and criteria over the shared flows
-    ...(fs.existsSync(path.join(loadDir, SHARED_SCENARIOS))
-      ? ['--config', path.join(loadDir, file), path.join(loadDir, SHARED_SCENARIOS)]
-      : [path.join(loadDir, file)]),
+    ...(fs.existsSync(path.join(LOAD_DIR, SHARED_SCENARIOS))
+      ? ['--config', path.join(LOAD_DIR, file), path.join(LOAD_DIR, SHARED_SCENARIOS)]
+      : [path.join(LOAD_DIR, file)]),
   ];
-  const seconds = schedule(readProfile(loadDir, options.profile).phases).total;
+  const seconds = schedule(readProfile(LOAD_DIR, options.profile).phases).total;
   const workerCost = options.count * (MEMORY_MB / 1024) * seconds * LAMBDA_GB_SECOND_USD;
   return { file, output, args, seconds, workerCost };
 }
@@ -250,18 +243,17 @@ async function main() {
 
   fs.mkdirSync(path.dirname(run.output), { recursive: true });
   const startedAt = new Date().toISOString();
-  const bin = path.join(repoDir, 'node_modules', '.bin', 'artillery');
-  const child = spawnSync(bin, run.args, {
-    cwd: repoDir,
+  const child = spawnSync(ARTILLERY_BIN, run.args, {
+    cwd: REPO_DIR,
     stdio: 'inherit',
     env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: '1' },
   });
   const exitCode = child.status ?? 1;
   const meta = {
     profile: options.profile,
-    file: path.relative(repoDir, run.output),
+    file: path.relative(REPO_DIR, run.output),
     command: ['npm', 'run', 'load:aws', '--', ...process.argv.slice(2)].map(quote).join(' '),
-    artilleryArgs: run.args.map((a) => (path.isAbsolute(a) ? path.relative(repoDir, a) : a)),
+    artilleryArgs: run.args.map((a) => (path.isAbsolute(a) ? path.relative(REPO_DIR, a) : a)),
     target: url,
     startedRuntime: false,
     runtimeMode: `deployed stack${options.stack ? ` ${options.stack} (${options.stackRegion})` : ''}, via AWS Lambda workers`,
@@ -278,7 +270,7 @@ async function main() {
     exitCode,
     aws: { region: options.region, count: options.count, stack: options.stack, stackRegion: options.stackRegion },
   };
-  fs.writeFileSync(run.output.replace(/\.json$/, '.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  fs.writeFileSync(sidecarOf(run.output, '.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   console.log(`\nResults: ${path.relative(process.cwd(), run.output)} (npm run load:report renders them)`);
   process.exit(exitCode);
 }

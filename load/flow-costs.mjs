@@ -10,18 +10,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
 import { startLoadRuntime } from './local-runtime.mjs';
+
+// The names of result files, shared with the report, are TypeScript, compiled by tsx.
+register();
+const { RESULTS_DIR } = await import('./common/paths.ts');
+const { resultFile, sidecarOf } = await import('./common/results.ts');
 
 if (process.platform !== 'linux') {
   console.error('load:costs reads the server process CPU time from /proc: Linux only.');
   process.exit(2);
 }
-const loadDir = path.dirname(fileURLToPath(import.meta.url));
-const resultsDir = path.join(loadDir, 'results');
-fs.mkdirSync(resultsDir, { recursive: true });
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const runtime = await startLoadRuntime({ logFile: path.join(resultsDir, `flow-costs-${stamp}.server.log`) });
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+const out = resultFile('flow-costs');
+const runtime = await startLoadRuntime({ logFile: sidecarOf(out, '.server.log') });
 const base = runtime.target;
 const CLK_TCK = 100;
 const cpuMs = () => {
@@ -149,7 +152,6 @@ try {
   await runtime.stop();
 }
 const cpus = os.cpus();
-const out = path.join(resultsDir, `flow-costs-${stamp}.json`);
 fs.writeFileSync(
   out,
   `${JSON.stringify(

@@ -11,34 +11,32 @@
  * load/scenarios.yml` with telemetry off, and a `<same name>.meta.json` beside the result (the
  * command, commit, machine, times) for `npm run load:report`. Arguments after `--` go to artillery.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
 import { probe, startLoadRuntime } from './local-runtime.mjs';
-import { checkThresholds, readProfile } from './report.mjs';
 
-const profiles = {
-  smoke: 'smoke.yml',
-  basic: 'basic-load.yml',
-  stress: 'stress-test.yml',
-  spike: 'spike-test.yml',
-};
+// What this script shares with the report (profiles, result files, the threshold checks) is
+// TypeScript, compiled by tsx (what `npm start` runs on).
+register();
+const { ARTILLERY_BIN, LOAD_DIR, REPO_DIR, RESULTS_DIR } = await import('./common/paths.ts');
+const { gitCommit } = await import('./common/git.ts');
+const { isProfileName, PROFILE_NAMES, PROFILES, readProfile, SHARED_SCENARIOS } = await import('./common/profiles.ts');
+const { readResult, resultFile, sidecarOf } = await import('./common/results.ts');
+const { checkThresholds } = await import('./report/thresholds.ts');
+
 const LOCAL_DEFAULT = 'http://127.0.0.1:3008';
 
-const [name, ...extra] = process.argv.slice(2);
-const file = profiles[name];
-if (!file) {
-  console.error(`usage: node load/run.mjs <${Object.keys(profiles).join('|')}> [-- artillery args]`);
+const [name = '', ...extra] = process.argv.slice(2);
+if (!isProfileName(name)) {
+  console.error(`usage: node load/run.mjs <${PROFILE_NAMES.join('|')}> [-- artillery args]`);
   process.exit(2);
 }
-const loadDir = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(loadDir, '..');
-const resultsDir = path.join(loadDir, 'results');
-fs.mkdirSync(resultsDir, { recursive: true });
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const base = path.join(resultsDir, `${name}-${stamp}`);
+const file = PROFILES[name];
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+const output = resultFile(name);
 
 let target = process.env.TARGET?.replace(/\/$/, '');
 let runtime;
@@ -62,7 +60,10 @@ if (target) {
     console.log(`Using the runtime in load mode at ${target}.`);
   } else {
     if (local) console.log(`The runtime at ${LOCAL_DEFAULT} is not in load mode; starting a separate one.`);
-    runtime = await startLoadRuntime({ logFile: `${base}.server.log`, statsFile: `${base}.server-stats.jsonl` });
+    runtime = await startLoadRuntime({
+      logFile: sidecarOf(output, '.server.log'),
+      statsFile: sidecarOf(output, '.server-stats.jsonl'),
+    });
     target = runtime.target;
     env = {
       ...env,
@@ -73,33 +74,24 @@ if (target) {
 }
 
 // The commit is read before the run: the code that runs is the code at its start.
-let gitCommit;
-try {
-  gitCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
-  if (dirty.trim()) gitCommit += ' (with uncommitted changes)';
-} catch {
-  gitCommit = 'unknown';
-}
-const output = `${base}.json`;
-const bin = path.join(root, 'node_modules', '.bin', 'artillery');
+const commit = gitCommit() ?? 'unknown';
 const artilleryArgs = [
   'run',
   '--target',
   target,
   '--config',
-  path.join(loadDir, file),
+  path.join(LOAD_DIR, file),
   '--output',
   output,
   ...extra,
-  path.join(loadDir, 'scenarios.yml'),
+  path.join(LOAD_DIR, SHARED_SCENARIOS),
 ];
 const command = `${process.env.TARGET ? `TARGET=${process.env.TARGET} ` : ''}npm run load:${name}${extra.length ? ` -- ${extra.join(' ')}` : ''}`;
 const startedAt = new Date().toISOString();
-console.log(`artillery ${artilleryArgs.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a)).join(' ')}`);
+console.log(`artillery ${artilleryArgs.map((a) => (path.isAbsolute(a) ? path.relative(REPO_DIR, a) : a)).join(' ')}`);
 const onSignal = () => undefined; // Ctrl-C reaches artillery (same process group); clean up after it
 process.on('SIGINT', onSignal);
-const run = spawnSync(bin, artilleryArgs, {
+const run = spawnSync(ARTILLERY_BIN, artilleryArgs, {
   stdio: 'inherit',
   env: { ...env, TARGET: target, ARTILLERY_DISABLE_TELEMETRY: '1' },
 });
@@ -116,17 +108,17 @@ const meta = {
   profile: name,
   file: `load/${file}`,
   command,
-  artilleryArgs: artilleryArgs.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a)),
+  artilleryArgs: artilleryArgs.map((a) => (path.isAbsolute(a) ? path.relative(REPO_DIR, a) : a)),
   target,
   startedRuntime: Boolean(runtime),
   runtimeMode: runtime ? 'production, load mode, fresh data directory' : 'as found at the target',
   ...(runtime
     ? {
-        serverLog: path.relative(root, runtime.logFile),
-        serverStats: path.relative(root, `${base}.server-stats.jsonl`),
+        serverLog: path.relative(REPO_DIR, runtime.logFile),
+        serverStats: path.relative(REPO_DIR, sidecarOf(output, '.server-stats.jsonl')),
       }
     : {}),
-  gitCommit,
+  gitCommit: commit,
   machine: {
     cpuModel: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
@@ -138,7 +130,7 @@ const meta = {
   finishedAt,
   exitCode: run.status,
 };
-if (fs.existsSync(output)) fs.writeFileSync(`${base}.meta.json`, `${JSON.stringify(meta, null, 2)}\n`);
+if (fs.existsSync(output)) fs.writeFileSync(sidecarOf(output, '.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 console.log(
   `\nResults: ${path.relative(process.cwd(), output)}${runtime ? `\nServer log: ${path.relative(process.cwd(), runtime.logFile)}` : ''}`,
 );
@@ -151,10 +143,7 @@ process.exit(exitCode());
  */
 function exitCode() {
   if (!fs.existsSync(output) || (run.status !== 0 && run.status !== 1 && run.status !== 21)) return run.status ?? 1;
-  const checks = checkThresholds(
-    readProfile(loadDir, name).ensure,
-    JSON.parse(fs.readFileSync(output, 'utf8')).aggregate,
-  );
+  const checks = checkThresholds(readProfile(LOAD_DIR, name).ensure, readResult(output).aggregate);
   const failed = checks.filter((c) => c.ok === false);
   console.log(
     failed.length

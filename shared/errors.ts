@@ -3,6 +3,12 @@
  * that callers may rely on; `shared/http/error-response.ts` maps them in one place.
  * Anything that is not an `AppError` is a bug and becomes a generic 500.
  */
+/** `ErrorOptions` (`cause`) plus public `details` of the 4xx body. */
+export interface AppErrorOptions extends ErrorOptions {
+  /** Extra public detail (e.g. per-field validation issues); never internal state. */
+  readonly details?: unknown;
+}
+
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
@@ -11,7 +17,8 @@ export abstract class AppError extends Error {
   /** Extra public detail (e.g. per-field validation issues); never internal state. */
   readonly details: unknown;
 
-  constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(message: string, options?: AppErrorOptions) {
+    // Only a given cause is set, so `'cause' in error` stays false without one.
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.details = options?.details;
   }
@@ -24,7 +31,7 @@ export class ValidationError extends AppError {
   constructor(
     message: string,
     readonly code = 'VALIDATION_FAILED',
-    options?: { cause?: unknown; details?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }
@@ -37,8 +44,9 @@ export class UnauthorizedError extends AppError {
   constructor(
     message = 'Authentication is required',
     readonly code = 'UNAUTHENTICATED',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -49,8 +57,9 @@ export class ForbiddenError extends AppError {
   constructor(
     message = 'You are not allowed to do this',
     readonly code = 'FORBIDDEN',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -61,8 +70,9 @@ export class NotFoundError extends AppError {
   constructor(
     message = 'Not found',
     readonly code = 'NOT_FOUND',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -71,8 +81,11 @@ export class MethodNotAllowedError extends AppError {
   readonly status = 405;
   readonly label = 'Method Not Allowed';
   readonly code = 'METHOD_NOT_ALLOWED';
-  constructor(readonly allowed: readonly string[]) {
-    super(`Allowed methods: ${allowed.join(', ')}`);
+  constructor(
+    readonly allowed: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`Allowed methods: ${allowed.join(', ')}`, options);
   }
 }
 
@@ -83,8 +96,9 @@ export class ConflictError extends AppError {
   constructor(
     message: string,
     readonly code = 'CONFLICT',
+    options?: AppErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -110,7 +124,8 @@ export class TooManyRequestsError extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

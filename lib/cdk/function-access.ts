@@ -40,7 +40,7 @@ export interface AccessTargets {
   readonly eventBus?: IEventBus;
 }
 
-/** Environment variable with the settings key's ARN (shared/governance/secret-box-config.ts). */
+/** Environment variable with the settings key's ARN (shared/adapters/secret-box-config.ts). */
 export const SETTINGS_KEY_ENV = 'SETTINGS_KMS_KEY_ID';
 
 /**

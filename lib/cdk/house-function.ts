@@ -54,6 +54,10 @@ export interface BundlingChoices {
  * Turning Sentry on or off is therefore a redeploy with or without `-c sentryDsn=...`, which
  * rebuilds the bundles; that is the only way SENTRY_DSN changes anyway.
  */
+/** The SDK's default credential chain, replaced in bundles by {@link LAMBDA_CREDENTIALS}. */
+export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIALS = 'shared/aws/lambda-credentials.ts';
+
 export function bundlingFor(choices: BundlingChoices): BundlingOptions {
   return {
     forceDockerBundling: false,
@@ -70,6 +74,8 @@ export function bundlingFor(choices: BundlingChoices): BundlingOptions {
     bundleAwsSDK: true,
     externalModules: choices.sentry ? [] : [SENTRY_SDK],
     banner: REQUIRE_SHIM,
+    // Credentials come from Lambda's environment: the SDK's full default chain is ~130 KB.
+    esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: fromRoot(LAMBDA_CREDENTIALS) },
   };
 }
 

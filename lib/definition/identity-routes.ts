@@ -5,11 +5,10 @@
  * caller's default), checks membership, then the permission, before the handler runs.
  */
 import { route } from './route';
-import type { RouteDeclaration } from './types';
 
 const pub = { auth: 'public' } as const;
 
-export const identityRoutes: readonly RouteDeclaration[] = [
+export const identityRoutes = [
   route(
     'identity',
     'auth.signup',
@@ -181,4 +180,4 @@ export const identityRoutes: readonly RouteDeclaration[] = [
       permission: 'roles:manage',
     },
   ),
-];
+] as const;

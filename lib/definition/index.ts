@@ -4,6 +4,7 @@
 
 import { crmRoutes } from './crm-routes';
 import { identityRoutes } from './identity-routes';
+import { route } from './route';
 import type {
   FunctionDeclaration,
   FunctionName,
@@ -20,7 +21,11 @@ export type * from './types';
 
 export const SERVICE_NAME = 'unite-hub';
 
-export const functions: readonly FunctionDeclaration[] = [
+/**
+ * Every function. Checked against the declaration shape, and kept literal (`as const`) so
+ * `FunctionName` and `HttpFunctionName` (types.ts) are derived from this list.
+ */
+export const declaredFunctions = [
   {
     name: 'system',
     entry: 'functions/system.ts',
@@ -139,55 +144,35 @@ export const functions: readonly FunctionDeclaration[] = [
     queues: {},
     startsStateMachine: true,
   },
-];
+] as const satisfies readonly FunctionDeclaration<string>[];
 
-const systemRoutes: readonly RouteDeclaration[] = [
-  {
-    id: 'health.get',
-    method: 'GET',
-    path: '/api/health',
-    function: 'system',
-    auth: 'public',
-    csrf: false,
-    rateTier: 'exempt',
-    summary: 'Service health; `?deep=1` checks DynamoDB, SQS and SES',
-  },
-  {
-    id: 'health.head',
-    method: 'HEAD',
-    path: '/api/health',
-    function: 'system',
-    auth: 'public',
-    csrf: false,
-    rateTier: 'exempt',
-    summary: 'Liveness probe without a body',
-  },
-  {
-    id: 'csrf.token',
-    method: 'GET',
-    path: '/api/csrf-token',
-    function: 'system',
-    auth: 'public',
-    csrf: false,
-    rateTier: 'public',
-    summary: 'Issues a CSRF token and sets the `csrf-token` cookie',
-  },
-  {
-    id: 'status.page',
-    method: 'GET',
-    path: '/',
-    function: 'system',
-    auth: 'public',
-    csrf: false,
-    rateTier: 'public',
-    summary: 'A small HTML status page',
-  },
-];
+export const functions: readonly FunctionDeclaration[] = declaredFunctions;
 
-export const routes: readonly RouteDeclaration[] = [...systemRoutes, ...identityRoutes, ...crmRoutes];
+const pub = { auth: 'public' } as const;
+
+const systemRoutes = [
+  route('system', 'health.get', 'GET', '/api/health', 'Service health; `?deep=1` checks DynamoDB, SQS and SES', {
+    ...pub,
+    rateTier: 'exempt',
+  }),
+  route('system', 'health.head', 'HEAD', '/api/health', 'Liveness probe without a body', {
+    ...pub,
+    rateTier: 'exempt',
+  }),
+  route('system', 'csrf.token', 'GET', '/api/csrf-token', 'Issues a CSRF token and sets the `csrf-token` cookie', pub),
+  route('system', 'status.page', 'GET', '/', 'A small HTML status page', pub),
+] as const;
+
+/** Every route, kept literal (`as const`) so `RouteId` and `RouteIdOf<F>` (types.ts) are derived from it. */
+export const declaredRoutes = [...systemRoutes, ...identityRoutes, ...crmRoutes] as const;
+
+export const routes: readonly RouteDeclaration[] = declaredRoutes;
 
 /** Requests that match no declared route; answers 404 or 405 as JSON. */
-export const fallbackRoute = { id: 'fallback', function: 'system' as FunctionName } as const;
+export const fallbackRoute: { readonly id: 'fallback'; readonly function: FunctionName } = {
+  id: 'fallback',
+  function: 'system',
+};
 
 export const tables: readonly TableDeclaration[] = [
   {

@@ -1,21 +1,23 @@
 /**
- * Builds a route declaration with the house defaults: signed-in callers, CSRF on every
- * state-changing method, and the `authenticated` rate tier (`public` for public routes).
+ * The one notation for routes: `route(function, id, method, path, summary, options)`, with the
+ * house defaults: signed-in callers, CSRF on every state-changing method, and the
+ * `authenticated` rate tier (`public` for public routes). The id and the function name keep
+ * their literal types, so the route table is also the type of every route id (types.ts).
  */
-import type { FunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
+import type { HttpFunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
 
 export type RouteOptions = Partial<
   Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes'>
 >;
 
-export function route(
-  fn: FunctionName,
-  id: string,
+export function route<Fn extends HttpFunctionName, Id extends string>(
+  fn: Fn,
+  id: Id,
   method: HttpMethod,
   path: string,
   summary: string,
   o: RouteOptions = {},
-): RouteDeclaration {
+): RouteDeclaration<Id, Fn> {
   const rateTier: RateTier = o.rateTier ?? (o.auth === 'public' ? 'public' : 'authenticated');
   return {
     id,

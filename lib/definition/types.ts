@@ -2,7 +2,12 @@
  * The shapes of the application's declarations. Everything here is plain data:
  * the CDK stacks (lib/cdk) and the local runtime (lib/local) both read the same
  * values, so a route, queue, table, schedule or workflow declared once exists in both.
+ *
+ * The names are derived from the declarations themselves (index.ts): a function name, a route
+ * id or a permission that is not declared is a type error, not a surprise at cold start.
  */
+import type { Permission } from '../../shared/identity/permissions';
+import type { declaredFunctions, declaredRoutes } from './index';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -12,35 +17,35 @@ export type AuthMode = 'public' | 'user';
 /** Rate-limit tiers of the reference (per client, per minute unless noted). */
 export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'exempt';
 
-export type FunctionName =
-  | 'system'
-  | 'identity'
-  | 'security'
-  | 'workspaces'
-  | 'contacts'
-  | 'scoring'
-  | 'score-recompute-worker'
-  | 'drip-step-worker'
-  | 'ai-call-worker'
-  | 'campaign-audience'
-  | 'campaign-trigger';
+/** The name of every declared function (`functions` in index.ts). */
+export type FunctionName = (typeof declaredFunctions)[number]['name'];
+/** The functions of kind `http`: the only ones a route may name. */
+export type HttpFunctionName = Extract<(typeof declaredFunctions)[number], { readonly kind: 'http' }>['name'];
+
+/** Every declared route (`routes` in index.ts), each with its literal id and function. */
+export type DeclaredRoute = (typeof declaredRoutes)[number];
+/** The id of every declared route. */
+export type RouteId = DeclaredRoute['id'];
+/** The ids of the routes function `F` serves: exactly the operations its `httpFunction` must have. */
+export type RouteIdOf<F extends FunctionName> = Extract<DeclaredRoute, { readonly function: F }>['id'];
 
 export type TableName = 'core' | 'audit' | 'ephemeral';
 export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute';
 
-export interface RouteDeclaration {
+/** A route; `Id` and `Fn` are literals for the declared ones (see {@link DeclaredRoute}). */
+export interface RouteDeclaration<Id extends string = string, Fn extends FunctionName = FunctionName> {
   /** Stable operation id; the function's router dispatches on it. */
-  readonly id: string;
+  readonly id: Id;
   readonly method: HttpMethod;
   /** API Gateway path syntax: `/api/contacts/{id}`; `{proxy+}` is not used. */
   readonly path: string;
-  readonly function: FunctionName;
+  readonly function: Fn;
   readonly auth: AuthMode;
   /** Whether the double-submit CSRF check applies (state-changing cookie routes). */
   readonly csrf: boolean;
   readonly rateTier: RateTier;
   /** `resource:action` the caller needs in the workspace; absent for public routes. */
-  readonly permission?: string;
+  readonly permission?: Permission;
   /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
   readonly maxBodyBytes?: number;
   readonly summary: string;
@@ -51,8 +56,9 @@ export type TableAccess = 'read' | 'readWrite' | 'append' | 'describe';
 /** How a function may use a queue. */
 export type QueueAccess = 'send' | 'describe';
 
-export interface FunctionDeclaration {
-  readonly name: FunctionName;
+/** A function; the declarations in index.ts are checked against `FunctionDeclaration<string>`. */
+export interface FunctionDeclaration<Name extends string = FunctionName> {
+  readonly name: Name;
   /** Entry file relative to the repository root. */
   readonly entry: string;
   readonly description: string;

@@ -1,26 +1,20 @@
 /** AI call results in the `core` table, one item per call under the workspace. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AiCallResults } from '../ai/ai-call';
-import { workspacePk } from './keys';
-
-const aiCallSk = (callId: string): string => `AICALL#${callId}`;
+import { conditionally } from './dynamo/conditions';
+import { getItem } from './dynamo/item';
+import { aiCallSk, workspacePk } from './keys';
 
 export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCallResults {
   return {
     async has(workspaceId, callId) {
-      const out = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { pk: workspacePk(workspaceId), sk: aiCallSk(callId) },
-          ConsistentRead: true,
-        }),
-      );
-      return out.Item !== undefined;
+      const key = { pk: workspacePk(workspaceId), sk: aiCallSk(callId) };
+      return (await getItem(db, table, key, { consistent: true })) !== undefined;
     },
     async save(message, completion, completedAt) {
-      try {
-        await db.send(
+      // A failed condition: an earlier delivery saved this call's result already.
+      await conditionally(
+        db.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -33,10 +27,8 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
   };
 }

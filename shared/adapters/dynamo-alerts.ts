@@ -5,19 +5,20 @@
  * finding one by id reads the workspace's alert partition (small: at most one alert per
  * client and 5-minute window), filtered on the id.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { alertStatus } from '../governance/alerts';
-import { collectPages, decodeKeyCursor, encodeCursor, type Key } from '../governance/paging';
 import type { AlertQuery, AlertRecord, AlertStore } from '../governance/ports';
-import { ALERT_SK_PREFIX, alertPk } from './dynamo-security-alerts';
+import { isConditionFailure } from './dynamo/conditions';
+import { type Key, prefixRange } from './dynamo/cursor';
+import { pagedQuery, prefixQuery } from './dynamo/query';
+import { ALERT_SK_PREFIX, alertPk } from './keys';
 
 const PAGE_SIZE = 200;
 const MAX_LIST_PAGES = 10;
 /** Bounds the cost of a lookup by id; beyond this many pages the alert counts as not found. */
 const MAX_FIND_PAGES = 20;
-const SK_RANGE: readonly [string, string] = [ALERT_SK_PREFIX, `${ALERT_SK_PREFIX}\uffff`];
+const SK_RANGE = prefixRange(ALERT_SK_PREFIX);
 
 const alertItem = z.object({
   id: z.string(),
@@ -48,22 +49,23 @@ const STATUS_FILTERS = {
 export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertStore {
   /** The key of the workspace's alert `alertId`, or undefined. */
   async function find(workspaceId: string, alertId: string): Promise<Key | undefined> {
-    const { items } = await collectPages(
-      async (start) => {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            FilterExpression: '#id = :id',
-            ExpressionAttributeNames: { '#id': 'id' },
-            ExpressionAttributeValues: { ':pk': alertPk(workspaceId), ':prefix': ALERT_SK_PREFIX, ':id': alertId },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: start,
-          }),
-        );
-        return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+    const pk = alertPk(workspaceId);
+    const query = prefixQuery(table, pk, ALERT_SK_PREFIX);
+    const { items } = await pagedQuery(
+      db,
+      {
+        ...query,
+        FilterExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'id' },
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':id': alertId },
+        ProjectionExpression: 'pk, sk',
       },
-      { limit: 1, maxPages: MAX_FIND_PAGES, keyOf: (item) => item },
+      {
+        limit: 1,
+        cursor: undefined,
+        shape: { equals: { pk }, within: { sk: SK_RANGE } },
+        collect: { maxPages: MAX_FIND_PAGES, keyOf: (item) => item },
+      },
     );
     const found = items[0];
     return found ? { pk: found.pk, sk: found.sk } : undefined;
@@ -86,7 +88,7 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
       );
       return out.Attributes ? toRecord(out.Attributes) : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
@@ -107,33 +109,26 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
         values[':severity'] = query.severity;
       }
       const filtered = filters.length > 0;
-      const startKey = decodeKeyCursor(query.cursor, { equals: { pk }, within: { sk: SK_RANGE } });
-      const { items, nextKey } = await collectPages(
-        async (start) => {
-          const out = await db.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
-              ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-              ExpressionAttributeValues: values,
-              ScanIndexForward: false,
-              Limit: filtered ? Math.max(query.limit, PAGE_SIZE) : query.limit,
-              ExclusiveStartKey: start,
-            }),
-          );
-          return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+      const page = await pagedQuery(
+        db,
+        {
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
+          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: filtered ? Math.max(query.limit, PAGE_SIZE) : query.limit,
         },
         {
           limit: query.limit,
-          startKey,
-          maxPages: filtered ? MAX_LIST_PAGES : 1,
-          keyOf: (item) => ({ pk: item.pk, sk: item.sk }),
+          cursor: query.cursor,
+          shape: { equals: { pk }, within: { sk: SK_RANGE } },
+          collect: { maxPages: filtered ? MAX_LIST_PAGES : 1, keyOf: (item) => ({ pk: item.pk, sk: item.sk }) },
         },
       );
-      const nextCursor = encodeCursor(nextKey);
-      const records = items.map(toRecord);
-      return nextCursor ? { items: records, nextCursor } : { items: records };
+      const records = page.items.map(toRecord);
+      return page.cursor ? { items: records, nextCursor: page.cursor } : { items: records };
     },
 
     acknowledge(workspaceId, alertId, by, at) {

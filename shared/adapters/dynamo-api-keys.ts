@@ -8,18 +8,26 @@
  * reads anyway: a key created up to then never authenticates again, even one the
  * (eventually consistent) index had not listed for the revocation sweep.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   QueryCommand,
-  TransactWriteCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { InvalidCursorError } from '../governance/paging';
 import type { ApiKeyStore } from '../governance/ports';
 import type { UserApiKeyRevoker } from '../identity/accounts/ports';
+import type { ApiKey, User } from '../identity/model';
+import { isPermission } from '../identity/permissions';
+import type { ApiKeyLookup } from '../identity/ports';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { decodeCursor, encodeCursor } from './dynamo/cursor';
+import { getItem } from './dynamo/item';
+import { prefixQuery, queryAll } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
 import {
+  ACTIVE_API_KEYS_SK,
   API_KEY_GSI1_PREFIX,
   API_KEY_SK,
   apiKeyGsi1,
@@ -28,14 +36,7 @@ import {
   USER_PROFILE_SK,
   userPk,
   workspacePk,
-} from '../identity/keys';
-import type { ApiKey, User } from '../identity/model';
-import { isPermission } from '../identity/permissions';
-import type { ApiKeyLookup } from '../identity/ports';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './keys';
-
-/** Under the workspace partition: how many of its keys are active. */
-export const ACTIVE_API_KEYS_SK = 'APIKEY_COUNT';
+} from './keys';
 
 const keyItem = z.object({
   keyId: z.string(),
@@ -71,24 +72,21 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
   return {
     async findActive(keyHash) {
       // Consistent read: a key revoked a moment ago must not authenticate.
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: apiKeyPk(keyHash), sk: API_KEY_SK }, ConsistentRead: true }),
-      );
-      if (!out.Item) return undefined;
-      const key = toApiKey(out.Item);
+      const item = await getItem(db, table, { pk: apiKeyPk(keyHash), sk: API_KEY_SK }, { consistent: true });
+      if (!item) return undefined;
+      const key = toApiKey(item);
       if (!key.isActive) return undefined;
       // Consistent too: a password reset's stamp a moment ago must be seen.
-      const profile = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
-          ConsistentRead: true,
-        }),
+      const profile = await getItem(
+        db,
+        table,
+        { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
+        { consistent: true },
       );
-      if (!profile.Item) return undefined;
-      const validFrom = profile.Item.apiKeysValidFrom;
+      if (!profile) return undefined;
+      const validFrom = profile.apiKeysValidFrom;
       if (typeof validFrom === 'string' && key.createdAt <= validFrom) return undefined;
-      const user: User = userItem.parse(profile.Item);
+      const user: User = userItem.parse(profile);
       return { key, user };
     },
 
@@ -105,52 +103,36 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
         );
       } catch (error) {
         // The key vanished meanwhile: nothing to count, and no stray item is created.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       }
     },
 
     async create({ key, keyHash, createdByEmail }, maxActive) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: counterKey(key.workspaceId),
-                  UpdateExpression: 'ADD activeKeys :one SET #type = :type',
-                  ConditionExpression: 'attribute_not_exists(activeKeys) OR activeKeys < :max',
-                  ExpressionAttributeNames: { '#type': 'type' },
-                  ExpressionAttributeValues: { ':one': 1, ':max': maxActive, ':type': 'api-key-count' },
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: {
-                    pk: apiKeyPk(keyHash),
-                    sk: API_KEY_SK,
-                    ...apiKeyGsi1(key.workspaceId, key.keyId),
-                    type: 'api-key',
-                    ...key,
-                    createdByEmail,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
+      const created = await conditionally(
+        // The counter comes first: a cancellation reason at index 0 means the limit is reached.
+        transactWrite(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: counterKey(key.workspaceId),
+              UpdateExpression: 'ADD activeKeys :one SET #type = :type',
+              ConditionExpression: 'attribute_not_exists(activeKeys) OR activeKeys < :max',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':one': 1, ':max': maxActive, ':type': 'api-key-count' },
+            },
+          },
+          putIfAbsent(table, {
+            pk: apiKeyPk(keyHash),
+            sk: API_KEY_SK,
+            ...apiKeyGsi1(key.workspaceId, key.keyId),
+            type: 'api-key',
+            ...key,
+            createdByEmail,
           }),
-        );
-        return 'created';
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return 'limit-reached';
-        }
-        throw error;
-      }
+        ]),
+        0,
+      );
+      return created ? 'created' : 'limit-reached';
     },
 
     async list(workspaceId, limit, cursor) {
@@ -243,41 +225,19 @@ export function dynamoUserApiKeys(db: DynamoDBDocumentClient, table: string): Us
   };
 }
 
-/** Every page of a query. */
-async function queryAll(db: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** The active keys `userId` created in `workspaceId` (through the workspace's gsi1 listing). */
-const activeKeysOf = (db: DynamoDBDocumentClient, table: string, workspaceId: string, userId: string) =>
-  queryAll(db, {
-    TableName: table,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+const activeKeysOf = (db: DynamoDBDocumentClient, table: string, workspaceId: string, userId: string) => {
+  const query: QueryCommandInput = prefixQuery(table, apiKeyGsi1(workspaceId, '').gsi1pk, API_KEY_GSI1_PREFIX, 'gsi1');
+  return queryAll(db, {
+    ...query,
     FilterExpression: 'createdBy = :user AND isActive = :true',
-    ExpressionAttributeValues: {
-      ':pk': apiKeyGsi1(workspaceId, '').gsi1pk,
-      ':prefix': API_KEY_GSI1_PREFIX,
-      ':user': userId,
-      ':true': true,
-    },
+    ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':user': userId, ':true': true },
   });
+};
 
 /** The workspaces `userId` is a member of (gsi1 `USER#<id>` / `MEMBERSHIP#<ws>`). */
 async function workspacesOf(db: DynamoDBDocumentClient, table: string, userId: string): Promise<string[]> {
-  const items = await queryAll(db, {
-    TableName: table,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': MEMBERSHIP_GSI1_PREFIX },
-  });
+  const items = await queryAll(db, prefixQuery(table, userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1'));
   return items.map((item) => String(item.workspaceId));
 }
 
@@ -293,40 +253,28 @@ async function revokeItem(
   by: string,
   at: string,
 ): Promise<boolean> {
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table,
-              Key: { pk: item.pk, sk: API_KEY_SK },
-              UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
-              ConditionExpression: 'isActive = :true AND workspaceId = :ws',
-              ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':by': by, ':ws': workspaceId },
-            },
-          },
-          {
-            Update: {
-              TableName: table,
-              Key: { pk: workspacePk(workspaceId), sk: ACTIVE_API_KEYS_SK },
-              UpdateExpression: 'ADD activeKeys :minusOne',
-              ExpressionAttributeValues: { ':minusOne': -1 },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (
-      error instanceof TransactionCanceledException &&
-      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-    ) {
-      return false;
-    }
-    throw error;
-  }
+  return conditionally(
+    transactWrite(db, [
+      {
+        Update: {
+          TableName: table,
+          Key: { pk: item.pk, sk: API_KEY_SK },
+          UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
+          ConditionExpression: 'isActive = :true AND workspaceId = :ws',
+          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':by': by, ':ws': workspaceId },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: ACTIVE_API_KEYS_SK },
+          UpdateExpression: 'ADD activeKeys :minusOne',
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        },
+      },
+    ]),
+    0,
+  );
 }
 
 /** The list cursor: `{before: keyId}`. */

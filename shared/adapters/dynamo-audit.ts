@@ -4,16 +4,13 @@
  * partition, or gsi1 (`WS#<ws>#TYPE#<eventType>`) when filtering by type. Both sort keys
  * are `<createdAt>#<id>`, so a date range is a key range and descending order is newest first.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { type CursorShape, collectPages, decodeKeyCursor, encodeCursor, type Key } from '../governance/paging';
 import type { AuditQuery, AuditReader, StoredAuditEntry } from '../governance/ports';
 import type { AuditSink } from '../identity/ports';
-
-export const auditPk = (workspaceId: string): string => `WS#${workspaceId}`;
-export const auditTypeGsi1pk = (workspaceId: string, eventType: string): string =>
-  `WS#${workspaceId}#TYPE#${eventType}`;
-export const auditSk = (createdAt: string, id: string): string => `${createdAt}#${id}`;
+import type { CursorShape, Key } from './dynamo/cursor';
+import { pagedQuery } from './dynamo/query';
+import { auditPk, auditSk, auditTypeGsi1pk } from './keys';
 
 /** Evaluated items per page when filtering (DynamoDB filters after the limit). */
 const FILTERED_PAGE_SIZE = 200;
@@ -59,17 +56,14 @@ export function dynamoAudit(db: DynamoDBDocumentClient, table: string): AuditSin
 
     async list(query) {
       const plan = auditQueryPlan(table, query);
-      const startKey = decodeKeyCursor(query.cursor, plan.cursorShape);
-      const { items, nextKey } = await collectPages(
-        async (start) => {
-          const out = await db.send(new QueryCommand({ ...plan.input, ExclusiveStartKey: start }));
-          return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
-        },
-        { limit: query.limit, startKey, maxPages: plan.filtered ? MAX_PAGES : 1, keyOf: plan.keyOf },
-      );
-      const entries: StoredAuditEntry[] = items.map((item) => entryItem.parse(item));
-      const nextCursor = encodeCursor(nextKey);
-      return nextCursor ? { items: entries, nextCursor } : { items: entries };
+      const page = await pagedQuery(db, plan.input, {
+        limit: query.limit,
+        cursor: query.cursor,
+        shape: plan.cursorShape,
+        collect: { maxPages: plan.filtered ? MAX_PAGES : 1, keyOf: plan.keyOf },
+      });
+      const entries: StoredAuditEntry[] = page.items.map((item) => entryItem.parse(item));
+      return page.cursor ? { items: entries, nextCursor: page.cursor } : { items: entries };
     },
   };
 }

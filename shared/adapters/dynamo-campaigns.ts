@@ -1,44 +1,32 @@
 /** DynamoDB adapters of the campaign ports, over the DocumentClient. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AudienceSource, CampaignSchedule, DueCampaign, Enrolment, EnrolmentStore } from '../campaigns/ports';
-import {
-  CONTACT_PREFIX,
-  campaignSk,
-  DUE_CAMPAIGNS_PK,
-  decodeCursor,
-  dueCampaignSk,
-  encodeCursor,
-  enrolmentSk,
-  workspacePk,
-} from './keys';
+import { conditionally } from './dynamo/conditions';
+import { prefixRange } from './dynamo/cursor';
+import { pagedQuery, prefixQuery } from './dynamo/query';
+import { CONTACT_PREFIX, campaignSk, DUE_CAMPAIGNS_PK, dueCampaignSk, enrolmentSk, workspacePk } from './keys';
 
 /** The whole workspace's contacts are the audience until segments exist. */
 export function dynamoAudience(db: DynamoDBDocumentClient, table: string): AudienceSource {
   return {
     async page(workspaceId, _campaignId, pageSize, cursor) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': workspacePk(workspaceId), ':prefix': CONTACT_PREFIX },
-          ProjectionExpression: 'sk',
-          Limit: pageSize,
-          ExclusiveStartKey: decodeCursor(cursor),
-        }),
+      const pk = workspacePk(workspaceId);
+      const page = await pagedQuery(
+        db,
+        { ...prefixQuery(table, pk, CONTACT_PREFIX), ProjectionExpression: 'sk' },
+        { limit: pageSize, cursor, shape: { equals: { pk }, within: { sk: prefixRange(CONTACT_PREFIX) } } },
       );
-      const contactIds = (out.Items ?? []).map((item) => String(item.sk).slice(CONTACT_PREFIX.length));
-      const next = encodeCursor(out.LastEvaluatedKey);
-      return next ? { contactIds, cursor: next } : { contactIds };
+      const contactIds = page.items.map((item) => String(item.sk).slice(CONTACT_PREFIX.length));
+      return page.cursor ? { contactIds, cursor: page.cursor } : { contactIds };
     },
   };
 }
 
 export function dynamoEnrolments(db: DynamoDBDocumentClient, table: string): EnrolmentStore {
   return {
-    async createIfAbsent(e: Enrolment) {
-      try {
-        await db.send(
+    createIfAbsent(e: Enrolment) {
+      return conditionally(
+        db.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -49,12 +37,8 @@ export function dynamoEnrolments(db: DynamoDBDocumentClient, table: string): Enr
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }
@@ -80,8 +64,9 @@ export function dynamoCampaignSchedule(db: DynamoDBDocumentClient, table: string
       );
     },
     async markLaunched(c) {
-      try {
-        await db.send(
+      // A failed condition: rescheduled meanwhile, so the new slot stands and will fire on its own.
+      await conditionally(
+        db.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: workspacePk(c.workspaceId), sk: campaignSk(c.campaignId) },
@@ -92,11 +77,8 @@ export function dynamoCampaignSchedule(db: DynamoDBDocumentClient, table: string
               ':due': c.dueAt,
             },
           }),
-        );
-      } catch (error) {
-        // Rescheduled meanwhile: the new slot stands and will fire on its own.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        ),
+      );
     },
   };
 }

@@ -1,20 +1,18 @@
 /** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
 import type { ContactFilter, PageRequest } from '../crm/contacts/ports';
-import { CONTACT_PREFIX, tierGsi2 } from '../crm/keys';
-import { decodeKeyCursor, type Key } from '../governance/paging';
-import { workspacePk } from './keys';
-
-type Item = Record<string, unknown>;
+import { type CursorShape, type Key, prefixRange } from './dynamo/cursor';
+import type { Item } from './dynamo/item';
+import { CONTACT_PREFIX, tierGsi2, workspacePk } from './keys';
 
 /** A workspace's contact items: `CONTACT#` up to the end of that prefix. */
-export const SK_RANGE: readonly [string, string] = [CONTACT_PREFIX, `${CONTACT_PREFIX}\uffff`];
+const SK_RANGE = prefixRange(CONTACT_PREFIX);
 
 /**
  * The query of a list: the workspace's contact range (one Query unfiltered), or gsi2 by
  * tier, best score first, the score range as a key condition. Other filters are a
  * FilterExpression; deleted contacts are always filtered out.
  */
-export function listQuery(table: string, workspaceId: string, f: ContactFilter, page: PageRequest) {
+export function listQuery(table: string, workspaceId: string, f: ContactFilter, page: Pick<PageRequest, 'limit'>) {
   const pk = workspacePk(workspaceId);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -56,10 +54,7 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
     const gsi2pk = tierGsi2(workspaceId, f.tier, 0, '').gsi2pk;
     const lo = tierGsi2(workspaceId, f.tier, f.minScore ?? 0, '').gsi2sk;
     const hi = `${tierGsi2(workspaceId, f.tier, f.maxScore ?? 100, '').gsi2sk}\uffff`;
-    const startKey = decodeKeyCursor(page.cursor, {
-      equals: { gsi2pk, pk },
-      within: { sk: SK_RANGE, gsi2sk: [lo, hi] },
-    });
+    const shape: CursorShape = { equals: { gsi2pk, pk }, within: { sk: SK_RANGE, gsi2sk: [lo, hi] } };
     return {
       input: {
         ...common,
@@ -68,18 +63,18 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
         ExpressionAttributeValues: { ...values, ':g2pk': gsi2pk, ':lo': lo, ':hi': hi },
         ScanIndexForward: false,
       },
-      startKey,
+      shape,
       keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk }),
     };
   }
-  const startKey = decodeKeyCursor(page.cursor, { equals: { pk }, within: { sk: SK_RANGE } });
+  const shape: CursorShape = { equals: { pk }, within: { sk: SK_RANGE } };
   return {
     input: {
       ...common,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ...values, ':pk': pk, ':prefix': CONTACT_PREFIX },
     },
-    startKey,
+    shape,
     keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk }),
   };
 }

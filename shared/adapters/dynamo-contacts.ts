@@ -1,5 +1,5 @@
 /**
- * Contacts in the `core` table (keys: shared/crm/keys.ts). A contact is `WS#<ws>` /
+ * Contacts in the `core` table (keys: ./keys.ts). A contact is `WS#<ws>` /
  * `CONTACT#<id>`; its email is claimed by `WS#<ws>` / `CONTACTEMAIL#<email>`, written in the
  * same transaction, which makes the email unique per workspace even under races (bulk
  * imports write the claim first, conditionally, then the contact: same guarantee without a
@@ -7,28 +7,19 @@
  * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
 import type { ContactChanges, ContactStore, ContactWrite } from '../crm/contacts/ports';
 import { searchText } from '../crm/contacts/search';
-import { contactEmailSk, contactSk, tierGsi2 } from '../crm/keys';
 import type { Contact } from '../crm/model';
-import { collectPages, encodeCursor } from '../governance/paging';
+import { mapLimit } from '../resilience/map-limit';
+import { batchGet, batchPut } from './dynamo/batch';
+import { isConditionFailure } from './dynamo/conditions';
+import { getItem, type Item } from './dynamo/item';
+import { pagedQuery } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { listQuery } from './dynamo-contact-list-query';
-import { workspacePk } from './keys';
-
-type Item = Record<string, unknown>;
+import { contactEmailSk, contactSk, tierGsi2, workspacePk } from './keys';
 
 const CONTACT_FIELDS = [
   'contactId',
@@ -52,7 +43,6 @@ const CONTACT_FIELDS = [
 ] as const;
 /** Rows per step of a bulk write (progress is reported per step). */
 const CHUNK = 100;
-const CONCURRENCY = 4;
 /** Single-item writes in flight at once during a bulk write. */
 const ITEM_CONCURRENCY = 32;
 /** Query pages read per list call when filters discard items. */
@@ -88,32 +78,8 @@ const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Ite
   email: c.email,
 });
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
-
 export function dynamoContacts(db: DynamoDBDocumentClient, table: string): ContactStore {
-  const get = async (pk: string, sk: string) =>
-    (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
-
-  const batchGet = async (keys: Array<{ pk: string; sk: string }>): Promise<Item[]> => {
-    const chunks: Array<Array<{ pk: string; sk: string }>> = [];
-    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
-    const results = await mapLimit(chunks, CONCURRENCY, async (chunk) => {
-      const items: Item[] = [];
-      let pending: Item[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        if (attempt > 8) throw new Error('BatchGet left keys unprocessed after retries');
-        const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-        items.push(...(out.Responses?.[table] ?? []));
-        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
-      }
-      return items;
-    });
-    return results.flat();
-  };
+  const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
 
   /** Why a create failed on the claim: the contact holding the email, deleted or not. */
   const emailTaken = async (c: Contact) => {
@@ -127,32 +93,12 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
   const create = async (contact: Contact) => {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: createItems([contact]) }));
+      await transactWrite(db, [putIfAbsent(table, contactItem(contact)), putIfAbsent(table, claimItem(contact))]);
     } catch (error) {
       if (isConditionFailure(error)) throw await emailTaken(contact);
       throw error;
     }
   };
-
-  const batchPut = async (items: Item[]) => {
-    const chunks: Item[][] = [];
-    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-    await mapLimit(chunks, CONCURRENCY, async (chunk) => {
-      let pending: Array<Record<string, unknown>> = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error('BatchWrite left items unprocessed after retries');
-        if (attempt > 0) await backoff(attempt);
-        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-        pending = out.UnprocessedItems?.[table] ?? [];
-      }
-    });
-  };
-
-  const createItems = (contacts: readonly Contact[]) =>
-    contacts.flatMap((c) => [
-      { Put: { TableName: table, Item: contactItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: table, Item: claimItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ]);
 
   const update = async (before: Contact, changes: ContactChanges): Promise<Contact> => {
     const after = { ...before, ...changes } as Contact;
@@ -170,29 +116,25 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     };
     try {
       if (emailMoves) {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: contactUpdate },
-              {
-                Delete: {
-                  TableName: table,
-                  Key: { pk: key.pk, sk: contactEmailSk(before.email) },
-                  ConditionExpression: 'contactId = :id',
-                  ExpressionAttributeValues: { ':id': before.contactId },
-                },
-              },
-              { Put: { TableName: table, Item: claimItem(after), ConditionExpression: 'attribute_not_exists(pk)' } },
-            ],
-          }),
-        );
+        await transactWrite(db, [
+          { Update: contactUpdate },
+          {
+            Delete: {
+              TableName: table,
+              Key: { pk: key.pk, sk: contactEmailSk(before.email) },
+              ConditionExpression: 'contactId = :id',
+              ExpressionAttributeValues: { ':id': before.contactId },
+            },
+          },
+          putIfAbsent(table, claimItem(after)),
+        ]);
       } else {
         await db.send(new UpdateCommand(contactUpdate));
       }
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons[2]?.Code === 'ConditionalCheckFailed') throw await emailTaken(after);
+      // The new address's claim (the transaction's third item) is held by another contact.
+      if (isConditionFailure(error, 2)) throw await emailTaken(after);
       throw new ContactNotFoundError();
     }
     const item = await get(key.pk, key.sk);
@@ -208,9 +150,17 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
     async findByEmails(workspaceId, emails) {
       const pk = workspacePk(workspaceId);
-      const claims = await batchGet([...new Set(emails)].map((e) => ({ pk, sk: contactEmailSk(e) })));
+      const claims = await batchGet(
+        db,
+        table,
+        [...new Set(emails)].map((e) => ({ pk, sk: contactEmailSk(e) })),
+      );
       const ids = claims.map((c) => String(c.contactId));
-      const items = await batchGet(ids.map((id) => ({ pk, sk: contactSk(id) })));
+      const items = await batchGet(
+        db,
+        table,
+        ids.map((id) => ({ pk, sk: contactSk(id) })),
+      );
       const found = new Map<string, Contact>();
       for (const item of items) found.set(String(item.email), contactFromItem(item));
       return found;
@@ -256,15 +206,13 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
     async list(workspaceId, filter, page) {
       const query = listQuery(table, workspaceId, filter, page);
-      const found = await collectPages(
-        async (start) => {
-          const out = await db.send(new QueryCommand({ ...query.input, ExclusiveStartKey: start }));
-          return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
-        },
-        { limit: page.limit, startKey: query.startKey, maxPages: MAX_PAGES, keyOf: query.keyOf },
-      );
-      const nextCursor = encodeCursor(found.nextKey);
-      return { contacts: found.items.map(contactFromItem), ...(nextCursor ? { nextCursor } : {}) };
+      const found = await pagedQuery(db, query.input, {
+        limit: page.limit,
+        cursor: page.cursor,
+        shape: query.shape,
+        collect: { maxPages: MAX_PAGES, keyOf: query.keyOf },
+      });
+      return { contacts: found.items.map(contactFromItem), ...(found.cursor ? { nextCursor: found.cursor } : {}) };
     },
 
     async touchInteraction(workspaceId, contactId, at) {
@@ -281,7 +229,7 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         );
       } catch (error) {
         // A later interaction got there first: nothing to move.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       }
     },
 
@@ -321,7 +269,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         });
         const owned = chunk.filter((_, k) => won[k]);
         try {
-          await batchPut(owned.map((w) => contactItem(w.contact)));
+          await batchPut(
+            db,
+            table,
+            owned.map((w) => contactItem(w.contact)),
+          );
         } catch (error) {
           // Leave no claim without its contact behind.
           await mapLimit(owned, ITEM_CONCURRENCY, (w) =>
@@ -373,18 +325,3 @@ function updateExpression(changes: ContactChanges, search: string) {
     ExpressionAttributeValues: values,
   };
 }
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));

@@ -4,10 +4,11 @@
  * that counts every rule of the group or none.
  */
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterGroup, CounterStore, GroupCount } from '../rate-limit/rate-limiter';
-
-const COUNTER_SK = 'counter';
+import { isConditionFailure } from './dynamo/conditions';
+import { getItem } from './dynamo/item';
+import { COUNTER_SK } from './keys';
 
 export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): CounterStore {
   return {
@@ -26,7 +27,7 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
         );
         return Number(out.Attributes?.count);
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
+        if (isConditionFailure(error)) return undefined;
         throw error;
       }
     },
@@ -67,8 +68,9 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
         );
         return { admitted: true, counts: countsOf(group, (name) => out.Attributes?.[name]) };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        return { admitted: false, counts: await refusedCounts(db, table, group, error.Item) };
+        if (!isConditionFailure(error)) throw error;
+        const returned = error instanceof ConditionalCheckFailedException ? error.Item : undefined;
+        return { admitted: false, counts: await refusedCounts(db, table, group, returned) };
       }
     },
   };
@@ -83,10 +85,8 @@ async function refusedCounts(
 ): Promise<GroupCount['counts']> {
   // The exception is not unmarshalled by the document client: its Item is raw AttributeValues.
   if (returned) return countsOf(group, (name) => returned[name]?.N);
-  const out = await db.send(
-    new GetCommand({ TableName: table, Key: { pk: group.key, sk: COUNTER_SK }, ConsistentRead: true }),
-  );
-  return countsOf(group, (name) => out.Item?.[name]);
+  const item = await getItem(db, table, { pk: group.key, sk: COUNTER_SK }, { consistent: true });
+  return countsOf(group, (name) => item?.[name]);
 }
 
 function countsOf(group: CounterGroup, read: (name: string) => unknown): Record<string, number> {

@@ -1,8 +1,9 @@
 /** Trusted devices in the `core` table, under their user (`USER#<id>` / `DEVICE#<fingerprint>`). */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeviceStore, TrustedDevice } from '../identity/accounts/ports';
-import { deviceSk, userPk } from '../identity/keys';
+import { conditionally } from './dynamo/conditions';
+import { prefixQuery, queryAll } from './dynamo/query';
+import { deviceSk, userPk } from './keys';
 
 const DEVICE_PREFIX = deviceSk('');
 
@@ -34,46 +35,30 @@ export function dynamoDevices(db: DynamoDBDocumentClient, table: string): Device
     },
 
     async list(userId) {
-      const devices: TrustedDevice[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': DEVICE_PREFIX },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          devices.push({
-            deviceId: String(item.deviceId),
-            userId: String(item.userId),
-            userAgent: String(item.userAgent),
-            firstSeenAt: String(item.firstSeenAt),
-            lastSeenAt: String(item.lastSeenAt),
-            lastIp: String(item.lastIp),
-          });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(db, prefixQuery(table, userPk(userId), DEVICE_PREFIX));
+      const devices = items.map(
+        (item): TrustedDevice => ({
+          deviceId: String(item.deviceId),
+          userId: String(item.userId),
+          userAgent: String(item.userAgent),
+          firstSeenAt: String(item.firstSeenAt),
+          lastSeenAt: String(item.lastSeenAt),
+          lastIp: String(item.lastIp),
+        }),
+      );
       return devices.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
     },
 
-    async forget(userId, deviceId) {
-      try {
-        await db.send(
+    forget(userId, deviceId) {
+      return conditionally(
+        db.send(
           new DeleteCommand({
             TableName: table,
             Key: { pk: userPk(userId), sk: deviceSk(deviceId) },
             ConditionExpression: 'attribute_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

@@ -2,14 +2,13 @@
  * Interactions in the `core` table: one partition per contact (`WS#<ws>#CONTACT#<id>`),
  * sorted by `INTERACTION#<occurredAt>#<id>`, so the timeline is one Query read backwards.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { InteractionStore } from '../crm/contacts/ports';
-import { interactionPk, interactionSk } from '../crm/keys';
 import type { Interaction } from '../crm/model';
-import { decodeKeyCursor, encodeCursor } from '../governance/paging';
-
-const PREFIX = 'INTERACTION#';
+import { conditionally } from './dynamo/conditions';
+import { prefixRange } from './dynamo/cursor';
+import { pagedQuery, prefixQuery } from './dynamo/query';
+import { INTERACTION_PREFIX, interactionPk, interactionSk } from './keys';
 
 const fromItem = (item: Record<string, unknown>): Interaction => ({
   interactionId: String(item.interactionId),
@@ -23,9 +22,9 @@ const fromItem = (item: Record<string, unknown>): Interaction => ({
 
 export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): InteractionStore {
   return {
-    async put(i) {
-      try {
-        await db.send(
+    put(i) {
+      return conditionally(
+        db.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -43,29 +42,22 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async timeline(workspaceId, contactId, page) {
       const pk = interactionPk(workspaceId, contactId);
-      const start = decodeKeyCursor(page.cursor, { equals: { pk }, within: { sk: [PREFIX, `${PREFIX}\uffff`] } });
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': PREFIX },
-          ScanIndexForward: false,
-          Limit: page.limit,
-          ExclusiveStartKey: start,
-        }),
+      const found = await pagedQuery(
+        db,
+        { ...prefixQuery(table, pk, INTERACTION_PREFIX), ScanIndexForward: false },
+        {
+          limit: page.limit,
+          cursor: page.cursor,
+          shape: { equals: { pk }, within: { sk: prefixRange(INTERACTION_PREFIX) } },
+        },
       );
-      const nextCursor = encodeCursor(out.LastEvaluatedKey);
-      return { interactions: (out.Items ?? []).map(fromItem), ...(nextCursor ? { nextCursor } : {}) };
+      return { interactions: found.items.map(fromItem), ...(found.cursor ? { nextCursor: found.cursor } : {}) };
     },
   };
 }

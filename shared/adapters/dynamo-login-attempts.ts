@@ -1,8 +1,9 @@
 /** Log-in attempt counters in the `ephemeral` table, for the throttle of login-throttle.ts. */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCount, LoginAttemptStore } from '../identity/accounts/ports';
-import { conditionally, epochSeconds } from './conditional-write';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { epochSeconds, getItem } from './dynamo/item';
+import { LOGIN_ATTEMPTS_SK } from './keys';
 
 /**
  * Log-in attempt counters: one item per key (`attempts` counted and not given back,
@@ -12,8 +13,7 @@ import { conditionally, epochSeconds } from './conditional-write';
  * earlier failures-only layout, `login-failures`, are ignored and expire on their own.)
  */
 export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): LoginAttemptStore {
-  const SK = 'login-attempts';
-  const itemKey = (pk: string) => ({ pk, sk: SK });
+  const itemKey = (pk: string) => ({ pk, sk: LOGIN_ATTEMPTS_SK });
   const toCount = (item: Record<string, unknown>): AttemptCount => ({
     attempts: Number(item.attempts ?? 0),
     failures: Number(item.failures ?? 0),
@@ -21,10 +21,10 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
   });
   return {
     async read(key, now) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: itemKey(key), ConsistentRead: true }));
+      const item = await getItem(db, table, itemKey(key), { consistent: true });
       // TTL deletion is lazy: an expired counter still in the table counts as none.
-      if (!out.Item || Number(out.Item.expiresAt) <= epochSeconds(now)) return undefined;
-      return toCount(out.Item);
+      if (!item || Number(item.expiresAt) <= epochSeconds(now)) return undefined;
+      return toCount(item);
     },
     async reserve(key, expected, now, { windowSeconds, freeBelow }) {
       const nowSeconds = epochSeconds(now);
@@ -67,7 +67,7 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
         );
         return toCount(out.Attributes ?? {});
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
+        if (isConditionFailure(error)) return undefined;
         throw error;
       }
     },
@@ -89,7 +89,7 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
         );
         return toCount(out.Attributes ?? {});
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
         // Expired while this attempt was checked (TTL not swept yet): start over from this failure.
         const item = {
           ...itemKey(key),

@@ -1,14 +1,15 @@
 /** Mail quotas in the `ephemeral` table (reset mails per address: see password-reset.ts). */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MailQuota } from '../identity/accounts/ports';
-import { conditionally, epochSeconds } from './conditional-write';
+import { conditionally } from './dynamo/conditions';
+import { epochSeconds } from './dynamo/item';
+import { MAIL_QUOTA_SK as SK } from './keys';
 
 /**
  * Mail quotas: one item per key (`sent`, TTL `expiresAt` = the end of the window that the
  * first counted mail opened). Each `take` is one conditional write.
  */
 export function dynamoMailQuota(db: DynamoDBDocumentClient, table: string): MailQuota {
-  const SK = 'mail-quota';
   return {
     async take(key, limit, windowSeconds, now) {
       const opened = await conditionally(

@@ -9,20 +9,14 @@
  * `findActive` reads anyway: a session the (eventually consistent) index had not listed
  * yet is refused all the same.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../identity/accounts/ports';
-import { SESSION_GSI1_PREFIX, SESSION_SK, sessionGsi1, sessionPk, USER_PROFILE_SK, userPk } from '../identity/keys';
 import type { Session } from '../identity/model';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { epochSeconds, getItem } from './dynamo/item';
+import { prefixQuery, queryAll } from './dynamo/query';
 import { toUser } from './dynamo-users';
-
-const epochSeconds = (at: Date | string): number => Math.floor(new Date(at).getTime() / 1000);
+import { SESSION_GSI1_PREFIX, SESSION_SK, sessionGsi1, sessionPk, USER_PROFILE_SK, userPk } from './keys';
 
 function toSession(item: Record<string, unknown>): Session {
   return {
@@ -43,9 +37,9 @@ const isActive = (s: Session, now: Date): boolean =>
 /** The session store; its `findActive`/`touch` are the edge's `SessionLookup`. */
 export function dynamoSessions(db: DynamoDBDocumentClient, table: string): SessionStore {
   /** Marks one session revoked unless it already is; false when the condition fails. */
-  const markRevoked = async (pk: string, userId: string, sessionId: string, at: Date): Promise<boolean> => {
-    try {
-      await db.send(
+  const markRevoked = (pk: string, userId: string, sessionId: string, at: Date): Promise<boolean> =>
+    conditionally(
+      db.send(
         new UpdateCommand({
           TableName: table,
           Key: { pk, sk: SESSION_SK },
@@ -59,59 +53,36 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
             ':now': epochSeconds(at),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
+      ),
+    );
 
   /** The user's session items (all states), newest first. */
-  const itemsOf = async (userId: string, sessionId?: string): Promise<Record<string, unknown>[]> => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ...(sessionId ? { FilterExpression: 'sessionId = :s' } : {}),
-          ExpressionAttributeValues: {
-            ':pk': userPk(userId),
-            ':prefix': SESSION_GSI1_PREFIX,
-            ...(sessionId ? { ':s': sessionId } : {}),
-          },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  const itemsOf = (userId: string, sessionId?: string): Promise<Record<string, unknown>[]> => {
+    const query = prefixQuery(table, userPk(userId), SESSION_GSI1_PREFIX, 'gsi1');
+    return queryAll(db, {
+      ...query,
+      ...(sessionId ? { FilterExpression: 'sessionId = :s' } : {}),
+      ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...(sessionId ? { ':s': sessionId } : {}) },
+      ScanIndexForward: false,
+    });
   };
 
   return {
     async findActive(tokenHash, now) {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: { pk: sessionPk(tokenHash), sk: SESSION_SK }, ConsistentRead: true }),
-      );
-      if (!out.Item) return undefined;
-      const session = toSession(out.Item);
+      const item = await getItem(db, table, { pk: sessionPk(tokenHash), sk: SESSION_SK }, { consistent: true });
+      if (!item) return undefined;
+      const session = toSession(item);
       if (!isActive(session, now)) return undefined;
-      const profile = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: { pk: userPk(session.userId), sk: USER_PROFILE_SK },
-          ConsistentRead: true,
-        }),
+      const profile = await getItem(
+        db,
+        table,
+        { pk: userPk(session.userId), sk: USER_PROFILE_SK },
+        { consistent: true },
       );
-      if (!profile.Item) return undefined;
-      const validFrom = profile.Item.sessionsValidFrom;
+      if (!profile) return undefined;
+      const validFrom = profile.sessionsValidFrom;
       if (typeof validFrom === 'string' && session.createdAt < validFrom) return undefined;
-      return { session, user: toUser(profile.Item) };
+      return { session, user: toUser(profile) };
     },
 
     async touch(tokenHash, at, ip) {
@@ -127,7 +98,7 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
         );
       } catch (error) {
         // Revoked or swept meanwhile: nothing to stamp.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       }
     },
 

@@ -4,16 +4,12 @@
  * operators, read-only here). Plain values are stored as JSON text (exactly what was
  * sent); secret ones only as their sealed envelope.
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
-import { GLOBAL_PK, settingSk, workspacePk } from '../identity/keys';
+import { getItem } from './dynamo/item';
+import { prefixQuery, queryAll } from './dynamo/query';
+import { GLOBAL_PK, settingSk, workspacePk } from './keys';
 
 const SETTING_PREFIX = settingSk('');
 
@@ -40,21 +36,7 @@ const toSetting = (item: Record<string, unknown>, scope: SettingScope): StoredSe
 
 export function dynamoSettings(db: DynamoDBDocumentClient, table: string): SettingStore {
   async function all(pk: string, scope: SettingScope): Promise<StoredSetting[]> {
-    const settings: StoredSetting[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': SETTING_PREFIX },
-          ExclusiveStartKey: start,
-        }),
-      );
-      settings.push(...(out.Items ?? []).map((item) => toSetting(item, scope)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return settings;
+    return (await queryAll(db, prefixQuery(table, pk, SETTING_PREFIX))).map((item) => toSetting(item, scope));
   }
 
   return {
@@ -68,8 +50,8 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
 
     async get(workspaceId, key) {
       const pk = workspaceId === undefined ? GLOBAL_PK : workspacePk(workspaceId);
-      const out = await db.send(new GetCommand({ TableName: table, Key: { pk, sk: settingSk(key) } }));
-      return out.Item ? toSetting(out.Item, workspaceId === undefined ? 'global' : 'workspace') : undefined;
+      const item = await getItem(db, table, { pk, sk: settingSk(key) });
+      return item ? toSetting(item, workspaceId === undefined ? 'global' : 'workspace') : undefined;
     },
 
     async put(workspaceId, setting) {

@@ -3,19 +3,14 @@
  * workspace, membership) and the account flows' single-use tokens in `ephemeral`. Log-in
  * attempt counters and mail quotas have their own modules.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStore, MembershipView, OneTimeTokenStore, TokenGrant } from '../identity/accounts/ports';
+import type { Membership, User } from '../identity/model';
+import { batchGet } from './dynamo/batch';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { epochSeconds, getItem } from './dynamo/item';
+import { prefixQuery, queryAll } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
 import {
   EMAIL_SK,
   emailPk,
@@ -24,13 +19,12 @@ import {
   memberSk,
   membershipGsi1,
   orgPk,
+  tokenPk,
   USER_CREDENTIALS_SK,
   USER_PROFILE_SK,
   userPk,
   workspacePk,
-} from '../identity/keys';
-import type { Membership, User } from '../identity/model';
-import { conditionally, epochSeconds } from './conditional-write';
+} from './keys';
 
 /** Reads a stored profile into the model, dropping storage attributes. */
 export function toUser(item: Record<string, unknown>): User {
@@ -46,56 +40,37 @@ export function toUser(item: Record<string, unknown>): User {
 
 /** The account store; `create` is one TransactWriteItems with the email claim first. */
 export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountStore {
-  const get = async (pk: string, sk: string) =>
-    (await db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
+  const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
+  const put = (item: Record<string, unknown>) => putIfAbsent(table, item);
 
   return {
     async create({ user, passwordHash, organization, workspace, membership }) {
-      const absent = 'attribute_not_exists(pk)';
-      const put = (Item: Record<string, unknown>) => ({ Put: { TableName: table, Item, ConditionExpression: absent } });
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            // The email claim comes first: a cancellation reason at index 0 means the address is taken.
-            TransactItems: [
-              put({
-                pk: emailPk(user.email),
-                sk: EMAIL_SK,
-                type: 'email-claim',
-                email: user.email,
-                userId: user.userId,
-              }),
-              put({ pk: userPk(user.userId), sk: USER_PROFILE_SK, type: 'user', ...user }),
-              put({
-                pk: userPk(user.userId),
-                sk: USER_CREDENTIALS_SK,
-                type: 'credentials',
-                userId: user.userId,
-                passwordHash,
-                passwordChangedAt: user.createdAt,
-              }),
-              put({ pk: orgPk(organization.organizationId), sk: META_SK, type: 'organization', ...organization }),
-              put({ pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace }),
-              put({
-                pk: workspacePk(membership.workspaceId),
-                sk: memberSk(membership.userId),
-                type: 'membership',
-                ...membership,
-                ...membershipGsi1(membership.userId, membership.workspaceId),
-              }),
-            ],
+      const created = await conditionally(
+        // The email claim comes first: a cancellation reason at index 0 means the address is taken.
+        transactWrite(db, [
+          put({ pk: emailPk(user.email), sk: EMAIL_SK, type: 'email-claim', email: user.email, userId: user.userId }),
+          put({ pk: userPk(user.userId), sk: USER_PROFILE_SK, type: 'user', ...user }),
+          put({
+            pk: userPk(user.userId),
+            sk: USER_CREDENTIALS_SK,
+            type: 'credentials',
+            userId: user.userId,
+            passwordHash,
+            passwordChangedAt: user.createdAt,
           }),
-        );
-        return 'created';
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return 'email-taken';
-        }
-        throw error;
-      }
+          put({ pk: orgPk(organization.organizationId), sk: META_SK, type: 'organization', ...organization }),
+          put({ pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace }),
+          put({
+            pk: workspacePk(membership.workspaceId),
+            sk: memberSk(membership.userId),
+            type: 'membership',
+            ...membership,
+            ...membershipGsi1(membership.userId, membership.workspaceId),
+          }),
+        ]),
+        0,
+      );
+      return created ? 'created' : 'email-taken';
     },
 
     async findByEmail(email) {
@@ -165,55 +140,25 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
     },
 
     async memberships(userId) {
-      const memberships: Membership[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': userPk(userId), ':prefix': MEMBERSHIP_GSI1_PREFIX },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          memberships.push({
-            workspaceId: String(item.workspaceId),
-            organizationId: String(item.organizationId),
-            userId: String(item.userId),
-            role: String(item.role),
-            joinedAt: String(item.joinedAt),
-          });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-      const names = await workspaceNames(
+      const items = await queryAll(db, prefixQuery(table, userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1'));
+      const memberships = items.map(
+        (item): Membership => ({
+          workspaceId: String(item.workspaceId),
+          organizationId: String(item.organizationId),
+          userId: String(item.userId),
+          role: String(item.role),
+          joinedAt: String(item.joinedAt),
+        }),
+      );
+      const workspaces = await batchGet(
         db,
         table,
-        memberships.map((m) => m.workspaceId),
+        memberships.map((m) => ({ pk: workspacePk(m.workspaceId), sk: META_SK })),
       );
+      const names = new Map(workspaces.map((w) => [String(w.workspaceId), String(w.name)]));
       return memberships.map((m): MembershipView => ({ ...m, workspaceName: names.get(m.workspaceId) ?? '' }));
     },
   };
-}
-
-/** Names of workspaces by id, 100 keys per BatchGet, unprocessed keys retried. */
-async function workspaceNames(db: DynamoDBDocumentClient, table: string, ids: readonly string[]) {
-  const names = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids
-      .slice(i, i + 100)
-      .map((id) => ({ pk: workspacePk(id), sk: META_SK }));
-    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
-      const out: BatchGetCommandOutput = await db.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }),
-      );
-      for (const item of out.Responses?.[table] ?? []) names.set(String(item.workspaceId), String(item.name));
-      keys = out.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
-  return names;
 }
 
 const toGrant = (item: Record<string, unknown>): TokenGrant => ({
@@ -223,7 +168,7 @@ const toGrant = (item: Record<string, unknown>): TokenGrant => ({
 
 /** Single-use tokens: `TOKEN#<sha256>` / purpose, TTL `expiresAt` in epoch seconds. */
 export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): OneTimeTokenStore {
-  const key = (tokenHash: string, purpose: string) => ({ pk: `TOKEN#${tokenHash}`, sk: purpose });
+  const key = (tokenHash: string, purpose: string) => ({ pk: tokenPk(tokenHash), sk: purpose });
   return {
     async issue(tokenHash, purpose, { userId, passwordVersion }, expiresAt) {
       await db.send(
@@ -242,12 +187,10 @@ export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): 
       );
     },
     async peek(tokenHash, purpose, now) {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: key(tokenHash, purpose), ConsistentRead: true }),
-      );
+      const item = await getItem(db, table, key(tokenHash, purpose), { consistent: true });
       // TTL deletion is lazy (up to days late): an expired item must read as absent.
-      if (!out.Item || Number(out.Item.expiresAt) <= epochSeconds(now)) return undefined;
-      return toGrant(out.Item);
+      if (!item || Number(item.expiresAt) <= epochSeconds(now)) return undefined;
+      return toGrant(item);
     },
     async consume(tokenHash, purpose, now) {
       try {
@@ -262,7 +205,7 @@ export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): 
         );
         return out.Attributes ? toGrant(out.Attributes) : undefined;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
+        if (isConditionFailure(error)) return undefined;
         throw error;
       }
     },

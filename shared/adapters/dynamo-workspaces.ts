@@ -1,18 +1,17 @@
-/** Workspaces, memberships, invites and custom roles in the `core` table (keys: shared/identity/keys.ts). */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+/** Workspaces, memberships, invites and custom roles in the `core` table (keys: ./keys.ts). */
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
+import type { CustomRole, Membership, Organization, User, Workspace } from '../identity/model';
+import type { Invite, WorkspaceStore } from '../workspaces/ports';
+import { batchGet } from './dynamo/batch';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { prefixQuery, queryAll } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
 import {
+  INVITE_GSI1_PREFIX,
   INVITE_SK,
+  inviteGsi1,
   invitePk,
   MEMBER_PREFIX,
   MEMBERSHIP_GSI1_PREFIX,
@@ -25,21 +24,12 @@ import {
   USER_PROFILE_SK,
   userPk,
   workspacePk,
-} from '../identity/keys';
-import type { CustomRole, Membership, Organization, User, Workspace } from '../identity/model';
-import type { Invite, WorkspaceStore } from '../workspaces/ports';
-
-type Item = Record<string, unknown>;
+} from './keys';
 
 /** A guarded write that lost a race: the member changed (or became an owner) meanwhile. */
 async function guarded(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw new ConflictError('The member changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
-    }
-    throw error;
+  if (!(await conditionally(write))) {
+    throw new ConflictError('The member changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
   }
 }
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
@@ -69,40 +59,8 @@ const membershipItem = (m: Membership) => ({
 });
 
 export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): WorkspaceStore {
-  const get = async (pk: string, sk: string) =>
-    (await db.send(new GetCommand({ TableName: table, Key: { pk, sk } }))).Item;
-  const query = async (pk: string, prefix: string, index?: 'gsi1') => {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          ...(index ? { IndexName: index } : {}),
-          KeyConditionExpression: index
-            ? 'gsi1pk = :pk AND begins_with(gsi1sk, :p)'
-            : 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
-  const batchGet = async (keys: Array<{ pk: string; sk: string }>) => {
-    const items: Item[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Array<Record<string, unknown>> = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-        const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-        items.push(...(out.Responses?.[table] ?? []));
-        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
-      }
-    }
-    return items;
-  };
+  const get = (pk: string, sk: string) => getItem(db, table, { pk, sk });
+  const query = (pk: string, prefix: string, index?: 'gsi1') => queryAll(db, prefixQuery(table, pk, prefix, index));
 
   return {
     async workspace(id) {
@@ -110,7 +68,11 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       return item ? pick<Workspace>(item, WORKSPACE_FIELDS) : undefined;
     },
     async workspaces(ids) {
-      const items = await batchGet([...new Set(ids)].map((id) => ({ pk: workspacePk(id), sk: META_SK })));
+      const items = await batchGet(
+        db,
+        table,
+        [...new Set(ids)].map((id) => ({ pk: workspacePk(id), sk: META_SK })),
+      );
       return items.map((i) => pick<Workspace>(i, WORKSPACE_FIELDS));
     },
     async organization(id) {
@@ -118,7 +80,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       return item ? pick<Organization>(item, ['organizationId', 'name', 'ownerUserId', 'createdAt']) : undefined;
     },
     async membershipsOf(userId) {
-      const items = await query(`USER#${userId}`, MEMBERSHIP_GSI1_PREFIX, 'gsi1');
+      const items = await query(userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1');
       return items.map((i) => pick<Membership>(i, MEMBERSHIP_FIELDS));
     },
     async members(workspaceId) {
@@ -129,24 +91,18 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       return item ? pick<Membership>(item, MEMBERSHIP_FIELDS) : undefined;
     },
     async users(ids) {
-      const items = await batchGet([...new Set(ids)].map((id) => ({ pk: userPk(id), sk: USER_PROFILE_SK })));
+      const items = await batchGet(
+        db,
+        table,
+        [...new Set(ids)].map((id) => ({ pk: userPk(id), sk: USER_PROFILE_SK })),
+      );
       return items.map((i) => pick<User>(i, USER_FIELDS));
     },
     async createWorkspace(workspace, owner) {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table,
-                Item: { pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: table, Item: membershipItem(owner), ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        }),
-      );
+      await transactWrite(db, [
+        putIfAbsent(table, { pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace }),
+        putIfAbsent(table, membershipItem(owner)),
+      ]);
     },
     async renameWorkspace(workspaceId, name) {
       await db.send(
@@ -212,19 +168,18 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
             pk: invitePk(tokenHash),
             sk: INVITE_SK,
             type: 'invite',
-            gsi1pk: workspacePk(invite.workspaceId),
-            gsi1sk: `INVITE#${invite.createdAt}#${invite.inviteId}`,
+            ...inviteGsi1(invite.workspaceId, invite.createdAt, invite.inviteId),
             ...invite,
             expiresAtIso: invite.expiresAt,
             // DynamoDB TTL wants epoch seconds; keep an extra day so an expired invite still explains itself.
-            expiresAt: Math.floor(Date.parse(invite.expiresAt) / 1000) + 86_400,
+            expiresAt: epochSeconds(invite.expiresAt) + 86_400,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     },
     async invites(workspaceId) {
-      return (await query(workspacePk(workspaceId), 'INVITE#', 'gsi1')).map(toInvite);
+      return (await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1')).map(toInvite);
     },
     async inviteByTokenHash(tokenHash) {
       const item = await get(invitePk(tokenHash), INVITE_SK);
@@ -232,44 +187,36 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
     },
     async acceptInvite(tokenHash, membership) {
       try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: { pk: invitePk(tokenHash), sk: INVITE_SK },
-                  UpdateExpression: 'SET #status = :accepted, acceptedBy = :user, acceptedAt = :at',
-                  ConditionExpression: '#status = :pending',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':accepted': 'accepted',
-                    ':pending': 'pending',
-                    ':user': membership.userId,
-                    ':at': membership.joinedAt,
-                  },
-                },
+        await transactWrite(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: invitePk(tokenHash), sk: INVITE_SK },
+              UpdateExpression: 'SET #status = :accepted, acceptedBy = :user, acceptedAt = :at',
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':accepted': 'accepted',
+                ':pending': 'pending',
+                ':user': membership.userId,
+                ':at': membership.joinedAt,
               },
-              {
-                Put: {
-                  TableName: table,
-                  Item: membershipItem(membership),
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
+            },
+          },
+          putIfAbsent(table, membershipItem(membership)),
+        ]);
         return true;
       } catch (error) {
-        if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)
-          return false;
+        // No longer pending, already a member, or another accept of the same invite in flight.
+        if (isConditionFailure(error) || isTransactionConflict(error)) return false;
         throw error;
       }
     },
     async revokeInvite(workspaceId, inviteId, by, at) {
       // Invites are keyed by token hash; the workspace's gsi1 listing finds the id.
-      const item = (await query(workspacePk(workspaceId), 'INVITE#', 'gsi1')).find((i) => i.inviteId === inviteId);
+      const item = (await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1')).find(
+        (i) => i.inviteId === inviteId,
+      );
       if (!item || item.workspaceId !== workspaceId) return 'not-found';
       if (item.status === 'revoked') return 'already-revoked';
       try {
@@ -292,11 +239,9 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         );
         return 'revoked';
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const current = await db.send(
-          new GetCommand({ TableName: table, Key: { pk: item.pk, sk: INVITE_SK }, ConsistentRead: true }),
-        );
-        return current.Item?.status === 'revoked' ? 'already-revoked' : 'accepted';
+        if (!isConditionFailure(error)) throw error;
+        const current = await getItem(db, table, { pk: item.pk, sk: INVITE_SK }, { consistent: true });
+        return current?.status === 'revoked' ? 'already-revoked' : 'accepted';
       }
     },
   };

@@ -24,8 +24,9 @@ export class EventPublishError extends Error {
     message: string,
     /** `ErrorCode` of each refused entry, in order (e.g. `InternalFailure`, `ThrottlingException`). */
     readonly errorCodes: readonly string[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

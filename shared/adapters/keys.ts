@@ -1,46 +1,133 @@
 /**
- * Key layout of the `core` table (single-table design; see docs/ARCHITECTURE.md).
- * Every business record lives under its workspace's partition, so a query can never
- * cross workspaces: the workspace id is part of every key a use case builds.
+ * Every key layout of the three tables, in one place (single-table design; see
+ * docs/ARCHITECTURE.md). Business records live under their workspace's partition
+ * (`WS#<workspaceId>`), so a query can never cross workspaces: the workspace id is part of
+ * every key a use case reaches. Credentials and tokens are addressed by the SHA-256 of their
+ * raw value, never the value itself.
  */
-import { isStorableNumber } from '../security/storable-number';
 
+// ── core: workspaces, organizations, users ────────────────────────────────────────────
 export const workspacePk = (workspaceId: string): string => `WS#${workspaceId}`;
-export const contactSk = (contactId: string): string => `CONTACT#${contactId}`;
+export const orgPk = (organizationId: string): string => `ORG#${organizationId}`;
+export const META_SK = 'META';
+/** Operator-written defaults (settings) that no workspace owns. */
+export const GLOBAL_PK = 'GLOBAL';
+
+export const userPk = (userId: string): string => `USER#${userId}`;
+export const USER_PROFILE_SK = 'PROFILE';
+export const USER_CREDENTIALS_SK = 'CREDENTIALS';
+/** One item per address makes the email unique service-wide (conditional put in the sign-up transaction). */
+export const emailPk = (email: string): string => `EMAIL#${email.toLowerCase()}`;
+export const EMAIL_SK = 'EMAIL';
+
+/** Membership: under the workspace; gsi1 lists a user's memberships. */
+export const MEMBER_PREFIX = 'MEMBER#';
+export const memberSk = (userId: string): string => `${MEMBER_PREFIX}${userId}`;
+export const MEMBERSHIP_GSI1_PREFIX = 'MEMBERSHIP#';
+export const membershipGsi1 = (userId: string, workspaceId: string) => ({
+  gsi1pk: userPk(userId),
+  gsi1sk: `${MEMBERSHIP_GSI1_PREFIX}${workspaceId}`,
+});
+
+export const ROLE_PREFIX = 'ROLE#';
+export const roleSk = (name: string): string => `${ROLE_PREFIX}${name}`;
+
+/** Sessions: looked up by token hash; gsi1 lists a user's sessions. */
+export const sessionPk = (tokenHash: string): string => `SESSION#${tokenHash}`;
+export const SESSION_SK = 'SESSION';
+export const SESSION_GSI1_PREFIX = 'SESSION#';
+export const sessionGsi1 = (userId: string, createdAt: string, sessionId: string) => ({
+  gsi1pk: userPk(userId),
+  gsi1sk: `${SESSION_GSI1_PREFIX}${createdAt}#${sessionId}`,
+});
+
+/** API keys: looked up by key hash; gsi1 lists a workspace's keys. */
+export const apiKeyPk = (keyHash: string): string => `APIKEY#${keyHash}`;
+export const API_KEY_SK = 'APIKEY';
+export const API_KEY_GSI1_PREFIX = 'APIKEY#';
+export const apiKeyGsi1 = (workspaceId: string, keyId: string) => ({
+  gsi1pk: workspacePk(workspaceId),
+  gsi1sk: `${API_KEY_GSI1_PREFIX}${keyId}`,
+});
+/** Under the workspace partition: how many of its keys are active. */
+export const ACTIVE_API_KEYS_SK = 'APIKEY_COUNT';
+
+/** Invites: looked up by token hash; gsi1 lists a workspace's invites, oldest first. */
+export const invitePk = (tokenHash: string): string => `INVITE#${tokenHash}`;
+export const INVITE_SK = 'INVITE';
+export const INVITE_GSI1_PREFIX = 'INVITE#';
+export const inviteGsi1 = (workspaceId: string, createdAt: string, inviteId: string) => ({
+  gsi1pk: workspacePk(workspaceId),
+  gsi1sk: `${INVITE_GSI1_PREFIX}${createdAt}#${inviteId}`,
+});
+
+/** Trusted devices, under their user. */
+export const deviceSk = (fingerprintHash: string): string => `DEVICE#${fingerprintHash}`;
+/** Settings, under their workspace (or `GLOBAL`). */
+export const settingSk = (key: string): string => `SETTING#${key}`;
+
+// ── core: CRM ─────────────────────────────────────────────────────────────────────────
+/** Contacts live under their workspace (the same key the campaign audience pages through). */
 export const CONTACT_PREFIX = 'CONTACT#';
+export const contactSk = (contactId: string): string => `${CONTACT_PREFIX}${contactId}`;
+/** One claim item per address makes the email unique per workspace. */
+export const contactEmailSk = (email: string): string => `CONTACTEMAIL#${email.toLowerCase()}`;
+/** Interactions: a partition per contact, sorted by time, newest read first. */
+export const interactionPk = (workspaceId: string, contactId: string): string =>
+  `${workspacePk(workspaceId)}#${contactSk(contactId)}`;
+export const INTERACTION_PREFIX = 'INTERACTION#';
+export const interactionSk = (occurredAt: string, interactionId: string): string =>
+  `${INTERACTION_PREFIX}${occurredAt}#${interactionId}`;
+/** gsi2 sorts a workspace's live contacts by tier and score: `WS#<ws>#TIER#hot` / zero-padded score. */
+export const tierGsi2 = (workspaceId: string, tier: string, score: number, contactId: string) => ({
+  gsi2pk: `${workspacePk(workspaceId)}#TIER#${tier}`,
+  gsi2sk: `${String(Math.round(score * 100)).padStart(6, '0')}#${contactId}`,
+});
+
+/** Scoring: state, ledger and per-interaction claims share the contact's interaction partition. */
+export const SCORE_SK = 'SCORE';
+export const LEDGER_PREFIX = 'LEDGER#';
+export const ledgerSk = (at: string, id: string): string => `${LEDGER_PREFIX}${at}#${id}`;
+/** The claim that makes scoring idempotent per interaction. */
+export const scoredSk = (interactionId: string): string => `SCORED#${interactionId}`;
+/** Under the workspace: the versioned rules and the recompute jobs (with one item per page done). */
+export const SCORING_RULES_SK = 'SCORING_RULES';
+export const jobSk = (jobId: string): string => `SCOREJOB#${jobId}`;
+export const jobPageSk = (jobId: string, page: number): string => `${jobSk(jobId)}#PAGE#${page}`;
+
+// ── core: campaigns, AI, security alerts ──────────────────────────────────────────────
 export const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
 export const enrolmentSk = (campaignId: string, contactId: string): string => `ENROLMENT#${campaignId}#${contactId}`;
 /** gsi1 partition holding campaigns with a pending scheduled launch, sorted by due time. */
 export const DUE_CAMPAIGNS_PK = 'DUE#campaign';
 export const dueCampaignSk = (dueAt: string, workspaceId: string, campaignId: string): string =>
   `${dueAt}#${workspaceId}#${campaignId}`;
+export const aiCallSk = (callId: string): string => `AICALL#${callId}`;
 
-/** Opaque pagination cursors: the last evaluated key, base64url JSON. */
-export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+/** Alerts of a workspace live under it; the others under the `SYSTEM` partition, by creation time. */
+export const alertPk = (workspaceId?: string): string => (workspaceId ? workspacePk(workspaceId) : 'SYSTEM');
+export const ALERT_SK_PREFIX = 'ALERT#';
+export const alertSk = (createdAt: string, alertId: string): string => `${ALERT_SK_PREFIX}${createdAt}#${alertId}`;
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // A key attribute DynamoDB cannot hold (sort keys end at 1,024 bytes) would fail the read with a 500.
-    if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(fitsKey)) {
-      return value as Record<string, unknown>;
-    }
-  } catch {
-    // fall through: an unreadable cursor is the caller's error
-  }
-  throw new InvalidCursorError();
-}
+// ── audit ─────────────────────────────────────────────────────────────────────────────
+/** The workspace's partition, or gsi1 per event type; both sorted by `<createdAt>#<id>`. */
+export const auditPk = (workspaceId: string): string => workspacePk(workspaceId);
+export const auditTypeGsi1pk = (workspaceId: string, eventType: string): string =>
+  `${workspacePk(workspaceId)}#TYPE#${eventType}`;
+export const auditSk = (createdAt: string, id: string): string => `${createdAt}#${id}`;
 
-const MAX_KEY_BYTES = 1024;
-const fitsKey = (v: unknown): boolean =>
-  (typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_KEY_BYTES) ||
-  (typeof v === 'number' && isStorableNumber(v));
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-  constructor() {
-    super('The pagination cursor is not valid');
-  }
-}
+// ── ephemeral ─────────────────────────────────────────────────────────────────────────
+/** Single-use account tokens, by purpose. */
+export const tokenPk = (tokenHash: string): string => `TOKEN#${tokenHash}`;
+/** Rate-limit counters (the partition key is the limiter's own key). */
+export const COUNTER_SK = 'counter';
+/** Log-in attempt counters (the earlier failures-only layout, `login-failures`, expires on its own). */
+export const LOGIN_ATTEMPTS_SK = 'login-attempts';
+export const MAIL_QUOTA_SK = 'mail-quota';
+/**
+ * Idempotency keys: a partition per (workspace, operation, client key), so one workspace's
+ * key never meets another's. The client's key comes last: any characters it holds are safe.
+ */
+export const idempotencyPk = (workspaceId: string, operation: string, key: string): string =>
+  `IDEMPOTENCY#${workspaceId}#${operation}#${key}`;
+export const IDEMPOTENCY_SK = 'request';

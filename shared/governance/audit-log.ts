@@ -5,19 +5,10 @@
  */
 import { ValidationError } from '../errors';
 import { withCursorErrors } from './paging';
-import type { AuditReader, Caller, StoredAuditEntry } from './ports';
+import type { AuditQuery, AuditReader, Caller, StoredAuditEntry } from './ports';
 
-export interface AuditListInput {
-  readonly eventType?: string;
-  readonly actorId?: string;
-  readonly resourceType?: string;
-  readonly resourceId?: string;
-  /** ISO-8601 with an offset; inclusive. */
-  readonly from?: string;
-  readonly to?: string;
-  readonly limit: number;
-  readonly cursor?: string;
-}
+/** A listing as the caller asks for it: `from`/`to` are ISO-8601 with any offset (normalised here). */
+export type AuditListInput = Omit<AuditQuery, 'workspaceId'>;
 
 /**
  * Entries of the caller's workspace matching every filter, newest first.

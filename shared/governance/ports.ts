@@ -10,6 +10,9 @@ import type { SecurityAlert } from '../security/abuse-alerts';
 /** The caller of a workspace-scoped route, as plain values (the edge has checked membership and permission). */
 export interface Caller {
   readonly workspaceId: string;
+  readonly organizationId: string;
+  /** The caller's role in the workspace: a built-in one or a custom role's name. */
+  readonly role: string;
   readonly userId: string;
   readonly email: string;
   /** Effective permissions in the workspace (narrowed to the key's scopes for API-key calls). */

@@ -24,7 +24,13 @@ const OPERATION = Symbol('operation');
 /** A validated operation, as `httpFunction` requires for every declared route. */
 export interface DefinedOperation {
   readonly [OPERATION]: true;
+  /** Validates the request, then runs the use case. */
   (request: HttpRequest): Promise<HttpResult>;
+  /**
+   * Validates the request only (the edge's validation step): throws 400 `VALIDATION_FAILED`,
+   * or returns the use case bound to the parsed input, to run as the route's handler.
+   */
+  readonly validate: (request: HttpRequest) => () => Promise<HttpResult>;
 }
 
 const none = z.object({}).strict();
@@ -48,7 +54,7 @@ export function defineOperation<
   const params = schemas.params ?? z.object({}).strip();
   const query = schemas.query ?? z.object({}).strip();
   const body = schemas.body ?? none.optional();
-  const operation = async (request: HttpRequest): Promise<HttpResult> => {
+  const validate = (request: HttpRequest): (() => Promise<HttpResult>) => {
     const issues: Array<{ in: string; path: string; message: string }> = [];
     const parse = <T extends z.ZodType>(where: string, schema: T, value: unknown): z.infer<T> => {
       const out = schema.safeParse(value);
@@ -66,9 +72,11 @@ export function defineOperation<
         details: issues.slice(0, 20),
       });
     }
-    return handle(input as ParsedInput<z.infer<P>, z.infer<Q>, z.infer<B>>, request);
+    const parsed = input as ParsedInput<z.infer<P>, z.infer<Q>, z.infer<B>>;
+    return async () => handle(parsed, request);
   };
-  return Object.assign(operation, { [OPERATION]: true as const });
+  const operation = async (request: HttpRequest): Promise<HttpResult> => validate(request)();
+  return Object.assign(operation, { [OPERATION]: true as const, validate });
 }
 
 export const isDefinedOperation = (value: unknown): value is DefinedOperation =>

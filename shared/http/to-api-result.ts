@@ -1,10 +1,12 @@
-/** Maps a plain {@link HttpResult} onto an API Gateway HTTP API (payload v2) result. */
+/**
+ * Maps a plain {@link HttpResult} onto an API Gateway HTTP API (payload v2) result. The
+ * security headers are added around it by the edge's security-headers middleware.
+ */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SECURITY_HEADERS } from './security-headers';
 import type { HttpResult } from './types';
 
 export function toApiResult(result: HttpResult, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, 'x-request-id': requestId };
+  const headers: Record<string, string> = { 'x-request-id': requestId };
   let body: string | undefined;
   if (typeof result.body === 'string') {
     body = result.body;

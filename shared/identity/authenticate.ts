@@ -30,7 +30,7 @@ export interface AuthRequest {
   readonly query: Readonly<Record<string, string>>;
   readonly clientAddress: string;
   /** The route's declared permission; absent for user-level routes (no workspace needed). */
-  readonly permission?: string;
+  readonly permission?: Permission;
 }
 
 /** What an API key limits its calls to. */
@@ -125,7 +125,7 @@ export async function authenticate(
 
   if (request.permission === undefined) return { principal };
   const workspace = await resolveWorkspace(request, principal, defaultWorkspaceId, keyScope, deps);
-  if (!workspace.permissions.has(request.permission as Permission)) {
+  if (!workspace.permissions.has(request.permission)) {
     throw new ForbiddenError(`This needs the ${request.permission} permission`, 'PERMISSION_DENIED');
   }
   return { principal, workspace };

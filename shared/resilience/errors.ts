@@ -38,7 +38,8 @@ export class CircuitOpenError extends Error {
   constructor(
     readonly breaker: string,
     readonly retryAt: number,
+    options?: ErrorOptions,
   ) {
-    super(`Circuit "${breaker}" is open; calls are rejected until ${new Date(retryAt).toISOString()}`);
+    super(`Circuit "${breaker}" is open; calls are rejected until ${new Date(retryAt).toISOString()}`, options);
   }
 }

@@ -25,6 +25,15 @@ export const sessionCsrfToken = (sessionToken: string): string =>
 export const isWellFormedCsrfToken = (value: string | undefined): value is string =>
   value !== undefined && TOKEN_PATTERN.test(value);
 
+/**
+ * The token to hand a caller: a signed-in caller's session token; anyone else keeps their own
+ * while it is well formed (so two open tabs don't invalidate each other), else a new one.
+ */
+export function currentCsrfToken(cookies: { session?: string | undefined; csrf?: string | undefined }): string {
+  if (cookies.session) return sessionCsrfToken(cookies.session);
+  return isWellFormedCsrfToken(cookies.csrf) ? cookies.csrf : newCsrfToken();
+}
+
 /** The `Set-Cookie` value. `Secure` everywhere but the local runtime, which serves plain HTTP. */
 export function csrfCookie(token: string, secure: boolean): string {
   return `${CSRF_COOKIE}=${token}; Path=/; SameSite=Strict; HttpOnly; Max-Age=86400${secure ? '; Secure' : ''}`;

@@ -7,7 +7,7 @@ export class InviteRevokedError extends AppError {
   readonly status = 410;
   readonly label = 'Gone';
   readonly code = 'INVITE_REVOKED';
-  constructor() {
-    super('This invite was withdrawn; ask for a new one');
+  constructor(options?: ErrorOptions) {
+    super('This invite was withdrawn; ask for a new one', options);
   }
 }

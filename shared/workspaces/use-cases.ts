@@ -2,14 +2,18 @@
  * Workspaces, members, invites and custom roles. The edge has already checked that the
  * caller is a member with the route's permission; these rules add what depends on the
  * target (owners stay owners, no privilege escalation, invites bound to their address).
+ * Workspace-scoped use cases take the {@link Caller}; the few outside any workspace
+ * (list, create, accept an invite) take the signed-in user.
  */
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
-import type { ApiKeyStore } from '../governance/ports';
-import type { AuthContext, WorkspaceAccess } from '../identity/auth-context';
+import type { ApiKeyStore, Caller } from '../governance/ports';
+import type { RequestOrigin } from '../identity/accounts/ports';
+import { recordAudit } from '../identity/audit';
+import { type AuthContext, actorOf } from '../identity/auth-context';
 import { assertEmailVerified, type UserDirectory } from '../identity/email-verified';
-import type { CustomRole, Membership } from '../identity/model';
+import type { CustomRole, Membership, Workspace } from '../identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, isBuiltinRole, type Permission } from '../identity/permissions';
-import type { EmailSender } from '../identity/ports';
+import type { AuditSink, EmailSender } from '../identity/ports';
 import { newId, newToken, sha256 } from '../identity/tokens';
 import { InviteRevokedError } from './errors';
 import { inviteEmail } from './invite-email';
@@ -26,6 +30,11 @@ export interface WorkspaceDeps {
   readonly users: UserDirectory;
   /** A removed member's keys for the workspace are revoked with the membership. */
   readonly apiKeys: Pick<ApiKeyStore, 'revokeCreatedBy'>;
+  /**
+   * Where creating a workspace and joining one are audited: those requests are outside any
+   * workspace at the edge (whose generic entry covers workspace-scoped routes only).
+   */
+  readonly audit: AuditSink;
 }
 
 const INVITE_DAYS = 7;
@@ -41,14 +50,19 @@ export async function listWorkspaces(auth: AuthContext, deps: WorkspaceDeps) {
   }));
 }
 
-/** New workspaces go into an organization the caller owns (by default, that of their default workspace). */
+/**
+ * New workspaces go into an organization the caller owns: the one named, else the
+ * organization of the first workspace they own. The entry in the new workspace's audit log
+ * is written here.
+ * @throws NotFoundError `ORGANIZATION_NOT_FOUND` when that is no organization of theirs.
+ */
 export async function createWorkspace(
   input: { name: string; organizationId?: string | undefined },
   auth: AuthContext,
-  defaultOrganizationId: string | undefined,
+  origin: RequestOrigin,
   deps: WorkspaceDeps,
 ) {
-  const organizationId = input.organizationId ?? defaultOrganizationId;
+  const organizationId = input.organizationId ?? (await defaultOrganizationOf(auth.principal.userId, deps));
   const organization = organizationId ? await deps.store.organization(organizationId) : undefined;
   if (!organization || organization.ownerUserId !== auth.principal.userId) {
     throw new NotFoundError('No such organization of yours', 'ORGANIZATION_NOT_FOUND');
@@ -68,7 +82,58 @@ export async function createWorkspace(
     joinedAt: now,
   };
   await deps.store.createWorkspace(workspace, owner);
+  await auditUserAction(
+    { workspaceId: workspace.workspaceId, eventType: 'workspaces.create', resourceType: 'workspace' },
+    { resourceId: workspace.workspaceId, auth, origin, at: deps.now() },
+    deps,
+  );
   return workspace;
+}
+
+/**
+ * The audit entry of a signed-in user's POST outside any workspace the edge resolved
+ * (creating one, joining one): the edge cannot write it, so the use case does.
+ */
+async function auditUserAction(
+  what: { workspaceId: string; eventType: string; resourceType: string },
+  who: { resourceId: string; auth: AuthContext; origin: RequestOrigin; at: Date; metadata?: Record<string, unknown> },
+  deps: WorkspaceDeps,
+): Promise<void> {
+  const { resourceId, auth, origin, at, metadata } = who;
+  await recordAudit(
+    deps.audit,
+    {
+      ...what,
+      eventAction: 'POST',
+      ...actorOf(auth),
+      resourceId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      ...(metadata ? { metadata } : {}),
+    },
+    at,
+  );
+}
+
+async function defaultOrganizationOf(userId: string, deps: WorkspaceDeps): Promise<string | undefined> {
+  const memberships = await deps.store.membershipsOf(userId);
+  return memberships.find((m) => m.role === 'owner')?.organizationId;
+}
+
+/** The caller's workspace, with their role and effective permissions in it. */
+export async function getWorkspace(caller: Caller, deps: WorkspaceDeps) {
+  const workspace = await deps.store.workspace(caller.workspaceId);
+  return { workspace, role: caller.role, permissions: [...caller.permissions] };
+}
+
+/** Renames the caller's workspace; returns it as stored. */
+export async function renameWorkspace(
+  caller: Caller,
+  name: string,
+  deps: WorkspaceDeps,
+): Promise<Workspace | undefined> {
+  await deps.store.renameWorkspace(caller.workspaceId, name);
+  return deps.store.workspace(caller.workspaceId);
 }
 
 /** Holders of any of these manage membership, and so see members' email addresses. */
@@ -78,10 +143,10 @@ const MANAGES_MEMBERS: readonly Permission[] = ['members:invite', 'members:updat
  * Members with name and role. Email addresses are personal data a read-only colleague (a
  * viewer, a member) does not need: only callers who manage membership get `email`.
  */
-export async function listMembers(access: WorkspaceAccess, deps: WorkspaceDeps) {
-  const members = await deps.store.members(access.workspaceId);
+export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
+  const members = await deps.store.members(caller.workspaceId);
   const users = await deps.store.users(members.map((m) => m.userId));
-  const showEmails = MANAGES_MEMBERS.some((p) => access.permissions.has(p));
+  const showEmails = MANAGES_MEMBERS.some((p) => caller.permissions.has(p));
   return members.map((m) => {
     const user = users.find((u) => u.userId === m.userId);
     return {
@@ -94,12 +159,12 @@ export async function listMembers(access: WorkspaceAccess, deps: WorkspaceDeps) 
   });
 }
 
-export async function changeRole(access: WorkspaceAccess, userId: string, role: string, deps: WorkspaceDeps) {
-  const target = await deps.store.member(access.workspaceId, userId);
+export async function changeRole(caller: Caller, userId: string, role: string, deps: WorkspaceDeps) {
+  const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner’s role cannot be changed', 'OWNER_IMMUTABLE');
-  assertAssignable(role, access.permissions, await deps.store.roles(access.workspaceId));
-  await deps.store.setRole(access.workspaceId, userId, role);
+  assertAssignable(role, caller.permissions, await deps.store.roles(caller.workspaceId));
+  await deps.store.setRole(caller.workspaceId, userId, role);
   return { userId, role };
 }
 
@@ -107,33 +172,28 @@ export async function changeRole(access: WorkspaceAccess, userId: string, role: 
  * Removes a member and revokes the API keys they made for this workspace: a key must not
  * come back to life should they ever rejoin. Returns how many keys were revoked.
  */
-export async function removeMember(access: WorkspaceAccess, auth: AuthContext, userId: string, deps: WorkspaceDeps) {
-  const target = await deps.store.member(access.workspaceId, userId);
+export async function removeMember(caller: Caller, userId: string, deps: WorkspaceDeps) {
+  const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
-  await deps.store.removeMember(access.workspaceId, userId);
+  await deps.store.removeMember(caller.workspaceId, userId);
   const at = deps.now().toISOString();
-  return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(access.workspaceId, userId, auth.principal.userId, at) };
+  return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at) };
 }
 
-export async function invite(
-  access: WorkspaceAccess,
-  auth: AuthContext,
-  input: { email: string; role: string },
-  deps: WorkspaceDeps,
-) {
-  await assertEmailVerified(auth.principal.userId, deps.users, 'invite people');
-  assertAssignable(input.role, access.permissions, await deps.store.roles(access.workspaceId));
-  const workspace = await deps.store.workspace(access.workspaceId);
+export async function invite(caller: Caller, input: { email: string; role: string }, deps: WorkspaceDeps) {
+  await assertEmailVerified(caller.userId, deps.users, 'invite people');
+  assertAssignable(input.role, caller.permissions, await deps.store.roles(caller.workspaceId));
+  const workspace = await deps.store.workspace(caller.workspaceId);
   const now = deps.now();
   const token = newToken();
   const record: Invite = {
     inviteId: newId(),
-    workspaceId: access.workspaceId,
-    organizationId: access.organizationId,
+    workspaceId: caller.workspaceId,
+    organizationId: caller.organizationId,
     email: input.email,
     role: input.role,
-    invitedBy: auth.principal.userId,
+    invitedBy: caller.userId,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
     status: 'pending',
@@ -143,7 +203,7 @@ export async function invite(
     publicBaseUrl: deps.publicBaseUrl,
     token,
     workspaceName: workspace?.name,
-    inviterEmail: auth.principal.email,
+    inviterEmail: caller.email,
     role: input.role,
     validDays: INVITE_DAYS,
   });
@@ -152,7 +212,20 @@ export async function invite(
   return record;
 }
 
-export async function acceptInvite(auth: AuthContext, token: string, deps: WorkspaceDeps) {
+/** The workspace's invites still waiting for an answer: pending and not expired. */
+export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<Invite[]> {
+  const now = deps.now().getTime();
+  const all = await deps.store.invites(caller.workspaceId);
+  return all.filter((i) => i.status === 'pending' && Date.parse(i.expiresAt) > now);
+}
+
+/**
+ * Joins the workspace an invite names, with its role. The entry in that workspace's audit
+ * log is written here (the request is outside any workspace at the edge).
+ * @throws InviteRevokedError (410), ValidationError `INVITE_INVALID`, ForbiddenError
+ * `INVITE_EMAIL_MISMATCH`, ConflictError `INVITE_NOT_ACCEPTED`.
+ */
+export async function acceptInvite(auth: AuthContext, token: string, origin: RequestOrigin, deps: WorkspaceDeps) {
   const hash = sha256(token);
   const found = await deps.store.inviteByTokenHash(hash);
   const now = deps.now();
@@ -175,6 +248,11 @@ export async function acceptInvite(auth: AuthContext, token: string, deps: Works
     if ((await deps.store.inviteByTokenHash(hash))?.status === 'revoked') throw new InviteRevokedError();
     throw new ConflictError('You are already a member, or the invite was used', 'INVITE_NOT_ACCEPTED');
   }
+  await auditUserAction(
+    { workspaceId: membership.workspaceId, eventType: 'invites.accept', resourceType: 'member' },
+    { resourceId: membership.userId, auth, origin, at: now, metadata: { role: membership.role } },
+    deps,
+  );
   return membership;
 }
 
@@ -184,40 +262,35 @@ export async function acceptInvite(auth: AuthContext, token: string, deps: Works
  * @throws NotFoundError `INVITE_NOT_FOUND` for an unknown id or another workspace's invite.
  * @throws ConflictError `INVITE_ALREADY_ACCEPTED`: remove the member instead.
  */
-export async function revokeInvite(access: WorkspaceAccess, auth: AuthContext, inviteId: string, deps: WorkspaceDeps) {
+export async function revokeInvite(caller: Caller, inviteId: string, deps: WorkspaceDeps) {
   const at = deps.now().toISOString();
-  const outcome = await deps.store.revokeInvite(access.workspaceId, inviteId, auth.principal.userId, at);
+  const outcome = await deps.store.revokeInvite(caller.workspaceId, inviteId, caller.userId, at);
   if (outcome === 'not-found') throw new NotFoundError('No such invite', 'INVITE_NOT_FOUND');
   if (outcome === 'accepted') {
     throw new ConflictError('The invite was already accepted; remove the member instead', 'INVITE_ALREADY_ACCEPTED');
   }
 }
 
-export async function listRoles(access: WorkspaceAccess, deps: WorkspaceDeps) {
-  const custom = await deps.store.roles(access.workspaceId);
+export async function listRoles(caller: Caller, deps: WorkspaceDeps) {
+  const custom = await deps.store.roles(caller.workspaceId);
   return [
     ...BUILTIN_ROLES.map((name) => ({ name, builtin: true, permissions: [...BUILTIN_ROLE_PERMISSIONS[name]] })),
     ...custom.map((r) => ({ name: r.name, builtin: false, permissions: [...r.permissions] })),
   ];
 }
 
-export async function putRole(
-  access: WorkspaceAccess,
-  name: string,
-  permissions: readonly Permission[],
-  deps: WorkspaceDeps,
-) {
+export async function putRole(caller: Caller, name: string, permissions: readonly Permission[], deps: WorkspaceDeps) {
   if (isBuiltinRole(name) || !CUSTOM_ROLE_NAME.test(name)) {
     throw new ValidationError(
       'Custom role names are lower-case words (2-32 characters) and not a built-in name',
       'INVALID_ROLE_NAME',
     );
   }
-  if (permissions.some((p) => !access.permissions.has(p))) {
+  if (permissions.some((p) => !caller.permissions.has(p))) {
     throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');
   }
   const role: CustomRole = {
-    workspaceId: access.workspaceId,
+    workspaceId: caller.workspaceId,
     name,
     permissions: [...new Set(permissions)],
     createdAt: deps.now().toISOString(),
@@ -226,10 +299,10 @@ export async function putRole(
   return role;
 }
 
-export async function deleteRole(access: WorkspaceAccess, name: string, deps: WorkspaceDeps) {
-  const roles = await deps.store.roles(access.workspaceId);
+export async function deleteRole(caller: Caller, name: string, deps: WorkspaceDeps) {
+  const roles = await deps.store.roles(caller.workspaceId);
   if (!roles.some((r) => r.name === name)) throw new NotFoundError('No such custom role', 'ROLE_NOT_FOUND');
-  const members = await deps.store.members(access.workspaceId);
+  const members = await deps.store.members(caller.workspaceId);
   if (members.some((m) => m.role === name)) throw new ConflictError('Members still have this role', 'ROLE_IN_USE');
-  await deps.store.deleteRole(access.workspaceId, name);
+  await deps.store.deleteRole(caller.workspaceId, name);
 }

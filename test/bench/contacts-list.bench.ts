@@ -12,10 +12,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { encodeCursor, workspacePk } from '../../shared/adapters/keys';
+import { encodeCursor } from '../../shared/adapters/dynamo/cursor';
+import { CONTACT_PREFIX, contactEmailSk, contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
 import { searchText } from '../../shared/crm/contacts/search';
 import { newContact } from '../../shared/crm/contacts/use-cases';
-import { CONTACT_PREFIX, contactEmailSk, contactSk, tierGsi2 } from '../../shared/crm/keys';
 import type { Contact } from '../../shared/crm/model';
 import {
   type BenchContext,

@@ -1,4 +1,5 @@
 /** Contacts as a new user meets them on `npm start`: CRUD, import/export, tenancy, over HTTP. */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
 import { as, newUser, type TestUser } from '../support/identity';
@@ -60,7 +61,11 @@ describe('contacts CRUD', () => {
     expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(404);
     const again = await send(owner, 'POST', '/api/contacts', { email: 'grace@example.com' });
     expect(again.status).toBe(409);
-    expect((await json(again)).details).toMatchObject({ contactId: id, deleted: true });
+    expect((await json(again)).details).toEqual({
+      contactId: id,
+      deleted: true,
+      restore: `POST /api/contacts/${id}/restore`,
+    });
     expect((await send(owner, 'POST', `/api/contacts/${id}/restore`)).status).toBe(200);
     expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(200);
   });
@@ -79,6 +84,76 @@ describe('contacts CRUD', () => {
     const rest = await json(await send(owner, 'GET', `${path}/timeline?limit=5&cursor=${tl.nextCursor}`));
     expect(rest.interactions.map((i: { type: string }) => i.type)).toEqual(['email_opened']);
     expect((await json(await send(owner, 'GET', path))).contact.lastInteractionAt).toEqual(expect.any(String));
+  });
+});
+
+describe('idempotent interactions', () => {
+  const create = async (user: TestUser, email: string) =>
+    `/api/contacts/${(await json(await send(user, 'POST', '/api/contacts', { email }))).contact.contactId}`;
+  const post = (user: TestUser, path: string, body: unknown, key?: string) =>
+    api(`${path}/interactions`, {
+      method: 'POST',
+      headers: as(user, key === undefined ? {} : { 'idempotency-key': key }),
+      body: JSON.stringify(body),
+    });
+
+  it('three identical POSTs with one Idempotency-Key: the same 201, one interaction, one score change', async () => {
+    const path = await create(owner, `retry-${randomUUID()}@example.com`);
+    const body = { type: 'email_opened', metadata: { campaign: 'spring' } };
+    const key = randomUUID();
+
+    const first = await post(owner, path, body, key);
+    const firstBody = await first.text();
+    const scored = await json(await send(owner, 'GET', `${path}/score`));
+    const retries = [await post(owner, path, body, key), await post(owner, path, body, key)];
+
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    for (const retry of retries) {
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await retry.text()).toBe(firstBody);
+    }
+    const { interaction, score } = JSON.parse(firstBody);
+    const tl = await json(await send(owner, 'GET', `${path}/timeline`));
+    expect(tl.interactions.map((i: { interactionId: string }) => i.interactionId)).toEqual([interaction.interactionId]);
+    expect(score.score).toBeGreaterThan(score.previousScore);
+    const after = await json(await send(owner, 'GET', `${path}/score`));
+    expect(after.score).toBe(scored.score);
+    expect(after.ledger).toEqual(scored.ledger);
+    expect(new Set(after.ledger.map((e: { interactionId?: string }) => e.interactionId))).toEqual(
+      new Set([interaction.interactionId]),
+    );
+  });
+
+  it('refuses the key with another body (422) or a malformed key (400), and keeps keys per workspace', async () => {
+    const path = await create(owner, `reuse-${randomUUID()}@example.com`);
+    const key = randomUUID();
+    expect((await post(owner, path, { type: 'call' }, key)).status).toBe(201);
+
+    const reused = await post(owner, path, { type: 'meeting' }, key);
+    expect(reused.status).toBe(422);
+    expect(await json(reused)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', requestId: expect.any(String) });
+    for (const bad of ['', 'x'.repeat(129), 'two words']) {
+      const res = await post(owner, path, { type: 'call' }, bad);
+      expect(res.status).toBe(400);
+      expect((await json(res)).code).toBe('INVALID_IDEMPOTENCY_KEY');
+    }
+    const theirs = await create(stranger, `theirs-${randomUUID()}@example.com`);
+    expect((await post(stranger, theirs, { type: 'meeting' }, key)).status).toBe(201);
+    const tl = await json(await send(owner, 'GET', `${path}/timeline`));
+    expect(tl.interactions.map((i: { type: string }) => i.type)).toEqual(['call']);
+  });
+
+  it('takes the body’s interactionId as the key when no header is sent', async () => {
+    const path = await create(owner, `own-id-${randomUUID()}@example.com`);
+    const body = { type: 'form_submit', interactionId: `form-${randomUUID()}` };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(owner, path, body)).status);
+
+    expect(statuses).toEqual([201, 201, 201]);
+    const tl = await json(await send(owner, 'GET', `${path}/timeline`));
+    expect(tl.interactions.map((i: { interactionId: string }) => i.interactionId)).toEqual([body.interactionId]);
   });
 });
 

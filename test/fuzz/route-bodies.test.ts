@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { routes } from '../../lib/definition';
 import { contactCreateSchema, contactPatchSchema } from '../../shared/crm/contacts/contact-fields';
-import { interactionInputSchema } from '../../shared/crm/contacts/record-interaction';
+import { interactionRequestSchema } from '../../shared/crm/contacts/record-interaction-once';
 import { scoringRulesSchema } from '../../shared/crm/scoring/rules';
 import { type Json, leaves, ROUTE_BODIES } from './route-bodies';
 
@@ -20,7 +20,9 @@ const known = {
   loginEmail: 'member@example.com',
   loginPassword: 'another sturdy passphrase',
 };
-const sample = (routeId: string) => ROUTE_BODIES[routeId]?.sample?.(known) as Json;
+/** A route's sample as sent: `{{unique}}` filled in, as the fuzzer does per request. */
+const sample = (routeId: string) =>
+  JSON.parse(JSON.stringify(ROUTE_BODIES[routeId]?.sample?.(known) ?? null).replaceAll('{{unique}}', 'u1')) as Json;
 
 /**
  * `a.b.c` of every property a JSON Schema types as a number (or leaves untyped); array items as
@@ -75,7 +77,7 @@ describe('fuzz body table', () => {
   it('samples fit the exported schemas', () => {
     expect(contactCreateSchema.safeParse(sample('contacts.create')).success).toBe(true);
     expect(contactPatchSchema.safeParse(sample('contacts.update')).success).toBe(true);
-    expect(interactionInputSchema.safeParse(sample('interactions.create')).success).toBe(true);
+    expect(interactionRequestSchema.safeParse(sample('interactions.create')).success).toBe(true);
     expect(scoringRulesSchema.safeParse((sample('scoring-rules.put') as { rules: unknown }).rules).success).toBe(true);
   });
 
@@ -83,7 +85,7 @@ describe('fuzz body table', () => {
     const cases: Array<[string, z.ZodType, (body: Json) => Json]> = [
       ['contacts.create', contactCreateSchema, (b) => b],
       ['contacts.update', contactPatchSchema, (b) => b],
-      ['interactions.create', interactionInputSchema, (b) => b],
+      ['interactions.create', interactionRequestSchema, (b) => b],
       ['scoring-rules.put', scoringRulesSchema, (b) => (b as { rules: Json }).rules],
     ];
     for (const [routeId, schema, part] of cases) {

@@ -121,12 +121,14 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   'contacts.delete': {},
   'contacts.restore': {},
   'interactions.create': {
+    // The client's own id makes the request idempotent: every fuzzed request goes through the key's claim.
     sample: () => ({
       type: 'email_opened',
+      interactionId: 'fuzz-{{unique}}',
       metadata: { campaign: 'spring', count: 2, weight: 0.75, tags: [1, 2.5, 'x'], nested: { depth: 1 } },
     }),
     freeForm: [['metadata'], ['metadata', 'nested']],
-    ids: [['metadata', 'campaign']],
+    ids: [['metadata', 'campaign'], ['interactionId']],
   },
   'scoring-rules.put': {
     // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.

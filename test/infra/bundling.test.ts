@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundlingFor, SENTRY_SDK } from '../../lib/cdk/house-function';
+import { bundlingFor, CREDENTIAL_CHAIN, LAMBDA_CREDENTIALS, SENTRY_SDK } from '../../lib/cdk/house-function';
 import { fromRoot } from '../../lib/cdk/repo-paths';
 import { functions } from '../../lib/definition';
 import { synthesize } from './synth';
@@ -69,5 +69,40 @@ describe('what makes the external SDK safe', () => {
       .filter((imported) => imported.path === SENTRY_SDK);
     expect(sentryImports.length).toBeGreaterThan(0);
     expect([...new Set(sentryImports.map((imported) => imported.kind))]).toEqual(['dynamic-import']);
+  });
+});
+
+describe('the credential chain', () => {
+  it('aliases the SDK default chain to the environment-only provider in every bundle', () => {
+    expect(bundlingFor({ sentry: false }).esbuildArgs).toEqual({
+      [`--alias:${CREDENTIAL_CHAIN}`]: fromRoot(LAMBDA_CREDENTIALS),
+    });
+  });
+  it('leaves SSO, ini, process and metadata-service providers out of a bundle', async () => {
+    const bundle = async (alias: Record<string, string>) => {
+      const result = await build({
+        entryPoints: [fromRoot('functions/contacts.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        external: [SENTRY_SDK],
+        alias,
+        minify: true,
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const inputs = Object.keys(result.metafile.inputs);
+      return { inputs, bytes: result.outputFiles[0]?.contents.length ?? 0 };
+    };
+    const full = await bundle({});
+    const lean = await bundle({ [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) });
+    for (const provider of ['credential-provider-ini', 'credential-provider-sso', 'credential-provider-process']) {
+      expect(full.inputs.some((i) => i.includes(provider))).toBe(true);
+      expect(lean.inputs.some((i) => i.includes(provider))).toBe(false);
+    }
+    expect(full.bytes - lean.bytes).toBeGreaterThan(50_000);
   });
 });

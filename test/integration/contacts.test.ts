@@ -14,13 +14,13 @@ import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
-import { InvalidCursorError } from '../../shared/adapters/keys';
+import { contactSk, tierGsi2 } from '../../shared/adapters/keys';
 import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
 import { ContactEmailTakenError } from '../../shared/crm/contacts/errors';
 import type { ContactStore } from '../../shared/crm/contacts/ports';
 import { newContact } from '../../shared/crm/contacts/use-cases';
-import { contactSk, tierGsi2 } from '../../shared/crm/keys';
 import type { Contact } from '../../shared/crm/model';
+import { InvalidCursorError } from '../../shared/governance/paging';
 
 const PREFIX = 'crm-';
 const CORE = `${PREFIX}core`;

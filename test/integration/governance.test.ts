@@ -17,13 +17,13 @@ import { dynamoAudit } from '../../shared/adapters/dynamo-audit';
 import { dynamoSecurityAlerts } from '../../shared/adapters/dynamo-security-alerts';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
 import { dynamoUsers } from '../../shared/adapters/dynamo-users';
-import { InvalidCursorError } from '../../shared/adapters/keys';
+import { settingSk, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/adapters/keys';
 import { localSecretBox, SecretOpenError } from '../../shared/adapters/secret-box';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../../shared/governance/alerts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/governance/api-keys';
+import { InvalidCursorError } from '../../shared/governance/paging';
 import type { Caller, StoredAuditEntry } from '../../shared/governance/ports';
 import { listSettings, putSetting, readSecretSetting, SECRET_MASK } from '../../shared/governance/settings';
-import { settingSk, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/identity/keys';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
 import { sha256 } from '../../shared/identity/tokens';
 
@@ -55,6 +55,8 @@ function freshCaller(): Caller {
   const tag = randomUUID().slice(0, 8);
   return {
     workspaceId: `ws-${tag}`,
+    organizationId: `org-${tag}`,
+    role: 'owner',
     userId: `user-${tag}`,
     email: `owner-${tag}@example.test`,
     permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner),

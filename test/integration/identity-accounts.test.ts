@@ -22,6 +22,7 @@ import { dynamoSecurityAlerts } from '../../shared/adapters/dynamo-security-aler
 import { dynamoSessions } from '../../shared/adapters/dynamo-sessions';
 import { dynamoAccountTokens, dynamoUsers } from '../../shared/adapters/dynamo-users';
 import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
+import { EMAIL_SK, emailPk, META_SK, memberSk, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/adapters/keys';
 import { sesEmailSender } from '../../shared/adapters/ses-email';
 import { createApiKey } from '../../shared/governance/api-keys';
 import { logIn } from '../../shared/identity/accounts/log-in';
@@ -35,7 +36,6 @@ import {
 import type { AccountDeps } from '../../shared/identity/accounts/ports';
 import { startSession } from '../../shared/identity/accounts/sessions';
 import { signUp } from '../../shared/identity/accounts/sign-up';
-import { EMAIL_SK, emailPk, META_SK, memberSk, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/identity/keys';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
 import { newId, sha256 } from '../../shared/identity/tokens';
 import {
@@ -414,6 +414,8 @@ describe('password reset through DynamoDB: what it ends', () => {
     const before = () => new Date(clockMs - 60_000);
     const caller = (workspaceId: string, userId = user.userId) => ({
       workspaceId,
+      organizationId: workspace.organizationId,
+      role: 'owner',
       userId,
       email,
       permissions: new Set(['contacts:read'] as const),
@@ -546,6 +548,7 @@ describe('workspace membership through DynamoDB', () => {
       publicBaseUrl: ORIGIN.publicBaseUrl,
       users: deps.accounts,
       apiKeys: store,
+      audit: deps.audit,
     };
     const ws = owner.workspace.workspaceId;
     // The membership is seeded directly; the invite path is the second half of this test.
@@ -569,6 +572,8 @@ describe('workspace membership through DynamoDB', () => {
     const memberKey = await createApiKey(
       {
         workspaceId: ws,
+        organizationId: owner.workspace.organizationId,
+        role: 'admin',
         userId: member.user.userId,
         email: member.user.email,
         permissions: new Set(['contacts:read'] as const),
@@ -576,22 +581,23 @@ describe('workspace membership through DynamoDB', () => {
       { name: 'm', scopes: ['contacts:read'] },
       { store, now, users: deps.accounts },
     );
-    const access = {
+    const ownerCaller = {
       workspaceId: ws,
       organizationId: owner.workspace.organizationId,
       role: 'owner',
+      userId: owner.user.userId,
+      email: owner.user.email,
       permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner),
     };
-    const ownerAuth = { principal: { userId: owner.user.userId, email: owner.user.email, via: 'session' as const } };
 
-    expect(await removeMember(access, ownerAuth, member.user.userId, wsDeps)).toEqual({ apiKeysRevoked: 1 });
+    expect(await removeMember(ownerCaller, member.user.userId, wsDeps)).toEqual({ apiKeysRevoked: 1 });
     expect(await store.findActive(sha256(memberKey.key))).toBeUndefined();
 
-    const invite = await inviteToWorkspace(access, ownerAuth, { email: member.user.email, role: 'member' }, wsDeps);
+    const invite = await inviteToWorkspace(ownerCaller, { email: member.user.email, role: 'member' }, wsDeps);
     const token = await tokenMailedTo(member.user.email);
-    await revokeInvite(access, ownerAuth, invite.inviteId, wsDeps);
+    await revokeInvite(ownerCaller, invite.inviteId, wsDeps);
     const memberAuth = { principal: { userId: member.user.userId, email: member.user.email, via: 'session' as const } };
-    await expect(acceptInvite(memberAuth, token, wsDeps)).rejects.toMatchObject({
+    await expect(acceptInvite(memberAuth, token, ORIGIN, wsDeps)).rejects.toMatchObject({
       status: 410,
       code: 'INVITE_REVOKED',
     });

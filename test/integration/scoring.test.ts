@@ -13,19 +13,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
-import { workspacePk } from '../../shared/adapters/keys';
-import { contactSk, tierGsi2 } from '../../shared/crm/keys';
+import { dynamoRecomputeStore } from '../../shared/adapters/dynamo-recompute-store';
+import { dynamoRulesStore } from '../../shared/adapters/dynamo-rules-store';
+import { dynamoScoreReader } from '../../shared/adapters/dynamo-score-reader';
+import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
+import { contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
 import type { Contact, Interaction } from '../../shared/crm/model';
-import type { DomainEvent } from '../../shared/crm/ports';
-import { dynamoRecomputeStore } from '../../shared/crm/scoring/dynamo-recompute-store';
-import { dynamoRulesStore } from '../../shared/crm/scoring/dynamo-rules-store';
-import { dynamoScoreReader } from '../../shared/crm/scoring/dynamo-score-reader';
-import { dynamoScoreStore } from '../../shared/crm/scoring/dynamo-score-store';
-import { dynamoInteractionScorer } from '../../shared/crm/scoring/dynamo-scorer';
+import type { DomainEvent, DomainEventPublisher } from '../../shared/crm/ports';
 import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
 import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-score';
 import { getScoringRules, putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
+import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
 
 const PREFIX = 'scoring-';
 const CORE = `${PREFIX}core`;
@@ -98,12 +97,16 @@ const interaction = (c: Contact, type: Interaction['type'], id = randomUUID()): 
   source: 'test',
 });
 
-describe('dynamoInteractionScorer', () => {
+/** The scorer the contacts function wires: the use case over the DynamoDB score store. */
+const dynamoScorer = (events: DomainEventPublisher) =>
+  interactionScorer({ store: dynamoScoreStore(db, CORE), events, now: () => new Date() });
+
+describe('interactionScorer over DynamoDB', () => {
   it('writes ledger, state and the contact in one transaction; a redelivery changes nothing', async () => {
     const ws = `ws-${randomUUID()}`;
     const c = await putContact(ws);
     const bus = events();
-    const scorer = dynamoInteractionScorer(db, CORE, bus);
+    const scorer = dynamoScorer(bus);
     const click = interaction(c, 'email_clicked');
     const first = await scorer.applyInteraction(c, click);
     expect(first).toEqual({ score: 46, tier: 'lukewarm', previousScore: 0, previousTier: 'cold' });
@@ -127,7 +130,7 @@ describe('dynamoInteractionScorer', () => {
   it('serialises concurrent interactions by version: every one counts once', async () => {
     const ws = `ws-${randomUUID()}`;
     const c = await putContact(ws, { jobTitle: undefined, company: undefined, phone: undefined, customFields: {} });
-    const scorer = dynamoInteractionScorer(db, CORE, events());
+    const scorer = dynamoScorer(events());
     await Promise.all(Array.from({ length: 4 }, () => scorer.applyInteraction(c, interaction(c, 'call'))));
     const state = await dynamoScoreStore(db, CORE).readState(ws, c.contactId);
     expect(state?.engagementRaw).toBeCloseTo(40, 1);
@@ -137,7 +140,7 @@ describe('dynamoInteractionScorer', () => {
   it('lists hot leads best first, pages with a cursor, and skips deleted contacts', async () => {
     const ws = `ws-${randomUUID()}`;
     const bus = events();
-    const scorer = dynamoInteractionScorer(db, CORE, bus);
+    const scorer = dynamoScorer(bus);
     const meetings = [3, 4, 5];
     const contacts: Contact[] = [];
     for (const count of meetings) {
@@ -167,7 +170,7 @@ describe('dynamoInteractionScorer', () => {
 
   it('saves rule versions and recomputes the workspace page by page', async () => {
     const ws = `ws-${randomUUID()}`;
-    const scorer = dynamoInteractionScorer(db, CORE, events());
+    const scorer = dynamoScorer(events());
     const cs = [await putContact(ws), await putContact(ws), await putContact(ws, { jobTitle: 'Intern' })];
     for (const c of cs) await scorer.applyInteraction(c, interaction(c, 'meeting'));
     const store = dynamoScoreStore(db, CORE);

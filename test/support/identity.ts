@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localClientConfig } from '../../lib/local/emulators/local-aws';
 import type { Runtime } from '../../lib/local/runtime';
 import { signUp } from '../../lib/local/seed';
-import { memberSk, membershipGsi1, workspacePk } from '../../shared/identity/keys';
+import { memberSk, membershipGsi1, workspacePk } from '../../shared/adapters/keys';
 import { mailedToken } from './accounts';
 
 export interface TestUser {

@@ -1,12 +1,14 @@
 /**
- * load/report.mjs on a small hand-made Artillery result (test/fixtures/load/): the numbers in the
- * rendered report and chart are computed from the fixture, not copied from it or assumed.
+ * `npm run load:report` (load/report.mjs over the modules in load/report/) on a small hand-made
+ * Artillery result (test/fixtures/load/): the numbers in the rendered report and chart are
+ * computed from the fixture, not copied from it or assumed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderFlowCosts } from '../../load/report/flow-costs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures/load');
@@ -158,15 +160,8 @@ describe('npm run load:report', () => {
   });
 });
 
-/** report.mjs is plain JS: imported through a path TypeScript does not resolve, typed here. */
-type RenderFlowCosts = (costs: unknown, scenarios: { name: string; weight: number }[]) => string[];
-const reportModule = path.join(root, 'load/report.mjs');
-const loadRenderFlowCosts = async () =>
-  ((await import(reportModule)) as { renderFlowCosts: RenderFlowCosts }).renderFlowCosts;
-
 describe('server cost per flow (npm run load:costs)', () => {
-  it('renders the measured costs and the cost of a virtual user of the mix, from the weights', async () => {
-    const renderFlowCosts = await loadRenderFlowCosts();
+  it('renders the measured costs and the cost of a virtual user of the mix, from the weights', () => {
     const lines = renderFlowCosts(
       {
         file: 'flow-costs-2026-01-02T03-04-05-000Z.json',
@@ -192,8 +187,7 @@ describe('server cost per flow (npm run load:costs)', () => {
     expect(lines).toContain('102 new virtual users/s keep one core busy');
   });
 
-  it('says how to produce it when it was never run', async () => {
-    const renderFlowCosts = await loadRenderFlowCosts();
+  it('says how to produce it when it was never run', () => {
     expect(renderFlowCosts(undefined, []).join('\n')).toContain('not run: `npm run load:costs`');
   });
 });

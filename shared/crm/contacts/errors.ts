@@ -3,28 +3,26 @@ import { ConflictError, NotFoundError } from '../../errors';
 
 export class ContactNotFoundError extends NotFoundError {
   override name = 'ContactNotFoundError';
-  constructor() {
-    super('No such contact', 'CONTACT_NOT_FOUND');
+  constructor(options?: ErrorOptions) {
+    super('No such contact', 'CONTACT_NOT_FOUND', options);
   }
 }
 
-/** The email belongs to another contact of the workspace (perhaps a deleted one: restore it). */
+/**
+ * The email belongs to another contact of the workspace (perhaps a deleted one: restore it).
+ * The HTTP edge adds how to restore it; the domain names only the contact.
+ */
 export class ContactEmailTakenError extends ConflictError {
   override name = 'ContactEmailTakenError';
-  override readonly details: { contactId?: string; deleted?: boolean; restore?: string };
-  constructor(existing?: { contactId: string; deleted: boolean }) {
+  override readonly details: { contactId?: string; deleted?: boolean };
+  constructor(existing?: { contactId: string; deleted: boolean }, options?: ErrorOptions) {
     super(
       existing?.deleted
         ? 'A deleted contact has this email; restore it instead of creating a new one'
         : 'Another contact has this email',
       'CONTACT_EMAIL_TAKEN',
+      options,
     );
-    this.details = existing
-      ? {
-          contactId: existing.contactId,
-          deleted: existing.deleted,
-          ...(existing.deleted ? { restore: `POST /api/contacts/${existing.contactId}/restore` } : {}),
-        }
-      : {};
+    this.details = existing ? { contactId: existing.contactId, deleted: existing.deleted } : {};
   }
 }

@@ -113,14 +113,14 @@ export interface RecomputeStore {
 
 export class ScoreConflictError extends Error {
   override name = 'ScoreConflictError';
-  constructor(options?: { cause?: unknown }) {
+  constructor(options?: ErrorOptions) {
     super('The score changed while it was being updated', options);
   }
 }
 
 export class AlreadyScoredError extends Error {
   override name = 'AlreadyScoredError';
-  constructor(options?: { cause?: unknown }) {
+  constructor(options?: ErrorOptions) {
     super('This interaction was scored already', options);
   }
 }

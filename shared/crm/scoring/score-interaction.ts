@@ -5,7 +5,7 @@
  */
 import { ConflictError } from '../../errors';
 import type { Contact, Interaction } from '../model';
-import type { DomainEventPublisher, ScoreUpdate } from '../ports';
+import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
 import { AlreadyScoredError, ScoreConflictError, type ScoreStore } from './ports';
 import { applyInteractionToState, emptyScoreState, type ScoreState } from './score-state';
@@ -100,3 +100,12 @@ export async function scoreInteraction(
   }
   throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }
+
+/**
+ * The `InteractionScorer` port over {@link scoreInteraction}, as the contacts function wires
+ * it: a score store (rules cached per instance, ledger + state + the contact's score in one
+ * versioned transaction) and a domain event publisher.
+ */
+export const interactionScorer = (deps: ScoringDeps): InteractionScorer => ({
+  applyInteraction: (contact, interaction) => scoreInteraction(contact, interaction, deps),
+});

@@ -12,11 +12,13 @@ export class LoginRefusedError extends AppError {
   constructor(
     readonly code: 'LOGIN_THROTTLED' | 'ACCOUNT_LOCKED',
     readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
   ) {
     super(
       code === 'ACCOUNT_LOCKED'
         ? `Too many failed log-ins: the account is locked; retry after ${retryAfterSeconds} s`
         : `Too many failed log-ins; retry after ${retryAfterSeconds} s`,
+      options,
     );
   }
 }

@@ -1,6 +1,7 @@
 /** Pagination cursors come from outside: anything the store could not take as a key is the caller's 400. */
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from '../../../shared/adapters/keys';
+import { decodeCursor, decodeKeyCursor, encodeCursor, prefixRange } from '../../../shared/adapters/dynamo/cursor';
+import { InvalidCursorError } from '../../../shared/governance/paging';
 
 const cursorOf = (key: Record<string, unknown>) => encodeCursor(key) as string;
 
@@ -19,5 +20,36 @@ describe('decodeCursor', () => {
   });
   it('refuses text that is not a cursor', () => {
     expect(() => decodeCursor('not-base64-json')).toThrow(InvalidCursorError);
+  });
+});
+
+describe('decodeKeyCursor', () => {
+  const shape = { equals: { pk: 'WS#a' }, within: { sk: ['0', '9999~'] as const } };
+
+  it('accepts a cursor of the expected partition and range', () => {
+    const key = { pk: 'WS#a', sk: '2026-01-01T00:00:00.000Z#1' };
+    expect(decodeKeyCursor(encodeCursor(key), shape)).toEqual(key);
+  });
+
+  it.each([
+    ['another workspace', { pk: 'WS#b', sk: '2026-01-01T00:00:00.000Z#1' }],
+    ['an extra attribute', { pk: 'WS#a', sk: '2026#1', gsi1pk: 'x' }],
+    ['a sort key outside the range', { pk: 'WS#a', sk: 'ALERT#1' }],
+    ['a non-string key', { pk: 'WS#a', sk: 5 }],
+  ])('refuses %s', (_label, key) => {
+    expect(() => decodeKeyCursor(encodeCursor(key), shape)).toThrow(InvalidCursorError);
+  });
+
+  it('refuses an unreadable cursor', () => {
+    expect(() => decodeKeyCursor('not-base64-json', shape)).toThrow(InvalidCursorError);
+  });
+});
+
+describe('prefixRange', () => {
+  it('holds every sort key with the prefix and none without', () => {
+    const [low, high] = prefixRange('CONTACT#');
+    const within = (sk: string) => sk >= low && sk <= high;
+    expect(['CONTACT#', 'CONTACT#a', 'CONTACT#zzz-9'].every(within)).toBe(true);
+    expect(['CONTACTEMAIL#a@b.c', 'CONTACT$', 'CAMPAIGN#1'].some(within)).toBe(false);
   });
 });

@@ -18,6 +18,8 @@ import type { Permission } from '../../../shared/identity/permissions';
 
 export const callerIn = (workspaceId: string, permissions: readonly Permission[], userId = 'u-1'): Caller => ({
   workspaceId,
+  organizationId: 'org-1',
+  role: 'custom',
   userId,
   email: `${userId}@example.test`,
   permissions: new Set(permissions),

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { kmsSecretBox } from '../../../shared/adapters/kms-secret-box';
 import { localSecretBox, SecretOpenError } from '../../../shared/adapters/secret-box';
+import { secretBoxFromEnv } from '../../../shared/adapters/secret-box-config';
 import { ConfigError } from '../../../shared/config';
 import type { Sealed, SecretBox } from '../../../shared/governance/ports';
-import { secretBoxFromEnv } from '../../../shared/governance/secret-box-config';
 import { FAKE_KEY_ARN, fakeKms } from './fake-kms';
 
 const here = { workspaceId: 'ws-a', key: 'openai.api_key' };

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AuthContext, WorkspaceAccess } from '../../../shared/identity/auth-context';
+import type { Caller } from '../../../shared/governance/ports';
+import type { AuthContext } from '../../../shared/identity/auth-context';
 import type { CustomRole, Membership, Organization, User, Workspace } from '../../../shared/identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, type Permission } from '../../../shared/identity/permissions';
+import type { AuditEntry } from '../../../shared/identity/ports';
 import type { Invite, WorkspaceStore } from '../../../shared/workspaces/ports';
 import * as uc from '../../../shared/workspaces/use-cases';
 import { MemoryApiKeys, verifiedUsers } from '../governance/memory-stores';
@@ -38,7 +40,9 @@ class MemoryStore implements WorkspaceStore {
     this.spaces.push(w);
     this.memberships.push(owner);
   }
-  async renameWorkspace() {}
+  async renameWorkspace(ws: string, name: string) {
+    this.spaces = this.spaces.map((w) => (w.workspaceId === ws ? { ...w, name } : w));
+  }
   async setRole(ws: string, userId: string, role: string) {
     this.memberships = this.memberships.map((m) => (m.workspaceId === ws && m.userId === userId ? { ...m, role } : m));
   }
@@ -88,14 +92,22 @@ const sent: Array<{ to: string; subject: string; text: string }> = [];
 let store: MemoryStore;
 let apiKeys: MemoryApiKeys;
 let deps: uc.WorkspaceDeps;
+let audited: AuditEntry[];
 const auth = (userId: string, email: string): AuthContext => ({
   principal: { userId, email, via: 'session', sessionId: 's' },
 });
-const owner = auth('u-owner', 'o@acme.test');
-const access = (role: keyof typeof BUILTIN_ROLE_PERMISSIONS | Permission[]): WorkspaceAccess => ({
+const origin = { ip: '198.51.100.7', userAgent: 'test-agent' };
+/** A caller of ws-1 with a built-in role (or these permissions), by default its owner. */
+const caller = (
+  role: keyof typeof BUILTIN_ROLE_PERMISSIONS | Permission[],
+  userId = 'u-owner',
+  email = 'o@acme.test',
+): Caller => ({
   workspaceId: 'ws-1',
   organizationId: 'org-1',
   role: Array.isArray(role) ? 'custom' : role,
+  userId,
+  email,
   permissions: new Set(Array.isArray(role) ? role : BUILTIN_ROLE_PERMISSIONS[role]),
 });
 
@@ -110,7 +122,13 @@ beforeEach(() => {
     { workspaceId: 'ws-1', organizationId: 'org-1', userId: 'u-view', role: 'viewer', joinedAt: '' },
   );
   apiKeys = new MemoryApiKeys();
+  audited = [];
   deps = {
+    audit: {
+      append: async (entry) => {
+        audited.push(entry);
+      },
+    },
     store,
     now,
     publicBaseUrl: 'https://app.example.com',
@@ -127,29 +145,29 @@ beforeEach(() => {
 
 describe('members', () => {
   it('never changes or removes an owner', async () => {
-    await expect(uc.changeRole(access('admin'), 'u-owner', 'viewer', deps)).rejects.toMatchObject({
+    await expect(uc.changeRole(caller('admin'), 'u-owner', 'viewer', deps)).rejects.toMatchObject({
       code: 'OWNER_IMMUTABLE',
     });
-    await expect(uc.removeMember(access('owner'), owner, 'u-owner', deps)).rejects.toMatchObject({
+    await expect(uc.removeMember(caller('owner'), 'u-owner', deps)).rejects.toMatchObject({
       code: 'OWNER_IMMUTABLE',
     });
   });
   it('refuses to grant owner, unknown roles, or more than the actor holds', async () => {
-    await expect(uc.changeRole(access('owner'), 'u-view', 'owner', deps)).rejects.toMatchObject({
+    await expect(uc.changeRole(caller('owner'), 'u-view', 'owner', deps)).rejects.toMatchObject({
       code: 'OWNER_NOT_ASSIGNABLE',
     });
-    await expect(uc.changeRole(access('owner'), 'u-view', 'wizard', deps)).rejects.toMatchObject({
+    await expect(uc.changeRole(caller('owner'), 'u-view', 'wizard', deps)).rejects.toMatchObject({
       code: 'UNKNOWN_ROLE',
     });
-    const limited = access(['members:update', 'contacts:read']);
+    const limited = caller(['members:update', 'contacts:read']);
     await expect(uc.changeRole(limited, 'u-view', 'admin', deps)).rejects.toMatchObject({ code: 'ROLE_EXCEEDS_YOURS' });
   });
   it('changes a role within the actor’s own permissions', async () => {
-    await uc.changeRole(access('admin'), 'u-view', 'member', deps);
+    await uc.changeRole(caller('admin'), 'u-view', 'member', deps);
     expect((await store.member('ws-1', 'u-view'))?.role).toBe('member');
   });
   it('answers 404 for someone who is not a member', async () => {
-    await expect(uc.removeMember(access('owner'), owner, 'u-nobody', deps)).rejects.toMatchObject({ status: 404 });
+    await expect(uc.removeMember(caller('owner'), 'u-nobody', deps)).rejects.toMatchObject({ status: 404 });
   });
   it('revokes the removed member’s API keys for this workspace, and only theirs', async () => {
     const key = (keyId: string, workspaceId: string, createdBy: string) =>
@@ -175,7 +193,7 @@ describe('members', () => {
     await key('admin-elsewhere', 'ws-2', 'u-admin');
     await key('viewer-here', 'ws-1', 'u-view');
 
-    const { apiKeysRevoked } = await uc.removeMember(access('owner'), owner, 'u-admin', deps);
+    const { apiKeysRevoked } = await uc.removeMember(caller('owner'), 'u-admin', deps);
 
     expect(apiKeysRevoked).toBe(1);
     expect(apiKeys.findActive('hash-admin-here')).toBeUndefined();
@@ -191,8 +209,7 @@ const mailedToken = () => /#token=([A-Za-z0-9_-]+)/.exec(sent.at(-1)?.text ?? ''
 describe('invites', () => {
   it('emails a single-use token bound to the invited address', async () => {
     const created = await uc.invite(
-      access('admin'),
-      auth('u-admin', 'admin@acme.test'),
+      caller('admin', 'u-admin', 'admin@acme.test'),
       { email: 'new@acme.test', role: 'member' },
       deps,
     );
@@ -200,19 +217,18 @@ describe('invites', () => {
     expect(sent[0]?.to).toBe('new@acme.test');
     const token = mailedToken();
     expect(sent[0]?.text).toContain(`https://app.example.com/invites/accept#token=${token}`);
-    await expect(uc.acceptInvite(auth('u-other', 'other@acme.test'), token, deps)).rejects.toMatchObject({
+    await expect(uc.acceptInvite(auth('u-other', 'other@acme.test'), token, origin, deps)).rejects.toMatchObject({
       code: 'INVITE_EMAIL_MISMATCH',
     });
-    const joined = await uc.acceptInvite(auth('u-new', 'NEW@acme.test'), token, deps);
+    const joined = await uc.acceptInvite(auth('u-new', 'NEW@acme.test'), token, origin, deps);
     expect(joined).toMatchObject({ workspaceId: 'ws-1', userId: 'u-new', role: 'member' });
-    await expect(uc.acceptInvite(auth('u-new', 'new@acme.test'), token, deps)).rejects.toMatchObject({
+    await expect(uc.acceptInvite(auth('u-new', 'new@acme.test'), token, origin, deps)).rejects.toMatchObject({
       code: 'INVITE_INVALID',
     });
   });
   it('refuses an expired invite and an invented token', async () => {
     await uc.invite(
-      access('owner'),
-      auth('u-owner', 'o@acme.test'),
+      caller('owner'),
       { email: 'late@acme.test', role: 'viewer' },
       {
         ...deps,
@@ -220,23 +236,24 @@ describe('invites', () => {
       },
     );
     const token = mailedToken();
-    await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), token, deps)).rejects.toMatchObject({
+    await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), token, origin, deps)).rejects.toMatchObject({
       code: 'INVITE_INVALID',
     });
-    await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), 'x'.repeat(43), deps)).rejects.toMatchObject({
-      code: 'INVITE_INVALID',
-    });
+    await expect(uc.acceptInvite(auth('u-late', 'late@acme.test'), 'x'.repeat(43), origin, deps)).rejects.toMatchObject(
+      {
+        code: 'INVITE_INVALID',
+      },
+    );
   });
 });
 
 describe('invites: verified senders and revocation', () => {
-  const invite = (who = owner, email = 'new@acme.test') =>
-    uc.invite(access('owner'), who, { email, role: 'member' }, deps);
+  const invite = (email = 'new@acme.test') => uc.invite(caller('owner'), { email, role: 'member' }, deps);
 
   it('refuses an inviter whose email address is not verified: 403 EMAIL_NOT_VERIFIED, nothing stored or mailed', async () => {
     const unverified = { ...deps, users: verifiedUsers('u-owner') };
     await expect(
-      uc.invite(access('owner'), owner, { email: 'x@acme.test', role: 'member' }, unverified),
+      uc.invite(caller('owner'), { email: 'x@acme.test', role: 'member' }, unverified),
     ).rejects.toMatchObject({ status: 403, code: 'EMAIL_NOT_VERIFIED', message: expect.stringMatching(/verify/i) });
     expect(sent).toHaveLength(0);
     expect(store.invitesByHash.size).toBe(0);
@@ -246,10 +263,10 @@ describe('invites: verified senders and revocation', () => {
     const created = await invite();
     const token = mailedToken();
 
-    await uc.revokeInvite(access('owner'), owner, created.inviteId, deps);
-    await uc.revokeInvite(access('owner'), owner, created.inviteId, deps);
+    await uc.revokeInvite(caller('owner'), created.inviteId, deps);
+    await uc.revokeInvite(caller('owner'), created.inviteId, deps);
 
-    await expect(uc.acceptInvite(auth('u-new', 'new@acme.test'), token, deps)).rejects.toMatchObject({
+    await expect(uc.acceptInvite(auth('u-new', 'new@acme.test'), token, origin, deps)).rejects.toMatchObject({
       status: 410,
       code: 'INVITE_REVOKED',
     });
@@ -259,16 +276,16 @@ describe('invites: verified senders and revocation', () => {
 
   it('answers 404 for an unknown id or another workspace’s invite, 409 for an accepted one', async () => {
     const created = await invite();
-    const elsewhere = { ...access('owner'), workspaceId: 'ws-2' };
-    await expect(uc.revokeInvite(elsewhere, owner, created.inviteId, deps)).rejects.toMatchObject({
+    const elsewhere = { ...caller('owner'), workspaceId: 'ws-2' };
+    await expect(uc.revokeInvite(elsewhere, created.inviteId, deps)).rejects.toMatchObject({
       status: 404,
       code: 'INVITE_NOT_FOUND',
     });
-    await expect(uc.revokeInvite(access('owner'), owner, 'no-such-invite', deps)).rejects.toMatchObject({
+    await expect(uc.revokeInvite(caller('owner'), 'no-such-invite', deps)).rejects.toMatchObject({
       code: 'INVITE_NOT_FOUND',
     });
-    await uc.acceptInvite(auth('u-new', 'new@acme.test'), mailedToken(), deps);
-    await expect(uc.revokeInvite(access('owner'), owner, created.inviteId, deps)).rejects.toMatchObject({
+    await uc.acceptInvite(auth('u-new', 'new@acme.test'), mailedToken(), origin, deps);
+    await expect(uc.revokeInvite(caller('owner'), created.inviteId, deps)).rejects.toMatchObject({
       status: 409,
       code: 'INVITE_ALREADY_ACCEPTED',
     });
@@ -277,7 +294,7 @@ describe('invites: verified senders and revocation', () => {
 
 describe('invitation email', () => {
   it('links to the configured base only, with the workspace name in a one-line subject', async () => {
-    await uc.invite(access('owner'), auth('u-owner', 'o@acme.test'), { email: 'n@acme.test', role: 'viewer' }, deps);
+    await uc.invite(caller('owner'), { email: 'n@acme.test', role: 'viewer' }, deps);
     const mail = sent[0];
     expect(mail?.subject).toBe('You are invited to Acme HQ on Unite-Hub');
     const links = mail?.text.match(/https?:\/\/\S+/g) ?? [];
@@ -288,7 +305,7 @@ describe('invitation email', () => {
   it('flattens a stored workspace name with a line break into a one-line subject', async () => {
     // A name stored before names were validated: the subject builder is the backstop.
     store.spaces[0] = { ...(store.spaces[0] as Workspace), name: 'Acme\r\nBcc: victim@example.com' };
-    await uc.invite(access('owner'), auth('u-owner', 'o@acme.test'), { email: 'n@acme.test', role: 'viewer' }, deps);
+    await uc.invite(caller('owner'), { email: 'n@acme.test', role: 'viewer' }, deps);
     expect(sent[0]?.subject).toBe('You are invited to Acme Bcc: victim@example.com on Unite-Hub');
     expect(sent[0]?.subject).not.toMatch(/[\r\n]/);
   });
@@ -305,14 +322,14 @@ describe('member list', () => {
 
   it('shows names and roles to a viewer or member, but no email address', async () => {
     for (const role of ['viewer', 'member'] as const) {
-      const members = await uc.listMembers(access(role), deps);
+      const members = await uc.listMembers(caller(role), deps);
       expect(members.map((m) => m.name).sort()).toEqual(['Adam', 'Olive', 'Vera']);
       expect(JSON.stringify(members)).not.toMatch(/@acme\.test/);
     }
   });
 
   it('shows email addresses to whoever manages membership', async () => {
-    for (const who of [access('admin'), access('owner'), access(['members:read', 'members:invite'])]) {
+    for (const who of [caller('admin'), caller('owner'), caller(['members:read', 'members:invite'])]) {
       const members = await uc.listMembers(who, deps);
       expect(members.find((m) => m.userId === 'u-view')).toMatchObject({ email: 'view@acme.test', role: 'viewer' });
     }
@@ -321,18 +338,18 @@ describe('member list', () => {
 
 describe('custom roles', () => {
   it('creates a role within the actor’s permissions and refuses built-in names', async () => {
-    const role = await uc.putRole(access('owner'), 'auditors', ['audit:read', 'audit:read'], deps);
+    const role = await uc.putRole(caller('owner'), 'auditors', ['audit:read', 'audit:read'], deps);
     expect(role.permissions).toEqual(['audit:read']);
-    await expect(uc.putRole(access('owner'), 'admin', [], deps)).rejects.toMatchObject({ code: 'INVALID_ROLE_NAME' });
-    await expect(uc.putRole(access(['roles:manage']), 'sneaky', ['settings:write'], deps)).rejects.toMatchObject({
+    await expect(uc.putRole(caller('owner'), 'admin', [], deps)).rejects.toMatchObject({ code: 'INVALID_ROLE_NAME' });
+    await expect(uc.putRole(caller(['roles:manage']), 'sneaky', ['settings:write'], deps)).rejects.toMatchObject({
       code: 'ROLE_EXCEEDS_YOURS',
     });
   });
   it('refuses to delete a role members still have', async () => {
-    await uc.putRole(access('owner'), 'auditors', ['audit:read'], deps);
-    await uc.changeRole(access('owner'), 'u-view', 'auditors', deps);
-    await expect(uc.deleteRole(access('owner'), 'auditors', deps)).rejects.toMatchObject({ code: 'ROLE_IN_USE' });
-    expect((await uc.listRoles(access('owner'), deps)).map((r) => r.name)).toEqual([
+    await uc.putRole(caller('owner'), 'auditors', ['audit:read'], deps);
+    await uc.changeRole(caller('owner'), 'u-view', 'auditors', deps);
+    await expect(uc.deleteRole(caller('owner'), 'auditors', deps)).rejects.toMatchObject({ code: 'ROLE_IN_USE' });
+    expect((await uc.listRoles(caller('owner'), deps)).map((r) => r.name)).toEqual([
       'owner',
       'admin',
       'member',
@@ -343,13 +360,89 @@ describe('custom roles', () => {
 });
 
 describe('workspaces', () => {
-  it('creates a workspace only in an organization the caller owns', async () => {
-    const created = await uc.createWorkspace({ name: 'Second' }, auth('u-owner', 'o@acme.test'), 'org-1', deps);
+  it('creates a workspace in the organization the caller owns, and audits it in the new workspace', async () => {
+    const created = await uc.createWorkspace({ name: 'Second' }, auth('u-owner', 'o@acme.test'), origin, deps);
+
+    expect(created).toMatchObject({ organizationId: 'org-1', name: 'Second' });
     expect(await store.member(created.workspaceId, 'u-owner')).toMatchObject({ role: 'owner' });
+    expect(audited).toEqual([
+      expect.objectContaining({
+        workspaceId: created.workspaceId,
+        eventType: 'workspaces.create',
+        eventAction: 'POST',
+        actorType: 'user',
+        actorId: 'u-owner',
+        actorEmail: 'o@acme.test',
+        resourceType: 'workspace',
+        resourceId: created.workspaceId,
+        ip: '198.51.100.7',
+        userAgent: 'test-agent',
+        createdAt: now().toISOString(),
+      }),
+    ]);
+  });
+
+  it('refuses an organization the caller does not own, or none at all, and audits nothing', async () => {
+    const admin = auth('u-admin', 'a@acme.test');
     await expect(
-      uc.createWorkspace({ name: 'Mine', organizationId: 'org-1' }, auth('u-admin', 'a@acme.test'), undefined, deps),
-    ).rejects.toMatchObject({
+      uc.createWorkspace({ name: 'Mine', organizationId: 'org-1' }, admin, origin, deps),
+    ).rejects.toMatchObject({ status: 404, code: 'ORGANIZATION_NOT_FOUND' });
+    // u-admin owns no workspace, so there is no default organization either.
+    await expect(uc.createWorkspace({ name: 'Mine' }, admin, origin, deps)).rejects.toMatchObject({
       code: 'ORGANIZATION_NOT_FOUND',
     });
+    expect(audited).toEqual([]);
+    expect(store.spaces).toHaveLength(1);
+  });
+
+  it('shows the caller’s workspace with their role and permissions, and renames it', async () => {
+    const viewer = caller('viewer', 'u-view');
+    expect(await uc.getWorkspace(viewer, deps)).toEqual({
+      workspace: store.spaces[0],
+      role: 'viewer',
+      permissions: [...BUILTIN_ROLE_PERMISSIONS.viewer],
+    });
+    expect(await uc.renameWorkspace(caller('admin'), 'Acme Global', deps)).toMatchObject({
+      workspaceId: 'ws-1',
+      name: 'Acme Global',
+    });
+  });
+});
+
+describe('invite list and acceptance audit', () => {
+  it('lists only pending invites that have not expired', async () => {
+    const invite = (email: string, at: string) =>
+      uc.invite(caller('owner'), { email, role: 'member' }, { ...deps, now: () => new Date(at) });
+    await invite('fresh@acme.test', '2026-11-24T12:00:00Z');
+    await invite('expired@acme.test', '2026-11-01T12:00:00Z');
+    await invite('revoked@acme.test', '2026-11-24T12:00:00Z');
+    const revoked = [...store.invitesByHash.values()].find((i) => i.email === 'revoked@acme.test');
+    await uc.revokeInvite(caller('owner'), revoked?.inviteId ?? '', deps);
+    await invite('joined@acme.test', '2026-11-24T12:00:00Z');
+    await uc.acceptInvite(auth('u-joined', 'joined@acme.test'), mailedToken(), origin, deps);
+
+    const listed = await uc.listInvites(caller('admin'), deps);
+
+    expect(listed.map((i) => i.email)).toEqual(['fresh@acme.test']);
+    expect(await uc.listInvites({ ...caller('owner'), workspaceId: 'ws-2' }, deps)).toEqual([]);
+  });
+
+  it('audits joining in the joined workspace, with the role taken', async () => {
+    await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps);
+    const membership = await uc.acceptInvite(auth('u-new', 'new@acme.test'), mailedToken(), origin, deps);
+
+    expect(audited).toEqual([
+      expect.objectContaining({
+        workspaceId: 'ws-1',
+        eventType: 'invites.accept',
+        actorId: 'u-new',
+        resourceType: 'member',
+        resourceId: 'u-new',
+        ip: '198.51.100.7',
+        userAgent: 'test-agent',
+        metadata: { role: 'viewer' },
+      }),
+    ]);
+    expect(membership).toMatchObject({ workspaceId: 'ws-1', role: 'viewer' });
   });
 });

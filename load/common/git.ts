@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { REPO_DIR } from './paths';
+
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: REPO_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+
+/**
+ * The commit the working tree is at (short), `<commit> (with uncommitted changes)` when tracked
+ * files differ from it; undefined outside a git checkout. Read before a run: the code that runs
+ * is the code at its start.
+ */
+export function gitCommit(): string | undefined {
+  try {
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no').trim();
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return undefined;
+  }
+}

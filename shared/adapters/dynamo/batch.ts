@@ -1,0 +1,77 @@
+/**
+ * BatchGetItem and BatchWriteItem over any number of items: split into the API's chunks
+ * (100 keys, 25 writes), a few chunks in flight, and the items DynamoDB left unprocessed
+ * (throttling, size limits) sent again with capped, jittered exponential backoff through the
+ * resilience kit. Still unprocessed after the retries, the call fails: a caller never gets
+ * a silently partial answer.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapLimit } from '../../resilience/map-limit';
+import { retryWith } from '../../resilience/retry-loop';
+import type { Key } from './cursor';
+import type { Item } from './item';
+
+const GET_CHUNK = 100;
+const WRITE_CHUNK = 25;
+/** Chunks in flight at once. */
+const CONCURRENCY = 4;
+/** Unprocessed-item retries: 50 ms doubling to 1 s, before jitter. */
+const RETRY = { retries: 8, baseMs: 50, capMs: 1000 } as const;
+
+/** Some items of a batch were left unprocessed; the retry sends those again. */
+class UnprocessedItemsError extends Error {
+  override name = 'UnprocessedItemsError';
+}
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+
+/** Runs `send` on the pending items until none is left unprocessed. */
+async function untilProcessed<T>(pending: T[], send: (items: T[]) => Promise<T[]>): Promise<void> {
+  let left = pending;
+  await retryWith(
+    async () => {
+      left = await send(left);
+      if (left.length > 0) throw new UnprocessedItemsError(`${left.length} items left unprocessed`);
+    },
+    // Only the unprocessed rest is retried here; the SDK has already retried its own errors.
+    (error) => ({ retryable: error instanceof UnprocessedItemsError, kind: 'unknown' }),
+    RETRY,
+  );
+}
+
+/**
+ * The items of `keys` that exist, in no particular order (BatchGetItem, eventually consistent).
+ * @throws RetryExhaustedError when keys stay unprocessed after the retries.
+ */
+export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: readonly Key[]): Promise<Item[]> {
+  const found = await mapLimit(chunksOf(keys, GET_CHUNK), CONCURRENCY, async (chunk) => {
+    const items: Item[] = [];
+    await untilProcessed(chunk, async (pending) => {
+      const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      items.push(...(out.Responses?.[table] ?? []));
+      return out.UnprocessedKeys?.[table]?.Keys ?? [];
+    });
+    return items;
+  });
+  return found.flat();
+}
+
+/**
+ * Puts every item, unconditionally (BatchWriteItem); each chunk is written on its own.
+ * @throws RetryExhaustedError when items stay unprocessed after the retries.
+ */
+export async function batchPut(db: DynamoDBDocumentClient, table: string, items: readonly Item[]): Promise<void> {
+  await mapLimit(chunksOf(items, WRITE_CHUNK), CONCURRENCY, async (chunk) => {
+    await untilProcessed(
+      chunk.map((item): Item => ({ PutRequest: { Item: item } })),
+      async (pending) => {
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        return (out.UnprocessedItems?.[table] ?? []) as Item[];
+      },
+    );
+  });
+}

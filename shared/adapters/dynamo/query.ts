@@ -1,0 +1,119 @@
+/**
+ * Queries: every page of a partition, or one page of a listing behind an opaque cursor.
+ * DynamoDB applies `Limit` before a FilterExpression, so a filtered listing may read several
+ * pages to fill one answer: {@link collectPages} reads until the limit is filled or the data
+ * ends, up to a cap per request, and the cursor resumes exactly after the last item returned.
+ */
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type CursorShape, decodeKeyCursor, encodeCursor, type Key } from './cursor';
+import type { Item } from './item';
+
+/** The sort-key attribute of the table and of each index. */
+const KEYS = { table: ['pk', 'sk'], gsi1: ['gsi1pk', 'gsi1sk'], gsi2: ['gsi2pk', 'gsi2sk'] } as const;
+
+/** The Query for the items of partition `pk` whose sort key starts with `prefix`, on the table or an index. */
+export function prefixQuery(
+  table: string,
+  pk: string,
+  prefix: string,
+  index: keyof typeof KEYS = 'table',
+): QueryCommandInput & { ExpressionAttributeValues: Record<string, unknown> } {
+  const [pkName, skName] = KEYS[index];
+  return {
+    TableName: table,
+    ...(index === 'table' ? {} : { IndexName: index }),
+    KeyConditionExpression: `${pkName} = :pk AND begins_with(${skName}, :prefix)`,
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+  };
+}
+
+/** Every page of a query, in order. */
+export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item[]> {
+  let start: Key | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Every item of a query (for partitions known to stay small). */
+export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of queryPages(db, input)) items.push(...page);
+  return items;
+}
+
+export interface RawPage<T> {
+  readonly items: readonly T[];
+  readonly lastKey?: Key | undefined;
+}
+
+export interface CollectOptions<T> {
+  readonly limit: number;
+  readonly startKey?: Key | undefined;
+  /** Pages read at most per call; when hit, the cursor points past the last page read. */
+  readonly maxPages: number;
+  /** The index key of an item, to resume right after it. */
+  readonly keyOf: (item: T) => Key;
+}
+
+/** Reads pages until `limit` matches are collected, the data ends or `maxPages` were read. */
+export async function collectPages<T>(
+  fetchPage: (startKey: Key | undefined) => Promise<RawPage<T>>,
+  options: CollectOptions<T>,
+): Promise<{ items: T[]; nextKey?: Key }> {
+  const items: T[] = [];
+  let start = options.startKey;
+  for (let page = 0; page < options.maxPages; page++) {
+    const { items: found, lastKey } = await fetchPage(start);
+    for (const [i, item] of found.entries()) {
+      items.push(item);
+      if (items.length === options.limit) {
+        const more = i < found.length - 1 || lastKey !== undefined;
+        return more ? { items, nextKey: options.keyOf(item) } : { items };
+      }
+    }
+    if (!lastKey) return { items };
+    start = lastKey;
+  }
+  return start ? { items, nextKey: start } : { items };
+}
+
+export interface PagedQueryOptions {
+  /** Items answered at most; without `collect`, also the Query's `Limit` unless the input sets its own. */
+  readonly limit: number;
+  /** Where the previous page ended, as the caller sent it back. */
+  readonly cursor: string | undefined;
+  /** What the cursor's key must look like: the listing's partition and sort-key range. */
+  readonly shape: CursorShape;
+  /**
+   * For a filtered query: pages read at most to fill `limit`, and an item's key to resume
+   * right after it; the input's own `Limit` (if any) sizes each page. Without it, one Query
+   * page is the answer.
+   */
+  readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
+}
+
+/**
+ * One page of a listing: the cursor decoded (and checked against `shape`), the query run,
+ * and the cursor of the next page when there is one.
+ * @throws InvalidCursorError when the cursor is unreadable or names another partition or range.
+ */
+export async function pagedQuery(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  { limit, cursor, shape, collect }: PagedQueryOptions,
+): Promise<{ items: Item[]; cursor?: string }> {
+  const startKey = decodeKeyCursor(cursor, shape);
+  const query = collect ? input : { Limit: limit, ...input };
+  const fetchPage = async (start: Key | undefined): Promise<RawPage<Item>> => {
+    const out = await db.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
+    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+  };
+  const { items, nextKey } = collect
+    ? await collectPages(fetchPage, { limit, startKey, maxPages: collect.maxPages, keyOf: collect.keyOf })
+    : await fetchPage(startKey).then((page) => ({ items: [...page.items], nextKey: page.lastKey }));
+  const next = encodeCursor(nextKey);
+  return next ? { items, cursor: next } : { items };
+}

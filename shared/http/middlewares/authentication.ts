@@ -1,0 +1,27 @@
+/**
+ * On routes declared `auth: 'user'`: the credential (401), then on routes with a permission the
+ * workspace membership (404) and the permission (403), in shared/identity/authenticate.ts.
+ * The request then carries `auth`, and the logs the workspace id.
+ */
+import { type AuthDeps, authenticate } from '../../identity/authenticate';
+import { logger } from '../../observability/logger';
+import { type EdgeMiddleware, found, stateOf } from './edge-state';
+
+export function authentication(deps: AuthDeps): EdgeMiddleware {
+  return {
+    name: 'authentication',
+    before: async (request) => {
+      const state = stateOf(request);
+      const route = found(state.route, 'route');
+      if (route.auth !== 'user') return;
+      const parsed = found(state.request, 'request');
+      const auth = await authenticate(
+        { ...parsed, cookies: state.cookies, ...(route.permission ? { permission: route.permission } : {}) },
+        deps,
+        state.presented,
+      );
+      state.request = { ...parsed, auth };
+      if (auth.workspace) logger.appendKeys({ workspaceId: auth.workspace.workspaceId });
+    },
+  };
+}

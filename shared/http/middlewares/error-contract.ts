@@ -1,0 +1,32 @@
+/**
+ * The error contract, in one place (middy's http-error-handler): an `AppError` is answered
+ * with its status and stable code; anything else is a bug, answered with a generic 500 that
+ * carries only the request id, logged in full and reported to Sentry. A CSRF refusal is
+ * counted (`CsrfRejections`).
+ */
+
+import { recordCsrfRejected } from '../../observability/http-metrics';
+import { logger } from '../../observability/logger';
+import { captureError } from '../../observability/sentry';
+import { CsrfError } from '../../security/csrf';
+import { errorResult } from '../error-response';
+import { answer, EDGE, type EdgeMiddleware } from './edge-state';
+
+export function errorContract(): EdgeMiddleware {
+  return {
+    name: 'error-contract',
+    onError: async (request) => {
+      const { error, event } = request;
+      const requestId = event.requestContext.requestId;
+      const result = errorResult(error, requestId);
+      if (error instanceof CsrfError) recordCsrfRejected(error.code);
+      if (result.status >= 500) {
+        logger.error('Unhandled error', { error: error ?? undefined, routeKey: event.routeKey });
+        await captureError(error, { requestId, routeKey: event.routeKey, functionName: request.context.functionName });
+      }
+      // Set, not returned: a returned answer would skip the steps outside this one (security
+      // headers, the request metric, the logger's reset, the metrics flush).
+      request.response = answer(result, requestId, event[EDGE]?.answerHeaders);
+    },
+  };
+}
