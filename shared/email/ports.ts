@@ -1,0 +1,68 @@
+/** Ports of email delivery: providers, and (as the pipeline grows) its stores. */
+
+export type ProviderName = 'ses' | 'resend' | 'smtp';
+
+/** A rendered message, ready for any provider. */
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post, ...); at most 15 (SES). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Provider tags (workspace, campaign, send id), for events and reporting. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One email provider. `send` resolves once the provider accepted the message. */
+export interface EmailProvider {
+  readonly name: ProviderName;
+  send(email: OutgoingEmail, signal?: AbortSignal): Promise<{ providerMessageId: string }>;
+}
+
+/** How a claim on a send's idempotency key went. */
+export type ClaimResult =
+  /** Ours: go on and send. */
+  | { readonly status: 'claimed' }
+  /** A provider already accepted this send: never again. */
+  | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }
+  /** Another attempt holds it (until `untilMs`): try later. */
+  | { readonly status: 'in-flight'; readonly untilMs: number }
+  /** It ended without a send (rejected, suppressed): never again. */
+  | { readonly status: 'closed'; readonly reason: string };
+
+/**
+ * The send ledger: one record per (workspace, idempotency key). A send is claimed by a
+ * conditional write before any provider call and marked sent only after a provider accepted
+ * it, so a redelivered request never reaches a provider twice.
+ */
+export interface SendLedger {
+  /** Claims `key` for `leaseMs` unless it is sent, closed, or claimed by someone else whose lease still runs. */
+  claim(workspaceId: string, key: string, nowMs: number, leaseMs: number): Promise<ClaimResult>;
+  /** Records the provider's acceptance (only the claim holder calls it). */
+  markSent(
+    workspaceId: string,
+    key: string,
+    accepted: { provider: ProviderName; providerMessageId: string; fallbackUsed: boolean; atMs: number },
+  ): Promise<void>;
+  /** Ends the send without mail (rejected, suppressed, paused for good): never retried. */
+  close(workspaceId: string, key: string, reason: string, atMs: number): Promise<void>;
+  /** Gives the claim back so a later attempt may send (throttled, providers down). */
+  release(workspaceId: string, key: string): Promise<void>;
+}
+
+/** Suppressions that apply to an address in a workspace (its own and the global list). */
+export interface SuppressionLookup {
+  reasonsFor(workspaceId: string, email: string): Promise<readonly import('./suppression-rules').SuppressionReason[]>;
+}
+
+/** Why marketing sends of a workspace are paused, if they are. */
+export interface SendingGate {
+  pausedReason(workspaceId: string): Promise<string | undefined>;
+}
+
+/** The shared pace: takes one token, or says how long to wait. */
+export interface Pacer {
+  take(nowMs: number): Promise<{ granted: boolean; waitMs: number }>;
+}

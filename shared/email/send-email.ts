@@ -1,0 +1,114 @@
+/**
+ * The one way an email leaves the product (campaign steps, one-off sends, account mail):
+ * claim -> may this address get this category? -> is marketing paused? -> render -> pace ->
+ * the first provider that accepts it -> record. Every exit says what happened, and only
+ * `sent` means a provider accepted the message.
+ */
+
+import type { OutgoingEmail, Pacer, SendingGate, SendLedger, SuppressionLookup } from './ports';
+import type { ProviderSendError } from './provider-failover';
+import { type Accepted, type ChainLink, sendWithFailover } from './provider-failover';
+import { blockingSuppression, type EmailCategory } from './suppression-rules';
+import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
+
+export interface SendRequest {
+  readonly workspaceId: string;
+  /** Unique per intended email, e.g. `campaign#<enrolment>#<node>#<version>`. */
+  readonly idempotencyKey: string;
+  readonly category: EmailCategory;
+  readonly from: string;
+  readonly to: string;
+  readonly content: TemplateContent;
+  readonly context: MergeContext;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export type SendOutcome =
+  | ({ readonly status: 'sent' } & Accepted)
+  /** Already sent by an earlier delivery of the same request: nothing done. */
+  | { readonly status: 'duplicate' }
+  /** Ended without mail, for good (suppressed, rejected by the provider, already closed). */
+  | { readonly status: 'not-sent'; readonly reason: string }
+  /** Try again after `retryAfterMs` (paced, throttled, claimed elsewhere, paused, providers down). */
+  | { readonly status: 'retry'; readonly reason: string; readonly retryAfterMs: number };
+
+export interface SendDeps {
+  readonly ledger: SendLedger;
+  readonly suppressions: SuppressionLookup;
+  readonly gate: SendingGate;
+  readonly pacer: Pacer;
+  readonly chain: readonly ChainLink[];
+  readonly now: () => number;
+  /** How long a claim protects a send in progress (longer than a provider call can take). */
+  readonly leaseMs?: number;
+}
+
+/** When marketing is paused, a queued message waits this long before it looks again. */
+const PAUSED_RETRY_MS = 15 * 60 * 1000;
+const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
+
+export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
+  const { workspaceId, idempotencyKey: key } = request;
+  const claim = await deps.ledger.claim(workspaceId, key, deps.now(), deps.leaseMs ?? 5 * 60 * 1000);
+  if (claim.status === 'sent') return { status: 'duplicate' };
+  if (claim.status === 'closed') return { status: 'not-sent', reason: claim.reason };
+  if (claim.status === 'in-flight') {
+    return { status: 'retry', reason: 'another attempt is sending it', retryAfterMs: claim.untilMs - deps.now() };
+  }
+
+  const suppressed = blockingSuppression(await deps.suppressions.reasonsFor(workspaceId, request.to), request.category);
+  if (suppressed) return closed(request, `suppressed: ${suppressed}`, deps);
+  if (request.category === 'marketing') {
+    const paused = await deps.gate.pausedReason(workspaceId);
+    if (paused) return released(request, paused, PAUSED_RETRY_MS, deps);
+  }
+
+  let rendered: Awaited<ReturnType<typeof renderTemplate>>;
+  try {
+    rendered = await renderTemplate(request.content, request.context);
+  } catch (error) {
+    // A template that cannot render never will: close, so the queue does not retry it.
+    if (error instanceof TemplateError) return closed(request, error.message, deps);
+    await deps.ledger.release(workspaceId, key);
+    throw error;
+  }
+  const pace = await deps.pacer.take(deps.now());
+  if (!pace.granted) return released(request, 'paced', Math.max(1, pace.waitMs), deps);
+
+  const email: OutgoingEmail = {
+    from: request.from,
+    to: request.to,
+    ...rendered,
+    headers: request.headers ?? {},
+    tags: request.tags ?? {},
+  };
+  let accepted: Accepted;
+  try {
+    accepted = await sendWithFailover(deps.chain, email);
+  } catch (error) {
+    const fault = (error as ProviderSendError).fault;
+    if (fault === 'rejected') return closed(request, `rejected by ${(error as ProviderSendError).provider}`, deps);
+    if (fault === 'throttled') return released(request, 'throttled by the provider', 1000, deps);
+    if (fault === 'all-unavailable') return released(request, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
+    await deps.ledger.release(workspaceId, key);
+    throw error;
+  }
+  await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
+  return { status: 'sent', ...accepted };
+}
+
+async function closed(request: SendRequest, reason: string, deps: SendDeps): Promise<SendOutcome> {
+  await deps.ledger.close(request.workspaceId, request.idempotencyKey, reason, deps.now());
+  return { status: 'not-sent', reason };
+}
+
+async function released(
+  request: SendRequest,
+  reason: string,
+  retryAfterMs: number,
+  deps: SendDeps,
+): Promise<SendOutcome> {
+  await deps.ledger.release(request.workspaceId, request.idempotencyKey);
+  return { status: 'retry', reason, retryAfterMs };
+}

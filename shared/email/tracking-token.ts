@@ -1,0 +1,75 @@
+/**
+ * Tokens in tracking, click and unsubscribe links. They must name no internal id in clear
+ * and must not be forgeable (a click link is never an open redirect): the payload is sealed
+ * with AES-256-GCM under a key only the service holds, so a token is both encrypted and
+ * authenticated. A tampered, truncated or foreign token opens to `undefined`.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export type TrackingKind = 'open' | 'click' | 'unsubscribe';
+
+export interface TrackingPayload {
+  readonly kind: TrackingKind;
+  readonly workspaceId: string;
+  readonly sendId: string;
+  readonly contactId?: string;
+  /** The email address (unsubscribe links must work for an address without a contact). */
+  readonly email?: string;
+  /** Click target (http or https only). */
+  readonly url?: string;
+  /** The campaign, when the send belongs to one. */
+  readonly campaignId?: string;
+}
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const KINDS: readonly TrackingKind[] = ['open', 'click', 'unsubscribe'];
+
+/** Seals `payload` under `key` (32 bytes). */
+export function sealTrackingToken(payload: TrackingPayload, key: Buffer): string {
+  assertKey(key);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from([VERSION]));
+  const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]).toString('base64url');
+}
+
+/** The payload of a token sealed under `key`, or `undefined` for anything else. */
+export function openTrackingToken(token: string, key: Buffer): TrackingPayload | undefined {
+  assertKey(key);
+  if (token.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length < 1 + IV_BYTES + TAG_BYTES + 2 || raw[0] !== VERSION) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(1, 1 + IV_BYTES));
+    decipher.setAAD(Buffer.from([VERSION]));
+    decipher.setAuthTag(raw.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
+    const text = Buffer.concat([decipher.update(raw.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
+    const value = JSON.parse(text) as TrackingPayload;
+    if (!KINDS.includes(value.kind) || typeof value.workspaceId !== 'string' || typeof value.sendId !== 'string') {
+      return undefined;
+    }
+    if (value.url !== undefined && !isSafeTarget(value.url)) return undefined;
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Click targets: absolute http(s) URLs only (no `javascript:`, `data:`, protocol-relative...). */
+export function isSafeTarget(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function assertKey(key: Buffer): void {
+  if (key.length !== 32) throw new RangeError('The tracking key must be 32 bytes');
+}
