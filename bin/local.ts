@@ -44,11 +44,13 @@ Unite-Hub is running (started in ${seconds} s)
   API            ${runtime.url}
   Health         ${runtime.url}/api/health   (deep: ${runtime.url}/api/health?deep=1)
   Sent mail      ${runtime.outboxUrl}   (links in mail start with ${runtime.publicBaseUrl})
+  Resend         ${runtime.endpoints.resend}   local stand-in of Resend's API; sent mail ${runtime.outboxes.resend}
+  SMTP           ${runtime.endpoints.smtp}   local sink; received mail ${runtime.outboxes.smtp}
 
   Local AWS endpoints (the functions reach them through the real AWS SDK clients):
   DynamoDB       ${runtime.endpoints.dynamodb}   tables: ${Object.values(runtime.tables).join(', ')}
   SQS            ${runtime.endpoints.sqs}   queues: ${queues.map((q) => `${q.name} (+dlq)`).join(', ')}
-  SES v2         ${runtime.endpoints.ses}
+  SES v2         ${runtime.endpoints.ses}   fault switch: LOCAL_SES_FAULT=fail|throttle|hang, or curl -X PUT --data throttle ${runtime.endpoints.ses}/_local/fault
   Step Functions ${runtime.endpoints.stepFunctions}   ${Object.keys(runtime.stateMachines).join(', ')}
   EventBridge    ${runtime.endpoints.eventBridge}   domain events recorded in ${dataDir}/events.jsonl
 

@@ -18,6 +18,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SES_FROM_ADDRESS: z.email().default('no-reply@unite-hub.local'),
+  /** Sends per second the email pacer works from, instead of SES `GetAccount`'s MaxSendRate (docs/EMAIL.md). */
+  EMAIL_MAX_SEND_RATE: z.preprocess(blankAsAbsent, z.coerce.number().positive().max(10_000).optional()),
+  /** Share of the max send rate the pacer uses (SES throttles at the exact rate). */
+  EMAIL_RATE_FRACTION: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.8)),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
   EVENT_BUS_NAME: z.string().min(1).optional(),
@@ -49,6 +53,12 @@ const schema = z.object({
    * `-c publicBaseUrl=`) and by the local runtime (its printed URL). https outside `local`.
    */
   PUBLIC_BASE_URL: z.preprocess(blankAsAbsent, publicBaseUrlSchema.optional()),
+  /** Resend API key (email failover after SES). Unset or empty: Resend is not in the chain. */
+  RESEND_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /** Resend API root; unset: https://api.resend.com. The local runtime points it at its stand-in. */
+  RESEND_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
+  /** SMTP relay for the last failover step, `smtp://` or `smtps://user:pass@host:port`. Unset or empty: no SMTP. */
+  SMTP_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^smtps?$/ }).optional()),
 });
 
 /** Rules across variables: a deployed stage must not mail http links. */

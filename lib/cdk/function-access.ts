@@ -112,11 +112,13 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
       new SqsEventSource(targets.queues[consumed.name].queue, {
         batchSize: consumed.batchSize,
         reportBatchItemFailures: true,
+        ...(consumed.maxConcurrency ? { maxConcurrency: consumed.maxConcurrency } : {}),
       }),
     );
   }
 
   if (declaration.ses) grantEmail(fn, targets.email, declaration.ses);
+  if (declaration.readsSendQuota && declaration.ses !== 'describe') grantAccountRead(fn, 'SesSendQuotaRead');
 
   if (declaration.encryptsSecrets) {
     if (!targets.settingsKey) throw new Error(`${declaration.name} encrypts secrets, but no settings key was given`);
@@ -149,14 +151,19 @@ function grantEmail(fn: HouseFunction, email: EmailSending, access: 'send' | 'de
     );
     return;
   }
+  grantAccountRead(fn, 'SesAccountRead');
+}
+
+/** ses:GetAccount (the health probe; the sender's send quota), in a policy of its own. */
+function grantAccountRead(fn: HouseFunction, id: string): void {
   // A policy of its own, so the acknowledgement below covers this statement and nothing else.
-  const policy = new Policy(fn, 'SesAccountRead', {
+  const policy = new Policy(fn, id, {
     roles: [fn.role],
     statements: [new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
   });
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      "ses:GetAccount reads account-level sending status and supports no resource-level permissions (IAM service authorization reference); it is the health check's SES probe.",
+      "ses:GetAccount reads account-level sending status and supports no resource-level permissions (IAM service authorization reference); it is the health check's SES probe and the sender's send quota (pacing).",
   });
 }

@@ -3,6 +3,7 @@
  */
 
 import { crmRoutes } from './crm-routes';
+import { emailRoutes } from './email-routes';
 import { identityRoutes } from './identity-routes';
 import { route } from './route';
 import type {
@@ -124,6 +125,29 @@ export const declaredFunctions = [
     queues: {},
   },
   {
+    name: 'emails',
+    entry: 'functions/emails.ts',
+    description: 'One-off email sends: validates and queues a send request',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', audit: 'append' },
+    queues: { 'email-sends': 'send' },
+  },
+  {
+    name: 'email-sender',
+    entry: 'functions/email-sender.ts',
+    description: 'Sends one queued email per message: claim, suppression, pace, provider failover, record',
+    kind: 'queue',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    // Its own queue: a paced or throttled message goes back as a new delayed message (docs/EMAIL.md).
+    queues: { 'email-sends': 'send' },
+    ses: 'send',
+    readsSendQuota: true,
+  },
+  {
     name: 'campaign-audience',
     entry: 'functions/campaign-audience.ts',
     description: 'State machine task: enrols one page of a campaign audience onto the drip-steps queue',
@@ -164,7 +188,7 @@ const systemRoutes = [
 ] as const;
 
 /** Every route, kept literal (`as const`) so `RouteId` and `RouteIdOf<F>` (types.ts) are derived from it. */
-export const declaredRoutes = [...systemRoutes, ...identityRoutes, ...crmRoutes] as const;
+export const declaredRoutes = [...systemRoutes, ...identityRoutes, ...crmRoutes, ...emailRoutes] as const;
 
 export const routes: readonly RouteDeclaration[] = declaredRoutes;
 
@@ -233,6 +257,19 @@ export const queues: readonly QueueDeclaration[] = [
     batchSize: 1,
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+  {
+    name: 'email-sends',
+    description:
+      'One message per email to send; paced or throttled ones come back as new delayed messages, so only failures count toward the DLQ',
+    consumer: 'email-sender',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    // Bounded: the shared pacer decides the rate; more instances would only contend for its item.
+    maxConcurrency: 5,
     retentionDays: 4,
     dlqRetentionDays: 14,
   },

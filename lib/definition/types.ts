@@ -30,7 +30,7 @@ export type RouteId = DeclaredRoute['id'];
 export type RouteIdOf<F extends FunctionName> = Extract<DeclaredRoute, { readonly function: F }>['id'];
 
 export type TableName = 'core' | 'audit' | 'ephemeral';
-export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute';
+export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute' | 'email-sends';
 
 /** A route; `Id` and `Fn` are literals for the declared ones (see {@link DeclaredRoute}). */
 export interface RouteDeclaration<Id extends string = string, Fn extends FunctionName = FunctionName> {
@@ -69,6 +69,8 @@ export interface FunctionDeclaration<Name extends string = FunctionName> {
   readonly queues: Readonly<Partial<Record<QueueName, QueueAccess>>>;
   /** SES use: `send` = SendEmail through the configuration set; `describe` = GetAccount. */
   readonly ses?: 'send' | 'describe';
+  /** Whether the function reads the SES account's send quota (GetAccount) to pace its sends. */
+  readonly readsSendQuota?: boolean;
   /** Whether the function encrypts secret settings (KMS in the cloud, a local key file locally). */
   readonly encryptsSecrets?: boolean;
   /** Whether the function publishes domain events (EventBridge in the cloud, the local bus locally). */
@@ -107,6 +109,8 @@ export interface QueueDeclaration {
   readonly visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   readonly maxReceiveCount: number;
+  /** Most concurrent consumer invocations the event source runs (2-1000); unset: Lambda's own scaling. */
+  readonly maxConcurrency?: number;
   readonly retentionDays: number;
   readonly dlqRetentionDays: number;
 }

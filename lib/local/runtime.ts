@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EVENT_BUS, queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
+import { FAULT_PATH, parseFaultMode } from './emulators/fault-switch';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
 import { FunctionHost } from './function-host';
@@ -72,8 +73,20 @@ export interface Runtime {
   /** What mailed links (verification, reset, invites) start with. */
   publicBaseUrl: string;
   dataDir: string;
-  endpoints: { dynamodb: string; sqs: string; ses: string; stepFunctions: string; eventBridge: string };
+  endpoints: {
+    dynamodb: string;
+    sqs: string;
+    ses: string;
+    stepFunctions: string;
+    eventBridge: string;
+    /** The Resend stand-in (RESEND_BASE_URL). */
+    resend: string;
+    /** The SMTP sink (SMTP_URL, with its local credentials). */
+    smtp: string;
+  };
   outboxUrl: string;
+  /** Pages (and `/store` JSON) of what each email provider took locally. */
+  outboxes: { ses: string; resend: string; smtp: string };
   queues: Record<string, { url: string; dlqUrl: string }>;
   tables: Record<string, string>;
   stateMachines: Record<string, string>;
@@ -95,6 +108,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const host = opts.host ?? '127.0.0.1';
   // aws-ses-v2-local answers GetAccount from this variable: a sandbox-like account that may send.
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
+  // Provider fault switches (LOCAL_SES_FAULT, LOCAL_RESEND_FAULT) are turned on once the runtime
+  // is up: the first start's seeding needs a working outbox. A bad value stops the start here.
+  const faults = {
+    ses: parseFaultMode(process.env.LOCAL_SES_FAULT, 'LOCAL_SES_FAULT'),
+    resend: parseFaultMode(process.env.LOCAL_RESEND_FAULT, 'LOCAL_RESEND_FAULT'),
+  };
+  delete process.env.LOCAL_SES_FAULT;
+  delete process.env.LOCAL_RESEND_FAULT;
   const start = opts.emulators === 'in-process' ? startEmulators : startEmulatorsInWorker;
   const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
@@ -134,6 +155,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       AWS_ENDPOINT_URL_SESV2: emulators.ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
+      // The other email providers: the local stand-ins, never the real services.
+      RESEND_BASE_URL: emulators.resend.endpoint,
+      RESEND_API_KEY: emulators.resend.apiKey,
+      SMTP_URL: emulators.smtp.url,
       EVENT_BUS_NAME: eventBus.busName,
       STAGE: 'local',
       STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
@@ -200,6 +225,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const loadAccount =
       opts.seed === false || !loadClientHeader ? undefined : await ensureLoadAccount(http.url, opts.dataDir, outbox);
 
+    for (const [name, endpoint] of [
+      ['ses', emulators.ses.endpoint],
+      ['resend', emulators.resend.endpoint],
+    ] as const) {
+      if (faults[name] === 'off') continue;
+      const res = await fetch(`${endpoint}${FAULT_PATH}`, { method: 'PUT', body: faults[name] });
+      if (!res.ok) throw new Error(`Could not switch the local ${name} fault to ${faults[name]}: ${res.status}`);
+      log(`${name}: fault switch set to ${faults[name]} (LOCAL_${name.toUpperCase()}_FAULT)`);
+    }
+
     let stopped: Promise<void> | undefined;
     return {
       ...(demo ? { demo } : {}),
@@ -213,8 +248,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ses: emulators.ses.endpoint,
         stepFunctions: sfn.endpoint,
         eventBridge: eventBus.endpoint,
+        resend: emulators.resend.endpoint,
+        smtp: emulators.smtp.url,
       },
       outboxUrl: emulators.ses.outboxUrl,
+      outboxes: {
+        ses: emulators.ses.outboxUrl,
+        resend: emulators.resend.outboxUrl,
+        smtp: emulators.smtp.outboxUrl,
+      },
       queues: Object.fromEntries(Object.entries(queueInfo).map(([k, v]) => [k, { url: v.url, dlqUrl: v.dlqUrl }])),
       tables: Object.fromEntries(tables.map((t) => [t.name, localResourceName(NAME_PREFIX, t.name)])),
       stateMachines: Object.fromEntries(stateMachines.map((s) => [s.name, localStateMachineArn(s.name)])),

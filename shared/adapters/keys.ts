@@ -131,3 +131,15 @@ export const MAIL_QUOTA_SK = 'mail-quota';
 export const idempotencyPk = (workspaceId: string, operation: string, key: string): string =>
   `IDEMPOTENCY#${workspaceId}#${operation}#${key}`;
 export const IDEMPOTENCY_SK = 'request';
+
+// ── email delivery ───────────────────────────────────────────────────────────────────
+/** The send ledger (core): one record per (workspace, idempotency key); the key comes last, any characters are safe. */
+export const emailSendSk = (idempotencyKey: string): string => `EMAILSEND#${idempotencyKey}`;
+/** Suppressed addresses (core): under `WS#<id>` per workspace, under `GLOBAL` for every workspace. */
+export const SUPPRESSION_PREFIX = 'SUPPRESSION#';
+export const suppressionSk = (email: string): string => `${SUPPRESSION_PREFIX}${email.trim().toLowerCase()}`;
+/** Whether (and why) a workspace's marketing sends are paused (core). */
+export const EMAIL_SENDING_SK = 'EMAIL_SENDING';
+/** The shared send pace (ephemeral): one token-bucket item per provider. */
+export const sendPacePk = (provider: string): string => `EMAILPACE#${provider}`;
+export const SEND_PACE_SK = 'bucket';

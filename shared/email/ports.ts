@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   readonly headers: Readonly<Record<string, string>>;
   /** Provider tags (workspace, campaign, send id), for events and reporting. */
   readonly tags: Readonly<Record<string, string>>;
+  /** `<workspace>:<send key>`: providers that dedupe (Resend) or stamp a Message-ID use it. */
+  readonly idempotencyKey?: string;
 }
 
 /** One email provider. `send` resolves once the provider accepted the message. */

@@ -82,6 +82,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     ...rendered,
     headers: request.headers ?? {},
     tags: request.tags ?? {},
+    idempotencyKey: `${workspaceId}:${key}`,
   };
   let accepted: Accepted;
   try {

@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   'campaigns:read',
   'campaigns:write',
   'campaigns:launch',
+  'emails:send',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -58,6 +59,7 @@ export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Per
     'contacts:delete',
     'campaigns:write',
     'campaigns:launch',
+    'emails:send',
     'api-keys:read',
     'api-keys:create',
   ],

@@ -10,6 +10,7 @@ import { routes } from '../../lib/definition';
 import { contactCreateSchema, contactPatchSchema } from '../../shared/crm/contacts/contact-fields';
 import { interactionRequestSchema } from '../../shared/crm/contacts/record-interaction-once';
 import { scoringRulesSchema } from '../../shared/crm/scoring/rules';
+import { oneOffSendBody } from '../../shared/email/send-request';
 import { type Json, leaves, ROUTE_BODIES } from './route-bodies';
 
 const known = {
@@ -78,6 +79,7 @@ describe('fuzz body table', () => {
     expect(contactCreateSchema.safeParse(sample('contacts.create')).success).toBe(true);
     expect(contactPatchSchema.safeParse(sample('contacts.update')).success).toBe(true);
     expect(interactionRequestSchema.safeParse(sample('interactions.create')).success).toBe(true);
+    expect(oneOffSendBody.safeParse(sample('emails.send')).success).toBe(true);
     expect(scoringRulesSchema.safeParse((sample('scoring-rules.put') as { rules: unknown }).rules).success).toBe(true);
   });
 

@@ -130,6 +130,16 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
     freeForm: [['metadata'], ['metadata', 'nested']],
     ids: [['metadata', 'campaign'], ['interactionId']],
   },
+  'emails.send': {
+    // Each fuzzed request is a new send (no Idempotency-Key): it reaches the queue and the sender.
+    sample: () => ({
+      to: 'fuzz-{{unique}}@example.com',
+      subject: 'Fuzzed hello',
+      html: '<p>Hello {{ contact.email }}</p>',
+      category: 'transactional',
+    }),
+    mailed: [['to'], ['subject']],
+  },
   'scoring-rules.put': {
     // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.
     sample: () => JSON.parse(JSON.stringify({ rules: DEFAULT_SCORING_RULES })) as Json,

@@ -121,6 +121,10 @@ describe('functions', () => {
         FunctionName: { 'Fn::Join': ['', [expect.anything(), ':live']] },
       });
       expect(JSON.stringify(mapping?.Properties?.FunctionName)).toContain(aliasId(queue.consumer));
+      // A declared concurrency bound (the email sender's) reaches the mapping; none otherwise.
+      expect(
+        (mapping?.Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency,
+      ).toBe(queue.maxConcurrency);
     }
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Embedded AWS emulators for the local runtime (`npm start`): DynamoDB, SQS and SES, all
+ * Embedded AWS emulators for the local runtime (`npm start`): DynamoDB, SQS and SES (and the
+ * email stand-ins for the other providers: Resend's HTTP API, an SMTP sink), all
  * in-process on loopback, spoken to with the real AWS SDK v3 clients (only the endpoint differs).
  *
  * What survives, under `dataDir`:
@@ -14,6 +15,8 @@
  *   since are delivered again (at-least-once, as SQS itself may do).
  * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; a crash can
  *   lose mail accepted in the last ~2 s.
+ * - Resend stand-in (`resend-outbox.json`) and SMTP sink (`smtp-outbox.json`): what they took,
+ *   same cadence.
  * Not persisted: TransactWriteItems ClientRequestToken memory, FIFO deduplication state,
  * SQS message-move tasks and pending purges. `emulators.lock` (a pid file) keeps a second
  * process off the same `dataDir`; one left behind by a crash is taken over at the next start.
@@ -26,7 +29,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock';
 import { startDynamoDb } from './dynamodb-server';
+import { startResend } from './resend-server';
 import { startSes } from './ses-server';
+import { startSmtpSink } from './smtp-sink';
 import { startSqs } from './sqs-server';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './local-aws';
@@ -41,6 +46,10 @@ export interface Emulators {
   sqs: { endpoint: string };
   /** `outboxUrl` is a page listing sent mail (self-contained, works offline). */
   ses: { endpoint: string; outboxUrl: string };
+  /** The Resend stand-in: `endpoint` is RESEND_BASE_URL, `apiKey` the dummy key it accepts. */
+  resend: { endpoint: string; apiKey: string; outboxUrl: string };
+  /** The SMTP sink: `url` is SMTP_URL (with its credentials), `outboxUrl` its HTTP outbox. */
+  smtp: { url: string; outboxUrl: string };
   /** The emulator thread's V8 heap in use, in bytes, when they run on a worker thread. */
   heapUsed?: () => Promise<number>;
   /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */
@@ -53,7 +62,7 @@ export interface StartEmulatorsOptions {
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
   /** Fixed ports; 0 or absent = any free port. */
-  ports?: { dynamodb?: number; sqs?: number; ses?: number };
+  ports?: { dynamodb?: number; sqs?: number; ses?: number; resend?: number; smtp?: number };
   log?: (msg: string) => void;
 }
 
@@ -74,9 +83,17 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     startDynamoDb({ ...common, path: join(opts.dataDir, 'dynamodb'), port: opts.ports?.dynamodb ?? 0 }),
     startSqs({ ...common, file: join(opts.dataDir, 'sqs.json'), port: opts.ports?.sqs ?? 0 }),
     startSes({ ...common, file: join(opts.dataDir, 'ses-outbox.json'), port: opts.ports?.ses ?? 0 }),
-  ]);
-  const [dynamodb, sqs, ses] = started;
-  if (dynamodb.status !== 'fulfilled' || sqs.status !== 'fulfilled' || ses.status !== 'fulfilled') {
+    startResend({ ...common, file: join(opts.dataDir, 'resend-outbox.json'), port: opts.ports?.resend ?? 0 }),
+    startSmtpSink({ ...common, file: join(opts.dataDir, 'smtp-outbox.json'), port: opts.ports?.smtp ?? 0 }),
+  ] as const);
+  const [dynamodb, sqs, ses, resend, smtp] = started;
+  if (
+    dynamodb.status !== 'fulfilled' ||
+    sqs.status !== 'fulfilled' ||
+    ses.status !== 'fulfilled' ||
+    resend.status !== 'fulfilled' ||
+    smtp.status !== 'fulfilled'
+  ) {
     await stopAll(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])))
       .catch(() => undefined)
       .finally(unlock);
@@ -89,8 +106,10 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     dynamodb: { endpoint: dynamodb.value.endpoint },
     sqs: { endpoint: sqs.value.endpoint },
     ses: { endpoint: ses.value.endpoint, outboxUrl: ses.value.outboxUrl },
+    resend: { endpoint: resend.value.endpoint, apiKey: resend.value.apiKey, outboxUrl: resend.value.outboxUrl },
+    smtp: { url: smtp.value.url, outboxUrl: smtp.value.outboxUrl },
     stop() {
-      stopping ??= stopAll([dynamodb.value, sqs.value, ses.value]).finally(unlock);
+      stopping ??= stopAll([dynamodb.value, sqs.value, ses.value, resend.value, smtp.value]).finally(unlock);
       return stopping;
     },
   };

@@ -3,15 +3,19 @@
  * store is a module-level singleton, so one SES emulator runs per process; it is reset at start
  * and refilled from `<dataDir>/ses-outbox.json`, which is rewritten whenever mail was sent.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
 import sesModule from 'aws-ses-v2-local';
 import { clearStore, type Email, getStoreReadonly, setTemplate, type Template } from 'aws-ses-v2-local/dist/store';
+import { createFaultSwitch, type FaultSwitch } from './fault-switch';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl } from './net';
 
 export interface SesEmulator {
   endpoint: string;
   outboxUrl: string;
+  /** The local fault switch in front of the SES API (`LOCAL_SES_FAULT`, `PUT <endpoint>/_local/fault`). */
+  fault: FaultSwitch;
   stop(): Promise<void>;
 }
 
@@ -50,6 +54,7 @@ export async function startSes(opts: {
   if (!address || typeof address === 'string')
     throw new Error(`SES emulator could not listen on ${opts.host}:${opts.port}`);
   const { port } = address;
+  const fault = sesFaultSwitch(server, join(dirname(opts.file), 'ses-fault'), opts.log);
   const serialize = outboxSerializer();
   const snapshots = startSnapshotter(opts.file, serialize, opts.snapshotIntervalMs, opts.log);
   const endpoint = endpointUrl(opts.host, port);
@@ -58,11 +63,53 @@ export async function startSes(opts: {
     endpoint,
     // Self-contained page (inline script and styles, no CDN); polls /store for new mail.
     outboxUrl: `${endpoint}/`,
+    fault,
     async stop() {
+      fault.releaseHanging();
       await closeServer(server);
       await snapshots.stop();
     },
   };
+}
+
+/**
+ * Puts the fault switch in front of the emulator's own request handler: `fail` answers every SES
+ * API call 500 `InternalFailure`, `throttle` answers sends 429 `TooManyRequestsException`
+ * "Maximum sending rate exceeded." (as SES does, without Retry-After; GetAccount still answers),
+ * `hang` leaves API calls unanswered. The outbox page and `/store` are never affected.
+ */
+function sesFaultSwitch(server: Server, file: string, log: (msg: string) => void): FaultSwitch {
+  const fault = createFaultSwitch({
+    name: 'ses',
+    file,
+    initial: process.env.LOCAL_SES_FAULT,
+    log,
+    applies: (req) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const v1 = req.method === 'POST' && path === '/';
+      const api = v1 || path.startsWith('/v2/');
+      const send =
+        req.method === 'POST' &&
+        (v1 || path === '/v2/email/outbound-emails' || path === '/v2/email/outbound-bulk-emails');
+      return { api, send };
+    },
+    answer: (res, kind) => {
+      const [status, type, message] =
+        kind === 'throttle'
+          ? [429, 'TooManyRequestsException', 'Maximum sending rate exceeded.']
+          : [500, 'InternalFailure', 'The request processing has failed because of an unknown error.'];
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+        .end(JSON.stringify({ message }));
+    },
+  });
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (fault.intercept(req, res)) return;
+    for (const handler of handlers) handler.call(server, req, res);
+  });
+  return fault;
 }
 
 /**

@@ -8,6 +8,8 @@ export type FromWorker =
       dynamodb: { endpoint: string };
       sqs: { endpoint: string };
       ses: { endpoint: string; outboxUrl: string };
+      resend: { endpoint: string; apiKey: string; outboxUrl: string };
+      smtp: { url: string; outboxUrl: string };
     }
   | { type: 'failed'; error: string }
   | { type: 'stopped'; error?: string };

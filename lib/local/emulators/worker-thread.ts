@@ -25,6 +25,8 @@ try {
     dynamodb: emulators.dynamodb,
     sqs: emulators.sqs,
     ses: emulators.ses,
+    resend: emulators.resend,
+    smtp: emulators.smtp,
   });
 } catch (error) {
   send({ type: 'failed', error: (error as Error).message });

@@ -41,6 +41,8 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
     dynamodb: started.dynamodb,
     sqs: started.sqs,
     ses: started.ses,
+    resend: started.resend,
+    smtp: started.smtp,
     heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {

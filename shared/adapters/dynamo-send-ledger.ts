@@ -1,0 +1,123 @@
+/**
+ * The send ledger (`SendLedger`) in the core table: one item per (workspace, idempotency key),
+ * `state` = claimed | released | sent | closed.
+ *
+ * - `claim` is one conditional UpdateItem: it succeeds only when the item is absent, released,
+ *   or claimed with a lease that has run out. Of any number of concurrent claims exactly one
+ *   condition holds; the others read the item (consistently) and answer what it says.
+ * - `markSent` and `release` apply only to a claimed item, `close` to anything not sent, so a
+ *   late writer can never turn a sent record back into something a later attempt would send.
+ */
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
+import { conditionally } from './dynamo/conditions';
+import { getItem } from './dynamo/item';
+import { emailSendSk, workspacePk } from './keys';
+
+const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspaceId), sk: emailSendSk(key) });
+
+export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
+  return {
+    async claim(workspaceId, key, nowMs, leaseMs) {
+      const won = await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keyOf(workspaceId, key),
+            UpdateExpression:
+              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, attempts = if_not_exists(attempts, :zero) + :one',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntilMs <= :now)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':claimed': 'claimed',
+              ':released': 'released',
+              ':until': nowMs + leaseMs,
+              ':now': nowMs,
+              ':zero': 0,
+              ':one': 1,
+            },
+          }),
+        ),
+      );
+      if (won) return { status: 'claimed' };
+      const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      return claimOf(item, nowMs);
+    },
+
+    async markSent(workspaceId, key, accepted) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keyOf(workspaceId, key),
+          UpdateExpression:
+            'SET #state = :sent, provider = :provider, providerMessageId = :mid, fallbackUsed = :fallback, sentAtMs = :at REMOVE leaseUntilMs',
+          ConditionExpression: '#state = :claimed',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':claimed': 'claimed',
+            ':provider': accepted.provider,
+            ':mid': accepted.providerMessageId,
+            ':fallback': accepted.fallbackUsed,
+            ':at': accepted.atMs,
+          },
+        }),
+      );
+    },
+
+    async close(workspaceId, key, reason, atMs) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keyOf(workspaceId, key),
+            UpdateExpression: 'SET #state = :closed, reason = :reason, closedAtMs = :at REMOVE leaseUntilMs',
+            ConditionExpression: 'attribute_not_exists(pk) OR #state <> :sent',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':closed': 'closed',
+              ':sent': 'sent',
+              ':reason': reason.slice(0, 500),
+              ':at': atMs,
+            },
+          }),
+        ),
+      );
+    },
+
+    async release(workspaceId, key) {
+      // Only a claim is given back; a sent or closed record stays as it is.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keyOf(workspaceId, key),
+            UpdateExpression: 'SET #state = :released REMOVE leaseUntilMs',
+            ConditionExpression: '#state = :claimed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':released': 'released', ':claimed': 'claimed' },
+          }),
+        ),
+      );
+    },
+  };
+}
+
+function claimOf(item: Record<string, unknown> | undefined, nowMs: number): ClaimResult {
+  switch (item?.state) {
+    case 'sent':
+      return {
+        status: 'sent',
+        provider: item.provider as ProviderName,
+        providerMessageId: String(item.providerMessageId ?? ''),
+      };
+    case 'closed':
+      return { status: 'closed', reason: String(item.reason ?? 'closed') };
+    case 'claimed':
+      return { status: 'in-flight', untilMs: Number(item.leaseUntilMs ?? nowMs + 1000) };
+    default:
+      // Released (or gone) between our write and our read: someone else is about to claim it; look again soon.
+      return { status: 'in-flight', untilMs: nowMs + 1000 };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * SES v2 as an `EmailProvider` of the failover chain (account mail keeps its own
+ * `ses-email.ts`). `SendEmail` with simple content: subject, HTML and text parts, the extra
+ * headers (`Content.Simple.Headers`: at most 15; List-Unsubscribe and List-Unsubscribe-Post
+ * go here), the configuration set (bounce/complaint/delivery events) and the tags as
+ * `EmailTags` (workspace, campaign, send id: the events carry them back).
+ *
+ * Errors: the SDK's own (`name`, `$metadata.httpStatusCode`) already read right in
+ * `classifyProviderError` (429 `TooManyRequestsException` -> throttled, `MessageRejected` and
+ * other 400s -> rejected, 5xx and network -> unavailable), except the account-level 400s
+ * (suspended, paused, daily quota, a missing configuration set): those say nothing about the
+ * message, so they are rethrown as `SesAccountUnavailableError` (503) and the chain fails over.
+ */
+import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailProvider, OutgoingEmail } from '../email/ports';
+import type { SendQuota } from './dynamo-send-pacer';
+import { assertSendable } from './outgoing-email-guard';
+
+/** SES refuses more custom headers than this. */
+export const SES_MAX_HEADERS = 15;
+
+const ACCOUNT_LEVEL = new Set([
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'LimitExceededException',
+  'NotFoundException',
+]);
+
+/** SES cannot send for this account right now (not the message's fault): fail over. */
+export class SesAccountUnavailableError extends Error {
+  override name = 'SesAccountUnavailableError';
+  readonly status = 503;
+}
+
+/** SES tag names and values: ASCII letters, digits, `_`, `-`, `.`, `@`; at most 256 characters. */
+const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_\-.@]/g, '_').slice(0, 256) || '_';
+
+export function sesProvider(client: SESv2Client, configurationSet?: string): EmailProvider {
+  return {
+    name: 'ses',
+    async send(email: OutgoingEmail, signal?: AbortSignal) {
+      assertSendable(email);
+      const headers = Object.entries(email.headers);
+      if (headers.length > SES_MAX_HEADERS) {
+        throw Object.assign(
+          new Error(`SES takes at most ${SES_MAX_HEADERS} custom headers (${headers.length} given)`),
+          {
+            name: 'BadRequestException',
+            status: 400,
+          },
+        );
+      }
+      try {
+        const out = await client.send(
+          new SendEmailCommand({
+            FromEmailAddress: email.from,
+            Destination: { ToAddresses: [email.to] },
+            Content: {
+              Simple: {
+                Subject: { Data: email.subject, Charset: 'UTF-8' },
+                Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+                ...(headers.length > 0 ? { Headers: headers.map(([Name, Value]) => ({ Name, Value })) } : {}),
+              },
+            },
+            ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+            ...(Object.keys(email.tags).length > 0
+              ? { EmailTags: Object.entries(email.tags).map(([k, v]) => ({ Name: tagValue(k), Value: tagValue(v) })) }
+              : {}),
+          }),
+          { abortSignal: signal },
+        );
+        return { providerMessageId: out.MessageId ?? '' };
+      } catch (error) {
+        const name = (error as { name?: unknown })?.name;
+        if (typeof name === 'string' && ACCOUNT_LEVEL.has(name)) {
+          throw new SesAccountUnavailableError(`SES cannot send now (${name})`, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The account's send quota (`GetAccount`), for the pacer. */
+export async function sesSendQuota(client: SESv2Client): Promise<SendQuota> {
+  const out = await client.send(new GetAccountCommand({}));
+  const q = out.SendQuota ?? {};
+  return {
+    maxSendRate: q.MaxSendRate ?? 1,
+    max24HourSend: q.Max24HourSend ?? 200,
+    sentLast24Hours: q.SentLast24Hours ?? 0,
+  };
+}
