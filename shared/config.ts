@@ -3,6 +3,7 @@
  * or malformed variable stops the function at init with a message naming it, never
  * halfway through a request. Defaults serve the local runtime.
  */
+import { hkdfSync } from 'node:crypto';
 import * as z from 'zod';
 import type { QueueName, TableName } from '../lib/definition';
 import { queueEnvName, tableEnvName } from '../lib/definition';
@@ -47,6 +48,10 @@ const schema = z.object({
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(0)),
   SETTINGS_KMS_KEY_ID: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // wraps secret settings' data keys
   LOCAL_SECRET_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // 32 bytes base64, when no KMS key
+  /** Seals tracking and unsubscribe tokens: a random secret of 32+ characters (the stack's secret). Unset: derived from LOCAL_SECRET_KEY (local). */
+  TRACKING_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /** The `mailto:` of List-Unsubscribe (e.g. `unsubscribe@example.com`); unset: the https link only. */
+  UNSUBSCRIBE_MAILTO: z.preprocess(blankAsAbsent, z.email().optional()),
   /**
    * The one public base URL mailed links start with (`https://app.example.com`, optionally a
    * path prefix); never taken from a request. Set by the stack (the CloudFront URL or
@@ -121,3 +126,24 @@ export function publicBaseUrl(): string {
 
 /** The campaign state machine ARN, for functions that start executions. */
 export const stateMachineArn = (): string => required('STATE_MACHINE_ARN');
+
+/**
+ * The 32-byte key of tracking and unsubscribe tokens (shared/email/tracking-token.ts), derived
+ * with HKDF from TRACKING_KEY (a random secret of at least 32 characters: the stack passes a
+ * Secrets Manager value), else from LOCAL_SECRET_KEY (the local runtime's key), so a local data
+ * dir keeps its links valid across restarts. Read at call time: only a marketing send or an
+ * unsubscribe needs it.
+ */
+export function trackingKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const own = env.TRACKING_KEY;
+  if (own !== undefined && own !== '' && own.length < 32) {
+    throw new ConfigError('Invalid environment: TRACKING_KEY must be a random secret of at least 32 characters');
+  }
+  const secret = own
+    ? Buffer.from(own, 'utf8')
+    : env.LOCAL_SECRET_KEY
+      ? Buffer.from(env.LOCAL_SECRET_KEY, 'base64')
+      : undefined;
+  if (!secret) throw new ConfigError('Missing environment variable TRACKING_KEY (or LOCAL_SECRET_KEY locally)');
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tracking-token/v1', 32));
+}

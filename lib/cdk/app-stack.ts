@@ -25,6 +25,7 @@ import { type SentrySettings, sentryEnvironment } from './sentry';
 import { addServiceAlarms, type ServiceAlarms } from './service-alarms';
 import type { StageSettings } from './stage';
 import { referenceTables } from './table-references';
+import { TrackingKey } from './tracking-key';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
@@ -100,6 +101,9 @@ export class AppStack extends Stack {
       // Trusted only when the origin secret matched, i.e. CloudFront set it.
       fn.addEnvironment(CLIENT_ADDRESS_HEADER_ENV, CLIENT_ADDRESS_HEADER.toLowerCase());
     }
+
+    const trackingKey = new TrackingKey(this, 'TrackingKey', { settings });
+    for (const fn of this.functions.values()) if (fn.declaration.sealsLinkTokens) trackingKey.applyTo(fn);
 
     this.api = new ApplicationApi(this, 'Api', { functions: this.functions, settings });
     this.edge = new EdgeDistribution(this, 'Edge', {

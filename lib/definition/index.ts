@@ -127,12 +127,15 @@ export const declaredFunctions = [
   {
     name: 'emails',
     entry: 'functions/emails.ts',
-    description: 'One-off email sends: validates and queues a send request',
+    description: 'One-off email sends (queued) and the public one-click unsubscribe links',
     kind: 'http',
     memoryMb: 512,
     timeoutSeconds: 10,
     tables: { core: 'readWrite', audit: 'append' },
     queues: { 'email-sends': 'send' },
+    // An unsubscribe is an interaction: scoring it may publish a threshold event.
+    publishesEvents: true,
+    sealsLinkTokens: true,
   },
   {
     name: 'email-sender',

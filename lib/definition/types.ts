@@ -48,6 +48,8 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
   readonly permission?: Permission;
   /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
   readonly maxBodyBytes?: number;
+  /** Also accepts `application/x-www-form-urlencoded` (the body reaches the operation as the raw string): RFC 8058 one-click POSTs. */
+  readonly acceptsForm?: boolean;
   readonly summary: string;
 }
 
@@ -77,6 +79,8 @@ export interface FunctionDeclaration<Name extends string = FunctionName> {
   readonly publishesEvents?: boolean;
   /** Whether the function may start the campaign state machine. */
   readonly startsStateMachine?: boolean;
+  /** Whether the function seals or opens link tokens (unsubscribe, tracking): it gets TRACKING_KEY. */
+  readonly sealsLinkTokens?: boolean;
 }
 
 export interface KeyAttribute {

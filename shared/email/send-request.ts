@@ -62,12 +62,22 @@ export async function queueOneOffSend(
   workspaceId: string,
   body: OneOffSendBody,
   clientKey: string | undefined,
-  deps: { queue: EmailSendQueue; newId: () => string; from: string },
+  deps: {
+    queue: EmailSendQueue;
+    newId: () => string;
+    from: string;
+    /** The unsubscribe link and headers of a marketing send (required for marketing). */
+    unsubscribe?: (sendId: string, email: string) => { url: string; headers: Record<string, string> };
+  },
 ): Promise<{ sendId: string }> {
   const sendId = clientKey
     ? createHash('sha256').update(`${workspaceId}\u0000${clientKey}`).digest('hex').slice(0, 32)
     : deps.newId();
   const idempotencyKey = clientKey ? `api#client#${clientKey}` : `api#generated#${sendId}`;
+  if (body.category === 'marketing' && !deps.unsubscribe) {
+    throw new Error('A marketing send needs its unsubscribe link (RFC 8058)');
+  }
+  const unsubscribe = body.category === 'marketing' ? deps.unsubscribe?.(sendId, body.to) : undefined;
   await deps.queue.send({
     workspaceId,
     sendId,
@@ -76,7 +86,12 @@ export async function queueOneOffSend(
     from: deps.from,
     to: body.to,
     content: { subject: body.subject, html: body.html, ...(body.text ? { text: body.text } : {}) },
-    context: { contact: { email: body.to }, workspace: { name: '' } },
+    context: {
+      contact: { email: body.to },
+      workspace: { name: '' },
+      ...(unsubscribe ? { unsubscribe_url: unsubscribe.url } : {}),
+    },
+    ...(unsubscribe ? { headers: unsubscribe.headers } : {}),
     tags: { workspace: workspaceId, send: sendId },
     attempt: 0,
   });

@@ -9,6 +9,9 @@ import { ValidationError } from '../errors';
 import { RECORD_ID_PATTERN } from '../identity/tokens';
 /** Any path parameter: bounded, printable, one line (route schemas narrow it further). */
 export const MAX_PATH_PARAM_LENGTH = 128;
+/** A sealed link token (`/u/{token}`): longer, base64url only (shared/email/tracking-token.ts). */
+export const MAX_TOKEN_PARAM_LENGTH = 1024;
+const TOKEN = /^[A-Za-z0-9_-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
@@ -24,6 +27,12 @@ export interface IdInput {
 export function assertWellFormedIds(input: IdInput): void {
   for (const [name, value] of Object.entries(input.pathParams)) {
     if (value === undefined) continue;
+    if (name === 'token') {
+      if (value.length > MAX_TOKEN_PARAM_LENGTH || !TOKEN.test(value)) {
+        throw invalid('path', name, `a link token (at most ${MAX_TOKEN_PARAM_LENGTH} base64url characters)`);
+      }
+      continue;
+    }
     if (value.length === 0 || value.length > MAX_PATH_PARAM_LENGTH || CONTROL.test(value)) {
       throw invalid('path', name, `at most ${MAX_PATH_PARAM_LENGTH} printable characters`);
     }

@@ -30,7 +30,7 @@ export function parseRequest(
     query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
     headers,
     cookies: parseCookies(event.cookies ?? []),
-    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type']),
+    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type'], route.acceptsForm === true),
     rawBody,
     requestId: event.requestContext.requestId,
     clientAddress: caller.clientAddress,
@@ -57,9 +57,10 @@ function decodeBody(event: APIGatewayProxyEventV2, maxBytes: number): string | u
   return raw;
 }
 
-function parseBody(raw: string, contentType: string | undefined): unknown {
+function parseBody(raw: string, contentType: string | undefined, acceptsForm: boolean): unknown {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'text/csv' || type === 'text/plain') return raw;
+  if (acceptsForm && type === 'application/x-www-form-urlencoded') return raw;
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
     throw new UnsupportedMediaTypeError(`Content-Type ${type} is not accepted; send application/json`);
   }

@@ -140,6 +140,8 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
     }),
     mailed: [['to'], ['subject']],
   },
+  // RFC 8058's body is form-encoded (`List-Unsubscribe=One-Click`); any JSON or none is honoured alike.
+  'unsubscribe.confirm': { sample: () => ({ 'List-Unsubscribe': 'One-Click' }) },
   'scoring-rules.put': {
     // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.
     sample: () => JSON.parse(JSON.stringify({ rules: DEFAULT_SCORING_RULES })) as Json,

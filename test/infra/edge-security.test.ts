@@ -46,8 +46,10 @@ describe('origin secret', () => {
   it.each([
     ['dev', dev],
     ['prod', prod],
-  ])('%s has one generated secret: 48 letters and digits, no value in the template', (_stage, built) => {
-    built.appTemplate.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  ])('%s has one generated origin secret: 48 letters and digits, no value in the template', (_stage, built) => {
+    // Two secrets in all: this one and the link tokens' key (lib/cdk/tracking-key.ts).
+    built.appTemplate.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    expect(logicalIdAt(built.appTemplate, 'AWS::SecretsManager::Secret', 'TrackingKey')).toBeDefined();
     built.appTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: { PasswordLength: ORIGIN_SECRET_LENGTH, ExcludePunctuation: true },
       SecretString: Match.absent(),

@@ -261,11 +261,18 @@ describe('domain-events bus', () => {
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('has publishers: contacts and score-recompute-worker declare publishesEvents', () => {
+  it('has publishers: contacts, emails (an unsubscribe is scored) and score-recompute-worker declare publishesEvents', () => {
     expect(functions.filter((fn) => fn.publishesEvents).map((fn) => fn.name)).toEqual([
       'contacts',
       'score-recompute-worker',
+      'emails',
     ]);
+  });
+
+  it.each(functions)('$name gets TRACKING_KEY (a secret reference) only if it seals link tokens', (fn) => {
+    const value = variablesOf(fn)?.TRACKING_KEY;
+    if (fn.sealsLinkTokens) expect(JSON.stringify(value)).toContain('secretsmanager');
+    else expect(value).toBeUndefined();
   });
 
   it.each(functions)('$name may PutEvents on the domain-events bus, and nothing else, only if it publishes', (fn) => {
