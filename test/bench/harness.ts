@@ -184,19 +184,8 @@ export function distribution(samples: readonly number[]): Distribution {
   };
 }
 
-/** Runs `tasks` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+/** Bounded concurrency, the product's own (results in input order). */
+export { mapLimit } from '../../shared/resilience/map-limit';
 
 /**
  * Hands the result to bin/bench.ts (the file in BENCH_RESULT_FILE), or prints it when the

@@ -5,6 +5,7 @@
  */
 import type { Runtime } from '../../lib/local/runtime';
 import { PERMISSIONS } from '../../shared/identity/permissions';
+import { firstWorkspaceOf } from './identity';
 import { eventually } from './local-runtime';
 
 export interface SignedInAccount {
@@ -106,18 +107,10 @@ export async function signedInAccount(runtime: Runtime, label: string): Promise<
     204,
     `email verification of ${email}`,
   );
-  const me = (await (await fetch(`${runtime.url}/api/auth/me`, { headers: { cookie: session } })).json()) as {
-    user: { userId: string };
-    memberships: Array<{ workspaceId: string; organizationId: string }>;
-  };
-  const first = me.memberships[0];
-  if (!first) throw new Error(`${email} has no workspace after sign-up`);
   return {
     email,
     password,
-    userId: me.user.userId,
-    workspaceId: first.workspaceId,
-    organizationId: first.organizationId,
+    ...(await firstWorkspaceOf(runtime, session, email)),
     session,
     csrf,
   };

@@ -52,18 +52,10 @@ export async function newUser(
     });
     if (res.status !== 204) throw new Error(`Verifying ${email} failed: ${res.status} ${await res.text()}`);
   }
-  const me = (await (await fetch(`${runtime.url}/api/auth/me`, { headers: { cookie } })).json()) as {
-    user: { userId: string };
-    memberships: Array<{ workspaceId: string; organizationId: string }>;
-  };
-  const first = me.memberships[0];
-  if (!first) throw new Error(`${email} has no workspace after sign-up`);
   return {
     email,
     password,
-    userId: me.user.userId,
-    workspaceId: first.workspaceId,
-    organizationId: first.organizationId,
+    ...(await firstWorkspaceOf(runtime, cookie, email)),
     cookie: `${cookie}; csrf-token=${csrfToken}`,
     csrf: csrfToken,
   };
@@ -103,3 +95,14 @@ export const as = (user: TestUser, extra: Record<string, string> = {}) => ({
   'content-type': 'application/json',
   ...extra,
 });
+
+/** The signed-in user's id and first workspace, as `GET /api/auth/me` names them. */
+export async function firstWorkspaceOf(runtime: Runtime, cookie: string, email: string) {
+  const me = (await (await fetch(`${runtime.url}/api/auth/me`, { headers: { cookie } })).json()) as {
+    user: { userId: string };
+    memberships: Array<{ workspaceId: string; organizationId: string }>;
+  };
+  const first = me.memberships[0];
+  if (!first) throw new Error(`${email} has no workspace after sign-up`);
+  return { userId: me.user.userId, workspaceId: first.workspaceId, organizationId: first.organizationId };
+}
