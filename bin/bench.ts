@@ -5,6 +5,8 @@
  *   npm run bench                 all benchmarks; rewrites docs/BENCHMARKS.md
  *   npm run bench -- list import  only the scripts whose name contains one of the words;
  *                                 prints the results, leaves the document alone
+ *   npm run bench -- email --write  the same, and replaces only those scripts' sections (and
+ *                                 their summary rows) in docs/BENCHMARKS.md
  *
  * Each script starts the local runtime in-process on a temporary DATA_DIR, measures with
  * `performance.now()` around real HTTP requests, and hands back a result (see
@@ -21,6 +23,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, 'test', 'bench');
 const docFile = path.join(root, 'docs', 'BENCHMARKS.md');
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const writeSections = process.argv.includes('--write');
 
 const scripts = fs
   .readdirSync(benchDir)
@@ -41,12 +44,12 @@ const machine = {
   commit: gitCommit(),
   startedAt: new Date(),
 };
-// Size overrides for quick runs (BENCH_CONTACTS, BENCH_IMPORT_ROWS, BENCH_INTERACTIONS) are part of the command.
+// Size overrides for quick runs (BENCH_CONTACTS, BENCH_IMPORT_ROWS, BENCH_INTERACTIONS, BENCH_EMAILS...) are part of the command.
 const overrides = Object.entries(process.env)
-  .filter(([name]) => /^BENCH_(CONTACTS|IMPORT_ROWS|INTERACTIONS)$/.test(name))
+  .filter(([name]) => /^BENCH_(CONTACTS|IMPORT_ROWS|INTERACTIONS|EMAILS|PACED_EMAILS)$/.test(name))
   .map(([name, value]) => `${name}=${value} `)
   .join('');
-const command = `${overrides}npm run bench${filters.length ? ` -- ${filters.join(' ')}` : ''}`;
+const command = `${overrides}npm run bench${filters.length ? ` -- ${filters.join(' ')}${writeSections ? ' --write' : ''}` : ''}`;
 console.log(`${command}: ${scripts.join(', ')} on ${machine.cpu}, Node.js ${machine.node}`);
 
 const results: BenchResult[] = [];
@@ -74,6 +77,9 @@ if (filters.length === 0 && failed.length === 0) {
   console.log(`\nWrote ${path.relative(root, docFile)}`);
 } else if (filters.length === 0) {
   console.error(`\n${path.relative(root, docFile)} left unchanged: ${failed.join(', ')} failed.`);
+} else if (writeSections && results.length > 0) {
+  fs.writeFileSync(docFile, replaceSections(fs.readFileSync(docFile, 'utf8'), results));
+  console.log(`\nUpdated the sections of ${results.map((r) => r.name).join(', ')} in ${path.relative(root, docFile)}`);
 } else {
   console.log(
     `\n${path.relative(root, docFile)} left unchanged (a filtered run). Run \`npm run bench\` to regenerate it.`,
@@ -137,34 +143,77 @@ function renderDocument(all: readonly BenchResult[]): string {
     '| benchmark | metric | value | target |',
     '| --- | --- | --- | --- |',
   ];
-  for (const r of all) {
-    for (const m of r.metrics) {
-      const target = m.target ? `${m.target}: ${m.pass ? '**met**' : '**missed**'}` : '';
-      lines.push(`| ${r.title} | ${m.label} | ${m.value} ${m.unit} | ${target} |`);
-    }
-  }
-  for (const r of all) {
-    lines.push(
-      '',
-      `## ${r.title}`,
-      '',
-      `Script: [test/bench/${r.name}.bench.ts](../test/bench/${r.name}.bench.ts), ${r.durationSeconds} s.`,
-    );
-    lines.push('', r.method, '');
-    const distributions = Object.entries(r.distributions);
-    if (distributions.length > 0) {
-      lines.push(
-        '| latency (ms) | n | p50 | p95 | p99 | mean | min | max |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |',
-      );
-      for (const [label, d] of distributions) {
-        lines.push(`| ${label} | ${d.count} | ${d.p50} | ${d.p95} | ${d.p99} | ${d.mean} | ${d.min} | ${d.max} |`);
-      }
-      lines.push('');
-    }
-    for (const note of r.notes) lines.push(`- ${note}`);
-  }
+  lines.push(...all.flatMap(summaryRows));
+  for (const r of all) lines.push('', ...section(r));
   lines.push('', ...cloudEstimates(all));
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryRows(r: BenchResult): string[] {
+  return r.metrics.map((m) => {
+    const target = m.target ? `${m.target}: ${m.pass ? '**met**' : '**missed**'}` : '';
+    return `| ${r.title} | ${m.label} | ${m.value} ${m.unit} | ${target} |`;
+  });
+}
+
+function section(r: BenchResult, ranAlone?: string): string[] {
+  const lines = [
+    `## ${r.title}`,
+    '',
+    `Script: [test/bench/${r.name}.bench.ts](../test/bench/${r.name}.bench.ts), ${r.durationSeconds} s.`,
+  ];
+  if (ranAlone) lines.push('', ranAlone);
+  lines.push('', r.method, '');
+  const distributions = Object.entries(r.distributions);
+  if (distributions.length > 0) {
+    lines.push(
+      '| latency (ms) | n | p50 | p95 | p99 | mean | min | max |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [label, d] of distributions) {
+      lines.push(`| ${label} | ${d.count} | ${d.p50} | ${d.p95} | ${d.p99} | ${d.mean} | ${d.min} | ${d.max} |`);
+    }
+    lines.push('');
+  }
+  for (const note of r.notes) lines.push(`- ${note}`);
+  return lines;
+}
+
+/**
+ * A filtered run with `--write`: each result's section (found by its script link) and its summary
+ * rows are replaced, or added before the cloud estimates; the rest of the document stays as the
+ * last full run wrote it. The section says when and how it was measured on its own.
+ */
+function replaceSections(doc: string, results: readonly BenchResult[]): string {
+  let lines = doc.replace(/\n$/, '').split('\n');
+  const load = (values: number[]) => values.map((n) => n.toFixed(2)).join(' / ');
+  for (const r of results) {
+    const ranAlone =
+      `Measured on its own by \`${command}\` on ${new Date().toISOString()} (commit ${machine.commit}; load average ` +
+      `before ${machine.loadBefore.join(' / ')}, after ${load(os.loadavg())}); the machine table above is the last full run's.`;
+    const script = lines.findIndex((l) => l.startsWith(`Script: [test/bench/${r.name}.bench.ts]`));
+    let oldTitle: string | undefined;
+    let start = lines.findIndex((l) => l.startsWith('## In the cloud'));
+    let end = start;
+    if (script >= 0) {
+      start = script;
+      while (start > 0 && !lines[start]?.startsWith('## ')) start--;
+      oldTitle = lines[start]?.slice(3);
+      end = script + 1;
+      while (end < lines.length && !lines[end]?.startsWith('## ')) end++;
+    }
+    if (start < 0) start = end = lines.length;
+    lines = [...lines.slice(0, start), ...section(r, ranAlone), '', ...lines.slice(end)];
+    // Summary rows: the old ones out, the new ones at the end of the table.
+    const titles = new Set([r.title, oldTitle].filter(Boolean).map((t) => `| ${t} |`));
+    lines = lines.filter((l) => ![...titles].some((t) => l.startsWith(t)));
+    const header = lines.findIndex((l) => l.startsWith('| benchmark | metric |'));
+    if (header >= 0) {
+      let last = header + 1;
+      while (lines[last + 1]?.startsWith('|')) last++;
+      lines.splice(last + 1, 0, ...summaryRows(r));
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

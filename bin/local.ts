@@ -43,6 +43,7 @@ Unite-Hub is running (started in ${seconds} s)
 
   API            ${runtime.url}
   Health         ${runtime.url}/api/health   (deep: ${runtime.url}/api/health?deep=1)
+  All mail       ${runtime.outboxes.all}   SES, Resend and SMTP in one list, every header (?format=json)
   Sent mail      ${runtime.outboxUrl}   (links in mail start with ${runtime.publicBaseUrl})
   Resend         ${runtime.endpoints.resend}   local stand-in of Resend's API; sent mail ${runtime.outboxes.resend}
   SMTP           ${runtime.endpoints.smtp}   local sink; received mail ${runtime.outboxes.smtp}
@@ -53,6 +54,7 @@ Unite-Hub is running (started in ${seconds} s)
   SES v2         ${runtime.endpoints.ses}   fault switch: LOCAL_SES_FAULT=fail|throttle|hang, or curl -X PUT --data throttle ${runtime.endpoints.ses}/_local/fault
   Step Functions ${runtime.endpoints.stepFunctions}   ${Object.keys(runtime.stateMachines).join(', ')}
   EventBridge    ${runtime.endpoints.eventBridge}   domain events recorded in ${dataDir}/events.jsonl
+  Scheduler      ${runtime.endpoints.scheduler}   one-time schedules (campaign step timers) kept in ${dataDir}/scheduler.jsonl
 
   ${functions.length} functions, ${routes.length} routes, ${schedules.length} schedule(s): ${Object.entries(next)
     .map(([name, at]) => `${name} next at ${at ?? 'never'}`)

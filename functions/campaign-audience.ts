@@ -1,7 +1,10 @@
 /** State machine task of the campaign launch: enrol one page of the audience. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dynamoAudience } from '../shared/adapters/dynamo-campaigns';
+import { contactAudience } from '../shared/adapters/dynamo-campaigns';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
+import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
@@ -10,9 +13,18 @@ import { type AudiencePageResult, audiencePage } from '../shared/campaigns/messa
 import { queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
+const core = tableName('core');
+const contacts = dynamoContacts(documents, core);
 const deps = {
-  audience: dynamoAudience(documents, tableName('core')),
+  audience: contactAudience(contacts),
   queue: sqsStepQueue(sqs, queueUrl('drip-steps')),
+  suppressions: dynamoSuppressions(documents, core),
+  launches: dynamoLaunches(documents, core),
+  emailOf: async (workspaceId: string, contactId: string) => {
+    const contact = await contacts.get(workspaceId, contactId);
+    return contact && !contact.deletedAt ? contact.email : undefined;
+  },
+  now: () => new Date(),
 };
 
 // A malformed payload throws a zod error: the execution fails visibly instead of enrolling nobody.

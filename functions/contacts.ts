@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { routes } from '../lib/definition';
+import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
@@ -14,8 +15,10 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
-import { ConfigError, config, tableName } from '../shared/config';
+import { ConfigError, campaignClock, config, tableName } from '../shared/config';
+import { consentGiven, consentInputSchema, consentTime, listConsent } from '../shared/crm/contacts/consent';
 import { contactCreateSchema, contactPatchSchema } from '../shared/crm/contacts/contact-fields';
+import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
 import { ContactEmailTakenError } from '../shared/crm/contacts/errors';
 import { exportContacts } from '../shared/crm/contacts/export-contacts';
 import { importContacts } from '../shared/crm/contacts/import-contacts';
@@ -29,7 +32,6 @@ import {
   restoreContact,
   updateContact,
 } from '../shared/crm/contacts/use-cases';
-import { CONTACT_STATUSES } from '../shared/crm/model';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { ConflictError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
@@ -40,9 +42,25 @@ import { logger } from '../shared/observability/logger';
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');
-const now = () => new Date();
+// Campaign time (TIME_SCALE locally): interactions are what campaign conditions compare.
+const clock = campaignClock();
+const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
 const deps = { contacts, now, newId: randomUUID };
+const consent = dynamoConsent(documents, core);
+/** Consent given with a create (body `consent`) or an import (query `consentSource`, `consentAt`): from the caller's address. */
+const recordConsent = (
+  request: Parameters<typeof callerOf>[0],
+  contactIds: string[],
+  input: z.infer<typeof consentInputSchema>,
+) =>
+  consent.append(
+    consentGiven(workspaceOf(request), contactIds, input, { ip: request.clientAddress, now: now(), newId: randomUUID }),
+  );
+const importQuery = z.object({
+  consentSource: consentInputSchema.shape.source.optional(),
+  consentAt: consentInputSchema.shape.at,
+});
 const interactionDeps = {
   ...deps,
   interactions: dynamoInteractions(documents, core),
@@ -55,15 +73,7 @@ const interactionDeps = {
 };
 
 const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
-const score = z.coerce.number().min(0).max(100);
-const filterQuery = z.object({
-  status: z.enum(CONTACT_STATUSES).optional(),
-  tag: z.string().trim().toLowerCase().min(1).max(50).optional(),
-  minScore: score.optional(),
-  maxScore: score.optional(),
-  tier: z.enum(['hot', 'warm', 'lukewarm', 'cold']).optional(),
-  q: z.string().trim().min(1).max(100).optional(),
-});
+const filterQuery = contactFilterSchema;
 const page = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
@@ -89,10 +99,20 @@ async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
 }
 
 export const handler = httpFunction('contacts', {
-  'contacts.create': defineOperation({ body: contactCreateSchema }, async ({ body }, request) => {
-    const contact = await withRestoreHint(() => createContact(workspaceOf(request), body, deps));
-    return { status: 201, body: { contact }, audit: audited(contact.contactId) };
-  }),
+  'contacts.create': defineOperation(
+    { body: contactCreateSchema.extend({ consent: consentInputSchema.optional() }) },
+    async ({ body: { consent: given, ...body } }, request) => {
+      // Checked before the contact exists: a bad `consent.at` creates nothing.
+      if (given) consentTime(given, now());
+      const contact = await withRestoreHint(() => createContact(workspaceOf(request), body, deps));
+      if (given) await recordConsent(request, [contact.contactId], given);
+      return {
+        status: 201,
+        body: { contact },
+        audit: audited(contact.contactId, given ? { consent: given.source } : undefined),
+      };
+    },
+  ),
 
   'contacts.list': defineOperation({ query: filterQuery.extend(page) }, async ({ query }, request) => {
     const { limit, cursor, ...filter } = query;
@@ -116,12 +136,17 @@ export const handler = httpFunction('contacts', {
 
   // The edge hands text/csv (and text/plain) bodies over as the raw string; JSON fails here with a 400.
   'contacts.import': defineOperation(
-    { body: z.string({ error: 'Send the file as text/csv' }) },
-    async ({ body }, request) => {
+    { body: z.string({ error: 'Send the file as text/csv' }), query: importQuery },
+    async ({ body, query }, request) => {
       const workspaceId = workspaceOf(request);
+      const given = query.consentSource
+        ? { source: query.consentSource, ...(query.consentAt ? { at: query.consentAt } : {}) }
+        : undefined;
+      if (given) consentTime(given, now());
       const report = await importContacts(workspaceId, body, {
         ...deps,
         onProgress: (p) => logger.info('Contacts import progress', { workspaceId, ...p }),
+        ...(given ? { onWritten: (ids: string[]) => recordConsent(request, ids, given) } : {}),
       });
       const { errors: _errors, ...counts } = report;
       logger.info('Contacts import finished', { workspaceId, ...counts });
@@ -173,6 +198,11 @@ export const handler = httpFunction('contacts', {
       };
     },
   ),
+
+  'contacts.consent': defineOperation({ params: idParam }, async ({ params }, request) => ({
+    status: 200,
+    body: { consent: await listConsent({ contacts, consent }, workspaceOf(request), params.id) },
+  })),
 
   'contacts.timeline': defineOperation(
     { params: idParam, query: z.object(page) },

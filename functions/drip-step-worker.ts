@@ -1,16 +1,115 @@
-/** SQS consumer of the drip-steps queue. */
-
-import { dynamoEnrolments } from '../shared/adapters/dynamo-campaigns';
+/**
+ * SQS consumer of the drip-steps queue: `enrol` and `step` messages run the campaign engine
+ * (shared/campaigns/run-step.ts); `resume-page` brings back the enrolments a paused campaign
+ * held. Campaign emails go through the email pipeline's queue; timers come back here.
+ */
+import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
+import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
+import { dynamoCampaignStore, dynamoCampaignVersions } from '../shared/adapters/dynamo-campaigns';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
+import { dynamoEnrolmentStates, heldEnrolments } from '../shared/adapters/dynamo-enrolments';
+import { dynamoMarketingSendLog } from '../shared/adapters/dynamo-marketing-send-log';
+import { dynamoSettings } from '../shared/adapters/dynamo-settings';
+import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
+import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
+import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
+import { stepTimers } from '../shared/adapters/step-timers';
 import { documents } from '../shared/aws/dynamodb';
+import { scheduler } from '../shared/aws/scheduler';
+import { sqs } from '../shared/aws/sqs';
+import { campaignMailer } from '../shared/campaigns/campaign-mailer';
+import { contactActions } from '../shared/campaigns/journey-actions';
 import { dripStepMessage } from '../shared/campaigns/messages';
+import type { StepDeps } from '../shared/campaigns/ports';
+import { RESUME_PAGE_SIZE, resumeHeldPage } from '../shared/campaigns/resume-and-sweep';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
-import { tableName } from '../shared/config';
+import { triggerFromEvent } from '../shared/campaigns/trigger-from-event';
+import { campaignClock, config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import { senderProfile } from '../shared/email/sender-profile';
+import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
-const enrolments = dynamoEnrolments(documents, tableName('core'));
+const core = tableName('core');
+const clock = campaignClock();
+const contacts = dynamoContacts(documents, core);
+const store = dynamoCampaignStore(documents, core);
+const stepsUrl = queueUrl('drip-steps');
+const steps = sqsStepQueue(sqs, stepsUrl);
+const workspaces = dynamoWorkspaces(documents, core);
+const profileDeps = {
+  settings: dynamoSettings(documents, core),
+  workspaceName: async (workspaceId: string) => (await workspaces.workspace(workspaceId))?.name,
+};
+
+const deps: StepDeps = {
+  versions: dynamoCampaignVersions(store),
+  enrolments: dynamoEnrolmentStates(documents, core),
+  contacts: dynamoCampaignContacts(documents, core, contacts),
+  suppressions: dynamoSuppressions(documents, core),
+  mailer: campaignMailer({
+    templates: dynamoEmailTemplates(documents, core),
+    profile: (workspaceId) => senderProfile(workspaceId, profileDeps),
+    queue: sqsEmailSends(sqs, queueUrl('email-sends')),
+    sendLog: dynamoMarketingSendLog(documents, core),
+    from: config.SES_FROM_ADDRESS,
+    unsubscribe: (who) =>
+      unsubscribeFor(
+        {
+          baseUrl: publicBaseUrl(),
+          key: trackingKey(),
+          ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
+        },
+        who,
+      ),
+    now: () => clock.now(),
+  }),
+  actions: contactActions({ contacts, now: () => clock.now() }),
+  timers: stepTimers({
+    sqs,
+    queueUrl: stepsUrl,
+    scheduler,
+    target:
+      config.STEP_SCHEDULE_GROUP && config.STEP_SCHEDULER_ROLE_ARN && config.DRIP_STEPS_QUEUE_ARN
+        ? {
+            group: config.STEP_SCHEDULE_GROUP,
+            roleArn: config.STEP_SCHEDULER_ROLE_ARN,
+            queueArn: config.DRIP_STEPS_QUEUE_ARN,
+          }
+        : undefined,
+    clock,
+  }),
+  now: () => clock.now(),
+};
 
 export const handler = queueFunction(dripStepMessage, async (message, meta) => {
-  const outcome = await runDripStep(message, { enrolments, now: () => new Date() });
-  logger.info('Drip step done', { outcome, kind: message.kind, messageId: meta.messageId });
+  if (message.kind === 'resume-page') {
+    const done = await resumeHeldPage(message, {
+      held: (workspaceId, campaignId, cursor) =>
+        heldEnrolments(documents, core, workspaceId, campaignId, { limit: RESUME_PAGE_SIZE, cursor }),
+      campaignStatus: async (workspaceId, campaignId) => (await store.get(workspaceId, campaignId))?.status,
+      queue: steps,
+    });
+    logger.info('Held enrolments resumed', { ...done, campaignId: message.campaignId, messageId: meta.messageId });
+    return;
+  }
+  if (message.kind === 'domain-event') {
+    const triggered = await triggerFromEvent(message.event, {
+      index: dynamoCampaignTriggers(documents, core),
+      versions: deps.versions,
+      enrol: (enrol) => runDripStep(enrol, deps),
+    });
+    logger.info('Domain event matched', { ...triggered, type: message.event['detail-type'], messageId: meta.messageId });
+    return;
+  }
+  const outcome = await runDripStep(message, deps);
+  logger.info('Drip step done', {
+    ...outcome,
+    kind: message.kind,
+    campaignId: message.campaignId,
+    contactId: message.contactId,
+    messageId: meta.messageId,
+  });
 });

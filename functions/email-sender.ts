@@ -15,60 +15,94 @@
  *   after the visibility timeout and moved to the DLQ after maxReceiveCount (5), reason logged.
  */
 
+import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
 import { cachedQuotaPolicy, dynamoSendPacer } from '../shared/adapters/dynamo-send-pacer';
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { resendProvider } from '../shared/adapters/resend-email';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
 import { smtpProvider } from '../shared/adapters/smtp-email';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
+import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
 import { sqs } from '../shared/aws/sqs';
-import { config, queueUrl, tableName } from '../shared/config';
+import { config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
 import { type SendDeps, type SendOutcome, sendEmail } from '../shared/email/send-email';
-import { emailSendMessage, retryDelaySeconds, sendRequestOf } from '../shared/email/send-request';
+import { emailQueueMessage, isAudiencePage, retryDelaySeconds, sendRequestOf } from '../shared/email/send-request';
+import { unsubscribeFor } from '../shared/email/unsubscribe';
+import { recordEmailSent } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
 const core = tableName('core');
 const ephemeral = tableName('ephemeral');
 
+const contacts = dynamoContacts(documents, core);
+
 const transientRetry = { retries: 2, baseMs: 100, capMs: 1000 } as const;
 
-/**
- * SES first; Resend and SMTP join the chain (in that order) when they are configured. Each
- * receives `<workspace>:<ledger key>` as the email's idempotency key (set by sendEmail).
- */
-const chain: ChainLink[] = [
-  { provider: sesProvider(ses, config.SES_CONFIGURATION_SET), breaker: providerBreaker('ses'), retry: transientRetry },
-  ...(config.RESEND_API_KEY
-    ? [
-        {
-          provider: resendProvider({
-            apiKey: config.RESEND_API_KEY,
-            ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}),
-          }),
-          breaker: providerBreaker('resend'),
-          retry: transientRetry,
-        },
-      ]
-    : []),
-  ...(config.SMTP_URL
-    ? [
-        {
-          provider: smtpProvider({ url: config.SMTP_URL }),
-          breaker: providerBreaker('smtp'),
-          retry: transientRetry,
-        },
-      ]
-    : []),
-];
+const secrets = providerSecretReader({ client: secretsManager });
+// Breakers outlive a chain rebuild: a provider that was failing stays open across it.
+const breakers = { resend: providerBreaker('resend'), smtp: providerBreaker('smtp') };
+const sesLink: ChainLink = {
+  provider: sesProvider(ses, config.SES_CONFIGURATION_SET),
+  breaker: providerBreaker('ses'),
+  retry: transientRetry,
+};
 
-const deps: SendDeps = {
+/** A credential that cannot be read leaves its provider out of this batch; SES still sends. */
+const optionalSecret = (secret: 'resend-api-key' | 'smtp-url') =>
+  secrets(secret).catch((error: unknown) => {
+    logger.warn('Provider credential unreadable; provider left out of this batch', { secret, error });
+    return undefined;
+  });
+
+let built: { key: string; chain: ChainLink[] } | undefined;
+
+/**
+ * SES first; Resend and SMTP join the chain (in that order) when their credentials are set
+ * (Secrets Manager in the cloud, cached 5 minutes; the variables locally). Rebuilt only when a
+ * value changes, so the pooled SMTP transport is reused. Each provider receives
+ * `<workspace>:<ledger key>` as the email's idempotency key (set by sendEmail).
+ */
+async function currentChain(): Promise<ChainLink[]> {
+  const [resendKey, smtpUrl] = await Promise.all([optionalSecret('resend-api-key'), optionalSecret('smtp-url')]);
+  const key = `${resendKey ?? ''}\n${smtpUrl ?? ''}`;
+  if (built?.key !== key) {
+    built = {
+      key,
+      chain: [
+        sesLink,
+        ...(resendKey
+          ? [
+              {
+                provider: resendProvider({
+                  apiKey: resendKey,
+                  ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}),
+                }),
+                breaker: breakers.resend,
+                retry: transientRetry,
+              },
+            ]
+          : []),
+        ...(smtpUrl
+          ? [{ provider: smtpProvider({ url: smtpUrl }), breaker: breakers.smtp, retry: transientRetry }]
+          : []),
+      ],
+    };
+  }
+  return built.chain;
+}
+
+const baseDeps: Omit<SendDeps, 'chain'> = {
   ledger: dynamoSendLedger(documents, core),
   suppressions: dynamoSuppressions(documents, core),
   gate: dynamoSendingGate(documents, core),
@@ -80,19 +114,53 @@ const deps: SendDeps = {
       ...(config.EMAIL_MAX_SEND_RATE ? { override: config.EMAIL_MAX_SEND_RATE } : {}),
     }),
   ),
-  chain,
   now: Date.now,
+  // Open pixel and click links (docs/EMAIL.md, "Tracking"); one-off sends name no contact: looked up by address.
+  tracking: {
+    baseUrl: publicBaseUrl(),
+    key: trackingKey(),
+    contactIdOf: async (workspaceId, email) => {
+      const found = await contacts.findByEmails(workspaceId, [email.trim().toLowerCase()]);
+      return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+    },
+  },
 };
 const requeue = sqsEmailSends(sqs, queueUrl('email-sends'));
+
+/** A broadcast's audience page: fanned out onto this same queue, one send message per contact. */
+const audiencePages: AudiencePageDeps = {
+  templates: dynamoEmailTemplates(documents, core),
+  broadcasts: dynamoBroadcasts(documents, core),
+  contacts: dynamoContacts(documents, core),
+  queue: requeue,
+  from: config.SES_FROM_ADDRESS,
+  unsubscribe: (who) =>
+    unsubscribeFor(
+      {
+        baseUrl: publicBaseUrl(),
+        key: trackingKey(),
+        ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
+      },
+      who,
+    ),
+  now: () => new Date(),
+};
 
 /** A pace wait up to this long is waited in the invocation; a longer one goes back to the queue. */
 const WAIT_IN_PLACE_MS = 2000;
 /** At most this much of an invocation is spent waiting for the pace (the timeout is 30 s). */
 const WAIT_BUDGET_MS = 10_000;
 
-export const handler = queueFunction(emailSendMessage, async (message, meta) => {
+export const handler = queueFunction(emailQueueMessage, async (queued, meta) => {
+  if (isAudiencePage(queued)) {
+    const done = await runAudiencePage(queued, audiencePages);
+    logger.info('Broadcast page handled', { ...meta, broadcastId: queued.broadcastId, page: queued.page, ...done });
+    return;
+  }
+  const message = queued;
   const request = sendRequestOf(message, config.SES_FROM_ADDRESS);
   const log = { ...meta, sendId: message.sendId, workspaceId: message.workspaceId, attempt: message.attempt };
+  const deps: SendDeps = { ...baseDeps, chain: await currentChain() };
   let outcome: SendOutcome = await sendEmail(request, deps);
   let waited = 0;
   while (
@@ -109,6 +177,8 @@ export const handler = queueFunction(emailSendMessage, async (message, meta) => 
 
   switch (outcome.status) {
     case 'sent':
+      // The reputation counter moved with the ledger's transition (markSent); this is the metric.
+      recordEmailSent(outcome.provider);
       logger.info('Email sent', { ...log, provider: outcome.provider, fallbackUsed: outcome.fallbackUsed });
       return;
     case 'duplicate':

@@ -8,23 +8,35 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
+import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
+import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { sqs } from '../shared/aws/sqs';
-import { ConfigError, config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import { ConfigError, campaignClock, config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
 import { ContactNotFoundError } from '../shared/crm/contacts/errors';
 import { recordInteraction } from '../shared/crm/contacts/record-interaction';
+import type { InteractionType } from '../shared/crm/model';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { oneOffSendBody, queueOneOffSend } from '../shared/email/send-request';
+import { senderProfile } from '../shared/email/sender-profile';
+import { resolveOneOffSend } from '../shared/email/template-send';
+import { EMAIL_TOPICS_SETTING, topicsFromSetting } from '../shared/email/topics';
+import { type HitOrigin, trackClick, trackOpen } from '../shared/email/track-event';
+import { openTrackingToken } from '../shared/email/tracking-token';
 import {
   honourUnsubscribe,
   openUnsubscribeToken,
+  topicChoices,
+  unsubscribeChoice,
   unsubscribeFor,
   unsubscribePage,
   unsubscribeUrl,
@@ -35,12 +47,15 @@ import { defineOperation } from '../shared/http/operation';
 import type { HttpRequest } from '../shared/http/types';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../shared/idempotency/run-once';
 import { recordAudit } from '../shared/identity/audit';
+import { logger } from '../shared/observability/logger';
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');
 const queue = sqsEmailSends(sqs, queueUrl('email-sends'));
 const links = publicBaseUrl();
-const now = () => new Date();
+// Campaign time (TIME_SCALE locally): interactions are what campaign conditions compare.
+const clock = campaignClock();
+const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
 const suppressions = dynamoSuppressions(documents, core);
 const auditSink = dynamoAudit(documents, tableName('audit'));
@@ -56,6 +71,90 @@ const interactionDeps = {
   newId: randomUUID,
 };
 
+const consent = dynamoConsent(documents, core);
+const settings = dynamoSettings(documents, core);
+
+/** Appends to a contact's timeline; a contact deleted meanwhile has none (the event is dropped). */
+async function appendInteraction(
+  workspaceId: string,
+  contactId: string,
+  type: InteractionType,
+  metadata: Record<string, unknown>,
+  source: string,
+): Promise<void> {
+  try {
+    await recordInteraction(interactionDeps, workspaceId, contactId, { type, metadata, source });
+  } catch (error) {
+    if (!(error instanceof ContactNotFoundError)) throw error;
+  }
+}
+
+/** The workspace's topics (its `email.topics` setting, else the global one) for the preferences page. */
+async function workspaceTopics(workspaceId: string) {
+  const setting =
+    (await settings.get(workspaceId, EMAIL_TOPICS_SETTING)) ?? (await settings.get(undefined, EMAIL_TOPICS_SETTING));
+  if (!setting || setting.isSecret) return [];
+  try {
+    return topicsFromSetting(JSON.parse(setting.valueJson));
+  } catch {
+    return [];
+  }
+}
+
+const trackDeps = {
+  key: trackingKey(),
+  record: (workspaceId: string, contactId: string, type: InteractionType, metadata: Record<string, unknown>) =>
+    appendInteraction(workspaceId, contactId, type, metadata, 'tracking'),
+  now: Date.now,
+};
+const originOf = (request: HttpRequest): HitOrigin => ({
+  method: request.method,
+  userAgent: request.userAgent,
+  ...(request.clientAddress ? { ip: request.clientAddress } : {}),
+});
+/** A 1x1 transparent GIF. */
+const PIXEL = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+const pixel = {
+  status: 200,
+  headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0' },
+  body: PIXEL,
+  isBase64Encoded: true,
+};
+/** 400 `INVALID_TRACKING_LINK`: a small page for a browser (it asks for text/html), else the JSON error body. */
+const invalidTrackingLink = (request: HttpRequest) =>
+  wantsHtml(request)
+    ? html(
+        400,
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Invalid link</title></head><body><h1>Invalid link</h1><p>This link is not valid.</p></body></html>',
+      )
+    : {
+        status: 400,
+        body: {
+          error: 'Bad Request',
+          code: 'INVALID_TRACKING_LINK',
+          message: 'This link is not valid',
+          requestId: request.requestId,
+        },
+      };
+
+/** A click: 302 to the sealed target (recording never stands between the reader and it). */
+async function click(token: string, request: HttpRequest) {
+  let outcome: Awaited<ReturnType<typeof trackClick>>;
+  try {
+    outcome = await trackClick(trackDeps, token, originOf(request));
+  } catch (error) {
+    // The token was good (only recording fails): send the reader on, from the token alone.
+    logger.warn('Click not recorded', { error: (error as Error).message });
+    const url = openTrackingToken(token, trackingKey())?.url;
+    return url ? redirect(url) : invalidTrackingLink(request);
+  }
+  return outcome.status === 'tracked' && outcome.url ? redirect(outcome.url) : invalidTrackingLink(request);
+}
+const redirect = (url: string) => ({
+  status: 302,
+  headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+});
+
 const tokenParam = z.object({ token: z.string().min(1).max(1024) });
 /** The one-click body (`List-Unsubscribe=One-Click`, form-encoded), JSON, or nothing: all honoured alike. */
 const oneClickBody = z.unknown();
@@ -65,6 +164,7 @@ const html = (status: number, page: string) => ({
   body: page,
 });
 
+const unsubscribedWorkspace = (token: string) => openUnsubscribeToken(token, trackingKey())?.workspaceId ?? '';
 const wantsHtml = (request: HttpRequest) => (request.headers.accept ?? '').includes('text/html');
 /** 400 `INVALID_UNSUBSCRIBE_TOKEN`: the "Invalid link" page for a browser, else the JSON error body. */
 const invalidLink = (request: HttpRequest) =>
@@ -84,61 +184,125 @@ export const handler = httpFunction('emails', {
   'emails.send': defineOperation({ body: oneOffSendBody }, async ({ body }, request) => {
     const caller = callerOf(request);
     const clientKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
-    const { sendId } = await queueOneOffSend(caller.workspaceId, body, clientKey, {
+    // A template's version and a contact's fields are read now: the queued message is self-contained.
+    const send = await resolveOneOffSend(caller.workspaceId, body, {
+      templates: dynamoEmailTemplates(documents, core),
+      contacts,
+      profile: (workspaceId) =>
+        senderProfile(workspaceId, {
+          settings,
+          workspaceName: async (id) => (await dynamoWorkspaces(documents, core).workspace(id))?.name,
+        }),
+    });
+    const { sendId } = await queueOneOffSend(caller.workspaceId, send, clientKey, {
       queue,
       newId: randomUUID,
       from: config.SES_FROM_ADDRESS,
-      unsubscribe: (id, email) =>
+      unsubscribe: (id, email, contactId, topic) =>
         unsubscribeFor(
           {
             baseUrl: links,
             key: trackingKey(),
             ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
           },
-          { workspaceId: caller.workspaceId, sendId: id, email },
+          {
+            workspaceId: caller.workspaceId,
+            sendId: id,
+            email,
+            ...(contactId ? { contactId } : {}),
+            ...(topic ? { topic } : {}),
+          },
         ),
     });
     return {
       status: 202,
       body: { sendId },
-      audit: { resourceType: 'email', resourceId: sendId, metadata: { category: body.category } },
+      audit: {
+        resourceType: 'email',
+        resourceId: sendId,
+        metadata: { category: send.category, ...(send.template ?? {}) },
+      },
     };
   }),
 
-  'unsubscribe.page': defineOperation({ params: tokenParam }, ({ params }, request) => {
+  'unsubscribe.page': defineOperation({ params: tokenParam }, async ({ params }, request) => {
     const payload = openUnsubscribeToken(params.token, trackingKey());
     if (!payload) return invalidLink(request);
-    return html(200, unsubscribePage('confirm', { action: unsubscribeUrl(links, params.token), email: payload.email }));
+    const [listed, reasons] = await Promise.all([
+      workspaceTopics(payload.workspaceId),
+      suppressions.reasonsFor(payload.workspaceId, payload.email),
+    ]);
+    return html(
+      200,
+      unsubscribePage('confirm', {
+        action: unsubscribeUrl(links, params.token),
+        email: payload.email,
+        topics: topicChoices(listed, payload.topic, reasons),
+        unsubscribedAll: reasons.includes('unsubscribe'),
+      }),
+    );
   }),
 
-  'unsubscribe.confirm': defineOperation({ params: tokenParam, body: oneClickBody }, async ({ params }, request) => {
-    const outcome = await honourUnsubscribe(
-      {
-        key: trackingKey(),
-        suppressions,
-        contactIdOf: async (workspaceId, email) => {
-          const found = await contacts.findByEmails(workspaceId, [email]);
-          return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+  'unsubscribe.confirm': defineOperation(
+    { params: tokenParam, body: oneClickBody },
+    async ({ params, body }, request) => {
+      const outcome = await honourUnsubscribe(
+        {
+          key: trackingKey(),
+          suppressions,
+          contactIdOf: async (workspaceId, email) => {
+            const found = await contacts.findByEmails(workspaceId, [email]);
+            return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+          },
+          // Deleted meanwhile: the suppression stands, there is no timeline to write to.
+          recordUnsubscribed: (workspaceId, contactId, metadata) =>
+            appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe'),
+          withdrawConsent: (workspaceId, contactId, w) =>
+            consent.append([
+              {
+                consentId: randomUUID(),
+                workspaceId,
+                contactId,
+                action: 'withdrawn',
+                source: 'unsubscribe',
+                at: w.at.toISOString(),
+                recordedAt: now().toISOString(),
+                scope: w.scope,
+                sendId: w.sendId,
+                ...(w.ip ? { ip: w.ip } : {}),
+              },
+            ]),
+          audit: (entry) => recordAudit(auditSink, entry),
+          now,
         },
-        recordUnsubscribed: async (workspaceId, contactId, metadata) => {
-          try {
-            await recordInteraction(interactionDeps, workspaceId, contactId, {
-              type: 'unsubscribed',
-              metadata,
-              source: 'unsubscribe',
-            });
-          } catch (error) {
-            // Deleted meanwhile: the suppression stands, there is no timeline to write to.
-            if (!(error instanceof ContactNotFoundError)) throw error;
-          }
-        },
-        audit: (entry) => recordAudit(auditSink, entry),
-        now,
-      },
-      params.token,
-      { ip: request.clientAddress, userAgent: request.userAgent },
+        params.token,
+        { ip: request.clientAddress, userAgent: request.userAgent },
+        unsubscribeChoice(body),
+      );
+      if (outcome.status === 'invalid') return invalidLink(request);
+      if (outcome.topics) {
+        const labels = new Map(
+          (await workspaceTopics(unsubscribedWorkspace(params.token))).map((t) => [t.id, t.label]),
+        );
+        const topics = outcome.topics.map((id) => ({ id, label: labels.get(id) ?? id, optedOut: true }));
+        return wantsHtml(request)
+          ? html(200, unsubscribePage('topics-done', { topics }))
+          : { status: 200, body: { unsubscribed: false, topics: outcome.topics } };
+      }
+      return wantsHtml(request) ? html(200, unsubscribePage('done')) : { status: 200, body: { unsubscribed: true } };
+    },
+  ),
+
+  'tracking.open': defineOperation({ params: tokenParam }, async ({ params }, request) => {
+    // Always the GIF: a bad token is not told apart (and records nothing); a failure to record is logged.
+    await trackOpen(trackDeps, params.token, originOf(request)).catch((error: Error) =>
+      logger.warn('Open not recorded', { error: error.message }),
     );
-    if (outcome.status === 'invalid') return invalidLink(request);
-    return wantsHtml(request) ? html(200, unsubscribePage('done')) : { status: 200, body: { unsubscribed: true } };
+    return pixel;
   }),
+
+  'tracking.click': defineOperation({ params: tokenParam }, ({ params }, request) => click(params.token, request)),
+  'tracking.click-check': defineOperation({ params: tokenParam }, ({ params }, request) =>
+    click(params.token, request),
+  ),
 });

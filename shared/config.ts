@@ -5,8 +5,9 @@
  */
 import { hkdfSync } from 'node:crypto';
 import * as z from 'zod';
-import type { QueueName, TableName } from '../lib/definition';
-import { queueEnvName, tableEnvName } from '../lib/definition';
+import type { ProviderSecretName, QueueName, TableName } from '../lib/definition';
+import { providerSecretIdEnvName, providerSecretVariables, queueEnvName, tableEnvName } from '../lib/definition';
+import { type Clock, parseClockOrigin, scaledClock } from './clock';
 import { parsePublicBaseUrl, publicBaseUrlSchema } from './identity/mailed-links';
 
 /** An empty variable counts as unset, so a deployment can pass '' to mean "off". */
@@ -24,6 +25,23 @@ const schema = z.object({
   /** Share of the max send rate the pacer uses (SES throttles at the exact rate). */
   EMAIL_RATE_FRACTION: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.8)),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** EventBridge Scheduler group and role for campaign step timers, and the drip-steps queue's ARN they target. */
+  STEP_SCHEDULE_GROUP: z.preprocess(blankAsAbsent, z.string().min(1).max(64).optional()),
+  STEP_SCHEDULER_ROLE_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  DRIP_STEPS_QUEUE_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /**
+   * Local only: how many times faster than real time campaign time runs (`TIME_SCALE=3600`: an
+   * hour per second for waits, schedules and windows), from `CLOCK_ORIGIN` (`<realMs>:<clockMs>`,
+   * set by the local runtime). Must be 1 in the cloud.
+   */
+  TIME_SCALE: z.preprocess(blankAsAbsent, z.coerce.number().min(1).max(1_000_000).default(1)),
+  CLOCK_ORIGIN: z.preprocess(
+    blankAsAbsent,
+    z
+      .string()
+      .regex(/^\d{1,16}:\d{1,16}$/)
+      .optional(),
+  ),
   /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
   EVENT_BUS_NAME: z.string().min(1).optional(),
   /** Set behind CloudFront: requests without this value in `x-origin-verify` are refused. */
@@ -64,10 +82,36 @@ const schema = z.object({
   RESEND_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
   /** SMTP relay for the last failover step, `smtp://` or `smtps://user:pass@host:port`. Unset or empty: no SMTP. */
   SMTP_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^smtps?$/ }).optional()),
+  /** Resend's webhook signing secret (`whsec_<base64>`); unset: `POST /api/hooks/resend` refuses every call. */
+  RESEND_WEBHOOK_SECRET: z.preprocess(
+    blankAsAbsent,
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/)
+      .optional(),
+  ),
+  /** Reputation lines (shares, 0.001 = 0.1%) and the volume below which rates never pause (docs/EMAIL.md). */
+  EMAIL_WARN_COMPLAINT_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.0008)),
+  EMAIL_PAUSE_COMPLAINT_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.001)),
+  EMAIL_WARN_BOUNCE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.05)),
+  EMAIL_PAUSE_BOUNCE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.1)),
+  EMAIL_REPUTATION_MIN_VOLUME: z.preprocess(blankAsAbsent, z.coerce.number().int().min(1).default(200)),
+});
+
+/** The reputation thresholds of shared/email/reputation.ts, from the variables above. */
+export const reputationThresholds = (c: Config) => ({
+  warnComplaintRate: c.EMAIL_WARN_COMPLAINT_RATE,
+  pauseComplaintRate: c.EMAIL_PAUSE_COMPLAINT_RATE,
+  warnBounceRate: c.EMAIL_WARN_BOUNCE_RATE,
+  pauseBounceRate: c.EMAIL_PAUSE_BOUNCE_RATE,
+  minimumVolume: c.EMAIL_REPUTATION_MIN_VOLUME,
 });
 
 /** Rules across variables: a deployed stage must not mail http links. */
 const environment = schema.superRefine((env, ctx) => {
+  if (env.TIME_SCALE !== 1 && env.STAGE !== 'local') {
+    ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'must be 1 outside the local stage' });
+  }
   if (env.PUBLIC_BASE_URL?.startsWith('http:') && env.STAGE !== 'local') {
     ctx.addIssue({
       code: 'custom',
@@ -147,3 +191,30 @@ export function trackingKey(env: NodeJS.ProcessEnv = process.env): Buffer {
   if (!secret) throw new ConfigError('Missing environment variable TRACKING_KEY (or LOCAL_SECRET_KEY locally)');
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tracking-token/v1', 32));
 }
+
+/** Where a provider credential comes from: its Secrets Manager secret (cloud) or its plain value (local). */
+export type ProviderSecretSource = { readonly secretId: string } | { readonly value: string };
+
+/**
+ * Where a provider credential (Resend API key, SMTP URL, Resend webhook secret) comes from,
+ * read at call time: in the cloud the stack sets the secret's id (`RESEND_API_KEY_SECRET_ID`,
+ * lib/cdk/provider-secrets.ts) and never the value; locally the runtime sets the plain value
+ * (`RESEND_API_KEY`). A blank variable counts as unset; undefined: not configured. Read through
+ * `providerSecretReader` (shared/adapters/provider-secrets.ts), not directly.
+ */
+export function providerSecretSource(
+  secret: ProviderSecretName,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSecretSource | undefined {
+  const secretId = env[providerSecretIdEnvName(secret)];
+  if (secretId) return { secretId };
+  const value = env[providerSecretVariables[secret]];
+  return value ? { value } : undefined;
+}
+
+/**
+ * Campaign time: the wall clock in the cloud, the accelerated local clock under TIME_SCALE.
+ * Everything the campaign engine compares (enrolments, waits, and the interactions that
+ * conditions read) is stamped with it; sessions, rate limits and pacing stay on real time.
+ */
+export const campaignClock = (): Clock => scaledClock(config.TIME_SCALE, parseClockOrigin(config.CLOCK_ORIGIN));

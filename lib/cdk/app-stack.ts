@@ -1,8 +1,8 @@
 /**
  * The stateless half: functions, their grants, the HTTP API behind CloudFront (and the
- * secret only CloudFront knows), the workflow, the schedules, email sending and the
- * service alarms. Everything is derived from lib/definition; nothing here names a route,
- * table or queue.
+ * secret only CloudFront knows), the workflow, the schedules, email sending (with its
+ * event destination and alarms) and the service alarms. Everything is derived from
+ * lib/definition; nothing here names a route, table or queue.
  */
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
@@ -14,6 +14,7 @@ import type { DataStack } from './data-stack';
 import { addDeadLetterRollbackAlarms } from './dead-letter-alarms';
 import { referenceDomainEventBus } from './domain-events';
 import { CLIENT_ADDRESS_HEADER, EdgeDistribution } from './edge-distribution';
+import { addEmailAlarms, type EmailAlarms } from './email-alarms';
 import { EmailSending } from './email-sending';
 import { applyDeclaredAccess } from './function-access';
 import { HouseFunction } from './house-function';
@@ -24,6 +25,7 @@ import { addSchedules } from './schedules';
 import { type SentrySettings, sentryEnvironment } from './sentry';
 import { addServiceAlarms, type ServiceAlarms } from './service-alarms';
 import type { StageSettings } from './stage';
+import { addCampaignAlarms, type CampaignAlarms, referenceStepTimers } from './step-timers';
 import { referenceTables } from './table-references';
 import { TrackingKey } from './tracking-key';
 import { Workflow } from './workflow';
@@ -49,6 +51,8 @@ export class AppStack extends Stack {
   readonly workflows: readonly Workflow[];
   readonly originVerification: OriginVerification;
   readonly alarms: ServiceAlarms;
+  readonly emailAlarms: EmailAlarms;
+  readonly campaignAlarms: CampaignAlarms;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -76,14 +80,17 @@ export class AppStack extends Stack {
     const tables = referenceTables(this, settings.stage);
     const email = new EmailSending(this, 'Email', { stage: settings.stage, fromAddress: props.fromAddress });
     const eventBus = referenceDomainEventBus(this, settings.stage);
+    const stepTimers = referenceStepTimers(this, settings.stage, data.queues['drip-steps'].queue);
     for (const fn of this.functions.values()) {
       applyDeclaredAccess(fn, {
+        stage: settings.stage,
         tables,
         queues: data.queues,
         email,
         stateMachine,
         settingsKey: data.settingsKey,
         eventBus,
+        stepTimers,
       });
     }
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
@@ -112,6 +119,8 @@ export class AppStack extends Stack {
       originVerification: this.originVerification,
     });
     this.alarms = addServiceAlarms(this, settings.stage);
+    this.emailAlarms = addEmailAlarms(this, settings.stage, data.queues);
+    this.campaignAlarms = addCampaignAlarms(this, settings.stage, data.queues);
 
     // One configured base for every mailed link; the functions never build one from a Host.
     const publicBaseUrl = props.publicBaseUrl ?? this.edge.url;

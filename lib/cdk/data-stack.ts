@@ -1,15 +1,18 @@
 /**
  * The stateful half: DynamoDB tables and SQS queues, one per declaration, the KMS key
- * of secret settings and the domain-events bus with its replay archive. Kept apart from the stateless App stack so that redeploying or even
+ * of secret settings, the domain-events bus with its replay archive, and the EventBridge
+ * rules that feed the queues (beside them: a rule's target writes its queue's policy). Kept apart from the stateless App stack so that redeploying or even
  * deleting the functions, the API and the edge can never replace a table, drop a queued
  * message or lose the key that stored secrets can only be opened with.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  eventRules,
   type KeyAttribute,
   type QueueDeclaration,
   type QueueName,
@@ -20,8 +23,10 @@ import {
   tables,
 } from '../definition';
 import { createDomainEventBus, type DomainEventBus } from './domain-events';
+import { addEventRules } from './event-rules';
 import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from './physical-names';
 import type { StageSettings } from './stage';
+import { createStepTimerResources, type StepTimerResources } from './step-timers';
 
 /** A work queue and the dead-letter queue its poison messages end in. */
 export interface QueuePair {
@@ -45,6 +50,10 @@ export class DataStack extends Stack {
   readonly settingsKey: Key;
   /** Where domain events go; its archive keeps them for replay (lib/cdk/domain-events.ts). */
   readonly domainEvents: DomainEventBus;
+  /** One rule per `eventRules` declaration, by name (lib/cdk/event-rules.ts). */
+  readonly eventRules: ReadonlyMap<string, Rule>;
+  /** Campaign step timers: the schedule group and the role Scheduler delivers with (lib/cdk/step-timers.ts). */
+  readonly stepTimers: StepTimerResources;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -56,6 +65,12 @@ export class DataStack extends Stack {
       QueuePair
     >;
     this.domainEvents = createDomainEventBus(this, settings);
+    this.eventRules = addEventRules(this, eventRules, {
+      stage: settings.stage,
+      queues: this.queues,
+      domainEvents: this.domainEvents.bus,
+    });
+    this.stepTimers = createStepTimerResources(this, settings, this.queues);
   }
 
   private table(declaration: TableDeclaration, settings: StageSettings): Table {

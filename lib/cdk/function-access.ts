@@ -1,6 +1,6 @@
 /**
  * Turns a function declaration's `tables`, `queues`, `ses`, `encryptsSecrets`,
- * `publishesEvents` and `startsStateMachine` into IAM grants, event sources and environment variables. Each
+ * `publishesEvents`, `startsStateMachine`, `setsStepTimers` and `readsProviderSecrets` into IAM grants, event sources and environment variables. Each
  * function is granted exactly what it declares (plus, for HTTP functions, what the shared
  * HTTP edge needs: see `tableGrants`), through the resources' own grant methods, never a
  * wildcard action.
@@ -26,9 +26,14 @@ import type { QueuePair } from './data-stack';
 import { EVENT_BUS_ENV } from './domain-events';
 import type { EmailSending } from './email-sending';
 import type { HouseFunction } from './house-function';
+import { grantProviderSecrets } from './provider-secrets';
+import type { Stage } from './stage';
+import { grantStepTimers, type StepTimerReference } from './step-timers';
 import { indexWildcardFinding } from './table-references';
 
 export interface AccessTargets {
+  /** Names the provider credential secrets (`unite-hub/<stage>/<name>`). */
+  readonly stage: Stage;
   readonly tables: Readonly<Record<TableName, ITable>>;
   readonly queues: Readonly<Record<QueueName, QueuePair>>;
   readonly email: EmailSending;
@@ -38,6 +43,8 @@ export interface AccessTargets {
   readonly stateMachine?: IStateMachine;
   /** The bus a `publishesEvents` function may put events on. */
   readonly eventBus?: IEventBus;
+  /** The schedule group and role a `setsStepTimers` function creates its schedules with. */
+  readonly stepTimers?: StepTimerReference;
 }
 
 /** Environment variable with the settings key's ARN (shared/adapters/secret-box-config.ts). */
@@ -120,6 +127,8 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
   if (declaration.ses) grantEmail(fn, targets.email, declaration.ses);
   if (declaration.readsSendQuota && declaration.ses !== 'describe') grantAccountRead(fn, 'SesSendQuotaRead');
 
+  grantProviderSecrets(fn, targets.stage);
+
   if (declaration.encryptsSecrets) {
     if (!targets.settingsKey) throw new Error(`${declaration.name} encrypts secrets, but no settings key was given`);
     // Same account: a statement on the function's role naming this key's ARN (the key
@@ -133,6 +142,11 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
     // events:PutEvents on this one bus's ARN, nothing else.
     targets.eventBus.grantPutEventsTo(fn.role);
     fn.addEnvironment(EVENT_BUS_ENV, targets.eventBus.eventBusName);
+  }
+
+  if (declaration.setsStepTimers) {
+    if (!targets.stepTimers) throw new Error(`${declaration.name} sets step timers, but no schedule group was given`);
+    grantStepTimers(fn, targets.stepTimers);
   }
 
   if (declaration.startsStateMachine) {

@@ -18,3 +18,5 @@ export const settingsKeyAlias = (stage: Stage): string => `alias/${SERVICE_NAME}
 export const physicalEventBusName = (stage: Stage): string => `${SERVICE_NAME}-${stage}-${EVENT_BUS.name}`;
 /** The archive that keeps the bus's events for replay. */
 export const eventArchiveName = (stage: Stage): string => `${physicalEventBusName(stage)}-archive`;
+/** `unite-hub/prod/resend-api-key`: a provider credential's secret, created by an operator (docs/EMAIL.md). */
+export const providerSecretName = (stage: Stage, secret: string): string => `${SERVICE_NAME}/${stage}/${secret}`;

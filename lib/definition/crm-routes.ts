@@ -39,6 +39,16 @@ export const crmRoutes = [
   route('contacts', 'contacts.timeline', 'GET', '/api/contacts/{id}/timeline', 'Interactions, newest first', {
     permission: 'contacts:read',
   }),
+  route(
+    'contacts',
+    'contacts.consent',
+    'GET',
+    '/api/contacts/{id}/consent',
+    'Consent given and withdrawn, oldest first',
+    {
+      permission: 'contacts:read',
+    },
+  ),
   route('scoring', 'scores.get', 'GET', '/api/contacts/{id}/score', 'Score, tier, groups and the ledger', {
     permission: 'scoring:read',
   }),

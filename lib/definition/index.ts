@@ -2,13 +2,16 @@
  * The application, declared once. Read by the CDK stacks and by the local runtime.
  */
 
+import { campaignRoutes } from './campaign-routes';
 import { crmRoutes } from './crm-routes';
 import { emailRoutes } from './email-routes';
 import { identityRoutes } from './identity-routes';
 import { route } from './route';
 import type {
+  EventRuleDeclaration,
   FunctionDeclaration,
   FunctionName,
+  ProviderSecretName,
   QueueDeclaration,
   RouteDeclaration,
   ScheduleDeclaration,
@@ -106,13 +109,37 @@ export const declaredFunctions = [
   {
     name: 'drip-step-worker',
     entry: 'functions/drip-step-worker.ts',
-    description: 'Runs one drip-campaign step per message from the drip-steps queue',
+    description: 'Runs campaign enrolments: one step message per contact, emails onto the email-sends queue',
     kind: 'queue',
     memoryMb: 512,
     timeoutSeconds: 30,
-    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    tables: { core: 'readWrite' },
+    // Its own queue for short timers and handovers; email-sends for campaign mail.
+    queues: { 'drip-steps': 'send', 'email-sends': 'send' },
+    // Campaign mail carries unsubscribe links.
+    sealsLinkTokens: true,
+    setsStepTimers: true,
+  },
+  {
+    name: 'campaigns',
+    entry: 'functions/campaigns.ts',
+    description: 'Campaigns: drafts, versions, status, enrolment, launches, stats',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', audit: 'append' },
     queues: { 'drip-steps': 'send' },
-    ses: 'send',
+    startsStateMachine: true,
+  },
+  {
+    name: 'campaign-sweeper',
+    entry: 'functions/campaign-sweeper.ts',
+    description: 'Scheduled: re-sends the step of every enrolment whose timer is overdue (the safety net)',
+    kind: 'schedule',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    tables: { core: 'read' },
+    queues: { 'drip-steps': 'send' },
   },
   {
     name: 'ai-call-worker',
@@ -138,6 +165,17 @@ export const declaredFunctions = [
     sealsLinkTokens: true,
   },
   {
+    name: 'email-templates',
+    entry: 'functions/email-templates.ts',
+    description: 'Stored email templates with versions, previews, and broadcasts (queued page by page)',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite' },
+    // A broadcast's first audience page goes on the send queue; the sender fans it out.
+    queues: { 'email-sends': 'send' },
+  },
+  {
     name: 'email-sender',
     entry: 'functions/email-sender.ts',
     description: 'Sends one queued email per message: claim, suppression, pace, provider failover, record',
@@ -149,6 +187,35 @@ export const declaredFunctions = [
     queues: { 'email-sends': 'send' },
     ses: 'send',
     readsSendQuota: true,
+    // Resend and SMTP join the failover chain when their credentials are set.
+    readsProviderSecrets: ['resend-api-key', 'smtp-url'],
+    // Seals open and click links into the HTML it sends (docs/EMAIL.md, "Tracking").
+    sealsLinkTokens: true,
+  },
+  {
+    name: 'email-events',
+    entry: 'functions/email-events.ts',
+    description:
+      'Provider events (SES, Resend): send records, suppressions, timelines, reputation counters, auto-pause',
+    kind: 'queue',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    tables: { core: 'readWrite' },
+    queues: {},
+    // Bounces and deliveries are interactions: scoring them may publish a threshold event.
+    publishesEvents: true,
+  },
+  {
+    name: 'email-sending',
+    entry: 'functions/email-sending.ts',
+    description: 'Sending status and resume (reputation pause), and the signed Resend webhook',
+    kind: 'http',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    tables: { core: 'readWrite', audit: 'append' },
+    // A verified webhook is queued for the email-events processor.
+    queues: { 'email-events': 'send' },
+    readsProviderSecrets: ['resend-webhook-secret'],
   },
   {
     name: 'campaign-audience',
@@ -191,7 +258,13 @@ const systemRoutes = [
 ] as const;
 
 /** Every route, kept literal (`as const`) so `RouteId` and `RouteIdOf<F>` (types.ts) are derived from it. */
-export const declaredRoutes = [...systemRoutes, ...identityRoutes, ...crmRoutes, ...emailRoutes] as const;
+export const declaredRoutes = [
+  ...systemRoutes,
+  ...identityRoutes,
+  ...crmRoutes,
+  ...emailRoutes,
+  ...campaignRoutes,
+] as const;
 
 export const routes: readonly RouteDeclaration[] = declaredRoutes;
 
@@ -276,12 +349,60 @@ export const queues: readonly QueueDeclaration[] = [
     retentionDays: 4,
     dlqRetentionDays: 14,
   },
+  {
+    name: 'email-events',
+    description:
+      'Provider events (SES via EventBridge, Resend webhooks): delivery, bounce, complaint, open, click; updates sends, suppressions, timelines and reputation',
+    consumer: 'email-events',
+    batchSize: 10,
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+];
+
+/**
+ * EventBridge rules. SES publishes its configuration set's events (sends, bounces, complaints,
+ * deliveries, opens, clicks...) to the account's default bus with source `aws.ses`; this rule
+ * queues them for the email-events processor (docs/EMAIL.md, "Provider events").
+ */
+export const eventRules: readonly EventRuleDeclaration[] = [
+  {
+    name: 'ses-events',
+    description: 'SES configuration-set events of our sends -> the email-events queue',
+    bus: 'default',
+    pattern: { source: ['aws.ses'] },
+    targetQueue: 'email-events',
+  },
+  {
+    name: 'campaign-triggers',
+    description: 'Contact domain events (created, tag added, interaction, score tier) -> the drip-steps queue',
+    bus: 'domain-events',
+    pattern: {
+      source: ['unite-hub'],
+      'detail-type': [
+        'contact.created',
+        'contact.tag_added',
+        'contact.interaction_recorded',
+        'contact.score_threshold_crossed',
+      ],
+    },
+    targetQueue: 'drip-steps',
+  },
 ];
 
 /** Domain events (e.g. `contact.score_threshold_crossed`) go to this bus; campaign triggers consume them. */
 export const EVENT_BUS = { name: 'domain-events', source: 'unite-hub' } as const;
 
 export const schedules: readonly ScheduleDeclaration[] = [
+  {
+    name: 'campaign-sweep',
+    description: 'Every 5 minutes: resume enrolments whose step timer is overdue',
+    expression: 'rate(5 minutes)',
+    target: 'campaign-sweeper',
+    detail: { kind: 'campaign-sweep' },
+  },
   {
     name: 'campaign-triggers',
     description: 'Every 5 minutes: launch campaigns whose schedule is due',
@@ -316,6 +437,16 @@ export function routeKey(route: Pick<RouteDeclaration, 'method' | 'path'>): stri
 export const tableEnvName = (table: string): string => `TABLE_${table.toUpperCase().replace(/-/g, '_')}`;
 /** Environment variable that carries a queue's URL into a function. */
 export const queueEnvName = (queue: string): string => `QUEUE_${queue.toUpperCase().replace(/-/g, '_')}_URL`;
+
+/** The variable that carries a provider credential's plain value (locally; shared/config.ts). */
+export const providerSecretVariables: Readonly<Record<ProviderSecretName, string>> = {
+  'resend-api-key': 'RESEND_API_KEY',
+  'smtp-url': 'SMTP_URL',
+  'resend-webhook-secret': 'RESEND_WEBHOOK_SECRET',
+};
+/** The variable that carries the credential's Secrets Manager secret id instead (in the cloud): `RESEND_API_KEY_SECRET_ID`. */
+export const providerSecretIdEnvName = (secret: ProviderSecretName): string =>
+  `${providerSecretVariables[secret]}_SECRET_ID`;
 
 /**
  * What the shared HTTP edge needs in every HTTP function, whatever its routes do:

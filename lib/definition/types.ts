@@ -30,7 +30,7 @@ export type RouteId = DeclaredRoute['id'];
 export type RouteIdOf<F extends FunctionName> = Extract<DeclaredRoute, { readonly function: F }>['id'];
 
 export type TableName = 'core' | 'audit' | 'ephemeral';
-export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute' | 'email-sends';
+export type QueueName = 'drip-steps' | 'ai-calls' | 'score-recompute' | 'email-sends' | 'email-events';
 
 /** A route; `Id` and `Fn` are literals for the declared ones (see {@link DeclaredRoute}). */
 export interface RouteDeclaration<Id extends string = string, Fn extends FunctionName = FunctionName> {
@@ -79,9 +79,20 @@ export interface FunctionDeclaration<Name extends string = FunctionName> {
   readonly publishesEvents?: boolean;
   /** Whether the function may start the campaign state machine. */
   readonly startsStateMachine?: boolean;
+  /** Whether the function sets campaign step timers (EventBridge Scheduler one-time schedules onto drip-steps). */
+  readonly setsStepTimers?: boolean;
   /** Whether the function seals or opens link tokens (unsubscribe, tracking): it gets TRACKING_KEY. */
   readonly sealsLinkTokens?: boolean;
+  /**
+   * Provider credentials the function reads (shared/adapters/provider-secrets.ts): in the cloud
+   * each is a Secrets Manager secret it may GetSecretValue on, read at run time; locally the
+   * plain variable (`providerSecretVariables` in index.ts).
+   */
+  readonly readsProviderSecrets?: readonly ProviderSecretName[];
 }
+
+/** Third-party credentials: the Resend API key, the SMTP relay URL, the Resend webhook signing secret. */
+export type ProviderSecretName = 'resend-api-key' | 'smtp-url' | 'resend-webhook-secret';
 
 export interface KeyAttribute {
   readonly name: string;
@@ -136,4 +147,23 @@ export interface StateMachineDeclaration {
   readonly definitionFile: string;
   /** `${Placeholder}` in the ASL file -> the function whose ARN replaces it. */
   readonly taskFunctions: Readonly<Record<string, FunctionName>>;
+}
+
+/**
+ * An EventBridge rule on a bus, delivering matching events to a declared queue. In the cloud a
+ * rule with an SQS target (the queue's policy lets the rule send); locally the event bus matches
+ * the same pattern and sends the event envelope to the local queue with the real SQS protocol.
+ */
+export interface EventRuleDeclaration {
+  readonly name: string;
+  readonly description: string;
+  /** `default` (where AWS services such as SES publish) or the declared domain-events bus. */
+  readonly bus: 'default' | 'domain-events';
+  /**
+   * An EventBridge event pattern, in the subset both sides implement: top-level fields and
+   * `detail` fields (nested), each an array of exact values.
+   */
+  readonly pattern: Readonly<Record<string, unknown>>;
+  /** The queue that receives each matching event's envelope as the message body. */
+  readonly targetQueue: QueueName;
 }

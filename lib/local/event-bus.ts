@@ -13,17 +13,21 @@
  * appended to `DATA_DIR/events.jsonl`, so the record survives restarts; `events(filter)`
  * reads it (tests, the runtime). Nothing is printed per event unless `logEvents` is set.
  *
- * Not implemented yet: rules, targets and delivery. No consumer of domain events exists;
- * when one is declared (e.g. campaigns triggered by `contact.score_threshold_crossed`),
- * matching its rule's pattern and invoking the target through the FunctionHost belongs
- * here, next to the recording.
+ * Rules: the declared `eventRules` (lib/definition) are matched against every accepted event
+ * (the pattern subset of {@link matchesPattern}) and each match's envelope is sent to the rule's
+ * queue with the real SQS protocol (`SendMessage`), as an EventBridge SQS target does. Delivery is
+ * asynchronous (PutEvents answers first, like the service); a failed send is logged and retried
+ * with backoff (capped at 30 s) for as long as the bus runs, and what is still undelivered at
+ * `stop()` is reported. Function targets (campaigns on domain events) are not declared yet.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
+import type { EventRuleDeclaration, QueueName } from '../definition';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 
 /** An accepted event, as a rule target would receive it, plus the bus it was put on. */
@@ -45,6 +49,8 @@ export interface LocalEventBus {
   busName: string;
   /** Recorded events, oldest first, optionally filtered. */
   events(filter?: EventFilter): RecordedEvent[];
+  /** Rule deliveries not made yet (waiting or being retried). */
+  pendingDeliveries(): number;
   stop(): Promise<void>;
 }
 
@@ -82,9 +88,13 @@ export async function startEventBus(opts: {
   /** One line per accepted event through `log` (off by default). */
   logEvents?: boolean;
   host?: string;
+  /** Rules and the queues their targets name (the URLs of the local queues). */
+  rules?: readonly EventRuleDeclaration[];
+  targets?: { sqs: SQSClient; queueUrls: Partial<Record<QueueName, string>> };
 }): Promise<LocalEventBus> {
   const log = opts.log ?? (() => undefined);
   const buses = new Set(['default', opts.busName]);
+  const delivery = ruleDelivery(opts.rules ?? [], opts.busName, opts.targets, log);
   const file = path.join(opts.dataDir, EVENTS_FILE);
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const recorded = readRecorded(file, log);
@@ -125,6 +135,7 @@ export async function startEventBus(opts: {
       // Appended before answering: an event the caller saw accepted is on disk.
       fs.appendFileSync(file, accepted.map((e) => `${JSON.stringify(e)}\n`).join(''));
       recorded.push(...accepted);
+      for (const e of accepted) delivery.route(e);
       if (opts.logEvents) for (const e of accepted) log(`[events] ${e.source} ${e['detail-type']} ${e.id}`);
     }
     return { FailedEntryCount: results.length - accepted.length, Entries: results };
@@ -175,11 +186,121 @@ export async function startEventBus(opts: {
     endpoint: `http://127.0.0.1:${port}`,
     busName: opts.busName,
     events: (filter) => (filter ? recorded.filter(matches(filter)) : [...recorded]),
-    stop: () =>
-      new Promise<void>((resolve) => {
+    pendingDeliveries: () => delivery.pending(),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      });
+      await delivery.stop();
+    },
+  };
+}
+
+/**
+ * Whether `event` matches an EventBridge pattern, in the subset the declarations use: each key
+ * of the pattern is an array of exact values (the event's value, or one element of it when it is
+ * an array, must be among them) or an object matched against the event's object under that key
+ * (`detail`, nested). Every key must match; a key the event lacks does not.
+ */
+export function matchesPattern(
+  pattern: Readonly<Record<string, unknown>>,
+  event: Readonly<Record<string, unknown>>,
+): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = event[key];
+    if (Array.isArray(expected)) {
+      const values = Array.isArray(actual) ? actual : [actual];
+      return values.some((v) => v !== undefined && expected.some((e) => e === v));
+    }
+    if (typeof expected === 'object' && expected !== null) {
+      return typeof actual === 'object' && actual !== null && !Array.isArray(actual)
+        ? matchesPattern(expected as Record<string, unknown>, actual as Record<string, unknown>)
+        : false;
+    }
+    return false;
+  });
+}
+
+/** The envelope a target receives: the event without the local record's bus name. */
+const envelopeOf = ({ eventBusName: _bus, ...event }: RecordedEvent) => event;
+
+const MAX_BACKOFF_MS = 30_000;
+
+/** Sends matched events to their rules' queues, retrying failures until they go or the bus stops. */
+function ruleDelivery(
+  rules: readonly EventRuleDeclaration[],
+  domainBus: string,
+  targets: { sqs: SQSClient; queueUrls: Partial<Record<QueueName, string>> } | undefined,
+  log: (line: string) => void,
+) {
+  const physical = (bus: EventRuleDeclaration['bus']) => (bus === 'default' ? 'default' : domainBus);
+  const queue: Array<{ rule: EventRuleDeclaration; event: RecordedEvent; attempts: number }> = [];
+  let running = true;
+  /** Resolves the idle wait (a new event) or the backoff wait (stop only). */
+  let wake: (() => void) | undefined;
+  let backoff: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+
+  const sendOne = async (rule: EventRuleDeclaration, event: RecordedEvent) => {
+    const url = targets?.queueUrls[rule.targetQueue];
+    if (!targets || !url) throw new Error(`no local queue ${rule.targetQueue}`);
+    await targets.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(envelopeOf(event)) }));
+  };
+
+  const loop = (async () => {
+    while (running) {
+      const next = queue[0];
+      if (!next) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        continue;
+      }
+      try {
+        await sendOne(next.rule, next.event);
+        queue.shift();
+      } catch (error) {
+        next.attempts += 1;
+        const waitMs = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(next.attempts, 10));
+        log(
+          `[events] rule ${next.rule.name}: delivering ${next.event.id} to ${next.rule.targetQueue} failed (attempt ${next.attempts}, retrying in ${waitMs} ms): ${(error as Error).message}`,
+        );
+        // Later events wait behind it: a target that is down is down for all of them.
+        await new Promise<void>((resolve) => {
+          backoff = { timer: setTimeout(resolve, waitMs), resolve };
+        });
+        backoff = undefined;
+      }
+    }
+  })();
+
+  return {
+    route(event: RecordedEvent) {
+      for (const rule of rules) {
+        if (physical(rule.bus) !== event.eventBusName) continue;
+        if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
+        queue.push({ rule, event, attempts: 0 });
+      }
+      if (queue.length > 0) {
+        wake?.();
+        wake = undefined;
+      }
+    },
+    pending: () => queue.length,
+    async stop() {
+      running = false;
+      if (backoff) {
+        clearTimeout(backoff.timer);
+        backoff.resolve();
+      }
+      wake?.();
+      await loop;
+      if (queue.length > 0) {
+        log(
+          `[events] stopped with ${queue.length} rule deliveries not made: ${queue.map((q) => q.event.id).join(', ')}`,
+        );
+      }
+    },
   };
 }
 

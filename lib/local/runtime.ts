@@ -8,14 +8,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EVENT_BUS, queueEnvName, queues, schedules, stateMachines, tableEnvName, tables } from '../definition';
+import {
+  EVENT_BUS,
+  eventRules,
+  queueEnvName,
+  queues,
+  schedules,
+  stateMachines,
+  tableEnvName,
+  tables,
+} from '../definition';
+import { startClockOrigin } from './clock-origin';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
 import { FAULT_PATH, parseFaultMode } from './emulators/fault-switch';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
+import { startOutboxPage } from './outbox-page';
 import { startScheduler } from './scheduler';
+import { LOCAL_SCHEDULER_ROLE_ARN, startSchedulerServer } from './scheduler-server';
 import { localSecretKey } from './secret-key';
 import { type DemoAccount, ensureDemoAccount, ensureLoadAccount } from './seed';
 import { startSqsPoller } from './sqs-poller';
@@ -79,6 +91,8 @@ export interface Runtime {
     ses: string;
     stepFunctions: string;
     eventBridge: string;
+    /** The EventBridge Scheduler stand-in: one-time schedules (campaign step timers) onto the local queues. */
+    scheduler: string;
     /** The Resend stand-in (RESEND_BASE_URL). */
     resend: string;
     /** The SMTP sink (SMTP_URL, with its local credentials). */
@@ -86,7 +100,13 @@ export interface Runtime {
   };
   outboxUrl: string;
   /** Pages (and `/store` JSON) of what each email provider took locally. */
-  outboxes: { ses: string; resend: string; smtp: string };
+  outboxes: {
+    ses: string;
+    resend: string;
+    smtp: string;
+    /** The unified page: all three, newest first, with every header (`?format=json` to count). */
+    all: string;
+  };
   queues: Record<string, { url: string; dlqUrl: string }>;
   tables: Record<string, string>;
   stateMachines: Record<string, string>;
@@ -142,8 +162,25 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       dataDir: opts.dataDir,
       busName: localResourceName(NAME_PREFIX, EVENT_BUS.name),
       log,
+      // Declared rules (SES events -> email-events) deliver to the local queues over SQS.
+      rules: eventRules,
+      targets: { sqs, queueUrls: Object.fromEntries(Object.entries(queueInfo).map(([name, q]) => [name, q.url])) },
     });
     stops.unshift(() => eventBus.stop());
+    // Campaign step timers past SQS's 15 minutes: one-time schedules fired into the local queues.
+    const stepScheduleGroup = localResourceName(NAME_PREFIX, 'campaign-steps');
+    const schedulerServer = await startSchedulerServer({
+      dataDir: opts.dataDir,
+      sqs,
+      queueUrls: Object.fromEntries(
+        Object.values(queueInfo).flatMap((q) => [[q.arn, q.url] as const, [q.dlqArn, q.dlqUrl] as const]),
+      ),
+      groups: [stepScheduleGroup],
+      log,
+    });
+    stops.unshift(() => schedulerServer.stop());
+    // The SES emulator publishes its sends' events (bounces, complaints, deliveries) to this bus.
+    await emulators.configure({ eventBusEndpoint: eventBus.endpoint });
 
     const env: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -155,11 +192,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       AWS_ENDPOINT_URL_SESV2: emulators.ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
+      AWS_ENDPOINT_URL_SCHEDULER: schedulerServer.endpoint,
       // The other email providers: the local stand-ins, never the real services.
       RESEND_BASE_URL: emulators.resend.endpoint,
       RESEND_API_KEY: emulators.resend.apiKey,
+      // The fixed dev secret the Resend stand-in signs its webhooks with.
+      RESEND_WEBHOOK_SECRET: emulators.resend.webhookSecret,
       SMTP_URL: emulators.smtp.url,
       EVENT_BUS_NAME: eventBus.busName,
+      STEP_SCHEDULE_GROUP: stepScheduleGroup,
+      STEP_SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
+      DRIP_STEPS_QUEUE_ARN: queueInfo['drip-steps']?.arn as string,
       STAGE: 'local',
       STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -167,6 +210,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
     for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;
+    // TIME_SCALE=3600: campaign time runs an hour per second, carried on across restarts.
+    const timeScale = Number(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE ?? 1);
+    if (Number.isFinite(timeScale) && timeScale > 1) {
+      const origin = startClockOrigin(opts.dataDir, timeScale);
+      stops.unshift(async () => origin.stop());
+      env.TIME_SCALE = String(timeScale);
+      env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
+      log(`campaign clock: ${timeScale}x real time (TIME_SCALE), now ${new Date(origin.clockMs).toISOString()}`);
+    }
     // A developer's own AWS profile must never be picked up by a local function.
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;
@@ -200,6 +252,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const publicBaseUrl = opts.env?.PUBLIC_BASE_URL ?? opts.publicBaseUrl ?? http.url;
     process.env.PUBLIC_BASE_URL = publicBaseUrl;
     await functions.loadAll();
+    // The Resend stand-in POSTs its signed webhooks to the API, now that it listens.
+    await emulators.configure({
+      resendWebhook: {
+        url: `${http.url}/api/hooks/resend`,
+        secret: process.env.RESEND_WEBHOOK_SECRET ?? emulators.resend.webhookSecret,
+      },
+    });
 
     for (const q of queues) {
       const info = queueInfo[q.name] as { url: string; arn: string };
@@ -209,6 +268,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         queueArn: info.arn,
         consumer: q.consumer,
         batchSize: q.batchSize,
+        // As the event source: up to maxConcurrency batches at once (one when not declared).
+        concurrency: q.maxConcurrency ?? 1,
         functions,
         log,
         waitSeconds: opts.pollWaitSeconds ?? 2,
@@ -220,6 +281,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const stopSweeper = startTtlSweeper(dynamodb, tables, NAME_PREFIX, 30_000);
     stops.unshift(() => stopSweeper());
 
+    const outboxPage = await startOutboxPage({
+      host: '127.0.0.1',
+      port: 0,
+      sources: { ses: emulators.ses.outboxUrl, resend: emulators.resend.outboxUrl, smtp: emulators.smtp.outboxUrl },
+    });
+    stops.unshift(() => outboxPage.stop());
     const outbox = emulators.ses.endpoint;
     const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir, outbox);
     const loadAccount =
@@ -248,6 +315,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ses: emulators.ses.endpoint,
         stepFunctions: sfn.endpoint,
         eventBridge: eventBus.endpoint,
+        scheduler: schedulerServer.endpoint,
         resend: emulators.resend.endpoint,
         smtp: emulators.smtp.url,
       },
@@ -256,6 +324,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         ses: emulators.ses.outboxUrl,
         resend: emulators.resend.outboxUrl,
         smtp: emulators.smtp.outboxUrl,
+        all: outboxPage.url,
       },
       queues: Object.fromEntries(Object.entries(queueInfo).map(([k, v]) => [k, { url: v.url, dlqUrl: v.dlqUrl }])),
       tables: Object.fromEntries(tables.map((t) => [t.name, localResourceName(NAME_PREFIX, t.name)])),

@@ -21,11 +21,17 @@ export interface PollerOptions {
   log: (line: string) => void;
   /** Long-poll wait; short so that stop() returns quickly. */
   waitSeconds?: number;
+  /**
+   * Batches in flight at once (the event source's `maxConcurrency`; default 1). Lambda runs
+   * concurrent batches on separate instances; here they share the process, each with its own
+   * receive loop, as the event source's pollers do.
+   */
+  concurrency?: number;
 }
 
 export function startSqsPoller(opts: PollerOptions): { stop: () => Promise<void> } {
   let running = true;
-  const loop = (async () => {
+  const poll = async () => {
     while (running) {
       try {
         const out = await opts.client.send(
@@ -44,11 +50,12 @@ export function startSqsPoller(opts: PollerOptions): { stop: () => Promise<void>
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
-  })();
+  };
+  const loops = Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, poll);
   return {
     stop: async () => {
       running = false;
-      await loop;
+      await Promise.all(loops);
     },
   };
 }

@@ -1,44 +1,179 @@
-/** DynamoDB adapters of the campaign ports, over the DocumentClient. */
+/**
+ * DynamoDB adapters of campaigns: the campaign record (draft + status, written with a
+ * condition on its revision), its frozen versions, the audience of a launch, and the schedule
+ * of due launches. Journeys and rules are stored as JSON strings: they are read whole, never
+ * queried into, and a string keeps DynamoDB's attribute rules out of the graph's way.
+ */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AudienceSource, CampaignSchedule, DueCampaign, Enrolment, EnrolmentStore } from '../campaigns/ports';
+import type { Campaign, CampaignStatus, CampaignStore } from '../campaigns/campaign';
+import type { PublishedVersion } from '../campaigns/enrolment';
+import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } from '../campaigns/ports';
+import type { ContactStore } from '../crm/contacts/ports';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
+import { getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery } from './dynamo/query';
-import { CONTACT_PREFIX, campaignSk, DUE_CAMPAIGNS_PK, dueCampaignSk, enrolmentSk, workspacePk } from './keys';
+import { transactWrite } from './dynamo/transact';
+import { campaignSk, campaignVersionSk, DUE_CAMPAIGNS_PK, dueCampaignSk, workspacePk } from './keys';
 
-/** The whole workspace's contacts are the audience until segments exist. */
-export function dynamoAudience(db: DynamoDBDocumentClient, table: string): AudienceSource {
+const CAMPAIGN_PREFIX = 'CAMPAIGN#';
+
+function campaignItem(c: Campaign): Item {
+  const { journey, rules, ...rest } = c;
   return {
-    async page(workspaceId, _campaignId, pageSize, cursor) {
-      const pk = workspacePk(workspaceId);
-      const page = await pagedQuery(
+    pk: workspacePk(c.workspaceId),
+    sk: campaignSk(c.campaignId),
+    type: 'campaign',
+    ...rest,
+    journeyJson: JSON.stringify(journey),
+    rulesJson: JSON.stringify(rules),
+  };
+}
+
+function campaignFromItem(item: Item): Campaign {
+  const {
+    pk: _pk,
+    sk: _sk,
+    type: _type,
+    journeyJson,
+    rulesJson,
+    gsi1pk: _g,
+    gsi1sk: _s,
+    nextRunAt: _n,
+    ...rest
+  } = item;
+  return {
+    ...(rest as unknown as Campaign),
+    journey: JSON.parse(String(journeyJson)),
+    rules: JSON.parse(String(rulesJson)),
+  };
+}
+
+const versionItem = (v: PublishedVersion): Item => ({
+  pk: workspacePk(v.workspaceId),
+  sk: campaignVersionSk(v.campaignId, v.version),
+  type: 'campaign-version',
+  workspaceId: v.workspaceId,
+  campaignId: v.campaignId,
+  version: v.version,
+  journeyJson: JSON.stringify(v.journey),
+  rulesJson: JSON.stringify(v.rules),
+});
+
+const versionFromItem = (item: Item): PublishedVersion => ({
+  workspaceId: String(item.workspaceId),
+  campaignId: String(item.campaignId),
+  version: Number(item.version),
+  journey: JSON.parse(String(item.journeyJson)),
+  rules: JSON.parse(String(item.rulesJson)),
+});
+
+const revisionCondition = (revision: number) => ({
+  ConditionExpression: '#revision = :previous',
+  ExpressionAttributeNames: { '#revision': 'revision' },
+  ExpressionAttributeValues: { ':previous': revision - 1 },
+});
+
+export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): CampaignStore {
+  const version = async (workspaceId: string, campaignId: string, v: number) => {
+    const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: campaignVersionSk(campaignId, v) });
+    return item ? versionFromItem(item) : undefined;
+  };
+  return {
+    async get(workspaceId, campaignId) {
+      const item = await getItem(
         db,
-        { ...prefixQuery(table, pk, CONTACT_PREFIX), ProjectionExpression: 'sk' },
-        { limit: pageSize, cursor, shape: { equals: { pk }, within: { sk: prefixRange(CONTACT_PREFIX) } } },
+        table,
+        { pk: workspacePk(workspaceId), sk: campaignSk(campaignId) },
+        {
+          consistent: true,
+        },
       );
-      const contactIds = page.items.map((item) => String(item.sk).slice(CONTACT_PREFIX.length));
-      return page.cursor ? { contactIds, cursor: page.cursor } : { contactIds };
+      return item && item.type === 'campaign' ? campaignFromItem(item) : undefined;
+    },
+
+    async list(workspaceId, page) {
+      const pk = workspacePk(workspaceId);
+      const found = await pagedQuery(
+        db,
+        {
+          ...prefixQuery(table, pk, CAMPAIGN_PREFIX),
+          ...(page.status
+            ? {
+                FilterExpression: '#status = :status',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':pk': pk,
+                  ':prefix': CAMPAIGN_PREFIX,
+                  ':status': page.status satisfies CampaignStatus,
+                },
+              }
+            : {}),
+        },
+        {
+          limit: page.limit,
+          cursor: page.cursor,
+          shape: { equals: { pk }, within: { sk: prefixRange(CAMPAIGN_PREFIX) } },
+          ...(page.status ? { collect: { maxPages: 5, keyOf: (item: Item) => ({ pk: item.pk, sk: item.sk }) } } : {}),
+        },
+      );
+      return {
+        campaigns: found.items.map(campaignFromItem),
+        ...(found.cursor ? { nextCursor: found.cursor } : {}),
+      };
+    },
+
+    async create(c) {
+      await db.send(
+        new PutCommand({ TableName: table, Item: campaignItem(c), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    },
+
+    replace(next) {
+      return conditionally(
+        db.send(new PutCommand({ TableName: table, Item: campaignItem(next), ...revisionCondition(next.revision) })),
+      );
+    },
+
+    publish(next, frozen) {
+      return conditionally(
+        transactWrite(db, [
+          { Put: { TableName: table, Item: campaignItem(next), ...revisionCondition(next.revision) } },
+          { Put: { TableName: table, Item: versionItem(frozen), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ]),
+      );
+    },
+
+    version,
+  };
+}
+
+/** The step runner's view: the campaign's status and the version an enrolment runs on. */
+export function dynamoCampaignVersions(store: CampaignStore): CampaignVersions {
+  return {
+    async load(workspaceId, campaignId, v) {
+      const campaign = await store.get(workspaceId, campaignId);
+      if (!campaign) return undefined;
+      const wanted = v ?? campaign.publishedVersion;
+      const published = wanted ? await store.version(workspaceId, campaignId, wanted) : undefined;
+      return published ? { status: campaign.status, published } : { status: campaign.status };
     },
   };
 }
 
-export function dynamoEnrolments(db: DynamoDBDocumentClient, table: string): EnrolmentStore {
+/**
+ * A launch's audience: live contacts of the workspace matching the launch's filter (the same
+ * filter as `GET /api/contacts/list`), a page at a time. Deleted contacts never enter.
+ */
+export function contactAudience(contacts: ContactStore): AudienceSource {
   return {
-    createIfAbsent(e: Enrolment) {
-      return conditionally(
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              pk: workspacePk(e.workspaceId),
-              sk: enrolmentSk(e.campaignId, e.contactId),
-              type: 'enrolment',
-              ...e,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
+    async page(workspaceId, filter, pageSize, cursor) {
+      const page = await contacts.list(workspaceId, filter, {
+        limit: pageSize,
+        ...(cursor ? { cursor } : {}),
+      });
+      const contactIds = page.contacts.filter((c) => !c.deletedAt).map((c) => c.contactId);
+      return page.nextCursor ? { contactIds, cursor: page.nextCursor } : { contactIds };
     },
   };
 }

@@ -1,7 +1,8 @@
 /** The recompute job's storage (core table): contacts by page, interactions, page claims and job status. */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { INTERACTION_TYPES, type Interaction } from '../crm/model';
+import { INTERACTION_TYPES } from '../crm/model';
 import type { RecomputeStore, ScoredContact } from '../crm/scoring/ports';
+import type { ScorableInteraction } from '../crm/scoring/score-state';
 import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
 import { pagedQuery, prefixQuery, queryPages } from './dynamo/query';
@@ -38,17 +39,22 @@ export function dynamoRecomputeStore(db: DynamoDBDocumentClient, table: string):
     },
 
     async interactions(workspaceId, contactId, max) {
-      const items: Array<Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'>> = [];
+      const items: Array<ScorableInteraction> = [];
       const query = {
         ...prefixQuery(table, interactionPk(workspaceId, contactId), INTERACTION_PREFIX),
         // The contacts adapter keeps the interaction's own type in `type_` (`type` is the record kind).
-        ProjectionExpression: 'interactionId, type_, occurredAt',
+        ProjectionExpression: 'interactionId, type_, occurredAt, metadata.suspectedBot',
       };
       for await (const page of queryPages(db, query)) {
         for (const i of page) {
           const type = INTERACTION_TYPES.find((t) => t === i.type_);
           if (type && typeof i.interactionId === 'string' && typeof i.occurredAt === 'string')
-            items.push({ interactionId: i.interactionId, type, occurredAt: i.occurredAt });
+            items.push({
+              interactionId: i.interactionId,
+              type,
+              occurredAt: i.occurredAt,
+              ...(i.metadata ? { metadata: i.metadata as Record<string, unknown> } : {}),
+            });
         }
         if (items.length > max) return { items: items.slice(0, max), complete: false };
       }

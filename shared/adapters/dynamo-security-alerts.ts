@@ -1,7 +1,16 @@
 /** Security alerts in the `core` table: the edge only appends (PutItem). */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SecurityAlertSink } from '../security/abuse-alerts';
+import type { SecurityAlert, SecurityAlertSink } from '../security/abuse-alerts';
 import { alertPk, alertSk } from './keys';
+
+/** The stored item of an alert (also written inside transactions, e.g. with a reputation pause). */
+export const securityAlertItem = (alert: SecurityAlert): Record<string, unknown> => ({
+  pk: alertPk(alert.workspaceId),
+  sk: alertSk(alert.createdAt, alert.id),
+  type: 'security-alert',
+  ...alert,
+  resolved: false,
+});
 
 export function dynamoSecurityAlerts(db: DynamoDBDocumentClient, table: string): SecurityAlertSink {
   return {
@@ -9,13 +18,7 @@ export function dynamoSecurityAlerts(db: DynamoDBDocumentClient, table: string):
       await db.send(
         new PutCommand({
           TableName: table,
-          Item: {
-            pk: alertPk(alert.workspaceId),
-            sk: alertSk(alert.createdAt, alert.id),
-            type: 'security-alert',
-            ...alert,
-            resolved: false,
-          },
+          Item: securityAlertItem(alert),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

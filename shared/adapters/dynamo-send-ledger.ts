@@ -7,12 +7,23 @@
  *   condition holds; the others read the item (consistently) and answer what it says.
  * - `markSent` and `release` apply only to a claimed item, `close` to anything not sent, so a
  *   late writer can never turn a sent record back into something a later attempt would send.
+ *   `markSent` also counts the send for the workspace's reputation window and records which
+ *   ledger key the provider's message id belongs to, in the same transaction.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
+import { hourOf } from '../email/reputation-window';
 import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
-import { emailSendSk, workspacePk } from './keys';
+import { transactWrite } from './dynamo/transact';
+import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
+
+/** Hour buckets outlive the 7-day window by a day. */
+export const REPUTATION_TTL_DAYS = 8;
+/** Events arrive hours (soft bounces) to days (complaints) after a send. */
+export const MESSAGE_POINTER_TTL_DAYS = 30;
+/** Epoch seconds `days` after `atMs` (the TTL attribute's encoding). */
+export const expiresAfter = (atMs: number, days: number): number => Math.floor(atMs / 1000) + days * 86_400;
 
 const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspaceId), sk: emailSendSk(key) });
 
@@ -46,24 +57,48 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     },
 
     async markSent(workspaceId, key, accepted) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keyOf(workspaceId, key),
-          UpdateExpression:
-            'SET #state = :sent, provider = :provider, providerMessageId = :mid, fallbackUsed = :fallback, sentAtMs = :at REMOVE leaseUntilMs',
-          ConditionExpression: '#state = :claimed',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':claimed': 'claimed',
-            ':provider': accepted.provider,
-            ':mid': accepted.providerMessageId,
-            ':fallback': accepted.fallbackUsed,
-            ':at': accepted.atMs,
+      // One transaction: the record turns `sent`, the workspace's `sent` counter of the hour moves
+      // and the provider's message id points back at the record (for its events). A redelivery
+      // finds the record sent and never gets here, so the counter cannot move twice for a send.
+      await transactWrite(db, [
+        {
+          Update: {
+            TableName: table,
+            Key: keyOf(workspaceId, key),
+            UpdateExpression:
+              'SET #state = :sent, provider = :provider, providerMessageId = :mid, fallbackUsed = :fallback, sentAtMs = :at REMOVE leaseUntilMs',
+            ConditionExpression: '#state = :claimed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':sent': 'sent',
+              ':claimed': 'claimed',
+              ':provider': accepted.provider,
+              ':mid': accepted.providerMessageId,
+              ':fallback': accepted.fallbackUsed,
+              ':at': accepted.atMs,
+            },
           },
-        }),
-      );
+        },
+        {
+          Update: {
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
+            UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
+            ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              pk: workspacePk(workspaceId),
+              sk: emailMessageSk(accepted.provider, accepted.providerMessageId),
+              ledgerKey: key,
+              expiresAt: expiresAfter(accepted.atMs, MESSAGE_POINTER_TTL_DAYS),
+            },
+          },
+        },
+      ]);
     },
 
     async close(workspaceId, key, reason, atMs) {

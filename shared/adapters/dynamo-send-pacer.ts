@@ -6,6 +6,12 @@
  * A lost race reads again (a few times, with jitter); after that the caller is told to wait
  * a moment, never granted a token it did not win.
  *
+ * Within one process (a Lambda instance working on a batch of 10), concurrent `take` calls are
+ * coalesced: one read and one compare-and-set take as many tokens as callers are waiting, and
+ * callers arriving meanwhile wait for the next round. Ten senders of a batch racing for the same
+ * item would otherwise lose most rounds to each other (about 3 reads and writes per send, measured
+ * by the email-send bench) for the same tokens.
+ *
  * The policy comes from `policy()`: `cachedQuotaPolicy` below refreshes it from the provider's
  * quota (SES `GetAccount`) every few minutes, and an empty daily budget grants nothing.
  */
@@ -32,33 +38,79 @@ export function dynamoSendPacer(
   provider = 'ses',
 ): Pacer {
   const key = { pk: sendPacePk(provider), sk: SEND_PACE_SK };
-  return {
-    async take(nowMs) {
-      const { bucket, dailyRemaining } = await policy();
-      if (dailyRemaining <= 0) return { granted: false, waitMs: EXHAUSTED_WAIT_MS };
-      for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const item = await getItem(db, table, key, { consistent: true });
-        const version = typeof item?.version === 'number' ? item.version : 0;
-        const state =
-          item && typeof item.tokens === 'number' && typeof item.updatedAtMs === 'number'
-            ? { tokens: item.tokens, updatedAtMs: item.updatedAtMs }
-            : undefined;
-        const result = takeTokens(state, bucket, nowMs, 1);
-        if (result.granted === 0) return { granted: false, waitMs: result.waitMs };
-        const written = await conditionally(
-          db.send(
-            new PutCommand({
-              TableName: table,
-              Item: { ...key, ...result.next, version: version + 1 },
-              ConditionExpression: item ? 'version = :v' : 'attribute_not_exists(pk)',
-              ...(item ? { ExpressionAttributeValues: { ':v': version } } : {}),
-            }),
-          ),
-        );
-        if (written) return { granted: true, waitMs: 0 };
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+
+  /**
+   * Takes up to `wanted` tokens with one compare-and-set (retried on a lost race). `waitMs(n)`:
+   * how long until the n-th caller left without a token (0-based) could have one, so the callers
+   * of a round come back one by one as tokens refill instead of all at once.
+   */
+  async function takeMany(
+    nowMs: number,
+    wanted: number,
+  ): Promise<{ granted: number; waitMs: (position: number) => number }> {
+    const { bucket, dailyRemaining } = await policy();
+    if (dailyRemaining <= 0) return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
+    const inLine = (left: number) => (position: number) =>
+      Math.max(1, Math.ceil(((position + 1 - left) / bucket.ratePerSecond) * 1000));
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const item = await getItem(db, table, key, { consistent: true });
+      const version = typeof item?.version === 'number' ? item.version : 0;
+      const state =
+        item && typeof item.tokens === 'number' && typeof item.updatedAtMs === 'number'
+          ? { tokens: item.tokens, updatedAtMs: item.updatedAtMs }
+          : undefined;
+      const result = takeTokens(state, bucket, nowMs, Math.min(wanted, dailyRemaining));
+      if (result.granted === 0) return { granted: 0, waitMs: inLine(result.next.tokens) };
+      const written = await conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...key, ...result.next, version: version + 1 },
+            ConditionExpression: item ? 'version = :v' : 'attribute_not_exists(pk)',
+            ...(item ? { ExpressionAttributeValues: { ':v': version } } : {}),
+          }),
+        ),
+      );
+      if (written) return { granted: result.granted, waitMs: inLine(result.next.tokens) };
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+    }
+    return { granted: 0, waitMs: () => 50 + Math.floor(Math.random() * 100) };
+  }
+
+  type Waiter = {
+    nowMs: number;
+    resolve: (r: { granted: boolean; waitMs: number }) => void;
+    reject: (e: unknown) => void;
+  };
+  let waiting: Waiter[] = [];
+  let running = false;
+  async function rounds(): Promise<void> {
+    await Promise.resolve(); // callers of the same tick join the first round
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        const nowMs = Math.max(...group.map((w) => w.nowMs));
+        const { granted, waitMs } = await takeMany(nowMs, group.length);
+        group.forEach((w, i) => {
+          w.resolve(i < granted ? { granted: true, waitMs: 0 } : { granted: false, waitMs: waitMs(i - granted) });
+        });
+      } catch (error) {
+        for (const w of group) w.reject(error);
       }
-      return { granted: false, waitMs: 50 + Math.floor(Math.random() * 100) };
+    }
+    running = false;
+  }
+
+  return {
+    take(nowMs) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ nowMs, resolve, reject });
+        if (!running) {
+          running = true;
+          void rounds();
+        }
+      });
     },
   };
 }

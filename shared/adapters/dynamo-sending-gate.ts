@@ -1,23 +1,40 @@
 /**
  * The marketing sending gate (`SendingGate`): one core item per workspace, `WS#<id>` /
- * `EMAIL_SENDING`, holding why sending is paused. Auto-pause (reputation) and a person's resume
- * write it; every marketing send reads it.
+ * `EMAIL_SENDING`, holding why sending is paused. Auto-pause (reputation, dynamo-reputation.ts,
+ * which writes the same item together with its alert) and a person's resume write it; every
+ * marketing send reads it. A resume leaves `resumedAtMs` behind: reputation is judged on the
+ * sends after it.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendingGateState } from '../email/event-ports';
 import type { SendingGate } from '../email/ports';
+import type { ReputationCounts } from '../email/reputation';
+import { coalescedGetter } from './dynamo/batch';
 import { getItem } from './dynamo/item';
 import { EMAIL_SENDING_SK, workspacePk } from './keys';
 
 export interface SendingGateWriter {
   pause(workspaceId: string, reason: string, atMs: number): Promise<void>;
-  resume(workspaceId: string): Promise<void>;
+  /** Lifts a pause (a person's decision), stamping when, and the counters of that hour so far. */
+  resume(workspaceId: string, atMs?: number, baseline?: ReputationCounts): Promise<void>;
+  /** The whole gate: reason, when paused, when last resumed. */
+  state(workspaceId: string, consistent?: boolean): Promise<SendingGateState>;
 }
 
+const isCounts = (v: unknown): v is ReputationCounts =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['sent', 'bounces', 'complaints'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number');
+
+export const sendingGateKey = (workspaceId: string) => ({ pk: workspacePk(workspaceId), sk: EMAIL_SENDING_SK });
+
 export function dynamoSendingGate(db: DynamoDBDocumentClient, table: string): SendingGate & SendingGateWriter {
-  const key = (workspaceId: string) => ({ pk: workspacePk(workspaceId), sk: EMAIL_SENDING_SK });
+  const key = sendingGateKey;
+  // Every record of an SQS batch reads its workspace's gate: reads at the same time share one call.
+  const readGate = coalescedGetter(db, table);
   return {
     async pausedReason(workspaceId) {
-      const item = await getItem(db, table, key(workspaceId), { projection: 'pausedReason' });
+      const item = await readGate(key(workspaceId));
       return typeof item?.pausedReason === 'string' ? item.pausedReason : undefined;
     },
     async pause(workspaceId, reason, atMs) {
@@ -28,8 +45,22 @@ export function dynamoSendingGate(db: DynamoDBDocumentClient, table: string): Se
         }),
       );
     },
-    async resume(workspaceId) {
-      await db.send(new DeleteCommand({ TableName: table, Key: key(workspaceId) }));
+    async resume(workspaceId, atMs = Date.now(), baseline) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...key(workspaceId), resumedAtMs: atMs, ...(baseline ? { resumedBaseline: { ...baseline } } : {}) },
+        }),
+      );
+    },
+    async state(workspaceId, consistent = true) {
+      const item = await getItem(db, table, key(workspaceId), { consistent });
+      return {
+        ...(typeof item?.pausedReason === 'string' ? { pausedReason: item.pausedReason } : {}),
+        ...(typeof item?.pausedAtMs === 'number' ? { pausedAtMs: item.pausedAtMs } : {}),
+        ...(typeof item?.resumedAtMs === 'number' ? { resumedAtMs: item.resumedAtMs } : {}),
+        ...(isCounts(item?.resumedBaseline) ? { resumedBaseline: item.resumedBaseline } : {}),
+      };
     },
   };
 }

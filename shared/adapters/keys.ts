@@ -78,6 +78,9 @@ export const interactionPk = (workspaceId: string, contactId: string): string =>
 export const INTERACTION_PREFIX = 'INTERACTION#';
 export const interactionSk = (occurredAt: string, interactionId: string): string =>
   `${INTERACTION_PREFIX}${occurredAt}#${interactionId}`;
+/** Consent given and withdrawn: in the contact's interaction partition, in time order. */
+export const CONSENT_PREFIX = 'CONSENT#';
+export const consentSk = (at: string, consentId: string): string => `${CONSENT_PREFIX}${at}#${consentId}`;
 /** gsi2 sorts a workspace's live contacts by tier and score: `WS#<ws>#TIER#hot` / zero-padded score. */
 export const tierGsi2 = (workspaceId: string, tier: string, score: number, contactId: string) => ({
   gsi2pk: `${workspacePk(workspaceId)}#TIER#${tier}`,
@@ -97,11 +100,62 @@ export const jobPageSk = (jobId: string, page: number): string => `${jobSk(jobId
 
 // ── core: campaigns, AI, security alerts ──────────────────────────────────────────────
 export const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
-export const enrolmentSk = (campaignId: string, contactId: string): string => `ENROLMENT#${campaignId}#${contactId}`;
+export const ENROLMENT_PREFIX = 'ENROLMENT#';
+export const enrolmentSk = (campaignId: string, contactId: string): string =>
+  `${ENROLMENT_PREFIX}${campaignId}#${contactId}`;
+/** A published, frozen version of a campaign (zero-padded so versions sort). */
+export const campaignVersionSk = (campaignId: string, version: number): string =>
+  `CAMPAIGNVERSION#${campaignId}#${String(version).padStart(6, '0')}`;
+/** Marketing mail queued for a contact (frequency caps), in its interaction partition, with a TTL. */
+export const MARKETING_SEND_PREFIX = 'MKTSEND#';
+export const marketingSendSk = (keyHash: string): string => `${MARKETING_SEND_PREFIX}${keyHash}`;
+/** A launch of a campaign's audience (its progress), and one marker per page counted. */
+export const launchSk = (launchId: string): string => `CAMPAIGNLAUNCH#${launchId}`;
+export const launchPageSk = (launchId: string, pageKey: string): string => `CAMPAIGNLAUNCH#${launchId}#PAGE#${pageKey}`;
+/** The campaign's counters: one item of numeric attributes, updated with ADD. */
+export const campaignStatsSk = (campaignId: string): string => `CAMPAIGNSTATS#${campaignId}`;
+/** gsi1: a contact's enrolments across campaigns (`GET /api/contacts/{id}/enrolments`). */
+export const contactEnrolmentsGsi1 = (workspaceId: string, contactId: string, campaignId: string) => ({
+  gsi1pk: `${workspacePk(workspaceId)}#ENROLMENTS#${contactId}`,
+  gsi1sk: campaignId,
+});
+/**
+ * gsi2, sparse: enrolments that wait (or are held), by due time, spread over shards so no one
+ * partition takes every write; the sweep reads each shard up to "now".
+ */
+export const DUE_STEP_SHARDS = 8;
+/** gsi2, sparse: enrolments held by a paused campaign, listed per campaign when it resumes. */
+export const heldGsi2 = (workspaceId: string, campaignId: string, contactId: string) => ({
+  gsi2pk: `HELD#${workspaceId}#${campaignId}`,
+  gsi2sk: contactId,
+});
+export const dueStepGsi2 = (
+  shard: number,
+  dueAt: string,
+  workspaceId: string,
+  campaignId: string,
+  contactId: string,
+) => ({
+  gsi2pk: `DUE#step#${shard}`,
+  gsi2sk: `${dueAt}#${workspaceId}#${campaignId}#${contactId}`,
+});
 /** gsi1 partition holding campaigns with a pending scheduled launch, sorted by due time. */
 export const DUE_CAMPAIGNS_PK = 'DUE#campaign';
 export const dueCampaignSk = (dueAt: string, workspaceId: string, campaignId: string): string =>
   `${dueAt}#${workspaceId}#${campaignId}`;
+/** A workspace's campaign trigger index: one item per event-triggered campaign, found by kind and value. */
+export const triggerIndexSk = (kind: string, value: string, campaignId: string): string =>
+  `${triggerIndexPrefix(kind, value)}${campaignId}`;
+export const triggerIndexPrefix = (kind: string, value: string): string => `TRIGGER#${kind}#${value}#`;
+/** Which index item a campaign has (so a change removes the old one). */
+export const campaignTriggerSk = (campaignId: string): string => `CAMPAIGNTRIGGER#${campaignId}`;
+/** One claim per (domain event, campaign), with a TTL: a replayed event enrols nobody twice. */
+export const triggerClaimSk = (eventId: string, campaignId: string): string => `TRIGGERCLAIM#${eventId}#${campaignId}`;
+/** A campaign webhook token, by the SHA-256 of the token (global: the public route names no workspace). */
+export const campaignHookPk = (tokenHash: string): string => `CAMPAIGNHOOK#${tokenHash}`;
+export const CAMPAIGN_HOOK_SK = 'HOOK';
+/** The campaign's current token hash (rotation deletes the previous token's item). */
+export const campaignHookSk = (campaignId: string): string => `CAMPAIGNHOOK#${campaignId}`;
 export const aiCallSk = (callId: string): string => `AICALL#${callId}`;
 
 /** Alerts of a workspace live under it; the others under the `SYSTEM` partition, by creation time. */
@@ -143,3 +197,25 @@ export const EMAIL_SENDING_SK = 'EMAIL_SENDING';
 /** The shared send pace (ephemeral): one token-bucket item per provider. */
 export const sendPacePk = (provider: string): string => `EMAILPACE#${provider}`;
 export const SEND_PACE_SK = 'bucket';
+/** Stored email templates (core): the record (pointing at its latest version) under the workspace. */
+export const EMAIL_TEMPLATE_PREFIX = 'EMAILTEMPLATE#';
+export const emailTemplateSk = (templateId: string): string => `${EMAIL_TEMPLATE_PREFIX}${templateId}`;
+/** One immutable item per template version, beside the record (not under its listing prefix). */
+export const emailTemplateVersionSk = (templateId: string, version: number): string =>
+  `EMAILTEMPLATEVERSION#${templateId}#${String(version).padStart(6, '0')}`;
+/** Broadcasts (core), and one marker per audience page recorded (a redelivered page counts once). */
+export const emailBroadcastSk = (broadcastId: string): string => `EMAILBROADCAST#${broadcastId}`;
+export const emailBroadcastPageSk = (broadcastId: string, page: number): string =>
+  `EMAILBROADCASTPAGE#${broadcastId}#${page}`;
+/** Provider message id -> the ledger record it was sent as (core, under the workspace; written by markSent). */
+export const emailMessageSk = (provider: string, providerMessageId: string): string =>
+  `EMAILMSG#${provider}#${providerMessageId}`;
+/** A provider event already counted (core): the key names provider, message, type and recipient. */
+export const emailEventSk = (eventKey: string): string => `EMAILEVT#${eventKey}`;
+/** An address's soft bounces (core): a string set of `<atMs>#<event>` entries. */
+export const softBouncesSk = (email: string): string => `SOFTBOUNCE#${email.trim().toLowerCase()}`;
+/** Reputation counters (core): one item per workspace and UTC hour (`2026-12-04T08`), summed over the window. */
+export const REPUTATION_PREFIX = 'EMAILREP#';
+export const reputationSk = (hour: string): string => `${REPUTATION_PREFIX}${hour}`;
+/** A reputation warning already raised that day (core). */
+export const reputationWarnSk = (day: string): string => `EMAILREPWARN#${day}`;

@@ -1,5 +1,10 @@
 /** The ports the campaign use cases need; adapters live in shared/adapters. */
-import type { DripStepMessage } from './messages';
+import type { ContactFilter } from '../crm/contacts/ports';
+import type { InteractionType } from '../crm/model';
+import type { SuppressionLookup } from '../email/ports';
+import type { EnrolmentState, PublishedVersion } from './enrolment';
+import type { JourneyAction } from './journey';
+import type { DripStepMessage, StepMessage } from './messages';
 
 export interface AudiencePageOfContacts {
   readonly contactIds: readonly string[];
@@ -8,26 +13,41 @@ export interface AudiencePageOfContacts {
 }
 
 export interface AudienceSource {
-  page(workspaceId: string, campaignId: string, pageSize: number, cursor?: string): Promise<AudiencePageOfContacts>;
+  /** Live (not deleted) contacts matching `filter`, one page. */
+  page(workspaceId: string, filter: ContactFilter, pageSize: number, cursor?: string): Promise<AudiencePageOfContacts>;
+}
+
+/** A launch's progress, readable from the API while it runs. */
+export interface LaunchProgress {
+  readonly launchId: string;
+  readonly campaignId: string;
+  readonly status: 'running' | 'done';
+  /** Contacts queued for enrolment so far. */
+  readonly queued: number;
+  /** Contacts left out because they may not get marketing mail (unsubscribed, bounced, complained). */
+  readonly suppressed: number;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+}
+
+export interface LaunchRecords {
+  /** Creates the record unless it exists (a retried start). */
+  begin(workspaceId: string, campaignId: string, launchId: string, at: string): Promise<void>;
+  /** Adds one page's counts; `done` closes it. Idempotent per page (`pageKey`). */
+  addPage(
+    workspaceId: string,
+    launchId: string,
+    pageKey: string,
+    counts: { queued: number; suppressed: number },
+    done: boolean,
+    at: string,
+  ): Promise<void>;
+  get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
 }
 
 export interface StepQueue {
   /** Sends every message or throws; a partial failure throws too (the page is retried). */
   sendAll(messages: readonly DripStepMessage[]): Promise<void>;
-}
-
-export interface Enrolment {
-  readonly workspaceId: string;
-  readonly campaignId: string;
-  readonly contactId: string;
-  readonly launchId: string;
-  readonly state: 'running';
-  readonly enrolledAt: string;
-}
-
-export interface EnrolmentStore {
-  /** Creates the enrolment unless one exists for (campaign, contact); true when created. */
-  createIfAbsent(enrolment: Enrolment): Promise<boolean>;
 }
 
 export interface DueCampaign {
@@ -45,5 +65,100 @@ export interface CampaignSchedule {
 
 export interface LaunchStarter {
   /** Starts a launch execution; starting the same launchId twice is a no-op. */
-  start(input: { workspaceId: string; campaignId: string; launchId: string }): Promise<void>;
+  start(input: { workspaceId: string; campaignId: string; launchId: string; filter?: ContactFilter }): Promise<void>;
+}
+
+/** Where a campaign stands and the version an enrolment runs on. */
+export interface CampaignVersions {
+  /** The campaign's status and its version `version` (or the latest published one), if any. */
+  load(
+    workspaceId: string,
+    campaignId: string,
+    version?: number,
+  ): Promise<{ status: 'draft' | 'active' | 'paused' | 'archived'; published?: PublishedVersion } | undefined>;
+}
+
+/** Counter deltas of one move, by name (`entered`, `node:<id>:sent`, `exited:replied`, ...). */
+export type CounterDeltas = Record<string, number>;
+
+/** Enrolment records, written only with a condition on the step they were read at. */
+export interface EnrolmentStates {
+  get(workspaceId: string, campaignId: string, contactId: string): Promise<EnrolmentState | undefined>;
+  /**
+   * Writes `next` when the stored record is still at `expectedStep` (`undefined`: when there is
+   * none), together with the campaign's counters, atomically. False when it moved meanwhile.
+   */
+  save(next: EnrolmentState, expectedStep: number | undefined, counters: CounterDeltas): Promise<boolean>;
+}
+
+/** What the step runner knows of a contact. */
+export interface ContactSnapshot {
+  readonly contactId: string;
+  readonly email: string;
+  readonly deleted: boolean;
+  /** IANA zone of the contact, when known (send windows and times of day use it). */
+  readonly timeZone?: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+  readonly score: number;
+  readonly tier: string;
+}
+
+export interface TimelineEntry {
+  readonly type: InteractionType;
+  readonly occurredAt: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export interface CampaignContacts {
+  snapshot(workspaceId: string, contactId: string): Promise<ContactSnapshot | undefined>;
+  /** The contact's interactions at or after `since`, newest first, at most a bounded number. */
+  timelineSince(workspaceId: string, contactId: string, since: Date): Promise<readonly TimelineEntry[]>;
+}
+
+/** Queues a campaign email through the email pipeline (which sends a key once). */
+export interface CampaignMailer {
+  send(input: {
+    readonly workspaceId: string;
+    readonly campaignId: string;
+    readonly version: number;
+    readonly nodeId: string;
+    readonly contact: ContactSnapshot;
+    readonly templateId: string;
+    readonly templateVersion?: number;
+    readonly subject?: string;
+    /** Unique per (enrolment run, node, step): a replay queues the same send. */
+    readonly idempotencyKey: string;
+  }): Promise<{ sendId: string }>;
+  /** When marketing mail was queued for the contact since `sinceMs` (any campaign): frequency caps. */
+  recentMarketingSends(workspaceId: string, contactId: string, sinceMs: number): Promise<readonly number[]>;
+}
+
+/** A failure that retrying will not fix (a webhook refusing for good): the enrolment fails with it. */
+export class ActionFailedError extends Error {
+  override name = 'ActionFailedError';
+}
+
+/** Performs `action` nodes. Each call carries a key unique per (enrolment run, node, step). */
+export interface ActionPerformer {
+  perform(
+    action: JourneyAction,
+    target: { workspaceId: string; campaignId: string; contactId: string; idempotencyKey: string },
+  ): Promise<void>;
+}
+
+/** Sets the timer that brings a step message back at `dueAt` (SQS delay or a one-time schedule). */
+export interface StepTimers {
+  set(message: StepMessage, dueAt: Date): Promise<void>;
+}
+
+export interface StepDeps {
+  readonly versions: CampaignVersions;
+  readonly enrolments: EnrolmentStates;
+  readonly contacts: CampaignContacts;
+  readonly suppressions: SuppressionLookup;
+  readonly mailer: CampaignMailer;
+  readonly actions: ActionPerformer;
+  readonly timers: StepTimers;
+  readonly now: () => Date;
 }

@@ -1,29 +1,13 @@
 /**
- * A drip-steps message, executed. Today the queue carries `enrol`: the contact gets its
- * one enrolment per campaign; a redelivered or duplicated message finds it and changes
- * nothing. Running nodes (email, wait, condition, split, action) comes with the campaign
- * engine and extends this switch.
+ * A drip-steps message, executed: `enrol` enrols the contact (when the campaign is active and
+ * re-entry allows) and runs it from the trigger; `step` runs an enrolment's current node if
+ * it is still at that step. Either way a redelivered, duplicated or stale message repeats no
+ * effect (run-step.ts).
  */
-import type { DripStepMessage } from './messages';
-import type { EnrolmentStore } from './ports';
+import type { EnrolMessage, StepMessage } from './messages';
+import type { StepDeps } from './ports';
+import { enrolContact, runStep, type StepOutcome } from './run-step';
 
-export type DripStepOutcome = 'enrolled' | 'already-enrolled';
-
-export async function runDripStep(
-  message: DripStepMessage,
-  deps: { enrolments: EnrolmentStore; now: () => Date },
-): Promise<DripStepOutcome> {
-  switch (message.kind) {
-    case 'enrol': {
-      const created = await deps.enrolments.createIfAbsent({
-        workspaceId: message.workspaceId,
-        campaignId: message.campaignId,
-        contactId: message.contactId,
-        launchId: message.launchId,
-        state: 'running',
-        enrolledAt: deps.now().toISOString(),
-      });
-      return created ? 'enrolled' : 'already-enrolled';
-    }
-  }
+export function runDripStep(message: EnrolMessage | StepMessage, deps: StepDeps): Promise<StepOutcome> {
+  return message.kind === 'enrol' ? enrolContact(message, deps) : runStep(message, deps);
 }

@@ -10,6 +10,7 @@ export const INTERACTION_TYPES = [
   'email_clicked',
   'email_replied',
   'email_bounced',
+  'email_complained',
   'unsubscribed',
   'page_visit',
   'form_submit',

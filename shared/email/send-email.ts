@@ -10,6 +10,7 @@ import type { ProviderSendError } from './provider-failover';
 import { type Accepted, type ChainLink, sendWithFailover } from './provider-failover';
 import { blockingSuppression, type EmailCategory } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
+import { instrumentHtml } from './tracking';
 
 export interface SendRequest {
   readonly workspaceId: string;
@@ -22,7 +23,20 @@ export interface SendRequest {
   readonly context: MergeContext;
   readonly headers?: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The send id the API answered: sealed into tracking links (required for tracking). */
+  readonly sendId?: string;
+  /** The recipient's contact, when known: opens and clicks land on its timeline. */
+  readonly contactId?: string;
+  readonly campaignId?: string;
+  /** The marketing topic: an opt-out of it blocks the send (suppression-rules.ts). */
+  readonly topic?: string;
+  /** Open and click tracking; default: on for marketing, off for transactional (docs/EMAIL.md, "Tracking"). */
+  readonly track?: boolean;
 }
+
+/** Whether a send is instrumented with the open pixel and click links. */
+export const tracksOpensAndClicks = (request: Pick<SendRequest, 'category' | 'track'>): boolean =>
+  request.track ?? request.category === 'marketing';
 
 export type SendOutcome =
   | ({ readonly status: 'sent' } & Accepted)
@@ -40,6 +54,13 @@ export interface SendDeps {
   readonly pacer: Pacer;
   readonly chain: readonly ChainLink[];
   readonly now: () => number;
+  /** Where tracking links point and the key that seals them; without it nothing is tracked. */
+  readonly tracking?: {
+    readonly baseUrl: string;
+    readonly key: Buffer;
+    /** The workspace's contact with this address, for a tracked send that names none (one-off sends). */
+    readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
+  };
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
 }
@@ -57,7 +78,11 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     return { status: 'retry', reason: 'another attempt is sending it', retryAfterMs: claim.untilMs - deps.now() };
   }
 
-  const suppressed = blockingSuppression(await deps.suppressions.reasonsFor(workspaceId, request.to), request.category);
+  const suppressed = blockingSuppression(
+    await deps.suppressions.reasonsFor(workspaceId, request.to),
+    request.category,
+    request.topic,
+  );
   if (suppressed) return closed(request, `suppressed: ${suppressed}`, deps);
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
@@ -80,6 +105,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     from: request.from,
     to: request.to,
     ...rendered,
+    html: await tracked(request, rendered.html, deps),
     headers: request.headers ?? {},
     tags: request.tags ?? {},
     idempotencyKey: `${workspaceId}:${key}`,
@@ -97,6 +123,25 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
   return { status: 'sent', ...accepted };
+}
+
+/** The rendered HTML with its open pixel and click links, when this send is tracked. */
+async function tracked(request: SendRequest, html: string, deps: SendDeps): Promise<string> {
+  if (!deps.tracking || !request.sendId || !tracksOpensAndClicks(request)) return html;
+  const { baseUrl, key, contactIdOf } = deps.tracking;
+  const contactId = request.contactId ?? (await contactIdOf?.(request.workspaceId, request.to));
+  const send = {
+    workspaceId: request.workspaceId,
+    sendId: request.sendId,
+    ...(contactId ? { contactId } : {}),
+    ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+  };
+  return instrumentHtml(html, send, {
+    baseUrl,
+    key,
+    issuedAtMs: deps.now(),
+    ...(request.context.unsubscribe_url ? { untouched: [request.context.unsubscribe_url] } : {}),
+  }).html;
 }
 
 async function closed(request: SendRequest, reason: string, deps: SendDeps): Promise<SendOutcome> {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { throttleBackoffSeconds } from './pacing';
 import type { SendOutcome, SendRequest } from './send-email';
+import type { SenderProfile } from './sender-profile';
 
 const line = (max: number) => z.string().min(1).max(max);
 const headerMap = z.record(z.string().min(1).max(100), z.string().max(2000));
@@ -33,24 +34,159 @@ export const emailSendMessage = z.object({
     .default({ contact: {}, workspace: { name: '' } }),
   headers: headerMap.optional(),
   tags: z.record(z.string().min(1).max(64), z.string().max(256)).optional(),
+  /** Tracking and topic opt-outs (docs/EMAIL.md, "Tracking", "Unsubscribe"). */
+  contactId: line(64).optional(),
+  campaignId: line(64).optional(),
+  topic: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/)
+    .optional(),
+  track: z.boolean().optional(),
   /** How many times this request came back as `retry` (paced, throttled, paused): drives the backoff. */
   attempt: z.number().int().min(0).max(10_000).default(0),
 });
 export type EmailSendMessage = z.infer<typeof emailSendMessage>;
 
-/** The body of `POST /api/emails/send`. Template references wait for stored templates (docs/EMAIL.md). */
-export const oneOffSendBody = z.strictObject({
-  to: z.email().max(320),
+const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+
+/**
+ * The second kind of message on the queue: one page of a broadcast's audience to fan out
+ * (shared/email/broadcast.ts). `page` numbers it (0, 1, ...), so a redelivered page counts
+ * nothing twice; `cursor` is where the audience listing resumes.
+ */
+export const audiencePageMessage = z.object({
+  kind: z.literal('audience-page'),
+  workspaceId: line(64),
+  broadcastId: recordId,
+  templateId: recordId,
+  version: z.number().int().min(1),
+  audience: z.object({ tag: z.string().min(1).max(50).optional() }),
+  /** The sender's name and postal address when the broadcast started: every page mails the same. */
+  workspace: z.object({ name: z.string().max(200), postalAddress: z.string().max(500).optional() }),
+  page: z.number().int().min(0).max(1_000_000),
+  cursor: z.string().min(1).max(2048).optional(),
+  /** Contacts per page; the API's pages carry none (100). */
+  limit: z.number().int().min(1).max(100).optional(),
+});
+export type AudiencePageMessage = z.infer<typeof audiencePageMessage>;
+
+/**
+ * Any message of the `email-sends` queue: an audience page (`kind: 'audience-page'`), else one
+ * email (`kind` absent, as every message before pages existed, or `'send'`).
+ */
+export const emailQueueMessage = z.union([
+  audiencePageMessage,
+  emailSendMessage.extend({ kind: z.literal('send').optional() }),
+]);
+export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
+export const isAudiencePage = (m: EmailQueueMessage): m is AudiencePageMessage => m.kind === 'audience-page';
+
+/**
+ * The body of `POST /api/emails/send`: inline content (`subject`, `html`, `text?`, `category`)
+ * or a stored template (`templateId`, `version?`: the latest when absent), to an address
+ * (`to`) or a contact (`contactId`: its email and fields become the merge context).
+ */
+const recipient = { to: z.email().max(320).optional(), contactId: recordId.optional() };
+export const inlineSendBody = z.strictObject({
+  ...recipient,
   subject: line(998),
   html: z.string().min(1).max(500_000),
   text: z.string().min(1).max(500_000).optional(),
   category: z.enum(['transactional', 'marketing']),
 });
+export const templateSendBody = z.strictObject({
+  ...recipient,
+  templateId: recordId,
+  version: z.number().int().min(1).max(1_000_000).optional(),
+});
+export const oneOffSendBody = z
+  .union([inlineSendBody, templateSendBody])
+  .refine((b) => (b.to === undefined) !== (b.contactId === undefined), {
+    message: 'Name exactly one recipient: `to` (an address) or `contactId`',
+    path: ['to'],
+  });
 export type OneOffSendBody = z.infer<typeof oneOffSendBody>;
+
+/**
+ * A send with its recipient, content and merge context resolved (a template's version read, a
+ * contact's fields looked up). An inline body with a `to` is one already.
+ */
+export interface ResolvedSend {
+  readonly to: string;
+  readonly category: 'transactional' | 'marketing';
+  readonly subject: string;
+  readonly html: string;
+  readonly text?: string | undefined;
+  /** The `contact.*` merge fields; `{email: to}` when absent. */
+  readonly contact?: Readonly<Record<string, unknown>>;
+  readonly contactId?: string | undefined;
+  /** The `workspace.*` merge fields. */
+  readonly workspace?: SenderProfile;
+  readonly template?: { readonly templateId: string; readonly version: number };
+  /** The template's topic: an address that opted out of it gets no marketing mail of it. */
+  readonly topic?: string | undefined;
+}
 
 /** The queue the sender consumes. `delaySeconds` (0-900) holds a message back. */
 export interface EmailSendQueue {
-  send(message: EmailSendMessage, delaySeconds?: number): Promise<void>;
+  send(message: EmailSendMessage | AudiencePageMessage, delaySeconds?: number): Promise<void>;
+}
+
+/** How a message gets its sender and, for marketing, its unsubscribe link and headers. */
+export interface SendMessageDeps {
+  readonly from: string;
+  /** The unsubscribe link and headers of a marketing send (required for marketing). */
+  readonly unsubscribe?: (
+    sendId: string,
+    email: string,
+    contactId?: string,
+    topic?: string,
+  ) => { url: string; headers: Record<string, string> };
+}
+
+/**
+ * The queue message of one send: self-contained (content, merge context, headers, tags), so
+ * any delivery of it sends the same mail, whatever changes meanwhile.
+ */
+export function sendMessageOf(
+  workspaceId: string,
+  ids: { sendId: string; idempotencyKey: string; tags?: Record<string, string> },
+  send: ResolvedSend,
+  deps: SendMessageDeps,
+): EmailSendMessage {
+  if (send.category === 'marketing' && !deps.unsubscribe) {
+    throw new Error('A marketing send needs its unsubscribe link (RFC 8058)');
+  }
+  const unsubscribe =
+    send.category === 'marketing' ? deps.unsubscribe?.(ids.sendId, send.to, send.contactId, send.topic) : undefined;
+  const workspace = send.workspace ?? { name: '' };
+  return {
+    workspaceId,
+    sendId: ids.sendId,
+    idempotencyKey: ids.idempotencyKey,
+    category: send.category,
+    from: deps.from,
+    to: send.to,
+    content: { subject: send.subject, html: send.html, ...(send.text ? { text: send.text } : {}) },
+    context: {
+      contact: send.contact ?? { email: send.to },
+      workspace: {
+        name: workspace.name,
+        ...(workspace.postalAddress ? { postalAddress: workspace.postalAddress } : {}),
+      },
+      ...(unsubscribe ? { unsubscribe_url: unsubscribe.url } : {}),
+    },
+    ...(unsubscribe ? { headers: unsubscribe.headers } : {}),
+    ...(send.contactId ? { contactId: send.contactId } : {}),
+    ...(send.topic ? { topic: send.topic } : {}),
+    tags: {
+      workspace: workspaceId,
+      send: ids.sendId,
+      ...(send.template ? { template: send.template.templateId } : {}),
+      ...ids.tags,
+    },
+    attempt: 0,
+  };
 }
 
 /**
@@ -60,41 +196,15 @@ export interface EmailSendQueue {
  */
 export async function queueOneOffSend(
   workspaceId: string,
-  body: OneOffSendBody,
+  send: ResolvedSend,
   clientKey: string | undefined,
-  deps: {
-    queue: EmailSendQueue;
-    newId: () => string;
-    from: string;
-    /** The unsubscribe link and headers of a marketing send (required for marketing). */
-    unsubscribe?: (sendId: string, email: string) => { url: string; headers: Record<string, string> };
-  },
+  deps: SendMessageDeps & { queue: EmailSendQueue; newId: () => string },
 ): Promise<{ sendId: string }> {
   const sendId = clientKey
     ? createHash('sha256').update(`${workspaceId}\u0000${clientKey}`).digest('hex').slice(0, 32)
     : deps.newId();
   const idempotencyKey = clientKey ? `api#client#${clientKey}` : `api#generated#${sendId}`;
-  if (body.category === 'marketing' && !deps.unsubscribe) {
-    throw new Error('A marketing send needs its unsubscribe link (RFC 8058)');
-  }
-  const unsubscribe = body.category === 'marketing' ? deps.unsubscribe?.(sendId, body.to) : undefined;
-  await deps.queue.send({
-    workspaceId,
-    sendId,
-    idempotencyKey,
-    category: body.category,
-    from: deps.from,
-    to: body.to,
-    content: { subject: body.subject, html: body.html, ...(body.text ? { text: body.text } : {}) },
-    context: {
-      contact: { email: body.to },
-      workspace: { name: '' },
-      ...(unsubscribe ? { unsubscribe_url: unsubscribe.url } : {}),
-    },
-    ...(unsubscribe ? { headers: unsubscribe.headers } : {}),
-    tags: { workspace: workspaceId, send: sendId },
-    attempt: 0,
-  });
+  await deps.queue.send(sendMessageOf(workspaceId, { sendId, idempotencyKey }, send, deps));
   return { sendId };
 }
 
@@ -110,6 +220,11 @@ export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): S
     context: message.context,
     ...(message.headers ? { headers: message.headers } : {}),
     tags: { ...message.tags, workspace: message.workspaceId, send: message.sendId },
+    sendId: message.sendId,
+    ...(message.contactId ? { contactId: message.contactId } : {}),
+    ...(message.campaignId ? { campaignId: message.campaignId } : {}),
+    ...(message.topic ? { topic: message.topic } : {}),
+    ...(message.track !== undefined ? { track: message.track } : {}),
   };
 }
 

@@ -11,7 +11,26 @@
 
 export type EmailCategory = 'transactional' | 'marketing';
 
-export type SuppressionReason = 'hard-bounce' | 'complaint' | 'soft-bounces' | 'unsubscribe' | 'manual';
+export type SuppressionReason =
+  | 'hard-bounce'
+  | 'complaint'
+  | 'soft-bounces'
+  | 'unsubscribe'
+  | 'manual'
+  /** Opted out of one topic's marketing mail only (the preferences page). */
+  | TopicOptOut;
+
+export type TopicOptOut = `unsubscribe:topic:${string}`;
+
+/** A topic id: lower-case letters, digits, `-` and `_` (at most 40). */
+export const TOPIC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** The suppression reason of an opt-out of `topic`. */
+export const topicOptOut = (topic: string): TopicOptOut => `unsubscribe:topic:${topic}`;
+
+/** The topic a reason opts out of, if it is a topic opt-out. */
+export const optedOutTopic = (reason: string): string | undefined =>
+  reason.startsWith('unsubscribe:topic:') ? reason.slice('unsubscribe:topic:'.length) : undefined;
 
 export type DeliveryEventType = 'hard-bounce' | 'soft-bounce' | 'complaint' | 'unsubscribe';
 
@@ -41,16 +60,23 @@ export function suppressionCausedBy(
   }
 }
 
-/** Whether an address suppressed for `reason` may still receive mail of `category`. */
-export function suppressionBlocks(reason: SuppressionReason, category: EmailCategory): boolean {
+/**
+ * Whether an address suppressed for `reason` may not receive mail of `category` (about
+ * `topic`). A topic opt-out blocks only marketing mail of that topic; an `unsubscribe` all
+ * marketing mail; bounces, complaints and manual suppressions every mail.
+ */
+export function suppressionBlocks(reason: SuppressionReason, category: EmailCategory, topic?: string): boolean {
+  const optedOut = optedOutTopic(reason);
+  if (optedOut !== undefined) return category === 'marketing' && topic === optedOut;
   if (category === 'marketing') return true;
   return reason !== 'unsubscribe';
 }
 
-/** The first suppression of `reasons` that blocks `category`, if any. */
+/** The first suppression of `reasons` that blocks `category` (about `topic`), if any. */
 export function blockingSuppression(
   reasons: readonly SuppressionReason[],
   category: EmailCategory,
+  topic?: string,
 ): SuppressionReason | undefined {
-  return reasons.find((r) => suppressionBlocks(r, category));
+  return reasons.find((r) => suppressionBlocks(r, category, topic));
 }

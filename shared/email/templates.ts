@@ -52,25 +52,55 @@ export function assertTemplateParses(content: TemplateContent): void {
     try {
       (part === 'html' ? htmlEngine : textEngine).parse(source);
     } catch (error) {
-      throw new TemplateError(`The template's ${part} does not parse: ${firstLine(error)}`, {
-        details: [{ in: 'body', path: part, message: firstLine(error) }],
-      });
+      const line = lineOf(error);
+      throw new TemplateError(
+        `The template's ${part} does not parse${line ? ` (line ${line})` : ''}: ${firstLine(error)}`,
+        { details: [{ in: 'body', path: part, ...(line ? { line } : {}), message: firstLine(error) }] },
+      );
     }
   }
 }
 
+/** The merge field of the workspace's postal address (the one name: `MergeContext.workspace.postalAddress`). */
+export const POSTAL_ADDRESS_FIELD = 'workspace.postalAddress';
+
+/** One part a marketing template lacks: `item` is stable, `message` says how to add it. */
+export interface MissingPart {
+  readonly item: 'unsubscribe_link' | 'postal_address';
+  readonly message: string;
+}
+
+const field = (name: string) => `\\{\\{-?\\s*${name.replace('.', '\\.')}\\s*(?:\\|[^}]*)?-?\\}\\}`;
+/** `<a ... href="{{ unsubscribe_url }}" ...>`: the link a reader can click. */
+const UNSUBSCRIBE_HREF = new RegExp(`<a\\b[^>]*?\\bhref\\s*=\\s*["']?\\s*${field('unsubscribe_url')}`, 'i');
+const POSTAL_ADDRESS = new RegExp(field(POSTAL_ADDRESS_FIELD));
+/** What no reader sees: HTML comments and Liquid comment blocks. */
+const visible = (source: string | undefined) =>
+  (source ?? '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, '');
+
 /**
- * What a marketing template lacks to be sent lawfully: a visible unsubscribe link and the
- * sender's postal address (CAN-SPAM, Gmail/Yahoo bulk-sender rules). Empty when complete.
+ * What a marketing template lacks to be sent lawfully (CAN-SPAM, Gmail/Yahoo bulk-sender
+ * rules): a visible unsubscribe link (`{{ unsubscribe_url }}` as the `href` of an `<a>` in
+ * the HTML) and the sender's postal address (`{{ workspace.postalAddress }}` in the HTML or
+ * the text part). Comments do not count. Empty when complete, and always for transactional.
  */
-export function missingMarketingParts(content: TemplateContent, category: EmailCategory): string[] {
+export function missingMarketingParts(content: TemplateContent, category: EmailCategory): MissingPart[] {
   if (category !== 'marketing') return [];
-  const missing: string[] = [];
-  if (!/href\s*=\s*["']?\s*\{\{-?\s*unsubscribe_url\b/.test(content.html)) {
-    missing.push('an unsubscribe link (<a href="{{ unsubscribe_url }}">Unsubscribe</a>) in the HTML');
+  const missing: MissingPart[] = [];
+  const html = visible(content.html);
+  if (!UNSUBSCRIBE_HREF.test(html)) {
+    missing.push({
+      item: 'unsubscribe_link',
+      message: 'an unsubscribe link (<a href="{{ unsubscribe_url }}">Unsubscribe</a>) in the HTML',
+    });
   }
-  if (!/\{\{-?\s*workspace\.postalAddress\b/.test(content.html)) {
-    missing.push("the workspace's postal address ({{ workspace.postalAddress }}) in the HTML");
+  if (!POSTAL_ADDRESS.test(html) && !POSTAL_ADDRESS.test(visible(content.text))) {
+    missing.push({
+      item: 'postal_address',
+      message: "the workspace's postal address ({{ workspace.postalAddress }}) in the HTML or the text",
+    });
   }
   return missing;
 }
@@ -109,6 +139,12 @@ export function htmlToText(html: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/** The line liquidjs names in a parse error (`..., line:3, col:6`). */
+const lineOf = (error: unknown): number | undefined => {
+  const found = /line:(\d+)/.exec(String((error as Error)?.message ?? ''));
+  return found ? Number(found[1]) : undefined;
+};
 
 const firstLine = (error: unknown) =>
   String((error as Error)?.message ?? error)

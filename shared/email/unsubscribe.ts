@@ -6,7 +6,7 @@
  */
 import type { AuditEntry } from '../identity/ports';
 import type { SuppressionLookup } from './ports';
-import type { SuppressionReason } from './suppression-rules';
+import { optedOutTopic, type SuppressionReason, TOPIC_ID_PATTERN, topicOptOut } from './suppression-rules';
 import { openTrackingToken, sealTrackingToken, type TrackingPayload } from './tracking-token';
 
 /** The link a token opens: `<base>/u/<token>`. */
@@ -36,7 +36,7 @@ export interface UnsubscribeLinkConfig {
 /** The link and headers of one marketing send to `email`. */
 export function unsubscribeFor(
   link: UnsubscribeLinkConfig,
-  who: { workspaceId: string; sendId: string; email: string; contactId?: string },
+  who: { workspaceId: string; sendId: string; email: string; contactId?: string; topic?: string },
 ): { url: string; headers: Record<string, string> } {
   const payload: TrackingPayload = {
     kind: 'unsubscribe',
@@ -44,6 +44,7 @@ export function unsubscribeFor(
     sendId: who.sendId,
     email: who.email.trim().toLowerCase(),
     ...(who.contactId ? { contactId: who.contactId } : {}),
+    ...(who.topic ? { topic: who.topic } : {}),
   };
   const url = unsubscribeUrl(link.baseUrl, sealTrackingToken(payload, link.key));
   return { url, headers: listUnsubscribeHeaders(url, link.mailto) };
@@ -75,28 +76,81 @@ export interface UnsubscribeDeps {
     metadata: Record<string, unknown>,
   ) => Promise<void>;
   readonly audit: (entry: AuditEntry) => Promise<void>;
+  /** Records the withdrawal of consent (all marketing, or some topics) in the contact's consent record. */
+  readonly withdrawConsent?: (
+    workspaceId: string,
+    contactId: string,
+    withdrawal: { scope: 'all' | readonly string[]; sendId: string; at: Date; ip?: string },
+  ) => Promise<void>;
   readonly now: () => Date;
 }
 
 export type UnsubscribeOutcome =
   | { readonly status: 'invalid' }
-  | { readonly status: 'unsubscribed'; readonly already: boolean };
+  | { readonly status: 'unsubscribed'; readonly already: boolean; readonly topics?: readonly string[] };
 
-/** Honours an unsubscribe token at once. A bad token is `invalid` (a 400), never an error. */
+/** What an unsubscribe asks for: every marketing mail (one-click, the page's button), or some topics only. */
+export type UnsubscribeChoice = { readonly scope: 'all' } | { readonly scope: 'topics'; readonly topics: string[] };
+
+const MAX_TOPICS = 50;
+
+/**
+ * The choice a POST to `/u/{token}` carries: the preferences form (`scope=topics&topic=a&topic=b`,
+ * or JSON `{"topics": [...]}`) asks for topics; anything else (RFC 8058's
+ * `List-Unsubscribe=One-Click`, `scope=all`, an empty body) for everything.
+ */
+export function unsubscribeChoice(body: unknown): UnsubscribeChoice {
+  const valid = (topics: unknown[]) =>
+    [...new Set(topics.filter((t): t is string => typeof t === 'string' && TOPIC_ID_PATTERN.test(t)))].slice(
+      0,
+      MAX_TOPICS,
+    );
+  if (typeof body === 'string') {
+    const form = new URLSearchParams(body);
+    if (form.get('List-Unsubscribe') === 'One-Click' || form.get('scope') !== 'topics') return { scope: 'all' };
+    return { scope: 'topics', topics: valid(form.getAll('topic')) };
+  }
+  if (typeof body === 'object' && body !== null && Array.isArray((body as { topics?: unknown }).topics)) {
+    return { scope: 'topics', topics: valid((body as { topics: unknown[] }).topics) };
+  }
+  return { scope: 'all' };
+}
+
+/**
+ * Honours an unsubscribe token at once: from every marketing mail (the default, RFC 8058) or
+ * from some topics. A bad token is `invalid` (a 400), never an error.
+ */
 export async function honourUnsubscribe(
   deps: UnsubscribeDeps,
   token: string,
   origin: { ip?: string; userAgent?: string } = {},
+  choice: UnsubscribeChoice = { scope: 'all' },
 ): Promise<UnsubscribeOutcome> {
   const payload = openUnsubscribeToken(token, deps.key);
   if (!payload) return { status: 'invalid' };
   const { workspaceId, email, sendId } = payload;
   const before = await deps.suppressions.reasonsFor(workspaceId, email);
   if (before.includes('unsubscribe')) return { status: 'unsubscribed', already: true };
+  const reasons: SuppressionReason[] =
+    choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut).filter((r) => !before.includes(r));
+  const topics = choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
+  if (reasons.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
   const at = deps.now();
-  await deps.suppressions.suppress(workspaceId, email, 'unsubscribe', at.getTime());
+  for (const reason of reasons) await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
   const contactId = payload.contactId ?? (await deps.contactIdOf(workspaceId, email));
-  if (contactId) await deps.recordUnsubscribed(workspaceId, contactId, { sendId, via: 'list-unsubscribe' });
+  if (contactId) {
+    await deps.recordUnsubscribed(workspaceId, contactId, {
+      sendId,
+      via: topics ? 'preferences' : 'list-unsubscribe',
+      ...(topics ? { topics } : {}),
+    });
+    await deps.withdrawConsent?.(workspaceId, contactId, {
+      scope: topics ?? 'all',
+      sendId,
+      at,
+      ...(origin.ip ? { ip: origin.ip } : {}),
+    });
+  }
   await deps.audit({
     workspaceId,
     eventType: 'email',
@@ -107,9 +161,52 @@ export async function honourUnsubscribe(
     resourceId: sendId,
     ...(origin.ip ? { ip: origin.ip } : {}),
     ...(origin.userAgent ? { userAgent: origin.userAgent } : {}),
-    metadata: { email, ...(contactId ? { contactId } : {}) },
+    metadata: { email, ...(contactId ? { contactId } : {}), ...(topics ? { topics } : {}) },
   });
-  return { status: 'unsubscribed', already: false };
+  return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };
+}
+
+/** A topic of the preferences page, and whether this address already opted out of it. */
+export interface TopicChoice {
+  readonly id: string;
+  readonly label: string;
+  readonly optedOut: boolean;
+}
+
+/** The page's topics: the workspace's list, plus the send's own topic when the list lacks it. */
+export function topicChoices(
+  listed: readonly { id: string; label: string }[],
+  sendTopic: string | undefined,
+  reasons: readonly SuppressionReason[],
+): TopicChoice[] {
+  const all = [...listed];
+  if (sendTopic && !all.some((t) => t.id === sendTopic)) all.push({ id: sendTopic, label: sendTopic });
+  return all.map((t) => ({ ...t, optedOut: reasons.includes(topicOptOut(t.id)) }));
+}
+
+/** The confirm page: topic checkboxes (when the workspace has topics) and "unsubscribe from all". */
+function confirmBody(detail: {
+  action?: string;
+  email?: string;
+  topics?: readonly TopicChoice[];
+  unsubscribedAll?: boolean;
+}) {
+  const who = escapeHtml(detail.email ?? 'this address');
+  if (detail.unsubscribedAll) return `<h1>Unsubscribed</h1><p>${who} receives no marketing emails.</p>`;
+  const topics = detail.topics ?? [];
+  const boxes = topics
+    .map((t) =>
+      t.optedOut
+        ? `<li><label><input type="checkbox" checked disabled> ${escapeHtml(t.label)} (unsubscribed)</label></li>`
+        : `<li><label><input type="checkbox" name="topic" value="${escapeHtml(t.id)}"> ${escapeHtml(t.label)}</label></li>`,
+    )
+    .join('');
+  const choose =
+    topics.length > 0
+      ? `<p>Stop emails about these topics only:</p><ul>${boxes}</ul><button type="submit" name="scope" value="topics">Update preferences</button> `
+      : '';
+  return `<h1>Unsubscribe</h1><p>Stop marketing emails to ${who}?</p>
+<form method="post" action="${escapeHtml(detail.action ?? '')}">${choose}<button type="submit" name="scope" value="all">Unsubscribe from all</button></form>`;
 }
 
 const escapeHtml = (s: string) =>
@@ -117,15 +214,16 @@ const escapeHtml = (s: string) =>
 
 /** The small pages of `/u/{token}` (no script; the confirm button is a form POST to the same URL). */
 export function unsubscribePage(
-  kind: 'confirm' | 'done' | 'invalid',
-  detail: { action?: string; email?: string } = {},
+  kind: 'confirm' | 'done' | 'topics-done' | 'invalid',
+  detail: { action?: string; email?: string; topics?: readonly TopicChoice[]; unsubscribedAll?: boolean } = {},
 ): string {
   const body =
     kind === 'confirm'
-      ? `<h1>Unsubscribe</h1><p>Stop marketing emails to ${escapeHtml(detail.email ?? 'this address')}?</p>
-<form method="post" action="${escapeHtml(detail.action ?? '')}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`
+      ? confirmBody(detail)
       : kind === 'done'
         ? `<h1>Unsubscribed</h1><p>${escapeHtml(detail.email ?? 'This address')} will receive no more marketing emails.</p>`
-        : '<h1>Invalid link</h1><p>This unsubscribe link is not valid (code INVALID_UNSUBSCRIBE_TOKEN).</p>';
+        : kind === 'topics-done'
+          ? `<h1>Preferences saved</h1><p>${escapeHtml(detail.email ?? 'This address')} will receive no more emails about: ${escapeHtml((detail.topics ?? []).map((t) => t.label).join(', ') || 'nothing new')}.</p>`
+          : '<h1>Invalid link</h1><p>This unsubscribe link is not valid (code INVALID_UNSUBSCRIBE_TOKEN).</p>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Unsubscribe</title></head><body>${body}</body></html>`;
 }

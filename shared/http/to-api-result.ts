@@ -18,6 +18,7 @@ export function toApiResult(result: HttpResult, requestId: string): APIGatewayPr
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = value;
   const out: APIGatewayProxyStructuredResultV2 = { statusCode: result.status, headers };
   if (body !== undefined) out.body = body;
+  if (result.isBase64Encoded && typeof result.body === 'string') out.isBase64Encoded = true;
   if (result.cookies && result.cookies.length > 0) out.cookies = [...result.cookies];
   return out;
 }

@@ -29,6 +29,8 @@ export interface HttpResult {
   readonly headers?: Readonly<Record<string, string>>;
   /** Objects are sent as JSON; strings as they are. */
   readonly body?: unknown;
+  /** The string body is base64 of binary content (an image): API Gateway and the local host decode it. */
+  readonly isBase64Encoded?: boolean;
   /** Full `Set-Cookie` values. */
   readonly cookies?: readonly string[];
   /** What the edge's audit entry should name (state-changing workspace routes); never sent. */

@@ -30,6 +30,10 @@ export const PERMISSIONS = [
   'campaigns:write',
   'campaigns:launch',
   'emails:send',
+  'templates:read',
+  'templates:write',
+  'emails:read',
+  'emails:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -60,6 +64,7 @@ export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Per
     'campaigns:write',
     'campaigns:launch',
     'emails:send',
+    'templates:write',
     'api-keys:read',
     'api-keys:create',
   ],

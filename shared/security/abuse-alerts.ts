@@ -10,7 +10,7 @@ export const ABUSE_THRESHOLD = 50;
 
 export interface SecurityAlert {
   readonly id: string;
-  readonly alertType: 'rate_limit_exceeded' | 'auth_anomaly' | 'webhook_failure' | 'new_device';
+  readonly alertType: 'rate_limit_exceeded' | 'auth_anomaly' | 'webhook_failure' | 'new_device' | 'email_reputation';
   readonly severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
   readonly title: string;
   readonly metadata: Readonly<Record<string, unknown>>;

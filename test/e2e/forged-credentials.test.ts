@@ -144,7 +144,10 @@ describe.each(credentials)('$name', ({ authorization }) => {
     const answers: string[] = [];
     for (const route of routes) {
       const res = await call(route, authorization(), newAddress());
-      if (res.status >= 400) expect(typeof res.code, `${route.id}: ${res.text}`).toBe('string');
+      // A HEAD answer has no body (RFC 9110), so no code to read: its status is checked below.
+      if (res.status >= 400 && route.method !== 'HEAD') {
+        expect(typeof res.code, `${route.id}: ${res.text}`).toBe('string');
+      }
       if (stateChanging(route) && route.path.startsWith('/api/')) {
         answers.push(
           `${route.id} ${res.status} ${res.status === 403 && res.code?.startsWith('CSRF_') ? 'CSRF' : res.code}`,
@@ -160,7 +163,9 @@ describe.each(credentials)('$name', ({ authorization }) => {
       }
     }
     const stateChangingRoutes = routes.filter((r) => stateChanging(r) && r.path.startsWith('/api/'));
-    expect(answers).toEqual(stateChangingRoutes.map((r) => `${r.id} 403 CSRF`));
+    // A provider webhook (CSRF off: no browser calls it) is refused by its own signature check instead.
+    const ownGuard: Readonly<Record<string, string>> = { 'hooks.resend': '401 INVALID_WEBHOOK_SIGNATURE' };
+    expect(answers).toEqual(stateChangingRoutes.map((r) => `${r.id} ${r.csrf ? '403 CSRF' : ownGuard[r.id]}`));
   });
 });
 

@@ -43,6 +43,15 @@ export interface BodySpec {
 
 const token43 = 'k'.repeat(43);
 
+/** A marketing template that passes the lint (unsubscribe link and postal address). */
+const FUZZ_TEMPLATE = {
+  name: 'Fuzz newsletter',
+  category: 'marketing',
+  subject: 'News for {{ contact.firstName | default: "you" }}',
+  html: '<p>Hi</p><a href="{{ unsubscribe_url }}">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>',
+  topic: 'news',
+};
+
 export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   'auth.signup': {
     sample: () => ({
@@ -138,10 +147,72 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
       html: '<p>Hello {{ contact.email }}</p>',
       category: 'transactional',
     }),
+    // `version` belongs to the template form of the body (`{templateId, version?}`).
+    numbers: [['version']],
     mailed: [['to'], ['subject']],
+  },
+  'email-templates.create': { sample: () => FUZZ_TEMPLATE, ids: [['topic']], mailed: [['subject'], ['name']] },
+  'email-templates.update': {
+    // No expectedVersion in the sample: after the first save it would answer 409 before the store.
+    sample: () => FUZZ_TEMPLATE,
+    numbers: [['expectedVersion']],
+    ids: [['topic']],
+    mailed: [['subject'], ['name']],
+  },
+  'email-templates.delete': {},
+  'email-templates.preview': {
+    sample: () => ({ contact: { firstName: 'Ada', email: 'ada@example.com', seats: 3 } }),
+    numbers: [['version']],
+    freeForm: [['contact']],
+  },
+  'email-templates.send': {
+    sample: () => ({ audience: { tag: 'fuzz-{{unique}}' } }),
+    numbers: [['version']],
+    ids: [['audience', 'tag']],
   },
   // RFC 8058's body is form-encoded (`List-Unsubscribe=One-Click`); any JSON or none is honoured alike.
   'unsubscribe.confirm': { sample: () => ({ 'List-Unsubscribe': 'One-Click' }) },
+  // Takes no body; an empty object is tolerated.
+  'email-sending.resume': { sample: () => ({}) },
+  // Unsigned, so the fuzzer's requests are all 401 (nothing queued); the body is any JSON.
+  'hooks.resend': {
+    sample: () => ({
+      type: 'email.bounced',
+      created_at: '2026-12-04T08:00:00.000Z',
+      data: { email_id: 'fuzz-{{unique}}', to: ['bounced@resend.dev'], tags: [{ name: 'workspace', value: 'w' }] },
+    }),
+    freeForm: [['data']],
+    ids: [['data', 'email_id']],
+  },
+  'campaigns.create': {
+    sample: () =>
+      ({
+        name: 'Fuzz journey',
+        journey: {
+          nodes: [
+            { id: 'start', kind: 'trigger', next: 'wait' },
+            { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 1, hours: 2 } }, next: 'check' },
+            { id: 'check', kind: 'condition', if: { type: 'score', min: 50 }, yes: 'tag', no: 'done' },
+            { id: 'tag', kind: 'action', action: { type: 'add-tag', tag: 'fuzzed' }, next: 'done' },
+            { id: 'done', kind: 'exit' },
+          ],
+        },
+        rules: { timeZone: 'Europe/Berlin', frequencyCap: { max: 3, per: 'week' } },
+      }) as Json,
+    ids: [
+      ['journey', 'nodes', 0, 'id'],
+      ['journey', 'nodes', 0, 'next'],
+      ['rules', 'timeZone'],
+    ],
+  },
+  'campaigns.update': { sample: () => ({ name: 'Fuzz journey, renamed' }) },
+  'campaigns.delete': {},
+  'campaigns.publish': {},
+  'campaigns.pause': {},
+  'campaigns.resume': {},
+  'campaigns.archive': {},
+  'campaigns.enrol': { sample: () => ({ filter: { tag: 'fuzz-{{unique}}', minScore: 10 } }), ids: [['filter', 'tag']] },
+  'campaigns.exit': {},
   'scoring-rules.put': {
     // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.
     sample: () => JSON.parse(JSON.stringify({ rules: DEFAULT_SCORING_RULES })) as Json,

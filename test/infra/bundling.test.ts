@@ -106,3 +106,42 @@ describe('the credential chain', () => {
     expect(full.bytes - lean.bytes).toBeGreaterThan(50_000);
   });
 });
+
+describe('provider credentials in the bundles', () => {
+  // What reading secrets at run time costs: Powertools parameters and the Secrets Manager client.
+  const SECRET_READING = ['@aws-lambda-powertools/parameters', '@aws-sdk/client-secrets-manager'];
+
+  it('reach only functions that declare readsProviderSecrets, adding under 40 KB minified to each', async () => {
+    // Act: the same resolution and minification as the real bundling, without writing anything.
+    const result = await build({
+      entryPoints: Object.fromEntries(functions.map((fn) => [fn.name, fromRoot(fn.entry)])),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      external: [SENTRY_SDK],
+      alias: { [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) },
+      minify: true,
+      write: false,
+      metafile: true,
+      outdir: fromRoot('cdk.out/bundling-test-unused'),
+      logLevel: 'silent',
+    });
+    // Assess
+    const secretBytes = (name: string) => {
+      const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(`/${name}.js`))?.[1];
+      expect(output, name).toBeDefined();
+      return Object.entries(output?.inputs ?? {})
+        .filter(([path]) => SECRET_READING.some((pkg) => path.includes(`node_modules/${pkg}/`)))
+        .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    };
+    for (const fn of functions) {
+      const bytes = secretBytes(fn.name);
+      if ((fn.readsProviderSecrets ?? []).length > 0) {
+        expect(bytes, fn.name).toBeGreaterThan(0);
+        expect(bytes, fn.name).toBeLessThan(40_000);
+      } else expect(bytes, fn.name).toBe(0);
+    }
+  });
+});

@@ -4,13 +4,25 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { EVENT_BUS_ENV } from '../../lib/cdk/domain-events';
 import { grantTableAccess, SETTINGS_KEY_ENV } from '../../lib/cdk/function-access';
-import { physicalEventBusName, physicalTableName } from '../../lib/cdk/physical-names';
+import { physicalEventBusName, physicalTableName, providerSecretName } from '../../lib/cdk/physical-names';
+import { providerSecretArn } from '../../lib/cdk/provider-secrets';
+import {
+  referenceStepTimers,
+  STEP_TIMER_ACTIONS,
+  STEP_TIMER_ENV,
+  stepScheduleGroupName,
+  stepSchedulerRoleName,
+} from '../../lib/cdk/step-timers';
 import { referenceTables } from '../../lib/cdk/table-references';
 import {
   type FunctionDeclaration,
   functionNamed,
   functions,
+  type ProviderSecretName,
+  providerSecretIdEnvName,
+  providerSecretVariables,
   queueEnvName,
+  routes,
   type TableName,
   tableEnvName,
   tableGrants,
@@ -159,13 +171,6 @@ describe('least privilege', () => {
     expect(names.includes(SETTINGS_KEY_ENV)).toBe(fn.encryptsSecrets === true);
   });
 
-  it('lets no function read a secret at run time (the origin secret arrives in its environment)', () => {
-    const actions = functions.flatMap((fn) =>
-      functionStatements(dev.appTemplate, fn.name).flatMap((s) => list(s.Action)),
-    );
-    expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
-  });
-
   it.each(functions)('$name may send email or read the SES account only as declared', (fn) => {
     // Includes the separate SesAccountRead policy, which is attached to the same role.
     const actions = functionStatements(dev.appTemplate, fn.name).flatMap((s) => list(s.Action));
@@ -261,11 +266,12 @@ describe('domain-events bus', () => {
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('has publishers: contacts, emails (an unsubscribe is scored) and score-recompute-worker declare publishesEvents', () => {
+  it('has publishers: contacts, score-recompute-worker, emails and email-events (unsubscribes, bounces are scored)', () => {
     expect(functions.filter((fn) => fn.publishesEvents).map((fn) => fn.name)).toEqual([
       'contacts',
       'score-recompute-worker',
       'emails',
+      'email-events',
     ]);
   });
 
@@ -300,5 +306,127 @@ describe('domain-events bus', () => {
   it('names the bus by its ARN, pinning no export of the Data stack', () => {
     const json = JSON.stringify(eventStatements('contacts'));
     expect(json).not.toMatch(/Fn::GetStackOutput|Fn::ImportValue/);
+  });
+});
+
+describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
+  const secretNames = Object.keys(providerSecretVariables) as ProviderSecretName[];
+  const arnOf = (secret: ProviderSecretName) =>
+    dev.application.resolve(providerSecretArn(dev.application, 'dev', secret));
+  const secretStatements = (name: string) =>
+    functionStatements(dev.appTemplate, name).filter((s) =>
+      list(s.Action).some((a) => a.startsWith('secretsmanager:')),
+    );
+  const variablesOf = (fn: FunctionDeclaration) =>
+    Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === fn.description,
+    )?.Properties.Environment.Variables as Record<string, unknown>;
+
+  it('are read by the email-sender (Resend key, SMTP URL) and the Resend webhook’s function, no other', () => {
+    const readers = functions
+      .filter((fn) => (fn.readsProviderSecrets ?? []).length > 0)
+      .map((fn) => [fn.name, fn.readsProviderSecrets]);
+    expect(readers).toEqual([
+      ['email-sender', ['resend-api-key', 'smtp-url']],
+      ['email-sending', ['resend-webhook-secret']],
+    ]);
+    expect(routes.find((r) => r.path === '/api/hooks/resend')?.function).toBe('email-sending');
+  });
+
+  it.each(functions)('$name may GetSecretValue on exactly the credentials it declares, nothing else', (fn) => {
+    const declared = fn.readsProviderSecrets ?? [];
+    expect(secretStatements(fn.name)).toEqual(
+      declared.length === 0
+        ? []
+        : [
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: declared.length === 1 ? arnOf(declared[0] as ProviderSecretName) : declared.map(arnOf),
+            },
+          ],
+    );
+  });
+
+  it('matches each secret by its name and Secrets Manager’s six-character suffix, no `*`', () => {
+    const arn = JSON.stringify(arnOf('resend-api-key'));
+    expect(arn).toContain(`:secret:${providerSecretName('dev', 'resend-api-key')}-??????"`);
+    expect(arn).not.toContain('*');
+  });
+
+  it.each(functions)('$name gets the secret ids it reads, and never a credential’s value, in its environment', (fn) => {
+    const variables = variablesOf(fn);
+    for (const secret of secretNames) {
+      expect(variables, secret).not.toHaveProperty(providerSecretVariables[secret]);
+      if (fn.readsProviderSecrets?.includes(secret)) {
+        expect(variables[providerSecretIdEnvName(secret)]).toBe(providerSecretName('dev', secret));
+      } else expect(variables).not.toHaveProperty(providerSecretIdEnvName(secret));
+    }
+  });
+
+  it('grants no other secretsmanager action to any function (the origin secret and TRACKING_KEY arrive by reference)', () => {
+    const actions = functions.flatMap((fn) => secretStatements(fn.name).flatMap((s) => list(s.Action)));
+    expect(new Set(actions)).toEqual(new Set(['secretsmanager:GetSecretValue']));
+  });
+});
+
+describe('campaign step timers (EventBridge Scheduler)', () => {
+  const timers = referenceStepTimers(dev.application, 'dev', dev.data.queues['drip-steps'].queue);
+  const schedulesArn = dev.application.resolve(timers.schedulesArn);
+  const roleArn = dev.application.resolve(timers.roleArn);
+  const timerStatements = (name: string) =>
+    functionStatements(dev.appTemplate, name).filter((s) =>
+      list(s.Action).some((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
+    );
+  const variablesOf = (fn: FunctionDeclaration) =>
+    Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Description === fn.description,
+    )?.Properties.Environment.Variables as Record<string, unknown>;
+
+  it('are set by exactly one function: drip-step-worker', () => {
+    expect(functions.filter((fn) => fn.setsStepTimers).map((fn) => fn.name)).toEqual(['drip-step-worker']);
+  });
+
+  it.each(functions)(
+    '$name may create schedules in the campaign-steps group and pass its role only if it sets timers',
+    (fn) => {
+      expect(timerStatements(fn.name)).toEqual(
+        fn.setsStepTimers
+          ? [
+              { Effect: 'Allow', Action: [...STEP_TIMER_ACTIONS], Resource: schedulesArn },
+              {
+                Effect: 'Allow',
+                Action: 'iam:PassRole',
+                Resource: roleArn,
+                Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+              },
+            ]
+          : [],
+      );
+    },
+  );
+
+  it('scopes the schedules to the one group, and the role to its fixed name, no other wildcard', () => {
+    expect(JSON.stringify(schedulesArn)).toContain(`:schedule/${stepScheduleGroupName('dev')}/*"`);
+    expect(JSON.stringify(roleArn)).toContain(`:role/${stepSchedulerRoleName('dev')}"`);
+    const onScheduler = templates
+      .flatMap(allStatements)
+      .filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => a.startsWith('scheduler:')));
+    expect(onScheduler.map((s) => s.Resource)).toEqual([schedulesArn]);
+    const passRole = templates
+      .flatMap(allStatements)
+      .filter((s) => s.Effect === 'Allow' && list(s.Action).includes('iam:PassRole'));
+    expect(passRole.map((s) => s.Resource)).toEqual([roleArn]);
+  });
+
+  it.each(functions)('$name gets the group, role and drip-steps queue ARN only if it sets timers', (fn) => {
+    const variables = variablesOf(fn);
+    if (!fn.setsStepTimers) {
+      for (const name of Object.values(STEP_TIMER_ENV)) expect(variables).not.toHaveProperty(name);
+      return;
+    }
+    expect(variables[STEP_TIMER_ENV.group]).toBe(stepScheduleGroupName('dev'));
+    expect(variables[STEP_TIMER_ENV.roleArn]).toEqual(roleArn);
+    expect(JSON.stringify(variables[STEP_TIMER_ENV.queueArn])).toMatch(/dripsteps/i);
   });
 });

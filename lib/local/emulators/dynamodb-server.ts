@@ -43,6 +43,7 @@ export async function startDynamoDb(opts: {
         if (!res.headersSent) sendWire(res, internalError(error));
       });
     } else {
+      if (/\.(CreateTable|UpdateTable|DeleteTable)$/.test(target)) engine.forgetSchemas();
       // Counted until dynalite ends the answer: its LevelDB work outlives a dropped connection,
       // and stop() must not close the database under it.
       inFlight += 1;

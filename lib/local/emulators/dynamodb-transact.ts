@@ -2,11 +2,13 @@
  * TransactWriteItems and TransactGetItems on top of dynalite's single-item operations.
  *
  * Transactions are serialised by one mutex. A write transaction reads each item's old image,
- * applies its actions in order, and on the first failed condition rolls the applied ones back by
- * restoring those images, then answers `TransactionCanceledException` with one cancellation
- * reason per action, as DynamoDB does. Because no two actions may touch the same item, each
- * condition still sees its item's pre-transaction state. Atomic only against other
- * transactions: a concurrent single-item write can observe or interleave with a transaction.
+ * applies its actions (all at once: no two actions may touch the same item, so each condition
+ * still sees its item's pre-transaction state, whatever the order), and when a condition fails
+ * rolls the applied ones back by restoring those images, then answers
+ * `TransactionCanceledException` with one cancellation reason per action, as DynamoDB does.
+ * Atomic only against other transactions: a concurrent single-item write can observe or
+ * interleave with a transaction. Tables' key schemas are remembered until a table is created,
+ * updated or deleted through the proxy (`forgetSchemas`).
  */
 
 import {
@@ -31,6 +33,7 @@ const TOKEN_TTL_MS = 10 * 60 * 1000;
 export class TransactionEngine {
   private readonly mutex = new Mutex();
   private readonly tokens = new Map<string, { fingerprint: string; expiresAt: number }>();
+  private readonly schemas = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly wire: DynamoWire,
@@ -97,16 +100,22 @@ export class TransactionEngine {
     return true;
   }
 
-  /** Primary key of each op's item, per its table's key schema (DescribeTable, uncached). */
+  /** A table was created, updated or deleted: its key schema may have changed. */
+  forgetSchemas(): void {
+    this.schemas.clear();
+  }
+
+  /** Primary key of each op's item, per its table's key schema (DescribeTable, remembered). */
   private async keysOf(ops: readonly TransactOp[]): Promise<WireObject[]> {
-    const schemas = new Map<string, Promise<string[]>>();
     const schemaOf = (table: string) => {
-      let names = schemas.get(table);
+      let names = this.schemas.get(table);
       if (!names) {
         names = this.wire
           .call('DescribeTable', { TableName: table })
           .then((r) => (r.Table.KeySchema as { AttributeName: string }[]).map((k) => k.AttributeName));
-        schemas.set(table, names);
+        // A failed lookup (no such table) is not remembered.
+        names.catch(() => this.schemas.delete(table));
+        this.schemas.set(table, names);
       }
       return names;
     };
@@ -129,29 +138,31 @@ export class TransactionEngine {
     keys: WireObject[],
     oldImages: (WireObject | undefined)[],
   ): Promise<WireResponse> {
-    const applied: number[] = [];
+    // Every action at once (distinct items: none sees another's effect); the ones that took
+    // effect are rolled back when any failed.
+    const outcomes = await Promise.allSettled(
+      ops.map((op, i) =>
+        op.action === 'ConditionCheck'
+          ? this.checkOnly(op, keys[i] ?? {}, oldImages[i])
+          : this.wire.call(op.operation, op.input),
+      ),
+    );
+    const applied = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
     const reasons: CancellationReason[] = [];
-    let cancelled = false;
-    for (const [i, op] of ops.entries()) {
-      const old = oldImages[i];
-      const key = keys[i] ?? {};
-      try {
-        if (cancelled) await this.checkOnly(op, key, old);
-        else if (op.action === 'ConditionCheck') await this.checkOnly(op, key, old);
-        else await this.wire.call(op.operation, op.input);
-        if (!cancelled) applied.push(i);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === 'fulfilled') {
         reasons.push({ Code: 'None' });
-      } catch (error) {
-        const reason = error instanceof WireError ? reasonFor(error, op, old) : undefined;
-        if (!reason) {
-          await this.rollback(ops, keys, oldImages, applied);
-          throw error;
-        }
-        cancelled = true;
-        reasons.push(reason);
+        continue;
       }
+      const error = outcome.reason as unknown;
+      const reason = error instanceof WireError ? reasonFor(error, ops[i] as TransactOp, oldImages[i]) : undefined;
+      if (!reason) {
+        await this.rollback(ops, keys, oldImages, applied);
+        throw error;
+      }
+      reasons.push(reason);
     }
-    if (!cancelled) return { status: 200, body: {} };
+    if (applied.length === ops.length) return { status: 200, body: {} };
     await this.rollback(ops, keys, oldImages, applied);
     const codes = reasons.map((r) => r.Code).join(', ');
     return {

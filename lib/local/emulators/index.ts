@@ -46,14 +46,24 @@ export interface Emulators {
   sqs: { endpoint: string };
   /** `outboxUrl` is a page listing sent mail (self-contained, works offline). */
   ses: { endpoint: string; outboxUrl: string };
-  /** The Resend stand-in: `endpoint` is RESEND_BASE_URL, `apiKey` the dummy key it accepts. */
-  resend: { endpoint: string; apiKey: string; outboxUrl: string };
+  /** The Resend stand-in: `endpoint` is RESEND_BASE_URL, `apiKey` the dummy key it accepts, `webhookSecret` what its webhooks are signed with. */
+  resend: { endpoint: string; apiKey: string; outboxUrl: string; webhookSecret: string };
   /** The SMTP sink: `url` is SMTP_URL (with its credentials), `outboxUrl` its HTTP outbox. */
   smtp: { url: string; outboxUrl: string };
   /** The emulator thread's V8 heap in use, in bytes, when they run on a worker thread. */
   heapUsed?: () => Promise<number>;
+  /** Points the emulators at what starts after them (the event bus, the API's webhook route). */
+  configure(links: EmulatorLinks): Promise<void>;
   /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Where the emulators send what they produce; each field left out is left as it was. */
+export interface EmulatorLinks {
+  /** The local EventBridge endpoint: the SES emulator publishes its sends' events there. */
+  eventBusEndpoint?: string;
+  /** Where the Resend stand-in POSTs its signed webhooks, and the secret it signs with. */
+  resendWebhook?: { url: string; secret: string };
 }
 
 export interface StartEmulatorsOptions {
@@ -106,8 +116,17 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     dynamodb: { endpoint: dynamodb.value.endpoint },
     sqs: { endpoint: sqs.value.endpoint },
     ses: { endpoint: ses.value.endpoint, outboxUrl: ses.value.outboxUrl },
-    resend: { endpoint: resend.value.endpoint, apiKey: resend.value.apiKey, outboxUrl: resend.value.outboxUrl },
+    resend: {
+      endpoint: resend.value.endpoint,
+      apiKey: resend.value.apiKey,
+      outboxUrl: resend.value.outboxUrl,
+      webhookSecret: resend.value.webhookSecret,
+    },
     smtp: { url: smtp.value.url, outboxUrl: smtp.value.outboxUrl },
+    async configure(links) {
+      if (links.eventBusEndpoint !== undefined) ses.value.events.configure(links.eventBusEndpoint);
+      if (links.resendWebhook !== undefined) resend.value.webhooks.configure(links.resendWebhook);
+    },
     stop() {
       stopping ??= stopAll([dynamodb.value, sqs.value, ses.value, resend.value, smtp.value]).finally(unlock);
       return stopping;

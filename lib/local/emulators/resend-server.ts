@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { createFaultSwitch, type FaultSwitch } from './fault-switch';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl, listen } from './net';
+import { LOCAL_RESEND_WEBHOOK_SECRET, type ResendWebhookSender, resendWebhookSender } from './resend-webhooks';
 
 export interface ResendEmailRecord {
   id: string;
@@ -46,6 +47,10 @@ export interface ResendStandIn {
   apiKey: string;
   outboxUrl: string;
   fault: FaultSwitch;
+  /** Signed webhooks of each email taken (resend-webhooks.ts), to the URL the runtime configures. */
+  webhooks: ResendWebhookSender;
+  /** The secret they are signed with (`RESEND_WEBHOOK_SECRET` of the functions). */
+  webhookSecret: string;
   emails(): readonly ResendEmailRecord[];
   stop(): Promise<void>;
 }
@@ -83,6 +88,7 @@ export async function startResend(opts: {
   const idempotency = new Map(saved?.idempotency ?? []);
   if (saved) opts.log(`resend: restored ${emails.length} email(s) from ${opts.file}`);
   let version = 0;
+  const webhooks = resendWebhookSender(opts.log);
 
   const fault = createFaultSwitch({
     name: 'resend',
@@ -138,16 +144,18 @@ export async function startResend(opts: {
       }
     }
     const id = randomUUID();
-    emails.push({
+    const record: ResendEmailRecord = {
       id,
       object: 'email',
       created_at: new Date().toISOString(),
       ...email,
       ...(key === undefined ? {} : { idempotency_key: key }),
       last_event: 'delivered',
-    });
+    };
+    emails.push(record);
     if (key !== undefined) idempotency.set(key, { id, fingerprint });
     version++;
+    webhooks.deliver(record);
     return { id };
   };
 
@@ -213,8 +221,11 @@ export async function startResend(opts: {
     apiKey,
     outboxUrl: `${endpoint}/`,
     fault,
+    webhooks,
+    webhookSecret: LOCAL_RESEND_WEBHOOK_SECRET,
     emails: () => emails,
     async stop() {
+      webhooks.stop();
       fault.releaseHanging();
       await closeServer(server);
       await snapshots.stop();

@@ -10,12 +10,15 @@ import { clearStore, type Email, getStoreReadonly, setTemplate, type Template } 
 import { createFaultSwitch, type FaultSwitch } from './fault-switch';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl } from './net';
+import { type AcceptedSend, type SesEventPublisher, sesEventPublisher } from './ses-events';
 
 export interface SesEmulator {
   endpoint: string;
   outboxUrl: string;
   /** The local fault switch in front of the SES API (`LOCAL_SES_FAULT`, `PUT <endpoint>/_local/fault`). */
   fault: FaultSwitch;
+  /** The configuration-set events every accepted send publishes (ses-events.ts). */
+  events: SesEventPublisher;
   stop(): Promise<void>;
 }
 
@@ -54,7 +57,10 @@ export async function startSes(opts: {
   if (!address || typeof address === 'string')
     throw new Error(`SES emulator could not listen on ${opts.host}:${opts.port}`);
   const { port } = address;
-  const fault = sesFaultSwitch(server, join(dirname(opts.file), 'ses-fault'), opts.log);
+  const events = sesEventPublisher(opts.log);
+  const fault = sesFaultSwitch(server, join(dirname(opts.file), 'ses-fault'), opts.log, (send) => {
+    events.publish(send).catch((error: Error) => opts.log(`ses: publishing events failed: ${error.message}`));
+  });
   const serialize = outboxSerializer();
   const snapshots = startSnapshotter(opts.file, serialize, opts.snapshotIntervalMs, opts.log);
   const endpoint = endpointUrl(opts.host, port);
@@ -64,9 +70,12 @@ export async function startSes(opts: {
     // Self-contained page (inline script and styles, no CDN); polls /store for new mail.
     outboxUrl: `${endpoint}/`,
     fault,
+    events,
     async stop() {
       fault.releaseHanging();
       await closeServer(server);
+      await events.idle();
+      events.stop();
       await snapshots.stop();
     },
   };
@@ -78,7 +87,12 @@ export async function startSes(opts: {
  * "Maximum sending rate exceeded." (as SES does, without Retry-After; GetAccount still answers),
  * `hang` leaves API calls unanswered. The outbox page and `/store` are never affected.
  */
-function sesFaultSwitch(server: Server, file: string, log: (msg: string) => void): FaultSwitch {
+function sesFaultSwitch(
+  server: Server,
+  file: string,
+  log: (msg: string) => void,
+  onAccepted: (send: AcceptedSend) => void,
+): FaultSwitch {
   const fault = createFaultSwitch({
     name: 'ses',
     file,
@@ -107,9 +121,55 @@ function sesFaultSwitch(server: Server, file: string, log: (msg: string) => void
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (fault.intercept(req, res)) return;
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/v2/email/outbound-emails') {
+      watchAcceptedSend(req, res, onAccepted);
+    }
     for (const handler of handlers) handler.call(server, req, res);
   });
   return fault;
+}
+
+/**
+ * Sees a v2 SendEmail through: once the emulator answered 200 with its MessageId, the request
+ * body (parsed by the emulator's own JSON middleware onto `req.body`) gives recipients and tags.
+ */
+function watchAcceptedSend(req: IncomingMessage, res: ServerResponse, onAccepted: (send: AcceptedSend) => void) {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  (res as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
+    const out = end(...args);
+    try {
+      const chunk = args[0];
+      if (res.statusCode !== 200 || (typeof chunk !== 'string' && !Buffer.isBuffer(chunk))) return out;
+      const messageId = (JSON.parse(String(chunk)) as { MessageId?: unknown }).MessageId;
+      const body = (req as IncomingMessage & { body?: SendBody }).body;
+      if (typeof messageId !== 'string' || !body) return out;
+      const simple = body.Content?.Simple;
+      onAccepted({
+        messageId,
+        from: String(body.FromEmailAddress ?? ''),
+        to: [
+          ...(body.Destination?.ToAddresses ?? []),
+          ...(body.Destination?.CcAddresses ?? []),
+          ...(body.Destination?.BccAddresses ?? []),
+        ],
+        subject: String(simple?.Subject?.Data ?? ''),
+        tags: (body.EmailTags ?? []).filter((t) => typeof t?.Name === 'string' && typeof t?.Value === 'string'),
+        ...(body.ConfigurationSetName ? { configurationSet: body.ConfigurationSetName } : {}),
+        atMs: Date.now(),
+      });
+    } catch {
+      // Not the answer we expected: nothing to publish.
+    }
+    return out;
+  };
+}
+
+interface SendBody {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  Content?: { Simple?: { Subject?: { Data?: string } } };
+  EmailTags?: Array<{ Name: string; Value: string }>;
+  ConfigurationSetName?: string;
 }
 
 /**

@@ -1,5 +1,7 @@
 /** The messages between the runtime and the emulator worker thread. */
-export type ToWorker = { type: 'stop' };
+import type { EmulatorLinks } from './index';
+
+export type ToWorker = { type: 'stop' } | { type: 'configure'; links: EmulatorLinks };
 
 export type FromWorker =
   | { type: 'log'; line: string }
@@ -8,8 +10,9 @@ export type FromWorker =
       dynamodb: { endpoint: string };
       sqs: { endpoint: string };
       ses: { endpoint: string; outboxUrl: string };
-      resend: { endpoint: string; apiKey: string; outboxUrl: string };
+      resend: { endpoint: string; apiKey: string; outboxUrl: string; webhookSecret: string };
       smtp: { url: string; outboxUrl: string };
     }
   | { type: 'failed'; error: string }
+  | { type: 'configured' }
   | { type: 'stopped'; error?: string };

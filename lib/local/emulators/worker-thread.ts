@@ -14,6 +14,10 @@ const options = workerData as Omit<StartEmulatorsOptions, 'log'>;
 try {
   const emulators = await startEmulators({ ...options, log: (line) => send({ type: 'log', line }) });
   port.on('message', (message: ToWorker) => {
+    if (message.type === 'configure') {
+      emulators.configure(message.links).then(() => send({ type: 'configured' }));
+      return;
+    }
     if (message.type !== 'stop') return;
     emulators.stop().then(
       () => send({ type: 'stopped' }),

@@ -15,6 +15,8 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
   const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url), { workerData });
   const send = (message: ToWorker) => worker.postMessage(message);
   let onStopped: ((message: Extract<FromWorker, { type: 'stopped' }>) => void) | undefined;
+  // Configure requests are answered in order: the thread handles its messages one by one.
+  const configured: Array<() => void> = [];
 
   const started = await new Promise<Extract<FromWorker, { type: 'started' }>>((resolve, reject) => {
     worker.on('message', (message: FromWorker) => {
@@ -22,6 +24,7 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
       else if (message.type === 'started') resolve(message);
       else if (message.type === 'failed') reject(new Error(message.error));
       else if (message.type === 'stopped') onStopped?.(message);
+      else if (message.type === 'configured') configured.shift()?.();
     });
     worker.once('error', (error) => {
       log(`emulator thread failed: ${error.stack ?? error.message}`);
@@ -44,6 +47,11 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
     resend: started.resend,
     smtp: started.smtp,
     heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
+    configure: (links) =>
+      new Promise<void>((resolve) => {
+        configured.push(resolve);
+        send({ type: 'configure', links });
+      }),
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {
         onStopped = (message) => {

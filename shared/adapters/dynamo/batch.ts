@@ -44,14 +44,24 @@ async function untilProcessed<T>(pending: T[], send: (items: T[]) => Promise<T[]
 }
 
 /**
- * The items of `keys` that exist, in no particular order (BatchGetItem, eventually consistent).
+ * The items of `keys` that exist, in no particular order (BatchGetItem, eventually consistent
+ * unless `consistent`).
  * @throws RetryExhaustedError when keys stay unprocessed after the retries.
  */
-export async function batchGet(db: DynamoDBDocumentClient, table: string, keys: readonly Key[]): Promise<Item[]> {
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Key[],
+  { consistent }: { consistent?: boolean } = {},
+): Promise<Item[]> {
   const found = await mapLimit(chunksOf(keys, GET_CHUNK), CONCURRENCY, async (chunk) => {
     const items: Item[] = [];
     await untilProcessed(chunk, async (pending) => {
-      const out = await db.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+      const out = await db.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } },
+        }),
+      );
       items.push(...(out.Responses?.[table] ?? []));
       return out.UnprocessedKeys?.[table]?.Keys ?? [];
     });
@@ -74,4 +84,52 @@ export async function batchPut(db: DynamoDBDocumentClient, table: string, items:
       },
     );
   });
+}
+
+/**
+ * GetItem by key, coalesced: reads asked for while a BatchGetItem is in flight wait for it to
+ * end and then go together in the next one (keys deduplicated, `pk`/`sk` tables). The first read
+ * goes at once, so a lone caller waits no longer than with GetItem; concurrent callers (the
+ * records of one SQS batch) share a few calls instead of one each.
+ */
+export function coalescedGetter(
+  db: DynamoDBDocumentClient,
+  table: string,
+  { consistent }: { consistent?: boolean } = {},
+): (key: { pk: string; sk: string }) => Promise<Item | undefined> {
+  type Waiter = { resolve: (item: Item | undefined) => void; reject: (error: unknown) => void };
+  const id = (key: { pk: unknown; sk: unknown }) => `${String(key.pk)}\u0000${String(key.sk)}`;
+  let pending = new Map<string, { key: Key; waiters: Waiter[] }>();
+  let running = false;
+  const rounds = async () => {
+    await Promise.resolve(); // reads asked for in the same tick join the first call
+    while (pending.size > 0) {
+      const round = pending;
+      pending = new Map();
+      try {
+        const items = await batchGet(
+          db,
+          table,
+          [...round.values()].map((r) => r.key),
+          consistent ? { consistent } : {},
+        );
+        const byId = new Map(items.map((item) => [id(item as { pk: unknown; sk: unknown }), item]));
+        for (const [k, r] of round) for (const w of r.waiters) w.resolve(byId.get(k));
+      } catch (error) {
+        for (const r of round.values()) for (const w of r.waiters) w.reject(error);
+      }
+    }
+    running = false;
+  };
+  return (key) =>
+    new Promise((resolve, reject) => {
+      const k = id(key);
+      const entry = pending.get(k) ?? { key, waiters: [] as Waiter[] };
+      entry.waiters.push({ resolve, reject });
+      pending.set(k, entry);
+      if (!running) {
+        running = true;
+        void rounds();
+      }
+    });
 }

@@ -38,6 +38,8 @@ export interface ImportDeps {
   readonly newId: () => string;
   /** Called every {@link PROGRESS_EVERY} rows of each stage, and at each stage's end. */
   readonly onProgress?: (p: { stage: 'validate' | 'write'; done: number; total: number }) => void;
+  /** Called once with the ids of the contacts created or changed (e.g. to record their consent). */
+  readonly onWritten?: (contactIds: string[]) => Promise<void>;
 }
 
 interface ValidRow {
@@ -97,6 +99,10 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
   const failedIndexes = new Set(failures.map((f) => f.index));
   for (const f of failures) {
     errors.push({ line: writeLines[f.index] ?? 0, errors: [{ field: 'row', message: f.error.message }] });
+  }
+  const written = writes.filter((_w, i) => !failedIndexes.has(i));
+  if (written.length > 0) {
+    await deps.onWritten?.(written.map((w) => (w.kind === 'create' ? w.contact.contactId : w.before.contactId)));
   }
   const created = writes.filter((w, i) => w.kind === 'create' && !failedIndexes.has(i)).length;
   const updated = writes.filter((w, i) => w.kind === 'update' && !failedIndexes.has(i)).length;

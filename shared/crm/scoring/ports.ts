@@ -1,7 +1,7 @@
 /** What the scoring use cases need from storage and the queue; adapters in this folder. */
-import type { Contact, Interaction } from '../model';
+import type { Contact } from '../model';
 import type { ScoringRules, VersionedRules } from './rules';
-import type { LedgerEntry, ScoreState } from './score-state';
+import type { LedgerEntry, ScorableInteraction, ScoreState } from './score-state';
 
 /** A stored contact as scoring reads it: the model plus the AI signals when the AI issue set them. */
 export type ScoredContact = Contact & { readonly aiSignals?: unknown };
@@ -97,7 +97,7 @@ export interface RecomputeStore {
     workspaceId: string,
     contactId: string,
     max: number,
-  ): Promise<{ items: Array<Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'>>; complete: boolean }>;
+  ): Promise<{ items: Array<ScorableInteraction>; complete: boolean }>;
   pageDone(workspaceId: string, jobId: string, page: number): Promise<boolean>;
   /** Marks a page done (once) and adds to the job's progress; `last` completes the job. */
   finishPage(

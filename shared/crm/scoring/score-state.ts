@@ -5,10 +5,16 @@
  * from what to what.
  */
 import type { Interaction } from '../model';
+import { isSuspectedAutomation } from './automation';
 import { type AiSignals, aiComposite, blendComposite, type Tier, tierOf } from './composite';
 import { decayEngagement, decayFactor, round2 } from './decay';
 import { evaluateFit } from './fit';
 import type { InteractionRule, ScoringRules } from './rules';
+
+/** What scoring reads of an interaction: the flags of `metadata` too (automation.ts). */
+export type ScorableInteraction = Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'> & {
+  readonly metadata?: Interaction['metadata'];
+};
 
 export const ENGAGEMENT = 'engagement';
 export const FIT = 'fit';
@@ -135,7 +141,7 @@ interface Working {
 export function applyInteractionToState(
   state: ScoreState,
   profile: Profile,
-  interaction: Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'>,
+  interaction: ScorableInteraction,
   rules: ScoringRules,
   now: Date,
   ai?: AiSignals,
@@ -174,7 +180,11 @@ export function applyInteractionToState(
 
   const day = interaction.occurredAt.slice(0, 10);
   const ageFactor = decayFactor(now.getTime() - Date.parse(interaction.occurredAt), rules.decay.halfLifeDays);
-  for (const rule of rules.interactionRules.filter((r) => r.type === interaction.type)) {
+  // A machine's open or click (flagged by the tracking routes) is kept on the timeline, unscored.
+  const matching = isSuspectedAutomation(interaction)
+    ? []
+    : rules.interactionRules.filter((r) => r.type === interaction.type);
+  for (const rule of matching) {
     const { points: awarded, note } = capAward(rule, w.counters[rule.id], day);
     w.counters[rule.id] = nextCounter(w.counters[rule.id], day, awarded);
     const scoreBefore = current().score;
@@ -227,7 +237,7 @@ export function applyInteractionToState(
 export function replayInteractions(
   previous: ScoreState,
   profile: Profile,
-  interactions: ReadonlyArray<Pick<Interaction, 'interactionId' | 'type' | 'occurredAt'>>,
+  interactions: ReadonlyArray<ScorableInteraction>,
   rules: ScoringRules,
   now: Date,
   ai?: AiSignals,

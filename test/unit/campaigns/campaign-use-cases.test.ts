@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { enrolAudiencePage } from '../../../shared/campaigns/enrol-audience-page';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
-import type { CampaignSchedule, DueCampaign, Enrolment, LaunchStarter } from '../../../shared/campaigns/ports';
+import type { CampaignSchedule, DueCampaign, LaunchStarter } from '../../../shared/campaigns/ports';
 import { runDripStep } from '../../../shared/campaigns/run-drip-step';
 import { triggerDueCampaigns } from '../../../shared/campaigns/trigger-due-campaigns';
+import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
 const contacts = Array.from({ length: 5 }, (_, i) => `c${i}`);
 const audience = {
-  async page(_ws: string, _c: string, size: number, cursor?: string) {
+  async page(_ws: string, _filter: unknown, size: number, cursor?: string) {
     const start = cursor ? Number(cursor) : 0;
     const ids = contacts.slice(start, start + size);
     return start + size < contacts.length ? { contactIds: ids, cursor: String(start + size) } : { contactIds: ids };
@@ -18,48 +19,70 @@ describe('enrolAudiencePage', () => {
   it('pages through the audience and queues one enrol message per contact', async () => {
     const sent: DripStepMessage[] = [];
     const queue = { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) };
+    const pages: { pageKey: string; queued: number; suppressed: number; done: boolean }[] = [];
+    const launches = {
+      begin: async () => undefined,
+      get: async () => undefined,
+      addPage: async (
+        _ws: string,
+        _l: string,
+        pageKey: string,
+        c: { queued: number; suppressed: number },
+        done: boolean,
+      ) => void pages.push({ pageKey, ...c, done }),
+    };
+    // c3 unsubscribed, c4's contact vanished meanwhile: neither is queued, both counted as left out.
+    const deps = {
+      audience,
+      queue,
+      launches,
+      suppressions: {
+        reasonsFor: async (_ws: string, email: string) => (email === 'c3@x.test' ? ['unsubscribe' as const] : []),
+      },
+      emailOf: async (_ws: string, id: string) => (id === 'c4' ? undefined : `${id}@x.test`),
+      now: () => new Date('2026-12-04T00:00:00Z'),
+    };
     let page = { workspaceId: 'w', campaignId: 'c', launchId: 'l', enrolled: 0, pageSize: 2 } as Parameters<
       typeof enrolAudiencePage
     >[0];
     const results = [];
     for (;;) {
-      const result = await enrolAudiencePage(page, { audience, queue });
+      const result = await enrolAudiencePage(page, deps);
       results.push(result);
       if (result.done) break;
       page = result;
     }
-    expect(results.map((r) => r.enrolled)).toEqual([2, 4, 5]);
+    expect(results.map((r) => r.enrolled)).toEqual([2, 3, 3]);
     expect(results.at(-1)?.cursor).toBeUndefined();
-    expect(sent.map((m) => m.contactId)).toEqual(contacts);
+    expect(sent.map((m) => (m.kind === 'enrol' ? m.contactId : m.kind))).toEqual(['c0', 'c1', 'c2']);
+    expect(pages).toEqual([
+      { pageKey: 'first', queued: 2, suppressed: 0, done: false },
+      { pageKey: '2', queued: 1, suppressed: 1, done: false },
+      { pageKey: '4', queued: 0, suppressed: 1, done: true },
+    ]);
     expect(sent[0]).toEqual({ kind: 'enrol', workspaceId: 'w', campaignId: 'c', contactId: 'c0', launchId: 'l' });
   });
 });
 
 describe('runDripStep', () => {
-  it('enrols once; a redelivered message changes nothing', async () => {
-    const store = new Map<string, Enrolment>();
-    const enrolments = {
-      async createIfAbsent(e: Enrolment) {
-        const key = `${e.workspaceId}/${e.campaignId}/${e.contactId}`;
-        if (store.has(key)) return false;
-        store.set(key, e);
-        return true;
-      },
-    };
-    const msg = { kind: 'enrol', workspaceId: 'w', campaignId: 'c', contactId: 'x', launchId: 'l1' } as const;
-    const now = () => new Date('2026-01-01T00:00:00Z');
-    expect(await runDripStep(msg, { enrolments, now })).toBe('enrolled');
-    expect(await runDripStep({ ...msg, launchId: 'l2' }, { enrolments, now })).toBe('already-enrolled');
-    expect([...store.values()]).toEqual([
-      {
-        workspaceId: 'w',
-        campaignId: 'c',
-        contactId: 'x',
-        launchId: 'l1',
-        state: 'running',
-        enrolledAt: '2026-01-01T00:00:00.000Z',
-      },
-    ]);
+  it('enrols once; a redelivered enrol message changes nothing', async () => {
+    const w = campaignWorld({
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'wait' },
+        { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'end' },
+        { id: 'end', kind: 'exit' },
+      ],
+    });
+    w.addContact('x');
+    const msg = { kind: 'enrol', workspaceId: WS, campaignId: CAMPAIGN, contactId: 'x', launchId: 'l1' } as const;
+    expect(await runDripStep(msg, w.deps)).toMatchObject({ status: 'waiting', node: 'wait' });
+    expect(await runDripStep({ ...msg, launchId: 'l2' }, w.deps)).toEqual({
+      status: 'not-enrolled',
+      why: 'already enrolled',
+    });
+    expect(w.counters.get('entered')).toBe(1);
+    const timer = w.timers[0]?.message;
+    expect(timer).toEqual({ kind: 'step', workspaceId: WS, campaignId: CAMPAIGN, contactId: 'x', run: 1, step: 2 });
   });
 });
 

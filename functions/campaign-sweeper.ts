@@ -1,0 +1,28 @@
+/** Scheduled (EventBridge): re-sends the step of every enrolment whose timer is overdue. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { dueEnrolments } from '../shared/adapters/dynamo-enrolments';
+import { DUE_STEP_SHARDS } from '../shared/adapters/keys';
+import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
+import { documents } from '../shared/aws/dynamodb';
+import { sqs } from '../shared/aws/sqs';
+import { sweepDueSteps } from '../shared/campaigns/resume-and-sweep';
+import { campaignClock, queueUrl, tableName } from '../shared/config';
+import { logger } from '../shared/observability/logger';
+
+const core = tableName('core');
+const clock = campaignClock();
+const deps = {
+  shards: DUE_STEP_SHARDS,
+  due: (shard: number, before: Date, limit: number) => dueEnrolments(documents, core, shard, before, limit),
+  queue: sqsStepQueue(sqs, queueUrl('drip-steps')),
+  now: () => clock.now(),
+};
+
+const sweep = async (): Promise<{ resent: number }> => {
+  const result = await sweepDueSteps(deps);
+  if (result.resent > 0) logger.info('Overdue campaign steps re-sent', result);
+  return result;
+};
+
+export const handler = middy(sweep).use(injectLambdaContext(logger, { resetKeys: true }));

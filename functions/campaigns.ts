@@ -1,0 +1,266 @@
+/**
+ * HTTP function `campaigns`: drafts and published versions, status transitions, enrolment
+ * (by contact ids straight onto the drip-steps queue, or by a contact filter through a launch
+ * of the campaign-launch state machine), launch progress, enrolments and stats.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
+import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
+import {
+  campaignCounters,
+  campaignEnrolments,
+  contactEnrolments,
+  dynamoEnrolmentStates,
+} from '../shared/adapters/dynamo-enrolments';
+import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
+import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
+import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
+import { documents } from '../shared/aws/dynamodb';
+import { sfn } from '../shared/aws/sfn';
+import { sqs } from '../shared/aws/sqs';
+import {
+  type Campaign,
+  type CampaignTransition,
+  campaignView,
+  createCampaign,
+  createCampaignBody,
+  getCampaign,
+  publishCampaign,
+  transitionCampaign,
+  updateCampaign,
+  updateCampaignBody,
+} from '../shared/campaigns/campaign';
+import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
+import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
+import type { Journey } from '../shared/campaigns/journey';
+import { exitEnrolment } from '../shared/campaigns/run-step';
+import { campaignStats } from '../shared/campaigns/stats';
+import { campaignClock, queueUrl, stateMachineArn, tableName } from '../shared/config';
+import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
+import { getTemplate } from '../shared/email/stored-templates';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { callerOf } from '../shared/http/caller';
+import { httpFunction } from '../shared/http/http-function';
+import { defineOperation } from '../shared/http/operation';
+import type { HttpRequest } from '../shared/http/types';
+
+const core = tableName('core');
+const clock = campaignClock();
+const now = () => clock.now();
+const campaigns = dynamoCampaignStore(documents, core);
+const deps = { campaigns, now, newId: randomUUID };
+const enrolments = dynamoEnrolmentStates(documents, core);
+const templates = dynamoEmailTemplates(documents, core);
+const launches = dynamoLaunches(documents, core);
+const steps = sqsStepQueue(sqs, queueUrl('drip-steps'));
+const starter = sfnLaunchStarter(sfn, stateMachineArn());
+// Triggers: the index entry and schedule slot follow every publish, edit and status change.
+const triggerIndex = dynamoCampaignTriggers(documents, core);
+const synced = async (campaign: Campaign) => {
+  await syncCampaignTriggers(campaign, { campaigns, index: triggerIndex, now: () => new Date() });
+  return campaign;
+};
+const webhookDeps = {
+  tokens: dynamoCampaignWebhookTokens(documents, core),
+  campaigns,
+  contacts: dynamoContacts(documents, core),
+  queue: steps,
+  newId: randomUUID,
+};
+
+const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const idParam = z.object({ id: recordId });
+const page = {
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+};
+const enrolBody = z.union([
+  z.strictObject({ contactIds: z.array(recordId).min(1).max(100) }),
+  z.strictObject({ filter: contactFilterSchema.strict() }),
+]);
+
+const workspaceOf = (request: HttpRequest) => callerOf(request).workspaceId;
+const audited = (campaignId: string, metadata?: Record<string, unknown>) => ({
+  resourceType: 'campaign',
+  resourceId: campaignId,
+  ...(metadata ? { metadata } : {}),
+});
+const ok = (campaign: Campaign, status = 200) => ({ status, body: { campaign: campaignView(campaign) } });
+
+/** Each email node's template must exist; a node without a version gets the latest one, frozen. */
+const pinTemplates =
+  (workspaceId: string) =>
+  async (journey: Journey): Promise<Journey> => {
+    const nodes = [];
+    for (const node of journey.nodes) {
+      if (node.kind !== 'email') {
+        nodes.push(node);
+        continue;
+      }
+      try {
+        const template = await getTemplate(workspaceId, node.templateId, node.version, { templates });
+        nodes.push({ ...node, version: template.version });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        throw new ValidationError(`Node "${node.id}": ${error.message}`, 'INVALID_JOURNEY', {
+          details: { problems: [{ node: node.id, message: error.message }] },
+        });
+      }
+    }
+    return { nodes };
+  };
+
+const transition = (name: CampaignTransition) =>
+  defineOperation({ params: idParam }, async ({ params }, request) => {
+    const campaign = await synced(await transitionCampaign(workspaceOf(request), params.id, name, deps));
+    // Held enrolments come back a page per message (drip-step-worker).
+    if (name === 'resume') {
+      await steps.sendAll([
+        { kind: 'resume-page', workspaceId: campaign.workspaceId, campaignId: campaign.campaignId },
+      ]);
+    }
+    return { ...ok(campaign), audit: audited(campaign.campaignId, { transition: name }) };
+  });
+
+export const handler = httpFunction('campaigns', {
+  'campaigns.create': defineOperation({ body: createCampaignBody }, async ({ body }, request) => {
+    const caller = callerOf(request);
+    const campaign = await createCampaign(caller.workspaceId, caller.userId, body, deps);
+    return { ...ok(campaign, 201), audit: audited(campaign.campaignId) };
+  }),
+
+  'campaigns.list': defineOperation(
+    { query: z.object({ ...page, status: z.enum(['draft', 'active', 'paused', 'archived']).optional() }) },
+    async ({ query }, request) => {
+      const found = await campaigns.list(workspaceOf(request), query);
+      return {
+        status: 200,
+        body: {
+          campaigns: found.campaigns.map(campaignView),
+          ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
+        },
+      };
+    },
+  ),
+
+  'campaigns.get': defineOperation({ params: idParam }, async ({ params }, request) =>
+    ok(await getCampaign(workspaceOf(request), params.id, deps)),
+  ),
+
+  'campaigns.update': defineOperation(
+    { params: idParam, body: updateCampaignBody },
+    async ({ params, body }, request) => {
+      const campaign = await synced(await updateCampaign(workspaceOf(request), params.id, body, deps));
+      return { ...ok(campaign), audit: audited(campaign.campaignId) };
+    },
+  ),
+
+  'campaigns.delete': transition('archive'),
+  'campaigns.archive': transition('archive'),
+  'campaigns.pause': transition('pause'),
+  'campaigns.resume': transition('resume'),
+
+  'campaigns.publish': defineOperation({ params: idParam }, async ({ params }, request) => {
+    const workspaceId = workspaceOf(request);
+    const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, pinTemplates(workspaceId)));
+    return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
+  }),
+
+  'campaigns.enrol': defineOperation({ params: idParam, body: enrolBody }, async ({ params, body }, request) => {
+    const workspaceId = workspaceOf(request);
+    const campaign = await getCampaign(workspaceId, params.id, deps);
+    if (campaign.status !== 'active') {
+      throw new ConflictError(
+        `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
+        'CAMPAIGN_NOT_ACTIVE',
+      );
+    }
+    const launchId = randomUUID();
+    if ('contactIds' in body) {
+      const unique = [...new Set(body.contactIds)];
+      await steps.sendAll(
+        unique.map((contactId) => ({
+          kind: 'enrol',
+          workspaceId,
+          campaignId: campaign.campaignId,
+          contactId,
+          launchId,
+        })),
+      );
+      return {
+        status: 202,
+        body: { queued: unique.length },
+        audit: audited(campaign.campaignId, { queued: unique.length }),
+      };
+    }
+    await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
+    await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });
+    return {
+      status: 202,
+      body: { launchId, progress: `/api/campaigns/${campaign.campaignId}/launches/${launchId}` },
+      audit: audited(campaign.campaignId, { launchId }),
+    };
+  }),
+
+  // Shown once: only its SHA-256 is kept (campaign-webhook.ts).
+  'campaigns.webhook-token': defineOperation({ params: idParam }, async ({ params }, request) => {
+    const rotated = await rotateWebhookToken(workspaceOf(request), params.id, { ...deps, tokens: webhookDeps.tokens });
+    return { status: 201, body: rotated, audit: audited(params.id, { webhookToken: 'rotated' }) };
+  }),
+
+  // Public: the token is the credential; a wrong one is a 404, whatever the body.
+  'hooks.campaign': defineOperation(
+    { params: z.object({ id: z.string().max(200), token: z.string().max(200) }), body: z.unknown() },
+    async ({ params, body }) => {
+      const { contactId } = await enrolByWebhook(params.id, params.token, body, webhookDeps);
+      return { status: 202, body: { queued: 1, contactId } };
+    },
+  ),
+
+  'campaigns.launch': defineOperation(
+    { params: z.object({ id: recordId, launchId: recordId }) },
+    async ({ params }, request) => {
+      const launch = await launches.get(workspaceOf(request), params.launchId);
+      if (!launch || launch.campaignId !== params.id) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
+      return { status: 200, body: { launch } };
+    },
+  ),
+
+  'campaigns.enrolments': defineOperation(
+    { params: idParam, query: z.object(page) },
+    async ({ params, query }, request) => {
+      const workspaceId = workspaceOf(request);
+      await getCampaign(workspaceId, params.id, deps);
+      return { status: 200, body: await campaignEnrolments(documents, core, workspaceId, params.id, query) };
+    },
+  ),
+
+  'campaigns.stats': defineOperation({ params: idParam }, async ({ params }, request) => {
+    const workspaceId = workspaceOf(request);
+    const campaign = await getCampaign(workspaceId, params.id, deps);
+    const counters = await campaignCounters(documents, core, workspaceId, params.id);
+    return { status: 200, body: { stats: campaignStats(counters, campaign.journey), counters } };
+  }),
+
+  'campaigns.exit': defineOperation(
+    { params: z.object({ id: recordId, contactId: recordId }) },
+    async ({ params }, request) => {
+      const workspaceId = workspaceOf(request);
+      const state = await enrolments.get(workspaceId, params.id, params.contactId);
+      if (!state) throw new NotFoundError('This contact is not enrolled in this campaign', 'ENROLMENT_NOT_FOUND');
+      if (!(await exitEnrolment(state, 'manual', { enrolments, now }))) {
+        throw new ConflictError(`The enrolment has already ended or moved; read it again`, 'ENROLMENT_CHANGED');
+      }
+      const after = await enrolments.get(workspaceId, params.id, params.contactId);
+      return { status: 200, body: { enrolment: after }, audit: audited(params.id, { exited: params.contactId }) };
+    },
+  ),
+
+  'contacts.enrolments': defineOperation({ params: idParam }, async ({ params }, request) => ({
+    status: 200,
+    body: { enrolments: await contactEnrolments(documents, core, workspaceOf(request), params.id) },
+  })),
+});

@@ -1,0 +1,75 @@
+/**
+ * SQS consumer of the email-events queue: provider events (SES through the EventBridge rule
+ * `ses-events`, Resend through the verified webhook route) normalised and applied by
+ * `processEmailEvent` (shared/email/process-event.ts): send record, suppressions, timeline,
+ * reputation counters, auto-pause. An event that is not ours (no workspace/send tags) or of a
+ * kind nothing here uses is logged and dropped; a failure is a batch item failure (retried,
+ * then dead-lettered), and a retry changes nothing twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import {
+  dynamoReputation,
+  dynamoReputationGuard,
+  dynamoSendRecords,
+  dynamoSoftBounces,
+} from '../shared/adapters/dynamo-email-events';
+import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
+import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { documents } from '../shared/aws/dynamodb';
+import { eventBridge } from '../shared/aws/eventbridge';
+import { ConfigError, config, reputationThresholds, tableName } from '../shared/config';
+import { interactionScorer } from '../shared/crm/scoring/score-interaction';
+import { interactionTimeline } from '../shared/email/email-timeline';
+import { type ProcessEventDeps, processEmailEvent } from '../shared/email/process-event';
+import { eventEnvelope, parseProviderEvent } from '../shared/email/provider-events';
+import { emailEventMetrics } from '../shared/observability/email-metrics';
+import { logger } from '../shared/observability/logger';
+import { queueFunction } from '../shared/queue/queue-function';
+
+if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
+const core = tableName('core');
+const now = () => new Date();
+
+const deps: ProcessEventDeps = {
+  sends: dynamoSendRecords(documents, core),
+  suppressions: dynamoSuppressions(documents, core),
+  softBounces: dynamoSoftBounces(documents, core),
+  timeline: interactionTimeline({
+    contacts: dynamoContacts(documents, core),
+    interactions: dynamoInteractions(documents, core),
+    scorer: interactionScorer({
+      store: dynamoScoreStore(documents, core),
+      events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+      now,
+    }),
+    now,
+    newId: randomUUID,
+  }),
+  reputation: dynamoReputation(documents, core),
+  guard: dynamoReputationGuard(documents, core),
+  thresholds: reputationThresholds(config),
+  metrics: emailEventMetrics(),
+  now: Date.now,
+};
+
+export const handler = queueFunction(eventEnvelope, async (envelope, meta) => {
+  const log = { ...meta, eventId: envelope.id, source: envelope.source, detailType: envelope['detail-type'] };
+  const parsed = parseProviderEvent(envelope);
+  if (parsed.status === 'ignored') {
+    logger.info('Provider event ignored', { ...log, reason: parsed.reason });
+    return;
+  }
+  for (const event of parsed.events) {
+    const outcome = await processEmailEvent(event, deps);
+    logger.info(outcome.status === 'ignored' ? 'Provider event ignored' : 'Provider event processed', {
+      ...log,
+      type: event.type,
+      workspaceId: event.workspaceId,
+      sendId: event.sendId,
+      ...outcome,
+    });
+  }
+});

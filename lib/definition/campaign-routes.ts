@@ -1,0 +1,90 @@
+/** Routes of campaigns. All workspace-scoped: the edge checks membership and permission. */
+import { route } from './route';
+
+const read = { permission: 'campaigns:read' } as const;
+const write = { permission: 'campaigns:write' } as const;
+const launch = { permission: 'campaigns:launch' } as const;
+
+export const campaignRoutes = [
+  route('campaigns', 'campaigns.create', 'POST', '/api/campaigns', 'Create a draft campaign (journey + rules)', write),
+  route('campaigns', 'campaigns.list', 'GET', '/api/campaigns/list', 'List campaigns, optionally by status', read),
+  route('campaigns', 'campaigns.get', 'GET', '/api/campaigns/{id}', 'One campaign with its draft', read),
+  route('campaigns', 'campaigns.update', 'PATCH', '/api/campaigns/{id}', 'Edit the draft (the next version)', write),
+  route('campaigns', 'campaigns.delete', 'DELETE', '/api/campaigns/{id}', 'Archive a campaign', write),
+  route(
+    'campaigns',
+    'campaigns.publish',
+    'POST',
+    '/api/campaigns/{id}/publish',
+    'Freeze the draft as a version',
+    launch,
+  ),
+  route('campaigns', 'campaigns.pause', 'POST', '/api/campaigns/{id}/pause', 'Pause: timers are held', launch),
+  route('campaigns', 'campaigns.resume', 'POST', '/api/campaigns/{id}/resume', 'Resume a paused campaign', launch),
+  route(
+    'campaigns',
+    'campaigns.archive',
+    'POST',
+    '/api/campaigns/{id}/archive',
+    'Archive: running enrolments end',
+    launch,
+  ),
+  route(
+    'campaigns',
+    'campaigns.enrol',
+    'POST',
+    '/api/campaigns/{id}/enrol',
+    'Enrol contacts by id, or every contact matching a filter (a launch, 202)',
+    launch,
+  ),
+  route(
+    'campaigns',
+    'campaigns.launch',
+    'GET',
+    '/api/campaigns/{id}/launches/{launchId}',
+    'Progress of a launch',
+    read,
+  ),
+  route('campaigns', 'campaigns.enrolments', 'GET', '/api/campaigns/{id}/enrolments', 'Enrolments of a campaign', read),
+  route(
+    'campaigns',
+    'campaigns.stats',
+    'GET',
+    '/api/campaigns/{id}/stats',
+    'Counters per campaign, node and arm',
+    read,
+  ),
+  route(
+    'campaigns',
+    'campaigns.exit',
+    'POST',
+    '/api/campaigns/{id}/enrolments/{contactId}/exit',
+    'End one enrolment now',
+    launch,
+  ),
+  route(
+    'campaigns',
+    'campaigns.webhook-token',
+    'POST',
+    '/api/campaigns/{id}/webhook-token',
+    'A new webhook token (shown once; the old one stops working)',
+    write,
+  ),
+  // The token in the path is the credential (only its hash is stored): no session, so no CSRF.
+  route(
+    'campaigns',
+    'hooks.campaign',
+    'POST',
+    '/api/hooks/campaigns/{id}/{token}',
+    'Webhook trigger: enrol the contact named by email or contactId (202)',
+    { auth: 'public', csrf: false, rateTier: 'public', maxBodyBytes: 4096 },
+  ),
+  route(
+    'campaigns',
+    'contacts.enrolments',
+    'GET',
+    '/api/contacts/{id}/enrolments',
+    'A contact’s enrolments across campaigns',
+    { permission: 'contacts:read' },
+  ),
+] as const;

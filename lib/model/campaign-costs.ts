@@ -1,0 +1,365 @@
+/**
+ * Capacity and cost model of the campaign engine (`npm run model:campaigns`): list prices and
+ * quotas in one table, the operations one enrolment costs (hand-counted from the code, each
+ * count naming where it comes from), the launch's state-machine loop, and a discrete-time
+ * simulation of a fan-out against the quotas. Arithmetic and simulation only: nothing here
+ * calls AWS, and nothing here is a measurement.
+ */
+
+/** us-east-1 list prices. Free tiers are ignored (a campaign of 1M contacts is past them). */
+export const PRICES = {
+  sfnTransition: { usd: 0.025 / 1_000, unit: 'Standard state transition' },
+  schedulerInvocation: { usd: 1 / 1_000_000, unit: 'one-time schedule invocation (create/delete API calls are free)' },
+  sqsRequest: { usd: 0.4 / 1_000_000, unit: 'standard-queue request (per 64 KB chunk)' },
+  lambdaGbSecondArm: { usd: 0.0000133334, unit: 'GB-s, arm64 (x86: $0.0000166667)' },
+  lambdaRequest: { usd: 0.2 / 1_000_000, unit: 'Lambda request' },
+  dynamoWru: { usd: 0.625 / 1_000_000, unit: 'on-demand write request unit (1 KB; 2 per item in a transaction)' },
+  dynamoRru: { usd: 0.125 / 1_000_000, unit: 'on-demand read request unit (4 KB strongly consistent; half for eventual)' },
+  sesEmail: { usd: 0.1 / 1_000, unit: 'email sent through SES (reported apart: "beyond SES fees")' },
+} as const;
+
+/**
+ * Where the prices come from. DynamoDB on-demand was cut by half on 1 November 2024 (from
+ * $1.25 / $0.25 per million WRU / RRU, the figures older pages still quote).
+ */
+export const PRICE_SOURCE =
+  'aws.amazon.com pricing pages of Step Functions, EventBridge (Scheduler), SQS, Lambda, DynamoDB and SES, us-east-1, ' +
+  'as read on 2026-12-04 (DynamoDB on-demand after the 2024-11-01 reduction: $0.625 / M WRU, $0.125 / M RRU).';
+
+/** The prices older documents quote for DynamoDB on-demand (before 2024-11-01), for comparison. */
+export const DYNAMO_PRICES_BEFORE_2024_11 = { wru: 1.25 / 1_000_000, rru: 0.25 / 1_000_000 } as const;
+
+/** Default account quotas (us-east-1) that bound a fan-out. Per second unless said otherwise. */
+export const QUOTAS = {
+  sfnOpenExecutions: 1_000_000,
+  sfnStartExecutionRefillPerSecond: 300,
+  sfnStateTransitionRefillPerSecond: 5_000,
+  schedulerCreateSchedulePerSecond: 1_000,
+  schedulerInvocationsPerSecond: 1_000,
+  sqsMaxDelaySeconds: 900,
+  lambdaAccountConcurrency: 1_000,
+  /** An SQS event source adds at most this many concurrent invocations a minute (starts at 5). */
+  lambdaSqsScaleUpPerMinute: 300,
+  lambdaSqsInitialConcurrency: 5,
+  /** One partition (so one item) takes at most this many WRU a second, whatever the table's mode. */
+  dynamoItemWruPerSecond: 1_000,
+} as const;
+
+/** A journey of `emails` email nodes with a wait after every one but the last. */
+export interface JourneyShape {
+  readonly emails: number;
+  /** The waits between emails, in minutes (length `emails - 1`). */
+  readonly waitsMinutes: readonly number[];
+}
+
+/** Billable operations, as counts (RRU/WRU already in units). */
+export interface Operations {
+  rru: number;
+  wru: number;
+  sqsRequests: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  schedules: number;
+  transitions: number;
+  emails: number;
+}
+
+const zero = (): Operations => ({
+  rru: 0,
+  wru: 0,
+  sqsRequests: 0,
+  lambdaInvocations: 0,
+  lambdaGbSeconds: 0,
+  schedules: 0,
+  transitions: 0,
+  emails: 0,
+});
+
+export function addOps(a: Operations, b: Partial<Operations>, times = 1): Operations {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b) as Array<[keyof Operations, number]>) out[k] += v * times;
+  return out;
+}
+
+/** What the counts assume where the code does not fix a number. */
+export interface Assumptions {
+  /** Records per drip-step / email-sender invocation (the queues' batchSize). */
+  readonly batchSize: number;
+  /** Duration of one drip-step batch (BatchProcessor runs its 10 records concurrently). */
+  readonly stepBatchMs: number;
+  readonly sendBatchMs: number;
+  readonly audiencePageMs: number;
+  readonly memoryGb: number;
+  /** Audience page size (functions/campaign-audience: 100). */
+  readonly pageSize: number;
+  /** Provider events per email that reach the email-events queue (send + delivery; opens, clicks extra). */
+  readonly eventsPerEmail: number;
+  /** WRU a save spends on the stats item: 2 as built (in the transaction); a batched ADD outside it ~0.1. */
+  readonly statsWruPerSave: number;
+  /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
+  readonly gsi1WruPerSave: number;
+  /** Sends per pacer compare-and-set: 1 as built; a batch taking its tokens at once: 10. */
+  readonly sendsPerPacerTake: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  batchSize: 10,
+  stepBatchMs: 300,
+  sendBatchMs: 400,
+  audiencePageMs: 600,
+  memoryGb: 0.5,
+  pageSize: 100,
+  eventsPerEmail: 2,
+  statsWruPerSave: 2,
+  gsi1WruPerSave: 1,
+  sendsPerPacerTake: 1,
+};
+
+/** The cheaper variant the model proposes (see bin/model-campaigns.ts): counters, gsi1 and pacer changed. */
+export const WITH_FIXES: Assumptions = {
+  ...DEFAULT_ASSUMPTIONS,
+  statsWruPerSave: 0.1,
+  gsi1WruPerSave: 0,
+  sendsPerPacerTake: 10,
+};
+
+/** One line of the hand count: a call in the code and what it costs. */
+export interface CountedCall {
+  readonly what: string;
+  readonly where: string;
+  readonly ops: Partial<Operations>;
+}
+
+const EVENTUAL_READ = 0.5;
+const CONSISTENT_READ = 1;
+/** A TransactWriteItems item of <= 1 KB costs 2 WRU. */
+const TX_ITEM = 2;
+
+/**
+ * Reads every drip-step message makes before its first node (run-step.ts `runStep`/`enrolContact`,
+ * `advance`, `exitBeforeNode`).
+ */
+export const STEP_BASE: readonly CountedCall[] = [
+  {
+    what: 'enrolment GetItem, strongly consistent',
+    where: 'dynamo-enrolments.ts get',
+    ops: { rru: CONSISTENT_READ },
+  },
+  {
+    what: 'campaign + version GetItem',
+    where: 'dynamo-campaigns.ts dynamoCampaignVersions.load',
+    ops: { rru: 2 * EVENTUAL_READ },
+  },
+  { what: 'contact GetItem', where: 'dynamo-campaign-contacts.ts snapshot', ops: { rru: EVENTUAL_READ } },
+  {
+    what: 'timeline Query (min 0.5 RRU; more for contacts with history)',
+    where: 'dynamo-campaign-contacts.ts timelineSince',
+    ops: { rru: EVENTUAL_READ },
+  },
+  {
+    what: 'suppressions, workspace + global, strongly consistent (BatchGetItem)',
+    where: 'dynamo-suppressions.ts reasonsFor',
+    ops: { rru: 2 * CONSISTENT_READ },
+  },
+];
+
+/** An email node (execute-node.ts `emailNode` -> campaign-mailer.ts `send`), without frequency cap. */
+export const EMAIL_NODE: readonly CountedCall[] = [
+  {
+    what: 'template + template version GetItem',
+    where: 'stored-templates.ts getTemplate',
+    ops: { rru: 2 * EVENTUAL_READ },
+  },
+  {
+    what: 'workspace name + postal-address setting GetItem',
+    where: 'sender-profile.ts senderProfile',
+    ops: { rru: 2 * EVENTUAL_READ },
+  },
+  { what: 'SendMessage to email-sends (< 64 KB)', where: 'sqs-email-sends.ts', ops: { sqsRequests: 1 } },
+  { what: 'marketing send log PutItem', where: 'dynamo-marketing-send-log.ts record', ops: { wru: 1 } },
+];
+
+/**
+ * The state save of a message (dynamo-enrolments.ts `save`): TransactWriteItems of the enrolment
+ * (conditional Put) and the campaign's stats item (ADD), 2 WRU each; plus the enrolment's index
+ * entries, charged as ordinary writes: gsi1 rewritten (1), gsi2 (due index) changed key (2: delete
+ * and put), added (1) or removed (1).
+ */
+export const saveOf = (gsi2: 'none' | 'add' | 'move' | 'remove', a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall => ({
+  what: `TransactWriteItems: enrolment + stats item, gsi1 rewrite, gsi2 ${gsi2}`,
+  where: 'dynamo-enrolments.ts save',
+  ops: { wru: TX_ITEM + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
+});
+
+/** A timer (step-timers.ts): SQS DelaySeconds under 15 minutes, else one Scheduler schedule. */
+export const timerOf = (waitMinutes: number): CountedCall =>
+  waitMinutes * 60 <= QUOTAS.sqsMaxDelaySeconds
+    ? { what: 'SendMessage with DelaySeconds', where: 'step-timers.ts', ops: { sqsRequests: 1 } }
+    : {
+        what: 'CreateSchedule (at(), deleted after it fires); its firing sends to drip-steps',
+        where: 'step-timers.ts',
+        ops: { schedules: 1, sqsRequests: 1 },
+      };
+
+/** Receiving and deleting a message through the Lambda event source, a batch at a time. */
+export const consumed = (a: Assumptions, batchMs: number): CountedCall => ({
+  what: `ReceiveMessage + DeleteMessageBatch and one invocation per ${a.batchSize}`,
+  where: 'Lambda SQS event source',
+  ops: {
+    sqsRequests: 2 / a.batchSize,
+    lambdaInvocations: 1 / a.batchSize,
+    lambdaGbSeconds: (batchMs / 1000) * a.memoryGb * (1 / a.batchSize),
+  },
+});
+
+/** The email-sender for one send (shared/email/send-email.ts): claim, checks, pace, SES, mark sent. */
+export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] => [
+  { what: 'ledger claim UpdateItem', where: 'dynamo-send-ledger.ts claim', ops: { wru: 1 } },
+  {
+    what: 'suppressions, strongly consistent',
+    where: 'dynamo-suppressions.ts reasonsFor',
+    ops: { rru: 2 * CONSISTENT_READ },
+  },
+  { what: 'sending gate GetItem', where: 'dynamo-sending-gate.ts', ops: { rru: EVENTUAL_READ } },
+  {
+    what: 'pacer bucket read + compare-and-set PutItem',
+    where: 'dynamo-send-pacer.ts take',
+    ops: { rru: CONSISTENT_READ / a.sendsPerPacerTake, wru: 1 / a.sendsPerPacerTake },
+  },
+  { what: 'ledger markSent UpdateItem', where: 'dynamo-send-ledger.ts markSent', ops: { wru: 1 } },
+  { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
+];
+
+/** Provider events per email (estimate: not hand-counted line by line): queue, invocation, a read, three writes. */
+export const EMAIL_EVENT: readonly CountedCall[] = [
+  {
+    what: 'SES event -> EventBridge default bus (free) -> email-events queue (send, receive, delete)',
+    where: 'lib/definition eventRules',
+    ops: { sqsRequests: 1 },
+  },
+  {
+    what: 'ledger/send status, counters, timeline: ~1 read, ~3 writes (estimate)',
+    where: 'functions/email-events.ts',
+    ops: { rru: 1, wru: 3 },
+  },
+];
+
+/** The hand count of one enrolment through `journey`, message by message. */
+export function enrolmentCalls(
+  journey: JourneyShape,
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+): Array<{ message: string; calls: CountedCall[] }> {
+  if (journey.waitsMinutes.length !== journey.emails - 1) throw new Error('one wait between each two emails');
+  const out: Array<{ message: string; calls: CountedCall[] }> = [];
+  for (let i = 0; i < journey.emails; i += 1) {
+    const last = i === journey.emails - 1;
+    const wait = journey.waitsMinutes[i];
+    const calls: CountedCall[] = [consumed(a, a.stepBatchMs), ...STEP_BASE];
+    // A wait that is due on arrival moves on in the same message (execute-node.ts waitNode).
+    calls.push(...EMAIL_NODE);
+    // The due index: added by the first wait, moved by each later one, removed at the end.
+    const gsi2 = i === 0 ? (last ? 'none' : 'add') : last ? 'remove' : 'move';
+    calls.push(saveOf(gsi2, a));
+    if (!last) calls.push(timerOf(wait as number));
+    out.push({ message: i === 0 ? 'enrol (trigger, email 1, wait)' : `step ${i} (wait over, email ${i + 1}${last ? ', exit' : ', wait'})`, calls });
+  }
+  const sends: CountedCall[] = [consumed(a, a.sendBatchMs), ...emailSend(a)];
+  for (let i = 0; i < journey.emails; i += 1) out.push({ message: `email-sender, email ${i + 1}`, calls: sends });
+  const events = [consumed(a, a.stepBatchMs), ...EMAIL_EVENT];
+  for (let i = 0; i < journey.emails * a.eventsPerEmail; i += 1) out.push({ message: 'email event', calls: events });
+  return out;
+}
+
+export function sumCalls(calls: ReadonlyArray<{ calls: readonly CountedCall[] }>): Operations {
+  let ops = zero();
+  for (const m of calls) for (const c of m.calls) ops = addOps(ops, c.ops);
+  return ops;
+}
+
+/** A launch (campaign-launch.asl.json): per page a Task and a Choice, one Succeed at the end. */
+export function launchOperations(contacts: number, a: Assumptions = DEFAULT_ASSUMPTIONS): Operations {
+  const pages = Math.max(1, Math.ceil(contacts / a.pageSize));
+  return {
+    ...zero(),
+    transitions: pages * 2 + 1,
+    lambdaInvocations: pages,
+    lambdaGbSeconds: pages * (a.audiencePageMs / 1000) * a.memoryGb,
+    // Per page: one audience Query (100 contacts of ~1 KB: 25 x 4 KB, eventual), per contact a
+    // contact GetItem and two consistent suppression reads, the launch record's page write.
+    rru: pages * (25 * EVENTUAL_READ) + contacts * (EVENTUAL_READ + 2 * CONSISTENT_READ),
+    wru: pages * 1,
+    // SendMessageBatch of 10 enrol messages.
+    sqsRequests: Math.ceil(contacts / 10),
+  };
+}
+
+export interface CostLine {
+  readonly service: string;
+  readonly volume: string;
+  readonly usd: number;
+}
+
+export interface CostReport {
+  readonly contacts: number;
+  readonly perEnrolment: Operations;
+  readonly launch: Operations;
+  readonly total: Operations;
+  readonly lines: readonly CostLine[];
+  /** Everything but SES's per-email fee. */
+  readonly beyondSes: number;
+  readonly beyondSesPerMillion: number;
+  readonly ses: number;
+  /** The line that costs most, and its share of `beyondSes`. */
+  readonly dominant: { service: string; share: number };
+}
+
+const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : `${n}`);
+
+export function campaignCost(
+  contacts: number,
+  journey: JourneyShape,
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+  prices: { wru: number; rru: number } = { wru: PRICES.dynamoWru.usd, rru: PRICES.dynamoRru.usd },
+): CostReport {
+  const perEnrolment = sumCalls(enrolmentCalls(journey, a));
+  const launch = launchOperations(contacts, a);
+  const total = addOps(launch, perEnrolment, contacts);
+  const lines: CostLine[] = [
+    {
+      service: 'Step Functions (launch loop)',
+      volume: `${fmt(total.transitions)} transitions`,
+      usd: total.transitions * PRICES.sfnTransition.usd,
+    },
+    {
+      service: 'EventBridge Scheduler',
+      volume: `${fmt(total.schedules)} schedules`,
+      usd: total.schedules * PRICES.schedulerInvocation.usd,
+    },
+    { service: 'SQS', volume: `${fmt(Math.round(total.sqsRequests))} requests`, usd: total.sqsRequests * PRICES.sqsRequest.usd },
+    {
+      service: 'Lambda requests',
+      volume: `${fmt(Math.round(total.lambdaInvocations))} invocations`,
+      usd: total.lambdaInvocations * PRICES.lambdaRequest.usd,
+    },
+    {
+      service: 'Lambda duration (arm64)',
+      volume: `${fmt(Math.round(total.lambdaGbSeconds))} GB-s`,
+      usd: total.lambdaGbSeconds * PRICES.lambdaGbSecondArm.usd,
+    },
+    { service: 'DynamoDB writes', volume: `${fmt(Math.round(total.wru))} WRU`, usd: total.wru * prices.wru },
+    { service: 'DynamoDB reads', volume: `${fmt(Math.round(total.rru))} RRU`, usd: total.rru * prices.rru },
+  ];
+  const beyondSes = lines.reduce((s, l) => s + l.usd, 0);
+  const top = [...lines].sort((x, y) => y.usd - x.usd)[0] as CostLine;
+  return {
+    contacts,
+    perEnrolment,
+    launch,
+    total,
+    lines,
+    beyondSes,
+    beyondSesPerMillion: (beyondSes / contacts) * 1_000_000,
+    ses: total.emails * PRICES.sesEmail.usd,
+    dominant: { service: top.service, share: top.usd / beyondSes },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * DynamoDB adapters of campaign triggers (shared/campaigns/trigger-ports.ts), in the core table:
+ * - the trigger index `WS#<ws> / TRIGGER#<kind>#<value>#<campaignId>`, with a pointer item per
+ *   campaign (`CAMPAIGNTRIGGER#<id>`) naming its entry, so a change replaces it in one transaction;
+ * - claims per (event, campaign) with a TTL (`expiresAt`), so a replayed event enrols once;
+ * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
+ *   `dynamoCampaignSchedule` reads it);
+ * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace.
+ */
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CampaignTriggerIndex, CampaignWebhookTokens } from '../campaigns/trigger-ports';
+import { conditionally } from './dynamo/conditions';
+import { getItem } from './dynamo/item';
+import { prefixQuery } from './dynamo/query';
+import { type TransactItem, transactWrite } from './dynamo/transact';
+import {
+  CAMPAIGN_HOOK_SK,
+  campaignHookPk,
+  campaignHookSk,
+  campaignSk,
+  campaignTriggerSk,
+  DUE_CAMPAIGNS_PK,
+  dueCampaignSk,
+  triggerClaimSk,
+  triggerIndexPrefix,
+  triggerIndexSk,
+  workspacePk,
+} from './keys';
+
+export function dynamoCampaignTriggers(
+  db: DynamoDBDocumentClient,
+  table: string,
+  nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+): CampaignTriggerIndex {
+  const campaignKey = (workspaceId: string, campaignId: string) => ({
+    pk: workspacePk(workspaceId),
+    sk: campaignSk(campaignId),
+  });
+  return {
+    async set(workspaceId, campaignId, key) {
+      const pk = workspacePk(workspaceId);
+      const pointer = await getItem(db, table, { pk, sk: campaignTriggerSk(campaignId) }, { consistent: true });
+      const before = typeof pointer?.indexSk === 'string' ? pointer.indexSk : undefined;
+      const after = key ? triggerIndexSk(key.kind, key.value, campaignId) : undefined;
+      if (before === after) return;
+      const items: TransactItem[] = [];
+      if (before) items.push({ Delete: { TableName: table, Key: { pk, sk: before } } });
+      if (after && key) {
+        items.push(
+          {
+            Put: {
+              TableName: table,
+              Item: { pk, sk: after, type: 'campaign-trigger', campaignId, kind: key.kind, value: key.value },
+            },
+          },
+          { Put: { TableName: table, Item: { pk, sk: campaignTriggerSk(campaignId), indexSk: after } } },
+        );
+      } else {
+        items.push({ Delete: { TableName: table, Key: { pk, sk: campaignTriggerSk(campaignId) } } });
+      }
+      await transactWrite(db, items);
+    },
+
+    async find(workspaceId, key) {
+      const ids: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            ...prefixQuery(table, workspacePk(workspaceId), triggerIndexPrefix(key.kind, key.value)),
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) ids.push(String(item.campaignId));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return ids;
+    },
+
+    claim(workspaceId, eventId, campaignId, ttlSeconds) {
+      const now = nowSeconds();
+      return conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: workspacePk(workspaceId),
+              sk: triggerClaimSk(eventId, campaignId),
+              type: 'trigger-claim',
+              expiresAt: now + ttlSeconds,
+            },
+            // TTL deletion lags: an expired claim is as good as none.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        ),
+      );
+    },
+
+    async release(workspaceId, eventId, campaignId) {
+      await db.send(
+        new DeleteCommand({ TableName: table, Key: { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) } }),
+      );
+    },
+
+    async setSchedule(workspaceId, campaignId, revision, nextRunAt) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: campaignKey(workspaceId, campaignId),
+            ...(nextRunAt
+              ? {
+                  UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot',
+                  ExpressionAttributeValues: {
+                    ':next': nextRunAt,
+                    ':due': DUE_CAMPAIGNS_PK,
+                    ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
+                    ':revision': revision,
+                  },
+                }
+              : {
+                  UpdateExpression: 'REMOVE nextRunAt, gsi1pk, gsi1sk',
+                  ExpressionAttributeValues: { ':revision': revision },
+                }),
+            ConditionExpression: '#revision = :revision',
+            ExpressionAttributeNames: { '#revision': 'revision' },
+          }),
+        ),
+      );
+    },
+
+    async scheduleNext(workspaceId, campaignId, nextRunAt) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: campaignKey(workspaceId, campaignId),
+            UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot',
+            ConditionExpression: '#status = :active AND attribute_not_exists(gsi1pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':next': nextRunAt,
+              ':due': DUE_CAMPAIGNS_PK,
+              ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
+              ':active': 'active',
+            },
+          }),
+        ),
+      );
+    },
+  };
+}
+
+export function dynamoCampaignWebhookTokens(db: DynamoDBDocumentClient, table: string): CampaignWebhookTokens {
+  return {
+    async rotate(workspaceId, campaignId, tokenHash, at) {
+      const pk = workspacePk(workspaceId);
+      const current = await getItem(db, table, { pk, sk: campaignHookSk(campaignId) }, { consistent: true });
+      const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
+      await transactWrite(db, [
+        ...(previous && previous !== tokenHash
+          ? [{ Delete: { TableName: table, Key: { pk: campaignHookPk(previous), sk: CAMPAIGN_HOOK_SK } } }]
+          : []),
+        {
+          Put: {
+            TableName: table,
+            Item: { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK, type: 'campaign-hook', workspaceId, campaignId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: table, Item: { pk, sk: campaignHookSk(campaignId), tokenHash, rotatedAt: at } } },
+      ]);
+    },
+
+    async find(tokenHash) {
+      const item = await getItem(db, table, { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK }, { consistent: true });
+      return item ? { workspaceId: String(item.workspaceId), campaignId: String(item.campaignId) } : undefined;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Stored email templates in the `core` table (keys: ./keys.ts). The record is `WS#<ws>` /
+ * `EMAILTEMPLATE#<id>` with `latestVersion`; each version is its own immutable item
+ * `WS#<ws>` / `EMAILTEMPLATEVERSION#<id>#<000001>`, written once (attribute_not_exists) in
+ * the same transaction that moves the record's pointer, conditional on the pointer still
+ * being where the writer read it. A delete sets `deletedAt` on the record only: versions stay
+ * readable for sends already queued.
+ */
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TemplateRecord, TemplateStore, TemplateVersion } from '../email/stored-templates';
+import { conditionally } from './dynamo/conditions';
+import { prefixRange } from './dynamo/cursor';
+import { getItem, type Item } from './dynamo/item';
+import { pagedQuery, prefixQuery } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { EMAIL_TEMPLATE_PREFIX, emailTemplateSk, emailTemplateVersionSk, workspacePk } from './keys';
+
+/** Query pages read at most per list call (deleted templates are filtered out). */
+const MAX_PAGES = 5;
+
+const RECORD_FIELDS = [
+  'workspaceId',
+  'templateId',
+  'name',
+  'category',
+  'topic',
+  'latestVersion',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
+const VERSION_FIELDS = [
+  'workspaceId',
+  'templateId',
+  'version',
+  'name',
+  'category',
+  'topic',
+  'subject',
+  'html',
+  'text',
+  'createdAt',
+  'createdBy',
+] as const;
+
+const pick = <T>(item: Item, fields: readonly string[]): T => {
+  const out: Record<string, unknown> = {};
+  for (const k of fields) if (item[k] !== undefined && item[k] !== null) out[k] = item[k];
+  return out as T;
+};
+
+const versionItem = (v: TemplateVersion): Item => ({
+  pk: workspacePk(v.workspaceId),
+  sk: emailTemplateVersionSk(v.templateId, v.version),
+  type: 'emailTemplateVersion',
+  ...v,
+});
+
+export function dynamoEmailTemplates(db: DynamoDBDocumentClient, table: string): TemplateStore {
+  return {
+    async create(record, first) {
+      await transactWrite(db, [
+        putIfAbsent(table, {
+          pk: workspacePk(record.workspaceId),
+          sk: emailTemplateSk(record.templateId),
+          type: 'emailTemplate',
+          ...record,
+        }),
+        putIfAbsent(table, versionItem(first)),
+      ]);
+    },
+
+    async addVersion(next, updatedAt) {
+      const names: Record<string, string> = { '#name': 'name', '#category': 'category', '#topic': 'topic' };
+      const values: Record<string, unknown> = {
+        ':next': next.version,
+        ':expected': next.version - 1,
+        ':name': next.name,
+        ':category': next.category,
+        ':at': updatedAt,
+      };
+      let update = 'SET latestVersion = :next, #name = :name, #category = :category, updatedAt = :at';
+      if (next.topic) {
+        values[':topic'] = next.topic;
+        update += ', #topic = :topic';
+      } else {
+        update += ' REMOVE #topic';
+      }
+      return conditionally(
+        transactWrite(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: workspacePk(next.workspaceId), sk: emailTemplateSk(next.templateId) },
+              UpdateExpression: update,
+              ConditionExpression: 'latestVersion = :expected AND attribute_not_exists(deletedAt)',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+          putIfAbsent(table, versionItem(next)),
+        ]),
+      );
+    },
+
+    async get(workspaceId, templateId) {
+      const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: emailTemplateSk(templateId) });
+      return item ? pick<TemplateRecord>(item, RECORD_FIELDS) : undefined;
+    },
+
+    async version(workspaceId, templateId, version) {
+      const item = await getItem(db, table, {
+        pk: workspacePk(workspaceId),
+        sk: emailTemplateVersionSk(templateId, version),
+      });
+      return item ? pick<TemplateVersion>(item, VERSION_FIELDS) : undefined;
+    },
+
+    async list(workspaceId, page) {
+      const pk = workspacePk(workspaceId);
+      const found = await pagedQuery(
+        db,
+        {
+          ...prefixQuery(table, pk, EMAIL_TEMPLATE_PREFIX),
+          FilterExpression: 'attribute_not_exists(deletedAt)',
+          Limit: Math.max(page.limit * 2, 50),
+        },
+        {
+          limit: page.limit,
+          cursor: page.cursor,
+          shape: { equals: { pk }, within: { sk: prefixRange(EMAIL_TEMPLATE_PREFIX) } },
+          collect: { maxPages: MAX_PAGES, keyOf: (item) => ({ pk: item.pk, sk: item.sk }) },
+        },
+      );
+      return {
+        templates: found.items.map((item) => pick<TemplateRecord>(item, RECORD_FIELDS)),
+        ...(found.cursor ? { nextCursor: found.cursor } : {}),
+      };
+    },
+
+    async markDeleted(workspaceId, templateId, at) {
+      return conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: emailTemplateSk(templateId) },
+            UpdateExpression: 'SET deletedAt = :at, updatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
+      );
+    },
+  };
+}

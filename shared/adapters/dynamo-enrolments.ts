@@ -1,0 +1,251 @@
+/**
+ * Enrolment records and campaign counters. A save is one transaction: the enrolment written
+ * only if it is still at the step it was read at (or absent, for a new one), and the campaign's
+ * counters added, so a counter moves exactly when an enrolment does. Waiting and held
+ * enrolments carry the sparse due-time index (gsi2, sharded); others have it removed.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EnrolmentState } from '../campaigns/enrolment';
+import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
+import { stableBucket } from '../campaigns/split';
+import { conditionally } from './dynamo/conditions';
+import { prefixRange } from './dynamo/cursor';
+import { getItem, type Item } from './dynamo/item';
+import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
+import { type TransactItem, transactWrite } from './dynamo/transact';
+import {
+  campaignStatsSk,
+  contactEnrolmentsGsi1,
+  DUE_STEP_SHARDS,
+  dueStepGsi2,
+  ENROLMENT_PREFIX,
+  enrolmentSk,
+  heldGsi2,
+  workspacePk,
+} from './keys';
+
+const STATE_FIELDS = [
+  'workspaceId',
+  'campaignId',
+  'contactId',
+  'run',
+  'version',
+  'node',
+  'step',
+  'status',
+  'enteredAt',
+  'nodeSince',
+  'dueAt',
+  'emails',
+  'arms',
+  'converted',
+  'endedAt',
+  'exitReason',
+  'failure',
+] as const;
+
+export function enrolmentFromItem(item: Item): EnrolmentState {
+  const state: Record<string, unknown> = {};
+  for (const field of STATE_FIELDS) if (item[field] !== undefined) state[field] = item[field];
+  return { emails: {}, arms: {}, ...state } as EnrolmentState;
+}
+
+/** The due-time shard of an enrolment: stable, so a re-save replaces its own index entry. */
+export const dueShardOf = (s: Pick<EnrolmentState, 'campaignId' | 'contactId'>): number =>
+  stableBucket(s.campaignId, s.contactId) % DUE_STEP_SHARDS;
+
+function itemOf(s: EnrolmentState): Item {
+  const index =
+    s.status === 'held'
+      ? heldGsi2(s.workspaceId, s.campaignId, s.contactId)
+      : s.status === 'waiting' && s.dueAt
+        ? dueStepGsi2(dueShardOf(s), s.dueAt, s.workspaceId, s.campaignId, s.contactId)
+        : {};
+  return {
+    pk: workspacePk(s.workspaceId),
+    sk: enrolmentSk(s.campaignId, s.contactId),
+    type: 'enrolment',
+    ...s,
+    ...contactEnrolmentsGsi1(s.workspaceId, s.contactId, s.campaignId),
+    ...index,
+  };
+}
+
+/** An ADD of every counter delta to the campaign's stats item (none: no item). */
+export function counterUpdate(
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  counters: CounterDeltas,
+): TransactItem | undefined {
+  const entries = Object.entries(counters).filter(([, by]) => by !== 0);
+  if (entries.length === 0) return undefined;
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = entries.map(([name, by], i) => {
+    names[`#c${i}`] = name;
+    values[`:c${i}`] = by;
+    return `#c${i} :c${i}`;
+  });
+  return {
+    Update: {
+      TableName: table,
+      Key: { pk: workspacePk(workspaceId), sk: campaignStatsSk(campaignId) },
+      UpdateExpression: `ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {
+  return {
+    async get(workspaceId, campaignId, contactId) {
+      const item = await getItem(
+        db,
+        table,
+        { pk: workspacePk(workspaceId), sk: enrolmentSk(campaignId, contactId) },
+        {
+          consistent: true,
+        },
+      );
+      return item ? enrolmentFromItem(item) : undefined;
+    },
+
+    save(next, expectedStep, counters) {
+      const put: TransactItem = {
+        Put: {
+          TableName: table,
+          Item: itemOf(next),
+          ...(expectedStep === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                // The step only ever grows, across runs too: it alone says the record did not move.
+                ConditionExpression: '#step = :expected',
+                ExpressionAttributeNames: { '#step': 'step' },
+                ExpressionAttributeValues: { ':expected': expectedStep },
+              }),
+        },
+      };
+      const stats = counterUpdate(table, next.workspaceId, next.campaignId, counters);
+      return conditionally(transactWrite(db, stats ? [put, stats] : [put]), 0);
+    },
+  };
+}
+
+/** Enrolments whose due time has passed, one shard at a time (the sweep). */
+export async function dueEnrolments(
+  db: DynamoDBDocumentClient,
+  table: string,
+  shard: number,
+  now: Date,
+  limit: number,
+): Promise<EnrolmentState[]> {
+  const out = await db.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+      ExpressionAttributeValues: { ':pk': `DUE#step#${shard}`, ':now': `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map(enrolmentFromItem);
+}
+
+/** Counters of a campaign, by name. */
+export async function campaignCounters(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+): Promise<Record<string, number>> {
+  const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: campaignStatsSk(campaignId) });
+  const counters: Record<string, number> = {};
+  for (const [k, v] of Object.entries(item ?? {})) if (typeof v === 'number') counters[k] = v;
+  return counters;
+}
+
+/** Adds to a campaign's counters outside an enrolment move (email events: delivered, opened...). */
+export async function addCampaignCounters(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  counters: CounterDeltas,
+): Promise<void> {
+  const update = counterUpdate(table, workspaceId, campaignId, counters)?.Update;
+  if (update) await db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
+}
+
+/** A campaign's enrolments, a page at a time (by contact id). */
+export async function campaignEnrolments(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
+  const pk = workspacePk(workspaceId);
+  const prefix = `${ENROLMENT_PREFIX}${campaignId}#`;
+  const found = await pagedQuery(db, prefixQuery(table, pk, prefix), {
+    limit: page.limit,
+    cursor: page.cursor,
+    shape: { equals: { pk }, within: { sk: prefixRange(prefix) } },
+  });
+  return {
+    enrolments: found.items.map(enrolmentFromItem),
+    ...(found.cursor ? { nextCursor: found.cursor } : {}),
+  };
+}
+
+/** A contact's enrolments across campaigns (gsi1; at most one per campaign). */
+export async function contactEnrolments(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  contactId: string,
+): Promise<EnrolmentState[]> {
+  const { gsi1pk } = contactEnrolmentsGsi1(workspaceId, contactId, '');
+  const items = await queryAll(db, {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': gsi1pk },
+  });
+  return items.map(enrolmentFromItem);
+}
+
+/** One page of the enrolments a paused campaign holds (to resume them). */
+export async function heldEnrolments(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
+  const { gsi2pk } = heldGsi2(workspaceId, campaignId, '');
+  const found = await pagedQuery(
+    db,
+    {
+      TableName: table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi2pk },
+    },
+    {
+      limit: page.limit,
+      cursor: page.cursor,
+      // A GSI's LastEvaluatedKey holds the index key and the table key.
+      shape: {
+        equals: { gsi2pk, pk: workspacePk(workspaceId) },
+        within: { gsi2sk: ['', '\uffff'], sk: prefixRange(`${ENROLMENT_PREFIX}${campaignId}#`) },
+      },
+    },
+  );
+  return {
+    enrolments: found.items.map(enrolmentFromItem),
+    ...(found.cursor ? { nextCursor: found.cursor } : {}),
+  };
+}

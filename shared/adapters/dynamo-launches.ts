@@ -1,0 +1,85 @@
+/**
+ * Launch progress: one item per launch, and a marker per page so a retried page counts once
+ * (the marker's create and the count's ADD are one transaction).
+ */
+import { createHash } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LaunchProgress, LaunchRecords } from '../campaigns/ports';
+import { conditionally } from './dynamo/conditions';
+import { epochSeconds, getItem } from './dynamo/item';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { launchPageSk, launchSk, workspacePk } from './keys';
+
+/** Page markers only guard retries: they expire after a week. */
+const MARKER_TTL_MS = 7 * 86_400_000;
+
+export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): LaunchRecords {
+  return {
+    async begin(workspaceId, campaignId, launchId, at) {
+      await conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: workspacePk(workspaceId),
+              sk: launchSk(launchId),
+              type: 'campaign-launch',
+              launchId,
+              campaignId,
+              status: 'running',
+              queued: 0,
+              suppressed: 0,
+              startedAt: at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    },
+
+    async addPage(workspaceId, launchId, pageKey, counts, done, at) {
+      const marker = createHash('sha256').update(pageKey).digest('hex').slice(0, 32);
+      await conditionally(
+        transactWrite(db, [
+          putIfAbsent(table, {
+            pk: workspacePk(workspaceId),
+            sk: launchPageSk(launchId, marker),
+            type: 'campaign-launch-page',
+            expiresAt: epochSeconds(new Date(Date.parse(at) + MARKER_TTL_MS)),
+          }),
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+              UpdateExpression: done
+                ? 'ADD queued :q, suppressed :s SET #status = :done, finishedAt = :at'
+                : 'ADD queued :q, suppressed :s',
+              ...(done ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+              ExpressionAttributeValues: {
+                ':q': counts.queued,
+                ':s': counts.suppressed,
+                ...(done ? { ':done': 'done', ':at': at } : {}),
+              },
+            },
+          },
+        ]),
+        0,
+      );
+    },
+
+    async get(workspaceId, launchId) {
+      const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: launchSk(launchId) });
+      if (!item) return undefined;
+      return {
+        launchId: String(item.launchId),
+        campaignId: String(item.campaignId),
+        status: item.status === 'done' ? 'done' : 'running',
+        queued: Number(item.queued ?? 0),
+        suppressed: Number(item.suppressed ?? 0),
+        startedAt: String(item.startedAt),
+        ...(item.finishedAt ? { finishedAt: String(item.finishedAt) } : {}),
+      } satisfies LaunchProgress;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Campaign email nodes through the email pipeline: the node's template version is read, the
+ * contact's fields and the workspace profile become the merge context, and one self-contained
+ * send message goes on the email-sends queue with the node's effect key as its ledger key (the
+ * sender mails a key once). Tags carry the campaign and node so provider events and tracking
+ * can count per node. Marketing sends are logged per contact for frequency caps.
+ */
+import { createHash } from 'node:crypto';
+import type { EmailSendQueue } from '../email/send-request';
+import { sendMessageOf } from '../email/send-request';
+import { assertPostalAddress, type SenderProfile } from '../email/sender-profile';
+import { contentOf, getTemplate, type TemplateStore } from '../email/stored-templates';
+import type { CampaignMailer } from './ports';
+
+/** Marketing mail queued per contact, for frequency caps across campaigns. */
+export interface MarketingSendLog {
+  record(workspaceId: string, contactId: string, atMs: number, key: string): Promise<void>;
+  since(workspaceId: string, contactId: string, sinceMs: number): Promise<readonly number[]>;
+}
+
+export interface CampaignMailerDeps {
+  readonly from: string;
+  /** The unsubscribe link and RFC 8058 headers of a marketing send (shared/email/unsubscribe.ts). */
+  readonly unsubscribe: (who: {
+    workspaceId: string;
+    sendId: string;
+    email: string;
+    contactId?: string;
+    topic?: string;
+  }) => { url: string; headers: Record<string, string> };
+  readonly templates: Pick<TemplateStore, 'get' | 'version'>;
+  readonly profile: (workspaceId: string) => Promise<SenderProfile>;
+  readonly queue: EmailSendQueue;
+  readonly sendLog: MarketingSendLog;
+  readonly now: () => Date;
+}
+
+/** The send id of a campaign send: derived from its key, so a replay answers the same id. */
+export const campaignSendId = (idempotencyKey: string): string =>
+  createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32);
+
+export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
+  return {
+    async send(input) {
+      const template = await getTemplate(input.workspaceId, input.templateId, input.templateVersion, deps);
+      const workspace = await deps.profile(input.workspaceId);
+      assertPostalAddress(workspace, template.category);
+      const sendId = campaignSendId(input.idempotencyKey);
+      const { contact } = input;
+      const content = contentOf(template);
+      const message = sendMessageOf(
+        input.workspaceId,
+        {
+          sendId,
+          idempotencyKey: input.idempotencyKey,
+          tags: { campaign: input.campaignId, node: input.nodeId },
+        },
+        {
+          to: contact.email,
+          category: template.category,
+          ...content,
+          ...(input.subject ? { subject: input.subject } : {}),
+          contact: { contactId: contact.contactId, ...contact.fields, tags: [...contact.tags] },
+          contactId: contact.contactId,
+          workspace,
+          template: { templateId: template.templateId, version: template.version },
+          ...(template.topic ? { topic: template.topic } : {}),
+        },
+        {
+          from: deps.from,
+          unsubscribe: (id, email, contactId, topic) =>
+            deps.unsubscribe({
+              workspaceId: input.workspaceId,
+              sendId: id,
+              email,
+              ...(contactId ? { contactId } : {}),
+              ...(topic ? { topic } : {}),
+            }),
+        },
+      );
+      await deps.queue.send({ ...message, campaignId: input.campaignId });
+      if (template.category === 'marketing') {
+        await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
+      }
+      return { sendId };
+    },
+    recentMarketingSends: (workspaceId, contactId, sinceMs) => deps.sendLog.since(workspaceId, contactId, sinceMs),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Keeps a campaign's trigger wiring in step with the campaign: after a publish, an edit or a
+ * status change, the workspace's trigger index holds the published event trigger of an active
+ * campaign (nothing otherwise), and a schedule trigger has its next launch slot (cleared when
+ * the campaign is not active). Then the scheduled launch itself: the trigger's filter, and the
+ * slot after it.
+ */
+import type { ContactFilter } from '../crm/contacts/ports';
+import type { Campaign, CampaignStore } from './campaign';
+import type { LaunchRecords } from './ports';
+import { nextScheduledRun, triggerIndexKey, triggerOf } from './trigger';
+import type { CampaignTriggerIndex } from './trigger-ports';
+
+/** What one due slot launches: `skip` (campaign not active), else the audience filter and the next slot. */
+export type LaunchPlan = 'skip' | { readonly filter?: ContactFilter; readonly next?: string };
+
+export interface TriggerSyncDeps {
+  readonly campaigns: Pick<CampaignStore, 'version'>;
+  readonly index: CampaignTriggerIndex;
+  /** The clock the scheduled trigger compares slots with. */
+  readonly now: () => Date;
+}
+
+/** Writes the campaign's trigger index entry and schedule slot from its published version and status. */
+export async function syncCampaignTriggers(campaign: Campaign, deps: TriggerSyncDeps): Promise<void> {
+  const { workspaceId, campaignId } = campaign;
+  const published =
+    campaign.status === 'active' && campaign.publishedVersion
+      ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
+      : undefined;
+  const on = published ? triggerOf(published.journey) : undefined;
+  await deps.index.set(workspaceId, campaignId, on ? triggerIndexKey(on) : undefined);
+  const next = on && published ? nextScheduledRun(on, published.rules.timeZone, deps.now()) : undefined;
+  await deps.index.setSchedule(workspaceId, campaignId, campaign.revision, next);
+}
+
+/**
+ * What a due slot launches (for triggerDueCampaigns): the schedule trigger's audience filter and
+ * the next slot; `skip` for a campaign that is no longer active. A slot of a campaign without a
+ * schedule trigger (set by hand) launches every live contact once.
+ */
+export function scheduledLaunchPlan(deps: {
+  campaigns: Pick<CampaignStore, 'get' | 'version'>;
+  index: CampaignTriggerIndex;
+  launches: Pick<LaunchRecords, 'begin'>;
+}) {
+  return {
+    async plan(workspaceId: string, campaignId: string, launchId: string, dueAt: string): Promise<LaunchPlan> {
+      const campaign = await deps.campaigns.get(workspaceId, campaignId);
+      if (campaign?.status && campaign.status !== 'active') return 'skip';
+      const published = campaign?.publishedVersion
+        ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
+        : undefined;
+      const on = published ? triggerOf(published.journey) : undefined;
+      await deps.launches.begin(workspaceId, campaignId, launchId, new Date().toISOString());
+      if (on?.type !== 'schedule' || !published) return {};
+      // The slot after this one, or after now when the trigger ran late: missed slots are not replayed one by one.
+      const next = nextScheduledRun(on, published.rules.timeZone, new Date(Math.max(Date.parse(dueAt), Date.now())));
+      return { ...(on.filter ? { filter: on.filter } : {}), ...(next ? { next } : {}) };
+    },
+    scheduleNext: (workspaceId: string, campaignId: string, next: string) =>
+      deps.index.scheduleNext(workspaceId, campaignId, next),
+  };
+}
+
+export type ScheduledLaunchPlan = ReturnType<typeof scheduledLaunchPlan>;

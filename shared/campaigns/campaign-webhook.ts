@@ -1,0 +1,84 @@
+/**
+ * The webhook trigger: `POST /api/campaigns/{id}/webhook-token` makes a random token (shown
+ * once; only its SHA-256 is stored, and a new one invalidates the old), and
+ * `POST /api/hooks/campaigns/{id}/{token}` enrols the existing contact its body names. A token
+ * that is wrong, or belongs to another campaign, is a 404 like a missing campaign: the public
+ * route tells a stranger nothing. Contacts are never created here.
+ */
+import * as z from 'zod';
+import type { ContactStore } from '../crm/contacts/ports';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { newToken, RECORD_ID_PATTERN, sha256 } from '../identity/tokens';
+import { type CampaignStore, getCampaign } from './campaign';
+import type { StepQueue } from './ports';
+import { triggerOf } from './trigger';
+import type { CampaignWebhookTokens } from './trigger-ports';
+
+export const webhookEnrolBody = z.union([
+  z.strictObject({ email: z.email().max(254) }),
+  z.strictObject({ contactId: z.string().regex(RECORD_ID_PATTERN) }),
+]);
+
+/** A new token for the campaign; the previous one stops working. */
+export async function rotateWebhookToken(
+  workspaceId: string,
+  campaignId: string,
+  deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
+): Promise<{ token: string; path: string }> {
+  const campaign = await getCampaign(workspaceId, campaignId, deps);
+  if (campaign.status === 'archived') throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  const token = newToken();
+  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString());
+  return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };
+}
+
+const notFound = () => new NotFoundError('Not found', 'WEBHOOK_NOT_FOUND');
+
+/**
+ * Enrols the contact `body` names into the campaign the token belongs to.
+ * @throws NotFoundError `WEBHOOK_NOT_FOUND` (bad token), `CONTACT_NOT_FOUND`; ValidationError (body);
+ * ConflictError `CAMPAIGN_NOT_ACTIVE` (draft, paused, archived), `NOT_A_WEBHOOK_TRIGGER`.
+ */
+export async function enrolByWebhook(
+  campaignId: string,
+  token: string,
+  body: unknown,
+  deps: {
+    tokens: CampaignWebhookTokens;
+    campaigns: CampaignStore;
+    contacts: Pick<ContactStore, 'get' | 'findByEmails'>;
+    queue: StepQueue;
+    newId: () => string;
+  },
+): Promise<{ contactId: string }> {
+  if (token.length < 20 || token.length > 200) throw notFound();
+  const owner = await deps.tokens.find(sha256(token));
+  if (!owner || owner.campaignId !== campaignId) throw notFound();
+  const parsed = webhookEnrolBody.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError('Send {"email": ...} or {"contactId": ...}', 'VALIDATION_FAILED', {
+      details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const { workspaceId } = owner;
+  const campaign = await deps.campaigns.get(workspaceId, campaignId);
+  if (!campaign) throw notFound();
+  if (campaign.status !== 'active' || !campaign.publishedVersion) {
+    throw new ConflictError(`Only an active campaign enrols contacts; this one is ${campaign.status}`, 'CAMPAIGN_NOT_ACTIVE');
+  }
+  const published = await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
+  if (!published || triggerOf(published.journey).type !== 'webhook') {
+    throw new ConflictError('The published journey is not started by a webhook', 'NOT_A_WEBHOOK_TRIGGER');
+  }
+  const contact =
+    'contactId' in parsed.data
+      ? await deps.contacts.get(workspaceId, parsed.data.contactId)
+      : (await deps.contacts.findByEmails(workspaceId, [parsed.data.email.toLowerCase()])).get(
+          parsed.data.email.toLowerCase(),
+        );
+  if (!contact || contact.deletedAt) throw new NotFoundError('No such contact', 'CONTACT_NOT_FOUND');
+  await deps.queue.sendAll([
+    { kind: 'enrol', workspaceId, campaignId, contactId: contact.contactId, launchId: `hook-${deps.newId()}` },
+  ]);
+  return { contactId: contact.contactId };
+}

@@ -1,0 +1,217 @@
+/**
+ * Campaigns as a user manages them: a draft (journey + rules) edited freely, published as
+ * frozen versions, and a status with the transitions a person may make. Illegal transitions
+ * are 409s; a journey that breaks a graph rule is a 400 naming the node.
+ */
+import * as z from 'zod';
+import { ConflictError, NotFoundError } from '../errors';
+import { condition } from './conditions';
+import type { CampaignRules, PublishedVersion } from './enrolment';
+import { frequencyCap } from './frequency-cap';
+import { type Journey, journey } from './journey';
+import { assertValidJourney } from './journey-rules';
+import { sendWindow, timeZone } from './send-window';
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const campaignRules = z.strictObject({
+  timeZone: timeZone.default('UTC'),
+  sendWindow: sendWindow.optional(),
+  frequencyCap: frequencyCap.optional(),
+  reentry: z
+    .discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('never') }),
+      z.strictObject({ mode: z.literal('always') }),
+      z.strictObject({ mode: z.literal('after'), days: z.number().int().min(1).max(365) }),
+    ])
+    .default({ mode: 'never' }),
+  goal: z.strictObject({ if: condition, withinDays: z.number().int().min(1).max(90) }).optional(),
+});
+
+const name = z.string().trim().min(1).max(200);
+
+export const createCampaignBody = z.strictObject({
+  name,
+  description: z.string().max(2000).optional(),
+  journey,
+  rules: campaignRules.default({ timeZone: 'UTC', reentry: { mode: 'never' } }),
+});
+export type CreateCampaignBody = z.infer<typeof createCampaignBody>;
+
+export const updateCampaignBody = z
+  .strictObject({
+    name: name.optional(),
+    description: z.string().max(2000).optional(),
+    journey: journey.optional(),
+    rules: campaignRules.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'Nothing to change');
+export type UpdateCampaignBody = z.infer<typeof updateCampaignBody>;
+
+export interface Campaign {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly status: CampaignStatus;
+  /** The draft: what the next publish freezes. */
+  readonly journey: Journey;
+  readonly rules: CampaignRules;
+  /** The latest published version (new enrolments run on it). */
+  readonly publishedVersion?: number;
+  /** Bumped on every change: writes are conditional on it. */
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly createdBy: string;
+}
+
+export interface CampaignStore {
+  get(workspaceId: string, campaignId: string): Promise<Campaign | undefined>;
+  list(
+    workspaceId: string,
+    page: { limit: number; cursor?: string; status?: CampaignStatus },
+  ): Promise<{ campaigns: Campaign[]; nextCursor?: string }>;
+  create(campaign: Campaign): Promise<void>;
+  /** Writes `next` if the stored revision is still `next.revision - 1`; false otherwise. */
+  replace(next: Campaign): Promise<boolean>;
+  /** Writes `next` and freezes `version` with it, in one transaction (same revision rule). */
+  publish(next: Campaign, version: PublishedVersion): Promise<boolean>;
+  version(workspaceId: string, campaignId: string, version: number): Promise<PublishedVersion | undefined>;
+}
+
+export interface CampaignDeps {
+  readonly campaigns: CampaignStore;
+  readonly now: () => Date;
+  readonly newId: () => string;
+}
+
+/** Who may move a campaign from which status to which. */
+const TRANSITIONS: Readonly<Record<string, Readonly<Partial<Record<CampaignStatus, CampaignStatus>>>>> = {
+  pause: { active: 'paused' },
+  resume: { paused: 'active' },
+  archive: { draft: 'archived', active: 'archived', paused: 'archived' },
+};
+export type CampaignTransition = keyof typeof TRANSITIONS;
+
+export async function createCampaign(
+  workspaceId: string,
+  userId: string,
+  body: CreateCampaignBody,
+  deps: CampaignDeps,
+): Promise<Campaign> {
+  const at = deps.now().toISOString();
+  const campaign: Campaign = {
+    workspaceId,
+    campaignId: deps.newId(),
+    name: body.name,
+    ...(body.description ? { description: body.description } : {}),
+    status: 'draft',
+    journey: assertValidJourney(body.journey),
+    rules: body.rules as CampaignRules,
+    revision: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: userId,
+  };
+  await deps.campaigns.create(campaign);
+  return campaign;
+}
+
+export async function getCampaign(workspaceId: string, campaignId: string, deps: Pick<CampaignDeps, 'campaigns'>) {
+  const found = await deps.campaigns.get(workspaceId, campaignId);
+  if (!found) throw new NotFoundError('Campaign not found', 'CAMPAIGN_NOT_FOUND');
+  return found;
+}
+
+/** Edits the draft; running enrolments stay on their published version. Archived campaigns are read-only. */
+export async function updateCampaign(
+  workspaceId: string,
+  campaignId: string,
+  body: UpdateCampaignBody,
+  deps: CampaignDeps,
+): Promise<Campaign> {
+  const current = await getCampaign(workspaceId, campaignId, deps);
+  if (current.status === 'archived') throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  const next: Campaign = {
+    ...current,
+    ...(body.name ? { name: body.name } : {}),
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    ...(body.journey ? { journey: assertValidJourney(body.journey) } : {}),
+    ...(body.rules ? { rules: body.rules as CampaignRules } : {}),
+    revision: current.revision + 1,
+    updatedAt: deps.now().toISOString(),
+  };
+  return saveOrConflict(next, deps);
+}
+
+/** Freezes the draft as the next version; a draft campaign becomes active. */
+export async function publishCampaign(
+  workspaceId: string,
+  campaignId: string,
+  deps: CampaignDeps,
+  /** Checks each email node's template and pins its version (the latest when the node names none). */
+  pinTemplates: (journey: Journey) => Promise<Journey>,
+): Promise<Campaign> {
+  const current = await getCampaign(workspaceId, campaignId, deps);
+  if (current.status === 'archived')
+    throw new ConflictError('An archived campaign cannot be published', 'CAMPAIGN_ARCHIVED');
+  assertValidJourney(current.journey);
+  const pinned = await pinTemplates(current.journey);
+  const version = (current.publishedVersion ?? 0) + 1;
+  const next: Campaign = {
+    ...current,
+    status: current.status === 'draft' ? 'active' : current.status,
+    publishedVersion: version,
+    revision: current.revision + 1,
+    updatedAt: deps.now().toISOString(),
+  };
+  const frozen: PublishedVersion = { workspaceId, campaignId, version, journey: pinned, rules: current.rules };
+  if (!(await deps.campaigns.publish(next, frozen))) throw concurrentChange();
+  return next;
+}
+
+export async function transitionCampaign(
+  workspaceId: string,
+  campaignId: string,
+  transition: CampaignTransition,
+  deps: CampaignDeps,
+): Promise<Campaign> {
+  const current = await getCampaign(workspaceId, campaignId, deps);
+  const to = TRANSITIONS[transition]?.[current.status];
+  if (!to) {
+    throw new ConflictError(`A ${current.status} campaign cannot ${transition}`, 'ILLEGAL_CAMPAIGN_TRANSITION', {
+      details: { status: current.status, transition },
+    });
+  }
+  const next: Campaign = {
+    ...current,
+    status: to,
+    revision: current.revision + 1,
+    updatedAt: deps.now().toISOString(),
+  };
+  return saveOrConflict(next, deps);
+}
+
+async function saveOrConflict(next: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): Promise<Campaign> {
+  if (!(await deps.campaigns.replace(next))) throw concurrentChange();
+  return next;
+}
+
+const concurrentChange = () =>
+  new ConflictError('The campaign changed meanwhile; read it again and retry', 'CAMPAIGN_CHANGED');
+
+/** The public view of a campaign. */
+export const campaignView = (c: Campaign) => ({
+  campaignId: c.campaignId,
+  name: c.name,
+  ...(c.description ? { description: c.description } : {}),
+  status: c.status,
+  journey: c.journey,
+  rules: c.rules,
+  ...(c.publishedVersion ? { publishedVersion: c.publishedVersion } : {}),
+  revision: c.revision,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});

@@ -1,0 +1,156 @@
+/**
+ * Conditions of `condition` and `goal` nodes, and how they are judged against a contact.
+ * Judging is pure: the step runner gathers the subject (the contact, its recent timeline, this
+ * journey's email activity) and asks `holds`.
+ */
+import * as z from 'zod';
+import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
+
+const fieldValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
+const ref = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+
+/** Most conditions nested in one (`all`/`any`/`not`), so judging stays cheap and bounded. */
+export const MAX_CONDITION_DEPTH = 4;
+
+const leaf = z.discriminatedUnion('type', [
+  /** A contact field (`email`, `company`, `status`, ... or a custom field by name). */
+  z.strictObject({
+    type: z.literal('field'),
+    field: z.string().min(1).max(64),
+    op: z.enum(['equals', 'not-equals', 'contains', 'exists', 'missing', 'greater-than', 'less-than']),
+    value: fieldValue.optional(),
+  }),
+  z.strictObject({ type: z.literal('tag'), tag: z.string().min(1).max(64), has: z.boolean().default(true) }),
+  /** The composite score at least `min` and/or at most `max`, or in one of `tiers`. */
+  z.strictObject({
+    type: z.literal('score'),
+    min: z.number().min(0).max(100).optional(),
+    max: z.number().min(0).max(100).optional(),
+    tiers: z
+      .array(z.enum(['hot', 'warm', 'lukewarm', 'cold']))
+      .min(1)
+      .optional(),
+  }),
+  /** At least `atLeast` interactions of `interaction` in the last `withinDays` days. */
+  z.strictObject({
+    type: z.literal('interaction'),
+    interaction: z.enum(INTERACTION_TYPES),
+    withinDays: z.number().int().min(1).max(365),
+    atLeast: z.number().int().min(1).max(1000).default(1),
+  }),
+  /** Whether the contact opened / clicked the email this journey sent at node `node`. */
+  z.strictObject({ type: z.literal('email-activity'), node: ref, activity: z.enum(['opened', 'clicked']) }),
+]);
+export type LeafCondition = z.infer<typeof leaf>;
+
+export type Condition =
+  | LeafCondition
+  | { readonly type: 'all'; readonly of: readonly Condition[] }
+  | { readonly type: 'any'; readonly of: readonly Condition[] }
+  | { readonly type: 'not'; readonly of: Condition };
+
+export const condition: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    leaf,
+    z.strictObject({ type: z.literal('all'), of: z.array(condition).min(1).max(20) }),
+    z.strictObject({ type: z.literal('any'), of: z.array(condition).min(1).max(20) }),
+    z.strictObject({ type: z.literal('not'), of: condition }),
+  ]),
+) as z.ZodType<Condition>;
+
+/** How deep `c` nests (a leaf is 1). */
+export function conditionDepth(c: Condition): number {
+  if (c.type === 'all' || c.type === 'any') return 1 + Math.max(...c.of.map(conditionDepth));
+  if (c.type === 'not') return 1 + conditionDepth(c.of);
+  return 1;
+}
+
+/** The email-activity nodes a condition refers to (they must be email nodes of the journey). */
+export function activityNodesOf(c: Condition): string[] {
+  if (c.type === 'all' || c.type === 'any') return c.of.flatMap(activityNodesOf);
+  if (c.type === 'not') return activityNodesOf(c.of);
+  return c.type === 'email-activity' ? [c.node] : [];
+}
+
+/** What a condition is judged against. */
+export interface ConditionSubject {
+  readonly contact: {
+    readonly fields: Readonly<Record<string, unknown>>;
+    readonly tags: readonly string[];
+    readonly score: number;
+    readonly tier: string;
+  };
+  /** Recent interactions (the step runner reads as far back as the longest `withinDays`). */
+  readonly interactions: readonly { readonly type: InteractionType; readonly occurredAt: string }[];
+  /** This enrolment's email activity by email node id. */
+  readonly emailActivity: Readonly<Record<string, { readonly opened: boolean; readonly clicked: boolean }>>;
+  readonly now: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whether `c` holds for `subject`. */
+export function holds(c: Condition, subject: ConditionSubject): boolean {
+  switch (c.type) {
+    case 'all':
+      return c.of.every((x) => holds(x, subject));
+    case 'any':
+      return c.of.some((x) => holds(x, subject));
+    case 'not':
+      return !holds(c.of, subject);
+    case 'field':
+      return fieldHolds(c, subject.contact.fields[c.field]);
+    case 'tag': {
+      const has = subject.contact.tags.some((t) => t.toLowerCase() === c.tag.toLowerCase());
+      return has === c.has;
+    }
+    case 'score': {
+      const { score, tier } = subject.contact;
+      return (
+        (c.min === undefined || score >= c.min) &&
+        (c.max === undefined || score <= c.max) &&
+        (c.tiers === undefined || c.tiers.includes(tier as (typeof c.tiers)[number]))
+      );
+    }
+    case 'interaction': {
+      const since = subject.now.getTime() - c.withinDays * DAY_MS;
+      const count = subject.interactions.filter(
+        (i) => i.type === c.interaction && Date.parse(i.occurredAt) >= since,
+      ).length;
+      return count >= c.atLeast;
+    }
+    case 'email-activity':
+      return subject.emailActivity[c.node]?.[c.activity] ?? false;
+  }
+}
+
+function fieldHolds(c: Extract<LeafCondition, { type: 'field' }>, actual: unknown): boolean {
+  const present = actual !== undefined && actual !== null && actual !== '';
+  switch (c.op) {
+    case 'exists':
+      return present;
+    case 'missing':
+      return !present;
+    case 'equals':
+      return present && normalise(actual) === normalise(c.value);
+    case 'not-equals':
+      return !present || normalise(actual) !== normalise(c.value);
+    case 'contains':
+      return (
+        present &&
+        String(actual)
+          .toLowerCase()
+          .includes(String(c.value ?? '').toLowerCase())
+      );
+    case 'greater-than':
+    case 'less-than': {
+      const a = Number(actual);
+      const b = Number(c.value);
+      if (!present || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+      return c.op === 'greater-than' ? a > b : a < b;
+    }
+  }
+}
+
+/** Text compares case-insensitively ("Acme" equals "acme"); numbers and booleans as themselves. */
+const normalise = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toLowerCase() : v);

@@ -1,0 +1,100 @@
+/**
+ * One contact's way through one published version of a campaign. The `step` counter is the
+ * enrolment's clock: every move (to a node, or a timer set on one) raises it, every message
+ * and timer names the step it was made for, and a store update is conditional on it. So a stale
+ * timer (after an exit, a re-schedule, or a redelivery that already moved on) changes nothing.
+ */
+
+import type { Condition } from './conditions';
+import type { FrequencyCap } from './frequency-cap';
+import type { Journey } from './journey';
+import type { SendWindow } from './send-window';
+
+export type EnrolmentStatus =
+  /** Running now (a message for its step is on the queue or being handled). */
+  | 'active'
+  /** Held by a timer until `dueAt`. */
+  | 'waiting'
+  /** Its campaign is paused: resumed by the due-time sweep once the campaign runs again. */
+  | 'held'
+  | 'completed'
+  | 'exited'
+  | 'failed';
+
+export type ExitReason =
+  | 'completed'
+  | 'converted'
+  | 'goal-not-met'
+  | 'event-timeout'
+  | 'holdout'
+  | 'replied'
+  | 'unsubscribed'
+  | 'bounced'
+  | 'complained'
+  | 'contact-deleted'
+  | 'manual'
+  | 'archived'
+  | 'failed';
+
+export interface EnrolmentState {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly contactId: string;
+  /** 1 for the first entry; a re-entry starts the next run. */
+  readonly run: number;
+  /** The published version it runs on (editing the campaign never changes a running enrolment). */
+  readonly version: number;
+  readonly node: string;
+  readonly step: number;
+  readonly status: EnrolmentStatus;
+  readonly enteredAt: string;
+  /** When the current node began holding the contact (waits for an event, goals). */
+  readonly nodeSince?: string;
+  /** When its timer is due (waiting, held): also the sparse due-time index the sweep reads. */
+  readonly dueAt?: string;
+  /** The send id of each email node it passed (for opened/clicked conditions and stats). */
+  readonly emails: Readonly<Record<string, string>>;
+  /** The arm it took at each split. */
+  readonly arms: Readonly<Record<string, string>>;
+  readonly converted?: boolean;
+  readonly endedAt?: string;
+  readonly exitReason?: ExitReason;
+  /** Why it failed, in words (after its retries). */
+  readonly failure?: string;
+}
+
+export const isFinished = (s: Pick<EnrolmentState, 'status'>): boolean =>
+  s.status === 'completed' || s.status === 'exited' || s.status === 'failed';
+
+export type ReentryRule =
+  | { readonly mode: 'never' }
+  | { readonly mode: 'always' }
+  | { readonly mode: 'after'; readonly days: number };
+
+/** What applies to every enrolment of a version, besides the graph. */
+export interface CampaignRules {
+  /** The zone for contacts without one of their own. */
+  readonly timeZone: string;
+  readonly sendWindow?: SendWindow;
+  /** Marketing emails per contact across every campaign of the workspace. */
+  readonly frequencyCap?: FrequencyCap;
+  readonly reentry: ReentryRule;
+  /** A campaign-wide conversion goal: met at any step -> exit as converted. */
+  readonly goal?: { readonly if: Condition; readonly withinDays: number };
+}
+
+/** A frozen, published version of a campaign. */
+export interface PublishedVersion {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly version: number;
+  readonly journey: Journey;
+  readonly rules: CampaignRules;
+}
+
+/** Whether a contact whose last run ended at `endedAt` may enter again at `now`. */
+export function mayReenter(rule: ReentryRule, endedAt: string | undefined, now: Date): boolean {
+  if (rule.mode === 'always') return true;
+  if (rule.mode === 'never' || !endedAt) return false;
+  return now.getTime() - Date.parse(endedAt) >= rule.days * 86_400_000;
+}

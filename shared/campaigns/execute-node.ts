@@ -1,0 +1,185 @@
+/**
+ * What one journey node does for one enrolment, given what the step runner gathered. Effects
+ * (a queued email, an action) go through ports with a key unique per (run, node, step), so a
+ * replay of the same step repeats nothing; the result says where the enrolment goes next.
+ */
+import { type Condition, type ConditionSubject, holds } from './conditions';
+import type { CampaignRules, EnrolmentState, ExitReason } from './enrolment';
+import { nextAllowedSend } from './frequency-cap';
+import { durationMs, type JourneyNode } from './journey';
+import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
+import { nextTimeOfDay, nextWindowOpening } from './send-window';
+import { armFor, variantFor } from './split';
+
+export type NodeResult =
+  /** Go on to `next` now. */
+  | {
+      readonly kind: 'move';
+      readonly next: string;
+      readonly set?: Partial<EnrolmentState>;
+      readonly counters?: string[];
+    }
+  /** Stay on this node until `dueAt` (`nodeSince` marks when the holding began). */
+  | { readonly kind: 'hold'; readonly dueAt: Date; readonly nodeSince?: string }
+  /** The enrolment ends here. */
+  | { readonly kind: 'end'; readonly reason: ExitReason; readonly failure?: string; readonly counters?: string[] };
+
+export interface NodeContext {
+  readonly state: EnrolmentState;
+  readonly rules: CampaignRules;
+  readonly contact: ContactSnapshot;
+  readonly subject: ConditionSubject;
+  readonly now: Date;
+  readonly deps: Pick<StepDeps, 'mailer' | 'actions'>;
+}
+
+/** How often a wait for an event or a goal looks again: a 24th of its window, between 15 min and 6 h. */
+export function pollIntervalMs(windowMs: number): number {
+  return Math.min(6 * 3_600_000, Math.max(15 * 60_000, Math.floor(windowMs / 24)));
+}
+
+/** The key of a node's effect: unique per enrolment run, node and step. */
+export const effectKey = (s: EnrolmentState, nodeId: string): string =>
+  `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${s.step}`;
+
+export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<NodeResult> {
+  const { state, now } = ctx;
+  switch (node.kind) {
+    case 'trigger':
+      return { kind: 'move', next: node.next };
+    case 'exit':
+      return { kind: 'end', reason: 'completed' };
+    case 'email':
+      return emailNode(node, ctx);
+    case 'condition':
+      return { kind: 'move', next: holds(node.if, ctx.subject) ? node.yes : node.no };
+    case 'split': {
+      const arm = armFor(node, state.campaignId, state.contactId);
+      if (!arm) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
+      return {
+        kind: 'move',
+        next: arm.next,
+        set: { arms: { ...state.arms, [node.id]: arm.id } },
+        counters: [`arm:${node.id}:${arm.id}`],
+      };
+    }
+    case 'action':
+      try {
+        await ctx.deps.actions.perform(node.action, {
+          workspaceId: state.workspaceId,
+          campaignId: state.campaignId,
+          contactId: state.contactId,
+          idempotencyKey: effectKey(state, node.id),
+        });
+      } catch (error) {
+        if (error instanceof ActionFailedError) return { kind: 'end', reason: 'failed', failure: error.message };
+        throw error;
+      }
+      return { kind: 'move', next: node.next };
+    case 'wait':
+      return waitNode(node, ctx);
+    case 'goal': {
+      const since = state.nodeSince ? Date.parse(state.nodeSince) : now.getTime();
+      return awaitCondition(node.if, ctx, since, durationMs(node.within), {
+        met: {
+          kind: 'move',
+          next: node.next,
+          set: { converted: true },
+          counters: ['converted', `node:${node.id}:converted`],
+        },
+        timedOut: node.timeoutNext ? { kind: 'move', next: node.timeoutNext } : { kind: 'end', reason: 'goal-not-met' },
+      });
+    }
+  }
+}
+
+async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
+  const { state, rules, contact, now } = ctx;
+  if (rules.sendWindow) {
+    const opening = nextWindowOpening(now, rules.sendWindow, contact.timeZone ?? rules.timeZone);
+    if (opening.getTime() > now.getTime()) return { kind: 'hold', dueAt: opening };
+  }
+  if (rules.frequencyCap) {
+    const recent = await ctx.deps.mailer.recentMarketingSends(
+      state.workspaceId,
+      state.contactId,
+      now.getTime() - 7 * 86_400_000,
+    );
+    const allowed = nextAllowedSend(rules.frequencyCap, recent, now.getTime());
+    if (allowed > now.getTime()) return { kind: 'hold', dueAt: new Date(allowed) };
+  }
+  const variant = node.subjectVariants
+    ? variantFor(node.subjectVariants.length, state.campaignId, node.id, state.contactId)
+    : undefined;
+  const { sendId } = await ctx.deps.mailer.send({
+    workspaceId: state.workspaceId,
+    campaignId: state.campaignId,
+    version: state.version,
+    nodeId: node.id,
+    contact,
+    templateId: node.templateId,
+    ...(node.version ? { templateVersion: node.version } : {}),
+    ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
+    idempotencyKey: effectKey(state, node.id),
+  });
+  return {
+    kind: 'move',
+    next: node.next,
+    set: { emails: { ...state.emails, [node.id]: sendId } },
+    counters: ['sent', `node:${node.id}:sent`, ...(variant !== undefined ? [`variant:${node.id}:${variant}`] : [])],
+  };
+}
+
+async function waitNode(node: Extract<JourneyNode, { kind: 'wait' }>, ctx: NodeContext): Promise<NodeResult> {
+  const { state, now } = ctx;
+  const arrived = state.nodeSince === undefined;
+  const since = arrived ? now.getTime() : Date.parse(state.nodeSince as string);
+  const nodeSince = new Date(since).toISOString();
+  switch (node.for.type) {
+    case 'duration': {
+      const due = since + durationMs(node.for.duration);
+      // An early timer (a long wait is chained through shorter timers) just holds again.
+      return now.getTime() >= due
+        ? { kind: 'move', next: node.next }
+        : { kind: 'hold', dueAt: new Date(due), nodeSince };
+    }
+    case 'time-of-day': {
+      const target =
+        arrived || !state.dueAt
+          ? nextTimeOfDay(now, node.for, ctx.contact.timeZone ?? ctx.rules.timeZone)
+          : new Date(state.dueAt);
+      return now.getTime() >= target.getTime()
+        ? { kind: 'move', next: node.next }
+        : { kind: 'hold', dueAt: target, nodeSince };
+    }
+    case 'event': {
+      const type = node.for.interaction;
+      const seen = ctx.subject.interactions.some((i) => i.type === type && Date.parse(i.occurredAt) >= since);
+      if (seen) return { kind: 'move', next: node.next };
+      const timeoutMs = durationMs(node.for.timeout);
+      if (now.getTime() >= since + timeoutMs) {
+        return node.timeoutNext ? { kind: 'move', next: node.timeoutNext } : { kind: 'end', reason: 'event-timeout' };
+      }
+      const due = Math.min(since + timeoutMs, now.getTime() + pollIntervalMs(timeoutMs));
+      return { kind: 'hold', dueAt: new Date(due), nodeSince };
+    }
+  }
+}
+
+/** A goal: met -> `met`; window over -> `timedOut`; else look again later. */
+function awaitCondition(
+  condition: Condition,
+  ctx: NodeContext,
+  since: number,
+  windowMs: number,
+  outcomes: { met: NodeResult; timedOut: NodeResult },
+): NodeResult {
+  if (holds(condition, ctx.subject)) return outcomes.met;
+  const now = ctx.now.getTime();
+  if (now >= since + windowMs) return outcomes.timedOut;
+  return {
+    kind: 'hold',
+    dueAt: new Date(Math.min(since + windowMs, now + pollIntervalMs(windowMs))),
+    nodeSince: new Date(since).toISOString(),
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * The rules a journey must keep before it can be saved or published, checked over the whole
+ * graph: exactly one trigger, unique node ids, no edge to a missing node, every node reachable
+ * from the trigger, no cycle that does not pass through a wait (it would spin without end),
+ * split arms summing to 100 with the holdout, waits within a year, email-activity conditions
+ * that refer to an email node that comes earlier. Each problem names its node.
+ */
+import { ValidationError } from '../errors';
+import { activityNodesOf, type Condition, conditionDepth, MAX_CONDITION_DEPTH } from './conditions';
+import { durationMs, edgesOf, type Journey, type JourneyNode, MAX_WAIT_DAYS } from './journey';
+
+export interface JourneyProblem {
+  /** The node at fault (absent for a problem of the whole journey). */
+  readonly node?: string;
+  readonly message: string;
+}
+
+const MAX_WAIT_MS = MAX_WAIT_DAYS * 86_400_000;
+
+/** Actions the step runner performs today (journey-actions.ts); the schema knows the rest to come. */
+export const AVAILABLE_ACTIONS: ReadonlySet<string> = new Set(['add-tag', 'remove-tag', 'set-field']);
+
+/** Every problem of `journey`; empty when it may be saved. */
+export function journeyProblems(journey: Journey): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  const byId = new Map<string, JourneyNode>();
+  for (const node of journey.nodes) {
+    if (byId.has(node.id)) problems.push({ node: node.id, message: `Node id "${node.id}" is used twice` });
+    else byId.set(node.id, node);
+  }
+
+  const triggers = journey.nodes.filter((n) => n.kind === 'trigger');
+  if (triggers.length !== 1) {
+    problems.push({ message: `A journey has exactly one trigger node; this one has ${triggers.length}` });
+  }
+
+  for (const node of journey.nodes) {
+    for (const target of edgesOf(node)) {
+      if (!byId.has(target)) problems.push({ node: node.id, message: `Leads to "${target}", which is not a node` });
+      else if (byId.get(target)?.kind === 'trigger') {
+        problems.push({ node: node.id, message: `Leads back to the trigger "${target}"` });
+      }
+    }
+    problems.push(...nodeProblems(node, byId));
+  }
+
+  const trigger = triggers[0];
+  if (trigger) {
+    const reached = reachableFrom(trigger.id, byId);
+    for (const node of journey.nodes) {
+      if (!reached.has(node.id)) problems.push({ node: node.id, message: 'Cannot be reached from the trigger' });
+    }
+    const loop = cycleWithoutWait(trigger.id, byId);
+    if (loop) {
+      problems.push({ node: loop[0], message: `Loops without a wait: ${loop.join(' -> ')}` });
+    }
+    problems.push(...activityOrderProblems(trigger.id, byId));
+  }
+  return problems;
+}
+
+/** Throws a 400 `INVALID_JOURNEY` naming every problem, or returns the journey. */
+export function assertValidJourney(journey: Journey): Journey {
+  const problems = journeyProblems(journey);
+  if (problems.length === 0) return journey;
+  const first = problems[0] as JourneyProblem;
+  const where = first.node ? `Node "${first.node}": ` : '';
+  throw new ValidationError(`${where}${first.message}`, 'INVALID_JOURNEY', { details: { problems } });
+}
+
+function nodeProblems(node: JourneyNode, byId: ReadonlyMap<string, JourneyNode>): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  const problem = (message: string) => problems.push({ node: node.id, message });
+  switch (node.kind) {
+    case 'wait':
+      if (node.for.type === 'duration' && durationMs(node.for.duration) > MAX_WAIT_MS) {
+        problem(`Waits longer than ${MAX_WAIT_DAYS} days`);
+      }
+      if (node.for.type === 'event' && durationMs(node.for.timeout) > MAX_WAIT_MS) {
+        problem(`Its timeout is longer than ${MAX_WAIT_DAYS} days`);
+      }
+      if (node.for.type !== 'event' && node.timeoutNext) problem('Only a wait for an event has a timeout branch');
+      break;
+    case 'goal':
+      if (durationMs(node.within) > MAX_WAIT_MS) problem(`Its window is longer than ${MAX_WAIT_DAYS} days`);
+      problems.push(...conditionProblems(node.id, node.if, byId));
+      break;
+    case 'condition':
+      problems.push(...conditionProblems(node.id, node.if, byId));
+      break;
+    case 'action':
+      if (!AVAILABLE_ACTIONS.has(node.action.type)) {
+        problem(
+          `The action "${node.action.type}" is not available yet (available: ${[...AVAILABLE_ACTIONS].join(', ')})`,
+        );
+      }
+      break;
+    case 'split': {
+      const total = node.arms.reduce((sum, arm) => sum + arm.percent, 0) + node.holdoutPercent;
+      if (total !== 100) problem(`Arm percentages plus the holdout add up to ${total}, not 100`);
+      const armIds = new Set(node.arms.map((a) => a.id));
+      if (armIds.size !== node.arms.length) problem('Two arms share an id');
+      break;
+    }
+    default:
+      break;
+  }
+  return problems;
+}
+
+function conditionProblems(node: string, c: Condition, byId: ReadonlyMap<string, JourneyNode>): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  if (conditionDepth(c) > MAX_CONDITION_DEPTH) {
+    problems.push({ node, message: `Conditions nest deeper than ${MAX_CONDITION_DEPTH} levels` });
+  }
+  for (const ref of activityNodesOf(c)) {
+    if (byId.get(ref)?.kind !== 'email') {
+      problems.push({ node, message: `Asks about email activity of "${ref}", which is not an email node` });
+    }
+  }
+  return problems;
+}
+
+function reachableFrom(start: string, byId: ReadonlyMap<string, JourneyNode>): Set<string> {
+  const seen = new Set<string>([start]);
+  const stack = [start];
+  while (stack.length > 0) {
+    const node = byId.get(stack.pop() as string);
+    if (!node) continue;
+    for (const next of edgesOf(node)) {
+      if (!seen.has(next) && byId.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Nodes that hold a contact for a while: a loop through one of them cannot spin. */
+const holds = (node: JourneyNode | undefined) => node?.kind === 'wait' || node?.kind === 'goal';
+
+/** A cycle that passes no wait or goal, as the path of node ids around it; undefined if none. */
+function cycleWithoutWait(start: string, byId: ReadonlyMap<string, JourneyNode>): string[] | undefined {
+  // Depth-first search over the graph with the waiting nodes' outgoing edges removed.
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    state.set(id, 'open');
+    path.push(id);
+    const node = byId.get(id);
+    const nexts = node && !holds(node) ? edgesOf(node).filter((n) => byId.has(n)) : [];
+    for (const next of nexts) {
+      if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next];
+      if (!state.has(next)) {
+        const found = visit(next);
+        if (found) return found;
+      }
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of [start, ...byId.keys()]) {
+    if (!state.has(id)) {
+      const found = visit(id);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * An email-activity condition must ask about an email a contact has passed on every way to it:
+ * otherwise it would ask about a mail that was never sent. Checked as "the email node dominates
+ * the condition node" (every path from the trigger to it goes through the email).
+ */
+function activityOrderProblems(trigger: string, byId: ReadonlyMap<string, JourneyNode>): JourneyProblem[] {
+  const problems: JourneyProblem[] = [];
+  for (const node of byId.values()) {
+    if (node.kind !== 'condition' && node.kind !== 'goal') continue;
+    for (const ref of activityNodesOf(node.if)) {
+      if (byId.get(ref)?.kind !== 'email') continue;
+      // Without `ref`, can the condition still be reached? Then some path skips the email.
+      const withoutRef = new Map(byId);
+      withoutRef.delete(ref);
+      if (ref !== node.id && reachableFrom(trigger, withoutRef).has(node.id)) {
+        problems.push({ node: node.id, message: `Asks about email "${ref}", which some paths here never send` });
+      }
+    }
+  }
+  return problems;
+}

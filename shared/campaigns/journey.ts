@@ -1,0 +1,140 @@
+/**
+ * A campaign's journey: a graph of nodes joined by `next` edges, as the API takes it and as a
+ * published version freezes it. The shapes are zod schemas (the API parses with them); the
+ * graph rules that need the whole journey (one trigger, reachability, cycles, splits) are in
+ * journey-rules.ts, so a bad journey is refused naming the node at fault.
+ */
+import * as z from 'zod';
+import { INTERACTION_TYPES } from '../crm/model';
+import { condition } from './conditions';
+import { triggerOn } from './trigger';
+
+/** Node ids appear in keys (`enrolment#node#step`) and in the API: short, plain. */
+export const nodeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1-40 letters, digits, "_" or "-"');
+
+/** Most a wait (or a goal's window) may last. */
+export const MAX_WAIT_DAYS = 365;
+
+export const duration = z
+  .strictObject({
+    days: z.number().int().min(0).max(MAX_WAIT_DAYS).optional(),
+    hours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * MAX_WAIT_DAYS)
+      .optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60 * MAX_WAIT_DAYS)
+      .optional(),
+  })
+  .refine((d) => (d.days ?? 0) + (d.hours ?? 0) + (d.minutes ?? 0) > 0, 'A duration must be longer than zero');
+export type Duration = z.infer<typeof duration>;
+
+/** Milliseconds of a duration. */
+export function durationMs(d: Duration): number {
+  return (((d.days ?? 0) * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60_000;
+}
+
+/** ISO weekdays: 1 = Monday ... 7 = Sunday. */
+export const weekday = z.number().int().min(1).max(7);
+
+const waitFor = z.discriminatedUnion('type', [
+  /** A fixed time. */
+  z.strictObject({ type: z.literal('duration'), duration }),
+  /** The next time the contact's clock shows `hour:minute` on one of `weekdays` (all days when absent). */
+  z.strictObject({
+    type: z.literal('time-of-day'),
+    hour: z.number().int().min(0).max(23),
+    minute: z.number().int().min(0).max(59).default(0),
+    weekdays: z.array(weekday).min(1).max(7).optional(),
+  }),
+  /** Until the contact has an interaction of `interaction` (then `next`), or `timeout` passes (then `timeoutNext`). */
+  z.strictObject({ type: z.literal('event'), interaction: z.enum(INTERACTION_TYPES), timeout: duration }),
+]);
+export type WaitFor = z.infer<typeof waitFor>;
+
+const action = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('add-tag'), tag: z.string().min(1).max(64) }),
+  z.strictObject({ type: z.literal('remove-tag'), tag: z.string().min(1).max(64) }),
+  z.strictObject({
+    type: z.literal('set-field'),
+    field: z.string().min(1).max(64),
+    value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+  }),
+  z.strictObject({ type: z.literal('adjust-score'), points: z.number().int().min(-100).max(100) }),
+  /** POSTs the enrolment as JSON, signed with HMAC-SHA256 under the campaign's webhook secret. */
+  z.strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000) }),
+  /** Emails a member of the workspace (transactional). */
+  z.strictObject({ type: z.literal('notify-user'), userId: z.string().min(1).max(128), message: z.string().max(1000) }),
+]);
+export type JourneyAction = z.infer<typeof action>;
+
+const base = { id: nodeId, label: z.string().max(200).optional() };
+
+export const journeyNode = z.discriminatedUnion('kind', [
+  /** `on`: what enrols contacts (trigger.ts); absent = manual (the API's enrol route only). */
+  z.strictObject({ ...base, kind: z.literal('trigger'), on: triggerOn.optional(), next: nodeId }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('email'),
+    templateId: z.string().min(1).max(128),
+    /** Pinned template version; absent = the latest version when the campaign is published. */
+    version: z.number().int().min(1).optional(),
+    /** Subject lines tried against each other (A/B by stable hash); absent = the template's. */
+    subjectVariants: z.array(z.string().min(1).max(998)).min(2).max(5).optional(),
+    next: nodeId,
+  }),
+  z.strictObject({ ...base, kind: z.literal('wait'), for: waitFor, next: nodeId, timeoutNext: nodeId.optional() }),
+  z.strictObject({ ...base, kind: z.literal('condition'), if: condition, yes: nodeId, no: nodeId }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('split'),
+    arms: z
+      .array(z.strictObject({ id: nodeId, percent: z.number().int().min(0).max(100), next: nodeId }))
+      .min(1)
+      .max(10),
+    /** Share of contacts that leave here without any arm (a control group), counted as `holdout`. */
+    holdoutPercent: z.number().int().min(0).max(100).default(0),
+  }),
+  z.strictObject({ ...base, kind: z.literal('action'), action, next: nodeId }),
+  /** Waits up to `within` for `if` to hold: met -> a conversion, then `next`; not met -> `timeoutNext` (or exit). */
+  z.strictObject({
+    ...base,
+    kind: z.literal('goal'),
+    if: condition,
+    within: duration,
+    next: nodeId,
+    timeoutNext: nodeId.optional(),
+  }),
+  z.strictObject({ ...base, kind: z.literal('exit') }),
+]);
+export type JourneyNode = z.infer<typeof journeyNode>;
+export type NodeKind = JourneyNode['kind'];
+
+export const journey = z.strictObject({
+  nodes: z.array(journeyNode).min(2).max(200),
+});
+export type Journey = z.infer<typeof journey>;
+
+/** Every node id a node leads to, in a stable order. */
+export function edgesOf(node: JourneyNode): string[] {
+  switch (node.kind) {
+    case 'trigger':
+    case 'email':
+    case 'action':
+      return [node.next];
+    case 'wait':
+    case 'goal':
+      return node.timeoutNext ? [node.next, node.timeoutNext] : [node.next];
+    case 'condition':
+      return [node.yes, node.no];
+    case 'split':
+      return node.arms.map((a) => a.next);
+    case 'exit':
+      return [];
+  }
+}

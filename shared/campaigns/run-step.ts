@@ -1,0 +1,292 @@
+/**
+ * The drip-step worker's use case: run an enrolment from its current node until it has to wait,
+ * ends, or has made `MAX_HOPS` moves, then write the new state with a condition on the step it
+ * read. Effects are keyed by (run, node, step): a redelivered, duplicated or stale message
+ * (or one that lost the race to another copy) repeats no effect and changes nothing.
+ *
+ * Before any node, the enrolment leaves when the contact was deleted, unsubscribed, bounced,
+ * complained or replied, or met the campaign's goal; a paused campaign holds it (the due-time
+ * sweep brings it back on resume) and an archived one ends it.
+ */
+import { blockingSuppression } from '../email/suppression-rules';
+import { type ConditionSubject, holds } from './conditions';
+import { type EnrolmentState, type ExitReason, isFinished, mayReenter, type PublishedVersion } from './enrolment';
+import { executeNode, type NodeResult } from './execute-node';
+import type { EnrolMessage, StepMessage } from './messages';
+import type { ContactSnapshot, CounterDeltas, StepDeps, TimelineEntry } from './ports';
+
+/** Moves one message may make before it hands over to a fresh message (bounds an invocation). */
+export const MAX_HOPS = 50;
+
+export type StepOutcome =
+  | { readonly status: 'stale'; readonly why: string }
+  | { readonly status: 'not-enrolled'; readonly why: string }
+  | { readonly status: 'waiting'; readonly node: string; readonly dueAt: string }
+  | { readonly status: 'held'; readonly node: string }
+  | { readonly status: 'ended'; readonly reason: ExitReason }
+  | { readonly status: 'continues'; readonly node: string };
+
+/** Enrols a contact (a new run when re-entry allows) and runs it from the trigger. */
+export async function enrolContact(
+  message: EnrolMessage | Omit<EnrolMessage, 'kind'>,
+  deps: StepDeps,
+): Promise<StepOutcome> {
+  const { workspaceId, campaignId, contactId } = message;
+  const campaign = await deps.versions.load(workspaceId, campaignId);
+  if (!campaign?.published || campaign.status !== 'active') {
+    return { status: 'not-enrolled', why: `campaign is ${campaign?.status ?? 'missing'}` };
+  }
+  const published = campaign.published;
+  const now = deps.now();
+  const previous = await deps.enrolments.get(workspaceId, campaignId, contactId);
+  if (previous && !isFinished(previous)) return { status: 'not-enrolled', why: 'already enrolled' };
+  if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
+    return { status: 'not-enrolled', why: 'already went through this campaign' };
+  }
+  const trigger = published.journey.nodes.find((n) => n.kind === 'trigger');
+  if (!trigger) return { status: 'not-enrolled', why: 'the journey has no trigger' };
+  const fresh: EnrolmentState = {
+    workspaceId,
+    campaignId,
+    contactId,
+    run: (previous?.run ?? 0) + 1,
+    version: published.version,
+    node: trigger.id,
+    step: (previous?.step ?? -1) + 1,
+    status: 'active',
+    enteredAt: now.toISOString(),
+    emails: {},
+    arms: {},
+  };
+  return advance(fresh, previous?.step, published, deps, ['entered', `node:${trigger.id}:entered`]);
+}
+
+/** Runs the enrolment a step message names, if it is still at that step. */
+export async function runStep(message: StepMessage, deps: StepDeps): Promise<StepOutcome> {
+  const state = await deps.enrolments.get(message.workspaceId, message.campaignId, message.contactId);
+  if (!state) return { status: 'stale', why: 'no such enrolment' };
+  if (state.run !== message.run || state.step !== message.step) return { status: 'stale', why: 'it moved on' };
+  if (isFinished(state)) return { status: 'stale', why: `it ${state.status}` };
+  const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
+  if (!campaign?.published) return finishAs(state, 'archived', deps);
+  return advance(state, state.step, campaign.published, deps, [], campaign.status);
+}
+
+/** Ends an enrolment from outside (a person exiting it, an archived campaign). */
+export async function exitEnrolment(
+  state: EnrolmentState,
+  reason: ExitReason,
+  deps: Pick<StepDeps, 'enrolments' | 'now'>,
+): Promise<boolean> {
+  if (isFinished(state)) return false;
+  const ended = endState(state, reason, deps.now());
+  return deps.enrolments.save(ended, state.step, deltas(exitCounters(state, reason)));
+}
+
+async function finishAs(state: EnrolmentState, reason: ExitReason, deps: StepDeps): Promise<StepOutcome> {
+  const saved = await exitEnrolment(state, reason, deps);
+  return saved ? { status: 'ended', reason } : { status: 'stale', why: 'it moved on' };
+}
+
+function endState(state: EnrolmentState, reason: ExitReason, now: Date, failure?: string): EnrolmentState {
+  const { dueAt: _due, nodeSince: _since, ...rest } = state;
+  return {
+    ...rest,
+    step: state.step + 1,
+    status: reason === 'completed' || reason === 'converted' ? 'completed' : reason === 'failed' ? 'failed' : 'exited',
+    endedAt: now.toISOString(),
+    exitReason: reason,
+    ...(failure ? { failure } : {}),
+  };
+}
+
+const isWaiting = (s: EnrolmentState) => s.status === 'waiting' || s.status === 'held';
+
+const exitCounters = (state: EnrolmentState, reason: ExitReason): string[] => [
+  reason === 'completed' ? 'completed' : `exited:${reason}`,
+  ...(isWaiting(state) ? ['-waiting'] : []),
+];
+
+async function advance(
+  start: EnrolmentState,
+  expectedStep: number | undefined,
+  published: PublishedVersion,
+  deps: StepDeps,
+  counters: string[],
+  campaignStatus: 'draft' | 'active' | 'paused' | 'archived' = 'active',
+): Promise<StepOutcome> {
+  const now = deps.now();
+  const tally: string[] = [...counters];
+  const save = async (next: EnrolmentState, outcome: StepOutcome, timerAt?: Date): Promise<StepOutcome> => {
+    // A conversion also counts for the arm of every split it went through (A/B verdicts).
+    if (tally.includes('converted')) {
+      for (const [split, arm] of Object.entries(next.arms)) tally.push(`armconv:${split}:${arm}`);
+    }
+    if (!(await deps.enrolments.save(next, expectedStep, deltas(tally))))
+      return { status: 'stale', why: 'it moved on' };
+    if (timerAt) {
+      await deps.timers.set(
+        {
+          kind: 'step',
+          workspaceId: next.workspaceId,
+          campaignId: next.campaignId,
+          contactId: next.contactId,
+          run: next.run,
+          step: next.step,
+        },
+        timerAt,
+      );
+    }
+    return outcome;
+  };
+  // A waiting (or held) enrolment was counted as waiting when it began to wait.
+  if (isWaiting(start)) tally.push('-waiting');
+
+  if (campaignStatus === 'archived') {
+    tally.push('exited:archived');
+    return save(endState(start, 'archived', now), { status: 'ended', reason: 'archived' });
+  }
+  if (campaignStatus === 'paused' || campaignStatus === 'draft') {
+    // Due now: the sweep skips paused campaigns, and finds this one as soon as it resumes.
+    const held: EnrolmentState = { ...start, step: start.step + 1, status: 'held', dueAt: now.toISOString() };
+    tally.push('waiting');
+    return save(held, { status: 'held', node: start.node });
+  }
+
+  const contact = await deps.contacts.snapshot(start.workspaceId, start.contactId);
+  const since = Math.min(Date.parse(start.enteredAt), now.getTime() - lookbackDays(published) * 86_400_000);
+  const timeline =
+    contact && !contact.deleted
+      ? await deps.contacts.timelineSince(start.workspaceId, start.contactId, new Date(since))
+      : [];
+  const exit =
+    contact && !contact.deleted
+      ? await exitBeforeNode(start, published, contact, timeline, deps, now)
+      : 'contact-deleted';
+  if (exit || !contact || contact.deleted) {
+    const reason: ExitReason = exit ?? 'contact-deleted';
+    tally.push(reason === 'converted' ? 'converted' : `exited:${reason}`);
+    return save(endState(start, reason, now), { status: 'ended', reason });
+  }
+
+  const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
+  let state: EnrolmentState = { ...start, status: 'active' };
+  for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+    const node = nodes.get(state.node);
+    if (!node) {
+      tally.push('exited:failed');
+      const failed = endState(state, 'failed', now, `Node "${state.node}" is not in version ${state.version}`);
+      return save(failed, { status: 'ended', reason: 'failed' });
+    }
+    const subject = subjectOf(state, contact, timeline, now);
+    const result: NodeResult = await executeNode(node, { state, rules: published.rules, contact, subject, now, deps });
+    if (result.kind !== 'hold') tally.push(...(result.counters ?? []));
+    switch (result.kind) {
+      case 'move': {
+        const { nodeSince: _since, dueAt: _due, ...rest } = state;
+        state = { ...rest, ...result.set, node: result.next, step: state.step + 1, status: 'active' };
+        tally.push(`node:${result.next}:entered`);
+        break;
+      }
+      case 'hold': {
+        const { nodeSince: _since, ...rest } = state;
+        const waiting: EnrolmentState = {
+          ...rest,
+          step: state.step + 1,
+          status: 'waiting',
+          dueAt: result.dueAt.toISOString(),
+          ...(result.nodeSince ? { nodeSince: result.nodeSince } : {}),
+        };
+        tally.push('waiting');
+        return save(waiting, { status: 'waiting', node: state.node, dueAt: waiting.dueAt as string }, result.dueAt);
+      }
+      case 'end': {
+        if (result.reason === 'completed') tally.push('completed');
+        else if (result.reason !== 'holdout') tally.push(`exited:${result.reason}`);
+        else tally.push('exited:holdout');
+        return save(endState(state, result.reason, now, result.failure), { status: 'ended', reason: result.reason });
+      }
+    }
+  }
+  // Many moves without a wait: hand over to a fresh message so no invocation runs long.
+  const handover: EnrolmentState = { ...state, step: state.step + 1, status: 'waiting', dueAt: now.toISOString() };
+  tally.push('waiting');
+  return save(handover, { status: 'continues', node: state.node }, now);
+}
+
+/** Why the enrolment must leave before running a node, if it must. */
+async function exitBeforeNode(
+  state: EnrolmentState,
+  published: PublishedVersion,
+  contact: ContactSnapshot,
+  timeline: readonly TimelineEntry[],
+  deps: StepDeps,
+  now: Date,
+): Promise<ExitReason | undefined> {
+  const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email);
+  const blocking = blockingSuppression(reasons, 'marketing');
+  if (blocking) {
+    if (blocking === 'unsubscribe' || blocking.startsWith('unsubscribe')) return 'unsubscribed';
+    if (blocking === 'complaint') return 'complained';
+    return 'bounced';
+  }
+  const entered = Date.parse(state.enteredAt);
+  if (timeline.some((i) => i.type === 'email_replied' && Date.parse(i.occurredAt) >= entered)) return 'replied';
+  const goal = published.rules.goal;
+  if (goal && now.getTime() - entered <= goal.withinDays * 86_400_000) {
+    if (holds(goal.if, subjectOf(state, contact, timeline, now))) return 'converted';
+  }
+  return undefined;
+}
+
+/** The longest look-back any condition of the journey needs, in days. */
+function lookbackDays(published: PublishedVersion): number {
+  let days = 0;
+  const visit = (c: unknown): void => {
+    if (!c || typeof c !== 'object') return;
+    const cond = c as { type?: string; withinDays?: number; of?: unknown };
+    if (cond.type === 'interaction' && typeof cond.withinDays === 'number') days = Math.max(days, cond.withinDays);
+    if (Array.isArray(cond.of)) cond.of.forEach(visit);
+    else if (cond.of) visit(cond.of);
+  };
+  for (const node of published.journey.nodes) if (node.kind === 'condition' || node.kind === 'goal') visit(node.if);
+  if (published.rules.goal) visit(published.rules.goal.if);
+  return days;
+}
+
+/** Opens and clicks flagged as a bot or a privacy proxy are kept on the timeline but answer no condition. */
+function subjectOf(
+  state: EnrolmentState,
+  contact: ContactSnapshot,
+  timeline: readonly TimelineEntry[],
+  now: Date,
+): ConditionSubject {
+  const emailActivity: Record<string, { opened: boolean; clicked: boolean }> = {};
+  for (const [nodeId, sendId] of Object.entries(state.emails)) {
+    const bySend = timeline.filter((i) => i.metadata.sendId === sendId && !isSuspectedBot(i));
+    emailActivity[nodeId] = {
+      opened: bySend.some((i) => i.type === 'email_opened' || i.type === 'email_clicked'),
+      clicked: bySend.some((i) => i.type === 'email_clicked'),
+    };
+  }
+  return {
+    contact: { fields: contact.fields, tags: contact.tags, score: contact.score, tier: contact.tier },
+    interactions: timeline,
+    emailActivity,
+    now,
+  };
+}
+
+const isSuspectedBot = (i: TimelineEntry): boolean => {
+  const flag = i.metadata.suspectedBot;
+  return flag === true || (Array.isArray(flag) && flag.length > 0);
+};
+
+function deltas(names: readonly string[]): CounterDeltas {
+  const out: CounterDeltas = {};
+  for (const name of names) {
+    const [key, by] = name.startsWith('-') ? [name.slice(1), -1] : [name, 1];
+    out[key] = (out[key] ?? 0) + by;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * A/B/n splits and subject-line variants by a stable hash of (campaign, contact, node): a
+ * contact lands in the same arm on every redelivery and every re-run, with no state to keep,
+ * and arms fill in their stated proportions.
+ */
+import { createHash } from 'node:crypto';
+
+/** A number in [0, 10000) that depends only on its inputs. */
+export function stableBucket(...parts: readonly string[]): number {
+  const digest = createHash('sha256').update(parts.join('\u0000')).digest();
+  return digest.readUInt32BE(0) % 10_000;
+}
+
+/**
+ * The arm `contactId` falls into at `split`, or `undefined` for the holdout. Arms take the
+ * bucket range in order (percent x 100 buckets each); the holdout takes what is left at the end.
+ */
+export function armFor<Arm extends { readonly id: string; readonly percent: number }>(
+  split: { readonly id: string; readonly arms: readonly Arm[] },
+  campaignId: string,
+  contactId: string,
+): Arm | undefined {
+  const bucket = stableBucket(campaignId, split.id, contactId);
+  let upper = 0;
+  for (const arm of split.arms) {
+    upper += arm.percent * 100;
+    if (bucket < upper) return arm;
+  }
+  return undefined;
+}
+
+/** Which of `count` equally likely variants (subject lines) a contact gets at a node. */
+export function variantFor(count: number, campaignId: string, nodeId: string, contactId: string): number {
+  return stableBucket(campaignId, nodeId, 'variant', contactId) % count;
+}

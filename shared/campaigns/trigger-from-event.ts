@@ -1,0 +1,66 @@
+/**
+ * A domain event delivered to the drip-steps queue (an EventBridge rule on the domain-events bus):
+ * enrols the contact it names into every active campaign of its workspace whose published trigger
+ * matches. The trigger index narrows the campaigns; the published version is checked again (the
+ * index may lag a change). Each (event, campaign) is claimed first, so a redelivered or replayed
+ * event enrols nobody twice, also under re-entry `always`; a failed enrolment releases its claim.
+ */
+import type { DomainEventEnvelope, EnrolMessage } from './messages';
+import type { CampaignVersions } from './ports';
+import { eventTriggerKeys, triggerMatches, triggerOf } from './trigger';
+import type { CampaignTriggerIndex } from './trigger-ports';
+
+/** How long a claim outlives its event: longer than EventBridge and SQS retry an event (24 h, 4 days). */
+export const TRIGGER_CLAIM_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface TriggerFromEventDeps {
+  readonly index: CampaignTriggerIndex;
+  readonly versions: CampaignVersions;
+  /** Enrols one contact (the drip-step worker runs it from the trigger). */
+  readonly enrol: (message: EnrolMessage) => Promise<unknown>;
+}
+
+export interface TriggerOutcome {
+  readonly matched: number;
+  readonly enrolled: number;
+  /** Campaigns this event had already enrolled the contact into (a replay). */
+  readonly replayed: number;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const ID = /[^A-Za-z0-9_.:-]/g;
+
+/** Enrols the event's contact into each matching campaign, once per (event, campaign). */
+export async function triggerFromEvent(
+  envelope: DomainEventEnvelope,
+  deps: TriggerFromEventDeps,
+): Promise<TriggerOutcome> {
+  const { detail } = envelope;
+  const workspaceId = text(detail.workspaceId);
+  const contactId = text(detail.contactId);
+  const outcome = { matched: 0, enrolled: 0, replayed: 0 };
+  if (!workspaceId || !contactId) return outcome;
+  const event = { type: envelope['detail-type'], detail };
+  // The publisher's own id survives a re-put of the same event; the envelope's id does not.
+  const eventId = (text(detail.eventId) ?? envelope.id).replace(ID, '_').slice(0, 100);
+  for (const key of eventTriggerKeys(event)) {
+    for (const campaignId of await deps.index.find(workspaceId, key)) {
+      const campaign = await deps.versions.load(workspaceId, campaignId);
+      if (campaign?.status !== 'active' || !campaign.published) continue;
+      if (!triggerMatches(triggerOf(campaign.published.journey), event)) continue;
+      outcome.matched += 1;
+      if (!(await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS))) {
+        outcome.replayed += 1;
+        continue;
+      }
+      try {
+        await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
+      } catch (error) {
+        await deps.index.release(workspaceId, eventId, campaignId);
+        throw error;
+      }
+      outcome.enrolled += 1;
+    }
+  }
+  return outcome;
+}

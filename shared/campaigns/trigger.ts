@@ -1,0 +1,159 @@
+/**
+ * What starts a campaign: the trigger node's `on`. `manual` (the default) enrols only through
+ * the API; the domain-event kinds enrol the contact an event names; `schedule` launches the
+ * trigger's audience on a cron in a time zone; `webhook` enrols the contact a signed-by-secret
+ * call names. The event kinds are looked up through a per-workspace index keyed by
+ * {@link triggerIndexKey}, which {@link eventTriggerKeys} computes from an event.
+ */
+import * as z from 'zod';
+import { contactFilterSchema } from '../crm/contacts/contact-filter';
+import { INTERACTION_TYPES } from '../crm/model';
+import { nextFireInZone, parseSchedule } from '../schedule-expression';
+
+/** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
+export const CONTACT_CREATED_EVENT = 'contact.created';
+export const TAG_ADDED_EVENT = 'contact.tag_added';
+export const INTERACTION_RECORDED_EVENT = 'contact.interaction_recorded';
+/** Same string as shared/crm/scoring THRESHOLD_EVENT. */
+export const SCORE_TIER_EVENT = 'contact.score_threshold_crossed';
+export const TRIGGER_EVENT_TYPES = [
+  CONTACT_CREATED_EVENT,
+  TAG_ADDED_EVENT,
+  INTERACTION_RECORDED_EVENT,
+  SCORE_TIER_EVENT,
+] as const;
+
+const TIERS = ['hot', 'warm', 'lukewarm', 'cold'] as const;
+
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.length > 0 && zone.length <= 64;
+  } catch {
+    return false;
+  }
+}
+
+/** An EventBridge-style cron, `cron(...)` or its six fields alone (minutes hours day-of-month month day-of-week year). */
+const cronText = z
+  .string()
+  .trim()
+  .min(11)
+  .max(200)
+  .transform((text) => (text.startsWith('cron(') ? text : `cron(${text})`))
+  .refine(
+    (text) => {
+      try {
+        return parseSchedule(text).kind === 'cron';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'Not a six-field cron (e.g. "0 9 ? * MON *": 09:00 every Monday)' },
+  );
+
+export const triggerOn = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('manual') }),
+  z.strictObject({ type: z.literal('contact-created') }),
+  z.strictObject({ type: z.literal('tag-added'), tag: z.string().trim().toLowerCase().min(1).max(50) }),
+  /** The contact's score tier moved to `tier` (up or down). */
+  z.strictObject({ type: z.literal('score-tier'), tier: z.enum(TIERS) }),
+  z.strictObject({ type: z.literal('interaction'), interaction: z.enum(INTERACTION_TYPES) }),
+  /** Launches `filter`'s audience (every live contact when absent) at each slot of `cron`, or once `at`. */
+  z
+    .strictObject({
+      type: z.literal('schedule'),
+      cron: cronText.optional(),
+      at: z.iso.datetime({ offset: true }).optional(),
+      /** IANA zone the cron reads; absent = the campaign's `rules.timeZone`. */
+      timeZone: z.string().refine(knownZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")').optional(),
+      filter: contactFilterSchema.strict().optional(),
+    })
+    .refine((s) => (s.cron === undefined) !== (s.at === undefined), 'A schedule has exactly one of "cron" or "at"'),
+  /** `POST /api/hooks/campaigns/{id}/{token}` enrols the contact its body names. */
+  z.strictObject({ type: z.literal('webhook') }),
+]);
+export type TriggerOn = z.infer<typeof triggerOn>;
+export type TriggerKind = TriggerOn['type'];
+
+const MANUAL: TriggerOn = { type: 'manual' };
+
+/** The trigger of a journey (its trigger node's `on`), manual when it names none. */
+export function triggerOf(journey: { nodes: readonly { kind: string; on?: TriggerOn }[] }): TriggerOn {
+  return journey.nodes.find((n) => n.kind === 'trigger')?.on ?? MANUAL;
+}
+
+/** An entry of the per-workspace trigger index: the event kind and the value it must carry. */
+export interface TriggerKey {
+  readonly kind: 'contact-created' | 'tag-added' | 'score-tier' | 'interaction';
+  readonly value: string;
+}
+
+/** The index key of an event-driven trigger; undefined for manual, schedule and webhook. */
+export function triggerIndexKey(on: TriggerOn): TriggerKey | undefined {
+  switch (on.type) {
+    case 'contact-created':
+      return { kind: on.type, value: '*' };
+    case 'tag-added':
+      return { kind: on.type, value: on.tag };
+    case 'score-tier':
+      return { kind: on.type, value: on.tier };
+    case 'interaction':
+      return { kind: on.type, value: on.interaction };
+    default:
+      return undefined;
+  }
+}
+
+/** A domain event as the trigger reads it (the EventBridge envelope's `detail-type` and `detail`). */
+export interface TriggerEvent {
+  readonly type: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/**
+ * The index keys an event matches (the matcher): `contact.created` -> contact-created,
+ * `contact.tag_added` {tag} -> tag-added, `contact.score_threshold_crossed` {toTier} ->
+ * score-tier, `contact.interaction_recorded` {interactionType} -> interaction. Anything else,
+ * or a detail without the value, matches nothing.
+ */
+export function eventTriggerKeys(event: TriggerEvent): TriggerKey[] {
+  const d = event.detail;
+  switch (event.type) {
+    case CONTACT_CREATED_EVENT:
+      return [{ kind: 'contact-created', value: '*' }];
+    case TAG_ADDED_EVENT: {
+      const tag = text(d.tag)?.trim().toLowerCase();
+      return tag ? [{ kind: 'tag-added', value: tag }] : [];
+    }
+    case SCORE_TIER_EVENT: {
+      const tier = text(d.toTier);
+      return tier ? [{ kind: 'score-tier', value: tier }] : [];
+    }
+    case INTERACTION_RECORDED_EVENT: {
+      const type = text(d.interactionType);
+      return type ? [{ kind: 'interaction', value: type }] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Whether a published trigger matches an event (the index's answer, checked again on the version). */
+export function triggerMatches(on: TriggerOn, event: TriggerEvent): boolean {
+  const key = triggerIndexKey(on);
+  return !!key && eventTriggerKeys(event).some((k) => k.kind === key.kind && k.value === key.value);
+}
+
+/**
+ * The next launch slot of a schedule trigger strictly after `after`, ISO-8601; undefined when
+ * there is none (a one-off `at` in the past, a cron whose years have ended, another kind).
+ */
+export function nextScheduledRun(on: TriggerOn, campaignZone: string, after: Date): string | undefined {
+  if (on.type !== 'schedule') return undefined;
+  if (on.at) return new Date(on.at).getTime() > after.getTime() ? new Date(on.at).toISOString() : undefined;
+  if (!on.cron) return undefined;
+  return nextFireInZone(parseSchedule(on.cron), after, on.timeZone ?? campaignZone)?.toISOString();
+}

@@ -1,0 +1,36 @@
+/**
+ * Campaign time. In the cloud it is the wall clock. Locally it may run faster
+ * (`TIME_SCALE=3600 npm start`: an hour per second), from an origin the runtime sets, so a
+ * three-day journey runs in about a minute; every part that waits (SQS delays, one-time
+ * schedules, send windows) converts through the same clock.
+ */
+export interface Clock {
+  /** Campaign time now. */
+  now(): Date;
+  /** How long, in real milliseconds, until campaign time reaches `at` (0 if it has). */
+  realDelayMs(at: Date): number;
+  readonly scale: number;
+}
+
+/** A clock that runs `scale` times faster than real time from `origin` (real ms, clock ms). */
+export function scaledClock(
+  scale = 1,
+  origin?: { realMs: number; clockMs: number },
+  realNow: () => number = Date.now,
+): Clock {
+  if (scale === 1 || !origin) {
+    return { now: () => new Date(realNow()), realDelayMs: (at) => Math.max(0, at.getTime() - realNow()), scale: 1 };
+  }
+  const now = () => origin.clockMs + (realNow() - origin.realMs) * scale;
+  return {
+    now: () => new Date(now()),
+    realDelayMs: (at) => Math.max(0, Math.ceil((at.getTime() - now()) / scale)),
+    scale,
+  };
+}
+
+/** Reads `<realMs>:<clockMs>`, as the local runtime writes CLOCK_ORIGIN. */
+export function parseClockOrigin(value: string | undefined): { realMs: number; clockMs: number } | undefined {
+  const match = /^(\d+):(\d+)$/.exec(value ?? '');
+  return match ? { realMs: Number(match[1]), clockMs: Number(match[2]) } : undefined;
+}

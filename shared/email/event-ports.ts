@@ -1,0 +1,84 @@
+/** Ports of provider-event processing: the stores the processor writes, as small interfaces. */
+import type { SecurityAlert } from '../security/abuse-alerts';
+import type { ReputationCounts } from './reputation';
+import type { SuppressionReason } from './suppression-rules';
+
+/** The delivery state a provider reported on a send record; a later, stronger state wins. */
+export type DeliveryState = 'delivered' | 'bounced' | 'complained';
+
+export interface SendRecordUpdater {
+  /**
+   * Puts `state` on the ledger record that `providerMessageId` was sent as. `unknown`: no record
+   * names that message (sent before this existed, or another sender's).
+   */
+  markDelivery(
+    workspaceId: string,
+    provider: string,
+    providerMessageId: string,
+    state: DeliveryState,
+    atMs: number,
+  ): Promise<'updated' | 'unchanged' | 'unknown'>;
+}
+
+export interface SoftBounceLog {
+  /** Records one soft bounce (idempotent per `eventKey`) and answers every one recorded for the address (epoch ms). */
+  record(workspaceId: string, email: string, eventKey: string, atMs: number): Promise<number[]>;
+}
+
+export interface ReputationStore {
+  /**
+   * Adds `delta` to the hour's counters and marks `eventKey` counted, atomically; false (nothing
+   * added) when that event was counted before.
+   */
+  countOnce(
+    workspaceId: string,
+    eventKey: string,
+    hour: string,
+    delta: Partial<ReputationCounts & { softBounces: number }>,
+  ): Promise<boolean>;
+  /** The counters summed over the hours `from`..`to` (inclusive). */
+  counts(workspaceId: string, window: { from: string; to: string }): Promise<ReputationCounts>;
+}
+
+export interface SendingGateState {
+  readonly pausedReason?: string;
+  readonly pausedAtMs?: number;
+  /** When a person last resumed sending: reputation is judged on what was sent since. */
+  readonly resumedAtMs?: number;
+  /** The counters of the resume's hour at the resume: not counted against the workspace again. */
+  readonly resumedBaseline?: ReputationCounts;
+}
+
+export interface ReputationGuard {
+  state(workspaceId: string): Promise<SendingGateState>;
+  /** Pauses marketing and raises `alert`, both or neither; false when already paused. */
+  pauseOnce(workspaceId: string, reason: string, atMs: number, alert: SecurityAlert): Promise<boolean>;
+  /** Raises `alert` unless one was raised under `marker` already (per workspace); true when raised now. */
+  raiseOnce(workspaceId: string, marker: string, alert: SecurityAlert): Promise<boolean>;
+}
+
+/** The contact timeline, through the one interaction path (recordInteraction). */
+export interface EmailTimeline {
+  /** Records on the live contact with that address, if any; idempotent per `interactionId`. */
+  record(
+    workspaceId: string,
+    email: string,
+    entry: {
+      type: 'email_delivered' | 'email_bounced' | 'email_complained';
+      interactionId: string;
+      occurredAt: string;
+      metadata: Record<string, string>;
+    },
+  ): Promise<'recorded' | 'no-contact'>;
+}
+
+export interface SuppressionAdder {
+  suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
+}
+
+/** What the processor reports for metrics (EmailBounces, EmailComplaints, rates, EmailSendingPaused). */
+export interface EmailEventMetrics {
+  counted(kind: 'bounce' | 'complaint'): void;
+  rates(rates: { bounceRate: number; complaintRate: number }): void;
+  paused(): void;
+}

@@ -1,0 +1,177 @@
+/**
+ * What a provider event changes (the `email-events` consumer calls this once per event):
+ *
+ * - delivered: the send record says so; the contact's timeline gets `email_delivered`.
+ * - bounced: the record says so; a hard bounce suppresses the address at once, a soft one on the
+ *   3rd within 7 days (suppression-rules.ts); the timeline gets `email_bounced`; a hard bounce
+ *   counts toward the bounce rate (as SES counts only hard bounces).
+ * - complained: the record says so; the address is suppressed; `email_complained`; counted.
+ * - After a counted bounce or complaint the workspace's rolling rates are judged: `warn` raises
+ *   one alert a day, `pause` pauses marketing with the reason and raises one alert (both in one
+ *   write, once per pause).
+ * - Everything else (sent: counted when the ledger marks a send sent; opens and clicks: our own
+ *   tracking routes record those; delays, rejects, rendering failures) changes nothing.
+ *
+ * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
+ * writes are naturally so, timeline entries carry an id derived from the event, and counters move
+ * in the same write that marks the event counted. Judging runs again on a replay, which is how a
+ * crash between counting and judging is repaired.
+ */
+import { createHash } from 'node:crypto';
+import type { SecurityAlert } from '../security/abuse-alerts';
+import type {
+  DeliveryState,
+  EmailEventMetrics,
+  EmailTimeline,
+  ReputationGuard,
+  ReputationStore,
+  SendRecordUpdater,
+  SoftBounceLog,
+  SuppressionAdder,
+} from './event-ports';
+import type { EmailEvent } from './provider-events';
+import { judgeReputation, type ReputationThresholds, type ReputationVerdict } from './reputation';
+import { countingHour, dayOf, windowCounts } from './reputation-window';
+import { type SuppressionReason, suppressionCausedBy } from './suppression-rules';
+
+export interface ProcessEventDeps {
+  readonly sends: SendRecordUpdater;
+  readonly suppressions: SuppressionAdder;
+  readonly softBounces: SoftBounceLog;
+  readonly timeline: EmailTimeline;
+  readonly reputation: ReputationStore;
+  readonly guard: ReputationGuard;
+  readonly thresholds: ReputationThresholds;
+  readonly metrics?: EmailEventMetrics;
+  readonly now: () => number;
+  /** Waits (the send record of a fresh event may be a moment from written); default a timer. */
+  readonly wait?: (ms: number) => Promise<void>;
+}
+
+/** An event this fresh may beat the ledger's `markSent` (one write after the provider's answer). */
+const FRESH_MS = 2 * 60 * 1000;
+const RECORD_RETRIES = [250, 750];
+
+export type ProcessOutcome =
+  | { readonly status: 'ignored'; readonly reason: string }
+  | {
+      readonly status: 'processed';
+      /** Whether this delivery of the event moved the counters (false on a replay). */
+      readonly counted: boolean;
+      readonly suppressed?: SuppressionReason;
+      readonly verdict?: ReputationVerdict;
+      readonly paused?: boolean;
+    };
+
+/** `ses#<message>#bounced#<email>`: one per message, kind and recipient, whatever the delivery. */
+export const eventKeyOf = (e: EmailEvent): string =>
+  `${e.provider}#${e.providerMessageId}#${e.type}#${e.email}`.slice(0, 700);
+
+/** A stable id from the event, so a replayed timeline entry is the same interaction. */
+const interactionIdOf = (eventKey: string) => {
+  const h = createHash('sha256').update(eventKey).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
+  if (event.type !== 'delivered' && event.type !== 'bounced' && event.type !== 'complained') {
+    return { status: 'ignored', reason: `${event.type} events change nothing here` };
+  }
+  const nowMs = deps.now();
+  const atMs = Math.min(Date.parse(event.at) || nowMs, nowMs);
+  const key = eventKeyOf(event);
+  const { workspaceId, email } = event;
+  const state: DeliveryState = event.type;
+  const mark = () => deps.sends.markDelivery(workspaceId, event.provider, event.providerMessageId, state, atMs);
+  let marked = await mark();
+  for (const ms of RECORD_RETRIES) {
+    if (marked !== 'unknown' || nowMs - atMs > FRESH_MS) break;
+    await (deps.wait ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+    marked = await mark();
+  }
+
+  const hard = event.type === 'bounced' && event.bounceType === 'permanent';
+  let suppressed: SuppressionReason | undefined;
+  if (event.type === 'complained') suppressed = suppressionCausedBy('complaint', atMs);
+  else if (hard) suppressed = suppressionCausedBy('hard-bounce', atMs);
+  else if (event.type === 'bounced') {
+    const all = await deps.softBounces.record(workspaceId, email, key, atMs);
+    // The log holds this bounce too: the rule wants the earlier ones.
+    const earlier = [...all];
+    earlier.splice(earlier.indexOf(atMs), 1);
+    suppressed = suppressionCausedBy('soft-bounce', atMs, earlier);
+  }
+  if (suppressed) await deps.suppressions.suppress(workspaceId, email, suppressed, atMs);
+
+  await deps.timeline.record(workspaceId, email, {
+    type:
+      event.type === 'delivered' ? 'email_delivered' : event.type === 'bounced' ? 'email_bounced' : 'email_complained',
+    interactionId: interactionIdOf(key),
+    occurredAt: new Date(atMs).toISOString(),
+    metadata: {
+      provider: event.provider,
+      sendId: event.sendId,
+      ...(event.bounceType ? { bounceType: hard ? 'hard' : 'soft' } : {}),
+      ...(event.bounceSubType ? { bounceSubType: event.bounceSubType.slice(0, 100) } : {}),
+    },
+  });
+
+  if (event.type === 'delivered') return { status: 'processed', counted: false };
+  const hour = countingHour(atMs, nowMs);
+  const delta = event.type === 'complained' ? { complaints: 1 } : hard ? { bounces: 1 } : { softBounces: 1 };
+  const counted = await deps.reputation.countOnce(workspaceId, key, hour, delta);
+  if (counted && event.type === 'complained') deps.metrics?.counted('complaint');
+  else if (counted && hard) deps.metrics?.counted('bounce');
+  if (event.type === 'bounced' && !hard) {
+    return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}) };
+  }
+  const { verdict, paused } = await judge(workspaceId, nowMs, deps);
+  return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}), verdict, paused };
+}
+
+/** Judges the workspace's window; pauses or warns, each at most once. */
+export async function judge(
+  workspaceId: string,
+  nowMs: number,
+  deps: Pick<ProcessEventDeps, 'reputation' | 'guard' | 'thresholds' | 'metrics'>,
+): Promise<{ verdict: ReputationVerdict; paused: boolean }> {
+  const gate = await deps.guard.state(workspaceId);
+  const { counts } = await windowCounts(deps.reputation, workspaceId, nowMs, gate);
+  const verdict = judgeReputation(counts, deps.thresholds);
+  deps.metrics?.rates(verdict);
+  const alert = (title: string, severity: SecurityAlert['severity'], kind: string): SecurityAlert => ({
+    id: createHash('sha256').update(`${workspaceId}#${kind}#${nowMs}`).digest('hex').slice(0, 32),
+    alertType: 'email_reputation',
+    severity,
+    title,
+    workspaceId,
+    createdAt: new Date(nowMs).toISOString(),
+    metadata: {
+      kind,
+      sent: counts.sent,
+      bounces: counts.bounces,
+      complaints: counts.complaints,
+      bounceRate: verdict.bounceRate,
+      complaintRate: verdict.complaintRate,
+    },
+  });
+  if (verdict.status === 'pause' && !gate.pausedReason) {
+    const reason = verdict.reason ?? 'Marketing sends paused: sender reputation';
+    const paused = await deps.guard.pauseOnce(
+      workspaceId,
+      reason,
+      nowMs,
+      alert(reason, 'high', 'email.reputation_paused'),
+    );
+    if (paused) deps.metrics?.paused();
+    return { verdict, paused };
+  }
+  if (verdict.status === 'warn') {
+    await deps.guard.raiseOnce(
+      workspaceId,
+      dayOf(nowMs),
+      alert(verdict.reason ?? 'Sender reputation warning', 'medium', 'email.reputation_warning'),
+    );
+  }
+  return { verdict, paused: false };
+}

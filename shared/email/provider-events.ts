@@ -1,0 +1,267 @@
+/**
+ * Provider events, normalised. Two sources reach the `email-events` queue:
+ *
+ * - SES configuration-set events, as EventBridge delivers them (source `aws.ses`, detail-type
+ *   "Email Bounced"..., `detail` = the SES event record `{eventType, mail, bounce|complaint|...}`,
+ *   the message tags in `mail.tags` as `{name: [values]}`);
+ * - Resend webhooks (`{type: 'email.bounced', created_at, data: {email_id, to, tags, bounce?}}`),
+ *   wrapped by the webhook route in the same envelope shape with source `resend`.
+ *
+ * Both become {@link EmailEvent}s. Workspace and send come from the tags the sender puts on every
+ * email (`workspace`, `send`: sendRequestOf); an event without them is not ours (another sender
+ * of the account, a test message) and is ignored with its reason, never an error.
+ */
+import * as z from 'zod';
+
+export type EmailEventType =
+  | 'sent'
+  | 'delivered'
+  | 'bounced'
+  | 'complained'
+  | 'rejected'
+  | 'delivery_delayed'
+  | 'opened'
+  | 'clicked'
+  | 'rendering_failed'
+  | 'subscription';
+
+/** `permanent` = hard bounce, `transient` = soft, `undetermined` = SES could not tell (counted as soft). */
+export type BounceType = 'permanent' | 'transient' | 'undetermined';
+
+export interface EmailEvent {
+  readonly provider: 'ses' | 'resend';
+  readonly type: EmailEventType;
+  readonly providerMessageId: string;
+  readonly workspaceId: string;
+  readonly sendId: string;
+  /** The recipient concerned, lower-cased. */
+  readonly email: string;
+  readonly bounceType?: BounceType;
+  /** The provider's finer reason (SES `bounceSubType`, e.g. `Suppressed`; Resend `bounce.subType`). */
+  readonly bounceSubType?: string;
+  /** When it happened (ISO 8601). */
+  readonly at: string;
+}
+
+export type ParsedEvents =
+  | { readonly status: 'events'; readonly events: readonly EmailEvent[] }
+  | { readonly status: 'ignored'; readonly reason: string };
+
+/** SES `eventType` -> ours. */
+const SES_TYPES: Readonly<Record<string, EmailEventType>> = {
+  Send: 'sent',
+  Delivery: 'delivered',
+  Bounce: 'bounced',
+  Complaint: 'complained',
+  Reject: 'rejected',
+  DeliveryDelay: 'delivery_delayed',
+  Open: 'opened',
+  Click: 'clicked',
+  'Rendering Failure': 'rendering_failed',
+  RenderingFailure: 'rendering_failed',
+  Subscription: 'subscription',
+};
+
+/** Resend webhook `type` -> ours (`email.failed`, `email.scheduled` and non-email types are not delivery events). */
+const RESEND_TYPES: Readonly<Record<string, EmailEventType>> = {
+  'email.sent': 'sent',
+  'email.delivered': 'delivered',
+  'email.bounced': 'bounced',
+  'email.complained': 'complained',
+  'email.delivery_delayed': 'delivery_delayed',
+  'email.opened': 'opened',
+  'email.clicked': 'clicked',
+};
+
+const recipient = z.object({ emailAddress: z.string().min(3).max(320) }).loose();
+
+/** The part of an SES event record we read (everything else passes through untouched). */
+const sesRecord = z
+  .object({
+    eventType: z.string().optional(),
+    /** SNS-style records call it notificationType. */
+    notificationType: z.string().optional(),
+    mail: z
+      .object({
+        messageId: z.string().min(1).max(300),
+        timestamp: z.string().optional(),
+        destination: z.array(z.string()).default([]),
+        tags: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .loose(),
+    bounce: z
+      .object({
+        bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: z.array(recipient).default([]),
+        timestamp: z.string().optional(),
+      })
+      .loose()
+      .optional(),
+    complaint: z
+      .object({ complainedRecipients: z.array(recipient).default([]), timestamp: z.string().optional() })
+      .loose()
+      .optional(),
+    delivery: z
+      .object({ recipients: z.array(z.string()).default([]), timestamp: z.string().optional() })
+      .loose()
+      .optional(),
+    deliveryDelay: z
+      .object({ delayedRecipients: z.array(recipient).default([]), timestamp: z.string().optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+/** An EventBridge event envelope (what a rule's SQS target receives as the message body). */
+export const eventEnvelope = z
+  .object({
+    id: z.string().min(1).max(200),
+    'detail-type': z.string().max(200),
+    source: z.string().min(1).max(200),
+    time: z.string().max(64).optional(),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .loose();
+export type EventEnvelope = z.infer<typeof eventEnvelope>;
+
+/** The source of the envelope the webhook route wraps a verified Resend webhook in. */
+export const RESEND_EVENT_SOURCE = 'resend';
+
+const resendTags = z.union([
+  z.array(z.object({ name: z.string(), value: z.string() }).loose()),
+  z.record(z.string(), z.string()),
+]);
+
+const resendWebhook = z
+  .object({
+    type: z.string().min(1).max(100),
+    created_at: z.string().max(64).optional(),
+    data: z
+      .object({
+        email_id: z.string().min(1).max(300),
+        to: z.union([z.array(z.string()), z.string()]).default([]),
+        created_at: z.string().max(64).optional(),
+        tags: resendTags.optional(),
+        bounce: z
+          .object({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() })
+          .loose()
+          .optional(),
+      })
+      .loose(),
+  })
+  .loose();
+
+/** Wraps a verified Resend webhook for the queue: the svix id becomes the envelope id. */
+export function resendEnvelope(webhookId: string, body: Record<string, unknown>, receivedAt: Date): EventEnvelope {
+  return {
+    version: '0',
+    id: webhookId,
+    'detail-type': typeof body.type === 'string' ? body.type : 'unknown',
+    source: RESEND_EVENT_SOURCE,
+    time: typeof body.created_at === 'string' ? body.created_at : receivedAt.toISOString(),
+    detail: body,
+  };
+}
+
+/** Parses one queue message (an envelope) into our events, or says why it is ignored. */
+export function parseProviderEvent(envelope: EventEnvelope): ParsedEvents {
+  if (envelope.source === 'aws.ses') return parseSesEvent(envelope);
+  if (envelope.source === RESEND_EVENT_SOURCE) return parseResendWebhook(envelope.detail, envelope.time);
+  return { status: 'ignored', reason: `unknown source ${envelope.source}` };
+}
+
+const first = (tags: Readonly<Record<string, readonly string[]>>, name: string) => tags[name]?.[0];
+const lower = (email: string) => email.trim().toLowerCase();
+/** `Name <a@b>` -> `a@b`. */
+const bare = (address: string) => lower(/<([^<>]+)>\s*$/.exec(address)?.[1] ?? address);
+const isoOr = (value: string | undefined, fallback: string | undefined): string => {
+  for (const v of [value, fallback]) if (v && !Number.isNaN(Date.parse(v))) return new Date(v).toISOString();
+  return new Date(0).toISOString();
+};
+
+/** An SES event (EventBridge envelope with the SES record as `detail`). */
+export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
+  const parsed = sesRecord.safeParse(envelope.detail);
+  if (!parsed.success) return { status: 'ignored', reason: 'not an SES event record' };
+  const record = parsed.data;
+  const kind = record.eventType ?? record.notificationType ?? '';
+  const type = SES_TYPES[kind];
+  if (!type) return { status: 'ignored', reason: `SES event type ${kind || '(none)'} is not handled` };
+  const workspaceId = first(record.mail.tags, 'workspace');
+  const sendId = first(record.mail.tags, 'send');
+  if (!workspaceId || !sendId) return { status: 'ignored', reason: 'no workspace/send tags: not one of our sends' };
+
+  const base = { provider: 'ses' as const, type, providerMessageId: record.mail.messageId, workspaceId, sendId };
+  const at = (own: string | undefined) => isoOr(own, envelope.time ?? record.mail.timestamp);
+  let recipients: string[];
+  let extra: Partial<EmailEvent> = {};
+  let when = at(undefined);
+  if (type === 'bounced' && record.bounce) {
+    recipients = record.bounce.bouncedRecipients.map((r) => r.emailAddress);
+    extra = {
+      bounceType: record.bounce.bounceType.toLowerCase() as BounceType,
+      ...(record.bounce.bounceSubType ? { bounceSubType: record.bounce.bounceSubType } : {}),
+    };
+    when = at(record.bounce.timestamp);
+  } else if (type === 'complained' && record.complaint) {
+    recipients = record.complaint.complainedRecipients.map((r) => r.emailAddress);
+    when = at(record.complaint.timestamp);
+  } else if (type === 'delivered' && record.delivery) {
+    recipients = record.delivery.recipients;
+    when = at(record.delivery.timestamp);
+  } else if (type === 'delivery_delayed' && record.deliveryDelay) {
+    recipients = record.deliveryDelay.delayedRecipients.map((r) => r.emailAddress);
+    when = at(record.deliveryDelay.timestamp);
+  } else {
+    recipients = record.mail.destination;
+  }
+  if (type === 'bounced' && !extra.bounceType)
+    return { status: 'ignored', reason: 'SES bounce without its bounce object' };
+  const emails = [...new Set((recipients.length ? recipients : record.mail.destination).map(bare))];
+  if (emails.length === 0) return { status: 'ignored', reason: 'SES event names no recipient' };
+  return { status: 'events', events: emails.map((email) => ({ ...base, ...extra, email, at: when })) };
+}
+
+/** A Resend webhook body (`time` is the envelope's, used when the body has no `created_at`). */
+export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
+  const parsed = resendWebhook.safeParse(body);
+  if (!parsed.success) return { status: 'ignored', reason: 'not a Resend email webhook' };
+  const hook = parsed.data;
+  const type = RESEND_TYPES[hook.type];
+  if (!type) return { status: 'ignored', reason: `Resend event type ${hook.type} is not handled` };
+  const tags = Array.isArray(hook.data.tags)
+    ? Object.fromEntries(hook.data.tags.map((t) => [t.name, t.value]))
+    : (hook.data.tags ?? {});
+  const workspaceId = tags.workspace;
+  const sendId = tags.send;
+  if (!workspaceId || !sendId) return { status: 'ignored', reason: 'no workspace/send tags: not one of our sends' };
+  const to = Array.isArray(hook.data.to) ? hook.data.to : [hook.data.to];
+  const emails = [...new Set(to.map(bare))].filter((e) => e.includes('@'));
+  if (emails.length === 0) return { status: 'ignored', reason: 'Resend event names no recipient' };
+  const bounceType = type === 'bounced' ? resendBounceType(hook.data.bounce?.type) : undefined;
+  const subType = hook.data.bounce?.subType;
+  const at = isoOr(hook.created_at, time ?? hook.data.created_at);
+  return {
+    status: 'events',
+    events: emails.map((email) => ({
+      provider: 'resend' as const,
+      type,
+      providerMessageId: hook.data.email_id,
+      workspaceId,
+      sendId,
+      email,
+      ...(bounceType ? { bounceType } : {}),
+      ...(type === 'bounced' && subType ? { bounceSubType: subType } : {}),
+      at,
+    })),
+  };
+}
+
+/** Resend says "Permanent" / "Transient" (it relays SES's words); `email.bounced` is documented as permanent. */
+function resendBounceType(type: string | undefined): BounceType {
+  const t = (type ?? '').toLowerCase();
+  if (t === 'transient' || t === 'temporary') return 'transient';
+  if (t === 'undetermined') return 'undetermined';
+  return 'permanent';
+}

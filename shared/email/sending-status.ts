@@ -1,0 +1,79 @@
+/**
+ * The workspace's sending status (`GET /api/emails/sending`), a person's resume, and the Resend
+ * webhook's intake. A resume lifts the pause and restarts the reputation window at that hour, so
+ * the workspace is judged again on what it sends next (and needs the minimum volume first).
+ */
+import type { SendingGateState } from './event-ports';
+import { type EventEnvelope, resendEnvelope } from './provider-events';
+import { judgeReputation, type ReputationCounts, type ReputationThresholds } from './reputation';
+import { hourOf, REPUTATION_WINDOW_HOURS, windowCounts } from './reputation-window';
+import { verifyWebhook, type WebhookHeaders, type WebhookVerdict } from './webhook-signature';
+
+export interface SendingStatusDeps {
+  readonly gate: {
+    state(workspaceId: string): Promise<SendingGateState>;
+    resume(workspaceId: string, atMs: number, baseline: ReputationCounts): Promise<void>;
+  };
+  readonly reputation: { counts(workspaceId: string, window: { from: string; to: string }): Promise<ReputationCounts> };
+  readonly thresholds: ReputationThresholds;
+  readonly now: () => number;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+export async function sendingStatus(workspaceId: string, deps: SendingStatusDeps) {
+  const nowMs = deps.now();
+  const gate = await deps.gate.state(workspaceId);
+  const { window, counts } = await windowCounts(deps.reputation, workspaceId, nowMs, gate);
+  const verdict = judgeReputation(counts, deps.thresholds);
+  return {
+    paused: gate.pausedReason !== undefined,
+    ...(gate.pausedReason ? { reason: gate.pausedReason, since: iso(gate.pausedAtMs) } : {}),
+    ...(gate.resumedAtMs !== undefined && !gate.pausedReason ? { resumedAt: iso(gate.resumedAtMs) } : {}),
+    reputation: verdict.status,
+    window: { hours: REPUTATION_WINDOW_HOURS, from: `${window.from}:00:00Z`, to: `${window.to}:59:59Z` },
+    counts,
+    rates: { bounceRate: verdict.bounceRate, complaintRate: verdict.complaintRate },
+    thresholds: deps.thresholds,
+  };
+}
+
+/** Lifts a pause; `resumed: false` when nothing was paused (nothing written). */
+export async function resumeSending(
+  workspaceId: string,
+  deps: Pick<SendingStatusDeps, 'gate' | 'reputation' | 'now'>,
+): Promise<{ resumed: boolean; previousReason?: string }> {
+  const gate = await deps.gate.state(workspaceId);
+  if (!gate.pausedReason) return { resumed: false };
+  const nowMs = deps.now();
+  const hour = hourOf(nowMs);
+  // What this hour counted so far stays behind: the new window starts at the resume.
+  await deps.gate.resume(workspaceId, nowMs, await deps.reputation.counts(workspaceId, { from: hour, to: hour }));
+  return { resumed: true, previousReason: gate.pausedReason };
+}
+
+export interface EventQueue {
+  send(envelope: EventEnvelope): Promise<void>;
+}
+
+/**
+ * A Resend webhook: verified against the raw body, then queued as an envelope (id = svix-id, so a
+ * redelivered webhook is the same event). Nothing is queued unless the signature holds.
+ */
+export async function acceptResendWebhook(
+  request: { rawBody: string; headers: WebhookHeaders },
+  deps: { secret: string | undefined; queue: EventQueue; now: () => number },
+): Promise<WebhookVerdict | { valid: false; reason: 'not-configured' | 'malformed' }> {
+  if (!deps.secret) return { valid: false, reason: 'not-configured' };
+  const verdict = verifyWebhook(deps.secret, request.headers, request.rawBody, deps.now());
+  if (!verdict.valid) return verdict;
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody);
+  } catch {
+    return { valid: false, reason: 'malformed' };
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { valid: false, reason: 'malformed' };
+  await deps.queue.send(resendEnvelope(verdict.id, body as Record<string, unknown>, new Date(deps.now())));
+  return verdict;
+}

@@ -1,0 +1,223 @@
+/**
+ * Stored email templates with versions. Every save writes a new immutable version (1, 2, ...)
+ * and moves the template's pointer to it; older versions stay readable, because a send names
+ * (template, version) and a queued send carries its version's content. A delete is soft: the
+ * template leaves listings and takes no new sends, its versions stay for what is queued.
+ *
+ * A save is refused when a part does not parse (400 `TEMPLATE_INVALID`, naming the part and
+ * line) or when a marketing template lacks its unsubscribe link or postal address field
+ * (400 `TEMPLATE_LINT_FAILED`, naming each missing item).
+ */
+import * as z from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { withCursorErrors } from '../governance/paging';
+import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
+import { assertTemplateParses, missingMarketingParts, type TemplateContent } from './templates';
+
+const line = (max: number) => z.string().trim().min(1).max(max);
+
+/** The body of a create or a save (a full replacement: every save is a whole new version). */
+export const templateInputSchema = z.strictObject({
+  name: line(200),
+  category: z.enum(['transactional', 'marketing']),
+  subject: z.string().min(1).max(998),
+  html: z.string().min(1).max(500_000),
+  text: z.string().min(1).max(500_000).optional(),
+  /** A topic id for topic preferences (subscribers may opt out of one topic). */
+  topic: z.string().regex(TOPIC_ID_PATTERN).optional(),
+});
+export type TemplateInput = z.infer<typeof templateInputSchema>;
+
+/** One immutable version. */
+export interface TemplateVersion extends TemplateInput {
+  readonly workspaceId: string;
+  readonly templateId: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+/** The template: what it is called now and which version is the latest. */
+export interface TemplateRecord {
+  readonly workspaceId: string;
+  readonly templateId: string;
+  readonly name: string;
+  readonly category: EmailCategory;
+  readonly topic?: string;
+  readonly latestVersion: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly deletedAt?: string;
+}
+
+export interface TemplatePage {
+  readonly templates: TemplateRecord[];
+  readonly nextCursor?: string;
+}
+
+/** Storage of templates (shared/adapters/dynamo-email-templates.ts). */
+export interface TemplateStore {
+  /** Writes the record and version 1 together. */
+  create(record: TemplateRecord, first: TemplateVersion): Promise<void>;
+  /**
+   * Writes `next` and moves the pointer to it, only while the pointer is still at
+   * `next.version - 1` and the template is not deleted; false otherwise (nothing written).
+   */
+  addVersion(next: TemplateVersion, updatedAt: string): Promise<boolean>;
+  /** The record, deleted ones included; undefined when absent. */
+  get(workspaceId: string, templateId: string): Promise<TemplateRecord | undefined>;
+  /** One version, whether or not the template was deleted since. */
+  version(workspaceId: string, templateId: string, version: number): Promise<TemplateVersion | undefined>;
+  /** Live templates; the cursor is opaque and bound to the workspace. */
+  list(workspaceId: string, page: { limit: number; cursor?: string }): Promise<TemplatePage>;
+  /** Sets `deletedAt` on a live template; false when absent or already deleted. */
+  markDeleted(workspaceId: string, templateId: string, at: string): Promise<boolean>;
+}
+
+export interface TemplateDeps {
+  readonly templates: TemplateStore;
+  readonly newId: () => string;
+  readonly now: () => Date;
+}
+
+/** A version as answered: its content, its number and the template's latest. */
+export type TemplateView = TemplateVersion & { readonly latestVersion: number; readonly updatedAt: string };
+
+/** Refuses a template that does not parse or (marketing) lacks its required parts. */
+export function assertSavable(input: TemplateInput): void {
+  const content: TemplateContent = {
+    subject: input.subject,
+    html: input.html,
+    ...(input.text === undefined ? {} : { text: input.text }),
+  };
+  assertTemplateParses(content);
+  const missing = missingMarketingParts(content, input.category);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `A marketing template needs ${missing.map((m) => m.message).join(' and ')}`,
+      'TEMPLATE_LINT_FAILED',
+      { details: missing },
+    );
+  }
+}
+
+const notFound = () => new NotFoundError('No such email template', 'TEMPLATE_NOT_FOUND');
+
+const versionOf = (
+  workspaceId: string,
+  templateId: string,
+  version: number,
+  input: TemplateInput,
+  at: string,
+  by: string,
+): TemplateVersion => ({ ...input, workspaceId, templateId, version, createdAt: at, createdBy: by });
+
+/** Creates a template at version 1. */
+export async function createTemplate(
+  workspaceId: string,
+  input: TemplateInput,
+  createdBy: string,
+  deps: TemplateDeps,
+): Promise<TemplateView> {
+  assertSavable(input);
+  const at = deps.now().toISOString();
+  const templateId = deps.newId();
+  const first = versionOf(workspaceId, templateId, 1, input, at, createdBy);
+  await deps.templates.create(recordOf(first, at, at), first);
+  return { ...first, latestVersion: 1, updatedAt: at };
+}
+
+/**
+ * Saves a new version. With `expectedVersion` (If-Match, or the body's) the save only lands on
+ * that version: 409 `TEMPLATE_VERSION_CONFLICT` when another save came first.
+ */
+export async function updateTemplate(
+  workspaceId: string,
+  templateId: string,
+  input: TemplateInput,
+  meta: { expectedVersion?: number | undefined; updatedBy: string },
+  deps: TemplateDeps,
+): Promise<TemplateView> {
+  assertSavable(input);
+  const current = await live(workspaceId, templateId, deps);
+  const base = meta.expectedVersion ?? current.latestVersion;
+  if (base !== current.latestVersion) throw versionConflict(current.latestVersion);
+  const at = deps.now().toISOString();
+  const next = versionOf(workspaceId, templateId, base + 1, input, at, meta.updatedBy);
+  if (!(await deps.templates.addVersion(next, at))) {
+    const now = await deps.templates.get(workspaceId, templateId);
+    if (!now || now.deletedAt) throw notFound();
+    throw versionConflict(now.latestVersion);
+  }
+  return { ...next, latestVersion: next.version, updatedAt: at };
+}
+
+/** The latest version, or `version` when given (404 when either is unknown or the template deleted). */
+export async function getTemplate(
+  workspaceId: string,
+  templateId: string,
+  version: number | undefined,
+  deps: { readonly templates: Pick<TemplateStore, 'get' | 'version'> },
+): Promise<TemplateView> {
+  const record = await live(workspaceId, templateId, deps);
+  const wanted = version ?? record.latestVersion;
+  const found =
+    wanted <= record.latestVersion ? await deps.templates.version(workspaceId, templateId, wanted) : undefined;
+  if (!found) throw new NotFoundError(`Template version ${wanted} does not exist`, 'TEMPLATE_VERSION_NOT_FOUND');
+  return { ...found, latestVersion: record.latestVersion, updatedAt: record.updatedAt };
+}
+
+export async function listTemplates(
+  workspaceId: string,
+  page: { limit: number; cursor?: string },
+  deps: Pick<TemplateDeps, 'templates'>,
+): Promise<TemplatePage> {
+  return withCursorErrors(() => deps.templates.list(workspaceId, page));
+}
+
+/** Soft delete: no new sends, no listing; queued sends still carry their version's content. */
+export async function deleteTemplate(workspaceId: string, templateId: string, deps: TemplateDeps): Promise<void> {
+  if (!(await deps.templates.markDeleted(workspaceId, templateId, deps.now().toISOString()))) throw notFound();
+}
+
+async function live(workspaceId: string, templateId: string, deps: { readonly templates: Pick<TemplateStore, 'get'> }) {
+  const record = await deps.templates.get(workspaceId, templateId);
+  if (!record || record.deletedAt) throw notFound();
+  return record;
+}
+
+const versionConflict = (latest: number) =>
+  new ConflictError(`The template changed since you read it (latest version ${latest})`, 'TEMPLATE_VERSION_CONFLICT', {
+    details: { latestVersion: latest },
+  });
+
+function recordOf(v: TemplateVersion, createdAt: string, updatedAt: string): TemplateRecord {
+  return {
+    workspaceId: v.workspaceId,
+    templateId: v.templateId,
+    name: v.name,
+    category: v.category,
+    ...(v.topic ? { topic: v.topic } : {}),
+    latestVersion: v.version,
+    createdAt,
+    updatedAt,
+  };
+}
+
+/** A version's content, as a send carries it. */
+export const contentOf = (v: TemplateVersion): TemplateContent => ({
+  subject: v.subject,
+  html: v.html,
+  ...(v.text === undefined ? {} : { text: v.text }),
+});
+
+/**
+ * An `If-Match` value (`"3"`, `W/"3"`, `3`) as the version it names; undefined without one.
+ * @throws ValidationError `INVALID_IF_MATCH` for anything else.
+ */
+export function versionFromIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const found = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!found) throw new ValidationError('If-Match must name a template version, e.g. "3"', 'INVALID_IF_MATCH');
+  return Number(found[1]);
+}

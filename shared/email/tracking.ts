@@ -1,0 +1,151 @@
+/**
+ * Open and click tracking of a rendered email, as pure functions: the sender instruments the
+ * HTML part (a 1x1 open pixel, every http(s) link wrapped in a sealed click link), and the
+ * public `/t/...` routes tell a person's open or click from a machine's (bot signals).
+ *
+ * Decisions (docs/EMAIL.md, "Tracking"):
+ * - Only `<a href="http(s)://...">` is wrapped; `mailto:`, `tel:`, `#anchors`, relative links,
+ *   the unsubscribe link (RFC 8058 must reach `/u/` directly) and our own links stay as they are.
+ * - The plain-text part is left untouched: a text reader sees where a link goes.
+ * - A link whose sealed token would pass the edge's 1,024-character limit for `{token}` (a very
+ *   long target URL) is left unwrapped rather than turned into a link that cannot work.
+ */
+import { isSafeTarget, sealTrackingToken, type TrackingPayload } from './tracking-token';
+
+export const OPEN_PATH = '/t/o/';
+export const CLICK_PATH = '/t/c/';
+/** The edge's limit for a `{token}` path parameter (MAX_TOKEN_PARAM_LENGTH, shared/http/edge-ids.ts). */
+export const MAX_TOKEN_LENGTH = 1024;
+/** Clicks this soon after the email was rendered are a scanner's, not a reader's. */
+export const TOO_FAST_MS = 2000;
+
+/** Who a tracked send is for: sealed into each of its links, never in clear. */
+export interface TrackedSend {
+  readonly workspaceId: string;
+  readonly sendId: string;
+  readonly contactId?: string;
+  readonly campaignId?: string;
+}
+
+export interface TrackingOptions {
+  /** PUBLIC_BASE_URL. */
+  readonly baseUrl: string;
+  /** 32-byte sealing key (trackingKey()). */
+  readonly key: Buffer;
+  /** When the email is rendered (epoch ms): sealed into each token for the too-fast signal. */
+  readonly issuedAtMs: number;
+  /** Links never wrapped (the unsubscribe URL). */
+  readonly untouched?: readonly string[];
+}
+
+export interface InstrumentedHtml {
+  readonly html: string;
+  /** Links wrapped in a click link. */
+  readonly wrapped: number;
+  /** http(s) links left as they were because their token would be too long. */
+  readonly tooLong: number;
+}
+
+const ANCHOR = /<a\b[^>]*>/gi;
+const HREF = /(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi;
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** An attribute value as the browser reads it (`&amp;` -> `&`). */
+export function decodeAttribute(value: string): string {
+  return value.replace(ENTITY, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name) return NAMED[name.toLowerCase()] ?? m;
+    const code = dec ? Number(dec) : Number.parseInt(hex ?? '', 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
+
+const trimBase = (baseUrl: string) => baseUrl.replace(/\/+$/, '');
+
+/** The link of a tracking token. */
+export const openUrl = (baseUrl: string, token: string) => `${trimBase(baseUrl)}${OPEN_PATH}${token}`;
+export const clickUrl = (baseUrl: string, token: string) => `${trimBase(baseUrl)}${CLICK_PATH}${token}`;
+
+/** Adds the open pixel and wraps the links of `html` (see the module's decisions). */
+export function instrumentHtml(html: string, send: TrackedSend, options: TrackingOptions): InstrumentedHtml {
+  const base = trimBase(options.baseUrl);
+  const ours = [`${base}/u/`, `${base}/t/`];
+  const untouched = new Set(options.untouched ?? []);
+  const common: Omit<TrackingPayload, 'kind'> = {
+    workspaceId: send.workspaceId,
+    sendId: send.sendId,
+    ...(send.contactId ? { contactId: send.contactId } : {}),
+    ...(send.campaignId ? { campaignId: send.campaignId } : {}),
+    issuedAtMs: options.issuedAtMs,
+  };
+  let wrapped = 0;
+  let tooLong = 0;
+  const out = html.replace(ANCHOR, (tag) =>
+    tag.replace(HREF, (attr, prefix: string, dq?: string, sq?: string, bare?: string) => {
+      const target = decodeAttribute(dq ?? sq ?? bare ?? '').trim();
+      if (!/^https?:\/\//i.test(target) || !isSafeTarget(target)) return attr;
+      if (untouched.has(target) || ours.some((o) => target.startsWith(o))) return attr;
+      const token = sealTrackingToken({ kind: 'click', ...common, url: target }, options.key);
+      if (token.length > MAX_TOKEN_LENGTH) {
+        tooLong += 1;
+        return attr;
+      }
+      wrapped += 1;
+      return `${prefix}"${clickUrl(base, token)}"`;
+    }),
+  );
+  const pixel = `<img src="${openUrl(base, sealTrackingToken({ kind: 'open', ...common }, options.key))}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
+  const close = out.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
+  const withPixel = close >= 0 ? `${out.slice(0, close)}${pixel}${out.slice(close)}` : `${out}${pixel}`;
+  return { html: withPixel, wrapped, tooLong };
+}
+
+/** Why an open or click looks like a machine's; kept on the event, which then scores nothing. */
+export type BotSignal = 'apple-mpp' | 'security-scanner' | 'automated-client' | 'head-request' | 'too-fast';
+
+/** Mail security gateways and link checkers that fetch every link of a message before the reader does. */
+const SCANNERS =
+  /barracuda|mimecast|proofpoint|ppops|safelinks|microsoft defender|\bdefender\b|msexchange|forcepoint|messagelabs|symantec|sophos|trend ?micro|fortiguard|fortinet|ironport|cisco|zscaler|paloalto|checkpoint|urldefense|virustotal|urlscan|google-safety|appengine-google/i;
+/** Generic crawlers and HTTP libraries: no mail client identifies itself this way. */
+const AUTOMATED =
+  /bot\b|crawler|spider|headlesschrome|phantomjs|python-requests|python-urllib|go-http-client|\bcurl\/|\bwget\/|libwww|okhttp|java\/|axios\/|httpclient|scrapy/i;
+
+export interface TrackingHit {
+  readonly kind: 'open' | 'click';
+  readonly method: string;
+  readonly userAgent: string;
+  readonly ip?: string;
+  /** When the link's email was rendered (from the token). */
+  readonly issuedAtMs?: number;
+  readonly nowMs: number;
+}
+
+/**
+ * The bot signals of one hit (empty: a person, as far as we can tell). Heuristics:
+ * - `apple-mpp` (opens): Apple Mail Privacy Protection fetches every image through Apple's
+ *   proxy as soon as the message arrives, with the bare user agent `Mozilla/5.0` and from
+ *   Apple's 17.0.0.0/8 network; either is taken as the proxy.
+ * - `security-scanner`: a known mail security gateway or link rewriter in the user agent.
+ * - `automated-client`: a crawler or HTTP library user agent, or none at all.
+ * - `head-request`: link checkers ask with HEAD; a reader's mail client never does.
+ * - `too-fast` (clicks): within {@link TOO_FAST_MS} of the email's rendering.
+ */
+export function botSignals(hit: TrackingHit): BotSignal[] {
+  const ua = hit.userAgent.trim();
+  const signals: BotSignal[] = [];
+  if (hit.kind === 'open' && (/^mozilla\/5\.0$/i.test(ua) || (hit.ip !== undefined && isAppleNetwork(hit.ip)))) {
+    signals.push('apple-mpp');
+  }
+  if (SCANNERS.test(ua)) signals.push('security-scanner');
+  if (ua === '' || AUTOMATED.test(ua)) signals.push('automated-client');
+  if (hit.method.toUpperCase() === 'HEAD') signals.push('head-request');
+  if (hit.kind === 'click' && hit.issuedAtMs !== undefined && hit.nowMs - hit.issuedAtMs < TOO_FAST_MS) {
+    signals.push('too-fast');
+  }
+  return signals;
+}
+
+/** Apple's own /8 (its Mail Privacy Protection proxies answer from it), IPv4 or IPv4-mapped IPv6. */
+function isAppleNetwork(ip: string): boolean {
+  return /^(?:::ffff:)?17\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(ip.trim());
+}

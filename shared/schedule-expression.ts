@@ -1,0 +1,172 @@
+/**
+ * EventBridge schedule expressions, so the local runtime fires declared schedules at the
+ * times the cloud would (UTC), and campaign schedule triggers fire in a campaign's time zone
+ * ({@link nextFireInZone}): `rate(5 minutes)` and six-field
+ * `cron(minutes hours day-of-month month day-of-week year)` with `*` `?` `,` `-` `/` and
+ * month/day names. The `L`, `W` and `#` forms are refused with a clear error rather than
+ * silently misread.
+ */
+
+export class ScheduleExpressionError extends Error {
+  override name = 'ScheduleExpressionError';
+}
+
+export type Schedule = { kind: 'rate'; everyMs: number } | { kind: 'cron'; fields: CronFields };
+
+interface CronFields {
+  minutes: Set<number>;
+  hours: Set<number>;
+  daysOfMonth: Set<number> | undefined; // undefined = `?`
+  months: Set<number>;
+  daysOfWeek: Set<number> | undefined; // 1 = Sunday, as in EventBridge
+  years: Set<number>;
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+export function parseSchedule(expression: string): Schedule {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (rate) {
+    const n = Number(rate[1]);
+    const unit = rate[2] as string;
+    if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be positive`);
+    if ((n === 1) !== !unit.endsWith('s')) {
+      throw new ScheduleExpressionError(
+        `${expression}: EventBridge wants "1 ${unit.replace(/s$/, '')}" or "N ${unit}s"`,
+      );
+    }
+    return { kind: 'rate', everyMs: n * (UNIT_MS[unit.replace(/s$/, '')] as number) };
+  }
+  const cron = /^cron\((.+)\)$/.exec(expression.trim());
+  if (!cron) throw new ScheduleExpressionError(`${expression}: expected rate(...) or cron(...)`);
+  const parts = (cron[1] as string).trim().split(/\s+/);
+  if (parts.length !== 6) throw new ScheduleExpressionError(`${expression}: cron needs 6 fields, got ${parts.length}`);
+  const [min, hour, dom, month, dow, year] = parts as [string, string, string, string, string, string];
+  if ((dom === '?') === (dow === '?')) {
+    throw new ScheduleExpressionError(`${expression}: exactly one of day-of-month and day-of-week must be "?"`);
+  }
+  return {
+    kind: 'cron',
+    fields: {
+      minutes: field(min, 0, 59, expression),
+      hours: field(hour, 0, 23, expression),
+      daysOfMonth: dom === '?' ? undefined : field(dom, 1, 31, expression),
+      months: field(month, 1, 12, expression, MONTHS),
+      daysOfWeek: dow === '?' ? undefined : field(dow, 1, 7, expression, DAYS),
+      years: field(year, 1970, 2199, expression),
+    },
+  };
+}
+
+function field(text: string, min: number, max: number, expr: string, names?: string[]): Set<number> {
+  if (/[LW#]/.test(text.replace(/[A-Z]{3}/g, ''))) {
+    throw new ScheduleExpressionError(`${expr}: the L, W and # forms are not supported locally`);
+  }
+  const value = (token: string): number => {
+    const named = names?.indexOf(token.toUpperCase()) ?? -1;
+    const n = named >= 0 ? named + min : Number(token);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ScheduleExpressionError(`${expr}: "${token}" is out of range`);
+    return n;
+  };
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const [range, stepText] = part.split('/') as [string, string | undefined];
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1) throw new ScheduleExpressionError(`${expr}: bad step in "${part}"`);
+    let lo: number;
+    let hi: number;
+    if (range === '*') [lo, hi] = [min, max];
+    else if (range.includes('-')) [lo, hi] = range.split('-').map(value) as [number, number];
+    else [lo, hi] = [value(range), stepText === undefined ? value(range) : max];
+    for (let n = lo; n <= hi; n += step) out.add(n);
+  }
+  return out;
+}
+
+/** The first fire time strictly after `after`, or undefined when the schedule has ended. */
+export function nextFire(schedule: Schedule, after: Date, anchor: Date = after): Date | undefined {
+  if (schedule.kind === 'rate') {
+    const elapsed = after.getTime() - anchor.getTime();
+    const periods = Math.floor(elapsed / schedule.everyMs) + 1;
+    return new Date(anchor.getTime() + periods * schedule.everyMs);
+  }
+  const f = schedule.fields;
+  const t = new Date(after.getTime());
+  t.setUTCSeconds(0, 0);
+  t.setUTCMinutes(t.getUTCMinutes() + 1);
+  const limit = after.getTime() + 5 * 366 * 86_400_000;
+  while (t.getTime() <= limit) {
+    if (!f.years.has(t.getUTCFullYear()) || !f.months.has(t.getUTCMonth() + 1) || !dayMatches(f, t)) {
+      t.setUTCDate(t.getUTCDate() + 1);
+      t.setUTCHours(0, 0, 0, 0);
+    } else if (!f.hours.has(t.getUTCHours())) {
+      t.setUTCHours(t.getUTCHours() + 1, 0, 0, 0);
+    } else if (!f.minutes.has(t.getUTCMinutes())) {
+      t.setUTCMinutes(t.getUTCMinutes() + 1, 0, 0);
+    } else {
+      return t;
+    }
+  }
+  return undefined;
+}
+
+function dayMatches(f: CronFields, t: Date): boolean {
+  if (f.daysOfMonth) return f.daysOfMonth.has(t.getUTCDate());
+  return (f.daysOfWeek as Set<number>).has(t.getUTCDay() + 1);
+}
+
+/**
+ * The first instant strictly after `after` at which `zone`'s wall clock matches a cron schedule.
+ * The cron is evaluated on wall-clock readings; a wall time in a spring-forward gap moves past the
+ * gap, and a wall time that happens twice (fall back) fires at the first one.
+ */
+export function nextFireInZone(schedule: Schedule, after: Date, zone: string): Date | undefined {
+  if (schedule.kind === 'rate') return nextFire(schedule, after);
+  let wall = wallClockAsUtc(after, zone);
+  // Each pass moves the wall clock forward; a few passes cover a reading that maps to the past (fall back).
+  for (let pass = 0; pass < 4; pass += 1) {
+    const next = nextFire(schedule, wall);
+    if (!next) return undefined;
+    const instant = instantOfWallClock(next, zone);
+    if (instant.getTime() > after.getTime()) return instant;
+    wall = next;
+  }
+  return undefined;
+}
+
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** `zone`'s wall-clock reading of `instant`, as the UTC instant with the same reading (to the minute). */
+function wallClockAsUtc(instant: Date, zone: string): Date {
+  let f = wallFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    wallFormatters.set(zone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(instant)) p[part.type] = Number(part.value);
+  return new Date(Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute));
+}
+
+/** The instant `zone`'s clock reads `wall` (a UTC-encoded reading); in a gap, the offset before it carries past. */
+function instantOfWallClock(wall: Date, zone: string): Date {
+  const target = wall.getTime();
+  const offset = (at: number) => wallClockAsUtc(new Date(at), zone).getTime() - Math.floor(at / 60_000) * 60_000;
+  const first = target - offset(target);
+  const second = target - offset(first);
+  for (const candidate of [Math.min(first, second), Math.max(first, second)]) {
+    if (wallClockAsUtc(new Date(candidate), zone).getTime() === target) return new Date(candidate);
+  }
+  return new Date(target - offset(target - 86_400_000));
+}

@@ -1,0 +1,167 @@
+/**
+ * The campaign engine through the whole local runtime, on an accelerated clock
+ * (TIME_SCALE=43200: half a day per second): templates and a journey created through the API,
+ * published, a tagged audience launched through the campaign-launch state machine, steps run
+ * by the drip-step worker, mails through the email pipeline into the SES outbox.
+ *
+ * Journey: trigger -> welcome -> wait 2 days -> opened welcome? A : B -> goal (tag customer,
+ * 7 days) -> exit. Of 11 live trial contacts (a 12th deleted), one opens the welcome mail,
+ * one replies before the wait ends, one becomes a customer: the outbox holds exactly 11
+ * welcome mails, 1 A, 9 B; the replier gets nothing more; stats match; enrolling again
+ * changes nothing. One runtime for the file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../lib/local/runtime';
+import { outbox } from '../support/accounts';
+import { as, newUser, type TestUser } from '../support/identity';
+import { eventually, json, startTestRuntime } from '../support/local-runtime';
+
+let runtime: Runtime;
+let owner: TestUser;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off', EMAIL_MAX_SEND_RATE: '100', TIME_SCALE: '43200' });
+  owner = await newUser(runtime, 'campaigner');
+}, 60_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const api = (method: string, path: string, body?: unknown) =>
+  fetch(`${runtime.url}${path}`, {
+    method,
+    headers: as(owner),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const ok = async (res: Response, status = 200) => {
+  const body = await json(res);
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return body;
+};
+const template = async (name: string, subject: string) =>
+  (
+    await ok(
+      await api('POST', '/api/email-templates', {
+        name,
+        category: 'marketing',
+        subject,
+        html: `<p>${subject} {{ contact.firstName }}</p><p><a href="https://example.com/offer">Offer</a></p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>`,
+      }),
+      201,
+    )
+  ).template.templateId as string;
+const mails = async (runId: string) =>
+  (await outbox(runtime)).filter((m) => m.destination.to.some((to) => to.includes(runId)));
+const bySubject = (list: Awaited<ReturnType<typeof mails>>, prefix: string) =>
+  list.filter((m) => m.subject.startsWith(prefix)).map((m) => m.destination.to[0]);
+
+describe('a campaign run end to end', () => {
+  it('launches a journey to a tagged audience and mails each step exactly once', async () => {
+    const run = `cmp${Date.now()}`;
+    await ok(
+      await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' }),
+      200,
+    ).catch(() => undefined);
+    const welcome = await template('Welcome', 'Welcome');
+    const a = await template('A', 'Since you opened');
+    const b = await template('B', 'In case you missed it');
+
+    const contacts: Record<string, string> = {};
+    for (let i = 0; i < 12; i += 1) {
+      const created = await ok(
+        await api('POST', '/api/contacts', { email: `c${i}.${run}@example.com`, firstName: `C${i}`, tags: ['trial'] }),
+        201,
+      );
+      contacts[`c${i}`] = created.contact.contactId;
+    }
+    await ok(await api('DELETE', `/api/contacts/${contacts.c11}`), 200).catch(() => undefined);
+
+    const created = await ok(
+      await api('POST', '/api/campaigns', {
+        name: 'Onboarding',
+        journey: {
+          nodes: [
+            { id: 'start', kind: 'trigger', next: 'welcome' },
+            { id: 'welcome', kind: 'email', templateId: welcome, next: 'wait' },
+            { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
+            {
+              id: 'opened',
+              kind: 'condition',
+              if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
+              yes: 'a',
+              no: 'b',
+            },
+            { id: 'a', kind: 'email', templateId: a, next: 'goal' },
+            { id: 'b', kind: 'email', templateId: b, next: 'goal' },
+            { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
+            { id: 'done', kind: 'exit' },
+          ],
+        },
+      }),
+      201,
+    );
+    const id = created.campaign.campaignId as string;
+    // Enrolling a draft is refused; publishing pins the template versions.
+    expect((await api('POST', `/api/campaigns/${id}/enrol`, { filter: { tag: 'trial' } })).status).toBe(409);
+    const published = await ok(await api('POST', `/api/campaigns/${id}/publish`));
+    expect(published.campaign).toMatchObject({ status: 'active', publishedVersion: 1 });
+
+    const launched = await ok(await api('POST', `/api/campaigns/${id}/enrol`, { filter: { tag: 'trial' } }), 202);
+    const progress = await eventually(async () => {
+      const body = await json(await api('GET', launched.progress));
+      return body.launch?.status === 'done' ? body.launch : undefined;
+    }, 20_000);
+    expect(progress).toMatchObject({ queued: 11, suppressed: 0 });
+
+    // Every live contact gets the welcome mail once.
+    const welcomed = await eventually(async () => {
+      const list = bySubject(await mails(run), 'Welcome');
+      return list.length >= 11 ? list : undefined;
+    }, 20_000);
+    expect(new Set(welcomed).size).toBe(11);
+
+    // c0 opens it (a person's mail client), c1 replies, c2 becomes a customer.
+    const c0Mail = (await mails(run)).find((m) => m.destination.to[0]?.startsWith('c0.'));
+    const pixel = /src="([^"]*\/t\/o\/[^"]+)"/.exec(c0Mail?.body.html ?? '')?.[1];
+    expect(pixel).toBeDefined();
+    const opened = await fetch(pixel as string, {
+      headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0' },
+    });
+    expect(opened.status).toBe(200);
+    await ok(await api('POST', `/api/contacts/${contacts.c1}/interactions`, { type: 'email_replied' }), 201);
+    await ok(await api('PATCH', `/api/contacts/${contacts.c2}`, { tags: ['trial', 'customer'] }));
+
+    // After the wait: A for the opener, B for the 9 others still enrolled, nothing for the replier.
+    const second = await eventually(async () => {
+      const list = await mails(run);
+      const done = bySubject(list, 'Since you opened').length + bySubject(list, 'In case you missed it').length;
+      return done >= 10 ? list : undefined;
+    }, 30_000);
+    expect(bySubject(second, 'Since you opened')).toEqual([`c0.${run}@example.com`]);
+    const missed = bySubject(second, 'In case you missed it');
+    expect(missed).toHaveLength(9);
+    expect(missed).not.toContain(`c1.${run}@example.com`);
+
+    // The goal: c2 converts; the others leave when the 7 days are over.
+    const stats = await eventually(async () => {
+      const body = await json(await api('GET', `/api/campaigns/${id}/stats`));
+      const t = body.stats?.totals;
+      return t && t.completed + (t.exited['goal-not-met'] ?? 0) + (t.exited.replied ?? 0) === 11
+        ? body.stats
+        : undefined;
+    }, 30_000);
+    expect(stats.totals).toMatchObject({ entered: 11, sent: 21, converted: 1, completed: 1, waiting: 0 });
+    expect(stats.totals.exited).toMatchObject({ replied: 1, 'goal-not-met': 9 });
+    expect(stats.nodes.welcome).toMatchObject({ sent: 11 });
+    expect(stats.nodes.a).toMatchObject({ sent: 1 });
+    expect(stats.nodes.b).toMatchObject({ sent: 9 });
+
+    const c2 = await ok(await api('GET', `/api/contacts/${contacts.c2}/enrolments`));
+    expect(c2.enrolments).toEqual([expect.objectContaining({ campaignId: id, status: 'completed', converted: true })]);
+
+    // Enrolling them again (re-entry: never) mails nobody.
+    await ok(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: Object.values(contacts) }), 202);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await mails(run)).length).toBe(21);
+  }, 120_000);
+});

@@ -1,0 +1,180 @@
+/**
+ * The campaign engine's stores against the embedded DynamoDB emulator (real transactions via
+ * the repo's TransactWriteItems fill-in):
+ * - an enrolment save is conditional on the step it was read at: of 10 concurrent saves from
+ *   one step exactly one lands, and its counters are added once (the losers add none);
+ * - waiting enrolments appear in the sharded due-time index, in due order, and leave it when
+ *   they move; held ones are listed per campaign behind a cursor;
+ * - campaign revisions: a stale revision is refused; publish freezes a version with the record;
+ * - a launch page counts once however often it is recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tables } from '../../lib/definition';
+import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
+import {
+  campaignCounters,
+  dueEnrolments,
+  dueShardOf,
+  dynamoEnrolmentStates,
+  heldEnrolments,
+} from '../../shared/adapters/dynamo-enrolments';
+import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
+import { dynamoMarketingSendLog } from '../../shared/adapters/dynamo-marketing-send-log';
+import type { Campaign } from '../../shared/campaigns/campaign';
+import type { EnrolmentState } from '../../shared/campaigns/enrolment';
+import { journey } from '../../shared/campaigns/journey';
+
+const PREFIX = 'cmp-';
+const CORE = `${PREFIX}core`;
+
+let dataDir: string;
+let emulators: Emulators;
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'campaign-store-'));
+  emulators = await startEmulators({ dataDir });
+  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTables(raw, tables, PREFIX);
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await emulators?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const ws = () => `ws-${randomUUID().slice(0, 8)}`;
+const state = (workspaceId: string, campaignId: string, contactId: string, o: Partial<EnrolmentState> = {}) =>
+  ({
+    workspaceId,
+    campaignId,
+    contactId,
+    run: 1,
+    version: 1,
+    node: 'start',
+    step: 0,
+    status: 'active',
+    enteredAt: '2026-12-04T10:00:00.000Z',
+    emails: {},
+    arms: {},
+    ...o,
+  }) as EnrolmentState;
+
+describe('enrolment states', () => {
+  it('lands exactly one of 10 concurrent saves from one step, with its counters once', async () => {
+    const store = dynamoEnrolmentStates(db, CORE);
+    const w = ws();
+    expect(await store.save(state(w, 'c1', 'p1'), undefined, { entered: 1 })).toBe(true);
+    expect(await store.save(state(w, 'c1', 'p1'), undefined, { entered: 1 })).toBe(false);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.save(state(w, 'c1', 'p1', { step: 1, node: `n${i}` }), 0, { sent: 1, 'node:welcome:sent': 1 }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await campaignCounters(db, CORE, w, 'c1')).toEqual({ entered: 1, sent: 1, 'node:welcome:sent': 1 });
+    expect((await store.get(w, 'c1', 'p1'))?.step).toBe(1);
+  });
+
+  it('indexes waiting enrolments by due time and removes them when they move; lists held ones per campaign', async () => {
+    const store = dynamoEnrolmentStates(db, CORE);
+    const w = ws();
+    const due = ['2026-12-05T10:00:00.000Z', '2026-12-05T09:00:00.000Z', '2030-01-01T00:00:00.000Z'];
+    for (const [i, dueAt] of due.entries()) {
+      await store.save(state(w, 'c2', `p${i}`, { status: 'waiting', dueAt, step: 1 }), undefined, {});
+    }
+    const overdue = async () => {
+      const found: EnrolmentState[] = [];
+      for (let shard = 0; shard < 8; shard += 1) {
+        found.push(...(await dueEnrolments(db, CORE, shard, new Date('2026-12-06T00:00:00Z'), 100)));
+      }
+      return found.filter((e) => e.workspaceId === w).map((e) => e.contactId);
+    };
+    expect((await overdue()).sort()).toEqual(['p0', 'p1']);
+    expect(dueShardOf({ campaignId: 'c2', contactId: 'p0' })).toBe(dueShardOf({ campaignId: 'c2', contactId: 'p0' }));
+    // p0 moves on (active): it leaves the index.
+    await store.save(state(w, 'c2', 'p0', { step: 2, status: 'active' }), 1, {});
+    expect(await overdue()).toEqual(['p1']);
+
+    for (let i = 0; i < 5; i += 1) {
+      await store.save(state(w, 'c3', `h${i}`, { status: 'held', dueAt: '2026-12-05T00:00:00.000Z' }), undefined, {});
+    }
+    const first = await heldEnrolments(db, CORE, w, 'c3', { limit: 3 });
+    expect(first.enrolments).toHaveLength(3);
+    const second = await heldEnrolments(db, CORE, w, 'c3', { limit: 3, cursor: first.nextCursor });
+    expect([...first.enrolments, ...second.enrolments].map((e) => e.contactId).sort()).toEqual([
+      'h0',
+      'h1',
+      'h2',
+      'h3',
+      'h4',
+    ]);
+    // A cursor of one campaign's held list is refused for another's.
+    await expect(heldEnrolments(db, CORE, w, 'other', { limit: 3, cursor: first.nextCursor })).rejects.toThrow();
+  });
+});
+
+describe('campaign records', () => {
+  it('refuses a stale revision and freezes a version with the publish', async () => {
+    const store = dynamoCampaignStore(db, CORE);
+    const w = ws();
+    const draft: Campaign = {
+      workspaceId: w,
+      campaignId: 'cmp1',
+      name: 'Welcome',
+      status: 'draft',
+      journey: journey.parse({
+        nodes: [
+          { id: 'start', kind: 'trigger', next: 'done' },
+          { id: 'done', kind: 'exit' },
+        ],
+      }),
+      rules: { timeZone: 'UTC', reentry: { mode: 'never' } },
+      revision: 1,
+      createdAt: '2026-12-04T00:00:00.000Z',
+      updatedAt: '2026-12-04T00:00:00.000Z',
+      createdBy: 'u1',
+    };
+    await store.create(draft);
+    expect(await store.replace({ ...draft, name: 'Renamed', revision: 2 })).toBe(true);
+    expect(await store.replace({ ...draft, name: 'Stale', revision: 2 })).toBe(false);
+    const frozen = { workspaceId: w, campaignId: 'cmp1', version: 1, journey: draft.journey, rules: draft.rules };
+    const renamed = { ...draft, name: 'Renamed' };
+    expect(await store.publish({ ...renamed, status: 'active', publishedVersion: 1, revision: 3 }, frozen)).toBe(true);
+    expect(await store.publish({ ...renamed, status: 'active', publishedVersion: 1, revision: 3 }, frozen)).toBe(false);
+    expect(await store.get(w, 'cmp1')).toMatchObject({ name: 'Renamed', status: 'active', publishedVersion: 1 });
+    expect(await store.version(w, 'cmp1', 1)).toEqual(frozen);
+    const listed = await store.list(w, { limit: 10, status: 'active' });
+    expect(listed.campaigns.map((c) => c.campaignId)).toEqual(['cmp1']);
+    expect((await store.list(w, { limit: 10, status: 'paused' })).campaigns).toEqual([]);
+  });
+
+  it('counts a launch page once however often it is recorded, and logs a marketing send once', async () => {
+    const launches = dynamoLaunches(db, CORE);
+    const w = ws();
+    await launches.begin(w, 'cmp1', 'l1', '2026-12-04T00:00:00.000Z');
+    await launches.begin(w, 'cmp1', 'l1', '2026-12-04T00:00:01.000Z');
+    for (let i = 0; i < 3; i += 1) {
+      await launches.addPage(w, 'l1', 'first', { queued: 100, suppressed: 2 }, false, '2026-12-04T00:00:02.000Z');
+    }
+    await launches.addPage(w, 'l1', 'cursor-2', { queued: 7, suppressed: 0 }, true, '2026-12-04T00:00:03.000Z');
+    expect(await launches.get(w, 'l1')).toMatchObject({ status: 'done', queued: 107, suppressed: 2 });
+
+    const log = dynamoMarketingSendLog(db, CORE);
+    await log.record(w, 'p1', 1_000, 'campaign#a#p1#1#welcome#1');
+    await log.record(w, 'p1', 5_000, 'campaign#a#p1#1#welcome#1');
+    await log.record(w, 'p1', 9_000, 'campaign#a#p1#1#next#3');
+    expect([...(await log.since(w, 'p1', 0))].sort()).toEqual([1_000, 9_000]);
+    expect(await log.since(w, 'p1', 2_000)).toEqual([9_000]);
+  });
+});

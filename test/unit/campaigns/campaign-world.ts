@@ -1,0 +1,154 @@
+/**
+ * An in-memory world for the campaign use cases: the ports as small maps with the same
+ * conditional semantics as the DynamoDB adapters, a controllable clock, and a timer list a
+ * test drains as time moves.
+ */
+
+import type { CampaignRules, EnrolmentState, PublishedVersion } from '../../../shared/campaigns/enrolment';
+import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
+import type { StepMessage } from '../../../shared/campaigns/messages';
+import type { ContactSnapshot, StepDeps, TimelineEntry } from '../../../shared/campaigns/ports';
+import { runStep, type StepOutcome } from '../../../shared/campaigns/run-step';
+import type { SuppressionReason } from '../../../shared/email/suppression-rules';
+
+export const WS = 'ws1';
+export const CAMPAIGN = 'cmp1';
+
+export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRules> = {}) {
+  let nowMs = Date.parse('2026-12-07T10:00:00Z'); // a Monday
+  const journey: Journey = journeySchema.parse(journeyInput);
+  const published: PublishedVersion = {
+    workspaceId: WS,
+    campaignId: CAMPAIGN,
+    version: 1,
+    journey,
+    rules: { timeZone: 'UTC', reentry: { mode: 'never' }, ...rules },
+  };
+  let status: 'draft' | 'active' | 'paused' | 'archived' = 'active';
+  const enrolments = new Map<string, EnrolmentState>();
+  const counters = new Map<string, number>();
+  const contacts = new Map<string, ContactSnapshot>();
+  const timelines = new Map<string, TimelineEntry[]>();
+  const suppressed = new Map<string, SuppressionReason[]>();
+  const sends = new Map<string, { key: string; contactId: string; nodeId: string; subject?: string; at: number }>();
+  const actions: { key: string; type: string; contactId: string }[] = [];
+  const timers: { message: StepMessage; dueAt: number }[] = [];
+  const key = (c: string) => `${CAMPAIGN}#${c}`;
+
+  const deps: StepDeps = {
+    versions: {
+      async load(_ws, _c, version) {
+        return version === undefined || version === 1 ? { status, published } : { status };
+      },
+    },
+    enrolments: {
+      async get(_ws, _c, contactId) {
+        return enrolments.get(key(contactId));
+      },
+      async save(next, expectedStep, deltas) {
+        const current = enrolments.get(key(next.contactId));
+        if (expectedStep === undefined ? current !== undefined : current?.step !== expectedStep) return false;
+        enrolments.set(key(next.contactId), structuredClone(next));
+        for (const [k, v] of Object.entries(deltas)) counters.set(k, (counters.get(k) ?? 0) + v);
+        return true;
+      },
+    },
+    contacts: {
+      async snapshot(_ws, contactId) {
+        return contacts.get(contactId);
+      },
+      async timelineSince(_ws, contactId, since) {
+        return (timelines.get(contactId) ?? []).filter((i) => Date.parse(i.occurredAt) >= since.getTime());
+      },
+    },
+    suppressions: {
+      async reasonsFor(_ws, email) {
+        return suppressed.get(email) ?? [];
+      },
+    },
+    mailer: {
+      async send(input) {
+        // Like the send ledger: one send per key, whatever the replays.
+        if (!sends.has(input.idempotencyKey)) {
+          sends.set(input.idempotencyKey, {
+            key: input.idempotencyKey,
+            contactId: input.contact.contactId,
+            nodeId: input.nodeId,
+            ...(input.subject ? { subject: input.subject } : {}),
+            at: nowMs,
+          });
+        }
+        return { sendId: `send-${input.idempotencyKey}` };
+      },
+      async recentMarketingSends(_ws, contactId, sinceMs) {
+        return [...sends.values()].filter((s) => s.contactId === contactId && s.at >= sinceMs).map((s) => s.at);
+      },
+    },
+    actions: {
+      async perform(action, target) {
+        if (actions.some((a) => a.key === target.idempotencyKey)) return;
+        actions.push({ key: target.idempotencyKey, type: action.type, contactId: target.contactId });
+        if (action.type === 'add-tag') {
+          const c = contacts.get(target.contactId);
+          if (c) contacts.set(target.contactId, { ...c, tags: [...c.tags, action.tag] });
+        }
+      },
+    },
+    timers: {
+      async set(message, dueAt) {
+        timers.push({ message, dueAt: dueAt.getTime() });
+      },
+    },
+    now: () => new Date(nowMs),
+  };
+
+  return {
+    deps,
+    published,
+    enrolments,
+    counters,
+    contacts,
+    timelines,
+    suppressed,
+    sends,
+    actions,
+    timers,
+    setStatus(s: typeof status) {
+      status = s;
+    },
+    now: () => nowMs,
+    addContact(id: string, extra: Partial<ContactSnapshot> = {}) {
+      contacts.set(id, {
+        contactId: id,
+        email: `${id}@example.com`,
+        deleted: false,
+        fields: {},
+        tags: [],
+        score: 0,
+        tier: 'cold',
+        ...extra,
+      });
+    },
+    interact(contactId: string, type: TimelineEntry['type'], metadata: Record<string, unknown> = {}) {
+      const list = timelines.get(contactId) ?? [];
+      list.push({ type, occurredAt: new Date(nowMs).toISOString(), metadata });
+      timelines.set(contactId, list);
+    },
+    /** Moves the clock to `toMs`, firing every timer due on the way (in due order), each once. */
+    async advanceTo(toMs: number): Promise<StepOutcome[]> {
+      const outcomes: StepOutcome[] = [];
+      for (;;) {
+        timers.sort((a, b) => a.dueAt - b.dueAt);
+        const next = timers[0];
+        if (!next || next.dueAt > toMs) break;
+        timers.shift();
+        nowMs = Math.max(nowMs, next.dueAt);
+        outcomes.push(await runStep(next.message, deps));
+      }
+      nowMs = toMs;
+      return outcomes;
+    },
+  };
+}
+
+export const DAY = 86_400_000;

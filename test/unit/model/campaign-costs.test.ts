@@ -1,0 +1,113 @@
+/**
+ * The capacity and cost model (lib/model/): its per-enrolment counts against a hand count of
+ * tiny journeys, its bill against the price table, and the fan-out simulation against each quota.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  campaignCost,
+  DEFAULT_ASSUMPTIONS,
+  enrolmentCalls,
+  launchOperations,
+  PRICES,
+  QUOTAS,
+  sumCalls,
+  WITH_FIXES,
+} from '../../../lib/model/campaign-costs';
+import { simulateFanOut } from '../../../lib/model/fan-out-simulation';
+
+const noEvents = { ...DEFAULT_ASSUMPTIONS, eventsPerEmail: 0 };
+
+describe('operations per enrolment', () => {
+  it('matches a hand count for trigger -> email -> exit', () => {
+    // Prepare: one message runs the whole journey; the email-sender sends once.
+    const ops = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
+    // Assess. Step: 1 consistent enrolment read, campaign + version (0.5 each), contact 0.5,
+    // timeline 0.5, 2 consistent suppressions, template + version + workspace + setting (0.5 each).
+    // Sender: 2 consistent suppressions, gate 0.5, pacer read 1.
+    expect(ops.rru).toBe(1 + 1 + 0.5 + 0.5 + 2 + 2 + (2 + 0.5 + 1));
+    // Step: enrolment and stats item in a transaction (2 + 2), gsi1 1, no due index, send log 1.
+    // Sender: claim 1, pacer 1, markSent 1.
+    expect(ops.wru).toBe(2 + 2 + 1 + 1 + 3);
+    // Each queue: receive + delete per batch of 10 (0.2); the email message 1.
+    expect(ops.sqsRequests).toBeCloseTo(0.2 + 1 + 0.2);
+    expect(ops.lambdaInvocations).toBeCloseTo(0.2);
+    expect(ops).toMatchObject({ schedules: 0, emails: 1, transitions: 0 });
+  });
+
+  it('turns a wait over 15 minutes into one schedule and a short one into an SQS delay', () => {
+    const long = sumCalls(enrolmentCalls({ emails: 2, waitsMinutes: [24 * 60] }, noEvents));
+    const short = sumCalls(enrolmentCalls({ emails: 2, waitsMinutes: [10] }, noEvents));
+    expect(long.schedules).toBe(1);
+    expect(short.schedules).toBe(0);
+    // Either way one message comes back to drip-steps (the schedule's target, or the delayed send).
+    expect(long.sqsRequests).toBeCloseTo(short.sqsRequests);
+    // The due index is added by the wait and removed at the end (1 + 1).
+    expect(long.wru).toBe(2 * (2 + 2 + 1 + 1) + 1 + 1 + 2 * 3);
+  });
+
+  it('refuses a journey whose waits do not sit between its emails', () => {
+    expect(() => enrolmentCalls({ emails: 2, waitsMinutes: [] })).toThrow(/one wait/);
+  });
+});
+
+describe('the bill', () => {
+  it('prices every operation from the one price table', () => {
+    const report = campaignCost(1_000, { emails: 1, waitsMinutes: [] }, noEvents);
+    const t = report.total;
+    const expected =
+      t.transitions * PRICES.sfnTransition.usd +
+      t.schedules * PRICES.schedulerInvocation.usd +
+      t.sqsRequests * PRICES.sqsRequest.usd +
+      t.lambdaInvocations * PRICES.lambdaRequest.usd +
+      t.lambdaGbSeconds * PRICES.lambdaGbSecondArm.usd +
+      t.wru * PRICES.dynamoWru.usd +
+      t.rru * PRICES.dynamoRru.usd;
+    expect(report.beyondSes).toBeCloseTo(expected, 10);
+    expect(report.ses).toBeCloseTo(1_000 * PRICES.sesEmail.usd);
+    expect(report.beyondSesPerMillion).toBeCloseTo(expected * 1_000, 6);
+  });
+
+  it('counts the launch loop as two transitions a page and one at the end', () => {
+    expect(launchOperations(1_000).transitions).toBe(10 * 2 + 1);
+    expect(launchOperations(1_001).lambdaInvocations).toBe(11);
+  });
+
+  it('names the dominant term, and the proposed fixes lower the writes', () => {
+    const journey = { emails: 5, waitsMinutes: [2880, 2880, 2880, 2880] };
+    const built = campaignCost(1_000_000, journey);
+    const fixed = campaignCost(1_000_000, journey, WITH_FIXES);
+    expect(built.dominant.service).toBe('DynamoDB writes');
+    expect(fixed.perEnrolment.wru).toBeLessThan(built.perEnrolment.wru);
+    expect(fixed.beyondSes).toBeLessThan(built.beyondSes);
+  });
+});
+
+describe('the fan-out simulation', () => {
+  it.each([
+    { launchExecutions: 1, statsShards: 1 },
+    { launchExecutions: 20, statsShards: 1 },
+    { launchExecutions: 20, statsShards: 10 },
+  ])('stays within every quota ($launchExecutions executions, $statsShards stats shards)', (variant) => {
+    const sesRate = 150;
+    const r = simulateFanOut({ contacts: 200_000, sesRatePerSecond: sesRate, ...variant });
+    expect(r.rows.at(-1)?.enrolled).toBe(200_000);
+    expect(r.rows.at(-1)?.emailsSent).toBe(200_000);
+    expect(r.peaks.createSchedulePerSecond).toBeLessThanOrEqual(QUOTAS.schedulerCreateSchedulePerSecond);
+    expect(r.peaks.statsWruPerSecond).toBeLessThanOrEqual(QUOTAS.dynamoItemWruPerSecond);
+    expect(r.peaks.concurrency).toBeLessThanOrEqual(QUOTAS.lambdaAccountConcurrency);
+    expect(r.peaks.transitionsPerSecond).toBeLessThanOrEqual(QUOTAS.sfnStateTransitionRefillPerSecond);
+    expect(r.peaks.sesPerSecond).toBeLessThanOrEqual(sesRate);
+    // SES is the floor of the first wave.
+    expect(r.firstEmailsAfter).toBeGreaterThanOrEqual(200_000 / sesRate);
+  });
+
+  it('says which quota binds: the stats item once the launch is parallel, CreateSchedule once it is sharded', () => {
+    const hot = simulateFanOut({ contacts: 300_000, sesRatePerSecond: 10_000, launchExecutions: 50 });
+    const sharded = simulateFanOut({ contacts: 300_000, sesRatePerSecond: 10_000, launchExecutions: 50, statsShards: 10 });
+    const top = (r: typeof hot) => Object.entries(r.boundSeconds).sort(([, a], [, b]) => b - a)[0]?.[0];
+    expect(top(hot)).toBe('stats item WRU/s');
+    expect(hot.peaks.enrolPerSecond).toBe(QUOTAS.dynamoItemWruPerSecond / 2);
+    expect(top(sharded)).toBe('CreateSchedule TPS');
+    expect(sharded.peaks.enrolPerSecond).toBe(QUOTAS.schedulerCreateSchedulePerSecond);
+  });
+});
