@@ -132,7 +132,9 @@ try {
   }
   const after = await depth(sqs, pair.dlqUrl);
   const queue = await depth(sqs, pair.queueUrl);
-  console.log(`Now: ${names.dlq} ${after.visible} visible; ${names.queue} ${queue.visible} visible, ${queue.inFlight} in flight.`);
+  console.log(
+    `Now: ${names.dlq} ${after.visible} visible; ${names.queue} ${queue.visible} visible, ${queue.inFlight} in flight.`,
+  );
 } catch (error) {
   console.error((error as Error).message);
   code = 1;
@@ -143,7 +145,9 @@ try {
 process.exit(code);
 
 function report(result: { moved: number; failed: number }): number {
-  console.log(`Moved ${result.moved} message(s) to ${names.queue}${result.failed ? `; ${result.failed} failed (left in the DLQ)` : ''}.`);
+  console.log(
+    `Moved ${result.moved} message(s) to ${names.queue}${result.failed ? `; ${result.failed} failed (left in the DLQ)` : ''}.`,
+  );
   return result.failed ? 1 : 0;
 }
 

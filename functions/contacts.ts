@@ -46,7 +46,9 @@ const core = tableName('core');
 const clock = campaignClock();
 const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
-const deps = { contacts, now, newId: randomUUID };
+// Domain events (contact.created, contact.tag_added, contact.interaction_recorded): campaign triggers.
+const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
+const deps = { contacts, now, newId: randomUUID, events };
 const consent = dynamoConsent(documents, core);
 /** Consent given with a create (body `consent`) or an import (query `consentSource`, `consentAt`): from the caller's address. */
 const recordConsent = (
@@ -66,7 +68,7 @@ const interactionDeps = {
   interactions: dynamoInteractions(documents, core),
   scorer: interactionScorer({
     store: dynamoScoreStore(documents, core),
-    events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+    events,
     now,
   }),
   idempotency: dynamoIdempotency(documents, tableName('ephemeral')),

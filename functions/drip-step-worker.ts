@@ -3,6 +3,7 @@
  * (shared/campaigns/run-step.ts); `resume-page` brings back the enrolments a paused campaign
  * held. Campaign emails go through the email pipeline's queue; timers come back here.
  */
+import { queues } from '../lib/definition';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
 import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore, dynamoCampaignVersions } from '../shared/adapters/dynamo-campaigns';
@@ -26,9 +27,10 @@ import type { StepDeps } from '../shared/campaigns/ports';
 import { RESUME_PAGE_SIZE, resumeHeldPage } from '../shared/campaigns/resume-and-sweep';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
 import { triggerFromEvent } from '../shared/campaigns/trigger-from-event';
-import { campaignClock, config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import { campaignClock, config, queueUrl, tableName, unsubscribeLinkConfig } from '../shared/config';
 import { senderProfile } from '../shared/email/sender-profile';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
+import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
@@ -44,6 +46,10 @@ const profileDeps = {
   workspaceName: async (workspaceId: string) => (await workspaces.workspace(workspaceId))?.name,
 };
 
+const failures = campaignMetrics();
+/** drip-steps' maxReceiveCount: the receive after which a failing message goes to the DLQ. */
+const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCount ?? 5;
+
 const deps: StepDeps = {
   versions: dynamoCampaignVersions(store),
   enrolments: dynamoEnrolmentStates(documents, core),
@@ -55,15 +61,7 @@ const deps: StepDeps = {
     queue: sqsEmailSends(sqs, queueUrl('email-sends')),
     sendLog: dynamoMarketingSendLog(documents, core),
     from: config.SES_FROM_ADDRESS,
-    unsubscribe: (who) =>
-      unsubscribeFor(
-        {
-          baseUrl: publicBaseUrl(),
-          key: trackingKey(),
-          ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
-        },
-        who,
-      ),
+    unsubscribe: (who) => unsubscribeFor(unsubscribeLinkConfig(), who),
     now: () => clock.now(),
   }),
   actions: contactActions({ contacts, now: () => clock.now() }),
@@ -82,6 +80,7 @@ const deps: StepDeps = {
     clock,
   }),
   now: () => clock.now(),
+  metrics: failures,
 };
 
 export const handler = queueFunction(dripStepMessage, async (message, meta) => {
@@ -101,10 +100,18 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
       versions: deps.versions,
       enrol: (enrol) => runDripStep(enrol, deps),
     });
-    logger.info('Domain event matched', { ...triggered, type: message.event['detail-type'], messageId: meta.messageId });
+    logger.info('Domain event matched', {
+      ...triggered,
+      type: message.event['detail-type'],
+      messageId: meta.messageId,
+    });
     return;
   }
-  const outcome = await runDripStep(message, deps);
+  const outcome = await runDripStep(message, deps).catch((error: unknown) => {
+    // About to be dead-lettered: the enrolment is stuck until a redrive, so it counts as failed.
+    if (meta.receiveCount >= LAST_RECEIVE) failures.enrolmentFailed();
+    throw error;
+  });
   logger.info('Drip step done', {
     ...outcome,
     kind: message.kind,

@@ -31,7 +31,7 @@ import { documents } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
 import { sqs } from '../shared/aws/sqs';
-import { config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLinkConfig } from '../shared/config';
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
@@ -134,15 +134,7 @@ const audiencePages: AudiencePageDeps = {
   contacts: dynamoContacts(documents, core),
   queue: requeue,
   from: config.SES_FROM_ADDRESS,
-  unsubscribe: (who) =>
-    unsubscribeFor(
-      {
-        baseUrl: publicBaseUrl(),
-        key: trackingKey(),
-        ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
-      },
-      who,
-    ),
+  unsubscribe: (who) => unsubscribeFor(unsubscribeLinkConfig(), who),
   now: () => new Date(),
 };
 

@@ -11,6 +11,7 @@ import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
+import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
@@ -21,7 +22,16 @@ import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { sqs } from '../shared/aws/sqs';
-import { ConfigError, campaignClock, config, publicBaseUrl, queueUrl, tableName, trackingKey } from '../shared/config';
+import {
+  ConfigError,
+  campaignClock,
+  config,
+  publicBaseUrl,
+  queueUrl,
+  tableName,
+  trackingKey,
+  unsubscribeLinkConfig,
+} from '../shared/config';
 import { ContactNotFoundError } from '../shared/crm/contacts/errors';
 import { recordInteraction } from '../shared/crm/contacts/record-interaction';
 import type { InteractionType } from '../shared/crm/model';
@@ -103,10 +113,28 @@ async function workspaceTopics(workspaceId: string) {
 
 const trackDeps = {
   key: trackingKey(),
-  record: (workspaceId: string, contactId: string, type: InteractionType, metadata: Record<string, unknown>) =>
-    appendInteraction(workspaceId, contactId, type, metadata, 'tracking'),
+  record: async (workspaceId: string, contactId: string, type: InteractionType, metadata: Record<string, unknown>) => {
+    await appendInteraction(workspaceId, contactId, type, metadata, 'tracking');
+    await countForCampaign(workspaceId, type, metadata);
+  },
   now: Date.now,
 };
+
+/** A campaign mail's first open or click counts for its campaign and node (bots' count for nothing). */
+async function countForCampaign(workspaceId: string, type: InteractionType, metadata: Record<string, unknown>) {
+  const { campaignId, nodeId, sendId, suspectedBot } = metadata;
+  if (typeof campaignId !== 'string' || typeof sendId !== 'string' || suspectedBot !== undefined) return;
+  const kind = type === 'email_opened' ? 'opened' : type === 'email_clicked' ? 'clicked' : undefined;
+  if (!kind) return;
+  await countCampaignEventOnce(documents, core, {
+    workspaceId,
+    campaignId,
+    sendId,
+    kind,
+    counters: { [kind]: 1, ...(typeof nodeId === 'string' ? { [`node:${nodeId}:${kind}`]: 1 } : {}) },
+    at: clock.now(),
+  });
+}
 const originOf = (request: HttpRequest): HitOrigin => ({
   method: request.method,
   userAgent: request.userAgent,
@@ -199,20 +227,13 @@ export const handler = httpFunction('emails', {
       newId: randomUUID,
       from: config.SES_FROM_ADDRESS,
       unsubscribe: (id, email, contactId, topic) =>
-        unsubscribeFor(
-          {
-            baseUrl: links,
-            key: trackingKey(),
-            ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
-          },
-          {
-            workspaceId: caller.workspaceId,
-            sendId: id,
-            email,
-            ...(contactId ? { contactId } : {}),
-            ...(topic ? { topic } : {}),
-          },
-        ),
+        unsubscribeFor(unsubscribeLinkConfig(), {
+          workspaceId: caller.workspaceId,
+          sendId: id,
+          email,
+          ...(contactId ? { contactId } : {}),
+          ...(topic ? { topic } : {}),
+        }),
     });
     return {
       status: 202,

@@ -218,3 +218,10 @@ export function providerSecretSource(
  * conditions read) is stamped with it; sessions, rate limits and pacing stay on real time.
  */
 export const campaignClock = (): Clock => scaledClock(config.TIME_SCALE, parseClockOrigin(config.CLOCK_ORIGIN));
+
+/** Where unsubscribe links point and how they are sealed (shared/email/unsubscribe.ts `unsubscribeFor`). */
+export const unsubscribeLinkConfig = (): { baseUrl: string; key: Buffer; mailto?: string } => ({
+  baseUrl: publicBaseUrl(),
+  key: trackingKey(),
+  ...(config.UNSUBSCRIBE_MAILTO ? { mailto: config.UNSUBSCRIBE_MAILTO } : {}),
+});

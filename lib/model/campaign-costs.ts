@@ -14,7 +14,10 @@ export const PRICES = {
   lambdaGbSecondArm: { usd: 0.0000133334, unit: 'GB-s, arm64 (x86: $0.0000166667)' },
   lambdaRequest: { usd: 0.2 / 1_000_000, unit: 'Lambda request' },
   dynamoWru: { usd: 0.625 / 1_000_000, unit: 'on-demand write request unit (1 KB; 2 per item in a transaction)' },
-  dynamoRru: { usd: 0.125 / 1_000_000, unit: 'on-demand read request unit (4 KB strongly consistent; half for eventual)' },
+  dynamoRru: {
+    usd: 0.125 / 1_000_000,
+    unit: 'on-demand read request unit (4 KB strongly consistent; half for eventual)',
+  },
   sesEmail: { usd: 0.1 / 1_000, unit: 'email sent through SES (reported apart: "beyond SES fees")' },
 } as const;
 
@@ -185,7 +188,10 @@ export const EMAIL_NODE: readonly CountedCall[] = [
  * entries, charged as ordinary writes: gsi1 rewritten (1), gsi2 (due index) changed key (2: delete
  * and put), added (1) or removed (1).
  */
-export const saveOf = (gsi2: 'none' | 'add' | 'move' | 'remove', a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall => ({
+export const saveOf = (
+  gsi2: 'none' | 'add' | 'move' | 'remove',
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+): CountedCall => ({
   what: `TransactWriteItems: enrolment + stats item, gsi1 rewrite, gsi2 ${gsi2}`,
   where: 'dynamo-enrolments.ts save',
   ops: { wru: TX_ITEM + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
@@ -230,7 +236,7 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];
 
-/** Provider events per email (estimate: not hand-counted line by line): queue, invocation, a read, three writes. */
+/** Provider events per email (an estimate: that code is being written): the queue, a read, the writes. */
 export const EMAIL_EVENT: readonly CountedCall[] = [
   {
     what: 'SES event -> EventBridge default bus (free) -> email-events queue (send, receive, delete)',
@@ -238,9 +244,9 @@ export const EMAIL_EVENT: readonly CountedCall[] = [
     ops: { sqsRequests: 1 },
   },
   {
-    what: 'ledger/send status, counters, timeline: ~1 read, ~3 writes (estimate)',
-    where: 'functions/email-events.ts',
-    ops: { rru: 1, wru: 3 },
+    what: 'send status UpdateItem, and the campaign count once: marker + stats ADD in a transaction (2 x 2); ~1 read (estimate)',
+    where: 'functions/email-events.ts, dynamo-enrolments.ts countCampaignEventOnce (being built)',
+    ops: { rru: 1, wru: 1 + 2 * TX_ITEM },
   },
 ];
 
@@ -261,7 +267,13 @@ export function enrolmentCalls(
     const gsi2 = i === 0 ? (last ? 'none' : 'add') : last ? 'remove' : 'move';
     calls.push(saveOf(gsi2, a));
     if (!last) calls.push(timerOf(wait as number));
-    out.push({ message: i === 0 ? 'enrol (trigger, email 1, wait)' : `step ${i} (wait over, email ${i + 1}${last ? ', exit' : ', wait'})`, calls });
+    out.push({
+      message:
+        i === 0
+          ? 'enrol (trigger, email 1, wait)'
+          : `step ${i} (wait over, email ${i + 1}${last ? ', exit' : ', wait'})`,
+      calls,
+    });
   }
   const sends: CountedCall[] = [consumed(a, a.sendBatchMs), ...emailSend(a)];
   for (let i = 0; i < journey.emails; i += 1) out.push({ message: `email-sender, email ${i + 1}`, calls: sends });
@@ -335,7 +347,11 @@ export function campaignCost(
       volume: `${fmt(total.schedules)} schedules`,
       usd: total.schedules * PRICES.schedulerInvocation.usd,
     },
-    { service: 'SQS', volume: `${fmt(Math.round(total.sqsRequests))} requests`, usd: total.sqsRequests * PRICES.sqsRequest.usd },
+    {
+      service: 'SQS',
+      volume: `${fmt(Math.round(total.sqsRequests))} requests`,
+      usd: total.sqsRequests * PRICES.sqsRequest.usd,
+    },
     {
       service: 'Lambda requests',
       volume: `${fmt(Math.round(total.lambdaInvocations))} invocations`,

@@ -81,7 +81,7 @@ export function simulateFanOut(p: FanOutParams): FanOutResult {
   let enrolled = 0;
   let emailQueue = 0;
   let sent = 0;
-  let concurrency = QUOTAS.lambdaSqsInitialConcurrency;
+  let concurrency: number = QUOTAS.lambdaSqsInitialConcurrency;
   let enrolledAfter = Number.NaN;
   const boundSeconds: Record<Bound, number> = {
     'launch page loop': 0,

@@ -52,7 +52,10 @@ export async function resolvePair(sqs: SQSClient, queueName: string, dlqName: st
 }
 
 /** Messages a queue holds (visible, in flight, delayed), as SQS approximates them. */
-export async function depth(sqs: SQSClient, url: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
+export async function depth(
+  sqs: SQSClient,
+  url: string,
+): Promise<{ visible: number; inFlight: number; delayed: number }> {
   const a =
     (
       await sqs.send(
@@ -132,7 +135,8 @@ export async function moveByMessages(
       );
       // Sent but not deleted: it is back on the queue and will show up again in the DLQ view;
       // counted as moved (the consumer dedupes the copy).
-      if (deleted.Failed?.length) process.stderr.write(`${deleted.Failed.length} moved message(s) not deleted from the DLQ\n`);
+      if (deleted.Failed?.length)
+        process.stderr.write(`${deleted.Failed.length} moved message(s) not deleted from the DLQ\n`);
     }
     moved += ok.length;
   }
@@ -142,7 +146,9 @@ export async function moveByMessages(
 /** Whether the SQS endpoint has no message move tasks (emulators). */
 export const isUnsupported = (error: unknown): boolean =>
   error instanceof Error &&
-  /UnsupportedOperation|InvalidAction|UnknownOperation|not (implemented|supported)/i.test(`${error.name} ${error.message}`);
+  /UnsupportedOperation|InvalidAction|UnknownOperation|not (implemented|supported)/i.test(
+    `${error.name} ${error.message}`,
+  );
 
 /**
  * Starts SQS's move task from the DLQ to its queue and follows it until it ends (or `timeoutMs`

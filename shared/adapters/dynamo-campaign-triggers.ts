@@ -7,7 +7,13 @@
  *   `dynamoCampaignSchedule` reads it);
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CampaignTriggerIndex, CampaignWebhookTokens } from '../campaigns/trigger-ports';
 import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
@@ -99,7 +105,10 @@ export function dynamoCampaignTriggers(
 
     async release(workspaceId, eventId, campaignId) {
       await db.send(
-        new DeleteCommand({ TableName: table, Key: { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) } }),
+        new DeleteCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) },
+        }),
       );
     },
 
@@ -165,7 +174,13 @@ export function dynamoCampaignWebhookTokens(db: DynamoDBDocumentClient, table: s
         {
           Put: {
             TableName: table,
-            Item: { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK, type: 'campaign-hook', workspaceId, campaignId },
+            Item: {
+              pk: campaignHookPk(tokenHash),
+              sk: CAMPAIGN_HOOK_SK,
+              type: 'campaign-hook',
+              workspaceId,
+              campaignId,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -174,7 +189,12 @@ export function dynamoCampaignWebhookTokens(db: DynamoDBDocumentClient, table: s
     },
 
     async find(tokenHash) {
-      const item = await getItem(db, table, { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK }, { consistent: true });
+      const item = await getItem(
+        db,
+        table,
+        { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK },
+        { consistent: true },
+      );
       return item ? { workspaceId: String(item.workspaceId), campaignId: String(item.campaignId) } : undefined;
     },
   };

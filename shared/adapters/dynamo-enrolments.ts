@@ -11,10 +11,11 @@ import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
-import { getItem, type Item } from './dynamo/item';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
-import { type TransactItem, transactWrite } from './dynamo/transact';
+import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import {
+  campaignEventSk,
   campaignStatsSk,
   contactEnrolmentsGsi1,
   DUE_STEP_SHARDS,
@@ -248,4 +249,32 @@ export async function heldEnrolments(
     enrolments: found.items.map(enrolmentFromItem),
     ...(found.cursor ? { nextCursor: found.cursor } : {}),
   };
+}
+
+/** Marker items of counted email events expire after the longest journey could still read them. */
+const EVENT_MARKER_TTL_MS = 400 * 86_400_000;
+
+/**
+ * Counts one email event of a campaign send (unique opens, clicks...) once: a marker per
+ * (send, kind) is created in the same transaction as the ADD, so a repeat adds nothing.
+ * True when counted now.
+ */
+export function countCampaignEventOnce(
+  db: DynamoDBDocumentClient,
+  table: string,
+  event: { workspaceId: string; campaignId: string; sendId: string; kind: string; counters: CounterDeltas; at: Date },
+): Promise<boolean> {
+  const add = counterUpdate(table, event.workspaceId, event.campaignId, event.counters);
+  return conditionally(
+    transactWrite(db, [
+      putIfAbsent(table, {
+        pk: workspacePk(event.workspaceId),
+        sk: campaignEventSk(event.campaignId, event.sendId, event.kind),
+        type: 'campaign-event',
+        expiresAt: epochSeconds(new Date(event.at.getTime() + EVENT_MARKER_TTL_MS)),
+      }),
+      ...(add ? [add] : []),
+    ]),
+    0,
+  );
 }

@@ -7,15 +7,16 @@
  *   condition holds; the others read the item (consistently) and answer what it says.
  * - `markSent` and `release` apply only to a claimed item, `close` to anything not sent, so a
  *   late writer can never turn a sent record back into something a later attempt would send.
- *   `markSent` also counts the send for the workspace's reputation window and records which
- *   ledger key the provider's message id belongs to, in the same transaction.
+ *   `markSent` also records which ledger key the provider's message id belongs to, and the
+ *   writer that turned the record `sent` counts the send for the workspace's reputation window.
+ *   Three plain writes, not one transaction: a transaction would conflict on the workspace's hot
+ *   hour counter under concurrent sends, and a failed `markSent` risks a second send.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
 import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
-import { transactWrite } from './dynamo/transact';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
 
 /** Hour buckets outlive the 7-day window by a day. */
@@ -57,12 +58,24 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     },
 
     async markSent(workspaceId, key, accepted) {
-      // One transaction: the record turns `sent`, the workspace's `sent` counter of the hour moves
-      // and the provider's message id points back at the record (for its events). A redelivery
-      // finds the record sent and never gets here, so the counter cannot move twice for a send.
-      await transactWrite(db, [
-        {
-          Update: {
+      // The pointer from the provider's message id back to the record first (its events may come
+      // at once); a crash after it leaves a pointer to a record still claimed, which is harmless.
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            pk: workspacePk(workspaceId),
+            sk: emailMessageSk(accepted.provider, accepted.providerMessageId),
+            ledgerKey: key,
+            expiresAt: expiresAfter(accepted.atMs, MESSAGE_POINTER_TTL_DAYS),
+          },
+        }),
+      );
+      // The one write that matters, alone: a hot counter item must never make it fail (a failed
+      // markSent means a redelivery may send again once the lease ends).
+      const won = await conditionally(
+        db.send(
+          new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression:
@@ -77,28 +90,22 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
               ':fallback': accepted.fallbackUsed,
               ':at': accepted.atMs,
             },
-          },
-        },
-        {
-          Update: {
-            TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
-            UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-            ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
-          },
-        },
-        {
-          Put: {
-            TableName: table,
-            Item: {
-              pk: workspacePk(workspaceId),
-              sk: emailMessageSk(accepted.provider, accepted.providerMessageId),
-              ledgerKey: key,
-              expiresAt: expiresAfter(accepted.atMs, MESSAGE_POINTER_TTL_DAYS),
-            },
-          },
-        },
-      ]);
+          }),
+        ),
+      );
+      // Not claimed any more: our lease ran out and another attempt took the record over.
+      if (!won) throw new Error(`Send ${key} is no longer claimed by this attempt; not marked sent`);
+      // Only the writer that turned the record `sent` counts it, so a send counts at most once.
+      // A plain ADD (no transaction) serialises on the hot hour item instead of conflicting; a
+      // crash right here undercounts one send, which only errs toward a higher bounce rate.
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
+          UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
+          ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
+        }),
+      );
     },
 
     async close(workspaceId, key, reason, atMs) {

@@ -112,6 +112,9 @@ export const marketingSendSk = (keyHash: string): string => `${MARKETING_SEND_PR
 /** A launch of a campaign's audience (its progress), and one marker per page counted. */
 export const launchSk = (launchId: string): string => `CAMPAIGNLAUNCH#${launchId}`;
 export const launchPageSk = (launchId: string, pageKey: string): string => `CAMPAIGNLAUNCH#${launchId}#PAGE#${pageKey}`;
+/** Marks an email event (opened, clicked...) of a campaign send counted, so a repeat counts nothing. */
+export const campaignEventSk = (campaignId: string, sendId: string, kind: string): string =>
+  `CAMPAIGNEVENT#${campaignId}#${sendId}#${kind}`;
 /** The campaign's counters: one item of numeric attributes, updated with ADD. */
 export const campaignStatsSk = (campaignId: string): string => `CAMPAIGNSTATS#${campaignId}`;
 /** gsi1: a contact's enrolments across campaigns (`GET /api/contacts/{id}/enrolments`). */

@@ -78,7 +78,7 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
             }),
         },
       );
-      await deps.queue.send({ ...message, campaignId: input.campaignId });
+      await deps.queue.send({ ...message, campaignId: input.campaignId, nodeId: input.nodeId });
       if (template.category === 'marketing') {
         await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
       }

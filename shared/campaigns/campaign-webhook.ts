@@ -26,7 +26,8 @@ export async function rotateWebhookToken(
   deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
 ): Promise<{ token: string; path: string }> {
   const campaign = await getCampaign(workspaceId, campaignId, deps);
-  if (campaign.status === 'archived') throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  if (campaign.status === 'archived')
+    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
   const token = newToken();
   await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString());
   return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };
@@ -64,7 +65,10 @@ export async function enrolByWebhook(
   const campaign = await deps.campaigns.get(workspaceId, campaignId);
   if (!campaign) throw notFound();
   if (campaign.status !== 'active' || !campaign.publishedVersion) {
-    throw new ConflictError(`Only an active campaign enrols contacts; this one is ${campaign.status}`, 'CAMPAIGN_NOT_ACTIVE');
+    throw new ConflictError(
+      `Only an active campaign enrols contacts; this one is ${campaign.status}`,
+      'CAMPAIGN_NOT_ACTIVE',
+    );
   }
   const published = await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
   if (!published || triggerOf(published.journey).type !== 'webhook') {

@@ -161,4 +161,6 @@ export interface StepDeps {
   readonly actions: ActionPerformer;
   readonly timers: StepTimers;
   readonly now: () => Date;
+  /** Told when an enrolment ends as failed (the `CampaignEnrolmentsFailed` metric). */
+  readonly metrics?: { enrolmentFailed(): void };
 }

@@ -124,6 +124,7 @@ async function advance(
     }
     if (!(await deps.enrolments.save(next, expectedStep, deltas(tally))))
       return { status: 'stale', why: 'it moved on' };
+    if (next.status === 'failed') deps.metrics?.enrolmentFailed();
     if (timerAt) {
       await deps.timers.set(
         {

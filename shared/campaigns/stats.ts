@@ -39,6 +39,8 @@ export function campaignStats(counters: Readonly<Record<string, number>>, journe
   // Exits for these reasons are what the totals call replied, bounced and unsubscribed.
   totals.exited = exited;
   totals.replied = Math.max(totals.replied, exited.replied ?? 0);
+  totals.bounced = Math.max(totals.bounced, exited.bounced ?? 0);
+  totals.unsubscribed = Math.max(totals.unsubscribed, exited.unsubscribed ?? 0);
   const nodes: CampaignStats['nodes'] = {};
   for (const node of journey.nodes) nodes[node.id] = {};
   for (const [name, value] of Object.entries(counters)) {

@@ -6,16 +6,14 @@
  * {@link triggerIndexKey}, which {@link eventTriggerKeys} computes from an event.
  */
 import * as z from 'zod';
+import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
 import { INTERACTION_TYPES } from '../crm/model';
+import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule } from '../schedule-expression';
+import { isTimeZone } from './send-window';
 
 /** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
-export const CONTACT_CREATED_EVENT = 'contact.created';
-export const TAG_ADDED_EVENT = 'contact.tag_added';
-export const INTERACTION_RECORDED_EVENT = 'contact.interaction_recorded';
-/** Same string as shared/crm/scoring THRESHOLD_EVENT. */
-export const SCORE_TIER_EVENT = 'contact.score_threshold_crossed';
 export const TRIGGER_EVENT_TYPES = [
   CONTACT_CREATED_EVENT,
   TAG_ADDED_EVENT,
@@ -24,15 +22,6 @@ export const TRIGGER_EVENT_TYPES = [
 ] as const;
 
 const TIERS = ['hot', 'warm', 'lukewarm', 'cold'] as const;
-
-function knownZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0 && zone.length <= 64;
-  } catch {
-    return false;
-  }
-}
 
 /** An EventBridge-style cron, `cron(...)` or its six fields alone (minutes hours day-of-month month day-of-week year). */
 const cronText = z
@@ -66,7 +55,7 @@ export const triggerOn = z.discriminatedUnion('type', [
       cron: cronText.optional(),
       at: z.iso.datetime({ offset: true }).optional(),
       /** IANA zone the cron reads; absent = the campaign's `rules.timeZone`. */
-      timeZone: z.string().refine(knownZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")').optional(),
+      timeZone: z.string().refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")').optional(),
       filter: contactFilterSchema.strict().optional(),
     })
     .refine((s) => (s.cron === undefined) !== (s.at === undefined), 'A schedule has exactly one of "cron" or "at"'),
@@ -155,5 +144,6 @@ export function nextScheduledRun(on: TriggerOn, campaignZone: string, after: Dat
   if (on.type !== 'schedule') return undefined;
   if (on.at) return new Date(on.at).getTime() > after.getTime() ? new Date(on.at).toISOString() : undefined;
   if (!on.cron) return undefined;
-  return nextFireInZone(parseSchedule(on.cron), after, on.timeZone ?? campaignZone)?.toISOString();
+  const expression = on.cron.startsWith('cron(') ? on.cron : `cron(${on.cron})`;
+  return nextFireInZone(parseSchedule(expression), after, on.timeZone ?? campaignZone)?.toISOString();
 }

@@ -28,6 +28,7 @@ export interface SendRequest {
   /** The recipient's contact, when known: opens and clicks land on its timeline. */
   readonly contactId?: string;
   readonly campaignId?: string;
+  readonly nodeId?: string;
   /** The marketing topic: an opt-out of it blocks the send (suppression-rules.ts). */
   readonly topic?: string;
   /** Open and click tracking; default: on for marketing, off for transactional (docs/EMAIL.md, "Tracking"). */
@@ -135,6 +136,7 @@ async function tracked(request: SendRequest, html: string, deps: SendDeps): Prom
     sendId: request.sendId,
     ...(contactId ? { contactId } : {}),
     ...(request.campaignId ? { campaignId: request.campaignId } : {}),
+    ...(request.nodeId ? { nodeId: request.nodeId } : {}),
   };
   return instrumentHtml(html, send, {
     baseUrl,

@@ -37,6 +37,8 @@ export const emailSendMessage = z.object({
   /** Tracking and topic opt-outs (docs/EMAIL.md, "Tracking", "Unsubscribe"). */
   contactId: line(64).optional(),
   campaignId: line(64).optional(),
+  /** The campaign's email node (per-node stats of opens and clicks). */
+  nodeId: line(64).optional(),
   topic: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/)
@@ -223,6 +225,7 @@ export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): S
     sendId: message.sendId,
     ...(message.contactId ? { contactId: message.contactId } : {}),
     ...(message.campaignId ? { campaignId: message.campaignId } : {}),
+    ...(message.nodeId ? { nodeId: message.nodeId } : {}),
     ...(message.topic ? { topic: message.topic } : {}),
     ...(message.track !== undefined ? { track: message.track } : {}),
   };

@@ -86,6 +86,7 @@ function metadataOf(
   return {
     sendId: payload.sendId,
     ...(payload.campaignId ? { campaignId: payload.campaignId } : {}),
+    ...(payload.nodeId ? { nodeId: payload.nodeId } : {}),
     ...(payload.url ? { url: payload.url } : {}),
     ...(signals.length > 0 ? { suspectedBot: [...signals] } : {}),
     ...(origin.userAgent ? { userAgent: origin.userAgent.slice(0, 200) } : {}),

@@ -19,6 +19,8 @@ export interface TrackingPayload {
   readonly url?: string;
   /** The campaign, when the send belongs to one. */
   readonly campaignId?: string;
+  /** The campaign's email node. */
+  readonly nodeId?: string;
   /** The send's topic (unsubscribe links: the preferences page offers it). */
   readonly topic?: string;
   /** When the link was sealed (open and click links): a click within seconds of it is a scanner's. */

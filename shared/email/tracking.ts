@@ -25,6 +25,7 @@ export interface TrackedSend {
   readonly sendId: string;
   readonly contactId?: string;
   readonly campaignId?: string;
+  readonly nodeId?: string;
 }
 
 export interface TrackingOptions {
@@ -76,6 +77,7 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
     sendId: send.sendId,
     ...(send.contactId ? { contactId: send.contactId } : {}),
     ...(send.campaignId ? { campaignId: send.campaignId } : {}),
+    ...(send.nodeId ? { nodeId: send.nodeId } : {}),
     issuedAtMs: options.issuedAtMs,
   };
   let wrapped = 0;

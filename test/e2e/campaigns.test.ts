@@ -152,7 +152,8 @@ describe('a campaign run end to end', () => {
     }, 30_000);
     expect(stats.totals).toMatchObject({ entered: 11, sent: 21, converted: 1, completed: 1, waiting: 0 });
     expect(stats.totals.exited).toMatchObject({ replied: 1, 'goal-not-met': 9 });
-    expect(stats.nodes.welcome).toMatchObject({ sent: 11 });
+    expect(stats.totals.opened).toBe(1);
+    expect(stats.nodes.welcome).toMatchObject({ sent: 11, opened: 1 });
     expect(stats.nodes.a).toMatchObject({ sent: 1 });
     expect(stats.nodes.b).toMatchObject({ sent: 9 });
 

@@ -164,7 +164,11 @@ describe.each(credentials)('$name', ({ authorization }) => {
     }
     const stateChangingRoutes = routes.filter((r) => stateChanging(r) && r.path.startsWith('/api/'));
     // A provider webhook (CSRF off: no browser calls it) is refused by its own signature check instead.
-    const ownGuard: Readonly<Record<string, string>> = { 'hooks.resend': '401 INVALID_WEBHOOK_SIGNATURE' };
+    const ownGuard: Readonly<Record<string, string>> = {
+      'hooks.resend': '401 INVALID_WEBHOOK_SIGNATURE',
+      // The token in the path is the credential: a wrong one is not found.
+      'hooks.campaign': '404 WEBHOOK_NOT_FOUND',
+    };
     expect(answers).toEqual(stateChangingRoutes.map((r) => `${r.id} ${r.csrf ? '403 CSRF' : ownGuard[r.id]}`));
   });
 });

@@ -213,6 +213,10 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   'campaigns.archive': {},
   'campaigns.enrol': { sample: () => ({ filter: { tag: 'fuzz-{{unique}}', minScore: 10 } }), ids: [['filter', 'tag']] },
   'campaigns.exit': {},
+  // Takes no body: it answers a new token.
+  'campaigns.webhook-token': { sample: () => ({}) },
+  // The path's token is a probe, so every request is a 404 before the body is read.
+  'hooks.campaign': { sample: () => ({ email: 'fuzz-{{unique}}@example.com' }), mailed: [['email']] },
   'scoring-rules.put': {
     // No expectedVersion in the sample: after the first PUT it would answer 409 before the store.
     sample: () => JSON.parse(JSON.stringify({ rules: DEFAULT_SCORING_RULES })) as Json,

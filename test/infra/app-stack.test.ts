@@ -86,8 +86,13 @@ describe('functions', () => {
     const groups = resourcesOfType(template, 'AWS::CodeDeploy::DeploymentGroup').filter(([, group]) =>
       JSON.stringify(group.Properties?.AlarmConfiguration).includes(dlqAlarm),
     );
-    // drip-step-worker consumes drip-steps; campaign-audience and drip-step-worker send to it.
-    expect(groups.map(([id]) => id.replace(/Release.*/, '')).sort()).toEqual(['campaignaudience', 'dripstepworker']);
+    // drip-step-worker consumes drip-steps; the launch task, the worker, the campaigns API and the sweep send to it.
+    expect(groups.map(([id]) => id.replace(/Release.*/, '')).sort()).toEqual([
+      'campaignaudience',
+      'campaigns',
+      'campaignsweeper',
+      'dripstepworker',
+    ]);
   });
 
   it.each(queues)('rolls back whoever sends to or consumes $name when its dead-letter queue fills', (queue) => {

@@ -8,7 +8,7 @@ import {
   physicalTableName,
   settingsKeyAlias,
 } from '../../lib/cdk/physical-names';
-import { queues, tables } from '../../lib/definition';
+import { eventRules, queues, tables } from '../../lib/definition';
 import { resourcesOfType, synthesize } from './synth';
 
 const dev = synthesize('dev');
@@ -198,11 +198,13 @@ describe('domain-events bus (EventBridge)', () => {
     },
   );
 
-  it('has no rule yet: no consumer of domain events is declared (the SES rule is on the default bus)', () => {
+  it('puts a rule on the domain-events bus for each declared consumer of domain events, and no other', () => {
     const onBus = (t: typeof dev.appTemplate) =>
       resourcesOfType(t, 'AWS::Events::Rule').filter(
         ([, rule]) => rule.Properties?.EventBusName !== undefined && rule.Properties.EventBusName !== 'default',
       );
-    expect([...onBus(dev.dataTemplate), ...onBus(dev.appTemplate)]).toEqual([]);
+    const declared = eventRules.filter((r) => r.bus === 'domain-events');
+    expect(declared.length).toBeGreaterThan(0);
+    expect(onBus(dev.dataTemplate).length + onBus(dev.appTemplate).length).toBe(declared.length);
   });
 });

@@ -74,7 +74,10 @@ describe('SES configuration set event destination', () => {
 
 describe('event rules from the declaration', () => {
   it('declares the SES rule: aws.ses on the default bus into email-events', () => {
-    expect(eventRules.map((r) => [r.name, r.bus, r.targetQueue])).toEqual([['ses-events', 'default', 'email-events']]);
+    expect(eventRules.map((r) => [r.name, r.bus, r.targetQueue])).toEqual([
+      ['ses-events', 'default', 'email-events'],
+      ['campaign-triggers', 'domain-events', 'drip-steps'],
+    ]);
   });
 
   it.each(eventRules)(

@@ -9,14 +9,8 @@
  * - a launch page counts once however often it is recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../lib/definition';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import {
   campaignCounters,
@@ -30,27 +24,21 @@ import { dynamoMarketingSendLog } from '../../shared/adapters/dynamo-marketing-s
 import type { Campaign } from '../../shared/campaigns/campaign';
 import type { EnrolmentState } from '../../shared/campaigns/enrolment';
 import { journey } from '../../shared/campaigns/journey';
+import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 
 const PREFIX = 'cmp-';
 const CORE = `${PREFIX}core`;
 
-let dataDir: string;
-let emulators: Emulators;
-let raw: DynamoDBClient;
+let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'campaign-store-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
+  dynamo = await startDynamo(PREFIX);
+  ({ db } = dynamo);
 });
 
 afterAll(async () => {
-  raw?.destroy();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await dynamo?.stop();
 });
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;

@@ -48,7 +48,13 @@ const deadLetters = async (queue: LocalQueue, count: number, tag: string) => {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'dlq-redrive-'));
-  emulator = await startSqs({ file: join(dataDir, 'sqs.json'), host: '127.0.0.1', port: 0, snapshotIntervalMs: 60_000, log: () => {} });
+  emulator = await startSqs({
+    file: join(dataDir, 'sqs.json'),
+    host: '127.0.0.1',
+    port: 0,
+    snapshotIntervalMs: 60_000,
+    log: () => {},
+  });
   sqs = new SQSClient(localClientConfig(emulator.endpoint));
   local = await ensureQueues(sqs, queues, 'unite-hub-local-');
 });
@@ -66,7 +72,12 @@ describe('dlq:redrive on a running local SQS', () => {
     expect(moved).toEqual({ moved: 23, failed: 0 });
     expect((await depth(sqs, q.dlqUrl)).visible).toBe(0);
     const back = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: q.url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: q.url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        VisibilityTimeout: 0,
+      }),
     );
     const first = back.Messages?.[0];
     expect(JSON.parse(first?.Body ?? '{}')).toMatchObject({ tag: 'all' });
@@ -102,7 +113,13 @@ describe('dlq:redrive on a data directory with no runtime', () => {
     // Prepare: a data directory whose snapshot holds 4 dead letters of email-sends.
     const dir = await mkdtemp(join(tmpdir(), 'dlq-redrive-dir-'));
     try {
-      const own = await startSqs({ file: join(dir, 'sqs.json'), host: '127.0.0.1', port: 0, snapshotIntervalMs: 60_000, log: () => {} });
+      const own = await startSqs({
+        file: join(dir, 'sqs.json'),
+        host: '127.0.0.1',
+        port: 0,
+        snapshotIntervalMs: 60_000,
+        log: () => {},
+      });
       const client = new SQSClient(localClientConfig(own.endpoint));
       const made = await ensureQueues(client, queues, 'unite-hub-local-');
       await client.send(
@@ -120,7 +137,13 @@ describe('dlq:redrive on a data directory with no runtime', () => {
       // Assess: moved, and still there when the directory's emulator starts again.
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout).toMatch(/Moved 4 message\(s\) to unite-hub-local-email-sends/);
-      const again = await startSqs({ file: join(dir, 'sqs.json'), host: '127.0.0.1', port: 0, snapshotIntervalMs: 60_000, log: () => {} });
+      const again = await startSqs({
+        file: join(dir, 'sqs.json'),
+        host: '127.0.0.1',
+        port: 0,
+        snapshotIntervalMs: 60_000,
+        log: () => {},
+      });
       const check = new SQSClient(localClientConfig(again.endpoint));
       const urls = await ensureQueues(check, queues, 'unite-hub-local-');
       expect((await depth(check, urls['email-sends']?.url as string)).visible).toBe(4);

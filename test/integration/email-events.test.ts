@@ -6,17 +6,14 @@
  * exists); the SES emulator publishing the mailbox simulator's events with the message tags.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EventRuleDeclaration, tables } from '../../lib/definition';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import type { EventRuleDeclaration } from '../../lib/definition';
+import { localClientConfig } from '../../lib/local/emulators';
 import { type LocalEventBus, startEventBus } from '../../lib/local/event-bus';
 import { getItem } from '../../shared/adapters/dynamo/item';
 import {
@@ -33,29 +30,23 @@ import { type ProcessEventDeps, processEmailEvent } from '../../shared/email/pro
 import type { EmailEvent } from '../../shared/email/provider-events';
 import { DEFAULT_REPUTATION_THRESHOLDS } from '../../shared/email/reputation';
 import { resumeSending, sendingStatus } from '../../shared/email/sending-status';
+import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 
 const PREFIX = 'events-';
 const CORE = `${PREFIX}core`;
 const DAY = 86_400_000;
 
-let dataDir: string;
-let emulators: Emulators;
-let raw: DynamoDBClient;
+let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 let now = Date.parse('2026-12-04T08:30:00Z');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'email-events-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
+  dynamo = await startDynamo(PREFIX);
+  ({ db } = dynamo);
 });
 
 afterAll(async () => {
-  raw?.destroy();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await dynamo?.stop();
 });
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;
@@ -256,7 +247,7 @@ describe('the local bus delivering rule matches to SQS', () => {
   const queueName = `rule-target-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
+    sqs = new SQSClient(localClientConfig(dynamo.emulators.sqs.endpoint));
     const rules: EventRuleDeclaration[] = [
       {
         name: 'ses-events',
@@ -267,9 +258,9 @@ describe('the local bus delivering rule matches to SQS', () => {
       },
     ];
     // The queue does not exist yet: the first deliveries fail and are retried.
-    const url = `${emulators.sqs.endpoint}/000000000000/${queueName}`;
+    const url = `${dynamo.emulators.sqs.endpoint}/000000000000/${queueName}`;
     bus = await startEventBus({
-      dataDir,
+      dataDir: dynamo.dataDir,
       busName: 'test-domain-events',
       rules,
       targets: { sqs, queueUrls: { 'email-events': url } },
@@ -326,10 +317,10 @@ describe('the local bus delivering rule matches to SQS', () => {
 
 describe('the SES emulator’s events', () => {
   it('publishes Send and Bounce for the bounce simulator, with the message tags, on the default bus', async () => {
-    const bus = await startEventBus({ dataDir: join(dataDir, 'ses-bus'), busName: 'x' });
-    const ses = new SESv2Client(localClientConfig(emulators.ses.endpoint));
+    const bus = await startEventBus({ dataDir: join(dynamo.dataDir, 'ses-bus'), busName: 'x' });
+    const ses = new SESv2Client(localClientConfig(dynamo.emulators.ses.endpoint));
     try {
-      await emulators.configure({ eventBusEndpoint: bus.endpoint });
+      await dynamo.emulators.configure({ eventBusEndpoint: bus.endpoint });
       const sent = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: 'no-reply@app.test',
@@ -356,7 +347,7 @@ describe('the SES emulator’s events', () => {
         bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'bounce+1@simulator.amazonses.com' }] },
       });
     } finally {
-      await emulators.configure({ eventBusEndpoint: '' });
+      await dynamo.emulators.configure({ eventBusEndpoint: '' });
       ses.destroy();
       await bus.stop();
     }

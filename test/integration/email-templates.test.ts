@@ -6,14 +6,8 @@
  * recorded once however often it is recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../lib/definition';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoBroadcasts } from '../../shared/adapters/dynamo-broadcasts';
 import { dynamoEmailTemplates } from '../../shared/adapters/dynamo-email-templates';
 import { type BroadcastRecord, progressOf } from '../../shared/email/broadcast';
@@ -26,29 +20,23 @@ import {
   type TemplateStore,
   updateTemplate,
 } from '../../shared/email/stored-templates';
+import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 
 const PREFIX = 'tpl-';
 const CORE = `${PREFIX}core`;
 
-let dataDir: string;
-let emulators: Emulators;
-let raw: DynamoDBClient;
+let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 let store: TemplateStore;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'email-templates-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
+  dynamo = await startDynamo(PREFIX);
+  ({ db } = dynamo);
   store = dynamoEmailTemplates(db, CORE);
 });
 
 afterAll(async () => {
-  raw?.destroy();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await dynamo?.stop();
 });
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;

@@ -7,8 +7,9 @@ import * as z from 'zod';
 import { ValidationError } from '../../errors';
 import { withCursorErrors } from '../../governance/paging';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
+import { INTERACTION_RECORDED_EVENT, publishAll } from '../contact-events';
 import { INTERACTION_TYPES, type Interaction } from '../model';
-import type { InteractionScorer, ScoreUpdate } from '../ports';
+import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
 import { ContactNotFoundError } from './errors';
 import type { ContactStore, InteractionPage, InteractionStore, PageRequest } from './ports';
 
@@ -41,6 +42,8 @@ export interface RecordInteractionDeps {
   readonly scorer: InteractionScorer;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Where `contact.interaction_recorded` goes (campaign triggers); none: not published. */
+  readonly events?: DomainEventPublisher;
 }
 
 /**
@@ -84,6 +87,23 @@ export async function recordInteraction(
   const current = later ? { ...contact, lastInteractionAt: interaction.occurredAt } : contact;
   // The scorer is idempotent per interaction id, so a retried call scores once.
   const score = await deps.scorer.applyInteraction(current, interaction);
+  // Keyed by the interaction: a retried call publishes the same event id again.
+  await publishAll(
+    [
+      {
+        type: INTERACTION_RECORDED_EVENT,
+        workspaceId,
+        occurredAt: interaction.occurredAt,
+        detail: {
+          eventId: `interaction-${interaction.interactionId}`,
+          contactId,
+          interactionId: interaction.interactionId,
+          interactionType: interaction.type,
+        },
+      },
+    ],
+    deps.events,
+  );
   return { interaction, score };
 }
 

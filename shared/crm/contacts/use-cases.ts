@@ -4,7 +4,9 @@
  * simply not found (404), never told apart from a missing one.
  */
 import { withCursorErrors } from '../../governance/paging';
+import { contactCreatedEvents, publishAll, tagAddedEvents } from '../contact-events';
 import type { Contact } from '../model';
+import type { DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
 import { ContactNotFoundError } from './errors';
 import type { ContactChanges, ContactFilter, ContactPage, ContactStore, PageRequest } from './ports';
@@ -13,6 +15,8 @@ export interface ContactDeps {
   readonly contacts: ContactStore;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Where `contact.created` and `contact.tag_added` go (contact-events.ts); none: not published. */
+  readonly events?: DomainEventPublisher;
 }
 
 /** A new contact from validated input: score 0, tier cold, status `lead` unless given. */
@@ -47,6 +51,7 @@ export function newContact(workspaceId: string, input: ContactCreateInput, id: s
 export async function createContact(workspaceId: string, input: ContactCreateInput, deps: ContactDeps) {
   const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
   await deps.contacts.create(contact);
+  await publishAll(contactCreatedEvents(contact, deps.newId), deps.events);
   return contact;
 }
 
@@ -70,7 +75,13 @@ export async function updateContact(
   const before = await getContact(workspaceId, contactId, deps);
   const changes = diff(before, patch);
   if (Object.keys(changes).length === 0) return before;
-  return deps.contacts.update(before, { ...changes, updatedAt: deps.now().toISOString() });
+  const updatedAt = deps.now().toISOString();
+  const after = await deps.contacts.update(before, { ...changes, updatedAt });
+  if (changes.tags) {
+    const added = tagAddedEvents(workspaceId, contactId, before.tags, changes.tags, updatedAt, deps.newId);
+    await publishAll(added, deps.events);
+  }
+  return after;
 }
 
 /** The fields of `patch` that change `before` (`undefined` = remove). */

@@ -42,7 +42,14 @@ export async function publishCrossing(
       type: THRESHOLD_EVENT,
       workspaceId,
       occurredAt: now.toISOString(),
-      detail: { contactId, fromTier: before.tier, toTier: after.tier, score: after.score },
+      detail: {
+        // One crossing per (contact, moment, tier): a re-put of this event keeps its id.
+        eventId: `tier-${contactId}-${after.tier}-${now.getTime()}`,
+        contactId,
+        fromTier: before.tier,
+        toTier: after.tier,
+        score: after.score,
+      },
     },
   ]);
 }

@@ -33,6 +33,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   const sends = new Map<string, { key: string; contactId: string; nodeId: string; subject?: string; at: number }>();
   const actions: { key: string; type: string; contactId: string }[] = [];
   const timers: { message: StepMessage; dueAt: number }[] = [];
+  const failures = { count: 0 };
   const key = (c: string) => `${CAMPAIGN}#${c}`;
 
   const deps: StepDeps = {
@@ -100,6 +101,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
       },
     },
     now: () => new Date(nowMs),
+    metrics: { enrolmentFailed: () => void (failures.count += 1) },
   };
 
   return {
@@ -113,6 +115,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
     sends,
     actions,
     timers,
+    failures,
     setStatus(s: typeof status) {
       status = s;
     },
@@ -152,3 +155,23 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
 }
 
 export const DAY = 86_400_000;
+
+/** The acceptance journey of issue 13: welcome, wait 2 days, opened? A : B, goal (tag customer, 7 days), exit. */
+export const ACCEPTANCE_JOURNEY = {
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'welcome' },
+    { id: 'welcome', kind: 'email', templateId: 't-welcome', next: 'wait' },
+    { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
+    {
+      id: 'opened',
+      kind: 'condition',
+      if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
+      yes: 'a',
+      no: 'b',
+    },
+    { id: 'a', kind: 'email', templateId: 't-a', next: 'goal' },
+    { id: 'b', kind: 'email', templateId: 't-b', next: 'goal' },
+    { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
+    { id: 'done', kind: 'exit' },
+  ],
+} as const;

@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
 import { assertValidJourney, journeyProblems } from '../../../shared/campaigns/journey-rules';
 import { ValidationError } from '../../../shared/errors';
+import { ACCEPTANCE_JOURNEY } from './campaign-world';
 
-/** The acceptance journey of issue 13: welcome, wait 2 days, opened? A : B, goal, exit. */
-const acceptance = (): Journey =>
-  journeySchema.parse({
-    nodes: [
-      { id: 'start', kind: 'trigger', next: 'welcome' },
-      { id: 'welcome', kind: 'email', templateId: 't-welcome', next: 'wait' },
-      { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
-      {
-        id: 'opened',
-        kind: 'condition',
-        if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
-        yes: 'a',
-        no: 'b',
-      },
-      { id: 'a', kind: 'email', templateId: 't-a', next: 'goal' },
-      { id: 'b', kind: 'email', templateId: 't-b', next: 'goal' },
-      { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
-      { id: 'done', kind: 'exit' },
-    ],
-  });
+const acceptance = (): Journey => journeySchema.parse(ACCEPTANCE_JOURNEY);
 
 const withNodes = (j: Journey, edit: (nodes: Journey['nodes']) => unknown[]): Journey =>
   journeySchema.parse({ nodes: edit(structuredClone(j.nodes)) });

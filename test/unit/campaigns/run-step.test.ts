@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ActionFailedError } from '../../../shared/campaigns/ports';
 import { enrolContact, exitEnrolment, runStep } from '../../../shared/campaigns/run-step';
-import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+import { ACCEPTANCE_JOURNEY, CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
-const acceptanceJourney = {
-  nodes: [
-    { id: 'start', kind: 'trigger', next: 'welcome' },
-    { id: 'welcome', kind: 'email', templateId: 't-welcome', next: 'wait' },
-    { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
-    {
-      id: 'opened',
-      kind: 'condition',
-      if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
-      yes: 'a',
-      no: 'b',
-    },
-    { id: 'a', kind: 'email', templateId: 't-a', next: 'goal' },
-    { id: 'b', kind: 'email', templateId: 't-b', next: 'goal' },
-    { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
-    { id: 'done', kind: 'exit' },
-  ],
-};
+const acceptanceJourney = ACCEPTANCE_JOURNEY;
 const enrol = (w: ReturnType<typeof campaignWorld>, contactId: string) =>
   enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId, launchId: 'l1' }, w.deps);
 const sentTo = (w: ReturnType<typeof campaignWorld>, contactId: string) =>
@@ -203,6 +186,7 @@ describe('running a journey', () => {
     const y = w.counters.get('arm:ab:y') ?? 0;
     expect(x + y).toBe(40);
     expect(w.counters.get('exited:failed')).toBe(x);
+    expect(w.failures.count).toBe(x);
     expect(w.counters.get('completed')).toBe(y);
     const failed = [...w.enrolments.values()].find((e) => e.status === 'failed');
     expect(failed).toMatchObject({ arms: { ab: 'x' }, failure: 'https://example.com/h answered 410 Gone' });

@@ -103,7 +103,12 @@ describe('the fan-out simulation', () => {
 
   it('says which quota binds: the stats item once the launch is parallel, CreateSchedule once it is sharded', () => {
     const hot = simulateFanOut({ contacts: 300_000, sesRatePerSecond: 10_000, launchExecutions: 50 });
-    const sharded = simulateFanOut({ contacts: 300_000, sesRatePerSecond: 10_000, launchExecutions: 50, statsShards: 10 });
+    const sharded = simulateFanOut({
+      contacts: 300_000,
+      sesRatePerSecond: 10_000,
+      launchExecutions: 50,
+      statsShards: 10,
+    });
     const top = (r: typeof hot) => Object.entries(r.boundSeconds).sort(([, a], [, b]) => b - a)[0]?.[0];
     expect(top(hot)).toBe('stats item WRU/s');
     expect(hot.peaks.enrolPerSecond).toBe(QUOTAS.dynamoItemWruPerSecond / 2);

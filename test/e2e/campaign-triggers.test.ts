@@ -1,0 +1,126 @@
+/**
+ * Campaign triggers through the whole local runtime (TIME_SCALE as in campaigns.test.ts): a
+ * contact's domain events reach the drip-steps queue through the declared EventBridge rule, and
+ * the drip-step worker enrols the contact into the campaigns whose published trigger matches.
+ * - tag-added: PATCH /api/contacts/{id} adding the tag enrols (re-entry `always`, so only the
+ *   event design keeps a second PATCH from enrolling again);
+ * - contact-created: POST /api/contacts enrols;
+ * - webhook: a rotated token enrols by email; a wrong or old token is a 404; a paused campaign 409.
+ * One runtime for the file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../lib/local/runtime';
+import { as, newUser, type TestUser } from '../support/identity';
+import { eventually, json, startTestRuntime } from '../support/local-runtime';
+
+let runtime: Runtime;
+let owner: TestUser;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off', EMAIL_MAX_SEND_RATE: '100', TIME_SCALE: '43200' });
+  owner = await newUser(runtime, 'triggers');
+}, 60_000);
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const api = (method: string, path: string, body?: unknown) =>
+  fetch(`${runtime.url}${path}`, {
+    method,
+    headers: as(owner),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const ok = async (res: Response, status = 200) => {
+  const body = await json(res);
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return body;
+};
+/** A published campaign started by `on`: trigger -> wait a day -> exit, so an enrolment stays visible. */
+const campaign = async (name: string, on: unknown) => {
+  const created = await ok(
+    await api('POST', '/api/campaigns', {
+      name,
+      journey: {
+        nodes: [
+          { id: 'start', kind: 'trigger', on, next: 'wait' },
+          { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'done' },
+          { id: 'done', kind: 'exit' },
+        ],
+      },
+      rules: { timeZone: 'UTC', reentry: { mode: 'always' } },
+    }),
+    201,
+  );
+  const id = created.campaign.campaignId as string;
+  await ok(await api('POST', `/api/campaigns/${id}/publish`));
+  return id;
+};
+type Enrolment = { campaignId: string; run: number };
+const enrolmentsOf = async (contactId: string, campaignId: string): Promise<Enrolment[]> =>
+  ((await json(await api('GET', `/api/contacts/${contactId}/enrolments`))).enrolments as Enrolment[]).filter(
+    (e) => e.campaignId === campaignId,
+  );
+const enrolledIn = (contactId: string, campaignId: string) =>
+  eventually(async () => {
+    const found = await enrolmentsOf(contactId, campaignId);
+    return found.length > 0 ? found : undefined;
+  }, 20_000);
+const settle = () => new Promise((r) => setTimeout(r, 2_500));
+
+describe('campaign triggers', () => {
+  it('tag-added: adding the tag enrols the contact once; a second PATCH does not re-enrol', async () => {
+    const run = `tag${Date.now()}`;
+    const id = await campaign('VIP welcome', { type: 'tag-added', tag: `vip-${run}` });
+    const contact = (await ok(await api('POST', '/api/contacts', { email: `a.${run}@example.com` }), 201)).contact;
+    await settle();
+    expect(await enrolmentsOf(contact.contactId, id)).toEqual([]);
+
+    await ok(await api('PATCH', `/api/contacts/${contact.contactId}`, { tags: [`vip-${run}`] }));
+    expect(await enrolledIn(contact.contactId, id)).toEqual([expect.objectContaining({ run: 1 })]);
+
+    await ok(await api('PATCH', `/api/contacts/${contact.contactId}`, { tags: [`vip-${run}`], firstName: 'Ada' }));
+    await settle();
+    expect(await enrolmentsOf(contact.contactId, id)).toEqual([expect.objectContaining({ run: 1 })]);
+  }, 60_000);
+
+  it('contact-created: a new contact is enrolled', async () => {
+    const run = `new${Date.now()}`;
+    const id = await campaign('Hello', { type: 'contact-created' });
+    const contact = (await ok(await api('POST', '/api/contacts', { email: `b.${run}@example.com` }), 201)).contact;
+    expect(await enrolledIn(contact.contactId, id)).toHaveLength(1);
+    // Archived: the trigger index forgets it, so the next contact is not enrolled.
+    await ok(await api('POST', `/api/campaigns/${id}/archive`));
+    const later = (await ok(await api('POST', '/api/contacts', { email: `c.${run}@example.com` }), 201)).contact;
+    await settle();
+    expect(await enrolmentsOf(later.contactId, id)).toEqual([]);
+  }, 60_000);
+
+  it('webhook: a good token enrols by email; a wrong, rotated or paused one does not', async () => {
+    const run = `hook${Date.now()}`;
+    const id = await campaign('Webhook', { type: 'webhook' });
+    const contact = (await ok(await api('POST', '/api/contacts', { email: `d.${run}@example.com` }), 201)).contact;
+    const first = await ok(await api('POST', `/api/campaigns/${id}/webhook-token`), 201);
+    expect(first.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const hook = (token: string, body: unknown) =>
+      fetch(`${runtime.url}/api/hooks/campaigns/${id}/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const wrong = await hook('x'.repeat(43), { email: contact.email });
+    expect([wrong.status, (await json(wrong)).code]).toEqual([404, 'WEBHOOK_NOT_FOUND']);
+    const stranger = await hook(first.token, { email: `nobody.${run}@example.com` });
+    expect([stranger.status, (await json(stranger)).code]).toEqual([404, 'CONTACT_NOT_FOUND']);
+
+    const good = await hook(first.token, { email: contact.email.toUpperCase() });
+    expect(good.status).toBe(202);
+    expect(await enrolledIn(contact.contactId, id)).toHaveLength(1);
+
+    const second = await ok(await api('POST', `/api/campaigns/${id}/webhook-token`), 201);
+    expect((await hook(first.token, { contactId: contact.contactId })).status).toBe(404);
+    await ok(await api('POST', `/api/campaigns/${id}/pause`));
+    const paused = await hook(second.token, { contactId: contact.contactId });
+    expect([paused.status, (await json(paused)).code]).toEqual([409, 'CAMPAIGN_NOT_ACTIVE']);
+  }, 60_000);
+});

@@ -1,0 +1,44 @@
+/**
+ * The embedded emulators with the declared tables, for one integration test file: started once
+ * in `beforeAll`, stopped (and their data dir removed) in `afterAll`. Tables are named
+ * `<prefix><table>` so files never share items.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type TableName, tables } from '../../lib/definition';
+import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+
+export interface DynamoHarness {
+  readonly emulators: Emulators;
+  /** The emulators' data dir (removed by `stop`). */
+  readonly dataDir: string;
+  readonly raw: DynamoDBClient;
+  /** A DocumentClient as the functions configure theirs (undefined values removed). */
+  readonly db: DynamoDBDocumentClient;
+  /** The physical name of a declared table in this file. */
+  table(name: TableName): string;
+  stop(): Promise<void>;
+}
+
+export async function startDynamo(prefix: string): Promise<DynamoHarness> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const emulators = await startEmulators({ dataDir });
+  const raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
+  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  await ensureTables(raw, tables, prefix);
+  return {
+    emulators,
+    dataDir,
+    raw,
+    db,
+    table: (name) => `${prefix}${name}`,
+    async stop() {
+      raw.destroy();
+      await emulators.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
