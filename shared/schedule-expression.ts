@@ -6,6 +6,7 @@
  * month/day names. The `L`, `W` and `#` forms are refused with a clear error rather than
  * silently misread.
  */
+import { zonedInstant, zonedParts } from './zoned-time';
 
 export class ScheduleExpressionError extends Error {
   override name = 'ScheduleExpressionError';
@@ -137,36 +138,22 @@ export function nextFireInZone(schedule: Schedule, after: Date, zone: string): D
   return undefined;
 }
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `zone`'s wall-clock reading of `instant`, as the UTC instant with the same reading (to the minute). */
 function wallClockAsUtc(instant: Date, zone: string): Date {
-  let f = wallFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    wallFormatters.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(instant)) p[part.type] = Number(part.value);
-  return new Date(Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute));
+  const p = zonedParts(instant, zone);
+  return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute));
 }
 
-/** The instant `zone`'s clock reads `wall` (a UTC-encoded reading); in a gap, the offset before it carries past. */
+/** The instant `zone`'s clock reads `wall` (a UTC-encoded reading); in a gap, the first minute after it. */
 function instantOfWallClock(wall: Date, zone: string): Date {
-  const target = wall.getTime();
-  const offset = (at: number) => wallClockAsUtc(new Date(at), zone).getTime() - Math.floor(at / 60_000) * 60_000;
-  const first = target - offset(target);
-  const second = target - offset(first);
-  for (const candidate of [Math.min(first, second), Math.max(first, second)]) {
-    if (wallClockAsUtc(new Date(candidate), zone).getTime() === target) return new Date(candidate);
-  }
-  return new Date(target - offset(target - 86_400_000));
+  return zonedInstant(
+    {
+      year: wall.getUTCFullYear(),
+      month: wall.getUTCMonth() + 1,
+      day: wall.getUTCDate(),
+      hour: wall.getUTCHours(),
+      minute: wall.getUTCMinutes(),
+    },
+    zone,
+  );
 }

@@ -11,7 +11,7 @@ import { contactFilterSchema } from '../crm/contacts/contact-filter';
 import { INTERACTION_TYPES } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule } from '../schedule-expression';
-import { isTimeZone } from './send-window';
+import { isTimeZone } from '../zoned-time';
 
 /** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
 export const TRIGGER_EVENT_TYPES = [

@@ -165,3 +165,99 @@ describe('architecture: import rules', () => {
     ]);
   });
 });
+
+/**
+ * The value (not type-only) imports of a source text, as specifiers: an ES module cycle among
+ * these can leave a `const` uninitialised when one side is evaluated first ("Cannot access
+ * 'x' before initialization"), depending on which entry imports first, so it breaks one function
+ * and not another. Type-only imports are erased and cannot cycle at run time.
+ */
+function valueImportsOf(file: string, source: string): string[] {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: string[] = [];
+  for (const statement of sf.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.isTypeOnly) continue;
+      const named = clause?.namedBindings;
+      const allTypes =
+        clause &&
+        !clause.name &&
+        named &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly);
+      if (!allTypes) out.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
+      out.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    }
+  }
+  return out;
+}
+
+/** Strongly connected groups of more than one file in the value-import graph. */
+function importCycles(files: ReadonlyMap<string, string>): string[][] {
+  const resolveFile = (from: string, specifier: string): string | undefined => {
+    if (!specifier.startsWith('.')) return undefined;
+    const base = targetOf(from, specifier);
+    return [`${base}.ts`, `${base}/index.ts`, base].find((candidate) => files.has(candidate));
+  };
+  const edges = new Map<string, string[]>();
+  for (const [file, source] of files) {
+    edges.set(
+      file,
+      valueImportsOf(file, source)
+        .map((s) => resolveFile(file, s))
+        .filter((t): t is string => t !== undefined),
+    );
+  }
+  // Tarjan's algorithm.
+  let index = 0;
+  const indexOf = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const groups: string[][] = [];
+  const visit = (v: string) => {
+    indexOf.set(v, index);
+    low.set(v, index);
+    index += 1;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!indexOf.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, indexOf.get(w) as number));
+    }
+    if (low.get(v) === indexOf.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop() as string;
+        onStack.delete(w);
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) groups.push(group.sort());
+    }
+  };
+  for (const file of edges.keys()) if (!indexOf.has(file)) visit(file);
+  return groups;
+}
+
+describe('architecture: no import cycles', () => {
+  it('has no cycle of value imports in the product code', () => {
+    expect(importCycles(productFiles())).toEqual([]);
+  });
+
+  it('finds a cycle through a re-export and ignores one through type-only imports', () => {
+    const cyclic = new Map([
+      ['shared/a.ts', "import { b } from './b';\nexport const a = 1;"],
+      ['shared/b.ts', "export { c as b } from './c';"],
+      ['shared/c.ts', "import { a } from './a';\nexport const c = a;"],
+      ['shared/d.ts', "import type { E } from './e';\nexport type D = E;"],
+      ['shared/e.ts', "import { type D } from './d';\nexport type E = D;"],
+    ]);
+    expect(importCycles(cyclic)).toEqual([['shared/a.ts', 'shared/b.ts', 'shared/c.ts']]);
+  });
+});

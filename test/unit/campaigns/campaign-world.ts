@@ -101,7 +101,11 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
       },
     },
     now: () => new Date(nowMs),
-    metrics: { enrolmentFailed: () => void (failures.count += 1) },
+    metrics: {
+      enrolmentFailed: () => {
+        failures.count += 1;
+      },
+    },
   };
 
   return {
