@@ -103,6 +103,7 @@ async function currentChain(): Promise<ChainLink[]> {
 }
 
 const baseDeps: Omit<SendDeps, 'chain'> = {
+  leaseMs: config.EMAIL_CLAIM_LEASE_SECONDS * 1000,
   ledger: dynamoSendLedger(documents, core),
   suppressions: dynamoSuppressions(documents, core),
   gate: dynamoSendingGate(documents, core),

@@ -22,6 +22,11 @@ const schema = z.object({
   SES_FROM_ADDRESS: z.email().default('no-reply@unite-hub.local'),
   /** Sends per second the email pacer works from, instead of SES `GetAccount`'s MaxSendRate (docs/EMAIL.md). */
   EMAIL_MAX_SEND_RATE: z.preprocess(blankAsAbsent, z.coerce.number().positive().max(10_000).optional()),
+  /**
+   * How long a send's claim keeps other deliveries of it off (docs/EMAIL.md, "Exactly once"): longer
+   * than a provider call with its retries. After a crash mid-send, the send waits this long.
+   */
+  EMAIL_CLAIM_LEASE_SECONDS: z.preprocess(blankAsAbsent, z.coerce.number().int().min(10).max(3600).default(300)),
   /** Share of the max send rate the pacer uses (SES throttles at the exact rate). */
   EMAIL_RATE_FRACTION: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.8)),
   STATE_MACHINE_ARN: z.string().min(1).optional(),

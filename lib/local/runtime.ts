@@ -47,9 +47,11 @@ const LOCAL_SES_ACCOUNT = {
     WebsiteURL: 'http://localhost',
   },
   EnforcementStatus: 'HEALTHY',
-  ProductionAccessEnabled: false,
+  ProductionAccessEnabled: true,
   SendingEnabled: true,
-  SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
+  // A production account's first quota (out of the sandbox): 50,000 a day at 14/s. The pacer
+  // uses 80% of the rate (11.2/s); EMAIL_MAX_SEND_RATE sets another one.
+  SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 },
   SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
 };
 

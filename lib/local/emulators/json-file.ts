@@ -39,6 +39,8 @@ export function startSnapshotter(
   serialize: () => string,
   intervalMs: number,
   log: (msg: string) => void,
+  /** Called after a snapshot reached the disk (e.g. to drop journals it covers). */
+  onWritten?: () => void,
 ): Snapshotter {
   let lastWritten: string | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -51,6 +53,7 @@ export function startSnapshotter(
         if (text === lastWritten) return;
         await writeFileAtomic(path, text);
         lastWritten = text;
+        onWritten?.();
       });
     return running;
   };

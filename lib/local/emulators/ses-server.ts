@@ -3,6 +3,7 @@
  * store is a module-level singleton, so one SES emulator runs per process; it is reset at start
  * and refilled from `<dataDir>/ses-outbox.json`, which is rewritten whenever mail was sent.
  */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import sesModule from 'aws-ses-v2-local';
@@ -50,6 +51,9 @@ export async function startSes(opts: {
     for (const template of saved.templates) setTemplate(template.TemplateName, template);
     opts.log(`ses: restored ${saved.emails.length} email(s) from ${opts.file}`);
   }
+  // Mail accepted after the last snapshot (a killed runtime writes no final one) is in the journal.
+  const journal = outboxJournal(join(dirname(opts.file), 'ses-outbox.journal.jsonl'), store.emails as Email[]);
+  if (journal.recovered > 0) opts.log(`ses: recovered ${journal.recovered} email(s) from the outbox journal`);
 
   const server: Server = await startSesServer({ host: opts.host, port: opts.port });
   const address = server.address();
@@ -58,9 +62,15 @@ export async function startSes(opts: {
     throw new Error(`SES emulator could not listen on ${opts.host}:${opts.port}`);
   const { port } = address;
   const events = sesEventPublisher(opts.log);
-  const fault = sesFaultSwitch(server, join(dirname(opts.file), 'ses-fault'), opts.log, (send) => {
-    events.publish(send).catch((error: Error) => opts.log(`ses: publishing events failed: ${error.message}`));
-  });
+  const fault = sesFaultSwitch(
+    server,
+    join(dirname(opts.file), 'ses-fault'),
+    opts.log,
+    (send) => {
+      events.publish(send).catch((error: Error) => opts.log(`ses: publishing events failed: ${error.message}`));
+    },
+    () => journal.catchUp(),
+  );
   const serialize = outboxSerializer();
   const snapshots = startSnapshotter(opts.file, serialize, opts.snapshotIntervalMs, opts.log);
   const endpoint = endpointUrl(opts.host, port);
@@ -92,6 +102,8 @@ function sesFaultSwitch(
   file: string,
   log: (msg: string) => void,
   onAccepted: (send: AcceptedSend) => void,
+  /** Runs just before any POST is answered (the outbox journal catches up). */
+  onAnswer: () => void = () => {},
 ): FaultSwitch {
   const fault = createFaultSwitch({
     name: 'ses',
@@ -121,6 +133,7 @@ function sesFaultSwitch(
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (fault.intercept(req, res)) return;
+    if (req.method === 'POST') journalBeforeAnswer(res, onAnswer);
     if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/v2/email/outbound-emails') {
       watchAcceptedSend(req, res, onAccepted);
     }
@@ -190,5 +203,64 @@ function outboxSerializer(): () => string {
       lastKey = key;
     }
     return lastText;
+  };
+}
+
+/** Calls `before` right before the response goes out (after the emulator stored what it accepted). */
+function journalBeforeAnswer(res: ServerResponse, before: () => void): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  (res as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
+    before();
+    return end(...args);
+  };
+}
+
+/**
+ * The outbox's write-ahead journal: every accepted email is appended (synchronously, before the
+ * sender is answered) to an append-only file, so mail a provider "sent" survives a killed runtime
+ * even when no snapshot followed. At start, journaled mail the snapshot lacks is put back.
+ */
+function outboxJournal(file: string, emails: Email[]): { recovered: number; catchUp(): void } {
+  const known = new Set(emails.map((e) => e.messageId));
+  let recovered = 0;
+  try {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        const email = JSON.parse(line) as Email;
+        if (!known.has(email.messageId)) {
+          emails.push(email);
+          known.add(email.messageId);
+          recovered += 1;
+        }
+      } catch {
+        // A torn last line: the write it belonged to was never answered.
+      }
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let current = emails;
+  let journaled = emails.length;
+  return {
+    recovered,
+    catchUp() {
+      // `POST /clear-store` replaces the store's array: the journal starts over with it.
+      const now = getStoreReadonly().emails as Email[];
+      if (now !== current) {
+        current = now;
+        journaled = 0;
+        writeFileSync(file, '');
+      }
+      if (current.length <= journaled) return;
+      appendFileSync(
+        file,
+        current
+          .slice(journaled)
+          .map((e) => `${JSON.stringify(e)}\n`)
+          .join(''),
+      );
+      journaled = current.length;
+    },
   };
 }

@@ -1,12 +1,15 @@
 /**
  * SQS emulator: local-aws-sqs (JSON and Query protocols) on our own HTTP server, its queues and
- * messages snapshotted to `<dataDir>/sqs.json` (see sqs-state.ts for how).
+ * messages snapshotted to `<dataDir>/sqs.json` (see sqs-state.ts for how), and every change
+ * journaled before it is answered (sqs-journal.ts), so a killed runtime loses no message.
  */
 import { createServer } from 'node:http';
+import { dirname } from 'node:path';
 import { createRequestHandler } from 'local-aws-sqs';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl, listen, urlHost } from './net';
 import { returnOnFirstMessage, watchQueues, withSystemAttributeNames } from './sqs-compat';
+import { openJournal, replayJournals } from './sqs-journal';
 import { type SqsSnapshot, SqsStateTracker } from './sqs-state';
 
 export interface SqsEmulator {
@@ -22,7 +25,11 @@ export async function startSqs(opts: {
   snapshotIntervalMs: number;
   log: (msg: string) => void;
 }): Promise<SqsEmulator> {
-  const saved = await readJsonFile<SqsSnapshot>(opts.file);
+  const dir = dirname(opts.file);
+  const onDisk = await readJsonFile<SqsSnapshot & { journalFrom?: number }>(opts.file);
+  // The snapshot plus every journal written after it: nothing a caller saw accepted is lost.
+  const replay = replayJournals(dir, onDisk);
+  const saved = onDisk || replay.replayed > 0 ? replay.snapshot : undefined;
   const { service, requestHandler } = createRequestHandler({
     port: opts.port,
     // Only used to build queue URLs (we listen ourselves), so it must be the URL form.
@@ -42,8 +49,12 @@ export async function startSqs(opts: {
   });
   if (saved) {
     const restored = tracker.restore(saved);
-    opts.log(`sqs: restored ${saved.queues.length} queue(s), ${restored} message(s) from ${opts.file}`);
+    const journaled = replay.replayed > 0 ? ` (${replay.replayed} journal entries replayed)` : '';
+    opts.log(`sqs: restored ${saved.queues.length} queue(s), ${restored} message(s) from ${opts.file}${journaled}`);
   }
+  const journal = openJournal(dir, replay.nextGeneration);
+  tracker.changes = journal;
+  let coveredFrom = replay.nextGeneration;
 
   const server = createServer(withSystemAttributeNames(requestHandler));
   const port = await listen(server, opts.port, opts.host);
@@ -51,16 +62,24 @@ export async function startSqs(opts: {
   service.PORT = port;
   const snapshots = startSnapshotter(
     opts.file,
-    () => JSON.stringify(tracker.snapshot()),
+    () => {
+      // Rotated in the same tick as the state is read: the new journal holds only later changes.
+      coveredFrom = journal.rotate();
+      return JSON.stringify({ ...tracker.snapshot(), journalFrom: coveredFrom });
+    },
     opts.snapshotIntervalMs,
     opts.log,
+    () => journal.prune(coveredFrom),
   );
+  // A baseline at once: the replayed journals are then covered by a snapshot and can go.
+  await snapshots.flush();
 
   return {
     endpoint: endpointUrl(opts.host, port),
     async stop() {
       await closeServer(server);
       await snapshots.stop();
+      journal.close();
     },
   };
 }

@@ -64,10 +64,28 @@ const CONFIG_ATTRIBUTES = [
   'SqsManagedSseEnabled',
 ];
 
+/** Where the tracker reports each change as it happens (the write-ahead journal, sqs-journal.ts). */
+export interface SqsChangeLog {
+  created(queue: Omit<SavedQueue, 'messages'>): void;
+  added(queueName: string, message: SavedMessage): void;
+  removed(messageId: string): void;
+}
+
 export class SqsStateTracker {
   private readonly tracked = new Map<Queue, Map<string, Tracked>>();
+  /** Set once the saved state is restored: changes from then on are journaled. */
+  changes: SqsChangeLog | undefined;
 
   constructor(private readonly service: SqsService) {}
+
+  /** A queue's configuration as a snapshot keeps it. */
+  configOf(queue: Queue): Omit<SavedQueue, 'messages'> {
+    const all = queue.getAttributes(['All']) as Record<string, string>;
+    const Attributes = Object.fromEntries(
+      CONFIG_ATTRIBUTES.filter((a) => all[a] != null).map((a) => [a, String(all[a])]),
+    );
+    return { QueueName: queue.QueueName, Attributes, tags: { ...queue.Tags } };
+  }
 
   /** The state to persist: every live queue's configuration and messages. */
   snapshot(now = Date.now()): SqsSnapshot {
@@ -75,17 +93,13 @@ export class SqsStateTracker {
     return {
       version: 1,
       queues: queues.map((queue) => {
-        const all = queue.getAttributes(['All']) as Record<string, string>;
         const messages: SavedMessage[] = [];
         const tracked = this.tracked.get(queue) ?? new Map<string, Tracked>();
         for (const [id, { entry, delayedUntil }] of tracked) {
           if (expiresAt(queue, entry.record) <= now) tracked.delete(id);
           else messages.push({ record: entry.record, inFlight: !entry.visible, delayedUntil });
         }
-        const Attributes = Object.fromEntries(
-          CONFIG_ATTRIBUTES.filter((a) => all[a] != null).map((a) => [a, String(all[a])]),
-        );
-        return { QueueName: queue.QueueName, Attributes, tags: { ...queue.Tags }, messages };
+        return { ...this.configOf(queue), messages };
       }),
     };
   }
@@ -130,6 +144,7 @@ export class SqsStateTracker {
   track(queue: Queue): void {
     const tracked = new Map<string, Tracked>();
     this.tracked.set(queue, tracked);
+    this.changes?.created(this.configOf(queue));
     const newRecord = queue.newRecord;
     queue.newRecord = (message: Record<string, unknown>, delay?: number) => {
       const record = message as StoredRecord;
@@ -137,19 +152,26 @@ export class SqsStateTracker {
       const seconds = Number.isNaN(Number(delay)) ? queue.DelaySeconds : Number(delay);
       // A redrive re-enqueues the same MessageId on the DLQ after dropping it from the source.
       this.forget(record.MessageId);
-      tracked.set(record.MessageId, { entry, delayedUntil: Date.now() + seconds * 1000 });
+      const delayedUntil = Date.now() + seconds * 1000;
+      tracked.set(record.MessageId, { entry, delayedUntil });
+      // Before the request is answered: a message the caller saw accepted survives a kill.
+      this.changes?.added(queue.QueueName, { record: entry.record, inFlight: false, delayedUntil });
       return entry;
     };
     const remove = queue.delete;
     queue.delete = (receiptHandle: string) => {
       const removed = remove.call(queue, receiptHandle);
       const id = messageIdOf(receiptHandle);
-      if (id) tracked.delete(id);
+      if (id) {
+        tracked.delete(id);
+        this.changes?.removed(id);
+      }
       return removed;
     };
     const clear = queue.clearRecords;
     queue.clearRecords = () => {
       clear.call(queue);
+      for (const id of tracked.keys()) this.changes?.removed(id);
       tracked.clear();
     };
   }
