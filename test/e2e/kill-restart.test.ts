@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/local-runtime';
+import { eventually, json } from '../support/local-runtime';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uh-kill-'));
@@ -66,7 +66,7 @@ async function startProcess(): Promise<Started> {
   }, 60_000);
 }
 
-async function signIn(s: Started): Promise<(method: string, p: string, body?: unknown) => Promise<any>> {
+async function signIn(s: Started): Promise<(method: string, p: string, body?: unknown) => ReturnType<typeof json>> {
   const first = await fetch(`${s.api}/api/csrf-token`);
   const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string;
   const { token } = (await first.json()) as { token: string };
@@ -86,7 +86,7 @@ async function signIn(s: Started): Promise<(method: string, p: string, body?: un
       headers: { cookie: session, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const parsed = await res.json().catch(() => ({}));
+    const parsed = await json(res).catch(() => ({}));
     if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(parsed)}`);
     return parsed;
   };
