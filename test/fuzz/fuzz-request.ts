@@ -178,16 +178,19 @@ function bodyArbitrary(spec: BodySpec, sample: Json | undefined): fc.Arbitrary<{
       .map(([path, v]) => ({ hostile: `${label} at ${path.join('.')}`, body: toJsonText(setAt(sample, path, v)) }));
   const options: Array<fc.WeightedArbitrary<{ hostile: string; body?: string }>> = [
     { weight: 3, arbitrary: fc.constant({ hostile: '', body: toJsonText(sample) }) },
-    {
+    { weight: 1, arbitrary: junkBody },
+  ];
+  // A sample without leaves (`{}`: a route that takes an empty body) has nowhere to put a value.
+  if (all.length > 0) {
+    options.push({
       weight: 3,
       arbitrary: at(
         all.map((l) => l.path),
         extremeNumber.map(rawNumber),
         'extreme number',
       ),
-    },
-    { weight: 1, arbitrary: junkBody },
-  ];
+    });
+  }
   if (numeric.length > 0) {
     options.push({ weight: 4, arbitrary: at(numeric, extremeNumber.map(rawNumber), 'extreme number') });
   }
