@@ -10,7 +10,6 @@
  */
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { withCursorErrors } from '../governance/paging';
 import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
 import { assertTemplateParses, missingMarketingParts, type TemplateContent } from './templates';
 
@@ -172,7 +171,7 @@ export async function listTemplates(
   page: { limit: number; cursor?: string },
   deps: Pick<TemplateDeps, 'templates'>,
 ): Promise<TemplatePage> {
-  return withCursorErrors(() => deps.templates.list(workspaceId, page));
+  return deps.templates.list(workspaceId, page);
 }
 
 /** Soft delete: no new sends, no listing; queued sends still carry their version's content. */

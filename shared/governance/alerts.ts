@@ -4,7 +4,6 @@
  * id of another workspace's alert answers 404 like an unknown one.
  */
 import { NotFoundError } from '../errors';
-import { withCursorErrors } from './paging';
 import type { AlertRecord, AlertSeverity, AlertStatus, AlertStore, Caller } from './ports';
 
 export interface AlertDeps {
@@ -21,9 +20,7 @@ export async function listAlerts(
   input: { status?: AlertStatus; severity?: AlertSeverity; limit: number; cursor?: string },
   deps: Pick<AlertDeps, 'alerts'>,
 ): Promise<{ alerts: AlertRecord[]; nextCursor?: string }> {
-  const { items, nextCursor } = await withCursorErrors(() =>
-    deps.alerts.list({ ...input, workspaceId: caller.workspaceId }),
-  );
+  const { items, nextCursor } = await deps.alerts.list({ ...input, workspaceId: caller.workspaceId });
   const alerts = [...items];
   return nextCursor ? { alerts, nextCursor } : { alerts };
 }

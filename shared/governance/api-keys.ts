@@ -9,7 +9,6 @@ import { assertEmailVerified, type UserDirectory } from '../identity/email-verif
 import type { ApiKey } from '../identity/model';
 import type { Permission } from '../identity/permissions';
 import { apiKeyPrefix, newApiKey, sha256 } from '../identity/tokens';
-import { withCursorErrors } from './paging';
 import type { ApiKeyStore, Caller } from './ports';
 
 export const MAX_ACTIVE_API_KEYS = 50;
@@ -86,9 +85,7 @@ export async function listApiKeys(
   page: { readonly limit: number; readonly cursor?: string },
   deps: Pick<ApiKeyDeps, 'store'>,
 ): Promise<{ apiKeys: ApiKeyView[]; nextCursor?: string }> {
-  const { items, nextCursor } = await withCursorErrors(() =>
-    deps.store.list(caller.workspaceId, page.limit, page.cursor),
-  );
+  const { items, nextCursor } = await deps.store.list(caller.workspaceId, page.limit, page.cursor);
   const apiKeys = items.map(view);
   return nextCursor ? { apiKeys, nextCursor } : { apiKeys };
 }

@@ -4,7 +4,6 @@
  * request); only the security function reads them.
  */
 import { ValidationError } from '../errors';
-import { withCursorErrors } from './paging';
 import type { AuditQuery, AuditReader, Caller, StoredAuditEntry } from './ports';
 
 /** A listing as the caller asks for it: `from`/`to` are ISO-8601 with any offset (normalised here). */
@@ -23,9 +22,7 @@ export async function listAuditLog(
   const from = input.from === undefined ? undefined : new Date(input.from).toISOString();
   const to = input.to === undefined ? undefined : new Date(input.to).toISOString();
   if (from && to && from > to) throw new ValidationError('`from` is after `to`', 'INVALID_RANGE');
-  const { items, nextCursor } = await withCursorErrors(() =>
-    reader.list({ ...input, workspaceId: caller.workspaceId, from, to }),
-  );
+  const { items, nextCursor } = await reader.list({ ...input, workspaceId: caller.workspaceId, from, to });
   const entries = [...items];
   return nextCursor ? { entries, nextCursor } : { entries };
 }

@@ -5,7 +5,6 @@
  */
 import * as z from 'zod';
 import { ValidationError } from '../../errors';
-import { withCursorErrors } from '../../governance/paging';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_RECORDED_EVENT, publishAll } from '../contact-events';
 import { INTERACTION_TYPES, type Interaction } from '../model';
@@ -116,5 +115,5 @@ export async function timeline(
 ): Promise<InteractionPage> {
   const contact = await deps.contacts.get(workspaceId, contactId);
   if (!contact || contact.deletedAt) throw new ContactNotFoundError();
-  return withCursorErrors(() => deps.interactions.timeline(workspaceId, contactId, page));
+  return deps.interactions.timeline(workspaceId, contactId, page);
 }

@@ -3,7 +3,6 @@
  * function takes the workspace id the edge resolved; a contact of another workspace is
  * simply not found (404), never told apart from a missing one.
  */
-import { withCursorErrors } from '../../governance/paging';
 import { contactCreatedEvents, publishAll, tagAddedEvents } from '../contact-events';
 import type { Contact } from '../model';
 import type { DomainEventPublisher } from '../ports';
@@ -135,7 +134,7 @@ export async function listContacts(
   deps: Pick<ContactDeps, 'contacts'>,
 ): Promise<ContactPage> {
   const q = filter.q?.trim().toLowerCase();
-  return withCursorErrors(() => deps.contacts.list(workspaceId, { ...filter, q: q || undefined }, page));
+  return deps.contacts.list(workspaceId, { ...filter, q: q || undefined }, page);
 }
 
 const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>

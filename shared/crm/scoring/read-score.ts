@@ -1,6 +1,5 @@
 /** Reading scores: one contact's current (decayed) score with its ledger, and the hot leads. */
 import { NotFoundError } from '../../errors';
-import { withCursorErrors } from '../../governance/paging';
 import { aiSignalsOf } from './composite';
 import { evaluateFit } from './fit';
 import type { HotLead, ScoreReader, ScoreStore } from './ports';
@@ -40,7 +39,7 @@ export async function getContactScore(
     ? groupsAt(state, rules, now)
     : { ...groupsAt(state, rules, now), [FIT]: evaluateFit(contact, rules.profileRules).fit };
   const { score, tier, model } = compositeOf(groups, rules, aiSignalsOf(contact));
-  const ledger = await withCursorErrors(() => deps.reader.ledger(workspaceId, contactId, page.limit, page.cursor));
+  const ledger = await deps.reader.ledger(workspaceId, contactId, page.limit, page.cursor);
   return {
     contactId,
     score,
@@ -63,6 +62,6 @@ export async function listHotLeads(
   page: { limit: number; cursor?: string },
   reader: ScoreReader,
 ): Promise<{ contacts: readonly HotLead[]; nextCursor?: string }> {
-  const out = await withCursorErrors(() => reader.hotLeads(workspaceId, page.limit, page.cursor));
+  const out = await reader.hotLeads(workspaceId, page.limit, page.cursor);
   return { contacts: out.items, ...(out.cursor ? { nextCursor: out.cursor } : {}) };
 }
