@@ -313,6 +313,10 @@ export const queues: readonly QueueDeclaration[] = [
     batchSize: 10,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
+    // Ten batches at once: enrolment moves are independent (counters are sharded), and the email
+    // pace, not this queue, sets how fast mail goes; the cap keeps a big launch from taking the
+    // account's whole Lambda concurrency.
+    maxConcurrency: 10,
     retentionDays: 14,
     dlqRetentionDays: 14,
   },

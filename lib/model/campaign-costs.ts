@@ -97,7 +97,7 @@ export interface Assumptions {
   readonly pageSize: number;
   /** Provider events per email that reach the email-events queue (send + delivery; opens, clicks extra). */
   readonly eventsPerEmail: number;
-  /** WRU a save spends on the stats item: 2 as built (in the transaction); a batched ADD outside it ~0.1. */
+  /** WRU a save spends on the stats: 1 as built (a plain ADD on one of 8 shards, after the move); batched ~0.1. */
   readonly statsWruPerSave: number;
   /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
   readonly gsi1WruPerSave: number;
@@ -113,7 +113,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   memoryGb: 0.5,
   pageSize: 100,
   eventsPerEmail: 2,
-  statsWruPerSave: 2,
+  statsWruPerSave: 1,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
 };
@@ -183,18 +183,17 @@ export const EMAIL_NODE: readonly CountedCall[] = [
 ];
 
 /**
- * The state save of a message (dynamo-enrolments.ts `save`): TransactWriteItems of the enrolment
- * (conditional Put) and the campaign's stats item (ADD), 2 WRU each; plus the enrolment's index
- * entries, charged as ordinary writes: gsi1 rewritten (1), gsi2 (due index) changed key (2: delete
- * and put), added (1) or removed (1).
+ * The state save of a message (dynamo-enrolments.ts `save`): the enrolment's conditional Put (1 WRU),
+ * then its winner's ADD to a stats shard; plus the enrolment's index entries, charged as ordinary
+ * writes: gsi1 rewritten (1), gsi2 (due index) changed key (2: delete and put), added (1) or removed (1).
  */
 export const saveOf = (
   gsi2: 'none' | 'add' | 'move' | 'remove',
   a: Assumptions = DEFAULT_ASSUMPTIONS,
 ): CountedCall => ({
-  what: `TransactWriteItems: enrolment + stats item, gsi1 rewrite, gsi2 ${gsi2}`,
+  what: `conditional Put of the enrolment, stats shard ADD, gsi1 rewrite, gsi2 ${gsi2}`,
   where: 'dynamo-enrolments.ts save',
-  ops: { wru: TX_ITEM + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
+  ops: { wru: 1 + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
 });
 
 /** A timer (step-timers.ts): SQS DelaySeconds under 15 minutes, else one Scheduler schedule. */
@@ -232,7 +231,11 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
     where: 'dynamo-send-pacer.ts take',
     ops: { rru: CONSISTENT_READ / a.sendsPerPacerTake, wru: 1 / a.sendsPerPacerTake },
   },
-  { what: 'ledger markSent UpdateItem', where: 'dynamo-send-ledger.ts markSent', ops: { wru: 1 } },
+  {
+    what: 'markSent: message-id pointer Put, conditional state UpdateItem, hour counter ADD',
+    where: 'dynamo-send-ledger.ts markSent',
+    ops: { wru: 3 },
+  },
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];
 

@@ -58,13 +58,14 @@ export interface FanOutResult {
   };
 }
 
-/** WRU one enrolment's save puts on the stats item (an ADD in a transaction, item <= 1 KB). */
-const STATS_WRU_PER_SAVE = 2;
+/** WRU one enrolment's save puts on a stats shard (a plain ADD after the move, item <= 1 KB). */
+const STATS_WRU_PER_SAVE = 1;
 
 export function simulateFanOut(p: FanOutParams): FanOutResult {
   const a = p.assumptions ?? DEFAULT_ASSUMPTIONS;
   const executions = p.launchExecutions ?? 1;
-  const shards = p.statsShards ?? 1;
+  // As built: the counters are spread over CAMPAIGN_STATS_SHARDS items (shared/adapters/keys.ts).
+  const shards = p.statsShards ?? 8;
   const transition = p.transitionSeconds ?? 0.05;
   const maxSeconds = p.maxSeconds ?? 7 * 86_400;
   // One execution: a Task (the page) then a Choice, one after the other.

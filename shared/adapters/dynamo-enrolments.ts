@@ -5,16 +5,18 @@
  * enrolments carry the sparse due-time index (gsi2, sharded); others have it removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
+import { batchGet } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import {
+  CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
   campaignStatsSk,
   contactEnrolmentsGsi1,
@@ -73,12 +75,17 @@ function itemOf(s: EnrolmentState): Item {
   };
 }
 
-/** An ADD of every counter delta to the campaign's stats item (none: no item). */
+/**
+ * An ADD of every counter delta to one shard of the campaign's stats (none: no item). The shard
+ * follows `spreadBy` (the contact, the send), so concurrent moves of one campaign spread their
+ * writes instead of queueing on a single hot item.
+ */
 export function counterUpdate(
   table: string,
   workspaceId: string,
   campaignId: string,
   counters: CounterDeltas,
+  spreadBy: string,
 ): TransactItem | undefined {
   const entries = Object.entries(counters).filter(([, by]) => by !== 0);
   if (entries.length === 0) return undefined;
@@ -92,12 +99,28 @@ export function counterUpdate(
   return {
     Update: {
       TableName: table,
-      Key: { pk: workspacePk(workspaceId), sk: campaignStatsSk(campaignId) },
+      Key: {
+        pk: workspacePk(workspaceId),
+        sk: campaignStatsSk(campaignId, stableBucket(campaignId, spreadBy) % CAMPAIGN_STATS_SHARDS),
+      },
       UpdateExpression: `ADD ${adds.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/** Adds counter deltas (a plain UpdateItem: ADDs on one item serialise, they never conflict). */
+async function addCounters(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  counters: CounterDeltas,
+  spreadBy: string,
+): Promise<void> {
+  const update = counterUpdate(table, workspaceId, campaignId, counters, spreadBy)?.Update;
+  if (update) await db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
 }
 
 export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {
@@ -114,7 +137,7 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       return item ? enrolmentFromItem(item) : undefined;
     },
 
-    save(next, expectedStep, counters) {
+    async save(next, expectedStep, counters) {
       const put: TransactItem = {
         Put: {
           TableName: table,
@@ -129,8 +152,14 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
               }),
         },
       };
-      const stats = counterUpdate(table, next.workspaceId, next.campaignId, counters);
-      return conditionally(transactWrite(db, stats ? [put, stats] : [put]), 0);
+      // The move alone is conditional; only its winner adds the counters, after it. Putting the
+      // counters in the same transaction made every concurrent move of a campaign conflict on
+      // one item. A crash between the two undercounts one move (stats, never behaviour).
+      const moved = await conditionally(
+        db.send(new PutCommand(put.Put as ConstructorParameters<typeof PutCommand>[0])),
+      );
+      if (moved) await addCounters(db, table, next.workspaceId, next.campaignId, counters, next.contactId);
+      return moved;
     },
   };
 }
@@ -155,29 +184,26 @@ export async function dueEnrolments(
   return (out.Items ?? []).map(enrolmentFromItem);
 }
 
-/** Counters of a campaign, by name. */
+/** Counters of a campaign, by name: the shards summed. */
 export async function campaignCounters(
   db: DynamoDBDocumentClient,
   table: string,
   workspaceId: string,
   campaignId: string,
 ): Promise<Record<string, number>> {
-  const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: campaignStatsSk(campaignId) });
+  const shards = await batchGet(
+    db,
+    table,
+    Array.from({ length: CAMPAIGN_STATS_SHARDS }, (_, shard) => ({
+      pk: workspacePk(workspaceId),
+      sk: campaignStatsSk(campaignId, shard),
+    })),
+  );
   const counters: Record<string, number> = {};
-  for (const [k, v] of Object.entries(item ?? {})) if (typeof v === 'number') counters[k] = v;
+  for (const item of shards) {
+    for (const [k, v] of Object.entries(item)) if (typeof v === 'number') counters[k] = (counters[k] ?? 0) + v;
+  }
   return counters;
-}
-
-/** Adds to a campaign's counters outside an enrolment move (email events: delivered, opened...). */
-export async function addCampaignCounters(
-  db: DynamoDBDocumentClient,
-  table: string,
-  workspaceId: string,
-  campaignId: string,
-  counters: CounterDeltas,
-): Promise<void> {
-  const update = counterUpdate(table, workspaceId, campaignId, counters)?.Update;
-  if (update) await db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
 }
 
 /** A campaign's enrolments, a page at a time (by contact id). */
@@ -264,7 +290,7 @@ export function countCampaignEventOnce(
   table: string,
   event: { workspaceId: string; campaignId: string; sendId: string; kind: string; counters: CounterDeltas; at: Date },
 ): Promise<boolean> {
-  const add = counterUpdate(table, event.workspaceId, event.campaignId, event.counters);
+  const add = counterUpdate(table, event.workspaceId, event.campaignId, event.counters, event.sendId);
   return conditionally(
     transactWrite(db, [
       putIfAbsent(table, {

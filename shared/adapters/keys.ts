@@ -115,8 +115,10 @@ export const launchPageSk = (launchId: string, pageKey: string): string => `CAMP
 /** Marks an email event (opened, clicked...) of a campaign send counted, so a repeat counts nothing. */
 export const campaignEventSk = (campaignId: string, sendId: string, kind: string): string =>
   `CAMPAIGNEVENT#${campaignId}#${sendId}#${kind}`;
-/** The campaign's counters: one item of numeric attributes, updated with ADD. */
-export const campaignStatsSk = (campaignId: string): string => `CAMPAIGNSTATS#${campaignId}`;
+/** The campaign's counters: numeric attributes updated with ADD, over a few shard items. */
+/** Counter shards per campaign: ADDs spread over them, a read sums them (one BatchGet). */
+export const CAMPAIGN_STATS_SHARDS = 8;
+export const campaignStatsSk = (campaignId: string, shard: number): string => `CAMPAIGNSTATS#${campaignId}#${shard}`;
 /** gsi1: a contact's enrolments across campaigns (`GET /api/contacts/{id}/enrolments`). */
 export const contactEnrolmentsGsi1 = (workspaceId: string, contactId: string, campaignId: string) => ({
   gsi1pk: `${workspacePk(workspaceId)}#ENROLMENTS#${contactId}`,
