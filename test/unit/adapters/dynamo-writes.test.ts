@@ -7,6 +7,7 @@ import type { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from 
 import { describe, expect, it } from 'vitest';
 import { batchGet, batchPut } from '../../../shared/adapters/dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from '../../../shared/adapters/dynamo/conditions';
+import { TRANSACTION_CONFLICT_ATTEMPTS, transactWrite } from '../../../shared/adapters/dynamo/transact';
 import { RetryExhaustedError } from '../../../shared/resilience/errors';
 
 const conditionFailed = () =>
@@ -101,5 +102,40 @@ describe('batchGet and batchPut', () => {
     expect(await batchGet(db, 't', [])).toEqual([]);
     await batchPut(db, 't', []);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('transactWrite', () => {
+  const client = (answers: Array<Error | undefined>) => {
+    let calls = 0;
+    const db = {
+      send: async () => {
+        const answer = answers[calls];
+        calls += 1;
+        if (answer) throw answer;
+        return {};
+      },
+    } as unknown as DynamoDBDocumentClient;
+    return { db, calls: () => calls };
+  };
+  const noWait = async () => undefined;
+
+  it('tries again when another transaction on the same item cancelled it, then succeeds', async () => {
+    const { db, calls } = client([
+      cancelled('None', 'TransactionConflict'),
+      cancelled('TransactionConflict'),
+      undefined,
+    ]);
+    await transactWrite(db, [], noWait);
+    expect(calls()).toBe(3);
+  });
+
+  it('gives up after its attempts, and never retries a failed condition', async () => {
+    const conflicts = client(Array.from({ length: 10 }, () => cancelled('TransactionConflict')));
+    await expect(transactWrite(conflicts.db, [], noWait)).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(conflicts.calls()).toBe(TRANSACTION_CONFLICT_ATTEMPTS);
+    const condition = client([cancelled('ConditionalCheckFailed', 'TransactionConflict'), undefined]);
+    await expect(transactWrite(condition.db, [], noWait)).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(condition.calls()).toBe(1);
   });
 });
