@@ -34,6 +34,8 @@ export interface EmailEvent {
   readonly providerMessageId: string;
   readonly workspaceId: string;
   readonly sendId: string;
+  /** The campaign and node of a campaign send (its `campaign` / `node` tags). */
+  readonly campaign?: { readonly campaignId: string; readonly nodeId?: string };
   /** The recipient concerned, lower-cased. */
   readonly email: string;
   readonly bounceType?: BounceType;
@@ -192,7 +194,15 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
   const sendId = first(record.mail.tags, 'send');
   if (!workspaceId || !sendId) return { status: 'ignored', reason: 'no workspace/send tags: not one of our sends' };
 
-  const base = { provider: 'ses' as const, type, providerMessageId: record.mail.messageId, workspaceId, sendId };
+  const campaign = campaignOf(first(record.mail.tags, 'campaign'), first(record.mail.tags, 'node'));
+  const base = {
+    provider: 'ses' as const,
+    type,
+    providerMessageId: record.mail.messageId,
+    workspaceId,
+    sendId,
+    ...(campaign ? { campaign } : {}),
+  };
   const at = (own: string | undefined) => isoOr(own, envelope.time ?? record.mail.timestamp);
   let recipients: string[];
   let extra: Partial<EmailEvent> = {};
@@ -247,6 +257,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
     events: emails.map((email) => ({
       provider: 'resend' as const,
       type,
+      ...(campaignOf(tags.campaign, tags.node) ? { campaign: campaignOf(tags.campaign, tags.node) } : {}),
       providerMessageId: hook.data.email_id,
       workspaceId,
       sendId,
@@ -264,4 +275,13 @@ function resendBounceType(type: string | undefined): BounceType {
   if (t === 'transient' || t === 'temporary') return 'transient';
   if (t === 'undetermined') return 'undetermined';
   return 'permanent';
+}
+
+/** A campaign send's tags, when both are plausible ids. */
+function campaignOf(
+  campaignId: string | undefined,
+  nodeId: string | undefined,
+): { campaignId: string; nodeId?: string } | undefined {
+  if (!campaignId || !/^[0-9a-zA-Z-]{1,64}$/.test(campaignId)) return undefined;
+  return nodeId && /^[A-Za-z0-9_-]{1,40}$/.test(nodeId) ? { campaignId, nodeId } : { campaignId };
 }

@@ -153,6 +153,13 @@ describe('a campaign run end to end', () => {
     expect(stats.totals).toMatchObject({ entered: 11, sent: 21, converted: 1, completed: 1, waiting: 0 });
     expect(stats.totals.exited).toMatchObject({ replied: 1, 'goal-not-met': 9 });
     expect(stats.totals.opened).toBe(1);
+    // Deliveries come from the SES emulator's events, counted once per mail for the campaign and node.
+    const delivered = await eventually(async () => {
+      const body = await json(await api('GET', `/api/campaigns/${id}/stats`));
+      return body.stats.totals.delivered === 21 ? body.stats : undefined;
+    }, 20_000);
+    expect(delivered.nodes.welcome).toMatchObject({ delivered: 11 });
+    expect(delivered.nodes.b).toMatchObject({ delivered: 9 });
     expect(stats.nodes.welcome).toMatchObject({ sent: 11, opened: 1 });
     expect(stats.nodes.a).toMatchObject({ sent: 1 });
     expect(stats.nodes.b).toMatchObject({ sent: 9 });

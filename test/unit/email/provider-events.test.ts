@@ -112,8 +112,11 @@ describe('SES events (EventBridge envelopes)', () => {
   });
 
   it('ignores, with a reason, events without our tags, unknown kinds and malformed records', () => {
-    const foreign = ses('Email Sent', { eventType: 'Send' });
-    (foreign.detail.mail as { tags: unknown }).tags = { 'ses:configuration-set': ['cs'] };
+    // Its own mail record: the shared fixture stays as it is for the other tests.
+    const foreign = ses('Email Sent', {
+      eventType: 'Send',
+      mail: { ...mail, tags: { 'ses:configuration-set': ['cs'] } },
+    });
     expect(parseSesEvent(foreign)).toEqual({ status: 'ignored', reason: expect.stringContaining('tags') });
     expect(parseSesEvent(ses('Email Sent', { eventType: 'Mystery' })).status).toBe('ignored');
     expect(parseSesEvent({ ...ses('x', {}), detail: { nothing: true } }).status).toBe('ignored');
@@ -270,5 +273,29 @@ describe('Resend webhooks', () => {
     );
     expect(bounced.map((h) => h.type)).toEqual(['email.sent', 'email.bounced']);
     expect(parseResendWebhook(bounced[1])).toMatchObject({ events: [{ type: 'bounced', bounceType: 'permanent' }] });
+  });
+});
+
+describe('campaign sends', () => {
+  it('carry their campaign and node from the tags, and drop implausible ones', () => {
+    const tagged = (campaign: string, node: string): EventEnvelope => ({
+      ...ses('Email Delivered', { eventType: 'Delivery', delivery: { recipients: ['ada@example.com'] } }),
+      detail: {
+        eventType: 'Delivery',
+        delivery: { recipients: ['ada@example.com'] },
+        mail: { ...mail, tags: { ...tags, campaign: [campaign], node: [node] } },
+      },
+    });
+    const campaignOf = (envelope: EventEnvelope) => {
+      const parsed = parseSesEvent(envelope);
+      if (parsed.status !== 'events') throw new Error(`ignored: ${parsed.reason}`);
+      return parsed.events[0]?.campaign;
+    };
+    expect(campaignOf(tagged('cmp-1', 'welcome'))).toEqual({ campaignId: 'cmp-1', nodeId: 'welcome' });
+    expect(campaignOf(tagged('cmp 1; drop', 'welcome'))).toBeUndefined();
+    expect(campaignOf(tagged('cmp-1', 'no such node!'))).toEqual({ campaignId: 'cmp-1' });
+    expect(
+      campaignOf(ses('Email Delivered', { eventType: 'Delivery', delivery: { recipients: ['ada@example.com'] } })),
+    ).toBeUndefined();
   });
 });
