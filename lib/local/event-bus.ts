@@ -29,6 +29,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { EventRuleDeclaration, QueueName } from '../definition';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { retryingDelivery } from './retrying-delivery';
 
 /** An accepted event, as a rule target would receive it, plus the bus it was put on. */
 export type RecordedEvent = EventBridgeEvent<string, Record<string, unknown>> & { readonly eventBusName: string };
@@ -225,8 +226,6 @@ export function matchesPattern(
 /** The envelope a target receives: the event without the local record's bus name. */
 const envelopeOf = ({ eventBusName: _bus, ...event }: RecordedEvent) => event;
 
-const MAX_BACKOFF_MS = 30_000;
-
 /** Sends matched events to their rules' queues, retrying failures until they go or the bus stops. */
 function ruleDelivery(
   rules: readonly EventRuleDeclaration[],
@@ -235,70 +234,29 @@ function ruleDelivery(
   log: (line: string) => void,
 ) {
   const physical = (bus: EventRuleDeclaration['bus']) => (bus === 'default' ? 'default' : domainBus);
-  const queue: Array<{ rule: EventRuleDeclaration; event: RecordedEvent; attempts: number }> = [];
-  let running = true;
-  /** Resolves the idle wait (a new event) or the backoff wait (stop only). */
-  let wake: (() => void) | undefined;
-  let backoff: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
-
-  const sendOne = async (rule: EventRuleDeclaration, event: RecordedEvent) => {
-    const url = targets?.queueUrls[rule.targetQueue];
-    if (!targets || !url) throw new Error(`no local queue ${rule.targetQueue}`);
-    await targets.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(envelopeOf(event)) }));
-  };
-
-  const loop = (async () => {
-    while (running) {
-      const next = queue[0];
-      if (!next) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
-      try {
-        await sendOne(next.rule, next.event);
-        queue.shift();
-      } catch (error) {
-        next.attempts += 1;
-        const waitMs = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(next.attempts, 10));
-        log(
-          `[events] rule ${next.rule.name}: delivering ${next.event.id} to ${next.rule.targetQueue} failed (attempt ${next.attempts}, retrying in ${waitMs} ms): ${(error as Error).message}`,
-        );
-        // Later events wait behind it: a target that is down is down for all of them.
-        await new Promise<void>((resolve) => {
-          backoff = { timer: setTimeout(resolve, waitMs), resolve };
-        });
-        backoff = undefined;
-      }
-    }
-  })();
+  const delivery = retryingDelivery<{ rule: EventRuleDeclaration; event: RecordedEvent }>({
+    async deliver({ rule, event }) {
+      const url = targets?.queueUrls[rule.targetQueue];
+      if (!targets || !url) throw new Error(`no local queue ${rule.targetQueue}`);
+      await targets.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(envelopeOf(event)) }));
+    },
+    describeFailure: ({ rule, event }, attempt, waitMs, error) =>
+      `[events] rule ${rule.name}: delivering ${event.id} to ${rule.targetQueue} failed (attempt ${attempt}, retrying in ${waitMs} ms): ${error.message}`,
+    log,
+  });
 
   return {
     route(event: RecordedEvent) {
       for (const rule of rules) {
         if (physical(rule.bus) !== event.eventBusName) continue;
-        if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
-        queue.push({ rule, event, attempts: 0 });
-      }
-      if (queue.length > 0) {
-        wake?.();
-        wake = undefined;
+        if (matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) delivery.push({ rule, event });
       }
     },
-    pending: () => queue.length,
+    pending: delivery.pending,
     async stop() {
-      running = false;
-      if (backoff) {
-        clearTimeout(backoff.timer);
-        backoff.resolve();
-      }
-      wake?.();
-      await loop;
-      if (queue.length > 0) {
-        log(
-          `[events] stopped with ${queue.length} rule deliveries not made: ${queue.map((q) => q.event.id).join(', ')}`,
-        );
+      const left = await delivery.stop();
+      if (left.length > 0) {
+        log(`[events] stopped with ${left.length} rule deliveries not made: ${left.map((q) => q.event.id).join(', ')}`);
       }
     },
   };

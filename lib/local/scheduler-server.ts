@@ -25,6 +25,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { retryingDelivery } from './retrying-delivery';
 import { atInstant, isTimeZone } from './scheduler-expression-at';
 import { SchedulerStore, type StoredGroup, type StoredSchedule, type StoredTarget } from './scheduler-store';
 
@@ -52,7 +53,6 @@ export interface LocalSchedulerOptions {
 
 /** setTimeout's limit (~24.8 days); a later schedule re-arms on the way. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const MAX_BACKOFF_MS = 30_000;
 const NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[0-9a-zA-Z+=,.@\-_/]{1,512}$/;
 const QUEUE_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:([0-9a-zA-Z\-_]{1,80}(?:\.fifo)?)$/;
@@ -466,12 +466,9 @@ function dueTimers(store: SchedulerStore, due: (s: StoredSchedule) => void) {
 
 /** Sends due schedules' Input to their queues, one at a time, retrying a failure until it goes or the stand-in stops. */
 function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, log: (line: string) => void) {
-  const queue: Array<{ group: string; name: string; attempts: number }> = [];
   const queued = new Set<string>();
   const urls = new Map(Object.entries(opts.queueUrls ?? {}));
-  let running = true;
-  let wake: (() => void) | undefined;
-  let backoff: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  const keyOf = (group: string, name: string) => `${group}\u0000${name}`;
 
   const queueUrl = async (arn: string): Promise<string> => {
     const known = urls.get(arn);
@@ -483,23 +480,11 @@ function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, log: (li
     return url;
   };
 
-  const loop = (async () => {
-    while (running) {
-      const next = queue[0];
-      if (!next) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
+  const delivery = retryingDelivery<{ group: string; name: string }>({
+    async deliver(next) {
       const schedule = store.get(next.group, next.name);
       // Deleted, disabled or moved later since it came due: nothing to deliver now.
-      if (!schedule || !waiting(schedule) || schedule.dueAtMs > Date.now()) {
-        queue.shift();
-        queued.delete(`${next.group}\u0000${next.name}`);
-        continue;
-      }
-      try {
+      if (schedule && waiting(schedule) && schedule.dueAtMs <= Date.now()) {
         const { Target } = schedule;
         await opts.sqs.send(
           new SendMessageCommand({
@@ -510,43 +495,27 @@ function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, log: (li
         );
         if (schedule.ActionAfterCompletion === 'DELETE') store.delete(schedule.GroupName, schedule.Name);
         else store.put({ ...schedule, firedAtMs: Date.now() });
-        queue.shift();
-        queued.delete(`${next.group}\u0000${next.name}`);
-      } catch (error) {
-        next.attempts += 1;
-        const waitMs = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(next.attempts, 10));
-        log(
-          `[scheduler] schedule ${next.group}/${next.name}: sending to ${schedule.Target.Arn} failed (attempt ${next.attempts}, retrying in ${waitMs} ms): ${(error as Error).message}`,
-        );
-        await new Promise<void>((resolve) => {
-          backoff = { timer: setTimeout(resolve, waitMs), resolve };
-        });
-        backoff = undefined;
       }
-    }
-  })();
+      queued.delete(keyOf(next.group, next.name));
+    },
+    describeFailure: (next, attempt, waitMs, error) =>
+      `[scheduler] schedule ${next.group}/${next.name}: sending to ${store.get(next.group, next.name)?.Target.Arn} failed (attempt ${attempt}, retrying in ${waitMs} ms): ${error.message}`,
+    log,
+  });
 
   return {
     enqueue(s: StoredSchedule) {
-      const key = `${s.GroupName}\u0000${s.Name}`;
+      const key = keyOf(s.GroupName, s.Name);
       if (queued.has(key)) return;
       queued.add(key);
-      queue.push({ group: s.GroupName, name: s.Name, attempts: 0 });
-      wake?.();
-      wake = undefined;
+      delivery.push({ group: s.GroupName, name: s.Name });
     },
-    pending: () => queue.length,
+    pending: delivery.pending,
     async stop() {
-      running = false;
-      if (backoff) {
-        clearTimeout(backoff.timer);
-        backoff.resolve();
-      }
-      wake?.();
-      await loop;
-      if (queue.length > 0) {
+      const left = await delivery.stop();
+      if (left.length > 0) {
         log(
-          `[scheduler] stopped with ${queue.length} due schedule(s) not delivered (kept; they go at the next start): ${queue.map((q) => `${q.group}/${q.name}`).join(', ')}`,
+          `[scheduler] stopped with ${left.length} due schedule(s) not delivered (kept; they go at the next start): ${left.map((q) => `${q.group}/${q.name}`).join(', ')}`,
         );
       }
     },
