@@ -13,8 +13,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
 import { outbox } from '../support/accounts';
-import { as, newUser, type TestUser } from '../support/identity';
-import { eventually, json, startTestRuntime } from '../support/local-runtime';
+import { newUser, requestAs, type TestUser } from '../support/identity';
+import { eventually, json, okJson, startTestRuntime } from '../support/local-runtime';
 
 let runtime: Runtime;
 let owner: TestUser;
@@ -27,17 +27,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${runtime.url}${path}`, {
-    method,
-    headers: as(owner),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-const ok = async (res: Response, status = 200) => {
-  const body = await json(res);
-  expect(res.status, JSON.stringify(body)).toBe(status);
-  return body;
-};
+const api = (method: string, path: string, body?: unknown) => requestAs(runtime, () => owner)(method, path, body);
+const ok = okJson;
 const template = async (name: string, subject: string) =>
   (
     await ok(

@@ -13,7 +13,7 @@ import { localClientConfig } from '../../lib/local/emulators';
 import type { Runtime } from '../../lib/local/runtime';
 import { emailSendSk, workspacePk } from '../../shared/adapters/keys';
 import { outbox } from '../support/accounts';
-import { as, newUser, type TestUser } from '../support/identity';
+import { as, newUser, requestAs, type TestUser } from '../support/identity';
 import { eventually, json, startTestRuntime } from '../support/local-runtime';
 
 let runtime: Runtime;
@@ -46,12 +46,7 @@ const send = (body: unknown, key: string) =>
     headers: as(owner, { 'idempotency-key': key }),
     body: JSON.stringify(body),
   });
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${runtime.url}${path}`, {
-    method,
-    headers: as(owner),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const api = (method: string, path: string, body?: unknown) => requestAs(runtime, () => owner)(method, path, body);
 const ledger = async (key: string) =>
   (
     await db.send(

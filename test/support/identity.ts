@@ -106,3 +106,13 @@ export async function firstWorkspaceOf(runtime: Runtime, cookie: string, email: 
   if (!first) throw new Error(`${email} has no workspace after sign-up`);
   return { userId: me.user.userId, workspaceId: first.workspaceId, organizationId: first.organizationId };
 }
+
+/** A JSON request to the runtime as `user` (session + CSRF), `body` serialised when given. */
+export const requestAs =
+  (runtime: Runtime, user: () => TestUser) =>
+  (method: string, path: string, body?: unknown): Promise<Response> =>
+    fetch(`${runtime.url}${path}`, {
+      method,
+      headers: as(user()),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/local/runtime';
 
 export async function startTestRuntime(
@@ -65,3 +66,10 @@ export async function rawRequest(
 /** A response body as loosely typed JSON: tests assert on its shape field by field. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert on it
 export const json = async (res: Response): Promise<any> => res.json();
+
+/** The JSON body of `res`, after expecting `status` (the body is the failure message when it differs). */
+export async function okJson(res: Response, status = 200) {
+  const body = await json(res);
+  expect(res.status, JSON.stringify(body)).toBe(status);
+  return body;
+}
