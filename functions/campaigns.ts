@@ -16,6 +16,7 @@ import {
   dynamoEnrolmentStates,
 } from '../shared/adapters/dynamo-enrolments';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
+import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
@@ -35,6 +36,7 @@ import {
 } from '../shared/campaigns/campaign';
 import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
+import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import type { Journey } from '../shared/campaigns/journey';
 import { exitEnrolment } from '../shared/campaigns/run-step';
 import { campaignStats } from '../shared/campaigns/stats';
@@ -57,6 +59,7 @@ const templates = dynamoEmailTemplates(documents, core);
 const launches = dynamoLaunches(documents, core);
 const steps = sqsStepQueue(sqs, queueUrl('drip-steps'));
 const starter = sfnLaunchStarter(sfn, stateMachineArn());
+const suppressions = dynamoSuppressions(documents, core);
 // Triggers: the index entry and schedule slot follow every publish, edit and status change.
 const triggerIndex = dynamoCampaignTriggers(documents, core);
 const synced = async (campaign: Campaign) => {
@@ -180,21 +183,11 @@ export const handler = httpFunction('campaigns', {
     }
     const launchId = randomUUID();
     if ('contactIds' in body) {
-      const unique = [...new Set(body.contactIds)];
-      await steps.sendAll(
-        unique.map((contactId) => ({
-          kind: 'enrol',
-          workspaceId,
-          campaignId: campaign.campaignId,
-          contactId,
-          launchId,
-        })),
+      const counts = await enrolContactIds(
+        { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
+        { contacts: webhookDeps.contacts, suppressions, queue: steps },
       );
-      return {
-        status: 202,
-        body: { queued: unique.length },
-        audit: audited(campaign.campaignId, { queued: unique.length }),
-      };
+      return { status: 202, body: counts, audit: audited(campaign.campaignId, counts) };
     }
     await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
     await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });

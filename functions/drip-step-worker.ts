@@ -98,7 +98,7 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     const triggered = await triggerFromEvent(message.event, {
       index: dynamoCampaignTriggers(documents, core),
       versions: deps.versions,
-      enrol: (enrol) => runDripStep(enrol, deps),
+      enrol: (enrol) => runDripStep(enrol, deps, meta.messageId),
     });
     logger.info('Domain event matched', {
       ...triggered,
@@ -107,7 +107,7 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     });
     return;
   }
-  const outcome = await runDripStep(message, deps).catch((error: unknown) => {
+  const outcome = await runDripStep(message, deps, meta.messageId).catch((error: unknown) => {
     // About to be dead-lettered: the enrolment is stuck until a redrive, so it counts as failed.
     if (meta.receiveCount >= LAST_RECEIVE) failures.enrolmentFailed();
     throw error;

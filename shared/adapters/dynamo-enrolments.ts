@@ -46,6 +46,7 @@ const STATE_FIELDS = [
   'endedAt',
   'exitReason',
   'failure',
+  'writtenBy',
 ] as const;
 
 export function enrolmentFromItem(item: Item): EnrolmentState {

@@ -61,6 +61,12 @@ export interface EnrolmentState {
   readonly exitReason?: ExitReason;
   /** Why it failed, in words (after its retries). */
   readonly failure?: string;
+  /**
+   * The id of the queue message whose run wrote this state. A redelivery of that very message
+   * means its process died after the write and perhaps before the timer was set: it sets the
+   * timer again (run-step.ts). A different message at the same step (a duplicate) does not.
+   */
+  readonly writtenBy?: string;
 }
 
 export const isFinished = (s: Pick<EnrolmentState, 'status'>): boolean =>

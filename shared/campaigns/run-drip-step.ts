@@ -8,6 +8,11 @@ import type { EnrolMessage, StepMessage } from './messages';
 import type { StepDeps } from './ports';
 import { enrolContact, runStep, type StepOutcome } from './run-step';
 
-export function runDripStep(message: EnrolMessage | StepMessage, deps: StepDeps): Promise<StepOutcome> {
-  return message.kind === 'enrol' ? enrolContact(message, deps) : runStep(message, deps);
+export function runDripStep(
+  message: EnrolMessage | StepMessage,
+  deps: StepDeps,
+  /** The queue message's id: its redelivery after a crash sets a lost timer again (run-step.ts). */
+  messageId?: string,
+): Promise<StepOutcome> {
+  return message.kind === 'enrol' ? enrolContact(message, deps, messageId) : runStep(message, deps, messageId);
 }

@@ -30,6 +30,7 @@ export type StepOutcome =
 export async function enrolContact(
   message: EnrolMessage | Omit<EnrolMessage, 'kind'>,
   deps: StepDeps,
+  messageId?: string,
 ): Promise<StepOutcome> {
   const { workspaceId, campaignId, contactId } = message;
   const campaign = await deps.versions.load(workspaceId, campaignId);
@@ -39,12 +40,18 @@ export async function enrolContact(
   const published = campaign.published;
   const now = deps.now();
   const previous = await deps.enrolments.get(workspaceId, campaignId, contactId);
-  if (previous && !isFinished(previous)) return { status: 'not-enrolled', why: 'already enrolled' };
+  if (previous && !isFinished(previous)) {
+    return (await timerAgain(previous, messageId, deps)) ?? { status: 'not-enrolled', why: 'already enrolled' };
+  }
   if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
     return { status: 'not-enrolled', why: 'already went through this campaign' };
   }
   const trigger = published.journey.nodes.find((n) => n.kind === 'trigger');
   if (!trigger) return { status: 'not-enrolled', why: 'the journey has no trigger' };
+  // No record for a contact that is not there (a bad id, a delete racing a trigger): it would
+  // count as entered and exited for nobody.
+  const contact = await deps.contacts.snapshot(workspaceId, contactId);
+  if (!contact || contact.deleted) return { status: 'not-enrolled', why: 'no such contact' };
   const fresh: EnrolmentState = {
     workspaceId,
     campaignId,
@@ -58,18 +65,40 @@ export async function enrolContact(
     emails: {},
     arms: {},
   };
-  return advance(fresh, previous?.step, published, deps, ['entered', `node:${trigger.id}:entered`]);
+  return advance(fresh, previous?.step, published, deps, ['entered', `node:${trigger.id}:entered`], {
+    messageId,
+    contact,
+  });
 }
 
 /** Runs the enrolment a step message names, if it is still at that step. */
-export async function runStep(message: StepMessage, deps: StepDeps): Promise<StepOutcome> {
+export async function runStep(message: StepMessage, deps: StepDeps, messageId?: string): Promise<StepOutcome> {
   const state = await deps.enrolments.get(message.workspaceId, message.campaignId, message.contactId);
   if (!state) return { status: 'stale', why: 'no such enrolment' };
-  if (state.run !== message.run || state.step !== message.step) return { status: 'stale', why: 'it moved on' };
+  if (state.run !== message.run || state.step !== message.step) {
+    return (await timerAgain(state, messageId, deps)) ?? { status: 'stale', why: 'it moved on' };
+  }
   if (isFinished(state)) return { status: 'stale', why: `it ${state.status}` };
   const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
   if (!campaign?.published) return finishAs(state, 'archived', deps);
-  return advance(state, state.step, campaign.published, deps, [], campaign.status);
+  return advance(state, state.step, campaign.published, deps, [], { campaignStatus: campaign.status, messageId });
+}
+
+/**
+ * The message that wrote `state`, delivered again: its process died after the write and maybe
+ * before the timer was set, so the enrolment would wait for the sweep. The timer is set again
+ * (a second one at the same step is harmless: whichever comes first moves it, the other is
+ * stale). Any other message finding the enrolment moved on does nothing.
+ */
+async function timerAgain(
+  state: EnrolmentState,
+  messageId: string | undefined,
+  deps: Pick<StepDeps, 'timers'>,
+): Promise<StepOutcome | undefined> {
+  if (!messageId || state.writtenBy !== messageId || state.status !== 'waiting' || !state.dueAt) return undefined;
+  const { workspaceId, campaignId, contactId, run, step } = state;
+  await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(state.dueAt));
+  return { status: 'stale', why: 'delivered again after its write: timer set again' };
 }
 
 /** Ends an enrolment from outside (a person exiting it, an archived campaign). */
@@ -113,11 +142,20 @@ async function advance(
   published: PublishedVersion,
   deps: StepDeps,
   counters: string[],
-  campaignStatus: 'draft' | 'active' | 'paused' | 'archived' = 'active',
+  options: {
+    campaignStatus?: 'draft' | 'active' | 'paused' | 'archived';
+    /** The queue message running it (see `writtenBy`). */
+    messageId?: string | undefined;
+    /** The contact, when the caller has just read it. */
+    contact?: ContactSnapshot;
+  } = {},
 ): Promise<StepOutcome> {
+  const { campaignStatus = 'active', messageId } = options;
   const now = deps.now();
   const tally: string[] = [...counters];
-  const save = async (next: EnrolmentState, outcome: StepOutcome, timerAt?: Date): Promise<StepOutcome> => {
+  const save = async (moved: EnrolmentState, outcome: StepOutcome, timerAt?: Date): Promise<StepOutcome> => {
+    const { writtenBy: _previous, ...rest } = moved;
+    const next: EnrolmentState = messageId ? { ...rest, writtenBy: messageId } : rest;
     // A conversion also counts for the arm of every split it went through (A/B verdicts).
     if (tally.includes('converted')) {
       for (const [split, arm] of Object.entries(next.arms)) tally.push(`armconv:${split}:${arm}`);
@@ -154,7 +192,7 @@ async function advance(
     return save(held, { status: 'held', node: start.node });
   }
 
-  const contact = await deps.contacts.snapshot(start.workspaceId, start.contactId);
+  const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
   const since = Math.min(Date.parse(start.enteredAt), now.getTime() - lookbackDays(published) * 86_400_000);
   const timeline =
     contact && !contact.deleted

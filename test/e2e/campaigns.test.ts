@@ -158,8 +158,13 @@ describe('a campaign run end to end', () => {
     const c2 = await ok(await api('GET', `/api/contacts/${contacts.c2}/enrolments`));
     expect(c2.enrolments).toEqual([expect.objectContaining({ campaignId: id, status: 'completed', converted: true })]);
 
+    // Ids that name no live contact (c11 was deleted) are refused, and nothing is queued.
+    const refused = await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: Object.values(contacts) });
+    expect(refused.status).toBe(400);
+    expect(await json(refused)).toMatchObject({ code: 'CONTACTS_NOT_FOUND', details: { missing: [contacts.c11] } });
     // Enrolling them again (re-entry: never) mails nobody.
-    await ok(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: Object.values(contacts) }), 202);
+    const live = Object.entries(contacts).filter(([k]) => k !== 'c11');
+    await ok(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: live.map(([, v]) => v) }), 202);
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await mails(run)).length).toBe(21);
   }, 120_000);

@@ -68,10 +68,13 @@ describe('running a journey', () => {
     w.addContact('gone', { deleted: true });
     w.addContact('unsub');
     w.suppressed.set('unsub@example.com', ['unsubscribe']);
-    expect(await enrol(w, 'gone')).toEqual({ status: 'ended', reason: 'contact-deleted' });
+    // A deleted or unknown contact gets no record at all (nothing to count); a suppressed one exits.
+    expect(await enrol(w, 'gone')).toEqual({ status: 'not-enrolled', why: 'no such contact' });
     expect(await enrol(w, 'unsub')).toEqual({ status: 'ended', reason: 'unsubscribed' });
-    expect(await enrol(w, 'missing')).toEqual({ status: 'ended', reason: 'contact-deleted' });
+    expect(await enrol(w, 'missing')).toEqual({ status: 'not-enrolled', why: 'no such contact' });
     expect(w.sends.size).toBe(0);
+    expect(w.enrolments.has(`${CAMPAIGN}#gone`)).toBe(false);
+    expect(w.counters.get('entered')).toBe(1);
   });
 
   it('a step delivered three times acts once; a stale timer after an exit does nothing', async () => {
@@ -92,6 +95,34 @@ describe('running a journey', () => {
     const outcomes = await w.advanceTo(w.now() + 30 * DAY);
     expect(outcomes.every((o) => o.status === 'stale')).toBe(true);
     expect(w.counters.get('exited:manual')).toBe(1);
+  });
+
+  it('a message redelivered after its process died between the write and the timer sets the timer again', async () => {
+    const w = campaignWorld(acceptanceJourney);
+    w.addContact('c1');
+    const lostTimer = { ...w.deps, timers: { set: async () => Promise.reject(new Error('killed')) } };
+    const enrolMsg = { workspaceId: WS, campaignId: CAMPAIGN, contactId: 'c1', launchId: 'l1' };
+    // The write lands, the process dies before its timer: the message is not deleted.
+    await expect(enrolContact(enrolMsg, lostTimer, 'm-1')).rejects.toThrow('killed');
+    expect(w.timers).toHaveLength(0);
+    // A duplicate (another message) changes nothing; the redelivery of m-1 sets the timer.
+    expect(await enrolContact(enrolMsg, w.deps, 'm-other')).toEqual({ status: 'not-enrolled', why: 'already enrolled' });
+    expect(w.timers).toHaveLength(0);
+    expect(await enrolContact(enrolMsg, w.deps, 'm-1')).toMatchObject({ status: 'stale' });
+    expect(w.timers).toHaveLength(1);
+    // The same for a step message: the wait's timer fires, the next write lands, the process dies.
+    const timer = w.timers.shift()?.message;
+    if (!timer) throw new Error('no timer');
+    await w.advanceTo(w.now() + 2 * DAY - 1);
+    await expect(runStep(timer, lostTimer, 'm-2')).rejects.toThrow('killed');
+    expect(await runStep(timer, w.deps, 'm-3')).toEqual({ status: 'stale', why: 'it moved on' });
+    expect(w.timers).toHaveLength(0);
+    expect(await runStep(timer, w.deps, 'm-2')).toMatchObject({ status: 'stale' });
+    expect(w.timers).toHaveLength(1);
+    // Every mail still goes once: the journey finishes as usual.
+    await w.advanceTo(w.now() + 30 * DAY);
+    expect(sentTo(w, 'c1')).toEqual(['welcome', 'b']);
+    expect(w.enrolments.get(`${CAMPAIGN}#c1`)?.status).not.toBe('waiting');
   });
 
   it('a racing copy that loses the conditional write changes nothing', async () => {
