@@ -106,7 +106,10 @@ describe('running a journey', () => {
     await expect(enrolContact(enrolMsg, lostTimer, 'm-1')).rejects.toThrow('killed');
     expect(w.timers).toHaveLength(0);
     // A duplicate (another message) changes nothing; the redelivery of m-1 sets the timer.
-    expect(await enrolContact(enrolMsg, w.deps, 'm-other')).toEqual({ status: 'not-enrolled', why: 'already enrolled' });
+    expect(await enrolContact(enrolMsg, w.deps, 'm-other')).toEqual({
+      status: 'not-enrolled',
+      why: 'already enrolled',
+    });
     expect(w.timers).toHaveLength(0);
     expect(await enrolContact(enrolMsg, w.deps, 'm-1')).toMatchObject({ status: 'stale' });
     expect(w.timers).toHaveLength(1);
