@@ -46,7 +46,7 @@ const machine = {
 };
 // Size overrides for quick runs (BENCH_CONTACTS, BENCH_IMPORT_ROWS, BENCH_INTERACTIONS, BENCH_EMAILS...) are part of the command.
 const overrides = Object.entries(process.env)
-  .filter(([name]) => /^BENCH_(CONTACTS|IMPORT_ROWS|INTERACTIONS|EMAILS|PACED_EMAILS)$/.test(name))
+  .filter(([name]) => /^BENCH_(CONTACTS|CAMPAIGN_CONTACTS|IMPORT_ROWS|INTERACTIONS|EMAILS|PACED_EMAILS)$/.test(name))
   .map(([name, value]) => `${name}=${value} `)
   .join('');
 const command = `${overrides}npm run bench${filters.length ? ` -- ${filters.join(' ')}${writeSections ? ' --write' : ''}` : ''}`;

@@ -116,11 +116,18 @@ say(
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
     'Provider events (estimated at 5 WRU each: the counted-once transaction) and SQS requests (23 per enrolment, mostly one per email message and per event) are what remains.',
   '',
-  `The target cannot be met by trimming: per email, the least any exactly-once design here writes is the enrolment's move ` +
+  `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +
     `receive and delete (~1.2 SQS requests): ${journey.emails} emails x (3 WRU x ${usd(PRICES.dynamoWru.usd * 1e6)} + 1.2 x ${usd(PRICES.sqsRequest.usd * 1e6)}) per million = ` +
     `${usd(journey.emails * (3 * PRICES.dynamoWru.usd + 1.2 * PRICES.sqsRequest.usd) * 1e6)} per million contacts before a single read, ` +
     'schedule or event. $10 per million holds for journeys of about 3 emails with events counted in batches, not for 5.',
+  '',
+  `Not built, and the only way found under $10 for 5 emails: the drip step sends itself, with the enrolment as the ledger ` +
+    `(the move's conditional write claims the send, the next move marks it sent; no email-sends message): ~2 WRU and ~1.2 SQS ` +
+    `requests per email, ${usd(journey.emails * (2 * PRICES.dynamoWru.usd + 1.2 * PRICES.sqsRequest.usd) * 1e6)} per million contacts ` +
+    'before reads, schedules and events, so it also needs timers shared by the enrolments due together and provider events ' +
+    'counted in batches. It gives up what the email pipeline gives every mail (pacing, provider failover, one ledger and one ' +
+    'suppression check at the moment of sending) or has to rebuild it inside the drip step.',
 );
 
 const params: FanOutParams = { contacts, sesRatePerSecond: sesRate };

@@ -33,6 +33,7 @@ import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
+import { ttlMemo } from '../shared/ttl-memo';
 
 const core = tableName('core');
 const clock = campaignClock();
@@ -46,6 +47,14 @@ const profileDeps = {
   workspaceName: async (workspaceId: string) => (await workspaces.workspace(workspaceId))?.name,
 };
 
+// Every campaign email needs it (3 reads); a changed postal address or name applies within a
+// minute. A profile without the postal address (marketing mail refused) is read again each time,
+// so setting the address takes effect at once.
+const profile = ttlMemo((workspaceId) => senderProfile(workspaceId, profileDeps), {
+  ttlMs: 60_000,
+  keep: (p) => p.postalAddress !== undefined,
+});
+
 const failures = campaignMetrics();
 /** drip-steps' maxReceiveCount: the receive after which a failing message goes to the DLQ. */
 const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCount ?? 5;
@@ -57,7 +66,7 @@ const deps: StepDeps = {
   suppressions: dynamoSuppressions(documents, core),
   mailer: campaignMailer({
     templates: dynamoEmailTemplates(documents, core),
-    profile: (workspaceId) => senderProfile(workspaceId, profileDeps),
+    profile,
     queue: sqsEmailSends(sqs, queueUrl('email-sends')),
     sendLog: dynamoMarketingSendLog(documents, core),
     from: config.SES_FROM_ADDRESS,

@@ -174,9 +174,9 @@ export const EMAIL_NODE: readonly CountedCall[] = [
     ops: { rru: 2 * EVENTUAL_READ },
   },
   {
-    what: 'workspace name + postal-address setting GetItem',
-    where: 'sender-profile.ts senderProfile',
-    ops: { rru: 2 * EVENTUAL_READ },
+    what: 'workspace name + postal-address setting: remembered 60 s per container (one read a minute, ~0 per email)',
+    where: 'drip-step-worker.ts profile (ttl-memo.ts)',
+    ops: {},
   },
   { what: 'SendMessage to email-sends (< 64 KB)', where: 'sqs-email-sends.ts', ops: { sqsRequests: 1 } },
   { what: 'marketing send log PutItem', where: 'dynamo-marketing-send-log.ts record', ops: { wru: 1 } },

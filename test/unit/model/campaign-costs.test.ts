@@ -22,12 +22,12 @@ describe('operations per enrolment', () => {
     // Prepare: one message runs the whole journey; the email-sender sends once.
     const ops = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
     // Assess. Step: 1 consistent enrolment read, campaign + version (0.5 each), contact 0.5,
-    // timeline 0.5, 2 consistent suppressions, template + version + workspace + setting (0.5 each).
-    // Sender: 2 consistent suppressions, gate 0.5, pacer read 1.
-    expect(ops.rru).toBe(1 + 1 + 0.5 + 0.5 + 2 + 2 + (2 + 0.5 + 1));
-    // Step: enrolment and stats item in a transaction (2 + 2), gsi1 1, no due index, send log 1.
-    // Sender: claim 1, pacer 1, markSent 1.
-    expect(ops.wru).toBe(2 + 2 + 1 + 1 + 3);
+    // timeline 0.5, 2 consistent suppressions, template + version (0.5 each); the sender profile is
+    // remembered per container (0). Sender: 2 consistent suppressions, gate 0.5, pacer read 1.
+    expect(ops.rru).toBe(1 + 1 + 0.5 + 0.5 + 2 + 1 + (2 + 0.5 + 1));
+    // Step: enrolment Put 1, stats shard ADD 1, gsi1 1, no due index, send log 1.
+    // Sender: claim 1, pacer 1, markSent 3 (message-id pointer, state, hour counter).
+    expect(ops.wru).toBe(1 + 1 + 1 + 1 + (1 + 1 + 3));
     // Each queue: receive + delete per batch of 10 (0.2); the email message 1.
     expect(ops.sqsRequests).toBeCloseTo(0.2 + 1 + 0.2);
     expect(ops.lambdaInvocations).toBeCloseTo(0.2);
