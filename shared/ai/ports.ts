@@ -1,0 +1,120 @@
+/**
+ * The AI ports. Agents (shared/ai/agents/*) ask an {@link AiProvider} for a structured answer
+ * to a fixed system prompt and an input; providers (Anthropic, OpenRouter, offline) and the
+ * chain that fails over between them (shared/ai/provider-chain.ts) implement it. Model ids and
+ * prices come from configuration ({@link AiModelConfig}), never from code.
+ */
+
+/** The agents, each with its own output schema and model choice. */
+export const AI_AGENTS = ['email-intent', 'content-personalisation', 'contact-intelligence'] as const;
+export type AiAgent = (typeof AI_AGENTS)[number];
+
+export type AiProviderName = 'anthropic' | 'openrouter' | 'offline';
+
+export interface AiRequest {
+  readonly agent: AiAgent;
+  /** The fixed instructions of the agent (Anthropic: cached with `cache_control`). */
+  readonly system: string;
+  /** What this call is about (the email, the contact, ...). */
+  readonly input: string;
+  /** JSON Schema of the answer (from the agent's zod schema, `z.toJSONSchema`). */
+  readonly schema: { readonly name: string; readonly jsonSchema: Record<string, unknown> };
+  readonly maxOutputTokens: number;
+  /** The whole call's deadline, retries and fallbacks included. */
+  readonly signal?: AbortSignal;
+}
+
+export interface AiUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Input tokens read from the prompt cache (billed lower), when the provider says. */
+  readonly cacheReadTokens?: number;
+  readonly cacheWriteTokens?: number;
+}
+
+export interface AiAnswer {
+  readonly provider: AiProviderName;
+  readonly model: string;
+  /** The answer as the model gave it: JSON text the agent parses and validates with its schema. */
+  readonly text: string;
+  readonly usage: AiUsage;
+  /** From the configured prices of `model`; 0 offline. */
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  /** True when no model answered (no key, or offline mode): callers must say so to users. */
+  readonly offline: boolean;
+  /** Set when a provider before this one in the chain failed and this one answered. */
+  readonly fallback?: { readonly from: AiProviderName; readonly reason: string };
+}
+
+export interface AiProvider {
+  readonly name: AiProviderName;
+  answer(request: AiRequest): Promise<AiAnswer>;
+}
+
+/**
+ * Why a provider call failed, as the chain needs to know it: whether to try again (and when),
+ * whether to fall over to the next provider, and whether it counts against the breaker.
+ */
+export type AiFailureKind =
+  /** 429 `rate_limit_error`: retry after `retryAfterMs`, or fall over. */
+  | 'rate-limited'
+  /** 529 `overloaded_error`, 5xx: retry with backoff, or fall over. */
+  | 'overloaded'
+  | 'server-error'
+  /** No answer in time / the connection failed. */
+  | 'timeout'
+  | 'network'
+  /** A spend or credit limit reached (a 429/402 that retrying cannot fix): never retried. */
+  | 'spend-limit'
+  /** 401/403: the key is wrong; never retried. */
+  | 'auth'
+  /** 400: our request is wrong; never retried. */
+  | 'bad-request'
+  /** The model's output did not parse or match the schema after the repair retry. */
+  | 'invalid-output'
+  /** Every provider of the chain is unavailable (breakers open, failures). */
+  | 'unavailable';
+
+export class AiProviderError extends Error {
+  override name = 'AiProviderError';
+  constructor(
+    message: string,
+    readonly kind: AiFailureKind,
+    readonly provider: AiProviderName,
+    readonly options: { readonly retryAfterMs?: number; readonly status?: number; readonly cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  /** Worth another try at the same provider (after a wait). */
+  get retryable(): boolean {
+    return ['rate-limited', 'overloaded', 'server-error', 'timeout', 'network'].includes(this.kind);
+  }
+}
+
+/** One model's id at its provider and its prices (USD per million tokens). */
+export interface AiModelPrice {
+  readonly model: string;
+  readonly inputPerMTok: number;
+  readonly outputPerMTok: number;
+  readonly cacheReadPerMTok?: number;
+  readonly cacheWritePerMTok?: number;
+}
+
+/** Which model each agent uses at each provider, from configuration. */
+export interface AiModelConfig {
+  readonly anthropic: Readonly<Record<AiAgent, AiModelPrice>>;
+  readonly openrouter: Readonly<Record<AiAgent, AiModelPrice>>;
+}
+
+/** The cost of `usage` at `price`. */
+export function costOf(usage: AiUsage, price: AiModelPrice): number {
+  const perToken = (perM: number | undefined, tokens: number | undefined) => ((perM ?? 0) * (tokens ?? 0)) / 1e6;
+  return (
+    perToken(price.inputPerMTok, usage.inputTokens) +
+    perToken(price.outputPerMTok, usage.outputTokens) +
+    perToken(price.cacheReadPerMTok ?? price.inputPerMTok, usage.cacheReadTokens) +
+    perToken(price.cacheWritePerMTok ?? price.inputPerMTok, usage.cacheWriteTokens)
+  );
+}
