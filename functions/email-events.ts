@@ -1,8 +1,8 @@
 /**
  * SQS consumer of the email-events queue: provider events (SES through the EventBridge rule
  * `ses-events`, Resend through the verified webhook route) normalised and applied by
- * `processEmailEvent` (shared/email/process-event.ts): send record, suppressions, timeline,
- * reputation counters, auto-pause. An event that is not ours (no workspace/send tags) or of a
+ * `processEmailEvent` (shared/email/process-event.ts): the Send event's acknowledgement of the
+ * ledger record, send record, suppressions, timeline, reputation counters, auto-pause. An event that is not ours (no workspace/send tags) or of a
  * kind nothing here uses is logged and dropped; a failure is a batch item failure (retried,
  * then dead-lettered), and a retry changes nothing twice.
  */
@@ -17,6 +17,7 @@ import {
 import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
+import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { documents } from '../shared/aws/dynamodb';
@@ -53,6 +54,8 @@ const now = () => new Date();
 
 const deps: ProcessEventDeps = {
   sends: dynamoSendRecords(documents, core),
+  // A Send event acknowledges its send: a sender that died before markSent is recorded by it.
+  ledger: dynamoSendLedger(documents, core),
   suppressions: dynamoSuppressions(documents, core),
   softBounces: dynamoSoftBounces(documents, core),
   timeline: interactionTimeline({

@@ -35,7 +35,7 @@ import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLin
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
-import { type SendDeps, type SendOutcome, sendEmail } from '../shared/email/send-email';
+import { claimGraceMsFor, type SendDeps, type SendOutcome, sendEmail } from '../shared/email/send-email';
 import { emailQueueMessage, isAudiencePage, retryDelaySeconds, sendRequestOf } from '../shared/email/send-request';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { recordEmailSent } from '../shared/observability/email-metrics';
@@ -104,6 +104,8 @@ async function currentChain(): Promise<ChainLink[]> {
 
 const baseDeps: Omit<SendDeps, 'chain'> = {
   leaseMs: config.EMAIL_CLAIM_LEASE_SECONDS * 1000,
+  // A dead attempt's claim waits this long past its lease for the provider's Send event.
+  claimGraceMs: claimGraceMsFor(config.EMAIL_CLAIM_LEASE_SECONDS * 1000),
   ledger: dynamoSendLedger(documents, core),
   suppressions: dynamoSuppressions(documents, core),
   gate: dynamoSendingGate(documents, core),

@@ -11,8 +11,15 @@
  *   writer that turned the record `sent` counts the send for the workspace's reputation window.
  *   Three plain writes, not one transaction: a transaction would conflict on the workspace's hot
  *   hour counter under concurrent sends, and a failed `markSent` risks a second send.
+ * - `acknowledgeSent` is the same acceptance reported by the provider's Send event (the send's
+ *   `ledger` tag names the record): whichever of the two comes first turns the record `sent` and
+ *   counts it; the other changes nothing, and `markSent` finding its own message recorded is a
+ *   success. So a sender killed after the provider accepted, before `markSent`, is still recorded.
+ * - `claim` with a grace: a claim whose lease ran out is taken over only `graceMs` after an attempt
+ *   first found it so (`staleSinceMs`), time for that Send event to land first.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SendAcknowledger } from '../email/event-ports';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
 import { conditionally } from './dynamo/conditions';
@@ -28,18 +35,115 @@ export const expiresAfter = (atMs: number, days: number): number => Math.floor(a
 
 const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspaceId), sk: emailSendSk(key) });
 
-export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger {
+/** Who turned a record `sent`: the claim holder (`markSent`) or the provider's Send event. */
+type MarkedBy = 'sender' | 'event';
+
+export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & SendAcknowledger {
+  /** The pointer from the provider's message id back to the record (delivery events find it so). */
+  const putPointer = (
+    workspaceId: string,
+    key: string,
+    accepted: { provider: ProviderName; providerMessageId: string; atMs: number },
+  ) =>
+    db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: workspacePk(workspaceId),
+          sk: emailMessageSk(accepted.provider, accepted.providerMessageId),
+          ledgerKey: key,
+          expiresAt: expiresAfter(accepted.atMs, MESSAGE_POINTER_TTL_DAYS),
+        },
+      }),
+    );
+
+  /**
+   * The effects of a provider's acceptance, whoever reports it first: the message pointer, the
+   * record `claimed`/`released` -> `sent`, and, by the one writer whose conditional write turned
+   * it, the workspace's hour counter. True when this call turned it.
+   *
+   * The sender puts the pointer first (the message's events may come at once; a crash after it
+   * leaves a pointer to a record not yet sent, which is harmless). The Send event, which on the
+   * ordinary path finds the record sent already, writes it only when it turned the record: one
+   * failed conditional write per send, not two writes (a crash between leaves that send's record
+   * without its delivery state; suppressions and counters do not need the pointer).
+   */
+  const recordAccepted = async (
+    workspaceId: string,
+    key: string,
+    accepted: { provider: ProviderName; providerMessageId: string; fallbackUsed?: boolean; atMs: number },
+    by: MarkedBy,
+  ): Promise<boolean> => {
+    if (by === 'sender') await putPointer(workspaceId, key, accepted);
+    const won = await conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keyOf(workspaceId, key),
+          UpdateExpression: `SET #state = :sent, provider = :provider, providerMessageId = :mid, sentAtMs = :at, markedBy = :by${
+            accepted.fallbackUsed === undefined ? '' : ', fallbackUsed = :fallback'
+          } REMOVE leaseUntilMs, staleSinceMs`,
+          ConditionExpression: '#state IN (:claimed, :released)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':claimed': 'claimed',
+            ':released': 'released',
+            ':provider': accepted.provider,
+            ':mid': accepted.providerMessageId,
+            ':at': accepted.atMs,
+            ':by': by,
+            ...(accepted.fallbackUsed === undefined ? {} : { ':fallback': accepted.fallbackUsed }),
+          },
+        }),
+      ),
+    );
+    if (!won) return false;
+    if (by === 'event') await putPointer(workspaceId, key, accepted);
+    // Only the writer that turned the record `sent` counts it, so a send counts at most once.
+    // A plain ADD (no transaction) serialises on the hot hour item instead of conflicting; a
+    // crash right here undercounts one send, which only errs toward a higher bounce rate.
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
+        UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
+        ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
+      }),
+    );
+    return true;
+  };
+
+  /** Stamps when an expired claim was first seen; false when another attempt stamped it first. */
+  const noticeStale = (workspaceId: string, key: string, nowMs: number) =>
+    conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: keyOf(workspaceId, key),
+          UpdateExpression: 'SET staleSinceMs = :now',
+          ConditionExpression: '#state = :claimed AND leaseUntilMs <= :now AND attribute_not_exists(staleSinceMs)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':now': nowMs },
+        }),
+      ),
+    );
+
   return {
-    async claim(workspaceId, key, nowMs, leaseMs) {
+    async claim(workspaceId, key, nowMs, leaseMs, graceMs = 0) {
+      // With a grace, an expired claim is taken over only once it has been seen expired for graceMs.
+      const expired =
+        graceMs > 0
+          ? '(#state = :claimed AND leaseUntilMs <= :now AND staleSinceMs <= :staleBefore)'
+          : '(#state = :claimed AND leaseUntilMs <= :now)';
       const won = await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression:
-              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, attempts = if_not_exists(attempts, :zero) + :one',
-            ConditionExpression:
-              'attribute_not_exists(pk) OR #state = :released OR (#state = :claimed AND leaseUntilMs <= :now)',
+              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, attempts = if_not_exists(attempts, :zero) + :one REMOVE staleSinceMs',
+            ConditionExpression: `attribute_not_exists(pk) OR #state = :released OR ${expired}`,
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':claimed': 'claimed',
@@ -48,64 +152,36 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
               ':now': nowMs,
               ':zero': 0,
               ':one': 1,
+              ...(graceMs > 0 ? { ':staleBefore': nowMs - graceMs } : {}),
             },
           }),
         ),
       );
       if (won) return { status: 'claimed' };
       const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      if (graceMs > 0 && item?.state === 'claimed' && Number(item.leaseUntilMs) <= nowMs) {
+        return heldForAck(item, nowMs, graceMs, () => noticeStale(workspaceId, key, nowMs));
+      }
       return claimOf(item, nowMs);
     },
 
     async markSent(workspaceId, key, accepted) {
-      // The pointer from the provider's message id back to the record first (its events may come
-      // at once); a crash after it leaves a pointer to a record still claimed, which is harmless.
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: workspacePk(workspaceId),
-            sk: emailMessageSk(accepted.provider, accepted.providerMessageId),
-            ledgerKey: key,
-            expiresAt: expiresAfter(accepted.atMs, MESSAGE_POINTER_TTL_DAYS),
-          },
-        }),
-      );
-      // The one write that matters, alone: a hot counter item must never make it fail (a failed
-      // markSent means a redelivery may send again once the lease ends).
-      const won = await conditionally(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keyOf(workspaceId, key),
-            UpdateExpression:
-              'SET #state = :sent, provider = :provider, providerMessageId = :mid, fallbackUsed = :fallback, sentAtMs = :at REMOVE leaseUntilMs',
-            ConditionExpression: '#state = :claimed',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':sent': 'sent',
-              ':claimed': 'claimed',
-              ':provider': accepted.provider,
-              ':mid': accepted.providerMessageId,
-              ':fallback': accepted.fallbackUsed,
-              ':at': accepted.atMs,
-            },
-          }),
-        ),
-      );
+      if (await recordAccepted(workspaceId, key, accepted, 'sender')) return;
+      // The provider's Send event may have recorded this very message first: that is our success.
+      const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      if (
+        item?.state === 'sent' &&
+        item.provider === accepted.provider &&
+        item.providerMessageId === accepted.providerMessageId
+      ) {
+        return;
+      }
       // Not claimed any more: our lease ran out and another attempt took the record over.
-      if (!won) throw new Error(`Send ${key} is no longer claimed by this attempt; not marked sent`);
-      // Only the writer that turned the record `sent` counts it, so a send counts at most once.
-      // A plain ADD (no transaction) serialises on the hot hour item instead of conflicting; a
-      // crash right here undercounts one send, which only errs toward a higher bounce rate.
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
-          UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-          ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
-        }),
-      );
+      throw new Error(`Send ${key} is no longer claimed by this attempt; not marked sent`);
+    },
+
+    async acknowledgeSent(workspaceId, key, accepted) {
+      return (await recordAccepted(workspaceId, key, accepted, 'event')) ? 'marked' : 'unchanged';
     },
 
     async close(workspaceId, key, reason, atMs) {
@@ -144,6 +220,23 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
       );
     },
   };
+}
+
+/**
+ * A claim whose lease ran out while a grace is asked: the first attempt to see it so stamps
+ * `staleSinceMs` (conditionally, so the first stamp stays); it may be taken over `graceMs` later.
+ */
+async function heldForAck(
+  item: Record<string, unknown>,
+  nowMs: number,
+  graceMs: number,
+  notice: () => Promise<boolean>,
+): Promise<ClaimResult> {
+  const since = item.staleSinceMs === undefined ? undefined : Number(item.staleSinceMs);
+  if (since === undefined) await notice();
+  const untilMs = (since ?? nowMs) + graceMs;
+  // Already past it (the takeover lost a race): look again soon.
+  return { status: 'in-flight', untilMs: untilMs > nowMs ? untilMs : nowMs + 1000, awaitingAck: true };
 }
 
 function claimOf(item: Record<string, unknown> | undefined, nowMs: number): ClaimResult {

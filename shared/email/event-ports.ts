@@ -20,6 +20,20 @@ export interface SendRecordUpdater {
   ): Promise<'updated' | 'unchanged' | 'unknown'>;
 }
 
+/**
+ * The send ledger as the provider's Send event sees it: the provider accepted the message of the
+ * send `key`. `marked`: the record was not yet sent (its sender died, or has not written yet) and
+ * is now, with the same effects as the sender's own `markSent` (message pointer, hour counter);
+ * `unchanged`: already sent (or closed, or no such record): nothing written but the pointer.
+ */
+export interface SendAcknowledger {
+  acknowledgeSent(
+    workspaceId: string,
+    key: string,
+    accepted: { provider: 'ses' | 'resend'; providerMessageId: string; atMs: number },
+  ): Promise<'marked' | 'unchanged'>;
+}
+
 export interface SoftBounceLog {
   /** Records one soft bounce (idempotent per `eventKey`) and answers every one recorded for the address (epoch ms). */
   record(workspaceId: string, email: string, eventKey: string, atMs: number): Promise<number[]>;

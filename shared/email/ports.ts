@@ -29,8 +29,12 @@ export type ClaimResult =
   | { readonly status: 'claimed' }
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }
-  /** Another attempt holds it (until `untilMs`): try later. */
-  | { readonly status: 'in-flight'; readonly untilMs: number }
+  /**
+   * Another attempt holds it (until `untilMs`): try later. `awaitingAck`: its lease ran out, but
+   * the provider may have accepted it; the claim is held a grace period for the provider's Send
+   * event to acknowledge it (docs/EMAIL.md, "Exactly once").
+   */
+  | { readonly status: 'in-flight'; readonly untilMs: number; readonly awaitingAck?: true }
   /** It ended without a send (rejected, suppressed): never again. */
   | { readonly status: 'closed'; readonly reason: string };
 
@@ -40,9 +44,17 @@ export type ClaimResult =
  * it, so a redelivered request never reaches a provider twice.
  */
 export interface SendLedger {
-  /** Claims `key` for `leaseMs` unless it is sent, closed, or claimed by someone else whose lease still runs. */
-  claim(workspaceId: string, key: string, nowMs: number, leaseMs: number): Promise<ClaimResult>;
-  /** Records the provider's acceptance (only the claim holder calls it). */
+  /**
+   * Claims `key` for `leaseMs` unless it is sent, closed, or claimed by someone else whose lease
+   * still runs. With `graceMs`, a claim whose lease ran out is taken over only `graceMs` after an
+   * attempt first found it so (`in-flight` with `awaitingAck` until then): time for the provider's
+   * Send event, if the dead holder's call was accepted, to mark it sent first.
+   */
+  claim(workspaceId: string, key: string, nowMs: number, leaseMs: number, graceMs?: number): Promise<ClaimResult>;
+  /**
+   * Records the provider's acceptance (only the claim holder calls it). If the provider's Send
+   * event marked this very message sent first, that is success (counted once, by the event).
+   */
   markSent(
     workspaceId: string,
     key: string,

@@ -9,8 +9,12 @@
  * - After a counted bounce or complaint the workspace's rolling rates are judged: `warn` raises
  *   one alert a day, `pause` pauses marketing with the reason and raises one alert (both in one
  *   write, once per pause).
- * - Everything else (sent: counted when the ledger marks a send sent; opens and clicks: our own
- *   tracking routes record those; delays, rejects, rendering failures) changes nothing.
+ * - sent (the provider accepted the message): an acknowledgement of the send named by the
+ *   `ledger` tag. A ledger record still `claimed` (its sender died between the provider's answer
+ *   and `markSent`, or has not written yet) is marked sent with `markSent`'s effects, counted
+ *   once whichever comes first; so a redelivery finds it sent and mails nothing again.
+ * - Everything else (opens and clicks: our own tracking routes record those; delays, rejects,
+ *   rendering failures) changes nothing.
  *
  * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
  * writes are naturally so, timeline entries carry an id derived from the event, and counters move
@@ -25,6 +29,7 @@ import type {
   EmailTimeline,
   ReputationGuard,
   ReputationStore,
+  SendAcknowledger,
   SendRecordUpdater,
   SoftBounceLog,
   SuppressionAdder,
@@ -36,6 +41,8 @@ import { type SuppressionReason, suppressionCausedBy } from './suppression-rules
 
 export interface ProcessEventDeps {
   readonly sends: SendRecordUpdater;
+  /** The send ledger, acknowledged by `sent` events (without it they are ignored). */
+  readonly ledger?: SendAcknowledger;
   readonly suppressions: SuppressionAdder;
   readonly softBounces: SoftBounceLog;
   readonly timeline: EmailTimeline;
@@ -54,6 +61,8 @@ const RECORD_RETRIES = [250, 750];
 
 export type ProcessOutcome =
   | { readonly status: 'ignored'; readonly reason: string }
+  /** A `sent` event: `marked` when it recorded the send (its sender had not), else `unchanged`. */
+  | { readonly status: 'acknowledged'; readonly ledger: 'marked' | 'unchanged' }
   | {
       readonly status: 'processed';
       /** Whether this delivery of the event moved the counters (false on a replay). */
@@ -74,6 +83,7 @@ const interactionIdOf = (eventKey: string) => {
 };
 
 export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
+  if (event.type === 'sent') return acknowledge(event, deps);
   if (event.type !== 'delivered' && event.type !== 'bounced' && event.type !== 'complained') {
     return { status: 'ignored', reason: `${event.type} events change nothing here` };
   }
@@ -127,6 +137,20 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   }
   const { verdict, paused } = await judge(workspaceId, nowMs, deps);
   return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}), verdict, paused };
+}
+
+/** A provider's Send event: the send it names is recorded sent, if nobody did yet. */
+async function acknowledge(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
+  if (!event.ledgerKey) return { status: 'ignored', reason: 'sent event without a ledger tag' };
+  if (!deps.ledger) return { status: 'ignored', reason: 'sent events change nothing here' };
+  const nowMs = deps.now();
+  const atMs = Math.min(Date.parse(event.at) || nowMs, nowMs);
+  const ledger = await deps.ledger.acknowledgeSent(event.workspaceId, event.ledgerKey, {
+    provider: event.provider,
+    providerMessageId: event.providerMessageId,
+    atMs,
+  });
+  return { status: 'acknowledged', ledger };
 }
 
 /** Judges the workspace's window; pauses or warns, each at most once. */

@@ -9,9 +9,11 @@
  *
  * Both become {@link EmailEvent}s. Workspace and send come from the tags the sender puts on every
  * email (`workspace`, `send`: sendRequestOf); an event without them is not ours (another sender
- * of the account, a test message) and is ignored with its reason, never an error.
+ * of the account, a test message) and is ignored with its reason, never an error. The `ledger`
+ * tag (ledger-tag.ts) names the send-ledger record, for the Send event's acknowledgement.
  */
 import * as z from 'zod';
+import { LEDGER_TAG, ledgerKeyOfTag } from './ledger-tag';
 
 export type EmailEventType =
   | 'sent'
@@ -34,6 +36,8 @@ export interface EmailEvent {
   readonly providerMessageId: string;
   readonly workspaceId: string;
   readonly sendId: string;
+  /** The send-ledger key the message was sent under (its `ledger` tag, ledger-tag.ts), when it carries one. */
+  readonly ledgerKey?: string;
   /** The campaign and node of a campaign send (its `campaign` / `node` tags). */
   readonly campaign?: { readonly campaignId: string; readonly nodeId?: string };
   /** The recipient concerned, lower-cased. */
@@ -195,12 +199,14 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
   if (!workspaceId || !sendId) return { status: 'ignored', reason: 'no workspace/send tags: not one of our sends' };
 
   const campaign = campaignOf(first(record.mail.tags, 'campaign'), first(record.mail.tags, 'node'));
+  const ledgerKey = ledgerKeyOfTag(first(record.mail.tags, LEDGER_TAG));
   const base = {
     provider: 'ses' as const,
     type,
     providerMessageId: record.mail.messageId,
     workspaceId,
     sendId,
+    ...(ledgerKey ? { ledgerKey } : {}),
     ...(campaign ? { campaign } : {}),
   };
   const at = (own: string | undefined) => isoOr(own, envelope.time ?? record.mail.timestamp);
@@ -252,6 +258,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
   const bounceType = type === 'bounced' ? resendBounceType(hook.data.bounce?.type) : undefined;
   const subType = hook.data.bounce?.subType;
   const at = isoOr(hook.created_at, time ?? hook.data.created_at);
+  const ledgerKey = ledgerKeyOfTag(tags[LEDGER_TAG]);
   return {
     status: 'events',
     events: emails.map((email) => ({
@@ -261,6 +268,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
       providerMessageId: hook.data.email_id,
       workspaceId,
       sendId,
+      ...(ledgerKey ? { ledgerKey } : {}),
       email,
       ...(bounceType ? { bounceType } : {}),
       ...(type === 'bounced' && subType ? { bounceSubType: subType } : {}),

@@ -5,6 +5,7 @@
  * `sent` means a provider accepted the message.
  */
 
+import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
 import type { OutgoingEmail, Pacer, SendingGate, SendLedger, SuppressionLookup } from './ports';
 import type { ProviderSendError } from './provider-failover';
 import { type Accepted, type ChainLink, sendWithFailover } from './provider-failover';
@@ -64,7 +65,21 @@ export interface SendDeps {
   };
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
+  /**
+   * How long a claim whose lease ran out is still held, from the first attempt that finds it so,
+   * for the provider's Send event to acknowledge it (default 0: taken over at once). See
+   * {@link claimGraceMsFor}.
+   */
+  readonly claimGraceMs?: number;
 }
+
+/**
+ * The grace the sender gives a dead claim's Send event: the lease, at most a minute. SES publishes
+ * Send within seconds of accepting a message and the events consumer takes it seconds later; the
+ * grace starts only when a live attempt finds the lease run out, so the event pipeline has been
+ * running for all of it (after a local restart too). A lease shortened for tests shortens it too.
+ */
+export const claimGraceMsFor = (leaseMs: number): number => Math.min(leaseMs, 60_000);
 
 /** When marketing is paused, a queued message waits this long before it looks again. */
 const PAUSED_RETRY_MS = 15 * 60 * 1000;
@@ -72,11 +87,20 @@ const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
 
 export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
   const { workspaceId, idempotencyKey: key } = request;
-  const claim = await deps.ledger.claim(workspaceId, key, deps.now(), deps.leaseMs ?? 5 * 60 * 1000);
+  const claim = await deps.ledger.claim(
+    workspaceId,
+    key,
+    deps.now(),
+    deps.leaseMs ?? 5 * 60 * 1000,
+    deps.claimGraceMs ?? 0,
+  );
   if (claim.status === 'sent') return { status: 'duplicate' };
   if (claim.status === 'closed') return { status: 'not-sent', reason: claim.reason };
   if (claim.status === 'in-flight') {
-    return { status: 'retry', reason: 'another attempt is sending it', retryAfterMs: claim.untilMs - deps.now() };
+    const reason = claim.awaitingAck
+      ? "a dead attempt's lease ran out: waiting for the provider's Send event"
+      : 'another attempt is sending it';
+    return { status: 'retry', reason, retryAfterMs: Math.max(1, claim.untilMs - deps.now()) };
   }
 
   const suppressed = blockingSuppression(
@@ -108,7 +132,8 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     ...rendered,
     html: await tracked(request, rendered.html, deps),
     headers: request.headers ?? {},
-    tags: request.tags ?? {},
+    // The provider's events name the ledger record: its Send event acknowledges the send.
+    tags: { ...request.tags, ...ledgerTags(key) },
     idempotencyKey: `${workspaceId}:${key}`,
   };
   let accepted: Accepted;
@@ -124,6 +149,11 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
   return { status: 'sent', ...accepted };
+}
+
+function ledgerTags(key: string): Record<string, string> {
+  const value = ledgerTagOf(key);
+  return value ? { [LEDGER_TAG]: value } : {};
 }
 
 /** The rendered HTML with its open pixel and click links, when this send is tracked. */

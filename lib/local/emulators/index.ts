@@ -124,7 +124,8 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     },
     smtp: { url: smtp.value.url, outboxUrl: smtp.value.outboxUrl },
     async configure(links) {
-      if (links.eventBusEndpoint !== undefined) ses.value.events.configure(links.eventBusEndpoint);
+      // Resolves once Send events a killed runtime may have lost are on the bus again (ses-send-journal.ts).
+      if (links.eventBusEndpoint !== undefined) await ses.value.events.configure(links.eventBusEndpoint);
       if (links.resendWebhook !== undefined) resend.value.webhooks.configure(links.resendWebhook);
     },
     stop() {

@@ -17,7 +17,9 @@
  * The Send event is published at once, the others a moment later (`outcomeDelayMs`, 1 s), as
  * SES's deliveries and bounces come after the send. Until the runtime gives the bus endpoint
  * (`configure`), events are dropped (one log line). A failed PutEvents is retried 3 times (0.2,
- * 0.4, 0.8 s), then logged with the message id.
+ * 0.4, 0.8 s), then logged with the message id. The Send events of the sends a killed runtime may
+ * have left unpublished (`replay`, from ses-send-journal.ts) are published again by the first
+ * `configure` with an endpoint, which resolves once they are on the bus.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LOCAL_REGION, localClientConfig } from './local-aws';
@@ -148,7 +150,8 @@ export function sesEventsOf(send: AcceptedSend): Array<{ detailType: string; det
 }
 
 export interface SesEventPublisher {
-  configure(eventBusEndpoint: string | undefined): void;
+  /** Points the publisher at the bus; the first time, resolves once the replayed Send events are on it. */
+  configure(eventBusEndpoint: string | undefined): Promise<void>;
   publish(send: AcceptedSend): Promise<void>;
   /** Resolves when every publish started so far has ended (tests, stop). */
   idle(): Promise<void>;
@@ -159,21 +162,27 @@ export function sesEventPublisher(
   log: (msg: string) => void,
   delaysMs: readonly number[] = [200, 400, 800],
   outcomeDelayMs = 1000,
+  replay: readonly AcceptedSend[] = [],
 ): SesEventPublisher {
   let client: EventBridgeClient | undefined;
+  let toReplay = [...replay];
   let warned = false;
   const inFlight = new Set<Promise<void>>();
 
-  const put = async (send: AcceptedSend, events: ReturnType<typeof sesEventsOf>) => {
+  /** Puts `events` (of `send`, or of `sends[i]` each when given) with retries. */
+  const put = async (send: AcceptedSend, events: ReturnType<typeof sesEventsOf>, sends?: readonly AcceptedSend[]) => {
     if (events.length === 0) return;
-    const entries = events.map((e) => ({
-      Source: 'aws.ses',
-      DetailType: e.detailType,
-      Detail: JSON.stringify(e.detail),
-      EventBusName: 'default',
-      Resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${send.configurationSet ?? 'local'}`],
-      Time: new Date(send.atMs),
-    }));
+    const entries = events.map((e, i) => {
+      const of = sends?.[i] ?? send;
+      return {
+        Source: 'aws.ses',
+        DetailType: e.detailType,
+        Detail: JSON.stringify(e.detail),
+        EventBusName: 'default',
+        Resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${of.configurationSet ?? 'local'}`],
+        Time: new Date(of.atMs),
+      };
+    });
     for (let attempt = 0; ; attempt++) {
       const target = client;
       if (!target) {
@@ -199,10 +208,27 @@ export function sesEventPublisher(
   };
 
   return {
-    configure(endpoint) {
+    async configure(endpoint) {
       client?.destroy();
       client = endpoint ? new EventBridgeClient({ ...localClientConfig(endpoint), maxAttempts: 1 }) : undefined;
       warned = false;
+      if (!client || toReplay.length === 0) return;
+      const sends = toReplay;
+      toReplay = [];
+      // Only the Send records (the acknowledgement); ten to a PutEvents, as the service allows.
+      const p = (async () => {
+        for (let i = 0; i < sends.length; i += 10) {
+          const batch = sends.slice(i, i + 10);
+          await put(
+            batch[0] as AcceptedSend,
+            batch.flatMap((send) => sesEventsOf(send).slice(0, 1)),
+            batch,
+          );
+        }
+        log(`ses: published the Send events of ${sends.length} recent send(s) again (kept across a restart)`);
+      })().finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      await p;
     },
     publish(send) {
       const [sent, ...outcomes] = sesEventsOf(send);

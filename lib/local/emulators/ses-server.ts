@@ -12,6 +12,7 @@ import { createFaultSwitch, type FaultSwitch } from './fault-switch';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl } from './net';
 import { type AcceptedSend, type SesEventPublisher, sesEventPublisher } from './ses-events';
+import { sendJournal } from './ses-send-journal';
 
 export interface SesEmulator {
   endpoint: string;
@@ -61,13 +62,19 @@ export async function startSes(opts: {
   if (!address || typeof address === 'string')
     throw new Error(`SES emulator could not listen on ${opts.host}:${opts.port}`);
   const { port } = address;
-  const events = sesEventPublisher(opts.log);
+  // Accepted sends with their tags, journaled before the answer: their Send events (the ledger's
+  // acknowledgement) are published again at start if a kill lost them (ses-send-journal.ts).
+  const sends = sendJournal(join(dirname(opts.file), 'ses-sends.journal.jsonl'));
+  const events = sesEventPublisher(opts.log, undefined, undefined, sends.replay);
   const fault = sesFaultSwitch(
     server,
     join(dirname(opts.file), 'ses-fault'),
     opts.log,
-    (send) => {
-      events.publish(send).catch((error: Error) => opts.log(`ses: publishing events failed: ${error.message}`));
+    {
+      record: (send) => sends.record(send),
+      publish: (send) => {
+        events.publish(send).catch((error: Error) => opts.log(`ses: publishing events failed: ${error.message}`));
+      },
     },
     () => journal.catchUp(),
   );
@@ -101,7 +108,8 @@ function sesFaultSwitch(
   server: Server,
   file: string,
   log: (msg: string) => void,
-  onAccepted: (send: AcceptedSend) => void,
+  /** An accepted SendEmail: `record` just before the answer, `publish` just after. */
+  onAccepted: AcceptedHooks,
   /** Runs just before any POST is answered (the outbox journal catches up). */
   onAnswer: () => void = () => {},
 ): FaultSwitch {
@@ -142,39 +150,52 @@ function sesFaultSwitch(
   return fault;
 }
 
+interface AcceptedHooks {
+  record(send: AcceptedSend): void;
+  publish(send: AcceptedSend): void;
+}
+
 /**
- * Sees a v2 SendEmail through: once the emulator answered 200 with its MessageId, the request
- * body (parsed by the emulator's own JSON middleware onto `req.body`) gives recipients and tags.
+ * Sees a v2 SendEmail through: as the emulator answers 200 with its MessageId, the request body
+ * (parsed by the emulator's own JSON middleware onto `req.body`) gives recipients and tags. The
+ * send is recorded before the answer leaves and its events published after.
  */
-function watchAcceptedSend(req: IncomingMessage, res: ServerResponse, onAccepted: (send: AcceptedSend) => void) {
+function watchAcceptedSend(req: IncomingMessage, res: ServerResponse, onAccepted: AcceptedHooks) {
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   (res as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
+    const send = acceptedSendOf(req, res, args[0]);
+    if (send) onAccepted.record(send);
     const out = end(...args);
-    try {
-      const chunk = args[0];
-      if (res.statusCode !== 200 || (typeof chunk !== 'string' && !Buffer.isBuffer(chunk))) return out;
-      const messageId = (JSON.parse(String(chunk)) as { MessageId?: unknown }).MessageId;
-      const body = (req as IncomingMessage & { body?: SendBody }).body;
-      if (typeof messageId !== 'string' || !body) return out;
-      const simple = body.Content?.Simple;
-      onAccepted({
-        messageId,
-        from: String(body.FromEmailAddress ?? ''),
-        to: [
-          ...(body.Destination?.ToAddresses ?? []),
-          ...(body.Destination?.CcAddresses ?? []),
-          ...(body.Destination?.BccAddresses ?? []),
-        ],
-        subject: String(simple?.Subject?.Data ?? ''),
-        tags: (body.EmailTags ?? []).filter((t) => typeof t?.Name === 'string' && typeof t?.Value === 'string'),
-        ...(body.ConfigurationSetName ? { configurationSet: body.ConfigurationSetName } : {}),
-        atMs: Date.now(),
-      });
-    } catch {
-      // Not the answer we expected: nothing to publish.
-    }
+    if (send) onAccepted.publish(send);
     return out;
   };
+}
+
+/** The send an answer accepts, or undefined (not a 200 with a MessageId). */
+function acceptedSendOf(req: IncomingMessage, res: ServerResponse, chunk: unknown): AcceptedSend | undefined {
+  try {
+    if (res.statusCode !== 200 || (typeof chunk !== 'string' && !Buffer.isBuffer(chunk))) return undefined;
+    const messageId = (JSON.parse(String(chunk)) as { MessageId?: unknown }).MessageId;
+    const body = (req as IncomingMessage & { body?: SendBody }).body;
+    if (typeof messageId !== 'string' || !body) return undefined;
+    const simple = body.Content?.Simple;
+    return {
+      messageId,
+      from: String(body.FromEmailAddress ?? ''),
+      to: [
+        ...(body.Destination?.ToAddresses ?? []),
+        ...(body.Destination?.CcAddresses ?? []),
+        ...(body.Destination?.BccAddresses ?? []),
+      ],
+      subject: String(simple?.Subject?.Data ?? ''),
+      tags: (body.EmailTags ?? []).filter((t) => typeof t?.Name === 'string' && typeof t?.Value === 'string'),
+      ...(body.ConfigurationSetName ? { configurationSet: body.ConfigurationSetName } : {}),
+      atMs: Date.now(),
+    };
+  } catch {
+    // Not the answer we expected: nothing to publish.
+    return undefined;
+  }
 }
 
 interface SendBody {
