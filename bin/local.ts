@@ -47,6 +47,7 @@ Unite-Hub is running (started in ${seconds} s)
   Sent mail      ${runtime.outboxUrl}   (links in mail start with ${runtime.publicBaseUrl})
   Resend         ${runtime.endpoints.resend}   local stand-in of Resend's API; sent mail ${runtime.outboxes.resend}
   SMTP           ${runtime.endpoints.smtp}   local sink; received mail ${runtime.outboxes.smtp}
+${runtime.ai.summary.map((line) => `  ${line}`).join('\n')}
 
   Local AWS endpoints (the functions reach them through the real AWS SDK clients):
   DynamoDB       ${runtime.endpoints.dynamodb}   tables: ${Object.values(runtime.tables).join(', ')}

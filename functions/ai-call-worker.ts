@@ -1,15 +1,44 @@
-/** SQS consumer of the ai-calls queue. */
-
+/**
+ * SQS consumer of the ai-calls queue: one agent run per queued call (shared/ai/run-ai-call.ts),
+ * however often its message is delivered. A busy call or a retryable provider failure throws, so
+ * the message is retried after the visibility timeout and dead-lettered after maxReceiveCount.
+ */
+import { randomUUID } from 'node:crypto';
+import { queues } from '../lib/definition';
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
-import { aiCallMessage, offlineProvider, runAiCall } from '../shared/ai/ai-call';
+import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
+import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
+import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { dynamoSettings } from '../shared/adapters/dynamo-settings';
+import { providerSecretReader } from '../shared/adapters/provider-secrets';
+import { aiCallMessage } from '../shared/ai/ai-call';
+import { configuredProvider } from '../shared/ai/providers';
+import { runAiCall } from '../shared/ai/run-ai-call';
 import { documents } from '../shared/aws/dynamodb';
+import { secretsManager } from '../shared/aws/secrets-manager';
 import { tableName } from '../shared/config';
+import { aiMetrics } from '../shared/observability/ai-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
-const results = dynamoAiResults(documents, tableName('core'));
+const core = tableName('core');
+const deps = {
+  calls: dynamoAiResults(documents, core),
+  usage: dynamoAiUsage(documents, core),
+  settings: dynamoSettings(documents, core),
+  contacts: dynamoContacts(documents, core),
+  interactions: dynamoInteractions(documents, core),
+  // No offline fallback here: a call whose providers all failed is retried by its message.
+  provider: configuredProvider({ secrets: providerSecretReader({ client: secretsManager }) }),
+  metrics: aiMetrics(),
+  now: () => new Date(),
+  newId: randomUUID,
+  maxReceives: queues.find((q) => q.name === 'ai-calls')?.maxReceiveCount ?? 3,
+  // Under the function's 60 s timeout, with room to store the result.
+  deadlineMs: 50_000,
+};
 
 export const handler = queueFunction(aiCallMessage, async (message, meta) => {
-  const outcome = await runAiCall(message, { provider: offlineProvider, results, now: () => new Date() });
-  logger.info('AI call done', { outcome, agent: message.agent, messageId: meta.messageId });
+  const outcome = await runAiCall(message, meta, deps);
+  logger.info('AI call done', { outcome, callId: message.callId, messageId: meta.messageId });
 });

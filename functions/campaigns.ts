@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
@@ -16,6 +17,7 @@ import {
   dynamoEnrolmentStates,
 } from '../shared/adapters/dynamo-enrolments';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
+import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
@@ -37,10 +39,13 @@ import {
 import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
-import type { Journey } from '../shared/campaigns/journey';
+import { type Journey, nodeId } from '../shared/campaigns/journey';
+import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
+import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
 import { exitEnrolment } from '../shared/campaigns/run-step';
+import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
 import { campaignStats } from '../shared/campaigns/stats';
-import { campaignClock, queueUrl, stateMachineArn, tableName } from '../shared/config';
+import { campaignClock, privateWebhooksAllowed, queueUrl, stateMachineArn, tableName } from '../shared/config';
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
 import { getTemplate } from '../shared/email/stored-templates';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
@@ -53,7 +58,15 @@ const core = tableName('core');
 const clock = campaignClock();
 const now = () => clock.now();
 const campaigns = dynamoCampaignStore(documents, core);
-const deps = { campaigns, now, newId: randomUUID };
+// Webhook URLs: private hosts and plain http only where ALLOW_PRIVATE_WEBHOOKS allows (local).
+const deps = {
+  campaigns,
+  now,
+  newId: randomUUID,
+  journeyPolicy: { webhooks: { allowPrivate: privateWebhooksAllowed() } },
+};
+const memberships = dynamoMemberships(documents, core);
+const signingSecrets = dynamoCampaignSigningSecrets(documents, core);
 const enrolments = dynamoEnrolmentStates(documents, core);
 const templates = dynamoEmailTemplates(documents, core);
 const launches = dynamoLaunches(documents, core);
@@ -76,6 +89,7 @@ const webhookDeps = {
 
 const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
 const idParam = z.object({ id: recordId });
+const nodeParams = z.object({ id: recordId, nodeId });
 const page = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
@@ -131,6 +145,7 @@ const transition = (name: CampaignTransition) =>
 export const handler = httpFunction('campaigns', {
   'campaigns.create': defineOperation({ body: createCampaignBody }, async ({ body }, request) => {
     const caller = callerOf(request);
+    await assertNotifiedMembers(caller.workspaceId, body.journey, memberships);
     const campaign = await createCampaign(caller.workspaceId, caller.userId, body, deps);
     return { ...ok(campaign, 201), audit: audited(campaign.campaignId) };
   }),
@@ -156,6 +171,7 @@ export const handler = httpFunction('campaigns', {
   'campaigns.update': defineOperation(
     { params: idParam, body: updateCampaignBody },
     async ({ params, body }, request) => {
+      await assertNotifiedMembers(workspaceOf(request), body.journey, memberships);
       const campaign = await synced(await updateCampaign(workspaceOf(request), params.id, body, deps));
       return { ...ok(campaign), audit: audited(campaign.campaignId) };
     },
@@ -170,6 +186,18 @@ export const handler = httpFunction('campaigns', {
     const workspaceId = workspaceOf(request);
     const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, pinTemplates(workspaceId)));
     return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
+  }),
+
+  'campaigns.promote': defineOperation({ params: nodeParams, body: promoteBody }, async ({ params, body }, request) => {
+    const caller = callerOf(request);
+    const campaign = await promoteNode(caller.workspaceId, params.id, params.nodeId, body, caller.userId, deps);
+    return { ...ok(campaign), audit: audited(campaign.campaignId, { promoted: params.nodeId, ...body }) };
+  }),
+
+  'campaigns.unpromote': defineOperation({ params: nodeParams }, async ({ params }, request) => {
+    const caller = callerOf(request);
+    const campaign = await undoPromotion(caller.workspaceId, params.id, params.nodeId, caller.userId, deps);
+    return { ...ok(campaign), audit: audited(campaign.campaignId, { unpromoted: params.nodeId }) };
   }),
 
   'campaigns.enrol': defineOperation({ params: idParam, body: enrolBody }, async ({ params, body }, request) => {
@@ -204,6 +232,12 @@ export const handler = httpFunction('campaigns', {
     return { status: 201, body: rotated, audit: audited(params.id, { webhookToken: 'rotated' }) };
   }),
 
+  // Shown once; webhook actions are signed with it from now on (signing-secret.ts).
+  'campaigns.signing-secret': defineOperation({ params: idParam }, async ({ params }, request) => {
+    const rotated = await rotateSigningSecret(workspaceOf(request), params.id, { ...deps, secrets: signingSecrets });
+    return { status: 201, body: rotated, audit: audited(params.id, { signingSecret: 'rotated' }) };
+  }),
+
   // Public: the token is the credential; a wrong one is a 404, whatever the body.
   'hooks.campaign': defineOperation(
     { params: z.object({ id: z.string().max(200), token: z.string().max(200) }), body: z.unknown() },
@@ -233,9 +267,13 @@ export const handler = httpFunction('campaigns', {
 
   'campaigns.stats': defineOperation({ params: idParam }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
-    const campaign = await getCampaign(workspaceId, params.id, deps);
     const counters = await campaignCounters(documents, core, workspaceId, params.id);
-    return { status: 200, body: { stats: campaignStats(counters, campaign.journey), counters } };
+    // Nodes with a `promote` rule are promoted here once their test names a winner (promotion.ts).
+    const campaign = await autoPromote(await getCampaign(workspaceId, params.id, deps), counters, deps);
+    return {
+      status: 200,
+      body: { stats: campaignStats(counters, campaign.journey, campaign.promotions), counters },
+    };
   }),
 
   'campaigns.exit': defineOperation(

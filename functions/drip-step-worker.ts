@@ -1,33 +1,50 @@
 /**
  * SQS consumer of the drip-steps queue: `enrol` and `step` messages run the campaign engine
  * (shared/campaigns/run-step.ts); `resume-page` brings back the enrolments a paused campaign
- * held. Campaign emails go through the email pipeline's queue; timers come back here.
+ * held; a contact's domain event wakes its waiting enrolments and enrols it by trigger.
+ * Campaign emails go through the email pipeline's queue; timers come back here.
  */
 import { queues } from '../lib/definition';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
+import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore, dynamoCampaignVersions } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
-import { dynamoEnrolmentStates, heldEnrolments } from '../shared/adapters/dynamo-enrolments';
+import { dynamoEnrolmentStates, dynamoHoldingEnrolments, heldEnrolments } from '../shared/adapters/dynamo-enrolments';
 import { dynamoMarketingSendLog } from '../shared/adapters/dynamo-marketing-send-log';
+import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { dynamoUsers } from '../shared/adapters/dynamo-users';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
+import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { fetchWebhookPoster } from '../shared/adapters/fetch-webhook-poster';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { stepTimers } from '../shared/adapters/step-timers';
 import { documents } from '../shared/aws/dynamodb';
+import { eventBridge } from '../shared/aws/eventbridge';
 import { scheduler } from '../shared/aws/scheduler';
 import { sqs } from '../shared/aws/sqs';
 import { campaignMailer } from '../shared/campaigns/campaign-mailer';
-import { contactActions } from '../shared/campaigns/journey-actions';
+import { type JourneyActionDeps, journeyActions } from '../shared/campaigns/journey-actions';
 import { dripStepMessage } from '../shared/campaigns/messages';
 import type { StepDeps } from '../shared/campaigns/ports';
 import { RESUME_PAGE_SIZE, resumeHeldPage } from '../shared/campaigns/resume-and-sweep';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
 import { triggerFromEvent } from '../shared/campaigns/trigger-from-event';
-import { campaignClock, config, queueUrl, tableName, unsubscribeLinkConfig } from '../shared/config';
+import { wakeOnEvent } from '../shared/campaigns/wake-on-event';
+import {
+  ConfigError,
+  campaignClock,
+  config,
+  privateWebhooksAllowed,
+  queueUrl,
+  tableName,
+  unsubscribeLinkConfig,
+} from '../shared/config';
 import { senderProfile } from '../shared/email/sender-profile';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { campaignMetrics } from '../shared/observability/campaign-metrics';
@@ -35,6 +52,7 @@ import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 import { ttlMemo } from '../shared/ttl-memo';
 
+if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');
 const clock = campaignClock();
 const contacts = dynamoContacts(documents, core);
@@ -55,6 +73,30 @@ const profile = ttlMemo((workspaceId) => senderProfile(workspaceId, profileDeps)
   keep: (p) => p.postalAddress !== undefined,
 });
 
+const emailSends = sqsEmailSends(sqs, queueUrl('email-sends'));
+// Action nodes: score adjustments publish tier crossings; webhooks are signed per campaign.
+const actionDeps: JourneyActionDeps = {
+  contacts,
+  now: () => clock.now(),
+  scoring: {
+    store: dynamoScoreStore(documents, core),
+    events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+    now: () => clock.now(),
+  },
+  webhooks: {
+    secrets: dynamoCampaignSigningSecrets(documents, core),
+    poster: fetchWebhookPoster({ policy: { allowPrivate: privateWebhooksAllowed() } }),
+  },
+  notify: {
+    members: dynamoMemberships(documents, core),
+    users: dynamoUsers(documents, core),
+    queue: emailSends,
+    from: config.SES_FROM_ADDRESS,
+    campaignName: async (workspaceId, campaignId) => (await store.get(workspaceId, campaignId))?.name,
+    workspaceName: profileDeps.workspaceName,
+  },
+};
+
 const failures = campaignMetrics();
 /** drip-steps' maxReceiveCount: the receive after which a failing message goes to the DLQ. */
 const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCount ?? 5;
@@ -67,13 +109,13 @@ const deps: StepDeps = {
   mailer: campaignMailer({
     templates: dynamoEmailTemplates(documents, core),
     profile,
-    queue: sqsEmailSends(sqs, queueUrl('email-sends')),
+    queue: emailSends,
     sendLog: dynamoMarketingSendLog(documents, core),
     from: config.SES_FROM_ADDRESS,
     unsubscribe: (who) => unsubscribeFor(unsubscribeLinkConfig(), who),
     now: () => clock.now(),
   }),
-  actions: contactActions({ contacts, now: () => clock.now() }),
+  actions: journeyActions(actionDeps),
   timers: stepTimers({
     sqs,
     queueUrl: stepsUrl,
@@ -91,6 +133,8 @@ const deps: StepDeps = {
   now: () => clock.now(),
   metrics: failures,
 };
+// A step's last delivery: an action that would be retried fails the enrolment with its reason instead.
+const lastAttemptDeps: StepDeps = { ...deps, actions: journeyActions({ ...actionDeps, finalAttempt: true }) };
 
 export const handler = queueFunction(dripStepMessage, async (message, meta) => {
   if (message.kind === 'resume-page') {
@@ -104,6 +148,14 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     return;
   }
   if (message.kind === 'domain-event') {
+    // Waking first: an enrolment this event creates below already saw it.
+    const woke = await wakeOnEvent(message.event, {
+      holding: dynamoHoldingEnrolments(documents, core),
+      enrolments: deps.enrolments,
+      versions: deps.versions,
+      queue: steps,
+      now: () => clock.now(),
+    });
     const triggered = await triggerFromEvent(message.event, {
       index: dynamoCampaignTriggers(documents, core),
       versions: deps.versions,
@@ -111,12 +163,14 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     });
     logger.info('Domain event matched', {
       ...triggered,
+      ...woke,
       type: message.event['detail-type'],
       messageId: meta.messageId,
     });
     return;
   }
-  const outcome = await runDripStep(message, deps, meta.messageId).catch((error: unknown) => {
+  const stepDeps = meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps;
+  const outcome = await runDripStep(message, stepDeps, meta.messageId).catch((error: unknown) => {
     // About to be dead-lettered: the enrolment is stuck until a redrive, so it counts as failed.
     if (meta.receiveCount >= LAST_RECEIVE) failures.enrolmentFailed();
     throw error;

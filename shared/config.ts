@@ -7,11 +7,23 @@ import { hkdfSync } from 'node:crypto';
 import * as z from 'zod';
 import type { ProviderSecretName, QueueName, TableName } from '../lib/definition';
 import { providerSecretIdEnvName, providerSecretVariables, queueEnvName, tableEnvName } from '../lib/definition';
+import { defaultAiModels } from '../lib/definition/ai-models';
+import type { AiModelConfig } from './ai/ports';
+import { aiModelConfigSchema } from './ai/providers/model-config';
 import { type Clock, parseClockOrigin, scaledClock } from './clock';
 import { parsePublicBaseUrl, publicBaseUrlSchema } from './identity/mailed-links';
 
 /** An empty variable counts as unset, so a deployment can pass '' to mean "off". */
 const blankAsAbsent = (value: unknown): unknown => (value === '' ? undefined : value);
+/** A JSON variable: parsed here so zod reports a wrong field by its path (text that is not JSON fails as "expected object"). */
+const jsonOrAbsent = (value: unknown): unknown => {
+  if (typeof value !== 'string' || value.trim() === '') return blankAsAbsent(value);
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
 
 const schema = z.object({
   STAGE: z.string().min(1).default('local'),
@@ -59,6 +71,11 @@ const schema = z.object({
    * could pick their own address. Ignored whenever ORIGIN_VERIFY_SECRET is set.
    */
   TRUST_LOAD_CLIENT_HEADER: z.preprocess(blankAsAbsent, z.string().min(1).toLowerCase().optional()),
+  /**
+   * `on`: campaign webhook actions may call private, loopback and link-local addresses, `localhost`
+   * and plain http (docs/CAMPAIGNS.md, "Actions"). Unset: on in the local stage only.
+   */
+  ALLOW_PRIVATE_WEBHOOKS: z.preprocess(blankAsAbsent, z.enum(['on', 'off']).optional()),
   /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   /** Sentry project DSN. Unset or empty: Sentry is off and its SDK is never loaded. */
@@ -85,6 +102,21 @@ const schema = z.object({
   RESEND_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
   /** Resend API root; unset: https://api.resend.com. The local runtime points it at its stand-in. */
   RESEND_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
+  /** Anthropic API key (the AI chain's first provider, docs/AI.md). Unset or empty: Anthropic is not in the chain. */
+  ANTHROPIC_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /** Anthropic API root; unset: https://api.anthropic.com. The local runtime points it at its stand-in. */
+  ANTHROPIC_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
+  /** OpenRouter API key (the AI fallback). Unset or empty: OpenRouter is not in the chain. */
+  OPENROUTER_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /** OpenRouter's OpenAI-compatible API root. The local runtime points it at its stand-in. */
+  OPENROUTER_BASE_URL: z.preprocess(
+    blankAsAbsent,
+    z.url({ protocol: /^https?$/ }).default('https://openrouter.ai/api/v1'),
+  ),
+  /** `offline`: no model is ever called, every AI result is the labelled offline one. `auto`: the configured chain. */
+  AI_MODE: z.preprocess(blankAsAbsent, z.enum(['auto', 'offline']).default('auto')),
+  /** Models and prices per agent per provider, JSON of the shape of lib/definition/ai-models.ts (its defaults). */
+  AI_MODELS: z.preprocess(jsonOrAbsent, aiModelConfigSchema.optional()),
   /** SMTP relay for the last failover step, `smtp://` or `smtps://user:pass@host:port`. Unset or empty: no SMTP. */
   SMTP_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^smtps?$/ }).optional()),
   /** Resend's webhook signing secret (`whsec_<base64>`); unset: `POST /api/hooks/resend` refuses every call. */
@@ -127,6 +159,13 @@ const environment = schema.superRefine((env, ctx) => {
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** Whether campaign webhooks may reach private addresses and plain http (see ALLOW_PRIVATE_WEBHOOKS). */
+export const privateWebhooksAllowed = (c: Pick<Config, 'ALLOW_PRIVATE_WEBHOOKS' | 'STAGE'> = config): boolean =>
+  c.ALLOW_PRIVATE_WEBHOOKS ? c.ALLOW_PRIVATE_WEBHOOKS === 'on' : c.STAGE === 'local';
+
+/** Models and prices per agent at each provider: AI_MODELS when set, else lib/definition/ai-models.ts. */
+export const aiModelConfig = (c: Pick<Config, 'AI_MODELS'> = config): AiModelConfig => c.AI_MODELS ?? defaultAiModels;
 
 /** Thrown at init when the environment is wrong; names every offending variable. */
 export class ConfigError extends Error {

@@ -129,3 +129,12 @@ export class TooManyRequestsError extends AppError {
     super(message, options);
   }
 }
+
+/** 429 `AI_BUDGET_EXCEEDED`: the workspace used its monthly AI budget; `details` has the numbers and the reset date. */
+export class AiBudgetExceededError extends TooManyRequestsError {
+  override name = 'AiBudgetExceededError';
+  override readonly code = 'AI_BUDGET_EXCEEDED';
+  constructor(message: string, retryAfterSeconds: number, options?: AppErrorOptions) {
+    super(message, retryAfterSeconds, options);
+  }
+}

@@ -19,6 +19,23 @@ export const campaignRoutes = [
     'Freeze the draft as a version',
     launch,
   ),
+  // Changes what running enrolments do (like publish): launch permission.
+  route(
+    'campaigns',
+    'campaigns.promote',
+    'POST',
+    '/api/campaigns/{id}/nodes/{nodeId}/promote',
+    'Promote the winner of an A/B node: every new arrival takes that arm or subject variant',
+    launch,
+  ),
+  route(
+    'campaigns',
+    'campaigns.unpromote',
+    'DELETE',
+    '/api/campaigns/{id}/nodes/{nodeId}/promote',
+    'Undo a promotion: new arrivals are split again',
+    launch,
+  ),
   route('campaigns', 'campaigns.pause', 'POST', '/api/campaigns/{id}/pause', 'Pause: timers are held', launch),
   route('campaigns', 'campaigns.resume', 'POST', '/api/campaigns/{id}/resume', 'Resume a paused campaign', launch),
   route(
@@ -68,6 +85,14 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/webhook-token',
     'A new webhook token (shown once; the old one stops working)',
+    write,
+  ),
+  route(
+    'campaigns',
+    'campaigns.signing-secret',
+    'POST',
+    '/api/campaigns/{id}/signing-secret',
+    'A new secret that webhook actions are signed with (shown once; the old one stops signing)',
     write,
   ),
   // The token in the path is the credential (only its hash is stored): no session, so no CSRF.

@@ -2,6 +2,7 @@
  * The application, declared once. Read by the CDK stacks and by the local runtime.
  */
 
+import { aiRoutes } from './ai-routes';
 import { campaignRoutes } from './campaign-routes';
 import { crmRoutes } from './crm-routes';
 import { emailRoutes } from './email-routes';
@@ -112,13 +113,16 @@ export const declaredFunctions = [
     description: 'Runs campaign enrolments: one step message per contact, emails onto the email-sends queue',
     kind: 'queue',
     memoryMb: 512,
-    timeoutSeconds: 30,
+    // A batch of 10 webhook actions to a receiver that never answers waits 10 x 5 s.
+    timeoutSeconds: 60,
     tables: { core: 'readWrite' },
-    // Its own queue for short timers and handovers; email-sends for campaign mail.
+    // Its own queue for short timers and handovers; email-sends for campaign mail and notify-user.
     queues: { 'drip-steps': 'send', 'email-sends': 'send' },
     // Campaign mail carries unsubscribe links.
     sealsLinkTokens: true,
     setsStepTimers: true,
+    // adjust-score actions: a tier crossing is a domain event like any other score change.
+    publishesEvents: true,
   },
   {
     name: 'campaigns',
@@ -148,8 +152,24 @@ export const declaredFunctions = [
     kind: 'queue',
     memoryMb: 512,
     timeoutSeconds: 60,
-    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    // Call records, usage, settings, contacts and timelines: all in core (the claim is on the record).
+    tables: { core: 'readWrite' },
     queues: {},
+    // Anthropic and OpenRouter join the AI chain when their keys are set (docs/AI.md).
+    readsProviderSecrets: ['anthropic-api-key', 'openrouter-api-key'],
+  },
+  {
+    name: 'ai',
+    entry: 'functions/ai.ts',
+    description: 'AI agents: queued calls and their results, synchronous previews, monthly usage and budgets',
+    kind: 'http',
+    memoryMb: 512,
+    // A preview waits for the model up to 10 s (shared/ai/ai-preview.ts); API Gateway stops at 30 s.
+    timeoutSeconds: 20,
+    // ephemeral: idempotency keys of queued calls.
+    tables: { core: 'readWrite', ephemeral: 'readWrite' },
+    queues: { 'ai-calls': 'send' },
+    readsProviderSecrets: ['anthropic-api-key', 'openrouter-api-key'],
   },
   {
     name: 'emails',
@@ -264,6 +284,7 @@ export const declaredRoutes = [
   ...crmRoutes,
   ...emailRoutes,
   ...campaignRoutes,
+  ...aiRoutes,
 ] as const;
 
 export const routes: readonly RouteDeclaration[] = declaredRoutes;
@@ -381,7 +402,9 @@ export const eventRules: readonly EventRuleDeclaration[] = [
   },
   {
     name: 'campaign-triggers',
-    description: 'Contact domain events (created, tag added, interaction, score tier) -> the drip-steps queue',
+    // The same events wake the contact's waiting enrolments (shared/campaigns/wake-on-event.ts).
+    description:
+      'Contact domain events (created, tag added, interaction, score tier) -> the drip-steps queue: triggers and wake-ups',
     bus: 'domain-events',
     pattern: {
       source: ['unite-hub'],
@@ -447,6 +470,8 @@ export const providerSecretVariables: Readonly<Record<ProviderSecretName, string
   'resend-api-key': 'RESEND_API_KEY',
   'smtp-url': 'SMTP_URL',
   'resend-webhook-secret': 'RESEND_WEBHOOK_SECRET',
+  'anthropic-api-key': 'ANTHROPIC_API_KEY',
+  'openrouter-api-key': 'OPENROUTER_API_KEY',
 };
 /** The variable that carries the credential's Secrets Manager secret id instead (in the cloud): `RESEND_API_KEY_SECRET_ID`. */
 export const providerSecretIdEnvName = (secret: ProviderSecretName): string =>

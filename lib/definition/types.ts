@@ -91,8 +91,13 @@ export interface FunctionDeclaration<Name extends string = FunctionName> {
   readonly readsProviderSecrets?: readonly ProviderSecretName[];
 }
 
-/** Third-party credentials: the Resend API key, the SMTP relay URL, the Resend webhook signing secret. */
-export type ProviderSecretName = 'resend-api-key' | 'smtp-url' | 'resend-webhook-secret';
+/** Third-party credentials: the Resend API key, the SMTP relay URL, the Resend webhook signing secret, the AI providers' keys. */
+export type ProviderSecretName =
+  | 'resend-api-key'
+  | 'smtp-url'
+  | 'resend-webhook-secret'
+  | 'anthropic-api-key'
+  | 'openrouter-api-key';
 
 export interface KeyAttribute {
   readonly name: string;

@@ -20,6 +20,7 @@ import {
 } from '../definition';
 import { startClockOrigin } from './clock-origin';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
+import { type LocalAiMode, startLocalAi } from './emulators/ai-stand-ins';
 import { FAULT_PATH, parseFaultMode } from './emulators/fault-switch';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './emulators/local-aws';
 import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
@@ -100,6 +101,8 @@ export interface Runtime {
     /** The SMTP sink (SMTP_URL, with its local credentials). */
     smtp: string;
   };
+  /** The AI providers (LOCAL_AI): the Anthropic and OpenRouter stand-ins' endpoints when they run. */
+  ai: { mode: LocalAiMode; anthropic?: string; openrouter?: string; summary: string[] };
   outboxUrl: string;
   /** Pages (and `/store` JSON) of what each email provider took locally. */
   outboxes: {
@@ -150,6 +153,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     await ensureTables(dynamodb, tables, NAME_PREFIX);
     const queueInfo = await ensureQueues(sqs, queues, NAME_PREFIX);
+    // AI providers: the Anthropic and OpenRouter stand-ins unless LOCAL_AI says otherwise (docs/AI.md).
+    const ai = await startLocalAi({ dataDir: opts.dataDir, env: { ...process.env, ...opts.env }, log });
+    stops.unshift(() => ai.stop());
 
     const functions = new FunctionHost(REPO_ROOT);
     const sfn = await startStepFunctions({
@@ -201,6 +207,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // The fixed dev secret the Resend stand-in signs its webhooks with.
       RESEND_WEBHOOK_SECRET: emulators.resend.webhookSecret,
       SMTP_URL: emulators.smtp.url,
+      ...ai.env,
       EVENT_BUS_NAME: eventBus.busName,
       STEP_SCHEDULE_GROUP: stepScheduleGroup,
       STEP_SCHEDULER_ROLE_ARN: LOCAL_SCHEDULER_ROLE_ARN,
@@ -320,6 +327,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         scheduler: schedulerServer.endpoint,
         resend: emulators.resend.endpoint,
         smtp: emulators.smtp.url,
+      },
+      ai: {
+        mode: ai.mode,
+        summary: ai.summary,
+        ...(ai.anthropic ? { anthropic: ai.anthropic.endpoint } : {}),
+        ...(ai.openrouter ? { openrouter: ai.openrouter.endpoint } : {}),
       },
       outboxUrl: emulators.ses.outboxUrl,
       outboxes: {

@@ -1,33 +1,138 @@
-/** AI call results in the `core` table, one item per call under the workspace. */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AiCallResults } from '../ai/ai-call';
-import { conditionally } from './dynamo/conditions';
-import { getItem } from './dynamo/item';
+/**
+ * AI call records in the `core` table, one item per call under its workspace:
+ * `WS#<ws>` / `AICALL#<callId>`. Every transition is one conditional write: create (only once),
+ * claim (queued, or running with a lapsed lease), finish and release (only by the claim's holder),
+ * so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
+ */
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { agentRequest } from '../ai/agents';
+import { AI_CALL_STATUSES, type AiCallRecord, type AiCallStore } from '../ai/ai-call';
+import { AI_AGENTS } from '../ai/ports';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { aiCallSk, workspacePk } from './keys';
 
-export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCallResults {
+const KEEP_MS = 90 * 24 * 3600_000;
+const DONE = ['completed', 'failed', 'offline'];
+
+/** What is read back is parsed: a record from an older shape fails loudly, not halfway. */
+const recordSchema = z.object({
+  workspaceId: z.string(),
+  callId: z.string(),
+  agent: z.enum(AI_AGENTS),
+  request: agentRequest,
+  status: z.enum(AI_CALL_STATUSES),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  attempts: z.number(),
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  run: z.record(z.string(), z.unknown()).optional(),
+  output: z.unknown().optional(),
+  failure: z.record(z.string(), z.unknown()).optional(),
+  lastError: z.string().optional(),
+});
+
+const recordOf = (item: Item): AiCallRecord => recordSchema.parse(item) as AiCallRecord;
+
+/** DynamoDB refuses empty sets and `undefined`; JSON round-trip drops the latter from nested values. */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCallStore {
+  const keyOf = (workspaceId: string, callId: string) => ({ pk: workspacePk(workspaceId), sk: aiCallSk(callId) });
+  const update = (
+    workspaceId: string,
+    callId: string,
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>,
+  ) => db.send(new UpdateCommand({ TableName: table, Key: keyOf(workspaceId, callId), ...input }));
+
   return {
-    async has(workspaceId, callId) {
-      const key = { pk: workspacePk(workspaceId), sk: aiCallSk(callId) };
-      return (await getItem(db, table, key, { consistent: true })) !== undefined;
-    },
-    async save(message, completion, completedAt) {
-      // A failed condition: an earlier delivery saved this call's result already.
-      await conditionally(
+    create(record) {
+      return conditionally(
         db.send(
           new PutCommand({
             TableName: table,
             Item: {
-              pk: workspacePk(message.workspaceId),
-              sk: aiCallSk(message.callId),
-              type: 'ai-call',
-              agent: message.agent,
-              ...completion,
-              completedAt,
+              ...keyOf(record.workspaceId, record.callId),
+              type: 'aiCall',
+              ...plain(record),
+              expiresAt: epochSeconds(new Date(Date.parse(record.createdAt) + KEEP_MS)),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),
+      );
+    },
+
+    async get(workspaceId, callId) {
+      const item = await getItem(db, table, keyOf(workspaceId, callId), { consistent: true });
+      return item ? recordOf(item) : undefined;
+    },
+
+    async claim(workspaceId, callId, claimId, now, leaseUntil) {
+      try {
+        const out = await update(workspaceId, callId, {
+          UpdateExpression:
+            'SET #status = :running, claimId = :claim, leaseUntil = :until, startedAt = :now, updatedAt = :now ADD attempts :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :nowMs))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':claim': claimId,
+            ':until': leaseUntil.getTime(),
+            ':now': now.toISOString(),
+            ':nowMs': now.getTime(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        });
+        return { outcome: 'claimed', record: recordOf(out.Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const item = await getItem(db, table, keyOf(workspaceId, callId), { consistent: true });
+        if (!item) return { outcome: 'missing' };
+        return { outcome: DONE.includes(String(item.status)) ? 'done' : 'busy' };
+      }
+    },
+
+    finish(workspaceId, callId, claimId, outcome, now) {
+      const fields = plain({ ...outcome, completedAt: now.toISOString(), updatedAt: now.toISOString() });
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = { ':running': 'running', ':claim': claimId };
+      const sets = Object.entries(fields).map(([k, v], i) => {
+        names[`#f${i}`] = k;
+        values[`:f${i}`] = v;
+        return `#f${i} = :f${i}`;
+      });
+      return conditionally(
+        update(workspaceId, callId, {
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE claimId, leaseUntil, lastError`,
+          ConditionExpression: '#status = :running AND claimId = :claim',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    },
+
+    async release(workspaceId, callId, claimId, reason, now) {
+      // A lost claim needs no release: its new holder decides.
+      await conditionally(
+        update(workspaceId, callId, {
+          UpdateExpression: 'SET #status = :queued, lastError = :reason, updatedAt = :now REMOVE claimId, leaseUntil',
+          ConditionExpression: '#status = :running AND claimId = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':queued': 'queued',
+            ':running': 'running',
+            ':claim': claimId,
+            ':reason': reason.slice(0, 500),
+            ':now': now.toISOString(),
+          },
+        }),
       );
     },
   };

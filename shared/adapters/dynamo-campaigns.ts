@@ -155,8 +155,13 @@ export function dynamoCampaignVersions(store: CampaignStore): CampaignVersions {
       const campaign = await store.get(workspaceId, campaignId);
       if (!campaign) return undefined;
       const wanted = v ?? campaign.publishedVersion;
-      const published = wanted ? await store.version(workspaceId, campaignId, wanted) : undefined;
-      return published ? { status: campaign.status, published } : { status: campaign.status };
+      const frozen = wanted ? await store.version(workspaceId, campaignId, wanted) : undefined;
+      if (!frozen) return { status: campaign.status };
+      // Promotions live on the campaign, not the version: every running version follows them.
+      const published = campaign.promotions
+        ? { ...frozen, rules: { ...frozen.rules, promotions: campaign.promotions } }
+        : frozen;
+      return { status: campaign.status, published };
     },
   };
 }

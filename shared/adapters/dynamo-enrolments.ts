@@ -9,6 +9,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
+import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import { batchGet } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
@@ -243,6 +244,15 @@ export async function contactEnrolments(
     ExpressionAttributeValues: { ':pk': gsi1pk },
   });
   return items.map(enrolmentFromItem);
+}
+
+/** A contact's waiting enrolments (gsi1, so possibly a write behind): what a domain event may wake. */
+export function dynamoHoldingEnrolments(db: DynamoDBDocumentClient, table: string): HoldingEnrolments {
+  return {
+    async of(workspaceId, contactId) {
+      return (await contactEnrolments(db, table, workspaceId, contactId)).filter((e) => e.status === 'waiting');
+    },
+  };
 }
 
 /** One page of the enrolments a paused campaign holds (to resume them). */

@@ -161,7 +161,11 @@ export const campaignHookPk = (tokenHash: string): string => `CAMPAIGNHOOK#${tok
 export const CAMPAIGN_HOOK_SK = 'HOOK';
 /** The campaign's current token hash (rotation deletes the previous token's item). */
 export const campaignHookSk = (campaignId: string): string => `CAMPAIGNHOOK#${campaignId}`;
+/** The secret a campaign's outbound webhooks are signed with (HMAC-SHA256). */
+export const campaignSigningSk = (campaignId: string): string => `CAMPAIGNSIGNING#${campaignId}`;
 export const aiCallSk = (callId: string): string => `AICALL#${callId}`;
+/** A workspace's AI usage of one UTC month (`YYYY-MM`): counters per agent and in total. */
+export const aiUsageSk = (month: string): string => `AIUSAGE#${month}`;
 
 /** Alerts of a workspace live under it; the others under the `SYSTEM` partition, by creation time. */
 export const alertPk = (workspaceId?: string): string => (workspaceId ? workspacePk(workspaceId) : 'SYSTEM');

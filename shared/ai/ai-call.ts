@@ -1,60 +1,229 @@
 /**
- * Queued AI calls. A caller enqueues a call; the ai-call worker runs it against the
- * configured provider and stores the result once. Provider retries, the circuit breaker
- * and the fallback provider plug in behind {@link AiProvider}.
+ * Queued AI calls: `POST /api/ai/calls` stores a call record (queued) and puts `{workspaceId,
+ * callId}` on the ai-calls queue; the worker (run-ai-call.ts) claims the record, runs the agent
+ * once and stores the outcome on it; `GET /api/ai/calls/{id}` reads it. A client key makes the
+ * request idempotent (shared/idempotency): the same key gives the same call, queued once.
  */
 import * as z from 'zod';
+import { NotFoundError } from '../errors';
+import type { Caller } from '../governance/ports';
+import { fingerprintOf, idempotencyKeyOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
+import { type AgentDataDeps, type AgentRequest, agentRequestOptions, assertRequestable } from './agents';
+import type { AgentResult, AgentRun, OutputIssue } from './agents/agent';
+import { assertWithinBudget, type BudgetDeps } from './budgets';
+import type { AiAgent, AiFailureKind } from './ports';
 
+/** The queue message: the record holds the input, so the message stays small and is never the source of truth. */
 export const aiCallMessage = z.object({
   workspaceId: z.string().min(1).max(128),
   callId: z.string().min(1).max(128),
-  agent: z.enum(['email-intent', 'content-personalisation', 'contact-intelligence']),
-  prompt: z.string().min(1).max(100_000),
 });
 export type AiCallMessage = z.infer<typeof aiCallMessage>;
 
-export interface AiCompletion {
-  readonly provider: string;
-  readonly model: string;
-  readonly text: string;
-  /** True when no real model answered (no key configured): callers must say so to users. */
-  readonly offline: boolean;
+export const AI_CALL_STATUSES = ['queued', 'running', 'completed', 'failed', 'offline'] as const;
+export type AiCallStatus = (typeof AI_CALL_STATUSES)[number];
+
+/** Why a call failed: a provider's failure kind, or a refusal before any model was asked. */
+export type AiCallFailureKind = AiFailureKind | 'budget-exceeded' | 'contact-not-found';
+
+export interface AiCallFailure {
+  readonly kind: AiCallFailureKind;
+  readonly reason: string;
+  readonly issues?: readonly OutputIssue[];
+  readonly details?: unknown;
 }
 
-export interface AiProvider {
-  readonly name: string;
-  complete(prompt: string): Promise<AiCompletion>;
+export interface AiCallRecord {
+  readonly workspaceId: string;
+  readonly callId: string;
+  readonly agent: AiAgent;
+  readonly request: AgentRequest;
+  readonly status: AiCallStatus;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  /** Claims taken (1 for a call that ran once). */
+  readonly attempts: number;
+  readonly startedAt?: string;
+  readonly completedAt?: string;
+  /** The run's provider, model, usage and timing (absent when it never reached a model). */
+  readonly run?: AgentRun;
+  /** The validated output of a `completed` call. */
+  readonly output?: unknown;
+  readonly failure?: AiCallFailure;
+  /** The last retryable failure, while the call waits for its redelivery. */
+  readonly lastError?: string;
 }
 
-export interface AiCallResults {
-  has(workspaceId: string, callId: string): Promise<boolean>;
-  /** Stores the first result; a second store for the same call is ignored. */
-  save(message: AiCallMessage, completion: AiCompletion, completedAt: string): Promise<void>;
+/** How a run ended, as stored on the record. */
+export interface AiCallOutcome {
+  readonly status: 'completed' | 'failed' | 'offline';
+  readonly run?: AgentRun;
+  readonly output?: unknown;
+  readonly failure?: AiCallFailure;
 }
 
-/** Runs a call unless its result exists (a redelivered message costs no second model call). */
-export async function runAiCall(
-  message: AiCallMessage,
-  deps: { provider: AiProvider; results: AiCallResults; now: () => Date },
-): Promise<'completed' | 'duplicate'> {
-  if (await deps.results.has(message.workspaceId, message.callId)) return 'duplicate';
-  const completion = await deps.provider.complete(message.prompt);
-  await deps.results.save(message, completion, deps.now().toISOString());
-  return 'completed';
+export type AiCallClaim =
+  | { readonly outcome: 'claimed'; readonly record: AiCallRecord }
+  /** The call has its outcome already: a redelivery costs nothing. */
+  | { readonly outcome: 'done' }
+  /** Another delivery holds an unexpired claim. */
+  | { readonly outcome: 'busy' }
+  | { readonly outcome: 'missing' };
+
+/** Call records; adapter shared/adapters/dynamo-ai-results.ts. Every transition is one conditional write. */
+export interface AiCallStore {
+  /** Stores a new queued call; false (nothing written) when the call exists already. */
+  create(record: AiCallRecord): Promise<boolean>;
+  get(workspaceId: string, callId: string): Promise<AiCallRecord | undefined>;
+  /** Takes the call to run it: a queued call, or a running one whose lease lapsed (its run crashed). */
+  claim(workspaceId: string, callId: string, claimId: string, now: Date, leaseUntil: Date): Promise<AiCallClaim>;
+  /** Stores the outcome of the run holding `claimId`; false (nothing written) when that claim was lost. */
+  finish(workspaceId: string, callId: string, claimId: string, outcome: AiCallOutcome, now: Date): Promise<boolean>;
+  /** Gives a claim back after a failure a redelivery may retry (the call is queued again). */
+  release(workspaceId: string, callId: string, claimId: string, reason: string, now: Date): Promise<void>;
+}
+
+export interface AiCallQueue {
+  send(message: AiCallMessage): Promise<void>;
+}
+
+/** The outcome of an agent run, as the record stores it. */
+export function outcomeOf(result: AgentResult<unknown>): AiCallOutcome {
+  const { status, ...rest } = result;
+  const { provider, model, inputTokens, outputTokens, costUsd, latencyMs, offline, fallback, attempts } = rest;
+  const run: AgentRun = {
+    provider,
+    model,
+    inputTokens,
+    outputTokens,
+    costUsd,
+    latencyMs,
+    offline,
+    attempts,
+    ...(fallback ? { fallback } : {}),
+  };
+  if (result.status === 'completed') return { status: 'completed', run, output: result.output };
+  if (result.status === 'offline') return { status: 'offline', run };
+  const { kind, reason, issues } = result;
+  return { status: 'failed', run, failure: { kind, reason, ...(issues ? { issues } : {}) } };
+}
+
+// ── the request ──────────────────────────────────────────────────────────────────────────
+
+/** The operation client keys belong to. */
+export const QUEUE_AI_CALL_OPERATION = 'ai.calls.create';
+
+const clientKey = {
+  /** The client's idempotency key (or the `Idempotency-Key` header): the same key, the same call. */
+  clientKey: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'Expected 1-128 visible ASCII characters')
+    .optional(),
+};
+const [emailIntent, personalisation, intelligence] = agentRequestOptions;
+export const queueAiCallBody = z.discriminatedUnion('agent', [
+  emailIntent.extend(clientKey),
+  personalisation.extend(clientKey),
+  intelligence.extend(clientKey),
+]);
+export type QueueAiCallBody = z.infer<typeof queueAiCallBody>;
+
+export interface QueueAiCallDeps extends RunOnceDeps, BudgetDeps, AgentDataDeps {
+  readonly calls: Pick<AiCallStore, 'create'>;
+  readonly queue: AiCallQueue;
+}
+
+export interface QueuedAiCall {
+  readonly callId: string;
+  readonly status: 'queued';
+  readonly createdAt: string;
+  /** True when this is the answer of an earlier request with the same key. */
+  readonly replayed: boolean;
 }
 
 /**
- * The provider used when no API key is configured: deterministic, no network, and
- * explicit that it is offline, so nothing downstream mistakes it for a model's answer.
+ * Queues a call: the budget is checked and a named contact must exist, then the record is
+ * stored and the message sent. With a key, a retry answers the first request's call id and
+ * queues nothing (a re-run after a failure reuses the first attempt's id: the record's
+ * conditional create and the worker's claim make a second message harmless).
+ * @throws AiBudgetExceededError (429), ContactNotFoundError (404), IdempotencyKeyReusedError (422),
+ * IdempotencyInProgressError (409), ValidationError `INVALID_IDEMPOTENCY_KEY` (400).
  */
-export const offlineProvider: AiProvider = {
-  name: 'offline',
-  async complete(prompt) {
-    return {
-      provider: 'offline',
-      model: 'none',
-      offline: true,
-      text: `AI is offline: no provider key is configured. The request (${prompt.length} characters) was recorded but not analysed.`,
-    };
-  },
-};
+export async function queueAiCall(
+  caller: Pick<Caller, 'workspaceId' | 'userId'>,
+  body: QueueAiCallBody,
+  idempotencyKeyHeader: string | undefined,
+  deps: QueueAiCallDeps,
+): Promise<QueuedAiCall> {
+  const { clientKey: bodyKey, ...request } = body;
+  const { workspaceId, userId } = caller;
+  const queue = async (plan: { callId: string; createdAt: string }) => {
+    await assertWithinBudget(workspaceId, deps);
+    await assertRequestable(workspaceId, request, deps);
+    await deps.calls.create({
+      workspaceId,
+      callId: plan.callId,
+      agent: request.agent,
+      request,
+      status: 'queued',
+      createdAt: plan.createdAt,
+      createdBy: userId,
+      updatedAt: plan.createdAt,
+      attempts: 0,
+    });
+    await deps.queue.send({ workspaceId, callId: plan.callId });
+    return { callId: plan.callId, status: 'queued' as const, createdAt: plan.createdAt };
+  };
+  const plan = { callId: deps.newId(), createdAt: deps.now().toISOString() };
+  const key = idempotencyKeyOf(idempotencyKeyHeader) ?? bodyKey;
+  if (key === undefined) return { ...(await queue(plan)), replayed: false };
+  const { result, replayed } = await runOnce(
+    deps,
+    { workspaceId, operation: QUEUE_AI_CALL_OPERATION, key },
+    { fingerprint: fingerprintOf({ request, userId }), plan },
+    queue,
+  );
+  return { ...result, replayed };
+}
+
+/** Links of a call, for the 202 and the record. */
+export const aiCallLinks = (callId: string) => ({ self: `/api/ai/calls/${encodeURIComponent(callId)}` });
+
+/** A call as `GET /api/ai/calls/{id}` shows it. */
+export function aiCallView(record: AiCallRecord) {
+  const { workspaceId: _ws, request, run, ...rest } = record;
+  return {
+    ...rest,
+    input: request.input,
+    ...(run
+      ? {
+          provider: run.provider,
+          model: run.model,
+          tokensIn: run.inputTokens,
+          tokensOut: run.outputTokens,
+          costUsd: run.costUsd,
+          latencyMs: run.latencyMs,
+          offline: run.offline,
+          fallback: run.fallback ?? null,
+          modelCalls: run.attempts,
+        }
+      : {}),
+    links: aiCallLinks(record.callId),
+  };
+}
+
+/**
+ * A call of the workspace. The key includes the workspace, so another workspace's id is simply
+ * not found.
+ * @throws NotFoundError `AI_CALL_NOT_FOUND`.
+ */
+export async function getAiCall(
+  workspaceId: string,
+  callId: string,
+  calls: Pick<AiCallStore, 'get'>,
+): Promise<AiCallRecord> {
+  const record = await calls.get(workspaceId, callId);
+  if (!record) throw new NotFoundError('No such AI call', 'AI_CALL_NOT_FOUND');
+  return record;
+}

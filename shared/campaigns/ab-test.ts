@@ -1,17 +1,30 @@
 /**
- * Is one arm of a split really better? A two-proportion z-test at 95% (two-sided), judged only
- * once each arm has at least 100 contacts: below that, "no verdict yet" rather than a guess.
+ * Is one arm of a split (or one subject line of an email node) really better? The stated test:
+ * a two-proportion z-test (pooled standard error), two-sided, at 95%, judged only once every
+ * arm has at least `minPerArm` contacts (100 by default): below that, "not enough data" rather
+ * than a guess.
+ *
+ * With n arms the best arm (highest rate) is compared with each of the others, n - 1 tests, and
+ * the 5% is split between them (Bonferroni: each test at 5% / (n - 1)). The best arm wins only
+ * when it beats every other arm; for two arms this is the plain 95% test.
  */
 
 export interface ArmResult {
   readonly arm: string;
   /** Contacts that entered the arm. */
   readonly entered: number;
-  /** Contacts that did the measured thing (converted, clicked, ...). */
+  /** Contacts that did the measured thing (converted, ...). */
   readonly successes: number;
 }
 
+/** What a test measures. Conversions are the outcome counted per arm today (run-step.ts `armconv:`). */
+export const AB_METRICS = ['converted'] as const;
+export type AbMetric = (typeof AB_METRICS)[number];
+const METRIC_WORDS: Record<AbMetric, string> = { converted: 'conversions' };
+
 export const MIN_PER_ARM = 100;
+/** The family-wise error rate of a test: 95% confidence. */
+export const ALPHA = 0.05;
 /** |z| at or beyond this is significant at 95%, two-sided. */
 export const Z_95 = 1.959964;
 
@@ -20,8 +33,35 @@ export type AbVerdict =
   | { readonly status: 'no-difference'; readonly z: number }
   | { readonly status: 'winner'; readonly winner: string; readonly z: number; readonly lift: number };
 
+/** One arm against the best arm. */
+export interface AbComparison {
+  readonly arm: string;
+  readonly against: string;
+  readonly z: number;
+  /** Two-sided p-value. */
+  readonly p: number;
+  /** p below the per-comparison level (`alpha` of the test). */
+  readonly significant: boolean;
+}
+
+export interface StatedTest {
+  readonly test: 'two-proportion z-test, two-sided';
+  readonly metric: AbMetric;
+  readonly confidence: 0.95;
+  readonly minPerArm: number;
+  /** Every arm has at least `minPerArm` contacts. */
+  readonly enoughData: boolean;
+  /** The level each comparison is judged at: 0.05 / (arms - 1). */
+  readonly alpha: number;
+  readonly arms: readonly (ArmResult & { readonly rate: number })[];
+  /** The best arm against each other arm (empty until there is enough data). */
+  readonly comparisons: readonly AbComparison[];
+  readonly verdict: AbVerdict & { readonly text: string };
+}
+
 /** The z statistic of two proportions (pooled standard error); 0 when it is undefined. */
 export function twoProportionZ(a: ArmResult, b: ArmResult): number {
+  if (a.entered === 0 || b.entered === 0) return 0;
   const p1 = a.successes / a.entered;
   const p2 = b.successes / b.entered;
   const pooled = (a.successes + b.successes) / (a.entered + b.entered);
@@ -29,20 +69,99 @@ export function twoProportionZ(a: ArmResult, b: ArmResult): number {
   return se === 0 ? 0 : (p1 - p2) / se;
 }
 
+/** The two-sided p-value of a standard normal z. */
+export function twoSidedP(z: number): number {
+  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
+}
+
+/** erfc by the Chebyshev fit of Numerical Recipes (fractional error below 1.2e-7). */
+function erfc(x: number): number {
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const poly =
+    -1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const r = t * Math.exp(-x * x + poly);
+  return x >= 0 ? r : 2 - r;
+}
+
+const rateOf = (a: ArmResult) => (a.entered === 0 ? 0 : a.successes / a.entered);
+
 /**
- * The verdict over every arm: the best arm against the runner-up. Comparing only the top two
- * keeps it one test (no multiple-comparison inflation for two arms; for more it is conservative
- * about declaring the best, never about the others).
+ * The stated test over `arms`. `label` names an arm in the verdict's text (an arm id, "variant 1").
  */
-export function judgeArms(arms: readonly ArmResult[]): AbVerdict {
-  if (arms.length < 2 || arms.some((a) => a.entered < MIN_PER_ARM)) {
-    return { status: 'too-few', needPerArm: MIN_PER_ARM };
+export function statedTest(
+  arms: readonly ArmResult[],
+  options: { metric?: AbMetric; minPerArm?: number; label?: (arm: string) => string } = {},
+): StatedTest {
+  const metric = options.metric ?? 'converted';
+  const minPerArm = Math.max(MIN_PER_ARM, options.minPerArm ?? MIN_PER_ARM);
+  const label = options.label ?? ((arm: string) => arm);
+  const words = METRIC_WORDS[metric];
+  const alpha = arms.length > 1 ? ALPHA / (arms.length - 1) : ALPHA;
+  const withRates = arms.map((a) => ({ ...a, rate: rateOf(a) }));
+  const base = { test: 'two-proportion z-test, two-sided', metric, confidence: 0.95, minPerArm, alpha } as const;
+  const smallest = Math.min(...arms.map((a) => a.entered));
+  if (arms.length < 2 || smallest < minPerArm) {
+    const text =
+      arms.length < 2
+        ? 'Not enough data: a test needs two arms'
+        : `Not enough data: ${minPerArm} per arm needed (smallest arm has ${smallest})`;
+    return {
+      ...base,
+      enoughData: false,
+      arms: withRates,
+      comparisons: [],
+      verdict: { status: 'too-few', needPerArm: minPerArm, text },
+    };
   }
-  const ranked = [...arms].sort((x, y) => y.successes / y.entered - x.successes / x.entered);
-  const [best, second] = ranked as [ArmResult, ArmResult];
-  const z = twoProportionZ(best, second);
-  if (Math.abs(z) < Z_95) return { status: 'no-difference', z };
-  const secondRate = second.successes / second.entered;
-  const lift = secondRate === 0 ? Number.POSITIVE_INFINITY : best.successes / best.entered / secondRate - 1;
-  return { status: 'winner', winner: best.arm, z, lift };
+  const best = [...withRates].sort((x, y) => y.rate - x.rate)[0] as (typeof withRates)[number];
+  const comparisons = withRates
+    .filter((a) => a.arm !== best.arm)
+    .map((a): AbComparison => {
+      const z = twoProportionZ(best, a);
+      const p = twoSidedP(z);
+      return { arm: a.arm, against: best.arm, z, p, significant: z > 0 && p < alpha };
+    });
+  // The weakest of the best arm's wins decides: it must beat every other arm.
+  const weakest = [...comparisons].sort((x, y) => x.z - y.z)[0] as AbComparison;
+  if (!comparisons.every((c) => c.significant)) {
+    return {
+      ...base,
+      enoughData: true,
+      arms: withRates,
+      comparisons,
+      verdict: { status: 'no-difference', z: weakest.z, text: `No significant difference on ${words} at 95%` },
+    };
+  }
+  const runnerUp = withRates.find((a) => a.arm === weakest.arm) as (typeof withRates)[number];
+  const lift = runnerUp.rate === 0 ? Number.POSITIVE_INFINITY : best.rate / runnerUp.rate - 1;
+  return {
+    ...base,
+    enoughData: true,
+    arms: withRates,
+    comparisons,
+    verdict: {
+      status: 'winner',
+      winner: best.arm,
+      z: weakest.z,
+      lift,
+      text: `${capitalised(label(best.arm))} wins on ${words} at 95%`,
+    },
+  };
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The verdict alone (at the default 100 per arm), as the stats of earlier versions showed it. */
+export function judgeArms(arms: readonly ArmResult[]): AbVerdict {
+  const { text: _text, ...verdict } = statedTest(arms).verdict;
+  return verdict;
 }

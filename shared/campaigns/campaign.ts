@@ -9,7 +9,8 @@ import { condition } from './conditions';
 import type { CampaignRules, PublishedVersion } from './enrolment';
 import { frequencyCap } from './frequency-cap';
 import { type Journey, journey } from './journey';
-import { assertValidJourney } from './journey-rules';
+import { assertValidJourney, type JourneyPolicy } from './journey-rules';
+import type { Promotions } from './promotion';
 import { sendWindow, timeZone } from './send-window';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
@@ -60,6 +61,8 @@ export interface Campaign {
   readonly rules: CampaignRules;
   /** The latest published version (new enrolments run on it). */
   readonly publishedVersion?: number;
+  /** Winners of A/B nodes promoted by node id (promotion.ts): they apply to every running version. */
+  readonly promotions?: Promotions;
   /** Bumped on every change: writes are conditional on it. */
   readonly revision: number;
   readonly createdAt: string;
@@ -85,6 +88,8 @@ export interface CampaignDeps {
   readonly campaigns: CampaignStore;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** Where webhooks may point (journey-rules.ts); absent: the strict policy. */
+  readonly journeyPolicy?: JourneyPolicy;
 }
 
 /** Who may move a campaign from which status to which. */
@@ -108,7 +113,7 @@ export async function createCampaign(
     name: body.name,
     ...(body.description ? { description: body.description } : {}),
     status: 'draft',
-    journey: assertValidJourney(body.journey),
+    journey: assertValidJourney(body.journey, deps.journeyPolicy),
     rules: body.rules as CampaignRules,
     revision: 1,
     createdAt: at,
@@ -138,7 +143,7 @@ export async function updateCampaign(
     ...current,
     ...(body.name ? { name: body.name } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
-    ...(body.journey ? { journey: assertValidJourney(body.journey) } : {}),
+    ...(body.journey ? { journey: assertValidJourney(body.journey, deps.journeyPolicy) } : {}),
     ...(body.rules ? { rules: body.rules as CampaignRules } : {}),
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
@@ -157,7 +162,7 @@ export async function publishCampaign(
   const current = await getCampaign(workspaceId, campaignId, deps);
   if (current.status === 'archived')
     throw new ConflictError('An archived campaign cannot be published', 'CAMPAIGN_ARCHIVED');
-  assertValidJourney(current.journey);
+  assertValidJourney(current.journey, deps.journeyPolicy);
   const pinned = await pinTemplates(current.journey);
   const version = (current.publishedVersion ?? 0) + 1;
   const next: Campaign = {
@@ -211,6 +216,7 @@ export const campaignView = (c: Campaign) => ({
   journey: c.journey,
   rules: c.rules,
   ...(c.publishedVersion ? { publishedVersion: c.publishedVersion } : {}),
+  ...(c.promotions && Object.keys(c.promotions).length > 0 ? { promotions: c.promotions } : {}),
   revision: c.revision,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,

@@ -8,6 +8,7 @@
 import type { Condition } from './conditions';
 import type { FrequencyCap } from './frequency-cap';
 import type { Journey } from './journey';
+import type { Promotions } from './promotion';
 import type { SendWindow } from './send-window';
 
 export type EnrolmentStatus =
@@ -54,7 +55,7 @@ export interface EnrolmentState {
   readonly dueAt?: string;
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */
   readonly emails: Readonly<Record<string, string>>;
-  /** The arm it took at each split. */
+  /** The arm it took at each split, and the subject variant (its index) at each email node with variants. */
   readonly arms: Readonly<Record<string, string>>;
   readonly converted?: boolean;
   readonly endedAt?: string;
@@ -87,6 +88,11 @@ export interface CampaignRules {
   readonly reentry: ReentryRule;
   /** A campaign-wide conversion goal: met at any step -> exit as converted. */
   readonly goal?: { readonly if: Condition; readonly withinDays: number };
+  /**
+   * Promoted A/B winners by node (promotion.ts). Not frozen with a version: the campaign's
+   * current promotions, added when the version is loaded for a step.
+   */
+  readonly promotions?: Promotions;
 }
 
 /** A frozen, published version of a campaign. */

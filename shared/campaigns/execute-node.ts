@@ -9,7 +9,7 @@ import { nextAllowedSend } from './frequency-cap';
 import { durationMs, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
-import { armFor, variantFor } from './split';
+import { armFor, promotedArm, promotedVariant, variantFor } from './split';
 
 export type NodeResult =
   /** Go on to `next` now. */
@@ -33,9 +33,15 @@ export interface NodeContext {
   readonly deps: Pick<StepDeps, 'mailer' | 'actions'>;
 }
 
-/** How often a wait for an event or a goal looks again: a 24th of its window, between 15 min and 6 h. */
+/**
+ * How often a wait for an event or a goal looks again: a 12th of its window, between 1 h and 12 h.
+ * A safety net: the contact's domain events wake such a node at once (wake-on-event.ts). The poll
+ * still catches what publishes no event (a custom field or status edited, a tag removed, a score
+ * decaying) and a wake lost on the way; 12 h bounds how late those are seen, while a 90-day goal
+ * looks 180 times instead of the 360 of a 6-hour poll.
+ */
 export function pollIntervalMs(windowMs: number): number {
-  return Math.min(6 * 3_600_000, Math.max(15 * 60_000, Math.floor(windowMs / 24)));
+  return Math.min(12 * 3_600_000, Math.max(3_600_000, Math.floor(windowMs / 12)));
 }
 
 /** The key of a node's effect: unique per enrolment run, node and step. */
@@ -54,8 +60,10 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
     case 'condition':
       return { kind: 'move', next: holds(node.if, ctx.subject) ? node.yes : node.no };
     case 'split': {
-      const arm = armFor(node, state.campaignId, state.contactId);
-      if (!arm) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
+      const hashed = armFor(node, state.campaignId, state.contactId);
+      if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
+      // A promoted winner takes every arrival but the holdout (promotion.ts).
+      const arm = promotedArm(node, ctx.rules.promotions) ?? hashed;
       return {
         kind: 'move',
         next: arm.next,
@@ -70,6 +78,10 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
           campaignId: state.campaignId,
           contactId: state.contactId,
           idempotencyKey: effectKey(state, node.id),
+          nodeId: node.id,
+          version: state.version,
+          run: state.run,
+          step: state.step,
         });
       } catch (error) {
         if (error instanceof ActionFailedError) return { kind: 'end', reason: 'failed', failure: error.message };
@@ -109,7 +121,8 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     if (allowed > now.getTime()) return { kind: 'hold', dueAt: new Date(allowed) };
   }
   const variant = node.subjectVariants
-    ? variantFor(node.subjectVariants.length, state.campaignId, node.id, state.contactId)
+    ? (promotedVariant(node, rules.promotions) ??
+      variantFor(node.subjectVariants.length, state.campaignId, node.id, state.contactId))
     : undefined;
   const { sendId } = await ctx.deps.mailer.send({
     workspaceId: state.workspaceId,
@@ -125,7 +138,11 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
   return {
     kind: 'move',
     next: node.next,
-    set: { emails: { ...state.emails, [node.id]: sendId } },
+    // The variant is kept as the "arm" taken here, so a later conversion counts for it (armconv:).
+    set: {
+      emails: { ...state.emails, [node.id]: sendId },
+      ...(variant !== undefined ? { arms: { ...state.arms, [node.id]: String(variant) } } : {}),
+    },
     counters: ['sent', `node:${node.id}:sent`, ...(variant !== undefined ? [`variant:${node.id}:${variant}`] : [])],
   };
 }

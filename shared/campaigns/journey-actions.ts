@@ -1,15 +1,32 @@
 /**
- * `action` nodes that change the contact: tags and fields. Each is idempotent by nature (adding a
- * tag twice leaves one), so a replayed step repeats nothing visible. Score adjustments, webhooks
- * and notifications are refused when a journey is saved (journey-rules.ts) until they exist.
+ * `action` nodes. Tags and fields are idempotent by nature (adding a tag twice leaves one). The
+ * others act once per step key: a score adjustment claims the key in the score's own write
+ * (adjust-score.ts), a notification is a send the email pipeline mails once per key
+ * (notify-member.ts), and a webhook carries the key as `Idempotency-Key` for the receiver to
+ * dedupe on (webhook-action.ts: delivery is at least once).
  */
 import type { ContactStore } from '../crm/contacts/ports';
+import { adjustScore } from '../crm/scoring/adjust-score';
+import type { ScoringDeps } from '../crm/scoring/score-interaction';
+import { type NotifyDeps, notifyMember } from './notify-member';
 import { ActionFailedError, type ActionPerformer } from './ports';
+import { type CampaignSigningSecrets, signingSecretOf } from './signing-secret';
+import { sendWebhook, type WebhookPoster } from './webhook-action';
 
-export function contactActions(deps: {
-  contacts: Pick<ContactStore, 'get' | 'update'>;
-  now: () => Date;
-}): ActionPerformer {
+export interface JourneyActionDeps {
+  readonly contacts: Pick<ContactStore, 'get' | 'update'>;
+  readonly now: () => Date;
+  readonly scoring: ScoringDeps;
+  readonly webhooks: { readonly secrets: CampaignSigningSecrets; readonly poster: WebhookPoster };
+  readonly notify: NotifyDeps;
+  /**
+   * The step's last delivery (the next failure dead-letters it): a failure that would be retried
+   * fails the enrolment instead, with its reason.
+   */
+  readonly finalAttempt?: boolean;
+}
+
+export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
   return {
     async perform(action, target) {
       const contact = await deps.contacts.get(target.workspaceId, target.contactId);
@@ -37,8 +54,35 @@ export function contactActions(deps: {
             });
           }
           return;
-        default:
-          throw new ActionFailedError(`The action "${action.type}" is not available yet`);
+        case 'adjust-score':
+          await adjustScore(
+            contact,
+            {
+              adjustmentId: target.idempotencyKey,
+              points: action.points,
+              reason: `campaign ${target.campaignId} node ${target.nodeId}: ${action.points >= 0 ? '+' : ''}${action.points}`,
+              campaignId: target.campaignId,
+              nodeId: target.nodeId,
+            },
+            deps.scoring,
+          );
+          return;
+        case 'webhook': {
+          const secret = await signingSecretOf(target.workspaceId, target.campaignId, {
+            secrets: deps.webhooks.secrets,
+            now: deps.now,
+          });
+          await sendWebhook(action.url, target, contact, {
+            secret,
+            poster: deps.webhooks.poster,
+            now: deps.now,
+            ...(deps.finalAttempt ? { finalAttempt: true } : {}),
+          });
+          return;
+        }
+        case 'notify-user':
+          await notifyMember(action, target, contact, deps.notify);
+          return;
       }
     },
   };

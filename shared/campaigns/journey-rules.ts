@@ -3,11 +3,13 @@
  * graph: exactly one trigger, unique node ids, no edge to a missing node, every node reachable
  * from the trigger, no cycle that does not pass through a wait (it would spin without end),
  * split arms summing to 100 with the holdout, waits within a year, email-activity conditions
- * that refer to an email node that comes earlier. Each problem names its node.
+ * that refer to an email node that comes earlier, webhooks that point outside the policy
+ * (webhook-url.ts). Each problem names its node.
  */
 import { ValidationError } from '../errors';
 import { activityNodesOf, type Condition, conditionDepth, MAX_CONDITION_DEPTH } from './conditions';
 import { durationMs, edgesOf, type Journey, type JourneyNode, MAX_WAIT_DAYS } from './journey';
+import { type WebhookPolicy, webhookUrlProblem } from './webhook-url';
 
 export interface JourneyProblem {
   /** The node at fault (absent for a problem of the whole journey). */
@@ -17,11 +19,14 @@ export interface JourneyProblem {
 
 const MAX_WAIT_MS = MAX_WAIT_DAYS * 86_400_000;
 
-/** Actions the step runner performs today (journey-actions.ts); the schema knows the rest to come. */
-export const AVAILABLE_ACTIONS: ReadonlySet<string> = new Set(['add-tag', 'remove-tag', 'set-field']);
+/** What a journey may point at outside the product; the strict default refuses private webhooks. */
+export interface JourneyPolicy {
+  readonly webhooks: WebhookPolicy;
+}
+export const STRICT_JOURNEY_POLICY: JourneyPolicy = { webhooks: { allowPrivate: false } };
 
 /** Every problem of `journey`; empty when it may be saved. */
-export function journeyProblems(journey: Journey): JourneyProblem[] {
+export function journeyProblems(journey: Journey, policy: JourneyPolicy = STRICT_JOURNEY_POLICY): JourneyProblem[] {
   const problems: JourneyProblem[] = [];
   const byId = new Map<string, JourneyNode>();
   for (const node of journey.nodes) {
@@ -41,7 +46,7 @@ export function journeyProblems(journey: Journey): JourneyProblem[] {
         problems.push({ node: node.id, message: `Leads back to the trigger "${target}"` });
       }
     }
-    problems.push(...nodeProblems(node, byId));
+    problems.push(...nodeProblems(node, byId, policy));
   }
 
   const trigger = triggers[0];
@@ -60,15 +65,19 @@ export function journeyProblems(journey: Journey): JourneyProblem[] {
 }
 
 /** Throws a 400 `INVALID_JOURNEY` naming every problem, or returns the journey. */
-export function assertValidJourney(journey: Journey): Journey {
-  const problems = journeyProblems(journey);
+export function assertValidJourney(journey: Journey, policy?: JourneyPolicy): Journey {
+  const problems = journeyProblems(journey, policy);
   if (problems.length === 0) return journey;
   const first = problems[0] as JourneyProblem;
   const where = first.node ? `Node "${first.node}": ` : '';
   throw new ValidationError(`${where}${first.message}`, 'INVALID_JOURNEY', { details: { problems } });
 }
 
-function nodeProblems(node: JourneyNode, byId: ReadonlyMap<string, JourneyNode>): JourneyProblem[] {
+function nodeProblems(
+  node: JourneyNode,
+  byId: ReadonlyMap<string, JourneyNode>,
+  policy: JourneyPolicy,
+): JourneyProblem[] {
   const problems: JourneyProblem[] = [];
   const problem = (message: string) => problems.push({ node: node.id, message });
   switch (node.kind) {
@@ -88,20 +97,27 @@ function nodeProblems(node: JourneyNode, byId: ReadonlyMap<string, JourneyNode>)
     case 'condition':
       problems.push(...conditionProblems(node.id, node.if, byId));
       break;
-    case 'action':
-      if (!AVAILABLE_ACTIONS.has(node.action.type)) {
-        problem(
-          `The action "${node.action.type}" is not available yet (available: ${[...AVAILABLE_ACTIONS].join(', ')})`,
-        );
+    case 'action': {
+      const { action } = node;
+      if (action.type === 'webhook') {
+        const bad = webhookUrlProblem(action.url, policy.webhooks);
+        if (bad) problem(`Webhook: ${bad}`);
       }
+      if (action.type === 'adjust-score' && action.points === 0) problem('Adjusts the score by 0 points');
+      if (action.type === 'notify-user' && action.message.trim() === '') problem('Notifies with an empty message');
       break;
+    }
     case 'split': {
       const total = node.arms.reduce((sum, arm) => sum + arm.percent, 0) + node.holdoutPercent;
       if (total !== 100) problem(`Arm percentages plus the holdout add up to ${total}, not 100`);
       const armIds = new Set(node.arms.map((a) => a.id));
       if (armIds.size !== node.arms.length) problem('Two arms share an id');
+      if (node.promote && node.arms.length < 2) problem('Promotes a winner with a single arm');
       break;
     }
+    case 'email':
+      if (node.promote && !node.subjectVariants) problem('Promotes a winning subject line without subject variants');
+      break;
     default:
       break;
   }

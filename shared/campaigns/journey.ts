@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { INTERACTION_TYPES } from '../crm/model';
+import { AB_METRICS, MIN_PER_ARM } from './ab-test';
 import { condition } from './conditions';
 import { triggerOn } from './trigger';
 
@@ -75,6 +76,13 @@ export type JourneyAction = z.infer<typeof action>;
 
 const base = { id: nodeId, label: z.string().max(200).optional() };
 
+/** Promote the winner of the node's A/B test (ab-test.ts) on its own, once it wins at 95%. */
+const autoPromote = z.strictObject({
+  metric: z.enum(AB_METRICS).default('converted'),
+  /** Contacts every arm needs before the test may decide (at least 100). */
+  after: z.strictObject({ minPerArm: z.number().int().min(MIN_PER_ARM).max(1_000_000) }).optional(),
+});
+
 export const journeyNode = z.discriminatedUnion('kind', [
   /** `on`: what enrols contacts (trigger.ts); absent = manual (the API's enrol route only). */
   z.strictObject({ ...base, kind: z.literal('trigger'), on: triggerOn.optional(), next: nodeId }),
@@ -86,6 +94,8 @@ export const journeyNode = z.discriminatedUnion('kind', [
     version: z.number().int().min(1).optional(),
     /** Subject lines tried against each other (A/B by stable hash); absent = the template's. */
     subjectVariants: z.array(z.string().min(1).max(998)).min(2).max(5).optional(),
+    /** With subject variants: promote the winning subject line automatically. */
+    promote: autoPromote.optional(),
     next: nodeId,
   }),
   z.strictObject({ ...base, kind: z.literal('wait'), for: waitFor, next: nodeId, timeoutNext: nodeId.optional() }),
@@ -99,6 +109,8 @@ export const journeyNode = z.discriminatedUnion('kind', [
       .max(10),
     /** Share of contacts that leave here without any arm (a control group), counted as `holdout`. */
     holdoutPercent: z.number().int().min(0).max(100).default(0),
+    /** Promote the winning arm automatically (the holdout stays). */
+    promote: autoPromote.optional(),
   }),
   z.strictObject({ ...base, kind: z.literal('action'), action, next: nodeId }),
   /** Waits up to `within` for `if` to hold: met -> a conversion, then `next`; not met -> `timeoutNext` (or exit). */

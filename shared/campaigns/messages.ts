@@ -36,7 +36,8 @@ export type ResumePageMessage = z.infer<typeof resumePageMessage>;
 
 /**
  * A domain event as an EventBridge rule delivers it (the envelope is the message body): campaign
- * triggers enrol the contact it names (trigger-from-event.ts). Read as `{kind: 'domain-event', event}`.
+ * triggers enrol the contact it names (trigger-from-event.ts) and its waiting enrolments the event
+ * could move are woken (wake-on-event.ts). Read as `{kind: 'domain-event', event}`.
  */
 export const domainEventEnvelope = z.object({
   version: z.string().max(16),

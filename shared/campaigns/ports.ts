@@ -139,12 +139,26 @@ export class ActionFailedError extends Error {
   override name = 'ActionFailedError';
 }
 
-/** Performs `action` nodes. Each call carries a key unique per (enrolment run, node, step). */
+/** Which enrolment, at which node, an action runs for. */
+export interface ActionTarget {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly contactId: string;
+  /** Unique per (enrolment run, node, step): a replay performs nothing twice. */
+  readonly idempotencyKey: string;
+  readonly nodeId: string;
+  /** The published version, the enrolment's run and its step. */
+  readonly version: number;
+  readonly run: number;
+  readonly step: number;
+}
+
+/**
+ * Performs `action` nodes. An {@link ActionFailedError} ends the enrolment as failed; any other
+ * error is retried (the step's queue message comes back).
+ */
 export interface ActionPerformer {
-  perform(
-    action: JourneyAction,
-    target: { workspaceId: string; campaignId: string; contactId: string; idempotencyKey: string },
-  ): Promise<void>;
+  perform(action: JourneyAction, target: ActionTarget): Promise<void>;
 }
 
 /** Sets the timer that brings a step message back at `dueAt` (SQS delay or a one-time schedule). */

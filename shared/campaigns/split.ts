@@ -33,3 +33,24 @@ export function armFor<Arm extends { readonly id: string; readonly percent: numb
 export function variantFor(count: number, campaignId: string, nodeId: string, contactId: string): number {
   return stableBucket(campaignId, nodeId, 'variant', contactId) % count;
 }
+
+/** The arm a promotion sends every new arrival to, when one is in force for this split. */
+export function promotedArm<Arm extends { readonly id: string }>(
+  split: { readonly id: string; readonly arms: readonly Arm[] },
+  promotions: Readonly<Record<string, { readonly arm?: string; readonly undone?: unknown }>> | undefined,
+): Arm | undefined {
+  const promotion = promotions?.[split.id];
+  if (!promotion || promotion.undone || promotion.arm === undefined) return undefined;
+  // A version without that arm (an older one) splits as it always did.
+  return split.arms.find((a) => a.id === promotion.arm);
+}
+
+/** The subject variant a promotion gives every new arrival at an email node, when one is in force. */
+export function promotedVariant(
+  node: { readonly id: string; readonly subjectVariants?: readonly string[] | undefined },
+  promotions: Readonly<Record<string, { readonly variant?: number; readonly undone?: unknown }>> | undefined,
+): number | undefined {
+  const promotion = promotions?.[node.id];
+  if (!promotion || promotion.undone || promotion.variant === undefined || !node.subjectVariants) return undefined;
+  return promotion.variant < node.subjectVariants.length ? promotion.variant : undefined;
+}

@@ -1,10 +1,12 @@
 /**
- * A campaign's counters, as the API shows them: totals, per node, and per split arm with the
- * A/B verdict. The counters are kept by atomic ADDs as enrolments move (and as email events
+ * A campaign's counters, as the API shows them: totals, per node, and per A/B node (a split's
+ * arms, an email node's subject variants) with the stated test (ab-test.ts) and the promotion in
+ * force, if any. The counters are kept by atomic ADDs as enrolments move (and as email events
  * arrive), so reading them is one item, never a scan.
  */
-import { type AbVerdict, judgeArms } from './ab-test';
-import type { Journey } from './journey';
+import { type AbVerdict, type ArmResult, type StatedTest, statedTest } from './ab-test';
+import type { Journey, JourneyNode } from './journey';
+import type { Promotion, Promotions } from './promotion';
 
 const TOTALS = [
   'entered',
@@ -20,16 +22,69 @@ const TOTALS = [
   'unsubscribed',
 ] as const;
 
+type Counters = Readonly<Record<string, number>>;
+
 export interface CampaignStats {
   readonly totals: Record<(typeof TOTALS)[number], number> & { exited: Record<string, number> };
   readonly nodes: Record<string, Record<string, number>>;
   readonly splits: Record<
     string,
-    { arms: Record<string, { entered: number; converted: number }>; holdout: number; verdict: AbVerdict }
+    {
+      arms: Record<string, { entered: number; converted: number }>;
+      holdout: number;
+      verdict: AbVerdict;
+      test: StatedTest;
+      promotion?: Promotion;
+    }
+  >;
+  /** Email nodes with subject variants, by node: each variant's subject, sends and conversions. */
+  readonly variants: Record<
+    string,
+    {
+      variants: Record<string, { subject: string; sent: number; converted: number }>;
+      test: StatedTest;
+      promotion?: Promotion;
+    }
   >;
 }
 
-export function campaignStats(counters: Readonly<Record<string, number>>, journey: Journey): CampaignStats {
+/** A node whose arms (or subject variants) are tested against each other. */
+export type AbNode = Extract<JourneyNode, { kind: 'split' }> | Extract<JourneyNode, { kind: 'email' }>;
+
+export const isAbNode = (node: JourneyNode): node is AbNode =>
+  node.kind === 'split' || (node.kind === 'email' && node.subjectVariants !== undefined);
+
+/**
+ * Each arm of an A/B node with its counters: a split's arms by id (`arm:` and `armconv:`), an
+ * email node's variants by index (`variant:` and `armconv:`: the step runner records the variant
+ * as the enrolment's "arm" at that node, so its conversions count per variant).
+ */
+export function armResults(node: AbNode, counters: Counters): ArmResult[] {
+  const at = (name: string) => counters[name] ?? 0;
+  if (node.kind === 'split') {
+    return node.arms.map((a) => ({
+      arm: a.id,
+      entered: at(`arm:${node.id}:${a.id}`),
+      successes: at(`armconv:${node.id}:${a.id}`),
+    }));
+  }
+  return (node.subjectVariants ?? []).map((_, i) => ({
+    arm: String(i),
+    entered: at(`variant:${node.id}:${i}`),
+    successes: at(`armconv:${node.id}:${i}`),
+  }));
+}
+
+/** The stated test of an A/B node, with the node's own `promote` settings when it has them. */
+export function abNodeTest(node: AbNode, counters: Counters): StatedTest {
+  return statedTest(armResults(node, counters), {
+    ...(node.promote ? { metric: node.promote.metric } : {}),
+    ...(node.promote?.after ? { minPerArm: node.promote.after.minPerArm } : {}),
+    label: node.kind === 'split' ? (arm) => `arm ${arm}` : (i) => `variant ${i}`,
+  });
+}
+
+export function campaignStats(counters: Counters, journey: Journey, promotions: Promotions = {}): CampaignStats {
   const at = (name: string) => counters[name] ?? 0;
   const totals = Object.fromEntries(TOTALS.map((t) => [t, at(t)])) as unknown as CampaignStats['totals'];
   const exited: Record<string, number> = {};
@@ -48,19 +103,32 @@ export function campaignStats(counters: Readonly<Record<string, number>>, journe
     if (match?.[1] && match[2] && nodes[match[1]]) (nodes[match[1]] as Record<string, number>)[match[2]] = value;
   }
   const splits: CampaignStats['splits'] = {};
+  const variants: CampaignStats['variants'] = {};
   for (const node of journey.nodes) {
-    if (node.kind !== 'split') continue;
-    const arms = Object.fromEntries(
-      node.arms.map((a) => [
-        a.id,
-        { entered: at(`arm:${node.id}:${a.id}`), converted: at(`armconv:${node.id}:${a.id}`) },
-      ]),
-    );
-    splits[node.id] = {
-      arms,
-      holdout: at(`arm:${node.id}:holdout`),
-      verdict: judgeArms(Object.entries(arms).map(([arm, c]) => ({ arm, entered: c.entered, successes: c.converted }))),
-    };
+    if (!isAbNode(node)) continue;
+    const test = abNodeTest(node, counters);
+    const promotion = promotions[node.id];
+    if (node.kind === 'split') {
+      const { text: _text, ...verdict } = test.verdict;
+      splits[node.id] = {
+        arms: Object.fromEntries(test.arms.map((a) => [a.arm, { entered: a.entered, converted: a.successes }])),
+        holdout: at(`arm:${node.id}:holdout`),
+        verdict,
+        test,
+        ...(promotion ? { promotion } : {}),
+      };
+    } else {
+      variants[node.id] = {
+        variants: Object.fromEntries(
+          test.arms.map((a) => [
+            a.arm,
+            { subject: node.subjectVariants?.[Number(a.arm)] ?? '', sent: a.entered, converted: a.successes },
+          ]),
+        ),
+        test,
+        ...(promotion ? { promotion } : {}),
+      };
+    }
   }
-  return { totals, nodes, splits };
+  return { totals, nodes, splits, variants };
 }

@@ -4,6 +4,7 @@
  * matches. The trigger index narrows the campaigns; the published version is checked again (the
  * index may lag a change). Each (event, campaign) is claimed first, so a redelivered or replayed
  * event enrols nobody twice, also under re-entry `always`; a failed enrolment releases its claim.
+ * The same event also wakes the contact's enrolments that wait for it (wake-on-event.ts).
  */
 import type { DomainEventEnvelope, EnrolMessage } from './messages';
 import type { CampaignVersions } from './ports';
@@ -30,16 +31,23 @@ export interface TriggerOutcome {
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const ID = /[^A-Za-z0-9_.:-]/g;
 
+/** The workspace and contact an event is about; undefined when it names none. */
+export function eventContact(envelope: DomainEventEnvelope): { workspaceId: string; contactId: string } | undefined {
+  const workspaceId = text(envelope.detail.workspaceId);
+  const contactId = text(envelope.detail.contactId);
+  return workspaceId && contactId ? { workspaceId, contactId } : undefined;
+}
+
 /** Enrols the event's contact into each matching campaign, once per (event, campaign). */
 export async function triggerFromEvent(
   envelope: DomainEventEnvelope,
   deps: TriggerFromEventDeps,
 ): Promise<TriggerOutcome> {
   const { detail } = envelope;
-  const workspaceId = text(detail.workspaceId);
-  const contactId = text(detail.contactId);
   const outcome = { matched: 0, enrolled: 0, replayed: 0 };
-  if (!workspaceId || !contactId) return outcome;
+  const who = eventContact(envelope);
+  if (!who) return outcome;
+  const { workspaceId, contactId } = who;
   const event = { type: envelope['detail-type'], detail };
   // The publisher's own id survives a re-put of the same event; the envelope's id does not.
   const eventId = (text(detail.eventId) ?? envelope.id).replace(ID, '_').slice(0, 100);

@@ -34,6 +34,9 @@ export const PERMISSIONS = [
   'templates:write',
   'emails:read',
   'emails:manage',
+  'ai:read',
+  /** Runs AI agents: spends the workspace's AI budget. */
+  'ai:use',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -67,6 +70,8 @@ export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Per
     'templates:write',
     'api-keys:read',
     'api-keys:create',
+    // Members do the work AI helps with (replies, copy, lead reviews); viewers cannot spend the budget.
+    'ai:use',
   ],
   viewer: readOnly,
 };

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schedules } from '../../lib/definition';
 import { localClientConfig } from '../../lib/local/emulators/local-aws';
@@ -121,18 +121,43 @@ describe('drip-steps queue', () => {
 });
 
 describe('ai-calls queue', () => {
-  it('runs a queued call on the offline provider and stores a result that says so', async () => {
+  it('runs a queued call through the local AI stand-in and stores the validated result on its record', async () => {
     const ws = fresh('ws');
-    const call = { workspaceId: ws, callId: 'call-1', agent: 'email-intent', prompt: 'Can we meet on Tuesday?' };
+    const now = new Date().toISOString();
+    // The record as POST /api/ai/calls stores it; the message only names it.
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `WS#${ws}`,
+          sk: 'AICALL#call-1',
+          workspaceId: ws,
+          callId: 'call-1',
+          agent: 'email-intent',
+          request: { agent: 'email-intent', input: { subject: 'Hi', body: 'Can we meet on Tuesday?' } },
+          status: 'queued',
+          createdAt: now,
+          createdBy: 'user-1',
+          updatedAt: now,
+          attempts: 0,
+        },
+      }),
+    );
+    const call = { workspaceId: ws, callId: 'call-1' };
     await sqs.send(
       new SendMessageCommand({ QueueUrl: runtime.queues['ai-calls']?.url, MessageBody: JSON.stringify(call) }),
     );
     const item = await eventually(async () => {
       const out = await db.send(new GetCommand({ TableName: table, Key: { pk: `WS#${ws}`, sk: 'AICALL#call-1' } }));
-      return out.Item;
+      return out.Item?.status === 'running' || out.Item?.status === 'queued' ? undefined : out.Item;
     });
-    expect(item).toMatchObject({ provider: 'offline', offline: true, agent: 'email-intent' });
-    expect(item.text).toContain('offline');
+    // The runtime's default AI is the local stand-ins (docs/AI.md, "Locally"); offline mode: ai-calls.test.ts.
+    expect(item).toMatchObject({
+      status: 'completed',
+      attempts: 1,
+      run: { offline: false, model: expect.stringMatching(/-local$/) },
+      output: { intent: expect.any(String), suggestedReply: expect.any(String) },
+    });
   });
 });
 

@@ -7,6 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { routes } from '../../lib/definition';
+import { agentRequest } from '../../shared/ai/agents';
+import { queueAiCallBody } from '../../shared/ai/ai-call';
+import { promoteBody } from '../../shared/campaigns/promotion';
 import { contactCreateSchema, contactPatchSchema } from '../../shared/crm/contacts/contact-fields';
 import { interactionRequestSchema } from '../../shared/crm/contacts/record-interaction-once';
 import { scoringRulesSchema } from '../../shared/crm/scoring/rules';
@@ -90,6 +93,9 @@ describe('fuzz body table', () => {
     expect(contactPatchSchema.safeParse(sample('contacts.update')).success).toBe(true);
     expect(interactionRequestSchema.safeParse(sample('interactions.create')).success).toBe(true);
     expect(oneOffSendBody.safeParse(sample('emails.send')).success).toBe(true);
+    expect(promoteBody.safeParse(sample('campaigns.promote')).success).toBe(true);
+    expect(queueAiCallBody.safeParse(sample('ai.calls.create')).success).toBe(true);
+    expect(agentRequest.safeParse(sample('ai.preview')).success).toBe(true);
     expect(scoringRulesSchema.safeParse((sample('scoring-rules.put') as { rules: unknown }).rules).success).toBe(true);
   });
 

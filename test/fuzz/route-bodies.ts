@@ -213,8 +213,12 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   'campaigns.archive': {},
   'campaigns.enrol': { sample: () => ({ filter: { tag: 'fuzz-{{unique}}', minScore: 10 } }), ids: [['filter', 'tag']] },
   'campaigns.exit': {},
+  // A split's arm, or `{ variant: n }` for an email node's subject lines (the union refuses both at once).
+  'campaigns.promote': { sample: () => ({ arm: 'a' }), ids: [['arm']], numbers: [['variant']] },
+  'campaigns.unpromote': {},
   // Takes no body: it answers a new token.
   'campaigns.webhook-token': { sample: () => ({}) },
+  'campaigns.signing-secret': { sample: () => ({}) },
   // The path's token is a probe, so every request is a 404 before the body is read.
   'hooks.campaign': { sample: () => ({ email: 'fuzz-{{unique}}@example.com' }), mailed: [['email']] },
   'scoring-rules.put': {
@@ -227,6 +231,18 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
       ['rules', 'interactionRules', 0, 'group'],
       ['rules', 'profileRules', 0, 'field'],
     ],
+  },
+  // AI: queued calls (idempotent by clientKey) and previews; the fuzz runtime answers offline.
+  'ai.calls.create': {
+    sample: () => ({
+      agent: 'email-intent',
+      input: { from: 'fuzz@example.com', subject: 'Fuzz', body: 'Can we meet on Tuesday?' },
+      clientKey: 'fuzz-{{unique}}',
+    }),
+    ids: [['clientKey']],
+  },
+  'ai.preview': {
+    sample: () => ({ agent: 'email-intent', input: { subject: 'Fuzz', body: 'Can we meet on Tuesday?' } }),
   },
 };
 

@@ -266,10 +266,11 @@ describe('domain-events bus', () => {
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('has publishers: contacts, score-recompute-worker, emails and email-events (unsubscribes, bounces are scored)', () => {
+  it('has publishers: contacts, score-recompute-worker, drip-step-worker (adjust-score), emails and email-events (unsubscribes, bounces are scored)', () => {
     expect(functions.filter((fn) => fn.publishesEvents).map((fn) => fn.name)).toEqual([
       'contacts',
       'score-recompute-worker',
+      'drip-step-worker',
       'emails',
       'email-events',
     ]);
@@ -322,11 +323,13 @@ describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('are read by the email-sender (Resend key, SMTP URL) and the Resend webhook’s function, no other', () => {
+  it('are read by the email-sender (Resend key, SMTP URL), the Resend webhook’s function and the AI functions (AI keys), no other', () => {
     const readers = functions
       .filter((fn) => (fn.readsProviderSecrets ?? []).length > 0)
       .map((fn) => [fn.name, fn.readsProviderSecrets]);
     expect(readers).toEqual([
+      ['ai-call-worker', ['anthropic-api-key', 'openrouter-api-key']],
+      ['ai', ['anthropic-api-key', 'openrouter-api-key']],
       ['email-sender', ['resend-api-key', 'smtp-url']],
       ['email-sending', ['resend-webhook-secret']],
     ]);

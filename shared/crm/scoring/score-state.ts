@@ -60,6 +60,9 @@ export interface LedgerEntry {
   readonly interactionType?: string;
   /** Why fewer points than the rule's were awarded, e.g. `daily cap reached`. */
   readonly note?: string;
+  /** A campaign's `adjust-score` action (adjust-score.ts): the campaign and its node. */
+  readonly campaignId?: string;
+  readonly nodeId?: string;
 }
 
 export type Profile = Parameters<typeof evaluateFit>[0];

@@ -1,0 +1,173 @@
+/**
+ * An agent is a fixed system prompt, an input builder and a zod output schema; {@link runAgent}
+ * asks a provider, parses and validates the answer, and gives one typed result. Invalid output
+ * gets exactly one repair retry that tells the model what was wrong; after that the result is
+ * `failed` (kind `invalid-output`), never a half-parsed object. An offline answer is `offline`,
+ * with no output at all: nothing is made up in its place.
+ */
+import * as z from 'zod';
+import { type AiAgent, type AiAnswer, type AiFailureKind, type AiProvider, AiProviderError } from '../ports';
+
+export interface Agent<I, O> {
+  readonly name: AiAgent;
+  /** Constant per agent (the provider caches it). */
+  readonly system: string;
+  readonly output: z.ZodType<O>;
+  readonly maxOutputTokens: number;
+  /** The call's input as the model reads it, bounded in size (long parts are cut with a note). */
+  prompt(input: I): string;
+}
+
+/** What a run cost and who answered: the sums over both attempts when a repair was needed. */
+export interface AgentRun {
+  readonly provider: AiAnswer['provider'];
+  readonly model: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly offline: boolean;
+  readonly fallback?: AiAnswer['fallback'];
+  /** Model calls made: 1, or 2 after a repair retry. */
+  readonly attempts: number;
+}
+
+export interface OutputIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type AgentResult<O> =
+  | (AgentRun & { readonly status: 'completed'; readonly output: O })
+  | (AgentRun & { readonly status: 'offline' })
+  | (AgentRun & {
+      readonly status: 'failed';
+      readonly kind: AiFailureKind;
+      readonly reason: string;
+      readonly issues?: readonly OutputIssue[];
+    });
+
+/** The JSON Schema the provider is asked to answer in, from the agent's zod schema. */
+export function jsonSchemaOf(agent: Pick<Agent<unknown, unknown>, 'output'>): Record<string, unknown> {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(agent.output, { io: 'output' }) as Record<string, unknown>;
+  return schema;
+}
+
+/** Cuts `text` to `max` characters and says so, so the model knows it sees part of it. */
+export function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n[truncated: ${text.length - max} more characters not shown]`;
+}
+
+/** Words as a reader counts them: runs of non-space characters. */
+export const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;
+
+type Parsed<O> = { ok: true; value: O } | { ok: false; issues: OutputIssue[] };
+
+/** The answer's JSON (a ```json fence around it tolerated), validated by the schema. */
+export function parseOutput<O>(output: z.ZodType<O>, text: string): Parsed<O> {
+  const trimmed = text.trim();
+  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(trimmed);
+  let json: unknown;
+  try {
+    json = JSON.parse(fenced?.[1] ?? trimmed);
+  } catch {
+    return { ok: false, issues: [{ path: '', message: 'The answer is not valid JSON' }] };
+  }
+  const parsed = output.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })),
+  };
+}
+
+const runOf = (answers: readonly AiAnswer[]): AgentRun => {
+  const last = answers[answers.length - 1] as AiAnswer;
+  const sum = (f: (a: AiAnswer) => number) => answers.reduce((n, a) => n + f(a), 0);
+  const fallback = answers.find((a) => a.fallback)?.fallback;
+  return {
+    provider: last.provider,
+    model: last.model,
+    inputTokens: sum((a) => a.usage.inputTokens + (a.usage.cacheReadTokens ?? 0) + (a.usage.cacheWriteTokens ?? 0)),
+    outputTokens: sum((a) => a.usage.outputTokens),
+    costUsd: sum((a) => a.costUsd),
+    latencyMs: sum((a) => a.latencyMs),
+    offline: last.offline,
+    ...(fallback ? { fallback } : {}),
+    attempts: answers.length,
+  };
+};
+
+/** The repair prompt: the original input, the rejected answer and why it was rejected. */
+function repairPrompt(input: string, rejected: string, issues: readonly OutputIssue[]): string {
+  const problems = issues.map((i) => `- ${i.path || '(the whole answer)'}: ${i.message}`).join('\n');
+  return [
+    input,
+    '',
+    'Your previous answer was rejected because it does not match the required JSON schema:',
+    problems,
+    '',
+    '<rejected_answer>',
+    bounded(rejected, 4000),
+    '</rejected_answer>',
+    '',
+    'Answer again with only a JSON object that matches the schema, fixing every problem listed.',
+  ].join('\n');
+}
+
+export interface RunAgentOptions {
+  /** The whole run's deadline (both attempts). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `agent` on `input`. A provider failure of the first attempt is thrown as the provider's
+ * {@link AiProviderError} (nothing was spent); one of the repair attempt becomes a `failed`
+ * result that still reports the first attempt's usage, so budgets count what was spent.
+ */
+export async function runAgent<I, O>(
+  agent: Agent<I, O>,
+  input: I,
+  provider: AiProvider,
+  options: RunAgentOptions = {},
+): Promise<AgentResult<O>> {
+  const prompt = agent.prompt(input);
+  const request = {
+    agent: agent.name,
+    system: agent.system,
+    schema: { name: agent.name.replaceAll('-', '_'), jsonSchema: jsonSchemaOf(agent) },
+    maxOutputTokens: agent.maxOutputTokens,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const answers: AiAnswer[] = [await provider.answer({ ...request, input: prompt })];
+  const first = answers[0] as AiAnswer;
+  if (first.offline) return { status: 'offline', ...runOf(answers) };
+  let parsed = parseOutput(agent.output, first.text);
+  if (!parsed.ok) {
+    let repaired: AiAnswer;
+    try {
+      repaired = await provider.answer({ ...request, input: repairPrompt(prompt, first.text, parsed.issues) });
+    } catch (error) {
+      if (!(error instanceof AiProviderError)) throw error;
+      return {
+        status: 'failed',
+        kind: error.kind,
+        reason: `The repair attempt failed: ${error.message}`,
+        ...runOf(answers),
+      };
+    }
+    answers.push(repaired);
+    // A chain that fell back to offline for the repair: say offline, keep nothing of the first answer.
+    if (repaired.offline) return { status: 'offline', ...runOf(answers) };
+    parsed = parseOutput(agent.output, repaired.text);
+  }
+  if (parsed.ok) return { status: 'completed', output: parsed.value, ...runOf(answers) };
+  return {
+    status: 'failed',
+    kind: 'invalid-output',
+    reason: `The model's answer did not match the ${agent.name} schema after one repair attempt`,
+    issues: parsed.issues,
+    ...runOf(answers),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `POST /api/ai/preview`: an agent run while a person waits, under a short deadline, budget
+ * checked before and usage recorded after, like a queued call but with no record. Whatever the
+ * providers do, the answer is a result: completed, offline, or failed with its kind and reason.
+ */
+import { type AgentDataDeps, type AgentRequest, runRequestedAgent } from './agents';
+import { type AiCallOutcome, outcomeOf } from './ai-call';
+import { assertWithinBudget, type BudgetDeps, recordUsage } from './budgets';
+import { type AiProvider, AiProviderError } from './ports';
+import type { AiMetrics } from './run-ai-call';
+
+/** The preview's deadline: well under its function's timeout and API Gateway's 30 s. */
+export const PREVIEW_DEADLINE_MS = 10_000;
+
+export interface PreviewDeps extends BudgetDeps, AgentDataDeps {
+  readonly provider: AiProvider;
+  readonly metrics: AiMetrics;
+  readonly deadlineMs?: number;
+}
+
+/**
+ * Runs `request` now.
+ * @throws AiBudgetExceededError (429) before any provider call; ContactNotFoundError (404).
+ */
+export async function previewAgent(
+  workspaceId: string,
+  request: AgentRequest,
+  deps: PreviewDeps,
+): Promise<AiCallOutcome> {
+  await assertWithinBudget(workspaceId, deps);
+  let outcome: AiCallOutcome;
+  try {
+    const signal = AbortSignal.timeout(deps.deadlineMs ?? PREVIEW_DEADLINE_MS);
+    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, deps.provider, deps, { signal }));
+  } catch (error) {
+    if (!(error instanceof AiProviderError)) throw error;
+    outcome = { status: 'failed', failure: { kind: error.kind, reason: error.message } };
+  }
+  if (outcome.run) await recordUsage(workspaceId, request.agent, outcome.run, deps);
+  deps.metrics.recorded(request.agent, outcome);
+  return outcome;
+}

@@ -1,0 +1,287 @@
+/**
+ * The AI failover chain: the configured providers in order (Anthropic, then OpenRouter), each
+ * behind its circuit breaker and retried on its own, under one deadline for the whole call.
+ *
+ * Per provider: the breaker inside the retry (shared/resilience), so every failed attempt counts
+ * toward opening it and an open breaker ends that provider's retries at once. Retryable kinds
+ * (rate-limited, overloaded, server-error, timeout, network) are retried with capped, jittered
+ * backoff, or after exactly the `retry-after` the provider asked for when it fits the cap and the
+ * time left; spend-limit, auth, bad-request and invalid output are never retried. Whatever ends a
+ * provider's turn (retries spent, a spend limit, an open breaker, a wrong key) hands the call to
+ * the next one, and the answer records `fallback: {from, reason}`.
+ *
+ * When every provider failed: an {@link AiProviderError} of kind `unavailable` naming each
+ * provider's failure (its `cause` an AggregateError of them, `retryAfterMs` the earliest time one
+ * may answer again), or, only with `offlineFallback`, the offline answer flagged `offline` with
+ * the fallback recorded. Never a canned text posing as a model's answer.
+ */
+import type { BreakerRegistry } from '../resilience/breaker-registry';
+import { classifyError, type ErrorClassification } from '../resilience/classify-error';
+import { type Clock, systemClock } from '../resilience/clock';
+import { CircuitOpenError, RetryExhaustedError } from '../resilience/errors';
+import { retryWith } from '../resilience/retry-loop';
+import { type AiAnswer, type AiProvider, AiProviderError, type AiProviderName, type AiRequest } from './ports';
+import { offlineProvider } from './providers/offline';
+
+/** The chain's timings; every one can be shortened for tests. */
+export interface ChainTimings {
+  /** The whole call, every provider, retry and wait included; default 45 s (queued calls). */
+  readonly deadlineMs: number;
+  /** One attempt at one provider; default 20 s. */
+  readonly attemptTimeoutMs: number;
+  /** Retries per provider after its first attempt; default 2. */
+  readonly retries: number;
+  /** Backoff before the first retry (full jitter, doubling); default 500 ms. */
+  readonly retryBaseMs: number;
+  /** Ceiling of the backoff; default 4 s. */
+  readonly retryCapMs: number;
+  /**
+   * The longest `retry-after` honoured at a provider; default 10 s. A provider asking for longer
+   * (or for more than the time left) is not waited for: the next provider takes the call.
+   */
+  readonly maxRetryAfterMs: number;
+}
+
+export const CHAIN_DEFAULTS: ChainTimings = {
+  deadlineMs: 45_000,
+  attemptTimeoutMs: 20_000,
+  retries: 2,
+  retryBaseMs: 500,
+  retryCapMs: 4_000,
+  maxRetryAfterMs: 10_000,
+};
+
+/** What the chain did, for logs and metrics (never the request's text or a key). */
+export type ChainEvent =
+  | {
+      readonly type: 'retry';
+      readonly provider: AiProviderName;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: string;
+    }
+  | { readonly type: 'fallback'; readonly from: AiProviderName; readonly reason: string };
+
+export interface ProviderChainOptions extends Partial<ChainTimings> {
+  /** In order of preference; the offline provider is never among them. */
+  readonly providers: readonly AiProvider[];
+  /** One breaker per provider name, shared by every chain of the process (and its store). */
+  readonly breakers: BreakerRegistry;
+  /**
+   * When every provider failed, answer with the offline provider (flagged `offline`, with the
+   * fallback recorded) instead of throwing `unavailable`. For interactive previews, where a
+   * person reads "offline" at once; never for queued calls, whose retry later gives a real answer.
+   */
+  readonly offlineFallback?: boolean;
+  readonly clock?: Clock;
+  readonly onEvent?: (event: ChainEvent) => void;
+}
+
+/** One provider's failure, as the chain reports it. */
+interface Failure {
+  readonly provider: AiProviderName;
+  readonly error: AiProviderError;
+  /** Short and stable: the kind, and how many attempts it took. */
+  readonly reason: string;
+}
+
+/**
+ * Builds the chain. With no provider configured it is the offline provider itself: every answer
+ * says it is offline, and no fallback is recorded (there was nothing to fall back from).
+ */
+export function providerChain(options: ProviderChainOptions): AiProvider {
+  const t: ChainTimings = { ...CHAIN_DEFAULTS, ...definedTimings(options) };
+  const clock = options.clock ?? systemClock;
+  const emit = options.onEvent ?? (() => {});
+  if (options.providers.length === 0) return offlineProvider;
+
+  const attempt = async (provider: AiProvider, request: AiRequest, signal: AbortSignal, deadlineAt: number) => {
+    const breaker = options.breakers.get(provider.name);
+    let attempts = 0;
+    try {
+      return await retryWith(
+        (n, attemptSignal) => {
+          attempts = n;
+          return breaker.execute(() => provider.answer({ ...request, signal: attemptSignal }), {
+            signal: attemptSignal,
+          });
+        },
+        classify,
+        {
+          retries: t.retries,
+          baseMs: t.retryBaseMs,
+          capMs: t.retryCapMs,
+          maxRetryAfterMs: t.maxRetryAfterMs,
+          attemptTimeoutMs: t.attemptTimeoutMs,
+          clock,
+          signal,
+          // A wait the deadline cannot afford is not worth starting: the next provider may answer now.
+          isRetryable: (_, c) =>
+            c.retryable && (c.retryAfterMs ?? 0) < deadlineAt - clock.now() - Math.min(t.attemptTimeoutMs, 1000),
+          onRetry: (info) =>
+            emit({
+              type: 'retry',
+              provider: provider.name,
+              attempt: info.attempt,
+              delayMs: info.delayMs,
+              reason: kindOf(info.error),
+            }),
+        },
+      );
+    } catch (error) {
+      throw failureOf(provider.name, error, Math.max(attempts, 1), signal, clock.now());
+    }
+  };
+
+  return {
+    name: options.providers[0]?.name ?? 'offline',
+    async answer(request) {
+      const deadlineAt = clock.now() + t.deadlineMs;
+      const deadline = deadlineSignal(clock, t.deadlineMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+      const failures: Failure[] = [];
+      try {
+        for (const provider of options.providers) {
+          if (signal.aborted) break;
+          try {
+            const answer = await attempt(provider, request, signal, deadlineAt);
+            return withFallback(answer, failures);
+          } catch (error) {
+            // The caller gave up (not our deadline): stop here, nothing to report to anyone.
+            if (request.signal?.aborted) throw request.signal.reason;
+            const failure = error as Failure;
+            failures.push(failure);
+            emit({ type: 'fallback', from: failure.provider, reason: failure.reason });
+          }
+        }
+      } finally {
+        deadline.clear();
+      }
+      if (options.offlineFallback) return withFallback(await offlineProvider.answer(request), failures);
+      throw unavailable(failures, t.deadlineMs);
+    },
+  };
+}
+
+/** Kinds that say the provider is unusable right now, for everyone: they count toward opening its breaker. */
+const BREAKER_KINDS = new Set([
+  'rate-limited',
+  'overloaded',
+  'server-error',
+  'timeout',
+  'network',
+  'spend-limit',
+  'auth',
+]);
+
+/**
+ * The breakers' `countsAsFailure` for AI providers: transient faults, and a spend limit or a
+ * rejected key (every call would fail the same way until someone acts, so skipping the provider
+ * for `openMs` saves a wasted round trip per call). A bad request or an unparseable answer is
+ * about one call, not the provider, and does not count.
+ */
+export function countsAgainstAiProvider(error: unknown): boolean {
+  if (error instanceof AiProviderError) return BREAKER_KINDS.has(error.kind);
+  return classifyError(error).retryable;
+}
+
+/** Retry decisions read the kind of our own errors; anything else (a per-attempt timeout) as the kit does. */
+function classify(error: unknown): ErrorClassification {
+  if (error instanceof AiProviderError) {
+    const { retryAfterMs } = error.options;
+    return { retryable: error.retryable, kind: 'http', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  return classifyError(error);
+}
+
+function kindOf(error: unknown): string {
+  if (error instanceof AiProviderError) return error.kind;
+  if (error instanceof CircuitOpenError) return 'circuit-open';
+  return classifyError(error).kind;
+}
+
+/** What ended a provider's turn, as an {@link AiProviderError} with a short reason. */
+function failureOf(
+  provider: AiProviderName,
+  error: unknown,
+  attempts: number,
+  signal: AbortSignal,
+  now: number,
+): Failure {
+  const last = error instanceof RetryExhaustedError ? error.cause : error;
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  if (last instanceof AiProviderError) {
+    const waited = error instanceof RetryExhaustedError && error.retryAfterMs !== undefined;
+    const why = waited ? `, asked to wait ${error.retryAfterMs} ms` : '';
+    return { provider, error: last, reason: `${last.kind} (${tries}${why})` };
+  }
+  if (last instanceof CircuitOpenError) {
+    const aiError = new AiProviderError(last.message, 'unavailable', provider, {
+      cause: last,
+      retryAfterMs: Math.max(0, last.retryAt - now),
+    });
+    return { provider, error: aiError, reason: 'circuit open' };
+  }
+  if (signal.aborted) {
+    const aiError = new AiProviderError(`${provider}: the call's deadline passed`, 'timeout', provider, {
+      cause: last,
+    });
+    return { provider, error: aiError, reason: `deadline passed (${tries})` };
+  }
+  const transport = classifyError(last);
+  const kind = transport.kind === 'timeout' ? 'timeout' : transport.kind === 'network' ? 'network' : 'server-error';
+  const message = last instanceof Error ? last.message : String(last);
+  return {
+    provider,
+    error: new AiProviderError(`${provider}: ${message}`, kind, provider, { cause: last }),
+    reason: `${kind} (${tries})`,
+  };
+}
+
+function withFallback(answer: AiAnswer, failures: readonly Failure[]): AiAnswer {
+  const first = failures[0];
+  if (!first) return answer;
+  // `from` is the preferred provider that failed; the reason names every failure before this answer.
+  return { ...answer, fallback: { from: first.provider, reason: failures.map(describe).join('; ') } };
+}
+
+const describe = (f: Failure) => `${f.provider}: ${f.reason}`;
+
+function unavailable(failures: readonly Failure[], deadlineMs: number): AiProviderError {
+  const waits = failures.flatMap((f) =>
+    f.error.options.retryAfterMs === undefined ? [] : [f.error.options.retryAfterMs],
+  );
+  const summary = failures.length ? failures.map(describe).join('; ') : `no provider was tried in ${deadlineMs} ms`;
+  return new AiProviderError(`No AI provider answered: ${summary}`, 'unavailable', failures[0]?.provider ?? 'offline', {
+    cause: new AggregateError(
+      failures.map((f) => f.error),
+      summary,
+    ),
+    ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
+  });
+}
+
+/**
+ * The whole call's deadline on the chain's clock. It aborts with an `AbortError` (not a
+ * `TimeoutError`): running out of the call's time budget is not the provider's fault, so the
+ * breaker does not count it (a per-attempt timeout, by contrast, does).
+ */
+function deadlineSignal(clock: Clock, ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const stop = new AbortController();
+  clock.sleep(ms, stop.signal).then(
+    () => controller.abort(new DOMException(`The AI call's deadline of ${ms} ms passed`, 'AbortError')),
+    () => {
+      // Cleared: the call ended first.
+    },
+  );
+  return { signal: controller.signal, clear: () => stop.abort() };
+}
+
+function definedTimings(options: Partial<ChainTimings>): Partial<ChainTimings> {
+  return Object.fromEntries(
+    (Object.keys(CHAIN_DEFAULTS) as Array<keyof ChainTimings>).flatMap((key) =>
+      options[key] === undefined ? [] : [[key, options[key]]],
+    ),
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The ai-calls worker's use case: one model run per call, however often its message is delivered.
+ *
+ * The record is claimed with a conditional write before any model call: a second delivery of a
+ * call that completed finds it done and costs nothing; one that arrives while the first still
+ * runs finds it busy and is retried later (its message comes back after the visibility timeout,
+ * when the call is done or its claim has lapsed). A claim is a lease ({@link LEASE_MS}, past the
+ * worker's timeout): if the worker crashes between the model's answer and storing the result,
+ * the message is not deleted, comes back after the visibility timeout (longer than the lease),
+ * and the redelivery takes the lapsed claim and calls the model again. That crash costs one
+ * extra model call, counted in the usage (the usage is written before the result, so every
+ * answer received is counted); the call is never lost and only one run's result is stored.
+ */
+import { ContactNotFoundError } from '../crm/contacts/errors';
+import { AiBudgetExceededError } from '../errors';
+import { type AgentDataDeps, runRequestedAgent } from './agents';
+import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallStore } from './ai-call';
+import { outcomeOf } from './ai-call';
+import { assertWithinBudget, type BudgetDeps, recordUsage } from './budgets';
+import { type AiAgent, type AiProvider, AiProviderError } from './ports';
+
+/** How long a claim holds: twice the worker's 60 s timeout, well under the queue's 360 s visibility timeout. */
+export const LEASE_MS = 120_000;
+
+/** What the service counts of AI runs (CloudWatch through Powertools: shared/observability/ai-metrics.ts). */
+export interface AiMetrics {
+  /** A run or a refusal ended with `outcome` (tokens, cost, failures by kind, fallbacks, offline answers). */
+  recorded(agent: AiAgent, outcome: AiCallOutcome): void;
+}
+
+export interface RunAiCallDeps extends BudgetDeps, AgentDataDeps {
+  readonly calls: AiCallStore;
+  readonly provider: AiProvider;
+  readonly metrics: AiMetrics;
+  readonly newId: () => string;
+  /** The queue's maxReceiveCount: on the last delivery a retryable failure is stored, not retried. */
+  readonly maxReceives: number;
+  /** Both attempts of the run (the repair retry included) within this, under the worker's timeout. */
+  readonly deadlineMs: number;
+}
+
+/** Another delivery holds the call: thrown so this message is retried after the visibility timeout. */
+export class AiCallBusyError extends Error {
+  override name = 'AiCallBusyError';
+  constructor(callId: string) {
+    super(`AI call ${callId} is being run by another delivery; retried later`);
+  }
+}
+
+export type RunAiCallOutcome = AiCallOutcome['status'] | 'duplicate' | 'missing' | 'lost-claim';
+
+/**
+ * Runs the queued call once.
+ * @throws AiCallBusyError while another delivery holds it; a retryable AiProviderError before the
+ * last delivery (the claim is given back first, so the redelivery runs it).
+ */
+export async function runAiCall(
+  message: AiCallMessage,
+  meta: { readonly receiveCount: number },
+  deps: RunAiCallDeps,
+): Promise<RunAiCallOutcome> {
+  const { workspaceId, callId } = message;
+  const claimId = deps.newId();
+  const startedAt = deps.now();
+  const claim = await deps.calls.claim(
+    workspaceId,
+    callId,
+    claimId,
+    startedAt,
+    new Date(startedAt.getTime() + LEASE_MS),
+  );
+  if (claim.outcome === 'done') return 'duplicate';
+  if (claim.outcome === 'missing') return 'missing';
+  if (claim.outcome === 'busy') throw new AiCallBusyError(callId);
+  const { agent, request } = claim.record;
+
+  const finish = async (outcome: AiCallOutcome): Promise<RunAiCallOutcome> => {
+    deps.metrics.recorded(agent, outcome);
+    // A lost claim: this run's lease lapsed and another delivery took the call; that one stores its result.
+    const stored = await deps.calls.finish(workspaceId, callId, claimId, outcome, deps.now());
+    return stored ? outcome.status : 'lost-claim';
+  };
+  const failed = (failure: AiCallFailure) => finish({ status: 'failed', failure });
+
+  try {
+    await assertWithinBudget(workspaceId, deps);
+  } catch (error) {
+    if (!(error instanceof AiBudgetExceededError)) throw error;
+    return failed({ kind: 'budget-exceeded', reason: error.message, details: error.details });
+  }
+
+  let outcome: AiCallOutcome;
+  try {
+    const signal = AbortSignal.timeout(deps.deadlineMs);
+    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, deps.provider, deps, { signal }));
+  } catch (error) {
+    if (error instanceof ContactNotFoundError) return failed({ kind: 'contact-not-found', reason: error.message });
+    if (!(error instanceof AiProviderError)) {
+      await deps.calls.release(workspaceId, callId, claimId, 'internal error', deps.now());
+      throw error;
+    }
+    const transient = error.retryable || error.kind === 'unavailable';
+    if (transient && meta.receiveCount < deps.maxReceives) {
+      await deps.calls.release(workspaceId, callId, claimId, `${error.kind}: ${error.message}`, deps.now());
+      throw error;
+    }
+    return failed({ kind: error.kind, reason: error.message });
+  }
+  if (outcome.run) await recordUsage(workspaceId, agent, outcome.run, deps);
+  return finish(outcome);
+}

@@ -1,0 +1,114 @@
+/**
+ * A score adjustment that no interaction caused: a campaign's `adjust-score` action. It adds its
+ * points to the engagement group (as an interaction rule's points are added, so they decay the
+ * same way), writes a ledger entry that names where it came from, and is applied once per
+ * adjustment id: the id is claimed in the same write as the score (the claim interactions use),
+ * so a replay finds it taken and changes nothing. A tier change publishes the crossing event.
+ */
+import { ConflictError } from '../../errors';
+import type { Contact } from '../model';
+import type { ScoreUpdate } from '../ports';
+import { aiSignalsOf } from './composite';
+import { AlreadyScoredError, ScoreConflictError } from './ports';
+import type { InteractionRule } from './rules';
+import { publishCrossing, type ScoringDeps } from './score-interaction';
+import { applyInteractionToState, ENGAGEMENT, emptyScoreState, type ScoreState } from './score-state';
+
+export interface ScoreAdjustment {
+  /** Claimed once: a second adjustment with this id changes nothing. Never a client interaction id (those have no `#`). */
+  readonly adjustmentId: string;
+  readonly points: number;
+  /** The ledger's `rule`: why, in words. */
+  readonly reason: string;
+  /** Where it came from, kept on the ledger entry. */
+  readonly campaignId?: string;
+  readonly nodeId?: string;
+}
+
+/** Rule ids of the scoring rules cannot hold `:`, so this one never meets a workspace's own. */
+const ADJUSTMENT_RULE_ID = 'campaign:adjust-score';
+
+const unchanged = (s: Pick<ScoreState, 'score' | 'tier'>): ScoreUpdate => ({
+  score: s.score,
+  tier: s.tier,
+  previousScore: s.score,
+  previousTier: s.tier,
+});
+
+/**
+ * Adds `adjustment.points` to `contact`'s engagement, once per `adjustmentId`; a concurrent
+ * update is retried from a fresh read.
+ * @throws ConflictError after `maxAttempts` conflicting writes; NotFoundError when the contact is gone.
+ */
+export async function adjustScore(
+  contact: Contact,
+  adjustment: ScoreAdjustment,
+  deps: ScoringDeps,
+): Promise<ScoreUpdate> {
+  const { workspaceId, contactId } = contact;
+  const attempts = deps.maxAttempts ?? 5;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
+    const now = deps.now();
+    const previous = (await deps.store.readState(workspaceId, contactId)) ?? {
+      ...emptyScoreState(now, rules),
+      score: contact.score,
+      tier: contact.tier,
+    };
+    if (await deps.store.wasScored(workspaceId, contactId, adjustment.adjustmentId)) return unchanged(previous);
+    // The adjustment goes through the same fold as an interaction (decay to now, fit re-evaluated,
+    // composite), as the one rule of a one-off rule set, so its entry explains it like any other.
+    const rule: InteractionRule = {
+      id: ADJUSTMENT_RULE_ID,
+      type: 'note',
+      points: Math.trunc(adjustment.points),
+      repeatable: true,
+      group: ENGAGEMENT,
+      description: adjustment.reason,
+    };
+    const applied = applyInteractionToState(
+      previous,
+      contact,
+      { interactionId: adjustment.adjustmentId, type: 'note', occurredAt: now.toISOString() },
+      { ...rules, interactionRules: [rule] },
+      now,
+      aiSignalsOf(contact),
+    );
+    const source = {
+      ...(adjustment.campaignId ? { campaignId: adjustment.campaignId } : {}),
+      ...(adjustment.nodeId ? { nodeId: adjustment.nodeId } : {}),
+    };
+    const entries = applied.entries.map(({ interactionId: _id, interactionType: _type, ...entry }) => ({
+      ...entry,
+      ...(entry.ruleId === ADJUSTMENT_RULE_ID ? source : {}),
+    }));
+    // Not an interaction: no rule counter moves and the last interaction stays what it was.
+    const { lastInteractionAt: _last, ...rest } = applied.state;
+    const next: ScoreState = {
+      ...rest,
+      counters: previous.counters,
+      ...(previous.lastInteractionAt ? { lastInteractionAt: previous.lastInteractionAt } : {}),
+      version: previous.version + 1,
+      rulesVersion,
+    };
+    try {
+      await deps.store.commit({
+        workspaceId,
+        contactId,
+        expectedVersion: previous.version,
+        state: next,
+        entries,
+        interactionId: adjustment.adjustmentId,
+        ...(contact.deletedAt ? { contactDeleted: true } : {}),
+      });
+    } catch (error) {
+      if (error instanceof AlreadyScoredError)
+        return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
+      if (error instanceof ScoreConflictError) continue;
+      throw error;
+    }
+    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+  }
+  throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
+}

@@ -1,0 +1,146 @@
+/**
+ * AI call records and monthly usage on the embedded DynamoDB: the conditional claim under a race
+ * (three deliveries, one model call), lapsed claims, workspace isolation, and atomic usage counters.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoAiResults } from '../../shared/adapters/dynamo-ai-results';
+import { dynamoAiUsage } from '../../shared/adapters/dynamo-ai-usage';
+import type { AiCallRecord, AiCallStore } from '../../shared/ai/ai-call';
+import type { AiUsageStore } from '../../shared/ai/budgets';
+import { runAiCall } from '../../shared/ai/run-ai-call';
+import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { intentJson, memorySettings, scriptedProvider } from '../unit/ai/fakes';
+
+let dynamo: DynamoHarness;
+let calls: AiCallStore;
+let usage: AiUsageStore;
+
+beforeAll(async () => {
+  dynamo = await startDynamo('aicalls-');
+  calls = dynamoAiResults(dynamo.db, dynamo.table('core'));
+  usage = dynamoAiUsage(dynamo.db, dynamo.table('core'));
+}, 60_000);
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+const fresh = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
+const at = new Date('2026-12-04T13:00:00.000Z');
+const later = (ms: number) => new Date(at.getTime() + ms);
+
+const queuedCall = (workspaceId: string, callId: string): AiCallRecord => ({
+  workspaceId,
+  callId,
+  agent: 'content-personalisation',
+  request: {
+    agent: 'content-personalisation',
+    input: { contact: { firstName: 'Ada' }, goal: 'Book demos', tone: 'friendly' },
+  },
+  status: 'queued',
+  createdAt: at.toISOString(),
+  createdBy: 'user-1',
+  updatedAt: at.toISOString(),
+  attempts: 0,
+});
+
+describe('dynamoAiResults', () => {
+  it('creates a call once and reads it back only in its own workspace', async () => {
+    const [ws, id] = [fresh('ws'), fresh('call')];
+    expect(await calls.create(queuedCall(ws, id))).toBe(true);
+    expect(await calls.create({ ...queuedCall(ws, id), createdBy: 'someone-else' })).toBe(false);
+    expect(await calls.get(ws, id)).toEqual(queuedCall(ws, id));
+    expect(await calls.get(fresh('other-ws'), id)).toBeUndefined();
+  });
+
+  it('lets exactly one of three racing deliveries claim a call; the holder alone finishes it', async () => {
+    const [ws, id] = [fresh('ws'), fresh('call')];
+    await calls.create(queuedCall(ws, id));
+    const claims = await Promise.all(['a', 'b', 'c'].map((c) => calls.claim(ws, id, c, at, later(120_000))));
+    expect(claims.map((c) => c.outcome).sort()).toEqual(['busy', 'busy', 'claimed']);
+    const holder = ['a', 'b', 'c'][claims.findIndex((c) => c.outcome === 'claimed')] as string;
+    const outcome = { status: 'completed' as const, output: { subjectLines: ['x'] } };
+    expect(await calls.finish(ws, id, 'not-the-holder', outcome, later(1000))).toBe(false);
+    expect(await calls.finish(ws, id, holder, outcome, later(1000))).toBe(true);
+    expect(await calls.get(ws, id)).toMatchObject({
+      status: 'completed',
+      attempts: 1,
+      output: { subjectLines: ['x'] },
+    });
+    expect((await calls.claim(ws, id, 'late', later(500_000), later(620_000))).outcome).toBe('done');
+    expect((await calls.claim(ws, fresh('nothing'), 'x', at, later(1))).outcome).toBe('missing');
+  });
+
+  it('hands a lapsed claim to the next delivery, and a released call back to the queue', async () => {
+    const [ws, id] = [fresh('ws'), fresh('call')];
+    await calls.create(queuedCall(ws, id));
+    await calls.claim(ws, id, 'crashed', at, later(120_000));
+    expect((await calls.claim(ws, id, 'early', later(60_000), later(180_000))).outcome).toBe('busy');
+    expect((await calls.claim(ws, id, 'next', later(121_000), later(241_000))).outcome).toBe('claimed');
+    // The crashed run, were it to wake up, can no longer store anything.
+    expect(await calls.finish(ws, id, 'crashed', { status: 'offline' }, later(122_000))).toBe(false);
+    await calls.release(ws, id, 'next', 'overloaded: try later', later(123_000));
+    expect(await calls.get(ws, id)).toMatchObject({
+      status: 'queued',
+      attempts: 2,
+      lastError: 'overloaded: try later',
+    });
+  });
+
+  it('runs a call delivered three times at once with one model call', async () => {
+    const ws = fresh('ws');
+    const id = fresh('call');
+    await calls.create({
+      ...queuedCall(ws, id),
+      agent: 'email-intent',
+      request: { agent: 'email-intent', input: { subject: 'Hi', body: 'Can we meet?' } },
+    });
+    const provider = scriptedProvider(intentJson, intentJson, intentJson);
+    let ids = 0;
+    const deps = {
+      calls,
+      usage,
+      provider,
+      settings: memorySettings(),
+      contacts: { get: async () => undefined },
+      interactions: { timeline: async () => ({ interactions: [] }) },
+      metrics: { recorded: () => {} },
+      now: () => at,
+      newId: () => `claim-${++ids}`,
+      maxReceives: 3,
+      deadlineMs: 50_000,
+    };
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3].map((receiveCount) => runAiCall({ workspaceId: ws, callId: id }, { receiveCount }, deps)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual(['completed']);
+    expect(provider.requests).toHaveLength(1);
+    expect(await calls.get(ws, id)).toMatchObject({
+      status: 'completed',
+      run: { model: 'claude-test', inputTokens: 100 },
+    });
+    expect((await usage.read(ws, '2026-12')).total).toEqual({ tokensIn: 100, tokensOut: 50, costUsd: 0.001, calls: 1 });
+  });
+});
+
+describe('dynamoAiUsage', () => {
+  it('adds concurrent usage exactly, per agent and in total, per workspace and month', async () => {
+    const ws = fresh('ws');
+    const delta = { tokensIn: 120, tokensOut: 30, costUsd: 0.000_45, calls: 1 };
+    await Promise.all([
+      ...Array.from({ length: 8 }, () => usage.add(ws, '2026-12', 'email-intent', delta)),
+      ...Array.from({ length: 4 }, () => usage.add(ws, '2026-12', 'contact-intelligence', delta)),
+    ]);
+    const month = await usage.read(ws, '2026-12');
+    expect(month.total).toEqual({ tokensIn: 1440, tokensOut: 360, costUsd: 0.0054, calls: 12 });
+    expect(month.byAgent).toEqual({
+      'email-intent': { tokensIn: 960, tokensOut: 240, costUsd: 0.0036, calls: 8 },
+      'contact-intelligence': { tokensIn: 480, tokensOut: 120, costUsd: 0.0018, calls: 4 },
+    });
+    expect(await usage.read(ws, '2027-01')).toEqual({
+      month: '2027-01',
+      total: { tokensIn: 0, tokensOut: 0, costUsd: 0, calls: 0 },
+      byAgent: {},
+    });
+    expect((await usage.read(fresh('other-ws'), '2026-12')).total.calls).toBe(0);
+  });
+});

@@ -1,0 +1,309 @@
+import { describe, expect, it } from 'vitest';
+import { statedTest, twoSidedP } from '../../../shared/campaigns/ab-test';
+import type { Campaign, CampaignDeps } from '../../../shared/campaigns/campaign';
+import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
+import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
+import { journeyProblems } from '../../../shared/campaigns/journey-rules';
+import { autoPromote, duePromotions, promoteNode, undoPromotion } from '../../../shared/campaigns/promotion';
+import { enrolContact } from '../../../shared/campaigns/run-step';
+import { armFor } from '../../../shared/campaigns/split';
+import { campaignStats } from '../../../shared/campaigns/stats';
+import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+
+const arm = (id: string, entered: number, successes: number) => ({ arm: id, entered, successes });
+
+describe('the stated A/B test', () => {
+  it('gives the rates, z, p and a plain verdict when one arm wins at 95%', () => {
+    const test = statedTest([arm('a', 1000, 90), arm('b', 1000, 120)], { label: (a) => `arm ${a}` });
+    expect(test).toMatchObject({
+      metric: 'converted',
+      confidence: 0.95,
+      minPerArm: 100,
+      enoughData: true,
+      alpha: 0.05,
+    });
+    expect(test.arms.map((a) => a.rate)).toEqual([0.09, 0.12]);
+    expect(test.comparisons).toHaveLength(1);
+    expect(test.comparisons[0]?.z).toBeCloseTo(2.1883, 3);
+    expect(test.comparisons[0]?.p).toBeCloseTo(0.02865, 4);
+    expect(test.verdict).toMatchObject({ status: 'winner', winner: 'b', text: 'Arm b wins on conversions at 95%' });
+  });
+
+  it('says "not enough data" until every arm has 100 (or the stated minimum)', () => {
+    expect(statedTest([arm('a', 99, 90), arm('b', 500, 5)]).verdict).toEqual({
+      status: 'too-few',
+      needPerArm: 100,
+      text: 'Not enough data: 100 per arm needed (smallest arm has 99)',
+    });
+    expect(statedTest([arm('a', 150, 90), arm('b', 500, 5)], { minPerArm: 200 }).verdict.status).toBe('too-few');
+    // A minimum below 100 is raised to 100.
+    expect(statedTest([arm('a', 50, 40), arm('b', 50, 2)], { minPerArm: 10 }).verdict.status).toBe('too-few');
+  });
+
+  it('says "no significant difference" for a small difference', () => {
+    expect(statedTest([arm('a', 1000, 100), arm('b', 1000, 95)]).verdict).toMatchObject({
+      status: 'no-difference',
+      text: 'No significant difference on conversions at 95%',
+    });
+  });
+
+  it('computes two-sided p-values of the normal distribution', () => {
+    expect(twoSidedP(1.959964)).toBeCloseTo(0.05, 5);
+    expect(twoSidedP(-2.575829)).toBeCloseTo(0.01, 5);
+    expect(twoSidedP(0)).toBeCloseTo(1, 6);
+  });
+
+  it('with three arms, tests the best against each other at 5% / 2 (Bonferroni)', () => {
+    // Best vs runner-up: z = 2.188, p = 0.029: a winner at 95% with two arms, not with three.
+    const three = statedTest([arm('a', 1000, 90), arm('b', 1000, 120), arm('c', 1000, 50)]);
+    expect(three.alpha).toBeCloseTo(0.025, 10);
+    expect(three.comparisons.map((c) => [c.arm, c.against])).toEqual([
+      ['a', 'b'],
+      ['c', 'b'],
+    ]);
+    expect(three.verdict.status).toBe('no-difference');
+    const clear = statedTest([arm('a', 1000, 80), arm('b', 1000, 130), arm('c', 1000, 50)]);
+    expect(clear.verdict).toMatchObject({ status: 'winner', winner: 'b' });
+  });
+});
+
+const SPLIT_JOURNEY = {
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'ab' },
+    {
+      id: 'ab',
+      kind: 'split',
+      arms: [
+        { id: 'a', percent: 45, next: 'wait-a' },
+        { id: 'b', percent: 45, next: 'wait-b' },
+      ],
+      holdoutPercent: 10,
+      promote: { metric: 'converted' },
+    },
+    { id: 'wait-a', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'mail-a' },
+    { id: 'wait-b', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'mail-b' },
+    { id: 'mail-a', kind: 'email', templateId: 't-a', next: 'end' },
+    {
+      id: 'mail-b',
+      kind: 'email',
+      templateId: 't-b',
+      subjectVariants: ['Hello', 'Hi there', 'Hey'],
+      next: 'end',
+    },
+    { id: 'end', kind: 'exit' },
+  ],
+};
+
+/** An in-memory campaign store with the revision rule of the DynamoDB one. */
+function campaignStore(journey: Journey, status: Campaign['status'] = 'active') {
+  const version: PublishedVersion = {
+    workspaceId: WS,
+    campaignId: CAMPAIGN,
+    version: 1,
+    journey,
+    rules: { timeZone: 'UTC', reentry: { mode: 'never' } },
+  };
+  let stored: Campaign = {
+    workspaceId: WS,
+    campaignId: CAMPAIGN,
+    name: 'A/B',
+    status,
+    journey,
+    rules: version.rules,
+    publishedVersion: 1,
+    revision: 3,
+    createdAt: '2026-12-01T00:00:00Z',
+    updatedAt: '2026-12-01T00:00:00Z',
+    createdBy: 'u1',
+  };
+  const deps: CampaignDeps = {
+    campaigns: {
+      get: async (_ws, id) => (id === CAMPAIGN ? stored : undefined),
+      list: async () => ({ campaigns: [stored] }),
+      create: async () => undefined,
+      async replace(next) {
+        if (next.revision !== stored.revision + 1) return false;
+        stored = next;
+        return true;
+      },
+      publish: async () => false,
+      version: async (_ws, _c, v) => (v === 1 ? version : undefined),
+    },
+    now: () => new Date('2026-12-07T12:00:00Z'),
+    newId: () => 'id',
+  };
+  return { deps, current: () => stored };
+}
+
+const enrol = (w: ReturnType<typeof campaignWorld>, contactId: string) =>
+  enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId, launchId: 'l1' }, w.deps);
+
+describe('promoting a winner', () => {
+  it('sends every new arrival but the holdout to the promoted arm, leaves earlier ones be, and undoes', async () => {
+    const journey = journeySchema.parse(SPLIT_JOURNEY);
+    const w = campaignWorld(journey);
+    const store = campaignStore(journey);
+    // The step runner reads promotions with the version (dynamo-campaigns.ts does the same merge).
+    const follow = () => {
+      (w.published as { rules: PublishedVersion['rules'] }).rules = {
+        ...w.published.rules,
+        ...(store.current().promotions ? { promotions: store.current().promotions } : {}),
+      };
+    };
+    const armOf = (id: string) => w.enrolments.get(`${CAMPAIGN}#${id}`)?.arms.ab;
+    const before = Array.from({ length: 40 }, (_, i) => `early${i}`);
+    for (const id of before) {
+      w.addContact(id);
+      await enrol(w, id);
+    }
+    const earlyArms = before.map(armOf);
+    expect(earlyArms).toContain('a');
+
+    const promoted = await promoteNode(WS, CAMPAIGN, 'ab', { arm: 'b' }, 'u9', store.deps);
+    expect(promoted.promotions?.ab).toMatchObject({ arm: 'b', by: 'user:u9', at: '2026-12-07T12:00:00.000Z' });
+    follow();
+    const after = Array.from({ length: 60 }, (_, i) => `late${i}`);
+    for (const id of after) {
+      w.addContact(id);
+      await enrol(w, id);
+    }
+    const lateArms = after.map(armOf);
+    expect(new Set(lateArms.filter(Boolean))).toEqual(new Set(['b']));
+    // The holdout keeps measuring: the same contacts as without a promotion.
+    const split = journey.nodes[1] as Parameters<typeof armFor>[0];
+    expect(after.filter((id) => armOf(id) === undefined)).toEqual(
+      after.filter((id) => armFor(split, CAMPAIGN, id) === undefined),
+    );
+    expect(lateArms.some((a) => a === undefined)).toBe(true);
+    // Contacts already past the split keep their arm, and get its mail.
+    await w.advanceTo(w.now() + 2 * DAY);
+    expect(before.map(armOf)).toEqual(earlyArms);
+    const early = before.find((id) => armOf(id) === 'a') as string;
+    expect([...w.sends.values()].filter((s) => s.contactId === early).map((s) => s.nodeId)).toEqual(['mail-a']);
+
+    const undone = await undoPromotion(WS, CAMPAIGN, 'ab', 'u9', store.deps);
+    expect(undone.promotions?.ab).toMatchObject({ arm: 'b', undone: { by: 'user:u9' } });
+    follow();
+    const again = Array.from({ length: 40 }, (_, i) => `again${i}`);
+    for (const id of again) {
+      w.addContact(id);
+      await enrol(w, id);
+    }
+    expect(again.map(armOf)).toContain('a');
+  });
+
+  it('gives every new arrival the promoted subject line and counts its conversions per variant', async () => {
+    const journey = journeySchema.parse(SPLIT_JOURNEY);
+    const w = campaignWorld(journey, {
+      promotions: { ab: { arm: 'b', by: 'user:u1', at: 'x' }, 'mail-b': { variant: 2, by: 'user:u1', at: 'x' } },
+    });
+    for (let i = 0; i < 30; i += 1) {
+      w.addContact(`c${i}`);
+      await enrol(w, `c${i}`);
+    }
+    await w.advanceTo(w.now() + 2 * DAY);
+    const subjects = new Set([...w.sends.values()].map((s) => s.subject));
+    expect(subjects).toEqual(new Set(['Hey']));
+    const sent = [...w.sends.values()].length;
+    expect(w.counters.get('variant:mail-b:2')).toBe(sent);
+    expect([...w.enrolments.values()].find((e) => e.emails['mail-b'])?.arms).toEqual({ ab: 'b', 'mail-b': '2' });
+  });
+
+  it('refuses an unknown node (404), a bad arm or variant (400) and an archived campaign (409)', async () => {
+    const journey = journeySchema.parse(SPLIT_JOURNEY);
+    const { deps } = campaignStore(journey);
+    await expect(promoteNode(WS, CAMPAIGN, 'nope', { arm: 'a' }, 'u', deps)).rejects.toMatchObject({
+      code: 'NODE_NOT_FOUND',
+    });
+    await expect(promoteNode(WS, CAMPAIGN, 'ab', { arm: 'z' }, 'u', deps)).rejects.toMatchObject({
+      code: 'UNKNOWN_ARM',
+    });
+    await expect(promoteNode(WS, CAMPAIGN, 'ab', { variant: 1 }, 'u', deps)).rejects.toMatchObject({
+      code: 'INVALID_PROMOTION',
+    });
+    await expect(promoteNode(WS, CAMPAIGN, 'mail-b', { variant: 3 }, 'u', deps)).rejects.toMatchObject({
+      code: 'UNKNOWN_ARM',
+    });
+    await expect(promoteNode(WS, CAMPAIGN, 'mail-a', { variant: 0 }, 'u', deps)).rejects.toMatchObject({
+      code: 'NOT_AN_AB_NODE',
+    });
+    const archived = campaignStore(journey, 'archived');
+    await expect(promoteNode(WS, CAMPAIGN, 'ab', { arm: 'a' }, 'u', archived.deps)).rejects.toMatchObject({
+      code: 'CAMPAIGN_ARCHIVED',
+    });
+  });
+});
+
+describe('automatic promotion', () => {
+  const journey = journeySchema.parse(SPLIT_JOURNEY);
+  const at = new Date('2026-12-07T12:00:00Z');
+  const counters = (a: [number, number], b: [number, number]) => ({
+    'arm:ab:a': a[0],
+    'armconv:ab:a': a[1],
+    'arm:ab:b': b[0],
+    'armconv:ab:b': b[1],
+  });
+
+  it('promotes only a winner at 95% with at least 100 per arm', () => {
+    expect(duePromotions(journey, counters([99, 5], [400, 120]), {}, at)).toEqual({});
+    expect(duePromotions(journey, counters([1000, 100], [1000, 95]), {}, at)).toEqual({});
+    expect(duePromotions(journey, counters([1000, 90], [1000, 120]), {}, at)).toEqual({
+      ab: {
+        arm: 'b',
+        by: 'auto',
+        at: at.toISOString(),
+        test: {
+          metric: 'converted',
+          z: expect.closeTo(2.1883, 3),
+          p: expect.closeTo(0.0286, 3),
+          text: 'Arm b wins on conversions at 95%',
+        },
+      },
+    });
+  });
+
+  it('leaves a node without the rule, and one promoted or undone before, alone', () => {
+    const noRule = journeySchema.parse({
+      nodes: SPLIT_JOURNEY.nodes.map((n) => (n.kind === 'split' ? { ...n, promote: undefined } : n)),
+    });
+    expect(duePromotions(noRule, counters([1000, 90], [1000, 120]), {}, at)).toEqual({});
+    const undone = { ab: { arm: 'a', by: 'user:u1', at: 'x', undone: { by: 'user:u1', at: 'y' } } };
+    expect(duePromotions(journey, counters([1000, 90], [1000, 120]), undone, at)).toEqual({});
+  });
+
+  it('is stored on the campaign and shown with the stats', async () => {
+    const store = campaignStore(journey);
+    const c = counters([1000, 90], [1000, 120]);
+    const after = await autoPromote(store.current(), c, store.deps);
+    expect(store.current().promotions?.ab).toMatchObject({ arm: 'b', by: 'auto' });
+    const stats = campaignStats(c, journey, after.promotions);
+    expect(stats.splits.ab).toMatchObject({
+      arms: { a: { entered: 1000, converted: 90 }, b: { entered: 1000, converted: 120 } },
+      test: { enoughData: true, verdict: { status: 'winner', text: 'Arm b wins on conversions at 95%' } },
+      promotion: { arm: 'b', by: 'auto' },
+    });
+    expect(stats.variants['mail-b']).toMatchObject({
+      variants: { 0: { subject: 'Hello', sent: 0 } },
+      test: { verdict: { status: 'too-few' } },
+    });
+  });
+});
+
+describe('journey rules for promotion', () => {
+  it('refuses a promote rule on an email node without subject variants, and a minimum below 100', () => {
+    const j = journeySchema.parse({
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'm' },
+        { id: 'm', kind: 'email', templateId: 't', promote: { metric: 'converted' }, next: 'end' },
+        { id: 'end', kind: 'exit' },
+      ],
+    });
+    expect(journeyProblems(j)).toEqual([
+      { node: 'm', message: 'Promotes a winning subject line without subject variants' },
+    ]);
+    const low = { ...SPLIT_JOURNEY.nodes[1], promote: { metric: 'converted', after: { minPerArm: 50 } } };
+    expect(
+      journeySchema.safeParse({ nodes: [SPLIT_JOURNEY.nodes[0], low, ...SPLIT_JOURNEY.nodes.slice(2)] }).success,
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { EnrolmentState } from '../../../shared/campaigns/enrolment';
+import { pollIntervalMs } from '../../../shared/campaigns/execute-node';
+import type { DomainEventEnvelope, StepMessage } from '../../../shared/campaigns/messages';
+import { enrolContact, runStep, type StepOutcome } from '../../../shared/campaigns/run-step';
+import { type WakeOnEventDeps, wakeOnEvent } from '../../../shared/campaigns/wake-on-event';
+import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+
+type World = ReturnType<typeof campaignWorld>;
+const HOUR = 3_600_000;
+
+/** The wake's ports over the world: the contact index, the step queue as a list. */
+function waking(w: World, index?: (contactId: string) => EnrolmentState[]) {
+  const queued: StepMessage[] = [];
+  const deps: WakeOnEventDeps = {
+    holding: {
+      async of(_ws, contactId) {
+        const all = index ? index(contactId) : [...w.enrolments.values()].filter((e) => e.contactId === contactId);
+        return all.filter((e) => e.status === 'waiting');
+      },
+    },
+    enrolments: w.deps.enrolments,
+    versions: w.deps.versions,
+    queue: {
+      async sendAll(messages) {
+        for (const m of messages) if (m.kind === 'step') queued.push(m);
+      },
+    },
+    now: w.deps.now,
+  };
+  /** Delivers the event and runs every step it queued, as the worker would. */
+  const deliver = async (event: DomainEventEnvelope) => {
+    const outcome = await wakeOnEvent(event, deps);
+    const steps: StepOutcome[] = [];
+    for (const m of queued.splice(0)) steps.push(await runStep(m, w.deps));
+    return { ...outcome, steps };
+  };
+  return { deps, queued, deliver };
+}
+
+const event = (type: string, detail: Record<string, unknown>): DomainEventEnvelope => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': type,
+  source: 'unite-hub',
+  detail: { workspaceId: WS, ...detail },
+});
+const interaction = (contactId: string, interactionType: string) =>
+  event('contact.interaction_recorded', { contactId, interactionType, interactionId: randomUUID() });
+const tagAdded = (contactId: string, tag: string) => event('contact.tag_added', { contactId, tag });
+
+const enrol = (w: World, contactId: string) =>
+  enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId, launchId: 'l1' }, w.deps);
+const stateOf = (w: World, contactId: string) => w.enrolments.get(`${CAMPAIGN}#${contactId}`) as EnrolmentState;
+const addTag = (w: World, contactId: string, tag: string) => {
+  const c = w.contacts.get(contactId);
+  if (c) w.contacts.set(contactId, { ...c, tags: [...c.tags, tag] });
+};
+
+const GOAL_JOURNEY = {
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'goal' },
+    { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 30 }, next: 'thanks' },
+    { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'done' },
+    { id: 'done', kind: 'exit' },
+  ],
+};
+const EVENT_WAIT_JOURNEY = {
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'form' },
+    {
+      id: 'form',
+      kind: 'wait',
+      for: { type: 'event', interaction: 'form_submit', timeout: { days: 30 } },
+      next: 'thanks',
+    },
+    { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'done' },
+    { id: 'done', kind: 'exit' },
+  ],
+};
+const DURATION_JOURNEY = {
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'wait' },
+    { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 3 } }, next: 'later' },
+    { id: 'later', kind: 'email', templateId: 't-later', next: 'done' },
+    { id: 'done', kind: 'exit' },
+  ],
+};
+
+describe('waking held enrolments on a domain event', () => {
+  it('a goal met now is seen now, not at the next poll, and the poll then does nothing', async () => {
+    const w = campaignWorld(GOAL_JOURNEY);
+    const { deliver } = waking(w);
+    w.addContact('c1');
+    expect(await enrol(w, 'c1')).toMatchObject({ status: 'waiting', node: 'goal' });
+    const poll = Date.parse(stateOf(w, 'c1').dueAt as string);
+    // Without the wake the goal would be looked at again at its next poll, 12 h later.
+    expect(poll - w.now()).toBe(pollIntervalMs(30 * DAY));
+
+    await w.advanceTo(w.now() + HOUR);
+    addTag(w, 'c1', 'customer');
+    const woke = await deliver(tagAdded('c1', 'customer'));
+
+    expect(woke).toMatchObject({ holding: 1, woken: 1, steps: [{ status: 'ended', reason: 'completed' }] });
+    expect(stateOf(w, 'c1')).toMatchObject({
+      status: 'completed',
+      converted: true,
+      endedAt: new Date(w.now()).toISOString(),
+    });
+    expect([...w.sends.values()].map((s) => s.nodeId)).toEqual(['thanks']);
+    // The poll's timer comes later, finds a later step and changes nothing.
+    expect(await w.advanceTo(poll + DAY)).toEqual([{ status: 'stale', why: 'it moved on' }]);
+    expect(w.sends.size).toBe(1);
+    expect(Object.fromEntries(w.counters)).toMatchObject({ converted: 1, completed: 1, sent: 1, waiting: 0 });
+  });
+
+  it('a goal not met yet holds again with the same window: woken again, it converts later, once', async () => {
+    const w = campaignWorld(GOAL_JOURNEY);
+    const { deliver } = waking(w);
+    w.addContact('c1');
+    await enrol(w, 'c1');
+    const since = stateOf(w, 'c1').nodeSince;
+
+    const first = await deliver(tagAdded('c1', 'prospect'));
+    expect(first.steps).toEqual([expect.objectContaining({ status: 'waiting', node: 'goal' })]);
+    expect(stateOf(w, 'c1')).toMatchObject({ status: 'waiting', node: 'goal', nodeSince: since });
+
+    await w.advanceTo(w.now() + 29 * DAY);
+    addTag(w, 'c1', 'customer');
+    expect((await deliver(tagAdded('c1', 'customer'))).steps).toEqual([{ status: 'ended', reason: 'completed' }]);
+    await w.advanceTo(w.now() + 60 * DAY);
+    expect(w.sends.size).toBe(1);
+    expect(w.counters.get('waiting')).toBe(0);
+  });
+
+  it('a wait for an event wakes on that interaction only, and the email after it goes once', async () => {
+    const w = campaignWorld(EVENT_WAIT_JOURNEY);
+    const { deliver } = waking(w);
+    w.addContact('c1');
+    await enrol(w, 'c1');
+
+    w.interact('c1', 'page_visit');
+    expect(await deliver(interaction('c1', 'page_visit'))).toMatchObject({ holding: 1, woken: 0 });
+
+    w.interact('c1', 'form_submit');
+    const submitted = interaction('c1', 'form_submit');
+    // Delivered twice, and both copies queued before either ran: one email.
+    const { queued, deps } = waking(w);
+    await wakeOnEvent(submitted, deps);
+    await wakeOnEvent(submitted, deps);
+    expect(queued).toHaveLength(2);
+    const outcomes = [];
+    for (const m of queued) outcomes.push(await runStep(m, w.deps));
+    expect(outcomes).toEqual([
+      { status: 'ended', reason: 'completed' },
+      { status: 'stale', why: 'it moved on' },
+    ]);
+    // A redelivery after it ran finds nothing waiting.
+    expect(await deliver(submitted)).toMatchObject({ holding: 0, woken: 0 });
+    await w.advanceTo(w.now() + 60 * DAY);
+    expect([...w.sends.values()].map((s) => s.nodeId)).toEqual(['thanks']);
+  });
+
+  it('a reply, unsubscribe or bounce ends any waiting enrolment at once', async () => {
+    const w = campaignWorld(DURATION_JOURNEY);
+    const { deliver } = waking(w);
+    for (const id of ['replier', 'unsub', 'bounced']) {
+      w.addContact(id);
+      await enrol(w, id);
+    }
+    await w.advanceTo(w.now() + DAY);
+
+    w.interact('replier', 'email_replied');
+    w.suppressed.set('unsub@example.com', ['unsubscribe']);
+    w.interact('unsub', 'unsubscribed');
+    w.suppressed.set('bounced@example.com', ['hard-bounce']);
+    w.interact('bounced', 'email_bounced');
+    for (const [id, type] of [
+      ['replier', 'email_replied'],
+      ['unsub', 'unsubscribed'],
+      ['bounced', 'email_bounced'],
+    ] as const) {
+      expect((await deliver(interaction(id, type))).woken).toBe(1);
+    }
+
+    expect(stateOf(w, 'replier')).toMatchObject({ status: 'exited', exitReason: 'replied' });
+    expect(stateOf(w, 'unsub')).toMatchObject({ status: 'exited', exitReason: 'unsubscribed' });
+    expect(stateOf(w, 'bounced')).toMatchObject({ status: 'exited', exitReason: 'bounced' });
+    await w.advanceTo(w.now() + 10 * DAY);
+    expect(w.sends.size).toBe(0);
+    expect(Object.fromEntries(w.counters)).toMatchObject({ waiting: 0, 'exited:replied': 1 });
+  });
+
+  it('a duration wait is not woken by other events, and a wake (campaign goal) never moves it early', async () => {
+    const plain = campaignWorld(DURATION_JOURNEY);
+    plain.addContact('c1');
+    await enrol(plain, 'c1');
+    expect(await waking(plain).deliver(tagAdded('c1', 'anything'))).toMatchObject({ holding: 1, woken: 0 });
+
+    // A campaign-wide goal: any event of the contact wakes it, since the goal may be met.
+    const w = campaignWorld(DURATION_JOURNEY, { goal: { if: { type: 'tag', tag: 'vip', has: true }, withinDays: 30 } });
+    const { deliver } = waking(w);
+    w.addContact('c1');
+    w.addContact('c2');
+    await enrol(w, 'c1');
+    await enrol(w, 'c2');
+    const due = stateOf(w, 'c1').dueAt;
+    await w.advanceTo(w.now() + DAY);
+
+    addTag(w, 'c1', 'other');
+    const woke = await deliver(tagAdded('c1', 'other'));
+    expect(woke.steps).toEqual([{ status: 'waiting', node: 'wait', dueAt: due }]);
+    expect(stateOf(w, 'c1')).toMatchObject({ status: 'waiting', node: 'wait', dueAt: due });
+    expect(w.sends.size).toBe(0);
+
+    addTag(w, 'c2', 'vip');
+    expect((await deliver(tagAdded('c2', 'vip'))).steps).toEqual([{ status: 'ended', reason: 'converted' }]);
+
+    // The wait ends when it was due, and its email goes once (the first timer is stale).
+    await w.advanceTo(Date.parse(due as string) - 1);
+    expect(w.sends.size).toBe(0);
+    await w.advanceTo(Date.parse(due as string) + DAY);
+    expect([...w.sends.values()].map((s) => [s.contactId, s.nodeId])).toEqual([['c1', 'later']]);
+    expect(Object.fromEntries(w.counters)).toMatchObject({ waiting: 0, converted: 1, completed: 1 });
+  });
+
+  it('names the current step even when the index lags; skips paused campaigns and strangers', async () => {
+    const w = campaignWorld(GOAL_JOURNEY);
+    w.addContact('c1');
+    await enrol(w, 'c1');
+    const old = { ...stateOf(w, 'c1'), step: 0 };
+    const lagging = waking(w, () => [old]);
+    await wakeOnEvent(tagAdded('c1', 'x'), lagging.deps);
+    expect(lagging.queued).toEqual([
+      { kind: 'step', workspaceId: WS, campaignId: CAMPAIGN, contactId: 'c1', run: 1, step: stateOf(w, 'c1').step },
+    ]);
+
+    const { deps, queued } = waking(w);
+    w.setStatus('paused');
+    expect(await wakeOnEvent(tagAdded('c1', 'x'), deps)).toEqual({ holding: 1, woken: 0 });
+    w.setStatus('active');
+    expect(await wakeOnEvent(event('contact.tag_added', { tag: 'x' }), deps)).toEqual({ holding: 0, woken: 0 });
+    expect(await wakeOnEvent(tagAdded('nobody', 'x'), deps)).toEqual({ holding: 0, woken: 0 });
+    expect(queued).toEqual([]);
+  });
+});
+
+describe('the poll of waits for an event and goals', () => {
+  it('is a 12th of the window, between 1 h and 12 h', () => {
+    expect(pollIntervalMs(2 * HOUR)).toBe(HOUR);
+    expect(pollIntervalMs(2 * DAY)).toBe(4 * HOUR);
+    expect(pollIntervalMs(30 * DAY)).toBe(12 * HOUR);
+  });
+});
