@@ -1,6 +1,6 @@
 /**
- * (e) A campaign through the whole local runtime: BENCH_CAMPAIGN_CONTACTS (default 10,000)
- * contacts imported with the CSV import route (timed apart: not part of the campaign numbers),
+ * (e) A campaign through the whole local runtime: BENCH_CAMPAIGN_CONTACTS (default 400; the issue's
+ * 10,000 by setting it) contacts imported with the CSV import route (timed apart: not part of the campaign numbers),
  * a 3-email journey with two 1-hour waits on a clock running at TIME_SCALE=3600 (a wait is 1 s
  * of real time), enrolled by tag through the campaign-launch state machine (pages of 100), steps
  * run by the drip-step worker, mails through the email pipeline into the SES emulator with the
@@ -31,9 +31,9 @@ import {
   withCpu,
 } from './harness';
 
-// 10,000 was asked for; locally the whole pipeline runs at 9 to 34 emails/s on a shared 2-core
-// machine (see the notes for why), so 10,000 contacts (30,000 emails) would take 15 to 55 minutes:
-// 400 (1,200 emails) stays inside the ~3-minute bound even at the slow end.
+// The issue asks for 10,000 contacts: `BENCH_CAMPAIGN_CONTACTS=10000 npm run bench -- campaigns
+// --write` (about 10 minutes here: 30,000 emails at ~55/s). The default, 400 (1,200 emails), keeps
+// a full `npm run bench` short; docs/BENCHMARKS.md records which size its numbers come from.
 const CONTACTS = Number(process.env.BENCH_CAMPAIGN_CONTACTS ?? 400);
 const EMAILS = 3;
 const TIME_SCALE = 3600;
@@ -322,18 +322,16 @@ await runBench(
                   `the HTTP host and this client on the main thread, the emulators on a worker) used ${run.cpu} cores over the run, ` +
                   `${Math.round((run.cpu * wallMs) / sent.length)} ms of CPU per email accepted (its drip step, its send, its provider events, ` +
                   `its share of the launch): with both cores to itself it could not pass ~${Math.round(2000 / ((run.cpu * wallMs) / sent.length))} emails/s, ` +
-                  'and the cores are shared with other work (load average above). CPU, not waiting, sets the pace; ' +
-                  'the emulator thread adds TransactWriteItems run one at a time behind its mutex (mean latency above). ' +
-                  '`drip-steps` declares no maxConcurrency, so the local event source keeps one batch of 10 in flight: a step due after ' +
-                  'its wait queues behind the whole backlog, which is most of the step latency above (the step itself is a few tens of ms of ' +
-                  'calls). In the cloud each batch runs on its own Lambda instance and DynamoDB serves transactions in parallel; ' +
-                  'lib/model/ puts the cloud bounds at the launch loop, the stats item and SES.',
+                  'and the cores are shared with other work (load average above). CPU, not waiting, sets the pace. ' +
+                  'A step due after its wait queues behind the backlog of the launch on the same queue (10 batches in flight), which is ' +
+                  'most of the step latency above (the step itself is a few tens of ms of calls). In the cloud each batch runs on its own ' +
+                  'Lambda instance; lib/model/ puts the cloud bounds at the launch loop, CreateSchedule and SES.',
                 'A one-off CPU profile (not re-taken by this script: `BENCH_CAMPAIGN_CONTACTS=200 node --cpu-prof --import tsx ' +
                   "test/bench/campaigns.bench.ts`, 2026-12-04, whole process life) put the main thread's busy time at 39% Node core " +
                   '(HTTP client, streams, the HMAC of SigV4), 37% AWS SDK (serialising, signing, parsing), 5% GC and under 4% the ' +
                   "product's own code (shared/, functions/): locally an email costs ~45 loopback AWS calls (see the counts above), and " +
-                  'making them is the work. The emulator thread: LevelDB and dynalite 44%, HTTP 32%. The email pipeline alone measured ' +
-                  '40.6 emails/s on this machine on 2026-12-04 (the email-send section): the ceiling under this campaign run.',
+                  'making them is the work. The emulator thread: LevelDB and dynalite 44%, HTTP 32%. The email pipeline alone (the ' +
+                  'email-send section, measured apart) is the ceiling under this campaign run.',
               ]),
         ],
         durationSeconds: round((performance.now() - t0) / 1000),
