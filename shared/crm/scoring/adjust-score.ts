@@ -9,9 +9,8 @@ import { ConflictError } from '../../errors';
 import type { Contact } from '../model';
 import type { ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
-import { AlreadyScoredError, ScoreConflictError } from './ports';
 import type { InteractionRule } from './rules';
-import { publishCrossing, type ScoringDeps } from './score-interaction';
+import { commitScore, type ScoringDeps, unchanged } from './score-interaction';
 import { applyInteractionToState, ENGAGEMENT, emptyScoreState, type ScoreState } from './score-state';
 
 export interface ScoreAdjustment {
@@ -27,13 +26,6 @@ export interface ScoreAdjustment {
 
 /** Rule ids of the scoring rules cannot hold `:`, so this one never meets a workspace's own. */
 const ADJUSTMENT_RULE_ID = 'campaign:adjust-score';
-
-const unchanged = (s: Pick<ScoreState, 'score' | 'tier'>): ScoreUpdate => ({
-  score: s.score,
-  tier: s.tier,
-  previousScore: s.score,
-  previousTier: s.tier,
-});
 
 /**
  * Adds `adjustment.points` to `contact`'s engagement, once per `adjustmentId`; a concurrent
@@ -91,24 +83,8 @@ export async function adjustScore(
       version: previous.version + 1,
       rulesVersion,
     };
-    try {
-      await deps.store.commit({
-        workspaceId,
-        contactId,
-        expectedVersion: previous.version,
-        state: next,
-        entries,
-        interactionId: adjustment.adjustmentId,
-        ...(contact.deletedAt ? { contactDeleted: true } : {}),
-      });
-    } catch (error) {
-      if (error instanceof AlreadyScoredError)
-        return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
-      if (error instanceof ScoreConflictError) continue;
-      throw error;
-    }
-    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
-    return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+    const done = await commitScore(deps, contact, previous, next, entries, adjustment.adjustmentId, now);
+    if (done) return done;
   }
   throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }

@@ -7,7 +7,7 @@ import { ConflictError } from '../../errors';
 import type { Contact, Interaction } from '../model';
 import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
-import { AlreadyScoredError, ScoreConflictError, type ScoreStore } from './ports';
+import { AlreadyScoredError, ScoreConflictError, type ScoreStore, type ScoreWrite } from './ports';
 import { applyInteractionToState, emptyScoreState, type ScoreState } from './score-state';
 
 export const THRESHOLD_EVENT = 'contact.score_threshold_crossed';
@@ -20,12 +20,46 @@ export interface ScoringDeps {
   readonly maxAttempts?: number;
 }
 
-const unchanged = (s: ScoreState): ScoreUpdate => ({
+export const unchanged = (s: Pick<ScoreState, 'score' | 'tier'>): ScoreUpdate => ({
   score: s.score,
   tier: s.tier,
   previousScore: s.score,
   previousTier: s.tier,
 });
+
+/**
+ * Writes `next` (conditional on `previous.version`, once per `scoredId`) and publishes a tier
+ * crossing. Undefined when a concurrent update won: the caller reads again and retries.
+ */
+export async function commitScore(
+  deps: Pick<ScoringDeps, 'store' | 'events'>,
+  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'deletedAt'>,
+  previous: ScoreState,
+  next: ScoreState,
+  entries: ScoreWrite['entries'],
+  scoredId: string,
+  now: Date,
+): Promise<ScoreUpdate | undefined> {
+  const { workspaceId, contactId } = contact;
+  try {
+    await deps.store.commit({
+      workspaceId,
+      contactId,
+      expectedVersion: previous.version,
+      state: next,
+      entries,
+      interactionId: scoredId,
+      ...(contact.deletedAt ? { contactDeleted: true } : {}),
+    });
+  } catch (error) {
+    if (error instanceof AlreadyScoredError)
+      return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
+    if (error instanceof ScoreConflictError) return undefined;
+    throw error;
+  }
+  await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+  return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+}
 
 /** Publishes `contact.score_threshold_crossed` when the tier moved (up or down). */
 export async function publishCrossing(
@@ -86,24 +120,8 @@ export async function scoreInteraction(
     // Types no rule scores (email_sent, note...) leave the score and its ledger alone.
     if (entries.length === 0) return unchanged(previous);
     const next = { ...state, version: previous.version + 1, rulesVersion };
-    try {
-      await deps.store.commit({
-        workspaceId,
-        contactId,
-        expectedVersion: previous.version,
-        state: next,
-        entries,
-        interactionId: interaction.interactionId,
-        ...(contact.deletedAt ? { contactDeleted: true } : {}),
-      });
-    } catch (error) {
-      if (error instanceof AlreadyScoredError)
-        return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
-      if (error instanceof ScoreConflictError) continue;
-      throw error;
-    }
-    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
-    return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+    const done = await commitScore(deps, contact, previous, next, entries, interaction.interactionId, now);
+    if (done) return done;
   }
   throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }
