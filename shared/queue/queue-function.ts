@@ -25,8 +25,6 @@ export function queueFunction<S extends z.ZodType>(
   schema: S,
   processMessage: (message: z.infer<S>, meta: QueueMessageMeta) => Promise<void>,
 ): QueueHandler {
-  const processor = new BatchProcessor(EventType.SQS);
-
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const meta = { messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount ?? 1) };
     try {
@@ -37,8 +35,14 @@ export function queueFunction<S extends z.ZodType>(
     }
   };
 
+  // A processor per batch: it keeps the batch's records and failures, and the local runtime runs
+  // several batches of one consumer at once in one module instance (the queue's maxConcurrency).
+  // A shared one let one batch reset another's failures, so a failed message was deleted.
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });
 
   return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as QueueHandler;
 }
