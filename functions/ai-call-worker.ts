@@ -9,24 +9,29 @@ import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
+import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { aiCallMessage } from '../shared/ai/ai-call';
 import { configuredProvider } from '../shared/ai/providers';
 import { runAiCall } from '../shared/ai/run-ai-call';
 import { documents } from '../shared/aws/dynamodb';
+import { eventBridge } from '../shared/aws/eventbridge';
 import { secretsManager } from '../shared/aws/secrets-manager';
-import { tableName } from '../shared/config';
+import { ConfigError, config, tableName } from '../shared/config';
 import { aiMetrics } from '../shared/observability/ai-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
 const core = tableName('core');
+if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
+const contacts = dynamoContacts(documents, core);
 const deps = {
   calls: dynamoAiResults(documents, core),
   usage: dynamoAiUsage(documents, core),
   settings: dynamoSettings(documents, core),
-  contacts: dynamoContacts(documents, core),
+  contacts,
   interactions: dynamoInteractions(documents, core),
   // No offline fallback here: a call whose providers all failed is retried by its message.
   provider: configuredProvider({ secrets: providerSecretReader({ client: secretsManager }) }),
@@ -34,6 +39,13 @@ const deps = {
   now: () => new Date(),
   newId: randomUUID,
   maxReceives: queues.find((q) => q.name === 'ai-calls')?.maxReceiveCount ?? 3,
+  // A completed contact-intelligence call moves the contact's score (and may cross a tier).
+  scoring: {
+    store: dynamoScoreStore(documents, core),
+    events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+    contacts,
+    now: () => new Date(),
+  },
   // Under the function's 60 s timeout, with room to store the result.
   deadlineMs: 50_000,
 };

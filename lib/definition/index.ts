@@ -152,9 +152,11 @@ export const declaredFunctions = [
     kind: 'queue',
     memoryMb: 512,
     timeoutSeconds: 60,
-    // Call records, usage, settings, contacts and timelines: all in core (the claim is on the record).
+    // Call records, usage, settings, contacts, timelines and scores: all in core (the claim is on the record).
     tables: { core: 'readWrite' },
     queues: {},
+    // A contact-intelligence result that moves a contact across a tier publishes the crossing.
+    publishesEvents: true,
     // Anthropic and OpenRouter join the AI chain when their keys are set (docs/AI.md).
     readsProviderSecrets: ['anthropic-api-key', 'openrouter-api-key'],
   },

@@ -32,6 +32,7 @@ const recordSchema = z.object({
   run: z.record(z.string(), z.unknown()).optional(),
   output: z.unknown().optional(),
   failure: z.record(z.string(), z.unknown()).optional(),
+  score: z.record(z.string(), z.unknown()).optional(),
   lastError: z.string().optional(),
 });
 

@@ -36,6 +36,7 @@ const CONTACT_FIELDS = [
   'ownerUserId',
   'score',
   'tier',
+  'aiSignals',
   'lastInteractionAt',
   'createdAt',
   'updatedAt',

@@ -74,14 +74,20 @@ async function commitScore(db: Db, table: string, w: ScoreWrite): Promise<void> 
     Update: {
       TableName: table,
       Key: { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) },
-      UpdateExpression: w.contactDeleted
-        ? 'SET score = :s, tier = :t'
-        : 'SET score = :s, tier = :t, gsi2pk = :g2pk, gsi2sk = :g2sk',
+      UpdateExpression: [
+        'SET score = :s, tier = :t',
+        ...(w.contactDeleted ? [] : ['gsi2pk = :g2pk, gsi2sk = :g2sk']),
+        ...(w.aiSignals ? ['aiSignals = :ai'] : []),
+      ].join(', '),
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: (() => {
         const g = tierGsi2(w.workspaceId, w.state.tier, w.state.score, w.contactId);
-        const base = { ':s': w.state.score, ':t': w.state.tier };
-        return w.contactDeleted ? base : { ...base, ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk };
+        return {
+          ':s': w.state.score,
+          ':t': w.state.tier,
+          ...(w.contactDeleted ? {} : { ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk }),
+          ...(w.aiSignals ? { ':ai': w.aiSignals } : {}),
+        };
       })(),
     },
   });

@@ -5,6 +5,7 @@
  * request idempotent (shared/idempotency): the same key gives the same call, queued once.
  */
 import * as z from 'zod';
+import type { ScoreUpdate } from '../crm/ports';
 import { NotFoundError } from '../errors';
 import type { Caller } from '../governance/ports';
 import { fingerprintOf, idempotencyKeyOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
@@ -51,6 +52,8 @@ export interface AiCallRecord {
   /** The validated output of a `completed` call. */
   readonly output?: unknown;
   readonly failure?: AiCallFailure;
+  /** What a completed contact-intelligence call did to the contact's score. */
+  readonly score?: ScoreUpdate;
   /** The last retryable failure, while the call waits for its redelivery. */
   readonly lastError?: string;
 }
@@ -61,6 +64,8 @@ export interface AiCallOutcome {
   readonly run?: AgentRun;
   readonly output?: unknown;
   readonly failure?: AiCallFailure;
+  /** A contact-intelligence call's score change (shared/ai/record-contact-intelligence.ts). */
+  readonly score?: ScoreUpdate;
 }
 
 export type AiCallClaim =

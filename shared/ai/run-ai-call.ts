@@ -14,10 +14,12 @@
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import { AiBudgetExceededError } from '../errors';
 import { type AgentDataDeps, runRequestedAgent } from './agents';
+import type { ContactIntelligence } from './agents/contact-intelligence';
 import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallStore } from './ai-call';
 import { outcomeOf } from './ai-call';
 import { assertWithinBudget, type BudgetDeps, recordUsage } from './budgets';
 import { type AiAgent, type AiProvider, AiProviderError } from './ports';
+import { type RecordIntelligenceDeps, recordContactIntelligence } from './record-contact-intelligence';
 
 /** How long a claim holds: twice the worker's 60 s timeout, well under the queue's 360 s visibility timeout. */
 export const LEASE_MS = 120_000;
@@ -37,6 +39,8 @@ export interface RunAiCallDeps extends BudgetDeps, AgentDataDeps {
   readonly maxReceives: number;
   /** Both attempts of the run (the repair retry included) within this, under the worker's timeout. */
   readonly deadlineMs: number;
+  /** Where a completed contact-intelligence call is recorded in the contact's score. */
+  readonly scoring: RecordIntelligenceDeps;
 }
 
 /** Another delivery holds the call: thrown so this message is retried after the visibility timeout. */
@@ -107,5 +111,17 @@ export async function runAiCall(
     return failed({ kind: error.kind, reason: error.message });
   }
   if (outcome.run) await recordUsage(workspaceId, agent, outcome.run, deps);
+  // Before the result is stored: a crash in between re-runs the call, and the score takes it once.
+  if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
+    const { provider, model } = outcome.run;
+    const score = await recordContactIntelligence(
+      workspaceId,
+      request.input.contactId,
+      outcome.output as ContactIntelligence,
+      { callId, provider, model },
+      deps.scoring,
+    );
+    if (score) outcome = { ...outcome, score };
+  }
   return finish(outcome);
 }

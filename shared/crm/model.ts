@@ -1,4 +1,5 @@
 /** Contacts and their interactions, as plain values. */
+import type { AiSignals } from './scoring/composite';
 
 export const CONTACT_STATUSES = ['lead', 'prospect', 'customer', 'churned', 'unsubscribed'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
@@ -38,6 +39,11 @@ export interface Contact {
   /** Composite score 0..100 and its tier, kept on the contact for filtering and listing. */
   readonly score: number;
   readonly tier: 'hot' | 'warm' | 'lukewarm' | 'cold';
+  /**
+   * The composite's AI inputs from the latest contact-intelligence run (written only by the score
+   * commit, with its ledger entry): while set, the score is the AI composite.
+   */
+  readonly aiSignals?: AiSignals;
   readonly lastInteractionAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;

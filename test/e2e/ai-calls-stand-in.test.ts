@@ -1,7 +1,8 @@
 /**
  * A queued call with the local provider stand-ins answering (the runtime's default, LOCAL_AI=stand-in):
  * it completes with a validated output, the provider and model that produced it, and its tokens
- * in the month's usage.
+ * in the month's usage; a contact-intelligence result moves the contact's score, and the ledger
+ * names the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
@@ -43,5 +44,21 @@ describe('AI calls with the local stand-ins answering', () => {
     expect(call.tokensIn + call.tokensOut).toBeGreaterThan(0);
     const { usage } = await okJson(await as('GET', '/api/ai/usage'));
     expect(usage.byAgent['contact-intelligence']).toMatchObject({ calls: 1, tokensIn: call.tokensIn });
+    // The result is in the contact's score: the AI composite, one ledger entry naming the model.
+    expect(call.score).toMatchObject({ previousScore: 0, score: expect.any(Number) });
+    const score = await okJson(await as('GET', `/api/contacts/${contact.contactId}/score`));
+    expect(score).toMatchObject({ model: 'ai', score: call.score.score, tier: call.score.tier });
+    expect(score.ledger).toEqual([
+      expect.objectContaining({
+        ruleId: 'ai:contact-intelligence',
+        provider: call.provider,
+        model: call.model,
+        callId,
+        after: call.output.aiIntent,
+        scoreAfter: call.score.score,
+      }),
+    ]);
+    const { contact: after } = await okJson(await as('GET', `/api/contacts/${contact.contactId}`));
+    expect(after).toMatchObject({ score: call.score.score, aiSignals: { aiScore: call.output.aiIntent } });
   });
 });

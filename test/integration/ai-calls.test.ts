@@ -5,9 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoAiResults } from '../../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../../shared/adapters/dynamo-ai-usage';
+import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
+import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
+import type { ContactIntelligence } from '../../shared/ai/agents/contact-intelligence';
 import type { AiCallRecord, AiCallStore } from '../../shared/ai/ai-call';
 import type { AiUsageStore } from '../../shared/ai/budgets';
+import { recordContactIntelligence } from '../../shared/ai/record-contact-intelligence';
 import { runAiCall } from '../../shared/ai/run-ai-call';
+import { scoreInteraction } from '../../shared/crm/scoring/score-interaction';
 import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 import { intentJson, memorySettings, scriptedProvider } from '../unit/ai/fakes';
 
@@ -108,6 +113,13 @@ describe('dynamoAiResults', () => {
       newId: () => `claim-${++ids}`,
       maxReceives: 3,
       deadlineMs: 50_000,
+      // An email-intent call: nothing is scored.
+      scoring: {
+        store: dynamoScoreStore(dynamo.db, dynamo.table('core')),
+        events: { publish: async () => {} },
+        contacts: { get: async () => undefined },
+        now: () => at,
+      },
     };
     const outcomes = await Promise.allSettled(
       [1, 2, 3].map((receiveCount) => runAiCall({ workspaceId: ws, callId: id }, { receiveCount }, deps)),
@@ -142,5 +154,61 @@ describe('dynamoAiUsage', () => {
       byAgent: {},
     });
     expect((await usage.read(fresh('other-ws'), '2026-12')).total.calls).toBe(0);
+  });
+});
+
+describe('contact intelligence in the score (DynamoDB)', () => {
+  it('stores the signals on the contact with the score, once per call, and later interactions keep the AI composite', async () => {
+    const ws = fresh('ws');
+    const contacts = dynamoContacts(dynamo.db, dynamo.table('core'));
+    const store = dynamoScoreStore(dynamo.db, dynamo.table('core'));
+    const published: unknown[] = [];
+    const deps = {
+      store,
+      contacts,
+      events: { publish: async (e: readonly unknown[]) => void published.push(...e) },
+      now: () => at,
+    };
+    await contacts.create({
+      contactId: 'c-1',
+      workspaceId: ws,
+      email: 'ada@example.com',
+      status: 'lead',
+      tags: [],
+      customFields: {},
+      score: 0,
+      tier: 'cold',
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    });
+    const result: ContactIntelligence = {
+      buyingSignals: [],
+      aiIntent: 30,
+      engagementVelocity: 1,
+      roleType: 'decision_maker',
+      buyingIntent: 'medium',
+      decisionStage: 'consideration',
+      summary: 'Comparing plans.',
+    };
+    const source = { callId: 'call-1', provider: 'anthropic' as const, model: 'claude-haiku-4-5-local' };
+    const first = await recordContactIntelligence(ws, 'c-1', result, source, deps);
+    const again = await recordContactIntelligence(ws, 'c-1', result, source, deps);
+    expect(first).toEqual({ score: 75, tier: 'hot', previousScore: 0, previousTier: 'cold' });
+    expect(again).toMatchObject({ score: 75, previousScore: 75 });
+    const stored = await contacts.get(ws, 'c-1');
+    expect(stored).toMatchObject({
+      score: 75,
+      tier: 'hot',
+      aiSignals: { aiScore: 30, engagementVelocity: 1, roleType: 'decision_maker' },
+    });
+    expect(published).toHaveLength(1);
+    // An opened email afterwards is scored on top of the AI composite, not instead of it.
+    const after = await scoreInteraction(
+      stored as NonNullable<typeof stored>,
+      { interactionId: 'i-1', type: 'email_opened', occurredAt: at.toISOString() } as never,
+      deps,
+    );
+    expect(after.score).toBeGreaterThanOrEqual(75);
+    expect((await store.readState(ws, 'c-1'))?.model).toBe('ai');
   });
 });

@@ -1,10 +1,11 @@
 /** What the scoring use cases need from storage and the queue; adapters in this folder. */
 import type { Contact } from '../model';
+import type { AiSignals } from './composite';
 import type { ScoringRules, VersionedRules } from './rules';
 import type { LedgerEntry, ScorableInteraction, ScoreState } from './score-state';
 
-/** A stored contact as scoring reads it: the model plus the AI signals when the AI issue set them. */
-export type ScoredContact = Contact & { readonly aiSignals?: unknown };
+/** A stored contact as scoring reads it (its `aiSignals` validated by `aiSignalsOf` before use). */
+export type ScoredContact = Contact;
 
 export interface ScoreWrite {
   readonly workspaceId: string;
@@ -17,6 +18,8 @@ export interface ScoreWrite {
   readonly interactionId?: string;
   /** A soft-deleted contact gets its score but stays off gsi2 (hot leads, tier lists). */
   readonly contactDeleted?: boolean;
+  /** Stored on the contact in the same write: the AI inputs of the composite (contact intelligence). */
+  readonly aiSignals?: AiSignals;
 }
 
 export interface Page<T> {

@@ -28,8 +28,8 @@ export const unchanged = (s: Pick<ScoreState, 'score' | 'tier'>): ScoreUpdate =>
 });
 
 /**
- * Writes `next` (conditional on `previous.version`, once per `scoredId`) and publishes a tier
- * crossing. Undefined when a concurrent update won: the caller reads again and retries.
+ * Writes `next` (conditional on `previous.version`, once per `scoredId`; `extra.aiSignals` onto the
+ * contact in the same write) and publishes a tier crossing. Undefined when a concurrent update won: the caller reads again and retries.
  */
 export async function commitScore(
   deps: Pick<ScoringDeps, 'store' | 'events'>,
@@ -39,6 +39,7 @@ export async function commitScore(
   entries: ScoreWrite['entries'],
   scoredId: string,
   now: Date,
+  extra: Pick<ScoreWrite, 'aiSignals'> = {},
 ): Promise<ScoreUpdate | undefined> {
   const { workspaceId, contactId } = contact;
   try {
@@ -50,6 +51,7 @@ export async function commitScore(
       entries,
       interactionId: scoredId,
       ...(contact.deletedAt ? { contactDeleted: true } : {}),
+      ...extra,
     });
   } catch (error) {
     if (error instanceof AlreadyScoredError)

@@ -7,7 +7,9 @@ import { type AiCallMessage, type AiCallOutcome, queueAiCall } from '../../../sh
 import { AI_TOKEN_BUDGET_SETTING } from '../../../shared/ai/budgets';
 import { AiProviderError } from '../../../shared/ai/ports';
 import { AiCallBusyError, LEASE_MS, runAiCall } from '../../../shared/ai/run-ai-call';
+import type { Contact } from '../../../shared/crm/model';
 import type { IdempotencyRecord, IdempotencyStore } from '../../../shared/idempotency/ports';
+import { MemoryEvents, MemoryScoreStore } from '../crm/scoring/memory-store';
 import {
   intentJson,
   memoryCalls,
@@ -19,10 +21,32 @@ import {
 } from './fakes';
 
 const email = { agent: 'email-intent' as const, input: { subject: 'Hi', body: 'Can we meet on Tuesday?' } };
+/** One contact of ws-1, `c-1`, with no interactions (any other id is not found). */
+const contact: Contact = {
+  contactId: 'c-1',
+  workspaceId: 'ws-1',
+  email: 'c1@example.com',
+  status: 'lead',
+  tags: [],
+  customFields: {},
+  score: 10,
+  tier: 'cold',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+};
 const noData = {
-  contacts: { get: async () => undefined },
+  contacts: { get: async (ws: string, id: string) => (ws === 'ws-1' && id === 'c-1' ? contact : undefined) },
   interactions: { timeline: async () => ({ interactions: [] }) },
 };
+const intelligenceJson = JSON.stringify({
+  buyingSignals: [{ signal: 'Asked for pricing', evidence: 'email_replied 2026-12-01', strength: 'strong' }],
+  aiIntent: 30,
+  engagementVelocity: 1,
+  roleType: 'decision_maker',
+  buyingIntent: 'medium',
+  decisionStage: 'consideration',
+  summary: 'Ready to buy.',
+});
 
 function memoryIdempotency(): IdempotencyStore {
   const records = new Map<string, IdempotencyRecord>();
@@ -58,6 +82,8 @@ function world(settings: Record<string, unknown> = {}, ...steps: Step[]) {
   const calls = memoryCalls();
   const usage = memoryUsage();
   const provider = scriptedProvider(...steps);
+  const scores = new MemoryScoreStore();
+  const events = new MemoryEvents();
   const common = {
     usage,
     settings: memorySettings(settings),
@@ -72,6 +98,8 @@ function world(settings: Record<string, unknown> = {}, ...steps: Step[]) {
     provider,
     sent,
     recorded,
+    scores,
+    events,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -86,6 +114,7 @@ function world(settings: Record<string, unknown> = {}, ...steps: Step[]) {
       metrics: { recorded: (_a: string, o: AiCallOutcome) => void recorded.push(o) },
       maxReceives: 3,
       deadlineMs: 50_000,
+      scoring: { store: scores, events, contacts: noData.contacts, now: () => new Date(clock) },
     },
   };
 }
@@ -232,5 +261,58 @@ describe('runAiCall', () => {
       run: { attempts: 2, inputTokens: 200 },
     });
     expect((await w.usage.read('ws-1', '2026-12')).total.tokensIn).toBe(200);
+  });
+
+  it('records a completed contact intelligence in the score once, naming the model, however often it runs', async () => {
+    const w = world({}, intelligenceJson, intelligenceJson);
+    const { callId } = await queueAiCall(
+      caller,
+      { agent: 'contact-intelligence', input: { contactId: 'c-1' } },
+      undefined,
+      w.queueDeps,
+    );
+    const message = { workspaceId: 'ws-1', callId };
+    expect(await runAiCall(message, { receiveCount: 1 }, w.workerDeps)).toBe('completed');
+    expect(await runAiCall(message, { receiveCount: 2 }, w.workerDeps)).toBe('duplicate');
+    // v1's AI composite: intent 30 + 5 x velocity 1 + decision maker 15 + medium intent 10 + consideration 15 = 75.
+    const record = await w.calls.get('ws-1', callId);
+    expect(record?.score).toEqual({ score: 75, tier: 'hot', previousScore: 10, previousTier: 'cold' });
+    expect(w.scores.commits).toBe(1);
+    expect(w.scores.ledger).toEqual([
+      expect.objectContaining({
+        ruleId: 'ai:contact-intelligence',
+        provider: 'anthropic',
+        model: 'claude-test',
+        callId,
+        scoreBefore: 10,
+        scoreAfter: 75,
+      }),
+    ]);
+    expect(w.events.published.map((e) => e.type)).toEqual(['contact.score_threshold_crossed']);
+  });
+
+  it('takes a re-run of the same call (a crash before its result was stored) into the score once', async () => {
+    const w = world({}, intelligenceJson, intelligenceJson);
+    const { callId } = await queueAiCall(
+      caller,
+      { agent: 'contact-intelligence', input: { contactId: 'c-1' } },
+      undefined,
+      w.queueDeps,
+    );
+    const message = { workspaceId: 'ws-1', callId };
+    // The first run commits the score, then "crashes" before finishing: its claim lapses.
+    const finish = w.calls.finish;
+    w.calls.finish = async () => {
+      throw new Error('killed');
+    };
+    await expect(runAiCall(message, { receiveCount: 1 }, w.workerDeps)).rejects.toThrow('killed');
+    w.calls.finish = finish;
+    w.advance(LEASE_MS + 1);
+    expect(await runAiCall(message, { receiveCount: 2 }, w.workerDeps)).toBe('completed');
+    expect(w.provider.requests).toHaveLength(2);
+    expect(w.scores.commits).toBe(1);
+    expect(w.scores.ledger).toHaveLength(1);
+    // The stored result says the score did not move in this run (the first run moved it).
+    expect((await w.calls.get('ws-1', callId))?.score).toMatchObject({ score: 75, previousScore: 75 });
   });
 });

@@ -113,7 +113,7 @@ describe('scoreInteraction', () => {
     const store = new MemoryScoreStore();
     const ai = {
       ...contact,
-      aiSignals: { aiScore: 35, engagementVelocity: 0, buyingIntent: 'high', decisionStage: 'consideration' },
+      aiSignals: { aiScore: 35, engagementVelocity: 0, buyingIntent: 'high', decisionStage: 'consideration' } as const,
     };
     const out = await scoreInteraction(ai, interaction('email_opened'), { store, events: new MemoryEvents(), now });
     expect(out).toMatchObject({ score: 70, tier: 'hot' });
