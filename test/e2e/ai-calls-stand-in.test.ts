@@ -4,7 +4,9 @@
  * in the month's usage; a contact-intelligence result moves the contact's score, and the ledger
  * names the model.
  */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientConfig } from '../../lib/local/emulators';
 import type { Runtime } from '../../lib/local/runtime';
 import { newUser, requestAs, type TestUser } from '../support/identity';
 import { eventually, okJson, startTestRuntime } from '../support/local-runtime';
@@ -60,5 +62,42 @@ describe('AI calls with the local stand-ins answering', () => {
     ]);
     const { contact: after } = await okJson(await as('GET', `/api/contacts/${contact.contactId}`));
     expect(after).toMatchObject({ score: call.score.score, aiSignals: { aiScore: call.output.aiIntent } });
+  });
+
+  it('completes through OpenRouter while Anthropic answers 429s, and runs a message delivered 3 times once', async () => {
+    const anthropic = standIn.ai.anthropic as string;
+    const openrouter = standIn.ai.openrouter as string;
+    const count = async (endpoint: string): Promise<number> =>
+      ((await (await fetch(new URL('/_local/requests', endpoint))).json()) as { count: number }).count;
+    expect((await fetch(`${anthropic}/_local/fault`, { method: 'PUT', body: 'rate-limit' })).ok).toBe(true);
+    try {
+      const email = { agent: 'email-intent', input: { subject: 'Pricing?', body: 'What does the team plan cost?' } };
+      const before = { anthropic: await count(anthropic), openrouter: await count(openrouter) };
+      const { callId } = await okJson(await as('POST', '/api/ai/calls', email), 202);
+      // The same message twice more, as SQS may deliver it: the claim lets one run through.
+      const queue = standIn.queues['ai-calls']?.url as string;
+      const sqs = new SQSClient(localClientConfig(standIn.endpoints.sqs));
+      const body = JSON.stringify({ workspaceId: user.workspaceId, callId });
+      await Promise.all([1, 2].map(() => sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: body }))));
+      sqs.destroy();
+      const call = await eventually(async () => {
+        const { call } = await okJson(await as('GET', `/api/ai/calls/${callId}`));
+        return ['queued', 'running'].includes(call.status) ? undefined : call;
+      }, 30_000);
+      expect(call).toMatchObject({
+        status: 'completed',
+        provider: 'openrouter',
+        model: expect.stringMatching(/-local$/),
+        fallback: { from: 'anthropic', reason: expect.stringContaining('rate-limited') },
+        attempts: 1,
+      });
+      // Let the two extra deliveries be handled: they find the call done and call no model.
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(await count(openrouter)).toBe(before.openrouter + 1);
+      // Anthropic was asked at most 3 times (2 retries), never once per delivery.
+      expect((await count(anthropic)) - before.anthropic).toBeLessThanOrEqual(3);
+    } finally {
+      await fetch(`${anthropic}/_local/fault`, { method: 'PUT', body: 'off' });
+    }
   });
 });
