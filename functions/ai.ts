@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
+import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
+import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
@@ -21,6 +23,8 @@ import { configuredProvider } from '../shared/ai/providers';
 import { documents } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
+import { aiDraftView, generateAiDraft } from '../shared/campaigns/ai-copy';
+import { nodeId } from '../shared/campaigns/journey';
 import { queueUrl, tableName } from '../shared/config';
 import { ForbiddenError } from '../shared/errors';
 import type { Caller } from '../shared/governance/ports';
@@ -61,7 +65,18 @@ const previewDeps = {
   deadlineMs: PREVIEW_DEADLINE_MS,
 };
 
-const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
+// AI copy of campaign email nodes: drafts through the preview path (shared/campaigns/ai-copy.ts).
+const draftDeps = {
+  campaigns: dynamoCampaignStore(documents, core),
+  drafts: dynamoCampaignAiDrafts(documents, core),
+  settings: budgetDeps.settings,
+  now: () => new Date(),
+  newId: randomUUID,
+  preview: (workspaceId: string, request: AgentRequest) => previewAgent(workspaceId, request, previewDeps),
+};
+
+const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const idParam = z.object({ id: recordId });
 
 /** An agent that reads a stored contact also needs the right to read contacts. */
 function assertMayRead(caller: Caller, request: AgentRequest): void {
@@ -113,6 +128,19 @@ export const handler = httpFunction('ai', {
       },
     };
   }),
+
+  // Declared `ai:use` (it spends the budget); writing the campaign's drafts also needs campaigns:write.
+  'campaigns.ai-drafts.create': defineOperation(
+    { params: z.object({ id: recordId, nodeId }) },
+    async ({ params }, request) => {
+      const caller = callerOf(request);
+      if (!caller.permissions.has('campaigns:write')) {
+        throw new ForbiddenError('Writing AI drafts of a campaign needs the campaigns:write permission');
+      }
+      const draft = await generateAiDraft(caller, params.id, params.nodeId, draftDeps);
+      return { status: 201, body: { draft: aiDraftView(draft) } };
+    },
+  ),
 
   'ai.usage': defineOperation({}, async (_input, request) => ({
     status: 200,

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
@@ -18,12 +19,14 @@ import {
 } from '../shared/adapters/dynamo-enrolments';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
+import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sfn } from '../shared/aws/sfn';
 import { sqs } from '../shared/aws/sqs';
+import { aiDraftView, approveAiDraft, approveBody, listAiDrafts } from '../shared/campaigns/ai-copy';
 import {
   type Campaign,
   type CampaignTransition,
@@ -79,6 +82,12 @@ const synced = async (campaign: Campaign) => {
   await syncCampaignTriggers(campaign, { campaigns, index: triggerIndex, now: () => new Date() });
   return campaign;
 };
+const aiDraftDeps = {
+  ...deps,
+  drafts: dynamoCampaignAiDrafts(documents, core),
+  settings: dynamoSettings(documents, core),
+  templates,
+};
 const webhookDeps = {
   tokens: dynamoCampaignWebhookTokens(documents, core),
   campaigns,
@@ -90,6 +99,7 @@ const webhookDeps = {
 const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
 const idParam = z.object({ id: recordId });
 const nodeParams = z.object({ id: recordId, nodeId });
+const draftParams = z.object({ id: recordId, nodeId, draftId: recordId });
 const page = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
@@ -199,6 +209,39 @@ export const handler = httpFunction('campaigns', {
     const campaign = await undoPromotion(caller.workspaceId, params.id, params.nodeId, caller.userId, deps);
     return { ...ok(campaign), audit: audited(campaign.campaignId, { unpromoted: params.nodeId }) };
   }),
+
+  'campaigns.ai-drafts.list': defineOperation({ params: nodeParams }, async ({ params }, request) => {
+    const found = await listAiDrafts(workspaceOf(request), params.id, params.nodeId, aiDraftDeps);
+    return { status: 200, body: { ...found, drafts: found.drafts.map(aiDraftView) } };
+  }),
+
+  // The lint runs on what is approved; the copy becomes the node's template version (ai-copy.ts).
+  'campaigns.ai-drafts.approve': defineOperation(
+    { params: draftParams, body: approveBody },
+    async ({ params, body }, request) => {
+      const caller = callerOf(request);
+      const { campaign, approval } = await approveAiDraft(
+        caller,
+        params.id,
+        params.nodeId,
+        params.draftId,
+        body,
+        aiDraftDeps,
+      );
+      await synced(campaign);
+      return {
+        status: 200,
+        body: { campaign: campaignView(campaign), approval },
+        audit: audited(campaign.campaignId, {
+          aiCopyApproved: params.nodeId,
+          draftId: params.draftId,
+          templateId: approval.templateId,
+          version: approval.version,
+          edited: approval.edited,
+        }),
+      };
+    },
+  ),
 
   'campaigns.enrol': defineOperation({ params: idParam, body: enrolBody }, async ({ params, body }, request) => {
     const workspaceId = workspaceOf(request);

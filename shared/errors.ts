@@ -102,6 +102,20 @@ export class ConflictError extends AppError {
   }
 }
 
+/** 422: well-formed input that a rule refuses as a whole (e.g. copy failing the compliance lint). */
+export class UnprocessableError extends AppError {
+  override name = 'UnprocessableError';
+  readonly status = 422;
+  readonly label = 'Unprocessable Content';
+  constructor(
+    message: string,
+    readonly code = 'UNPROCESSABLE',
+    options?: AppErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   override name = 'PayloadTooLargeError';
   readonly status = 413;

@@ -36,6 +36,32 @@ export const campaignRoutes = [
     'Undo a promotion: new arrivals are split again',
     launch,
   ),
+  // Spends the AI budget (the `ai` function: provider keys, a 20 s timeout, the `ai` rate tier);
+  // the handler also requires campaigns:write.
+  route(
+    'ai',
+    'campaigns.ai-drafts.create',
+    'POST',
+    '/api/campaigns/{id}/nodes/{nodeId}/ai-drafts',
+    "Write an AI draft of an email node's copy (aiCopy), linted; 201",
+    { permission: 'ai:use', rateTier: 'ai' },
+  ),
+  route(
+    'campaigns',
+    'campaigns.ai-drafts.list',
+    'GET',
+    '/api/campaigns/{id}/nodes/{nodeId}/ai-drafts',
+    "An email node's AI drafts (newest first), its approval and whether it may be published",
+    read,
+  ),
+  route(
+    'campaigns',
+    'campaigns.ai-drafts.approve',
+    'POST',
+    '/api/campaigns/{id}/nodes/{nodeId}/ai-drafts/{draftId}/approve',
+    "Approve an AI draft, optionally edited: linted (422), then written into the node's template",
+    { ...write, maxBodyBytes: 262_144 },
+  ),
   route('campaigns', 'campaigns.pause', 'POST', '/api/campaigns/{id}/pause', 'Pause: timers are held', launch),
   route('campaigns', 'campaigns.resume', 'POST', '/api/campaigns/{id}/resume', 'Resume a paused campaign', launch),
   route(

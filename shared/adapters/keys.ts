@@ -163,6 +163,11 @@ export const CAMPAIGN_HOOK_SK = 'HOOK';
 export const campaignHookSk = (campaignId: string): string => `CAMPAIGNHOOK#${campaignId}`;
 /** The secret a campaign's outbound webhooks are signed with (HMAC-SHA256). */
 export const campaignSigningSk = (campaignId: string): string => `CAMPAIGNSIGNING#${campaignId}`;
+/** AI copy drafts of a campaign's email node; the draft id starts with its time, so they sort. */
+export const campaignAiDraftPrefix = (campaignId: string, nodeId: string): string =>
+  `CAMPAIGNAIDRAFT#${campaignId}#${nodeId}#`;
+export const campaignAiDraftSk = (campaignId: string, nodeId: string, draftId: string): string =>
+  `${campaignAiDraftPrefix(campaignId, nodeId)}${draftId}`;
 export const aiCallSk = (callId: string): string => `AICALL#${callId}`;
 /** A workspace's AI usage of one UTC month (`YYYY-MM`): counters per agent and in total. */
 export const aiUsageSk = (month: string): string => `AIUSAGE#${month}`;

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../errors';
+import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
 import { condition } from './conditions';
 import type { CampaignRules, PublishedVersion } from './enrolment';
 import { frequencyCap } from './frequency-cap';
@@ -63,6 +64,8 @@ export interface Campaign {
   readonly publishedVersion?: number;
   /** Winners of A/B nodes promoted by node id (promotion.ts): they apply to every running version. */
   readonly promotions?: Promotions;
+  /** Approved AI copy by node id (ai-copy-rules.ts); written only by the approve route. */
+  readonly aiCopyApprovals?: AiCopyApprovals;
   /** Bumped on every change: writes are conditional on it. */
   readonly revision: number;
   readonly createdAt: string;
@@ -151,7 +154,10 @@ export async function updateCampaign(
   return saveOrConflict(next, deps);
 }
 
-/** Freezes the draft as the next version; a draft campaign becomes active. */
+/**
+ * Freezes the draft as the next version; a draft campaign becomes active.
+ * @throws 409 `AI_COPY_NOT_APPROVED` naming the email nodes whose AI copy nobody approved.
+ */
 export async function publishCampaign(
   workspaceId: string,
   campaignId: string,
@@ -163,6 +169,7 @@ export async function publishCampaign(
   if (current.status === 'archived')
     throw new ConflictError('An archived campaign cannot be published', 'CAMPAIGN_ARCHIVED');
   assertValidJourney(current.journey, deps.journeyPolicy);
+  assertAiCopyApproved(current.journey, current.aiCopyApprovals);
   const pinned = await pinTemplates(current.journey);
   const version = (current.publishedVersion ?? 0) + 1;
   const next: Campaign = {
@@ -217,6 +224,7 @@ export const campaignView = (c: Campaign) => ({
   rules: c.rules,
   ...(c.publishedVersion ? { publishedVersion: c.publishedVersion } : {}),
   ...(c.promotions && Object.keys(c.promotions).length > 0 ? { promotions: c.promotions } : {}),
+  ...(c.aiCopyApprovals && Object.keys(c.aiCopyApprovals).length > 0 ? { aiCopyApprovals: c.aiCopyApprovals } : {}),
   revision: c.revision,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,

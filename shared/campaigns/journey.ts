@@ -76,6 +76,19 @@ export type JourneyAction = z.infer<typeof action>;
 
 const base = { id: nodeId, label: z.string().max(200).optional() };
 
+/**
+ * An email node asking for AI-written copy (ai-copy.ts): the content-personalisation agent's
+ * goal, tone and product. Drafts are written for the node's audience, never sent as drafts: a
+ * person approves one (which writes it into the node's template), and publishing refuses a node
+ * whose request has no approval.
+ */
+export const aiCopyRequest = z.strictObject({
+  goal: z.string().trim().min(1).max(1000),
+  tone: z.enum(['friendly', 'professional', 'casual', 'formal']).optional(),
+  product: z.string().trim().min(1).max(1000).optional(),
+});
+export type AiCopyRequest = z.infer<typeof aiCopyRequest>;
+
 /** Promote the winner of the node's A/B test (ab-test.ts) on its own, once it wins at 95%. */
 const autoPromote = z.strictObject({
   metric: z.enum(AB_METRICS).default('converted'),
@@ -96,6 +109,8 @@ export const journeyNode = z.discriminatedUnion('kind', [
     subjectVariants: z.array(z.string().min(1).max(998)).min(2).max(5).optional(),
     /** With subject variants: promote the winning subject line automatically. */
     promote: autoPromote.optional(),
+    /** Ask the AI for this node's copy; it must be approved before a publish (ai-copy.ts). */
+    aiCopy: aiCopyRequest.optional(),
     next: nodeId,
   }),
   z.strictObject({ ...base, kind: z.literal('wait'), for: waitFor, next: nodeId, timeoutNext: nodeId.optional() }),

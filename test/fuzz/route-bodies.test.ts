@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { routes } from '../../lib/definition';
 import { agentRequest } from '../../shared/ai/agents';
 import { queueAiCallBody } from '../../shared/ai/ai-call';
+import { approveBody } from '../../shared/campaigns/ai-copy';
 import { promoteBody } from '../../shared/campaigns/promotion';
 import { contactCreateSchema, contactPatchSchema } from '../../shared/crm/contacts/contact-fields';
 import { interactionRequestSchema } from '../../shared/crm/contacts/record-interaction-once';
@@ -80,6 +81,7 @@ describe('fuzz body table', () => {
       'campaigns.resume',
       'campaigns.archive',
       'campaigns.exit',
+      'campaigns.ai-drafts.create',
     ]);
     for (const route of routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))) {
       const spec = ROUTE_BODIES[route.id];
@@ -94,6 +96,7 @@ describe('fuzz body table', () => {
     expect(interactionRequestSchema.safeParse(sample('interactions.create')).success).toBe(true);
     expect(oneOffSendBody.safeParse(sample('emails.send')).success).toBe(true);
     expect(promoteBody.safeParse(sample('campaigns.promote')).success).toBe(true);
+    expect(approveBody.safeParse(sample('campaigns.ai-drafts.approve')).success).toBe(true);
     expect(queueAiCallBody.safeParse(sample('ai.calls.create')).success).toBe(true);
     expect(agentRequest.safeParse(sample('ai.preview')).success).toBe(true);
     expect(scoringRulesSchema.safeParse((sample('scoring-rules.put') as { rules: unknown }).rules).success).toBe(true);

@@ -216,6 +216,13 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   // A split's arm, or `{ variant: n }` for an email node's subject lines (the union refuses both at once).
   'campaigns.promote': { sample: () => ({ arm: 'a' }), ids: [['arm']], numbers: [['variant']] },
   'campaigns.unpromote': {},
+  // AI copy: a draft takes no body (the node's aiCopy is the request; the fuzz runtime answers
+  // offline, so it is a 409 AI_OFFLINE); an approval may carry the person's edits.
+  'campaigns.ai-drafts.create': {},
+  'campaigns.ai-drafts.approve': {
+    sample: () => ({ subjectVariants: ['Spring news', 'Your spring preview'], html: FUZZ_TEMPLATE.html }),
+    mailed: [['subjectVariants', 0]],
+  },
   // Takes no body: it answers a new token.
   'campaigns.webhook-token': { sample: () => ({}) },
   'campaigns.signing-secret': { sample: () => ({}) },

@@ -1,0 +1,293 @@
+/**
+ * AI copy of campaign email nodes (docs/CAMPAIGNS.md, "AI copy"): a node with `aiCopy` gets
+ * drafts from the content-personalisation agent (through the preview path: budget checked
+ * before, usage recorded after, a short deadline); a person approves one, optionally edited,
+ * after the compliance lint (copy-lint.ts); the approval writes the copy into a template version
+ * the node then names, so the next publish freezes it. Publishing refuses a node whose request
+ * has no approval (ai-copy-rules.ts).
+ *
+ * Drafts are written for the node's audience, not for one contact: one approved copy is sent to
+ * every contact reaching the node, so no contact's data goes to the model.
+ */
+import * as z from 'zod';
+import type { AgentRequest } from '../ai/agents';
+import { contentPersonalisationOutput } from '../ai/agents/content-personalisation';
+import type { AiCallOutcome } from '../ai/ai-call';
+import { createTemplate, getTemplate, type TemplateDeps, updateTemplate } from '../email/stored-templates';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
+import type { SettingStore } from '../governance/ports';
+import { type AiCopyApproval, type AiCopyState, aiCopyState, draftHtml, sameAiCopyRequest } from './ai-copy-rules';
+import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
+import { type CopyLintResult, FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue, lintCopy } from './copy-lint';
+import type { AiCopyRequest, JourneyNode } from './journey';
+import { assertValidJourney } from './journey-rules';
+
+export interface AiCopyDraft {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly nodeId: string;
+  readonly draftId: string;
+  /** The node's `aiCopy` when the draft was written. */
+  readonly request: AiCopyRequest;
+  readonly subjectLines: readonly string[];
+  readonly body: string;
+  readonly callToAction: string;
+  /** The proposed HTML: the body, the call to action and the required footer. */
+  readonly html: string;
+  readonly provider: string;
+  readonly model: string;
+  /** Always false: an offline answer never becomes a draft. */
+  readonly offline: false;
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  readonly costUsd: number;
+  readonly lint: CopyLintResult;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly approved?: AiCopyApproval;
+}
+
+/** Drafts by (workspace, campaign, node); adapter shared/adapters/dynamo-campaign-ai-drafts.ts. */
+export interface AiCopyDraftStore {
+  put(draft: AiCopyDraft): Promise<void>;
+  get(workspaceId: string, campaignId: string, nodeId: string, draftId: string): Promise<AiCopyDraft | undefined>;
+  /** The node's newest drafts first, at most `limit`. */
+  list(workspaceId: string, campaignId: string, nodeId: string, limit: number): Promise<AiCopyDraft[]>;
+  setApproved(draft: AiCopyDraft, approval: AiCopyApproval): Promise<void>;
+}
+
+interface Caller {
+  readonly workspaceId: string;
+  readonly userId: string;
+}
+
+type EmailNode = Extract<JourneyNode, { kind: 'email' }>;
+type AiCopyNode = EmailNode & { aiCopy: AiCopyRequest };
+
+/** The workspace's forbidden claims: its own setting, else the global one; a bad value counts as none. */
+export async function forbiddenClaims(workspaceId: string, settings: Pick<SettingStore, 'get'>): Promise<string[]> {
+  const stored =
+    (await settings.get(workspaceId, FORBIDDEN_CLAIMS_SETTING)) ??
+    (await settings.get(undefined, FORBIDDEN_CLAIMS_SETTING));
+  if (!stored || stored.isSecret) return [];
+  try {
+    const parsed = forbiddenClaimsValue.safeParse(JSON.parse(stored.valueJson));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The draft journey's node asking for AI copy. @throws NotFoundError `NODE_NOT_FOUND`, ValidationError `NO_AI_COPY`. */
+export function aiCopyNode(campaign: Campaign, nodeId: string): AiCopyNode {
+  const node = campaign.journey.nodes.find((n) => n.id === nodeId);
+  if (!node) throw new NotFoundError(`The journey has no node "${nodeId}"`, 'NODE_NOT_FOUND');
+  if (node.kind !== 'email' || !node.aiCopy) {
+    throw new ValidationError(`Node "${nodeId}" is not an email node with aiCopy`, 'NO_AI_COPY');
+  }
+  return node as AiCopyNode;
+}
+
+async function writable(workspaceId: string, campaignId: string, deps: Pick<CampaignDeps, 'campaigns'>) {
+  const campaign = await getCampaign(workspaceId, campaignId, deps);
+  if (campaign.status === 'archived')
+    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  return campaign;
+}
+
+export interface GenerateDraftDeps extends Pick<CampaignDeps, 'campaigns' | 'now' | 'newId'> {
+  readonly drafts: Pick<AiCopyDraftStore, 'put'>;
+  readonly settings: Pick<SettingStore, 'get'>;
+  /** Runs the agent as a preview (shared/ai/ai-preview.ts): budget, deadline, usage, offline fallback. */
+  readonly preview: (workspaceId: string, request: AgentRequest) => Promise<AiCallOutcome>;
+}
+
+/**
+ * Writes a draft for the node's `aiCopy` and stores it with its lint result.
+ * @throws 404 (campaign, node), 400 `NO_AI_COPY`, 409 `CAMPAIGN_ARCHIVED`, 429 `AI_BUDGET_EXCEEDED`,
+ * 409 `AI_OFFLINE` (no model answered: no copy is made up) or `AI_DRAFT_FAILED` (nothing stored).
+ */
+export async function generateAiDraft(
+  caller: Caller,
+  campaignId: string,
+  nodeId: string,
+  deps: GenerateDraftDeps,
+): Promise<AiCopyDraft> {
+  const campaign = await writable(caller.workspaceId, campaignId, deps);
+  const { aiCopy } = aiCopyNode(campaign, nodeId);
+  const outcome = await deps.preview(caller.workspaceId, {
+    agent: 'content-personalisation',
+    input: {
+      contact: {},
+      goal: aiCopy.goal,
+      tone: aiCopy.tone ?? 'friendly',
+      ...(aiCopy.product ? { product: aiCopy.product } : {}),
+    },
+  });
+  if (outcome.status === 'offline' || outcome.run?.offline) {
+    throw new ConflictError('No AI model answered (offline): no draft was written; try again later', 'AI_OFFLINE');
+  }
+  const parsed = outcome.status === 'completed' ? contentPersonalisationOutput.safeParse(outcome.output) : undefined;
+  if (!parsed?.success || !outcome.run) {
+    const failure = outcome.failure ?? { kind: 'invalid-output', reason: 'The answer did not match the schema' };
+    throw new ConflictError(`The AI could not write a draft: ${failure.reason}`, 'AI_DRAFT_FAILED', {
+      details: { kind: failure.kind },
+    });
+  }
+  const copy = parsed.data;
+  const html = draftHtml(copy);
+  const claims = await forbiddenClaims(caller.workspaceId, deps.settings);
+  const draft: AiCopyDraft = {
+    workspaceId: caller.workspaceId,
+    campaignId,
+    nodeId,
+    draftId: `${deps.now().getTime().toString(36)}-${deps.newId()}`,
+    request: aiCopy,
+    subjectLines: copy.subjectLines,
+    body: copy.body,
+    callToAction: copy.callToAction,
+    html,
+    provider: outcome.run.provider,
+    model: outcome.run.model,
+    offline: false,
+    tokensIn: outcome.run.inputTokens,
+    tokensOut: outcome.run.outputTokens,
+    costUsd: outcome.run.costUsd,
+    lint: lintCopy({ subjects: copy.subjectLines, html }, claims),
+    createdAt: deps.now().toISOString(),
+    createdBy: caller.userId,
+  };
+  await deps.drafts.put(draft);
+  return draft;
+}
+
+/** The node's drafts (newest first), its approval and where it stands. */
+export async function listAiDrafts(
+  workspaceId: string,
+  campaignId: string,
+  nodeId: string,
+  deps: Pick<CampaignDeps, 'campaigns'> & { readonly drafts: Pick<AiCopyDraftStore, 'list'> },
+): Promise<{ drafts: AiCopyDraft[]; approval: AiCopyApproval | null; state: AiCopyState }> {
+  const campaign = await getCampaign(workspaceId, campaignId, deps);
+  const node = aiCopyNode(campaign, nodeId);
+  const approval = campaign.aiCopyApprovals?.[nodeId];
+  const drafts = await deps.drafts.list(workspaceId, campaignId, nodeId, 50);
+  return { drafts, approval: approval ?? null, state: aiCopyState(node, approval) };
+}
+
+export const approveBody = z
+  .strictObject({
+    /** One subject line (no A/B test). */
+    subject: z.string().trim().min(1).max(998).optional(),
+    /** The subject lines to send: one, or 2-5 tried against each other. Default: the draft's three. */
+    subjectVariants: z.array(z.string().trim().min(1).max(998)).min(1).max(5).optional(),
+    /** The HTML as edited by the person; default the draft's. */
+    html: z.string().min(1).max(100_000).optional(),
+  })
+  .refine((b) => b.subject === undefined || b.subjectVariants === undefined, {
+    message: 'Give subject or subjectVariants, not both',
+    path: ['subject'],
+  });
+export type ApproveBody = z.infer<typeof approveBody>;
+
+export interface ApproveDraftDeps extends CampaignDeps {
+  readonly drafts: Pick<AiCopyDraftStore, 'get' | 'setApproved'>;
+  readonly settings: Pick<SettingStore, 'get'>;
+  readonly templates: TemplateDeps['templates'];
+}
+
+const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/**
+ * A person approves a draft, optionally edited. The lint runs on what is approved; then the copy
+ * becomes a template version (the node's own AI-copy template, made at its first approval: a
+ * template other campaigns use is never changed) that the node names, pinned, with its subject
+ * variants; the approval is recorded on the campaign and the draft, in the campaign's revision.
+ * @throws 404 `AI_DRAFT_NOT_FOUND`, 409 `AI_DRAFT_OUTDATED` (the node's request changed since),
+ * 422 `COPY_LINT_FAILED` (`details.issues` by field), 409 `CAMPAIGN_CHANGED`.
+ */
+export async function approveAiDraft(
+  caller: Caller,
+  campaignId: string,
+  nodeId: string,
+  draftId: string,
+  body: ApproveBody,
+  deps: ApproveDraftDeps,
+): Promise<{ campaign: Campaign; approval: AiCopyApproval }> {
+  const campaign = await writable(caller.workspaceId, campaignId, deps);
+  const node = aiCopyNode(campaign, nodeId);
+  const draft = await deps.drafts.get(caller.workspaceId, campaignId, nodeId, draftId);
+  if (!draft) throw new NotFoundError('No such draft for this node', 'AI_DRAFT_NOT_FOUND');
+  if (!sameAiCopyRequest(draft.request, node.aiCopy)) {
+    throw new ConflictError(
+      `The node's aiCopy changed since this draft was written: write a new draft`,
+      'AI_DRAFT_OUTDATED',
+    );
+  }
+  const subjects = body.subject !== undefined ? [body.subject] : (body.subjectVariants ?? draft.subjectLines);
+  const html = body.html ?? draft.html;
+  const lint = lintCopy({ subjects, html }, await forbiddenClaims(caller.workspaceId, deps.settings));
+  if (!lint.ok) {
+    const found = lint.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+    throw new UnprocessableError(`The copy fails the compliance lint (${found})`, 'COPY_LINT_FAILED', {
+      details: { issues: lint.issues },
+    });
+  }
+  const [subject = ''] = subjects;
+  const previous = campaign.aiCopyApprovals?.[nodeId];
+  const templateDeps = { templates: deps.templates, newId: deps.newId, now: deps.now };
+  const base = await getTemplate(caller.workspaceId, node.templateId, node.version, templateDeps).catch((e) => {
+    if (e instanceof NotFoundError) return undefined;
+    throw e;
+  });
+  const input = {
+    name: truncate(`AI copy: ${campaign.name} / ${nodeId}`, 200),
+    category: 'marketing' as const,
+    subject,
+    html,
+    ...(base?.topic ? { topic: base.topic } : {}),
+  };
+  // Only the template an earlier approval of this node made gets a new version.
+  const saved =
+    previous && previous.templateId === node.templateId
+      ? await updateTemplate(caller.workspaceId, node.templateId, input, { updatedBy: caller.userId }, templateDeps)
+      : await createTemplate(caller.workspaceId, input, caller.userId, templateDeps);
+  const variants = subjects.length > 1 ? subjects : undefined;
+  const { subjectVariants: _v, promote, ...rest } = node;
+  const nextNode: EmailNode = {
+    ...rest,
+    templateId: saved.templateId,
+    version: saved.version,
+    ...(variants ? { subjectVariants: [...variants] } : {}),
+    ...(variants && promote ? { promote } : {}),
+  };
+  const approval: AiCopyApproval = {
+    draftId,
+    by: `user:${caller.userId}`,
+    at: deps.now().toISOString(),
+    request: node.aiCopy,
+    templateId: saved.templateId,
+    version: saved.version,
+    ...(variants ? { subjectVariants: [...variants] } : {}),
+    edited: html !== draft.html || subjects.join('\n') !== draft.subjectLines.join('\n'),
+  };
+  const journey = { nodes: campaign.journey.nodes.map((n) => (n.id === nodeId ? nextNode : n)) };
+  const next: Campaign = {
+    ...campaign,
+    journey: assertValidJourney(journey, deps.journeyPolicy),
+    aiCopyApprovals: { ...campaign.aiCopyApprovals, [nodeId]: approval },
+    revision: campaign.revision + 1,
+    updatedAt: approval.at,
+  };
+  if (!(await deps.campaigns.replace(next))) {
+    throw new ConflictError('The campaign changed meanwhile; read it again and retry', 'CAMPAIGN_CHANGED');
+  }
+  await deps.drafts.setApproved(draft, approval);
+  return { campaign: next, approval };
+}
+
+/** A draft as the API shows it. */
+export const aiDraftView = (d: AiCopyDraft) => {
+  const { workspaceId: _ws, ...rest } = d;
+  return rest;
+};

@@ -1,0 +1,320 @@
+/**
+ * AI copy of campaign email nodes over in-memory ports: drafts through the real preview path
+ * (budget, usage, offline), approval with the lint and the template write, and the publish rule.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AgentRequest } from '../../../shared/ai/agents';
+import { previewAgent } from '../../../shared/ai/ai-preview';
+import {
+  type AiCopyDraft,
+  type AiCopyDraftStore,
+  approveAiDraft,
+  generateAiDraft,
+  listAiDrafts,
+} from '../../../shared/campaigns/ai-copy';
+import { aiCopyState, unapprovedAiCopyNodes } from '../../../shared/campaigns/ai-copy-rules';
+import {
+  type Campaign,
+  type CampaignStore,
+  createCampaign,
+  publishCampaign,
+  updateCampaign,
+} from '../../../shared/campaigns/campaign';
+import type { Journey } from '../../../shared/campaigns/journey';
+import type { TemplateRecord, TemplateStore, TemplateVersion } from '../../../shared/email/stored-templates';
+import { memorySettings, memoryUsage, offlineAnswer, personalisedJson, type Step, scriptedProvider } from '../ai/fakes';
+
+const WS = 'ws1';
+const USER = 'u1';
+const caller = { workspaceId: WS, userId: USER };
+const footer = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>';
+
+function memoryCampaigns(): CampaignStore {
+  const byId = new Map<string, Campaign>();
+  const replace = async (next: Campaign) => {
+    const k = `${next.workspaceId}/${next.campaignId}`;
+    if (byId.get(k)?.revision !== next.revision - 1) return false;
+    byId.set(k, structuredClone(next));
+    return true;
+  };
+  return {
+    get: async (ws, id) => structuredClone(byId.get(`${ws}/${id}`)),
+    list: async () => ({ campaigns: [...byId.values()] }),
+    create: async (c) => void byId.set(`${c.workspaceId}/${c.campaignId}`, structuredClone(c)),
+    replace,
+    publish: (next) => replace(next),
+    version: async () => undefined,
+  };
+}
+
+function memoryTemplates(): TemplateStore & { versions: Map<string, TemplateVersion> } {
+  const records = new Map<string, TemplateRecord>();
+  const versions = new Map<string, TemplateVersion>();
+  return {
+    versions,
+    async create(record, first) {
+      records.set(`${record.workspaceId}/${record.templateId}`, record);
+      versions.set(`${first.workspaceId}/${first.templateId}/${first.version}`, first);
+    },
+    async addVersion(next, updatedAt) {
+      const k = `${next.workspaceId}/${next.templateId}`;
+      const current = records.get(k);
+      if (!current || current.latestVersion !== next.version - 1) return false;
+      versions.set(`${k}/${next.version}`, next);
+      records.set(k, { ...current, latestVersion: next.version, updatedAt });
+      return true;
+    },
+    get: async (ws, id) => records.get(`${ws}/${id}`),
+    version: async (ws, id, v) => versions.get(`${ws}/${id}/${v}`),
+    list: async () => ({ templates: [...records.values()] }),
+    markDeleted: async () => false,
+  };
+}
+
+function memoryDrafts(): AiCopyDraftStore {
+  const drafts = new Map<string, AiCopyDraft>();
+  const key = (ws: string, c: string, n: string, d: string) => `${ws}/${c}/${n}/${d}`;
+  return {
+    put: async (d) => void drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), structuredClone(d)),
+    get: async (ws, c, n, d) => structuredClone(drafts.get(key(ws, c, n, d))),
+    list: async (ws, c, n, limit) =>
+      [...drafts.values()]
+        .filter((d) => d.workspaceId === ws && d.campaignId === c && d.nodeId === n)
+        .sort((a, b) => (a.draftId < b.draftId ? 1 : -1))
+        .slice(0, limit),
+    async setApproved(d, approved) {
+      drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), { ...d, approved });
+    },
+  };
+}
+
+const journey = (aiCopy: unknown = { goal: 'Book a demo of the spring range' }): Journey =>
+  ({
+    nodes: [
+      { id: 'start', kind: 'trigger', next: 'mail' },
+      { id: 'mail', kind: 'email', templateId: 'base', aiCopy, next: 'end' },
+      { id: 'end', kind: 'exit' },
+    ],
+  }) as Journey;
+
+async function world(steps: Step[], settings: Record<string, unknown> = {}) {
+  let ids = 0;
+  const campaigns = memoryCampaigns();
+  const templates = memoryTemplates();
+  const at = '2026-12-04T10:00:00.000Z';
+  await templates.create(
+    {
+      workspaceId: WS,
+      templateId: 'base',
+      name: 'Base',
+      category: 'marketing',
+      topic: 'news',
+      latestVersion: 1,
+      createdAt: at,
+      updatedAt: at,
+    },
+    {
+      workspaceId: WS,
+      templateId: 'base',
+      version: 1,
+      name: 'Base',
+      category: 'marketing',
+      topic: 'news',
+      subject: 'Hi',
+      html: `<p>Hi</p>${footer}`,
+      createdAt: at,
+      createdBy: USER,
+    },
+  );
+  const usage = memoryUsage();
+  const provider = scriptedProvider(...steps);
+  const previewDeps = {
+    usage,
+    settings: memorySettings(settings),
+    now: () => new Date(at),
+    contacts: { get: async () => undefined },
+    interactions: { timeline: async () => ({ interactions: [] }) },
+    provider,
+    metrics: { recorded: () => undefined },
+  };
+  const base = { campaigns, now: () => new Date(at), newId: () => `id${++ids}` };
+  const deps = {
+    ...base,
+    drafts: memoryDrafts(),
+    settings: memorySettings(settings),
+    templates,
+    preview: (ws: string, request: AgentRequest) => previewAgent(ws, request, previewDeps),
+  };
+  const campaign = await createCampaign(
+    WS,
+    USER,
+    { name: 'Spring', journey: journey(), rules: { timeZone: 'UTC', reentry: { mode: 'never' } } } as never,
+    base,
+  );
+  const publish = () => publishCampaign(WS, campaign.campaignId, base, async (j) => j);
+  return { deps, campaign, usage, provider, templates, publish };
+}
+
+describe('AI drafts of an email node', () => {
+  it('writes a draft from the node goal, for the audience (no contact data), linted and counted', async () => {
+    const { deps, campaign, usage, provider } = await world([personalisedJson()]);
+    const draft = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    expect(draft).toMatchObject({
+      nodeId: 'mail',
+      request: { goal: 'Book a demo of the spring range' },
+      subjectLines: ['A quick idea for Acme', 'Ada, about your Q3 plans', 'Less time on reports'],
+      callToAction: 'Book a 15-minute call',
+      provider: 'anthropic',
+      model: 'claude-test',
+      offline: false,
+      lint: { ok: true, issues: [] },
+    });
+    expect(draft.html).toContain('{{ unsubscribe_url }}');
+    expect(provider.requests[0]?.input).toContain('<contact>\n{}\n</contact>');
+    expect((await usage.read(WS, '2026-12')).byAgent['content-personalisation']).toMatchObject({ calls: 1 });
+    const listed = await listAiDrafts(WS, campaign.campaignId, 'mail', deps);
+    expect(listed).toMatchObject({ state: 'unapproved', approval: null });
+    expect(listed.drafts.map((d) => d.draftId)).toEqual([draft.draftId]);
+  });
+
+  it('flags forbidden claims of the workspace in the draft lint', async () => {
+    const { deps, campaign } = await world([personalisedJson()], { 'ws1|campaigns.forbidden_claims': ['Q3 PLANS'] });
+    const draft = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    expect(draft.lint.issues).toEqual([
+      expect.objectContaining({ field: 'subjectVariants[1]', code: 'forbidden_claim' }),
+    ]);
+  });
+
+  it('makes no draft from an offline answer: 409 AI_OFFLINE, nothing stored', async () => {
+    const { deps, campaign } = await world([offlineAnswer]);
+    await expect(generateAiDraft(caller, campaign.campaignId, 'mail', deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'AI_OFFLINE',
+    });
+    expect((await listAiDrafts(WS, campaign.campaignId, 'mail', deps)).drafts).toEqual([]);
+  });
+
+  it('refuses a node without aiCopy, an unknown node and another workspace', async () => {
+    const { deps, campaign } = await world([]);
+    await expect(generateAiDraft(caller, campaign.campaignId, 'end', deps)).rejects.toMatchObject({
+      code: 'NO_AI_COPY',
+    });
+    await expect(generateAiDraft(caller, campaign.campaignId, 'nope', deps)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      generateAiDraft({ workspaceId: 'ws2', userId: USER }, campaign.campaignId, 'mail', deps),
+    ).rejects.toMatchObject({ status: 404, code: 'CAMPAIGN_NOT_FOUND' });
+  });
+});
+
+describe('approving a draft and publishing', () => {
+  it('refuses publish until approved, lints what is approved, writes the copy into a template the node pins', async () => {
+    const { deps, campaign, templates, publish } = await world([personalisedJson(), personalisedJson()], {
+      'ws1|campaigns.forbidden_claims': ['guaranteed'],
+    });
+    const draft = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    await expect(publish()).rejects.toMatchObject({
+      status: 409,
+      code: 'AI_COPY_NOT_APPROVED',
+      details: { nodes: ['mail'] },
+    });
+
+    const bad = approveAiDraft(
+      caller,
+      campaign.campaignId,
+      'mail',
+      draft.draftId,
+      { subject: 'RE: Guaranteed wins', html: '<p>x</p>' },
+      deps,
+    );
+    await expect(bad).rejects.toMatchObject({ status: 422, code: 'COPY_LINT_FAILED' });
+    const issues = await bad.catch((e) =>
+      e.details.issues.map((i: { field: string; code: string }) => `${i.field}:${i.code}`),
+    );
+    expect(issues).toEqual([
+      'html:unsubscribe_link',
+      'html:postal_address',
+      'subject:deceptive_subject_prefix',
+      'subject:forbidden_claim',
+    ]);
+
+    const { campaign: approved, approval } = await approveAiDraft(
+      caller,
+      campaign.campaignId,
+      'mail',
+      draft.draftId,
+      { subjectVariants: ['Spring is here', 'Your spring preview'] },
+      deps,
+    );
+    const node = approved.journey.nodes.find((n) => n.id === 'mail');
+    expect(node).toMatchObject({
+      templateId: approval.templateId,
+      version: 1,
+      subjectVariants: ['Spring is here', 'Your spring preview'],
+    });
+    expect(approval).toMatchObject({
+      draftId: draft.draftId,
+      by: `user:${USER}`,
+      at: '2026-12-04T10:00:00.000Z',
+      edited: true,
+    });
+    const written = templates.versions.get(`${WS}/${approval.templateId}/1`);
+    expect(written).toMatchObject({
+      category: 'marketing',
+      topic: 'news',
+      subject: 'Spring is here',
+      html: draft.html,
+    });
+    expect((await listAiDrafts(WS, campaign.campaignId, 'mail', deps)).drafts[0]?.approved).toMatchObject({
+      by: `user:${USER}`,
+    });
+
+    expect((await publish()).status).toBe('active');
+
+    // A second approval adds a version to the node's own AI-copy template (the base one is never touched).
+    const second = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    const again = await approveAiDraft(caller, campaign.campaignId, 'mail', second.draftId, {}, deps);
+    expect(again.approval).toMatchObject({ templateId: approval.templateId, version: 2, edited: false });
+    expect(again.approval.subjectVariants).toEqual(second.subjectLines);
+    expect(templates.versions.get(`${WS}/base/2`)).toBeUndefined();
+  });
+
+  it('keeps a hand edit publishable, and asks again when the request changes', async () => {
+    const { deps, campaign, publish } = await world([personalisedJson()]);
+    const draft = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    const { campaign: approved } = await approveAiDraft(
+      caller,
+      campaign.campaignId,
+      'mail',
+      draft.draftId,
+      { subject: 'Spring' },
+      deps,
+    );
+    const node = approved.journey.nodes.find((n) => n.id === 'mail');
+    if (node?.kind !== 'email' || !node.aiCopy) throw new Error('expected the email node');
+    expect(node.subjectVariants).toBeUndefined();
+    const approval = approved.aiCopyApprovals?.mail;
+    expect(aiCopyState({ ...node, aiCopy: node.aiCopy }, approval)).toBe('approved');
+
+    // A person changes the subject lines by hand: still publishable.
+    const edited = {
+      nodes: approved.journey.nodes.map((n) => (n.id === 'mail' ? { ...node, subjectVariants: ['A', 'B'] } : n)),
+    };
+    await updateCampaign(WS, campaign.campaignId, { journey: edited }, deps);
+    const listed = await listAiDrafts(WS, campaign.campaignId, 'mail', deps);
+    expect(listed.state).toBe('edited-by-hand');
+    await expect(publish()).resolves.toMatchObject({ publishedVersion: 1 });
+
+    // The goal changes: the approval answered another request.
+    const regoaled = {
+      nodes: edited.nodes.map((n) => (n.id === 'mail' ? { ...n, aiCopy: { goal: 'Another goal' } } : n)),
+    } as Journey;
+    await updateCampaign(WS, campaign.campaignId, { journey: regoaled }, deps);
+    await expect(publish()).rejects.toMatchObject({ code: 'AI_COPY_NOT_APPROVED' });
+    // ...and the old draft cannot be approved for it.
+    await expect(approveAiDraft(caller, campaign.campaignId, 'mail', draft.draftId, {}, deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'AI_DRAFT_OUTDATED',
+    });
+    expect(unapprovedAiCopyNodes(regoaled, approved.aiCopyApprovals)).toEqual(['mail']);
+  });
+});
