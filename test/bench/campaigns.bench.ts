@@ -238,8 +238,9 @@ await runBench(
         // Every step is done; wait until the ledger has every email sent. Not until the email-sends
         // queue is empty: a duplicate of a send (a step message delivered twice under load) waits
         // there, delayed, until it finds its send done, minutes after the last email went out.
-        let sentCount = 0;
-        while ((sentCount = (await ledger(ctx, campaignId)).length) < CONTACTS * EMAILS) {
+        for (;;) {
+          const sentCount = (await ledger(ctx, campaignId)).length;
+          if (sentCount >= CONTACTS * EMAILS) break;
           if (Date.now() > deadline) throw new Error(`${sentCount} of ${CONTACTS * EMAILS} emails sent in time`);
           progress(`${sentCount} of ${CONTACTS * EMAILS} emails sent`);
           await new Promise((r) => setTimeout(r, 5_000));
