@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -325,6 +326,34 @@ describe('SES', () => {
   });
 });
 
+describe('SES persistence', () => {
+  it('journals each email as it is accepted and leaves the periodic snapshot alone', async () => {
+    // Rewriting the whole outbox every interval cost time in proportion to the mail sent so far.
+    const snapshot = join(dataDir, 'ses-outbox.json');
+    const emailsIn = async () => {
+      try {
+        return ((JSON.parse(await readFile(snapshot, 'utf8')) as { emails: unknown[] }).emails ?? []).length;
+      } catch {
+        return 0;
+      }
+    };
+    // The first snapshot of this run (written at the first interval) is the baseline.
+    for (let i = 0; i < 40 && !existsSync(snapshot); i++) await new Promise((r) => setTimeout(r, 100));
+    const before = await emailsIn();
+    await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'noreply@example.com',
+        Destination: { ToAddresses: ['journal@example.com'] },
+        Content: { Simple: { Subject: { Data: 'Journaled' }, Body: { Text: { Data: '.' } } } },
+      }),
+    );
+    const journal = await readFile(join(dataDir, 'ses-outbox.journal.jsonl'), 'utf8');
+    expect(journal.split('\n').filter((l) => l.includes('"Journaled"'))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 2_500)); // past the 2 s snapshot interval
+    expect(await emailsIn()).toBe(before);
+  });
+});
+
 describe('persistence', () => {
   it('keeps items, queued and in-flight messages and sent mail across a restart', async () => {
     const queueUrl = (await ensureQueues(sqs, queues, PREFIX))['ai-calls']?.url ?? '';
@@ -358,6 +387,9 @@ describe('persistence', () => {
     const redelivered = received.Messages?.find((m) => m.Body === 'in-flight');
     expect(redelivered?.Attributes?.ApproximateReceiveCount).toBe('2');
     const store = (await (await fetch(`${emulators.ses.endpoint}/store`)).json()) as { emails: { subject: string }[] };
-    expect(store.emails.map((e) => e.subject)).toEqual(['Welcome', 'Persisted mail']);
+    expect(store.emails.map((e) => e.subject)).toEqual(['Welcome', 'Journaled', 'Persisted mail']);
+    // The stop compacted the journal's mail into the snapshot.
+    const saved = JSON.parse(await readFile(join(dataDir, 'ses-outbox.json'), 'utf8')) as { emails: unknown[] };
+    expect(saved.emails).toHaveLength(3);
   });
 });
