@@ -152,3 +152,21 @@ export class AiBudgetExceededError extends TooManyRequestsError {
     super(message, retryAfterSeconds, options);
   }
 }
+
+/**
+ * 503: the service could not answer in time (the function's deadline passed) or a store it needs
+ * throttled it. Not the caller's fault and not a bug in the request: try again after `Retry-After`.
+ */
+export class ServiceUnavailableError extends AppError {
+  override name = 'ServiceUnavailableError';
+  readonly status = 503;
+  readonly label = 'Service Unavailable';
+  constructor(
+    message: string,
+    readonly code: 'TIMED_OUT' | 'STORE_THROTTLED',
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

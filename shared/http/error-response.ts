@@ -3,7 +3,7 @@
  * stable code; anything else is a bug: logged in full, answered with a generic 500 that
  * carries only the request id.
  */
-import { AppError, MethodNotAllowedError, TooManyRequestsError } from '../errors';
+import { AppError, MethodNotAllowedError, ServiceUnavailableError, TooManyRequestsError } from '../errors';
 import type { HttpResult } from './types';
 
 export interface ErrorBody {
@@ -14,13 +14,16 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-export function errorResult(error: unknown, requestId: string): HttpResult {
+export function errorResult(thrown: unknown, requestId: string): HttpResult {
+  const error = overloadOf(thrown) ?? thrown;
   if (error instanceof AppError) {
     const body: ErrorBody = { error: error.label, message: error.message, code: error.code, requestId };
     if (error.details !== undefined) body.details = error.details;
     const headers: Record<string, string> = {};
     if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
-    if (error instanceof TooManyRequestsError) headers['retry-after'] = String(error.retryAfterSeconds);
+    if (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) {
+      headers['retry-after'] = String(error.retryAfterSeconds);
+    }
     return { status: error.status, headers, body };
   }
   const body: ErrorBody = {
@@ -30,4 +33,27 @@ export function errorResult(error: unknown, requestId: string): HttpResult {
     requestId,
   };
   return { status: 500, body };
+}
+
+/**
+ * An overload, not a bug: the function's deadline passed (middy's `timeoutEarlyResponse`, just
+ * before Lambda would kill it) or an AWS store throttled us after the SDK's own retries. Both
+ * are answered 503 with `Retry-After`, so a client backs off and tries again, instead of a 500
+ * that says "report this". They are still logged and reported as errors (error-contract.ts).
+ */
+function overloadOf(error: unknown): ServiceUnavailableError | undefined {
+  if (!(error instanceof Error) || error instanceof AppError) return undefined;
+  const middyTimeout =
+    error.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+  if (middyTimeout) {
+    return new ServiceUnavailableError('The request took too long to answer; try again shortly', 'TIMED_OUT', 2, {
+      cause: error,
+    });
+  }
+  if ((error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true) {
+    return new ServiceUnavailableError('The service is busy; try again shortly', 'STORE_THROTTLED', 1, {
+      cause: error,
+    });
+  }
+  return undefined;
 }

@@ -62,3 +62,35 @@ describe('error classes', () => {
     expect(new ContactEmailTakenError({ contactId: 'c-1', deleted: true }).details).toMatchObject({ contactId: 'c-1' });
   });
 });
+
+describe('errorResult for overloads', () => {
+  it('answers a function deadline (middy timeoutEarlyResponse) 503 TIMED_OUT with Retry-After, not a 500', () => {
+    const timeout = Object.assign(new Error('[AbortError]: The operation was aborted.'), {
+      name: 'TimeoutError',
+      cause: { package: '@middy/core' },
+    });
+    expect(errorResult(timeout, 'r-1')).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': '2' },
+      body: { code: 'TIMED_OUT', requestId: 'r-1' },
+    });
+  });
+
+  it('answers a store throttling us (after the SDK retries) 503 STORE_THROTTLED', () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ProvisionedThroughputExceededException',
+      $retryable: { throttling: true },
+    });
+    expect(errorResult(throttled, 'r-2')).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: { code: 'STORE_THROTTLED' },
+    });
+  });
+
+  it('keeps any other error, a non-middy TimeoutError included, a generic 500', () => {
+    const other = Object.assign(new Error('boom'), { name: 'TimeoutError' });
+    expect(errorResult(other, 'r-3')).toMatchObject({ status: 500, body: { code: 'INTERNAL' } });
+    expect(errorResult(new Error('bug'), 'r-4')).toMatchObject({ status: 500, body: { code: 'INTERNAL' } });
+  });
+});
