@@ -1,9 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// Log lines (the functions' Powertools JSON included, see the setup file) are kept with the test
+// that printed them and shown when it fails; DEBUG=1 prints them all as they come.
+const quiet = { setupFiles: ['test/support/quiet-output.ts'] };
+// As printsEverything() in test/support/test-output.ts (Vite loads this file without resolving it).
+const printsEverything = Boolean(process.env.DEBUG || process.env.E2E_VERBOSE);
+
 // One config, one project per test tier; `npm test` runs them all.
 export default defineConfig({
   test: {
     reporters: ['default'],
+    silent: printsEverything ? false : 'passed-only',
     coverage: {
       provider: 'v8',
       include: ['shared/**', 'functions/**', 'lib/local/**'],
@@ -13,11 +20,12 @@ export default defineConfig({
       thresholds: { lines: 90, functions: 88, branches: 80, statements: 88 },
     },
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...quiet } },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          ...quiet,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -26,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          ...quiet,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -34,12 +43,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          ...quiet,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },
       },
-      { test: { name: 'fuzz', include: ['test/fuzz/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          ...quiet,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -147,7 +147,8 @@ export const handler = httpFunction('contacts', {
       if (given) consentTime(given, now());
       const report = await importContacts(workspaceId, body, {
         ...deps,
-        onProgress: (p) => logger.info('Contacts import progress', { workspaceId, ...p }),
+        onProgress: ({ stage, done, total }) =>
+          logger.info('Contacts import progress', { workspaceId, importStage: stage, done, total }),
         ...(given ? { onWritten: (ids: string[]) => recordConsent(request, ids, given) } : {}),
       });
       const { errors: _errors, ...counts } = report;

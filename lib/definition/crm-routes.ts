@@ -17,6 +17,7 @@ export const crmRoutes = [
   route('contacts', 'contacts.import', 'POST', '/api/contacts/import', 'CSV import; upserts by email', {
     permission: 'contacts:write',
     maxBodyBytes: IMPORT_MAX_BYTES,
+    bodyTypes: ['text/csv', 'text/plain'],
   }),
   route('contacts', 'contacts.get', 'GET', '/api/contacts/{id}', 'One contact', { permission: 'contacts:read' }),
   route('contacts', 'contacts.update', 'PATCH', '/api/contacts/{id}', 'Change a contact', {

@@ -16,7 +16,8 @@ export const emailRoutes = [
   route('emails', 'unsubscribe.page', 'GET', '/u/{token}', 'Unsubscribe page with a confirm button (HTML)', link),
   route('emails', 'unsubscribe.confirm', 'POST', '/u/{token}', 'RFC 8058 one-click unsubscribe: honoured at once', {
     ...link,
-    acceptsForm: true,
+    // The one-click form (RFC 8058) or the preferences page's JSON `{"topics": [...]}`.
+    bodyTypes: ['application/x-www-form-urlencoded', 'application/json'],
     maxBodyBytes: 4096,
   }),
   route('emails', 'tracking.open', 'GET', '/t/o/{token}', 'Open pixel: a 1x1 GIF, whatever the token', link),

@@ -7,7 +7,7 @@
 import type { HttpFunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
 
 export type RouteOptions = Partial<
-  Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes' | 'acceptsForm'>
+  Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes' | 'bodyTypes'>
 >;
 
 export function route<Fn extends HttpFunctionName, Id extends string>(
@@ -30,6 +30,6 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
     summary,
     ...(o.permission ? { permission: o.permission } : {}),
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
-    ...(o.acceptsForm ? { acceptsForm: true } : {}),
+    ...(o.bodyTypes ? { bodyTypes: o.bodyTypes } : {}),
   };
 }

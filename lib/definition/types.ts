@@ -11,6 +11,9 @@ import type { declaredFunctions, declaredRoutes } from './index';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A request body's media type a route may declare (`bodyTypes`). */
+export type BodyMediaType = 'application/json' | 'text/csv' | 'text/plain' | 'application/x-www-form-urlencoded';
+
 /** Who may call a route. `user` = a session cookie or an API key. */
 export type AuthMode = 'public' | 'user';
 
@@ -48,8 +51,13 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
   readonly permission?: Permission;
   /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
   readonly maxBodyBytes?: number;
-  /** Also accepts `application/x-www-form-urlencoded` (the body reaches the operation as the raw string): RFC 8058 one-click POSTs. */
-  readonly acceptsForm?: boolean;
+  /**
+   * The media types the body may have; anything else is a 415 that names these. Absent: JSON
+   * only (`application/json`, `+json` types, or no Content-Type at all). A JSON body reaches
+   * the operation parsed; every other type as the raw string (CSV import, RFC 8058 one-click
+   * forms).
+   */
+  readonly bodyTypes?: readonly BodyMediaType[];
   readonly summary: string;
 }
 

@@ -19,6 +19,7 @@ import {
   tables,
 } from '../definition';
 import { startClockOrigin } from './clock-origin';
+import { ignoreDataDir } from './data-dir-ignore';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
 import { type LocalAiMode, startLocalAi } from './emulators/ai-stand-ins';
 import { FAULT_PATH, parseFaultMode } from './emulators/fault-switch';
@@ -141,6 +142,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
   delete process.env.LOCAL_SES_FAULT;
   delete process.env.LOCAL_RESEND_FAULT;
+  ignoreDataDir(opts.dataDir);
   const start = opts.emulators === 'in-process' ? startEmulators : startEmulatorsInWorker;
   const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
@@ -269,9 +271,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       },
     });
 
-    for (const q of queues) {
+    const pollers = queues.map((q) => {
       const info = queueInfo[q.name] as { url: string; arn: string };
-      const poller = startSqsPoller({
+      return startSqsPoller({
         client: sqs,
         queueUrl: info.url,
         queueArn: info.arn,
@@ -283,8 +285,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         log,
         waitSeconds: opts.pollWaitSeconds ?? 2,
       });
-      stops.unshift(() => poller.stop());
-    }
+    });
+    // Together, not one after another: each stop aborts its long poll and drains its batches.
+    stops.unshift(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
     const scheduler = startScheduler(schedules, functions, log);
     stops.unshift(() => scheduler.stop());
     const stopSweeper = startTtlSweeper(dynamodb, tables, NAME_PREFIX, 30_000);

@@ -5,6 +5,7 @@
  * queue, reappear after the visibility timeout, and the queue's redrive policy moves
  * them to the dead-letter queue after maxReceiveCount receives.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionName } from '../definition';
@@ -19,7 +20,7 @@ export interface PollerOptions {
   batchSize: number;
   functions: FunctionHost;
   log: (line: string) => void;
-  /** Long-poll wait; short so that stop() returns quickly. */
+  /** Long-poll wait in seconds; stop() aborts a poll in flight, so it need not be short. */
   waitSeconds?: number;
   /**
    * Batches in flight at once (the event source's `maxConcurrency`; default 1). Lambda runs
@@ -29,8 +30,22 @@ export interface PollerOptions {
   concurrency?: number;
 }
 
-export function startSqsPoller(opts: PollerOptions): { stop: () => Promise<void> } {
+/** How long `stop()` waits for batches already handed to the consumer, by default. */
+export const DRAIN_MS = 5000;
+
+export interface SqsPoller {
+  /**
+   * Stops receiving at once (a long poll in flight is aborted, not waited out) and waits up to
+   * `drainMs` for batches the consumer is still working on. A batch that takes longer is left
+   * running; its messages were not deleted, so they are received again after their visibility
+   * timeout (at least once, as with Lambda).
+   */
+  stop(drainMs?: number): Promise<void>;
+}
+
+export function startSqsPoller(opts: PollerOptions): SqsPoller {
   let running = true;
+  const aborter = new AbortController();
   const poll = async () => {
     while (running) {
       try {
@@ -42,23 +57,39 @@ export function startSqsPoller(opts: PollerOptions): { stop: () => Promise<void>
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
+          { abortSignal: aborter.signal },
         );
+        // Received before the stop: delivered and drained, never dropped on the floor.
         if (out.Messages && out.Messages.length > 0) await deliver(opts, out.Messages);
       } catch (error) {
         if (!running) break;
         opts.log(`[sqs] polling ${opts.queueArn} failed: ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000, aborter.signal);
       }
     }
   };
   const loops = Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, poll);
   return {
-    stop: async () => {
+    stop: async (drainMs = DRAIN_MS) => {
       running = false;
-      await Promise.all(loops);
+      aborter.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.all(loops).then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained) {
+        opts.log(`[sqs] ${opts.consumer}: a batch still running after ${drainMs} ms is left; its messages come back`);
+      }
     },
   };
 }
+
+/** Waits `ms`, or less when `signal` aborts. */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 async function deliver(opts: PollerOptions, messages: Message[]): Promise<void> {
   const event: SQSEvent = { Records: messages.map((m) => toRecord(m, opts.queueArn)) };

@@ -1,10 +1,11 @@
 /**
  * Turns an API Gateway HTTP API (payload v2) event into a plain {@link HttpRequest}.
- * Bad input stops here with a 4xx: oversized bodies, bodies that are not JSON, JSON that
- * nests deeper than any legitimate payload.
+ * Bad input stops here with a 4xx: oversized bodies, media types the route does not declare
+ * (a 415 naming those it does), bodies that are not JSON, JSON that nests deeper than any
+ * legitimate payload.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RouteDeclaration } from '../../lib/definition';
+import type { BodyMediaType, RouteDeclaration } from '../../lib/definition';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { parseJsonLimited } from '../security/sanitize-json';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
@@ -30,7 +31,7 @@ export function parseRequest(
     query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
     headers,
     cookies: parseCookies(event.cookies ?? []),
-    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type'], route.acceptsForm === true),
+    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type'], route),
     rawBody,
     requestId: event.requestContext.requestId,
     clientAddress: caller.clientAddress,
@@ -57,12 +58,20 @@ function decodeBody(event: APIGatewayProxyEventV2, maxBytes: number): string | u
   return raw;
 }
 
-function parseBody(raw: string, contentType: string | undefined, acceptsForm: boolean): unknown {
+/** What a route takes when it declares nothing: JSON. */
+const JSON_ONLY: readonly BodyMediaType[] = ['application/json'];
+
+function parseBody(raw: string, contentType: string | undefined, route: RouteDeclaration): unknown {
+  const accepted = route.bodyTypes ?? JSON_ONLY;
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'text/csv' || type === 'text/plain') return raw;
-  if (acceptsForm && type === 'application/x-www-form-urlencoded') return raw;
-  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-    throw new UnsupportedMediaTypeError(`Content-Type ${type} is not accepted; send application/json`);
+  const json = type === '' || type === 'application/json' || type.endsWith('+json');
+  if (!json && accepted.includes(type as BodyMediaType)) return raw;
+  if (!json || !accepted.includes('application/json')) {
+    const given = type === '' ? 'A body without a Content-Type' : `Content-Type ${type}`;
+    throw new UnsupportedMediaTypeError(
+      `${given} is not accepted by ${route.method} ${route.path}; send ${accepted.join(' or ')}`,
+      { details: { accepted } },
+    );
   }
   // Size was checked above (413); this adds the depth limit and refuses prototype-polluting keys.
   const value = parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });

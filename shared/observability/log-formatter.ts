@@ -8,6 +8,26 @@ import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { redact } from './redact';
 
+/**
+ * The keys this formatter writes on every line, in this order (Powertools' standard keys), plus
+ * `correlation_id`, which the HTTP edge sets. A log call's own fields never replace them (app-logger.ts).
+ */
+export const STANDARD_LOG_KEYS = [
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+  'tenant_id',
+  'correlation_id',
+] as const;
+
 /** A Powertools `LogFormatter` that prints the standard keys with secrets and emails redacted. */
 export class RedactingLogFormatter extends LogFormatter {
   readonly #redactOptions = { serializeError: (error: Error) => this.formatError(error) };

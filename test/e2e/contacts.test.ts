@@ -215,9 +215,19 @@ describe('CSV import and export', () => {
     expect(page.nextCursor).toEqual(expect.any(String));
   });
 
-  it('refuses a JSON body and more than 10,000 rows', async () => {
+  it('refuses a body that is not CSV with a 415 naming text/csv, and more than 10,000 rows', async () => {
     const res = await send(owner, 'POST', '/api/contacts/import', { email: 'a@b.co' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(415);
+    // curl --data-binary without -H sends application/x-www-form-urlencoded.
+    const form = await api('/api/contacts/import', {
+      method: 'POST',
+      headers: as(owner, { 'content-type': 'application/x-www-form-urlencoded' }),
+      body: 'email\r\na@b.co',
+    });
+    expect(await json(form)).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringMatching(/; send text\/csv or text\/plain$/),
+    });
     const big = `email\r\n${Array.from({ length: 10_001 }, (_, i) => `big${i}@x.io`).join('\r\n')}`;
     const tooBig = await csvPost(owner, big);
     expect(tooBig.status).toBe(400);

@@ -11,6 +11,21 @@ import { localClientConfig } from '../../lib/local/emulators/local-aws';
 import { startTestRuntime } from '../support/local-runtime';
 
 describe('restart', () => {
+  it('stops in a few seconds, however long the queue pollers wait (Ctrl-C of npm start)', async () => {
+    // As `npm start` runs it (emulators on their worker), with long polls a stop must not wait out.
+    const runtime = await startTestRuntime(undefined, undefined, {
+      emulators: 'worker',
+      seed: false,
+      pollWaitSeconds: 20,
+    });
+    await new Promise((r) => setTimeout(r, 500)); // every poller is inside its long poll
+
+    const started = Date.now();
+    await runtime.stop();
+
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('keeps table items, queued messages and sent mail across a stop and start', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uh-restart-'));
     const first = await startTestRuntime(dataDir);

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/local/runtime';
+import { printsEverything } from './test-output';
 
 export async function startTestRuntime(
   dataDir?: string,
   env?: Record<string, string>,
-  options: Partial<Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile' | 'seed'>> = {},
+  options: Partial<Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile' | 'seed' | 'pollWaitSeconds'>> = {},
 ): Promise<Runtime> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uh-e2e-'));
-  const lines: string[] = [];
   return startRuntime({
     port: 0,
     dataDir: dir,
@@ -20,12 +20,11 @@ export async function startTestRuntime(
     // On the test's own thread unless a test asks for the worker (what `npm start` uses): one
     // runtime per file starts faster so, and coverage sees the emulators' code.
     emulators: 'in-process',
+    // Every request's access-log line only when asked for; 5xx and slow ones always.
+    accessLog: printsEverything() ? 'all' : 'problems',
     ...options,
-    // Keep the output of a passing run quiet; failures print the runtime's lines.
-    log: (line) => {
-      lines.push(line);
-      if (process.env.E2E_VERBOSE) console.log(line);
-    },
+    // Through `console`: vitest shows the runtime's lines with a failing test (or all, with DEBUG=1).
+    log: (line) => console.log(line),
   });
 }
 
