@@ -23,9 +23,7 @@ import { cachedQuotaPolicy, dynamoSendPacer } from '../shared/adapters/dynamo-se
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
-import { resendProvider } from '../shared/adapters/resend-email';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
-import { smtpProvider } from '../shared/adapters/smtp-email';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
@@ -75,16 +73,22 @@ let built: { key: string; chain: ChainLink[] } | undefined;
  */
 async function currentChain(): Promise<ChainLink[]> {
   const [resendKey, smtpUrl] = await Promise.all([optionalSecret('resend-api-key'), optionalSecret('smtp-url')]);
+  // Resend's and nodemailer's code (~350 KB of this bundle) loads only once a credential needs it,
+  // not at cold start; loaded before the cache check, so the check and a rebuild stay one step.
+  const [resend, smtp] = await Promise.all([
+    resendKey ? import('../shared/adapters/resend-email') : undefined,
+    smtpUrl ? import('../shared/adapters/smtp-email') : undefined,
+  ]);
   const key = `${resendKey ?? ''}\n${smtpUrl ?? ''}`;
   if (built?.key !== key) {
     built = {
       key,
       chain: [
         sesLink,
-        ...(resendKey
+        ...(resendKey && resend
           ? [
               {
-                provider: resendProvider({
+                provider: resend.resendProvider({
                   apiKey: resendKey,
                   ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}),
                 }),
@@ -93,8 +97,8 @@ async function currentChain(): Promise<ChainLink[]> {
               },
             ]
           : []),
-        ...(smtpUrl
-          ? [{ provider: smtpProvider({ url: smtpUrl }), breaker: breakers.smtp, retry: transientRetry }]
+        ...(smtpUrl && smtp
+          ? [{ provider: smtp.smtpProvider({ url: smtpUrl }), breaker: breakers.smtp, retry: transientRetry }]
           : []),
       ],
     };

@@ -13,13 +13,12 @@ import type { BreakerStateChange } from '../../resilience/circuit-breaker';
 import { systemClock } from '../../resilience/clock';
 import type { AiProvider } from '../ports';
 import { type ChainEvent, type ChainTimings, countsAgainstAiProvider, providerChain } from '../provider-chain';
-import { anthropicProvider } from './anthropic';
 import { offlineProvider } from './offline';
-import { openRouterProvider } from './openrouter';
 
-export { anthropicProvider } from './anthropic';
+// The Anthropic and OpenAI SDKs (~600 KB of the ai bundles) are imported when a key first needs
+// them, not at cold start: without keys (and before the first call) they are never evaluated.
+// Import `anthropicProvider` and `openRouterProvider` from their own modules.
 export { offlineProvider } from './offline';
-export { openRouterProvider } from './openrouter';
 
 /** The AI providers' credentials, by their names in lib/definition (`readsProviderSecrets`). */
 export type AiKeyName = 'anthropic-api-key' | 'openrouter-api-key';
@@ -81,13 +80,18 @@ export function configuredProvider(options: ConfiguredProviderOptions = {}): AiP
       readKey('anthropic-api-key'),
       readKey('openrouter-api-key'),
     ]);
+    // Loaded before the cache check, so the check and a rebuild stay one synchronous step.
+    const [anthropic, openRouter] = await Promise.all([
+      anthropicKey ? import('./anthropic') : undefined,
+      openRouterKey ? import('./openrouter') : undefined,
+    ]);
     const key = `${anthropicKey ?? ''}\n${openRouterKey ?? ''}`;
     if (built?.key === key) return built.chain;
     const timeoutMs = (options.attemptTimeoutMs ?? 20_000) + 1000;
     const providers = [
-      ...(anthropicKey
+      ...(anthropicKey && anthropic
         ? [
-            anthropicProvider({
+            anthropic.anthropicProvider({
               apiKey: anthropicKey,
               models: models.anthropic,
               timeoutMs,
@@ -95,9 +99,9 @@ export function configuredProvider(options: ConfiguredProviderOptions = {}): AiP
             }),
           ]
         : []),
-      ...(openRouterKey
+      ...(openRouterKey && openRouter
         ? [
-            openRouterProvider({
+            openRouter.openRouterProvider({
               apiKey: openRouterKey,
               models: models.openrouter,
               timeoutMs,
