@@ -19,7 +19,7 @@ import type { EdgeDeps } from './edge-deps';
 import { apiKeyPrecheck } from './middlewares/api-key-precheck';
 import { audit } from './middlewares/audit';
 import { authentication } from './middlewares/authentication';
-import { bodyParsing } from './middlewares/body-parsing';
+import { bodyParsing, requestHead } from './middlewares/body-parsing';
 import { csrf } from './middlewares/csrf';
 import type { EdgeMiddleware } from './middlewares/edge-state';
 import { errorContract } from './middlewares/error-contract';
@@ -63,8 +63,9 @@ export function edgeMiddlewares({ own, operations, routeTable, deps }: EdgePlan)
     routeResolution(routeTable),
     idChecks(),
     ...when(checksCsrf, csrf),
-    bodyParsing(),
+    requestHead(),
     ...when(signedIn, () => authentication(deps.auth)),
+    bodyParsing(),
     validation(operations),
     ...when(any(audited), () => audit(deps.audit)),
   ];

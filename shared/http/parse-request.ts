@@ -21,6 +21,19 @@ export function parseRequest(
   route: RouteDeclaration,
   caller: CallerOrigin,
 ): HttpRequest {
+  return withParsedBody(parseRequestHead(event, route, caller));
+}
+
+/**
+ * The request without its body parsed (`body` undefined; `rawBody` read, its size checked: 413).
+ * The edge authenticates on this, then parses the body ({@link withParsedBody}): a caller who is
+ * not signed in is told so (401) whatever the body's media type or JSON is.
+ */
+export function parseRequestHead(
+  event: APIGatewayProxyEventV2,
+  route: RouteDeclaration,
+  caller: CallerOrigin,
+): HttpRequest {
   const headers = lowerCaseHeaders(event.headers);
   const rawBody = decodeBody(event, route.maxBodyBytes ?? MAX_BODY_BYTES);
   return {
@@ -31,13 +44,19 @@ export function parseRequest(
     query: { ...(event.queryStringParameters ?? {}) } as Record<string, string>,
     headers,
     cookies: parseCookies(event.cookies ?? []),
-    body: rawBody === undefined ? undefined : parseBody(rawBody, headers['content-type'], route),
+    body: undefined,
     rawBody,
     requestId: event.requestContext.requestId,
     clientAddress: caller.clientAddress,
     userAgent: event.requestContext.http.userAgent ?? '',
     host: caller.publicHost,
   };
+}
+
+/** `request` with its body parsed per its route: 415 for an undeclared media type, 400 for bad JSON. */
+export function withParsedBody(request: HttpRequest): HttpRequest {
+  if (request.rawBody === undefined) return request;
+  return { ...request, body: parseBody(request.rawBody, request.headers['content-type'], request.route) };
 }
 
 /** API Gateway already lower-cases v2 header names; the local host and tests may not. */

@@ -29,6 +29,7 @@ const EVERY_ROUTE = [
   'rate-limit',
   'route-resolution',
   'id-checks',
+  'request-head',
   'body-parsing',
   'validation',
 ];
@@ -55,8 +56,9 @@ describe('edgeMiddlewares', () => {
       'route-resolution',
       'id-checks',
       'csrf',
-      'body-parsing',
+      'request-head',
       'authentication',
+      'body-parsing',
       'validation',
       'audit',
     ]);
