@@ -43,7 +43,6 @@ const deps = {
   scoring: {
     store: dynamoScoreStore(documents, core),
     events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
-    contacts,
     now: () => new Date(),
   },
   // Under the function's 60 s timeout, with room to store the result.

@@ -3,6 +3,7 @@
  * `handler` exports as Lambda would: one event, a Context with the declared timeout.
  * A handler that runs past its timeout is reported as a timeout (Lambda would kill it).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -10,6 +11,20 @@ import { type FunctionDeclaration, type FunctionName, functions } from '../defin
 import { lambdaContext } from './lambda-context';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The local invocation a piece of work belongs to (what Lambda would bill it to). */
+export interface Invocation {
+  readonly functionName: FunctionName;
+  readonly requestId: string;
+}
+
+const invocations = new AsyncLocalStorage<Invocation>();
+
+/**
+ * The invocation running the caller, if any: AWS calls a handler makes, awaited or not, are
+ * attributed to it (the store-call counts of test/support/store-calls.ts use this).
+ */
+export const currentInvocation = (): Invocation | undefined => invocations.getStore();
 
 export class FunctionTimeoutError extends Error {
   override name = 'FunctionTimeoutError';
@@ -49,7 +64,7 @@ export class FunctionHost {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        handler(event, context),
+        invocations.run({ functionName: name, requestId: context.awsRequestId }, () => handler(event, context)),
         new Promise((_, reject) => {
           timer = setTimeout(
             () => reject(new FunctionTimeoutError(`${name} timed out after ${fn.timeoutSeconds} s`)),

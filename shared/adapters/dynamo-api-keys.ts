@@ -21,11 +21,13 @@ import type { UserApiKeyRevoker } from '../identity/accounts/ports';
 import type { ApiKey, User } from '../identity/model';
 import { isPermission } from '../identity/permissions';
 import type { ApiKeyLookup } from '../identity/ports';
+import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { toMembership } from './dynamo-memberships';
 import {
   ACTIVE_API_KEYS_SK,
   API_KEY_GSI1_PREFIX,
@@ -33,6 +35,7 @@ import {
   apiKeyGsi1,
   apiKeyPk,
   MEMBERSHIP_GSI1_PREFIX,
+  memberSk,
   USER_PROFILE_SK,
   userPk,
   workspacePk,
@@ -76,18 +79,18 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       if (!item) return undefined;
       const key = toApiKey(item);
       if (!key.isActive) return undefined;
-      // Consistent too: a password reset's stamp a moment ago must be seen.
-      const profile = await getItem(
-        db,
-        table,
-        { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
-        { consistent: true },
-      );
+      // Consistent too: a password reset's stamp a moment ago must be seen. The membership the
+      // key acts through comes in the same call (a key acts only in its own workspace).
+      const profileKey = { pk: userPk(key.createdBy), sk: USER_PROFILE_SK };
+      const memberKey = { pk: workspacePk(key.workspaceId), sk: memberSk(key.createdBy) };
+      const items = await batchGet(db, table, [profileKey, memberKey], { consistent: true });
+      const profile = items.find((i) => i.pk === profileKey.pk && i.sk === profileKey.sk);
       if (!profile) return undefined;
       const validFrom = profile.apiKeysValidFrom;
       if (typeof validFrom === 'string' && key.createdAt <= validFrom) return undefined;
       const user: User = userItem.parse(profile);
-      return { key, user };
+      const member = items.find((i) => i.pk === memberKey.pk && i.sk === memberKey.sk);
+      return { key, user, membership: member ? toMembership(member) : null };
     },
 
     async recordUse(keyHash, at, ip) {

@@ -20,6 +20,21 @@ const fromItem = (item: Record<string, unknown>): Interaction => ({
   source: String(item.source),
 });
 
+/** An interaction's item; written once (`attribute_not_exists(pk)`): the first write of its key wins. */
+export const interactionItem = (i: Interaction): Record<string, unknown> => ({
+  pk: interactionPk(i.workspaceId, i.contactId),
+  sk: interactionSk(i.occurredAt, i.interactionId),
+  // `type` names the record kind across the table; the interaction's own type is `type_`.
+  type: 'interaction',
+  type_: i.type,
+  interactionId: i.interactionId,
+  workspaceId: i.workspaceId,
+  contactId: i.contactId,
+  occurredAt: i.occurredAt,
+  metadata: i.metadata,
+  source: i.source,
+});
+
 export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): InteractionStore {
   return {
     put(i) {
@@ -27,19 +42,7 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
         db.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              pk: interactionPk(i.workspaceId, i.contactId),
-              sk: interactionSk(i.occurredAt, i.interactionId),
-              // `type` names the record kind across the table; the interaction's own type is `type_`.
-              type: 'interaction',
-              type_: i.type,
-              interactionId: i.interactionId,
-              workspaceId: i.workspaceId,
-              contactId: i.contactId,
-              occurredAt: i.occurredAt,
-              metadata: i.metadata,
-              source: i.source,
-            },
+            Item: interactionItem(i),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

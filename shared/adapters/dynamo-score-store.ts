@@ -4,16 +4,24 @@
  * - `WS#<ws>#CONTACT#<id>` / `SCORE`: the score state; `LEDGER#<at>#<id>`: the ledger;
  *   `SCORED#<interaction>`: the claim that makes scoring idempotent per interaction.
  * - `WS#<ws>` / `CONTACT#<id>`: the contact's `score`, `tier` and gsi2 (tier, score).
+ *
+ * A score change reads once (`readForChange`: state, claim and contact in one strongly
+ * consistent BatchGetItem) and writes once (`commit`: claim, state, contact, ledger and, for an
+ * interaction, the interaction itself, in one transaction; a plain PutItem when only the
+ * interaction is written).
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ScoreStore, ScoreWrite } from '../crm/scoring/ports';
-import { AlreadyScoredError, ScoreConflictError } from '../crm/scoring/ports';
+import { AlreadyScoredError, InteractionStoredError, ScoreConflictError } from '../crm/scoring/ports';
 import type { VersionedRules } from '../crm/scoring/rules';
 import type { ScoreState } from '../crm/scoring/score-state';
 import { NotFoundError } from '../errors';
+import { batchGet } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { type TransactItem, transactWrite } from './dynamo/transact';
+import { contactFromItem } from './dynamo-contacts';
+import { interactionItem } from './dynamo-interactions';
 import { RULES_TTL_MS, readRulesItem, strip } from './dynamo-score-common';
 import { contactSk, interactionPk, ledgerSk, SCORE_SK, scoredSk, tierGsi2, workspacePk } from './keys';
 
@@ -37,9 +45,22 @@ export function dynamoScoreStore(db: Db, table: string, clock: () => number = Da
       return item ? (strip(item) as unknown as ScoreState) : undefined;
     },
 
-    async wasScored(workspaceId, contactId, interactionId) {
-      const key = { pk: interactionPk(workspaceId, contactId), sk: scoredSk(interactionId) };
-      return (await getItem(db, table, key, { consistent: true, projection: 'pk' })) !== undefined;
+    async readForChange(workspaceId, contactId, scoredId, options) {
+      const pk = interactionPk(workspaceId, contactId);
+      const stateKey = { pk, sk: SCORE_SK };
+      const claimKey = { pk, sk: scoredSk(scoredId) };
+      const contactKey = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
+      const items = await batchGet(db, table, [stateKey, claimKey, ...(options?.contact ? [contactKey] : [])], {
+        consistent: true,
+      });
+      const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+      const state = find(stateKey);
+      const contact = options?.contact ? find(contactKey) : undefined;
+      return {
+        ...(state ? { state: strip(state) as unknown as ScoreState } : {}),
+        scored: find(claimKey) !== undefined,
+        ...(options?.contact ? { contact: contact ? contactFromItem(contact) : null } : {}),
+      };
     },
 
     commit: (write) => commitScore(db, table, write),
@@ -48,64 +69,111 @@ export function dynamoScoreStore(db: Db, table: string, clock: () => number = Da
 
 async function commitScore(db: Db, table: string, w: ScoreWrite): Promise<void> {
   const pk = interactionPk(w.workspaceId, w.contactId);
-  const at = w.entries[0]?.at ?? w.state.asOf;
   const items: TransactItem[] = [];
-  const markerIndex = w.interactionId ? 0 : -1;
-  if (w.interactionId) {
-    items.push({
+  const at = (index: number | undefined) => (index === undefined ? -1 : index);
+  const push = (item: TransactItem): number => items.push(item) - 1;
+  const interactionIndex = w.interaction
+    ? push({
+        Put: {
+          TableName: table,
+          Item: interactionItem(w.interaction),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })
+    : undefined;
+  const { state } = w;
+  let markerIndex: number | undefined;
+  let stateIndex: number | undefined;
+  if (state) {
+    const stamp = w.entries[0]?.at ?? state.asOf;
+    if (w.interactionId) {
+      markerIndex = push({
+        Put: {
+          TableName: table,
+          Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at: stamp },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    stateIndex = push({
       Put: {
         TableName: table,
-        Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state },
+        ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(w.expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': w.expectedVersion } }),
       },
     });
   }
-  const stateIndex = items.length;
-  items.push({
-    Put: {
-      TableName: table,
-      Item: { pk, sk: SCORE_SK, type: 'scoreState', ...w.state },
-      ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-      ...(w.expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': w.expectedVersion } }),
-    },
-  });
-  const contactIndex = items.length;
-  items.push({
-    Update: {
-      TableName: table,
-      Key: { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) },
-      UpdateExpression: [
-        'SET score = :s, tier = :t',
-        ...(w.contactDeleted ? [] : ['gsi2pk = :g2pk, gsi2sk = :g2sk']),
-        ...(w.aiSignals ? ['aiSignals = :ai'] : []),
-      ].join(', '),
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: (() => {
-        const g = tierGsi2(w.workspaceId, w.state.tier, w.state.score, w.contactId);
-        return {
-          ':s': w.state.score,
-          ':t': w.state.tier,
-          ...(w.contactDeleted ? {} : { ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk }),
-          ...(w.aiSignals ? { ':ai': w.aiSignals } : {}),
-        };
-      })(),
-    },
-  });
+  const contactUpdate = contactChange(w);
+  const contactIndex = contactUpdate
+    ? push({
+        Update: {
+          TableName: table,
+          Key: { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) },
+          ...contactUpdate,
+        },
+      })
+    : undefined;
   // The index orders one write's entries, so the ledger reads newest first within it too.
   for (const [i, entry] of w.entries.entries()) {
     const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
-    items.push({
-      Put: { TableName: table, Item: { pk, sk: ledgerSk(entry.at, id), type: 'scoreLedger', ...entry } },
-    });
+    push({ Put: { TableName: table, Item: { pk, sk: ledgerSk(entry.at, id), type: 'scoreLedger', ...entry } } });
   }
   try {
-    await transactWrite(db, items);
+    const [only] = items;
+    // An interaction no rule scores, no later than the last one: one PutItem, not a transaction.
+    if (items.length === 1 && only?.Put) await db.send(new PutCommand(only.Put));
+    else if (items.length > 0) await transactWrite(db, items);
   } catch (error) {
-    if (markerIndex >= 0 && isConditionFailure(error, markerIndex)) throw new AlreadyScoredError({ cause: error });
-    if (isConditionFailure(error, stateIndex)) throw new ScoreConflictError({ cause: error });
-    if (isConditionFailure(error, contactIndex)) throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
+    if (items.length === 1 && interactionIndex === 0 && isConditionFailure(error)) {
+      throw new InteractionStoredError({ cause: error });
+    }
+    if (isConditionFailure(error, at(interactionIndex))) throw new InteractionStoredError({ cause: error });
+    if (isConditionFailure(error, at(markerIndex))) throw new AlreadyScoredError({ cause: error });
+    if (isConditionFailure(error, at(stateIndex))) throw new ScoreConflictError({ cause: error });
+    if (isConditionFailure(error, at(contactIndex))) {
+      // Either gone, or a later interaction moved its time meanwhile: the next read tells which.
+      if (w.lastInteractionAt !== undefined) throw new ScoreConflictError({ cause: error });
+      throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
+    }
     // A transaction conflicting with another one in flight: the same as a version conflict.
     if (isTransactionConflict(error)) throw new ScoreConflictError({ cause: error });
     throw error;
   }
+}
+
+/** The contact's part of a write: its score, tier and gsi2 when the score changes, its last interaction time when later. */
+function contactChange(
+  w: ScoreWrite,
+):
+  | { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }
+  | undefined {
+  const sets: string[] = [];
+  const values: Record<string, unknown> = {};
+  const { state } = w;
+  if (state) {
+    sets.push('score = :s, tier = :t');
+    Object.assign(values, { ':s': state.score, ':t': state.tier });
+    if (!w.contactDeleted) {
+      const g = tierGsi2(w.workspaceId, state.tier, state.score, w.contactId);
+      sets.push('gsi2pk = :g2pk, gsi2sk = :g2sk');
+      Object.assign(values, { ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk });
+    }
+    if (w.aiSignals) {
+      sets.push('aiSignals = :ai');
+      values[':ai'] = w.aiSignals;
+    }
+  }
+  let condition = 'attribute_exists(pk)';
+  if (w.lastInteractionAt !== undefined) {
+    sets.push('lastInteractionAt = :li');
+    values[':li'] = w.lastInteractionAt;
+    condition += ' AND (attribute_not_exists(lastInteractionAt) OR lastInteractionAt < :li)';
+  }
+  if (sets.length === 0) return undefined;
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: condition,
+    ExpressionAttributeValues: values,
+  };
 }

@@ -8,15 +8,31 @@
  * Revoking all of a user's sessions also stamps `sessionsValidFrom` on the profile, which
  * `findActive` reads anyway: a session the (eventually consistent) index had not listed
  * yet is refused all the same.
+ *
+ * The edge's read is one call: the cookie token names its user (shared/identity/tokens.ts),
+ * so the session, that user's profile and the membership the request needs come in one
+ * strongly consistent BatchGetItem. The stored session must belong to the named user: the
+ * name is inside the hashed token, so it cannot be changed without losing the session.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../identity/accounts/ports';
-import type { Session } from '../identity/model';
+import type { Session, User } from '../identity/model';
+import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
-import { epochSeconds, getItem } from './dynamo/item';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
+import { toMembership } from './dynamo-memberships';
 import { toUser } from './dynamo-users';
-import { SESSION_GSI1_PREFIX, SESSION_SK, sessionGsi1, sessionPk, USER_PROFILE_SK, userPk } from './keys';
+import {
+  memberSk,
+  SESSION_GSI1_PREFIX,
+  SESSION_SK,
+  sessionGsi1,
+  sessionPk,
+  USER_PROFILE_SK,
+  userPk,
+  workspacePk,
+} from './keys';
 
 function toSession(item: Record<string, unknown>): Session {
   return {
@@ -33,6 +49,20 @@ function toSession(item: Record<string, unknown>): Session {
 
 const isActive = (s: Session, now: Date): boolean =>
   s.revokedAt === undefined && Date.parse(s.expiresAt) > now.getTime();
+
+/** The session and its user's profile, if the session is active and not older than the user's last "log out everywhere". */
+function activeSession(
+  sessionItem: Item | undefined,
+  profile: Item | undefined,
+  now: Date,
+): { session: Session; user: User } | undefined {
+  if (!sessionItem || !profile) return undefined;
+  const session = toSession(sessionItem);
+  if (!isActive(session, now) || profile.userId !== session.userId) return undefined;
+  const validFrom = profile.sessionsValidFrom;
+  if (typeof validFrom === 'string' && session.createdAt < validFrom) return undefined;
+  return { session, user: toUser(profile) };
+}
 
 /** The session store; its `findActive`/`touch` are the edge's `SessionLookup`. */
 export function dynamoSessions(db: DynamoDBDocumentClient, table: string): SessionStore {
@@ -68,21 +98,29 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
   };
 
   return {
-    async findActive(tokenHash, now) {
-      const item = await getItem(db, table, { pk: sessionPk(tokenHash), sk: SESSION_SK }, { consistent: true });
-      if (!item) return undefined;
-      const session = toSession(item);
-      if (!isActive(session, now)) return undefined;
-      const profile = await getItem(
+    async findActive(tokenHash, now, with_) {
+      const sessionKey = { pk: sessionPk(tokenHash), sk: SESSION_SK };
+      if (!with_) {
+        // A token that names no user (one minted before tokens did): two reads, one after the other.
+        const item = await getItem(db, table, sessionKey, { consistent: true });
+        if (!item) return undefined;
+        const profileKey = { pk: userPk(String(item.userId)), sk: USER_PROFILE_SK };
+        return activeSession(item, await getItem(db, table, profileKey, { consistent: true }), now);
+      }
+      const { userId, workspaceId } = with_;
+      const memberKey = workspaceId ? { pk: workspacePk(workspaceId), sk: memberSk(userId) } : undefined;
+      const items = await batchGet(
         db,
         table,
-        { pk: userPk(session.userId), sk: USER_PROFILE_SK },
+        [sessionKey, { pk: userPk(userId), sk: USER_PROFILE_SK }, ...(memberKey ? [memberKey] : [])],
         { consistent: true },
       );
-      if (!profile) return undefined;
-      const validFrom = profile.sessionsValidFrom;
-      if (typeof validFrom === 'string' && session.createdAt < validFrom) return undefined;
-      return { session, user: toUser(profile) };
+      const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+      const found = activeSession(find(sessionKey), find({ pk: userPk(userId), sk: USER_PROFILE_SK }), now);
+      if (!found) return undefined;
+      if (!memberKey) return found;
+      const member = find(memberKey);
+      return { ...found, membership: member ? toMembership(member) : null };
     },
 
     async touch(tokenHash, at, ip) {

@@ -15,6 +15,14 @@ export interface InteractionScorer {
    * threshold is crossed. Idempotent per interaction id.
    */
   applyInteraction(contact: Contact, interaction: Interaction): Promise<ScoreUpdate>;
+  /**
+   * Stores the interaction of a live contact and scores it: the contact, the score state and the
+   * claim in one read, the interaction, the contact's last-interaction time, the score and its
+   * ledger in one atomic write. Idempotent per interaction id.
+   * @throws ContactNotFoundError when the contact is missing or deleted.
+   * Optional: without it, recordInteraction stores, stamps and scores one call at a time.
+   */
+  recordAndScore?(interaction: Interaction): Promise<ScoreUpdate>;
 }
 
 export interface DomainEvent {

@@ -2,15 +2,27 @@
 import type { ApiKey, CustomRole, Membership, Session, User } from './model';
 
 export interface SessionLookup {
-  /** The session of a raw cookie token's hash, if it is active (not revoked, not expired at `now`). */
-  findActive(tokenHash: string, now: Date): Promise<{ session: Session; user: User } | undefined>;
+  /**
+   * The session of a raw cookie token's hash, if it is active (not revoked, not expired at `now`),
+   * and its user. With `with` (the user the token names, and the workspace the request names,
+   * if it does) one batch read also brings that membership: `null` when there is none. A
+   * session of another user than the named one is not found.
+   */
+  findActive(
+    tokenHash: string,
+    now: Date,
+    with_?: { readonly userId: string; readonly workspaceId?: string },
+  ): Promise<{ session: Session; user: User; membership?: Membership | null } | undefined>;
   /** Updates lastSeenAt (callers throttle this). */
   touch(tokenHash: string, at: Date, ip: string): Promise<void>;
 }
 
 export interface ApiKeyLookup {
-  /** The active key of a raw key's hash, with the user who created it. */
-  findActive(keyHash: string): Promise<{ key: ApiKey; user: User } | undefined>;
+  /**
+   * The active key of a raw key's hash, with the user who created it and, when the store reads
+   * it in the same call, that user's membership of the key's workspace (`null`: none).
+   */
+  findActive(keyHash: string): Promise<{ key: ApiKey; user: User; membership?: Membership | null } | undefined>;
   /** Usage statistics; never fails the request (the edge catches). */
   recordUse(keyHash: string, at: Date, ip: string): Promise<void>;
 }

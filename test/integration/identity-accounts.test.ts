@@ -37,7 +37,7 @@ import type { AccountDeps } from '../../shared/identity/accounts/ports';
 import { startSession } from '../../shared/identity/accounts/sessions';
 import { signUp } from '../../shared/identity/accounts/sign-up';
 import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
-import { newId, sha256 } from '../../shared/identity/tokens';
+import { newId, sessionTokenUser, sha256 } from '../../shared/identity/tokens';
 import {
   acceptInvite,
   invite as inviteToWorkspace,
@@ -212,6 +212,60 @@ describe('log-in and sessions through DynamoDB', () => {
     expect(await deps.sessions.findActive(hash, now())).toBeUndefined();
     expect(await deps.sessions.revoke(user.userId, sessionId, now())).toBe(false);
     expect(await deps.sessions.listActive(user.userId, now())).toHaveLength(1);
+  });
+
+  it('reads the session, its user and the named membership in one call, for that user only', async () => {
+    const owner = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'One read' }, ORIGIN, deps);
+    const other = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Other' }, ORIGIN, deps);
+    const { token } = await startSession(owner.user.userId, ORIGIN, deps, now());
+    expect(sessionTokenUser(token)).toBe(owner.user.userId);
+    const hash = sha256(token);
+    const calls: string[] = [];
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'oneReadCounter' },
+    );
+    try {
+      const found = await deps.sessions.findActive(hash, now(), {
+        userId: owner.user.userId,
+        workspaceId: owner.workspace.workspaceId,
+      });
+      expect(calls).toEqual(['BatchGetItemCommand']);
+      expect(found?.user.userId).toBe(owner.user.userId);
+      expect(found?.membership).toMatchObject({ workspaceId: owner.workspace.workspaceId, role: 'owner' });
+      // Not a member there: the membership is read as absent (null), never someone else's.
+      const elsewhere = await deps.sessions.findActive(hash, now(), {
+        userId: owner.user.userId,
+        workspaceId: other.workspace.workspaceId,
+      });
+      expect(elsewhere?.membership).toBeNull();
+    } finally {
+      raw.middlewareStack.remove('oneReadCounter');
+    }
+    // The session belongs to its own user: naming another (whose membership would be read) finds nothing.
+    expect(
+      await deps.sessions.findActive(hash, now(), {
+        userId: other.user.userId,
+        workspaceId: other.workspace.workspaceId,
+      }),
+    ).toBeUndefined();
+    // "Log out everywhere" holds on the one-call path too.
+    await deps.sessions.revokeAll(owner.user.userId, new Date(clockMs + 1000));
+    expect(
+      await deps.sessions.findActive(hash, new Date(clockMs + 2000), { userId: owner.user.userId }),
+    ).toBeUndefined();
+  });
+
+  it('still reads a session whose token names no user (minted before tokens did)', async () => {
+    const { user } = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Legacy' }, ORIGIN, deps);
+    const { session } = await startSession(user.userId, ORIGIN, deps, now());
+    const legacy = randomBytes(32).toString('base64url');
+    await deps.sessions.create(sha256(legacy), { ...session, sessionId: newId() });
+    expect(sessionTokenUser(legacy)).toBeUndefined();
+    expect((await deps.sessions.findActive(sha256(legacy), now()))?.user.userId).toBe(user.userId);
   });
 
   it('treats a session as gone after 7 days, before TTL has deleted it', async () => {

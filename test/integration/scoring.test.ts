@@ -19,7 +19,7 @@ import { dynamoScoreReader } from '../../shared/adapters/dynamo-score-reader';
 import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
 import { contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
 import type { Contact, Interaction } from '../../shared/crm/model';
-import type { DomainEvent, DomainEventPublisher } from '../../shared/crm/ports';
+import type { DomainEvent, DomainEventPublisher, InteractionScorer } from '../../shared/crm/ports';
 import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
 import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-score';
 import { getScoringRules, putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
@@ -135,6 +135,104 @@ describe('interactionScorer over DynamoDB', () => {
     const state = await dynamoScoreStore(db, CORE).readState(ws, c.contactId);
     expect(state?.engagementRaw).toBeCloseTo(40, 1);
     expect(state?.version).toBe(4);
+  });
+
+  describe('recording and scoring in one read and one write', () => {
+    /** The calls `fn` sends, by command name. */
+    async function callsOf<T>(fn: () => Promise<T>): Promise<{ value: T; calls: string[] }> {
+      const calls: string[] = [];
+      const name = `calls-${randomUUID()}`;
+      raw.middlewareStack.add(
+        (next, context) => async (args) => {
+          calls.push(String(context.commandName).replace(/Command$/, ''));
+          return next(args);
+        },
+        { step: 'initialize', name },
+      );
+      try {
+        return { value: await fn(), calls };
+      } finally {
+        raw.middlewareStack.remove(name);
+      }
+    }
+    const recordWith = (scorer: InteractionScorer, i: Interaction) => {
+      if (!scorer.recordAndScore) throw new Error('the DynamoDB scorer records and scores in one write');
+      return scorer.recordAndScore(i);
+    };
+    const timelineOf = (c: Contact) => dynamoInteractions(db, CORE).timeline(c.workspaceId, c.contactId, { limit: 50 });
+    const contactItem = async (c: Contact) =>
+      (
+        await db.send(
+          new GetCommand({ TableName: CORE, Key: { pk: workspacePk(c.workspaceId), sk: contactSk(c.contactId) } }),
+        )
+      ).Item;
+
+    it('stores the interaction with its score: one BatchGetItem, one TransactWriteItems; a replay writes nothing', async () => {
+      const ws = `ws-${randomUUID()}`;
+      const c = await putContact(ws);
+      // The rules are read once per instance and kept: read them before counting.
+      const store = dynamoScoreStore(db, CORE);
+      await store.readRules(ws);
+      const scorer = interactionScorer({ store, events: events(), now: () => new Date() });
+      const click = interaction(c, 'email_clicked');
+      const first = await callsOf(() => recordWith(scorer, click));
+      expect(first.calls).toEqual(['BatchGetItem', 'TransactWriteItems']);
+      expect(first.value).toMatchObject({ previousScore: 0 });
+      expect(first.value?.score).toBeGreaterThan(0);
+      const again = await callsOf(() => recordWith(scorer, click));
+      expect(again.calls).toEqual(['BatchGetItem']);
+      expect(again.value).toMatchObject({ score: first.value?.score, previousScore: first.value?.score });
+      expect((await timelineOf(c)).interactions.map((i) => i.interactionId)).toEqual([click.interactionId]);
+      expect(await contactItem(c)).toMatchObject({ lastInteractionAt: click.occurredAt, score: first.value?.score });
+    });
+
+    it('an interaction no rule scores is one PutItem, stored once, and never moves the last interaction back', async () => {
+      const ws = `ws-${randomUUID()}`;
+      // No fit fields either: nothing in the score changes.
+      const c = await putContact(ws, { jobTitle: undefined, company: undefined, phone: undefined, customFields: {} });
+      const store = dynamoScoreStore(db, CORE);
+      await store.readRules(ws);
+      const scorer = interactionScorer({ store, events: events(), now: () => new Date() });
+      const later = interaction(c, 'email_sent');
+      await recordWith(scorer, later);
+      const earlier = { ...interaction(c, 'email_sent'), occurredAt: new Date(Date.now() - 60_000).toISOString() };
+      const old = await callsOf(() => recordWith(scorer, earlier));
+      expect(old.calls).toEqual(['BatchGetItem', 'PutItem']);
+      const replay = await callsOf(() => recordWith(scorer, earlier));
+      expect(replay.calls.filter((c) => c !== 'BatchGetItem' && c !== 'PutItem')).toEqual([]);
+      expect((await timelineOf(c)).interactions).toHaveLength(2);
+      expect(await contactItem(c)).toMatchObject({ lastInteractionAt: later.occurredAt, score: 0 });
+    });
+
+    it('refuses a deleted contact and stores nothing', async () => {
+      const ws = `ws-${randomUUID()}`;
+      const c = await putContact(ws, { deletedAt: new Date().toISOString() });
+      await expect(recordWith(dynamoScorer(events()), interaction(c, 'meeting'))).rejects.toMatchObject({
+        status: 404,
+      });
+      const missing = { ...c, contactId: randomUUID() };
+      await expect(recordWith(dynamoScorer(events()), interaction(missing, 'meeting'))).rejects.toMatchObject({
+        status: 404,
+      });
+      expect((await timelineOf(c)).interactions).toEqual([]);
+    });
+
+    it('concurrent interactions each count once, and the latest time wins', async () => {
+      const ws = `ws-${randomUUID()}`;
+      const c = await putContact(ws, { jobTitle: undefined, company: undefined, phone: undefined, customFields: {} });
+      const scorer = dynamoScorer(events());
+      const base = Date.now();
+      const calls = Array.from({ length: 4 }, (_, i) => ({
+        ...interaction(c, 'call'),
+        occurredAt: new Date(base - i * 1000).toISOString(),
+      }));
+      await Promise.all(calls.map((i) => recordWith(scorer, i)));
+      const state = await dynamoScoreStore(db, CORE).readState(ws, c.contactId);
+      expect(state?.engagementRaw).toBeCloseTo(40, 0);
+      expect(state?.version).toBe(4);
+      expect((await timelineOf(c)).interactions).toHaveLength(4);
+      expect(await contactItem(c)).toMatchObject({ lastInteractionAt: calls[0]?.occurredAt });
+    });
   });
 
   it('lists hot leads best first, pages with a cursor, and skips deleted contacts', async () => {

@@ -63,11 +63,21 @@ export class MemoryIdentity implements MembershipLookup {
   readonly roles: CustomRole[] = [];
   readonly touched: string[] = [];
 
+  /** Membership lookups outside the session's batch read (`find` calls), by workspace. */
+  readonly membershipReads: string[] = [];
+
   readonly sessions: SessionLookup = {
-    findActive: async (hash, now) => {
+    // As the DynamoDB adapter: with a named user, the session must be theirs, and the named
+    // workspace's membership comes with it (null when there is none).
+    findActive: async (hash, now, with_) => {
       const found = this.sessionsByHash.get(hash);
       if (!found || found.session.revokedAt || Date.parse(found.session.expiresAt) <= now.getTime()) return undefined;
-      return found;
+      if (!with_) return found;
+      if (found.session.userId !== with_.userId) return undefined;
+      if (!with_.workspaceId) return found;
+      const { workspaceId } = with_;
+      const membership = this.members.find((m) => m.workspaceId === workspaceId && m.userId === with_.userId);
+      return { ...found, membership: membership ?? null };
     },
     touch: async (hash) => void this.touched.push(hash),
   };
@@ -81,6 +91,7 @@ export class MemoryIdentity implements MembershipLookup {
   };
 
   async find(workspaceId: string, userId: string) {
+    this.membershipReads.push(workspaceId);
     return this.members.find((m) => m.workspaceId === workspaceId && m.userId === userId);
   }
   async customRole(workspaceId: string, name: string) {

@@ -5,13 +5,12 @@
  * adjustment id: the id is claimed in the same write as the score (the claim interactions use),
  * so a replay finds it taken and changes nothing. A tier change publishes the crossing event.
  */
-import { ConflictError } from '../../errors';
 import type { Contact } from '../model';
 import type { ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
 import type { InteractionRule } from './rules';
-import { commitScore, type ScoringDeps, unchanged } from './score-interaction';
-import { applyInteractionToState, ENGAGEMENT, emptyScoreState, type ScoreState } from './score-state';
+import { changeScore, type ScoringDeps, unchanged } from './score-interaction';
+import { applyInteractionToState, ENGAGEMENT, type ScoreState } from './score-state';
 
 export interface ScoreAdjustment {
   /** Claimed once: a second adjustment with this id changes nothing. Never a client interaction id (those have no `#`). */
@@ -38,16 +37,8 @@ export async function adjustScore(
   deps: ScoringDeps,
 ): Promise<ScoreUpdate> {
   const { workspaceId, contactId } = contact;
-  const attempts = deps.maxAttempts ?? 5;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
-    const now = deps.now();
-    const previous = (await deps.store.readState(workspaceId, contactId)) ?? {
-      ...emptyScoreState(now, rules),
-      score: contact.score,
-      tier: contact.tier,
-    };
-    if (await deps.store.wasScored(workspaceId, contactId, adjustment.adjustmentId)) return unchanged(previous);
+  const target = { workspaceId, contactId, scoredId: adjustment.adjustmentId };
+  const done = await changeScore(deps, target, contact, ({ previous, rules, rulesVersion, now }) => {
     // The adjustment goes through the same fold as an interaction (decay to now, fit re-evaluated,
     // composite), as the one rule of a one-off rule set, so its entry explains it like any other.
     const rule: InteractionRule = {
@@ -83,8 +74,7 @@ export async function adjustScore(
       version: previous.version + 1,
       rulesVersion,
     };
-    const done = await commitScore(deps, contact, previous, next, entries, adjustment.adjustmentId, now);
-    if (done) return done;
-  }
-  throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
+    return { next, entries };
+  });
+  return done?.update ?? unchanged(contact);
 }

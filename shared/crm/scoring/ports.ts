@@ -1,5 +1,5 @@
 /** What the scoring use cases need from storage and the queue; adapters in this folder. */
-import type { Contact } from '../model';
+import type { Contact, Interaction } from '../model';
 import type { AiSignals } from './composite';
 import type { ScoringRules, VersionedRules } from './rules';
 import type { LedgerEntry, ScorableInteraction, ScoreState } from './score-state';
@@ -12,8 +12,19 @@ export interface ScoreWrite {
   readonly contactId: string;
   /** The version read; the write fails with {@link ScoreConflictError} if it moved. */
   readonly expectedVersion: number;
-  readonly state: ScoreState;
+  /** The new state; absent when the score does not change (only `interaction` and `lastInteractionAt` are written). */
+  readonly state?: ScoreState;
   readonly entries: readonly LedgerEntry[];
+  /**
+   * Stored in the same write: the interaction scored. The first write of its key wins: one
+   * already there fails the write with {@link InteractionStoredError}.
+   */
+  readonly interaction?: Interaction;
+  /**
+   * Set on the contact in the same write, on condition that the stored time is earlier (a
+   * later interaction recorded meanwhile fails the write with {@link ScoreConflictError}).
+   */
+  readonly lastInteractionAt?: string;
   /** When set, the write also claims the interaction; a second claim fails with {@link AlreadyScoredError}. */
   readonly interactionId?: string;
   /** A soft-deleted contact gets its score but stays off gsi2 (hot leads, tier lists). */
@@ -50,7 +61,16 @@ export interface ScoreStore {
   /** The workspace's rules (the defaults at version 0); `fresh` skips any cache. */
   readRules(workspaceId: string, options?: { fresh?: boolean }): Promise<VersionedRules>;
   readState(workspaceId: string, contactId: string): Promise<ScoreState | undefined>;
-  wasScored(workspaceId: string, contactId: string, interactionId: string): Promise<boolean>;
+  /**
+   * What a score change reads, in one call: the state, whether `scoredId` was claimed, and (with
+   * `contact: true`) the contact, `null` when there is no such item. Strongly consistent.
+   */
+  readForChange(
+    workspaceId: string,
+    contactId: string,
+    scoredId: string,
+    options?: { readonly contact?: boolean },
+  ): Promise<ScoreRead>;
   /**
    * Ledger entries, the score state and the contact's score/tier in one atomic write.
    * @throws ScoreConflictError, AlreadyScoredError, or NotFoundError when the contact is gone.
@@ -118,6 +138,21 @@ export class ScoreConflictError extends Error {
   override name = 'ScoreConflictError';
   constructor(options?: ErrorOptions) {
     super('The score changed while it was being updated', options);
+  }
+}
+
+/** What {@link ScoreStore.readForChange} found. */
+export interface ScoreRead {
+  readonly state?: ScoreState;
+  readonly scored: boolean;
+  readonly contact?: ScoredContact | null;
+}
+
+/** The interaction of a {@link ScoreWrite} was stored already (by an earlier attempt). */
+export class InteractionStoredError extends Error {
+  override name = 'InteractionStoredError';
+  constructor(options?: ErrorOptions) {
+    super('This interaction was stored already', options);
   }
 }
 

@@ -4,10 +4,19 @@
  * when the tier changes.
  */
 import { ConflictError } from '../../errors';
+import { ContactNotFoundError } from '../contacts/errors';
 import type { Contact, Interaction } from '../model';
 import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
-import { AlreadyScoredError, ScoreConflictError, type ScoreStore, type ScoreWrite } from './ports';
+import {
+  AlreadyScoredError,
+  InteractionStoredError,
+  ScoreConflictError,
+  type ScoredContact,
+  type ScoreStore,
+  type ScoreWrite,
+} from './ports';
+import type { ScoringRules } from './rules';
 import { applyInteractionToState, emptyScoreState, type ScoreState } from './score-state';
 
 export const THRESHOLD_EVENT = 'contact.score_threshold_crossed';
@@ -27,40 +36,88 @@ export const unchanged = (s: Pick<ScoreState, 'score' | 'tier'>): ScoreUpdate =>
   previousTier: s.tier,
 });
 
+/** What one attempt of a score change found (see {@link changeScore}). */
+export interface ScoreAttempt {
+  readonly contact: ScoredContact;
+  /** The stored state, or a fresh one seeded with the contact's score. */
+  readonly previous: ScoreState;
+  readonly rules: ScoringRules;
+  readonly rulesVersion: number;
+  readonly now: Date;
+}
+
+/** What one attempt writes: a new state and its ledger entries (none: the score stays), and what goes with them. */
+export interface ScorePlan {
+  readonly next?: ScoreState;
+  readonly entries?: ScoreWrite['entries'];
+  readonly with?: Pick<ScoreWrite, 'aiSignals' | 'interaction' | 'lastInteractionAt'>;
+}
+
 /**
- * Writes `next` (conditional on `previous.version`, once per `scoredId`; `extra.aiSignals` onto the
- * contact in the same write) and publishes a tier crossing. Undefined when a concurrent update won: the caller reads again and retries.
+ * The loop every score change goes through (interactions, adjustments, AI assessments): the rules
+ * (cached per instance), then the state, the claim of `scoredId` and, unless the caller has it,
+ * the contact in one store read; `plan` decides (null: nothing to do); one write, conditional on
+ * the version read, claims `scoredId` with the new state, so a replay changes nothing. A concurrent
+ * change is retried from a fresh read; a tier change publishes the crossing.
+ * @returns the score before and after with the contact it was read with, or undefined when the
+ *   contact does not exist or `plan` declined.
+ * @throws ConflictError `SCORE_CONFLICT` after `maxAttempts` conflicting writes.
  */
-export async function commitScore(
-  deps: Pick<ScoringDeps, 'store' | 'events'>,
-  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'deletedAt'>,
-  previous: ScoreState,
-  next: ScoreState,
-  entries: ScoreWrite['entries'],
-  scoredId: string,
-  now: Date,
-  extra: Pick<ScoreWrite, 'aiSignals'> = {},
-): Promise<ScoreUpdate | undefined> {
-  const { workspaceId, contactId } = contact;
-  try {
-    await deps.store.commit({
-      workspaceId,
-      contactId,
-      expectedVersion: previous.version,
-      state: next,
-      entries,
-      interactionId: scoredId,
-      ...(contact.deletedAt ? { contactDeleted: true } : {}),
-      ...extra,
-    });
-  } catch (error) {
-    if (error instanceof AlreadyScoredError)
-      return unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous);
-    if (error instanceof ScoreConflictError) return undefined;
-    throw error;
+export async function changeScore(
+  deps: ScoringDeps,
+  target: { readonly workspaceId: string; readonly contactId: string; readonly scoredId: string },
+  given: ScoredContact | undefined,
+  plan: (attempt: ScoreAttempt) => ScorePlan | null,
+): Promise<{ update: ScoreUpdate; contact: ScoredContact } | undefined> {
+  const { workspaceId, contactId, scoredId } = target;
+  const attempts = deps.maxAttempts ?? 5;
+  /** An earlier attempt stored the interaction (first write wins): the next ones leave it out. */
+  let stored = false;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
+    const read = await deps.store.readForChange(workspaceId, contactId, scoredId, { contact: given === undefined });
+    const contact = given ?? read.contact;
+    if (!contact) return undefined;
+    const now = deps.now();
+    const previous = read.state ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
+    if (read.scored) return { update: unchanged(previous), contact };
+    const planned = plan({ contact, previous, rules, rulesVersion, now });
+    if (planned === null) return undefined;
+    const { interaction, ...along } = planned.with ?? {};
+    const write = { ...along, ...(interaction && !stored ? { interaction } : {}) };
+    const { next } = planned;
+    if (!next && write.interaction === undefined && write.lastInteractionAt === undefined) {
+      return { update: unchanged(previous), contact };
+    }
+    try {
+      await deps.store.commit({
+        workspaceId,
+        contactId,
+        expectedVersion: previous.version,
+        ...(next ? { state: next, interactionId: scoredId } : {}),
+        entries: planned.entries ?? [],
+        ...(contact.deletedAt ? { contactDeleted: true } : {}),
+        ...write,
+      });
+    } catch (error) {
+      if (error instanceof InteractionStoredError) {
+        stored = true;
+        continue;
+      }
+      if (error instanceof AlreadyScoredError) {
+        return { update: unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous), contact };
+      }
+      if (error instanceof ScoreConflictError) continue;
+      throw error;
+    }
+    if (!next) return { update: unchanged(previous), contact };
+    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    return {
+      update: { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier },
+      contact,
+    };
   }
-  await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
-  return { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier };
+  throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }
 
 /** Publishes `contact.score_threshold_crossed` when the tier moved (up or down). */
@@ -91,8 +148,8 @@ export async function publishCrossing(
 }
 
 /**
- * Scores one interaction of `contact`. A redelivered interaction returns the current score
- * unchanged; a concurrent update is retried from a fresh read.
+ * Scores one stored interaction of `contact`. A redelivered interaction returns the current
+ * score unchanged; a concurrent update is retried from a fresh read.
  * @throws ConflictError after `maxAttempts` conflicting writes.
  */
 export async function scoreInteraction(
@@ -101,38 +158,52 @@ export async function scoreInteraction(
   deps: ScoringDeps,
 ): Promise<ScoreUpdate> {
   const { workspaceId, contactId } = contact;
-  const attempts = deps.maxAttempts ?? 5;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
-    const now = deps.now();
-    const previous = (await deps.store.readState(workspaceId, contactId)) ?? {
-      ...emptyScoreState(now, rules),
-      score: contact.score,
-      tier: contact.tier,
-    };
-    if (await deps.store.wasScored(workspaceId, contactId, interaction.interactionId)) return unchanged(previous);
-    const { state, entries } = applyInteractionToState(
-      previous,
-      contact,
-      interaction,
-      rules,
-      now,
-      aiSignalsOf(contact),
-    );
-    // Types no rule scores (email_sent, note...) leave the score and its ledger alone.
-    if (entries.length === 0) return unchanged(previous);
-    const next = { ...state, version: previous.version + 1, rulesVersion };
-    const done = await commitScore(deps, contact, previous, next, entries, interaction.interactionId, now);
-    if (done) return done;
-  }
-  throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
+  const target = { workspaceId, contactId, scoredId: interaction.interactionId };
+  const done = await changeScore(deps, target, contact, (a) => interactionPlan(a, interaction));
+  return done?.update ?? unchanged(contact);
+}
+
+/** The state after `interaction` under the workspace's rules; types no rule scores (email_sent, note...) leave it alone. */
+function interactionPlan(a: ScoreAttempt, interaction: Interaction): ScorePlan {
+  const { state, entries } = applyInteractionToState(
+    a.previous,
+    a.contact,
+    interaction,
+    a.rules,
+    a.now,
+    aiSignalsOf(a.contact),
+  );
+  if (entries.length === 0) return {};
+  return { next: { ...state, version: a.previous.version + 1, rulesVersion: a.rulesVersion }, entries };
 }
 
 /**
- * The `InteractionScorer` port over {@link scoreInteraction}, as the contacts function wires
- * it: a score store (rules cached per instance, ledger + state + the contact's score in one
- * versioned transaction) and a domain event publisher.
+ * Stores and scores an interaction in one read and one write (the `recordAndScore` of the
+ * InteractionScorer port): the interaction, the contact's last-interaction time when it is the
+ * latest, the score and its ledger, all or nothing, once per interaction id.
+ * @throws ContactNotFoundError when the contact is missing or deleted.
+ */
+export async function recordAndScoreInteraction(interaction: Interaction, deps: ScoringDeps): Promise<ScoreUpdate> {
+  const { workspaceId, contactId, interactionId } = interaction;
+  const done = await changeScore(deps, { workspaceId, contactId, scoredId: interactionId }, undefined, (a) => {
+    if (a.contact.deletedAt) throw new ContactNotFoundError();
+    const later = !a.contact.lastInteractionAt || interaction.occurredAt > a.contact.lastInteractionAt;
+    const current = later ? { ...a.contact, lastInteractionAt: interaction.occurredAt } : a.contact;
+    return {
+      ...interactionPlan({ ...a, contact: current }, interaction),
+      with: { interaction, ...(later ? { lastInteractionAt: interaction.occurredAt } : {}) },
+    };
+  });
+  if (!done) throw new ContactNotFoundError();
+  return done.update;
+}
+
+/**
+ * The `InteractionScorer` port over {@link scoreInteraction} and {@link recordAndScoreInteraction},
+ * as the contacts function wires it: a score store (rules cached per instance; one read and one
+ * versioned transaction a change) and a domain event publisher.
  */
 export const interactionScorer = (deps: ScoringDeps): InteractionScorer => ({
   applyInteraction: (contact, interaction) => scoreInteraction(contact, interaction, deps),
+  recordAndScore: (interaction) => recordAndScoreInteraction(interaction, deps),
 });

@@ -5,7 +5,7 @@
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthContext } from '../auth-context';
 import type { Session, User } from '../model';
-import { newId, newToken, sha256 } from '../tokens';
+import { newId, newSessionToken, sha256 } from '../tokens';
 import { recordAuthEvent } from './auth-events';
 import type { AccountDeps, RequestOrigin } from './ports';
 import { SESSION_LIFETIME_SECONDS } from './session-cookie';
@@ -17,7 +17,7 @@ export async function startSession(
   deps: Pick<AccountDeps, 'sessions'>,
   now: Date,
 ): Promise<{ token: string; session: Session }> {
-  const token = newToken();
+  const token = newSessionToken(userId);
   const session: Session = {
     sessionId: newId(),
     userId,

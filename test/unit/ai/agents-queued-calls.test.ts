@@ -83,6 +83,7 @@ function world(settings: Record<string, unknown> = {}, ...steps: Step[]) {
   const usage = memoryUsage();
   const provider = scriptedProvider(...steps);
   const scores = new MemoryScoreStore();
+  scores.contactRecords.set('c-1', contact);
   const events = new MemoryEvents();
   const common = {
     usage,
@@ -114,7 +115,7 @@ function world(settings: Record<string, unknown> = {}, ...steps: Step[]) {
       metrics: { recorded: (_a: string, o: AiCallOutcome) => void recorded.push(o) },
       maxReceives: 3,
       deadlineMs: 50_000,
-      scoring: { store: scores, events, contacts: noData.contacts, now: () => new Date(clock) },
+      scoring: { store: scores, events, now: () => new Date(clock) },
     },
   };
 }

@@ -132,6 +132,36 @@ describe('authentication', () => {
     expect(res.status).toBe(401);
     expect(res.body.code).toBe(code);
   });
+  describe('a token that names its user', () => {
+    beforeEach(() => {
+      const ann = edge.identity.sessionsByHash.get(sha256('ann-token'));
+      if (ann) edge.identity.sessionsByHash.set(sha256('u-ann.t1'), ann);
+    });
+    it("brings the named workspace's membership with the session: no second read", async () => {
+      const res = await send(event('GET', '/api/things', { ...as('u-ann.t1'), 'x-workspace-id': 'ws-a' }));
+      expect(res.status).toBe(200);
+      expect(res.body.auth.workspace).toMatchObject({ workspaceId: 'ws-a', role: 'owner' });
+      expect(edge.identity.membershipReads).toEqual([]);
+    });
+    it('answers 404 for a workspace it is not a member of, from the same read', async () => {
+      const res = await send(event('GET', '/api/things', { ...as('u-ann.t1'), 'x-workspace-id': 'ws-b' }));
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('WORKSPACE_NOT_FOUND');
+      expect(edge.identity.membershipReads).toEqual([]);
+    });
+    it('reads the membership apart when the request names no workspace (the default)', async () => {
+      const res = await send(event('GET', '/api/things', as('u-ann.t1')));
+      expect(res.body.auth.workspace).toMatchObject({ workspaceId: 'ws-a' });
+      expect(edge.identity.membershipReads).toEqual(['ws-a']);
+    });
+    it("refuses a token whose named user is not the session's", async () => {
+      const ann = edge.identity.sessionsByHash.get(sha256('ann-token'));
+      if (ann) edge.identity.sessionsByHash.set(sha256('u-bob.t2'), ann);
+      const res = await send(event('GET', '/api/things', { ...as('u-bob.t2'), 'x-workspace-id': 'ws-b' }));
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('SESSION_INVALID');
+    });
+  });
   it('names the caller from a session, without a workspace on user-level routes', async () => {
     const res = await send(event('GET', '/api/me', as('ann-token')));
     expect(res.body.auth).toEqual({

@@ -1,7 +1,9 @@
 /** In-memory scoring ports for the unit tests: the same contract as the DynamoDB adapter. */
+import type { Interaction } from '../../../../shared/crm/model';
 import type { DomainEvent, DomainEventPublisher } from '../../../../shared/crm/ports';
 import {
   AlreadyScoredError,
+  InteractionStoredError,
   type RecomputeMessage,
   type RecomputeStore,
   ScoreConflictError,
@@ -28,18 +30,40 @@ export class MemoryScoreStore implements ScoreStore {
   async readState(_ws: string, contactId: string) {
     return this.states.get(contactId);
   }
-  async wasScored(_ws: string, contactId: string, interactionId: string) {
-    return this.claimed.has(`${contactId}/${interactionId}`);
+  /** Contacts `readForChange` finds when asked for one (the AI path reads its contact so). */
+  readonly contactRecords = new Map<string, ScoredContact>();
+  readonly interactions: Interaction[] = [];
+  async readForChange(_ws: string, contactId: string, scoredId: string, options?: { contact?: boolean }) {
+    const state = this.states.get(contactId);
+    return {
+      ...(state ? { state } : {}),
+      scored: this.claimed.has(`${contactId}/${scoredId}`),
+      ...(options?.contact ? { contact: this.contactRecords.get(contactId) ?? null } : {}),
+    };
   }
   async commit(w: ScoreWrite) {
     this.beforeCommit?.(w);
-    const claim = w.interactionId ? `${w.contactId}/${w.interactionId}` : undefined;
+    const claim = w.state && w.interactionId ? `${w.contactId}/${w.interactionId}` : undefined;
+    const stored = w.interaction && this.interactions.some((i) => i.interactionId === w.interaction?.interactionId);
+    if (stored) throw new InteractionStoredError();
     if (claim && this.claimed.has(claim)) throw new AlreadyScoredError();
-    if ((this.states.get(w.contactId)?.version ?? 0) !== w.expectedVersion) throw new ScoreConflictError();
+    if (w.state && (this.states.get(w.contactId)?.version ?? 0) !== w.expectedVersion) throw new ScoreConflictError();
+    if (w.interaction) this.interactions.push(w.interaction);
     if (claim) this.claimed.add(claim);
-    this.states.set(w.contactId, w.state);
-    this.ledger.push(...w.entries);
-    this.contacts.set(w.contactId, { score: w.state.score, tier: w.state.tier });
+    if (w.state) {
+      this.states.set(w.contactId, w.state);
+      this.ledger.push(...w.entries);
+      this.contacts.set(w.contactId, { score: w.state.score, tier: w.state.tier });
+      const record = this.contactRecords.get(w.contactId);
+      if (record) {
+        this.contactRecords.set(w.contactId, {
+          ...record,
+          score: w.state.score,
+          tier: w.state.tier,
+          ...(w.aiSignals ? { aiSignals: w.aiSignals } : {}),
+        });
+      }
+    }
     this.commits += 1;
   }
 }

@@ -94,7 +94,8 @@ describe('scoreInteraction', () => {
   it('gives up with a 409 when the version keeps moving', async () => {
     const store = new MemoryScoreStore();
     store.beforeCommit = (w) => {
-      store.states.set(w.contactId, { ...w.state, version: (store.states.get(w.contactId)?.version ?? 0) + 7 });
+      if (w.state)
+        store.states.set(w.contactId, { ...w.state, version: (store.states.get(w.contactId)?.version ?? 0) + 7 });
     };
     await expect(
       scoreInteraction(contact, interaction('call'), { store, events: new MemoryEvents(), now, maxAttempts: 3 }),
