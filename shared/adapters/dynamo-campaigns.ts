@@ -148,14 +148,36 @@ export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): 
   };
 }
 
-/** The step runner's view: the campaign's status and the version an enrolment runs on. */
+/** Published versions an instance keeps (they never change once frozen). */
+const FROZEN_VERSIONS_KEPT = 500;
+
+/**
+ * The step runner's view: the campaign's status and the version an enrolment runs on. The
+ * campaign item is read every time (a pause or an archive applies to the next step); a published
+ * version is frozen, so each instance reads it once and keeps it (the oldest of
+ * {@link FROZEN_VERSIONS_KEPT} make room).
+ */
 export function dynamoCampaignVersions(store: CampaignStore): CampaignVersions {
+  const frozenVersions = new Map<string, Awaited<ReturnType<CampaignStore['version']>>>();
+  const frozenVersion = async (workspaceId: string, campaignId: string, v: number) => {
+    const key = `${workspaceId}/${campaignId}/${v}`;
+    const kept = frozenVersions.get(key);
+    if (kept) return kept;
+    const found = await store.version(workspaceId, campaignId, v);
+    if (!found) return undefined;
+    if (frozenVersions.size >= FROZEN_VERSIONS_KEPT) {
+      const oldest = frozenVersions.keys().next().value;
+      if (oldest !== undefined) frozenVersions.delete(oldest);
+    }
+    frozenVersions.set(key, found);
+    return found;
+  };
   return {
     async load(workspaceId, campaignId, v) {
       const campaign = await store.get(workspaceId, campaignId);
       if (!campaign) return undefined;
       const wanted = v ?? campaign.publishedVersion;
-      const frozen = wanted ? await store.version(workspaceId, campaignId, wanted) : undefined;
+      const frozen = wanted ? await frozenVersion(workspaceId, campaignId, wanted) : undefined;
       if (!frozen) return { status: campaign.status };
       // Promotions live on the campaign, not the version: every running version follows them.
       const published = campaign.promotions
