@@ -9,6 +9,7 @@ import type { Campaign, CampaignStatus, CampaignStore } from '../campaigns/campa
 import type { PublishedVersion } from '../campaigns/enrolment';
 import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
+import { ttlMemo } from '../ttl-memo';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
@@ -158,20 +159,15 @@ const FROZEN_VERSIONS_KEPT = 500;
  * {@link FROZEN_VERSIONS_KEPT} make room).
  */
 export function dynamoCampaignVersions(store: CampaignStore): CampaignVersions {
-  const frozenVersions = new Map<string, Awaited<ReturnType<CampaignStore['version']>>>();
-  const frozenVersion = async (workspaceId: string, campaignId: string, v: number) => {
-    const key = `${workspaceId}/${campaignId}/${v}`;
-    const kept = frozenVersions.get(key);
-    if (kept) return kept;
-    const found = await store.version(workspaceId, campaignId, v);
-    if (!found) return undefined;
-    if (frozenVersions.size >= FROZEN_VERSIONS_KEPT) {
-      const oldest = frozenVersions.keys().next().value;
-      if (oldest !== undefined) frozenVersions.delete(oldest);
-    }
-    frozenVersions.set(key, found);
-    return found;
-  };
+  const frozen = ttlMemo(
+    (key) => {
+      const [workspaceId = '', campaignId = '', v = ''] = key.split('\u0000');
+      return store.version(workspaceId, campaignId, Number(v));
+    },
+    { ttlMs: Number.POSITIVE_INFINITY, maxKeys: FROZEN_VERSIONS_KEPT, keep: (found) => found !== undefined },
+  );
+  const frozenVersion = (workspaceId: string, campaignId: string, v: number) =>
+    frozen(`${workspaceId}\u0000${campaignId}\u0000${v}`);
   return {
     async load(workspaceId, campaignId, v) {
       const campaign = await store.get(workspaceId, campaignId);

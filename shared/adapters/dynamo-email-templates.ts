@@ -8,6 +8,7 @@
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TemplateRecord, TemplateStore, TemplateVersion } from '../email/stored-templates';
+import { ttlMemo } from '../ttl-memo';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
@@ -56,7 +57,21 @@ const versionItem = (v: TemplateVersion): Item => ({
   ...v,
 });
 
+/** Saved versions an instance keeps: a version never changes once saved (edits add the next one). */
+const VERSIONS_KEPT = 500;
+
 export function dynamoEmailTemplates(db: DynamoDBDocumentClient, table: string): TemplateStore {
+  const frozenVersion = ttlMemo(
+    async (key) => {
+      const [workspaceId = '', templateId = '', version = ''] = key.split('\u0000');
+      const item = await getItem(db, table, {
+        pk: workspacePk(workspaceId),
+        sk: emailTemplateVersionSk(templateId, Number(version)),
+      });
+      return item ? pick<TemplateVersion>(item, VERSION_FIELDS) : undefined;
+    },
+    { ttlMs: Number.POSITIVE_INFINITY, maxKeys: VERSIONS_KEPT, keep: (found) => found !== undefined },
+  );
   return {
     async create(record, first) {
       await transactWrite(db, [
@@ -108,13 +123,7 @@ export function dynamoEmailTemplates(db: DynamoDBDocumentClient, table: string):
       return item ? pick<TemplateRecord>(item, RECORD_FIELDS) : undefined;
     },
 
-    async version(workspaceId, templateId, version) {
-      const item = await getItem(db, table, {
-        pk: workspacePk(workspaceId),
-        sk: emailTemplateVersionSk(templateId, version),
-      });
-      return item ? pick<TemplateVersion>(item, VERSION_FIELDS) : undefined;
-    },
+    version: (workspaceId, templateId, version) => frozenVersion(`${workspaceId}\u0000${templateId}\u0000${version}`),
 
     async list(workspaceId, page) {
       const pk = workspacePk(workspaceId);

@@ -202,6 +202,7 @@ await runBench(
       progress(`enrolling the ${CONTACTS.toLocaleString('en-US')} contacts by tag`);
       const spent = await timeClients();
       const before = ctx.dynamoCalls();
+      const beforeByFunction = ctx.dynamoCallsByFunction();
       const run = await withCpu(async () => {
         const enrolAt = Date.now();
         const launched = await api(
@@ -249,6 +250,7 @@ await runBench(
         return { enrolAt, enrolledAt: enrolledAt as number, completedAt, leftOnQueue };
       });
       const perContact = callsPer(before, ctx.dynamoCalls(), CONTACTS);
+      const perContactByFunction = callsPer(beforeByFunction, ctx.dynamoCallsByFunction(), CONTACTS);
       const clientTime = Object.entries(spent())
         .sort(([, a], [, b]) => b.ms - a.ms)
         .map(([op, t]) => `${op} ${t.n} × ${(t.ms / t.n).toFixed(1)} ms`)
@@ -275,6 +277,7 @@ await runBench(
       const enrolSeconds = (enrolledAt - enrolAt) / 1000;
       const steps = distribution(stepLatency);
       const first = distribution(firstEmail);
+      progress(`DynamoDB calls per contact, by function: ${formatCalls(perContactByFunction)}`);
       progress(
         `${sent.length} emails in ${totalSeconds.toFixed(1)} s (${Math.round(rate)}/s); all entered after ${enrolSeconds.toFixed(1)} s; step p95 ${steps.p95} ms`,
       );
@@ -317,7 +320,8 @@ await runBench(
             `${Math.round(rate)} emails/s over the whole run, ${Math.round(sent.length / ((lastSent - firstSent) / 1000))} emails/s from the first accepted to the last.`,
           `Messages still on email-sends when the last email was in the ledger: ${run.value.leftOnQueue} (duplicates of sends made, ` +
             'delayed until they find their send done; each sends nothing).',
-          `DynamoDB calls per contact by the functions (launch page, 3 drip-step messages, 3 sends, the API polling of stats included): ${formatCalls(perContact)}. ` +
+          `DynamoDB calls per contact by the functions (launch page, 3 drip-step messages, 3 sends, the API polling of stats included): ${formatCalls(perContact)}; ` +
+            `by function: ${formatCalls(perContactByFunction)}. ` +
             `CPU of the process during the run: ${run.cpu} cores (the functions, the local Step Functions interpreter, the HTTP host and this client on the main thread; ` +
             'the emulators on their worker thread).',
           `Where the time goes: the functions' AWS calls during the run, by operation, count × mean latency: ${clientTime} ` +

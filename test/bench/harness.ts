@@ -66,6 +66,8 @@ export interface BenchContext {
   runtime: Runtime;
   /** The functions' DynamoDB calls so far (the module-scope client they all share). */
   dynamoCalls(): CallCounts;
+  /** The same, keyed `<function> <operation>` (`client` for calls outside a function: the bench's own). */
+  dynamoCallsByFunction(): CallCounts;
   user: TestUser;
   /** A DocumentClient on the runtime's DynamoDB emulator (seeding, raw baselines). */
   db: DynamoDBDocumentClient;
@@ -98,12 +100,17 @@ export async function startBench(label: string, env: Readonly<Record<string, str
   const user = await newUser(runtime, label);
   progress(`runtime at ${runtime.url}; signed up ${user.email} (workspace ${user.workspaceId})`);
   const counts: CallCounts = {};
-  // The same module instance the functions imported: count each call they send.
+  const byFunction: CallCounts = {};
+  // The same module instances the functions and the function host use: count each call they
+  // send, in all and by the function whose invocation sent it.
   const { dynamodb } = await import('../../shared/aws/dynamodb');
+  const { currentInvocation } = await import('../../lib/local/function-host');
   dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
       counts[operation] = (counts[operation] ?? 0) + 1;
+      const key = `${currentInvocation()?.functionName ?? 'client'} ${operation}`;
+      byFunction[key] = (byFunction[key] ?? 0) + 1;
       return next(args);
     },
     { step: 'initialize', name: 'benchCallCounter' },
@@ -113,6 +120,7 @@ export async function startBench(label: string, env: Readonly<Record<string, str
   return {
     runtime,
     dynamoCalls: () => ({ ...counts }),
+    dynamoCallsByFunction: () => ({ ...byFunction }),
     user,
     db,
     dataDir,
