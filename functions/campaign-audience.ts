@@ -1,17 +1,21 @@
 /** State machine task of the campaign launch: enrol one page of the audience. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { contactAudience } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
-import { documents } from '../shared/aws/dynamodb';
+import { documents as direct } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
 import { enrolAudiencePage } from '../shared/campaigns/enrol-audience-page';
 import { type AudiencePageResult, audiencePage } from '../shared/campaigns/messages';
 import { queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
+
+// The records of a batch run at once: their plain reads share BatchGetItem calls.
+const documents = withCoalescedGets(direct);
 
 const core = tableName('core');
 const contacts = dynamoContacts(documents, core);

@@ -5,6 +5,7 @@
  * Campaign emails go through the email pipeline's queue; timers come back here.
  */
 import { queues } from '../lib/definition';
+import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
@@ -24,7 +25,7 @@ import { fetchWebhookPoster } from '../shared/adapters/fetch-webhook-poster';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { stepTimers } from '../shared/adapters/step-timers';
-import { documents } from '../shared/aws/dynamodb';
+import { documents as direct } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { scheduler } from '../shared/aws/scheduler';
 import { sqs } from '../shared/aws/sqs';
@@ -51,6 +52,9 @@ import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 import { ttlMemo } from '../shared/ttl-memo';
+
+// The records of a batch run at once: their plain reads share BatchGetItem calls.
+const documents = withCoalescedGets(direct);
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');

@@ -7,6 +7,7 @@
  * then dead-lettered), and a retry changes nothing twice.
  */
 import { randomUUID } from 'node:crypto';
+import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import {
   dynamoReputation,
@@ -20,7 +21,7 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
-import { documents } from '../shared/aws/dynamodb';
+import { documents as direct } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { ConfigError, config, reputationThresholds, tableName } from '../shared/config';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
@@ -30,6 +31,9 @@ import { type EmailEvent, eventEnvelope, parseProviderEvent } from '../shared/em
 import { emailEventMetrics } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
+
+// The records of a batch run at once: their plain reads share BatchGetItem calls.
+const documents = withCoalescedGets(direct);
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 

@@ -15,6 +15,7 @@
  *   after the visibility timeout and moved to the DLQ after maxReceiveCount (5), reason logged.
  */
 
+import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
@@ -25,7 +26,7 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
-import { documents } from '../shared/aws/dynamodb';
+import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
 import { sqs } from '../shared/aws/sqs';
@@ -39,6 +40,9 @@ import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { recordEmailSent } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
+
+// The records of a batch run at once: their plain reads share BatchGetItem calls.
+const documents = withCoalescedGets(direct);
 
 const core = tableName('core');
 const ephemeral = tableName('ephemeral');

@@ -5,7 +5,7 @@
  * resilience kit. Still unprocessed after the retries, the call fails: a caller never gets
  * a silently partial answer.
  */
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../../resilience/map-limit';
 import { retryWith } from '../../resilience/retry-loop';
 import type { Key } from './cursor';
@@ -116,10 +116,25 @@ export function coalescedGetter(
         const byId = new Map(items.map((item) => [id(item as { pk: unknown; sk: unknown }), item]));
         for (const [k, r] of round) for (const w of r.waiters) w.resolve(byId.get(k));
       } catch (error) {
-        for (const r of round.values()) for (const w of r.waiters) w.reject(error);
+        if (round.size > 1 && isValidationError(error)) {
+          // One bad key fails a whole BatchGetItem: each key alone, so it fails only its own callers.
+          await Promise.all([...round.values()].map((r) => readAlone(r.key, r.waiters)));
+        } else {
+          for (const r of round.values()) for (const w of r.waiters) w.reject(error);
+        }
       }
     }
     running = false;
+  };
+  const readAlone = async (key: Key, waiters: Waiter[]) => {
+    try {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: key, ...(consistent ? { ConsistentRead: true } : {}) }),
+      );
+      for (const w of waiters) w.resolve(out.Item);
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+    }
   };
   return (key) =>
     new Promise((resolve, reject) => {
@@ -132,4 +147,52 @@ export function coalescedGetter(
         void rounds();
       }
     });
+}
+
+/** DynamoDB's answer to a malformed request (a bad key, duplicates): not worth a retry. */
+const isValidationError = (error: unknown): boolean =>
+  (error as { name?: unknown } | null)?.name === 'ValidationException';
+
+/**
+ * The document client `db`, with every plain GetItem (no projection, a `pk`/`sk` key) going
+ * through a {@link coalescedGetter} per table and read consistency: the records of one SQS batch,
+ * run concurrently, read their enrolments, campaigns and contacts in a few BatchGetItem calls
+ * instead of one GetItem each. Everything else goes to `db` as it is. The queue workers use it;
+ * an HTTP function serves one request per instance in the cloud, so it would gain nothing there.
+ */
+export function withCoalescedGets(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  const getters = new Map<string, (key: { pk: string; sk: string }) => Promise<Item | undefined>>();
+  const coalesced = (input: GetCommand['input']) => {
+    const table = String(input.TableName);
+    const consistent = input.ConsistentRead === true;
+    const name = `${consistent ? 'c' : 'e'}\u0000${table}`;
+    let getter = getters.get(name);
+    if (!getter) {
+      getter = coalescedGetter(db, table, { consistent });
+      getters.set(name, getter);
+    }
+    return getter;
+  };
+  const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+    if (command instanceof GetCommand) {
+      const { input } = command;
+      const key = input.Key as Record<string, unknown> | undefined;
+      const plain =
+        input.ProjectionExpression === undefined &&
+        input.AttributesToGet === undefined &&
+        key !== undefined &&
+        Object.keys(key).length === 2 &&
+        typeof key.pk === 'string' &&
+        typeof key.sk === 'string';
+      if (plain) {
+        return coalesced(input)({ pk: key.pk as string, sk: key.sk as string }).then((item) =>
+          item ? { Item: item, $metadata: {} } : { $metadata: {} },
+        );
+      }
+    }
+    return (db.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+  };
+  return new Proxy(db, {
+    get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)),
+  });
 }
