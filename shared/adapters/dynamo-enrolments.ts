@@ -10,7 +10,7 @@ import type { EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
-import { batchGet } from './dynamo/batch';
+import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
@@ -126,6 +126,22 @@ async function addCounters(
 }
 
 export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {
+  // The saves of one SQS batch run at once: the counters of those of one campaign go in one ADD.
+  const addMoved = groupedRounds<{
+    workspaceId: string;
+    campaignId: string;
+    counters: CounterDeltas;
+    spreadBy: string;
+  }>(
+    (c) => `${c.workspaceId}\u0000${c.campaignId}`,
+    async (members) => {
+      const [first] = members;
+      if (!first) return;
+      const sum: Record<string, number> = {};
+      for (const m of members) for (const [name, by] of Object.entries(m.counters)) sum[name] = (sum[name] ?? 0) + by;
+      await addCounters(db, table, first.workspaceId, first.campaignId, sum, first.spreadBy);
+    },
+  );
   return {
     async get(workspaceId, campaignId, contactId) {
       const item = await getItem(
@@ -160,7 +176,10 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       const moved = await conditionally(
         db.send(new PutCommand(put.Put as ConstructorParameters<typeof PutCommand>[0])),
       );
-      if (moved) await addCounters(db, table, next.workspaceId, next.campaignId, counters, next.contactId);
+      if (moved) {
+        const { workspaceId, campaignId, contactId } = next;
+        await addMoved({ workspaceId, campaignId, counters, spreadBy: contactId });
+      }
       return moved;
     },
   };

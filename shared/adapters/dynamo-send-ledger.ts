@@ -22,6 +22,7 @@ import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk
 import type { SendAcknowledger } from '../email/event-ports';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
+import { groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
@@ -39,6 +40,22 @@ const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspace
 type MarkedBy = 'sender' | 'event';
 
 export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & SendAcknowledger {
+  // The sends of one SQS batch finish together: those of one workspace and hour go in one ADD.
+  const countSent = groupedRounds<{ workspaceId: string; hour: string; atMs: number }>(
+    (s) => `${s.workspaceId}\u0000${s.hour}`,
+    async (sends) => {
+      const [first] = sends;
+      if (!first) return;
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(first.workspaceId), sk: reputationSk(first.hour) },
+          UpdateExpression: 'ADD sent :n SET expiresAt = :expires',
+          ExpressionAttributeValues: { ':n': sends.length, ':expires': expiresAfter(first.atMs, REPUTATION_TTL_DAYS) },
+        }),
+      );
+    },
+  );
   /** The pointer from the provider's message id back to the record (delivery events find it so). */
   const putPointer = (
     workspaceId: string,
@@ -103,14 +120,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     // Only the writer that turned the record `sent` counts it, so a send counts at most once.
     // A plain ADD (no transaction) serialises on the hot hour item instead of conflicting; a
     // crash right here undercounts one send, which only errs toward a higher bounce rate.
-    await db.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: { pk: workspacePk(workspaceId), sk: reputationSk(hourOf(accepted.atMs)) },
-        UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
-        ExpressionAttributeValues: { ':one': 1, ':expires': expiresAfter(accepted.atMs, REPUTATION_TTL_DAYS) },
-      }),
-    );
+    await countSent({ workspaceId, hour: hourOf(accepted.atMs), atMs: accepted.atMs });
     return true;
   };
 

@@ -196,3 +196,52 @@ export function withCoalescedGets(db: DynamoDBDocumentClient): DynamoDBDocumentC
     get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)),
   });
 }
+
+/**
+ * Coalesces calls in rounds, as {@link coalescedGetter} does for reads: the first call goes at
+ * once (after the current tick), calls made while a round is in flight wait and go together in
+ * the next, and within a round the calls of one group run as one `run(members)` (e.g. counter
+ * ADDs on one item summed into one UpdateItem). Every member gets that run's outcome: a failed
+ * run fails each of its members.
+ */
+export function groupedRounds<T>(
+  groupOf: (item: T) => string,
+  run: (members: T[]) => Promise<void>,
+): (item: T) => Promise<void> {
+  type Member = { item: T; resolve: () => void; reject: (error: unknown) => void };
+  let pending: Member[] = [];
+  let running = false;
+  const rounds = async () => {
+    await Promise.resolve();
+    while (pending.length > 0) {
+      const round = pending;
+      pending = [];
+      const groups = new Map<string, Member[]>();
+      for (const m of round) {
+        const g = groupOf(m.item);
+        groups.set(g, [...(groups.get(g) ?? []), m]);
+      }
+      await Promise.all(
+        [...groups.values()].map((members) =>
+          run(members.map((m) => m.item)).then(
+            () => {
+              for (const m of members) m.resolve();
+            },
+            (error: unknown) => {
+              for (const m of members) m.reject(error);
+            },
+          ),
+        ),
+      );
+    }
+    running = false;
+  };
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      pending.push({ item, resolve, reject });
+      if (!running) {
+        running = true;
+        void rounds();
+      }
+    });
+}

@@ -1,7 +1,7 @@
 /** withCoalescedGets: concurrent plain reads share BatchGetItem calls; anything else is passed through. */
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { withCoalescedGets } from '../../../shared/adapters/dynamo/batch';
+import { groupedRounds, withCoalescedGets } from '../../../shared/adapters/dynamo/batch';
 
 type Item = Record<string, unknown>;
 
@@ -63,5 +63,39 @@ describe('withCoalescedGets', () => {
     expect(good).toMatchObject({ status: 'fulfilled', value: { n: 1 } });
     expect(bad).toMatchObject({ status: 'rejected', reason: { name: 'ValidationException' } });
     expect(sent).toEqual(['BatchGet 2 consistent', 'Get', 'Get']);
+  });
+});
+
+describe('groupedRounds', () => {
+  it('runs the calls of one group asked together as one, the next ones in the next round', async () => {
+    const runs: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const add = groupedRounds<{ group: string; n: string }>(
+      (c) => c.group,
+      async (members) => {
+        runs.push(members.map((m) => m.n));
+        if (runs.length === 1) await gate;
+      },
+    );
+    const first = [add({ group: 'a', n: '1' })];
+    await Promise.resolve();
+    await Promise.resolve();
+    // Asked while the first round is in flight: they wait for it and then go together, by group.
+    const later = [add({ group: 'a', n: '2' }), add({ group: 'b', n: '3' }), add({ group: 'a', n: '4' })];
+    release();
+    await Promise.all([...first, ...later]);
+    expect(runs).toEqual([['1'], ['2', '4'], ['3']]);
+  });
+
+  it('fails every member of a failed run, and only those', async () => {
+    const add = groupedRounds<{ group: string }>(
+      (c) => c.group,
+      async ([m]) => {
+        if (m?.group === 'bad') throw new Error('store down');
+      },
+    );
+    const out = await Promise.allSettled([add({ group: 'bad' }), add({ group: 'bad' }), add({ group: 'ok' })]);
+    expect(out.map((o) => o.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
 });
