@@ -108,10 +108,12 @@ say(
       `| ${name} | ${o.rru} | ${o.wru.toFixed(1)} | ${o.sqsRequests.toFixed(1)} | ${usd((o.wru * PRICES.dynamoWru.usd + o.rru * PRICES.dynamoRru.usd) * 1e6)} |`,
   ),
   '',
-  'What would bring it down (the model with these changes: `WITH_FIXES` in lib/model/campaign-costs.ts): ' +
-    "(1) the campaign's counters (already out of the enrolment's write and over 8 shards) added once per batch of 10 (one UpdateItem of summed deltas; " +
-    'a counter may then lag a move by one batch): 2 WRU -> ~0.1 per save; (2) gsi1 (contact -> enrolments) with a KEYS_ONLY ' +
-    'projection: its entry is not rewritten when only non-key attributes change: 1 WRU -> 0 per save; (3) the pacer takes the ' +
+  'Built already and counted above: the campaign counters of a batch of drip steps and the sent-per-hour counter of a batch of ' +
+    'sends are each summed into one UpdateItem (~0.1 WRU a save or a send instead of 1), and frozen campaign and template versions ' +
+    'are read once per container. ' +
+    'What would bring it down further (the model with these changes: `WITH_FIXES` in lib/model/campaign-costs.ts): ' +
+    '(1) gsi1 (contact -> enrolments) with a KEYS_ONLY ' +
+    'projection: its entry is not rewritten when only non-key attributes change: 1 WRU -> 0 per save; (2) the pacer takes the ' +
     `tokens of a whole batch in one compare-and-set: 1 WRU + 1 RRU per send -> a tenth. With them: ${usd(fixed.beyondSesPerMillion)} ` +
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
     'Provider events (estimated at 5 WRU each: the counted-once transaction) and SQS requests (23 per enrolment, mostly one per email message and per event) are what remains.',

@@ -97,7 +97,11 @@ export interface Assumptions {
   readonly pageSize: number;
   /** Provider events per email that reach the email-events queue (send + delivery; opens, clicks extra). */
   readonly eventsPerEmail: number;
-  /** WRU a save spends on the stats: 1 as built (a plain ADD on one of 8 shards, after the move); batched ~0.1. */
+  /**
+   * WRU a save spends on the stats: a plain ADD on one of 8 shards after the move, one per batch
+   * and campaign as built (the saves of a batch are summed: dynamo-enrolments.ts `addMoved`), so
+   * 1 / batchSize when a batch's records are of one campaign; 1 a save before that.
+   */
   readonly statsWruPerSave: number;
   /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
   readonly gsi1WruPerSave: number;
@@ -113,15 +117,14 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   memoryGb: 0.5,
   pageSize: 100,
   eventsPerEmail: 2,
-  statsWruPerSave: 1,
+  statsWruPerSave: 0.1,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
 };
 
-/** The cheaper variant the model proposes (see bin/model-campaigns.ts): counters, gsi1 and pacer changed. */
+/** The cheaper variant the model proposes (see bin/model-campaigns.ts): gsi1 and pacer changed (the counters are summed per batch as built). */
 export const WITH_FIXES: Assumptions = {
   ...DEFAULT_ASSUMPTIONS,
-  statsWruPerSave: 0.1,
   gsi1WruPerSave: 0,
   sendsPerPacerTake: 10,
 };
@@ -149,9 +152,9 @@ export const STEP_BASE: readonly CountedCall[] = [
     ops: { rru: CONSISTENT_READ },
   },
   {
-    what: 'campaign + version GetItem',
+    what: 'campaign GetItem, strongly consistent (its frozen version is read once per container: ~0 a step)',
     where: 'dynamo-campaigns.ts dynamoCampaignVersions.load',
-    ops: { rru: 2 * EVENTUAL_READ },
+    ops: { rru: CONSISTENT_READ },
   },
   { what: 'contact GetItem', where: 'dynamo-campaign-contacts.ts snapshot', ops: { rru: EVENTUAL_READ } },
   {
@@ -169,9 +172,9 @@ export const STEP_BASE: readonly CountedCall[] = [
 /** An email node (execute-node.ts `emailNode` -> campaign-mailer.ts `send`), without frequency cap. */
 export const EMAIL_NODE: readonly CountedCall[] = [
   {
-    what: 'template + template version GetItem',
-    where: 'stored-templates.ts getTemplate',
-    ops: { rru: 2 * EVENTUAL_READ },
+    what: 'template GetItem (a saved version is read once per container: ~0 an email)',
+    where: 'stored-templates.ts getTemplate, dynamo-email-templates.ts version',
+    ops: { rru: EVENTUAL_READ },
   },
   {
     what: 'workspace name + postal-address setting: remembered 60 s per container (one read a minute, ~0 per email)',
@@ -232,9 +235,9 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
     ops: { rru: CONSISTENT_READ / a.sendsPerPacerTake, wru: 1 / a.sendsPerPacerTake },
   },
   {
-    what: 'markSent: message-id pointer Put, conditional state UpdateItem, hour counter ADD',
-    where: 'dynamo-send-ledger.ts markSent',
-    ops: { wru: 3 },
+    what: 'markSent: message-id pointer Put, conditional state UpdateItem; the hour counter ADD once per batch (workspace, hour)',
+    where: 'dynamo-send-ledger.ts markSent, countSent',
+    ops: { wru: 2 + 1 / a.batchSize },
   },
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];
