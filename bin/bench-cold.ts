@@ -209,7 +209,7 @@ function lambdaEnvironment(fn: HouseFn): Record<string, string> {
     if (name === 'NODE_OPTIONS' && nodeOptions !== undefined) env[name] = nodeOptions;
     else if (typeof value === 'string') env[name] = value;
     else if (name.endsWith('_URL')) env[name] = `https://placeholder.invalid/${name.toLowerCase()}`;
-    else if (name.endsWith('_ARN')) env[name] = `arn:aws:iam::123456789012:role/${name.toLowerCase()}`;
+    else if (name.endsWith('_ARN')) env[name] = `arn:aws:iam::000000000000:role/${name.toLowerCase()}`;
     else env[name] = `placeholder-${name.toLowerCase()}`.padEnd(48, '-');
   }
   return env;

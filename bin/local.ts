@@ -1,15 +1,25 @@
 /**
  * `npm start`: the whole product on this machine, no AWS account, no Docker, no network.
- * PORT (default 3008) and DATA_DIR (default .data/) let two instances run side by side.
+ * PORT (default 3008) and DATA_DIR (default .data/) let two instances run side by side: the
+ * emulators' fixed ports follow PORT (lib/local/ports.ts), or EMULATOR_BASE_PORT when set.
  */
 import path from 'node:path';
 import { functions, queues, routes, schedules } from '../lib/definition';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../lib/local/emulators/local-aws';
 import { DEFAULT_MAX_IN_FLIGHT } from '../lib/local/http-host';
+import { emulatorBasePort, PORT_BLOCK } from '../lib/local/ports';
 import { startRuntime } from '../lib/local/runtime';
 
 const port = Number(process.env.PORT ?? 3008);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
+  process.exit(1);
+}
+let basePort: number;
+try {
+  basePort = emulatorBasePort(process.env.EMULATOR_BASE_PORT, port);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
@@ -28,6 +38,7 @@ console.log(`Starting Unite-Hub locally${production ? ' in production mode' : ''
 try {
   const runtime = await startRuntime({
     port,
+    emulatorBasePort: basePort,
     host: process.env.HOST ?? '127.0.0.1',
     dataDir,
     accessLog: production ? 'problems' : 'all',
@@ -42,6 +53,7 @@ try {
 Unite-Hub is running (started in ${seconds} s)
 
   API            ${runtime.url}
+  API reference  ${runtime.docsUrl}   (the OpenAPI document: ${runtime.docsUrl}/openapi.json)
   Health         ${runtime.url}/api/health   (deep: ${runtime.url}/api/health?deep=1)
   All mail       ${runtime.outboxes.all}   SES, Resend and SMTP in one list, every header (?format=json)
   Sent mail      ${runtime.outboxUrl}   (links in mail start with ${runtime.publicBaseUrl})
@@ -49,11 +61,12 @@ Unite-Hub is running (started in ${seconds} s)
   SMTP           ${runtime.endpoints.smtp}   local sink; received mail ${runtime.outboxes.smtp}
 ${runtime.ai.summary.map((line) => `  ${line}`).join('\n')}
 
-  Local AWS endpoints (the functions reach them through the real AWS SDK clients):
+  Local AWS endpoints (the functions reach them through the real AWS SDK clients), account ${LOCAL_ACCOUNT}, region ${LOCAL_REGION},
+  ${basePort === 0 ? 'on any free ports' : `on fixed ports ${basePort}-${basePort + PORT_BLOCK - 1}, the same after a restart (EMULATOR_BASE_PORT moves them)`}:
   DynamoDB       ${runtime.endpoints.dynamodb}   tables: ${Object.values(runtime.tables).join(', ')}
   SQS            ${runtime.endpoints.sqs}   queues: ${queues.map((q) => `${q.name} (+dlq)`).join(', ')}
   SES v2         ${runtime.endpoints.ses}   fault switch: LOCAL_SES_FAULT=fail|throttle|hang, or curl -X PUT --data throttle ${runtime.endpoints.ses}/_local/fault
-  Step Functions ${runtime.endpoints.stepFunctions}   ${Object.keys(runtime.stateMachines).join(', ')}
+  Step Functions ${runtime.endpoints.stepFunctions}   ${Object.values(runtime.stateMachines).join(', ')}
   EventBridge    ${runtime.endpoints.eventBridge}   domain events recorded in ${dataDir}/events.jsonl
   Scheduler      ${runtime.endpoints.scheduler}   one-time schedules (campaign step timers) kept in ${dataDir}/scheduler.jsonl
 
@@ -105,8 +118,14 @@ ${
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') {
+  const taken = (e as { port?: number }).port;
+  if (e.code === 'EADDRINUSE' && (taken === undefined || taken === port)) {
     console.error(`Port ${port} is already in use. Stop the other process or choose another: PORT=3010 npm start`);
+  } else if (e.code === 'EADDRINUSE' || /EADDRINUSE/.test(e.message)) {
+    // An emulator's fixed port: another instance on the same PORT mod 1000, or another program.
+    console.error(
+      `An emulator port is already in use (${e.message}). Stop the other process, or move the block: PORT=3010 npm start, or EMULATOR_BASE_PORT=<port> (0: any free ports)`,
+    );
   } else {
     console.error('Unite-Hub could not start:', e.message);
   }

@@ -89,6 +89,8 @@ export async function startEventBus(opts: {
   /** One line per accepted event through `log` (off by default). */
   logEvents?: boolean;
   host?: string;
+  /** 0 or absent: any free port. */
+  port?: number;
   /** Rules and the queues their targets name (the URLs of the local queues). */
   rules?: readonly EventRuleDeclaration[];
   targets?: { sqs: SQSClient; queueUrls: Partial<Record<QueueName, string>> };
@@ -180,7 +182,10 @@ export async function startEventBus(opts: {
       res.end(JSON.stringify(payload));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, opts.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -12,6 +12,7 @@ import { SECURITY_HEADERS } from '../../shared/http/security-headers';
 import { fallbackRoute, routeKey, routes } from '../definition';
 import { buildEvent, type HttpResponseParts, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
+import type { LocalPages } from './local-pages';
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -42,6 +43,8 @@ export interface HttpHostOptions {
   statsFile?: string;
   /** Other heaps to report with the statistics (the emulator thread's), in bytes. */
   heaps?: () => Promise<Record<string, number>>;
+  /** Local pages (the API reference, mailed links' pages) answered on GET/HEAD before routing. */
+  pages?: LocalPages;
 }
 
 const SLOW_MS = 1000;
@@ -67,7 +70,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     const requestId = newRequestId();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const found = resolveRoute(routes, method, new URL(url, 'http://local').pathname);
+    const pathname = new URL(url, 'http://local').pathname;
     const send = (out: HttpResponseParts) => {
       res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
       res.end(method === 'HEAD' ? undefined : out.body);
@@ -75,6 +78,19 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       stats?.record(out.status, ms, inFlight);
       return ms;
     };
+    const page = method === 'GET' || method === 'HEAD' ? opts.pages?.[pathname] : undefined;
+    if (page) {
+      req.resume();
+      page()
+        .then((out) => ({ status: out.status, headers: { ...out.headers }, body: Buffer.from(out.body) }))
+        .catch((error: unknown) => hostError(error, requestId))
+        .then((out) => {
+          const ms = send(out);
+          if (logAll || out.status >= 500) opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
+        });
+      return;
+    }
+    const found = resolveRoute(routes, method, pathname);
     // Routes exempt from the per-client limits (health) are not throttled either: a monitor must
     // be able to tell an overloaded service from a dead one.
     if (inFlight >= maxInFlight && found.route?.rateTier !== 'exempt') {

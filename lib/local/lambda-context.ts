@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { FunctionDeclaration } from '../definition';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './emulators/local-aws';
 
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
+export { LOCAL_ACCOUNT, LOCAL_REGION };
 
 export const localFunctionArn = (name: string): string =>
   `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:unite-hub-local-${name}:live`;

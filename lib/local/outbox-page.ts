@@ -9,8 +9,9 @@
  *   GET /?format=json           {total, byProvider, byRecipient, unavailable, messages}: all of them
  *   ?to=<address>  ?provider=ses|resend|smtp  ?limit=<n>   filter either form
  *
- * A separate server, not a path on the API host: the API host serves the declared routes only,
- * as API Gateway does, and this page must never look like part of the product.
+ * A separate server, not a path on the API host: the API host serves the declared routes (and
+ * only the pages a user of the product meets: the API reference, the mailed links' pages, see
+ * local-pages.ts), and this page must never look like part of the product.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { closeServer, endpointUrl, listen } from './emulators/net';

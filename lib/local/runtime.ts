@@ -20,6 +20,7 @@ import {
 } from '../definition';
 import { startClockOrigin } from './clock-origin';
 import { ignoreDataDir } from './data-dir-ignore';
+import { docsPages } from './docs-page';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
 import { type LocalAiMode, startLocalAi } from './emulators/ai-stand-ins';
 import { FAULT_PATH, parseFaultMode } from './emulators/fault-switch';
@@ -27,7 +28,9 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName }
 import { type EventFilter, type RecordedEvent, startEventBus } from './event-bus';
 import { FunctionHost } from './function-host';
 import { startHttpHost } from './http-host';
+import { linkPages } from './link-pages';
 import { startOutboxPage } from './outbox-page';
+import { localPorts } from './ports';
 import { startScheduler } from './scheduler';
 import { LOCAL_SCHEDULER_ROLE_ARN, startSchedulerServer } from './scheduler-server';
 import { localSecretKey } from './secret-key';
@@ -60,6 +63,11 @@ const LOCAL_SES_ACCOUNT = {
 export interface RuntimeOptions {
   /** HTTP port; 0 picks a free one. */
   port: number;
+  /**
+   * First port of the emulators' and stand-ins' fixed block (ports.ts: `npm start` derives it
+   * from PORT); 0 or absent = each on any free port (tests, which start runtimes in parallel).
+   */
+  emulatorBasePort?: number;
   host?: string;
   dataDir: string;
   log?: (line: string) => void;
@@ -86,6 +94,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string;
+  /** The interactive API reference (`/docs`, docs/openapi.json rendered by Scalar). */
+  docsUrl: string;
   /** What mailed links (verification, reset, invites) start with. */
   publicBaseUrl: string;
   dataDir: string;
@@ -143,8 +153,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   delete process.env.LOCAL_SES_FAULT;
   delete process.env.LOCAL_RESEND_FAULT;
   ignoreDataDir(opts.dataDir);
+  const ports = localPorts(opts.emulatorBasePort ?? 0);
   const start = opts.emulators === 'in-process' ? startEmulators : startEmulatorsInWorker;
-  const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log });
+  const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log, ports });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
   try {
     const dynamodb = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
@@ -156,7 +167,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await ensureTables(dynamodb, tables, NAME_PREFIX);
     const queueInfo = await ensureQueues(sqs, queues, NAME_PREFIX);
     // AI providers: the Anthropic and OpenRouter stand-ins unless LOCAL_AI says otherwise (docs/AI.md).
-    const ai = await startLocalAi({ dataDir: opts.dataDir, env: { ...process.env, ...opts.env }, log });
+    const ai = await startLocalAi({ dataDir: opts.dataDir, env: { ...process.env, ...opts.env }, log, ports });
     stops.unshift(() => ai.stop());
 
     const functions = new FunctionHost(REPO_ROOT);
@@ -166,12 +177,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       declarations: stateMachines,
       functions,
       log,
+      port: ports.stepFunctions,
     });
     stops.unshift(() => sfn.stop());
     const eventBus = await startEventBus({
       dataDir: opts.dataDir,
       busName: localResourceName(NAME_PREFIX, EVENT_BUS.name),
       log,
+      port: ports.eventBridge,
       // Declared rules (SES events -> email-events) deliver to the local queues over SQS.
       rules: eventRules,
       targets: { sqs, queueUrls: Object.fromEntries(Object.entries(queueInfo).map(([name, q]) => [name, q.url])) },
@@ -187,6 +200,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ),
       groups: [stepScheduleGroup],
       log,
+      port: ports.scheduler,
     });
     stops.unshift(() => schedulerServer.stop());
     // The SES emulator publishes its sends' events (bounces, complaints, deliveries) to this bus.
@@ -247,6 +261,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
       ...(heapUsed ? { heaps: async () => ({ emulatorHeapUsed: await heapUsed() }) } : {}),
       ...(loadClientHeader ? { loadClientHeader: loadClientHeader.toLowerCase() } : {}),
+      pages: { ...docsPages(REPO_ROOT), ...linkPages() },
     });
     stops.unshift(
       () =>
@@ -297,7 +312,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
     const outboxPage = await startOutboxPage({
       host: '127.0.0.1',
-      port: 0,
+      port: ports.outbox,
       sources: { ses: emulators.ses.outboxUrl, resend: emulators.resend.outboxUrl, smtp: emulators.smtp.outboxUrl },
     });
     stops.unshift(() => outboxPage.stop());
@@ -321,6 +336,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(demo ? { demo } : {}),
       ...(loadAccount ? { loadAccount } : {}),
       url: http.url,
+      docsUrl: `${http.url}/docs`,
       publicBaseUrl,
       dataDir: opts.dataDir,
       endpoints: {

@@ -1,7 +1,8 @@
 /**
  * A local Step Functions endpoint speaking the service's JSON 1.0 protocol
- * (StartExecution, DescribeExecution, ListExecutions), so functions start workflows with
- * the real `@aws-sdk/client-sfn` client. Executions run the declared ASL file with
+ * (StartExecution, DescribeExecution, ListExecutions, ListStateMachines,
+ * DescribeStateMachine), so functions start workflows with the real `@aws-sdk/client-sfn`
+ * client and `aws stepfunctions list-state-machines --endpoint-url ...` finds the ARNs. Executions run the declared ASL file with
  * aws-local-stepfunctions; each Task state bound to a declared function invokes the
  * local handler. Executions are recorded under DATA_DIR; one still running when the
  * runtime stopped is started again from its input at the next start (the campaign
@@ -16,6 +17,9 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDeclaration } from '../definition';
 import type { FunctionHost } from './function-host';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-context';
+
+/** The role a deployed state machine runs as; locally a name only (DescribeStateMachine requires one). */
+const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/unite-hub-local-state-machine`;
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
@@ -57,10 +61,13 @@ export async function startStepFunctions(opts: {
   declarations: readonly StateMachineDeclaration[];
   functions: FunctionHost;
   log: (line: string) => void;
+  /** 0 or absent: any free port. */
+  port?: number;
 }): Promise<LocalStepFunctions> {
   const machines = new Map(
     opts.declarations.map((d) => [localStateMachineArn(d.name), load(opts.root, d, opts.functions)]),
   );
+  const described = new Map(opts.declarations.map((d) => [localStateMachineArn(d.name), describe(opts.root, d)]));
   const file = path.join(opts.dataDir, 'stepfunctions', 'executions.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const executions = new Map<string, Execution>();
@@ -141,6 +148,26 @@ export async function startStepFunctions(opts: {
         }));
       return { executions: list.slice(0, Number(body.maxResults ?? 100) || 100) };
     },
+    // A handful of declared machines: one page, no nextToken.
+    ListStateMachines() {
+      return {
+        stateMachines: [...described.values()].map(({ stateMachineArn, name, type, creationDate }) => ({
+          stateMachineArn,
+          name,
+          type,
+          creationDate,
+        })),
+      };
+    },
+    DescribeStateMachine(body) {
+      const found = described.get(String(body.stateMachineArn ?? ''));
+      if (!found)
+        throw new ServiceError(
+          'StateMachineDoesNotExist',
+          `State Machine Does Not Exist: '${String(body.stateMachineArn ?? '')}'`,
+        );
+      return found;
+    },
   };
 
   const server = http.createServer((req, res) => {
@@ -165,7 +192,10 @@ export async function startStepFunctions(opts: {
       res.end(JSON.stringify(payload));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
 
   for (const execution of executions.values()) {
@@ -187,15 +217,35 @@ export async function startStepFunctions(opts: {
   };
 }
 
+/** DescribeStateMachine's answer: the definition as deployed (placeholders replaced by function ARNs). */
+function describe(root: string, decl: StateMachineDeclaration) {
+  const file = path.join(root, decl.definitionFile);
+  return {
+    stateMachineArn: localStateMachineArn(decl.name),
+    name: `unite-hub-local-${decl.name}`,
+    status: 'ACTIVE',
+    definition: substitute(fs.readFileSync(file, 'utf8'), decl),
+    roleArn: LOCAL_ROLE_ARN,
+    type: 'STANDARD',
+    description: decl.description,
+    // The definition file's time: stable across restarts, as a deployed machine's is.
+    creationDate: Math.floor(fs.statSync(file).mtimeMs) / 1000,
+  };
+}
+
+function substitute(text: string, decl: StateMachineDeclaration): string {
+  let out = text;
+  for (const [placeholder, fn] of Object.entries(decl.taskFunctions)) {
+    out = out.replaceAll(`\${${placeholder}}`, localFunctionArn(fn));
+  }
+  return out;
+}
+
 type LoadedMachine = StateMachine & { handlers: Record<string, (input: unknown) => Promise<unknown>> };
 
 /** Reads the ASL file, substitutes each `${Placeholder}` by a function ARN and binds its Task states locally. */
 function load(root: string, decl: StateMachineDeclaration, functions: FunctionHost): LoadedMachine {
-  let text = fs.readFileSync(path.join(root, decl.definitionFile), 'utf8');
-  for (const [placeholder, fn] of Object.entries(decl.taskFunctions)) {
-    text = text.replaceAll(`\${${placeholder}}`, localFunctionArn(fn));
-  }
-  const definition = JSON.parse(text);
+  const definition = JSON.parse(substitute(fs.readFileSync(path.join(root, decl.definitionFile), 'utf8'), decl));
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of Object.entries(
     definition.States as Record<string, { Type: string; Resource?: string }>,

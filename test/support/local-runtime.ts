@@ -9,7 +9,9 @@ import { printsEverything } from './test-output';
 export async function startTestRuntime(
   dataDir?: string,
   env?: Record<string, string>,
-  options: Partial<Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile' | 'seed' | 'pollWaitSeconds'>> = {},
+  options: Partial<
+    Pick<RuntimeOptions, 'emulators' | 'maxInFlight' | 'statsFile' | 'seed' | 'pollWaitSeconds' | 'emulatorBasePort'>
+  > = {},
 ): Promise<Runtime> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uh-e2e-'));
   return startRuntime({

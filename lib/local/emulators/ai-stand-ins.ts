@@ -41,6 +41,8 @@ export async function startLocalAi(opts: {
   readonly dataDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (msg: string) => void;
+  /** Fixed ports of the stand-ins; 0 or absent = any free port. */
+  readonly ports?: { readonly anthropic?: number; readonly openrouter?: number };
 }): Promise<LocalAi> {
   const mode = parseLocalAiMode(opts.env);
   if (mode === 'offline') {
@@ -72,10 +74,22 @@ export async function startLocalAi(opts: {
       stop: async () => {},
     };
   }
-  const [anthropic, openrouter] = await Promise.all([
-    startAnthropicStandIn({ log: opts.log, fault: opts.env.LOCAL_ANTHROPIC_FAULT }),
-    startOpenRouterStandIn({ log: opts.log, fault: opts.env.LOCAL_OPENROUTER_FAULT }),
+  const started = await Promise.allSettled([
+    startAnthropicStandIn({ log: opts.log, fault: opts.env.LOCAL_ANTHROPIC_FAULT, port: opts.ports?.anthropic ?? 0 }),
+    startOpenRouterStandIn({
+      log: opts.log,
+      fault: opts.env.LOCAL_OPENROUTER_FAULT,
+      port: opts.ports?.openrouter ?? 0,
+    }),
   ]);
+  const [first, second] = started;
+  if (first.status === 'rejected' || second.status === 'rejected') {
+    // A fixed port taken by another process: stop the one that did start, so nothing is left listening.
+    await Promise.allSettled(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
+    throw first.status === 'rejected' ? first.reason : (second as PromiseRejectedResult).reason;
+  }
+  const anthropic = first.value;
+  const openrouter = second.value;
   const line = (name: string, s: AiStandIn, variable: string) =>
     `${name.padEnd(15)}${s.endpoint}   local stand-in (answers labelled -local); fault switch: ${variable}=rate-limit|overloaded|spend-limit|slow|malformed|..., or curl -X PUT --data rate-limit ${s.endpoint.replace(/\/api\/v1$/, '')}/_local/fault`;
   return {

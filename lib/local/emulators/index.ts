@@ -34,7 +34,7 @@ import { startSes } from './ses-server';
 import { startSmtpSink } from './smtp-sink';
 import { startSqs } from './sqs-server';
 
-export { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './local-aws';
+export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig, localResourceName } from './local-aws';
 export { ensureQueues, type LocalQueue } from './queues';
 export { ensureTables } from './tables';
 export { startTtlSweeper, sweepExpiredItems } from './ttl-sweeper';
@@ -71,8 +71,8 @@ export interface StartEmulatorsOptions {
   dataDir: string;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
-  /** Fixed ports; 0 or absent = any free port. */
-  ports?: { dynamodb?: number; sqs?: number; ses?: number; resend?: number; smtp?: number };
+  /** Fixed ports (see ../ports.ts); 0 or absent = any free port. */
+  ports?: { dynamodb?: number; sqs?: number; ses?: number; resend?: number; smtp?: number; smtpOutbox?: number };
   log?: (msg: string) => void;
 }
 
@@ -94,7 +94,12 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
     startSqs({ ...common, file: join(opts.dataDir, 'sqs.json'), port: opts.ports?.sqs ?? 0 }),
     startSes({ ...common, file: join(opts.dataDir, 'ses-outbox.json'), port: opts.ports?.ses ?? 0 }),
     startResend({ ...common, file: join(opts.dataDir, 'resend-outbox.json'), port: opts.ports?.resend ?? 0 }),
-    startSmtpSink({ ...common, file: join(opts.dataDir, 'smtp-outbox.json'), port: opts.ports?.smtp ?? 0 }),
+    startSmtpSink({
+      ...common,
+      file: join(opts.dataDir, 'smtp-outbox.json'),
+      port: opts.ports?.smtp ?? 0,
+      httpPort: opts.ports?.smtpOutbox ?? 0,
+    }),
   ] as const);
   const [dynamodb, sqs, ses, resend, smtp] = started;
   if (

@@ -4,6 +4,11 @@
  */
 
 export const LOCAL_REGION = 'us-east-1';
+/**
+ * The one fake account id of every local ARN and queue URL (dynalite's own default, and
+ * LocalStack's): SQS queue URLs, Lambda, Step Functions, EventBridge, Scheduler and SES.
+ */
+export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** Client configuration for an AWS SDK v3 client pointed at one emulator endpoint. */

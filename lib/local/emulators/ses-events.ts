@@ -22,9 +22,8 @@
  * `configure` with an endpoint, which resolves once they are on the bus.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { LOCAL_REGION, localClientConfig } from './local-aws';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from './local-aws';
 
-const LOCAL_ACCOUNT = '000000000000';
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
 
 export type SimulatorOutcome = 'delivery' | 'bounce' | 'suppressionlist' | 'complaint';

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import { createRequestHandler } from 'local-aws-sqs';
 import { readJsonFile, startSnapshotter } from './json-file';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { closeServer, endpointUrl, listen, urlHost } from './net';
 import { returnOnFirstMessage, watchQueues, withSystemAttributeNames } from './sqs-compat';
 import { openJournal, replayJournals } from './sqs-journal';
@@ -34,7 +35,9 @@ export async function startSqs(opts: {
     port: opts.port,
     // Only used to build queue URLs (we listen ourselves), so it must be the URL form.
     hostname: urlHost(opts.host),
-    region: 'us-east-1',
+    region: LOCAL_REGION,
+    // local-aws-sqs's own default is 123456789012; every other local ARN uses LOCAL_ACCOUNT.
+    accountId: LOCAL_ACCOUNT,
     // Saved queues come back in file order, so a source may precede its DLQ; checked again below.
     validateDlqDestination: false,
     // Real SQS blocks re-creating a deleted name for 60 s; locally that only gets in the way.

@@ -5,7 +5,7 @@ import { logger } from '../../../shared/observability/logger';
 const context = {
   functionName: 'unite-hub-system',
   awsRequestId: 'aws-req-1',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:unite-hub-system',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:unite-hub-system',
   memoryLimitInMB: '512',
   functionVersion: '$LATEST',
 } as Context;
