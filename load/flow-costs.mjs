@@ -5,7 +5,8 @@
  * for the purpose (production and load mode, fresh data), 5 flows in flight (log-ins one at a
  * time: the hashing bulkhead would shed more). The capacity
  * model in docs/PERFORMANCE_BASELINES.md uses these numbers; results go to
- * load/results/flow-costs-<stamp>.json and the table to stdout.
+ * load/results/flow-costs-<stamp>.json and, committed, docs/load/flow-costs.json (what
+ * `npm run load:report` renders), and the table to stdout.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,8 @@ import { startLoadRuntime } from './local-runtime.mjs';
 register();
 const { RESULTS_DIR } = await import('./common/paths.ts');
 const { resultFile, sidecarOf } = await import('./common/results.ts');
+const { gitState } = await import('./common/git.ts');
+const { SUMMARY_DIR } = await import('./common/summary.ts');
 
 if (process.platform !== 'linux') {
   console.error('load:costs reads the server process CPU time from /proc: Linux only.');
@@ -24,6 +27,7 @@ if (process.platform !== 'linux') {
 }
 fs.mkdirSync(RESULTS_DIR, { recursive: true });
 const out = resultFile('flow-costs');
+const loadAverageBefore = os.loadavg().map((n) => Math.round(n * 100) / 100);
 const runtime = await startLoadRuntime({ logFile: sidecarOf(out, '.server.log') });
 const base = runtime.target;
 const CLK_TCK = 100;
@@ -152,18 +156,26 @@ try {
   await runtime.stop();
 }
 const cpus = os.cpus();
-fs.writeFileSync(
-  out,
-  `${JSON.stringify(
-    {
-      command: 'npm run load:costs',
-      at: new Date().toISOString(),
-      machine: { cpuModel: cpus[0]?.model, cores: cpus.length, node: process.version },
-      concurrency: 5,
-      rows,
+const state = gitState();
+const costs = `${JSON.stringify(
+  {
+    command: 'npm run load:costs',
+    at: new Date().toISOString(),
+    ...(state ? { commit: state.commit, dirty: state.dirty } : {}),
+    machine: {
+      cpuModel: cpus[0]?.model,
+      cores: cpus.length,
+      node: process.version,
+      loadAverageBefore,
+      loadAverageAfter: os.loadavg().map((n) => Math.round(n * 100) / 100),
     },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nResults: ${path.relative(process.cwd(), out)}`);
+    concurrency: 5,
+    rows,
+  },
+  null,
+  2,
+)}\n`;
+fs.writeFileSync(out, costs);
+fs.mkdirSync(SUMMARY_DIR, { recursive: true });
+fs.writeFileSync(path.join(SUMMARY_DIR, 'flow-costs.json'), costs);
+console.log(`\nResults: ${path.relative(process.cwd(), out)}; summary (commit it): docs/load/flow-costs.json`);

@@ -51,6 +51,8 @@ export async function startLoadRuntime({ logFile, statsFile }) {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
       TRUST_LOAD_CLIENT_HEADER: 'x-load-client',
       PORT: String(port),
+      // Emulators on free ports too: the block that follows a random PORT could meet a developer's runtime.
+      EMULATOR_BASE_PORT: process.env.EMULATOR_BASE_PORT ?? '0',
       DATA_DIR: dataDir,
       ...(statsFile ? { LOCAL_STATS_FILE: statsFile } : {}),
     },

@@ -14,7 +14,14 @@
  * - newContact: a unique email for the write flow.
  *
  * Metrics (besides Artillery's own)
- * - custom.slow_responses_over_2s, custom.server_errors_5xx, custom.rate_limit_hits_429 (counters).
+ * - e2e.response_time (histogram, ms) and e2e.endpoint.<request name>: end to end, from the
+ *   moment the virtual user issues the request (beforeRequest, before it waits for one of the
+ *   pooled connections) to the last byte of the answer (afterResponse runs once the body is in).
+ *   Artillery's own http.response_time starts when the request has been written to a socket and
+ *   stops at the first byte, so it leaves out the wait for a connection: the profiles' thresholds
+ *   are on e2e.response_time. A request without an answer (timeout, reset) has no time here; it
+ *   is counted in errors.* and fails its virtual user.
+ * - custom.slow_responses_over_2s (end to end), custom.server_errors_5xx, custom.rate_limit_hits_429 (counters).
  * - server.cpu_percent, server.rss_mb: the server process (listening on TARGET's port, or
  *   LOAD_SERVER_PID), sampled every 5 s from /proc (Linux; off elsewhere).
  * - generator.cpu_percent: this Artillery process's own CPU, to tell a saturated generator from
@@ -156,10 +163,23 @@ function newContact(context, _events, done) {
   return done();
 }
 
-function afterResponse(_req, res, _context, events, done) {
+/** Scenario-level beforeRequest: the moment the virtual user issues the request. */
+function beforeRequest(req, context, _events, done) {
+  context._issuedAt = performance.now();
+  context._requestName = req.name;
+  return done();
+}
+
+function afterResponse(_req, res, context, events, done) {
   const status = res.statusCode;
-  const took = res.timings?.phases?.total;
-  if (typeof took === 'number' && took > SLOW_MS) events.emit('counter', 'custom.slow_responses_over_2s', 1);
+  const issuedAt = context._issuedAt;
+  context._issuedAt = undefined;
+  if (typeof issuedAt === 'number') {
+    const took = performance.now() - issuedAt;
+    events.emit('histogram', 'e2e.response_time', took);
+    if (context._requestName) events.emit('histogram', `e2e.endpoint.${context._requestName}`, took);
+    if (took > SLOW_MS) events.emit('counter', 'custom.slow_responses_over_2s', 1);
+  }
   if (status >= 500) events.emit('counter', 'custom.server_errors_5xx', 1);
   if (status === 429) events.emit('counter', 'custom.rate_limit_hits_429', 1);
   return done();
@@ -220,4 +240,4 @@ function startSampling(events, context) {
   sampler.unref();
 }
 
-module.exports = { setClient, setFixedClient, loadAccount, useSession, newContact, afterResponse };
+module.exports = { setClient, setFixedClient, loadAccount, useSession, newContact, beforeRequest, afterResponse };

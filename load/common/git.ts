@@ -18,3 +18,13 @@ export function gitCommit(): string | undefined {
     return undefined;
   }
 }
+
+/** The commit (short) and whether tracked files differ from it; undefined outside a git checkout. */
+export function gitState(): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    return { commit, dirty: git('status', '--porcelain', '--untracked-files=no').trim() !== '' };
+  } catch {
+    return undefined;
+  }
+}

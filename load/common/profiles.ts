@@ -14,6 +14,16 @@ export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 /** The flows every profile runs; the profile files hold the phases and pass criteria. */
 export const SHARED_SCENARIOS = 'scenarios.yml';
 
+/** Issue 15's targets, a tenth of the seed's p99 (end to end) and no 5xx; smoke has none. */
+export interface Target {
+  p99Ms: number;
+}
+export const TARGETS: Partial<Record<ProfileName, Target>> = {
+  basic: { p99Ms: 100 },
+  stress: { p99Ms: 500 },
+  spike: { p99Ms: 300 },
+};
+
 export const isProfileName = (name: string): name is ProfileName => Object.hasOwn(PROFILES, name);
 
 /** A phase of `config.phases`, as written (YAML may give numbers as strings: `1m`, `30`). */

@@ -86,7 +86,20 @@ export interface RunMeta {
   serverLog?: string;
   serverStats?: string;
   gitCommit?: string;
-  machine?: { cpuModel?: string; cores?: number; memGiB?: number | string; os?: string };
+  /** The commit alone and whether tracked files differed from it (load/run.mjs since issue 15). */
+  commit?: string;
+  dirty?: boolean;
+  machine?: {
+    cpuModel?: string;
+    cores?: number;
+    memGiB?: number | string;
+    os?: string;
+    /** os.loadavg() just before and just after the run. */
+    loadAverageBefore?: number[];
+    loadAverageAfter?: number[];
+  };
+  /** The runtime's memory read from /proc just before it was stopped, MB. */
+  serverAtEnd?: Record<string, number>;
   node?: string;
   startedAt?: string;
   finishedAt?: string;
@@ -108,12 +121,17 @@ export interface ServerStatsLine {
   latencyMs?: { p50: number; p95: number; p99: number; max: number };
   eventLoopDelayMs?: { p50: number; p99: number; max: number };
   eventLoopUtilization?: number;
+  /** The runtime's memory when the line was written, MB (rss, heapUsed, heapTotal, external, emulatorHeapUsed). */
+  memoryMb?: Record<string, number>;
 }
 
 /** `flow-costs-<stamp>.json` of `npm run load:costs`. */
 export interface FlowCosts {
   command: string;
   at: string;
+  /** Since issue 15 (docs/load/flow-costs.json): the commit and whether the tree differed from it. */
+  commit?: string;
+  dirty?: boolean;
   machine?: { cpuModel?: string; cores?: number; node?: string };
   concurrency: number;
   rows: FlowCostRow[];

@@ -26,7 +26,7 @@ export function renderFlowCosts(costs: (FlowCosts & { file: string }) | undefine
   return [
     '## Server cost per flow',
     '',
-    `Measured by \`${costs.command}\` (\`load/results/${costs.file}\`, ${utc(costs.at)}, ${costs.machine?.cpuModel ?? 'unknown CPU'} x ${costs.machine?.cores ?? '?'}):`,
+    `Measured by \`${costs.command}\` (\`${costs.file.includes('/') ? costs.file : `load/results/${costs.file}`}\`, ${utc(costs.at)}${costs.commit ? `, commit \`${costs.commit}\`${costs.dirty ? ' (dirty)' : ''}` : ''}, ${costs.machine?.cpuModel ?? 'unknown CPU'} x ${costs.machine?.cores ?? '?'}):`,
     `CPU time of all the server's threads per flow of \`load/scenarios.yml\`, ${costs.concurrency} flows in flight (log-ins one at a time), on a runtime started for it.`,
     '',
     '| flow | weight | server CPU ms per flow | wall ms per flow |',

@@ -1,5 +1,5 @@
 /** The `ensure` checks of a profile, re-checked on a result as Artillery 2's ensure plugin does. */
-import type { Ensure } from '../common/profiles';
+import type { Ensure, Target } from '../common/profiles';
 import type { ArtilleryReport } from '../common/results';
 import { fmt } from './format';
 
@@ -22,7 +22,7 @@ export function checkThresholds(ensure: Ensure, aggregate: ArtilleryReport): Che
   for (const [name, values] of Object.entries(aggregate.summaries ?? {})) {
     for (const [agg, value] of Object.entries(values)) vars[`${name}.${agg}`] = value;
   }
-  const unit = (metric: string) => (metric.startsWith('http.response_time') ? ' ms' : '');
+  const unit = (metric: string) => (/^(http|e2e)\.response_time/.test(metric) ? ' ms' : '');
   const checks: Check[] = [];
   if (ensure.maxErrorRate !== undefined) {
     const created = vars['vusers.created'] ?? 0;
@@ -57,4 +57,26 @@ export function checkThresholds(ensure: Ensure, aggregate: ArtilleryReport): Che
     checks.push({ name: c.expression, limit: 'condition', measured: 'not re-checked by this report', ok: null });
   }
   return checks;
+}
+
+/**
+ * The targets of issue 15 (a tenth of the seed's p99, no 5xx), checked on end-to-end time;
+ * reported apart from the profile's own thresholds, which decide the exit code.
+ */
+export function checkTargets(target: Target, aggregate: ArtilleryReport): Check[] {
+  const p99 = aggregate.summaries?.['e2e.response_time']?.p99;
+  const c = aggregate.counters ?? {};
+  const fivexx = Object.entries(c)
+    .filter(([k]) => /^http\.codes\.5\d\d$/.test(k))
+    .reduce((s, [, v]) => s + v, 0);
+  return [
+    {
+      name: 'e2e.response_time.p99',
+      limit: `< ${target.p99Ms} ms`,
+      limitValue: target.p99Ms,
+      measured: p99 === undefined ? 'not in the result' : `${fmt(p99)} ms`,
+      ok: p99 !== undefined && p99 < target.p99Ms,
+    },
+    { name: 'http.codes.5xx', limit: '= 0', limitValue: 0, measured: String(fivexx), ok: fivexx === 0 },
+  ];
 }
