@@ -11,11 +11,13 @@ import { documents as direct } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
 import { enrolAudiencePage } from '../shared/campaigns/enrol-audience-page';
 import { type AudiencePageResult, audiencePage } from '../shared/campaigns/messages';
-import { queueUrl, tableName } from '../shared/config';
+import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
-// The records of a batch run at once: their plain reads share BatchGetItem calls.
+// A page's contacts are looked up at once: their plain reads share BatchGetItem calls.
 const documents = withCoalescedGets(direct);
+// Campaign time (TIME_SCALE locally), as the launch's start: its end must not come before it.
+const clock = campaignClock();
 
 const core = tableName('core');
 const contacts = dynamoContacts(documents, core);
@@ -28,7 +30,7 @@ const deps = {
     const contact = await contacts.get(workspaceId, contactId);
     return contact && !contact.deletedAt ? contact.email : undefined;
   },
-  now: () => new Date(),
+  now: () => clock.now(),
 };
 
 // A malformed payload throws a zod error: the execution fails visibly instead of enrolling nobody.
