@@ -25,7 +25,7 @@ export interface HammerResult {
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
-const CHUNKED_END = Buffer.from('0\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
 
 /** Bytes of one whole answer at the start of `buf`, its status; undefined while incomplete. */
 export function parseAnswer(buf: Buffer): { length: number; status: number } | undefined {
@@ -39,8 +39,18 @@ export function parseAnswer(buf: Buffer): { length: number; status: number } | u
     return buf.length >= total ? { length: total, status } : undefined;
   }
   if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
-    const end = buf.indexOf(CHUNKED_END, headEnd + 4);
-    return end < 0 ? undefined : { length: end + CHUNKED_END.length, status };
+    // Chunk by chunk: a chunk's data may itself hold `0\r\n\r\n`.
+    for (let at = headEnd + 4; ; ) {
+      const lineEnd = buf.indexOf(CRLF, at);
+      if (lineEnd < 0) return undefined;
+      const size = Number.parseInt(buf.subarray(at, lineEnd).toString('latin1'), 16);
+      if (size === 0) {
+        const end = buf.indexOf(HEADER_END, lineEnd); // after any trailers
+        return end < 0 ? undefined : { length: end + HEADER_END.length, status };
+      }
+      at = lineEnd + CRLF.length + size + CRLF.length;
+      if (Number.isNaN(at) || at > buf.length) return undefined;
+    }
   }
   return { length: headEnd + 4, status };
 }
