@@ -1,13 +1,14 @@
 /**
- * `npm run docs:api`: writes docs/API.md and docs/openapi.json from the route declarations,
- * so the reference can't drift from what both hosts serve (a test compares them).
+ * `npm run docs:api`: writes docs/API.md, docs/openapi.json and the typed client's types
+ * (test/support/api-types.ts) from the route declarations and the operations' zod schemas, so
+ * the reference can't drift from what both hosts serve (test/unit/api-docs.test.ts compares them).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderApiMarkdown, renderOpenApi } from '../lib/definition/api-docs';
+import { renderApiReference } from '../lib/api-docs/render';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-fs.writeFileSync(path.join(root, 'docs/API.md'), renderApiMarkdown());
-fs.writeFileSync(path.join(root, 'docs/openapi.json'), `${JSON.stringify(renderOpenApi(), null, 2)}\n`);
-console.log('Wrote docs/API.md and docs/openapi.json');
+const files = await renderApiReference();
+for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(root, file), text);
+console.log(`Wrote ${Object.keys(files).join(', ')}`);

@@ -31,6 +31,7 @@ import type { Caller } from '../shared/governance/ports';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { aiDraftCreated, callAnswer, callQueued, previewAnswer, usageAnswer } from '../shared/http/responses/ai';
 import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
 import { aiMetrics } from '../shared/observability/ai-metrics';
 
@@ -86,7 +87,7 @@ function assertMayRead(caller: Caller, request: AgentRequest): void {
 }
 
 export const handler = httpFunction('ai', {
-  'ai.calls.create': defineOperation({ body: queueAiCallBody }, async ({ body }, request) => {
+  'ai.calls.create': defineOperation({ body: queueAiCallBody, response: callQueued }, async ({ body }, request) => {
     const caller = callerOf(request);
     assertMayRead(caller, body);
     const { replayed, ...queued } = await queueAiCall(caller, body, request.headers[IDEMPOTENCY_KEY_HEADER], queueDeps);
@@ -97,12 +98,12 @@ export const handler = httpFunction('ai', {
     };
   }),
 
-  'ai.calls.get': defineOperation({ params: idParam }, async ({ params }, request) => ({
+  'ai.calls.get': defineOperation({ params: idParam, response: callAnswer }, async ({ params }, request) => ({
     status: 200,
     body: { call: aiCallView(await getAiCall(callerOf(request).workspaceId, params.id, calls)) },
   })),
 
-  'ai.preview': defineOperation({ body: agentRequest }, async ({ body }, request) => {
+  'ai.preview': defineOperation({ body: agentRequest, response: previewAnswer }, async ({ body }, request) => {
     const caller = callerOf(request);
     assertMayRead(caller, body);
     const outcome = await previewAgent(caller.workspaceId, body, previewDeps);
@@ -131,7 +132,7 @@ export const handler = httpFunction('ai', {
 
   // Declared `ai:use` (it spends the budget); writing the campaign's drafts also needs campaigns:write.
   'campaigns.ai-drafts.create': defineOperation(
-    { params: z.object({ id: recordId, nodeId }) },
+    { params: z.object({ id: recordId, nodeId }), response: aiDraftCreated },
     async ({ params }, request) => {
       const caller = callerOf(request);
       if (!caller.permissions.has('campaigns:write')) {
@@ -142,7 +143,7 @@ export const handler = httpFunction('ai', {
     },
   ),
 
-  'ai.usage': defineOperation({}, async (_input, request) => ({
+  'ai.usage': defineOperation({ response: usageAnswer }, async (_input, request) => ({
     status: 200,
     body: { usage: await usageReport(callerOf(request).workspaceId, budgetDeps) },
   })),

@@ -55,6 +55,22 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  aiDraftApproved,
+  aiDraftsList,
+  campaignAnswer,
+  campaignCreated,
+  campaignsPage,
+  contactEnrolmentsAnswer,
+  enrolmentAccepted,
+  enrolmentExited,
+  enrolmentsPage,
+  launchAnswer,
+  signingSecret,
+  statsAnswer,
+  webhookEnrolled,
+  webhookToken,
+} from '../shared/http/responses/campaigns';
 import type { HttpRequest } from '../shared/http/types';
 
 const core = tableName('core');
@@ -141,7 +157,7 @@ const pinTemplates =
   };
 
 const transition = (name: CampaignTransition) =>
-  defineOperation({ params: idParam }, async ({ params }, request) => {
+  defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const campaign = await synced(await transitionCampaign(workspaceOf(request), params.id, name, deps));
     // Held enrolments come back a page per message (drip-step-worker).
     if (name === 'resume') {
@@ -153,15 +169,21 @@ const transition = (name: CampaignTransition) =>
   });
 
 export const handler = httpFunction('campaigns', {
-  'campaigns.create': defineOperation({ body: createCampaignBody }, async ({ body }, request) => {
-    const caller = callerOf(request);
-    await assertNotifiedMembers(caller.workspaceId, body.journey, memberships);
-    const campaign = await createCampaign(caller.workspaceId, caller.userId, body, deps);
-    return { ...ok(campaign, 201), audit: audited(campaign.campaignId) };
-  }),
+  'campaigns.create': defineOperation(
+    { body: createCampaignBody, response: campaignCreated },
+    async ({ body }, request) => {
+      const caller = callerOf(request);
+      await assertNotifiedMembers(caller.workspaceId, body.journey, memberships);
+      const campaign = await createCampaign(caller.workspaceId, caller.userId, body, deps);
+      return { ...ok(campaign, 201), audit: audited(campaign.campaignId) };
+    },
+  ),
 
   'campaigns.list': defineOperation(
-    { query: z.object({ ...page, status: z.enum(['draft', 'active', 'paused', 'archived']).optional() }) },
+    {
+      query: z.object({ ...page, status: z.enum(['draft', 'active', 'paused', 'archived']).optional() }),
+      response: campaignsPage,
+    },
     async ({ query }, request) => {
       const found = await campaigns.list(workspaceOf(request), query);
       return {
@@ -174,12 +196,12 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
-  'campaigns.get': defineOperation({ params: idParam }, async ({ params }, request) =>
+  'campaigns.get': defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) =>
     ok(await getCampaign(workspaceOf(request), params.id, deps)),
   ),
 
   'campaigns.update': defineOperation(
-    { params: idParam, body: updateCampaignBody },
+    { params: idParam, body: updateCampaignBody, response: campaignAnswer },
     async ({ params, body }, request) => {
       await assertNotifiedMembers(workspaceOf(request), body.journey, memberships);
       const campaign = await synced(await updateCampaign(workspaceOf(request), params.id, body, deps));
@@ -192,32 +214,41 @@ export const handler = httpFunction('campaigns', {
   'campaigns.pause': transition('pause'),
   'campaigns.resume': transition('resume'),
 
-  'campaigns.publish': defineOperation({ params: idParam }, async ({ params }, request) => {
+  'campaigns.publish': defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
     const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, pinTemplates(workspaceId)));
     return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
   }),
 
-  'campaigns.promote': defineOperation({ params: nodeParams, body: promoteBody }, async ({ params, body }, request) => {
-    const caller = callerOf(request);
-    const campaign = await promoteNode(caller.workspaceId, params.id, params.nodeId, body, caller.userId, deps);
-    return { ...ok(campaign), audit: audited(campaign.campaignId, { promoted: params.nodeId, ...body }) };
-  }),
+  'campaigns.promote': defineOperation(
+    { params: nodeParams, body: promoteBody, response: campaignAnswer },
+    async ({ params, body }, request) => {
+      const caller = callerOf(request);
+      const campaign = await promoteNode(caller.workspaceId, params.id, params.nodeId, body, caller.userId, deps);
+      return { ...ok(campaign), audit: audited(campaign.campaignId, { promoted: params.nodeId, ...body }) };
+    },
+  ),
 
-  'campaigns.unpromote': defineOperation({ params: nodeParams }, async ({ params }, request) => {
-    const caller = callerOf(request);
-    const campaign = await undoPromotion(caller.workspaceId, params.id, params.nodeId, caller.userId, deps);
-    return { ...ok(campaign), audit: audited(campaign.campaignId, { unpromoted: params.nodeId }) };
-  }),
+  'campaigns.unpromote': defineOperation(
+    { params: nodeParams, response: campaignAnswer },
+    async ({ params }, request) => {
+      const caller = callerOf(request);
+      const campaign = await undoPromotion(caller.workspaceId, params.id, params.nodeId, caller.userId, deps);
+      return { ...ok(campaign), audit: audited(campaign.campaignId, { unpromoted: params.nodeId }) };
+    },
+  ),
 
-  'campaigns.ai-drafts.list': defineOperation({ params: nodeParams }, async ({ params }, request) => {
-    const found = await listAiDrafts(workspaceOf(request), params.id, params.nodeId, aiDraftDeps);
-    return { status: 200, body: { ...found, drafts: found.drafts.map(aiDraftView) } };
-  }),
+  'campaigns.ai-drafts.list': defineOperation(
+    { params: nodeParams, response: aiDraftsList },
+    async ({ params }, request) => {
+      const found = await listAiDrafts(workspaceOf(request), params.id, params.nodeId, aiDraftDeps);
+      return { status: 200, body: { ...found, drafts: found.drafts.map(aiDraftView) } };
+    },
+  ),
 
   // The lint runs on what is approved; the copy becomes the node's template version (ai-copy.ts).
   'campaigns.ai-drafts.approve': defineOperation(
-    { params: draftParams, body: approveBody },
+    { params: draftParams, body: approveBody, response: aiDraftApproved },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
       const { campaign, approval } = await approveAiDraft(
@@ -243,47 +274,63 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
-  'campaigns.enrol': defineOperation({ params: idParam, body: enrolBody }, async ({ params, body }, request) => {
-    const workspaceId = workspaceOf(request);
-    const campaign = await getCampaign(workspaceId, params.id, deps);
-    if (campaign.status !== 'active') {
-      throw new ConflictError(
-        `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
-        'CAMPAIGN_NOT_ACTIVE',
-      );
-    }
-    const launchId = randomUUID();
-    if ('contactIds' in body) {
-      const counts = await enrolContactIds(
-        { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
-        { contacts: webhookDeps.contacts, suppressions, queue: steps },
-      );
-      return { status: 202, body: counts, audit: audited(campaign.campaignId, counts) };
-    }
-    await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
-    await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });
-    return {
-      status: 202,
-      body: { launchId, progress: `/api/campaigns/${campaign.campaignId}/launches/${launchId}` },
-      audit: audited(campaign.campaignId, { launchId }),
-    };
-  }),
+  'campaigns.enrol': defineOperation(
+    { params: idParam, body: enrolBody, response: enrolmentAccepted },
+    async ({ params, body }, request) => {
+      const workspaceId = workspaceOf(request);
+      const campaign = await getCampaign(workspaceId, params.id, deps);
+      if (campaign.status !== 'active') {
+        throw new ConflictError(
+          `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
+          'CAMPAIGN_NOT_ACTIVE',
+        );
+      }
+      const launchId = randomUUID();
+      if ('contactIds' in body) {
+        const counts = await enrolContactIds(
+          { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
+          { contacts: webhookDeps.contacts, suppressions, queue: steps },
+        );
+        return { status: 202, body: counts, audit: audited(campaign.campaignId, counts) };
+      }
+      await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
+      await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });
+      return {
+        status: 202,
+        body: { launchId, progress: `/api/campaigns/${campaign.campaignId}/launches/${launchId}` },
+        audit: audited(campaign.campaignId, { launchId }),
+      };
+    },
+  ),
 
   // Shown once: only its SHA-256 is kept (campaign-webhook.ts).
-  'campaigns.webhook-token': defineOperation({ params: idParam }, async ({ params }, request) => {
-    const rotated = await rotateWebhookToken(workspaceOf(request), params.id, { ...deps, tokens: webhookDeps.tokens });
-    return { status: 201, body: rotated, audit: audited(params.id, { webhookToken: 'rotated' }) };
-  }),
+  'campaigns.webhook-token': defineOperation(
+    { params: idParam, response: webhookToken },
+    async ({ params }, request) => {
+      const rotated = await rotateWebhookToken(workspaceOf(request), params.id, {
+        ...deps,
+        tokens: webhookDeps.tokens,
+      });
+      return { status: 201, body: rotated, audit: audited(params.id, { webhookToken: 'rotated' }) };
+    },
+  ),
 
   // Shown once; webhook actions are signed with it from now on (signing-secret.ts).
-  'campaigns.signing-secret': defineOperation({ params: idParam }, async ({ params }, request) => {
-    const rotated = await rotateSigningSecret(workspaceOf(request), params.id, { ...deps, secrets: signingSecrets });
-    return { status: 201, body: rotated, audit: audited(params.id, { signingSecret: 'rotated' }) };
-  }),
+  'campaigns.signing-secret': defineOperation(
+    { params: idParam, response: signingSecret },
+    async ({ params }, request) => {
+      const rotated = await rotateSigningSecret(workspaceOf(request), params.id, { ...deps, secrets: signingSecrets });
+      return { status: 201, body: rotated, audit: audited(params.id, { signingSecret: 'rotated' }) };
+    },
+  ),
 
   // Public: the token is the credential; a wrong one is a 404, whatever the body.
   'hooks.campaign': defineOperation(
-    { params: z.object({ id: z.string().max(200), token: z.string().max(200) }), body: z.unknown() },
+    {
+      params: z.object({ id: z.string().max(200), token: z.string().max(200) }),
+      body: z.unknown(),
+      response: webhookEnrolled,
+    },
     async ({ params, body }) => {
       const { contactId } = await enrolByWebhook(params.id, params.token, body, webhookDeps);
       return { status: 202, body: { queued: 1, contactId } };
@@ -291,7 +338,7 @@ export const handler = httpFunction('campaigns', {
   ),
 
   'campaigns.launch': defineOperation(
-    { params: z.object({ id: recordId, launchId: recordId }) },
+    { params: z.object({ id: recordId, launchId: recordId }), response: launchAnswer },
     async ({ params }, request) => {
       const launch = await launches.get(workspaceOf(request), params.launchId);
       if (!launch || launch.campaignId !== params.id) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
@@ -300,7 +347,7 @@ export const handler = httpFunction('campaigns', {
   ),
 
   'campaigns.enrolments': defineOperation(
-    { params: idParam, query: z.object(page) },
+    { params: idParam, query: z.object(page), response: enrolmentsPage },
     async ({ params, query }, request) => {
       const workspaceId = workspaceOf(request);
       await getCampaign(workspaceId, params.id, deps);
@@ -308,7 +355,7 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
-  'campaigns.stats': defineOperation({ params: idParam }, async ({ params }, request) => {
+  'campaigns.stats': defineOperation({ params: idParam, response: statsAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
     const counters = await campaignCounters(documents, core, workspaceId, params.id);
     // Nodes with a `promote` rule are promoted here once their test names a winner (promotion.ts).
@@ -320,7 +367,7 @@ export const handler = httpFunction('campaigns', {
   }),
 
   'campaigns.exit': defineOperation(
-    { params: z.object({ id: recordId, contactId: recordId }) },
+    { params: z.object({ id: recordId, contactId: recordId }), response: enrolmentExited },
     async ({ params }, request) => {
       const workspaceId = workspaceOf(request);
       const state = await enrolments.get(workspaceId, params.id, params.contactId);
@@ -333,8 +380,11 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
-  'contacts.enrolments': defineOperation({ params: idParam }, async ({ params }, request) => ({
-    status: 200,
-    body: { enrolments: await contactEnrolments(documents, core, workspaceOf(request), params.id) },
-  })),
+  'contacts.enrolments': defineOperation(
+    { params: idParam, response: contactEnrolmentsAnswer },
+    async ({ params }, request) => ({
+      status: 200,
+      body: { enrolments: await contactEnrolments(documents, core, workspaceOf(request), params.id) },
+    }),
+  ),
 });

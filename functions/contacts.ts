@@ -37,6 +37,17 @@ import { ConflictError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  consentList,
+  contactAnswer,
+  contactCreated,
+  contactDeleted,
+  contactsCsv,
+  contactsPage,
+  importReport,
+  interactionRecorded,
+  timelinePage,
+} from '../shared/http/responses/contacts';
 import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
 import { logger } from '../shared/observability/logger';
 
@@ -102,7 +113,7 @@ async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
 
 export const handler = httpFunction('contacts', {
   'contacts.create': defineOperation(
-    { body: contactCreateSchema.extend({ consent: consentInputSchema.optional() }) },
+    { body: contactCreateSchema.extend({ consent: consentInputSchema.optional() }), response: contactCreated },
     async ({ body: { consent: given, ...body } }, request) => {
       // Checked before the contact exists: a bad `consent.at` creates nothing.
       if (given) consentTime(given, now());
@@ -116,12 +127,15 @@ export const handler = httpFunction('contacts', {
     },
   ),
 
-  'contacts.list': defineOperation({ query: filterQuery.extend(page) }, async ({ query }, request) => {
-    const { limit, cursor, ...filter } = query;
-    return { status: 200, body: await listContacts(workspaceOf(request), filter, { limit, cursor }, deps) };
-  }),
+  'contacts.list': defineOperation(
+    { query: filterQuery.extend(page), response: contactsPage },
+    async ({ query }, request) => {
+      const { limit, cursor, ...filter } = query;
+      return { status: 200, body: await listContacts(workspaceOf(request), filter, { limit, cursor }, deps) };
+    },
+  ),
 
-  'contacts.export': defineOperation({ query: filterQuery }, async ({ query }, request) => {
+  'contacts.export': defineOperation({ query: filterQuery, response: contactsCsv }, async ({ query }, request) => {
     const { csv, count } = await exportContacts(workspaceOf(request), query, deps);
     const date = now().toISOString().slice(0, 10);
     return {
@@ -138,7 +152,7 @@ export const handler = httpFunction('contacts', {
 
   // The edge hands text/csv (and text/plain) bodies over as the raw string; JSON fails here with a 400.
   'contacts.import': defineOperation(
-    { body: z.string({ error: 'Send the file as text/csv' }), query: importQuery },
+    { body: z.string({ error: 'Send the file as text/csv' }), query: importQuery, response: importReport },
     async ({ body, query }, request) => {
       const workspaceId = workspaceOf(request);
       const given = query.consentSource
@@ -157,32 +171,32 @@ export const handler = httpFunction('contacts', {
     },
   ),
 
-  'contacts.get': defineOperation({ params: idParam }, async ({ params }, request) => ({
+  'contacts.get': defineOperation({ params: idParam, response: contactAnswer }, async ({ params }, request) => ({
     status: 200,
     body: { contact: await getContact(workspaceOf(request), params.id, deps) },
   })),
 
   'contacts.update': defineOperation(
-    { params: idParam, body: contactPatchSchema },
+    { params: idParam, body: contactPatchSchema, response: contactAnswer },
     async ({ params, body }, request) => {
       const contact = await withRestoreHint(() => updateContact(workspaceOf(request), params.id, body, deps));
       return { status: 200, body: { contact }, audit: audited(params.id, { fields: Object.keys(body) }) };
     },
   ),
 
-  'contacts.delete': defineOperation({ params: idParam }, async ({ params }, request) => {
+  'contacts.delete': defineOperation({ params: idParam, response: contactDeleted }, async ({ params }, request) => {
     await deleteContact(workspaceOf(request), params.id, deps);
     return { status: 204, audit: audited(params.id) };
   }),
 
-  'contacts.restore': defineOperation({ params: idParam }, async ({ params }, request) => {
+  'contacts.restore': defineOperation({ params: idParam, response: contactAnswer }, async ({ params }, request) => {
     const contact = await restoreContact(workspaceOf(request), params.id, deps);
     return { status: 200, body: { contact }, audit: audited(params.id) };
   }),
 
   // A retry with the same Idempotency-Key (or interactionId) answers the first attempt's 201 again.
   'interactions.create': defineOperation(
-    { params: idParam, body: interactionRequestSchema },
+    { params: idParam, body: interactionRequestSchema, response: interactionRecorded },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
       const { replayed, ...result } = await recordInteractionOnce(
@@ -202,13 +216,13 @@ export const handler = httpFunction('contacts', {
     },
   ),
 
-  'contacts.consent': defineOperation({ params: idParam }, async ({ params }, request) => ({
+  'contacts.consent': defineOperation({ params: idParam, response: consentList }, async ({ params }, request) => ({
     status: 200,
     body: { consent: await listConsent({ contacts, consent }, workspaceOf(request), params.id) },
   })),
 
   'contacts.timeline': defineOperation(
-    { params: idParam, query: z.object(page) },
+    { params: idParam, query: z.object(page), response: timelinePage },
     async ({ params, query }, request) => ({
       status: 200,
       body: await timeline(interactionDeps, workspaceOf(request), params.id, query),

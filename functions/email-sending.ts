@@ -17,6 +17,7 @@ import { acceptResendWebhook, resumeSending, sendingStatus } from '../shared/ema
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { sendingResumed, sendingStatusAnswer, webhookReceived } from '../shared/http/responses/email';
 import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
@@ -31,12 +32,12 @@ const events = sqsEmailEvents(sqs, queueUrl('email-events'));
 const secrets = providerSecretReader({ client: secretsManager });
 
 export const handler = httpFunction('email-sending', {
-  'email-sending.status': defineOperation({}, async (_input, request) => ({
+  'email-sending.status': defineOperation({ response: sendingStatusAnswer }, async (_input, request) => ({
     status: 200,
     body: await sendingStatus(callerOf(request).workspaceId, statusDeps),
   })),
 
-  'email-sending.resume': defineOperation({}, async (_input, request) => {
+  'email-sending.resume': defineOperation({ response: sendingResumed }, async (_input, request) => {
     const caller = callerOf(request);
     const outcome = await resumeSending(caller.workspaceId, statusDeps);
     return {
@@ -51,7 +52,7 @@ export const handler = httpFunction('email-sending', {
   }),
 
   // The body is read raw (the signature covers its exact bytes); its shape is the processor's concern.
-  'hooks.resend': defineOperation({ body: z.unknown() }, async (_input, request) => {
+  'hooks.resend': defineOperation({ body: z.unknown(), response: webhookReceived }, async (_input, request) => {
     const verdict = await acceptResendWebhook(
       {
         rawBody: request.rawBody ?? '',

@@ -33,6 +33,16 @@ import { unsubscribeUrl } from '../shared/email/unsubscribe';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  broadcastAnswer,
+  broadcastQueued,
+  templateAnswer,
+  templateCreated,
+  templateDeleted,
+  templatePreview,
+  templateSaved,
+  templatesPage,
+} from '../shared/http/responses/email-templates';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../shared/idempotency/run-once';
 
 const core = tableName('core');
@@ -80,25 +90,28 @@ const audited = (templateId: string, metadata?: Record<string, unknown>) => ({
 });
 
 export const handler = httpFunction('email-templates', {
-  'email-templates.create': defineOperation({ body: templateInputSchema }, async ({ body }, request) => {
-    const caller = callerOf(request);
-    const template = await createTemplate(caller.workspaceId, body, caller.userId, deps);
-    const findings = lintFindings(template, template.category, await profile(caller.workspaceId));
-    return {
-      status: 201,
-      headers: etag(template),
-      body: { template, findings },
-      audit: audited(template.templateId, { version: 1, category: template.category }),
-    };
-  }),
+  'email-templates.create': defineOperation(
+    { body: templateInputSchema, response: templateCreated },
+    async ({ body }, request) => {
+      const caller = callerOf(request);
+      const template = await createTemplate(caller.workspaceId, body, caller.userId, deps);
+      const findings = lintFindings(template, template.category, await profile(caller.workspaceId));
+      return {
+        status: 201,
+        headers: etag(template),
+        body: { template, findings },
+        audit: audited(template.templateId, { version: 1, category: template.category }),
+      };
+    },
+  ),
 
-  'email-templates.list': defineOperation({ query: page }, async ({ query }, request) => ({
+  'email-templates.list': defineOperation({ query: page, response: templatesPage }, async ({ query }, request) => ({
     status: 200,
     body: await listTemplates(workspaceOf(request), query, deps),
   })),
 
   'email-templates.get': defineOperation(
-    { params: idParam, query: z.object({ version: version.optional() }) },
+    { params: idParam, query: z.object({ version: version.optional() }), response: templateAnswer },
     async ({ params, query }, request) => {
       const template = await getTemplate(workspaceOf(request), params.id, query.version, deps);
       return { status: 200, headers: etag(template), body: { template } };
@@ -106,7 +119,7 @@ export const handler = httpFunction('email-templates', {
   ),
 
   'email-templates.update': defineOperation(
-    { params: idParam, body: updateBody },
+    { params: idParam, body: updateBody, response: templateSaved },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
       const { expectedVersion: inBody, ...input } = body;
@@ -128,13 +141,16 @@ export const handler = httpFunction('email-templates', {
     },
   ),
 
-  'email-templates.delete': defineOperation({ params: idParam }, async ({ params }, request) => {
-    await deleteTemplate(workspaceOf(request), params.id, deps);
-    return { status: 204, audit: audited(params.id) };
-  }),
+  'email-templates.delete': defineOperation(
+    { params: idParam, response: templateDeleted },
+    async ({ params }, request) => {
+      await deleteTemplate(workspaceOf(request), params.id, deps);
+      return { status: 204, audit: audited(params.id) };
+    },
+  ),
 
   'email-templates.preview': defineOperation(
-    { params: idParam, body: previewBody.optional() },
+    { params: idParam, body: previewBody.optional(), response: templatePreview },
     async ({ params, body }, request) => {
       const template = await getTemplate(workspaceOf(request), params.id, body?.version, deps);
       const preview = await previewTemplate(
@@ -147,7 +163,7 @@ export const handler = httpFunction('email-templates', {
   ),
 
   'email-templates.send': defineOperation(
-    { params: idParam, body: broadcastBody },
+    { params: idParam, body: broadcastBody, response: broadcastQueued },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
       const progress = await startBroadcast(
@@ -173,8 +189,11 @@ export const handler = httpFunction('email-templates', {
     },
   ),
 
-  'email-broadcasts.get': defineOperation({ params: idParam }, async ({ params }, request) => ({
-    status: 200,
-    body: { broadcast: await broadcastProgress(workspaceOf(request), params.id, { broadcasts }) },
-  })),
+  'email-broadcasts.get': defineOperation(
+    { params: idParam, response: broadcastAnswer },
+    async ({ params }, request) => ({
+      status: 200,
+      body: { broadcast: await broadcastProgress(workspaceOf(request), params.id, { broadcasts }) },
+    }),
+  ),
 });

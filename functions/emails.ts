@@ -54,6 +54,7 @@ import {
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { clickRedirect, emailQueued, openPixel, unsubscribeAsk, unsubscribed } from '../shared/http/responses/email';
 import type { HttpRequest } from '../shared/http/types';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../shared/idempotency/run-once';
 import { recordAudit } from '../shared/identity/audit';
@@ -209,7 +210,7 @@ const invalidLink = (request: HttpRequest) =>
       };
 
 export const handler = httpFunction('emails', {
-  'emails.send': defineOperation({ body: oneOffSendBody }, async ({ body }, request) => {
+  'emails.send': defineOperation({ body: oneOffSendBody, response: emailQueued }, async ({ body }, request) => {
     const caller = callerOf(request);
     const clientKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
     // A template's version and a contact's fields are read now: the queued message is self-contained.
@@ -246,7 +247,7 @@ export const handler = httpFunction('emails', {
     };
   }),
 
-  'unsubscribe.page': defineOperation({ params: tokenParam }, async ({ params }, request) => {
+  'unsubscribe.page': defineOperation({ params: tokenParam, response: unsubscribeAsk }, async ({ params }, request) => {
     const payload = openUnsubscribeToken(params.token, trackingKey());
     if (!payload) return invalidLink(request);
     const [listed, reasons] = await Promise.all([
@@ -265,7 +266,7 @@ export const handler = httpFunction('emails', {
   }),
 
   'unsubscribe.confirm': defineOperation(
-    { params: tokenParam, body: oneClickBody },
+    { params: tokenParam, body: oneClickBody, response: unsubscribed },
     async ({ params, body }, request) => {
       const outcome = await honourUnsubscribe(
         {
@@ -314,7 +315,7 @@ export const handler = httpFunction('emails', {
     },
   ),
 
-  'tracking.open': defineOperation({ params: tokenParam }, async ({ params }, request) => {
+  'tracking.open': defineOperation({ params: tokenParam, response: openPixel }, async ({ params }, request) => {
     // Always the GIF: a bad token is not told apart (and records nothing); a failure to record is logged.
     await trackOpen(trackDeps, params.token, originOf(request)).catch((error: Error) =>
       logger.warn('Open not recorded', { error: error.message }),
@@ -322,8 +323,10 @@ export const handler = httpFunction('emails', {
     return pixel;
   }),
 
-  'tracking.click': defineOperation({ params: tokenParam }, ({ params }, request) => click(params.token, request)),
-  'tracking.click-check': defineOperation({ params: tokenParam }, ({ params }, request) =>
+  'tracking.click': defineOperation({ params: tokenParam, response: clickRedirect }, ({ params }, request) =>
+    click(params.token, request),
+  ),
+  'tracking.click-check': defineOperation({ params: tokenParam, response: clickRedirect }, ({ params }, request) =>
     click(params.token, request),
   ),
 });

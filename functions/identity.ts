@@ -20,6 +20,19 @@ import { authOf, originOf } from '../shared/http/caller';
 import { errorResult } from '../shared/http/error-response';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  deviceForgotten,
+  devicesList,
+  emailVerified,
+  loggedIn,
+  loggedOut,
+  me,
+  passwordReset,
+  resetRequested,
+  sessionRevoked,
+  sessionsList,
+  signedUp,
+} from '../shared/http/responses/identity';
 import type { HttpRequest, HttpResult } from '../shared/http/types';
 import { DEVICE_ID_HEADER, deviceFingerprint, forgetDevice, listDevices } from '../shared/identity/accounts/devices';
 import { verifyEmail } from '../shared/identity/accounts/email-verification';
@@ -95,7 +108,7 @@ function startedSession(status: number, body: Record<string, unknown>, sessionTo
 
 export const handler = httpFunction('identity', {
   'auth.signup': defineOperation(
-    { body: z.object({ email, password, name: label, organizationName: label.optional() }) },
+    { body: z.object({ email, password, name: label, organizationName: label.optional() }), response: signedUp },
     async ({ body }, request) => {
       const result = await signUp(body, { ...origin(request), publicBaseUrl: links }, deps);
       const { user, organization, workspace, sessionToken } = result;
@@ -103,59 +116,65 @@ export const handler = httpFunction('identity', {
     },
   ),
 
-  'auth.login': defineOperation({ body: z.object({ email, password }) }, (input, request) =>
+  'auth.login': defineOperation({ body: z.object({ email, password }), response: loggedIn }, (input, request) =>
     withRetryAfter(request, async () => {
       const { user, workspaceId, sessionToken } = await logIn(input.body, origin(request), deps);
       return startedSession(200, { user, workspaceId }, sessionToken);
     }),
   ),
 
-  'auth.logout': defineOperation({}, async (_input, request) => {
+  'auth.logout': defineOperation({ response: loggedOut }, async (_input, request) => {
     await logOut(authOf(request), request.cookies[SESSION_COOKIE], origin(request), deps);
     return { status: 204, cookies: [clearSessionCookie(secure)] };
   }),
 
-  'auth.me': defineOperation({}, async (_input, request) => ({
+  'auth.me': defineOperation({ response: me }, async (_input, request) => ({
     status: 200,
     body: await describeMe(authOf(request).principal.userId, deps),
   })),
 
-  'auth.verify-email': defineOperation({ body: z.object({ token }) }, async ({ body }, request) => {
-    await verifyEmail(body.token, origin(request), deps);
-    return { status: 204 };
-  }),
+  'auth.verify-email': defineOperation(
+    { body: z.object({ token }), response: emailVerified },
+    async ({ body }, request) => {
+      await verifyEmail(body.token, origin(request), deps);
+      return { status: 204 };
+    },
+  ),
 
-  'auth.reset-request': defineOperation({ body: z.object({ email }) }, async ({ body }) => {
+  'auth.reset-request': defineOperation({ body: z.object({ email }), response: resetRequested }, async ({ body }) => {
     await requestPasswordReset(body.email, links, deps);
     // The same answer whether or not the address has an account.
     return { status: 202, body: { message: 'If an account uses this address, a reset link is on its way' } };
   }),
 
-  'auth.reset-confirm': defineOperation({ body: z.object({ token, password }) }, async ({ body }, request) => {
-    await confirmPasswordReset(body, origin(request), deps);
-    return { status: 204 };
-  }),
+  'auth.reset-confirm': defineOperation(
+    { body: z.object({ token, password }), response: passwordReset },
+    async ({ body }, request) => {
+      await confirmPasswordReset(body, origin(request), deps);
+      return { status: 204 };
+    },
+  ),
 
-  'sessions.list': defineOperation({}, async (_input, request) => ({
+  'sessions.list': defineOperation({ response: sessionsList }, async (_input, request) => ({
     status: 200,
     body: { sessions: await listSessions(authOf(request), deps) },
   })),
 
   'sessions.revoke': defineOperation(
-    { params: z.object({ sessionId: z.string().min(1).max(64) }) },
+    { params: z.object({ sessionId: z.string().min(1).max(64) }), response: sessionRevoked },
     async ({ params }, request) => {
       await revokeSession(authOf(request), params.sessionId, origin(request), deps);
       return { status: 204 };
     },
   ),
 
-  'devices.list': defineOperation({}, async (_input, request) => {
+  'devices.list': defineOperation({ response: devicesList }, async (_input, request) => {
     const current = deviceFingerprint(request.userAgent, origin(request).deviceHeader);
     return { status: 200, body: { devices: await listDevices(authOf(request).principal.userId, current, deps) } };
   }),
 
   'devices.forget': defineOperation(
-    { params: z.object({ deviceId: z.string().regex(/^[0-9a-f]{64}$/) }) },
+    { params: z.object({ deviceId: z.string().regex(/^[0-9a-f]{64}$/) }), response: deviceForgotten },
     async ({ params }, request) => {
       await forgetDevice(authOf(request).principal.userId, params.deviceId, deps);
       return { status: 204 };

@@ -18,6 +18,7 @@ import { scoringRulesSchema } from '../shared/crm/scoring/rules';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { contactScore, hotLeads, rulesReplaced, scoringRules } from '../shared/http/responses/scoring';
 
 const core = tableName('core');
 const now = () => new Date();
@@ -34,23 +35,29 @@ const page = (max: number, fallback: number) =>
   });
 
 export const handler = httpFunction('scoring', {
-  'scores.get': defineOperation({ params: idParam, query: page(100, 50) }, async ({ params, query }, request) => ({
-    status: 200,
-    body: await getContactScore(callerOf(request).workspaceId, params.id, query, { reader, store, now }),
-  })),
+  'scores.get': defineOperation(
+    { params: idParam, query: page(100, 50), response: contactScore },
+    async ({ params, query }, request) => ({
+      status: 200,
+      body: await getContactScore(callerOf(request).workspaceId, params.id, query, { reader, store, now }),
+    }),
+  ),
 
-  'scores.hot-leads': defineOperation({ query: page(100, 25) }, async ({ query }, request) => ({
+  'scores.hot-leads': defineOperation({ query: page(100, 25), response: hotLeads }, async ({ query }, request) => ({
     status: 200,
     body: await listHotLeads(callerOf(request).workspaceId, query, reader),
   })),
 
-  'scoring-rules.get': defineOperation({}, async (_input, request) => ({
+  'scoring-rules.get': defineOperation({ response: scoringRules }, async (_input, request) => ({
     status: 200,
     body: await getScoringRules(callerOf(request).workspaceId, { store, rules }),
   })),
 
   'scoring-rules.put': defineOperation(
-    { body: z.object({ rules: scoringRulesSchema, expectedVersion: z.number().int().min(0).optional() }) },
+    {
+      body: z.object({ rules: scoringRulesSchema, expectedVersion: z.number().int().min(0).optional() }),
+      response: rulesReplaced,
+    },
     async ({ body }, request) => {
       const caller = callerOf(request);
       const out = await putScoringRules(

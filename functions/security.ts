@@ -20,6 +20,17 @@ import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '..
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  alertAnswer,
+  alertsPage,
+  apiKeyCreated,
+  apiKeyRevoked,
+  apiKeysPage,
+  auditPage,
+  settingDeleted,
+  settingSaved,
+  settingsList,
+} from '../shared/http/responses/security';
 import { PERMISSIONS } from '../shared/identity/permissions';
 import { singleLineText } from '../shared/security/single-line-text';
 
@@ -47,7 +58,7 @@ const alertIdParam = z.object({ alertId: z.string().min(1).max(128) });
 const settingKeyParam = z.object({ key: z.string().regex(SETTING_KEY_PATTERN) });
 
 export const handler = httpFunction('security', {
-  'api-keys.list': defineOperation({ query: z.object(page) }, async ({ query }, request) => ({
+  'api-keys.list': defineOperation({ query: z.object(page), response: apiKeysPage }, async ({ query }, request) => ({
     status: 200,
     body: await listApiKeys(callerOf(request), query, apiKeys),
   })),
@@ -58,6 +69,7 @@ export const handler = httpFunction('security', {
         name: singleLineText(100),
         scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
       }),
+      response: apiKeyCreated,
     },
     async ({ body }, request) => {
       const created = await createApiKey(callerOf(request), body, { ...apiKeys, users });
@@ -66,7 +78,7 @@ export const handler = httpFunction('security', {
     },
   ),
 
-  'api-keys.revoke': defineOperation({ params: keyIdParam }, async ({ params }, request) => {
+  'api-keys.revoke': defineOperation({ params: keyIdParam, response: apiKeyRevoked }, async ({ params }, request) => {
     await revokeApiKey(callerOf(request), params.keyId, apiKeys);
     return { status: 204 };
   }),
@@ -82,6 +94,7 @@ export const handler = httpFunction('security', {
         to: z.iso.datetime({ offset: true }).optional(),
         ...page,
       }),
+      response: auditPage,
     },
     async ({ query }, request) => ({ status: 200, body: await listAuditLog(callerOf(request), query, audit) }),
   ),
@@ -93,27 +106,35 @@ export const handler = httpFunction('security', {
         severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).optional(),
         ...page,
       }),
+      response: alertsPage,
     },
     async ({ query }, request) => ({ status: 200, body: await listAlerts(callerOf(request), query, alerts) }),
   ),
 
-  'alerts.acknowledge': defineOperation({ params: alertIdParam }, async ({ params }, request) => ({
-    status: 200,
-    body: { alert: await acknowledgeAlert(callerOf(request), params.alertId, alerts) },
-  })),
+  'alerts.acknowledge': defineOperation(
+    { params: alertIdParam, response: alertAnswer },
+    async ({ params }, request) => ({
+      status: 200,
+      body: { alert: await acknowledgeAlert(callerOf(request), params.alertId, alerts) },
+    }),
+  ),
 
-  'alerts.resolve': defineOperation({ params: alertIdParam }, async ({ params }, request) => ({
+  'alerts.resolve': defineOperation({ params: alertIdParam, response: alertAnswer }, async ({ params }, request) => ({
     status: 200,
     body: { alert: await resolveAlert(callerOf(request), params.alertId, alerts) },
   })),
 
-  'settings.list': defineOperation({}, async (_input, request) => ({
+  'settings.list': defineOperation({ response: settingsList }, async (_input, request) => ({
     status: 200,
     body: { settings: await listSettings(callerOf(request), settings) },
   })),
 
   'settings.put': defineOperation(
-    { params: settingKeyParam, body: z.object({ value: z.json(), isSecret: z.boolean().optional() }) },
+    {
+      params: settingKeyParam,
+      body: z.object({ value: z.json(), isSecret: z.boolean().optional() }),
+      response: settingSaved,
+    },
     async ({ params, body }, request) => {
       const { created, setting } = await putSetting(callerOf(request), params.key, body, settings);
       // The audit entry names the key and its secrecy, never the value.
@@ -125,8 +146,11 @@ export const handler = httpFunction('security', {
     },
   ),
 
-  'settings.delete': defineOperation({ params: settingKeyParam }, async ({ params }, request) => {
-    await deleteSetting(callerOf(request), params.key, settings);
-    return { status: 204 };
-  }),
+  'settings.delete': defineOperation(
+    { params: settingKeyParam, response: settingDeleted },
+    async ({ params }, request) => {
+      await deleteSetting(callerOf(request), params.key, settings);
+      return { status: 204 };
+    },
+  ),
 });

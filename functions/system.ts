@@ -10,6 +10,7 @@ import { checkHealth } from '../shared/health/health-check';
 import { statusPage } from '../shared/health/status-page';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { alive, csrfToken, healthReport, statusPageAnswer } from '../shared/http/responses/system';
 import { SESSION_COOKIE } from '../shared/identity/accounts/session-cookie';
 import { CSRF_COOKIE, CSRF_HEADER, csrfCookie, currentCsrfToken } from '../shared/security/csrf-token';
 
@@ -25,7 +26,7 @@ const healthContext = {
 
 const healthQuery = z.object({ deep: z.enum(['0', '1', 'true', 'false']).optional() });
 
-const health = defineOperation({ query: healthQuery }, async ({ query }) => {
+const health = defineOperation({ query: healthQuery, response: healthReport }, async ({ query }) => {
   const deep = query.deep === '1' || query.deep === 'true';
   const report = await checkHealth(deep ? probes : [], healthContext);
   return { status: report.status === 'unhealthy' ? 503 : 200, body: report };
@@ -33,8 +34,11 @@ const health = defineOperation({ query: healthQuery }, async ({ query }) => {
 
 export const handler = httpFunction('system', {
   'health.get': health,
-  'health.head': defineOperation({}, () => ({ status: 200, headers: { 'cache-control': 'no-store' } })),
-  'csrf.token': defineOperation({}, (_input, request) => {
+  'health.head': defineOperation({ response: alive }, () => ({
+    status: 200,
+    headers: { 'cache-control': 'no-store' },
+  })),
+  'csrf.token': defineOperation({ response: csrfToken }, (_input, request) => {
     const token = currentCsrfToken({ session: request.cookies[SESSION_COOKIE], csrf: request.cookies[CSRF_COOKIE] });
     return {
       status: 200,
@@ -42,7 +46,7 @@ export const handler = httpFunction('system', {
       cookies: [csrfCookie(token, config.STAGE !== 'local')],
     };
   }),
-  'status.page': defineOperation({}, () => ({
+  'status.page': defineOperation({ response: statusPageAnswer }, () => ({
     status: 200,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
     body: statusPage({ service: config.SERVICE_NAME, version: config.APP_VERSION, environment: config.STAGE }),

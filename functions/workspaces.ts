@@ -11,6 +11,22 @@ import { config, publicBaseUrl, tableName } from '../shared/config';
 import { authOf, callerOf, originOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import {
+  inviteAccepted,
+  inviteCreated,
+  inviteRevoked,
+  invitesList,
+  memberChanged,
+  memberRemoved,
+  membersList,
+  roleDeleted,
+  roleSaved,
+  rolesList,
+  workspaceCreated,
+  workspaceDetail,
+  workspaceRenamed,
+  workspacesList,
+} from '../shared/http/responses/workspaces';
 import { PERMISSIONS } from '../shared/identity/permissions';
 import { sanitizeEmail } from '../shared/security/sanitize';
 import { singleLineText } from '../shared/security/single-line-text';
@@ -45,46 +61,49 @@ const email = z
 const roleName = singleLineText(32);
 
 export const handler = httpFunction('workspaces', {
-  'workspaces.list': defineOperation({}, async (_i, req) => ({
+  'workspaces.list': defineOperation({ response: workspacesList }, async (_i, req) => ({
     status: 200,
     body: { workspaces: await workspaces.listWorkspaces(authOf(req), deps) },
   })),
   'workspaces.create': defineOperation(
-    { body: z.object({ name, organizationId: z.string().min(1).max(64).optional() }).strict() },
+    {
+      body: z.object({ name, organizationId: z.string().min(1).max(64).optional() }).strict(),
+      response: workspaceCreated,
+    },
     async ({ body }, req) => ({
       status: 201,
       body: { workspace: await workspaces.createWorkspace(body, authOf(req), originOf(req), deps) },
     }),
   ),
-  'workspaces.get': defineOperation({ params: workspaceParams }, async (_i, req) => ({
+  'workspaces.get': defineOperation({ params: workspaceParams, response: workspaceDetail }, async (_i, req) => ({
     status: 200,
     body: await workspaces.getWorkspace(callerOf(req), deps),
   })),
   'workspaces.update': defineOperation(
-    { params: workspaceParams, body: z.object({ name }).strict() },
+    { params: workspaceParams, body: z.object({ name }).strict(), response: workspaceRenamed },
     async ({ body }, req) => ({
       status: 200,
       body: { workspace: await workspaces.renameWorkspace(callerOf(req), body.name, deps) },
     }),
   ),
-  'members.list': defineOperation({ params: workspaceParams }, async (_i, req) => ({
+  'members.list': defineOperation({ params: workspaceParams, response: membersList }, async (_i, req) => ({
     status: 200,
     body: { members: await workspaces.listMembers(callerOf(req), deps) },
   })),
   'members.update': defineOperation(
-    { params: memberParams, body: z.object({ role: roleName }).strict() },
+    { params: memberParams, body: z.object({ role: roleName }).strict(), response: memberChanged },
     async ({ params, body }, req) => ({
       status: 200,
       body: { member: await workspaces.changeRole(callerOf(req), params.userId, body.role, deps) },
       audit: { resourceType: 'member', resourceId: params.userId, metadata: { role: body.role } },
     }),
   ),
-  'members.remove': defineOperation({ params: memberParams }, async ({ params }, req) => {
+  'members.remove': defineOperation({ params: memberParams, response: memberRemoved }, async ({ params }, req) => {
     const { apiKeysRevoked } = await workspaces.removeMember(callerOf(req), params.userId, deps);
     return { status: 204, audit: { resourceType: 'member', resourceId: params.userId, metadata: { apiKeysRevoked } } };
   }),
   'invites.create': defineOperation(
-    { params: workspaceParams, body: z.object({ email, role: roleName }).strict() },
+    { params: workspaceParams, body: z.object({ email, role: roleName }).strict(), response: inviteCreated },
     async ({ body }, req) => {
       const invite = await workspaces.invite(callerOf(req), body, deps);
       const { invitedBy: _by, ...shown } = invite;
@@ -99,25 +118,28 @@ export const handler = httpFunction('workspaces', {
       };
     },
   ),
-  'invites.list': defineOperation({ params: workspaceParams }, async (_i, req) => ({
+  'invites.list': defineOperation({ params: workspaceParams, response: invitesList }, async (_i, req) => ({
     status: 200,
     body: { invites: await workspaces.listInvites(callerOf(req), deps) },
   })),
   'invites.revoke': defineOperation(
-    { params: workspaceParams.extend({ inviteId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }) },
+    {
+      params: workspaceParams.extend({ inviteId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+      response: inviteRevoked,
+    },
     async ({ params }, req) => {
       await workspaces.revokeInvite(callerOf(req), params.inviteId, deps);
       return { status: 204, audit: { resourceType: 'invite', resourceId: params.inviteId } };
     },
   ),
   'invites.accept': defineOperation(
-    { body: z.object({ token: z.string().min(20).max(200) }).strict() },
+    { body: z.object({ token: z.string().min(20).max(200) }).strict(), response: inviteAccepted },
     async ({ body }, req) => ({
       status: 200,
       body: { membership: await workspaces.acceptInvite(authOf(req), body.token, originOf(req), deps) },
     }),
   ),
-  'roles.list': defineOperation({ params: workspaceParams }, async (_i, req) => ({
+  'roles.list': defineOperation({ params: workspaceParams, response: rolesList }, async (_i, req) => ({
     status: 200,
     body: { roles: await workspaces.listRoles(callerOf(req), deps) },
   })),
@@ -125,6 +147,7 @@ export const handler = httpFunction('workspaces', {
     {
       params: roleParams,
       body: z.object({ permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length) }).strict(),
+      response: roleSaved,
     },
     async ({ params, body }, req) => ({
       status: 200,
@@ -132,7 +155,7 @@ export const handler = httpFunction('workspaces', {
       audit: { resourceType: 'role', resourceId: params.roleName, metadata: { permissions: body.permissions } },
     }),
   ),
-  'roles.delete': defineOperation({ params: roleParams }, async ({ params }, req) => {
+  'roles.delete': defineOperation({ params: roleParams, response: roleDeleted }, async ({ params }, req) => {
     await workspaces.deleteRole(callerOf(req), params.roleName, deps);
     return { status: 204, audit: { resourceType: 'role', resourceId: params.roleName } };
   }),

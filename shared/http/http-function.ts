@@ -38,6 +38,12 @@ export type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/**
+ * An HTTP function's handler, carrying its validated operations by route id: the API reference
+ * (lib/api-docs) reads their schemas from the entry's `handler` export, so no second list exists.
+ */
+export type HttpFunctionHandler = ApiHandler & { readonly operations: ReadonlyMap<string, DefinedOperation> };
+
 /** Exactly one operation per route function `F` declares: a missing or misspelled id does not compile. */
 export type OperationsOf<F extends HttpFunctionName> = { readonly [Id in RouteIdOf<F>]: DefinedOperation };
 
@@ -55,26 +61,26 @@ export function httpFunction<F extends HttpFunctionName>(
   name: F,
   operations: OperationsOf<F>,
   deps?: EdgeDeps,
-): ApiHandler;
+): HttpFunctionHandler;
 /** With a route table of its own (tests of the edge): the operations are checked at cold start. */
 export function httpFunction(
   name: FunctionName,
   operations: AnyOperations,
   deps: EdgeDeps,
   routeTable: readonly RouteDeclaration[],
-): ApiHandler;
+): HttpFunctionHandler;
 /** Operations in a map typed only by its index signature, built at run time: checked at cold start. */
 export function httpFunction<O extends AnyOperations>(
   name: FunctionName,
   operations: O & IndexedOnly<O>,
   deps?: EdgeDeps,
-): ApiHandler;
+): HttpFunctionHandler;
 export function httpFunction(
   name: FunctionName,
   operations: AnyOperations,
   deps: EdgeDeps = defaultEdgeDeps(),
   routeTable: readonly RouteDeclaration[] = routes,
-): ApiHandler {
+): HttpFunctionHandler {
   const own = new Map(routeTable.filter((r) => r.function === name).map((r) => [routeKey(r), r]));
   const byId = new Map<string, DefinedOperation>();
   for (const route of own.values()) {
@@ -85,10 +91,11 @@ export function httpFunction(
     }
     byId.set(route.id, operation);
   }
-  return middy<EdgeEvent, APIGatewayProxyStructuredResultV2>(runOperation)
+  const handler = middy<EdgeEvent, APIGatewayProxyStructuredResultV2>(runOperation)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(metricsMiddleware())
     .use(edgeMiddlewares({ own, operations: byId, routeTable, deps }));
+  return Object.assign(handler, { operations: byId as ReadonlyMap<string, DefinedOperation> });
 }
 
 /** The handler: the route's use case, on the input the validation step parsed. */

@@ -11,6 +11,29 @@ export interface InputSchemas<P extends z.ZodType, Q extends z.ZodType, B extend
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /** What a success answers, for the API reference and the contract tests; never checked at run time. */
+  readonly response?: SuccessResponse;
+}
+
+/**
+ * A route's success answer as documented (docs/openapi.json): its status, the body's schema (absent:
+ * no body, e.g. a 204) and an example that must fit the schema (the API lint checks it).
+ */
+export interface SuccessResponse {
+  readonly status: number;
+  readonly schema?: z.ZodType;
+  /** A media type other than JSON (a CSV export, an HTML page); the schema then describes the text. */
+  readonly contentType?: string;
+  readonly example?: unknown;
+  readonly description?: string;
+}
+
+/** The schemas an operation validates with, as it applies them (defaults filled in). */
+export interface OperationSchemas {
+  readonly params: z.ZodType;
+  readonly query: z.ZodType;
+  readonly body: z.ZodType;
+  readonly response?: SuccessResponse;
 }
 
 export interface ParsedInput<P, Q, B> {
@@ -31,6 +54,11 @@ export interface DefinedOperation {
    * or returns the use case bound to the parsed input, to run as the route's handler.
    */
   readonly validate: (request: HttpRequest) => () => Promise<HttpResult>;
+  /**
+   * The very schemas `validate` applies, kept so the API reference (lib/api-docs) is rendered
+   * from what the edge enforces rather than from a second description that could drift.
+   */
+  readonly schemas: OperationSchemas;
 }
 
 const none = z.object({}).strict();
@@ -76,7 +104,8 @@ export function defineOperation<
     return async () => handle(parsed, request);
   };
   const operation = async (request: HttpRequest): Promise<HttpResult> => validate(request)();
-  return Object.assign(operation, { [OPERATION]: true as const, validate });
+  const kept: OperationSchemas = { params, query, body, ...(schemas.response ? { response: schemas.response } : {}) };
+  return Object.assign(operation, { [OPERATION]: true as const, validate, schemas: kept });
 }
 
 export const isDefinedOperation = (value: unknown): value is DefinedOperation =>

@@ -13,7 +13,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
 import { outbox } from '../support/accounts';
-import { newUser, requestAs, type TestUser } from '../support/identity';
+import { apiClient, expectData } from '../support/api-client';
+import { as, newUser, requestAs, type TestUser } from '../support/identity';
 import { eventually, json, okJson, startTestRuntime } from '../support/local-runtime';
 
 let runtime: Runtime;
@@ -29,18 +30,20 @@ afterAll(async () => {
 
 const api = (method: string, path: string, body?: unknown) => requestAs(runtime, () => owner)(method, path, body);
 const ok = okJson;
+// The typed client (test/support/api-client.ts): each answer is checked against docs/openapi.json.
+const typed = () => apiClient(runtime.url, () => as(owner));
 const template = async (name: string, subject: string) =>
-  (
-    await ok(
-      await api('POST', '/api/email-templates', {
+  expectData(
+    await typed().POST('/api/email-templates', {
+      body: {
         name,
         category: 'marketing',
         subject,
         html: `<p>${subject} {{ contact.firstName }}</p><p><a href="https://example.com/offer">Offer</a></p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>`,
-      }),
-      201,
-    )
-  ).template.templateId as string;
+      },
+    }),
+    201,
+  ).template.templateId;
 const mails = async (runId: string) =>
   (await outbox(runtime)).filter((m) => m.destination.to.some((to) => to.includes(runId)));
 const bySubject = (list: Awaited<ReturnType<typeof mails>>, prefix: string) =>
@@ -56,48 +59,68 @@ describe('a campaign run end to end', () => {
 
     const contacts: Record<string, string> = {};
     for (let i = 0; i < 12; i += 1) {
-      const created = await ok(
-        await api('POST', '/api/contacts', { email: `c${i}.${run}@example.com`, firstName: `C${i}`, tags: ['trial'] }),
+      const created = expectData(
+        await typed().POST('/api/contacts', {
+          body: { email: `c${i}.${run}@example.com`, firstName: `C${i}`, tags: ['trial'] },
+        }),
         201,
       );
       contacts[`c${i}`] = created.contact.contactId;
     }
-    expect((await api('DELETE', `/api/contacts/${contacts.c11}`)).status).toBe(204);
+    expect(
+      (await typed().DELETE('/api/contacts/{id}', { params: { path: { id: contacts.c11 as string } } })).status,
+    ).toBe(204);
 
-    const created = await ok(
-      await api('POST', '/api/campaigns', {
-        name: 'Onboarding',
-        journey: {
-          nodes: [
-            { id: 'start', kind: 'trigger', next: 'welcome' },
-            { id: 'welcome', kind: 'email', templateId: welcome, next: 'wait' },
-            { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
-            {
-              id: 'opened',
-              kind: 'condition',
-              if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
-              yes: 'a',
-              no: 'b',
-            },
-            { id: 'a', kind: 'email', templateId: a, next: 'goal' },
-            { id: 'b', kind: 'email', templateId: b, next: 'goal' },
-            { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
-            { id: 'done', kind: 'exit' },
-          ],
+    const created = expectData(
+      await typed().POST('/api/campaigns', {
+        body: {
+          name: 'Onboarding',
+          journey: {
+            nodes: [
+              { id: 'start', kind: 'trigger', next: 'welcome' },
+              { id: 'welcome', kind: 'email', templateId: welcome, next: 'wait' },
+              { id: 'wait', kind: 'wait', for: { type: 'duration', duration: { days: 2 } }, next: 'opened' },
+              {
+                id: 'opened',
+                kind: 'condition',
+                if: { type: 'email-activity', node: 'welcome', activity: 'opened' },
+                yes: 'a',
+                no: 'b',
+              },
+              { id: 'a', kind: 'email', templateId: a, next: 'goal' },
+              { id: 'b', kind: 'email', templateId: b, next: 'goal' },
+              { id: 'goal', kind: 'goal', if: { type: 'tag', tag: 'customer' }, within: { days: 7 }, next: 'done' },
+              { id: 'done', kind: 'exit' },
+            ],
+          },
         },
       }),
       201,
     );
-    const id = created.campaign.campaignId as string;
+    const id = created.campaign.campaignId;
+    const path = { id };
     // Enrolling a draft is refused; publishing pins the template versions.
-    expect((await api('POST', `/api/campaigns/${id}/enrol`, { filter: { tag: 'trial' } })).status).toBe(409);
-    const published = await ok(await api('POST', `/api/campaigns/${id}/publish`));
+    const draft = await typed().POST('/api/campaigns/{id}/enrol', {
+      params: { path },
+      body: { filter: { tag: 'trial' } },
+    });
+    expect(draft.error?.code).toBe('CAMPAIGN_NOT_ACTIVE');
+    const published = expectData(await typed().POST('/api/campaigns/{id}/publish', { params: { path } }), 200);
     expect(published.campaign).toMatchObject({ status: 'active', publishedVersion: 1 });
 
-    const launched = await ok(await api('POST', `/api/campaigns/${id}/enrol`, { filter: { tag: 'trial' } }), 202);
+    const launched = expectData(
+      await typed().POST('/api/campaigns/{id}/enrol', { params: { path }, body: { filter: { tag: 'trial' } } }),
+      202,
+    );
+    if (!('launchId' in launched)) throw new Error('A filter enrols through a launch');
     const progress = await eventually(async () => {
-      const body = await json(await api('GET', launched.progress));
-      return body.launch?.status === 'done' ? body.launch : undefined;
+      const { launch } = expectData(
+        await typed().GET('/api/campaigns/{id}/launches/{launchId}', {
+          params: { path: { id, launchId: launched.launchId } },
+        }),
+        200,
+      );
+      return launch.status === 'done' ? launch : undefined;
     }, 20_000);
     expect(progress).toMatchObject({ queued: 11, suppressed: 0 });
 
@@ -116,8 +139,16 @@ describe('a campaign run end to end', () => {
       headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0' },
     });
     expect(opened.status).toBe(200);
-    await ok(await api('POST', `/api/contacts/${contacts.c1}/interactions`, { type: 'email_replied' }), 201);
-    await ok(await api('PATCH', `/api/contacts/${contacts.c2}`, { tags: ['trial', 'customer'] }));
+    const c1 = { id: contacts.c1 as string };
+    const c2Path = { id: contacts.c2 as string };
+    expectData(
+      await typed().POST('/api/contacts/{id}/interactions', { params: { path: c1 }, body: { type: 'email_replied' } }),
+      201,
+    );
+    expectData(
+      await typed().PATCH('/api/contacts/{id}', { params: { path: c2Path }, body: { tags: ['trial', 'customer'] } }),
+      200,
+    );
 
     // After the wait: A for the opener, B for the 9 others still enrolled, nothing for the replier.
     const second = await eventually(async () => {
@@ -152,16 +183,24 @@ describe('a campaign run end to end', () => {
     expect(stats.nodes.a).toMatchObject({ sent: 1 });
     expect(stats.nodes.b).toMatchObject({ sent: 9 });
 
-    const c2 = await ok(await api('GET', `/api/contacts/${contacts.c2}/enrolments`));
+    const c2 = expectData(await typed().GET('/api/contacts/{id}/enrolments', { params: { path: c2Path } }), 200);
     expect(c2.enrolments).toEqual([expect.objectContaining({ campaignId: id, status: 'completed', converted: true })]);
 
     // Ids that name no live contact (c11 was deleted) are refused, and nothing is queued.
-    const refused = await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: Object.values(contacts) });
+    const refused = await typed().POST('/api/campaigns/{id}/enrol', {
+      params: { path },
+      body: { contactIds: Object.values(contacts) },
+    });
     expect(refused.status).toBe(400);
-    expect(await json(refused)).toMatchObject({ code: 'CONTACTS_NOT_FOUND', details: { missing: [contacts.c11] } });
+    expect(refused.error).toMatchObject({ code: 'CONTACTS_NOT_FOUND', details: { missing: [contacts.c11] } });
     // Enrolling them again (re-entry: never) mails nobody.
     const live = Object.entries(contacts).filter(([k]) => k !== 'c11');
-    await ok(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: live.map(([, v]) => v) }), 202);
+    const again = await typed().POST('/api/campaigns/{id}/enrol', {
+      params: { path },
+      body: { contactIds: live.map(([, v]) => v) },
+    });
+    // Queued, then left alone by the re-entry rule: no mail follows.
+    expectData(again, 202);
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await mails(run)).length).toBe(21);
   }, 120_000);

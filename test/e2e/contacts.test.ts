@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
+import { apiClient, expectData } from '../support/api-client';
 import { as, newUser, type TestUser } from '../support/identity';
 import { json, startTestRuntime } from '../support/local-runtime';
 
@@ -24,17 +25,22 @@ const csvPost = (user: TestUser, csv: string) =>
   api('/api/contacts/import', { method: 'POST', headers: as(user, { 'content-type': 'text/csv' }), body: csv });
 
 describe('contacts CRUD', () => {
+  // Through the typed client (test/support/api-client.ts): every answer is checked against docs/openapi.json.
+  const client = (user: TestUser) => apiClient(runtime.url, () => as(user));
+
   it('creates, lists, reads, changes, deletes and restores a contact', async () => {
-    const created = await send(owner, 'POST', '/api/contacts', {
-      email: 'Grace@Example.com',
-      firstName: 'Grace',
-      company: 'Navy',
-      phone: '+1 (415) 555-2671',
-      tags: ['VIP', 'vip'],
-      customFields: { rank: 'Admiral' },
+    const api = client(owner);
+    const created = await api.POST('/api/contacts', {
+      body: {
+        email: 'Grace@Example.com',
+        firstName: 'Grace',
+        company: 'Navy',
+        phone: '+1 (415) 555-2671',
+        tags: ['VIP', 'vip'],
+        customFields: { rank: 'Admiral' },
+      },
     });
-    expect(created.status).toBe(201);
-    const { contact } = await json(created);
+    const { contact } = expectData(created, 201);
     expect(contact).toMatchObject({
       email: 'grace@example.com',
       phone: '+14155552671',
@@ -42,48 +48,67 @@ describe('contacts CRUD', () => {
       score: 0,
       tier: 'cold',
     });
-    const id = contact.contactId as string;
+    const id = contact.contactId;
+    const path = { id };
 
-    const dup = await send(owner, 'POST', '/api/contacts', { email: 'GRACE@example.com' });
+    const dup = await api.POST('/api/contacts', { body: { email: 'GRACE@example.com' } });
     expect(dup.status).toBe(409);
-    expect((await json(dup)).code).toBe('CONTACT_EMAIL_TAKEN');
-    expect((await send(owner, 'POST', '/api/contacts', { email: 'x@example.com', phone: 'nope' })).status).toBe(400);
+    expect(dup.error?.code).toBe('CONTACT_EMAIL_TAKEN');
+    expect((await api.POST('/api/contacts', { body: { email: 'x@example.com', phone: 'nope' } })).status).toBe(400);
 
-    const listed = await json(await send(owner, 'GET', '/api/contacts/list?q=navy'));
-    expect(listed.contacts.map((c: { contactId: string }) => c.contactId)).toEqual([id]);
+    const listed = expectData(await api.GET('/api/contacts/list', { params: { query: { q: 'navy' } } }), 200);
+    expect(listed.contacts.map((c) => c.contactId)).toEqual([id]);
 
-    const patched = await send(owner, 'PATCH', `/api/contacts/${id}`, { jobTitle: 'Rear Admiral', company: null });
-    expect(patched.status).toBe(200);
-    expect((await json(patched)).contact).toMatchObject({ jobTitle: 'Rear Admiral' });
-    expect((await json(await send(owner, 'GET', `/api/contacts/${id}`))).contact.company).toBeUndefined();
+    const patched = await api.PATCH('/api/contacts/{id}', {
+      params: { path },
+      body: { jobTitle: 'Rear Admiral', company: null },
+    });
+    expect(expectData(patched, 200).contact).toMatchObject({ jobTitle: 'Rear Admiral' });
+    expect(expectData(await api.GET('/api/contacts/{id}', { params: { path } }), 200).contact.company).toBeUndefined();
 
-    expect((await send(owner, 'DELETE', `/api/contacts/${id}`)).status).toBe(204);
-    expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(404);
-    const again = await send(owner, 'POST', '/api/contacts', { email: 'grace@example.com' });
+    expect((await api.DELETE('/api/contacts/{id}', { params: { path } })).status).toBe(204);
+    expect((await api.GET('/api/contacts/{id}', { params: { path } })).status).toBe(404);
+    const again = await api.POST('/api/contacts', { body: { email: 'grace@example.com' } });
     expect(again.status).toBe(409);
-    expect((await json(again)).details).toEqual({
+    expect(again.error?.details).toEqual({
       contactId: id,
       deleted: true,
       restore: `POST /api/contacts/${id}/restore`,
     });
-    expect((await send(owner, 'POST', `/api/contacts/${id}/restore`)).status).toBe(200);
-    expect((await send(owner, 'GET', `/api/contacts/${id}`)).status).toBe(200);
+    expect((await api.POST('/api/contacts/{id}/restore', { params: { path } })).status).toBe(200);
+    expect((await api.GET('/api/contacts/{id}', { params: { path } })).status).toBe(200);
+    expect(expectData(await api.GET('/api/contacts/{id}/consent', { params: { path } }), 200).consent).toEqual([]);
   });
 
   it('records interactions and shows them newest first on the timeline', async () => {
-    const { contact } = await json(await send(owner, 'POST', '/api/contacts', { email: 'timeline@example.com' }));
-    const path = `/api/contacts/${contact.contactId}`;
-    const opened = await send(owner, 'POST', `${path}/interactions`, { type: 'email_opened' });
-    expect(opened.status).toBe(201);
-    expect(await json(opened)).toMatchObject({ interaction: { type: 'email_opened' }, score: expect.any(Object) });
-    await send(owner, 'POST', `${path}/interactions`, { type: 'email_clicked', metadata: { url: 'https://x.io' } });
+    const api = client(owner);
+    const { contact } = expectData(await api.POST('/api/contacts', { body: { email: 'timeline@example.com' } }), 201);
+    const path = { id: contact.contactId };
+    const opened = await api.POST('/api/contacts/{id}/interactions', {
+      params: { path },
+      body: { type: 'email_opened' },
+    });
+    expect(expectData(opened, 201)).toMatchObject({ interaction: { type: 'email_opened' }, score: expect.any(Object) });
+    await api.POST('/api/contacts/{id}/interactions', {
+      params: { path },
+      body: { type: 'email_clicked', metadata: { url: 'https://x.io' } },
+    });
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect((await send(owner, 'POST', `${path}/interactions`, { type: 'call', occurredAt: future })).status).toBe(400);
-    const tl = await json(await send(owner, 'GET', `${path}/timeline?limit=1`));
-    expect(tl.interactions.map((i: { type: string }) => i.type)).toEqual(['email_clicked']);
-    const rest = await json(await send(owner, 'GET', `${path}/timeline?limit=5&cursor=${tl.nextCursor}`));
-    expect(rest.interactions.map((i: { type: string }) => i.type)).toEqual(['email_opened']);
-    expect((await json(await send(owner, 'GET', path))).contact.lastInteractionAt).toEqual(expect.any(String));
+    const refused = await api.POST('/api/contacts/{id}/interactions', {
+      params: { path },
+      body: { type: 'call', occurredAt: future },
+    });
+    expect(refused.status).toBe(400);
+    const tl = expectData(await api.GET('/api/contacts/{id}/timeline', { params: { path, query: { limit: 1 } } }), 200);
+    expect(tl.interactions.map((i) => i.type)).toEqual(['email_clicked']);
+    const rest = expectData(
+      await api.GET('/api/contacts/{id}/timeline', { params: { path, query: { limit: 5, cursor: tl.nextCursor } } }),
+      200,
+    );
+    expect(rest.interactions.map((i) => i.type)).toEqual(['email_opened']);
+    expect(
+      expectData(await api.GET('/api/contacts/{id}', { params: { path } }), 200).contact.lastInteractionAt,
+    ).toEqual(expect.any(String));
   });
 });
 

@@ -55,4 +55,14 @@ describe('defineOperation', () => {
     expect(await plain(request({}))).toEqual({ status: 204 });
     await expect(plain(request({ body: { sneaky: true } }))).rejects.toBeInstanceOf(ValidationError);
   });
+  it('keeps the schemas it validates with and the declared answer, for the API reference', () => {
+    const body = z.object({ name: z.string() });
+    const response = { status: 201, schema: z.object({ id: z.string() }), example: { id: 'a' } };
+    const op = defineOperation({ body, response }, () => ({ status: 201, body: { id: 'a' } }));
+    expect(op.schemas.body).toBe(body);
+    expect(op.schemas.response).toBe(response);
+    // Defaults as applied: no path parameters, any query ignored, no body.
+    expect(op.schemas.params.safeParse({ id: 'x' }).data).toEqual({});
+    expect(defineOperation({}, () => ({ status: 204 })).schemas.body.safeParse({ sneaky: true }).success).toBe(false);
+  });
 });

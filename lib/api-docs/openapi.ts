@@ -1,0 +1,212 @@
+/**
+ * docs/openapi.json: OpenAPI 3.1 from the route declarations (lib/definition: auth, CSRF, rate
+ * tier, body types) and each route's operation (shared/http/operation.ts: the zod schemas the edge
+ * validates path, query and body with, and the declared success answer). `npm run docs:api`
+ * writes it; test/unit/api-docs.test.ts fails when the committed copy differs or Redocly's
+ * recommended ruleset finds anything.
+ */
+
+import type { DefinedOperation } from '../../shared/http/operation';
+import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
+import { CONFLICTS, ERROR_SCHEMA, ERROR_STATUSES, errorExample, errorStatusesOf } from './error-responses';
+import { hoistDefinitions, type JsonSchema, jsonSchemaOf } from './json-schema';
+
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, OpenApiOperation>> };
+export type OpenApiOperation = Record<string, unknown> & { operationId: string };
+
+export const LOCAL_SERVER = 'http://127.0.0.1:3008';
+
+const WORKSPACE_HEADER = {
+  name: 'x-workspace-id',
+  in: 'header',
+  required: false,
+  description: 'The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default).',
+  schema: { type: 'string', maxLength: 64 },
+};
+
+const properties = (schema: JsonSchema) => (schema.properties ?? {}) as Record<string, JsonSchema>;
+const requiredOf = (schema: JsonSchema) => new Set((schema.required ?? []) as string[]);
+const describe = ({ description, ...schema }: JsonSchema) => ({ schema, description });
+
+function parametersOf(r: RouteDeclaration, operation: DefinedOperation): JsonSchema[] {
+  const path = jsonSchemaOf(operation.schemas.params, 'input');
+  const query = jsonSchemaOf(operation.schemas.query, 'input');
+  const inPath = [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+  const pathParams = inPath.map((name) => {
+    const { schema, description } = describe(properties(path)[name] ?? { type: 'string' });
+    return { name, in: 'path', required: true, schema, ...(description ? { description } : {}) };
+  });
+  const required = requiredOf(query);
+  const queryParams = Object.entries(properties(query)).map(([name, property]) => {
+    const { schema, description } = describe(property);
+    return { name, in: 'query', required: required.has(name), schema, ...(description ? { description } : {}) };
+  });
+  const workspace = r.permission && !inPath.includes('workspaceId') ? [WORKSPACE_HEADER] : [];
+  return [...pathParams, ...queryParams, ...workspace];
+}
+
+/** Nothing accepted: the default body of `defineOperation` (an empty object at most). */
+const acceptsNothing = (body: JsonSchema) =>
+  body.type === 'object' && Object.keys(properties(body)).length === 0 && body.additionalProperties === false;
+
+function requestBodyOf(r: RouteDeclaration, operation: DefinedOperation, components: Record<string, JsonSchema>) {
+  const schema = hoistDefinitions(jsonSchemaOf(operation.schemas.body, 'input'), `${r.id}.body`, components);
+  if (acceptsNothing(schema)) return undefined;
+  const required = !operation.schemas.body.safeParse(undefined).success;
+  const types = r.bodyTypes ?? ['application/json'];
+  const content = Object.fromEntries(
+    types.map((type) => [
+      type,
+      { schema: type === 'application/json' || schema.type === 'string' ? schema : { type: 'string' } },
+    ]),
+  );
+  return { required, content };
+}
+
+function successOf(r: RouteDeclaration, operation: DefinedOperation, components: Record<string, JsonSchema>) {
+  const declared = operation.schemas.response;
+  if (!declared) {
+    // Not declared yet: any 2xx, so the reference says so instead of guessing a shape.
+    return { '2XX': { description: 'Success (the body’s shape is not declared yet)' } };
+  }
+  const description = declared.description ?? 'Success';
+  // A redirect is the route's answer (tracked links): anything else it says is an error, so `default` (the error body).
+  const otherwise =
+    declared.status >= 300 && declared.status < 400
+      ? {
+          default: {
+            description: 'Any other answer: an error',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        }
+      : {};
+  if (!declared.schema || r.method === 'HEAD') return { [declared.status]: { description }, ...otherwise };
+  const schema = hoistDefinitions(jsonSchemaOf(declared.schema, 'output'), `${r.id}.response`, components);
+  const media = { schema, ...(declared.example !== undefined ? { example: declared.example } : {}) };
+  return { [declared.status]: { description, content: { [declared.contentType ?? 'application/json']: media } } };
+}
+
+function errorResponsesOf(r: RouteDeclaration) {
+  const out: Record<string, unknown> = {};
+  for (const status of errorStatusesOf(r)) {
+    if (status !== '409') {
+      out[status] = { $ref: `#/components/responses/${ERROR_STATUSES[status]?.reason.replaceAll(' ', '')}` };
+      continue;
+    }
+    const examples = Object.fromEntries(
+      (CONFLICTS[r.id] ?? []).map((code) => [code, { value: errorExample('Conflict', code) }]),
+    );
+    out[status] = {
+      description: 'The current state or version does not allow the change.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
+    };
+  }
+  return out;
+}
+
+function securityOf(r: RouteDeclaration) {
+  if (r.auth === 'public') return r.csrf ? [{ csrfToken: [] }] : [];
+  const session = r.csrf ? { session: [], csrfToken: [] } : { session: [] };
+  return r.permission ? [session, { apiKey: [] }] : [session];
+}
+
+function descriptionOf(r: RouteDeclaration): string {
+  const who =
+    r.auth === 'public'
+      ? 'Public.'
+      : r.permission
+        ? `Needs \`${r.permission}\` in the workspace (a session, or an API key within its scopes).`
+        : 'A session only (API keys get 403 `API_KEY_NOT_ALLOWED`).';
+  const csrf = r.csrf ? ' Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt).' : '';
+  return `${who}${csrf} Rate tier: \`${r.rateTier}\`.`;
+}
+
+function componentResponses() {
+  return Object.fromEntries(
+    Object.values(ERROR_STATUSES).map(({ reason, description, codes, retryAfter }) => [
+      reason.replaceAll(' ', ''),
+      {
+        description,
+        ...(retryAfter
+          ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
+          : {}),
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+            examples: Object.fromEntries(codes.map((code) => [code, { value: errorExample(reason, code) }])),
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** The OpenAPI document of every declared route, from `operations` (lib/api-docs/load-operations.ts). */
+export function renderOpenApi(operations: ReadonlyMap<string, DefinedOperation>): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = { Error: ERROR_SCHEMA };
+  const paths: OpenApiDocument['paths'] = {};
+  for (const r of routes) {
+    const operation = operations.get(r.id);
+    if (!operation) throw new Error(`Route ${r.id} has no loaded operation`);
+    const parameters = parametersOf(r, operation);
+    const requestBody = requestBodyOf(r, operation, schemas);
+    paths[r.path] ??= {};
+    (paths[r.path] as Record<string, OpenApiOperation>)[r.method.toLowerCase()] = {
+      operationId: r.id,
+      summary: r.summary,
+      description: descriptionOf(r),
+      tags: [r.function],
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(requestBody ? { requestBody } : {}),
+      security: securityOf(r),
+      'x-unite-hub': { csrf: r.csrf, rateTier: r.rateTier, function: r.function, permission: r.permission ?? null },
+      responses: { ...successOf(r, operation, schemas), ...errorResponsesOf(r) },
+    };
+  }
+  const used = new Set(routes.map((r) => r.function as string));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: `${SERVICE_NAME} API`,
+      version: '0.1.0',
+      description:
+        'Generated from the route declarations and the zod schemas the edge validates with (`npm run docs:api`).',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [
+      { url: LOCAL_SERVER, description: 'The local runtime (`npm start`)' },
+      {
+        url: 'https://{host}',
+        description: 'A deployed stage: its CloudFront domain, the `ApiUrl` output of `npm run deploy`',
+        variables: { host: { default: 'd1234abcd.cloudfront.net', description: 'The stage’s public host' } },
+      },
+    ],
+    tags: functions.filter((f) => used.has(f.name)).map((f) => ({ name: f.name, description: f.description })),
+    paths,
+    components: {
+      schemas,
+      responses: componentResponses(),
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'session',
+          description: 'Set by log-in and sign-up (HttpOnly).',
+        },
+        csrfToken: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-csrf-token',
+          description:
+            'The session’s CSRF token (`csrfToken` in the log-in and sign-up answers, or `GET /api/csrf-token`); without a session, the `csrf-token` cookie’s value.',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'uh_ + 32 hex',
+          description: '`Authorization: Bearer uh_…`',
+        },
+      },
+    },
+  };
+}

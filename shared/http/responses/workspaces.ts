@@ -1,0 +1,123 @@
+/** Success answers of the workspace routes (functions/workspaces.ts). */
+import * as z from 'zod';
+import type { SuccessResponse } from '../operation';
+import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant } from './common';
+
+const EXAMPLE_ORG = 'IwH4ayz_RkYRpBn6yd2MTg';
+const workspace = z.looseObject({ workspaceId: id, organizationId: id, name: z.string(), createdAt: instant });
+const exampleWorkspace = {
+  workspaceId: EXAMPLE_WORKSPACE,
+  organizationId: EXAMPLE_ORG,
+  name: 'Analytical workspace',
+  createdAt: EXAMPLE_TIME,
+};
+const permissions = z.array(z.string());
+
+export const workspacesList = {
+  status: 200,
+  description: 'The workspaces the caller belongs to, with their role in each',
+  schema: z.object({
+    workspaces: z.array(z.looseObject({ workspaceId: id, organizationId: id, name: z.string(), role: z.string() })),
+  }),
+  example: {
+    workspaces: [
+      { workspaceId: EXAMPLE_WORKSPACE, organizationId: EXAMPLE_ORG, name: 'Analytical workspace', role: 'owner' },
+    ],
+  },
+} satisfies SuccessResponse;
+
+export const workspaceCreated = {
+  status: 201,
+  description: 'The new workspace (the caller is its owner)',
+  schema: z.object({ workspace }),
+  example: { workspace: exampleWorkspace },
+} satisfies SuccessResponse;
+
+export const workspaceDetail = {
+  status: 200,
+  description: 'The workspace, the caller’s role in it and what that role may do',
+  schema: z.looseObject({ workspace, role: z.string(), permissions }),
+  example: { workspace: exampleWorkspace, role: 'owner', permissions: ['workspace:read', 'contacts:read'] },
+} satisfies SuccessResponse;
+
+export const workspaceRenamed = {
+  status: 200,
+  description: 'The workspace, renamed',
+  schema: z.object({ workspace }),
+  example: { workspace: exampleWorkspace },
+} satisfies SuccessResponse;
+
+const member = z.looseObject({
+  userId: id,
+  email: z.string(),
+  name: z.string().optional(),
+  role: z.string(),
+  joinedAt: instant,
+});
+const exampleMember = {
+  userId: EXAMPLE_USER,
+  email: 'ada@example.com',
+  name: 'Ada',
+  role: 'owner',
+  joinedAt: EXAMPLE_TIME,
+};
+
+export const membersList = {
+  status: 200,
+  description: 'The workspace’s members',
+  schema: z.object({ members: z.array(member) }),
+  example: { members: [exampleMember] },
+} satisfies SuccessResponse;
+
+export const memberChanged = {
+  status: 200,
+  description: 'The member with their new role',
+  schema: z.object({ member: z.looseObject({ userId: id, role: z.string() }) }),
+  example: { member: { userId: EXAMPLE_USER, role: 'admin' } },
+} satisfies SuccessResponse;
+
+export const memberRemoved = {
+  status: 204,
+  description: 'Removed; their API keys in the workspace are revoked',
+} satisfies SuccessResponse;
+export const inviteRevoked = { status: 204, description: 'The invite no longer works' } satisfies SuccessResponse;
+export const roleDeleted = { status: 204, description: 'The custom role is gone' } satisfies SuccessResponse;
+
+export const invitesList = {
+  status: 200,
+  description: 'Pending invites (their tokens are never shown again)',
+  schema: z.object({ invites: z.array(z.looseObject({ email: z.string(), role: z.string() })) }),
+  example: { invites: [{ inviteId: 'k3J8', email: 'grace@example.com', role: 'member', expiresAt: EXAMPLE_TIME }] },
+} satisfies SuccessResponse;
+
+export const inviteCreated = {
+  status: 201,
+  description: 'The invite; the link is mailed to the address',
+  schema: z.object({ invite: z.looseObject({ email: z.string(), role: z.string() }) }),
+  example: { invite: { inviteId: 'k3J8', email: 'grace@example.com', role: 'member', expiresAt: EXAMPLE_TIME } },
+} satisfies SuccessResponse;
+
+export const inviteAccepted = {
+  status: 200,
+  description: 'The caller’s new membership',
+  schema: z.object({ membership: z.looseObject({ workspaceId: id, role: z.string() }) }),
+  example: { membership: { workspaceId: EXAMPLE_WORKSPACE, organizationId: EXAMPLE_ORG, role: 'member' } },
+} satisfies SuccessResponse;
+
+export const rolesList = {
+  status: 200,
+  description: 'Built-in and custom roles with their permissions',
+  schema: z.object({
+    roles: z.array(z.looseObject({ name: z.string(), permissions, builtin: z.boolean().optional() })),
+  }),
+  example: { roles: [{ name: 'owner', builtin: true, permissions: ['workspace:read', 'contacts:read'] }] },
+} satisfies SuccessResponse;
+
+export const roleSaved = {
+  status: 200,
+  description: 'The custom role as saved',
+  schema: z.object({ role: z.looseObject({ name: z.string(), permissions }) }),
+  example: {
+    role: { workspaceId: EXAMPLE_WORKSPACE, name: 'helper', permissions: ['contacts:read'], createdAt: EXAMPLE_TIME },
+  },
+} satisfies SuccessResponse;
