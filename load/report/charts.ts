@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ServerStatsLine } from '../common/results';
 import type { Analysis } from './analysis';
 import { machineText, scriptFor, shortCommit, utc } from './format';
-import { type ChartOptions, esc, lineChart, type Point, type Series } from './line-chart';
+import { type ChartOptions, chartPage, esc, type Point, type Series } from './line-chart';
 import { clientErrors, type Period, serverErrors } from './periods';
 
 /** The charts of one run, only those with data. */
@@ -97,30 +97,14 @@ export function renderChart(a: Analysis): string {
   const commit = shortCommit(a.meta) ?? 'not recorded';
   const title = `${a.key} load test (${a.profileFile}), ${date}, commit ${commit}`;
   const command = a.meta?.command ?? `not recorded; the script: ${scriptFor(a)}`;
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-    `<title>${esc(title)}</title>`,
-    '<style>',
-    'body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}',
-    'svg{display:block;margin:12px 0 28px;max-width:100%;height:auto}',
-    '.title{font-weight:600;font-size:15px}.tick{font-size:11px;fill:#555}.axis{font-size:12px;fill:#333}',
-    '.plot{fill:#fff;stroke:#999}.grid{stroke:#e5e5e5}.phase{stroke:#777;stroke-dasharray:4 4}',
-    '.phase-label{font-size:10px;fill:#555}.limit{stroke:#b00;stroke-dasharray:2 3}.limit-label{font-size:11px;fill:#b00}',
-    '.legend text{font-size:12px;fill:#222;stroke:none}',
-    '</style>',
-    '</head>',
-    '<body>',
-    `<h1>${esc(title)}: ${esc(a.verdict)}</h1>`,
-    `<p>Result <code>load/results/${esc(path.basename(a.file))}</code>; command <code>${esc(command)}</code>.`,
-    `Machine: ${esc(machineText(a.meta))}. One point per Artillery period (about 10 s), at its middle;`,
-    'dashed verticals mark where the phases of the profile begin. Numbers and definitions: docs/PERFORMANCE_BASELINES.md.</p>',
-    ...chartSpecs(a).map((spec) => lineChart(spec)),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return chartPage(
+    title,
+    a.verdict,
+    [
+      `<p>Result <code>load/results/${esc(path.basename(a.file))}</code>; command <code>${esc(command)}</code>.`,
+      `Machine: ${esc(machineText(a.meta))}. One point per Artillery period (about 10 s), at its middle;`,
+      'dashed verticals mark where the phases of the profile begin. Numbers and definitions: docs/PERFORMANCE_BASELINES.md.</p>',
+    ],
+    chartSpecs(a),
+  );
 }

@@ -6,16 +6,10 @@ import { fmt, utc } from './format';
 
 export const HTTP_BENCH_FILE = path.join(REPO_DIR, 'docs', 'bench', 'http.json');
 
+import type { HammerResult } from '../http-bench/client';
+
 /** One side of the comparison: what the client measured against one server. */
-export interface HttpSide {
-  url: string;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  seconds: number;
-  requestsPerSecond: number;
-  latencyMs: { p50: number; p99: number; max: number };
-}
+export type HttpSide = HammerResult;
 
 export interface HttpBench {
   schema: number;

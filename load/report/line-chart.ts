@@ -141,3 +141,39 @@ export function lineChart({ id, title, yLabel, series, phases, xMax, log = false
   out.push('</svg>');
   return out.join('\n');
 }
+
+/**
+ * A self-contained HTML page of charts (no script, inline styles only): `title`, a heading with
+ * the run's verdict, an introduction (trusted HTML, already escaped), then each chart.
+ */
+export function chartPage(
+  title: string,
+  verdict: string,
+  intro: readonly string[],
+  charts: readonly ChartOptions[],
+): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+    `<title>${esc(title)}</title>`,
+    '<style>',
+    'body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}',
+    'svg{display:block;margin:12px 0 28px;max-width:100%;height:auto}',
+    '.title{font-weight:600;font-size:15px}.tick{font-size:11px;fill:#555}.axis{font-size:12px;fill:#333}',
+    '.plot{fill:#fff;stroke:#999}.grid{stroke:#e5e5e5}.phase{stroke:#777;stroke-dasharray:4 4}',
+    '.phase-label{font-size:10px;fill:#555}.limit{stroke:#b00;stroke-dasharray:2 3}.limit-label{font-size:11px;fill:#b00}',
+    '.legend text{font-size:12px;fill:#222;stroke:none}',
+    '</style>',
+    '</head>',
+    '<body>',
+    `<h1>${esc(title)}: ${esc(verdict)}</h1>`,
+    ...intro,
+    ...charts.map((spec) => lineChart(spec)),
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

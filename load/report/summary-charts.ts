@@ -1,7 +1,7 @@
 /** docs/load-charts/<profile>.html from a committed summary's timeline (inline SVG, no scripts). */
 import type { LoadSummary } from '../common/summary';
 import { utc } from './format';
-import { type ChartOptions, esc, lineChart, type Point, type Series } from './line-chart';
+import { type ChartOptions, chartPage, esc, type Point, type Series } from './line-chart';
 import type { Plan } from './schedule';
 
 /** The charts of one summary; `plan` (the profile's phases as they are now) draws the phase starts. */
@@ -77,30 +77,14 @@ export function summaryChartSpecs(s: LoadSummary, plan: Plan): ChartOptions[] {
 
 export function renderSummaryChart(s: LoadSummary, plan: Plan): string {
   const title = `${s.profile} load test (${s.profileFile}), ${utc(s.startedAt)}, commit ${s.commit}${s.dirty ? ' (dirty)' : ''}`;
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-    `<title>${esc(title)}</title>`,
-    '<style>',
-    'body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}',
-    'svg{display:block;margin:12px 0 28px;max-width:100%;height:auto}',
-    '.title{font-weight:600;font-size:15px}.tick{font-size:11px;fill:#555}.axis{font-size:12px;fill:#333}',
-    '.plot{fill:#fff;stroke:#999}.grid{stroke:#e5e5e5}.phase{stroke:#777;stroke-dasharray:4 4}',
-    '.phase-label{font-size:10px;fill:#555}.limit{stroke:#b00;stroke-dasharray:2 3}.limit-label{font-size:11px;fill:#b00}',
-    '.legend text{font-size:12px;fill:#222;stroke:none}',
-    '</style>',
-    '</head>',
-    '<body>',
-    `<h1>${esc(title)}: ${esc(s.seed.verdict)}</h1>`,
-    `<p>Summary <code>docs/load/${esc(s.profile)}.json</code>; command <code>${esc(s.command)}</code>.`,
-    'One point per Artillery period (about 10 s), at its middle; dashed verticals mark where the phases',
-    'of the profile begin. Numbers and definitions: docs/PERFORMANCE_BASELINES.md.</p>',
-    ...summaryChartSpecs(s, plan).map((spec) => lineChart(spec)),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return chartPage(
+    title,
+    s.seed.verdict,
+    [
+      `<p>Summary <code>docs/load/${esc(s.profile)}.json</code>; command <code>${esc(s.command)}</code>.`,
+      'One point per Artillery period (about 10 s), at its middle; dashed verticals mark where the phases',
+      'of the profile begin. Numbers and definitions: docs/PERFORMANCE_BASELINES.md.</p>',
+    ],
+    summaryChartSpecs(s, plan),
+  );
 }
