@@ -7,6 +7,7 @@
  */
 
 import type { DefinedOperation } from '../../shared/http/operation';
+import { type Known, ROUTE_BODIES } from '../../test/fuzz/route-bodies';
 import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
 import { CONFLICTS, ERROR_SCHEMA, ERROR_STATUSES, errorExample, errorStatusesOf } from './error-responses';
 import { hoistDefinitions, type JsonSchema, jsonSchemaOf } from './json-schema';
@@ -54,13 +55,38 @@ function requestBodyOf(r: RouteDeclaration, operation: DefinedOperation, compone
   if (acceptsNothing(schema)) return undefined;
   const required = !operation.schemas.body.safeParse(undefined).success;
   const types = r.bodyTypes ?? ['application/json'];
+  const example = requestExample(r.id, operation);
   const content = Object.fromEntries(
     types.map((type) => [
       type,
-      { schema: type === 'application/json' || schema.type === 'string' ? schema : { type: 'string' } },
+      {
+        schema: type === 'application/json' || schema.type === 'string' ? schema : { type: 'string' },
+        ...(type === 'application/json' && example !== undefined ? { example } : {}),
+      },
     ]),
   );
   return { required, content };
+}
+
+/** Example values for the samples' placeholders (the fuzz run fills in its own). */
+const EXAMPLE_KNOWN: Known = {
+  email: 'ada@example.com',
+  password: 'correct horse battery staple',
+  userId: 'u_3fK9x2LqVt7bYp1Z',
+  organizationId: 'o_8hN2cR5wQe4mJs6T',
+  loginEmail: 'ada@example.com',
+  loginPassword: 'correct horse battery staple',
+};
+
+/**
+ * The request example: the body the fuzz suite sends first to this route (test/fuzz/route-bodies.ts,
+ * a body route-bodies.test.ts keeps accepted), kept only if the route's own schema accepts it.
+ */
+function requestExample(routeId: string, operation: DefinedOperation): unknown {
+  const sample = ROUTE_BODIES[routeId]?.sample?.(EXAMPLE_KNOWN);
+  if (sample === undefined) return undefined;
+  const example = JSON.parse(JSON.stringify(sample).replaceAll('{{unique}}', '1')) as unknown;
+  return operation.schemas.body.safeParse(example).success ? example : undefined;
 }
 
 function successOf(r: RouteDeclaration, operation: DefinedOperation, components: Record<string, JsonSchema>) {

@@ -1995,6 +1995,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "fuzz-1@example.com",
+                 *       "password": "a sturdy fuzzing passphrase",
+                 *       "name": "Fuzz",
+                 *       "organizationName": "Fuzz org"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     password: string;
@@ -2097,6 +2105,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     password: string;
@@ -2252,6 +2266,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+                 *     }
+                 */
                 "application/json": {
                     token: string;
                 };
@@ -2283,6 +2302,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                 };
@@ -2325,6 +2349,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
+                 *       "password": "another sturdy passphrase"
+                 *     }
+                 */
                 "application/json": {
                     token: string;
                     password: string;
@@ -2589,6 +2619,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "fuzz key",
+                 *       "scopes": [
+                 *         "contacts:read"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     scopes: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
@@ -3015,6 +3053,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "value": {
+                 *         "plan": "pro",
+                 *         "seats": 3,
+                 *         "ratio": 0.5,
+                 *         "list": [
+                 *           1,
+                 *           "two",
+                 *           true
+                 *         ],
+                 *         "nested": {
+                 *           "n": 7
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     /** @description Any JSON value */
                     value: unknown;
@@ -3151,6 +3206,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz workspace",
+                 *       "organizationId": "o_8hN2cR5wQe4mJs6T"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     organizationId?: string;
@@ -3266,6 +3327,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz workspace"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                 };
@@ -3405,6 +3471,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "member"
+                 *     }
+                 */
                 "application/json": {
                     role: string;
                 };
@@ -3505,6 +3576,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "invitee-1@example.com",
+                 *       "role": "member"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     role: string;
@@ -3595,6 +3672,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
+                 *     }
+                 */
                 "application/json": {
                     token: string;
                 };
@@ -3708,6 +3790,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "permissions": [
+                 *         "contacts:read"
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     permissions: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
                 };
@@ -3802,6 +3891,27 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "contact-1@example.com",
+                 *       "firstName": "Ada",
+                 *       "lastName": "Lovelace",
+                 *       "phone": "+61412345678",
+                 *       "company": "Analytical Engines",
+                 *       "jobTitle": "Founder",
+                 *       "status": "lead",
+                 *       "tags": [
+                 *         "vip"
+                 *       ],
+                 *       "customFields": {
+                 *         "plan": "pro",
+                 *         "seats": 3,
+                 *         "ratio": 0.25,
+                 *         "active": true
+                 *       },
+                 *       "ownerUserId": "u_3fK9x2LqVt7bYp1Z"
+                 *     }
+                 */
                 "application/json": {
                     firstName?: string;
                     lastName?: string;
@@ -4252,6 +4362,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "firstName": "Ada",
+                 *       "tags": [
+                 *         "vip",
+                 *         "b"
+                 *       ],
+                 *       "customFields": {
+                 *         "seats": 4,
+                 *         "ratio": 0.5
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     firstName?: string | null;
                     lastName?: string | null;
@@ -4460,6 +4583,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "email_opened",
+                 *       "interactionId": "fuzz-1",
+                 *       "metadata": {
+                 *         "campaign": "spring",
+                 *         "count": 2,
+                 *         "weight": 0.75,
+                 *         "tags": [
+                 *           1,
+                 *           2.5,
+                 *           "x"
+                 *         ],
+                 *         "nested": {
+                 *           "depth": 1
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     /** @enum {string} */
                     type: "email_sent" | "email_delivered" | "email_opened" | "email_clicked" | "email_replied" | "email_bounced" | "email_complained" | "unsubscribed" | "page_visit" | "form_submit" | "note" | "call" | "meeting";
@@ -4922,6 +5064,160 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "rules": {
+                 *         "interactionRules": [
+                 *           {
+                 *             "id": "email-opened",
+                 *             "type": "email_opened",
+                 *             "points": 5,
+                 *             "maxPerDay": 15,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "email-clicked",
+                 *             "type": "email_clicked",
+                 *             "points": 10,
+                 *             "maxPerDay": 50,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "email-replied",
+                 *             "type": "email_replied",
+                 *             "points": 20,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "form-submit",
+                 *             "type": "form_submit",
+                 *             "points": 15,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "meeting",
+                 *             "type": "meeting",
+                 *             "points": 25,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "call",
+                 *             "type": "call",
+                 *             "points": 10,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "page-visit",
+                 *             "type": "page_visit",
+                 *             "points": 2,
+                 *             "maxPerDay": 10,
+                 *             "maxTotal": 40,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "email-bounced",
+                 *             "type": "email_bounced",
+                 *             "points": -10,
+                 *             "maxTotal": 30,
+                 *             "repeatable": true,
+                 *             "group": "engagement"
+                 *           },
+                 *           {
+                 *             "id": "unsubscribed",
+                 *             "type": "unsubscribed",
+                 *             "points": -50,
+                 *             "repeatable": false,
+                 *             "group": "engagement"
+                 *           }
+                 *         ],
+                 *         "profileRules": [
+                 *           {
+                 *             "id": "senior-title",
+                 *             "field": "jobTitle",
+                 *             "operator": "contains",
+                 *             "value": [
+                 *               "ceo",
+                 *               "cto",
+                 *               "cfo",
+                 *               "coo",
+                 *               "cmo",
+                 *               "founder",
+                 *               "owner",
+                 *               "president",
+                 *               "vp",
+                 *               "vice president",
+                 *               "director",
+                 *               "head"
+                 *             ],
+                 *             "points": 40,
+                 *             "group": "fit"
+                 *           },
+                 *           {
+                 *             "id": "manager-title",
+                 *             "field": "jobTitle",
+                 *             "operator": "contains",
+                 *             "value": "manager",
+                 *             "points": 20,
+                 *             "group": "fit"
+                 *           },
+                 *           {
+                 *             "id": "has-company",
+                 *             "field": "company",
+                 *             "operator": "exists",
+                 *             "points": 20,
+                 *             "group": "fit"
+                 *           },
+                 *           {
+                 *             "id": "company-size",
+                 *             "field": "customFields.companySize",
+                 *             "operator": "gte",
+                 *             "value": 50,
+                 *             "points": 20,
+                 *             "group": "fit"
+                 *           },
+                 *           {
+                 *             "id": "has-phone",
+                 *             "field": "phone",
+                 *             "operator": "exists",
+                 *             "points": 10,
+                 *             "group": "fit"
+                 *           },
+                 *           {
+                 *             "id": "has-title",
+                 *             "field": "jobTitle",
+                 *             "operator": "exists",
+                 *             "points": 10,
+                 *             "group": "fit"
+                 *           }
+                 *         ],
+                 *         "weights": {
+                 *           "engagement": 0.6,
+                 *           "fit": 0.4
+                 *         },
+                 *         "tiers": {
+                 *           "hot": 80,
+                 *           "warm": 60,
+                 *           "lukewarm": 40
+                 *         },
+                 *         "aiTiers": {
+                 *           "hot": 70,
+                 *           "warm": 60,
+                 *           "lukewarm": 40
+                 *         },
+                 *         "decay": {
+                 *           "halfLifeDays": 13.862943611198904,
+                 *           "floor": 5
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     rules: {
                         interactionRules: {
@@ -5030,6 +5326,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "to": "fuzz-1@example.com",
+                 *       "subject": "Fuzzed hello",
+                 *       "html": "<p>Hello {{ contact.email }}</p>",
+                 *       "category": "transactional"
+                 *     }
+                 */
                 "application/json": {
                     /** Format: email */
                     to?: string;
@@ -5118,6 +5422,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/x-www-form-urlencoded": string;
+                /**
+                 * @example {
+                 *       "List-Unsubscribe": "One-Click"
+                 *     }
+                 */
                 "application/json": unknown;
             };
         };
@@ -5323,6 +5632,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz newsletter",
+                 *       "category": "marketing",
+                 *       "subject": "News for {{ contact.firstName | default: \"you\" }}",
+                 *       "html": "<p>Hi</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>",
+                 *       "topic": "news"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** @enum {string} */
@@ -5496,6 +5814,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz newsletter",
+                 *       "category": "marketing",
+                 *       "subject": "News for {{ contact.firstName | default: \"you\" }}",
+                 *       "html": "<p>Hi</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>",
+                 *       "topic": "news"
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     /** @enum {string} */
@@ -5630,6 +5957,15 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "contact": {
+                 *         "firstName": "Ada",
+                 *         "email": "ada@example.com",
+                 *         "seats": 3
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     contactId?: string;
                     contact?: {
@@ -5698,6 +6034,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "audience": {
+                 *         "tag": "fuzz-1"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     /** @default {} */
                     audience?: {
@@ -5989,6 +6332,24 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "type": "email.bounced",
+                 *       "created_at": "2026-12-04T08:00:00.000Z",
+                 *       "data": {
+                 *         "email_id": "fuzz-1",
+                 *         "to": [
+                 *           "bounced@resend.dev"
+                 *         ],
+                 *         "tags": [
+                 *           {
+                 *             "name": "workspace",
+                 *             "value": "w"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": unknown;
             };
         };
@@ -6031,6 +6392,62 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz journey",
+                 *       "journey": {
+                 *         "nodes": [
+                 *           {
+                 *             "id": "start",
+                 *             "kind": "trigger",
+                 *             "next": "wait"
+                 *           },
+                 *           {
+                 *             "id": "wait",
+                 *             "kind": "wait",
+                 *             "for": {
+                 *               "type": "duration",
+                 *               "duration": {
+                 *                 "days": 1,
+                 *                 "hours": 2
+                 *               }
+                 *             },
+                 *             "next": "check"
+                 *           },
+                 *           {
+                 *             "id": "check",
+                 *             "kind": "condition",
+                 *             "if": {
+                 *               "type": "score",
+                 *               "min": 50
+                 *             },
+                 *             "yes": "tag",
+                 *             "no": "done"
+                 *           },
+                 *           {
+                 *             "id": "tag",
+                 *             "kind": "action",
+                 *             "action": {
+                 *               "type": "add-tag",
+                 *               "tag": "fuzzed"
+                 *             },
+                 *             "next": "done"
+                 *           },
+                 *           {
+                 *             "id": "done",
+                 *             "kind": "exit"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "rules": {
+                 *         "timeZone": "Europe/Berlin",
+                 *         "frequencyCap": {
+                 *           "max": 3,
+                 *           "per": "week"
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -6703,6 +7120,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Fuzz journey, renamed"
+                 *     }
+                 */
                 "application/json": {
                     name?: string;
                     description?: string;
@@ -7171,6 +7593,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "arm": "a"
+                 *     }
+                 */
                 "application/json": {
                     arm: string;
                 } | {
@@ -7584,6 +8011,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "subjectVariants": [
+                 *         "Spring news",
+                 *         "Your spring preview"
+                 *       ],
+                 *       "html": "<p>Hi</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>"
+                 *     }
+                 */
                 "application/json": {
                     subject?: string;
                     subjectVariants?: string[];
@@ -8082,6 +8518,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "tag": "fuzz-1",
+                 *         "minScore": 10
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     contactIds: string[];
                 } | {
@@ -8551,6 +8995,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "fuzz-1@example.com"
+                 *     }
+                 */
                 "application/json": unknown;
             };
         };
@@ -8679,6 +9128,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agent": "email-intent",
+                 *       "input": {
+                 *         "from": "fuzz@example.com",
+                 *         "subject": "Fuzz",
+                 *         "body": "Can we meet on Tuesday?"
+                 *       },
+                 *       "clientKey": "fuzz-1"
+                 *     }
+                 */
                 "application/json": {
                     /** @constant */
                     agent: "email-intent";
@@ -8851,6 +9311,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agent": "email-intent",
+                 *       "input": {
+                 *         "subject": "Fuzz",
+                 *         "body": "Can we meet on Tuesday?"
+                 *       }
+                 *     }
+                 */
                 "application/json": {
                     /** @constant */
                     agent: "email-intent";
