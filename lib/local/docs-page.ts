@@ -33,12 +33,17 @@ export const DOCS_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Scalar's configuration: offline (no remote fonts, no telemetry, no hosted client or proxy). */
+/**
+ * Scalar's configuration: offline (no remote fonts, no telemetry, no hosted client or proxy, and
+ * none of its hosted extras: the developer toolbar with its share and deploy menus, the AI agent).
+ */
 const SCALAR_CONFIGURATION = {
   withDefaultFonts: false,
   telemetry: false,
   hideClientButton: true,
   proxyUrl: '',
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
 };
 
 const escAttr = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
