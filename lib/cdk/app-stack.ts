@@ -1,7 +1,8 @@
 /**
  * The stateless half: functions, their grants, the HTTP API behind CloudFront (and the
  * secret only CloudFront knows), the workflow, the schedules, email sending (with its
- * event destination and alarms) and the service alarms. Everything is derived from
+ * event destination and alarms), the service alarms, the alarm topic every alarm notifies
+ * and the operations dashboard. Everything is derived from
  * lib/definition; nothing here names a route, table or queue.
  */
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -9,16 +10,19 @@ import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { type FunctionName, functions, stateMachines } from '../definition';
+import { AlarmTopic } from './alarm-routing';
 import type { CanaryDeploymentTarget } from './canary-release';
 import type { DataStack } from './data-stack';
 import { addDeadLetterRollbackAlarms } from './dead-letter-alarms';
 import { referenceDomainEventBus } from './domain-events';
 import { CLIENT_ADDRESS_HEADER, EdgeDistribution } from './edge-distribution';
+import type { EdgeDomain } from './edge-domain';
 import { addEmailAlarms, type EmailAlarms } from './email-alarms';
 import { EmailSending } from './email-sending';
 import { applyDeclaredAccess } from './function-access';
 import { HouseFunction } from './house-function';
 import { ApplicationApi } from './http-api';
+import { OperationsDashboard } from './operations-dashboard';
 import { OriginVerification } from './origin-verification';
 import { PUBLIC_BASE_URL_ENV } from './public-base-url';
 import { addSchedules } from './schedules';
@@ -28,6 +32,7 @@ import type { StageSettings } from './stage';
 import { addCampaignAlarms, type CampaignAlarms, referenceStepTimers } from './step-timers';
 import { referenceTables } from './table-references';
 import { TrackingKey } from './tracking-key';
+import { WebAclReference } from './web-acl-reference';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
@@ -39,6 +44,12 @@ export interface AppStackProps extends StackProps {
   readonly sentry?: SentrySettings;
   /** What mailed links start with (`-c publicBaseUrl=`); default the CloudFront URL. */
   readonly publicBaseUrl?: string;
+  /** ARN of the CloudFront web ACL; default: read from the EdgeWaf stack's parameter in us-east-1. */
+  readonly webAclArn?: string;
+  /** A custom domain for the distribution (`-c edgeDomainName= -c edgeCertificateArn=`). */
+  readonly edgeDomain?: EdgeDomain;
+  /** Subscribed to the alarm topic (`-c alarmEmail=`); no subscription when absent. */
+  readonly alarmEmail?: string;
 }
 
 /** Environment variable naming the header the client address is read from (lower case, as Lambda sees headers). */
@@ -53,6 +64,9 @@ export class AppStack extends Stack {
   readonly alarms: ServiceAlarms;
   readonly emailAlarms: EmailAlarms;
   readonly campaignAlarms: CampaignAlarms;
+  /** Every alarm of this stack notifies it, on alarm and back to OK (lib/cdk/alarm-routing.ts). */
+  readonly alarmTopic: AlarmTopic;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -117,10 +131,20 @@ export class AppStack extends Stack {
       api: this.api,
       settings,
       originVerification: this.originVerification,
+      webAclArn: props.webAclArn ?? new WebAclReference(this, 'WebAcl', { settings }).arn,
+      domain: props.edgeDomain,
     });
     this.alarms = addServiceAlarms(this, settings.stage);
     this.emailAlarms = addEmailAlarms(this, settings.stage, data.queues);
     this.campaignAlarms = addCampaignAlarms(this, settings.stage, data.queues);
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { settings, email: props.alarmEmail });
+    this.alarmTopic.routeAlarmsOf(this);
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      stage: settings.stage,
+      api: this.api,
+      queues: data.queues,
+      functions: this.functions,
+    });
 
     // One configured base for every mailed link; the functions never build one from a Host.
     const publicBaseUrl = props.publicBaseUrl ?? this.edge.url;

@@ -7,8 +7,11 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SERVICE_NAME } from '../definition';
+import { alarmEmailContext } from './alarm-routing';
 import { AppStack } from './app-stack';
 import { DataStack } from './data-stack';
+import { edgeDomainContext } from './edge-domain';
+import { EdgeWafStack } from './edge-waf-stack';
 import { publicBaseUrlContext } from './public-base-url';
 import { fromRoot } from './repo-paths';
 import { sentrySettings } from './sentry';
@@ -32,6 +35,8 @@ export interface UniteHubApp {
   readonly stage: Stage;
   readonly data: DataStack;
   readonly application: AppStack;
+  /** The CloudFront web ACL, in us-east-1 whatever the region of the others. */
+  readonly edgeWaf: EdgeWafStack;
 }
 
 /**
@@ -46,7 +51,8 @@ function cdkJsonContext(): Record<string, unknown> {
 /**
  * Stacks are environment-agnostic on purpose: the template is the same with or without
  * credentials, so what the tests and cdk-nag check is exactly what `cdk deploy` ships to the
- * account and region of the caller's credentials.
+ * account and region of the caller's credentials. The one exception is the edge WAF stack,
+ * pinned to us-east-1 because CloudFront reads web ACLs from there only.
  */
 export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const app = new App({
@@ -64,6 +70,10 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
     settings,
     terminationProtection: stage === 'prod',
   });
+  const edgeWaf = new EdgeWafStack(app, stackName(stage, 'EdgeWaf'), {
+    description: `${SERVICE_NAME} ${stage}: WAF web ACL of the CloudFront distribution (us-east-1)`,
+    settings,
+  });
   const application = new AppStack(app, stackName(stage, 'App'), {
     description: `${SERVICE_NAME} ${stage}: functions, API, edge, workflow, schedules (stateless)`,
     settings,
@@ -71,12 +81,19 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
     fromAddress,
     sentry: sentrySettings((key) => app.node.tryGetContext(key)),
     publicBaseUrl: publicBaseUrlContext(app.node.tryGetContext('publicBaseUrl')),
+    edgeDomain: edgeDomainContext(
+      app.node.tryGetContext('edgeDomainName'),
+      app.node.tryGetContext('edgeCertificateArn'),
+    ),
+    alarmEmail: alarmEmailContext(app.node.tryGetContext('alarmEmail')),
   });
   application.addStackDependency(data);
+  // Deploy order only: the App stack reads the ACL's ARN from us-east-1 at deploy time.
+  application.addStackDependency(edgeWaf);
 
   for (const [key, value] of Object.entries({ project: SERVICE_NAME, stage, 'managed-by': 'cdk' })) {
     Tags.of(app).add(key, value);
   }
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, stage, data, application };
+  return { app, stage, data, application, edgeWaf };
 }

@@ -7,6 +7,7 @@
  * cannot weaken them in the cloud.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
@@ -22,12 +23,14 @@ import {
   OriginRequestPolicy,
   OriginSslPolicy,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../definition';
+import type { EdgeDomain } from './edge-domain';
 import type { ApplicationApi } from './http-api';
 import { ORIGIN_VERIFY_HEADER, type OriginVerification } from './origin-verification';
 import type { StageSettings } from './stage';
@@ -36,6 +39,10 @@ export interface EdgeDistributionProps {
   readonly api: ApplicationApi;
   readonly settings: StageSettings;
   readonly originVerification: OriginVerification;
+  /** ARN of the CLOUDFRONT-scoped WAF web ACL (lib/cdk/edge-waf-stack.ts). */
+  readonly webAclArn: string;
+  /** A custom domain with its ACM certificate (TLSv1.2_2021); absent: the *.cloudfront.net name. */
+  readonly domain?: EdgeDomain;
 }
 
 /** The header values the edge enforces; exported so tests compare against one source. */
@@ -73,6 +80,8 @@ export const VIEWER_REQUEST_CODE = `function handler(event) {
 export class EdgeDistribution extends Construct {
   readonly distribution: Distribution;
   readonly logBucket: Bucket;
+  /** What viewers address: the custom domain when configured, else the distribution's own name. */
+  readonly domainName: string;
 
   constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
     super(scope, id);
@@ -123,8 +132,14 @@ export class EdgeDistribution extends Construct {
       runtime: FunctionRuntime.JS_2_0,
     });
 
+    const { domain } = props;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `${SERVICE_NAME} ${settings.stage} API`,
+      ...(domain && {
+        domainNames: [domain.domainName],
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
       defaultBehavior: {
         origin: new HttpOrigin(props.api.domainName, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
@@ -151,28 +166,28 @@ export class EdgeDistribution extends Construct {
         compress: true,
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
+      webAclId: props.webAclArn,
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
     });
+    this.domainName = domain?.domainName ?? this.distribution.distributionDomainName;
 
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
     acknowledge(
       'AwsSolutions-CFR1',
       'A CRM and its email tracking links serve customers and their contacts worldwide; no country is excluded by policy, so a geo restriction would only block legitimate users.',
     );
-    acknowledge(
-      'AwsSolutions-CFR2',
-      'No WAF web ACL yet: a CloudFront-scoped ACL must live in us-east-1 (a separate stack) and bills per request. Abuse is bounded by the API stage throttle and the per-client rate tiers and input validation in the function edge. Add a WAF stack before public launch.',
-    );
-    acknowledge(
-      'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate, whose viewer security policy CloudFront fixes at TLSv1; a custom domain with an ACM certificate and TLSv1.2_2021 replaces it when the product gets its domain.',
-    );
+    if (!domain) {
+      acknowledge(
+        'AwsSolutions-CFR4',
+        'This synth has no custom domain (-c edgeDomainName/-c edgeCertificateArn), so viewers reach the *.cloudfront.net name, whose certificate and security policy CloudFront sets (TLSv1) and no distribution setting can raise. With a domain configured the distribution serves its ACM certificate with TLSv1.2_2021 and this acknowledgement is not made.',
+      );
+    }
   }
 
-  /** `https://dxxxx.cloudfront.net` */
+  /** `https://app.example.com` with a custom domain, else `https://dxxxx.cloudfront.net`. */
   get url(): string {
-    return `https://${this.distribution.distributionDomainName}`;
+    return `https://${this.domainName}`;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Alarms of email delivery (issue 12, item 10): sender reputation from the metrics the
  * email-events processor emits, and how far behind the two email queues are. Like the service
- * alarms they watch the whole stage, not one version, so they are no canary rollback alarms,
- * and like them they have no action: nothing in the stacks routes alarms anywhere yet.
+ * alarms they watch the whole stage, not one version, so they are no canary rollback alarms;
+ * like every alarm of the stack they notify the stage's alarm topic (lib/cdk/alarm-routing.ts).
  *
  * Dead letters of `email-sends` and `email-events` are covered by the generic DLQ alarm every
  * declared queue gets (lib/cdk/dead-letter-alarms.ts), which also rolls the sender back.

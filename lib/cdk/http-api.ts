@@ -98,6 +98,8 @@ export class ApplicationApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: settings.throttle,
+      // Per-route Count, 4xx, 5xx and Latency for the operations dashboard (lib/cdk/operations-dashboard.ts).
+      detailedMetricsEnabled: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
   }

@@ -26,6 +26,11 @@ export interface StageSettings {
   readonly keyPendingWindowDays: number;
   /** Days the domain-events archive keeps every event for replay. */
   readonly eventArchiveDays: number;
+  /**
+   * Requests per client IP in 5 minutes above which the edge WAF blocks that IP: a coarse
+   * ceiling well above any rate tier of the function edge, which sets the real limits.
+   */
+  readonly edgeRateLimitPer5Minutes: number;
 }
 
 const settings: Record<Stage, StageSettings> = {
@@ -39,6 +44,7 @@ const settings: Record<Stage, StageSettings> = {
     edgeLogDays: 30,
     keyPendingWindowDays: 7,
     eventArchiveDays: 7,
+    edgeRateLimitPer5Minutes: 2000,
   },
   prod: {
     stage: 'prod',
@@ -50,6 +56,7 @@ const settings: Record<Stage, StageSettings> = {
     edgeLogDays: 365,
     keyPendingWindowDays: 30,
     eventArchiveDays: 30,
+    edgeRateLimitPer5Minutes: 6000,
   },
 };
 
@@ -63,4 +70,4 @@ export function parseStage(value: unknown): Stage {
 export const stageSettings = (stage: Stage): StageSettings => settings[stage];
 
 /** `UniteHub-dev-Data`: stack names carry the stage so both stages can share an account. */
-export const stackName = (stage: Stage, part: 'Data' | 'App'): string => `UniteHub-${stage}-${part}`;
+export const stackName = (stage: Stage, part: 'Data' | 'App' | 'EdgeWaf'): string => `UniteHub-${stage}-${part}`;

@@ -231,10 +231,16 @@ describe('edge', () => {
 
   it('throttles the API stage per stage and writes JSON access logs', () => {
     const stage = (t: typeof template) => resourcesOfType(t, 'AWS::ApiGatewayV2::Stage')[0]?.[1].Properties ?? {};
-    expect(stage(template).DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    // Detailed metrics: the per-route graphs of the operations dashboard.
+    expect(stage(template).DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+      DetailedMetricsEnabled: true,
+    });
     expect(stage(prod.appTemplate).DefaultRouteSettings).toEqual({
       ThrottlingRateLimit: 1000,
       ThrottlingBurstLimit: 2000,
+      DetailedMetricsEnabled: true,
     });
     const format = JSON.parse((stage(template).AccessLogSettings as { Format: string }).Format);
     expect(format).toMatchObject({

@@ -7,7 +7,10 @@ const dev = synthesize('dev');
 const custom = synthesize('prod', { context: { publicBaseUrl: 'https://App.Example.com/crm/' } });
 const envOf = (t: typeof dev.appTemplate) =>
   resourcesOfType(t, 'AWS::Lambda::Function')
-    .filter(([, fn]) => fn.Properties?.Handler === 'index.handler')
+    // Declared functions only: not the CDK-owned provider of the web ACL reader (AwsCustomResource).
+    .filter(
+      ([id, fn]) => fn.Properties?.Handler === 'index.handler' && !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+    )
     .map(
       ([, fn]) => (fn.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {},
     );

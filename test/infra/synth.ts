@@ -9,6 +9,7 @@ import type { Stage } from '../../lib/cdk/stage';
 export interface Synthesized extends UniteHubApp {
   readonly dataTemplate: Template;
   readonly appTemplate: Template;
+  readonly edgeWafTemplate: Template;
 }
 
 export function synthesize(
@@ -25,6 +26,7 @@ export function synthesize(
     ...built,
     dataTemplate: Template.fromStack(built.data),
     appTemplate: Template.fromStack(built.application),
+    edgeWafTemplate: Template.fromStack(built.edgeWaf),
   };
 }
 
