@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ValidationError } from '../errors';
+import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
 import type { HttpRequest, HttpResult } from './types';
 
 export interface InputSchemas<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -86,7 +87,13 @@ export function defineOperation<
     const issues: Array<{ in: string; path: string; message: string }> = [];
     const parse = <T extends z.ZodType>(where: string, schema: T, value: unknown): z.infer<T> => {
       const out = schema.safeParse(value);
-      if (out.success) return out.data;
+      if (out.success) {
+        // Coerced query and path numbers (`?maxScore=5e-324`) meet the same rule as JSON
+        // bodies: nothing reaches the store that it cannot keep.
+        const unstorable = findUnstorableNumber(out.data);
+        if (unstorable !== undefined) issues.push({ in: where, path: unstorable, message: STORABLE_NUMBER_MESSAGE });
+        return out.data;
+      }
       for (const i of out.error.issues) issues.push({ in: where, path: i.path.join('.'), message: i.message });
       return undefined as z.infer<T>;
     };

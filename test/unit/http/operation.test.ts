@@ -50,6 +50,27 @@ describe('defineOperation', () => {
     expect(details.map((d) => `${d.in}:${d.path}`).sort()).toEqual(['body:', 'body:name', 'path:id', 'query:dryRun']);
     expect(JSON.stringify(details)).not.toContain('<script>');
   });
+  it('refuses a coerced query or path number the store cannot keep, naming it, before the use case runs', async () => {
+    let ran = 0;
+    const list = defineOperation(
+      { query: z.object({ maxScore: z.coerce.number().min(0).max(100).optional() }) },
+      ({ query }) => {
+        ran++;
+        return { status: 200, body: { maxScore: query.maxScore } };
+      },
+    );
+    for (const tiny of [
+      '5e-324',
+      '1e-200',
+      '-0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001',
+    ]) {
+      const error = (await list(request({ query: { maxScore: tiny } })).catch((e: unknown) => e)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.details).toEqual([expect.objectContaining({ in: 'query', path: 'maxScore' })]);
+    }
+    expect(ran).toBe(0);
+    expect(await list(request({ query: { maxScore: '1e-100' } }))).toEqual({ status: 200, body: { maxScore: 1e-100 } });
+  });
   it('accepts no body where none is declared, and refuses one that is sent', async () => {
     const plain = defineOperation({}, () => ({ status: 204 }));
     expect(await plain(request({}))).toEqual({ status: 204 });
