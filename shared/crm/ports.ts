@@ -20,9 +20,8 @@ export interface InteractionScorer {
    * claim in one read, the interaction, the contact's last-interaction time, the score and its
    * ledger in one atomic write. Idempotent per interaction id.
    * @throws ContactNotFoundError when the contact is missing or deleted.
-   * Optional: without it, recordInteraction stores, stamps and scores one call at a time.
    */
-  recordAndScore?(interaction: Interaction): Promise<ScoreUpdate>;
+  recordAndScore(interaction: Interaction): Promise<ScoreUpdate>;
 }
 
 export interface DomainEvent {

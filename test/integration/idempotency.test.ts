@@ -143,16 +143,26 @@ describe('the DynamoDB idempotency store', () => {
 });
 
 describe('recordInteractionOnce on the real adapters', () => {
-  /** Scores +10 once per interaction id, as the real scorer's claim does. */
-  const onceScorer = (): InteractionScorer & { scored: Set<string> } => {
+  /** Scores +10 once per interaction id, as the real scorer's claim does; stores the interaction first. */
+  const onceScorer = (
+    contacts: ReturnType<typeof dynamoContacts>,
+    interactions: ReturnType<typeof dynamoInteractions>,
+  ): InteractionScorer & { scored: Set<string> } => {
     const scored = new Set<string>();
+    const applyInteraction = async (contact: Contact, interaction: Interaction) => {
+      const fresh = !scored.has(interaction.interactionId);
+      scored.add(interaction.interactionId);
+      const score = contact.score + (fresh ? 10 : 0);
+      return { score, tier: contact.tier, previousScore: contact.score, previousTier: contact.tier };
+    };
     return {
       scored,
-      async applyInteraction(contact: Contact, interaction: Interaction) {
-        const fresh = !scored.has(interaction.interactionId);
-        scored.add(interaction.interactionId);
-        const score = contact.score + (fresh ? 10 : 0);
-        return { score, tier: contact.tier, previousScore: contact.score, previousTier: contact.tier };
+      applyInteraction,
+      async recordAndScore(interaction: Interaction) {
+        const contact = await contacts.get(interaction.workspaceId, interaction.contactId);
+        if (!contact) throw new Error('no such contact');
+        await interactions.put(interaction);
+        return applyInteraction(contact, interaction);
       },
     };
   };
@@ -161,7 +171,7 @@ describe('recordInteractionOnce on the real adapters', () => {
     const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
     const contacts = dynamoContacts(db, CORE);
     const interactions = dynamoInteractions(db, CORE);
-    const scorer = onceScorer();
+    const scorer = onceScorer(contacts, interactions);
     const useCase = { contacts, interactions, scorer, idempotency: store, now: () => new Date(), newId: randomUUID };
     const { contactId } = await createContact(
       workspaceId,

@@ -155,10 +155,7 @@ describe('interactionScorer over DynamoDB', () => {
         raw.middlewareStack.remove(name);
       }
     }
-    const recordWith = (scorer: InteractionScorer, i: Interaction) => {
-      if (!scorer.recordAndScore) throw new Error('the DynamoDB scorer records and scores in one write');
-      return scorer.recordAndScore(i);
-    };
+    const recordWith = (scorer: InteractionScorer, i: Interaction) => scorer.recordAndScore(i);
     const timelineOf = (c: Contact) => dynamoInteractions(db, CORE).timeline(c.workspaceId, c.contactId, { limit: 50 });
     const contactItem = async (c: Contact) =>
       (

@@ -77,9 +77,7 @@ export async function recordInteraction(
     metadata: parsed.data.metadata ?? {},
     source: input.source,
   };
-  const score = deps.scorer.recordAndScore
-    ? await deps.scorer.recordAndScore(interaction)
-    : await storeThenScore(deps, workspaceId, contactId, interaction);
+  const score = await deps.scorer.recordAndScore(interaction);
   // Keyed by the interaction: a retried call publishes the same event id again.
   await publishAll(
     [
@@ -101,26 +99,6 @@ export async function recordInteraction(
 }
 
 /** A live contact's interactions, newest first. @throws ContactNotFoundError */
-/**
- * For a scorer that cannot write the interaction with its score: the interaction, the contact's
- * last-interaction time, then the score, one call each (each idempotent per interaction id).
- */
-async function storeThenScore(
-  deps: RecordInteractionDeps,
-  workspaceId: string,
-  contactId: string,
-  interaction: Interaction,
-): Promise<ScoreUpdate> {
-  const contact = await deps.contacts.get(workspaceId, contactId);
-  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
-  await deps.interactions.put(interaction);
-  const later = !contact.lastInteractionAt || interaction.occurredAt > contact.lastInteractionAt;
-  if (later) await deps.contacts.touchInteraction(workspaceId, contactId, interaction.occurredAt);
-  const current = later ? { ...contact, lastInteractionAt: interaction.occurredAt } : contact;
-  // The scorer is idempotent per interaction id, so a retried call scores once.
-  return deps.scorer.applyInteraction(current, interaction);
-}
-
 export async function timeline(
   deps: Pick<RecordInteractionDeps, 'contacts' | 'interactions'>,
   workspaceId: string,

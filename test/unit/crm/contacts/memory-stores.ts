@@ -114,17 +114,38 @@ export function memoryInteractions(): InteractionStore & { all: Interaction[] } 
   };
 }
 
-/** Ten points per interaction; remembers what it was asked to score. */
-export function countingScorer(): InteractionScorer & { calls: Array<{ contact: Contact; interaction: Interaction }> } {
+/**
+ * Ten points per interaction; remembers what it was asked to score. Its `recordAndScore` stores,
+ * stamps and scores one call at a time (unlike the DynamoDB scorer's single transaction), so the
+ * tests can fail the scoring after the interaction was stored and check that a retry heals it.
+ */
+export function countingScorer(
+  contacts: ContactStore,
+  interactions: InteractionStore,
+): InteractionScorer & { calls: Array<{ contact: Contact; interaction: Interaction }> } {
   const calls: Array<{ contact: Contact; interaction: Interaction }> = [];
-  return {
+  const scorer = {
     calls,
-    async applyInteraction(contact, interaction) {
+    async applyInteraction(contact: Contact, interaction: Interaction) {
       calls.push({ contact, interaction });
       const score = Math.min(100, contact.score + 10);
       return { score, tier: contact.tier, previousScore: contact.score, previousTier: contact.tier };
     },
+    async recordAndScore(interaction: Interaction) {
+      const { workspaceId, contactId } = interaction;
+      const contact = await contacts.get(workspaceId, contactId);
+      if (!contact || contact.deletedAt) throw new ContactNotFoundError();
+      await interactions.put(interaction);
+      const later = !contact.lastInteractionAt || interaction.occurredAt > contact.lastInteractionAt;
+      if (later) await contacts.touchInteraction(workspaceId, contactId, interaction.occurredAt);
+      // Looked up on the object at call time: a test may swap applyInteraction for a failing one.
+      return scorer.applyInteraction(
+        later ? { ...contact, lastInteractionAt: interaction.occurredAt } : contact,
+        interaction,
+      );
+    },
   };
+  return scorer;
 }
 
 /** A clock that moves only when told. */

@@ -1,6 +1,7 @@
 /** recordInteractionOnce: the interaction POST with a client's idempotency key, over in-memory ports. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { contactCreateSchema } from '../../../../shared/crm/contacts/contact-fields';
+import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import type { InteractionInput } from '../../../../shared/crm/contacts/record-interaction';
 import {
   interactionRequestSchema,
@@ -11,12 +12,15 @@ import { memoryIdempotency } from '../../idempotency/memory-idempotency';
 import { countingScorer, fakeClock, memoryContacts, memoryInteractions, sequentialIds } from './memory-stores';
 
 const WS = 'ws-once';
+const withScorer = <C extends ContactStore, I extends InteractionStore>(contacts: C, interactions: I) => ({
+  contacts,
+  interactions,
+  scorer: countingScorer(contacts, interactions),
+});
 const setup = () => {
   const clock = fakeClock();
   return {
-    contacts: memoryContacts(),
-    interactions: memoryInteractions(),
-    scorer: countingScorer(),
+    ...withScorer(memoryContacts(), memoryInteractions()),
     idempotency: memoryIdempotency(clock.now),
     now: clock.now,
     newId: sequentialIds('i'),

@@ -1,18 +1,22 @@
 /** recordInteraction and the timeline over in-memory ports. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { contactCreateSchema } from '../../../../shared/crm/contacts/contact-fields';
+import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import { recordInteraction, timeline } from '../../../../shared/crm/contacts/record-interaction';
 import { createContact, deleteContact, getContact } from '../../../../shared/crm/contacts/use-cases';
 import { countingScorer, fakeClock, memoryContacts, memoryInteractions, sequentialIds } from './memory-stores';
 
 const WS = 'ws-int';
 let deps: ReturnType<typeof setup>;
+const withScorer = <C extends ContactStore, I extends InteractionStore>(contacts: C, interactions: I) => ({
+  contacts,
+  interactions,
+  scorer: countingScorer(contacts, interactions),
+});
 const setup = () => {
   const clock = fakeClock();
   return {
-    contacts: memoryContacts(),
-    interactions: memoryInteractions(),
-    scorer: countingScorer(),
+    ...withScorer(memoryContacts(), memoryInteractions()),
     now: clock.now,
     newId: sequentialIds('i'),
     clock,
