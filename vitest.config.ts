@@ -6,10 +6,20 @@ const quiet = { setupFiles: ['test/support/quiet-output.ts'] };
 // As printsEverything() in test/support/test-output.ts (Vite loads this file without resolving it).
 const printsEverything = Boolean(process.env.DEBUG || process.env.E2E_VERBOSE);
 
+const HEAVY_E2E = [
+  'test/e2e/campaign-acceptance.test.ts',
+  'test/e2e/email-acceptance.test.ts',
+  'test/e2e/kill-restart.test.ts',
+  'test/e2e/walkthrough.test.ts',
+];
+
 // One config, one project per test tier; `npm test` runs them all.
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI
+    // machine, with the other core idle while files wait on emulators and CDK synthesis.
+    maxWorkers: 3,
     silent: printsEverything ? false : 'passed-only',
     coverage: {
       provider: 'v8',
@@ -40,9 +50,23 @@ export default defineConfig({
         },
       },
       {
+        // Each file starts its own runtime on free ports and its own data directory, so these
+        // run beside the other tiers: most of their time is spent waiting on queues and timers.
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: HEAVY_E2E,
+          ...quiet,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // CPU-bound journeys with timing windows (a wait that must not end before the opens are
+        // in, a process killed mid-batch): alone, one after the other, after everything else.
+        test: {
+          name: 'e2e-serial',
+          include: HEAVY_E2E,
           ...quiet,
           testTimeout: 60_000,
           hookTimeout: 60_000,

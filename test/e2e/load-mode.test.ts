@@ -4,6 +4,7 @@
  * server-side statistics file.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,16 +89,25 @@ describe('load mode', () => {
   });
 
   it('answers 429 THROTTLED with Retry-After beyond maxInFlight, never to health, and nothing else fails', async () => {
-    const call = (url: string, client: string) =>
-      fetch(`${runtime.url}${url}`, { headers: { 'x-load-client': client } }).then(async (r) => ({
-        status: r.status,
-        retryAfter: r.headers.get('retry-after'),
-        body: await json(r),
-      }));
-    const [answers, health] = await Promise.all([
-      Promise.all(Array.from({ length: 40 }, (_, i) => call('/api/csrf-token', `10.0.2.${i}`))),
-      Promise.all(Array.from({ length: 10 }, (_, i) => call('/api/health', `10.0.3.${i}`))),
-    ]);
+    // Every connection is open before any request is written, and all 50 requests are written in
+    // one turn of the event loop the server shares: all arrive together, however busy the machine.
+    const sockets = await Promise.all(
+      Array.from({ length: 50 }, () => {
+        const socket = net.connect(Number(new URL(runtime.url).port), '127.0.0.1');
+        return new Promise<net.Socket>((resolve, reject) => {
+          socket.once('connect', () => resolve(socket));
+          socket.once('error', reject);
+        });
+      }),
+    );
+    const answered = sockets.map((socket, i) => {
+      const [url, client] = i < 40 ? ['/api/csrf-token', `10.0.2.${i}`] : ['/api/health', `10.0.3.${i}`];
+      const done = rawAnswer(socket);
+      socket.write(`GET ${url} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-load-client: ${client}\r\nconnection: close\r\n\r\n`);
+      return done;
+    });
+    const all = await Promise.all(answered);
+    const [answers, health] = [all.slice(0, 40), all.slice(40)];
     expect(health.map((h) => h.status)).toEqual(Array(10).fill(200));
     const throttled = answers.filter((a) => a.body.code === 'THROTTLED');
     expect(throttled.length).toBeGreaterThan(0);
@@ -127,3 +137,39 @@ describe('load mode', () => {
     expect(total.inFlightPeak).toBeLessThanOrEqual(4 + 10);
   });
 });
+
+/** The status, Retry-After and JSON body of one HTTP/1.1 answer read to the socket's end (`connection: close`). */
+function rawAnswer(
+  socket: net.Socket,
+): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.once('error', reject);
+    socket.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
+      const headers = new Map(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      let body = text.slice(split + 4);
+      if (headers.get('transfer-encoding') === 'chunked') {
+        let out = '';
+        for (let at = 0; ; ) {
+          const eol = body.indexOf('\r\n', at);
+          const size = Number.parseInt(body.slice(at, eol), 16);
+          if (!size) break;
+          out += body.slice(eol + 2, eol + 2 + size);
+          at = eol + 2 + size + 2;
+        }
+        body = out;
+      }
+      resolve({
+        status: Number(statusLine.split(' ')[1]),
+        retryAfter: headers.get('retry-after') ?? null,
+        body: JSON.parse(body),
+      });
+    });
+  });
+}
