@@ -32,10 +32,12 @@ import {
   restoreContact,
   updateContact,
 } from '../shared/crm/contacts/use-cases';
+import type { Interaction } from '../shared/crm/model';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { ConflictError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
+import { auditWithChange } from '../shared/http/middlewares/audit';
 import { defineOperation } from '../shared/http/operation';
 import {
   consentList,
@@ -78,7 +80,8 @@ const interactionDeps = {
   ...deps,
   interactions: dynamoInteractions(documents, core),
   scorer: interactionScorer({
-    store: dynamoScoreStore(documents, core),
+    // The interaction's audit entry goes in its transaction: one write fewer, and all or nothing.
+    store: dynamoScoreStore(documents, core, { auditTable: tableName('audit') }),
     events,
     now,
   }),
@@ -199,19 +202,22 @@ export const handler = httpFunction('contacts', {
     { params: idParam, body: interactionRequestSchema, response: interactionRecorded },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
+      const details = (i: Pick<Interaction, 'interactionId' | 'type'>, replayed?: boolean) =>
+        audited(params.id, { interactionId: i.interactionId, type: i.type, ...(replayed ? { replayed } : {}) });
+      const withChange = auditWithChange<Interaction>(request, (i) => details(i));
       const { replayed, ...result } = await recordInteractionOnce(
         interactionDeps,
         caller.workspaceId,
         params.id,
         { ...body, source: caller.userId },
         request.headers[IDEMPOTENCY_KEY_HEADER],
+        withChange,
       );
-      const { interactionId } = result.interaction;
       return {
         status: 201,
         ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
         body: result,
-        audit: audited(params.id, { interactionId, type: body.type, ...(replayed ? { replayed } : {}) }),
+        audit: { ...details(result.interaction, replayed), inWrite: withChange?.written === true },
       };
     },
   ),

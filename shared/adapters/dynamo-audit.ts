@@ -7,7 +7,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { AuditQuery, AuditReader, StoredAuditEntry } from '../governance/ports';
-import type { AuditSink } from '../identity/ports';
+import type { AuditRecord, AuditSink } from '../identity/ports';
 import type { CursorShape, Key } from './dynamo/cursor';
 import { pagedQuery } from './dynamo/query';
 import { auditPk, auditSk, auditTypeGsi1pk } from './keys';
@@ -36,22 +36,23 @@ const entryItem = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The conditional Put of one entry: alone (`append`), or inside another write's transaction. */
+export const auditPut = (table: string, entry: AuditRecord) => ({
+  TableName: table,
+  Item: {
+    pk: auditPk(entry.workspaceId),
+    sk: auditSk(entry.createdAt, entry.id),
+    gsi1pk: auditTypeGsi1pk(entry.workspaceId, entry.eventType),
+    gsi1sk: auditSk(entry.createdAt, entry.id),
+    ...entry,
+  },
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
+
 export function dynamoAudit(db: DynamoDBDocumentClient, table: string): AuditSink & AuditReader {
   return {
     async append(entry) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: auditPk(entry.workspaceId),
-            sk: auditSk(entry.createdAt, entry.id),
-            gsi1pk: auditTypeGsi1pk(entry.workspaceId, entry.eventType),
-            gsi1sk: auditSk(entry.createdAt, entry.id),
-            ...entry,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await db.send(new PutCommand(auditPut(table, entry)));
     },
 
     async list(query) {

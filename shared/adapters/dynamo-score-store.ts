@@ -20,6 +20,7 @@ import { batchGet } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { type TransactItem, transactWrite } from './dynamo/transact';
+import { auditPut } from './dynamo-audit';
 import { contactFromItem } from './dynamo-contacts';
 import { interactionItem } from './dynamo-interactions';
 import { RULES_TTL_MS, readRulesItem, strip } from './dynamo-score-common';
@@ -27,7 +28,14 @@ import { contactSk, interactionPk, ledgerSk, SCORE_SK, scoredSk, tierGsi2, works
 
 type Db = DynamoDBDocumentClient;
 
-export function dynamoScoreStore(db: Db, table: string, clock: () => number = Date.now): ScoreStore {
+export interface ScoreStoreOptions {
+  readonly clock?: () => number;
+  /** The audit table: a change that carries its request's audit entry writes it in its transaction. */
+  readonly auditTable?: string;
+}
+
+export function dynamoScoreStore(db: Db, table: string, options: ScoreStoreOptions = {}): ScoreStore {
+  const { clock = Date.now, auditTable } = options;
   const cache = new Map<string, { at: number; value: VersionedRules }>();
 
   return {
@@ -63,11 +71,11 @@ export function dynamoScoreStore(db: Db, table: string, clock: () => number = Da
       };
     },
 
-    commit: (write) => commitScore(db, table, write),
+    commit: (write) => commitScore(db, table, write, auditTable),
   };
 }
 
-async function commitScore(db: Db, table: string, w: ScoreWrite): Promise<void> {
+async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: string | undefined): Promise<void> {
   const pk = interactionPk(w.workspaceId, w.contactId);
   const items: TransactItem[] = [];
   const at = (index: number | undefined) => (index === undefined ? -1 : index);
@@ -119,6 +127,9 @@ async function commitScore(db: Db, table: string, w: ScoreWrite): Promise<void> 
     const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
     push({ Put: { TableName: table, Item: { pk, sk: ledgerSk(entry.at, id), type: 'scoreLedger', ...entry } } });
   }
+  // The request's audit entry, with the change (only when something else is written).
+  const audit = auditTable && w.audit && items.length > 0 ? w.audit : undefined;
+  if (audit && auditTable) push({ Put: auditPut(auditTable, audit.record) });
   try {
     const [only] = items;
     // An interaction no rule scores, no later than the last one: one PutItem, not a transaction.
@@ -140,6 +151,7 @@ async function commitScore(db: Db, table: string, w: ScoreWrite): Promise<void> 
     if (isTransactionConflict(error)) throw new ScoreConflictError({ cause: error });
     throw error;
   }
+  audit?.markWritten();
 }
 
 /** The contact's part of a write: its score, tier and gsi2 when the score changes, its last interaction time when later. */

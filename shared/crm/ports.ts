@@ -1,4 +1,5 @@
 /** How the contacts use cases reach scoring, and how domain events leave the service. */
+import type { AuditInWrite } from '../identity/ports';
 import type { Contact, Interaction } from './model';
 
 export interface ScoreUpdate {
@@ -19,9 +20,10 @@ export interface InteractionScorer {
    * Stores the interaction of a live contact and scores it: the contact, the score state and the
    * claim in one read, the interaction, the contact's last-interaction time, the score and its
    * ledger in one atomic write. Idempotent per interaction id.
+   * `audit`: the request's audit entry, written in the same write when the store can.
    * @throws ContactNotFoundError when the contact is missing or deleted.
    */
-  recordAndScore(interaction: Interaction): Promise<ScoreUpdate>;
+  recordAndScore(interaction: Interaction, audit?: AuditInWrite<Interaction>): Promise<ScoreUpdate>;
 }
 
 export interface DomainEvent {

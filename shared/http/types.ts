@@ -38,6 +38,8 @@ export interface HttpResult {
     readonly resourceType?: string;
     readonly resourceId?: string;
     readonly metadata?: Readonly<Record<string, unknown>>;
+    /** The entry was written in the change's own transaction (see `auditWithChange`): the edge writes none. */
+    readonly inWrite?: boolean;
   };
 }
 

@@ -47,9 +47,24 @@ export interface AuditEntry {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
+/** An entry as stored: with its id and time. */
+export type AuditRecord = AuditEntry & { readonly id: string; readonly createdAt: string };
+
 export interface AuditSink {
   /** Appends; may throw — callers go through `recordAudit`, which never fails the request. */
-  append(entry: AuditEntry & { readonly id: string; readonly createdAt: string }): Promise<void>;
+  append(entry: AuditRecord): Promise<void>;
+}
+
+/**
+ * An audit entry written in the same transaction as the change it records, so the two exist
+ * together or not at all, and the request saves the separate write the edge would make. The
+ * store that commits the change puts `recordFor(subject)` beside it and, once committed, calls
+ * `markWritten`; the edge writes an entry only for a request whose entry was not written so.
+ */
+export interface AuditInWrite<S> {
+  recordFor(subject: S): AuditRecord;
+  markWritten(): void;
+  readonly written: boolean;
 }
 
 /** Outgoing transactional mail (verification, reset, invites). */

@@ -149,6 +149,18 @@ describe('idempotent interactions', () => {
     expect(new Set(after.ledger.map((e: { interactionId?: string }) => e.interactionId))).toEqual(
       new Set([interaction.interactionId]),
     );
+    // The first attempt's audit entry was written in the interaction's own transaction; each replay
+    // (which writes nothing) is audited by the edge as a replay.
+    const log = await json(await send(owner, 'GET', '/api/security/audit-log?eventType=interactions.create&limit=100'));
+    const mine = log.entries.filter((e: { resourceId?: string }) => path.endsWith(`/${e.resourceId}`));
+    expect(
+      mine.map((e: { metadata: Record<string, unknown> }) => [e.metadata.interactionId, e.metadata.replayed ?? false]),
+    ).toEqual([
+      [interaction.interactionId, true],
+      [interaction.interactionId, true],
+      [interaction.interactionId, false],
+    ]);
+    expect(mine[2]).toMatchObject({ eventAction: 'POST', actorId: owner.userId, resourceType: 'contact' });
   });
 
   it('refuses the key with another body (422) or a malformed key (400), and keeps keys per workspace', async () => {

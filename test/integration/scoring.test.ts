@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
@@ -25,9 +25,11 @@ import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-sco
 import { getScoringRules, putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
 import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
+import { auditInWrite } from '../../shared/identity/audit';
 
 const PREFIX = 'scoring-';
 const CORE = `${PREFIX}core`;
+const AUDIT = `${PREFIX}audit`;
 let dataDir: string;
 let emulators: Emulators;
 let raw: DynamoDBClient;
@@ -181,6 +183,61 @@ describe('interactionScorer over DynamoDB', () => {
       expect(again.value).toMatchObject({ score: first.value?.score, previousScore: first.value?.score });
       expect((await timelineOf(c)).interactions.map((i) => i.interactionId)).toEqual([click.interactionId]);
       expect(await contactItem(c)).toMatchObject({ lastInteractionAt: click.occurredAt, score: first.value?.score });
+    });
+
+    it('writes the request’s audit entry in the interaction’s transaction; a replay writes none', async () => {
+      const ws = `ws-${randomUUID()}`;
+      const c = await putContact(ws);
+      const store = dynamoScoreStore(db, CORE, { auditTable: AUDIT });
+      await store.readRules(ws);
+      const scorer = interactionScorer({ store, events: events(), now: () => new Date() });
+      const entryFor = (i: Interaction) => ({
+        workspaceId: ws,
+        eventType: 'interactions.create',
+        eventAction: 'POST',
+        actorType: 'user' as const,
+        actorId: 'u-1',
+        resourceType: 'contact',
+        resourceId: c.contactId,
+        metadata: { interactionId: i.interactionId },
+      });
+      const auditRows = async () =>
+        (
+          await db.send(
+            new QueryCommand({
+              TableName: AUDIT,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': workspacePk(ws) },
+            }),
+          )
+        ).Items ?? [];
+      // Scored, and (an email_sent no rule scores) a lone PutItem that becomes a transaction with its entry.
+      for (const type of ['email_clicked', 'email_sent'] as const) {
+        const i = interaction(c, type);
+        const slot = auditInWrite(entryFor);
+        const first = await callsOf(() => scorer.recordAndScore(i, slot));
+        expect(first.calls).toEqual(['BatchGetItem', 'TransactWriteItems']);
+        expect(slot.written).toBe(true);
+        const replayed = auditInWrite(entryFor);
+        await scorer.recordAndScore(i, replayed);
+        expect(replayed.written).toBe(false);
+      }
+      const rows = await auditRows();
+      expect(rows.map((r) => r.metadata?.interactionId).sort()).toEqual(
+        (await timelineOf(c)).interactions.map((i) => i.interactionId).sort(),
+      );
+      // All or nothing: an interaction for a contact that is gone writes no entry either.
+      const ghost = { ...interaction(c, 'email_clicked'), contactId: `gone-${randomUUID()}` };
+      const slot = auditInWrite(entryFor);
+      await expect(scorer.recordAndScore(ghost, slot)).rejects.toMatchObject({ code: 'CONTACT_NOT_FOUND' });
+      expect(slot.written).toBe(false);
+      expect(await auditRows()).toHaveLength(2);
+      // A store without the audit table leaves the entry to the edge.
+      const bare = interactionScorer({ store: dynamoScoreStore(db, CORE), events: events(), now: () => new Date() });
+      const unaudited = auditInWrite(entryFor);
+      await bare.recordAndScore(interaction(c, 'email_opened'), unaudited);
+      expect(unaudited.written).toBe(false);
+      expect(await auditRows()).toHaveLength(2);
     });
 
     it('an interaction no rule scores is one PutItem, stored once, and never moves the last interaction back', async () => {

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { fingerprintOf, idempotencyKeyOf, type RunOnceDeps, runOnce } from '../../idempotency/run-once';
+import type { AuditInWrite } from '../../identity/ports';
 import { RECORD_ID_PATTERN } from '../../identity/tokens';
 import type { Interaction } from '../model';
 import type { ScoreUpdate } from '../ports';
@@ -47,9 +48,12 @@ export async function recordInteractionOnce(
   contactId: string,
   input: InteractionInput,
   idempotencyKeyHeader: string | undefined,
+  audit?: AuditInWrite<Interaction>,
 ): Promise<RecordedInteraction> {
   const key = idempotencyKeyOf(idempotencyKeyHeader) ?? input.interactionId;
-  if (key === undefined) return { ...(await recordInteraction(deps, workspaceId, contactId, input)), replayed: false };
+  if (key === undefined) {
+    return { ...(await recordInteraction(deps, workspaceId, contactId, input, audit)), replayed: false };
+  }
 
   const { type, occurredAt, metadata, interactionId, source } = input;
   const plan = {
@@ -60,7 +64,7 @@ export async function recordInteractionOnce(
     deps,
     { workspaceId, operation: RECORD_INTERACTION_OPERATION, key },
     { fingerprint: fingerprintOf({ contactId, source, type, occurredAt, metadata, interactionId }), plan },
-    (fixed) => recordInteraction(deps, workspaceId, contactId, { ...input, ...fixed }),
+    (fixed) => recordInteraction(deps, workspaceId, contactId, { ...input, ...fixed }, audit),
   );
   return { ...result, replayed };
 }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ValidationError } from '../../errors';
+import type { AuditInWrite } from '../../identity/ports';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_RECORDED_EVENT, publishAll } from '../contact-events';
 import { INTERACTION_TYPES, type Interaction } from '../model';
@@ -50,12 +51,14 @@ export interface RecordInteractionDeps {
  * `lastInteractionAt` forward and scores it.
  * @throws ValidationError (bad type, metadata, or `occurredAt` more than 5 minutes ahead),
  * ContactNotFoundError (absent, deleted or in another workspace).
+ * `audit`: the request's audit entry, written with the interaction when the store can.
  */
 export async function recordInteraction(
   deps: RecordInteractionDeps,
   workspaceId: string,
   contactId: string,
   input: InteractionInput,
+  audit?: AuditInWrite<Interaction>,
 ): Promise<{ interaction: Interaction; score: ScoreUpdate }> {
   const parsed = interactionInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -77,7 +80,7 @@ export async function recordInteraction(
     metadata: parsed.data.metadata ?? {},
     source: input.source,
   };
-  const score = await deps.scorer.recordAndScore(interaction);
+  const score = await deps.scorer.recordAndScore(interaction, audit);
   // Keyed by the interaction: a retried call publishes the same event id again.
   await publishAll(
     [

@@ -1,4 +1,5 @@
 /** What the scoring use cases need from storage and the queue; adapters in this folder. */
+import type { AuditRecord } from '../../identity/ports';
 import type { Contact, Interaction } from '../model';
 import type { AiSignals } from './composite';
 import type { ScoringRules, VersionedRules } from './rules';
@@ -31,6 +32,11 @@ export interface ScoreWrite {
   readonly contactDeleted?: boolean;
   /** Stored on the contact in the same write: the AI inputs of the composite (contact intelligence). */
   readonly aiSignals?: AiSignals;
+  /**
+   * The request's audit entry, in the same transaction; `markWritten` is called once it is
+   * committed. A store without an audit table leaves it to the edge.
+   */
+  readonly audit?: { readonly record: AuditRecord; readonly markWritten: () => void };
 }
 
 export interface Page<T> {

@@ -4,6 +4,7 @@
  * when the tier changes.
  */
 import { ConflictError } from '../../errors';
+import type { AuditInWrite } from '../../identity/ports';
 import { ContactNotFoundError } from '../contacts/errors';
 import type { Contact, Interaction } from '../model';
 import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
@@ -50,7 +51,7 @@ export interface ScoreAttempt {
 export interface ScorePlan {
   readonly next?: ScoreState;
   readonly entries?: ScoreWrite['entries'];
-  readonly with?: Pick<ScoreWrite, 'aiSignals' | 'interaction' | 'lastInteractionAt'>;
+  readonly with?: Pick<ScoreWrite, 'aiSignals' | 'interaction' | 'lastInteractionAt' | 'audit'>;
 }
 
 /**
@@ -181,9 +182,15 @@ function interactionPlan(a: ScoreAttempt, interaction: Interaction): ScorePlan {
  * Stores and scores an interaction in one read and one write (the `recordAndScore` of the
  * InteractionScorer port): the interaction, the contact's last-interaction time when it is the
  * latest, the score and its ledger, all or nothing, once per interaction id.
+ * `audit`, when given, is written in the same transaction (not on a replay: nothing is written then).
  * @throws ContactNotFoundError when the contact is missing or deleted.
  */
-export async function recordAndScoreInteraction(interaction: Interaction, deps: ScoringDeps): Promise<ScoreUpdate> {
+export async function recordAndScoreInteraction(
+  interaction: Interaction,
+  deps: ScoringDeps,
+  audit?: AuditInWrite<Interaction>,
+): Promise<ScoreUpdate> {
+  const auditWrite = audit && { record: audit.recordFor(interaction), markWritten: audit.markWritten };
   const { workspaceId, contactId, interactionId } = interaction;
   const done = await changeScore(deps, { workspaceId, contactId, scoredId: interactionId }, undefined, (a) => {
     if (a.contact.deletedAt) throw new ContactNotFoundError();
@@ -191,7 +198,11 @@ export async function recordAndScoreInteraction(interaction: Interaction, deps: 
     const current = later ? { ...a.contact, lastInteractionAt: interaction.occurredAt } : a.contact;
     return {
       ...interactionPlan({ ...a, contact: current }, interaction),
-      with: { interaction, ...(later ? { lastInteractionAt: interaction.occurredAt } : {}) },
+      with: {
+        interaction,
+        ...(later ? { lastInteractionAt: interaction.occurredAt } : {}),
+        ...(auditWrite ? { audit: auditWrite } : {}),
+      },
     };
   });
   if (!done) throw new ContactNotFoundError();
@@ -205,5 +216,5 @@ export async function recordAndScoreInteraction(interaction: Interaction, deps: 
  */
 export const interactionScorer = (deps: ScoringDeps): InteractionScorer => ({
   applyInteraction: (contact, interaction) => scoreInteraction(contact, interaction, deps),
-  recordAndScore: (interaction) => recordAndScoreInteraction(interaction, deps),
+  recordAndScore: (interaction, audit) => recordAndScoreInteraction(interaction, deps, audit),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audit } from '../../../../shared/http/middlewares/audit';
+import { audit, auditWithChange } from '../../../../shared/http/middlewares/audit';
 import type { HttpRequest, HttpResult } from '../../../../shared/http/types';
 import type { AuthContext } from '../../../../shared/identity/auth-context';
 import { MemoryAudit } from '../../../support/edge-fakes';
@@ -60,5 +60,20 @@ describe('audit', () => {
     expect(await audited(plain({ method: 'GET' }), { status: 200 })).toEqual([]);
     expect(await audited(plain({}), { status: 409 })).toEqual([]);
     expect(await audited(plain({ auth: { principal: inWorkspace.principal } }), { status: 200 })).toEqual([]);
+  });
+  it('leaves an entry written with the change to it, and builds that entry as it would its own', async () => {
+    const request = plain({});
+    const slot = auditWithChange(request, (n: number) => ({ resourceId: `t-${n}`, metadata: { n } }));
+    const record = slot?.recordFor(7);
+    expect(record).toMatchObject({ eventType: 'things.update', actorId: 'u-1', resourceId: 't-7', metadata: { n: 7 } });
+    expect(record?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(slot?.written).toBe(false);
+    slot?.markWritten();
+    expect(slot?.written).toBe(true);
+    expect(await audited(request, { status: 201, audit: { resourceId: 't-7', inWrite: true } })).toEqual([]);
+    expect(await audited(request, { status: 201, audit: { resourceId: 't-7', inWrite: false } })).toHaveLength(1);
+    // Nothing to join outside a workspace or on a read.
+    expect(auditWithChange(plain({ method: 'GET' }), () => ({}))).toBeUndefined();
+    expect(auditWithChange(plain({ auth: { principal: inWorkspace.principal } }), () => ({}))).toBeUndefined();
   });
 });
