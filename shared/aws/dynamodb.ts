@@ -6,8 +6,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { translateItemTooLarge } from '../adapters/dynamo/item-size';
 
-export const dynamodb = new DynamoDBClient({});
+/** An item over 400 KB is the caller's input being too large: a 413, not a 500 (adapters/dynamo/item-size.ts). */
+export const dynamodb = translateItemTooLarge(new DynamoDBClient({}));
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });

@@ -205,3 +205,26 @@ describe('a campaign run end to end', () => {
     expect((await mails(run)).length).toBe(21);
   }, 120_000);
 });
+
+describe('a campaign too large to store', () => {
+  it('is refused with 413 naming the limit, and nothing is created', async () => {
+    // ~520 KB of JSON, under the 1 MiB body limit, over DynamoDB's 400 KB per item.
+    const nodes: unknown[] = [{ id: 'start', kind: 'trigger', next: 'n0' }];
+    for (let i = 0; i < 100; i++) {
+      nodes.push({
+        id: `n${i}`,
+        kind: 'email',
+        templateId: 'welcome',
+        subjectVariants: Array.from({ length: 5 }, (_, k) => String(k).repeat(998)),
+        next: i === 99 ? 'done' : `n${i + 1}`,
+      });
+    }
+    nodes.push({ id: 'done', kind: 'exit' });
+    const name = `oversized-${Date.now()}`;
+    const res = await api('POST', '/api/campaigns', { name, journey: { nodes } });
+    expect(res.status).toBe(413);
+    expect(await json(res)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxItemBytes: 409_600 } });
+    const list = await ok(await api('GET', '/api/campaigns/list?limit=100'));
+    expect(list.campaigns.map((c: { name: string }) => c.name)).not.toContain(name);
+  });
+});

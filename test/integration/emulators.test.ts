@@ -17,6 +17,7 @@ import {
   PutCommand,
   TransactGetCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type QueueDeclaration, type QueueName, queues, tables } from '../../lib/definition';
@@ -28,6 +29,8 @@ import {
   startEmulators,
   startTtlSweeper,
 } from '../../lib/local/emulators';
+import { isItemTooLarge, MAX_ITEM_BYTES, translateItemTooLarge } from '../../shared/adapters/dynamo/item-size';
+import { PayloadTooLargeError } from '../../shared/errors';
 
 const PREFIX = 'test-';
 const CORE = `${PREFIX}core`;
@@ -217,6 +220,49 @@ describe('DynamoDB', () => {
       'ValidationError',
     ]);
     expect(await getItem('bad-1')).toBeUndefined();
+  });
+
+  it('refuses an item over 400 KB in a Put, an Update and a transaction: a 413 through the translating client', async () => {
+    const big = 'x'.repeat(MAX_ITEM_BYTES + 1);
+    const translated = DynamoDBDocumentClient.from(
+      translateItemTooLarge(new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint))),
+    );
+    await ddb.send(new PutCommand({ TableName: CORE, Item: item('big-update') }));
+    const attempts = [
+      () => new PutCommand({ TableName: CORE, Item: item('big-put', { big }) }),
+      () =>
+        new UpdateCommand({
+          TableName: CORE,
+          Key: { pk: 'big-update', sk: 'item' },
+          UpdateExpression: 'SET big = :b',
+          ExpressionAttributeValues: { ':b': big },
+        }),
+      () =>
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: CORE, Item: item('big-tx-1') } },
+            { Put: { TableName: CORE, Item: item('big-tx-2', { big }) } },
+          ],
+        }),
+    ];
+    for (const command of attempts) {
+      // What the emulator answers is what DynamoDB answers: recognised as an oversized item...
+      const plain = await rejection(() => ddb.send(command() as PutCommand));
+      expect(isItemTooLarge(plain), `${plain.name}: ${plain.message}`).toBe(true);
+      // ...and, through the functions' client, a 413 naming the limit.
+      const answer = await rejection(() => translated.send(command() as PutCommand));
+      expect(answer).toBeInstanceOf(PayloadTooLargeError);
+      expect(answer).toMatchObject({ status: 413, details: { maxItemBytes: MAX_ITEM_BYTES } });
+    }
+    expect(await getItem('big-put')).toBeUndefined();
+    expect(await getItem('big-tx-1')).toBeUndefined();
+    expect(Object.keys((await getItem('big-update')) ?? {})).not.toContain('big');
+    // Other failures pass through untouched.
+    const other = await rejection(() =>
+      translated.send(new PutCommand({ TableName: CORE, Item: { pk: 'no-sort-key' } })),
+    );
+    expect(other.name).toBe('ValidationException');
+    translated.destroy();
   });
 
   it('applies a TransactWriteItems once per ClientRequestToken', async () => {
