@@ -19,11 +19,21 @@ export function gitCommit(): string | undefined {
   }
 }
 
-/** The commit (short) and whether tracked files differ from it; undefined outside a git checkout. */
+/**
+ * Run outputs, not code: the summaries that runs write (docs/load/, docs/bench/). A run made
+ * right after another, before its summary is committed, runs the same code.
+ */
+const RUN_OUTPUTS = [':(exclude)docs/load', ':(exclude)docs/bench'];
+
+/**
+ * The commit (short) and whether tracked files other than run outputs differ from it;
+ * undefined outside a git checkout.
+ */
 export function gitState(): { commit: string; dirty: boolean } | undefined {
   try {
     const commit = git('rev-parse', '--short', 'HEAD').trim();
-    return { commit, dirty: git('status', '--porcelain', '--untracked-files=no').trim() !== '' };
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ...RUN_OUTPUTS).trim();
+    return { commit, dirty: changed !== '' };
   } catch {
     return undefined;
   }
