@@ -6,10 +6,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateItemTooLarge } from '../adapters/dynamo/item-size';
 
-/** An item over 400 KB is the caller's input being too large: a 413, not a 500 (adapters/dynamo/item-size.ts). */
-export const dynamodb = translateItemTooLarge(new DynamoDBClient({}));
+export const dynamodb = new DynamoDBClient({});
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });

@@ -2,9 +2,11 @@
  * The error contract, in one place (middy's http-error-handler): an `AppError` is answered
  * with its status and stable code; anything else is a bug, answered with a generic 500 that
  * carries only the request id, logged in full and reported to Sentry. A CSRF refusal is
- * counted (`CsrfRejections`).
+ * counted (`CsrfRejections`). DynamoDB refusing an item over 400 KB is a 413 (the caller sent
+ * too much), whichever adapter wrote it.
  */
 
+import { isItemTooLarge, itemTooLargeError } from '../../adapters/dynamo/item-size';
 import { recordCsrfRejected } from '../../observability/http-metrics';
 import { logger } from '../../observability/logger';
 import { captureError } from '../../observability/sentry';
@@ -18,7 +20,8 @@ export function errorContract(): EdgeMiddleware {
     onError: async (request) => {
       const { error, event } = request;
       const requestId = event.requestContext.requestId;
-      const result = errorResult(error, requestId);
+      // An item over DynamoDB's 400 KB is the caller's input being too large, from any adapter.
+      const result = errorResult(isItemTooLarge(error) ? itemTooLargeError(error) : error, requestId);
       if (error instanceof CsrfError) recordCsrfRejected(error.code);
       if (result.status >= 500) {
         logger.error('Unhandled error', { error: error ?? undefined, routeKey: event.routeKey });

@@ -65,6 +65,38 @@ describe('errorContract', () => {
       }),
     );
   });
+  it('answers DynamoDB refusing an item over 400 KB with 413, from a write, a transaction or wrapped', async () => {
+    const named = (name: string, message: string, extra: object = {}) =>
+      Object.assign(new Error(message), { name, ...extra });
+    const refusals = [
+      named('ValidationException', 'Item size has exceeded the maximum allowed size'),
+      named('ValidationException', 'Item size to update has exceeded the maximum allowed size'),
+      named('TransactionCanceledException', 'Transaction cancelled', {
+        CancellationReasons: [
+          { Code: 'None' },
+          { Code: 'ValidationError', Message: 'Item size has exceeded the maximum allowed size' },
+        ],
+      }),
+      new Error('could not save', {
+        cause: named('ValidationException', 'Item size has exceeded the maximum allowed size'),
+      }),
+    ];
+    for (const refusal of refusals) {
+      const request = failing(refusal);
+      await errorContract().onError?.(request);
+      expect(request.response?.statusCode).toBe(413);
+      expect(body(request.response)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxItemBytes: 409_600 } });
+    }
+    // Another ValidationException is still our fault.
+    const output = captureOutput();
+    const other = failing(named('ValidationException', 'One or more parameter values were invalid'));
+    try {
+      await errorContract().onError?.(other);
+    } finally {
+      output.stop();
+    }
+    expect(other.response?.statusCode).toBe(500);
+  });
   it('counts a CSRF refusal with its code', async () => {
     flushedMetrics();
     await errorContract().onError?.(failing(new CsrfError('no token', 'CSRF_TOKEN_INVALID')));
