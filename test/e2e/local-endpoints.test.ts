@@ -4,7 +4,6 @@
  * `@aws-sdk/client-sfn`, and one fake account id in every ARN and queue URL.
  */
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -15,26 +14,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCOUNT, localClientConfig } from '../../lib/local/emulators/local-aws';
-import { localPorts, PORT_BLOCK } from '../../lib/local/ports';
+import { localPorts } from '../../lib/local/ports';
 import type { Runtime } from '../../lib/local/runtime';
-import { startTestRuntime } from '../support/local-runtime';
-
-/** A base port whose whole block is free now (tests run in parallel: never a fixed one). */
-async function freeBlock(): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (let attempt = 0; attempt < 50; attempt++) {
-    // Below Linux's ephemeral range, so an outgoing connection does not take one meanwhile.
-    const base = 21_000 + PORT_BLOCK * Math.floor(Math.random() * 500);
-    const ports = Array.from({ length: PORT_BLOCK }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports');
-}
+import { freePortBlock, startTestRuntime } from '../support/local-runtime';
 
 /** Every endpoint a user could copy from the banner. */
 const printed = (r: Runtime) => ({
@@ -47,7 +29,7 @@ const printed = (r: Runtime) => ({
 
 describe('fixed emulator ports', () => {
   it('puts every emulator on its port of the block, and a restart on the same ones', async () => {
-    const base = await freeBlock();
+    const base = await freePortBlock();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'uh-ports-'));
     const ports = localPorts(base);
     const first = await startTestRuntime(dataDir, undefined, { emulatorBasePort: base, seed: false });

@@ -1,8 +1,10 @@
 /** Starts the whole local runtime once per test file, on a free port and a fresh data dir. */
 import fs from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { PORT_BLOCK } from '../../lib/local/ports';
 import { type Runtime, type RuntimeOptions, startRuntime } from '../../lib/local/runtime';
 import { printsEverything } from './test-output';
 
@@ -28,6 +30,27 @@ export async function startTestRuntime(
     // Through `console`: vitest shows the runtime's lines with a failing test (or all, with DEBUG=1).
     log: (line) => console.log(line),
   });
+}
+
+/**
+ * A base port whose whole block is free now (tests run in parallel: never a fixed one). For a
+ * runtime restarted in the same process: its functions keep the SDK clients (and so the emulator
+ * endpoints) of the first start, so the second must listen on the same ports.
+ */
+export async function freePortBlock(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Below Linux's ephemeral range, so an outgoing connection does not take one meanwhile.
+    const base = 21_000 + PORT_BLOCK * Math.floor(Math.random() * 500);
+    const ports = Array.from({ length: PORT_BLOCK }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports');
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
