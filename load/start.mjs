@@ -3,7 +3,7 @@
  * `npm run load:start`: the local runtime in load mode. TRUST_LOAD_CLIENT_HEADER makes it take
  * the client address from `x-load-client` (a simulated client per virtual user), so per-client
  * rate limits are exercised as with real traffic. NEVER set that variable in the cloud (where it
- * is ignored anyway, since ORIGIN_VERIFY_SECRET is set there). PORT and DATA_DIR pass through.
+ * is ignored anyway, since ORIGIN_VERIFY_SECRET_ARN is set there). PORT and DATA_DIR pass through.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

@@ -61,14 +61,26 @@ const schema = z.object({
   ),
   /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
   EVENT_BUS_NAME: z.string().min(1).optional(),
-  /** Set behind CloudFront: requests without this value in `x-origin-verify` are refused. */
-  ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
+  /**
+   * Set by the stack on HTTP functions: the ARN of the secret CloudFront sends as `x-origin-verify`.
+   * The values (AWSCURRENT and AWSPREVIOUS) are read at run time (shared/adapters/origin-secrets.ts);
+   * requests with neither are refused. Never the value itself.
+   */
+  ORIGIN_VERIFY_SECRET_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  /**
+   * Local only: a plain value `x-origin-verify` must carry, and the previous one still accepted
+   * (as during a rotation in the cloud). Read at call time (`localOriginSecrets`), so a test can
+   * switch them on a running local runtime. Refused outside the local stage.
+   */
+  ORIGIN_VERIFY_SECRET: z.preprocess(blankAsAbsent, z.string().min(32).optional()),
+  ORIGIN_VERIFY_SECRET_PREVIOUS: z.preprocess(blankAsAbsent, z.string().min(32).optional()),
   /** Header the trusted edge puts the viewer's address in (`x-viewer-address`, set by a CloudFront Function). */
   CLIENT_ADDRESS_HEADER: z.string().min(1).toLowerCase().optional(),
   /**
    * Local load tests only (`npm run load:start`): the header a load generator puts a simulated
    * client address in, so per-client limits see many clients. NEVER set in the cloud: anyone
-   * could pick their own address. Ignored whenever ORIGIN_VERIFY_SECRET is set.
+   * could pick their own address. Ignored whenever the origin is verified (ORIGIN_VERIFY_SECRET_ARN
+   * in the cloud, ORIGIN_VERIFY_SECRET locally).
    */
   TRUST_LOAD_CLIENT_HEADER: z.preprocess(blankAsAbsent, z.string().min(1).toLowerCase().optional()),
   /**
@@ -78,7 +90,11 @@ const schema = z.object({
   ALLOW_PRIVATE_WEBHOOKS: z.preprocess(blankAsAbsent, z.enum(['on', 'off']).optional()),
   /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
-  /** Sentry project DSN. Unset or empty: Sentry is off and its SDK is never loaded. */
+  /**
+   * Local only: the Sentry project DSN. In the cloud the stack sets SENTRY_DSN_SECRET_ID (the
+   * Secrets Manager secret holding it, read at run time) instead. Neither: Sentry is off and its
+   * SDK is never loaded.
+   */
   SENTRY_DSN: z.preprocess(blankAsAbsent, z.url().optional()),
   /** Sentry `environment`; unset means the STAGE (resolved in `shared/observability/sentry`). */
   SENTRY_ENVIRONMENT: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
@@ -148,6 +164,15 @@ export const reputationThresholds = (c: Config) => ({
 const environment = schema.superRefine((env, ctx) => {
   if (env.TIME_SCALE !== 1 && env.STAGE !== 'local') {
     ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'must be 1 outside the local stage' });
+  }
+  for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS'] as const) {
+    if (env[name] !== undefined && env.STAGE !== 'local') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'is a local-only plain value; in the cloud the secret is read at run time (ORIGIN_VERIFY_SECRET_ARN)',
+      });
+    }
   }
   if (env.PUBLIC_BASE_URL?.startsWith('http:') && env.STAGE !== 'local') {
     ctx.addIssue({
@@ -254,6 +279,22 @@ export function providerSecretSource(
   if (secretId) return { secretId };
   const value = env[providerSecretVariables[secret]];
   return value ? { value } : undefined;
+}
+
+/**
+ * The local runtime's origin values (ORIGIN_VERIFY_SECRET, then ORIGIN_VERIFY_SECRET_PREVIOUS),
+ * read at call time so they can change on a running runtime; undefined when the first is unset
+ * (no origin check, the local default). The cloud reads the secret instead
+ * (ORIGIN_VERIFY_SECRET_ARN, shared/adapters/origin-secrets.ts). Each value must have 32+ characters.
+ */
+export function localOriginSecrets(env: NodeJS.ProcessEnv = process.env): readonly string[] | undefined {
+  const current = env.ORIGIN_VERIFY_SECRET;
+  if (!current) return undefined;
+  const values = [current, env.ORIGIN_VERIFY_SECRET_PREVIOUS].filter((v): v is string => !!v);
+  if (values.some((v) => v.length < 32)) {
+    throw new ConfigError('Invalid environment: ORIGIN_VERIFY_SECRET(_PREVIOUS) must have at least 32 characters');
+  }
+  return values;
 }
 
 /**

@@ -154,8 +154,10 @@ export class AiBudgetExceededError extends TooManyRequestsError {
 }
 
 /**
- * 503: the service could not answer in time (the function's deadline passed) or a store it needs
- * throttled it. Not the caller's fault and not a bug in the request: try again after `Retry-After`.
+ * 503: the service could not answer in time (the function's deadline passed), a store it needs
+ * throttled it, or the origin check could not read the values it compares with (Secrets Manager
+ * unreachable at a cold start). Not the caller's fault and not a bug in the request: try again
+ * after `Retry-After`.
  */
 export class ServiceUnavailableError extends AppError {
   override name = 'ServiceUnavailableError';
@@ -163,7 +165,7 @@ export class ServiceUnavailableError extends AppError {
   readonly label = 'Service Unavailable';
   constructor(
     message: string,
-    readonly code: 'TIMED_OUT' | 'STORE_THROTTLED',
+    readonly code: 'TIMED_OUT' | 'STORE_THROTTLED' | 'ORIGIN_CHECK_UNAVAILABLE',
     readonly retryAfterSeconds: number,
     options?: ErrorOptions,
   ) {

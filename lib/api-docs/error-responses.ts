@@ -73,8 +73,9 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   },
   '503': {
     reason: 'Service Unavailable',
-    description: 'Overloaded (a store throttled, or the deadline passed); try again after `Retry-After` seconds.',
-    codes: ['TIMED_OUT', 'STORE_THROTTLED'],
+    description:
+      'Overloaded (a store throttled, or the deadline passed), or the edge could not read what it verifies requests with; try again after `Retry-After` seconds.',
+    codes: ['TIMED_OUT', 'STORE_THROTTLED', 'ORIGIN_CHECK_UNAVAILABLE'],
     retryAfter: true,
   },
 };

@@ -26,7 +26,7 @@ import { OperationsDashboard } from './operations-dashboard';
 import { OriginVerification } from './origin-verification';
 import { PUBLIC_BASE_URL_ENV } from './public-base-url';
 import { addSchedules } from './schedules';
-import { type SentrySettings, sentryEnvironment } from './sentry';
+import { applySentry, type SentrySettings } from './sentry';
 import { addServiceAlarms, type ServiceAlarms } from './service-alarms';
 import type { StageSettings } from './stage';
 import { addCampaignAlarms, type CampaignAlarms, referenceStepTimers } from './step-timers';
@@ -40,7 +40,7 @@ export interface AppStackProps extends StackProps {
   readonly data: DataStack;
   /** Sender of outbound email; its SES identity (or its domain's) must be verified. */
   readonly fromAddress: string;
-  /** Error reporting; without it the functions get no SENTRY_* variable. */
+  /** Error reporting (`-c sentry=on`); without it the functions get no SENTRY_* variable. */
   readonly sentry?: SentrySettings;
   /** What mailed links start with (`-c publicBaseUrl=`); default the CloudFront URL. */
   readonly publicBaseUrl?: string;
@@ -110,15 +110,17 @@ export class AppStack extends Stack {
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
     addSchedules(this, this.functions);
 
-    const observability = sentryEnvironment(props.sentry, settings.stage);
-    for (const fn of this.functions.values()) {
-      for (const [name, value] of Object.entries(observability)) fn.addEnvironment(name, value);
-    }
-
-    this.originVerification = new OriginVerification(this, 'OriginVerification', { settings });
+    // `-c originSecretVersion=<VersionId>`: step 2 of a rotation (docs/runbooks/origin-secret-rotation.md).
+    const pinnedVersionId = this.node.tryGetContext('originSecretVersion') as string | undefined;
+    this.originVerification = new OriginVerification(this, 'OriginVerification', {
+      settings,
+      ...(pinnedVersionId ? { pinnedVersionId: String(pinnedVersionId) } : {}),
+    });
     for (const fn of this.functions.values()) {
       if (fn.declaration.kind !== 'http') continue;
       this.originVerification.applyTo(fn);
+      // Errors are reported from the HTTP edge's error contract only, so only these read the DSN.
+      applySentry(fn, props.sentry, settings.stage);
       // Trusted only when the origin secret matched, i.e. CloudFront set it.
       fn.addEnvironment(CLIENT_ADDRESS_HEADER_ENV, CLIENT_ADDRESS_HEADER.toLowerCase());
     }

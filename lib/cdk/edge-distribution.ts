@@ -144,7 +144,7 @@ export class EdgeDistribution extends Construct {
         origin: new HttpOrigin(props.api.domainName, {
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-          customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerification.value },
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerification.headerValue },
         }),
         allowedMethods: AllowedMethods.ALLOW_ALL,
         cachePolicy: CachePolicy.CACHING_DISABLED,

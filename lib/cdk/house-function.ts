@@ -32,27 +32,27 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
 export const SENTRY_SDK = '@sentry/aws-serverless';
 
 export interface BundlingChoices {
-  /** Whether Sentry is configured for the stage (the `sentryDsn` context is set). */
+  /** Whether Sentry is configured for the stage (`-c sentry=on`). */
   readonly sentry: boolean;
 }
 
 /**
  * The esbuild options of every function.
  *
- * Sentry: the app loads the SDK with `await import('@sentry/aws-serverless')` only when
- * SENTRY_DSN is set (shared/observability/sentry.ts), and SENTRY_DSN is set on the functions
- * only by the `sentryDsn` context (lib/cdk/sentry.ts). A bundled SDK adds ~0.8 MB to every
- * bundle that reaches it (the HTTP functions: system 0.62 MB -> 1.41 MB) and 40-85 ms to
+ * Sentry: the app loads the SDK with `await import('@sentry/aws-serverless')` only once it has a
+ * DSN (shared/observability/sentry.ts), which in the cloud it reads from the secret named by
+ * SENTRY_DSN_SECRET_ID, set on the functions only with `-c sentry=on` (lib/cdk/sentry.ts). A
+ * bundled SDK adds ~0.8 MB to every bundle that reaches it (the HTTP functions: system 0.62 MB -> 1.41 MB) and 40-85 ms to
  * every cold start even though it is never evaluated without a DSN: the runtime still reads
  * and parses it (measured: docs/OBSERVABILITY.md). So:
- * - no `sentryDsn`: the SDK is external. esbuild leaves the dynamic import as it is and
- *   copies nothing; the import is never reached because no function has SENTRY_DSN. (Were
- *   SENTRY_DSN added by hand in the console, the import would fail and `captureError`, which
+ * - Sentry off: the SDK is external. esbuild leaves the dynamic import as it is and copies
+ *   nothing; the import is never reached because no function has SENTRY_DSN_SECRET_ID. (Were
+ *   it added by hand in the console, the import would fail and `captureError`, which
  *   never throws, would log "Could not report the error to Sentry": the function still works.)
- * - `sentryDsn` set: the SDK is bundled like any dependency, so the first report needs no
+ * - `-c sentry=on`: the SDK is bundled like any dependency, so the first report needs no
  *   layer or node_modules, at the size and cold-start cost above.
- * Turning Sentry on or off is therefore a redeploy with or without `-c sentryDsn=...`, which
- * rebuilds the bundles; that is the only way SENTRY_DSN changes anyway.
+ * Turning Sentry on or off is therefore a redeploy with or without `-c sentry=on`, which
+ * rebuilds the bundles; a new DSN is only a new secret value.
  */
 /** The SDK's default credential chain, replaced in bundles by {@link LAMBDA_CREDENTIALS}. */
 export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';

@@ -474,6 +474,7 @@ export const providerSecretVariables: Readonly<Record<ProviderSecretName, string
   'resend-webhook-secret': 'RESEND_WEBHOOK_SECRET',
   'anthropic-api-key': 'ANTHROPIC_API_KEY',
   'openrouter-api-key': 'OPENROUTER_API_KEY',
+  'sentry-dsn': 'SENTRY_DSN',
 };
 /** The variable that carries the credential's Secrets Manager secret id instead (in the cloud): `RESEND_API_KEY_SECRET_ID`. */
 export const providerSecretIdEnvName = (secret: ProviderSecretName): string =>

@@ -99,13 +99,18 @@ export interface FunctionDeclaration<Name extends string = FunctionName> {
   readonly readsProviderSecrets?: readonly ProviderSecretName[];
 }
 
-/** Third-party credentials: the Resend API key, the SMTP relay URL, the Resend webhook signing secret, the AI providers' keys. */
+/**
+ * Third-party credentials: the Resend API key, the SMTP relay URL, the Resend webhook signing
+ * secret, the AI providers' keys, and the Sentry DSN (granted to the HTTP functions by
+ * lib/cdk/sentry.ts when Sentry is on, not declared per function).
+ */
 export type ProviderSecretName =
   | 'resend-api-key'
   | 'smtp-url'
   | 'resend-webhook-secret'
   | 'anthropic-api-key'
-  | 'openrouter-api-key';
+  | 'openrouter-api-key'
+  | 'sentry-dsn';
 
 export interface KeyAttribute {
   readonly name: string;

@@ -1,4 +1,4 @@
-/** The Secrets Manager client, created once per process (only functions that read provider credentials import it). */
+/** The Secrets Manager client, created once per process (HTTP functions read the origin secret with it, others their provider credentials). */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export const secretsManager = new SecretsManagerClient({});

@@ -5,14 +5,17 @@ import { dynamoCounterStore } from '../adapters/dynamo-counter-store';
 import { dynamoMemberships } from '../adapters/dynamo-memberships';
 import { dynamoSecurityAlerts } from '../adapters/dynamo-security-alerts';
 import { dynamoSessions } from '../adapters/dynamo-sessions';
+import { secretsManagerOriginSecrets } from '../adapters/origin-secrets';
 import { documents } from '../aws/dynamodb';
-import { config, tableName } from '../config';
+import { secretsManager } from '../aws/secrets-manager';
+import { config, localOriginSecrets, tableName } from '../config';
 import type { AuthDeps } from '../identity/authenticate';
 import type { AuditSink } from '../identity/ports';
+import { recordOriginSecretReadFailure } from '../observability/http-metrics';
 import { logger } from '../observability/logger';
 import { type CounterStore, RefusalMemory } from '../rate-limit/rate-limiter';
 import type { SecurityAlertSink } from '../security/abuse-alerts';
-import type { EdgeSettings } from '../security/trusted-edge';
+import type { AcceptedOriginSecrets, EdgeSettings } from '../security/trusted-edge';
 
 export interface EdgeDeps {
   readonly counters: CounterStore;
@@ -40,7 +43,7 @@ export function defaultEdgeDeps(): EdgeDeps {
     },
     audit: dynamoAudit(documents, tableName('audit')),
     settings: {
-      originSecret: config.ORIGIN_VERIFY_SECRET,
+      originSecrets: originSecrets(),
       clientAddressHeader: config.CLIENT_ADDRESS_HEADER,
       loadClientHeader: config.TRUST_LOAD_CLIENT_HEADER,
       rateLimits: config.RATE_LIMITS === 'on',
@@ -48,4 +51,22 @@ export function defaultEdgeDeps(): EdgeDeps {
     },
     now: Date.now,
   };
+}
+
+/**
+ * Where the accepted `x-origin-verify` values come from: the secret named by
+ * ORIGIN_VERIFY_SECRET_ARN in the cloud (read at run time, cached five minutes), else the local
+ * runtime's ORIGIN_VERIFY_SECRET(_PREVIOUS), read per request (unset: no check).
+ */
+function originSecrets(): AcceptedOriginSecrets {
+  const secretId = config.ORIGIN_VERIFY_SECRET_ARN;
+  if (!secretId) return async () => localOriginSecrets();
+  return secretsManagerOriginSecrets({
+    client: secretsManager,
+    secretId,
+    onReadFailure: (error, serving) => {
+      logger.error('Could not read the origin secret', { error: error as Error, serving });
+      recordOriginSecretReadFailure(serving);
+    },
+  });
 }

@@ -15,6 +15,7 @@ export const HTTP_METRICS = {
   rateLimitHits: 'RateLimitHits',
   csrfRejections: 'CsrfRejections',
   auditWriteFailures: 'AuditWriteFailures',
+  originSecretReadFailures: 'OriginSecretReadFailures',
 } as const;
 
 /** Status class metric names: one Count per response. */
@@ -53,6 +54,15 @@ export function recordRateLimited(tier: string, target: Metrics = sharedMetrics)
 export function recordCsrfRejected(code: string, target: Metrics = sharedMetrics): void {
   target.addMetadata('csrfCode', code);
   target.addMetric(HTTP_METRICS.csrfRejections, MetricUnit.Count, 1);
+}
+
+/**
+ * Records a failed read of the origin secret (shared/adapters/origin-secrets.ts):
+ * `OriginSecretReadFailures` Count; whether the last values were still served, as metadata.
+ */
+export function recordOriginSecretReadFailure(serving: string, target: Metrics = sharedMetrics): void {
+  target.addMetadata('originSecretServing', serving);
+  target.addMetric(HTTP_METRICS.originSecretReadFailures, MetricUnit.Count, 1);
 }
 
 /** Records an audit record that could not be written: `AuditWriteFailures` Count. */

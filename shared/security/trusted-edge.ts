@@ -3,6 +3,10 @@
  * CloudFront distribution, which adds a secret header; only then are the headers it sets
  * (the viewer's address, the public host) believed. A request that reaches the API
  * directly could forge them to dodge per-client limits, so it is refused outright.
+ *
+ * The header may carry any of the accepted values: the secret's current value and, while a
+ * rotation is under way, its previous one (shared/adapters/origin-secrets.ts,
+ * docs/runbooks/origin-secret-rotation.md). Each is compared in constant time.
  */
 import { isIP } from 'node:net';
 import { ForbiddenError } from '../errors';
@@ -10,15 +14,23 @@ import { constantTimeEqual } from './constant-time';
 
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
+/**
+ * The values `x-origin-verify` may carry (current first, then the previous one during a
+ * rotation). The cloud source never resolves to undefined or an empty list: with no value it
+ * throws (503 `ORIGIN_CHECK_UNAVAILABLE`), so a failed read can never open the check. Only the
+ * local runtime's source resolves to undefined, meaning "no check" (its variable is unset).
+ */
+export type AcceptedOriginSecrets = () => Promise<readonly string[] | undefined>;
+
 export interface EdgeSettings {
-  /** When set, the secret CloudFront sends; absent in the local runtime. */
-  readonly originSecret?: string;
+  /** When set, the values CloudFront may send; absent in the local runtime (no check). */
+  readonly originSecrets?: AcceptedOriginSecrets;
   /** Header carrying the viewer address (`ip:port`), believed only behind the verified edge. */
   readonly clientAddressHeader?: string;
   /**
    * Local load mode only: header whose IP literal is taken as the client address, so a load
    * generator on one machine can simulate many clients (TRUST_LOAD_CLIENT_HEADER, set by
-   * `npm run load:start`); ignored whenever `originSecret` is set (the cloud), so it can
+   * `npm run load:start`); ignored whenever `originSecrets` is set (the cloud), so it can
    * never open a bypass there.
    */
   readonly loadClientHeader?: string;
@@ -31,20 +43,26 @@ export interface CallerOrigin {
   readonly publicHost: string;
 }
 
-/** Throws 403 `ORIGIN_NOT_VERIFIED` when an edge secret is configured and the request lacks it. */
+/** What {@link resolveCaller} decides with: the settings, with the accepted values already read. */
+export interface CallerSettings extends Omit<EdgeSettings, 'originSecrets'> {
+  /** The values `x-origin-verify` may carry; undefined: no check (local). Empty refuses every request. */
+  readonly accepted?: readonly string[];
+}
+
+/** Throws 403 `ORIGIN_NOT_VERIFIED` when origin values are configured and the request carries none of them. */
 export function resolveCaller(
   headers: Readonly<Record<string, string>>,
   sourceIp: string,
-  settings: EdgeSettings,
+  settings: CallerSettings,
 ): CallerOrigin {
   const host = headers.host ?? '';
-  if (!settings.originSecret) {
+  if (settings.accepted === undefined) {
     const loadHeader = settings.loadClientHeader;
     const simulated = loadHeader ? headers[loadHeader.toLowerCase()] : undefined;
     return { clientAddress: (simulated && parseIpLiteral(simulated)) || sourceIp, publicHost: host };
   }
   const presented = headers[ORIGIN_VERIFY_HEADER];
-  if (presented === undefined || !constantTimeEqual(presented, settings.originSecret)) {
+  if (presented === undefined || !matchesAny(presented, settings.accepted)) {
     throw new ForbiddenError('Requests must come through the public endpoint', 'ORIGIN_NOT_VERIFIED');
   }
   const viewer = settings.clientAddressHeader ? headers[settings.clientAddressHeader] : undefined;
@@ -52,6 +70,13 @@ export function resolveCaller(
     clientAddress: (viewer && parseViewerAddress(viewer)) || sourceIp,
     publicHost: headers['x-forwarded-host'] ?? host,
   };
+}
+
+/** Compares with every accepted value (no early exit), so the time says nothing about which one matched. */
+function matchesAny(presented: string, accepted: readonly string[]): boolean {
+  let matched = false;
+  for (const value of accepted) matched = constantTimeEqual(presented, value) || matched;
+  return matched;
 }
 
 /** `203.0.113.7:4711` -> `203.0.113.7`; `[2001:db8::1]:443` or `2001:db8::1:443` -> the IPv6 address. */

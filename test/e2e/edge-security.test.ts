@@ -69,3 +69,39 @@ describe('rate limits', () => {
     });
   });
 });
+
+describe('origin verification and its rotation (as behind CloudFront)', () => {
+  // The local runtime reads ORIGIN_VERIFY_SECRET(_PREVIOUS) per request (shared/config.ts
+  // `localOriginSecrets`), as the cloud reads the secret's AWSCURRENT and AWSPREVIOUS stages.
+  const [first, second, other] = ['1', '2', '3'].map((c) => c.repeat(48)) as [string, string, string];
+  const health = async (presented?: string) => {
+    const res = await fetch(`${runtime.url}/api/health`, {
+      headers: presented === undefined ? {} : { 'x-origin-verify': presented },
+    });
+    return { status: res.status, code: ((await json(res)) as { code?: string }).code };
+  };
+  afterAll(() => {
+    delete process.env.ORIGIN_VERIFY_SECRET;
+    delete process.env.ORIGIN_VERIFY_SECRET_PREVIOUS;
+  });
+
+  it('refuses requests without the value, accepts old and new during a rotation, and the new one alone after', async () => {
+    // Before: one value.
+    process.env.ORIGIN_VERIFY_SECRET = first;
+    expect(await health()).toEqual({ status: 403, code: 'ORIGIN_NOT_VERIFIED' });
+    expect((await health(first)).status).toBe(200);
+    // Step 1, put-secret-value: the new value is current, the old one previous; both accepted.
+    process.env.ORIGIN_VERIFY_SECRET = second;
+    process.env.ORIGIN_VERIFY_SECRET_PREVIOUS = first;
+    expect((await health(first)).status).toBe(200);
+    expect((await health(second)).status).toBe(200);
+    expect(await health(other)).toEqual({ status: 403, code: 'ORIGIN_NOT_VERIFIED' });
+    // The old value retired (AWSPREVIOUS removed, or the next rotation): refused.
+    delete process.env.ORIGIN_VERIFY_SECRET_PREVIOUS;
+    expect(await health(first)).toEqual({ status: 403, code: 'ORIGIN_NOT_VERIFIED' });
+    expect((await health(second)).status).toBe(200);
+    // Unset: no check, the local default.
+    delete process.env.ORIGIN_VERIFY_SECRET;
+    expect((await health()).status).toBe(200);
+  });
+});

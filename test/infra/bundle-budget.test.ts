@@ -21,30 +21,42 @@ import { type FunctionName, functions } from '../../lib/definition';
 const FLOOR =
   'over the floor of the bundled DynamoDB document client (206 KB) and zod (85 KB), plus Powertools and middy';
 
+/** What every HTTP function reads the origin secret with (shared/adapters/origin-secrets.ts). */
+const ORIGIN_SECRET = 'the Secrets Manager client and Powertools parameters (~33 KB) to read the origin secret';
+
 /**
  * Over-budget functions, visibly unfinished: the ceiling a bundle may not pass (the size measured
- * on 2026-12-04 rounded up, plus ~10 KB for ordinary changes), that size, and what it carries.
+ * on 2026-12-04 rounded up, plus ~10 KB for ordinary changes; the HTTP functions' re-measured when
+ * they started reading the origin secret at run time), that size, and what it carries.
  */
 const OVER_BUDGET: Partial<
   Record<FunctionName, { readonly ceiling: number; readonly measured: number; readonly reason: string }>
 > = {
   system: {
-    ceiling: 540_000,
-    measured: 525_193,
-    reason: `${FLOOR} + the SES v2 client (62 KB) for the deep health probe`,
+    ceiling: 575_000,
+    measured: 558_623,
+    reason: `${FLOOR} + the SES v2 client (62 KB) for the deep health probe, ${ORIGIN_SECRET}`,
   },
   identity: {
-    ceiling: 1_010_000,
-    measured: 990_933,
-    reason: `${FLOOR} + zxcvbn-ts dictionaries (462 KB with its core; evaluated only at the first password check) and the SES v2 client (62 KB)`,
+    ceiling: 1_040_000,
+    measured: 1_021_040,
+    reason: `${FLOOR} + zxcvbn-ts dictionaries (462 KB with its core; evaluated only at the first password check) and the SES v2 client (62 KB), ${ORIGIN_SECRET}`,
   },
-  security: { ceiling: 480_000, measured: 460_061, reason: FLOOR },
-  workspaces: { ceiling: 530_000, measured: 516_762, reason: `${FLOOR} + the SES v2 client (62 KB) for invitations` },
-  contacts: { ceiling: 500_000, measured: 482_880, reason: FLOOR },
-  scoring: { ceiling: 460_000, measured: 448_824, reason: FLOOR },
+  security: { ceiling: 505_000, measured: 488_382, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  workspaces: {
+    ceiling: 560_000,
+    measured: 546_669,
+    reason: `${FLOOR} + the SES v2 client (62 KB) for invitations, ${ORIGIN_SECRET}`,
+  },
+  contacts: { ceiling: 530_000, measured: 514_089, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  scoring: { ceiling: 500_000, measured: 483_280, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 460_000, measured: 442_508, reason: FLOOR },
   'drip-step-worker': { ceiling: 650_000, measured: 637_550, reason: `${FLOOR} + liquidjs (85 KB) for campaign mail` },
-  campaigns: { ceiling: 630_000, measured: 618_785, reason: `${FLOOR} + liquidjs (85 KB) to check templates` },
+  campaigns: {
+    ceiling: 670_000,
+    measured: 651_999,
+    reason: `${FLOOR} + liquidjs (85 KB) to check templates, ${ORIGIN_SECRET}`,
+  },
   'campaign-sweeper': { ceiling: 400_000, measured: 385_752, reason: FLOOR },
   'ai-call-worker': {
     ceiling: 1_140_000,
@@ -56,8 +68,16 @@ const OVER_BUDGET: Partial<
     measured: 1_256_318,
     reason: `${FLOOR} + the Anthropic (456 KB) and OpenAI (156 KB) SDKs, loaded only at the first call with a key, and liquidjs (85 KB)`,
   },
-  emails: { ceiling: 610_000, measured: 599_688, reason: `${FLOOR} + liquidjs (85 KB) to render mail` },
-  'email-templates': { ceiling: 570_000, measured: 556_297, reason: `${FLOOR} + liquidjs (85 KB) to render previews` },
+  emails: {
+    ceiling: 645_000,
+    measured: 630_022,
+    reason: `${FLOOR} + liquidjs (85 KB) to render mail, ${ORIGIN_SECRET}`,
+  },
+  'email-templates': {
+    ceiling: 600_000,
+    measured: 586_306,
+    reason: `${FLOOR} + liquidjs (85 KB) to render previews, ${ORIGIN_SECRET}`,
+  },
   'email-sender': {
     ceiling: 1_030_000,
     measured: 1_011_227,

@@ -5,9 +5,8 @@ import { fromRoot } from '../../lib/cdk/repo-paths';
 import { functions } from '../../lib/definition';
 import { synthesize } from './synth';
 
-const DSN = 'https://public-key@o0.ingest.sentry.io/1';
 const withoutSentry = synthesize('dev');
-const withSentry = synthesize('dev', { context: { sentryDsn: DSN } });
+const withSentry = synthesize('dev', { context: { sentry: 'on' } });
 
 describe('bundlingFor', () => {
   it('keeps the Sentry SDK out of the bundle when Sentry is not configured', () => {
@@ -39,7 +38,7 @@ describe('bundlingFor', () => {
 });
 
 describe('house functions', () => {
-  it.each(functions)('$name externalizes the SDK without sentryDsn and bundles it with one', (fn) => {
+  it.each(functions)('$name externalizes the SDK without -c sentry=on and bundles it with it', (fn) => {
     expect(withoutSentry.application.functions.get(fn.name)?.bundling).toEqual(bundlingFor({ sentry: false }));
     expect(withSentry.application.functions.get(fn.name)?.bundling).toEqual(bundlingFor({ sentry: true }));
   });
@@ -107,11 +106,11 @@ describe('the credential chain', () => {
   });
 });
 
-describe('provider credentials in the bundles', () => {
+describe('secret reading in the bundles', () => {
   // What reading secrets at run time costs: Powertools parameters and the Secrets Manager client.
   const SECRET_READING = ['@aws-lambda-powertools/parameters', '@aws-sdk/client-secrets-manager'];
 
-  it('reach only functions that declare readsProviderSecrets, adding under 40 KB minified to each', async () => {
+  it('reaches only HTTP functions (the origin secret, the Sentry DSN) and those that declare readsProviderSecrets, under 40 KB minified each', async () => {
     // Act: the same resolution and minification as the real bundling, without writing anything.
     const result = await build({
       entryPoints: Object.fromEntries(functions.map((fn) => [fn.name, fromRoot(fn.entry)])),
@@ -138,7 +137,7 @@ describe('provider credentials in the bundles', () => {
     };
     for (const fn of functions) {
       const bytes = secretBytes(fn.name);
-      if ((fn.readsProviderSecrets ?? []).length > 0) {
+      if (fn.kind === 'http' || (fn.readsProviderSecrets ?? []).length > 0) {
         expect(bytes, fn.name).toBeGreaterThan(0);
         expect(bytes, fn.name).toBeLessThan(40_000);
       } else expect(bytes, fn.name).toBe(0);

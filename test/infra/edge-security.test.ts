@@ -1,17 +1,32 @@
+import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { OriginRequestHeaderBehavior } from 'aws-cdk-lib/aws-cloudfront';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ADDRESS_HEADER, VIEWER_REQUEST_CODE } from '../../lib/cdk/edge-distribution';
-import { ORIGIN_SECRET_LENGTH, ORIGIN_VERIFY_HEADER } from '../../lib/cdk/origin-verification';
+import {
+  ORIGIN_SECRET_LENGTH,
+  ORIGIN_VERIFY_ARN_ENV,
+  ORIGIN_VERIFY_HEADER,
+  OriginVerification,
+} from '../../lib/cdk/origin-verification';
+import { providerSecretName } from '../../lib/cdk/physical-names';
+import { providerSecretArn } from '../../lib/cdk/provider-secrets';
 import { sentrySettings } from '../../lib/cdk/sentry';
+import { stageSettings } from '../../lib/cdk/stage';
+import { TRACKING_KEY_ENV } from '../../lib/cdk/tracking-key';
 import { type FunctionDeclaration, functions, SERVICE_NAME } from '../../lib/definition';
 import { parseViewerAddress } from '../../shared/security/trusted-edge';
 import { logicalIdAt, resourcesOfType, synthesize } from './synth';
 
 const DSN = 'https://public-key@o0.ingest.sentry.io/1';
+/** A `put-secret-value` VersionId: step 2 of a rotation pins CloudFront's header to it. */
+const PINNED = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 const dev = synthesize('dev');
 const prod = synthesize('prod');
-const withSentry = synthesize('prod', { context: { sentryDsn: DSN, sentryTracesSampleRate: '0.25' } });
+// Sentry on and the origin header pinned to a version, in one synth (each costs seconds).
+const withSentry = synthesize('prod', {
+  context: { sentry: 'on', sentryTracesSampleRate: '0.25', originSecretVersion: PINNED },
+});
 
 const httpFunctions = functions.filter((fn) => fn.kind === 'http');
 const otherFunctions = functions.filter((fn) => fn.kind !== 'http');
@@ -38,8 +53,8 @@ function originOf(template: Template) {
 
 const secretId = (template: Template) => logicalIdAt(template, 'AWS::SecretsManager::Secret', 'OriginVerification');
 /** `{{resolve:secretsmanager:<secret ARN>:SecretString:::}}`, resolved by CloudFormation at deploy time. */
-const dynamicReference = (template: Template) => ({
-  'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId(template) }, ':SecretString:::}}']],
+const dynamicReference = (template: Template, versionId = '') => ({
+  'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId(template) }, `:SecretString:::${versionId}}}`]],
 });
 
 describe('origin secret', () => {
@@ -73,13 +88,111 @@ describe('origin secret', () => {
     ]);
   });
 
-  it.each(httpFunctions)('$name receives the same value as ORIGIN_VERIFY_SECRET', (fn) => {
-    expect(environmentOf(dev.appTemplate, fn).ORIGIN_VERIFY_SECRET).toEqual(dynamicReference(dev.appTemplate));
+  it('is pinned to the version given as -c originSecretVersion (step 2 of a rotation), the secret unchanged', () => {
+    expect(originOf(withSentry.appTemplate).OriginCustomHeaders).toEqual([
+      { HeaderName: 'x-origin-verify', HeaderValue: dynamicReference(withSentry.appTemplate, PINNED) },
+    ]);
+    expect(secretId(withSentry.appTemplate)).toBe(secretId(prod.appTemplate));
+    expect(withSentry.appTemplate.toJSON().Resources[secretId(withSentry.appTemplate)]).toEqual(
+      prod.appTemplate.toJSON().Resources[secretId(prod.appTemplate)],
+    );
+  });
+
+  it('refuses a pinned version that is not a Secrets Manager version id', () => {
+    const stack = new Stack();
+    expect(
+      () =>
+        new OriginVerification(stack, 'Origin', {
+          settings: stageSettings('dev'),
+          pinnedVersionId: 'AWSCURRENT}}{{x',
+        }),
+    ).toThrow(/originSecretVersion/);
+  });
+
+  it.each(httpFunctions)('$name gets the secret’s ARN, never its value, and GetSecretValue on it alone', (fn) => {
+    const variables = environmentOf(dev.appTemplate, fn);
+    expect(variables[ORIGIN_VERIFY_ARN_ENV]).toEqual({ Ref: secretId(dev.appTemplate) });
+    expect(variables).not.toHaveProperty('ORIGIN_VERIFY_SECRET');
+    expect(statementsOn(dev.appTemplate, fn, { Ref: secretId(dev.appTemplate) })).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' },
+    ]);
   });
 
   it('is given to no function that CloudFront does not call', () => {
-    for (const fn of otherFunctions)
-      expect(environmentOf(dev.appTemplate, fn)).not.toHaveProperty('ORIGIN_VERIFY_SECRET');
+    for (const fn of otherFunctions) {
+      expect(environmentOf(dev.appTemplate, fn)).not.toHaveProperty(ORIGIN_VERIFY_ARN_ENV);
+      expect(statementsOn(dev.appTemplate, fn, { Ref: secretId(dev.appTemplate) })).toEqual([]);
+    }
+  });
+});
+
+/** What `fn`'s role policies allow on `resource` (CDK merges statements, so a statement may name several). */
+function statementsOn(template: Template, fn: FunctionDeclaration, resource: unknown): unknown[] {
+  const lambda = resourcesOfType(template, 'AWS::Lambda::Function').find(
+    ([, f]) => f.Properties?.Description === fn.description,
+  );
+  const roleArn = lambda?.[1].Properties?.Role as { 'Fn::GetAtt': [string, string] } | undefined;
+  if (!roleArn) throw new Error(`No role for ${fn.name}`);
+  const role = roleArn['Fn::GetAtt'][0];
+  const wanted = JSON.stringify(resource);
+  return resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
+    .flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [])
+    .filter((s) => [s.Resource].flat().some((r) => JSON.stringify(r) === wanted))
+    .map(({ Effect, Action }) => ({ Effect, Action }));
+}
+type Statement = { Effect: string; Action: unknown; Resource: unknown };
+
+describe('no secret value in any template or function environment', () => {
+  const builds = [
+    ['dev', dev],
+    ['prod', prod],
+    ['prod with Sentry and a pinned origin header', withSentry],
+  ] as const;
+  const templatesOf = (built: typeof dev) => [built.appTemplate, built.dataTemplate, built.edgeWafTemplate];
+  /** Every string of a template with its JSON path; an Fn::Join as its joined text (tokens as `<token>`). */
+  const strings = (node: unknown, path = ''): [string, string][] => {
+    if (typeof node === 'string') return [[path, node]];
+    if (Array.isArray(node)) return node.flatMap((child, i) => strings(child, `${path}[${i}]`));
+    if (!node || typeof node !== 'object') return [];
+    const join = (node as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return [[path, join[1].map((p) => (typeof p === 'string' ? p : '<token>')).join(join[0])]];
+    return Object.entries(node).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+  };
+
+  it.each(builds)(
+    '%s: the only secretsmanager dynamic reference outside TRACKING_KEY is CloudFront’s origin header',
+    (_, built) => {
+      const references = templatesOf(built)
+        .flatMap((template) => strings(template.toJSON()))
+        .filter(([, text]) => text.includes('{{resolve:secretsmanager:'))
+        .map(([path]) => path)
+        .filter((path) => !path.endsWith(`.Environment.Variables.${TRACKING_KEY_ENV}`));
+      expect(references).toEqual([expect.stringMatching(/\.OriginCustomHeaders\[0\]\.HeaderValue$/)]);
+    },
+  );
+
+  it.each(builds)(
+    '%s: no function environment holds a secret value or a reference to one (TRACKING_KEY aside)',
+    (_, built) => {
+      for (const fn of functions) {
+        const variables = environmentOf(built.appTemplate, fn);
+        for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS', 'SENTRY_DSN', 'RESEND_API_KEY']) {
+          expect(variables, `${fn.name} ${name}`).not.toHaveProperty(name);
+        }
+        const { [TRACKING_KEY_ENV]: _trackingKey, ...others } = variables;
+        const text = JSON.stringify(others);
+        expect(text, fn.name).not.toContain('resolve:secretsmanager');
+        expect(text, fn.name).not.toContain('resolve:ssm-secure');
+        expect(text, fn.name).not.toContain(DSN);
+        expect(text, fn.name).not.toContain('ingest.sentry.io');
+      }
+    },
+  );
+
+  it('holds no DSN anywhere, though Sentry is on', () => {
+    for (const template of templatesOf(withSentry))
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/sentry\.io|public-key@/);
   });
 });
 
@@ -159,40 +272,59 @@ describe('client address and public host', () => {
 });
 
 describe('Sentry', () => {
-  it.each(functions)('$name gets no SENTRY_* variable without sentryDsn', (fn) => {
+  const dsnSecretArn = withSentry.application.resolve(providerSecretArn(withSentry.application, 'prod', 'sentry-dsn'));
+  const sentryVariables = (template: Template, fn: FunctionDeclaration) =>
+    Object.fromEntries(Object.entries(environmentOf(template, fn)).filter(([name]) => name.startsWith('SENTRY_')));
+
+  it.each(functions)('$name gets no SENTRY_* variable and no grant without -c sentry=on', (fn) => {
     for (const template of [dev.appTemplate, prod.appTemplate]) {
-      expect(Object.keys(environmentOf(template, fn)).filter((name) => name.startsWith('SENTRY_'))).toEqual([]);
+      expect(sentryVariables(template, fn)).toEqual({});
     }
+    expect(statementsOn(prod.appTemplate, fn, dsnSecretArn)).toEqual([]);
   });
 
-  it.each(functions)('$name reports to the DSN given, tagged with the stage and the sample rates', (fn) => {
-    const variables = environmentOf(withSentry.appTemplate, fn);
-    expect(Object.fromEntries(Object.entries(variables).filter(([name]) => name.startsWith('SENTRY_')))).toEqual({
-      SENTRY_DSN: DSN,
-      SENTRY_ENVIRONMENT: 'prod',
-      SENTRY_SAMPLE_RATE: '1',
-      SENTRY_TRACES_SAMPLE_RATE: '0.25',
-    });
+  it.each(httpFunctions)(
+    '$name reads the DSN from its secret by name, tagged with the stage and the sample rates',
+    (fn) => {
+      expect(sentryVariables(withSentry.appTemplate, fn)).toEqual({
+        SENTRY_DSN_SECRET_ID: providerSecretName('prod', 'sentry-dsn'),
+        SENTRY_ENVIRONMENT: 'prod',
+        SENTRY_SAMPLE_RATE: '1',
+        SENTRY_TRACES_SAMPLE_RATE: '0.25',
+      });
+      expect(statementsOn(withSentry.appTemplate, fn, dsnSecretArn)).toEqual([
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue' },
+      ]);
+    },
+  );
+
+  it.each(otherFunctions)('$name reports no errors to Sentry, so gets neither its variables nor its secret', (fn) => {
+    expect(sentryVariables(withSentry.appTemplate, fn)).toEqual({});
+    expect(statementsOn(withSentry.appTemplate, fn, dsnSecretArn)).toEqual([]);
   });
 
-  it('defaults to every error and no traces, and reads numbers from cdk.json as well', () => {
+  it('names the secret by name and Secrets Manager’s six-character suffix', () => {
+    expect(JSON.stringify(dsnSecretArn)).toContain(`:secret:${providerSecretName('prod', 'sentry-dsn')}-??????"`);
+  });
+
+  it('defaults to every error and no traces, and reads numbers and booleans from cdk.json as well', () => {
     const read = (context: Record<string, unknown>) => sentrySettings((key) => context[key]);
     expect(read({})).toBeUndefined();
-    expect(read({ sentryDsn: '' })).toBeUndefined();
-    expect(read({ sentryDsn: DSN })).toEqual({ dsn: DSN, sampleRate: 1, tracesSampleRate: 0 });
-    expect(read({ sentryDsn: DSN, sentrySampleRate: 0.5, sentryTracesSampleRate: '0.1' })).toEqual({
-      dsn: DSN,
+    expect(read({ sentry: 'off' })).toBeUndefined();
+    expect(read({ sentry: false })).toBeUndefined();
+    expect(read({ sentry: 'on' })).toEqual({ sampleRate: 1, tracesSampleRate: 0 });
+    expect(read({ sentry: true, sentrySampleRate: 0.5, sentryTracesSampleRate: '0.1' })).toEqual({
       sampleRate: 0.5,
       tracesSampleRate: 0.1,
     });
   });
 
-  it('fails the synth on a malformed DSN or a rate outside 0..1', () => {
+  it('fails the synth on a DSN given as context (it would land in the template) or a bad value', () => {
     const read = (context: Record<string, unknown>) => () => sentrySettings((key) => context[key]);
-    expect(read({ sentryDsn: 'not a dsn' })).toThrow(/sentryDsn/);
-    expect(read({ sentryDsn: 'https://o0.ingest.sentry.io/1' })).toThrow(/sentryDsn/);
-    expect(read({ sentryDsn: DSN, sentrySampleRate: '1.5' })).toThrow(/sentrySampleRate/);
-    expect(read({ sentryDsn: DSN, sentryTracesSampleRate: 'abc' })).toThrow(/sentryTracesSampleRate/);
+    expect(read({ sentryDsn: DSN })).toThrow(/Secrets Manager/);
+    expect(read({ sentry: 'yes please' })).toThrow(/sentry/);
+    expect(read({ sentry: 'on', sentrySampleRate: '1.5' })).toThrow(/sentrySampleRate/);
+    expect(read({ sentry: 'on', sentryTracesSampleRate: 'abc' })).toThrow(/sentryTracesSampleRate/);
   });
 });
 

@@ -315,10 +315,23 @@ describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
   const secretNames = Object.keys(providerSecretVariables) as ProviderSecretName[];
   const arnOf = (secret: ProviderSecretName) =>
     dev.application.resolve(providerSecretArn(dev.application, 'dev', secret));
-  const secretStatements = (name: string) =>
+  const originSecretRef = () => ({
+    Ref: Object.keys(dev.appTemplate.findResources('AWS::SecretsManager::Secret')).find((id) =>
+      id.startsWith('OriginVerification'),
+    ),
+  });
+  const originAndProviderSecretStatements = (name: string) =>
     functionStatements(dev.appTemplate, name).filter((s) =>
       list(s.Action).some((a) => a.startsWith('secretsmanager:')),
     );
+  /** The provider-credential statements: the origin secret's grant (HTTP functions) left out. */
+  const secretStatements = (name: string) =>
+    originAndProviderSecretStatements(name)
+      .map((s) => {
+        const resources = list(s.Resource).filter((r) => JSON.stringify(r) !== JSON.stringify(originSecretRef()));
+        return { ...s, Resource: resources.length === 1 ? resources[0] : resources };
+      })
+      .filter((s) => list(s.Resource).length > 0);
   const variablesOf = (fn: FunctionDeclaration) =>
     Object.values(dev.appTemplate.findResources('AWS::Lambda::Function')).find(
       (f) => f.Properties.Description === fn.description,
@@ -368,10 +381,26 @@ describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
     }
   });
 
-  it('grants no other secretsmanager action to any function (the origin secret and TRACKING_KEY arrive by reference)', () => {
-    const actions = functions.flatMap((fn) => secretStatements(fn.name).flatMap((s) => list(s.Action)));
-    expect(new Set(actions)).toEqual(new Set(['secretsmanager:GetSecretValue']));
+  it('grants no other secretsmanager action to any function, and no secretsmanager access on a `*` resource', () => {
+    const statements = functions.flatMap((fn) => originAndProviderSecretStatements(fn.name));
+    expect(new Set(statements.flatMap((s) => list(s.Action)))).toEqual(new Set(['secretsmanager:GetSecretValue']));
+    for (const statement of statements) expect(JSON.stringify(statement.Resource)).not.toMatch(/[:/]\*"/);
   });
+
+  it.each(functions)(
+    '$name may read the origin secret (its ARN in ORIGIN_VERIFY_SECRET_ARN) only if it serves HTTP',
+    (fn) => {
+      const originSecret = originSecretRef();
+      const onOrigin = originAndProviderSecretStatements(fn.name).filter((s) =>
+        list(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(originSecret)),
+      );
+      expect(onOrigin.flatMap((s) => list(s.Action))).toEqual(
+        fn.kind === 'http' ? ['secretsmanager:GetSecretValue'] : [],
+      );
+      if (fn.kind === 'http') expect(variablesOf(fn).ORIGIN_VERIFY_SECRET_ARN).toEqual(originSecret);
+      else expect(variablesOf(fn)).not.toHaveProperty('ORIGIN_VERIFY_SECRET_ARN');
+    },
+  );
 });
 
 describe('campaign step timers (EventBridge Scheduler)', () => {

@@ -1825,7 +1825,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Overloaded (a store throttled, or the deadline passed); try again after `Retry-After` seconds. */
+        /** @description Overloaded (a store throttled, or the deadline passed), or the edge could not read what it verifies requests with; try again after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait */

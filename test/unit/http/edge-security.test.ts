@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { RouteDeclaration } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
+import { fixedOriginSecrets } from '../../../shared/adapters/origin-secrets';
+import { ServiceUnavailableError } from '../../../shared/errors';
 import { httpFunction } from '../../../shared/http/http-function';
 import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import type { User } from '../../../shared/identity/model';
@@ -198,7 +200,10 @@ describe('numbers in bodies', () => {
 describe('trusted edge', () => {
   const secret = 's'.repeat(48);
   it('refuses requests without the origin secret when one is configured', async () => {
-    const { deps } = fakeEdge({ originSecret: secret, clientAddressHeader: 'cloudfront-viewer-address' });
+    const { deps } = fakeEdge({
+      originSecrets: fixedOriginSecrets([secret]),
+      clientAddressHeader: 'cloudfront-viewer-address',
+    });
     const handler = httpFunction('system', ops, deps, table);
     const res = await send(handler, event('GET', '/api/things'));
     expect(res.status).toBe(403);
@@ -206,8 +211,34 @@ describe('trusted edge', () => {
     const wrong = await send(handler, event('GET', '/api/things', { 'x-origin-verify': 'x'.repeat(48) }));
     expect(wrong.body.code).toBe('ORIGIN_NOT_VERIFIED');
   });
+  it('accepts the previous value as well as the current one while a rotation is under way', async () => {
+    const previous = 'p'.repeat(48);
+    const { deps } = fakeEdge({ originSecrets: fixedOriginSecrets([secret, previous]) });
+    const handler = httpFunction('system', ops, deps, table);
+    for (const value of [secret, previous]) {
+      expect((await send(handler, event('GET', '/api/things', { 'x-origin-verify': value }))).status).toBe(200);
+    }
+    const other = await send(handler, event('GET', '/api/things', { 'x-origin-verify': 'o'.repeat(48) }));
+    expect(other.status).toBe(403);
+  });
+  it('answers 503 ORIGIN_CHECK_UNAVAILABLE with Retry-After when the values cannot be read, never lets it through', async () => {
+    const unavailable = async (): Promise<readonly string[]> => {
+      throw new ServiceUnavailableError('cannot verify', 'ORIGIN_CHECK_UNAVAILABLE', 2);
+    };
+    const { deps } = fakeEdge({ originSecrets: unavailable });
+    const handler = httpFunction('system', ops, deps, table);
+    const before = seen.length;
+    const res = await send(handler, event('GET', '/api/things', { 'x-origin-verify': secret }));
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('ORIGIN_CHECK_UNAVAILABLE');
+    expect(res.headers['retry-after']).toBe('2');
+    expect(seen.length).toBe(before);
+  });
   it('believes the viewer address only behind the verified edge', async () => {
-    const behind = fakeEdge({ originSecret: secret, clientAddressHeader: 'cloudfront-viewer-address' });
+    const behind = fakeEdge({
+      originSecrets: fixedOriginSecrets([secret]),
+      clientAddressHeader: 'cloudfront-viewer-address',
+    });
     const h1 = httpFunction('system', ops, behind.deps, table);
     await send(
       h1,

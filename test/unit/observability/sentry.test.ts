@@ -14,7 +14,27 @@ vi.mock('@sentry/aws-serverless', () => {
   return { init: sdk.init, captureException: sdk.captureException, flush: sdk.flush };
 });
 
+/** What the stubbed Secrets Manager holds, by secret id. */
+const secretStore = vi.hoisted(() => new Map<string, string>());
+const secretReads = vi.hoisted(() => ({ count: 0 }));
+
+vi.mock('../../../shared/aws/secrets-manager', async () => {
+  const { ResourceNotFoundException, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  client.send = (async (command: { input: { SecretId: string } }) => {
+    secretReads.count += 1;
+    const value = secretStore.get(command.input.SecretId);
+    if (value === undefined) throw new ResourceNotFoundException({ message: 'no such secret', $metadata: {} });
+    return { SecretString: value };
+  }) as never;
+  return { secretsManager: client };
+});
+
 const DSN = 'https://public@o0.ingest.sentry.io/1';
+const DSN_SECRET = 'unite-hub/prod/sentry-dsn';
 
 /** Loads the module under a fresh environment: config is parsed once per module load, as at a cold start. */
 async function coldStart(env: Record<string, string | undefined>) {
@@ -24,6 +44,8 @@ async function coldStart(env: Record<string, string | undefined>) {
 }
 
 beforeEach(() => {
+  secretStore.clear();
+  secretReads.count = 0;
   sdk.evaluations = 0;
   sdk.init.mockClear();
   sdk.captureException.mockClear();
@@ -129,6 +151,38 @@ describe('with a DSN', () => {
     ['a negative traces rate', { SENTRY_TRACES_SAMPLE_RATE: '-0.1' }, /SENTRY_TRACES_SAMPLE_RATE/],
   ])('refuses to start with %s', async (_, env, message) => {
     await expect(coldStart(env)).rejects.toThrow(message);
+  });
+});
+
+describe('with the DSN in Secrets Manager (the cloud)', () => {
+  it('reads the DSN from the secret named by SENTRY_DSN_SECRET_ID at the first report, once', async () => {
+    // Prepare: the stack sets the secret's name, never the DSN.
+    secretStore.set(DSN_SECRET, DSN);
+    const sentry = await coldStart({ SENTRY_DSN: undefined, SENTRY_DSN_SECRET_ID: DSN_SECRET, STAGE: 'prod' });
+    // Act
+    await sentry.captureError(new Error('boom'), { requestId: 'r-1' });
+    await sentry.captureError(new Error('again'), { requestId: 'r-2' });
+    // Assess
+    expect(sentry.sentryEnabled()).toBe(true);
+    expect(sdk.init).toHaveBeenCalledTimes(1);
+    expect(sdk.init).toHaveBeenCalledWith(expect.objectContaining({ dsn: DSN, environment: 'prod' }));
+    expect(sdk.captureException).toHaveBeenCalledTimes(2);
+    expect(secretReads.count).toBe(1);
+  });
+
+  it.each([
+    ['does not exist', undefined],
+    ['is empty', ''],
+    ['holds no URL', 'not a dsn'],
+  ])('stays off, loading no SDK, when the secret %s', async (_, value) => {
+    if (value !== undefined) secretStore.set(DSN_SECRET, value);
+    const sentry = await coldStart({ SENTRY_DSN: undefined, SENTRY_DSN_SECRET_ID: DSN_SECRET });
+    vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+
+    await expect(sentry.captureError(new Error('boom'), { requestId: 'r-1' })).resolves.toBeUndefined();
+
+    expect(sdk.evaluations).toBe(0);
+    expect(sdk.captureException).not.toHaveBeenCalled();
   });
 });
 

@@ -48,12 +48,46 @@ describe('resolveCaller in local load mode (TRUST_LOAD_CLIENT_HEADER)', () => {
 
   it('ignores the header whenever an edge secret is configured (the cloud)', () => {
     const headers = { 'x-load-client': '10.1.2.3', 'x-origin-verify': secret };
-    expect(resolveCaller(headers, '198.51.100.9', { ...load, originSecret: secret }).clientAddress).toBe(
-      '198.51.100.9',
-    );
+    expect(resolveCaller(headers, '198.51.100.9', { ...load, accepted: [secret] }).clientAddress).toBe('198.51.100.9');
     expect(() =>
-      resolveCaller({ 'x-load-client': '10.1.2.3' }, '198.51.100.9', { ...load, originSecret: secret }),
+      resolveCaller({ 'x-load-client': '10.1.2.3' }, '198.51.100.9', { ...load, accepted: [secret] }),
     ).toThrow();
+  });
+});
+
+describe('resolveCaller behind CloudFront (accepted origin values)', () => {
+  const current = 'c'.repeat(48);
+  const previous = 'p'.repeat(48);
+  const rotating = { accepted: [current, previous], clientAddressHeader: 'x-viewer-address' };
+  const refused = expect.objectContaining({ status: 403, code: 'ORIGIN_NOT_VERIFIED' });
+  const call = (presented: string | undefined, settings: { accepted?: readonly string[] } = rotating) =>
+    resolveCaller(
+      { host: 'api.example', ...(presented === undefined ? {} : { 'x-origin-verify': presented }) },
+      '198.51.100.9',
+      settings,
+    );
+
+  it('accepts the current value', () => {
+    expect(call(current).clientAddress).toBe('198.51.100.9');
+  });
+
+  it('accepts the previous value during a rotation', () => {
+    expect(call(previous).publicHost).toBe('api.example');
+  });
+
+  it.each([
+    ['another value', 'x'.repeat(48)],
+    ['a prefix of the current value', current.slice(0, 47)],
+    ['both values joined', `${current},${previous}`],
+    ['an empty header', ''],
+    ['no header', undefined],
+  ])('refuses %s with 403 ORIGIN_NOT_VERIFIED', (_, presented) => {
+    expect(() => call(presented)).toThrow(refused);
+  });
+
+  it('refuses everything, never lets through, when the accepted list is empty', () => {
+    expect(() => call(current, { accepted: [] })).toThrow(refused);
+    expect(() => call('', { accepted: [] })).toThrow(refused);
   });
 });
 
