@@ -25,9 +25,11 @@ import { fetchWebhookPoster } from '../shared/adapters/fetch-webhook-poster';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { stepTimers } from '../shared/adapters/step-timers';
+import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { scheduler } from '../shared/aws/scheduler';
+import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
 import { campaignMailer } from '../shared/campaigns/campaign-mailer';
 import { type JourneyActionDeps, journeyActions } from '../shared/campaigns/journey-actions';
@@ -52,6 +54,9 @@ import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 import { ttlMemo } from '../shared/ttl-memo';
+
+// The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
+await loadTrackingSecret(secretsManager);
 
 // The records of a batch run at once: their plain reads share BatchGetItem calls.
 const documents = withCoalescedGets(direct);

@@ -26,6 +26,7 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
+import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
@@ -40,6 +41,9 @@ import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { recordEmailSent } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
+
+// The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
+await loadTrackingSecret(secretsManager);
 
 // The records of a batch run at once: their plain reads share BatchGetItem calls.
 const documents = withCoalescedGets(direct);

@@ -19,8 +19,10 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
+import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
+import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
 import {
   ConfigError,
@@ -59,6 +61,9 @@ import type { HttpRequest } from '../shared/http/types';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../shared/idempotency/run-once';
 import { recordAudit } from '../shared/identity/audit';
 import { logger } from '../shared/observability/logger';
+
+// The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
+await loadTrackingSecret(secretsManager);
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');

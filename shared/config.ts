@@ -240,15 +240,23 @@ export function publicBaseUrl(): string {
 /** The campaign state machine ARN, for functions that start executions. */
 export const stateMachineArn = (): string => required('STATE_MACHINE_ARN');
 
+/** The tracking secret read from Secrets Manager when the function loaded (shared/adapters/tracking-secret.ts). */
+let loadedTrackingSecret: string | undefined;
+
+/** Sets the tracking secret read at run time (undefined: forget it); `trackingKey()` prefers it to any variable. */
+export function useTrackingSecret(value: string | undefined): void {
+  loadedTrackingSecret = value;
+}
+
 /**
  * The 32-byte key of tracking and unsubscribe tokens (shared/email/tracking-token.ts), derived
- * with HKDF from TRACKING_KEY (a random secret of at least 32 characters: the stack passes a
- * Secrets Manager value), else from LOCAL_SECRET_KEY (the local runtime's key), so a local data
- * dir keeps its links valid across restarts. Read at call time: only a marketing send or an
- * unsubscribe needs it.
+ * with HKDF from the tracking secret (a random value of at least 32 characters): in the cloud the
+ * one read from Secrets Manager when the function loaded (`useTrackingSecret`), else a plain
+ * TRACKING_KEY, else LOCAL_SECRET_KEY (the local runtime's key), so a local data dir keeps its
+ * links valid across restarts.
  */
 export function trackingKey(env: NodeJS.ProcessEnv = process.env): Buffer {
-  const own = env.TRACKING_KEY;
+  const own = loadedTrackingSecret ?? env.TRACKING_KEY;
   if (own !== undefined && own !== '' && own.length < 32) {
     throw new ConfigError('Invalid environment: TRACKING_KEY must be a random secret of at least 32 characters');
   }

@@ -110,7 +110,7 @@ describe('secret reading in the bundles', () => {
   // What reading secrets at run time costs: Powertools parameters and the Secrets Manager client.
   const SECRET_READING = ['@aws-lambda-powertools/parameters', '@aws-sdk/client-secrets-manager'];
 
-  it('reaches only HTTP functions (the origin secret, the Sentry DSN) and those that declare readsProviderSecrets, under 40 KB minified each', async () => {
+  it('reaches only HTTP functions (the origin secret, the Sentry DSN) and those that seal link tokens or declare readsProviderSecrets, under 40 KB minified each', async () => {
     // Act: the same resolution and minification as the real bundling, without writing anything.
     const result = await build({
       entryPoints: Object.fromEntries(functions.map((fn) => [fn.name, fromRoot(fn.entry)])),
@@ -137,7 +137,7 @@ describe('secret reading in the bundles', () => {
     };
     for (const fn of functions) {
       const bytes = secretBytes(fn.name);
-      if (fn.kind === 'http' || (fn.readsProviderSecrets ?? []).length > 0) {
+      if (fn.kind === 'http' || fn.sealsLinkTokens || (fn.readsProviderSecrets ?? []).length > 0) {
         expect(bytes, fn.name).toBeGreaterThan(0);
         expect(bytes, fn.name).toBeLessThan(40_000);
       } else expect(bytes, fn.name).toBe(0);

@@ -13,7 +13,6 @@ import { providerSecretName } from '../../lib/cdk/physical-names';
 import { providerSecretArn } from '../../lib/cdk/provider-secrets';
 import { sentrySettings } from '../../lib/cdk/sentry';
 import { stageSettings } from '../../lib/cdk/stage';
-import { TRACKING_KEY_ENV } from '../../lib/cdk/tracking-key';
 import { type FunctionDeclaration, functions, SERVICE_NAME } from '../../lib/definition';
 import { parseViewerAddress } from '../../shared/security/trusted-edge';
 import { logicalIdAt, resourcesOfType, synthesize } from './synth';
@@ -160,35 +159,33 @@ describe('no secret value in any template or function environment', () => {
     return Object.entries(node).flatMap(([k, v]) => strings(v, `${path}.${k}`));
   };
 
-  it.each(builds)(
-    '%s: the only secretsmanager dynamic reference outside TRACKING_KEY is CloudFront’s origin header',
-    (_, built) => {
-      const references = templatesOf(built)
-        .flatMap((template) => strings(template.toJSON()))
-        .filter(([, text]) => text.includes('{{resolve:secretsmanager:'))
-        .map(([path]) => path)
-        .filter((path) => !path.endsWith(`.Environment.Variables.${TRACKING_KEY_ENV}`));
-      expect(references).toEqual([expect.stringMatching(/\.OriginCustomHeaders\[0\]\.HeaderValue$/)]);
-    },
-  );
+  it.each(builds)('%s: the only secretsmanager dynamic reference is CloudFront’s origin header', (_, built) => {
+    const references = templatesOf(built)
+      .flatMap((template) => strings(template.toJSON()))
+      .filter(([, text]) => text.includes('{{resolve:secretsmanager:'))
+      .map(([path]) => path);
+    expect(references).toEqual([expect.stringMatching(/\.OriginCustomHeaders\[0\]\.HeaderValue$/)]);
+  });
 
-  it.each(builds)(
-    '%s: no function environment holds a secret value or a reference to one (TRACKING_KEY aside)',
-    (_, built) => {
-      for (const fn of functions) {
-        const variables = environmentOf(built.appTemplate, fn);
-        for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS', 'SENTRY_DSN', 'RESEND_API_KEY']) {
-          expect(variables, `${fn.name} ${name}`).not.toHaveProperty(name);
-        }
-        const { [TRACKING_KEY_ENV]: _trackingKey, ...others } = variables;
-        const text = JSON.stringify(others);
-        expect(text, fn.name).not.toContain('resolve:secretsmanager');
-        expect(text, fn.name).not.toContain('resolve:ssm-secure');
-        expect(text, fn.name).not.toContain(DSN);
-        expect(text, fn.name).not.toContain('ingest.sentry.io');
+  it.each(builds)('%s: no function environment holds a secret value or a reference to one', (_, built) => {
+    for (const fn of functions) {
+      const variables = environmentOf(built.appTemplate, fn);
+      for (const name of [
+        'ORIGIN_VERIFY_SECRET',
+        'ORIGIN_VERIFY_SECRET_PREVIOUS',
+        'SENTRY_DSN',
+        'RESEND_API_KEY',
+        'TRACKING_KEY',
+      ]) {
+        expect(variables, `${fn.name} ${name}`).not.toHaveProperty(name);
       }
-    },
-  );
+      const text = JSON.stringify(variables);
+      expect(text, fn.name).not.toContain('resolve:secretsmanager');
+      expect(text, fn.name).not.toContain('resolve:ssm-secure');
+      expect(text, fn.name).not.toContain(DSN);
+      expect(text, fn.name).not.toContain('ingest.sentry.io');
+    }
+  });
 
   it('holds no DSN anywhere, though Sentry is on', () => {
     for (const template of templatesOf(withSentry))

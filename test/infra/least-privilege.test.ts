@@ -14,6 +14,7 @@ import {
   stepSchedulerRoleName,
 } from '../../lib/cdk/step-timers';
 import { referenceTables } from '../../lib/cdk/table-references';
+import { TRACKING_KEY_SECRET_ID_ENV } from '../../lib/cdk/tracking-key';
 import {
   type FunctionDeclaration,
   functionNamed,
@@ -277,9 +278,11 @@ describe('domain-events bus', () => {
     ]);
   });
 
-  it.each(functions)('$name gets TRACKING_KEY (a secret reference) only if it seals link tokens', (fn) => {
-    const value = variablesOf(fn)?.TRACKING_KEY;
-    if (fn.sealsLinkTokens) expect(JSON.stringify(value)).toContain('secretsmanager');
+  it.each(functions)('$name gets the tracking secret’s ARN (never its value) only if it seals link tokens', (fn) => {
+    const variables = variablesOf(fn) ?? {};
+    expect(variables).not.toHaveProperty('TRACKING_KEY');
+    const value = variables[TRACKING_KEY_SECRET_ID_ENV];
+    if (fn.sealsLinkTokens) expect(JSON.stringify(value)).toMatch(/TrackingKeySecret1/);
     else expect(value).toBeUndefined();
   });
 
@@ -324,11 +327,14 @@ describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
     functionStatements(dev.appTemplate, name).filter((s) =>
       list(s.Action).some((a) => a.startsWith('secretsmanager:')),
     );
-  /** The provider-credential statements: the origin secret's grant (HTTP functions) left out. */
+  const isTrackingSecret = (resource: unknown) => /TrackingKeySecret1/.test(JSON.stringify(resource));
+  /** The provider-credential statements: the origin secret's grant (HTTP functions) and the tracking secret's left out. */
   const secretStatements = (name: string) =>
     originAndProviderSecretStatements(name)
       .map((s) => {
-        const resources = list(s.Resource).filter((r) => JSON.stringify(r) !== JSON.stringify(originSecretRef()));
+        const resources = list(s.Resource).filter(
+          (r) => JSON.stringify(r) !== JSON.stringify(originSecretRef()) && !isTrackingSecret(r),
+        );
         return { ...s, Resource: resources.length === 1 ? resources[0] : resources };
       })
       .filter((s) => list(s.Resource).length > 0);
@@ -363,6 +369,19 @@ describe('provider credentials (Resend, SMTP, Resend webhook)', () => {
             },
           ],
     );
+  });
+
+  it.each(functions)('$name may GetSecretValue on the tracking secret only if it seals link tokens', (fn) => {
+    // Per grant of the tracking secret, the action it comes with (a statement may list other secrets too).
+    const onTracking = originAndProviderSecretStatements(fn.name).flatMap((s) =>
+      list(s.Resource)
+        .filter(isTrackingSecret)
+        .map(() => s.Action),
+    );
+    expect(onTracking).toEqual(fn.sealsLinkTokens ? ['secretsmanager:GetSecretValue'] : []);
+    if (fn.sealsLinkTokens)
+      expect(JSON.stringify(variablesOf(fn)[TRACKING_KEY_SECRET_ID_ENV])).toMatch(/TrackingKeySecret1/);
+    else expect(variablesOf(fn)).not.toHaveProperty(TRACKING_KEY_SECRET_ID_ENV);
   });
 
   it('matches each secret by its name and Secrets Manager’s six-character suffix, no `*`', () => {
