@@ -67,6 +67,8 @@ export class AppStack extends Stack {
   /** Every alarm of this stack notifies it, on alarm and back to OK (lib/cdk/alarm-routing.ts). */
   readonly alarmTopic: AlarmTopic;
   readonly dashboard: OperationsDashboard;
+  /** The public URL (CloudFront); the deploy pipeline's smoke step reads it. */
+  readonly apiUrlOutput: CfnOutput;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -152,7 +154,7 @@ export class AppStack extends Stack {
     const publicBaseUrl = props.publicBaseUrl ?? this.edge.url;
     for (const fn of this.functions.values()) fn.addEnvironment(PUBLIC_BASE_URL_ENV, publicBaseUrl);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Public URL (CloudFront)' });
+    this.apiUrlOutput = new CfnOutput(this, 'ApiUrl', { value: this.edge.url, description: 'Public URL (CloudFront)' });
     new CfnOutput(this, 'ExecuteApiUrl', { value: this.api.url, description: 'HTTP API URL behind CloudFront' });
   }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../definition';
 import { alarmEmailContext } from './alarm-routing';
 import { AppStack } from './app-stack';
@@ -30,8 +31,8 @@ export interface BuildAppOptions {
   readonly context?: Readonly<Record<string, unknown>>;
 }
 
-export interface UniteHubApp {
-  readonly app: App;
+/** One stage's three stacks, as `buildStacks` makes them in an App or a `cdk.Stage`. */
+export interface UniteHubStacks {
   readonly stage: Stage;
   readonly data: DataStack;
   readonly application: AppStack;
@@ -39,11 +40,15 @@ export interface UniteHubApp {
   readonly edgeWaf: EdgeWafStack;
 }
 
+export interface UniteHubApp extends UniteHubStacks {
+  readonly app: App;
+}
+
 /**
  * cdk.json's context (feature flags, defaults) as App defaults: the CLI passes it anyway,
  * and tests that build the app in-process then see the same flags as `cdk synth`.
  */
-function cdkJsonContext(): Record<string, unknown> {
+export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(fromRoot('cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   return cdkJson.context ?? {};
 }
@@ -62,38 +67,53 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
     postCliContext: options.bundle === false ? { [BUNDLING_STACKS]: [] } : {},
   });
   const stage = options.stage ?? parseStage(app.node.tryGetContext('stage'));
-  const settings = stageSettings(stage);
-  const fromAddress = String(app.node.tryGetContext('fromAddress') ?? 'no-reply@example.com');
+  const stacks = buildStacks(app, stage);
+  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, ...stacks };
+}
 
-  const data = new DataStack(app, stackName(stage, 'Data'), {
+/**
+ * One stage's stacks in `scope`: the App of `cdk synth` (buildApp), or a `cdk.Stage` of the
+ * deploy pipeline (lib/cdk/pipeline-stack.ts). Context (`fromAddress`, `sentry`, ...) is read
+ * from `scope`, so a Stage sees its App's. The stack names are set explicitly: in a Stage
+ * CDK would prefix them with the stage's name, and the pipeline must update the same
+ * CloudFormation stacks `npm run deploy` makes.
+ */
+export function buildStacks(scope: Construct, stage: Stage): UniteHubStacks {
+  const settings = stageSettings(stage);
+  const fromAddress = String(scope.node.tryGetContext('fromAddress') ?? 'no-reply@example.com');
+
+  const data = new DataStack(scope, stackName(stage, 'Data'), {
+    stackName: stackName(stage, 'Data'),
     description: `${SERVICE_NAME} ${stage}: tables, queues, settings key, domain-events bus and archive (stateful)`,
     settings,
     terminationProtection: stage === 'prod',
   });
-  const edgeWaf = new EdgeWafStack(app, stackName(stage, 'EdgeWaf'), {
+  const edgeWaf = new EdgeWafStack(scope, stackName(stage, 'EdgeWaf'), {
+    stackName: stackName(stage, 'EdgeWaf'),
     description: `${SERVICE_NAME} ${stage}: WAF web ACL of the CloudFront distribution (us-east-1)`,
     settings,
   });
-  const application = new AppStack(app, stackName(stage, 'App'), {
+  const application = new AppStack(scope, stackName(stage, 'App'), {
+    stackName: stackName(stage, 'App'),
     description: `${SERVICE_NAME} ${stage}: functions, API, edge, workflow, schedules (stateless)`,
     settings,
     data,
     fromAddress,
-    sentry: sentrySettings((key) => app.node.tryGetContext(key)),
-    publicBaseUrl: publicBaseUrlContext(app.node.tryGetContext('publicBaseUrl')),
+    sentry: sentrySettings((key) => scope.node.tryGetContext(key)),
+    publicBaseUrl: publicBaseUrlContext(scope.node.tryGetContext('publicBaseUrl')),
     edgeDomain: edgeDomainContext(
-      app.node.tryGetContext('edgeDomainName'),
-      app.node.tryGetContext('edgeCertificateArn'),
+      scope.node.tryGetContext('edgeDomainName'),
+      scope.node.tryGetContext('edgeCertificateArn'),
     ),
-    alarmEmail: alarmEmailContext(app.node.tryGetContext('alarmEmail')),
+    alarmEmail: alarmEmailContext(scope.node.tryGetContext('alarmEmail')),
   });
   application.addStackDependency(data);
   // Deploy order only: the App stack reads the ACL's ARN from us-east-1 at deploy time.
   application.addStackDependency(edgeWaf);
 
   for (const [key, value] of Object.entries({ project: SERVICE_NAME, stage, 'managed-by': 'cdk' })) {
-    Tags.of(app).add(key, value);
+    Tags.of(scope).add(key, value);
   }
-  if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, stage, data, application, edgeWaf };
+  return { stage, data, application, edgeWaf };
 }
