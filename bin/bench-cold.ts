@@ -24,6 +24,7 @@
  *   way, to show the floor every function stands on; not part of the verdict.
  * - Budgets: BUNDLE_BUDGET_BYTES and COLD_IMPORT_BUDGET_MS (lib/cdk/function-bundles.ts).
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +41,7 @@ import {
   type FunctionBundle,
 } from '../lib/cdk/function-bundles';
 import { fromRoot } from '../lib/cdk/repo-paths';
+import { TRACKING_KEY_SECRET_ID_ENV } from '../lib/cdk/tracking-key';
 import { gitCommit } from '../load/common/git';
 
 const args = process.argv.slice(2);
@@ -206,6 +208,14 @@ function lambdaEnvironment(fn: HouseFn): Record<string, string> {
     AWS_SESSION_TOKEN: 'placeholder',
   };
   for (const [name, value] of Object.entries(variables)) {
+    // The tracking secret is read from Secrets Manager when the function loads: a network call this
+    // offline benchmark cannot make. In the cloud it adds one GetSecretValue to the cold start of the
+    // functions that seal link tokens, which these times do not include; a placeholder value stands
+    // for the one it would have read.
+    if (name === TRACKING_KEY_SECRET_ID_ENV) {
+      env.TRACKING_KEY = 'placeholder-tracking-key'.padEnd(64, '-');
+      continue;
+    }
     if (name === 'NODE_OPTIONS' && nodeOptions !== undefined) env[name] = nodeOptions;
     else if (typeof value === 'string') env[name] = value;
     else if (name.endsWith('_URL')) env[name] = `https://placeholder.invalid/${name.toLowerCase()}`;
