@@ -259,7 +259,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
       ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
-      ...(heapUsed ? { heaps: async () => ({ emulatorHeapUsed: await heapUsed() }) } : {}),
+      ...(heapUsed
+        ? {
+            heaps: async () => {
+              const heap = await heapUsed();
+              return { emulatorHeapUsed: heap.used, emulatorHeapReserved: heap.reserved };
+            },
+          }
+        : {}),
       ...(loadClientHeader ? { loadClientHeader: loadClientHeader.toLowerCase() } : {}),
       pages: { ...docsPages(REPO_ROOT), ...linkPages() },
     });

@@ -15,6 +15,8 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
+  ScanCommand,
   TransactGetCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -29,6 +31,7 @@ import {
   startEmulators,
   startTtlSweeper,
 } from '../../lib/local/emulators';
+import { levelIteratorPrototype } from '../../lib/local/emulators/level-iterators';
 import { isItemTooLarge, MAX_ITEM_BYTES } from '../../shared/adapters/dynamo/item-size';
 
 const PREFIX = 'test-';
@@ -89,6 +92,51 @@ describe('DynamoDB', () => {
     const { Table } = await raw.send(new DescribeTableCommand({ TableName: CORE }));
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+  });
+
+  it('lets go of the LevelDB iterator of every Query and Scan, paged or read to the end', async () => {
+    // Iterators that were read and not yet closed, tracked on the prototype dynalite's all share.
+    const prototype = levelIteratorPrototype() as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const { next, close } = prototype as { next: (...a: unknown[]) => unknown; close: (...a: unknown[]) => unknown };
+    const open = new Set<unknown>();
+    prototype.next = function (this: unknown, ...args: unknown[]) {
+      open.add(this);
+      return next.apply(this, args);
+    };
+    prototype.close = function (this: unknown, ...args: unknown[]) {
+      open.delete(this);
+      return close.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        await ddb.send(new PutCommand({ TableName: CORE, Item: { pk: 'iterators', sk: `item-${i}` } }));
+      }
+      const query = (limit?: number) =>
+        ddb.send(
+          new QueryCommand({
+            TableName: CORE,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'iterators' },
+            ...(limit ? { Limit: limit } : {}),
+          }),
+        );
+      for (let round = 0; round < 20; round += 1) {
+        // A page that stops early (Limit), a query read to its end, a scan's first page.
+        const [page, all] = await Promise.all([
+          query(2),
+          query(),
+          ddb.send(new ScanCommand({ TableName: CORE, Limit: 3 })),
+        ]);
+        expect(page.Items).toHaveLength(2);
+        expect(all.Items).toHaveLength(5);
+      }
+      // Closing finishes a moment after the answer.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(open.size).toBe(0);
+    } finally {
+      prototype.next = next;
+      prototype.close = close;
+    }
   });
 
   it('puts and gets an item', async () => {

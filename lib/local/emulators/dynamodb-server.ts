@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import dynalite from 'dynalite';
 import { TransactionEngine } from './dynamodb-transact';
 import { DynamoWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
+import { closeLevelIteratorsOnReturn } from './level-iterators';
 import { closeServer, endpointUrl, listen } from './net';
 
 export interface DynamoDbEmulator {
@@ -25,6 +26,7 @@ export async function startDynamoDb(opts: {
   log: (msg: string) => void;
 }): Promise<DynamoDbEmulator> {
   await mkdir(opts.path, { recursive: true });
+  closeLevelIteratorsOnReturn();
   // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
   const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const backendPort = await listen(backend, 0, '127.0.0.1');

@@ -50,8 +50,8 @@ export interface Emulators {
   resend: { endpoint: string; apiKey: string; outboxUrl: string; webhookSecret: string };
   /** The SMTP sink: `url` is SMTP_URL (with its credentials), `outboxUrl` its HTTP outbox. */
   smtp: { url: string; outboxUrl: string };
-  /** The emulator thread's V8 heap in use, in bytes, when they run on a worker thread. */
-  heapUsed?: () => Promise<number>;
+  /** The emulator thread's V8 heap in use and reserved, in bytes, when they run on a worker thread. */
+  heapUsed?: () => Promise<{ used: number; reserved: number }>;
   /** Points the emulators at what starts after them (the event bus, the API's webhook route). */
   configure(links: EmulatorLinks): Promise<void>;
   /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */

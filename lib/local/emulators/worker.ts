@@ -5,6 +5,10 @@
  * longer delays every request in flight. Same emulators, same endpoints and persistence as
  * `startEmulators` (which tests keep calling in-process); see docs/PERFORMANCE_BASELINES.md.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Emulators, StartEmulatorsOptions } from './index';
 import type { FromWorker, ToWorker } from './worker-messages';
@@ -36,6 +40,9 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
     throw error;
   });
 
+  const snapshots = process.env.LOCAL_HEAP_SNAPSHOT_DIR;
+  if (snapshots) onSnapshotSignal(snapshots, worker, log);
+
   let stopping: Promise<void> | undefined;
   worker.on('exit', (code) => {
     if (!stopping) log(`emulator thread exited unexpectedly (code ${code})`);
@@ -46,7 +53,10 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
     ses: started.ses,
     resend: started.resend,
     smtp: started.smtp,
-    heapUsed: async () => (await worker.getHeapStatistics()).used_heap_size,
+    heapUsed: async () => {
+      const heap = await worker.getHeapStatistics();
+      return { used: heap.used_heap_size, reserved: heap.total_heap_size };
+    },
     configure: (links) =>
       new Promise<void>((resolve) => {
         configured.push(resolve);
@@ -62,4 +72,25 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
       return stopping;
     },
   };
+}
+
+/**
+ * A diagnostic (docs/PERFORMANCE_BASELINES.md, memory): with LOCAL_HEAP_SNAPSHOT_DIR set,
+ * `kill -USR2 <pid>` writes a heap snapshot of each thread (the functions' main thread and
+ * the emulators' thread) into that directory; `npm run bench:memory` (bin/bench-memory.ts) sums them.
+ */
+function onSnapshotSignal(dir: string, worker: Worker, log: (line: string) => void): void {
+  process.on('SIGUSR2', () => {
+    fs.mkdirSync(dir, { recursive: true });
+    const stamp = new Date().toISOString().replaceAll(':', '-');
+    const main = v8.writeHeapSnapshot(path.join(dir, `main-${stamp}.heapsnapshot`));
+    const emulators = path.join(dir, `emulators-${stamp}.heapsnapshot`);
+    worker
+      .getHeapSnapshot()
+      .then((stream) => pipeline(stream, fs.createWriteStream(emulators)))
+      .then(
+        () => log(`heap snapshots written: ${main}, ${emulators}`),
+        (error: unknown) => log(`heap snapshot of the emulator thread failed: ${String(error)}`),
+      );
+  });
 }
