@@ -147,7 +147,13 @@ try {
     .map((l) => l.memoryMb as Record<string, number> | undefined)
     .filter((m) => typeof m?.emulatorHeapUsed === 'number')
     .at(-1);
-  const total = lines.filter((l) => l.kind === 'total').at(-1);
+  // The whole run's line comes at the runtime's stop: sum the windows so far instead.
+  const total = Object.fromEntries(
+    (['requests', '2xx', '4xx', '429', '5xx'] as const).map((k) => [
+      k,
+      windows.reduce((n, l) => n + (typeof l[k] === 'number' ? (l[k] as number) : 0), 0),
+    ]),
+  ) as Record<'requests' | '2xx' | '4xx' | '429' | '5xx', number>;
   // Snapshots last: writing them takes memory of its own.
   process.kill(runtime.pid, 'SIGUSR2');
   const deadline = Date.now() + 120_000;
@@ -175,9 +181,13 @@ try {
       loadAverageAfter: loadAverage(),
     },
     workload: { scenarios: 'load/scenarios.yml (stress profile settings)', arrivalRatePerSecond: rate, seconds },
-    requests: total
-      ? { total: total.requests, '2xx': total['2xx'], '4xx': total['4xx'], '429': total['429'], '5xx': total['5xx'] }
-      : undefined,
+    requests: {
+      total: total.requests,
+      '2xx': total['2xx'],
+      '4xx': total['4xx'],
+      '429': total['429'],
+      '5xx': total['5xx'],
+    },
     samples,
     atEnd: {
       ...atEnd,
@@ -190,7 +200,7 @@ try {
     liveAfterGc: live,
   };
   const peak = Math.max(...samples.map((s) => s.rssMb), atEnd.rssMb);
-  console.log(`${rate} users/s for ${seconds} s: ${total?.requests ?? '?'} requests, 5xx ${total?.['5xx'] ?? '?'}`);
+  console.log(`${rate} users/s for ${seconds} s: ${total.requests} requests, 5xx ${total['5xx']}`);
   console.log(
     `RSS: start ${samples[0]?.rssMb} MB, peak ${peak} MB, end ${atEnd.rssMb} MB (anonymous ${atEnd.anonymousMb} MB)`,
   );
