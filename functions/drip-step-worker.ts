@@ -22,6 +22,7 @@ import { dynamoUsers } from '../shared/adapters/dynamo-users';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { fetchWebhookPoster } from '../shared/adapters/fetch-webhook-poster';
+import { withCoalescedSends } from '../shared/adapters/sqs/coalesced-sends';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { stepTimers } from '../shared/adapters/step-timers';
@@ -30,7 +31,7 @@ import { documents as direct } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { scheduler } from '../shared/aws/scheduler';
 import { secretsManager } from '../shared/aws/secrets-manager';
-import { sqs } from '../shared/aws/sqs';
+import { sqs as sqsDirect } from '../shared/aws/sqs';
 import { campaignMailer } from '../shared/campaigns/campaign-mailer';
 import { type JourneyActionDeps, journeyActions } from '../shared/campaigns/journey-actions';
 import { dripStepMessage } from '../shared/campaigns/messages';
@@ -58,8 +59,10 @@ import { ttlMemo } from '../shared/ttl-memo';
 // The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
 await loadTrackingSecret(secretsManager);
 
-// The records of a batch run at once: their plain reads share BatchGetItem calls.
+// The records of a batch run at once: their plain reads share BatchGetItem calls, and the
+// messages they queue (emails, timers) share SendMessageBatch calls.
 const documents = withCoalescedGets(direct);
+const sqs = withCoalescedSends(sqsDirect);
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');

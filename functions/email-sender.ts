@@ -25,12 +25,13 @@ import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
+import { withCoalescedSends } from '../shared/adapters/sqs/coalesced-sends';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
-import { sqs } from '../shared/aws/sqs';
+import { sqs as sqsDirect } from '../shared/aws/sqs';
 import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLinkConfig } from '../shared/config';
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
@@ -140,7 +141,8 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
     },
   },
 };
-const requeue = sqsEmailSends(sqs, queueUrl('email-sends'));
+// The records of a batch put back together (paced, throttled) share SendMessageBatch calls.
+const requeue = sqsEmailSends(withCoalescedSends(sqsDirect), queueUrl('email-sends'));
 
 /** A broadcast's audience page: fanned out onto this same queue, one send message per contact. */
 const audiencePages: AudiencePageDeps = {

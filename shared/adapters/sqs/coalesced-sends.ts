@@ -1,0 +1,167 @@
+/**
+ * SendMessage calls of the records of one queue batch, sent together: a client whose `send`
+ * gathers plain `SendMessageCommand`s (same queue, no FIFO fields) into `SendMessageBatch`
+ * calls of up to 10 entries, in rounds as `withCoalescedGets` gathers reads
+ * (shared/adapters/dynamo/batch.ts): the first message goes after the current tick, messages
+ * sent while a round is in flight go together in the next.
+ *
+ * Each caller keeps the outcome of its own message: it resolves when SQS took that entry and
+ * rejects with the entry's error code and message when SQS refused it (the other entries of the
+ * call stand); a call that fails as a whole fails each of its entries. A message too big to share
+ * a call goes alone, as a SendMessage, so it fails (or not) exactly as it would have. Every other
+ * command passes through unchanged.
+ *
+ * Why: a drip step queues its email and its timer with one call each, and each AWS call costs a
+ * request in the cloud and ~1-1.5 ms of CPU locally; ten records of a batch, one call.
+ */
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+/** SendMessageBatch's limits: 10 entries, and the sum of the payloads at most 256 KiB. */
+export const BATCH_ENTRIES = 10;
+export const BATCH_PAYLOAD_BYTES = 256 * 1024;
+
+/** An entry SQS refused inside a SendMessageBatch call. */
+export class SqsEntryRefused extends Error {
+  readonly code: string;
+  readonly senderFault: boolean;
+  constructor(code: string, message: string, senderFault: boolean) {
+    super(`SQS refused the message: ${code}${message ? ` (${message})` : ''}`);
+    this.name = 'SqsEntryRefused';
+    this.code = code;
+    this.senderFault = senderFault;
+  }
+}
+
+type Pending = {
+  input: SendMessageCommandInput;
+  bytes: number;
+  resolve: (value: { MessageId?: string; $metadata: object }) => void;
+  reject: (error: unknown) => void;
+};
+
+/** What an entry counts against the batch's 256 KiB: its body and its attributes' names and values. */
+function payloadBytes(input: SendMessageCommandInput): number {
+  let bytes = Buffer.byteLength(input.MessageBody ?? '');
+  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    bytes += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : (value.BinaryValue?.length ?? 0);
+  }
+  return bytes;
+}
+
+const coalescable = (input: SendMessageCommandInput) =>
+  input.MessageGroupId === undefined && input.MessageDeduplicationId === undefined && input.QueueUrl !== undefined;
+
+/** Splits one queue's messages into calls within SendMessageBatch's limits. */
+export function intoCalls<T extends { bytes: number }>(members: readonly T[]): T[][] {
+  const calls: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const member of members) {
+    if (current.length === BATCH_ENTRIES || (current.length > 0 && bytes + member.bytes > BATCH_PAYLOAD_BYTES)) {
+      calls.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(member);
+    bytes += member.bytes;
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}
+
+export function withCoalescedSends(client: SQSClient): SQSClient {
+  const direct = (command: unknown, ...rest: unknown[]) =>
+    (client.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+  let pending: Pending[] = [];
+  let running = false;
+
+  async function sendCall(queueUrl: string, members: Pending[]): Promise<void> {
+    const only = members[0];
+    if (members.length === 1 && only) {
+      // Alone (or too big to share): the plain call, with its own answer and its own error.
+      await (direct(new SendMessageCommand(only.input)) as Promise<{ MessageId?: string; $metadata: object }>).then(
+        only.resolve,
+        only.reject,
+      );
+      return;
+    }
+    const entries: SendMessageBatchRequestEntry[] = members.map(({ input }, i) => ({
+      Id: String(i),
+      MessageBody: input.MessageBody,
+      ...(input.DelaySeconds !== undefined ? { DelaySeconds: input.DelaySeconds } : {}),
+      ...(input.MessageAttributes ? { MessageAttributes: input.MessageAttributes } : {}),
+      ...(input.MessageSystemAttributes ? { MessageSystemAttributes: input.MessageSystemAttributes } : {}),
+    }));
+    let out: {
+      $metadata: object;
+      Successful?: Array<{ Id?: string; MessageId?: string }>;
+      Failed?: Array<{ Id?: string; Code?: string; Message?: string; SenderFault?: boolean }>;
+    };
+    try {
+      out = (await direct(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))) as typeof out;
+    } catch (error) {
+      for (const m of members) m.reject(error);
+      return;
+    }
+    const ok = new Map((out.Successful ?? []).map((s) => [s.Id, s]));
+    const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+    members.forEach((m, i) => {
+      const id = String(i);
+      const refusal = failed.get(id);
+      const success = ok.get(id);
+      if (refusal) {
+        m.reject(new SqsEntryRefused(refusal.Code ?? 'Unknown', refusal.Message ?? '', refusal.SenderFault === true));
+      } else if (success) {
+        m.resolve({ ...(success.MessageId ? { MessageId: success.MessageId } : {}), $metadata: out.$metadata });
+      } else {
+        // Neither listed: SQS did not say, so the message is not known to be queued.
+        m.reject(new SqsEntryRefused('NoAnswer', 'the batch answer did not list this entry', false));
+      }
+    });
+  }
+
+  async function rounds(): Promise<void> {
+    await Promise.resolve();
+    while (pending.length > 0) {
+      const round = pending;
+      pending = [];
+      const byQueue = new Map<string, Pending[]>();
+      for (const p of round) {
+        const url = String(p.input.QueueUrl);
+        byQueue.set(url, [...(byQueue.get(url) ?? []), p]);
+      }
+      const calls: Array<Promise<void>> = [];
+      for (const [url, members] of byQueue) {
+        const fits = members.filter((m) => m.bytes <= BATCH_PAYLOAD_BYTES);
+        for (const big of members.filter((m) => m.bytes > BATCH_PAYLOAD_BYTES)) calls.push(sendCall(url, [big]));
+        for (const call of intoCalls(fits)) calls.push(sendCall(url, call));
+      }
+      await Promise.all(calls);
+    }
+    running = false;
+  }
+
+  const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {
+    if (command instanceof SendMessageCommand && rest.length === 0 && coalescable(command.input)) {
+      const input = command.input;
+      return new Promise((resolve, reject) => {
+        pending.push({ input, bytes: payloadBytes(input), resolve, reject });
+        if (!running) {
+          running = true;
+          void rounds();
+        }
+      });
+    }
+    return direct(command, ...rest);
+  };
+  return new Proxy(client, {
+    get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)),
+  });
+}
