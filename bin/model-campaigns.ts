@@ -113,16 +113,21 @@ say(
     'are read once per container. ' +
     'What would bring it down further (the model with these changes: `WITH_FIXES` in lib/model/campaign-costs.ts): ' +
     '(1) gsi1 (contact -> enrolments) with a KEYS_ONLY ' +
-    'projection: its entry is not rewritten when only non-key attributes change: 1 WRU -> 0 per save; (2) the pacer takes the ' +
-    `tokens of a whole batch in one compare-and-set: 1 WRU + 1 RRU per send -> a tenth. With them: ${usd(fixed.beyondSesPerMillion)} ` +
+    'projection: its entry is not rewritten when only non-key attributes change: 1 WRU -> 0 per save; (2) the pacer taking the ' +
+    'tokens of a whole batch in one compare-and-set (dynamo-send-pacer.ts already coalesces the takes of concurrent sends in rounds; ' +
+    'counted above as one take per send, an upper bound until measured): 1 WRU + 1 RRU per send -> a tenth. ' +
+    `With them: ${usd(fixed.beyondSesPerMillion)} ` +
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
-    'Provider events (estimated at 5 WRU each: the counted-once transaction) and SQS requests (23 per enrolment, mostly one per email message and per event) are what remains.',
+    `Provider events (estimated at 5 WRU each: the counted-once transaction) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
   '',
   `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +
-    `receive and delete (~1.2 SQS requests): ${journey.emails} emails x (3 WRU x ${usd(PRICES.dynamoWru.usd * 1e6)} + 1.2 x ${usd(PRICES.sqsRequest.usd * 1e6)}) per million = ` +
-    `${usd(journey.emails * (3 * PRICES.dynamoWru.usd + 1.2 * PRICES.sqsRequest.usd) * 1e6)} per million contacts before a single read, ` +
-    'schedule or event. $10 per million holds for journeys of about 3 emails with events counted in batches, not for 5.',
+    `receive and delete, batched by ten (~0.3 SQS requests): ${journey.emails} emails x (3 WRU x ${usd(PRICES.dynamoWru.usd * 1e6)} + 0.3 x ${usd(PRICES.sqsRequest.usd * 1e6)}) per million = ` +
+    `${usd(journey.emails * (3 * PRICES.dynamoWru.usd + 0.3 * PRICES.sqsRequest.usd) * 1e6)} per million contacts before a single read, ` +
+    `schedule or event. The issue's own timer design adds one EventBridge Scheduler at() schedule per wait longer than 15 minutes ` +
+    `(${journey.waitsMinutes.filter((m) => m > 15).length} here, ${usd(PRICES.schedulerInvocation.usd * 1e6)} per million each): ` +
+    `${usd((journey.emails * (3 * PRICES.dynamoWru.usd + 0.3 * PRICES.sqsRequest.usd) + journey.waitsMinutes.filter((m) => m > 15).length * PRICES.schedulerInvocation.usd) * 1e6)} ` +
+    'per million before a read or a provider event. $10 per million holds for journeys of about 3 emails, not for 5 emails with 4 long waits.',
   '',
   `Not built, and the only way found under $10 for 5 emails: the drip step sends itself, with the enrolment as the ledger ` +
     `(the move's conditional write claims the send, the next move marks it sent; no email-sends message): ~2 WRU and ~1.2 SQS ` +

@@ -181,7 +181,11 @@ export const EMAIL_NODE: readonly CountedCall[] = [
     where: 'drip-step-worker.ts profile (ttl-memo.ts)',
     ops: {},
   },
-  { what: 'SendMessage to email-sends (< 64 KB)', where: 'sqs-email-sends.ts', ops: { sqsRequests: 1 } },
+  {
+    what: "email-sends message (< 64 KB), in one SendMessageBatch with the batch's other records' messages",
+    where: 'sqs-email-sends.ts over coalesced-sends.ts',
+    ops: { sqsRequests: 1 / DEFAULT_ASSUMPTIONS.batchSize },
+  },
   { what: 'marketing send log PutItem', where: 'dynamo-marketing-send-log.ts record', ops: { wru: 1 } },
 ];
 
@@ -202,7 +206,11 @@ export const saveOf = (
 /** A timer (step-timers.ts): SQS DelaySeconds under 15 minutes, else one Scheduler schedule. */
 export const timerOf = (waitMinutes: number): CountedCall =>
   waitMinutes * 60 <= QUOTAS.sqsMaxDelaySeconds
-    ? { what: 'SendMessage with DelaySeconds', where: 'step-timers.ts', ops: { sqsRequests: 1 } }
+    ? {
+        what: "message with DelaySeconds, in one SendMessageBatch with the batch's other records' timers",
+        where: 'step-timers.ts over coalesced-sends.ts',
+        ops: { sqsRequests: 1 / DEFAULT_ASSUMPTIONS.batchSize },
+      }
     : {
         what: 'CreateSchedule (at(), deleted after it fires); its firing sends to drip-steps',
         where: 'step-timers.ts',
