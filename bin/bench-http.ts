@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import { loadAverage, loadRuntimeStarter, numberOption } from '../load/common/bench-cli';
 import { gitState } from '../load/common/git';
 import { REPO_DIR, RESULTS_DIR } from '../load/common/paths';
 import { resultStamp } from '../load/common/results';
@@ -30,27 +31,14 @@ const TARGET_RATIO = 0.25;
 const HEALTH = '/api/health';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(name);
-  const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} takes a positive number`);
-  return value;
-};
+const option = (name: string, fallback: number) => numberOption(args, name, fallback);
 const connections = option('--connections', 32);
 const secondsEach = option('--seconds', 5);
 const rounds = option('--rounds', 2);
 const dry = args.includes('--dry');
 const command = `npm run bench:http${args.length ? ` -- ${args.join(' ')}` : ''}`;
-const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
 
-interface LoadRuntime {
-  target: string;
-  stop(): Promise<void>;
-}
-// load/local-runtime.mjs is plain JavaScript (shared with the load scripts): typed here by hand.
-const { startLoadRuntime } = (await import(path.join(REPO_DIR, 'load', 'local-runtime.mjs'))) as {
-  startLoadRuntime(o: { logFile: string }): Promise<LoadRuntime>;
-};
+const startLoadRuntime = await loadRuntimeStarter();
 
 async function startBare(body: string, contentType: string) {
   const child = spawn(process.execPath, [path.join(REPO_DIR, 'load', 'http-bench', 'bare-server.mjs')], {

@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadAverage, loadRuntimeStarter, numberOption } from '../load/common/bench-cli';
 import { gitState } from '../load/common/git';
 import { ARTILLERY_BIN, REPO_DIR, RESULTS_DIR } from '../load/common/paths';
 import { resultStamp } from '../load/common/results';
@@ -26,27 +27,13 @@ const MEMORY_BENCH_FILE = path.join(REPO_DIR, 'docs', 'bench', 'memory.json');
 const SAMPLE_MS = 10_000;
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = args.indexOf(name);
-  const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} takes a positive number`);
-  return value;
-};
+const option = (name: string, fallback: number) => numberOption(args, name, fallback);
 const rate = option('--rate', 100);
 const seconds = option('--seconds', 200);
 const dry = args.includes('--dry');
 const command = `npm run bench:memory${args.length ? ` -- ${args.join(' ')}` : ''}`;
-const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
 
-interface LoadRuntime {
-  target: string;
-  pid: number;
-  accountFile: string;
-  stop(): Promise<void>;
-}
-const { startLoadRuntime } = (await import(path.join(REPO_DIR, 'load', 'local-runtime.mjs'))) as {
-  startLoadRuntime(o: { logFile: string; statsFile: string }): Promise<LoadRuntime>;
-};
+const startLoadRuntime = await loadRuntimeStarter();
 
 const mb = (kb: number) => Math.round(kb / 1024);
 /** RSS and anonymous memory of `pid`, MB. */

@@ -99,6 +99,13 @@ const parts = (a = DEFAULT_ASSUMPTIONS) => {
   ] as const;
 };
 const fixed = campaignCost(contacts, journey, WITH_FIXES);
+// The floor of this design per email: the move, the claim and the mark-sent; one queue message
+// with its receive and delete, each a tenth of a batched call.
+const FLOOR_WRU_PER_EMAIL = 3;
+const FLOOR_SQS_PER_EMAIL = 0.3;
+const floorEmails =
+  journey.emails * (FLOOR_WRU_PER_EMAIL * PRICES.dynamoWru.usd + FLOOR_SQS_PER_EMAIL * PRICES.sqsRequest.usd);
+const longWaits = journey.waitsMinutes.filter((m) => m * 60 > QUOTAS.sqsMaxDelaySeconds).length;
 say(
   '',
   '| per enrolment | RRU | WRU | SQS requests | DynamoDB cost per million contacts |',
@@ -122,12 +129,12 @@ say(
   '',
   `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +
-    `receive and delete, batched by ten (~0.3 SQS requests): ${journey.emails} emails x (3 WRU x ${usd(PRICES.dynamoWru.usd * 1e6)} + 0.3 x ${usd(PRICES.sqsRequest.usd * 1e6)}) per million = ` +
-    `${usd(journey.emails * (3 * PRICES.dynamoWru.usd + 0.3 * PRICES.sqsRequest.usd) * 1e6)} per million contacts before a single read, ` +
-    `schedule or event. The issue's own timer design adds one EventBridge Scheduler at() schedule per wait longer than 15 minutes ` +
-    `(${journey.waitsMinutes.filter((m) => m > 15).length} here, ${usd(PRICES.schedulerInvocation.usd * 1e6)} per million each): ` +
-    `${usd((journey.emails * (3 * PRICES.dynamoWru.usd + 0.3 * PRICES.sqsRequest.usd) + journey.waitsMinutes.filter((m) => m > 15).length * PRICES.schedulerInvocation.usd) * 1e6)} ` +
-    'per million before a read or a provider event. $10 per million holds for journeys of about 3 emails, not for 5 emails with 4 long waits.',
+    `receive and delete, batched by ten (~${FLOOR_SQS_PER_EMAIL} SQS requests): ${journey.emails} emails x (${FLOOR_WRU_PER_EMAIL} WRU x ${usd(PRICES.dynamoWru.usd * 1e6)} + ${FLOOR_SQS_PER_EMAIL} x ${usd(PRICES.sqsRequest.usd * 1e6)}) per million = ` +
+    `${usd(floorEmails * 1e6)} per million contacts before a single read, ` +
+    `schedule or event. The issue's own timer design adds one EventBridge Scheduler at() schedule per wait longer than ${QUOTAS.sqsMaxDelaySeconds / 60} minutes ` +
+    `(${longWaits} here, ${usd(PRICES.schedulerInvocation.usd * 1e6)} per million each): ` +
+    `${usd((floorEmails + longWaits * PRICES.schedulerInvocation.usd) * 1e6)} ` +
+    `per million before a read or a provider event. $10 per million holds for journeys of about 3 emails, not for ${journey.emails} emails with ${longWaits} long waits.`,
   '',
   `Not built, and the only way found under $10 for 5 emails: the drip step sends itself, with the enrolment as the ledger ` +
     `(the move's conditional write claims the send, the next move marks it sent; no email-sends message): ~2 WRU and ~1.2 SQS ` +

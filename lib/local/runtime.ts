@@ -249,7 +249,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     delete process.env.AWS_SESSION_TOKEN;
     Object.assign(process.env, env, opts.env);
 
-    const heapUsed = emulators.heapUsed;
+    const emulatorHeap = emulators.heap;
     const loadClientHeader = (opts.env?.TRUST_LOAD_CLIENT_HEADER ?? process.env.TRUST_LOAD_CLIENT_HEADER)?.trim();
     const http = await startHttpHost({
       host,
@@ -259,10 +259,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
       ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.statsFile ? { statsFile: opts.statsFile } : {}),
-      ...(heapUsed
+      ...(emulatorHeap
         ? {
             heaps: async () => {
-              const heap = await heapUsed();
+              const heap = await emulatorHeap();
               return { emulatorHeapUsed: heap.used, emulatorHeapReserved: heap.reserved };
             },
           }

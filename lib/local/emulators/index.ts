@@ -51,7 +51,7 @@ export interface Emulators {
   /** The SMTP sink: `url` is SMTP_URL (with its credentials), `outboxUrl` its HTTP outbox. */
   smtp: { url: string; outboxUrl: string };
   /** The emulator thread's V8 heap in use and reserved, in bytes, when they run on a worker thread. */
-  heapUsed?: () => Promise<{ used: number; reserved: number }>;
+  heap?: () => Promise<{ used: number; reserved: number }>;
   /** Points the emulators at what starts after them (the event bus, the API's webhook route). */
   configure(links: EmulatorLinks): Promise<void>;
   /** Writes the SQS/SES snapshots, closes LevelDB and all servers. Safe to call twice. */

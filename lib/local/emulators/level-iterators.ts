@@ -19,8 +19,6 @@ interface IteratorPrototype {
   return?: () => Promise<{ done: true; value: undefined }>;
 }
 
-let installed = false;
-
 /** abstract-level as dynalite loads it (the copy in dynalite's own dependency tree). */
 function abstractLevel(): { AbstractIterator: { prototype: object } } {
   const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
@@ -34,8 +32,6 @@ export function levelIteratorPrototype(): IteratorPrototype {
 }
 
 export function closeLevelIteratorsOnReturn(): void {
-  if (installed) return;
-  installed = true;
   const prototype = levelIteratorPrototype();
   if (typeof prototype.return === 'function') return;
   Object.defineProperty(prototype, 'return', {

@@ -53,7 +53,7 @@ export async function startEmulatorsInWorker(opts: StartEmulatorsOptions): Promi
     ses: started.ses,
     resend: started.resend,
     smtp: started.smtp,
-    heapUsed: async () => {
+    heap: async () => {
       const heap = await worker.getHeapStatistics();
       return { used: heap.used_heap_size, reserved: heap.total_heap_size };
     },

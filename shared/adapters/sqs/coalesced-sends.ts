@@ -27,12 +27,12 @@ export const BATCH_ENTRIES = 10;
 export const BATCH_PAYLOAD_BYTES = 256 * 1024;
 
 /** An entry SQS refused inside a SendMessageBatch call. */
-export class SqsEntryRefused extends Error {
+export class SqsEntryRefusedError extends Error {
   readonly code: string;
   readonly senderFault: boolean;
   constructor(code: string, message: string, senderFault: boolean) {
     super(`SQS refused the message: ${code}${message ? ` (${message})` : ''}`);
-    this.name = 'SqsEntryRefused';
+    this.name = 'SqsEntryRefusedError';
     this.code = code;
     this.senderFault = senderFault;
   }
@@ -85,11 +85,11 @@ export function withCoalescedSends(client: SQSClient): SQSClient {
   async function sendCall(queueUrl: string, members: Pending[]): Promise<void> {
     const only = members[0];
     if (members.length === 1 && only) {
-      // Alone (or too big to share): the plain call, with its own answer and its own error.
-      await (direct(new SendMessageCommand(only.input)) as Promise<{ MessageId?: string; $metadata: object }>).then(
-        only.resolve,
-        only.reject,
-      );
+      // Alone (or too big to share): the plain call, with its own answer and its own error (a
+      // client that throws instead of rejecting included: the round goes on).
+      await Promise.resolve()
+        .then(() => direct(new SendMessageCommand(only.input)) as Promise<{ MessageId?: string; $metadata: object }>)
+        .then(only.resolve, only.reject);
       return;
     }
     const entries: SendMessageBatchRequestEntry[] = members.map(({ input }, i) => ({
@@ -117,18 +117,30 @@ export function withCoalescedSends(client: SQSClient): SQSClient {
       const refusal = failed.get(id);
       const success = ok.get(id);
       if (refusal) {
-        m.reject(new SqsEntryRefused(refusal.Code ?? 'Unknown', refusal.Message ?? '', refusal.SenderFault === true));
+        m.reject(
+          new SqsEntryRefusedError(refusal.Code ?? 'Unknown', refusal.Message ?? '', refusal.SenderFault === true),
+        );
       } else if (success) {
         m.resolve({ ...(success.MessageId ? { MessageId: success.MessageId } : {}), $metadata: out.$metadata });
       } else {
         // Neither listed: SQS did not say, so the message is not known to be queued.
-        m.reject(new SqsEntryRefused('NoAnswer', 'the batch answer did not list this entry', false));
+        m.reject(new SqsEntryRefusedError('NoAnswer', 'the batch answer did not list this entry', false));
       }
     });
   }
 
   async function rounds(): Promise<void> {
     await Promise.resolve();
+    // sendCall settles its members and never rejects; the finally keeps the next send from
+    // waiting on a round that is over whatever happens.
+    try {
+      await runRounds();
+    } finally {
+      running = false;
+    }
+  }
+
+  async function runRounds(): Promise<void> {
     while (pending.length > 0) {
       const round = pending;
       pending = [];
@@ -145,7 +157,6 @@ export function withCoalescedSends(client: SQSClient): SQSClient {
       }
       await Promise.all(calls);
     }
-    running = false;
   }
 
   const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {

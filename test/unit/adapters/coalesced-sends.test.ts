@@ -6,7 +6,11 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { BATCH_PAYLOAD_BYTES, SqsEntryRefused, withCoalescedSends } from '../../../shared/adapters/sqs/coalesced-sends';
+import {
+  BATCH_PAYLOAD_BYTES,
+  SqsEntryRefusedError,
+  withCoalescedSends,
+} from '../../../shared/adapters/sqs/coalesced-sends';
 
 type Call = { name: string; input: Record<string, unknown> };
 
@@ -70,7 +74,7 @@ describe('withCoalescedSends', () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const reason = (outcomes[1] as PromiseRejectedResult).reason;
-    expect(reason).toBeInstanceOf(SqsEntryRefused);
+    expect(reason).toBeInstanceOf(SqsEntryRefusedError);
     expect(reason.code).toBe('InvalidMessageContents');
   });
 
@@ -121,5 +125,26 @@ describe('withCoalescedSends', () => {
     await new Promise((r) => setImmediate(r)); // the first round is in flight
     await Promise.all([first, ...[1, 2, 3].map((i) => sqs.send(message('a', `later${i}`)))]);
     expect(calls.map((c) => c.name)).toEqual(['SendMessage', 'SendMessageBatch']);
+  });
+
+  it('fails only the callers of a client that throws instead of rejecting, and keeps sending', async () => {
+    let throwing = true;
+    const { client: working } = fakeSqs();
+    const client = {
+      send: (command: unknown) => {
+        if (throwing) throw new Error('thrown, not rejected');
+        return working.send(command as SendMessageCommand);
+      },
+    } as unknown as SQSClient;
+    const sqs = withCoalescedSends(client);
+    const alone = await Promise.allSettled([sqs.send(message('a', 'alone'))]);
+    const batch = await Promise.allSettled([sqs.send(message('a', '1')), sqs.send(message('a', '2'))]);
+    expect([...alone, ...batch].map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    throwing = false;
+    const later = await Promise.race([
+      sqs.send(message('a', 'later')).then(() => 'sent'),
+      new Promise((r) => setTimeout(() => r('stuck'), 1000)),
+    ]);
+    expect(later).toBe('sent');
   });
 });
