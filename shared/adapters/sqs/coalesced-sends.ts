@@ -129,34 +129,36 @@ export function withCoalescedSends(client: SQSClient): SQSClient {
     });
   }
 
-  async function rounds(): Promise<void> {
-    await Promise.resolve();
-    // sendCall settles its members and never rejects; the finally keeps the next send from
-    // waiting on a round that is over whatever happens.
-    try {
-      await runRounds();
-    } finally {
-      running = false;
+  /** One round: its messages grouped by queue and split into calls; every member settled by its call. */
+  async function sendRound(round: Pending[]): Promise<void> {
+    const byQueue = new Map<string, Pending[]>();
+    for (const p of round) {
+      const url = String(p.input.QueueUrl);
+      byQueue.set(url, [...(byQueue.get(url) ?? []), p]);
     }
+    const calls: Array<Promise<void>> = [];
+    for (const [url, members] of byQueue) {
+      const fits = members.filter((m) => m.bytes <= BATCH_PAYLOAD_BYTES);
+      for (const big of members.filter((m) => m.bytes > BATCH_PAYLOAD_BYTES)) calls.push(sendCall(url, [big]));
+      for (const call of intoCalls(fits)) calls.push(sendCall(url, call));
+    }
+    await Promise.all(calls);
   }
 
-  async function runRounds(): Promise<void> {
+  async function rounds(): Promise<void> {
+    await Promise.resolve();
     while (pending.length > 0) {
       const round = pending;
       pending = [];
-      const byQueue = new Map<string, Pending[]>();
-      for (const p of round) {
-        const url = String(p.input.QueueUrl);
-        byQueue.set(url, [...(byQueue.get(url) ?? []), p]);
-      }
-      const calls: Array<Promise<void>> = [];
-      for (const [url, members] of byQueue) {
-        const fits = members.filter((m) => m.bytes <= BATCH_PAYLOAD_BYTES);
-        for (const big of members.filter((m) => m.bytes > BATCH_PAYLOAD_BYTES)) calls.push(sendCall(url, [big]));
-        for (const call of intoCalls(fits)) calls.push(sendCall(url, call));
-      }
-      await Promise.all(calls);
+      // sendCall settles its members and does not reject; should anything else throw, the
+      // round's members fail (settling twice is a no-op) and the next round still goes.
+      await sendRound(round).catch((error: unknown) => {
+        for (const p of round) p.reject(error);
+      });
     }
+    // Cleared in the same turn as the last check of `pending`: a message queued from here on
+    // starts a new round.
+    running = false;
   }
 
   const send = (command: unknown, ...rest: unknown[]): Promise<unknown> => {

@@ -147,4 +147,24 @@ describe('withCoalescedSends', () => {
     ]);
     expect(later).toBe('sent');
   });
+
+  it('sends a message queued the moment the previous round settles, however many turns later', async () => {
+    const { client } = fakeSqs();
+    const sqs = withCoalescedSends(client);
+    const outcomes: string[] = [];
+    for (let turns = 0; turns < 12; turns += 1) {
+      // The next message is sent a few microtask turns after the previous one resolved.
+      const next = sqs.send(message('a', `first ${turns}`)).then(async () => {
+        for (let t = 0; t < turns; t += 1) await Promise.resolve();
+        return sqs.send(message('a', `then ${turns}`));
+      });
+      outcomes.push(
+        await Promise.race([
+          next.then(() => 'sent'),
+          new Promise<string>((r) => setTimeout(() => r(`stuck after ${turns} turns`), 500)),
+        ]),
+      );
+    }
+    expect(outcomes.filter((o) => o !== 'sent')).toEqual([]);
+  });
 });
