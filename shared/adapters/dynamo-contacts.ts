@@ -19,7 +19,7 @@ import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { listQuery } from './dynamo-contact-list-query';
-import { contactEmailSk, contactSk, tierGsi2, workspacePk } from './keys';
+import { CONTACT_HEAD_SK, contactEmailSk, contactSk, interactionPk, tierGsi2, workspacePk } from './keys';
 
 const CONTACT_FIELDS = [
   'contactId',
@@ -70,6 +70,19 @@ const contactItem = (c: Contact): Item => ({
   ...(c.deletedAt ? {} : tierGsi2(c.workspaceId, c.tier, c.score, c.contactId)),
 });
 
+/**
+ * The contact's state in its interaction partition (keys.ts, `CONTACT_HEAD_SK`), written with
+ * every change of that state: create, import, delete, restore. The timeline's first page reads
+ * it in its one Query; a partition without it (a contact written before it existed) falls back
+ * to reading the contact.
+ */
+export const contactHeadItem = (workspaceId: string, contactId: string, deleted: boolean): Item => ({
+  pk: interactionPk(workspaceId, contactId),
+  sk: CONTACT_HEAD_SK,
+  type: 'contactHead',
+  deleted,
+});
+
 const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Item => ({
   pk: workspacePk(c.workspaceId),
   sk: contactEmailSk(c.email),
@@ -94,7 +107,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
   const create = async (contact: Contact) => {
     try {
-      await transactWrite(db, [putIfAbsent(table, contactItem(contact)), putIfAbsent(table, claimItem(contact))]);
+      await transactWrite(db, [
+        putIfAbsent(table, contactItem(contact)),
+        putIfAbsent(table, claimItem(contact)),
+        { Put: { TableName: table, Item: contactHeadItem(contact.workspaceId, contact.contactId, false) } },
+      ]);
     } catch (error) {
       if (isConditionFailure(error)) throw await emailTaken(contact);
       throw error;
@@ -175,10 +192,12 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
       const item = await get(key.pk, key.sk);
       if (!item) throw new ContactNotFoundError();
       const c = contactFromItem(item);
+      const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
       try {
-        await db.send(
-          new UpdateCommand(
-            deletedAt
+        // The contact and its head change together: the timeline never shows a deleted contact.
+        await transactWrite(db, [
+          {
+            Update: deletedAt
               ? {
                   TableName: table,
                   Key: key,
@@ -192,13 +211,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
                   Key: key,
                   UpdateExpression: 'SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE deletedAt',
                   ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: (() => {
-                    const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
-                    return { ':u': updatedAt, ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk };
-                  })(),
+                  ExpressionAttributeValues: { ':u': updatedAt, ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk },
                 },
-          ),
-        );
+          },
+          { Put: { TableName: table, Item: contactHeadItem(workspaceId, contactId, deletedAt !== undefined) } },
+        ]);
       } catch (error) {
         if (isConditionFailure(error)) throw new ContactNotFoundError();
         throw error;
@@ -273,7 +290,10 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
           await batchPut(
             db,
             table,
-            owned.map((w) => contactItem(w.contact)),
+            owned.flatMap((w) => [
+              contactItem(w.contact),
+              contactHeadItem(w.contact.workspaceId, w.contact.contactId, false),
+            ]),
           );
         } catch (error) {
           // Leave no claim without its contact behind.

@@ -1,14 +1,17 @@
 /**
  * Interactions in the `core` table: one partition per contact (`WS#<ws>#CONTACT#<id>`),
  * sorted by `INTERACTION#<occurredAt>#<id>`, so the timeline is one Query read backwards.
+ * The first page's Query starts at the contact's head item (`CONTACT_HEAD_SK`, sorted right
+ * after the interactions; dynamo-contacts.ts writes it), so it also says whether the contact
+ * is live or deleted, without a read of the contact.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { InteractionStore } from '../crm/contacts/ports';
 import type { Interaction } from '../crm/model';
 import { conditionally } from './dynamo/conditions';
-import { prefixRange } from './dynamo/cursor';
+import { encodeCursor, prefixRange } from './dynamo/cursor';
 import { pagedQuery, prefixQuery } from './dynamo/query';
-import { INTERACTION_PREFIX, interactionPk, interactionSk } from './keys';
+import { CONTACT_HEAD_SK, INTERACTION_PREFIX, interactionPk, interactionSk } from './keys';
 
 const fromItem = (item: Record<string, unknown>): Interaction => ({
   interactionId: String(item.interactionId),
@@ -51,6 +54,29 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
 
     async timeline(workspaceId, contactId, page) {
       const pk = interactionPk(workspaceId, contactId);
+      if (!page.cursor) {
+        // The head (when present) comes first, then up to `limit` interactions.
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :head',
+            ExpressionAttributeValues: { ':pk': pk, ':from': INTERACTION_PREFIX, ':head': CONTACT_HEAD_SK },
+            ScanIndexForward: false,
+            Limit: page.limit + 1,
+          }),
+        );
+        const items = out.Items ?? [];
+        const head = items[0]?.sk === CONTACT_HEAD_SK ? items.shift() : undefined;
+        const shown = items.slice(0, page.limit);
+        const last = shown.at(-1);
+        const more = items.length > page.limit || out.LastEvaluatedKey !== undefined;
+        const nextCursor = more && last ? encodeCursor({ pk, sk: last.sk }) : undefined;
+        return {
+          interactions: shown.map(fromItem),
+          ...(nextCursor ? { nextCursor } : {}),
+          ...(head ? { contactState: head.deleted === true ? ('deleted' as const) : ('live' as const) } : {}),
+        };
+      }
       const found = await pagedQuery(
         db,
         { ...prefixQuery(table, pk, INTERACTION_PREFIX), ScanIndexForward: false },

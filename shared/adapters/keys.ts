@@ -78,6 +78,12 @@ export const interactionPk = (workspaceId: string, contactId: string): string =>
 export const INTERACTION_PREFIX = 'INTERACTION#';
 export const interactionSk = (occurredAt: string, interactionId: string): string =>
   `${INTERACTION_PREFIX}${occurredAt}#${interactionId}`;
+/**
+ * The contact's state (live or deleted) mirrored into its interaction partition, sorted right
+ * after every `INTERACTION#` key (`~` > `#`) and outside that prefix: the newest-first timeline
+ * Query reads it first, with the page, so the first page needs no separate read of the contact.
+ */
+export const CONTACT_HEAD_SK = 'INTERACTION~CONTACT';
 /** Consent given and withdrawn: in the contact's interaction partition, in time order. */
 export const CONSENT_PREFIX = 'CONSENT#';
 export const consentSk = (at: string, consentId: string): string => `${CONSENT_PREFIX}${at}#${consentId}`;

@@ -91,6 +91,18 @@ async function measure(fn: string, request: () => Promise<Response>, expectedSta
   return counter.of(fn);
 }
 
+let cursor: string | undefined;
+/** A second page's cursor, read once (during the warm-up request, so never counted). */
+async function timelineCursor(): Promise<string> {
+  if (!cursor) {
+    const res = await call('GET', `/api/contacts/${contactId}/timeline?limit=1`);
+    const page = (await res.json()) as { nextCursor?: string };
+    if (!page.nextCursor) throw new Error('store-calls: the timeline has no second page');
+    cursor = page.nextCursor;
+  }
+  return cursor;
+}
+
 const cases: Array<{ route: string; fn: string; run: () => Promise<Response>; status: number }> = [
   { route: 'GET /api/auth/me', fn: 'identity', run: () => call('GET', '/api/auth/me'), status: 200 },
   {
@@ -133,6 +145,12 @@ const cases: Array<{ route: string; fn: string; run: () => Promise<Response>; st
     route: 'GET /api/contacts/{id}/timeline',
     fn: 'contacts',
     run: () => call('GET', `/api/contacts/${contactId}/timeline`),
+    status: 200,
+  },
+  {
+    route: 'GET /api/contacts/{id}/timeline (next page)',
+    fn: 'contacts',
+    run: async () => call('GET', `/api/contacts/${contactId}/timeline?limit=1&cursor=${await timelineCursor()}`),
     status: 200,
   },
   { route: 'GET /api/campaigns/list', fn: 'campaigns', run: () => call('GET', '/api/campaigns/list'), status: 200 },

@@ -8,16 +8,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
-import { contactSk, tierGsi2 } from '../../shared/adapters/keys';
+import { CONTACT_HEAD_SK, contactSk, interactionPk, tierGsi2 } from '../../shared/adapters/keys';
 import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
-import { ContactEmailTakenError } from '../../shared/crm/contacts/errors';
+import { ContactEmailTakenError, ContactNotFoundError } from '../../shared/crm/contacts/errors';
 import type { ContactStore } from '../../shared/crm/contacts/ports';
+import { timeline } from '../../shared/crm/contacts/record-interaction';
 import { newContact } from '../../shared/crm/contacts/use-cases';
 import type { Contact } from '../../shared/crm/model';
 import { InvalidCursorError } from '../../shared/governance/paging';
@@ -239,5 +240,76 @@ describe('interactions', () => {
     await expect(interactions.timeline(w, 'c2', { limit: 2, cursor: first.nextCursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
+  });
+});
+
+describe("the timeline reads the contact's state with its first page", () => {
+  const interactions = () => dynamoInteractions(db, CORE);
+  const deps = () => ({ contacts: store, interactions: interactions() });
+  const visit = (c: Contact, i: number) =>
+    interactions().put({
+      workspaceId: c.workspaceId,
+      contactId: c.contactId,
+      interactionId: `v${i}`,
+      type: 'page_visit',
+      occurredAt: `2026-03-01T11:0${i}:00.000Z`,
+      metadata: {},
+      source: 'api',
+    });
+
+  it('follows create, delete and restore, and pages past the head', async () => {
+    const w = ws();
+    const c = contact(w, { email: 'head@example.com' });
+    await store.create(c);
+    const empty = await interactions().timeline(w, c.contactId, { limit: 2 });
+    expect(empty).toEqual({ interactions: [], contactState: 'live' });
+    for (const i of [0, 1, 2]) await visit(c, i);
+
+    const first = await interactions().timeline(w, c.contactId, { limit: 2 });
+    expect(first.contactState).toBe('live');
+    expect(first.interactions.map((i) => i.interactionId)).toEqual(['v2', 'v1']);
+    const rest = await timeline(deps(), w, c.contactId, { limit: 2, cursor: first.nextCursor });
+    expect(rest).toEqual({ interactions: [expect.objectContaining({ interactionId: 'v0' })] });
+
+    await store.setDeleted(w, c.contactId, at, at);
+    expect((await interactions().timeline(w, c.contactId, { limit: 2 })).contactState).toBe('deleted');
+    await expect(timeline(deps(), w, c.contactId, { limit: 2 })).rejects.toBeInstanceOf(ContactNotFoundError);
+    // A cursor issued while it was live reads nothing once it is deleted.
+    await expect(timeline(deps(), w, c.contactId, { limit: 2, cursor: first.nextCursor })).rejects.toBeInstanceOf(
+      ContactNotFoundError,
+    );
+
+    await store.setDeleted(w, c.contactId, undefined, at);
+    const back = await timeline(deps(), w, c.contactId, { limit: 5 });
+    expect(back.interactions.map((i) => i.interactionId)).toEqual(['v2', 'v1', 'v0']);
+    expect(back.nextCursor).toBeUndefined();
+  });
+
+  it('imported contacts get their head; a partition without one falls back to the contact', async () => {
+    const w = ws();
+    const [imported, legacy] = [contact(w, { email: 'imp@example.com' }), contact(w, { email: 'old@example.com' })];
+    expect(await store.writeMany([{ kind: 'create', contact: imported }])).toEqual([]);
+    expect((await interactions().timeline(w, imported.contactId, { limit: 1 })).contactState).toBe('live');
+
+    // A contact stored before heads existed: soft-deleted, with interactions, and no head.
+    await store.create(legacy);
+    await db.send(
+      new DeleteCommand({ TableName: CORE, Key: { pk: interactionPk(w, legacy.contactId), sk: CONTACT_HEAD_SK } }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: CORE,
+        Key: { pk: `WS#${w}`, sk: contactSk(legacy.contactId) },
+        UpdateExpression: 'SET deletedAt = :d',
+        ExpressionAttributeValues: { ':d': at },
+      }),
+    );
+    await visit(legacy, 0);
+    const page = await interactions().timeline(w, legacy.contactId, { limit: 1 });
+    expect(page.contactState).toBeUndefined();
+    expect(page.interactions).toHaveLength(1);
+    await expect(timeline(deps(), w, legacy.contactId, { limit: 1 })).rejects.toBeInstanceOf(ContactNotFoundError);
+    // Nobody at all: 404, not an empty page.
+    await expect(timeline(deps(), w, randomUUID(), { limit: 1 })).rejects.toBeInstanceOf(ContactNotFoundError);
   });
 });

@@ -66,9 +66,15 @@ export interface InteractionPage {
   readonly nextCursor?: string;
 }
 
+/** A timeline page, with the contact's state when the store read it alongside (the first page). */
+export interface TimelinePage extends InteractionPage {
+  /** `live` or `deleted` when known from the same read; absent: the caller reads the contact. */
+  readonly contactState?: 'live' | 'deleted';
+}
+
 export interface InteractionStore {
   /** Stores an interaction; false when one with the same key exists already. */
   put(interaction: Interaction): Promise<boolean>;
   /** Newest first. */
-  timeline(workspaceId: string, contactId: string, page: PageRequest): Promise<InteractionPage>;
+  timeline(workspaceId: string, contactId: string, page: PageRequest): Promise<TimelinePage>;
 }

@@ -101,14 +101,25 @@ export async function recordInteraction(
   return { interaction, score };
 }
 
-/** A live contact's interactions, newest first. @throws ContactNotFoundError */
+/**
+ * A live contact's interactions, newest first. The store reports the contact's state with the
+ * first page when it can (one read); otherwise (a later page, or a contact stored before the
+ * state was mirrored) the contact is read too. @throws ContactNotFoundError
+ */
 export async function timeline(
   deps: Pick<RecordInteractionDeps, 'contacts' | 'interactions'>,
   workspaceId: string,
   contactId: string,
   page: PageRequest,
 ): Promise<InteractionPage> {
-  const contact = await deps.contacts.get(workspaceId, contactId);
-  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
-  return deps.interactions.timeline(workspaceId, contactId, page);
+  const live = async () => {
+    const contact = await deps.contacts.get(workspaceId, contactId);
+    if (!contact || contact.deletedAt) throw new ContactNotFoundError();
+  };
+  // A cursor was issued while the contact was live: check it still is before reading on.
+  if (page.cursor) await live();
+  const { contactState, ...found } = await deps.interactions.timeline(workspaceId, contactId, page);
+  if (contactState === 'deleted') throw new ContactNotFoundError();
+  if (!page.cursor && contactState === undefined) await live();
+  return found;
 }
