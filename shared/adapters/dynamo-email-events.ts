@@ -39,26 +39,38 @@ const RANK: Readonly<Record<DeliveryState, number>> = { delivered: 1, bounced: 2
 
 export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): SendRecordUpdater {
   return {
-    async markDelivery(workspaceId, provider, providerMessageId, state, atMs) {
-      const pointer = await getItem(db, table, {
-        pk: workspacePk(workspaceId),
-        sk: emailMessageSk(provider, providerMessageId),
-      });
-      if (typeof pointer?.ledgerKey !== 'string') return 'unknown';
+    async markDelivery(workspaceId, provider, providerMessageId, state, atMs, ledgerKey) {
+      // The event's ledger tag names the record; a send without one has a message pointer.
+      const named =
+        ledgerKey ??
+        (await getItem(db, table, { pk: workspacePk(workspaceId), sk: emailMessageSk(provider, providerMessageId) }))
+          ?.ledgerKey;
+      if (typeof named !== 'string') return 'unknown';
+      const key = { pk: workspacePk(workspaceId), sk: emailSendSk(named) };
       const updated = await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: emailSendSk(pointer.ledgerKey) },
+            Key: key,
             UpdateExpression: 'SET delivery = :state, deliveryRank = :rank, #at = if_not_exists(#at, :at)',
+            // Only the record that holds this message: a tag cannot move another record's state.
             ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
+              'provider = :provider AND providerMessageId = :mid AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
             ExpressionAttributeNames: { '#at': `${state}AtMs` },
-            ExpressionAttributeValues: { ':state': state, ':rank': RANK[state], ':at': atMs },
+            ExpressionAttributeValues: {
+              ':state': state,
+              ':rank': RANK[state],
+              ':at': atMs,
+              ':provider': provider,
+              ':mid': providerMessageId,
+            },
           }),
         ),
       );
-      return updated ? 'updated' : 'unchanged';
+      if (updated) return 'updated';
+      // Rare (a replay, a weaker state late, a record not yet marked sent): which one?
+      const record = await getItem(db, table, key, { consistent: true });
+      return record?.provider === provider && record.providerMessageId === providerMessageId ? 'unchanged' : 'unknown';
     },
   };
 }

@@ -7,9 +7,11 @@
  *   condition holds; the others read the item (consistently) and answer what it says.
  * - `markSent` and `release` apply only to a claimed item, `close` to anything not sent, so a
  *   late writer can never turn a sent record back into something a later attempt would send.
- *   `markSent` also records which ledger key the provider's message id belongs to, and the
- *   writer that turned the record `sent` counts the send for the workspace's reputation window.
- *   Three plain writes, not one transaction: a transaction would conflict on the workspace's hot
+ *   `markSent` records the provider's message id on the record (its delivery events, which name
+ *   the record in their `ledger` tag, change it only while it holds that id; a key too long for
+ *   the tag also gets a pointer from the message id), and the writer that turned the record
+ *   `sent` counts the send for the workspace's reputation window. Plain writes, not one
+ *   transaction: a transaction would conflict on the workspace's hot
  *   hour counter under concurrent sends, and a failed `markSent` risks a second send.
  * - `acknowledgeSent` is the same acceptance reported by the provider's Send event (the send's
  *   `ledger` tag names the record): whichever of the two comes first turns the record `sent` and
@@ -21,6 +23,7 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendAcknowledger } from '../email/event-ports';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
+import { ledgerTagOf } from '../email/ledger-tag';
 import { hourOf } from '../email/reputation-window';
 import { groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
@@ -56,13 +59,18 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
       );
     },
   );
-  /** The pointer from the provider's message id back to the record (delivery events find it so). */
-  const putPointer = (
+  /**
+   * The pointer from the provider's message id back to the record, for a key too long to be named
+   * in the message's `ledger` tag (ledger-tag.ts): its delivery events find the record so. A tagged
+   * send needs none: its events name the record themselves.
+   */
+  const putPointer = async (
     workspaceId: string,
     key: string,
     accepted: { provider: ProviderName; providerMessageId: string; atMs: number },
-  ) =>
-    db.send(
+  ) => {
+    if (ledgerTagOf(key) !== undefined) return;
+    await db.send(
       new PutCommand({
         TableName: table,
         Item: {
@@ -73,13 +81,14 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
         },
       }),
     );
+  };
 
   /**
-   * The effects of a provider's acceptance, whoever reports it first: the message pointer, the
-   * record `claimed`/`released` -> `sent`, and, by the one writer whose conditional write turned
-   * it, the workspace's hour counter. True when this call turned it.
+   * The effects of a provider's acceptance, whoever reports it first: the message pointer (untagged
+   * keys only), the record `claimed`/`released` -> `sent`, and, by the one writer whose conditional
+   * write turned it, the workspace's hour counter. True when this call turned it.
    *
-   * The sender puts the pointer first (the message's events may come at once; a crash after it
+   * The sender puts a pointer first (the message's events may come at once; a crash after it
    * leaves a pointer to a record not yet sent, which is harmless). The Send event, which on the
    * ordinary path finds the record sent already, writes it only when it turned the record: one
    * failed conditional write per send, not two writes (a crash between leaves that send's record

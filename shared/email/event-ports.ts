@@ -8,8 +8,10 @@ export type DeliveryState = 'delivered' | 'bounced' | 'complained';
 
 export interface SendRecordUpdater {
   /**
-   * Puts `state` on the ledger record that `providerMessageId` was sent as. `unknown`: no record
-   * names that message (sent before this existed, or another sender's).
+   * Puts `state` on the ledger record that `providerMessageId` was sent as: the record `ledgerKey`
+   * names (the event's `ledger` tag), or, for a send without one, the record its message pointer
+   * names. Either way only a record that holds that message id is changed. `unknown`: no record
+   * holds that message (not recorded sent yet, sent before this existed, or another sender's).
    */
   markDelivery(
     workspaceId: string,
@@ -17,14 +19,16 @@ export interface SendRecordUpdater {
     providerMessageId: string,
     state: DeliveryState,
     atMs: number,
+    ledgerKey?: string,
   ): Promise<'updated' | 'unchanged' | 'unknown'>;
 }
 
 /**
  * The send ledger as the provider's Send event sees it: the provider accepted the message of the
  * send `key`. `marked`: the record was not yet sent (its sender died, or has not written yet) and
- * is now, with the same effects as the sender's own `markSent` (message pointer, hour counter);
- * `unchanged`: already sent (or closed, or no such record): nothing written but the pointer.
+ * is now, with the same effects as the sender's own `markSent` (hour counter; the message pointer
+ * for a key too long for a tag); `unchanged`: already sent (or closed, or no such record): nothing
+ * written.
  */
 export interface SendAcknowledger {
   acknowledgeSent(

@@ -92,7 +92,8 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   const key = eventKeyOf(event);
   const { workspaceId, email } = event;
   const state: DeliveryState = event.type;
-  const mark = () => deps.sends.markDelivery(workspaceId, event.provider, event.providerMessageId, state, atMs);
+  const mark = () =>
+    deps.sends.markDelivery(workspaceId, event.provider, event.providerMessageId, state, atMs, event.ledgerKey);
   let marked = await mark();
   for (const ms of RECORD_RETRIES) {
     if (marked !== 'unknown' || nowMs - atMs > FRESH_MS) break;

@@ -26,6 +26,7 @@ import { dynamoSendLedger } from '../../shared/adapters/dynamo-send-ledger';
 import { dynamoSendingGate } from '../../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../../shared/adapters/dynamo-suppressions';
 import type { EmailTimeline } from '../../shared/email/event-ports';
+import { ledgerTagOf } from '../../shared/email/ledger-tag';
 import { type ProcessEventDeps, processEmailEvent } from '../../shared/email/process-event';
 import type { EmailEvent } from '../../shared/email/provider-events';
 import { DEFAULT_REPUTATION_THRESHOLDS } from '../../shared/email/reputation';
@@ -76,9 +77,13 @@ function setup() {
 
 const ledger = () => dynamoSendLedger(db, CORE);
 
-/** A send the ledger marked sent (its pointer and `sent` counter written with it). */
-async function sentSend(workspaceId: string, to: string) {
-  const key = `api#generated#${randomUUID()}`;
+/**
+ * A send the ledger marked sent (its `sent` counter written with it). Its events name the record in
+ * their ledger tag, as SES's and Resend's do; a key too long for the tag (`long`) names none and
+ * gets a message pointer instead.
+ */
+async function sentSend(workspaceId: string, to: string, options: { long?: boolean } = {}) {
+  const key = `api#generated#${randomUUID()}${options.long ? `#${'x'.repeat(200)}` : ''}`;
   const messageId = `ses-${randomUUID()}`;
   await ledger().claim(workspaceId, key, now, 60_000);
   await ledger().markSent(workspaceId, key, {
@@ -95,6 +100,7 @@ async function sentSend(workspaceId: string, to: string) {
     sendId: key.slice(-12),
     email: to,
     at: new Date(now).toISOString(),
+    ...(ledgerTagOf(key) ? { ledgerKey: key } : {}),
     ...extra,
   });
   return { key, messageId, event };
@@ -138,6 +144,38 @@ describe('the event processor over DynamoDB', () => {
     expect(await dynamoSuppressions(db, CORE).reasonsFor(workspaceId, 'angry@example.com')).toEqual(['complaint']);
     expect(await record(workspaceId, send.key)).toMatchObject({ delivery: 'complained' });
     expect(await deps.reputation.counts(workspaceId, window())).toEqual({ sent: 1, bounces: 0, complaints: 1 });
+  });
+
+  it('finds the record by its ledger tag, or by the message pointer for a key too long for a tag; never another message', async () => {
+    const { deps } = setup();
+    const workspaceId = ws();
+    const sends = dynamoSendRecords(db, CORE);
+    const tagged = await sentSend(workspaceId, 'tagged@example.com');
+    const long = await sentSend(workspaceId, 'long@example.com', { long: true });
+    const pointer = (messageId: string) =>
+      getItem(db, CORE, { pk: `WS#${workspaceId}`, sk: `EMAILMSG#ses#${messageId}` });
+    expect(await pointer(tagged.messageId)).toBeUndefined();
+    expect(await pointer(long.messageId)).toMatchObject({ ledgerKey: long.key });
+    expect(long.event('delivered').ledgerKey).toBeUndefined();
+
+    await processEmailEvent(tagged.event('delivered'), deps);
+    await processEmailEvent(long.event('delivered'), deps);
+    expect(await record(workspaceId, tagged.key)).toMatchObject({ delivery: 'delivered' });
+    expect(await record(workspaceId, long.key)).toMatchObject({ delivery: 'delivered' });
+
+    // A tag naming a record that holds another message (or none yet) moves nothing.
+    expect(await sends.markDelivery(workspaceId, 'ses', 'ses-other', 'bounced', now, tagged.key)).toBe('unknown');
+    expect(await sends.markDelivery(workspaceId, 'resend', tagged.messageId, 'bounced', now, tagged.key)).toBe(
+      'unknown',
+    );
+    expect(await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'bounced', now, 'api#generated#none')).toBe(
+      'unknown',
+    );
+    expect(await record(workspaceId, tagged.key)).toMatchObject({ delivery: 'delivered' });
+    // The same state again, or a weaker one: unchanged.
+    expect(await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'delivered', now, tagged.key)).toBe(
+      'unchanged',
+    );
   });
 
   it('suppresses on the 3rd soft bounce within 7 days, not the 2nd, and a replay is not a new bounce', async () => {
