@@ -72,7 +72,14 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     const url = req.url ?? '/';
     const pathname = new URL(url, 'http://local').pathname;
     const send = (out: HttpResponseParts) => {
-      res.writeHead(out.status, { ...out.headers, ...hostHeaders, 'apigw-requestid': requestId });
+      // A length, as API Gateway sends: one write of head and body, no chunked framing.
+      res.writeHead(out.status, {
+        ...out.headers,
+        ...hostHeaders,
+        'apigw-requestid': requestId,
+        // Never on 204 or 304 (RFC 9110 8.6).
+        ...(out.status === 204 || out.status === 304 ? {} : { 'content-length': out.body.length }),
+      });
       res.end(method === 'HEAD' ? undefined : out.body);
       const ms = performance.now() - started;
       stats?.record(out.status, ms, inFlight);

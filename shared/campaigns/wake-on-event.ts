@@ -3,10 +3,11 @@
  * the drip-steps queue, as for campaign triggers) re-runs at once each of the contact's waiting
  * enrolments the event could move, instead of leaving it to the node's poll timer:
  * - a wait for an event, when the event is an interaction of the type it waits for;
- * - a goal node, on any event of the contact (its condition may hold now);
- * - any node, when the campaign has a goal still in its window, or the event is an interaction
- *   the step runner exits on before any node (a reply; an unsubscribe, bounce or complaint,
- *   recorded after their suppression).
+ * - a goal node, when the event is one that could make its condition hold ({@link mayAffect});
+ * - any node, when the campaign has a goal still in its window that the event could meet, or the
+ *   event is an interaction the step runner exits on before any node (a reply; an unsubscribe,
+ *   bounce or complaint, recorded after their suppression).
+ * So a delivery or an open does not re-run every enrolment of a campaign whose goal is a tag.
  *
  * A wake is a plain step message at the enrolment's current step. The step runner re-evaluates
  * the node; whichever of the wake and the node's own timer comes first moves the enrolment, the
@@ -16,6 +17,9 @@
  * event just wakes again. A paused campaign's enrolments are `held`, not `waiting`: its resume
  * brings them back.
  */
+import { TAG_ADDED_EVENT } from '../crm/contact-events';
+import { THRESHOLD_EVENT } from '../crm/scoring/score-interaction';
+import type { Condition } from './conditions';
 import type { EnrolmentState } from './enrolment';
 import type { JourneyNode } from './journey';
 import type { DomainEventEnvelope, StepMessage } from './messages';
@@ -53,7 +57,9 @@ export interface WakeOutcome {
 }
 
 /** What an event says happened to its contact. */
-interface Happening {
+export interface Happening {
+  /** The event's detail-type (`contact.tag_added`, `contact.interaction_recorded`...). */
+  readonly type: string;
   /** The interaction type, for `contact.interaction_recorded`. */
   readonly interaction?: string;
 }
@@ -64,7 +70,10 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
   if (!who) return { holding: 0, woken: 0 };
   const { workspaceId, contactId } = who;
   const interactionType = envelope.detail.interactionType;
-  const happened: Happening = typeof interactionType === 'string' ? { interaction: interactionType } : {};
+  const happened: Happening = {
+    type: envelope['detail-type'],
+    ...(typeof interactionType === 'string' ? { interaction: interactionType } : {}),
+  };
   const holding = await deps.holding.of(workspaceId, contactId);
   const wake: StepMessage[] = [];
   for (const listed of holding) {
@@ -74,10 +83,11 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
     if (campaign?.status !== 'active' || !campaign.published) continue;
     const { journey, rules } = campaign.published;
     const node = journey.nodes.find((n) => n.id === state.node);
-    const goalOpen =
+    const goalInReach =
       rules.goal !== undefined &&
-      deps.now().getTime() - Date.parse(state.enteredAt) <= rules.goal.withinDays * 86_400_000;
-    if (!goalOpen && !mayMove(node, happened)) continue;
+      deps.now().getTime() - Date.parse(state.enteredAt) <= rules.goal.withinDays * 86_400_000 &&
+      mayAffect(rules.goal.if, happened);
+    if (!goalInReach && !mayMove(node, happened)) continue;
     const { campaignId, run, step } = state;
     wake.push({ kind: 'step', workspaceId, campaignId, contactId, run, step });
   }
@@ -88,6 +98,32 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
 /** Whether what happened could move an enrolment holding on `node` (the campaign's own goal aside). */
 export function mayMove(node: JourneyNode | undefined, happened: Happening): boolean {
   if (happened.interaction !== undefined && EXIT_INTERACTIONS.has(happened.interaction)) return true;
-  if (node?.kind === 'goal') return true;
+  if (node?.kind === 'goal') return mayAffect(node.if, happened);
   return node?.kind === 'wait' && node.for.type === 'event' && node.for.interaction === happened.interaction;
+}
+
+/**
+ * Whether what happened could change whether `condition` holds. Only what publishes an event is
+ * looked at: a tag added (by a contact's create or update, which may set fields with it), an
+ * interaction (of the type a condition counts; it may also move the score) and a tier crossing.
+ * Changes that publish nothing (fields alone, tags removed, imports, `add-tag` actions, score
+ * decay) are seen by the node's poll and at the enrolment's next step, as they always were.
+ */
+export function mayAffect(condition: Condition, happened: Happening): boolean {
+  switch (condition.type) {
+    case 'all':
+    case 'any':
+      return condition.of.some((c) => mayAffect(c, happened));
+    case 'not':
+      return mayAffect(condition.of, happened);
+    case 'field':
+    case 'tag':
+      return happened.type === TAG_ADDED_EVENT;
+    case 'score':
+      return happened.type === THRESHOLD_EVENT || happened.interaction !== undefined;
+    case 'interaction':
+      return happened.interaction === condition.interaction;
+    case 'email-activity':
+      return happened.interaction === (condition.activity === 'opened' ? 'email_opened' : 'email_clicked');
+  }
 }

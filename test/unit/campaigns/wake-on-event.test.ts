@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Condition } from '../../../shared/campaigns/conditions';
 import type { EnrolmentState } from '../../../shared/campaigns/enrolment';
 import { pollIntervalMs } from '../../../shared/campaigns/execute-node';
 import type { DomainEventEnvelope, StepMessage } from '../../../shared/campaigns/messages';
 import { enrolContact, runStep, type StepOutcome } from '../../../shared/campaigns/run-step';
-import { type WakeOnEventDeps, wakeOnEvent } from '../../../shared/campaigns/wake-on-event';
+import { mayAffect, type WakeOnEventDeps, wakeOnEvent } from '../../../shared/campaigns/wake-on-event';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
@@ -198,7 +199,7 @@ describe('waking held enrolments on a domain event', () => {
     await enrol(plain, 'c1');
     expect(await waking(plain).deliver(tagAdded('c1', 'anything'))).toMatchObject({ holding: 1, woken: 0 });
 
-    // A campaign-wide goal: any event of the contact wakes it, since the goal may be met.
+    // A campaign-wide goal on a tag: a tag added wakes it, since the goal may be met.
     const w = campaignWorld(DURATION_JOURNEY, { goal: { if: { type: 'tag', tag: 'vip', has: true }, withinDays: 30 } });
     const { deliver } = waking(w);
     w.addContact('c1');
@@ -243,6 +244,67 @@ describe('waking held enrolments on a domain event', () => {
     expect(await wakeOnEvent(event('contact.tag_added', { tag: 'x' }), deps)).toEqual({ holding: 0, woken: 0 });
     expect(await wakeOnEvent(tagAdded('nobody', 'x'), deps)).toEqual({ holding: 0, woken: 0 });
     expect(queued).toEqual([]);
+  });
+});
+
+describe('which events could meet a goal', () => {
+  const tag = { type: 'tag', tag: 'customer', has: true } as const;
+  const opened = { type: 'email-activity', node: 'e1', activity: 'opened' } as const;
+  const visits = { type: 'interaction', interaction: 'page_visit', withinDays: 7, atLeast: 3 } as const;
+  const hot: Condition = { type: 'score', tiers: ['hot'] };
+  const field = { type: 'field', field: 'plan', op: 'equals', value: 'pro' } as const;
+  const added = { type: 'contact.tag_added' };
+  const crossed = { type: 'contact.score_threshold_crossed' };
+  const did = (interaction: string) => ({ type: 'contact.interaction_recorded', interaction });
+
+  it('answers per condition: only an event that could change it', () => {
+    expect([added, did('email_delivered'), did('email_opened'), crossed].map((h) => mayAffect(tag, h))).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect([did('email_opened'), did('email_clicked'), added].map((h) => mayAffect(opened, h))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect([did('page_visit'), did('form_submit'), added].map((h) => mayAffect(visits, h))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    // Any interaction may move the score; a crossing says it moved.
+    expect([did('email_delivered'), crossed, added].map((h) => mayAffect(hot, h))).toEqual([true, true, false]);
+    // Fields publish no event of their own; a contact update that adds a tag may set them too.
+    expect([added, did('email_opened')].map((h) => mayAffect(field, h))).toEqual([true, false]);
+  });
+
+  it('looks through all, any and not', () => {
+    expect(mayAffect({ type: 'any', of: [tag, opened] }, did('email_opened'))).toBe(true);
+    expect(mayAffect({ type: 'all', of: [tag, visits] }, did('email_delivered'))).toBe(false);
+    expect(mayAffect({ type: 'not', of: opened }, did('email_opened'))).toBe(true);
+    expect(mayAffect({ type: 'not', of: opened }, added)).toBe(false);
+  });
+
+  it('a delivery does not re-run an enrolment whose campaign goal is a tag; an open re-runs one waiting on opens', async () => {
+    const w = campaignWorld(DURATION_JOURNEY, { goal: { if: tag, withinDays: 30 } });
+    w.addContact('c1');
+    await enrol(w, 'c1');
+    expect(await waking(w).deliver(interaction('c1', 'email_delivered'))).toMatchObject({ holding: 1, woken: 0 });
+    expect(await waking(w).deliver(tagAdded('c1', 'customer'))).toMatchObject({ holding: 1, woken: 1 });
+
+    const goalNode = campaignWorld({
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'goal' },
+        { id: 'goal', kind: 'goal', if: visits, within: { days: 30 }, next: 'done' },
+        { id: 'done', kind: 'exit' },
+      ],
+    });
+    goalNode.addContact('c1');
+    await enrol(goalNode, 'c1');
+    expect(await waking(goalNode).deliver(interaction('c1', 'email_delivered'))).toMatchObject({ woken: 0 });
+    expect(await waking(goalNode).deliver(interaction('c1', 'page_visit'))).toMatchObject({ woken: 1 });
   });
 });
 
