@@ -22,8 +22,8 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendAcknowledger } from '../email/event-ports';
-import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { ledgerTagOf } from '../email/ledger-tag';
+import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
 import { groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
