@@ -54,25 +54,28 @@ say(
   '',
   '## One enrolment, counted from the code',
   '',
-  '| message | call | where | RRU | WRU | SQS req | schedules |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
+  '| message | call | where | RRU | WRU | SQS req | schedules | bus events |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
 );
 for (const m of enrolmentCalls(journey)) {
   if (m.message.startsWith('email-sender, email') && !m.message.endsWith(' 1')) continue;
-  if (m.message === 'email event' && out.some((l) => l.startsWith('| email event'))) continue;
+  // The email-sender and the provider events are the same for every email: shown for the first.
+  if (/(Send event|Delivery event|domain event on drip-steps), email /.test(m.message) && !m.message.endsWith(' 1'))
+    continue;
   for (const c of m.calls) {
     const o = c.ops;
     say(
-      `| ${m.message} | ${c.what} | ${c.where} | ${o.rru ?? ''} | ${o.wru ?? ''} | ${o.sqsRequests?.toFixed(2) ?? ''} | ${o.schedules ?? ''} |`,
+      `| ${m.message} | ${c.what} | ${c.where} | ${o.rru ?? ''} | ${o.wru ?? ''} | ${o.sqsRequests?.toFixed(2) ?? ''} | ${o.schedules ?? ''} | ${o.busEvents ?? ''} |`,
     );
   }
 }
 const per = sumCalls(enrolmentCalls(journey));
 say(
   '',
-  `Per enrolment (the email-sender rows count ${journey.emails} times, the event rows ${journey.emails * DEFAULT_ASSUMPTIONS.eventsPerEmail}): ` +
+  `Per enrolment (the email-sender and provider-event rows count ${journey.emails} times): ` +
     `${per.rru} RRU, ${per.wru} WRU, ${per.sqsRequests.toFixed(1)} SQS requests, ${per.lambdaInvocations.toFixed(1)} Lambda invocations ` +
-    `(batches of ${DEFAULT_ASSUMPTIONS.batchSize}), ${per.schedules} schedules, ${per.emails} emails.`,
+    `(batches of ${DEFAULT_ASSUMPTIONS.batchSize}), ${per.schedules} schedules, ${per.busEvents} custom bus events, ${per.emails} emails. ` +
+    'Opens, clicks, bounces and complaints come on top, as recipients make them.',
 );
 
 const cost = campaignCost(contacts, journey);
@@ -95,7 +98,7 @@ const parts = (a = DEFAULT_ASSUMPTIONS) => {
   return [
     ['drip steps (engine)', of((m) => m.startsWith('enrol') || m.startsWith('step'))],
     ['email-sender', of((m) => m.startsWith('email-sender'))],
-    ['provider events (estimate)', of((m) => m === 'email event')],
+    ['provider events (Send, Delivery, its domain event)', of((m) => /event/.test(m))],
   ] as const;
 };
 const fixed = campaignCost(contacts, journey, WITH_FIXES);
@@ -125,7 +128,7 @@ say(
     'counted above as one take per send, an upper bound until measured): 1 WRU + 1 RRU per send -> a tenth. ' +
     `With them: ${usd(fixed.beyondSesPerMillion)} ` +
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
-    `Provider events (estimated at 5 WRU each: the counted-once transaction) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
+    `Provider events (a Delivery's send record, timeline transaction and counted-once campaign transaction: 9 WRU) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
   '',
   `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +

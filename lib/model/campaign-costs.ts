@@ -19,6 +19,10 @@ export const PRICES = {
     unit: 'on-demand read request unit (4 KB strongly consistent; half for eventual)',
   },
   sesEmail: { usd: 0.1 / 1_000, unit: 'email sent through SES (reported apart: "beyond SES fees")' },
+  busEvent: {
+    usd: 1 / 1_000_000,
+    unit: 'custom event published to an event bus (PutEvents, per 64 KB); AWS service events on the default bus are free',
+  },
 } as const;
 
 /**
@@ -65,6 +69,8 @@ export interface Operations {
   schedules: number;
   transitions: number;
   emails: number;
+  /** Custom events published to the domain-events bus. */
+  busEvents: number;
 }
 
 const zero = (): Operations => ({
@@ -76,6 +82,7 @@ const zero = (): Operations => ({
   schedules: 0,
   transitions: 0,
   emails: 0,
+  busEvents: 0,
 });
 
 export function addOps(a: Operations, b: Partial<Operations>, times = 1): Operations {
@@ -95,8 +102,11 @@ export interface Assumptions {
   readonly memoryGb: number;
   /** Audience page size (functions/campaign-audience: 100). */
   readonly pageSize: number;
-  /** Provider events per email that reach the email-events queue (send + delivery; opens, clicks extra). */
-  readonly eventsPerEmail: number;
+  /**
+   * Whether each email's provider events are counted: its Send and Delivery events and the
+   * delivery's domain event (opens, clicks, bounces and complaints come on top, per recipient).
+   */
+  readonly providerEvents: boolean;
   /**
    * WRU a save spends on the stats: a plain ADD on one of 8 shards after the move, one per batch
    * and campaign as built (the saves of a batch are summed: dynamo-enrolments.ts `addMoved`), so
@@ -116,7 +126,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   audiencePageMs: 600,
   memoryGb: 0.5,
   pageSize: 100,
-  eventsPerEmail: 2,
+  providerEvents: true,
   statsWruPerSave: 0.1,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
@@ -250,17 +260,86 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];
 
-/** Provider events per email (an estimate: that code is being written): the queue, a read, the writes. */
-export const EMAIL_EVENT: readonly CountedCall[] = [
+/**
+ * The provider's Send event of one email (functions/email-events.ts -> process-event.ts
+ * `acknowledge`): on the ordinary path markSent came first, so its conditional write fails.
+ */
+export const SEND_EVENT: readonly CountedCall[] = [
   {
-    what: 'SES event -> EventBridge default bus (free) -> email-events queue (send, receive, delete)',
-    where: 'lib/definition eventRules',
+    what: 'SES Send event -> default bus (free) -> email-events queue: the rule sends it (SendMessage)',
+    where: 'lib/definition eventRules ses-events',
     ops: { sqsRequests: 1 },
   },
   {
-    what: 'send status UpdateItem, and the campaign count once: marker + stats ADD in a transaction (2 x 2); ~1 read (estimate)',
-    where: 'functions/email-events.ts, dynamo-enrolments.ts countCampaignEventOnce (being built)',
-    ops: { rru: 1, wru: 1 + 2 * TX_ITEM },
+    what: 'acknowledgeSent: conditional UpdateItem of the send record, failing (markSent came first; a failed condition costs its WRU)',
+    where: 'dynamo-send-ledger.ts acknowledgeSent',
+    ops: { wru: 1 },
+  },
+];
+
+/**
+ * The provider's Delivery event of one email (process-event.ts `processEmailEvent`, email-events.ts
+ * `countForCampaign`): the send record, the contact's timeline (an interaction no default rule
+ * scores), the domain event it publishes, the campaign's count.
+ */
+export const DELIVERY_EVENT: readonly CountedCall[] = [
+  {
+    what: 'SES Delivery event -> default bus (free) -> email-events queue (SendMessage)',
+    where: 'lib/definition eventRules ses-events',
+    ops: { sqsRequests: 1 },
+  },
+  {
+    what: 'markDelivery: conditional UpdateItem of the send record its ledger tag names',
+    where: 'dynamo-email-events.ts markDelivery',
+    ops: { wru: 1 },
+  },
+  {
+    what: 'the live contact with the address: email claim, then the contact (BatchGetItem, eventual)',
+    where: 'email-timeline.ts record, dynamo-contacts.ts findByEmails',
+    ops: { rru: 2 * EVENTUAL_READ },
+  },
+  {
+    what: 'score state, scoring claim and contact (BatchGetItem, strongly consistent)',
+    where: 'dynamo-score-store.ts readForChange',
+    ops: { rru: 3 * CONSISTENT_READ },
+  },
+  {
+    what: "the interaction Put and the contact's lastInteractionAt in one transaction (unscored: no state or ledger)",
+    where: 'dynamo-score-store.ts commit',
+    ops: { wru: 2 * TX_ITEM },
+  },
+  {
+    what: 'contact.interaction_recorded to the domain-events bus (PutEvents)',
+    where: 'record-interaction.ts publishAll',
+    ops: { busEvents: 1 },
+  },
+  {
+    what: 'the campaign count once: marker Put + stats shard ADD in one transaction',
+    where: 'email-events.ts countForCampaign, dynamo-enrolments.ts countCampaignEventOnce',
+    ops: { wru: 2 * TX_ITEM },
+  },
+];
+
+/**
+ * That domain event on drip-steps (the campaign-triggers rule), handled by the drip-step worker:
+ * the contact's waiting enrolments are looked at (none woken: a delivery moves no wait, goal or
+ * exit of this journey) and the interaction's trigger index is read (no campaign starts on it).
+ */
+export const DELIVERY_DOMAIN_EVENT: readonly CountedCall[] = [
+  {
+    what: 'domain-events bus -> drip-steps queue: the rule sends it (SendMessage)',
+    where: 'lib/definition eventRules campaign-triggers',
+    ops: { sqsRequests: 1 },
+  },
+  {
+    what: "the contact's waiting enrolments (gsi1 Query, eventual), each re-read by key (strongly consistent; one here)",
+    where: 'wake-on-event.ts wakeOnEvent',
+    ops: { rru: EVENTUAL_READ + CONSISTENT_READ },
+  },
+  {
+    what: 'trigger index Query for the interaction type (eventual)',
+    where: 'trigger-from-event.ts, dynamo-campaign-triggers.ts find',
+    ops: { rru: EVENTUAL_READ },
   },
 ];
 
@@ -291,8 +370,17 @@ export function enrolmentCalls(
   }
   const sends: CountedCall[] = [consumed(a, a.sendBatchMs), ...emailSend(a)];
   for (let i = 0; i < journey.emails; i += 1) out.push({ message: `email-sender, email ${i + 1}`, calls: sends });
-  const events = [consumed(a, a.stepBatchMs), ...EMAIL_EVENT];
-  for (let i = 0; i < journey.emails * a.eventsPerEmail; i += 1) out.push({ message: 'email event', calls: events });
+  // Each email's provider events: Send, then Delivery (whose interaction also reaches drip-steps).
+  if (a.providerEvents) {
+    for (let i = 0; i < journey.emails; i += 1) {
+      out.push({ message: `Send event, email ${i + 1}`, calls: [consumed(a, a.stepBatchMs), ...SEND_EVENT] });
+      out.push({ message: `Delivery event, email ${i + 1}`, calls: [consumed(a, a.stepBatchMs), ...DELIVERY_EVENT] });
+      out.push({
+        message: `its domain event on drip-steps, email ${i + 1}`,
+        calls: [consumed(a, a.stepBatchMs), ...DELIVERY_DOMAIN_EVENT],
+      });
+    }
+  }
   return out;
 }
 
@@ -378,6 +466,11 @@ export function campaignCost(
     },
     { service: 'DynamoDB writes', volume: `${fmt(Math.round(total.wru))} WRU`, usd: total.wru * prices.wru },
     { service: 'DynamoDB reads', volume: `${fmt(Math.round(total.rru))} RRU`, usd: total.rru * prices.rru },
+    {
+      service: 'EventBridge custom events',
+      volume: `${fmt(Math.round(total.busEvents))} events`,
+      usd: total.busEvents * PRICES.busEvent.usd,
+    },
   ];
   const beyondSes = lines.reduce((s, l) => s + l.usd, 0);
   const top = [...lines].sort((x, y) => y.usd - x.usd)[0] as CostLine;

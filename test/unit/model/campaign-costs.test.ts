@@ -15,7 +15,7 @@ import {
 } from '../../../lib/model/campaign-costs';
 import { simulateFanOut } from '../../../lib/model/fan-out-simulation';
 
-const noEvents = { ...DEFAULT_ASSUMPTIONS, eventsPerEmail: 0 };
+const noEvents = { ...DEFAULT_ASSUMPTIONS, providerEvents: false };
 
 describe('operations per enrolment', () => {
   it('matches a hand count for trigger -> email -> exit', () => {
@@ -35,6 +35,24 @@ describe('operations per enrolment', () => {
     expect(ops.sqsRequests).toBeCloseTo(0.2 + 0.1 + 0.2);
     expect(ops.lambdaInvocations).toBeCloseTo(0.2);
     expect(ops).toMatchObject({ schedules: 0, emails: 1, transitions: 0 });
+  });
+
+  it("counts an email's provider events by hand: Send, Delivery and the delivery's domain event", () => {
+    const journey = { emails: 1, waitsMinutes: [] };
+    const events = sumCalls(enrolmentCalls(journey));
+    const without = sumCalls(enrolmentCalls(journey, noEvents));
+    const delta = (k: 'rru' | 'wru' | 'sqsRequests' | 'busEvents' | 'lambdaInvocations') => events[k] - without[k];
+    // Send: acknowledgeSent's failing conditional write (1). Delivery: markDelivery 1, the
+    // timeline transaction (interaction + contact: 2 x 2), the campaign's counted-once
+    // transaction (marker + ADD: 2 x 2).
+    expect(delta('wru')).toBeCloseTo(1 + (1 + 4 + 4));
+    // Delivery: claim + contact eventual (0.5 + 0.5), score state, claim, contact consistent (3).
+    // Domain event: gsi1 Query 0.5, the enrolment re-read 1, the trigger index 0.5.
+    expect(delta('rru')).toBeCloseTo(1 + 3 + (0.5 + 1 + 0.5));
+    // Three messages, each sent by a rule (1) and received and deleted a batch at a time (0.2).
+    expect(delta('sqsRequests')).toBeCloseTo(3 * (1 + 0.2));
+    expect(delta('lambdaInvocations')).toBeCloseTo(3 * 0.1);
+    expect(delta('busEvents')).toBe(1);
   });
 
   it('turns a wait over 15 minutes into one schedule and a short one into an SQS delay', () => {
