@@ -130,7 +130,7 @@ export const handler = httpFunction('identity', {
 
   'auth.me': defineOperation({ response: me }, async (_input, request) => ({
     status: 200,
-    body: await describeMe(authOf(request).principal.userId, deps),
+    body: await describeMe(authOf(request).principal.userId, deps, authOf(request).user),
   })),
 
   'auth.verify-email': defineOperation(

@@ -1,4 +1,5 @@
 /** Who is calling and what they may do in the workspace of the request, as the edge resolved it. */
+import type { User } from './model';
 import type { Permission } from './permissions';
 
 export interface Principal {
@@ -19,6 +20,8 @@ export interface WorkspaceAccess {
 
 export interface AuthContext {
   readonly principal: Principal;
+  /** A session caller's profile, as the session's read found it (account routes use it, no second read). */
+  readonly user?: User;
   /** Present on workspace-scoped routes (those that declare a permission). */
   readonly workspace?: WorkspaceAccess;
 }

@@ -15,7 +15,7 @@
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import { SESSION_COOKIE } from './accounts/session-cookie';
 import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
-import type { Membership } from './model';
+import type { Membership, User } from './model';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
 import { API_KEY_PATTERN, RECORD_ID_PATTERN, sessionTokenUser, sha256 } from './tokens';
@@ -91,6 +91,8 @@ export async function authenticate(
   let principal: Principal;
   let defaultWorkspaceId: string;
   let keyScope: KeyScope | undefined;
+  /** A session caller's profile, read with the session. */
+  let user: User | undefined;
   /** The membership read together with the session, for the workspace the request names. */
   let prefetched: { workspaceId: string; membership: Membership | null } | undefined;
 
@@ -139,9 +141,10 @@ export async function authenticate(
       sessionId: found.session.sessionId,
     };
     defaultWorkspaceId = found.user.defaultWorkspaceId;
+    user = found.user;
   }
 
-  if (request.permission === undefined) return { principal };
+  if (request.permission === undefined) return user ? { principal, user } : { principal };
   const workspace = await resolveWorkspace(request, principal, defaultWorkspaceId, keyScope, deps, prefetched);
   if (!workspace.permissions.has(request.permission)) {
     throw new ForbiddenError(`This needs the ${request.permission} permission`, 'PERMISSION_DENIED');

@@ -1,5 +1,6 @@
 /** `GET /api/auth/me`: the caller, their memberships and their default workspace. */
 import { UnauthorizedError } from '../../errors';
+import type { User } from '../model';
 import type { AccountDeps } from './ports';
 
 export interface MeView {
@@ -8,9 +9,15 @@ export interface MeView {
   readonly defaultWorkspaceId: string;
 }
 
-/** @throws UnauthorizedError `SESSION_INVALID` when the user no longer exists */
-export async function describeMe(userId: string, deps: Pick<AccountDeps, 'accounts'>): Promise<MeView> {
-  const [user, memberships] = await Promise.all([deps.accounts.findUser(userId), deps.accounts.memberships(userId)]);
+/**
+ * @param known the caller's profile as the edge read it with the session this request (no second read)
+ * @throws UnauthorizedError `SESSION_INVALID` when the user no longer exists
+ */
+export async function describeMe(userId: string, deps: Pick<AccountDeps, 'accounts'>, known?: User): Promise<MeView> {
+  const [user, memberships] = await Promise.all([
+    known?.userId === userId ? known : deps.accounts.findUser(userId),
+    deps.accounts.memberships(userId),
+  ]);
   // The edge found the user a moment ago; gone now means deleted in between.
   if (!user) throw new UnauthorizedError('The account no longer exists', 'SESSION_INVALID');
   return {
