@@ -166,6 +166,8 @@ describe('authentication', () => {
     const res = await send(event('GET', '/api/me', as('ann-token')));
     expect(res.body.auth).toEqual({
       principal: { userId: 'u-ann', email: 'ann@example.com', via: 'session', sessionId: 's-ann' },
+      // The profile read with the session, for account routes (GET /api/auth/me reads it no more).
+      user: expect.objectContaining({ userId: 'u-ann', email: 'ann@example.com' }),
     });
   });
   it('refuses a key once revoked', async () => {

@@ -72,7 +72,10 @@ describe('authentication', () => {
   });
   it('names the caller; on a route with a permission, the workspace too, which the logs then carry', async () => {
     const account = await authenticated(me, { cookie: 'session=ann-token' });
-    expect(account?.auth).toEqual({ principal: expect.objectContaining({ userId: 'u-ann', via: 'session' }) });
+    expect(account?.auth).toEqual({
+      principal: expect.objectContaining({ userId: 'u-ann', via: 'session' }),
+      user: expect.objectContaining({ userId: 'u-ann' }),
+    });
 
     const output = captureOutput();
     try {
