@@ -251,8 +251,8 @@ function cloudEstimates(all: readonly BenchResult[]): string[] {
       'BatchWriteItem and TransactWriteItems ~15 ms), which AWS does not guarantee. Measure on a deployed stage before relying on them.',
     '',
     `- The local numbers are bounded by the emulator. In this run dynalite served a GetItem in ${rawGet ?? '?'} ms at the median and ` +
-      `${claimRate ?? '?'} conditional PutItem/s with 16 in flight; it runs transactions one at a time behind a mutex, and it shares one ` +
-      'JavaScript thread with the functions and the client. DynamoDB serves concurrent requests in parallel and Lambda runs concurrent ' +
+      `${claimRate ?? '?'} conditional PutItem/s with 16 in flight; it builds each transaction from single-item operations on its one worker ` +
+      'thread, and the functions and the client share the main thread. DynamoDB serves concurrent requests in parallel and Lambda runs concurrent ' +
       'requests on separate instances.',
   ];
   if (list) {

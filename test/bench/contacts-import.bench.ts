@@ -196,7 +196,7 @@ await runBench('import', async (ctx): Promise<BenchResult> => {
         `and ${Math.round(ROWS / (claims.ms / 1000))}/s with 16 in flight (${(claims.ms / ROWS).toFixed(2)} ms per write), against ` +
         `${Math.round(ROWS / (writes.ms / 1000))} items/s through BatchWriteItem. ` +
         (first.cpu >= 0.85
-          ? `The process used ${first.cpu} cores during the import: its one JavaScript thread, shared by the function, the HTTP host and dynalite, was busy throughout.`
+          ? `The process used ${first.cpu} cores during the import: the main thread (the function and the HTTP host) and the emulators' worker thread (dynalite) share the machine's cores.`
           : `The process used ${first.cpu} cores during the import: it was mostly waiting (on LevelDB's disk writes, or for CPU on a busy machine), not computing.`),
       `The import took ${Math.round((firstSeconds / CONTACTS_TIMEOUT_S) * 100)}% of the contacts function's ${CONTACTS_TIMEOUT_S} s timeout, ` +
         'which the local runtime enforces as Lambda does: on a slower machine a 10,000-row import can time out locally while it would not in the cloud (see the estimate below).',

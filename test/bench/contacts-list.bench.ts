@@ -298,7 +298,7 @@ await runBench('list', async (ctx): Promise<BenchResult> => {
         `at the median, and a raw GetItem ${d['raw GetItem on the emulator'].p50} ms.`,
       `Deep pages: p50 ${d['list, deep pages (cursor)'].p50} ms against ${d['list, first page'].p50} ms for the first page. ` +
         'The cursor is the last key returned, so a deep page is a seek to that key (DynamoDB and the emulator alike), not a skip over the items before it.',
-      `The process used ${measured.cpu} cores while the 200 requests ran one at a time: the client, the HTTP host, the function and dynalite share one JavaScript thread.`,
+      `The process used ${measured.cpu} cores while the 200 requests ran one at a time: the client, the HTTP host and the function share the main thread, dynalite runs on the emulators' worker thread.`,
       `Seeding: ${(CONTACTS * 2).toLocaleString('en-US')} items in ${seeded.seconds.toFixed(1)} s = ${Math.round(seedRate)} items/s ` +
         `through dynalite (LevelDB) with ${SEED_CONCURRENCY} BatchWriteItem calls in flight.`,
     ],

@@ -164,8 +164,8 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
 /**
  * Runs `fn` and returns its duration and the CPU this process used meanwhile, in cores
  * (1 = one core busy the whole time; LevelDB's native work on libuv threads can add to it).
- * The runtime, its emulators and the client all share this process's one JavaScript
- * thread, so a value near 1 means that thread, not waiting on I/O, sets the pace.
+ * The runtime's functions, its HTTP host and the client share this process's main thread and
+ * the emulators run on a worker thread, so a value near 2 means both threads are busy.
  */
 export async function withCpu<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpu: number }> {
   const before = process.cpuUsage();

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 import { TransactionEngine } from './dynamodb-transact';
-import { DynamoWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
+import { InProcessWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
 import { closeLevelIteratorsOnReturn } from './level-iterators';
 import { closeServer, endpointUrl, listen } from './net';
 
@@ -29,32 +29,33 @@ export async function startDynamoDb(opts: {
   closeLevelIteratorsOnReturn();
   // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
   const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const backendPort = await listen(backend, 0, '127.0.0.1');
-  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  await listen(backend, 0, '127.0.0.1');
   // Requests are handed to dynalite's own request listener on this thread instead of being
-  // relayed over a second loopback connection: half the HTTP work per call. The backend still
-  // listens, for the transaction engine's reads and writes.
+  // relayed over a second loopback connection: half the HTTP work per call. The transaction
+  // engine's reads and writes call the same listener in memory (InProcessWire). The backend
+  // listens on a private port only so that closing it closes LevelDB as dynalite does.
   const dynaliteHandler = backend.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
-  const engine = new TransactionEngine(new DynamoWire(backendUrl), opts.log);
+  const engine = new TransactionEngine(new InProcessWire(dynaliteHandler), opts.log);
 
   const proxy = createServer((req, res) => {
     const target = String(req.headers['x-amz-target'] ?? '');
+    // Counted until the answer ends: LevelDB work outlives a dropped connection, and stop()
+    // must not close the database under it (a transaction's reads and writes included).
+    inFlight += 1;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
+      return end(...args);
+    }) as typeof res.end;
     if (req.method === 'POST' && EMULATED_TARGETS.has(target)) {
       answerTransaction(req, res, target, engine).catch((error: Error) => {
         opts.log(`dynamodb ${target} failed: ${error.stack ?? error.message}`);
         if (!res.headersSent) sendWire(res, internalError(error));
+        else res.end();
       });
     } else {
       if (/\.(CreateTable|UpdateTable|DeleteTable)$/.test(target)) engine.forgetSchemas();
-      // Counted until dynalite ends the answer: its LevelDB work outlives a dropped connection,
-      // and stop() must not close the database under it.
-      inFlight += 1;
-      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-      res.end = ((...args: unknown[]) => {
-        inFlight -= 1;
-        if (inFlight === 0) for (const resolve of drained.splice(0)) resolve();
-        return end(...args);
-      }) as typeof res.end;
       dynaliteHandler(req, res);
     }
   });

@@ -1,7 +1,9 @@
 /**
  * TransactWriteItems and TransactGetItems on top of dynalite's single-item operations.
  *
- * Transactions are serialised by one mutex. A write transaction reads each item's old image,
+ * Transactions that touch a common item run one after the other; those on distinct items run at
+ * once, as in DynamoDB (lock per item, keyed-locks.ts; DynamoDB cancels a conflicting transaction
+ * where this waits for it). A write transaction reads each item's old image,
  * applies its actions (all at once: no two actions may touch the same item, so each condition
  * still sees its item's pre-transaction state, whatever the order), and when a condition fails
  * rolls the applied ones back by restoring those images, then answers
@@ -19,7 +21,7 @@ import {
   type TransactOp,
 } from './dynamodb-transact-validation';
 import { DYNAMODB_PREFIX, type DynamoWire, WireError, type WireObject, type WireResponse } from './dynamodb-wire';
-import { Mutex } from './mutex';
+import { KeyedLocks } from './keyed-locks';
 
 interface CancellationReason {
   Code: string;
@@ -31,7 +33,7 @@ interface CancellationReason {
 const TOKEN_TTL_MS = 10 * 60 * 1000;
 
 export class TransactionEngine {
-  private readonly mutex = new Mutex();
+  private readonly locks = new KeyedLocks();
   private readonly tokens = new Map<string, { fingerprint: string; expiresAt: number }>();
   private readonly schemas = new Map<string, Promise<string[]>>();
 
@@ -47,10 +49,13 @@ export class TransactionEngine {
       ops.forEach(assertValidOp);
       const fingerprint = JSON.stringify(body.TransactItems);
       const token = typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : undefined;
-      return this.mutex.run(async () => {
+      const keys = await this.keysOf(ops);
+      assertDistinctItems(ops, keys);
+      // The items, and the token: two requests with one token never run at once.
+      const names = ops.map((op, i) => itemLockName(op.tableName, keys[i] ?? {}));
+      if (token) names.push(`token\u0000${token}`);
+      return this.locks.run(names, async () => {
         if (token && this.replayed(token, fingerprint)) return { status: 200, body: {} };
-        const keys = await this.keysOf(ops);
-        assertDistinctItems(ops, keys);
         const oldImages = await Promise.all(ops.map((op, i) => this.read(op.tableName, keys[i] ?? {})));
         const response = await this.apply(ops, keys, oldImages);
         if (token && response.status === 200)
@@ -65,7 +70,9 @@ export class TransactionEngine {
     return this.answer(async () => {
       const ops = parseGetItems(body);
       ops.forEach(assertValidOp);
-      return this.mutex.run(async () => {
+      const keys = await this.keysOf(ops);
+      const names = ops.map((op, i) => itemLockName(op.tableName, keys[i] ?? {}));
+      return this.locks.run(names, async () => {
         const results = await Promise.all(
           ops.map((op) => this.wire.call('GetItem', { ...op.input, ConsistentRead: true })),
         );
@@ -214,6 +221,9 @@ export class TransactionEngine {
     }
   }
 }
+
+/** An item's lock name: its table and its key's attribute values, in key-schema order. */
+const itemLockName = (table: string, key: WireObject): string => `${table}\u0000${JSON.stringify(key)}`;
 
 /** The cancellation reason for an action's failure, or undefined when it fails the whole request. */
 function reasonFor(error: WireError, op: TransactOp, old: WireObject | undefined): CancellationReason | undefined {
