@@ -10,6 +10,7 @@ import { TransactionEngine } from './dynamodb-transact';
 import { InProcessWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
 import { closeLevelIteratorsOnReturn } from './level-iterators';
 import { closeServer, endpointUrl, listen } from './net';
+import { cacheDynaliteTables } from './table-cache';
 
 export interface DynamoDbEmulator {
   endpoint: string;
@@ -27,6 +28,7 @@ export async function startDynamoDb(opts: {
 }): Promise<DynamoDbEmulator> {
   await mkdir(opts.path, { recursive: true });
   closeLevelIteratorsOnReturn();
+  cacheDynaliteTables();
   // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
   const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await listen(backend, 0, '127.0.0.1');
