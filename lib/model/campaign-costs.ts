@@ -294,9 +294,9 @@ export const DELIVERY_EVENT: readonly CountedCall[] = [
     ops: { wru: 1 },
   },
   {
-    what: 'the live contact with the address: email claim, then the contact (BatchGetItem, eventual)',
-    where: 'email-timeline.ts record, dynamo-contacts.ts findByEmails',
-    ops: { rru: 2 * EVENTUAL_READ },
+    what: 'the contact: the one the send names in its `contact` tag, read by the next row (no lookup by address, which costs a send without the tag 2 reads)',
+    where: 'email-timeline.ts record',
+    ops: {},
   },
   {
     what: 'score state, scoring claim and contact (BatchGetItem, strongly consistent)',

@@ -1,21 +1,26 @@
 /**
  * Provider events on the contact timeline, through the one interaction path
- * (recordInteraction): the live contact with the address gets the interaction, scored like any
- * other. No contact with that address (a one-off send to someone not in the CRM, or deleted
- * since): nothing to record.
+ * (recordInteraction), scored like any other interaction. The contact is the one the send named
+ * (its `contact` tag: a campaign send, or a one-off send to a known contact), whatever its address
+ * is now; a send that named none goes to the live contact with the address. No such contact (a
+ * one-off send to someone not in the CRM, or deleted since): nothing to record.
  */
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import { type RecordInteractionDeps, recordInteraction } from '../crm/contacts/record-interaction';
 import type { EmailTimeline } from './event-ports';
 
 export function interactionTimeline(deps: RecordInteractionDeps): EmailTimeline {
+  const liveContactWith = async (workspaceId: string, email: string) => {
+    const found = await deps.contacts.findByEmails(workspaceId, [email]);
+    return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+  };
   return {
-    async record(workspaceId, email, entry) {
-      const found = await deps.contacts.findByEmails(workspaceId, [email]);
-      const contact = [...found.values()].find((c) => !c.deletedAt);
-      if (!contact) return 'no-contact';
+    async record(workspaceId, email, entry, named) {
+      // Named: recordInteraction reads the contact anyway (a deleted one is refused there).
+      const contactId = named ?? (await liveContactWith(workspaceId, email));
+      if (!contactId) return 'no-contact';
       try {
-        await recordInteraction(deps, workspaceId, contact.contactId, {
+        await recordInteraction(deps, workspaceId, contactId, {
           type: entry.type,
           occurredAt: entry.occurredAt,
           metadata: entry.metadata,

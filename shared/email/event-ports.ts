@@ -77,7 +77,10 @@ export interface ReputationGuard {
 
 /** The contact timeline, through the one interaction path (recordInteraction). */
 export interface EmailTimeline {
-  /** Records on the live contact with that address, if any; idempotent per `interactionId`. */
+  /**
+   * Records on the contact the send named (`contactId`, its `contact` tag) if it is live, or, for a
+   * send that named none, on the live contact with that address, if any; idempotent per `interactionId`.
+   */
   record(
     workspaceId: string,
     email: string,
@@ -87,6 +90,7 @@ export interface EmailTimeline {
       occurredAt: string;
       metadata: Record<string, string>;
     },
+    contactId?: string,
   ): Promise<'recorded' | 'no-contact'>;
 }
 

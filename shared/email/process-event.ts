@@ -114,18 +114,27 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   }
   if (suppressed) await deps.suppressions.suppress(workspaceId, email, suppressed, atMs);
 
-  await deps.timeline.record(workspaceId, email, {
-    type:
-      event.type === 'delivered' ? 'email_delivered' : event.type === 'bounced' ? 'email_bounced' : 'email_complained',
-    interactionId: interactionIdOf(key),
-    occurredAt: new Date(atMs).toISOString(),
-    metadata: {
-      provider: event.provider,
-      sendId: event.sendId,
-      ...(event.bounceType ? { bounceType: hard ? 'hard' : 'soft' } : {}),
-      ...(event.bounceSubType ? { bounceSubType: event.bounceSubType.slice(0, 100) } : {}),
+  await deps.timeline.record(
+    workspaceId,
+    email,
+    {
+      type:
+        event.type === 'delivered'
+          ? 'email_delivered'
+          : event.type === 'bounced'
+            ? 'email_bounced'
+            : 'email_complained',
+      interactionId: interactionIdOf(key),
+      occurredAt: new Date(atMs).toISOString(),
+      metadata: {
+        provider: event.provider,
+        sendId: event.sendId,
+        ...(event.bounceType ? { bounceType: hard ? 'hard' : 'soft' } : {}),
+        ...(event.bounceSubType ? { bounceSubType: event.bounceSubType.slice(0, 100) } : {}),
+      },
     },
-  });
+    event.contactId,
+  );
 
   if (event.type === 'delivered') return { status: 'processed', counted: false };
   const hour = countingHour(atMs, nowMs);

@@ -40,6 +40,8 @@ export interface EmailEvent {
   readonly ledgerKey?: string;
   /** The campaign and node of a campaign send (its `campaign` / `node` tags). */
   readonly campaign?: { readonly campaignId: string; readonly nodeId?: string };
+  /** The contact the send was addressed to (its `contact` tag), for a send to one recipient. */
+  readonly contactId?: string;
   /** The recipient concerned, lower-cased. */
   readonly email: string;
   readonly bounceType?: BounceType;
@@ -200,6 +202,7 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
 
   const campaign = campaignOf(first(record.mail.tags, 'campaign'), first(record.mail.tags, 'node'));
   const ledgerKey = ledgerKeyOfTag(first(record.mail.tags, LEDGER_TAG));
+  const contactId = contactOf(first(record.mail.tags, 'contact'));
   const base = {
     provider: 'ses' as const,
     type,
@@ -236,7 +239,8 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
     return { status: 'ignored', reason: 'SES bounce without its bounce object' };
   const emails = [...new Set((recipients.length ? recipients : record.mail.destination).map(bare))];
   if (emails.length === 0) return { status: 'ignored', reason: 'SES event names no recipient' };
-  return { status: 'events', events: emails.map((email) => ({ ...base, ...extra, email, at: when })) };
+  const contact = contactId && emails.length === 1 ? { contactId } : {};
+  return { status: 'events', events: emails.map((email) => ({ ...base, ...extra, ...contact, email, at: when })) };
 }
 
 /** A Resend webhook body (`time` is the envelope's, used when the body has no `created_at`). */
@@ -259,6 +263,8 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
   const subType = hook.data.bounce?.subType;
   const at = isoOr(hook.created_at, time ?? hook.data.created_at);
   const ledgerKey = ledgerKeyOfTag(tags[LEDGER_TAG]);
+  const contactId = contactOf(tags.contact);
+  const contact = contactId && emails.length === 1 ? { contactId } : {};
   return {
     status: 'events',
     events: emails.map((email) => ({
@@ -269,6 +275,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
       workspaceId,
       sendId,
       ...(ledgerKey ? { ledgerKey } : {}),
+      ...contact,
       email,
       ...(bounceType ? { bounceType } : {}),
       ...(type === 'bounced' && subType ? { bounceSubType: subType } : {}),
@@ -284,6 +291,10 @@ function resendBounceType(type: string | undefined): BounceType {
   if (t === 'undetermined') return 'undetermined';
   return 'permanent';
 }
+
+/** A `contact` tag, when it is a plausible contact id. */
+const contactOf = (tag: string | undefined): string | undefined =>
+  tag && /^[0-9a-zA-Z_-]{1,64}$/.test(tag) ? tag : undefined;
 
 /** A campaign send's tags, when both are plausible ids. */
 function campaignOf(

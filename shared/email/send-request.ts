@@ -212,6 +212,7 @@ export async function queueOneOffSend(
 
 /** The use case's request from a queue message. */
 export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): SendRequest {
+  const { contact: _named, ...tags } = message.tags ?? {};
   return {
     workspaceId: message.workspaceId,
     idempotencyKey: message.idempotencyKey,
@@ -221,7 +222,14 @@ export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): S
     content: message.content,
     context: message.context,
     ...(message.headers ? { headers: message.headers } : {}),
-    tags: { ...message.tags, workspace: message.workspaceId, send: message.sendId },
+    // The provider's events come back with these: `contact` names the recipient's contact, so its
+    // delivery lands on that timeline without a lookup by address (provider-events.ts).
+    tags: {
+      ...tags,
+      ...(message.contactId ? { contact: message.contactId } : {}),
+      workspace: message.workspaceId,
+      send: message.sendId,
+    },
     sendId: message.sendId,
     ...(message.contactId ? { contactId: message.contactId } : {}),
     ...(message.campaignId ? { campaignId: message.campaignId } : {}),

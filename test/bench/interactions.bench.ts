@@ -172,7 +172,7 @@ await runBench('interactions', async (ctx): Promise<BenchResult> => {
         `${Math.round(throughput)} req/s, i.e. ×${(throughput / (1000 / seq.mean)).toFixed(1)}, while each request waits longer (p50 ${d.p50} ms).`,
       `CPU of the process: ${sequentialRun.cpu} cores one at a time, ${burst.cpu} cores during the burst. ` +
         'The client, the HTTP host and the function share the main JavaScript thread and the emulators share a worker thread, so more requests in flight mostly queue on those two.',
-      'The emulator builds each transaction from dynalite\'s single-item operations, called in memory, and locks the items it touches: ' +
+      "The emulator builds each transaction from dynalite's single-item operations, called in memory, and locks the items it touches: " +
         'transactions on distinct items run at once, those sharing an item one after the other ' +
         `(lib/local/emulators/dynamodb-transact.ts): scoring-shaped transactions on distinct contacts alone reach ${Math.round(rawTps)} tx/s at ${CONCURRENCY} in flight, ` +
         `and each interaction also makes ${formatCalls(perInteraction)} in all.`,

@@ -14,6 +14,7 @@ import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
+import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
 import { CONTACT_HEAD_SK, contactSk, interactionPk, tierGsi2 } from '../../shared/adapters/keys';
 import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
 import { ContactEmailTakenError, ContactNotFoundError } from '../../shared/crm/contacts/errors';
@@ -21,6 +22,8 @@ import type { ContactStore } from '../../shared/crm/contacts/ports';
 import { timeline } from '../../shared/crm/contacts/record-interaction';
 import { newContact } from '../../shared/crm/contacts/use-cases';
 import type { Contact } from '../../shared/crm/model';
+import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
+import { interactionTimeline } from '../../shared/email/email-timeline';
 import { InvalidCursorError } from '../../shared/governance/paging';
 
 const PREFIX = 'crm-';
@@ -311,5 +314,70 @@ describe("the timeline reads the contact's state with its first page", () => {
     await expect(timeline(deps(), w, legacy.contactId, { limit: 1 })).rejects.toBeInstanceOf(ContactNotFoundError);
     // Nobody at all: 404, not an empty page.
     await expect(timeline(deps(), w, randomUUID(), { limit: 1 })).rejects.toBeInstanceOf(ContactNotFoundError);
+  });
+});
+
+describe('provider events on the timeline (email-timeline.ts)', () => {
+  const emailTimeline = () => {
+    let lookups = 0;
+    const counted: ContactStore = {
+      ...store,
+      findByEmails: (workspaceId, emails) => {
+        lookups += 1;
+        return store.findByEmails(workspaceId, emails);
+      },
+    };
+    const timelineOf = interactionTimeline({
+      contacts: counted,
+      interactions: dynamoInteractions(db, CORE),
+      scorer: interactionScorer({
+        store: dynamoScoreStore(db, CORE),
+        events: { publish: async () => undefined },
+        now: () => new Date(),
+      }),
+      now: () => new Date(),
+      newId: randomUUID,
+    });
+    return { timelineOf, lookups: () => lookups };
+  };
+  const delivered = () => ({
+    type: 'email_delivered' as const,
+    interactionId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    metadata: { provider: 'ses', sendId: 's-1' },
+  });
+  const typesOn = async (c: Contact) =>
+    (await dynamoInteractions(db, CORE).timeline(c.workspaceId, c.contactId, { limit: 10 })).interactions.map(
+      (i) => i.type,
+    );
+
+  it('records on the contact the send named, without a lookup by address; else on the live contact with it', async () => {
+    const w = ws();
+    const named = contact(w, { email: 'named@example.com' });
+    const byAddress = contact(w, { email: 'now@example.com' });
+    await store.create(named);
+    await store.create(byAddress);
+    const { timelineOf, lookups } = emailTimeline();
+    // The named contact's address changed since the send: the delivery is still its own.
+    expect(await timelineOf.record(w, 'now@example.com', delivered(), named.contactId)).toBe('recorded');
+    expect(lookups()).toBe(0);
+    expect(await typesOn(named)).toEqual(['email_delivered']);
+    expect(await typesOn(byAddress)).toEqual([]);
+    expect(await timelineOf.record(w, 'now@example.com', delivered())).toBe('recorded');
+    expect(lookups()).toBe(1);
+    expect(await typesOn(byAddress)).toEqual(['email_delivered']);
+  });
+
+  it('records nothing for a named contact that was deleted or is not in the workspace', async () => {
+    const w = ws();
+    const gone = contact(w, { email: 'gone@example.com' });
+    await store.create(gone);
+    await store.setDeleted(w, gone.contactId, at, at);
+    const elsewhere = contact(ws(), { email: 'other@example.com' });
+    await store.create(elsewhere);
+    const { timelineOf } = emailTimeline();
+    expect(await timelineOf.record(w, 'gone@example.com', delivered(), gone.contactId)).toBe('no-contact');
+    expect(await timelineOf.record(w, 'other@example.com', delivered(), elsewhere.contactId)).toBe('no-contact');
+    expect(await typesOn(elsewhere)).toEqual([]);
   });
 });

@@ -299,3 +299,47 @@ describe('campaign sends', () => {
     ).toBeUndefined();
   });
 });
+
+describe('sends that name their contact', () => {
+  const delivered = (contactTag: string[] | undefined, recipients = ['ada@example.com']): EventEnvelope => ({
+    ...ses('Email Delivered', { eventType: 'Delivery', delivery: { recipients } }),
+    detail: {
+      eventType: 'Delivery',
+      delivery: { recipients },
+      mail: { ...mail, tags: { ...tags, ...(contactTag ? { contact: contactTag } : {}) } },
+    },
+  });
+  const contactIds = (parsed: ReturnType<typeof parseSesEvent>) =>
+    parsed.status === 'events' ? parsed.events.map((e) => e.contactId) : [`ignored: ${parsed.reason}`];
+
+  it('carry the contact from the `contact` tag, for one recipient only, and drop implausible ids', () => {
+    expect(contactIds(parseSesEvent(delivered(['c0ffee-42'])))).toEqual(['c0ffee-42']);
+    expect(contactIds(parseSesEvent(delivered(['../other ws'])))).toEqual([undefined]);
+    expect(contactIds(parseSesEvent(delivered(undefined)))).toEqual([undefined]);
+    expect(contactIds(parseSesEvent(delivered(['c0ffee-42'], ['ada@example.com', 'bob@example.com'])))).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('read the same tag on a Resend webhook', () => {
+    const hook = (value: string) => ({
+      type: 'email.delivered',
+      data: {
+        email_id: 're-9',
+        to: ['bob@example.com'],
+        tags: [
+          { name: 'workspace', value: 'ws-2' },
+          { name: 'send', value: 'send-2' },
+          { name: 'contact', value },
+        ],
+      },
+    });
+    const of = (body: unknown) => {
+      const parsed = parseResendWebhook(body, '2026-12-01T10:00:00.000Z');
+      return parsed.status === 'events' ? parsed.events[0]?.contactId : parsed.reason;
+    };
+    expect(of(hook('c-7'))).toBe('c-7');
+    expect(of(hook('c 7; drop'))).toBeUndefined();
+  });
+});

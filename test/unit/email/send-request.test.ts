@@ -63,6 +63,22 @@ describe('sendRequestOf', () => {
     expect(request.tags).toEqual({ campaign: 'c-1', workspace: 'ws-1', send: 's-1' });
     expect(message.attempt).toBe(0);
   });
+
+  it('tags a send to a known contact with the contact, so its provider events need no lookup', () => {
+    const message = emailSendMessage.parse({
+      workspaceId: 'ws-1',
+      sendId: 's-1',
+      idempotencyKey: 'k',
+      category: 'marketing',
+      to: 'ada@example.com',
+      contactId: 'ct-1',
+      content: { subject: 's', html: 'h' },
+      tags: { contact: 'spoofed' },
+    });
+    expect(sendRequestOf(message, 'default@x.test').tags).toEqual({ contact: 'ct-1', workspace: 'ws-1', send: 's-1' });
+    const { contactId: _none, ...unnamed } = message;
+    expect(sendRequestOf(unnamed, 'default@x.test').tags).toEqual({ workspace: 'ws-1', send: 's-1' });
+  });
 });
 
 describe('retryDelaySeconds', () => {
