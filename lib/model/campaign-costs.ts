@@ -196,7 +196,11 @@ export const EMAIL_NODE: readonly CountedCall[] = [
     where: 'sqs-email-sends.ts over coalesced-sends.ts',
     ops: { sqsRequests: 1 / DEFAULT_ASSUMPTIONS.batchSize },
   },
-  { what: 'marketing send log PutItem', where: 'dynamo-marketing-send-log.ts record', ops: { wru: 1 } },
+  {
+    what: "marketing send log entry, in one BatchWriteItem with the batch's other records' entries (1 WRU an item)",
+    where: 'dynamo-marketing-send-log.ts record',
+    ops: { wru: 1 },
+  },
 ];
 
 /**

@@ -160,9 +160,34 @@ describe('campaign records', () => {
 
     const log = dynamoMarketingSendLog(db, CORE);
     await log.record(w, 'p1', 1_000, 'campaign#a#p1#1#welcome#1');
+    // A replay of the same send counts once, from the replay's time (a batch write has no condition).
     await log.record(w, 'p1', 5_000, 'campaign#a#p1#1#welcome#1');
     await log.record(w, 'p1', 9_000, 'campaign#a#p1#1#next#3');
-    expect([...(await log.since(w, 'p1', 0))].sort()).toEqual([1_000, 9_000]);
-    expect(await log.since(w, 'p1', 2_000)).toEqual([9_000]);
+    expect([...(await log.since(w, 'p1', 0))].sort()).toEqual([5_000, 9_000]);
+    expect(await log.since(w, 'p1', 6_000)).toEqual([9_000]);
+  });
+
+  it('logs the marketing sends of concurrent steps in shared batch writes, one entry per send', async () => {
+    const w = ws();
+    const calls: string[] = [];
+    const counted = new Proxy(db, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+              calls.push(command.constructor.name);
+              return (target.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const log = dynamoMarketingSendLog(counted, CORE);
+    // 30 steps at once, each of a contact of its own; one send delivered twice in the same round.
+    await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => log.record(w, `c${i}`, 2_000 + i, `campaign#a#c${i}#1#welcome#1`)),
+      log.record(w, 'c0', 1_500, 'campaign#a#c0#1#welcome#1'),
+    ]);
+    expect(calls.every((c) => c === 'BatchWriteCommand')).toBe(true);
+    expect(calls.length).toBeLessThanOrEqual(3);
+    expect(await log.since(w, 'c0', 0)).toEqual([1_500]);
+    expect(await log.since(w, 'c29', 0)).toEqual([2_029]);
   });
 });
