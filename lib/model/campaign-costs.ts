@@ -275,9 +275,9 @@ export const SEND_EVENT: readonly CountedCall[] = [
     ops: { sqsRequests: 1 },
   },
   {
-    what: 'acknowledgeSent: conditional UpdateItem of the send record, failing (markSent came first; a failed condition costs its WRU)',
+    what: 'acknowledgeSent: the send record read (strongly consistent), found sent (markSent came first): no write',
     where: 'dynamo-send-ledger.ts acknowledgeSent',
-    ops: { wru: 1 },
+    ops: { rru: CONSISTENT_READ },
   },
 ];
 

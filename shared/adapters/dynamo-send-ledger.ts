@@ -200,6 +200,11 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     },
 
     async acknowledgeSent(workspaceId, key, accepted) {
+      // Read first: on the ordinary path the sender's markSent came first, and a strongly
+      // consistent read (1 read unit, $0.125 a million) costs less than the write that would fail
+      // its condition (1 write unit, $0.625). Consistent, so a claim just written is seen.
+      const found = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      if (found?.state !== 'claimed' && found?.state !== 'released') return 'unchanged';
       return (await recordAccepted(workspaceId, key, accepted, 'event')) ? 'marked' : 'unchanged';
     },
 

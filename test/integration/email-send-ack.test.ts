@@ -46,6 +46,25 @@ const sentInHour = async (workspaceId: string) =>
   Number((await item(workspacePk(workspaceId), `EMAILREP#${hourOf(AT)}`))?.sent ?? 0);
 
 describe('the Send event acknowledging a send', () => {
+  it('reads a record the sender already marked sent, and writes nothing (the ordinary path)', async () => {
+    const workspaceId = ws();
+    await ledger.claim(workspaceId, 'k', AT, 60_000);
+    await ledger.markSent(workspaceId, 'k', { ...accepted, fallbackUsed: false });
+    const calls: string[] = [];
+    const counted = new Proxy(db, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+              calls.push(command.constructor.name);
+              return (target.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    expect(await dynamoSendLedger(counted, core).acknowledgeSent(workspaceId, 'k', accepted)).toBe('unchanged');
+    expect(calls).toEqual(['GetCommand']);
+    expect(await sentInHour(workspaceId)).toBe(1);
+  });
+
   it('marks a claimed record sent with markSent’s effects, and the sender’s markSent after it succeeds', async () => {
     // Prepare: claimed; the provider accepted; the sender has not written yet (or died).
     const workspaceId = ws();

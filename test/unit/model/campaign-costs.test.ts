@@ -42,13 +42,14 @@ describe('operations per enrolment', () => {
     const events = sumCalls(enrolmentCalls(journey));
     const without = sumCalls(enrolmentCalls(journey, noEvents));
     const delta = (k: 'rru' | 'wru' | 'sqsRequests' | 'busEvents' | 'lambdaInvocations') => events[k] - without[k];
-    // Send: acknowledgeSent's failing conditional write (1). Delivery: markDelivery 1, the
-    // timeline transaction (interaction + contact: 2 x 2), the campaign's counted-once
-    // transaction (marker + ADD: 2 x 2).
-    expect(delta('wru')).toBeCloseTo(1 + (1 + 4 + 4));
-    // Delivery: the send names its contact (no lookup by address); score state, claim, contact
-    // consistent (3). Domain event: gsi1 Query 0.5, the enrolment re-read 1, the trigger index 0.5.
-    expect(delta('rru')).toBeCloseTo(3 + (0.5 + 1 + 0.5));
+    // Send: none (acknowledgeSent reads, finds it sent). Delivery: markDelivery 1, the timeline
+    // transaction (interaction + contact: 2 x 2), the campaign's counted-once transaction
+    // (marker + ADD: 2 x 2).
+    expect(delta('wru')).toBeCloseTo(1 + 4 + 4);
+    // Send: acknowledgeSent's consistent read (1). Delivery: the send names its contact (no lookup
+    // by address); score state, claim, contact consistent (3). Domain event: gsi1 Query 0.5, the
+    // enrolment re-read 1, the trigger index 0.5.
+    expect(delta('rru')).toBeCloseTo(1 + 3 + (0.5 + 1 + 0.5));
     // Three messages, each sent by a rule (1) and received and deleted a batch at a time (0.2).
     expect(delta('sqsRequests')).toBeCloseTo(3 * (1 + 0.2));
     expect(delta('lambdaInvocations')).toBeCloseTo(3 * 0.1);
