@@ -15,7 +15,7 @@ import {
   dynamoSendRecords,
   dynamoSoftBounces,
 } from '../shared/adapters/dynamo-email-events';
-import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
+import { dynamoCampaignEventCounter } from '../shared/adapters/dynamo-enrolments';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
@@ -27,7 +27,7 @@ import { ConfigError, config, reputationThresholds, tableName } from '../shared/
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { interactionTimeline } from '../shared/email/email-timeline';
 import { type ProcessEventDeps, processEmailEvent } from '../shared/email/process-event';
-import { type EmailEvent, eventEnvelope, parseProviderEvent } from '../shared/email/provider-events';
+import { eventEnvelope, parseProviderEvent } from '../shared/email/provider-events';
 import { emailEventMetrics } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -37,22 +37,6 @@ const documents = withCoalescedGets(direct);
 
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 
-/** A campaign mail's delivery, bounce or complaint counts once for its campaign and node. */
-async function countForCampaign(event: EmailEvent): Promise<void> {
-  const kind = ({ delivered: 'delivered', bounced: 'bounced', complained: 'complained' } as const)[
-    event.type as 'delivered' | 'bounced' | 'complained'
-  ];
-  if (!event.campaign || !kind) return;
-  const { campaignId, nodeId } = event.campaign;
-  await countCampaignEventOnce(documents, tableName('core'), {
-    workspaceId: event.workspaceId,
-    campaignId,
-    sendId: event.sendId,
-    kind,
-    counters: { [kind]: 1, ...(nodeId ? { [`node:${nodeId}:${kind}`]: 1 } : {}) },
-    at: new Date(),
-  });
-}
 const core = tableName('core');
 const now = () => new Date();
 
@@ -77,6 +61,7 @@ const deps: ProcessEventDeps = {
   guard: dynamoReputationGuard(documents, core),
   thresholds: reputationThresholds(config),
   metrics: emailEventMetrics(),
+  campaigns: dynamoCampaignEventCounter(documents, core),
   now: Date.now,
 };
 
@@ -89,7 +74,6 @@ export const handler = queueFunction(eventEnvelope, async (envelope, meta) => {
   }
   for (const event of parsed.events) {
     const outcome = await processEmailEvent(event, deps);
-    await countForCampaign(event);
     logger.info(outcome.status === 'ignored' ? 'Provider event ignored' : 'Provider event processed', {
       ...log,
       type: event.type,

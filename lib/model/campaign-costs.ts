@@ -318,9 +318,9 @@ export const DELIVERY_EVENT: readonly CountedCall[] = [
     ops: { busEvents: 1 },
   },
   {
-    what: 'the campaign count once: marker Put + stats shard ADD in one transaction',
-    where: 'email-events.ts countForCampaign, dynamo-enrolments.ts countCampaignEventOnce',
-    ops: { wru: 2 * TX_ITEM },
+    what: 'the campaign count: a stats shard ADD by the write that recorded the kind first on the send record (no marker, no transaction)',
+    where: 'process-event.ts, dynamo-enrolments.ts dynamoCampaignEventCounter',
+    ops: { wru: 1 },
   },
 ];
 

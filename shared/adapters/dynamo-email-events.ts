@@ -16,7 +16,7 @@ import type {
   SoftBounceLog,
 } from '../email/event-ports';
 import type { ReputationCounts } from '../email/reputation';
-import { conditionally } from './dynamo/conditions';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { transactWrite } from './dynamo/transact';
 import { securityAlertItem } from './dynamo-security-alerts';
@@ -45,10 +45,12 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
         ledgerKey ??
         (await getItem(db, table, { pk: workspacePk(workspaceId), sk: emailMessageSk(provider, providerMessageId) }))
           ?.ledgerKey;
-      if (typeof named !== 'string') return 'unknown';
+      if (typeof named !== 'string') return { result: 'unknown', first: false };
       const key = { pk: workspacePk(workspaceId), sk: emailSendSk(named) };
-      const updated = await conditionally(
-        db.send(
+      const at = `${state}AtMs`;
+      const holds = { ':provider': provider, ':mid': providerMessageId };
+      try {
+        const out = await db.send(
           new UpdateCommand({
             TableName: table,
             Key: key,
@@ -56,21 +58,37 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
             // Only the record that holds this message: a tag cannot move another record's state.
             ConditionExpression:
               'provider = :provider AND providerMessageId = :mid AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
-            ExpressionAttributeNames: { '#at': `${state}AtMs` },
-            ExpressionAttributeValues: {
-              ':state': state,
-              ':rank': RANK[state],
-              ':at': atMs,
-              ':provider': provider,
-              ':mid': providerMessageId,
-            },
+            ExpressionAttributeNames: { '#at': at },
+            ExpressionAttributeValues: { ':state': state, ':rank': RANK[state], ':at': atMs, ...holds },
+            // The time of this kind was absent before: the first event of its kind for this send.
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        );
+        return { result: 'updated', first: out.Attributes?.[at] === undefined };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      // Rare (a replay, a weaker state late, a record not yet marked sent): which one?
+      const record = await getItem(db, table, key, { consistent: true });
+      if (record?.provider !== provider || record.providerMessageId !== providerMessageId) {
+        return { result: 'unknown', first: false };
+      }
+      if (record[at] !== undefined) return { result: 'unchanged', first: false };
+      // A weaker state after a stronger one (a delivery after a complaint): the state stays, the
+      // kind's time is recorded, once.
+      const first = await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: 'SET #at = :at',
+            ConditionExpression: 'provider = :provider AND providerMessageId = :mid AND attribute_not_exists(#at)',
+            ExpressionAttributeNames: { '#at': at },
+            ExpressionAttributeValues: { ':at': atMs, ...holds },
           }),
         ),
       );
-      if (updated) return 'updated';
-      // Rare (a replay, a weaker state late, a record not yet marked sent): which one?
-      const record = await getItem(db, table, key, { consistent: true });
-      return record?.provider === provider && record.providerMessageId === providerMessageId ? 'unchanged' : 'unknown';
+      return { result: 'unchanged', first };
     },
   };
 }

@@ -10,6 +10,7 @@ import type { EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
+import type { CampaignEventCounter } from '../email/event-ports';
 import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
@@ -304,6 +305,26 @@ export async function heldEnrolments(
   return {
     enrolments: found.items.map(enrolmentFromItem),
     ...(found.cursor ? { nextCursor: found.cursor } : {}),
+  };
+}
+
+/**
+ * A campaign's counters for the first delivery, bounce or complaint of one of its sends
+ * (`delivered`, `node:<id>:delivered`...): a plain ADD on a stats shard. Counting once is the
+ * caller's: only the write that recorded the kind first on the send record calls it
+ * (process-event.ts), so no marker item or transaction is needed.
+ */
+export function dynamoCampaignEventCounter(db: DynamoDBDocumentClient, table: string): CampaignEventCounter {
+  return {
+    count: ({ workspaceId, campaignId, nodeId, sendId, kind }) =>
+      addCounters(
+        db,
+        table,
+        workspaceId,
+        campaignId,
+        { [kind]: 1, ...(nodeId ? { [`node:${nodeId}:${kind}`]: 1 } : {}) },
+        sendId,
+      ),
   };
 }
 

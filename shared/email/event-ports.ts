@@ -12,6 +12,8 @@ export interface SendRecordUpdater {
    * names (the event's `ledger` tag), or, for a send without one, the record its message pointer
    * names. Either way only a record that holds that message id is changed. `unknown`: no record
    * holds that message (not recorded sent yet, sent before this existed, or another sender's).
+   * `first`: this is the first event of its kind (delivered, bounced, complained) recorded for the
+   * send, whatever the order the kinds came in; a replay is never first.
    */
   markDelivery(
     workspaceId: string,
@@ -20,7 +22,24 @@ export interface SendRecordUpdater {
     state: DeliveryState,
     atMs: number,
     ledgerKey?: string,
-  ): Promise<'updated' | 'unchanged' | 'unknown'>;
+  ): Promise<DeliveryMark>;
+}
+
+/** What `markDelivery` did: the state `updated` (or left `unchanged`), or no record (`unknown`). */
+export interface DeliveryMark {
+  readonly result: 'updated' | 'unchanged' | 'unknown';
+  readonly first: boolean;
+}
+
+/** A campaign's counters for the first event of a kind of one of its sends (delivered, bounced, complained). */
+export interface CampaignEventCounter {
+  count(event: {
+    workspaceId: string;
+    campaignId: string;
+    nodeId?: string;
+    sendId: string;
+    kind: DeliveryState;
+  }): Promise<void>;
 }
 
 /**

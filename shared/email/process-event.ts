@@ -24,6 +24,7 @@
 import { createHash } from 'node:crypto';
 import type { SecurityAlert } from '../security/abuse-alerts';
 import type {
+  CampaignEventCounter,
   DeliveryState,
   EmailEventMetrics,
   EmailTimeline,
@@ -50,6 +51,8 @@ export interface ProcessEventDeps {
   readonly guard: ReputationGuard;
   readonly thresholds: ReputationThresholds;
   readonly metrics?: EmailEventMetrics;
+  /** A campaign send's first delivery, bounce or complaint adds to its campaign's counters. */
+  readonly campaigns?: CampaignEventCounter;
   readonly now: () => number;
   /** Waits (the send record of a fresh event may be a moment from written); default a timer. */
   readonly wait?: (ms: number) => Promise<void>;
@@ -96,9 +99,14 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
     deps.sends.markDelivery(workspaceId, event.provider, event.providerMessageId, state, atMs, event.ledgerKey);
   let marked = await mark();
   for (const ms of RECORD_RETRIES) {
-    if (marked !== 'unknown' || nowMs - atMs > FRESH_MS) break;
+    if (marked.result !== 'unknown' || nowMs - atMs > FRESH_MS) break;
     await (deps.wait ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms);
     marked = await mark();
+  }
+  // Counted by the writer that recorded the kind first, right after it: a replay finds it recorded
+  // and counts nothing; a crash between the two undercounts one event (stats, never behaviour).
+  if (marked.first && event.campaign) {
+    await deps.campaigns?.count({ workspaceId, ...event.campaign, sendId: event.sendId, kind: state });
   }
 
   const hard = event.type === 'bounced' && event.bounceType === 'permanent';

@@ -164,18 +164,20 @@ describe('the event processor over DynamoDB', () => {
     expect(await record(workspaceId, long.key)).toMatchObject({ delivery: 'delivered' });
 
     // A tag naming a record that holds another message (or none yet) moves nothing.
-    expect(await sends.markDelivery(workspaceId, 'ses', 'ses-other', 'bounced', now, tagged.key)).toBe('unknown');
-    expect(await sends.markDelivery(workspaceId, 'resend', tagged.messageId, 'bounced', now, tagged.key)).toBe(
-      'unknown',
+    const unknown = { result: 'unknown', first: false };
+    expect(await sends.markDelivery(workspaceId, 'ses', 'ses-other', 'bounced', now, tagged.key)).toEqual(unknown);
+    expect(await sends.markDelivery(workspaceId, 'resend', tagged.messageId, 'bounced', now, tagged.key)).toEqual(
+      unknown,
     );
-    expect(await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'bounced', now, 'api#generated#none')).toBe(
-      'unknown',
-    );
+    expect(
+      await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'bounced', now, 'api#generated#none'),
+    ).toEqual(unknown);
     expect(await record(workspaceId, tagged.key)).toMatchObject({ delivery: 'delivered' });
     // The same state again, or a weaker one: unchanged.
-    expect(await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'delivered', now, tagged.key)).toBe(
-      'unchanged',
-    );
+    expect(await sends.markDelivery(workspaceId, 'ses', tagged.messageId, 'delivered', now, tagged.key)).toEqual({
+      result: 'unchanged',
+      first: false,
+    });
   });
 
   it('suppresses on the 3rd soft bounce within 7 days, not the 2nd, and a replay is not a new bounce', async () => {
@@ -389,5 +391,38 @@ describe('the SES emulator’s events', () => {
       ses.destroy();
       await bus.stop();
     }
+  });
+});
+
+describe("counting a campaign send's events", () => {
+  it('counts the first event of each kind once, in whatever order the kinds come, replays included', async () => {
+    const { deps } = setup();
+    const counted: string[] = [];
+    const campaigns = {
+      count: async (e: { kind: string; nodeId?: string }) => void counted.push(`${e.kind}@${e.nodeId}`),
+    };
+    const workspaceId = ws();
+    const send = await sentSend(workspaceId, 'camp@example.com');
+    const campaign = { campaign: { campaignId: 'cmp-1', nodeId: 'welcome' } };
+    const run = (type: EmailEvent['type'], extra: Partial<EmailEvent> = {}) =>
+      processEmailEvent(send.event(type, { ...campaign, ...extra }), { ...deps, campaigns });
+    // A complaint before the delivery (SQS keeps no order), then each again.
+    await run('complained');
+    await run('delivered');
+    await run('complained');
+    await run('delivered');
+    expect(counted.sort()).toEqual(['complained@welcome', 'delivered@welcome']);
+    expect(await record(workspaceId, send.key)).toMatchObject({ delivery: 'complained' });
+    // A send that is no campaign's counts nothing; an unknown message neither.
+    const plain = await sentSend(workspaceId, 'plain@example.com');
+    await processEmailEvent(plain.event('delivered'), { ...deps, campaigns });
+    await processEmailEvent(
+      send.event('bounced', { ...campaign, providerMessageId: 'ses-other', bounceType: 'transient' }),
+      {
+        ...deps,
+        campaigns,
+      },
+    );
+    expect(counted).toHaveLength(2);
   });
 });
