@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   campaignCost,
   DEFAULT_ASSUMPTIONS,
+  DELIVERY_EVENT,
   DYNAMO_PRICES_BEFORE_2024_11,
   enrolmentCalls,
   type JourneyShape,
@@ -128,7 +129,7 @@ say(
     'counted above as one take per send, an upper bound until measured): 1 WRU + 1 RRU per send -> a tenth. ' +
     `With them: ${usd(fixed.beyondSesPerMillion)} ` +
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
-    `Provider events (a Delivery's send record, timeline transaction and counted-once campaign transaction: 9 WRU) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
+    `Provider events (a Delivery's send record, timeline transaction and campaign counter ADD: ${sumCalls([{ calls: DELIVERY_EVENT }]).wru} WRU) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
   '',
   `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +
