@@ -24,7 +24,7 @@ import { dynamoMarketingSendLog } from '../../shared/adapters/dynamo-marketing-s
 import type { Campaign } from '../../shared/campaigns/campaign';
 import type { EnrolmentState } from '../../shared/campaigns/enrolment';
 import { journey } from '../../shared/campaigns/journey';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { countingClient, type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 
 const PREFIX = 'cmp-';
 const CORE = `${PREFIX}core`;
@@ -169,16 +169,7 @@ describe('campaign records', () => {
 
   it('logs the marketing sends of concurrent steps in shared batch writes, one entry per send', async () => {
     const w = ws();
-    const calls: string[] = [];
-    const counted = new Proxy(db, {
-      get: (target, prop, receiver) =>
-        prop === 'send'
-          ? (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-              calls.push(command.constructor.name);
-              return (target.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
-            }
-          : Reflect.get(target, prop, receiver),
-    });
+    const { db: counted, calls } = countingClient(db);
     const log = dynamoMarketingSendLog(counted, CORE);
     // 30 steps at once, each of a contact of its own; one send delivered twice in the same round.
     await Promise.all([

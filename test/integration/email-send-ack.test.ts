@@ -20,7 +20,7 @@ import { type ProcessEventDeps, processEmailEvent } from '../../shared/email/pro
 import { providerBreaker } from '../../shared/email/provider-failover';
 import { hourOf } from '../../shared/email/reputation-window';
 import { sendEmail } from '../../shared/email/send-email';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { countingClient, type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
 
 const PREFIX = 'sendack-';
 let dynamo: DynamoHarness;
@@ -50,16 +50,7 @@ describe('the Send event acknowledging a send', () => {
     const workspaceId = ws();
     await ledger.claim(workspaceId, 'k', AT, 60_000);
     await ledger.markSent(workspaceId, 'k', { ...accepted, fallbackUsed: false });
-    const calls: string[] = [];
-    const counted = new Proxy(db, {
-      get: (target, prop, receiver) =>
-        prop === 'send'
-          ? (command: { constructor: { name: string } }, ...rest: unknown[]) => {
-              calls.push(command.constructor.name);
-              return (target.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
-            }
-          : Reflect.get(target, prop, receiver),
-    });
+    const { db: counted, calls } = countingClient(db);
     expect(await dynamoSendLedger(counted, core).acknowledgeSent(workspaceId, 'k', accepted)).toBe('unchanged');
     expect(calls).toEqual(['GetCommand']);
     expect(await sentInHour(workspaceId)).toBe(1);

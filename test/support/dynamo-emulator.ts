@@ -42,3 +42,18 @@ export async function startDynamo(prefix: string): Promise<DynamoHarness> {
     },
   };
 }
+
+/** `db` with every command it sends named in `calls` (GetCommand, BatchWriteCommand...), in order. */
+export function countingClient(db: DynamoDBDocumentClient): { db: DynamoDBDocumentClient; calls: string[] } {
+  const calls: string[] = [];
+  const counted = new Proxy(db, {
+    get: (target, prop, receiver) =>
+      prop === 'send'
+        ? (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+            calls.push(command.constructor.name);
+            return (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+          }
+        : Reflect.get(target, prop, receiver),
+  });
+  return { db: counted, calls };
+}

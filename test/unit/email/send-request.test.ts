@@ -48,16 +48,19 @@ describe('queueOneOffSend', () => {
 });
 
 describe('sendRequestOf', () => {
-  it('tags every send with its workspace and send id, and falls back to the default sender', () => {
-    const message = emailSendMessage.parse({
+  const queued = (extra: Record<string, unknown>) =>
+    emailSendMessage.parse({
       workspaceId: 'ws-1',
       sendId: 's-1',
       idempotencyKey: 'k',
       category: 'marketing',
       to: 'ada@example.com',
       content: { subject: 's', html: 'h' },
-      tags: { campaign: 'c-1', workspace: 'spoofed' },
+      ...extra,
     });
+
+  it('tags every send with its workspace and send id, and falls back to the default sender', () => {
+    const message = queued({ tags: { campaign: 'c-1', workspace: 'spoofed' } });
     const request = sendRequestOf(message, 'default@x.test');
     expect(request.from).toBe('default@x.test');
     expect(request.tags).toEqual({ campaign: 'c-1', workspace: 'ws-1', send: 's-1' });
@@ -65,16 +68,7 @@ describe('sendRequestOf', () => {
   });
 
   it('tags a send to a known contact with the contact, so its provider events need no lookup', () => {
-    const message = emailSendMessage.parse({
-      workspaceId: 'ws-1',
-      sendId: 's-1',
-      idempotencyKey: 'k',
-      category: 'marketing',
-      to: 'ada@example.com',
-      contactId: 'ct-1',
-      content: { subject: 's', html: 'h' },
-      tags: { contact: 'spoofed' },
-    });
+    const message = queued({ contactId: 'ct-1', tags: { contact: 'spoofed' } });
     expect(sendRequestOf(message, 'default@x.test').tags).toEqual({ contact: 'ct-1', workspace: 'ws-1', send: 's-1' });
     const { contactId: _none, ...unnamed } = message;
     expect(sendRequestOf(unnamed, 'default@x.test').tags).toEqual({ workspace: 'ws-1', send: 's-1' });
