@@ -13,6 +13,8 @@
  *   `ledger` tag. A ledger record still `claimed` (its sender died between the provider's answer
  *   and `markSent`, or has not written yet) is marked sent with `markSent`'s effects, counted
  *   once whichever comes first; so a redelivery finds it sent and mails nothing again.
+ * - A campaign send's first delivered, bounced or complained (the send record says which is first,
+ *   whatever order they come in) adds to its campaign's counters, right after the record's update.
  * - Everything else (opens and clicks: our own tracking routes record those; delays, rejects,
  *   rendering failures) changes nothing.
  *

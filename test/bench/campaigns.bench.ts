@@ -337,12 +337,10 @@ await runBench(
                   'A step due after its wait queues behind the backlog of the launch on the same queue (10 batches in flight), which is ' +
                   'most of the step latency above (the step itself is a few tens of ms of calls). In the cloud each batch runs on its own ' +
                   'Lambda instance; lib/model/ puts the cloud bounds at the launch loop, CreateSchedule and SES.',
-                'A one-off CPU profile (not re-taken by this script: `BENCH_CAMPAIGN_CONTACTS=200 node --cpu-prof --import tsx ' +
-                  "test/bench/campaigns.bench.ts`, 2026-12-04, whole process life) put the main thread's busy time at 39% Node core " +
-                  '(HTTP client, streams, the HMAC of SigV4), 37% AWS SDK (serialising, signing, parsing), 5% GC and under 4% the ' +
-                  "product's own code (shared/, functions/): locally an email costs ~45 loopback AWS calls (see the counts above), and " +
-                  'making them is the work. The emulator thread: LevelDB and dynalite 44%, HTTP 32%. The email pipeline alone (the ' +
-                  'email-send section, measured apart) is the ceiling under this campaign run.',
+                'Where the CPU goes is not measured by this script: `BENCH_CAMPAIGN_CONTACTS=1500 node --cpu-prof --import tsx ' +
+                  "test/bench/campaigns.bench.ts` writes one profile per thread (the main thread; the emulators' worker). No profile " +
+                  'is committed, so no shares are quoted here. The email pipeline alone (the email-send section, measured apart) is ' +
+                  'the ceiling under this campaign run.',
               ]),
         ],
         durationSeconds: round((performance.now() - t0) / 1000),
