@@ -14,7 +14,7 @@ import { dynamoSessions } from '../shared/adapters/dynamo-sessions';
 import { dynamoAccountTokens, dynamoUsers } from '../shared/adapters/dynamo-users';
 import { sesEmailSender } from '../shared/adapters/ses-email';
 import { documents } from '../shared/aws/dynamodb';
-import { ses } from '../shared/aws/ses';
+import { lazySes } from '../shared/aws/lazy-ses';
 import { config, publicBaseUrl, tableName } from '../shared/config';
 import { authOf, originOf } from '../shared/http/caller';
 import { errorResult } from '../shared/http/error-response';
@@ -59,7 +59,7 @@ const deps: AccountDeps = {
   mailQuota: dynamoMailQuota(documents, ephemeral),
   apiKeys: dynamoUserApiKeys(documents, core),
   devices: dynamoDevices(documents, core),
-  email: sesEmailSender(ses, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
+  email: sesEmailSender(lazySes, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
   audit: dynamoAudit(documents, tableName('audit')),
   alerts: dynamoSecurityAlerts(documents, core),
   passwords: scryptHasher(),

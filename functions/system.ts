@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { awsProbes } from '../shared/adapters/aws-probes';
 import { dynamodb } from '../shared/aws/dynamodb';
-import { ses } from '../shared/aws/ses';
+import { lazySes } from '../shared/aws/lazy-ses';
 import { sqs } from '../shared/aws/sqs';
 import { config, queueUrl, tableName } from '../shared/config';
 import { checkHealth } from '../shared/health/health-check';
@@ -15,7 +15,13 @@ import { SESSION_COOKIE } from '../shared/identity/accounts/session-cookie';
 import { CSRF_COOKIE, CSRF_HEADER, csrfCookie, currentCsrfToken } from '../shared/security/csrf-token';
 
 const startedAt = Date.now();
-const probes = awsProbes({ dynamodb, tableName: tableName('core'), sqs, queueUrl: queueUrl('drip-steps'), ses });
+const probes = awsProbes({
+  dynamodb,
+  tableName: tableName('core'),
+  sqs,
+  queueUrl: queueUrl('drip-steps'),
+  ses: lazySes,
+});
 const healthContext = {
   environment: config.STAGE,
   version: config.APP_VERSION,

@@ -6,7 +6,7 @@ import { dynamoUsers } from '../shared/adapters/dynamo-users';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { sesEmailSender } from '../shared/adapters/ses-email';
 import { documents } from '../shared/aws/dynamodb';
-import { ses } from '../shared/aws/ses';
+import { lazySes } from '../shared/aws/lazy-ses';
 import { config, publicBaseUrl, tableName } from '../shared/config';
 import { authOf, callerOf, originOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
@@ -34,7 +34,7 @@ import * as workspaces from '../shared/workspaces/use-cases';
 
 const deps: workspaces.WorkspaceDeps = {
   store: dynamoWorkspaces(documents, tableName('core')),
-  email: sesEmailSender(ses, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
+  email: sesEmailSender(lazySes, config.SES_FROM_ADDRESS, config.SES_CONFIGURATION_SET),
   now: () => new Date(),
   publicBaseUrl: publicBaseUrl(),
   users: dynamoUsers(documents, tableName('core')),

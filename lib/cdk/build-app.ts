@@ -63,7 +63,8 @@ export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const app = new App({
     outdir: options.outdir,
     context: { ...cdkJsonContext(), ...options.context },
-    // NodejsFunction bundles only the stacks this list matches; an empty list skips esbuild.
+    // CDK runs asset bundling (esbuild, lib/cdk/house-function.ts) only for the stacks this list
+    // matches; an empty list skips it.
     postCliContext: options.bundle === false ? { [BUNDLING_STACKS]: [] } : {},
   });
   const stage = options.stage ?? parseStage(app.node.tryGetContext('stage'));

@@ -1,134 +1,95 @@
 /**
- * The function bundles exactly as the stack builds them, without a synth: esbuild's own API
- * with the options NodejsFunction turns a function's `BundlingOptions` into (aws-cdk-lib,
- * aws-lambda-nodejs/lib/bundling.js, `buildEsbuildArgs`: the entry, `--bundle`,
- * `--platform=node`, `--outfile=<asset>/index.mjs`, then one flag per option). One esbuild call
- * for all entries: without code splitting esbuild builds each entry on its own, as the stack's
- * one call per function does. Read by `npm run bench:cold` and the bundle budget test.
+ * How a function's code is built, for the stack and for everything that measures it: esbuild's
+ * own API with code splitting, one build per function into its asset folder. `index.mjs` is the
+ * handler; every `import()` in the code (ours or a library's) becomes a chunk under `chunks/`
+ * that Node.js reads only when that import runs: the optional providers' SDKs, the password
+ * estimator's dictionaries, the SDK's event-stream code. A chunk shared by the entry and a lazy
+ * part is imported by both. HouseFunction builds with {@link buildFunctionBundleSync} inside CDK's
+ * local bundling (no Docker); `npm run bench:cold` and the bundle budget test with
+ * {@link buildFunctionBundles}: the same options, so the numbers are the deployed code's.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, buildSync, type Metafile } from 'esbuild';
 import type { FunctionDeclaration } from '../definition';
 import { fromRoot, repoRoot } from './repo-paths';
 
-/** The most a function's `index.mjs` may weigh (KB = 1,000 bytes; the source map is not counted). */
+/**
+ * The most a function may load at cold start: `index.mjs` and the chunks it imports statically
+ * (KB = 1,000 bytes; source maps and lazy chunks are not counted).
+ */
 export const BUNDLE_BUDGET_BYTES = 300_000;
 /** The most importing a bundle may add to a bare `node -e ""` (ms, median; `npm run bench:cold` only). */
 export const COLD_IMPORT_BUDGET_MS = 100;
 
-/** One function's bundle: `index.mjs` in its asset folder, as Lambda loads it. */
+/** A function's esbuild options apart from where it reads and writes (see `bundlingFor`). */
+export type FunctionBundling = Omit<
+  BuildOptions,
+  'entryPoints' | 'outdir' | 'outfile' | 'write' | 'metafile' | 'splitting' | 'absWorkingDir' | 'stdin'
+>;
+
+/** One function's build: `index.mjs` and its chunks in the function's asset folder. */
 export interface FunctionBundle {
   readonly name: string;
-  /** The `index.mjs` path (under the build's outdir, `<name>/index.mjs`). */
+  /** The `index.mjs` path (`<outdir>/<name>/index.mjs`). */
   readonly file: string;
-  /** Bytes of `index.mjs`: what the budget counts and the runtime reads at cold start. */
+  /** What a cold start reads: `index.mjs` and the chunks it imports statically. The budget. */
   readonly bytes: number;
-  /** Bytes of `index.mjs.map` (0 without source maps): shipped, read only with --enable-source-maps. */
+  /** Chunks read only when an `import()` runs, each with the bytes it weighs. */
+  readonly lazy: ReadonlyArray<{ readonly chunk: string; readonly bytes: number; readonly sources: string }>;
+  /** Bytes of every `.map` (0 without source maps): shipped, read only with --enable-source-maps. */
   readonly mapBytes: number;
-  /** esbuild's metafile entry of `index.mjs`: every input and the bytes it left in the output. */
-  readonly output: Metafile['outputs'][string];
+  /** esbuild's metafile outputs read at cold start: every input and the bytes it left in them. */
+  readonly eager: ReadonlyArray<Metafile['outputs'][string]>;
+  readonly metafile: Metafile;
 }
 
-/** The BundlingOptions keys this translation knows; any other key set fails the build, not the numbers. */
-const KNOWN = new Set([
-  'forceDockerBundling',
-  'format',
-  'mainFields',
-  'target',
-  'minify',
-  'sourceMap',
-  'sourceMapMode',
-  'sourcesContent',
-  'bundleAwsSDK',
-  'externalModules',
-  'banner',
-  'footer',
-  'define',
-  'loader',
-  'keepNames',
-  'inject',
-  'esbuildArgs',
-]);
-
-/**
- * The esbuild options of a NodejsFunction with `bundling` (apart from entry and outfile).
- * `externalModules` is always set by `bundlingFor`, so the SDK-related defaults never apply;
- * it is required here rather than guessed.
- */
-export function esbuildOptionsFor(bundling: BundlingOptions): BuildOptions {
-  const unknown = Object.keys(bundling).filter((key) => !KNOWN.has(key));
-  if (unknown.length > 0) throw new Error(`function-bundles: no esbuild translation for ${unknown.join(', ')}`);
-  if (!bundling.externalModules) throw new Error('function-bundles: bundling must name its externalModules');
-  if (!bundling.target) throw new Error('function-bundles: bundling must name its target');
-  const mapMode = bundling.sourceMapMode ?? 'default';
-  const sourceMap = bundling.sourceMapMode !== undefined || bundling.sourceMap === true;
+/** The whole build of `entry` into `outdir` (the asset folder), split at every `import()`. */
+export function functionBuildOptions(
+  bundling: FunctionBundling,
+  entry: string,
+  outdir: string,
+  write: boolean,
+): BuildOptions & { metafile: true } {
+  if (bundling.format !== 'esm') throw new Error('function-bundles: code splitting needs ESM output');
   return {
-    bundle: true,
-    platform: 'node',
-    target: bundling.target,
-    ...(bundling.format ? { format: bundling.format as 'esm' | 'cjs' } : {}),
-    minify: bundling.minify === true,
-    ...(sourceMap ? { sourcemap: mapMode === 'default' ? true : (mapMode as 'inline' | 'external' | 'both') } : {}),
-    ...(bundling.sourcesContent === false ? { sourcesContent: false } : {}),
-    external: [...bundling.externalModules],
-    ...(bundling.loader ? { loader: bundling.loader as BuildOptions['loader'] } : {}),
-    ...(bundling.define ? { define: bundling.define } : {}),
-    ...(bundling.keepNames ? { keepNames: true } : {}),
-    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
-    ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
-    ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
-    ...(bundling.inject ? { inject: bundling.inject } : {}),
-    ...(bundling.esbuildArgs ? { alias: aliasesOf(bundling.esbuildArgs) } : {}),
+    ...bundling,
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    absWorkingDir: repoRoot,
+    write,
+    metafile: true,
+    logLevel: 'warning',
   };
 }
 
-/** `--alias:name=path` arguments (the only extra arguments the stack passes) as esbuild's `alias`. */
-function aliasesOf(args: NonNullable<BundlingOptions['esbuildArgs']>): Record<string, string> {
-  const alias: Record<string, string> = {};
-  for (const [flag, value] of Object.entries(args)) {
-    const name = /^--alias:(.+)$/.exec(flag)?.[1];
-    if (!name || typeof value !== 'string') throw new Error(`function-bundles: no translation for esbuild ${flag}`);
-    alias[name] = value;
-  }
-  return alias;
+/** What CDK's local bundling runs: the function's build, written to `outdir`. */
+export function buildFunctionBundleSync(bundling: FunctionBundling, entry: string, outdir: string): void {
+  const result = buildSync(functionBuildOptions(bundling, entry, outdir, true));
+  if (result.errors.length > 0) throw new Error(`esbuild failed for ${entry}`);
 }
 
 /**
- * Builds every function's bundle with `bundling`, into `outdir/<name>/index.mjs` (+ `.map`).
- * `write: false` keeps the files in memory (sizes and metafile only). The metafile is the whole
- * build's: every input with its imports and their kind (`import-statement`, `dynamic-import`).
+ * Builds each function as the stack does, into `outdir/<name>/` (`write: false` keeps the files
+ * in memory: sizes and metafiles only).
  */
 export async function buildFunctionBundles(options: {
   readonly functions: readonly FunctionDeclaration[];
-  readonly bundling: BundlingOptions;
+  readonly bundling: FunctionBundling;
   readonly outdir: string;
   readonly write: boolean;
-}): Promise<{ readonly bundles: FunctionBundle[]; readonly metafile: Metafile }> {
-  const result = await build({
-    ...esbuildOptionsFor(options.bundling),
-    entryPoints: Object.fromEntries(options.functions.map((fn) => [`${fn.name}/index`, fromRoot(fn.entry)])),
-    outdir: options.outdir,
-    outExtension: { '.js': '.mjs' },
-    absWorkingDir: repoRoot,
-    write: options.write,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const outputs = result.metafile.outputs;
-  const byPath = (suffix: string) => Object.entries(outputs).find(([path]) => path.endsWith(suffix))?.[1];
-  const bundles = options.functions.map((fn) => {
-    const output = byPath(`/${fn.name}/index.mjs`);
-    if (!output) throw new Error(`function-bundles: esbuild wrote no bundle for ${fn.name}`);
-    return {
-      name: fn.name,
-      file: join(options.outdir, fn.name, 'index.mjs'),
-      bytes: output.bytes,
-      mapBytes: byPath(`/${fn.name}/index.mjs.map`)?.bytes ?? 0,
-      output,
-    };
-  });
-  return { bundles, metafile: result.metafile };
+}): Promise<{ readonly bundles: FunctionBundle[] }> {
+  const bundles = await Promise.all(
+    options.functions.map(async (fn) => {
+      const dir = join(options.outdir, fn.name);
+      const result = await build(functionBuildOptions(options.bundling, fromRoot(fn.entry), dir, options.write));
+      return bundleOf(fn.name, dir, result);
+    }),
+  );
+  return { bundles };
 }
 
 /**
@@ -138,38 +99,72 @@ export async function buildFunctionBundles(options: {
 export async function buildReferenceBundle(options: {
   readonly name: string;
   readonly contents: string;
-  readonly bundling: BundlingOptions;
+  readonly bundling: FunctionBundling;
   readonly outdir: string;
 }): Promise<FunctionBundle> {
-  const file = join(options.outdir, options.name, 'index.mjs');
-  const result = await build({
-    ...esbuildOptionsFor(options.bundling),
-    stdin: { contents: options.contents, resolveDir: repoRoot, loader: 'ts', sourcefile: `${options.name}.ts` },
-    outfile: file,
-    absWorkingDir: repoRoot,
-    write: true,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const outputs = Object.entries(result.metafile.outputs);
-  const output = outputs.find(([path]) => path.endsWith('.mjs'))?.[1];
-  if (!output) throw new Error(`function-bundles: esbuild wrote no bundle for ${options.name}`);
+  const dir = join(options.outdir, options.name);
+  // Splitting needs an entry file: the contents, their `./` imports resolved from the repository root.
+  const entry = join(options.outdir, `${options.name.replace(/[^\w-]+/g, '-')}.ts`);
+  mkdirSync(options.outdir, { recursive: true });
+  writeFileSync(entry, options.contents.replaceAll("from './", `from '${repoRoot}/`));
+  const result = await build(functionBuildOptions(options.bundling, entry, dir, true));
+  return bundleOf(options.name, dir, result);
+}
+
+function bundleOf(name: string, dir: string, result: BuildResult<{ metafile: true }>): FunctionBundle {
+  const { outputs } = result.metafile;
+  const entry = Object.keys(outputs).find((path) => path.endsWith('/index.mjs') || path === 'index.mjs');
+  if (!entry) throw new Error(`function-bundles: esbuild wrote no index.mjs for ${name}`);
+  const eager = staticClosure(outputs, entry);
+  const code = Object.entries(outputs).filter(([path]) => path.endsWith('.mjs'));
+  const lazy = code
+    .filter(([path]) => !eager.has(path))
+    .map(([path, output]) => ({
+      chunk: path.slice(path.lastIndexOf('/') + 1),
+      bytes: output.bytes,
+      sources: topSources(output.inputs, 2),
+    }))
+    .filter((c) => c.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
   return {
-    name: options.name,
-    file,
-    bytes: output.bytes,
-    mapBytes: outputs.find(([path]) => path.endsWith('.mjs.map'))?.[1].bytes ?? 0,
-    output,
+    name,
+    file: join(dir, 'index.mjs'),
+    bytes: [...eager].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0),
+    lazy,
+    mapBytes: Object.entries(outputs)
+      .filter(([path]) => path.endsWith('.map'))
+      .reduce((sum, [, output]) => sum + output.bytes, 0),
+    eager: [...eager].map((path) => outputs[path] as Metafile['outputs'][string]),
+    metafile: result.metafile,
   };
 }
 
+/** `entry` and every output it reaches through static imports: what loading it reads. */
+function staticClosure(outputs: Metafile['outputs'], entry: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const path = stack.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) stack.push(imported.path);
+    }
+  }
+  return seen;
+}
+
 /**
- * What fills a bundle, grouped: an npm package (`@smithy/core`, `zod`) or a folder of this repo
- * two levels deep (`shared/http`, `lib/definition`), biggest first.
+ * What fills the code a cold start reads, grouped: an npm package (`@smithy/core`, `zod`) or a
+ * folder of this repo two levels deep (`shared/http`, `lib/definition`), biggest first.
  */
 export function contributors(bundle: FunctionBundle): Array<{ readonly source: string; readonly bytes: number }> {
+  return grouped(bundle.eager.flatMap((output) => Object.entries(output.inputs)));
+}
+
+function grouped(inputs: ReadonlyArray<[string, { bytesInOutput: number }]>) {
   const totals = new Map<string, number>();
-  for (const [path, input] of Object.entries(bundle.output.inputs)) {
+  for (const [path, input] of inputs) {
     const source = sourceOf(path);
     totals.set(source, (totals.get(source) ?? 0) + input.bytesInOutput);
   }
@@ -177,6 +172,13 @@ export function contributors(bundle: FunctionBundle): Array<{ readonly source: s
     .map(([source, bytes]) => ({ source, bytes }))
     .filter((c) => c.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes);
+}
+
+function topSources(inputs: Metafile['outputs'][string]['inputs'], count: number): string {
+  return grouped(Object.entries(inputs))
+    .slice(0, count)
+    .map((c) => c.source)
+    .join(', ');
 }
 
 function sourceOf(path: string): string {

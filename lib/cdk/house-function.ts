@@ -1,16 +1,23 @@
 /**
- * The one way this codebase creates a Lambda function: a local esbuild ESM bundle on
- * arm64 and the current Node.js runtime, source maps, X-Ray, its own log group and role,
- * and a `live` alias shifted by a CodeDeploy canary. Every caller invokes the alias.
+ * The one way this codebase creates a Lambda function: a local esbuild ESM build split at every
+ * `import()` (lib/cdk/function-bundles.ts) on arm64 and the current Node.js runtime, source
+ * maps, X-Ray, its own log group and role, and a `live` alias shifted by a CodeDeploy canary.
+ * Every caller invokes the alias.
+ *
+ * Not NodejsFunction: it builds one `--outfile`, so esbuild inlines every `import()` and a cold
+ * start reads and parses code it may never run (the password estimator's 460 KB of dictionaries,
+ * the optional mail providers' SDKs). The asset is built the way NodejsFunction builds its own
+ * (the repository as the asset's source, hashed by its output, bundled locally without Docker,
+ * skipped where `aws:cdk:bundling-stacks` says so), with esbuild's API and `splitting`.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alias, Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Alias, Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionDeclaration, SERVICE_NAME } from '../definition';
 import { type CanaryDeploymentTarget, CanaryRelease } from './canary-release';
+import { buildFunctionBundleSync, type FunctionBundling } from './function-bundles';
 import { appVersion, fromRoot, repoRoot } from './repo-paths';
 import type { StageSettings } from './stage';
 
@@ -58,32 +65,49 @@ export interface BundlingChoices {
 export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'shared/aws/lambda-credentials.ts';
 
-export function bundlingFor(choices: BundlingChoices): BundlingOptions {
+export function bundlingFor(choices: BundlingChoices): FunctionBundling {
   return {
-    forceDockerBundling: false,
-    format: OutputFormat.ESM,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
     mainFields: ['module', 'main'],
     target: 'node24',
     minify: true,
-    sourceMap: true,
-    sourceMapMode: SourceMapMode.DEFAULT,
+    // Mapped stack traces; the maps sit beside the code and are read only with --enable-source-maps.
+    sourcemap: true,
     // Source text is not needed to map stack traces and would double the bundle.
     sourcesContent: false,
-    // The SDK is bundled so production runs the version the tests ran against,
-    // not whichever one the Lambda runtime ships this month.
-    bundleAwsSDK: true,
-    externalModules: choices.sentry ? [] : [SENTRY_SDK],
-    banner: REQUIRE_SHIM,
+    // The SDK is bundled (nothing external but Sentry) so production runs the version the tests
+    // ran against, not whichever one the Lambda runtime ships this month.
+    external: choices.sentry ? [] : [SENTRY_SDK],
+    banner: { js: REQUIRE_SHIM },
     // Credentials come from Lambda's environment: the SDK's full default chain is ~130 KB.
-    esbuildArgs: { [`--alias:${CREDENTIAL_CHAIN}`]: fromRoot(LAMBDA_CREDENTIALS) },
+    alias: { [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) },
   };
+}
+
+/** The function's code: its build, made by CDK's local bundling into the asset folder. */
+export function functionCode(entry: string, bundling: FunctionBundling): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always succeeds or throws (esbuild is a dependency of the repo).
+      image: DockerImage.fromRegistry('local-esbuild-only'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildFunctionBundleSync(bundling, entry, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }
 
 export class HouseFunction extends Construct implements IGrantable {
   readonly declaration: FunctionDeclaration;
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** The esbuild options the function was built with. */
-  readonly bundling: BundlingOptions;
+  readonly bundling: FunctionBundling;
   /** What API Gateway, SQS, EventBridge and Step Functions invoke; never $LATEST. */
   readonly alias: Alias;
   readonly role: Role;
@@ -114,11 +138,9 @@ export class HouseFunction extends Construct implements IGrantable {
     });
 
     this.bundling = bundlingFor(props.bundling);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: fromRoot(declaration.entry),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: fromRoot('package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      code: functionCode(fromRoot(declaration.entry), this.bundling),
+      handler: 'index.handler',
       description: declaration.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -135,7 +157,6 @@ export class HouseFunction extends Construct implements IGrantable {
         LOG_LEVEL: settings.logLevel,
         APP_VERSION: appVersion(),
       },
-      bundling: this.bundling,
     });
 
     this.alias = new Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });

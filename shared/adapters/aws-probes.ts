@@ -1,6 +1,9 @@
-/** Dependency probes over the real AWS clients: cheap, read-only control-plane calls. */
+/**
+ * Dependency probes over the real AWS clients: cheap, read-only control-plane calls. The SES
+ * client (~60 KB) is loaded by the first probe that needs it, not at the function's cold start.
+ */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Probe } from '../health/health-check';
 
@@ -9,7 +12,8 @@ export interface ProbeTargets {
   readonly tableName: string;
   readonly sqs: SQSClient;
   readonly queueUrl: string;
-  readonly ses: SESv2Client;
+  /** The SES client, made on first use (e.g. `() => import('../aws/ses').then((m) => m.ses)`). */
+  readonly ses: () => Promise<SESv2Client>;
 }
 
 export function awsProbes(t: ProbeTargets): Probe[] {
@@ -34,7 +38,8 @@ export function awsProbes(t: ProbeTargets): Probe[] {
       name: 'ses',
       critical: false,
       run: async () => {
-        const out = await t.ses.send(new GetAccountCommand({}));
+        const [client, { GetAccountCommand }] = await Promise.all([t.ses(), import('@aws-sdk/client-sesv2')]);
+        const out = await client.send(new GetAccountCommand({}));
         if (out.SendingEnabled === false) throw new Error('sending is disabled');
       },
     },

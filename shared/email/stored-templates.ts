@@ -83,13 +83,13 @@ export interface TemplateDeps {
 export type TemplateView = TemplateVersion & { readonly latestVersion: number; readonly updatedAt: string };
 
 /** Refuses a template that does not parse or (marketing) lacks its required parts. */
-export function assertSavable(input: TemplateInput): void {
+export async function assertSavable(input: TemplateInput): Promise<void> {
   const content: TemplateContent = {
     subject: input.subject,
     html: input.html,
     ...(input.text === undefined ? {} : { text: input.text }),
   };
-  assertTemplateParses(content);
+  await assertTemplateParses(content);
   const missing = missingMarketingParts(content, input.category);
   if (missing.length > 0) {
     throw new ValidationError(
@@ -118,7 +118,7 @@ export async function createTemplate(
   createdBy: string,
   deps: TemplateDeps,
 ): Promise<TemplateView> {
-  assertSavable(input);
+  await assertSavable(input);
   const at = deps.now().toISOString();
   const templateId = deps.newId();
   const first = versionOf(workspaceId, templateId, 1, input, at, createdBy);
@@ -137,7 +137,7 @@ export async function updateTemplate(
   meta: { expectedVersion?: number | undefined; updatedBy: string },
   deps: TemplateDeps,
 ): Promise<TemplateView> {
-  assertSavable(input);
+  await assertSavable(input);
   const current = await live(workspaceId, templateId, deps);
   const base = meta.expectedVersion ?? current.latestVersion;
   if (base !== current.latestVersion) throw versionConflict(current.latestVersion);

@@ -9,7 +9,7 @@
  * `workspace.*` (name, postalAddress), `unsubscribe_url`. A missing field renders empty;
  * `{{ contact.firstName | default: "there" }}` gives it a fallback.
  */
-import { Liquid } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
 import { ValidationError } from '../errors';
 import { flattenToSingleLine } from '../security/single-line-text';
 import type { EmailCategory } from './suppression-rules';
@@ -34,8 +34,26 @@ export interface RenderedEmail {
 }
 
 const LIMITS = { parseLimit: 200_000, renderLimit: 500, memoryLimit: 5_000_000 } as const;
-const htmlEngine = new Liquid({ outputEscape: 'escape', strictFilters: true, ownPropertyOnly: true, ...LIMITS });
-const textEngine = new Liquid({ strictFilters: true, ownPropertyOnly: true, ...LIMITS });
+
+let engines: Promise<{ readonly html: Liquid; readonly text: Liquid }> | undefined;
+
+/**
+ * The two engines (HTML escapes what it outputs, text does not), made on first use: liquidjs
+ * (~85 KB minified) is read by a function only when it first checks or renders a template, so
+ * routes that never do (most of the campaigns and emails routes) do not load it at cold start.
+ */
+function liquid(): Promise<{ readonly html: Liquid; readonly text: Liquid }> {
+  engines ??= import('liquidjs')
+    .then(({ Liquid: Engine }) => ({
+      html: new Engine({ outputEscape: 'escape', strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
+      text: new Engine({ strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
+    }))
+    .catch((error: unknown) => {
+      engines = undefined;
+      throw error;
+    });
+  return engines;
+}
 
 /** Thrown for a template that does not parse or render: the author's error (400). */
 export class TemplateError extends ValidationError {
@@ -46,11 +64,12 @@ export class TemplateError extends ValidationError {
 }
 
 /** Parses every part once; throws {@link TemplateError} naming the part that does not parse. */
-export function assertTemplateParses(content: TemplateContent): void {
+export async function assertTemplateParses(content: TemplateContent): Promise<void> {
+  const engine = await liquid();
   for (const [part, source] of Object.entries(content)) {
     if (typeof source !== 'string') continue;
     try {
-      (part === 'html' ? htmlEngine : textEngine).parse(source);
+      (part === 'html' ? engine.html : engine.text).parse(source);
     } catch (error) {
       const line = lineOf(error);
       throw new TemplateError(
@@ -107,12 +126,13 @@ export function missingMarketingParts(content: TemplateContent, category: EmailC
 
 /** Renders `content` for one recipient. */
 export async function renderTemplate(content: TemplateContent, context: MergeContext): Promise<RenderedEmail> {
+  const engine = await liquid();
   try {
     const scope = { ...context };
     const [subject, html, text] = await Promise.all([
-      textEngine.parseAndRender(content.subject, scope),
-      htmlEngine.parseAndRender(content.html, scope),
-      content.text === undefined ? undefined : textEngine.parseAndRender(content.text, scope),
+      engine.text.parseAndRender(content.subject, scope),
+      engine.html.parseAndRender(content.html, scope),
+      content.text === undefined ? undefined : engine.text.parseAndRender(content.text, scope),
     ]);
     return { subject: flattenToSingleLine(subject), html, text: text ?? htmlToText(html) };
   } catch (error) {

@@ -10,29 +10,29 @@ const withSentry = synthesize('dev', { context: { sentry: 'on' } });
 
 describe('bundlingFor', () => {
   it('keeps the Sentry SDK out of the bundle when Sentry is not configured', () => {
-    expect(bundlingFor({ sentry: false }).externalModules).toEqual([SENTRY_SDK]);
+    expect(bundlingFor({ sentry: false }).external).toEqual([SENTRY_SDK]);
     expect(SENTRY_SDK).toBe('@sentry/aws-serverless');
   });
 
   it('bundles the Sentry SDK (nothing external) when it is', () => {
-    expect(bundlingFor({ sentry: true }).externalModules).toEqual([]);
+    expect(bundlingFor({ sentry: true }).external).toEqual([]);
   });
 
   it('changes nothing else between the two', () => {
-    const { externalModules: _off, ...withoutSdk } = bundlingFor({ sentry: false });
-    const { externalModules: _on, ...withSdk } = bundlingFor({ sentry: true });
+    const { external: _off, ...withoutSdk } = bundlingFor({ sentry: false });
+    const { external: _on, ...withSdk } = bundlingFor({ sentry: true });
     expect(withSdk).toEqual(withoutSdk);
   });
 
-  it('builds minified ESM for Node 24 locally, with source maps but no sources, the AWS SDK included', () => {
+  it('builds minified ESM for Node 24, with source maps but no sources, the AWS SDK included', () => {
     expect(bundlingFor({ sentry: false })).toMatchObject({
-      forceDockerBundling: false,
+      bundle: true,
+      platform: 'node',
       format: 'esm',
       target: 'node24',
       minify: true,
-      sourceMap: true,
+      sourcemap: true,
       sourcesContent: false,
-      bundleAwsSDK: true,
     });
   });
 });
@@ -73,9 +73,7 @@ describe('what makes the external SDK safe', () => {
 
 describe('the credential chain', () => {
   it('aliases the SDK default chain to the environment-only provider in every bundle', () => {
-    expect(bundlingFor({ sentry: false }).esbuildArgs).toEqual({
-      [`--alias:${CREDENTIAL_CHAIN}`]: fromRoot(LAMBDA_CREDENTIALS),
-    });
+    expect(bundlingFor({ sentry: false }).alias).toEqual({ [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) });
   });
   it('leaves SSO, ini, process and metadata-service providers out of a bundle', async () => {
     const bundle = async (alias: Record<string, string>) => {

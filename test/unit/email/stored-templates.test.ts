@@ -72,9 +72,9 @@ const deps = () => ({
   now: () => new Date('2026-12-04T10:00:00Z'),
 });
 
-const lintError = (input: TemplateInput): ValidationError => {
+const lintError = async (input: TemplateInput): Promise<ValidationError> => {
   try {
-    assertSavable(input);
+    await assertSavable(input);
   } catch (error) {
     return error as ValidationError;
   }
@@ -82,13 +82,13 @@ const lintError = (input: TemplateInput): ValidationError => {
 };
 
 describe('marketing lint', () => {
-  it('accepts a marketing template with a visible unsubscribe link and the postal address', () => {
-    expect(() => assertSavable(complete)).not.toThrow();
+  it('accepts a marketing template with a visible unsubscribe link and the postal address', async () => {
+    await expect(assertSavable(complete)).resolves.toBeUndefined();
     expect(missingMarketingParts(complete, 'marketing')).toEqual([]);
   });
 
-  it('names each missing item in a TEMPLATE_LINT_FAILED 400', () => {
-    const error = lintError({ ...complete, html: '<p>Hi</p>' });
+  it('names each missing item in a TEMPLATE_LINT_FAILED 400', async () => {
+    const error = await lintError({ ...complete, html: '<p>Hi</p>' });
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe('TEMPLATE_LINT_FAILED');
     expect((error.details as Array<{ item: string }>).map((d) => d.item)).toEqual([
@@ -124,12 +124,14 @@ describe('marketing lint', () => {
     ]);
   });
 
-  it('asks nothing of transactional templates', () => {
-    expect(() => assertSavable({ ...complete, category: 'transactional', html: '<p>Your code</p>' })).not.toThrow();
+  it('asks nothing of transactional templates', async () => {
+    await expect(
+      assertSavable({ ...complete, category: 'transactional', html: '<p>Your code</p>' }),
+    ).resolves.toBeUndefined();
   });
 
-  it('refuses a template that does not parse with TEMPLATE_INVALID naming the part and line', () => {
-    const error = lintError({ ...complete, html: `${complete.html}\n<p>\n{{ contact.firstName </p>` });
+  it('refuses a template that does not parse with TEMPLATE_INVALID naming the part and line', async () => {
+    const error = await lintError({ ...complete, html: `${complete.html}\n<p>\n{{ contact.firstName </p>` });
     expect(error.code).toBe('TEMPLATE_INVALID');
     expect(error.message).toMatch(/html does not parse \(line 3\)/);
     expect(error.details).toEqual([expect.objectContaining({ path: 'html', line: 3 })]);

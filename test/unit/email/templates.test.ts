@@ -43,7 +43,7 @@ describe('renderTemplate', () => {
     expect(out.text).toBe('News\n\nRead this (https://x.test/a).\n\nBye\nTeam');
   });
   it('refuses templates that do not parse or run away, as the author’s 400', async () => {
-    expect(() => assertTemplateParses({ subject: 'ok', html: '{% if %}' })).toThrow(TemplateError);
+    await expect(assertTemplateParses({ subject: 'ok', html: '{% if %}' })).rejects.toThrow(TemplateError);
     await expect(
       renderTemplate({ subject: 's', html: '{% for i in (1..100000000) %}{{ i }}{% endfor %}' }, context),
     ).rejects.toThrow(TemplateError);
