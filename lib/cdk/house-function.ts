@@ -73,7 +73,8 @@ export function bundlingFor(choices: BundlingChoices): FunctionBundling {
     mainFields: ['module', 'main'],
     target: 'node24',
     minify: true,
-    // Mapped stack traces; the maps sit beside the code and are read only with --enable-source-maps.
+    // Maps beside the code, read only when a stack is logged or reported
+    // (shared/observability/mapped-stack.ts): the functions run without --enable-source-maps.
     sourcemap: true,
     // Source text is not needed to map stack traces and would double the bundle.
     sourcesContent: false,
@@ -150,7 +151,6 @@ export class HouseFunction extends Construct implements IGrantable {
       logGroup,
       tracing: Tracing.ACTIVE,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         STAGE: settings.stage,
         SERVICE_NAME,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

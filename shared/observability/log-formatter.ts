@@ -6,6 +6,7 @@
  */
 import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { withMappedStack } from './mapped-stack';
 import { redact } from './redact';
 
 /**
@@ -31,6 +32,11 @@ export const STANDARD_LOG_KEYS = [
 /** A Powertools `LogFormatter` that prints the standard keys with secrets and emails redacted. */
 export class RedactingLogFormatter extends LogFormatter {
   readonly #redactOptions = { serializeError: (error: Error) => this.formatError(error) };
+
+  /** Powertools' error fields, with the stack (and `location`) mapped back to the TypeScript source. */
+  override formatError(error: Error): LogAttributes {
+    return super.formatError(withMappedStack(error));
+  }
 
   /** Formats one log line: standard keys first (as Powertools does), then the redacted extra attributes. */
   override formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {

@@ -4,7 +4,7 @@
  * first report through Powertools parameters, shared/adapters/provider-secrets.ts, cached five
  * minutes; the DSN is never in the environment), locally SENTRY_DSN is the DSN itself.
  * The SDK is loaded with a dynamic import on first use, so a function without a DSN never
- * evaluates it (esbuild keeps the module behind a lazy initializer) and pays no init cost.
+ * reads it (external without `-c sentry=on`, a lazy chunk with it) and pays no init cost.
  * Events are scrubbed by {@link sentryBeforeSend} before they leave.
  */
 import type * as Sentry from '@sentry/aws-serverless';
@@ -12,6 +12,7 @@ import { type ProviderSecretReader, providerSecretReader } from '../adapters/pro
 import { secretsManager } from '../aws/secrets-manager';
 import { config, providerSecretSource } from '../config';
 import { logger } from './logger';
+import { withMappedStack } from './mapped-stack';
 import { scrubBreadcrumb, sentryBeforeSend } from './sentry-scrub';
 
 export { type SentryErrorEvent, type SentryTransactionEvent, sentryBeforeSend } from './sentry-scrub';
@@ -66,7 +67,8 @@ export async function captureError(
     const tags: Record<string, string> = { requestId: context.requestId };
     if (context.routeKey !== undefined) tags.routeKey = context.routeKey;
     if (context.functionName !== undefined) tags.functionName = context.functionName;
-    sentry.captureException(error, { tags });
+    // Frames point at the TypeScript (the functions run without --enable-source-maps).
+    sentry.captureException(withMappedStack(error), { tags });
     await sentry.flush(FLUSH_TIMEOUT_MS);
   } catch (failure) {
     logger.warn('Could not report the error to Sentry', { error: failure as Error, requestId: context.requestId });

@@ -23,7 +23,7 @@ describe('functions', () => {
       LoggingConfig: { LogGroup: { Ref: logicalIdAt(template, 'AWS::Logs::LogGroup', `${prefix(fn.name)}Logs`) } },
       Environment: {
         Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: Match.absent(),
           STAGE: 'dev',
           SERVICE_NAME: 'unite-hub',
           POWERTOOLS_SERVICE_NAME: 'unite-hub',
