@@ -20,7 +20,7 @@
  * - Cold import = median wall time of `node --input-type=module -e "await import(<bundle>)"`
  *   minus the median of a bare `node -e`, each run `--runs` times, interleaved round by round,
  *   both with the function's environment from the template (its NODE_OPTIONS included: the stack
- *   sets `--enable-source-maps`), token values replaced by placeholders of the same shape. Each
+ *   sets none), token values replaced by placeholders of the same shape. Each
  *   child also prints its own CPU time (the same difference is reported beside the wall time):
  *   other processes on the machine move it far less than the wall time.
  * - `(ref)` rows: one-line entries (zod, the DynamoDB document client) built and timed the same
@@ -222,12 +222,13 @@ function lambdaEnvironment(fn: HouseFn): Record<string, string> {
       env.TRACKING_KEY = 'placeholder-tracking-key'.padEnd(64, '-');
       continue;
     }
-    if (name === 'NODE_OPTIONS' && nodeOptions !== undefined) env[name] = nodeOptions;
-    else if (typeof value === 'string') env[name] = value;
+    if (typeof value === 'string') env[name] = value;
     else if (name.endsWith('_URL')) env[name] = `https://placeholder.invalid/${name.toLowerCase()}`;
     else if (name.endsWith('_ARN')) env[name] = `arn:aws:iam::000000000000:role/${name.toLowerCase()}`;
     else env[name] = `placeholder-${name.toLowerCase()}`.padEnd(48, '-');
   }
+  // `--node-options=...` replaces the stack's NODE_OPTIONS, or adds one where the stack sets none.
+  if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
   return env;
 }
 
