@@ -10,6 +10,7 @@
  * (the repository as the asset's source, hashed by its output, bundled locally without Docker,
  * skipped where `aws:cdk:bundling-stacks` says so), with esbuild's API and `splitting`.
  */
+import path from 'node:path';
 import { AssetHashType, DockerImage, Duration, Validations } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -94,6 +95,10 @@ export function functionCode(entry: string, bundling: FunctionBundling): Code {
     bundling: {
       // Never pulled: local bundling always succeeds or throws (esbuild is a dependency of the repo).
       image: DockerImage.fromRegistry('local-esbuild-only'),
+      // Never run either, but it names what is built: CDK caches a staged asset per synth under the
+      // JSON of these options, which drops `local`, so without the entry here every function of
+      // the app would get the first one's code.
+      command: ['esbuild', path.relative(repoRoot, entry), JSON.stringify(bundling)],
       local: {
         tryBundle(outputDir: string): boolean {
           buildFunctionBundleSync(bundling, entry, outputDir);

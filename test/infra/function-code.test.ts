@@ -64,4 +64,38 @@ describe('a function asset', () => {
     const index = readFileSync(path.join(asset, 'index.mjs'), 'utf8');
     expect(index).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{\s*\w+ as handler/);
   });
+
+  it('is each function’s own: one synth with several functions gives each its asset, built from its entry', () => {
+    // Arrange: CDK caches staged assets per synth; the cache key must tell the functions apart.
+    const names = ['system', 'contacts', 'campaign-trigger'] as const;
+    const app = new App({ outdir: path.join(scratch, 'several') });
+    const stack = new Stack(app, 'Several');
+    for (const name of names) {
+      new LambdaFunction(stack, name, {
+        code: functionCode(fromRoot(functionNamed(name).entry), bundlingFor({ sentry: false })),
+        handler: 'index.handler',
+        runtime: Runtime.NODEJS_24_X,
+      });
+    }
+
+    // Act
+    const assembly = app.synth();
+
+    // Assess: three assets, each one's map naming its own entry and no other.
+    const template = assembly.getStackByName('Several').template as {
+      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: string } } }>;
+    };
+    const keys = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.Code?.S3Key);
+    expect(new Set(keys).size).toBe(names.length);
+    const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(names.length);
+    const entriesOf = (asset: string) =>
+      (JSON.parse(readFileSync(path.join(assembly.directory, asset, 'index.mjs.map'), 'utf8')).sources as string[])
+        .filter((source) => /(^|\/)functions\//.test(source))
+        // Relative to this test's scratch folder, the sources climb out of it and into the repository.
+        .map((source) => source.slice(source.lastIndexOf('functions/')));
+    expect(assets.map(entriesOf).sort()).toEqual(names.map((name) => [functionNamed(name).entry]).sort());
+  });
 });
