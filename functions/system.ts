@@ -2,8 +2,8 @@
 
 import * as z from 'zod';
 import { awsProbes } from '../shared/adapters/aws-probes';
+import { lazySes } from '../shared/adapters/lazy-ses';
 import { dynamodb } from '../shared/aws/dynamodb';
-import { lazySes } from '../shared/aws/lazy-ses';
 import { sqs } from '../shared/aws/sqs';
 import { config, queueUrl, tableName } from '../shared/config';
 import { checkHealth } from '../shared/health/health-check';

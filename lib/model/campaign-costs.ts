@@ -168,7 +168,7 @@ export const STEP_BASE: readonly CountedCall[] = [
   },
   { what: 'contact GetItem', where: 'dynamo-campaign-contacts.ts snapshot', ops: { rru: EVENTUAL_READ } },
   {
-    what: 'timeline Query (min 0.5 RRU; more for contacts with history)',
+    what: "timeline Query (min 0.5 RRU; more for contacts with history; skipped when the contact's latest interaction is older than the step looks back, e.g. a new contact's first step: counted on every step here)",
     where: 'dynamo-campaign-contacts.ts timelineSince',
     ops: { rru: EVENTUAL_READ },
   },

@@ -34,6 +34,7 @@ export function snapshotOf(contact: Contact): ContactSnapshot {
     tags: contact.tags,
     score: contact.score,
     tier: contact.tier,
+    lastInteractionAt: contact.lastInteractionAt ?? null,
   };
 }
 

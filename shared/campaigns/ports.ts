@@ -102,6 +102,13 @@ export interface ContactSnapshot {
   readonly tags: readonly string[];
   readonly score: number;
   readonly tier: string;
+  /**
+   * When the contact's latest interaction happened: `null` when it has none, absent when not known.
+   * Every interaction is stored in the same transaction that moves this time forward to it
+   * (shared/crm/scoring/score-interaction.ts), so none is newer: a step skips reading a timeline
+   * that cannot hold anything since the time it asks for.
+   */
+  readonly lastInteractionAt?: string | null;
 }
 
 export interface TimelineEntry {

@@ -195,7 +195,7 @@ async function advance(
   const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
   const since = Math.min(Date.parse(start.enteredAt), now.getTime() - lookbackDays(published) * 86_400_000);
   const timeline =
-    contact && !contact.deleted
+    contact && !contact.deleted && mayHaveInteractionsSince(contact, since)
       ? await deps.contacts.timelineSince(start.workspaceId, start.contactId, new Date(since))
       : [];
   const exit =
@@ -291,6 +291,19 @@ function lookbackDays(published: PublishedVersion): number {
   for (const node of published.journey.nodes) if (node.kind === 'condition' || node.kind === 'goal') visit(node.if);
   if (published.rules.goal) visit(published.rules.goal.if);
   return days;
+}
+
+/**
+ * Whether the contact's timeline can hold an interaction at or after `sinceMs`: not when its latest
+ * interaction is known and older (or it has none), so a step of a contact that has done nothing
+ * since it entered (typically its first, before any mail of the journey was delivered) costs no
+ * timeline read.
+ */
+export function mayHaveInteractionsSince(contact: ContactSnapshot, sinceMs: number): boolean {
+  if (contact.lastInteractionAt === undefined) return true;
+  if (contact.lastInteractionAt === null) return false;
+  const last = Date.parse(contact.lastInteractionAt);
+  return Number.isNaN(last) || last >= sinceMs;
 }
 
 /** Opens and clicks flagged as a bot or a privacy proxy are kept on the timeline but answer no condition. */

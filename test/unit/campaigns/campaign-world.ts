@@ -34,6 +34,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   const actions: { key: string; type: string; contactId: string }[] = [];
   const timers: { message: StepMessage; dueAt: number }[] = [];
   const failures = { count: 0 };
+  const timelineReads = { count: 0 };
   const key = (c: string) => `${CAMPAIGN}#${c}`;
 
   const deps: StepDeps = {
@@ -59,6 +60,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
         return contacts.get(contactId);
       },
       async timelineSince(_ws, contactId, since) {
+        timelineReads.count += 1;
         return (timelines.get(contactId) ?? []).filter((i) => Date.parse(i.occurredAt) >= since.getTime());
       },
     },
@@ -120,6 +122,8 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
     actions,
     timers,
     failures,
+    /** How many timeline reads the steps made. */
+    timelineReads,
     setStatus(s: typeof status) {
       status = s;
     },
@@ -133,13 +137,21 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
         tags: [],
         score: 0,
         tier: 'cold',
+        // As the store keeps it: none until an interaction is recorded (see `interact`).
+        lastInteractionAt: null,
         ...extra,
       });
     },
+    /** Records an interaction now; like the store, the contact's `lastInteractionAt` moves with it. */
     interact(contactId: string, type: TimelineEntry['type'], metadata: Record<string, unknown> = {}) {
       const list = timelines.get(contactId) ?? [];
-      list.push({ type, occurredAt: new Date(nowMs).toISOString(), metadata });
+      const occurredAt = new Date(nowMs).toISOString();
+      list.push({ type, occurredAt, metadata });
       timelines.set(contactId, list);
+      const contact = contacts.get(contactId);
+      if (contact && (!contact.lastInteractionAt || contact.lastInteractionAt < occurredAt)) {
+        contacts.set(contactId, { ...contact, lastInteractionAt: occurredAt });
+      }
     },
     /** Moves the clock to `toMs`, firing every timer due on the way (in due order), each once. */
     async advanceTo(toMs: number): Promise<StepOutcome[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionFailedError } from '../../../shared/campaigns/ports';
-import { enrolContact, exitEnrolment, runStep } from '../../../shared/campaigns/run-step';
+import { enrolContact, exitEnrolment, mayHaveInteractionsSince, runStep } from '../../../shared/campaigns/run-step';
 import { ACCEPTANCE_JOURNEY, CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 const acceptanceJourney = ACCEPTANCE_JOURNEY;
@@ -253,5 +253,72 @@ describe('running a journey', () => {
     w.addContact('c1');
     w.setStatus('paused');
     expect(await enrol(w, 'c1')).toEqual({ status: 'not-enrolled', why: 'campaign is paused' });
+  });
+});
+
+describe('timeline reads', () => {
+  const contact = (lastInteractionAt?: string | null) => ({
+    contactId: 'c',
+    email: 'c@example.com',
+    deleted: false,
+    fields: {},
+    tags: [],
+    score: 0,
+    tier: 'cold',
+    ...(lastInteractionAt === undefined ? {} : { lastInteractionAt }),
+  });
+  const since = Date.parse('2026-12-05T10:00:00.000Z');
+
+  it('are needed unless the latest interaction is known to be older than the time asked for', () => {
+    expect(mayHaveInteractionsSince(contact(null), since)).toBe(false);
+    expect(mayHaveInteractionsSince(contact('2026-12-05T09:59:59.999Z'), since)).toBe(false);
+    expect(mayHaveInteractionsSince(contact('2026-12-05T10:00:00.000Z'), since)).toBe(true);
+    expect(mayHaveInteractionsSince(contact('2026-12-05T10:00:00.001Z'), since)).toBe(true);
+    // Not known, or not a time: read as before.
+    expect(mayHaveInteractionsSince(contact(), since)).toBe(true);
+    expect(mayHaveInteractionsSince(contact('soon'), since)).toBe(true);
+  });
+
+  it('are skipped for a contact that has done nothing since it entered, and made once it has', async () => {
+    const w = campaignWorld(acceptanceJourney);
+    w.addContact('quiet');
+    w.addContact('opener');
+    await enrol(w, 'quiet');
+    await enrol(w, 'opener');
+    expect(w.timelineReads.count).toBe(0);
+    w.interact('opener', 'email_opened', { sendId: w.enrolments.get(`${CAMPAIGN}#opener`)?.emails.welcome });
+    await w.advanceTo(w.now() + 2 * DAY);
+    // The condition still sees the open: the opener's step read its timeline, the quiet one's did not.
+    expect(sentTo(w, 'opener')).toEqual(['welcome', 'a']);
+    expect(sentTo(w, 'quiet')).toEqual(['welcome', 'b']);
+    expect(w.timelineReads.count).toBe(1);
+  });
+
+  it('still finds an interaction older than the enrolment that a condition looks back to', async () => {
+    const journey = {
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'visited' },
+        {
+          id: 'visited',
+          kind: 'condition',
+          if: { type: 'interaction', interaction: 'page_visit', withinDays: 30 },
+          yes: 'a',
+          no: 'b',
+        },
+        { id: 'a', kind: 'email', templateId: 't-a', next: 'end' },
+        { id: 'b', kind: 'email', templateId: 't-b', next: 'end' },
+        { id: 'end', kind: 'exit' },
+      ],
+    };
+    const w = campaignWorld(journey);
+    w.addContact('visitor');
+    w.addContact('stranger');
+    w.interact('visitor', 'page_visit');
+    await w.advanceTo(w.now() + 3 * DAY);
+    await enrol(w, 'visitor');
+    await enrol(w, 'stranger');
+    expect(sentTo(w, 'visitor')).toEqual(['a']);
+    expect(sentTo(w, 'stranger')).toEqual(['b']);
+    expect(w.timelineReads.count).toBe(1);
   });
 });

@@ -5,4 +5,4 @@
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 
-export const lazySes = (): Promise<SESv2Client> => import('./ses').then((m) => m.ses);
+export const lazySes = (): Promise<SESv2Client> => import('../aws/ses').then((m) => m.ses);
