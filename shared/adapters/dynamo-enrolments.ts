@@ -315,16 +315,23 @@ export async function heldEnrolments(
  * (process-event.ts), so no marker item or transaction is needed.
  */
 export function dynamoCampaignEventCounter(db: DynamoDBDocumentClient, table: string): CampaignEventCounter {
+  const deltas = (kind: string, nodeId: string | undefined) => ({
+    [kind]: 1,
+    ...(nodeId ? { [`node:${nodeId}:${kind}`]: 1 } : {}),
+  });
   return {
     count: ({ workspaceId, campaignId, nodeId, sendId, kind }) =>
-      addCounters(
-        db,
-        table,
+      addCounters(db, table, workspaceId, campaignId, deltas(kind, nodeId), sendId),
+    countOnce: async ({ workspaceId, campaignId, nodeId, sendId, kind, at }) => {
+      await countCampaignEventOnce(db, table, {
         workspaceId,
         campaignId,
-        { [kind]: 1, ...(nodeId ? { [`node:${nodeId}:${kind}`]: 1 } : {}) },
         sendId,
-      ),
+        kind,
+        counters: deltas(kind, nodeId),
+        at,
+      });
+    },
   };
 }
 

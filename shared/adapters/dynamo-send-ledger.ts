@@ -90,9 +90,9 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
    *
    * The sender puts a pointer first (the message's events may come at once; a crash after it
    * leaves a pointer to a record not yet sent, which is harmless). The Send event, which on the
-   * ordinary path finds the record sent already, writes it only when it turned the record: one
-   * failed conditional write per send, not two writes (a crash between leaves that send's record
-   * without its delivery state; suppressions and counters do not need the pointer).
+   * ordinary path finds the record sent already (one strongly consistent read, `acknowledgeSent`),
+   * writes only when the record is still claimed or released (a crash between leaves that send's
+   * record without its delivery state; suppressions and counters do not need the pointer).
    */
   const recordAccepted = async (
     workspaceId: string,

@@ -78,10 +78,13 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
             }),
         },
       );
-      await deps.queue.send({ ...message, campaignId: input.campaignId, nodeId: input.nodeId });
+      // Logged before it is queued: a step of another campaign checking the contact's cap meanwhile
+      // sees it. A logged send that is never queued (the step failed in between and its retry
+      // finds the entry under the same key) can only defer later sends, never let one through.
       if (template.category === 'marketing') {
         await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
       }
+      await deps.queue.send({ ...message, campaignId: input.campaignId, nodeId: input.nodeId });
       return { sendId };
     },
     recentMarketingSends: (workspaceId, contactId, sinceMs) => deps.sendLog.since(workspaceId, contactId, sinceMs),

@@ -32,14 +32,22 @@ export interface DeliveryMark {
 }
 
 /** A campaign's counters for the first event of a kind of one of its sends (delivered, bounced, complained). */
+export interface CampaignDeliveryCount {
+  workspaceId: string;
+  campaignId: string;
+  nodeId?: string;
+  sendId: string;
+  kind: DeliveryState;
+}
+
 export interface CampaignEventCounter {
-  count(event: {
-    workspaceId: string;
-    campaignId: string;
-    nodeId?: string;
-    sendId: string;
-    kind: DeliveryState;
-  }): Promise<void>;
+  /** Adds the event to its campaign's counters; the caller makes sure it runs once (the send record's first). */
+  count(event: CampaignDeliveryCount): Promise<void>;
+  /**
+   * Adds it at most once per (send, kind), by a marker written with the counters: for an event
+   * whose send record could not be found, so no record can say whether it was counted.
+   */
+  countOnce(event: CampaignDeliveryCount & { at: Date }): Promise<void>;
 }
 
 /**

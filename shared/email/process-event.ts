@@ -19,9 +19,10 @@
  *   rendering failures) changes nothing.
  *
  * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
- * writes are naturally so, timeline entries carry an id derived from the event, and counters move
- * in the same write that marks the event counted. Judging runs again on a replay, which is how a
- * crash between counting and judging is repaired.
+ * writes are naturally so, timeline entries carry an id derived from the event, reputation counters
+ * move in the same write that marks the event counted, and campaign counters only for the event
+ * that recorded its kind first on the send record (or once by a marker when no record is found).
+ * Judging runs again on a replay, which is how a crash between counting and judging is repaired.
  */
 import { createHash } from 'node:crypto';
 import type { SecurityAlert } from '../security/abuse-alerts';
@@ -107,8 +108,13 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   }
   // Counted by the writer that recorded the kind first, right after it: a replay finds it recorded
   // and counts nothing; a crash between the two undercounts one event (stats, never behaviour).
-  if (marked.first && event.campaign) {
-    await deps.campaigns?.count({ workspaceId, ...event.campaign, sendId: event.sendId, kind: state });
+  // No record found (its sender died before recording the provider's id, and the Send event has
+  // not come yet): counted once by a marker instead. Should the record appear and a duplicate of
+  // this event then find the kind unrecorded, that duplicate counts it a second time (stats).
+  if (event.campaign) {
+    const count = { workspaceId, ...event.campaign, sendId: event.sendId, kind: state };
+    if (marked.first) await deps.campaigns?.count(count);
+    else if (marked.result === 'unknown') await deps.campaigns?.countOnce({ ...count, at: new Date(atMs) });
   }
 
   const hard = event.type === 'bounced' && event.bounceType === 'permanent';
@@ -143,7 +149,9 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
         ...(event.bounceSubType ? { bounceSubType: event.bounceSubType.slice(0, 100) } : {}),
       },
     },
-    event.contactId,
+    // The send's `contact` tag names the contact only when the send record confirms the message is
+    // ours; otherwise the timeline finds the contact by address, as for any other send.
+    marked.result === 'unknown' ? undefined : event.contactId,
   );
 
   if (event.type === 'delivered') return { status: 'processed', counted: false };

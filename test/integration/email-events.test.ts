@@ -22,6 +22,7 @@ import {
   dynamoSendRecords,
   dynamoSoftBounces,
 } from '../../shared/adapters/dynamo-email-events';
+import { campaignCounters, dynamoCampaignEventCounter } from '../../shared/adapters/dynamo-enrolments';
 import { dynamoSendLedger } from '../../shared/adapters/dynamo-send-ledger';
 import { dynamoSendingGate } from '../../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../../shared/adapters/dynamo-suppressions';
@@ -53,10 +54,12 @@ afterAll(async () => {
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;
 
 function setup() {
-  const timeline: Array<{ email: string; type: string; interactionId: string }> = [];
+  const timeline: Array<{ email: string; type: string; interactionId: string; contactId?: string }> = [];
   const memoryTimeline: EmailTimeline = {
-    async record(_ws, email, entry) {
-      if (!timeline.some((t) => t.interactionId === entry.interactionId)) timeline.push({ email, ...entry });
+    async record(_ws, email, entry, contactId) {
+      if (!timeline.some((t) => t.interactionId === entry.interactionId)) {
+        timeline.push({ email, ...entry, ...(contactId ? { contactId } : {}) });
+      }
       return 'recorded';
     },
   };
@@ -400,6 +403,7 @@ describe("counting a campaign send's events", () => {
     const counted: string[] = [];
     const campaigns = {
       count: async (e: { kind: string; nodeId?: string }) => void counted.push(`${e.kind}@${e.nodeId}`),
+      countOnce: async (e: { kind: string; nodeId?: string }) => void counted.push(`once:${e.kind}@${e.nodeId}`),
     };
     const workspaceId = ws();
     const send = await sentSend(workspaceId, 'camp@example.com');
@@ -413,16 +417,47 @@ describe("counting a campaign send's events", () => {
     await run('delivered');
     expect(counted.sort()).toEqual(['complained@welcome', 'delivered@welcome']);
     expect(await record(workspaceId, send.key)).toMatchObject({ delivery: 'complained' });
-    // A send that is no campaign's counts nothing; an unknown message neither.
+    // A send that is no campaign's counts nothing.
     const plain = await sentSend(workspaceId, 'plain@example.com');
     await processEmailEvent(plain.event('delivered'), { ...deps, campaigns });
+    expect(counted).toHaveLength(2);
+    // A message no record knows (its sender died before recording it): counted by the marker path.
     await processEmailEvent(
       send.event('bounced', { ...campaign, providerMessageId: 'ses-other', bounceType: 'transient' }),
-      {
-        ...deps,
-        campaigns,
-      },
+      { ...deps, campaigns },
     );
-    expect(counted).toHaveLength(2);
+    expect(counted.filter((c) => c.startsWith('once:'))).toEqual(['once:bounced@welcome']);
+  });
+
+  it('counts an event whose send record is not found once, by its marker, with the real counter', async () => {
+    const { deps } = setup();
+    const workspaceId = ws();
+    const send = await sentSend(workspaceId, 'lost@example.com');
+    const campaigns = dynamoCampaignEventCounter(db, CORE);
+    const unknown = send.event('delivered', {
+      campaign: { campaignId: 'cmp-lost', nodeId: 'n1' },
+      providerMessageId: 'ses-never-recorded',
+    });
+    await processEmailEvent(unknown, { ...deps, campaigns });
+    await processEmailEvent(unknown, { ...deps, campaigns });
+    expect(await campaignCounters(db, CORE, workspaceId, 'cmp-lost')).toMatchObject({
+      delivered: 1,
+      'node:n1:delivered': 1,
+    });
+  });
+
+  it('names the contact of a send’s `contact` tag only when the send record confirms the message', async () => {
+    const { deps, timeline } = setup();
+    const workspaceId = ws();
+    const send = await sentSend(workspaceId, 'tagged@example.com');
+    await processEmailEvent(send.event('delivered', { contactId: 'c-named' }), deps);
+    await processEmailEvent(
+      send.event('bounced', { contactId: 'c-named', providerMessageId: 'ses-unrecorded', bounceType: 'transient' }),
+      deps,
+    );
+    expect(timeline.map((t) => [t.type, t.contactId])).toEqual([
+      ['email_delivered', 'c-named'],
+      ['email_bounced', undefined],
+    ]);
   });
 });
