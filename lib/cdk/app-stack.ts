@@ -82,7 +82,6 @@ export class AppStack extends Stack {
           declaration,
           settings,
           deployment,
-          bundling: { sentry: props.sentry !== undefined },
         }),
       ]),
     );

@@ -37,7 +37,7 @@ export interface FunctionBundle {
   readonly bytes: number;
   /** Chunks read only when an `import()` runs, each with the bytes it weighs. */
   readonly lazy: ReadonlyArray<{ readonly chunk: string; readonly bytes: number; readonly sources: string }>;
-  /** Bytes of every `.map` (0 without source maps): shipped, read only with --enable-source-maps. */
+  /** Bytes of every `.map` (0 without source maps): shipped, read only to map a logged stack. */
   readonly mapBytes: number;
   /** esbuild's metafile outputs read at cold start: every input and the bytes it left in them. */
   readonly eager: ReadonlyArray<Metafile['outputs'][string]>;

@@ -26,8 +26,6 @@ export interface HouseFunctionProps {
   readonly declaration: FunctionDeclaration;
   readonly settings: StageSettings;
   readonly deployment: CanaryDeploymentTarget;
-  /** What goes into the bundle beyond the entry's own imports (see `bundlingFor`). */
-  readonly bundling: BundlingChoices;
 }
 
 /**
@@ -36,37 +34,24 @@ export interface HouseFunctionProps {
  */
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-/** The Sentry SDK, imported only by shared/observability/sentry.ts, and only dynamically. */
+/**
+ * The Sentry SDK, imported only by shared/observability/sentry.ts, and only dynamically: bundled
+ * into every function that can report, as a lazy chunk. Without a DSN (no `-c sentry=on`, or an
+ * empty secret) that import never runs and the chunk is never read; a cold start reads ~1 KB more
+ * than without it (`npm run bench:cold` rows; the SDK itself is ~930 KB of lazy chunks). So adding
+ * Sentry to a stage is `-c sentry=on` (the secret's name and permission), never a different build.
+ */
 export const SENTRY_SDK = '@sentry/aws-serverless';
 
-export interface BundlingChoices {
-  /** Whether Sentry is configured for the stage (`-c sentry=on`). */
-  readonly sentry: boolean;
-}
-
 /**
- * The esbuild options of every function.
- *
- * Sentry: the app loads the SDK with `await import('@sentry/aws-serverless')` only once it has a
- * DSN (shared/observability/sentry.ts), which in the cloud it reads from the secret named by
- * SENTRY_DSN_SECRET_ID, set on the functions only with `-c sentry=on` (lib/cdk/sentry.ts). A
- * bundled SDK adds ~0.8 MB to every bundle that reaches it (the HTTP functions: system 0.62 MB -> 1.41 MB) and 40-85 ms to
- * every cold start even though it is never evaluated without a DSN: the runtime still reads
- * and parses it (measured: docs/OBSERVABILITY.md). So:
- * - Sentry off: the SDK is external. esbuild leaves the dynamic import as it is and copies
- *   nothing; the import is never reached because no function has SENTRY_DSN_SECRET_ID. (Were
- *   it added by hand in the console, the import would fail and `captureError`, which
- *   never throws, would log "Could not report the error to Sentry": the function still works.)
- * - `-c sentry=on`: the SDK is bundled like any dependency, so the first report needs no
- *   layer or node_modules, at the size and cold-start cost above.
- * Turning Sentry on or off is therefore a redeploy with or without `-c sentry=on`, which
- * rebuilds the bundles; a new DSN is only a new secret value.
+ * The esbuild options of every function: ESM for Node.js 24, minified, split at every `import()`
+ * (lib/cdk/function-bundles.ts), nothing external.
  */
 /** The SDK's default credential chain, replaced in bundles by {@link LAMBDA_CREDENTIALS}. */
 export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'shared/aws/lambda-credentials.ts';
 
-export function bundlingFor(choices: BundlingChoices): FunctionBundling {
+export function bundlingFor(): FunctionBundling {
   return {
     bundle: true,
     platform: 'node',
@@ -79,9 +64,9 @@ export function bundlingFor(choices: BundlingChoices): FunctionBundling {
     sourcemap: true,
     // Source text is not needed to map stack traces and would double the bundle.
     sourcesContent: false,
-    // The SDK is bundled (nothing external but Sentry) so production runs the version the tests
-    // ran against, not whichever one the Lambda runtime ships this month.
-    external: choices.sentry ? [] : [SENTRY_SDK],
+    // The AWS SDK is bundled so production runs the version the tests ran against, not whichever
+    // one the Lambda runtime ships this month.
+    external: [],
     banner: { js: REQUIRE_SHIM },
     // Credentials come from Lambda's environment: the SDK's full default chain is ~130 KB.
     alias: { [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) },
@@ -143,7 +128,7 @@ export class HouseFunction extends Construct implements IGrantable {
         'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (IAM service authorization reference for X-Ray).',
     });
 
-    this.bundling = bundlingFor(props.bundling);
+    this.bundling = bundlingFor();
     this.function = new LambdaFunction(this, 'Function', {
       code: functionCode(fromRoot(declaration.entry), this.bundling),
       handler: 'index.handler',

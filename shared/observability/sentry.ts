@@ -4,7 +4,7 @@
  * first report through Powertools parameters, shared/adapters/provider-secrets.ts, cached five
  * minutes; the DSN is never in the environment), locally SENTRY_DSN is the DSN itself.
  * The SDK is loaded with a dynamic import on first use, so a function without a DSN never
- * reads it (external without `-c sentry=on`, a lazy chunk with it) and pays no init cost.
+ * reads it (a lazy chunk of the split build) and pays no init cost.
  * Events are scrubbed by {@link sentryBeforeSend} before they leave.
  */
 import type * as Sentry from '@sentry/aws-serverless';

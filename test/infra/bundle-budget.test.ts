@@ -87,7 +87,7 @@ const OVER_BUDGET: Partial<
 // Act, once for the file: each function built as the stack builds it, nothing written.
 const built = buildFunctionBundles({
   functions,
-  bundling: bundlingFor({ sentry: false }),
+  bundling: bundlingFor(),
   outdir: fromRoot('cdk.out/bundle-budget-test'),
   write: false,
 });
@@ -131,6 +131,18 @@ describe('function bundles', () => {
       expect(eager, bundle.name).toEqual([]);
       const lazy = Object.values(bundle.metafile.outputs).some((output) => Object.keys(output.inputs).some(inPackage));
       expect(lazy, bundle.name).toBe(carriers.includes(bundle.name));
+    }
+  });
+
+  it('carries the Sentry SDK in every function that reports errors, as a lazy chunk only', async () => {
+    const { bundles } = await built;
+    const isSentry = (path: string) => path.includes('node_modules/@sentry/');
+    for (const bundle of bundles) {
+      const eager = bundle.eager.flatMap((output) => Object.keys(output.inputs)).filter(isSentry);
+      expect(eager, bundle.name).toEqual([]);
+      const lazy = Object.values(bundle.metafile.outputs).some((output) => Object.keys(output.inputs).some(isSentry));
+      const reports = functions.find((fn) => fn.name === bundle.name)?.kind === 'http';
+      expect(lazy, bundle.name).toBe(reports);
     }
   });
 

@@ -28,7 +28,7 @@ describe('a function asset', () => {
   it('is the split build: index.mjs, its chunks and their maps, byte for byte what the measurements build', async () => {
     // Arrange: identity has lazy parts (the password estimator, the SES client).
     const declaration = functionNamed('identity');
-    const bundling = bundlingFor({ sentry: false });
+    const bundling = bundlingFor();
     const app = new App({ outdir: path.join(scratch, 'cdk.out') });
     const stack = new Stack(app, 'Probe');
     new LambdaFunction(stack, 'Fn', {
@@ -72,7 +72,7 @@ describe('a function asset', () => {
     const stack = new Stack(app, 'Several');
     for (const name of names) {
       new LambdaFunction(stack, name, {
-        code: functionCode(fromRoot(functionNamed(name).entry), bundlingFor({ sentry: false })),
+        code: functionCode(fromRoot(functionNamed(name).entry), bundlingFor()),
         handler: 'index.handler',
         runtime: Runtime.NODEJS_24_X,
       });

@@ -45,7 +45,7 @@ async function runBuilt(): Promise<{ raw: string; mapped: string; lazyMapped: st
   writeFileSync(path.join(src, 'entry.ts'), ENTRY);
   writeFileSync(path.join(src, 'lazy-part.ts'), LAZY);
   const out = path.join(scratch, 'asset');
-  await build(functionBuildOptions(bundlingFor({ sentry: false }), path.join(src, 'entry.ts'), out, true));
+  await build(functionBuildOptions(bundlingFor(), path.join(src, 'entry.ts'), out, true));
   const script = `const { handler } = await import(${JSON.stringify(`file://${out}/index.mjs`)});
     const [raw, lazyMapped] = await handler();
     process.stdout.write(JSON.stringify({ raw, lazyMapped }));`;
