@@ -23,7 +23,7 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
-import { ConfigError, config, reputationThresholds, tableName } from '../shared/config';
+import { ConfigError, campaignClock, config, reputationThresholds, tableName } from '../shared/config';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { interactionTimeline } from '../shared/email/email-timeline';
 import { type ProcessEventDeps, processEmailEvent } from '../shared/email/process-event';
@@ -38,7 +38,10 @@ const documents = withCoalescedGets(direct);
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 
 const core = tableName('core');
-const now = () => new Date();
+// Timeline entries are campaign time, as the contacts and campaign functions record theirs (the
+// wall clock in the cloud; TIME_SCALE locally); the rest of the event's handling is real time.
+const clock = campaignClock();
+const now = () => clock.now();
 
 const deps: ProcessEventDeps = {
   sends: dynamoSendRecords(documents, core),
@@ -46,17 +49,20 @@ const deps: ProcessEventDeps = {
   ledger: dynamoSendLedger(documents, core),
   suppressions: dynamoSuppressions(documents, core),
   softBounces: dynamoSoftBounces(documents, core),
-  timeline: interactionTimeline({
-    contacts: dynamoContacts(documents, core),
-    interactions: dynamoInteractions(documents, core),
-    scorer: interactionScorer({
-      store: dynamoScoreStore(documents, core),
-      events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+  timeline: interactionTimeline(
+    {
+      contacts: dynamoContacts(documents, core),
+      interactions: dynamoInteractions(documents, core),
+      scorer: interactionScorer({
+        store: dynamoScoreStore(documents, core),
+        events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+        now,
+      }),
       now,
-    }),
-    now,
-    newId: randomUUID,
-  }),
+      newId: randomUUID,
+    },
+    clock,
+  ),
   reputation: dynamoReputation(documents, core),
   guard: dynamoReputationGuard(documents, core),
   thresholds: reputationThresholds(config),

@@ -9,6 +9,11 @@ export interface Clock {
   now(): Date;
   /** How long, in real milliseconds, until campaign time reaches `at` (0 if it has). */
   realDelayMs(at: Date): number;
+  /**
+   * The campaign time of a real instant: what a provider stamped (a delivery, a bounce) placed on
+   * the campaign clock, so it lands after the send it follows (the same instant in the cloud).
+   */
+  fromReal(realMs: number): Date;
   readonly scale: number;
 }
 
@@ -19,12 +24,19 @@ export function scaledClock(
   realNow: () => number = Date.now,
 ): Clock {
   if (scale === 1 || !origin) {
-    return { now: () => new Date(realNow()), realDelayMs: (at) => Math.max(0, at.getTime() - realNow()), scale: 1 };
+    return {
+      now: () => new Date(realNow()),
+      realDelayMs: (at) => Math.max(0, at.getTime() - realNow()),
+      fromReal: (realMs) => new Date(realMs),
+      scale: 1,
+    };
   }
-  const now = () => origin.clockMs + (realNow() - origin.realMs) * scale;
+  const at = (realMs: number) => origin.clockMs + (realMs - origin.realMs) * scale;
+  const now = () => at(realNow());
   return {
     now: () => new Date(now()),
-    realDelayMs: (at) => Math.max(0, Math.ceil((at.getTime() - now()) / scale)),
+    realDelayMs: (when) => Math.max(0, Math.ceil((when.getTime() - now()) / scale)),
+    fromReal: (realMs) => new Date(at(realMs)),
     scale,
   };
 }

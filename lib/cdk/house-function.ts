@@ -43,14 +43,14 @@ const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require
  */
 export const SENTRY_SDK = '@sentry/aws-serverless';
 
-/**
- * The esbuild options of every function: ESM for Node.js 24, minified, split at every `import()`
- * (lib/cdk/function-bundles.ts), nothing external.
- */
 /** The SDK's default credential chain, replaced in bundles by {@link LAMBDA_CREDENTIALS}. */
 export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'shared/aws/lambda-credentials.ts';
 
+/**
+ * The esbuild options of every function: ESM for Node.js 24, minified, split at every `import()`
+ * (lib/cdk/function-bundles.ts), nothing external.
+ */
 export function bundlingFor(): FunctionBundling {
   return {
     bundle: true,

@@ -5,11 +5,18 @@
  * is now; a send that named none goes to the live contact with the address. No such contact (a
  * one-off send to someone not in the CRM, or deleted since): nothing to record.
  */
+
+import type { Clock } from '../clock';
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import { type RecordInteractionDeps, recordInteraction } from '../crm/contacts/record-interaction';
 import type { EmailTimeline } from './event-ports';
 
-export function interactionTimeline(deps: RecordInteractionDeps): EmailTimeline {
+/**
+ * @param clock campaign time (`deps.now` must be on it too): the provider stamps events in real
+ *   time, placed here on the campaign clock, so locally under TIME_SCALE a delivery lands after
+ *   the send and the enrolment it follows, as it does in the cloud (where the two are the same).
+ */
+export function interactionTimeline(deps: RecordInteractionDeps, clock?: Pick<Clock, 'fromReal'>): EmailTimeline {
   const liveContactWith = async (workspaceId: string, email: string) => {
     const found = await deps.contacts.findByEmails(workspaceId, [email]);
     return [...found.values()].find((c) => !c.deletedAt)?.contactId;
@@ -22,7 +29,7 @@ export function interactionTimeline(deps: RecordInteractionDeps): EmailTimeline 
       try {
         await recordInteraction(deps, workspaceId, contactId, {
           type: entry.type,
-          occurredAt: entry.occurredAt,
+          occurredAt: clock ? clock.fromReal(Date.parse(entry.occurredAt)).toISOString() : entry.occurredAt,
           metadata: entry.metadata,
           source: 'email-events',
           interactionId: entry.interactionId,

@@ -16,6 +16,7 @@ import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoInteractions } from '../../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
 import { CONTACT_HEAD_SK, contactSk, interactionPk, tierGsi2 } from '../../shared/adapters/keys';
+import { scaledClock } from '../../shared/clock';
 import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
 import { ContactEmailTakenError, ContactNotFoundError } from '../../shared/crm/contacts/errors';
 import type { ContactStore } from '../../shared/crm/contacts/ports';
@@ -379,5 +380,41 @@ describe('provider events on the timeline (email-timeline.ts)', () => {
     expect(await timelineOf.record(w, 'gone@example.com', delivered(), gone.contactId)).toBe('no-contact');
     expect(await timelineOf.record(w, 'other@example.com', delivered(), elsewhere.contactId)).toBe('no-contact');
     expect(await typesOn(elsewhere)).toEqual([]);
+  });
+
+  it('places the provider’s time on the campaign clock (TIME_SCALE): after the send, with the contact’s lastInteractionAt', async () => {
+    const w = ws();
+    const c = contact(w, { email: 'scaled@example.com' });
+    await store.create(c);
+    const realNow = Date.now();
+    const clock = scaledClock(3600, { realMs: realNow - 2_000, clockMs: realNow + 86_400_000 });
+    const timelineOf = interactionTimeline(
+      {
+        contacts: store,
+        interactions: dynamoInteractions(db, CORE),
+        scorer: interactionScorer({
+          store: dynamoScoreStore(db, CORE),
+          events: { publish: async () => undefined },
+          now: () => clock.now(),
+        }),
+        now: () => clock.now(),
+        newId: randomUUID,
+      },
+      clock,
+    );
+    // Stamped by the provider one real second ago: one campaign hour ago, a day ahead of real time.
+    const stamped = new Date(Date.now() - 1_000);
+    expect(
+      await timelineOf.record(
+        w,
+        'scaled@example.com',
+        { ...delivered(), occurredAt: stamped.toISOString() },
+        c.contactId,
+      ),
+    ).toBe('recorded');
+    const [entry] = (await dynamoInteractions(db, CORE).timeline(w, c.contactId, { limit: 10 })).interactions;
+    expect(entry?.occurredAt).toBe(clock.fromReal(stamped.getTime()).toISOString());
+    expect(Date.parse(entry?.occurredAt ?? '')).toBeGreaterThan(stamped.getTime() + 86_000_000);
+    expect((await store.get(w, c.contactId))?.lastInteractionAt).toBe(entry?.occurredAt);
   });
 });
