@@ -112,6 +112,12 @@ const envOf = new Map<string, Record<string, string>>(
   houseFunctions.map((fn) => [fn.declaration.name, lambdaEnvironment(fn)]),
 );
 const referenceEnv = envOf.values().next().value ?? {};
+// Beside each bundle, the environment it was timed with: `npm run bench:cold -- --sizes`, then
+// `env -i $(jq -r 'to_entries[] | "\(.key)=\(.value)"' cdk.out/bench-cold/contacts.env.json)
+// node --cpu-prof --input-type=module -e "await import('./cdk.out/bench-cold/contacts/index.mjs')"`
+// profiles one cold import as the benchmark runs it.
+for (const [name, env] of envOf)
+  writeFileSync(path.join(outdir, `${name}.env.json`), `${JSON.stringify(env, null, 2)}\n`);
 const timing = sizesOnly
   ? undefined
   : timeImports([...bundles, ...references], (name) => envOf.get(name) ?? referenceEnv);

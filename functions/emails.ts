@@ -24,6 +24,7 @@ import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
+import { trackedCampaignCounts } from '../shared/campaigns/tracked-counts';
 import {
   ConfigError,
   campaignClock,
@@ -121,25 +122,31 @@ const trackDeps = {
   key: trackingKey(),
   record: async (workspaceId: string, contactId: string, type: InteractionType, metadata: Record<string, unknown>) => {
     await appendInteraction(workspaceId, contactId, type, metadata, 'tracking');
-    await countForCampaign(workspaceId, type, metadata);
+    await countForCampaign(workspaceId, contactId, type, metadata);
   },
   now: Date.now,
 };
 
-/** A campaign mail's first open or click counts for its campaign and node (bots' count for nothing). */
-async function countForCampaign(workspaceId: string, type: InteractionType, metadata: Record<string, unknown>) {
-  const { campaignId, nodeId, sendId, suspectedBot } = metadata;
-  if (typeof campaignId !== 'string' || typeof sendId !== 'string' || suspectedBot !== undefined) return;
-  const kind = type === 'email_opened' ? 'opened' : type === 'email_clicked' ? 'clicked' : undefined;
-  if (!kind) return;
-  await countCampaignEventOnce(documents, core, {
-    workspaceId,
-    campaignId,
-    sendId,
-    kind,
-    counters: { [kind]: 1, ...(typeof nodeId === 'string' ? { [`node:${nodeId}:${kind}`]: 1 } : {}) },
-    at: clock.now(),
-  });
+/** A campaign mail's first open or click counts for its campaign, node and A/B arms (tracked-counts.ts). */
+async function countForCampaign(
+  workspaceId: string,
+  contactId: string,
+  type: InteractionType,
+  metadata: Record<string, unknown>,
+) {
+  if (type !== 'email_opened' && type !== 'email_clicked') return;
+  const campaignId = metadata.campaignId;
+  for (const count of trackedCampaignCounts(type, metadata, contactId)) {
+    if (typeof campaignId !== 'string') return;
+    await countCampaignEventOnce(documents, core, {
+      workspaceId,
+      campaignId,
+      sendId: count.markerId,
+      kind: count.kind,
+      counters: count.counters,
+      at: clock.now(),
+    });
+  }
 }
 const originOf = (request: HttpRequest): HitOrigin => ({
   method: request.method,

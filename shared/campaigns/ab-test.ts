@@ -17,10 +17,23 @@ export interface ArmResult {
   readonly successes: number;
 }
 
-/** What a test measures. Conversions are the outcome counted per arm today (run-step.ts `armconv:`). */
-export const AB_METRICS = ['converted'] as const;
+/**
+ * What a test measures, each counted per arm: `converted` (a goal met; run-step.ts `armconv:`),
+ * `opened` and `clicked` (the tracked email's first open or click by a person, never a bot's;
+ * a click counts as an open too: images-off readers click without loading the pixel). For an
+ * email node's subject variants the unit is the send; for a split's arms the contact (opened any
+ * email of the arm at least once). Opens are inflated by mail clients that fetch images for the
+ * reader (Apple Mail Privacy Protection): clicks and conversions are the sturdier measures.
+ */
+export const AB_METRICS = ['converted', 'opened', 'clicked'] as const;
 export type AbMetric = (typeof AB_METRICS)[number];
-const METRIC_WORDS: Record<AbMetric, string> = { converted: 'conversions' };
+const METRIC_WORDS: Record<AbMetric, string> = { converted: 'conversions', opened: 'opens', clicked: 'clicks' };
+/** The counter prefix of each metric's successes per arm: `<prefix>:<node>:<arm>`. */
+export const AB_METRIC_COUNTER: Record<AbMetric, string> = {
+  converted: 'armconv',
+  opened: 'armopen',
+  clicked: 'armclick',
+};
 
 export const MIN_PER_ARM = 100;
 /** The family-wise error rate of a test: 95% confidence. */

@@ -84,7 +84,12 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
       if (template.category === 'marketing') {
         await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
       }
-      await deps.queue.send({ ...message, campaignId: input.campaignId, nodeId: input.nodeId });
+      await deps.queue.send({
+        ...message,
+        campaignId: input.campaignId,
+        nodeId: input.nodeId,
+        ...(input.ab ? { ab: input.ab } : {}),
+      });
       return { sendId };
     },
     recentMarketingSends: (workspaceId, contactId, sinceMs) => deps.sendLog.since(workspaceId, contactId, sinceMs),

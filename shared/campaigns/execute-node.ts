@@ -3,10 +3,11 @@
  * (a queued email, an action) go through ports with a key unique per (run, node, step), so a
  * replay of the same step repeats nothing; the result says where the enrolment goes next.
  */
+import type { AbAttribution } from '../email/tracking-token';
 import { type Condition, type ConditionSubject, holds } from './conditions';
 import type { CampaignRules, EnrolmentState, ExitReason } from './enrolment';
 import { nextAllowedSend } from './frequency-cap';
-import { durationMs, type JourneyNode } from './journey';
+import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
 import { armFor, promotedArm, promotedVariant, variantFor } from './split';
@@ -30,6 +31,8 @@ export interface NodeContext {
   readonly contact: ContactSnapshot;
   readonly subject: ConditionSubject;
   readonly now: Date;
+  /** The journey of the enrolment's version (which of its A/B nodes are splits). */
+  readonly journey: Journey;
   readonly deps: Pick<StepDeps, 'mailer' | 'actions'>;
 }
 
@@ -133,6 +136,7 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     templateId: node.templateId,
     ...(node.version ? { templateVersion: node.version } : {}),
     ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
+    ...abAttribution(state, ctx.journey, variant),
     idempotencyKey: effectKey(state, node.id),
   });
   return {
@@ -145,6 +149,19 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     },
     counters: ['sent', `node:${node.id}:sent`, ...(variant !== undefined ? [`variant:${node.id}:${variant}`] : [])],
   };
+}
+
+/**
+ * What an email's opens and clicks count for: its own subject variant (per send) and the arm of
+ * every split the enrolment took (per contact and run). The arms of earlier email nodes' variants
+ * are left out: a subject line is judged by its own email's opens only.
+ */
+function abAttribution(state: EnrolmentState, journey: Journey, variant: number | undefined): { ab?: AbAttribution } {
+  const splits = new Set(journey.nodes.filter((n) => n.kind === 'split').map((n) => n.id));
+  const arms = Object.fromEntries(Object.entries(state.arms).filter(([id]) => splits.has(id)));
+  const hasArms = Object.keys(arms).length > 0;
+  if (variant === undefined && !hasArms) return {};
+  return { ab: { run: state.run, ...(variant !== undefined ? { variant } : {}), ...(hasArms ? { arms } : {}) } };
 }
 
 async function waitNode(node: Extract<JourneyNode, { kind: 'wait' }>, ctx: NodeContext): Promise<NodeResult> {

@@ -2,6 +2,7 @@
 import type { ContactFilter } from '../crm/contacts/ports';
 import type { InteractionType } from '../crm/model';
 import type { SuppressionLookup } from '../email/ports';
+import type { AbAttribution } from '../email/tracking-token';
 import type { EnrolmentState, PublishedVersion } from './enrolment';
 import type { JourneyAction } from './journey';
 import type { DripStepMessage, StepMessage } from './messages';
@@ -134,6 +135,8 @@ export interface CampaignMailer {
     readonly templateId: string;
     readonly templateVersion?: number;
     readonly subject?: string;
+    /** Which A/B arms the send counts for (sealed into its tracking links): opens and clicks per arm. */
+    readonly ab?: AbAttribution;
     /** Unique per (enrolment run, node, step): a replay queues the same send. */
     readonly idempotencyKey: string;
   }): Promise<{ sendId: string }>;

@@ -218,7 +218,15 @@ async function advance(
       return save(failed, { status: 'ended', reason: 'failed' });
     }
     const subject = subjectOf(state, contact, timeline, now);
-    const result: NodeResult = await executeNode(node, { state, rules: published.rules, contact, subject, now, deps });
+    const result: NodeResult = await executeNode(node, {
+      state,
+      rules: published.rules,
+      contact,
+      subject,
+      now,
+      journey: published.journey,
+      deps,
+    });
     if (result.kind !== 'hold') tally.push(...(result.counters ?? []));
     switch (result.kind) {
       case 'move': {

@@ -4,7 +4,15 @@
  * force, if any. The counters are kept by atomic ADDs as enrolments move (and as email events
  * arrive), so reading them is one item, never a scan.
  */
-import { type AbVerdict, type ArmResult, type StatedTest, statedTest } from './ab-test';
+import {
+  AB_METRIC_COUNTER,
+  AB_METRICS,
+  type AbMetric,
+  type AbVerdict,
+  type ArmResult,
+  type StatedTest,
+  statedTest,
+} from './ab-test';
 import type { Journey, JourneyNode } from './journey';
 import type { Promotion, Promotions } from './promotion';
 
@@ -30,19 +38,24 @@ export interface CampaignStats {
   readonly splits: Record<
     string,
     {
-      arms: Record<string, { entered: number; converted: number }>;
+      /** Per arm: contacts that entered it, and those of them that converted, opened, clicked. */
+      arms: Record<string, { entered: number } & Record<AbMetric, number>>;
       holdout: number;
       verdict: AbVerdict;
+      /** The test that decides (the node's `promote.metric`, else conversions). */
       test: StatedTest;
+      /** The same test on every metric, for a person deciding by hand. */
+      tests: Record<AbMetric, StatedTest>;
       promotion?: Promotion;
     }
   >;
-  /** Email nodes with subject variants, by node: each variant's subject, sends and conversions. */
+  /** Email nodes with subject variants, by node: each variant's subject, sends, conversions, opens and clicks. */
   readonly variants: Record<
     string,
     {
-      variants: Record<string, { subject: string; sent: number; converted: number }>;
+      variants: Record<string, { subject: string; sent: number } & Record<AbMetric, number>>;
       test: StatedTest;
+      tests: Record<AbMetric, StatedTest>;
       promotion?: Promotion;
     }
   >;
@@ -55,33 +68,52 @@ export const isAbNode = (node: JourneyNode): node is AbNode =>
   node.kind === 'split' || (node.kind === 'email' && node.subjectVariants !== undefined);
 
 /**
- * Each arm of an A/B node with its counters: a split's arms by id (`arm:` and `armconv:`), an
- * email node's variants by index (`variant:` and `armconv:`: the step runner records the variant
- * as the enrolment's "arm" at that node, so its conversions count per variant).
+ * Each arm of an A/B node with its counters: a split's arms by id (`arm:` entered), an email
+ * node's variants by index (`variant:` sent); successes by the metric's counter
+ * (AB_METRIC_COUNTER: `armconv:`, `armopen:`, `armclick:`). The step runner records a variant
+ * as the enrolment's "arm" at that node, so its conversions count per variant; opens and clicks
+ * are counted by the tracking links, which carry the send's variant and split arms.
  */
-export function armResults(node: AbNode, counters: Counters): ArmResult[] {
+export function armResults(node: AbNode, counters: Counters, metric: AbMetric = 'converted'): ArmResult[] {
   const at = (name: string) => counters[name] ?? 0;
+  const prefix = AB_METRIC_COUNTER[metric];
   if (node.kind === 'split') {
     return node.arms.map((a) => ({
       arm: a.id,
       entered: at(`arm:${node.id}:${a.id}`),
-      successes: at(`armconv:${node.id}:${a.id}`),
+      successes: at(`${prefix}:${node.id}:${a.id}`),
     }));
   }
   return (node.subjectVariants ?? []).map((_, i) => ({
     arm: String(i),
     entered: at(`variant:${node.id}:${i}`),
-    successes: at(`armconv:${node.id}:${i}`),
+    successes: at(`${prefix}:${node.id}:${i}`),
   }));
 }
 
-/** The stated test of an A/B node, with the node's own `promote` settings when it has them. */
-export function abNodeTest(node: AbNode, counters: Counters): StatedTest {
-  return statedTest(armResults(node, counters), {
-    ...(node.promote ? { metric: node.promote.metric } : {}),
+/** The metric that decides a node's test: its `promote.metric`, else conversions. */
+export const abMetricOf = (node: AbNode): AbMetric => node.promote?.metric ?? 'converted';
+
+/** The stated test of an A/B node on `metric` (default: the one that decides), with the node's `promote` settings. */
+export function abNodeTest(node: AbNode, counters: Counters, metric: AbMetric = abMetricOf(node)): StatedTest {
+  return statedTest(armResults(node, counters, metric), {
+    metric,
     ...(node.promote?.after ? { minPerArm: node.promote.after.minPerArm } : {}),
     label: node.kind === 'split' ? (arm) => `arm ${arm}` : (i) => `variant ${i}`,
   });
+}
+
+/** Every metric's test of the node, keyed by metric. */
+function allTests(node: AbNode, counters: Counters): Record<AbMetric, StatedTest> {
+  return Object.fromEntries(AB_METRICS.map((m) => [m, abNodeTest(node, counters, m)])) as Record<AbMetric, StatedTest>;
+}
+
+/** Per arm: each metric's successes (the arms of `tests`, which all share the arms' order). */
+function metricsByArm(tests: Record<AbMetric, StatedTest>, index: number): Record<AbMetric, number> {
+  return Object.fromEntries(AB_METRICS.map((m) => [m, tests[m].arms[index]?.successes ?? 0])) as Record<
+    AbMetric,
+    number
+  >;
 }
 
 export function campaignStats(counters: Counters, journey: Journey, promotions: Promotions = {}): CampaignStats {
@@ -106,26 +138,29 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
   const variants: CampaignStats['variants'] = {};
   for (const node of journey.nodes) {
     if (!isAbNode(node)) continue;
-    const test = abNodeTest(node, counters);
+    const tests = allTests(node, counters);
+    const test = tests[abMetricOf(node)];
     const promotion = promotions[node.id];
     if (node.kind === 'split') {
       const { text: _text, ...verdict } = test.verdict;
       splits[node.id] = {
-        arms: Object.fromEntries(test.arms.map((a) => [a.arm, { entered: a.entered, converted: a.successes }])),
+        arms: Object.fromEntries(test.arms.map((a, i) => [a.arm, { entered: a.entered, ...metricsByArm(tests, i) }])),
         holdout: at(`arm:${node.id}:holdout`),
         verdict,
         test,
+        tests,
         ...(promotion ? { promotion } : {}),
       };
     } else {
       variants[node.id] = {
         variants: Object.fromEntries(
-          test.arms.map((a) => [
+          test.arms.map((a, i) => [
             a.arm,
-            { subject: node.subjectVariants?.[Number(a.arm)] ?? '', sent: a.entered, converted: a.successes },
+            { subject: node.subjectVariants?.[Number(a.arm)] ?? '', sent: a.entered, ...metricsByArm(tests, i) },
           ]),
         ),
         test,
+        tests,
         ...(promotion ? { promotion } : {}),
       };
     }

@@ -12,6 +12,7 @@ import { type Accepted, type ChainLink, sendWithFailover } from './provider-fail
 import { blockingSuppression, type EmailCategory } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
 import { instrumentHtml } from './tracking';
+import type { AbAttribution } from './tracking-token';
 
 export interface SendRequest {
   readonly workspaceId: string;
@@ -30,6 +31,8 @@ export interface SendRequest {
   readonly contactId?: string;
   readonly campaignId?: string;
   readonly nodeId?: string;
+  /** A campaign send's A/B attribution, sealed into its tracking links (opens and clicks per arm). */
+  readonly ab?: AbAttribution;
   /** The marketing topic: an opt-out of it blocks the send (suppression-rules.ts). */
   readonly topic?: string;
   /** Open and click tracking; default: on for marketing, off for transactional (docs/EMAIL.md, "Tracking"). */
@@ -167,6 +170,7 @@ async function tracked(request: SendRequest, html: string, deps: SendDeps): Prom
     ...(contactId ? { contactId } : {}),
     ...(request.campaignId ? { campaignId: request.campaignId } : {}),
     ...(request.nodeId ? { nodeId: request.nodeId } : {}),
+    ...(request.ab ? { ab: request.ab } : {}),
   };
   return instrumentHtml(html, send, {
     baseUrl,

@@ -39,6 +39,15 @@ export const emailSendMessage = z.object({
   campaignId: line(64).optional(),
   /** The campaign's email node (per-node stats of opens and clicks). */
   nodeId: line(64).optional(),
+  /** A campaign send's A/B attribution (tracking-token.ts `AbAttribution`). */
+  ab: z
+    .strictObject({
+      run: z.number().int().min(0).max(1_000_000_000),
+      variant: z.number().int().min(0).max(4).optional(),
+      /** One entry per split of the journey at most (the journey bounds it, as it bounds the enrolment). */
+      arms: z.record(line(64), line(64)).optional(),
+    })
+    .optional(),
   topic: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/)
@@ -234,6 +243,7 @@ export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): S
     ...(message.contactId ? { contactId: message.contactId } : {}),
     ...(message.campaignId ? { campaignId: message.campaignId } : {}),
     ...(message.nodeId ? { nodeId: message.nodeId } : {}),
+    ...(message.ab ? { ab: message.ab } : {}),
     ...(message.topic ? { topic: message.topic } : {}),
     ...(message.track !== undefined ? { track: message.track } : {}),
   };

@@ -87,6 +87,7 @@ function metadataOf(
     sendId: payload.sendId,
     ...(payload.campaignId ? { campaignId: payload.campaignId } : {}),
     ...(payload.nodeId ? { nodeId: payload.nodeId } : {}),
+    ...(payload.ab ? { ab: payload.ab } : {}),
     ...(payload.url ? { url: payload.url } : {}),
     ...(signals.length > 0 ? { suspectedBot: [...signals] } : {}),
     ...(origin.userAgent ? { userAgent: origin.userAgent.slice(0, 200) } : {}),

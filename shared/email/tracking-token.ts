@@ -8,6 +8,16 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export type TrackingKind = 'open' | 'click' | 'unsubscribe';
 
+/** A campaign send's A/B attribution, sealed into its links so an open or a click counts per arm. */
+export interface AbAttribution {
+  /** The enrolment's run: a split arm's opens count once per contact and run. */
+  readonly run: number;
+  /** The subject variant (its index) this email went out with. */
+  readonly variant?: number;
+  /** The arm taken at each split the enrolment went through before this email, by split node id. */
+  readonly arms?: Readonly<Record<string, string>>;
+}
+
 export interface TrackingPayload {
   readonly kind: TrackingKind;
   readonly workspaceId: string;
@@ -21,6 +31,8 @@ export interface TrackingPayload {
   readonly campaignId?: string;
   /** The campaign's email node. */
   readonly nodeId?: string;
+  /** The send's A/B attribution (campaign sends through a split or with subject variants). */
+  readonly ab?: AbAttribution;
   /** The send's topic (unsubscribe links: the preferences page offers it). */
   readonly topic?: string;
   /** When the link was sealed (open and click links): a click within seconds of it is a scanner's. */

@@ -10,7 +10,7 @@
  * - A link whose sealed token would pass the edge's 1,024-character limit for `{token}` (a very
  *   long target URL) is left unwrapped rather than turned into a link that cannot work.
  */
-import { isSafeTarget, sealTrackingToken, type TrackingPayload } from './tracking-token';
+import { type AbAttribution, isSafeTarget, sealTrackingToken, type TrackingPayload } from './tracking-token';
 
 export const OPEN_PATH = '/t/o/';
 export const CLICK_PATH = '/t/c/';
@@ -26,6 +26,7 @@ export interface TrackedSend {
   readonly contactId?: string;
   readonly campaignId?: string;
   readonly nodeId?: string;
+  readonly ab?: AbAttribution;
 }
 
 export interface TrackingOptions {
@@ -78,6 +79,7 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
     ...(send.contactId ? { contactId: send.contactId } : {}),
     ...(send.campaignId ? { campaignId: send.campaignId } : {}),
     ...(send.nodeId ? { nodeId: send.nodeId } : {}),
+    ...(send.ab ? { ab: send.ab } : {}),
     issuedAtMs: options.issuedAtMs,
   };
   let wrapped = 0;

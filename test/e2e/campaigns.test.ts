@@ -228,3 +228,92 @@ describe('a campaign too large to store', () => {
     expect(list.campaigns.map((c: { name: string }) => c.name)).not.toContain(name);
   });
 });
+
+describe('A/B tests on opens and clicks', () => {
+  it("counts each person's open and click for its split arm and subject variant, once", async () => {
+    const run = `ab${Date.now()}`;
+    // The first test may have set it already (201 then, 200 now).
+    expect([200, 201]).toContain(
+      (await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' })).status,
+    );
+    const x = await template('X', 'X subject');
+    const y = await template('Y', 'Why');
+    const contactIds: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const created = expectData(
+        await typed().POST('/api/contacts', { body: { email: `p${i}.${run}@example.com`, firstName: `P${i}` } }),
+        201,
+      );
+      contactIds.push(created.contact.contactId);
+    }
+    const created = expectData(
+      await typed().POST('/api/campaigns', {
+        body: {
+          name: 'Subject test',
+          journey: {
+            nodes: [
+              { id: 'start', kind: 'trigger', next: 's' },
+              {
+                id: 's',
+                kind: 'split',
+                arms: [
+                  { id: 'x', percent: 50, next: 'mx' },
+                  { id: 'y', percent: 50, next: 'my' },
+                ],
+                promote: { metric: 'opened' },
+              },
+              { id: 'mx', kind: 'email', templateId: x, subjectVariants: ['Hi X1', 'Hi X2'], next: 'done' },
+              { id: 'my', kind: 'email', templateId: y, next: 'done' },
+              { id: 'done', kind: 'exit' },
+            ],
+          },
+        },
+      }),
+      201,
+    );
+    const id = created.campaign.campaignId;
+    expectData(await typed().POST('/api/campaigns/{id}/publish', { params: { path: { id } } }), 200);
+    expectData(
+      await typed().POST('/api/campaigns/{id}/enrol', { params: { path: { id } }, body: { contactIds } }),
+      202,
+    );
+    const sent = await eventually(async () => {
+      const list = await mails(run);
+      return list.length >= 8 ? list : undefined;
+    }, 20_000);
+    expect(sent).toHaveLength(8);
+    const inX = sent.filter((m) => m.subject.startsWith('Hi X'));
+    const inY = sent.filter((m) => m.subject === 'Why');
+    expect(inX.length + inY.length).toBe(8);
+
+    const person = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0' };
+    const pixelOf = (m: (typeof sent)[number]) => /src="([^"]*\/t\/o\/[^"]+)"/.exec(m.body.html ?? '')?.[1] as string;
+    const linkOf = (m: (typeof sent)[number]) => /href="([^"]*\/t\/c\/[^"]+)"/.exec(m.body.html ?? '')?.[1] as string;
+    // Everyone opens (twice: counted once); a click waits out the scanner window (2 s after rendering).
+    for (const m of sent) {
+      expect((await fetch(pixelOf(m), { headers: person })).status).toBe(200);
+      expect((await fetch(pixelOf(m), { headers: person })).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 2_100));
+    const clicker = inY[0] ?? inX[0];
+    expect(
+      (await fetch(linkOf(clicker as (typeof sent)[number]), { headers: person, redirect: 'manual' })).status,
+    ).toBe(302);
+
+    const stats = await eventually(async () => {
+      const body = await json(await api('GET', `/api/campaigns/${id}/stats`));
+      return body.stats?.totals.opened === 8 && body.stats.totals.clicked === 1 ? body.stats : undefined;
+    }, 20_000);
+    const clickedArm = inY.length > 0 ? 'y' : 'x';
+    expect(stats.splits.s.arms).toEqual({
+      x: { entered: inX.length, converted: 0, opened: inX.length, clicked: clickedArm === 'x' ? 1 : 0 },
+      y: { entered: inY.length, converted: 0, opened: inY.length, clicked: clickedArm === 'y' ? 1 : 0 },
+    });
+    expect(stats.splits.s.test).toMatchObject({ metric: 'opened', verdict: { status: 'too-few' } });
+    const variants = stats.variants.mx.variants as Record<string, { subject: string; sent: number; opened: number }>;
+    for (const [i, subject] of ['Hi X1', 'Hi X2'].entries()) {
+      const got = inX.filter((m) => m.subject === subject).length;
+      expect(variants[i]).toMatchObject({ subject, sent: got, opened: got });
+    }
+  }, 60_000);
+});

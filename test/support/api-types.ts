@@ -6512,7 +6512,7 @@ export interface operations {
                                  * @default converted
                                  * @enum {string}
                                  */
-                                metric?: "converted";
+                                metric?: "converted" | "opened" | "clicked";
                                 after?: {
                                     minPerArm: number;
                                 };
@@ -6582,7 +6582,7 @@ export interface operations {
                                  * @default converted
                                  * @enum {string}
                                  */
-                                metric?: "converted";
+                                metric?: "converted" | "opened" | "clicked";
                                 after?: {
                                     minPerArm: number;
                                 };
@@ -7189,7 +7189,7 @@ export interface operations {
                                  * @default converted
                                  * @enum {string}
                                  */
-                                metric?: "converted";
+                                metric?: "converted" | "opened" | "clicked";
                                 after?: {
                                     minPerArm: number;
                                 };
@@ -7259,7 +7259,7 @@ export interface operations {
                                  * @default converted
                                  * @enum {string}
                                  */
-                                metric?: "converted";
+                                metric?: "converted" | "opened" | "clicked";
                                 after?: {
                                     minPerArm: number;
                                 };

@@ -8,6 +8,7 @@ import { autoPromote, duePromotions, promoteNode, undoPromotion } from '../../..
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { armFor } from '../../../shared/campaigns/split';
 import { campaignStats } from '../../../shared/campaigns/stats';
+import { trackedCampaignCounts } from '../../../shared/campaigns/tracked-counts';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 const arm = (id: string, entered: number, successes: number) => ({ arm: id, entered, successes });
@@ -305,5 +306,99 @@ describe('journey rules for promotion', () => {
     expect(
       journeySchema.safeParse({ nodes: [SPLIT_JOURNEY.nodes[0], low, ...SPLIT_JOURNEY.nodes.slice(2)] }).success,
     ).toBe(false);
+  });
+});
+
+describe('A/B on opens and clicks', () => {
+  const journey = journeySchema.parse(SPLIT_JOURNEY);
+  const at = new Date('2026-12-07T12:00:00Z');
+
+  it("seals the send's own subject variant and the split arms (not earlier variants) into the send", async () => {
+    const w = campaignWorld(journey);
+    for (let i = 0; i < 40; i += 1) {
+      w.addContact(`c${i}`);
+      await enrol(w, `c${i}`);
+    }
+    await w.advanceTo(w.now() + 2 * DAY);
+    const sends = [...w.sends.values()];
+    const a = sends.find((s) => s.nodeId === 'mail-a');
+    const b = sends.find((s) => s.nodeId === 'mail-b');
+    expect(a?.ab).toEqual({ run: 1, arms: { ab: 'a' } });
+    expect(b?.ab).toEqual({ run: 1, variant: expect.any(Number), arms: { ab: 'b' } });
+    expect(b?.subject).toBe(SPLIT_JOURNEY.nodes[5]?.subjectVariants?.[b?.ab?.variant as number]);
+  });
+
+  it('counts an open per send for its variant and once per contact and run for its split arm', () => {
+    const meta = {
+      campaignId: CAMPAIGN,
+      nodeId: 'mail-b',
+      sendId: 's1',
+      ab: { run: 2, variant: 1, arms: { ab: 'b' } },
+    };
+    expect(trackedCampaignCounts('email_opened', meta, 'c7')).toEqual([
+      { markerId: 's1', kind: 'opened', counters: { opened: 1, 'node:mail-b:opened': 1, 'armopen:mail-b:1': 1 } },
+      { markerId: 'arm~ab~c7~2', kind: 'opened', counters: { 'armopen:ab:b': 1 } },
+    ]);
+  });
+
+  it("counts a click as a click and as an open (the open shares the pixel's marker)", () => {
+    const meta = { campaignId: CAMPAIGN, nodeId: 'mail-a', sendId: 's2', ab: { run: 1, arms: { ab: 'a' } } };
+    expect(trackedCampaignCounts('email_clicked', meta, 'c1')).toEqual([
+      { markerId: 's2', kind: 'clicked', counters: { clicked: 1, 'node:mail-a:clicked': 1 } },
+      { markerId: 'arm~ab~c1~1', kind: 'clicked', counters: { 'armclick:ab:a': 1 } },
+      { markerId: 's2', kind: 'opened', counters: { opened: 1, 'node:mail-a:opened': 1 } },
+      { markerId: 'arm~ab~c1~1', kind: 'opened', counters: { 'armopen:ab:a': 1 } },
+    ]);
+  });
+
+  it('counts nothing for a bot, a send outside a campaign, and ignores a malformed attribution', () => {
+    const meta = { campaignId: CAMPAIGN, nodeId: 'n', sendId: 's', ab: { run: 1, arms: { ab: 'a' } } };
+    expect(trackedCampaignCounts('email_opened', { ...meta, suspectedBot: ['too-fast'] }, 'c')).toEqual([]);
+    expect(trackedCampaignCounts('email_opened', { sendId: 's' }, 'c')).toEqual([]);
+    expect(trackedCampaignCounts('email_opened', { ...meta, ab: { run: 'x', variant: 1 } }, 'c')).toEqual([
+      { markerId: 's', kind: 'opened', counters: { opened: 1, 'node:n:opened': 1 } },
+    ]);
+  });
+
+  it("tests every metric, decides by the promote rule's, and promotes on opens", () => {
+    const onOpens = journeySchema.parse({
+      nodes: SPLIT_JOURNEY.nodes.map((n) => (n.kind === 'split' ? { ...n, promote: { metric: 'opened' } } : n)),
+    });
+    const counters = {
+      'arm:ab:a': 1000,
+      'arm:ab:b': 1000,
+      'armconv:ab:a': 50,
+      'armconv:ab:b': 50,
+      'armopen:ab:a': 200,
+      'armopen:ab:b': 260,
+      'armclick:ab:a': 30,
+      'armclick:ab:b': 31,
+      'variant:mail-b:0': 400,
+      'variant:mail-b:1': 400,
+      'variant:mail-b:2': 400,
+      'armopen:mail-b:2': 180,
+    };
+    const stats = campaignStats(counters, onOpens);
+    expect(stats.splits.ab?.arms).toEqual({
+      a: { entered: 1000, converted: 50, opened: 200, clicked: 30 },
+      b: { entered: 1000, converted: 50, opened: 260, clicked: 31 },
+    });
+    expect(stats.splits.ab?.test).toMatchObject({ metric: 'opened', verdict: { text: 'Arm b wins on opens at 95%' } });
+    expect(stats.splits.ab?.verdict).toMatchObject({ status: 'winner', winner: 'b' });
+    expect(stats.splits.ab?.tests.converted.verdict.status).toBe('no-difference');
+    expect(stats.splits.ab?.tests.clicked.verdict.text).toBe('No significant difference on clicks at 95%');
+    expect(stats.variants['mail-b']?.variants[2]).toEqual({
+      subject: 'Hey',
+      sent: 400,
+      converted: 0,
+      opened: 180,
+      clicked: 0,
+    });
+    expect(stats.variants['mail-b']?.tests.opened.verdict).toMatchObject({ status: 'winner', winner: '2' });
+    expect(duePromotions(onOpens, counters, {}, at)).toEqual({
+      ab: expect.objectContaining({ arm: 'b', by: 'auto', test: expect.objectContaining({ metric: 'opened' }) }),
+    });
+    // The same counters decide nothing for a rule on conversions.
+    expect(duePromotions(journey, counters, {}, at)).toEqual({});
   });
 });

@@ -10,6 +10,7 @@ import type { StepMessage } from '../../../shared/campaigns/messages';
 import type { ContactSnapshot, StepDeps, TimelineEntry } from '../../../shared/campaigns/ports';
 import { runStep, type StepOutcome } from '../../../shared/campaigns/run-step';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
+import type { AbAttribution } from '../../../shared/email/tracking-token';
 
 export const WS = 'ws1';
 export const CAMPAIGN = 'cmp1';
@@ -30,7 +31,10 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   const contacts = new Map<string, ContactSnapshot>();
   const timelines = new Map<string, TimelineEntry[]>();
   const suppressed = new Map<string, SuppressionReason[]>();
-  const sends = new Map<string, { key: string; contactId: string; nodeId: string; subject?: string; at: number }>();
+  const sends = new Map<
+    string,
+    { key: string; contactId: string; nodeId: string; subject?: string; ab?: AbAttribution; at: number }
+  >();
   const actions: { key: string; type: string; contactId: string }[] = [];
   const timers: { message: StepMessage; dueAt: number }[] = [];
   const failures = { count: 0 };
@@ -78,6 +82,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
             contactId: input.contact.contactId,
             nodeId: input.nodeId,
             ...(input.subject ? { subject: input.subject } : {}),
+            ...(input.ab ? { ab: input.ab } : {}),
             at: nowMs,
           });
         }
