@@ -1,7 +1,8 @@
 /**
  * Wall-clock time in an IANA time zone, built on Intl's zone data, so daylight-saving changes
- * are right by construction: a local time that does not exist (the spring-forward gap) moves to
- * the first minute after the gap; a local time that happens twice (fall back) is the first one.
+ * are right by construction: a local time that does not exist (the spring-forward gap) moves past
+ * the gap by its length (02:30 -> 03:30); a local time that happens twice (fall back) is the
+ * first one (the earliest instant), in every zone.
  * Used by campaign send windows and waits, and by cron schedules read in a zone.
  */
 
@@ -67,20 +68,34 @@ function offsetMs(instant: number, zone: string): number {
   return asUtc - Math.floor(instant / 60_000) * 60_000;
 }
 
-/** The instant `zone`'s clock shows the given local date and time (see the DST rules above). */
+/**
+ * The instant `zone`'s clock shows the given local date and time. A repeated reading (fall back)
+ * is its first occurrence, the earliest instant, east or west of UTC; a reading in a
+ * spring-forward gap is read with the offset from before the gap, so it lands past the gap by the
+ * gap's length (02:30 -> 03:30 when clocks jump 02:00 -> 03:00; the gap's start -> its end).
+ */
 export function zonedInstant(
   local: { year: number; month: number; day: number; hour: number; minute: number },
   zone: string,
 ): Date {
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  // Two passes settle the offset; if neither reading shows the asked time, it fell in a gap.
-  const first = wall - offsetMs(wall, zone);
-  const second = wall - offsetMs(first, zone);
-  const candidates = [Math.min(first, second), Math.max(first, second)];
+  // The instant sought is within 14 h of `wall`, so the offsets a day either side are the ones
+  // in force around it: the same when no transition is near, before and after one otherwise.
+  const before = offsetMs(wall - 86_400_000, zone);
+  const after = offsetMs(wall + 86_400_000, zone);
+  const candidates = [wall - before, wall - after, wall - offsetMs(wall, zone)].sort((a, b) => a - b);
   for (const c of candidates) {
     const p = zonedParts(new Date(c), zone);
-    if (p.hour === local.hour && p.minute === local.minute && p.day === local.day) return new Date(c);
+    if (
+      p.year === local.year &&
+      p.month === local.month &&
+      p.day === local.day &&
+      p.hour === local.hour &&
+      p.minute === local.minute
+    ) {
+      return new Date(c);
+    }
   }
   // In a spring-forward gap: the offset before the gap carries the time past it (02:30 -> 03:30).
-  return new Date(wall - offsetMs(wall - 86_400_000, zone));
+  return new Date(wall - before);
 }

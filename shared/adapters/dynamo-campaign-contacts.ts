@@ -6,12 +6,17 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { CampaignContacts, ContactSnapshot, TimelineEntry } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
 import type { Contact, InteractionType } from '../crm/model';
+import { isTimeZone } from '../zoned-time';
 import { INTERACTION_PREFIX, interactionPk } from './keys';
 
 /** Most timeline entries one step reads: conditions look at recent activity, not all history. */
 export const TIMELINE_LIMIT = 500;
 
-/** The custom field a contact's IANA time zone is kept in (`timeZone`, e.g. "Europe/Berlin"). */
+/**
+ * The custom field a contact's IANA time zone is kept in (`timeZone`, e.g. "Europe/Berlin").
+ * Custom fields are free text: a value that is not a known zone is ignored (the campaign's zone
+ * applies), so one bad field cannot fail the contact's steps.
+ */
 export const TIME_ZONE_FIELD = 'timeZone';
 
 export function snapshotOf(contact: Contact): ContactSnapshot {
@@ -20,7 +25,7 @@ export function snapshotOf(contact: Contact): ContactSnapshot {
     contactId: contact.contactId,
     email: contact.email,
     deleted: Boolean(contact.deletedAt),
-    ...(typeof zone === 'string' && zone ? { timeZone: zone } : {}),
+    ...(typeof zone === 'string' && isTimeZone(zone) ? { timeZone: zone } : {}),
     fields: {
       ...contact.customFields,
       email: contact.email,

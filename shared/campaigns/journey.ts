@@ -10,8 +10,34 @@ import { AB_METRICS, MIN_PER_ARM } from './ab-test';
 import { condition } from './conditions';
 import { triggerOn } from './trigger';
 
+/**
+ * Names a plain object already answers to (`__proto__`, `constructor`, `toString`, ...) and
+ * `prototype`: node and arm ids key objects (`{ ...arms, [node.id]: arm }`, `promotions[id]`),
+ * where these would set the prototype or read a built-in instead of an entry.
+ */
+const RESERVED_IDS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'prototype',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
 /** Node ids appear in keys (`enrolment#node#step`) and in the API: short, plain. */
-export const nodeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1-40 letters, digits, "_" or "-"');
+export const nodeId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1-40 letters, digits, "_" or "-"')
+  .refine((id) => !RESERVED_IDS.has(id), {
+    error: (issue) => `Reserved name: "${String(issue.input)}" cannot be a node or arm id`,
+  });
 
 /** Most a wait (or a goal's window) may last. */
 export const MAX_WAIT_DAYS = 365;
