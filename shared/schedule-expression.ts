@@ -67,23 +67,34 @@ function field(text: string, min: number, max: number, expr: string, names?: str
   }
   const value = (token: string): number => {
     const named = names?.indexOf(token.toUpperCase()) ?? -1;
-    const n = named >= 0 ? named + min : Number(token);
+    // Digits only: Number('') is 0 and Number('0x1') is 1, neither of which cron means.
+    const n = named >= 0 ? named + min : /^\d+$/.test(token) ? Number(token) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max)
       throw new ScheduleExpressionError(`${expr}: "${token}" is out of range`);
     return n;
   };
   const out = new Set<number>();
   for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/') as [string, string | undefined];
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new ScheduleExpressionError(`${expr}: bad step in "${part}"`);
+    const pieces = part.split('/');
+    const [range, stepText] = pieces as [string, string | undefined];
+    const step = stepText === undefined ? 1 : /^\d+$/.test(stepText) ? Number(stepText) : Number.NaN;
+    if (pieces.length > 2 || !Number.isInteger(step) || step < 1)
+      throw new ScheduleExpressionError(`${expr}: bad step in "${part}"`);
     let lo: number;
     let hi: number;
     if (range === '*') [lo, hi] = [min, max];
-    else if (range.includes('-')) [lo, hi] = range.split('-').map(value) as [number, number];
-    else [lo, hi] = [value(range), stepText === undefined ? value(range) : max];
+    else if (range.includes('-')) {
+      const ends = range.split('-');
+      if (ends.length !== 2) throw new ScheduleExpressionError(`${expr}: bad range "${range}"`);
+      [lo, hi] = ends.map(value) as [number, number];
+      // EventBridge has no wrap-around ranges: "59-0" would match nothing and never fire.
+      if (lo > hi)
+        throw new ScheduleExpressionError(`${expr}: the range "${range}" runs backwards (its start is after its end)`);
+    } else [lo, hi] = [value(range), stepText === undefined ? value(range) : max];
     for (let n = lo; n <= hi; n += step) out.add(n);
   }
+  // Unreachable with the checks above, but a field that matches nothing must never pass as a schedule.
+  if (out.size === 0) throw new ScheduleExpressionError(`${expr}: "${text}" matches no value`);
   return out;
 }
 
@@ -127,8 +138,11 @@ function dayMatches(f: CronFields, t: Date): boolean {
 export function nextFireInZone(schedule: Schedule, after: Date, zone: string): Date | undefined {
   if (schedule.kind === 'rate') return nextFire(schedule, after);
   let wall = wallClockAsUtc(after, zone);
-  // Each pass moves the wall clock forward; a few passes cover a reading that maps to the past (fall back).
-  for (let pass = 0; pass < 4; pass += 1) {
+  // Each pass moves the wall clock forward. A reading that maps to the past (its first occurrence
+  // was before `after`, in a repeated hour) is passed over; a repeated span is at most 2 hours, so
+  // looking 3 hours of wall clock ahead covers every-minute crons too.
+  const limit = wall.getTime() + 3 * 3_600_000;
+  while (wall.getTime() <= limit) {
     const next = nextFire(schedule, wall);
     if (!next) return undefined;
     const instant = instantOfWallClock(next, zone);

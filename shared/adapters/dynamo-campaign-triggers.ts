@@ -5,7 +5,8 @@
  * - claims per (event, campaign) with a TTL (`expiresAt`), so a replayed event enrols once;
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
  *   `dynamoCampaignSchedule` reads it);
- * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace.
+ * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
+ *   only the token that pointer names works.
  */
 import {
   DeleteCommand,
@@ -15,7 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CampaignTriggerIndex, CampaignWebhookTokens } from '../campaigns/trigger-ports';
-import { conditionally } from './dynamo/conditions';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { prefixQuery } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
@@ -161,33 +162,78 @@ export function dynamoCampaignTriggers(
   };
 }
 
-export function dynamoCampaignWebhookTokens(db: DynamoDBDocumentClient, table: string): CampaignWebhookTokens {
+/**
+ * Attempts of one rotation: each re-reads the campaign's pointer after another rotation moved it
+ * (or a transaction conflict), so concurrent rotations serialise and each deletes the token it
+ * replaces. Enough for a handful of racers; past it the last error is thrown.
+ */
+export const TOKEN_ROTATION_ATTEMPTS = 10;
+
+export function dynamoCampaignWebhookTokens(
+  db: DynamoDBDocumentClient,
+  table: string,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): CampaignWebhookTokens {
   return {
+    /**
+     * Replaces the campaign's current token (the pointer `CAMPAIGNHOOK#<campaignId>` under the
+     * workspace) in one transaction: the old hash deleted, the new one written, and the pointer
+     * moved only if it still names the hash read (or is still absent). A rotation that lost that
+     * race to another wrote nothing; it reads the pointer again and deletes the winner's token in
+     * turn, so whatever the interleaving, one token stays and every earlier one is gone.
+     */
     async rotate(workspaceId, campaignId, tokenHash, at) {
       const pk = workspacePk(workspaceId);
-      const current = await getItem(db, table, { pk, sk: campaignHookSk(campaignId) }, { consistent: true });
-      const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
-      await transactWrite(db, [
-        ...(previous && previous !== tokenHash
-          ? [{ Delete: { TableName: table, Key: { pk: campaignHookPk(previous), sk: CAMPAIGN_HOOK_SK } } }]
-          : []),
-        {
-          Put: {
-            TableName: table,
-            Item: {
-              pk: campaignHookPk(tokenHash),
-              sk: CAMPAIGN_HOOK_SK,
-              type: 'campaign-hook',
-              workspaceId,
-              campaignId,
+      const pointerKey = { pk, sk: campaignHookSk(campaignId) };
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await getItem(db, table, pointerKey, { consistent: true });
+        const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
+        const items: TransactItem[] = [
+          ...(previous && previous !== tokenHash
+            ? [{ Delete: { TableName: table, Key: { pk: campaignHookPk(previous), sk: CAMPAIGN_HOOK_SK } } }]
+            : []),
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                pk: campaignHookPk(tokenHash),
+                sk: CAMPAIGN_HOOK_SK,
+                type: 'campaign-hook',
+                workspaceId,
+                campaignId,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
-        { Put: { TableName: table, Item: { pk, sk: campaignHookSk(campaignId), tokenHash, rotatedAt: at } } },
-      ]);
+          {
+            Put: {
+              TableName: table,
+              Item: { ...pointerKey, tokenHash, rotatedAt: at },
+              ...(previous
+                ? {
+                    ConditionExpression: 'tokenHash = :previous',
+                    ExpressionAttributeValues: { ':previous': previous },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+        ];
+        try {
+          await transactWrite(db, items, sleep);
+          return;
+        } catch (error) {
+          const moved = isConditionFailure(error, items.length - 1);
+          if ((!moved && !isTransactionConflict(error)) || attempt >= TOKEN_ROTATION_ATTEMPTS) throw error;
+          await sleep(Math.random() * 10 * attempt);
+        }
+      }
     },
 
+    /**
+     * The campaign of a token, only while it is the campaign's current one: the hook item must
+     * exist and the campaign's pointer must still name its hash, so a token a rotation replaced
+     * never enrols again, even one a past race left behind.
+     */
     async find(tokenHash) {
       const item = await getItem(
         db,
@@ -195,7 +241,15 @@ export function dynamoCampaignWebhookTokens(db: DynamoDBDocumentClient, table: s
         { pk: campaignHookPk(tokenHash), sk: CAMPAIGN_HOOK_SK },
         { consistent: true },
       );
-      return item ? { workspaceId: String(item.workspaceId), campaignId: String(item.campaignId) } : undefined;
+      if (!item) return undefined;
+      const owner = { workspaceId: String(item.workspaceId), campaignId: String(item.campaignId) };
+      const pointer = await getItem(
+        db,
+        table,
+        { pk: workspacePk(owner.workspaceId), sk: campaignHookSk(owner.campaignId) },
+        { consistent: true },
+      );
+      return pointer?.tokenHash === tokenHash ? owner : undefined;
     },
   };
 }

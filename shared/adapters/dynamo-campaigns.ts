@@ -69,6 +69,56 @@ const versionFromItem = (item: Item): PublishedVersion => ({
   rules: JSON.parse(String(item.rulesJson)),
 });
 
+/** Optional attributes of the campaign record: a write of a campaign without one removes it. */
+const OPTIONAL_CAMPAIGN_ATTRIBUTES = {
+  description: true,
+  publishedVersion: true,
+  promotions: true,
+  aiCopyApprovals: true,
+} as const satisfies Record<OptionalKeys<Campaign>, true>;
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+
+/**
+ * Attributes of the campaign item the campaign store does not own: the schedule slot the
+ * trigger sync and the scheduled trigger write (`nextRunAt`, gsi1 `DUE#campaign`) and the last
+ * launch. A write of the campaign keeps whatever they hold.
+ */
+const NOT_OWNED = new Set(['pk', 'sk', 'nextRunAt', 'gsi1pk', 'gsi1sk', 'lastLaunchedAt']);
+
+/**
+ * An UpdateItem writing the campaign's own attributes (removing its optional ones it no longer
+ * has), under the revision condition: unlike a whole-item Put, it leaves the attributes other
+ * writers own (NOT_OWNED) as they are, so a promotion or a status change never drops the slot.
+ */
+function campaignUpdate(table: string, next: Campaign) {
+  const item = campaignItem(next);
+  const names: Record<string, string> = { '#revision': 'revision' };
+  const values: Record<string, unknown> = { ':previous': next.revision - 1 };
+  const set: string[] = [];
+  const remove: string[] = [];
+  for (const [attribute, value] of Object.entries(item)) {
+    if (NOT_OWNED.has(attribute) || value === undefined) continue;
+    const i = set.length;
+    names[`#s${i}`] = attribute;
+    values[`:s${i}`] = value;
+    set.push(`#s${i} = :s${i}`);
+  }
+  for (const attribute of Object.keys(OPTIONAL_CAMPAIGN_ATTRIBUTES)) {
+    if (item[attribute] !== undefined) continue;
+    const i = remove.length;
+    names[`#r${i}`] = attribute;
+    remove.push(`#r${i}`);
+  }
+  return {
+    TableName: table,
+    Key: { pk: item.pk, sk: item.sk },
+    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: '#revision = :previous',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
 const revisionCondition = (revision: number) => ({
   ConditionExpression: '#revision = :previous',
   ExpressionAttributeNames: { '#revision': 'revision' },
@@ -77,7 +127,14 @@ const revisionCondition = (revision: number) => ({
 
 export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): CampaignStore {
   const version = async (workspaceId: string, campaignId: string, v: number) => {
-    const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: campaignVersionSk(campaignId, v) });
+    // Strongly consistent: right after a publish an eventually consistent read may miss the
+    // version (and the step runner keeps what it reads, dynamoCampaignVersions).
+    const item = await getItem(
+      db,
+      table,
+      { pk: workspacePk(workspaceId), sk: campaignVersionSk(campaignId, v) },
+      { consistent: true },
+    );
     return item ? versionFromItem(item) : undefined;
   };
   return {
@@ -131,11 +188,11 @@ export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): 
     },
 
     replace(next) {
-      return conditionally(
-        db.send(new PutCommand({ TableName: table, Item: campaignItem(next), ...revisionCondition(next.revision) })),
-      );
+      return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
     },
 
+    // A whole-item Put on purpose: a publish may change the trigger, so it drops the old slot and
+    // the trigger sync that follows every publish writes the new one (conditional on this revision).
     publish(next, frozen) {
       return conditionally(
         transactWrite(db, [

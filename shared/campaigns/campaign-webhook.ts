@@ -2,8 +2,11 @@
  * The webhook trigger: `POST /api/campaigns/{id}/webhook-token` makes a random token (shown
  * once; only its SHA-256 is stored, and a new one invalidates the old), and
  * `POST /api/hooks/campaigns/{id}/{token}` enrols the existing contact its body names. A token
- * that is wrong, or belongs to another campaign, is a 404 like a missing campaign: the public
- * route tells a stranger nothing. Contacts are never created here.
+ * that is wrong, belongs to another campaign, or is no longer its campaign's current one (the
+ * tokens port answers only the current token, even after concurrent rotations) is a 404 like a
+ * missing campaign: the public route tells a stranger nothing. The edge has parsed the body as
+ * JSON before this runs (malformed JSON is its 400, whatever the token); its shape is checked only
+ * once the token is known good. Contacts are never created here.
  */
 import * as z from 'zod';
 import type { ContactStore } from '../crm/contacts/ports';
@@ -19,7 +22,7 @@ export const webhookEnrolBody = z.union([
   z.strictObject({ contactId: z.string().regex(RECORD_ID_PATTERN) }),
 ]);
 
-/** A new token for the campaign; the previous one stops working. */
+/** A new token for the campaign; the previous one stops working (concurrent rotations: all but the last). */
 export async function rotateWebhookToken(
   workspaceId: string,
   campaignId: string,

@@ -10,7 +10,7 @@ import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } fr
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
 import { INTERACTION_TYPES } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
-import { nextFireInZone, parseSchedule } from '../schedule-expression';
+import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';
 import { isTimeZone } from '../zoned-time';
 
 /** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
@@ -30,16 +30,17 @@ const cronText = z
   .min(11)
   .max(200)
   .transform((text) => (text.startsWith('cron(') ? text : `cron(${text})`))
-  .refine(
-    (text) => {
-      try {
-        return parseSchedule(text).kind === 'cron';
-      } catch {
-        return false;
-      }
-    },
-    { message: 'Not a six-field cron (e.g. "0 9 ? * MON *": 09:00 every Monday)' },
-  );
+  .superRefine((text, ctx) => {
+    const example = 'e.g. "0 9 ? * MON *": 09:00 every Monday';
+    try {
+      if (parseSchedule(text).kind !== 'cron')
+        ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})` });
+    } catch (error) {
+      // The parser's own words name the field and what is wrong with it (a range that runs backwards...).
+      const why = error instanceof ScheduleExpressionError ? `: ${error.message}` : '';
+      ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})${why}` });
+    }
+  });
 
 export const triggerOn = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('manual') }),

@@ -11,7 +11,12 @@
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
-import { assertTemplateParses, missingMarketingParts, type TemplateContent } from './templates';
+import {
+  assertTemplateParses,
+  missingMarketingParts,
+  TEMPLATE_PART_MAX_CHARS,
+  type TemplateContent,
+} from './templates';
 
 const line = (max: number) => z.string().trim().min(1).max(max);
 
@@ -20,8 +25,8 @@ export const templateInputSchema = z.strictObject({
   name: line(200),
   category: z.enum(['transactional', 'marketing']),
   subject: z.string().min(1).max(998),
-  html: z.string().min(1).max(500_000),
-  text: z.string().min(1).max(500_000).optional(),
+  html: z.string().min(1).max(TEMPLATE_PART_MAX_CHARS),
+  text: z.string().min(1).max(TEMPLATE_PART_MAX_CHARS).optional(),
   /** A topic id for topic preferences (subscribers may opt out of one topic). */
   topic: z.string().regex(TOPIC_ID_PATTERN).optional(),
 });

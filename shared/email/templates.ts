@@ -33,7 +33,19 @@ export interface RenderedEmail {
   readonly text: string;
 }
 
-const LIMITS = { parseLimit: 200_000, renderLimit: 500, memoryLimit: 5_000_000 } as const;
+/**
+ * The longest template part (html or text) a template may have, in characters (JavaScript string
+ * length, as zod's `max` counts): the schemas of stored templates and inline sends allow this.
+ */
+export const TEMPLATE_PART_MAX_CHARS = 500_000;
+
+/**
+ * liquidjs's `parseLimit` bounds the characters (`String.length`) of the source one `parse()` call
+ * reads; each part is parsed on its own, so it must let through the longest part the schemas
+ * accept, or a valid template is refused as "parse length limit exceeded". `renderLimit` is in
+ * milliseconds per render; `memoryLimit` bounds what filters and ranges may allocate.
+ */
+const LIMITS = { parseLimit: TEMPLATE_PART_MAX_CHARS, renderLimit: 500, memoryLimit: 5_000_000 } as const;
 
 let engines: Promise<{ readonly html: Liquid; readonly text: Liquid }> | undefined;
 

@@ -1,6 +1,8 @@
 /** The step runner's view of a campaign: status read every time, a frozen version read once per instance. */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoCampaignVersions } from '../../../shared/adapters/dynamo-campaigns';
+import { dynamoCampaignStore, dynamoCampaignVersions } from '../../../shared/adapters/dynamo-campaigns';
 import type { Campaign, CampaignStore } from '../../../shared/campaigns/campaign';
 import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
 
@@ -41,5 +43,24 @@ describe('dynamoCampaignVersions', () => {
     expect((await versions.load('ws', 'c', 2))?.published).toBeUndefined();
     expect((await versions.load('ws', 'c', 2))?.published).toBeUndefined();
     expect(reads.version).toBe(2);
+  });
+});
+
+describe('dynamoCampaignStore.version', () => {
+  it('reads a frozen version strongly consistent (a read right after the publish must see it)', async () => {
+    const sent: Array<{ name: string; input: Record<string, unknown> }> = [];
+    const db = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        return {
+          Item: { workspaceId: 'ws', campaignId: 'c', version: 3, journeyJson: '{"nodes":[]}', rulesJson: '{}' },
+        };
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const found = await dynamoCampaignStore(db, 'core').version('ws', 'c', 3);
+    expect(found).toMatchObject({ workspaceId: 'ws', campaignId: 'c', version: 3 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.name).toBe('GetCommand');
+    expect(sent[0]?.input).toMatchObject({ TableName: 'core', ConsistentRead: true });
   });
 });

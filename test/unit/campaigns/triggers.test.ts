@@ -43,6 +43,14 @@ describe('trigger schema', () => {
       false,
     );
   });
+
+  it('refuses a cron with a backwards range (it would match nothing and never fire) as a 400 on `cron`', () => {
+    for (const cron of ['59-0 * * * ? *', 'cron(0 22-2 * * ? *)', '0 9 ? * FRI-MON *']) {
+      const parsed = triggerOn.safeParse({ type: 'schedule', cron });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['cron']);
+    }
+  });
 });
 
 describe('the event matcher', () => {

@@ -13,11 +13,12 @@ import {
   type TemplateRecord,
   type TemplateStore,
   type TemplateVersion,
+  templateInputSchema,
   updateTemplate,
   versionFromIfMatch,
 } from '../../../shared/email/stored-templates';
 import { lintFindings } from '../../../shared/email/template-send';
-import { missingMarketingParts } from '../../../shared/email/templates';
+import { missingMarketingParts, renderTemplate, TEMPLATE_PART_MAX_CHARS } from '../../../shared/email/templates';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 
 /** The store's contract in memory: versions written once, the pointer moved conditionally. */
@@ -217,5 +218,42 @@ describe('template versions', () => {
     expect(versionFromIfMatch('W/"12"')).toBe(12);
     expect(versionFromIfMatch('4')).toBe(4);
     expect(() => versionFromIfMatch('*')).toThrow(ValidationError);
+  });
+});
+
+describe('template size', () => {
+  /** A marketing template of exactly `length` characters of HTML, with merge fields through it. */
+  const sized = (length: number): TemplateInput => {
+    const head = '<p>Hi {{ contact.firstName }}</p>';
+    const tail = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a></p><p>{{ workspace.postalAddress }}</p>';
+    const row = `<p>News for {{ contact.firstName }}: ${'all quiet on the front. '.repeat(40)}</p>\n`;
+    let body = '';
+    while (head.length + body.length + row.length + tail.length <= length) body += row;
+    const html = `${head}${body}${'x'.repeat(length - head.length - body.length - tail.length)}${tail}`;
+    return { ...complete, html };
+  };
+
+  it('saves, parses and renders a valid 400,000-character template (within the schema, within the parse limit)', async () => {
+    const input = sized(400_000);
+    expect(input.html).toHaveLength(400_000);
+    expect(templateInputSchema.safeParse(input).success).toBe(true);
+    await expect(assertSavable(input)).resolves.toBeUndefined();
+    const d = deps();
+    const v1 = await createTemplate('ws-1', input, 'user-1', d);
+    expect(v1.html).toHaveLength(400_000);
+    const out = await renderTemplate(input, {
+      contact: { firstName: 'Ada' },
+      workspace: { name: 'Acme', postalAddress: '1 Main St' },
+      unsubscribe_url: 'https://app.example/u/t',
+    });
+    expect(out.html).toContain('<p>News for Ada: all quiet');
+  });
+
+  it('parses every template the schema accepts: the longest allowed part, not one character more', async () => {
+    const longest = sized(TEMPLATE_PART_MAX_CHARS);
+    expect(templateInputSchema.safeParse(longest).success).toBe(true);
+    await expect(assertSavable(longest)).resolves.toBeUndefined();
+    await expect(assertSavable({ ...longest, category: 'transactional', text: longest.html })).resolves.toBeUndefined();
+    expect(templateInputSchema.safeParse(sized(TEMPLATE_PART_MAX_CHARS + 1)).success).toBe(false);
   });
 });
