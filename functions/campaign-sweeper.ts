@@ -14,7 +14,8 @@ const core = tableName('core');
 const clock = campaignClock();
 const deps = {
   shards: DUE_STEP_SHARDS,
-  due: (shard: number, before: Date, limit: number) => dueEnrolments(documents, core, shard, before, limit),
+  due: (shard: number, before: Date, limit: number, after?: unknown) =>
+    dueEnrolments(documents, core, shard, before, limit, after as Record<string, unknown> | undefined),
   queue: sqsStepQueue(sqs, queueUrl('drip-steps')),
   now: () => clock.now(),
 };
@@ -22,6 +23,8 @@ const deps = {
 const sweep = async (): Promise<{ resent: number }> => {
   const result = await sweepDueSteps(deps);
   if (result.resent > 0) logger.info('Overdue campaign steps re-sent', result);
+  // More overdue than one run re-sends: the next run goes on (it is every few minutes).
+  if (result.shardsLeftOver > 0) logger.warn('Overdue campaign steps left for the next sweep', result);
   return result;
 };
 

@@ -159,8 +159,10 @@ const pinTemplates =
 const transition = (name: CampaignTransition) =>
   defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const campaign = await synced(await transitionCampaign(workspaceOf(request), params.id, name, deps));
-    // Held enrolments come back a page per message (drip-step-worker).
-    if (name === 'resume') {
+    // Held enrolments come back a page per message (drip-step-worker): on resume to run on, on
+    // archive to exit as archived. A transition already made answers the same and queues the pass
+    // again, so a request that failed after the status write can simply be retried.
+    if (name === 'resume' || name === 'archive') {
       await steps.sendAll([
         { kind: 'resume-page', workspaceId: campaign.workspaceId, campaignId: campaign.campaignId },
       ]);

@@ -38,6 +38,7 @@ import { dripStepMessage } from '../shared/campaigns/messages';
 import type { StepDeps } from '../shared/campaigns/ports';
 import { RESUME_PAGE_SIZE, resumeHeldPage } from '../shared/campaigns/resume-and-sweep';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
+import { failStep } from '../shared/campaigns/run-step';
 import { triggerFromEvent } from '../shared/campaigns/trigger-from-event';
 import { wakeOnEvent } from '../shared/campaigns/wake-on-event';
 import {
@@ -51,6 +52,7 @@ import {
 } from '../shared/config';
 import { senderProfile } from '../shared/email/sender-profile';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
+import { AppError } from '../shared/errors';
 import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -182,9 +184,20 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     return;
   }
   const stepDeps = meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps;
-  const outcome = await runDripStep(message, stepDeps, meta.messageId).catch((error: unknown) => {
-    // About to be dead-lettered: the enrolment is stuck until a redrive, so it counts as failed.
-    if (meta.receiveCount >= LAST_RECEIVE) failures.enrolmentFailed();
+  const outcome = await runDripStep(message, stepDeps, meta.messageId).catch(async (error: unknown) => {
+    if (meta.receiveCount >= LAST_RECEIVE) {
+      // About to be dead-lettered: the enrolment fails with its reason, so it leaves the due-time
+      // index (the sweep would otherwise bring the step back every few minutes, forever).
+      failures.enrolmentFailed();
+      if (message.kind === 'step') {
+        const failure = `Failed after ${meta.receiveCount} attempts: ${
+          error instanceof AppError ? error.message : `an internal error (message ${meta.messageId})`
+        }`;
+        await failStep(message, failure, deps).catch((cause: unknown) =>
+          logger.error('The failing step could not fail its enrolment', { error: cause, messageId: meta.messageId }),
+        );
+      }
+    }
     throw error;
   });
   logger.info('Drip step done', {

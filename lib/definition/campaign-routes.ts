@@ -10,7 +10,8 @@ export const campaignRoutes = [
   route('campaigns', 'campaigns.list', 'GET', '/api/campaigns/list', 'List campaigns, optionally by status', read),
   route('campaigns', 'campaigns.get', 'GET', '/api/campaigns/{id}', 'One campaign with its draft', read),
   route('campaigns', 'campaigns.update', 'PATCH', '/api/campaigns/{id}', 'Edit the draft (the next version)', write),
-  route('campaigns', 'campaigns.delete', 'DELETE', '/api/campaigns/{id}', 'Archive a campaign', write),
+  // Archiving ends every running enrolment, like POST .../archive: launch permission.
+  route('campaigns', 'campaigns.delete', 'DELETE', '/api/campaigns/{id}', 'Archive a campaign', launch),
   route(
     'campaigns',
     'campaigns.publish',
@@ -111,7 +112,8 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/webhook-token',
     'A new webhook token (shown once; the old one stops working)',
-    write,
+    // The token enrols contacts, which otherwise takes launch permission.
+    launch,
   ),
   route(
     'campaigns',

@@ -20,6 +20,7 @@ import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact
 import {
   CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
+  campaignSk,
   campaignStatsSk,
   contactEnrolmentsGsi1,
   DUE_STEP_SHARDS,
@@ -41,6 +42,8 @@ const STATE_FIELDS = [
   'status',
   'enteredAt',
   'nodeSince',
+  'nodeStep',
+  'launchId',
   'dueAt',
   'emails',
   'arms',
@@ -156,7 +159,7 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       return item ? enrolmentFromItem(item) : undefined;
     },
 
-    async save(next, expectedStep, counters) {
+    async save(next, expectedStep, counters, condition) {
       const put: TransactItem = {
         Put: {
           TableName: table,
@@ -174,8 +177,23 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       // The move alone is conditional; only its winner adds the counters, after it. Putting the
       // counters in the same transaction made every concurrent move of a campaign conflict on
       // one item. A crash between the two undercounts one move (stats, never behaviour).
+      // A hold for a paused campaign is written only while it is still paused (run-step.ts): with
+      // a check of the campaign item in the same transaction. The rare path; the others stay one Put.
       const moved = await conditionally(
-        db.send(new PutCommand(put.Put as ConstructorParameters<typeof PutCommand>[0])),
+        condition?.whileCampaignHeld
+          ? transactWrite(db, [
+              put,
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: { pk: workspacePk(next.workspaceId), sk: campaignSk(next.campaignId) },
+                  ConditionExpression: '#status IN (:paused, :draft)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':paused': 'paused', ':draft': 'draft' },
+                },
+              },
+            ])
+          : db.send(new PutCommand(put.Put as ConstructorParameters<typeof PutCommand>[0])),
       );
       if (moved) {
         const { workspaceId, campaignId, contactId } = next;
@@ -186,14 +204,18 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
   };
 }
 
-/** Enrolments whose due time has passed, one shard at a time (the sweep). */
+/**
+ * Enrolments whose due time has passed, one shard at a time, oldest first, a page of `limit`
+ * (the sweep); `after` is the previous page's `next`.
+ */
 export async function dueEnrolments(
   db: DynamoDBDocumentClient,
   table: string,
   shard: number,
   now: Date,
   limit: number,
-): Promise<EnrolmentState[]> {
+  after?: Record<string, unknown>,
+): Promise<{ enrolments: EnrolmentState[]; next?: Record<string, unknown> }> {
   const out = await db.send(
     new QueryCommand({
       TableName: table,
@@ -201,9 +223,13 @@ export async function dueEnrolments(
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
       ExpressionAttributeValues: { ':pk': `DUE#step#${shard}`, ':now': `${now.toISOString()}~` },
       Limit: limit,
+      ...(after ? { ExclusiveStartKey: after } : {}),
     }),
   );
-  return (out.Items ?? []).map(enrolmentFromItem);
+  return {
+    enrolments: (out.Items ?? []).map(enrolmentFromItem),
+    ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+  };
 }
 
 /** Counters of a campaign, by name: the shards summed. */

@@ -191,6 +191,10 @@ export async function transitionCampaign(
   deps: CampaignDeps,
 ): Promise<Campaign> {
   const current = await getCampaign(workspaceId, campaignId, deps);
+  // Already there (a retry of a request whose answer was lost, or whose follow-up failed after
+  // the status write): the same answer, nothing written, so the route's follow-up (the held
+  // enrolments' pages) can run again.
+  if (Object.values(TRANSITIONS[transition] ?? {}).includes(current.status)) return current;
   const to = TRANSITIONS[transition]?.[current.status];
   if (!to) {
     throw new ConflictError(`A ${current.status} campaign cannot ${transition}`, 'ILLEGAL_CAMPAIGN_TRANSITION', {

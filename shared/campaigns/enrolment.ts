@@ -51,6 +51,15 @@ export interface EnrolmentState {
   readonly enteredAt: string;
   /** When the current node began holding the contact (waits for an event, goals). */
   readonly nodeSince?: string;
+  /**
+   * The step at which it arrived at the current node, kept while the node holds it (a wait, a
+   * send window, a frequency cap, a pause): the node's effects are keyed by it (`effectKey`), so
+   * a node run again after a hold (a retried step that was deferred) repeats no effect under a
+   * new key. Absent: it arrived at `step`.
+   */
+  readonly nodeStep?: number;
+  /** The launch (or trigger event, hook call, schedule slot) that started this run: a duplicate of its enrol message is not a re-entry. */
+  readonly launchId?: string;
   /** When its timer is due (waiting, held): also the sparse due-time index the sweep reads. */
   readonly dueAt?: string;
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */

@@ -47,9 +47,13 @@ export function pollIntervalMs(windowMs: number): number {
   return Math.min(12 * 3_600_000, Math.max(3_600_000, Math.floor(windowMs / 12)));
 }
 
-/** The key of a node's effect: unique per enrolment run, node and step. */
+/**
+ * The key of a node's effect: unique per enrolment run, node and the step it arrived there at,
+ * so a node that holds (send window, frequency cap, pause) and runs again later, or a retried
+ * step that was deferred meanwhile, repeats the same key and no effect.
+ */
 export const effectKey = (s: EnrolmentState, nodeId: string): string =>
-  `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${s.step}`;
+  `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${s.nodeStep ?? s.step}`;
 
 export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<NodeResult> {
   const { state, now } = ctx;
@@ -84,7 +88,7 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
           nodeId: node.id,
           version: state.version,
           run: state.run,
-          step: state.step,
+          step: state.nodeStep ?? state.step,
         });
       } catch (error) {
         if (error instanceof ActionFailedError) return { kind: 'end', reason: 'failed', failure: error.message };

@@ -153,19 +153,28 @@ function reachableFrom(start: string, byId: ReadonlyMap<string, JourneyNode>): S
   return seen;
 }
 
-/** Nodes that hold a contact for a while: a loop through one of them cannot spin. */
-const holds = (node: JourneyNode | undefined) => node?.kind === 'wait' || node?.kind === 'goal';
+/**
+ * The edges a contact may take at once, without being held first. Only a wait for a duration or a
+ * time of day always holds (its `next` comes after the wait). A wait for an event moves on at
+ * once when the event is there already (`next`), as a goal already met does: only their
+ * `timeoutNext` comes after a wait. A loop of instant edges would act (mail) on every turn.
+ */
+function instantEdges(node: JourneyNode): string[] {
+  if (node.kind === 'wait') return node.for.type === 'event' ? [node.next] : [];
+  if (node.kind === 'goal') return [node.next];
+  return edgesOf(node);
+}
 
-/** A cycle that passes no wait or goal, as the path of node ids around it; undefined if none. */
+/** A cycle that passes no wait, as the path of node ids around it; undefined if none. */
 function cycleWithoutWait(start: string, byId: ReadonlyMap<string, JourneyNode>): string[] | undefined {
-  // Depth-first search over the graph with the waiting nodes' outgoing edges removed.
+  // Depth-first search over the instant edges only.
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (id: string): string[] | undefined => {
     state.set(id, 'open');
     path.push(id);
     const node = byId.get(id);
-    const nexts = node && !holds(node) ? edgesOf(node).filter((n) => byId.has(n)) : [];
+    const nexts = node ? instantEdges(node).filter((n) => byId.has(n)) : [];
     for (const next of nexts) {
       if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next];
       if (!state.has(next)) {

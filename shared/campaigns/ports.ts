@@ -87,9 +87,15 @@ export interface EnrolmentStates {
   get(workspaceId: string, campaignId: string, contactId: string): Promise<EnrolmentState | undefined>;
   /**
    * Writes `next` when the stored record is still at `expectedStep` (`undefined`: when there is
-   * none), together with the campaign's counters, atomically. False when it moved meanwhile.
+   * none), together with the campaign's counters, atomically. False when it moved meanwhile,
+   * or, with `whileCampaignHeld`, when the campaign is no longer paused (or a draft).
    */
-  save(next: EnrolmentState, expectedStep: number | undefined, counters: CounterDeltas): Promise<boolean>;
+  save(
+    next: EnrolmentState,
+    expectedStep: number | undefined,
+    counters: CounterDeltas,
+    condition?: { readonly whileCampaignHeld: true },
+  ): Promise<boolean>;
 }
 
 /** What the step runner knows of a contact. */

@@ -33,9 +33,9 @@ export async function resumeHeldPage(
     queue: StepQueue;
   },
 ): Promise<{ resumed: number; more: boolean }> {
-  // Paused again meanwhile: the next resume starts over.
-  if ((await deps.campaignStatus(message.workspaceId, message.campaignId)) !== 'active')
-    return { resumed: 0, more: false };
+  // Paused again meanwhile: the next resume starts over. Archived: each held step runs to exit.
+  const status = await deps.campaignStatus(message.workspaceId, message.campaignId);
+  if (status !== 'active' && status !== 'archived') return { resumed: 0, more: false };
   const page = await deps.held(message.workspaceId, message.campaignId, message.cursor);
   const next: DripStepMessage[] = page.enrolments.map(stepOf);
   if (page.nextCursor) next.push({ ...message, cursor: page.nextCursor });
@@ -46,19 +46,43 @@ export async function resumeHeldPage(
 /** How late a timer must be before the sweep re-sends its step. */
 export const SWEEP_GRACE_MS = 2 * 60_000;
 
+/** Enrolments the sweep re-sends per shard and run at most (pages of 500); the rest wait for the next run. */
+export const SWEEP_MAX_PER_SHARD = 5_000;
+
+/**
+ * Re-sends every overdue step, shard by shard, page by page (oldest first), up to `maxPerShard`
+ * a shard. An enrolment whose step keeps failing leaves the index when its last delivery fails
+ * it (run-step.ts `failStep`), so overdue entries cannot pile up at the front of a shard for good.
+ */
 export async function sweepDueSteps(deps: {
   shards: number;
-  due: (shard: number, before: Date, limit: number) => Promise<EnrolmentState[]>;
+  /** A page of the shard's overdue enrolments; `after` is the previous page's `next` (opaque). */
+  due: (
+    shard: number,
+    before: Date,
+    limit: number,
+    after?: unknown,
+  ) => Promise<{ enrolments: EnrolmentState[]; next?: unknown }>;
   queue: StepQueue;
   now: () => Date;
-  limitPerShard?: number;
-}): Promise<{ resent: number }> {
+  pageSize?: number;
+  maxPerShard?: number;
+}): Promise<{ resent: number; shardsLeftOver: number }> {
   const before = new Date(deps.now().getTime() - SWEEP_GRACE_MS);
+  const max = deps.maxPerShard ?? SWEEP_MAX_PER_SHARD;
   let resent = 0;
+  let shardsLeftOver = 0;
   for (let shard = 0; shard < deps.shards; shard += 1) {
-    const overdue = await deps.due(shard, before, deps.limitPerShard ?? 500);
-    await deps.queue.sendAll(overdue.map(stepOf));
-    resent += overdue.length;
+    let after: unknown;
+    let sent = 0;
+    do {
+      const page = await deps.due(shard, before, Math.min(deps.pageSize ?? 500, max - sent), after);
+      await deps.queue.sendAll(page.enrolments.map(stepOf));
+      sent += page.enrolments.length;
+      after = page.next;
+    } while (after !== undefined && sent < max);
+    if (after !== undefined) shardsLeftOver += 1;
+    resent += sent;
   }
-  return { resent };
+  return { resent, shardsLeftOver };
 }

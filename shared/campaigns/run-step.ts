@@ -34,6 +34,7 @@ export async function enrolContact(
 ): Promise<StepOutcome> {
   const { workspaceId, campaignId, contactId } = message;
   const campaign = await deps.versions.load(workspaceId, campaignId);
+  if (campaign?.status === 'active' && !campaign.published) throw versionNotReadable(campaignId);
   if (!campaign?.published || campaign.status !== 'active') {
     return { status: 'not-enrolled', why: `campaign is ${campaign?.status ?? 'missing'}` };
   }
@@ -42,6 +43,11 @@ export async function enrolContact(
   const previous = await deps.enrolments.get(workspaceId, campaignId, contactId);
   if (previous && !isFinished(previous)) {
     return (await timerAgain(previous, messageId, deps)) ?? { status: 'not-enrolled', why: 'already enrolled' };
+  }
+  // A second copy of the message that started the last run (an SQS redelivery, a retried launch
+  // page) is not a re-entry, whatever the re-entry rule.
+  if (previous?.launchId !== undefined && previous.launchId === message.launchId) {
+    return { status: 'not-enrolled', why: 'this launch enrolled it already' };
   }
   if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
     return { status: 'not-enrolled', why: 'already went through this campaign' };
@@ -62,6 +68,7 @@ export async function enrolContact(
     step: (previous?.step ?? -1) + 1,
     status: 'active',
     enteredAt: now.toISOString(),
+    launchId: message.launchId,
     emails: {},
     arms: {},
   };
@@ -80,8 +87,30 @@ export async function runStep(message: StepMessage, deps: StepDeps, messageId?: 
   }
   if (isFinished(state)) return { status: 'stale', why: `it ${state.status}` };
   const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
+  // A version that cannot be read yet is retried (the message comes back), never taken for an end.
+  if (campaign && !campaign.published && campaign.status !== 'archived') throw versionNotReadable(state.campaignId);
   if (!campaign?.published) return finishAs(state, 'archived', deps);
   return advance(state, state.step, campaign.published, deps, [], { campaignStatus: campaign.status, messageId });
+}
+
+const versionNotReadable = (campaignId: string) =>
+  new Error(`The published version of campaign ${campaignId} cannot be read yet; the step is retried`);
+
+/**
+ * A step message's last delivery failed too (it goes to the dead-letter queue next): the
+ * enrolment fails with `failure`, so it leaves the due-time index and the sweep stops bringing it
+ * back. A redrive of the message afterwards finds it moved on and does nothing. False when the
+ * enrolment is not at that step any more.
+ */
+export async function failStep(
+  message: StepMessage,
+  failure: string,
+  deps: Pick<StepDeps, 'enrolments' | 'now'>,
+): Promise<boolean> {
+  const state = await deps.enrolments.get(message.workspaceId, message.campaignId, message.contactId);
+  if (!state || state.run !== message.run || state.step !== message.step || isFinished(state)) return false;
+  const ended = endState(state, 'failed', deps.now(), failure.slice(0, 500));
+  return deps.enrolments.save(ended, state.step, deltas(exitCounters(state, 'failed')));
 }
 
 /**
@@ -148,20 +177,27 @@ async function advance(
     messageId?: string | undefined;
     /** The contact, when the caller has just read it. */
     contact?: ContactSnapshot;
+    /** Set when a hold lost to a resume (or archive) and the step runs again on the new status. */
+    resumedOnce?: boolean;
   } = {},
 ): Promise<StepOutcome> {
   const { campaignStatus = 'active', messageId } = options;
   const now = deps.now();
   const tally: string[] = [...counters];
-  const save = async (moved: EnrolmentState, outcome: StepOutcome, timerAt?: Date): Promise<StepOutcome> => {
+  const save = async (
+    moved: EnrolmentState,
+    outcome: StepOutcome,
+    timerAt?: Date,
+    condition?: { whileCampaignHeld: true },
+  ): Promise<StepOutcome> => {
     const { writtenBy: _previous, ...rest } = moved;
     const next: EnrolmentState = messageId ? { ...rest, writtenBy: messageId } : rest;
     // A conversion also counts for the arm of every split it went through (A/B verdicts).
     if (tally.includes('converted')) {
       for (const [split, arm] of Object.entries(next.arms)) tally.push(`armconv:${split}:${arm}`);
     }
-    if (!(await deps.enrolments.save(next, expectedStep, deltas(tally))))
-      return { status: 'stale', why: 'it moved on' };
+    if (!(await deps.enrolments.save(next, expectedStep, deltas(tally), condition)))
+      return { status: 'stale', why: condition ? 'it moved on, or the campaign runs again' : 'it moved on' };
     if (next.status === 'failed') deps.metrics?.enrolmentFailed();
     if (timerAt) {
       await deps.timers.set(
@@ -186,10 +222,28 @@ async function advance(
     return save(endState(start, 'archived', now), { status: 'ended', reason: 'archived' });
   }
   if (campaignStatus === 'paused' || campaignStatus === 'draft') {
-    // Due now: the sweep skips paused campaigns, and finds this one as soon as it resumes.
-    const held: EnrolmentState = { ...start, step: start.step + 1, status: 'held', dueAt: now.toISOString() };
+    // Held (out of the due index) until the resume pages through the campaign's held enrolments.
+    // A waiting enrolment keeps its due time: a time-of-day wait reads it back as its target.
+    // Saved only while the campaign is still paused: a resume that listed the held enrolments
+    // before this write would never see it (the step then runs on the campaign as it is now).
+    const held: EnrolmentState = {
+      ...start,
+      step: start.step + 1,
+      nodeStep: start.nodeStep ?? start.step,
+      status: 'held',
+      dueAt: start.status === 'waiting' && start.dueAt ? start.dueAt : now.toISOString(),
+    };
     tally.push('waiting');
-    return save(held, { status: 'held', node: start.node });
+    const outcome = await save(held, { status: 'held', node: start.node }, undefined, { whileCampaignHeld: true });
+    if (outcome.status !== 'stale' || options.resumedOnce) return outcome;
+    const now2 = await deps.versions.load(start.workspaceId, start.campaignId, start.version);
+    const current = await deps.enrolments.get(start.workspaceId, start.campaignId, start.contactId);
+    if (!now2?.published || !current || current.step !== start.step || now2.status === campaignStatus) return outcome;
+    return advance(start, expectedStep, now2.published, deps, counters, {
+      ...options,
+      campaignStatus: now2.status,
+      resumedOnce: true,
+    });
   }
 
   const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
@@ -210,12 +264,24 @@ async function advance(
 
   const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
   let state: EnrolmentState = { ...start, status: 'active' };
+  // Nodes reached in this run of moves. The node it starts at may come round once more (a wait
+  // the loop returns to holds on arrival); any other node reached twice without a hold is a loop
+  // that would act (mail) on every turn: the enrolment fails instead. Journey rules refuse such
+  // loops on save (journey-rules.ts); this guards versions saved before, or a rule missed.
+  const visits = new Map<string, number>();
   for (let hop = 0; hop < MAX_HOPS; hop += 1) {
     const node = nodes.get(state.node);
     if (!node) {
       tally.push('exited:failed');
       const failed = endState(state, 'failed', now, `Node "${state.node}" is not in version ${state.version}`);
       return save(failed, { status: 'ended', reason: 'failed' });
+    }
+    const seen = (visits.get(node.id) ?? -1) + 1;
+    visits.set(node.id, seen);
+    if (seen > (node.id === start.node ? 1 : 0)) {
+      tally.push('exited:failed');
+      const failure = `The journey loops back to node "${node.id}" without waiting`;
+      return save(endState(state, 'failed', now, failure), { status: 'ended', reason: 'failed' });
     }
     const subject = subjectOf(state, contact, timeline, now);
     const result: NodeResult = await executeNode(node, {
@@ -230,7 +296,7 @@ async function advance(
     if (result.kind !== 'hold') tally.push(...(result.counters ?? []));
     switch (result.kind) {
       case 'move': {
-        const { nodeSince: _since, dueAt: _due, ...rest } = state;
+        const { nodeSince: _since, dueAt: _due, nodeStep: _arrived, ...rest } = state;
         state = { ...rest, ...result.set, node: result.next, step: state.step + 1, status: 'active' };
         tally.push(`node:${result.next}:entered`);
         break;
@@ -240,6 +306,7 @@ async function advance(
         const waiting: EnrolmentState = {
           ...rest,
           step: state.step + 1,
+          nodeStep: state.nodeStep ?? state.step,
           status: 'waiting',
           dueAt: result.dueAt.toISOString(),
           ...(result.nodeSince ? { nodeSince: result.nodeSince } : {}),

@@ -84,7 +84,7 @@ describe('enrolment states', () => {
     const overdue = async () => {
       const found: EnrolmentState[] = [];
       for (let shard = 0; shard < 8; shard += 1) {
-        found.push(...(await dueEnrolments(db, CORE, shard, new Date('2026-12-06T00:00:00Z'), 100)));
+        found.push(...(await dueEnrolments(db, CORE, shard, new Date('2026-12-06T00:00:00Z'), 100)).enrolments);
       }
       return found.filter((e) => e.workspaceId === w).map((e) => e.contactId);
     };

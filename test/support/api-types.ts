@@ -1223,7 +1223,7 @@ export interface paths {
         post?: never;
         /**
          * Archive a campaign
-         * @description Needs `campaigns:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         delete: operations["campaigns.delete"];
         options?: never;
@@ -1494,7 +1494,7 @@ export interface paths {
         put?: never;
         /**
          * A new webhook token (shown once; the old one stops working)
-         * @description Needs `campaigns:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.webhook-token"];
         delete?: never;

@@ -51,9 +51,11 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
       async get(_ws, _c, contactId) {
         return enrolments.get(key(contactId));
       },
-      async save(next, expectedStep, deltas) {
+      async save(next, expectedStep, deltas, condition) {
         const current = enrolments.get(key(next.contactId));
         if (expectedStep === undefined ? current !== undefined : current?.step !== expectedStep) return false;
+        // Like the adapter's ConditionCheck on the campaign item.
+        if (condition?.whileCampaignHeld && status !== 'paused' && status !== 'draft') return false;
         enrolments.set(key(next.contactId), structuredClone(next));
         for (const [k, v] of Object.entries(deltas)) counters.set(k, (counters.get(k) ?? 0) + v);
         return true;

@@ -4,8 +4,8 @@ import { enrolContact, exitEnrolment, mayHaveInteractionsSince, runStep } from '
 import { ACCEPTANCE_JOURNEY, CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 const acceptanceJourney = ACCEPTANCE_JOURNEY;
-const enrol = (w: ReturnType<typeof campaignWorld>, contactId: string) =>
-  enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId, launchId: 'l1' }, w.deps);
+const enrol = (w: ReturnType<typeof campaignWorld>, contactId: string, launchId = 'l1') =>
+  enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId, launchId }, w.deps);
 const sentTo = (w: ReturnType<typeof campaignWorld>, contactId: string) =>
   [...w.sends.values()].filter((s) => s.contactId === contactId).map((s) => s.nodeId);
 
@@ -237,13 +237,16 @@ describe('running a journey', () => {
     const never = campaignWorld(short);
     never.addContact('c1');
     await enrol(never, 'c1');
-    expect(await enrol(never, 'c1')).toEqual({ status: 'not-enrolled', why: 'already went through this campaign' });
+    expect(await enrol(never, 'c1', 'l2')).toEqual({
+      status: 'not-enrolled',
+      why: 'already went through this campaign',
+    });
     const after = campaignWorld(short, { reentry: { mode: 'after', days: 3 } });
     after.addContact('c1');
     await enrol(after, 'c1');
-    expect((await enrol(after, 'c1')).status).toBe('not-enrolled');
+    expect((await enrol(after, 'c1', 'l2')).status).toBe('not-enrolled');
     await after.advanceTo(after.now() + 3 * DAY);
-    expect(await enrol(after, 'c1')).toEqual({ status: 'ended', reason: 'completed' });
+    expect(await enrol(after, 'c1', 'l3')).toEqual({ status: 'ended', reason: 'completed' });
     expect(after.sends.size).toBe(2);
     expect(after.enrolments.get(`${CAMPAIGN}#c1`)?.run).toBe(2);
   });
