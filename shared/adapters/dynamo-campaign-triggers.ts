@@ -9,7 +9,6 @@
  *   only the token that pointer names works.
  */
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -104,13 +103,15 @@ export function dynamoCampaignTriggers(
       );
     },
 
-    async release(workspaceId, eventId, campaignId) {
-      await db.send(
-        new DeleteCommand({
-          TableName: table,
-          Key: { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) },
-        }),
+    async claimed(workspaceId, eventId, campaignId) {
+      const item = await getItem(
+        db,
+        table,
+        { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) },
+        { consistent: true },
       );
+      // TTL deletion lags: an expired claim is as good as none.
+      return item !== undefined && Number(item.expiresAt) >= nowSeconds();
     },
 
     async setSchedule(workspaceId, campaignId, revision, nextRunAt) {

@@ -2,8 +2,10 @@
  * A domain event delivered to the drip-steps queue (an EventBridge rule on the domain-events bus):
  * enrols the contact it names into every active campaign of its workspace whose published trigger
  * matches. The trigger index narrows the campaigns; the published version is checked again (the
- * index may lag a change). Each (event, campaign) is claimed first, so a redelivered or replayed
- * event enrols nobody twice, also under re-entry `always`; a failed enrolment releases its claim.
+ * index may lag a change). Each (event, campaign) is recorded once its enrolment is done, so a
+ * replayed event enrols nobody twice, also under re-entry `always` and after a later run; a copy
+ * racing the first, or one after a crash before the record, meets the enrolment's own check (an
+ * enrol message of the launch that started the current run is no re-entry, run-step.ts).
  * The same event also wakes the contact's enrolments that wait for it (wake-on-event.ts).
  */
 import type { DomainEventEnvelope, EnrolMessage } from './messages';
@@ -57,16 +59,14 @@ export async function triggerFromEvent(
       if (campaign?.status !== 'active' || !campaign.published) continue;
       if (!triggerMatches(triggerOf(campaign.published.journey), event)) continue;
       outcome.matched += 1;
-      if (!(await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS))) {
+      if (await deps.index.claimed(workspaceId, eventId, campaignId)) {
         outcome.replayed += 1;
         continue;
       }
-      try {
-        await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
-      } catch (error) {
-        await deps.index.release(workspaceId, eventId, campaignId);
-        throw error;
-      }
+      // Recorded after the enrolment, never before: a crash in between loses nothing (the event
+      // comes back and enrols; the enrolment refuses a second run of the same launch id).
+      await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
+      await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS);
       outcome.enrolled += 1;
     }
   }

@@ -9,12 +9,13 @@ export interface CampaignTriggerIndex {
   set(workspaceId: string, campaignId: string, key: TriggerKey | undefined): Promise<void>;
   /** Campaign ids whose entry is `key`. */
   find(workspaceId: string, key: TriggerKey): Promise<string[]>;
+  /** Whether (event, campaign) was recorded as done (and not expired): a replay. */
+  claimed(workspaceId: string, eventId: string, campaignId: string): Promise<boolean>;
   /**
-   * Claims (event, campaign) for `ttlSeconds`: true the first time, false for a replay. A claim
-   * is released when the enrolment it guards failed, so the retry can claim again.
+   * Records (event, campaign) as done for `ttlSeconds`, after its enrolment: true the first time,
+   * false when a copy recorded it first.
    */
   claim(workspaceId: string, eventId: string, campaignId: string, ttlSeconds: number): Promise<boolean>;
-  release(workspaceId: string, eventId: string, campaignId: string): Promise<void>;
   /**
    * Sets (or, undefined, clears) the campaign's scheduled launch slot, unless the campaign record
    * moved past `revision` meanwhile (its own write sets the slot then).

@@ -129,13 +129,13 @@ describe('triggerFromEvent', () => {
         Object.entries(campaigns)
           .filter(([, c]) => JSON.stringify(triggerIndexKey(c.on)) === JSON.stringify(key))
           .map(([id]) => id),
+      claimed: async (_ws, eventId, campaignId) => claims.has(`${eventId}#${campaignId}`),
       claim: async (_ws, eventId, campaignId) => {
         const k = `${eventId}#${campaignId}`;
         if (claims.has(k)) return false;
         claims.add(k);
         return true;
       },
-      release: async (_ws, eventId, campaignId) => void claims.delete(`${eventId}#${campaignId}`),
       setSchedule: async () => undefined,
       scheduleNext: async () => undefined,
     };
@@ -178,7 +178,7 @@ describe('triggerFromEvent', () => {
     expect(enrolled).toHaveLength(1);
   });
 
-  it('releases the claim when the enrolment fails, so the retry enrols', async () => {
+  it('records the event only after its enrolment: a failure or a crash before the record loses nothing', async () => {
     const { deps, enrolled, claims } = world({ c: { status: 'active', on: { type: 'contact-created' } } });
     const message = envelope('contact.created', { workspaceId: 'w1', contactId: 'c9', eventId: 'created-c9' });
     if (message.kind !== 'domain-event') throw new Error('expected a domain event');
