@@ -22,6 +22,8 @@ export interface Promotion {
   readonly arm?: string;
   /** The subject variant (index into `subjectVariants`) every new arrival gets. */
   readonly variant?: number;
+  /** That variant's subject line: what a later version's node is matched by (split.ts `promotedVariant`). */
+  readonly subject?: string;
   /** `user:<id>` for a person, `auto` for the node's `promote` rule. */
   readonly by: string;
   readonly at: string;
@@ -83,7 +85,7 @@ function promotionOf(node: AbNode, body: PromoteBody, by: string, at: string): P
   if (body.variant >= count) {
     throw new ValidationError(`Email node "${node.id}" has variants 0 to ${count - 1}`, 'UNKNOWN_ARM');
   }
-  return { variant: body.variant, by, at };
+  return { variant: body.variant, subject: node.subjectVariants?.[body.variant] as string, by, at };
 }
 
 async function save(current: Campaign, promotions: Promotions, deps: CampaignDeps): Promise<Campaign> {
@@ -147,7 +149,9 @@ export function duePromotions(
     if (verdict.status !== 'winner') continue;
     const decided = test.comparisons.find((c) => c.z === verdict.z) ?? test.comparisons[0];
     due[node.id] = {
-      ...(node.kind === 'split' ? { arm: verdict.winner } : { variant: Number(verdict.winner) }),
+      ...(node.kind === 'split'
+        ? { arm: verdict.winner }
+        : { variant: Number(verdict.winner), subject: node.subjectVariants?.[Number(verdict.winner)] as string }),
       by: 'auto',
       at: now.toISOString(),
       test: { metric: test.metric, z: verdict.z, p: decided?.p ?? 0, text: verdict.text },

@@ -45,12 +45,24 @@ export function promotedArm<Arm extends { readonly id: string }>(
   return split.arms.find((a) => a.id === promotion.arm);
 }
 
-/** The subject variant a promotion gives every new arrival at an email node, when one is in force. */
+/**
+ * The subject variant a promotion gives every new arrival at an email node, when one is in force:
+ * the variant with the promoted subject line. Promotions hold across published versions, whose
+ * subject lines may differ: a version without the winning line tries its own lines as before,
+ * rather than forcing whatever line has the winner's index. (A promotion stored before the line
+ * was recorded goes by its index.)
+ */
 export function promotedVariant(
   node: { readonly id: string; readonly subjectVariants?: readonly string[] | undefined },
-  promotions: Readonly<Record<string, { readonly variant?: number; readonly undone?: unknown }>> | undefined,
+  promotions:
+    | Readonly<Record<string, { readonly variant?: number; readonly subject?: string; readonly undone?: unknown }>>
+    | undefined,
 ): number | undefined {
   const promotion = promotions?.[node.id];
   if (!promotion || promotion.undone || promotion.variant === undefined || !node.subjectVariants) return undefined;
+  if (promotion.subject !== undefined) {
+    const index = node.subjectVariants.indexOf(promotion.subject);
+    return index >= 0 ? index : undefined;
+  }
   return promotion.variant < node.subjectVariants.length ? promotion.variant : undefined;
 }

@@ -402,3 +402,39 @@ describe('A/B on opens and clicks', () => {
     expect(duePromotions(journey, counters, {}, at)).toEqual({});
   });
 });
+
+describe('a promoted subject line across versions', () => {
+  it('is matched by its text, not its index, in a version whose lines differ', async () => {
+    const { promotedVariant } = await import('../../../shared/campaigns/split');
+    const promotions = { m: { variant: 1, subject: 'Hi there', by: 'user:u', at: 'x' } };
+    expect(promotedVariant({ id: 'm', subjectVariants: ['Hello', 'Hi there'] }, promotions)).toBe(1);
+    expect(promotedVariant({ id: 'm', subjectVariants: ['New', 'Other', 'Hi there'] }, promotions)).toBe(2);
+    // A version without the winning line tries its own lines (no forced index 1).
+    expect(promotedVariant({ id: 'm', subjectVariants: ['New', 'Other'] }, promotions)).toBeUndefined();
+    // A promotion stored before lines were recorded goes by its index.
+    expect(promotedVariant({ id: 'm', subjectVariants: ['a', 'b'] }, { m: { variant: 1 } })).toBe(1);
+  });
+
+  it('records the line with a manual and an automatic promotion', async () => {
+    const journey = journeySchema.parse(SPLIT_JOURNEY);
+    const store = campaignStore(journey);
+    const promoted = await promoteNode(WS, CAMPAIGN, 'mail-b', { variant: 2 }, 'u9', store.deps);
+    expect(promoted.promotions?.['mail-b']).toMatchObject({ variant: 2, subject: 'Hey' });
+    const onVariants = journeySchema.parse({
+      nodes: SPLIT_JOURNEY.nodes.map((n) => (n.id === 'mail-b' ? { ...n, promote: { metric: 'opened' } } : n)),
+    });
+    const counters = {
+      'variant:mail-b:0': 500,
+      'variant:mail-b:1': 500,
+      'variant:mail-b:2': 500,
+      'armopen:mail-b:0': 100,
+      'armopen:mail-b:1': 100,
+      'armopen:mail-b:2': 200,
+    };
+    expect(duePromotions(onVariants, counters, {}, new Date('2026-12-07T12:00:00Z'))['mail-b']).toMatchObject({
+      variant: 2,
+      subject: 'Hey',
+      by: 'auto',
+    });
+  });
+});
