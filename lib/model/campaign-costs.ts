@@ -179,7 +179,7 @@ export const STEP_BASE: readonly CountedCall[] = [
   },
 ];
 
-/** An email node (execute-node.ts `emailNode` -> campaign-mailer.ts `send`), without frequency cap. */
+/** An email node (execute-node.ts `emailNode` -> campaign-mailer.ts `send`), without frequency cap (a capped one adds its send log Query and the cap lock's Put and Delete: 2 WRU, ~1 RRU). */
 export const EMAIL_NODE: readonly CountedCall[] = [
   {
     what: 'template GetItem (a saved version is read once per container: ~0 an email)',

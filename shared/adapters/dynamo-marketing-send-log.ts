@@ -8,16 +8,26 @@
  * write cannot be conditional, so a replay of a send (its step message delivered again) rewrites
  * the entry with the replay's time: still one send, counted from a moment later, which can only
  * defer a capped send a little more, never let one more through.
+ *
+ * A capped send checks the log and sends under the contact's cap lock (a leased item, 30 s), so
+ * two campaigns' capped steps for one contact take turns instead of both finding room for one
+ * more mail. A send `record` resolves once its entry is written, before the lock is let go.
  */
-import { createHash } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MarketingSendLog } from '../campaigns/campaign-mailer';
 import { batchPut, groupedRounds } from './dynamo/batch';
+import { conditionally } from './dynamo/conditions';
 import { epochSeconds, type Item } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { interactionPk, MARKETING_SEND_PREFIX, marketingSendSk } from './keys';
 
 const KEEP_MS = 8 * 86_400_000;
+/** The contact's frequency-cap lock, in its interaction partition. */
+const CAP_LOCK_SK = 'MKTCAPLOCK';
+/** Held for a cap check and one send (a template read, a queue send): far longer than either. */
+const CAP_LOCK_LEASE_MS = 30_000;
+const hashOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
 export function dynamoMarketingSendLog(db: DynamoDBDocumentClient, table: string): MarketingSendLog {
   const write = groupedRounds<Item>(
@@ -35,7 +45,7 @@ export function dynamoMarketingSendLog(db: DynamoDBDocumentClient, table: string
   );
   return {
     async record(workspaceId, contactId, atMs, key) {
-      const hash = createHash('sha256').update(key).digest('hex').slice(0, 32);
+      const hash = hashOf(key);
       await write({
         pk: interactionPk(workspaceId, contactId),
         sk: marketingSendSk(hash),
@@ -44,14 +54,55 @@ export function dynamoMarketingSendLog(db: DynamoDBDocumentClient, table: string
         expiresAt: epochSeconds(new Date(atMs + KEEP_MS)),
       });
     },
-    async since(workspaceId, contactId, sinceMs) {
+    async since(workspaceId, contactId, sinceMs, exceptKey) {
       // Small by construction (8 days of one contact's marketing mail).
       const items = await queryAll(db, {
         ...prefixQuery(table, interactionPk(workspaceId, contactId), MARKETING_SEND_PREFIX),
-        ProjectionExpression: 'atMs',
+        ProjectionExpression: 'sk, atMs',
       });
+      const except = exceptKey === undefined ? undefined : marketingSendSk(hashOf(exceptKey));
       // TTL deletes late ("within two days"): expired entries are filtered by time, not trusted gone.
-      return items.map((i) => Number(i.atMs)).filter((t) => t >= sinceMs);
+      return items
+        .filter((i) => i.sk !== except)
+        .map((i) => Number(i.atMs))
+        .filter((t) => t >= sinceMs);
+    },
+    async lock(workspaceId, contactId) {
+      const key = { pk: interactionPk(workspaceId, contactId), sk: CAP_LOCK_SK };
+      const token = randomUUID();
+      const now = Date.now();
+      const taken = await conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key,
+              type: 'cap-lock',
+              token,
+              leaseUntil: now + CAP_LOCK_LEASE_MS,
+              expiresAt: epochSeconds(new Date(now + KEEP_MS)),
+            },
+            // A lease: a holder that crashed lets go when it runs out.
+            ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        ),
+      );
+      if (!taken) return undefined;
+      return async () => {
+        // Only our own lease: one that ran out and was taken by another step stays theirs.
+        await conditionally(
+          db.send(
+            new DeleteCommand({
+              TableName: table,
+              Key: key,
+              ConditionExpression: '#token = :token',
+              ExpressionAttributeNames: { '#token': 'token' },
+              ExpressionAttributeValues: { ':token': token },
+            }),
+          ),
+        );
+      };
     },
   };
 }

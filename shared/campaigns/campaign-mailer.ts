@@ -15,7 +15,10 @@ import type { CampaignMailer } from './ports';
 /** Marketing mail queued per contact, for frequency caps across campaigns. */
 export interface MarketingSendLog {
   record(workspaceId: string, contactId: string, atMs: number, key: string): Promise<void>;
-  since(workspaceId: string, contactId: string, sinceMs: number): Promise<readonly number[]>;
+  /** Times of the sends logged since `sinceMs`, but that of `exceptKey`. */
+  since(workspaceId: string, contactId: string, sinceMs: number, exceptKey?: string): Promise<readonly number[]>;
+  /** The contact's cap lock (see `CampaignMailer.capLock`). */
+  lock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
 }
 
 export interface CampaignMailerDeps {
@@ -92,6 +95,8 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
       });
       return { sendId };
     },
-    recentMarketingSends: (workspaceId, contactId, sinceMs) => deps.sendLog.since(workspaceId, contactId, sinceMs),
+    recentMarketingSends: (workspaceId, contactId, sinceMs, exceptKey) =>
+      deps.sendLog.since(workspaceId, contactId, sinceMs, exceptKey),
+    capLock: (workspaceId, contactId) => deps.sendLog.lock(workspaceId, contactId),
   };
 }

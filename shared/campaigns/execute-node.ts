@@ -118,15 +118,34 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     const opening = nextWindowOpening(now, rules.sendWindow, contact.timeZone ?? rules.timeZone);
     if (opening.getTime() > now.getTime()) return { kind: 'hold', dueAt: opening };
   }
-  if (rules.frequencyCap) {
+  if (!rules.frequencyCap) return sendEmail(node, ctx);
+  const cap = rules.frequencyCap;
+  // Capped: check and send under the contact's cap lock, so two campaigns' steps for the same
+  // contact cannot both see room for one more mail and both send. Busy: try again a minute later.
+  const release = await ctx.deps.mailer.capLock(state.workspaceId, state.contactId);
+  if (!release) return { kind: 'hold', dueAt: new Date(now.getTime() + CAP_BUSY_RETRY_MS) };
+  try {
+    const key = effectKey(state, node.id);
+    // This node's own earlier send (a retried step) is not one more mail.
     const recent = await ctx.deps.mailer.recentMarketingSends(
       state.workspaceId,
       state.contactId,
       now.getTime() - 7 * 86_400_000,
+      key,
     );
-    const allowed = nextAllowedSend(rules.frequencyCap, recent, now.getTime());
+    const allowed = nextAllowedSend(cap, recent, now.getTime());
     if (allowed > now.getTime()) return { kind: 'hold', dueAt: new Date(allowed) };
+    return await sendEmail(node, ctx);
+  } finally {
+    await release();
   }
+}
+
+/** How long a capped send waits when another step of the same contact holds the cap lock. */
+export const CAP_BUSY_RETRY_MS = 60_000;
+
+async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
+  const { state, rules, contact } = ctx;
   const variant = node.subjectVariants
     ? (promotedVariant(node, rules.promotions) ??
       variantFor(node.subjectVariants.length, state.campaignId, node.id, state.contactId))

@@ -146,8 +146,21 @@ export interface CampaignMailer {
     /** Unique per (enrolment run, node, step): a replay queues the same send. */
     readonly idempotencyKey: string;
   }): Promise<{ sendId: string }>;
-  /** When marketing mail was queued for the contact since `sinceMs` (any campaign): frequency caps. */
-  recentMarketingSends(workspaceId: string, contactId: string, sinceMs: number): Promise<readonly number[]>;
+  /**
+   * When marketing mail was queued for the contact since `sinceMs` (any campaign): frequency caps.
+   * The send of `exceptKey` (the node's own, from an earlier try) is left out.
+   */
+  recentMarketingSends(
+    workspaceId: string,
+    contactId: string,
+    sinceMs: number,
+    exceptKey?: string,
+  ): Promise<readonly number[]>;
+  /**
+   * The contact's frequency-cap lock, taken for a check and the send it allows: a function that
+   * releases it, or undefined when another step holds it (a lease: a crashed holder's lapses).
+   */
+  capLock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
 }
 
 /** A failure that retrying will not fix (a webhook refusing for good): the enrolment fails with it. */

@@ -165,6 +165,24 @@ describe('campaign records', () => {
     await log.record(w, 'p1', 9_000, 'campaign#a#p1#1#next#3');
     expect([...(await log.since(w, 'p1', 0))].sort()).toEqual([5_000, 9_000]);
     expect(await log.since(w, 'p1', 6_000)).toEqual([9_000]);
+    // A node's own earlier send is left out when it asks again.
+    expect(await log.since(w, 'p1', 0, 'campaign#a#p1#1#next#3')).toEqual([5_000]);
+  });
+
+  it('lends the cap lock to one step of a contact at a time, and lets it go', async () => {
+    const w = ws();
+    const log = dynamoMarketingSendLog(db, CORE);
+    const takes = await Promise.all(Array.from({ length: 5 }, () => log.lock(w, 'p1')));
+    const held = takes.filter((t) => t !== undefined);
+    expect(held).toHaveLength(1);
+    // Another contact's lock is its own.
+    const other = await log.lock(w, 'p2');
+    expect(other).toBeDefined();
+    await held[0]?.();
+    const again = await log.lock(w, 'p1');
+    expect(again).toBeDefined();
+    await again?.();
+    await other?.();
   });
 
   it('logs the marketing sends of concurrent steps in shared batch writes, one entry per send', async () => {

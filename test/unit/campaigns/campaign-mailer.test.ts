@@ -44,6 +44,7 @@ function mailer(category: 'marketing' | 'transactional', failQueue = false) {
     sendLog: {
       record: async (_ws, contactId, _at, key) => void calls.push(`log ${contactId} ${key}`),
       since: async () => [],
+      lock: async () => async () => undefined,
     },
     now: () => new Date(AT),
   });

@@ -31,6 +31,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   const contacts = new Map<string, ContactSnapshot>();
   const timelines = new Map<string, TimelineEntry[]>();
   const suppressed = new Map<string, SuppressionReason[]>();
+  const capLocks = new Set<string>();
   const sends = new Map<
     string,
     { key: string; contactId: string; nodeId: string; subject?: string; ab?: AbAttribution; at: number }
@@ -90,8 +91,15 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
         }
         return { sendId: `send-${input.idempotencyKey}` };
       },
-      async recentMarketingSends(_ws, contactId, sinceMs) {
-        return [...sends.values()].filter((s) => s.contactId === contactId && s.at >= sinceMs).map((s) => s.at);
+      async recentMarketingSends(_ws, contactId, sinceMs, exceptKey) {
+        return [...sends.values()]
+          .filter((s) => s.contactId === contactId && s.at >= sinceMs && s.key !== exceptKey)
+          .map((s) => s.at);
+      },
+      async capLock(_ws, contactId) {
+        if (capLocks.has(contactId)) return undefined;
+        capLocks.add(contactId);
+        return async () => void capLocks.delete(contactId);
       },
     },
     actions: {

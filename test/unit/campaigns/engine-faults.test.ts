@@ -432,3 +432,27 @@ describe('a status change already made', () => {
     });
   });
 });
+
+describe('a frequency cap across campaigns', () => {
+  it("lets only one of two campaigns' steps for the same contact through at the same moment", async () => {
+    const journey = {
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'mail' },
+        { id: 'mail', kind: 'email', templateId: 't1', next: 'end' },
+        { id: 'end', kind: 'exit' },
+      ],
+    };
+    const a = campaignWorld(journey, { frequencyCap: { max: 1, per: 'day' } });
+    const b = campaignWorld(journey, { frequencyCap: { max: 1, per: 'day' } });
+    a.addContact('c1');
+    b.addContact('c1');
+    // Both campaigns mail through the same pipeline (one send log, one cap lock per contact).
+    const bDeps: StepDeps = { ...b.deps, mailer: a.deps.mailer };
+    const [first, second] = await Promise.all([
+      enrolContact(enrolMsg('c1', 'la'), a.deps),
+      enrolContact(enrolMsg('c1', 'lb'), bDeps),
+    ]);
+    expect(mailsTo(a, 'c1')).toHaveLength(1);
+    expect([first.status, second.status].sort()).toEqual(['ended', 'waiting']);
+  });
+});
