@@ -158,15 +158,15 @@ const pinTemplates =
 
 const transition = (name: CampaignTransition) =>
   defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
-    const campaign = await synced(await transitionCampaign(workspaceOf(request), params.id, name, deps));
+    const changed = await transitionCampaign(workspaceOf(request), params.id, name, deps);
     // Held enrolments come back a page per message (drip-step-worker): on resume to run on, on
-    // archive to exit as archived. A transition already made answers the same and queues the pass
-    // again, so a request that failed after the status write can simply be retried.
+    // archive to exit as archived; queued before the trigger sync, which nothing then stands in
+    // front of. A transition already made answers the same and queues the pass again, so a
+    // request that failed after the status write can simply be retried.
     if (name === 'resume' || name === 'archive') {
-      await steps.sendAll([
-        { kind: 'resume-page', workspaceId: campaign.workspaceId, campaignId: campaign.campaignId },
-      ]);
+      await steps.sendAll([{ kind: 'resume-page', workspaceId: changed.workspaceId, campaignId: changed.campaignId }]);
     }
+    const campaign = await synced(changed);
     return { ...ok(campaign), audit: audited(campaign.campaignId, { transition: name }) };
   });
 

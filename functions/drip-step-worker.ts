@@ -170,10 +170,12 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
       queue: steps,
       now: () => clock.now(),
     });
+    // The enrolment an event starts runs its first steps here: on the event's last delivery with
+    // the last-attempt actions, like any step.
     const triggered = await triggerFromEvent(message.event, {
       index: dynamoCampaignTriggers(documents, core),
       versions: deps.versions,
-      enrol: (enrol) => runDripStep(enrol, deps, meta.messageId),
+      enrol: (enrol) => runDripStep(enrol, meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps, meta.messageId),
     });
     logger.info('Domain event matched', {
       ...triggered,
@@ -186,13 +188,13 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
   const stepDeps = meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps;
   const outcome = await runDripStep(message, stepDeps, meta.messageId).catch(async (error: unknown) => {
     if (meta.receiveCount >= LAST_RECEIVE) {
-      // About to be dead-lettered: the enrolment fails with its reason, so it leaves the due-time
-      // index (the sweep would otherwise bring the step back every few minutes, forever).
       failures.enrolmentFailed();
-      if (message.kind === 'step') {
-        const failure = `Failed after ${meta.receiveCount} attempts: ${
-          error instanceof AppError ? error.message : `an internal error (message ${meta.messageId})`
-        }`;
+      // About to be dead-lettered. An error that will be the same next time (ours: a deleted
+      // template, a missing postal address) fails the enrolment with its reason, so it leaves the
+      // due-time index (the sweep would bring the step back every few minutes, for ever). Any other
+      // (a service throttling or down for a while) leaves it waiting: the sweep tries again later.
+      if (message.kind === 'step' && error instanceof AppError) {
+        const failure = `Failed after ${meta.receiveCount} attempts: ${error.message}`;
         await failStep(message, failure, deps).catch((cause: unknown) =>
           logger.error('The failing step could not fail its enrolment', { error: cause, messageId: meta.messageId }),
         );

@@ -8,12 +8,7 @@
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
  *   only the token that pointer names works.
  */
-import {
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignTriggerIndex, CampaignWebhookTokens } from '../campaigns/trigger-ports';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';

@@ -44,6 +44,7 @@ const STATE_FIELDS = [
   'nodeSince',
   'nodeStep',
   'launchId',
+  'launches',
   'dueAt',
   'emails',
   'arms',

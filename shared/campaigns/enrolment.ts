@@ -37,6 +37,9 @@ export type ExitReason =
   | 'archived'
   | 'failed';
 
+/** How many runs' launch ids an enrolment remembers. */
+export const RECENT_LAUNCHES = 10;
+
 export interface EnrolmentState {
   readonly workspaceId: string;
   readonly campaignId: string;
@@ -60,6 +63,8 @@ export interface EnrolmentState {
   readonly nodeStep?: number;
   /** The launch (or trigger event, hook call, schedule slot) that started this run: a duplicate of its enrol message is not a re-entry. */
   readonly launchId?: string;
+  /** The launches of the last runs (this one's last, at most {@link RECENT_LAUNCHES}): a late copy of an earlier run's enrol message is no re-entry either. */
+  readonly launches?: readonly string[];
   /** When its timer is due (waiting, held): also the sparse due-time index the sweep reads. */
   readonly dueAt?: string;
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */

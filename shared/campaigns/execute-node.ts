@@ -71,11 +71,14 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
       if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
       // A promoted winner takes every arrival but the holdout (promotion.ts).
       const arm = promotedArm(node, ctx.rules.promotions) ?? hashed;
+      // Entered once per run: a split inside a loop counts its contact once, as its opens,
+      // clicks and conversions are (per contact and run).
+      const first = state.arms[node.id] === undefined;
       return {
         kind: 'move',
         next: arm.next,
         set: { arms: { ...state.arms, [node.id]: arm.id } },
-        counters: [`arm:${node.id}:${arm.id}`],
+        counters: first ? [`arm:${node.id}:${arm.id}`] : [],
       };
     }
     case 'action':

@@ -10,7 +10,14 @@
  */
 import { blockingSuppression } from '../email/suppression-rules';
 import { type ConditionSubject, holds } from './conditions';
-import { type EnrolmentState, type ExitReason, isFinished, mayReenter, type PublishedVersion } from './enrolment';
+import {
+  type EnrolmentState,
+  type ExitReason,
+  isFinished,
+  mayReenter,
+  type PublishedVersion,
+  RECENT_LAUNCHES,
+} from './enrolment';
 import { executeNode, type NodeResult } from './execute-node';
 import type { EnrolMessage, StepMessage } from './messages';
 import type { ContactSnapshot, CounterDeltas, StepDeps, TimelineEntry } from './ports';
@@ -44,9 +51,10 @@ export async function enrolContact(
   if (previous && !isFinished(previous)) {
     return (await timerAgain(previous, messageId, deps)) ?? { status: 'not-enrolled', why: 'already enrolled' };
   }
-  // A second copy of the message that started the last run (an SQS redelivery, a retried launch
-  // page) is not a re-entry, whatever the re-entry rule.
-  if (previous?.launchId !== undefined && previous.launchId === message.launchId) {
+  // A second copy of the message that started a recent run (an SQS redelivery, a retried launch
+  // page, an event redelivered after a later event's run) is not a re-entry, whatever the rule.
+  const launches = previous?.launches ?? (previous?.launchId ? [previous.launchId] : []);
+  if (launches.includes(message.launchId)) {
     return { status: 'not-enrolled', why: 'this launch enrolled it already' };
   }
   if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
@@ -69,6 +77,7 @@ export async function enrolContact(
     status: 'active',
     enteredAt: now.toISOString(),
     launchId: message.launchId,
+    launches: [...launches, message.launchId].slice(-RECENT_LAUNCHES),
     emails: {},
     arms: {},
   };
@@ -231,7 +240,7 @@ async function advance(
       step: start.step + 1,
       nodeStep: start.nodeStep ?? start.step,
       status: 'held',
-      dueAt: start.status === 'waiting' && start.dueAt ? start.dueAt : now.toISOString(),
+      dueAt: isWaiting(start) && start.dueAt ? start.dueAt : now.toISOString(),
     };
     tally.push('waiting');
     const outcome = await save(held, { status: 'held', node: start.node }, undefined, { whileCampaignHeld: true });
@@ -264,8 +273,8 @@ async function advance(
 
   const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
   let state: EnrolmentState = { ...start, status: 'active' };
-  // Nodes reached in this run of moves. The node it starts at may come round once more (a wait
-  // the loop returns to holds on arrival); any other node reached twice without a hold is a loop
+  // Nodes reached in this run of moves. The node it starts at may come round once more if it is a
+  // wait for a duration or a time (it holds on arrival); any other node reached twice is a loop
   // that would act (mail) on every turn: the enrolment fails instead. Journey rules refuse such
   // loops on save (journey-rules.ts); this guards versions saved before, or a rule missed.
   const visits = new Map<string, number>();
@@ -278,7 +287,8 @@ async function advance(
     }
     const seen = (visits.get(node.id) ?? -1) + 1;
     visits.set(node.id, seen);
-    if (seen > (node.id === start.node ? 1 : 0)) {
+    const holdsOnArrival = node.kind === 'wait' && (node.for.type === 'duration' || node.for.type === 'time-of-day');
+    if (seen > (node.id === start.node && holdsOnArrival ? 1 : 0)) {
       tally.push('exited:failed');
       const failure = `The journey loops back to node "${node.id}" without waiting`;
       return save(endState(state, 'failed', now, failure), { status: 'ended', reason: 'failed' });

@@ -140,11 +140,18 @@ export function triggerMatches(on: TriggerOn, event: TriggerEvent): boolean {
 /**
  * The next launch slot of a schedule trigger strictly after `after`, ISO-8601; undefined when
  * there is none (a one-off `at` in the past, a cron whose years have ended, another kind).
+ * A cron saved before the parser refused its form (a range that runs backwards) has none either:
+ * it never fired then, and a stored version must not fail every sync (a resume, an edit) now.
  */
 export function nextScheduledRun(on: TriggerOn, campaignZone: string, after: Date): string | undefined {
   if (on.type !== 'schedule') return undefined;
   if (on.at) return new Date(on.at).getTime() > after.getTime() ? new Date(on.at).toISOString() : undefined;
   if (!on.cron) return undefined;
   const expression = on.cron.startsWith('cron(') ? on.cron : `cron(${on.cron})`;
-  return nextFireInZone(parseSchedule(expression), after, on.timeZone ?? campaignZone)?.toISOString();
+  try {
+    return nextFireInZone(parseSchedule(expression), after, on.timeZone ?? campaignZone)?.toISOString();
+  } catch (error) {
+    if (error instanceof ScheduleExpressionError) return undefined;
+    throw error;
+  }
 }

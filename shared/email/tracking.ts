@@ -82,6 +82,14 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
     ...(send.ab ? { ab: send.ab } : {}),
     issuedAtMs: options.issuedAtMs,
   };
+  // A token too long for the edge with the A/B attribution is sealed without it: the open or click
+  // still lands on the timeline and the node's stats, only not in the A/B counts.
+  const seal = (payload: TrackingPayload): string => {
+    const token = sealTrackingToken(payload, options.key);
+    if (token.length <= MAX_TOKEN_LENGTH || !payload.ab) return token;
+    const { ab: _ab, ...withoutAb } = payload;
+    return sealTrackingToken(withoutAb, options.key);
+  };
   let wrapped = 0;
   let tooLong = 0;
   const out = html.replace(ANCHOR, (tag) =>
@@ -89,7 +97,7 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
       const target = decodeAttribute(dq ?? sq ?? bare ?? '').trim();
       if (!/^https?:\/\//i.test(target) || !isSafeTarget(target)) return attr;
       if (untouched.has(target) || ours.some((o) => target.startsWith(o))) return attr;
-      const token = sealTrackingToken({ kind: 'click', ...common, url: target }, options.key);
+      const token = seal({ kind: 'click', ...common, url: target });
       if (token.length > MAX_TOKEN_LENGTH) {
         tooLong += 1;
         return attr;
@@ -98,7 +106,7 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
       return `${prefix}"${clickUrl(base, token)}"`;
     }),
   );
-  const pixel = `<img src="${openUrl(base, sealTrackingToken({ kind: 'open', ...common }, options.key))}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
+  const pixel = `<img src="${openUrl(base, seal({ kind: 'open', ...common }))}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
   const close = out.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
   const withPixel = close >= 0 ? `${out.slice(0, close)}${pixel}${out.slice(close)}` : `${out}${pixel}`;
   return { html: withPixel, wrapped, tooLong };
