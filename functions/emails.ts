@@ -134,10 +134,9 @@ async function countForCampaign(
   type: InteractionType,
   metadata: Record<string, unknown>,
 ) {
-  if (type !== 'email_opened' && type !== 'email_clicked') return;
   const campaignId = metadata.campaignId;
+  if ((type !== 'email_opened' && type !== 'email_clicked') || typeof campaignId !== 'string') return;
   for (const count of trackedCampaignCounts(type, metadata, contactId)) {
-    if (typeof campaignId !== 'string') return;
     await countCampaignEventOnce(documents, core, {
       workspaceId,
       campaignId,

@@ -245,12 +245,13 @@ async function advance(
     tally.push('waiting');
     const outcome = await save(held, { status: 'held', node: start.node }, undefined, { whileCampaignHeld: true });
     if (outcome.status !== 'stale' || options.resumedOnce) return outcome;
-    const now2 = await deps.versions.load(start.workspaceId, start.campaignId, start.version);
+    // Lost to a status change (or the enrolment moved): run on the campaign as it is now, once.
+    const latest = await deps.versions.load(start.workspaceId, start.campaignId, start.version);
     const current = await deps.enrolments.get(start.workspaceId, start.campaignId, start.contactId);
-    if (!now2?.published || !current || current.step !== start.step || now2.status === campaignStatus) return outcome;
-    return advance(start, expectedStep, now2.published, deps, counters, {
+    if (!latest?.published || current?.step !== start.step || latest.status === campaignStatus) return outcome;
+    return advance(start, expectedStep, latest.published, deps, counters, {
       ...options,
-      campaignStatus: now2.status,
+      campaignStatus: latest.status,
       resumedOnce: true,
     });
   }
