@@ -45,7 +45,7 @@ import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
 import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
-import { exitEnrolment } from '../shared/campaigns/run-step';
+import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns/run-step';
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
 import { campaignStats } from '../shared/campaigns/stats';
 import { campaignClock, privateWebhooksAllowed, queueUrl, stateMachineArn, tableName } from '../shared/config';
@@ -64,6 +64,7 @@ import {
   contactEnrolmentsAnswer,
   enrolmentAccepted,
   enrolmentExited,
+  enrolmentRetried,
   enrolmentsPage,
   launchAnswer,
   signingSecret,
@@ -379,6 +380,27 @@ export const handler = httpFunction('campaigns', {
       }
       const after = await enrolments.get(workspaceId, params.id, params.contactId);
       return { status: 200, body: { enrolment: after }, audit: audited(params.id, { exited: params.contactId }) };
+    },
+  ),
+
+  'campaigns.retry': defineOperation(
+    { params: z.object({ id: recordId, contactId: recordId }), response: enrolmentRetried },
+    async ({ params }, request) => {
+      const workspaceId = workspaceOf(request);
+      const campaign = await getCampaign(workspaceId, params.id, deps);
+      const state = await enrolments.get(workspaceId, params.id, params.contactId);
+      if (!state) throw new NotFoundError('This contact is not enrolled in this campaign', 'ENROLMENT_NOT_FOUND');
+      const why = notRetryable(state, campaign.status);
+      if (why)
+        throw new ConflictError(
+          `${why}: only a failed enrolment of a live campaign can be retried`,
+          'ENROLMENT_NOT_RETRYABLE',
+        );
+      if (!(await retryEnrolment(state, { enrolments, now, queue: steps }))) {
+        throw new ConflictError(`The enrolment has moved; read it again`, 'ENROLMENT_CHANGED');
+      }
+      const after = await enrolments.get(workspaceId, params.id, params.contactId);
+      return { status: 200, body: { enrolment: after }, audit: audited(params.id, { retried: params.contactId }) };
     },
   ),
 

@@ -108,6 +108,14 @@ export const campaignRoutes = [
   ),
   route(
     'campaigns',
+    'campaigns.retry',
+    'POST',
+    '/api/campaigns/{id}/enrolments/{contactId}/retry',
+    'Give a failed enrolment another go at the node it failed on',
+    launch,
+  ),
+  route(
+    'campaigns',
     'campaigns.webhook-token',
     'POST',
     '/api/campaigns/{id}/webhook-token',

@@ -52,6 +52,8 @@ const STATE_FIELDS = [
   'endedAt',
   'exitReason',
   'failure',
+  'failedFor',
+  'retries',
   'writtenBy',
 ] as const;
 

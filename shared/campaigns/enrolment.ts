@@ -77,6 +77,13 @@ export interface EnrolmentState {
   /** Why it failed, in words (after its retries). */
   readonly failure?: string;
   /**
+   * `journey`: it failed on its version's graph (a node missing, a loop without a wait), which
+   * runs the same way again: no retry. Absent: a failure a retry may get past.
+   */
+  readonly failedFor?: 'journey';
+  /** How many times a person gave it another go after it failed (`retryEnrolment`). */
+  readonly retries?: number;
+  /**
    * The id of the queue message whose run wrote this state. A redelivery of that very message
    * means its process died after the write and perhaps before the timer was set: it sets the
    * timer again (run-step.ts). A different message at the same step (a duplicate) does not.

@@ -20,7 +20,7 @@ import {
 } from './enrolment';
 import { executeNode, type NodeResult } from './execute-node';
 import type { EnrolMessage, StepMessage } from './messages';
-import type { ContactSnapshot, CounterDeltas, StepDeps, TimelineEntry } from './ports';
+import type { ContactSnapshot, CounterDeltas, StepDeps, StepQueue, TimelineEntry } from './ports';
 
 /** Moves one message may make before it hands over to a fresh message (bounds an invocation). */
 export const MAX_HOPS = 50;
@@ -150,6 +150,45 @@ export async function exitEnrolment(
   return deps.enrolments.save(ended, state.step, deltas(exitCounters(state, reason)));
 }
 
+/** Why a failed enrolment cannot be given another go, or undefined when it can. */
+export function notRetryable(state: EnrolmentState, campaignStatus: string): string | undefined {
+  if (state.status !== 'failed') return `It is ${state.status}, not failed`;
+  if (state.failedFor === 'journey') return `Its version cannot run it again: ${state.failure ?? 'the journey'}`;
+  if (campaignStatus === 'archived') return 'The campaign is archived';
+  return undefined;
+}
+
+/**
+ * Gives a failed enrolment another go at the node it failed on, once its cause is fixed (a
+ * webhook receiver that refused, a template that did not render, an outage that outlasted the
+ * step's retries). It waits, due now, and a step message is sent: the node runs as a retried
+ * step, its effects keyed by the step at which it first arrived there (`nodeStep`), so what the
+ * failed attempt did before it failed (an email sent, an action performed) is not done twice. A
+ * paused campaign holds it as any other step. False when the enrolment moved meanwhile.
+ */
+export async function retryEnrolment(
+  state: EnrolmentState,
+  deps: Pick<StepDeps, 'enrolments' | 'now'> & { readonly queue: StepQueue },
+): Promise<boolean> {
+  const { endedAt: _ended, exitReason: _reason, failure: _failure, failedFor: _for, ...rest } = state;
+  const now = deps.now().toISOString();
+  // endState moved the step on by one from the step it failed at.
+  const arrivedAt = state.nodeStep ?? state.step - 1;
+  const next: EnrolmentState = {
+    ...rest,
+    step: state.step + 1,
+    nodeStep: arrivedAt,
+    status: 'waiting',
+    dueAt: now,
+    retries: (state.retries ?? 0) + 1,
+  };
+  if (!(await deps.enrolments.save(next, state.step, deltas(['-exited:failed', 'retried', 'waiting'])))) return false;
+  // The due-time index holds it too: a lost send is caught by the sweep.
+  const { workspaceId, campaignId, contactId, run, step } = next;
+  await deps.queue.sendAll([{ kind: 'step', workspaceId, campaignId, contactId, run, step }]);
+  return true;
+}
+
 async function finishAs(state: EnrolmentState, reason: ExitReason, deps: StepDeps): Promise<StepOutcome> {
   const saved = await exitEnrolment(state, reason, deps);
   return saved ? { status: 'ended', reason } : { status: 'stale', why: 'it moved on' };
@@ -166,6 +205,8 @@ function endState(state: EnrolmentState, reason: ExitReason, now: Date, failure?
     ...(failure ? { failure } : {}),
   };
 }
+
+const journeyFailure = (s: EnrolmentState): EnrolmentState => ({ ...s, failedFor: 'journey' });
 
 const isWaiting = (s: EnrolmentState) => s.status === 'waiting' || s.status === 'held';
 
@@ -283,7 +324,9 @@ async function advance(
     const node = nodes.get(state.node);
     if (!node) {
       tally.push('exited:failed');
-      const failed = endState(state, 'failed', now, `Node "${state.node}" is not in version ${state.version}`);
+      const failed = journeyFailure(
+        endState(state, 'failed', now, `Node "${state.node}" is not in version ${state.version}`),
+      );
       return save(failed, { status: 'ended', reason: 'failed' });
     }
     const seen = (visits.get(node.id) ?? -1) + 1;
@@ -292,7 +335,7 @@ async function advance(
     if (seen > (node.id === start.node && holdsOnArrival ? 1 : 0)) {
       tally.push('exited:failed');
       const failure = `The journey loops back to node "${node.id}" without waiting`;
-      return save(endState(state, 'failed', now, failure), { status: 'ended', reason: 'failed' });
+      return save(journeyFailure(endState(state, 'failed', now, failure)), { status: 'ended', reason: 'failed' });
     }
     const subject = subjectOf(state, contact, timeline, now);
     const result: NodeResult = await executeNode(node, {

@@ -28,6 +28,7 @@ const TOTALS = [
   'replied',
   'bounced',
   'unsubscribed',
+  'retried',
 ] as const;
 
 type Counters = Readonly<Record<string, number>>;

@@ -181,6 +181,12 @@ describe('the declared answers, as the API gives them', () => {
       params: { path: { id: path.id, contactId: enrolment.contactId } },
     });
     expect(expectData(exited, 200).enrolment.status).toBe('exited');
+    // Only a failed enrolment can be given another go: an exited one is a 409 naming why.
+    const retried = await api.POST('/api/campaigns/{id}/enrolments/{contactId}/retry', {
+      params: { path: { id: path.id, contactId: enrolment.contactId } },
+    });
+    expect(retried.response.status).toBe(409);
+    expect(retried.error).toMatchObject({ code: 'ENROLMENT_NOT_RETRYABLE' });
     const page = await api.GET('/api/campaigns/{id}/enrolments', { params: { path } });
     expect(expectData(page, 200).enrolments).toEqual(expect.any(Array));
     expect(expectData(await api.GET('/api/campaigns/{id}/stats', { params: { path } }), 200).stats).toBeDefined();

@@ -3,7 +3,9 @@
  * webhook (a node:http server on 127.0.0.1; the local stage allows loopback) and notifies the
  * owner. The webhook arrives signed with the secret the rotate route showed; the score ledger
  * names the campaign and node; the notification is in the SES outbox; the enrolment completes.
- * A journey notifying a non-member is refused at save, naming the node.
+ * A journey notifying a non-member is refused at save, naming the node. A webhook the receiver
+ * refuses fails the enrolment with the reason; once the receiver is fixed, a retry runs the
+ * failed node again and goes on, without repeating what ran before it.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -19,6 +21,8 @@ let owner: TestUser;
 let receiver: Server;
 let hookUrl: string;
 const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+/** The receiver's answer on /refusing until a test fixes it. */
+let refusing = 403;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -26,7 +30,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
+      res.writeHead(req.url === '/refusing' ? refusing : 204).end();
     });
   });
   await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
@@ -41,11 +45,11 @@ afterAll(async () => {
 });
 
 const api = (method: string, path: string, body?: unknown) => requestAs(runtime, () => owner)(method, path, body);
-const journey = (userId: string) => ({
+const journey = (userId: string, url = hookUrl) => ({
   nodes: [
     { id: 'start', kind: 'trigger', next: 'score' },
     { id: 'score', kind: 'action', action: { type: 'adjust-score', points: 40 }, next: 'hook' },
-    { id: 'hook', kind: 'action', action: { type: 'webhook', url: hookUrl }, next: 'tell' },
+    { id: 'hook', kind: 'action', action: { type: 'webhook', url }, next: 'tell' },
     { id: 'tell', kind: 'action', action: { type: 'notify-user', userId, message: 'Call them today' }, next: 'done' },
     { id: 'done', kind: 'exit' },
   ],
@@ -95,5 +99,54 @@ describe('campaign actions', () => {
     );
     expect(mail.body.text ?? mail.body.html).toContain('Call them today');
     expect(received.filter((r) => r.body.includes(contact.contactId))).toHaveLength(1);
+  }, 90_000);
+
+  it('fails an enrolment whose webhook is refused, and a retry after the fix goes on from that node once', async () => {
+    const run = `retry${Date.now()}`;
+    const url = hookUrl.replace('/crm-hook', '/refusing');
+    const created = await okJson(
+      await api('POST', '/api/campaigns', { name: run, journey: journey(owner.userId, url) }),
+      201,
+    );
+    const id = created.campaign.campaignId as string;
+    await okJson(await api('POST', `/api/campaigns/${id}/publish`));
+    const contact = (await okJson(await api('POST', '/api/contacts', { email: `${run}@example.com` }), 201)).contact;
+    const enrolmentPath = `/api/campaigns/${id}/enrolments/${contact.contactId}`;
+
+    // Only a failed enrolment can be retried: one still running (or unknown) cannot.
+    const unknown = await api('POST', `${enrolmentPath}/retry`);
+    expect(unknown.status).toBe(404);
+    await okJson(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: [contact.contactId] }), 202);
+    const enrolmentOf = async () =>
+      (await json(await api('GET', `/api/contacts/${contact.contactId}/enrolments`))).enrolments.find(
+        (e: { campaignId: string }) => e.campaignId === id,
+      );
+    const failed = await eventually(async () => {
+      const e = await enrolmentOf();
+      return e?.status === 'failed' ? e : undefined;
+    }, 20_000);
+    expect(failed).toMatchObject({ node: 'hook', exitReason: 'failed', failure: 'The webhook answered 403' });
+    const hooksOf = () => received.filter((r) => r.body.includes(contact.contactId));
+    expect(hooksOf()).toHaveLength(1);
+
+    refusing = 204;
+    const retried = await okJson(await api('POST', `${enrolmentPath}/retry`));
+    expect(retried.enrolment).toMatchObject({ status: 'waiting', node: 'hook', retries: 1 });
+    expect(retried.enrolment.failure).toBeUndefined();
+    // A second retry while it runs again is refused (it is no longer failed).
+    const again = await api('POST', `${enrolmentPath}/retry`);
+    expect(again.status).toBe(409);
+    expect(await json(again)).toMatchObject({ code: 'ENROLMENT_NOT_RETRYABLE' });
+
+    await eventually(async () => ((await enrolmentOf())?.status === 'completed' ? true : undefined), 20_000);
+    // The webhook went again under the same idempotency key; the score before it was not adjusted twice.
+    const hooks = hooksOf();
+    expect(hooks).toHaveLength(2);
+    expect(hooks[1]?.headers['idempotency-key']).toBe(hooks[0]?.headers['idempotency-key']);
+    const score = await okJson(await api('GET', `/api/contacts/${contact.contactId}/score`));
+    expect(score.ledger.filter((l: { campaignId?: string }) => l.campaignId === id)).toHaveLength(1);
+    const stats = await okJson(await api('GET', `/api/campaigns/${id}/stats`));
+    expect(stats.stats.totals).toMatchObject({ entered: 1, completed: 1, retried: 1, waiting: 0 });
+    expect(stats.stats.totals.exited.failed ?? 0).toBe(0);
   }, 90_000);
 });

@@ -81,6 +81,7 @@ describe('fuzz body table', () => {
       'campaigns.resume',
       'campaigns.archive',
       'campaigns.exit',
+      'campaigns.retry',
       'campaigns.ai-drafts.create',
     ]);
     for (const route of routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))) {

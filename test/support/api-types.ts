@@ -1483,6 +1483,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/enrolments/{contactId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a failed enrolment another go at the node it failed on
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         */
+        post: operations["campaigns.retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/webhook-token": {
         parameters: {
             query?: never;
@@ -8706,6 +8726,8 @@ export interface operations {
                             /** Format: date-time */
                             endedAt?: string;
                             exitReason?: string;
+                            failure?: string;
+                            retries?: number;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -8858,6 +8880,85 @@ export interface operations {
                             /** Format: date-time */
                             endedAt?: string;
                             exitReason?: string;
+                            failure?: string;
+                            retries?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "campaigns.retry": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
+                "x-workspace-id"?: string;
+            };
+            path: {
+                id: string;
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The enrolment, waiting to run again at the node it failed on (due now) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "enrolment": {
+                     *         "workspaceId": "LR9T7An3VR1XFGxzO7xAJg",
+                     *         "campaignId": "21851a54-ddb6-413d-b8f8-c09474074ca3",
+                     *         "contactId": "e0365558-79fa-4bc7-8327-d7d342c45164",
+                     *         "run": 1,
+                     *         "version": 1,
+                     *         "node": "welcome",
+                     *         "step": 5,
+                     *         "status": "waiting",
+                     *         "enteredAt": "2026-01-15T09:30:00.000Z",
+                     *         "nodeSince": "2026-01-15T09:30:00.000Z",
+                     *         "dueAt": "2026-01-16T09:30:00.000Z",
+                     *         "retries": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        enrolment: {
+                            workspaceId: string;
+                            campaignId: string;
+                            contactId: string;
+                            run: number;
+                            version: number;
+                            node: string;
+                            step: number;
+                            status: string;
+                            /** Format: date-time */
+                            enteredAt: string;
+                            /** Format: date-time */
+                            nodeSince?: string;
+                            /** Format: date-time */
+                            dueAt?: string;
+                            /** Format: date-time */
+                            endedAt?: string;
+                            exitReason?: string;
+                            failure?: string;
+                            retries?: number;
                         } & {
                             [key: string]: unknown;
                         };
@@ -9101,6 +9202,8 @@ export interface operations {
                             /** Format: date-time */
                             endedAt?: string;
                             exitReason?: string;
+                            failure?: string;
+                            retries?: number;
                         } & {
                             [key: string]: unknown;
                         })[];

@@ -114,6 +114,8 @@ const enrolment = z.looseObject({
   dueAt: instant.optional(),
   endedAt: instant.optional(),
   exitReason: z.string().optional(),
+  failure: z.string().optional(),
+  retries: z.number().int().optional(),
 });
 const exampleEnrolment = {
   workspaceId: EXAMPLE_WORKSPACE,
@@ -149,6 +151,15 @@ export const enrolmentExited = {
   schema: z.object({ enrolment }),
   example: {
     enrolment: { ...exampleEnrolment, step: 3, status: 'exited', endedAt: EXAMPLE_TIME, exitReason: 'manual' },
+  },
+} satisfies SuccessResponse;
+
+export const enrolmentRetried = {
+  status: 200,
+  description: 'The enrolment, waiting to run again at the node it failed on (due now)',
+  schema: z.object({ enrolment }),
+  example: {
+    enrolment: { ...exampleEnrolment, node: 'welcome', step: 5, status: 'waiting', retries: 1 },
   },
 } satisfies SuccessResponse;
 

@@ -10,9 +10,9 @@ import type { EnrolmentState } from '../../../shared/campaigns/enrolment';
 import { journey as journeySchema } from '../../../shared/campaigns/journey';
 import { journeyProblems } from '../../../shared/campaigns/journey-rules';
 import type { DripStepMessage, StepMessage } from '../../../shared/campaigns/messages';
-import type { StepDeps } from '../../../shared/campaigns/ports';
+import { ActionFailedError, type StepDeps } from '../../../shared/campaigns/ports';
 import { resumeHeldPage, sweepDueSteps } from '../../../shared/campaigns/resume-and-sweep';
-import { enrolContact, failStep, runStep } from '../../../shared/campaigns/run-step';
+import { enrolContact, failStep, notRetryable, retryEnrolment, runStep } from '../../../shared/campaigns/run-step';
 import { NotFoundError } from '../../../shared/errors';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
@@ -187,6 +187,15 @@ describe('loops that do not wait', () => {
     expect(w.timers).toHaveLength(0);
   });
 
+  it('are no failure a retry could get past', async () => {
+    const w = campaignWorld(GOAL_LOOP);
+    w.addContact('c1', { tags: ['vip'] });
+    await enrolContact(enrolMsg('c1'), w.deps);
+    expect(notRetryable(stateOf(w, 'c1'), 'active')).toBe(
+      'Its version cannot run it again: The journey loops back to node "digest" without waiting',
+    );
+  });
+
   it('a loop through a wait for a time runs one turn per wait', async () => {
     const w = campaignWorld({
       nodes: [
@@ -252,6 +261,47 @@ describe('a step that keeps failing', () => {
       now: () => new Date(w.now() + 2 * DAY),
     });
     expect(sent).toEqual([]);
+  });
+
+  it('a retry after the fix runs the failed node again, once, and goes on', async () => {
+    const w = campaignWorld(EMAIL_THEN_WEBHOOK);
+    const refusing: StepDeps = {
+      ...w.deps,
+      actions: { ...w.deps.actions, perform: () => Promise.reject(new ActionFailedError('The webhook answered 410')) },
+    };
+    w.addContact('p1');
+    expect(await enrolContact(enrolMsg('p1'), refusing)).toEqual({ status: 'ended', reason: 'failed' });
+    const failed = stateOf(w, 'p1');
+    expect(failed).toMatchObject({ status: 'failed', node: 'hook', failure: 'The webhook answered 410' });
+    expect(notRetryable(failed, 'archived')).toBe('The campaign is archived');
+    expect(notRetryable(failed, 'active')).toBeUndefined();
+    expect(mailsTo(w, 'p1')).toHaveLength(1);
+
+    const queued: DripStepMessage[] = [];
+    const queue = { sendAll: async (m: readonly DripStepMessage[]) => void queued.push(...m) };
+    expect(await retryEnrolment(failed, { ...w.deps, queue })).toBe(true);
+    const waiting = stateOf(w, 'p1');
+    expect(waiting).toMatchObject({ status: 'waiting', node: 'hook', retries: 1, nodeStep: failed.step - 1 });
+    expect(waiting).not.toHaveProperty('failure');
+    expect(notRetryable(waiting, 'active')).toBe('It is waiting, not failed');
+    // The same (stale) failed state cannot be retried twice.
+    expect(await retryEnrolment(failed, { ...w.deps, queue })).toBe(false);
+    expect(queued).toEqual([stepOf(waiting)]);
+    expect(w.counters.get('exited:failed')).toBe(0);
+    expect(w.counters.get('waiting')).toBe(1);
+
+    const performed: string[] = [];
+    const fixed: StepDeps = {
+      ...w.deps,
+      actions: {
+        ...w.deps.actions,
+        perform: async (action, target) => void performed.push(`${action.type} ${target.idempotencyKey}`),
+      },
+    };
+    expect(await runStep(queued[0] as StepMessage, fixed)).toEqual({ status: 'ended', reason: 'completed' });
+    expect(performed).toEqual([`webhook campaign#${CAMPAIGN}#p1#1#hook#${failed.step - 1}`]);
+    expect(mailsTo(w, 'p1')).toHaveLength(1);
+    expect(Object.fromEntries(w.counters)).toMatchObject({ retried: 1, completed: 1, waiting: 0, 'exited:failed': 0 });
   });
 
   it('the sweep pages through a shard, up to its maximum per run', async () => {
