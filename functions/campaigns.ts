@@ -17,6 +17,7 @@ import {
   contactEnrolments,
   dynamoEnrolmentStates,
 } from '../shared/adapters/dynamo-enrolments';
+import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
@@ -73,6 +74,7 @@ import {
   webhookToken,
 } from '../shared/http/responses/campaigns';
 import type { HttpRequest } from '../shared/http/types';
+import { fingerprintOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, runOnce } from '../shared/idempotency/run-once';
 
 const core = tableName('core');
 const clock = campaignClock();
@@ -110,6 +112,16 @@ const webhookDeps = {
   campaigns,
   contacts: dynamoContacts(documents, core),
   queue: steps,
+  newId: randomUUID,
+};
+
+/** The operation enrol idempotency keys belong to: a key used here means nothing to another route. */
+const ENROL_OPERATION = 'campaigns.enrol';
+type EnrolAnswer = { launchId: string; progress: string } | { queued: number; suppressed: number };
+// Idempotency keys live on the real clock (a day), whatever the campaign clock's scale.
+const enrolOnceDeps = {
+  idempotency: dynamoIdempotency(documents, tableName('ephemeral')),
+  now: () => new Date(),
   newId: randomUUID,
 };
 
@@ -277,31 +289,54 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
+  // A retry with the same Idempotency-Key answers the first attempt's 202 again: one launch
+  // (or one batch of enrol messages) per key, however often a client resends after a lost answer.
   'campaigns.enrol': defineOperation(
     { params: idParam, body: enrolBody, response: enrolmentAccepted },
     async ({ params, body }, request) => {
-      const workspaceId = workspaceOf(request);
-      const campaign = await getCampaign(workspaceId, params.id, deps);
-      if (campaign.status !== 'active') {
-        throw new ConflictError(
-          `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
-          'CAMPAIGN_NOT_ACTIVE',
-        );
-      }
-      const launchId = randomUUID();
-      if ('contactIds' in body) {
-        const counts = await enrolContactIds(
-          { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
-          { contacts: webhookDeps.contacts, suppressions, queue: steps },
-        );
-        return { status: 202, body: counts, audit: audited(campaign.campaignId, counts) };
-      }
-      await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
-      await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });
+      const caller = callerOf(request);
+      const { workspaceId } = caller;
+      const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
+      const enrol = async ({ launchId }: { launchId: string }): Promise<EnrolAnswer> => {
+        const campaign = await getCampaign(workspaceId, params.id, deps);
+        if (campaign.status !== 'active') {
+          throw new ConflictError(
+            `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
+            'CAMPAIGN_NOT_ACTIVE',
+          );
+        }
+        if ('contactIds' in body) {
+          return enrolContactIds(
+            { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
+            { contacts: webhookDeps.contacts, suppressions, queue: steps },
+          );
+        }
+        // Both idempotent per launch id (a conditional put; the execution's name), so a re-run of
+        // a failed first attempt, with the plan's launch id, starts nothing twice.
+        await launches.begin(workspaceId, campaign.campaignId, launchId, now().toISOString());
+        await starter.start({ workspaceId, campaignId: campaign.campaignId, launchId, filter: body.filter });
+        return { launchId, progress: `/api/campaigns/${campaign.campaignId}/launches/${launchId}` };
+      };
+      const { result, replayed } =
+        key === undefined
+          ? { result: await enrol({ launchId: randomUUID() }), replayed: false }
+          : await runOnce(
+              enrolOnceDeps,
+              { workspaceId, operation: ENROL_OPERATION, key },
+              {
+                fingerprint: fingerprintOf({ campaignId: params.id, body, by: caller.userId }),
+                plan: { launchId: randomUUID() },
+              },
+              enrol,
+            );
       return {
         status: 202,
-        body: { launchId, progress: `/api/campaigns/${campaign.campaignId}/launches/${launchId}` },
-        audit: audited(campaign.campaignId, { launchId }),
+        ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+        body: result,
+        audit: audited(params.id, {
+          ...('launchId' in result ? { launchId: result.launchId } : result),
+          ...(replayed ? { replayed } : {}),
+        }),
       };
     },
   ),

@@ -42,6 +42,8 @@ const core = tableName('core');
 // wall clock in the cloud; TIME_SCALE locally); the rest of the event's handling is real time.
 const clock = campaignClock();
 const now = () => clock.now();
+// Domain events: tier crossings (the scorer) and contact.interaction_recorded (the timeline).
+const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
 
 const deps: ProcessEventDeps = {
   sends: dynamoSendRecords(documents, core),
@@ -53,13 +55,12 @@ const deps: ProcessEventDeps = {
     {
       contacts: dynamoContacts(documents, core),
       interactions: dynamoInteractions(documents, core),
-      scorer: interactionScorer({
-        store: dynamoScoreStore(documents, core),
-        events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
-        now,
-      }),
+      scorer: interactionScorer({ store: dynamoScoreStore(documents, core), events, now }),
       now,
       newId: randomUUID,
+      // contact.interaction_recorded: deliveries, bounces and complaints start campaigns and wake
+      // the contact's waiting enrolments, as any other interaction does.
+      events,
     },
     clock,
   ),

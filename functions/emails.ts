@@ -36,7 +36,7 @@ import {
   unsubscribeLinkConfig,
 } from '../shared/config';
 import { ContactNotFoundError } from '../shared/crm/contacts/errors';
-import { recordInteraction } from '../shared/crm/contacts/record-interaction';
+import { type RecordInteractionDeps, recordInteraction } from '../shared/crm/contacts/record-interaction';
 import type { InteractionType } from '../shared/crm/model';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { oneOffSendBody, queueOneOffSend } from '../shared/email/send-request';
@@ -76,16 +76,16 @@ const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
 const suppressions = dynamoSuppressions(documents, core);
 const auditSink = dynamoAudit(documents, tableName('audit'));
-const interactionDeps = {
+// Domain events: tier crossings (the scorer) and contact.interaction_recorded (opens, clicks and
+// unsubscribes start campaigns and wake the contact's waiting enrolments, as any interaction does).
+const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
+const interactionDeps: RecordInteractionDeps = {
   contacts,
   interactions: dynamoInteractions(documents, core),
-  scorer: interactionScorer({
-    store: dynamoScoreStore(documents, core),
-    events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
-    now,
-  }),
+  scorer: interactionScorer({ store: dynamoScoreStore(documents, core), events, now }),
   now,
   newId: randomUUID,
+  events,
 };
 
 const consent = dynamoConsent(documents, core);

@@ -98,7 +98,12 @@ function field(text: string, min: number, max: number, expr: string, names?: str
   return out;
 }
 
-/** The first fire time strictly after `after`, or undefined when the schedule has ended. */
+/**
+ * The first fire time strictly after `after`, or undefined when there is none: the cron's last
+ * year is over, or no day of its years matches (`31` in February, `30 2`...). The search moves a
+ * year, a month, a day, an hour or a minute at a time and ends with the cron's last year (2199 at
+ * most), so a cron that can never fire again is told apart from one that fires years from now.
+ */
 export function nextFire(schedule: Schedule, after: Date, anchor: Date = after): Date | undefined {
   if (schedule.kind === 'rate') {
     const elapsed = after.getTime() - anchor.getTime();
@@ -106,12 +111,19 @@ export function nextFire(schedule: Schedule, after: Date, anchor: Date = after):
     return new Date(anchor.getTime() + periods * schedule.everyMs);
   }
   const f = schedule.fields;
+  if (!someDayExists(f)) return undefined;
+  const lastYear = Math.max(...f.years);
   const t = new Date(after.getTime());
   t.setUTCSeconds(0, 0);
   t.setUTCMinutes(t.getUTCMinutes() + 1);
-  const limit = after.getTime() + 5 * 366 * 86_400_000;
-  while (t.getTime() <= limit) {
-    if (!f.years.has(t.getUTCFullYear()) || !f.months.has(t.getUTCMonth() + 1) || !dayMatches(f, t)) {
+  while (t.getUTCFullYear() <= lastYear) {
+    if (!f.years.has(t.getUTCFullYear())) {
+      t.setUTCFullYear(t.getUTCFullYear() + 1, 0, 1);
+      t.setUTCHours(0, 0, 0, 0);
+    } else if (!f.months.has(t.getUTCMonth() + 1)) {
+      t.setUTCMonth(t.getUTCMonth() + 1, 1);
+      t.setUTCHours(0, 0, 0, 0);
+    } else if (!dayMatches(f, t)) {
       t.setUTCDate(t.getUTCDate() + 1);
       t.setUTCHours(0, 0, 0, 0);
     } else if (!f.hours.has(t.getUTCHours())) {
@@ -123,6 +135,16 @@ export function nextFire(schedule: Schedule, after: Date, anchor: Date = after):
     }
   }
   return undefined;
+}
+
+/** The most days each month can have (February in a leap year). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether any day of month of the cron exists in any of its months (`31 2`: never). */
+function someDayExists(f: CronFields): boolean {
+  const days = f.daysOfMonth;
+  if (!days) return true;
+  return [...f.months].some((m) => [...days].some((d) => d <= (MONTH_DAYS[m - 1] as number)));
 }
 
 function dayMatches(f: CronFields, t: Date): boolean {

@@ -98,7 +98,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'campaigns.pause': ['ILLEGAL_CAMPAIGN_TRANSITION'],
   'campaigns.resume': ['ILLEGAL_CAMPAIGN_TRANSITION'],
   'campaigns.archive': ['ILLEGAL_CAMPAIGN_TRANSITION'],
-  'campaigns.enrol': ['CAMPAIGN_NOT_ACTIVE', 'CAMPAIGN_ARCHIVED'],
+  'campaigns.enrol': ['CAMPAIGN_NOT_ACTIVE', 'CAMPAIGN_ARCHIVED', 'IDEMPOTENCY_IN_PROGRESS'],
   'campaigns.promote': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.unpromote': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.ai-drafts.create': ['CAMPAIGN_ARCHIVED', 'AI_OFFLINE', 'AI_DRAFT_FAILED'],

@@ -78,7 +78,7 @@ export const campaignRoutes = [
     'campaigns.enrol',
     'POST',
     '/api/campaigns/{id}/enrol',
-    'Enrol contacts by id, or every contact matching a filter (a launch, 202)',
+    'Enrol contacts by id, or every contact matching a filter (a launch, 202; idempotent by client key)',
     launch,
   ),
   route(

@@ -4,7 +4,7 @@
  *   campaign (`CAMPAIGNTRIGGER#<id>`) naming its entry, so a change replaces it in one transaction;
  * - claims per (event, campaign) with a TTL (`expiresAt`), so a replayed event enrols once;
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
- *   `dynamoCampaignSchedule` reads it);
+ *   `dynamoCampaignSchedule` reads it), stamped with the revision of the sync that wrote it;
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
  *   only the token that pointer names works.
  */
@@ -109,47 +109,67 @@ export function dynamoCampaignTriggers(
       return item !== undefined && Number(item.expiresAt) >= nowSeconds();
     },
 
-    async setSchedule(workspaceId, campaignId, revision, nextRunAt) {
+    /**
+     * The slot is stamped with the revision of the sync that wrote it (`slotRevision`), and
+     * written only while the record still has the basis's status and published version: a sync
+     * that a publish or a status change overtook writes nothing (that change's own sync does),
+     * and one of an older revision never overwrites a newer one's, whatever order they land in.
+     * The campaign's other writes (an edit, a promotion: `replace`) leave status, version and
+     * stamp as they are, so they never make the sync after a publish or a resume miss its slot.
+     * A publish's whole-item Put drops slot and stamp together (a new version, a new basis).
+     */
+    async setSchedule(workspaceId, campaignId, basis, nextRunAt) {
+      const values: Record<string, unknown> = {
+        ':status': basis.status,
+        ':revision': basis.revision,
+        ...(basis.publishedVersion !== undefined ? { ':version': basis.publishedVersion } : {}),
+        ...(nextRunAt
+          ? {
+              ':next': nextRunAt,
+              ':due': DUE_CAMPAIGNS_PK,
+              ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
+            }
+          : {}),
+      };
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: campaignKey(workspaceId, campaignId),
-            ...(nextRunAt
-              ? {
-                  UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot',
-                  ExpressionAttributeValues: {
-                    ':next': nextRunAt,
-                    ':due': DUE_CAMPAIGNS_PK,
-                    ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
-                    ':revision': revision,
-                  },
-                }
-              : {
-                  UpdateExpression: 'REMOVE nextRunAt, gsi1pk, gsi1sk',
-                  ExpressionAttributeValues: { ':revision': revision },
-                }),
-            ConditionExpression: '#revision = :revision',
-            ExpressionAttributeNames: { '#revision': 'revision' },
+            UpdateExpression: nextRunAt
+              ? 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot, slotRevision = :revision'
+              : 'SET slotRevision = :revision REMOVE nextRunAt, gsi1pk, gsi1sk',
+            ConditionExpression: [
+              '#status = :status',
+              basis.publishedVersion !== undefined
+                ? 'publishedVersion = :version'
+                : 'attribute_not_exists(publishedVersion)',
+              '(attribute_not_exists(slotRevision) OR slotRevision < :revision)',
+            ].join(' AND '),
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
           }),
         ),
       );
     },
 
-    async scheduleNext(workspaceId, campaignId, nextRunAt) {
+    async scheduleNext(workspaceId, campaignId, publishedVersion, nextRunAt) {
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: campaignKey(workspaceId, campaignId),
             UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot',
-            ConditionExpression: '#status = :active AND attribute_not_exists(gsi1pk)',
+            // The version too: a publish that landed since the launch read the trigger has its
+            // own sync, and the old trigger's next slot must not come back after it.
+            ConditionExpression: '#status = :active AND publishedVersion = :version AND attribute_not_exists(gsi1pk)',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':next': nextRunAt,
               ':due': DUE_CAMPAIGNS_PK,
               ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
               ':active': 'active',
+              ':version': publishedVersion,
             },
           }),
         ),

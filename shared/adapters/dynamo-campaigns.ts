@@ -41,6 +41,7 @@ function campaignFromItem(item: Item): Campaign {
     gsi1pk: _g,
     gsi1sk: _s,
     nextRunAt: _n,
+    slotRevision: _r,
     ...rest
   } = item;
   return {
@@ -80,10 +81,11 @@ type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[
 
 /**
  * Attributes of the campaign item the campaign store does not own: the schedule slot the
- * trigger sync and the scheduled trigger write (`nextRunAt`, gsi1 `DUE#campaign`) and the last
- * launch. A write of the campaign keeps whatever they hold.
+ * trigger sync and the scheduled trigger write (`nextRunAt`, gsi1 `DUE#campaign`, and the
+ * revision of the sync that wrote it, `slotRevision`) and the last launch. A write of the
+ * campaign keeps whatever they hold.
  */
-const NOT_OWNED = new Set(['pk', 'sk', 'nextRunAt', 'gsi1pk', 'gsi1sk', 'lastLaunchedAt']);
+const NOT_OWNED = new Set(['pk', 'sk', 'nextRunAt', 'gsi1pk', 'gsi1sk', 'slotRevision', 'lastLaunchedAt']);
 
 /**
  * An UpdateItem writing the campaign's own attributes (removing its optional ones it no longer
@@ -191,8 +193,10 @@ export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): 
       return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
     },
 
-    // A whole-item Put on purpose: a publish may change the trigger, so it drops the old slot and
-    // the trigger sync that follows every publish writes the new one (conditional on this revision).
+    // A whole-item Put on purpose: a publish may change the trigger, so it drops the old slot (and
+    // its stamp) and the trigger sync that follows every publish writes the new one. That sync is
+    // conditional on this published version and status, not on this revision, so a promotion or an
+    // edit landing in between does not make it miss (dynamo-campaign-triggers.ts setSchedule).
     publish(next, frozen) {
       return conditionally(
         transactWrite(db, [

@@ -1,5 +1,6 @@
 /** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
 import type { ContactFilter, PageRequest } from '../crm/contacts/ports';
+import { searchQuery } from '../crm/contacts/search';
 import { type CursorShape, type Key, prefixRange } from './dynamo/cursor';
 import type { Item } from './dynamo/item';
 import { CONTACT_PREFIX, tierGsi2, workspacePk } from './keys';
@@ -27,9 +28,10 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
     values[':tag'] = f.tag.trim().toLowerCase();
     filters.push('contains(#tags, :tag)');
   }
-  if (f.q) {
+  const q = searchQuery(f.q);
+  if (q) {
     names['#search'] = 'search';
-    values[':q'] = f.q;
+    values[':q'] = q;
     filters.push('contains(#search, :q)');
   }
   if (f.minScore !== undefined) {

@@ -21,7 +21,12 @@ export interface TriggerSyncDeps {
   readonly now: () => Date;
 }
 
-/** Writes the campaign's trigger index entry and schedule slot from its published version and status. */
+/**
+ * Writes the campaign's trigger index entry and schedule slot from its published version and
+ * status. The slot is written on that basis (trigger-ports.ts `setSchedule`), not on the
+ * campaign's revision: the writes that change the basis (a publish, a status change) are the
+ * ones followed by a sync; the others (an edit, a promotion) leave the slot valid as it is.
+ */
 export async function syncCampaignTriggers(campaign: Campaign, deps: TriggerSyncDeps): Promise<void> {
   const { workspaceId, campaignId } = campaign;
   const published =
@@ -31,7 +36,16 @@ export async function syncCampaignTriggers(campaign: Campaign, deps: TriggerSync
   const on = published ? triggerOf(published.journey) : undefined;
   await deps.index.set(workspaceId, campaignId, on ? triggerIndexKey(on) : undefined);
   const next = on && published ? nextScheduledRun(on, published.rules.timeZone, deps.now()) : undefined;
-  await deps.index.setSchedule(workspaceId, campaignId, campaign.revision, next);
+  await deps.index.setSchedule(
+    workspaceId,
+    campaignId,
+    {
+      revision: campaign.revision,
+      status: campaign.status,
+      ...(campaign.publishedVersion ? { publishedVersion: campaign.publishedVersion } : {}),
+    },
+    next,
+  );
 }
 
 /**
@@ -44,6 +58,9 @@ export function scheduledLaunchPlan(deps: {
   index: CampaignTriggerIndex;
   launches: Pick<LaunchRecords, 'begin'>;
 }) {
+  // The published version whose trigger computed each planned next slot, until it is written.
+  const plannedOn = new Map<string, number>();
+  const keyOf = (workspaceId: string, campaignId: string) => `${workspaceId}\u0000${campaignId}`;
   return {
     async plan(workspaceId: string, campaignId: string, launchId: string, dueAt: string): Promise<LaunchPlan> {
       const campaign = await deps.campaigns.get(workspaceId, campaignId);
@@ -56,10 +73,16 @@ export function scheduledLaunchPlan(deps: {
       if (on?.type !== 'schedule' || !published) return {};
       // The slot after this one, or after now when the trigger ran late: missed slots are not replayed one by one.
       const next = nextScheduledRun(on, published.rules.timeZone, new Date(Math.max(Date.parse(dueAt), Date.now())));
+      if (next) plannedOn.set(keyOf(workspaceId, campaignId), published.version);
       return { ...(on.filter ? { filter: on.filter } : {}), ...(next ? { next } : {}) };
     },
-    scheduleNext: (workspaceId: string, campaignId: string, next: string) =>
-      deps.index.scheduleNext(workspaceId, campaignId, next),
+    /** Writes the slot after a launch, only while the campaign is still on the version planned from. */
+    async scheduleNext(workspaceId: string, campaignId: string, next: string) {
+      const key = keyOf(workspaceId, campaignId);
+      const version = plannedOn.get(key);
+      plannedOn.delete(key);
+      if (version !== undefined) await deps.index.scheduleNext(workspaceId, campaignId, version, next);
+    },
   };
 }
 

@@ -2,6 +2,11 @@
  * Campaigns as a user manages them: a draft (journey + rules) edited freely, published as
  * frozen versions, and a status with the transitions a person may make. Illegal transitions
  * are 409s; a journey that breaks a graph rule is a 400 naming the node.
+ *
+ * What is checked on save and publish (all problems in one 400 `INVALID_JOURNEY`): the journey's
+ * graph rules and its rules together (`campaignProblems`: the campaign goal as a node condition,
+ * a trigger the journey's own mail would fire without end), and a schedule trigger that could
+ * never launch, whenever the trigger is new or changed (see {@link scheduleProblems}).
  */
 import * as z from 'zod';
 import { ConflictError, NotFoundError } from '../errors';
@@ -10,9 +15,10 @@ import { condition } from './conditions';
 import type { CampaignRules, PublishedVersion } from './enrolment';
 import { frequencyCap } from './frequency-cap';
 import { type Journey, journey } from './journey';
-import { assertValidJourney, type JourneyPolicy } from './journey-rules';
+import { assertNoProblems, campaignProblems, type JourneyPolicy, type JourneyProblem } from './journey-rules';
 import type { Promotions } from './promotion';
 import { sendWindow, timeZone } from './send-window';
+import { scheduleNeverFires, type TriggerOn, triggerOf } from './trigger';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -93,6 +99,11 @@ export interface CampaignDeps {
   readonly newId: () => string;
   /** Where webhooks may point (journey-rules.ts); absent: the strict policy. */
   readonly journeyPolicy?: JourneyPolicy;
+  /**
+   * The real clock, which schedule slots are computed on (the trigger sync's and the scheduled
+   * function's), as against `now`, campaign time (TIME_SCALE locally); absent: the system clock.
+   */
+  readonly realNow?: () => Date;
 }
 
 /** Who may move a campaign from which status to which. */
@@ -116,13 +127,14 @@ export async function createCampaign(
     name: body.name,
     ...(body.description ? { description: body.description } : {}),
     status: 'draft',
-    journey: assertValidJourney(body.journey, deps.journeyPolicy),
+    journey: body.journey,
     rules: body.rules as CampaignRules,
     revision: 1,
     createdAt: at,
     updatedAt: at,
     createdBy: userId,
   };
+  assertValidCampaign(campaign, deps, { scheduleFrom: undefined });
   await deps.campaigns.create(campaign);
   return campaign;
 }
@@ -146,11 +158,14 @@ export async function updateCampaign(
     ...current,
     ...(body.name ? { name: body.name } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
-    ...(body.journey ? { journey: assertValidJourney(body.journey, deps.journeyPolicy) } : {}),
+    ...(body.journey ? { journey: body.journey } : {}),
     ...(body.rules ? { rules: body.rules as CampaignRules } : {}),
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
   };
+  // The journey and the rules are checked together whenever either changes (a rules edit can make
+  // the journey's trigger loop, or bring a goal about a node the journey lacks); a rename is not.
+  if (body.journey || body.rules) assertValidCampaign(next, deps, { scheduleFrom: triggerOf(current.journey) });
   return saveOrConflict(next, deps);
 }
 
@@ -168,7 +183,10 @@ export async function publishCampaign(
   const current = await getCampaign(workspaceId, campaignId, deps);
   if (current.status === 'archived')
     throw new ConflictError('An archived campaign cannot be published', 'CAMPAIGN_ARCHIVED');
-  assertValidJourney(current.journey, deps.journeyPolicy);
+  const live = current.publishedVersion
+    ? await deps.campaigns.version(workspaceId, campaignId, current.publishedVersion)
+    : undefined;
+  assertValidCampaign(current, deps, { scheduleFrom: live ? triggerOf(live.journey) : undefined });
   assertAiCopyApproved(current.journey, current.aiCopyApprovals);
   const pinned = await pinTemplates(current.journey);
   const version = (current.publishedVersion ?? 0) + 1;
@@ -208,6 +226,55 @@ export async function transitionCampaign(
     updatedAt: deps.now().toISOString(),
   };
   return saveOrConflict(next, deps);
+}
+
+/**
+ * Refuses (400 `INVALID_JOURNEY`, every problem listed) a draft whose journey breaks a graph rule
+ * or does not fit its rules, or whose schedule trigger could never launch. The schedule is judged
+ * only when the trigger is new or changed from `scheduleFrom` (the draft's trigger before a PATCH,
+ * the published version's trigger on publish): a one-off `at` that already fired stays valid, so
+ * the campaign's other edits and later publishes go on as before.
+ */
+function assertValidCampaign(
+  draft: Pick<Campaign, 'journey' | 'rules'>,
+  deps: Pick<CampaignDeps, 'journeyPolicy' | 'realNow'>,
+  opts: { scheduleFrom: TriggerOn | undefined },
+): void {
+  assertNoProblems([
+    ...campaignProblems(draft.journey, draft.rules, deps.journeyPolicy),
+    ...scheduleProblems(draft, opts.scheduleFrom, deps.realNow?.() ?? new Date()),
+  ]);
+}
+
+/**
+ * A schedule trigger with no slot after `now` (an `at` in the past, a cron for 31 February or for
+ * years that are over), when it differs from `before`: it would never launch anyone. `now` is real
+ * time, as the slots are: under TIME_SCALE campaign time runs ahead of it.
+ */
+export function scheduleProblems(
+  draft: Pick<Campaign, 'journey' | 'rules'>,
+  before: TriggerOn | undefined,
+  now: Date,
+): JourneyProblem[] {
+  const on = triggerOf(draft.journey);
+  if (before && sameJson(on, before)) return [];
+  const why = scheduleNeverFires(on, draft.rules.timeZone, now);
+  const node = draft.journey.nodes.find((n) => n.kind === 'trigger')?.id;
+  return why ? [{ ...(node ? { node } : {}), message: why }] : [];
+}
+
+/** Structural equality of two JSON values, whatever their keys' order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra).filter((k) => ra[k] !== undefined);
+  return (
+    keys.length === Object.keys(rb).filter((k) => rb[k] !== undefined).length &&
+    keys.every((k) => sameJson(ra[k], rb[k]))
+  );
 }
 
 async function saveOrConflict(next: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): Promise<Campaign> {

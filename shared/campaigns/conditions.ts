@@ -72,6 +72,13 @@ export function activityNodesOf(c: Condition): string[] {
   return c.type === 'email-activity' ? [c.node] : [];
 }
 
+/** An interaction as conditions read it. */
+export interface SubjectInteraction {
+  readonly type: InteractionType;
+  readonly occurredAt: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
 /** What a condition is judged against. */
 export interface ConditionSubject {
   readonly contact: {
@@ -80,14 +87,54 @@ export interface ConditionSubject {
     readonly score: number;
     readonly tier: string;
   };
-  /** Recent interactions (the step runner reads as far back as the longest `withinDays`). */
-  readonly interactions: readonly { readonly type: InteractionType; readonly occurredAt: string }[];
+  /**
+   * Recent interactions (the step runner reads as far back as the longest `withinDays`), with their
+   * metadata when known (the send an open or click was of: see {@link emailActivityOf}).
+   */
+  readonly interactions: readonly SubjectInteraction[];
   /** This enrolment's email activity by email node id. */
   readonly emailActivity: Readonly<Record<string, { readonly opened: boolean; readonly clicked: boolean }>>;
   readonly now: Date;
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * The interactions that make an `email-activity` condition hold: a click is an open too (a reader
+ * with images off clicks without loading the pixel). The one definition both the judging
+ * ({@link emailActivityOf}) and the waking on events (wake-on-event.ts `mayAffect`) read.
+ */
+export const EMAIL_ACTIVITY_INTERACTIONS: Readonly<
+  Record<Extract<LeafCondition, { type: 'email-activity' }>['activity'], readonly InteractionType[]>
+> = {
+  opened: ['email_opened', 'email_clicked'],
+  clicked: ['email_clicked'],
+};
+
+/** Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no condition. */
+export function isSuspectedBot(i: SubjectInteraction): boolean {
+  const flag = i.metadata?.suspectedBot;
+  return flag === true || (Array.isArray(flag) && flag.length > 0);
+}
+
+/**
+ * An enrolment's email activity per email node (`emails`: node id -> send id), from the opens and
+ * clicks of each send on `interactions` (bots left out).
+ */
+export function emailActivityOf(
+  emails: Readonly<Record<string, string>>,
+  interactions: readonly SubjectInteraction[],
+): Record<string, { opened: boolean; clicked: boolean }> {
+  const activity: Record<string, { opened: boolean; clicked: boolean }> = {};
+  for (const [nodeId, sendId] of Object.entries(emails)) {
+    const bySend = interactions.filter((i) => i.metadata?.sendId === sendId && !isSuspectedBot(i));
+    activity[nodeId] = {
+      opened: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.opened.includes(i.type)),
+      clicked: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.clicked.includes(i.type)),
+    };
+  }
+  return activity;
+}
 
 /** Whether `c` holds for `subject`. */
 export function holds(c: Condition, subject: ConditionSubject): boolean {

@@ -32,6 +32,8 @@ export type ExitReason =
   | 'unsubscribed'
   | 'bounced'
   | 'complained'
+  /** Suppressed for another reason (by hand). */
+  | 'suppressed'
   | 'contact-deleted'
   | 'manual'
   | 'archived'

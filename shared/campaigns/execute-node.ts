@@ -11,6 +11,7 @@ import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
 import { armFor, promotedArm, promotedVariant, variantFor } from './split';
+import { judgeWindow, occurredWithin } from './windows';
 
 export type NodeResult =
   /** Go on to `next` now. */
@@ -67,18 +68,20 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
     case 'condition':
       return { kind: 'move', next: holds(node.if, ctx.subject) ? node.yes : node.no };
     case 'split': {
+      // A split inside a loop: the contact keeps the arm it took on its first pass of this run, the
+      // arm it was counted in (entered once per run, as its opens, clicks and conversions are), so
+      // a promotion made between two passes moves only new arrivals, never one already counted.
+      const taken = node.arms.find((a) => a.id === state.arms[node.id]);
+      if (taken) return { kind: 'move', next: taken.next };
       const hashed = armFor(node, state.campaignId, state.contactId);
       if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
-      // A promoted winner takes every arrival but the holdout (promotion.ts).
+      // A promoted winner takes every first arrival but the holdout (promotion.ts).
       const arm = promotedArm(node, ctx.rules.promotions) ?? hashed;
-      // Entered once per run: a split inside a loop counts its contact once, as its opens,
-      // clicks and conversions are (per contact and run).
-      const first = state.arms[node.id] === undefined;
       return {
         kind: 'move',
         next: arm.next,
         set: { arms: { ...state.arms, [node.id]: arm.id } },
-        counters: first ? [`arm:${node.id}:${arm.id}`] : [],
+        counters: [`arm:${node.id}:${arm.id}`],
       };
     }
     case 'action':
@@ -149,10 +152,7 @@ export const CAP_BUSY_RETRY_MS = 60_000;
 
 async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
   const { state, rules, contact } = ctx;
-  const variant = node.subjectVariants
-    ? (promotedVariant(node, rules.promotions) ??
-      variantFor(node.subjectVariants.length, state.campaignId, node.id, state.contactId))
-    : undefined;
+  const variant = node.subjectVariants ? subjectVariant(node, node.subjectVariants.length, state, rules) : undefined;
   const { sendId } = await ctx.deps.mailer.send({
     workspaceId: state.workspaceId,
     campaignId: state.campaignId,
@@ -175,6 +175,24 @@ async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     },
     counters: ['sent', `node:${node.id}:sent`, ...(variant !== undefined ? [`variant:${node.id}:${variant}`] : [])],
   };
+}
+
+/**
+ * The subject variant an email node gives the contact: the one it got on an earlier pass of this
+ * run (a node inside a loop), kept as its "arm" there, else the promoted one, else its own by hash.
+ * Like a split's arm, a promotion made between two passes changes nothing for a contact already
+ * counted at the node.
+ */
+function subjectVariant(
+  node: Extract<JourneyNode, { kind: 'email' }>,
+  count: number,
+  state: EnrolmentState,
+  rules: CampaignRules,
+): number {
+  const taken = state.arms[node.id];
+  const kept = taken === undefined ? Number.NaN : Number(taken);
+  if (Number.isInteger(kept) && kept >= 0 && kept < count) return kept;
+  return promotedVariant(node, rules.promotions) ?? variantFor(count, state.campaignId, node.id, state.contactId);
 }
 
 /**
@@ -213,20 +231,26 @@ async function waitNode(node: Extract<JourneyNode, { kind: 'wait' }>, ctx: NodeC
         : { kind: 'hold', dueAt: target, nodeSince };
     }
     case 'event': {
-      const type = node.for.interaction;
-      const seen = ctx.subject.interactions.some((i) => i.type === type && Date.parse(i.occurredAt) >= since);
-      if (seen) return { kind: 'move', next: node.next };
+      // Judged at the deadline (windows.ts): an event after it does not count, however late the
+      // step runs (a paused campaign, a late timer).
       const timeoutMs = durationMs(node.for.timeout);
-      if (now.getTime() >= since + timeoutMs) {
+      const deadline = since + timeoutMs;
+      if (occurredWithin(ctx.subject.interactions, node.for.interaction, since, deadline)) {
+        return { kind: 'move', next: node.next };
+      }
+      if (now.getTime() >= deadline) {
         return node.timeoutNext ? { kind: 'move', next: node.timeoutNext } : { kind: 'end', reason: 'event-timeout' };
       }
-      const due = Math.min(since + timeoutMs, now.getTime() + pollIntervalMs(timeoutMs));
+      const due = Math.min(deadline, now.getTime() + pollIntervalMs(timeoutMs));
       return { kind: 'hold', dueAt: new Date(due), nodeSince };
     }
   }
 }
 
-/** A goal: met -> `met`; window over -> `timedOut`; else look again later. */
+/**
+ * A goal: met within its window -> `met`; window over -> `timedOut`; else look again later. Judged
+ * as at the deadline (windows.ts), so a step running after it counts nothing the contact did after.
+ */
 function awaitCondition(
   condition: Condition,
   ctx: NodeContext,
@@ -234,12 +258,13 @@ function awaitCondition(
   windowMs: number,
   outcomes: { met: NodeResult; timedOut: NodeResult },
 ): NodeResult {
-  if (holds(condition, ctx.subject)) return outcomes.met;
-  const now = ctx.now.getTime();
-  if (now >= since + windowMs) return outcomes.timedOut;
+  const deadline = since + windowMs;
+  const verdict = judgeWindow(condition, { ...ctx.subject, now: ctx.now }, deadline, ctx.state.emails);
+  if (verdict === 'met') return outcomes.met;
+  if (verdict === 'timed-out') return outcomes.timedOut;
   return {
     kind: 'hold',
-    dueAt: new Date(Math.min(since + windowMs, now + pollIntervalMs(windowMs))),
+    dueAt: new Date(Math.min(deadline, ctx.now.getTime() + pollIntervalMs(windowMs))),
     nodeSince: new Date(since).toISOString(),
   };
 }

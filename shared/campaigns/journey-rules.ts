@@ -5,17 +5,28 @@
  * split arms summing to 100 with the holdout, waits within a year, email-activity conditions
  * that refer to an email node that comes earlier, webhooks that point outside the policy
  * (webhook-url.ts). Each problem names its node.
+ *
+ * {@link campaignProblems} adds what needs the campaign's rules too: the campaign-wide goal is
+ * checked as a node's condition is (named `rules.goal`), and a journey that mails may not be
+ * triggered by its own mail's interactions with re-entry `always` (it would never stop).
  */
 import { ValidationError } from '../errors';
 import { activityNodesOf, type Condition, conditionDepth, MAX_CONDITION_DEPTH } from './conditions';
+import type { CampaignRules } from './enrolment';
 import { durationMs, edgesOf, type Journey, type JourneyNode, MAX_WAIT_DAYS } from './journey';
+import { MAIL_PRODUCED_INTERACTIONS, triggerOf } from './trigger';
 import { type WebhookPolicy, webhookUrlProblem } from './webhook-url';
 
 export interface JourneyProblem {
-  /** The node at fault (absent for a problem of the whole journey). */
+  /** The node at fault (absent for a problem of the whole journey or of the rules). */
   readonly node?: string;
+  /** The rule at fault, for a problem of the campaign's rules (`rules.goal`). */
+  readonly field?: string;
   readonly message: string;
 }
+
+/** The campaign-wide goal's place in the API body, as problems name it. */
+export const GOAL_FIELD = 'rules.goal';
 
 const MAX_WAIT_MS = MAX_WAIT_DAYS * 86_400_000;
 
@@ -64,12 +75,59 @@ export function journeyProblems(journey: Journey, policy: JourneyPolicy = STRICT
   return problems;
 }
 
+/**
+ * Every problem of a campaign's journey together with its rules: the journey's own
+ * ({@link journeyProblems}), the campaign-wide goal checked as a node's condition is (named
+ * `rules.goal`: nesting depth, email activity of a node that is not an email node), and a trigger
+ * that the journey's own mail would fire again and again ({@link selfTriggerProblems}).
+ */
+export function campaignProblems(
+  journey: Journey,
+  rules: Pick<CampaignRules, 'reentry' | 'goal'>,
+  policy: JourneyPolicy = STRICT_JOURNEY_POLICY,
+): JourneyProblem[] {
+  const byId = new Map(journey.nodes.map((n) => [n.id, n] as const));
+  const goal = rules.goal
+    ? conditionProblems(undefined, rules.goal.if, byId).map(({ message }) => ({ field: GOAL_FIELD, message }))
+    : [];
+  return [...journeyProblems(journey, policy), ...goal, ...selfTriggerProblems(journey, rules)];
+}
+
+/**
+ * A journey that mails, started by an interaction its own mail produces (a delivery, an open, a
+ * click...; `MAIL_PRODUCED_INTERACTIONS`), with re-entry `always`: each run's mail would enrol the
+ * contact again once the run ends, for ever (privacy proxies open, scanners click, nobody has to
+ * act). Re-entry `never` or `after` some days bounds it; so does another trigger.
+ */
+export function selfTriggerProblems(journey: Journey, rules: Pick<CampaignRules, 'reentry'>): JourneyProblem[] {
+  const on = triggerOf(journey);
+  if (on.type !== 'interaction' || rules.reentry.mode !== 'always') return [];
+  if (!MAIL_PRODUCED_INTERACTIONS.includes(on.interaction)) return [];
+  const mails = journey.nodes.filter((n) => n.kind === 'email').map((n) => `"${n.id}"`);
+  const trigger = journey.nodes.find((n) => n.kind === 'trigger');
+  if (mails.length === 0 || !trigger) return [];
+  return [
+    {
+      node: trigger.id,
+      message:
+        `Starts on "${on.interaction}", which this journey's own mail (node ${mails.join(', ')}) produces: ` +
+        'with re-entry "always" every mail would enrol the contact again, without end. ' +
+        'Use re-entry "never" or "after" some days, or another trigger',
+    },
+  ];
+}
+
 /** Throws a 400 `INVALID_JOURNEY` naming every problem, or returns the journey. */
 export function assertValidJourney(journey: Journey, policy?: JourneyPolicy): Journey {
-  const problems = journeyProblems(journey, policy);
-  if (problems.length === 0) return journey;
+  assertNoProblems(journeyProblems(journey, policy));
+  return journey;
+}
+
+/** Throws a 400 `INVALID_JOURNEY` listing `problems` (the first in the message), if there are any. */
+export function assertNoProblems(problems: readonly JourneyProblem[]): void {
+  if (problems.length === 0) return;
   const first = problems[0] as JourneyProblem;
-  const where = first.node ? `Node "${first.node}": ` : '';
+  const where = first.node ? `Node "${first.node}": ` : first.field ? `${first.field}: ` : '';
   throw new ValidationError(`${where}${first.message}`, 'INVALID_JOURNEY', { details: { problems } });
 }
 
@@ -124,7 +182,12 @@ function nodeProblems(
   return problems;
 }
 
-function conditionProblems(node: string, c: Condition, byId: ReadonlyMap<string, JourneyNode>): JourneyProblem[] {
+/** A condition's own problems, named by `node` (undefined: the caller names them). */
+function conditionProblems(
+  node: string | undefined,
+  c: Condition,
+  byId: ReadonlyMap<string, JourneyNode>,
+): JourneyProblem[] {
   const problems: JourneyProblem[] = [];
   if (conditionDepth(c) > MAX_CONDITION_DEPTH) {
     problems.push({ node, message: `Conditions nest deeper than ${MAX_CONDITION_DEPTH} levels` });

@@ -8,8 +8,8 @@
  * complained or replied, or met the campaign's goal; a paused campaign holds it (the due-time
  * sweep brings it back on resume) and an archived one ends it.
  */
-import { blockingSuppression } from '../email/suppression-rules';
-import { type ConditionSubject, holds } from './conditions';
+import { blockingSuppression, type SuppressionReason } from '../email/suppression-rules';
+import { type ConditionSubject, emailActivityOf } from './conditions';
 import {
   type EnrolmentState,
   type ExitReason,
@@ -19,8 +19,10 @@ import {
   RECENT_LAUNCHES,
 } from './enrolment';
 import { executeNode, type NodeResult } from './execute-node';
+import type { JourneyNode } from './journey';
 import type { EnrolMessage, StepMessage } from './messages';
 import type { ContactSnapshot, CounterDeltas, StepDeps, StepQueue, TimelineEntry } from './ports';
+import { judgeWindow } from './windows';
 
 /** Moves one message may make before it hands over to a fresh message (bounds an invocation). */
 export const MAX_HOPS = 50;
@@ -41,8 +43,11 @@ export async function enrolContact(
 ): Promise<StepOutcome> {
   const { workspaceId, campaignId, contactId } = message;
   const campaign = await deps.versions.load(workspaceId, campaignId);
-  if (campaign?.status === 'active' && !campaign.published) throw versionNotReadable(campaignId);
-  if (!campaign?.published || campaign.status !== 'active') {
+  const live = campaign?.status === 'active' || campaign?.status === 'paused';
+  if (live && !campaign?.published) throw versionNotReadable(campaignId);
+  // A paused campaign enrols too (a launch or a trigger's message that met the pause): the new
+  // enrolment is held at its trigger, like any step of a paused campaign, until the resume.
+  if (!campaign?.published || !live) {
     return { status: 'not-enrolled', why: `campaign is ${campaign?.status ?? 'missing'}` };
   }
   const published = campaign.published;
@@ -84,6 +89,7 @@ export async function enrolContact(
   return advance(fresh, previous?.step, published, deps, ['entered', `node:${trigger.id}:entered`], {
     messageId,
     contact,
+    campaignStatus: campaign.status,
   });
 }
 
@@ -234,6 +240,10 @@ async function advance(
   const { campaignStatus = 'active', messageId } = options;
   const now = deps.now();
   const tally: string[] = [...counters];
+  // The step the stored record is at: moves on when a checkpoint is written (below).
+  let expected = expectedStep;
+  // A conversion counts once per run (a goal node met, then the campaign goal; a goal in a loop).
+  let conversionCounted = start.converted === true;
   const save = async (
     moved: EnrolmentState,
     outcome: StepOutcome,
@@ -242,12 +252,16 @@ async function advance(
   ): Promise<StepOutcome> => {
     const { writtenBy: _previous, ...rest } = moved;
     const next: EnrolmentState = messageId ? { ...rest, writtenBy: messageId } : rest;
+    const converts = tally.includes('converted');
+    const counted = tally.filter((name) => name !== 'converted');
     // A conversion also counts for the arm of every split it went through (A/B verdicts).
-    if (tally.includes('converted')) {
-      for (const [split, arm] of Object.entries(next.arms)) tally.push(`armconv:${split}:${arm}`);
+    if (converts && !conversionCounted) {
+      counted.push('converted');
+      for (const [split, arm] of Object.entries(next.arms)) counted.push(`armconv:${split}:${arm}`);
     }
-    if (!(await deps.enrolments.save(next, expectedStep, deltas(tally), condition)))
+    if (!(await deps.enrolments.save(next, expected, deltas(counted), condition)))
       return { status: 'stale', why: condition ? 'it moved on, or the campaign runs again' : 'it moved on' };
+    if (converts) conversionCounted = true;
     if (next.status === 'failed') deps.metrics?.enrolmentFailed();
     if (timerAt) {
       await deps.timers.set(
@@ -289,7 +303,7 @@ async function advance(
     // Lost to a status change (or the enrolment moved): run on the campaign as it is now, once.
     const latest = await deps.versions.load(start.workspaceId, start.campaignId, start.version);
     const current = await deps.enrolments.get(start.workspaceId, start.campaignId, start.contactId);
-    if (!latest?.published || current?.step !== start.step || latest.status === campaignStatus) return outcome;
+    if (!latest?.published || current?.step !== expectedStep || latest.status === campaignStatus) return outcome;
     return advance(start, expectedStep, latest.published, deps, counters, {
       ...options,
       campaignStatus: latest.status,
@@ -316,10 +330,13 @@ async function advance(
   const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
   let state: EnrolmentState = { ...start, status: 'active' };
   // Nodes reached in this run of moves. The node it starts at may come round once more if it is a
-  // wait for a duration or a time (it holds on arrival); any other node reached twice is a loop
-  // that would act (mail) on every turn: the enrolment fails instead. Journey rules refuse such
-  // loops on save (journey-rules.ts); this guards versions saved before, or a rule missed.
+  // wait or a goal (a node that holds on a fresh arrival: a reminder loop through a goal's or an
+  // event wait's timeout comes back to it and waits there again); any other node reached twice is
+  // a loop that would act (mail) on every turn: the enrolment fails instead. Journey rules refuse
+  // such loops on save (journey-rules.ts); this guards versions saved before, or a rule missed.
   const visits = new Map<string, number>();
+  // Whether a move of this run was a decision (see `decides`) not written yet.
+  let decided = false;
   for (let hop = 0; hop < MAX_HOPS; hop += 1) {
     const node = nodes.get(state.node);
     if (!node) {
@@ -331,11 +348,26 @@ async function advance(
     }
     const seen = (visits.get(node.id) ?? -1) + 1;
     visits.set(node.id, seen);
-    const holdsOnArrival = node.kind === 'wait' && (node.for.type === 'duration' || node.for.type === 'time-of-day');
+    const holdsOnArrival = node.kind === 'wait' || node.kind === 'goal';
     if (seen > (node.id === start.node && holdsOnArrival ? 1 : 0)) {
       tally.push('exited:failed');
       const failure = `The journey loops back to node "${node.id}" without waiting`;
       return save(journeyFailure(endState(state, 'failed', now, failure)), { status: 'ended', reason: 'failed' });
+    }
+    // A decision of this run is written before the node it led to acts. Two copies of a step (a
+    // timer and a wake, a sweep's re-send) may judge a condition otherwise a moment apart, and a
+    // retry after a failure further on may too: each would act on its own branch under its own
+    // key. With the checkpoint, the copy whose write loses stops before acting, and a retry
+    // continues from this node (the message that wrote it sets its timer again: timerAgain).
+    if (decided && acts(node)) {
+      tally.push('waiting');
+      const checkpoint: EnrolmentState = { ...state, status: 'waiting', dueAt: now.toISOString() };
+      const written = await save(checkpoint, { status: 'continues', node: node.id });
+      if (written.status === 'stale') return written;
+      expected = checkpoint.step;
+      tally.length = 0;
+      tally.push('-waiting');
+      decided = false;
     }
     const subject = subjectOf(state, contact, timeline, now);
     const result: NodeResult = await executeNode(node, {
@@ -353,6 +385,7 @@ async function advance(
         const { nodeSince: _since, dueAt: _due, nodeStep: _arrived, ...rest } = state;
         state = { ...rest, ...result.set, node: result.next, step: state.step + 1, status: 'active' };
         tally.push(`node:${result.next}:entered`);
+        if (decides(node)) decided = true;
         break;
       }
       case 'hold': {
@@ -382,6 +415,20 @@ async function advance(
   return save(handover, { status: 'continues', node: state.node }, now);
 }
 
+/**
+ * Whether the way a node moves on can differ between two runs of the same step: a condition, a
+ * goal or a wait for an event read the contact as it is at that moment; a split reads the
+ * promotion in force. Waits for a duration or a time move on the same way every time.
+ */
+const decides = (node: JourneyNode): boolean =>
+  node.kind === 'condition' ||
+  node.kind === 'split' ||
+  node.kind === 'goal' ||
+  (node.kind === 'wait' && node.for.type === 'event');
+
+/** Whether a node has an effect outside the enrolment (mail, a webhook, a tag, a score). */
+const acts = (node: JourneyNode): boolean => node.kind === 'email' || node.kind === 'action';
+
 /** Why the enrolment must leave before running a node, if it must. */
 async function exitBeforeNode(
   state: EnrolmentState,
@@ -393,18 +440,33 @@ async function exitBeforeNode(
 ): Promise<ExitReason | undefined> {
   const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email);
   const blocking = blockingSuppression(reasons, 'marketing');
-  if (blocking) {
-    if (blocking === 'unsubscribe' || blocking.startsWith('unsubscribe')) return 'unsubscribed';
-    if (blocking === 'complaint') return 'complained';
-    return 'bounced';
-  }
+  if (blocking) return exitForSuppression(blocking);
   const entered = Date.parse(state.enteredAt);
   if (timeline.some((i) => i.type === 'email_replied' && Date.parse(i.occurredAt) >= entered)) return 'replied';
   const goal = published.rules.goal;
-  if (goal && now.getTime() - entered <= goal.withinDays * 86_400_000) {
-    if (holds(goal.if, subjectOf(state, contact, timeline, now))) return 'converted';
+  if (goal) {
+    // Judged as at its deadline once that has passed (a paused campaign, a late step): windows.ts.
+    const deadline = entered + goal.withinDays * 86_400_000;
+    const judged = judgeWindow(goal.if, subjectOf(state, contact, timeline, now), deadline, state.emails);
+    if (judged === 'met') return 'converted';
   }
   return undefined;
+}
+
+/** The exit of an enrolment whose contact may no longer get marketing mail, by the suppression's reason. */
+export function exitForSuppression(reason: SuppressionReason): ExitReason {
+  switch (reason) {
+    case 'hard-bounce':
+    case 'soft-bounces':
+      return 'bounced';
+    case 'complaint':
+      return 'complained';
+    case 'manual':
+      return 'suppressed';
+    default:
+      // 'unsubscribe', and a topic opt-out (`unsubscribe:topic:...`) that blocks this mail.
+      return 'unsubscribed';
+  }
 }
 
 /** The longest look-back any condition of the journey needs, in days. */
@@ -442,26 +504,13 @@ function subjectOf(
   timeline: readonly TimelineEntry[],
   now: Date,
 ): ConditionSubject {
-  const emailActivity: Record<string, { opened: boolean; clicked: boolean }> = {};
-  for (const [nodeId, sendId] of Object.entries(state.emails)) {
-    const bySend = timeline.filter((i) => i.metadata.sendId === sendId && !isSuspectedBot(i));
-    emailActivity[nodeId] = {
-      opened: bySend.some((i) => i.type === 'email_opened' || i.type === 'email_clicked'),
-      clicked: bySend.some((i) => i.type === 'email_clicked'),
-    };
-  }
   return {
     contact: { fields: contact.fields, tags: contact.tags, score: contact.score, tier: contact.tier },
     interactions: timeline,
-    emailActivity,
+    emailActivity: emailActivityOf(state.emails, timeline),
     now,
   };
 }
-
-const isSuspectedBot = (i: TimelineEntry): boolean => {
-  const flag = i.metadata.suspectedBot;
-  return flag === true || (Array.isArray(flag) && flag.length > 0);
-};
 
 function deltas(names: readonly string[]): CounterDeltas {
   const out: CounterDeltas = {};

@@ -40,7 +40,33 @@ export function eventContact(envelope: DomainEventEnvelope): { workspaceId: stri
   return workspaceId && contactId ? { workspaceId, contactId } : undefined;
 }
 
-/** Enrols the event's contact into each matching campaign, once per (event, campaign). */
+/**
+ * Some of the event's enrolments failed (a campaign's first step threw: a deleted template, an
+ * outage), after every matching campaign was tried: those that succeeded are claimed, so the
+ * message's retry (and, after its last receive, a redrive from the DLQ) enrols only into the ones
+ * named here. `failed` names each campaign (or the trigger-index lookup) that failed.
+ */
+export class TriggerEnrolmentsFailed extends AggregateError {
+  readonly failed: readonly string[];
+
+  constructor(failures: readonly { readonly what: string; readonly error: unknown }[]) {
+    super(
+      failures.map((f) => f.error),
+      `Enrolling from the event failed for ${failures
+        .map((f) => `${f.what} (${f.error instanceof Error ? f.error.message : String(f.error)})`)
+        .join('; ')}; the others are done and claimed`,
+    );
+    this.name = 'TriggerEnrolmentsFailed';
+    this.failed = failures.map((f) => f.what);
+  }
+}
+
+/**
+ * Enrols the event's contact into each matching campaign, once per (event, campaign). Each campaign
+ * is tried on its own: one that fails (every time, for a broken one) does not stop the others. The
+ * failures are thrown together at the end ({@link TriggerEnrolmentsFailed}), so the message comes
+ * back for them only: the campaigns done are claimed, and the retry skips them.
+ */
 export async function triggerFromEvent(
   envelope: DomainEventEnvelope,
   deps: TriggerFromEventDeps,
@@ -53,22 +79,37 @@ export async function triggerFromEvent(
   const event = { type: envelope['detail-type'], detail };
   // The publisher's own id survives a re-put of the same event; the envelope's id does not.
   const eventId = (text(detail.eventId) ?? envelope.id).replace(ID, '_').slice(0, 100);
+  const failures: { what: string; error: unknown }[] = [];
   for (const key of eventTriggerKeys(event)) {
-    for (const campaignId of await deps.index.find(workspaceId, key)) {
-      const campaign = await deps.versions.load(workspaceId, campaignId);
-      if (campaign?.status !== 'active' || !campaign.published) continue;
-      if (!triggerMatches(triggerOf(campaign.published.journey), event)) continue;
-      outcome.matched += 1;
-      if (await deps.index.claimed(workspaceId, eventId, campaignId)) {
-        outcome.replayed += 1;
-        continue;
+    let campaignIds: readonly string[];
+    try {
+      campaignIds = await deps.index.find(workspaceId, key);
+    } catch (error) {
+      // Retried with the message; the campaigns of the event's other keys go on.
+      failures.push({ what: `the trigger index (${key.kind})`, error });
+      continue;
+    }
+    for (const campaignId of campaignIds) {
+      try {
+        const campaign = await deps.versions.load(workspaceId, campaignId);
+        if (campaign?.status !== 'active' || !campaign.published) continue;
+        if (!triggerMatches(triggerOf(campaign.published.journey), event)) continue;
+        outcome.matched += 1;
+        if (await deps.index.claimed(workspaceId, eventId, campaignId)) {
+          outcome.replayed += 1;
+          continue;
+        }
+        // Recorded after the enrolment, never before: a crash in between loses nothing (the event
+        // comes back and enrols; the enrolment refuses a second run of the same launch id).
+        await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
+        await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS);
+        outcome.enrolled += 1;
+      } catch (error) {
+        // Not claimed: the message's retry tries this campaign again, and only those like it.
+        failures.push({ what: `campaign ${campaignId}`, error });
       }
-      // Recorded after the enrolment, never before: a crash in between loses nothing (the event
-      // comes back and enrols; the enrolment refuses a second run of the same launch id).
-      await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
-      await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS);
-      outcome.enrolled += 1;
     }
   }
+  if (failures.length > 0) throw new TriggerEnrolmentsFailed(failures);
   return outcome;
 }

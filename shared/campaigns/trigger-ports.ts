@@ -1,5 +1,16 @@
 /** The ports of campaign triggers (trigger.ts); the DynamoDB adapter is shared/adapters/dynamo-campaign-triggers.ts. */
+import type { CampaignStatus } from './campaign';
 import type { TriggerKey } from './trigger';
+
+/**
+ * What a schedule slot is computed from: the campaign's status and published version (whose
+ * trigger it is), as of `revision`. Nothing else the campaign record holds changes the slot.
+ */
+export interface ScheduleBasis {
+  readonly revision: number;
+  readonly status: CampaignStatus;
+  readonly publishedVersion?: number;
+}
 
 export interface CampaignTriggerIndex {
   /**
@@ -17,12 +28,22 @@ export interface CampaignTriggerIndex {
    */
   claim(workspaceId: string, eventId: string, campaignId: string, ttlSeconds: number): Promise<boolean>;
   /**
-   * Sets (or, undefined, clears) the campaign's scheduled launch slot, unless the campaign record
-   * moved past `revision` meanwhile (its own write sets the slot then).
+   * Sets (or, undefined, clears) the campaign's scheduled launch slot, if the record still has the
+   * basis's status and published version (else a publish or a status change moved it on, and its
+   * own sync writes the slot) and no sync of a later revision wrote the slot already. Writes that
+   * change neither (an edit, a promotion) do not stand in the way.
    */
-  setSchedule(workspaceId: string, campaignId: string, revision: number, nextRunAt: string | undefined): Promise<void>;
-  /** After a launch: the next slot, if the campaign is still active and nothing set one meanwhile. */
-  scheduleNext(workspaceId: string, campaignId: string, nextRunAt: string): Promise<void>;
+  setSchedule(
+    workspaceId: string,
+    campaignId: string,
+    basis: ScheduleBasis,
+    nextRunAt: string | undefined,
+  ): Promise<void>;
+  /**
+   * After a launch: the next slot, if the campaign is still active on `publishedVersion` (the
+   * version whose trigger computed it) and nothing set a slot meanwhile.
+   */
+  scheduleNext(workspaceId: string, campaignId: string, publishedVersion: number, nextRunAt: string): Promise<void>;
 }
 
 export interface CampaignWebhookTokens {

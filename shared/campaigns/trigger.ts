@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
-import { INTERACTION_TYPES } from '../crm/model';
+import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';
 import { isTimeZone } from '../zoned-time';
@@ -155,3 +155,29 @@ export function nextScheduledRun(on: TriggerOn, campaignZone: string, after: Dat
     throw error;
   }
 }
+
+/**
+ * Why a schedule trigger can never launch after `now`, in a sentence; undefined when it has a
+ * next slot (or is not a schedule): a one-off `at` that is not in the future, or a cron none of
+ * whose slots is still ahead (a day no month has, such as 31 February; years that are over).
+ */
+export function scheduleNeverFires(on: TriggerOn, campaignZone: string, now: Date): string | undefined {
+  if (on.type !== 'schedule' || nextScheduledRun(on, campaignZone, now) !== undefined) return undefined;
+  if (on.at) return `Its "at" (${on.at}) is not in the future: the schedule would never launch`;
+  return `Its cron "${on.cron}" has no slot after now (a day its months do not have, such as 31 February, or years that are over): the schedule would never launch`;
+}
+
+/**
+ * Interactions a campaign's own mail produces whoever reads it, or nobody: its send, its
+ * delivery, a (soft) bounce, and opens and clicks, which mail privacy proxies and link scanners
+ * make on every mail. A journey that mails and is triggered by one of these, with re-entry
+ * `always`, would enrol the contact again on each of its own mails, without end. (A reply, an
+ * unsubscribe or a complaint is the contact's own act; the last two also stop marketing mail.)
+ */
+export const MAIL_PRODUCED_INTERACTIONS: readonly InteractionType[] = [
+  'email_sent',
+  'email_delivered',
+  'email_opened',
+  'email_clicked',
+  'email_bounced',
+];

@@ -19,7 +19,7 @@
  */
 import { TAG_ADDED_EVENT } from '../crm/contact-events';
 import { THRESHOLD_EVENT } from '../crm/scoring/score-interaction';
-import type { Condition } from './conditions';
+import { type Condition, EMAIL_ACTIVITY_INTERACTIONS } from './conditions';
 import type { EnrolmentState } from './enrolment';
 import type { JourneyNode } from './journey';
 import type { DomainEventEnvelope, StepMessage } from './messages';
@@ -105,7 +105,8 @@ export function mayMove(node: JourneyNode | undefined, happened: Happening): boo
 /**
  * Whether what happened could change whether `condition` holds. Only what publishes an event is
  * looked at: a tag added (by a contact's create or update, which may set fields with it), an
- * interaction (of the type a condition counts; it may also move the score) and a tier crossing.
+ * interaction (of a type a condition counts, as conditions.ts counts it: a click for an open too;
+ * it may also move the score) and a tier crossing.
  * Changes that publish nothing (fields alone, tags removed, imports, `add-tag` actions, score
  * decay) are seen by the node's poll and at the enrolment's next step, as they always were.
  */
@@ -124,6 +125,7 @@ export function mayAffect(condition: Condition, happened: Happening): boolean {
     case 'interaction':
       return happened.interaction === condition.interaction;
     case 'email-activity':
-      return happened.interaction === (condition.activity === 'opened' ? 'email_opened' : 'email_clicked');
+      // The interactions the condition is judged on (a click is an open too), from the same table.
+      return EMAIL_ACTIVITY_INTERACTIONS[condition.activity].some((type) => type === happened.interaction);
   }
 }

@@ -45,7 +45,7 @@ export function tagAddedEvents(
     }));
 }
 
-/** Publishes `events` when there are any and a publisher is wired (the functions that may put events). */
-export async function publishAll(events: readonly DomainEvent[], publisher?: DomainEventPublisher): Promise<void> {
-  if (publisher && events.length > 0) await publisher.publish(events);
+/** Publishes `events` when there are any. */
+export async function publishAll(events: readonly DomainEvent[], publisher: DomainEventPublisher): Promise<void> {
+  if (events.length > 0) await publisher.publish(events);
 }

@@ -337,6 +337,7 @@ describe('the campaign acceptance at 1,000 contacts', () => {
       replied: 1,
       bounced: 0,
       unsubscribed: 0,
+      retried: 0,
       exited: { replied: 1, 'goal-not-met': notMet },
     });
     expect(stats.nodes).toMatchObject({

@@ -5,11 +5,16 @@
  * - tag-added: PATCH /api/contacts/{id} adding the tag enrols (re-entry `always`, so only the
  *   event design keeps a second PATCH from enrolling again);
  * - contact-created: POST /api/contacts enrols;
- * - webhook: a rotated token enrols by email; a wrong or old token is a 404; a paused campaign 409.
+ * - webhook: a rotated token enrols by email; a wrong or old token is a 404; a paused campaign 409;
+ * - interaction on email events: a campaign mail's delivery (provider event, email-events function)
+ *   and its open (tracking pixel, emails function) publish contact.interaction_recorded and enrol
+ *   the campaigns triggered by them; a mailing journey started by its own deliveries with re-entry
+ *   `always` is refused on save (it would enrol the contact again on every mail).
  * One runtime for the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
+import { outbox } from '../support/accounts';
 import { newUser, requestAs, type TestUser } from '../support/identity';
 import { eventually, json, okJson, startTestRuntime } from '../support/local-runtime';
 
@@ -114,4 +119,71 @@ describe('campaign triggers', () => {
     const paused = await hook(second.token, { contactId: contact.contactId });
     expect([paused.status, (await json(paused)).code]).toEqual([409, 'CAMPAIGN_NOT_ACTIVE']);
   }, 60_000);
+
+  it('interaction: a campaign mail delivered and opened enrols the campaigns triggered by email_delivered and email_opened', async () => {
+    const run = `mail${Date.now()}`;
+    await ok(await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' }), 201);
+    const template = (
+      await ok(
+        await api('POST', '/api/email-templates', {
+          name: 'Hi',
+          category: 'marketing',
+          subject: `Hi ${run}`,
+          html: '<p>Hi</p><p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>',
+        }),
+        201,
+      )
+    ).template.templateId as string;
+    const contact = (await ok(await api('POST', '/api/contacts', { email: `m.${run}@example.com` }), 201)).contact;
+    const onDelivered = await campaign('On delivered', { type: 'interaction', interaction: 'email_delivered' });
+    const onOpened = await campaign('On opened', { type: 'interaction', interaction: 'email_opened' });
+    const mailer = (
+      await ok(
+        await api('POST', '/api/campaigns', {
+          name: 'Mailer',
+          journey: {
+            nodes: [
+              { id: 'start', kind: 'trigger', next: 'mail' },
+              { id: 'mail', kind: 'email', templateId: template, next: 'done' },
+              { id: 'done', kind: 'exit' },
+            ],
+          },
+        }),
+        201,
+      )
+    ).campaign.campaignId as string;
+    await ok(await api('POST', `/api/campaigns/${mailer}/publish`));
+    await ok(await api('POST', `/api/campaigns/${mailer}/enrol`, { contactIds: [contact.contactId] }), 202);
+
+    // The provider's delivery event lands on the timeline and starts the campaign waiting for it.
+    expect(await enrolledIn(contact.contactId, onDelivered)).toHaveLength(1);
+    expect(await enrolmentsOf(contact.contactId, onOpened)).toEqual([]);
+    // A person opens the mail (the tracking pixel): the open starts the other one.
+    const mail = await eventually(
+      async () => (await outbox(runtime)).find((m) => m.destination.to.includes(contact.email)),
+      20_000,
+    );
+    const pixel = /src="([^"]*\/t\/o\/[^"]+)"/.exec(mail.body.html ?? '')?.[1];
+    expect(pixel).toBeDefined();
+    const opened = await fetch(pixel as string, {
+      headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Thunderbird/128.0' },
+    });
+    expect(opened.status).toBe(200);
+    expect(await enrolledIn(contact.contactId, onOpened)).toHaveLength(1);
+
+    // Started by its own deliveries, with re-entry always, a mailing journey would never stop.
+    const loop = await api('POST', '/api/campaigns', {
+      name: 'Loop',
+      journey: {
+        nodes: [
+          { id: 'start', kind: 'trigger', on: { type: 'interaction', interaction: 'email_delivered' }, next: 'mail' },
+          { id: 'mail', kind: 'email', templateId: template, next: 'done' },
+          { id: 'done', kind: 'exit' },
+        ],
+      },
+      rules: { timeZone: 'UTC', reentry: { mode: 'always' } },
+    });
+    const refused = await json(loop);
+    expect([loop.status, refused.code, refused.details.problems[0].node]).toEqual([400, 'INVALID_JOURNEY', 'start']);
+  }, 90_000);
 });

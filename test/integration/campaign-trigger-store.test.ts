@@ -143,7 +143,7 @@ describe('campaign record writes and the schedule slot', () => {
     const slot = '2030-01-07T09:00:00.000Z';
     const first = campaign(w);
     await store.create(first);
-    await triggers.setSchedule(w, 'cmp1', 1, slot);
+    await triggers.setSchedule(w, 'cmp1', { revision: 1, status: 'active', publishedVersion: 1 }, slot);
     const before = await rawItem(w);
     expect(before).toMatchObject({ nextRunAt: slot, gsi1pk: 'DUE#campaign' });
 

@@ -338,6 +338,7 @@ describe('provider events on the timeline (email-timeline.ts)', () => {
       }),
       now: () => new Date(),
       newId: randomUUID,
+      events: { publish: async () => undefined },
     });
     return { timelineOf, lookups: () => lookups };
   };
@@ -399,6 +400,7 @@ describe('provider events on the timeline (email-timeline.ts)', () => {
         }),
         now: () => clock.now(),
         newId: randomUUID,
+        events: { publish: async () => undefined },
       },
       clock,
     );

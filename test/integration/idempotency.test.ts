@@ -172,7 +172,15 @@ describe('recordInteractionOnce on the real adapters', () => {
     const contacts = dynamoContacts(db, CORE);
     const interactions = dynamoInteractions(db, CORE);
     const scorer = onceScorer(contacts, interactions);
-    const useCase = { contacts, interactions, scorer, idempotency: store, now: () => new Date(), newId: randomUUID };
+    const useCase = {
+      contacts,
+      interactions,
+      scorer,
+      idempotency: store,
+      now: () => new Date(),
+      newId: randomUUID,
+      events: { publish: async () => undefined },
+    };
     const { contactId } = await createContact(
       workspaceId,
       contactCreateSchema.parse({ email: 'retry@example.com' }),

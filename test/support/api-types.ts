@@ -1393,7 +1393,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Enrol contacts by id, or every contact matching a filter (a launch, 202)
+         * Enrol contacts by id, or every contact matching a filter (a launch, 202; idempotent by client key)
          * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.enrol"];
@@ -4042,8 +4042,8 @@ export interface operations {
             query?: {
                 status?: "lead" | "prospect" | "customer" | "churned" | "unsubscribed";
                 tag?: string;
-                minScore?: number;
-                maxScore?: number;
+                minScore?: number | string;
+                maxScore?: number | string;
                 tier?: "hot" | "warm" | "lukewarm" | "cold";
                 q?: string;
                 limit?: number;
@@ -4137,8 +4137,8 @@ export interface operations {
             query?: {
                 status?: "lead" | "prospect" | "customer" | "churned" | "unsubscribed";
                 tag?: string;
-                minScore?: number;
-                maxScore?: number;
+                minScore?: number | string;
+                maxScore?: number | string;
                 tier?: "hot" | "warm" | "lukewarm" | "cold";
                 q?: string;
             };
@@ -6508,8 +6508,8 @@ export interface operations {
                                     /** @enum {string} */
                                     status?: "lead" | "prospect" | "customer" | "churned" | "unsubscribed";
                                     tag?: string;
-                                    minScore?: number;
-                                    maxScore?: number;
+                                    minScore?: number | string;
+                                    maxScore?: number | string;
                                     /** @enum {string} */
                                     tier?: "hot" | "warm" | "lukewarm" | "cold";
                                     q?: string;
@@ -7185,8 +7185,8 @@ export interface operations {
                                     /** @enum {string} */
                                     status?: "lead" | "prospect" | "customer" | "churned" | "unsubscribed";
                                     tag?: string;
-                                    minScore?: number;
-                                    maxScore?: number;
+                                    minScore?: number | string;
+                                    maxScore?: number | string;
                                     /** @enum {string} */
                                     tier?: "hot" | "warm" | "lukewarm" | "cold";
                                     q?: string;
@@ -8553,8 +8553,8 @@ export interface operations {
                         /** @enum {string} */
                         status?: "lead" | "prospect" | "customer" | "churned" | "unsubscribed";
                         tag?: string;
-                        minScore?: number;
-                        maxScore?: number;
+                        minScore?: number | string;
+                        maxScore?: number | string;
                         /** @enum {string} */
                         tier?: "hot" | "warm" | "lukewarm" | "cold";
                         q?: string;

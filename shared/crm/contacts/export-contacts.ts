@@ -19,10 +19,8 @@ export async function exportContacts(
 ): Promise<{ csv: string; count: number }> {
   const contacts: Contact[] = [];
   let cursor: string | undefined;
-  const q = filter.q?.trim().toLowerCase();
-  const normalised = { ...filter, q: q || undefined };
   do {
-    const page = await deps.contacts.list(workspaceId, normalised, { limit: 100, ...(cursor ? { cursor } : {}) });
+    const page = await deps.contacts.list(workspaceId, filter, { limit: 100, ...(cursor ? { cursor } : {}) });
     contacts.push(...page.contacts);
     if (contacts.length > EXPORT_MAX_ROWS) throw tooLarge();
     cursor = page.nextCursor;

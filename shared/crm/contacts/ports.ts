@@ -7,7 +7,11 @@ export interface ContactFilter {
   readonly minScore?: number;
   readonly maxScore?: number;
   readonly tier?: Contact['tier'];
-  /** Lower-cased substring of name, email or company. */
+  /**
+   * A substring of name, email or company, in any case: the store compares it lower-cased with
+   * the contact's lower-cased `search` text (`searchQuery`), so every caller (the list, the export,
+   * a launch's or a schedule's audience) selects the same contacts.
+   */
   readonly q?: string;
 }
 

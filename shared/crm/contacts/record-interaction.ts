@@ -42,8 +42,12 @@ export interface RecordInteractionDeps {
   readonly scorer: InteractionScorer;
   readonly now: () => Date;
   readonly newId: () => string;
-  /** Where `contact.interaction_recorded` goes (campaign triggers); none: not published. */
-  readonly events?: DomainEventPublisher;
+  /**
+   * Where `contact.interaction_recorded` goes (campaign triggers, event waits, goals and exits).
+   * Required: an interaction that publishes nothing starts no campaign and wakes no enrolment
+   * (they would notice it only at their poll, up to 12 h later).
+   */
+  readonly events: DomainEventPublisher;
 }
 
 /**

@@ -9,7 +9,14 @@ export const searchText = (c: Pick<Contact, 'firstName' | 'lastName' | 'email' |
     .join(' ')
     .toLowerCase();
 
-/** The filter as a predicate over a live contact (in-memory stores and export use it). */
+/**
+ * The `q` a store compares with {@link searchText}: trimmed and lower-cased; undefined when
+ * nothing is left (no text filter). The one normalisation of `q`, in the stores behind
+ * `ContactStore.list`, so no caller can skip it.
+ */
+export const searchQuery = (q: string | undefined): string | undefined => q?.trim().toLowerCase() || undefined;
+
+/** The filter as a predicate over a live contact (in-memory stores use it). */
 export function matchesFilter(c: Contact, f: ContactFilter): boolean {
   if (c.deletedAt) return false;
   if (f.status && c.status !== f.status) return false;
@@ -17,6 +24,7 @@ export function matchesFilter(c: Contact, f: ContactFilter): boolean {
   if (f.tier && c.tier !== f.tier) return false;
   if (f.minScore !== undefined && c.score < f.minScore) return false;
   if (f.maxScore !== undefined && c.score > f.maxScore) return false;
-  if (f.q && !searchText(c).includes(f.q.toLowerCase())) return false;
+  const q = searchQuery(f.q);
+  if (q && !searchText(c).includes(q)) return false;
   return true;
 }

@@ -14,8 +14,8 @@ export interface ContactDeps {
   readonly contacts: ContactStore;
   readonly now: () => Date;
   readonly newId: () => string;
-  /** Where `contact.created` and `contact.tag_added` go (contact-events.ts); none: not published. */
-  readonly events?: DomainEventPublisher;
+  /** Where `contact.created` and `contact.tag_added` go (contact-events.ts): campaign triggers and wake-ups. */
+  readonly events: DomainEventPublisher;
 }
 
 /** A new contact from validated input: score 0, tier cold, status `lead` unless given. */
@@ -126,15 +126,14 @@ export async function restoreContact(workspaceId: string, contactId: string, dep
   return { ...live, updatedAt: at };
 }
 
-/** A page of live contacts matching `filter`. */
+/** A page of live contacts matching `filter` (the store matches `q` in any case, as every caller needs). */
 export async function listContacts(
   workspaceId: string,
   filter: ContactFilter,
   page: PageRequest,
   deps: Pick<ContactDeps, 'contacts'>,
 ): Promise<ContactPage> {
-  const q = filter.q?.trim().toLowerCase();
-  return deps.contacts.list(workspaceId, { ...filter, q: q || undefined }, page);
+  return deps.contacts.list(workspaceId, filter, page);
 }
 
 const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>

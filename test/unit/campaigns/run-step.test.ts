@@ -251,11 +251,29 @@ describe('running a journey', () => {
     expect(after.enrolments.get(`${CAMPAIGN}#c1`)?.run).toBe(2);
   });
 
-  it('does not enrol into a paused, draft or missing campaign', async () => {
+  it('holds a contact enrolled into a paused campaign at its trigger until the resume', async () => {
     const w = campaignWorld(acceptanceJourney);
     w.addContact('c1');
     w.setStatus('paused');
-    expect(await enrol(w, 'c1')).toEqual({ status: 'not-enrolled', why: 'campaign is paused' });
+    expect(await enrol(w, 'c1')).toEqual({ status: 'held', node: 'start' });
+    expect(w.sends.size).toBe(0);
+    expect(Object.fromEntries(w.counters)).toMatchObject({ entered: 1, waiting: 1 });
+    const held = w.enrolments.get(`${CAMPAIGN}#c1`);
+    if (!held) throw new Error('not held');
+    w.setStatus('active');
+    const { workspaceId, campaignId, contactId, run, step } = held;
+    expect(await runStep({ kind: 'step', workspaceId, campaignId, contactId, run, step }, w.deps)).toMatchObject({
+      status: 'waiting',
+      node: 'wait',
+    });
+    expect(sentTo(w, 'c1')).toEqual(['welcome']);
+  });
+
+  it('does not enrol into an archived campaign', async () => {
+    const w = campaignWorld(acceptanceJourney);
+    w.addContact('c1');
+    w.setStatus('archived');
+    expect(await enrol(w, 'c1')).toEqual({ status: 'not-enrolled', why: 'campaign is archived' });
   });
 });
 

@@ -264,9 +264,16 @@ describe('which events could meet a goal', () => {
       false,
       false,
     ]);
+    // A click is an open too (conditions.ts EMAIL_ACTIVITY_INTERACTIONS): it may meet "opened".
     expect([did('email_opened'), did('email_clicked'), added].map((h) => mayAffect(opened, h))).toEqual([
       true,
+      true,
       false,
+    ]);
+    const clicked = { ...opened, activity: 'clicked' } as const;
+    expect([did('email_opened'), did('email_clicked'), added].map((h) => mayAffect(clicked, h))).toEqual([
+      false,
+      true,
       false,
     ]);
     expect([did('page_visit'), did('form_submit'), added].map((h) => mayAffect(visits, h))).toEqual([
@@ -305,6 +312,38 @@ describe('which events could meet a goal', () => {
     await enrol(goalNode, 'c1');
     expect(await waking(goalNode).deliver(interaction('c1', 'email_delivered'))).toMatchObject({ woken: 0 });
     expect(await waking(goalNode).deliver(interaction('c1', 'page_visit'))).toMatchObject({ woken: 1 });
+  });
+});
+
+describe('a click waking a goal on opens (regression, review)', () => {
+  // A goal "opened mail" is met by a click (a reader with images off clicks without loading the
+  // pixel), but only an `email_opened` woke it: the conversion waited for the goal's poll (12 h).
+  it('wakes a goal node and a campaign goal on "opened" at the click, which meets them', async () => {
+    const opened = { type: 'email-activity', node: 'mail', activity: 'opened' } as const;
+    const journey = (goal: boolean) => ({
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'mail' },
+        { id: 'mail', kind: 'email', templateId: 't1', next: 'hold' },
+        goal
+          ? { id: 'hold', kind: 'goal', if: opened, within: { days: 30 }, next: 'done' }
+          : { id: 'hold', kind: 'wait', for: { type: 'duration', duration: { days: 30 } }, next: 'done' },
+        { id: 'done', kind: 'exit' },
+      ],
+    });
+    for (const w of [
+      campaignWorld(journey(true)),
+      campaignWorld(journey(false), { goal: { if: opened, withinDays: 30 } }),
+    ]) {
+      w.addContact('c1');
+      await enrol(w, 'c1');
+      await w.advanceTo(w.now() + HOUR);
+      const sendId = `send-${[...w.sends.values()][0]?.key}`;
+      w.interact('c1', 'email_clicked', { sendId });
+      const woke = await waking(w).deliver(interaction('c1', 'email_clicked'));
+      expect(woke).toMatchObject({ holding: 1, woken: 1, steps: [{ status: 'ended' }] });
+      expect(stateOf(w, 'c1')).toMatchObject({ status: 'completed', endedAt: new Date(w.now()).toISOString() });
+      expect(w.counters.get('converted')).toBe(1);
+    }
   });
 });
 

@@ -20,6 +20,16 @@ describe('EventBridge schedule expressions', () => {
     expect(next('cron(0 0 1 JAN-MAR ? *)', '2026-11-25T00:00:00Z')).toBe('2027-01-01T00:00:00.000Z');
     expect(next('cron(15 10 31 * ? 2026)', '2026-12-31T10:15:00Z')).toBeUndefined();
   });
+  it('has no next slot for a day its months lack or years that are over, however far it looks; finds one years ahead', () => {
+    // Before: a 5-year horizon, so a far year read as "never" and 31 February was walked day by day.
+    expect(next('cron(0 9 31 2 ? *)', '2026-06-01T00:00:00Z')).toBeUndefined();
+    expect(next('cron(0 9 30,31 2 ? *)', '2026-06-01T00:00:00Z')).toBeUndefined();
+    expect(next('cron(0 9 31 4,6,9,11 ? *)', '2026-06-01T00:00:00Z')).toBeUndefined();
+    expect(next('cron(0 9 * * ? 2001)', '2026-06-01T00:00:00Z')).toBeUndefined();
+    expect(next('cron(0 9 29 2 ? *)', '2026-06-01T00:00:00Z')).toBe('2028-02-29T09:00:00.000Z');
+    expect(next('cron(0 9 1 1 ? 2040)', '2026-06-01T00:00:00Z')).toBe('2040-01-01T09:00:00.000Z');
+    expect(next('cron(0 9 ? * MON 2199)', '2026-06-01T00:00:00Z')).toBe('2199-01-07T09:00:00.000Z');
+  });
   it('counts rates from the anchor', () => {
     const schedule = parseSchedule('rate(10 minutes)');
     expect(nextFire(schedule, at('2026-01-01T00:25:00Z'), at('2026-01-01T00:00:00Z'))?.toISOString()).toBe(

@@ -9,7 +9,7 @@ import {
 } from '../../../../shared/crm/contacts/consent';
 import { importContacts } from '../../../../shared/crm/contacts/import-contacts';
 import { createContact, deleteContact } from '../../../../shared/crm/contacts/use-cases';
-import { fakeClock, memoryContacts, sequentialIds } from './memory-stores';
+import { fakeClock, memoryContacts, memoryEvents, sequentialIds } from './memory-stores';
 
 const WS = 'ws-consent';
 
@@ -60,7 +60,7 @@ describe('consent', () => {
   it('lists a live contact’s records and is not found for a deleted one', async () => {
     const contacts = memoryContacts();
     const consent = memoryConsent();
-    const deps = { contacts, now: clock.now, newId: sequentialIds() };
+    const deps = { contacts, now: clock.now, newId: sequentialIds(), events: memoryEvents() };
     const contact = await createContact(WS, { email: 'a@example.com' }, deps);
     await consent.append(
       consentGiven(WS, [contact.contactId], { source: 'form' }, { now: clock.now(), newId: () => 'x' }),

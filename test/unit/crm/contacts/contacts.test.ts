@@ -10,13 +10,13 @@ import {
   restoreContact,
   updateContact,
 } from '../../../../shared/crm/contacts/use-cases';
-import { fakeClock, memoryContacts, sequentialIds } from './memory-stores';
+import { fakeClock, memoryContacts, memoryEvents, sequentialIds } from './memory-stores';
 
 const WS = 'ws-a';
 let deps: ReturnType<typeof setup>;
 const setup = () => {
   const clock = fakeClock();
-  return { contacts: memoryContacts(), now: clock.now, newId: sequentialIds(), clock };
+  return { contacts: memoryContacts(), now: clock.now, newId: sequentialIds(), events: memoryEvents(), clock };
 };
 beforeEach(() => {
   deps = setup();

@@ -3,7 +3,7 @@ import { ContactEmailTakenError, ContactNotFoundError } from '../../../../shared
 import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import { matchesFilter } from '../../../../shared/crm/contacts/search';
 import type { Contact, Interaction } from '../../../../shared/crm/model';
-import type { InteractionScorer } from '../../../../shared/crm/ports';
+import type { DomainEvent, DomainEventPublisher, InteractionScorer } from '../../../../shared/crm/ports';
 
 const cursorOf = (n: number) => Buffer.from(String(n)).toString('base64url');
 const offsetOf = (c: string | undefined) => (c ? Number(Buffer.from(c, 'base64url').toString()) : 0);
@@ -157,4 +157,15 @@ export function fakeClock(start = '2026-03-01T10:00:00.000Z') {
 export function sequentialIds(prefix = 'c') {
   let n = 0;
   return () => `${prefix}${String(++n).padStart(5, '0')}`;
+}
+
+/** A domain-event publisher that keeps what it was given. */
+export function memoryEvents(): DomainEventPublisher & { published: DomainEvent[] } {
+  const published: DomainEvent[] = [];
+  return {
+    published,
+    async publish(events) {
+      published.push(...events);
+    },
+  };
 }

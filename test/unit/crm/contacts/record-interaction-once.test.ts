@@ -9,7 +9,14 @@ import {
 } from '../../../../shared/crm/contacts/record-interaction-once';
 import { createContact, getContact } from '../../../../shared/crm/contacts/use-cases';
 import { memoryIdempotency } from '../../idempotency/memory-idempotency';
-import { countingScorer, fakeClock, memoryContacts, memoryInteractions, sequentialIds } from './memory-stores';
+import {
+  countingScorer,
+  fakeClock,
+  memoryContacts,
+  memoryEvents,
+  memoryInteractions,
+  sequentialIds,
+} from './memory-stores';
 
 const WS = 'ws-once';
 const withScorer = <C extends ContactStore, I extends InteractionStore>(contacts: C, interactions: I) => ({
@@ -24,6 +31,7 @@ const setup = () => {
     idempotency: memoryIdempotency(clock.now),
     now: clock.now,
     newId: sequentialIds('i'),
+    events: memoryEvents(),
     clock,
   };
 };

@@ -4,7 +4,15 @@ import { contactCreateSchema } from '../../../../shared/crm/contacts/contact-fie
 import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import { recordInteraction, timeline } from '../../../../shared/crm/contacts/record-interaction';
 import { createContact, deleteContact, getContact } from '../../../../shared/crm/contacts/use-cases';
-import { countingScorer, fakeClock, memoryContacts, memoryInteractions, sequentialIds } from './memory-stores';
+import { interactionTimeline } from '../../../../shared/email/email-timeline';
+import {
+  countingScorer,
+  fakeClock,
+  memoryContacts,
+  memoryEvents,
+  memoryInteractions,
+  sequentialIds,
+} from './memory-stores';
 
 const WS = 'ws-int';
 let deps: ReturnType<typeof setup>;
@@ -19,6 +27,7 @@ const setup = () => {
     ...withScorer(memoryContacts(), memoryInteractions()),
     now: clock.now,
     newId: sequentialIds('i'),
+    events: memoryEvents(),
     clock,
   };
 };
@@ -78,6 +87,43 @@ describe('recordInteraction', () => {
     });
     expect(deps.scorer.calls).toEqual([]);
     expect(deps.interactions.all).toEqual([]);
+  });
+});
+
+describe('contact.interaction_recorded', () => {
+  // Every interaction publishes it (campaign triggers, event waits, goals and exits listen), so
+  // `events` is a required dependency: a caller cannot build the recorder without a publisher.
+  const recorded = () => deps.events.published.filter((e) => e.type === 'contact.interaction_recorded');
+  it('is published for each recorded interaction, keyed by the interaction (a retry publishes the same id)', async () => {
+    await recordInteraction(deps, WS, contactId, { type: 'email_opened', source: 'tracking' });
+    await recordInteraction(deps, WS, contactId, { type: 'form_submit', source: 'u1', interactionId: 'fixed' });
+    expect(recorded()).toEqual([
+      expect.objectContaining({
+        type: 'contact.interaction_recorded',
+        workspaceId: WS,
+        detail: expect.objectContaining({ contactId, interactionType: 'email_opened', eventId: expect.any(String) }),
+      }),
+      expect.objectContaining({
+        detail: { eventId: 'interaction-fixed', contactId, interactionId: 'fixed', interactionType: 'form_submit' },
+      }),
+    ]);
+  });
+
+  it('is published for provider events put on the timeline (email-timeline.ts: deliveries, bounces)', async () => {
+    const timelineOf = interactionTimeline(deps);
+    const entry = { interactionId: 'dlv-1', occurredAt: deps.now().toISOString(), metadata: { sendId: 's1' } };
+    expect(await timelineOf.record(WS, 't@example.com', { ...entry, type: 'email_delivered' })).toBe('recorded');
+    expect(recorded().map((e) => [e.type, e.detail.interactionType, e.detail.eventId])).toEqual([
+      ['contact.interaction_recorded', 'email_delivered', 'interaction-dlv-1'],
+    ]);
+  });
+
+  it('is not published for an interaction that was refused', async () => {
+    await deleteContact(WS, contactId, deps);
+    await expect(recordInteraction(deps, WS, contactId, { type: 'call', source: 'u' })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(recorded()).toEqual([]);
   });
 });
 

@@ -1,0 +1,95 @@
+/**
+ * Conditions judged within a window: a goal node (`within`), a wait for an event (`timeout`) and
+ * the campaign goal (`withinDays`). They are judged as at the window's deadline, not as at the
+ * moment the step happens to run: a step that runs after the deadline (a paused campaign resumed,
+ * a late timer, the sweep) must not count what the contact did after the window closed.
+ *
+ * Up to the deadline the contact as it is now answers. Past it, only what carries a time can be
+ * placed before or after the deadline: interactions, and the email activity they make, count when
+ * they happened at or before it (an `interaction` condition counts its days back from the
+ * deadline). Tags, fields and the score carry no time: a change to them cannot be told from one
+ * made after the deadline, so a condition resting on them is not met then (the window timed out).
+ */
+import { type Condition, type ConditionSubject, emailActivityOf, holds, type SubjectInteraction } from './conditions';
+
+export type WindowVerdict =
+  /** The condition held within the window. */
+  | 'met'
+  /** Not yet: the window is still open. */
+  | 'open'
+  /** The window closed without the condition holding in it. */
+  | 'timed-out';
+
+/**
+ * Judges `condition` for a window ending at `deadlineMs`. `subject.now` is the moment of the step;
+ * `emails` the enrolment's sends by email node (`EnrolmentState.emails`), which date its opens
+ * and clicks.
+ */
+export function judgeWindow(
+  condition: Condition,
+  subject: ConditionSubject,
+  deadlineMs: number,
+  emails: Readonly<Record<string, string>>,
+): WindowVerdict {
+  const now = subject.now.getTime();
+  if (now <= deadlineMs) {
+    if (holds(condition, subject)) return 'met';
+    return now < deadlineMs ? 'open' : 'timed-out';
+  }
+  return heldAtDeadline(condition, subjectAt(subject, deadlineMs, emails)) === true ? 'met' : 'timed-out';
+}
+
+/** Whether an interaction of `type` happened in [sinceMs, deadlineMs]: the window of an event wait. */
+export function occurredWithin(
+  interactions: readonly SubjectInteraction[],
+  type: SubjectInteraction['type'],
+  sinceMs: number,
+  deadlineMs: number,
+): boolean {
+  return interactions.some((i) => {
+    const at = Date.parse(i.occurredAt);
+    return i.type === type && at >= sinceMs && at <= deadlineMs;
+  });
+}
+
+/** The subject as it stood at the deadline, as far as its times tell. */
+function subjectAt(
+  subject: ConditionSubject,
+  deadlineMs: number,
+  emails: Readonly<Record<string, string>>,
+): ConditionSubject {
+  const interactions = subject.interactions.filter((i) => Date.parse(i.occurredAt) <= deadlineMs);
+  return { ...subject, interactions, emailActivity: emailActivityOf(emails, interactions), now: new Date(deadlineMs) };
+}
+
+/**
+ * Whether `c` held at the deadline: true, false, or undefined when it cannot be told (it rests on
+ * a tag, a field or the score, which carry no time). `all`, `any` and `not` combine the three
+ * values (Kleene): `any` of an unknown and a true is true, `not` of an unknown is unknown.
+ */
+function heldAtDeadline(c: Condition, subject: ConditionSubject): boolean | undefined {
+  switch (c.type) {
+    case 'all':
+    case 'any': {
+      const decisive = c.type === 'any';
+      let unknown = false;
+      for (const part of c.of) {
+        const v = heldAtDeadline(part, subject);
+        if (v === decisive) return decisive;
+        if (v === undefined) unknown = true;
+      }
+      return unknown ? undefined : !decisive;
+    }
+    case 'not': {
+      const v = heldAtDeadline(c.of, subject);
+      return v === undefined ? undefined : !v;
+    }
+    case 'interaction':
+    case 'email-activity':
+      return holds(c, subject);
+    case 'field':
+    case 'tag':
+    case 'score':
+      return undefined;
+  }
+}
