@@ -38,6 +38,7 @@ import {
 import { ContactNotFoundError } from '../shared/crm/contacts/errors';
 import { type RecordInteractionDeps, recordInteraction } from '../shared/crm/contacts/record-interaction';
 import type { InteractionType } from '../shared/crm/model';
+import type { DomainEventPublisher } from '../shared/crm/ports';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { oneOffSendBody, queueOneOffSend } from '../shared/email/send-request';
 import { senderProfile } from '../shared/email/sender-profile';
@@ -79,13 +80,27 @@ const auditSink = dynamoAudit(documents, tableName('audit'));
 // Domain events: tier crossings (the scorer) and contact.interaction_recorded (opens, clicks and
 // unsubscribes start campaigns and wake the contact's waiting enrolments, as any interaction does).
 const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
+// This function's interactions come from a person's click, open or unsubscribe, a request nothing
+// retries: an event that still fails after the SDK's own retries is lost either way, so it is
+// logged, not thrown. Throwing would also skip what follows the stored interaction (an
+// unsubscribe's consent withdrawal and audit entry, a campaign's open count) for good. Waiting
+// enrolments still see the interaction at their poll (a 12th of the window, at most 12 h).
+const interactionEvents: DomainEventPublisher = {
+  publish: (list) =>
+    events.publish(list).catch((error: unknown) => {
+      logger.warn('Domain events not published; waiting enrolments see the interaction at their poll', {
+        error: (error as Error).message,
+        types: list.map((e) => e.type),
+      });
+    }),
+};
 const interactionDeps: RecordInteractionDeps = {
   contacts,
   interactions: dynamoInteractions(documents, core),
-  scorer: interactionScorer({ store: dynamoScoreStore(documents, core), events, now }),
+  scorer: interactionScorer({ store: dynamoScoreStore(documents, core), events: interactionEvents, now }),
   now,
   newId: randomUUID,
-  events,
+  events: interactionEvents,
 };
 
 const consent = dynamoConsent(documents, core);

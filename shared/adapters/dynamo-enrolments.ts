@@ -54,6 +54,7 @@ const STATE_FIELDS = [
   'failure',
   'failedFor',
   'retries',
+  'keyShift',
   'writtenBy',
 ] as const;
 

@@ -86,6 +86,11 @@ export interface EnrolmentState {
   /** How many times a person gave it another go after it failed (`retryEnrolment`). */
   readonly retries?: number;
   /**
+   * How far a retry moved the step numbers on (two per retry): effect keys subtract it
+   * (`effectStep`), so a retried step and the moves after it repeat the keys of the failed one.
+   */
+  readonly keyShift?: number;
+  /**
    * The id of the queue message whose run wrote this state. A redelivery of that very message
    * means its process died after the write and perhaps before the timer was set: it sets the
    * timer again (run-step.ts). A different message at the same step (a duplicate) does not.

@@ -54,7 +54,10 @@ export function pollIntervalMs(windowMs: number): number {
  * step that was deferred meanwhile, repeats the same key and no effect.
  */
 export const effectKey = (s: EnrolmentState, nodeId: string): string =>
-  `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${s.nodeStep ?? s.step}`;
+  `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${effectStep(s)}`;
+
+/** The step a node's effects are keyed by: the arrival step, less the shift of retries (`keyShift`). */
+export const effectStep = (s: EnrolmentState): number => (s.nodeStep ?? s.step) - (s.keyShift ?? 0);
 
 export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<NodeResult> {
   const { state, now } = ctx;
@@ -94,7 +97,7 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
           nodeId: node.id,
           version: state.version,
           run: state.run,
-          step: state.nodeStep ?? state.step,
+          step: effectStep(state),
         });
       } catch (error) {
         if (error instanceof ActionFailedError) return { kind: 'end', reason: 'failed', failure: error.message };

@@ -103,7 +103,11 @@ export function selfTriggerProblems(journey: Journey, rules: Pick<CampaignRules,
   const on = triggerOf(journey);
   if (on.type !== 'interaction' || rules.reentry.mode !== 'always') return [];
   if (!MAIL_PRODUCED_INTERACTIONS.includes(on.interaction)) return [];
-  const mails = journey.nodes.filter((n) => n.kind === 'email').map((n) => `"${n.id}"`);
+  // A notify-user action mails too: its delivery lands on the timeline of a contact with the
+  // member's address, who may be enrolled in turn.
+  const mails = journey.nodes
+    .filter((n) => n.kind === 'email' || (n.kind === 'action' && n.action.type === 'notify-user'))
+    .map((n) => `"${n.id}"`);
   const trigger = journey.nodes.find((n) => n.kind === 'trigger');
   if (mails.length === 0 || !trigger) return [];
   return [

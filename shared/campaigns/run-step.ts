@@ -177,15 +177,19 @@ export async function retryEnrolment(
   deps: Pick<StepDeps, 'enrolments' | 'now'> & { readonly queue: StepQueue },
 ): Promise<boolean> {
   const { endedAt: _ended, exitReason: _reason, failure: _failure, failedFor: _for, ...rest } = state;
-  const now = deps.now().toISOString();
-  // endState moved the step on by one from the step it failed at.
-  const arrivedAt = state.nodeStep ?? state.step - 1;
+  // The failed record is the state of the step that failed, its step moved on by one (endState):
+  // the step that failed is `state.step - 1`. Put back as it stood with every step number moved up
+  // by two (the failure's write and this one), and `keyShift` by as much, so its effect keys are
+  // those of the failed step and of the run it made before failing (effectStep, execute-node.ts):
+  // a node that ran before the failure (an email) is not done again, a wait keeps its target.
+  const shift = 2;
   const next: EnrolmentState = {
     ...rest,
     step: state.step + 1,
-    nodeStep: arrivedAt,
+    nodeStep: (state.nodeStep ?? state.step - 1) + shift,
+    keyShift: (state.keyShift ?? 0) + shift,
     status: 'waiting',
-    dueAt: now,
+    dueAt: state.dueAt ?? deps.now().toISOString(),
     retries: (state.retries ?? 0) + 1,
   };
   if (!(await deps.enrolments.save(next, state.step, deltas(['-exited:failed', 'retried', 'waiting'])))) return false;
@@ -201,9 +205,12 @@ async function finishAs(state: EnrolmentState, reason: ExitReason, deps: StepDep
 }
 
 function endState(state: EnrolmentState, reason: ExitReason, now: Date, failure?: string): EnrolmentState {
-  const { dueAt: _due, nodeSince: _since, ...rest } = state;
+  const { dueAt, nodeSince, ...rest } = state;
   return {
     ...rest,
+    // A failed enrolment keeps where it stood (a wait's target, when its node began to hold), so a
+    // retry (retryEnrolment) puts it back exactly there.
+    ...(reason === 'failed' ? { ...(dueAt ? { dueAt } : {}), ...(nodeSince ? { nodeSince } : {}) } : {}),
     step: state.step + 1,
     status: reason === 'completed' || reason === 'converted' ? 'completed' : reason === 'failed' ? 'failed' : 'exited',
     endedAt: now.toISOString(),

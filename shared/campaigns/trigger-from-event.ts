@@ -8,6 +8,7 @@
  * enrol message of the launch that started the current run is no re-entry, run-step.ts).
  * The same event also wakes the contact's enrolments that wait for it (wake-on-event.ts).
  */
+import { selfTriggerProblems } from './journey-rules';
 import type { DomainEventEnvelope, EnrolMessage } from './messages';
 import type { CampaignVersions } from './ports';
 import { eventTriggerKeys, triggerMatches, triggerOf } from './trigger';
@@ -28,6 +29,11 @@ export interface TriggerOutcome {
   readonly enrolled: number;
   /** Campaigns this event had already enrolled the contact into (a replay). */
   readonly replayed: number;
+  /**
+   * Campaigns left out because their version's own mail starts them (`selfTriggerProblems`: a
+   * version saved before such journeys were refused): each mail would enrol the contact again.
+   */
+  readonly selfTriggered: number;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -72,7 +78,7 @@ export async function triggerFromEvent(
   deps: TriggerFromEventDeps,
 ): Promise<TriggerOutcome> {
   const { detail } = envelope;
-  const outcome = { matched: 0, enrolled: 0, replayed: 0 };
+  const outcome = { matched: 0, enrolled: 0, replayed: 0, selfTriggered: 0 };
   const who = eventContact(envelope);
   if (!who) return outcome;
   const { workspaceId, contactId } = who;
@@ -94,6 +100,11 @@ export async function triggerFromEvent(
         const campaign = await deps.versions.load(workspaceId, campaignId);
         if (campaign?.status !== 'active' || !campaign.published) continue;
         if (!triggerMatches(triggerOf(campaign.published.journey), event)) continue;
+        // A version saved before such loops were refused: its own mail would enrol it again for ever.
+        if (selfTriggerProblems(campaign.published.journey, campaign.published.rules).length > 0) {
+          outcome.selfTriggered += 1;
+          continue;
+        }
         outcome.matched += 1;
         if (await deps.index.claimed(workspaceId, eventId, campaignId)) {
           outcome.replayed += 1;

@@ -36,8 +36,20 @@ export function judgeWindow(
     if (holds(condition, subject)) return 'met';
     return now < deadlineMs ? 'open' : 'timed-out';
   }
-  return heldAtDeadline(condition, subjectAt(subject, deadlineMs, emails)) === true ? 'met' : 'timed-out';
+  // A timer always fires a little late (the last poll is set for the deadline itself): a step
+  // that late still reads tags, fields and the score as they are, while interactions and email
+  // activity count up to the deadline only.
+  const untimed = now <= deadlineMs + TIMER_LATENESS_MS ? subject : undefined;
+  return heldAtDeadline(condition, subjectAt(subject, deadlineMs, emails), untimed) === true ? 'met' : 'timed-out';
 }
+
+/**
+ * How late (campaign time) a step after a deadline may run and still be taken as the deadline's
+ * own: SQS delays and Scheduler fire seconds late, the sweep re-sends a lost timer within ~7
+ * minutes (2 min grace, every 5 min). Later than this (a pause, an outage), only what carries a
+ * time is judged.
+ */
+export const TIMER_LATENESS_MS = 15 * 60_000;
 
 /** Whether an interaction of `type` happened in [sinceMs, deadlineMs]: the window of an event wait. */
 export function occurredWithin(
@@ -67,21 +79,26 @@ function subjectAt(
  * a tag, a field or the score, which carry no time). `all`, `any` and `not` combine the three
  * values (Kleene): `any` of an unknown and a true is true, `not` of an unknown is unknown.
  */
-function heldAtDeadline(c: Condition, subject: ConditionSubject): boolean | undefined {
+function heldAtDeadline(
+  c: Condition,
+  subject: ConditionSubject,
+  /** The contact as it is now, to judge tags, fields and the score by (a timer just late), if known. */
+  untimed?: ConditionSubject,
+): boolean | undefined {
   switch (c.type) {
     case 'all':
     case 'any': {
       const decisive = c.type === 'any';
       let unknown = false;
       for (const part of c.of) {
-        const v = heldAtDeadline(part, subject);
+        const v = heldAtDeadline(part, subject, untimed);
         if (v === decisive) return decisive;
         if (v === undefined) unknown = true;
       }
       return unknown ? undefined : !decisive;
     }
     case 'not': {
-      const v = heldAtDeadline(c.of, subject);
+      const v = heldAtDeadline(c.of, subject, untimed);
       return v === undefined ? undefined : !v;
     }
     case 'interaction':
@@ -90,6 +107,6 @@ function heldAtDeadline(c: Condition, subject: ConditionSubject): boolean | unde
     case 'field':
     case 'tag':
     case 'score':
-      return undefined;
+      return untimed ? holds(c, untimed) : undefined;
   }
 }

@@ -137,13 +137,11 @@ export async function honourUnsubscribe(
   if (reasons.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
   const at = deps.now();
   for (const reason of reasons) await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
+  // The suppression above is what stops the mail; the records of it follow, the legal ones
+  // (consent, audit) before the timeline entry, whose wider reach (scoring, domain events) may
+  // fail more ways: a second click finds the suppression and does nothing more.
   const contactId = payload.contactId ?? (await deps.contactIdOf(workspaceId, email));
   if (contactId) {
-    await deps.recordUnsubscribed(workspaceId, contactId, {
-      sendId,
-      via: topics ? 'preferences' : 'list-unsubscribe',
-      ...(topics ? { topics } : {}),
-    });
     await deps.withdrawConsent?.(workspaceId, contactId, {
       scope: topics ?? 'all',
       sendId,
@@ -163,6 +161,13 @@ export async function honourUnsubscribe(
     ...(origin.userAgent ? { userAgent: origin.userAgent } : {}),
     metadata: { email, ...(contactId ? { contactId } : {}), ...(topics ? { topics } : {}) },
   });
+  if (contactId) {
+    await deps.recordUnsubscribed(workspaceId, contactId, {
+      sendId,
+      via: topics ? 'preferences' : 'list-unsubscribe',
+      ...(topics ? { topics } : {}),
+    });
+  }
   return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };
 }
 

@@ -59,7 +59,7 @@ const OVER_BUDGET: Partial<
     measured: 561_216,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
-  campaigns: { ceiling: 559_000, measured: 548_571, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 572_000, measured: 562_017, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'campaign-sweeper': { ceiling: 378_000, measured: 367_880, reason: FLOOR },
   'ai-call-worker': {
     ceiling: 477_000,

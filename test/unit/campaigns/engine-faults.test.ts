@@ -281,7 +281,8 @@ describe('a step that keeps failing', () => {
     const queue = { sendAll: async (m: readonly DripStepMessage[]) => void queued.push(...m) };
     expect(await retryEnrolment(failed, { ...w.deps, queue })).toBe(true);
     const waiting = stateOf(w, 'p1');
-    expect(waiting).toMatchObject({ status: 'waiting', node: 'hook', retries: 1, nodeStep: failed.step - 1 });
+    // Back where it failed, its step numbers moved up by two and its keys shifted back by as much.
+    expect(waiting).toMatchObject({ status: 'waiting', node: 'hook', retries: 1, step: failed.step + 1, keyShift: 2 });
     expect(waiting).not.toHaveProperty('failure');
     expect(notRetryable(waiting, 'active')).toBe('It is waiting, not failed');
     // The same (stale) failed state cannot be retried twice.
@@ -302,6 +303,48 @@ describe('a step that keeps failing', () => {
     expect(performed).toEqual([`webhook campaign#${CAMPAIGN}#p1#1#hook#${failed.step - 1}`]);
     expect(mailsTo(w, 'p1')).toHaveLength(1);
     expect(Object.fromEntries(w.counters)).toMatchObject({ retried: 1, completed: 1, waiting: 0, 'exited:failed': 0 });
+  });
+
+  it('a retry of a step failed on its last delivery sends nothing the failed step sent, nor waits again', async () => {
+    const w = campaignWorld({
+      nodes: [
+        { id: 'start', kind: 'trigger', next: 'w' },
+        { id: 'w', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'mailA' },
+        { id: 'mailA', kind: 'email', templateId: 't-a', next: 'mailB' },
+        { id: 'mailB', kind: 'email', templateId: 't-b', next: 'end' },
+        { id: 'end', kind: 'exit' },
+      ],
+    });
+    w.addContact('c1');
+    await enrolContact(enrolMsg('c1'), w.deps, 'enrol-1');
+    const timer = w.timers.splice(0)[0];
+    if (timer?.message.kind !== 'step') throw new Error('no timer');
+    await w.advanceTo(timer.dueAt);
+    // mailB's template was deleted: every delivery of the timer's step throws after mailA went.
+    const broken: StepDeps = {
+      ...w.deps,
+      mailer: {
+        ...w.deps.mailer,
+        send: async (input) => {
+          if (input.nodeId === 'mailB') throw new NotFoundError('Template not found', 'NOT_FOUND');
+          return w.deps.mailer.send(input);
+        },
+      },
+    };
+    for (let receive = 1; receive <= 5; receive += 1) {
+      await expect(runStep(timer.message, broken, 'sqs-timer')).rejects.toThrow('Template not found');
+    }
+    expect(await failStep(timer.message, 'Failed after 5 attempts: Template not found', w.deps)).toBe(true);
+    expect(mailsTo(w, 'c1').map((m) => m.nodeId)).toEqual(['mailA']);
+
+    const queued: DripStepMessage[] = [];
+    const queue = { sendAll: async (m: readonly DripStepMessage[]) => void queued.push(...m) };
+    expect(await retryEnrolment(stateOf(w, 'c1'), { ...w.deps, queue })).toBe(true);
+    const [again] = queued;
+    if (again?.kind !== 'step') throw new Error('no step queued');
+    // At once: the wait it failed after keeps its target, which has passed.
+    expect(await runStep(again, w.deps, 'sqs-retry')).toEqual({ status: 'ended', reason: 'completed' });
+    expect(mailsTo(w, 'c1').map((m) => m.nodeId)).toEqual(['mailA', 'mailB']);
   });
 
   it('the sweep pages through a shard, up to its maximum per run', async () => {

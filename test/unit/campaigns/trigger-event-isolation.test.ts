@@ -89,7 +89,12 @@ describe('an event matching several campaigns, one of them broken', () => {
 
     // Fixed (the template is back), a redrive enrols it and nothing else.
     broken.enrol.clear();
-    expect(await triggerFromEvent(trialTagged(), deps)).toEqual({ matched: 3, enrolled: 1, replayed: 2 });
+    expect(await triggerFromEvent(trialTagged(), deps)).toEqual({
+      matched: 3,
+      enrolled: 1,
+      replayed: 2,
+      selfTriggered: 0,
+    });
     expect(calls.filter((c) => c !== 'broken')).toEqual(['first', 'last']);
   });
 

@@ -163,7 +163,12 @@ describe('triggerFromEvent', () => {
     });
     const message = envelope('contact.tag_added', { workspaceId: 'w1', contactId: 'c1', tag: 'vip', eventId: 'e1' });
     if (message.kind !== 'domain-event') throw new Error('expected a domain event');
-    expect(await triggerFromEvent(message.event, deps)).toEqual({ matched: 1, enrolled: 1, replayed: 0 });
+    expect(await triggerFromEvent(message.event, deps)).toEqual({
+      matched: 1,
+      enrolled: 1,
+      replayed: 0,
+      selfTriggered: 0,
+    });
     expect(enrolled).toEqual([
       { kind: 'enrol', workspaceId: 'w1', campaignId: 'vip', contactId: 'c1', launchId: 'event-e1' },
     ]);
@@ -174,7 +179,12 @@ describe('triggerFromEvent', () => {
       'eb-2',
     );
     if (again.kind !== 'domain-event') throw new Error('expected a domain event');
-    expect(await triggerFromEvent(again.event, deps)).toEqual({ matched: 1, enrolled: 0, replayed: 1 });
+    expect(await triggerFromEvent(again.event, deps)).toEqual({
+      matched: 1,
+      enrolled: 0,
+      replayed: 1,
+      selfTriggered: 0,
+    });
     expect(enrolled).toHaveLength(1);
   });
 
@@ -193,6 +203,11 @@ describe('triggerFromEvent', () => {
     const { deps } = world({ c: { status: 'active', on: { type: 'contact-created' } } });
     const message = envelope('contact.created', { workspaceId: 'w1' });
     if (message.kind !== 'domain-event') throw new Error('expected a domain event');
-    expect(await triggerFromEvent(message.event, deps)).toEqual({ matched: 0, enrolled: 0, replayed: 0 });
+    expect(await triggerFromEvent(message.event, deps)).toEqual({
+      matched: 0,
+      enrolled: 0,
+      replayed: 0,
+      selfTriggered: 0,
+    });
   });
 });

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition, ConditionSubject } from '../../../shared/campaigns/conditions';
 import { enrolContact, runStep } from '../../../shared/campaigns/run-step';
-import { judgeWindow, occurredWithin } from '../../../shared/campaigns/windows';
+import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from '../../../shared/campaigns/windows';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
@@ -205,5 +205,50 @@ describe('judgeWindow (the campaign goal judges its withinDays the same way)', (
     expect(occurredWithin(interactions, 'form_submit', deadline - DAY, deadline)).toBe(false);
     expect(occurredWithin(interactions, 'page_visit', deadline - DAY, deadline)).toBe(true);
     expect(occurredWithin(interactions, 'page_visit', deadline - 30 * 60_000, deadline)).toBe(false);
+  });
+});
+
+describe('the last poll of a goal node, fired a little late as every real timer is', () => {
+  const GOAL = {
+    nodes: [
+      { id: 'start', kind: 'trigger', next: 'g' },
+      {
+        id: 'g',
+        kind: 'goal',
+        if: { type: 'tag', tag: 'customer' },
+        within: { days: 1 },
+        next: 'thanks',
+        timeoutNext: 'nudge',
+      },
+      { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'end' },
+      { id: 'nudge', kind: 'email', templateId: 't-nudge', next: 'end' },
+      { id: 'end', kind: 'exit' },
+    ],
+  };
+  async function lastPoll(lateMs: number) {
+    const w = campaignWorld(GOAL);
+    w.addContact('c1');
+    await enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId: 'c1', launchId: 'l1' }, w.deps);
+    const deadline = w.now() + DAY;
+    await w.advanceTo(deadline - 3_600_000);
+    // Tagged an hour before the deadline by an import, which publishes nothing: no wake.
+    const contact = w.contacts.get('c1');
+    if (!contact) throw new Error('no contact');
+    w.contacts.set('c1', { ...contact, tags: ['customer'] });
+    const last = w.timers.splice(0).find((t) => t.dueAt === deadline);
+    if (last?.message.kind !== 'step') throw new Error('no poll at the deadline');
+    await w.advanceTo(deadline + lateMs);
+    await runStep(last.message, w.deps, 'timer');
+    return [...w.sends.values()].map((s) => s.nodeId);
+  }
+
+  it('still reads a tag as it is when it runs within TIMER_LATENESS_MS', async () => {
+    expect(await lastPoll(0)).toEqual(['thanks']);
+    expect(await lastPoll(1_000)).toEqual(['thanks']);
+    expect(await lastPoll(TIMER_LATENESS_MS)).toEqual(['thanks']);
+  });
+
+  it('takes a tag found later than that for a timeout (a pause, an outage)', async () => {
+    expect(await lastPoll(TIMER_LATENESS_MS + 1)).toEqual(['nudge']);
   });
 });

@@ -101,6 +101,22 @@ describe('honourUnsubscribe', () => {
     expect(audits[0]).toMatchObject({ workspaceId: 'ws-1', eventAction: 'unsubscribed', resourceId: 'send-1' });
   });
 
+  it('writes the consent withdrawal and the audit entry before the timeline entry, whose failure cannot skip them', async () => {
+    const { deps, reasons, audits } = fakes('contact-1');
+    const withdrawn: string[] = [];
+    const failing: UnsubscribeDeps = {
+      ...deps,
+      withdrawConsent: async (_ws, id) => void withdrawn.push(id),
+      recordUnsubscribed: async () => {
+        throw new Error('EventBridge throttled');
+      },
+    };
+    await expect(honourUnsubscribe(failing, token())).rejects.toThrow('throttled');
+    expect([...(reasons.get('ws-1|ada@example.com') ?? [])]).toEqual(['unsubscribe']);
+    expect(withdrawn).toEqual(['contact-1']);
+    expect(audits).toHaveLength(1);
+  });
+
   it('suppresses an address without a contact', async () => {
     const { deps, reasons, interactions } = fakes(undefined);
     expect((await honourUnsubscribe(deps, token())).status).toBe('unsubscribed');
