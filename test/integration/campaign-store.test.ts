@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import {
   campaignCounters,
@@ -24,21 +24,14 @@ import { dynamoMarketingSendLog } from '../../shared/adapters/dynamo-marketing-s
 import type { Campaign } from '../../shared/campaigns/campaign';
 import type { EnrolmentState } from '../../shared/campaigns/enrolment';
 import { journey } from '../../shared/campaigns/journey';
-import { countingClient, type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { countingClient, dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'cmp-';
 const CORE = `${PREFIX}core`;
 
-let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;

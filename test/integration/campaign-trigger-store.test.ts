@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignSchedule, dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import { CAMPAIGN_HOOK_SK, campaignHookPk, campaignSk, workspacePk } from '../../shared/adapters/keys';
@@ -16,21 +16,14 @@ import type { Campaign, CampaignStore } from '../../shared/campaigns/campaign';
 import { enrolByWebhook } from '../../shared/campaigns/campaign-webhook';
 import { journey } from '../../shared/campaigns/journey';
 import { newToken, sha256 } from '../../shared/identity/tokens';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'ctr-';
 const CORE = `${PREFIX}core`;
 
-let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;

@@ -5,23 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoEnrolmentStates, dynamoHoldingEnrolments } from '../../shared/adapters/dynamo-enrolments';
 import type { EnrolmentState } from '../../shared/campaigns/enrolment';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'wake-';
 const CORE = `${PREFIX}core`;
 
-let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-});
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 const state = (workspaceId: string, campaignId: string, contactId: string, o: Partial<EnrolmentState>) =>

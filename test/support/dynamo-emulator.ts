@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { type TableName, tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 
@@ -56,4 +57,19 @@ export function countingClient(db: DynamoDBDocumentClient): { db: DynamoDBDocume
         : Reflect.get(target, prop, receiver),
   });
   return { db: counted, calls };
+}
+
+/**
+ * The emulator of one test file: started in `beforeAll` (then handed to `ready`, where the file
+ * keeps what it uses: `({ db } = h)`), stopped in `afterAll`.
+ */
+export function dynamoForFile(prefix: string, ready: (harness: DynamoHarness) => void): void {
+  let harness: DynamoHarness | undefined;
+  beforeAll(async () => {
+    harness = await startDynamo(prefix);
+    ready(harness);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
 }
