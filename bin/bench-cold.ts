@@ -69,10 +69,11 @@ const CPU_REPORT = 'const u = process.cpuUsage(); process.stdout.write(String((u
 
 /** Reference bundles (not functions): the floor every function stands on. */
 const REFERENCES: Record<string, string> = {
-  '(ref) zod': "import * as z from 'zod'; export const parse = (v: unknown) => z.object({ id: z.string() }).parse(v);",
+  '(ref) zod/mini':
+    "import './shared/zod-locale'; import * as z from 'zod/mini'; export const parse = (v: unknown) => z.object({ id: z.string() }).parse(v);",
   '(ref) DynamoDB document client': "export { documents } from './shared/aws/dynamodb';",
   '(ref) both':
-    "export { documents } from './shared/aws/dynamodb'; import * as z from 'zod'; export const parse = (v: unknown) => z.object({ id: z.string() }).parse(v);",
+    "export { documents } from './shared/aws/dynamodb'; import './shared/zod-locale'; import * as z from 'zod/mini'; export const parse = (v: unknown) => z.object({ id: z.string() }).parse(v);",
 };
 
 const commit = gitCommit();

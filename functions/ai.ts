@@ -4,7 +4,7 @@
  * is on the `ai` rate tier and scoped to the caller's workspace.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
@@ -76,7 +76,7 @@ const draftDeps = {
   preview: (workspaceId: string, request: AgentRequest) => previewAgent(workspaceId, request, previewDeps),
 };
 
-const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 const idParam = z.object({ id: recordId });
 
 /** An agent that reads a stored contact also needs the right to read contacts. */

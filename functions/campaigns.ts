@@ -4,7 +4,7 @@
  * of the campaign-launch state machine), launch progress, enrolments and stats.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
@@ -125,17 +125,17 @@ const enrolOnceDeps = {
   newId: randomUUID,
 };
 
-const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 const idParam = z.object({ id: recordId });
 const nodeParams = z.object({ id: recordId, nodeId });
 const draftParams = z.object({ id: recordId, nodeId, draftId: recordId });
 const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 const enrolBody = z.union([
-  z.strictObject({ contactIds: z.array(recordId).min(1).max(100) }),
-  z.strictObject({ filter: contactFilterSchema.strict() }),
+  z.strictObject({ contactIds: z.array(recordId).check(z.minLength(1), z.maxLength(100)) }),
+  z.strictObject({ filter: z.catchall(contactFilterSchema, z.never()) }),
 ]);
 
 const workspaceOf = (request: HttpRequest) => callerOf(request).workspaceId;
@@ -196,7 +196,7 @@ export const handler = httpFunction('campaigns', {
 
   'campaigns.list': defineOperation(
     {
-      query: z.object({ ...page, status: z.enum(['draft', 'active', 'paused', 'archived']).optional() }),
+      query: z.object({ ...page, status: z.optional(z.enum(['draft', 'active', 'paused', 'archived'])) }),
       response: campaignsPage,
     },
     async ({ query }, request) => {
@@ -365,7 +365,7 @@ export const handler = httpFunction('campaigns', {
   // Public: the token is the credential; a wrong one is a 404, whatever the body.
   'hooks.campaign': defineOperation(
     {
-      params: z.object({ id: z.string().max(200), token: z.string().max(200) }),
+      params: z.object({ id: z.string().check(z.maxLength(200)), token: z.string().check(z.maxLength(200)) }),
       body: z.unknown(),
       response: webhookEnrolled,
     },

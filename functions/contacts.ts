@@ -5,7 +5,7 @@
  * the path or body, so another workspace's contact id is simply not found.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { routes } from '../lib/definition';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
@@ -73,7 +73,7 @@ const recordConsent = (
     consentGiven(workspaceOf(request), contactIds, input, { ip: request.clientAddress, now: now(), newId: randomUUID }),
   );
 const importQuery = z.object({
-  consentSource: consentInputSchema.shape.source.optional(),
+  consentSource: z.optional(consentInputSchema.shape.source),
   consentAt: consentInputSchema.shape.at,
 });
 const interactionDeps = {
@@ -88,11 +88,11 @@ const interactionDeps = {
   idempotency: dynamoIdempotency(documents, tableName('ephemeral')),
 };
 
-const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
+const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/)) });
 const filterQuery = contactFilterSchema;
 const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 const workspaceOf = (request: Parameters<typeof callerOf>[0]) => callerOf(request).workspaceId;
 const audited = (contactId: string, metadata?: Record<string, unknown>) => ({
@@ -116,7 +116,7 @@ async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
 
 export const handler = httpFunction('contacts', {
   'contacts.create': defineOperation(
-    { body: contactCreateSchema.extend({ consent: consentInputSchema.optional() }), response: contactCreated },
+    { body: z.extend(contactCreateSchema, { consent: z.optional(consentInputSchema) }), response: contactCreated },
     async ({ body: { consent: given, ...body } }, request) => {
       // Checked before the contact exists: a bad `consent.at` creates nothing.
       if (given) consentTime(given, now());
@@ -131,7 +131,7 @@ export const handler = httpFunction('contacts', {
   ),
 
   'contacts.list': defineOperation(
-    { query: filterQuery.extend(page), response: contactsPage },
+    { query: z.extend(filterQuery, page), response: contactsPage },
     async ({ query }, request) => {
       const { limit, cursor, ...filter } = query;
       return { status: 200, body: await listContacts(workspaceOf(request), filter, { limit, cursor }, deps) };

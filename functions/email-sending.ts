@@ -4,7 +4,7 @@
  * and Resend's webhook (`POST /api/hooks/resend`): the Svix signature is checked against the raw
  * body before anything is queued for the email-events processor; a bad one is a 401 JSON answer.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoReputation } from '../shared/adapters/dynamo-email-events';
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';

@@ -6,7 +6,7 @@
  * "Templates" and "Broadcasts").
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
@@ -60,24 +60,27 @@ const broadcasts = dynamoBroadcasts(documents, core);
 const queue = sqsEmailSends(sqs, queueUrl('email-sends'));
 const previewUnsubscribeUrl = unsubscribeUrl(publicBaseUrl(), 'preview');
 
-const id = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const id = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 const idParam = z.object({ id });
-const version = z.coerce.number().int().min(1).max(1_000_000);
+const version = z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000));
 const page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
-const updateBody = templateInputSchema.extend({ expectedVersion: version.optional() });
+const updateBody = z.extend(templateInputSchema, { expectedVersion: z.optional(version) });
 const previewBody = z
   .strictObject({
-    contactId: id.optional(),
-    contact: z.record(z.string().max(100), z.unknown()).optional(),
-    version: version.optional(),
+    contactId: z.optional(id),
+    contact: z.optional(z.record(z.string().check(z.maxLength(100)), z.unknown())),
+    version: z.optional(version),
   })
-  .refine((b) => !(b.contactId && b.contact), { message: 'Give `contactId` or `contact`, not both' });
+  .check(z.refine((b) => !(b.contactId && b.contact), { message: 'Give `contactId` or `contact`, not both' }));
 const broadcastBody = z.strictObject({
-  audience: z.strictObject({ tag: z.string().trim().toLowerCase().min(1).max(50).optional() }).default({}),
-  version: version.optional(),
+  audience: z._default(
+    z.strictObject({ tag: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50))) }),
+    {},
+  ),
+  version: z.optional(version),
 });
 
 const workspaceOf = (request: Parameters<typeof callerOf>[0]) => callerOf(request).workspaceId;
@@ -111,7 +114,7 @@ export const handler = httpFunction('email-templates', {
   })),
 
   'email-templates.get': defineOperation(
-    { params: idParam, query: z.object({ version: version.optional() }), response: templateAnswer },
+    { params: idParam, query: z.object({ version: z.optional(version) }), response: templateAnswer },
     async ({ params, query }, request) => {
       const template = await getTemplate(workspaceOf(request), params.id, query.version, deps);
       return { status: 200, headers: etag(template), body: { template } };
@@ -150,7 +153,7 @@ export const handler = httpFunction('email-templates', {
   ),
 
   'email-templates.preview': defineOperation(
-    { params: idParam, body: previewBody.optional(), response: templatePreview },
+    { params: idParam, body: z.optional(previewBody), response: templatePreview },
     async ({ params, body }, request) => {
       const template = await getTemplate(workspaceOf(request), params.id, body?.version, deps);
       const preview = await previewTemplate(

@@ -6,7 +6,7 @@
  * routes honour them (docs/EMAIL.md, "Unsubscribe").
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
@@ -210,7 +210,7 @@ const redirect = (url: string) => ({
   headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
 });
 
-const tokenParam = z.object({ token: z.string().min(1).max(1024) });
+const tokenParam = z.object({ token: z.string().check(z.minLength(1), z.maxLength(1024)) });
 /** The one-click body (`List-Unsubscribe=One-Click`, form-encoded), JSON, or nothing: all honoured alike. */
 const oneClickBody = z.unknown();
 const html = (status: number, page: string) => ({

@@ -3,7 +3,7 @@
  * sessions and trusted devices. Each operation parses its input, calls one use case of
  * shared/identity/accounts with the adapters below, and maps the result.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoUserApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoDevices } from '../shared/adapters/dynamo-devices';
@@ -67,12 +67,12 @@ const deps: AccountDeps = {
 };
 const secure = config.STAGE !== 'local';
 
-const email = z.string().trim().min(1).max(320);
+const email = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 // Long enough for the policy to answer `WEAK_PASSWORD` past 128; short enough not to hash megabytes.
-const password = z.string().min(1).max(1024);
+const password = z.string().check(z.minLength(1), z.maxLength(1024));
 // Display and organisation names reach email greetings and subjects: one line, no controls.
 const label = singleLineText(100);
-const token = z.string().min(1).max(256);
+const token = z.string().check(z.minLength(1), z.maxLength(256));
 
 const origin = (request: HttpRequest) => ({
   ...originOf(request),
@@ -108,7 +108,7 @@ function startedSession(status: number, body: Record<string, unknown>, sessionTo
 
 export const handler = httpFunction('identity', {
   'auth.signup': defineOperation(
-    { body: z.object({ email, password, name: label, organizationName: label.optional() }), response: signedUp },
+    { body: z.object({ email, password, name: label, organizationName: z.optional(label) }), response: signedUp },
     async ({ body }, request) => {
       const result = await signUp(body, { ...origin(request), publicBaseUrl: links }, deps);
       const { user, organization, workspace, sessionToken } = result;
@@ -161,7 +161,7 @@ export const handler = httpFunction('identity', {
   })),
 
   'sessions.revoke': defineOperation(
-    { params: z.object({ sessionId: z.string().min(1).max(64) }), response: sessionRevoked },
+    { params: z.object({ sessionId: z.string().check(z.minLength(1), z.maxLength(64)) }), response: sessionRevoked },
     async ({ params }, request) => {
       await revokeSession(authOf(request), params.sessionId, origin(request), deps);
       return { status: 204 };
@@ -174,7 +174,7 @@ export const handler = httpFunction('identity', {
   }),
 
   'devices.forget': defineOperation(
-    { params: z.object({ deviceId: z.string().regex(/^[0-9a-f]{64}$/) }), response: deviceForgotten },
+    { params: z.object({ deviceId: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }), response: deviceForgotten },
     async ({ params }, request) => {
       await forgetDevice(authOf(request).principal.userId, params.deviceId, deps);
       return { status: 204 };

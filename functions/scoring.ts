@@ -4,7 +4,7 @@
  * so another workspace's contact id is not found.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoRulesStore } from '../shared/adapters/dynamo-rules-store';
 import { dynamoScoreReader } from '../shared/adapters/dynamo-score-reader';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
@@ -27,11 +27,11 @@ const reader = dynamoScoreReader(documents, core);
 const rules = dynamoRulesStore(documents, core);
 const queue = sqsRecomputeQueue(sqs, queueUrl('score-recompute'));
 
-const idParam = z.object({ id: z.string().regex(/^[0-9a-zA-Z-]{1,64}$/) });
+const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/)) });
 const page = (max: number, fallback: number) =>
   z.object({
-    limit: z.coerce.number().int().min(1).max(max).default(fallback),
-    cursor: z.string().min(1).max(2048).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(max)), fallback),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   });
 
 export const handler = httpFunction('scoring', {
@@ -55,7 +55,7 @@ export const handler = httpFunction('scoring', {
 
   'scoring-rules.put': defineOperation(
     {
-      body: z.object({ rules: scoringRulesSchema, expectedVersion: z.number().int().min(0).optional() }),
+      body: z.object({ rules: scoringRulesSchema, expectedVersion: z.optional(z.number().check(z.int(), z.gte(0))) }),
       response: rulesReplaced,
     },
     async ({ body }, request) => {

@@ -3,7 +3,7 @@
  * registry of a workspace. The edge has authenticated the caller, resolved the workspace
  * and checked the route's permission; every use case is scoped by that workspace.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoAlerts } from '../shared/adapters/dynamo-alerts';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
@@ -49,13 +49,13 @@ const settings = {
 };
 
 const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
-const text = z.string().min(1).max(200).optional();
-const keyIdParam = z.object({ keyId: z.string().regex(/^[0-9a-z]{1,64}$/) });
-const alertIdParam = z.object({ alertId: z.string().min(1).max(128) });
-const settingKeyParam = z.object({ key: z.string().regex(SETTING_KEY_PATTERN) });
+const text = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
+const keyIdParam = z.object({ keyId: z.string().check(z.regex(/^[0-9a-z]{1,64}$/)) });
+const alertIdParam = z.object({ alertId: z.string().check(z.minLength(1), z.maxLength(128)) });
+const settingKeyParam = z.object({ key: z.string().check(z.regex(SETTING_KEY_PATTERN)) });
 
 export const handler = httpFunction('security', {
   'api-keys.list': defineOperation({ query: z.object(page), response: apiKeysPage }, async ({ query }, request) => ({
@@ -67,7 +67,7 @@ export const handler = httpFunction('security', {
     {
       body: z.object({
         name: singleLineText(100),
-        scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+        scopes: z.array(z.enum(PERMISSIONS)).check(z.minLength(1), z.maxLength(PERMISSIONS.length)),
       }),
       response: apiKeyCreated,
     },
@@ -90,8 +90,8 @@ export const handler = httpFunction('security', {
         actorId: text,
         resourceType: text,
         resourceId: text,
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
+        from: z.optional(z.iso.datetime({ offset: true })),
+        to: z.optional(z.iso.datetime({ offset: true })),
         ...page,
       }),
       response: auditPage,
@@ -102,8 +102,8 @@ export const handler = httpFunction('security', {
   'alerts.list': defineOperation(
     {
       query: z.object({
-        status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
-        severity: z.enum(['info', 'low', 'medium', 'high', 'critical']).optional(),
+        status: z.optional(z.enum(['open', 'acknowledged', 'resolved'])),
+        severity: z.optional(z.enum(['info', 'low', 'medium', 'high', 'critical'])),
         ...page,
       }),
       response: alertsPage,
@@ -132,7 +132,7 @@ export const handler = httpFunction('security', {
   'settings.put': defineOperation(
     {
       params: settingKeyParam,
-      body: z.object({ value: z.json(), isSecret: z.boolean().optional() }),
+      body: z.object({ value: z.json(), isSecret: z.optional(z.boolean()) }),
       response: settingSaved,
     },
     async ({ params, body }, request) => {

@@ -1,6 +1,6 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { awsProbes } from '../shared/adapters/aws-probes';
 import { lazySes } from '../shared/adapters/lazy-ses';
 import { dynamodb } from '../shared/aws/dynamodb';
@@ -30,7 +30,7 @@ const healthContext = {
   timeoutMs: 2000,
 };
 
-const healthQuery = z.object({ deep: z.enum(['0', '1', 'true', 'false']).optional() });
+const healthQuery = z.object({ deep: z.optional(z.enum(['0', '1', 'true', 'false'])) });
 
 const health = defineOperation({ query: healthQuery, response: healthReport }, async ({ query }) => {
   const deep = query.deep === '1' || query.deep === 'true';

@@ -1,5 +1,5 @@
 /** HTTP function `workspaces`: workspaces, members, invites and custom roles. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoUsers } from '../shared/adapters/dynamo-users';
@@ -42,22 +42,22 @@ const deps: workspaces.WorkspaceDeps = {
   audit: dynamoAudit(documents, tableName('audit')),
 };
 
-const workspaceParams = z.object({ workspaceId: z.string().min(1).max(64) });
-const memberParams = workspaceParams.extend({ userId: z.string().min(1).max(64) });
-const roleParams = workspaceParams.extend({ roleName: z.string().min(1).max(32) });
+const workspaceParams = z.object({ workspaceId: z.string().check(z.minLength(1), z.maxLength(64)) });
+const memberParams = z.extend(workspaceParams, { userId: z.string().check(z.minLength(1), z.maxLength(64)) });
+const roleParams = z.extend(workspaceParams, { roleName: z.string().check(z.minLength(1), z.maxLength(32)) });
 // Workspace names reach invitation subjects: one line, no control characters.
 const name = singleLineText(100);
-const email = z
-  .string()
-  .max(254)
-  .transform((value, ctx) => {
+const email = z.pipe(
+  z.string().check(z.maxLength(254)),
+  z.transform((value, ctx) => {
     try {
       return sanitizeEmail(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'Not a valid email address' });
+      ctx.issues.push({ code: 'custom', message: 'Not a valid email address', input: ctx.value });
       return z.NEVER;
     }
-  });
+  }),
+);
 const roleName = singleLineText(32);
 
 export const handler = httpFunction('workspaces', {
@@ -67,7 +67,7 @@ export const handler = httpFunction('workspaces', {
   })),
   'workspaces.create': defineOperation(
     {
-      body: z.object({ name, organizationId: z.string().min(1).max(64).optional() }).strict(),
+      body: z.strictObject({ name, organizationId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))) }),
       response: workspaceCreated,
     },
     async ({ body }, req) => ({
@@ -80,7 +80,7 @@ export const handler = httpFunction('workspaces', {
     body: await workspaces.getWorkspace(callerOf(req), deps),
   })),
   'workspaces.update': defineOperation(
-    { params: workspaceParams, body: z.object({ name }).strict(), response: workspaceRenamed },
+    { params: workspaceParams, body: z.strictObject({ name }), response: workspaceRenamed },
     async ({ body }, req) => ({
       status: 200,
       body: { workspace: await workspaces.renameWorkspace(callerOf(req), body.name, deps) },
@@ -91,7 +91,7 @@ export const handler = httpFunction('workspaces', {
     body: { members: await workspaces.listMembers(callerOf(req), deps) },
   })),
   'members.update': defineOperation(
-    { params: memberParams, body: z.object({ role: roleName }).strict(), response: memberChanged },
+    { params: memberParams, body: z.strictObject({ role: roleName }), response: memberChanged },
     async ({ params, body }, req) => ({
       status: 200,
       body: { member: await workspaces.changeRole(callerOf(req), params.userId, body.role, deps) },
@@ -103,7 +103,7 @@ export const handler = httpFunction('workspaces', {
     return { status: 204, audit: { resourceType: 'member', resourceId: params.userId, metadata: { apiKeysRevoked } } };
   }),
   'invites.create': defineOperation(
-    { params: workspaceParams, body: z.object({ email, role: roleName }).strict(), response: inviteCreated },
+    { params: workspaceParams, body: z.strictObject({ email, role: roleName }), response: inviteCreated },
     async ({ body }, req) => {
       const invite = await workspaces.invite(callerOf(req), body, deps);
       const { invitedBy: _by, ...shown } = invite;
@@ -124,7 +124,7 @@ export const handler = httpFunction('workspaces', {
   })),
   'invites.revoke': defineOperation(
     {
-      params: workspaceParams.extend({ inviteId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+      params: z.extend(workspaceParams, { inviteId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)) }),
       response: inviteRevoked,
     },
     async ({ params }, req) => {
@@ -133,7 +133,7 @@ export const handler = httpFunction('workspaces', {
     },
   ),
   'invites.accept': defineOperation(
-    { body: z.object({ token: z.string().min(20).max(200) }).strict(), response: inviteAccepted },
+    { body: z.strictObject({ token: z.string().check(z.minLength(20), z.maxLength(200)) }), response: inviteAccepted },
     async ({ body }, req) => ({
       status: 200,
       body: { membership: await workspaces.acceptInvite(authOf(req), body.token, originOf(req), deps) },
@@ -146,7 +146,7 @@ export const handler = httpFunction('workspaces', {
   'roles.put': defineOperation(
     {
       params: roleParams,
-      body: z.object({ permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length) }).strict(),
+      body: z.strictObject({ permissions: z.array(z.enum(PERMISSIONS)).check(z.maxLength(PERMISSIONS.length)) }),
       response: roleSaved,
     },
     async ({ params, body }, req) => ({

@@ -4,7 +4,8 @@
  * halfway through a request. Defaults serve the local runtime.
  */
 import { hkdfSync } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 import type { ProviderSecretName, QueueName, TableName } from '../lib/definition';
 import { providerSecretIdEnvName, providerSecretVariables, queueEnvName, tableEnvName } from '../lib/definition';
 import { defaultAiModels } from '../lib/definition/ai-models';
@@ -26,129 +27,150 @@ const jsonOrAbsent = (value: unknown): unknown => {
 };
 
 const schema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  SERVICE_NAME: z.string().min(1).default('unite-hub'),
-  APP_VERSION: z.string().min(1).default('0.1.0'),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  SES_FROM_ADDRESS: z.email().default('no-reply@unite-hub.local'),
+  STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
+  SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'unite-hub'),
+  APP_VERSION: z._default(z.string().check(z.minLength(1)), '0.1.0'),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  SES_FROM_ADDRESS: z._default(z.email(), 'no-reply@unite-hub.local'),
   /** Sends per second the email pacer works from, instead of SES `GetAccount`'s MaxSendRate (docs/EMAIL.md). */
-  EMAIL_MAX_SEND_RATE: z.preprocess(blankAsAbsent, z.coerce.number().positive().max(10_000).optional()),
+  EMAIL_MAX_SEND_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z.optional(z.coerce.number().check(z.positive(), z.lte(10_000))),
+  ),
   /**
    * How long a send's claim keeps other deliveries of it off (docs/EMAIL.md, "Exactly once"): longer
    * than a provider call with its retries. After a crash mid-send, the send waits this long.
    */
-  EMAIL_CLAIM_LEASE_SECONDS: z.preprocess(blankAsAbsent, z.coerce.number().int().min(10).max(3600).default(300)),
+  EMAIL_CLAIM_LEASE_SECONDS: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.int(), z.gte(10), z.lte(3600)), 300),
+  ),
   /** Share of the max send rate the pacer uses (SES throttles at the exact rate). */
-  EMAIL_RATE_FRACTION: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.8)),
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  EMAIL_RATE_FRACTION: z.pipe(z.transform(blankAsAbsent), z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.8)),
+  STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** EventBridge Scheduler group and role for campaign step timers, and the drip-steps queue's ARN they target. */
-  STEP_SCHEDULE_GROUP: z.preprocess(blankAsAbsent, z.string().min(1).max(64).optional()),
-  STEP_SCHEDULER_ROLE_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
-  DRIP_STEPS_QUEUE_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  STEP_SCHEDULE_GROUP: z.pipe(
+    z.transform(blankAsAbsent),
+    z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  ),
+  STEP_SCHEDULER_ROLE_ARN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
+  DRIP_STEPS_QUEUE_ARN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /**
    * Local only: how many times faster than real time campaign time runs (`TIME_SCALE=3600`: an
    * hour per second for waits, schedules and windows), from `CLOCK_ORIGIN` (`<realMs>:<clockMs>`,
    * set by the local runtime). Must be 1 in the cloud.
    */
-  TIME_SCALE: z.preprocess(blankAsAbsent, z.coerce.number().min(1).max(1_000_000).default(1)),
-  CLOCK_ORIGIN: z.preprocess(
-    blankAsAbsent,
-    z
-      .string()
-      .regex(/^\d{1,16}:\d{1,16}$/)
-      .optional(),
-  ),
+  TIME_SCALE: z.pipe(z.transform(blankAsAbsent), z._default(z.coerce.number().check(z.gte(1), z.lte(1_000_000)), 1)),
+  CLOCK_ORIGIN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.regex(/^\d{1,16}:\d{1,16}$/)))),
   /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
-  EVENT_BUS_NAME: z.string().min(1).optional(),
+  EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /**
    * Set by the stack on HTTP functions: the ARN of the secret CloudFront sends as `x-origin-verify`.
    * The values (AWSCURRENT and AWSPREVIOUS) are read at run time (shared/adapters/origin-secrets.ts);
    * requests with neither are refused. Never the value itself.
    */
-  ORIGIN_VERIFY_SECRET_ARN: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  ORIGIN_VERIFY_SECRET_ARN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /**
    * Local only: a plain value `x-origin-verify` must carry, and the previous one still accepted
    * (as during a rotation in the cloud). Read at call time (`localOriginSecrets`), so a test can
    * switch them on a running local runtime. Refused outside the local stage.
    */
-  ORIGIN_VERIFY_SECRET: z.preprocess(blankAsAbsent, z.string().min(32).optional()),
-  ORIGIN_VERIFY_SECRET_PREVIOUS: z.preprocess(blankAsAbsent, z.string().min(32).optional()),
+  ORIGIN_VERIFY_SECRET: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(32)))),
+  ORIGIN_VERIFY_SECRET_PREVIOUS: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(32)))),
   /** Header the trusted edge puts the viewer's address in (`x-viewer-address`, set by a CloudFront Function). */
-  CLIENT_ADDRESS_HEADER: z.string().min(1).toLowerCase().optional(),
+  CLIENT_ADDRESS_HEADER: z.optional(z.string().check(z.minLength(1), z.toLowerCase())),
   /**
    * Local load tests only (`npm run load:start`): the header a load generator puts a simulated
    * client address in, so per-client limits see many clients. NEVER set in the cloud: anyone
    * could pick their own address. Ignored whenever the origin is verified (ORIGIN_VERIFY_SECRET_ARN
    * in the cloud, ORIGIN_VERIFY_SECRET locally).
    */
-  TRUST_LOAD_CLIENT_HEADER: z.preprocess(blankAsAbsent, z.string().min(1).toLowerCase().optional()),
+  TRUST_LOAD_CLIENT_HEADER: z.pipe(
+    z.transform(blankAsAbsent),
+    z.optional(z.string().check(z.minLength(1), z.toLowerCase())),
+  ),
   /**
    * `on`: campaign webhook actions may call private, loopback and link-local addresses, `localhost`
    * and plain http (docs/CAMPAIGNS.md, "Actions"). Unset: on in the local stage only.
    */
-  ALLOW_PRIVATE_WEBHOOKS: z.preprocess(blankAsAbsent, z.enum(['on', 'off']).optional()),
+  ALLOW_PRIVATE_WEBHOOKS: z.pipe(z.transform(blankAsAbsent), z.optional(z.enum(['on', 'off']))),
   /** `off` disables the per-client rate limits (never in the cloud; for local experiments). */
-  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMITS: z._default(z.enum(['on', 'off']), 'on'),
   /**
    * Local only: the Sentry project DSN. In the cloud the stack sets SENTRY_DSN_SECRET_ID (the
    * Secrets Manager secret holding it, read at run time) instead. Neither: Sentry is off and its
    * SDK is never loaded.
    */
-  SENTRY_DSN: z.preprocess(blankAsAbsent, z.url().optional()),
+  SENTRY_DSN: z.pipe(z.transform(blankAsAbsent), z.optional(z.url())),
   /** Sentry `environment`; unset means the STAGE (resolved in `shared/observability/sentry`). */
-  SENTRY_ENVIRONMENT: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  SENTRY_ENVIRONMENT: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /** Share of error events sent to Sentry, 0..1. */
-  SENTRY_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(1)),
+  SENTRY_SAMPLE_RATE: z.pipe(z.transform(blankAsAbsent), z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 1)),
   /** Share of invocations traced to Sentry performance, 0..1; 0 sends no transactions. */
-  SENTRY_TRACES_SAMPLE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().min(0).max(1).default(0)),
-  SETTINGS_KMS_KEY_ID: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // wraps secret settings' data keys
-  LOCAL_SECRET_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()), // 32 bytes base64, when no KMS key
+  SENTRY_TRACES_SAMPLE_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
+  ),
+  SETTINGS_KMS_KEY_ID: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))), // wraps secret settings' data keys
+  LOCAL_SECRET_KEY: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))), // 32 bytes base64, when no KMS key
   /** Seals tracking and unsubscribe tokens: a random secret of 32+ characters (the stack's secret). Unset: derived from LOCAL_SECRET_KEY (local). */
-  TRACKING_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  TRACKING_KEY: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /** The `mailto:` of List-Unsubscribe (e.g. `unsubscribe@example.com`); unset: the https link only. */
-  UNSUBSCRIBE_MAILTO: z.preprocess(blankAsAbsent, z.email().optional()),
+  UNSUBSCRIBE_MAILTO: z.pipe(z.transform(blankAsAbsent), z.optional(z.email())),
   /**
    * The one public base URL mailed links start with (`https://app.example.com`, optionally a
    * path prefix); never taken from a request. Set by the stack (the CloudFront URL or
    * `-c publicBaseUrl=`) and by the local runtime (its printed URL). https outside `local`.
    */
-  PUBLIC_BASE_URL: z.preprocess(blankAsAbsent, publicBaseUrlSchema.optional()),
+  PUBLIC_BASE_URL: z.pipe(z.transform(blankAsAbsent), z.optional(publicBaseUrlSchema)),
   /** Resend API key (email failover after SES). Unset or empty: Resend is not in the chain. */
-  RESEND_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  RESEND_API_KEY: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /** Resend API root; unset: https://api.resend.com. The local runtime points it at its stand-in. */
-  RESEND_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
+  RESEND_BASE_URL: z.pipe(z.transform(blankAsAbsent), z.optional(z.url({ protocol: /^https?$/ }))),
   /** Anthropic API key (the AI chain's first provider, docs/AI.md). Unset or empty: Anthropic is not in the chain. */
-  ANTHROPIC_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  ANTHROPIC_API_KEY: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /** Anthropic API root; unset: https://api.anthropic.com. The local runtime points it at its stand-in. */
-  ANTHROPIC_BASE_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^https?$/ }).optional()),
+  ANTHROPIC_BASE_URL: z.pipe(z.transform(blankAsAbsent), z.optional(z.url({ protocol: /^https?$/ }))),
   /** OpenRouter API key (the AI fallback). Unset or empty: OpenRouter is not in the chain. */
-  OPENROUTER_API_KEY: z.preprocess(blankAsAbsent, z.string().min(1).optional()),
+  OPENROUTER_API_KEY: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.minLength(1)))),
   /** OpenRouter's OpenAI-compatible API root. The local runtime points it at its stand-in. */
-  OPENROUTER_BASE_URL: z.preprocess(
-    blankAsAbsent,
-    z.url({ protocol: /^https?$/ }).default('https://openrouter.ai/api/v1'),
+  OPENROUTER_BASE_URL: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.url({ protocol: /^https?$/ }), 'https://openrouter.ai/api/v1'),
   ),
   /** `offline`: no model is ever called, every AI result is the labelled offline one. `auto`: the configured chain. */
-  AI_MODE: z.preprocess(blankAsAbsent, z.enum(['auto', 'offline']).default('auto')),
+  AI_MODE: z.pipe(z.transform(blankAsAbsent), z._default(z.enum(['auto', 'offline']), 'auto')),
   /** Models and prices per agent per provider, JSON of the shape of lib/definition/ai-models.ts (its defaults). */
-  AI_MODELS: z.preprocess(jsonOrAbsent, aiModelConfigSchema.optional()),
+  AI_MODELS: z.pipe(z.transform(jsonOrAbsent), z.optional(aiModelConfigSchema)),
   /** SMTP relay for the last failover step, `smtp://` or `smtps://user:pass@host:port`. Unset or empty: no SMTP. */
-  SMTP_URL: z.preprocess(blankAsAbsent, z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_URL: z.pipe(z.transform(blankAsAbsent), z.optional(z.url({ protocol: /^smtps?$/ }))),
   /** Resend's webhook signing secret (`whsec_<base64>`); unset: `POST /api/hooks/resend` refuses every call. */
-  RESEND_WEBHOOK_SECRET: z.preprocess(
-    blankAsAbsent,
-    z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/)
-      .optional(),
+  RESEND_WEBHOOK_SECRET: z.pipe(
+    z.transform(blankAsAbsent),
+    z.optional(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/=]{16,}$/))),
   ),
   /** Reputation lines (shares, 0.001 = 0.1%) and the volume below which rates never pause (docs/EMAIL.md). */
-  EMAIL_WARN_COMPLAINT_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.0008)),
-  EMAIL_PAUSE_COMPLAINT_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.001)),
-  EMAIL_WARN_BOUNCE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.05)),
-  EMAIL_PAUSE_BOUNCE_RATE: z.preprocess(blankAsAbsent, z.coerce.number().gt(0).max(1).default(0.1)),
-  EMAIL_REPUTATION_MIN_VOLUME: z.preprocess(blankAsAbsent, z.coerce.number().int().min(1).default(200)),
+  EMAIL_WARN_COMPLAINT_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.0008),
+  ),
+  EMAIL_PAUSE_COMPLAINT_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.001),
+  ),
+  EMAIL_WARN_BOUNCE_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.05),
+  ),
+  EMAIL_PAUSE_BOUNCE_RATE: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.1),
+  ),
+  EMAIL_REPUTATION_MIN_VOLUME: z.pipe(
+    z.transform(blankAsAbsent),
+    z._default(z.coerce.number().check(z.int(), z.gte(1)), 200),
+  ),
 });
 
 /** The reputation thresholds of shared/email/reputation.ts, from the variables above. */
@@ -161,27 +183,30 @@ export const reputationThresholds = (c: Config) => ({
 });
 
 /** Rules across variables: a deployed stage must not mail http links. */
-const environment = schema.superRefine((env, ctx) => {
-  if (env.TIME_SCALE !== 1 && env.STAGE !== 'local') {
-    ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'must be 1 outside the local stage' });
-  }
-  for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS'] as const) {
-    if (env[name] !== undefined && env.STAGE !== 'local') {
+const environment = schema.check(
+  z.superRefine((env, ctx) => {
+    if (env.TIME_SCALE !== 1 && env.STAGE !== 'local') {
+      ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'must be 1 outside the local stage' });
+    }
+    for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS'] as const) {
+      if (env[name] !== undefined && env.STAGE !== 'local') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message:
+            'is a local-only plain value; in the cloud the secret is read at run time (ORIGIN_VERIFY_SECRET_ARN)',
+        });
+      }
+    }
+    if (env.PUBLIC_BASE_URL?.startsWith('http:') && env.STAGE !== 'local') {
       ctx.addIssue({
         code: 'custom',
-        path: [name],
-        message: 'is a local-only plain value; in the cloud the secret is read at run time (ORIGIN_VERIFY_SECRET_ARN)',
+        path: ['PUBLIC_BASE_URL'],
+        message: 'must be an https URL outside the local stage',
       });
     }
-  }
-  if (env.PUBLIC_BASE_URL?.startsWith('http:') && env.STAGE !== 'local') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['PUBLIC_BASE_URL'],
-      message: 'must be an https URL outside the local stage',
-    });
-  }
-});
+  }),
+);
 
 export type Config = z.infer<typeof schema>;
 

@@ -9,7 +9,7 @@ export type JsonSchema = Record<string, unknown>;
  * What JSON Schema cannot say (a transform, a refinement) is left open rather than refused: the
  * edge still enforces it, and the 400 lists what failed.
  */
-export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+export function jsonSchemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
   return rest as JsonSchema;
 }

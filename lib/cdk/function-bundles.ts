@@ -103,10 +103,10 @@ export async function buildReferenceBundle(options: {
   readonly outdir: string;
 }): Promise<FunctionBundle> {
   const dir = join(options.outdir, options.name);
-  // Splitting needs an entry file: the contents, their `./` imports resolved from the repository root.
+  // Splitting needs an entry file: the contents, their `./` imports (and side-effect imports) resolved from the repository root.
   const entry = join(options.outdir, `${options.name.replace(/[^\w-]+/g, '-')}.ts`);
   mkdirSync(options.outdir, { recursive: true });
-  writeFileSync(entry, options.contents.replaceAll("from './", `from '${repoRoot}/`));
+  writeFileSync(entry, options.contents.replace(/(from |import )'\.\//g, `$1'${repoRoot}/`));
   const result = await build(functionBuildOptions(options.bundling, entry, dir, true));
   return bundleOf(options.name, dir, result);
 }

@@ -5,7 +5,7 @@
  * so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { agentRequest } from '../ai/agents';
 import { AI_CALL_STATUSES, type AiCallRecord, type AiCallStore } from '../ai/ai-call';
 import { AI_AGENTS } from '../ai/ports';
@@ -27,13 +27,13 @@ const recordSchema = z.object({
   createdBy: z.string(),
   updatedAt: z.string(),
   attempts: z.number(),
-  startedAt: z.string().optional(),
-  completedAt: z.string().optional(),
-  run: z.record(z.string(), z.unknown()).optional(),
-  output: z.unknown().optional(),
-  failure: z.record(z.string(), z.unknown()).optional(),
-  score: z.record(z.string(), z.unknown()).optional(),
-  lastError: z.string().optional(),
+  startedAt: z.optional(z.string()),
+  completedAt: z.optional(z.string()),
+  run: z.optional(z.record(z.string(), z.unknown())),
+  output: z.optional(z.unknown()),
+  failure: z.optional(z.record(z.string(), z.unknown())),
+  score: z.optional(z.record(z.string(), z.unknown())),
+  lastError: z.optional(z.string()),
 });
 
 const recordOf = (item: Item): AiCallRecord => recordSchema.parse(item) as AiCallRecord;

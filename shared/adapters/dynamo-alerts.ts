@@ -6,7 +6,7 @@
  * client and 5-minute window), filtered on the id.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { alertStatus } from '../governance/alerts';
 import type { AlertQuery, AlertRecord, AlertStore } from '../governance/ports';
 import { isConditionFailure } from './dynamo/conditions';
@@ -25,14 +25,14 @@ const alertItem = z.object({
   alertType: z.string(),
   severity: z.enum(['info', 'low', 'medium', 'high', 'critical']),
   title: z.string(),
-  metadata: z.record(z.string(), z.unknown()).default({}),
-  workspaceId: z.string().optional(),
+  metadata: z._default(z.record(z.string(), z.unknown()), {}),
+  workspaceId: z.optional(z.string()),
   createdAt: z.string(),
-  resolved: z.boolean().default(false),
-  acknowledgedAt: z.string().optional(),
-  acknowledgedBy: z.string().optional(),
-  resolvedAt: z.string().optional(),
-  resolvedBy: z.string().optional(),
+  resolved: z._default(z.boolean(), false),
+  acknowledgedAt: z.optional(z.string()),
+  acknowledgedBy: z.optional(z.string()),
+  resolvedAt: z.optional(z.string()),
+  resolvedBy: z.optional(z.string()),
 });
 
 const toRecord = (item: Record<string, unknown>): AlertRecord => {

@@ -14,7 +14,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidCursorError } from '../governance/paging';
 import type { ApiKeyStore } from '../governance/ports';
 import type { UserApiKeyRevoker } from '../identity/accounts/ports';
@@ -46,15 +46,18 @@ const keyItem = z.object({
   workspaceId: z.string(),
   name: z.string(),
   prefix: z.string(),
-  scopes: z.array(z.string()).transform((scopes) => scopes.filter(isPermission)),
+  scopes: z.pipe(
+    z.array(z.string()),
+    z.transform((scopes) => scopes.filter(isPermission)),
+  ),
   createdBy: z.string(),
   createdAt: z.string(),
-  lastUsedAt: z.string().optional(),
-  lastUsedIp: z.string().optional(),
-  usageCount: z.number().default(0),
+  lastUsedAt: z.optional(z.string()),
+  lastUsedIp: z.optional(z.string()),
+  usageCount: z._default(z.number(), 0),
   isActive: z.boolean(),
-  revokedAt: z.string().optional(),
-  revokedBy: z.string().optional(),
+  revokedAt: z.optional(z.string()),
+  revokedBy: z.optional(z.string()),
 });
 
 const userItem = z.object({

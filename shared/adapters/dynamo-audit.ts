@@ -5,7 +5,7 @@
  * are `<createdAt>#<id>`, so a date range is a key range and descending order is newest first.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditQuery, AuditReader, StoredAuditEntry } from '../governance/ports';
 import type { AuditRecord, AuditSink } from '../identity/ports';
 import type { CursorShape, Key } from './dynamo/cursor';
@@ -28,12 +28,12 @@ const entryItem = z.object({
   eventAction: z.string(),
   actorType: z.enum(['user', 'system', 'agent']),
   actorId: z.string(),
-  actorEmail: z.string().optional(),
-  resourceType: z.string().optional(),
-  resourceId: z.string().optional(),
-  ip: z.string().optional(),
-  userAgent: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  actorEmail: z.optional(z.string()),
+  resourceType: z.optional(z.string()),
+  resourceId: z.optional(z.string()),
+  ip: z.optional(z.string()),
+  userAgent: z.optional(z.string()),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** The conditional Put of one entry: alone (`append`), or inside another write's transaction. */

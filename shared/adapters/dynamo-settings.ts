@@ -5,7 +5,7 @@
  * sent); secret ones only as their sealed envelope.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
@@ -23,7 +23,7 @@ const sealedItem = z.object({
   tag: z.string(),
 });
 
-const common = { key: z.string(), updatedAt: z.string(), updatedBy: z.string().optional() };
+const common = { key: z.string(), updatedAt: z.string(), updatedBy: z.optional(z.string()) };
 const settingItem = z.discriminatedUnion('isSecret', [
   z.object({ ...common, isSecret: z.literal(false), valueJson: z.string() }),
   z.object({ ...common, isSecret: z.literal(true), sealed: sealedItem }),

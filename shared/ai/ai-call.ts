@@ -4,7 +4,7 @@
  * once and stores the outcome on it; `GET /api/ai/calls/{id}` reads it. A client key makes the
  * request idempotent (shared/idempotency): the same key gives the same call, queued once.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ScoreUpdate } from '../crm/ports';
 import { NotFoundError } from '../errors';
 import type { Caller } from '../governance/ports';
@@ -16,8 +16,8 @@ import type { AiAgent, AiFailureKind } from './ports';
 
 /** The queue message: the record holds the input, so the message stays small and is never the source of truth. */
 export const aiCallMessage = z.object({
-  workspaceId: z.string().min(1).max(128),
-  callId: z.string().min(1).max(128),
+  workspaceId: z.string().check(z.minLength(1), z.maxLength(128)),
+  callId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type AiCallMessage = z.infer<typeof aiCallMessage>;
 
@@ -121,16 +121,13 @@ export const QUEUE_AI_CALL_OPERATION = 'ai.calls.create';
 
 const clientKey = {
   /** The client's idempotency key (or the `Idempotency-Key` header): the same key, the same call. */
-  clientKey: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/, 'Expected 1-128 visible ASCII characters')
-    .optional(),
+  clientKey: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, 'Expected 1-128 visible ASCII characters'))),
 };
 const [emailIntent, personalisation, intelligence] = agentRequestOptions;
 export const queueAiCallBody = z.discriminatedUnion('agent', [
-  emailIntent.extend(clientKey),
-  personalisation.extend(clientKey),
-  intelligence.extend(clientKey),
+  z.extend(emailIntent, clientKey),
+  z.extend(personalisation, clientKey),
+  z.extend(intelligence, clientKey),
 ]);
 export type QueueAiCallBody = z.infer<typeof queueAiCallBody>;
 

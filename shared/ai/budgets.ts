@@ -9,7 +9,7 @@
  * month over the budget by at most their own usage (a few thousand tokens), a small overshoot
  * taken so that no lock is held across a model call.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AiBudgetExceededError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import type { AgentRun } from './agents/agent';
@@ -63,7 +63,7 @@ export const monthOf = (now: Date): string => now.toISOString().slice(0, 7);
 export const resetOf = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 
 /** A budget setting: a number >= 0 (0 turns AI off for the workspace). */
-const budgetValue = z.number().finite().min(0);
+const budgetValue = z.number().check(z.gte(0));
 
 async function budgetSetting(
   workspaceId: string,

@@ -9,7 +9,7 @@
  * Drafts are written for the node's audience, not for one contact: one approved copy is sent to
  * every contact reaching the node, so no contact's data goes to the model.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AgentRequest } from '../ai/agents';
 import { contentPersonalisationOutput } from '../ai/agents/content-personalisation';
 import type { AiCallOutcome } from '../ai/ai-call';
@@ -178,16 +178,20 @@ export async function listAiDrafts(
 export const approveBody = z
   .strictObject({
     /** One subject line (no A/B test). */
-    subject: z.string().trim().min(1).max(998).optional(),
+    subject: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(998))),
     /** The subject lines to send: one, or 2-5 tried against each other. Default: the draft's three. */
-    subjectVariants: z.array(z.string().trim().min(1).max(998)).min(1).max(5).optional(),
+    subjectVariants: z.optional(
+      z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(998))).check(z.minLength(1), z.maxLength(5)),
+    ),
     /** The HTML as edited by the person; default the draft's. */
-    html: z.string().min(1).max(100_000).optional(),
+    html: z.optional(z.string().check(z.minLength(1), z.maxLength(100_000))),
   })
-  .refine((b) => b.subject === undefined || b.subjectVariants === undefined, {
-    message: 'Give subject or subjectVariants, not both',
-    path: ['subject'],
-  });
+  .check(
+    z.refine((b) => b.subject === undefined || b.subjectVariants === undefined, {
+      message: 'Give subject or subjectVariants, not both',
+      path: ['subject'],
+    }),
+  );
 export type ApproveBody = z.infer<typeof approveBody>;
 
 export interface ApproveDraftDeps extends CampaignDeps {

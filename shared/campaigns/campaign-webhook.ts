@@ -8,7 +8,7 @@
  * JSON before this runs (malformed JSON is its 400, whatever the token); its shape is checked only
  * once the token is known good. Contacts are never created here.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ContactStore } from '../crm/contacts/ports';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newToken, RECORD_ID_PATTERN, sha256 } from '../identity/tokens';
@@ -18,8 +18,8 @@ import { triggerOf } from './trigger';
 import type { CampaignWebhookTokens } from './trigger-ports';
 
 export const webhookEnrolBody = z.union([
-  z.strictObject({ email: z.email().max(254) }),
-  z.strictObject({ contactId: z.string().regex(RECORD_ID_PATTERN) }),
+  z.strictObject({ email: z.email().check(z.maxLength(254)) }),
+  z.strictObject({ contactId: z.string().check(z.regex(RECORD_ID_PATTERN)) }),
 ]);
 
 /** A new token for the campaign; the previous one stops working (concurrent rotations: all but the last). */

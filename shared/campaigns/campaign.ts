@@ -8,7 +8,7 @@
  * a trigger the journey's own mail would fire without end), and a schedule trigger that could
  * never launch, whenever the trigger is new or changed (see {@link scheduleProblems}).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError, NotFoundError } from '../errors';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
 import { condition } from './conditions';
@@ -24,37 +24,38 @@ export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as co
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export const campaignRules = z.strictObject({
-  timeZone: timeZone.default('UTC'),
-  sendWindow: sendWindow.optional(),
-  frequencyCap: frequencyCap.optional(),
-  reentry: z
-    .discriminatedUnion('mode', [
+  timeZone: z._default(timeZone, 'UTC'),
+  sendWindow: z.optional(sendWindow),
+  frequencyCap: z.optional(frequencyCap),
+  reentry: z._default(
+    z.discriminatedUnion('mode', [
       z.strictObject({ mode: z.literal('never') }),
       z.strictObject({ mode: z.literal('always') }),
-      z.strictObject({ mode: z.literal('after'), days: z.number().int().min(1).max(365) }),
-    ])
-    .default({ mode: 'never' }),
-  goal: z.strictObject({ if: condition, withinDays: z.number().int().min(1).max(90) }).optional(),
+      z.strictObject({ mode: z.literal('after'), days: z.number().check(z.int(), z.gte(1), z.lte(365)) }),
+    ]),
+    { mode: 'never' },
+  ),
+  goal: z.optional(z.strictObject({ if: condition, withinDays: z.number().check(z.int(), z.gte(1), z.lte(90)) })),
 });
 
-const name = z.string().trim().min(1).max(200);
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 export const createCampaignBody = z.strictObject({
   name,
-  description: z.string().max(2000).optional(),
+  description: z.optional(z.string().check(z.maxLength(2000))),
   journey,
-  rules: campaignRules.default({ timeZone: 'UTC', reentry: { mode: 'never' } }),
+  rules: z._default(campaignRules, { timeZone: 'UTC', reentry: { mode: 'never' } }),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignBody>;
 
 export const updateCampaignBody = z
   .strictObject({
-    name: name.optional(),
-    description: z.string().max(2000).optional(),
-    journey: journey.optional(),
-    rules: campaignRules.optional(),
+    name: z.optional(name),
+    description: z.optional(z.string().check(z.maxLength(2000))),
+    journey: z.optional(journey),
+    rules: z.optional(campaignRules),
   })
-  .refine((b) => Object.keys(b).length > 0, 'Nothing to change');
+  .check(z.refine((b) => Object.keys(b).length > 0, 'Nothing to change'));
 export type UpdateCampaignBody = z.infer<typeof updateCampaignBody>;
 
 export interface Campaign {

@@ -3,11 +3,11 @@
  * Judging is pure: the step runner gathers the subject (the contact, its recent timeline, this
  * journey's email activity) and asks `holds`.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 
-const fieldValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
-const ref = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+const fieldValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean()]);
+const ref = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,40}$/));
 
 /** Most conditions nested in one (`all`/`any`/`not`), so judging stays cheap and bounded. */
 export const MAX_CONDITION_DEPTH = 4;
@@ -16,27 +16,28 @@ const leaf = z.discriminatedUnion('type', [
   /** A contact field (`email`, `company`, `status`, ... or a custom field by name). */
   z.strictObject({
     type: z.literal('field'),
-    field: z.string().min(1).max(64),
+    field: z.string().check(z.minLength(1), z.maxLength(64)),
     op: z.enum(['equals', 'not-equals', 'contains', 'exists', 'missing', 'greater-than', 'less-than']),
-    value: fieldValue.optional(),
+    value: z.optional(fieldValue),
   }),
-  z.strictObject({ type: z.literal('tag'), tag: z.string().min(1).max(64), has: z.boolean().default(true) }),
+  z.strictObject({
+    type: z.literal('tag'),
+    tag: z.string().check(z.minLength(1), z.maxLength(64)),
+    has: z._default(z.boolean(), true),
+  }),
   /** The composite score at least `min` and/or at most `max`, or in one of `tiers`. */
   z.strictObject({
     type: z.literal('score'),
-    min: z.number().min(0).max(100).optional(),
-    max: z.number().min(0).max(100).optional(),
-    tiers: z
-      .array(z.enum(['hot', 'warm', 'lukewarm', 'cold']))
-      .min(1)
-      .optional(),
+    min: z.optional(z.number().check(z.gte(0), z.lte(100))),
+    max: z.optional(z.number().check(z.gte(0), z.lte(100))),
+    tiers: z.optional(z.array(z.enum(['hot', 'warm', 'lukewarm', 'cold'])).check(z.minLength(1))),
   }),
   /** At least `atLeast` interactions of `interaction` in the last `withinDays` days. */
   z.strictObject({
     type: z.literal('interaction'),
     interaction: z.enum(INTERACTION_TYPES),
-    withinDays: z.number().int().min(1).max(365),
-    atLeast: z.number().int().min(1).max(1000).default(1),
+    withinDays: z.number().check(z.int(), z.gte(1), z.lte(365)),
+    atLeast: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 1),
   }),
   /** Whether the contact opened / clicked the email this journey sent at node `node`. */
   z.strictObject({ type: z.literal('email-activity'), node: ref, activity: z.enum(['opened', 'clicked']) }),
@@ -49,14 +50,14 @@ export type Condition =
   | { readonly type: 'any'; readonly of: readonly Condition[] }
   | { readonly type: 'not'; readonly of: Condition };
 
-export const condition: z.ZodType<Condition> = z.lazy(() =>
+export const condition: z.ZodMiniType<Condition> = z.lazy(() =>
   z.union([
     leaf,
-    z.strictObject({ type: z.literal('all'), of: z.array(condition).min(1).max(20) }),
-    z.strictObject({ type: z.literal('any'), of: z.array(condition).min(1).max(20) }),
+    z.strictObject({ type: z.literal('all'), of: z.array(condition).check(z.minLength(1), z.maxLength(20)) }),
+    z.strictObject({ type: z.literal('any'), of: z.array(condition).check(z.minLength(1), z.maxLength(20)) }),
     z.strictObject({ type: z.literal('not'), of: condition }),
   ]),
-) as z.ZodType<Condition>;
+) as z.ZodMiniType<Condition>;
 
 /** How deep `c` nests (a leaf is 1). */
 export function conditionDepth(c: Condition): number {

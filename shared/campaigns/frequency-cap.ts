@@ -2,10 +2,10 @@
  * A cap on marketing mail per contact across every campaign ("at most 3 a week"): a send the cap
  * would exceed is deferred to when the oldest counted send leaves the window, never dropped.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const frequencyCap = z.strictObject({
-  max: z.number().int().min(1).max(100),
+  max: z.number().check(z.int(), z.gte(1), z.lte(100)),
   per: z.enum(['day', 'week']),
 });
 export type FrequencyCap = z.infer<typeof frequencyCap>;

@@ -4,7 +4,7 @@
  * graph rules that need the whole journey (one trigger, reachability, cycles, splits) are in
  * journey-rules.ts, so a bad journey is refused naming the node at fault.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { INTERACTION_TYPES } from '../crm/model';
 import { AB_METRICS, MIN_PER_ARM } from './ab-test';
 import { condition } from './conditions';
@@ -32,33 +32,23 @@ const RESERVED_IDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Node ids appear in keys (`enrolment#node#step`) and in the API: short, plain. */
-export const nodeId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1-40 letters, digits, "_" or "-"')
-  .refine((id) => !RESERVED_IDS.has(id), {
+export const nodeId = z.string().check(
+  z.regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1-40 letters, digits, "_" or "-"'),
+  z.refine((id) => !RESERVED_IDS.has(id), {
     error: (issue) => `Reserved name: "${String(issue.input)}" cannot be a node or arm id`,
-  });
+  }),
+);
 
 /** Most a wait (or a goal's window) may last. */
 export const MAX_WAIT_DAYS = 365;
 
 export const duration = z
   .strictObject({
-    days: z.number().int().min(0).max(MAX_WAIT_DAYS).optional(),
-    hours: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * MAX_WAIT_DAYS)
-      .optional(),
-    minutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 60 * MAX_WAIT_DAYS)
-      .optional(),
+    days: z.optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_WAIT_DAYS))),
+    hours: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * MAX_WAIT_DAYS))),
+    minutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(24 * 60 * MAX_WAIT_DAYS))),
   })
-  .refine((d) => (d.days ?? 0) + (d.hours ?? 0) + (d.minutes ?? 0) > 0, 'A duration must be longer than zero');
+  .check(z.refine((d) => (d.days ?? 0) + (d.hours ?? 0) + (d.minutes ?? 0) > 0, 'A duration must be longer than zero'));
 export type Duration = z.infer<typeof duration>;
 
 /** Milliseconds of a duration. */
@@ -67,7 +57,7 @@ export function durationMs(d: Duration): number {
 }
 
 /** ISO weekdays: 1 = Monday ... 7 = Sunday. */
-export const weekday = z.number().int().min(1).max(7);
+export const weekday = z.number().check(z.int(), z.gte(1), z.lte(7));
 
 const waitFor = z.discriminatedUnion('type', [
   /** A fixed time. */
@@ -75,9 +65,9 @@ const waitFor = z.discriminatedUnion('type', [
   /** The next time the contact's clock shows `hour:minute` on one of `weekdays` (all days when absent). */
   z.strictObject({
     type: z.literal('time-of-day'),
-    hour: z.number().int().min(0).max(23),
-    minute: z.number().int().min(0).max(59).default(0),
-    weekdays: z.array(weekday).min(1).max(7).optional(),
+    hour: z.number().check(z.int(), z.gte(0), z.lte(23)),
+    minute: z._default(z.number().check(z.int(), z.gte(0), z.lte(59)), 0),
+    weekdays: z.optional(z.array(weekday).check(z.minLength(1), z.maxLength(7))),
   }),
   /** Until the contact has an interaction of `interaction` (then `next`), or `timeout` passes (then `timeoutNext`). */
   z.strictObject({ type: z.literal('event'), interaction: z.enum(INTERACTION_TYPES), timeout: duration }),
@@ -85,22 +75,26 @@ const waitFor = z.discriminatedUnion('type', [
 export type WaitFor = z.infer<typeof waitFor>;
 
 const action = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('add-tag'), tag: z.string().min(1).max(64) }),
-  z.strictObject({ type: z.literal('remove-tag'), tag: z.string().min(1).max(64) }),
+  z.strictObject({ type: z.literal('add-tag'), tag: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  z.strictObject({ type: z.literal('remove-tag'), tag: z.string().check(z.minLength(1), z.maxLength(64)) }),
   z.strictObject({
     type: z.literal('set-field'),
-    field: z.string().min(1).max(64),
-    value: z.union([z.string().max(1000), z.number(), z.boolean()]),
+    field: z.string().check(z.minLength(1), z.maxLength(64)),
+    value: z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean()]),
   }),
-  z.strictObject({ type: z.literal('adjust-score'), points: z.number().int().min(-100).max(100) }),
+  z.strictObject({ type: z.literal('adjust-score'), points: z.number().check(z.int(), z.gte(-100), z.lte(100)) }),
   /** POSTs the enrolment as JSON, signed with HMAC-SHA256 under the campaign's webhook secret. */
-  z.strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000) }),
+  z.strictObject({ type: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).check(z.maxLength(2000)) }),
   /** Emails a member of the workspace (transactional). */
-  z.strictObject({ type: z.literal('notify-user'), userId: z.string().min(1).max(128), message: z.string().max(1000) }),
+  z.strictObject({
+    type: z.literal('notify-user'),
+    userId: z.string().check(z.minLength(1), z.maxLength(128)),
+    message: z.string().check(z.maxLength(1000)),
+  }),
 ]);
 export type JourneyAction = z.infer<typeof action>;
 
-const base = { id: nodeId, label: z.string().max(200).optional() };
+const base = { id: nodeId, label: z.optional(z.string().check(z.maxLength(200))) };
 
 /**
  * An email node asking for AI-written copy (ai-copy.ts): the content-personalisation agent's
@@ -109,49 +103,50 @@ const base = { id: nodeId, label: z.string().max(200).optional() };
  * whose request has no approval.
  */
 export const aiCopyRequest = z.strictObject({
-  goal: z.string().trim().min(1).max(1000),
-  tone: z.enum(['friendly', 'professional', 'casual', 'formal']).optional(),
-  product: z.string().trim().min(1).max(1000).optional(),
+  goal: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+  tone: z.optional(z.enum(['friendly', 'professional', 'casual', 'formal'])),
+  product: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 export type AiCopyRequest = z.infer<typeof aiCopyRequest>;
 
 /** Promote the winner of the node's A/B test (ab-test.ts) on its own, once it wins at 95%. */
 const autoPromote = z.strictObject({
-  metric: z.enum(AB_METRICS).default('converted'),
+  metric: z._default(z.enum(AB_METRICS), 'converted'),
   /** Contacts every arm needs before the test may decide (at least 100). */
-  after: z.strictObject({ minPerArm: z.number().int().min(MIN_PER_ARM).max(1_000_000) }).optional(),
+  after: z.optional(z.strictObject({ minPerArm: z.number().check(z.int(), z.gte(MIN_PER_ARM), z.lte(1_000_000)) })),
 });
 
 export const journeyNode = z.discriminatedUnion('kind', [
   /** `on`: what enrols contacts (trigger.ts); absent = manual (the API's enrol route only). */
-  z.strictObject({ ...base, kind: z.literal('trigger'), on: triggerOn.optional(), next: nodeId }),
+  z.strictObject({ ...base, kind: z.literal('trigger'), on: z.optional(triggerOn), next: nodeId }),
   z.strictObject({
     ...base,
     kind: z.literal('email'),
-    templateId: z.string().min(1).max(128),
+    templateId: z.string().check(z.minLength(1), z.maxLength(128)),
     /** Pinned template version; absent = the latest version when the campaign is published. */
-    version: z.number().int().min(1).optional(),
+    version: z.optional(z.number().check(z.int(), z.gte(1))),
     /** Subject lines tried against each other (A/B by stable hash); absent = the template's. */
-    subjectVariants: z.array(z.string().min(1).max(998)).min(2).max(5).optional(),
+    subjectVariants: z.optional(
+      z.array(z.string().check(z.minLength(1), z.maxLength(998))).check(z.minLength(2), z.maxLength(5)),
+    ),
     /** With subject variants: promote the winning subject line automatically. */
-    promote: autoPromote.optional(),
+    promote: z.optional(autoPromote),
     /** Ask the AI for this node's copy; it must be approved before a publish (ai-copy.ts). */
-    aiCopy: aiCopyRequest.optional(),
+    aiCopy: z.optional(aiCopyRequest),
     next: nodeId,
   }),
-  z.strictObject({ ...base, kind: z.literal('wait'), for: waitFor, next: nodeId, timeoutNext: nodeId.optional() }),
+  z.strictObject({ ...base, kind: z.literal('wait'), for: waitFor, next: nodeId, timeoutNext: z.optional(nodeId) }),
   z.strictObject({ ...base, kind: z.literal('condition'), if: condition, yes: nodeId, no: nodeId }),
   z.strictObject({
     ...base,
     kind: z.literal('split'),
     arms: z
-      .array(z.strictObject({ id: nodeId, percent: z.number().int().min(0).max(100), next: nodeId }))
-      .min(1)
-      .max(10),
+      .array(z.strictObject({ id: nodeId, percent: z.number().check(z.int(), z.gte(0), z.lte(100)), next: nodeId }))
+      .check(z.minLength(1), z.maxLength(10)),
     /** Share of contacts that leave here without any arm (a control group), counted as `holdout`. */
-    holdoutPercent: z.number().int().min(0).max(100).default(0),
+    holdoutPercent: z._default(z.number().check(z.int(), z.gte(0), z.lte(100)), 0),
     /** Promote the winning arm automatically (the holdout stays). */
-    promote: autoPromote.optional(),
+    promote: z.optional(autoPromote),
   }),
   z.strictObject({ ...base, kind: z.literal('action'), action, next: nodeId }),
   /** Waits up to `within` for `if` to hold: met -> a conversion, then `next`; not met -> `timeoutNext` (or exit). */
@@ -161,7 +156,7 @@ export const journeyNode = z.discriminatedUnion('kind', [
     if: condition,
     within: duration,
     next: nodeId,
-    timeoutNext: nodeId.optional(),
+    timeoutNext: z.optional(nodeId),
   }),
   z.strictObject({ ...base, kind: z.literal('exit') }),
 ]);
@@ -169,7 +164,7 @@ export type JourneyNode = z.infer<typeof journeyNode>;
 export type NodeKind = JourneyNode['kind'];
 
 export const journey = z.strictObject({
-  nodes: z.array(journeyNode).min(2).max(200),
+  nodes: z.array(journeyNode).check(z.minLength(2), z.maxLength(200)),
 });
 export type Journey = z.infer<typeof journey>;
 

@@ -1,8 +1,8 @@
 /** Messages on the drip-steps queue and the state machine's task payloads, as zod schemas. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 
 /** Enrol one contact into a campaign launch; the worker runs the campaign from its first node. */
 export const enrolMessage = z.object({
@@ -20,8 +20,8 @@ export const stepMessage = z.object({
   workspaceId: id,
   campaignId: id,
   contactId: id,
-  run: z.number().int().min(1),
-  step: z.number().int().min(0),
+  run: z.number().check(z.int(), z.gte(1)),
+  step: z.number().check(z.int(), z.gte(0)),
 });
 export type StepMessage = z.infer<typeof stepMessage>;
 
@@ -30,7 +30,7 @@ export const resumePageMessage = z.object({
   kind: z.literal('resume-page'),
   workspaceId: id,
   campaignId: id,
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 export type ResumePageMessage = z.infer<typeof resumePageMessage>;
 
@@ -40,15 +40,18 @@ export type ResumePageMessage = z.infer<typeof resumePageMessage>;
  * could move are woken (wake-on-event.ts). Read as `{kind: 'domain-event', event}`.
  */
 export const domainEventEnvelope = z.object({
-  version: z.string().max(16),
+  version: z.string().check(z.maxLength(16)),
   id: id,
-  'detail-type': z.string().min(1).max(128),
-  source: z.string().min(1).max(256),
-  time: z.string().max(64).optional(),
+  'detail-type': z.string().check(z.minLength(1), z.maxLength(128)),
+  source: z.string().check(z.minLength(1), z.maxLength(256)),
+  time: z.optional(z.string().check(z.maxLength(64))),
   detail: z.record(z.string(), z.unknown()),
 });
 export type DomainEventEnvelope = z.infer<typeof domainEventEnvelope>;
-const domainEventMessage = domainEventEnvelope.transform((event) => ({ kind: 'domain-event' as const, event }));
+const domainEventMessage = z.pipe(
+  domainEventEnvelope,
+  z.transform((event) => ({ kind: 'domain-event' as const, event })),
+);
 
 export const dripStepMessage = z.union([
   z.discriminatedUnion('kind', [
@@ -68,10 +71,10 @@ export const audiencePage = z.object({
   campaignId: id,
   launchId: id,
   /** Which contacts (as in `GET /api/contacts/list`); absent = every live contact. */
-  filter: contactFilterSchema.strict().optional(),
-  cursor: z.string().min(1).optional(),
-  enrolled: z.number().int().nonnegative().default(0),
-  pageSize: z.number().int().min(1).max(1000).default(100),
+  filter: z.optional(z.catchall(contactFilterSchema, z.never())),
+  cursor: z.optional(z.string().check(z.minLength(1))),
+  enrolled: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+  pageSize: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
 });
 export type AudiencePage = z.infer<typeof audiencePage>;
 export type AudiencePageResult = AudiencePage & { done: boolean };

@@ -10,7 +10,7 @@
  * contacts per arm; that is judged from the counters when they are read, never by a scan.
  * An undone promotion is kept as undone, so the automatic rule does not bring it back.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
 import type { Journey } from './journey';
@@ -36,7 +36,7 @@ export type Promotions = Readonly<Record<string, Promotion>>;
 
 export const promoteBody = z.union([
   z.strictObject({ arm: nodeId }),
-  z.strictObject({ variant: z.number().int().min(0).max(4) }),
+  z.strictObject({ variant: z.number().check(z.int(), z.gte(0), z.lte(4)) }),
 ]);
 export type PromoteBody = z.infer<typeof promoteBody>;
 

@@ -4,22 +4,22 @@
  * right by construction: a local time that does not exist (the spring-forward gap) moves to the
  * first minute after the gap; a local time that happens twice (fall back) is the first one.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isTimeZone, type ZonedParts, zonedInstant, zonedParts } from '../zoned-time';
 import { weekday } from './journey';
 
 export { isTimeZone, zonedInstant, zonedParts };
 
-export const timeZone = z.string().refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")');
+export const timeZone = z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'));
 
 /** Hours are [start, end) in the contact's zone, on the given ISO weekdays (1 = Monday). */
 export const sendWindow = z
   .strictObject({
-    weekdays: z.array(weekday).min(1).max(7),
-    startHour: z.number().int().min(0).max(23),
-    endHour: z.number().int().min(1).max(24),
+    weekdays: z.array(weekday).check(z.minLength(1), z.maxLength(7)),
+    startHour: z.number().check(z.int(), z.gte(0), z.lte(23)),
+    endHour: z.number().check(z.int(), z.gte(1), z.lte(24)),
   })
-  .refine((w) => w.endHour > w.startHour, 'endHour must be after startHour');
+  .check(z.refine((w) => w.endHour > w.startHour, 'endHour must be after startHour'));
 export type SendWindow = z.infer<typeof sendWindow>;
 
 /** The local calendar date `days` after the one in `p` (plain calendar arithmetic). */

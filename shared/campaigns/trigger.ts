@@ -5,7 +5,7 @@
  * call names. The event kinds are looked up through a per-workspace index keyed by
  * {@link triggerIndexKey}, which {@link eventTriggerKeys} computes from an event.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
@@ -25,27 +25,31 @@ const TIERS = ['hot', 'warm', 'lukewarm', 'cold'] as const;
 
 /** An EventBridge-style cron, `cron(...)` or its six fields alone (minutes hours day-of-month month day-of-week year). */
 const cronText = z
-  .string()
-  .trim()
-  .min(11)
-  .max(200)
-  .transform((text) => (text.startsWith('cron(') ? text : `cron(${text})`))
-  .superRefine((text, ctx) => {
-    const example = 'e.g. "0 9 ? * MON *": 09:00 every Monday';
-    try {
-      if (parseSchedule(text).kind !== 'cron')
-        ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})` });
-    } catch (error) {
-      // The parser's own words name the field and what is wrong with it (a range that runs backwards...).
-      const why = error instanceof ScheduleExpressionError ? `: ${error.message}` : '';
-      ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})${why}` });
-    }
-  });
+  .pipe(
+    z.string().check(z.trim(), z.minLength(11), z.maxLength(200)),
+    z.transform((text) => (text.startsWith('cron(') ? text : `cron(${text})`)),
+  )
+  .check(
+    z.superRefine((text, ctx) => {
+      const example = 'e.g. "0 9 ? * MON *": 09:00 every Monday';
+      try {
+        if (parseSchedule(text).kind !== 'cron')
+          ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})` });
+      } catch (error) {
+        // The parser's own words name the field and what is wrong with it (a range that runs backwards...).
+        const why = error instanceof ScheduleExpressionError ? `: ${error.message}` : '';
+        ctx.addIssue({ code: 'custom', message: `Not a six-field cron (${example})${why}` });
+      }
+    }),
+  );
 
 export const triggerOn = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('manual') }),
   z.strictObject({ type: z.literal('contact-created') }),
-  z.strictObject({ type: z.literal('tag-added'), tag: z.string().trim().toLowerCase().min(1).max(50) }),
+  z.strictObject({
+    type: z.literal('tag-added'),
+    tag: z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50)),
+  }),
   /** The contact's score tier moved to `tier` (up or down). */
   z.strictObject({ type: z.literal('score-tier'), tier: z.enum(TIERS) }),
   z.strictObject({ type: z.literal('interaction'), interaction: z.enum(INTERACTION_TYPES) }),
@@ -53,13 +57,15 @@ export const triggerOn = z.discriminatedUnion('type', [
   z
     .strictObject({
       type: z.literal('schedule'),
-      cron: cronText.optional(),
-      at: z.iso.datetime({ offset: true }).optional(),
+      cron: z.optional(cronText),
+      at: z.optional(z.iso.datetime({ offset: true })),
       /** IANA zone the cron reads; absent = the campaign's `rules.timeZone`. */
-      timeZone: z.string().refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")').optional(),
-      filter: contactFilterSchema.strict().optional(),
+      timeZone: z.optional(z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'))),
+      filter: z.optional(z.catchall(contactFilterSchema, z.never())),
     })
-    .refine((s) => (s.cron === undefined) !== (s.at === undefined), 'A schedule has exactly one of "cron" or "at"'),
+    .check(
+      z.refine((s) => (s.cron === undefined) !== (s.at === undefined), 'A schedule has exactly one of "cron" or "at"'),
+    ),
   /** `POST /api/hooks/campaigns/{id}/{token}` enrols the contact its body names. */
   z.strictObject({ type: z.literal('webhook') }),
 ]);

@@ -12,7 +12,7 @@
  * of the account, a test message) and is ignored with its reason, never an error. The `ledger`
  * tag (ledger-tag.ts) names the send-ledger record, for the Send event's acknowledgement.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LEDGER_TAG, ledgerKeyOfTag } from './ledger-tag';
 
 export type EmailEventType =
@@ -81,84 +81,69 @@ const RESEND_TYPES: Readonly<Record<string, EmailEventType>> = {
   'email.clicked': 'clicked',
 };
 
-const recipient = z.object({ emailAddress: z.string().min(3).max(320) }).loose();
+const recipient = z.looseObject({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) });
 
 /** The part of an SES event record we read (everything else passes through untouched). */
-const sesRecord = z
-  .object({
-    eventType: z.string().optional(),
-    /** SNS-style records call it notificationType. */
-    notificationType: z.string().optional(),
-    mail: z
-      .object({
-        messageId: z.string().min(1).max(300),
-        timestamp: z.string().optional(),
-        destination: z.array(z.string()).default([]),
-        tags: z.record(z.string(), z.array(z.string())).default({}),
-      })
-      .loose(),
-    bounce: z
-      .object({
-        bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(recipient).default([]),
-        timestamp: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-    complaint: z
-      .object({ complainedRecipients: z.array(recipient).default([]), timestamp: z.string().optional() })
-      .loose()
-      .optional(),
-    delivery: z
-      .object({ recipients: z.array(z.string()).default([]), timestamp: z.string().optional() })
-      .loose()
-      .optional(),
-    deliveryDelay: z
-      .object({ delayedRecipients: z.array(recipient).default([]), timestamp: z.string().optional() })
-      .loose()
-      .optional(),
-  })
-  .loose();
+const sesRecord = z.looseObject({
+  eventType: z.optional(z.string()),
+  /** SNS-style records call it notificationType. */
+  notificationType: z.optional(z.string()),
+  mail: z.looseObject({
+    messageId: z.string().check(z.minLength(1), z.maxLength(300)),
+    timestamp: z.optional(z.string()),
+    destination: z._default(z.array(z.string()), []),
+    tags: z._default(z.record(z.string(), z.array(z.string())), {}),
+  }),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z._default(z.array(recipient), []),
+      timestamp: z.optional(z.string()),
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({ complainedRecipients: z._default(z.array(recipient), []), timestamp: z.optional(z.string()) }),
+  ),
+  delivery: z.optional(
+    z.looseObject({ recipients: z._default(z.array(z.string()), []), timestamp: z.optional(z.string()) }),
+  ),
+  deliveryDelay: z.optional(
+    z.looseObject({ delayedRecipients: z._default(z.array(recipient), []), timestamp: z.optional(z.string()) }),
+  ),
+});
 
 /** An EventBridge event envelope (what a rule's SQS target receives as the message body). */
-export const eventEnvelope = z
-  .object({
-    id: z.string().min(1).max(200),
-    'detail-type': z.string().max(200),
-    source: z.string().min(1).max(200),
-    time: z.string().max(64).optional(),
-    detail: z.record(z.string(), z.unknown()),
-  })
-  .loose();
+export const eventEnvelope = z.looseObject({
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  'detail-type': z.string().check(z.maxLength(200)),
+  source: z.string().check(z.minLength(1), z.maxLength(200)),
+  time: z.optional(z.string().check(z.maxLength(64))),
+  detail: z.record(z.string(), z.unknown()),
+});
 export type EventEnvelope = z.infer<typeof eventEnvelope>;
 
 /** The source of the envelope the webhook route wraps a verified Resend webhook in. */
 export const RESEND_EVENT_SOURCE = 'resend';
 
 const resendTags = z.union([
-  z.array(z.object({ name: z.string(), value: z.string() }).loose()),
+  z.array(z.looseObject({ name: z.string(), value: z.string() })),
   z.record(z.string(), z.string()),
 ]);
 
-const resendWebhook = z
-  .object({
-    type: z.string().min(1).max(100),
-    created_at: z.string().max(64).optional(),
-    data: z
-      .object({
-        email_id: z.string().min(1).max(300),
-        to: z.union([z.array(z.string()), z.string()]).default([]),
-        created_at: z.string().max(64).optional(),
-        tags: resendTags.optional(),
-        bounce: z
-          .object({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() })
-          .loose()
-          .optional(),
-      })
-      .loose(),
-  })
-  .loose();
+const resendWebhook = z.looseObject({
+  type: z.string().check(z.minLength(1), z.maxLength(100)),
+  created_at: z.optional(z.string().check(z.maxLength(64))),
+  data: z.looseObject({
+    email_id: z.string().check(z.minLength(1), z.maxLength(300)),
+    to: z._default(z.union([z.array(z.string()), z.string()]), []),
+    created_at: z.optional(z.string().check(z.maxLength(64))),
+    tags: z.optional(resendTags),
+    bounce: z.optional(
+      z.looseObject({ type: z.optional(z.string()), subType: z.optional(z.string()), message: z.optional(z.string()) }),
+    ),
+  }),
+});
 
 /** Wraps a verified Resend webhook for the queue: the svix id becomes the envelope id. */
 export function resendEnvelope(webhookId: string, body: Record<string, unknown>, receivedAt: Date): EventEnvelope {

@@ -4,13 +4,13 @@
  * redelivery sends exactly what was asked (the ledger key makes it once).
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { throttleBackoffSeconds } from './pacing';
 import type { SendOutcome, SendRequest } from './send-email';
 import type { SenderProfile } from './sender-profile';
 
-const line = (max: number) => z.string().min(1).max(max);
-const headerMap = z.record(z.string().min(1).max(100), z.string().max(2000));
+const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+const headerMap = z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.string().check(z.maxLength(2000)));
 
 export const emailSendMessage = z.object({
   workspaceId: line(64),
@@ -18,47 +18,48 @@ export const emailSendMessage = z.object({
   sendId: line(128),
   idempotencyKey: line(300),
   category: z.enum(['transactional', 'marketing']),
-  from: z.email().optional(),
+  from: z.optional(z.email()),
   to: z.email(),
   content: z.object({
     subject: line(998),
-    html: z.string().min(1).max(500_000),
-    text: z.string().max(500_000).optional(),
+    html: z.string().check(z.minLength(1), z.maxLength(500_000)),
+    text: z.optional(z.string().check(z.maxLength(500_000))),
   }),
-  context: z
-    .object({
+  context: z._default(
+    z.object({
       contact: z.record(z.string(), z.unknown()),
-      workspace: z.object({ name: z.string().max(200), postalAddress: z.string().max(500).optional() }),
-      unsubscribe_url: z.string().max(2000).optional(),
-    })
-    .default({ contact: {}, workspace: { name: '' } }),
-  headers: headerMap.optional(),
-  tags: z.record(z.string().min(1).max(64), z.string().max(256)).optional(),
+      workspace: z.object({
+        name: z.string().check(z.maxLength(200)),
+        postalAddress: z.optional(z.string().check(z.maxLength(500))),
+      }),
+      unsubscribe_url: z.optional(z.string().check(z.maxLength(2000))),
+    }),
+    { contact: {}, workspace: { name: '' } },
+  ),
+  headers: z.optional(headerMap),
+  tags: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(64)), z.string().check(z.maxLength(256)))),
   /** Tracking and topic opt-outs (docs/EMAIL.md, "Tracking", "Unsubscribe"). */
-  contactId: line(64).optional(),
-  campaignId: line(64).optional(),
+  contactId: z.optional(line(64)),
+  campaignId: z.optional(line(64)),
   /** The campaign's email node (per-node stats of opens and clicks). */
-  nodeId: line(64).optional(),
+  nodeId: z.optional(line(64)),
   /** A campaign send's A/B attribution (tracking-token.ts `AbAttribution`). */
-  ab: z
-    .strictObject({
-      run: z.number().int().min(0).max(1_000_000_000),
-      variant: z.number().int().min(0).max(4).optional(),
+  ab: z.optional(
+    z.strictObject({
+      run: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
+      variant: z.optional(z.number().check(z.int(), z.gte(0), z.lte(4))),
       /** One entry per split of the journey at most (the journey bounds it, as it bounds the enrolment). */
-      arms: z.record(line(64), line(64)).optional(),
-    })
-    .optional(),
-  topic: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/)
-    .optional(),
-  track: z.boolean().optional(),
+      arms: z.optional(z.record(line(64), line(64))),
+    }),
+  ),
+  topic: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/))),
+  track: z.optional(z.boolean()),
   /** How many times this request came back as `retry` (paced, throttled, paused): drives the backoff. */
-  attempt: z.number().int().min(0).max(10_000).default(0),
+  attempt: z._default(z.number().check(z.int(), z.gte(0), z.lte(10_000)), 0),
 });
 export type EmailSendMessage = z.infer<typeof emailSendMessage>;
 
-const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 
 /**
  * The second kind of message on the queue: one page of a broadcast's audience to fan out
@@ -70,14 +71,17 @@ export const audiencePageMessage = z.object({
   workspaceId: line(64),
   broadcastId: recordId,
   templateId: recordId,
-  version: z.number().int().min(1),
-  audience: z.object({ tag: z.string().min(1).max(50).optional() }),
+  version: z.number().check(z.int(), z.gte(1)),
+  audience: z.object({ tag: z.optional(z.string().check(z.minLength(1), z.maxLength(50))) }),
   /** The sender's name and postal address when the broadcast started: every page mails the same. */
-  workspace: z.object({ name: z.string().max(200), postalAddress: z.string().max(500).optional() }),
-  page: z.number().int().min(0).max(1_000_000),
-  cursor: z.string().min(1).max(2048).optional(),
+  workspace: z.object({
+    name: z.string().check(z.maxLength(200)),
+    postalAddress: z.optional(z.string().check(z.maxLength(500))),
+  }),
+  page: z.number().check(z.int(), z.gte(0), z.lte(1_000_000)),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   /** Contacts per page; the API's pages carry none (100). */
-  limit: z.number().int().min(1).max(100).optional(),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
 });
 export type AudiencePageMessage = z.infer<typeof audiencePageMessage>;
 
@@ -87,7 +91,7 @@ export type AudiencePageMessage = z.infer<typeof audiencePageMessage>;
  */
 export const emailQueueMessage = z.union([
   audiencePageMessage,
-  emailSendMessage.extend({ kind: z.literal('send').optional() }),
+  z.extend(emailSendMessage, { kind: z.optional(z.literal('send')) }),
 ]);
 export type EmailQueueMessage = z.infer<typeof emailQueueMessage>;
 export const isAudiencePage = (m: EmailQueueMessage): m is AudiencePageMessage => m.kind === 'audience-page';
@@ -97,25 +101,25 @@ export const isAudiencePage = (m: EmailQueueMessage): m is AudiencePageMessage =
  * or a stored template (`templateId`, `version?`: the latest when absent), to an address
  * (`to`) or a contact (`contactId`: its email and fields become the merge context).
  */
-const recipient = { to: z.email().max(320).optional(), contactId: recordId.optional() };
+const recipient = { to: z.optional(z.email().check(z.maxLength(320))), contactId: z.optional(recordId) };
 export const inlineSendBody = z.strictObject({
   ...recipient,
   subject: line(998),
-  html: z.string().min(1).max(500_000),
-  text: z.string().min(1).max(500_000).optional(),
+  html: z.string().check(z.minLength(1), z.maxLength(500_000)),
+  text: z.optional(z.string().check(z.minLength(1), z.maxLength(500_000))),
   category: z.enum(['transactional', 'marketing']),
 });
 export const templateSendBody = z.strictObject({
   ...recipient,
   templateId: recordId,
-  version: z.number().int().min(1).max(1_000_000).optional(),
+  version: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000_000))),
 });
-export const oneOffSendBody = z
-  .union([inlineSendBody, templateSendBody])
-  .refine((b) => (b.to === undefined) !== (b.contactId === undefined), {
+export const oneOffSendBody = z.union([inlineSendBody, templateSendBody]).check(
+  z.refine((b) => (b.to === undefined) !== (b.contactId === undefined), {
     message: 'Name exactly one recipient: `to` (an address) or `contactId`',
     path: ['to'],
-  });
+  }),
+);
 export type OneOffSendBody = z.infer<typeof oneOffSendBody>;
 
 /**

@@ -8,7 +8,7 @@
  * line) or when a marketing template lacks its unsubscribe link or postal address field
  * (400 `TEMPLATE_LINT_FAILED`, naming each missing item).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
 import {
@@ -18,17 +18,17 @@ import {
   type TemplateContent,
 } from './templates';
 
-const line = (max: number) => z.string().trim().min(1).max(max);
+const line = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /** The body of a create or a save (a full replacement: every save is a whole new version). */
 export const templateInputSchema = z.strictObject({
   name: line(200),
   category: z.enum(['transactional', 'marketing']),
-  subject: z.string().min(1).max(998),
-  html: z.string().min(1).max(TEMPLATE_PART_MAX_CHARS),
-  text: z.string().min(1).max(TEMPLATE_PART_MAX_CHARS).optional(),
+  subject: z.string().check(z.minLength(1), z.maxLength(998)),
+  html: z.string().check(z.minLength(1), z.maxLength(TEMPLATE_PART_MAX_CHARS)),
+  text: z.optional(z.string().check(z.minLength(1), z.maxLength(TEMPLATE_PART_MAX_CHARS))),
   /** A topic id for topic preferences (subscribers may opt out of one topic). */
-  topic: z.string().regex(TOPIC_ID_PATTERN).optional(),
+  topic: z.optional(z.string().check(z.regex(TOPIC_ID_PATTERN))),
 });
 export type TemplateInput = z.infer<typeof templateInputSchema>;
 

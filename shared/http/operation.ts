@@ -3,12 +3,13 @@
  * with zod at the edge, before any use case runs. A request that does not fit gets a 400
  * `VALIDATION_FAILED` listing each problem by field, and nothing is changed.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-locale';
 import { ValidationError } from '../errors';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
 import type { HttpRequest, HttpResult } from './types';
 
-export interface InputSchemas<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface InputSchemas<P extends z.ZodMiniType, Q extends z.ZodMiniType, B extends z.ZodMiniType> {
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
@@ -22,7 +23,7 @@ export interface InputSchemas<P extends z.ZodType, Q extends z.ZodType, B extend
  */
 export interface SuccessResponse {
   readonly status: number;
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** A media type other than JSON (a CSV export, an HTML page); the schema then describes the text. */
   readonly contentType?: string;
   readonly example?: unknown;
@@ -31,9 +32,9 @@ export interface SuccessResponse {
 
 /** The schemas an operation validates with, as it applies them (defaults filled in). */
 export interface OperationSchemas {
-  readonly params: z.ZodType;
-  readonly query: z.ZodType;
-  readonly body: z.ZodType;
+  readonly params: z.ZodMiniType;
+  readonly query: z.ZodMiniType;
+  readonly body: z.ZodMiniType;
   readonly response?: SuccessResponse;
 }
 
@@ -62,7 +63,7 @@ export interface DefinedOperation {
   readonly schemas: OperationSchemas;
 }
 
-const none = z.object({}).strict();
+const none = z.strictObject({});
 
 /**
  * Defines a route's operation. Omitted schemas mean "nothing accepted": no path
@@ -70,9 +71,9 @@ const none = z.object({}).strict();
  * ignoring unknown keys, so cache-busting parameters do no harm.
  */
 export function defineOperation<
-  P extends z.ZodType = typeof none,
-  Q extends z.ZodType = z.ZodObject<Record<string, never>>,
-  B extends z.ZodType = z.ZodOptional<typeof none>,
+  P extends z.ZodMiniType = typeof none,
+  Q extends z.ZodMiniType = z.ZodMiniObject<Record<string, never>>,
+  B extends z.ZodMiniType = z.ZodMiniOptional<typeof none>,
 >(
   schemas: InputSchemas<P, Q, B>,
   handle: (
@@ -80,12 +81,12 @@ export function defineOperation<
     request: HttpRequest,
   ) => Promise<HttpResult> | HttpResult,
 ): DefinedOperation {
-  const params = schemas.params ?? z.object({}).strip();
-  const query = schemas.query ?? z.object({}).strip();
-  const body = schemas.body ?? none.optional();
+  const params = schemas.params ?? z.object({});
+  const query = schemas.query ?? z.object({});
+  const body = schemas.body ?? z.optional(none);
   const validate = (request: HttpRequest): (() => Promise<HttpResult>) => {
     const issues: Array<{ in: string; path: string; message: string }> = [];
-    const parse = <T extends z.ZodType>(where: string, schema: T, value: unknown): z.infer<T> => {
+    const parse = <T extends z.ZodMiniType>(where: string, schema: T, value: unknown): z.infer<T> => {
       const out = schema.safeParse(value);
       if (out.success) {
         // Coerced query and path numbers (`?maxScore=5e-324`) meet the same rule as JSON

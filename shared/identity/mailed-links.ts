@@ -6,7 +6,7 @@
  *
  * Pure (no config, no I/O), so the CDK app checks `-c publicBaseUrl=` with the same rules.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The pages a mailed link opens; each reads its token from the fragment. */
 export const MAILED_PAGES = ['verify-email', 'reset-password', 'invites/accept'] as const;
@@ -42,14 +42,17 @@ export function parsePublicBaseUrl(value: string, rules: PublicBaseUrlRules = {}
 }
 
 /** {@link parsePublicBaseUrl} as a zod schema (for shared/config.ts). */
-export const publicBaseUrlSchema = z.string().transform((value, ctx) => {
-  try {
-    return parsePublicBaseUrl(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+export const publicBaseUrlSchema = z.pipe(
+  z.string(),
+  z.transform((value, ctx) => {
+    try {
+      return parsePublicBaseUrl(value);
+    } catch (error) {
+      ctx.issues.push({ code: 'custom', message: (error as Error).message, input: ctx.value });
+      return z.NEVER;
+    }
+  }),
+);
 
 /**
  * `<base>/<page>#token=<token>`. The token travels in the fragment, which browsers never send

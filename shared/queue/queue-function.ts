@@ -9,7 +9,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import '../zod-locale';
 import { ValidationError } from '../errors';
 import { logger } from '../observability/logger';
 
@@ -21,7 +22,7 @@ export interface QueueMessageMeta {
 
 type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export function queueFunction<S extends z.ZodType>(
+export function queueFunction<S extends z.ZodMiniType>(
   schema: S,
   processMessage: (message: z.infer<S>, meta: QueueMessageMeta) => Promise<void>,
 ): QueueHandler {
@@ -47,7 +48,7 @@ export function queueFunction<S extends z.ZodType>(
   return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as QueueHandler;
 }
 
-function parseBody<S extends z.ZodType>(schema: S, body: string): z.infer<S> {
+function parseBody<S extends z.ZodMiniType>(schema: S, body: string): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(body);

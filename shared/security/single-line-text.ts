@@ -3,7 +3,7 @@
  * subject or header. One rule for every such field, so a workspace name cannot carry a
  * line break into a `Subject:` (header injection) while a user's display name can't.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What a single line must not contain:
@@ -37,7 +37,15 @@ export const isSingleLine = (value: string): boolean => !FORBIDDEN.test(value);
  * quietly trimmed. The result is NFC-normalised, so `é` composed or not is the same name.
  */
 export const singleLineText = (max: number) =>
-  z.string().refine(isSingleLine, SINGLE_LINE_MESSAGE).trim().normalize('NFC').min(1, 'Must not be empty').max(max);
+  z
+    .string()
+    .check(
+      z.refine(isSingleLine, SINGLE_LINE_MESSAGE),
+      z.trim(),
+      z.normalize('NFC'),
+      z.minLength(1, 'Must not be empty'),
+      z.maxLength(max),
+    );
 
 /** Thrown when a value about to become an email header is not a single line: a bug of ours. */
 export class UnsafeHeaderValueError extends Error {

@@ -104,7 +104,7 @@ describe('fuzz body table', () => {
   });
 
   it('samples carry every numeric field of the exported schemas (so extreme numbers reach each one)', () => {
-    const cases: Array<[string, z.ZodType, (body: Json) => Json]> = [
+    const cases: Array<[string, z.core.$ZodType, (body: Json) => Json]> = [
       ['contacts.create', contactCreateSchema, (b) => b],
       ['contacts.update', contactPatchSchema, (b) => b],
       ['interactions.create', interactionRequestSchema, (b) => b],

@@ -5,14 +5,14 @@
  * `failed` (kind `invalid-output`), never a half-parsed object. An offline answer is `offline`,
  * with no output at all: nothing is made up in its place.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type AiAgent, type AiAnswer, type AiFailureKind, type AiProvider, AiProviderError } from '../ports';
 
 export interface Agent<I, O> {
   readonly name: AiAgent;
   /** Constant per agent (the provider caches it). */
   readonly system: string;
-  readonly output: z.ZodType<O>;
+  readonly output: z.ZodMiniType<O>;
   readonly maxOutputTokens: number;
   /** The call's input as the model reads it, bounded in size (long parts are cut with a note). */
   prompt(input: I): string;
@@ -65,7 +65,7 @@ export const wordCount = (text: string): number => text.split(/\s+/).filter(Bool
 type Parsed<O> = { ok: true; value: O } | { ok: false; issues: OutputIssue[] };
 
 /** The answer's JSON (a ```json fence around it tolerated), validated by the schema. */
-export function parseOutput<O>(output: z.ZodType<O>, text: string): Parsed<O> {
+export function parseOutput<O>(output: z.ZodMiniType<O>, text: string): Parsed<O> {
   const trimmed = text.trim();
   const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(trimmed);
   let json: unknown;

@@ -4,11 +4,11 @@
  * velocity, role, buying intent, decision stage; shared/crm/scoring/composite.ts).
  * contact-intelligence-score.ts turns a result into score ledger input.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Contact, Interaction } from '../../crm/model';
 import { type Agent, bounded } from './agent';
 
-const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 
 /** The request's input: the contact, read (with its timeline) in the caller's workspace. */
 export const contactIntelligenceInput = z.strictObject({ contactId: recordId });
@@ -26,21 +26,21 @@ export const contactIntelligenceOutput = z.strictObject({
   buyingSignals: z
     .array(
       z.strictObject({
-        signal: z.string().min(1).max(200),
+        signal: z.string().check(z.minLength(1), z.maxLength(200)),
         /** What in the timeline or fields shows it (quoted or named by date and type). */
-        evidence: z.string().min(1).max(500),
+        evidence: z.string().check(z.minLength(1), z.maxLength(500)),
         strength: z.enum(['weak', 'moderate', 'strong']),
       }),
     )
-    .max(10),
+    .check(z.maxLength(10)),
   /** The "AI intent" figure: how likely the contact is to buy soon, 0-100. */
-  aiIntent: z.number().int().min(0).max(100),
+  aiIntent: z.number().check(z.int(), z.gte(0), z.lte(100)),
   /** Engagement trend, -2 (fading fast) to +2 (rising fast). */
-  engagementVelocity: z.number().min(-2).max(2),
+  engagementVelocity: z.number().check(z.gte(-2), z.lte(2)),
   roleType: z.enum(['decision_maker', 'influencer', 'end_user', 'unknown']),
   buyingIntent: z.enum(['high', 'medium', 'low']),
   decisionStage: z.enum(['awareness', 'consideration', 'decision']),
-  summary: z.string().min(1).max(600),
+  summary: z.string().check(z.minLength(1), z.maxLength(600)),
 });
 export type ContactIntelligence = z.infer<typeof contactIntelligenceOutput>;
 

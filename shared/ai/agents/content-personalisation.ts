@@ -3,37 +3,39 @@
  * 150 to 200 words and a call to action. The word count is part of the schema, so a body outside
  * it is invalid output (one repair retry, then a failure), never passed on.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Agent, bounded, wordCount } from './agent';
 
 export const BODY_WORDS = { min: 150, max: 200 } as const;
 
-const recordId = z.string().regex(/^[0-9a-zA-Z-]{1,64}$/);
+const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 
 /** What the model may know of the contact: no email address or phone number (not needed to write). */
 export const personalisationContact = z.strictObject({
-  firstName: z.string().max(100).optional(),
-  lastName: z.string().max(100).optional(),
-  company: z.string().max(200).optional(),
-  jobTitle: z.string().max(200).optional(),
-  status: z.string().max(40).optional(),
-  tags: z.array(z.string().max(64)).max(50).optional(),
+  firstName: z.optional(z.string().check(z.maxLength(100))),
+  lastName: z.optional(z.string().check(z.maxLength(100))),
+  company: z.optional(z.string().check(z.maxLength(200))),
+  jobTitle: z.optional(z.string().check(z.maxLength(200))),
+  status: z.optional(z.string().check(z.maxLength(40))),
+  tags: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(50))),
 });
 export type PersonalisationContact = z.infer<typeof personalisationContact>;
 
 /** The request's input: a stored contact by id, or the contact's fields given inline. */
 export const contentPersonalisationInput = z
   .strictObject({
-    contactId: recordId.optional(),
-    contact: personalisationContact.optional(),
-    goal: z.string().trim().min(1).max(1000),
-    tone: z.enum(['friendly', 'professional', 'casual', 'formal']).default('friendly'),
-    product: z.string().max(1000).optional(),
+    contactId: z.optional(recordId),
+    contact: z.optional(personalisationContact),
+    goal: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    tone: z._default(z.enum(['friendly', 'professional', 'casual', 'formal']), 'friendly'),
+    product: z.optional(z.string().check(z.maxLength(1000))),
   })
-  .refine((i) => (i.contactId === undefined) !== (i.contact === undefined), {
-    message: 'Give either contactId or contact, not both',
-    path: ['contactId'],
-  });
+  .check(
+    z.refine((i) => (i.contactId === undefined) !== (i.contact === undefined), {
+      message: 'Give either contactId or contact, not both',
+      path: ['contactId'],
+    }),
+  );
 export type ContentPersonalisationRequest = z.infer<typeof contentPersonalisationInput>;
 
 /** The agent's input, once a contact id was read. */
@@ -45,16 +47,16 @@ export interface ContentPersonalisationInput {
 }
 
 export const contentPersonalisationOutput = z.strictObject({
-  subjectLines: z.array(z.string().trim().min(1).max(120)).length(3),
-  body: z
-    .string()
-    .min(1)
-    .max(2000)
-    .describe(`Plain text, ${BODY_WORDS.min} to ${BODY_WORDS.max} words`)
-    .refine((body) => wordCount(body) >= BODY_WORDS.min && wordCount(body) <= BODY_WORDS.max, {
+  subjectLines: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))).check(z.length(3)),
+  body: z.string().check(
+    z.minLength(1),
+    z.maxLength(2000),
+    z.describe(`Plain text, ${BODY_WORDS.min} to ${BODY_WORDS.max} words`),
+    z.refine((body) => wordCount(body) >= BODY_WORDS.min && wordCount(body) <= BODY_WORDS.max, {
       message: `The body must have ${BODY_WORDS.min} to ${BODY_WORDS.max} words`,
     }),
-  callToAction: z.string().trim().min(1).max(120),
+  ),
+  callToAction: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
 });
 export type PersonalisedContent = z.infer<typeof contentPersonalisationOutput>;
 

@@ -2,7 +2,7 @@
  * Email intent: an inbound email -> what the sender wants (an enum), their sentiment, how urgent
  * it is, and a reply a person may send after reading it.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Agent, bounded } from './agent';
 
 export const EMAIL_INTENTS = [
@@ -20,10 +20,10 @@ export const EMAIL_INTENTS = [
 
 /** The request's input: the email as received. */
 export const emailIntentInput = z.strictObject({
-  from: z.string().trim().max(320).optional(),
-  subject: z.string().max(998).default(''),
-  body: z.string().min(1).max(50_000),
-  receivedAt: z.iso.datetime({ offset: true }).optional(),
+  from: z.optional(z.string().check(z.trim(), z.maxLength(320))),
+  subject: z._default(z.string().check(z.maxLength(998)), ''),
+  body: z.string().check(z.minLength(1), z.maxLength(50_000)),
+  receivedAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type EmailIntentInput = z.infer<typeof emailIntentInput>;
 
@@ -32,8 +32,10 @@ export const emailIntentOutput = z.strictObject({
   sentiment: z.enum(['positive', 'neutral', 'negative']),
   urgency: z.enum(['low', 'medium', 'high']),
   /** One sentence: what the sender wants. */
-  summary: z.string().min(1).max(400),
-  suggestedReply: z.string().min(1).max(3000).describe('A short, polite reply in the language of the email'),
+  summary: z.string().check(z.minLength(1), z.maxLength(400)),
+  suggestedReply: z
+    .string()
+    .check(z.minLength(1), z.maxLength(3000), z.describe('A short, polite reply in the language of the email')),
 });
 export type EmailIntent = z.infer<typeof emailIntentOutput>;
 

@@ -3,7 +3,7 @@
  * becomes the agent's input: a contact named by id is read in the caller's workspace only, so a
  * request can never reach another workspace's data whatever id it sends.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ContactNotFoundError } from '../../crm/contacts/errors';
 import type { ContactStore, InteractionStore } from '../../crm/contacts/ports';
 import type { Contact } from '../../crm/model';

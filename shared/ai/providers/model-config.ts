@@ -3,17 +3,17 @@
  * per provider, per agent, the model id and its prices. Parsed with zod at cold start
  * (shared/config.ts), so a typo in a price stops the function at init, not at the first bill.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AI_AGENTS, type AiAgent, type AiModelConfig } from '../ports';
 
-const price = z.number().min(0).max(10_000);
+const price = z.number().check(z.gte(0), z.lte(10_000));
 
 export const aiModelPriceSchema = z.object({
-  model: z.string().min(1).max(200),
+  model: z.string().check(z.minLength(1), z.maxLength(200)),
   inputPerMTok: price,
   outputPerMTok: price,
-  cacheReadPerMTok: price.optional(),
-  cacheWritePerMTok: price.optional(),
+  cacheReadPerMTok: z.optional(price),
+  cacheWritePerMTok: z.optional(price),
 });
 
 const perAgent = z.object(
@@ -23,7 +23,7 @@ const perAgent = z.object(
   >,
 );
 
-export const aiModelConfigSchema: z.ZodType<AiModelConfig> = z.object({
+export const aiModelConfigSchema: z.ZodMiniType<AiModelConfig> = z.object({
   anthropic: perAgent,
   openrouter: perAgent,
 });

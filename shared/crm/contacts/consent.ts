@@ -4,7 +4,7 @@
  * mail or from some topics). Records are appended, never changed, so the history stays
  * provable; `GET /api/contacts/{id}/consent` lists them, oldest first.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
 import { ContactNotFoundError } from './errors';
 import type { ContactStore } from './ports';
@@ -16,7 +16,7 @@ export const CONSENT_SOURCES = ['api', 'import', 'form', 'event', 'manual', 'oth
 export const consentInputSchema = z.strictObject({
   source: z.enum(CONSENT_SOURCES),
   /** When consent was given; default now. */
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: z.optional(z.iso.datetime({ offset: true })),
 });
 export type ConsentInput = z.infer<typeof consentInputSchema>;
 

@@ -5,7 +5,7 @@
  * that runs backwards) is a 400 naming its fields wherever it is given, never a query the store
  * cannot run.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CONTACT_STATUSES } from '../model';
 
 /** A plain decimal: what a query string may carry for a number (`z.coerce` would read `''`, `null`, `true` as 0 or 1). */
@@ -13,24 +13,33 @@ const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
 const SCORE_MESSAGE = 'Expected a number from 0 to 100';
 
 /** A score bound: a number, or a query string's decimal text; anything else (null, true, "") is refused. */
-const score = z
-  .union([z.number().min(0).max(100), z.string().regex(DECIMAL, SCORE_MESSAGE).transform(Number)], {
-    error: SCORE_MESSAGE,
-  })
-  .pipe(z.number().min(0, SCORE_MESSAGE).max(100, SCORE_MESSAGE));
+const score = z.pipe(
+  z.union(
+    [
+      z.number().check(z.gte(0), z.lte(100)),
+      z.pipe(z.string().check(z.regex(DECIMAL, SCORE_MESSAGE)), z.transform(Number)),
+    ],
+    {
+      error: SCORE_MESSAGE,
+    },
+  ),
+  z.number().check(z.gte(0, SCORE_MESSAGE), z.lte(100, SCORE_MESSAGE)),
+);
 
 export const contactFilterSchema = z
   .object({
-    status: z.enum(CONTACT_STATUSES).optional(),
-    tag: z.string().trim().toLowerCase().min(1).max(50).optional(),
-    minScore: score.optional(),
-    maxScore: score.optional(),
-    tier: z.enum(['hot', 'warm', 'lukewarm', 'cold']).optional(),
+    status: z.optional(z.enum(CONTACT_STATUSES)),
+    tag: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50))),
+    minScore: z.optional(score),
+    maxScore: z.optional(score),
+    tier: z.optional(z.enum(['hot', 'warm', 'lukewarm', 'cold'])),
     /** Matched case-insensitively by the store (a substring of name, email or company). */
-    q: z.string().trim().min(1).max(100).optional(),
+    q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   })
-  .refine((f) => f.minScore === undefined || f.maxScore === undefined || f.minScore <= f.maxScore, {
-    // Both fields named: either may be the one to change.
-    message: 'minScore must not be above maxScore: the range would select no contact',
-    path: ['minScore'],
-  });
+  .check(
+    z.refine((f) => f.minScore === undefined || f.maxScore === undefined || f.minScore <= f.maxScore, {
+      // Both fields named: either may be the one to change.
+      message: 'minScore must not be above maxScore: the range would select no contact',
+      path: ['minScore'],
+    }),
+  );

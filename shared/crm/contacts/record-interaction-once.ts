@@ -4,7 +4,7 @@
  * request is a no-op that answers the first attempt's result; the same key with another
  * request is refused (422). Without a key the interaction is simply recorded.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fingerprintOf, idempotencyKeyOf, type RunOnceDeps, runOnce } from '../../idempotency/run-once';
 import type { AuditInWrite } from '../../identity/ports';
 import { RECORD_ID_PATTERN } from '../../identity/tokens';
@@ -21,9 +21,12 @@ import {
 export const RECORD_INTERACTION_OPERATION = 'interactions.create';
 
 /** The route's body: an interaction, optionally with the client's own id (letters, digits, - and _, ≤ 64). */
-export const interactionRequestSchema = interactionInputSchema
-  .extend({ interactionId: z.string().regex(RECORD_ID_PATTERN, 'Expected 1-64 letters, digits, - or _').optional() })
-  .strict();
+export const interactionRequestSchema = z.catchall(
+  z.extend(interactionInputSchema, {
+    interactionId: z.optional(z.string().check(z.regex(RECORD_ID_PATTERN, 'Expected 1-64 letters, digits, - or _'))),
+  }),
+  z.never(),
+);
 
 export type RecordInteractionOnceDeps = RecordInteractionDeps & RunOnceDeps;
 

@@ -3,7 +3,7 @@
  * Gmail sync and tracking all call {@link recordInteraction}, so every interaction is
  * validated, stored, dated on the contact and scored the same way.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
 import type { AuditInWrite } from '../../identity/ports';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
@@ -19,14 +19,15 @@ const MAX_METADATA_BYTES = 8 * 1024;
 
 export const interactionInputSchema = z.object({
   type: z.enum(INTERACTION_TYPES),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
-  metadata: z
-    .record(z.string().max(64), z.unknown())
-    .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
-      message: `Metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
-    })
-    .refine((m) => findUnstorableNumber(m) === undefined, { message: STORABLE_NUMBER_MESSAGE })
-    .optional(),
+  occurredAt: z.optional(z.iso.datetime({ offset: true })),
+  metadata: z.optional(
+    z.record(z.string().check(z.maxLength(64)), z.unknown()).check(
+      z.refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
+        message: `Metadata is limited to ${MAX_METADATA_BYTES} bytes of JSON`,
+      }),
+      z.refine((m) => findUnstorableNumber(m) === undefined, { message: STORABLE_NUMBER_MESSAGE }),
+    ),
+  ),
 });
 
 export interface InteractionInput extends z.infer<typeof interactionInputSchema> {

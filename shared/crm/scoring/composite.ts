@@ -1,5 +1,5 @@
 /** Composite scores and tiers: the rules blend, and the v1 AI composite when AI signals exist. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Contact } from '../model';
 import type { TierThresholds } from './rules';
 
@@ -34,11 +34,11 @@ export function blendComposite(
 
 /** What the AI contact intelligence (the AI issue) puts on a contact as `aiSignals`. */
 export const aiSignalsSchema = z.object({
-  aiScore: z.number().min(0).max(100),
-  engagementVelocity: z.number().min(-2).max(2).default(0),
-  roleType: z.string().max(64).optional(),
-  buyingIntent: z.enum(['high', 'medium', 'low']).optional(),
-  decisionStage: z.enum(['awareness', 'consideration', 'decision']).optional(),
+  aiScore: z.number().check(z.gte(0), z.lte(100)),
+  engagementVelocity: z._default(z.number().check(z.gte(-2), z.lte(2)), 0),
+  roleType: z.optional(z.string().check(z.maxLength(64))),
+  buyingIntent: z.optional(z.enum(['high', 'medium', 'low'])),
+  decisionStage: z.optional(z.enum(['awareness', 'consideration', 'decision'])),
 });
 export type AiSignals = z.infer<typeof aiSignalsSchema>;
 

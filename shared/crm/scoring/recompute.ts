@@ -3,7 +3,7 @@
  * recomputes one page of contacts per message, then queues the next page. A message of
  * an older rules version stops its job; a page already finished is skipped.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NotFoundError } from '../../errors';
 import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
@@ -17,13 +17,13 @@ export const RECOMPUTE_PAGE_SIZE = 100;
 /** Contacts with more interactions keep their decayed engagement; only fit and composite change. */
 export const REPLAY_MAX_INTERACTIONS = 2000;
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 export const recomputeMessage = z.object({
   workspaceId: id,
   jobId: id,
-  version: z.number().int().min(1),
-  page: z.number().int().min(0).default(0),
-  cursor: z.string().min(1).max(2048).optional(),
+  version: z.number().check(z.int(), z.gte(1)),
+  page: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 export interface RulesView extends VersionedRules {

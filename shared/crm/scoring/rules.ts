@@ -2,7 +2,7 @@
  * A workspace's scoring rules as plain values, their zod schema (the edge parses PUT
  * bodies with it) and the defaults a workspace starts with.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_TYPES } from '../model';
 
@@ -11,94 +11,106 @@ export const V1_HALF_LIFE_DAYS = Math.LN2 / 0.05;
 /** v1's temporal floor (5 on a 0..100 scale): decay never pulls engagement below it. */
 export const V1_DECAY_FLOOR = 5;
 
-const groupName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'lower-case letters, digits and _ (max 32)')
-  .refine((g) => g !== 'fit', 'fit is derived from the profile rules');
-const ruleId = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case id (max 64)');
-const points = z.number().int().min(-1000).max(1000);
-const cap = z.number().int().min(1).max(100_000);
+const groupName = z.string().check(
+  z.regex(/^[a-z][a-z0-9_]{0,31}$/, 'lower-case letters, digits and _ (max 32)'),
+  z.refine((g) => g !== 'fit', 'fit is derived from the profile rules'),
+);
+const ruleId = z.string().check(z.regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case id (max 64)'));
+const points = z.number().check(z.int(), z.gte(-1000), z.lte(1000));
+const cap = z.number().check(z.int(), z.gte(1), z.lte(100_000));
 
 export const interactionRuleSchema = z.object({
   id: ruleId,
   type: z.enum(INTERACTION_TYPES),
   points,
   /** Most points (absolute value) this rule may award per UTC day of the interaction. */
-  maxPerDay: cap.optional(),
+  maxPerDay: z.optional(cap),
   /** Most points (absolute value) this rule may award to a contact, ever. */
-  maxTotal: cap.optional(),
+  maxTotal: z.optional(cap),
   /** `false`: the rule scores once per contact (a second match scores 0). */
   repeatable: z.boolean(),
   /** `engagement` decays; other groups accumulate. */
   group: groupName,
-  description: z.string().trim().max(200).optional(),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(200))),
 });
 export type InteractionRule = z.infer<typeof interactionRuleSchema>;
 
 const FIELD = /^(firstName|lastName|email|phone|company|jobTitle|status|tags|customFields\.[A-Za-z0-9_-]{1,64})$/;
 const scalar = z.union([
-  z.string().max(200),
-  z.number().refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE }),
+  z.string().check(z.maxLength(200)),
+  z.number().check(z.refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE })),
   z.boolean(),
 ]);
 
 export const profileRuleSchema = z
   .object({
     id: ruleId,
-    field: z.string().regex(FIELD, 'a contact field or customFields.<name>'),
+    field: z.string().check(z.regex(FIELD, 'a contact field or customFields.<name>')),
     operator: z.enum(['contains', 'equals', 'exists', 'in', 'gte', 'lte']),
     /** `contains` takes one string or a list (any matches); `in` a list; `gte`/`lte` a number. */
-    value: z.union([scalar, z.array(z.string().max(200)).max(50)]).optional(),
+    value: z.optional(z.union([scalar, z.array(z.string().check(z.maxLength(200))).check(z.maxLength(50))])),
     points,
-    group: z.literal('fit').default('fit'),
-    description: z.string().trim().max(200).optional(),
+    group: z._default(z.literal('fit'), 'fit'),
+    description: z.optional(z.string().check(z.trim(), z.maxLength(200))),
   })
-  .refine((r) => r.operator === 'exists' || r.value !== undefined, { message: 'value is required', path: ['value'] })
-  .refine((r) => r.operator !== 'in' || Array.isArray(r.value), { message: 'in takes a list', path: ['value'] })
-  .refine((r) => (r.operator !== 'gte' && r.operator !== 'lte') || typeof r.value === 'number', {
-    message: 'gte/lte take a number',
-    path: ['value'],
-  });
+  .check(
+    z.refine((r) => r.operator === 'exists' || r.value !== undefined, {
+      message: 'value is required',
+      path: ['value'],
+    }),
+    z.refine((r) => r.operator !== 'in' || Array.isArray(r.value), { message: 'in takes a list', path: ['value'] }),
+    z.refine((r) => (r.operator !== 'gte' && r.operator !== 'lte') || typeof r.value === 'number', {
+      message: 'gte/lte take a number',
+      path: ['value'],
+    }),
+  );
 export type ProfileRule = z.infer<typeof profileRuleSchema>;
 
 const thresholds = z
-  .object({ hot: z.number().min(0).max(100), warm: z.number().min(0).max(100), lukewarm: z.number().min(0).max(100) })
-  .refine((t) => t.hot > t.warm && t.warm > t.lukewarm, 'thresholds must descend: hot > warm > lukewarm');
+  .object({
+    hot: z.number().check(z.gte(0), z.lte(100)),
+    warm: z.number().check(z.gte(0), z.lte(100)),
+    lukewarm: z.number().check(z.gte(0), z.lte(100)),
+  })
+  .check(z.refine((t) => t.hot > t.warm && t.warm > t.lukewarm, 'thresholds must descend: hot > warm > lukewarm'));
 export type TierThresholds = z.infer<typeof thresholds>;
 
 export const scoringRulesSchema = z
   .object({
-    interactionRules: z.array(interactionRuleSchema).max(100),
-    profileRules: z.array(profileRuleSchema).max(100),
+    interactionRules: z.array(interactionRuleSchema).check(z.maxLength(100)),
+    profileRules: z.array(profileRuleSchema).check(z.maxLength(100)),
     /** Composite weight per group (engagement, fit and any declared group); normalised by their sum. */
     weights: z
-      .record(z.union([groupName, z.literal('fit')]), z.number().min(0).max(1))
-      .refine(
-        (w) => Object.keys(w).length <= 20 && Object.values(w).some((v) => v > 0),
-        'at most 20 groups, at least one weight above 0',
+      .record(z.union([groupName, z.literal('fit')]), z.number().check(z.gte(0), z.lte(1)))
+      .check(
+        z.refine(
+          (w) => Object.keys(w).length <= 20 && Object.values(w).some((v) => v > 0),
+          'at most 20 groups, at least one weight above 0',
+        ),
       ),
     tiers: thresholds,
     /** Tiers of the v1 AI composite, used when the contact carries AI signals. */
     aiTiers: thresholds,
     decay: z.object({
-      halfLifeDays: z.number().min(0.5).max(3650),
+      halfLifeDays: z.number().check(z.gte(0.5), z.lte(3650)),
       /** Engagement at or below this does not decay (so penalties never fade). */
-      floor: z.number().min(0).max(100),
+      floor: z.number().check(z.gte(0), z.lte(100)),
     }),
   })
-  .refine((r) => new Set(r.interactionRules.map((x) => x.id)).size === r.interactionRules.length, {
-    message: 'interaction rule ids must be unique',
-    path: ['interactionRules'],
-  })
-  // One interaction writes one ledger item per matching rule, in one transaction (max 100 items).
-  .refine((r) => INTERACTION_TYPES.every((t) => r.interactionRules.filter((x) => x.type === t).length <= 10), {
-    message: 'at most 10 rules per interaction type',
-    path: ['interactionRules'],
-  })
-  .refine((r) => new Set(r.profileRules.map((x) => x.id)).size === r.profileRules.length, {
-    message: 'profile rule ids must be unique',
-    path: ['profileRules'],
-  });
+  .check(
+    z.refine((r) => new Set(r.interactionRules.map((x) => x.id)).size === r.interactionRules.length, {
+      message: 'interaction rule ids must be unique',
+      path: ['interactionRules'],
+    }), // One interaction writes one ledger item per matching rule, in one transaction (max 100 items).
+    z.refine((r) => INTERACTION_TYPES.every((t) => r.interactionRules.filter((x) => x.type === t).length <= 10), {
+      message: 'at most 10 rules per interaction type',
+      path: ['interactionRules'],
+    }),
+    z.refine((r) => new Set(r.profileRules.map((x) => x.id)).size === r.profileRules.length, {
+      message: 'profile rule ids must be unique',
+      path: ['profileRules'],
+    }),
+  );
 export type ScoringRules = z.infer<typeof scoringRulesSchema>;
 
 /** The stored rules with their version (0 = the defaults, never saved). */

@@ -1,5 +1,5 @@
 /** An AI copy draft of a campaign email node, as the API shows it (campaigns and ai functions). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EXAMPLE_TIME, id } from './common';
 
 export const aiDraft = z.looseObject({

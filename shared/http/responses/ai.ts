@@ -1,5 +1,5 @@
 /** Success answers of the AI routes (functions/ai.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { aiDraft, exampleAiDraft } from './ai-draft';
 import { EXAMPLE_TIME, EXAMPLE_USER, instant } from './common';
@@ -25,7 +25,7 @@ export const callAnswer = {
       createdAt: instant,
       updatedAt: instant,
       input: z.unknown(),
-      result: z.unknown().optional(),
+      result: z.optional(z.unknown()),
       links,
     }),
   }),
@@ -84,13 +84,13 @@ export const previewAnswer = {
   description: 'The agent’s answer, not stored; which model gave it and what it cost',
   schema: z.looseObject({
     agent: z.string(),
-    status: z.string().optional(),
-    offline: z.boolean().optional(),
-    provider: z.string().optional(),
-    model: z.string().optional(),
-    tokensIn: z.number().optional(),
-    tokensOut: z.number().optional(),
-    costUsd: z.number().optional(),
+    status: z.optional(z.string()),
+    offline: z.optional(z.boolean()),
+    provider: z.optional(z.string()),
+    model: z.optional(z.string()),
+    tokensIn: z.optional(z.number()),
+    tokensOut: z.optional(z.number()),
+    costUsd: z.optional(z.number()),
   }),
   example: { agent: 'email-intent', provider: 'local', model: 'stand-in', tokensIn: 120, tokensOut: 40, costUsd: 0 },
 } satisfies SuccessResponse;

@@ -1,5 +1,5 @@
 /** Success answers of the campaign routes (functions/campaigns.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CAMPAIGN_STATUSES } from '../../campaigns/campaign';
 import type { SuccessResponse } from '../operation';
 import { aiDraft, exampleAiDraft } from './ai-draft';
@@ -11,9 +11,9 @@ const campaign = z.looseObject({
   name: z.string(),
   status: z.enum(CAMPAIGN_STATUSES),
   journey: z.looseObject({ nodes: z.array(z.looseObject({ id: z.string(), kind: z.string() })) }),
-  rules: z.record(z.string(), z.unknown()).optional(),
-  revision: z.number().int(),
-  publishedVersion: z.number().int().optional(),
+  rules: z.optional(z.record(z.string(), z.unknown())),
+  revision: z.number().check(z.int()),
+  publishedVersion: z.optional(z.number().check(z.int())),
   createdAt: instant,
   updatedAt: instant,
 });
@@ -68,7 +68,7 @@ export const enrolmentAccepted = {
   // Closed objects: a client tells the two answers apart by their fields.
   schema: z.union([
     z.object({ launchId: id, progress: z.string() }),
-    z.object({ queued: z.number().int(), suppressed: z.number().int() }),
+    z.object({ queued: z.number().check(z.int()), suppressed: z.number().check(z.int()) }),
   ]),
   example: { launchId: LAUNCH_ID, progress: `/api/campaigns/${CAMPAIGN_ID}/launches/${LAUNCH_ID}` },
 } satisfies SuccessResponse;
@@ -81,10 +81,10 @@ export const launchAnswer = {
       launchId: id,
       campaignId: id,
       status: z.enum(['running', 'done']),
-      queued: z.number().int(),
-      suppressed: z.number().int(),
+      queued: z.number().check(z.int()),
+      suppressed: z.number().check(z.int()),
       startedAt: instant,
-      finishedAt: instant.optional(),
+      finishedAt: z.optional(instant),
     }),
   }),
   example: {
@@ -104,18 +104,18 @@ const enrolment = z.looseObject({
   workspaceId: id,
   campaignId: id,
   contactId: id,
-  run: z.number().int(),
-  version: z.number().int(),
+  run: z.number().check(z.int()),
+  version: z.number().check(z.int()),
   node: z.string(),
-  step: z.number().int(),
+  step: z.number().check(z.int()),
   status: z.string(),
   enteredAt: instant,
-  nodeSince: instant.optional(),
-  dueAt: instant.optional(),
-  endedAt: instant.optional(),
-  exitReason: z.string().optional(),
-  failure: z.string().optional(),
-  retries: z.number().int().optional(),
+  nodeSince: z.optional(instant),
+  dueAt: z.optional(instant),
+  endedAt: z.optional(instant),
+  exitReason: z.optional(z.string()),
+  failure: z.optional(z.string()),
+  retries: z.optional(z.number().check(z.int())),
 });
 const exampleEnrolment = {
   workspaceId: EXAMPLE_WORKSPACE,
@@ -212,7 +212,7 @@ const approval = z.looseObject({
   by: z.string(),
   at: instant,
   templateId: id,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   edited: z.boolean(),
 });
 const exampleApproval = {
@@ -229,7 +229,7 @@ export const aiDraftsList = {
   description: 'The node’s drafts (newest first), its approval and where it stands',
   schema: z.object({
     drafts: z.array(aiDraft),
-    approval: approval.nullable(),
+    approval: z.nullable(approval),
     state: z.enum(['unapproved', 'approved', 'edited-by-hand']),
   }),
   example: { drafts: [exampleAiDraft], approval: null, state: 'unapproved' },

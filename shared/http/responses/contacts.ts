@@ -1,5 +1,5 @@
 /** Success answers of the contacts routes (functions/contacts.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant, page } from './common';
 import { contactSchema, EXAMPLE_CONTACT_ID, exampleContact, tier } from './contact';
@@ -39,14 +39,14 @@ export const importReport = {
   status: 200,
   description: 'What the import did, row by row for the failures',
   schema: z.looseObject({
-    rows: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int(),
-    unchanged: z.number().int(),
-    failed: z.number().int(),
+    rows: z.number().check(z.int()),
+    created: z.number().check(z.int()),
+    updated: z.number().check(z.int()),
+    unchanged: z.number().check(z.int()),
+    failed: z.number().check(z.int()),
     errors: z.array(
       z.looseObject({
-        line: z.number().int(),
+        line: z.number().check(z.int()),
         errors: z.array(z.looseObject({ field: z.string(), message: z.string() })),
       }),
     ),
@@ -72,7 +72,7 @@ const interaction = z.looseObject({
   type: z.string(),
   occurredAt: instant,
   metadata: z.record(z.string(), z.unknown()),
-  source: z.string().optional(),
+  source: z.optional(z.string()),
 });
 const exampleInteraction = {
   interactionId: 'ef4ad7db-bb54-4414-ba57-ef7825931c4c',
@@ -89,14 +89,14 @@ export const interactionRecorded = {
   description: 'The interaction and the score it moved (a replay of the same key answers the same)',
   schema: z.object({
     interaction,
-    score: z
-      .looseObject({
+    score: z.optional(
+      z.looseObject({
         score: z.number(),
         tier,
-        previousScore: z.number().optional(),
-        previousTier: tier.optional(),
-      })
-      .optional(),
+        previousScore: z.optional(z.number()),
+        previousTier: z.optional(tier),
+      }),
+    ),
   }),
   example: {
     interaction: exampleInteraction,
@@ -124,7 +124,7 @@ export const consentList = {
         source: z.string(),
         at: instant,
         recordedAt: instant,
-        ip: z.string().optional(),
+        ip: z.optional(z.string()),
       }),
     ),
   }),

@@ -1,5 +1,5 @@
 /** Success answers of the stored-template routes (functions/email-templates.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant, page } from './common';
 
@@ -14,18 +14,18 @@ const summary = {
   templateId: id,
   name: z.string(),
   category,
-  topic: z.string().optional(),
-  latestVersion: z.number().int(),
+  topic: z.optional(z.string()),
+  latestVersion: z.number().check(z.int()),
   createdAt: instant,
   updatedAt: instant,
 };
 /** A template version: the content as saved, with its version number. */
 const template = z.looseObject({
   ...summary,
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   subject: z.string(),
   html: z.string(),
-  text: z.string().optional(),
+  text: z.optional(z.string()),
   createdBy: z.string(),
 });
 
@@ -95,7 +95,7 @@ export const templatePreview = {
     subject: z.string(),
     html: z.string(),
     text: z.string(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     findings,
   }),
   example: {
@@ -124,12 +124,12 @@ export const broadcastAnswer = {
     broadcast: z.looseObject({
       broadcastId: id,
       templateId: id,
-      version: z.number().int(),
+      version: z.number().check(z.int()),
       audience: z.record(z.string(), z.unknown()),
       status: broadcastStatus,
-      enqueued: z.number().int(),
-      skipped: z.number().int(),
-      pages: z.number().int(),
+      enqueued: z.number().check(z.int()),
+      skipped: z.number().check(z.int()),
+      pages: z.number().check(z.int()),
       createdAt: instant,
       updatedAt: instant,
     }),

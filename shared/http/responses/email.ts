@@ -1,5 +1,5 @@
 /** Success answers of the sending routes (functions/emails.ts, functions/email-sending.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 
 export const emailQueued = {
@@ -36,7 +36,7 @@ export const sendingStatusAnswer = {
 export const sendingResumed = {
   status: 200,
   description: 'The status after the resume; `resumed` says whether it was paused',
-  schema: sendingStatus.extend({ resumed: z.boolean() }),
+  schema: z.extend(sendingStatus, { resumed: z.boolean() }),
   example: { ...exampleStatus, resumed: true },
 } satisfies SuccessResponse;
 
@@ -60,7 +60,7 @@ export const unsubscribed = {
   description: 'Unsubscribed (or, for a topic choice, the topics opted out of); an HTML page when asked for HTML',
   schema: z.looseObject({
     unsubscribed: z.boolean(),
-    topics: z.array(z.unknown()).optional(),
+    topics: z.optional(z.array(z.unknown())),
   }),
   example: { unsubscribed: true },
 } satisfies SuccessResponse;

@@ -1,5 +1,5 @@
 /** Success answers of the identity routes (functions/identity.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant } from './common';
 
@@ -8,10 +8,12 @@ const user = z.looseObject({
   email: z.string(),
   name: z.string(),
   emailVerified: z.boolean(),
-  defaultWorkspaceId: id.optional(),
-  createdAt: instant.optional(),
+  defaultWorkspaceId: z.optional(id),
+  createdAt: z.optional(instant),
 });
-const csrfToken = z.string().describe('The session’s CSRF token: send it as `x-csrf-token` on state-changing calls');
+const csrfToken = z
+  .string()
+  .check(z.describe('The session’s CSRF token: send it as `x-csrf-token` on state-changing calls'));
 
 const exampleUser = {
   userId: EXAMPLE_USER,
@@ -64,9 +66,9 @@ export const me = {
   schema: z.object({
     user,
     memberships: z.array(
-      z.looseObject({ workspaceId: id, organizationId: id, role: z.string(), workspaceName: z.string().optional() }),
+      z.looseObject({ workspaceId: id, organizationId: id, role: z.string(), workspaceName: z.optional(z.string()) }),
     ),
-    defaultWorkspaceId: id.optional(),
+    defaultWorkspaceId: z.optional(id),
   }),
   example: {
     user: { userId: EXAMPLE_USER, email: 'ada@example.com', name: 'Ada', emailVerified: true },
@@ -112,8 +114,8 @@ export const sessionsList = {
     sessions: z.array(
       z.looseObject({
         id,
-        ip: z.string().optional(),
-        userAgent: z.string().optional(),
+        ip: z.optional(z.string()),
+        userAgent: z.optional(z.string()),
         createdAt: instant,
         lastSeenAt: instant,
         expiresAt: instant,
@@ -143,10 +145,10 @@ export const devicesList = {
     devices: z.array(
       z.looseObject({
         deviceId: id,
-        userAgent: z.string().optional(),
+        userAgent: z.optional(z.string()),
         firstSeenAt: instant,
         lastSeenAt: instant,
-        lastIp: z.string().optional(),
+        lastIp: z.optional(z.string()),
         current: z.boolean(),
       }),
     ),

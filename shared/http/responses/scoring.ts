@@ -1,5 +1,5 @@
 /** Success answers of the scoring routes (functions/scoring.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, instant } from './common';
 import { contactSchema, exampleContact } from './contact';
@@ -13,18 +13,18 @@ export const contactScore = {
     tier: z.string(),
     model: z.string(),
     groups: z.record(z.string(), z.number()),
-    asOf: instant.optional(),
-    rulesVersion: z.number().int(),
+    asOf: z.optional(instant),
+    rulesVersion: z.number().check(z.int()),
     ledger: z.array(
       z.looseObject({
         at: instant,
-        ruleId: z.string().optional(),
-        rule: z.string().optional(),
+        ruleId: z.optional(z.string()),
+        rule: z.optional(z.string()),
         points: z.number(),
-        scoreAfter: z.number().optional(),
+        scoreAfter: z.optional(z.number()),
       }),
     ),
-    nextCursor: z.string().optional(),
+    nextCursor: z.optional(z.string()),
   }),
   example: {
     contactId: exampleContact.contactId,
@@ -52,7 +52,7 @@ export const contactScore = {
 export const hotLeads = {
   status: 200,
   description: 'Contacts in the hot tier, best first',
-  schema: z.object({ contacts: z.array(contactSchema), nextCursor: z.string().optional() }),
+  schema: z.object({ contacts: z.array(contactSchema), nextCursor: z.optional(z.string()) }),
   example: { contacts: [{ ...exampleContact, score: 91, tier: 'hot' }] },
 } satisfies SuccessResponse;
 
@@ -61,7 +61,7 @@ const rules = z.looseObject({ interactionRules: z.array(z.looseObject({ id: z.st
 export const scoringRules = {
   status: 200,
   description: 'The rules in force and their version (send it back as `expectedVersion`)',
-  schema: z.looseObject({ version: z.number().int(), rules }),
+  schema: z.looseObject({ version: z.number().check(z.int()), rules }),
   example: {
     version: 0,
     rules: {
@@ -75,6 +75,9 @@ export const scoringRules = {
 export const rulesReplaced = {
   status: 202,
   description: 'The new version; scores are recomputed in the background',
-  schema: z.looseObject({ version: z.number().int(), recompute: z.looseObject({ jobId: z.string() }).optional() }),
+  schema: z.looseObject({
+    version: z.number().check(z.int()),
+    recompute: z.optional(z.looseObject({ jobId: z.string() })),
+  }),
   example: { version: 1, recompute: { jobId: '19af6934-5cca-4d42-ab01-6d0d12705ba4' } },
 } satisfies SuccessResponse;

@@ -1,5 +1,5 @@
 /** Success answers of the security routes (functions/security.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant } from './common';
 
@@ -13,10 +13,10 @@ export const auditPage = {
         createdAt: instant,
         eventType: z.string(),
         actorType: z.string(),
-        actorId: z.string().optional(),
+        actorId: z.optional(z.string()),
       }),
     ),
-    nextCursor: z.string().optional(),
+    nextCursor: z.optional(z.string()),
   }),
   example: {
     entries: [
@@ -72,8 +72,8 @@ const apiKey = z.looseObject({
   prefix: z.string(),
   scopes: z.array(z.string()),
   createdAt: instant,
-  isActive: z.boolean().optional(),
-  lastUsedAt: instant.optional(),
+  isActive: z.optional(z.boolean()),
+  lastUsedAt: z.optional(instant),
 });
 const exampleKey = {
   keyId: 'k_7Qm2',
@@ -86,14 +86,14 @@ const exampleKey = {
 export const apiKeysPage = {
   status: 200,
   description: 'The workspace’s API keys (never their secret)',
-  schema: z.object({ apiKeys: z.array(apiKey), nextCursor: z.string().optional() }),
+  schema: z.object({ apiKeys: z.array(apiKey), nextCursor: z.optional(z.string()) }),
   example: { apiKeys: [{ ...exampleKey, createdBy: EXAMPLE_USER, usageCount: 12, isActive: true }] },
 } satisfies SuccessResponse;
 
 export const apiKeyCreated = {
   status: 201,
   description: 'The new key: `key` is shown this once (send it as `Authorization: Bearer uh_…`)',
-  schema: z.object({ key: z.string().startsWith('uh_'), apiKey }),
+  schema: z.object({ key: z.string().check(z.startsWith('uh_')), apiKey }),
   example: { key: 'uh_3f9a0c1d2e3f4a5b6c7d8e9f0a1b2c3d', apiKey: exampleKey },
 } satisfies SuccessResponse;
 
@@ -121,7 +121,7 @@ const exampleAlert = {
 export const alertsPage = {
   status: 200,
   description: 'Security alerts, newest first',
-  schema: z.object({ alerts: z.array(alert), nextCursor: z.string().optional() }),
+  schema: z.object({ alerts: z.array(alert), nextCursor: z.optional(z.string()) }),
   example: { alerts: [exampleAlert] },
 } satisfies SuccessResponse;
 

@@ -1,5 +1,5 @@
 /** Success answers of the system routes (functions/system.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, instant } from './common';
 
@@ -14,7 +14,7 @@ export const healthReport = {
     version: z.string(),
     checks: z.record(
       z.string(),
-      z.looseObject({ status: z.enum(['ok', 'error']), latencyMs: z.number(), message: z.string().optional() }),
+      z.looseObject({ status: z.enum(['ok', 'error']), latencyMs: z.number(), message: z.optional(z.string()) }),
     ),
   }),
   example: {

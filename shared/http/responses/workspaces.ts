@@ -1,5 +1,5 @@
 /** Success answers of the workspace routes (functions/workspaces.ts). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
 import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant } from './common';
 
@@ -50,7 +50,7 @@ export const workspaceRenamed = {
 const member = z.looseObject({
   userId: id,
   email: z.string(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   role: z.string(),
   joinedAt: instant,
 });
@@ -108,7 +108,7 @@ export const rolesList = {
   status: 200,
   description: 'Built-in and custom roles with their permissions',
   schema: z.object({
-    roles: z.array(z.looseObject({ name: z.string(), permissions, builtin: z.boolean().optional() })),
+    roles: z.array(z.looseObject({ name: z.string(), permissions, builtin: z.optional(z.boolean()) })),
   }),
   example: { roles: [{ name: 'owner', builtin: true, permissions: ['workspace:read', 'contacts:read'] }] },
 } satisfies SuccessResponse;
