@@ -1,7 +1,8 @@
 /**
  * DynamoDB adapters of campaign triggers (shared/campaigns/trigger-ports.ts), in the core table:
  * - the trigger index `WS#<ws> / TRIGGER#<kind>#<value>#<campaignId>`, with a pointer item per
- *   campaign (`CAMPAIGNTRIGGER#<id>`) naming its entry, so a change replaces it in one transaction;
+ *   campaign (`CAMPAIGNTRIGGER#<id>`) naming its entry, so a change replaces it in one transaction,
+ *   stamped with the revision of the sync that wrote it;
  * - claims per (event, campaign) with a TTL (`expiresAt`), so a replayed event enrols once;
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
  *   `dynamoCampaignSchedule` reads it), stamped with the revision of the sync that wrote it;
@@ -28,38 +29,101 @@ import {
   workspacePk,
 } from './keys';
 
+/**
+ * Attempts of one index write: each re-reads the pointer after another sync moved it between the
+ * read and the transaction (or a transaction conflict). Enough for a handful of racing syncs;
+ * past it the last error is thrown.
+ */
+export const TRIGGER_INDEX_ATTEMPTS = 10;
+
 export function dynamoCampaignTriggers(
   db: DynamoDBDocumentClient,
   table: string,
   nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): CampaignTriggerIndex {
   const campaignKey = (workspaceId: string, campaignId: string) => ({
     pk: workspacePk(workspaceId),
     sk: campaignSk(campaignId),
   });
   return {
-    async set(workspaceId, campaignId, key) {
+    /**
+     * One transaction moves the entry and the pointer, which is stamped with the revision of the
+     * sync that wrote it (`revision`, kept when the entry is removed), and is written only while
+     * the campaign record still has the basis's status and published version (a check on the
+     * record in the same transaction): a sync that a publish or a status change overtook writes
+     * nothing (that change's own sync does), and one of an older revision never overwrites a
+     * newer one's, whatever order they land in. The pointer is also conditional on the entry it
+     * named when read, so a sync that another moved it under reads it again: no entry is left
+     * behind. A sync whose entry is already there still stamps the pointer (under the same
+     * conditions), so no older sync lands after it. A sync that loses returns without a write;
+     * it never fails its route.
+     */
+    async set(workspaceId, campaignId, basis, key) {
       const pk = workspacePk(workspaceId);
-      const pointer = await getItem(db, table, { pk, sk: campaignTriggerSk(campaignId) }, { consistent: true });
-      const before = typeof pointer?.indexSk === 'string' ? pointer.indexSk : undefined;
+      const pointerKey = { pk, sk: campaignTriggerSk(campaignId) };
       const after = key ? triggerIndexSk(key.kind, key.value, campaignId) : undefined;
-      if (before === after) return;
-      const items: TransactItem[] = [];
-      if (before) items.push({ Delete: { TableName: table, Key: { pk, sk: before } } });
-      if (after && key) {
-        items.push(
+      for (let attempt = 1; ; attempt += 1) {
+        const pointer = await getItem(db, table, pointerKey, { consistent: true });
+        const before = typeof pointer?.indexSk === 'string' ? pointer.indexSk : undefined;
+        const stamped = typeof pointer?.revision === 'number' ? pointer.revision : undefined;
+        // Written by a sync of this revision or a later one already.
+        if (stamped !== undefined && stamped >= basis.revision) return;
+        // Never published: no sync wrote an entry, and none of this basis would.
+        if (!pointer && !after && basis.publishedVersion === undefined) return;
+        const items: TransactItem[] = [
+          {
+            ConditionCheck: {
+              TableName: table,
+              Key: campaignKey(workspaceId, campaignId),
+              ConditionExpression: [
+                '#status = :status',
+                basis.publishedVersion !== undefined
+                  ? 'publishedVersion = :version'
+                  : 'attribute_not_exists(publishedVersion)',
+              ].join(' AND '),
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':status': basis.status,
+                ...(basis.publishedVersion !== undefined ? { ':version': basis.publishedVersion } : {}),
+              },
+            },
+          },
+          ...(before && before !== after ? [{ Delete: { TableName: table, Key: { pk, sk: before } } }] : []),
+          ...(after && key && after !== before
+            ? [
+                {
+                  Put: {
+                    TableName: table,
+                    Item: { pk, sk: after, type: 'campaign-trigger', campaignId, kind: key.kind, value: key.value },
+                  },
+                },
+              ]
+            : []),
           {
             Put: {
               TableName: table,
-              Item: { pk, sk: after, type: 'campaign-trigger', campaignId, kind: key.kind, value: key.value },
+              Item: { ...pointerKey, revision: basis.revision, ...(after ? { indexSk: after } : {}) },
+              ConditionExpression: [
+                '(attribute_not_exists(#revision) OR #revision < :revision)',
+                before ? 'indexSk = :before' : 'attribute_not_exists(indexSk)',
+              ].join(' AND '),
+              ExpressionAttributeNames: { '#revision': 'revision' },
+              ExpressionAttributeValues: { ':revision': basis.revision, ...(before ? { ':before': before } : {}) },
             },
           },
-          { Put: { TableName: table, Item: { pk, sk: campaignTriggerSk(campaignId), indexSk: after } } },
-        );
-      } else {
-        items.push({ Delete: { TableName: table, Key: { pk, sk: campaignTriggerSk(campaignId) } } });
+        ];
+        try {
+          await transactWrite(db, items);
+          return;
+        } catch (error) {
+          // The record moved on: the change that moved it syncs the entry itself.
+          if (isConditionFailure(error, 0)) return;
+          const moved = isConditionFailure(error, items.length - 1);
+          if ((!moved && !isTransactionConflict(error)) || attempt >= TRIGGER_INDEX_ATTEMPTS) throw error;
+          await sleep(Math.random() * 10 * attempt);
+        }
       }
-      await transactWrite(db, items);
     },
 
     async find(workspaceId, key) {

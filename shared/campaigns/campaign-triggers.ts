@@ -9,7 +9,7 @@ import type { ContactFilter } from '../crm/contacts/ports';
 import type { Campaign, CampaignStore } from './campaign';
 import type { LaunchRecords } from './ports';
 import { nextScheduledRun, triggerIndexKey, triggerOf } from './trigger';
-import type { CampaignTriggerIndex } from './trigger-ports';
+import type { CampaignTriggerIndex, TriggerBasis } from './trigger-ports';
 
 /** What one due slot launches: `skip` (campaign not active), else the audience filter and the next slot. */
 export type LaunchPlan = 'skip' | { readonly filter?: ContactFilter; readonly next?: string };
@@ -23,9 +23,12 @@ export interface TriggerSyncDeps {
 
 /**
  * Writes the campaign's trigger index entry and schedule slot from its published version and
- * status. The slot is written on that basis (trigger-ports.ts `setSchedule`), not on the
+ * status. Both are written on that basis (trigger-ports.ts `set`, `setSchedule`), not on the
  * campaign's revision: the writes that change the basis (a publish, a status change) are the
- * ones followed by a sync; the others (an edit, a promotion) leave the slot valid as it is.
+ * ones followed by a sync; the others (an edit, a promotion) leave entry and slot valid as they
+ * are. The revision only orders the syncs: an older one never overwrites a newer one's writes,
+ * and one that lost (overtaken or outdated) writes nothing and resolves, as the route that ran it
+ * already saved the campaign and the newer change's own sync writes what it calls for.
  */
 export async function syncCampaignTriggers(campaign: Campaign, deps: TriggerSyncDeps): Promise<void> {
   const { workspaceId, campaignId } = campaign;
@@ -34,18 +37,14 @@ export async function syncCampaignTriggers(campaign: Campaign, deps: TriggerSync
       ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
       : undefined;
   const on = published ? triggerOf(published.journey) : undefined;
-  await deps.index.set(workspaceId, campaignId, on ? triggerIndexKey(on) : undefined);
+  const basis: TriggerBasis = {
+    revision: campaign.revision,
+    status: campaign.status,
+    ...(campaign.publishedVersion ? { publishedVersion: campaign.publishedVersion } : {}),
+  };
+  await deps.index.set(workspaceId, campaignId, basis, on ? triggerIndexKey(on) : undefined);
   const next = on && published ? nextScheduledRun(on, published.rules.timeZone, deps.now()) : undefined;
-  await deps.index.setSchedule(
-    workspaceId,
-    campaignId,
-    {
-      revision: campaign.revision,
-      status: campaign.status,
-      ...(campaign.publishedVersion ? { publishedVersion: campaign.publishedVersion } : {}),
-    },
-    next,
-  );
+  await deps.index.setSchedule(workspaceId, campaignId, basis, next);
 }
 
 /**

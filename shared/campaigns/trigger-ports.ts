@@ -3,10 +3,11 @@ import type { CampaignStatus } from './campaign';
 import type { TriggerKey } from './trigger';
 
 /**
- * What a schedule slot is computed from: the campaign's status and published version (whose
- * trigger it is), as of `revision`. Nothing else the campaign record holds changes the slot.
+ * What a campaign's trigger wiring (its index entry, its schedule slot) is computed from: the
+ * campaign's status and published version (whose trigger it is), as of `revision`. Nothing else
+ * the campaign record holds changes either.
  */
-export interface ScheduleBasis {
+export interface TriggerBasis {
   readonly revision: number;
   readonly status: CampaignStatus;
   readonly publishedVersion?: number;
@@ -15,9 +16,12 @@ export interface ScheduleBasis {
 export interface CampaignTriggerIndex {
   /**
    * Makes `key` the campaign's one entry in the workspace's trigger index (undefined: none),
-   * removing the entry it had. Written after each publish and status change.
+   * removing the entry it had, if the record still has the basis's status and published version
+   * (else a publish or a status change moved it on, and its own sync writes the entry) and no
+   * sync of a later revision wrote the entry already. A sync that loses writes nothing and
+   * resolves. Writes that change neither (an edit, a promotion) do not stand in the way.
    */
-  set(workspaceId: string, campaignId: string, key: TriggerKey | undefined): Promise<void>;
+  set(workspaceId: string, campaignId: string, basis: TriggerBasis, key: TriggerKey | undefined): Promise<void>;
   /** Campaign ids whose entry is `key`. */
   find(workspaceId: string, key: TriggerKey): Promise<string[]>;
   /** Whether (event, campaign) was recorded as done (and not expired): a replay. */
@@ -36,7 +40,7 @@ export interface CampaignTriggerIndex {
   setSchedule(
     workspaceId: string,
     campaignId: string,
-    basis: ScheduleBasis,
+    basis: TriggerBasis,
     nextRunAt: string | undefined,
   ): Promise<void>;
   /**

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoCampaignTriggers } from '../../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignSchedule, dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import { campaignSk, workspacePk } from '../../shared/adapters/keys';
@@ -26,21 +26,14 @@ import {
 import { scheduledLaunchPlan, syncCampaignTriggers } from '../../shared/campaigns/campaign-triggers';
 import { type Journey, journey } from '../../shared/campaigns/journey';
 import { promoteNode, undoPromotion } from '../../shared/campaigns/promotion';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'cts-';
 const CORE = `${PREFIX}core`;
 
-let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 const journeyOn = (on: Record<string, unknown>): Journey =>
