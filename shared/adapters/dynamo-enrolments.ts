@@ -55,6 +55,7 @@ const STATE_FIELDS = [
   'failedFor',
   'retries',
   'keyShift',
+  'moves',
   'writtenBy',
 ] as const;
 

@@ -83,6 +83,14 @@ export interface EnrolmentState {
    * runs the same way again: no retry. Absent: a failure a retry may get past.
    */
   readonly failedFor?: 'journey';
+  /**
+   * The moves this run has made (0 at the trigger): a node's effects are keyed by the count at
+   * which the enrolment arrived there (`effectStep`). Only a move counts, never a hold, a
+   * checkpoint, a handover, a failure or a retry, so a step run again from an earlier node (a
+   * redelivery, a retry) that is held on the way meets every later node under the same key.
+   * Absent on runs started before it existed: their keys come from the step counter.
+   */
+  readonly moves?: number;
   /** How many times a person gave it another go after it failed (`retryEnrolment`). */
   readonly retries?: number;
   /**

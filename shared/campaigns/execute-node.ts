@@ -11,7 +11,7 @@ import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
 import { armFor, promotedArm, promotedVariant, variantFor } from './split';
-import { judgeWindow, occurredWithin } from './windows';
+import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from './windows';
 
 export type NodeResult =
   /** Go on to `next` now. */
@@ -56,8 +56,11 @@ export function pollIntervalMs(windowMs: number): number {
 export const effectKey = (s: EnrolmentState, nodeId: string): string =>
   `campaign#${s.campaignId}#${s.contactId}#${s.run}#${nodeId}#${effectStep(s)}`;
 
-/** The step a node's effects are keyed by: the arrival step, less the shift of retries (`keyShift`). */
-export const effectStep = (s: EnrolmentState): number => (s.nodeStep ?? s.step) - (s.keyShift ?? 0);
+/**
+ * What a node's effects are keyed by: the moves of the run at its arrival (`moves`); for a run
+ * started before that count existed, the arrival step less the shift of retries (`keyShift`).
+ */
+export const effectStep = (s: EnrolmentState): number => s.moves ?? (s.nodeStep ?? s.step) - (s.keyShift ?? 0);
 
 export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<NodeResult> {
   const { state, now } = ctx;
@@ -262,7 +265,14 @@ function awaitCondition(
   outcomes: { met: NodeResult; timedOut: NodeResult },
 ): NodeResult {
   const deadline = since + windowMs;
-  const verdict = judgeWindow(condition, { ...ctx.subject, now: ctx.now }, deadline, ctx.state.emails);
+  // Its last poll is set for the deadline and fires a little late: TIMER_LATENESS_MS.
+  const verdict = judgeWindow(
+    condition,
+    { ...ctx.subject, now: ctx.now },
+    deadline,
+    ctx.state.emails,
+    TIMER_LATENESS_MS,
+  );
   if (verdict === 'met') return outcomes.met;
   if (verdict === 'timed-out') return outcomes.timedOut;
   return {

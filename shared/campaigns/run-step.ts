@@ -83,6 +83,7 @@ export async function enrolContact(
     enteredAt: now.toISOString(),
     launchId: message.launchId,
     launches: [...launches, message.launchId].slice(-RECENT_LAUNCHES),
+    moves: 0,
     emails: {},
     arms: {},
   };
@@ -390,7 +391,14 @@ async function advance(
     switch (result.kind) {
       case 'move': {
         const { nodeSince: _since, dueAt: _due, nodeStep: _arrived, ...rest } = state;
-        state = { ...rest, ...result.set, node: result.next, step: state.step + 1, status: 'active' };
+        state = {
+          ...rest,
+          ...result.set,
+          ...(state.moves === undefined ? {} : { moves: state.moves + 1 }),
+          node: result.next,
+          step: state.step + 1,
+          status: 'active',
+        };
         tally.push(`node:${result.next}:entered`);
         if (decides(node)) decided = true;
         break;

@@ -23,13 +23,16 @@ export type WindowVerdict =
 /**
  * Judges `condition` for a window ending at `deadlineMs`. `subject.now` is the moment of the step;
  * `emails` the enrolment's sends by email node (`EnrolmentState.emails`), which date its opens
- * and clicks.
+ * and clicks. `lateness`: how late after the deadline a step may run and still read tags, fields
+ * and the score as they are: a node's own last poll, set for its deadline (TIMER_LATENESS_MS);
+ * 0 for the campaign goal, judged at whatever step comes, which no timer sets for its deadline.
  */
 export function judgeWindow(
   condition: Condition,
   subject: ConditionSubject,
   deadlineMs: number,
   emails: Readonly<Record<string, string>>,
+  lateness = 0,
 ): WindowVerdict {
   const now = subject.now.getTime();
   if (now <= deadlineMs) {
@@ -39,7 +42,7 @@ export function judgeWindow(
   // A timer always fires a little late (the last poll is set for the deadline itself): a step
   // that late still reads tags, fields and the score as they are, while interactions and email
   // activity count up to the deadline only.
-  const untimed = now <= deadlineMs + TIMER_LATENESS_MS ? subject : undefined;
+  const untimed = lateness > 0 && now <= deadlineMs + lateness ? subject : undefined;
   return heldAtDeadline(condition, subjectAt(subject, deadlineMs, emails), untimed) === true ? 'met' : 'timed-out';
 }
 

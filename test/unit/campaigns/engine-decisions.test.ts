@@ -219,3 +219,45 @@ describe('a suppressed contact', () => {
     expect(w.counters.get('exited:bounced') ?? 0).toBe(0);
   });
 });
+
+describe('a step run again from an earlier node', () => {
+  it('that is held on the way meets every later node under the same key (a redelivery after a 503)', async () => {
+    const w = campaignWorld(
+      {
+        nodes: [
+          { id: 'start', kind: 'trigger', next: 'w' },
+          { id: 'w', kind: 'wait', for: { type: 'duration', duration: { days: 1 } }, next: 'mailA' },
+          { id: 'mailA', kind: 'email', templateId: 't-a', next: 'mailB' },
+          { id: 'mailB', kind: 'email', templateId: 't-b', next: 'hook' },
+          { id: 'hook', kind: 'action', action: { type: 'webhook', url: 'https://hooks.example.com/x' }, next: 'end' },
+          { id: 'end', kind: 'exit' },
+        ],
+      },
+      { frequencyCap: { max: 10, per: 'day' } },
+    );
+    w.addContact('c1');
+    await enrolContact(enrolMsg('c1'), w.deps, 'enrol-1');
+    const timer = w.timers.splice(0)[0];
+    if (timer?.message.kind !== 'step') throw new Error('no timer');
+    await w.advanceTo(timer.dueAt);
+    // The receiver answers 503: the step's message fails after both mails, and comes back 180 s later.
+    const flaky: StepDeps = {
+      ...w.deps,
+      actions: {
+        perform: async () => {
+          throw new Error('503 from the receiver');
+        },
+      },
+    };
+    await expect(runStep(timer.message, flaky, 'm1')).rejects.toThrow('503');
+    expect(mailedNodes(w)).toEqual(['mailA', 'mailB']);
+    await w.advanceTo(w.now() + 180_000);
+    // Meanwhile another campaign's step for the contact holds its cap lock: mailA is held a minute.
+    const release = await w.deps.mailer.capLock?.(WS, 'c1');
+    expect((await runStep(timer.message, w.deps, 'm1')).status).toBe('waiting');
+    await release?.();
+    await w.advanceTo(w.now() + 120_000);
+    expect(stateOf(w, 'c1').status).toBe('completed');
+    expect(mailedNodes(w)).toEqual(['mailA', 'mailB']);
+  });
+});

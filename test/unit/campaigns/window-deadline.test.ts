@@ -185,6 +185,17 @@ describe('judgeWindow (the campaign goal judges its withinDays the same way)', (
     expect(judgeWindow({ type: 'not', of: tag }, subject(deadline), deadline, emails)).toBe('timed-out');
   });
 
+  it('reads a tag as it is a little after the deadline only for a node whose last poll is set for it', () => {
+    const justLate = subject(deadline + 10 * 60_000);
+    // The campaign goal (no lateness): a step 10 minutes after its window cannot see when the tag came.
+    expect(judgeWindow(tag, justLate, deadline, emails)).toBe('timed-out');
+    // A goal node's own last poll, fired 10 minutes late, reads it as it is.
+    expect(judgeWindow(tag, justLate, deadline, emails, TIMER_LATENESS_MS)).toBe('met');
+    expect(judgeWindow(tag, subject(deadline + TIMER_LATENESS_MS + 1), deadline, emails, TIMER_LATENESS_MS)).toBe(
+      'timed-out',
+    );
+  });
+
   it('past the deadline: only dated interactions up to it count; tags, fields and score do not', () => {
     const late = subject(deadline + 2 * DAY);
     expect(judgeWindow(form, late, deadline, emails)).toBe('timed-out');
