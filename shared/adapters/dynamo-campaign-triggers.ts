@@ -10,7 +10,7 @@
  *   only the token that pointer names works.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CampaignTriggerIndex, CampaignWebhookTokens } from '../campaigns/trigger-ports';
+import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { prefixQuery } from './dynamo/query';
@@ -35,6 +35,18 @@ import {
  * past it the last error is thrown.
  */
 export const TRIGGER_INDEX_ATTEMPTS = 10;
+
+/**
+ * The condition that the campaign record still has the status and published version a sync read
+ * (`#status` names `status`): what the trigger index entry and the schedule slot are written on.
+ */
+function onBasis(basis: TriggerBasis): { condition: string; values: Record<string, unknown> } {
+  const versioned = basis.publishedVersion !== undefined;
+  return {
+    condition: `#status = :status AND ${versioned ? 'publishedVersion = :version' : 'attribute_not_exists(publishedVersion)'}`,
+    values: { ':status': basis.status, ...(versioned ? { ':version': basis.publishedVersion } : {}) },
+  };
+}
 
 export function dynamoCampaignTriggers(
   db: DynamoDBDocumentClient,
@@ -76,17 +88,9 @@ export function dynamoCampaignTriggers(
             ConditionCheck: {
               TableName: table,
               Key: campaignKey(workspaceId, campaignId),
-              ConditionExpression: [
-                '#status = :status',
-                basis.publishedVersion !== undefined
-                  ? 'publishedVersion = :version'
-                  : 'attribute_not_exists(publishedVersion)',
-              ].join(' AND '),
+              ConditionExpression: onBasis(basis).condition,
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':status': basis.status,
-                ...(basis.publishedVersion !== undefined ? { ':version': basis.publishedVersion } : {}),
-              },
+              ExpressionAttributeValues: onBasis(basis).values,
             },
           },
           ...(before && before !== after ? [{ Delete: { TableName: table, Key: { pk, sk: before } } }] : []),
@@ -183,10 +187,10 @@ export function dynamoCampaignTriggers(
      * A publish's whole-item Put drops slot and stamp together (a new version, a new basis).
      */
     async setSchedule(workspaceId, campaignId, basis, nextRunAt) {
+      const on = onBasis(basis);
       const values: Record<string, unknown> = {
-        ':status': basis.status,
+        ...on.values,
         ':revision': basis.revision,
-        ...(basis.publishedVersion !== undefined ? { ':version': basis.publishedVersion } : {}),
         ...(nextRunAt
           ? {
               ':next': nextRunAt,
@@ -203,13 +207,7 @@ export function dynamoCampaignTriggers(
             UpdateExpression: nextRunAt
               ? 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot, slotRevision = :revision'
               : 'SET slotRevision = :revision REMOVE nextRunAt, gsi1pk, gsi1sk',
-            ConditionExpression: [
-              '#status = :status',
-              basis.publishedVersion !== undefined
-                ? 'publishedVersion = :version'
-                : 'attribute_not_exists(publishedVersion)',
-              '(attribute_not_exists(slotRevision) OR slotRevision < :revision)',
-            ].join(' AND '),
+            ConditionExpression: `${on.condition} AND (attribute_not_exists(slotRevision) OR slotRevision < :revision)`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: values,
           }),

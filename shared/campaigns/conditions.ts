@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
+import { isSuspectedAutomation } from '../crm/scoring/automation';
 
 const fieldValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean()]);
 const ref = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,40}$/));
@@ -112,12 +113,6 @@ export const EMAIL_ACTIVITY_INTERACTIONS: Readonly<
   clicked: ['email_clicked'],
 };
 
-/** Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no condition. */
-export function isSuspectedBot(i: SubjectInteraction): boolean {
-  const flag = i.metadata?.suspectedBot;
-  return flag === true || (Array.isArray(flag) && flag.length > 0);
-}
-
 /**
  * An enrolment's email activity per email node (`emails`: node id -> send id), from the opens and
  * clicks of each send on `interactions` (bots left out).
@@ -126,9 +121,10 @@ export function emailActivityOf(
   emails: Readonly<Record<string, string>>,
   interactions: readonly SubjectInteraction[],
 ): Record<string, { opened: boolean; clicked: boolean }> {
+  // Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no condition.
   const activity: Record<string, { opened: boolean; clicked: boolean }> = {};
   for (const [nodeId, sendId] of Object.entries(emails)) {
-    const bySend = interactions.filter((i) => i.metadata?.sendId === sendId && !isSuspectedBot(i));
+    const bySend = interactions.filter((i) => i.metadata?.sendId === sendId && !isSuspectedAutomation(i));
     activity[nodeId] = {
       opened: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.opened.includes(i.type)),
       clicked: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.clicked.includes(i.type)),

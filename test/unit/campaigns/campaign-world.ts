@@ -206,3 +206,24 @@ export const ACCEPTANCE_JOURNEY = {
     { id: 'done', kind: 'exit' },
   ],
 } as const;
+
+/**
+ * A goal "tagged customer within a day": met -> the `thanks` mail, timed out -> the mail named
+ * `timeoutMail`; both then exit.
+ */
+export const goalThenMail = (timeoutMail: string) => ({
+  nodes: [
+    { id: 'start', kind: 'trigger', next: 'g' },
+    {
+      id: 'g',
+      kind: 'goal',
+      if: { type: 'tag', tag: 'customer' },
+      within: { days: 1 },
+      next: 'thanks',
+      timeoutNext: timeoutMail,
+    },
+    { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'end' },
+    { id: timeoutMail, kind: 'email', templateId: `t-${timeoutMail}`, next: 'end' },
+    { id: 'end', kind: 'exit' },
+  ],
+});

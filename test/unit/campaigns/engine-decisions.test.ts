@@ -10,7 +10,7 @@ import { journeyProblems } from '../../../shared/campaigns/journey-rules';
 import type { ContactSnapshot, StepDeps } from '../../../shared/campaigns/ports';
 import { enrolContact, exitForSuppression, runStep } from '../../../shared/campaigns/run-step';
 import { campaignStats } from '../../../shared/campaigns/stats';
-import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+import { CAMPAIGN, campaignWorld, DAY, goalThenMail, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
 
@@ -28,22 +28,7 @@ const contactOf = (w: World, contactId: string): ContactSnapshot => {
 const mailedNodes = (w: World) => [...w.sends.values()].map((s) => s.nodeId);
 
 describe('a decision', () => {
-  const GOAL_BRANCHES = {
-    nodes: [
-      { id: 'start', kind: 'trigger', next: 'g' },
-      {
-        id: 'g',
-        kind: 'goal',
-        if: { type: 'tag', tag: 'customer' },
-        within: { days: 1 },
-        next: 'thanks',
-        timeoutNext: 'reminder',
-      },
-      { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'end' },
-      { id: 'reminder', kind: 'email', templateId: 't-reminder', next: 'end' },
-      { id: 'end', kind: 'exit' },
-    ],
-  };
+  const GOAL_BRANCHES = goalThenMail('reminder');
 
   it('judged otherwise by two racing copies of a step mails one branch only', async () => {
     const w = campaignWorld(GOAL_BRANCHES);

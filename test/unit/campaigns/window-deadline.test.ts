@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition, ConditionSubject } from '../../../shared/campaigns/conditions';
 import { enrolContact, runStep } from '../../../shared/campaigns/run-step';
 import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from '../../../shared/campaigns/windows';
-import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+import { CAMPAIGN, campaignWorld, DAY, goalThenMail, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
 const HOUR = 3_600_000;
@@ -220,22 +220,7 @@ describe('judgeWindow (the campaign goal judges its withinDays the same way)', (
 });
 
 describe('the last poll of a goal node, fired a little late as every real timer is', () => {
-  const GOAL = {
-    nodes: [
-      { id: 'start', kind: 'trigger', next: 'g' },
-      {
-        id: 'g',
-        kind: 'goal',
-        if: { type: 'tag', tag: 'customer' },
-        within: { days: 1 },
-        next: 'thanks',
-        timeoutNext: 'nudge',
-      },
-      { id: 'thanks', kind: 'email', templateId: 't-thanks', next: 'end' },
-      { id: 'nudge', kind: 'email', templateId: 't-nudge', next: 'end' },
-      { id: 'end', kind: 'exit' },
-    ],
-  };
+  const GOAL = goalThenMail('nudge');
   async function lastPoll(lateMs: number) {
     const w = campaignWorld(GOAL);
     w.addContact('c1');
