@@ -17,6 +17,8 @@ const HEAVY_E2E = [
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // Every worker's os.tmpdir() is one directory, removed when the run ends (test/support/scratch-tmpdir.ts).
+    globalSetup: ['test/support/scratch-tmpdir.ts'],
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI
     // machine, with the other core idle while files wait on emulators and CDK synthesis.
     maxWorkers: 3,
