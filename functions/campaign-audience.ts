@@ -9,8 +9,8 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
-import { enrolAudiencePage } from '../shared/campaigns/enrol-audience-page';
-import { type AudiencePageResult, audiencePage } from '../shared/campaigns/messages';
+import { enrolAudiencePage, recordLaunchFailure } from '../shared/campaigns/enrol-audience-page';
+import { type AudiencePageResult, audiencePage, launchFailure } from '../shared/campaigns/messages';
 import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
@@ -34,7 +34,11 @@ const deps = {
 };
 
 // A malformed payload throws a zod error: the execution fails visibly instead of enrolling nobody.
-const enrolPage = async (event: unknown): Promise<AudiencePageResult> =>
-  enrolAudiencePage(audiencePage.parse(event), deps);
+// The state machine's Catch sends the failed page back with `failure`: recorded, not enrolled.
+const enrolPage = async (event: unknown): Promise<AudiencePageResult | { failed: true; error: string }> => {
+  const failed = launchFailure.safeParse(event);
+  if (failed.success) return recordLaunchFailure(failed.data, deps);
+  return enrolAudiencePage(audiencePage.parse(event), deps);
+};
 
 export const handler = middy(enrolPage).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LaunchProgress, LaunchRecords } from '../campaigns/ports';
 import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
@@ -68,17 +68,49 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       );
     },
 
+    async fail(workspaceId, campaignId, launchId, error, at) {
+      // Never over a launch that finished: a late failure report changes nothing there. A launch
+      // whose first page failed before its record was written gets one.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+            UpdateExpression:
+              'SET #status = :failed, failedAt = :at, #error = :error, #type = if_not_exists(#type, :type), ' +
+              'launchId = if_not_exists(launchId, :launch), campaignId = if_not_exists(campaignId, :campaign), ' +
+              'queued = if_not_exists(queued, :zero), suppressed = if_not_exists(suppressed, :zero), ' +
+              'startedAt = if_not_exists(startedAt, :at)',
+            ConditionExpression: 'attribute_not_exists(pk) OR #status <> :done',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':done': 'done',
+              ':at': at,
+              ':error': error,
+              ':type': 'campaign-launch',
+              ':launch': launchId,
+              ':campaign': campaignId,
+              ':zero': 0,
+            },
+          }),
+        ),
+      );
+    },
+
     async get(workspaceId, launchId) {
       const item = await getItem(db, table, { pk: workspacePk(workspaceId), sk: launchSk(launchId) });
       if (!item) return undefined;
       return {
         launchId: String(item.launchId),
         campaignId: String(item.campaignId),
-        status: item.status === 'done' ? 'done' : 'running',
+        status: item.status === 'done' || item.status === 'failed' ? item.status : 'running',
         queued: Number(item.queued ?? 0),
         suppressed: Number(item.suppressed ?? 0),
         startedAt: String(item.startedAt),
         ...(item.finishedAt ? { finishedAt: String(item.finishedAt) } : {}),
+        ...(item.failedAt ? { failedAt: String(item.failedAt) } : {}),
+        ...(typeof item.error === 'string' ? { error: item.error } : {}),
       } satisfies LaunchProgress;
     },
   };

@@ -4,13 +4,28 @@
  * `enrol` message per contact on the drip-steps queue. The execution loops while `done` is
  * false, so a launch never holds a running execution per contact; a retried page re-sends
  * messages the enrolment's conditional create ignores, and counts itself once.
+ *
+ * The first page also creates the launch record when its starter did not (a scheduled launch),
+ * so every launch can be followed. A page that still fails after the state machine's retries
+ * comes back here with `failure` set (its Catch): the launch is recorded as failed, with why,
+ * instead of reading as running for good.
  */
 
 import type { SuppressionLookup } from '../email/ports';
 import { blockingSuppression } from '../email/suppression-rules';
 import { mapLimit } from '../resilience/map-limit';
-import type { AudiencePage, AudiencePageResult, EnrolMessage } from './messages';
+import type { AudiencePage, AudiencePageResult, EnrolMessage, LaunchFailure } from './messages';
 import type { AudienceSource, LaunchRecords, StepQueue } from './ports';
+
+/** The state machine's Catch: records the launch as failed, with the error of the page that kept failing. */
+export async function recordLaunchFailure(
+  input: LaunchFailure,
+  deps: { launches: LaunchRecords; now: () => Date },
+): Promise<{ failed: true; error: string }> {
+  const error = launchFailureMessage(input.failure);
+  await deps.launches.fail(input.workspaceId, input.campaignId, input.launchId, error, deps.now().toISOString());
+  return { failed: true, error };
+}
 
 export async function enrolAudiencePage(
   input: AudiencePage,
@@ -24,6 +39,8 @@ export async function enrolAudiencePage(
     now: () => Date;
   },
 ): Promise<AudiencePageResult> {
+  if (!input.cursor)
+    await deps.launches.begin(input.workspaceId, input.campaignId, input.launchId, deps.now().toISOString());
   const page = await deps.audience.page(input.workspaceId, input.filter ?? {}, input.pageSize, input.cursor);
   const allowed = await mapLimit(page.contactIds, 10, async (contactId) => {
     const email = await deps.emailOf(input.workspaceId, contactId);
@@ -54,4 +71,29 @@ export async function enrolAudiencePage(
   const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + messages.length, done };
   if (page.cursor) result.cursor = page.cursor;
   return result;
+}
+
+/** Longest failure message kept on a launch record. */
+const FAILURE_MESSAGE_MAX = 300;
+
+/**
+ * What a launch record says of a page that kept failing: the error's name and message. A Lambda
+ * task's `Cause` is its JSON error (`errorType`, `errorMessage`, `trace`); only the message is
+ * kept: no stack trace, no resource ARN (which names the account).
+ */
+export function launchFailureMessage(failure: { Error?: string; Cause?: string }): string {
+  let message = failure.Cause ?? '';
+  let type = failure.Error ?? 'Error';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown; errorType?: unknown };
+    if (parsed && typeof parsed === 'object') {
+      if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+      if (typeof parsed.errorType === 'string' && (type === 'Error' || type.startsWith('States.')))
+        type = parsed.errorType;
+    }
+  } catch {
+    // A plain-text cause: kept as it is.
+  }
+  const text = `${type}${message ? `: ${message}` : ''}`.replace(/arn:aws[\w-]*:[^\s"',]+/g, '[arn]');
+  return text.length > FAILURE_MESSAGE_MAX ? `${text.slice(0, FAILURE_MESSAGE_MAX - 1)}…` : text;
 }

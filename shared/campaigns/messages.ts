@@ -78,3 +78,19 @@ export const audiencePage = z.object({
 });
 export type AudiencePage = z.infer<typeof audiencePage>;
 export type AudiencePageResult = AudiencePage & { done: boolean };
+
+/**
+ * The state machine's payload after a page failed for good: the page's own payload with its
+ * Catch's `{ Error, Cause }` as `failure`. Read with only the keys recording it needs, so a page
+ * that failed on a malformed payload can still be recorded as failed.
+ */
+export const launchFailure = z.object({
+  workspaceId: id,
+  campaignId: id,
+  launchId: id,
+  failure: z.object({
+    Error: z.optional(z.string()),
+    Cause: z.optional(z.string()),
+  }),
+});
+export type LaunchFailure = z.infer<typeof launchFailure>;

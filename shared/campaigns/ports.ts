@@ -22,13 +22,16 @@ export interface AudienceSource {
 export interface LaunchProgress {
   readonly launchId: string;
   readonly campaignId: string;
-  readonly status: 'running' | 'done';
+  /** `failed`: a page kept failing after its retries; `error` says why, the counts stand where it stopped. */
+  readonly status: 'running' | 'done' | 'failed';
   /** Contacts queued for enrolment so far. */
   readonly queued: number;
   /** Contacts left out because they may not get marketing mail (unsubscribed, bounced, complained). */
   readonly suppressed: number;
   readonly startedAt: string;
   readonly finishedAt?: string;
+  readonly failedAt?: string;
+  readonly error?: string;
 }
 
 export interface LaunchRecords {
@@ -43,6 +46,8 @@ export interface LaunchRecords {
     done: boolean,
     at: string,
   ): Promise<void>;
+  /** Marks a launch that is not done as failed, with what stopped it (creating its record if need be). */
+  fail(workspaceId: string, campaignId: string, launchId: string, error: string, at: string): Promise<void>;
   get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
 }
 

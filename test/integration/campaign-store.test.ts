@@ -150,6 +150,35 @@ describe('campaign records', () => {
     }
     await launches.addPage(w, 'l1', 'cursor-2', { queued: 7, suppressed: 0 }, true, '2026-12-04T00:00:03.000Z');
     expect(await launches.get(w, 'l1')).toMatchObject({ status: 'done', queued: 107, suppressed: 2 });
+    // A failure reported after the launch finished changes nothing.
+    await launches.fail(w, 'cmp1', 'l1', 'Error: late', '2026-12-04T00:00:04.000Z');
+    expect(await launches.get(w, 'l1')).not.toHaveProperty('error');
+    // A running launch fails with its error and keeps its counts.
+    await launches.begin(w, 'cmp1', 'l2', '2026-12-04T00:00:00.000Z');
+    await launches.addPage(w, 'l2', 'first', { queued: 100, suppressed: 0 }, false, '2026-12-04T00:00:02.000Z');
+    await launches.fail(w, 'cmp1', 'l2', 'TypeError: boom', '2026-12-04T00:00:05.000Z');
+    expect(await launches.get(w, 'l2')).toEqual({
+      launchId: 'l2',
+      campaignId: 'cmp1',
+      status: 'failed',
+      queued: 100,
+      suppressed: 0,
+      startedAt: '2026-12-04T00:00:00.000Z',
+      failedAt: '2026-12-04T00:00:05.000Z',
+      error: 'TypeError: boom',
+    });
+    // One that failed before any record was written gets a whole one.
+    await launches.fail(w, 'cmp2', 'l3', 'States.Timeout', '2026-12-04T00:00:06.000Z');
+    expect(await launches.get(w, 'l3')).toEqual({
+      launchId: 'l3',
+      campaignId: 'cmp2',
+      status: 'failed',
+      queued: 0,
+      suppressed: 0,
+      startedAt: '2026-12-04T00:00:06.000Z',
+      failedAt: '2026-12-04T00:00:06.000Z',
+      error: 'States.Timeout',
+    });
 
     const log = dynamoMarketingSendLog(db, CORE);
     await log.record(w, 'p1', 1_000, 'campaign#a#p1#1#welcome#1');

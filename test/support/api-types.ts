@@ -8643,13 +8643,16 @@ export interface operations {
                             launchId: string;
                             campaignId: string;
                             /** @enum {string} */
-                            status: "running" | "done";
+                            status: "running" | "done" | "failed";
                             queued: number;
                             suppressed: number;
                             /** Format: date-time */
                             startedAt: string;
                             /** Format: date-time */
                             finishedAt?: string;
+                            /** Format: date-time */
+                            failedAt?: string;
+                            error?: string;
                         } & {
                             [key: string]: unknown;
                         };

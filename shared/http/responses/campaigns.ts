@@ -80,11 +80,14 @@ export const launchAnswer = {
     launch: z.looseObject({
       launchId: id,
       campaignId: id,
-      status: z.enum(['running', 'done']),
+      status: z.enum(['running', 'done', 'failed']),
       queued: z.number().check(z.int()),
       suppressed: z.number().check(z.int()),
       startedAt: instant,
       finishedAt: z.optional(instant),
+      failedAt: z.optional(instant),
+      /** Why a failed launch stopped (the error of the page that kept failing). */
+      error: z.optional(z.string()),
     }),
   }),
   example: {

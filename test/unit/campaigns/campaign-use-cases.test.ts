@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrolAudiencePage } from '../../../shared/campaigns/enrol-audience-page';
+import { enrolAudiencePage, launchFailureMessage } from '../../../shared/campaigns/enrol-audience-page';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
 import type { CampaignSchedule, DueCampaign, LaunchStarter } from '../../../shared/campaigns/ports';
 import { runDripStep } from '../../../shared/campaigns/run-drip-step';
@@ -20,8 +20,10 @@ describe('enrolAudiencePage', () => {
     const sent: DripStepMessage[] = [];
     const queue = { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) };
     const pages: { pageKey: string; queued: number; suppressed: number; done: boolean }[] = [];
+    const begun: string[] = [];
     const launches = {
-      begin: async () => undefined,
+      begin: async (_ws: string, _c: string, launchId: string) => void begun.push(launchId),
+      fail: async () => undefined,
       get: async () => undefined,
       addPage: async (
         _ws: string,
@@ -61,6 +63,8 @@ describe('enrolAudiencePage', () => {
       { pageKey: '4', queued: 0, suppressed: 1, done: true },
     ]);
     expect(sent[0]).toEqual({ kind: 'enrol', workspaceId: 'w', campaignId: 'c', contactId: 'c0', launchId: 'l' });
+    // The first page makes sure the launch has a record (a scheduled launch's starter writes none).
+    expect(begun).toEqual(['l']);
   });
 });
 
@@ -97,5 +101,29 @@ describe('triggerDueCampaigns', () => {
     expect(result).toEqual({ launched: 1 });
     expect(launched).toEqual(['camp-20261125180500000']);
     expect(marked).toEqual(due);
+  });
+});
+
+describe('launchFailureMessage', () => {
+  it("keeps a Lambda error's type and message, never its stack or an ARN", () => {
+    const cause = JSON.stringify({
+      errorType: 'AccessDeniedException',
+      errorMessage: 'User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized to perform: dynamodb:Query',
+      trace: ['AccessDeniedException: ...', '    at de_AccessDeniedExceptionRes (/var/task/index.mjs:1:2)'],
+    });
+    expect(launchFailureMessage({ Error: 'AccessDeniedException', Cause: cause })).toBe(
+      'AccessDeniedException: User: [arn] is not authorized to perform: dynamodb:Query',
+    );
+    expect(launchFailureMessage({ Error: 'States.TaskFailed', Cause: cause })).toMatch(/^AccessDeniedException: /);
+  });
+
+  it('keeps a plain-text cause, and bounds a long one', () => {
+    expect(launchFailureMessage({ Error: 'States.Timeout', Cause: 'Task timed out' })).toBe(
+      'States.Timeout: Task timed out',
+    );
+    expect(launchFailureMessage({})).toBe('Error');
+    const long = launchFailureMessage({ Error: 'Error', Cause: 'x'.repeat(2000) });
+    expect(long).toHaveLength(300);
+    expect(long.endsWith('…')).toBe(true);
   });
 });
