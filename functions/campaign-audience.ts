@@ -37,7 +37,10 @@ const deps = {
 // The state machine's Catch sends the failed page back with `failure`: recorded, not enrolled.
 const enrolPage = async (event: unknown): Promise<AudiencePageResult | { failed: true; error: string }> => {
   const failed = launchFailure.safeParse(event);
-  if (failed.success) return recordLaunchFailure(failed.data, deps);
+  if (failed.success) {
+    const page = audiencePage.safeParse(event);
+    return recordLaunchFailure(failed.data, page.success ? page.data : undefined, deps);
+  }
   return enrolAudiencePage(audiencePage.parse(event), deps);
 };
 

@@ -43,6 +43,7 @@ import {
 import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
+import { resumeLaunch } from '../shared/campaigns/resume-launch';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
 import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
@@ -68,6 +69,7 @@ import {
   enrolmentRetried,
   enrolmentsPage,
   launchAnswer,
+  launchResumed,
   signingSecret,
   statsAnswer,
   webhookEnrolled,
@@ -381,6 +383,29 @@ export const handler = httpFunction('campaigns', {
       const launch = await launches.get(workspaceOf(request), params.launchId);
       if (!launch || launch.campaignId !== params.id) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
       return { status: 200, body: { launch } };
+    },
+  ),
+
+  'campaigns.launch-resume': defineOperation(
+    { params: z.object({ id: recordId, launchId: recordId }), response: launchResumed },
+    async ({ params }, request) => {
+      const workspaceId = workspaceOf(request);
+      const campaign = await getCampaign(workspaceId, params.id, deps);
+      if (campaign.status !== 'active') {
+        throw new ConflictError(
+          `Only an active campaign enrols contacts; this one is ${campaign.status}`,
+          'CAMPAIGN_NOT_ACTIVE',
+        );
+      }
+      const launch = await resumeLaunch(
+        { workspaceId, campaignId: campaign.campaignId, launchId: params.launchId },
+        { launches, starter, now },
+      );
+      return {
+        status: 202,
+        body: { launch },
+        audit: audited(params.id, { launchId: params.launchId, resumed: launch.resumed ?? 0 }),
+      };
     },
   ),
 

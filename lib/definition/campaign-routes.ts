@@ -89,6 +89,15 @@ export const campaignRoutes = [
     'Progress of a launch',
     read,
   ),
+  // Enrols the rest of the audience: launch permission, as the enrol that started it.
+  route(
+    'campaigns',
+    'campaigns.launch-resume',
+    'POST',
+    '/api/campaigns/{id}/launches/{launchId}/resume',
+    'Resume a failed launch at the page that failed (202)',
+    launch,
+  ),
   route('campaigns', 'campaigns.enrolments', 'GET', '/api/campaigns/{id}/enrolments', 'Enrolments of a campaign', read),
   route(
     'campaigns',

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LaunchProgress, LaunchRecords } from '../campaigns/ports';
-import { conditionally } from './dynamo/conditions';
+import type { LaunchProgress, LaunchRecords, LaunchResumePoint } from '../campaigns/ports';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { launchPageSk, launchSk, workspacePk } from './keys';
@@ -68,7 +68,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       );
     },
 
-    async fail(workspaceId, campaignId, launchId, error, at) {
+    async fail(workspaceId, campaignId, launchId, error, at, from) {
       // Never over a launch that finished: a late failure report changes nothing there. A launch
       // whose first page failed before its record was written gets one.
       await conditionally(
@@ -80,7 +80,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               'SET #status = :failed, failedAt = :at, #error = :error, #type = if_not_exists(#type, :type), ' +
               'launchId = if_not_exists(launchId, :launch), campaignId = if_not_exists(campaignId, :campaign), ' +
               'queued = if_not_exists(queued, :zero), suppressed = if_not_exists(suppressed, :zero), ' +
-              'startedAt = if_not_exists(startedAt, :at)',
+              `startedAt = if_not_exists(startedAt, :at)${from ? ', resumeFrom = :from' : ''}`,
             ConditionExpression: 'attribute_not_exists(pk) OR #status <> :done',
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#type': 'type' },
             ExpressionAttributeValues: {
@@ -92,6 +92,49 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               ':launch': launchId,
               ':campaign': campaignId,
               ':zero': 0,
+              ...(from ? { ':from': from } : {}),
+            },
+          }),
+        ),
+      );
+    },
+
+    async resume(workspaceId, launchId) {
+      try {
+        const out = await db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+            UpdateExpression: 'SET #status = :running ADD resumed :one REMOVE failedAt, #error',
+            ConditionExpression: '#status = :failed AND attribute_exists(resumeFrom)',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: { ':running': 'running', ':failed': 'failed', ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const item = out.Attributes ?? {};
+        return { attempt: Number(item.resumed), from: item.resumeFrom as LaunchResumePoint };
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async unresume(workspaceId, launchId, attempt, error, at) {
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+            UpdateExpression: 'SET #status = :failed, failedAt = :at, #error = :error',
+            ConditionExpression: '#status = :running AND resumed = :attempt',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':running': 'running',
+              ':attempt': attempt,
+              ':at': at,
+              ':error': error,
             },
           }),
         ),
@@ -111,6 +154,8 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
         ...(item.finishedAt ? { finishedAt: String(item.finishedAt) } : {}),
         ...(item.failedAt ? { failedAt: String(item.failedAt) } : {}),
         ...(typeof item.error === 'string' ? { error: item.error } : {}),
+        ...(item.resumed ? { resumed: Number(item.resumed) } : {}),
+        ...(item.status === 'failed' ? { resumable: item.resumeFrom !== undefined } : {}),
       } satisfies LaunchProgress;
     },
   };

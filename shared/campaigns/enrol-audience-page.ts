@@ -15,15 +15,25 @@ import type { SuppressionLookup } from '../email/ports';
 import { blockingSuppression } from '../email/suppression-rules';
 import { mapLimit } from '../resilience/map-limit';
 import type { AudiencePage, AudiencePageResult, EnrolMessage, LaunchFailure } from './messages';
-import type { AudienceSource, LaunchRecords, StepQueue } from './ports';
+import type { AudienceSource, LaunchRecords, LaunchResumePoint, StepQueue } from './ports';
 
-/** The state machine's Catch: records the launch as failed, with the error of the page that kept failing. */
+/**
+ * The state machine's Catch: records the launch as failed, with the error of the page that kept
+ * failing and, when that page's payload is valid (`page`), the point a resume starts from.
+ */
 export async function recordLaunchFailure(
   input: LaunchFailure,
+  page: AudiencePage | undefined,
   deps: { launches: LaunchRecords; now: () => Date },
 ): Promise<{ failed: true; error: string }> {
   const error = launchFailureMessage(input.failure);
-  await deps.launches.fail(input.workspaceId, input.campaignId, input.launchId, error, deps.now().toISOString());
+  const from: LaunchResumePoint | undefined = page && {
+    enrolled: page.enrolled,
+    pageSize: page.pageSize,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+    ...(page.filter ? { filter: page.filter } : {}),
+  };
+  await deps.launches.fail(input.workspaceId, input.campaignId, input.launchId, error, deps.now().toISOString(), from);
   return { failed: true, error };
 }
 

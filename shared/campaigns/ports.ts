@@ -32,6 +32,18 @@ export interface LaunchProgress {
   readonly finishedAt?: string;
   readonly failedAt?: string;
   readonly error?: string;
+  /** How often a failed launch was resumed (`POST .../launches/{launchId}/resume`). */
+  readonly resumed?: number;
+  /** A failed launch that can be resumed from the page that failed. */
+  readonly resumable?: boolean;
+}
+
+/** Where a failed launch stopped: the page that failed, so a resume starts there. */
+export interface LaunchResumePoint {
+  readonly cursor?: string;
+  readonly enrolled: number;
+  readonly pageSize: number;
+  readonly filter?: ContactFilter;
 }
 
 export interface LaunchRecords {
@@ -46,8 +58,25 @@ export interface LaunchRecords {
     done: boolean,
     at: string,
   ): Promise<void>;
-  /** Marks a launch that is not done as failed, with what stopped it (creating its record if need be). */
-  fail(workspaceId: string, campaignId: string, launchId: string, error: string, at: string): Promise<void>;
+  /**
+   * Marks a launch that is not done as failed, with what stopped it (creating its record if need
+   * be) and, when its page could be read, where to resume.
+   */
+  fail(
+    workspaceId: string,
+    campaignId: string,
+    launchId: string,
+    error: string,
+    at: string,
+    from?: LaunchResumePoint,
+  ): Promise<void>;
+  /**
+   * Moves a failed, resumable launch back to running (its `resumed` count + 1) and answers where
+   * to start; `undefined` when it is not failed or has no resume point (the write changes nothing).
+   */
+  resume(workspaceId: string, launchId: string): Promise<{ attempt: number; from: LaunchResumePoint } | undefined>;
+  /** Puts a launch whose resume could not start back to failed (only if still at that attempt). */
+  unresume(workspaceId: string, launchId: string, attempt: number, error: string, at: string): Promise<void>;
   get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
 }
 
@@ -70,8 +99,18 @@ export interface CampaignSchedule {
 }
 
 export interface LaunchStarter {
-  /** Starts a launch execution; starting the same launchId twice is a no-op. */
-  start(input: { workspaceId: string; campaignId: string; launchId: string; filter?: ContactFilter }): Promise<void>;
+  /**
+   * Starts a launch execution; starting the same launchId (and `attempt`) twice is a no-op. A
+   * resume (`attempt` >= 1) starts at `from`'s page.
+   */
+  start(input: {
+    workspaceId: string;
+    campaignId: string;
+    launchId: string;
+    filter?: ContactFilter;
+    attempt?: number;
+    from?: LaunchResumePoint;
+  }): Promise<void>;
 }
 
 /** Where a campaign stands and the version an enrolment runs on. */

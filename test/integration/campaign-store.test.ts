@@ -166,7 +166,35 @@ describe('campaign records', () => {
       startedAt: '2026-12-04T00:00:00.000Z',
       failedAt: '2026-12-04T00:00:05.000Z',
       error: 'TypeError: boom',
+      resumable: false,
     });
+    // A failed launch with a resume point resumes once (running, resumed 1); a second resume finds it running.
+    await launches.fail(w, 'cmp1', 'l2', 'TypeError: boom', '2026-12-04T00:00:05.000Z', {
+      cursor: 'c-2',
+      enrolled: 100,
+      pageSize: 100,
+      filter: { tag: 'vip' },
+    });
+    expect(await launches.get(w, 'l2')).toMatchObject({ status: 'failed', resumable: true });
+    expect(await launches.resume(w, 'l2')).toEqual({
+      attempt: 1,
+      from: { cursor: 'c-2', enrolled: 100, pageSize: 100, filter: { tag: 'vip' } },
+    });
+    expect(await launches.resume(w, 'l2')).toBeUndefined();
+    expect(await launches.get(w, 'l2')).toEqual({
+      launchId: 'l2',
+      campaignId: 'cmp1',
+      status: 'running',
+      queued: 100,
+      suppressed: 0,
+      startedAt: '2026-12-04T00:00:00.000Z',
+      resumed: 1,
+    });
+    // A resume that could not start goes back to failed, only from its own attempt.
+    await launches.unresume(w, 'l2', 2, 'not mine', '2026-12-04T00:00:06.000Z');
+    expect(await launches.get(w, 'l2')).toMatchObject({ status: 'running' });
+    await launches.unresume(w, 'l2', 1, 'The resume could not start: x', '2026-12-04T00:00:06.000Z');
+    expect(await launches.get(w, 'l2')).toMatchObject({ status: 'failed', resumable: true, resumed: 1 });
     // One that failed before any record was written gets a whole one.
     await launches.fail(w, 'cmp2', 'l3', 'States.Timeout', '2026-12-04T00:00:06.000Z');
     expect(await launches.get(w, 'l3')).toEqual({
@@ -178,6 +206,7 @@ describe('campaign records', () => {
       startedAt: '2026-12-04T00:00:06.000Z',
       failedAt: '2026-12-04T00:00:06.000Z',
       error: 'States.Timeout',
+      resumable: false,
     });
 
     const log = dynamoMarketingSendLog(db, CORE);

@@ -1423,6 +1423,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/launches/{launchId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a failed launch at the page that failed (202)
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         */
+        post: operations["campaigns.launch-resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/enrolments": {
         parameters: {
             query?: never;
@@ -8653,6 +8673,8 @@ export interface operations {
                             /** Format: date-time */
                             failedAt?: string;
                             error?: string;
+                            resumed?: number;
+                            resumable?: boolean;
                         } & {
                             [key: string]: unknown;
                         };
@@ -8663,6 +8685,74 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    "campaigns.launch-resume": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
+                "x-workspace-id"?: string;
+            };
+            path: {
+                id: string;
+                launchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The failed launch runs again from the page that failed (follow it with `GET` on the launch) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "launch": {
+                     *         "launchId": "694277be-9107-406e-949c-30b4d512ee21",
+                     *         "campaignId": "21851a54-ddb6-413d-b8f8-c09474074ca3",
+                     *         "status": "running",
+                     *         "queued": 4200,
+                     *         "suppressed": 12,
+                     *         "startedAt": "2026-01-15T09:30:00.000Z",
+                     *         "resumed": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        launch: {
+                            launchId: string;
+                            campaignId: string;
+                            /** @enum {string} */
+                            status: "running" | "done" | "failed";
+                            queued: number;
+                            suppressed: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            finishedAt?: string;
+                            /** Format: date-time */
+                            failedAt?: string;
+                            error?: string;
+                            resumed?: number;
+                            resumable?: boolean;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

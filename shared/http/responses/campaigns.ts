@@ -73,23 +73,27 @@ export const enrolmentAccepted = {
   example: { launchId: LAUNCH_ID, progress: `/api/campaigns/${CAMPAIGN_ID}/launches/${LAUNCH_ID}` },
 } satisfies SuccessResponse;
 
+const launchProgress = z.looseObject({
+  launchId: id,
+  campaignId: id,
+  status: z.enum(['running', 'done', 'failed']),
+  queued: z.number().check(z.int()),
+  suppressed: z.number().check(z.int()),
+  startedAt: instant,
+  finishedAt: z.optional(instant),
+  failedAt: z.optional(instant),
+  /** Why a failed launch stopped (the error of the page that kept failing). */
+  error: z.optional(z.string()),
+  /** How often it was resumed. */
+  resumed: z.optional(z.number().check(z.int())),
+  /** On a failed launch: whether `POST .../resume` can start it again at the page that failed. */
+  resumable: z.optional(z.boolean()),
+});
+
 export const launchAnswer = {
   status: 200,
   description: 'A launch’s progress',
-  schema: z.object({
-    launch: z.looseObject({
-      launchId: id,
-      campaignId: id,
-      status: z.enum(['running', 'done', 'failed']),
-      queued: z.number().check(z.int()),
-      suppressed: z.number().check(z.int()),
-      startedAt: instant,
-      finishedAt: z.optional(instant),
-      failedAt: z.optional(instant),
-      /** Why a failed launch stopped (the error of the page that kept failing). */
-      error: z.optional(z.string()),
-    }),
-  }),
+  schema: z.object({ launch: launchProgress }),
   example: {
     launch: {
       launchId: LAUNCH_ID,
@@ -99,6 +103,23 @@ export const launchAnswer = {
       suppressed: 0,
       startedAt: EXAMPLE_TIME,
       finishedAt: EXAMPLE_TIME,
+    },
+  },
+} satisfies SuccessResponse;
+
+export const launchResumed = {
+  status: 202,
+  description: 'The failed launch runs again from the page that failed (follow it with `GET` on the launch)',
+  schema: z.object({ launch: launchProgress }),
+  example: {
+    launch: {
+      launchId: LAUNCH_ID,
+      campaignId: CAMPAIGN_ID,
+      status: 'running',
+      queued: 4200,
+      suppressed: 12,
+      startedAt: EXAMPLE_TIME,
+      resumed: 1,
     },
   },
 } satisfies SuccessResponse;

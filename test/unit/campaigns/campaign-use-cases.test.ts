@@ -24,6 +24,8 @@ describe('enrolAudiencePage', () => {
     const launches = {
       begin: async (_ws: string, _c: string, launchId: string) => void begun.push(launchId),
       fail: async () => undefined,
+      resume: async () => undefined,
+      unresume: async () => undefined,
       get: async () => undefined,
       addPage: async (
         _ws: string,

@@ -9,13 +9,16 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../../lib/cdk/repo-paths';
 import { enrolAudiencePage, recordLaunchFailure } from '../../../shared/campaigns/enrol-audience-page';
-import { audiencePage, launchFailure } from '../../../shared/campaigns/messages';
-import type { LaunchProgress, LaunchRecords } from '../../../shared/campaigns/ports';
+import { audiencePage, type DripStepMessage, launchFailure } from '../../../shared/campaigns/messages';
+import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from '../../../shared/campaigns/ports';
+import { launchPayload, resumeLaunch } from '../../../shared/campaigns/resume-launch';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:audience';
 
+type Stored = LaunchProgress & { from?: LaunchResumePoint };
+
 function memoryLaunches() {
-  const records = new Map<string, LaunchProgress>();
+  const records = new Map<string, Stored>();
   const launches: LaunchRecords = {
     async begin(_ws, campaignId, launchId, at) {
       if (!records.has(launchId))
@@ -31,7 +34,7 @@ function memoryLaunches() {
         ...(done ? { status: 'done', finishedAt: at } : {}),
       });
     },
-    async fail(_ws, campaignId, launchId, error, at) {
+    async fail(_ws, campaignId, launchId, error, at, from) {
       const r = records.get(launchId) ?? {
         launchId,
         campaignId,
@@ -40,10 +43,27 @@ function memoryLaunches() {
         suppressed: 0,
         startedAt: at,
       };
-      if (r.status !== 'done') records.set(launchId, { ...r, status: 'failed', failedAt: at, error });
+      if (r.status !== 'done')
+        records.set(launchId, { ...r, status: 'failed', failedAt: at, error, ...(from ? { from } : {}) });
+    },
+    async resume(_ws, launchId) {
+      const r = records.get(launchId);
+      if (r?.status !== 'failed' || !r.from) return undefined;
+      const { failedAt: _f, error: _e, ...rest } = r;
+      const attempt = (r.resumed ?? 0) + 1;
+      records.set(launchId, { ...rest, status: 'running', resumed: attempt });
+      return { attempt, from: r.from };
+    },
+    async unresume(_ws, launchId, attempt, error, at) {
+      const r = records.get(launchId);
+      if (r?.status === 'running' && r.resumed === attempt)
+        records.set(launchId, { ...r, status: 'failed', failedAt: at, error });
     },
     async get(_ws, launchId) {
-      return records.get(launchId);
+      const r = records.get(launchId);
+      if (!r) return undefined;
+      const { from, ...progress } = r;
+      return r.status === 'failed' ? { ...progress, resumable: from !== undefined } : progress;
     },
   };
   return { records, launches };
@@ -52,17 +72,21 @@ function memoryLaunches() {
 /** The machine with its task bound to the audience function's dispatch (functions/campaign-audience.ts). */
 function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactIds: string[]; cursor?: string }>) {
   const { records, launches } = memoryLaunches();
+  const sent: DripStepMessage[] = [];
   const deps = {
     launches,
     audience: { page: (_ws: string, _f: unknown, _size: number, cursor?: string) => pages(cursor) },
-    queue: { sendAll: async () => undefined },
+    queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
     suppressions: { reasonsFor: async () => [] },
     emailOf: async (_ws: string, id: string) => `${id}@example.com`,
     now: () => new Date('2026-12-06T10:00:00.000Z'),
   };
   const task = async (event: unknown) => {
     const failed = launchFailure.safeParse(event);
-    if (failed.success) return recordLaunchFailure(failed.data, deps);
+    if (failed.success) {
+      const page = audiencePage.safeParse(event);
+      return recordLaunchFailure(failed.data, page.success ? page.data : undefined, deps);
+    }
     return enrolAudiencePage(audiencePage.parse(event), deps);
   };
   const definition = JSON.parse(
@@ -77,8 +101,8 @@ function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactI
     calls += 1;
     return task(i);
   };
-  const run = (input: Record<string, string | number>) =>
-    machine.run(input, {
+  const run = (input: Record<string, unknown>) =>
+    machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: {
           EnrolAudiencePage: counted,
@@ -87,7 +111,7 @@ function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactI
         retryIntervalOverrides: { EnrolAudiencePage: 0, RecordFailure: 0 },
       },
     } as never).result;
-  return { records, run, calls: () => calls };
+  return { records, launches, run, calls: () => calls, sent };
 }
 
 const START = { workspaceId: 'ws1', campaignId: 'cmp1', launchId: 'launch-1' };
@@ -119,5 +143,60 @@ describe('the campaign-launch state machine', () => {
     await expect(m.run({ ...START, pageSize: 0 })).rejects.toThrow(/kept failing/);
     expect(m.records.get('launch-1')).toMatchObject({ status: 'failed', campaignId: 'cmp1' });
     expect(m.calls()).toBe(2);
+  });
+
+  it('resumes a failed launch at the page that failed, once, and not a running or finished one', async () => {
+    let broken = true;
+    const m = launchMachine(async (cursor) => {
+      if (cursor === 'p2' && broken) throw new Error('throttled');
+      if (cursor === 'p2') return { contactIds: ['c3'], cursor: 'p3' };
+      if (cursor === 'p3') return { contactIds: ['c4'] };
+      return { contactIds: ['c1', 'c2'], cursor: 'p2' };
+    });
+    await expect(m.run({ ...START, filter: { tag: 'vip' } })).rejects.toThrow(/kept failing/);
+    expect(await m.launches.get('ws1', 'launch-1')).toMatchObject({ status: 'failed', queued: 2, resumable: true });
+
+    broken = false;
+    const runs: Promise<unknown>[] = [];
+    const starter: LaunchStarter = {
+      start: async ({ attempt: _a, ...input }) => void runs.push(m.run(launchPayload(input))),
+    };
+    const deps = { launches: m.launches, starter, now: () => new Date('2026-12-06T11:00:00.000Z') };
+    const both = await Promise.allSettled([resumeLaunch(START, deps), resumeLaunch(START, deps)]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(runs).toHaveLength(1);
+    await Promise.all(runs);
+    expect(await m.launches.get('ws1', 'launch-1')).toMatchObject({ status: 'done', queued: 4, resumed: 1 });
+    // Pages before the failed one were not read again; the filter went with the resume.
+    expect(m.sent.map((msg) => (msg.kind === 'enrol' ? msg.contactId : msg.kind))).toEqual(['c1', 'c2', 'c3', 'c4']);
+    await expect(resumeLaunch(START, deps)).rejects.toMatchObject({ code: 'LAUNCH_NOT_FAILED' });
+    await expect(resumeLaunch({ ...START, campaignId: 'other' }, deps)).rejects.toMatchObject({
+      code: 'LAUNCH_NOT_FOUND',
+    });
+  });
+
+  it('puts a resume whose execution cannot start back to failed, and refuses one without a resume point', async () => {
+    const m = launchMachine(async (cursor) => {
+      if (cursor) throw new Error('throttled');
+      return { contactIds: ['c1'], cursor: 'p2' };
+    });
+    await expect(m.run(START)).rejects.toThrow(/kept failing/);
+    const deps = {
+      launches: m.launches,
+      starter: { start: async () => Promise.reject(new Error('StartExecution throttled')) },
+      now: () => new Date('2026-12-06T11:00:00.000Z'),
+    };
+    await expect(resumeLaunch(START, deps)).rejects.toThrow(/StartExecution throttled/);
+    expect(await m.launches.get('ws1', 'launch-1')).toMatchObject({
+      status: 'failed',
+      resumable: true,
+      error: 'The resume could not start: StartExecution throttled',
+    });
+
+    const malformed = launchMachine(async () => ({ contactIds: [] }));
+    await expect(malformed.run({ ...START, pageSize: 0 })).rejects.toThrow(/kept failing/);
+    await expect(resumeLaunch(START, { ...deps, launches: malformed.launches })).rejects.toMatchObject({
+      code: 'LAUNCH_NOT_RESUMABLE',
+    });
   });
 });

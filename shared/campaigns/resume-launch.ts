@@ -1,0 +1,77 @@
+/**
+ * `POST /api/campaigns/{id}/launches/{launchId}/resume`: a launch that failed (a page kept
+ * failing after its retries) starts again at the page that failed, as an execution of its own
+ * (`<launchId>-r<n>`). The pages before it are not read again; the failed page, if it had queued
+ * its messages before failing, queues them again and the enrolments' launch check drops the
+ * copies (a page is counted once: its marker).
+ *
+ * The record moves first (failed -> running, conditionally), so of two resumes at once one starts
+ * an execution and the other is told the launch is no longer failed. Should the start itself
+ * fail, the record goes back to failed with that error.
+ */
+import { ConflictError, NotFoundError } from '../errors';
+import type { ContactFilter } from '../crm/contacts/ports';
+import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from './ports';
+
+/**
+ * The state machine's input for a launch: its first page, or (a resume) the page that failed,
+ * with the count enrolled before it.
+ */
+export function launchPayload(input: {
+  workspaceId: string;
+  campaignId: string;
+  launchId: string;
+  filter?: ContactFilter;
+  from?: LaunchResumePoint;
+}): Record<string, unknown> {
+  const { from, ...first } = input;
+  if (!from) return first;
+  return {
+    workspaceId: input.workspaceId,
+    campaignId: input.campaignId,
+    launchId: input.launchId,
+    ...(from.filter ? { filter: from.filter } : {}),
+    ...(from.cursor ? { cursor: from.cursor } : {}),
+    enrolled: from.enrolled,
+    pageSize: from.pageSize,
+  };
+}
+
+export async function resumeLaunch(
+  input: { workspaceId: string; campaignId: string; launchId: string },
+  deps: { launches: LaunchRecords; starter: LaunchStarter; now: () => Date },
+): Promise<LaunchProgress> {
+  const { workspaceId, campaignId, launchId } = input;
+  const launch = await deps.launches.get(workspaceId, launchId);
+  if (!launch || launch.campaignId !== campaignId) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
+  const notFailed = () =>
+    new ConflictError(`Only a failed launch can be resumed; this one is ${launch.status}`, 'LAUNCH_NOT_FAILED');
+  if (launch.status !== 'failed') throw notFailed();
+  if (!launch.resumable) {
+    throw new ConflictError(
+      'This launch failed before its first page could be read (a malformed start): enrol again instead',
+      'LAUNCH_NOT_RESUMABLE',
+    );
+  }
+  const resumed = await deps.launches.resume(workspaceId, launchId);
+  if (!resumed) {
+    const now = await deps.launches.get(workspaceId, launchId);
+    throw new ConflictError(
+      `Only a failed launch can be resumed; this one is ${now?.status ?? 'gone'}`,
+      'LAUNCH_NOT_FAILED',
+    );
+  }
+  try {
+    await deps.starter.start({ workspaceId, campaignId, launchId, attempt: resumed.attempt, from: resumed.from });
+  } catch (error) {
+    await deps.launches.unresume(
+      workspaceId,
+      launchId,
+      resumed.attempt,
+      `The resume could not start: ${(error as Error).message}`.slice(0, 300),
+      deps.now().toISOString(),
+    );
+    throw error;
+  }
+  return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+}
