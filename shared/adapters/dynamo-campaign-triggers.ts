@@ -146,7 +146,7 @@ export function dynamoCampaignTriggers(
       return ids;
     },
 
-    claim(workspaceId, eventId, campaignId, ttlSeconds) {
+    claim(workspaceId, eventId, contactId, campaignId, ttlSeconds) {
       const now = nowSeconds();
       return conditionally(
         db.send(
@@ -154,7 +154,7 @@ export function dynamoCampaignTriggers(
             TableName: table,
             Item: {
               pk: workspacePk(workspaceId),
-              sk: triggerClaimSk(eventId, campaignId),
+              sk: triggerClaimSk(eventId, contactId, campaignId),
               type: 'trigger-claim',
               expiresAt: now + ttlSeconds,
             },
@@ -166,11 +166,11 @@ export function dynamoCampaignTriggers(
       );
     },
 
-    async claimed(workspaceId, eventId, campaignId) {
+    async claimed(workspaceId, eventId, contactId, campaignId) {
       const item = await getItem(
         db,
         table,
-        { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, campaignId) },
+        { pk: workspacePk(workspaceId), sk: triggerClaimSk(eventId, contactId, campaignId) },
         { consistent: true },
       );
       // TTL deletion lags: an expired claim is as good as none.

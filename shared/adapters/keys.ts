@@ -161,7 +161,8 @@ export const triggerIndexPrefix = (kind: string, value: string): string => `TRIG
 /** Which index item a campaign has (so a change removes the old one). */
 export const campaignTriggerSk = (campaignId: string): string => `CAMPAIGNTRIGGER#${campaignId}`;
 /** One claim per (domain event, campaign), with a TTL: a replayed event enrols nobody twice. */
-export const triggerClaimSk = (eventId: string, campaignId: string): string => `TRIGGERCLAIM#${eventId}#${campaignId}`;
+export const triggerClaimSk = (eventId: string, contactId: string, campaignId: string): string =>
+  `TRIGGERCLAIM#${eventId}#${contactId}#${campaignId}`;
 /** A campaign webhook token, by the SHA-256 of the token (global: the public route names no workspace). */
 export const campaignHookPk = (tokenHash: string): string => `CAMPAIGNHOOK#${tokenHash}`;
 export const CAMPAIGN_HOOK_SK = 'HOOK';

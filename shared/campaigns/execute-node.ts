@@ -10,7 +10,7 @@ import { nextAllowedSend } from './frequency-cap';
 import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
-import { armFor, promotedArm, promotedVariant, variantFor } from './split';
+import { armFor, HOLDOUT_ARM, promotedArm, promotedVariant, variantFor } from './split';
 import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from './windows';
 
 export type NodeResult =
@@ -80,7 +80,7 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
       const taken = node.arms.find((a) => a.id === state.arms[node.id]);
       if (taken) return { kind: 'move', next: taken.next };
       const hashed = armFor(node, state.campaignId, state.contactId);
-      if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:holdout`] };
+      if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:${HOLDOUT_ARM}`] };
       // A promoted winner takes every first arrival but the holdout (promotion.ts).
       const arm = promotedArm(node, ctx.rules.promotions) ?? hashed;
       return {

@@ -14,6 +14,7 @@ import { ValidationError } from '../errors';
 import { activityNodesOf, type Condition, conditionDepth, MAX_CONDITION_DEPTH } from './conditions';
 import type { CampaignRules } from './enrolment';
 import { durationMs, edgesOf, type Journey, type JourneyNode, MAX_WAIT_DAYS } from './journey';
+import { HOLDOUT_ARM } from './split';
 import { MAIL_PRODUCED_INTERACTIONS, triggerOf } from './trigger';
 import { type WebhookPolicy, webhookUrlProblem } from './webhook-url';
 
@@ -174,6 +175,8 @@ function nodeProblems(
       if (total !== 100) problem(`Arm percentages plus the holdout add up to ${total}, not 100`);
       const armIds = new Set(node.arms.map((a) => a.id));
       if (armIds.size !== node.arms.length) problem('Two arms share an id');
+      // `arm:<split>:holdout` counts the control group: an arm of that id would share its counter.
+      if (armIds.has(HOLDOUT_ARM)) problem(`"${HOLDOUT_ARM}" names the split's control group; give the arm another id`);
       if (node.promote && node.arms.length < 2) problem('Promotes a winner with a single arm');
       break;
     }

@@ -9,8 +9,9 @@
  * an execution and the other is told the launch is no longer failed. Should the start itself
  * fail, the record goes back to failed with that error.
  */
-import { ConflictError, NotFoundError } from '../errors';
+
 import type { ContactFilter } from '../crm/contacts/ports';
+import { ConflictError, NotFoundError } from '../errors';
 import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from './ports';
 
 /**

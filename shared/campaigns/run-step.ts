@@ -320,7 +320,10 @@ async function advance(
   }
 
   const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
-  const since = Math.min(Date.parse(start.enteredAt), now.getTime() - lookbackDays(published) * 86_400_000);
+  // Far enough back for every window judged in this step: the journey's own interactions (since
+  // it entered), and a condition's days counted back from the moment it is judged, which for a
+  // late step is a deadline: never before the enrolment entered.
+  const since = Math.min(Date.parse(start.enteredAt), now.getTime()) - lookbackDays(published) * 86_400_000;
   const timeline =
     contact && !contact.deleted && mayHaveInteractionsSince(contact, since)
       ? await deps.contacts.timelineSince(start.workspaceId, start.contactId, new Date(since))
@@ -331,7 +334,10 @@ async function advance(
       : 'contact-deleted';
   if (exit || !contact || contact.deleted) {
     const reason: ExitReason = exit ?? 'contact-deleted';
-    tally.push(reason === 'converted' ? 'converted' : `exited:${reason}`);
+    // The campaign goal met: the enrolment ends completed (its status), and converts (counted
+    // once a run). Every end lands in one end bucket, so entered = waiting + completed + exited.
+    if (reason === 'converted') tally.push('completed', 'converted');
+    else tally.push(`exited:${reason}`);
     return save(endState(start, reason, now), { status: 'ended', reason });
   }
 

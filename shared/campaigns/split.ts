@@ -5,6 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 
+/** The counter name of a split's control group (`arm:<split>:holdout`): no arm may take it (journey-rules.ts). */
+export const HOLDOUT_ARM = 'holdout';
+
 /** A number in [0, 10000) that depends only on its inputs. */
 export function stableBucket(...parts: readonly string[]): number {
   const digest = createHash('sha256').update(parts.join('\u0000')).digest();

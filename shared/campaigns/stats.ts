@@ -15,6 +15,7 @@ import {
 } from './ab-test';
 import type { Journey, JourneyNode } from './journey';
 import type { Promotion, Promotions } from './promotion';
+import { HOLDOUT_ARM } from './split';
 
 const TOTALS = [
   'entered',
@@ -146,7 +147,7 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
       const { text: _text, ...verdict } = test.verdict;
       splits[node.id] = {
         arms: Object.fromEntries(test.arms.map((a, i) => [a.arm, { entered: a.entered, ...metricsByArm(tests, i) }])),
-        holdout: at(`arm:${node.id}:holdout`),
+        holdout: at(`arm:${node.id}:${HOLDOUT_ARM}`),
         verdict,
         test,
         tests,

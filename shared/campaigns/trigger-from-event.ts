@@ -68,7 +68,7 @@ export class TriggerEnrolmentsFailed extends AggregateError {
 }
 
 /**
- * Enrols the event's contact into each matching campaign, once per (event, campaign). Each campaign
+ * Enrols the event's contact into each matching campaign, once per (event, contact, campaign). Each campaign
  * is tried on its own: one that fails (every time, for a broken one) does not stop the others. The
  * failures are thrown together at the end ({@link TriggerEnrolmentsFailed}), so the message comes
  * back for them only: the campaigns done are claimed, and the retry skips them.
@@ -106,14 +106,14 @@ export async function triggerFromEvent(
           continue;
         }
         outcome.matched += 1;
-        if (await deps.index.claimed(workspaceId, eventId, campaignId)) {
+        if (await deps.index.claimed(workspaceId, eventId, contactId, campaignId)) {
           outcome.replayed += 1;
           continue;
         }
         // Recorded after the enrolment, never before: a crash in between loses nothing (the event
         // comes back and enrols; the enrolment refuses a second run of the same launch id).
         await deps.enrol({ kind: 'enrol', workspaceId, campaignId, contactId, launchId: `event-${eventId}` });
-        await deps.index.claim(workspaceId, eventId, campaignId, TRIGGER_CLAIM_TTL_SECONDS);
+        await deps.index.claim(workspaceId, eventId, contactId, campaignId, TRIGGER_CLAIM_TTL_SECONDS);
         outcome.enrolled += 1;
       } catch (error) {
         // Not claimed: the message's retry tries this campaign again, and only those like it.

@@ -24,13 +24,23 @@ export interface CampaignTriggerIndex {
   set(workspaceId: string, campaignId: string, basis: TriggerBasis, key: TriggerKey | undefined): Promise<void>;
   /** Campaign ids whose entry is `key`. */
   find(workspaceId: string, key: TriggerKey): Promise<string[]>;
-  /** Whether (event, campaign) was recorded as done (and not expired): a replay. */
-  claimed(workspaceId: string, eventId: string, campaignId: string): Promise<boolean>;
   /**
-   * Records (event, campaign) as done for `ttlSeconds`, after its enrolment: true the first time,
-   * false when a copy recorded it first.
+   * Whether (event, contact, campaign) was recorded as done (and not expired): a replay. The
+   * contact is part of it: an event id need not be unique across contacts (an interaction's is
+   * built from the client's `interactionId`, unique per contact only).
    */
-  claim(workspaceId: string, eventId: string, campaignId: string, ttlSeconds: number): Promise<boolean>;
+  claimed(workspaceId: string, eventId: string, contactId: string, campaignId: string): Promise<boolean>;
+  /**
+   * Records (event, contact, campaign) as done for `ttlSeconds`, after its enrolment: true the
+   * first time, false when a copy recorded it first.
+   */
+  claim(
+    workspaceId: string,
+    eventId: string,
+    contactId: string,
+    campaignId: string,
+    ttlSeconds: number,
+  ): Promise<boolean>;
   /**
    * Sets (or, undefined, clears) the campaign's scheduled launch slot, if the record still has the
    * basis's status and published version (else a publish or a status change moved it on, and its

@@ -172,3 +172,19 @@ describe('campaign record writes and the schedule slot', () => {
     expect(await rawItem(w)).toMatchObject({ status: 'paused', nextRunAt: slot, gsi1sk: before?.gsi1sk });
   });
 });
+
+describe('trigger claims', () => {
+  it('are per contact: one event id shared by two contacts (a client interactionId) enrols both', async () => {
+    const triggers = dynamoCampaignTriggers(db, CORE);
+    const w = ws();
+    // An interaction's event id is built from the client's interactionId, unique per contact only.
+    const eventId = 'interaction-webinar-2026';
+    expect(await triggers.claimed(w, eventId, 'contact-a', 'cmp1')).toBe(false);
+    expect(await triggers.claim(w, eventId, 'contact-a', 'cmp1', 3600)).toBe(true);
+    expect(await triggers.claimed(w, eventId, 'contact-a', 'cmp1')).toBe(true);
+    expect(await triggers.claimed(w, eventId, 'contact-b', 'cmp1')).toBe(false);
+    expect(await triggers.claim(w, eventId, 'contact-b', 'cmp1', 3600)).toBe(true);
+    // A copy of the same (event, contact, campaign) is a replay.
+    expect(await triggers.claim(w, eventId, 'contact-a', 'cmp1', 3600)).toBe(false);
+  });
+});

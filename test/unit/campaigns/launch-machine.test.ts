@@ -102,15 +102,18 @@ function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactI
     return task(i);
   };
   const run = (input: Record<string, unknown>) =>
-    machine.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: {
-          EnrolAudiencePage: counted,
-          RecordFailure: counted,
+    machine.run(
+      input as never,
+      {
+        overrides: {
+          taskResourceLocalHandlers: {
+            EnrolAudiencePage: counted,
+            RecordFailure: counted,
+          },
+          retryIntervalOverrides: { EnrolAudiencePage: 0, RecordFailure: 0 },
         },
-        retryIntervalOverrides: { EnrolAudiencePage: 0, RecordFailure: 0 },
-      },
-    } as never).result;
+      } as never,
+    ).result;
   return { records, launches, run, calls: () => calls, sent };
 }
 

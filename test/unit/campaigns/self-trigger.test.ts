@@ -37,8 +37,8 @@ describe('a journey started by its own mail', () => {
     const claims = new Set<string>();
     const index = {
       find: async () => [CAMPAIGN],
-      claimed: async (_w: string, e: string, c: string) => claims.has(`${e}/${c}`),
-      claim: async (_w: string, e: string, c: string) => void claims.add(`${e}/${c}`),
+      claimed: async (_w: string, e: string, who: string, c: string) => claims.has(`${e}/${who}/${c}`),
+      claim: async (_w: string, e: string, who: string, c: string) => void claims.add(`${e}/${who}/${c}`),
     } as unknown as CampaignTriggerIndex;
     const deps = {
       index,

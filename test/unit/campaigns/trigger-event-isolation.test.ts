@@ -40,10 +40,10 @@ function world(broken: { enrol: Set<string>; claim: Set<string> }) {
   const index: CampaignTriggerIndex = {
     set: async () => undefined,
     find: async () => ['first', 'broken', 'last'],
-    claimed: async (_ws, e, c) => claims.has(`${e}#${c}`),
-    claim: async (_ws, e, c) => {
+    claimed: async (_ws, e, who, c) => claims.has(`${e}#${who}#${c}`),
+    claim: async (_ws, e, who, c) => {
       if (broken.claim.has(c)) throw new Error('ProvisionedThroughputExceeded');
-      claims.add(`${e}#${c}`);
+      claims.add(`${e}#${who}#${c}`);
       return true;
     },
     setSchedule: async () => undefined,
@@ -79,7 +79,7 @@ describe('an event matching several campaigns, one of them broken', () => {
     expect((error as TriggerEnrolmentsFailed).failed).toEqual(['campaign broken']);
     expect((error as Error).message).toContain('Template "t1" not found');
     expect(calls).toEqual(['first', 'broken', 'last']);
-    expect([...claims].sort()).toEqual(['e1#first', 'e1#last']);
+    expect([...claims].sort()).toEqual(['e1#p1#first', 'e1#p1#last']);
 
     // The message's next receives (then the DLQ) try the broken campaign only.
     for (let receive = 2; receive <= 5; receive += 1) {
@@ -102,6 +102,6 @@ describe('an event matching several campaigns, one of them broken', () => {
     const { deps, calls, claims } = world({ enrol: new Set(), claim: new Set(['first']) });
     await expect(triggerFromEvent(trialTagged(), deps)).rejects.toThrow(/campaign first/);
     expect(calls).toEqual(['first', 'broken', 'last']);
-    expect([...claims].sort()).toEqual(['e1#broken', 'e1#last']);
+    expect([...claims].sort()).toEqual(['e1#p1#broken', 'e1#p1#last']);
   });
 });

@@ -41,13 +41,13 @@ describe('a trigger event whose record write failed after its enrolment', () => 
     const index: CampaignTriggerIndex = {
       set: async () => undefined,
       find: async () => [CAMPAIGN],
-      claimed: async (_ws, e, c) => claims.has(`${e}#${c}`),
-      claim: async (_ws, e, c) => {
+      claimed: async (_ws, e, who, c) => claims.has(`${e}#${who}#${c}`),
+      claim: async (_ws, e, who, c) => {
         if (failNextClaim) {
           failNextClaim = false;
           throw new Error('ProvisionedThroughputExceeded'); // or the worker dies here
         }
-        claims.add(`${e}#${c}`);
+        claims.add(`${e}#${who}#${c}`);
         return true;
       },
       setSchedule: async () => undefined,

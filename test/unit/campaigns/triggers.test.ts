@@ -129,9 +129,9 @@ describe('triggerFromEvent', () => {
         Object.entries(campaigns)
           .filter(([, c]) => JSON.stringify(triggerIndexKey(c.on)) === JSON.stringify(key))
           .map(([id]) => id),
-      claimed: async (_ws, eventId, campaignId) => claims.has(`${eventId}#${campaignId}`),
-      claim: async (_ws, eventId, campaignId) => {
-        const k = `${eventId}#${campaignId}`;
+      claimed: async (_ws, eventId, contactId, campaignId) => claims.has(`${eventId}#${contactId}#${campaignId}`),
+      claim: async (_ws, eventId, contactId, campaignId) => {
+        const k = `${eventId}#${contactId}#${campaignId}`;
         if (claims.has(k)) return false;
         claims.add(k);
         return true;
