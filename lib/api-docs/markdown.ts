@@ -105,6 +105,8 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
   ai 10/min, email 50/h), on top of 10 req/s (burst 20) per client on /api and 100 req/s per
   address overall. The client is the user of a verified API key, else the address. \`exempt\`
   routes (health) are never limited when asked without a query; \`?deep=1\` counts as public.
+  \`link\` routes (unsubscribe and tracking links in mail) have only the 100 req/s per address:
+  one address often carries many people's requests (a mailbox provider's one-click unsubscribes).
 - **Errors**: every 4xx/5xx body is \`{error, message, code, requestId, details?}\`.
 - **Fields** below: \`name?\` is optional; \`a \\| b\` is either.
 

@@ -6,7 +6,10 @@
  */
 import { route } from './route';
 
-const link = { auth: 'public', csrf: false, rateTier: 'public' } as const;
+// Rate tier `link`: the per-address flood guard only (shared/rate-limit/rules.ts). A mailbox
+// provider POSTs the one-click unsubscribes of many people from a few addresses, and image
+// proxies and office gateways fetch many people's pixels and links: 20 a minute refused them.
+const link = { auth: 'public', csrf: false, rateTier: 'link' } as const;
 
 export const emailRoutes = [
   route('emails', 'emails.send', 'POST', '/api/emails/send', 'Queue a one-off email (202 with its send id)', {

@@ -17,8 +17,11 @@ export type BodyMediaType = 'application/json' | 'text/csv' | 'text/plain' | 'ap
 /** Who may call a route. `user` = a session cookie or an API key. */
 export type AuthMode = 'public' | 'user';
 
-/** Rate-limit tiers of the reference (per client, per minute unless noted). */
-export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'exempt';
+/**
+ * Rate-limit tiers of the reference (per client, per minute unless noted), and `link`: the
+ * public links in mail (unsubscribe, tracking), under the per-address flood guard only.
+ */
+export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'link' | 'exempt';
 
 /** The name of every declared function (`functions` in index.ts). */
 export type FunctionName = (typeof declaredFunctions)[number]['name'];

@@ -71,15 +71,24 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const pathname = new URL(url, 'http://local').pathname;
-    const send = (out: HttpResponseParts) => {
-      // A length, as API Gateway sends: one write of head and body, no chunked framing.
-      res.writeHead(out.status, {
-        ...out.headers,
-        ...hostHeaders,
-        'apigw-requestid': requestId,
-        // Never on 204 or 304 (RFC 9110 8.6).
-        ...(out.status === 204 || out.status === 304 ? {} : { 'content-length': out.body.length }),
-      });
+    const send = (answer: HttpResponseParts) => {
+      let out = answer;
+      const head = (parts: HttpResponseParts) =>
+        res.writeHead(parts.status, {
+          ...parts.headers,
+          ...hostHeaders,
+          'apigw-requestid': requestId,
+          // A length, as API Gateway sends: one write of head and body, no chunked framing. Never on 204 or 304 (RFC 9110 8.6).
+          ...(parts.status === 204 || parts.status === 304 ? {} : { 'content-length': parts.body.length }),
+        });
+      try {
+        head(out);
+      } catch (error) {
+        // A header value HTTP cannot carry (a control or non-ASCII character): API Gateway answers
+        // such a function response 502; never leave the client waiting for an answer.
+        out = badGateway(error, requestId);
+        head(out);
+      }
       res.end(method === 'HEAD' ? undefined : out.body);
       const ms = performance.now() - started;
       stats?.record(out.status, ms, inFlight);
@@ -306,6 +315,16 @@ function errorAnswer(
 }
 
 /** What API Gateway answers when it cannot get a result from the function, in our error contract. */
+function badGateway(error: unknown, requestId: string) {
+  console.error(`[local] ${requestId} invalid function response:`, (error as Error).message);
+  const body = {
+    error: 'Bad Gateway',
+    message: 'The function answered a header HTTP cannot carry',
+    code: 'BAD_GATEWAY',
+  };
+  return errorAnswer(502, body, requestId);
+}
+
 function hostError(error: unknown, requestId: string) {
   if (error instanceof PayloadTooLarge) {
     const body = { error: 'Payload Too Large', message: 'The request body exceeds 10 MB', code: 'PAYLOAD_TOO_LARGE' };

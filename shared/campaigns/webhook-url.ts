@@ -27,9 +27,14 @@ for (const [net, bits] of [
   blocked.addSubnet(net, bits, 'ipv4');
 }
 for (const [net, bits] of [
-  ['::', 127],
+  // Unspecified, loopback, and the deprecated IPv4-compatible block (::a.b.c.d): never a webhook.
+  ['::', 96],
+  ['64:ff9b:1::', 48], // NAT64 for local use (RFC 8215)
+  ['100::', 64], // discard (RFC 6666)
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8],
 ] as const) {
   blocked.addSubnet(net, bits, 'ipv6');
@@ -41,19 +46,39 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(bare);
   if (family === 4) return blocked.check(bare, 'ipv4');
   if (family !== 6) return false;
-  // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is checked as the IPv4 it is.
-  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(bare);
-  if (mapped) {
-    const v4 = mapped[1] ?? hexPairToIpv4(mapped[2] as string, mapped[3] as string);
-    return blocked.check(v4, 'ipv4');
-  }
-  return blocked.check(bare, 'ipv6');
+  if (blocked.check(bare, 'ipv6')) return true;
+  // An IPv4 address carried inside IPv6 (mapped, SIIT, NAT64, 6to4, Teredo) reaches that IPv4
+  // address: it is checked as the IPv4 it is.
+  const v4 = embeddedIpv4(ipv6Groups(bare));
+  return v4 !== undefined && blocked.check(v4, 'ipv4');
 }
 
-function hexPairToIpv4(high: string, low: string): string {
-  const h = Number.parseInt(high, 16);
-  const l = Number.parseInt(low, 16);
-  return [h >> 8, h & 255, l >> 8, l & 255].join('.');
+/** The eight 16-bit groups of an IPv6 literal (any notation: `::`, a dotted IPv4 tail). */
+function ipv6Groups(address: string): number[] {
+  // WHATWG URL serialises IPv6 canonically: lower-case hex, `::` for the longest zero run, no dotted tail.
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const [head = '', tail] = canonical.split('::');
+  const part = (text: string) => (text ? text.split(':').map((g) => Number.parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = tail === undefined ? [] : part(tail);
+  return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+
+const dotted = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/** The IPv4 address an IPv6 address stands for or tunnels to, if it is one of those forms. */
+function embeddedIpv4(g: number[]): string | undefined {
+  const [g0, g1, g2, g3, g4, g5, g6 = 0, g7 = 0] = g;
+  const zeros = (...xs: (number | undefined)[]) => xs.every((x) => x === 0);
+  // ::ffff:a.b.c.d (mapped) and ::ffff:0:a.b.c.d (SIIT, RFC 2765).
+  if (zeros(g0, g1, g2, g3) && ((g4 === 0 && g5 === 0xffff) || (g4 === 0xffff && g5 === 0))) return dotted(g6, g7);
+  // 64:ff9b::a.b.c.d: the well-known NAT64 prefix (RFC 6052).
+  if (g0 === 0x64 && g1 === 0xff9b && zeros(g2, g3, g4, g5)) return dotted(g6, g7);
+  // 2002:aabb:ccdd::/48: 6to4 (RFC 3056), the IPv4 address in bits 16-47.
+  if (g0 === 0x2002) return dotted(g1 ?? 0, g2 ?? 0);
+  // 2001:0::/32: Teredo (RFC 4380), the client's IPv4 address inverted in the last 32 bits.
+  if (g0 === 0x2001 && g1 === 0) return dotted(g6 ^ 0xffff, g7 ^ 0xffff);
+  return undefined;
 }
 
 /** Why `url` may not be a webhook under `policy`; undefined when it may. */

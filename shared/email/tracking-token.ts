@@ -78,6 +78,19 @@ export function openTrackingToken(token: string, key: Buffer): TrackingPayload |
   }
 }
 
+/**
+ * A click target as a redirect can send it: the URL's serialisation (percent-encoded, control
+ * characters dropped, so it is a valid `location` header), if it is a safe target; else undefined.
+ * An href with `€`, an em dash or an encoded CR/LF would otherwise be sealed as written and break
+ * the redirect's header.
+ */
+export function redirectTarget(url: string): string | undefined {
+  if (!isSafeTarget(url)) return undefined;
+  const href = new URL(url).href;
+  // Serialised URLs are ASCII; anything else (never expected) is refused rather than sent.
+  return /^[\x21-\x7e]+$/.test(href) ? href : undefined;
+}
+
 /** Click targets: absolute http(s) URLs only (no `javascript:`, `data:`, protocol-relative...). */
 export function isSafeTarget(url: string): boolean {
   try {

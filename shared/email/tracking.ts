@@ -10,7 +10,13 @@
  * - A link whose sealed token would pass the edge's 1,024-character limit for `{token}` (a very
  *   long target URL) is left unwrapped rather than turned into a link that cannot work.
  */
-import { type AbAttribution, isSafeTarget, sealTrackingToken, type TrackingPayload } from './tracking-token';
+import {
+  type AbAttribution,
+  isSafeTarget,
+  redirectTarget,
+  sealTrackingToken,
+  type TrackingPayload,
+} from './tracking-token';
 
 export const OPEN_PATH = '/t/o/';
 export const CLICK_PATH = '/t/c/';
@@ -97,7 +103,10 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
       const target = decodeAttribute(dq ?? sq ?? bare ?? '').trim();
       if (!/^https?:\/\//i.test(target) || !isSafeTarget(target)) return attr;
       if (untouched.has(target) || ours.some((o) => target.startsWith(o))) return attr;
-      const token = seal({ kind: 'click', ...common, url: target });
+      // Sealed as the redirect will send it (a valid header value), not as written.
+      const url = redirectTarget(target);
+      if (!url) return attr;
+      const token = seal({ kind: 'click', ...common, url });
       if (token.length > MAX_TOKEN_LENGTH) {
         tooLong += 1;
         return attr;

@@ -24,7 +24,7 @@ export const ALL_ROUTES_RULE: RateRule = { id: 'all', limit: 100, windowSeconds:
 export const API_RULE: RateRule = { id: 'api', limit: 20, windowSeconds: 2, keyBy: 'client' };
 
 /** The reference's tiers, selectable per route. */
-export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt'>, RateRule>> = {
+export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt' | 'link'>, RateRule>> = {
   public: { id: 'tier-public', limit: 20, windowSeconds: 60, keyBy: 'client' },
   authenticated: { id: 'tier-authenticated', limit: 100, windowSeconds: 60, keyBy: 'client' },
   premium: { id: 'tier-premium', limit: 1000, windowSeconds: 60, keyBy: 'client' },
@@ -35,11 +35,17 @@ export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt'>, RateRule>>
 /**
  * The rules one request is counted against. An `exempt` route (health) is counted against
  * none when asked plainly; with a query (`?deep=1` probes every store) it is a `public` route,
- * so nobody can make the service hammer its own dependencies.
+ * so nobody can make the service hammer its own dependencies. A `link` route only against the
+ * per-address flood guard.
  */
 export function rulesFor(tier: RateTier, path: string, hasQuery = false): RateRule[] {
   if (tier === 'exempt' && !hasQuery) return [];
   if (tier === 'exempt') return rulesFor('public', path);
+  // Links in mail (unsubscribe, open pixel, tracked click): many people's requests come from one
+  // address (a mailbox provider's one-click unsubscribe POSTs, image proxies, an office's NAT), and
+  // an unsubscribe refused is one not honoured. Their sealed token is checked before anything is
+  // written, so only the flood guard applies.
+  if (tier === 'link') return [ALL_ROUTES_RULE];
   const rules = [ALL_ROUTES_RULE, TIER_RULES[tier]];
   if (path.startsWith('/api/')) rules.splice(1, 0, API_RULE);
   return rules;

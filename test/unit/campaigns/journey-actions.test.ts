@@ -511,4 +511,23 @@ describe('saving a journey with these actions', () => {
     for (const ip of ['0.0.0.0', '100.64.0.1', '::', '::ffff:a00:1', '224.0.0.1'])
       expect(isPrivateAddress(ip)).toBe(true);
   });
+
+  it('checks an IPv4 address carried inside IPv6 as the IPv4 address it reaches', () => {
+    const inward = [
+      '64:ff9b::a9fe:a9fe', // NAT64 to 169.254.169.254 (the instance metadata service)
+      '64:ff9b::10.0.0.1',
+      '2002:a00:1::1', // 6to4 through 10.0.0.1
+      '2002:7f00:1::', // 6to4 through 127.0.0.1
+      '::127.0.0.1', // IPv4-compatible (deprecated)
+      '::ffff:0:a9fe:a9fe', // SIIT
+      '[::ffff:127.0.0.1]',
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe', // Teredo, client 10.0.0.1
+      '64:ff9b:1::8.8.8.8', // NAT64 for local use
+      '2001:db8::1', // documentation
+      'fec0::1', // site-local
+    ];
+    for (const ip of inward) expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8', '2a00:1450:4001:82a::200e'])
+      expect(isPrivateAddress(ip), ip).toBe(false);
+  });
 });

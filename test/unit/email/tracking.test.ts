@@ -9,7 +9,7 @@ import {
   MAX_TOKEN_LENGTH,
   OPEN_PATH,
 } from '../../../shared/email/tracking';
-import { openTrackingToken, sealTrackingToken } from '../../../shared/email/tracking-token';
+import { openTrackingToken, redirectTarget, sealTrackingToken } from '../../../shared/email/tracking-token';
 import { MAX_TOKEN_PARAM_LENGTH } from '../../../shared/http/edge-ids';
 
 const key = randomBytes(32);
@@ -207,5 +207,31 @@ describe('trackOpen / trackClick', () => {
     const token = sealTrackingToken({ kind: 'open', workspaceId: 'ws-1', sendId: 's' }, key);
     expect(await trackOpen(deps, token, origin)).toMatchObject({ status: 'tracked', recorded: false });
     expect(recorded).toEqual([]);
+  });
+});
+
+describe('click targets as a redirect sends them', () => {
+  it('seals the URL serialised (percent-encoded, CR/LF dropped), so the 302 location is a valid header', () => {
+    const html = [
+      '<a href="https://shop.example.com/€uro">A</a>',
+      '<a href="https://example.com/a—b?q=ü">B</a>',
+      '<a href="https://example.com/x&#13;&#10;Set-Cookie:%20a=b">C</a>',
+    ].join('');
+    const out = instrumentHtml(html, send, options);
+    expect(out.wrapped).toBe(3);
+    const targets = hrefs(out.html).map((l) => openTrackingToken(tokenOf(l), key)?.url);
+    expect(targets).toEqual([
+      'https://shop.example.com/%E2%82%ACuro',
+      'https://example.com/a%E2%80%94b?q=%C3%BC',
+      'https://example.com/xSet-Cookie:%20a=b',
+    ]);
+    for (const url of targets) expect(url).toMatch(/^[\x21-\x7e]+$/);
+  });
+
+  it('normalises a target sealed as written (links sent before), and refuses what is not http(s)', () => {
+    expect(redirectTarget('https://shop.example.com/€uro')).toBe('https://shop.example.com/%E2%82%ACuro');
+    expect(redirectTarget('https://example.com/a\r\nb')).toBe('https://example.com/ab');
+    expect(redirectTarget('javascript:alert(1)')).toBeUndefined();
+    expect(redirectTarget('//example.com/x')).toBeUndefined();
   });
 });
