@@ -173,9 +173,9 @@ export const STEP_BASE: readonly CountedCall[] = [
     ops: { rru: EVENTUAL_READ },
   },
   {
-    what: 'suppressions, workspace + global, strongly consistent (BatchGetItem)',
+    what: "suppressions, workspace + global + the contact's own opt-outs, strongly consistent (BatchGetItem)",
     where: 'dynamo-suppressions.ts reasonsFor',
-    ops: { rru: 2 * CONSISTENT_READ },
+    ops: { rru: 3 * CONSISTENT_READ },
   },
 ];
 
@@ -246,9 +246,9 @@ export const consumed = (a: Assumptions, batchMs: number): CountedCall => ({
 export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] => [
   { what: 'ledger claim UpdateItem', where: 'dynamo-send-ledger.ts claim', ops: { wru: 1 } },
   {
-    what: 'suppressions, strongly consistent',
+    what: "suppressions (workspace, global, the contact's own opt-outs), strongly consistent",
     where: 'dynamo-suppressions.ts reasonsFor',
-    ops: { rru: 2 * CONSISTENT_READ },
+    ops: { rru: 3 * CONSISTENT_READ },
   },
   { what: 'sending gate GetItem', where: 'dynamo-sending-gate.ts', ops: { rru: EVENTUAL_READ } },
   {

@@ -213,6 +213,11 @@ export const emailSendSk = (idempotencyKey: string): string => `EMAILSEND#${idem
 /** Suppressed addresses (core): under `WS#<id>` per workspace, under `GLOBAL` for every workspace. */
 export const SUPPRESSION_PREFIX = 'SUPPRESSION#';
 export const suppressionSk = (email: string): string => `${SUPPRESSION_PREFIX}${email.trim().toLowerCase()}`;
+/**
+ * A contact's own opt-outs (core, under `WS#<id>`): an unsubscribe is the person's, so it follows
+ * the contact to a new address, where an address suppression would not.
+ */
+export const contactOptOutSk = (contactId: string): string => `CONTACTOPTOUT#${contactId}`;
 /** Whether (and why) a workspace's marketing sends are paused (core). */
 export const EMAIL_SENDING_SK = 'EMAIL_SENDING';
 /** The shared send pace (ephemeral): one token-bucket item per provider. */

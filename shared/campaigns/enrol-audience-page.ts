@@ -55,7 +55,7 @@ export async function enrolAudiencePage(
   const allowed = await mapLimit(page.contactIds, 10, async (contactId) => {
     const email = await deps.emailOf(input.workspaceId, contactId);
     if (!email) return undefined;
-    const reasons = await deps.suppressions.reasonsFor(input.workspaceId, email);
+    const reasons = await deps.suppressions.reasonsFor(input.workspaceId, email, contactId);
     return blockingSuppression(reasons, 'marketing') ? undefined : contactId;
   });
   const messages: EnrolMessage[] = allowed

@@ -37,7 +37,7 @@ export async function enrolContactIds(
   }
   const allowed = await mapLimit(found, 10, async (contact) => {
     if (!contact) return undefined;
-    const reasons = await deps.suppressions.reasonsFor(input.workspaceId, contact.email);
+    const reasons = await deps.suppressions.reasonsFor(input.workspaceId, contact.email, contact.contactId);
     return blockingSuppression(reasons, 'marketing') ? undefined : contact.contactId;
   });
   const ids = allowed.filter((id): id is string => id !== undefined);

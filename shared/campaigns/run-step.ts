@@ -459,7 +459,7 @@ async function exitBeforeNode(
   deps: StepDeps,
   now: Date,
 ): Promise<ExitReason | undefined> {
-  const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email);
+  const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email, state.contactId);
   const blocking = blockingSuppression(reasons, 'marketing');
   if (blocking) return exitForSuppression(blocking);
   const entered = Date.parse(state.enteredAt);

@@ -68,7 +68,16 @@ export interface SendLedger {
 
 /** Suppressions that apply to an address in a workspace (its own and the global list). */
 export interface SuppressionLookup {
-  reasonsFor(workspaceId: string, email: string): Promise<readonly import('./suppression-rules').SuppressionReason[]>;
+  /**
+   * Why `email` may not be mailed in the workspace: its address suppressions and, when the mail is
+   * for a contact (`contactId`), that contact's own opt-outs (an unsubscribe follows the person to
+   * a new address; a bounce stays with the address).
+   */
+  reasonsFor(
+    workspaceId: string,
+    email: string,
+    contactId?: string,
+  ): Promise<readonly import('./suppression-rules').SuppressionReason[]>;
 }
 
 /** Why marketing sends of a workspace are paused, if they are. */

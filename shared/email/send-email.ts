@@ -107,7 +107,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   }
 
   const suppressed = blockingSuppression(
-    await deps.suppressions.reasonsFor(workspaceId, request.to),
+    await deps.suppressions.reasonsFor(workspaceId, request.to, request.contactId),
     request.category,
     request.topic,
   );

@@ -66,6 +66,8 @@ export interface UnsubscribeDeps {
   readonly key: Buffer;
   readonly suppressions: SuppressionLookup & {
     suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
+    /** The contact's own opt-out: it follows the person to a new address. */
+    suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
   };
   /** The contact with this address in the workspace, if any. */
   readonly contactIdOf: (workspaceId: string, email: string) => Promise<string | undefined>;
@@ -129,18 +131,24 @@ export async function honourUnsubscribe(
   const payload = openUnsubscribeToken(token, deps.key);
   if (!payload) return { status: 'invalid' };
   const { workspaceId, email, sendId } = payload;
-  const before = await deps.suppressions.reasonsFor(workspaceId, email);
+  const before = await deps.suppressions.reasonsFor(workspaceId, email, payload.contactId);
   if (before.includes('unsubscribe')) return { status: 'unsubscribed', already: true };
   const reasons: SuppressionReason[] =
     choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut).filter((r) => !before.includes(r));
   const topics = choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
   if (reasons.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
   const at = deps.now();
-  for (const reason of reasons) await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
-  // The suppression above is what stops the mail; the records of it follow, the legal ones
+  const contactId = payload.contactId ?? (await deps.contactIdOf(workspaceId, email));
+  // The opt-out is the person's: on the contact too, so a changed address does not bring the
+  // mail back (a send for the contact reads both). The address keeps its own: a send to the bare
+  // address, or a contact found by it later, is stopped too.
+  for (const reason of reasons) {
+    if (contactId) await deps.suppressions.suppressContact(workspaceId, contactId, reason, at.getTime());
+    await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
+  }
+  // The suppressions above are what stop the mail; the records of it follow, the legal ones
   // (consent, audit) before the timeline entry, whose wider reach (scoring, domain events) may
   // fail more ways: a second click finds the suppression and does nothing more.
-  const contactId = payload.contactId ?? (await deps.contactIdOf(workspaceId, email));
   if (contactId) {
     await deps.withdrawConsent?.(workspaceId, contactId, {
       scope: topics ?? 'all',

@@ -115,6 +115,22 @@ describe('suppressions and the sending gate', () => {
     expect(await store.reasonsFor(b, 'spamtrap@example.com')).toEqual(['complaint']);
   });
 
+  it("reads a contact's own opt-outs with its address, whatever the address is now", async () => {
+    const store = dynamoSuppressions(db, CORE);
+    const [a, b] = [ws(), ws()];
+    await store.suppressContact(a, 'contact-1', 'unsubscribe', 1);
+    await store.suppress(a, 'old@example.com', 'hard-bounce', 2);
+    expect(await store.reasonsFor(a, 'new@example.com', 'contact-1')).toEqual(['unsubscribe']);
+    expect([...(await store.reasonsFor(a, 'old@example.com', 'contact-1'))].sort()).toEqual([
+      'hard-bounce',
+      'unsubscribe',
+    ]);
+    // A bare address, another contact, another workspace: not this contact's opt-out.
+    expect(await store.reasonsFor(a, 'new@example.com')).toEqual([]);
+    expect(await store.reasonsFor(a, 'new@example.com', 'contact-2')).toEqual([]);
+    expect(await store.reasonsFor(b, 'new@example.com', 'contact-1')).toEqual([]);
+  });
+
   it('says why a workspace is paused until a person resumes it', async () => {
     const gate = dynamoSendingGate(db, CORE);
     const id = ws();

@@ -94,6 +94,7 @@ describe('honourUnsubscribe with topics', () => {
       suppressions: {
         reasonsFor: async () => [...reasons],
         suppress: async (_ws, _email, reason) => void reasons.add(reason),
+        suppressContact: async () => undefined,
       },
       contactIdOf: async () => 'contact-1',
       recordUnsubscribed: async (_ws, _id, metadata) => void interactions.push(metadata),

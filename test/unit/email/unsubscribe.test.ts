@@ -73,11 +73,19 @@ function fakes(contactId: string | undefined) {
   const deps: UnsubscribeDeps = {
     key,
     suppressions: {
-      reasonsFor: async (ws, email) => [...(reasons.get(`${ws}|${email}`) ?? [])],
+      reasonsFor: async (ws, email, contact) => [
+        ...(reasons.get(`${ws}|${email}`) ?? []),
+        ...(contact ? (reasons.get(`${ws}|contact:${contact}`) ?? []) : []),
+      ],
       suppress: async (ws, email, reason) => {
         const set = reasons.get(`${ws}|${email}`) ?? new Set();
         set.add(reason);
         reasons.set(`${ws}|${email}`, set);
+      },
+      suppressContact: async (ws, contact, reason) => {
+        const set = reasons.get(`${ws}|contact:${contact}`) ?? new Set();
+        set.add(reason);
+        reasons.set(`${ws}|contact:${contact}`, set);
       },
     },
     contactIdOf: async () => contactId,
@@ -115,6 +123,15 @@ describe('honourUnsubscribe', () => {
     expect([...(reasons.get('ws-1|ada@example.com') ?? [])]).toEqual(['unsubscribe']);
     expect(withdrawn).toEqual(['contact-1']);
     expect(audits).toHaveLength(1);
+  });
+
+  it('opts the contact out too, so a changed address does not bring the mail back; a bounce-free new address alone is not blocked', async () => {
+    const { deps, reasons } = fakes('contact-1');
+    await honourUnsubscribe(deps, token());
+    expect([...(reasons.get('ws-1|contact:contact-1') ?? [])]).toEqual(['unsubscribe']);
+    // The contact's new address, asked for the contact: blocked; asked as a bare address: not.
+    expect(await deps.suppressions.reasonsFor('ws-1', 'ada.new@example.com', 'contact-1')).toEqual(['unsubscribe']);
+    expect(await deps.suppressions.reasonsFor('ws-1', 'ada.new@example.com')).toEqual([]);
   });
 
   it('suppresses an address without a contact', async () => {
