@@ -10,13 +10,14 @@ import * as z from 'zod/mini';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
+import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
 import { publicBaseUrl, queueUrl, tableName } from '../shared/config';
-import { broadcastProgress, startBroadcast } from '../shared/email/broadcast';
+import { broadcastProgress, sendBroadcast } from '../shared/email/broadcast';
 import { senderProfile } from '../shared/email/sender-profile';
 import {
   createTemplate,
@@ -58,6 +59,7 @@ const deps = { templates, newId: randomUUID, now };
 const resolveDeps = { templates, contacts: dynamoContacts(documents, core), profile };
 const broadcasts = dynamoBroadcasts(documents, core);
 const queue = sqsEmailSends(sqs, queueUrl('email-sends'));
+const idempotency = dynamoIdempotency(documents, tableName('ephemeral'));
 const previewUnsubscribeUrl = unsubscribeUrl(publicBaseUrl(), 'preview');
 
 const id = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
@@ -165,27 +167,31 @@ export const handler = httpFunction('email-templates', {
     },
   ),
 
+  // A retry with the same Idempotency-Key answers the first 202 again and starts nothing; the
+  // key with another template, body or caller is 422 (shared/email/broadcast.ts `sendBroadcast`).
   'email-templates.send': defineOperation(
     { params: idParam, body: broadcastBody, response: broadcastQueued },
     async ({ params, body }, request) => {
       const caller = callerOf(request);
-      const progress = await startBroadcast(
-        caller.workspaceId,
+      const { replayed, ...progress } = await sendBroadcast(
+        caller,
         params.id,
         { audience: body.audience, version: body.version },
-        { clientKey: idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]), createdBy: caller.userId },
-        { templates, broadcasts, queue, profile, newId: randomUUID, now },
+        idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]),
+        { templates, broadcasts, queue, profile, idempotency, newId: randomUUID, now },
       );
       return {
         status: 202,
+        ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
         body: { broadcastId: progress.broadcastId, status: progress.status },
         audit: {
           resourceType: 'email-broadcast',
           resourceId: progress.broadcastId,
           metadata: {
-            templateId: params.id,
+            templateId: progress.templateId,
             version: progress.version,
-            ...(body.audience.tag ? { tag: body.audience.tag } : {}),
+            ...(progress.audience.tag ? { tag: progress.audience.tag } : {}),
+            ...(replayed ? { replayed } : {}),
           },
         },
       };

@@ -1,7 +1,8 @@
 /**
  * HTTP function `emails`: a one-off send (`POST /api/emails/send`), validated here and queued
- * for the sender with its idempotency key (the client's `Idempotency-Key`, or a new one), so
- * it takes the same path as every campaign email: claim, suppression, pace, failover, record.
+ * for the sender with its idempotency key (the client's `Idempotency-Key`, bound to the request
+ * it was first used with, or a new one), so it takes the same path as every campaign email:
+ * claim, suppression, pace, failover, record.
  * A marketing send carries the RFC 8058 List-Unsubscribe headers; the public `/u/{token}`
  * routes honour them (docs/EMAIL.md, "Unsubscribe").
  */
@@ -12,6 +13,7 @@ import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
+import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
@@ -40,12 +42,12 @@ import { type RecordInteractionDeps, recordInteraction } from '../shared/crm/con
 import type { InteractionType } from '../shared/crm/model';
 import type { DomainEventPublisher } from '../shared/crm/ports';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
-import { oneOffSendBody, queueOneOffSend } from '../shared/email/send-request';
+import { oneOffSendBody, sendOneOff } from '../shared/email/send-request';
 import { senderProfile } from '../shared/email/sender-profile';
 import { resolveOneOffSend } from '../shared/email/template-send';
 import { EMAIL_TOPICS_SETTING, topicsFromSetting } from '../shared/email/topics';
 import { type HitOrigin, trackClick, trackOpen } from '../shared/email/track-event';
-import { openTrackingToken } from '../shared/email/tracking-token';
+import { openTrackingToken, redirectTarget } from '../shared/email/tracking-token';
 import {
   honourUnsubscribe,
   openUnsubscribeToken,
@@ -105,6 +107,10 @@ const interactionDeps: RecordInteractionDeps = {
 
 const consent = dynamoConsent(documents, core);
 const settings = dynamoSettings(documents, core);
+const templates = dynamoEmailTemplates(documents, core);
+const workspaces = dynamoWorkspaces(documents, core);
+// Idempotency keys of one-off sends live on the real clock, whatever the campaign clock's scale.
+const idempotency = dynamoIdempotency(documents, tableName('ephemeral'));
 
 /** Appends to a contact's timeline; a contact deleted meanwhile has none (the event is dropped). */
 async function appendInteraction(
@@ -201,14 +207,16 @@ async function click(token: string, request: HttpRequest) {
     // The token was good (only recording fails): send the reader on, from the token alone.
     logger.warn('Click not recorded', { error: (error as Error).message });
     const url = openTrackingToken(token, trackingKey())?.url;
-    return url ? redirect(url) : invalidTrackingLink(request);
+    return redirect(url, request);
   }
-  return outcome.status === 'tracked' && outcome.url ? redirect(outcome.url) : invalidTrackingLink(request);
+  return redirect(outcome.status === 'tracked' ? outcome.url : undefined, request);
 }
-const redirect = (url: string) => ({
-  status: 302,
-  headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
-});
+/** 302 to the target as a valid header value (links sealed before targets were normalised included). */
+function redirect(sealed: string | undefined, request: HttpRequest) {
+  const url = sealed === undefined ? undefined : redirectTarget(sealed);
+  if (!url) return invalidTrackingLink(request);
+  return { status: 302, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+}
 
 const tokenParam = z.object({ token: z.string().check(z.minLength(1), z.maxLength(1024)) });
 /** The one-click body (`List-Unsubscribe=One-Click`, form-encoded), JSON, or nothing: all honoured alike. */
@@ -236,21 +244,23 @@ const invalidLink = (request: HttpRequest) =>
       };
 
 export const handler = httpFunction('emails', {
+  // A retry with the same Idempotency-Key answers the first 202 again and queues nothing; the
+  // key with another body (or caller) is 422 (shared/email/send-request.ts `sendOneOff`).
   'emails.send': defineOperation({ body: oneOffSendBody, response: emailQueued }, async ({ body }, request) => {
     const caller = callerOf(request);
     const clientKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
-    // A template's version and a contact's fields are read now: the queued message is self-contained.
-    const send = await resolveOneOffSend(caller.workspaceId, body, {
-      templates: dynamoEmailTemplates(documents, core),
-      contacts,
-      profile: (workspaceId) =>
-        senderProfile(workspaceId, {
-          settings,
-          workspaceName: async (id) => (await dynamoWorkspaces(documents, core).workspace(id))?.name,
+    const { replayed, ...queued } = await sendOneOff(caller, body, clientKey, {
+      // A template's version and a contact's fields are read now: the queued message is self-contained.
+      resolve: (workspaceId, sendBody) =>
+        resolveOneOffSend(workspaceId, sendBody, {
+          templates,
+          contacts,
+          profile: (id) =>
+            senderProfile(id, { settings, workspaceName: async (ws) => (await workspaces.workspace(ws))?.name }),
         }),
-    });
-    const { sendId } = await queueOneOffSend(caller.workspaceId, send, clientKey, {
       queue,
+      idempotency,
+      now: () => new Date(),
       newId: randomUUID,
       from: config.SES_FROM_ADDRESS,
       unsubscribe: (id, email, contactId, topic) =>
@@ -264,11 +274,12 @@ export const handler = httpFunction('emails', {
     });
     return {
       status: 202,
-      body: { sendId },
+      ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+      body: { sendId: queued.sendId },
       audit: {
         resourceType: 'email',
-        resourceId: sendId,
-        metadata: { category: send.category, ...(send.template ?? {}) },
+        resourceId: queued.sendId,
+        metadata: { category: queued.category, ...(queued.template ?? {}), ...(replayed ? { replayed } : {}) },
       },
     };
   }),

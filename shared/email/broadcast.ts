@@ -12,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import type { ContactStore } from '../crm/contacts/ports';
 import { NotFoundError } from '../errors';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../idempotency/errors';
+import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
 import { mapLimit } from '../resilience/map-limit';
 import { type AudiencePageMessage, type EmailSendQueue, type SendMessageDeps, sendMessageOf } from './send-request';
 import { assertPostalAddress, type SenderProfile } from './sender-profile';
@@ -110,10 +112,14 @@ export interface StartBroadcastDeps {
 
 /**
  * Records a broadcast and queues its first page. With a client key (`Idempotency-Key`) the
- * broadcast id is derived from (workspace, key): a repeated request answers the same
- * broadcast and starts nothing new.
+ * broadcast id is derived from (workspace, key): a repeat of the request answers the same
+ * broadcast and starts nothing new (it re-queues page 0, from the stored record, while no page
+ * is recorded: the first attempt may have died before queueing it). Another request under the
+ * key (another template, audience, version or caller) is refused: the key names its broadcast
+ * for good, so it must never be answered with that broadcast or fold into it.
  * @throws NotFoundError for an unknown or deleted template; ValidationError
- * `POSTAL_ADDRESS_MISSING` for a marketing template without the workspace's postal address.
+ * `POSTAL_ADDRESS_MISSING` for a marketing template without the workspace's postal address;
+ * IdempotencyKeyReusedError (422) when the key's broadcast is of another request.
  */
 export async function startBroadcast(
   workspaceId: string,
@@ -125,9 +131,7 @@ export async function startBroadcast(
   const template = await getTemplate(workspaceId, templateId, input.version, deps);
   const workspace = await deps.profile(workspaceId);
   assertPostalAddress(workspace, template.category);
-  const broadcastId = meta.clientKey
-    ? createHash('sha256').update(`${workspaceId}\u0000broadcast\u0000${meta.clientKey}`).digest('hex').slice(0, 32)
-    : deps.newId();
+  const broadcastId = meta.clientKey ? broadcastIdOf(workspaceId, meta.clientKey) : deps.newId();
   const at = deps.now().toISOString();
   const audience = input.audience.tag ? { tag: input.audience.tag } : {};
   const record: BroadcastRecord = {
@@ -146,13 +150,17 @@ export async function startBroadcast(
   };
   const created = await deps.broadcasts.create(record);
   const current = created ? record : ((await deps.broadcasts.get(workspaceId, broadcastId)) ?? record);
+  if (!created && !sameRequest(current, { templateId, audience, version: input.version, createdBy: meta.createdBy })) {
+    throw new IdempotencyKeyReusedError();
+  }
   // A repeat of a request whose first page may never have been queued queues it (again): harmless.
+  // Always the stored broadcast's template, version and audience: the page must mail what was recorded.
   if (created || current.pagesDone === 0) {
     await deps.queue.send({
       kind: 'audience-page',
       workspaceId,
       broadcastId,
-      templateId,
+      templateId: current.templateId,
       version: current.version,
       audience: current.audience,
       workspace: {
@@ -163,6 +171,83 @@ export async function startBroadcast(
     });
   }
   return progressOf(current);
+}
+
+/** The broadcast a client key names in a workspace. */
+const broadcastIdOf = (workspaceId: string, clientKey: string): string =>
+  createHash('sha256').update(`${workspaceId}\u0000broadcast\u0000${clientKey}`).digest('hex').slice(0, 32);
+
+/**
+ * Whether a stored broadcast is the one a request asks for. A request without a version asks
+ * for the latest, which may have moved on since the broadcast was recorded: any version matches.
+ */
+function sameRequest(
+  stored: BroadcastRecord,
+  request: { templateId: string; audience: BroadcastAudience; version?: number | undefined; createdBy: string },
+): boolean {
+  return (
+    stored.templateId === request.templateId &&
+    (stored.audience.tag ?? undefined) === (request.audience.tag ?? undefined) &&
+    (request.version === undefined || stored.version === request.version) &&
+    stored.createdBy === request.createdBy
+  );
+}
+
+/** The operation broadcast keys belong to (shared/idempotency): a key used here means nothing to another route. */
+export const BROADCAST_OPERATION = 'email-templates.send';
+
+/**
+ * `POST /api/email-templates/{id}/send`: {@link startBroadcast}, with the client's key bound to
+ * the request (template, body, caller) for a day: a retry is answered the first answer again
+ * (`replayed`) and starts nothing; another request under the key is 422; a retry while the
+ * first still runs starts the same broadcast itself (its record is created once) and answers
+ * it. After the day the stored broadcast itself tells a retry (the same broadcast answered)
+ * from another request (422), as {@link startBroadcast} does.
+ * @throws IdempotencyKeyReusedError (422), and what {@link startBroadcast} throws.
+ */
+export async function sendBroadcast(
+  caller: { readonly workspaceId: string; readonly userId: string },
+  templateId: string,
+  input: { audience: BroadcastAudience; version?: number | undefined },
+  clientKey: string | undefined,
+  deps: StartBroadcastDeps & Pick<RunOnceDeps, 'idempotency'>,
+): Promise<BroadcastProgress & { readonly replayed: boolean }> {
+  const { workspaceId, userId } = caller;
+  const start = () => startBroadcast(workspaceId, templateId, input, { clientKey, createdBy: userId }, deps);
+  if (clientKey === undefined) return { ...(await start()), replayed: false };
+  // The key's broadcast, once recorded, is kept for good: another request is refused before it
+  // claims the key, or the refused request would hold the key against the retries of its owner.
+  const stored = await deps.broadcasts.get(workspaceId, broadcastIdOf(workspaceId, clientKey));
+  if (
+    stored &&
+    !sameRequest(stored, { templateId, audience: input.audience, version: input.version, createdBy: userId })
+  ) {
+    throw new IdempotencyKeyReusedError();
+  }
+  try {
+    const { result, replayed } = await runOnce(
+      deps,
+      { workspaceId, operation: BROADCAST_OPERATION, key: clientKey },
+      {
+        fingerprint: fingerprintOf({
+          templateId,
+          audience: input.audience.tag ? { tag: input.audience.tag } : {},
+          version: input.version,
+          by: userId,
+        }),
+        // The broadcast id follows from the key: nothing else to fix for a re-run.
+        plan: {},
+      },
+      start,
+    );
+    return { ...result, replayed };
+  } catch (error) {
+    // The same request while its first attempt still runs (another request under the key is
+    // 422 first): it starts the same broadcast itself, whose record is created once, and
+    // answers it, as concurrent retries always were.
+    if (!(error instanceof IdempotencyInProgressError)) throw error;
+    return { ...(await start()), replayed: false };
+  }
 }
 
 /** @throws NotFoundError `BROADCAST_NOT_FOUND`. */

@@ -5,6 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { IdempotencyInProgressError } from '../idempotency/errors';
+import {
+  DEFAULT_RUN_ONCE,
+  fingerprintOf,
+  type RunOnceDeps,
+  type RunOnceOptions,
+  runOnce,
+} from '../idempotency/run-once';
 import { throttleBackoffSeconds } from './pacing';
 import type { SendOutcome, SendRequest } from './send-email';
 import type { SenderProfile } from './sender-profile';
@@ -207,7 +215,8 @@ export function sendMessageOf(
 /**
  * Queues a one-off send. With a client key the send id is derived from (workspace, key), so a
  * repeated request answers the same id and the ledger sends it once; without one, each
- * request is a new send.
+ * request is a new send. It does not check that a repeat is the same request: the route goes
+ * through {@link sendOneOff}, which does.
  */
 export async function queueOneOffSend(
   workspaceId: string,
@@ -215,12 +224,85 @@ export async function queueOneOffSend(
   clientKey: string | undefined,
   deps: SendMessageDeps & { queue: EmailSendQueue; newId: () => string },
 ): Promise<{ sendId: string }> {
-  const sendId = clientKey
-    ? createHash('sha256').update(`${workspaceId}\u0000${clientKey}`).digest('hex').slice(0, 32)
-    : deps.newId();
+  const sendId = clientKey ? oneOffSendId(workspaceId, clientKey) : deps.newId();
   const idempotencyKey = clientKey ? `api#client#${clientKey}` : `api#generated#${sendId}`;
   await deps.queue.send(sendMessageOf(workspaceId, { sendId, idempotencyKey }, send, deps));
   return { sendId };
+}
+
+/** The send id a client key names in a workspace (stable: every request under the key answers it). */
+export const oneOffSendId = (workspaceId: string, clientKey: string): string =>
+  createHash('sha256').update(`${workspaceId}\u0000${clientKey}`).digest('hex').slice(0, 32);
+
+/** The operation one-off send keys belong to (shared/idempotency): a key used here means nothing to another route. */
+export const ONE_OFF_SEND_OPERATION = 'emails.send';
+
+/**
+ * How long the request a client key was first used with is remembered. The send ledger keeps
+ * `api#client#<key>` for good, so a key names its mail for good: were the request forgotten
+ * after the usual day, another mail under the key would be answered 202 and then found a
+ * duplicate by the ledger, never sent. So it is kept as long as makes no difference (ten
+ * years; one small item per keyed send, in the `ephemeral` table).
+ */
+export const ONE_OFF_SEND_ONCE: RunOnceOptions = {
+  leaseMs: DEFAULT_RUN_ONCE.leaseMs,
+  ttlMs: 10 * 365 * 24 * 3600_000,
+};
+
+/** What a one-off send answers (and, with a key, what a retry is answered again). */
+export interface QueuedOneOffSend {
+  readonly sendId: string;
+  readonly category: 'transactional' | 'marketing';
+  readonly template?: { readonly templateId: string; readonly version: number };
+}
+
+export interface SendOneOffDeps extends SendMessageDeps, RunOnceDeps {
+  readonly queue: EmailSendQueue;
+  /** Reads the template's version and the contact's fields (template-send.ts `resolveOneOffSend`). */
+  readonly resolve: (workspaceId: string, body: OneOffSendBody) => Promise<ResolvedSend>;
+}
+
+/**
+ * `POST /api/emails/send`: resolves the body and queues the mail. Without a key, each request
+ * is a new send. With one, the key is bound to the request (body and caller): a retry of it
+ * answers the first answer again (`replayed`) and queues nothing, or, when the first attempt
+ * failed, re-runs with the same send id and ledger key (the ledger mails once either way), or,
+ * while the first attempt still runs, queues the same message (same send id and ledger key)
+ * itself; another request under the key is refused, so no mail is ever answered 202 and then
+ * dropped by the ledger as the key's earlier mail.
+ * @throws IdempotencyKeyReusedError (422), and what resolving throws (404 template or contact,
+ * 400 `POSTAL_ADDRESS_MISSING`).
+ */
+export async function sendOneOff(
+  caller: { readonly workspaceId: string; readonly userId: string },
+  body: OneOffSendBody,
+  clientKey: string | undefined,
+  deps: SendOneOffDeps,
+): Promise<QueuedOneOffSend & { readonly replayed: boolean }> {
+  const { workspaceId } = caller;
+  const queue = async (key: string | undefined): Promise<QueuedOneOffSend> => {
+    const send = await deps.resolve(workspaceId, body);
+    const { sendId } = await queueOneOffSend(workspaceId, send, key, deps);
+    return { sendId, category: send.category, ...(send.template ? { template: send.template } : {}) };
+  };
+  if (clientKey === undefined) return { ...(await queue(undefined)), replayed: false };
+  try {
+    const { result, replayed } = await runOnce(
+      deps,
+      { workspaceId, operation: ONE_OFF_SEND_OPERATION, key: clientKey },
+      // The ids follow from the key: the plan only records which key the run is for.
+      { fingerprint: fingerprintOf({ body, by: caller.userId }), plan: { clientKey } },
+      (plan) => queue(plan.clientKey),
+      ONE_OFF_SEND_ONCE,
+    );
+    return { ...result, replayed };
+  } catch (error) {
+    // The same request while its first attempt still runs (another request under the key is
+    // 422 first): it queues the same message itself, whose ledger key makes the mail once, and
+    // answers the same 202, as concurrent retries always were.
+    if (!(error instanceof IdempotencyInProgressError)) throw error;
+    return { ...(await queue(clientKey)), replayed: false };
+  }
 }
 
 /** The use case's request from a queue message. */
