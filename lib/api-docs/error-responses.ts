@@ -1,7 +1,7 @@
 /**
  * The error answers a route can give, read from its declaration: the edge's refusals apply by
  * what the route declares (auth, CSRF, a body, a rate tier), so the list is derived, not kept by
- * hand. Only 409s belong to use cases; they are listed here by route, with their codes.
+ * hand. Only 409s and 422s belong to use cases; they are listed here by route, with their codes.
  */
 import type { RouteDeclaration } from '../definition';
 
@@ -106,6 +106,18 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'campaigns.webhook-token': ['CAMPAIGN_ARCHIVED', 'NOT_A_WEBHOOK_TRIGGER'],
   'campaigns.signing-secret': ['CAMPAIGN_ARCHIVED'],
   'hooks.campaign': ['CAMPAIGN_NOT_ACTIVE'],
+  'campaigns.launch-resume': ['LAUNCH_NOT_FAILED', 'LAUNCH_NOT_RESUMABLE', 'CAMPAIGN_NOT_ACTIVE'],
+};
+
+/**
+ * 422s by route: well-formed requests the use case cannot carry out (an Idempotency-Key already
+ * used with another request; copy that fails the compliance lint).
+ */
+export const UNPROCESSABLE: Readonly<Record<string, readonly string[]>> = {
+  'campaigns.enrol': ['IDEMPOTENCY_KEY_REUSED'],
+  'emails.send': ['IDEMPOTENCY_KEY_REUSED'],
+  'email-templates.send': ['IDEMPOTENCY_KEY_REUSED'],
+  'campaigns.ai-drafts.approve': ['COPY_LINT_FAILED'],
 };
 
 const takesBody = (r: RouteDeclaration) => r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
@@ -118,6 +130,7 @@ export function errorStatusesOf(r: RouteDeclaration): string[] {
   if (r.permission || r.path.includes('{')) statuses.push('404');
   if (CONFLICTS[r.id]) statuses.push('409');
   if (takesBody(r)) statuses.push('413', '415');
+  if (UNPROCESSABLE[r.id]) statuses.push('422');
   if (r.rateTier !== 'exempt') statuses.push('429');
   statuses.push('500', '503');
   return statuses;

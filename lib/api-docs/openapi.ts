@@ -9,7 +9,14 @@
 import type { DefinedOperation } from '../../shared/http/operation';
 import { type Known, ROUTE_BODIES } from '../../test/fuzz/route-bodies';
 import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
-import { CONFLICTS, ERROR_SCHEMA, ERROR_STATUSES, errorExample, errorStatusesOf } from './error-responses';
+import {
+  CONFLICTS,
+  ERROR_SCHEMA,
+  ERROR_STATUSES,
+  errorExample,
+  errorStatusesOf,
+  UNPROCESSABLE,
+} from './error-responses';
 import { hoistDefinitions, type JsonSchema, jsonSchemaOf } from './json-schema';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, OpenApiOperation>> };
@@ -114,16 +121,28 @@ function successOf(r: RouteDeclaration, operation: DefinedOperation, components:
 
 function errorResponsesOf(r: RouteDeclaration) {
   const out: Record<string, unknown> = {};
+  const byRoute: Record<string, { reason: string; description: string; codes: readonly string[] }> = {
+    '409': {
+      reason: 'Conflict',
+      description: 'The current state or version does not allow the change.',
+      codes: CONFLICTS[r.id] ?? [],
+    },
+    '422': {
+      reason: 'Unprocessable Content',
+      description:
+        'Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint.',
+      codes: UNPROCESSABLE[r.id] ?? [],
+    },
+  };
   for (const status of errorStatusesOf(r)) {
-    if (status !== '409') {
+    const own = byRoute[status];
+    if (!own) {
       out[status] = { $ref: `#/components/responses/${ERROR_STATUSES[status]?.reason.replaceAll(' ', '')}` };
       continue;
     }
-    const examples = Object.fromEntries(
-      (CONFLICTS[r.id] ?? []).map((code) => [code, { value: errorExample('Conflict', code) }]),
-    );
+    const examples = Object.fromEntries(own.codes.map((code) => [code, { value: errorExample(own.reason, code) }]));
     out[status] = {
-      description: 'The current state or version does not allow the change.',
+      description: own.description,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
     };
   }

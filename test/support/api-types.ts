@@ -936,13 +936,13 @@ export interface paths {
         };
         /**
          * Unsubscribe page with a confirm button (HTML)
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `link`.
          */
         get: operations["unsubscribe.page"];
         put?: never;
         /**
          * RFC 8058 one-click unsubscribe: honoured at once
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `link`.
          */
         post: operations["unsubscribe.confirm"];
         delete?: never;
@@ -960,7 +960,7 @@ export interface paths {
         };
         /**
          * Open pixel: a 1x1 GIF, whatever the token
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `link`.
          */
         get: operations["tracking.open"];
         put?: never;
@@ -980,7 +980,7 @@ export interface paths {
         };
         /**
          * Tracked link: 302 to its sealed target
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `link`.
          */
         get: operations["tracking.click"];
         put?: never;
@@ -989,7 +989,7 @@ export interface paths {
         options?: never;
         /**
          * A link checker probing a tracked link
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `link`.
          */
         head: operations["tracking.click-check"];
         patch?: never;
@@ -5417,6 +5417,15 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6118,6 +6127,15 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8185,6 +8203,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8619,6 +8646,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8751,6 +8787,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The current state or version does not allow the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
