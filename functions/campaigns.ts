@@ -371,8 +371,9 @@ export const handler = httpFunction('campaigns', {
       body: z.unknown(),
       response: webhookEnrolled,
     },
-    async ({ params, body }) => {
-      const { contactId } = await enrolByWebhook(params.id, params.token, body, webhookDeps);
+    async ({ params, body }, request) => {
+      const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
+      const { contactId } = await enrolByWebhook(params.id, params.token, body, webhookDeps, key);
       return { status: 202, body: { queued: 1, contactId } };
     },
   ),

@@ -54,6 +54,12 @@ export async function enrolByWebhook(
     queue: StepQueue;
     newId: () => string;
   },
+  /**
+   * The caller's `Idempotency-Key`, if any: the enrolment's launch id is derived from it, so a
+   * sender retrying after a lost 202 enrols the contact once (the enrolment keeps its recent
+   * launch ids), even under re-entry `always`.
+   */
+  idempotencyKey?: string,
 ): Promise<{ contactId: string }> {
   if (token.length < 20 || token.length > 200) throw notFound();
   const owner = await deps.tokens.find(sha256(token));
@@ -84,8 +90,9 @@ export async function enrolByWebhook(
           parsed.data.email.toLowerCase(),
         );
   if (!contact || contact.deletedAt) throw new NotFoundError('No such contact', 'CONTACT_NOT_FOUND');
-  await deps.queue.sendAll([
-    { kind: 'enrol', workspaceId, campaignId, contactId: contact.contactId, launchId: `hook-${deps.newId()}` },
-  ]);
+  const launchId = idempotencyKey
+    ? `hook-${sha256(`${workspaceId}\u0000${campaignId}\u0000${idempotencyKey}`).slice(0, 32)}`
+    : `hook-${deps.newId()}`;
+  await deps.queue.sendAll([{ kind: 'enrol', workspaceId, campaignId, contactId: contact.contactId, launchId }]);
   return { contactId: contact.contactId };
 }

@@ -120,6 +120,36 @@ describe('campaign triggers', () => {
     expect([paused.status, (await json(paused)).code]).toEqual([409, 'CAMPAIGN_NOT_ACTIVE']);
   }, 60_000);
 
+  it('webhook: a retry with the same Idempotency-Key enrols once, even after the run ended under re-entry always', async () => {
+    const run = `hookkey${Date.now()}`;
+    const id = await campaign('Webhook retried', { type: 'webhook' });
+    const contact = (await ok(await api('POST', '/api/contacts', { email: `k.${run}@example.com` }), 201)).contact;
+    const { token } = await ok(await api('POST', `/api/campaigns/${id}/webhook-token`), 201);
+    const hook = (key?: string) =>
+      fetch(`${runtime.url}/api/hooks/campaigns/${id}/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+        body: JSON.stringify({ contactId: contact.contactId }),
+      });
+    expect((await hook(`signup-${run}`)).status).toBe(202);
+    // The run ends after its wait (a day: 2 s at this clock), then the sender retries after a lost 202.
+    await eventually(async () => {
+      const [first] = await enrolmentsOf(contact.contactId, id);
+      return first && (first as Enrolment & { status: string }).status !== 'waiting' ? first : undefined;
+    }, 20_000);
+    expect((await hook(`signup-${run}`)).status).toBe(202);
+    await settle();
+    expect((await enrolmentsOf(contact.contactId, id)).map((e) => e.run)).toEqual([1]);
+    // Another key (or none) is another request: re-entry always enrols again.
+    expect((await hook(`signup-${run}-2`)).status).toBe(202);
+    await eventually(async () => {
+      const [latest] = await enrolmentsOf(contact.contactId, id);
+      return latest?.run === 2 ? latest : undefined;
+    }, 20_000);
+    const malformed = await hook('x'.repeat(129));
+    expect([malformed.status, (await json(malformed)).code]).toEqual([400, 'INVALID_IDEMPOTENCY_KEY']);
+  }, 60_000);
+
   it('interaction: a campaign mail delivered and opened enrols the campaigns triggered by email_delivered and email_opened', async () => {
     const run = `mail${Date.now()}`;
     await ok(await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' }), 201);
