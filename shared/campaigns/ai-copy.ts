@@ -14,6 +14,7 @@ import type { AgentRequest } from '../ai/agents';
 import { contentPersonalisationOutput } from '../ai/agents/content-personalisation';
 import type { AiCallOutcome } from '../ai/ai-call';
 import { createTemplate, getTemplate, type TemplateDeps, updateTemplate } from '../email/stored-templates';
+import { templateEngineReady } from '../email/templates';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import { type AiCopyApproval, type AiCopyState, aiCopyState, draftHtml, sameAiCopyRequest } from './ai-copy-rules';
@@ -137,6 +138,8 @@ export async function generateAiDraft(
   const copy = parsed.data;
   const html = draftHtml(copy);
   const claims = await forbiddenClaims(caller.workspaceId, deps.settings);
+  // The lint checks the rendered copy when the engine is loaded: load it first.
+  await templateEngineReady();
   const draft: AiCopyDraft = {
     workspaceId: caller.workspaceId,
     campaignId,
@@ -230,6 +233,8 @@ export async function approveAiDraft(
   }
   const subjects = body.subject !== undefined ? [body.subject] : (body.subjectVariants ?? draft.subjectLines);
   const html = body.html ?? draft.html;
+  // The lint checks the rendered copy when the engine is loaded: load it first.
+  await templateEngineReady();
   const lint = lintCopy({ subjects, html }, await forbiddenClaims(caller.workspaceId, deps.settings));
   if (!lint.ok) {
     const found = lint.issues.map((i) => `${i.field}: ${i.message}`).join('; ');

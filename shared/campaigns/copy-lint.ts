@@ -50,8 +50,12 @@ export interface CopyLintResult {
  * Reply and forward prefixes: English (RE, FW, FWD), German (AW, WG), Nordic (SV, VS, VB),
  * Dutch (ANTW, DOORST), French (TR), Spanish (RV), Portuguese (RES, ENC). Italian's one-letter
  * `R:`/`I:` are left out: too many honest subjects start with a letter and a colon.
+ * The white space before a counter (`RE [2]:`) belongs to the optional counter: written as
+ * `\s*(?:counter)?\s*`, a long run of spaces with no colon after it would be split between the
+ * two `\s*` in every way (quadratic); this form matches the same subjects in linear time.
  */
-const REPLY_PREFIX = /^[\s"'([]*(?:re|fwd?|aw|wg|sv|vs|vb|antw|doorst|tr|rv|res|enc)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/i;
+const REPLY_PREFIX =
+  /^[\s"'([]*(?:re|fwd?|aw|wg|sv|vs|vb|antw|doorst|tr|rv|res|enc)(?:\s*(?:\[\d+\]|\(\d+\)))?\s*[:：]/i;
 
 const normalise = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
 

@@ -12,6 +12,15 @@
 import type { Liquid } from 'liquidjs';
 import { ValidationError } from '../errors';
 import { flattenToSingleLine } from '../security/single-line-text';
+import {
+  dropScriptStyleHead,
+  replaceLinks,
+  replaceListItemOpenings,
+  scanHtml,
+  stripHtmlComments,
+  stripTags,
+} from './html-scan';
+import { hasMergeField, hasUnsubscribeHrefField, uncommentedSource } from './merge-field-scan';
 import type { EmailCategory } from './suppression-rules';
 
 export interface TemplateContent {
@@ -47,24 +56,42 @@ export const TEMPLATE_PART_MAX_CHARS = 500_000;
  */
 const LIMITS = { parseLimit: TEMPLATE_PART_MAX_CHARS, renderLimit: 500, memoryLimit: 5_000_000 } as const;
 
-let engines: Promise<{ readonly html: Liquid; readonly text: Liquid }> | undefined;
+interface Engines {
+  readonly html: Liquid;
+  readonly text: Liquid;
+}
+
+let engines: Promise<Engines> | undefined;
+/** The engines once made: what the synchronous marketing lint renders with. */
+let loadedEngines: Engines | undefined;
 
 /**
  * The two engines (HTML escapes what it outputs, text does not), made on first use: liquidjs
  * (~85 KB minified) is read by a function only when it first checks or renders a template, so
  * routes that never do (most of the campaigns and emails routes) do not load it at cold start.
  */
-function liquid(): Promise<{ readonly html: Liquid; readonly text: Liquid }> {
+function liquid(): Promise<Engines> {
   engines ??= import('liquidjs')
-    .then(({ Liquid: Engine }) => ({
-      html: new Engine({ outputEscape: 'escape', strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
-      text: new Engine({ strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
-    }))
+    .then(({ Liquid: Engine }) => {
+      loadedEngines = {
+        html: new Engine({ outputEscape: 'escape', strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
+        text: new Engine({ strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
+      };
+      return loadedEngines;
+    })
     .catch((error: unknown) => {
       engines = undefined;
       throw error;
     });
   return engines;
+}
+
+/**
+ * Loads the template engine, so the synchronous marketing lint that follows checks the rendered
+ * output (a link hidden in `{% if false %}` counts as missing), not only the source.
+ */
+export async function templateEngineReady(): Promise<void> {
+  await liquid();
 }
 
 /** Thrown for a template that does not parse or render: the author's error (400). */
@@ -101,33 +128,95 @@ export interface MissingPart {
   readonly message: string;
 }
 
-const field = (name: string) => `\\{\\{-?\\s*${name.replace('.', '\\.')}\\s*(?:\\|[^}]*)?-?\\}\\}`;
-/** `<a ... href="{{ unsubscribe_url }}" ...>`: the link a reader can click. */
-const UNSUBSCRIBE_HREF = new RegExp(`<a\\b[^>]*?\\bhref\\s*=\\s*["']?\\s*${field('unsubscribe_url')}`, 'i');
-const POSTAL_ADDRESS = new RegExp(field(POSTAL_ADDRESS_FIELD));
-/** What no reader sees: HTML comments and Liquid comment blocks. */
-const visible = (source: string | undefined) =>
-  (source ?? '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, '');
+/**
+ * The values the lint renders a marketing template with. Neither changes when HTML-escaped or
+ * URL-parsed, so the rendered HTML holds them as written; the address is found in any case
+ * (`| upcase`, `| capitalize` keep it an address).
+ */
+const LINT_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/marketing-lint-7c1e2a';
+const LINT_POSTAL_ADDRESS = 'postal-address-marketing-lint-7c1e2a';
+
+/** What a marketing template shows once rendered, for the lint (see {@link missingMarketingParts}). */
+interface Shown {
+  readonly unsubscribeLink: boolean;
+  readonly postalAddress: boolean;
+}
+
+/**
+ * What the source writes outside HTML and Liquid comments: `{{ unsubscribe_url }}` as an `<a>`'s
+ * `href`, `{{ workspace.postalAddress }}` in the HTML or the text part.
+ */
+function writtenParts(content: TemplateContent): Shown {
+  const html = uncommentedSource(content.html);
+  return {
+    unsubscribeLink: hasUnsubscribeHrefField(html),
+    postalAddress:
+      hasMergeField(html, POSTAL_ADDRESS_FIELD) || hasMergeField(uncommentedSource(content.text), POSTAL_ADDRESS_FIELD),
+  };
+}
+
+/** ASCII white space, which a browser strips from both ends of an `href`. */
+const trimUrl = (url: string) => url.replace(/^[\t\n\f\r ]+/, '').replace(/(?<![\t\n\f\r ])[\t\n\f\r ]+$/, '');
+
+/**
+ * What the template shows rendered for a recipient known only by address, with the lint's
+ * values for `unsubscribe_url` and the postal address: an `<a>` (outside comments and raw text)
+ * whose `href` is exactly the unsubscribe URL; the address outside comments in the HTML, or in
+ * the text part. Undefined when the engines are not loaded yet or the template does not render
+ * (a send would fail on it; the parse check and the send report that, not the lint).
+ */
+function renderedParts(content: TemplateContent): Shown | undefined {
+  const engine = loadedEngines;
+  if (!engine) return undefined;
+  const scope: MergeContext = {
+    contact: { email: 'recipient@example.invalid' },
+    workspace: { name: 'Workspace', postalAddress: LINT_POSTAL_ADDRESS },
+    unsubscribe_url: LINT_UNSUBSCRIBE_URL,
+  };
+  let html: string;
+  let text: string | undefined;
+  try {
+    html = engine.html.parseAndRenderSync(content.html, scope);
+    text = content.text === undefined ? undefined : engine.text.parseAndRenderSync(content.text, scope);
+  } catch {
+    return undefined;
+  }
+  let unsubscribeLink = false;
+  const shown = scanHtml(html, (tag) => {
+    const href = tag.name === 'a' ? tag.attributes.get('href') : undefined;
+    if (href !== undefined && trimUrl(href) === LINT_UNSUBSCRIBE_URL) unsubscribeLink = true;
+  });
+  const hasAddress = (rendered: string) => rendered.toLowerCase().includes(LINT_POSTAL_ADDRESS);
+  return {
+    unsubscribeLink,
+    postalAddress: hasAddress(shown) || (text !== undefined && hasAddress(stripHtmlComments(text))),
+  };
+}
 
 /**
  * What a marketing template lacks to be sent lawfully (CAN-SPAM, Gmail/Yahoo bulk-sender
  * rules): a visible unsubscribe link (`{{ unsubscribe_url }}` as the `href` of an `<a>` in
  * the HTML) and the sender's postal address (`{{ workspace.postalAddress }}` in the HTML or
  * the text part). Comments do not count. Empty when complete, and always for transactional.
+ *
+ * Both rules hold for the source and for what it renders: a link or address that Liquid never
+ * outputs (`{% if false %}`, `{% raw %}`) is missing. The render is synchronous, so it needs the
+ * template engines loaded: a save (`assertTemplateParses` first) and a preview (the render
+ * first) always have them; a caller that checks before anything loaded them gets the source
+ * rule alone (see the tests). Every scan is linear in the template's length.
  */
 export function missingMarketingParts(content: TemplateContent, category: EmailCategory): MissingPart[] {
   if (category !== 'marketing') return [];
+  const written = writtenParts(content);
+  const rendered = renderedParts(content);
   const missing: MissingPart[] = [];
-  const html = visible(content.html);
-  if (!UNSUBSCRIBE_HREF.test(html)) {
+  if (!written.unsubscribeLink || rendered?.unsubscribeLink === false) {
     missing.push({
       item: 'unsubscribe_link',
       message: 'an unsubscribe link (<a href="{{ unsubscribe_url }}">Unsubscribe</a>) in the HTML',
     });
   }
-  if (!POSTAL_ADDRESS.test(html) && !POSTAL_ADDRESS.test(visible(content.text))) {
+  if (!written.postalAddress || rendered?.postalAddress === false) {
     missing.push({
       item: 'postal_address',
       message: "the workspace's postal address ({{ workspace.postalAddress }}) in the HTML or the text",
@@ -154,20 +243,24 @@ export async function renderTemplate(content: TemplateContent, context: MergeCon
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
 
-/** A readable plain-text part from HTML: links keep their target, blocks become lines. */
+/**
+ * A readable plain-text part from HTML: links keep their target, blocks become lines. Linear in
+ * the length of the HTML: the steps that look for a closing part (`</script>`, `</a>`, a tag's
+ * `>`) are the scans of ./html-scan.ts, which give up on an opening at once when its closing part
+ * is absent; the remaining regexes match a bounded text or start only where a run starts.
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) => {
-      const text = label.replace(/<[^>]+>/g, '').trim();
-      return text && text !== href ? `${text} (${href})` : href;
-    })
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|h[1-6]|li|tr|table)>/gi, '\n\n')
-    .replace(/<li[^>]*>/gi, '- ')
-    .replace(/<[^>]+>/g, '')
+  const linked = replaceLinks(dropScriptStyleHead(html), (href, label) => {
+    const text = stripTags(label).trim();
+    return text && text !== href ? `${text} (${href})` : href;
+  });
+  const blocks = replaceListItemOpenings(
+    linked.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|h[1-6]|li|tr|table)>/gi, '\n\n'),
+    '- ',
+  );
+  return stripTags(blocks)
     .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? '')
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

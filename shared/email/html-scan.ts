@@ -1,0 +1,254 @@
+/**
+ * Linear-time scans of email HTML: the steps of the plain-text part (`htmlToText` in
+ * ./templates.ts) and a small HTML tokenizer for the marketing lint of rendered mail.
+ *
+ * Each step of the plain text replaces what one regex of the earlier implementation replaced,
+ * match for match (the unit tests compare them on random input), but finds each closing part
+ * with {@link NextMatch}: an opening whose closing part is absent is passed over at once instead
+ * of rescanning the rest of the document, so no input costs more than a few passes over it.
+ */
+import { matchEnd, NextMatch } from './linear-scan';
+
+/** `html.replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')`: script, style and head elements dropped. */
+export function dropScriptStyleHead(html: string): string {
+  const opening = /<(script|style|head)/gi;
+  const tagEnd = new NextMatch(html, />/);
+  const closing: Record<string, NextMatch> = {
+    script: new NextMatch(html, /<\/script>/i),
+    style: new NextMatch(html, /<\/style>/i),
+    head: new NextMatch(html, /<\/head>/i),
+  };
+  let out = '';
+  let kept = 0;
+  let from = 0;
+  for (;;) {
+    opening.lastIndex = from;
+    const open = opening.exec(html);
+    if (!open) break;
+    const gt = tagEnd.index(open.index + open[0].length);
+    // No `>` after this opening: none after any later one either.
+    if (gt < 0) break;
+    const close = closing[(open[1] ?? '').toLowerCase()] as NextMatch;
+    const at = close.index(gt + 1);
+    if (at < 0) {
+      from = open.index + 1;
+      continue;
+    }
+    out += html.slice(kept, open.index);
+    kept = at + close.length;
+    from = kept;
+  }
+  return out + html.slice(kept);
+}
+
+/**
+ * `html.replace(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href, label) => replace(href, label))`.
+ *
+ * As the regex: an `<a` and a white space; the last `href` before the first `>` after them whose
+ * `= "value"` (either quote, ending at the first quote) is followed by a `>` and, later, a `</a>`;
+ * the label is what lies between that `>` and the first `</a>`. Whether an `href` can be completed
+ * does not depend on the `<a` it follows, so the `<a`s before one `>` share one answer: the first
+ * of them decides, and when it fails the scan moves past that `>`.
+ */
+export function replaceLinks(html: string, replace: (href: string, label: string) => string): string {
+  const opening = /<a\s/gi;
+  const assignment = /\s*=\s*["']/y;
+  // One finder per kind of question, each asked from non-decreasing positions (see NextMatch).
+  const firstTagEnd = new NextMatch(html, />/);
+  const hrefWord = new NextMatch(html, /href/i);
+  const quote = new NextMatch(html, /["']/);
+  const tagEnd = new NextMatch(html, />/);
+  const closing = new NextMatch(html, /<\/a>/i);
+  let out = '';
+  let kept = 0;
+  let from = 0;
+  for (;;) {
+    opening.lastIndex = from;
+    const open = opening.exec(html);
+    if (!open) break;
+    const attributes = open.index + 3;
+    const firstGt = firstTagEnd.index(attributes);
+    // Without a `>` no `href` of this or any later `<a` can be followed by one.
+    if (firstGt < 0) break;
+    let best: { value: [number, number]; label: [number, number] } | undefined;
+    for (let word = hrefWord.index(attributes); word >= 0 && word < firstGt; word = hrefWord.index(word + 1)) {
+      assignment.lastIndex = word + 4;
+      if (!assignment.test(html)) continue;
+      const valueStart = assignment.lastIndex;
+      const valueEnd = quote.index(valueStart);
+      if (valueEnd < 0) continue;
+      const gt = tagEnd.index(valueEnd + 1);
+      if (gt < 0) continue;
+      const close = closing.index(gt + 1);
+      if (close < 0) continue;
+      best = { value: [valueStart, valueEnd], label: [gt + 1, close] };
+    }
+    if (!best) {
+      from = firstGt + 1;
+      continue;
+    }
+    out += html.slice(kept, open.index) + replace(html.slice(...best.value), html.slice(...best.label));
+    kept = best.label[1] + 4;
+    from = kept;
+  }
+  return out + html.slice(kept);
+}
+
+/** `html.replace(/<li[^>]*>/gi, replacement)`: each opening `<li` up to the next `>`. */
+export function replaceListItemOpenings(html: string, replacement: string): string {
+  const opening = /<li/gi;
+  const tagEnd = new NextMatch(html, />/);
+  let out = '';
+  let kept = 0;
+  for (;;) {
+    opening.lastIndex = kept;
+    const open = opening.exec(html);
+    if (!open) break;
+    const gt = tagEnd.index(open.index + 3);
+    if (gt < 0) break;
+    out += html.slice(kept, open.index) + replacement;
+    kept = gt + 1;
+  }
+  return out + html.slice(kept);
+}
+
+/** `html.replace(/<[^>]+>/g, '')`: each `<` with at least one character before the next `>`, up to it. */
+export function stripTags(html: string): string {
+  const tagEnd = new NextMatch(html, />/);
+  let out = '';
+  let kept = 0;
+  let from = 0;
+  for (;;) {
+    const lt = html.indexOf('<', from);
+    if (lt < 0) break;
+    const gt = tagEnd.index(lt + 1);
+    if (gt < 0) break;
+    if (gt === lt + 1) {
+      from = lt + 1;
+      continue;
+    }
+    out += html.slice(kept, lt);
+    kept = gt + 1;
+    from = kept;
+  }
+  return out + html.slice(kept);
+}
+
+/** `text.replace(/<!--[\s\S]*?-->/g, '')`: each `<!--` up to the next `-->` after it. */
+export function stripHtmlComments(text: string): string {
+  let out = '';
+  let kept = 0;
+  for (;;) {
+    const open = text.indexOf('<!--', kept);
+    if (open < 0) break;
+    const close = text.indexOf('-->', open + 4);
+    // An unclosed comment: no later `<!--` has a `-->` after it either.
+    if (close < 0) break;
+    out += text.slice(kept, open);
+    kept = close + 3;
+  }
+  return out + text.slice(kept);
+}
+
+/** A start tag of the tokenizer: its name and attributes in lower case (the first of a repeated name wins). */
+export interface StartTag {
+  readonly name: string;
+  readonly attributes: ReadonlyMap<string, string>;
+}
+
+/**
+ * Elements whose content is text up to their end tag: markup inside them is not markup
+ * (`plaintext` runs to the end of the document).
+ */
+const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)$/;
+
+// Runs of one character class, read with matchEnd (HTML's white space: tab, LF, FF, CR, space).
+const TAG_NAME = /[^\t\n\f\r />]*/y;
+const BEFORE_ATTRIBUTE = /[\t\n\f\r /]*/y;
+const ATTRIBUTE_NAME = /[^\t\n\f\r />=]*/y;
+const TAG_SPACES = /[\t\n\f\r ]*/y;
+const UNQUOTED_VALUE = /[^\t\n\f\r >]*/y;
+
+/**
+ * A single pass over `html` after the HTML tokenizer's rules, simplified to what the lint needs:
+ * `onStartTag` is called with each start tag, and the document is answered without its comments
+ * (text, tags and raw text stay; comments, doctypes and processing instructions go). Comments end
+ * at `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), bogus comments (`<!x`, `<?x`, `</1`)
+ * at `>`; script, style and the other raw-text elements end at their end tag; an unclosed comment,
+ * tag or raw-text element runs to the end of the document. Every search starts where the previous
+ * one stopped and an absent end ends the scan, so the cost is one pass.
+ */
+export function scanHtml(html: string, onStartTag: (tag: StartTag) => void): string {
+  let uncommented = '';
+  let shown = 0;
+  const hide = (start: number, end: number) => {
+    uncommented += html.slice(shown, start);
+    shown = end;
+  };
+  let at = 0;
+  for (let lt = html.indexOf('<'); lt >= 0 && at < html.length; lt = html.indexOf('<', at)) {
+    at = lt + 1;
+    if (html.startsWith('!--', at)) {
+      const abrupt = matchEnd(/-?>/y, html, lt + 4);
+      const close = new NextMatch(html, /--!?>/);
+      at = abrupt >= 0 ? abrupt : close.index(lt + 4) < 0 ? html.length : close.index(lt + 4) + close.length;
+      hide(lt, at);
+    } else if (matchEnd(/\/?[a-z]/iy, html, at) >= 0) {
+      const endTag = html[at] === '/';
+      const tag = readTag(html, endTag ? at + 1 : at);
+      if (!tag) {
+        // A tag cut off by the end of the document is no tag (and shows nothing).
+        hide(lt, html.length);
+        break;
+      }
+      at = tag.end;
+      if (endTag) continue;
+      onStartTag(tag);
+      if (RAW_TEXT.test(tag.name)) {
+        // The content runs to the element's end tag, or to the end of the document.
+        const close =
+          tag.name === 'plaintext'
+            ? -1
+            : new NextMatch(html, new RegExp(`</${tag.name}[\\t\\n\\f\\r />]`, 'i')).index(at);
+        at = close < 0 ? html.length : close;
+      }
+    } else if (matchEnd(/[!?/]/y, html, at) >= 0) {
+      const gt = html.indexOf('>', at + 1);
+      at = gt < 0 ? html.length : gt + 1;
+      hide(lt, at);
+    }
+  }
+  return uncommented + html.slice(shown);
+}
+
+/** A tag whose name starts at `from`: its name, attributes and where it ends (after `>`); undefined when unclosed. */
+function readTag(html: string, from: number): (StartTag & { readonly end: number }) | undefined {
+  let at = matchEnd(TAG_NAME, html, from);
+  const name = html.slice(from, at).toLowerCase();
+  const attributes = new Map<string, string>();
+  for (;;) {
+    at = matchEnd(BEFORE_ATTRIBUTE, html, at);
+    if (at >= html.length) return undefined;
+    if (html[at] === '>') return { name, attributes, end: at + 1 };
+    // The first character is part of the name, even `=`.
+    const nameEnd = matchEnd(ATTRIBUTE_NAME, html, at + 1);
+    const attribute = html.slice(at, nameEnd).toLowerCase();
+    at = matchEnd(TAG_SPACES, html, nameEnd);
+    let value = '';
+    if (html[at] === '=') {
+      at = matchEnd(TAG_SPACES, html, at + 1);
+      const quote = html[at];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, at + 1);
+        if (close < 0) return undefined;
+        value = html.slice(at + 1, close);
+        at = close + 1;
+      } else {
+        const end = matchEnd(UNQUOTED_VALUE, html, at);
+        value = html.slice(at, end);
+        at = end;
+      }
+    }
+    if (!attributes.has(attribute)) attributes.set(attribute, value);
+  }
+}

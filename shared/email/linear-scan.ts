@@ -1,0 +1,50 @@
+/**
+ * Building blocks for scanning template HTML in linear time. A backtracking regex such as
+ * `<a\s[^>]*>[\s\S]*?<\/a>` rescans the rest of the document from every opening it cannot close,
+ * so 300 KB of unclosed `<a ` costs minutes. The scanners built on these helpers look each needle
+ * up once: {@link NextMatch} remembers where the next occurrence is, so asking from increasing
+ * positions reads the text once in all, and a needle that is absent ends the search at once.
+ */
+
+/**
+ * Where a sticky (`y`) regex's match at `at` ends, or -1 when it does not match there. The
+ * regexes given are anchored runs of single characters: one attempt, linear in what it reads.
+ */
+export function matchEnd(sticky: RegExp, text: string, at: number): number {
+  sticky.lastIndex = at;
+  return sticky.test(text) ? sticky.lastIndex : -1;
+}
+
+/**
+ * The next match of a pattern in one text, from a position. The answer is remembered: when the
+ * next match at or after `from0` is at `at`, it is also the next one from any position in
+ * `[from0, at]`, and when there is none after `from0` there is none after any later position. So
+ * callers that ask from non-decreasing positions read each part of the text once in all.
+ * The pattern must match at one place only what it would match there on its own (no lookbehind).
+ */
+export class NextMatch {
+  private readonly pattern: RegExp;
+  private askedFrom = -1;
+  private foundAt = -1;
+  /** The length of the match {@link index} last answered (0 when none). */
+  length = 0;
+
+  constructor(
+    private readonly text: string,
+    pattern: RegExp,
+  ) {
+    this.pattern = new RegExp(pattern.source, `${pattern.flags}g`);
+  }
+
+  /** Where the next match starting at or after `from` is, or -1. */
+  index(from: number): number {
+    if (this.askedFrom < 0 || from < this.askedFrom || (this.foundAt >= 0 && from > this.foundAt)) {
+      this.pattern.lastIndex = from;
+      const found = this.pattern.exec(this.text);
+      this.askedFrom = from;
+      this.foundAt = found ? found.index : -1;
+      this.length = found ? found[0].length : 0;
+    }
+    return this.foundAt;
+  }
+}
