@@ -43,10 +43,10 @@ import {
 import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
-import { resumeLaunch } from '../shared/campaigns/resume-launch';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
 import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
+import { resumeLaunch } from '../shared/campaigns/resume-launch';
 import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns/run-step';
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
 import { campaignStats } from '../shared/campaigns/stats';
