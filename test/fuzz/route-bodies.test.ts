@@ -82,6 +82,7 @@ describe('fuzz body table', () => {
       'campaigns.archive',
       'campaigns.exit',
       'campaigns.retry',
+      'campaigns.launch-resume',
       'campaigns.ai-drafts.create',
     ]);
     for (const route of routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method))) {

@@ -214,6 +214,7 @@ export const ROUTE_BODIES: Readonly<Record<string, BodySpec>> = {
   'campaigns.enrol': { sample: () => ({ filter: { tag: 'fuzz-{{unique}}', minScore: 10 } }), ids: [['filter', 'tag']] },
   'campaigns.exit': {},
   'campaigns.retry': {},
+  'campaigns.launch-resume': {},
   // A split's arm, or `{ variant: n }` for an email node's subject lines (the union refuses both at once).
   'campaigns.promote': { sample: () => ({ arm: 'a' }), ids: [['arm']], numbers: [['variant']] },
   'campaigns.unpromote': {},
