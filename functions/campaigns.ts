@@ -29,6 +29,7 @@ import { sfn } from '../shared/aws/sfn';
 import { sqs } from '../shared/aws/sqs';
 import { aiDraftView, approveAiDraft, approveBody, listAiDrafts } from '../shared/campaigns/ai-copy';
 import {
+  assertEnrols,
   type Campaign,
   type CampaignTransition,
   campaignView,
@@ -301,12 +302,7 @@ export const handler = httpFunction('campaigns', {
       const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
       const enrol = async ({ launchId }: { launchId: string }): Promise<EnrolAnswer> => {
         const campaign = await getCampaign(workspaceId, params.id, deps);
-        if (campaign.status !== 'active') {
-          throw new ConflictError(
-            `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
-            'CAMPAIGN_NOT_ACTIVE',
-          );
-        }
+        assertEnrols(campaign);
         if ('contactIds' in body) {
           return enrolContactIds(
             { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
@@ -392,12 +388,7 @@ export const handler = httpFunction('campaigns', {
     async ({ params }, request) => {
       const workspaceId = workspaceOf(request);
       const campaign = await getCampaign(workspaceId, params.id, deps);
-      if (campaign.status !== 'active') {
-        throw new ConflictError(
-          `Only an active campaign enrols contacts; this one is ${campaign.status}`,
-          'CAMPAIGN_NOT_ACTIVE',
-        );
-      }
+      assertEnrols(campaign);
       const launch = await resumeLaunch(
         { workspaceId, campaignId: campaign.campaignId, launchId: params.launchId },
         { launches, starter, now },

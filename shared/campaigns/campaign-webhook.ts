@@ -12,7 +12,7 @@ import * as z from 'zod/mini';
 import type { ContactStore } from '../crm/contacts/ports';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newToken, RECORD_ID_PATTERN, sha256 } from '../identity/tokens';
-import { type CampaignStore, getCampaign } from './campaign';
+import { assertEnrols, type CampaignStore, getCampaign } from './campaign';
 import type { StepQueue } from './ports';
 import { triggerOf } from './trigger';
 import type { CampaignWebhookTokens } from './trigger-ports';
@@ -73,13 +73,11 @@ export async function enrolByWebhook(
   const { workspaceId } = owner;
   const campaign = await deps.campaigns.get(workspaceId, campaignId);
   if (!campaign) throw notFound();
-  if (campaign.status !== 'active' || !campaign.publishedVersion) {
-    throw new ConflictError(
-      `Only an active campaign enrols contacts; this one is ${campaign.status}`,
-      'CAMPAIGN_NOT_ACTIVE',
-    );
-  }
-  const published = await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
+  assertEnrols(campaign);
+  const published =
+    campaign.publishedVersion === undefined
+      ? undefined
+      : await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
   if (!published || triggerOf(published.journey).type !== 'webhook') {
     throw new ConflictError('The published journey is not started by a webhook', 'NOT_A_WEBHOOK_TRIGGER');
   }

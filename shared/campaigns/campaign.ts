@@ -146,6 +146,15 @@ export async function getCampaign(workspaceId: string, campaignId: string, deps:
   return found;
 }
 
+/** Refuses to enrol into a campaign that is not active (409 `CAMPAIGN_NOT_ACTIVE`): every way in says the same. */
+export function assertEnrols(campaign: Pick<Campaign, 'status'>): void {
+  if (campaign.status === 'active') return;
+  throw new ConflictError(
+    `Only an active campaign enrols contacts; this one is ${campaign.status}${campaign.status === 'draft' ? ' (publish it first)' : ''}`,
+    'CAMPAIGN_NOT_ACTIVE',
+  );
+}
+
 /** Edits the draft; running enrolments stay on their published version. Archived campaigns are read-only. */
 export async function updateCampaign(
   workspaceId: string,
