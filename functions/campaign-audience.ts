@@ -9,8 +9,7 @@ import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
-import { enrolAudiencePage, recordLaunchFailure } from '../shared/campaigns/enrol-audience-page';
-import { type AudiencePageResult, audiencePage, launchFailure } from '../shared/campaigns/messages';
+import { runLaunchTask } from '../shared/campaigns/enrol-audience-page';
 import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
@@ -33,15 +32,6 @@ const deps = {
   now: () => clock.now(),
 };
 
-// A malformed payload throws a zod error: the execution fails visibly instead of enrolling nobody.
-// The state machine's Catch sends the failed page back with `failure`: recorded, not enrolled.
-const enrolPage = async (event: unknown): Promise<AudiencePageResult | { failed: true; error: string }> => {
-  const failed = launchFailure.safeParse(event);
-  if (failed.success) {
-    const page = audiencePage.safeParse(event);
-    return recordLaunchFailure(failed.data, page.success ? page.data : undefined, deps);
-  }
-  return enrolAudiencePage(audiencePage.parse(event), deps);
-};
+const enrolPage = (event: unknown) => runLaunchTask(event, deps);
 
 export const handler = middy(enrolPage).use(injectLambdaContext(logger, { resetKeys: true }));

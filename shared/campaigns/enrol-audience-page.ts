@@ -14,8 +14,32 @@
 import type { SuppressionLookup } from '../email/ports';
 import { blockingSuppression } from '../email/suppression-rules';
 import { mapLimit } from '../resilience/map-limit';
-import type { AudiencePage, AudiencePageResult, EnrolMessage, LaunchFailure } from './messages';
+import {
+  type AudiencePage,
+  type AudiencePageResult,
+  audiencePage,
+  type EnrolMessage,
+  type LaunchFailure,
+  launchFailure,
+} from './messages';
 import type { AudienceSource, LaunchRecords, LaunchResumePoint, StepQueue } from './ports';
+
+/**
+ * The launch state machine's task, as its function runs it: a failed page coming back from the
+ * Catch (`failure` set) is recorded; anything else is a page to enrol (a malformed one throws a
+ * zod error: the execution fails visibly instead of enrolling nobody).
+ */
+export async function runLaunchTask(
+  event: unknown,
+  deps: Parameters<typeof enrolAudiencePage>[1],
+): Promise<AudiencePageResult | { failed: true; error: string }> {
+  const failed = launchFailure.safeParse(event);
+  if (failed.success) {
+    const page = audiencePage.safeParse(event);
+    return recordLaunchFailure(failed.data, page.success ? page.data : undefined, deps);
+  }
+  return enrolAudiencePage(audiencePage.parse(event), deps);
+}
 
 /**
  * The state machine's Catch: records the launch as failed, with the error of the page that kept

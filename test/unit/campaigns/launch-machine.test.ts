@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../../lib/cdk/repo-paths';
-import { enrolAudiencePage, recordLaunchFailure } from '../../../shared/campaigns/enrol-audience-page';
-import { audiencePage, type DripStepMessage, launchFailure } from '../../../shared/campaigns/messages';
+import { runLaunchTask } from '../../../shared/campaigns/enrol-audience-page';
+import type { DripStepMessage } from '../../../shared/campaigns/messages';
 import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from '../../../shared/campaigns/ports';
 import { launchPayload, resumeLaunch } from '../../../shared/campaigns/resume-launch';
 
@@ -81,14 +81,7 @@ function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactI
     emailOf: async (_ws: string, id: string) => `${id}@example.com`,
     now: () => new Date('2026-12-06T10:00:00.000Z'),
   };
-  const task = async (event: unknown) => {
-    const failed = launchFailure.safeParse(event);
-    if (failed.success) {
-      const page = audiencePage.safeParse(event);
-      return recordLaunchFailure(failed.data, page.success ? page.data : undefined, deps);
-    }
-    return enrolAudiencePage(audiencePage.parse(event), deps);
-  };
+  const task = (event: unknown) => runLaunchTask(event, deps);
   const definition = JSON.parse(
     readFileSync(fromRoot('lib/definition/campaign-launch.asl.json'), 'utf8').replaceAll(
       `\${EnrolAudiencePageFunction}`,
