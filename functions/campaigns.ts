@@ -14,7 +14,7 @@ import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates'
 import {
   campaignCounters,
   campaignEnrolments,
-  contactEnrolments,
+  contactEnrolmentsPage,
   dynamoEnrolmentStates,
 } from '../shared/adapters/dynamo-enrolments';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
@@ -58,6 +58,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors'
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery } from '../shared/http/query-numbers';
 import {
   aiDraftApproved,
   aiDraftsList,
@@ -132,10 +133,7 @@ const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 const idParam = z.object({ id: recordId });
 const nodeParams = z.object({ id: recordId, nodeId });
 const draftParams = z.object({ id: recordId, nodeId, draftId: recordId });
-const page = {
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+const page = pageQuery(100, 25);
 const enrolBody = z.union([
   z.strictObject({ contactIds: z.array(recordId).check(z.minLength(1), z.maxLength(100)) }),
   z.strictObject({ filter: z.catchall(contactFilterSchema, z.never()) }),
@@ -457,10 +455,10 @@ export const handler = httpFunction('campaigns', {
   ),
 
   'contacts.enrolments': defineOperation(
-    { params: idParam, response: contactEnrolmentsAnswer },
-    async ({ params }, request) => ({
+    { params: idParam, query: z.object(page), response: contactEnrolmentsAnswer },
+    async ({ params, query }, request) => ({
       status: 200,
-      body: { enrolments: await contactEnrolments(documents, core, workspaceOf(request), params.id) },
+      body: await contactEnrolmentsPage(documents, core, workspaceOf(request), params.id, query),
     }),
   ),
 });

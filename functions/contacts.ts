@@ -39,6 +39,7 @@ import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { auditWithChange } from '../shared/http/middlewares/audit';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery } from '../shared/http/query-numbers';
 import {
   consentList,
   contactAnswer,
@@ -90,10 +91,7 @@ const interactionDeps = {
 
 const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/)) });
 const filterQuery = contactFilterSchema;
-const page = {
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+const page = pageQuery(100, 25);
 const workspaceOf = (request: Parameters<typeof callerOf>[0]) => callerOf(request).workspaceId;
 const audited = (contactId: string, metadata?: Record<string, unknown>) => ({
   resourceType: 'contact',

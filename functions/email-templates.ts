@@ -34,6 +34,7 @@ import { unsubscribeUrl } from '../shared/email/unsubscribe';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery, queryInteger } from '../shared/http/query-numbers';
 import {
   broadcastAnswer,
   broadcastQueued,
@@ -64,11 +65,9 @@ const previewUnsubscribeUrl = unsubscribeUrl(publicBaseUrl(), 'preview');
 
 const id = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
 const idParam = z.object({ id });
-const version = z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000));
-const page = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+/** A template version in a JSON body: a number (a string there is a client's mistake, not a version). */
+const version = z.number().check(z.int(), z.gte(1), z.lte(1_000_000));
+const page = z.object(pageQuery(100, 25));
 const updateBody = z.extend(templateInputSchema, { expectedVersion: z.optional(version) });
 const previewBody = z
   .strictObject({
@@ -116,7 +115,7 @@ export const handler = httpFunction('email-templates', {
   })),
 
   'email-templates.get': defineOperation(
-    { params: idParam, query: z.object({ version: z.optional(version) }), response: templateAnswer },
+    { params: idParam, query: z.object({ version: z.optional(queryInteger(1, 1_000_000)) }), response: templateAnswer },
     async ({ params, query }, request) => {
       const template = await getTemplate(workspaceOf(request), params.id, query.version, deps);
       return { status: 200, headers: etag(template), body: { template } };

@@ -18,6 +18,7 @@ import { scoringRulesSchema } from '../shared/crm/scoring/rules';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery } from '../shared/http/query-numbers';
 import { contactScore, hotLeads, rulesReplaced, scoringRules } from '../shared/http/responses/scoring';
 
 const core = tableName('core');
@@ -28,11 +29,7 @@ const rules = dynamoRulesStore(documents, core);
 const queue = sqsRecomputeQueue(sqs, queueUrl('score-recompute'));
 
 const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/)) });
-const page = (max: number, fallback: number) =>
-  z.object({
-    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(max)), fallback),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  });
+const page = (max: number, fallback: number) => z.object(pageQuery(max, fallback));
 
 export const handler = httpFunction('scoring', {
   'scores.get': defineOperation(

@@ -20,6 +20,7 @@ import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '..
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery } from '../shared/http/query-numbers';
 import {
   alertAnswer,
   alertsPage,
@@ -48,10 +49,7 @@ const settings = {
   now,
 };
 
-const page = {
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+const page = pageQuery(100, 50);
 const text = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
 const keyIdParam = z.object({ keyId: z.string().check(z.regex(/^[0-9a-z]{1,64}$/)) });
 const alertIdParam = z.object({ alertId: z.string().check(z.minLength(1), z.maxLength(128)) });

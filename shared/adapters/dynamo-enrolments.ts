@@ -297,6 +297,39 @@ export async function contactEnrolments(
   return items.map(enrolmentFromItem);
 }
 
+/** One page of a contact's enrolments across campaigns, in campaign id order (gsi1). */
+export async function contactEnrolmentsPage(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  contactId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
+  const { gsi1pk } = contactEnrolmentsGsi1(workspaceId, contactId, '');
+  const found = await pagedQuery(
+    db,
+    {
+      TableName: table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi1pk },
+    },
+    {
+      limit: page.limit,
+      cursor: page.cursor,
+      // A GSI's LastEvaluatedKey holds the index key and the table key.
+      shape: {
+        equals: { gsi1pk, pk: workspacePk(workspaceId) },
+        within: { gsi1sk: ['', '\uffff'], sk: prefixRange(ENROLMENT_PREFIX) },
+      },
+    },
+  );
+  return {
+    enrolments: found.items.map(enrolmentFromItem),
+    ...(found.cursor ? { nextCursor: found.cursor } : {}),
+  };
+}
+
 /** A contact's waiting enrolments (gsi1, so possibly a write behind): what a domain event may wake. */
 export function dynamoHoldingEnrolments(db: DynamoDBDocumentClient, table: string): HoldingEnrolments {
   return {

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import {
   campaignCounters,
+  contactEnrolmentsPage,
   dueEnrolments,
   dueShardOf,
   dynamoEnrolmentStates,
@@ -102,6 +103,26 @@ describe('enrolment states', () => {
     ]);
     // A cursor of one campaign's held list is refused for another's.
     await expect(heldEnrolments(db, CORE, w, 'other', { limit: 3, cursor: first.nextCursor })).rejects.toThrow();
+  });
+
+  it("pages a contact's enrolments across campaigns; a cursor is bound to its contact", async () => {
+    const store = dynamoEnrolmentStates(db, CORE);
+    const w = ws();
+    for (const campaign of ['k1', 'k2', 'k3', 'k4', 'k5']) {
+      await store.save(state(w, campaign, 'person'), undefined, {});
+    }
+    await store.save(state(w, 'k1', 'someone-else'), undefined, {});
+    const first = await contactEnrolmentsPage(db, CORE, w, 'person', { limit: 2 });
+    expect(first.enrolments.map((e) => e.campaignId)).toEqual(['k1', 'k2']);
+    const rest = await contactEnrolmentsPage(db, CORE, w, 'person', { limit: 10, cursor: first.nextCursor });
+    expect(rest.enrolments.map((e) => e.campaignId)).toEqual(['k3', 'k4', 'k5']);
+    expect(rest.nextCursor).toBeUndefined();
+    await expect(
+      contactEnrolmentsPage(db, CORE, w, 'someone-else', { limit: 2, cursor: first.nextCursor }),
+    ).rejects.toThrow();
+    await expect(
+      contactEnrolmentsPage(db, CORE, ws(), 'person', { limit: 2, cursor: first.nextCursor }),
+    ).rejects.toThrow();
   });
 });
 

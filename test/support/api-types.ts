@@ -2584,7 +2584,7 @@ export interface operations {
     "api-keys.list": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -2772,7 +2772,7 @@ export interface operations {
                 resourceId?: string;
                 from?: string;
                 to?: string;
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -2835,7 +2835,7 @@ export interface operations {
             query?: {
                 status?: "open" | "acknowledged" | "resolved";
                 severity?: "info" | "low" | "medium" | "high" | "critical";
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -4066,7 +4066,7 @@ export interface operations {
                 maxScore?: number | string;
                 tier?: "hot" | "warm" | "lukewarm" | "cold";
                 q?: string;
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -4731,7 +4731,7 @@ export interface operations {
     "contacts.timeline": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -4861,7 +4861,7 @@ export interface operations {
     "scores.get": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -4946,7 +4946,7 @@ export interface operations {
     "scores.hot-leads": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -5606,7 +5606,7 @@ export interface operations {
     "email-templates.list": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -5779,7 +5779,7 @@ export interface operations {
     "email-templates.get": {
         parameters: {
             query?: {
-                version?: number;
+                version?: string;
             };
             header?: {
                 /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
@@ -6842,7 +6842,7 @@ export interface operations {
     "campaigns.list": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
                 status?: "draft" | "active" | "paused" | "archived";
             };
@@ -8806,7 +8806,7 @@ export interface operations {
     "campaigns.enrolments": {
         parameters: {
             query?: {
-                limit?: number;
+                limit?: string;
                 cursor?: string;
             };
             header?: {
@@ -9284,7 +9284,10 @@ export interface operations {
     };
     "contacts.enrolments": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
             header?: {
                 /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
                 "x-workspace-id"?: string;
@@ -9296,7 +9299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The contact’s enrolments in every campaign */
+            /** @description A page of the contact’s enrolments, one per campaign, in campaign id order */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9345,6 +9348,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };

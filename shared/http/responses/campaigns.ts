@@ -164,8 +164,8 @@ export const enrolmentsPage = {
 
 export const contactEnrolmentsAnswer = {
   status: 200,
-  description: 'The contact’s enrolments in every campaign',
-  schema: z.object({ enrolments: z.array(enrolment) }),
+  description: 'A page of the contact’s enrolments, one per campaign, in campaign id order',
+  schema: page('enrolments', enrolment),
   example: { enrolments: [exampleEnrolment] },
 } satisfies SuccessResponse;
 
