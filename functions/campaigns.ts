@@ -22,7 +22,7 @@ import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
-import { sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
+import { sfnLaunchExecutions, sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sfn } from '../shared/aws/sfn';
@@ -47,7 +47,7 @@ import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
 import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
-import { resumeLaunch } from '../shared/campaigns/resume-launch';
+import { readLaunch, resumeLaunch } from '../shared/campaigns/resume-launch';
 import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns/run-step';
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
 import { campaignStats } from '../shared/campaigns/stats';
@@ -98,6 +98,7 @@ const templates = dynamoEmailTemplates(documents, core);
 const launches = dynamoLaunches(documents, core);
 const steps = sqsStepQueue(sqs, queueUrl('drip-steps'));
 const starter = sfnLaunchStarter(sfn, stateMachineArn());
+const executions = sfnLaunchExecutions(sfn, stateMachineArn());
 const suppressions = dynamoSuppressions(documents, core);
 // Triggers: the index entry and schedule slot follow every publish, edit and status change.
 const triggerIndex = dynamoCampaignTriggers(documents, core);
@@ -375,8 +376,10 @@ export const handler = httpFunction('campaigns', {
   'campaigns.launch': defineOperation(
     { params: z.object({ id: recordId, launchId: recordId }), response: launchAnswer },
     async ({ params }, request) => {
-      const launch = await launches.get(workspaceOf(request), params.launchId);
-      if (!launch || launch.campaignId !== params.id) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
+      const launch = await readLaunch(
+        { workspaceId: workspaceOf(request), campaignId: params.id, launchId: params.launchId },
+        { launches, executions, now },
+      );
       return { status: 200, body: { launch } };
     },
   ),

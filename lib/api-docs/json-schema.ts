@@ -10,7 +10,17 @@ export type JsonSchema = Record<string, unknown>;
  * edge still enforces it, and the 400 lists what failed.
  */
 export function jsonSchemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    // zod leaves a default out of a union's input (a query number: digits or an integer); a
+    // client still needs to know it.
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def;
+      if (def.type === 'default' && jsonSchema.default === undefined) jsonSchema.default = def.defaultValue;
+    },
+  });
   return rest as JsonSchema;
 }
 

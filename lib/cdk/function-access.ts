@@ -5,13 +5,14 @@
  * HTTP edge needs: see `tableGrants`), through the resources' own grant methods, never a
  * wildcard action.
  */
-import { Validations } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import {
   type QueueName,
   queues as queueDeclarations,
@@ -152,8 +153,34 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
   if (declaration.startsStateMachine) {
     if (!targets.stateMachine) throw new Error(`${declaration.name} starts a state machine, but none is declared`);
     targets.stateMachine.grantStartExecution(fn.role);
+    grantDescribeExecutions(fn, targets.stateMachine);
     fn.addEnvironment('STATE_MACHINE_ARN', targets.stateMachine.stateMachineArn);
   }
+}
+
+/**
+ * states:DescribeExecution on the machine's own executions: a launch that went silent is read back
+ * (readLaunch), so one whose execution ended without recording why does not read running for good.
+ */
+function grantDescribeExecutions(fn: HouseFunction, machine: IStateMachine): void {
+  const stack = Stack.of(fn);
+  // arn:...:stateMachine:<name> -> arn:...:execution:<name>:<execution name>
+  const machineName = Fn.select(6, Fn.split(':', machine.stateMachineArn));
+  const executions = stack.formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${machineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  const policy = new Policy(fn, 'ReadsExecutions', {
+    roles: [fn.role],
+    statements: [new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] })],
+  });
+  Validations.of(policy).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(executions))}]`,
+    reason:
+      'Execution names are launch ids made at run time; the wildcard is the execution name within the one state machine this function starts.',
+  });
 }
 
 function grantEmail(fn: HouseFunction, email: EmailSending, access: 'send' | 'describe'): void {

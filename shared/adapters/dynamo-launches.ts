@@ -53,13 +53,14 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               TableName: table,
               Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
               UpdateExpression: done
-                ? 'ADD queued :q, suppressed :s SET #status = :done, finishedAt = :at'
-                : 'ADD queued :q, suppressed :s',
+                ? 'ADD queued :q, suppressed :s SET #status = :done, finishedAt = :at, updatedAt = :at'
+                : 'ADD queued :q, suppressed :s SET updatedAt = :at',
               ...(done ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
               ExpressionAttributeValues: {
                 ':q': counts.queued,
                 ':s': counts.suppressed,
-                ...(done ? { ':done': 'done', ':at': at } : {}),
+                ':at': at,
+                ...(done ? { ':done': 'done' } : {}),
               },
             },
           },
@@ -120,21 +121,21 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       }
     },
 
-    async unresume(workspaceId, launchId, attempt, error, at) {
+    async failAttempt(workspaceId, launchId, attempt, error, at) {
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
             UpdateExpression: 'SET #status = :failed, failedAt = :at, #error = :error',
-            ConditionExpression: '#status = :running AND resumed = :attempt',
+            ConditionExpression: `#status = :running AND ${attempt ? 'resumed = :attempt' : 'attribute_not_exists(resumed)'}`,
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
             ExpressionAttributeValues: {
               ':failed': 'failed',
               ':running': 'running',
-              ':attempt': attempt,
               ':at': at,
               ':error': error,
+              ...(attempt ? { ':attempt': attempt } : {}),
             },
           }),
         ),
@@ -152,6 +153,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
         suppressed: Number(item.suppressed ?? 0),
         startedAt: String(item.startedAt),
         ...(item.finishedAt ? { finishedAt: String(item.finishedAt) } : {}),
+        ...(item.updatedAt ? { updatedAt: String(item.updatedAt) } : {}),
         ...(item.failedAt ? { failedAt: String(item.failedAt) } : {}),
         ...(typeof item.error === 'string' ? { error: item.error } : {}),
         ...(item.resumed ? { resumed: Number(item.resumed) } : {}),

@@ -30,6 +30,8 @@ export interface LaunchProgress {
   readonly suppressed: number;
   readonly startedAt: string;
   readonly finishedAt?: string;
+  /** When its last page was recorded (absent until the first one). */
+  readonly updatedAt?: string;
   readonly failedAt?: string;
   readonly error?: string;
   /** How often a failed launch was resumed (`POST .../launches/{launchId}/resume`). */
@@ -75,8 +77,11 @@ export interface LaunchRecords {
    * to start; `undefined` when it is not failed or has no resume point (the write changes nothing).
    */
   resume(workspaceId: string, launchId: string): Promise<{ attempt: number; from: LaunchResumePoint } | undefined>;
-  /** Puts a launch whose resume could not start back to failed (only if still at that attempt). */
-  unresume(workspaceId: string, launchId: string, attempt: number, error: string, at: string): Promise<void>;
+  /**
+   * Marks a running launch failed, only while it is still at `attempt` (0: never resumed): a
+   * resume that could not start, or an execution that ended without recording why.
+   */
+  failAttempt(workspaceId: string, launchId: string, attempt: number, error: string, at: string): Promise<void>;
   get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
 }
 
@@ -96,6 +101,19 @@ export interface CampaignSchedule {
   due(now: Date, limit: number): Promise<DueCampaign[]>;
   /** Clears the slot unless it changed meanwhile. */
   markLaunched(campaign: DueCampaign): Promise<void>;
+}
+
+/** How a launch's execution stands, as the state machine service tells it. */
+export interface LaunchExecutionOutcome {
+  /** `missing`: no such execution (never started, or older than the service keeps). */
+  readonly status: 'running' | 'succeeded' | 'failed' | 'timed-out' | 'aborted' | 'missing';
+  /** The execution's error name, when it failed. */
+  readonly error?: string;
+}
+
+export interface LaunchExecutions {
+  /** The execution of a launch's `attempt` (0: the first run, n: its n-th resume). */
+  outcome(launchId: string, attempt: number): Promise<LaunchExecutionOutcome>;
 }
 
 export interface LaunchStarter {

@@ -12,7 +12,7 @@
 
 import type { ContactFilter } from '../crm/contacts/ports';
 import { ConflictError, NotFoundError } from '../errors';
-import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from './ports';
+import type { LaunchExecutions, LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from './ports';
 
 /**
  * The state machine's input for a launch: its first page, or (a resume) the page that failed,
@@ -65,7 +65,7 @@ export async function resumeLaunch(
   try {
     await deps.starter.start({ workspaceId, campaignId, launchId, attempt: resumed.attempt, from: resumed.from });
   } catch (error) {
-    await deps.launches.unresume(
+    await deps.launches.failAttempt(
       workspaceId,
       launchId,
       resumed.attempt,
@@ -74,5 +74,43 @@ export async function resumeLaunch(
     );
     throw error;
   }
+  return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+}
+
+/**
+ * How long a running launch may go without recording a page before its execution is asked how it
+ * stands. A page's task and the failure record each retry for at most ~4.3 minutes (60 s timeout,
+ * 4 attempts, 2+4+8 s between), so a live launch records something well within this.
+ */
+export const LAUNCH_SILENCE_MS = 10 * 60_000;
+
+/**
+ * `GET /api/campaigns/{id}/launches/{launchId}`. A launch normally says itself how it ended (its
+ * last page, or the state machine's failure record). One whose execution ended another way (the
+ * failure record itself kept failing, an operator stopped it, the start never happened) would read
+ * `running` for good: after LAUNCH_SILENCE_MS without a page, its execution is asked, and if it has
+ * ended without recording why, the launch is marked failed with what the service says. A launch
+ * that ran before is resumable from where its last failure stopped; otherwise the answer says to
+ * enrol again.
+ */
+export async function readLaunch(
+  input: { workspaceId: string; campaignId: string; launchId: string },
+  deps: { launches: LaunchRecords; executions: LaunchExecutions; now: () => Date },
+): Promise<LaunchProgress> {
+  const { workspaceId, campaignId, launchId } = input;
+  const launch = await deps.launches.get(workspaceId, launchId);
+  if (!launch || launch.campaignId !== campaignId) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
+  const now = deps.now();
+  const lastHeard = Date.parse(launch.updatedAt ?? launch.startedAt);
+  if (launch.status !== 'running' || now.getTime() - lastHeard < LAUNCH_SILENCE_MS) return launch;
+  const attempt = launch.resumed ?? 0;
+  const outcome = await deps.executions.outcome(launchId, attempt).catch(() => undefined);
+  // Unknown (the service throttled the read) or still going: the record stands.
+  if (!outcome || outcome.status === 'running' || outcome.status === 'succeeded') return launch;
+  const error =
+    outcome.status === 'missing'
+      ? 'The launch execution was never started or no longer exists'
+      : `The launch execution ended ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''} without recording the page that stopped it`;
+  await deps.launches.failAttempt(workspaceId, launchId, attempt, error, now.toISOString());
   return (await deps.launches.get(workspaceId, launchId)) ?? launch;
 }

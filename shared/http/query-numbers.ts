@@ -8,15 +8,18 @@ import * as z from 'zod/mini';
 /** At most 9 digits: every bound a route sets fits, and the text never reads as an unsafe integer. */
 const DIGITS = /^\d{1,9}$/;
 
-/** A whole number from `min` to `max`, written in decimal digits. */
-export const queryInteger = (min: number, max: number) =>
-  z.pipe(
-    z.pipe(
-      z.string().check(z.regex(DIGITS, `Expected a whole number from ${min} to ${max}, in decimal digits`)),
-      z.transform(Number),
-    ),
-    z.number().check(z.int(), z.gte(min), z.lte(max)),
+/**
+ * A whole number from `min` to `max`: decimal digits as the query string carries it, or a number
+ * (a caller in process; the API description says integer, which a typed client sends as digits).
+ */
+export const queryInteger = (min: number, max: number) => {
+  const message = `Expected a whole number from ${min} to ${max}, in decimal digits`;
+  const bounded = () => z.number().check(z.int(message), z.gte(min, message), z.lte(max, message));
+  return z.pipe(
+    z.union([bounded(), z.pipe(z.string().check(z.regex(DIGITS, message)), z.transform(Number))], { error: message }),
+    bounded(),
   );
+};
 
 /** A paged list's `limit` (1..max, `fallback` when absent) and opaque `cursor`. */
 export const pageQuery = (max: number, fallback: number) => ({

@@ -61,7 +61,7 @@ const OVER_BUDGET: Partial<
     measured: 511_900,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
-  campaigns: { ceiling: 515_000, measured: 504_428, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 518_000, measured: 515_935, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'campaign-sweeper': { ceiling: 316_000, measured: 305_374, reason: FLOOR },
   'ai-call-worker': {
     ceiling: 437_000,

@@ -185,6 +185,7 @@ describe('campaign records', () => {
       queued: 100,
       suppressed: 0,
       startedAt: '2026-12-04T00:00:00.000Z',
+      updatedAt: '2026-12-04T00:00:02.000Z',
       failedAt: '2026-12-04T00:00:05.000Z',
       error: 'TypeError: boom',
       resumable: false,
@@ -209,13 +210,19 @@ describe('campaign records', () => {
       queued: 100,
       suppressed: 0,
       startedAt: '2026-12-04T00:00:00.000Z',
+      updatedAt: '2026-12-04T00:00:02.000Z',
       resumed: 1,
     });
-    // A resume that could not start goes back to failed, only from its own attempt.
-    await launches.unresume(w, 'l2', 2, 'not mine', '2026-12-04T00:00:06.000Z');
+    // A resume that could not start goes back to failed, only from its own attempt (0: a first run).
+    await launches.failAttempt(w, 'l2', 2, 'not mine', '2026-12-04T00:00:06.000Z');
     expect(await launches.get(w, 'l2')).toMatchObject({ status: 'running' });
-    await launches.unresume(w, 'l2', 1, 'The resume could not start: x', '2026-12-04T00:00:06.000Z');
+    await launches.failAttempt(w, 'l2', 1, 'The resume could not start: x', '2026-12-04T00:00:06.000Z');
     expect(await launches.get(w, 'l2')).toMatchObject({ status: 'failed', resumable: true, resumed: 1 });
+    await launches.begin(w, 'cmp1', 'l4', '2026-12-04T00:00:00.000Z');
+    await launches.failAttempt(w, 'l4', 1, 'not mine', '2026-12-04T00:00:06.000Z');
+    expect(await launches.get(w, 'l4')).toMatchObject({ status: 'running' });
+    await launches.failAttempt(w, 'l4', 0, 'The launch execution ended aborted', '2026-12-04T00:00:06.000Z');
+    expect(await launches.get(w, 'l4')).toMatchObject({ status: 'failed', resumable: false });
     // One that failed before any record was written gets a whole one.
     await launches.fail(w, 'cmp2', 'l3', 'States.Timeout', '2026-12-04T00:00:06.000Z');
     expect(await launches.get(w, 'l3')).toEqual({

@@ -2584,7 +2584,7 @@ export interface operations {
     "api-keys.list": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -2772,7 +2772,7 @@ export interface operations {
                 resourceId?: string;
                 from?: string;
                 to?: string;
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -2835,7 +2835,7 @@ export interface operations {
             query?: {
                 status?: "open" | "acknowledged" | "resolved";
                 severity?: "info" | "low" | "medium" | "high" | "critical";
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -4066,7 +4066,7 @@ export interface operations {
                 maxScore?: number | string;
                 tier?: "hot" | "warm" | "lukewarm" | "cold";
                 q?: string;
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -4731,7 +4731,7 @@ export interface operations {
     "contacts.timeline": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -4861,7 +4861,7 @@ export interface operations {
     "scores.get": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -4946,7 +4946,7 @@ export interface operations {
     "scores.hot-leads": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -5606,7 +5606,7 @@ export interface operations {
     "email-templates.list": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -5779,7 +5779,7 @@ export interface operations {
     "email-templates.get": {
         parameters: {
             query?: {
-                version?: string;
+                version?: number | string;
             };
             header?: {
                 /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
@@ -6842,7 +6842,7 @@ export interface operations {
     "campaigns.list": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
                 status?: "draft" | "active" | "paused" | "archived";
             };
@@ -8707,6 +8707,8 @@ export interface operations {
                             /** Format: date-time */
                             finishedAt?: string;
                             /** Format: date-time */
+                            updatedAt?: string;
+                            /** Format: date-time */
                             failedAt?: string;
                             error?: string;
                             resumed?: number;
@@ -8773,6 +8775,8 @@ export interface operations {
                             /** Format: date-time */
                             finishedAt?: string;
                             /** Format: date-time */
+                            updatedAt?: string;
+                            /** Format: date-time */
                             failedAt?: string;
                             error?: string;
                             resumed?: number;
@@ -8806,7 +8810,7 @@ export interface operations {
     "campaigns.enrolments": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {
@@ -9285,7 +9289,7 @@ export interface operations {
     "contacts.enrolments": {
         parameters: {
             query?: {
-                limit?: string;
+                limit?: number | string;
                 cursor?: string;
             };
             header?: {

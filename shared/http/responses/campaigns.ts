@@ -81,6 +81,8 @@ const launchProgress = z.looseObject({
   suppressed: z.number().check(z.int()),
   startedAt: instant,
   finishedAt: z.optional(instant),
+  /** When its last page was recorded. */
+  updatedAt: z.optional(instant),
   failedAt: z.optional(instant),
   /** Why a failed launch stopped (the error of the page that kept failing). */
   error: z.optional(z.string()),

@@ -25,7 +25,7 @@ describe('enrolAudiencePage', () => {
       begin: async (_ws: string, _c: string, launchId: string) => void begun.push(launchId),
       fail: async () => undefined,
       resume: async () => undefined,
-      unresume: async () => undefined,
+      failAttempt: async () => undefined,
       get: async () => undefined,
       addPage: async (
         _ws: string,

@@ -10,8 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../../../lib/cdk/repo-paths';
 import { runLaunchTask } from '../../../shared/campaigns/enrol-audience-page';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
-import type { LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from '../../../shared/campaigns/ports';
-import { launchPayload, resumeLaunch } from '../../../shared/campaigns/resume-launch';
+import type {
+  LaunchExecutionOutcome,
+  LaunchProgress,
+  LaunchRecords,
+  LaunchResumePoint,
+  LaunchStarter,
+} from '../../../shared/campaigns/ports';
+import { LAUNCH_SILENCE_MS, launchPayload, readLaunch, resumeLaunch } from '../../../shared/campaigns/resume-launch';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:audience';
 
@@ -31,6 +37,7 @@ function memoryLaunches() {
         ...r,
         queued: r.queued + counts.queued,
         suppressed: r.suppressed + counts.suppressed,
+        updatedAt: at,
         ...(done ? { status: 'done', finishedAt: at } : {}),
       });
     },
@@ -54,9 +61,9 @@ function memoryLaunches() {
       records.set(launchId, { ...rest, status: 'running', resumed: attempt });
       return { attempt, from: r.from };
     },
-    async unresume(_ws, launchId, attempt, error, at) {
+    async failAttempt(_ws, launchId, attempt, error, at) {
       const r = records.get(launchId);
-      if (r?.status === 'running' && r.resumed === attempt)
+      if (r?.status === 'running' && (r.resumed ?? 0) === attempt)
         records.set(launchId, { ...r, status: 'failed', failedAt: at, error });
     },
     async get(_ws, launchId) {
@@ -70,8 +77,15 @@ function memoryLaunches() {
 }
 
 /** The machine with its task bound to the audience function's dispatch (functions/campaign-audience.ts). */
-function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactIds: string[]; cursor?: string }>) {
-  const { records, launches } = memoryLaunches();
+function launchMachine(
+  pages: (cursor: string | undefined) => Promise<{ contactIds: string[]; cursor?: string }>,
+  options: { failureRecordBroken?: boolean } = {},
+) {
+  const memory = memoryLaunches();
+  const { records } = memory;
+  const launches: LaunchRecords = options.failureRecordBroken
+    ? { ...memory.launches, fail: async () => Promise.reject(new Error('the core table is unreachable')) }
+    : memory.launches;
   const sent: DripStepMessage[] = [];
   const deps = {
     launches,
@@ -107,7 +121,7 @@ function launchMachine(pages: (cursor: string | undefined) => Promise<{ contactI
         },
       } as never,
     ).result;
-  return { records, launches, run, calls: () => calls, sent };
+  return { records, launches: memory.launches, run, calls: () => calls, sent };
 }
 
 const START = { workspaceId: 'ws1', campaignId: 'cmp1', launchId: 'launch-1' };
@@ -193,6 +207,72 @@ describe('the campaign-launch state machine', () => {
     await expect(malformed.run({ ...START, pageSize: 0 })).rejects.toThrow(/kept failing/);
     await expect(resumeLaunch(START, { ...deps, launches: malformed.launches })).rejects.toMatchObject({
       code: 'LAUNCH_NOT_RESUMABLE',
+    });
+  });
+
+  it('reads a launch whose execution ended without recording why as failed, once it has been silent a while', async () => {
+    const m = launchMachine(
+      async (cursor) => {
+        if (cursor) throw new Error('throttled');
+        return { contactIds: ['c1', 'c2'], cursor: 'p2' };
+      },
+      { failureRecordBroken: true },
+    );
+    // The page keeps failing and so does the failure record: the execution fails, the record says running.
+    const ended = await m.run(START).then(
+      (): LaunchExecutionOutcome => ({ status: 'succeeded' }),
+      (e: Error): LaunchExecutionOutcome => ({ status: 'failed', error: e.name }),
+    );
+    expect(ended.status).toBe('failed');
+    expect(m.records.get('launch-1')).toMatchObject({ status: 'running', queued: 2 });
+
+    const asked: [string, number][] = [];
+    let clock = Date.parse('2026-12-06T10:00:00.000Z');
+    const deps = {
+      launches: m.launches,
+      executions: {
+        outcome: async (id: string, attempt: number) => {
+          asked.push([id, attempt]);
+          return ended;
+        },
+      },
+      now: () => new Date(clock),
+    };
+    // Within the silence allowed to a live launch the record stands, and the service is not asked.
+    clock += LAUNCH_SILENCE_MS - 1;
+    expect(await readLaunch(START, deps)).toMatchObject({ status: 'running' });
+    expect(asked).toEqual([]);
+    clock += 1;
+    const read = await readLaunch(START, deps);
+    expect(read).toMatchObject({ status: 'failed', queued: 2, resumable: false });
+    expect(read.error).toMatch(/ended failed .*without recording/);
+    expect(asked).toEqual([['launch-1', 0]]);
+    // Failed now: read again without asking.
+    await readLaunch(START, deps);
+    expect(asked).toHaveLength(1);
+    await expect(readLaunch({ ...START, campaignId: 'other' }, deps)).rejects.toMatchObject({
+      code: 'LAUNCH_NOT_FOUND',
+    });
+  });
+
+  it('keeps a silent launch running while its execution runs, or when the service cannot say', async () => {
+    const m = launchMachine(async () => ({ contactIds: ['c1'], cursor: 'p2' }));
+    await m.launches.begin('ws1', 'cmp1', 'launch-1', '2026-12-06T10:00:00.000Z');
+    const later = () => new Date(Date.parse('2026-12-06T10:00:00.000Z') + 2 * LAUNCH_SILENCE_MS);
+    const running = { outcome: async () => ({ status: 'running' as const }) };
+    expect(await readLaunch(START, { launches: m.launches, executions: running, now: later })).toMatchObject({
+      status: 'running',
+    });
+    const throttled = { outcome: async () => Promise.reject(new Error('ThrottlingException')) };
+    expect(await readLaunch(START, { launches: m.launches, executions: throttled, now: later })).toMatchObject({
+      status: 'running',
+    });
+    // Never started (StartExecution failed after the record was written): failed, enrol again.
+    const missing = { outcome: async () => ({ status: 'missing' as const }) };
+    expect(await readLaunch(START, { launches: m.launches, executions: missing, now: later })).toMatchObject({
+      status: 'failed',
+      resumable: false,
+      error: 'The launch execution was never started or no longer exists',
     });
   });
 });
