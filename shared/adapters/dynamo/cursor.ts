@@ -31,8 +31,10 @@ export function decodeCursor(cursor: string | undefined): Key | undefined {
 }
 
 const MAX_KEY_BYTES = 1024;
+/** A UTF-16 surrogate with no partner: no key we write holds one, and it has no UTF-8 form to send. */
+const LONE_SURROGATE = /\p{Cs}/u;
 const fitsKey = (v: unknown): boolean =>
-  (typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_KEY_BYTES) ||
+  (typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_KEY_BYTES && !LONE_SURROGATE.test(v)) ||
   (typeof v === 'number' && isStorableNumber(v));
 
 /** A cursor's key must name the expected partition (and range), so no cursor reads elsewhere. */

@@ -15,8 +15,13 @@ describe('decodeCursor', () => {
     ['an empty key value', { pk: 'WS#w1', sk: '' }],
     ['a nested value', { pk: 'WS#w1', sk: { S: 'x' } }],
     ['a number the store cannot keep', { pk: 'WS#w1', n: 1e125 }],
+    ['a lone surrogate (no UTF-8 form)', { pk: 'WS#w1', sk: 'CONTACT#\ud800x' }],
   ])('refuses %s as an invalid cursor', (_what, key) => {
     expect(() => decodeCursor(cursorOf(key))).toThrow(InvalidCursorError);
+  });
+  it('keeps a key with a character outside the BMP (a surrogate pair)', () => {
+    const key = { pk: 'WS#w1', sk: 'CONTACT#😀' };
+    expect(decodeCursor(cursorOf(key))).toEqual(key);
   });
   it('refuses text that is not a cursor', () => {
     expect(() => decodeCursor('not-base64-json')).toThrow(InvalidCursorError);
