@@ -90,8 +90,11 @@ export interface ConditionSubject {
     readonly tier: string;
   };
   /**
-   * Recent interactions (the step runner reads as far back as the longest `withinDays`), with their
-   * metadata when known (the send an open or click was of: see {@link emailActivityOf}).
+   * Recent interactions that answer conditions (the step runner reads as far back as the longest
+   * `withinDays`, and leaves out what {@link answersConditions} refuses: the one place bots are
+   * dropped), with their metadata when known (the send an open or click was of: see
+   * {@link emailActivityOf}). Every judgement reads these: `interaction` conditions, email
+   * activity, goals, the campaign goal and waits for an event (windows.ts).
    */
   readonly interactions: readonly SubjectInteraction[];
   /** This enrolment's email activity by email node id. */
@@ -114,17 +117,25 @@ export const EMAIL_ACTIVITY_INTERACTIONS: Readonly<
 };
 
 /**
+ * Whether an interaction may answer a condition, a goal or a wait for an event: opens and clicks
+ * flagged as a bot or a privacy proxy (`metadata.suspectedBot`, shared/crm/scoring/automation.ts)
+ * stay on the timeline for the record but answer nothing. The step runner builds the subject of
+ * every judgement from the interactions this lets through (run-step.ts), so no judging function
+ * filters again, nor can one forget to.
+ */
+export const answersConditions = (interaction: SubjectInteraction): boolean => !isSuspectedAutomation(interaction);
+
+/**
  * An enrolment's email activity per email node (`emails`: node id -> send id), from the opens and
- * clicks of each send on `interactions` (bots left out).
+ * clicks of each send on `interactions`: the subject's, which answer conditions (bots left out).
  */
 export function emailActivityOf(
   emails: Readonly<Record<string, string>>,
   interactions: readonly SubjectInteraction[],
 ): Record<string, { opened: boolean; clicked: boolean }> {
-  // Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no condition.
   const activity: Record<string, { opened: boolean; clicked: boolean }> = {};
   for (const [nodeId, sendId] of Object.entries(emails)) {
-    const bySend = interactions.filter((i) => i.metadata?.sendId === sendId && !isSuspectedAutomation(i));
+    const bySend = interactions.filter((i) => i.metadata?.sendId === sendId);
     activity[nodeId] = {
       opened: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.opened.includes(i.type)),
       clicked: bySend.some((i) => EMAIL_ACTIVITY_INTERACTIONS.clicked.includes(i.type)),

@@ -58,7 +58,8 @@ export interface EnrolmentState {
   readonly nodeSince?: string;
   /**
    * The step at which it arrived at the current node, kept while the node holds it (a wait, a
-   * send window, a frequency cap, a pause): the node's effects are keyed by it (`effectKey`), so
+   * send window, a frequency cap, a pause, a checkpoint written at the node a step started
+   * from): the node's effects are keyed by it (`effectKey`), so
    * a node run again after a hold (a retried step that was deferred) repeats no effect under a
    * new key. Absent: it arrived at `step`.
    */
@@ -71,7 +72,11 @@ export interface EnrolmentState {
   readonly dueAt?: string;
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */
   readonly emails: Readonly<Record<string, string>>;
-  /** The arm it took at each split, and the subject variant (its index) at each email node with variants. */
+  /**
+   * The arm it took at each split, and the subject variant (its index) at each email node with
+   * variants: recorded on arrival, in the checkpoint written before that node's mail is queued
+   * (run-step.ts), so every later run of the step mails, records and counts that same line.
+   */
   readonly arms: Readonly<Record<string, string>>;
   readonly converted?: boolean;
   readonly endedAt?: string;

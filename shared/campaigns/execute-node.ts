@@ -184,10 +184,10 @@ async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
 }
 
 /**
- * The subject variant an email node gives the contact: the one it got on an earlier pass of this
- * run (a node inside a loop), kept as its "arm" there, else the promoted one, else its own by hash.
- * Like a split's arm, a promotion made between two passes changes nothing for a contact already
- * counted at the node.
+ * The subject variant an email node gives the contact: the one recorded as its "arm" there (by
+ * the checkpoint before this node acts, see {@link unrecordedChoice}, or on an earlier pass of this
+ * run: a node inside a loop), else the promoted one, else its own by hash. Like a split's arm, a
+ * promotion made after the choice changes nothing for a contact already given a variant there.
  */
 function subjectVariant(
   node: Extract<JourneyNode, { kind: 'email' }>,
@@ -195,10 +195,43 @@ function subjectVariant(
   state: EnrolmentState,
   rules: CampaignRules,
 ): number {
-  const taken = state.arms[node.id];
+  return keptVariant(node.id, count, state) ?? chooseVariant(node, count, state, rules);
+}
+
+function keptVariant(nodeId: string, count: number, state: EnrolmentState): number | undefined {
+  const taken = state.arms[nodeId];
   const kept = taken === undefined ? Number.NaN : Number(taken);
-  if (Number.isInteger(kept) && kept >= 0 && kept < count) return kept;
+  return Number.isInteger(kept) && kept >= 0 && kept < count ? kept : undefined;
+}
+
+function chooseVariant(
+  node: Extract<JourneyNode, { kind: 'email' }>,
+  count: number,
+  state: EnrolmentState,
+  rules: CampaignRules,
+): number {
   return promotedVariant(node, rules.promotions) ?? variantFor(count, state.campaignId, node.id, state.contactId);
+}
+
+/**
+ * The choice a node's own effect rests on that reads mutable campaign state and is not recorded
+ * yet, as the enrolment fields recording it; undefined when there is none. Today: an email node's
+ * subject variant, which reads the promotion in force. The step runner writes it in its checkpoint
+ * before the node acts (run-step.ts), so a step delivered again after the mail was queued (a crash,
+ * a failure further on, a retried enrolment) reads the variant back instead of choosing again: a
+ * promotion landing in between cannot record (and count) a subject line the contact never got,
+ * while the ledger kept the first mail of the key. (A split's arm is chosen by a node that does not
+ * act itself: its move is a decision written before the node it leads to acts.)
+ */
+export function unrecordedChoice(
+  node: JourneyNode,
+  state: EnrolmentState,
+  rules: CampaignRules,
+): Pick<EnrolmentState, 'arms'> | undefined {
+  if (node.kind !== 'email' || !node.subjectVariants) return undefined;
+  const count = node.subjectVariants.length;
+  if (keptVariant(node.id, count, state) !== undefined) return undefined;
+  return { arms: { ...state.arms, [node.id]: String(chooseVariant(node, count, state, rules)) } };
 }
 
 /**

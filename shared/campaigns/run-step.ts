@@ -9,7 +9,7 @@
  * sweep brings it back on resume) and an archived one ends it.
  */
 import { blockingSuppression, type SuppressionReason } from '../email/suppression-rules';
-import { type ConditionSubject, emailActivityOf } from './conditions';
+import { answersConditions, type ConditionSubject, emailActivityOf } from './conditions';
 import {
   type EnrolmentState,
   type ExitReason,
@@ -18,7 +18,7 @@ import {
   type PublishedVersion,
   RECENT_LAUNCHES,
 } from './enrolment';
-import { executeNode, type NodeResult } from './execute-node';
+import { executeNode, type NodeResult, unrecordedChoice } from './execute-node';
 import type { JourneyNode } from './journey';
 import type { EnrolMessage, StepMessage } from './messages';
 import type { ContactSnapshot, CounterDeltas, StepDeps, StepQueue, TimelineEntry } from './ports';
@@ -328,9 +328,14 @@ async function advance(
     contact && !contact.deleted && mayHaveInteractionsSince(contact, since)
       ? await deps.contacts.timelineSince(start.workspaceId, start.contactId, new Date(since))
       : [];
+  // Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no
+  // condition: every condition, goal, campaign goal and wait for an event of this step reads
+  // `answering`, built here once. Only the reply check reads the whole timeline (a reply is no
+  // tracking hit and is never flagged).
+  const answering = timeline.filter(answersConditions);
   const exit =
     contact && !contact.deleted
-      ? await exitBeforeNode(start, published, contact, timeline, deps, now)
+      ? await exitBeforeNode(start, published, contact, timeline, answering, deps, now)
       : 'contact-deleted';
   if (exit || !contact || contact.deleted) {
     const reason: ExitReason = exit ?? 'contact-deleted';
@@ -373,7 +378,17 @@ async function advance(
     // retry after a failure further on may too: each would act on its own branch under its own
     // key. With the checkpoint, the copy whose write loses stops before acting, and a retry
     // continues from this node (the message that wrote it sets its timer again: timerAgain).
-    if (decided && acts(node)) {
+    // A node whose own effect rests on a choice that reads mutable campaign state (an email's
+    // subject variant: the promotion in force) is such a decision too: the choice is recorded in
+    // the same checkpoint before the node acts, so a redelivered or retried step reads it back
+    // and never mails one subject line while recording another.
+    const choice = unrecordedChoice(node, state, published.rules);
+    if ((decided && acts(node)) || choice) {
+      if (choice) state = { ...state, ...choice };
+      // A choice at the node the step started from (a handover, or held there before variants
+      // were recorded on arrival) moves the step on, so a racing copy's write at the step it read
+      // loses; the node keeps the key of the step it arrived at (`nodeStep`), as a hold does.
+      if (state.step === expected) state = { ...state, step: state.step + 1, nodeStep: state.nodeStep ?? state.step };
       tally.push('waiting');
       const checkpoint: EnrolmentState = { ...state, status: 'waiting', dueAt: now.toISOString() };
       const written = await save(checkpoint, { status: 'continues', node: node.id });
@@ -383,7 +398,7 @@ async function advance(
       tally.push('-waiting');
       decided = false;
     }
-    const subject = subjectOf(state, contact, timeline, now);
+    const subject = subjectOf(state, contact, answering, now);
     const result: NodeResult = await executeNode(node, {
       state,
       rules: published.rules,
@@ -439,7 +454,9 @@ async function advance(
 /**
  * Whether the way a node moves on can differ between two runs of the same step: a condition, a
  * goal or a wait for an event read the contact as it is at that moment; a split reads the
- * promotion in force. Waits for a duration or a time move on the same way every time.
+ * promotion in force. Waits for a duration or a time move on the same way every time. (An email
+ * node's subject variant reads the promotion too; it is recorded before that very node acts:
+ * `unrecordedChoice`, execute-node.ts.)
  */
 const decides = (node: JourneyNode): boolean =>
   node.kind === 'condition' ||
@@ -456,6 +473,8 @@ async function exitBeforeNode(
   published: PublishedVersion,
   contact: ContactSnapshot,
   timeline: readonly TimelineEntry[],
+  /** The timeline's interactions that answer conditions (bots left out). */
+  answering: readonly TimelineEntry[],
   deps: StepDeps,
   now: Date,
 ): Promise<ExitReason | undefined> {
@@ -468,7 +487,7 @@ async function exitBeforeNode(
   if (goal) {
     // Judged as at its deadline once that has passed (a paused campaign, a late step): windows.ts.
     const deadline = entered + goal.withinDays * 86_400_000;
-    const judged = judgeWindow(goal.if, subjectOf(state, contact, timeline, now), deadline, state.emails);
+    const judged = judgeWindow(goal.if, subjectOf(state, contact, answering, now), deadline, state.emails);
     if (judged === 'met') return 'converted';
   }
   return undefined;
@@ -518,17 +537,17 @@ export function mayHaveInteractionsSince(contact: ContactSnapshot, sinceMs: numb
   return Number.isNaN(last) || last >= sinceMs;
 }
 
-/** Opens and clicks flagged as a bot or a privacy proxy are kept on the timeline but answer no condition. */
+/** What conditions, goals and waits for an event are judged on: `answering`, the interactions that answer conditions. */
 function subjectOf(
   state: EnrolmentState,
   contact: ContactSnapshot,
-  timeline: readonly TimelineEntry[],
+  answering: readonly TimelineEntry[],
   now: Date,
 ): ConditionSubject {
   return {
     contact: { fields: contact.fields, tags: contact.tags, score: contact.score, tier: contact.tier },
-    interactions: timeline,
-    emailActivity: emailActivityOf(state.emails, timeline),
+    interactions: answering,
+    emailActivity: emailActivityOf(state.emails, answering),
     now,
   };
 }

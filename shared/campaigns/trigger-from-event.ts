@@ -8,6 +8,7 @@
  * enrol message of the launch that started the current run is no re-entry, run-step.ts).
  * The same event also wakes the contact's enrolments that wait for it (wake-on-event.ts).
  */
+import { isSuspectedAutomation } from '../crm/scoring/automation';
 import { selfTriggerProblems } from './journey-rules';
 import type { DomainEventEnvelope, EnrolMessage } from './messages';
 import type { CampaignVersions } from './ports';
@@ -34,6 +35,8 @@ export interface TriggerOutcome {
    * version saved before such journeys were refused): each mail would enrol the contact again.
    */
   readonly selfTriggered: number;
+  /** The event is a suspected bot's or privacy proxy's interaction: no campaign was looked up. */
+  readonly suspectedBot?: true;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -82,6 +85,8 @@ export async function triggerFromEvent(
   const who = eventContact(envelope);
   if (!who) return outcome;
   const { workspaceId, contactId } = who;
+  // A bot's or a privacy proxy's open or click answers no condition, so it starts no journey either.
+  if (isSuspectedAutomation({ metadata: detail })) return { ...outcome, suspectedBot: true };
   const event = { type: envelope['detail-type'], detail };
   // The publisher's own id survives a re-put of the same event; the envelope's id does not.
   const eventId = (text(detail.eventId) ?? envelope.id).replace(ID, '_').slice(0, 100);

@@ -16,8 +16,15 @@
  * by step, so a wake moves nothing early and sends nothing twice; a redelivered or duplicated
  * event just wakes again. A paused campaign's enrolments are `held`, not `waiting`: its resume
  * brings them back.
+ *
+ * An interaction flagged as a bot's or a privacy proxy's (`detail.suspectedBot`, a non-empty list
+ * of signals as on the interaction's metadata) answers no condition, goal or wait (the step runner
+ * leaves it out: conditions.ts `answersConditions`), and awards no points, so it wakes nothing and
+ * costs no read; only an exit interaction would still wake (none is ever flagged: only opens and
+ * clicks are). An event without the flag is taken as a person's.
  */
 import { TAG_ADDED_EVENT } from '../crm/contact-events';
+import { isSuspectedAutomation } from '../crm/scoring/automation';
 import { THRESHOLD_EVENT } from '../crm/scoring/score-interaction';
 import { type Condition, EMAIL_ACTIVITY_INTERACTIONS } from './conditions';
 import type { EnrolmentState } from './enrolment';
@@ -54,6 +61,8 @@ export interface WakeOutcome {
   readonly holding: number;
   /** Of them, those woken (a step message queued). */
   readonly woken: number;
+  /** Set when the event was a bot's (flagged): nothing was read or woken. */
+  readonly suspectedBot?: true;
 }
 
 /** What an event says happened to its contact. */
@@ -70,6 +79,10 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
   if (!who) return { holding: 0, woken: 0 };
   const { workspaceId, contactId } = who;
   const interactionType = envelope.detail.interactionType;
+  // A bot's open or click moves nothing: no enrolment is read or woken for it.
+  if (isSuspectedAutomation({ metadata: envelope.detail }) && !EXIT_INTERACTIONS.has(String(interactionType))) {
+    return { holding: 0, woken: 0, suspectedBot: true };
+  }
   const happened: Happening = {
     type: envelope['detail-type'],
     ...(typeof interactionType === 'string' ? { interaction: interactionType } : {}),

@@ -54,7 +54,11 @@ export function judgeWindow(
  */
 export const TIMER_LATENESS_MS = 15 * 60_000;
 
-/** Whether an interaction of `type` happened in [sinceMs, deadlineMs]: the window of an event wait. */
+/**
+ * Whether an interaction of `type` happened in [sinceMs, deadlineMs]: the window of an event wait.
+ * `interactions` are a subject's (ConditionSubject), which hold only those that answer conditions
+ * (bots and privacy proxies left out where the step builds it: conditions.ts `answersConditions`).
+ */
 export function occurredWithin(
   interactions: readonly SubjectInteraction[],
   type: SubjectInteraction['type'],

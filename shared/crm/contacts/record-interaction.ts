@@ -10,6 +10,7 @@ import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/st
 import { INTERACTION_RECORDED_EVENT, publishAll } from '../contact-events';
 import { INTERACTION_TYPES, type Interaction } from '../model';
 import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
+import { isSuspectedAutomation, SUSPECTED_BOT } from '../scoring/automation';
 import { ContactNotFoundError } from './errors';
 import type { ContactStore, InteractionPage, InteractionStore, PageRequest } from './ports';
 
@@ -98,6 +99,8 @@ export async function recordInteraction(
           contactId,
           interactionId: interaction.interactionId,
           interactionType: interaction.type,
+          // A bot's or a privacy proxy's open or click: it enrols nobody and wakes nothing.
+          ...(isSuspectedAutomation(interaction) ? { [SUSPECTED_BOT]: interaction.metadata[SUSPECTED_BOT] } : {}),
         },
       },
     ],
