@@ -46,13 +46,13 @@ import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
-import { autoPromote, promoteBody, promoteNode, undoPromotion } from '../shared/campaigns/promotion';
+import { promoteBody, promoteNode, runningStats, undoPromotion } from '../shared/campaigns/promotion';
 import { readLaunch, resumeLaunch } from '../shared/campaigns/resume-launch';
 import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns/run-step';
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
-import { campaignStats } from '../shared/campaigns/stats';
 import { campaignClock, privateWebhooksAllowed, queueUrl, stateMachineArn, tableName } from '../shared/config';
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
+import { getContact } from '../shared/crm/contacts/use-cases';
 import { getTemplate } from '../shared/email/stored-templates';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
@@ -112,14 +112,6 @@ const aiDraftDeps = {
   settings: dynamoSettings(documents, core),
   templates,
 };
-const webhookDeps = {
-  tokens: dynamoCampaignWebhookTokens(documents, core),
-  campaigns,
-  contacts: dynamoContacts(documents, core),
-  queue: steps,
-  newId: randomUUID,
-};
-
 /** The operation enrol idempotency keys belong to: a key used here means nothing to another route. */
 const ENROL_OPERATION = 'campaigns.enrol';
 type EnrolAnswer = { launchId: string; progress: string } | { queued: number; suppressed: number };
@@ -127,6 +119,14 @@ type EnrolAnswer = { launchId: string; progress: string } | { queued: number; su
 const enrolOnceDeps = {
   idempotency: dynamoIdempotency(documents, tableName('ephemeral')),
   now: () => new Date(),
+  newId: randomUUID,
+};
+const contacts = dynamoContacts(documents, core);
+const webhookDeps = {
+  tokens: dynamoCampaignWebhookTokens(documents, core),
+  campaigns,
+  contacts,
+  queue: steps,
   newId: randomUUID,
 };
 
@@ -147,6 +147,15 @@ const audited = (campaignId: string, metadata?: Record<string, unknown>) => ({
   ...(metadata ? { metadata } : {}),
 });
 const ok = (campaign: Campaign, status = 200) => ({ status, body: { campaign: campaignView(campaign) } });
+
+/**
+ * What a journey names outside the campaign record, checked against the workspace as it is now
+ * (400 `INVALID_JOURNEY` naming the node): the members its notify-user nodes notify. Run on every
+ * save of a journey, and again by {@link publishable} before a publish freezes the draft, since a
+ * member may have left after the save.
+ */
+const assertReferences = (workspaceId: string) => (journey: Journey | undefined) =>
+  assertNotifiedMembers(workspaceId, journey, memberships);
 
 /** Each email node's template must exist; a node without a version gets the latest one, frozen. */
 const pinTemplates =
@@ -171,6 +180,14 @@ const pinTemplates =
     return { nodes };
   };
 
+/** What publish freezes: the draft re-checked as a save checks it ({@link assertReferences}), templates pinned. */
+const publishable =
+  (workspaceId: string) =>
+  async (journey: Journey): Promise<Journey> => {
+    await assertReferences(workspaceId)(journey);
+    return pinTemplates(workspaceId)(journey);
+  };
+
 const transition = (name: CampaignTransition) =>
   defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const changed = await transitionCampaign(workspaceOf(request), params.id, name, deps);
@@ -190,7 +207,7 @@ export const handler = httpFunction('campaigns', {
     { body: createCampaignBody, response: campaignCreated },
     async ({ body }, request) => {
       const caller = callerOf(request);
-      await assertNotifiedMembers(caller.workspaceId, body.journey, memberships);
+      await assertReferences(caller.workspaceId)(body.journey);
       const campaign = await createCampaign(caller.workspaceId, caller.userId, body, deps);
       return { ...ok(campaign, 201), audit: audited(campaign.campaignId) };
     },
@@ -220,7 +237,7 @@ export const handler = httpFunction('campaigns', {
   'campaigns.update': defineOperation(
     { params: idParam, body: updateCampaignBody, response: campaignAnswer },
     async ({ params, body }, request) => {
-      await assertNotifiedMembers(workspaceOf(request), body.journey, memberships);
+      await assertReferences(workspaceOf(request))(body.journey);
       const campaign = await synced(await updateCampaign(workspaceOf(request), params.id, body, deps));
       return { ...ok(campaign), audit: audited(campaign.campaignId) };
     },
@@ -233,7 +250,7 @@ export const handler = httpFunction('campaigns', {
 
   'campaigns.publish': defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
-    const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, pinTemplates(workspaceId)));
+    const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, publishable(workspaceId)));
     return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
   }),
 
@@ -305,7 +322,7 @@ export const handler = httpFunction('campaigns', {
         if ('contactIds' in body) {
           return enrolContactIds(
             { workspaceId, campaignId: campaign.campaignId, launchId, contactIds: body.contactIds },
-            { contacts: webhookDeps.contacts, suppressions, queue: steps },
+            { contacts, suppressions, queue: steps },
           );
         }
         // Both idempotent per launch id (a conditional put; the execution's name), so a re-run of
@@ -359,7 +376,9 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
-  // Public: the token is the credential; a wrong one is a 404, whatever the body.
+  // Public: the token is the credential; a wrong one is a 404, whatever the body. An
+  // Idempotency-Key goes through runOnce once the token names the workspace (campaign-webhook.ts):
+  // a retry answers the first 202 again, the key with another body is 422.
   'hooks.campaign': defineOperation(
     {
       params: z.object({ id: z.string().check(z.maxLength(200)), token: z.string().check(z.maxLength(200)) }),
@@ -368,8 +387,18 @@ export const handler = httpFunction('campaigns', {
     },
     async ({ params, body }, request) => {
       const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
-      const { contactId } = await enrolByWebhook(params.id, params.token, body, webhookDeps, key);
-      return { status: 202, body: { queued: 1, contactId } };
+      const { contactId, replayed } = await enrolByWebhook(
+        params.id,
+        params.token,
+        body,
+        webhookDeps,
+        key === undefined ? undefined : { key, ...enrolOnceDeps },
+      );
+      return {
+        status: 202,
+        ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+        body: { queued: 1, contactId },
+      };
     },
   ),
 
@@ -414,12 +443,10 @@ export const handler = httpFunction('campaigns', {
   'campaigns.stats': defineOperation({ params: idParam, response: statsAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
     const counters = await campaignCounters(documents, core, workspaceId, params.id);
-    // Nodes with a `promote` rule are promoted here once their test names a winner (promotion.ts).
-    const campaign = await autoPromote(await getCampaign(workspaceId, params.id, deps), counters, deps);
-    return {
-      status: 200,
-      body: { stats: campaignStats(counters, campaign.journey, campaign.promotions), counters },
-    };
+    // Described over the published version contacts run on, not the draft; nodes with a `promote`
+    // rule are promoted here once their test names a winner (promotion.ts).
+    const { stats } = await runningStats(await getCampaign(workspaceId, params.id, deps), counters, deps);
+    return { status: 200, body: { stats, counters } };
   }),
 
   'campaigns.exit': defineOperation(
@@ -457,11 +484,14 @@ export const handler = httpFunction('campaigns', {
     },
   ),
 
+  // Like every contact route: an id that is no live contact of the workspace (another
+  // workspace's, a deleted one, none) is 404 CONTACT_NOT_FOUND, not an empty list.
   'contacts.enrolments': defineOperation(
     { params: idParam, query: z.object(page), response: contactEnrolmentsAnswer },
-    async ({ params, query }, request) => ({
-      status: 200,
-      body: await contactEnrolmentsPage(documents, core, workspaceOf(request), params.id, query),
-    }),
+    async ({ params, query }, request) => {
+      const workspaceId = workspaceOf(request);
+      await getContact(workspaceId, params.id, { contacts });
+      return { status: 200, body: await contactEnrolmentsPage(documents, core, workspaceId, params.id, query) };
+    },
   ),
 });

@@ -87,6 +87,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'contacts.update': ['CONTACT_EMAIL_TAKEN'],
   'contacts.restore': ['CONTACT_EMAIL_TAKEN'],
   'interactions.create': ['IDEMPOTENCY_IN_PROGRESS'],
+  'ai.calls.create': ['IDEMPOTENCY_IN_PROGRESS'],
   'scoring-rules.put': ['RULES_VERSION_CONFLICT'],
   'api-keys.create': ['API_KEY_LIMIT'],
   'invites.accept': ['INVITE_ALREADY_ACCEPTED'],
@@ -111,10 +112,14 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * 422s by route: well-formed requests the use case cannot carry out (an Idempotency-Key already
- * used with another request; copy that fails the compliance lint).
+ * used with another request; copy that fails the compliance lint). Every route that reads an
+ * Idempotency-Key header answers `IDEMPOTENCY_KEY_REUSED` (test/unit/idempotency-key-routes.test.ts).
  */
 export const UNPROCESSABLE: Readonly<Record<string, readonly string[]>> = {
   'campaigns.enrol': ['IDEMPOTENCY_KEY_REUSED'],
+  'hooks.campaign': ['IDEMPOTENCY_KEY_REUSED'],
+  'interactions.create': ['IDEMPOTENCY_KEY_REUSED'],
+  'ai.calls.create': ['IDEMPOTENCY_KEY_REUSED'],
   'emails.send': ['IDEMPOTENCY_KEY_REUSED'],
   'email-templates.send': ['IDEMPOTENCY_KEY_REUSED'],
   'campaigns.ai-drafts.approve': ['COPY_LINT_FAILED'],

@@ -11,6 +11,8 @@
 import * as z from 'zod/mini';
 import type { ContactStore } from '../crm/contacts/ports';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { IdempotencyInProgressError } from '../idempotency/errors';
+import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
 import { newToken, RECORD_ID_PATTERN, sha256 } from '../identity/tokens';
 import { assertEnrols, type CampaignStore, getCampaign } from './campaign';
 import type { StepQueue } from './ports';
@@ -38,29 +40,50 @@ export async function rotateWebhookToken(
 
 const notFound = () => new NotFoundError('Not found', 'WEBHOOK_NOT_FOUND');
 
+/** What the webhook trigger needs. */
+export interface WebhookEnrolDeps {
+  readonly tokens: CampaignWebhookTokens;
+  readonly campaigns: CampaignStore;
+  readonly contacts: Pick<ContactStore, 'get' | 'findByEmails'>;
+  readonly queue: StepQueue;
+  readonly newId: () => string;
+}
+
+/** The caller's `Idempotency-Key`, with where {@link runOnce} claims it (on the real clock). */
+export interface WebhookIdempotency extends Pick<RunOnceDeps, 'idempotency' | 'now'> {
+  readonly key: string;
+}
+
 /**
- * Enrols the contact `body` names into the campaign the token belongs to.
+ * Idempotency keys of the webhook trigger belong to one campaign's hook: each hook URL is its own
+ * endpoint (its own token), so a sender may use one key (an order id) on two campaigns' hooks.
+ */
+const hookOperation = (campaignId: string) => `hooks.campaign:${campaignId}`;
+
+/**
+ * Enrols the contact `body` names into the campaign the token belongs to. With an
+ * `Idempotency-Key` the request goes through {@link runOnce} once the token has named the
+ * workspace, as every route taking a key does: a retry of the same body answers the first
+ * answer again (`replayed`) and queues nothing; the key with another body is refused (422); a
+ * retry while the first still runs queues the same message itself (its launch id, derived from
+ * the key, makes the enrolment once) and answers as the first will.
  * @throws NotFoundError `WEBHOOK_NOT_FOUND` (bad token), `CONTACT_NOT_FOUND`; ValidationError (body);
- * ConflictError `CAMPAIGN_NOT_ACTIVE` (draft, paused, archived), `NOT_A_WEBHOOK_TRIGGER`.
+ * ConflictError `CAMPAIGN_NOT_ACTIVE` (draft, paused, archived), `NOT_A_WEBHOOK_TRIGGER`;
+ * IdempotencyKeyReusedError (422).
  */
 export async function enrolByWebhook(
   campaignId: string,
   token: string,
   body: unknown,
-  deps: {
-    tokens: CampaignWebhookTokens;
-    campaigns: CampaignStore;
-    contacts: Pick<ContactStore, 'get' | 'findByEmails'>;
-    queue: StepQueue;
-    newId: () => string;
-  },
+  deps: WebhookEnrolDeps,
   /**
-   * The caller's `Idempotency-Key`, if any: the enrolment's launch id is derived from it, so a
-   * sender retrying after a lost 202 enrols the contact once (the enrolment keeps its recent
-   * launch ids), even under re-entry `always`.
+   * The caller's `Idempotency-Key`, if any: the enrolment's launch id is derived from it (the
+   * run's plan), so a sender retrying after a lost 202, or after the key's record expired (a
+   * day), enrols the contact once (the enrolment keeps its recent launch ids), even under
+   * re-entry `always`.
    */
-  idempotencyKey?: string,
-): Promise<{ contactId: string }> {
+  keyed?: WebhookIdempotency,
+): Promise<{ contactId: string; replayed: boolean }> {
   if (token.length < 20 || token.length > 200) throw notFound();
   const owner = await deps.tokens.find(sha256(token));
   if (!owner || owner.campaignId !== campaignId) throw notFound();
@@ -71,26 +94,50 @@ export async function enrolByWebhook(
     });
   }
   const { workspaceId } = owner;
-  const campaign = await deps.campaigns.get(workspaceId, campaignId);
-  if (!campaign) throw notFound();
-  assertEnrols(campaign);
-  const published =
-    campaign.publishedVersion === undefined
-      ? undefined
-      : await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
-  if (!published || triggerOf(published.journey).type !== 'webhook') {
-    throw new ConflictError('The published journey is not started by a webhook', 'NOT_A_WEBHOOK_TRIGGER');
+  const request = parsed.data;
+  const enrol = async ({ launchId }: { launchId: string }): Promise<{ contactId: string }> => {
+    const campaign = await deps.campaigns.get(workspaceId, campaignId);
+    if (!campaign) throw notFound();
+    assertEnrols(campaign);
+    const published =
+      campaign.publishedVersion === undefined
+        ? undefined
+        : await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion);
+    if (!published || triggerOf(published.journey).type !== 'webhook') {
+      throw new ConflictError('The published journey is not started by a webhook', 'NOT_A_WEBHOOK_TRIGGER');
+    }
+    const contact =
+      'contactId' in request
+        ? await deps.contacts.get(workspaceId, request.contactId)
+        : (await deps.contacts.findByEmails(workspaceId, [request.email.toLowerCase()])).get(
+            request.email.toLowerCase(),
+          );
+    if (!contact || contact.deletedAt) throw new NotFoundError('No such contact', 'CONTACT_NOT_FOUND');
+    await deps.queue.sendAll([{ kind: 'enrol', workspaceId, campaignId, contactId: contact.contactId, launchId }]);
+    return { contactId: contact.contactId };
+  };
+  if (keyed === undefined) return { ...(await enrol({ launchId: `hook-${deps.newId()}` })), replayed: false };
+  const { key } = keyed;
+  const plan = { launchId: `hook-${sha256(`${workspaceId}\u0000${campaignId}\u0000${key}`).slice(0, 32)}` };
+  try {
+    const { result, replayed } = await runOnce(
+      { idempotency: keyed.idempotency, now: keyed.now, newId: deps.newId },
+      { workspaceId, operation: hookOperation(campaignId), key },
+      // The email as the contact is found by it: `A@x.com` and `a@x.com` are the same request.
+      {
+        fingerprint: fingerprintOf(
+          'contactId' in request ? { contactId: request.contactId } : { email: request.email.toLowerCase() },
+        ),
+        plan,
+      },
+      enrol,
+    );
+    return { ...result, replayed };
+  } catch (error) {
+    // The same body while its first attempt still runs (another body under the key is 422
+    // first): the launch id derived from the key makes the enrolment once, so queue it here too
+    // rather than answer a webhook sender 409.
+    if (!(error instanceof IdempotencyInProgressError)) throw error;
+    return { ...(await enrol(plan)), replayed: false };
   }
-  const contact =
-    'contactId' in parsed.data
-      ? await deps.contacts.get(workspaceId, parsed.data.contactId)
-      : (await deps.contacts.findByEmails(workspaceId, [parsed.data.email.toLowerCase()])).get(
-          parsed.data.email.toLowerCase(),
-        );
-  if (!contact || contact.deletedAt) throw new NotFoundError('No such contact', 'CONTACT_NOT_FOUND');
-  const launchId = idempotencyKey
-    ? `hook-${sha256(`${workspaceId}\u0000${campaignId}\u0000${idempotencyKey}`).slice(0, 32)}`
-    : `hook-${deps.newId()}`;
-  await deps.queue.sendAll([{ kind: 'enrol', workspaceId, campaignId, contactId: contact.contactId, launchId }]);
-  return { contactId: contact.contactId };
 }

@@ -6,10 +6,16 @@
  * What is checked on save and publish (all problems in one 400 `INVALID_JOURNEY`): the journey's
  * graph rules and its rules together (`campaignProblems`: the campaign goal as a node condition,
  * a trigger the journey's own mail would fire without end), and a schedule trigger that could
- * never launch, whenever the trigger is new or changed (see {@link scheduleProblems}).
+ * never launch, whenever the trigger is new or changed (see {@link scheduleProblems}). What a
+ * journey names outside the campaign record (the members its notify-user nodes notify) is checked
+ * by the caller on save and again by publish's `prepare`, before anything is frozen: it may have
+ * changed in between (a member removed), as templates may.
+ *
+ * `journey` is the draft. What contacts run on is the published version ({@link runningJourney}).
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError } from '../errors';
+import { singleLineText } from '../security/single-line-text';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
 import { condition } from './conditions';
 import type { CampaignRules, PublishedVersion } from './enrolment';
@@ -38,7 +44,11 @@ export const campaignRules = z.strictObject({
   goal: z.optional(z.strictObject({ if: condition, withinDays: z.number().check(z.int(), z.gte(1), z.lte(90)) })),
 });
 
-const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+/**
+ * One line of human text (shared/security/single-line-text.ts), like every name that may reach a
+ * mail header: it is the Subject of every notify-user mail (notify-member.ts).
+ */
+const name = singleLineText(200);
 
 export const createCampaignBody = z.strictObject({
   name,
@@ -146,6 +156,17 @@ export async function getCampaign(workspaceId: string, campaignId: string, deps:
   return found;
 }
 
+/**
+ * The journey contacts run on now: the latest published version's (the draft before a first
+ * publish). Everything that describes or acts on running enrolments (stats, promotion) reads
+ * this, never `campaign.journey`, which is only the draft the next publish freezes.
+ */
+export async function runningJourney(campaign: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): Promise<Journey> {
+  if (!campaign.publishedVersion) return campaign.journey;
+  const published = await deps.campaigns.version(campaign.workspaceId, campaign.campaignId, campaign.publishedVersion);
+  return published?.journey ?? campaign.journey;
+}
+
 /** Refuses to enrol into a campaign that is not active (409 `CAMPAIGN_NOT_ACTIVE`): every way in says the same. */
 export function assertEnrols(campaign: Pick<Campaign, 'status'>): void {
   if (campaign.status === 'active') return;
@@ -187,8 +208,13 @@ export async function publishCampaign(
   workspaceId: string,
   campaignId: string,
   deps: CampaignDeps,
-  /** Checks each email node's template and pins its version (the latest when the node names none). */
-  pinTemplates: (journey: Journey) => Promise<Journey>,
+  /**
+   * Checks the draft against the state outside the campaign record that a save checks (the
+   * members its notify-user nodes name), since that may have changed after the save, and each
+   * email node's template; returns the journey to freeze, each template's version pinned (the
+   * latest when the node names none). Throws 400 `INVALID_JOURNEY` naming the node.
+   */
+  prepare: (journey: Journey) => Promise<Journey>,
 ): Promise<Campaign> {
   const current = await getCampaign(workspaceId, campaignId, deps);
   if (current.status === 'archived')
@@ -198,7 +224,7 @@ export async function publishCampaign(
     : undefined;
   assertValidCampaign(current, deps, { scheduleFrom: live ? triggerOf(live.journey) : undefined });
   assertAiCopyApproved(current.journey, current.aiCopyApprovals);
-  const pinned = await pinTemplates(current.journey);
+  const pinned = await prepare(current.journey);
   const version = (current.publishedVersion ?? 0) + 1;
   const next: Campaign = {
     ...current,

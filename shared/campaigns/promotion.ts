@@ -12,10 +12,10 @@
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
+import { type Campaign, type CampaignDeps, getCampaign, runningJourney } from './campaign';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
-import { type AbNode, abNodeTest, isAbNode } from './stats';
+import { type AbNode, abNodeTest, type CampaignStats, campaignStats, isAbNode } from './stats';
 
 export interface Promotion {
   /** The split arm every new arrival takes. */
@@ -39,13 +39,6 @@ export const promoteBody = z.union([
   z.strictObject({ variant: z.number().check(z.int(), z.gte(0), z.lte(4)) }),
 ]);
 export type PromoteBody = z.infer<typeof promoteBody>;
-
-/** The journey contacts run on now: the latest published version's, else the draft. */
-async function runningJourney(campaign: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): Promise<Journey> {
-  if (!campaign.publishedVersion) return campaign.journey;
-  const published = await deps.campaigns.version(campaign.workspaceId, campaign.campaignId, campaign.publishedVersion);
-  return published?.journey ?? campaign.journey;
-}
 
 async function writableCampaign(workspaceId: string, campaignId: string, deps: Pick<CampaignDeps, 'campaigns'>) {
   const campaign = await getCampaign(workspaceId, campaignId, deps);
@@ -170,7 +163,33 @@ export async function autoPromote(
   deps: CampaignDeps,
 ): Promise<Campaign> {
   if (campaign.status === 'archived' || !campaign.publishedVersion) return campaign;
+  return promoteDue(campaign, await runningJourney(campaign, deps), counters, deps);
+}
+
+/**
+ * What `GET /api/campaigns/{id}/stats` answers: the counters described over the journey contacts
+ * run on (the published version, whatever a PATCH has since made of the draft), after the
+ * automatic promotions they call for on that same journey. One version read for both.
+ */
+export async function runningStats(
+  campaign: Campaign,
+  counters: Readonly<Record<string, number>>,
+  deps: CampaignDeps,
+): Promise<{ campaign: Campaign; stats: CampaignStats }> {
   const journey = await runningJourney(campaign, deps);
+  const promoted =
+    campaign.status === 'archived' || !campaign.publishedVersion
+      ? campaign
+      : await promoteDue(campaign, journey, counters, deps);
+  return { campaign: promoted, stats: campaignStats(counters, journey, promoted.promotions) };
+}
+
+async function promoteDue(
+  campaign: Campaign,
+  journey: Journey,
+  counters: Readonly<Record<string, number>>,
+  deps: CampaignDeps,
+): Promise<Campaign> {
   const due = duePromotions(journey, counters, campaign.promotions ?? {}, deps.now());
   if (Object.keys(due).length === 0) return campaign;
   const next: Campaign = {

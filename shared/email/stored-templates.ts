@@ -10,6 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { singleLineText } from '../security/single-line-text';
 import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
 import {
   assertTemplateParses,
@@ -18,11 +19,10 @@ import {
   type TemplateContent,
 } from './templates';
 
-const line = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-
 /** The body of a create or a save (a full replacement: every save is a whole new version). */
 export const templateInputSchema = z.strictObject({
-  name: line(200),
+  /** One line of human text, like every name (shared/security/single-line-text.ts). */
+  name: singleLineText(200),
   category: z.enum(['transactional', 'marketing']),
   subject: z.string().check(z.minLength(1), z.maxLength(998)),
   html: z.string().check(z.minLength(1), z.maxLength(TEMPLATE_PART_MAX_CHARS)),
