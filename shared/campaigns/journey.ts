@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { INTERACTION_TYPES } from '../crm/model';
+import { singleLineText } from '../security/single-line-text';
 import { AB_METRICS, MIN_PER_ARM } from './ab-test';
 import { condition } from './conditions';
 import { triggerOn } from './trigger';
@@ -94,7 +95,8 @@ const action = z.discriminatedUnion('type', [
 ]);
 export type JourneyAction = z.infer<typeof action>;
 
-const base = { id: nodeId, label: z.optional(z.string().check(z.maxLength(200))) };
+/** A node's label is shown in editors and stats: one line, as campaign and template names are. */
+const base = { id: nodeId, label: z.optional(singleLineText(200)) };
 
 /**
  * An email node asking for AI-written copy (ai-copy.ts): the content-personalisation agent's

@@ -3,7 +3,8 @@
  * contact, in which campaign, reached the node, with the node's message. It goes through the
  * email pipeline with the step's key as its ledger key, so a replayed step queues the same send
  * and the sender mails it once. A user who is not a member is refused when the journey is saved
- * ({@link assertNotifiedMembers}) and fails the enrolment if they left since.
+ * and again when it is published ({@link assertNotifiedMembers}), and fails the enrolment if they
+ * left after the publish.
  */
 import type { Contact } from '../crm/model';
 import { type EmailSendQueue, sendMessageOf } from '../email/send-request';

@@ -282,3 +282,18 @@ describe('campaign and email-template names are single lines', () => {
     expect(createCampaignBody.safeParse({ name: 'x'.repeat(201), journey: bare }).success).toBe(false);
   });
 });
+
+describe('journey node labels', () => {
+  it('are one line of text, as campaign names are', () => {
+    const withLabel = (label: string) => ({
+      nodes: [
+        { id: 'start', kind: 'trigger', on: { type: 'manual' }, next: 'end', label },
+        { id: 'end', kind: 'exit' },
+      ],
+    });
+    expect(journeySchema.safeParse(withLabel('Welcome mail')).success).toBe(true);
+    for (const bad of ['Welcome\r\nBcc: x@example.com', 'a\u0000b', 'evil\u202Etxt', 'x\ud800']) {
+      expect(journeySchema.safeParse(withLabel(bad)).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});
