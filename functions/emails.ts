@@ -219,7 +219,11 @@ function redirect(sealed: string | undefined, request: HttpRequest) {
 }
 
 const tokenParam = z.object({ token: z.string().check(z.minLength(1), z.maxLength(1024)) });
-/** The one-click body (`List-Unsubscribe=One-Click`, form-encoded), JSON, or nothing: all honoured alike. */
+/**
+ * The one-click body (`List-Unsubscribe=One-Click`, urlencoded, or multipart handed over as its
+ * urlencoded form), the preferences JSON, or nothing (no body, or one of a type the route does not
+ * read: lib/definition/email-routes.ts): read by `unsubscribeChoice`, never refused.
+ */
 const oneClickBody = z.unknown();
 const html = (status: number, page: string) => ({
   status,

@@ -19,8 +19,11 @@ export const emailRoutes = [
   route('emails', 'unsubscribe.page', 'GET', '/u/{token}', 'Unsubscribe page with a confirm button (HTML)', link),
   route('emails', 'unsubscribe.confirm', 'POST', '/u/{token}', 'RFC 8058 one-click unsubscribe: honoured at once', {
     ...link,
-    // The one-click form (RFC 8058) or the preferences page's JSON `{"topics": [...]}`.
-    bodyTypes: ['application/x-www-form-urlencoded', 'application/json'],
+    // The one-click form (RFC 8058: SHOULD be multipart/form-data, MAY be urlencoded; either
+    // reaches the operation as the urlencoded string) or the preferences page's JSON
+    // `{"topics": [...]}`. `*/*`: a POST to the link is the unsubscribe, so no body is refused
+    // for its type; one the route cannot read arrives as none (unsubscribe from all).
+    bodyTypes: ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json', '*/*'],
     maxBodyBytes: 4096,
   }),
   route('emails', 'tracking.open', 'GET', '/t/o/{token}', 'Open pixel: a 1x1 GIF, whatever the token', link),

@@ -11,8 +11,17 @@ import type { declaredFunctions, declaredRoutes } from './index';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** A request body's media type a route may declare (`bodyTypes`). */
-export type BodyMediaType = 'application/json' | 'text/csv' | 'text/plain' | 'application/x-www-form-urlencoded';
+/**
+ * A request body's media type a route may declare (`bodyTypes`). `*\/*`, any media type: a
+ * route that declares it never refuses a body for its type (see `bodyTypes`).
+ */
+export type BodyMediaType =
+  | 'application/json'
+  | 'text/csv'
+  | 'text/plain'
+  | 'application/x-www-form-urlencoded'
+  | 'multipart/form-data'
+  | '*/*';
 
 /** Who may call a route. `user` = a session cookie or an API key. */
 export type AuthMode = 'public' | 'user';
@@ -57,8 +66,10 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
   /**
    * The media types the body may have; anything else is a 415 that names these. Absent: JSON
    * only (`application/json`, `+json` types, or no Content-Type at all). A JSON body reaches
-   * the operation parsed; every other type as the raw string (CSV import, RFC 8058 one-click
-   * forms).
+   * the operation parsed; a `multipart/form-data` one as the urlencoded form of its text fields
+   * (shared/http/multipart-form.ts); every other type as the raw string (CSV import, RFC 8058
+   * one-click forms). With `*\/*` nothing is refused for its type: a body of any other type, or
+   * one without a Content-Type that is not JSON, reaches the operation as no body (`undefined`).
    */
   readonly bodyTypes?: readonly BodyMediaType[];
   readonly summary: string;

@@ -1,8 +1,10 @@
 /**
  * Linear-time scans of email HTML: the steps of the plain-text part (`htmlToText` in
- * ./templates.ts) and a small HTML tokenizer for the marketing lint of rendered mail.
+ * ./templates.ts), the link rewriting and pixel placement of open and click tracking
+ * (`instrumentHtml` in ./tracking.ts) and a small HTML tokenizer for the marketing lint of
+ * rendered mail.
  *
- * Each step of the plain text replaces what one regex of the earlier implementation replaced,
+ * Each step of the plain text and of tracking replaces what one regex of the earlier implementation replaced,
  * match for match (the unit tests compare them on random input), but finds each closing part
  * with {@link NextMatch}: an opening whose closing part is absent is passed over at once instead
  * of rescanning the rest of the document, so no input costs more than a few passes over it.
@@ -148,6 +150,83 @@ export function stripHtmlComments(text: string): string {
     kept = close + 3;
   }
   return out + text.slice(kept);
+}
+
+/**
+ * `html.replace(/<a\b[^>]*>/gi, replace)`: each start of an `a` tag (`<a` not followed by a letter,
+ * digit or `_`) up to the first `>` after it. Without a `>` after an `<a` there is none after any
+ * later one either, so the scan ends there instead of trying the rest of the document from each.
+ */
+export function replaceAnchorTags(html: string, replace: (tag: string) => string): string {
+  const opening = /<a\b/gi;
+  let out = '';
+  let kept = 0;
+  for (;;) {
+    opening.lastIndex = kept;
+    const open = opening.exec(html);
+    if (!open) break;
+    const gt = html.indexOf('>', open.index + 2);
+    if (gt < 0) break;
+    out += html.slice(kept, open.index) + replace(html.slice(open.index, gt + 1));
+    kept = gt + 1;
+  }
+  return out + html.slice(kept);
+}
+
+// Read with matchEnd: `\s*=\s*` can only end at the first character after the spaces that follow
+// the `=`, so backtracking into either run never finds another match (what follows would be a space).
+const HREF_ASSIGNMENT = /\s*=\s*/y;
+const BARE_VALUE = /[^\s"'>]+/y;
+const SPACE = /\s/;
+
+/**
+ * `tag.replace(/(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i, (attribute, prefix, dq, sq, bare) => ...)`:
+ * the first `href` (any case) after a white space whose `=` is followed by a value (double quoted
+ * up to the next `"`, single quoted up to the next `'`, or a bare run without white space, quotes
+ * and `>`) is replaced by `replace(attribute, prefix, value)`; `value` is what the quotes enclose.
+ * Each `href` is tried once, in order, and the closing quotes are found with {@link NextMatch}, so
+ * a value that never closes does not send every later `href` to the end of the tag.
+ */
+export function replaceFirstHref(
+  tag: string,
+  replace: (attribute: string, prefix: string, value: string) => string,
+): string {
+  const word = /href/gi;
+  const closing: Record<string, NextMatch> = { '"': new NextMatch(tag, /"/), "'": new NextMatch(tag, /'/) };
+  for (let found = word.exec(tag); found; found = word.exec(tag)) {
+    const start = found.index - 1;
+    if (start < 0 || !SPACE.test(tag.charAt(start))) continue;
+    const valueStart = matchEnd(HREF_ASSIGNMENT, tag, found.index + 4);
+    if (valueStart < 0) continue;
+    const quote = closing[tag.charAt(valueStart)];
+    let value: string;
+    let end: number;
+    if (quote) {
+      const close = quote.index(valueStart + 1);
+      if (close < 0) continue;
+      value = tag.slice(valueStart + 1, close);
+      end = close + 1;
+    } else {
+      end = matchEnd(BARE_VALUE, tag, valueStart);
+      if (end < 0) continue;
+      value = tag.slice(valueStart, end);
+    }
+    return tag.slice(0, start) + replace(tag.slice(start, end), tag.slice(start, valueStart), value) + tag.slice(end);
+  }
+  return tag;
+}
+
+/**
+ * Where the last `</body>` (`/<\/body\s*>/i`) starts, or -1: what
+ * `html.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i)` answers without reading the rest of the
+ * document again after each one. Two of them cannot overlap (each has one `<`, its first
+ * character), so the last of the matches found left to right is the one no other follows.
+ */
+export function lastClosingBody(html: string): number {
+  const closing = /<\/body\s*>/gi;
+  let last = -1;
+  for (let found = closing.exec(html); found; found = closing.exec(html)) last = found.index;
+  return last;
 }
 
 /** A start tag of the tokenizer: its name and attributes in lower case (the first of a repeated name wins). */

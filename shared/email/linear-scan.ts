@@ -48,3 +48,13 @@ export class NextMatch {
     return this.foundAt;
   }
 }
+
+/**
+ * `text` without the run of `char` it ends with: `text.replace(/c+$/, '')` (for `/`, the trim of a
+ * base URL) without trying `c+$` from every character of a run that does not end the text.
+ */
+export function trimEnd(text: string, char: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end -= 1;
+  return text.slice(0, end);
+}

@@ -5,13 +5,14 @@
  * written. Honouring twice changes nothing the second time.
  */
 import type { AuditEntry } from '../identity/ports';
+import { trimEnd } from './linear-scan';
 import type { SuppressionLookup } from './ports';
 import { optedOutTopic, type SuppressionReason, TOPIC_ID_PATTERN, topicOptOut } from './suppression-rules';
 import { openTrackingToken, sealTrackingToken, type TrackingPayload } from './tracking-token';
 
 /** The link a token opens: `<base>/u/<token>`. */
 export function unsubscribeUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/u/${token}`;
+  return `${trimEnd(baseUrl, '/')}/u/${token}`;
 }
 
 /**
@@ -98,8 +99,9 @@ const MAX_TOPICS = 50;
 
 /**
  * The choice a POST to `/u/{token}` carries: the preferences form (`scope=topics&topic=a&topic=b`,
- * or JSON `{"topics": [...]}`) asks for topics; anything else (RFC 8058's
- * `List-Unsubscribe=One-Click`, `scope=all`, an empty body) for everything.
+ * urlencoded or multipart, which the edge hands over urlencoded; or JSON `{"topics": [...]}`) asks
+ * for topics; anything else (RFC 8058's `List-Unsubscribe=One-Click`, `scope=all`, an empty body,
+ * a body of a type the edge does not read) for everything.
  */
 export function unsubscribeChoice(body: unknown): UnsubscribeChoice {
   const valid = (topics: unknown[]) =>

@@ -2,7 +2,8 @@
  * Turns an API Gateway HTTP API (payload v2) event into a plain {@link HttpRequest}.
  * Bad input stops here with a 4xx: oversized bodies, media types the route does not declare
  * (a 415 naming those it does), bodies that are not JSON, JSON that nests deeper than any
- * legitimate payload.
+ * legitimate payload. A route declaring `*\/*` (one-click unsubscribe) is refused nothing for
+ * its body's type: what it cannot read reaches it as no body.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { BodyMediaType, RouteDeclaration } from '../../lib/definition';
@@ -10,6 +11,7 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from
 import { parseJsonLimited } from '../security/sanitize-json';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
 import type { CallerOrigin } from '../security/trusted-edge';
+import { multipartFields } from './multipart-form';
 import type { HttpRequest } from './types';
 
 /** API Gateway's own payload cap is 10 MB; no route of ours needs more than 1 MiB. */
@@ -84,8 +86,17 @@ function parseBody(raw: string, contentType: string | undefined, route: RouteDec
   const accepted = route.bodyTypes ?? JSON_ONLY;
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const json = type === '' || type === 'application/json' || type.endsWith('+json');
-  if (!json && accepted.includes(type as BodyMediaType)) return raw;
+  // The operation reads one shape, a urlencoded form, whichever encoding the form came in.
+  if (type === 'multipart/form-data' && accepted.includes(type)) {
+    return new URLSearchParams(multipartFields(raw, contentType ?? '')).toString();
+  }
+  if (!json && type !== '*/*' && accepted.includes(type as BodyMediaType)) return raw;
+  // A route that takes any type (RFC 8058 one-click unsubscribe: a POST to the link is the
+  // request, whatever its body) gets no body for a type it does not read, or for a body without
+  // a Content-Type that is not JSON.
+  const anyType = accepted.includes('*/*');
   if (!json || !accepted.includes('application/json')) {
+    if (anyType) return undefined;
     const given = type === '' ? 'A body without a Content-Type' : `Content-Type ${type}`;
     throw new UnsupportedMediaTypeError(
       `${given} is not accepted by ${route.method} ${route.path}; send ${accepted.join(' or ')}`,
@@ -93,7 +104,13 @@ function parseBody(raw: string, contentType: string | undefined, route: RouteDec
     );
   }
   // Size was checked above (413); this adds the depth limit and refuses prototype-polluting keys.
-  const value = parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
+  let value: unknown;
+  try {
+    value = parseJsonLimited(raw, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
+  } catch (error) {
+    if (anyType && type === '') return undefined;
+    throw error;
+  }
   // Whatever a route does with the body, no number reaches a store that cannot keep it.
   const unstorable = findUnstorableNumber(value);
   if (unstorable !== undefined) {
