@@ -2,9 +2,11 @@
  * SQS consumer of the email-events queue: provider events (SES through the EventBridge rule
  * `ses-events`, Resend through the verified webhook route) normalised and applied by
  * `processEmailEvent` (shared/email/process-event.ts): the Send event's acknowledgement of the
- * ledger record, send record, suppressions, timeline, reputation counters, auto-pause. An event that is not ours (no workspace/send tags) or of a
- * kind nothing here uses is logged and dropped; a failure is a batch item failure (retried,
- * then dead-lettered), and a retry changes nothing twice.
+ * ledger record, send record, suppressions (the address; on a complaint the contact's own opt-out
+ * too), timeline, reputation counters, campaign counters (once per send and kind, by a marker),
+ * auto-pause. An event that is not ours (no workspace/send tags) or of a kind nothing here uses is
+ * logged and dropped; a failure is a batch item failure (retried, then dead-lettered), and a retry
+ * changes nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import { withCoalescedGets } from '../shared/adapters/dynamo/batch';

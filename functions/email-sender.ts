@@ -1,6 +1,6 @@
 /**
  * SQS consumer of the email-sends queue: one email per message through `sendEmail`
- * (claim -> suppression -> pause -> render -> pace -> failover chain -> record).
+ * (claim -> recipient's contact -> suppression -> pause -> render -> pace -> failover chain -> record).
  *
  * Outcomes (docs/EMAIL.md):
  * - `sent` / `duplicate` / `not-sent`: done, the message is deleted (logged with the reason).
@@ -131,14 +131,14 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
     }),
   ),
   now: Date.now,
-  // Open pixel and click links (docs/EMAIL.md, "Tracking"); one-off sends name no contact: looked up by address.
-  tracking: {
-    baseUrl: publicBaseUrl(),
-    key: trackingKey(),
-    contactIdOf: async (workspaceId, email) => {
-      const found = await contacts.findByEmails(workspaceId, [email.trim().toLowerCase()]);
-      return [...found.values()].find((c) => !c.deletedAt)?.contactId;
-    },
+  // Open pixel and click links (docs/EMAIL.md, "Tracking").
+  tracking: { baseUrl: publicBaseUrl(), key: trackingKey() },
+  // A marketing or tracked send that names no contact (a one-off send to an address): the live
+  // contact with the address, looked up once before the suppression check, so the person's own
+  // opt-outs stop it, and reused for the tracking links and the `contact` tag.
+  contactIdOf: async (workspaceId, email) => {
+    const found = await contacts.findByEmails(workspaceId, [email.trim().toLowerCase()]);
+    return [...found.values()].find((c) => !c.deletedAt)?.contactId;
   },
 };
 // The records of a batch put back together (paced, throttled) share SendMessageBatch calls.

@@ -318,9 +318,9 @@ export const DELIVERY_EVENT: readonly CountedCall[] = [
     ops: { busEvents: 1 },
   },
   {
-    what: 'the campaign count: a stats shard ADD by the write that recorded the kind first on the send record (no marker, no transaction)',
+    what: 'the campaign count: a per-(send, kind) marker and the stats shard ADD in one transaction (counted once however the events arrive or are retried)',
     where: 'process-event.ts, dynamo-enrolments.ts dynamoCampaignEventCounter',
-    ops: { wru: 1 },
+    ops: { wru: 2 * TX_ITEM },
   },
 ];
 

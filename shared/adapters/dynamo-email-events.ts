@@ -1,6 +1,7 @@
 /**
  * The stores of provider-event processing, in the core table under the workspace:
- * - the send record's delivery state (through `EMAILMSG#<provider>#<id>`, the pointer markSent writes);
+ * - the send record's delivery state (named by the event's ledger tag, else through
+ *   `EMAILMSG#<provider>#<id>`, the pointer markSent writes for a key too long for the tag);
  * - an address's soft bounces (`SOFTBOUNCE#<email>`, a string set: a replay adds nothing);
  * - reputation counters, one item per UTC hour (`EMAILREP#<hour>`, 8-day TTL), moved in the same
  *   transaction that marks the event counted (`EMAILEVT#<event key>`, 30-day TTL);
@@ -45,50 +46,36 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
         ledgerKey ??
         (await getItem(db, table, { pk: workspacePk(workspaceId), sk: emailMessageSk(provider, providerMessageId) }))
           ?.ledgerKey;
-      if (typeof named !== 'string') return { result: 'unknown', first: false };
+      if (typeof named !== 'string') return { result: 'unknown' };
       const key = { pk: workspacePk(workspaceId), sk: emailSendSk(named) };
-      const at = `${state}AtMs`;
-      const holds = { ':provider': provider, ':mid': providerMessageId };
       try {
-        const out = await db.send(
+        await db.send(
           new UpdateCommand({
             TableName: table,
             Key: key,
+            // When the send first reached this state (`deliveredAtMs`...): a record for people, not counting.
             UpdateExpression: 'SET delivery = :state, deliveryRank = :rank, #at = if_not_exists(#at, :at)',
             // Only the record that holds this message: a tag cannot move another record's state.
             ConditionExpression:
               'provider = :provider AND providerMessageId = :mid AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
-            ExpressionAttributeNames: { '#at': at },
-            ExpressionAttributeValues: { ':state': state, ':rank': RANK[state], ':at': atMs, ...holds },
-            // The time of this kind was absent before: the first event of its kind for this send.
-            ReturnValues: 'UPDATED_OLD',
+            ExpressionAttributeNames: { '#at': `${state}AtMs` },
+            ExpressionAttributeValues: {
+              ':state': state,
+              ':rank': RANK[state],
+              ':at': atMs,
+              ':provider': provider,
+              ':mid': providerMessageId,
+            },
           }),
         );
-        return { result: 'updated', first: out.Attributes?.[at] === undefined };
+        return { result: 'updated' };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
-      // Rare (a replay, a weaker state late, a record not yet marked sent): which one?
+      // Rare (a replay, a weaker state late, a record not yet marked sent): does it hold the message?
       const record = await getItem(db, table, key, { consistent: true });
-      if (record?.provider !== provider || record.providerMessageId !== providerMessageId) {
-        return { result: 'unknown', first: false };
-      }
-      if (record[at] !== undefined) return { result: 'unchanged', first: false };
-      // A weaker state after a stronger one (a delivery after a complaint): the state stays, the
-      // kind's time is recorded, once.
-      const first = await conditionally(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: key,
-            UpdateExpression: 'SET #at = :at',
-            ConditionExpression: 'provider = :provider AND providerMessageId = :mid AND attribute_not_exists(#at)',
-            ExpressionAttributeNames: { '#at': at },
-            ExpressionAttributeValues: { ':at': atMs, ...holds },
-          }),
-        ),
-      );
-      return { result: 'unchanged', first };
+      const holds = record?.provider === provider && record.providerMessageId === providerMessageId;
+      return { result: holds ? 'unchanged' : 'unknown' };
     },
   };
 }

@@ -373,10 +373,11 @@ export async function heldEnrolments(
 }
 
 /**
- * A campaign's counters for the first delivery, bounce or complaint of one of its sends
- * (`delivered`, `node:<id>:delivered`...): a plain ADD on a stats shard. Counting once is the
- * caller's: only the write that recorded the kind first on the send record calls it
- * (process-event.ts), so no marker item or transaction is needed.
+ * A campaign's counters for the delivery, bounce or complaint of one of its sends (`delivered`,
+ * `node:<id>:delivered`...), once per (send, kind): the marker item `CAMPAIGNEVENT#<c>#<send>#<kind>`
+ * and the stats shard's ADD in one transaction ({@link countCampaignEventOnce}), never a bare ADD.
+ * The marker is the fact's one dedupe key: the send record is not consulted, as it may be written
+ * between two deliveries of the same event (a retry after a later step failed).
  */
 export function dynamoCampaignEventCounter(db: DynamoDBDocumentClient, table: string): CampaignEventCounter {
   const deltas = (kind: string, nodeId: string | undefined) => ({
@@ -384,8 +385,6 @@ export function dynamoCampaignEventCounter(db: DynamoDBDocumentClient, table: st
     ...(nodeId ? { [`node:${nodeId}:${kind}`]: 1 } : {}),
   });
   return {
-    count: ({ workspaceId, campaignId, nodeId, sendId, kind }) =>
-      addCounters(db, table, workspaceId, campaignId, deltas(kind, nodeId), sendId),
     countOnce: async ({ workspaceId, campaignId, nodeId, sendId, kind, at }) => {
       await countCampaignEventOnce(db, table, {
         workspaceId,
@@ -403,8 +402,9 @@ export function dynamoCampaignEventCounter(db: DynamoDBDocumentClient, table: st
 const EVENT_MARKER_TTL_MS = 400 * 86_400_000;
 
 /**
- * Counts one email event of a campaign send (unique opens, clicks...) once: a marker per
- * (send, kind) is created in the same transaction as the ADD, so a repeat adds nothing.
+ * Counts one email event of a campaign send (unique opens, clicks, the provider's delivered,
+ * bounced, complained) once: a marker per (send, kind) is created in the same transaction as the
+ * ADD, so a repeat adds nothing (nor does the SDK's retry of a transaction DynamoDB applied).
  * True when counted now.
  */
 export function countCampaignEventOnce(

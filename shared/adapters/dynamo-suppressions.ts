@@ -1,7 +1,9 @@
 /**
  * Suppressed addresses in the core table: `WS#<workspace>` / `SUPPRESSION#<email>` per
  * workspace, `GLOBAL` / `SUPPRESSION#<email>` for every workspace. An item keeps every reason
- * that applies (a string set), so an unsubscribe does not hide a later hard bounce.
+ * that applies (a string set), so an unsubscribe does not hide a later hard bounce. A contact's
+ * own opt-outs (`WS#<workspace>` / `CONTACTOPTOUT#<contactId>`: an unsubscribe, a topic opt-out,
+ * a spam complaint) follow the person to any address; marketing sends read them with the address's.
  * The lookup reads both keys strongly consistently (an unsubscribe honoured "at once" must be
  * seen by the very next send), in a BatchGetItem shared with the lookups running at the same time.
  */
@@ -15,7 +17,10 @@ import { contactOptOutSk, GLOBAL_PK, suppressionSk, workspacePk } from './keys';
 export interface SuppressionWriter {
   /** Adds `reason` for `email` in `workspaceId`, or in the global list when `workspaceId` is `'global'`. */
   suppress(workspaceId: string | 'global', email: string, reason: SuppressionReason, atMs: number): Promise<void>;
-  /** Adds `reason` to the contact's own opt-outs (`CONTACTOPTOUT#<id>`): it follows the contact to any address. */
+  /**
+   * Adds `reason` to the contact's own opt-outs (`CONTACTOPTOUT#<id>`): it follows the contact to
+   * any address (an unsubscribe, a topic opt-out, a spam complaint; never a bounce, a mailbox's fact).
+   */
   suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
 }
 

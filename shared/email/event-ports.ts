@@ -12,8 +12,7 @@ export interface SendRecordUpdater {
    * names (the event's `ledger` tag), or, for a send without one, the record its message pointer
    * names. Either way only a record that holds that message id is changed. `unknown`: no record
    * holds that message (not recorded sent yet, sent before this existed, or another sender's).
-   * `first`: this is the first event of its kind (delivered, bounced, complained) recorded for the
-   * send, whatever the order the kinds came in; a replay is never first.
+   * It says nothing about counting: a campaign's counters have their own marker (`CampaignEventCounter`).
    */
   markDelivery(
     workspaceId: string,
@@ -25,29 +24,33 @@ export interface SendRecordUpdater {
   ): Promise<DeliveryMark>;
 }
 
-/** What `markDelivery` did: the state `updated` (or left `unchanged`), or no record (`unknown`). */
+/**
+ * What `markDelivery` did: the state `updated` (or left `unchanged`: a replay, a weaker state after
+ * a stronger one), or no record holds the message (`unknown`).
+ */
 export interface DeliveryMark {
   readonly result: 'updated' | 'unchanged' | 'unknown';
-  readonly first: boolean;
 }
 
-/** A campaign's counters for the first event of a kind of one of its sends (delivered, bounced, complained). */
+/** A campaign's counters for an event of one of its sends (delivered, bounced, complained). */
 export interface CampaignDeliveryCount {
   workspaceId: string;
   campaignId: string;
   nodeId?: string;
   sendId: string;
   kind: DeliveryState;
+  /** When it happened (the marker's expiry runs from it). */
+  at: Date;
 }
 
 export interface CampaignEventCounter {
-  /** Adds the event to its campaign's counters; the caller makes sure it runs once (the send record's first). */
-  count(event: CampaignDeliveryCount): Promise<void>;
   /**
-   * Adds it at most once per (send, kind), by a marker written with the counters: for an event
-   * whose send record could not be found, so no record can say whether it was counted.
+   * Adds the event to its campaign's counters at most once per (send, kind): a marker item
+   * `CAMPAIGNEVENT#<campaign>#<send>#<kind>` is created in the same transaction as the counters,
+   * so a replay, a duplicate, or a retry after any later step failed adds nothing, whatever the
+   * send record said meanwhile. The one dedupe key of the fact.
    */
-  countOnce(event: CampaignDeliveryCount & { at: Date }): Promise<void>;
+  countOnce(event: CampaignDeliveryCount): Promise<void>;
 }
 
 /**
@@ -122,7 +125,13 @@ export interface EmailTimeline {
 }
 
 export interface SuppressionAdder {
+  /** Suppresses the address in the workspace (a bounce, a complaint: facts about that mailbox). */
   suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
+  /**
+   * Adds `reason` to the contact's own opt-outs (`CONTACTOPTOUT#<id>`), which follow the person to
+   * any address (a complaint, as an unsubscribe does).
+   */
+  suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
 }
 
 /** What the processor reports for metrics (EmailBounces, EmailComplaints, rates, EmailSendingPaused). */

@@ -70,8 +70,9 @@ export interface SendLedger {
 export interface SuppressionLookup {
   /**
    * Why `email` may not be mailed in the workspace: its address suppressions and, when the mail is
-   * for a contact (`contactId`), that contact's own opt-outs (an unsubscribe follows the person to
-   * a new address; a bounce stays with the address).
+   * for a contact (`contactId`), that contact's own opt-outs. Those are the person's marketing
+   * opt-outs (an unsubscribe, a topic opt-out, a spam complaint follow the person to a new
+   * address; a bounce stays with the address): callers name the contact for marketing mail.
    */
   reasonsFor(
     workspaceId: string,

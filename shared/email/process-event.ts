@@ -5,7 +5,10 @@
  * - bounced: the record says so; a hard bounce suppresses the address at once, a soft one on the
  *   3rd within 7 days (suppression-rules.ts); the timeline gets `email_bounced`; a hard bounce
  *   counts toward the bounce rate (as SES counts only hard bounces).
- * - complained: the record says so; the address is suppressed; `email_complained`; counted.
+ * - complained: the record says so; the address is suppressed and, when the send record confirms
+ *   the message and the send named its contact, so is the person (the contact's own opt-out, as an
+ *   unsubscribe writes: a changed address does not bring marketing back); `email_complained`;
+ *   counted. A bounce stays with the address: it is a fact about that mailbox, not the person.
  * - After a counted bounce or complaint the workspace's rolling rates are judged: `warn` raises
  *   one alert a day, `pause` pauses marketing with the reason and raises one alert (both in one
  *   write, once per pause).
@@ -13,16 +16,18 @@
  *   `ledger` tag. A ledger record still `claimed` (its sender died between the provider's answer
  *   and `markSent`, or has not written yet) is marked sent with `markSent`'s effects, counted
  *   once whichever comes first; so a redelivery finds it sent and mails nothing again.
- * - A campaign send's first delivered, bounced or complained (the send record says which is first,
- *   whatever order they come in) adds to its campaign's counters, right after the record's update.
+ * - A campaign send's delivered, bounced or complained adds to its campaign's counters once per
+ *   (send, kind), whatever order they come in, by a marker item written with the counters.
  * - Everything else (opens and clicks: our own tracking routes record those; delays, rejects,
  *   rendering failures) changes nothing.
  *
  * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
  * writes are naturally so, timeline entries carry an id derived from the event, reputation counters
- * move in the same write that marks the event counted, and campaign counters only for the event
- * that recorded its kind first on the send record (or once by a marker when no record is found).
- * Judging runs again on a replay, which is how a crash between counting and judging is repaired.
+ * move in the same write that marks the event counted, and campaign counters in the same transaction
+ * that creates their (send, kind) marker: one dedupe key per counted fact, so a retry after a later
+ * step failed, or a duplicate meeting a record written since, counts nothing twice, and a crash
+ * right after the record's update is counted by the retry. Judging runs again on a replay, which is
+ * how a crash between counting and judging is repaired.
  */
 import { createHash } from 'node:crypto';
 import type { SecurityAlert } from '../security/abuse-alerts';
@@ -54,7 +59,7 @@ export interface ProcessEventDeps {
   readonly guard: ReputationGuard;
   readonly thresholds: ReputationThresholds;
   readonly metrics?: EmailEventMetrics;
-  /** A campaign send's first delivery, bounce or complaint adds to its campaign's counters. */
+  /** A campaign send's delivery, bounce or complaint adds to its campaign's counters, once per (send, kind). */
   readonly campaigns?: CampaignEventCounter;
   readonly now: () => number;
   /** Waits (the send record of a fresh event may be a moment from written); default a timer. */
@@ -106,15 +111,19 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
     await (deps.wait ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms);
     marked = await mark();
   }
-  // Counted by the writer that recorded the kind first, right after it: a replay finds it recorded
-  // and counts nothing; a crash between the two undercounts one event (stats, never behaviour).
-  // No record found (its sender died before recording the provider's id, and the Send event has
-  // not come yet): counted once by a marker instead. Should the record appear and a duplicate of
-  // this event then find the kind unrecorded, that duplicate counts it a second time (stats).
+  // Counted through the (send, kind) marker alone, whatever the send record said: found or not
+  // (its sender died before recording the provider's id and the Send event has not come yet),
+  // updated or unchanged. The record cannot be a second dedupe key: it may appear between two
+  // deliveries of this event (a retry after the timeline's publish failed), which would then count
+  // it twice.
   if (event.campaign) {
-    const count = { workspaceId, ...event.campaign, sendId: event.sendId, kind: state };
-    if (marked.first) await deps.campaigns?.count(count);
-    else if (marked.result === 'unknown') await deps.campaigns?.countOnce({ ...count, at: new Date(atMs) });
+    await deps.campaigns?.countOnce({
+      workspaceId,
+      ...event.campaign,
+      sendId: event.sendId,
+      kind: state,
+      at: new Date(atMs),
+    });
   }
 
   const hard = event.type === 'bounced' && event.bounceType === 'permanent';
@@ -129,6 +138,14 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
     suppressed = suppressionCausedBy('soft-bounce', atMs, earlier);
   }
   if (suppressed) await deps.suppressions.suppress(workspaceId, email, suppressed, atMs);
+  // The send's `contact` tag names the contact only when the send record confirms the message is
+  // ours; otherwise the timeline finds the contact by address, as for any other send.
+  const contactId = marked.result === 'unknown' ? undefined : event.contactId;
+  // A complaint is the person's too: their strongest "no more marketing", kept on the contact as an
+  // unsubscribe is, so mail to the contact at a new address is stopped (its marketing reads it).
+  if (event.type === 'complained' && contactId) {
+    await deps.suppressions.suppressContact(workspaceId, contactId, 'complaint', atMs);
+  }
 
   await deps.timeline.record(
     workspaceId,
@@ -149,9 +166,7 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
         ...(event.bounceSubType ? { bounceSubType: event.bounceSubType.slice(0, 100) } : {}),
       },
     },
-    // The send's `contact` tag names the contact only when the send record confirms the message is
-    // ours; otherwise the timeline finds the contact by address, as for any other send.
-    marked.result === 'unknown' ? undefined : event.contactId,
+    contactId,
   );
 
   if (event.type === 'delivered') return { status: 'processed', counted: false };

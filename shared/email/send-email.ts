@@ -1,15 +1,21 @@
 /**
  * The one way an email leaves the product (campaign steps, one-off sends, account mail):
- * claim -> may this address get this category? -> is marketing paused? -> render -> pace ->
- * the first provider that accepts it -> record. Every exit says what happened, and only
- * `sent` means a provider accepted the message.
+ * claim -> who is the recipient? -> may this address (and person) get this category? -> is
+ * marketing paused? -> render -> pace -> the first provider that accepts it -> record. Every exit
+ * says what happened, and only `sent` means a provider accepted the message.
+ *
+ * The recipient's contact is resolved once, before the suppression check: the one the request
+ * names, else (for a marketing or tracked send) the workspace's live contact with the address.
+ * That one contact is what the person's own opt-outs are read for, what the tracking links seal
+ * and what the provider's events name (the `contact` tag), so a send by address and a send by
+ * contact are judged alike.
  */
 
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
 import type { OutgoingEmail, Pacer, SendingGate, SendLedger, SuppressionLookup } from './ports';
 import type { ProviderSendError } from './provider-failover';
 import { type Accepted, type ChainLink, sendWithFailover } from './provider-failover';
-import { blockingSuppression, type EmailCategory } from './suppression-rules';
+import { blockingSuppression, type EmailCategory, type SuppressionReason } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
 import { instrumentHtml } from './tracking';
 import type { AbAttribution } from './tracking-token';
@@ -27,7 +33,11 @@ export interface SendRequest {
   readonly tags?: Readonly<Record<string, string>>;
   /** The send id the API answered: sealed into tracking links (required for tracking). */
   readonly sendId?: string;
-  /** The recipient's contact, when known: opens and clicks land on its timeline. */
+  /**
+   * The recipient's contact, when known (else the sender looks it up by address for a marketing
+   * or tracked send): its own opt-outs stop marketing, opens, clicks and provider events land on
+   * its timeline.
+   */
   readonly contactId?: string;
   readonly campaignId?: string;
   readonly nodeId?: string;
@@ -63,9 +73,12 @@ export interface SendDeps {
   readonly tracking?: {
     readonly baseUrl: string;
     readonly key: Buffer;
-    /** The workspace's contact with this address, for a tracked send that names none (one-off sends). */
-    readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
   };
+  /**
+   * The workspace's live contact with this address, for a marketing or tracked send that names
+   * none (a one-off send to an address): its opt-outs are read, its id sealed and tagged.
+   */
+  readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
   /**
@@ -106,11 +119,24 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     return { status: 'retry', reason, retryAfterMs: Math.max(1, claim.untilMs - deps.now()) };
   }
 
-  const suppressed = blockingSuppression(
-    await deps.suppressions.reasonsFor(workspaceId, request.to, request.contactId),
-    request.category,
-    request.topic,
-  );
+  let contactId: string | undefined;
+  let reasons: readonly SuppressionReason[];
+  try {
+    contactId = await recipientOf(request, deps);
+    // The person's own opt-outs (an unsubscribe, a complaint) are marketing opt-outs: read for
+    // every marketing send whose person is known, whatever address it goes to. A transactional
+    // send is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox).
+    reasons = await deps.suppressions.reasonsFor(
+      workspaceId,
+      request.to,
+      request.category === 'marketing' ? contactId : undefined,
+    );
+  } catch (error) {
+    // Nothing was sent: give the claim back, so the queue's retry is not held by a dead lease.
+    await deps.ledger.release(workspaceId, key);
+    throw error;
+  }
+  const suppressed = blockingSuppression(reasons, request.category, request.topic);
   if (suppressed) return closed(request, `suppressed: ${suppressed}`, deps);
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
@@ -133,10 +159,11 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     from: request.from,
     to: request.to,
     ...rendered,
-    html: await tracked(request, rendered.html, deps),
+    html: tracked(request, contactId, rendered.html, deps),
     headers: request.headers ?? {},
-    // The provider's events name the ledger record: its Send event acknowledges the send.
-    tags: { ...request.tags, ...ledgerTags(key) },
+    // The provider's events name the ledger record (its Send event acknowledges the send) and the
+    // recipient's contact, so they land on it (and a complaint opts the person out) with no lookup.
+    tags: { ...request.tags, ...(contactId ? { [CONTACT_TAG]: contactId } : {}), ...ledgerTags(key) },
     idempotencyKey: `${workspaceId}:${key}`,
   };
   let accepted: Accepted;
@@ -159,11 +186,28 @@ function ledgerTags(key: string): Record<string, string> {
   return value ? { [LEDGER_TAG]: value } : {};
 }
 
+/** The provider tag naming the recipient's contact (provider-events.ts reads it back). */
+const CONTACT_TAG = 'contact';
+
+/**
+ * The recipient's contact: the one the request names, else, for a marketing send (whose person's
+ * opt-outs must be read) or a tracked one (whose links seal it), the live contact with the address.
+ */
+async function recipientOf(request: SendRequest, deps: SendDeps): Promise<string | undefined> {
+  if (request.contactId) return request.contactId;
+  if (!deps.contactIdOf) return undefined;
+  if (request.category !== 'marketing' && !tracks(request, deps)) return undefined;
+  return deps.contactIdOf(request.workspaceId, request.to);
+}
+
+/** Whether this send gets the open pixel and click links (tracking configured, a send id, opted in). */
+const tracks = (request: SendRequest, deps: SendDeps): boolean =>
+  deps.tracking !== undefined && request.sendId !== undefined && tracksOpensAndClicks(request);
+
 /** The rendered HTML with its open pixel and click links, when this send is tracked. */
-async function tracked(request: SendRequest, html: string, deps: SendDeps): Promise<string> {
+function tracked(request: SendRequest, contactId: string | undefined, html: string, deps: SendDeps): string {
   if (!deps.tracking || !request.sendId || !tracksOpensAndClicks(request)) return html;
-  const { baseUrl, key, contactIdOf } = deps.tracking;
-  const contactId = request.contactId ?? (await contactIdOf?.(request.workspaceId, request.to));
+  const { baseUrl, key } = deps.tracking;
   const send = {
     workspaceId: request.workspaceId,
     sendId: request.sendId,

@@ -63,7 +63,7 @@ function setup() {
   const eventDeps = {
     ledger,
     sends: { markDelivery: unused },
-    suppressions: { suppress: unused },
+    suppressions: { suppress: unused, suppressContact: unused },
     softBounces: { record: unused },
     timeline: { record: unused },
     reputation: { countOnce: unused, counts: unused },

@@ -36,13 +36,10 @@ function setup(suppressed: SuppressionReason[] = []) {
       },
     ],
     now: () => 5_000,
-    tracking: {
-      baseUrl: 'https://app.example.com',
-      key,
-      contactIdOf: async (_ws, email) => {
-        lookups.push(email);
-        return 'contact-9';
-      },
+    tracking: { baseUrl: 'https://app.example.com', key },
+    contactIdOf: async (_ws, email) => {
+      lookups.push(email);
+      return 'contact-9';
     },
   };
   return { deps, outbox, lookups };
@@ -105,5 +102,52 @@ describe('sendEmail with tracking', () => {
     expect((await sendEmail({ ...request, topic: 'product' }, deps)).status).toBe('sent');
     expect((await sendEmail({ ...request, topic: 'news', category: 'transactional' }, deps)).status).toBe('sent');
     expect(outbox).toHaveLength(2);
+  });
+});
+
+describe('sendEmail and the recipient’s contact', () => {
+  const asked = () => {
+    const calls: Array<string | undefined> = [];
+    return {
+      calls,
+      suppressions: {
+        reasonsFor: async (_ws: string, _email: string, contactId?: string) => {
+          calls.push(contactId);
+          return [];
+        },
+      },
+    };
+  };
+
+  it('reads the opt-outs of the contact found by address for a marketing send, and tags the mail with it', async () => {
+    const { deps, outbox } = setup();
+    const { calls, suppressions } = asked();
+    await sendEmail({ ...request, track: false }, { ...deps, suppressions });
+    expect(calls).toEqual(['contact-9']);
+    expect(outbox[0]?.tags).toMatchObject({ contact: 'contact-9' });
+  });
+
+  it('reads only the address for transactional mail, and looks nobody up when it is not tracked', async () => {
+    const { deps, outbox, lookups } = setup();
+    const { calls, suppressions } = asked();
+    await sendEmail({ ...request, category: 'transactional', contactId: 'contact-1' }, { ...deps, suppressions });
+    await sendEmail({ ...request, category: 'transactional' }, { ...deps, suppressions });
+    expect(calls).toEqual([undefined, undefined]);
+    expect(lookups).toEqual([]);
+    expect(outbox.map((e) => e.tags.contact)).toEqual(['contact-1', undefined]);
+  });
+
+  it('gives the claim back when the lookup fails', async () => {
+    const { deps } = setup();
+    const released: string[] = [];
+    const failing = {
+      ...deps,
+      ledger: { ...ledger, release: async (_ws: string, k: string) => void released.push(k) },
+      contactIdOf: async () => {
+        throw new Error('contacts unavailable');
+      },
+    };
+    await expect(sendEmail(request, failing)).rejects.toThrow('contacts unavailable');
+    expect(released).toEqual(['k1']);
   });
 });

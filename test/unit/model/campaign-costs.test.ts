@@ -44,8 +44,8 @@ describe('operations per enrolment', () => {
     const without = sumCalls(enrolmentCalls(journey, noEvents));
     const delta = (k: 'rru' | 'wru' | 'sqsRequests' | 'busEvents' | 'lambdaInvocations') => events[k] - without[k];
     // Send: none (acknowledgeSent reads, finds it sent). Delivery: markDelivery 1, the timeline
-    // transaction (interaction + contact: 2 x 2), the campaign's stats ADD (1).
-    expect(delta('wru')).toBeCloseTo(1 + 4 + 1);
+    // transaction (interaction + contact: 2 x 2), the campaign's count (marker + stats ADD: 2 x 2).
+    expect(delta('wru')).toBeCloseTo(1 + 4 + 4);
     // Send: acknowledgeSent's consistent read (1). Delivery: the send names its contact (no lookup
     // by address); score state, claim, contact consistent (3). Domain event: gsi1 Query 0.5, the
     // enrolment re-read 1, the trigger index 0.5.
