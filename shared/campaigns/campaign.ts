@@ -29,20 +29,44 @@ import { scheduleNeverFires, type TriggerOn, triggerOf } from './trigger';
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
+const reentry = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('never') }),
+  z.strictObject({ mode: z.literal('always') }),
+  z.strictObject({ mode: z.literal('after'), days: z.number().check(z.int(), z.gte(1), z.lte(365)) }),
+]);
+const campaignGoal = z.strictObject({ if: condition, withinDays: z.number().check(z.int(), z.gte(1), z.lte(90)) });
+
 export const campaignRules = z.strictObject({
   timeZone: z._default(timeZone, 'UTC'),
   sendWindow: z.optional(sendWindow),
   frequencyCap: z.optional(frequencyCap),
-  reentry: z._default(
-    z.discriminatedUnion('mode', [
-      z.strictObject({ mode: z.literal('never') }),
-      z.strictObject({ mode: z.literal('always') }),
-      z.strictObject({ mode: z.literal('after'), days: z.number().check(z.int(), z.gte(1), z.lte(365)) }),
-    ]),
-    { mode: 'never' },
-  ),
-  goal: z.optional(z.strictObject({ if: condition, withinDays: z.number().check(z.int(), z.gte(1), z.lte(90)) })),
+  reentry: z._default(reentry, { mode: 'never' }),
+  goal: z.optional(campaignGoal),
 });
+
+/**
+ * The rules of a PATCH, merged key by key into the draft's (JSON Merge Patch, RFC 7396): a rule
+ * given replaces that rule, `null` removes it (back to the default for the time zone and re-entry),
+ * a rule left out stays. Before, `rules` replaced them all: `{"rules": {"timeZone": "Europe/Paris"}}`
+ * silently dropped the send window, the frequency cap and the goal.
+ */
+const rulesPatch = z.strictObject({
+  timeZone: z.optional(z.nullable(timeZone)),
+  sendWindow: z.optional(z.nullable(sendWindow)),
+  frequencyCap: z.optional(z.nullable(frequencyCap)),
+  reentry: z.optional(z.nullable(reentry)),
+  goal: z.optional(z.nullable(campaignGoal)),
+});
+
+function mergeRules(current: CampaignRules, patch: z.infer<typeof rulesPatch>): CampaignRules {
+  const next: Record<string, unknown> = { ...current };
+  for (const [rule, value] of Object.entries(patch)) {
+    if (value === null) delete next[rule];
+    else if (value !== undefined) next[rule] = value;
+  }
+  // Each part was checked on its own; the whole gets its defaults back (a removed time zone: UTC).
+  return campaignRules.parse(next) as CampaignRules;
+}
 
 /**
  * One line of human text (shared/security/single-line-text.ts), like every name that may reach a
@@ -63,7 +87,7 @@ export const updateCampaignBody = z
     name: z.optional(name),
     description: z.optional(z.string().check(z.maxLength(2000))),
     journey: z.optional(journey),
-    rules: z.optional(campaignRules),
+    rules: z.optional(rulesPatch),
   })
   .check(z.refine((b) => Object.keys(b).length > 0, 'Nothing to change'));
 export type UpdateCampaignBody = z.infer<typeof updateCampaignBody>;
@@ -190,7 +214,7 @@ export async function updateCampaign(
     ...(body.name ? { name: body.name } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
     ...(body.journey ? { journey: body.journey } : {}),
-    ...(body.rules ? { rules: body.rules as CampaignRules } : {}),
+    ...(body.rules ? { rules: mergeRules(current.rules, body.rules) } : {}),
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
   };

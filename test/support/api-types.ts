@@ -7388,24 +7388,18 @@ export interface operations {
                         })[];
                     };
                     rules?: {
-                        /** @default UTC */
-                        timeZone?: string;
+                        timeZone?: string | null;
                         sendWindow?: {
                             weekdays: number[];
                             startHour: number;
                             endHour: number;
-                        };
+                        } | null;
                         frequencyCap?: {
                             max: number;
                             /** @enum {string} */
                             per: "day" | "week";
-                        };
-                        /**
-                         * @default {
-                         *       "mode": "never"
-                         *     }
-                         */
-                        reentry?: {
+                        } | null;
+                        reentry?: ({
                             /** @constant */
                             mode: "never";
                         } | {
@@ -7415,11 +7409,11 @@ export interface operations {
                             /** @constant */
                             mode: "after";
                             days: number;
-                        };
+                        }) | null;
                         goal?: {
                             if: components["schemas"]["campaigns.update.body.__schema0"];
                             withinDays: number;
-                        };
+                        } | null;
                     };
                 };
             };

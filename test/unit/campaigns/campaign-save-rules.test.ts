@@ -305,3 +305,35 @@ describe('a schedule that can never launch', () => {
     });
   });
 });
+
+describe('a PATCH of the rules', () => {
+  const cap = { max: 2, per: 'day' };
+  const window = { weekdays: [1, 2, 3, 4, 5], startHour: 9, endHour: 17 };
+
+  it('merges them key by key: a rule given replaces that rule, null removes it, the rest stay', async () => {
+    const w = world();
+    const created = await w.create({
+      journey: mailing(),
+      rules: { timeZone: 'Europe/Berlin', frequencyCap: cap, sendWindow: window, reentry: { mode: 'always' } },
+    });
+    const moved = await w.patch(created.campaignId, { rules: { timeZone: 'Europe/Paris' } });
+    expect(moved.rules).toEqual({
+      timeZone: 'Europe/Paris',
+      frequencyCap: cap,
+      sendWindow: window,
+      reentry: { mode: 'always' },
+    });
+    const nothing = await w.patch(created.campaignId, { rules: {} });
+    expect(nothing.rules).toEqual(moved.rules);
+    const removed = await w.patch(created.campaignId, { rules: { sendWindow: null, timeZone: null, reentry: null } });
+    expect(removed.rules).toEqual({ timeZone: 'UTC', frequencyCap: cap, reentry: { mode: 'never' } });
+  });
+
+  it('refuses a bad rule with a 400 and changes nothing', async () => {
+    const w = world();
+    const created = await w.create({ journey: mailing(), rules: { frequencyCap: cap } });
+    expect(() => updateCampaignBody.parse({ rules: { frequencyCap: { max: 0, per: 'day' } } })).toThrow();
+    expect(() => updateCampaignBody.parse({ rules: { unknownRule: 1 } })).toThrow();
+    expect((await w.deps.campaigns.get(WS, created.campaignId))?.rules).toEqual(created.rules);
+  });
+});
