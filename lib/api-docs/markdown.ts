@@ -107,6 +107,8 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
   routes (health) are never limited when asked without a query; \`?deep=1\` counts as public.
   \`link\` routes (unsubscribe and tracking links in mail) have only the 100 req/s per address:
   one address often carries many people's requests (a mailbox provider's one-click unsubscribes).
+  \`hook\` routes (a campaign's webhook trigger, authenticated by the secret token in its URL)
+  have the 10 req/s (burst 20) and the 100 req/s per address: one sender posts every enrolment.
 - **Errors**: every 4xx/5xx body is \`{error, message, code, requestId, details?}\`.
 - **Fields** below: \`name?\` is optional; \`a \\| b\` is either.
 

@@ -147,7 +147,7 @@ export const campaignRoutes = [
     'POST',
     '/api/hooks/campaigns/{id}/{token}',
     'Webhook trigger: enrol the contact named by email or contactId (202)',
-    { auth: 'public', csrf: false, rateTier: 'public', maxBodyBytes: 4096 },
+    { auth: 'public', csrf: false, rateTier: 'hook', maxBodyBytes: 4096 },
   ),
   route(
     'campaigns',

@@ -30,7 +30,7 @@ export type AuthMode = 'public' | 'user';
  * Rate-limit tiers of the reference (per client, per minute unless noted), and `link`: the
  * public links in mail (unsubscribe, tracking), under the per-address flood guard only.
  */
-export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'link' | 'exempt';
+export type RateTier = 'public' | 'authenticated' | 'premium' | 'ai' | 'email' | 'link' | 'hook' | 'exempt';
 
 /** The name of every declared function (`functions` in index.ts). */
 export type FunctionName = (typeof declaredFunctions)[number]['name'];

@@ -24,7 +24,7 @@ export const ALL_ROUTES_RULE: RateRule = { id: 'all', limit: 100, windowSeconds:
 export const API_RULE: RateRule = { id: 'api', limit: 20, windowSeconds: 2, keyBy: 'client' };
 
 /** The reference's tiers, selectable per route. */
-export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt' | 'link'>, RateRule>> = {
+export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt' | 'link' | 'hook'>, RateRule>> = {
   public: { id: 'tier-public', limit: 20, windowSeconds: 60, keyBy: 'client' },
   authenticated: { id: 'tier-authenticated', limit: 100, windowSeconds: 60, keyBy: 'client' },
   premium: { id: 'tier-premium', limit: 1000, windowSeconds: 60, keyBy: 'client' },
@@ -46,6 +46,11 @@ export function rulesFor(tier: RateTier, path: string, hasQuery = false): RateRu
   // an unsubscribe refused is one not honoured. Their sealed token is checked before anything is
   // written, so only the flood guard applies.
   if (tier === 'link') return [ALL_ROUTES_RULE];
+  // Inbound webhooks (a campaign's trigger URL): one sender (a form backend, an integration
+  // platform) posts every enrolment from one address, and the URL's secret token is checked before
+  // anything is written. The public tier's 20 a minute refused a form's 21st submission of a
+  // minute; the /api rule (10 a second, bursts of 20) and the flood guard still apply.
+  if (tier === 'hook') return [ALL_ROUTES_RULE, API_RULE];
   const rules = [ALL_ROUTES_RULE, TIER_RULES[tier]];
   if (path.startsWith('/api/')) rules.splice(1, 0, API_RULE);
   return rules;

@@ -1574,7 +1574,7 @@ export interface paths {
         put?: never;
         /**
          * Webhook trigger: enrol the contact named by email or contactId (202)
-         * @description Public. Rate tier: `public`.
+         * @description Public. Rate tier: `hook`.
          */
         post: operations["hooks.campaign"];
         delete?: never;

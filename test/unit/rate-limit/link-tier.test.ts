@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../../lib/definition';
-import { ALL_ROUTES_RULE, rulesFor } from '../../../shared/rate-limit/rules';
+import { ALL_ROUTES_RULE, API_RULE, rulesFor, TIER_RULES } from '../../../shared/rate-limit/rules';
 
 describe('the link rate tier', () => {
   it('counts a link only against the flood guard', () => {
@@ -24,5 +24,17 @@ describe('the link rate tier', () => {
       'POST /u/{token}',
     ]);
     for (const r of links) expect(r.rateTier, `${r.method} ${r.path}`).toBe('link');
+  });
+});
+
+describe('the hook rate tier', () => {
+  it('keeps the /api rule and the flood guard, not the public tier of 20 a minute', () => {
+    expect(rulesFor('hook', '/api/hooks/campaigns/c1/token')).toEqual([ALL_ROUTES_RULE, API_RULE]);
+    expect(rulesFor('public', '/api/hooks/campaigns/c1/token')).toContainEqual(TIER_RULES.public);
+  });
+
+  it('is the tier of the campaign webhook trigger', () => {
+    const hook = routes.find((r) => r.path === '/api/hooks/campaigns/{id}/{token}');
+    expect(hook?.rateTier).toBe('hook');
   });
 });
