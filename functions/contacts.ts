@@ -11,6 +11,7 @@ import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
+import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { documents } from '../shared/aws/dynamodb';
@@ -62,7 +63,9 @@ const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
 // Domain events (contact.created, contact.tag_added, contact.interaction_recorded): campaign triggers.
 const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
-const deps = { contacts, now, newId: randomUUID, events };
+// An ownerUserId must name a member of the workspace: read only when a write sets one.
+const members = dynamoMemberships(documents, core);
+const deps = { contacts, now, newId: randomUUID, events, members };
 const consent = dynamoConsent(documents, core);
 /** Consent given with a create (body `consent`) or an import (query `consentSource`, `consentAt`): from the caller's address. */
 const recordConsent = (

@@ -8,13 +8,13 @@
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
+import { ContactChangedError, ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
 import type { ContactChanges, ContactStore, ContactWrite } from '../crm/contacts/ports';
 import { searchText } from '../crm/contacts/search';
 import type { Contact } from '../crm/model';
 import { mapLimit } from '../resilience/map-limit';
 import { batchGet, batchPut } from './dynamo/batch';
-import { isConditionFailure } from './dynamo/conditions';
+import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
@@ -48,6 +48,12 @@ const CHUNK = 100;
 const ITEM_CONCURRENCY = 32;
 /** Query pages read per list call when filters discard items. */
 const MAX_PAGES = 10;
+/** Attempts of a write that derives attributes from a read, when other writes keep winning the race. */
+export const UPDATE_ATTEMPTS = 5;
+/** The stored fields `search` is derived from (search.ts). */
+const SEARCH_INPUTS = ['firstName', 'lastName', 'email', 'company'] as const;
+/** A short jittered pause before re-reading after a lost race. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
 
 export function contactFromItem(item: Item): Contact {
   const out: Record<string, unknown> = {};
@@ -118,20 +124,47 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     }
   };
 
-  const update = async (before: Contact, changes: ContactChanges): Promise<Contact> => {
+  /** The live contact as stored now. @throws ContactNotFoundError when absent or deleted. */
+  const readLive = async (key: { pk: string; sk: string }): Promise<Contact> => {
+    const item = await get(key.pk, key.sk);
+    if (item?.type !== 'contact' || item.deletedAt !== undefined) throw new ContactNotFoundError();
+    return contactFromItem(item);
+  };
+
+  /**
+   * One attempt of {@link update} against the contact as read (`before`): `changed` when the
+   * stored contact no longer is what `search` (and the email claim) were derived from.
+   */
+  const tryUpdate = async (before: Contact, changes: ContactChanges): Promise<'written' | 'changed' | 'taken'> => {
     const after = { ...before, ...changes } as Contact;
-    const expr = updateExpression(changes, searchText(after));
     const key = { pk: workspacePk(before.workspaceId), sk: contactSk(before.contactId) };
-    const emailMoves = changes.email !== undefined && changes.email !== before.email;
-    const condition = 'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND #email = :oldEmail';
+    // `search` is derived from name, email and company: written only when one of them changes,
+    // and then only onto the very values it was computed from (else: re-read, recompute).
+    const derived = SEARCH_INPUTS.some((f) => f in changes);
+    const expr = updateExpression(changes, derived ? searchText(after) : undefined);
+    const names: Record<string, string> = { ...expr.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ...expr.ExpressionAttributeValues };
+    const conditions = ['attribute_exists(pk)', 'attribute_not_exists(deletedAt)'];
+    if (derived) {
+      SEARCH_INPUTS.forEach((field, i) => {
+        names[`#read${i}`] = field;
+        const value = before[field];
+        if (value === undefined) conditions.push(`attribute_not_exists(#read${i})`);
+        else {
+          values[`:read${i}`] = value;
+          conditions.push(`#read${i} = :read${i}`);
+        }
+      });
+    }
     const contactUpdate = {
       TableName: table,
       Key: key,
-      ...expr,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: { ...expr.ExpressionAttributeNames, '#email': 'email' },
-      ExpressionAttributeValues: { ...expr.ExpressionAttributeValues, ':oldEmail': before.email },
+      UpdateExpression: expr.UpdateExpression,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
     };
+    const emailMoves = changes.email !== undefined && changes.email !== before.email;
     try {
       if (emailMoves) {
         await transactWrite(db, [
@@ -149,15 +182,43 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
       } else {
         await db.send(new UpdateCommand(contactUpdate));
       }
+      return 'written';
     } catch (error) {
+      // Another transaction in flight on these items (after transactWrite's own retries): a race.
+      if (isTransactionConflict(error) && !isConditionFailure(error)) return 'changed';
       if (!isConditionFailure(error)) throw error;
-      // The new address's claim (the transaction's third item) is held by another contact.
-      if (isConditionFailure(error, 2)) throw await emailTaken(after);
-      throw new ContactNotFoundError();
+      // Item by item: the contact (0) or its old claim (1) changed under us: re-read and retry
+      // (gone or deleted is then a 404). The new address's claim (2) held by another contact:
+      // taken; held by this one (a racing PATCH moved it there first): changed.
+      if (
+        emailMoves &&
+        isConditionFailure(error, 2) &&
+        !isConditionFailure(error, 0) &&
+        !isConditionFailure(error, 1)
+      ) {
+        const claim = await get(key.pk, contactEmailSk(after.email));
+        if (claim && claim.contactId !== before.contactId) return 'taken';
+      }
+      return 'changed';
     }
-    const item = await get(key.pk, key.sk);
-    if (!item) throw new ContactNotFoundError();
-    return contactFromItem(item);
+  };
+
+  /**
+   * Applies `changes` onto the contact as stored: each attempt is conditional on the stored
+   * values the write derives from; a lost race re-reads and tries again, at most
+   * {@link UPDATE_ATTEMPTS} times.
+   */
+  const update = async (first: Contact, changes: ContactChanges): Promise<Contact> => {
+    const key = { pk: workspacePk(first.workspaceId), sk: contactSk(first.contactId) };
+    let before = first;
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await tryUpdate(before, changes);
+      if (outcome === 'taken') throw await emailTaken({ ...before, ...changes } as Contact);
+      if (outcome === 'written') return readLive(key);
+      before = await readLive(key);
+      if (attempt >= UPDATE_ATTEMPTS) throw new ContactChangedError();
+      await backoff(attempt);
+    }
   };
 
   return {
@@ -189,36 +250,62 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
     async setDeleted(workspaceId, contactId, deletedAt, updatedAt) {
       const key = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
-      const item = await get(key.pk, key.sk);
-      if (!item) throw new ContactNotFoundError();
-      const c = contactFromItem(item);
-      const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
-      try {
-        // The contact and its head change together: the timeline never shows a deleted contact.
-        await transactWrite(db, [
-          {
-            Update: deletedAt
-              ? {
-                  TableName: table,
-                  Key: key,
-                  // Off gsi2 while deleted: hot leads and tier lists never see it.
-                  UpdateExpression: 'SET deletedAt = :d, updatedAt = :u REMOVE gsi2pk, gsi2sk',
-                  ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: { ':d': deletedAt, ':u': updatedAt },
-                }
-              : {
-                  TableName: table,
-                  Key: key,
-                  UpdateExpression: 'SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE deletedAt',
-                  ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: { ':u': updatedAt, ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk },
-                },
-          },
-          { Put: { TableName: table, Item: contactHeadItem(workspaceId, contactId, deletedAt !== undefined) } },
-        ]);
-      } catch (error) {
-        if (isConditionFailure(error)) throw new ContactNotFoundError();
-        throw error;
+      for (let attempt = 1; ; attempt += 1) {
+        const item = await get(key.pk, key.sk);
+        if (!item) throw new ContactNotFoundError();
+        // A restore puts the contact back on gsi2 at the tier and score it read: only while the
+        // stored ones are still those (the scorer may move them meanwhile; then re-read).
+        const score = item.score === undefined ? undefined : Number(item.score);
+        const tier = item.tier === undefined ? undefined : String(item.tier);
+        const c = contactFromItem(item);
+        const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
+        const read = [
+          score === undefined ? 'attribute_not_exists(score)' : 'score = :s',
+          tier === undefined ? 'attribute_not_exists(tier)' : 'tier = :t',
+        ].join(' AND ');
+        try {
+          // The contact and its head change together: the timeline never shows a deleted contact.
+          await transactWrite(db, [
+            {
+              Update: deletedAt
+                ? {
+                    TableName: table,
+                    Key: key,
+                    // Off gsi2 while deleted: hot leads and tier lists never see it.
+                    UpdateExpression: 'SET deletedAt = :d, updatedAt = :u REMOVE gsi2pk, gsi2sk',
+                    ConditionExpression: 'attribute_exists(pk)',
+                    ExpressionAttributeValues: { ':d': deletedAt, ':u': updatedAt },
+                  }
+                : {
+                    TableName: table,
+                    Key: key,
+                    UpdateExpression: 'SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE deletedAt',
+                    ConditionExpression: `attribute_exists(pk) AND ${read}`,
+                    ExpressionAttributeValues: {
+                      ':u': updatedAt,
+                      ':g2pk': g.gsi2pk,
+                      ':g2sk': g.gsi2sk,
+                      ...(score === undefined ? {} : { ':s': score }),
+                      ...(tier === undefined ? {} : { ':t': tier }),
+                    },
+                  },
+            },
+            { Put: { TableName: table, Item: contactHeadItem(workspaceId, contactId, deletedAt !== undefined) } },
+          ]);
+          return;
+        } catch (error) {
+          const failed = isConditionFailure(error);
+          if (!failed && !isTransactionConflict(error)) throw error;
+          // A delete's only condition is that the contact exists.
+          if (deletedAt && failed) throw new ContactNotFoundError();
+          // Otherwise the score or tier moved under a restore (or a transaction raced it): read
+          // again (gone is then a 404), at most UPDATE_ATTEMPTS times.
+          if (deletedAt || attempt >= UPDATE_ATTEMPTS) {
+            if (!(await get(key.pk, key.sk))) throw new ContactNotFoundError();
+            throw new ContactChangedError({ cause: error });
+          }
+          await backoff(attempt);
+        }
       }
     },
 
@@ -315,7 +402,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
           try {
             await update(w.write.before, w.write.changes);
           } catch (error) {
-            if (!(error instanceof ContactEmailTakenError || error instanceof ContactNotFoundError)) throw error;
+            const rowError =
+              error instanceof ContactEmailTakenError ||
+              error instanceof ContactNotFoundError ||
+              error instanceof ContactChangedError;
+            if (!rowError) throw error;
             failures.push({ index: w.index, error });
           }
         });
@@ -326,11 +417,16 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
   };
 }
 
-/** SET the changed fields and `search`; REMOVE those set to undefined. */
-function updateExpression(changes: ContactChanges, search: string) {
-  const names: Record<string, string> = { '#search': 'search' };
-  const values: Record<string, unknown> = { ':search': search };
-  const sets = ['#search = :search'];
+/** SET the changed fields (and `search`, when given); REMOVE those set to undefined. */
+function updateExpression(changes: ContactChanges, search: string | undefined) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  if (search !== undefined) {
+    names['#search'] = 'search';
+    values[':search'] = search;
+    sets.push('#search = :search');
+  }
   const removes: string[] = [];
   Object.entries(changes).forEach(([field, value], i) => {
     names[`#f${i}`] = field;
@@ -340,8 +436,9 @@ function updateExpression(changes: ContactChanges, search: string) {
       sets.push(`#f${i} = :v${i}`);
     }
   });
+  const set = sets.length ? `SET ${sets.join(', ')}` : '';
   return {
-    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

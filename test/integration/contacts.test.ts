@@ -420,3 +420,84 @@ describe('provider events on the timeline (email-timeline.ts)', () => {
     expect((await store.get(w, c.contactId))?.lastInteractionAt).toBe(entry?.occurredAt);
   });
 });
+
+// Review 8: `update` derived `search` (and the email-claim move) from the contact as read and
+// wrote it whatever was stored by then, so a racing PATCH's value was lost from `search` for good,
+// and a racing email change answered 404. A stale `before` is that lost race, made deterministic.
+describe('updates racing other writes', () => {
+  const searchOf = async (c: Contact) =>
+    (await db.send(new GetCommand({ TableName: CORE, Key: { pk: `WS#${c.workspaceId}`, sk: contactSk(c.contactId) } })))
+      .Item?.search;
+
+  it('recomputes search from the stored contact when another write changed a search field meanwhile', async () => {
+    const c = contact(ws(), { email: 'race@example.com', firstName: 'Old', company: 'Oldco' });
+    await store.create(c);
+    await store.update(c, { firstName: 'Newname', updatedAt: at });
+    // The second PATCH read the contact before the first one wrote.
+    const after = await store.update(c, { company: 'Newco', updatedAt: at });
+    expect([after.firstName, after.company]).toEqual(['Newname', 'Newco']);
+    expect(await searchOf(c)).toBe('newname race@example.com newco');
+  });
+
+  it('leaves search alone when no field it is made of changes', async () => {
+    const c = contact(ws(), { email: 'quiet@example.com', firstName: 'Ann' });
+    await store.create(c);
+    await store.update(c, { firstName: 'Bea', updatedAt: at });
+    await store.update(c, { status: 'customer', updatedAt: at });
+    expect(await searchOf(c)).toBe('bea quiet@example.com');
+  });
+
+  it('moves the email from a stale read: the last change wins, no 404, claims follow', async () => {
+    const c = contact(ws(), { email: 'one@example.com' });
+    await store.create(c);
+    await store.update(c, { email: 'two@example.com', updatedAt: at });
+    const after = await store.update(c, { email: 'three@example.com', updatedAt: at });
+    expect(after.email).toBe('three@example.com');
+    expect(await searchOf(c)).toBe('three@example.com');
+    const claims = await store.findByEmails(c.workspaceId, ['one@example.com', 'two@example.com', 'three@example.com']);
+    expect([...claims.keys()]).toEqual(['three@example.com']);
+  });
+
+  it('still answers 404 for a deleted contact and 409 for a taken email', async () => {
+    const workspaceId = ws();
+    const c = contact(workspaceId, { email: 'gone@example.com' });
+    const other = contact(workspaceId, { email: 'held@example.com' });
+    await store.create(c);
+    await store.create(other);
+    await expect(store.update(c, { email: 'held@example.com', updatedAt: at })).rejects.toBeInstanceOf(
+      ContactEmailTakenError,
+    );
+    await store.setDeleted(workspaceId, c.contactId, at, at);
+    await expect(store.update(c, { firstName: 'X', updatedAt: at })).rejects.toBeInstanceOf(ContactNotFoundError);
+    await expect(store.update(c, { email: 'new@example.com', updatedAt: at })).rejects.toBeInstanceOf(
+      ContactNotFoundError,
+    );
+  });
+
+  it('many concurrent PATCHes of different fields all end up in search', async () => {
+    const c = contact(ws(), { email: 'many@example.com', firstName: 'A', lastName: 'B', company: 'C' });
+    await store.create(c);
+    await Promise.all([
+      store.update(c, { firstName: 'Firstx', updatedAt: at }),
+      store.update(c, { lastName: 'Lastx', updatedAt: at }),
+      store.update(c, { company: 'Compx', updatedAt: at }),
+    ]);
+    expect(await searchOf(c)).toBe('firstx lastx many@example.com compx');
+  });
+
+  it('a restore puts gsi2 back at the tier and score stored (its write is conditional on them)', async () => {
+    const workspaceId = ws();
+    const c = contact(workspaceId, { email: 'restore-race@example.com' });
+    await store.create(c);
+    await store.setDeleted(workspaceId, c.contactId, at, at);
+    await scoreAs(c, 80, 'hot');
+    await store.setDeleted(workspaceId, c.contactId, undefined, at);
+    const item = (
+      await db.send(new GetCommand({ TableName: CORE, Key: { pk: `WS#${workspaceId}`, sk: contactSk(c.contactId) } }))
+    ).Item;
+    expect([item?.gsi2pk, item?.gsi2sk]).toEqual([
+      tierGsi2(workspaceId, 'hot', 80, c.contactId).gsi2pk,
+      tierGsi2(workspaceId, 'hot', 80, c.contactId).gsi2sk,
+    ]);
+  });
+});

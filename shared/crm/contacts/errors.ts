@@ -1,5 +1,5 @@
 /** Errors of the contacts use cases, with stable codes. */
-import { ConflictError, NotFoundError } from '../../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 
 export class ContactNotFoundError extends NotFoundError {
   override name = 'ContactNotFoundError';
@@ -24,5 +24,27 @@ export class ContactEmailTakenError extends ConflictError {
       options,
     );
     this.details = existing ? { contactId: existing.contactId, deleted: existing.deleted } : {};
+  }
+}
+
+/**
+ * The contact kept changing under a write (another write won each of its bounded attempts):
+ * nothing of this write was stored; read the contact again and retry.
+ */
+export class ContactChangedError extends ConflictError {
+  override name = 'ContactChangedError';
+  constructor(options?: ErrorOptions) {
+    super('The contact changed meanwhile; read it again and retry', 'CONTACT_CHANGED', options);
+  }
+}
+
+/** `ownerUserId` names someone who is not a member of the workspace (400 `UNKNOWN_OWNER`). */
+export class UnknownOwnerError extends ValidationError {
+  override name = 'UnknownOwnerError';
+  constructor(ownerUserId: string, options?: ErrorOptions) {
+    super(`ownerUserId "${ownerUserId}" is not a member of this workspace`, 'UNKNOWN_OWNER', {
+      ...options,
+      details: [{ field: 'ownerUserId', message: 'Not a member of this workspace' }],
+    });
   }
 }

@@ -4,12 +4,13 @@
  * fields that differ, so importing the same file twice changes nothing the second time.
  */
 import { ValidationError } from '../../errors';
+import { mapLimit } from '../../resilience/map-limit';
 import { type CsvRecord, readCsv } from '../csv/parse';
 import type { Contact } from '../model';
 import { contactCreateSchema } from './contact-fields';
 import { mapHeaders, rowToInput } from './csv-columns';
 import type { ContactStore, ContactWrite } from './ports';
-import { diff, newContact } from './use-cases';
+import { diff, newContact, type OwnerMembers } from './use-cases';
 
 export const IMPORT_MAX_ROWS = 10_000;
 /** Errors listed in the report at most; the counts stay exact. */
@@ -40,7 +41,12 @@ export interface ImportDeps {
   readonly onProgress?: (p: { stage: 'validate' | 'write'; done: number; total: number }) => void;
   /** Called once with the ids of the contacts created or changed (e.g. to record their consent). */
   readonly onWritten?: (contactIds: string[]) => Promise<void>;
+  /** The workspace's members: a row that sets `ownerUserId` must name one (read once per distinct owner). */
+  readonly members?: OwnerMembers;
 }
+
+/** Membership reads in flight at once while checking the owners a file names. */
+const OWNER_CHECK_CONCURRENCY = 8;
 
 interface ValidRow {
   readonly line: number;
@@ -63,13 +69,15 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
     valid.map((r) => r.input.email),
   );
   const at = deps.now().toISOString();
-  const writes: ContactWrite[] = [];
-  const writeLines: number[] = [];
+  const planned: Array<{ line: number; write: ContactWrite }> = [];
   let unchanged = 0;
   for (const row of valid) {
     const current = existing.get(row.input.email);
     if (!current) {
-      writes.push({ kind: 'create', contact: newContact(workspaceId, row.input, deps.newId(), at) });
+      planned.push({
+        line: row.line,
+        write: { kind: 'create', contact: newContact(workspaceId, row.input, deps.newId(), at) },
+      });
     } else if (current.deletedAt) {
       errors.push({
         line: row.line,
@@ -77,16 +85,37 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
           { field: 'email', message: `A deleted contact (${current.contactId}) has this email; restore it first` },
         ],
       });
-      continue;
     } else {
       const changes = diff(current, mergeCustom(current, row.input));
       if (Object.keys(changes).length === 0) {
         unchanged += 1;
         continue;
       }
-      writes.push({ kind: 'update', before: current, changes: { ...changes, updatedAt: at } });
+      planned.push({
+        line: row.line,
+        write: { kind: 'update', before: current, changes: { ...changes, updatedAt: at } },
+      });
     }
-    writeLines.push(row.line);
+  }
+  // An owner the rows set must be a member of the workspace, as for a create or a PATCH.
+  const members = await ownersThatAreMembers(
+    workspaceId,
+    planned.map((p) => ownerSetBy(p.write)),
+    deps.members,
+  );
+  const writes: ContactWrite[] = [];
+  const writeLines: number[] = [];
+  for (const { line, write } of planned) {
+    const owner = ownerSetBy(write);
+    if (owner !== undefined && !members.has(owner)) {
+      errors.push({
+        line,
+        errors: [{ field: 'ownerUserId', message: `"${owner}" is not a member of this workspace` }],
+      });
+      continue;
+    }
+    writes.push(write);
+    writeLines.push(line);
   }
 
   let reported = 0;
@@ -117,6 +146,25 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
     ...(errors.length > IMPORT_MAX_ERRORS ? { errorsTruncated: true } : {}),
     durationMs: Date.now() - started,
   };
+}
+
+/** The owner a write sets, if any (an update that leaves the owner as it is sets none). */
+const ownerSetBy = (w: ContactWrite): string | undefined =>
+  w.kind === 'create' ? w.contact.ownerUserId : w.changes.ownerUserId;
+
+/** Of these owner ids, those that are members of the workspace: one read per distinct id. */
+async function ownersThatAreMembers(
+  workspaceId: string,
+  owners: ReadonlyArray<string | undefined>,
+  lookup: OwnerMembers | undefined,
+): Promise<Set<string>> {
+  const distinct = [...new Set(owners.filter((o): o is string => o !== undefined))];
+  if (distinct.length === 0) return new Set();
+  if (!lookup) throw new Error('No membership lookup to check ownerUserId against');
+  const found = await mapLimit(distinct, OWNER_CHECK_CONCURRENCY, async (id) =>
+    Boolean(await lookup.find(workspaceId, id)),
+  );
+  return new Set(distinct.filter((_, i) => found[i]));
 }
 
 /** A CSV row names some custom fields; the others the contact has are kept. */

@@ -7,7 +7,7 @@ import { contactCreatedEvents, publishAll, tagAddedEvents } from '../contact-eve
 import type { Contact } from '../model';
 import type { DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
-import { ContactNotFoundError } from './errors';
+import { ContactNotFoundError, UnknownOwnerError } from './errors';
 import type { ContactChanges, ContactFilter, ContactPage, ContactStore, PageRequest } from './ports';
 
 export interface ContactDeps {
@@ -16,6 +16,30 @@ export interface ContactDeps {
   readonly newId: () => string;
   /** Where `contact.created` and `contact.tag_added` go (contact-events.ts): campaign triggers and wake-ups. */
   readonly events: DomainEventPublisher;
+  /**
+   * The workspace's members: an `ownerUserId` must name one. Read only when a write sets an
+   * owner; without it such a write fails (never stores an unchecked owner).
+   */
+  readonly members?: OwnerMembers;
+}
+
+/** Who may own a contact: the workspace's members (the memberships store). */
+export interface OwnerMembers {
+  find(workspaceId: string, userId: string): Promise<unknown>;
+}
+
+/**
+ * Refuses an owner who is not a member of the workspace (400 `UNKNOWN_OWNER`, naming the
+ * field): one membership read, only when an owner is given.
+ */
+export async function assertOwnerMember(
+  workspaceId: string,
+  ownerUserId: string | undefined,
+  members: OwnerMembers | undefined,
+): Promise<void> {
+  if (ownerUserId === undefined) return;
+  if (!members) throw new Error('No membership lookup to check ownerUserId against');
+  if (!(await members.find(workspaceId, ownerUserId))) throw new UnknownOwnerError(ownerUserId);
 }
 
 /** A new contact from validated input: score 0, tier cold, status `lead` unless given. */
@@ -45,9 +69,11 @@ export function newContact(workspaceId: string, input: ContactCreateInput, id: s
 /**
  * Creates a contact.
  * @throws ContactEmailTakenError (409 `CONTACT_EMAIL_TAKEN`) when the email is in use in the
- * workspace, by a deleted contact too (the details name it and how to restore it).
+ * workspace, by a deleted contact too (the details name it and how to restore it);
+ * UnknownOwnerError (400 `UNKNOWN_OWNER`) when `ownerUserId` is not a member of the workspace.
  */
 export async function createContact(workspaceId: string, input: ContactCreateInput, deps: ContactDeps) {
+  await assertOwnerMember(workspaceId, input.ownerUserId, deps.members);
   const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
   await deps.contacts.create(contact);
   await publishAll(contactCreatedEvents(contact, deps.newId), deps.events);
@@ -62,8 +88,9 @@ export async function getContact(workspaceId: string, contactId: string, deps: P
 }
 
 /**
- * Applies a PATCH: only fields that differ are written; `null` clears an optional field.
- * @throws ContactNotFoundError, ContactEmailTakenError
+ * Applies a PATCH: only fields that differ are written; `null` clears an optional field. A new
+ * `ownerUserId` must be a member of the workspace.
+ * @throws ContactNotFoundError, ContactEmailTakenError, UnknownOwnerError, ContactChangedError
  */
 export async function updateContact(
   workspaceId: string,
@@ -74,6 +101,7 @@ export async function updateContact(
   const before = await getContact(workspaceId, contactId, deps);
   const changes = diff(before, patch);
   if (Object.keys(changes).length === 0) return before;
+  await assertOwnerMember(workspaceId, changes.ownerUserId, deps.members);
   const updatedAt = deps.now().toISOString();
   const after = await deps.contacts.update(before, { ...changes, updatedAt });
   if (changes.tags) {
