@@ -31,8 +31,8 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '400': {
     reason: 'Bad Request',
     description:
-      'The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query.',
-    codes: ['VALIDATION_FAILED', 'INVALID_ID'],
+      'The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace.',
+    codes: ['VALIDATION_FAILED', 'INVALID_ID', 'UNKNOWN_OWNER'],
   },
   '401': {
     reason: 'Unauthorized',
@@ -84,12 +84,13 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
 export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'auth.signup': ['EMAIL_TAKEN'],
   'contacts.create': ['CONTACT_EMAIL_TAKEN'],
-  'contacts.update': ['CONTACT_EMAIL_TAKEN'],
-  'contacts.restore': ['CONTACT_EMAIL_TAKEN'],
+  'contacts.update': ['CONTACT_EMAIL_TAKEN', 'CONTACT_CHANGED'],
+  'contacts.restore': ['CONTACT_EMAIL_TAKEN', 'CONTACT_CHANGED'],
   'interactions.create': ['IDEMPOTENCY_IN_PROGRESS'],
   'ai.calls.create': ['IDEMPOTENCY_IN_PROGRESS'],
   'scoring-rules.put': ['RULES_VERSION_CONFLICT'],
   'api-keys.create': ['API_KEY_LIMIT'],
+  'invites.create': ['ALREADY_MEMBER', 'INVITE_PENDING'],
   'invites.accept': ['INVITE_ALREADY_ACCEPTED'],
   'invites.revoke': ['INVITE_ALREADY_ACCEPTED'],
   'roles.delete': ['ROLE_IN_USE'],

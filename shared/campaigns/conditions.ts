@@ -4,6 +4,7 @@
  * journey's email activity) and asks `holds`.
  */
 import * as z from 'zod/mini';
+import { tagField } from '../crm/contacts/contact-fields';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
 
@@ -23,7 +24,8 @@ const leaf = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('tag'),
-    tag: z.string().check(z.minLength(1), z.maxLength(64)),
+    /** As a contact holds it (contact-fields.ts): a tag no contact can hold is refused. */
+    tag: tagField,
     has: z._default(z.boolean(), true),
   }),
   /** The composite score at least `min` and/or at most `max`, or in one of `tiers`. */

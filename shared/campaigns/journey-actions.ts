@@ -1,10 +1,13 @@
 /**
- * `action` nodes. Tags and fields are idempotent by nature (adding a tag twice leaves one). The
+ * `action` nodes. Tags and fields are idempotent by nature (adding a tag twice leaves one). A tag
+ * is written only as a contact may hold it: `add-tag` onto a contact already at MAX_TAGS fails the
+ * enrolment with that reason (the tag is not silently dropped, nor another tag pushed out). The
  * others act once per step key: a score adjustment claims the key in the score's own write
  * (adjust-score.ts), a notification is a send the email pipeline mails once per key
  * (notify-member.ts), and a webhook carries the key as `Idempotency-Key` for the receiver to
  * dedupe on (webhook-action.ts: delivery is at least once).
  */
+import { MAX_TAGS, tagField } from '../crm/contacts/contact-fields';
 import type { ContactStore } from '../crm/contacts/ports';
 import { adjustScore } from '../crm/scoring/adjust-score';
 import type { ScoringDeps } from '../crm/scoring/score-interaction';
@@ -26,6 +29,17 @@ export interface JourneyActionDeps {
   readonly finalAttempt?: boolean;
 }
 
+/**
+ * `tag` as a contact holds it. Journeys are refused at save with a tag no contact can hold
+ * (journey.ts); an `add-tag` published before that rule fails the enrolment here rather than
+ * write it.
+ */
+function tagOf(tag: string): string {
+  const parsed = tagField.safeParse(tag);
+  if (!parsed.success) throw new ActionFailedError(`"${tag}" is not a tag a contact can hold (1-50 characters)`);
+  return parsed.data;
+}
+
 export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
   return {
     async perform(action, target) {
@@ -34,13 +48,20 @@ export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
       const updatedAt = deps.now().toISOString();
       switch (action.type) {
         case 'add-tag': {
-          const tag = action.tag.trim().toLowerCase();
-          if (!contact.tags.includes(tag))
-            await deps.contacts.update(contact, { tags: [...contact.tags, tag], updatedAt });
+          const tag = tagOf(action.tag);
+          if (contact.tags.includes(tag)) return;
+          if (contact.tags.length >= MAX_TAGS) {
+            throw new ActionFailedError(
+              `The contact already has ${contact.tags.length} tags, the most a contact may have (${MAX_TAGS}); "${tag}" was not added`,
+            );
+          }
+          await deps.contacts.update(contact, { tags: [...contact.tags, tag], updatedAt });
           return;
         }
         case 'remove-tag': {
-          const tag = action.tag.trim().toLowerCase();
+          // A tag no contact can hold (a journey published before the save rule) is on none: nothing to remove.
+          const tag = tagField.safeParse(action.tag).data;
+          if (tag === undefined) return;
           if (contact.tags.includes(tag)) {
             await deps.contacts.update(contact, { tags: contact.tags.filter((t) => t !== tag), updatedAt });
           }

@@ -5,6 +5,7 @@
  * journey-rules.ts, so a bad journey is refused naming the node at fault.
  */
 import * as z from 'zod/mini';
+import { tagField } from '../crm/contacts/contact-fields';
 import { INTERACTION_TYPES } from '../crm/model';
 import { singleLineText } from '../security/single-line-text';
 import { AB_METRICS, MIN_PER_ARM } from './ab-test';
@@ -75,9 +76,14 @@ const waitFor = z.discriminatedUnion('type', [
 ]);
 export type WaitFor = z.infer<typeof waitFor>;
 
+/**
+ * Tag actions name a tag as a contact holds it (contact-fields.ts `tagField`: trimmed,
+ * lower-cased, 1-50): a blank or over-long tag is refused when the journey is saved, at the
+ * node's path (`journey.nodes.<i>.action.tag`), rather than written onto contacts at run time.
+ */
 const action = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('add-tag'), tag: z.string().check(z.minLength(1), z.maxLength(64)) }),
-  z.strictObject({ type: z.literal('remove-tag'), tag: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  z.strictObject({ type: z.literal('add-tag'), tag: tagField }),
+  z.strictObject({ type: z.literal('remove-tag'), tag: tagField }),
   z.strictObject({
     type: z.literal('set-field'),
     field: z.string().check(z.minLength(1), z.maxLength(64)),

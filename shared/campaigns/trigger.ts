@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
+import { tagField } from '../crm/contacts/contact-fields';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
@@ -48,7 +49,7 @@ export const triggerOn = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('contact-created') }),
   z.strictObject({
     type: z.literal('tag-added'),
-    tag: z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50)),
+    tag: tagField,
   }),
   /** The contact's score tier moved to `tier` (up or down). */
   z.strictObject({ type: z.literal('score-tier'), tier: z.enum(TIERS) }),

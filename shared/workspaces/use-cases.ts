@@ -181,11 +181,22 @@ export async function removeMember(caller: Caller, userId: string, deps: Workspa
   return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at) };
 }
 
+/**
+ * Invites `input.email` to the caller's workspace with `input.role`: a pending invite, valid
+ * {@link INVITE_DAYS} days, and a mail with its single-use link. Nothing is saved or mailed for
+ * an address that could never accept: one that already belongs to a member (the caller
+ * included) is a 409 `ALREADY_MEMBER`, and one with a pending, unexpired invite is a 409
+ * `INVITE_PENDING` (revoke that invite to send a new one, e.g. with another role): a second
+ * live link to the same address would only be a second mail and a second way in.
+ * Addresses compare case-insensitively, as sign-in and {@link acceptInvite} compare them.
+ * @throws ConflictError `ALREADY_MEMBER` or `INVITE_PENDING`.
+ */
 export async function invite(caller: Caller, input: { email: string; role: string }, deps: WorkspaceDeps) {
   await assertEmailVerified(caller.userId, deps.users, 'invite people');
   assertAssignable(input.role, caller.permissions, await deps.store.roles(caller.workspaceId));
-  const workspace = await deps.store.workspace(caller.workspaceId);
   const now = deps.now();
+  await assertInvitable(caller.workspaceId, input.email, now, deps);
+  const workspace = await deps.store.workspace(caller.workspaceId);
   const token = newToken();
   const record: Invite = {
     inviteId: newId(),
@@ -212,11 +223,30 @@ export async function invite(caller: Caller, input: { email: string; role: strin
   return record;
 }
 
+/** Refuses an address that already belongs to a member, or already has a live invite. */
+async function assertInvitable(workspaceId: string, email: string, now: Date, deps: WorkspaceDeps) {
+  const address = email.toLowerCase();
+  const members = await deps.store.members(workspaceId);
+  const users = await deps.store.users(members.map((m) => m.userId));
+  if (users.some((u) => u.email.toLowerCase() === address)) {
+    throw new ConflictError('This address already belongs to a member of the workspace', 'ALREADY_MEMBER');
+  }
+  const invites = await deps.store.invites(workspaceId);
+  if (invites.some((i) => isLive(i, now.getTime()) && i.email.toLowerCase() === address)) {
+    throw new ConflictError(
+      'This address already has a pending invite; revoke it first to send a new one',
+      'INVITE_PENDING',
+    );
+  }
+}
+
+const isLive = (invite: Invite, now: number) => invite.status === 'pending' && Date.parse(invite.expiresAt) > now;
+
 /** The workspace's invites still waiting for an answer: pending and not expired. */
 export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<Invite[]> {
   const now = deps.now().getTime();
   const all = await deps.store.invites(caller.workspaceId);
-  return all.filter((i) => i.status === 'pending' && Date.parse(i.expiresAt) > now);
+  return all.filter((i) => isLive(i, now));
 }
 
 /**

@@ -38,30 +38,67 @@ export const jobTitleField = singleLineText(200);
 export const statusField = z.enum(CONTACT_STATUSES);
 export const ownerField = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 
+/**
+ * One tag: trimmed, lower-cased, 1-50 characters. Everything that names a contact tag (a journey's
+ * tag actions and conditions, a tag-added trigger) uses this, so it can only name a tag a contact can hold.
+ */
+export const tagField = z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50));
+
 /** Trimmed, lower-cased, de-duplicated; at most {@link MAX_TAGS}. */
 export const tagsField = z
   .pipe(
-    z
-      .array(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50)))
-      .check(z.maxLength(MAX_TAGS * 4)),
+    z.array(tagField).check(z.maxLength(MAX_TAGS * 4)),
     z.transform((tags) => [...new Set(tags)]),
   )
   .check(z.refine((tags) => tags.length <= MAX_TAGS, { message: `At most ${MAX_TAGS} distinct tags` }));
 
 /** Flat values only: nested objects would not survive a CSV round trip nor a filter. */
-export const customFieldsField = z
+const customValueField = z.union([
+  z.string().check(z.maxLength(1000)),
+  z.number().check(z.refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE })),
+  z.boolean(),
+]);
+
+/**
+ * Keys are trimmed; two keys that trim to the same name (`" plan"`, `"plan "`) are refused,
+ * naming both, rather than one value silently replacing the other.
+ */
+const distinctTrimmedKeys = z
   .record(
-    z.string().check(
-      z.trim(),
-      z.minLength(1),
-      z.maxLength(64),
-      z.refine((k) => !FORBIDDEN_KEYS.has(k), { message: 'Reserved key' }),
+    // Reserved keys are refused here already: this stage must not assign `__proto__` on its output.
+    z.string().check(z.refine((k) => !FORBIDDEN_KEYS.has(k.trim()), { message: 'Reserved key' })),
+    customValueField,
+  )
+  .check((ctx) => {
+    const seen = new Map<string, string>();
+    for (const key of Object.keys(ctx.value)) {
+      const name = key.trim();
+      const first = seen.get(name);
+      if (first === undefined) {
+        seen.set(name, key);
+        continue;
+      }
+      ctx.issues.push({
+        code: 'custom',
+        message: `Keys ${JSON.stringify(first)} and ${JSON.stringify(key)} are the same field once trimmed`,
+        input: ctx.value,
+        path: [key],
+      });
+    }
+  });
+
+export const customFieldsField = z
+  .pipe(
+    distinctTrimmedKeys,
+    z.record(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(64),
+        z.refine((k) => !FORBIDDEN_KEYS.has(k), { message: 'Reserved key' }),
+      ),
+      customValueField,
     ),
-    z.union([
-      z.string().check(z.maxLength(1000)),
-      z.number().check(z.refine(isStorableNumber, { message: STORABLE_NUMBER_MESSAGE })),
-      z.boolean(),
-    ]),
   )
   .check(
     z.refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, {

@@ -446,3 +446,83 @@ describe('invite list and acceptance audit', () => {
     expect(membership).toMatchObject({ workspaceId: 'ws-1', role: 'viewer' });
   });
 });
+
+/**
+ * Was (review 8): inviting an address that already belonged to a member answered 201, mailed an
+ * invite and left it pending for 7 days, though accepting it could only ever answer 409
+ * INVITE_NOT_ACCEPTED; a second invite to the same address made a second live link. Fixed: both
+ * are a 409 before anything is saved or mailed.
+ */
+describe('invites: only to an address that can accept', () => {
+  const person = (userId: string, email: string): User => ({
+    userId,
+    email,
+    name: userId,
+    emailVerified: true,
+    defaultWorkspaceId: 'ws-1',
+    createdAt: '',
+  });
+  beforeEach(() => {
+    store.people.push(person('u-owner', 'o@acme.test'), person('u-view', 'view@acme.test'));
+  });
+  const nothingLeft = () => {
+    expect(sent).toHaveLength(0);
+    expect(store.invitesByHash.size).toBe(0);
+  };
+
+  it('refuses a member’s address, in any case: 409 ALREADY_MEMBER, nothing stored or mailed', async () => {
+    await expect(uc.invite(caller('owner'), { email: 'View@ACME.test', role: 'member' }, deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'ALREADY_MEMBER',
+    });
+    nothingLeft();
+    expect(await uc.listInvites(caller('owner'), deps)).toEqual([]);
+  });
+
+  it('refuses the inviter’s own address', async () => {
+    await expect(uc.invite(caller('owner'), { email: 'o@acme.test', role: 'viewer' }, deps)).rejects.toMatchObject({
+      code: 'ALREADY_MEMBER',
+    });
+    nothingLeft();
+  });
+
+  it('invites a former member once they have been removed', async () => {
+    await uc.removeMember(caller('owner'), 'u-view', deps);
+    await expect(uc.invite(caller('owner'), { email: 'view@acme.test', role: 'viewer' }, deps)).resolves.toMatchObject({
+      status: 'pending',
+    });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refuses a second invite while one is pending (409 INVITE_PENDING), until it is revoked or expires', async () => {
+    const first = await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps);
+    await expect(
+      uc.invite(caller('admin', 'u-admin', 'admin@acme.test'), { email: 'NEW@acme.test', role: 'member' }, deps),
+    ).rejects.toMatchObject({ status: 409, code: 'INVITE_PENDING', message: expect.stringMatching(/revoke/i) });
+    expect(sent).toHaveLength(1);
+    expect(store.invitesByHash.size).toBe(1);
+
+    await uc.revokeInvite(caller('owner'), first.inviteId, deps);
+    const second = await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, deps);
+    expect(second).toMatchObject({ role: 'member', status: 'pending' });
+
+    const weekLater = { ...deps, now: () => new Date(Date.parse(second.expiresAt) + 1) };
+    await expect(
+      uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, weekLater),
+    ).resolves.toMatchObject({ status: 'pending' });
+    expect(sent).toHaveLength(3);
+  });
+
+  it('an accepted invite is no bar once the person is no longer a member', async () => {
+    await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps);
+    await uc.acceptInvite(auth('u-new', 'new@acme.test'), mailedToken(), origin, deps);
+    store.people.push(person('u-new', 'new@acme.test'));
+    await expect(uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps)).rejects.toMatchObject({
+      code: 'ALREADY_MEMBER',
+    });
+    await uc.removeMember(caller('owner'), 'u-new', deps);
+    await expect(uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps)).resolves.toMatchObject({
+      status: 'pending',
+    });
+  });
+});
