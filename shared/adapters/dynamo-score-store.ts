@@ -2,7 +2,8 @@
  * DynamoDB adapter of the scoring ports. Layout (core table):
  * - `WS#<ws>` / `SCORING_RULES`: the versioned rules; `SCOREJOB#<job>` (+ `#PAGE#<n>`): recompute jobs.
  * - `WS#<ws>#CONTACT#<id>` / `SCORE`: the score state; `LEDGER#<at>#<id>`: the ledger;
- *   `SCORED#<interaction>`: the claim that makes scoring idempotent per interaction.
+ *   `SCORED#<interaction>`: the claim that makes scoring idempotent per interaction, with the tier
+ *   crossing its change made (`crossingFrom/To/Score/At`), re-published by a redelivery.
  * - `WS#<ws>` / `CONTACT#<id>`: the contact's `score`, `tier` and gsi2 (tier, score).
  *
  * A score change reads once (`readForChange`: state, claim and contact in one strongly
@@ -11,10 +12,11 @@
  * interaction is written).
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Tier } from '../crm/scoring/composite';
 import type { ScoreStore, ScoreWrite } from '../crm/scoring/ports';
 import { AlreadyScoredError, InteractionStoredError, ScoreConflictError } from '../crm/scoring/ports';
 import type { VersionedRules } from '../crm/scoring/rules';
-import type { ScoreState } from '../crm/scoring/score-state';
+import type { ScoreCrossing, ScoreState } from '../crm/scoring/score-state';
 import { NotFoundError } from '../errors';
 import { batchGet } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
@@ -63,10 +65,13 @@ export function dynamoScoreStore(db: Db, table: string, options: ScoreStoreOptio
       });
       const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
       const state = find(stateKey);
+      const claim = find(claimKey);
       const contact = options?.contact ? find(contactKey) : undefined;
+      const crossing = claim && crossingOfClaim(claim);
       return {
         ...(state ? { state: strip(state) as unknown as ScoreState } : {}),
-        scored: find(claimKey) !== undefined,
+        scored: claim !== undefined,
+        ...(crossing ? { crossing } : {}),
         ...(options?.contact ? { contact: contact ? contactFromItem(contact) : null } : {}),
       };
     },
@@ -98,7 +103,8 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       markerIndex = push({
         Put: {
           TableName: table,
-          Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at: stamp },
+          // The crossing the change made rides on its claim: a redelivery finding the claim re-publishes it.
+          Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at: stamp, ...crossingAttributes(w) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -152,6 +158,27 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     throw error;
   }
   audit?.markWritten();
+}
+
+/** The crossing of a change, as its claim item keeps it (`crossingFrom`, `crossingTo`, `crossingScore`, `crossingAt`). */
+function crossingAttributes(w: ScoreWrite): Record<string, unknown> {
+  const c = w.crossing;
+  if (!c) return {};
+  return { crossingFrom: c.fromTier, crossingTo: c.toTier, crossingScore: c.score, crossingAt: c.at };
+}
+
+/** The crossing a claim item keeps; claims written before crossings were kept (or without one) have none. */
+function crossingOfClaim(item: Record<string, unknown>): ScoreCrossing | undefined {
+  const { crossingFrom, crossingTo, crossingScore, crossingAt } = item;
+  if (typeof crossingFrom !== 'string' || typeof crossingTo !== 'string' || typeof crossingAt !== 'string') {
+    return undefined;
+  }
+  return {
+    fromTier: crossingFrom as Tier,
+    toTier: crossingTo as Tier,
+    score: Number(crossingScore),
+    at: crossingAt,
+  };
 }
 
 /** The contact's part of a write: its score, tier and gsi2 when the score changes, its last interaction time when later. */

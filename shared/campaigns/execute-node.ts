@@ -10,7 +10,7 @@ import { nextAllowedSend } from './frequency-cap';
 import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
 import { nextTimeOfDay, nextWindowOpening } from './send-window';
-import { armFor, HOLDOUT_ARM, promotedArm, promotedVariant, variantFor } from './split';
+import { armFor, HOLDOUT_ARM, promotedArm, promotedVariant, subjectLineId, variantFor } from './split';
 import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from './windows';
 
 export type NodeResult =
@@ -159,6 +159,7 @@ export const CAP_BUSY_RETRY_MS = 60_000;
 async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
   const { state, rules, contact } = ctx;
   const variant = node.subjectVariants ? subjectVariant(node, node.subjectVariants.length, state, rules) : undefined;
+  const line = lineIdOf(node.subjectVariants, variant);
   const { sendId } = await ctx.deps.mailer.send({
     workspaceId: state.workspaceId,
     campaignId: state.campaignId,
@@ -168,18 +169,19 @@ async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     templateId: node.templateId,
     ...(node.version ? { templateVersion: node.version } : {}),
     ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
-    ...abAttribution(state, ctx.journey, variant),
+    ...abAttribution(state, ctx.journey, variant, node.subjectVariants),
     idempotencyKey: effectKey(state, node.id),
   });
   return {
     kind: 'move',
     next: node.next,
-    // The variant is kept as the "arm" taken here, so a later conversion counts for it (armconv:).
+    // The variant's line id is kept as the "arm" taken here, so a later conversion counts for that
+    // line (armconv:), as its sends and opens do, whatever its position in another version.
     set: {
       emails: { ...state.emails, [node.id]: sendId },
-      ...(variant !== undefined ? { arms: { ...state.arms, [node.id]: String(variant) } } : {}),
+      ...(line !== undefined ? { arms: { ...state.arms, [node.id]: line } } : {}),
     },
-    counters: ['sent', `node:${node.id}:sent`, ...(variant !== undefined ? [`variant:${node.id}:${variant}`] : [])],
+    counters: ['sent', `node:${node.id}:sent`, ...(line !== undefined ? [`variant:${node.id}:${line}`] : [])],
   };
 }
 
@@ -195,12 +197,29 @@ function subjectVariant(
   state: EnrolmentState,
   rules: CampaignRules,
 ): number {
-  return keptVariant(node.id, count, state) ?? chooseVariant(node, count, state, rules);
+  return keptVariant(node, count, state) ?? chooseVariant(node, count, state, rules);
 }
 
-function keptVariant(nodeId: string, count: number, state: EnrolmentState): number | undefined {
-  const taken = state.arms[nodeId];
-  const kept = taken === undefined ? Number.NaN : Number(taken);
+/** The line id of variant `index` (what its counters and the enrolment's arm are keyed by). */
+const lineIdOf = (lines: readonly string[] | undefined, index: number | undefined): string | undefined => {
+  const subject = index === undefined ? undefined : lines?.[index];
+  return subject === undefined ? undefined : subjectLineId(subject);
+};
+
+/**
+ * The variant recorded at the node: by its line id, or (an enrolment recorded before lines had
+ * ids) by its index.
+ */
+function keptVariant(
+  node: Extract<JourneyNode, { kind: 'email' }>,
+  count: number,
+  state: EnrolmentState,
+): number | undefined {
+  const taken = state.arms[node.id];
+  if (taken === undefined) return undefined;
+  const byLine = (node.subjectVariants ?? []).findIndex((subject) => subjectLineId(subject) === taken);
+  if (byLine >= 0) return byLine;
+  const kept = /^\d+$/.test(taken) ? Number(taken) : Number.NaN;
   return Number.isInteger(kept) && kept >= 0 && kept < count ? kept : undefined;
 }
 
@@ -230,21 +249,36 @@ export function unrecordedChoice(
 ): Pick<EnrolmentState, 'arms'> | undefined {
   if (node.kind !== 'email' || !node.subjectVariants) return undefined;
   const count = node.subjectVariants.length;
-  if (keptVariant(node.id, count, state) !== undefined) return undefined;
-  return { arms: { ...state.arms, [node.id]: String(chooseVariant(node, count, state, rules)) } };
+  if (keptVariant(node, count, state) !== undefined) return undefined;
+  const line = lineIdOf(node.subjectVariants, chooseVariant(node, count, state, rules)) as string;
+  return { arms: { ...state.arms, [node.id]: line } };
 }
 
 /**
- * What an email's opens and clicks count for: its own subject variant (per send) and the arm of
- * every split the enrolment took (per contact and run). The arms of earlier email nodes' variants
- * are left out: a subject line is judged by its own email's opens only.
+ * What an email's opens and clicks count for: its own subject variant (per send, by its line id,
+ * the key its sends are counted by) and the arm of every split the enrolment took (per contact and
+ * run). The arms of earlier email nodes' variants are left out: a subject line is judged by its own
+ * email's opens only.
  */
-function abAttribution(state: EnrolmentState, journey: Journey, variant: number | undefined): { ab?: AbAttribution } {
+function abAttribution(
+  state: EnrolmentState,
+  journey: Journey,
+  variant: number | undefined,
+  lines: readonly string[] | undefined,
+): { ab?: AbAttribution } {
   const splits = new Set(journey.nodes.filter((n) => n.kind === 'split').map((n) => n.id));
   const arms = Object.fromEntries(Object.entries(state.arms).filter(([id]) => splits.has(id)));
   const hasArms = Object.keys(arms).length > 0;
+  const line = lineIdOf(lines, variant);
   if (variant === undefined && !hasArms) return {};
-  return { ab: { run: state.run, ...(variant !== undefined ? { variant } : {}), ...(hasArms ? { arms } : {}) } };
+  return {
+    ab: {
+      run: state.run,
+      ...(variant !== undefined ? { variant } : {}),
+      ...(line !== undefined ? { line } : {}),
+      ...(hasArms ? { arms } : {}),
+    },
+  };
 }
 
 async function waitNode(node: Extract<JourneyNode, { kind: 'wait' }>, ctx: NodeContext): Promise<NodeResult> {

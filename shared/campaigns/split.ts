@@ -37,6 +37,17 @@ export function variantFor(count: number, campaignId: string, nodeId: string, co
   return stableBucket(campaignId, nodeId, 'variant', contactId) % count;
 }
 
+/**
+ * The stable id of a subject line: what its counters are keyed by (`variant:<node>:<id>`,
+ * `armopen:`, `armclick:`, `armconv:`) and what an enrolment records as its "arm" at the node.
+ * It depends on the text only, so a line keeps its numbers across published versions whatever
+ * its position, and a new line starts at zero. Never a bare number: counters from before lines
+ * had ids are keyed by their index (`variant:<node>:<n>`).
+ */
+export function subjectLineId(subject: string): string {
+  return `s${createHash('sha256').update(subject).digest('hex').slice(0, 10)}`;
+}
+
 /** The arm a promotion sends every new arrival to, when one is in force for this split. */
 export function promotedArm<Arm extends { readonly id: string }>(
   split: { readonly id: string; readonly arms: readonly Arm[] },

@@ -15,7 +15,7 @@ import {
 } from './ab-test';
 import type { Journey, JourneyNode } from './journey';
 import type { Promotion, Promotions } from './promotion';
-import { HOLDOUT_ARM } from './split';
+import { HOLDOUT_ARM, subjectLineId } from './split';
 
 const TOTALS = [
   'entered',
@@ -51,11 +51,20 @@ export interface CampaignStats {
       promotion?: Promotion;
     }
   >;
-  /** Email nodes with subject variants, by node: each variant's subject, sends, conversions, opens and clicks. */
+  /**
+   * Email nodes with subject variants, by node: each line of the running version (by its index
+   * there) with its subject, line id, and its own sends, conversions, opens and clicks (counted by
+   * line id, so summed over every version that sent that line, wherever it stood).
+   */
   readonly variants: Record<
     string,
     {
-      variants: Record<string, { subject: string; sent: number } & Record<AbMetric, number>>;
+      variants: Record<string, { subject: string; line: string; sent: number } & Record<AbMetric, number>>;
+      /**
+       * Counters from before lines had ids (`variant:<node>:<n>`), under the index they had in
+       * whichever version sent them: shown, but in no test (which line they were is not known).
+       */
+      earlier?: Record<string, { sent: number } & Record<AbMetric, number>>;
       test: StatedTest;
       tests: Record<AbMetric, StatedTest>;
       promotion?: Promotion;
@@ -71,10 +80,12 @@ export const isAbNode = (node: JourneyNode): node is AbNode =>
 
 /**
  * Each arm of an A/B node with its counters: a split's arms by id (`arm:` entered), an email
- * node's variants by index (`variant:` sent); successes by the metric's counter
- * (AB_METRIC_COUNTER: `armconv:`, `armopen:`, `armclick:`). The step runner records a variant
- * as the enrolment's "arm" at that node, so its conversions count per variant; opens and clicks
- * are counted by the tracking links, which carry the send's variant and split arms.
+ * node's subject lines by line id (split.ts `subjectLineId`; `variant:` sent), named by their
+ * index in `node` (the arm of the result); successes by the metric's counter
+ * (AB_METRIC_COUNTER: `armconv:`, `armopen:`, `armclick:`). The step runner records a line's id
+ * as the enrolment's "arm" at that node, so its conversions count per line; opens and clicks are
+ * counted by the tracking links, which carry the send's line id and split arms. Keyed by the line's
+ * text, a line's numbers follow it across versions, and a line new in this version starts at zero.
  */
 export function armResults(node: AbNode, counters: Counters, metric: AbMetric = 'converted'): ArmResult[] {
   const at = (name: string) => counters[name] ?? 0;
@@ -86,11 +97,29 @@ export function armResults(node: AbNode, counters: Counters, metric: AbMetric = 
       successes: at(`${prefix}:${node.id}:${a.id}`),
     }));
   }
-  return (node.subjectVariants ?? []).map((_, i) => ({
-    arm: String(i),
-    entered: at(`variant:${node.id}:${i}`),
-    successes: at(`${prefix}:${node.id}:${i}`),
-  }));
+  return (node.subjectVariants ?? []).map((subject, i) => {
+    const line = subjectLineId(subject);
+    return { arm: String(i), entered: at(`variant:${node.id}:${line}`), successes: at(`${prefix}:${node.id}:${line}`) };
+  });
+}
+
+/** The counters of an email node from before lines had ids (`variant:<node>:<n>`), by that index. */
+function earlierVariants(
+  node: AbNode,
+  counters: Counters,
+): Record<string, { sent: number } & Record<AbMetric, number>> {
+  const out: Record<string, { sent: number } & Record<AbMetric, number>> = {};
+  const pattern = new RegExp(`^(variant|${AB_METRICS.map((m) => AB_METRIC_COUNTER[m]).join('|')}):${node.id}:(\\d+)$`);
+  for (const [name, value] of Object.entries(counters)) {
+    const match = pattern.exec(name);
+    if (!match?.[1] || match[2] === undefined) continue;
+    const entry = out[match[2]] ?? { sent: 0, converted: 0, opened: 0, clicked: 0 };
+    out[match[2]] = entry;
+    const metric = AB_METRICS.find((m) => AB_METRIC_COUNTER[m] === match[1]);
+    if (metric) entry[metric] = value;
+    else entry.sent = value;
+  }
+  return out;
 }
 
 /** The metric that decides a node's test: its `promote.metric`, else conversions. */
@@ -154,13 +183,15 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
         ...(promotion ? { promotion } : {}),
       };
     } else {
+      const earlier = earlierVariants(node, counters);
       variants[node.id] = {
         variants: Object.fromEntries(
-          test.arms.map((a, i) => [
-            a.arm,
-            { subject: node.subjectVariants?.[Number(a.arm)] ?? '', sent: a.entered, ...metricsByArm(tests, i) },
-          ]),
+          test.arms.map((a, i) => {
+            const subject = node.subjectVariants?.[Number(a.arm)] ?? '';
+            return [a.arm, { subject, line: subjectLineId(subject), sent: a.entered, ...metricsByArm(tests, i) }];
+          }),
         ),
+        ...(Object.keys(earlier).length > 0 ? { earlier } : {}),
         test,
         tests,
         ...(promotion ? { promotion } : {}),

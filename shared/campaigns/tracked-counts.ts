@@ -4,7 +4,8 @@
  * kind, or a split arm's contact and run and the kind) and the counters it adds.
  *
  * - The send's own kind: `opened` or `clicked`, per node (`node:<id>:<kind>`), and per subject
- *   variant (`armopen:` / `armclick:`) when the email went out with one: once per send.
+ *   variant (`armopen:<node>:<line id>` / `armclick:`) when the email went out with one: once per
+ *   send. A link sealed before lines had ids counts under the variant's index, as its send was.
  * - A click also counts as an open (once per send, shared with the pixel's marker): a reader with
  *   images off clicks without loading the pixel, and journey conditions take a click for an open.
  * - Each split arm the enrolment took before the email: `armopen:<split>:<arm>` /
@@ -25,13 +26,15 @@ export interface TrackedCount {
 interface Attribution {
   readonly run: number;
   readonly variant?: number;
+  /** The variant's line id; links sealed before lines had ids carry the index only. */
+  readonly line?: string;
   readonly arms?: Readonly<Record<string, string>>;
 }
 
 /** The A/B attribution from an interaction's metadata (sealed by us; still checked for shape). */
 function attributionOf(value: unknown): Attribution | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { run, variant, arms } = value as Record<string, unknown>;
+  const { run, variant, line, arms } = value as Record<string, unknown>;
   if (!Number.isSafeInteger(run)) return undefined;
   const goodArms =
     typeof arms === 'object' && arms !== null
@@ -40,6 +43,7 @@ function attributionOf(value: unknown): Attribution | undefined {
   return {
     run: run as number,
     ...(Number.isSafeInteger(variant) ? { variant: variant as number } : {}),
+    ...(typeof line === 'string' && /^[0-9a-z]{1,64}$/.test(line) ? { line } : {}),
     ...(goodArms ? { arms: goodArms as Record<string, string> } : {}),
   };
 }
@@ -53,6 +57,8 @@ export function trackedCampaignCounts(
   if (typeof campaignId !== 'string' || typeof sendId !== 'string' || suspectedBot !== undefined) return [];
   const node = typeof nodeId === 'string' ? nodeId : undefined;
   const ab = attributionOf(metadata.ab);
+  // The line id, as the send was counted (`variant:<node>:<line>`); an older link: its index.
+  const variant = ab?.line ?? ab?.variant;
   const kinds: Array<'opened' | 'clicked'> = type === 'email_clicked' ? ['clicked', 'opened'] : ['opened'];
   const counts: TrackedCount[] = [];
   for (const kind of kinds) {
@@ -63,7 +69,7 @@ export function trackedCampaignCounts(
       counters: {
         [kind]: 1,
         ...(node ? { [`node:${node}:${kind}`]: 1 } : {}),
-        ...(node && ab?.variant !== undefined ? { [`${prefix}:${node}:${ab.variant}`]: 1 } : {}),
+        ...(node && variant !== undefined ? { [`${prefix}:${node}:${variant}`]: 1 } : {}),
       },
     });
     for (const [split, arm] of Object.entries(ab?.arms ?? {})) {

@@ -56,6 +56,8 @@ export const emailSendMessage = z.object({
     z.strictObject({
       run: z.number().check(z.int(), z.gte(0), z.lte(1_000_000_000)),
       variant: z.optional(z.number().check(z.int(), z.gte(0), z.lte(4))),
+      /** The variant's line id (campaigns/split.ts `subjectLineId`). */
+      line: z.optional(line(64)),
       /** One entry per split of the journey at most (the journey bounds it, as it bounds the enrolment). */
       arms: z.optional(z.record(line(64), line(64))),
     }),

@@ -12,8 +12,13 @@ export type TrackingKind = 'open' | 'click' | 'unsubscribe';
 export interface AbAttribution {
   /** The enrolment's run: a split arm's opens count once per contact and run. */
   readonly run: number;
-  /** The subject variant (its index) this email went out with. */
+  /** The subject variant (its index in the sending version) this email went out with. */
   readonly variant?: number;
+  /**
+   * That variant's line id (split.ts `subjectLineId`): what its opens and clicks are counted by,
+   * as its sends are. Links sealed before lines had ids carry the index only.
+   */
+  readonly line?: string;
   /** The arm taken at each split the enrolment went through before this email, by split node id. */
   readonly arms?: Readonly<Record<string, string>>;
 }

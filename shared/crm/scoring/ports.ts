@@ -3,7 +3,7 @@ import type { AuditRecord } from '../../identity/ports';
 import type { Contact, Interaction } from '../model';
 import type { AiSignals } from './composite';
 import type { ScoringRules, VersionedRules } from './rules';
-import type { LedgerEntry, ScorableInteraction, ScoreState } from './score-state';
+import type { LedgerEntry, ScorableInteraction, ScoreCrossing, ScoreState } from './score-state';
 
 /** A stored contact as scoring reads it (its `aiSignals` validated by `aiSignalsOf` before use). */
 export type ScoredContact = Contact;
@@ -28,6 +28,11 @@ export interface ScoreWrite {
   readonly lastInteractionAt?: string;
   /** When set, the write also claims the interaction; a second claim fails with {@link AlreadyScoredError}. */
   readonly interactionId?: string;
+  /**
+   * The tier crossing this change makes, kept on the claim of `interactionId`: a redelivery that
+   * finds the claim taken publishes it again (the event published after the commit may have failed).
+   */
+  readonly crossing?: ScoreCrossing;
   /** A soft-deleted contact gets its score but stays off gsi2 (hot leads, tier lists). */
   readonly contactDeleted?: boolean;
   /** Stored on the contact in the same write: the AI inputs of the composite (contact intelligence). */
@@ -151,6 +156,8 @@ export class ScoreConflictError extends Error {
 export interface ScoreRead {
   readonly state?: ScoreState;
   readonly scored: boolean;
+  /** The tier crossing the claimed change made, when it made one (claims written before it was kept have none). */
+  readonly crossing?: ScoreCrossing;
   readonly contact?: ScoredContact | null;
 }
 

@@ -10,7 +10,7 @@ import { aiSignalsOf } from './composite';
 import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
 import { ScoreConflictError } from './ports';
 import type { ScoringRules, VersionedRules } from './rules';
-import { publishCrossing } from './score-interaction';
+import { crossingOf, publishCrossing, withoutCrossing } from './score-interaction';
 import { ENGAGEMENT, emptyScoreState, groupsAt, type LedgerEntry, replayInteractions } from './score-state';
 
 export const RECOMPUTE_PAGE_SIZE = 100;
@@ -100,9 +100,19 @@ export async function recomputeContact(
   const { workspaceId, contactId } = contact;
   const { rules, version: rulesVersion } = current;
   const ai = aiSignalsOf(contact);
+  /** Who a crossing of this recompute is kept by (`lastCrossing.by`), so a redelivered page can re-send it. */
+  const by = `recompute-v${rulesVersion}`;
+  let resent = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = deps.now();
     const stored = await deps.store.readState(workspaceId, contactId);
+    // This recompute crossed this contact's tier already (an earlier delivery of the page, whose
+    // publish may have failed after the commit): publish that crossing again, with its own id.
+    if (!resent && stored?.lastCrossing?.by === by) {
+      const { by: _by, ...crossing } = stored.lastCrossing;
+      await publishCrossing(deps.events, workspaceId, contactId, crossing);
+      resent = true;
+    }
     const previous = stored ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
     const history = await deps.recompute.interactions(workspaceId, contactId, REPLAY_MAX_INTERACTIONS);
     const replayed = replayInteractions(previous, contact, history.items, rules, now, ai);
@@ -132,12 +142,18 @@ export async function recomputeContact(
     }
     if (entries.length === 0 && stored && stored.score === next.score && stored.tier === next.tier) return;
     if (entries.length === 0 && !stored && contact.score === next.score && contact.tier === next.tier) return;
+    const crossing = crossingOf(previous, next, now);
     try {
       await deps.store.commit({
         workspaceId,
         contactId,
         expectedVersion: previous.version,
-        state: { ...next, version: previous.version + 1, rulesVersion },
+        state: {
+          ...withoutCrossing(next),
+          version: previous.version + 1,
+          rulesVersion,
+          ...(crossing ? { lastCrossing: { ...crossing, by } } : {}),
+        },
         entries,
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
       });
@@ -146,7 +162,7 @@ export async function recomputeContact(
       if (error instanceof NotFoundError) return; // removed since the page was read
       throw error;
     }
-    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    if (crossing) await publishCrossing(deps.events, workspaceId, contactId, crossing);
     return;
   }
   throw new ScoreConflictError();

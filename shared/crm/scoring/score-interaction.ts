@@ -18,7 +18,7 @@ import {
   type ScoreWrite,
 } from './ports';
 import type { ScoringRules } from './rules';
-import { applyInteractionToState, emptyScoreState, type ScoreState } from './score-state';
+import { applyInteractionToState, emptyScoreState, type ScoreCrossing, type ScoreState } from './score-state';
 
 export const THRESHOLD_EVENT = 'contact.score_threshold_crossed';
 
@@ -59,7 +59,9 @@ export interface ScorePlan {
  * (cached per instance), then the state, the claim of `scoredId` and, unless the caller has it,
  * the contact in one store read; `plan` decides (null: nothing to do); one write, conditional on
  * the version read, claims `scoredId` with the new state, so a replay changes nothing. A concurrent
- * change is retried from a fresh read; a tier change publishes the crossing.
+ * change is retried from a fresh read; a tier change publishes the crossing. The crossing is kept on
+ * the claim, so a redelivery that finds `scoredId` claimed publishes it again (with the same event
+ * id: consumers dedupe): a publish that failed after the commit is retried with the message, never lost.
  * @returns the score before and after with the contact it was read with, or undefined when the
  *   contact does not exist or `plan` declined.
  * @throws ConflictError `SCORE_CONFLICT` after `maxAttempts` conflicting writes.
@@ -81,21 +83,26 @@ export async function changeScore(
     if (!contact) return undefined;
     const now = deps.now();
     const previous = read.state ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
-    if (read.scored) return { update: unchanged(previous), contact };
+    if (read.scored) {
+      if (read.crossing) await publishCrossing(deps.events, workspaceId, contactId, read.crossing);
+      return { update: unchanged(previous), contact };
+    }
     const planned = plan({ contact, previous, rules, rulesVersion, now });
     if (planned === null) return undefined;
     const { interaction, ...along } = planned.with ?? {};
     const write = { ...along, ...(interaction && !stored ? { interaction } : {}) };
-    const { next } = planned;
+    const next = planned.next && withoutCrossing(planned.next);
     if (!next && write.interaction === undefined && write.lastInteractionAt === undefined) {
       return { update: unchanged(previous), contact };
     }
+    const crossing = next && crossingOf(previous, next, now);
     try {
       await deps.store.commit({
         workspaceId,
         contactId,
         expectedVersion: previous.version,
         ...(next ? { state: next, interactionId: scoredId } : {}),
+        ...(crossing ? { crossing } : {}),
         entries: planned.entries ?? [],
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
         ...write,
@@ -106,13 +113,15 @@ export async function changeScore(
         continue;
       }
       if (error instanceof AlreadyScoredError) {
+        // Claimed by a concurrent delivery of the same change: that one publishes its crossing
+        // (and its own redelivery would, from the claim).
         return { update: unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous), contact };
       }
       if (error instanceof ScoreConflictError) continue;
       throw error;
     }
     if (!next) return { update: unchanged(previous), contact };
-    await publishCrossing(deps.events, workspaceId, contactId, previous, next, now);
+    if (crossing) await publishCrossing(deps.events, workspaceId, contactId, crossing);
     return {
       update: { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier },
       contact,
@@ -121,28 +130,42 @@ export async function changeScore(
   throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }
 
-/** Publishes `contact.score_threshold_crossed` when the tier moved (up or down). */
+/** The crossing from `before` to `after` at `now`, or undefined when the tier stays. */
+export function crossingOf(
+  before: Pick<ScoreState, 'tier'>,
+  after: Pick<ScoreState, 'tier' | 'score'>,
+  now: Date,
+): ScoreCrossing | undefined {
+  if (before.tier === after.tier) return undefined;
+  return { fromTier: before.tier, toTier: after.tier, score: after.score, at: now.toISOString() };
+}
+
+/** A state as a change writes it: a recompute's crossing (`lastCrossing`) is not carried on. */
+export const withoutCrossing = ({ lastCrossing: _c, ...state }: ScoreState): ScoreState => state;
+
+/**
+ * Publishes `contact.score_threshold_crossed` for `crossing`. Its id derives from the crossing only
+ * (contact, tier, moment), so publishing it again (a redelivery) yields the same event.
+ */
 export async function publishCrossing(
   events: DomainEventPublisher,
   workspaceId: string,
   contactId: string,
-  before: Pick<ScoreState, 'tier'>,
-  after: Pick<ScoreState, 'tier' | 'score'>,
-  now: Date,
+  crossing: ScoreCrossing,
 ): Promise<void> {
-  if (before.tier === after.tier) return;
+  const { fromTier, toTier, score, at } = crossing;
   await events.publish([
     {
       type: THRESHOLD_EVENT,
       workspaceId,
-      occurredAt: now.toISOString(),
+      occurredAt: at,
       detail: {
         // One crossing per (contact, moment, tier): a re-put of this event keeps its id.
-        eventId: `tier-${contactId}-${after.tier}-${now.getTime()}`,
+        eventId: `tier-${contactId}-${toTier}-${new Date(at).getTime()}`,
         contactId,
-        fromTier: before.tier,
-        toTier: after.tier,
-        score: after.score,
+        fromTier,
+        toTier,
+        score,
       },
     },
   ]);

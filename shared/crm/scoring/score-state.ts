@@ -42,6 +42,22 @@ export interface ScoreState {
   readonly tier: Tier;
   readonly model: 'rules' | 'ai';
   readonly lastInteractionAt?: string;
+  /**
+   * The tier crossing a recompute made with this state (`by`: `recompute-v<rulesVersion>`), so a
+   * redelivered recompute page publishes it again; any other change leaves it off.
+   */
+  readonly lastCrossing?: ScoreCrossing & { readonly by: string };
+}
+
+/**
+ * A tier change, as `contact.score_threshold_crossed` tells it; `at` (the moment of the change)
+ * fixes the event's id, so publishing it again yields the same event.
+ */
+export interface ScoreCrossing {
+  readonly fromTier: Tier;
+  readonly toTier: Tier;
+  readonly score: number;
+  readonly at: string;
 }
 
 export interface LedgerEntry {

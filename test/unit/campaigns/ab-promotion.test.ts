@@ -6,12 +6,14 @@ import { type Journey, journey as journeySchema } from '../../../shared/campaign
 import { journeyProblems } from '../../../shared/campaigns/journey-rules';
 import { autoPromote, duePromotions, promoteNode, undoPromotion } from '../../../shared/campaigns/promotion';
 import { enrolContact } from '../../../shared/campaigns/run-step';
-import { armFor } from '../../../shared/campaigns/split';
+import { armFor, subjectLineId } from '../../../shared/campaigns/split';
 import { campaignStats } from '../../../shared/campaigns/stats';
 import { trackedCampaignCounts } from '../../../shared/campaigns/tracked-counts';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 const arm = (id: string, entered: number, successes: number) => ({ arm: id, entered, successes });
+/** mail-b's subject lines' ids: what their counters are keyed by (split.ts `subjectLineId`). */
+const B = ['Hello', 'Hi there', 'Hey'].map(subjectLineId);
 
 describe('the stated A/B test', () => {
   it('gives the rates, z, p and a plain verdict when one arm wins at 95%', () => {
@@ -206,8 +208,8 @@ describe('promoting a winner', () => {
     const subjects = new Set([...w.sends.values()].map((s) => s.subject));
     expect(subjects).toEqual(new Set(['Hey']));
     const sent = [...w.sends.values()].length;
-    expect(w.counters.get('variant:mail-b:2')).toBe(sent);
-    expect([...w.enrolments.values()].find((e) => e.emails['mail-b'])?.arms).toEqual({ ab: 'b', 'mail-b': '2' });
+    expect(w.counters.get(`variant:mail-b:${B[2]}`)).toBe(sent);
+    expect([...w.enrolments.values()].find((e) => e.emails['mail-b'])?.arms).toEqual({ ab: 'b', 'mail-b': B[2] });
   });
 
   it('refuses an unknown node (404), a bad arm or variant (400) and an archived campaign (409)', async () => {
@@ -324,21 +326,34 @@ describe('A/B on opens and clicks', () => {
     const a = sends.find((s) => s.nodeId === 'mail-a');
     const b = sends.find((s) => s.nodeId === 'mail-b');
     expect(a?.ab).toEqual({ run: 1, arms: { ab: 'a' } });
-    expect(b?.ab).toEqual({ run: 1, variant: expect.any(Number), arms: { ab: 'b' } });
+    expect(b?.ab).toEqual({ run: 1, variant: expect.any(Number), line: expect.any(String), arms: { ab: 'b' } });
     expect(b?.subject).toBe(SPLIT_JOURNEY.nodes[5]?.subjectVariants?.[b?.ab?.variant as number]);
+    // The line id its opens count by is the one its send counted by.
+    expect(b?.ab?.line).toBe(subjectLineId(b?.subject as string));
   });
 
-  it('counts an open per send for its variant and once per contact and run for its split arm', () => {
+  it('counts an open per send for its variant (by line id) and once per contact and run for its split arm', () => {
     const meta = {
       campaignId: CAMPAIGN,
       nodeId: 'mail-b',
       sendId: 's1',
-      ab: { run: 2, variant: 1, arms: { ab: 'b' } },
+      ab: { run: 2, variant: 1, line: B[1], arms: { ab: 'b' } },
     };
     expect(trackedCampaignCounts('email_opened', meta, 'c7')).toEqual([
-      { markerId: 's1', kind: 'opened', counters: { opened: 1, 'node:mail-b:opened': 1, 'armopen:mail-b:1': 1 } },
+      {
+        markerId: 's1',
+        kind: 'opened',
+        counters: { opened: 1, 'node:mail-b:opened': 1, [`armopen:mail-b:${B[1]}`]: 1 },
+      },
       { markerId: 'arm~ab~c7~2', kind: 'opened', counters: { 'armopen:ab:b': 1 } },
     ]);
+    // A link sealed before lines had ids counts under its index, as its send was counted.
+    const { line: _line, ...legacy } = meta.ab;
+    expect(trackedCampaignCounts('email_opened', { ...meta, ab: legacy }, 'c7')[0]?.counters).toEqual({
+      opened: 1,
+      'node:mail-b:opened': 1,
+      'armopen:mail-b:1': 1,
+    });
   });
 
   it("counts a click as a click and as an open (the open shares the pixel's marker)", () => {
@@ -373,10 +388,10 @@ describe('A/B on opens and clicks', () => {
       'armopen:ab:b': 260,
       'armclick:ab:a': 30,
       'armclick:ab:b': 31,
-      'variant:mail-b:0': 400,
-      'variant:mail-b:1': 400,
-      'variant:mail-b:2': 400,
-      'armopen:mail-b:2': 180,
+      [`variant:mail-b:${B[0]}`]: 400,
+      [`variant:mail-b:${B[1]}`]: 400,
+      [`variant:mail-b:${B[2]}`]: 400,
+      [`armopen:mail-b:${B[2]}`]: 180,
     };
     const stats = campaignStats(counters, onOpens);
     expect(stats.splits.ab?.arms).toEqual({
@@ -389,6 +404,7 @@ describe('A/B on opens and clicks', () => {
     expect(stats.splits.ab?.tests.clicked.verdict.text).toBe('No significant difference on clicks at 95%');
     expect(stats.variants['mail-b']?.variants[2]).toEqual({
       subject: 'Hey',
+      line: B[2],
       sent: 400,
       converted: 0,
       opened: 180,
@@ -424,12 +440,12 @@ describe('a promoted subject line across versions', () => {
       nodes: SPLIT_JOURNEY.nodes.map((n) => (n.id === 'mail-b' ? { ...n, promote: { metric: 'opened' } } : n)),
     });
     const counters = {
-      'variant:mail-b:0': 500,
-      'variant:mail-b:1': 500,
-      'variant:mail-b:2': 500,
-      'armopen:mail-b:0': 100,
-      'armopen:mail-b:1': 100,
-      'armopen:mail-b:2': 200,
+      [`variant:mail-b:${B[0]}`]: 500,
+      [`variant:mail-b:${B[1]}`]: 500,
+      [`variant:mail-b:${B[2]}`]: 500,
+      [`armopen:mail-b:${B[0]}`]: 100,
+      [`armopen:mail-b:${B[1]}`]: 100,
+      [`armopen:mail-b:${B[2]}`]: 200,
     };
     expect(duePromotions(onVariants, counters, {}, new Date('2026-12-07T12:00:00Z'))['mail-b']).toMatchObject({
       variant: 2,

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignRules } from '../../../shared/campaigns/enrolment';
 import { enrolContact } from '../../../shared/campaigns/run-step';
-import { armFor, variantFor } from '../../../shared/campaigns/split';
+import { armFor, subjectLineId, variantFor } from '../../../shared/campaigns/split';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
@@ -37,6 +37,8 @@ const SPLIT_LOOP = {
   ],
 };
 const SUBJECTS = ['Hello', 'Hi there'];
+/** The line ids the counters and the recorded arm are keyed by (split.ts `subjectLineId`). */
+const LINE = SUBJECTS.map(subjectLineId);
 const VARIANT_LOOP = {
   nodes: [
     { id: 'start', kind: 'trigger', next: 'mail' },
@@ -95,8 +97,8 @@ describe('a promotion between two passes of an A/B node in a loop', () => {
 
     expect([...w.sends.values()].map((s) => s.subject)).toEqual(['Hello', 'Hello']);
     const c = counters(w);
-    expect(c).toMatchObject({ 'variant:mail:0': 2, 'armconv:mail:0': 1 });
-    expect(c['variant:mail:1'] ?? 0).toBe(0);
-    expect(c['armconv:mail:1'] ?? 0).toBe(0);
+    expect(c).toMatchObject({ [`variant:mail:${LINE[0]}`]: 2, [`armconv:mail:${LINE[0]}`]: 1 });
+    expect(c[`variant:mail:${LINE[1]}`] ?? 0).toBe(0);
+    expect(c[`armconv:mail:${LINE[1]}`] ?? 0).toBe(0);
   });
 });

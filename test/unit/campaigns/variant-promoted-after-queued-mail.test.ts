@@ -19,12 +19,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { enrolContact } from '../../../shared/campaigns/run-step';
-import { variantFor } from '../../../shared/campaigns/split';
+import { subjectLineId, variantFor } from '../../../shared/campaigns/split';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
 
 const SUBJECTS = ['Hello', 'Hi there'];
+/** The line ids the counters and the recorded arm are keyed by (split.ts `subjectLineId`). */
+const LINE = SUBJECTS.map(subjectLineId);
 const JOURNEY = {
   nodes: [
     { id: 'start', kind: 'trigger', next: 'mail' },
@@ -78,9 +80,9 @@ describe('a promotion between a step that queued a mail and its retry', () => {
     const enrolment = w.enrolments.get(`${CAMPAIGN}#${contactId}`);
     const counters = Object.fromEntries(w.counters);
     // What the campaign says about that mail must be what was mailed.
-    expect(enrolment?.arms.mail).toBe('0');
-    expect(counters['variant:mail:0'] ?? 0).toBe(1);
-    expect(counters['variant:mail:1'] ?? 0).toBe(0);
+    expect(enrolment?.arms.mail).toBe(LINE[0]);
+    expect(counters[`variant:mail:${LINE[0]}`] ?? 0).toBe(1);
+    expect(counters[`variant:mail:${LINE[1]}`] ?? 0).toBe(0);
     expect(counters).toMatchObject({ entered: 1, sent: 1, completed: 1, waiting: 0 });
   });
 
@@ -94,8 +96,11 @@ describe('a promotion between a step that queued a mail and its retry', () => {
     expect(await enrolContact(message, w.deps, 'sqs-1')).toEqual({ status: 'ended', reason: 'completed' });
 
     expect([...w.sends.values()].map((s) => s.subject)).toEqual(['Hi there']);
-    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe('1');
+    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe(LINE[1]);
     const counters = Object.fromEntries(w.counters);
-    expect({ v0: counters['variant:mail:0'] ?? 0, v1: counters['variant:mail:1'] ?? 0 }).toEqual({ v0: 0, v1: 1 });
+    expect({ v0: counters[`variant:mail:${LINE[0]}`] ?? 0, v1: counters[`variant:mail:${LINE[1]}`] ?? 0 }).toEqual({
+      v0: 0,
+      v1: 1,
+    });
   });
 });

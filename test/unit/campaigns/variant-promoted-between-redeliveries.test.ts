@@ -18,12 +18,14 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignRules } from '../../../shared/campaigns/enrolment';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
 import { enrolContact, failStep, retryEnrolment, runStep } from '../../../shared/campaigns/run-step';
-import { variantFor } from '../../../shared/campaigns/split';
+import { subjectLineId, variantFor } from '../../../shared/campaigns/split';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
 
 const SUBJECTS = ['Hello', 'Hi there'];
+/** The line ids the counters and the recorded arm are keyed by (split.ts `subjectLineId`). */
+const LINE = SUBJECTS.map(subjectLineId);
 const JOURNEY = {
   nodes: [
     { id: 'start', kind: 'trigger', next: 'wait' },
@@ -70,7 +72,7 @@ async function waitingAtTheWait(w: World) {
 
 const variantCounters = (w: World) => {
   const counters = Object.fromEntries(w.counters);
-  return { v0: counters['variant:mail:0'] ?? 0, v1: counters['variant:mail:1'] ?? 0 };
+  return { v0: counters[`variant:mail:${LINE[0]}`] ?? 0, v1: counters[`variant:mail:${LINE[1]}`] ?? 0 };
 };
 
 describe('a subject line promoted between a step that mailed and its redelivery', () => {
@@ -94,7 +96,7 @@ describe('a subject line promoted between a step that mailed and its redelivery'
     // One mail, with the first subject line (the ledger keeps the first send of the key)...
     expect([...w.sends.values()].map((s) => s.subject)).toEqual(['Hello']);
     // ...so the enrolment and the variant counters must name variant 0.
-    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe('0');
+    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe(LINE[0]);
     expect(variantCounters(w)).toEqual({ v0: 1, v1: 0 });
     expect(Object.fromEntries(w.counters)).toMatchObject({ sent: 1, 'node:mail:sent': 1, waiting: 0 });
   });
@@ -108,7 +110,7 @@ describe('a subject line promoted between a step that mailed and its redelivery'
     // The sweep re-sends the step the enrolment waits at (the checkpoint: due now).
     const state = w.enrolments.get(`${CAMPAIGN}#${contactId}`);
     if (!state) throw new Error('not enrolled');
-    expect(state).toMatchObject({ node: 'mail', status: 'waiting', arms: { mail: '0' } });
+    expect(state).toMatchObject({ node: 'mail', status: 'waiting', arms: { mail: LINE[0] } });
     const { run, step } = state;
     const swept = { kind: 'step' as const, workspaceId: WS, campaignId: CAMPAIGN, contactId, run, step };
     expect(await runStep(swept, w.deps, 'sweep-1')).toEqual({ status: 'ended', reason: 'completed' });
@@ -145,7 +147,7 @@ describe('a subject line promoted between a step that mailed and its redelivery'
     expect(await runStep(retried, w.deps, 'sqs-2')).toEqual({ status: 'ended', reason: 'completed' });
 
     expect([...w.sends.values()].map((s) => s.subject)).toEqual(['Hello']);
-    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe('0');
+    expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail).toBe(LINE[0]);
     expect(variantCounters(w)).toEqual({ v0: 1, v1: 0 });
   });
 
@@ -160,7 +162,7 @@ describe('a subject line promoted between a step that mailed and its redelivery'
     expect(w.enrolments.get(`${CAMPAIGN}#${contactId}`)).toMatchObject({
       node: 'mail',
       status: 'waiting',
-      arms: { mail: '0' },
+      arms: { mail: LINE[0] },
     });
     expect(w.sends.size).toBe(0);
     promoteVariant1(w);
@@ -213,6 +215,6 @@ describe('two copies of a step choosing a subject line at the node they start fr
     expect(mailed).toHaveLength(1);
     expect(calls).toEqual(mailed);
     const recorded = w.enrolments.get(`${CAMPAIGN}#${contactId}`)?.arms.mail;
-    expect(mailed).toEqual([SUBJECTS[Number(recorded)]]);
+    expect(mailed).toEqual([SUBJECTS[LINE.indexOf(recorded as string)]]);
   });
 });

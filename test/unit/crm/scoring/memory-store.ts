@@ -12,12 +12,14 @@ import {
   type ScoreWrite,
 } from '../../../../shared/crm/scoring/ports';
 import { DEFAULT_SCORING_RULES, type VersionedRules } from '../../../../shared/crm/scoring/rules';
-import type { LedgerEntry, ScoreState } from '../../../../shared/crm/scoring/score-state';
+import type { LedgerEntry, ScoreCrossing, ScoreState } from '../../../../shared/crm/scoring/score-state';
 
 export class MemoryScoreStore implements ScoreStore {
   rules: VersionedRules = { version: 0, rules: DEFAULT_SCORING_RULES };
   readonly states = new Map<string, ScoreState>();
   readonly claimed = new Set<string>();
+  /** The crossing each claim keeps (as the claim item does in DynamoDB). */
+  readonly claimCrossings = new Map<string, ScoreCrossing>();
   readonly ledger: LedgerEntry[] = [];
   readonly contacts = new Map<string, { score: number; tier: string }>();
   commits = 0;
@@ -35,9 +37,11 @@ export class MemoryScoreStore implements ScoreStore {
   readonly interactions: Interaction[] = [];
   async readForChange(_ws: string, contactId: string, scoredId: string, options?: { contact?: boolean }) {
     const state = this.states.get(contactId);
+    const crossing = this.claimCrossings.get(`${contactId}/${scoredId}`);
     return {
       ...(state ? { state } : {}),
       scored: this.claimed.has(`${contactId}/${scoredId}`),
+      ...(crossing ? { crossing } : {}),
       ...(options?.contact ? { contact: this.contactRecords.get(contactId) ?? null } : {}),
     };
   }
@@ -50,6 +54,7 @@ export class MemoryScoreStore implements ScoreStore {
     if (w.state && (this.states.get(w.contactId)?.version ?? 0) !== w.expectedVersion) throw new ScoreConflictError();
     if (w.interaction) this.interactions.push(w.interaction);
     if (claim) this.claimed.add(claim);
+    if (claim && w.crossing) this.claimCrossings.set(claim, w.crossing);
     if (w.state) {
       this.states.set(w.contactId, w.state);
       this.ledger.push(...w.entries);
