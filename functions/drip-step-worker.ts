@@ -92,6 +92,7 @@ const emailSends = sqsEmailSends(sqs, queueUrl('email-sends'));
 const actionDeps: JourneyActionDeps = {
   contacts,
   now: () => clock.now(),
+  realNow: () => new Date(),
   scoring: {
     store: dynamoScoreStore(documents, core),
     events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),

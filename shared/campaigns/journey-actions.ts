@@ -7,8 +7,9 @@
  * (notify-member.ts), and a webhook carries the key as `Idempotency-Key` for the receiver to
  * dedupe on (webhook-action.ts: delivery is at least once).
  */
-import { MAX_TAGS, tagField } from '../crm/contacts/contact-fields';
+
 import type { ContactStore } from '../crm/contacts/ports';
+import { MAX_TAGS, tagField } from '../crm/contacts/tag-field';
 import { adjustScore } from '../crm/scoring/adjust-score';
 import type { ScoringDeps } from '../crm/scoring/score-interaction';
 import { type NotifyDeps, notifyMember } from './notify-member';
@@ -19,6 +20,12 @@ import { sendWebhook, type WebhookPoster } from './webhook-action';
 export interface JourneyActionDeps {
   readonly contacts: Pick<ContactStore, 'get' | 'update'>;
   readonly now: () => Date;
+  /**
+   * The wall clock, for what a receiver checks against its own: a webhook's signed timestamp. It
+   * differs from `now` only under an accelerated local clock (TIME_SCALE), where a receiver's
+   * five-minute replay window would otherwise refuse every call. Defaults to `now`.
+   */
+  readonly realNow?: () => Date;
   readonly scoring: ScoringDeps;
   readonly webhooks: { readonly secrets: CampaignSigningSecrets; readonly poster: WebhookPoster };
   readonly notify: NotifyDeps;
@@ -97,6 +104,7 @@ export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
             secret,
             poster: deps.webhooks.poster,
             now: deps.now,
+            signedAt: deps.realNow ?? deps.now,
             ...(deps.finalAttempt ? { finalAttempt: true } : {}),
           });
           return;

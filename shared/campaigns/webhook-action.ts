@@ -71,11 +71,19 @@ export async function sendWebhook(
   url: string,
   target: ActionTarget,
   contact: Contact,
-  deps: { secret: string; poster: WebhookPoster; now: () => Date; finalAttempt?: boolean },
+  deps: {
+    secret: string;
+    poster: WebhookPoster;
+    /** The journey's clock: the payload's `occurredAt`. */
+    now: () => Date;
+    /** The wall clock the receiver checks the signed timestamp against (default: `now`). */
+    signedAt?: () => Date;
+    finalAttempt?: boolean;
+  },
 ): Promise<void> {
   const now = deps.now();
   const body = JSON.stringify(webhookPayload(target, contact, now));
-  const t = Math.floor(now.getTime() / 1000);
+  const t = Math.floor((deps.signedAt ?? deps.now)().getTime() / 1000);
   const answer = await deps.poster.post(url, body, {
     'Content-Type': 'application/json',
     'User-Agent': 'UniteHub-Webhooks/1',

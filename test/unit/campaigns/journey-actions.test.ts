@@ -97,8 +97,9 @@ function world(): World {
   };
 }
 
-function performer(w: World, options: { poster?: WebhookPoster; finalAttempt?: boolean } = {}) {
+function performer(w: World, options: { poster?: WebhookPoster; finalAttempt?: boolean; realNow?: () => Date } = {}) {
   return journeyActions({
+    ...(options.realNow ? { realNow: options.realNow } : {}),
     contacts: {
       get: async (_ws, id) => w.contacts.get(id),
       update: async (contact, patch) => {
@@ -241,6 +242,16 @@ describe('webhook', () => {
   });
 
   const hook = (): JourneyAction => ({ type: 'webhook', url: `${base}/hooks/crm` });
+
+  it('signs with the wall clock when the journey runs on an accelerated one (TIME_SCALE)', async () => {
+    const w = world();
+    const wall = new Date(NOW.getTime() - 40 * 86_400_000);
+    await performer(w, { realNow: () => wall }).perform(hook(), targetOf());
+    const [got] = received as [Received];
+    // The receiver checks the timestamp against its own clock; the payload keeps the journey's time.
+    expect(got.headers['x-unitehub-timestamp']).toBe(String(Math.floor(wall.getTime() / 1000)));
+    expect(JSON.parse(got.body).occurredAt).toBe(NOW.toISOString());
+  });
 
   it('POSTs the enrolment as JSON, signed with the campaign secret, keyed by the step', async () => {
     const w = world();
