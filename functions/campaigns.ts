@@ -52,7 +52,7 @@ import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
 import { campaignClock, privateWebhooksAllowed, queueUrl, stateMachineArn, tableName } from '../shared/config';
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
-import { getContact } from '../shared/crm/contacts/use-cases';
+import { getContact } from '../shared/crm/contacts/get-contact';
 import { getTemplate } from '../shared/email/stored-templates';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';

@@ -4,7 +4,7 @@
  * journey's email activity) and asks `holds`.
  */
 import * as z from 'zod/mini';
-import { tagField } from '../crm/contacts/contact-fields';
+import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
 

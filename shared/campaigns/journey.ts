@@ -5,7 +5,7 @@
  * journey-rules.ts, so a bad journey is refused naming the node at fault.
  */
 import * as z from 'zod/mini';
-import { tagField } from '../crm/contacts/contact-fields';
+import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES } from '../crm/model';
 import { singleLineText } from '../security/single-line-text';
 import { AB_METRICS, MIN_PER_ARM } from './ab-test';

@@ -7,8 +7,8 @@
  */
 import * as z from 'zod/mini';
 import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
-import { tagField } from '../crm/contacts/contact-fields';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
+import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';

@@ -7,8 +7,10 @@ import { normalisePhone, sanitizeEmail } from '../../security/sanitize';
 import { singleLineText } from '../../security/single-line-text';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { CONTACT_STATUSES } from '../model';
+import { MAX_TAGS, tagField } from './tag-field';
 
-export const MAX_TAGS = 50;
+export { MAX_TAGS, tagField };
+
 export const MAX_CUSTOM_FIELDS = 50;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -37,12 +39,6 @@ export const companyField = singleLineText(200);
 export const jobTitleField = singleLineText(200);
 export const statusField = z.enum(CONTACT_STATUSES);
 export const ownerField = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
-
-/**
- * One tag: trimmed, lower-cased, 1-50 characters. Everything that names a contact tag (a journey's
- * tag actions and conditions, a tag-added trigger) uses this, so it can only name a tag a contact can hold.
- */
-export const tagField = z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50));
 
 /** Trimmed, lower-cased, de-duplicated; at most {@link MAX_TAGS}. */
 export const tagsField = z

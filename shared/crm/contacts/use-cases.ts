@@ -8,6 +8,10 @@ import type { Contact } from '../model';
 import type { DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
 import { ContactNotFoundError, UnknownOwnerError } from './errors';
+import { getContact } from './get-contact';
+
+export { getContact };
+
 import type { ContactChanges, ContactFilter, ContactPage, ContactStore, PageRequest } from './ports';
 
 export interface ContactDeps {
@@ -77,13 +81,6 @@ export async function createContact(workspaceId: string, input: ContactCreateInp
   const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
   await deps.contacts.create(contact);
   await publishAll(contactCreatedEvents(contact, deps.newId), deps.events);
-  return contact;
-}
-
-/** A live contact. @throws ContactNotFoundError when absent, deleted or in another workspace. */
-export async function getContact(workspaceId: string, contactId: string, deps: Pick<ContactDeps, 'contacts'>) {
-  const contact = await deps.contacts.get(workspaceId, contactId);
-  if (!contact || contact.deletedAt) throw new ContactNotFoundError();
   return contact;
 }
 
