@@ -61,7 +61,7 @@ const OVER_BUDGET: Partial<
     measured: 511_900,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
-  campaigns: { ceiling: 518_000, measured: 515_935, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 524_000, measured: 520_993, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'campaign-sweeper': { ceiling: 316_000, measured: 305_374, reason: FLOOR },
   'ai-call-worker': {
     ceiling: 437_000,
@@ -74,7 +74,7 @@ const OVER_BUDGET: Partial<
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
   emails: { ceiling: 480_000, measured: 469_638, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
-  'email-templates': { ceiling: 435_000, measured: 424_599, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  'email-templates': { ceiling: 441_000, measured: 437_871, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-sender': {
     ceiling: 495_000,
     measured: 484_063,
