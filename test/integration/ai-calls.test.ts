@@ -201,7 +201,10 @@ describe('contact intelligence in the score (DynamoDB)', () => {
       tier: 'hot',
       aiSignals: { aiScore: 30, engagementVelocity: 1, roleType: 'decision_maker' },
     });
-    expect(published).toHaveLength(1);
+    // One crossing: the replay publishes it again under the same event id (a publish that failed
+    // after the commit is not lost), which every consumer dedupes.
+    const crossings = published as { detail: { eventId: string } }[];
+    expect(new Set(crossings.map((e) => e.detail.eventId))).toEqual(new Set([expect.stringMatching(/^tier-c-1-hot-/)]));
     // An opened email afterwards is scored on top of the AI composite, not instead of it.
     const after = await scoreInteraction(
       stored as NonNullable<typeof stored>,
