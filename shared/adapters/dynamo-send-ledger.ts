@@ -20,6 +20,7 @@
  * - `claim` with a grace: a claim whose lease ran out is taken over only `graceMs` after an attempt
  *   first found it so (`staleSinceMs`), time for that Send event to land first.
  */
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendAcknowledger } from '../email/event-ports';
 import { ledgerTagOf } from '../email/ledger-tag';
@@ -150,6 +151,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
 
   return {
     async claim(workspaceId, key, nowMs, leaseMs, graceMs = 0) {
+      const claimId = randomUUID();
       // With a grace, an expired claim is taken over only once it has been seen expired for graceMs.
       const expired =
         graceMs > 0
@@ -161,7 +163,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression:
-              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, attempts = if_not_exists(attempts, :zero) + :one REMOVE staleSinceMs',
+              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, claimId = :claim, attempts = if_not_exists(attempts, :zero) + :one REMOVE staleSinceMs',
             ConditionExpression: `attribute_not_exists(pk) OR #state = :released OR ${expired}`,
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
@@ -169,6 +171,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
               ':released': 'released',
               ':until': nowMs + leaseMs,
               ':now': nowMs,
+              ':claim': claimId,
               ':zero': 0,
               ':one': 1,
               ...(graceMs > 0 ? { ':staleBefore': nowMs - graceMs } : {}),
@@ -176,7 +179,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
           }),
         ),
       );
-      if (won) return { status: 'claimed' };
+      if (won) return { status: 'claimed', claimId };
       const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
       if (graceMs > 0 && item?.state === 'claimed' && Number(item.leaseUntilMs) <= nowMs) {
         return heldForAck(item, nowMs, graceMs, () => noticeStale(workspaceId, key, nowMs));
@@ -208,37 +211,44 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
       return (await recordAccepted(workspaceId, key, accepted, 'event')) ? 'marked' : 'unchanged';
     },
 
-    async close(workspaceId, key, reason, atMs) {
+    async close(workspaceId, key, reason, atMs, claimId) {
+      // Never over a sent record; with a claim id, never over another attempt's claim either.
+      const notOthers = claimId ? ' AND (#state <> :claimed OR claimId = :mine)' : '';
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression: 'SET #state = :closed, reason = :reason, closedAtMs = :at REMOVE leaseUntilMs',
-            ConditionExpression: 'attribute_not_exists(pk) OR #state <> :sent',
+            ConditionExpression: `attribute_not_exists(pk) OR (#state <> :sent${notOthers})`,
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':closed': 'closed',
               ':sent': 'sent',
               ':reason': reason.slice(0, 500),
               ':at': atMs,
+              ...(claimId ? { ':claimed': 'claimed', ':mine': claimId } : {}),
             },
           }),
         ),
       );
     },
 
-    async release(workspaceId, key) {
-      // Only a claim is given back; a sent or closed record stays as it is.
+    async release(workspaceId, key, claimId) {
+      // Only a claim is given back (with a claim id, only that claim); a sent or closed record stays.
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression: 'SET #state = :released REMOVE leaseUntilMs',
-            ConditionExpression: '#state = :claimed',
+            ConditionExpression: claimId ? '#state = :claimed AND claimId = :mine' : '#state = :claimed',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':released': 'released', ':claimed': 'claimed' },
+            ExpressionAttributeValues: {
+              ':released': 'released',
+              ':claimed': 'claimed',
+              ...(claimId ? { ':mine': claimId } : {}),
+            },
           }),
         ),
       );

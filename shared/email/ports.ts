@@ -25,8 +25,11 @@ export interface EmailProvider {
 
 /** How a claim on a send's idempotency key went. */
 export type ClaimResult =
-  /** Ours: go on and send. */
-  | { readonly status: 'claimed' }
+  /**
+   * Ours: go on and send. `claimId` names this claim: a release or close that passes it changes
+   * the record only while this claim holds it (not after a later attempt took an expired lease over).
+   */
+  | { readonly status: 'claimed'; readonly claimId?: string }
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }
   /**
@@ -60,10 +63,17 @@ export interface SendLedger {
     key: string,
     accepted: { provider: ProviderName; providerMessageId: string; fallbackUsed: boolean; atMs: number },
   ): Promise<void>;
-  /** Ends the send without mail (rejected, suppressed, paused for good): never retried. */
-  close(workspaceId: string, key: string, reason: string, atMs: number): Promise<void>;
-  /** Gives the claim back so a later attempt may send (throttled, providers down). */
-  release(workspaceId: string, key: string): Promise<void>;
+  /**
+   * Ends the send without mail (rejected, suppressed, paused for good): never retried. With
+   * `claimId`, not while another attempt's claim holds the record.
+   */
+  close(workspaceId: string, key: string, reason: string, atMs: number, claimId?: string): Promise<void>;
+  /**
+   * Gives the claim back so a later attempt may send (throttled, providers down). With `claimId`,
+   * only that claim: an attempt whose lease ran out (a slow provider call) cannot release the claim
+   * of the attempt that took over, which would let a third attempt send while the second does.
+   */
+  release(workspaceId: string, key: string, claimId?: string): Promise<void>;
 }
 
 /** Suppressions that apply to an address in a workspace (its own and the global list). */

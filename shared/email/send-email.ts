@@ -118,6 +118,9 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
       : 'another attempt is sending it';
     return { status: 'retry', reason, retryAfterMs: Math.max(1, claim.untilMs - deps.now()) };
   }
+  // Every release and close below is this claim's own (a slow attempt whose lease ran out and was
+  // taken over gives nothing back that is not its own).
+  const { claimId } = claim;
 
   let contactId: string | undefined;
   let reasons: readonly SuppressionReason[];
@@ -133,14 +136,14 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     );
   } catch (error) {
     // Nothing was sent: give the claim back, so the queue's retry is not held by a dead lease.
-    await deps.ledger.release(workspaceId, key);
+    await deps.ledger.release(workspaceId, key, claimId);
     throw error;
   }
   const suppressed = blockingSuppression(reasons, request.category, request.topic);
-  if (suppressed) return closed(request, `suppressed: ${suppressed}`, deps);
+  if (suppressed) return closed(request, claimId, `suppressed: ${suppressed}`, deps);
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
-    if (paused) return released(request, paused, PAUSED_RETRY_MS, deps);
+    if (paused) return released(request, claimId, paused, PAUSED_RETRY_MS, deps);
   }
 
   let rendered: Awaited<ReturnType<typeof renderTemplate>>;
@@ -148,12 +151,12 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     rendered = await renderTemplate(request.content, request.context);
   } catch (error) {
     // A template that cannot render never will: close, so the queue does not retry it.
-    if (error instanceof TemplateError) return closed(request, error.message, deps);
-    await deps.ledger.release(workspaceId, key);
+    if (error instanceof TemplateError) return closed(request, claimId, error.message, deps);
+    await deps.ledger.release(workspaceId, key, claimId);
     throw error;
   }
   const pace = await deps.pacer.take(deps.now());
-  if (!pace.granted) return released(request, 'paced', Math.max(1, pace.waitMs), deps);
+  if (!pace.granted) return released(request, claimId, 'paced', Math.max(1, pace.waitMs), deps);
 
   const email: OutgoingEmail = {
     from: request.from,
@@ -171,10 +174,12 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     accepted = await sendWithFailover(deps.chain, email);
   } catch (error) {
     const fault = (error as ProviderSendError).fault;
-    if (fault === 'rejected') return closed(request, `rejected by ${(error as ProviderSendError).provider}`, deps);
-    if (fault === 'throttled') return released(request, 'throttled by the provider', 1000, deps);
-    if (fault === 'all-unavailable') return released(request, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
-    await deps.ledger.release(workspaceId, key);
+    if (fault === 'rejected')
+      return closed(request, claimId, `rejected by ${(error as ProviderSendError).provider}`, deps);
+    if (fault === 'throttled') return released(request, claimId, 'throttled by the provider', 1000, deps);
+    if (fault === 'all-unavailable')
+      return released(request, claimId, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
+    await deps.ledger.release(workspaceId, key, claimId);
     throw error;
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
@@ -224,17 +229,23 @@ function tracked(request: SendRequest, contactId: string | undefined, html: stri
   }).html;
 }
 
-async function closed(request: SendRequest, reason: string, deps: SendDeps): Promise<SendOutcome> {
-  await deps.ledger.close(request.workspaceId, request.idempotencyKey, reason, deps.now());
+async function closed(
+  request: SendRequest,
+  claimId: string | undefined,
+  reason: string,
+  deps: SendDeps,
+): Promise<SendOutcome> {
+  await deps.ledger.close(request.workspaceId, request.idempotencyKey, reason, deps.now(), claimId);
   return { status: 'not-sent', reason };
 }
 
 async function released(
   request: SendRequest,
+  claimId: string | undefined,
   reason: string,
   retryAfterMs: number,
   deps: SendDeps,
 ): Promise<SendOutcome> {
-  await deps.ledger.release(request.workspaceId, request.idempotencyKey);
+  await deps.ledger.release(request.workspaceId, request.idempotencyKey, claimId);
   return { status: 'retry', reason, retryAfterMs };
 }

@@ -90,6 +90,37 @@ describe('send ledger', () => {
     expect((await ledger.claim(workspaceId, 'k', 1_600, 500)).status).toBe('claimed');
   });
 
+  it('lets a slow attempt whose lease was taken over release or close nothing but its own claim', async () => {
+    const workspaceId = ws();
+    const slow = await ledger.claim(workspaceId, 'k', 1_000, 500);
+    // Its provider call outlives the lease: another attempt takes the send over.
+    const taker = await ledger.claim(workspaceId, 'k', 1_600, 500);
+    expect(taker.status).toBe('claimed');
+    const slowId = slow.status === 'claimed' ? slow.claimId : undefined;
+    expect(slowId).toEqual(expect.any(String));
+    // The slow call fails: giving "its" claim back must not free the key while the taker sends.
+    await ledger.release(workspaceId, 'k', slowId);
+    expect(await ledger.claim(workspaceId, 'k', 1_700, 500)).toEqual({ status: 'in-flight', untilMs: 2_100 });
+    // Nor may it close the taker's send as rejected.
+    await ledger.close(workspaceId, 'k', 'rejected by ses', 1_700, slowId);
+    expect((await ledger.claim(workspaceId, 'k', 1_800, 500)).status).toBe('in-flight');
+    // The taker's own release and close still work.
+    await ledger.release(workspaceId, 'k', taker.status === 'claimed' ? taker.claimId : undefined);
+    const third = await ledger.claim(workspaceId, 'k', 1_900, 500);
+    expect(third.status).toBe('claimed');
+    await ledger.close(
+      workspaceId,
+      'k',
+      'suppressed: unsubscribe',
+      2_000,
+      third.status === 'claimed' ? third.claimId : undefined,
+    );
+    expect(await ledger.claim(workspaceId, 'k', 9_000, 500)).toEqual({
+      status: 'closed',
+      reason: 'suppressed: unsubscribe',
+    });
+  });
+
   it('keeps a closed key closed, and keys of two workspaces apart', async () => {
     const [a, b] = [ws(), ws()];
     await ledger.claim(a, 'k', 1, 10);
