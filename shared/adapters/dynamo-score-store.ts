@@ -149,8 +149,9 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     if (isConditionFailure(error, at(markerIndex))) throw new AlreadyScoredError({ cause: error });
     if (isConditionFailure(error, at(stateIndex))) throw new ScoreConflictError({ cause: error });
     if (isConditionFailure(error, at(contactIndex))) {
-      // Either gone, or a later interaction moved its time meanwhile: the next read tells which.
-      if (w.lastInteractionAt !== undefined) throw new ScoreConflictError({ cause: error });
+      // Gone, deleted since the read, or a later interaction moved its time meanwhile: the next
+      // read tells which.
+      if (w.lastInteractionAt !== undefined || indexesTier(w)) throw new ScoreConflictError({ cause: error });
       throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
     }
     // A transaction conflicting with another one in flight: the same as a version conflict.
@@ -181,6 +182,9 @@ function crossingOfClaim(item: Record<string, unknown>): ScoreCrossing | undefin
   };
 }
 
+/** Whether a write puts the contact on the tier index (gsi2): a score change of a contact read live. */
+const indexesTier = (w: ScoreWrite): boolean => w.state !== undefined && !w.contactDeleted;
+
 /** The contact's part of a write: its score, tier and gsi2 when the score changes, its last interaction time when later. */
 function contactChange(
   w: ScoreWrite,
@@ -193,7 +197,7 @@ function contactChange(
   if (state) {
     sets.push('score = :s, tier = :t');
     Object.assign(values, { ':s': state.score, ':t': state.tier });
-    if (!w.contactDeleted) {
+    if (indexesTier(w)) {
       const g = tierGsi2(w.workspaceId, state.tier, state.score, w.contactId);
       sets.push('gsi2pk = :g2pk, gsi2sk = :g2sk');
       Object.assign(values, { ':g2pk': g.gsi2pk, ':g2sk': g.gsi2sk });
@@ -204,6 +208,10 @@ function contactChange(
     }
   }
   let condition = 'attribute_exists(pk)';
+  // The tier index is written only for a live contact: a delete between the read and this write
+  // fails it (a conflict: the next read sees the contact deleted and leaves the index alone),
+  // where before it put the deleted contact back on the tier and hot-lead lists.
+  if (indexesTier(w)) condition += ' AND attribute_not_exists(deletedAt)';
   if (w.lastInteractionAt !== undefined) {
     sets.push('lastInteractionAt = :li');
     values[':li'] = w.lastInteractionAt;

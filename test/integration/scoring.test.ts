@@ -20,11 +20,12 @@ import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
 import { contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
 import type { Contact, Interaction } from '../../shared/crm/model';
 import type { DomainEvent, DomainEventPublisher, InteractionScorer } from '../../shared/crm/ports';
-import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
+import { type RecomputeMessage, ScoreConflictError } from '../../shared/crm/scoring/ports';
 import { getContactScore, listHotLeads } from '../../shared/crm/scoring/read-score';
 import { getScoringRules, putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
 import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
+import { emptyScoreState } from '../../shared/crm/scoring/score-state';
 import { auditInWrite } from '../../shared/identity/audit';
 
 const PREFIX = 'scoring-';
@@ -102,6 +103,44 @@ const interaction = (c: Contact, type: Interaction['type'], id = randomUUID()): 
 /** The scorer the contacts function wires: the use case over the DynamoDB score store. */
 const dynamoScorer = (events: DomainEventPublisher) =>
   interactionScorer({ store: dynamoScoreStore(db, CORE), events, now: () => new Date() });
+
+describe('the score store and a contact deleted meanwhile', () => {
+  it('refuses to put a contact deleted since the read back on the tier index (a conflict to re-read)', async () => {
+    const ws = `ws-${randomUUID()}`;
+    const c = await putContact(ws);
+    const store = dynamoScoreStore(db, CORE);
+    // Deleted after the scorer read it live: the delete takes the contact off the tier index.
+    await db.send(
+      new PutCommand({
+        TableName: CORE,
+        Item: { pk: workspacePk(ws), sk: contactSk(c.contactId), ...c, deletedAt: new Date().toISOString() },
+      }),
+    );
+    const state = {
+      ...emptyScoreState(new Date(), DEFAULT_SCORING_RULES),
+      version: 1,
+      score: 80,
+      tier: 'hot' as const,
+    };
+    await expect(
+      store.commit({ workspaceId: ws, contactId: c.contactId, expectedVersion: 0, state, entries: [] }),
+    ).rejects.toBeInstanceOf(ScoreConflictError);
+    // The retry reads it deleted: the score is kept, the index left alone.
+    await store.commit({
+      workspaceId: ws,
+      contactId: c.contactId,
+      expectedVersion: 0,
+      state,
+      entries: [],
+      contactDeleted: true,
+    });
+    const item = (
+      await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(ws), sk: contactSk(c.contactId) } }))
+    ).Item;
+    expect(item).toMatchObject({ score: 80, tier: 'hot' });
+    expect(item?.gsi2pk).toBeUndefined();
+  });
+});
 
 describe('interactionScorer over DynamoDB', () => {
   it('writes ledger, state and the contact in one transaction; a redelivery changes nothing', async () => {
