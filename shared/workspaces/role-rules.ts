@@ -28,3 +28,23 @@ export function assertAssignable(
     throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');
   }
 }
+
+/**
+ * Throws unless `actor` holds every permission of the member's current `role`: a member is
+ * changed or removed only by someone who outranks or equals them. Before, a custom role holding
+ * `members:update` or `members:remove` and little else could demote or remove an admin.
+ */
+export function assertManageable(
+  role: string,
+  actor: ReadonlySet<Permission>,
+  customRoles: readonly CustomRole[],
+): void {
+  // A role deleted since (no permissions known) is managed by anyone allowed to manage members.
+  const held = permissionsOfRole(role, customRoles) ?? [];
+  if (held.some((p) => !actor.has(p))) {
+    throw new ForbiddenError(
+      'This member holds permissions you do not: only someone who holds all of them may change or remove them',
+      'MEMBER_OUTRANKS_YOU',
+    );
+  }
+}

@@ -18,7 +18,7 @@ import { newId, newToken, sha256 } from '../identity/tokens';
 import { InviteRevokedError } from './errors';
 import { inviteEmail } from './invite-email';
 import type { Invite, WorkspaceStore } from './ports';
-import { assertAssignable, CUSTOM_ROLE_NAME } from './role-rules';
+import { assertAssignable, assertManageable, CUSTOM_ROLE_NAME } from './role-rules';
 
 export interface WorkspaceDeps {
   readonly store: WorkspaceStore;
@@ -163,7 +163,9 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
   const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner’s role cannot be changed', 'OWNER_IMMUTABLE');
-  assertAssignable(role, caller.permissions, await deps.store.roles(caller.workspaceId));
+  const customRoles = await deps.store.roles(caller.workspaceId);
+  assertAssignable(role, caller.permissions, customRoles);
+  assertManageable(target.role, caller.permissions, customRoles);
   await deps.store.setRole(caller.workspaceId, userId, role);
   return { userId, role };
 }
@@ -176,6 +178,7 @@ export async function removeMember(caller: Caller, userId: string, deps: Workspa
   const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
+  assertManageable(target.role, caller.permissions, await deps.store.roles(caller.workspaceId));
   await deps.store.removeMember(caller.workspaceId, userId);
   const at = deps.now().toISOString();
   return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at) };

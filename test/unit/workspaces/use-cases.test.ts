@@ -162,6 +162,22 @@ describe('members', () => {
     const limited = caller(['members:update', 'contacts:read']);
     await expect(uc.changeRole(limited, 'u-view', 'admin', deps)).rejects.toMatchObject({ code: 'ROLE_EXCEEDS_YOURS' });
   });
+  it('lets nobody change or remove a member who holds permissions they do not', async () => {
+    // A custom role that may manage members and read: it outranks a viewer, not an admin.
+    const manager = caller(
+      [...new Set([...BUILTIN_ROLE_PERMISSIONS.viewer, 'members:update', 'members:remove'] as Permission[])],
+      'u-manager',
+    );
+    await expect(uc.changeRole(manager, 'u-admin', 'viewer', deps)).rejects.toMatchObject({
+      status: 403,
+      code: 'MEMBER_OUTRANKS_YOU',
+    });
+    await expect(uc.removeMember(manager, 'u-admin', deps)).rejects.toMatchObject({ code: 'MEMBER_OUTRANKS_YOU' });
+    expect((await store.member('ws-1', 'u-admin'))?.role).toBe('admin');
+    // It still manages those it outranks or equals.
+    await uc.removeMember(manager, 'u-view', deps);
+    expect(await store.member('ws-1', 'u-view')).toBeUndefined();
+  });
   it('changes a role within the actor’s own permissions', async () => {
     await uc.changeRole(caller('admin'), 'u-view', 'member', deps);
     expect((await store.member('ws-1', 'u-view'))?.role).toBe('member');
