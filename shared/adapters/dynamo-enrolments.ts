@@ -297,30 +297,36 @@ export async function contactEnrolments(
   return items.map(enrolmentFromItem);
 }
 
-/** One page of a contact's enrolments across campaigns, in campaign id order (gsi1). */
-export async function contactEnrolmentsPage(
+type EnrolmentPage = { enrolments: EnrolmentState[]; nextCursor?: string };
+
+/**
+ * One page of enrolments from a GSI partition of one workspace: the cursor may only name that
+ * partition and enrolment items whose sort key starts with `skPrefix` (a GSI's LastEvaluatedKey
+ * holds the index key and the table key).
+ */
+async function enrolmentIndexPage(
   db: DynamoDBDocumentClient,
   table: string,
+  index: 'gsi1' | 'gsi2',
+  partition: string,
   workspaceId: string,
-  contactId: string,
+  skPrefix: string,
   page: { limit: number; cursor?: string | undefined },
-): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
-  const { gsi1pk } = contactEnrolmentsGsi1(workspaceId, contactId, '');
+): Promise<EnrolmentPage> {
   const found = await pagedQuery(
     db,
     {
       TableName: table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': gsi1pk },
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
     },
     {
       limit: page.limit,
       cursor: page.cursor,
-      // A GSI's LastEvaluatedKey holds the index key and the table key.
       shape: {
-        equals: { gsi1pk, pk: workspacePk(workspaceId) },
-        within: { gsi1sk: ['', '\uffff'], sk: prefixRange(ENROLMENT_PREFIX) },
+        equals: { [`${index}pk`]: partition, pk: workspacePk(workspaceId) },
+        within: { [`${index}sk`]: ['', '\uffff'], sk: prefixRange(skPrefix) },
       },
     },
   );
@@ -328,6 +334,18 @@ export async function contactEnrolmentsPage(
     enrolments: found.items.map(enrolmentFromItem),
     ...(found.cursor ? { nextCursor: found.cursor } : {}),
   };
+}
+
+/** One page of a contact's enrolments across campaigns, in campaign id order (gsi1). */
+export function contactEnrolmentsPage(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  contactId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<EnrolmentPage> {
+  const { gsi1pk } = contactEnrolmentsGsi1(workspaceId, contactId, '');
+  return enrolmentIndexPage(db, table, 'gsi1', gsi1pk, workspaceId, ENROLMENT_PREFIX, page);
 }
 
 /** A contact's waiting enrolments (gsi1, so possibly a write behind): what a domain event may wake. */
@@ -340,36 +358,15 @@ export function dynamoHoldingEnrolments(db: DynamoDBDocumentClient, table: strin
 }
 
 /** One page of the enrolments a paused campaign holds (to resume them). */
-export async function heldEnrolments(
+export function heldEnrolments(
   db: DynamoDBDocumentClient,
   table: string,
   workspaceId: string,
   campaignId: string,
   page: { limit: number; cursor?: string | undefined },
-): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
+): Promise<EnrolmentPage> {
   const { gsi2pk } = heldGsi2(workspaceId, campaignId, '');
-  const found = await pagedQuery(
-    db,
-    {
-      TableName: table,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': gsi2pk },
-    },
-    {
-      limit: page.limit,
-      cursor: page.cursor,
-      // A GSI's LastEvaluatedKey holds the index key and the table key.
-      shape: {
-        equals: { gsi2pk, pk: workspacePk(workspaceId) },
-        within: { gsi2sk: ['', '\uffff'], sk: prefixRange(`${ENROLMENT_PREFIX}${campaignId}#`) },
-      },
-    },
-  );
-  return {
-    enrolments: found.items.map(enrolmentFromItem),
-    ...(found.cursor ? { nextCursor: found.cursor } : {}),
-  };
+  return enrolmentIndexPage(db, table, 'gsi2', gsi2pk, workspaceId, `${ENROLMENT_PREFIX}${campaignId}#`, page);
 }
 
 /**
