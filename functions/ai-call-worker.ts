@@ -19,7 +19,7 @@ import { runAiCall } from '../shared/ai/run-ai-call';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { secretsManager } from '../shared/aws/secrets-manager';
-import { ConfigError, config, tableName } from '../shared/config';
+import { aiModelConfig, ConfigError, config, tableName } from '../shared/config';
 import { aiMetrics } from '../shared/observability/ai-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -31,6 +31,8 @@ const deps = {
   calls: dynamoAiResults(documents, core),
   usage: dynamoAiUsage(documents, core),
   settings: dynamoSettings(documents, core),
+  // Prices for each model call's cost reservation (the dearest configured model of the agent).
+  models: aiModelConfig(),
   contacts,
   interactions: dynamoInteractions(documents, core),
   // No offline fallback here: a call whose providers all failed is retried by its message.

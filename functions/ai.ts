@@ -25,7 +25,7 @@ import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
 import { aiDraftView, generateAiDraft } from '../shared/campaigns/ai-copy';
 import { nodeId } from '../shared/campaigns/journey';
-import { queueUrl, tableName } from '../shared/config';
+import { aiModelConfig, queueUrl, tableName } from '../shared/config';
 import { ForbiddenError } from '../shared/errors';
 import type { Caller } from '../shared/governance/ports';
 import { callerOf } from '../shared/http/caller';
@@ -41,6 +41,8 @@ const budgetDeps = {
   usage: dynamoAiUsage(documents, core),
   settings: dynamoSettings(documents, core),
   now: () => new Date(),
+  // Prices for each model call's cost reservation (the dearest configured model of the agent).
+  models: aiModelConfig(),
 };
 const dataDeps = { contacts: dynamoContacts(documents, core), interactions: dynamoInteractions(documents, core) };
 const queueDeps = {

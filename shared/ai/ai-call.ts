@@ -25,7 +25,8 @@ export const AI_CALL_STATUSES = ['queued', 'running', 'completed', 'failed', 'of
 export type AiCallStatus = (typeof AI_CALL_STATUSES)[number];
 
 /** Why a call failed: a provider's failure kind, or a refusal before any model was asked. */
-export type AiCallFailureKind = AiFailureKind | 'budget-exceeded' | 'contact-not-found';
+/** `internal`: the run failed on its last delivery for a reason that is not the providers' (a bug, a store down). */
+export type AiCallFailureKind = AiFailureKind | 'budget-exceeded' | 'contact-not-found' | 'internal';
 
 export interface AiCallFailure {
   readonly kind: AiCallFailureKind;

@@ -1,11 +1,12 @@
 /**
- * `POST /api/ai/preview`: an agent run while a person waits, under a short deadline, budget
- * checked before and usage recorded after, like a queued call but with no record. Whatever the
- * providers do, the answer is a result: completed, offline, or failed with its kind and reason.
+ * `POST /api/ai/preview`: an agent run while a person waits, under a short deadline, each model
+ * call reserved against the budget before it is made and settled when it answers, like a queued
+ * call but with no record. Whatever the providers do, the answer is a result: completed,
+ * offline, or failed with its kind and reason (the deadline passing is `failed`, kind `timeout`).
  */
 import { type AgentDataDeps, type AgentRequest, runRequestedAgent } from './agents';
 import { type AiCallOutcome, outcomeOf } from './ai-call';
-import { assertWithinBudget, type BudgetDeps, recordUsage } from './budgets';
+import { type BudgetDeps, meteredProvider } from './budgets';
 import { type AiProvider, AiProviderError } from './ports';
 import type { AiMetrics } from './run-ai-call';
 
@@ -19,24 +20,24 @@ export interface PreviewDeps extends BudgetDeps, AgentDataDeps {
 }
 
 /**
- * Runs `request` now.
- * @throws AiBudgetExceededError (429) before any provider call; ContactNotFoundError (404).
+ * Runs `request` now. Every answer received is added to the month's usage as it arrives.
+ * @throws AiBudgetExceededError (429) before a provider call the budget cannot take;
+ * ContactNotFoundError (404).
  */
 export async function previewAgent(
   workspaceId: string,
   request: AgentRequest,
   deps: PreviewDeps,
 ): Promise<AiCallOutcome> {
-  await assertWithinBudget(workspaceId, deps);
+  const provider = meteredProvider(workspaceId, request.agent, deps.provider, deps);
   let outcome: AiCallOutcome;
   try {
     const signal = AbortSignal.timeout(deps.deadlineMs ?? PREVIEW_DEADLINE_MS);
-    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, deps.provider, deps, { signal }));
+    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, provider, deps, { signal }));
   } catch (error) {
     if (!(error instanceof AiProviderError)) throw error;
     outcome = { status: 'failed', failure: { kind: error.kind, reason: error.message } };
   }
-  if (outcome.run) await recordUsage(workspaceId, request.agent, outcome.run, deps);
   deps.metrics.recorded(request.agent, outcome);
   return outcome;
 }

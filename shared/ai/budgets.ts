@@ -1,19 +1,23 @@
 /**
  * Per-workspace monthly AI budgets: tokens (in + out) and cost (USD), from the settings
  * `ai.monthly_token_budget` and `ai.monthly_cost_budget_usd` (the workspace's, else the global
- * default, else {@link DEFAULT_AI_BUDGETS}). A call is refused before any provider is asked when
- * the month's usage has reached either budget; after a call its usage is added (atomically, per
- * agent and in total). A month is a UTC calendar month; the budget resets on its first day.
+ * default, else {@link DEFAULT_AI_BUDGETS}). A month is a UTC calendar month; the budget resets on
+ * its first day.
  *
- * The check is made before the call, not reserved: concurrent calls admitted together may end a
- * month over the budget by at most their own usage (a few thousand tokens), a small overshoot
- * taken so that no lock is held across a model call.
+ * Every model call is reserved before it is made ({@link meteredProvider}): one conditional
+ * UpdateItem ADDs its worst case (an estimate of the prompt's tokens plus `maxOutputTokens`, and
+ * their cost at the dearest configured price) to the month's counters only when the total stays
+ * within both budgets; refused, the call is not made (429 `AI_BUDGET_EXCEEDED`, or a queued call
+ * stored `failed`). When the answer arrives, one ADD settles the difference between what it used
+ * and the estimate; a call that ends without an answer gives the estimate back. Concurrent calls
+ * thus see each other's reservations, and the month cannot pass its budget by more than the
+ * estimates' error (the prompt estimate is generous: see {@link estimateTokens}).
  */
 import * as z from 'zod/mini';
 import { AiBudgetExceededError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import type { AgentRun } from './agents/agent';
-import type { AiAgent } from './ports';
+import type { AiAgent, AiAnswer, AiModelConfig, AiProvider, AiRequest } from './ports';
 
 export const AI_TOKEN_BUDGET_SETTING = 'ai.monthly_token_budget';
 export const AI_COST_BUDGET_SETTING = 'ai.monthly_cost_budget_usd';
@@ -44,14 +48,31 @@ export interface AiMonthUsage {
 export interface AiUsageStore {
   /** The month's usage (zeros when nothing was used). */
   read(workspaceId: string, month: string): Promise<AiMonthUsage>;
-  /** Adds `delta` to the agent's and the total counters of the month in one atomic write. */
+  /**
+   * Adds `delta` to the agent's and the total counters of the month in one atomic write (a
+   * negative delta settles or gives back a reservation).
+   */
   add(workspaceId: string, month: string, agent: AiAgent, delta: AiUsageTotals): Promise<void>;
+  /**
+   * Adds `estimate` like {@link add}, in one conditional write, only when the month's total tokens
+   * (in + out) and cost stay within `budgets` with it; refused, nothing is written and the month's
+   * usage is returned.
+   */
+  reserve(
+    workspaceId: string,
+    month: string,
+    agent: AiAgent,
+    estimate: AiUsageTotals,
+    budgets: AiBudgets,
+  ): Promise<{ readonly reserved: true } | { readonly reserved: false; readonly usage: AiMonthUsage }>;
 }
 
 export interface BudgetDeps {
   readonly usage: AiUsageStore;
   readonly settings: Pick<SettingStore, 'get'>;
   readonly now: () => Date;
+  /** The configured models and prices, for a reservation's cost; without them a call reserves tokens only. */
+  readonly models?: AiModelConfig;
 }
 
 export const ZERO_USAGE: AiUsageTotals = { tokensIn: 0, tokensOut: 0, costUsd: 0, calls: 0 };
@@ -114,19 +135,7 @@ export async function usageReport(workspaceId: string, deps: BudgetDeps): Promis
     deps.usage.read(workspaceId, month),
     readBudgets(workspaceId, deps.settings),
   ]);
-  const tokens = usage.total.tokensIn + usage.total.tokensOut;
-  return {
-    month,
-    resetsAt: resetOf(now).toISOString(),
-    budgets,
-    total: { ...usage.total, costUsd: roundUsd(usage.total.costUsd), tokens },
-    byAgent: usage.byAgent,
-    remaining: {
-      tokens: Math.max(0, budgets.monthlyTokens - tokens),
-      costUsd: roundUsd(Math.max(0, budgets.monthlyCostUsd - usage.total.costUsd)),
-    },
-    exceeded: tokens >= budgets.monthlyTokens || usage.total.costUsd >= budgets.monthlyCostUsd,
-  };
+  return reportOf(usage, budgets, now);
 }
 
 /**
@@ -137,12 +146,23 @@ export async function usageReport(workspaceId: string, deps: BudgetDeps): Promis
 export async function assertWithinBudget(workspaceId: string, deps: BudgetDeps): Promise<AiUsageReport> {
   const report = await usageReport(workspaceId, deps);
   if (!report.exceeded) return report;
+  throw budgetExceeded(report, deps.now());
+}
+
+/** The 429 for `report`; with `needs`, the call that did not fit (the month may not be used up yet). */
+function budgetExceeded(report: AiUsageReport, now: Date, needs?: AiUsageTotals): AiBudgetExceededError {
   const { total, budgets, resetsAt } = report;
-  const which = total.tokens >= budgets.monthlyTokens ? 'token' : 'cost';
-  throw new AiBudgetExceededError(
-    `This workspace has used its monthly AI ${which} budget; it resets on ${resetsAt.slice(0, 10)} (UTC). ` +
-      `Raise it with PUT /api/settings/${which === 'token' ? AI_TOKEN_BUDGET_SETTING : AI_COST_BUDGET_SETTING}.`,
-    Math.max(1, Math.ceil((Date.parse(resetsAt) - deps.now().getTime()) / 1000)),
+  const tokensShort = needs
+    ? total.tokens + needs.tokensIn + needs.tokensOut > budgets.monthlyTokens
+    : total.tokens >= budgets.monthlyTokens;
+  const which = tokensShort ? 'token' : 'cost';
+  const setting = which === 'token' ? AI_TOKEN_BUDGET_SETTING : AI_COST_BUDGET_SETTING;
+  const what = report.exceeded
+    ? `This workspace has used its monthly AI ${which} budget`
+    : `This AI call may need more than what is left of the workspace's monthly AI ${which} budget`;
+  return new AiBudgetExceededError(
+    `${what}; it resets on ${resetsAt.slice(0, 10)} (UTC). Raise it with PUT /api/settings/${setting}.`,
+    Math.max(1, Math.ceil((Date.parse(resetsAt) - now.getTime()) / 1000)),
     {
       details: {
         month: report.month,
@@ -152,6 +172,22 @@ export async function assertWithinBudget(workspaceId: string, deps: BudgetDeps):
       },
     },
   );
+}
+
+function reportOf(usage: AiMonthUsage, budgets: AiBudgets, now: Date): AiUsageReport {
+  const tokens = usage.total.tokensIn + usage.total.tokensOut;
+  return {
+    month: usage.month,
+    resetsAt: resetOf(now).toISOString(),
+    budgets,
+    total: { ...usage.total, costUsd: roundUsd(usage.total.costUsd), tokens },
+    byAgent: usage.byAgent,
+    remaining: {
+      tokens: Math.max(0, budgets.monthlyTokens - tokens),
+      costUsd: roundUsd(Math.max(0, budgets.monthlyCostUsd - usage.total.costUsd)),
+    },
+    exceeded: tokens >= budgets.monthlyTokens || usage.total.costUsd >= budgets.monthlyCostUsd,
+  };
 }
 
 /** What a run adds to the month: its tokens and cost, and one call (offline runs too: they cost 0). */
@@ -171,3 +207,81 @@ export async function recordUsage(
 ): Promise<void> {
   await deps.usage.add(workspaceId, monthOf(deps.now()), agent, usageOf(run));
 }
+
+/**
+ * A generous estimate of a request's input tokens: one token per 3 characters of the system
+ * prompt, the schema and the input (English text runs at about 4 per token; the settlement
+ * corrects the difference once the provider says what it counted).
+ */
+export function estimateTokens(request: Pick<AiRequest, 'system' | 'input' | 'schema'>): number {
+  const chars = request.system.length + request.input.length + JSON.stringify(request.schema.jsonSchema).length;
+  return Math.ceil(chars / 3);
+}
+
+/** A model call's worst case: the estimated prompt, `maxOutputTokens`, their cost at the dearest configured price. */
+export function estimateOf(request: AiRequest, models: AiModelConfig | undefined): AiUsageTotals {
+  const tokensIn = estimateTokens(request);
+  const tokensOut = request.maxOutputTokens;
+  const prices = models ? [models.anthropic[request.agent], models.openrouter[request.agent]] : [];
+  const costUsd = Math.max(
+    0,
+    ...prices.map((p) => {
+      const perIn = Math.max(p.inputPerMTok, p.cacheWritePerMTok ?? 0, p.cacheReadPerMTok ?? 0);
+      return (perIn * tokensIn + p.outputPerMTok * tokensOut) / 1e6;
+    }),
+  );
+  return { tokensIn, tokensOut, costUsd: roundUsd(costUsd), calls: 0 };
+}
+
+const minus = (a: AiUsageTotals, b: AiUsageTotals): AiUsageTotals => ({
+  tokensIn: a.tokensIn - b.tokensIn,
+  tokensOut: a.tokensOut - b.tokensOut,
+  costUsd: roundUsd(a.costUsd - b.costUsd),
+  calls: a.calls - b.calls,
+});
+
+/**
+ * `provider` for one run of `agent` in `workspaceId`, metered against the month's budgets: each
+ * model call is reserved first (refused: AiBudgetExceededError, and the call is not made), and
+ * settled as soon as its answer arrives, so every answer received is counted whatever happens to
+ * the run afterwards (a repair cut by a deadline, a crash before the result is stored). The
+ * run's first answer counts the run in `calls`. A call that throws gives its reservation back.
+ */
+export function meteredProvider(
+  workspaceId: string,
+  agent: AiAgent,
+  provider: AiProvider,
+  deps: BudgetDeps,
+): AiProvider {
+  let counted = false;
+  let budgets: AiBudgets | undefined;
+  return {
+    name: provider.name,
+    async answer(request) {
+      const now = deps.now();
+      const month = monthOf(now);
+      budgets ??= await readBudgets(workspaceId, deps.settings);
+      const estimate = estimateOf(request, deps.models);
+      const held = await deps.usage.reserve(workspaceId, month, agent, estimate, budgets);
+      if (!held.reserved) throw budgetExceeded(reportOf(held.usage, budgets, now), now, estimate);
+      let answer: AiAnswer;
+      try {
+        answer = await provider.answer(request);
+      } catch (error) {
+        await deps.usage.add(workspaceId, month, agent, minus(ZERO_USAGE, estimate));
+        throw error;
+      }
+      const used = { ...usageOf(answerRun(answer)), calls: counted ? 0 : 1 };
+      counted = true;
+      await deps.usage.add(workspaceId, month, agent, minus(used, estimate));
+      return answer;
+    },
+  };
+}
+
+/** An answer's tokens as a run counts them (cache reads and writes as input). */
+const answerRun = (a: AiAnswer) => ({
+  inputTokens: a.usage.inputTokens + (a.usage.cacheReadTokens ?? 0) + (a.usage.cacheWriteTokens ?? 0),
+  outputTokens: a.usage.outputTokens,
+  costUsd: a.costUsd,
+});

@@ -93,6 +93,14 @@ export class AiProviderError extends Error {
   }
 }
 
+/**
+ * A deadline's abort reason (`AbortSignal.timeout` aborts with a `TimeoutError`), as opposed to
+ * a cancellation (an `AbortError`, or any other reason): a deadline ends an AI run as a result,
+ * a cancellation as an exception.
+ */
+export const isDeadline = (reason: unknown): boolean =>
+  (reason instanceof Error || reason instanceof DOMException) && reason.name === 'TimeoutError';
+
 /** One model's id at its provider and its prices (USD per million tokens). */
 export interface AiModelPrice {
   readonly model: string;

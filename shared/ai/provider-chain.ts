@@ -20,7 +20,14 @@ import { classifyError, type ErrorClassification } from '../resilience/classify-
 import { type Clock, systemClock } from '../resilience/clock';
 import { CircuitOpenError, RetryExhaustedError } from '../resilience/errors';
 import { retryWith } from '../resilience/retry-loop';
-import { type AiAnswer, type AiProvider, AiProviderError, type AiProviderName, type AiRequest } from './ports';
+import {
+  type AiAnswer,
+  type AiProvider,
+  AiProviderError,
+  type AiProviderName,
+  type AiRequest,
+  isDeadline,
+} from './ports';
 import { offlineProvider } from './providers/offline';
 
 /** The chain's timings; every one can be shortened for tests. */
@@ -142,13 +149,14 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       const failures: Failure[] = [];
       try {
         for (const provider of options.providers) {
+          if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name);
           if (signal.aborted) break;
           try {
             const answer = await attempt(provider, request, signal, deadlineAt);
             return withFallback(answer, failures);
           } catch (error) {
-            // The caller gave up (not our deadline): stop here, nothing to report to anyone.
-            if (request.signal?.aborted) throw request.signal.reason;
+            // The caller's signal ended the call (not our deadline): stop here, no fallback.
+            if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name);
             const failure = error as Failure;
             failures.push(failure);
             emit({ type: 'fallback', from: failure.provider, reason: failure.reason });
@@ -161,6 +169,20 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       throw unavailable(failures, t.deadlineMs);
     },
   };
+}
+
+/**
+ * What the chain throws when the caller's signal ended the call. The caller's own deadline (a
+ * `TimeoutError`, as `AbortSignal.timeout` aborts) is a provider outcome like ours: an
+ * {@link AiProviderError} of kind `timeout`, which callers turn into a result that keeps what
+ * was already answered. Anything else is a real cancellation (the caller no longer wants an
+ * answer): its reason is thrown as it is.
+ */
+function callerStopped(reason: unknown, provider: AiProviderName): unknown {
+  if (!isDeadline(reason)) return reason;
+  return new AiProviderError(`${provider}: the caller's deadline passed before an answer`, 'timeout', provider, {
+    cause: reason,
+  });
 }
 
 /** Kinds that say the provider is unusable right now, for everyone: they count toward opening its breaker. */

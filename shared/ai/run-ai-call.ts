@@ -8,8 +8,13 @@
  * worker's timeout): if the worker crashes between the model's answer and storing the result,
  * the message is not deleted, comes back after the visibility timeout (longer than the lease),
  * and the redelivery takes the lapsed claim and calls the model again. That crash costs one
- * extra model call, counted in the usage (the usage is written before the result, so every
- * answer received is counted); the call is never lost and only one run's result is stored.
+ * extra model call, counted in the usage (each model call is reserved against the budget before
+ * it is made and settled as soon as it answers, so every answer received is counted, whatever
+ * happens after); the call is never lost and only one run's result is stored.
+ *
+ * The run's deadline passing is a `failed` result (kind `timeout`); when it passed before any
+ * answer, the call is retried like a provider failure. On the last delivery every failure is
+ * stored as `failed`, so no call stays `queued` once its message is dead-lettered.
  */
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import { AiBudgetExceededError } from '../errors';
@@ -17,7 +22,7 @@ import { type AgentDataDeps, runRequestedAgent } from './agents';
 import type { ContactIntelligence } from './agents/contact-intelligence';
 import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallStore } from './ai-call';
 import { outcomeOf } from './ai-call';
-import { assertWithinBudget, type BudgetDeps, recordUsage } from './budgets';
+import { type BudgetDeps, meteredProvider } from './budgets';
 import { type AiAgent, type AiProvider, AiProviderError } from './ports';
 import { type RecordIntelligenceDeps, recordContactIntelligence } from './record-contact-intelligence';
 
@@ -55,8 +60,10 @@ export type RunAiCallOutcome = AiCallOutcome['status'] | 'duplicate' | 'missing'
 
 /**
  * Runs the queued call once.
- * @throws AiCallBusyError while another delivery holds it; a retryable AiProviderError before the
- * last delivery (the claim is given back first, so the redelivery runs it).
+ * @throws AiCallBusyError while another delivery holds it; a retryable AiProviderError (or a run
+ * that timed out before any answer) before the last delivery (the claim is given back first, so
+ * the redelivery runs it); any other error after giving the claim back, or on the last delivery
+ * after storing the call `failed` (kind `internal`).
  */
 export async function runAiCall(
   message: AiCallMessage,
@@ -86,31 +93,37 @@ export async function runAiCall(
   };
   const failed = (failure: AiCallFailure) => finish({ status: 'failed', failure });
 
-  try {
-    await assertWithinBudget(workspaceId, deps);
-  } catch (error) {
-    if (!(error instanceof AiBudgetExceededError)) throw error;
-    return failed({ kind: 'budget-exceeded', reason: error.message, details: error.details });
-  }
-
+  const last = meta.receiveCount >= deps.maxReceives;
   let outcome: AiCallOutcome;
   try {
     const signal = AbortSignal.timeout(deps.deadlineMs);
-    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, deps.provider, deps, { signal }));
+    const provider = meteredProvider(workspaceId, agent, deps.provider, deps);
+    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, provider, deps, { signal }));
   } catch (error) {
     if (error instanceof ContactNotFoundError) return failed({ kind: 'contact-not-found', reason: error.message });
+    if (error instanceof AiBudgetExceededError) {
+      return failed({ kind: 'budget-exceeded', reason: error.message, details: error.details });
+    }
     if (!(error instanceof AiProviderError)) {
-      await deps.calls.release(workspaceId, callId, claimId, 'internal error', deps.now());
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      // The last delivery: the message goes to the DLQ, so the call ends here (and the error is still reported).
+      if (last) await failed({ kind: 'internal', reason });
+      else await deps.calls.release(workspaceId, callId, claimId, `internal error: ${reason}`, deps.now());
       throw error;
     }
     const transient = error.retryable || error.kind === 'unavailable';
-    if (transient && meta.receiveCount < deps.maxReceives) {
+    if (transient && !last) {
       await deps.calls.release(workspaceId, callId, claimId, `${error.kind}: ${error.message}`, deps.now());
       throw error;
     }
     return failed({ kind: error.kind, reason: error.message });
   }
-  if (outcome.run) await recordUsage(workspaceId, agent, outcome.run, deps);
+  // The deadline passed before any answer: nothing spent, worth another delivery like a provider timeout.
+  if (outcome.status === 'failed' && outcome.failure?.kind === 'timeout' && outcome.run?.attempts === 0 && !last) {
+    const reason = `timeout: ${outcome.failure.reason}`;
+    await deps.calls.release(workspaceId, callId, claimId, reason, deps.now());
+    throw new AiProviderError(outcome.failure.reason, 'timeout', outcome.run.provider);
+  }
   // Before the result is stored: a crash in between re-runs the call, and the score takes it once.
   if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
     const { provider, model } = outcome.run;

@@ -2,6 +2,7 @@
  * AI call records and monthly usage on the embedded DynamoDB: the conditional claim under a race
  * (three deliveries, one model call), lapsed claims, workspace isolation, and atomic usage counters.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoAiResults } from '../../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../../shared/adapters/dynamo-ai-usage';
@@ -154,6 +155,73 @@ describe('dynamoAiUsage', () => {
       byAgent: {},
     });
     expect((await usage.read(fresh('other-ws'), '2026-12')).total.calls).toBe(0);
+  });
+
+  it('reserves concurrently only what fits the token budget, and settles back to the actual usage', async () => {
+    const ws = fresh('ws');
+    const budgets = { monthlyTokens: 10_000, monthlyCostUsd: 25 };
+    await usage.add(ws, '2026-12', 'email-intent', { tokensIn: 6000, tokensOut: 0, costUsd: 0, calls: 1 });
+    const estimate = { tokensIn: 700, tokensOut: 300, costUsd: 0.01, calls: 0 };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => usage.reserve(ws, '2026-12', 'email-intent', estimate, budgets)),
+    );
+    expect(results.filter((r) => r.reserved)).toHaveLength(4); // 6,000 + 4 x 1,000 = the budget exactly
+    const refused = results.find((r) => !r.reserved);
+    expect(refused).toMatchObject({ reserved: false, usage: { total: { tokensIn: 8800, tokensOut: 1200 } } });
+    // Each settles to 100 + 50 tokens used.
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        usage.add(ws, '2026-12', 'email-intent', { tokensIn: -600, tokensOut: -250, costUsd: -0.009, calls: 1 }),
+      ),
+    );
+    expect((await usage.read(ws, '2026-12')).total).toEqual({
+      tokensIn: 6400,
+      tokensOut: 200,
+      costUsd: 0.004,
+      calls: 5,
+    });
+    expect(await usage.reserve(ws, '2026-12', 'email-intent', estimate, budgets)).toEqual({ reserved: true });
+  });
+
+  it('refuses a reservation past the cost budget, or larger than the whole budget', async () => {
+    const ws = fresh('ws');
+    const budgets = { monthlyTokens: 10_000, monthlyCostUsd: 1 };
+    await usage.add(ws, '2026-12', 'email-intent', { tokensIn: 10, tokensOut: 0, costUsd: 0.95, calls: 1 });
+    const small = { tokensIn: 10, tokensOut: 10, costUsd: 0, calls: 0 };
+    expect((await usage.reserve(ws, '2026-12', 'email-intent', { ...small, costUsd: 0.1 }, budgets)).reserved).toBe(
+      false,
+    );
+    expect((await usage.reserve(ws, '2026-12', 'email-intent', small, budgets)).reserved).toBe(true);
+    const empty = fresh('ws');
+    const huge = { tokensIn: 20_000, tokensOut: 0, costUsd: 0, calls: 0 };
+    expect(await usage.reserve(empty, '2026-12', 'email-intent', huge, budgets)).toMatchObject({ reserved: false });
+    expect((await usage.read(empty, '2026-12')).total.calls).toBe(0);
+  });
+
+  it('backfills the token total of a month written before reservations existed, then reserves against it', async () => {
+    const ws = fresh('ws');
+    // A month item as the adapter wrote it before `total.tokens`.
+    await dynamo.db.send(
+      new UpdateCommand({
+        TableName: dynamo.table('core'),
+        Key: { pk: `WS#${ws}`, sk: 'AIUSAGE#2026-12' },
+        UpdateExpression: 'SET #in = :in, #out = :out, #cost = :cost, #calls = :calls',
+        ExpressionAttributeNames: {
+          '#in': 'total.tokensIn',
+          '#out': 'total.tokensOut',
+          '#cost': 'total.costUsd',
+          '#calls': 'total.calls',
+        },
+        ExpressionAttributeValues: { ':in': 8000, ':out': 1500, ':cost': 0, ':calls': 3 },
+      }),
+    );
+    expect((await usage.read(ws, '2026-12')).total.tokensIn).toBe(8000);
+    const budgets = { monthlyTokens: 10_000, monthlyCostUsd: 25 };
+    const estimate = { tokensIn: 300, tokensOut: 300, costUsd: 0, calls: 0 };
+    expect((await usage.reserve(ws, '2026-12', 'email-intent', estimate, budgets)).reserved).toBe(false);
+    expect(
+      (await usage.reserve(ws, '2026-12', 'email-intent', { ...estimate, tokensOut: 100 }, budgets)).reserved,
+    ).toBe(true);
   });
 });
 

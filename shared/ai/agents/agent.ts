@@ -6,7 +6,15 @@
  * with no output at all: nothing is made up in its place.
  */
 import * as z from 'zod/mini';
-import { type AiAgent, type AiAnswer, type AiFailureKind, type AiProvider, AiProviderError } from '../ports';
+import {
+  type AiAgent,
+  type AiAnswer,
+  type AiFailureKind,
+  type AiProvider,
+  AiProviderError,
+  isDeadline,
+} from '../ports';
+import { bounded, promptData } from './prompt-data';
 
 export interface Agent<I, O> {
   readonly name: AiAgent;
@@ -53,11 +61,7 @@ export function jsonSchemaOf(agent: Pick<Agent<unknown, unknown>, 'output'>): Re
   return schema;
 }
 
-/** Cuts `text` to `max` characters and says so, so the model knows it sees part of it. */
-export function bounded(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[truncated: ${text.length - max} more characters not shown]`;
-}
+export { bounded } from './prompt-data';
 
 /** Words as a reader counts them: runs of non-space characters. */
 export const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;
@@ -109,7 +113,7 @@ function repairPrompt(input: string, rejected: string, issues: readonly OutputIs
     problems,
     '',
     '<rejected_answer>',
-    bounded(rejected, 4000),
+    promptData(bounded(rejected, 4000)),
     '</rejected_answer>',
     '',
     'Answer again with only a JSON object that matches the schema, fixing every problem listed.',
@@ -121,10 +125,30 @@ export interface RunAgentOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The run of a call that got no answer at all: nothing spent. */
+const emptyRun = (provider: AiProvider): AgentRun => ({
+  provider: provider.name,
+  model: 'none',
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  latencyMs: 0,
+  offline: false,
+  attempts: 0,
+});
+
+/** True when the run's own deadline (`options.signal`, a `TimeoutError`) has passed. */
+const deadlinePassed = (options: RunAgentOptions): boolean =>
+  options.signal?.aborted === true && isDeadline(options.signal.reason);
+
 /**
- * Runs `agent` on `input`. A provider failure of the first attempt is thrown as the provider's
- * {@link AiProviderError} (nothing was spent); one of the repair attempt becomes a `failed`
- * result that still reports the first attempt's usage, so budgets count what was spent.
+ * Runs `agent` on `input`. The run's deadline (`options.signal` aborted with a `TimeoutError`,
+ * whichever attempt it cuts) ends it as a `failed` result of kind `timeout` that reports the
+ * usage of the answers already received (`attempts: 0` when none was). Any other provider
+ * failure of the first attempt is thrown as the provider's {@link AiProviderError} (nothing was
+ * spent); one of the repair attempt becomes a `failed` result that still reports the first
+ * attempt's usage, so budgets count what was spent. Only a cancellation (the signal aborted for
+ * another reason) and non-provider errors are thrown from the repair.
  */
 export async function runAgent<I, O>(
   agent: Agent<I, O>,
@@ -140,8 +164,20 @@ export async function runAgent<I, O>(
     maxOutputTokens: agent.maxOutputTokens,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const answers: AiAnswer[] = [await provider.answer({ ...request, input: prompt })];
-  const first = answers[0] as AiAnswer;
+  const timedOut = (error: unknown, answers: readonly AiAnswer[], what: string): AgentResult<O> => ({
+    status: 'failed',
+    kind: 'timeout',
+    reason: `The run's deadline passed during ${what}: ${error instanceof Error ? error.message : String(error)}`,
+    ...(answers.length ? runOf(answers) : emptyRun(provider)),
+  });
+  let first: AiAnswer;
+  try {
+    first = await provider.answer({ ...request, input: prompt });
+  } catch (error) {
+    if (deadlinePassed(options)) return timedOut(error, [], 'the first attempt');
+    throw error;
+  }
+  const answers: AiAnswer[] = [first];
   if (first.offline) return { status: 'offline', ...runOf(answers) };
   let parsed = parseOutput(agent.output, first.text);
   if (!parsed.ok) {
@@ -149,6 +185,7 @@ export async function runAgent<I, O>(
     try {
       repaired = await provider.answer({ ...request, input: repairPrompt(prompt, first.text, parsed.issues) });
     } catch (error) {
+      if (deadlinePassed(options)) return timedOut(error, answers, 'the repair attempt');
       if (!(error instanceof AiProviderError)) throw error;
       return {
         status: 'failed',

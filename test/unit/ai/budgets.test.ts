@@ -106,14 +106,15 @@ describe('previewAgent and usage', () => {
     const { deps, provider, usage } = previewDeps({ [`ws-1|${AI_TOKEN_BUDGET_SETTING}`]: 0 });
     await expect(previewAgent('ws-1', email, deps)).rejects.toBeInstanceOf(AiBudgetExceededError);
     expect(provider.requests).toHaveLength(0);
-    expect(usage.adds).toBe(0);
+    expect({ reserves: usage.reserves, adds: usage.adds }).toEqual({ reserves: 0, adds: 0 });
   });
 
-  it('adds a run’s usage once, both attempts of a repair included, per agent and in total', async () => {
+  it('reserves and settles each model call, both attempts of a repair included, per agent and in total', async () => {
     const { deps, usage, recorded } = previewDeps({}, scriptedProvider('not json', intentJson));
     const outcome = await previewAgent('ws-1', email, deps);
     expect(outcome).toMatchObject({ status: 'completed', run: { attempts: 2 } });
-    expect(usage.adds).toBe(1);
+    // One reservation before each model call, one settlement as each answer arrives; the run counts one call.
+    expect({ reserves: usage.reserves, adds: usage.adds }).toEqual({ reserves: 2, adds: 2 });
     const report = await usageReport('ws-1', deps);
     expect(report.total).toEqual({ tokensIn: 200, tokensOut: 100, costUsd: 0.002, calls: 1, tokens: 300 });
     expect(report.byAgent['email-intent']).toEqual({ tokensIn: 200, tokensOut: 100, costUsd: 0.002, calls: 1 });

@@ -1,6 +1,12 @@
 /** Small in-memory ports for the AI unit tests: a scripted provider, usage, settings and call records. */
 import type { AiCallOutcome, AiCallRecord, AiCallStore } from '../../../shared/ai/ai-call';
-import { type AiMonthUsage, type AiUsageStore, type AiUsageTotals, ZERO_USAGE } from '../../../shared/ai/budgets';
+import {
+  type AiBudgets,
+  type AiMonthUsage,
+  type AiUsageStore,
+  type AiUsageTotals,
+  ZERO_USAGE,
+} from '../../../shared/ai/budgets';
 import type { AiAgent, AiAnswer, AiProvider, AiRequest } from '../../../shared/ai/ports';
 import type { StoredSetting } from '../../../shared/governance/ports';
 
@@ -45,26 +51,46 @@ export const offlineAnswer: Partial<AiAnswer> = {
 const add = (a: AiUsageTotals, b: AiUsageTotals): AiUsageTotals => ({
   tokensIn: a.tokensIn + b.tokensIn,
   tokensOut: a.tokensOut + b.tokensOut,
-  costUsd: a.costUsd + b.costUsd,
+  // Rounded as DynamoDB's decimal ADD keeps it exact (a settlement is estimate + (actual - estimate)).
+  costUsd: Math.round((a.costUsd + b.costUsd) * 1e9) / 1e9,
   calls: a.calls + b.calls,
 });
 
-export function memoryUsage(): AiUsageStore & { adds: number } {
+/** Usage with the adapter's semantics: `reserve` adds only when the total stays within the budgets (atomically). */
+export function memoryUsage(): AiUsageStore & { adds: number; reserves: number } {
   const months = new Map<string, { total: AiUsageTotals; byAgent: Partial<Record<AiAgent, AiUsageTotals>> }>();
+  const apply = (workspaceId: string, month: string, agent: AiAgent, delta: AiUsageTotals) => {
+    const key = `${workspaceId}|${month}`;
+    const found = months.get(key) ?? { total: ZERO_USAGE, byAgent: {} };
+    months.set(key, {
+      total: add(found.total, delta),
+      byAgent: { ...found.byAgent, [agent]: add(found.byAgent[agent] ?? ZERO_USAGE, delta) },
+    });
+  };
   const store = {
     adds: 0,
+    reserves: 0,
     async read(workspaceId: string, month: string): Promise<AiMonthUsage> {
       const found = months.get(`${workspaceId}|${month}`);
       return { month, total: found?.total ?? ZERO_USAGE, byAgent: { ...(found?.byAgent ?? {}) } };
     },
     async add(workspaceId: string, month: string, agent: AiAgent, delta: AiUsageTotals) {
       store.adds += 1;
-      const key = `${workspaceId}|${month}`;
-      const found = months.get(key) ?? { total: ZERO_USAGE, byAgent: {} };
-      months.set(key, {
-        total: add(found.total, delta),
-        byAgent: { ...found.byAgent, [agent]: add(found.byAgent[agent] ?? ZERO_USAGE, delta) },
-      });
+      apply(workspaceId, month, agent, delta);
+    },
+    async reserve(workspaceId: string, month: string, agent: AiAgent, estimate: AiUsageTotals, budgets: AiBudgets) {
+      // No await between the check and the add: the same atomicity as the adapter's conditional write.
+      const total = months.get(`${workspaceId}|${month}`)?.total ?? ZERO_USAGE;
+      const tokensFit =
+        total.tokensIn + total.tokensOut + estimate.tokensIn + estimate.tokensOut <= budgets.monthlyTokens;
+      const costFits =
+        estimate.costUsd > 0
+          ? total.costUsd + estimate.costUsd <= budgets.monthlyCostUsd
+          : total.costUsd < budgets.monthlyCostUsd;
+      if (!tokensFit || !costFits) return { reserved: false as const, usage: await store.read(workspaceId, month) };
+      store.reserves += 1;
+      apply(workspaceId, month, agent, estimate);
+      return { reserved: true as const };
     },
   };
   return store;
