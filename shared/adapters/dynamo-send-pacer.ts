@@ -14,6 +14,11 @@
  *
  * The policy comes from `policy()`: `cachedQuotaPolicy` below refreshes it from the provider's
  * quota (SES `GetAccount`) every few minutes, and an empty daily budget grants nothing.
+ *
+ * The daily budget lives in the same item (`dailyRemaining`, with `quotaReadAtMs`, the time of the
+ * quota read it comes from): the newest read of any process sets it, and every grant subtracts
+ * from it in the same compare-and-set that takes the tokens, so all senders together are granted
+ * at most what the last read left, however long a process caches its policy.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type BucketPolicy, dailyBudget, policyForQuota, takeTokens } from '../email/pacing';
@@ -26,6 +31,35 @@ export interface PacePolicy {
   readonly bucket: BucketPolicy;
   /** Sends left today (Infinity when unlimited); 0 stops granting. */
   readonly dailyRemaining: number;
+  /**
+   * When `dailyRemaining` was read from the provider. With it, the budget is shared and spent
+   * through the bucket item (the newest read wins); without it (a fixed policy, or no read yet)
+   * it only caps what the item holds.
+   */
+  readonly quotaReadAtMs?: number;
+}
+
+/** The daily budget a round may spend, from the policy and the item, and what is written back. */
+function dailyOf(
+  policy: PacePolicy,
+  item: Record<string, unknown> | undefined,
+): { remaining: number; readAtMs?: number } {
+  const held =
+    typeof item?.dailyRemaining === 'number' && typeof item.quotaReadAtMs === 'number'
+      ? { remaining: item.dailyRemaining, readAtMs: item.quotaReadAtMs }
+      : undefined;
+  const read = policy.quotaReadAtMs;
+  if (read !== undefined && (!held || read > held.readAtMs)) {
+    return Number.isFinite(policy.dailyRemaining)
+      ? { remaining: policy.dailyRemaining, readAtMs: read }
+      : { remaining: Number.POSITIVE_INFINITY };
+  }
+  if (!held) return { remaining: policy.dailyRemaining };
+  // An older read of this process never raises what a newer one left; a fixed policy only caps it.
+  return {
+    remaining: read === undefined ? Math.min(held.remaining, policy.dailyRemaining) : held.remaining,
+    readAtMs: held.readAtMs,
+  };
 }
 
 const CAS_ATTEMPTS = 5;
@@ -48,8 +82,12 @@ export function dynamoSendPacer(
     nowMs: number,
     wanted: number,
   ): Promise<{ granted: number; waitMs: (position: number) => number }> {
-    const { bucket, dailyRemaining } = await policy();
-    if (dailyRemaining <= 0) return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
+    const current = await policy();
+    const { bucket } = current;
+    // A fixed policy with no budget needs no read; a read one may be older than the item's.
+    if (current.quotaReadAtMs === undefined && current.dailyRemaining <= 0) {
+      return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
+    }
     const inLine = (left: number) => (position: number) =>
       Math.max(1, Math.ceil(((position + 1 - left) / bucket.ratePerSecond) * 1000));
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -59,13 +97,20 @@ export function dynamoSendPacer(
         item && typeof item.tokens === 'number' && typeof item.updatedAtMs === 'number'
           ? { tokens: item.tokens, updatedAtMs: item.updatedAtMs }
           : undefined;
-      const result = takeTokens(state, bucket, nowMs, Math.min(wanted, dailyRemaining));
+      const daily = dailyOf(current, item);
+      if (daily.remaining <= 0) return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
+      const result = takeTokens(state, bucket, nowMs, Math.min(wanted, daily.remaining));
       if (result.granted === 0) return { granted: 0, waitMs: inLine(result.next.tokens) };
+      // Spent in the same write that takes the tokens: a lost race spends nothing.
+      const budget =
+        daily.readAtMs !== undefined && Number.isFinite(daily.remaining)
+          ? { dailyRemaining: daily.remaining - result.granted, quotaReadAtMs: daily.readAtMs }
+          : {};
       const written = await conditionally(
         db.send(
           new PutCommand({
             TableName: table,
-            Item: { ...key, ...result.next, version: version + 1 },
+            Item: { ...key, ...result.next, ...budget, version: version + 1 },
             ConditionExpression: item ? 'version = :v' : 'attribute_not_exists(pk)',
             ...(item ? { ExpressionAttributeValues: { ':v': version } } : {}),
           }),
@@ -123,7 +168,7 @@ export interface SendQuota {
 
 /**
  * A policy from the provider's quota, read at most every `ttlMs` (default 5 minutes) per
- * process; `override` (a configured rate) replaces `MaxSendRate` when set. A failed read keeps
+ * process, stamped with when it was read (the pacer's shared daily budget takes the newest); `override` (a configured rate) replaces `MaxSendRate` when set. A failed read keeps
  * the last policy (or, before any, `fallbackRate`) rather than stopping sends.
  */
 export function cachedQuotaPolicy(
@@ -141,6 +186,7 @@ export function cachedQuotaPolicy(
       policy = {
         bucket: policyForQuota(opts.override ?? quota.maxSendRate, opts.fraction),
         dailyRemaining: dailyBudget(quota),
+        quotaReadAtMs: now(),
       };
     } catch {
       policy = cached?.policy ?? {

@@ -15,7 +15,13 @@ import { NotFoundError } from '../errors';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../idempotency/errors';
 import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
 import { mapLimit } from '../resilience/map-limit';
-import { type AudiencePageMessage, type EmailSendQueue, type SendMessageDeps, sendMessageOf } from './send-request';
+import {
+  type AudiencePageMessage,
+  type EmailSendQueue,
+  type SendMessageDeps,
+  sendMessageOf,
+  UnqueueableSendError,
+} from './send-request';
 import { assertPostalAddress, type SenderProfile } from './sender-profile';
 import { contentOf, getTemplate, type TemplateStore } from './stored-templates';
 import { mergeFieldsOf } from './template-send';
@@ -283,7 +289,15 @@ export interface AudiencePageDeps {
 
 export type AudiencePageOutcome =
   | { readonly status: 'already-done' }
-  | { readonly status: 'done'; readonly enqueued: number; readonly skipped: number; readonly last: boolean };
+  | {
+      readonly status: 'done';
+      readonly enqueued: number;
+      /** Contacts not mailed: unsubscribed from marketing, or whose message the sender could not read. */
+      readonly skipped: number;
+      readonly last: boolean;
+      /** Why each contact whose message could not be built was skipped (none when every message was queued). */
+      readonly unqueueable?: ReadonlyArray<{ readonly contactId: string; readonly reason: string }>;
+    };
 
 /** The send id of one contact's mail of a broadcast (stable: the same on every redelivery). */
 export const broadcastSendId = (broadcastId: string, contactId: string): string =>
@@ -320,10 +334,14 @@ export async function runAudiencePage(
       }),
   };
   const reached = listed.contacts.filter((c) => !(version.category === 'marketing' && c.status === 'unsubscribed'));
+  const unqueueable: Array<{ contactId: string; reason: string }> = [];
   await mapLimit(reached, ENQUEUE_CONCURRENCY, async (contact) => {
     const sendId = broadcastSendId(broadcastId, contact.contactId);
-    await deps.queue.send(
-      sendMessageOf(
+    let built: ReturnType<typeof sendMessageOf>;
+    try {
+      // Checked as it is built: a message the sender could not read is skipped, never queued to be
+      // retried and dead-lettered.
+      built = sendMessageOf(
         workspaceId,
         {
           sendId,
@@ -341,17 +359,24 @@ export async function runAudiencePage(
           ...(version.topic ? { topic: version.topic } : {}),
         },
         messageDeps,
-      ),
-    );
+      );
+    } catch (error) {
+      if (!(error instanceof UnqueueableSendError)) throw error;
+      unqueueable.push({ contactId: contact.contactId, reason: error.reason });
+      return;
+    }
+    await deps.queue.send(built);
   });
+  const enqueued = reached.length - unqueueable.length;
+  const skipped = listed.contacts.length - enqueued;
   const last = listed.nextCursor === undefined;
   if (!last) await deps.queue.send({ ...message, page: page + 1, cursor: listed.nextCursor });
   await deps.broadcasts.recordPage(workspaceId, broadcastId, {
     page,
-    enqueued: reached.length,
-    skipped: listed.contacts.length - reached.length,
+    enqueued,
+    skipped,
     last,
     at: deps.now().toISOString(),
   });
-  return { status: 'done', enqueued: reached.length, skipped: listed.contacts.length - reached.length, last };
+  return { status: 'done', enqueued, skipped, last, ...(unqueueable.length > 0 ? { unqueueable } : {}) };
 }

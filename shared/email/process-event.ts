@@ -9,6 +9,12 @@
  *   the message and the send named its contact, so is the person (the contact's own opt-out, as an
  *   unsubscribe writes: a changed address does not bring marketing back); `email_complained`;
  *   counted. A bounce stays with the address: it is a fact about that mailbox, not the person.
+ * - A bounce or complaint for an address on the SES account-level suppression list (subtype
+ *   `OnAccountSuppressionList`: SES did not attempt it; the list is shared by every workspace) is
+ *   recorded and suppresses the address in the workspace, but is not counted in, nor judged by, the
+ *   workspace's reputation window (SES does not count it either), and a complaint of that kind is
+ *   not the person's: the contact is not opted out.
+ * - A complaint whose feedback report says `not-spam` is no complaint: it changes nothing.
  * - After a counted bounce or complaint the workspace's rolling rates are judged: `warn` raises
  *   one alert a day, `pause` pauses marketing with the reason and raises one alert (both in one
  *   write, once per pause).
@@ -98,6 +104,9 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   if (event.type !== 'delivered' && event.type !== 'bounced' && event.type !== 'complained') {
     return { status: 'ignored', reason: `${event.type} events change nothing here` };
   }
+  if (event.type === 'complained' && event.notSpam) {
+    return { status: 'ignored', reason: 'a not-spam feedback report is no complaint' };
+  }
   const nowMs = deps.now();
   const atMs = Math.min(Date.parse(event.at) || nowMs, nowMs);
   const key = eventKeyOf(event);
@@ -143,7 +152,7 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   const contactId = marked.result === 'unknown' ? undefined : event.contactId;
   // A complaint is the person's too: their strongest "no more marketing", kept on the contact as an
   // unsubscribe is, so mail to the contact at a new address is stopped (its marketing reads it).
-  if (event.type === 'complained' && contactId) {
+  if (event.type === 'complained' && contactId && !event.accountSuppressed) {
     await deps.suppressions.suppressContact(workspaceId, contactId, 'complaint', atMs);
   }
 
@@ -170,6 +179,8 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   );
 
   if (event.type === 'delivered') return { status: 'processed', counted: false };
+  // Another workspace's history put the address on the account's list: not this workspace's reputation.
+  if (event.accountSuppressed) return { status: 'processed', counted: false, ...(suppressed ? { suppressed } : {}) };
   const hour = countingHour(atMs, nowMs);
   const delta = event.type === 'complained' ? { complaints: 1 } : hard ? { bounces: 1 } : { softBounces: 1 };
   const counted = await deps.reputation.countOnce(workspaceId, key, hour, delta);

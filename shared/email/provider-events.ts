@@ -47,6 +47,15 @@ export interface EmailEvent {
   readonly bounceType?: BounceType;
   /** The provider's finer reason (SES `bounceSubType`, e.g. `Suppressed`; Resend `bounce.subType`). */
   readonly bounceSubType?: string;
+  /**
+   * The provider never attempted delivery: the address is on the SES account-level suppression
+   * list (bounce or complaint subtype `OnAccountSuppressionList`), which every workspace of the
+   * account shares. SES does not count such sends toward the bounce or complaint rate, so neither
+   * does a workspace's reputation window; the address is still suppressed in the workspace.
+   */
+  readonly accountSuppressed?: true;
+  /** A complaint whose feedback report says the mail is *not* spam (`complaintFeedbackType: not-spam`). */
+  readonly notSpam?: true;
   /** When it happened (ISO 8601). */
   readonly at: string;
 }
@@ -103,7 +112,14 @@ const sesRecord = z.looseObject({
     }),
   ),
   complaint: z.optional(
-    z.looseObject({ complainedRecipients: z._default(z.array(recipient), []), timestamp: z.optional(z.string()) }),
+    z.looseObject({
+      complainedRecipients: z._default(z.array(recipient), []),
+      timestamp: z.optional(z.string()),
+      /** `OnAccountSuppressionList` when SES did not send (the address is on the account's list); else null. */
+      complaintSubType: z.optional(z.nullable(z.string())),
+      /** The feedback report's type (RFC 5965): `abuse`, `fraud`, `not-spam`, ... */
+      complaintFeedbackType: z.optional(z.nullable(z.string())),
+    }),
   ),
   delivery: z.optional(
     z.looseObject({ recipients: z._default(z.array(z.string()), []), timestamp: z.optional(z.string()) }),
@@ -173,6 +189,9 @@ const isoOr = (value: string | undefined, fallback: string | undefined): string 
   return new Date(0).toISOString();
 };
 
+/** SES's bounce/complaint subtype of a send it refused because the address is on the account's suppression list. */
+const ACCOUNT_SUPPRESSION_SUBTYPE = 'OnAccountSuppressionList';
+
 /** An SES event (EventBridge envelope with the SES record as `detail`). */
 export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
   const parsed = sesRecord.safeParse(envelope.detail);
@@ -206,10 +225,17 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
     extra = {
       bounceType: record.bounce.bounceType.toLowerCase() as BounceType,
       ...(record.bounce.bounceSubType ? { bounceSubType: record.bounce.bounceSubType } : {}),
+      ...(record.bounce.bounceSubType === ACCOUNT_SUPPRESSION_SUBTYPE ? { accountSuppressed: true as const } : {}),
     };
     when = at(record.bounce.timestamp);
   } else if (type === 'complained' && record.complaint) {
     recipients = record.complaint.complainedRecipients.map((r) => r.emailAddress);
+    extra = {
+      ...(record.complaint.complaintSubType === ACCOUNT_SUPPRESSION_SUBTYPE
+        ? { accountSuppressed: true as const }
+        : {}),
+      ...(record.complaint.complaintFeedbackType?.toLowerCase() === 'not-spam' ? { notSpam: true as const } : {}),
+    };
     when = at(record.complaint.timestamp);
   } else if (type === 'delivered' && record.delivery) {
     recipients = record.delivery.recipients;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
 import {
   DEFAULT_RUN_ONCE,
@@ -13,9 +14,28 @@ import {
   type RunOnceOptions,
   runOnce,
 } from '../idempotency/run-once';
+import { sanitizeEmail } from '../security/sanitize';
 import { throttleBackoffSeconds } from './pacing';
 import type { SendOutcome, SendRequest } from './send-email';
 import type { SenderProfile } from './sender-profile';
+
+/**
+ * A recipient address: the CRM's one address rule (sanitizeEmail, which contacts, users and
+ * invitations are held to), canonicalised (lower case, punycode domain). Every address the CRM
+ * holds passes, so a send message built for one is one the sender can read; zod's `z.email()`
+ * is stricter (no IDN TLDs, no `&`, `!`, ...) and must not be used for a recipient.
+ */
+export const recipientAddress = z.pipe(
+  z.string().check(z.maxLength(320)),
+  z.transform((value, ctx) => {
+    try {
+      return sanitizeEmail(value);
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'Not a valid email address', input: ctx.value });
+      return z.NEVER;
+    }
+  }),
+);
 
 const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const headerMap = z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.string().check(z.maxLength(2000)));
@@ -26,8 +46,9 @@ export const emailSendMessage = z.object({
   sendId: line(128),
   idempotencyKey: line(300),
   category: z.enum(['transactional', 'marketing']),
+  /** The configured sender (SES_FROM_ADDRESS, itself a `z.email()` in shared/config.ts). */
   from: z.optional(z.email()),
-  to: z.email(),
+  to: recipientAddress,
   content: z.object({
     subject: line(998),
     html: z.string().check(z.minLength(1), z.maxLength(500_000)),
@@ -111,7 +132,7 @@ export const isAudiencePage = (m: EmailQueueMessage): m is AudiencePageMessage =
  * or a stored template (`templateId`, `version?`: the latest when absent), to an address
  * (`to`) or a contact (`contactId`: its email and fields become the merge context).
  */
-const recipient = { to: z.optional(z.email().check(z.maxLength(320))), contactId: z.optional(recordId) };
+const recipient = { to: z.optional(recipientAddress), contactId: z.optional(recordId) };
 export const inlineSendBody = z.strictObject({
   ...recipient,
   subject: line(998),
@@ -170,8 +191,22 @@ export interface SendMessageDeps {
 }
 
 /**
+ * A send message the sender could not read (its own queue schema refuses it): it is never
+ * queued, as it could only be retried and dead-lettered. `reason` names the fields, never values.
+ */
+export class UnqueueableSendError extends ValidationError {
+  override name = 'UnqueueableSendError';
+  constructor(readonly reason: string) {
+    super(`The email cannot be sent: ${reason}`, 'UNSENDABLE_EMAIL');
+  }
+}
+
+/**
  * The queue message of one send: self-contained (content, merge context, headers, tags), so
- * any delivery of it sends the same mail, whatever changes meanwhile.
+ * any delivery of it sends the same mail, whatever changes meanwhile. It is checked against the
+ * queue's schema here, where it is built, so nothing is queued that the sender would refuse.
+ * @throws UnqueueableSendError when the message is not one the sender can parse (an address
+ * outside the CRM's rule, a subject too long, ...).
  */
 export function sendMessageOf(
   workspaceId: string,
@@ -185,7 +220,7 @@ export function sendMessageOf(
   const unsubscribe =
     send.category === 'marketing' ? deps.unsubscribe?.(ids.sendId, send.to, send.contactId, send.topic) : undefined;
   const workspace = send.workspace ?? { name: '' };
-  return {
+  const message: z.input<typeof emailSendMessage> = {
     workspaceId,
     sendId: ids.sendId,
     idempotencyKey: ids.idempotencyKey,
@@ -212,7 +247,14 @@ export function sendMessageOf(
     },
     attempt: 0,
   };
+  const parsed = emailSendMessage.safeParse(message);
+  if (!parsed.success) throw new UnqueueableSendError(issuesOf(parsed.error));
+  return parsed.data;
 }
+
+/** The failing fields of a refused message, e.g. `to: Not a valid email address` (no values). */
+const issuesOf = (error: z.core.$ZodError): string =>
+  [...new Set(error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`))].slice(0, 5).join('; ');
 
 /**
  * Queues a one-off send. With a client key the send id is derived from (workspace, key), so a

@@ -214,6 +214,16 @@ describe('shared pacer', () => {
     expect(await pacer.take(Date.now())).toEqual({ granted: false, waitMs: 300_000 });
   });
 
+  it('spends one shared daily budget across instances, in the same write as the tokens', async () => {
+    // Was review 9: each instance capped a round by its cached `dailyRemaining` and never spent it.
+    const provider = `daily-${randomUUID().slice(0, 8)}`;
+    const read = { bucket: { ratePerSecond: 1000, burst: 1000 }, dailyRemaining: 7, quotaReadAtMs: Date.now() };
+    const pacers = [0, 1].map(() => dynamoSendPacer(db, EPHEMERAL, () => Promise.resolve(read), provider));
+    const now = Date.now();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pacers[i % 2]?.take(now)));
+    expect(results.filter((r) => r?.granted)).toHaveLength(7);
+  });
+
   it('caches the quota policy and keeps the last one when a read fails', async () => {
     let reads = 0;
     let fail = false;
