@@ -10,6 +10,7 @@
  */
 import * as z from 'zod/mini';
 import type { ContactStore } from '../crm/contacts/ports';
+import { recipientAddress } from '../email/send-request';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
 import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
@@ -20,7 +21,8 @@ import { triggerOf } from './trigger';
 import type { CampaignWebhookTokens } from './trigger-ports';
 
 export const webhookEnrolBody = z.union([
-  z.strictObject({ email: z.email().check(z.maxLength(254)) }),
+  // The contacts' own address rule (IDN, RFC 5322 characters): any address a contact can hold finds it.
+  z.strictObject({ email: recipientAddress }),
   z.strictObject({ contactId: z.string().check(z.regex(RECORD_ID_PATTERN)) }),
 ]);
 

@@ -3,6 +3,7 @@
  * (a queued email, an action) go through ports with a key unique per (run, node, step), so a
  * replay of the same step repeats nothing; the result says where the enrolment goes next.
  */
+import { UnqueueableSendError } from '../email/send-request';
 import type { AbAttribution } from '../email/tracking-token';
 import { type Condition, type ConditionSubject, holds } from './conditions';
 import type { CampaignRules, EnrolmentState, ExitReason } from './enrolment';
@@ -160,18 +161,27 @@ async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
   const { state, rules, contact } = ctx;
   const variant = node.subjectVariants ? subjectVariant(node, node.subjectVariants.length, state, rules) : undefined;
   const line = lineIdOf(node.subjectVariants, variant);
-  const { sendId } = await ctx.deps.mailer.send({
-    workspaceId: state.workspaceId,
-    campaignId: state.campaignId,
-    version: state.version,
-    nodeId: node.id,
-    contact,
-    templateId: node.templateId,
-    ...(node.version ? { templateVersion: node.version } : {}),
-    ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
-    ...abAttribution(state, ctx.journey, variant, node.subjectVariants),
-    idempotencyKey: effectKey(state, node.id),
-  });
+  const sent = await ctx.deps.mailer
+    .send({
+      workspaceId: state.workspaceId,
+      campaignId: state.campaignId,
+      version: state.version,
+      nodeId: node.id,
+      contact,
+      templateId: node.templateId,
+      ...(node.version ? { templateVersion: node.version } : {}),
+      ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
+      ...abAttribution(state, ctx.journey, variant, node.subjectVariants),
+      idempotencyKey: effectKey(state, node.id),
+    })
+    .catch((error: unknown) => {
+      // An address the sender could never take (the contact's was accepted under other rules):
+      // retrying would not change it, so the enrolment fails now, with the reason.
+      if (error instanceof UnqueueableSendError) return error;
+      throw error;
+    });
+  if (sent instanceof UnqueueableSendError) return { kind: 'end', reason: 'failed', failure: sent.message };
+  const { sendId } = sent;
   return {
     kind: 'move',
     next: node.next,
