@@ -61,7 +61,7 @@ const OVER_BUDGET: Partial<
     measured: 511_900,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
-  campaigns: { ceiling: 524_000, measured: 520_993, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 528_000, measured: 524_635, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'campaign-sweeper': { ceiling: 316_000, measured: 305_374, reason: FLOOR },
   'ai-call-worker': {
     ceiling: 437_000,
@@ -69,12 +69,12 @@ const OVER_BUDGET: Partial<
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
   ai: {
-    ceiling: 490_000,
-    measured: 479_481,
+    ceiling: 496_000,
+    measured: 492_283,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
-  emails: { ceiling: 480_000, measured: 469_638, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
-  'email-templates': { ceiling: 441_000, measured: 437_871, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  emails: { ceiling: 486_000, measured: 482_830, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  'email-templates': { ceiling: 445_000, measured: 441_358, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-sender': {
     ceiling: 495_000,
     measured: 484_063,

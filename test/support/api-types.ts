@@ -5393,7 +5393,6 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** Format: email */
                     to?: string;
                     contactId?: string;
                     subject: string;
@@ -5402,7 +5401,6 @@ export interface operations {
                     /** @enum {string} */
                     category: "transactional" | "marketing";
                 } | {
-                    /** Format: email */
                     to?: string;
                     contactId?: string;
                     templateId: string;
