@@ -28,7 +28,7 @@ import {
   workspacesList,
 } from '../shared/http/responses/workspaces';
 import { PERMISSIONS } from '../shared/identity/permissions';
-import { sanitizeEmail } from '../shared/security/sanitize';
+import { emailAddress } from '../shared/security/email-address';
 import { singleLineText } from '../shared/security/single-line-text';
 import * as workspaces from '../shared/workspaces/use-cases';
 
@@ -47,17 +47,7 @@ const memberParams = z.extend(workspaceParams, { userId: z.string().check(z.minL
 const roleParams = z.extend(workspaceParams, { roleName: z.string().check(z.minLength(1), z.maxLength(32)) });
 // Workspace names reach invitation subjects: one line, no control characters.
 const name = singleLineText(100);
-const email = z.pipe(
-  z.string().check(z.maxLength(254)),
-  z.transform((value, ctx) => {
-    try {
-      return sanitizeEmail(value);
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'Not a valid email address', input: ctx.value });
-      return z.NEVER;
-    }
-  }),
-);
+const email = emailAddress;
 const roleName = singleLineText(32);
 
 export const handler = httpFunction('workspaces', {

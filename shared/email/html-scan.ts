@@ -9,7 +9,7 @@
  * with {@link NextMatch}: an opening whose closing part is absent is passed over at once instead
  * of rescanning the rest of the document, so no input costs more than a few passes over it.
  */
-import { matchEnd, NextMatch } from './linear-scan';
+import { matchEnd, NextMatch, pastMatch, replaceSpans } from './linear-scan';
 
 /** `html.replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')`: script, style and head elements dropped. */
 export function dropScriptStyleHead(html: string): string {
@@ -98,20 +98,13 @@ export function replaceLinks(html: string, replace: (href: string, label: string
 
 /** `html.replace(/<li[^>]*>/gi, replacement)`: each opening `<li` up to the next `>`. */
 export function replaceListItemOpenings(html: string, replacement: string): string {
-  const opening = /<li/gi;
   const tagEnd = new NextMatch(html, />/);
-  let out = '';
-  let kept = 0;
-  for (;;) {
-    opening.lastIndex = kept;
-    const open = opening.exec(html);
-    if (!open) break;
-    const gt = tagEnd.index(open.index + 3);
-    if (gt < 0) break;
-    out += html.slice(kept, open.index) + replacement;
-    kept = gt + 1;
-  }
-  return out + html.slice(kept);
+  return replaceSpans(
+    html,
+    /<li/gi,
+    (open) => pastMatch(tagEnd.index(open.index + 3), 1),
+    () => replacement,
+  );
 }
 
 /** `html.replace(/<[^>]+>/g, '')`: each `<` with at least one character before the next `>`, up to it. */
@@ -138,18 +131,13 @@ export function stripTags(html: string): string {
 
 /** `text.replace(/<!--[\s\S]*?-->/g, '')`: each `<!--` up to the next `-->` after it. */
 export function stripHtmlComments(text: string): string {
-  let out = '';
-  let kept = 0;
-  for (;;) {
-    const open = text.indexOf('<!--', kept);
-    if (open < 0) break;
-    const close = text.indexOf('-->', open + 4);
-    // An unclosed comment: no later `<!--` has a `-->` after it either.
-    if (close < 0) break;
-    out += text.slice(kept, open);
-    kept = close + 3;
-  }
-  return out + text.slice(kept);
+  // An unclosed comment: no later `<!--` has a `-->` after it either.
+  return replaceSpans(
+    text,
+    /<!--/g,
+    (open) => pastMatch(text.indexOf('-->', open.index + 4), 3),
+    () => '',
+  );
 }
 
 /**
@@ -158,19 +146,7 @@ export function stripHtmlComments(text: string): string {
  * later one either, so the scan ends there instead of trying the rest of the document from each.
  */
 export function replaceAnchorTags(html: string, replace: (tag: string) => string): string {
-  const opening = /<a\b/gi;
-  let out = '';
-  let kept = 0;
-  for (;;) {
-    opening.lastIndex = kept;
-    const open = opening.exec(html);
-    if (!open) break;
-    const gt = html.indexOf('>', open.index + 2);
-    if (gt < 0) break;
-    out += html.slice(kept, open.index) + replace(html.slice(open.index, gt + 1));
-    kept = gt + 1;
-  }
-  return out + html.slice(kept);
+  return replaceSpans(html, /<a\b/gi, (open) => pastMatch(html.indexOf('>', open.index + 2), 1), replace);
 }
 
 // Read with matchEnd: `\s*=\s*` can only end at the first character after the spaces that follow

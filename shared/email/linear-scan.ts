@@ -58,3 +58,33 @@ export function trimEnd(text: string, char: string): string {
   while (end > 0 && text[end - 1] === char) end -= 1;
   return text.slice(0, end);
 }
+
+/**
+ * `text.replace(opening + everything up to its end, replace)` in one pass: each match of
+ * `opening` (a global regex; never empty) up to the index `endOf` gives for it, or -1 when it has
+ * none, in which case the scan stops: every caller's end is the next occurrence of a fixed closer
+ * (a {@link NextMatch}, an indexOf), so without one after this opening there is none after a later
+ * one either.
+ */
+export function replaceSpans(
+  text: string,
+  opening: RegExp,
+  endOf: (open: RegExpExecArray) => number,
+  replace: (span: string) => string,
+): string {
+  let out = '';
+  let kept = 0;
+  for (;;) {
+    opening.lastIndex = kept;
+    const open = opening.exec(text);
+    if (!open) break;
+    const end = endOf(open);
+    if (end < 0) break;
+    out += text.slice(kept, open.index) + replace(text.slice(open.index, end));
+    kept = end;
+  }
+  return out + text.slice(kept);
+}
+
+/** The index just past `found` (a match of `length`), or -1 when nothing was found. */
+export const pastMatch = (found: number, length: number): number => (found < 0 ? -1 : found + length);

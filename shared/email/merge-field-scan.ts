@@ -7,27 +7,23 @@
  * quote of an `href` no longer sits between two `\s*` that a run of spaces could be split across.
  */
 import { stripHtmlComments } from './html-scan';
-import { matchEnd, NextMatch } from './linear-scan';
+import { matchEnd, NextMatch, pastMatch, replaceSpans } from './linear-scan';
 
 /**
  * `source.replace(/\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}/g, '')`: Liquid
  * comment blocks dropped (each opening up to the next closing; an unclosed one, and all after it, kept).
  */
 export function stripLiquidComments(source: string): string {
-  const opening = /\{%-?\s*comment\s*-?%\}/g;
   const closing = new NextMatch(source, /\{%-?\s*endcomment\s*-?%\}/);
-  let out = '';
-  let kept = 0;
-  for (;;) {
-    opening.lastIndex = kept;
-    const open = opening.exec(source);
-    if (!open) break;
-    const close = closing.index(open.index + open[0].length);
-    if (close < 0) break;
-    out += source.slice(kept, open.index);
-    kept = close + closing.length;
-  }
-  return out + source.slice(kept);
+  return replaceSpans(
+    source,
+    /\{%-?\s*comment\s*-?%\}/g,
+    (open) => {
+      const close = closing.index(open.index + open[0].length);
+      return pastMatch(close, closing.length);
+    },
+    () => '',
+  );
 }
 
 /** What no reader sees taken out: HTML comments, then Liquid comment blocks. */

@@ -14,28 +14,13 @@ import {
   type RunOnceOptions,
   runOnce,
 } from '../idempotency/run-once';
-import { sanitizeEmail } from '../security/sanitize';
+import { emailAddress } from '../security/email-address';
 import { throttleBackoffSeconds } from './pacing';
 import type { SendOutcome, SendRequest } from './send-email';
 import type { SenderProfile } from './sender-profile';
 
-/**
- * A recipient address: the CRM's one address rule (sanitizeEmail, which contacts, users and
- * invitations are held to), canonicalised (lower case, punycode domain). Every address the CRM
- * holds passes, so a send message built for one is one the sender can read; zod's `z.email()`
- * is stricter (no IDN TLDs, no `&`, `!`, ...) and must not be used for a recipient.
- */
-export const recipientAddress = z.pipe(
-  z.string().check(z.maxLength(320)),
-  z.transform((value, ctx) => {
-    try {
-      return sanitizeEmail(value);
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'Not a valid email address', input: ctx.value });
-      return z.NEVER;
-    }
-  }),
-);
+/** A recipient address: the CRM's one address rule (shared/security/email-address.ts). */
+export const recipientAddress = emailAddress;
 
 const line = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 const headerMap = z.record(z.string().check(z.minLength(1), z.maxLength(100)), z.string().check(z.maxLength(2000)));

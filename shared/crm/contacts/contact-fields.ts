@@ -3,7 +3,8 @@
  * field, so a CSV row and a request body are validated and normalised alike.
  */
 import * as z from 'zod/mini';
-import { normalisePhone, sanitizeEmail } from '../../security/sanitize';
+import { emailAddress } from '../../security/email-address';
+import { normalisePhone } from '../../security/sanitize';
 import { singleLineText } from '../../security/single-line-text';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { CONTACT_STATUSES } from '../model';
@@ -28,7 +29,8 @@ const via = <T>(fn: (value: string) => T, message: string) =>
     }),
   );
 
-export const emailField = z.pipe(z.string().check(z.maxLength(254)), via(sanitizeEmail, 'Not a valid email address'));
+/** The CRM's one address rule (shared/security/email-address.ts): what a contact may hold, a send may go to. */
+export const emailField = emailAddress;
 export const phoneField = z.pipe(
   z.string().check(z.maxLength(40)),
   via((v) => normalisePhone(v), 'Not a valid phone number (E.164, or national AU form)'),
