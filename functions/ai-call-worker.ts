@@ -4,7 +4,7 @@
  * the message is retried after the visibility timeout and dead-lettered after maxReceiveCount.
  */
 import { randomUUID } from 'node:crypto';
-import { queues } from '../lib/definition';
+import { queues } from '../lib/definition/queues';
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';

@@ -3,8 +3,11 @@
  * preview under a short deadline, and read this month's usage against the budgets. Every route
  * is on the `ai` rate tier and scoped to the caller's workspace.
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { aiRoutes } from '../lib/definition/ai-routes';
+import { campaignRoutes } from '../lib/definition/campaign-routes';
 import { dynamoAiResults } from '../shared/adapters/dynamo-ai-results';
 import { dynamoAiUsage } from '../shared/adapters/dynamo-ai-usage';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
@@ -88,7 +91,8 @@ function assertMayRead(caller: Caller, request: AgentRequest): void {
   }
 }
 
-export const handler = httpFunction('ai', {
+// The campaign AI-draft routes are declared with the campaigns' but served here (provider keys, the AI budget).
+export const handler = httpFunction('ai', [...aiRoutes, ...campaignRoutes], {
   'ai.calls.create': defineOperation({ body: queueAiCallBody, response: callQueued }, async ({ body }, request) => {
     const caller = callerOf(request);
     assertMayRead(caller, body);

@@ -3,8 +3,10 @@
  * (by contact ids straight onto the drip-steps queue, or by a contact filter through a launch
  * of the campaign-launch state machine), launch progress, enrolments and stats.
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { campaignRoutes } from '../lib/definition/campaign-routes';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
@@ -202,7 +204,7 @@ const transition = (name: CampaignTransition) =>
     return { ...ok(campaign), audit: audited(campaign.campaignId, { transition: name }) };
   });
 
-export const handler = httpFunction('campaigns', {
+export const handler = httpFunction('campaigns', campaignRoutes, {
   'campaigns.create': defineOperation(
     { body: createCampaignBody, response: campaignCreated },
     async ({ body }, request) => {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import { routes } from '../lib/definition';
+import { crmRoutes } from '../lib/definition/crm-routes';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
@@ -102,7 +102,7 @@ const audited = (contactId: string, metadata?: Record<string, unknown>) => ({
   ...(metadata ? { metadata } : {}),
 });
 
-const restoreRoute = routes.find((r) => r.id === 'contacts.restore');
+const restoreRoute = crmRoutes.find((r) => r.id === 'contacts.restore');
 
 /** A taken email of a deleted contact answers with the request that restores it. */
 async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
@@ -115,7 +115,7 @@ async function withRestoreHint<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-export const handler = httpFunction('contacts', {
+export const handler = httpFunction('contacts', crmRoutes, {
   'contacts.create': defineOperation(
     { body: z.extend(contactCreateSchema, { consent: z.optional(consentInputSchema) }), response: contactCreated },
     async ({ body: { consent: given, ...body } }, request) => {

@@ -4,7 +4,7 @@
  * held; a contact's domain event wakes its waiting enrolments and enrols it by trigger.
  * Campaign emails go through the email pipeline's queue; timers come back here.
  */
-import { queues } from '../lib/definition';
+import { queues } from '../lib/definition/queues';
 import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';

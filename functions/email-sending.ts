@@ -4,7 +4,9 @@
  * and Resend's webhook (`POST /api/hooks/resend`): the Svix signature is checked against the raw
  * body before anything is queued for the email-events processor; a bad one is a 401 JSON answer.
  */
+
 import * as z from 'zod/mini';
+import { emailRoutes } from '../lib/definition/email-routes';
 import { dynamoReputation } from '../shared/adapters/dynamo-email-events';
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
@@ -31,7 +33,7 @@ const statusDeps = {
 const events = sqsEmailEvents(sqs, queueUrl('email-events'));
 const secrets = providerSecretReader({ client: secretsManager });
 
-export const handler = httpFunction('email-sending', {
+export const handler = httpFunction('email-sending', emailRoutes, {
   'email-sending.status': defineOperation({ response: sendingStatusAnswer }, async (_input, request) => ({
     status: 200,
     body: await sendingStatus(callerOf(request).workspaceId, statusDeps),

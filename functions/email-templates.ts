@@ -5,8 +5,10 @@
  * queues its first audience page; the email-sender fans the pages out (docs/EMAIL.md,
  * "Templates" and "Broadcasts").
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { emailRoutes } from '../lib/definition/email-routes';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
@@ -93,7 +95,7 @@ const audited = (templateId: string, metadata?: Record<string, unknown>) => ({
   ...(metadata ? { metadata } : {}),
 });
 
-export const handler = httpFunction('email-templates', {
+export const handler = httpFunction('email-templates', emailRoutes, {
   'email-templates.create': defineOperation(
     { body: templateInputSchema, response: templateCreated },
     async ({ body }, request) => {

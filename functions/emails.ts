@@ -6,8 +6,10 @@
  * A marketing send carries the RFC 8058 List-Unsubscribe headers; the public `/u/{token}`
  * routes honour them (docs/EMAIL.md, "Unsubscribe").
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { emailRoutes } from '../lib/definition/email-routes';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
@@ -247,7 +249,7 @@ const invalidLink = (request: HttpRequest) =>
         },
       };
 
-export const handler = httpFunction('emails', {
+export const handler = httpFunction('emails', emailRoutes, {
   // A retry with the same Idempotency-Key answers the first 202 again and queues nothing; the
   // key with another body (or caller) is 422 (shared/email/send-request.ts `sendOneOff`).
   'emails.send': defineOperation({ body: oneOffSendBody, response: emailQueued }, async ({ body }, request) => {

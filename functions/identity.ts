@@ -3,7 +3,9 @@
  * sessions and trusted devices. Each operation parses its input, calls one use case of
  * shared/identity/accounts with the adapters below, and maps the result.
  */
+
 import * as z from 'zod/mini';
+import { identityRoutes } from '../lib/definition/identity-routes';
 import { dynamoUserApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoDevices } from '../shared/adapters/dynamo-devices';
@@ -106,7 +108,7 @@ function startedSession(status: number, body: Record<string, unknown>, sessionTo
   };
 }
 
-export const handler = httpFunction('identity', {
+export const handler = httpFunction('identity', identityRoutes, {
   'auth.signup': defineOperation(
     { body: z.object({ email, password, name: label, organizationName: z.optional(label) }), response: signedUp },
     async ({ body }, request) => {

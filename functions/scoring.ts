@@ -3,8 +3,10 @@
  * workspace's scoring rules. Every use case is scoped by the workspace the edge resolved,
  * so another workspace's contact id is not found.
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { crmRoutes } from '../lib/definition/crm-routes';
 import { dynamoRulesStore } from '../shared/adapters/dynamo-rules-store';
 import { dynamoScoreReader } from '../shared/adapters/dynamo-score-reader';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
@@ -31,7 +33,7 @@ const queue = sqsRecomputeQueue(sqs, queueUrl('score-recompute'));
 const idParam = z.object({ id: z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/)) });
 const page = (max: number, fallback: number) => z.object(pageQuery(max, fallback));
 
-export const handler = httpFunction('scoring', {
+export const handler = httpFunction('scoring', crmRoutes, {
   'scores.get': defineOperation(
     { params: idParam, query: page(100, 50), response: contactScore },
     async ({ params, query }, request) => ({

@@ -3,7 +3,9 @@
  * registry of a workspace. The edge has authenticated the caller, resolved the workspace
  * and checked the route's permission; every use case is scoped by that workspace.
  */
+
 import * as z from 'zod/mini';
+import { identityRoutes } from '../lib/definition/identity-routes';
 import { dynamoAlerts } from '../shared/adapters/dynamo-alerts';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
@@ -55,7 +57,7 @@ const keyIdParam = z.object({ keyId: z.string().check(z.regex(/^[0-9a-z]{1,64}$/
 const alertIdParam = z.object({ alertId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const settingKeyParam = z.object({ key: z.string().check(z.regex(SETTING_KEY_PATTERN)) });
 
-export const handler = httpFunction('security', {
+export const handler = httpFunction('security', identityRoutes, {
   'api-keys.list': defineOperation({ query: z.object(page), response: apiKeysPage }, async ({ query }, request) => ({
     status: 200,
     body: await listApiKeys(callerOf(request), query, apiKeys),

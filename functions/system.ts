@@ -1,6 +1,7 @@
 /** HTTP function `system`: health, CSRF token, status page and the 404/405 fallback. */
 
 import * as z from 'zod/mini';
+import { routes } from '../lib/definition';
 import { awsProbes } from '../shared/adapters/aws-probes';
 import { lazySes } from '../shared/adapters/lazy-ses';
 import { dynamodb } from '../shared/aws/dynamodb';
@@ -38,7 +39,7 @@ const health = defineOperation({ query: healthQuery, response: healthReport }, a
   return { status: report.status === 'unhealthy' ? 503 : 200, body: report };
 });
 
-export const handler = httpFunction('system', {
+export const handler = httpFunction('system', routes, {
   'health.get': health,
   'health.head': defineOperation({ response: alive }, () => ({
     status: 200,

@@ -1,5 +1,7 @@
 /** HTTP function `workspaces`: workspaces, members, invites and custom roles. */
+
 import * as z from 'zod/mini';
+import { identityRoutes } from '../lib/definition/identity-routes';
 import { dynamoApiKeys } from '../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoUsers } from '../shared/adapters/dynamo-users';
@@ -50,7 +52,7 @@ const name = singleLineText(100);
 const email = emailAddress;
 const roleName = singleLineText(32);
 
-export const handler = httpFunction('workspaces', {
+export const handler = httpFunction('workspaces', identityRoutes, {
   'workspaces.list': defineOperation({ response: workspacesList }, async (_i, req) => ({
     status: 200,
     body: { workspaces: await workspaces.listWorkspaces(authOf(req), deps) },

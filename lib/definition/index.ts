@@ -22,6 +22,8 @@ import type {
   TableName,
 } from './types';
 
+export * from './names';
+export { queues } from './queues';
 export type * from './types';
 
 export const SERVICE_NAME = 'unite-hub';
@@ -328,67 +330,6 @@ export const tables: readonly TableDeclaration[] = [
   },
 ];
 
-export const queues: readonly QueueDeclaration[] = [
-  {
-    name: 'drip-steps',
-    description: 'One message per enrolled contact step',
-    consumer: 'drip-step-worker',
-    batchSize: 10,
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    // Ten batches at once: enrolment moves are independent (counters are sharded), and the email
-    // pace, not this queue, sets how fast mail goes; the cap keeps a big launch from taking the
-    // account's whole Lambda concurrency.
-    maxConcurrency: 10,
-    retentionDays: 14,
-    dlqRetentionDays: 14,
-  },
-  {
-    name: 'ai-calls',
-    description: 'AI agent calls, decoupled from requests so provider limits do not fail callers',
-    consumer: 'ai-call-worker',
-    batchSize: 5,
-    visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 3,
-    retentionDays: 4,
-    dlqRetentionDays: 14,
-  },
-  {
-    name: 'score-recompute',
-    description: 'Recompute scores after a rule change, one page of contacts per message (resumable)',
-    consumer: 'score-recompute-worker',
-    batchSize: 1,
-    visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
-    retentionDays: 4,
-    dlqRetentionDays: 14,
-  },
-  {
-    name: 'email-sends',
-    description:
-      'One message per email to send; paced or throttled ones come back as new delayed messages, so only failures count toward the DLQ',
-    consumer: 'email-sender',
-    batchSize: 10,
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    // Bounded: the shared pacer decides the rate; more instances would only contend for its item.
-    maxConcurrency: 5,
-    retentionDays: 4,
-    dlqRetentionDays: 14,
-  },
-  {
-    name: 'email-events',
-    description:
-      'Provider events (SES via EventBridge, Resend webhooks): delivery, bounce, complaint, open, click; updates sends, suppressions, timelines and reputation',
-    consumer: 'email-events',
-    batchSize: 10,
-    visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
-    retentionDays: 4,
-    dlqRetentionDays: 14,
-  },
-];
-
 /**
  * EventBridge rules. SES publishes its configuration set's events (sends, bounces, complaints,
  * deliveries, opens, clicks...) to the account's default bus with source `aws.ses`; this rule
@@ -420,9 +361,6 @@ export const eventRules: readonly EventRuleDeclaration[] = [
     targetQueue: 'drip-steps',
   },
 ];
-
-/** Domain events (e.g. `contact.score_threshold_crossed`) go to this bus; campaign triggers consume them. */
-export const EVENT_BUS = { name: 'domain-events', source: 'unite-hub' } as const;
 
 export const schedules: readonly ScheduleDeclaration[] = [
   {
@@ -456,29 +394,6 @@ export function functionNamed(name: FunctionName): FunctionDeclaration {
   if (!found) throw new Error(`No function is declared with the name "${name}"`);
   return found;
 }
-
-/** `GET /api/health` style keys, as API Gateway HTTP APIs name routes. */
-export function routeKey(route: Pick<RouteDeclaration, 'method' | 'path'>): string {
-  return `${route.method} ${route.path}`;
-}
-
-/** Environment variable that carries a table's physical name into a function. */
-export const tableEnvName = (table: string): string => `TABLE_${table.toUpperCase().replace(/-/g, '_')}`;
-/** Environment variable that carries a queue's URL into a function. */
-export const queueEnvName = (queue: string): string => `QUEUE_${queue.toUpperCase().replace(/-/g, '_')}_URL`;
-
-/** The variable that carries a provider credential's plain value (locally; shared/config.ts). */
-export const providerSecretVariables: Readonly<Record<ProviderSecretName, string>> = {
-  'resend-api-key': 'RESEND_API_KEY',
-  'smtp-url': 'SMTP_URL',
-  'resend-webhook-secret': 'RESEND_WEBHOOK_SECRET',
-  'anthropic-api-key': 'ANTHROPIC_API_KEY',
-  'openrouter-api-key': 'OPENROUTER_API_KEY',
-  'sentry-dsn': 'SENTRY_DSN',
-};
-/** The variable that carries the credential's Secrets Manager secret id instead (in the cloud): `RESEND_API_KEY_SECRET_ID`. */
-export const providerSecretIdEnvName = (secret: ProviderSecretName): string =>
-  `${providerSecretVariables[secret]}_SECRET_ID`;
 
 /**
  * What the shared HTTP edge needs in every HTTP function, whatever its routes do:

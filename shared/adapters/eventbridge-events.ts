@@ -11,7 +11,7 @@
  * at-least-once (as EventBridge itself does).
  */
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_BUS } from '../../lib/definition';
+import { EVENT_BUS } from '../../lib/definition/names';
 import type { DomainEvent, DomainEventPublisher } from '../crm/ports';
 
 /** PutEvents takes at most 10 entries per call. */

@@ -18,14 +18,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import {
-  type FunctionName,
-  type HttpFunctionName,
-  type RouteDeclaration,
-  type RouteIdOf,
-  routeKey,
-  routes,
-} from '../../lib/definition';
+import type { FunctionName, HttpFunctionName, RouteDeclaration, RouteIdOf } from '../../lib/definition';
+import { routeKey } from '../../lib/definition/names';
 import { metricsMiddleware } from '../observability/http-metrics';
 import { logger } from '../observability/logger';
 import { defaultEdgeDeps, type EdgeDeps } from './edge-deps';
@@ -55,33 +49,55 @@ type IndexedOnly<O> = string extends keyof O ? unknown : never;
 
 /**
  * Builds the Lambda handler of HTTP function `name` from one operation per declared route.
- * Throws at cold start when a declared route of the function has no validated operation.
+ * Throws at cold start when a declared route of the function has no validated operation, or the
+ * table declares none of its routes.
+ *
+ * `routeTable` is the area's route list that declares the function's routes (`campaignRoutes`
+ * from lib/definition/campaign-routes.ts), not the application's: a function bundles only its own
+ * area's declarations. API Gateway sends a function only its own routes; the system function, the
+ * `$default` fallback, gets the whole table, so an unknown path or a wrong method anywhere is told
+ * apart there (404 or 405).
  */
 export function httpFunction<F extends HttpFunctionName>(
   name: F,
+  routeTable: readonly RouteDeclaration[],
   operations: OperationsOf<F>,
   deps?: EdgeDeps,
-): HttpFunctionHandler;
-/** With a route table of its own (tests of the edge): the operations are checked at cold start. */
-export function httpFunction(
-  name: FunctionName,
-  operations: AnyOperations,
-  deps: EdgeDeps,
-  routeTable: readonly RouteDeclaration[],
 ): HttpFunctionHandler;
 /** Operations in a map typed only by its index signature, built at run time: checked at cold start. */
 export function httpFunction<O extends AnyOperations>(
   name: FunctionName,
+  routeTable: readonly RouteDeclaration[],
   operations: O & IndexedOnly<O>,
   deps?: EdgeDeps,
 ): HttpFunctionHandler;
 export function httpFunction(
   name: FunctionName,
+  routeTable: readonly RouteDeclaration[],
   operations: AnyOperations,
   deps: EdgeDeps = defaultEdgeDeps(),
-  routeTable: readonly RouteDeclaration[] = routes,
+): HttpFunctionHandler {
+  return handlerOver(name, routeTable, operations, deps);
+}
+
+/** With a route table of its own (tests of the edge): the operations are checked at cold start only. */
+export function httpFunctionOver(
+  name: FunctionName,
+  routeTable: readonly RouteDeclaration[],
+  operations: AnyOperations,
+  deps: EdgeDeps,
+): HttpFunctionHandler {
+  return handlerOver(name, routeTable, operations, deps);
+}
+
+function handlerOver(
+  name: FunctionName,
+  routeTable: readonly RouteDeclaration[],
+  operations: AnyOperations,
+  deps: EdgeDeps,
 ): HttpFunctionHandler {
   const own = new Map(routeTable.filter((r) => r.function === name).map((r) => [routeKey(r), r]));
+  if (own.size === 0) throw new Error(`Function ${name}: the route table given declares none of its routes`);
   const byId = new Map<string, DefinedOperation>();
   for (const route of own.values()) {
     const operation = operations[route.id];

@@ -66,12 +66,12 @@ function exportedFunction(file: ts.SourceFile, name: string): ts.Node | undefine
   return undefined;
 }
 
-/** The routes (`'id': handler`) of every `httpFunction(name, { ... })` call of a file. */
+/** The routes (`'id': handler`) of every `httpFunction(name, routeTable, { ... })` call of a file. */
 function routesOf(file: ts.SourceFile): Array<{ id: string; handler: ts.Node }> {
   const routes: Array<{ id: string; handler: ts.Node }> = [];
   const visit = (node: ts.Node) => {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'httpFunction') {
-      const table = node.arguments[1];
+      const table = node.arguments[2];
       if (table && ts.isObjectLiteralExpression(table)) {
         for (const p of table.properties) {
           if (ts.isPropertyAssignment(p) && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name))) {
@@ -181,7 +181,7 @@ describe('architecture: every route that reads an Idempotency-Key goes through r
         import { deriveOnly } from '../shared/fake/derive';
         import { onceUseCase } from '../shared/fake/once';
         import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, runOnce } from '../shared/idempotency/run-once';
-        export const handler = httpFunction('fake', {
+        export const handler = httpFunction('fake', fakeRoutes, {
           'fake.derives': defineOperation({}, async ({ body }, request) => {
             const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
             return deriveOnly(body, key);

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { RouteDeclaration } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
-import { httpFunction } from '../../../shared/http/http-function';
+import { httpFunctionOver } from '../../../shared/http/http-function';
 import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import type { User } from '../../../shared/identity/model';
 import { sha256 } from '../../../shared/identity/tokens';
@@ -54,10 +54,10 @@ const bob: User = { ...ann, userId: 'u-bob', email: 'bob@example.com', defaultWo
 const KEY = `uh_${'1'.repeat(32)}`;
 
 let edge: ReturnType<typeof fakeEdge>;
-let handler: ReturnType<typeof httpFunction>;
+let handler: ReturnType<typeof httpFunctionOver>;
 beforeEach(() => {
   edge = fakeEdge({ rateLimits: false }, () => NOW);
-  handler = httpFunction('system', ops, edge.deps, table);
+  handler = httpFunctionOver('system', table, ops, edge.deps);
   const session = (id: string, user: User, over: object = {}) => ({
     session: {
       sessionId: id,

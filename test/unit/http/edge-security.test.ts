@@ -7,7 +7,7 @@ import type { RouteDeclaration } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
 import { fixedOriginSecrets } from '../../../shared/adapters/origin-secrets';
 import { ServiceUnavailableError } from '../../../shared/errors';
-import { httpFunction } from '../../../shared/http/http-function';
+import { httpFunctionOver } from '../../../shared/http/http-function';
 import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import type { User } from '../../../shared/identity/model';
 import { sha256 } from '../../../shared/identity/tokens';
@@ -83,14 +83,14 @@ function event(method: string, path: string, headers: Record<string, string> = {
     'req-1',
   ) as APIGatewayProxyEventV2;
 }
-async function send(handler: ReturnType<typeof httpFunction>, e: APIGatewayProxyEventV2) {
+async function send(handler: ReturnType<typeof httpFunctionOver>, e: APIGatewayProxyEventV2) {
   const res = await handler(e, context);
   return { status: res.statusCode, headers: res.headers ?? {}, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
 describe('CSRF', () => {
   const { deps } = fakeEdge({ rateLimits: false });
-  const handler = httpFunction('system', ops, deps, table);
+  const handler = httpFunctionOver('system', table, ops, deps);
 
   it('refuses a state-changing request without a token', async () => {
     const res = await send(handler, event('POST', '/api/things'));
@@ -135,7 +135,7 @@ describe('CSRF', () => {
   });
   it('exempts verified API-key requests without cookies, but not API-key requests that also carry cookies', async () => {
     const { deps, identity } = fakeEdge({ rateLimits: false });
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const { u1a } = withKeys(identity);
     expect((await send(handler, event('POST', '/api/items', { authorization: u1a }))).status).toBe(200);
     expect((await send(handler, event('POST', '/api/items', { authorization: u1a, cookie: 'session=x' }))).status).toBe(
@@ -144,7 +144,7 @@ describe('CSRF', () => {
   });
   it('never exempts a made-up, malformed or revoked key, nor any key on a public route', async () => {
     const { deps, identity } = fakeEdge({ rateLimits: false });
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const { u1a, u2 } = withKeys(identity);
     const revoked = identity.keysByHash.get(sha256(u2.slice('Bearer '.length)));
     if (revoked)
@@ -182,7 +182,7 @@ describe('CSRF', () => {
 
 describe('numbers in bodies', () => {
   const { deps } = fakeEdge({ rateLimits: false });
-  const handler = httpFunction('system', ops, deps, table);
+  const handler = httpFunctionOver('system', table, ops, deps);
   it.each(['1e125', '-1e126', '1e-131', '123456789012345678901234567890123456789012', '9007199254740993'])(
     'refuses %s anywhere in a JSON body with 400 naming the field, before the route runs',
     async (literal) => {
@@ -204,7 +204,7 @@ describe('trusted edge', () => {
       originSecrets: fixedOriginSecrets([secret]),
       clientAddressHeader: 'cloudfront-viewer-address',
     });
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const res = await send(handler, event('GET', '/api/things'));
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('ORIGIN_NOT_VERIFIED');
@@ -214,7 +214,7 @@ describe('trusted edge', () => {
   it('accepts the previous value as well as the current one while a rotation is under way', async () => {
     const previous = 'p'.repeat(48);
     const { deps } = fakeEdge({ originSecrets: fixedOriginSecrets([secret, previous]) });
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     for (const value of [secret, previous]) {
       expect((await send(handler, event('GET', '/api/things', { 'x-origin-verify': value }))).status).toBe(200);
     }
@@ -226,7 +226,7 @@ describe('trusted edge', () => {
       throw new ServiceUnavailableError('cannot verify', 'ORIGIN_CHECK_UNAVAILABLE', 2);
     };
     const { deps } = fakeEdge({ originSecrets: unavailable });
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const before = seen.length;
     const res = await send(handler, event('GET', '/api/things', { 'x-origin-verify': secret }));
     expect(res.status).toBe(503);
@@ -239,7 +239,7 @@ describe('trusted edge', () => {
       originSecrets: fixedOriginSecrets([secret]),
       clientAddressHeader: 'cloudfront-viewer-address',
     });
-    const h1 = httpFunction('system', ops, behind.deps, table);
+    const h1 = httpFunctionOver('system', table, ops, behind.deps);
     await send(
       h1,
       event('GET', '/api/things', { 'x-origin-verify': secret, 'cloudfront-viewer-address': '203.0.113.7:5123' }),
@@ -248,7 +248,7 @@ describe('trusted edge', () => {
     expect([...behind.counters.counts.keys()].some((k) => k.includes('ip:203.0.113.7'))).toBe(true);
 
     const local = fakeEdge({ clientAddressHeader: 'cloudfront-viewer-address' });
-    const h2 = httpFunction('system', ops, local.deps, table);
+    const h2 = httpFunctionOver('system', table, ops, local.deps);
     await send(h2, event('GET', '/api/things', { 'cloudfront-viewer-address': '203.0.113.7:5123' }));
     expect(seen.at(-1)).toBe('198.51.100.9');
   });
@@ -258,7 +258,7 @@ describe('rate limits', () => {
   it('lets 20 rapid /api requests through, refuses the rest with 429 and headers, and resumes after the window', async () => {
     let now = 1_700_000_000_000;
     const { deps } = fakeEdge({}, () => now);
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const statuses: Array<number | undefined> = [];
     let refused: Awaited<ReturnType<typeof send>> | undefined;
     for (let i = 0; i < 50; i++) {
@@ -278,7 +278,7 @@ describe('rate limits', () => {
   });
   it('counts health with a query (?deep=1 probes every store) in the public tier, plain health never', async () => {
     const { deps } = fakeEdge();
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const deep = () => ({ ...event('GET', '/api/health?deep=1'), routeKey: 'GET /api/health' });
     const statuses: Array<number | undefined> = [];
     for (let i = 0; i < 25; i++) statuses.push((await send(handler, deep())).status);
@@ -288,12 +288,12 @@ describe('rate limits', () => {
   });
   it('never limits the exempt health route', async () => {
     const { deps } = fakeEdge();
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     for (let i = 0; i < 150; i++) expect((await send(handler, event('GET', '/api/health'))).status).toBe(200);
   });
   it('counts a verified key by its user: one budget however many keys, another user has their own', async () => {
     const { deps, identity } = fakeEdge();
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     const keys = withKeys(identity);
     for (let i = 0; i < 10; i++) {
       expect((await send(handler, event('GET', '/api/items', { authorization: keys.u1a }))).status).toBe(200);
@@ -304,7 +304,7 @@ describe('rate limits', () => {
   });
   it('counts made-up, malformed and revoked keys against the address, never as clients of their own', async () => {
     const { deps, counters } = fakeEdge();
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     for (const path of ['/api/things', '/api/items']) {
       for (let i = 0; i < 20; i++)
         await send(handler, event('GET', path, { authorization: randomKey() }, `203.0.113.${i}`));
@@ -321,12 +321,12 @@ describe('rate limits', () => {
   it('lets requests through when the counter store fails', async () => {
     const { deps, counters } = fakeEdge();
     counters.failing = true;
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     expect((await send(handler, event('GET', '/api/things'))).status).toBe(200);
   });
   it('raises one security alert when a client keeps hitting the limit', async () => {
     const { deps, alerts } = fakeEdge();
-    const handler = httpFunction('system', ops, deps, table);
+    const handler = httpFunctionOver('system', table, ops, deps);
     for (let i = 0; i < 20 + ABUSE_THRESHOLD + 10; i++) await send(handler, event('GET', '/api/things'));
     expect(alerts.raised).toHaveLength(1);
     expect(alerts.raised[0]).toMatchObject({ alertType: 'rate_limit_exceeded', severity: 'medium' });

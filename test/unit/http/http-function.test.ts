@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { routes } from '../../../lib/definition';
 import { buildEvent } from '../../../lib/local/api-event';
 import { ValidationError } from '../../../shared/errors';
 import { httpFunction } from '../../../shared/http/http-function';
@@ -30,7 +31,7 @@ const ops: Record<string, DefinedOperation> = {
     throw new Error('secret internal detail at /var/task/index.js');
   }),
 };
-const handler = httpFunction('system', ops, fakeEdge().deps);
+const handler = httpFunction('system', routes, ops, fakeEdge().deps);
 
 async function call(e: APIGatewayProxyEventV2) {
   const result = await handler(e, context);
@@ -99,12 +100,12 @@ describe('httpFunction (the shared HTTP edge)', () => {
   });
   it('refuses to build a function that misses an operation for one of its routes', () => {
     const { 'health.head': _dropped, ...missing } = ops;
-    expect(() => httpFunction('system', missing, fakeEdge().deps)).toThrow('health.head');
+    expect(() => httpFunction('system', routes, missing, fakeEdge().deps)).toThrow('health.head');
   });
   it('refuses to build a function whose operation does not validate its input', () => {
     const plain = Object.assign(() => ({ status: 200 }), {}) as unknown as DefinedOperation;
     // A map built at run time (typed by its index signature) is checked at cold start only.
     const withPlain: Record<string, DefinedOperation> = { ...ops, 'health.head': plain };
-    expect(() => httpFunction('system', withPlain, fakeEdge().deps)).toThrow('defineOperation');
+    expect(() => httpFunction('system', routes, withPlain, fakeEdge().deps)).toThrow('defineOperation');
   });
 });

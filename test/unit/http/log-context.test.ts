@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../lib/local/api-event';
-import { httpFunction } from '../../../shared/http/http-function';
+import { httpFunctionOver } from '../../../shared/http/http-function';
 import { type DefinedOperation, defineOperation } from '../../../shared/http/operation';
 import { sha256 } from '../../../shared/identity/tokens';
 import { logger } from '../../../shared/observability/logger';
@@ -71,7 +71,7 @@ afterEach(() => {
 
 describe('log context', () => {
   it('carries routeId and workspaceId after authentication, and resets them for the next invocation', async () => {
-    const handler = httpFunction('system', ops, signedInEdge().deps, table);
+    const handler = httpFunctionOver('system', table, ops, signedInEdge().deps);
     const output = captureOutput();
     try {
       await handler(event('/api/things', { cookie: 'session=ann-token' }), context);
@@ -90,7 +90,7 @@ describe('log context', () => {
     expect(line('in the operation', 'ping')).not.toHaveProperty('workspaceId');
   });
   it('resets them when the request fails too', async () => {
-    const handler = httpFunction('system', ops, signedInEdge().deps, table);
+    const handler = httpFunctionOver('system', table, ops, signedInEdge().deps);
     const output = captureOutput();
     try {
       const res = await handler(

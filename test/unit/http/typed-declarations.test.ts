@@ -17,22 +17,22 @@ const system: OperationsOf<'system'> = { 'health.get': op, 'health.head': op, 'c
 
 describe('typed declarations', () => {
   it('compile when every route of the function has its operation', () => {
-    expect(typeof httpFunction('system', system, deps)).toBe('function');
+    expect(typeof httpFunction('system', routes, system, deps)).toBe('function');
   });
   it('refuse a misspelled route id at compile time (and at cold start)', () => {
     // @ts-expect-error 'contacts.craete' is not a route of the contacts function
-    expect(() => httpFunction('contacts', { 'contacts.craete': op }, deps)).toThrow('contacts.create');
+    expect(() => httpFunction('contacts', routes, { 'contacts.craete': op }, deps)).toThrow('contacts.create');
     // @ts-expect-error an extra, undeclared id next to the declared ones
-    expect(() => httpFunction('system', { ...system, 'helth.get': op }, deps)).not.toThrow();
+    expect(() => httpFunction('system', routes, { ...system, 'helth.get': op }, deps)).not.toThrow();
   });
   it('refuse a missing route at compile time (and at cold start)', () => {
     const { 'csrf.token': _missing, ...incomplete } = system;
     // @ts-expect-error csrf.token has no operation
-    expect(() => httpFunction('system', incomplete, deps)).toThrow('csrf.token');
+    expect(() => httpFunction('system', routes, incomplete, deps)).toThrow('csrf.token');
   });
   it('refuse an unknown function, a route of another function and an unknown permission', () => {
     // @ts-expect-error there is no function named 'contact'
-    expect(() => httpFunction('contact', system, deps)).not.toThrow();
+    expect(() => httpFunction('contact', routes, system, deps)).toThrow('none of its routes');
     // @ts-expect-error 'contacts.create' belongs to contacts, not system
     const misplaced: RouteIdOf<'system'> = 'contacts.create';
     // @ts-expect-error no route has this id
