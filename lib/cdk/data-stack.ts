@@ -22,6 +22,7 @@ import {
   type TableName,
   tables,
 } from '../definition';
+import { QUEUE_MAX_MESSAGE_BYTES } from '../definition/queues';
 import { createDomainEventBus, type DomainEventBus } from './domain-events';
 import { addEventRules } from './event-rules';
 import { physicalDlqName, physicalQueueName, physicalTableName, settingsKeyAlias } from './physical-names';
@@ -122,7 +123,12 @@ export class DataStack extends Stack {
   }
 
   private queuePair(declaration: QueueDeclaration, settings: StageSettings): QueuePair {
-    const common = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, removalPolicy: settings.removalPolicy };
+    const common = {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: settings.removalPolicy,
+      maxMessageSizeBytes: QUEUE_MAX_MESSAGE_BYTES,
+    };
     const dlq = new Queue(this, `${declaration.name}-dlq`, {
       ...common,
       queueName: physicalDlqName(settings.stage, declaration.name),

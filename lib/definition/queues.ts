@@ -4,6 +4,14 @@
  */
 import type { QueueDeclaration } from './types';
 
+/**
+ * The largest message any queue takes (bytes of the body): SQS's maximum since 2025, set on every
+ * queue explicitly (lib/cdk/data-stack.ts, lib/local/emulators/queues.ts) rather than left to a
+ * default that has changed over the years. A message that could exceed it is refused where it is
+ * built (an email's send message: shared/email/send-request.ts), never sent to fail.
+ */
+export const QUEUE_MAX_MESSAGE_BYTES = 1_048_576;
+
 export const queues: readonly QueueDeclaration[] = [
   {
     name: 'drip-steps',

@@ -19,6 +19,10 @@
  *   success. So a sender killed after the provider accepted, before `markSent`, is still recorded.
  * - `claim` with a grace: a claim whose lease ran out is taken over only `graceMs` after an attempt
  *   first found it so (`staleSinceMs`), time for that Send event to land first.
+ * - `sealedAtMs`: the claim sets it `if_not_exists` (the first attempt's time) and answers it in the
+ *   same write (ReturnValues), so every attempt that may follow one that reached a provider seals
+ *   its tracking links with the same `issuedAtMs` (a byte-identical body under Resend's idempotency
+ *   key). A release with `nothingSent` removes it; a takeover, an ambiguous release keep it.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -27,7 +31,7 @@ import { ledgerTagOf } from '../email/ledger-tag';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
 import { groupedRounds } from './dynamo/batch';
-import { conditionally } from './dynamo/conditions';
+import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
 
@@ -157,13 +161,14 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
         graceMs > 0
           ? '(#state = :claimed AND leaseUntilMs <= :now AND staleSinceMs <= :staleBefore)'
           : '(#state = :claimed AND leaseUntilMs <= :now)';
-      const won = await conditionally(
-        db.send(
+      let won: { sealedAtMs?: unknown } | undefined;
+      try {
+        const answer = await db.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression:
-              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, claimId = :claim, attempts = if_not_exists(attempts, :zero) + :one REMOVE staleSinceMs',
+              'SET #state = :claimed, leaseUntilMs = :until, claimedAtMs = :now, claimId = :claim, attempts = if_not_exists(attempts, :zero) + :one, sealedAtMs = if_not_exists(sealedAtMs, :now) REMOVE staleSinceMs',
             ConditionExpression: `attribute_not_exists(pk) OR #state = :released OR ${expired}`,
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
@@ -176,10 +181,18 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
               ':one': 1,
               ...(graceMs > 0 ? { ':staleBefore': nowMs - graceMs } : {}),
             },
+            // The kept (or just set) sealedAtMs comes back with the write: no second call.
+            ReturnValues: 'UPDATED_NEW',
           }),
-        ),
-      );
-      if (won) return { status: 'claimed', claimId };
+        );
+        won = answer.Attributes ?? {};
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      if (won) {
+        const sealedAtMs = typeof won.sealedAtMs === 'number' ? won.sealedAtMs : nowMs;
+        return { status: 'claimed', claimId, sealedAtMs };
+      }
       const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
       if (graceMs > 0 && item?.state === 'claimed' && Number(item.leaseUntilMs) <= nowMs) {
         return heldForAck(item, nowMs, graceMs, () => noticeStale(workspaceId, key, nowMs));
@@ -234,14 +247,15 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
       );
     },
 
-    async release(workspaceId, key, claimId) {
+    async release(workspaceId, key, claimId, options) {
       // Only a claim is given back (with a claim id, only that claim); a sent or closed record stays.
+      // Known unsent: the next attempt seals afresh; else it must send the same body again.
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: keyOf(workspaceId, key),
-            UpdateExpression: 'SET #state = :released REMOVE leaseUntilMs',
+            UpdateExpression: `SET #state = :released REMOVE leaseUntilMs${options?.nothingSent ? ', sealedAtMs' : ''}`,
             ConditionExpression: claimId ? '#state = :claimed AND claimId = :mine' : '#state = :claimed',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {

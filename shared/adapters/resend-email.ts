@@ -7,7 +7,11 @@
  * thrown `ResendApiError` carrying `name` and `status`, which `classifyProviderError`
  * (shared/email/provider-failover.ts) reads: 429 / `rate_limit_exceeded` -> throttled,
  * 422 `validation_error` and other 4xx -> rejected, 401/403 (bad or restricted key), daily or
- * monthly quota, 5xx and no answer at all -> unavailable (fail over).
+ * monthly quota, 5xx and no answer at all -> unavailable (fail over). The two idempotency 409s keep
+ * their code as `name`, which the classifier reads before the status: `invalid_idempotent_request`
+ * (this key was used with another payload: the earlier request may have been delivered) ->
+ * `idempotency-conflict`, never `rejected`; `concurrent_idempotent_requests` (a request with this
+ * key is still in progress) -> `idempotency-in-progress`, a retry later.
  */
 import { Resend } from 'resend';
 import type { EmailProvider, OutgoingEmail } from '../email/ports';
@@ -58,7 +62,8 @@ const ACCOUNT_CODES = new Set([
 ]);
 
 function nameFor(error: ResendErrorResponse): string {
-  // 'validation_error' and 'rate_limit_exceeded' are names the classifier knows; account-level
+  // 'validation_error', 'rate_limit_exceeded', 'invalid_idempotent_request' and
+  // 'concurrent_idempotent_requests' are names the classifier knows; account-level
   // refusals get a name it does not, so their status (rewritten below) decides.
   return ACCOUNT_CODES.has(error.name) ? `resend_${error.name}` : error.name;
 }

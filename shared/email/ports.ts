@@ -29,7 +29,18 @@ export type ClaimResult =
    * Ours: go on and send. `claimId` names this claim: a release or close that passes it changes
    * the record only while this claim holds it (not after a later attempt took an expired lease over).
    */
-  | { readonly status: 'claimed'; readonly claimId?: string }
+  | {
+      readonly status: 'claimed';
+      readonly claimId?: string;
+      /**
+       * When this send's content was first sealed (epoch ms): the `nowMs` of the first claim since
+       * the record was created or last released with `nothingSent`, kept across attempts that may
+       * have reached a provider. The tracking links seal it as `issuedAtMs`, so a retry renders
+       * the very body the earlier attempt sent (Resend's idempotency key needs it). Absent from
+       * ledgers that do not keep it (the sender then uses the claim's time).
+       */
+      readonly sealedAtMs?: number;
+    }
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }
   /**
@@ -72,8 +83,20 @@ export interface SendLedger {
    * Gives the claim back so a later attempt may send (throttled, providers down). With `claimId`,
    * only that claim: an attempt whose lease ran out (a slow provider call) cannot release the claim
    * of the attempt that took over, which would let a third attempt send while the second does.
+   *
+   * `nothingSent`: no provider can have the message from any attempt since `sealedAtMs` was set
+   * (this attempt set it, and was paced, paused, throttled by the first provider asked, or failed
+   * before the provider call), so the record forgets `sealedAtMs` and the next attempt seals
+   * afresh. Without it (an ambiguous outcome: an unclassified provider error, providers
+   * unreachable; or a time kept from an earlier attempt) the time is kept, so the retry sends the
+   * same body under the same idempotency key.
    */
-  release(workspaceId: string, key: string, claimId?: string): Promise<void>;
+  release(workspaceId: string, key: string, claimId?: string, options?: ReleaseOptions): Promise<void>;
+}
+
+export interface ReleaseOptions {
+  /** No attempt since the record's `sealedAtMs` was set can have reached a provider: forget it. */
+  readonly nothingSent?: boolean;
 }
 
 /** Suppressions that apply to an address in a workspace (its own and the global list). */

@@ -8,6 +8,14 @@
  *   message itself is refused; another provider would refuse or misdeliver it too. No failover.
  * - `unavailable` (5xx, network, timeouts, an open breaker, account-level pauses): try the
  *   next provider.
+ * - `idempotency-conflict` (Resend 409 `invalid_idempotent_request`): Resend already holds a
+ *   request under this send's idempotency key, with another payload. The earlier request may well
+ *   have been accepted and delivered (that is when a retry happens: an attempt died after the
+ *   provider's answer), so this is never `rejected` and never a failover (either would record a
+ *   delivered mail as refused or send it a second time). The sender closes the send with a reason
+ *   that says it may have been delivered (send-email.ts).
+ * - `idempotency-in-progress` (Resend 409 `concurrent_idempotent_requests`): a request under this
+ *   key is still being processed: retry later, on the same chain.
  * Each provider has its own circuit breaker and retry policy (shared/resilience), so a dead
  * provider is skipped quickly instead of being waited on for every message.
  */
@@ -21,7 +29,12 @@ import {
 } from '../resilience';
 import type { EmailProvider, OutgoingEmail, ProviderName } from './ports';
 
-export type ProviderFault = 'throttled' | 'rejected' | 'unavailable';
+export type ProviderFault =
+  | 'throttled'
+  | 'rejected'
+  | 'unavailable'
+  | 'idempotency-conflict'
+  | 'idempotency-in-progress';
 
 /** SES error names that mean the message (not the service) is at fault. */
 const REJECTING_NAMES = new Set([
@@ -43,6 +56,9 @@ export function classifyProviderError(error: unknown): ProviderFault {
   if (error instanceof CircuitOpenError) return 'unavailable';
   if (error instanceof RetryExhaustedError) return classifyProviderError(error.cause);
   const name = (error as { name?: unknown })?.name;
+  // Before the status: both are 409s, which would otherwise read as a rejected message.
+  if (name === 'invalid_idempotent_request') return 'idempotency-conflict';
+  if (name === 'concurrent_idempotent_requests') return 'idempotency-in-progress';
   if (typeof name === 'string' && THROTTLING_NAMES.has(name)) return 'throttled';
   if (typeof name === 'string' && REJECTING_NAMES.has(name)) return 'rejected';
   const c = classifyError(error);
@@ -54,16 +70,22 @@ export function classifyProviderError(error: unknown): ProviderFault {
   return 'unavailable';
 }
 
-/** A provider refused or throttled the message; `fault` says which, `provider` who. */
+/**
+ * A provider refused or throttled the message; `fault` says which, `provider` who, `skipped` the
+ * providers tried before it and found unavailable (one of which may have taken the message: a
+ * network error after the request left says nothing about whether it was accepted).
+ */
 export class ProviderSendError extends Error {
   override name = 'ProviderSendError';
+  readonly skipped: readonly ProviderName[];
   constructor(
     readonly fault: Exclude<ProviderFault, 'unavailable'> | 'all-unavailable',
     readonly provider: ProviderName | undefined,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly skipped?: readonly ProviderName[] },
   ) {
     super(message, options);
+    this.skipped = options?.skipped ?? [];
   }
 }
 
@@ -85,7 +107,8 @@ export interface Accepted {
 
 /**
  * Sends `email` through the first provider of `chain` that accepts it.
- * @throws ProviderSendError `throttled` or `rejected` (no failover), or `all-unavailable`
+ * @throws ProviderSendError `throttled`, `rejected`, `idempotency-conflict` or
+ * `idempotency-in-progress` (no failover), or `all-unavailable`
  */
 export async function sendWithFailover(chain: readonly ChainLink[], email: OutgoingEmail): Promise<Accepted> {
   const skipped: ProviderName[] = [];
@@ -103,8 +126,9 @@ export async function sendWithFailover(chain: readonly ChainLink[], email: Outgo
     } catch (error) {
       const fault = classifyProviderError(error);
       if (fault !== 'unavailable') {
-        throw new ProviderSendError(fault, link.provider.name, `${link.provider.name} ${fault} the message`, {
+        throw new ProviderSendError(fault, link.provider.name, `${link.provider.name}: ${fault}`, {
           cause: error,
+          skipped: [...skipped],
         });
       }
       skipped.push(link.provider.name);
@@ -115,9 +139,7 @@ export async function sendWithFailover(chain: readonly ChainLink[], email: Outgo
     'all-unavailable',
     undefined,
     `No provider could take the message (${skipped.join(', ')})`,
-    {
-      cause: last,
-    },
+    { cause: last, skipped: [...skipped] },
   );
 }
 

@@ -12,10 +12,9 @@
  */
 
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
-import type { OutgoingEmail, Pacer, SendingGate, SendLedger, SuppressionLookup } from './ports';
-import type { ProviderSendError } from './provider-failover';
-import { type Accepted, type ChainLink, sendWithFailover } from './provider-failover';
-import { blockingSuppression, type EmailCategory, type SuppressionReason } from './suppression-rules';
+import type { OutgoingEmail, Pacer, ReleaseOptions, SendingGate, SendLedger, SuppressionLookup } from './ports';
+import { type Accepted, type ChainLink, ProviderSendError, sendWithFailover } from './provider-failover';
+import { blockingSuppression, type EmailCategory } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
 import { instrumentHtml } from './tracking';
 import type { AbAttribution } from './tracking-token';
@@ -103,10 +102,11 @@ const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
 
 export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
   const { workspaceId, idempotencyKey: key } = request;
+  const claimedAtMs = deps.now();
   const claim = await deps.ledger.claim(
     workspaceId,
     key,
-    deps.now(),
+    claimedAtMs,
     deps.leaseMs ?? 5 * 60 * 1000,
     deps.claimGraceMs ?? 0,
   );
@@ -121,29 +121,107 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   // Every release and close below is this claim's own (a slow attempt whose lease ran out and was
   // taken over gives nothing back that is not its own).
   const { claimId } = claim;
+  // When this send was first sealed: the same for every attempt after one that may have reached a
+  // provider, so its tracking links (deterministic tokens, tracking-token.ts) and so its whole body
+  // are the same again, as Resend's idempotency key requires.
+  const sealedAtMs = claim.sealedAtMs ?? claimedAtMs;
+  // Whether a release by this attempt may let the next one seal afresh: only when this attempt is
+  // the one that set the time. A time kept from an earlier attempt stays, whatever this one does:
+  // that attempt may have reached a provider (a paced retry after an ambiguous failure must still
+  // send the first body).
+  const sealedHere = sealedAtMs === claimedAtMs;
+  const nothingSent = sealedHere ? NOTHING_SENT : undefined;
 
-  let contactId: string | undefined;
-  let reasons: readonly SuppressionReason[];
+  // Everything between the claim and the provider call: any failure here sent nothing, so the
+  // claim is given back (the queue's retry is not held by a dead lease plus its grace).
+  let prepared: Prepared;
   try {
-    contactId = await recipientOf(request, deps);
-    // The person's own opt-outs (an unsubscribe, a complaint) are marketing opt-outs: read for
-    // every marketing send whose person is known, whatever address it goes to. A transactional
-    // send is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox).
-    reasons = await deps.suppressions.reasonsFor(
-      workspaceId,
-      request.to,
-      request.category === 'marketing' ? contactId : undefined,
-    );
+    prepared = await prepare(request, sealedAtMs, deps);
   } catch (error) {
-    // Nothing was sent: give the claim back, so the queue's retry is not held by a dead lease.
+    await deps.ledger.release(workspaceId, key, claimId, nothingSent);
+    throw error;
+  }
+  if (prepared.kind === 'close') return closed(request, claimId, prepared.reason, deps);
+  if (prepared.kind === 'release') {
+    return released(request, claimId, prepared.reason, prepared.retryAfterMs, deps, nothingSent);
+  }
+
+  let accepted: Accepted;
+  try {
+    accepted = await sendWithFailover(deps.chain, prepared.email);
+  } catch (error) {
+    const failure = error instanceof ProviderSendError ? error : undefined;
+    switch (failure?.fault) {
+      case 'rejected':
+        return closed(request, claimId, `rejected by ${failure.provider}`, deps);
+      case 'throttled':
+        // Nothing sent, unless a provider before the throttling one failed in a way that leaves
+        // it unknown (a network error after the request left): then the next attempt seals alike.
+        return released(
+          request,
+          claimId,
+          'throttled by the provider',
+          1000,
+          deps,
+          failure.skipped.length === 0 ? nothingSent : undefined,
+        );
+      case 'idempotency-in-progress':
+        // The provider is still processing an earlier request of this very send (same key): look
+        // again shortly; its answer, or its Send event, decides. It may be sent: keep sealedAtMs.
+        return released(request, claimId, `${failure.provider} is still processing this send`, 5000, deps);
+      case 'idempotency-conflict':
+        // The provider already holds a request under this send's idempotency key, with another
+        // body (content sealed before the tracking change, a rotated key, a changed renderer). That
+        // earlier request was most likely accepted and delivered: a retry happens after an attempt
+        // that reached the provider. Not `rejected` (it was not refused), not released (every retry
+        // would meet the same 409 until the provider forgets the key after 24 h and then send a
+        // second copy), not failed over (a second copy at once): closed, saying it may have gone.
+        return closed(request, claimId, possiblyDelivered(failure.provider), deps);
+      case 'all-unavailable':
+        // A network error or a timeout says nothing about whether the message was accepted: the
+        // next attempt must send the same body (sealedAtMs kept).
+        return released(request, claimId, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
+    }
+    // Unclassified: it may have been sent; give the claim back, keeping sealedAtMs.
     await deps.ledger.release(workspaceId, key, claimId);
     throw error;
   }
+  await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
+  return { status: 'sent', ...accepted };
+}
+
+/** The closing reason of a send whose idempotency key the provider had already taken. */
+const possiblyDelivered = (provider: string | undefined): string =>
+  `possibly delivered: ${provider ?? 'the provider'} already had a request with this send's idempotency key (another payload); not sent again`;
+
+const NOTHING_SENT = { nothingSent: true } as const;
+
+/** What the steps before the provider call decided: the email to send, or why not (yet). */
+type Prepared =
+  | { readonly kind: 'send'; readonly email: OutgoingEmail }
+  | { readonly kind: 'close'; readonly reason: string }
+  | { readonly kind: 'release'; readonly reason: string; readonly retryAfterMs: number };
+
+/**
+ * Recipient, suppressions, sending gate, rendering, pace: the email to send, or why it is not sent
+ * (closed for good, released to retry later). Writes nothing to the ledger; a throw sent nothing.
+ */
+async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps): Promise<Prepared> {
+  const { workspaceId, idempotencyKey: key } = request;
+  const contactId = await recipientOf(request, deps);
+  // The person's own opt-outs (an unsubscribe, a complaint) are marketing opt-outs: read for
+  // every marketing send whose person is known, whatever address it goes to. A transactional
+  // send is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox).
+  const reasons = await deps.suppressions.reasonsFor(
+    workspaceId,
+    request.to,
+    request.category === 'marketing' ? contactId : undefined,
+  );
   const suppressed = blockingSuppression(reasons, request.category, request.topic);
-  if (suppressed) return closed(request, claimId, `suppressed: ${suppressed}`, deps);
+  if (suppressed) return { kind: 'close', reason: `suppressed: ${suppressed}` };
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
-    if (paused) return released(request, claimId, paused, PAUSED_RETRY_MS, deps);
+    if (paused) return { kind: 'release', reason: paused, retryAfterMs: PAUSED_RETRY_MS };
   }
 
   let rendered: Awaited<ReturnType<typeof renderTemplate>>;
@@ -151,39 +229,26 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     rendered = await renderTemplate(request.content, request.context);
   } catch (error) {
     // A template that cannot render never will: close, so the queue does not retry it.
-    if (error instanceof TemplateError) return closed(request, claimId, error.message, deps);
-    await deps.ledger.release(workspaceId, key, claimId);
+    if (error instanceof TemplateError) return { kind: 'close', reason: error.message };
     throw error;
   }
   const pace = await deps.pacer.take(deps.now());
-  if (!pace.granted) return released(request, claimId, 'paced', Math.max(1, pace.waitMs), deps);
+  if (!pace.granted) return { kind: 'release', reason: 'paced', retryAfterMs: Math.max(1, pace.waitMs) };
 
-  const email: OutgoingEmail = {
-    from: request.from,
-    to: request.to,
-    ...rendered,
-    html: tracked(request, contactId, rendered.html, deps),
-    headers: request.headers ?? {},
-    // The provider's events name the ledger record (its Send event acknowledges the send) and the
-    // recipient's contact, so they land on it (and a complaint opts the person out) with no lookup.
-    tags: { ...request.tags, ...(contactId ? { [CONTACT_TAG]: contactId } : {}), ...ledgerTags(key) },
-    idempotencyKey: `${workspaceId}:${key}`,
+  return {
+    kind: 'send',
+    email: {
+      from: request.from,
+      to: request.to,
+      ...rendered,
+      html: tracked(request, contactId, rendered.html, sealedAtMs, deps),
+      headers: request.headers ?? {},
+      // The provider's events name the ledger record (its Send event acknowledges the send) and the
+      // recipient's contact, so they land on it (and a complaint opts the person out) with no lookup.
+      tags: { ...request.tags, ...(contactId ? { [CONTACT_TAG]: contactId } : {}), ...ledgerTags(key) },
+      idempotencyKey: `${workspaceId}:${key}`,
+    },
   };
-  let accepted: Accepted;
-  try {
-    accepted = await sendWithFailover(deps.chain, email);
-  } catch (error) {
-    const fault = (error as ProviderSendError).fault;
-    if (fault === 'rejected')
-      return closed(request, claimId, `rejected by ${(error as ProviderSendError).provider}`, deps);
-    if (fault === 'throttled') return released(request, claimId, 'throttled by the provider', 1000, deps);
-    if (fault === 'all-unavailable')
-      return released(request, claimId, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
-    await deps.ledger.release(workspaceId, key, claimId);
-    throw error;
-  }
-  await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
-  return { status: 'sent', ...accepted };
 }
 
 function ledgerTags(key: string): Record<string, string> {
@@ -209,8 +274,18 @@ async function recipientOf(request: SendRequest, deps: SendDeps): Promise<string
 const tracks = (request: SendRequest, deps: SendDeps): boolean =>
   deps.tracking !== undefined && request.sendId !== undefined && tracksOpensAndClicks(request);
 
-/** The rendered HTML with its open pixel and click links, when this send is tracked. */
-function tracked(request: SendRequest, contactId: string | undefined, html: string, deps: SendDeps): string {
+/**
+ * The rendered HTML with its open pixel and click links, when this send is tracked. The links are
+ * sealed with `issuedAtMs` = the ledger's `sealedAtMs` (not the time of this attempt), so an attempt
+ * after one that may have reached a provider renders a byte-identical body.
+ */
+function tracked(
+  request: SendRequest,
+  contactId: string | undefined,
+  html: string,
+  issuedAtMs: number,
+  deps: SendDeps,
+): string {
   if (!deps.tracking || !request.sendId || !tracksOpensAndClicks(request)) return html;
   const { baseUrl, key } = deps.tracking;
   const send = {
@@ -224,7 +299,7 @@ function tracked(request: SendRequest, contactId: string | undefined, html: stri
   return instrumentHtml(html, send, {
     baseUrl,
     key,
-    issuedAtMs: deps.now(),
+    issuedAtMs,
     ...(request.context.unsubscribe_url ? { untouched: [request.context.unsubscribe_url] } : {}),
   }).html;
 }
@@ -245,7 +320,8 @@ async function released(
   reason: string,
   retryAfterMs: number,
   deps: SendDeps,
+  options?: ReleaseOptions,
 ): Promise<SendOutcome> {
-  await deps.ledger.release(request.workspaceId, request.idempotencyKey, claimId);
+  await deps.ledger.release(request.workspaceId, request.idempotencyKey, claimId, options);
   return { status: 'retry', reason, retryAfterMs };
 }

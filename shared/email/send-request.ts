@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { QUEUE_MAX_MESSAGE_BYTES } from '../../lib/definition/queues';
 import { ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
 import {
@@ -234,8 +235,22 @@ export function sendMessageOf(
   };
   const parsed = emailSendMessage.safeParse(message);
   if (!parsed.success) throw new UnqueueableSendError(issuesOf(parsed.error));
+  // Each part fits its schema, the whole may not fit the queue (JSON escaping, multi-byte text,
+  // html and text together): SQS would refuse it, after the caller was told it was queued.
+  const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
+  if (bytes > SEND_MESSAGE_MAX_BYTES) {
+    throw new UnqueueableSendError(
+      `message: ${Math.ceil(bytes / 1024)} KiB with its html and text, more than the ${SEND_MESSAGE_MAX_BYTES / 1024} KiB a send can carry (make the content smaller)`,
+    );
+  }
   return parsed.data;
 }
+
+/**
+ * The most a send message's JSON may weigh: the queue's limit less room for what the sender adds
+ * when it queues the message again (a paced or throttled retry: `attempt`, a later `notBefore`).
+ */
+export const SEND_MESSAGE_MAX_BYTES = QUEUE_MAX_MESSAGE_BYTES - 4096;
 
 /** The failing fields of a refused message, e.g. `to: Not a valid email address` (no values). */
 const issuesOf = (error: z.core.$ZodError): string =>

@@ -5,12 +5,14 @@
  * template leaves listings and takes no new sends, its versions stay for what is queued.
  *
  * A save is refused when a part does not parse (400 `TEMPLATE_INVALID`, naming the part and
- * line) or when a marketing template lacks its unsubscribe link or postal address field
- * (400 `TEMPLATE_LINT_FAILED`, naming each missing item).
+ * line), when a marketing template lacks its unsubscribe link or postal address field
+ * (400 `TEMPLATE_LINT_FAILED`, naming each missing item), or when its parts together are too big
+ * for any send of it to fit the email-sends queue (400 `TEMPLATE_TOO_LARGE`, naming both sizes).
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { singleLineText } from '../security/single-line-text';
+import { SEND_MESSAGE_MAX_BYTES } from './send-request';
 import { type EmailCategory, TOPIC_ID_PATTERN } from './suppression-rules';
 import {
   assertTemplateParses,
@@ -87,13 +89,51 @@ export interface TemplateDeps {
 /** A version as answered: its content, its number and the template's latest. */
 export type TemplateView = TemplateVersion & { readonly latestVersion: number; readonly updatedAt: string };
 
-/** Refuses a template that does not parse or (marketing) lacks its required parts. */
+/**
+ * Room a send message needs besides its template's parts: addresses, ids, the merge context (the
+ * contact's fields, the workspace, the unsubscribe URL), headers, tags, the A/B attribution.
+ */
+export const SEND_ENVELOPE_BYTES = 16 * 1024;
+
+/**
+ * The most a template's subject, html and text may weigh together, in UTF-8 bytes of their JSON
+ * strings (as they travel in the send message: quotes, backslashes and control characters escaped):
+ * a send of a larger template can never fit the queue (send-request.ts `SEND_MESSAGE_MAX_BYTES`).
+ * The per-part character cap of the schema does not bound it (two parts, multi-byte characters).
+ */
+export const TEMPLATE_MAX_BYTES = SEND_MESSAGE_MAX_BYTES - SEND_ENVELOPE_BYTES;
+
+/** The size of a template's parts as a send message carries them (UTF-8 bytes of their JSON). */
+export function templateBytes(content: TemplateContent): number {
+  return jsonBytes(content.subject) + jsonBytes(content.html) + jsonBytes(content.text);
+}
+
+const jsonBytes = (part: string | undefined): number =>
+  part === undefined ? 0 : Buffer.byteLength(JSON.stringify(part));
+
+/** @throws ValidationError `TEMPLATE_TOO_LARGE` when no send of `content` could be queued. */
+export function assertTemplateFitsASend(content: TemplateContent): void {
+  const bytes = templateBytes(content);
+  if (bytes <= TEMPLATE_MAX_BYTES) return;
+  const message = `${bytes} bytes (UTF-8, as sent) with the subject, html and text together, more than the ${TEMPLATE_MAX_BYTES} bytes a send can carry`;
+  // The details name the larger part: the one to make smaller.
+  const path = jsonBytes(content.text) > jsonBytes(content.html) ? 'text' : 'html';
+  throw new ValidationError(
+    `The template is too large to send: ${message}. Make it smaller (link to large content instead of inlining it).`,
+    'TEMPLATE_TOO_LARGE',
+    { details: [{ in: 'body', path, message, bytes, maxBytes: TEMPLATE_MAX_BYTES }] },
+  );
+}
+
+/** Refuses a template that does not parse, (marketing) lacks its required parts, or can never be sent. */
 export async function assertSavable(input: TemplateInput): Promise<void> {
   const content: TemplateContent = {
     subject: input.subject,
     html: input.html,
     ...(input.text === undefined ? {} : { text: input.text }),
   };
+  // First: cheap, and no use parsing 1 MB that will be refused anyway.
+  assertTemplateFitsASend(content);
   await assertTemplateParses(content);
   const missing = missingMarketingParts(content, input.category);
   if (missing.length > 0) {

@@ -3,8 +3,17 @@
  * and must not be forgeable (a click link is never an open redirect): the payload is sealed
  * with AES-256-GCM under a key only the service holds, so a token is both encrypted and
  * authenticated. A tampered, truncated or foreign token opens to `undefined`.
+ *
+ * Sealing is deterministic (a synthetic IV, as AES-GCM-SIV does it): the IV is the first 12 bytes
+ * of an HMAC-SHA256 of the plaintext under a key derived from the tracking key (HKDF-SHA256, fixed
+ * label), so the same payload under the same key always gives the same token, and two different
+ * payloads get different IVs (an IV is never reused for another plaintext, barring a 96-bit
+ * collision). A retried send therefore carries byte-identical links, which Resend's idempotency key
+ * needs (docs/EMAIL.md, "Exactly once"). Equal tokens reveal only that their payloads are equal.
+ * The format is unchanged (version byte, IV, tag, body): tokens sealed with a random IV before
+ * still open.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 
 export type TrackingKind = 'open' | 'click' | 'unsubscribe';
 
@@ -49,13 +58,39 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KINDS: readonly TrackingKind[] = ['open', 'click', 'unsubscribe'];
 
-/** Seals `payload` under `key` (32 bytes). */
+/** The HKDF label of the synthetic-IV key: never used for anything else. */
+const SIV_LABEL = 'crm tracking-token synthetic IV v1';
+/** Derived IV keys, by tracking key (one or two keys per process; derived once each). */
+const ivKeys = new WeakMap<Buffer, Buffer>();
+
+function ivKeyOf(key: Buffer): Buffer {
+  let ivKey = ivKeys.get(key);
+  if (!ivKey) {
+    ivKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), SIV_LABEL, 32));
+    ivKeys.set(key, ivKey);
+  }
+  return ivKey;
+}
+
+/** The synthetic IV of `plaintext`: a function of the key and the whole plaintext (and version). */
+const syntheticIv = (key: Buffer, plaintext: Buffer): Buffer =>
+  createHmac('sha256', ivKeyOf(key))
+    .update(Buffer.from([VERSION]))
+    .update(plaintext)
+    .digest()
+    .subarray(0, IV_BYTES);
+
+/**
+ * Seals `payload` under `key` (32 bytes). Deterministic: the same payload and key give the same
+ * token (see the module's comment).
+ */
 export function sealTrackingToken(payload: TrackingPayload, key: Buffer): string {
   assertKey(key);
-  const iv = randomBytes(IV_BYTES);
+  const plaintext = Buffer.from(JSON.stringify(payload), 'utf8');
+  const iv = syntheticIv(key, plaintext);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from([VERSION]));
-  const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]).toString('base64url');
 }
 

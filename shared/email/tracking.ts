@@ -42,7 +42,12 @@ export interface TrackingOptions {
   readonly baseUrl: string;
   /** 32-byte sealing key (trackingKey()). */
   readonly key: Buffer;
-  /** When the email is rendered (epoch ms): sealed into each token for the too-fast signal. */
+  /**
+   * When the email was first sealed (epoch ms; the sender passes the ledger's `sealedAtMs`, the
+   * same on every attempt that must send the same body): sealed into each token for the too-fast
+   * signal. With deterministic tokens (tracking-token.ts), the same HTML, send and time give the
+   * same instrumented HTML.
+   */
   readonly issuedAtMs: number;
   /** Links never wrapped (the unsubscribe URL). */
   readonly untouched?: readonly string[];

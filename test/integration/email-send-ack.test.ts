@@ -140,6 +140,44 @@ describe('an expired claim under a grace', () => {
   });
 });
 
+describe("a send's sealed time (issuedAtMs of its tracking links)", () => {
+  it('is set by the first claim, answered by every claim after it, kept by a takeover and an ambiguous release', async () => {
+    // Prepare
+    const workspaceId = ws();
+    const { db: counted, calls } = countingClient(db);
+    const first = await dynamoSendLedger(counted, core).claim(workspaceId, 'k', 1_000, 500);
+    // Act
+    const takenOver = await ledger.claim(workspaceId, 'k', 2_000, 500);
+    await ledger.release(workspaceId, 'k', takenOver.status === 'claimed' ? takenOver.claimId : undefined);
+    const afterAmbiguous = await ledger.claim(workspaceId, 'k', 3_000, 500);
+    // Assess: one write per claim (ReturnValues), the first time everywhere.
+    expect(calls).toEqual(['UpdateCommand']);
+    expect(first).toMatchObject({ status: 'claimed', sealedAtMs: 1_000 });
+    expect(takenOver).toMatchObject({ status: 'claimed', sealedAtMs: 1_000 });
+    expect(afterAmbiguous).toMatchObject({ status: 'claimed', sealedAtMs: 1_000 });
+  });
+
+  it('is forgotten by a release that knows nothing was sent, and only by the holder of the claim', async () => {
+    // Prepare
+    const workspaceId = ws();
+    const slow = await ledger.claim(workspaceId, 'k', 1_000, 500);
+    const current = await ledger.claim(workspaceId, 'k', 2_000, 500);
+    // Act: the slow attempt's release is not its own any more; the current one's is.
+    await ledger.release(workspaceId, 'k', slow.status === 'claimed' ? slow.claimId : undefined, { nothingSent: true });
+    const kept = (await record(workspaceId, 'k'))?.sealedAtMs;
+    await ledger.release(workspaceId, 'k', current.status === 'claimed' ? current.claimId : undefined, {
+      nothingSent: true,
+    });
+    const released = await record(workspaceId, 'k');
+    const next = await ledger.claim(workspaceId, 'k', 5_000, 500);
+    // Assess
+    expect(kept).toBe(1_000);
+    expect(released).toMatchObject({ state: 'released' });
+    expect(released?.sealedAtMs).toBeUndefined();
+    expect(next).toMatchObject({ status: 'claimed', sealedAtMs: 5_000 });
+  });
+});
+
 describe('an attempt killed after SES accepted (real ledger and event processor)', () => {
   it('is recorded by its Send event, and the redelivery after the lease mails nothing', async () => {
     // Prepare: the provider accepts and the process dies before markSent.

@@ -2,11 +2,12 @@
  * An in-memory send ledger with the DynamoDB adapter's rules (shared/adapters/dynamo-send-ledger.ts),
  * for unit tests of the use cases around it: claim with lease and grace, markSent and the Send
  * event's acknowledgement (the first to turn `claimed`/`released` -> `sent` counts the hour),
- * close and release. The adapter itself is tested on the DynamoDB emulator
+ * close and release, and `sealedAtMs` (set by the first claim, kept by a takeover and by a release
+ * without `nothingSent`, forgotten by one with it). The adapter itself is tested on the DynamoDB emulator
  * (test/integration/email-send-ack.test.ts).
  */
 import type { SendAcknowledger } from '../../shared/email/event-ports';
-import type { ClaimResult, ProviderName, SendLedger } from '../../shared/email/ports';
+import type { ClaimResult, ProviderName, ReleaseOptions, SendLedger } from '../../shared/email/ports';
 import { hourOf } from '../../shared/email/reputation-window';
 
 export interface MemoryRecord {
@@ -17,6 +18,7 @@ export interface MemoryRecord {
   providerMessageId?: string;
   markedBy?: 'sender' | 'event';
   reason?: string;
+  sealedAtMs?: number;
 }
 
 export class MemorySendLedger implements SendLedger, SendAcknowledger {
@@ -38,8 +40,9 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
     const takeable =
       !r || r.state === 'released' || (expired && (graceMs === 0 || (r.staleSinceMs ?? Infinity) <= nowMs - graceMs));
     if (takeable) {
-      this.records.set(`${ws}|${key}`, { state: 'claimed', leaseUntilMs: nowMs + leaseMs });
-      return { status: 'claimed' };
+      const sealedAtMs = r?.sealedAtMs ?? nowMs;
+      this.records.set(`${ws}|${key}`, { state: 'claimed', leaseUntilMs: nowMs + leaseMs, sealedAtMs });
+      return { status: 'claimed', sealedAtMs };
     }
     if (r.state === 'sent') {
       return { status: 'sent', provider: r.provider as ProviderName, providerMessageId: r.providerMessageId ?? '' };
@@ -76,9 +79,11 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
     if (r?.state !== 'sent') this.records.set(`${ws}|${key}`, { state: 'closed', reason });
   }
 
-  async release(ws: string, key: string): Promise<void> {
+  async release(ws: string, key: string, _claimId?: string, options?: ReleaseOptions): Promise<void> {
     const r = this.record(ws, key);
-    if (r?.state === 'claimed') this.records.set(`${ws}|${key}`, { state: 'released' });
+    if (r?.state !== 'claimed') return;
+    const keep = !options?.nothingSent && r.sealedAtMs !== undefined;
+    this.records.set(`${ws}|${key}`, { state: 'released', ...(keep ? { sealedAtMs: r.sealedAtMs } : {}) });
   }
 
   private accept(

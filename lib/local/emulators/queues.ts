@@ -7,6 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { QueueDeclaration } from '../../definition/types';
+import { QUEUE_MAX_MESSAGE_BYTES } from '../../definition/queues';
 import { localResourceName } from './local-aws';
 
 export interface LocalQueue {
@@ -36,9 +37,11 @@ export async function ensureQueues(
   for (const declaration of declarations) {
     const name = localResourceName(namePrefix, declaration.name);
     const dlq = await ensureQueue(client, `${name}-dlq`, {
+      MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES),
       MessageRetentionPeriod: String(declaration.dlqRetentionDays * DAY_SECONDS),
     });
     const queue = await ensureQueue(client, name, {
+      MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES),
       VisibilityTimeout: String(declaration.visibilityTimeoutSeconds),
       MessageRetentionPeriod: String(declaration.retentionDays * DAY_SECONDS),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: declaration.maxReceiveCount }),

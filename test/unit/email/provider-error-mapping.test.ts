@@ -17,10 +17,12 @@ describe('Resend errors', () => {
     ['validation_error', 422, 'rejected'],
     ['missing_required_field', 422, 'rejected'],
     ['invalid_from_address', 422, 'rejected'],
-    ['invalid_idempotent_request', 409, 'rejected'],
+    // The key was used before with another payload: that request may have been delivered (never `rejected`).
+    ['invalid_idempotent_request', 409, 'idempotency-conflict'],
     ['not_found', 404, 'rejected'],
     ['rate_limit_exceeded', 429, 'throttled'],
-    ['concurrent_idempotent_requests', 409, 'rejected'],
+    // A request with this key is still being processed: a retry later.
+    ['concurrent_idempotent_requests', 409, 'idempotency-in-progress'],
     ['missing_api_key', 401, 'unavailable'],
     ['invalid_api_key', 403, 'unavailable'],
     ['restricted_api_key', 401, 'unavailable'],
