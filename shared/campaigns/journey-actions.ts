@@ -8,6 +8,7 @@
  * dedupe on (webhook-action.ts: delivery is at least once).
  */
 
+import { customFieldKey, MAX_CUSTOM_FIELDS } from '../crm/contacts/custom-field-key';
 import type { ContactStore } from '../crm/contacts/ports';
 import { MAX_TAGS, tagField } from '../crm/contacts/tag-field';
 import { adjustScore } from '../crm/scoring/adjust-score';
@@ -74,14 +75,26 @@ export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
           }
           return;
         }
-        case 'set-field':
-          if (contact.customFields[action.field] !== action.value) {
-            await deps.contacts.update(contact, {
-              customFields: { ...contact.customFields, [action.field]: action.value },
-              updatedAt,
-            });
+        case 'set-field': {
+          // As a contact holds it (a journey published before the save rule may name another key).
+          const field = customFieldKey.safeParse(action.field).data;
+          if (field === undefined) {
+            throw new ActionFailedError(`${JSON.stringify(action.field)} is not a custom field a contact may hold`);
           }
+          const held = Object.hasOwn(contact.customFields, field);
+          if (held && contact.customFields[field] === action.value) return;
+          const count = Object.keys(contact.customFields).length;
+          if (!held && count >= MAX_CUSTOM_FIELDS) {
+            throw new ActionFailedError(
+              `The contact already has ${count} custom fields, the most a contact may have (${MAX_CUSTOM_FIELDS}); "${field}" was not set`,
+            );
+          }
+          await deps.contacts.update(contact, {
+            customFields: { ...contact.customFields, [field]: action.value },
+            updatedAt,
+          });
           return;
+        }
         case 'adjust-score':
           await adjustScore(
             contact,

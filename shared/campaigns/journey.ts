@@ -5,6 +5,7 @@
  * journey-rules.ts, so a bad journey is refused naming the node at fault.
  */
 import * as z from 'zod/mini';
+import { customFieldKey } from '../crm/contacts/custom-field-key';
 import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES } from '../crm/model';
 import { singleLineText } from '../security/single-line-text';
@@ -80,13 +81,15 @@ export type WaitFor = z.infer<typeof waitFor>;
  * Tag actions name a tag as a contact holds it (contact-fields.ts `tagField`: trimmed,
  * lower-cased, 1-50): a blank or over-long tag is refused when the journey is saved, at the
  * node's path (`journey.nodes.<i>.action.tag`), rather than written onto contacts at run time.
+ * `set-field` names a custom field the same way (custom-field-key.ts `customFieldKey`: trimmed,
+ * 1-64, not `__proto__`/`constructor`/`prototype`), refused at `journey.nodes.<i>.action.field`.
  */
 const action = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('add-tag'), tag: tagField }),
   z.strictObject({ type: z.literal('remove-tag'), tag: tagField }),
   z.strictObject({
     type: z.literal('set-field'),
-    field: z.string().check(z.minLength(1), z.maxLength(64)),
+    field: customFieldKey,
     value: z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean()]),
   }),
   z.strictObject({ type: z.literal('adjust-score'), points: z.number().check(z.int(), z.gte(-100), z.lte(100)) }),

@@ -8,12 +8,10 @@ import { normalisePhone } from '../../security/sanitize';
 import { singleLineText } from '../../security/single-line-text';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { CONTACT_STATUSES } from '../model';
+import { customFieldKey, MAX_CUSTOM_FIELDS, RESERVED_FIELD_KEYS } from './custom-field-key';
 import { MAX_TAGS, tagField } from './tag-field';
 
-export { MAX_TAGS, tagField };
-
-export const MAX_CUSTOM_FIELDS = 50;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export { customFieldKey, MAX_CUSTOM_FIELDS, MAX_TAGS, tagField };
 
 /** Runs a sanitizer that throws, as a zod transform with its message. */
 const via = <T>(fn: (value: string) => T, message: string) =>
@@ -64,7 +62,7 @@ const customValueField = z.union([
 const distinctTrimmedKeys = z
   .record(
     // Reserved keys are refused here already: this stage must not assign `__proto__` on its output.
-    z.string().check(z.refine((k) => !FORBIDDEN_KEYS.has(k.trim()), { message: 'Reserved key' })),
+    z.string().check(z.refine((k) => !RESERVED_FIELD_KEYS.has(k.trim()), { message: 'Reserved key' })),
     customValueField,
   )
   .check((ctx) => {
@@ -85,24 +83,11 @@ const distinctTrimmedKeys = z
     }
   });
 
-export const customFieldsField = z
-  .pipe(
-    distinctTrimmedKeys,
-    z.record(
-      z.string().check(
-        z.trim(),
-        z.minLength(1),
-        z.maxLength(64),
-        z.refine((k) => !FORBIDDEN_KEYS.has(k), { message: 'Reserved key' }),
-      ),
-      customValueField,
-    ),
-  )
-  .check(
-    z.refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, {
-      message: `At most ${MAX_CUSTOM_FIELDS} custom fields`,
-    }),
-  );
+export const customFieldsField = z.pipe(distinctTrimmedKeys, z.record(customFieldKey, customValueField)).check(
+  z.refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, {
+    message: `At most ${MAX_CUSTOM_FIELDS} custom fields`,
+  }),
+);
 
 /** The body of a create: email required. */
 export const contactCreateSchema = z.strictObject({

@@ -12,6 +12,7 @@ import { logger } from '../../observability/logger';
 import { type ClientIdentity, checkRateLimits, rateLimitHeaders } from '../../rate-limit/rate-limiter';
 import { rulesFor } from '../../rate-limit/rules';
 import { recordRateLimitRefusal } from '../../security/abuse-alerts';
+import { limitedAddressOf } from '../../security/client-address';
 import type { CallerOrigin } from '../../security/trusted-edge';
 import type { EdgeDeps } from '../edge-deps';
 import { type EdgeMiddleware, found, stateOf } from './edge-state';
@@ -52,8 +53,11 @@ export function rateLimit(deps: Pick<EdgeDeps, 'counters' | 'refusals' | 'alerts
 /**
  * A verified API key makes its user the client of the per-client rules: one budget however
  * many keys the user mints. Anything else (no key, a made-up or revoked one) is the address.
+ * The address is the client's network as limits count it (shared/security/client-address.ts):
+ * an IPv6 client is its /64, so rotating through its own addresses does not buy new budgets.
  */
 function clientIdentity(caller: CallerOrigin, presented: PresentedKey): ClientIdentity {
-  if (presented.status !== 'verified') return { address: caller.clientAddress };
-  return { address: caller.clientAddress, userId: presented.found.user.userId };
+  const address = limitedAddressOf(caller.clientAddress);
+  if (presented.status !== 'verified') return { address };
+  return { address, userId: presented.found.user.userId };
 }

@@ -11,6 +11,7 @@
  * allowance, so N concurrent guesses never get more checks than N sequential ones would.
  * Once checked, an attempt becomes a failure or is given back.
  */
+import { limitedAddressOf } from '../../security/client-address';
 import { sha256 } from '../tokens';
 import { LoginRefusedError } from './errors';
 import type { AttemptCount, LoginAttemptStore } from './ports';
@@ -23,9 +24,12 @@ export const FIRST_DELAY_SECONDS = 30;
 /** The wait told to an attempt refused because others are still being checked. */
 export const BUSY_RETRY_SECONDS = 1;
 
-/** Counter keys hash the email and address, so the ephemeral table holds no personal data in clear. */
+/**
+ * Counter keys hash the email and address, so the ephemeral table holds no personal data in clear.
+ * The address is counted as every per-address limit counts it: an IPv6 client by its /64.
+ */
 export const emailAttemptKey = (email: string): string => `LOGIN#email#${sha256(email.toLowerCase())}`;
-export const addressAttemptKey = (address: string): string => `LOGIN#ip#${sha256(address)}`;
+export const addressAttemptKey = (address: string): string => `LOGIN#ip#${sha256(limitedAddressOf(address))}`;
 
 /** Wait imposed after `failures` failures (30 s after the 5th, doubling, capped at 15 min). */
 export function delaySeconds(failures: number): number {
