@@ -31,7 +31,7 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '400': {
     reason: 'Bad Request',
     description:
-      'The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM\'s rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send.',
+      "The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send.",
     codes: ['VALIDATION_FAILED', 'INVALID_ID', 'UNKNOWN_OWNER', 'UNSENDABLE_EMAIL', 'TEMPLATE_TOO_LARGE'],
   },
   '401': {
@@ -95,6 +95,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'invites.revoke': ['INVITE_ALREADY_ACCEPTED'],
   'roles.delete': ['ROLE_IN_USE'],
   'email-templates.update': ['TEMPLATE_VERSION_CONFLICT'],
+  'email-sending.resume': ['SENDING_PAUSE_CHANGED'],
   'campaigns.update': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.publish': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.pause': ['ILLEGAL_CAMPAIGN_TRANSITION'],

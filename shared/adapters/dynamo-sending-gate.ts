@@ -10,13 +10,18 @@ import type { SendingGateState } from '../email/event-ports';
 import type { SendingGate } from '../email/ports';
 import type { ReputationCounts } from '../email/reputation';
 import { coalescedGetter } from './dynamo/batch';
+import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { EMAIL_SENDING_SK, workspacePk } from './keys';
 
 export interface SendingGateWriter {
   pause(workspaceId: string, reason: string, atMs: number): Promise<void>;
-  /** Lifts a pause (a person's decision), stamping when, and the counters of that hour so far. */
-  resume(workspaceId: string, atMs?: number, baseline?: ReputationCounts): Promise<void>;
+  /**
+   * Lifts a pause (a person's decision), stamping when, and the counters of that hour so far.
+   * With `pausedAtMs` (the pause the person saw), only that pause is lifted: false, writing
+   * nothing, when the gate holds another pause or none by then.
+   */
+  resume(workspaceId: string, atMs?: number, baseline?: ReputationCounts, pausedAtMs?: number): Promise<boolean>;
   /** The whole gate: reason, when paused, when last resumed. */
   state(workspaceId: string, consistent?: boolean): Promise<SendingGateState>;
 }
@@ -45,12 +50,17 @@ export function dynamoSendingGate(db: DynamoDBDocumentClient, table: string): Se
         }),
       );
     },
-    async resume(workspaceId, atMs = Date.now(), baseline) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: { ...key(workspaceId), resumedAtMs: atMs, ...(baseline ? { resumedBaseline: { ...baseline } } : {}) },
-        }),
+    async resume(workspaceId, atMs = Date.now(), baseline, pausedAtMs) {
+      return conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...key(workspaceId), resumedAtMs: atMs, ...(baseline ? { resumedBaseline: { ...baseline } } : {}) },
+            ...(pausedAtMs === undefined
+              ? {}
+              : { ConditionExpression: 'pausedAtMs = :seen', ExpressionAttributeValues: { ':seen': pausedAtMs } }),
+          }),
+        ),
       );
     },
     async state(workspaceId, consistent = true) {

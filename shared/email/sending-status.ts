@@ -3,6 +3,7 @@
  * webhook's intake. A resume lifts the pause and restarts the reputation window at that hour, so
  * the workspace is judged again on what it sends next (and needs the minimum volume first).
  */
+import { ConflictError } from '../errors';
 import type { SendingGateState } from './event-ports';
 import { type EventEnvelope, resendEnvelope } from './provider-events';
 import { judgeReputation, type ReputationCounts, type ReputationThresholds } from './reputation';
@@ -12,7 +13,8 @@ import { verifyWebhook, type WebhookHeaders, type WebhookVerdict } from './webho
 export interface SendingStatusDeps {
   readonly gate: {
     state(workspaceId: string): Promise<SendingGateState>;
-    resume(workspaceId: string, atMs: number, baseline: ReputationCounts): Promise<void>;
+    /** Lifts the pause stamped `pausedAtMs` only; false when the gate holds another or none. */
+    resume(workspaceId: string, atMs: number, baseline: ReputationCounts, pausedAtMs?: number): Promise<boolean>;
   };
   readonly reputation: { counts(workspaceId: string, window: { from: string; to: string }): Promise<ReputationCounts> };
   readonly thresholds: ReputationThresholds;
@@ -38,7 +40,11 @@ export async function sendingStatus(workspaceId: string, deps: SendingStatusDeps
   };
 }
 
-/** Lifts a pause; `resumed: false` when nothing was paused (nothing written). */
+/**
+ * Lifts a pause; `resumed: false` when nothing was paused (nothing written). Only the pause that
+ * was read is lifted: a new pause written meanwhile (reputation judged again) is a 409 naming it,
+ * so nobody lifts a pause they have not seen.
+ */
 export async function resumeSending(
   workspaceId: string,
   deps: Pick<SendingStatusDeps, 'gate' | 'reputation' | 'now'>,
@@ -48,8 +54,17 @@ export async function resumeSending(
   const nowMs = deps.now();
   const hour = hourOf(nowMs);
   // What this hour counted so far stays behind: the new window starts at the resume.
-  await deps.gate.resume(workspaceId, nowMs, await deps.reputation.counts(workspaceId, { from: hour, to: hour }));
-  return { resumed: true, previousReason: gate.pausedReason };
+  const baseline = await deps.reputation.counts(workspaceId, { from: hour, to: hour });
+  if (await deps.gate.resume(workspaceId, nowMs, baseline, gate.pausedAtMs)) {
+    return { resumed: true, previousReason: gate.pausedReason };
+  }
+  const now = await deps.gate.state(workspaceId);
+  // Another resume came first: nothing left to lift.
+  if (!now.pausedReason) return { resumed: false };
+  throw new ConflictError(
+    `Sending was paused again meanwhile (${now.pausedReason}); read the status and resume again if you still mean to`,
+    'SENDING_PAUSE_CHANGED',
+  );
 }
 
 export interface EventQueue {

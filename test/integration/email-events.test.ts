@@ -265,6 +265,36 @@ describe('the event processor over DynamoDB', () => {
     expect(await gate.pausedReason(workspaceId)).toBeUndefined();
   });
 
+  it('lifts only the pause its reader saw: a pause written meanwhile is a 409 and stays', async () => {
+    const workspaceId = ws();
+    const gate = dynamoSendingGate(db, CORE);
+    await gate.pause(workspaceId, 'Marketing sends paused: bounce rate', 1_000);
+    // The reputation is judged again between the person's read and their write: a new pause.
+    const statusDeps = {
+      gate,
+      reputation: {
+        counts: async () => {
+          await gate.pause(workspaceId, 'Marketing sends paused: complaint rate', 2_000);
+          return { sent: 0, bounces: 0, complaints: 0 };
+        },
+      },
+      thresholds: { ...DEFAULT_REPUTATION_THRESHOLDS },
+      now: () => 3_000,
+    };
+    await expect(resumeSending(workspaceId, statusDeps)).rejects.toMatchObject({
+      status: 409,
+      code: 'SENDING_PAUSE_CHANGED',
+    });
+    expect(await gate.state(workspaceId)).toMatchObject({
+      pausedReason: 'Marketing sends paused: complaint rate',
+      pausedAtMs: 2_000,
+    });
+    // Read again, the new pause is lifted.
+    const plain = { ...statusDeps, reputation: { counts: async () => ({ sent: 0, bounces: 0, complaints: 0 }) } };
+    expect(await resumeSending(workspaceId, plain)).toMatchObject({ resumed: true });
+    expect((await gate.state(workspaceId)).pausedReason).toBeUndefined();
+  });
+
   it('warns once a day below the pause line', async () => {
     const { deps } = setup();
     const workspaceId = ws();
