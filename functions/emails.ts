@@ -249,6 +249,12 @@ const invalidLink = (request: HttpRequest) =>
         },
       };
 
+/** The live contact with `email` in the workspace, if any (unsubscribe links of sends by address). */
+async function liveContactIdOf(workspaceId: string, email: string): Promise<string | undefined> {
+  const found = await contacts.findByEmails(workspaceId, [email]);
+  return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+}
+
 export const handler = httpFunction('emails', emailRoutes, {
   // A retry with the same Idempotency-Key answers the first 202 again and queues nothing; the
   // key with another body (or caller) is 422 (shared/email/send-request.ts `sendOneOff`).
@@ -293,9 +299,13 @@ export const handler = httpFunction('emails', emailRoutes, {
   'unsubscribe.page': defineOperation({ params: tokenParam, response: unsubscribeAsk }, async ({ params }, request) => {
     const payload = openUnsubscribeToken(params.token, trackingKey());
     if (!payload) return invalidLink(request);
+    // The person's own opt-outs too (kept on the contact: an unsubscribe or complaint under an
+    // earlier address), as every marketing send reads them; a link without its contact (a send by
+    // address) names the live contact with the address, as the unsubscribe itself does.
+    const contactId = payload.contactId ?? (await liveContactIdOf(payload.workspaceId, payload.email));
     const [listed, reasons] = await Promise.all([
       workspaceTopics(payload.workspaceId),
-      suppressions.reasonsFor(payload.workspaceId, payload.email),
+      suppressions.reasonsFor(payload.workspaceId, payload.email, contactId),
     ]);
     return html(
       200,
@@ -303,7 +313,7 @@ export const handler = httpFunction('emails', emailRoutes, {
         action: unsubscribeUrl(links, params.token),
         email: payload.email,
         topics: topicChoices(listed, payload.topic, reasons),
-        unsubscribedAll: reasons.includes('unsubscribe'),
+        unsubscribedAll: reasons.includes('unsubscribe') || reasons.includes('complaint'),
       }),
     );
   }),
@@ -315,10 +325,7 @@ export const handler = httpFunction('emails', emailRoutes, {
         {
           key: trackingKey(),
           suppressions,
-          contactIdOf: async (workspaceId, email) => {
-            const found = await contacts.findByEmails(workspaceId, [email]);
-            return [...found.values()].find((c) => !c.deletedAt)?.contactId;
-          },
+          contactIdOf: liveContactIdOf,
           // Deleted meanwhile: the suppression stands, there is no timeline to write to.
           recordUnsubscribed: (workspaceId, contactId, metadata) =>
             appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe'),

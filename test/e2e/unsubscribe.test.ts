@@ -112,6 +112,36 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(types.filter((t) => t === 'unsubscribed')).toHaveLength(1);
   }, 60_000);
 
+  it('shows a person who opted out under another address as unsubscribed, on the page of any of their links', async () => {
+    // Prepare: one contact, a marketing mail to its first address, then one to its new address
+    const first = `was-${randomUUID().slice(0, 8)}@example.com`;
+    const second = `now-${randomUUID().slice(0, 8)}@example.com`;
+    const { contact } = await json(await api('POST', '/api/contacts', { email: first }));
+    const news = { subject: 'News', html: '<p>News</p>', category: 'marketing' };
+    expect((await send({ ...news, contactId: contact.contactId }, 'moved-1')).status).toBe(202);
+    const oldMail = await eventually(async () => (await sesMailsTo(first))[0]);
+    expect((await api('PATCH', `/api/contacts/${contact.contactId}`, { email: second })).status).toBe(200);
+    expect((await send({ ...news, contactId: contact.contactId }, 'moved-2')).status).toBe(202);
+    const newMail = await eventually(async () => (await sesMailsTo(second))[0]);
+    const linkOf = (mail: { headers?: Header[] }) =>
+      /^<([^>]+)>/.exec(headerOf(mail, 'List-Unsubscribe') ?? '')?.[1] as string;
+
+    // Act: the person unsubscribes through the old mail's link
+    const click = await fetch(linkOf(oldMail), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(click.status).toBe(200);
+
+    // Assess: the new mail's page says so (the person's opt-out stops mail to either address)
+    const page = await fetch(linkOf(newMail), { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('<h1>Unsubscribed</h1>');
+    expect(text).not.toContain('<form method="post"');
+  }, 60_000);
+
   it('answers 400 with a code for a tampered or unknown token, never a 5xx', async () => {
     const to = `tamper-${randomUUID().slice(0, 8)}@example.com`;
     expect((await send({ to, subject: 'News', html: '<p>News</p>', category: 'marketing' }, 'm-t')).status).toBe(202);
