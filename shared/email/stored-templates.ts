@@ -256,11 +256,12 @@ export const contentOf = (v: TemplateVersion): TemplateContent => ({
 });
 
 /**
- * An `If-Match` value (`"3"`, `W/"3"`, `3`) as the version it names; undefined without one.
+ * An `If-Match` value (`"3"`, `W/"3"`, `3`) as the version it names; undefined without one, and
+ * for `*` (RFC 9110: any current representation; the save itself answers 404 when there is none).
  * @throws ValidationError `INVALID_IF_MATCH` for anything else.
  */
 export function versionFromIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '') return undefined;
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
   const found = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   if (!found) throw new ValidationError('If-Match must name a template version, e.g. "3"', 'INVALID_IF_MATCH');
   return Number(found[1]);

@@ -217,7 +217,11 @@ describe('template versions', () => {
     expect(versionFromIfMatch('"3"')).toBe(3);
     expect(versionFromIfMatch('W/"12"')).toBe(12);
     expect(versionFromIfMatch('4')).toBe(4);
-    expect(() => versionFromIfMatch('*')).toThrow(ValidationError);
+    // `*`: any current version (RFC 9110 13.1.1); a missing template is the save's own 404.
+    expect(versionFromIfMatch('*')).toBeUndefined();
+    expect(versionFromIfMatch(' * ')).toBeUndefined();
+    expect(() => versionFromIfMatch('**')).toThrow(ValidationError);
+    expect(() => versionFromIfMatch('"3", "4"')).toThrow(ValidationError);
   });
 });
 
