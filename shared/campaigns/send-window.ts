@@ -52,7 +52,13 @@ export function nextWindowOpening(now: Date, window: SendWindow, zone: string): 
   return new Date(now.getTime() + 7 * 86_400_000);
 }
 
-/** The first instant strictly after `now` at which the contact's clock shows `hour:minute` on one of `weekdays`. */
+/**
+ * The first instant strictly after `now` at which the contact's clock shows `hour:minute` on one of
+ * `weekdays`, counting each local date-time once: in a fall-back night a repeated reading happens
+ * at its first occurrence, so once that has passed (during the first pass or the second) the wait
+ * goes to the next allowed day. A daily "until 02:30" loop therefore fires once that night, never
+ * twice (test/unit/campaigns/send-window.test.ts, "fires once").
+ */
 export function nextTimeOfDay(
   now: Date,
   at: { hour: number; minute: number; weekdays?: readonly number[] | undefined },
