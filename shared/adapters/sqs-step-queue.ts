@@ -5,13 +5,14 @@ import type { StepQueue } from '../campaigns/ports';
 
 export function sqsStepQueue(client: SQSClient, queueUrl: string): StepQueue {
   return {
-    async sendAll(messages: readonly DripStepMessage[]) {
+    async sendAll(messages: readonly DripStepMessage[], options?: { readonly delaySeconds?: number }) {
+      const delay = options?.delaySeconds === undefined ? {} : { DelaySeconds: options.delaySeconds };
       for (let i = 0; i < messages.length; i += 10) {
         const chunk = messages.slice(i, i + 10);
         const out = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
+            Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...delay })),
           }),
         );
         if (out.Failed && out.Failed.length > 0) {

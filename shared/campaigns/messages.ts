@@ -25,12 +25,17 @@ export const stepMessage = z.object({
 });
 export type StepMessage = z.infer<typeof stepMessage>;
 
-/** Resume the enrolments a paused campaign held, one page per message (the next page follows). */
+/**
+ * Resume the enrolments a paused campaign held, one page per message (the next page follows).
+ * `recheck`: the one delayed pass after the last page (resume-and-sweep.ts), for holds the index
+ * showed only after the first pass read it.
+ */
 export const resumePageMessage = z.object({
   kind: z.literal('resume-page'),
   workspaceId: id,
   campaignId: id,
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  recheck: z.optional(z.boolean()),
 });
 export type ResumePageMessage = z.infer<typeof resumePageMessage>;
 

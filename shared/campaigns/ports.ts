@@ -86,8 +86,11 @@ export interface LaunchRecords {
 }
 
 export interface StepQueue {
-  /** Sends every message or throws; a partial failure throws too (the page is retried). */
-  sendAll(messages: readonly DripStepMessage[]): Promise<void>;
+  /**
+   * Sends every message or throws; a partial failure throws too (the page is retried). With
+   * `delaySeconds` (0-900, SQS's delay) the messages arrive that much later.
+   */
+  sendAll(messages: readonly DripStepMessage[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }
 
 export interface DueCampaign {

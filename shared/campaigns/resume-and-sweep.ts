@@ -40,8 +40,24 @@ export async function resumeHeldPage(
   const next: DripStepMessage[] = page.enrolments.map(stepOf);
   if (page.nextCursor) next.push({ ...message, cursor: page.nextCursor });
   await deps.queue.sendAll(next);
+  // The held index (gsi2) is eventually consistent: a step that held its enrolment just before the
+  // status write may reach the index after this pass read it, and then nothing would ever resume
+  // it (it is in no due index). One more pass, a minute later, finds it; a step resumed twice
+  // runs once (its message is stale the second time).
+  if (!page.nextCursor && !message.recheck) {
+    const recheck: ResumePageMessage = {
+      kind: 'resume-page',
+      workspaceId: message.workspaceId,
+      campaignId: message.campaignId,
+      recheck: true,
+    };
+    await deps.queue.sendAll([recheck], { delaySeconds: RESUME_RECHECK_SECONDS });
+  }
   return { resumed: page.enrolments.length, more: Boolean(page.nextCursor) };
 }
+
+/** How long after a resume's last page its recheck pass runs (seconds of SQS delay). */
+export const RESUME_RECHECK_SECONDS = 60;
 
 /** How late a timer must be before the sweep re-sends its step. */
 export const SWEEP_GRACE_MS = 2 * 60_000;

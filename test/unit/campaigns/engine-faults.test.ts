@@ -11,7 +11,7 @@ import { journey as journeySchema } from '../../../shared/campaigns/journey';
 import { journeyProblems } from '../../../shared/campaigns/journey-rules';
 import type { DripStepMessage, StepMessage } from '../../../shared/campaigns/messages';
 import { ActionFailedError, type StepDeps } from '../../../shared/campaigns/ports';
-import { resumeHeldPage, sweepDueSteps } from '../../../shared/campaigns/resume-and-sweep';
+import { RESUME_RECHECK_SECONDS, resumeHeldPage, sweepDueSteps } from '../../../shared/campaigns/resume-and-sweep';
 import { enrolContact, failStep, notRetryable, retryEnrolment, runStep } from '../../../shared/campaigns/run-step';
 import { NotFoundError } from '../../../shared/errors';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
@@ -437,7 +437,8 @@ describe('pause and resume', () => {
     const timer = w.timers.shift()?.message as StepMessage;
     await w.advanceTo(w.now() + DAY);
     expect(await runStep(timer, racing)).toEqual({ status: 'ended', reason: 'completed' });
-    expect(queued).toEqual([]);
+    // Only the resume's delayed recheck pass (no step: nothing was held when it read).
+    expect(queued).toEqual([{ kind: 'resume-page', workspaceId: WS, campaignId: CAMPAIGN, recheck: true }]);
     expect(mailsTo(w, 'c1')).toHaveLength(1);
     expect(w.counters.get('waiting')).toBe(0);
   });
@@ -453,7 +454,34 @@ describe('pause and resume', () => {
       },
     );
     expect(done).toEqual({ resumed: 1, more: false });
-    expect(queued).toHaveLength(1);
+    expect(queued.filter((m) => m.kind === 'step')).toHaveLength(1);
+  });
+
+  it('resumes a hold the index shows only after the first pass read it, in the delayed recheck pass', async () => {
+    // The held index (gsi2) is eventually consistent: the first pass sees nothing, a minute later it does.
+    let reads = 0;
+    const sent: Array<{ messages: readonly DripStepMessage[]; delaySeconds?: number }> = [];
+    const deps = {
+      held: async () => ({ enrolments: reads++ === 0 ? [] : [{ ...heldState, contactId: 'late' }] }),
+      campaignStatus: async () => 'active',
+      queue: {
+        sendAll: async (messages: readonly DripStepMessage[], options?: { delaySeconds?: number }) =>
+          void sent.push({
+            messages,
+            ...(options?.delaySeconds === undefined ? {} : { delaySeconds: options.delaySeconds }),
+          }),
+      },
+    };
+    const first = { kind: 'resume-page' as const, workspaceId: WS, campaignId: CAMPAIGN };
+    expect(await resumeHeldPage(first, deps)).toEqual({ resumed: 0, more: false });
+    const recheck = sent.find((s) => s.delaySeconds !== undefined);
+    expect(recheck).toEqual({ messages: [{ ...first, recheck: true }], delaySeconds: RESUME_RECHECK_SECONDS });
+    sent.length = 0;
+    expect(await resumeHeldPage(recheck?.messages[0] as typeof first, deps)).toEqual({ resumed: 1, more: false });
+    // The late hold's step is queued, and the recheck queues no recheck of its own.
+    expect(sent.flatMap((s) => s.messages)).toEqual([
+      { kind: 'step', workspaceId: WS, campaignId: CAMPAIGN, contactId: 'late', run: 1, step: 3 },
+    ]);
   });
 });
 
