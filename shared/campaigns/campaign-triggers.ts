@@ -63,13 +63,16 @@ export function scheduledLaunchPlan(deps: {
   return {
     async plan(workspaceId: string, campaignId: string, launchId: string, dueAt: string): Promise<LaunchPlan> {
       const campaign = await deps.campaigns.get(workspaceId, campaignId);
-      if (campaign?.status && campaign.status !== 'active') return 'skip';
-      const published = campaign?.publishedVersion
+      if (!campaign || campaign.status !== 'active') return 'skip';
+      const published = campaign.publishedVersion
         ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
         : undefined;
       const on = published ? triggerOf(published.journey) : undefined;
+      // A slot read before a publish replaced the schedule (or a campaign gone since) launches
+      // nobody: planned on a version without a schedule, it would launch with no filter, i.e.
+      // enrol the whole workspace.
+      if (on?.type !== 'schedule' || !published) return 'skip';
       await deps.launches.begin(workspaceId, campaignId, launchId, new Date().toISOString());
-      if (on?.type !== 'schedule' || !published) return {};
       // The slot after this one, or after now when the trigger ran late: missed slots are not replayed one by one.
       const next = nextScheduledRun(on, published.rules.timeZone, new Date(Math.max(Date.parse(dueAt), Date.now())));
       if (next) plannedOn.set(keyOf(workspaceId, campaignId), published.version);
