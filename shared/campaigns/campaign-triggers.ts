@@ -63,7 +63,7 @@ export function scheduledLaunchPlan(deps: {
   return {
     async plan(workspaceId: string, campaignId: string, launchId: string, dueAt: string): Promise<LaunchPlan> {
       const campaign = await deps.campaigns.get(workspaceId, campaignId);
-      if (!campaign || campaign.status !== 'active') return 'skip';
+      if (campaign?.status !== 'active') return 'skip';
       const published = campaign.publishedVersion
         ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
         : undefined;
