@@ -12,8 +12,6 @@ import type {
   EventRuleDeclaration,
   FunctionDeclaration,
   FunctionName,
-  ProviderSecretName,
-  QueueDeclaration,
   RouteDeclaration,
   ScheduleDeclaration,
   StateMachineDeclaration,

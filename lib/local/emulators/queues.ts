@@ -6,8 +6,8 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { QueueDeclaration } from '../../definition/types';
 import { QUEUE_MAX_MESSAGE_BYTES } from '../../definition/queues';
+import type { QueueDeclaration } from '../../definition/types';
 import { localResourceName } from './local-aws';
 
 export interface LocalQueue {
