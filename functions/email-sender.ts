@@ -33,6 +33,7 @@ import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses } from '../shared/aws/ses';
 import { sqs as sqsDirect } from '../shared/aws/sqs';
 import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLinkConfig } from '../shared/config';
+import { liveContactIdOf } from '../shared/crm/contacts/get-contact';
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
@@ -136,10 +137,7 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   // A marketing or tracked send that names no contact (a one-off send to an address): the live
   // contact with the address, looked up once before the suppression check, so the person's own
   // opt-outs stop it, and reused for the tracking links and the `contact` tag.
-  contactIdOf: async (workspaceId, email) => {
-    const found = await contacts.findByEmails(workspaceId, [email.trim().toLowerCase()]);
-    return [...found.values()].find((c) => !c.deletedAt)?.contactId;
-  },
+  contactIdOf: (workspaceId, email) => liveContactIdOf(workspaceId, email, { contacts }),
 };
 // The records of a batch put back together (paced, throttled) share SendMessageBatch calls.
 const requeue = sqsEmailSends(withCoalescedSends(sqsDirect), queueUrl('email-sends'));

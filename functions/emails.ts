@@ -40,6 +40,7 @@ import {
   unsubscribeLinkConfig,
 } from '../shared/config';
 import { ContactNotFoundError } from '../shared/crm/contacts/errors';
+import { liveContactIdOf } from '../shared/crm/contacts/get-contact';
 import { type RecordInteractionDeps, recordInteraction } from '../shared/crm/contacts/record-interaction';
 import type { InteractionType } from '../shared/crm/model';
 import type { DomainEventPublisher } from '../shared/crm/ports';
@@ -249,11 +250,8 @@ const invalidLink = (request: HttpRequest) =>
         },
       };
 
-/** The live contact with `email` in the workspace, if any (unsubscribe links of sends by address). */
-async function liveContactIdOf(workspaceId: string, email: string): Promise<string | undefined> {
-  const found = await contacts.findByEmails(workspaceId, [email]);
-  return [...found.values()].find((c) => !c.deletedAt)?.contactId;
-}
+/** The live contact with `email` (unsubscribe links of sends by address name none). */
+const liveContactWith = (workspaceId: string, email: string) => liveContactIdOf(workspaceId, email, { contacts });
 
 export const handler = httpFunction('emails', emailRoutes, {
   // A retry with the same Idempotency-Key answers the first 202 again and queues nothing; the
@@ -302,7 +300,7 @@ export const handler = httpFunction('emails', emailRoutes, {
     // The person's own opt-outs too (kept on the contact: an unsubscribe or complaint under an
     // earlier address), as every marketing send reads them; a link without its contact (a send by
     // address) names the live contact with the address, as the unsubscribe itself does.
-    const contactId = payload.contactId ?? (await liveContactIdOf(payload.workspaceId, payload.email));
+    const contactId = payload.contactId ?? (await liveContactWith(payload.workspaceId, payload.email));
     const [listed, reasons] = await Promise.all([
       workspaceTopics(payload.workspaceId),
       suppressions.reasonsFor(payload.workspaceId, payload.email, contactId),
@@ -325,7 +323,7 @@ export const handler = httpFunction('emails', emailRoutes, {
         {
           key: trackingKey(),
           suppressions,
-          contactIdOf: liveContactIdOf,
+          contactIdOf: liveContactWith,
           // Deleted meanwhile: the suppression stands, there is no timeline to write to.
           recordUnsubscribed: (workspaceId, contactId, metadata) =>
             appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe'),

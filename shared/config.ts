@@ -291,8 +291,20 @@ export function trackingKey(env: NodeJS.ProcessEnv = process.env): Buffer {
       ? Buffer.from(env.LOCAL_SECRET_KEY, 'base64')
       : undefined;
   if (!secret) throw new ConfigError('Missing environment variable TRACKING_KEY (or LOCAL_SECRET_KEY locally)');
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tracking-token/v1', 32));
+  // Called per link sealed or opened: derived once per secret, and the same Buffer each time (the
+  // token module keys its derived IV key by it, tracking-token.ts).
+  const source = secret.toString('base64');
+  if (derivedTrackingKey?.source !== source) {
+    derivedTrackingKey = {
+      source,
+      key: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'tracking-token/v1', 32)),
+    };
+  }
+  return derivedTrackingKey.key;
 }
+
+/** The last tracking key derived, with the secret it came from. */
+let derivedTrackingKey: { readonly source: string; readonly key: Buffer } | undefined;
 
 /** Where a provider credential comes from: its Secrets Manager secret (cloud) or its plain value (local). */
 export type ProviderSecretSource = { readonly secretId: string } | { readonly value: string };

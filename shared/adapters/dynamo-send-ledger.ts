@@ -181,8 +181,8 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
               ':one': 1,
               ...(graceMs > 0 ? { ':staleBefore': nowMs - graceMs } : {}),
             },
-            // The kept (or just set) sealedAtMs comes back with the write: no second call.
-            ReturnValues: 'UPDATED_NEW',
+            // A kept sealedAtMs comes back with the write (absent: this claim set it): no second call.
+            ReturnValues: 'UPDATED_OLD',
           }),
         );
         won = answer.Attributes ?? {};
@@ -190,8 +190,8 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
         if (!isConditionFailure(error)) throw error;
       }
       if (won) {
-        const sealedAtMs = typeof won.sealedAtMs === 'number' ? won.sealedAtMs : nowMs;
-        return { status: 'claimed', claimId, sealedAtMs };
+        const kept = typeof won.sealedAtMs === 'number' ? won.sealedAtMs : undefined;
+        return { status: 'claimed', claimId, sealedAtMs: kept ?? nowMs, sealedBefore: kept !== undefined };
       }
       const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
       if (graceMs > 0 && item?.state === 'claimed' && Number(item.leaseUntilMs) <= nowMs) {

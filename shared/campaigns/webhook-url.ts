@@ -5,6 +5,7 @@
  * the network it runs in. The sender checks resolved addresses again (a name can point inward).
  */
 import { BlockList, isIP } from 'node:net';
+import { dottedIpv4, ipv6Groups, translatedIpv4 } from '../security/ip-address';
 
 export interface WebhookPolicy {
   /** Private, loopback and link-local hosts and plain http allowed (the local runtime, tests). */
@@ -53,31 +54,15 @@ export function isPrivateAddress(address: string): boolean {
   return v4 !== undefined && blocked.check(v4, 'ipv4');
 }
 
-/** The eight 16-bit groups of an IPv6 literal (any notation: `::`, a dotted IPv4 tail). */
-function ipv6Groups(address: string): number[] {
-  // WHATWG URL serialises IPv6 canonically: lower-case hex, `::` for the longest zero run, no dotted tail.
-  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
-  const [head = '', tail] = canonical.split('::');
-  const part = (text: string) => (text ? text.split(':').map((g) => Number.parseInt(g, 16)) : []);
-  const left = part(head);
-  const right = tail === undefined ? [] : part(tail);
-  return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
-}
-
-const dotted = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
-
-/** The IPv4 address an IPv6 address stands for or tunnels to, if it is one of those forms. */
+/** The IPv4 address an IPv6 address stands for (translated: ip-address.ts) or tunnels to (6to4, Teredo), if any. */
 function embeddedIpv4(g: number[]): string | undefined {
-  const [g0, g1, g2, g3, g4, g5, g6 = 0, g7 = 0] = g;
-  const zeros = (...xs: (number | undefined)[]) => xs.every((x) => x === 0);
-  // ::ffff:a.b.c.d (mapped) and ::ffff:0:a.b.c.d (SIIT, RFC 2765).
-  if (zeros(g0, g1, g2, g3) && ((g4 === 0 && g5 === 0xffff) || (g4 === 0xffff && g5 === 0))) return dotted(g6, g7);
-  // 64:ff9b::a.b.c.d: the well-known NAT64 prefix (RFC 6052).
-  if (g0 === 0x64 && g1 === 0xff9b && zeros(g2, g3, g4, g5)) return dotted(g6, g7);
+  const translated = translatedIpv4(g);
+  if (translated !== undefined) return translated;
+  const [g0, g1, g2, , , , g6 = 0, g7 = 0] = g;
   // 2002:aabb:ccdd::/48: 6to4 (RFC 3056), the IPv4 address in bits 16-47.
-  if (g0 === 0x2002) return dotted(g1 ?? 0, g2 ?? 0);
+  if (g0 === 0x2002) return dottedIpv4(g1 ?? 0, g2 ?? 0);
   // 2001:0::/32: Teredo (RFC 4380), the client's IPv4 address inverted in the last 32 bits.
-  if (g0 === 0x2001 && g1 === 0) return dotted(g6 ^ 0xffff, g7 ^ 0xffff);
+  if (g0 === 0x2001 && g1 === 0) return dottedIpv4(g6 ^ 0xffff, g7 ^ 0xffff);
   return undefined;
 }
 

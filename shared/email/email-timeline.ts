@@ -8,6 +8,7 @@
 
 import type { Clock } from '../clock';
 import { ContactNotFoundError } from '../crm/contacts/errors';
+import { liveContactIdOf } from '../crm/contacts/get-contact';
 import { type RecordInteractionDeps, recordInteraction } from '../crm/contacts/record-interaction';
 import type { EmailTimeline } from './event-ports';
 
@@ -17,10 +18,7 @@ import type { EmailTimeline } from './event-ports';
  *   the send and the enrolment it follows, as it does in the cloud (where the two are the same).
  */
 export function interactionTimeline(deps: RecordInteractionDeps, clock?: Pick<Clock, 'fromReal'>): EmailTimeline {
-  const liveContactWith = async (workspaceId: string, email: string) => {
-    const found = await deps.contacts.findByEmails(workspaceId, [email]);
-    return [...found.values()].find((c) => !c.deletedAt)?.contactId;
-  };
+  const liveContactWith = (workspaceId: string, email: string) => liveContactIdOf(workspaceId, email, deps);
   return {
     async record(workspaceId, email, entry, named) {
       // Named: recordInteraction reads the contact anyway (a deleted one is refused there).

@@ -40,6 +40,8 @@ export type ClaimResult =
        * ledgers that do not keep it (the sender then uses the claim's time).
        */
       readonly sealedAtMs?: number;
+      /** True when `sealedAtMs` was kept from an earlier attempt (this claim did not set it). */
+      readonly sealedBefore?: boolean;
     }
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }

@@ -129,8 +129,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   // the one that set the time. A time kept from an earlier attempt stays, whatever this one does:
   // that attempt may have reached a provider (a paced retry after an ambiguous failure must still
   // send the first body).
-  const sealedHere = sealedAtMs === claimedAtMs;
-  const nothingSent = sealedHere ? NOTHING_SENT : undefined;
+  const nothingSent = claim.sealedBefore ? undefined : NOTHING_SENT;
 
   // Everything between the claim and the provider call: any failure here sent nothing, so the
   // claim is given back (the queue's retry is not held by a dead lease plus its grace).

@@ -248,7 +248,7 @@ export function sendMessageOf(
 
 /**
  * The most a send message's JSON may weigh: the queue's limit less room for what the sender adds
- * when it queues the message again (a paced or throttled retry: `attempt`, a later `notBefore`).
+ * when it queues the message again (a paced or throttled retry: a larger `attempt`).
  */
 export const SEND_MESSAGE_MAX_BYTES = QUEUE_MAX_MESSAGE_BYTES - 4096;
 

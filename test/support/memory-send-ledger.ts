@@ -42,7 +42,7 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
     if (takeable) {
       const sealedAtMs = r?.sealedAtMs ?? nowMs;
       this.records.set(`${ws}|${key}`, { state: 'claimed', leaseUntilMs: nowMs + leaseMs, sealedAtMs });
-      return { status: 'claimed', sealedAtMs };
+      return { status: 'claimed', sealedAtMs, sealedBefore: r?.sealedAtMs !== undefined };
     }
     if (r.state === 'sent') {
       return { status: 'sent', provider: r.provider as ProviderName, providerMessageId: r.providerMessageId ?? '' };

@@ -15,3 +15,16 @@ export async function getContact(
   if (!contact || contact.deletedAt) throw new ContactNotFoundError();
   return contact;
 }
+
+/**
+ * The id of the live contact with `email` in the workspace (trimmed, lower-cased as stored), if
+ * any: what a send, an unsubscribe or a provider event that names no contact is about.
+ */
+export async function liveContactIdOf(
+  workspaceId: string,
+  email: string,
+  deps: { contacts: Pick<ContactStore, 'findByEmails'> },
+): Promise<string | undefined> {
+  const found = await deps.contacts.findByEmails(workspaceId, [email.trim().toLowerCase()]);
+  return [...found.values()].find((c) => !c.deletedAt)?.contactId;
+}
