@@ -7,12 +7,13 @@
  * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ContactChangedError, ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
 import type { ContactChanges, ContactStore, ContactWrite } from '../crm/contacts/ports';
 import { searchText } from '../crm/contacts/search';
 import type { Contact } from '../crm/model';
 import { mapLimit } from '../resilience/map-limit';
+import { retryWith } from '../resilience/retry-loop';
 import { batchGet, batchPut } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
@@ -46,6 +47,12 @@ const CONTACT_FIELDS = [
 const CHUNK = 100;
 /** Single-item writes in flight at once during a bulk write. */
 const ITEM_CONCURRENCY = 32;
+/** Contacts per BatchWriteItem of a bulk write: with their heads, 24 of the API's 25 writes. */
+const CONTACTS_PER_BATCH = 12;
+/** BatchWriteItem calls in flight at once during a bulk write. */
+const BATCH_CONCURRENCY = 4;
+/** Retries of giving an email claim back after a failed bulk write: 100 ms doubling to 1 s, before jitter. */
+const RELEASE_RETRY = { retries: 3, baseMs: 100, capMs: 1000 } as const;
 /** Query pages read per list call when filters discard items. */
 const MAX_PAGES = 10;
 /** Attempts of a write that derives attributes from a read, when other writes keep winning the race. */
@@ -221,6 +228,127 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     }
   };
 
+  /**
+   * Gives back the claim of `c`'s email, only while `c` holds it and `c`'s contact item is
+   * absent (one transaction, so a contact that landed keeps its claim even if the write that
+   * put it there failed), with the head the contact may have left in its partition. A failed
+   * condition means the claim is someone else's or the contact is there: left as it is.
+   */
+  const releaseClaim = async (c: Contact): Promise<void> => {
+    const pk = workspacePk(c.workspaceId);
+    try {
+      await transactWrite(db, [
+        {
+          ConditionCheck: {
+            TableName: table,
+            Key: { pk, sk: contactSk(c.contactId) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Delete: {
+            TableName: table,
+            Key: { pk, sk: contactEmailSk(c.email) },
+            ConditionExpression: 'contactId = :id',
+            ExpressionAttributeValues: { ':id': c.contactId },
+          },
+        },
+        { Delete: { TableName: table, Key: { pk: interactionPk(c.workspaceId, c.contactId), sk: CONTACT_HEAD_SK } } },
+      ]);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  };
+
+  /**
+   * After a failed bulk step: releases the claims of `contacts` that have no contact item
+   * ({@link releaseClaim}), each attempted even when another fails, each retried a few times
+   * past the SDK's own retries, then throws `cause` (the step's error, which the caller acts
+   * on). Only a release that still fails after those leaves a claim behind without its contact.
+   */
+  const releaseAndThrow = async (contacts: readonly Contact[], cause: unknown): Promise<never> => {
+    await mapLimit(contacts, ITEM_CONCURRENCY, (c) =>
+      retryWith(
+        () => releaseClaim(c),
+        () => ({ retryable: true, kind: 'unknown' }),
+        RELEASE_RETRY,
+      ).catch(() => {}),
+    );
+    throw cause;
+  };
+
+  /**
+   * The claim phase of a bulk create: one conditional Put per contact. Every Put is let to
+   * finish before anything is decided (none is left in flight). A claim held by another
+   * contact is a row failure (pushed to `failures`); any other error fails the step, and then
+   * the claims this call may hold (won, or whose Put failed without an answer: it may have
+   * landed) are released before the error is thrown. Answers the contacts whose claim was won.
+   */
+  const claimAll = async (
+    chunk: ReadonlyArray<{ contact: Contact; index: number }>,
+    failures: Array<{ index: number; error: Error }>,
+  ): Promise<Contact[]> => {
+    type Outcome = { kind: 'won' } | { kind: 'taken'; error: Error } | { kind: 'failed'; error: unknown };
+    const outcomes = await mapLimit(chunk, ITEM_CONCURRENCY, async (w): Promise<Outcome> => {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: claimItem(w.contact),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { kind: 'won' };
+      } catch (error) {
+        if (!isConditionFailure(error)) return { kind: 'failed', error };
+        try {
+          return { kind: 'taken', error: await emailTaken(w.contact) };
+        } catch (readError) {
+          return { kind: 'failed', error: readError };
+        }
+      }
+    });
+    const failed = outcomes.find((o) => o.kind === 'failed');
+    if (failed) {
+      const mayHold = chunk.filter((_, k) => outcomes[k]?.kind !== 'taken').map((w) => w.contact);
+      return releaseAndThrow(mayHold, failed.error);
+    }
+    const owned: Contact[] = [];
+    chunk.forEach((w, k) => {
+      const o = outcomes[k];
+      if (o?.kind === 'taken') failures.push({ index: w.index, error: o.error });
+      else owned.push(w.contact);
+    });
+    return owned;
+  };
+
+  /**
+   * Writes the contacts whose claims were won, with their heads, by BatchWriteItem: a contact
+   * and its head in the same call, each call awaited to its end (none left in flight). When a
+   * call fails, part of its items may have landed: the claims of that call's contacts that did
+   * not land are released (the contacts that did keep theirs), then the error is thrown.
+   */
+  const writeClaimed = async (owned: readonly Contact[]): Promise<void> => {
+    const groups: Contact[][] = [];
+    for (let k = 0; k < owned.length; k += CONTACTS_PER_BATCH) groups.push(owned.slice(k, k + CONTACTS_PER_BATCH));
+    const results = await mapLimit(groups, BATCH_CONCURRENCY, (group) =>
+      batchPut(
+        db,
+        table,
+        group.flatMap((c) => [contactItem(c), contactHeadItem(c.workspaceId, c.contactId, false)]),
+      ).then(
+        () => ({ ok: true as const }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    );
+    const failed = results.flatMap((r, k) => (r.ok ? [] : [{ group: groups[k] ?? [], error: r.error }]));
+    if (failed[0])
+      await releaseAndThrow(
+        failed.flatMap((f) => f.group),
+        failed[0].error,
+      );
+  };
+
   return {
     async get(workspaceId, contactId) {
       const item = await get(workspacePk(workspaceId), contactSk(contactId));
@@ -356,44 +484,8 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         // Claims first, each conditional: whoever holds the claim owns the email, so the
         // uniqueness holds without a transaction per contact (TransactWriteItems is the slow
         // path of bulk writes). Contacts whose claim was won are then batch-written.
-        const won = await mapLimit(chunk, ITEM_CONCURRENCY, async (w) => {
-          try {
-            await db.send(
-              new PutCommand({
-                TableName: table,
-                Item: claimItem(w.contact),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              }),
-            );
-            return true;
-          } catch (error) {
-            if (!isConditionFailure(error)) throw error;
-            failures.push({ index: w.index, error: await emailTaken(w.contact) });
-            return false;
-          }
-        });
-        const owned = chunk.filter((_, k) => won[k]);
-        try {
-          await batchPut(
-            db,
-            table,
-            owned.flatMap((w) => [
-              contactItem(w.contact),
-              contactHeadItem(w.contact.workspaceId, w.contact.contactId, false),
-            ]),
-          );
-        } catch (error) {
-          // Leave no claim without its contact behind.
-          await mapLimit(owned, ITEM_CONCURRENCY, (w) =>
-            db.send(
-              new DeleteCommand({
-                TableName: table,
-                Key: { pk: workspacePk(w.contact.workspaceId), sk: contactEmailSk(w.contact.email) },
-              }),
-            ),
-          );
-          throw error;
-        }
+        const owned = await claimAll(chunk, failures);
+        await writeClaimed(owned);
         progress(chunk.length);
       }
       for (let i = 0; i < updates.length; i += CHUNK) {

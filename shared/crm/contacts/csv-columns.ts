@@ -3,6 +3,19 @@
  * snake_case or with spaces (`firstName`, `first_name`, `First Name`); `custom.<name>` and
  * any unknown header become custom fields; read-only columns of an export (score, tier,
  * dates, id) are ignored on import, so an exported file imports back unchanged.
+ *
+ * Export → import is lossless for every tag and every text custom value the API accepts, and
+ * a hand-written file reads as it did before that rule (but for the escapes and marks below):
+ * - Tags: one cell, separated by `;` (or `|`). The export writes a `\`, `;` or `|` inside a tag
+ *   as `\\`, `\;`, `\|`; the import reads those three escapes back and keeps any other
+ *   backslash as it is (`c:\path` is one tag).
+ * - Custom values: a cell is trimmed, and read as a number when canonical (`42`, `-1.5`), as a
+ *   boolean when `true`/`false`, as nothing when empty or blank. A leading `'` (a spreadsheet's
+ *   "this is text" mark) stops all of that: when what follows it would otherwise be trimmed,
+ *   typed, or read as nothing, the `'` is removed and the rest taken exactly as written (`'42`
+ *   is the text "42"); anywhere else it is part of the value (`'Brien`). The export marks the
+ *   text values that need it. Numbers outside the canonical form (more than 15 integer digits,
+ *   more than 6 decimals, exponents) come back as text.
  */
 import { ValidationError } from '../../errors';
 import { csvRow, unescapeFormula } from '../csv/write';
@@ -91,15 +104,71 @@ export function rowToInput(targets: readonly ColumnTarget[], cells: readonly str
   const input: Record<string, unknown> = {};
   const custom: Record<string, unknown> = {};
   targets.forEach((target, i) => {
-    const text = unescapeFormula((cells[i] ?? '').trim());
-    if (text === '' || target.kind === 'ignored') return;
-    if (target.kind === 'custom') custom[target.name] = customValue(text);
-    else if (target.field === 'tags') input.tags = text.split(/[;|]/).filter((t) => t.trim() !== '');
+    const cell = cells[i] ?? '';
+    if (target.kind === 'ignored') return;
+    if (target.kind === 'custom') {
+      const value = readCustomCell(cell);
+      if (value !== undefined) custom[target.name] = value;
+      return;
+    }
+    const text = unescapeFormula(cell.trim());
+    if (text === '') return;
+    if (target.field === 'tags') input.tags = readTags(text).filter((t) => t.trim() !== '');
     else if (target.field === 'status') input.status = text.toLowerCase();
     else input[target.field] = text;
   });
   if (Object.keys(custom).length > 0) input.customFields = custom;
   return input;
+}
+
+/** Separates the tags of a cell; `\` before one of these is that character within a tag. */
+const TAG_SEPARATORS = new Set([';', '|']);
+const TAG_ESCAPED = new Set(['\\', ';', '|']);
+
+/** The export's tag cell: each tag with `\`, `;` and `|` escaped by a `\`, joined by `;`. */
+export const writeTags = (tags: readonly string[]): string =>
+  tags.map((tag) => tag.replace(/[\\;|]/g, (c) => `\\${c}`)).join(';');
+
+/** The tags of a cell: split on `;` and `|`, the escapes of {@link writeTags} read back. */
+export function readTags(text: string): string[] {
+  const tags: string[] = [];
+  let tag = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const next = text[i + 1];
+    if (c === '\\' && next !== undefined && TAG_ESCAPED.has(next)) {
+      tag += next;
+      i += 1;
+    } else if (TAG_SEPARATORS.has(c)) {
+      tags.push(tag);
+      tag = '';
+    } else tag += c;
+  }
+  tags.push(tag);
+  return tags;
+}
+
+/**
+ * True when reading `value` from a plain cell would change it: blank, spaces at either end,
+ * or a number or true/false (leading `'`s set aside, so a value that starts with them is
+ * marked too and a mark is never ambiguous).
+ */
+const needsTextMark = (value: string): boolean => {
+  const rest = value.replace(/^'+/, '');
+  return rest.trim() === '' || rest.trim() !== rest || typeof customValue(rest) !== 'string';
+};
+
+/** A custom value as the export writes it: text that needs it gets the leading `'` mark. */
+const writeCustomValue = (value: string | number | boolean | undefined) =>
+  typeof value === 'string' && needsTextMark(value) ? `'${value}` : value;
+
+/** A custom cell's value, or undefined for an empty or blank cell (see the file's header). */
+function readCustomCell(cell: string): string | number | boolean | undefined {
+  // Only the start is trimmed first: a marked value keeps the spaces it ends with.
+  const text = unescapeFormula(cell.trimStart());
+  if (text.startsWith("'") && needsTextMark(text.slice(1))) return text.slice(1);
+  const plain = text.trimEnd();
+  return plain === '' ? undefined : customValue(plain);
 }
 
 const EXPORT_FIELDS = [
@@ -122,9 +191,9 @@ export function contactsToCsv(contacts: readonly Contact[]): string {
   for (const c of contacts) {
     lines.push(
       csvRow([
-        ...EXPORT_FIELDS.map((f) => (f === 'tags' ? c.tags.join(';') : c[f])),
+        ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
         ...EXPORT_READ_ONLY.map((f) => c[f]),
-        ...customNames.map((n) => c.customFields[n]),
+        ...customNames.map((n) => writeCustomValue(c.customFields[n])),
       ]),
     );
   }
