@@ -42,8 +42,14 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '403': {
     reason: 'Forbidden',
     description:
-      'Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, or an API key on an account-level route.',
-    codes: ['CSRF_TOKEN_INVALID', 'CSRF_ORIGIN_MISMATCH', 'PERMISSION_DENIED', 'API_KEY_NOT_ALLOWED'],
+      'Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens).',
+    codes: [
+      'CSRF_TOKEN_INVALID',
+      'CSRF_ORIGIN_MISMATCH',
+      'PERMISSION_DENIED',
+      'API_KEY_NOT_ALLOWED',
+      'EMAIL_NOT_VERIFIED',
+    ],
   },
   '404': {
     reason: 'Not Found',

@@ -129,8 +129,8 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/webhook-token',
     'A new webhook token (shown once; the old one stops working)',
-    // The token enrols contacts, which otherwise takes launch permission.
-    launch,
+    // The token enrols contacts, which otherwise takes launch permission: access handed out.
+    { ...launch, handsOutAccess: true },
   ),
   route(
     'campaigns',

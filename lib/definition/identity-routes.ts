@@ -74,9 +74,7 @@ export const identityRoutes = [
     'POST',
     '/api/security/api-keys',
     'Create an API key; the raw key is shown once',
-    {
-      permission: 'api-keys:create',
-    },
+    { permission: 'api-keys:create', handsOutAccess: true },
   ),
   route('security', 'api-keys.revoke', 'DELETE', '/api/security/api-keys/{keyId}', 'Revoke an API key', {
     permission: 'api-keys:revoke',
@@ -143,6 +141,7 @@ export const identityRoutes = [
   route('workspaces', 'invites.create', 'POST', '/api/workspaces/{workspaceId}/invites', 'Invite someone by email', {
     permission: 'members:invite',
     rateTier: 'email',
+    handsOutAccess: true,
   }),
   // Pending invites are invitees' addresses: for those who may invite, not every reader.
   route('workspaces', 'invites.list', 'GET', '/api/workspaces/{workspaceId}/invites', 'Pending invites', {

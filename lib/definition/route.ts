@@ -7,7 +7,7 @@
 import type { HttpFunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
 
 export type RouteOptions = Partial<
-  Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes' | 'bodyTypes'>
+  Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes' | 'bodyTypes' | 'handsOutAccess'>
 >;
 
 export function route<Fn extends HttpFunctionName, Id extends string>(
@@ -31,5 +31,6 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
     ...(o.permission ? { permission: o.permission } : {}),
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.bodyTypes ? { bodyTypes: o.bodyTypes } : {}),
+    ...(o.handsOutAccess ? { handsOutAccess: true as const } : {}),
   };
 }

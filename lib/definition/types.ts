@@ -72,6 +72,13 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
    * one without a Content-Type that is not JSON, reaches the operation as no body (`undefined`).
    */
   readonly bodyTypes?: readonly BodyMediaType[];
+  /**
+   * The route hands out access that acts for the workspace (an API key, an invitation, a webhook
+   * token): only a caller whose email address is verified, else 403 `EMAIL_NOT_VERIFIED`
+   * (docs/IDENTITY.md, "unverified accounts hand out nothing"). Checked by the authentication
+   * edge middleware on the profile it reads with the credential: no read of its own.
+   */
+  readonly handsOutAccess?: true;
   readonly summary: string;
 }
 

@@ -15,6 +15,7 @@
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import { SESSION_COOKIE } from './accounts/session-cookie';
 import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
+import { emailNotVerified } from './email-verified';
 import type { Membership, User } from './model';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
@@ -37,6 +38,11 @@ export interface AuthRequest {
   readonly clientAddress: string;
   /** The route's declared permission; absent for user-level routes (no workspace needed). */
   readonly permission?: Permission;
+  /**
+   * The route hands out access (an API key, an invitation, a webhook token): the caller's email
+   * address must be verified, judged on the profile read with the credential.
+   */
+  readonly handsOutAccess?: boolean;
 }
 
 /** What an API key limits its calls to. */
@@ -93,6 +99,8 @@ export async function authenticate(
   let keyScope: KeyScope | undefined;
   /** A session caller's profile, read with the session. */
   let user: User | undefined;
+  /** Whether the caller's address is verified, on the profile read with the credential. */
+  let emailVerified: boolean;
   /** The membership read together with the session, for the workspace the request names. */
   let prefetched: { workspaceId: string; membership: Membership | null } | undefined;
 
@@ -113,6 +121,7 @@ export async function authenticate(
     }
     deps.apiKeys.recordUse(hash, now, request.clientAddress).catch(deps.onBackgroundError);
     principal = { userId: found.user.userId, email: found.user.email, via: 'apiKey', apiKeyId: found.key.keyId };
+    emailVerified = found.user.emailVerified;
     defaultWorkspaceId = found.key.workspaceId;
     keyScope = { workspaceId: found.key.workspaceId, scopes: found.key.scopes, createdAt: found.key.createdAt };
     if (found.membership !== undefined)
@@ -142,13 +151,22 @@ export async function authenticate(
     };
     defaultWorkspaceId = found.user.defaultWorkspaceId;
     user = found.user;
+    emailVerified = found.user.emailVerified;
   }
 
-  if (request.permission === undefined) return user ? { principal, user } : { principal };
+  // After the workspace and the permission (a non-member still gets 404, a viewer 403 PERMISSION_DENIED).
+  const mayHandOut = () => {
+    if (request.handsOutAccess && !emailVerified) throw emailNotVerified('hand out access');
+  };
+  if (request.permission === undefined) {
+    mayHandOut();
+    return user ? { principal, user } : { principal };
+  }
   const workspace = await resolveWorkspace(request, principal, defaultWorkspaceId, keyScope, deps, prefetched);
   if (!workspace.permissions.has(request.permission)) {
     throw new ForbiddenError(`This needs the ${request.permission} permission`, 'PERMISSION_DENIED');
   }
+  mayHandOut();
   return { principal, workspace };
 }
 

@@ -19,7 +19,12 @@ export interface UserDirectory {
 export async function assertEmailVerified(userId: string, users: UserDirectory, doing: string): Promise<void> {
   const user = await users.findUser(userId);
   if (user?.emailVerified) return;
-  throw new ForbiddenError(
+  throw emailNotVerified(doing);
+}
+
+/** The 403 `EMAIL_NOT_VERIFIED` of a caller who may not hand out access yet. */
+export function emailNotVerified(doing: string): ForbiddenError {
+  return new ForbiddenError(
     `Verify your email address before you ${doing}: open the link in the confirmation email we sent you` +
       ' (completing a password reset also verifies it).',
     'EMAIL_NOT_VERIFIED',

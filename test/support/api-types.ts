@@ -1809,7 +1809,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, or an API key on an account-level route. */
+        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;

@@ -1,6 +1,7 @@
 /**
  * On routes declared `auth: 'user'`: the credential (401), then on routes with a permission the
- * workspace membership (404) and the permission (403), in shared/identity/authenticate.ts.
+ * workspace membership (404) and the permission (403), in shared/identity/authenticate.ts; on
+ * routes that hand out access, a verified email address (403 `EMAIL_NOT_VERIFIED`).
  * The request then carries `auth`, and the logs the workspace id.
  */
 import { type AuthDeps, authenticate } from '../../identity/authenticate';
@@ -16,7 +17,12 @@ export function authentication(deps: AuthDeps): EdgeMiddleware {
       if (route.auth !== 'user') return;
       const parsed = found(state.request, 'request');
       const auth = await authenticate(
-        { ...parsed, cookies: state.cookies, ...(route.permission ? { permission: route.permission } : {}) },
+        {
+          ...parsed,
+          cookies: state.cookies,
+          ...(route.permission ? { permission: route.permission } : {}),
+          ...(route.handsOutAccess ? { handsOutAccess: true } : {}),
+        },
         deps,
         state.presented,
       );
