@@ -153,6 +153,12 @@ describe('the declared answers, as the API gives them', () => {
     expect(expectData(await api.GET('/api/campaigns/{id}', { params: { path } }), 200).campaign.status).toBe('draft');
     const renamed = await api.PATCH('/api/campaigns/{id}', { params: { path }, body: { name: 'Renamed' } });
     expect(expectData(renamed, 200).campaign.name).toBe('Renamed');
+    // A webhook token is access handed out: not before the address is verified (docs/IDENTITY.md).
+    const early = await api.POST('/api/campaigns/{id}/webhook-token', { params: { path } });
+    expect(early.response.status).toBe(403);
+    expect((early.error as { code?: string } | undefined)?.code).toBe('EMAIL_NOT_VERIFIED');
+    const token = await mailedToken(runtime, email, /confirm your email/i);
+    expect((await api.POST('/api/auth/verify-email', { body: { token } })).status).toBe(204);
     const hook = expectData(await api.POST('/api/campaigns/{id}/webhook-token', { params: { path } }), 201);
     expect(expectData(await api.POST('/api/campaigns/{id}/signing-secret', { params: { path } }), 201).secret).toMatch(
       /^whsec_/,
@@ -218,9 +224,7 @@ describe('the declared answers, as the API gives them', () => {
     expect(expectData(deleted, 200).campaign.status).toBe('archived');
   });
 
-  it('account: email verification, sessions, devices, password reset request, API keys', async () => {
-    const token = await mailedToken(runtime, email, /confirm your email/i);
-    expect((await api.POST('/api/auth/verify-email', { body: { token } })).status).toBe(204);
+  it('account: sessions, devices, password reset request, API keys (the address was verified above)', async () => {
     // A second session (its cookie not kept), then revoked from this one.
     expect((await api.POST('/api/auth/login', { body: { email, password } })).status).toBe(200);
     const sessions = expectData(await api.GET('/api/auth/sessions'), 200).sessions;

@@ -191,7 +191,7 @@ describe('2. stats of an active campaign whose draft was edited', () => {
 
 describe('3. webhook trigger and Idempotency-Key', () => {
   it('replays the first 202 to the same body, refuses another body with 422 and enrols nobody for it', async () => {
-    const owner = await newUser(runtime, 'r7-hook');
+    const owner = await newUser(runtime, 'r7-hook', { verified: true });
     const hooked = async (name: string) => {
       const created = await call(owner, 'POST', '/api/campaigns', {
         name,

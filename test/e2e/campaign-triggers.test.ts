@@ -23,7 +23,7 @@ let owner: TestUser;
 
 beforeAll(async () => {
   runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off', EMAIL_MAX_SEND_RATE: '100', TIME_SCALE: '43200' });
-  owner = await newUser(runtime, 'triggers');
+  owner = await newUser(runtime, 'triggers', { verified: true });
 }, 60_000);
 afterAll(async () => {
   await runtime?.stop();
