@@ -43,7 +43,7 @@ import {
   updateCampaign,
   updateCampaignBody,
 } from '../shared/campaigns/campaign';
-import { syncCampaignTriggers } from '../shared/campaigns/campaign-triggers';
+import { syncCampaignTriggers, unlaunchedDueSlot } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
@@ -103,9 +103,11 @@ const starter = sfnLaunchStarter(sfn, stateMachineArn());
 const executions = sfnLaunchExecutions(sfn, stateMachineArn());
 const suppressions = dynamoSuppressions(documents, core);
 // Triggers: the index entry and schedule slot follow every publish, edit and status change.
+// Slots are real time, as the scheduled trigger compares them. A slot that came due and that
+// its run has not launched yet is kept (read from the record; before a publish, which drops it).
 const triggerIndex = dynamoCampaignTriggers(documents, core);
-const synced = async (campaign: Campaign) => {
-  await syncCampaignTriggers(campaign, { campaigns, index: triggerIndex, now: () => new Date() });
+const synced = async (campaign: Campaign, carried: { dueSlot?: string } = {}) => {
+  await syncCampaignTriggers(campaign, { campaigns, index: triggerIndex, now: () => new Date() }, carried);
   return campaign;
 };
 const aiDraftDeps = {
@@ -252,7 +254,10 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
 
   'campaigns.publish': defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
-    const campaign = await synced(await publishCampaign(workspaceId, params.id, deps, publishable(workspaceId)));
+    // Read before the publish: its whole-record write drops the slot (the sync writes it again).
+    const dueSlot = await unlaunchedDueSlot(triggerIndex, workspaceId, params.id, new Date());
+    const published = await publishCampaign(workspaceId, params.id, deps, publishable(workspaceId));
+    const campaign = await synced(published, dueSlot ? { dueSlot } : {});
     return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
   }),
 

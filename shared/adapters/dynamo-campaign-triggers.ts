@@ -177,6 +177,15 @@ export function dynamoCampaignTriggers(
       return item !== undefined && Number(item.expiresAt) >= nowSeconds();
     },
 
+    async pendingSlot(workspaceId, campaignId) {
+      const item = await getItem(db, table, campaignKey(workspaceId, campaignId), {
+        consistent: true,
+        projection: 'nextRunAt, gsi1pk',
+      });
+      // A launched slot leaves the due index (markLaunched removes gsi1pk with nextRunAt).
+      return item?.gsi1pk === DUE_CAMPAIGNS_PK && typeof item.nextRunAt === 'string' ? item.nextRunAt : undefined;
+    },
+
     /**
      * The slot is stamped with the revision of the sync that wrote it (`slotRevision`), and
      * written only while the record still has the basis's status and published version: a sync

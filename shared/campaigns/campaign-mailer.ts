@@ -98,5 +98,8 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
     recentMarketingSends: (workspaceId, contactId, sinceMs, exceptKey) =>
       deps.sendLog.since(workspaceId, contactId, sinceMs, exceptKey),
     capLock: (workspaceId, contactId) => deps.sendLog.lock(workspaceId, contactId),
+    // The same read as the send's (a deleted template fails here as it would there).
+    templateCategory: async (workspaceId, templateId, templateVersion) =>
+      (await getTemplate(workspaceId, templateId, templateVersion, deps)).category,
   };
 }

@@ -1,9 +1,11 @@
 /**
  * One state-machine step of a campaign launch: read a page of the audience (live contacts
- * matching the launch's filter), leave out those who may not get marketing mail, and put one
- * `enrol` message per contact on the drip-steps queue. The execution loops while `done` is
- * false, so a launch never holds a running execution per contact; a retried page re-sends
- * messages the enrolment's conditional create ignores, and counts itself once.
+ * matching the launch's filter), leave out (and count as `suppressed`) those who may not get
+ * marketing mail, and put one `enrol` message per contact on the drip-steps queue. A contact
+ * deleted between the page's read and its enrolment is left out and counted nowhere: it is not a
+ * suppression. The execution loops while `done` is false, so a launch never holds a running
+ * execution per contact; a retried page re-sends messages the enrolment's conditional create
+ * ignores, and counts itself once.
  *
  * The first page also creates the launch record when its starter did not (a scheduled launch),
  * so every launch can be followed. A page that still fails after the state machine's retries
@@ -61,6 +63,10 @@ export async function recordLaunchFailure(
   return { failed: true, error };
 }
 
+/** A contact of the page that a suppression leaves out, or that is gone (deleted since the read). */
+const SUPPRESSED = Symbol('suppressed');
+const GONE = Symbol('gone');
+
 export async function enrolAudiencePage(
   input: AudiencePage,
   deps: {
@@ -76,14 +82,17 @@ export async function enrolAudiencePage(
   if (!input.cursor)
     await deps.launches.begin(input.workspaceId, input.campaignId, input.launchId, deps.now().toISOString());
   const page = await deps.audience.page(input.workspaceId, input.filter ?? {}, input.pageSize, input.cursor);
-  const allowed = await mapLimit(page.contactIds, 10, async (contactId) => {
+  // Each contact: queued, left out as suppressed (no marketing mail), or gone (deleted since the
+  // page was read: no address any more), which is neither queued nor counted.
+  const outcomes = await mapLimit(page.contactIds, 10, async (contactId) => {
     const email = await deps.emailOf(input.workspaceId, contactId);
-    if (!email) return undefined;
+    if (!email) return GONE;
     const reasons = await deps.suppressions.reasonsFor(input.workspaceId, email, contactId);
-    return blockingSuppression(reasons, 'marketing') ? undefined : contactId;
+    return blockingSuppression(reasons, 'marketing') ? SUPPRESSED : contactId;
   });
-  const messages: EnrolMessage[] = allowed
-    .filter((id): id is string => id !== undefined)
+  const suppressed = outcomes.filter((o) => o === SUPPRESSED).length;
+  const messages: EnrolMessage[] = outcomes
+    .filter((o): o is string => typeof o === 'string')
     .map((contactId) => ({
       kind: 'enrol',
       workspaceId: input.workspaceId,
@@ -97,7 +106,7 @@ export async function enrolAudiencePage(
     input.workspaceId,
     input.launchId,
     input.cursor ?? 'first',
-    { queued: messages.length, suppressed: page.contactIds.length - messages.length },
+    { queued: messages.length, suppressed },
     done,
     deps.now().toISOString(),
   );

@@ -132,6 +132,10 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     if (opening.getTime() > now.getTime()) return { kind: 'hold', dueAt: opening };
   }
   if (!rules.frequencyCap) return sendEmail(node, ctx);
+  // The cap is of marketing mail: a transactional template (a receipt, a confirmation) is neither
+  // counted nor logged for it, so it is not held by it either, and takes no cap lock.
+  const category = await ctx.deps.mailer.templateCategory(state.workspaceId, node.templateId, node.version);
+  if (category !== 'marketing') return sendEmail(node, ctx);
   const cap = rules.frequencyCap;
   // Capped: check and send under the contact's cap lock, so two campaigns' steps for the same
   // contact cannot both see room for one more mail and both send. Busy: try again a minute later.

@@ -2,6 +2,7 @@
 import type { ContactFilter } from '../crm/contacts/ports';
 import type { InteractionType } from '../crm/model';
 import type { SuppressionLookup } from '../email/ports';
+import type { EmailCategory } from '../email/suppression-rules';
 import type { AbAttribution } from '../email/tracking-token';
 import type { EnrolmentState, PublishedVersion } from './enrolment';
 import type { JourneyAction } from './journey';
@@ -26,7 +27,10 @@ export interface LaunchProgress {
   readonly status: 'running' | 'done' | 'failed';
   /** Contacts queued for enrolment so far. */
   readonly queued: number;
-  /** Contacts left out because they may not get marketing mail (unsubscribed, bounced, complained). */
+  /**
+   * Contacts left out because they may not get marketing mail (unsubscribed, bounced, complained,
+   * suppressed by hand); not those deleted while the launch ran, which are counted nowhere.
+   */
   readonly suppressed: number;
   readonly startedAt: string;
   readonly finishedAt?: string;
@@ -226,6 +230,11 @@ export interface CampaignMailer {
    * releases it, or undefined when another step holds it (a lease: a crashed holder's lapses).
    */
   capLock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
+  /**
+   * The category of the template version a node sends (`marketing` or `transactional`): only
+   * marketing mail is capped (and logged for the cap), so a capped campaign asks before the cap.
+   */
+  templateCategory(workspaceId: string, templateId: string, templateVersion?: number): Promise<EmailCategory>;
 }
 
 /** A failure that retrying will not fix (a webhook refusing for good): the enrolment fails with it. */

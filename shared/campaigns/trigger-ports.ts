@@ -54,6 +54,12 @@ export interface CampaignTriggerIndex {
     nextRunAt: string | undefined,
   ): Promise<void>;
   /**
+   * The campaign's scheduled slot that no trigger run has launched yet (strongly consistent), as
+   * stored on its record; undefined when there is none. Read before a publish, whose whole-record
+   * write drops it, so the sync after it can keep a slot that came due meanwhile.
+   */
+  pendingSlot(workspaceId: string, campaignId: string): Promise<string | undefined>;
+  /**
    * After a launch: the next slot, if the campaign is still active on `publishedVersion` (the
    * version whose trigger computed it) and nothing set a slot meanwhile.
    */

@@ -232,7 +232,12 @@ describe('the next slot after a launch', () => {
     const id = await t.create(MORNING);
     await t.sync(await t.publish(id));
     const dueAt = (await t.slotOf(id)) as string;
-    const plan = scheduledLaunchPlan({ campaigns: t.campaigns, index: t.index, launches: { begin: async () => {} } });
+    const plan = scheduledLaunchPlan({
+      campaigns: t.campaigns,
+      index: t.index,
+      launches: { begin: async () => {} },
+      now: () => new Date(),
+    });
     const planned = await plan.plan(t.workspaceId, id, `${id}-launch`, dueAt);
     expect(planned).toMatchObject({ next: expect.any(String) });
     // Meanwhile the campaign is republished with a manual trigger (no slot) and synced.
@@ -249,7 +254,12 @@ describe('the next slot after a launch', () => {
     const id = await t.create(MORNING);
     await t.sync(await t.publish(id));
     const dueAt = (await t.slotOf(id)) as string;
-    const plan = scheduledLaunchPlan({ campaigns: t.campaigns, index: t.index, launches: { begin: async () => {} } });
+    const plan = scheduledLaunchPlan({
+      campaigns: t.campaigns,
+      index: t.index,
+      launches: { begin: async () => {} },
+      now: () => new Date(),
+    });
     const planned = await plan.plan(t.workspaceId, id, `${id}-launch`, dueAt);
     if (planned === 'skip' || !planned.next) throw new Error('planned a next slot');
     await promoteNode(t.workspaceId, id, 'ab', { arm: 'a' }, 'u2', t.deps);

@@ -35,7 +35,7 @@ describe('enrolAudiencePage', () => {
         done: boolean,
       ) => void pages.push({ pageKey, ...c, done }),
     };
-    // c3 unsubscribed, c4's contact vanished meanwhile: neither is queued, both counted as left out.
+    // c3 unsubscribed, c4's contact vanished meanwhile: neither is queued; only c3 counts as suppressed.
     const deps = {
       audience,
       queue,
@@ -62,7 +62,7 @@ describe('enrolAudiencePage', () => {
     expect(pages).toEqual([
       { pageKey: 'first', queued: 2, suppressed: 0, done: false },
       { pageKey: '2', queued: 1, suppressed: 1, done: false },
-      { pageKey: '4', queued: 0, suppressed: 1, done: true },
+      { pageKey: '4', queued: 0, suppressed: 0, done: true },
     ]);
     expect(sent[0]).toEqual({ kind: 'enrol', workspaceId: 'w', campaignId: 'c', contactId: 'c0', launchId: 'l' });
     // The first page makes sure the launch has a record (a scheduled launch's starter writes none).
@@ -100,7 +100,7 @@ describe('triggerDueCampaigns', () => {
     const schedule: CampaignSchedule = { due: async () => due, markLaunched: async (c) => void marked.push(c) };
     const launches: LaunchStarter = { start: async (i) => void launched.push(i.launchId) };
     const result = await triggerDueCampaigns({ schedule, launches, now: () => new Date() });
-    expect(result).toEqual({ launched: 1 });
+    expect(result).toEqual({ launched: 1, failed: [] });
     expect(launched).toEqual(['camp-20261125180500000']);
     expect(marked).toEqual(due);
   });

@@ -32,9 +32,19 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   const timelines = new Map<string, TimelineEntry[]>();
   const suppressed = new Map<string, SuppressionReason[]>();
   const capLocks = new Set<string>();
+  /** Templates by id that are transactional (any other is marketing). */
+  const transactionalTemplates = new Set<string>();
   const sends = new Map<
     string,
-    { key: string; contactId: string; nodeId: string; subject?: string; ab?: AbAttribution; at: number }
+    {
+      key: string;
+      contactId: string;
+      nodeId: string;
+      subject?: string;
+      ab?: AbAttribution;
+      at: number;
+      marketing: boolean;
+    }
   >();
   const actions: { key: string; type: string; contactId: string }[] = [];
   const timers: { message: StepMessage; dueAt: number }[] = [];
@@ -87,14 +97,19 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
             ...(input.subject ? { subject: input.subject } : {}),
             ...(input.ab ? { ab: input.ab } : {}),
             at: nowMs,
+            marketing: !transactionalTemplates.has(input.templateId),
           });
         }
         return { sendId: `send-${input.idempotencyKey}` };
       },
+      // Like the send log: only marketing sends are logged for the cap.
       async recentMarketingSends(_ws, contactId, sinceMs, exceptKey) {
         return [...sends.values()]
-          .filter((s) => s.contactId === contactId && s.at >= sinceMs && s.key !== exceptKey)
+          .filter((s) => s.marketing && s.contactId === contactId && s.at >= sinceMs && s.key !== exceptKey)
           .map((s) => s.at);
+      },
+      async templateCategory(_ws, templateId) {
+        return transactionalTemplates.has(templateId) ? 'transactional' : 'marketing';
       },
       async capLock(_ws, contactId) {
         if (capLocks.has(contactId)) return undefined;
@@ -134,6 +149,7 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
     timelines,
     suppressed,
     sends,
+    transactionalTemplates,
     actions,
     timers,
     failures,

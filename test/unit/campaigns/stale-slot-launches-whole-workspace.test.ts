@@ -62,6 +62,8 @@ function world(current: { campaign?: Campaign; versions: Record<number, Publishe
     },
     index,
     launches: { begin: async () => undefined },
+    now: () => new Date(SLOT),
+    realNow: () => new Date(SLOT),
   });
   return { started, run: () => triggerDueCampaigns({ schedule, launches, plan, now: () => new Date(SLOT) }) };
 }

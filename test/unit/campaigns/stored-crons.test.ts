@@ -42,6 +42,7 @@ describe('crons stored before c81e6d4', () => {
         index: {
           set: async () => undefined,
           setSchedule: async (...a: unknown[]) => void writes.push(a),
+          pendingSlot: async () => undefined,
         } as never,
         now: () => new Date('2026-12-07T10:00:00Z'),
       });

@@ -47,6 +47,7 @@ function world(broken: { enrol: Set<string>; claim: Set<string> }) {
       return true;
     },
     setSchedule: async () => undefined,
+    pendingSlot: async () => undefined,
     scheduleNext: async () => undefined,
   };
   const published = (campaignId: string) =>

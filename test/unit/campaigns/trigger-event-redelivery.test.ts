@@ -51,6 +51,7 @@ describe('a trigger event whose record write failed after its enrolment', () => 
         return true;
       },
       setSchedule: async () => undefined,
+      pendingSlot: async () => undefined,
       scheduleNext: async () => undefined,
     };
     const deps = { index, versions: w.deps.versions, enrol: (m: EnrolMessage) => enrolContact(m, w.deps) };

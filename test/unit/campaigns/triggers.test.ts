@@ -137,6 +137,7 @@ describe('triggerFromEvent', () => {
         return true;
       },
       setSchedule: async () => undefined,
+      pendingSlot: async () => undefined,
       scheduleNext: async () => undefined,
     };
     const deps = {
