@@ -168,9 +168,9 @@ export const STEP_BASE: readonly CountedCall[] = [
   },
   { what: 'contact GetItem', where: 'dynamo-campaign-contacts.ts snapshot', ops: { rru: EVENTUAL_READ } },
   {
-    what: "timeline Query (min 0.5 RRU; more for contacts with history; skipped when the contact's latest interaction is older than the step looks back, e.g. a new contact's first step: counted on every step here)",
+    what: "timeline Query, strongly consistent, every page since the step's earliest window (min 1 RRU; more for contacts with history; skipped when the contact's latest interaction is older than the step looks back, e.g. a new contact's first step: counted on every step here)",
     where: 'dynamo-campaign-contacts.ts timelineSince',
-    ops: { rru: EVENTUAL_READ },
+    ops: { rru: CONSISTENT_READ },
   },
   {
     what: "suppressions, workspace + global + the contact's own opt-outs, strongly consistent (BatchGetItem)",

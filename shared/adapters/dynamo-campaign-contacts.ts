@@ -1,16 +1,14 @@
 /**
  * The step runner's view of a contact: its fields, tags and score from the contact record,
- * and its recent timeline from the interaction partition (one bounded query, newest first).
+ * and its timeline since the earliest moment the step judges (every page, newest first).
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignContacts, ContactSnapshot, TimelineEntry } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
 import type { Contact, InteractionType } from '../crm/model';
 import { isTimeZone } from '../zoned-time';
+import { queryAll } from './dynamo/query';
 import { INTERACTION_PREFIX, interactionPk } from './keys';
-
-/** Most timeline entries one step reads: conditions look at recent activity, not all history. */
-export const TIMELINE_LIMIT = 500;
 
 /**
  * The custom field a contact's IANA time zone is kept in (`timeZone`, e.g. "Europe/Berlin").
@@ -54,20 +52,25 @@ export function dynamoCampaignContacts(
       return contact ? snapshotOf(contact) : undefined;
     },
     async timelineSince(workspaceId, contactId, since) {
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': interactionPk(workspaceId, contactId),
-            ':from': `${INTERACTION_PREFIX}${since.toISOString()}`,
-            ':to': `${INTERACTION_PREFIX}\uffff`,
-          },
-          ScanIndexForward: false,
-          Limit: TIMELINE_LIMIT,
-        }),
-      );
-      return (out.Items ?? []).map(
+      // Every entry since `since`, all pages: the step judges windows (an event wait, a goal, a
+      // condition's last N days) that may lie before the newest entries, and a cut at the newest N
+      // lost the oldest ones, those inside the window (review round 12: a form inside a 7-day
+      // window, then 500 page visits, took the timeout branch). Strongly consistent: a step woken
+      // by an interaction's event must see that interaction.
+      const items = await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#type': 'type_' },
+        ExpressionAttributeValues: {
+          ':pk': interactionPk(workspaceId, contactId),
+          ':from': `${INTERACTION_PREFIX}${since.toISOString()}`,
+          ':to': `${INTERACTION_PREFIX}\uffff`,
+        },
+        ProjectionExpression: '#type, occurredAt, metadata',
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      });
+      return items.map(
         (item): TimelineEntry => ({
           type: item.type_ as InteractionType,
           occurredAt: String(item.occurredAt),

@@ -59,6 +59,9 @@ export function dynamoMarketingSendLog(db: DynamoDBDocumentClient, table: string
       const items = await queryAll(db, {
         ...prefixQuery(table, interactionPk(workspaceId, contactId), MARKETING_SEND_PREFIX),
         ProjectionExpression: 'sk, atMs',
+        // Strongly consistent: the cap lock serialises the checks of one contact, and a check must
+        // see the send the previous holder logged just before letting go (review round 12).
+        ConsistentRead: true,
       });
       const except = exceptKey === undefined ? undefined : marketingSendSk(hashOf(exceptKey));
       // TTL deletes late ("within two days"): expired entries are filtered by time, not trusted gone.
