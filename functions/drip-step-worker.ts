@@ -163,13 +163,22 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     return;
   }
   if (message.kind === 'domain-event') {
-    // Waking first: an enrolment this event creates below already saw it.
+    // Waking first: an enrolment this event creates below already saw it. The trigger runs even
+    // when the wake failed (each is idempotent per event: a wake re-queues a step by its counter,
+    // a trigger claims (event, contact, campaign)), so a wake that keeps failing does not hold back
+    // the enrolments the event starts; the wake's failure still fails the delivery, and the
+    // redelivery repeats only what is left to do.
+    let wakeFailure: { error: unknown } | undefined;
     const woke = await wakeOnEvent(message.event, {
       holding: dynamoHoldingEnrolments(documents, core),
       enrolments: deps.enrolments,
       versions: deps.versions,
       queue: steps,
       now: () => clock.now(),
+    }).catch((error: unknown) => {
+      wakeFailure = { error };
+      logger.error('Waking enrolments on a domain event failed', { error, messageId: meta.messageId });
+      return undefined;
     });
     // The enrolment an event starts runs its first steps here: on the event's last delivery with
     // the last-attempt actions, like any step.
@@ -178,6 +187,7 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
       versions: deps.versions,
       enrol: (enrol) => runDripStep(enrol, meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps, meta.messageId),
     });
+    if (wakeFailure) throw wakeFailure.error;
     logger.info('Domain event matched', {
       ...triggered,
       ...woke,
