@@ -65,11 +65,13 @@ export async function adjustScore(
       ...entry,
       ...(entry.ruleId === ADJUSTMENT_RULE_ID ? source : {}),
     }));
-    // Not an interaction: no rule counter moves and the last interaction stays what it was.
+    // Not an interaction: no rule counter moves and the last interaction stays what it was. The
+    // counters are the applied ones all the same: their decayed sums were folded with the engagement's.
     const { lastInteractionAt: _last, ...rest } = applied.state;
+    const { [ADJUSTMENT_RULE_ID]: _own, ...counters } = applied.state.counters;
     const next: ScoreState = {
       ...rest,
-      counters: previous.counters,
+      counters,
       ...(previous.lastInteractionAt ? { lastInteractionAt: previous.lastInteractionAt } : {}),
       version: previous.version + 1,
       rulesVersion,

@@ -1,6 +1,7 @@
 /** Reading scores: one contact's current (decayed) score with its ledger, and the hot leads. */
 import { NotFoundError } from '../../errors';
 import { aiSignalsOf } from './composite';
+import { readCurrentRules } from './current-rules';
 import { evaluateFit } from './fit';
 import type { HotLead, ScoreReader, ScoreStore } from './ports';
 import { compositeOf, emptyScoreState, FIT, groupsAt, type LedgerEntry } from './score-state';
@@ -31,8 +32,13 @@ export async function getContactScore(
   const contact = await deps.reader.contact(workspaceId, contactId);
   if (!contact || contact.deletedAt) throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
   const now = deps.now();
-  const { rules } = await deps.store.readRules(workspaceId);
+  let current = await readCurrentRules(deps.store, workspaceId);
   const stored = await deps.store.readState(workspaceId, contactId);
+  // Recomputed under newer rules than this instance cached: read with those.
+  if (stored && stored.rulesVersion > current.version) {
+    current = await readCurrentRules(deps.store, workspaceId, stored.rulesVersion);
+  }
+  const { rules } = current;
   const state = stored ?? emptyScoreState(now, rules);
   // Never scored yet: the fit its profile would get, so a new contact's answer is not all zeros.
   const groups = stored

@@ -7,11 +7,21 @@ import * as z from 'zod/mini';
 import { NotFoundError } from '../../errors';
 import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
+import { noteRulesVersion } from './current-rules';
 import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
 import { ScoreConflictError } from './ports';
 import type { ScoringRules, VersionedRules } from './rules';
 import { crossingOf, publishCrossing, withoutCrossing } from './score-interaction';
-import { ENGAGEMENT, emptyScoreState, groupsAt, type LedgerEntry, replayInteractions } from './score-state';
+import {
+  compositeOf,
+  ENGAGEMENT,
+  emptyScoreState,
+  engagementPartsOf,
+  groupsAt,
+  type LedgerEntry,
+  replayInteractions,
+  type ScoreState,
+} from './score-state';
 
 export const RECOMPUTE_PAGE_SIZE = 100;
 /** Contacts with more interactions keep their decayed engagement; only fit and composite change. */
@@ -58,6 +68,8 @@ export async function putScoringRules(
     jobId,
     now: deps.now(),
   });
+  // This instance's cached rules are now older than the saved ones: its next read goes to the store.
+  noteRulesVersion(workspaceId, version);
   await deps.queue.send({ workspaceId, jobId, version, page: 0 });
   return { version, recompute: { jobId } };
 }
@@ -78,6 +90,7 @@ export async function recomputePage(
 ): Promise<'stale' | 'duplicate' | 'page' | 'completed'> {
   const { workspaceId, jobId, page } = message;
   const current = await deps.store.readRules(workspaceId, { fresh: true });
+  noteRulesVersion(workspaceId, current.version);
   if (current.version !== message.version) {
     await deps.recompute.markSuperseded(workspaceId, jobId, deps.now());
     return 'stale';
@@ -116,10 +129,9 @@ export async function recomputeContact(
     const previous = stored ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
     const history = await deps.recompute.interactions(workspaceId, contactId, REPLAY_MAX_INTERACTIONS);
     const replayed = replayInteractions(previous, contact, history.items, rules, now, ai);
-    // Too long a history to replay: keep the decayed engagement and the counters.
-    const next = history.complete
-      ? replayed
-      : { ...replayed, engagementRaw: groupsAt(previous, rules, now)[ENGAGEMENT] ?? 0, counters: previous.counters };
+    // Too long a history to replay: keep the engagement (its sums with the counters folded with
+    // them) and re-blend the composite from the groups kept.
+    const next = history.complete ? replayed : keptEngagement(previous, replayed, rules, now, ai);
     const before = groupsAt(previous, rules, now);
     const after = groupsAt(next, rules, now);
     const entries: LedgerEntry[] = [];
@@ -140,7 +152,10 @@ export async function recomputeContact(
         scoreAfter: next.score,
       });
     }
-    if (entries.length === 0 && stored && stored.score === next.score && stored.tier === next.tier) return;
+    // Unchanged, and stamped with these rules already. A state of older rules is written all the
+    // same: its `rulesVersion` tells every instance still caching older rules to read them afresh.
+    const unchanged = stored && stored.score === next.score && stored.tier === next.tier;
+    if (entries.length === 0 && unchanged && stored.rulesVersion >= rulesVersion) return;
     if (entries.length === 0 && !stored && contact.score === next.score && contact.tier === next.tier) return;
     const crossing = crossingOf(previous, next, now);
     try {
@@ -166,4 +181,24 @@ export async function recomputeContact(
     return;
   }
   throw new ScoreConflictError();
+}
+
+/**
+ * `replayed` with `previous`'s engagement (sums, counters and the snapshot at `now`) for a history
+ * too long to replay, and the composite blended from the groups so kept.
+ */
+function keptEngagement(
+  previous: ScoreState,
+  replayed: ScoreState,
+  rules: ScoringRules,
+  now: Date,
+  ai: ReturnType<typeof aiSignalsOf>,
+): ScoreState {
+  const kept: ScoreState = {
+    ...replayed,
+    engagementRaw: groupsAt(previous, rules, now)[ENGAGEMENT] ?? 0,
+    engagementParts: engagementPartsOf(previous, rules),
+    counters: previous.counters,
+  };
+  return { ...kept, ...compositeOf(groupsAt(kept, rules, now), rules, ai) };
 }

@@ -9,6 +9,7 @@ import { ContactNotFoundError } from '../contacts/errors';
 import type { Contact, Interaction } from '../model';
 import type { DomainEventPublisher, InteractionScorer, ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
+import { readCurrentRules } from './current-rules';
 import {
   AlreadyScoredError,
   InteractionStoredError,
@@ -56,12 +57,13 @@ export interface ScorePlan {
 
 /**
  * The loop every score change goes through (interactions, adjustments, AI assessments): the rules
- * (cached per instance), then the state, the claim of `scoredId` and, unless the caller has it,
- * the contact in one store read; `plan` decides (null: nothing to do); one write, conditional on
- * the version read, claims `scoredId` with the new state, so a replay changes nothing. A concurrent
- * change is retried from a fresh read; a tier change publishes the crossing. The crossing is kept on
- * the claim, so a redelivery that finds `scoredId` claimed publishes it again (with the same event
- * id: consumers dedupe): a publish that failed after the commit is retried with the message, never lost.
+ * (cached per instance, never older than the state's: current-rules.ts), then the state, the claim
+ * of `scoredId` and, unless the caller has it, the contact in one store read; `plan` decides (null:
+ * nothing to do); one write, conditional on the version read, claims `scoredId` with the new state,
+ * so a replay changes nothing. A concurrent change is retried from a fresh read; a tier change
+ * publishes the crossing. The crossing is kept on the claim, so a redelivery that finds `scoredId`
+ * claimed publishes it again (with the same event id: consumers dedupe): a publish that failed after
+ * the commit is retried with the message, never lost.
  * @returns the score before and after with the contact it was read with, or undefined when the
  *   contact does not exist or `plan` declined.
  * @throws ConflictError `SCORE_CONFLICT` after `maxAttempts` conflicting writes.
@@ -77,8 +79,13 @@ export async function changeScore(
   /** An earlier attempt stored the interaction (first write wins): the next ones leave it out. */
   let stored = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const { version: rulesVersion, rules } = await deps.store.readRules(workspaceId);
+    let { version: rulesVersion, rules } = await readCurrentRules(deps.store, workspaceId);
     const read = await deps.store.readForChange(workspaceId, contactId, scoredId, { contact: given === undefined });
+    // The state was written under newer rules than this instance cached (a recompute, or another
+    // instance): read them afresh, so no change applies older rules than its state's.
+    if (read.state && read.state.rulesVersion > rulesVersion) {
+      ({ version: rulesVersion, rules } = await readCurrentRules(deps.store, workspaceId, read.state.rulesVersion));
+    }
     const contact = given ?? read.contact;
     if (!contact) return undefined;
     const now = deps.now();

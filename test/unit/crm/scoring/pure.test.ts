@@ -10,7 +10,6 @@ import {
 } from '../../../../shared/crm/scoring/rules';
 import {
   applyInteractionToState,
-  capAward,
   emptyScoreState,
   replayInteractions,
 } from '../../../../shared/crm/scoring/score-state';
@@ -114,15 +113,35 @@ describe('caps and repeatable', () => {
   });
 
   it('scores a non-repeatable rule once, and a lifetime cap partially', () => {
-    expect(capAward(unsub, undefined, '2026-03-01')).toEqual({ points: -50 });
-    expect(capAward(unsub, { count: 1, total: 50, day: '2026-03-01', dayPoints: 50 }, '2026-03-02')).toMatchObject({
-      points: 0,
-    });
-    const visit = { ...opened, id: 'v', points: 2, maxPerDay: undefined, maxTotal: 5 };
-    expect(capAward(visit, { count: 2, total: 4, day: 'x', dayPoints: 0 }, 'y')).toEqual({
-      points: 1,
-      note: 'total cap reached',
-    });
+    const run = (rules: typeof R, type: 'unsubscribed' | 'email_opened', times: number) => {
+      let state = emptyScoreState(t0, rules);
+      const entries = [];
+      for (let i = 0; i < times; i++) {
+        const out = applyInteractionToState(
+          state,
+          profile,
+          { interactionId: `x${i}`, type, occurredAt: at(i).toISOString() },
+          rules,
+          at(i),
+        );
+        entries.push(...out.entries);
+        state = out.state;
+      }
+      return entries.map((e) => [e.points, e.note]);
+    };
+    expect(unsub.repeatable).toBe(false);
+    expect(run(R, 'unsubscribed', 2)).toEqual([
+      [-50, undefined],
+      [0, 'not repeatable: already scored'],
+    ]);
+    // A non-decaying group, so the points read as given: 2 + 2 + 1 of a lifetime 5.
+    const visit = { ...opened, id: 'v', points: 2, maxPerDay: undefined, maxTotal: 5, group: 'product' };
+    const visits = { ...R, interactionRules: [visit] };
+    expect(run(visits, 'email_opened', 3)).toEqual([
+      [2, undefined],
+      [2, undefined],
+      [1, 'total cap reached'],
+    ]);
   });
 });
 
