@@ -1,7 +1,8 @@
 /**
  * SQS consumer of the ai-calls queue: one agent run per queued call (shared/ai/run-ai-call.ts),
- * however often its message is delivered. A busy call or a retryable provider failure throws, so
- * the message is retried after the visibility timeout and dead-lettered after maxReceiveCount.
+ * however often its message is delivered. A busy call, a retryable provider failure or a failed
+ * score step (its call already stored completed) throws, so the message is retried after the
+ * visibility timeout and dead-lettered after maxReceiveCount.
  */
 import { randomUUID } from 'node:crypto';
 import { queues } from '../lib/definition/queues';
@@ -49,6 +50,8 @@ const deps = {
   },
   // Under the function's 60 s timeout, with room to store the result.
   deadlineMs: 50_000,
+  // Failures' details and unwritten usage settlements (the call's view shows only the kind).
+  log: logger,
 };
 
 export const handler = queueFunction(aiCallMessage, async (message, meta) => {

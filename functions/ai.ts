@@ -19,7 +19,7 @@ import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { sqsAiCallQueue } from '../shared/adapters/sqs-ai-calls';
 import { type AgentRequest, agentRequest, contactIdOf } from '../shared/ai/agents';
-import { aiCallLinks, aiCallView, getAiCall, queueAiCall, queueAiCallBody } from '../shared/ai/ai-call';
+import { aiCallLinks, aiCallView, failureView, getAiCall, queueAiCall, queueAiCallBody } from '../shared/ai/ai-call';
 import { PREVIEW_DEADLINE_MS, previewAgent } from '../shared/ai/ai-preview';
 import { usageReport } from '../shared/ai/budgets';
 import { configuredProvider } from '../shared/ai/providers';
@@ -37,6 +37,7 @@ import { defineOperation } from '../shared/http/operation';
 import { aiDraftCreated, callAnswer, callQueued, previewAnswer, usageAnswer } from '../shared/http/responses/ai';
 import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
 import { aiMetrics } from '../shared/observability/ai-metrics';
+import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
 const calls = dynamoAiResults(documents, core);
@@ -46,6 +47,8 @@ const budgetDeps = {
   now: () => new Date(),
   // Prices for each model call's cost reservation (the dearest configured model of the agent).
   models: aiModelConfig(),
+  // Failures' details and unwritten usage settlements (answers show only the failure's kind).
+  log: logger,
 };
 const dataDeps = { contacts: dynamoContacts(documents, core), interactions: dynamoInteractions(documents, core) };
 const queueDeps = {
@@ -113,12 +116,13 @@ export const handler = httpFunction('ai', [...aiRoutes, ...campaignRoutes], {
     const caller = callerOf(request);
     assertMayRead(caller, body);
     const outcome = await previewAgent(caller.workspaceId, body, previewDeps);
-    const { run, ...rest } = outcome;
+    const { run, failure, ...rest } = outcome;
     return {
       status: 200,
       body: {
         agent: body.agent,
         ...rest,
+        ...(failure ? { failure: failureView(failure) } : {}),
         ...(run
           ? {
               provider: run.provider,

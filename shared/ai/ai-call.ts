@@ -193,11 +193,57 @@ export async function queueAiCall(
 /** Links of a call, for the 202 and the record. */
 export const aiCallLinks = (callId: string) => ({ self: `/api/ai/calls/${encodeURIComponent(callId)}` });
 
+/**
+ * What a client is told of each failure kind. The stored reason (a provider's error text, an
+ * internal exception's message) stays on the record and in the logs: it may name internals, and
+ * a provider's answer is not ours to pass on.
+ */
+const FAILURE_MESSAGES: Readonly<Record<AiCallFailureKind, string>> = {
+  'rate-limited': 'The AI provider is limiting the rate of requests.',
+  overloaded: 'The AI provider is overloaded.',
+  'server-error': 'The AI provider answered with an error.',
+  timeout: 'No answer came in time.',
+  network: 'The AI provider could not be reached.',
+  'spend-limit': "The AI provider account's spend or credit limit is reached.",
+  auth: "The AI provider refused this service's credentials.",
+  'bad-request': 'The AI provider refused the request.',
+  'invalid-output': "The model's answer did not match the expected format, after one repair attempt.",
+  unavailable: 'No AI provider answered.',
+  'budget-exceeded': "The workspace's monthly AI budget does not cover this call (see details).",
+  'contact-not-found': 'The contact does not exist.',
+  internal: 'The call failed for an internal reason.',
+};
+
+const isFailureKind = (kind: string): kind is AiCallFailureKind => Object.hasOwn(FAILURE_MESSAGES, kind);
+
+/**
+ * A failure as clients see it: its kind and a fixed message for the kind; the output's schema
+ * issues of an `invalid-output` (about the model's answer) and a budget refusal's figures stay.
+ */
+export function failureView(failure: AiCallFailure) {
+  const { kind, issues, details } = failure;
+  return {
+    kind,
+    reason: FAILURE_MESSAGES[kind] ?? FAILURE_MESSAGES.internal,
+    ...(issues ? { issues } : {}),
+    ...(kind === 'budget-exceeded' && details !== undefined ? { details } : {}),
+  };
+}
+
+/** The last retryable failure as clients see it (`<kind>: <fixed message>`); stored as `<kind>: <detail>`. */
+function lastErrorView(lastError: string): string {
+  const prefix = lastError.slice(0, Math.max(0, lastError.indexOf(':')));
+  const kind = isFailureKind(prefix) ? prefix : 'internal';
+  return `${kind}: ${FAILURE_MESSAGES[kind]} The call will be tried again.`;
+}
+
 /** A call as `GET /api/ai/calls/{id}` shows it. */
 export function aiCallView(record: AiCallRecord) {
-  const { workspaceId: _ws, request, run, ...rest } = record;
+  const { workspaceId: _ws, request, run, failure, lastError, ...rest } = record;
   return {
     ...rest,
+    ...(failure ? { failure: failureView(failure) } : {}),
+    ...(lastError !== undefined ? { lastError: lastErrorView(lastError) } : {}),
     input: request.input,
     ...(run
       ? {

@@ -36,8 +36,12 @@ export async function previewAgent(
     outcome = outcomeOf(await runRequestedAgent(workspaceId, request, provider, deps, { signal }));
   } catch (error) {
     if (!(error instanceof AiProviderError)) throw error;
-    outcome = { status: 'failed', failure: { kind: error.kind, reason: error.message } };
+    outcome = { status: 'failed', failure: { kind: error.finalKind, reason: error.message } };
   }
   deps.metrics.recorded(request.agent, outcome);
+  if (outcome.failure) {
+    const { kind, reason } = outcome.failure;
+    deps.log?.warn('AI preview failed', { workspaceId, agent: request.agent, kind, reason });
+  }
   return outcome;
 }

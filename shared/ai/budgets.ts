@@ -17,7 +17,7 @@ import * as z from 'zod/mini';
 import { AiBudgetExceededError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import type { AgentRun } from './agents/agent';
-import type { AiAgent, AiAnswer, AiModelConfig, AiProvider, AiRequest } from './ports';
+import type { AiAgent, AiAnswer, AiLog, AiModelConfig, AiProvider, AiRequest } from './ports';
 
 export const AI_TOKEN_BUDGET_SETTING = 'ai.monthly_token_budget';
 export const AI_COST_BUDGET_SETTING = 'ai.monthly_cost_budget_usd';
@@ -73,6 +73,8 @@ export interface BudgetDeps {
   readonly now: () => Date;
   /** The configured models and prices, for a reservation's cost; without them a call reserves tokens only. */
   readonly models?: AiModelConfig;
+  /** Where a settlement that could not be written is reported, for reconciliation; default nowhere. */
+  readonly log?: AiLog;
 }
 
 export const ZERO_USAGE: AiUsageTotals = { tokensIn: 0, tokensOut: 0, costUsd: 0, calls: 0 };
@@ -240,12 +242,23 @@ const minus = (a: AiUsageTotals, b: AiUsageTotals): AiUsageTotals => ({
   calls: a.calls - b.calls,
 });
 
+const plus = (a: AiUsageTotals, b: AiUsageTotals): AiUsageTotals => minus(a, minus(ZERO_USAGE, b));
+
+/** Writes of a settlement (or a give-back) before it is left to the next one; SDK retries come on top. */
+const SETTLE_TRIES = 3;
+
 /**
  * `provider` for one run of `agent` in `workspaceId`, metered against the month's budgets: each
  * model call is reserved first (refused: AiBudgetExceededError, and the call is not made), and
  * settled as soon as its answer arrives, so every answer received is counted whatever happens to
  * the run afterwards (a repair cut by a deadline, a crash before the result is stored). The
  * run's first answer counts the run in `calls`. A call that throws gives its reservation back.
+ *
+ * A settlement is bookkeeping after an answer that is paid for: its write failing never loses the
+ * answer (nor replaces a provider's error). It is tried {@link SETTLE_TRIES} times; still refused,
+ * it is carried into this run's next usage write, and reported to `log` (with the month and the
+ * delta) for reconciliation if none succeeds. Until then the month keeps the reservation (the
+ * call's worst case): the budget errs on the safe side.
  */
 export function meteredProvider(
   workspaceId: string,
@@ -255,6 +268,33 @@ export function meteredProvider(
 ): AiProvider {
   let counted = false;
   let budgets: AiBudgets | undefined;
+  /** Settlements not written yet, by month. */
+  const unsettled = new Map<string, AiUsageTotals>();
+  const settle = async (month: string, delta: AiUsageTotals) => {
+    unsettled.set(month, plus(unsettled.get(month) ?? ZERO_USAGE, delta));
+    for (const [m, owed] of [...unsettled]) {
+      let failure: unknown;
+      for (let attempt = 1; attempt <= SETTLE_TRIES; attempt++) {
+        try {
+          await deps.usage.add(workspaceId, m, agent, owed);
+          unsettled.delete(m);
+          failure = undefined;
+          break;
+        } catch (error) {
+          failure = error;
+        }
+      }
+      if (failure !== undefined) {
+        deps.log?.error('AI usage settlement not written: the month keeps the reservation until reconciled', {
+          workspaceId,
+          agent,
+          month: m,
+          delta: owed,
+          error: failure,
+        });
+      }
+    }
+  };
   return {
     name: provider.name,
     async answer(request) {
@@ -268,12 +308,12 @@ export function meteredProvider(
       try {
         answer = await provider.answer(request);
       } catch (error) {
-        await deps.usage.add(workspaceId, month, agent, minus(ZERO_USAGE, estimate));
+        await settle(month, minus(ZERO_USAGE, estimate));
         throw error;
       }
       const used = { ...usageOf(answerRun(answer)), calls: counted ? 0 : 1 };
       counted = true;
-      await deps.usage.add(workspaceId, month, agent, minus(used, estimate));
+      await settle(month, minus(used, estimate));
       return answer;
     },
   };

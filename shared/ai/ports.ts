@@ -82,16 +82,57 @@ export class AiProviderError extends Error {
     message: string,
     readonly kind: AiFailureKind,
     readonly provider: AiProviderName,
-    readonly options: { readonly retryAfterMs?: number; readonly status?: number; readonly cause?: unknown } = {},
+    readonly options: AiProviderErrorOptions = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
   }
 
   /** Worth another try at the same provider (after a wait). */
   get retryable(): boolean {
-    return ['rate-limited', 'overloaded', 'server-error', 'timeout', 'network'].includes(this.kind);
+    return RETRYABLE_KINDS.has(this.kind);
+  }
+
+  /**
+   * Worth running the whole call again later (a queued call's redelivery): a retryable kind, or the
+   * chain's `unavailable` unless it says that no provider's failure can pass by itself.
+   */
+  get retryLater(): boolean {
+    return this.kind === 'unavailable' ? this.options.retryLater !== false : this.retryable;
+  }
+
+  /**
+   * The kind a caller that gives up reports: the first provider's own kind (a spend limit, a
+   * rejected key, ...) when the chain's `unavailable` cannot pass by itself, else {@link kind}.
+   */
+  get finalKind(): AiFailureKind {
+    return this.kind === 'unavailable' && this.options.retryLater === false
+      ? (this.options.firstKind ?? this.kind)
+      : this.kind;
   }
 }
+
+export interface AiProviderErrorOptions {
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  readonly cause?: unknown;
+  /**
+   * The chain's `unavailable` only: whether any provider's failure may pass by itself (a
+   * retryable kind, or an open breaker). False when every provider refused the request for good
+   * (a spend limit, a rejected key, a bad request, no answer to parse): asking again later fails
+   * the same way. Unset: true.
+   */
+  readonly retryLater?: boolean;
+  /** The chain's `unavailable` only: the first provider's failure kind. */
+  readonly firstKind?: AiFailureKind;
+}
+
+const RETRYABLE_KINDS: ReadonlySet<AiFailureKind> = new Set([
+  'rate-limited',
+  'overloaded',
+  'server-error',
+  'timeout',
+  'network',
+]);
 
 /**
  * A deadline's abort reason (`AbortSignal.timeout` aborts with a `TimeoutError`), as opposed to
@@ -100,6 +141,12 @@ export class AiProviderError extends Error {
  */
 export const isDeadline = (reason: unknown): boolean =>
   (reason instanceof Error || reason instanceof DOMException) && reason.name === 'TimeoutError';
+
+/** Where the AI use cases put what an operator may need and a client must not see (Powertools' logger fits). */
+export interface AiLog {
+  warn(message: string, detail: Readonly<Record<string, unknown>>): void;
+  error(message: string, detail: Readonly<Record<string, unknown>>): void;
+}
 
 /** One model's id at its provider and its prices (USD per million tokens). */
 export interface AiModelPrice {

@@ -10,10 +10,17 @@
  * provider's turn (retries spent, a spend limit, an open breaker, a wrong key) hands the call to
  * the next one, and the answer records `fallback: {from, reason}`.
  *
+ * Each provider's turn has its own share of the deadline: it ends when only what the providers
+ * after it need for one full attempt each is left ({@link turnEnd}), so a provider that hangs
+ * cannot eat the time of the one that would answer. An attempt cut by the end of its provider's
+ * turn counts as a timeout against that provider's breaker (it had its time and did not answer);
+ * the call's own deadline cutting the last provider does not (nothing was left to give it).
+ *
  * When every provider failed: an {@link AiProviderError} of kind `unavailable` naming each
  * provider's failure (its `cause` an AggregateError of them, `retryAfterMs` the earliest time one
- * may answer again), or, only with `offlineFallback`, the offline answer flagged `offline` with
- * the fallback recorded. Never a canned text posing as a model's answer.
+ * may answer again, `retryLater` false when none of the failures can pass by itself, with the
+ * first provider's kind as `firstKind`), or, only with `offlineFallback`, the offline answer
+ * flagged `offline` with the fallback recorded. Never a canned text posing as a model's answer.
  */
 import type { BreakerRegistry } from '../resilience/breaker-registry';
 import { classifyError, type ErrorClassification } from '../resilience/classify-error';
@@ -49,14 +56,40 @@ export interface ChainTimings {
   readonly maxRetryAfterMs: number;
 }
 
+/**
+ * The queued calls' timings. They fit the deadline: the first provider's whole turn (every attempt
+ * timing out, every backoff at its ceiling: 14 + 0.5 + 14 s) leaves a full attempt (14 s) for the
+ * fallback within the 45 s (test/unit/ai/chain-turn-budget.test.ts checks it). Waits a provider
+ * asks for (`retry-after`) are bounded by the turns at run time.
+ */
 export const CHAIN_DEFAULTS: ChainTimings = {
   deadlineMs: 45_000,
-  attemptTimeoutMs: 20_000,
-  retries: 2,
+  attemptTimeoutMs: 14_000,
+  retries: 1,
   retryBaseMs: 500,
   retryCapMs: 4_000,
   maxRetryAfterMs: 10_000,
 };
+
+/**
+ * The longest a provider's turn can take with `t`: every attempt timing out and every backoff at
+ * its ceiling (a `retry-after` wait is bounded by the turn at run time instead).
+ */
+export function worstTurnMs(t: ChainTimings): number {
+  let backoff = 0;
+  for (let retry = 1; retry <= t.retries; retry++) backoff += Math.min(t.retryCapMs, t.retryBaseMs * 2 ** (retry - 1));
+  return (t.retries + 1) * t.attemptTimeoutMs + backoff;
+}
+
+/**
+ * When the turn of a provider that starts at `now` ends: when the time left is what the `later`
+ * providers need for one full attempt each, but never before this provider had one full attempt
+ * itself, nor after the call's deadline. (When the deadline cannot give every provider a full
+ * attempt, the earlier ones keep theirs: a slow answer from the preferred model beats none.)
+ */
+export function turnEnd(now: number, deadlineAt: number, later: number, attemptTimeoutMs: number): number {
+  return Math.min(deadlineAt, Math.max(deadlineAt - later * attemptTimeoutMs, now + attemptTimeoutMs));
+}
 
 /** What the chain did, for logs and metrics (never the request's text or a key). */
 export type ChainEvent =
@@ -101,9 +134,27 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
   const clock = options.clock ?? systemClock;
   const emit = options.onEvent ?? (() => {});
   if (options.providers.length === 0) return offlineProvider;
+  /** Less time than this left: no retry, and no later provider, is started. */
+  const minAttemptMs = Math.min(t.attemptTimeoutMs, 1000);
 
-  const attempt = async (provider: AiProvider, request: AiRequest, signal: AbortSignal, deadlineAt: number) => {
+  /** One provider's turn, until `endsAt`: its attempts and the waits between them. */
+  const turn = async (
+    provider: AiProvider,
+    request: AiRequest,
+    signal: AbortSignal,
+    endsAt: number,
+    deadlineAt: number,
+  ) => {
     const breaker = options.breakers.get(provider.name);
+    const ms = endsAt - clock.now();
+    // A turn that ends before the call's deadline aborts with a `TimeoutError`: the breaker counts an
+    // attempt it cuts as a timeout of the provider (which had its time), unlike the call's deadline
+    // (an `AbortError`), which alone ends the last turn.
+    const budget =
+      endsAt < deadlineAt
+        ? timer(clock, ms, () => new DOMException(`${provider.name}'s turn of ${ms} ms ended`, 'TimeoutError'))
+        : undefined;
+    const turnSignal = budget ? AbortSignal.any([signal, budget.signal]) : signal;
     let attempts = 0;
     try {
       return await retryWith(
@@ -121,10 +172,13 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
           maxRetryAfterMs: t.maxRetryAfterMs,
           attemptTimeoutMs: t.attemptTimeoutMs,
           clock,
-          signal,
-          // A wait the deadline cannot afford is not worth starting: the next provider may answer now.
-          isRetryable: (_, c) =>
-            c.retryable && (c.retryAfterMs ?? 0) < deadlineAt - clock.now() - Math.min(t.attemptTimeoutMs, 1000),
+          signal: turnSignal,
+          // A wait the turn cannot afford (the longest backoff, or the `retry-after` asked for) is
+          // not worth starting: the next provider may answer now.
+          isRetryable: (_, c) => {
+            const wait = c.retryAfterMs ?? Math.min(t.retryCapMs, t.retryBaseMs * 2 ** (attempts - 1));
+            return c.retryable && wait < endsAt - clock.now() - minAttemptMs;
+          },
           onRetry: (info) =>
             emit({
               type: 'retry',
@@ -136,7 +190,10 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
         },
       );
     } catch (error) {
-      throw failureOf(provider.name, error, Math.max(attempts, 1), signal, clock.now());
+      const turnOver = budget?.signal.aborted === true && !signal.aborted;
+      throw failureOf(provider.name, error, Math.max(attempts, 1), signal, turnOver, clock.now());
+    } finally {
+      budget?.clear();
     }
   };
 
@@ -144,15 +201,23 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
     name: options.providers[0]?.name ?? 'offline',
     async answer(request) {
       const deadlineAt = clock.now() + t.deadlineMs;
-      const deadline = deadlineSignal(clock, t.deadlineMs);
+      const deadline = timer(
+        clock,
+        t.deadlineMs,
+        () => new DOMException(`The AI call's deadline of ${t.deadlineMs} ms passed`, 'AbortError'),
+      );
       const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
       const failures: Failure[] = [];
       try {
-        for (const provider of options.providers) {
+        for (const [index, provider] of options.providers.entries()) {
           if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name);
           if (signal.aborted) break;
+          // Too little time left for a useful attempt: not worth a request the deadline would cut.
+          if (index > 0 && deadlineAt - clock.now() < minAttemptMs) break;
+          const later = options.providers.length - 1 - index;
+          const endsAt = turnEnd(clock.now(), deadlineAt, later, t.attemptTimeoutMs);
           try {
-            const answer = await attempt(provider, request, signal, deadlineAt);
+            const answer = await turn(provider, request, signal, endsAt, deadlineAt);
             return withFallback(answer, failures);
           } catch (error) {
             // The caller's signal ended the call (not our deadline): stop here, no fallback.
@@ -228,6 +293,7 @@ function failureOf(
   error: unknown,
   attempts: number,
   signal: AbortSignal,
+  turnOver: boolean,
   now: number,
 ): Failure {
   const last = error instanceof RetryExhaustedError ? error.cause : error;
@@ -249,6 +315,12 @@ function failureOf(
       cause: last,
     });
     return { provider, error: aiError, reason: `deadline passed (${tries})` };
+  }
+  if (turnOver) {
+    const aiError = new AiProviderError(`${provider}: no answer within its turn`, 'timeout', provider, {
+      cause: last,
+    });
+    return { provider, error: aiError, reason: `timeout (${tries}, turn over)` };
   }
   const transport = classifyError(last);
   const kind = transport.kind === 'timeout' ? 'timeout' : transport.kind === 'network' ? 'network' : 'server-error';
@@ -274,27 +346,34 @@ function unavailable(failures: readonly Failure[], deadlineMs: number): AiProvid
     f.error.options.retryAfterMs === undefined ? [] : [f.error.options.retryAfterMs],
   );
   const summary = failures.length ? failures.map(describe).join('; ') : `no provider was tried in ${deadlineMs} ms`;
-  return new AiProviderError(`No AI provider answered: ${summary}`, 'unavailable', failures[0]?.provider ?? 'offline', {
+  const first = failures[0];
+  // Any failure that may pass by itself (a retryable kind, an open breaker, the deadline) makes the
+  // call worth asking again later; none (spend limits, rejected keys, bad requests): it fails as it is.
+  const retryLater = !first || failures.some((f) => f.error.retryLater);
+  return new AiProviderError(`No AI provider answered: ${summary}`, 'unavailable', first?.provider ?? 'offline', {
     cause: new AggregateError(
       failures.map((f) => f.error),
       summary,
     ),
     ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
+    retryLater,
+    ...(first ? { firstKind: first.error.kind } : {}),
   });
 }
 
 /**
- * The whole call's deadline on the chain's clock. It aborts with an `AbortError` (not a
- * `TimeoutError`): running out of the call's time budget is not the provider's fault, so the
- * breaker does not count it (a per-attempt timeout, by contrast, does).
+ * A signal on the chain's clock that aborts after `ms` with `reason()`. The call's deadline aborts
+ * with an `AbortError` (running out of the call's time is not the provider's fault, so the breaker
+ * does not count it); a provider's turn ends with a `TimeoutError` (the provider had its share of
+ * the time, as with a per-attempt timeout, which the breaker counts).
  */
-function deadlineSignal(clock: Clock, ms: number): { signal: AbortSignal; clear: () => void } {
+function timer(clock: Clock, ms: number, reason: () => unknown): { signal: AbortSignal; clear: () => void } {
   const controller = new AbortController();
   const stop = new AbortController();
-  clock.sleep(ms, stop.signal).then(
-    () => controller.abort(new DOMException(`The AI call's deadline of ${ms} ms passed`, 'AbortError')),
+  clock.sleep(Math.max(0, ms), stop.signal).then(
+    () => controller.abort(reason()),
     () => {
-      // Cleared: the call ended first.
+      // Cleared: the call (or the turn) ended first.
     },
   );
   return { signal: controller.signal, clear: () => stop.abort() };

@@ -14,16 +14,25 @@
  *
  * The run's deadline passing is a `failed` result (kind `timeout`); when it passed before any
  * answer, the call is retried like a provider failure. On the last delivery every failure is
- * stored as `failed`, so no call stays `queued` once its message is dead-lettered.
+ * stored as `failed`, so no call stays `queued` once its message is dead-lettered. A failure no
+ * redelivery can cure (every provider refused the request for good: a spend limit, a rejected
+ * key, a bad request) is stored at once, with the first provider's kind.
+ *
+ * Once the model has answered, the answer is never asked for again because of what follows it:
+ * when the follow-up (a contact-intelligence call's score) fails, the outcome is stored first
+ * (`completed`, without `score`) and the error rethrown; the redelivery (or a redrive from the
+ * DLQ) finds the call done and retries only the follow-up, from the stored output (the score
+ * write claims the call id, so it applies once).
  */
 import { ContactNotFoundError } from '../crm/contacts/errors';
+import type { ScoreUpdate } from '../crm/ports';
 import { AiBudgetExceededError } from '../errors';
 import { type AgentDataDeps, runRequestedAgent } from './agents';
 import type { ContactIntelligence } from './agents/contact-intelligence';
 import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallStore } from './ai-call';
 import { outcomeOf } from './ai-call';
 import { type BudgetDeps, meteredProvider } from './budgets';
-import { type AiAgent, type AiProvider, AiProviderError } from './ports';
+import { type AiAgent, type AiLog, type AiProvider, AiProviderError } from './ports';
 import { type RecordIntelligenceDeps, recordContactIntelligence } from './record-contact-intelligence';
 
 /** How long a claim holds: twice the worker's 60 s timeout, well under the queue's 360 s visibility timeout. */
@@ -46,6 +55,8 @@ export interface RunAiCallDeps extends BudgetDeps, AgentDataDeps {
   readonly deadlineMs: number;
   /** Where a completed contact-intelligence call is recorded in the contact's score. */
   readonly scoring: RecordIntelligenceDeps;
+  /** Where failures' details go (the call's view shows only their kind); default nowhere. */
+  readonly log?: AiLog;
 }
 
 /** Another delivery holds the call: thrown so this message is retried after the visibility timeout. */
@@ -80,18 +91,29 @@ export async function runAiCall(
     startedAt,
     new Date(startedAt.getTime() + LEASE_MS),
   );
-  if (claim.outcome === 'done') return 'duplicate';
+  if (claim.outcome === 'done') {
+    await followUpDone(message, deps);
+    return 'duplicate';
+  }
   if (claim.outcome === 'missing') return 'missing';
   if (claim.outcome === 'busy') throw new AiCallBusyError(callId);
   const { agent, request } = claim.record;
 
   const finish = async (outcome: AiCallOutcome): Promise<RunAiCallOutcome> => {
     deps.metrics.recorded(agent, outcome);
+    if (outcome.failure) {
+      const { kind, reason } = outcome.failure;
+      deps.log?.warn('AI call failed', { workspaceId, callId, agent, kind, reason });
+    }
     // A lost claim: this run's lease lapsed and another delivery took the call; that one stores its result.
     const stored = await deps.calls.finish(workspaceId, callId, claimId, outcome, deps.now());
     return stored ? outcome.status : 'lost-claim';
   };
   const failed = (failure: AiCallFailure) => finish({ status: 'failed', failure });
+  const release = async (reason: string, error: unknown) => {
+    deps.log?.warn('AI call given back for a redelivery', { workspaceId, callId, agent, reason, error });
+    await deps.calls.release(workspaceId, callId, claimId, reason, deps.now());
+  };
 
   const last = meta.receiveCount >= deps.maxReceives;
   let outcome: AiCallOutcome;
@@ -108,33 +130,74 @@ export async function runAiCall(
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       // The last delivery: the message goes to the DLQ, so the call ends here (and the error is still reported).
       if (last) await failed({ kind: 'internal', reason });
-      else await deps.calls.release(workspaceId, callId, claimId, `internal error: ${reason}`, deps.now());
+      else await release(`internal: ${reason}`, error);
       throw error;
     }
-    const transient = error.retryable || error.kind === 'unavailable';
-    if (transient && !last) {
-      await deps.calls.release(workspaceId, callId, claimId, `${error.kind}: ${error.message}`, deps.now());
+    // Worth a redelivery: a retryable kind, or every provider down with at least one failure that
+    // may pass (not when each refused the request for good: that fails now, with its own kind).
+    if (error.retryLater && !last) {
+      await release(`${error.kind}: ${error.message}`, error);
       throw error;
     }
-    return failed({ kind: error.kind, reason: error.message });
+    return failed({ kind: error.finalKind, reason: error.message });
   }
   // The deadline passed before any answer: nothing spent, worth another delivery like a provider timeout.
   if (outcome.status === 'failed' && outcome.failure?.kind === 'timeout' && outcome.run?.attempts === 0 && !last) {
     const reason = `timeout: ${outcome.failure.reason}`;
-    await deps.calls.release(workspaceId, callId, claimId, reason, deps.now());
-    throw new AiProviderError(outcome.failure.reason, 'timeout', outcome.run.provider);
+    const error = new AiProviderError(outcome.failure.reason, 'timeout', outcome.run.provider);
+    await release(reason, error);
+    throw error;
   }
-  // Before the result is stored: a crash in between re-runs the call, and the score takes it once.
+  // The model answered (and was paid): the follow-up's failure must not lose the answer.
   if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
-    const { provider, model } = outcome.run;
-    const score = await recordContactIntelligence(
-      workspaceId,
-      request.input.contactId,
-      outcome.output as ContactIntelligence,
-      { callId, provider, model },
-      deps.scoring,
-    );
-    if (score) outcome = { ...outcome, score };
+    try {
+      const score = await scoreOf(workspaceId, callId, request.input.contactId, outcome, deps);
+      if (score) outcome = { ...outcome, score };
+    } catch (error) {
+      // Stored now, without its score: the redelivery finds the call done and retries only the score.
+      deps.log?.warn('AI call completed, its score not recorded yet', { workspaceId, callId, agent, error });
+      await finish(outcome);
+      throw error;
+    }
   }
   return finish(outcome);
+}
+
+/** Records a completed contact-intelligence outcome in the contact's score (once per call). */
+function scoreOf(
+  workspaceId: string,
+  callId: string,
+  contactId: string,
+  outcome: Pick<AiCallOutcome, 'run' | 'output'>,
+  deps: Pick<RunAiCallDeps, 'scoring'>,
+): Promise<ScoreUpdate | undefined> {
+  const { provider = 'offline', model = 'none' } = outcome.run ?? {};
+  return recordContactIntelligence(
+    workspaceId,
+    contactId,
+    outcome.output as ContactIntelligence,
+    { callId, provider, model },
+    deps.scoring,
+  );
+}
+
+/**
+ * A delivery of a call that is done: a completed contact-intelligence call stored without a score
+ * (its score step failed after the answer) has that step retried from the stored output; nothing
+ * else is done, and no model is asked. The score write claims the call id, so a call scored
+ * already (or whose contact is gone) changes nothing.
+ * @throws the score step's error, so the message is retried (and, after the last, dead-lettered).
+ */
+async function followUpDone(message: AiCallMessage, deps: RunAiCallDeps): Promise<void> {
+  const record = await deps.calls.get(message.workspaceId, message.callId);
+  if (record?.status !== 'completed' || record.score !== undefined || !record.run) return;
+  if (record.request.agent !== 'contact-intelligence') return;
+  const score = await scoreOf(message.workspaceId, message.callId, record.request.input.contactId, record, deps);
+  if (score) {
+    deps.log?.warn('AI call scored on a redelivery (the call record does not show the score)', {
+      workspaceId: message.workspaceId,
+      callId: message.callId,
+      score,
+    });
+  }
 }

@@ -128,6 +128,15 @@ interface MessagesRequest {
 }
 
 function parseRequest(text: string): MessagesRequest {
+  // Anthropic's parser is strict where JSON.parse is not: an escaped surrogate must be one of a pair.
+  const lone = loneSurrogateEscape(text);
+  if (lone) {
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      `The request body is not valid JSON: ${lone.problem} in string: line 1 column ${lone.at + 1} (char ${lone.at})`,
+    );
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -144,6 +153,36 @@ function parseRequest(text: string): MessagesRequest {
     throw new ApiError(400, 'invalid_request_error', 'messages: at least one message is required');
   }
   return b as MessagesRequest;
+}
+
+/**
+ * Where `text` (a JSON document) has a `\uD800`-`\uDFFF` escape that is not half of a pair: a high
+ * one not followed by a low one (the real API's 400 says "no low surrogate in string", as reported
+ * verbatim in anthropics/claude-code issues), or a low one on its own (worded here in the same
+ * parser's style). The SDK's JSON.stringify writes a lone surrogate as such an escape; raw ones
+ * cannot reach here (the body is read as UTF-8, which cannot encode them).
+ */
+function loneSurrogateEscape(text: string): { problem: string; at: number } | undefined {
+  const hex = (at: number) => {
+    const digits = text.slice(at + 2, at + 6);
+    return text.startsWith('\\u', at) && /^[0-9a-fA-F]{4}$/.test(digits) ? Number.parseInt(digits, 16) : Number.NaN;
+  };
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i)) {
+    const code = hex(i);
+    if (Number.isNaN(code)) {
+      i += 2; // another escape (\\, \", \n, ...): skip the character it escapes
+      continue;
+    }
+    if (code >= 0xdc00 && code <= 0xdfff) return { problem: 'invalid low surrogate', at: i };
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const low = hex(i + 6);
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return { problem: 'no low surrogate', at: i };
+      i += 12;
+      continue;
+    }
+    i += 6;
+  }
+  return undefined;
 }
 
 function answer(body: MessagesRequest, cached: Set<string>, malformed: boolean) {

@@ -14,7 +14,7 @@ import {
   AiProviderError,
   isDeadline,
 } from '../ports';
-import { bounded, promptData } from './prompt-data';
+import { bounded, promptData, wellFormed } from './prompt-data';
 
 export interface Agent<I, O> {
   readonly name: AiAgent;
@@ -156,7 +156,8 @@ export async function runAgent<I, O>(
   provider: AiProvider,
   options: RunAgentOptions = {},
 ): Promise<AgentResult<O>> {
-  const prompt = agent.prompt(input);
+  // Well-formed, whatever the data: a lone surrogate makes Anthropic refuse the request (400).
+  const prompt = wellFormed(agent.prompt(input));
   const request = {
     agent: agent.name,
     system: agent.system,
@@ -183,13 +184,16 @@ export async function runAgent<I, O>(
   if (!parsed.ok) {
     let repaired: AiAnswer;
     try {
-      repaired = await provider.answer({ ...request, input: repairPrompt(prompt, first.text, parsed.issues) });
+      repaired = await provider.answer({
+        ...request,
+        input: wellFormed(repairPrompt(prompt, first.text, parsed.issues)),
+      });
     } catch (error) {
       if (deadlinePassed(options)) return timedOut(error, answers, 'the repair attempt');
       if (!(error instanceof AiProviderError)) throw error;
       return {
         status: 'failed',
-        kind: error.kind,
+        kind: error.finalKind,
         reason: `The repair attempt failed: ${error.message}`,
         ...runOf(answers),
       };

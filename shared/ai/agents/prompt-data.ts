@@ -6,10 +6,39 @@
  * {@link promptData}: JSON with `<`, `>` and `&` written `\u003c`, `\u003e`, `\u0026` (still valid
  * JSON, the same value once parsed), so no data can write a tag of its own.
  */
-/** Cuts `text` to `max` characters and says so, so the model knows it sees part of it. */
+/**
+ * `text` cut to at most `max` UTF-16 code units, on a code-point boundary: never between the two
+ * halves of a surrogate pair (an emoji, most CJK extensions). A lone surrogate left by a cut is
+ * sent by the SDK's JSON.stringify as a `\ud83d` escape with no low surrogate after it, which
+ * Anthropic's API refuses with 400 "no low surrogate in string": the call fails for good. Every cut
+ * of text that goes into a prompt is made through this.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = Math.max(0, max);
+  // The cut would keep a pair's high surrogate and drop its low one: keep neither.
+  const splitsPair = end > 0 && isHigh(text.charCodeAt(end - 1)) && isLow(text.charCodeAt(end));
+  return text.slice(0, splitsPair ? end - 1 : end);
+}
+
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** Lone surrogates (a high one with no low one after it, a low one with no high one before it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `text` with every lone surrogate replaced by U+FFFD (what `String.prototype.toWellFormed` does):
+ * the last guard before a prompt leaves for a provider, for text that arrived with one (a client's
+ * JSON may carry a `\ud83d` escape alone), which no cut of ours can fix.
+ */
+export const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
+
+/** Cuts `text` to `max` characters (on a code-point boundary) and says so, so the model knows it sees part of it. */
 export function bounded(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[truncated: ${text.length - max} more characters not shown]`;
+  const kept = cutText(text, max);
+  return `${kept}\n[truncated: ${text.length - kept.length} more characters not shown]`;
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };

@@ -12,7 +12,13 @@ import { breakerRegistry } from '../../resilience/breaker-registry';
 import type { BreakerStateChange } from '../../resilience/circuit-breaker';
 import { systemClock } from '../../resilience/clock';
 import type { AiProvider } from '../ports';
-import { type ChainEvent, type ChainTimings, countsAgainstAiProvider, providerChain } from '../provider-chain';
+import {
+  CHAIN_DEFAULTS,
+  type ChainEvent,
+  type ChainTimings,
+  countsAgainstAiProvider,
+  providerChain,
+} from '../provider-chain';
 import { offlineProvider } from './offline';
 
 // The Anthropic and OpenAI SDKs (~600 KB of the ai bundles) are imported when a key first needs
@@ -87,7 +93,7 @@ export function configuredProvider(options: ConfiguredProviderOptions = {}): AiP
     ]);
     const key = `${anthropicKey ?? ''}\n${openRouterKey ?? ''}`;
     if (built?.key === key) return built.chain;
-    const timeoutMs = (options.attemptTimeoutMs ?? 20_000) + 1000;
+    const timeoutMs = (options.attemptTimeoutMs ?? CHAIN_DEFAULTS.attemptTimeoutMs) + 1000;
     const providers = [
       ...(anthropicKey && anthropic
         ? [

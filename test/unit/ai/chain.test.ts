@@ -88,7 +88,7 @@ describe('providerChain', () => {
 
   it('retries a retryable failure at the same provider, then answers', async () => {
     const anthropic = scripted('anthropic', ['overloaded', 'server-error', 'ok']);
-    const result = await chainOf([anthropic.provider]).chain.answer(request);
+    const result = await chainOf([anthropic.provider], { retries: 2 }).chain.answer(request);
     expect(result.provider).toBe('anthropic');
     expect(anthropic.calls).toHaveLength(3);
   });

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/ai/budgets';
 import type { AiAgent, AiAnswer, AiProvider, AiRequest } from '../../../shared/ai/ports';
 import type { StoredSetting } from '../../../shared/governance/ports';
+import type { Clock } from '../../../shared/resilience/clock';
 
 /** One scripted step: an answer's text (with usage), a whole answer, or an error to throw. */
 export type Step = string | Partial<AiAnswer> | Error;
@@ -179,3 +180,58 @@ export const intentJson = JSON.stringify({
   summary: 'Wants to meet on Tuesday.',
   suggestedReply: 'Tuesday works, see you then.',
 });
+
+/** Virtual time: sleeps resolve only when `run` advances the clock to them; no real waiting. */
+export function virtualClock(start = Date.parse('2026-12-04T13:00:00Z')) {
+  let t = start;
+  interface Timer {
+    due: number;
+    fire: () => void;
+  }
+  const timers: Timer[] = [];
+  const clock: Clock = {
+    now: () => t,
+    sleep(ms, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const timer: Timer = {
+          due: t + Math.max(0, ms),
+          fire: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        const onAbort = () => {
+          timers.splice(timers.indexOf(timer), 1);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        timers.push(timer);
+      });
+    },
+  };
+  const settle = async () => {
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+  };
+  /** Drives virtual time until `work` settles. */
+  async function run<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    work.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (;;) {
+      await settle();
+      if (done) return work;
+      timers.sort((a, b) => a.due - b.due);
+      const next = timers.shift();
+      if (!next) throw new Error('Nothing left to wait for, but the work has not ended');
+      t = Math.max(t, next.due);
+      next.fire();
+    }
+  }
+  return { clock, run, now: () => t };
+}
