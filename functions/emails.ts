@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { emailRoutes } from '../lib/definition/email-routes';
+import { getItem } from '../shared/adapters/dynamo/item';
 import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
@@ -22,6 +23,7 @@ import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { contactOptOutSk, workspacePk } from '../shared/adapters/keys';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents } from '../shared/aws/dynamodb';
@@ -47,14 +49,17 @@ import type { DomainEventPublisher } from '../shared/crm/ports';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { oneOffSendBody, sendOneOff } from '../shared/email/send-request';
 import { senderProfile } from '../shared/email/sender-profile';
+import type { SuppressionReason } from '../shared/email/suppression-rules';
 import { resolveOneOffSend } from '../shared/email/template-send';
 import { EMAIL_TOPICS_SETTING, topicsFromSetting } from '../shared/email/topics';
 import { type HitOrigin, trackClick, trackOpen } from '../shared/email/track-event';
 import { openTrackingToken, redirectTarget } from '../shared/email/tracking-token';
 import {
   honourUnsubscribe,
+  linkOptOuts,
   openUnsubscribeToken,
   topicChoices,
+  type UnsubscribeSuppressions,
   unsubscribeChoice,
   unsubscribeFor,
   unsubscribePage,
@@ -81,6 +86,23 @@ const clock = campaignClock();
 const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
 const suppressions = dynamoSuppressions(documents, core);
+/**
+ * The store as an unsubscribe link uses it: with the contact's own opt-outs read alone (the item
+ * `suppressContact` writes), to tell whether the person a link names has opted out whatever its
+ * old address's suppressions say.
+ */
+const linkSuppressions: UnsubscribeSuppressions = {
+  ...suppressions,
+  async contactOptOuts(workspaceId, contactId) {
+    const item = await getItem(
+      documents,
+      core,
+      { pk: workspacePk(workspaceId), sk: contactOptOutSk(contactId) },
+      { consistent: true },
+    );
+    return item?.reasons instanceof Set ? ([...item.reasons] as SuppressionReason[]) : [];
+  },
+};
 const auditSink = dynamoAudit(documents, tableName('audit'));
 // Domain events: tier crossings (the scorer) and contact.interaction_recorded (opens, clicks and
 // unsubscribes start campaigns and wake the contact's waiting enrolments, as any interaction does).
@@ -250,7 +272,7 @@ const invalidLink = (request: HttpRequest) =>
         },
       };
 
-/** The live contact with `email` (unsubscribe links of sends by address name none). */
+/** The live contact with `email`. */
 const liveContactWith = (workspaceId: string, email: string) => liveContactIdOf(workspaceId, email, { contacts });
 
 export const handler = httpFunction('emails', emailRoutes, {
@@ -261,13 +283,21 @@ export const handler = httpFunction('emails', emailRoutes, {
     const clientKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
     const { replayed, ...queued } = await sendOneOff(caller, body, clientKey, {
       // A template's version and a contact's fields are read now: the queued message is self-contained.
-      resolve: (workspaceId, sendBody) =>
-        resolveOneOffSend(workspaceId, sendBody, {
+      resolve: async (workspaceId, sendBody) => {
+        const send = await resolveOneOffSend(workspaceId, sendBody, {
           templates,
           contacts,
           profile: (id) =>
             senderProfile(id, { settings, workspaceName: async (ws) => (await workspaces.workspace(ws))?.name }),
-        }),
+        });
+        if (send.category !== 'marketing' || send.contactId) return send;
+        // A marketing send to an address: the contact that has it now is who the mail is for, named
+        // in the message (the sender reads its opt-outs, the links seal it) and in the unsubscribe
+        // link, which opts out the contact it names and never looks the address up again (by the
+        // click, the address may belong to someone else). Its merge fields stay the address's.
+        const contactId = await liveContactWith(workspaceId, send.to);
+        return contactId ? { ...send, contactId } : send;
+      },
       queue,
       idempotency,
       now: () => new Date(),
@@ -297,13 +327,11 @@ export const handler = httpFunction('emails', emailRoutes, {
   'unsubscribe.page': defineOperation({ params: tokenParam, response: unsubscribeAsk }, async ({ params }, request) => {
     const payload = openUnsubscribeToken(params.token, trackingKey());
     if (!payload) return invalidLink(request);
-    // The person's own opt-outs too (kept on the contact: an unsubscribe or complaint under an
-    // earlier address), as every marketing send reads them; a link without its contact (a send by
-    // address) names the live contact with the address, as the unsubscribe itself does.
-    const contactId = payload.contactId ?? (await liveContactWith(payload.workspaceId, payload.email));
+    // What the person the link was sent to opted out of: the contact it names (its own opt-outs,
+    // under any address), else the address; never the contact that has the address now.
     const [listed, reasons] = await Promise.all([
       workspaceTopics(payload.workspaceId),
-      suppressions.reasonsFor(payload.workspaceId, payload.email, contactId),
+      linkOptOuts(linkSuppressions, payload),
     ]);
     return html(
       200,
@@ -322,8 +350,7 @@ export const handler = httpFunction('emails', emailRoutes, {
       const outcome = await honourUnsubscribe(
         {
           key: trackingKey(),
-          suppressions,
-          contactIdOf: liveContactWith,
+          suppressions: linkSuppressions,
           // Deleted meanwhile: the suppression stands, there is no timeline to write to.
           recordUnsubscribed: (workspaceId, contactId, metadata) =>
             appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe'),

@@ -19,6 +19,10 @@
  *   success. So a sender killed after the provider accepted, before `markSent`, is still recorded.
  * - `claim` with a grace: a claim whose lease ran out is taken over only `graceMs` after an attempt
  *   first found it so (`staleSinceMs`), time for that Send event to land first.
+ * - `release` with `awaitAck` (a provider call whose outcome is unknown): the same state entered at
+ *   once, by the claim's holder: still `claimed`, `staleSinceMs` = now and the lease to now + grace,
+ *   so the record is taken over only after the grace (by a claim with a grace or without one) and
+ *   its Send event marks it sent meanwhile.
  * - `sealedAtMs`: the claim sets it `if_not_exists` (the first attempt's time) and answers it in the
  *   same write (ReturnValues), so every attempt that may follow one that reached a provider seals
  *   its tracking links with the same `issuedAtMs` (a byte-identical body under Resend's idempotency
@@ -248,6 +252,31 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     },
 
     async release(workspaceId, key, claimId, options) {
+      const mine = claimId ? '#state = :claimed AND claimId = :mine' : '#state = :claimed';
+      if (options?.awaitAck) {
+        // Not given back: held as a dead attempt's claim is once found expired, from now (the
+        // grace runs from `staleSinceMs`; the lease ends with it, so a claim without a grace waits
+        // as long). sealedAtMs stays: the next attempt must send the same body.
+        const { atMs, graceMs } = options.awaitAck;
+        await conditionally(
+          db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keyOf(workspaceId, key),
+              UpdateExpression: 'SET leaseUntilMs = :until, staleSinceMs = :since',
+              ConditionExpression: mine,
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: {
+                ':until': atMs + graceMs,
+                ':since': atMs,
+                ':claimed': 'claimed',
+                ...(claimId ? { ':mine': claimId } : {}),
+              },
+            }),
+          ),
+        );
+        return;
+      }
       // Only a claim is given back (with a claim id, only that claim); a sent or closed record stays.
       // Known unsent: the next attempt seals afresh; else it must send the same body again.
       await conditionally(
@@ -256,7 +285,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression: `SET #state = :released REMOVE leaseUntilMs${options?.nothingSent ? ', sealedAtMs' : ''}`,
-            ConditionExpression: claimId ? '#state = :claimed AND claimId = :mine' : '#state = :claimed',
+            ConditionExpression: mine,
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: {
               ':released': 'released',
@@ -298,7 +327,12 @@ function claimOf(item: Record<string, unknown> | undefined, nowMs: number): Clai
     case 'closed':
       return { status: 'closed', reason: String(item.reason ?? 'closed') };
     case 'claimed':
-      return { status: 'in-flight', untilMs: Number(item.leaseUntilMs ?? nowMs + 1000) };
+      // Held for the provider's Send event by an attempt that could not tell (release with awaitAck).
+      return {
+        status: 'in-flight',
+        untilMs: Number(item.leaseUntilMs ?? nowMs + 1000),
+        ...(item.staleSinceMs === undefined ? {} : { awaitingAck: true as const }),
+      };
     default:
       // Released (or gone) between our write and our read: someone else is about to claim it; look again soon.
       return { status: 'in-flight', untilMs: nowMs + 1000 };

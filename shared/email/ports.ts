@@ -46,8 +46,9 @@ export type ClaimResult =
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }
   /**
-   * Another attempt holds it (until `untilMs`): try later. `awaitingAck`: its lease ran out, but
-   * the provider may have accepted it; the claim is held a grace period for the provider's Send
+   * Another attempt holds it (until `untilMs`): try later. `awaitingAck`: its lease ran out, or its
+   * attempt could not tell whether the provider took the message (`release` with `awaitAck`); the
+   * provider may have accepted it, and the claim is held a grace period for the provider's Send
    * event to acknowledge it (docs/EMAIL.md, "Exactly once").
    */
   | { readonly status: 'in-flight'; readonly untilMs: number; readonly awaitingAck?: true }
@@ -92,6 +93,12 @@ export interface SendLedger {
    * afresh. Without it (an ambiguous outcome: an unclassified provider error, providers
    * unreachable; or a time kept from an earlier attempt) the time is kept, so the retry sends the
    * same body under the same idempotency key.
+   *
+   * `awaitAck`: not given back yet. A provider may have taken the message without saying so (no
+   * answer); the claim is held awaiting its Send event as a dead attempt's is: the lease ends at
+   * `atMs + graceMs` and `staleSinceMs` = `atMs`, so a claim with that grace takes it over only
+   * then (and one without a grace no sooner), and the Send event marks it sent meanwhile. Keeps
+   * `sealedAtMs`. A ledger that does not know it gives the claim back at once.
    */
   release(workspaceId: string, key: string, claimId?: string, options?: ReleaseOptions): Promise<void>;
 }
@@ -99,6 +106,11 @@ export interface SendLedger {
 export interface ReleaseOptions {
   /** No attempt since the record's `sealedAtMs` was set can have reached a provider: forget it. */
   readonly nothingSent?: boolean;
+  /**
+   * Hold the claim until `atMs + graceMs` for the provider's Send event instead of giving it back
+   * (the outcome of a provider call is unknown). Not with `nothingSent`.
+   */
+  readonly awaitAck?: { readonly atMs: number; readonly graceMs: number };
 }
 
 /** Suppressions that apply to an address in a workspace (its own and the global list). */

@@ -16,6 +16,13 @@
  *   that says it may have been delivered (send-email.ts).
  * - `idempotency-in-progress` (Resend 409 `concurrent_idempotent_requests`): a request under this
  *   key is still being processed: retry later, on the same chain.
+ * - `outcome-unknown`: an `unavailable` fault without an answer that says the provider did not take
+ *   the message (a network error or a timeout after the request left, a 504, an error of no known
+ *   shape; {@link outcomeUnknown}). The provider may have accepted it, so another call could send a
+ *   second copy: the chain stops there (a failover would be another provider's copy, and no
+ *   provider dedupes another's requests), and the same link retries it only when the provider
+ *   dedupes on the email's idempotency key (Resend; SES and SMTP relays do not). The sender holds
+ *   the send's claim for the provider's Send event (send-email.ts).
  * Each provider has its own circuit breaker and retry policy (shared/resilience), so a dead
  * provider is skipped quickly instead of being waited on for every message.
  */
@@ -51,6 +58,46 @@ const THROTTLING_NAMES = new Set([
   'rate_limit_exceeded',
 ]);
 
+/**
+ * Providers that answer a repeat of an email's `idempotencyKey` with the first email instead of
+ * sending it again (Resend, for 24 h): a call after one whose outcome is unknown is safe there.
+ * SES has no idempotency key; an SMTP relay takes the stable Message-ID as any other.
+ */
+const DEDUPES_ON_IDEMPOTENCY_KEY: ReadonlySet<ProviderName> = new Set(['resend']);
+
+/** Whether `provider` dedupes a repeated request under the email's idempotency key. */
+export const dedupesOnIdempotencyKey = (provider: ProviderName): boolean => DEDUPES_ON_IDEMPOTENCY_KEY.has(provider);
+
+/** Codes of a connection that never opened: the request cannot have reached the provider. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** nodemailer codes raised before the message was handed to the relay (DNS, login, envelope). */
+const SMTP_BEFORE_MESSAGE = new Set(['EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE']);
+
+/**
+ * Whether a failed provider call leaves it unknown if the provider took the message: true unless
+ * an answer says it did not (an HTTP status other than 504, an SMTP reply code), the call never ran
+ * (an open breaker), or the connection never opened. A timeout, a reset connection, an abort, a
+ * 504 (a gateway that gave up waiting on the service) or an error of no known shape: unknown.
+ * SMTP errors (`SmtpSendError`) carry a 503 for network failures too: for them the relay's reply
+ * code is the answer. Retries that ran out are judged by their last error (the earlier ones were
+ * retried, which {@link sendWithFailover} allows only for answers or on a provider that dedupes).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (error instanceof CircuitOpenError) return false;
+  if (error instanceof RetryExhaustedError) return outcomeUnknown(error.cause);
+  const e = error as { name?: unknown; code?: unknown; responseCode?: unknown; cause?: unknown } | undefined;
+  if (e?.name === 'SmtpSendError') {
+    return e.responseCode === undefined && !(typeof e.code === 'string' && SMTP_BEFORE_MESSAGE.has(e.code));
+  }
+  const { status } = classifyError(error);
+  if (status !== undefined) return status === 504;
+  for (let link: unknown = error, depth = 0; link && depth < 5; link = (link as { cause?: unknown }).cause, depth++) {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+  }
+  return true;
+}
+
 /** What a provider error means for this message. */
 export function classifyProviderError(error: unknown): ProviderFault {
   if (error instanceof CircuitOpenError) return 'unavailable';
@@ -71,21 +118,29 @@ export function classifyProviderError(error: unknown): ProviderFault {
 }
 
 /**
- * A provider refused or throttled the message; `fault` says which, `provider` who, `skipped` the
- * providers tried before it and found unavailable (one of which may have taken the message: a
- * network error after the request left says nothing about whether it was accepted).
+ * A provider refused or throttled the message, or may have taken it without saying so
+ * (`outcome-unknown`); `fault` says which, `provider` who, `skipped` the providers tried before it
+ * and found unavailable by an answer that says they did not take it (a provider whose outcome is
+ * unknown ends the chain, so none of these has the message). `all-unavailable`: every provider
+ * answered so, or was not called (an open breaker): nothing was sent.
  */
 export class ProviderSendError extends Error {
   override name = 'ProviderSendError';
   readonly skipped: readonly ProviderName[];
+  /**
+   * An earlier call to `provider` in this attempt got no answer (a provider that dedupes is retried
+   * after one): it may have the message, though this error says otherwise.
+   */
+  readonly uncertain: boolean;
   constructor(
-    readonly fault: Exclude<ProviderFault, 'unavailable'> | 'all-unavailable',
+    readonly fault: Exclude<ProviderFault, 'unavailable'> | 'all-unavailable' | 'outcome-unknown',
     readonly provider: ProviderName | undefined,
     message: string,
-    options?: ErrorOptions & { readonly skipped?: readonly ProviderName[] },
+    options?: ErrorOptions & { readonly skipped?: readonly ProviderName[]; readonly uncertain?: boolean },
   ) {
     super(message, options);
     this.skipped = options?.skipped ?? [];
+    this.uncertain = options?.uncertain ?? false;
   }
 }
 
@@ -106,32 +161,54 @@ export interface Accepted {
 }
 
 /**
- * Sends `email` through the first provider of `chain` that accepts it.
- * @throws ProviderSendError `throttled`, `rejected`, `idempotency-conflict` or
- * `idempotency-in-progress` (no failover), or `all-unavailable`
+ * Sends `email` through the first provider of `chain` that accepts it. A provider is failed over
+ * only when it answered that it did not take the message (or was not called); one whose outcome is
+ * unknown ends the chain (`outcome-unknown`), and is retried on its own link only if it dedupes on
+ * the email's idempotency key.
+ * @throws ProviderSendError `throttled`, `rejected`, `idempotency-conflict`,
+ * `idempotency-in-progress` or `outcome-unknown` (no failover), or `all-unavailable`
  */
 export async function sendWithFailover(chain: readonly ChainLink[], email: OutgoingEmail): Promise<Accepted> {
   const skipped: ProviderName[] = [];
   let last: unknown;
   for (const link of chain) {
+    const name = link.provider.name;
+    // A call to this provider got no answer and was retried (only on a provider that dedupes).
+    let unanswered = false;
     try {
       const { providerMessageId } = await link.breaker.execute(() =>
         retry((_attempt, signal) => link.provider.send(email, signal), {
           retries: 0,
           ...link.retry,
-          isRetryable: (error, c) => c.retryable && classifyProviderError(error) === 'unavailable',
+          isRetryable: (error, c) =>
+            c.retryable &&
+            classifyProviderError(error) === 'unavailable' &&
+            (dedupesOnIdempotencyKey(name) || !outcomeUnknown(error)),
+          onRetry: (info) => {
+            if (outcomeUnknown(info.error)) unanswered = true;
+            link.retry?.onRetry?.(info);
+          },
         }),
       );
-      return { provider: link.provider.name, providerMessageId, fallbackUsed: skipped.length > 0, skipped };
+      return { provider: name, providerMessageId, fallbackUsed: skipped.length > 0, skipped };
     } catch (error) {
       const fault = classifyProviderError(error);
       if (fault !== 'unavailable') {
-        throw new ProviderSendError(fault, link.provider.name, `${link.provider.name}: ${fault}`, {
+        throw new ProviderSendError(fault, name, `${name}: ${fault}`, {
           cause: error,
           skipped: [...skipped],
+          uncertain: unanswered,
         });
       }
-      skipped.push(link.provider.name);
+      if (unanswered || outcomeUnknown(error)) {
+        throw new ProviderSendError(
+          'outcome-unknown',
+          name,
+          `${name}: no answer; it may have taken the message, so no other provider is tried`,
+          { cause: error, skipped: [...skipped], uncertain: true },
+        );
+      }
+      skipped.push(name);
       last = error;
     }
   }

@@ -114,7 +114,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   if (claim.status === 'closed') return { status: 'not-sent', reason: claim.reason };
   if (claim.status === 'in-flight') {
     const reason = claim.awaitingAck
-      ? "a dead attempt's lease ran out: waiting for the provider's Send event"
+      ? "an earlier attempt may have reached the provider: waiting for the provider's Send event"
       : 'another attempt is sending it';
     return { status: 'retry', reason, retryAfterMs: Math.max(1, claim.untilMs - deps.now()) };
   }
@@ -154,15 +154,17 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
       case 'rejected':
         return closed(request, claimId, `rejected by ${failure.provider}`, deps);
       case 'throttled':
-        // Nothing sent, unless a provider before the throttling one failed in a way that leaves
-        // it unknown (a network error after the request left): then the next attempt seals alike.
+        // Nothing sent: the providers before the throttling one answered that they did not take
+        // it (one that did not answer ends the chain). Unless an earlier call to the throttling
+        // provider itself got no answer (it dedupes, so it was retried): then the next attempt
+        // seals alike.
         return released(
           request,
           claimId,
           'throttled by the provider',
           1000,
           deps,
-          failure.skipped.length === 0 ? nothingSent : undefined,
+          failure.uncertain ? undefined : nothingSent,
         );
       case 'idempotency-in-progress':
         // The provider is still processing an earlier request of this very send (same key): look
@@ -176,13 +178,17 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
         // would meet the same 409 until the provider forgets the key after 24 h and then send a
         // second copy), not failed over (a second copy at once): closed, saying it may have gone.
         return closed(request, claimId, possiblyDelivered(failure.provider), deps);
+      case 'outcome-unknown':
+        // No answer (a network error, a timeout): the provider may have the message. Not failed
+        // over (sendWithFailover stops there) and not given back: held for its Send event.
+        return awaitingAck(request, claimId, `${failure.provider} did not answer`, deps);
       case 'all-unavailable':
-        // A network error or a timeout says nothing about whether the message was accepted: the
-        // next attempt must send the same body (sealedAtMs kept).
-        return released(request, claimId, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps);
+        // Every provider answered that it did not take the message, or was not called (an open
+        // breaker): nothing was sent.
+        return released(request, claimId, 'no provider available', PROVIDERS_DOWN_RETRY_MS, deps, nothingSent);
     }
-    // Unclassified: it may have been sent; give the claim back, keeping sealedAtMs.
-    await deps.ledger.release(workspaceId, key, claimId);
+    // Unclassified (not a provider's answer): it may have been sent. Held like an unknown outcome.
+    await holdForAck(request, claimId, deps);
     throw error;
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
@@ -312,6 +318,41 @@ async function closed(
   await deps.ledger.close(request.workspaceId, request.idempotencyKey, reason, deps.now(), claimId);
   return { status: 'not-sent', reason };
 }
+
+/**
+ * A provider may have taken the message without saying so: the claim is held for the grace
+ * (`release` with `awaitAck`), as a dead attempt's is, so that the provider's Send event, naming
+ * the record in its `ledger` tag, marks it sent and every later delivery is a `duplicate`. Only if
+ * no event comes within the grace does the next attempt send (at-least-once after the grace: the
+ * provider cannot be asked, and dropping the send could lose a mail it never took; docs/EMAIL.md,
+ * "Exactly once"). The retry is asked for when the grace ends. Without a grace (a sender that
+ * waits for no Send event) the claim is given back at once; sealedAtMs is kept either way.
+ */
+async function awaitingAck(
+  request: SendRequest,
+  claimId: string | undefined,
+  reason: string,
+  deps: SendDeps,
+): Promise<SendOutcome> {
+  const graceMs = await holdForAck(request, claimId, deps);
+  const retryAfterMs = graceMs > 0 ? graceMs + HELD_RETRY_MARGIN_MS : PROVIDERS_DOWN_RETRY_MS;
+  return { status: 'retry', reason: `${reason}: waiting for its Send event`, retryAfterMs };
+}
+
+/** Holds the claim for the grace (given back at once without one); answers the grace. */
+async function holdForAck(request: SendRequest, claimId: string | undefined, deps: SendDeps): Promise<number> {
+  const graceMs = deps.claimGraceMs ?? 0;
+  await deps.ledger.release(
+    request.workspaceId,
+    request.idempotencyKey,
+    claimId,
+    graceMs > 0 ? { awaitAck: { atMs: deps.now(), graceMs } } : undefined,
+  );
+  return graceMs;
+}
+
+/** A retry after a held claim comes this much after its grace ends (clocks of instances differ). */
+const HELD_RETRY_MARGIN_MS = 1000;
 
 async function released(
   request: SendRequest,

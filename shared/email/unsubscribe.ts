@@ -3,6 +3,11 @@
  * an unsubscribe link (`POST /u/{token}`): the address is suppressed for marketing in its
  * workspace, the contact's timeline gets an `unsubscribed` interaction, and an audit entry is
  * written. Honouring twice changes nothing the second time.
+ *
+ * A link is sealed for the address it was mailed to and, when the send named one, the contact it
+ * was for. It opts out that contact (whatever its address is now) and suppresses that address;
+ * never the contact that has the address when the link is clicked, which may be someone else (the
+ * address changed hands since: a contact deleted, an address edited).
  */
 import type { AuditEntry } from '../identity/ports';
 import { trimEnd } from './linear-scan';
@@ -63,15 +68,22 @@ export function openUnsubscribeToken(
   return payload as TrackingPayload & { readonly email: string };
 }
 
+/** The suppression store as an unsubscribe reads and writes it. */
+export type UnsubscribeSuppressions = SuppressionLookup & {
+  suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
+  /** The contact's own opt-out: it follows the person to a new address. */
+  suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
+  /**
+   * The contact's own opt-outs alone (`CONTACTOPTOUT#<id>`), without any address's: whether the
+   * person a link names has opted out, whatever its old address's suppressions say. Strongly
+   * consistent, as `reasonsFor`.
+   */
+  contactOptOuts(workspaceId: string, contactId: string): Promise<readonly SuppressionReason[]>;
+};
+
 export interface UnsubscribeDeps {
   readonly key: Buffer;
-  readonly suppressions: SuppressionLookup & {
-    suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
-    /** The contact's own opt-out: it follows the person to a new address. */
-    suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
-  };
-  /** The contact with this address in the workspace, if any. */
-  readonly contactIdOf: (workspaceId: string, email: string) => Promise<string | undefined>;
+  readonly suppressions: UnsubscribeSuppressions;
   /** Appends `unsubscribed` to the contact's timeline (the interaction path). */
   readonly recordUnsubscribed: (
     workspaceId: string,
@@ -121,8 +133,28 @@ export function unsubscribeChoice(body: unknown): UnsubscribeChoice {
 }
 
 /**
+ * What the person a link was sent to has opted out of, as its page shows it: the own opt-outs of
+ * the contact the link names (they follow the person to any address; its old address's
+ * suppressions may be someone else's since), else, for a link of a send by address, the address's.
+ */
+export async function linkOptOuts(
+  suppressions: Pick<UnsubscribeSuppressions, 'reasonsFor' | 'contactOptOuts'>,
+  link: { readonly workspaceId: string; readonly email: string; readonly contactId?: string | undefined },
+): Promise<readonly SuppressionReason[]> {
+  return link.contactId
+    ? suppressions.contactOptOuts(link.workspaceId, link.contactId)
+    : suppressions.reasonsFor(link.workspaceId, link.email);
+}
+
+/**
  * Honours an unsubscribe token at once: from every marketing mail (the default, RFC 8058) or
  * from some topics. A bad token is `invalid` (a 400), never an error.
+ *
+ * The link's two targets each get what they lack: the address it was mailed to (suppressed: no
+ * marketing to it, for whoever has it) and the contact it names (its own opt-out, which follows
+ * it to any address; then its consent withdrawal and timeline entry). A link naming no contact
+ * touches no contact: the one that has the address now need not be the one it was mailed to.
+ * `already` when neither lacked anything.
  */
 export async function honourUnsubscribe(
   deps: UnsubscribeDeps,
@@ -132,28 +164,41 @@ export async function honourUnsubscribe(
 ): Promise<UnsubscribeOutcome> {
   const payload = openUnsubscribeToken(token, deps.key);
   if (!payload) return { status: 'invalid' };
-  const { workspaceId, email, sendId } = payload;
-  const before = await deps.suppressions.reasonsFor(workspaceId, email, payload.contactId);
-  if (before.includes('unsubscribe')) return { status: 'unsubscribed', already: true };
-  const reasons: SuppressionReason[] =
-    choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut).filter((r) => !before.includes(r));
-  const topics = choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
-  if (reasons.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
+  const { workspaceId, email, sendId, contactId } = payload;
+  const [atAddress, ofPerson] = await Promise.all([
+    deps.suppressions.reasonsFor(workspaceId, email),
+    contactId ? deps.suppressions.contactOptOuts(workspaceId, contactId) : undefined,
+  ]);
+  if (atAddress.includes('unsubscribe') && (ofPerson?.includes('unsubscribe') ?? true)) {
+    return { status: 'unsubscribed', already: true };
+  }
+  const asked: SuppressionReason[] = choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut);
+  // A full unsubscribe already covers every topic.
+  const lacking = (held: readonly SuppressionReason[]) =>
+    held.includes('unsubscribe') ? [] : asked.filter((r) => !held.includes(r));
+  const forAddress = lacking(atAddress);
+  const forPerson = ofPerson ? lacking(ofPerson) : [];
+  const topicsOf = (reasons: readonly SuppressionReason[]) =>
+    choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
+  const topics = topicsOf([...new Set([...forPerson, ...forAddress])]);
+  if (forAddress.length === 0 && forPerson.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
   const at = deps.now();
-  const contactId = payload.contactId ?? (await deps.contactIdOf(workspaceId, email));
   // The opt-out is the person's: on the contact too, so a changed address does not bring the
   // mail back (a send for the contact reads both). The address keeps its own: a send to the bare
   // address, or a contact found by it later, is stopped too.
-  for (const reason of reasons) {
+  for (const reason of forPerson) {
     if (contactId) await deps.suppressions.suppressContact(workspaceId, contactId, reason, at.getTime());
-    await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
   }
+  for (const reason of forAddress) await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
   // The suppressions above are what stop the mail; the records of it follow, the legal ones
   // (consent, audit) before the timeline entry, whose wider reach (scoring, domain events) may
-  // fail more ways: a second click finds the suppression and does nothing more.
-  if (contactId) {
+  // fail more ways: a second click finds the suppressions and does nothing more. The person's
+  // records only when the person's own opt-out changed (not for its old address alone).
+  const personTopics = topicsOf(forPerson);
+  const personChanged = contactId !== undefined && forPerson.length > 0;
+  if (personChanged) {
     await deps.withdrawConsent?.(workspaceId, contactId, {
-      scope: topics ?? 'all',
+      scope: personTopics ?? 'all',
       sendId,
       at,
       ...(origin.ip ? { ip: origin.ip } : {}),
@@ -171,11 +216,11 @@ export async function honourUnsubscribe(
     ...(origin.userAgent ? { userAgent: origin.userAgent } : {}),
     metadata: { email, ...(contactId ? { contactId } : {}), ...(topics ? { topics } : {}) },
   });
-  if (contactId) {
+  if (personChanged) {
     await deps.recordUnsubscribed(workspaceId, contactId, {
       sendId,
-      via: topics ? 'preferences' : 'list-unsubscribe',
-      ...(topics ? { topics } : {}),
+      via: personTopics ? 'preferences' : 'list-unsubscribe',
+      ...(personTopics ? { topics: personTopics } : {}),
     });
   }
   return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };

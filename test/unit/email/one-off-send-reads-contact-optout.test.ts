@@ -40,6 +40,9 @@ function memorySuppressions() {
     async suppressContact(ws: string, contactId: string, reason: SuppressionReason) {
       add(byContact, `${ws}|${contactId}`, reason);
     },
+    async contactOptOuts(ws: string, contactId: string) {
+      return [...(byContact.get(`${ws}|${contactId}`) ?? [])];
+    },
     async reasonsFor(ws: string, email: string, contactId?: string) {
       return [
         ...new Set([
@@ -67,7 +70,6 @@ describe('a one-off marketing send to the current address of a contact who unsub
       {
         key,
         suppressions,
-        contactIdOf: async () => 'c-ada',
         recordUnsubscribed: async () => {},
         audit: async () => {},
         now: () => new Date('2026-12-04T10:00:00Z'),

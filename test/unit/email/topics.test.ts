@@ -87,6 +87,7 @@ describe('the preferences page', () => {
 describe('honourUnsubscribe with topics', () => {
   function fakes() {
     const reasons = new Set<SuppressionReason>();
+    const own = new Set<SuppressionReason>();
     const interactions: Array<Record<string, unknown>> = [];
     const withdrawals: Array<{ scope: unknown }> = [];
     const deps: UnsubscribeDeps = {
@@ -94,9 +95,9 @@ describe('honourUnsubscribe with topics', () => {
       suppressions: {
         reasonsFor: async () => [...reasons],
         suppress: async (_ws, _email, reason) => void reasons.add(reason),
-        suppressContact: async () => undefined,
+        suppressContact: async (_ws, _id, reason) => void own.add(reason),
+        contactOptOuts: async () => [...own],
       },
-      contactIdOf: async () => 'contact-1',
       recordUnsubscribed: async (_ws, _id, metadata) => void interactions.push(metadata),
       withdrawConsent: async (_ws, _id, w) => void withdrawals.push(w),
       audit: async () => {},
@@ -107,7 +108,7 @@ describe('honourUnsubscribe with topics', () => {
   const token = new URL(
     unsubscribeFor(
       { baseUrl: 'https://a.test', key },
-      { workspaceId: 'ws', sendId: 's1', email: 'a@b.c', topic: 'news' },
+      { workspaceId: 'ws', sendId: 's1', email: 'a@b.c', contactId: 'contact-1', topic: 'news' },
     ).url,
   ).pathname.slice(3);
 

@@ -87,20 +87,21 @@ function fakes(contactId: string | undefined) {
         set.add(reason);
         reasons.set(`${ws}|contact:${contact}`, set);
       },
+      contactOptOuts: async (ws, contact) => [...(reasons.get(`${ws}|contact:${contact}`) ?? [])],
     },
-    contactIdOf: async () => contactId,
     recordUnsubscribed: async (_ws, id) => void interactions.push(id),
     audit: async (entry) => void audits.push(entry),
     now: () => new Date('2026-12-04T00:00:00Z'),
   };
-  return { deps, reasons, interactions, audits };
+  // The link names the contact the send was for (none: a send to an address without a contact).
+  const token = () =>
+    new URL(unsubscribeFor(link, { ...who, ...(contactId ? { contactId } : {}) }).url).pathname.slice(3);
+  return { deps, reasons, interactions, audits, token };
 }
 
 describe('honourUnsubscribe', () => {
-  const token = () => new URL(unsubscribeFor(link, who).url).pathname.slice(3);
-
   it('suppresses, records the interaction and audits once; a repeat changes nothing', async () => {
-    const { deps, reasons, interactions, audits } = fakes('contact-1');
+    const { deps, reasons, interactions, audits, token } = fakes('contact-1');
     expect(await honourUnsubscribe(deps, token())).toEqual({ status: 'unsubscribed', already: false });
     expect(await honourUnsubscribe(deps, token())).toEqual({ status: 'unsubscribed', already: true });
     expect([...(reasons.get('ws-1|ada@example.com') ?? [])]).toEqual(['unsubscribe']);
@@ -110,7 +111,7 @@ describe('honourUnsubscribe', () => {
   });
 
   it('writes the consent withdrawal and the audit entry before the timeline entry, whose failure cannot skip them', async () => {
-    const { deps, reasons, audits } = fakes('contact-1');
+    const { deps, reasons, audits, token } = fakes('contact-1');
     const withdrawn: string[] = [];
     const failing: UnsubscribeDeps = {
       ...deps,
@@ -126,7 +127,7 @@ describe('honourUnsubscribe', () => {
   });
 
   it('opts the contact out too, so a changed address does not bring the mail back; a bounce-free new address alone is not blocked', async () => {
-    const { deps, reasons } = fakes('contact-1');
+    const { deps, reasons, token } = fakes('contact-1');
     await honourUnsubscribe(deps, token());
     expect([...(reasons.get('ws-1|contact:contact-1') ?? [])]).toEqual(['unsubscribe']);
     // The contact's new address, asked for the contact: blocked; asked as a bare address: not.
@@ -135,14 +136,14 @@ describe('honourUnsubscribe', () => {
   });
 
   it('suppresses an address without a contact', async () => {
-    const { deps, reasons, interactions } = fakes(undefined);
+    const { deps, reasons, interactions, token } = fakes(undefined);
     expect((await honourUnsubscribe(deps, token())).status).toBe('unsubscribed');
     expect(reasons.size).toBe(1);
     expect(interactions).toEqual([]);
   });
 
   it('calls a tampered, foreign or malformed token invalid and writes nothing', async () => {
-    const { deps, reasons, audits } = fakes('contact-1');
+    const { deps, reasons, audits, token } = fakes('contact-1');
     const good = token();
     const tampered = `${good.slice(0, 10)}${good[10] === 'A' ? 'B' : 'A'}${good.slice(11)}`;
     for (const bad of [tampered, 'x', '', '%%%', good.slice(0, 20)]) {
