@@ -30,7 +30,7 @@ import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
-import { ses } from '../shared/aws/ses';
+import { ses, sesForSends } from '../shared/aws/ses';
 import { sqs as sqsDirect } from '../shared/aws/sqs';
 import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLinkConfig } from '../shared/config';
 import { liveContactIdOf } from '../shared/crm/contacts/get-contact';
@@ -61,7 +61,7 @@ const secrets = providerSecretReader({ client: secretsManager });
 // Breakers outlive a chain rebuild: a provider that was failing stays open across it.
 const breakers = { resend: providerBreaker('resend'), smtp: providerBreaker('smtp') };
 const sesLink: ChainLink = {
-  provider: sesProvider(ses, config.SES_CONFIGURATION_SET),
+  provider: sesProvider(sesForSends, config.SES_CONFIGURATION_SET),
   breaker: providerBreaker('ses'),
   retry: transientRetry,
 };
