@@ -76,6 +76,13 @@ export function assertAiCopyApproved(journey: Journey, approvals?: AiCopyApprova
   );
 }
 
+/**
+ * A model's subject line as literal text in a Liquid template (a subject is plain text, so no
+ * entities): a `{` opening `{{` or `{%` gets a space after it, so no Liquid tag or output can come
+ * from a model (review round 12). A person's own subject at approval keeps its merge fields.
+ */
+export const literalSubject = (subject: string): string => subject.replace(/\{(?=[{%])/g, '{ ');
+
 /** Model text as HTML: escaped, and `{`/`}` as entities so no Liquid tag can come from a model. */
 const escapeText = (text: string) =>
   text.replace(

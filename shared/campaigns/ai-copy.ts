@@ -17,7 +17,14 @@ import { createTemplate, getTemplate, type TemplateDeps, updateTemplate } from '
 import { templateEngineReady } from '../email/templates';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
 import type { SettingStore } from '../governance/ports';
-import { type AiCopyApproval, type AiCopyState, aiCopyState, draftHtml, sameAiCopyRequest } from './ai-copy-rules';
+import {
+  type AiCopyApproval,
+  type AiCopyState,
+  aiCopyState,
+  draftHtml,
+  literalSubject,
+  sameAiCopyRequest,
+} from './ai-copy-rules';
 import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
 import { type CopyLintResult, FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue, lintCopy } from './copy-lint';
 import type { AiCopyRequest, JourneyNode } from './journey';
@@ -131,7 +138,8 @@ export async function generateAiDraft(
   const parsed = outcome.status === 'completed' ? contentPersonalisationOutput.safeParse(outcome.output) : undefined;
   if (!parsed?.success || !outcome.run) {
     const failure = outcome.failure ?? { kind: 'invalid-output', reason: 'The answer did not match the schema' };
-    throw new ConflictError(`The AI could not write a draft: ${failure.reason}`, 'AI_DRAFT_FAILED', {
+    // The kind only: a stored reason may carry a provider's or an internal error's text (logged).
+    throw new ConflictError(`The AI could not write a draft (${failure.kind}); try again later`, 'AI_DRAFT_FAILED', {
       details: { kind: failure.kind },
     });
   }
@@ -146,7 +154,7 @@ export async function generateAiDraft(
     nodeId,
     draftId: `${deps.now().getTime().toString(36)}-${deps.newId()}`,
     request: aiCopy,
-    subjectLines: copy.subjectLines,
+    subjectLines: copy.subjectLines.map(literalSubject),
     body: copy.body,
     callToAction: copy.callToAction,
     html,
@@ -156,7 +164,7 @@ export async function generateAiDraft(
     tokensIn: outcome.run.inputTokens,
     tokensOut: outcome.run.outputTokens,
     costUsd: outcome.run.costUsd,
-    lint: lintCopy({ subjects: copy.subjectLines, html }, claims),
+    lint: lintCopy({ subjects: copy.subjectLines.map(literalSubject), html }, claims),
     createdAt: deps.now().toISOString(),
     createdBy: caller.userId,
   };

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/campaigns/campaign';
 import type { Journey } from '../../../shared/campaigns/journey';
 import type { TemplateRecord, TemplateStore, TemplateVersion } from '../../../shared/email/stored-templates';
+import { renderTemplate, templateEngineReady } from '../../../shared/email/templates';
 import { memorySettings, memoryUsage, offlineAnswer, personalisedJson, type Step, scriptedProvider } from '../ai/fakes';
 
 const WS = 'ws1';
@@ -175,6 +176,24 @@ describe('AI drafts of an email node', () => {
     const listed = await listAiDrafts(WS, campaign.campaignId, 'mail', deps);
     expect(listed).toMatchObject({ state: 'unapproved', approval: null });
     expect(listed.drafts.map((d) => d.draftId)).toEqual([draft.draftId]);
+  });
+
+  // Review round 12: this test failed at a6460c9 (a model's subject line went into the template's
+  // Liquid subject as written: `{{ contact.email }}` rendered the recipient's address).
+  it('keeps a model subject line literal: no Liquid output or tag can come from a model', async () => {
+    const answer = JSON.parse(personalisedJson()) as { subjectLines: string[] };
+    answer.subjectLines = ['Hi {{ contact.email }}', '{% if true %}Yes{% endif %}', 'Plain'];
+    const { deps, campaign } = await world([JSON.stringify(answer)]);
+    const draft = await generateAiDraft(caller, campaign.campaignId, 'mail', deps);
+    await templateEngineReady();
+    for (const [i, subject] of draft.subjectLines.entries()) {
+      const rendered = await renderTemplate(
+        { subject, html: '<p>x</p>' },
+        { contact: { email: 'ada@example.com' }, workspace: { name: 'Acme' } },
+      );
+      expect(rendered.subject).not.toContain('ada@example.com');
+      expect(rendered.subject.replace(/\s+/g, '')).toBe((answer.subjectLines[i] ?? '').replace(/\s+/g, ''));
+    }
   });
 
   it('flags forbidden claims of the workspace in the draft lint', async () => {
