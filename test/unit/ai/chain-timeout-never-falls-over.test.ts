@@ -22,61 +22,7 @@ import type { AiAnswer, AiProvider, AiProviderName, AiRequest } from '../../../s
 import { countsAgainstAiProvider, providerChain } from '../../../shared/ai/provider-chain';
 import { breakerRegistry } from '../../../shared/resilience/breaker-registry';
 import type { Clock } from '../../../shared/resilience/clock';
-
-/** Virtual time: sleeps resolve only when `run` advances the clock to them; no real waiting. */
-function virtualClock() {
-  let t = Date.parse('2026-12-04T13:00:00Z');
-  interface Timer {
-    due: number;
-    fire: () => void;
-  }
-  const timers: Timer[] = [];
-  const clock: Clock = {
-    now: () => t,
-    sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const timer: Timer = {
-          due: t + Math.max(0, ms),
-          fire: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = () => {
-          timers.splice(timers.indexOf(timer), 1);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        timers.push(timer);
-      });
-    },
-  };
-  const settle = async () => {
-    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
-  };
-  /** Drives virtual time until `work` settles. */
-  async function run<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    work.then(
-      () => (done = true),
-      () => (done = true),
-    );
-    for (;;) {
-      await settle();
-      if (done) return work;
-      timers.sort((a, b) => a.due - b.due);
-      const next = timers.shift();
-      if (!next) throw new Error('Nothing left to wait for, but the call has not ended');
-      t = Math.max(t, next.due);
-      next.fire();
-    }
-  }
-  return { clock, run, elapsed: (from: number) => t - from };
-}
+import { virtualClock } from './fakes';
 
 const request: AiRequest = {
   agent: 'email-intent',
