@@ -10,9 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { emailRoutes } from '../lib/definition/email-routes';
-import { getItem } from '../shared/adapters/dynamo/item';
-import { dynamoAudit } from '../shared/adapters/dynamo-audit';
-import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
@@ -20,10 +17,9 @@ import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
-import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { dynamoUnsubscribeSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
-import { contactOptOutSk, workspacePk } from '../shared/adapters/keys';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents } from '../shared/aws/dynamodb';
@@ -49,7 +45,6 @@ import type { DomainEventPublisher } from '../shared/crm/ports';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { oneOffSendBody, sendOneOff } from '../shared/email/send-request';
 import { senderProfile } from '../shared/email/sender-profile';
-import type { SuppressionReason } from '../shared/email/suppression-rules';
 import { resolveOneOffSend } from '../shared/email/template-send';
 import { EMAIL_TOPICS_SETTING, topicsFromSetting } from '../shared/email/topics';
 import { type HitOrigin, trackClick, trackOpen } from '../shared/email/track-event';
@@ -59,7 +54,6 @@ import {
   linkOptOuts,
   openUnsubscribeToken,
   topicChoices,
-  type UnsubscribeSuppressions,
   unsubscribeChoice,
   unsubscribeFor,
   unsubscribePage,
@@ -71,8 +65,7 @@ import { defineOperation } from '../shared/http/operation';
 import { clickRedirect, emailQueued, openPixel, unsubscribeAsk, unsubscribed } from '../shared/http/responses/email';
 import type { HttpRequest } from '../shared/http/types';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../shared/idempotency/run-once';
-import { recordAudit } from '../shared/identity/audit';
-import { logger } from '../shared/observability/logger';
+import { logger, metrics } from '../shared/observability/logger';
 
 // The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
 await loadTrackingSecret(secretsManager);
@@ -85,32 +78,19 @@ const links = publicBaseUrl();
 const clock = campaignClock();
 const now = () => clock.now();
 const contacts = dynamoContacts(documents, core);
-const suppressions = dynamoSuppressions(documents, core);
 /**
- * The store as an unsubscribe link uses it: with the contact's own opt-outs read alone (the item
- * `suppressContact` writes), to tell whether the person a link names has opted out whatever its
- * old address's suppressions say.
+ * The store as an unsubscribe link uses it: the contact's own opt-outs read alone, and the
+ * opt-out written once (conditional), with its consent withdrawal and audit entry in the same
+ * transaction (shared/adapters/dynamo-suppressions.ts).
  */
-const linkSuppressions: UnsubscribeSuppressions = {
-  ...suppressions,
-  async contactOptOuts(workspaceId, contactId) {
-    const item = await getItem(
-      documents,
-      core,
-      { pk: workspacePk(workspaceId), sk: contactOptOutSk(contactId) },
-      { consistent: true },
-    );
-    return item?.reasons instanceof Set ? ([...item.reasons] as SuppressionReason[]) : [];
-  },
-};
-const auditSink = dynamoAudit(documents, tableName('audit'));
+const linkSuppressions = dynamoUnsubscribeSuppressions(documents, core, tableName('audit'));
 // Domain events: tier crossings (the scorer) and contact.interaction_recorded (opens, clicks and
 // unsubscribes start campaigns and wake the contact's waiting enrolments, as any interaction does).
 const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
 // This function's interactions come from a person's click, open or unsubscribe, a request nothing
 // retries: an event that still fails after the SDK's own retries is lost either way, so it is
-// logged, not thrown. Throwing would also skip what follows the stored interaction (an
-// unsubscribe's consent withdrawal and audit entry, a campaign's open count) for good. Waiting
+// logged, not thrown. Throwing would also make a stored interaction look failed (an unsubscribe's
+// timeline entry kept for a later POST to write again, a click logged as not recorded). Waiting
 // enrolments still see the interaction at their poll (a 12th of the window, at most 12 h).
 const interactionEvents: DomainEventPublisher = {
   publish: (list) =>
@@ -130,23 +110,31 @@ const interactionDeps: RecordInteractionDeps = {
   events: interactionEvents,
 };
 
-const consent = dynamoConsent(documents, core);
 const settings = dynamoSettings(documents, core);
 const templates = dynamoEmailTemplates(documents, core);
 const workspaces = dynamoWorkspaces(documents, core);
 // Idempotency keys of one-off sends live on the real clock, whatever the campaign clock's scale.
 const idempotency = dynamoIdempotency(documents, tableName('ephemeral'));
 
-/** Appends to a contact's timeline; a contact deleted meanwhile has none (the event is dropped). */
+/**
+ * Appends to a contact's timeline; a contact deleted meanwhile has none (the event is dropped).
+ * With `entry`, under its id and time: written again, stored and scored once.
+ */
 async function appendInteraction(
   workspaceId: string,
   contactId: string,
   type: InteractionType,
   metadata: Record<string, unknown>,
   source: string,
+  entry?: { readonly interactionId: string; readonly occurredAt: Date },
 ): Promise<void> {
   try {
-    await recordInteraction(interactionDeps, workspaceId, contactId, { type, metadata, source });
+    await recordInteraction(interactionDeps, workspaceId, contactId, {
+      type,
+      metadata,
+      source,
+      ...(entry ? { interactionId: entry.interactionId, occurredAt: entry.occurredAt.toISOString() } : {}),
+    });
   } catch (error) {
     if (!(error instanceof ContactNotFoundError)) throw error;
   }
@@ -166,31 +154,55 @@ async function workspaceTopics(workspaceId: string) {
 
 const trackDeps = {
   key: trackingKey(),
+  // The timeline entry and the campaign's counts are separate facts of the hit: a failure of the
+  // one (a score conflict, a throttle) does not cost the other. The timeline's failure is still
+  // thrown, for the route to log.
   record: async (workspaceId: string, contactId: string, type: InteractionType, metadata: Record<string, unknown>) => {
-    await appendInteraction(workspaceId, contactId, type, metadata, 'tracking');
-    await countForCampaign(workspaceId, contactId, type, metadata);
+    const [timeline] = await Promise.allSettled([
+      appendInteraction(workspaceId, contactId, type, metadata, 'tracking'),
+      countForCampaign(workspaceId, contactId, type, metadata),
+    ]);
+    if (timeline.status === 'rejected') throw timeline.reason;
   },
   now: Date.now,
 };
 
-/** A campaign mail's first open or click counts for its campaign, node and A/B arms (tracked-counts.ts). */
+/**
+ * A campaign mail's first open or click counts for its campaign, node and A/B arms (tracked-counts.ts).
+ * Each count is its own count-once write, and each is tried whatever became of the others (a
+ * click's count failing must not cost its implied open, nor an arm's): a failure is logged and
+ * counted (metric `TrackedCountFailures`), never thrown. The hit is not retried (the reader has
+ * the pixel or the redirect); the markers keep any later hit of the same mail from counting twice.
+ */
 async function countForCampaign(
   workspaceId: string,
   contactId: string,
   type: InteractionType,
   metadata: Record<string, unknown>,
-) {
+): Promise<void> {
   const campaignId = metadata.campaignId;
   if ((type !== 'email_opened' && type !== 'email_clicked') || typeof campaignId !== 'string') return;
+  // One after the other: they share the send's stats shard, so at once they would conflict.
   for (const count of trackedCampaignCounts(type, metadata, contactId)) {
-    await countCampaignEventOnce(documents, core, {
-      workspaceId,
-      campaignId,
-      sendId: count.markerId,
-      kind: count.kind,
-      counters: count.counters,
-      at: clock.now(),
-    });
+    try {
+      await countCampaignEventOnce(documents, core, {
+        workspaceId,
+        campaignId,
+        sendId: count.markerId,
+        kind: count.kind,
+        counters: count.counters,
+        at: clock.now(),
+      });
+    } catch (error) {
+      metrics.addMetric('TrackedCountFailures', 'Count', 1);
+      logger.warn('Campaign count not recorded; the next count of the hit is tried', {
+        error: (error as Error).message,
+        workspaceId,
+        campaignId,
+        kind: count.kind,
+        marker: count.markerId,
+      });
+    }
   }
 }
 const originOf = (request: HttpRequest): HitOrigin => ({
@@ -351,26 +363,13 @@ export const handler = httpFunction('emails', emailRoutes, {
         {
           key: trackingKey(),
           suppressions: linkSuppressions,
-          // Deleted meanwhile: the suppression stands, there is no timeline to write to.
-          recordUnsubscribed: (workspaceId, contactId, metadata) =>
-            appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe'),
-          withdrawConsent: (workspaceId, contactId, w) =>
-            consent.append([
-              {
-                consentId: randomUUID(),
-                workspaceId,
-                contactId,
-                action: 'withdrawn',
-                source: 'unsubscribe',
-                at: w.at.toISOString(),
-                recordedAt: now().toISOString(),
-                scope: w.scope,
-                sendId: w.sendId,
-                ...(w.ip ? { ip: w.ip } : {}),
-              },
-            ]),
-          audit: (entry) => recordAudit(auditSink, entry),
+          // Under the opt-out's id and time (written again by a later request if this one fails:
+          // stored and scored once). Deleted meanwhile: the opt-out stands, there is no timeline.
+          // Its failure is logged by honourUnsubscribe, never this public POST's answer.
+          recordUnsubscribed: (workspaceId, contactId, metadata, entry) =>
+            appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe', entry),
           now,
+          newId: randomUUID,
         },
         params.token,
         { ip: request.clientAddress, userAgent: request.userAgent },

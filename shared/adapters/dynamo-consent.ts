@@ -9,20 +9,19 @@ import { batchPut } from './dynamo/batch';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { CONSENT_PREFIX, consentSk, interactionPk } from './keys';
 
+/** A consent record's item: also written inside other transactions (an unsubscribe's opt-out). */
+export const consentItem = (r: ConsentRecord) => ({
+  pk: interactionPk(r.workspaceId, r.contactId),
+  sk: consentSk(r.at, r.consentId),
+  type: 'CONSENT',
+  ...r,
+  ...(Array.isArray(r.scope) ? { scope: [...r.scope] } : {}),
+});
+
 export function dynamoConsent(db: DynamoDBDocumentClient, table: string): ConsentStore {
   return {
     async append(records) {
-      await batchPut(
-        db,
-        table,
-        records.map((r) => ({
-          pk: interactionPk(r.workspaceId, r.contactId),
-          sk: consentSk(r.at, r.consentId),
-          type: 'CONSENT',
-          ...r,
-          ...(Array.isArray(r.scope) ? { scope: [...r.scope] } : {}),
-        })),
-      );
+      await batchPut(db, table, records.map(consentItem));
     },
 
     async list(workspaceId, contactId) {

@@ -2,14 +2,18 @@
  * RFC 8058 one-click unsubscribe: the headers every marketing email carries, and honouring
  * an unsubscribe link (`POST /u/{token}`): the address is suppressed for marketing in its
  * workspace, the contact's timeline gets an `unsubscribed` interaction, and an audit entry is
- * written. Honouring twice changes nothing the second time.
+ * written. Honouring twice changes nothing the second time, one request after the other or at once.
  *
  * A link is sealed for the address it was mailed to and, when the send named one, the contact it
  * was for. It opts out that contact (whatever its address is now) and suppresses that address;
  * never the contact that has the address when the link is clicked, which may be someone else (the
  * address changed hands since: a contact deleted, an address edited).
  */
-import type { AuditEntry } from '../identity/ports';
+import { randomUUID } from 'node:crypto';
+import type { ConsentRecord } from '../crm/contacts/consent';
+import { newAuditRecord } from '../identity/audit';
+import type { AuditRecord } from '../identity/ports';
+import { logger } from '../observability/logger';
 import { trimEnd } from './linear-scan';
 import type { SuppressionLookup } from './ports';
 import { optedOutTopic, type SuppressionReason, TOPIC_ID_PATTERN, topicOptOut } from './suppression-rules';
@@ -68,36 +72,83 @@ export function openUnsubscribeToken(
   return payload as TrackingPayload & { readonly email: string };
 }
 
+/**
+ * The `unsubscribed` timeline entry of a contact's opt-out, kept on the contact's opt-out item
+ * (written in the opt-out's transaction) until it is recorded: a request that died after the
+ * opt-out, or whose timeline write failed, leaves it for a later POST to record under the same id.
+ */
+export interface UnrecordedUnsubscribe {
+  /** The opt-out's id: its consent record's, and its timeline entry's interaction id. */
+  readonly id: string;
+  /** When it was honoured (the campaign clock, as `now`): the entry's `occurredAt`. */
+  readonly atMs: number;
+  /** When it was written, on the wall clock: another request records it {@link REDRIVE_AFTER_MS} later. */
+  readonly writtenAtMs: number;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/** A contact's own opt-outs (`CONTACTOPTOUT#<id>`) and the timeline entries of them not recorded yet. */
+export interface ContactOptOuts {
+  readonly reasons: readonly SuppressionReason[];
+  readonly unrecorded: readonly UnrecordedUnsubscribe[];
+}
+
+/**
+ * What one honoured link writes, all or nothing: each target's reasons, each only if it holds
+ * none of them yet; with the contact's, its consent withdrawal and its timeline entry to come;
+ * and the audit entry.
+ */
+export interface OptOutWrite {
+  readonly workspaceId: string;
+  readonly atMs: number;
+  readonly address?: { readonly email: string; readonly reasons: readonly SuppressionReason[] };
+  readonly person?: {
+    readonly contactId: string;
+    readonly reasons: readonly SuppressionReason[];
+    readonly consent: ConsentRecord;
+    readonly unrecorded: UnrecordedUnsubscribe;
+  };
+  readonly audit: AuditRecord;
+}
+
 /** The suppression store as an unsubscribe reads and writes it. */
 export type UnsubscribeSuppressions = SuppressionLookup & {
-  suppress(workspaceId: string, email: string, reason: SuppressionReason, atMs: number): Promise<void>;
-  /** The contact's own opt-out: it follows the person to a new address. */
-  suppressContact(workspaceId: string, contactId: string, reason: SuppressionReason, atMs: number): Promise<void>;
   /**
    * The contact's own opt-outs alone (`CONTACTOPTOUT#<id>`), without any address's: whether the
-   * person a link names has opted out, whatever its old address's suppressions say. Strongly
-   * consistent, as `reasonsFor`.
+   * person a link names has opted out, whatever its old address's suppressions say; with the
+   * timeline entries not recorded yet. Strongly consistent, as `reasonsFor`.
    */
-  contactOptOuts(workspaceId: string, contactId: string): Promise<readonly SuppressionReason[]>;
+  contactOptOuts(workspaceId: string, contactId: string): Promise<ContactOptOuts>;
+  /**
+   * Writes `write` in one transaction, conditional on each target lacking every reason it adds:
+   * false (nothing written) when a target got one of them meanwhile (another request's).
+   */
+  optOut(write: OptOutWrite): Promise<boolean>;
+  /** Forgets an opt-out's unrecorded timeline entry (it is on the timeline now, or has none). */
+  unsubscribeRecorded(workspaceId: string, contactId: string, id: string): Promise<void>;
 };
+
+/** How long after an opt-out another request records its timeline entry (past any request's life). */
+export const REDRIVE_AFTER_MS = 60_000;
 
 export interface UnsubscribeDeps {
   readonly key: Buffer;
   readonly suppressions: UnsubscribeSuppressions;
-  /** Appends `unsubscribed` to the contact's timeline (the interaction path). */
+  /**
+   * Appends `unsubscribed` to the contact's timeline (the interaction path) under `entry`'s id and
+   * time, so writing it again stores and scores nothing more; a deleted contact is no failure.
+   */
   readonly recordUnsubscribed: (
     workspaceId: string,
     contactId: string,
     metadata: Record<string, unknown>,
-  ) => Promise<void>;
-  readonly audit: (entry: AuditEntry) => Promise<void>;
-  /** Records the withdrawal of consent (all marketing, or some topics) in the contact's consent record. */
-  readonly withdrawConsent?: (
-    workspaceId: string,
-    contactId: string,
-    withdrawal: { scope: 'all' | readonly string[]; sendId: string; at: Date; ip?: string },
+    entry: { readonly interactionId: string; readonly occurredAt: Date },
   ) => Promise<void>;
   readonly now: () => Date;
+  /** The wall clock (epoch ms; default `Date.now`): audit times and the re-drive's wait. */
+  readonly wallClockMs?: () => number;
+  /** Ids of opt-outs (default random UUIDs). */
+  readonly newId?: () => string;
 }
 
 export type UnsubscribeOutcome =
@@ -142,7 +193,7 @@ export async function linkOptOuts(
   link: { readonly workspaceId: string; readonly email: string; readonly contactId?: string | undefined },
 ): Promise<readonly SuppressionReason[]> {
   return link.contactId
-    ? suppressions.contactOptOuts(link.workspaceId, link.contactId)
+    ? (await suppressions.contactOptOuts(link.workspaceId, link.contactId)).reasons
     : suppressions.reasonsFor(link.workspaceId, link.email);
 }
 
@@ -155,6 +206,16 @@ export async function linkOptOuts(
  * it to any address; then its consent withdrawal and timeline entry). A link naming no contact
  * touches no contact: the one that has the address now need not be the one it was mailed to.
  * `already` when neither lacked anything.
+ *
+ * Once per opt-out, however many requests honour the link at once (a provider's one-click POST
+ * and the person's click, a provider's retries): the opt-outs, the consent withdrawal and the
+ * audit entry are one transaction, conditional on each target lacking what it adds, so only the
+ * request whose write created them records anything; a request that lost the race reads again
+ * and finds `already`, changing nothing. The timeline entry (scoring, domain events: more ways to
+ * fail) follows, best effort and never the request's failure: its id and time are stored with the
+ * opt-out until it is recorded, so a request that died or failed there leaves it to a later POST
+ * of any link naming the contact ({@link REDRIVE_AFTER_MS} on), which records it under the same id
+ * (stored and scored once).
  */
 export async function honourUnsubscribe(
   deps: UnsubscribeDeps,
@@ -165,65 +226,159 @@ export async function honourUnsubscribe(
   const payload = openUnsubscribeToken(token, deps.key);
   if (!payload) return { status: 'invalid' };
   const { workspaceId, email, sendId, contactId } = payload;
-  const [atAddress, ofPerson] = await Promise.all([
-    deps.suppressions.reasonsFor(workspaceId, email),
-    contactId ? deps.suppressions.contactOptOuts(workspaceId, contactId) : undefined,
-  ]);
-  if (atAddress.includes('unsubscribe') && (ofPerson?.includes('unsubscribe') ?? true)) {
-    return { status: 'unsubscribed', already: true };
-  }
   const asked: SuppressionReason[] = choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut);
   // A full unsubscribe already covers every topic.
   const lacking = (held: readonly SuppressionReason[]) =>
     held.includes('unsubscribe') ? [] : asked.filter((r) => !held.includes(r));
-  const forAddress = lacking(atAddress);
-  const forPerson = ofPerson ? lacking(ofPerson) : [];
   const topicsOf = (reasons: readonly SuppressionReason[]) =>
     choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
-  const topics = topicsOf([...new Set([...forPerson, ...forAddress])]);
-  if (forAddress.length === 0 && forPerson.length === 0) return { status: 'unsubscribed', already: true, topics: [] };
+  // A lost round means a target got a reason this request lacked (reasons are only added), so
+  // the lacking shrink every round: this many rounds always end in a write or in `already`.
+  const rounds = 2 * asked.length + 1;
+  for (let round = 1; round <= rounds; round++) {
+    const [atAddress, ofPerson] = await Promise.all([
+      deps.suppressions.reasonsFor(workspaceId, email),
+      contactId ? deps.suppressions.contactOptOuts(workspaceId, contactId) : undefined,
+    ]);
+    const forAddress = lacking(atAddress);
+    const forPerson = ofPerson ? lacking(ofPerson.reasons) : [];
+    if (forAddress.length === 0 && forPerson.length === 0) {
+      // Nothing written, nothing recorded; an earlier opt-out's timeline entry that its request
+      // left (it died, or the write failed) is recorded now, under its own id.
+      if (contactId && ofPerson) await recordLeftOver(deps, workspaceId, contactId, ofPerson.unrecorded);
+      const all = atAddress.includes('unsubscribe') && (ofPerson?.reasons.includes('unsubscribe') ?? true);
+      return all ? { status: 'unsubscribed', already: true } : { status: 'unsubscribed', already: true, topics: [] };
+    }
+    const topics = topicsOf([...new Set([...forPerson, ...forAddress])]);
+    const write = optOutWrite(deps, payload, origin, {
+      forAddress,
+      forPerson,
+      topics,
+      personTopics: topicsOf(forPerson),
+    });
+    if (await deps.suppressions.optOut(write)) {
+      if (write.person) await recordUnsubscribed(deps, workspaceId, write.person.contactId, write.person.unrecorded);
+      return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };
+    }
+  }
+  throw new Error(`The unsubscribe of send ${sendId} kept losing to concurrent opt-outs`);
+}
+
+/**
+ * The writes of an opt-out: the address's reasons, the person's (the opt-out is the person's: on
+ * the contact too, so a changed address does not bring the mail back; the address keeps its own,
+ * so a send to the bare address, or a contact found by it later, is stopped too), and with the
+ * person's, when its own opt-out changes (not for its old address alone), the consent withdrawal
+ * and the timeline entry to record; the audit entry in any case.
+ */
+function optOutWrite(
+  deps: UnsubscribeDeps,
+  link: TrackingPayload & { readonly email: string },
+  origin: { ip?: string; userAgent?: string },
+  what: {
+    forAddress: readonly SuppressionReason[];
+    forPerson: readonly SuppressionReason[];
+    topics: readonly string[] | undefined;
+    personTopics: readonly string[] | undefined;
+  },
+): OptOutWrite {
+  const { workspaceId, email, sendId, contactId } = link;
   const at = deps.now();
-  // The opt-out is the person's: on the contact too, so a changed address does not bring the
-  // mail back (a send for the contact reads both). The address keeps its own: a send to the bare
-  // address, or a contact found by it later, is stopped too.
-  for (const reason of forPerson) {
-    if (contactId) await deps.suppressions.suppressContact(workspaceId, contactId, reason, at.getTime());
-  }
-  for (const reason of forAddress) await deps.suppressions.suppress(workspaceId, email, reason, at.getTime());
-  // The suppressions above are what stop the mail; the records of it follow, the legal ones
-  // (consent, audit) before the timeline entry, whose wider reach (scoring, domain events) may
-  // fail more ways: a second click finds the suppressions and does nothing more. The person's
-  // records only when the person's own opt-out changed (not for its old address alone).
-  const personTopics = topicsOf(forPerson);
-  const personChanged = contactId !== undefined && forPerson.length > 0;
-  if (personChanged) {
-    await deps.withdrawConsent?.(workspaceId, contactId, {
-      scope: personTopics ?? 'all',
-      sendId,
-      at,
-      ...(origin.ip ? { ip: origin.ip } : {}),
-    });
-  }
-  await deps.audit({
+  const id = (deps.newId ?? randomUUID)();
+  const wallClockMs = (deps.wallClockMs ?? Date.now)();
+  const { forAddress, forPerson, topics, personTopics } = what;
+  return {
     workspaceId,
-    eventType: 'email',
-    eventAction: 'unsubscribed',
-    actorType: 'system',
-    actorId: 'unsubscribe-link',
-    resourceType: 'email',
-    resourceId: sendId,
-    ...(origin.ip ? { ip: origin.ip } : {}),
-    ...(origin.userAgent ? { userAgent: origin.userAgent } : {}),
-    metadata: { email, ...(contactId ? { contactId } : {}), ...(topics ? { topics } : {}) },
-  });
-  if (personChanged) {
-    await deps.recordUnsubscribed(workspaceId, contactId, {
-      sendId,
-      via: personTopics ? 'preferences' : 'list-unsubscribe',
-      ...(personTopics ? { topics: personTopics } : {}),
+    atMs: at.getTime(),
+    ...(forAddress.length > 0 ? { address: { email, reasons: forAddress } } : {}),
+    ...(contactId !== undefined && forPerson.length > 0
+      ? {
+          person: {
+            contactId,
+            reasons: forPerson,
+            consent: {
+              consentId: id,
+              workspaceId,
+              contactId,
+              action: 'withdrawn',
+              source: 'unsubscribe',
+              at: at.toISOString(),
+              recordedAt: at.toISOString(),
+              scope: personTopics ?? 'all',
+              sendId,
+              ...(origin.ip ? { ip: origin.ip } : {}),
+            },
+            unrecorded: {
+              id,
+              atMs: at.getTime(),
+              writtenAtMs: wallClockMs,
+              metadata: {
+                sendId,
+                via: personTopics ? 'preferences' : 'list-unsubscribe',
+                ...(personTopics ? { topics: personTopics } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+    audit: newAuditRecord(
+      {
+        workspaceId,
+        eventType: 'email',
+        eventAction: 'unsubscribed',
+        actorType: 'system',
+        actorId: 'unsubscribe-link',
+        resourceType: 'email',
+        resourceId: sendId,
+        ...(origin.ip ? { ip: origin.ip } : {}),
+        ...(origin.userAgent ? { userAgent: origin.userAgent } : {}),
+        metadata: { email, ...(contactId ? { contactId } : {}), ...(topics ? { topics } : {}) },
+      },
+      new Date(wallClockMs),
+    ),
+  };
+}
+
+/**
+ * Records an opt-out's timeline entry under its id and time, then forgets it on the opt-out
+ * item. Best effort: the opt-out and its legal records are stored; a failure is logged and the
+ * entry stays for a later POST ({@link recordLeftOver}).
+ */
+async function recordUnsubscribed(
+  deps: UnsubscribeDeps,
+  workspaceId: string,
+  contactId: string,
+  entry: UnrecordedUnsubscribe,
+): Promise<void> {
+  try {
+    await deps.recordUnsubscribed(
+      workspaceId,
+      contactId,
+      { ...entry.metadata },
+      { interactionId: entry.id, occurredAt: new Date(entry.atMs) },
+    );
+    await deps.suppressions.unsubscribeRecorded(workspaceId, contactId, entry.id);
+  } catch (error) {
+    logger.warn('Unsubscribe honoured; its timeline entry is left for a later request to record', {
+      error: (error as Error).message,
+      workspaceId,
+      contactId,
+      optOutId: entry.id,
     });
   }
-  return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };
+}
+
+/** The timeline entries of earlier opt-outs their requests left, once those requests are surely over. */
+async function recordLeftOver(
+  deps: UnsubscribeDeps,
+  workspaceId: string,
+  contactId: string,
+  unrecorded: readonly UnrecordedUnsubscribe[],
+): Promise<void> {
+  const nowMs = (deps.wallClockMs ?? Date.now)();
+  for (const entry of unrecorded) {
+    if (nowMs - entry.writtenAtMs >= REDRIVE_AFTER_MS) await recordUnsubscribed(deps, workspaceId, contactId, entry);
+  }
 }
 
 /** A topic of the preferences page, and whether this address already opted out of it. */

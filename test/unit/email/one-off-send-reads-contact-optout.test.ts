@@ -18,45 +18,18 @@ import type { OutgoingEmail } from '../../../shared/email/ports';
 import { providerBreaker } from '../../../shared/email/provider-failover';
 import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, sendOneOff, sendRequestOf } from '../../../shared/email/send-request';
-import type { SuppressionReason } from '../../../shared/email/suppression-rules';
 import { openTrackingToken } from '../../../shared/email/tracking-token';
 import { honourUnsubscribe, unsubscribeFor } from '../../../shared/email/unsubscribe';
 import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { memoryOptOuts } from './memory-opt-outs';
 
 const key = randomBytes(32);
 const WS = 'ws-1';
 const link = { baseUrl: 'https://app.example.com', key };
 
-/** dynamoSuppressions' model: reasons per (workspace, address) and per (workspace, contact). */
-function memorySuppressions() {
-  const byAddress = new Map<string, Set<SuppressionReason>>();
-  const byContact = new Map<string, Set<SuppressionReason>>();
-  const add = (map: Map<string, Set<SuppressionReason>>, k: string, reason: SuppressionReason) =>
-    map.set(k, new Set([...(map.get(k) ?? []), reason]));
-  return {
-    async suppress(ws: string, email: string, reason: SuppressionReason) {
-      add(byAddress, `${ws}|${email.trim().toLowerCase()}`, reason);
-    },
-    async suppressContact(ws: string, contactId: string, reason: SuppressionReason) {
-      add(byContact, `${ws}|${contactId}`, reason);
-    },
-    async contactOptOuts(ws: string, contactId: string) {
-      return [...(byContact.get(`${ws}|${contactId}`) ?? [])];
-    },
-    async reasonsFor(ws: string, email: string, contactId?: string) {
-      return [
-        ...new Set([
-          ...(byAddress.get(`${ws}|${email.trim().toLowerCase()}`) ?? []),
-          ...(contactId ? (byContact.get(`${ws}|${contactId}`) ?? []) : []),
-        ]),
-      ];
-    },
-  };
-}
-
 describe('a one-off marketing send to the current address of a contact who unsubscribed', () => {
   it('is not mailed', async () => {
-    const suppressions = memorySuppressions();
+    const suppressions = memoryOptOuts().store;
     // Ada (contact c-ada) unsubscribes from a campaign mail to her old address.
     const contacts = new Map([['c-ada', 'ada@old.example']]);
     const { url } = unsubscribeFor(link, {
@@ -71,7 +44,6 @@ describe('a one-off marketing send to the current address of a contact who unsub
         key,
         suppressions,
         recordUnsubscribed: async () => {},
-        audit: async () => {},
         now: () => new Date('2026-12-04T10:00:00Z'),
       },
       token,
@@ -154,7 +126,7 @@ describe('a one-off marketing send to the current address of a contact who unsub
     const lookups: string[] = [];
     const deps: SendDeps = {
       ledger: new MemorySendLedger(),
-      suppressions: memorySuppressions(),
+      suppressions: memoryOptOuts().store,
       gate: { pausedReason: async () => undefined },
       pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
       chain: [

@@ -1,7 +1,7 @@
 /** Topic preferences: which sends a topic opt-out blocks, the page's choices and form, honouring them. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { blockingSuppression, type SuppressionReason, topicOptOut } from '../../../shared/email/suppression-rules';
+import { blockingSuppression, topicOptOut } from '../../../shared/email/suppression-rules';
 import { topicsFromSetting } from '../../../shared/email/topics';
 import {
   honourUnsubscribe,
@@ -11,6 +11,7 @@ import {
   unsubscribeFor,
   unsubscribePage,
 } from '../../../shared/email/unsubscribe';
+import { memoryOptOuts } from './memory-opt-outs';
 
 const key = randomBytes(32);
 
@@ -86,23 +87,16 @@ describe('the preferences page', () => {
 
 describe('honourUnsubscribe with topics', () => {
   function fakes() {
-    const reasons = new Set<SuppressionReason>();
-    const own = new Set<SuppressionReason>();
+    const memory = memoryOptOuts();
     const interactions: Array<Record<string, unknown>> = [];
-    const withdrawals: Array<{ scope: unknown }> = [];
     const deps: UnsubscribeDeps = {
       key,
-      suppressions: {
-        reasonsFor: async () => [...reasons],
-        suppress: async (_ws, _email, reason) => void reasons.add(reason),
-        suppressContact: async (_ws, _id, reason) => void own.add(reason),
-        contactOptOuts: async () => [...own],
-      },
+      suppressions: memory.store,
       recordUnsubscribed: async (_ws, _id, metadata) => void interactions.push(metadata),
-      withdrawConsent: async (_ws, _id, w) => void withdrawals.push(w),
-      audit: async () => {},
       now: () => new Date('2026-12-04T00:00:00Z'),
     };
+    const reasons = { values: () => memory.byAddress('ws', 'a@b.c') };
+    const withdrawals = memory.consent;
     return { deps, reasons, interactions, withdrawals };
   }
   const token = new URL(
@@ -120,7 +114,7 @@ describe('honourUnsubscribe with topics', () => {
       already: false,
       topics: ['news'],
     });
-    expect([...reasons]).toEqual(['unsubscribe:topic:news']);
+    expect(reasons.values()).toEqual(['unsubscribe:topic:news']);
     expect(await honourUnsubscribe(deps, token, {}, { ...choice, topics: ['news'] })).toMatchObject({ already: true });
     expect(interactions).toEqual([{ sendId: 's1', via: 'preferences', topics: ['news'] }]);
     expect(withdrawals.map((w) => w.scope)).toEqual([['news']]);
@@ -130,7 +124,7 @@ describe('honourUnsubscribe with topics', () => {
     const { deps, reasons, withdrawals } = fakes();
     await honourUnsubscribe(deps, token, {}, { scope: 'topics', topics: ['news'] });
     await honourUnsubscribe(deps, token);
-    expect([...reasons].sort()).toEqual(['unsubscribe', 'unsubscribe:topic:news']);
+    expect(reasons.values().sort()).toEqual(['unsubscribe', 'unsubscribe:topic:news']);
     expect(await honourUnsubscribe(deps, token, {}, { scope: 'topics', topics: ['product'] })).toMatchObject({
       already: true,
     });

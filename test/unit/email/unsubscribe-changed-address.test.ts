@@ -18,8 +18,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SuppressionReason } from '../../../shared/email/suppression-rules';
 import { honourUnsubscribe, linkOptOuts, unsubscribeFor } from '../../../shared/email/unsubscribe';
+import { memoryOptOuts } from './memory-opt-outs';
 
 const key = randomBytes(32);
 const WS = 'ws-1';
@@ -30,41 +30,34 @@ const tokenOf = (who: { email: string; contactId?: string }) =>
 /** The CRM and the suppression store as the function wires them (dynamoSuppressions' model). */
 function world(holders: Record<string, string>) {
   const contacts = new Map(Object.entries(holders)); // contactId -> address
-  const byAddress = new Map<string, Set<SuppressionReason>>();
-  const byContact = new Map<string, Set<SuppressionReason>>();
-  const add = (map: Map<string, Set<SuppressionReason>>, k: string, reason: SuppressionReason) =>
-    map.set(k, new Set([...(map.get(k) ?? []), reason]));
-  const consent: string[] = [];
+  const memory = memoryOptOuts();
+  const suppressions = memory.store;
   const timeline: string[] = [];
-  const audits: Array<Record<string, unknown>> = [];
-  const suppressions = {
-    async suppress(_ws: string, email: string, reason: SuppressionReason) {
-      add(byAddress, email, reason);
-    },
-    async suppressContact(_ws: string, contactId: string, reason: SuppressionReason) {
-      add(byContact, contactId, reason);
-    },
-    async reasonsFor(_ws: string, email: string, contactId?: string) {
-      return [...new Set([...(byAddress.get(email) ?? []), ...(contactId ? (byContact.get(contactId) ?? []) : [])])];
-    },
-    async contactOptOuts(_ws: string, contactId: string) {
-      return [...(byContact.get(contactId) ?? [])];
-    },
-  };
+  const byContact = { get: (contactId: string) => memory.byContact(WS, contactId)[0] };
   // Not typed as UnsubscribeDeps: `contactIdOf` is what the function passed at eab1d13.
   const deps = {
     key,
     suppressions,
     contactIdOf: async (_ws: string, email: string) => [...contacts].find(([, e]) => e === email)?.[0],
-    withdrawConsent: async (_ws: string, contactId: string) => void consent.push(contactId),
     recordUnsubscribed: async (_ws: string, contactId: string) => void timeline.push(contactId),
-    audit: async (entry: { metadata?: Record<string, unknown> }) => void audits.push(entry.metadata ?? {}),
     now: () => new Date('2026-12-04T10:00:00Z'),
   };
   /** Would a marketing send to `email` for `contactId` be stopped (the sender's read)? */
   const stopped = async (email: string, contactId?: string) =>
     (await suppressions.reasonsFor(WS, email, contactId)).includes('unsubscribe');
-  return { deps, contacts, byContact, consent, timeline, audits, stopped };
+  return {
+    deps,
+    contacts,
+    byContact,
+    get consent() {
+      return memory.consent.map((c) => c.contactId);
+    },
+    timeline,
+    get audits() {
+      return memory.audits.map((a) => a.metadata ?? {});
+    },
+    stopped,
+  };
 }
 
 describe('an old unsubscribe link, after the address changed hands', () => {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { trackingKey } from '../../../shared/config';
 import { type EmailSendMessage, queueOneOffSend } from '../../../shared/email/send-request';
-import type { SuppressionReason } from '../../../shared/email/suppression-rules';
 import { sealTrackingToken } from '../../../shared/email/tracking-token';
 import {
   honourUnsubscribe,
@@ -12,7 +11,7 @@ import {
   unsubscribeFor,
   unsubscribePage,
 } from '../../../shared/email/unsubscribe';
-import type { AuditEntry } from '../../../shared/identity/ports';
+import { memoryOptOuts } from './memory-opt-outs';
 
 const key = randomBytes(32);
 const link = { baseUrl: 'https://app.example.com/', key };
@@ -67,36 +66,24 @@ describe('List-Unsubscribe headers', () => {
 });
 
 function fakes(contactId: string | undefined) {
-  const reasons = new Map<string, Set<SuppressionReason>>();
+  const memory = memoryOptOuts();
   const interactions: string[] = [];
-  const audits: AuditEntry[] = [];
   const deps: UnsubscribeDeps = {
     key,
-    suppressions: {
-      reasonsFor: async (ws, email, contact) => [
-        ...(reasons.get(`${ws}|${email}`) ?? []),
-        ...(contact ? (reasons.get(`${ws}|contact:${contact}`) ?? []) : []),
-      ],
-      suppress: async (ws, email, reason) => {
-        const set = reasons.get(`${ws}|${email}`) ?? new Set();
-        set.add(reason);
-        reasons.set(`${ws}|${email}`, set);
-      },
-      suppressContact: async (ws, contact, reason) => {
-        const set = reasons.get(`${ws}|contact:${contact}`) ?? new Set();
-        set.add(reason);
-        reasons.set(`${ws}|contact:${contact}`, set);
-      },
-      contactOptOuts: async (ws, contact) => [...(reasons.get(`${ws}|contact:${contact}`) ?? [])],
-    },
+    suppressions: memory.store,
     recordUnsubscribed: async (_ws, id) => void interactions.push(id),
-    audit: async (entry) => void audits.push(entry),
     now: () => new Date('2026-12-04T00:00:00Z'),
   };
   // The link names the contact the send was for (none: a send to an address without a contact).
   const token = () =>
     new URL(unsubscribeFor(link, { ...who, ...(contactId ? { contactId } : {}) }).url).pathname.slice(3);
-  return { deps, reasons, interactions, audits, token };
+  const reasons = {
+    get: (k: string) =>
+      k.includes('|contact:')
+        ? memory.byContact('ws-1', k.split('|contact:')[1] as string)
+        : memory.byAddress('ws-1', k.split('|')[1] as string),
+  };
+  return { deps, memory, reasons, interactions, audits: memory.audits, token };
 }
 
 describe('honourUnsubscribe', () => {
@@ -110,20 +97,20 @@ describe('honourUnsubscribe', () => {
     expect(audits[0]).toMatchObject({ workspaceId: 'ws-1', eventAction: 'unsubscribed', resourceId: 'send-1' });
   });
 
-  it('writes the consent withdrawal and the audit entry before the timeline entry, whose failure cannot skip them', async () => {
-    const { deps, reasons, audits, token } = fakes('contact-1');
-    const withdrawn: string[] = [];
+  it('stores the consent withdrawal and the audit entry with the opt-out; a failing timeline entry is no failure of the unsubscribe', async () => {
+    const { deps, memory, reasons, audits, token } = fakes('contact-1');
     const failing: UnsubscribeDeps = {
       ...deps,
-      withdrawConsent: async (_ws, id) => void withdrawn.push(id),
       recordUnsubscribed: async () => {
         throw new Error('EventBridge throttled');
       },
     };
-    await expect(honourUnsubscribe(failing, token())).rejects.toThrow('throttled');
+    expect(await honourUnsubscribe(failing, token())).toEqual({ status: 'unsubscribed', already: false });
     expect([...(reasons.get('ws-1|ada@example.com') ?? [])]).toEqual(['unsubscribe']);
-    expect(withdrawn).toEqual(['contact-1']);
+    expect(memory.consent.map((c) => c.contactId)).toEqual(['contact-1']);
     expect(audits).toHaveLength(1);
+    // The timeline entry stays on the opt-out, for a later request to record.
+    expect(memory.unrecorded('ws-1', 'contact-1')).toHaveLength(1);
   });
 
   it('opts the contact out too, so a changed address does not bring the mail back; a bounce-free new address alone is not blocked', async () => {
@@ -136,20 +123,23 @@ describe('honourUnsubscribe', () => {
   });
 
   it('suppresses an address without a contact', async () => {
-    const { deps, reasons, interactions, token } = fakes(undefined);
+    const { deps, memory, interactions, audits, token } = fakes(undefined);
     expect((await honourUnsubscribe(deps, token())).status).toBe('unsubscribed');
-    expect(reasons.size).toBe(1);
+    expect(memory.byAddress('ws-1', 'ada@example.com')).toEqual(['unsubscribe']);
+    expect(memory.consent).toEqual([]);
+    expect(audits).toHaveLength(1);
     expect(interactions).toEqual([]);
   });
 
   it('calls a tampered, foreign or malformed token invalid and writes nothing', async () => {
-    const { deps, reasons, audits, token } = fakes('contact-1');
+    const { deps, memory, audits, token } = fakes('contact-1');
     const good = token();
     const tampered = `${good.slice(0, 10)}${good[10] === 'A' ? 'B' : 'A'}${good.slice(11)}`;
     for (const bad of [tampered, 'x', '', '%%%', good.slice(0, 20)]) {
       expect(await honourUnsubscribe(deps, bad)).toEqual({ status: 'invalid' });
     }
-    expect(reasons.size).toBe(0);
+    expect(memory.byAddress('ws-1', 'ada@example.com')).toEqual([]);
+    expect(memory.byContact('ws-1', 'contact-1')).toEqual([]);
     expect(audits).toEqual([]);
   });
 });
