@@ -2,8 +2,9 @@
  * DynamoDB adapter of the scoring ports. Layout (core table):
  * - `WS#<ws>` / `SCORING_RULES`: the versioned rules; `SCOREJOB#<job>` (+ `#PAGE#<n>`): recompute jobs.
  * - `WS#<ws>#CONTACT#<id>` / `SCORE`: the score state; `LEDGER#<at>#<id>`: the ledger;
- *   `SCORED#<interaction>`: the claim that makes scoring idempotent per interaction, with the tier
- *   crossing its change made (`crossingFrom/To/Score/At`), re-published by a redelivery.
+ *   `SCORED#<interaction>`: the claim that makes scoring idempotent per interaction (and a
+ *   recompute per rules version, `SCORED#recompute#v<n>`), with the tier crossing its change made
+ *   (`crossingFrom/To/Score/At`), re-published by a redelivery.
  * - `WS#<ws>` / `CONTACT#<id>`: the contact's `score`, `tier` and gsi2 (tier, score).
  *
  * A score change reads once (`readForChange`: state, claim and contact in one strongly
@@ -110,12 +111,7 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       });
     }
     stateIndex = push({
-      Put: {
-        TableName: table,
-        Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state },
-        ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(w.expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': w.expectedVersion } }),
-      },
+      Put: { TableName: table, Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state }, ...stateCondition(w) },
     });
   }
   const contactUpdate = contactChange(w);
@@ -159,6 +155,24 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     throw error;
   }
   audit?.markWritten();
+}
+
+/**
+ * The state's condition: the version read (none: no state yet) and, for a recompute, rules no newer
+ * than its own (a state written under newer rules is never taken back to older ones).
+ */
+function stateCondition(w: ScoreWrite): {
+  ConditionExpression: string;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  if (w.expectedVersion === 0) return { ConditionExpression: 'attribute_not_exists(pk)' };
+  if (w.maxRulesVersion === undefined) {
+    return { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': w.expectedVersion } };
+  }
+  return {
+    ConditionExpression: 'version = :v AND (attribute_not_exists(rulesVersion) OR rulesVersion <= :rv)',
+    ExpressionAttributeValues: { ':v': w.expectedVersion, ':rv': w.maxRulesVersion },
+  };
 }
 
 /** The crossing of a change, as its claim item keeps it (`crossingFrom`, `crossingTo`, `crossingScore`, `crossingAt`). */

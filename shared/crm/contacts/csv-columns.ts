@@ -16,6 +16,13 @@
  *   is the text "42"); anywhere else it is part of the value (`'Brien`). The export marks the
  *   text values that need it. Numbers outside the canonical form (more than 15 integer digits,
  *   more than 6 decimals, exponents) come back as text.
+ *
+ * Formula injection (OWASP, ASVS 1.2.10): `csvCell` (../csv/write.ts) marks a cell starting with
+ * `= + - @`, a tab or a CR with a leading `'`; the export here marks one starting with any other
+ * control character (NUL, LF, ... DEL: a spreadsheet may drop it and read what follows as a
+ * formula) the same way, and the import removes exactly those marks. A `__proto__` column (or
+ * `custom.__proto__`) is a custom field like any other (an own key of `customFields`, never the
+ * prototype), as are `constructor`, `toString`...: the contact schema judges the key.
  */
 import { ValidationError } from '../../errors';
 import { csvRow, unescapeFormula } from '../csv/write';
@@ -73,7 +80,8 @@ export function mapHeaders(headers: readonly string[]): ColumnTarget[] {
       return { kind: 'custom', name: header.slice(CUSTOM_PREFIX.length).trim() };
     }
     const key = header.toLowerCase().replace(/[\s_-]/g, '');
-    const field = ALIASES[key];
+    // Own keys only: `constructor`, `toString`... are custom columns, not the object's prototype members.
+    const field = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
     if (field) return { kind: 'field', field };
     if (READ_ONLY.has(key) || key === '') return { kind: 'ignored' };
     return { kind: 'custom', name: header };
@@ -108,10 +116,13 @@ export function rowToInput(targets: readonly ColumnTarget[], cells: readonly str
     if (target.kind === 'ignored') return;
     if (target.kind === 'custom') {
       const value = readCustomCell(cell);
-      if (value !== undefined) custom[target.name] = value;
+      // An own property even for `__proto__` (an assignment would set the prototype and the value
+      // would vanish): the contact schema judges the key as it does `constructor`.
+      if (value !== undefined)
+        Object.defineProperty(custom, target.name, { value, enumerable: true, writable: true, configurable: true });
       return;
     }
-    const text = unescapeFormula(cell.trim());
+    const text = unescapeCell(cell.trim());
     if (text === '') return;
     if (target.field === 'tags') input.tags = readTags(text).filter((t) => t.trim() !== '');
     else if (target.field === 'status') input.status = text.toLowerCase();
@@ -120,6 +131,26 @@ export function rowToInput(targets: readonly ColumnTarget[], cells: readonly str
   if (Object.keys(custom).length > 0) input.customFields = custom;
   return input;
 }
+
+/**
+ * True when `text`, leading `'`s set aside, starts with a control character `csvCell` does not
+ * mark (all of C0 but tab and CR, which it marks, and DEL), so a mark is never ambiguous.
+ */
+const startsWithControl = (text: string): boolean => {
+  const rest = text.replace(/^'+/, '');
+  const code = rest.charCodeAt(0);
+  return (code < 0x20 && code !== 0x09 && code !== 0x0d) || code === 0x7f;
+};
+
+/** An exported cell: one starting with such a control character gets a leading `'`. */
+const markControl = <T>(value: T): T | string =>
+  typeof value === 'string' && startsWithControl(value) ? `'${value}` : value;
+
+/** An imported cell without the mark `csvCell` or {@link markControl} put before it (at most one applies). */
+const unescapeCell = (text: string): string => {
+  const plain = unescapeFormula(text);
+  return plain.startsWith("'") && startsWithControl(plain.slice(1)) ? plain.slice(1) : plain;
+};
 
 /** Separates the tags of a cell; `\` before one of these is that character within a tag. */
 const TAG_SEPARATORS = new Set([';', '|']);
@@ -165,7 +196,7 @@ const writeCustomValue = (value: string | number | boolean | undefined) =>
 /** A custom cell's value, or undefined for an empty or blank cell (see the file's header). */
 function readCustomCell(cell: string): string | number | boolean | undefined {
   // Only the start is trimmed first: a marked value keeps the spaces it ends with.
-  const text = unescapeFormula(cell.trimStart());
+  const text = unescapeCell(cell.trimStart());
   if (text.startsWith("'") && needsTextMark(text.slice(1))) return text.slice(1);
   const plain = text.trimEnd();
   return plain === '' ? undefined : customValue(plain);
@@ -189,13 +220,12 @@ export function contactsToCsv(contacts: readonly Contact[]): string {
   const customNames = [...new Set(contacts.flatMap((c) => Object.keys(c.customFields)))].sort();
   const lines = [csvRow([...EXPORT_FIELDS, ...EXPORT_READ_ONLY, ...customNames.map((n) => `${CUSTOM_PREFIX}${n}`)])];
   for (const c of contacts) {
-    lines.push(
-      csvRow([
-        ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
-        ...EXPORT_READ_ONLY.map((f) => c[f]),
-        ...customNames.map((n) => writeCustomValue(c.customFields[n])),
-      ]),
-    );
+    const cells = [
+      ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
+      ...EXPORT_READ_ONLY.map((f) => c[f]),
+      ...customNames.map((n) => writeCustomValue(c.customFields[n])),
+    ];
+    lines.push(csvRow(cells.map(markControl)));
   }
   return lines.join('');
 }

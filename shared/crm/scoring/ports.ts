@@ -13,6 +13,11 @@ export interface ScoreWrite {
   readonly contactId: string;
   /** The version read; the write fails with {@link ScoreConflictError} if it moved. */
   readonly expectedVersion: number;
+  /**
+   * When set, the state is written only if the stored one's `rulesVersion` is at most this (else
+   * {@link ScoreConflictError}): a recompute never writes a state back to older rules.
+   */
+  readonly maxRulesVersion?: number;
   /** The new state; absent when the score does not change (only `interaction` and `lastInteractionAt` are written). */
   readonly state?: ScoreState;
   readonly entries: readonly LedgerEntry[];
@@ -26,7 +31,10 @@ export interface ScoreWrite {
    * later interaction recorded meanwhile fails the write with {@link ScoreConflictError}).
    */
   readonly lastInteractionAt?: string;
-  /** When set, the write also claims the interaction; a second claim fails with {@link AlreadyScoredError}. */
+  /**
+   * When set, the write also claims the interaction (or adjustment, AI call, or a recompute's rules
+   * version, `recompute#v<n>`); a second claim fails with {@link AlreadyScoredError}.
+   */
   readonly interactionId?: string;
   /**
    * The tier crossing this change makes, kept on the claim of `interactionId`: a redelivery that

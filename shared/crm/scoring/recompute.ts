@@ -9,7 +9,7 @@ import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
 import { noteRulesVersion } from './current-rules';
 import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
-import { ScoreConflictError } from './ports';
+import { AlreadyScoredError, ScoreConflictError } from './ports';
 import type { ScoringRules, VersionedRules } from './rules';
 import { crossingOf, publishCrossing, withoutCrossing } from './score-interaction';
 import {
@@ -104,7 +104,21 @@ export async function recomputePage(
   return contacts.cursor ? 'page' : 'completed';
 }
 
-/** Re-derives one contact's groups under `current` rules and writes them with a ledger entry per change. */
+/**
+ * The claim a recompute under rules version `n` writes with each state it writes (`SCORED#recompute#v<n>`;
+ * `#` is in no interaction id, as `ai#` and `campaign#` keys). It marks the contact done for that
+ * job and keeps the tier crossing the write made, whatever changes the state afterwards.
+ */
+export const recomputeClaimId = (rulesVersion: number): string => `recompute#v${rulesVersion}`;
+
+/**
+ * Re-derives one contact's groups under `current` rules and writes them with a ledger entry per
+ * change, once per rules version: the write claims {@link recomputeClaimId} with its tier crossing,
+ * so a redelivered page that finds the claim publishes that crossing again (a publish that failed
+ * after the commit) and changes nothing, even when live changes rewrote the state meanwhile. A state
+ * written under newer rules is left alone (read, and again by the write's condition): a page of
+ * superseded rules never takes a contact back to them.
+ */
 export async function recomputeContact(
   contact: ScoredContact,
   current: VersionedRules,
@@ -113,15 +127,22 @@ export async function recomputeContact(
   const { workspaceId, contactId } = contact;
   const { rules, version: rulesVersion } = current;
   const ai = aiSignalsOf(contact);
-  /** Who a crossing of this recompute is kept by (`lastCrossing.by`), so a redelivered page can re-send it. */
-  const by = `recompute-v${rulesVersion}`;
+  const claimId = recomputeClaimId(rulesVersion);
   let resent = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = deps.now();
-    const stored = await deps.store.readState(workspaceId, contactId);
-    // This recompute crossed this contact's tier already (an earlier delivery of the page, whose
-    // publish may have failed after the commit): publish that crossing again, with its own id.
-    if (!resent && stored?.lastCrossing?.by === by) {
+    const read = await deps.store.readForChange(workspaceId, contactId, claimId);
+    // This recompute wrote this contact already (an earlier delivery of the page, whose publish may
+    // have failed after the commit): publish its crossing again, with its own id, and stop.
+    if (read.scored) {
+      if (read.crossing) await publishCrossing(deps.events, workspaceId, contactId, read.crossing);
+      return;
+    }
+    const stored = read.state;
+    // Written under newer rules (their recompute, or a live change that read them): theirs to keep.
+    if (stored && stored.rulesVersion > rulesVersion) return;
+    // A state written before crossings were claimed keeps this recompute's on `lastCrossing`.
+    if (!resent && stored?.lastCrossing?.by === `recompute-v${rulesVersion}`) {
       const { by: _by, ...crossing } = stored.lastCrossing;
       await publishCrossing(deps.events, workspaceId, contactId, crossing);
       resent = true;
@@ -163,17 +184,16 @@ export async function recomputeContact(
         workspaceId,
         contactId,
         expectedVersion: previous.version,
-        state: {
-          ...withoutCrossing(next),
-          version: previous.version + 1,
-          rulesVersion,
-          ...(crossing ? { lastCrossing: { ...crossing, by } } : {}),
-        },
+        maxRulesVersion: rulesVersion,
+        state: { ...withoutCrossing(next), version: previous.version + 1, rulesVersion },
+        interactionId: claimId,
+        ...(crossing ? { crossing } : {}),
         entries,
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
       });
     } catch (error) {
-      if (error instanceof ScoreConflictError) continue;
+      // A conflict, or a concurrent delivery of this page claimed the contact: the next read tells.
+      if (error instanceof ScoreConflictError || error instanceof AlreadyScoredError) continue;
       if (error instanceof NotFoundError) return; // removed since the page was read
       throw error;
     }

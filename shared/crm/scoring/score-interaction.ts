@@ -147,7 +147,7 @@ export function crossingOf(
   return { fromTier: before.tier, toTier: after.tier, score: after.score, at: now.toISOString() };
 }
 
-/** A state as a change writes it: a recompute's crossing (`lastCrossing`) is not carried on. */
+/** A state as a change writes it: an older recompute's crossing (`lastCrossing`) is not carried on. */
 export const withoutCrossing = ({ lastCrossing: _c, ...state }: ScoreState): ScoreState => state;
 
 /**

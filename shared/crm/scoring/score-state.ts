@@ -95,8 +95,9 @@ export interface ScoreState {
   readonly model: 'rules' | 'ai';
   readonly lastInteractionAt?: string;
   /**
-   * The tier crossing a recompute made with this state (`by`: `recompute-v<rulesVersion>`), so a
-   * redelivered recompute page publishes it again; any other change leaves it off.
+   * Only on states written before a recompute kept its crossing on its claim (recompute.ts): the
+   * crossing that recompute made (`by`: `recompute-v<rulesVersion>`), which a redelivered page of it
+   * publishes again. No longer written; every change leaves it off.
    */
   readonly lastCrossing?: ScoreCrossing & { readonly by: string };
 }

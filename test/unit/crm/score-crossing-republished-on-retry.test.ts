@@ -7,7 +7,8 @@
  * Now the claim keeps the crossing its change made (tier before and after, score, moment), and a
  * redelivery that finds the claim taken publishes it again with the same event id (consumers dedupe).
  * The same holds for scored interactions and AI assessments (all through changeScore), and for a
- * recompute, whose crossing is kept on the score state (`lastCrossing`, by `recompute-v<n>`).
+ * recompute, whose crossing is kept on its claim (`SCORED#recompute#v<n>`; on the score state,
+ * `lastCrossing`, until review 13, where a later change dropped it).
  */
 import { describe, expect, it } from 'vitest';
 import type { ContactIntelligence } from '../../../shared/ai/agents/contact-intelligence';
@@ -17,7 +18,7 @@ import { journeyActions } from '../../../shared/campaigns/journey-actions';
 import { ActionFailedError, type ActionTarget } from '../../../shared/campaigns/ports';
 import type { Contact, Interaction } from '../../../shared/crm/model';
 import type { DomainEvent } from '../../../shared/crm/ports';
-import { recomputeContact } from '../../../shared/crm/scoring/recompute';
+import { recomputeClaimId, recomputeContact } from '../../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../../shared/crm/scoring/rules';
 import { scoreInteraction, THRESHOLD_EVENT } from '../../../shared/crm/scoring/score-interaction';
 import { MemoryRecompute, MemoryScoreStore } from './scoring/memory-store';
@@ -195,7 +196,7 @@ describe('a tier crossing whose publish failed once', () => {
     ]);
   });
 
-  it('a later change does not carry a recompute crossing on (nothing stale is re-sent)', async () => {
+  it('a later change neither carries a recompute crossing on nor re-sends it (it stays on the claim)', async () => {
     const store = new MemoryScoreStore();
     store.rules = { version: 2, rules: DEFAULT_SCORING_RULES };
     const rich: Contact = {
@@ -215,7 +216,11 @@ describe('a tier crossing whose publish failed once', () => {
       now: () => NOW,
     };
     await recomputeContact(rich, store.rules, deps);
-    expect(store.states.get('c-1')?.lastCrossing?.by).toBe('recompute-v2');
+    expect(store.claimCrossings.get(`c-1/${recomputeClaimId(2)}`)).toMatchObject({
+      fromTier: 'cold',
+      toTier: 'lukewarm',
+    });
+    expect(store.states.get('c-1')?.lastCrossing).toBeUndefined();
     await scoreInteraction(
       rich,
       {
@@ -243,5 +248,39 @@ describe('a tier crossing whose publish failed once', () => {
       { store, events, now: () => NOW },
     );
     expect(store.states.get('c-1')?.lastCrossing).toBeUndefined();
+    expect(published.filter((e) => e.type === THRESHOLD_EVENT)).toHaveLength(1);
+    expect(store.claimCrossings.get(`c-1/${recomputeClaimId(2)}`)).toMatchObject({ toTier: 'lukewarm' });
+  });
+
+  it('a state written before recompute claims: the crossing it keeps (`lastCrossing`) is published again', async () => {
+    const store = new MemoryScoreStore();
+    store.rules = { version: 2, rules: DEFAULT_SCORING_RULES };
+    const rich: Contact = {
+      ...contact,
+      jobTitle: 'CEO',
+      company: 'Acme',
+      phone: '+15550100',
+      customFields: { companySize: 500 },
+    };
+    const published: DomainEvent[] = [];
+    const events = { publish: async (l: readonly DomainEvent[]) => void published.push(...l) };
+    const deps = {
+      store,
+      recompute: new MemoryRecompute([rich]),
+      queue: { send: async () => {} },
+      events,
+      now: () => NOW,
+    };
+    await recomputeContact(rich, store.rules, deps);
+    // What the previous release wrote: the crossing on the state, no claim.
+    const state = store.states.get('c-1');
+    const crossing = store.claimCrossings.get(`c-1/${recomputeClaimId(2)}`);
+    if (!state || !crossing) throw new Error('no recompute write');
+    store.states.set('c-1', { ...state, lastCrossing: { ...crossing, by: 'recompute-v2' } });
+    store.claimed.clear();
+    store.claimCrossings.clear();
+    published.length = 0;
+    await recomputeContact(rich, store.rules, deps);
+    expect(published.map((e) => e.detail)).toEqual([expect.objectContaining({ fromTier: 'cold', toTier: 'lukewarm' })]);
   });
 });

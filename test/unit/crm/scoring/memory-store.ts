@@ -51,7 +51,11 @@ export class MemoryScoreStore implements ScoreStore {
     const stored = w.interaction && this.interactions.some((i) => i.interactionId === w.interaction?.interactionId);
     if (stored) throw new InteractionStoredError();
     if (claim && this.claimed.has(claim)) throw new AlreadyScoredError();
-    if (w.state && (this.states.get(w.contactId)?.version ?? 0) !== w.expectedVersion) throw new ScoreConflictError();
+    const current = this.states.get(w.contactId);
+    if (w.state && (current?.version ?? 0) !== w.expectedVersion) throw new ScoreConflictError();
+    if (w.state && w.maxRulesVersion !== undefined && (current?.rulesVersion ?? 0) > w.maxRulesVersion) {
+      throw new ScoreConflictError();
+    }
     if (w.interaction) this.interactions.push(w.interaction);
     if (claim) this.claimed.add(claim);
     if (claim && w.crossing) this.claimCrossings.set(claim, w.crossing);
