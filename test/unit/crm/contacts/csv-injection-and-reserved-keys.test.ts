@@ -6,8 +6,8 @@
  * `constructor` column (or `toString`...) was read as the header alias `Object.prototype.constructor`
  * and failed its row as `row: Invalid input`.
  *
- * The contact schema (contact-fields.ts) took an own `__proto__` key of `customFields` silently (zod's
- * record skips that key); it now refuses it by name, so the row fails as a reserved key.
+ * The contact schema took an own `__proto__` key of `customFields` silently (zod's record skips that
+ * key); the import now refuses it by name, so the row fails as a reserved key.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
