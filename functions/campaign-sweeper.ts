@@ -6,18 +6,36 @@ import { DUE_STEP_SHARDS } from '../shared/adapters/keys';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
-import { sweepDueSteps } from '../shared/campaigns/resume-and-sweep';
+import { type SweepCursors, sweepDueSteps } from '../shared/campaigns/resume-and-sweep';
 import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
 const clock = campaignClock();
+
+/**
+ * Where each shard's last run stopped at its maximum, kept by this instance between runs (a
+ * schedule every 5 minutes keeps it warm): the next run goes on from there, so overdue steps that
+ * keep failing cannot hold the front of a shard for good. A new instance starts at the oldest.
+ */
+const places = new Map<number, unknown>();
+const cursors: SweepCursors = {
+  get: async (shard) => places.get(shard),
+  set: async (shard, after) => {
+    if (after === undefined) places.delete(shard);
+    else places.set(shard, after);
+  },
+};
+
 const deps = {
   shards: DUE_STEP_SHARDS,
   due: (shard: number, before: Date, limit: number, after?: unknown) =>
     dueEnrolments(documents, core, shard, before, limit, after as Record<string, unknown> | undefined),
   queue: sqsStepQueue(sqs, queueUrl('drip-steps')),
   now: () => clock.now(),
+  // The grace is real time: under TIME_SCALE it is widened by the scale.
+  scale: clock.scale,
+  cursors,
 };
 
 const sweep = async (): Promise<{ resent: number }> => {

@@ -63,8 +63,10 @@ export class SchedulerStore {
   readonly schedules = new Map<string, StoredSchedule>();
   private readonly file: string;
   private linesSinceCompaction = 0;
+  private readonly log: (line: string) => void;
 
   constructor(dataDir: string, log: (line: string) => void) {
+    this.log = log;
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, SCHEDULER_JOURNAL);
     this.replay(log);
@@ -76,31 +78,39 @@ export class SchedulerStore {
   }
 
   putGroup(group: StoredGroup): void {
-    this.append({ op: 'group', group });
-    this.groups.set(group.Name, group);
+    this.record({ op: 'group', group });
   }
 
   deleteGroup(name: string): void {
-    this.append({ op: 'delete-group', name });
-    this.groups.delete(name);
-    for (const [k, s] of this.schedules) if (s.GroupName === name) this.schedules.delete(k);
+    this.record({ op: 'delete-group', name });
   }
 
   put(schedule: StoredSchedule): void {
-    this.append({ op: 'put', schedule });
-    this.schedules.set(key(schedule.GroupName, schedule.Name), schedule);
+    this.record({ op: 'put', schedule });
   }
 
   delete(group: string, name: string): void {
-    this.append({ op: 'delete', group, name });
-    this.schedules.delete(key(group, name));
+    this.record({ op: 'delete', group, name });
   }
 
-  private append(line: JournalLine): void {
-    // Written before the change is applied and answered: what the caller saw done is on disk.
+  /**
+   * One change: appended to the journal first (what the caller is told is done is on disk), then
+   * applied to the maps, and only then, the maps holding it, may the journal be compacted. A
+   * compaction before the apply rewrote the journal from maps without the change, erasing the
+   * line just written (a delivered schedule back after a restart, a created one gone).
+   */
+  private record(line: JournalLine): void {
     fs.appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    this.apply(line);
     this.linesSinceCompaction += 1;
-    if (this.linesSinceCompaction > Math.max(1000, 2 * (this.schedules.size + this.groups.size))) this.compact();
+    if (this.linesSinceCompaction <= Math.max(1000, 2 * (this.schedules.size + this.groups.size))) return;
+    try {
+      this.compact();
+    } catch (error) {
+      // The change is on disk already (its line) and applied: a failed compaction leaves the old
+      // journal whole and is tried again at the next change, never failing this one.
+      this.log(`[scheduler] journal compaction failed, kept the journal as it is: ${String(error)}`);
+    }
   }
 
   private apply(line: JournalLine): void {
@@ -141,14 +151,24 @@ export class SchedulerStore {
     if (skipped > 0) log(`[scheduler] skipped ${skipped} unreadable line(s) in ${this.file}`);
   }
 
-  /** Rewrites the journal as the live state (temporary file renamed over it: a crash keeps the old one). */
+  /**
+   * Rewrites the journal as the live state (the maps, which hold every change recorded): written
+   * to a temporary file, flushed, then renamed over the journal, so a crash at any point leaves
+   * either the old journal or the new one whole.
+   */
   private compact(): void {
     const lines: JournalLine[] = [
       ...[...this.groups.values()].map((group) => ({ op: 'group', group }) as const),
       ...[...this.schedules.values()].map((schedule) => ({ op: 'put', schedule }) as const),
     ];
     const temporary = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const fd = fs.openSync(temporary, 'w');
+    try {
+      fs.writeFileSync(fd, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temporary, this.file);
     this.linesSinceCompaction = 0;
   }

@@ -4,7 +4,9 @@
  * attributes kept); locally, and whenever a bounded count is asked for (the move task has no
  * count), messages are received from the DLQ, sent to the queue with their body and attributes,
  * and deleted from the DLQ only once the send succeeded: a crash between the two leaves a
- * duplicate, never a loss (the consumers are idempotent).
+ * duplicate, never a loss (the consumers are idempotent). Each received batch goes back in calls
+ * within SendMessageBatch's payload limit, and only the entries SQS took are deleted; entries it
+ * refused on its side are sent again, alone (see `moveCall`).
  */
 import {
   DeleteMessageBatchCommand,
@@ -17,6 +19,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { intoCalls } from '../../shared/adapters/sqs/coalesced-sends';
 import { type QueueDeclaration, queues } from '../definition';
 
 export class UnknownQueueError extends Error {
@@ -82,9 +85,114 @@ export interface MoveResult {
   readonly failed: number;
 }
 
+/** Tries of an entry a SendMessageBatch refused on SQS's side (`SenderFault` false): the first and 2 more. */
+const ENTRY_ATTEMPTS = 3;
+
+/**
+ * What a received message counts against SendMessageBatch's payload limit: its body and its
+ * attributes' names, types and values (as shared/adapters/sqs/coalesced-sends.ts measures a send).
+ */
+function payloadBytes(m: Message): number {
+  let bytes = Buffer.byteLength(m.Body ?? '');
+  for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
+    bytes += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : (value.BinaryValue?.length ?? 0);
+  }
+  return bytes;
+}
+
+/** A refusal SQS answered (4xx): the call sent nothing. Anything else (no answer, 5xx) may have. */
+const refusedByService = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500;
+};
+
+/**
+ * Sends one call's messages to the queue, then deletes from the DLQ exactly those SQS took.
+ * Entries refused on SQS's side are sent again (only they: what was taken is never sent twice),
+ * up to {@link ENTRY_ATTEMPTS} tries; entries refused as the sender's fault, or not answered for,
+ * are left in the DLQ, never deleted. A call SQS refuses as a whole (4xx) sent nothing: its
+ * messages are left too. A call with no answer (a network failure, a 5xx after the SDK's retries)
+ * throws: it may have been taken, so it is neither sent again nor deleted (a later run moves it
+ * again: a duplicate at worst, which the consumers absorb, never a loss).
+ */
+async function moveCall(
+  sqs: SQSClient,
+  pair: Pick<QueuePair, 'queueUrl' | 'dlqUrl'>,
+  messages: readonly Message[],
+): Promise<MoveResult> {
+  let pending = [...messages];
+  const sent: Message[] = [];
+  for (let attempt = 1; pending.length > 0 && attempt <= ENTRY_ATTEMPTS; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    const byId = new Map(pending.map((m, i) => [String(i), m] as const));
+    let answer: Awaited<ReturnType<typeof sendBatch>>;
+    try {
+      answer = await sendBatch(sqs, pair.queueUrl, byId);
+    } catch (error) {
+      if (!refusedByService(error)) {
+        await deleteSent(sqs, pair.dlqUrl, sent);
+        throw error;
+      }
+      process.stderr.write(
+        `${pending.length} message(s) not moved: ${(error as Error).name}: ${(error as Error).message}\n`,
+      );
+      break;
+    }
+    for (const s of answer.Successful ?? []) {
+      const m = byId.get(s.Id as string);
+      if (m) sent.push(m);
+    }
+    const retry = (answer.Failed ?? []).filter((f) => f.SenderFault !== true);
+    for (const f of answer.Failed ?? []) {
+      if (f.SenderFault === true || attempt === ENTRY_ATTEMPTS)
+        process.stderr.write(`a message was not moved: ${f.Code ?? 'Unknown'} ${f.Message ?? ''}\n`);
+    }
+    // Only the entries SQS said it refused go again; one it answered nothing for may be queued.
+    pending = retry.map((f) => byId.get(f.Id as string)).filter((m): m is Message => m !== undefined);
+  }
+  await deleteSent(sqs, pair.dlqUrl, sent);
+  return { moved: sent.length, failed: messages.length - sent.length };
+}
+
+function sendBatch(sqs: SQSClient, queueUrl: string, byId: ReadonlyMap<string, Message>) {
+  return sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: [...byId].map(([Id, m]) => ({
+        Id,
+        MessageBody: m.Body ?? '',
+        ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
+          ? { MessageAttributes: m.MessageAttributes }
+          : {}),
+      })),
+    }),
+  );
+}
+
+/** Deletes moved messages from the DLQ (ten a call). */
+async function deleteSent(sqs: SQSClient, dlqUrl: string, sent: readonly Message[]): Promise<void> {
+  for (let i = 0; i < sent.length; i += 10) {
+    const chunk = sent.slice(i, i + 10);
+    const deleted = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle as string })),
+      }),
+    );
+    // Sent but not deleted: it is back on the queue and will show up again in the DLQ view;
+    // counted as moved (the consumer dedupes the copy).
+    if (deleted.Failed?.length)
+      process.stderr.write(`${deleted.Failed.length} moved message(s) not deleted from the DLQ\n`);
+  }
+}
+
 /**
  * Receive -> send -> delete, ten at a time, until the DLQ answers empty twice or `max` moved.
  * Received messages are hidden for `visibilitySeconds`, so a message is not seen twice in one run.
+ * A received batch is sent in calls within SendMessageBatch's payload limit (`intoCalls`: ten
+ * small messages in one call, a large one alone): ten messages of up to 1 MiB each could not go
+ * in one call (BatchRequestTooLong), and every run stopped at them.
  */
 export async function moveByMessages(
   sqs: SQSClient,
@@ -111,34 +219,15 @@ export async function moveByMessages(
       continue;
     }
     empty = 0;
-    const byId = new Map(batch.map((m, i) => [String(i), m] as const));
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: pair.queueUrl,
-        Entries: [...byId].map(([Id, m]) => ({
-          Id,
-          MessageBody: m.Body ?? '',
-          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0
-            ? { MessageAttributes: m.MessageAttributes }
-            : {}),
-        })),
-      }),
-    );
-    const ok = (sent.Successful ?? []).map((s) => byId.get(s.Id as string) as Message);
-    failed += sent.Failed?.length ?? 0;
-    if (ok.length > 0) {
-      const deleted = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: pair.dlqUrl,
-          Entries: ok.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-        }),
+    for (const call of intoCalls(batch.map((message) => ({ message, bytes: payloadBytes(message) })))) {
+      const out = await moveCall(
+        sqs,
+        pair,
+        call.map((c) => c.message),
       );
-      // Sent but not deleted: it is back on the queue and will show up again in the DLQ view;
-      // counted as moved (the consumer dedupes the copy).
-      if (deleted.Failed?.length)
-        process.stderr.write(`${deleted.Failed.length} moved message(s) not deleted from the DLQ\n`);
+      moved += out.moved;
+      failed += out.failed;
     }
-    moved += ok.length;
   }
   return { moved, failed };
 }

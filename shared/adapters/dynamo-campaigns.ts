@@ -252,8 +252,12 @@ export function dynamoCampaignVersions(store: CampaignStore): CampaignVersions {
 export function contactAudience(contacts: ContactStore): AudienceSource {
   return {
     async page(workspaceId, filter, pageSize, cursor) {
+      // Key order: a launch pages its audience over minutes, while scores move; paged by score (a
+      // tier filter's list order) a contact could cross the cursor and be enrolled never or
+      // counted twice. Every filter of the list still applies.
       const page = await contacts.list(workspaceId, filter, {
         limit: pageSize,
+        order: 'key',
         ...(cursor ? { cursor } : {}),
       });
       const contactIds = page.contacts.filter((c) => !c.deletedAt).map((c) => c.contactId);

@@ -1,7 +1,7 @@
 /** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
-import type { ContactFilter, PageRequest } from '../crm/contacts/ports';
+import type { ContactFilter, ContactListRequest } from '../crm/contacts/ports';
 import { searchQuery } from '../crm/contacts/search';
-import { type CursorShape, type Key, prefixRange } from './dynamo/cursor';
+import { type CursorShape, decodeCursor, type Key, prefixRange } from './dynamo/cursor';
 import type { Item } from './dynamo/item';
 import { CONTACT_PREFIX, tierGsi2, workspacePk } from './keys';
 
@@ -12,8 +12,20 @@ const SK_RANGE = prefixRange(CONTACT_PREFIX);
  * The query of a list: the workspace's contact range (one Query unfiltered), or gsi2 by
  * tier, best score first, the score range as a key condition. Other filters are a
  * FilterExpression; deleted contacts are always filtered out.
+ *
+ * With `order: 'key'` (a launch's audience) a tier filter reads the contact range too, the
+ * tier a FilterExpression like the others: gsi2 is ordered by the score, which moves while a
+ * reader pages (an interaction, a score adjustment, decay), so a contact could cross the cursor
+ * and be read twice or never; the contact id never moves. A cursor of such a reader that is
+ * a position in gsi2 (a launch begun, or failed and resumed, across the change to key order)
+ * goes on in gsi2, the order it began in.
  */
-export function listQuery(table: string, workspaceId: string, f: ContactFilter, page: Pick<PageRequest, 'limit'>) {
+export function listQuery(
+  table: string,
+  workspaceId: string,
+  f: ContactFilter,
+  page: Pick<ContactListRequest, 'limit' | 'cursor' | 'order'>,
+) {
   const pk = workspacePk(workspaceId);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -44,6 +56,12 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
     values[':maxScore'] = f.maxScore;
     filters.push('#score <= :maxScore');
   }
+  const byTierIndex = f.tier !== undefined && (page.order !== 'key' || isTierIndexCursor(page.cursor));
+  if (f.tier && !byTierIndex) {
+    names['#tier'] = 'tier';
+    values[':tier'] = f.tier;
+    filters.push('#tier = :tier');
+  }
   // Few contacts are deleted: unfiltered, one page of limit + 1 nearly always fills the answer.
   const queryLimit = filters.length === 1 ? page.limit + 1 : Math.max(page.limit * 4, 200);
   const common = {
@@ -52,7 +70,7 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     Limit: queryLimit,
   };
-  if (f.tier) {
+  if (f.tier && byTierIndex) {
     const gsi2pk = tierGsi2(workspaceId, f.tier, 0, '').gsi2pk;
     const lo = tierGsi2(workspaceId, f.tier, f.minScore ?? 0, '').gsi2sk;
     const hi = `${tierGsi2(workspaceId, f.tier, f.maxScore ?? 100, '').gsi2sk}\uffff`;
@@ -79,4 +97,14 @@ export function listQuery(table: string, workspaceId: string, f: ContactFilter, 
     shape,
     keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk }),
   };
+}
+
+/** Whether a cursor is a position in gsi2 (a tier listing's), not in the contact range. */
+function isTierIndexCursor(cursor: string | undefined): boolean {
+  if (!cursor) return false;
+  try {
+    return decodeCursor(cursor)?.gsi2sk !== undefined;
+  } catch {
+    return false; // unreadable: the query's own cursor check refuses it
+  }
 }

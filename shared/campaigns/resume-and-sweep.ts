@@ -59,16 +59,35 @@ export async function resumeHeldPage(
 /** How long after a resume's last page its recheck pass runs (seconds of SQS delay). */
 export const RESUME_RECHECK_SECONDS = 60;
 
-/** How late a timer must be before the sweep re-sends its step. */
+/**
+ * How late a timer must be before the sweep re-sends its step, in real time: under `TIME_SCALE`
+ * the due times are campaign time, so the sweep widens it by the scale (at 3600x, 2 real minutes
+ * are 5 campaign days). Counted in campaign time, it was 33 ms at 3600x: every step still waiting
+ * its turn in the queue's backlog or arriving through its SQS delay was re-sent at every run.
+ */
 export const SWEEP_GRACE_MS = 2 * 60_000;
 
 /** Enrolments the sweep re-sends per shard and run at most (pages of 500); the rest wait for the next run. */
 export const SWEEP_MAX_PER_SHARD = 5_000;
 
 /**
+ * Where each shard's last run stopped at its maximum (the `due` port's opaque `after`), so the
+ * next run goes on from there instead of from the oldest again. Undefined: from the oldest.
+ */
+export interface SweepCursors {
+  get(shard: number): Promise<unknown>;
+  set(shard: number, after: unknown): Promise<void>;
+}
+
+/**
  * Re-sends every overdue step, shard by shard, page by page (oldest first), up to `maxPerShard`
- * a shard. An enrolment whose step keeps failing leaves the index when its last delivery fails
- * it (run-step.ts `failStep`), so overdue entries cannot pile up at the front of a shard for good.
+ * a shard. An enrolment whose step keeps failing with one of our own errors leaves the index when
+ * its last delivery fails it (run-step.ts `failStep`); one failing with any other error (a
+ * service down, a bug) stays waiting, at the front of its shard. So a run that stops at the
+ * maximum leaves its place in `cursors`, and the next run starts after it, reaching the end
+ * before it starts from the oldest again: entries that keep coming back cannot take every run's
+ * maximum and starve the newer overdue steps behind them (each overdue step is re-sent at least
+ * once every ceil(overdue / maximum) + 1 runs). Without `cursors`, every run starts at the oldest.
  */
 export async function sweepDueSteps(deps: {
   shards: number;
@@ -80,23 +99,35 @@ export async function sweepDueSteps(deps: {
     after?: unknown,
   ) => Promise<{ enrolments: EnrolmentState[]; next?: unknown }>;
   queue: StepQueue;
+  /** Campaign time now. */
   now: () => Date;
+  /** How much faster campaign time runs than real time (`Clock.scale`; 1 in the cloud). */
+  scale?: number;
+  cursors?: SweepCursors;
   pageSize?: number;
   maxPerShard?: number;
 }): Promise<{ resent: number; shardsLeftOver: number }> {
-  const before = new Date(deps.now().getTime() - SWEEP_GRACE_MS);
+  const before = new Date(deps.now().getTime() - SWEEP_GRACE_MS * (deps.scale ?? 1));
   const max = deps.maxPerShard ?? SWEEP_MAX_PER_SHARD;
   let resent = 0;
   let shardsLeftOver = 0;
   for (let shard = 0; shard < deps.shards; shard += 1) {
-    let after: unknown;
+    let after: unknown = await deps.cursors?.get(shard);
     let sent = 0;
     do {
-      const page = await deps.due(shard, before, Math.min(deps.pageSize ?? 500, max - sent), after);
+      const limit = Math.min(deps.pageSize ?? 500, max - sent);
+      const page = await deps.due(shard, before, limit, after).catch((error: unknown) => {
+        // A stored place the index refuses (past `before`, should the clock have stepped back):
+        // this run starts at the oldest instead, and stores a new place.
+        if (sent > 0 || after === undefined) throw error;
+        return deps.due(shard, before, limit);
+      });
       await deps.queue.sendAll(page.enrolments.map(stepOf));
       sent += page.enrolments.length;
       after = page.next;
     } while (after !== undefined && sent < max);
+    // Stopped at the maximum: the next run goes on from here. Reached the end: from the oldest.
+    await deps.cursors?.set(shard, after);
     if (after !== undefined) shardsLeftOver += 1;
     resent += sent;
   }

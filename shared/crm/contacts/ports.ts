@@ -20,6 +20,18 @@ export interface PageRequest {
   readonly cursor?: string;
 }
 
+/** A page of a contact list, and the order to page in. */
+export interface ContactListRequest extends PageRequest {
+  /**
+   * `key`: the contacts' own key order (by contact id), which no change to a contact moves, so a
+   * reader paging through a whole selection meets every contact that matched throughout exactly
+   * once (a launch's audience). Absent: the list's order, which for a `tier` filter is best score
+   * first: a contact whose score changes between two pages may move across the cursor (shown
+   * twice, or not at all), acceptable for a person browsing, not for a reader that acts on each.
+   */
+  readonly order?: 'key';
+}
+
 export interface ContactPage {
   readonly contacts: Contact[];
   readonly nextCursor?: string;
@@ -52,7 +64,7 @@ export interface ContactStore {
   /** Sets or clears `deletedAt`. @throws ContactNotFoundError when absent. */
   setDeleted(workspaceId: string, contactId: string, deletedAt: string | undefined, updatedAt: string): Promise<void>;
   /** Live contacts matching `filter`; the cursor is opaque and bound to the workspace. */
-  list(workspaceId: string, filter: ContactFilter, page: PageRequest): Promise<ContactPage>;
+  list(workspaceId: string, filter: ContactFilter, page: ContactListRequest): Promise<ContactPage>;
   /** Moves `lastInteractionAt` forward (never back). */
   touchInteraction(workspaceId: string, contactId: string, at: string): Promise<void>;
   /**
