@@ -69,9 +69,10 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       );
     },
 
-    async fail(workspaceId, campaignId, launchId, error, at, from) {
-      // Never over a launch that finished: a late failure report changes nothing there. A launch
-      // whose first page failed before its record was written gets one.
+    async fail(workspaceId, campaignId, launchId, error, at, from, attempt = 0) {
+      // Never over a launch that finished, nor over a later run than the one that failed (a late
+      // copy of attempt 0's report, retried by the state machine, landing after a resume): it
+      // changes nothing there. A launch whose first page failed before its record was written gets one.
       await conditionally(
         db.send(
           new UpdateCommand({
@@ -82,7 +83,9 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               'launchId = if_not_exists(launchId, :launch), campaignId = if_not_exists(campaignId, :campaign), ' +
               'queued = if_not_exists(queued, :zero), suppressed = if_not_exists(suppressed, :zero), ' +
               `startedAt = if_not_exists(startedAt, :at)${from ? ', resumeFrom = :from' : ''}`,
-            ConditionExpression: 'attribute_not_exists(pk) OR #status <> :done',
+            ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${
+              attempt ? 'resumed = :attempt' : 'attribute_not_exists(resumed)'
+            })`,
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#type': 'type' },
             ExpressionAttributeValues: {
               ':failed': 'failed',
@@ -94,6 +97,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               ':campaign': campaignId,
               ':zero': 0,
               ...(from ? { ':from': from } : {}),
+              ...(attempt ? { ':attempt': attempt } : {}),
             },
           }),
         ),

@@ -18,8 +18,8 @@ const executionName = (launchId: string, attempt: number | undefined) =>
 
 export function sfnLaunchStarter(client: SFNClient, stateMachineArn: string): LaunchStarter {
   return {
-    async start({ attempt, ...input }) {
-      const name = executionName(input.launchId, attempt);
+    async start(input) {
+      const name = executionName(input.launchId, input.attempt);
       const payload = launchPayload(input);
       try {
         await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(payload) }));

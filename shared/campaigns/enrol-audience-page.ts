@@ -59,7 +59,15 @@ export async function recordLaunchFailure(
     ...(page.cursor ? { cursor: page.cursor } : {}),
     ...(page.filter ? { filter: page.filter } : {}),
   };
-  await deps.launches.fail(input.workspaceId, input.campaignId, input.launchId, error, deps.now().toISOString(), from);
+  await deps.launches.fail(
+    input.workspaceId,
+    input.campaignId,
+    input.launchId,
+    error,
+    deps.now().toISOString(),
+    from,
+    input.attempt ?? page?.attempt ?? 0,
+  );
   return { failed: true, error };
 }
 

@@ -80,6 +80,8 @@ export const audiencePage = z.object({
   cursor: z.optional(z.string().check(z.minLength(1))),
   enrolled: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   pageSize: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  /** Which run of the launch this is (absent or 0: the first; n: its n-th resume). */
+  attempt: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 export type AudiencePage = z.infer<typeof audiencePage>;
 export type AudiencePageResult = AudiencePage & { done: boolean };
@@ -93,6 +95,8 @@ export const launchFailure = z.object({
   workspaceId: id,
   campaignId: id,
   launchId: id,
+  /** The run that failed (absent or 0: the first): its failure is recorded only while it is the current run. */
+  attempt: z.optional(z.number().check(z.int(), z.nonnegative())),
   failure: z.object({
     Error: z.optional(z.string()),
     Cause: z.optional(z.string()),

@@ -66,7 +66,8 @@ export interface LaunchRecords {
   ): Promise<void>;
   /**
    * Marks a launch that is not done as failed, with what stopped it (creating its record if need
-   * be) and, when its page could be read, where to resume.
+   * be) and, when its page could be read, where to resume; only while `attempt` is the launch's
+   * current run (0: never resumed), so a late report of an earlier run changes nothing.
    */
   fail(
     workspaceId: string,
@@ -75,6 +76,7 @@ export interface LaunchRecords {
     error: string,
     at: string,
     from?: LaunchResumePoint,
+    attempt?: number,
   ): Promise<void>;
   /**
    * Moves a failed, resumable launch back to running (its `resumed` count + 1) and answers where

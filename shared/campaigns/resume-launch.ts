@@ -24,13 +24,16 @@ export function launchPayload(input: {
   launchId: string;
   filter?: ContactFilter;
   from?: LaunchResumePoint;
+  /** The run (n >= 1: the n-th resume): its pages and its failure report carry it. */
+  attempt?: number;
 }): Record<string, unknown> {
-  const { from, ...first } = input;
+  const { from, attempt, ...first } = input;
   if (!from) return first;
   return {
     workspaceId: input.workspaceId,
     campaignId: input.campaignId,
     launchId: input.launchId,
+    ...(attempt ? { attempt } : {}),
     ...(from.filter ? { filter: from.filter } : {}),
     ...(from.cursor ? { cursor: from.cursor } : {}),
     enrolled: from.enrolled,

@@ -1,20 +1,11 @@
 /**
- * Review round 13 suspicion, proven here and left open (`it.fails`): a launch's failure record is
- * not bound to the attempt that failed.
+ * Review round 13: this test failed at 3c0df96 (a late copy of attempt 0's failure report, retried by
+ * the state machine, marked a running resume failed, and a second resume started beside it).
  *
  * The state machine's RecordFailure task is retried (2, 4, 8 s) on any error, also when its write
- * went through and only its answer was lost (a Lambda timeout after the write, a service error).
- * `LaunchRecords.fail` (shared/adapters/dynamo-launches.ts) is conditioned only on the launch not
- * being `done`: a copy of attempt 0's failure landing after a resume (attempt 1, `running`) marks
- * the launch failed again, with attempt 0's resume point, while attempt 1 runs; a second resume
- * then starts attempt 2 beside it (two executions enrolling the same pages: the enrolments' launch
- * check keeps the contacts once, but `queued` and the record's status follow both).
- *
- * The fix needs the attempt in the failing page's payload: `audiencePage` (messages.ts) carries
- * `attempt`, `launchPayload` (resume-launch.ts) sets it, `recordLaunchFailure`
- * (enrol-audience-page.ts) passes it to `LaunchRecords.fail` (ports.ts), and the store conditions
- * the write on it as `failAttempt` does (`resumed = :attempt`, or no `resumed` for attempt 0).
- * Those files are outside this change: reported.
+ * went through and only its answer was lost. The failing page's payload now carries its run
+ * (`attempt`, set by `launchPayload` on a resume), and `LaunchRecords.fail` writes only while that
+ * run is the launch's current one (`resumed = :attempt`, or no `resumed` for attempt 0).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -33,7 +24,7 @@ dynamoForFile('launch-stale-failure-', (h) => {
 });
 
 describe("a launch's failure record and its attempts", () => {
-  it.fails("a late copy of attempt 0's failure leaves a running resume alone (no second resume)", async () => {
+  it("a late copy of attempt 0's failure leaves a running resume alone (no second resume)", async () => {
     const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
     const launches = dynamoLaunches(db, CORE);
     const now = () => new Date('2026-03-01T10:00:00.000Z');

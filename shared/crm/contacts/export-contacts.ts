@@ -20,7 +20,13 @@ export async function exportContacts(
   const contacts: Contact[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.contacts.list(workspaceId, filter, { limit: 100, ...(cursor ? { cursor } : {}) });
+    // Key order: no change to a contact during the export moves it past the cursor (a score change
+    // would, in the tier index's score order), so each contact is read once.
+    const page = await deps.contacts.list(workspaceId, filter, {
+      limit: 100,
+      order: 'key',
+      ...(cursor ? { cursor } : {}),
+    });
     contacts.push(...page.contacts);
     if (contacts.length > EXPORT_MAX_ROWS) throw tooLarge();
     cursor = page.nextCursor;
