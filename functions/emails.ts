@@ -369,6 +369,9 @@ export const handler = httpFunction('emails', emailRoutes, {
           recordUnsubscribed: (workspaceId, contactId, metadata, entry) =>
             appendInteraction(workspaceId, contactId, 'unsubscribed', metadata, 'unsubscribe', entry),
           now,
+          // A preferences POST opts out of the workspace's listed topics (and the link's own) only;
+          // other ids are ignored (docs/EMAIL.md, "Topic preferences").
+          topics: async (workspaceId) => (await workspaceTopics(workspaceId)).map((t) => t.id),
           newId: randomUUID,
         },
         params.token,

@@ -13,11 +13,18 @@
  * record them once; the contact's item keeps the opt-out's timeline entry
  * (`unrecorded#<opt-out id>`) until it is recorded.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsentRecord } from '../crm/contacts/consent';
+import { OptOutRefusedError } from '../email/opt-out-refused';
 import type { SuppressionLookup } from '../email/ports';
-import type { SuppressionReason } from '../email/suppression-rules';
-import type { OptOutWrite, UnrecordedUnsubscribe, UnsubscribeSuppressions } from '../email/unsubscribe';
+import {
+  MAX_REASONS_PER_ITEM,
+  NON_TOPIC_REASONS,
+  optedOutTopic,
+  type SuppressionReason,
+} from '../email/suppression-rules';
+import type { OptOutTarget, OptOutWrite, UnrecordedUnsubscribe, UnsubscribeSuppressions } from '../email/unsubscribe';
 import { coalescedGetter } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import type { Item } from './dynamo/item';
@@ -107,35 +114,71 @@ const unrecordedOf = (item: Item | undefined): UnrecordedUnsubscribe[] =>
     .sort((a, b) => a.atMs - b.atMs);
 
 /**
- * The Update adding `reasons` to a suppression item, conditional on the item holding none of them:
- * the write that adds a reason is the one that finds it absent.
+ * The Update of one opt-out target (shared/email/unsubscribe.ts `OptOutTarget`), conditional on the
+ * item holding none of the reasons it adds: the write that adds a reason is the one that finds it
+ * absent.
+ * - A full unsubscribe replaces the item's topic opt-outs it supersedes: `SET reasons` to what it
+ *   held without them, plus `unsubscribe`, conditional on each other reason (a closed list) being
+ *   present or absent as it was read, so a bounce or complaint added meanwhile is never dropped
+ *   (the write loses the round and is made again). The item shrinks: it always fits.
+ * - Topic opt-outs are added (`ADD`) only while the item then holds at most
+ *   {@link MAX_REASONS_PER_ITEM} reasons.
  */
-function addIfLacking(
+function optOutUpdate(
   table: string,
   key: { pk: string; sk: string },
-  reasons: readonly SuppressionReason[],
+  target: OptOutTarget,
   atMs: number,
   set: Record<string, unknown>,
 ): TransactItem {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':reasons': new Set(reasons), ':at': atMs };
+  const values: Record<string, unknown> = { ':at': atMs };
   const assignments = Object.entries(set).map(([name, value], i) => {
     names[`#s${i}`] = name;
     values[`:s${i}`] = value;
     return `#s${i} = :s${i}`;
   });
-  for (const [i, reason] of reasons.entries()) values[`:r${i}`] = reason;
+  const stamps = ['updatedAtMs = :at', 'firstAtMs = if_not_exists(firstAtMs, :at)'];
+  const conditions = target.reasons.map((reason, i) => {
+    values[`:r${i}`] = reason;
+    return `NOT contains(reasons, :r${i})`;
+  });
+  let update: string;
+  if (target.reasons.includes('unsubscribe')) {
+    const kept = new Set([...target.held.filter((r) => optedOutTopic(r) === undefined), ...target.reasons]);
+    values[':reasons'] = kept;
+    update = `SET ${['reasons = :reasons', ...assignments, ...stamps].join(', ')}`;
+    for (const [i, reason] of NON_TOPIC_REASONS.entries()) {
+      if (target.reasons.includes(reason)) continue;
+      values[`:k${i}`] = reason;
+      conditions.push(`${target.held.includes(reason) ? '' : 'NOT '}contains(reasons, :k${i})`);
+    }
+  } else {
+    values[':reasons'] = new Set(target.reasons);
+    values[':room'] = MAX_REASONS_PER_ITEM - target.reasons.length;
+    update = `ADD reasons :reasons SET ${[...assignments, ...stamps].join(', ')}`;
+    conditions.push('(attribute_not_exists(reasons) OR size(reasons) <= :room)');
+  }
   return {
     Update: {
       TableName: table,
       Key: key,
-      UpdateExpression: `ADD reasons :reasons SET ${[...assignments, 'updatedAtMs = :at', 'firstAtMs = if_not_exists(firstAtMs, :at)'].join(', ')}`,
-      ConditionExpression: reasons.map((_, i) => `NOT contains(reasons, :r${i})`).join(' AND '),
+      UpdateExpression: update,
+      ConditionExpression: conditions.join(' AND '),
       ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     },
   };
 }
+
+/**
+ * DynamoDB refused the write as invalid, not for a condition: a `ValidationException`, or a
+ * transaction cancelled with a `ValidationError` (an item past 400 KB, among others).
+ */
+const isValidationFailure = (error: unknown): boolean =>
+  (error as { name?: unknown } | undefined)?.name === 'ValidationException' ||
+  (error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((r) => r.Code === 'ValidationError'));
 
 /** A consent record's item (as `dynamoConsent` writes it), created once. */
 const consentPut = (table: string, r: ConsentRecord): TransactItem => ({
@@ -162,18 +205,22 @@ export function dynamoUnsubscribeSuppressions(
   return {
     reasonsFor: lookup.reasonsFor,
 
+    async addressOptOuts(workspaceId, email) {
+      return reasonsOf(await read({ pk: workspacePk(workspaceId), sk: suppressionSk(email) }));
+    },
+
     async contactOptOuts(workspaceId, contactId) {
       const item = await read(optOutKey(workspaceId, contactId));
       return { reasons: reasonsOf(item), unrecorded: unrecordedOf(item) };
     },
 
-    optOut(write: OptOutWrite) {
+    async optOut(write: OptOutWrite) {
       const { workspaceId, atMs, address, person } = write;
       const items: TransactItem[] = [];
       if (person) {
         const { id, ...entry } = person.unrecorded;
         items.push(
-          addIfLacking(table, optOutKey(workspaceId, person.contactId), person.reasons, atMs, {
+          optOutUpdate(table, optOutKey(workspaceId, person.contactId), person, atMs, {
             contactId: person.contactId,
             [`${UNRECORDED_PREFIX}${id}`]: entry,
           }),
@@ -182,17 +229,20 @@ export function dynamoUnsubscribeSuppressions(
       }
       if (address) {
         items.push(
-          addIfLacking(
-            table,
-            { pk: workspacePk(workspaceId), sk: suppressionSk(address.email) },
-            address.reasons,
-            atMs,
-            { email: address.email.trim().toLowerCase() },
-          ),
+          optOutUpdate(table, { pk: workspacePk(workspaceId), sk: suppressionSk(address.email) }, address, atMs, {
+            email: address.email.trim().toLowerCase(),
+          }),
         );
       }
       items.push({ Put: auditPut(auditTable, write.audit) });
-      return conditionally(transactWrite(db, items));
+      try {
+        return await conditionally(transactWrite(db, items));
+      } catch (error) {
+        if (isValidationFailure(error)) {
+          throw new OptOutRefusedError('DynamoDB refused the opt-out as invalid', { cause: error });
+        }
+        throw error;
+      }
     },
 
     async unsubscribeRecorded(workspaceId, contactId, id) {

@@ -89,9 +89,27 @@ export type ProcessOutcome =
       readonly paused?: boolean;
     };
 
-/** `ses#<message>#bounced#<email>`: one per message, kind and recipient, whatever the delivery. */
+/**
+ * The dedupe key of an event: one per fact, whatever the delivery. A fact is a message, a recipient
+ * and what happened to it, with every facet that makes a different fact of one type: a bounce's
+ * kind (a soft bounce, e.g. a full mailbox SES gave up on, and a later hard bounce of the same
+ * message, the recipient server's asynchronous "user unknown", are two facts, counted and put on
+ * the timeline each), and whether SES never attempted it (`OnAccountSuppressionList`: not counted,
+ * and no stand-in for a real bounce or complaint of the message). Other types have one fact per
+ * message and recipient: a delivery (a delivery delay is its own type, so never the delivery's
+ * key), a complaint (one per message and recipient whatever its feedback type, as SES counts
+ * complaints; a `not-spam` report is ignored before any key is made).
+ * `ses#<message>#bounced:hard#<email>`, `ses#<message>#complained#<email>`.
+ */
 export const eventKeyOf = (e: EmailEvent): string =>
-  `${e.provider}#${e.providerMessageId}#${e.type}#${e.email}`.slice(0, 700);
+  `${e.provider}#${e.providerMessageId}#${factOf(e)}#${e.email}`.slice(0, 700);
+
+/** The event's type with the facets that tell two facts of that type apart. */
+function factOf(e: EmailEvent): string {
+  const kind = e.type === 'bounced' ? `:${e.bounceType === 'permanent' ? 'hard' : 'soft'}` : '';
+  const account = e.accountSuppressed && (e.type === 'bounced' || e.type === 'complained') ? ':account' : '';
+  return `${e.type}${kind}${account}`;
+}
 
 /** A stable id from the event, so a replayed timeline entry is the same interaction. */
 const interactionIdOf = (eventKey: string) => {

@@ -7,7 +7,7 @@
  * - `rejected` (4xx other than throttling, SES `MessageRejected`, invalid address): the
  *   message itself is refused; another provider would refuse or misdeliver it too. No failover.
  * - `unavailable` (5xx, network, timeouts, an open breaker, account-level pauses): try the
- *   next provider.
+ *   next provider, but only after a definite refusal (below).
  * - `idempotency-conflict` (Resend 409 `invalid_idempotent_request`): Resend already holds a
  *   request under this send's idempotency key, with another payload. The earlier request may well
  *   have been accepted and delivered (that is when a retry happens: an attempt died after the
@@ -15,10 +15,12 @@
  *   delivered mail as refused or send it a second time). The sender closes the send with a reason
  *   that says it may have been delivered (send-email.ts).
  * - `idempotency-in-progress` (Resend 409 `concurrent_idempotent_requests`): a request under this
- *   key is still being processed: retry later, on the same chain.
- * - `outcome-unknown`: an `unavailable` fault without an answer that says the provider did not take
- *   the message (a network error or a timeout after the request left, a 504, an error of no known
- *   shape; {@link outcomeUnknown}). The provider may have accepted it, so another call could send a
+ *   key is still being processed, so Resend has the message: no failover, and the sender holds the
+ *   send's claim for its Send event (`uncertain`, as for `outcome-unknown`).
+ * - `outcome-unknown`: an `unavailable` fault without a definite refusal, i.e. an answer that says
+ *   the provider did not take the message (a network error or a timeout after the request left, a
+ *   2xx or 3xx whose body could not be read, a 502 or 504, an error of no known shape;
+ *   {@link outcomeUnknown}). The provider may have accepted it, so another call could send a
  *   second copy: the chain stops there (a failover would be another provider's copy, and no
  *   provider dedupes another's requests), and the same link retries it only when the provider
  *   dedupes on the email's idempotency key (Resend; SES and SMTP relays do not). The sender holds
@@ -69,33 +71,74 @@ const DEDUPES_ON_IDEMPOTENCY_KEY: ReadonlySet<ProviderName> = new Set(['resend']
 export const dedupesOnIdempotencyKey = (provider: ProviderName): boolean => DEDUPES_ON_IDEMPOTENCY_KEY.has(provider);
 
 /** Codes of a connection that never opened: the request cannot have reached the provider. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * The AWS SDK's connection timeout (`connectionTimeout` of its NodeHttpHandler, shared/aws/ses.ts):
+ * a `TimeoutError` whose message says no connection was established. Read from the message, the
+ * only place the handler says which phase timed out; another wording reads as unknown (the safe side).
+ */
+const SDK_CONNECT_TIMEOUT = /did not establish a connection/i;
 /** nodemailer codes raised before the message was handed to the relay (DNS, login, envelope). */
 const SMTP_BEFORE_MESSAGE = new Set(['EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE']);
 
 /**
+ * Error statuses from 400 to 511 that do not say the service refused the request: a timeout (408;
+ * 499, a proxy's "client closed"), and a gateway speaking for a service behind it that may have
+ * acted on the request (502 bad gateway: the service's answer cut or garbled; 504 gateway timeout).
+ * Codes above 511 are not standard (a CDN's 520 to 527: the origin's answer unknown, empty or
+ * timed out; 598/599 network read timeouts) and are no refusal either.
+ */
+const STATUS_WITHOUT_REFUSAL = new Set([408, 499, 502, 504]);
+
+/**
+ * Whether an HTTP status is a definite refusal: the service answered that it did not take the
+ * request. A 4xx other than a timeout (the request was refused as it stands: throttled, invalid,
+ * unauthorised), or a 5xx the service itself answers (500, 501, 503, 505 to 511: SES's
+ * `InternalFailure` and `ServiceUnavailable`, Resend's `internal_server_error`: the request failed
+ * and is to be retried as a new one, as both document for these). Not a refusal: any status below
+ * 400 on an error (an answer of 2xx or 3xx that could not be read, e.g. the SDK's deserializer
+ * failing on a 200 whose body was cut or garbled: the service took the request), a timeout, a
+ * gateway's answer or a non-standard code ({@link STATUS_WITHOUT_REFUSAL}, 512 and up).
+ */
+export function refusedByStatus(status: number): boolean {
+  if (status < 400 || status > 511) return false;
+  return !STATUS_WITHOUT_REFUSAL.has(status);
+}
+
+/**
  * Whether a failed provider call leaves it unknown if the provider took the message: true unless
- * an answer says it did not (an HTTP status other than 504, an SMTP reply code), the call never ran
- * (an open breaker), or the connection never opened. A timeout, a reset connection, an abort, a
- * 504 (a gateway that gave up waiting on the service) or an error of no known shape: unknown.
- * SMTP errors (`SmtpSendError`) carry a 503 for network failures too: for them the relay's reply
- * code is the answer. Retries that ran out are judged by their last error (the earlier ones were
- * retried, which {@link sendWithFailover} allows only for answers or on a provider that dedupes).
+ * something definite says it did not. Definite: an HTTP status that is a refusal
+ * ({@link refusedByStatus}: a 4xx other than a timeout, a 5xx the service itself answers), an SMTP
+ * reply code of refusal (4xx, 5xx), an open breaker (the call never ran), a connection that never
+ * opened (refused, DNS failure, a connection timeout), or an SMTP error raised before the message
+ * was handed over. Everything else is doubt, and doubt is unknown: a timeout, a reset, an abort, a
+ * 2xx or 3xx carried by an error (the answer came and could not be read), a 504 or 502, an error of
+ * no known shape. SMTP errors (`SmtpSendError`) carry a 503 for network failures too: for them the
+ * relay's reply code is the answer. Retries that ran out are judged by their last error (the earlier
+ * ones were retried, which {@link sendWithFailover} allows only for answers or on a provider that
+ * dedupes).
  */
 export function outcomeUnknown(error: unknown): boolean {
   if (error instanceof CircuitOpenError) return false;
   if (error instanceof RetryExhaustedError) return outcomeUnknown(error.cause);
   const e = error as { name?: unknown; code?: unknown; responseCode?: unknown; cause?: unknown } | undefined;
   if (e?.name === 'SmtpSendError') {
-    return e.responseCode === undefined && !(typeof e.code === 'string' && SMTP_BEFORE_MESSAGE.has(e.code));
+    if (typeof e.responseCode === 'number') return !(e.responseCode >= 400 && e.responseCode < 600);
+    return !(typeof e.code === 'string' && SMTP_BEFORE_MESSAGE.has(e.code));
   }
   const { status } = classifyError(error);
-  if (status !== undefined) return status === 504;
+  if (status !== undefined) return !refusedByStatus(status);
+  return !neverConnected(error);
+}
+
+/** A connection that never opened (refused, DNS, connect timeout), anywhere in the cause chain. */
+function neverConnected(error: unknown): boolean {
   for (let link: unknown = error, depth = 0; link && depth < 5; link = (link as { cause?: unknown }).cause, depth++) {
-    const code = (link as { code?: unknown }).code;
-    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+    const { code, name, message } = link as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return true;
+    if (name === 'TimeoutError' && typeof message === 'string' && SDK_CONNECT_TIMEOUT.test(message)) return true;
   }
-  return true;
+  return false;
 }
 
 /** What a provider error means for this message. */
@@ -110,7 +153,9 @@ export function classifyProviderError(error: unknown): ProviderFault {
   if (typeof name === 'string' && REJECTING_NAMES.has(name)) return 'rejected';
   const c = classifyError(error);
   if (c.status === 429) return 'throttled';
-  if (c.status !== undefined && c.status >= 400 && c.status < 500 && c.status !== 408) {
+  // Only a refusal rejects the message: a 408 or 499 says nothing about it (unavailable, and then
+  // outcome-unknown: the provider may have it).
+  if (c.status !== undefined && c.status >= 400 && c.status < 500 && refusedByStatus(c.status)) {
     // Credentials or a suspended account are the provider's trouble, not the message's.
     return c.status === 401 || c.status === 403 ? 'unavailable' : 'rejected';
   }
@@ -128,8 +173,11 @@ export class ProviderSendError extends Error {
   override name = 'ProviderSendError';
   readonly skipped: readonly ProviderName[];
   /**
-   * An earlier call to `provider` in this attempt got no answer (a provider that dedupes is retried
-   * after one): it may have the message, though this error says otherwise.
+   * `provider` may have the message, whatever this error says: an earlier call to it in this
+   * attempt got no answer (a provider that dedupes is retried after one), or its answer says it
+   * holds a request under the email's idempotency key (`idempotency-in-progress`,
+   * `idempotency-conflict`), or the outcome is unknown. The sender then never lets a retry start
+   * the chain again at once (send-email.ts: held for the Send event).
    */
   readonly uncertain: boolean;
   constructor(
@@ -197,7 +245,8 @@ export async function sendWithFailover(chain: readonly ChainLink[], email: Outgo
         throw new ProviderSendError(fault, name, `${name}: ${fault}`, {
           cause: error,
           skipped: [...skipped],
-          uncertain: unanswered,
+          // A 409 about this key says the provider has (or had) a request under it.
+          uncertain: unanswered || fault === 'idempotency-in-progress' || fault === 'idempotency-conflict',
         });
       }
       if (unanswered || outcomeUnknown(error)) {

@@ -150,26 +150,23 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     accepted = await sendWithFailover(deps.chain, prepared.email);
   } catch (error) {
     const failure = error instanceof ProviderSendError ? error : undefined;
+    if (failure?.uncertain && failure.fault !== 'idempotency-conflict') {
+      // A provider may have the message: its call got no answer (outcome-unknown), it answered
+      // that a request under this send's key is in progress (idempotency-in-progress), or a call
+      // to it got no answer before it throttled or refused the retry. Never given back at once:
+      // a retry starts the chain again at its first provider (SES, back from its 503s), which
+      // knows nothing of the other's idempotency key, and sends a second copy. Held for the Send
+      // event (SES's, or Resend's `email.sent`), which marks it sent, as every such case is: one rule.
+      return awaitingAck(request, claimId, heldReason(failure), deps);
+    }
     switch (failure?.fault) {
       case 'rejected':
         return closed(request, claimId, `rejected by ${failure.provider}`, deps);
       case 'throttled':
         // Nothing sent: the providers before the throttling one answered that they did not take
-        // it (one that did not answer ends the chain). Unless an earlier call to the throttling
-        // provider itself got no answer (it dedupes, so it was retried): then the next attempt
-        // seals alike.
-        return released(
-          request,
-          claimId,
-          'throttled by the provider',
-          1000,
-          deps,
-          failure.uncertain ? undefined : nothingSent,
-        );
-      case 'idempotency-in-progress':
-        // The provider is still processing an earlier request of this very send (same key): look
-        // again shortly; its answer, or its Send event, decides. It may be sent: keep sealedAtMs.
-        return released(request, claimId, `${failure.provider} is still processing this send`, 5000, deps);
+        // it (one that did not answer ends the chain), and every call to the throttling one was
+        // answered (an unanswered one is `uncertain`: held above).
+        return released(request, claimId, 'throttled by the provider', 1000, deps, nothingSent);
       case 'idempotency-conflict':
         // The provider already holds a request under this send's idempotency key, with another
         // body (content sealed before the tracking change, a rotated key, a changed renderer). That
@@ -178,10 +175,10 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
         // would meet the same 409 until the provider forgets the key after 24 h and then send a
         // second copy), not failed over (a second copy at once): closed, saying it may have gone.
         return closed(request, claimId, possiblyDelivered(failure.provider), deps);
+      case 'idempotency-in-progress':
       case 'outcome-unknown':
-        // No answer (a network error, a timeout): the provider may have the message. Not failed
-        // over (sendWithFailover stops there) and not given back: held for its Send event.
-        return awaitingAck(request, claimId, `${failure.provider} did not answer`, deps);
+        // Always `uncertain` (held above); kept for a ProviderSendError built without it.
+        return awaitingAck(request, claimId, heldReason(failure), deps);
       case 'all-unavailable':
         // Every provider answered that it did not take the message, or was not called (an open
         // breaker): nothing was sent.
@@ -193,6 +190,19 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
   return { status: 'sent', ...accepted };
+}
+
+/** Why a send is held for its Send event: what the provider said, or that it said nothing. */
+function heldReason(failure: ProviderSendError): string {
+  const provider = failure.provider ?? 'the provider';
+  switch (failure.fault) {
+    case 'idempotency-in-progress':
+      return `${provider} is still processing this send`;
+    case 'outcome-unknown':
+      return `${provider} did not answer`;
+    default:
+      return `${provider} answered ${failure.fault} after a call that got no answer`;
+  }
 }
 
 /** The closing reason of a send whose idempotency key the provider had already taken. */

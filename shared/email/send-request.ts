@@ -71,8 +71,14 @@ export const emailSendMessage = z.object({
   ),
   topic: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/))),
   track: z.optional(z.boolean()),
-  /** How many times this request came back as `retry` (paced, throttled, paused): drives the backoff. */
-  attempt: z._default(z.number().check(z.int(), z.gte(0), z.lte(10_000)), 0),
+  /**
+   * How many times this request came back as `retry` (paced, throttled, paused): drives the backoff
+   * (which stops growing at 2^10 s, pacing.ts). No upper bound but the safe integers (`z.int()`): a
+   * marketing send held by a pause comes back every 15 minutes, ~96 times a day, and a cap (it was
+   * 10,000: ~104 days) would make such a message unparseable, so dead-lettered instead of sent
+   * once the pause is lifted.
+   */
+  attempt: z._default(z.number().check(z.int(), z.gte(0)), 0),
 });
 export type EmailSendMessage = z.infer<typeof emailSendMessage>;
 

@@ -22,6 +22,17 @@ export type SuppressionReason =
 
 export type TopicOptOut = `unsubscribe:topic:${string}`;
 
+/** Every reason that is not a topic opt-out (a closed list: the writes that replace reasons name them). */
+export const NON_TOPIC_REASONS = ['hard-bounce', 'complaint', 'soft-bounces', 'unsubscribe', 'manual'] as const;
+
+/**
+ * At most this many reasons on one suppression item (an address's, a contact's own) once topic
+ * opt-outs are added: a topic opt-out past it is honoured as an unsubscribe from all marketing
+ * (which replaces the item's topic opt-outs), so an item never grows toward DynamoDB's 400 KB
+ * (100 reasons of at most 58 bytes: under 6 KB). A workspace lists at most 50 topics (topics.ts).
+ */
+export const MAX_REASONS_PER_ITEM = 100;
+
 /** A topic id: lower-case letters, digits, `-` and `_` (at most 40). */
 export const TOPIC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 

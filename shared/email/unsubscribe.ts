@@ -15,8 +15,16 @@ import { newAuditRecord } from '../identity/audit';
 import type { AuditRecord } from '../identity/ports';
 import { logger } from '../observability/logger';
 import { trimEnd } from './linear-scan';
+import { OptOutRefusedError } from './opt-out-refused';
 import type { SuppressionLookup } from './ports';
-import { optedOutTopic, type SuppressionReason, TOPIC_ID_PATTERN, topicOptOut } from './suppression-rules';
+import {
+  MAX_REASONS_PER_ITEM,
+  NON_TOPIC_REASONS,
+  optedOutTopic,
+  type SuppressionReason,
+  TOPIC_ID_PATTERN,
+  topicOptOut,
+} from './suppression-rules';
 import { openTrackingToken, sealTrackingToken, type TrackingPayload } from './tracking-token';
 
 /** The link a token opens: `<base>/u/<token>`. */
@@ -94,17 +102,30 @@ export interface ContactOptOuts {
 }
 
 /**
- * What one honoured link writes, all or nothing: each target's reasons, each only if it holds
- * none of them yet; with the contact's, its consent withdrawal and its timeline entry to come;
- * and the audit entry.
+ * One item an opt-out writes (the address's suppression, the contact's own opt-outs): the reasons
+ * it adds, each only if the item holds none of them yet, and what the item held when read.
+ *
+ * A full unsubscribe (`reasons` = [`unsubscribe`]) supersedes the item's topic opt-outs: the item's
+ * reasons become `held` without its topic opt-outs, plus `unsubscribe`, written only if its other
+ * reasons are still those of `held` (nothing another writer added meanwhile is dropped). So the
+ * address-wide unsubscribe always fits the item, however many topic opt-outs it held. Topic
+ * opt-outs are added only while the item holds at most {@link MAX_REASONS_PER_ITEM} reasons with them.
+ */
+export interface OptOutTarget {
+  readonly reasons: readonly SuppressionReason[];
+  readonly held: readonly SuppressionReason[];
+}
+
+/**
+ * What one honoured link writes, all or nothing: each target's reasons (above); with the
+ * contact's, its consent withdrawal and its timeline entry to come; and the audit entry.
  */
 export interface OptOutWrite {
   readonly workspaceId: string;
   readonly atMs: number;
-  readonly address?: { readonly email: string; readonly reasons: readonly SuppressionReason[] };
-  readonly person?: {
+  readonly address?: OptOutTarget & { readonly email: string };
+  readonly person?: OptOutTarget & {
     readonly contactId: string;
-    readonly reasons: readonly SuppressionReason[];
     readonly consent: ConsentRecord;
     readonly unrecorded: UnrecordedUnsubscribe;
   };
@@ -114,14 +135,20 @@ export interface OptOutWrite {
 /** The suppression store as an unsubscribe reads and writes it. */
 export type UnsubscribeSuppressions = SuppressionLookup & {
   /**
+   * The address's own suppression in the workspace (`WS#<ws>` / `SUPPRESSION#<email>`), without
+   * the global list's or any contact's: the item an opt-out writes. Strongly consistent.
+   */
+  addressOptOuts(workspaceId: string, email: string): Promise<readonly SuppressionReason[]>;
+  /**
    * The contact's own opt-outs alone (`CONTACTOPTOUT#<id>`), without any address's: whether the
    * person a link names has opted out, whatever its old address's suppressions say; with the
    * timeline entries not recorded yet. Strongly consistent, as `reasonsFor`.
    */
   contactOptOuts(workspaceId: string, contactId: string): Promise<ContactOptOuts>;
   /**
-   * Writes `write` in one transaction, conditional on each target lacking every reason it adds:
-   * false (nothing written) when a target got one of them meanwhile (another request's).
+   * Writes `write` in one transaction, conditional as each {@link OptOutTarget} says: false
+   * (nothing written) when a target changed meanwhile (another request's reason, a bounce).
+   * @throws OptOutRefusedError when the store refuses the write as invalid (an item too large)
    */
   optOut(write: OptOutWrite): Promise<boolean>;
   /** Forgets an opt-out's unrecorded timeline entry (it is on the timeline now, or has none). */
@@ -145,11 +172,18 @@ export interface UnsubscribeDeps {
     entry: { readonly interactionId: string; readonly occurredAt: Date },
   ) => Promise<void>;
   readonly now: () => Date;
+  /**
+   * The workspace's listed topics (its `email.topics` setting): a topic opt-out is honoured for
+   * these and the link's own topic only. Without it, the link's own topic only.
+   */
+  readonly topics?: (workspaceId: string) => Promise<readonly string[]>;
   /** The wall clock (epoch ms; default `Date.now`): audit times and the re-drive's wait. */
   readonly wallClockMs?: () => number;
   /** Ids of opt-outs (default random UUIDs). */
   readonly newId?: () => string;
 }
+
+export { OptOutRefusedError };
 
 export type UnsubscribeOutcome =
   | { readonly status: 'invalid' }
@@ -216,6 +250,15 @@ export async function linkOptOuts(
  * opt-out until it is recorded, so a request that died or failed there leaves it to a later POST
  * of any link naming the contact ({@link REDRIVE_AFTER_MS} on), which records it under the same id
  * (stored and scored once).
+ *
+ * Bounded, and never a failure for what it stores (review round 13): topics are honoured only when
+ * the workspace lists them or the link is of that topic (others are ignored: made-up ids write
+ * nothing); a topic opt-out that would take an item past {@link MAX_REASONS_PER_ITEM}, or whose
+ * write the store refuses ({@link OptOutRefusedError}: an item too large), is honoured as an
+ * unsubscribe from all, which replaces the topic opt-outs and so always fits the address's item;
+ * if the write with the contact's item is refused even so, the address is unsubscribed alone.
+ * Honouring more than asked is the safe side of an opt-out; a 5xx on the public POST would honour
+ * nothing.
  */
 export async function honourUnsubscribe(
   deps: UnsubscribeDeps,
@@ -226,42 +269,102 @@ export async function honourUnsubscribe(
   const payload = openUnsubscribeToken(token, deps.key);
   if (!payload) return { status: 'invalid' };
   const { workspaceId, email, sendId, contactId } = payload;
-  const asked: SuppressionReason[] = choice.scope === 'all' ? ['unsubscribe'] : choice.topics.map(topicOptOut);
-  // A full unsubscribe already covers every topic.
-  const lacking = (held: readonly SuppressionReason[]) =>
-    held.includes('unsubscribe') ? [] : asked.filter((r) => !held.includes(r));
-  const topicsOf = (reasons: readonly SuppressionReason[]) =>
-    choice.scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
-  // A lost round means a target got a reason this request lacked (reasons are only added), so
-  // the lacking shrink every round: this many rounds always end in a write or in `already`.
-  const rounds = 2 * asked.length + 1;
+  const topics = choice.scope === 'topics' ? await knownTopics(deps, payload, choice.topics) : [];
+  // What is honoured only ever widens, toward more opt-out: the topics asked; all marketing (a
+  // topic opt-out past what an item keeps, or a write the store refused); the address's unsubscribe
+  // alone (a write with the contact's opt-out refused too: the address's item always fits it).
+  let scope: Widening = choice.scope;
+  // A lost round means a target changed (a reason added by another request or a bounce: reasons
+  // are only added, or dropped by an unsubscribe, which ends every later round in `already`), so
+  // the lacking shrink; a refusal widens at most twice. So this many rounds always end.
+  const rounds = 2 * (topics.length + NON_TOPIC_REASONS.length) + 3;
   for (let round = 1; round <= rounds; round++) {
     const [atAddress, ofPerson] = await Promise.all([
-      deps.suppressions.reasonsFor(workspaceId, email),
+      deps.suppressions.addressOptOuts(workspaceId, email),
       contactId ? deps.suppressions.contactOptOuts(workspaceId, contactId) : undefined,
     ]);
-    const forAddress = lacking(atAddress);
-    const forPerson = ofPerson ? lacking(ofPerson.reasons) : [];
+    const person = scope === 'address' ? undefined : ofPerson;
+    let plan = planOptOut(scope, topics, atAddress, person?.reasons);
+    if (plan.overflows) {
+      scope = 'all';
+      plan = planOptOut(scope, topics, atAddress, person?.reasons);
+    }
+    const { forAddress, forPerson } = plan;
     if (forAddress.length === 0 && forPerson.length === 0) {
       // Nothing written, nothing recorded; an earlier opt-out's timeline entry that its request
       // left (it died, or the write failed) is recorded now, under its own id.
       if (contactId && ofPerson) await recordLeftOver(deps, workspaceId, contactId, ofPerson.unrecorded);
-      const all = atAddress.includes('unsubscribe') && (ofPerson?.reasons.includes('unsubscribe') ?? true);
+      const all = atAddress.includes('unsubscribe') && (person?.reasons.includes('unsubscribe') ?? true);
       return all ? { status: 'unsubscribed', already: true } : { status: 'unsubscribed', already: true, topics: [] };
     }
-    const topics = topicsOf([...new Set([...forPerson, ...forAddress])]);
+    const topicsOf = (reasons: readonly SuppressionReason[]) =>
+      scope === 'topics' ? reasons.map((r) => optedOutTopic(r) as string) : undefined;
+    const asked = topicsOf([...new Set([...forPerson, ...forAddress])]);
     const write = optOutWrite(deps, payload, origin, {
-      forAddress,
-      forPerson,
-      topics,
+      address: { reasons: forAddress, held: atAddress },
+      person: { reasons: forPerson, held: person?.reasons ?? [] },
+      topics: asked,
       personTopics: topicsOf(forPerson),
     });
-    if (await deps.suppressions.optOut(write)) {
+    let written: boolean;
+    try {
+      written = await deps.suppressions.optOut(write);
+    } catch (error) {
+      if (!(error instanceof OptOutRefusedError) || scope === 'address') throw error;
+      const wider: Widening = scope === 'topics' ? 'all' : 'address';
+      logger.error('Opt-out refused by the store; honoured more widely', {
+        error: error.message,
+        workspaceId,
+        sendId,
+        asked: scope,
+        honoured: wider,
+      });
+      scope = wider;
+      continue;
+    }
+    if (written) {
       if (write.person) await recordUnsubscribed(deps, workspaceId, write.person.contactId, write.person.unrecorded);
-      return { status: 'unsubscribed', already: false, ...(topics ? { topics } : {}) };
+      return { status: 'unsubscribed', already: false, ...(asked ? { topics: asked } : {}) };
     }
   }
   throw new Error(`The unsubscribe of send ${sendId} kept losing to concurrent opt-outs`);
+}
+
+/** What an honour writes: the topics asked, all marketing, or the address's unsubscribe alone. */
+type Widening = 'topics' | 'all' | 'address';
+
+/**
+ * What each target lacks of what is asked (nothing when it is unsubscribed from all: that covers
+ * every topic), and whether a topic opt-out would take an item past {@link MAX_REASONS_PER_ITEM}.
+ */
+function planOptOut(
+  scope: Widening,
+  topics: readonly string[],
+  atAddress: readonly SuppressionReason[],
+  ofPerson: readonly SuppressionReason[] | undefined,
+): { forAddress: SuppressionReason[]; forPerson: SuppressionReason[]; overflows: boolean } {
+  const asked: SuppressionReason[] = scope === 'topics' ? topics.map(topicOptOut) : ['unsubscribe'];
+  const lacking = (held: readonly SuppressionReason[]) =>
+    held.includes('unsubscribe') ? [] : asked.filter((r) => !held.includes(r));
+  const forAddress = lacking(atAddress);
+  const forPerson = ofPerson ? lacking(ofPerson) : [];
+  const overflows =
+    scope === 'topics' &&
+    ((forAddress.length > 0 && atAddress.length + forAddress.length > MAX_REASONS_PER_ITEM) ||
+      (forPerson.length > 0 && (ofPerson?.length ?? 0) + forPerson.length > MAX_REASONS_PER_ITEM));
+  return { forAddress, forPerson, overflows };
+}
+
+/**
+ * The topics of a preferences POST that are honoured: those the workspace lists and the link's own
+ * (the send's topic, which its page shows even when the list lacks it). Others are ignored: a page
+ * rendered before a topic left the list still saves the rest, and made-up ids write nothing.
+ */
+async function knownTopics(deps: UnsubscribeDeps, link: TrackingPayload, asked: readonly string[]): Promise<string[]> {
+  if (asked.length === 0) return [];
+  const listed = new Set(deps.topics ? await deps.topics(link.workspaceId) : []);
+  if (link.topic) listed.add(link.topic);
+  return asked.filter((t) => listed.has(t));
 }
 
 /**
@@ -276,8 +379,8 @@ function optOutWrite(
   link: TrackingPayload & { readonly email: string },
   origin: { ip?: string; userAgent?: string },
   what: {
-    forAddress: readonly SuppressionReason[];
-    forPerson: readonly SuppressionReason[];
+    address: OptOutTarget;
+    person: OptOutTarget;
     topics: readonly string[] | undefined;
     personTopics: readonly string[] | undefined;
   },
@@ -286,16 +389,16 @@ function optOutWrite(
   const at = deps.now();
   const id = (deps.newId ?? randomUUID)();
   const wallClockMs = (deps.wallClockMs ?? Date.now)();
-  const { forAddress, forPerson, topics, personTopics } = what;
+  const { address, person, topics, personTopics } = what;
   return {
     workspaceId,
     atMs: at.getTime(),
-    ...(forAddress.length > 0 ? { address: { email, reasons: forAddress } } : {}),
-    ...(contactId !== undefined && forPerson.length > 0
+    ...(address.reasons.length > 0 ? { address: { email, ...address } } : {}),
+    ...(contactId !== undefined && person.reasons.length > 0
       ? {
           person: {
             contactId,
-            reasons: forPerson,
+            ...person,
             consent: {
               consentId: id,
               workspaceId,

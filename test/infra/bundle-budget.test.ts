@@ -72,7 +72,9 @@ const OVER_BUDGET: Partial<
     measured: 486_282,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
-  emails: { ceiling: 481_000, measured: 470_790, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  // +10.8 KB on 2026-12-06 (review rounds 12-13): the one-transaction opt-out (audit and consent items built in the
+  // suppression adapter), the workspace's topic list read by the unsubscribe page, the tracking counts run apart.
+  emails: { ceiling: 492_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-templates': { ceiling: 440_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-sender': {
     ceiling: 489_000,

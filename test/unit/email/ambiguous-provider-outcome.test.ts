@@ -19,7 +19,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SmtpSendError } from '../../../shared/adapters/smtp-email';
-import type { EmailProvider, OutgoingEmail, ProviderName, ReleaseOptions } from '../../../shared/email/ports';
+import type { EmailProvider, OutgoingEmail, ProviderName } from '../../../shared/email/ports';
 import {
   type ChainLink,
   outcomeUnknown,
@@ -27,38 +27,10 @@ import {
   providerBreaker,
   sendWithFailover,
 } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
 import { CircuitOpenError, RetryExhaustedError } from '../../../shared/resilience';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { GRACE, HoldingLedger, LEASE, request, reset } from './failover-fakes';
 
-/** The memory ledger, with the DynamoDB adapter's hold of an ambiguous release (`awaitAck`). */
-class HoldingLedger extends MemorySendLedger {
-  override async release(ws: string, key: string, claimId?: string, options?: ReleaseOptions): Promise<void> {
-    const r = this.record(ws, key);
-    const hold = (options as { awaitAck?: { atMs: number; graceMs: number } } | undefined)?.awaitAck;
-    if (hold && r?.state === 'claimed') {
-      r.leaseUntilMs = hold.atMs + hold.graceMs;
-      r.staleSinceMs = hold.atMs;
-      return;
-    }
-    return super.release(ws, key, claimId, options);
-  }
-}
-
-const LEASE = 300_000;
-const GRACE = 60_000;
-const request: SendRequest = {
-  workspaceId: 'ws-1',
-  idempotencyKey: 'campaign#e1#n1#v1',
-  category: 'marketing',
-  from: 'news@acme.test',
-  to: 'ada@example.com',
-  content: { subject: 'Hi', html: '<p>Hello</p>' },
-  context: { contact: {}, workspace: { name: 'Acme' } },
-};
-
-/** A network error after the request left: the provider may or may not have the message. */
-const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const awsError = (name: string, status: number) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 

@@ -2,12 +2,19 @@
  * The suppression store an unsubscribe link uses, in memory, as `dynamoUnsubscribeSuppressions`
  * models it: reasons per (workspace, address) and per (workspace, contact); `optOut` adds each
  * target's reasons only if it holds none of them, with the consent record, the audit entry and
- * the contact's unrecorded timeline entry, all or nothing. `beforeWrite` runs between a request's
- * read and its write (to interleave another request there).
+ * the contact's unrecorded timeline entry, all or nothing. A full unsubscribe replaces the target's
+ * topic opt-outs (only if its other reasons are still those it read); topic opt-outs are added only
+ * up to MAX_REASONS_PER_ITEM. `beforeWrite` runs between a request's read and its write (to
+ * interleave another request there).
  */
 import type { ConsentRecord } from '../../../shared/crm/contacts/consent';
-import type { SuppressionReason } from '../../../shared/email/suppression-rules';
-import type { UnrecordedUnsubscribe, UnsubscribeSuppressions } from '../../../shared/email/unsubscribe';
+import {
+  MAX_REASONS_PER_ITEM,
+  NON_TOPIC_REASONS,
+  optedOutTopic,
+  type SuppressionReason,
+} from '../../../shared/email/suppression-rules';
+import type { OptOutTarget, UnrecordedUnsubscribe, UnsubscribeSuppressions } from '../../../shared/email/unsubscribe';
 import type { AuditRecord } from '../../../shared/identity/ports';
 
 export function memoryOptOuts(options: { beforeWrite?: () => Promise<void> } = {}) {
@@ -20,8 +27,23 @@ export function memoryOptOuts(options: { beforeWrite?: () => Promise<void> } = {
   const contact = (ws: string, contactId: string) => `${ws}|${contactId}`;
   const add = (map: Map<string, Set<SuppressionReason>>, k: string, reasons: readonly SuppressionReason[]) =>
     map.set(k, new Set([...(map.get(k) ?? []), ...reasons]));
-  const lacksAll = (held: Set<SuppressionReason> | undefined, reasons: readonly SuppressionReason[]) =>
-    reasons.every((r) => !held?.has(r));
+  /** Whether `target` may be written on an item holding `held` (dynamo-suppressions.ts `optOutUpdate`). */
+  const writable = (held: Set<SuppressionReason> | undefined, target: OptOutTarget) => {
+    if (!target.reasons.every((r) => !held?.has(r))) return false;
+    if (target.reasons.includes('unsubscribe')) {
+      return NON_TOPIC_REASONS.every(
+        (r) => target.reasons.includes(r) || (held?.has(r) ?? false) === target.held.includes(r),
+      );
+    }
+    return (held?.size ?? 0) + target.reasons.length <= MAX_REASONS_PER_ITEM;
+  };
+  const put = (map: Map<string, Set<SuppressionReason>>, k: string, target: OptOutTarget) =>
+    target.reasons.includes('unsubscribe')
+      ? map.set(
+          k,
+          new Set([...(map.get(k) ?? [])].filter((r) => optedOutTopic(r) === undefined).concat(target.reasons)),
+        )
+      : add(map, k, target.reasons);
   const store = {
     async reasonsFor(ws: string, email: string, contactId?: string) {
       return [
@@ -30,6 +52,9 @@ export function memoryOptOuts(options: { beforeWrite?: () => Promise<void> } = {
           ...(contactId ? (byContact.get(contact(ws, contactId)) ?? []) : []),
         ]),
       ];
+    },
+    async addressOptOuts(ws: string, email: string) {
+      return [...(byAddress.get(address(ws, email)) ?? [])];
     },
     async contactOptOuts(ws: string, contactId: string) {
       return {
@@ -42,11 +67,11 @@ export function memoryOptOuts(options: { beforeWrite?: () => Promise<void> } = {
       const { workspaceId: ws, person } = write;
       const addressKey = write.address && address(ws, write.address.email);
       const personKey = person && contact(ws, person.contactId);
-      if (addressKey && write.address && !lacksAll(byAddress.get(addressKey), write.address.reasons)) return false;
-      if (personKey && person && !lacksAll(byContact.get(personKey), person.reasons)) return false;
-      if (addressKey && write.address) add(byAddress, addressKey, write.address.reasons);
+      if (addressKey && write.address && !writable(byAddress.get(addressKey), write.address)) return false;
+      if (personKey && person && !writable(byContact.get(personKey), person)) return false;
+      if (addressKey && write.address) put(byAddress, addressKey, write.address);
       if (personKey && person) {
-        add(byContact, personKey, person.reasons);
+        put(byContact, personKey, person);
         const entries = unrecorded.get(personKey) ?? new Map();
         entries.set(person.unrecorded.id, person.unrecorded);
         unrecorded.set(personKey, entries);

@@ -67,6 +67,15 @@ describe('sendRequestOf', () => {
     expect(message.attempt).toBe(0);
   });
 
+  it('parses any attempt count (review round 13): a send paused for months still comes back, never dead-lettered', () => {
+    // Re-queued every 15 minutes while marketing is paused: 96 a day, 10,000 after ~104 days.
+    for (const attempt of [10_000, 10_001, 96 * 365 * 10]) {
+      expect(emailSendMessage.safeParse({ ...queued({}), attempt }).success).toBe(true);
+    }
+    expect(emailSendMessage.safeParse({ ...queued({}), attempt: -1 }).success).toBe(false);
+    expect(emailSendMessage.safeParse({ ...queued({}), attempt: 1.5 }).success).toBe(false);
+  });
+
   it('tags a send to a known contact with the contact, so its provider events need no lookup', () => {
     const message = queued({ contactId: 'ct-1', tags: { contact: 'spoofed' } });
     expect(sendRequestOf(message, 'default@x.test').tags).toEqual({ contact: 'ct-1', workspace: 'ws-1', send: 's-1' });

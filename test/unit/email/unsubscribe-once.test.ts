@@ -59,6 +59,7 @@ function world(options: { beforeWrite?: () => Promise<void> } = {}) {
     },
     now: () => NOW,
     wallClockMs: () => wallClock,
+    topics: async () => ['news', 'product'],
   };
   return {
     deps,
