@@ -362,12 +362,15 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
     },
   ),
 
-  // Shown once: only its SHA-256 is kept (campaign-webhook.ts).
+  // Shown once: only its SHA-256 is kept (campaign-webhook.ts). Bound to the caller: their removal
+  // or password reset ends it. Minted on real time, which their reset's stamp is compared with.
   'campaigns.webhook-token': defineOperation(
     { params: idParam, response: webhookToken },
     async ({ params }, request) => {
-      const rotated = await rotateWebhookToken(workspaceOf(request), params.id, {
+      const caller = callerOf(request);
+      const rotated = await rotateWebhookToken(caller.workspaceId, params.id, caller.userId, {
         ...deps,
+        now: () => new Date(),
         tokens: webhookDeps.tokens,
       });
       return { status: 201, body: rotated, audit: audited(params.id, { webhookToken: 'rotated' }) };

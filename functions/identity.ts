@@ -178,7 +178,7 @@ export const handler = httpFunction('identity', identityRoutes, {
   'devices.forget': defineOperation(
     { params: z.object({ deviceId: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }), response: deviceForgotten },
     async ({ params }, request) => {
-      await forgetDevice(authOf(request).principal.userId, params.deviceId, deps);
+      await forgetDevice(authOf(request).principal.userId, params.deviceId, origin(request), deps);
       return { status: 204 };
     },
   ),

@@ -84,28 +84,38 @@ export const handler = httpFunction('workspaces', identityRoutes, {
   })),
   'members.update': defineOperation(
     { params: memberParams, body: z.strictObject({ role: roleName }), response: memberChanged },
-    async ({ params, body }, req) => ({
-      status: 200,
-      body: { member: await workspaces.changeRole(callerOf(req), params.userId, body.role, deps) },
-      audit: { resourceType: 'member', resourceId: params.userId, metadata: { role: body.role } },
-    }),
+    async ({ params, body }, req) => {
+      const { member, invitesRevoked } = await workspaces.changeRole(callerOf(req), params.userId, body.role, deps);
+      return {
+        status: 200,
+        body: { member },
+        audit: {
+          resourceType: 'member',
+          resourceId: params.userId,
+          metadata: { role: body.role, ...(invitesRevoked > 0 ? { invitesRevoked } : {}) },
+        },
+      };
+    },
   ),
+  // The audit entry counts what the removal ended: API keys, and invites and webhook tokens when any.
   'members.remove': defineOperation({ params: memberParams, response: memberRemoved }, async ({ params }, req) => {
-    const { apiKeysRevoked } = await workspaces.removeMember(callerOf(req), params.userId, deps);
-    return { status: 204, audit: { resourceType: 'member', resourceId: params.userId, metadata: { apiKeysRevoked } } };
+    const revoked = await workspaces.removeMember(callerOf(req), params.userId, deps);
+    return { status: 204, audit: { resourceType: 'member', resourceId: params.userId, metadata: revoked } };
   }),
   'invites.create': defineOperation(
     { params: workspaceParams, body: z.strictObject({ email, role: roleName }), response: inviteCreated },
     async ({ body }, req) => {
       const invite = await workspaces.invite(callerOf(req), body, deps);
+      // `mailSent: false`: the invite stands but its mail failed; withdraw it and invite again to resend.
       const { invitedBy: _by, ...shown } = invite;
+      const { mailSent } = invite;
       return {
         status: 201,
         body: { invite: shown },
         audit: {
           resourceType: 'invite',
           resourceId: invite.inviteId,
-          metadata: { email: body.email, role: body.role },
+          metadata: { email: body.email, role: body.role, mailSent },
         },
       };
     },

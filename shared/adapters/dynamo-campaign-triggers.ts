@@ -7,14 +7,17 @@
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
  *   `dynamoCampaignSchedule` reads it), stamped with the revision of the sync that wrote it;
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
- *   only the token that pointer names works.
+ *   only the token that pointer names works, and only while the member who minted it still is one and
+ *   has not reset their password since.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
+import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
-import { prefixQuery } from './dynamo/query';
+import { prefixQuery, queryAll } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
+import { grantorKeys, grantorStanding } from './dynamo-memberships';
 import {
   CAMPAIGN_HOOK_SK,
   campaignHookPk,
@@ -267,11 +270,14 @@ export function dynamoCampaignWebhookTokens(
      * workspace) in one transaction: the old hash deleted, the new one written, and the pointer
      * moved only if it still names the hash read (or is still absent). A rotation that lost that
      * race to another wrote nothing; it reads the pointer again and deletes the winner's token in
-     * turn, so whatever the interleaving, one token stays and every earlier one is gone.
+     * turn, so whatever the interleaving, one token stays and every earlier one is gone. The
+     * pointer and the hook item record who minted the token (`mintedBy`): their removal from the
+     * workspace or their password reset ends it ({@link revokeWebhookTokensMintedBy}, and `find`).
      */
-    async rotate(workspaceId, campaignId, tokenHash, at) {
+    async rotate(workspaceId, campaignId, tokenHash, at, mintedBy) {
       const pk = workspacePk(workspaceId);
       const pointerKey = { pk, sk: campaignHookSk(campaignId) };
+      const minter = mintedBy === undefined ? {} : { mintedBy, mintedAt: at };
       for (let attempt = 1; ; attempt += 1) {
         const current = await getItem(db, table, pointerKey, { consistent: true });
         const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
@@ -288,6 +294,7 @@ export function dynamoCampaignWebhookTokens(
                 type: 'campaign-hook',
                 workspaceId,
                 campaignId,
+                ...minter,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
@@ -295,7 +302,7 @@ export function dynamoCampaignWebhookTokens(
           {
             Put: {
               TableName: table,
-              Item: { ...pointerKey, tokenHash, rotatedAt: at },
+              Item: { ...pointerKey, tokenHash, rotatedAt: at, ...minter },
               ...(previous
                 ? {
                     ConditionExpression: 'tokenHash = :previous',
@@ -319,7 +326,12 @@ export function dynamoCampaignWebhookTokens(
     /**
      * The campaign of a token, only while it is the campaign's current one: the hook item must
      * exist and the campaign's pointer must still name its hash, so a token a rotation replaced
-     * never enrols again, even one a past race left behind.
+     * never enrols again, even one a past race left behind. A token that names who minted it works
+     * only while they are still a member of the workspace and their last password reset
+     * (`grantsValidFrom`) came before the mint: read with the pointer, in the same strongly
+     * consistent BatchGetItem (still two calls per webhook), so a mint that was in flight while its
+     * minter was removed, or while they reset their password, never works either. Tokens minted
+     * before minters were recorded name none and keep working until rotated.
      */
     async find(tokenHash) {
       const item = await getItem(
@@ -330,13 +342,70 @@ export function dynamoCampaignWebhookTokens(
       );
       if (!item) return undefined;
       const owner = { workspaceId: String(item.workspaceId), campaignId: String(item.campaignId) };
-      const pointer = await getItem(
+      const pointerKey = { pk: workspacePk(owner.workspaceId), sk: campaignHookSk(owner.campaignId) };
+      const minter = typeof item.mintedBy === 'string' ? item.mintedBy : undefined;
+      const grantor = minter === undefined ? undefined : grantorKeys(owner.workspaceId, minter);
+      const items = await batchGet(
         db,
         table,
-        { pk: workspacePk(owner.workspaceId), sk: campaignHookSk(owner.campaignId) },
-        { consistent: true },
+        grantor ? [pointerKey, grantor.membership, grantor.profile] : [pointerKey],
+        {
+          consistent: true,
+        },
       );
-      return pointer?.tokenHash === tokenHash ? owner : undefined;
+      const pointer = items.find((i) => i.pk === pointerKey.pk && i.sk === pointerKey.sk);
+      if (pointer?.tokenHash !== tokenHash) return undefined;
+      if (minter === undefined) return owner;
+      const standing = grantorStanding(items, owner.workspaceId, minter);
+      const mintedAt = String(item.mintedAt ?? '');
+      if (!standing.membership) return undefined;
+      if (standing.grantsValidFrom !== undefined && standing.grantsValidFrom >= mintedAt) return undefined;
+      return owner;
     },
   };
+}
+
+/** The sort-key prefix of the campaigns' token pointers under their workspace. */
+const HOOK_POINTER_PREFIX = campaignHookSk('');
+
+/**
+ * Ends every webhook token `userId` minted in the workspace (removal from it, or their password
+ * reset): the pointer and the hook item deleted together, the pointer only while it still names
+ * that token (a rotation meanwhile made the token void already). The pointers are read with a
+ * strongly consistent query of the workspace's partition, filtered on the minter. The campaign
+ * needs a new token (`POST /api/campaigns/{id}/webhook-token`). Returns how many were ended.
+ */
+export async function revokeWebhookTokensMintedBy(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  userId: string,
+): Promise<number> {
+  const query = prefixQuery(table, workspacePk(workspaceId), HOOK_POINTER_PREFIX);
+  const pointers = await queryAll(db, {
+    ...query,
+    ConsistentRead: true,
+    FilterExpression: 'mintedBy = :user',
+    ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':user': userId },
+  });
+  let revoked = 0;
+  for (const pointer of pointers) {
+    if (typeof pointer.tokenHash !== 'string') continue;
+    const ended = await conditionally(
+      transactWrite(db, [
+        {
+          Delete: {
+            TableName: table,
+            Key: { pk: pointer.pk, sk: pointer.sk },
+            ConditionExpression: 'tokenHash = :hash AND mintedBy = :user',
+            ExpressionAttributeValues: { ':hash': pointer.tokenHash, ':user': userId },
+          },
+        },
+        { Delete: { TableName: table, Key: { pk: campaignHookPk(pointer.tokenHash), sk: CAMPAIGN_HOOK_SK } } },
+      ]),
+      0,
+    );
+    if (ended) revoked += 1;
+  }
+  return revoked;
 }

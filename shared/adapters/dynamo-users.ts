@@ -11,6 +11,8 @@ import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { GRANTS_VALID_FROM } from './dynamo-memberships';
+import { revokeGrantsIn } from './dynamo-workspaces';
 import {
   EMAIL_SK,
   emailPk,
@@ -157,6 +159,28 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
       );
       const names = new Map(workspaces.map((w) => [String(w.workspaceId), String(w.name)]));
       return memberships.map((m): MembershipView => ({ ...m, workspaceName: names.get(m.workspaceId) ?? '' }));
+    },
+
+    async revokeGrants(userId, at) {
+      const stamp = at.toISOString();
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
+          UpdateExpression: 'SET #validFrom = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#validFrom': GRANTS_VALID_FROM },
+          ExpressionAttributeValues: { ':at': stamp },
+        }),
+      );
+      const total = { invitesRevoked: 0, webhookTokensRevoked: 0 };
+      const memberships = await queryAll(db, prefixQuery(table, userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1'));
+      for (const membership of memberships) {
+        const ended = await revokeGrantsIn(db, table, String(membership.workspaceId), userId, stamp);
+        total.invitesRevoked += ended.invitesRevoked;
+        total.webhookTokensRevoked += ended.webhookTokensRevoked;
+      }
+      return total;
     },
   };
 }

@@ -1,4 +1,9 @@
-/** Workspaces, memberships, invites and custom roles in the `core` table (keys: ./keys.ts). */
+/**
+ * Workspaces, memberships, invites and custom roles in the `core` table (keys: ./keys.ts). The
+ * reads that a decision on someone's access rests on (a member, the members, the custom roles,
+ * an inviter's standing) are strongly consistent, and the writes made on them are conditional on
+ * what was read, so a concurrent change is answered 409 `CONCURRENT_CHANGE`, never overwritten.
+ */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import type { CustomRole, Membership, Organization, User, Workspace } from '../identity/model';
@@ -8,6 +13,8 @@ import { conditionally, isConditionFailure, isTransactionConflict } from './dyna
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { revokeWebhookTokensMintedBy } from './dynamo-campaign-triggers';
+import { grantorKeys, grantorStanding } from './dynamo-memberships';
 import {
   INVITE_GSI1_PREFIX,
   INVITE_SK,
@@ -26,10 +33,10 @@ import {
   workspacePk,
 } from './keys';
 
-/** A guarded write that lost a race: the member changed (or became an owner) meanwhile. */
-async function guarded(write: Promise<unknown>): Promise<void> {
+/** A guarded write that lost a race: what it was decided on changed meanwhile. */
+async function guarded(write: Promise<unknown>, what = 'The member'): Promise<void> {
   if (!(await conditionally(write))) {
-    throw new ConflictError('The member changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
+    throw new ConflictError(`${what} changed meanwhile; reload and try again`, 'CONCURRENT_CHANGE');
   }
 }
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
@@ -61,6 +68,30 @@ const membershipItem = (m: Membership) => ({
 export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): WorkspaceStore {
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk });
   const query = (pk: string, prefix: string, index?: 'gsi1') => queryAll(db, prefixQuery(table, pk, prefix, index));
+  /** A strongly consistent query of the table (indexes cannot be read so). */
+  const consistentQuery = (pk: string, prefix: string) =>
+    queryAll(db, { ...prefixQuery(table, pk, prefix), ConsistentRead: true });
+  /** Marks a pending invite of the workspace revoked; false when it no longer was pending. */
+  const revokeInviteItem = (item: Item, workspaceId: string, by: string, at: string) =>
+    conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: item.pk, sk: INVITE_SK },
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
+          // Against a concurrent accept: only a pending invite of this workspace is revoked.
+          ConditionExpression: '#status = :pending AND workspaceId = :ws',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':revoked': 'revoked',
+            ':pending': 'pending',
+            ':at': at,
+            ':by': by,
+            ':ws': workspaceId,
+          },
+        }),
+      ),
+    );
 
   return {
     async workspace(id) {
@@ -84,10 +115,17 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       return items.map((i) => pick<Membership>(i, MEMBERSHIP_FIELDS));
     },
     async members(workspaceId) {
-      return (await query(workspacePk(workspaceId), MEMBER_PREFIX)).map((i) => pick<Membership>(i, MEMBERSHIP_FIELDS));
+      return (await consistentQuery(workspacePk(workspaceId), MEMBER_PREFIX)).map((i) =>
+        pick<Membership>(i, MEMBERSHIP_FIELDS),
+      );
     },
     async member(workspaceId, userId) {
-      const item = await get(workspacePk(workspaceId), memberSk(userId));
+      const item = await getItem(
+        db,
+        table,
+        { pk: workspacePk(workspaceId), sk: memberSk(userId) },
+        { consistent: true },
+      );
       return item ? pick<Membership>(item, MEMBERSHIP_FIELDS) : undefined;
     },
     async users(ids) {
@@ -116,45 +154,56 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         }),
       );
     },
-    async setRole(workspaceId, userId, role) {
+    async setRole(workspaceId, userId, role, expectedRole) {
       await guarded(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
             UpdateExpression: 'SET #role = :role',
-            // The owner check of the use case holds even against a concurrent change.
-            ConditionExpression: 'attribute_exists(pk) AND #role <> :owner',
+            // The role the caller's rights were checked against, and never an owner's: a
+            // concurrent promotion is not overwritten by someone who could not touch the new role.
+            ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
             ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':role': role, ':owner': 'owner' },
+            ExpressionAttributeValues: { ':role': role, ':expected': expectedRole, ':owner': 'owner' },
           }),
         ),
       );
     },
-    async removeMember(workspaceId, userId) {
+    async removeMember(workspaceId, userId, expectedRole) {
       await guarded(
         db.send(
           new DeleteCommand({
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
-            ConditionExpression: 'attribute_exists(pk) AND #role <> :owner',
+            ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
             ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':owner': 'owner' },
+            ExpressionAttributeValues: { ':expected': expectedRole, ':owner': 'owner' },
           }),
         ),
       );
     },
     async roles(workspaceId) {
-      return (await query(workspacePk(workspaceId), ROLE_PREFIX)).map((i) =>
+      return (await consistentQuery(workspacePk(workspaceId), ROLE_PREFIX)).map((i) =>
         pick<CustomRole>(i, ['workspaceId', 'name', 'permissions', 'createdAt']),
       );
     },
-    async putRole(role) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role },
-        }),
+    async putRole(role, previous) {
+      await guarded(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role },
+            // The definition the caller's rights were checked against: each put stamps a new createdAt.
+            ...(previous
+              ? {
+                  ConditionExpression: 'createdAt = :previous',
+                  ExpressionAttributeValues: { ':previous': previous.createdAt },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          }),
+        ),
+        'The role',
       );
     },
     async deleteRole(workspaceId, name) {
@@ -185,7 +234,12 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       const item = await get(invitePk(tokenHash), INVITE_SK);
       return item ? toInvite(item) : undefined;
     },
-    async acceptInvite(tokenHash, membership) {
+    async standingOf(workspaceId, userId) {
+      const keys = grantorKeys(workspaceId, userId);
+      const items = await batchGet(db, table, [keys.membership, keys.profile], { consistent: true });
+      return grantorStanding(items, workspaceId, userId);
+    },
+    async acceptInvite(tokenHash, membership, inviter) {
       try {
         await transactWrite(db, [
           {
@@ -204,11 +258,27 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
             },
           },
           putIfAbsent(table, membershipItem(membership)),
+          // The inviter as the use case judged them: still a member, with the same role. (Never the
+          // invitee: a member's own membership already refuses the put above.)
+          ...(inviter.userId === membership.userId
+            ? []
+            : [
+                {
+                  ConditionCheck: {
+                    TableName: table,
+                    Key: { pk: workspacePk(inviter.workspaceId), sk: memberSk(inviter.userId) },
+                    ConditionExpression: '#role = :role',
+                    ExpressionAttributeNames: { '#role': 'role' },
+                    ExpressionAttributeValues: { ':role': inviter.role },
+                  },
+                },
+              ]),
         ]);
-        return true;
+        return 'accepted';
       } catch (error) {
+        if (isConditionFailure(error, 2)) return 'inviter-changed';
         // No longer pending, already a member, or another accept of the same invite in flight.
-        if (isConditionFailure(error) || isTransactionConflict(error)) return false;
+        if (isConditionFailure(error) || isTransactionConflict(error)) return 'refused';
         throw error;
       }
     },
@@ -219,31 +289,43 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       );
       if (!item || item.workspaceId !== workspaceId) return 'not-found';
       if (item.status === 'revoked') return 'already-revoked';
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: item.pk, sk: INVITE_SK },
-            UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
-            // Against a concurrent accept: only a pending invite of this workspace is revoked.
-            ConditionExpression: '#status = :pending AND workspaceId = :ws',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':revoked': 'revoked',
-              ':pending': 'pending',
-              ':at': at,
-              ':by': by,
-              ':ws': workspaceId,
-            },
-          }),
-        );
-        return 'revoked';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const current = await getItem(db, table, { pk: item.pk, sk: INVITE_SK }, { consistent: true });
-        return current?.status === 'revoked' ? 'already-revoked' : 'accepted';
-      }
+      if (await revokeInviteItem(item, workspaceId, by, at)) return 'revoked';
+      const current = await getItem(db, table, { pk: item.pk, sk: INVITE_SK }, { consistent: true });
+      return current?.status === 'revoked' ? 'already-revoked' : 'accepted';
     },
+    async revokeInvitesFrom(workspaceId, invitedBy, by, at, keep) {
+      // Through the workspace's gsi1 listing, which may lag a moment behind a new invite:
+      // acceptInvite checks the inviter's standing again, so one it misses still cannot be used.
+      const listed = await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1');
+      let revoked = 0;
+      for (const item of listed) {
+        if (item.workspaceId !== workspaceId || item.invitedBy !== invitedBy || item.status !== 'pending') continue;
+        // An expired invite answers INVITE_INVALID already: only live ones are withdrawn (and counted).
+        const invite = toInvite(item);
+        if (Date.parse(invite.expiresAt) <= Date.parse(at) || keep?.(invite)) continue;
+        if (await revokeInviteItem(item, workspaceId, by, at)) revoked += 1;
+      }
+      return revoked;
+    },
+    revokeWebhookTokensMintedBy: (workspaceId, userId) => revokeWebhookTokensMintedBy(db, table, workspaceId, userId),
+  };
+}
+
+/**
+ * A password reset's sweep in one workspace (`AccountStore.revokeGrants`): the pending invites
+ * `userId` sent there, withdrawn by themselves, and the webhook tokens they minted there.
+ */
+export async function revokeGrantsIn(
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  userId: string,
+  at: string,
+): Promise<{ invitesRevoked: number; webhookTokensRevoked: number }> {
+  const store = dynamoWorkspaces(db, table);
+  return {
+    invitesRevoked: await store.revokeInvitesFrom(workspaceId, userId, userId, at),
+    webhookTokensRevoked: await store.revokeWebhookTokensMintedBy(workspaceId, userId),
   };
 }
 

@@ -26,17 +26,23 @@ export const webhookEnrolBody = z.union([
   z.strictObject({ contactId: z.string().check(z.regex(RECORD_ID_PATTERN)) }),
 ]);
 
-/** A new token for the campaign; the previous one stops working (concurrent rotations: all but the last). */
+/**
+ * A new token for the campaign, minted by `mintedBy`; the previous one stops working (concurrent
+ * rotations: all but the last). Like an API key, the token is bound to the member who minted it:
+ * it stops working when they are removed from the workspace or reset their password, and the
+ * campaign then needs a new one. `deps.now` is real time (the minter's reset is compared with it).
+ */
 export async function rotateWebhookToken(
   workspaceId: string,
   campaignId: string,
+  mintedBy: string,
   deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
 ): Promise<{ token: string; path: string }> {
   const campaign = await getCampaign(workspaceId, campaignId, deps);
   if (campaign.status === 'archived')
     throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
   const token = newToken();
-  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString());
+  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString(), mintedBy);
   return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };
 }
 

@@ -67,8 +67,16 @@ export interface CampaignTriggerIndex {
 }
 
 export interface CampaignWebhookTokens {
-  /** Stores the hash of a campaign's new token; the old one stops working in the same write. */
-  rotate(workspaceId: string, campaignId: string, tokenHash: string, at: string): Promise<void>;
-  /** The campaign a token hash belongs to. */
+  /**
+   * Stores the hash of a campaign's new token; the old one stops working in the same write.
+   * `mintedBy` is the user who asked for it: the token ends when they leave the workspace or reset
+   * their password, as their API keys do. `at` is real time (compared with their reset's). Only
+   * writes that stand for no user (fixtures) leave it out; such a token is tied to nobody.
+   */
+  rotate(workspaceId: string, campaignId: string, tokenHash: string, at: string, mintedBy?: string): Promise<void>;
+  /**
+   * The campaign a token hash belongs to, while it is the campaign's current token and its minter
+   * is still a member who has not reset their password since.
+   */
   find(tokenHash: string): Promise<{ workspaceId: string; campaignId: string } | undefined>;
 }

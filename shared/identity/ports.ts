@@ -27,6 +27,7 @@ export interface ApiKeyLookup {
   recordUse(keyHash: string, at: Date, ip: string): Promise<void>;
 }
 
+/** What the edge reads a caller's standing in a workspace with; strongly consistent. */
 export interface MembershipLookup {
   find(workspaceId: string, userId: string): Promise<Membership | undefined>;
   customRole(workspaceId: string, name: string): Promise<CustomRole | undefined>;

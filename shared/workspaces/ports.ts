@@ -15,6 +15,18 @@ export interface Invite {
   readonly revokedBy?: string;
 }
 
+/** How an inviter stands now (see {@link WorkspaceStore.standingOf}). */
+export interface InviterStanding {
+  /** Their membership of the workspace; undefined when they are no longer a member. */
+  readonly membership?: Membership;
+  /** Their last password reset: invites they sent up to then are void. */
+  readonly grantsValidFrom?: string;
+}
+
+/**
+ * Reads that a decision on someone's access rests on (`member`, `members`, `roles`, `standingOf`)
+ * are strongly consistent, and the writes made on them are conditional on what was read.
+ */
 export interface WorkspaceStore {
   workspace(workspaceId: string): Promise<Workspace | undefined>;
   workspaces(ids: readonly string[]): Promise<Workspace[]>;
@@ -26,16 +38,40 @@ export interface WorkspaceStore {
   /** Workspace + the creator's owner membership, atomically. */
   createWorkspace(workspace: Workspace, owner: Membership): Promise<void>;
   renameWorkspace(workspaceId: string, name: string): Promise<void>;
-  setRole(workspaceId: string, userId: string, role: string): Promise<void>;
-  removeMember(workspaceId: string, userId: string): Promise<void>;
+  /**
+   * Gives the member `role`, only while they still have `expectedRole` (the role the caller's
+   * rights were checked against).
+   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
+   */
+  setRole(workspaceId: string, userId: string, role: string, expectedRole: string): Promise<void>;
+  /**
+   * Removes the member, only while they still have `expectedRole`.
+   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
+   */
+  removeMember(workspaceId: string, userId: string, expectedRole: string): Promise<void>;
   roles(workspaceId: string): Promise<CustomRole[]>;
-  putRole(role: CustomRole): Promise<void>;
+  /**
+   * Creates or replaces a custom role, only while it is still as read: absent when `previous` is
+   * undefined, else unchanged since (its `createdAt` marks each definition).
+   * @throws ConflictError `CONCURRENT_CHANGE` when another change came first.
+   */
+  putRole(role: CustomRole, previous: CustomRole | undefined): Promise<void>;
   deleteRole(workspaceId: string, name: string): Promise<void>;
   saveInvite(invite: Invite, tokenHash: string): Promise<void>;
   invites(workspaceId: string): Promise<Invite[]>;
   inviteByTokenHash(tokenHash: string): Promise<Invite | undefined>;
-  /** Membership created and invite marked accepted atomically; false when already a member or no longer pending. */
-  acceptInvite(tokenHash: string, membership: Membership): Promise<boolean>;
+  /** The inviter's membership and last password reset, strongly consistent, in one read. */
+  standingOf(workspaceId: string, userId: string): Promise<InviterStanding>;
+  /**
+   * Membership created and invite marked accepted atomically, while the inviter still has the
+   * membership read (`inviter`): `refused` when already a member or the invite is no longer
+   * pending, `inviter-changed` when the inviter's role changed or they left meanwhile.
+   */
+  acceptInvite(
+    tokenHash: string,
+    membership: Membership,
+    inviter: Membership,
+  ): Promise<'accepted' | 'refused' | 'inviter-changed'>;
   /**
    * Marks the workspace's invite `inviteId` revoked, atomically against a concurrent accept:
    * `accepted` when it was accepted first, `not-found` for another workspace's or no invite.
@@ -46,4 +82,20 @@ export interface WorkspaceStore {
     by: string,
     at: string,
   ): Promise<'revoked' | 'already-revoked' | 'accepted' | 'not-found'>;
+  /**
+   * Withdraws the pending invites `invitedBy` sent to the workspace, except those `keep` keeps
+   * (all of them without it), each atomically against a concurrent accept. Returns how many.
+   */
+  revokeInvitesFrom(
+    workspaceId: string,
+    invitedBy: string,
+    by: string,
+    at: string,
+    keep?: (invite: Invite) => boolean,
+  ): Promise<number>;
+  /**
+   * Ends the campaign webhook tokens `userId` minted in the workspace (the campaigns need new
+   * ones). Returns how many.
+   */
+  revokeWebhookTokensMintedBy(workspaceId: string, userId: string): Promise<number>;
 }

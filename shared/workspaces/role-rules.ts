@@ -14,6 +14,19 @@ export function permissionsOfRole(role: string, customRoles: readonly CustomRole
   return customRoles.find((r) => r.name === role)?.permissions;
 }
 
+/**
+ * Whether `actor` may give `role` to someone in this workspace ({@link assertAssignable} without
+ * the reason): not `owner`, a role that exists, and no permission `actor` lacks.
+ */
+export function isAssignable(
+  role: string,
+  actor: ReadonlySet<Permission>,
+  customRoles: readonly CustomRole[],
+): boolean {
+  const permissions = role === 'owner' ? undefined : permissionsOfRole(role, customRoles);
+  return permissions?.every((p) => actor.has(p)) ?? false;
+}
+
 /** Throws unless `actor` may give `role` to someone in this workspace. */
 export function assertAssignable(
   role: string,

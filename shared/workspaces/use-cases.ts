@@ -15,10 +15,11 @@ import type { CustomRole, Membership, Workspace } from '../identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, isBuiltinRole, type Permission } from '../identity/permissions';
 import type { AuditSink, EmailSender } from '../identity/ports';
 import { newId, newToken, sha256 } from '../identity/tokens';
+import { logger } from '../observability/logger';
 import { InviteRevokedError } from './errors';
 import { inviteEmail } from './invite-email';
-import type { Invite, WorkspaceStore } from './ports';
-import { assertAssignable, assertManageable, CUSTOM_ROLE_NAME } from './role-rules';
+import type { Invite, InviterStanding, WorkspaceStore } from './ports';
+import { assertAssignable, assertManageable, CUSTOM_ROLE_NAME, isAssignable, permissionsOfRole } from './role-rules';
 
 export interface WorkspaceDeps {
   readonly store: WorkspaceStore;
@@ -28,7 +29,10 @@ export interface WorkspaceDeps {
   readonly publicBaseUrl: string;
   /** Whether an inviter's email address is verified (unverified accounts may not invite). */
   readonly users: UserDirectory;
-  /** A removed member's keys for the workspace are revoked with the membership. */
+  /**
+   * A removed member's keys for the workspace are revoked with the membership (their invites
+   * and webhook tokens there through the store).
+   */
   readonly apiKeys: Pick<ApiKeyStore, 'revokeCreatedBy'>;
   /**
    * Where creating a workspace and joining one are audited: those requests are outside any
@@ -38,6 +42,8 @@ export interface WorkspaceDeps {
 }
 
 const INVITE_DAYS = 7;
+/** `revokedBy` of an invite withdrawn because its inviter may no longer send it. */
+const INVITER_LOST_AUTHORITY = 'system:inviter-lost-authority';
 
 export async function listWorkspaces(auth: AuthContext, deps: WorkspaceDeps) {
   const memberships = await deps.store.membershipsOf(auth.principal.userId);
@@ -159,6 +165,13 @@ export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
   });
 }
 
+/**
+ * Gives a member another role: the caller needs every permission of the new role and of the
+ * member's current one. The write holds only while the member still has the role read (409
+ * `CONCURRENT_CHANGE` otherwise). Invites the member sent that their new role could not send are
+ * withdrawn, as a removal withdraws them all: their links answer 410 `INVITE_REVOKED`.
+ * @returns the member, and how many of their invites were withdrawn.
+ */
 export async function changeRole(caller: Caller, userId: string, role: string, deps: WorkspaceDeps) {
   const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
@@ -166,27 +179,60 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
   const customRoles = await deps.store.roles(caller.workspaceId);
   assertAssignable(role, caller.permissions, customRoles);
   assertManageable(target.role, caller.permissions, customRoles);
-  await deps.store.setRole(caller.workspaceId, userId, role);
-  return { userId, role };
+  await deps.store.setRole(caller.workspaceId, userId, role, target.role);
+  const standing = { membership: { ...target, role } };
+  const invitesRevoked = await deps.store.revokeInvitesFrom(
+    caller.workspaceId,
+    userId,
+    caller.userId,
+    deps.now().toISOString(),
+    (sent) => inviterMaySend(sent, standing, customRoles),
+  );
+  return { member: { userId, role }, invitesRevoked };
 }
 
 /**
- * Removes a member and revokes the API keys they made for this workspace: a key must not
- * come back to life should they ever rejoin. Returns how many keys were revoked.
+ * Removes a member, and ends what they handed out in this workspace, so none of it comes back
+ * to life should they ever rejoin, nor lets them back in: their API keys, their pending invites
+ * (an invite they sent to a second address of theirs would otherwise let them in again) and the
+ * campaign webhook tokens they minted. The write holds only while the member still has the role
+ * read (409 `CONCURRENT_CHANGE` otherwise).
+ * @returns how many keys were revoked; how many invites and webhook tokens, when any.
  */
 export async function removeMember(caller: Caller, userId: string, deps: WorkspaceDeps) {
   const target = await deps.store.member(caller.workspaceId, userId);
   if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
   if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
   assertManageable(target.role, caller.permissions, await deps.store.roles(caller.workspaceId));
-  await deps.store.removeMember(caller.workspaceId, userId);
+  await deps.store.removeMember(caller.workspaceId, userId, target.role);
   const at = deps.now().toISOString();
-  return { apiKeysRevoked: await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at) };
+  const apiKeysRevoked = await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at);
+  const invitesRevoked = await deps.store.revokeInvitesFrom(caller.workspaceId, userId, caller.userId, at);
+  const webhookTokensRevoked = await deps.store.revokeWebhookTokensMintedBy(caller.workspaceId, userId);
+  return {
+    apiKeysRevoked,
+    ...(invitesRevoked > 0 ? { invitesRevoked } : {}),
+    ...(webhookTokensRevoked > 0 ? { webhookTokensRevoked } : {}),
+  };
+}
+
+/**
+ * Whether an invite still stands on its inviter's authority as it is now: they are a member, may
+ * invite, may grant the invited role, and have not reset their password since they sent it (a
+ * reset ends everything handed out before it).
+ */
+function inviterMaySend(invite: Invite, inviter: InviterStanding, customRoles: readonly CustomRole[]): boolean {
+  if (!inviter.membership) return false;
+  if (inviter.grantsValidFrom !== undefined && inviter.grantsValidFrom >= invite.createdAt) return false;
+  const held = new Set(permissionsOfRole(inviter.membership.role, customRoles) ?? []);
+  return held.has('members:invite') && isAssignable(invite.role, held, customRoles);
 }
 
 /**
  * Invites `input.email` to the caller's workspace with `input.role`: a pending invite, valid
- * {@link INVITE_DAYS} days, and a mail with its single-use link. Nothing is saved or mailed for
+ * {@link INVITE_DAYS} days, and a mail with its single-use link. When the mail cannot be sent the
+ * invite stays saved (and the request succeeds, so it is audited): `mailSent` is false, and the
+ * way to send it again is to withdraw the invite and invite again. Nothing is saved or mailed for
  * an address that could never accept: one that already belongs to a member (the caller
  * included) is a 409 `ALREADY_MEMBER`, and one with a pending, unexpired invite is a 409
  * `INVITE_PENDING` (revoke that invite to send a new one, e.g. with another role): a second
@@ -222,8 +268,18 @@ export async function invite(caller: Caller, input: { email: string; role: strin
     validDays: INVITE_DAYS,
   });
   await deps.store.saveInvite(record, sha256(token));
-  await deps.email.send({ to: input.email, ...mail });
-  return record;
+  try {
+    await deps.email.send({ to: input.email, ...mail });
+    return { ...record, mailSent: true };
+  } catch (error) {
+    // Not a 5xx: the invite exists (and blocks a second one), so the answer must say so.
+    logger.error('Invitation email could not be sent; the invite stands', {
+      error: error as Error,
+      workspaceId: record.workspaceId,
+      inviteId: record.inviteId,
+    });
+    return { ...record, mailSent: false };
+  }
 }
 
 /** Refuses an address that already belongs to a member, or already has a live invite. */
@@ -253,8 +309,13 @@ export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<
 }
 
 /**
- * Joins the workspace an invite names, with its role. The entry in that workspace's audit
- * log is written here (the request is outside any workspace at the edge).
+ * Joins the workspace an invite names, with its role. An invite is only as good as its
+ * inviter's authority now: one whose inviter is no longer a member, may no longer invite or
+ * grant its role, or has reset their password since, is withdrawn here (with every other invite
+ * of theirs that no longer stands) and answers 410 `INVITE_REVOKED`, adding nobody. Removals,
+ * role changes and resets withdraw such invites themselves; this check holds even for an invite
+ * their sweep did not list yet. The entry in that workspace's audit log is written here (the
+ * request is outside any workspace at the edge).
  * @throws InviteRevokedError (410), ValidationError `INVITE_INVALID`, ForbiddenError
  * `INVITE_EMAIL_MISMATCH`, ConflictError `INVITE_NOT_ACCEPTED`.
  */
@@ -269,6 +330,18 @@ export async function acceptInvite(auth: AuthContext, token: string, origin: Req
   if (found.email.toLowerCase() !== auth.principal.email.toLowerCase()) {
     throw new ForbiddenError('This invite was sent to another address', 'INVITE_EMAIL_MISMATCH');
   }
+  const customRoles = await deps.store.roles(found.workspaceId);
+  const inviter = await deps.store.standingOf(found.workspaceId, found.invitedBy);
+  if (!inviter.membership || !inviterMaySend(found, inviter, customRoles)) {
+    await deps.store.revokeInvitesFrom(
+      found.workspaceId,
+      found.invitedBy,
+      INVITER_LOST_AUTHORITY,
+      now.toISOString(),
+      (sent) => inviterMaySend(sent, inviter, customRoles),
+    );
+    throw new InviteRevokedError();
+  }
   const membership: Membership = {
     workspaceId: found.workspaceId,
     organizationId: found.organizationId,
@@ -276,7 +349,13 @@ export async function acceptInvite(auth: AuthContext, token: string, origin: Req
     role: found.role,
     joinedAt: now.toISOString(),
   };
-  if (!(await deps.store.acceptInvite(hash, membership))) {
+  // The inviter's membership is checked again in the accept's own transaction: a removal or a
+  // role change that lands between the check above and the accept makes it fail.
+  const accepted = await deps.store.acceptInvite(hash, membership, inviter.membership);
+  if (accepted === 'inviter-changed') {
+    throw new ConflictError('The person who invited you changed meanwhile; try again', 'INVITE_NOT_ACCEPTED');
+  }
+  if (accepted === 'refused') {
     // Revoked between the read and the accept: say so, rather than a generic conflict.
     if ((await deps.store.inviteByTokenHash(hash))?.status === 'revoked') throw new InviteRevokedError();
     throw new ConflictError('You are already a member, or the invite was used', 'INVITE_NOT_ACCEPTED');
@@ -312,6 +391,13 @@ export async function listRoles(caller: Caller, deps: WorkspaceDeps) {
   ];
 }
 
+/**
+ * Creates or redefines a custom role. The caller must hold every permission of the new
+ * definition (403 `ROLE_EXCEEDS_YOURS`) and, when the role exists, every permission of its current
+ * one (403 `ROLE_EXCEEDS_YOURS` too): redefining a role changes what all its holders may do, so it
+ * needs what changing each holder's role needs. The write holds only while the role is as read
+ * (409 `CONCURRENT_CHANGE` otherwise).
+ */
 export async function putRole(caller: Caller, name: string, permissions: readonly Permission[], deps: WorkspaceDeps) {
   if (isBuiltinRole(name) || !CUSTOM_ROLE_NAME.test(name)) {
     throw new ValidationError(
@@ -322,13 +408,21 @@ export async function putRole(caller: Caller, name: string, permissions: readonl
   if (permissions.some((p) => !caller.permissions.has(p))) {
     throw new ForbiddenError('You cannot grant permissions you do not hold yourself', 'ROLE_EXCEEDS_YOURS');
   }
+  const customRoles = await deps.store.roles(caller.workspaceId);
+  const previous = customRoles.find((r) => r.name === name);
+  if (previous?.permissions.some((p) => !caller.permissions.has(p))) {
+    throw new ForbiddenError(
+      'This role holds permissions you do not: only someone who holds all of them may redefine it',
+      'ROLE_EXCEEDS_YOURS',
+    );
+  }
   const role: CustomRole = {
     workspaceId: caller.workspaceId,
     name,
     permissions: [...new Set(permissions)],
     createdAt: deps.now().toISOString(),
   };
-  await deps.store.putRole(role);
+  await deps.store.putRole(role, previous);
   return role;
 }
 

@@ -92,8 +92,11 @@ export const invitesList = {
 
 export const inviteCreated = {
   status: 201,
-  description: 'The invite; the link is mailed to the address',
-  schema: z.object({ invite: z.looseObject({ email: z.string(), role: z.string() }) }),
+  description:
+    'The invite; the link is mailed to the address (`mailSent: false` when the mail could not be sent: withdraw the invite and invite again)',
+  schema: z.object({
+    invite: z.looseObject({ email: z.string(), role: z.string(), mailSent: z.optional(z.boolean()) }),
+  }),
   example: { invite: { inviteId: 'k3J8', email: 'grace@example.com', role: 'member', expiresAt: EXAMPLE_TIME } },
 } satisfies SuccessResponse;
 

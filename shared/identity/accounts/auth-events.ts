@@ -15,7 +15,8 @@ export type AuthEventType =
   | 'auth.logout'
   | 'auth.password_reset'
   | 'auth.email_verified'
-  | 'auth.session_revoked';
+  | 'auth.session_revoked'
+  | 'auth.device_forgotten';
 
 export function recordAuthEvent(
   sink: AuditSink,

@@ -7,6 +7,7 @@
 import { NotFoundError } from '../../errors';
 import type { User } from '../model';
 import { newId, sha256 } from '../tokens';
+import { recordAuthEvent } from './auth-events';
 import type { AccountDeps, RequestOrigin, TrustedDevice } from './ports';
 
 export const DEVICE_ID_HEADER = 'x-device-id';
@@ -67,7 +68,24 @@ export async function listDevices(
   return devices.map(({ userId: _user, ...d }) => ({ ...d, current: d.deviceId === currentDeviceId }));
 }
 
-/** Forgets one of the caller's devices (its next log-in alerts again); anyone else's: 404. */
-export async function forgetDevice(userId: string, deviceId: string, deps: Pick<AccountDeps, 'devices'>) {
+/**
+ * Forgets one of the caller's devices (its next log-in alerts again); anyone else's: 404.
+ * Audited as `auth.device_forgotten`: it re-arms the new-device alert, exactly what someone
+ * hiding a log-in from a strange browser would do, so it must leave a trace.
+ */
+export async function forgetDevice(
+  userId: string,
+  deviceId: string,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'devices' | 'accounts' | 'audit' | 'clock'>,
+) {
   if (!(await deps.devices.forget(userId, deviceId))) throw new NotFoundError('No such device', 'DEVICE_NOT_FOUND');
+  const user = await deps.accounts.findUser(userId);
+  if (!user) return;
+  const now = new Date(deps.clock.now());
+  await recordAuthEvent(
+    deps.audit,
+    { type: 'auth.device_forgotten', action: 'forget', user, origin, resource: { type: 'device', id: deviceId } },
+    now,
+  );
 }

@@ -3,7 +3,8 @@
  * has an account, and takes the same time: both paths do the same store work and are padded
  * to a fixed floor. Reset mails per address are capped. The emailed token (1 h, single use)
  * sets a new password and ends everything the old password could have opened: every
- * session, every API key the user made, and every other reset link.
+ * session, every API key the user made, every invite they sent that is still pending, every
+ * campaign webhook token they minted, and every other reset link.
  */
 import { logger } from '../../observability/logger';
 import { sanitizeEmail } from '../../security/sanitize';
@@ -98,8 +99,9 @@ async function mailResetLink(rawEmail: string, publicBaseUrl: string, deps: Requ
  * the token was issued: any other reset link of the user is void from then on.
  *
  * Then everything the old password could have opened is ended: every session, every API
- * key the user created (in every workspace), and a log-in lock. Completing a reset proves
- * the mailbox, so it also verifies the email address.
+ * key the user created, every pending invite they sent and every campaign webhook token they
+ * minted (in every workspace), and a log-in lock. Completing a reset proves the mailbox, so it
+ * also verifies the email address.
  *
  * @throws ValidationError `TOKEN_INVALID`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`
  */
@@ -125,12 +127,19 @@ export async function confirmPasswordReset(
 
   const sessionsRevoked = await deps.sessions.revokeAll(user.userId, now);
   const apiKeysRevoked = await deps.apiKeys.revokeAllOf(user.userId, now);
+  const { invitesRevoked, webhookTokensRevoked } = await deps.accounts.revokeGrants(user.userId, now);
   if (!user.emailVerified) await deps.accounts.markEmailVerified(user.userId, now);
   // Proving the mailbox is as good as the password: a lock from guessing ends here.
   await clearLoginFailures(user.email, deps.attempts, now);
   await recordAuthEvent(
     deps.audit,
-    { type: 'auth.password_reset', action: 'reset', user, origin, metadata: { sessionsRevoked, apiKeysRevoked } },
+    {
+      type: 'auth.password_reset',
+      action: 'reset',
+      user,
+      origin,
+      metadata: { sessionsRevoked, apiKeysRevoked, invitesRevoked, webhookTokensRevoked },
+    },
     now,
   );
 }

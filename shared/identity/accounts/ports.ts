@@ -45,6 +45,14 @@ export interface AccountStore {
   replacePassword(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
   markEmailVerified(userId: string, at: Date): Promise<void>;
   memberships(userId: string): Promise<MembershipView[]>;
+  /**
+   * A password reset's end of what the user handed out besides API keys: stamps the profile
+   * first (`grantsValidFrom` = `at`: every invite they sent and every campaign webhook token they
+   * minted up to then is void at once, even one an index has not listed yet), then withdraws their
+   * pending invites and ends their webhook tokens in every workspace they belong to. Returns how
+   * many of each.
+   */
+  revokeGrants(userId: string, at: Date): Promise<{ invitesRevoked: number; webhookTokensRevoked: number }>;
 }
 
 export interface SessionStore extends SessionLookup {

@@ -15,6 +15,10 @@ class MemoryStore implements WorkspaceStore {
   people: User[] = [];
   customRoles: CustomRole[] = [];
   invitesByHash = new Map<string, Invite>();
+  /** Users' last password resets (`grantsValidFrom`). */
+  resets = new Map<string, string>();
+  /** Campaign webhook tokens: who minted each, and whether it still works. */
+  webhookTokens: Array<{ workspaceId: string; campaignId: string; mintedBy: string; live: boolean }> = [];
   async workspace(id: string) {
     return this.spaces.find((w) => w.workspaceId === id);
   }
@@ -43,16 +47,27 @@ class MemoryStore implements WorkspaceStore {
   async renameWorkspace(ws: string, name: string) {
     this.spaces = this.spaces.map((w) => (w.workspaceId === ws ? { ...w, name } : w));
   }
-  async setRole(ws: string, userId: string, role: string) {
+  #expect(ws: string, userId: string, role: string) {
+    if (this.memberships.find((m) => m.workspaceId === ws && m.userId === userId)?.role !== role) {
+      throw Object.assign(new Error('changed meanwhile'), { status: 409, code: 'CONCURRENT_CHANGE' });
+    }
+  }
+  async setRole(ws: string, userId: string, role: string, expected: string) {
+    this.#expect(ws, userId, expected);
     this.memberships = this.memberships.map((m) => (m.workspaceId === ws && m.userId === userId ? { ...m, role } : m));
   }
-  async removeMember(ws: string, userId: string) {
+  async removeMember(ws: string, userId: string, expected: string) {
+    this.#expect(ws, userId, expected);
     this.memberships = this.memberships.filter((m) => !(m.workspaceId === ws && m.userId === userId));
   }
   async roles(ws: string) {
     return this.customRoles.filter((r) => r.workspaceId === ws);
   }
-  async putRole(role: CustomRole) {
+  async putRole(role: CustomRole, previous: CustomRole | undefined) {
+    const current = this.customRoles.find((r) => r.workspaceId === role.workspaceId && r.name === role.name);
+    if (current?.createdAt !== previous?.createdAt) {
+      throw Object.assign(new Error('changed meanwhile'), { status: 409, code: 'CONCURRENT_CHANGE' });
+    }
     this.customRoles = [
       ...this.customRoles.filter((r) => !(r.workspaceId === role.workspaceId && r.name === role.name)),
       role,
@@ -70,12 +85,35 @@ class MemoryStore implements WorkspaceStore {
   async inviteByTokenHash(hash: string) {
     return this.invitesByHash.get(hash);
   }
-  async acceptInvite(hash: string, m: Membership) {
+  async standingOf(ws: string, userId: string) {
+    const membership = await this.member(ws, userId);
+    const reset = this.resets.get(userId);
+    return { ...(membership ? { membership } : {}), ...(reset ? { grantsValidFrom: reset } : {}) };
+  }
+  async acceptInvite(hash: string, m: Membership, inviter: Membership) {
     const invite = this.invitesByHash.get(hash);
-    if (invite?.status !== 'pending' || (await this.member(m.workspaceId, m.userId))) return false;
+    if (invite?.status !== 'pending' || (await this.member(m.workspaceId, m.userId))) return 'refused' as const;
+    if ((await this.member(inviter.workspaceId, inviter.userId))?.role !== inviter.role) {
+      return 'inviter-changed' as const;
+    }
     this.invitesByHash.set(hash, { ...invite, status: 'accepted' });
     this.memberships.push(m);
-    return true;
+    return 'accepted' as const;
+  }
+  async revokeInvitesFrom(ws: string, invitedBy: string, by: string, at: string, keep?: (i: Invite) => boolean) {
+    let revoked = 0;
+    for (const [hash, i] of this.invitesByHash) {
+      if (i.workspaceId !== ws || i.invitedBy !== invitedBy || i.status !== 'pending') continue;
+      if (Date.parse(i.expiresAt) <= Date.parse(at) || keep?.(i)) continue;
+      this.invitesByHash.set(hash, { ...i, status: 'revoked', revokedAt: at, revokedBy: by });
+      revoked += 1;
+    }
+    return revoked;
+  }
+  async revokeWebhookTokensMintedBy(ws: string, userId: string) {
+    const ended = this.webhookTokens.filter((t) => t.workspaceId === ws && t.mintedBy === userId && t.live);
+    for (const token of ended) token.live = false;
+    return ended.length;
   }
   async revokeInvite(ws: string, inviteId: string, by: string, at: string) {
     const found = [...this.invitesByHash].find(([, i]) => i.inviteId === inviteId && i.workspaceId === ws);
@@ -540,5 +578,230 @@ describe('invites: only to an address that can accept', () => {
     await expect(uc.invite(caller('owner'), { email: 'new@acme.test', role: 'viewer' }, deps)).resolves.toMatchObject({
       status: 'pending',
     });
+  });
+});
+
+/**
+ * Review round 13: access must not outlive the authority that granted it. An invite is only as
+ * good as its inviter's standing now (member, may invite, may grant its role, no password reset
+ * since), and a removal ends everything the member handed out in the workspace.
+ */
+describe('invites and webhook tokens end with their grantor’s standing', () => {
+  const admin = () => caller('admin', 'u-admin', 'admin@acme.test');
+  const inviteAs = async (who: Caller, email: string, role: string, at = now()) => {
+    const created = await uc.invite(who, { email, role }, { ...deps, now: () => at });
+    return { created, token: mailedToken() };
+  };
+  const inviteOf = (inviteId: string) => [...store.invitesByHash.values()].find((i) => i.inviteId === inviteId);
+
+  it('a removal withdraws the member’s pending invites (and only theirs) and ends their webhook tokens there', async () => {
+    const theirs = await inviteAs(admin(), 'alt@acme.test', 'admin');
+    const owners = await inviteAs(caller('owner'), 'other@acme.test', 'member');
+    store.webhookTokens.push(
+      { workspaceId: 'ws-1', campaignId: 'c1', mintedBy: 'u-admin', live: true },
+      { workspaceId: 'ws-2', campaignId: 'c2', mintedBy: 'u-admin', live: true },
+      { workspaceId: 'ws-1', campaignId: 'c3', mintedBy: 'u-owner', live: true },
+    );
+
+    expect(await uc.removeMember(caller('owner'), 'u-admin', deps)).toEqual({
+      apiKeysRevoked: 0,
+      invitesRevoked: 1,
+      webhookTokensRevoked: 1,
+    });
+
+    expect(inviteOf(theirs.created.inviteId)).toMatchObject({ status: 'revoked', revokedBy: 'u-owner' });
+    expect(inviteOf(owners.created.inviteId)).toMatchObject({ status: 'pending' });
+    expect(store.webhookTokens.map((t) => t.live)).toEqual([false, true, true]);
+    await expect(uc.acceptInvite(auth('u-alt', 'alt@acme.test'), theirs.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+      code: 'INVITE_REVOKED',
+    });
+    expect(await store.member('ws-1', 'u-alt')).toBeUndefined();
+    expect(await uc.listInvites(caller('owner'), deps)).toHaveLength(1);
+  });
+
+  it('a removal with nothing else handed out reports the API keys only', async () => {
+    expect(await uc.removeMember(caller('owner'), 'u-view', deps)).toEqual({ apiKeysRevoked: 0 });
+  });
+
+  it('a role change withdraws the invites the new role could not send, and keeps the others', async () => {
+    store.customRoles.push({
+      workspaceId: 'ws-1',
+      name: 'inviter',
+      permissions: [...BUILTIN_ROLE_PERMISSIONS.viewer, 'members:invite'],
+      createdAt: 'r1',
+    });
+    const asAdmin = await inviteAs(admin(), 'a@acme.test', 'admin');
+    const asViewer = await inviteAs(admin(), 'v@acme.test', 'viewer');
+
+    const changed = await uc.changeRole(caller('owner'), 'u-admin', 'inviter', deps);
+
+    expect(changed).toEqual({ member: { userId: 'u-admin', role: 'inviter' }, invitesRevoked: 1 });
+    expect(inviteOf(asAdmin.created.inviteId)).toMatchObject({ status: 'revoked', revokedBy: 'u-owner' });
+    await expect(uc.acceptInvite(auth('u-a', 'a@acme.test'), asAdmin.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+    });
+    await expect(uc.acceptInvite(auth('u-v', 'v@acme.test'), asViewer.token, origin, deps)).resolves.toMatchObject({
+      role: 'viewer',
+    });
+  });
+
+  it('a role without members:invite keeps none of the member’s invites', async () => {
+    await inviteAs(admin(), 'v@acme.test', 'viewer');
+    const changed = await uc.changeRole(caller('owner'), 'u-admin', 'member', deps);
+    expect(changed.invitesRevoked).toBe(1);
+  });
+
+  it('acceptInvite refuses an invite whose inviter left, even one no sweep withdrew (410), and withdraws it', async () => {
+    const { created, token } = await inviteAs(admin(), 'alt@acme.test', 'admin');
+    // Removed behind the use case's back: no sweep ran.
+    store.memberships = store.memberships.filter((m) => m.userId !== 'u-admin');
+
+    await expect(uc.acceptInvite(auth('u-alt', 'alt@acme.test'), token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+      code: 'INVITE_REVOKED',
+    });
+    expect(await store.member('ws-1', 'u-alt')).toBeUndefined();
+    expect(inviteOf(created.inviteId)).toMatchObject({ status: 'revoked' });
+    expect(audited).toEqual([]);
+  });
+
+  it('acceptInvite refuses an invite its inviter may no longer send: demoted, or the role now exceeds theirs', async () => {
+    const demoted = await inviteAs(admin(), 'alt@acme.test', 'admin');
+    store.memberships = store.memberships.map((m) => (m.userId === 'u-admin' ? { ...m, role: 'viewer' } : m));
+    await expect(uc.acceptInvite(auth('u-alt', 'alt@acme.test'), demoted.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+    });
+
+    // A custom role widened (by the owner) past what its inviter holds.
+    store.memberships = store.memberships.map((m) => (m.userId === 'u-admin' ? { ...m, role: 'admin' } : m));
+    store.customRoles.push({ workspaceId: 'ws-1', name: 'helper', permissions: ['contacts:read'], createdAt: 'r1' });
+    const widened = await inviteAs(admin(), 'h@acme.test', 'helper');
+    store.customRoles = [{ workspaceId: 'ws-1', name: 'helper', permissions: ['roles:manage'], createdAt: 'r2' }];
+    await expect(uc.acceptInvite(auth('u-h', 'h@acme.test'), widened.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+    });
+    expect(await store.member('ws-1', 'u-h')).toBeUndefined();
+
+    // A custom role deleted since: nothing left to grant.
+    store.customRoles = [{ workspaceId: 'ws-1', name: 'gone', permissions: ['contacts:read'], createdAt: 'r3' }];
+    const deleted = await inviteAs(admin(), 'g@acme.test', 'gone');
+    store.customRoles = [];
+    await expect(uc.acceptInvite(auth('u-g', 'g@acme.test'), deleted.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+    });
+  });
+
+  it('acceptInvite refuses an invite sent before its inviter’s password reset, and accepts one sent after', async () => {
+    const before = await inviteAs(admin(), 'before@acme.test', 'member', new Date('2026-11-25T10:00:00Z'));
+    store.resets.set('u-admin', '2026-11-25T11:00:00.000Z');
+    const after = await inviteAs(admin(), 'after@acme.test', 'member', new Date('2026-11-25T11:30:00Z'));
+
+    await expect(uc.acceptInvite(auth('u-b', 'before@acme.test'), before.token, origin, deps)).rejects.toMatchObject({
+      status: 410,
+    });
+    await expect(uc.acceptInvite(auth('u-a', 'after@acme.test'), after.token, origin, deps)).resolves.toMatchObject({
+      role: 'member',
+    });
+  });
+
+  it('acceptInvite adds nobody when the inviter changes between its check and the accept (409, try again)', async () => {
+    const { token } = await inviteAs(admin(), 'alt@acme.test', 'admin');
+    const standingOf = store.standingOf.bind(store);
+    store.standingOf = async (ws, userId) => {
+      const standing = await standingOf(ws, userId);
+      // The owner demotes the inviter right after the use case read their standing.
+      store.memberships = store.memberships.map((m) => (m.userId === 'u-admin' ? { ...m, role: 'viewer' } : m));
+      return standing;
+    };
+    await expect(uc.acceptInvite(auth('u-alt', 'alt@acme.test'), token, origin, deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'INVITE_NOT_ACCEPTED',
+    });
+    expect(await store.member('ws-1', 'u-alt')).toBeUndefined();
+  });
+});
+
+describe('changes decided on a role read hold only while it is still that role', () => {
+  /** The store answers `u-view` as a viewer once more, though they were promoted to admin meanwhile. */
+  const staleRead = () => {
+    store.memberships = store.memberships.map((m) => (m.userId === 'u-view' ? { ...m, role: 'admin' } : m));
+    const member = store.member.bind(store);
+    store.member = async (ws, userId) => {
+      const found = await member(ws, userId);
+      return userId === 'u-view' && found ? { ...found, role: 'viewer' } : found;
+    };
+  };
+  const manager = () => caller([...BUILTIN_ROLE_PERMISSIONS.viewer, 'members:update', 'members:remove']);
+
+  it('changeRole and removeMember answer 409 CONCURRENT_CHANGE and leave a concurrent promotion as it is', async () => {
+    staleRead();
+    await expect(uc.changeRole(manager(), 'u-view', 'viewer', deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'CONCURRENT_CHANGE',
+    });
+    await expect(uc.removeMember(manager(), 'u-view', deps)).rejects.toMatchObject({ code: 'CONCURRENT_CHANGE' });
+    expect((await store.members('ws-1')).find((m) => m.userId === 'u-view')?.role).toBe('admin');
+  });
+});
+
+describe('redefining a custom role', () => {
+  const roleManager = () => caller(['workspace:read', 'roles:read', 'roles:manage', 'contacts:read']);
+  beforeEach(async () => {
+    await uc.putRole(caller('owner'), 'senior', ['contacts:read', 'settings:write', 'audit:read'], deps);
+  });
+
+  it('needs every permission of the role’s current definition (403 ROLE_EXCEEDS_YOURS), nothing changed', async () => {
+    await expect(uc.putRole(roleManager(), 'senior', ['contacts:read'], deps)).rejects.toMatchObject({
+      status: 403,
+      code: 'ROLE_EXCEEDS_YOURS',
+    });
+    expect((await store.roles('ws-1')).find((r) => r.name === 'senior')?.permissions).toHaveLength(3);
+    // A role within theirs, new or existing, they may define and redefine.
+    await uc.putRole(roleManager(), 'reader', ['contacts:read'], deps);
+    await expect(uc.putRole(roleManager(), 'reader', [], deps)).resolves.toMatchObject({ permissions: [] });
+  });
+
+  it('is written only while the role is as read: 409 CONCURRENT_CHANGE otherwise', async () => {
+    const roles = store.roles.bind(store);
+    store.roles = async (ws) => {
+      const read = await roles(ws);
+      // The owner redefines it right after the use case read it.
+      store.customRoles = store.customRoles.map((r) => (r.name === 'senior' ? { ...r, createdAt: 'later' } : r));
+      return read;
+    };
+    await expect(uc.putRole(caller('owner'), 'senior', ['contacts:read'], deps)).rejects.toMatchObject({
+      status: 409,
+      code: 'CONCURRENT_CHANGE',
+    });
+  });
+});
+
+describe('an invitation whose mail cannot be sent', () => {
+  const failingMail = () => ({
+    ...deps,
+    email: {
+      send: async () => {
+        throw new Error('SES is down');
+      },
+    },
+  });
+
+  it('stands, saved and reported (mailSent: false), without failing the request', async () => {
+    const created = await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, failingMail());
+    expect(created).toMatchObject({ email: 'new@acme.test', status: 'pending', mailSent: false });
+    expect((await uc.listInvites(caller('owner'), deps)).map((i) => i.inviteId)).toEqual([created.inviteId]);
+  });
+
+  it('is sent again by withdrawing it and inviting again', async () => {
+    const failed = await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, failingMail());
+    await expect(uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, deps)).rejects.toMatchObject({
+      code: 'INVITE_PENDING',
+    });
+    await uc.revokeInvite(caller('owner'), failed.inviteId, deps);
+    await expect(uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, deps)).resolves.toMatchObject({
+      mailSent: true,
+    });
+    expect(sent).toHaveLength(1);
   });
 });

@@ -76,6 +76,18 @@ export class MemoryAccounts implements AccountStore {
     const record = this.records.get(userId);
     return record ? [{ ...record.membership, workspaceName: record.workspace.name }] : [];
   }
+  /** What users handed out besides API keys, as a reset sees it: by who, in any workspace. */
+  readonly grants: Array<{ kind: 'invite' | 'webhook-token'; id: string; by: string; live: boolean }> = [];
+  readonly grantsValidFrom = new Map<string, string>();
+  async revokeGrants(userId: string, at: Date) {
+    this.grantsValidFrom.set(userId, at.toISOString());
+    const ended = this.grants.filter((g) => g.by === userId && g.live);
+    for (const grant of ended) grant.live = false;
+    return {
+      invitesRevoked: ended.filter((g) => g.kind === 'invite').length,
+      webhookTokensRevoked: ended.filter((g) => g.kind === 'webhook-token').length,
+    };
+  }
 }
 
 export class MemorySessions implements SessionStore {

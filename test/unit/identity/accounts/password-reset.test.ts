@@ -185,6 +185,29 @@ describe('confirmPasswordReset', () => {
     expect(entry?.metadata).toMatchObject({ sessionsRevoked: 1, apiKeysRevoked: 2 });
   });
 
+  it('ends the user’s pending invites and webhook tokens too (stamped first), and counts them', async () => {
+    const w = await signedUp();
+    w.accounts.grants.push(
+      { kind: 'invite', id: 'i1', by: w.user.userId, live: true },
+      { kind: 'webhook-token', id: 't1', by: w.user.userId, live: true },
+      { kind: 'webhook-token', id: 't2', by: w.user.userId, live: true },
+      { kind: 'invite', id: 'i2', by: 'a-colleague', live: true },
+    );
+    await requestPasswordReset(EMAIL, BASE, w.deps);
+
+    await confirmPasswordReset({ token: w.email.lastToken(EMAIL), password: NEW_PASSWORD }, BROWSER, w.deps);
+
+    expect(w.accounts.grants.map((g) => [g.id, g.live])).toEqual([
+      ['i1', false],
+      ['t1', false],
+      ['t2', false],
+      ['i2', true],
+    ]);
+    expect(w.accounts.grantsValidFrom.get(w.user.userId)).toBe(new Date(w.clock.now()).toISOString());
+    const entry = w.audit.entries.find((e) => e.eventType === 'auth.password_reset');
+    expect(entry?.metadata).toMatchObject({ invitesRevoked: 1, webhookTokensRevoked: 2 });
+  });
+
   it('voids every other outstanding reset link; a link asked for afterwards works', async () => {
     const w = await signedUp();
     await requestPasswordReset(EMAIL, BASE, w.deps);

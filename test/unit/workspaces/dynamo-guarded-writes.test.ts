@@ -1,0 +1,134 @@
+/**
+ * Review round 13 (suspicion, made a rule): the DynamoDB writes that change someone's access are
+ * conditional on what the decision was made on, and the reads it was made on are strongly
+ * consistent. Checked on the commands the adapters send (the behaviour is exercised on the
+ * emulator by test/e2e/identity-grants-end.test.ts and identity-access-review13.test.ts).
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { dynamoCampaignWebhookTokens } from '../../../shared/adapters/dynamo-campaign-triggers';
+import { dynamoWorkspaces } from '../../../shared/adapters/dynamo-workspaces';
+
+type Input = Record<string, unknown>;
+
+/** A client that records every command's input and answers `answer(input)`. */
+function recordingDb(answer: (input: Input) => Record<string, unknown> = () => ({})) {
+  const inputs: Input[] = [];
+  const db = {
+    send: async (command: { input: Input }) => {
+      inputs.push(command.input);
+      return answer(command.input);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { db, inputs };
+}
+
+const member = { workspaceId: 'ws1', organizationId: 'o1', userId: 'u2', role: 'member', joinedAt: 't' };
+
+describe('dynamoWorkspaces', () => {
+  it('changes or removes a member only while they still have the role read', async () => {
+    const { db, inputs } = recordingDb();
+    const store = dynamoWorkspaces(db, 'core');
+    await store.setRole('ws1', 'u2', 'viewer', 'member');
+    await store.removeMember('ws1', 'u2', 'member');
+    for (const input of inputs) {
+      expect(input.ConditionExpression).toContain('#role = :expected');
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':expected': 'member' });
+    }
+  });
+
+  it('reads a member, the members and the roles strongly consistent', async () => {
+    const { db, inputs } = recordingDb(() => ({ Items: [] }));
+    const store = dynamoWorkspaces(db, 'core');
+    await store.member('ws1', 'u2');
+    await store.members('ws1');
+    await store.roles('ws1');
+    expect(inputs.map((i) => i.ConsistentRead)).toEqual([true, true, true]);
+  });
+
+  it('redefines a role only while it is as read, and creates one only while absent', async () => {
+    const { db, inputs } = recordingDb();
+    const store = dynamoWorkspaces(db, 'core');
+    const role = { workspaceId: 'ws1', name: 'senior', permissions: [], createdAt: 'new' } as const;
+    await store.putRole(role, { ...role, createdAt: 'old' });
+    await store.putRole(role, undefined);
+    expect(inputs[0]).toMatchObject({
+      ConditionExpression: 'createdAt = :previous',
+      ExpressionAttributeValues: { ':previous': 'old' },
+    });
+    expect(inputs[1]).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+  });
+
+  it('accepts an invite in one transaction with a check that the inviter still has the role read', async () => {
+    const { db, inputs } = recordingDb();
+    const store = dynamoWorkspaces(db, 'core');
+    const inviter = { ...member, userId: 'u1', role: 'admin' };
+    expect(await store.acceptInvite('hash', member, inviter)).toBe('accepted');
+    const items = inputs[0]?.TransactItems as Array<Record<string, Input>>;
+    expect(items[2]?.ConditionCheck).toMatchObject({
+      Key: { pk: 'WS#ws1', sk: 'MEMBER#u1' },
+      ExpressionAttributeValues: { ':role': 'admin' },
+    });
+  });
+
+  it('reads an inviter’s membership and profile in one strongly consistent call', async () => {
+    const { db, inputs } = recordingDb(() => ({
+      Responses: {
+        core: [
+          { pk: 'WS#ws1', sk: 'MEMBER#u1', ...member, userId: 'u1', role: 'admin' },
+          { pk: 'USER#u1', sk: 'PROFILE', grantsValidFrom: '2026-01-01T00:00:00.000Z' },
+        ],
+      },
+    }));
+    const standing = await dynamoWorkspaces(db, 'core').standingOf('ws1', 'u1');
+    expect(standing).toEqual({
+      membership: { ...member, userId: 'u1', role: 'admin' },
+      grantsValidFrom: '2026-01-01T00:00:00.000Z',
+    });
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]).toMatchObject({ RequestItems: { core: { ConsistentRead: true } } });
+  });
+});
+
+describe('dynamoCampaignWebhookTokens', () => {
+  const hook = { pk: 'CAMPAIGNHOOK#h', sk: 'HOOK', workspaceId: 'ws1', campaignId: 'c1' };
+  const pointer = { pk: 'WS#ws1', sk: 'CAMPAIGNHOOK#c1', tokenHash: 'h' };
+  const membership = { pk: 'WS#ws1', sk: 'MEMBER#u1', ...member, userId: 'u1' };
+  const profile = { pk: 'USER#u1', sk: 'PROFILE' };
+  const tokens = (items: Input[], hookItem: Input) =>
+    recordingDb((input) => (input.RequestItems ? { Responses: { core: items } } : { Item: hookItem }));
+
+  it('records who minted a token on its pointer and its hook item', async () => {
+    const { db, inputs } = recordingDb(() => ({}));
+    await dynamoCampaignWebhookTokens(db, 'core').rotate('ws1', 'c1', 'h', '2026-01-01T00:00:00.000Z', 'u1');
+    const items = inputs[1]?.TransactItems as Array<Record<string, Input>>;
+    for (const put of items.map((i) => i.Put)) {
+      expect(put?.Item).toMatchObject({ mintedBy: 'u1', mintedAt: '2026-01-01T00:00:00.000Z' });
+    }
+  });
+
+  it('finds a token while its minter is a member who has not reset since, in two calls', async () => {
+    const minted = { ...hook, mintedBy: 'u1', mintedAt: '2026-01-02T00:00:00.000Z' };
+    const live = tokens([{ ...pointer, mintedBy: 'u1' }, membership, profile], minted);
+    expect(await dynamoCampaignWebhookTokens(live.db, 'core').find('h')).toEqual({
+      workspaceId: 'ws1',
+      campaignId: 'c1',
+    });
+    expect(live.inputs).toHaveLength(2);
+
+    const left = tokens([{ ...pointer, mintedBy: 'u1' }, profile], minted);
+    expect(await dynamoCampaignWebhookTokens(left.db, 'core').find('h')).toBeUndefined();
+
+    const reset = { ...profile, grantsValidFrom: '2026-01-03T00:00:00.000Z' };
+    const afterReset = tokens([{ ...pointer, mintedBy: 'u1' }, membership, reset], minted);
+    expect(await dynamoCampaignWebhookTokens(afterReset.db, 'core').find('h')).toBeUndefined();
+  });
+
+  it('keeps a token minted before minters were recorded working until it is rotated', async () => {
+    const legacy = tokens([pointer], hook);
+    expect(await dynamoCampaignWebhookTokens(legacy.db, 'core').find('h')).toEqual({
+      workspaceId: 'ws1',
+      campaignId: 'c1',
+    });
+  });
+});
