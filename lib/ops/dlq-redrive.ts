@@ -19,7 +19,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { intoCalls } from '../../shared/adapters/sqs/coalesced-sends';
+import { intoCalls, messagePayloadBytes } from '../../shared/adapters/sqs/coalesced-sends';
 import { type QueueDeclaration, queues } from '../definition';
 
 export class UnknownQueueError extends Error {
@@ -88,18 +88,8 @@ export interface MoveResult {
 /** Tries of an entry a SendMessageBatch refused on SQS's side (`SenderFault` false): the first and 2 more. */
 const ENTRY_ATTEMPTS = 3;
 
-/**
- * What a received message counts against SendMessageBatch's payload limit: its body and its
- * attributes' names, types and values (as shared/adapters/sqs/coalesced-sends.ts measures a send).
- */
-function payloadBytes(m: Message): number {
-  let bytes = Buffer.byteLength(m.Body ?? '');
-  for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
-    bytes += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : (value.BinaryValue?.length ?? 0);
-  }
-  return bytes;
-}
+/** What a received message counts against SendMessageBatch's payload limit. */
+const payloadBytes = (m: Message): number => messagePayloadBytes(m.Body, m.MessageAttributes);
 
 /** A refusal SQS answered (4xx): the call sent nothing. Anything else (no answer, 5xx) may have. */
 const refusedByService = (error: unknown): boolean => {

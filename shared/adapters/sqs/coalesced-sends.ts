@@ -45,15 +45,25 @@ type Pending = {
   reject: (error: unknown) => void;
 };
 
-/** What an entry counts against the batch's 256 KiB: its body and its attributes' names and values. */
-function payloadBytes(input: SendMessageCommandInput): number {
-  let bytes = Buffer.byteLength(input.MessageBody ?? '');
-  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
+/**
+ * What a message counts against a batch's payload limit: its body and its attributes' names,
+ * types and values (also lib/ops/dlq-redrive.ts, for received messages).
+ */
+export function messagePayloadBytes(
+  body: string | undefined,
+  attributes: Readonly<Record<string, { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }>> = {},
+): number {
+  let bytes = Buffer.byteLength(body ?? '');
+  for (const [name, value] of Object.entries(attributes)) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
     bytes += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : (value.BinaryValue?.length ?? 0);
   }
   return bytes;
 }
+
+/** What an entry counts against the batch's 256 KiB. */
+const payloadBytes = (input: SendMessageCommandInput): number =>
+  messagePayloadBytes(input.MessageBody, input.MessageAttributes);
 
 const coalescable = (input: SendMessageCommandInput) =>
   input.MessageGroupId === undefined && input.MessageDeduplicationId === undefined && input.QueueUrl !== undefined;
