@@ -85,14 +85,23 @@ export const handler = httpFunction('workspaces', identityRoutes, {
   'members.update': defineOperation(
     { params: memberParams, body: z.strictObject({ role: roleName }), response: memberChanged },
     async ({ params, body }, req) => {
-      const { member, invitesRevoked } = await workspaces.changeRole(callerOf(req), params.userId, body.role, deps);
+      const { member, invitesRevoked, webhookTokensRevoked } = await workspaces.changeRole(
+        callerOf(req),
+        params.userId,
+        body.role,
+        deps,
+      );
       return {
         status: 200,
         body: { member },
         audit: {
           resourceType: 'member',
           resourceId: params.userId,
-          metadata: { role: body.role, ...(invitesRevoked > 0 ? { invitesRevoked } : {}) },
+          metadata: {
+            role: body.role,
+            ...(invitesRevoked > 0 ? { invitesRevoked } : {}),
+            ...(webhookTokensRevoked > 0 ? { webhookTokensRevoked } : {}),
+          },
         },
       };
     },

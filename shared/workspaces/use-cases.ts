@@ -169,8 +169,9 @@ export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
  * Gives a member another role: the caller needs every permission of the new role and of the
  * member's current one. The write holds only while the member still has the role read (409
  * `CONCURRENT_CHANGE` otherwise). Invites the member sent that their new role could not send are
- * withdrawn, as a removal withdraws them all: their links answer 410 `INVITE_REVOKED`.
- * @returns the member, and how many of their invites were withdrawn.
+ * withdrawn, as a removal withdraws them all: their links answer 410 `INVITE_REVOKED`; so are the
+ * campaign webhook tokens they minted when the new role may not launch campaigns.
+ * @returns the member, and how many of their invites and webhook tokens were withdrawn.
  */
 export async function changeRole(caller: Caller, userId: string, role: string, deps: WorkspaceDeps) {
   const target = await deps.store.member(caller.workspaceId, userId);
@@ -188,7 +189,11 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
     deps.now().toISOString(),
     (sent) => inviterMaySend(sent, standing, customRoles),
   );
-  return { member: { userId, role }, invitesRevoked };
+  // A webhook token enrols contacts, which takes `campaigns:launch`: a role without it ends the
+  // tokens the member minted (the campaigns then need new ones), as a removal does.
+  const mayLaunch = (permissionsOfRole(role, customRoles) ?? []).includes('campaigns:launch');
+  const webhookTokensRevoked = mayLaunch ? 0 : await deps.store.revokeWebhookTokensMintedBy(caller.workspaceId, userId);
+  return { member: { userId, role }, invitesRevoked, webhookTokensRevoked };
 }
 
 /**

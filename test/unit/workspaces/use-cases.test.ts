@@ -620,6 +620,19 @@ describe('invites and webhook tokens end with their grantor’s standing', () =>
     expect(await uc.listInvites(caller('owner'), deps)).toHaveLength(1);
   });
 
+  it('a demotion to a role that may not launch campaigns ends the webhook tokens the member minted there', async () => {
+    store.webhookTokens.push(
+      { workspaceId: 'ws-1', campaignId: 'c1', mintedBy: 'u-admin', live: true },
+      { workspaceId: 'ws-2', campaignId: 'c2', mintedBy: 'u-admin', live: true },
+    );
+    // member keeps campaigns:launch: the token stands.
+    expect(await uc.changeRole(caller('owner'), 'u-admin', 'member', deps)).toMatchObject({ webhookTokensRevoked: 0 });
+    expect(store.webhookTokens.map((t) => t.live)).toEqual([true, true]);
+    // viewer cannot launch: the token in this workspace ends, the other workspace's stays.
+    expect(await uc.changeRole(caller('owner'), 'u-admin', 'viewer', deps)).toMatchObject({ webhookTokensRevoked: 1 });
+    expect(store.webhookTokens.map((t) => t.live)).toEqual([false, true]);
+  });
+
   it('a removal with nothing else handed out reports the API keys only', async () => {
     expect(await uc.removeMember(caller('owner'), 'u-view', deps)).toEqual({ apiKeysRevoked: 0 });
   });
@@ -636,7 +649,11 @@ describe('invites and webhook tokens end with their grantor’s standing', () =>
 
     const changed = await uc.changeRole(caller('owner'), 'u-admin', 'inviter', deps);
 
-    expect(changed).toEqual({ member: { userId: 'u-admin', role: 'inviter' }, invitesRevoked: 1 });
+    expect(changed).toEqual({
+      member: { userId: 'u-admin', role: 'inviter' },
+      invitesRevoked: 1,
+      webhookTokensRevoked: 0,
+    });
     expect(inviteOf(asAdmin.created.inviteId)).toMatchObject({ status: 'revoked', revokedBy: 'u-owner' });
     await expect(uc.acceptInvite(auth('u-a', 'a@acme.test'), asAdmin.token, origin, deps)).rejects.toMatchObject({
       status: 410,
