@@ -96,20 +96,20 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       })
     : undefined;
   const { state } = w;
-  let markerIndex: number | undefined;
   let stateIndex: number | undefined;
-  if (state) {
-    const stamp = w.entries[0]?.at ?? state.asOf;
-    if (w.interactionId) {
-      markerIndex = push({
+  // The claim: with a state change, or alone for an interaction whose id may come again at another time.
+  const stamp = w.entries[0]?.at ?? state?.asOf ?? w.interaction?.occurredAt;
+  const markerIndex = w.interactionId
+    ? push({
         Put: {
           TableName: table,
           // The crossing the change made rides on its claim: a redelivery finding the claim re-publishes it.
           Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at: stamp, ...crossingAttributes(w) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      });
-    }
+      })
+    : undefined;
+  if (state) {
     stateIndex = push({
       Put: { TableName: table, Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state }, ...stateCondition(w) },
     });

@@ -19,11 +19,19 @@ export interface InteractionScorer {
   /**
    * Stores the interaction of a live contact and scores it: the contact, the score state and the
    * claim in one read, the interaction, the contact's last-interaction time, the score and its
-   * ledger in one atomic write. Idempotent per interaction id.
+   * ledger in one atomic write. Idempotent per interaction id: a scored interaction is claimed by its
+   * id; one no rule scores is stored once per id and time, and once per id with `claimId` (below).
    * `audit`: the request's audit entry, written in the same write when the store can.
+   * `claimId`: the id may come again with another time (a client's own id): an interaction no rule
+   * scores is claimed by its id too (one more item in the write), so it is stored once per id.
+   * Callers whose id fixes the time (a provider event's id and stamp) leave it off.
    * @throws ContactNotFoundError when the contact is missing or deleted.
    */
-  recordAndScore(interaction: Interaction, audit?: AuditInWrite<Interaction>): Promise<ScoreUpdate>;
+  recordAndScore(
+    interaction: Interaction,
+    audit?: AuditInWrite<Interaction>,
+    options?: { readonly claimId?: boolean },
+  ): Promise<ScoreUpdate>;
 }
 
 export interface DomainEvent {

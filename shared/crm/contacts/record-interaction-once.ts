@@ -53,9 +53,11 @@ export async function recordInteractionOnce(
   idempotencyKeyHeader: string | undefined,
   audit?: AuditInWrite<Interaction>,
 ): Promise<RecordedInteraction> {
+  // The client's own id may come again under another key or time: stored once per id (claimed).
+  const recorded: InteractionInput = input.interactionId !== undefined ? { ...input, claimId: true } : input;
   const key = idempotencyKeyOf(idempotencyKeyHeader) ?? input.interactionId;
   if (key === undefined) {
-    return { ...(await recordInteraction(deps, workspaceId, contactId, input, audit)), replayed: false };
+    return { ...(await recordInteraction(deps, workspaceId, contactId, recorded, audit)), replayed: false };
   }
 
   const { type, occurredAt, metadata, interactionId, source } = input;
@@ -67,7 +69,7 @@ export async function recordInteractionOnce(
     deps,
     { workspaceId, operation: RECORD_INTERACTION_OPERATION, key },
     { fingerprint: fingerprintOf({ contactId, source, type, occurredAt, metadata, interactionId }), plan },
-    (fixed) => recordInteraction(deps, workspaceId, contactId, { ...input, ...fixed }, audit),
+    (fixed) => recordInteraction(deps, workspaceId, contactId, { ...recorded, ...fixed }, audit),
   );
   return { ...result, replayed };
 }

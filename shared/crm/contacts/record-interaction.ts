@@ -36,6 +36,12 @@ export interface InteractionInput extends z.infer<typeof interactionInputSchema>
   readonly source: string;
   /** A caller's own id makes a retried call idempotent (same id and occurredAt: stored once, scored once). */
   readonly interactionId?: string;
+  /**
+   * The id is the client's own and may come again with another `occurredAt` (the API's `interactionId`):
+   * it is claimed, so the interaction is stored once per id, at one more item in the write. Callers
+   * whose id fixes the time (a provider event's id and stamp) leave it off.
+   */
+  readonly claimId?: boolean;
 }
 
 export interface RecordInteractionDeps {
@@ -86,7 +92,7 @@ export async function recordInteraction(
     metadata: parsed.data.metadata ?? {},
     source: input.source,
   };
-  const score = await deps.scorer.recordAndScore(interaction, audit);
+  const score = await deps.scorer.recordAndScore(interaction, audit, input.claimId ? { claimId: true } : undefined);
   // Keyed by the interaction: a retried call publishes the same event id again.
   await publishAll(
     [

@@ -53,6 +53,8 @@ export interface ScorePlan {
   readonly next?: ScoreState;
   readonly entries?: ScoreWrite['entries'];
   readonly with?: Pick<ScoreWrite, 'aiSignals' | 'interaction' | 'lastInteractionAt' | 'audit'>;
+  /** Claim `scoredId` even when the score does not change (an interaction whose id may come again with another time). */
+  readonly claim?: boolean;
 }
 
 /**
@@ -108,7 +110,8 @@ export async function changeScore(
         workspaceId,
         contactId,
         expectedVersion: previous.version,
-        ...(next ? { state: next, interactionId: scoredId } : {}),
+        ...(next ? { state: next } : {}),
+        ...(next || planned.claim ? { interactionId: scoredId } : {}),
         ...(crossing ? { crossing } : {}),
         entries: planned.entries ?? [],
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
@@ -219,6 +222,7 @@ export async function recordAndScoreInteraction(
   interaction: Interaction,
   deps: ScoringDeps,
   audit?: AuditInWrite<Interaction>,
+  options?: { readonly claimId?: boolean },
 ): Promise<ScoreUpdate> {
   const auditWrite = audit && { record: audit.recordFor(interaction), markWritten: audit.markWritten };
   const { workspaceId, contactId, interactionId } = interaction;
@@ -228,6 +232,7 @@ export async function recordAndScoreInteraction(
     const current = later ? { ...a.contact, lastInteractionAt: interaction.occurredAt } : a.contact;
     return {
       ...interactionPlan({ ...a, contact: current }, interaction),
+      ...(options?.claimId ? { claim: true } : {}),
       with: {
         interaction,
         ...(later ? { lastInteractionAt: interaction.occurredAt } : {}),
@@ -246,5 +251,5 @@ export async function recordAndScoreInteraction(
  */
 export const interactionScorer = (deps: ScoringDeps): InteractionScorer => ({
   applyInteraction: (contact, interaction) => scoreInteraction(contact, interaction, deps),
-  recordAndScore: (interaction, audit) => recordAndScoreInteraction(interaction, deps, audit),
+  recordAndScore: (interaction, audit, options) => recordAndScoreInteraction(interaction, deps, audit, options),
 });

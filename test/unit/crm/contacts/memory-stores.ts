@@ -122,17 +122,24 @@ export function memoryInteractions(): InteractionStore & { all: Interaction[] } 
 export function countingScorer(
   contacts: ContactStore,
   interactions: InteractionStore,
-): InteractionScorer & { calls: Array<{ contact: Contact; interaction: Interaction }> } {
+): InteractionScorer & {
+  calls: Array<{ contact: Contact; interaction: Interaction }>;
+  claimedIds: string[];
+} {
   const calls: Array<{ contact: Contact; interaction: Interaction }> = [];
+  /** The ids recorded with `claimId` (stored once per id by the real store). */
+  const claimedIds: string[] = [];
   const scorer = {
     calls,
+    claimedIds,
     async applyInteraction(contact: Contact, interaction: Interaction) {
       calls.push({ contact, interaction });
       const score = Math.min(100, contact.score + 10);
       return { score, tier: contact.tier, previousScore: contact.score, previousTier: contact.tier };
     },
-    async recordAndScore(interaction: Interaction) {
+    async recordAndScore(interaction: Interaction, _audit?: unknown, options?: { readonly claimId?: boolean }) {
       const { workspaceId, contactId } = interaction;
+      if (options?.claimId) claimedIds.push(interaction.interactionId);
       const contact = await contacts.get(workspaceId, contactId);
       if (!contact || contact.deletedAt) throw new ContactNotFoundError();
       await interactions.put(interaction);

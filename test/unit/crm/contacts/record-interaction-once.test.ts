@@ -48,6 +48,17 @@ const opened: InteractionInput = { type: 'email_opened', metadata: { campaign: '
 const post = (input: InteractionInput, key?: string, ws = WS, contact = contactId) =>
   recordInteractionOnce(deps, ws, contact, input, key);
 
+describe("recordInteractionOnce and the client's own interactionId", () => {
+  it('claims a body interactionId (stored once per id, under any key or time), and no id it made itself', async () => {
+    await post({ ...opened, interactionId: 'client-1' }, 'key-a');
+    await post({ ...opened, interactionId: 'client-1', occurredAt: '2026-03-01T09:00:00Z' }, 'key-b');
+    await post({ ...opened, interactionId: 'client-2' });
+    await post(opened, 'key-c');
+    await post(opened);
+    expect(deps.scorer.claimedIds).toEqual(['client-1', 'client-1', 'client-2']);
+  });
+});
+
 describe('recordInteractionOnce with an Idempotency-Key', () => {
   it('stores and scores three identical requests once, and answers each with the first result', async () => {
     const first = await post(opened, 'key-1');

@@ -47,7 +47,7 @@ export class MemoryScoreStore implements ScoreStore {
   }
   async commit(w: ScoreWrite) {
     this.beforeCommit?.(w);
-    const claim = w.state && w.interactionId ? `${w.contactId}/${w.interactionId}` : undefined;
+    const claim = w.interactionId ? `${w.contactId}/${w.interactionId}` : undefined;
     const stored = w.interaction && this.interactions.some((i) => i.interactionId === w.interaction?.interactionId);
     if (stored) throw new InteractionStoredError();
     if (claim && this.claimed.has(claim)) throw new AlreadyScoredError();
