@@ -108,9 +108,10 @@ export interface Assumptions {
    */
   readonly providerEvents: boolean;
   /**
-   * WRU a save spends on the stats: a plain ADD on one of 8 shards after the move, one per batch
-   * and campaign as built (the saves of a batch are summed: dynamo-enrolments.ts `addMoved`), so
-   * 1 / batchSize when a batch's records are of one campaign; 1 a save before that.
+   * WRU a save spends on the stats: an ADD on one of 8 shards after the move, made once whatever the
+   * SDK retries (a transaction of one item: 2 WRU), one per batch and campaign as built (the saves of a
+   * batch are summed: dynamo-enrolments.ts `addMoved`), so 2 / batchSize when a batch's records are
+   * of one campaign.
    */
   readonly statsWruPerSave: number;
   /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
@@ -127,7 +128,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   memoryGb: 0.5,
   pageSize: 100,
   providerEvents: true,
-  statsWruPerSave: 0.1,
+  statsWruPerSave: 0.2,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
 };
@@ -212,7 +213,7 @@ export const saveOf = (
   gsi2: 'none' | 'add' | 'move' | 'remove',
   a: Assumptions = DEFAULT_ASSUMPTIONS,
 ): CountedCall => ({
-  what: `conditional Put of the enrolment, stats shard ADD, gsi1 rewrite, gsi2 ${gsi2}`,
+  what: `conditional Put of the enrolment, stats shard ADD (once: a transaction of one item), gsi1 rewrite, gsi2 ${gsi2}`,
   where: 'dynamo-enrolments.ts save',
   ops: { wru: 1 + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
 });
@@ -257,9 +258,9 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
     ops: { rru: CONSISTENT_READ / a.sendsPerPacerTake, wru: 1 / a.sendsPerPacerTake },
   },
   {
-    what: 'markSent: conditional state UpdateItem (no message-id pointer: a campaign key fits the ledger tag); the hour counter ADD once per batch (workspace, hour)',
+    what: 'markSent: conditional state UpdateItem (no message-id pointer: a campaign key fits the ledger tag); the hour counter ADD once per batch (workspace, hour), a transaction of one item (2 WRU: never applied twice by an SDK retry)',
     where: 'dynamo-send-ledger.ts markSent, countSent',
-    ops: { wru: 1 + 1 / a.batchSize },
+    ops: { wru: 1 + 2 / a.batchSize },
   },
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];

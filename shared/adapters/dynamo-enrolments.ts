@@ -5,7 +5,7 @@
  * enrolments carry the sparse due-time index (gsi2, sharded); others have it removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
@@ -16,7 +16,7 @@ import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
-import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
+import { putIfAbsent, type TransactItem, transactWrite, updateOnce } from './dynamo/transact';
 import {
   CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
@@ -121,7 +121,10 @@ export function counterUpdate(
   };
 }
 
-/** Adds counter deltas (a plain UpdateItem: ADDs on one item serialise, they never conflict). */
+/**
+ * Adds counter deltas once ({@link updateOnce}: the SDK's retry of an ADD DynamoDB applied adds
+ * nothing again), on one of the campaign's stats shards.
+ */
 async function addCounters(
   db: DynamoDBDocumentClient,
   table: string,
@@ -131,7 +134,7 @@ async function addCounters(
   spreadBy: string,
 ): Promise<void> {
   const update = counterUpdate(table, workspaceId, campaignId, counters, spreadBy)?.Update;
-  if (update) await db.send(new UpdateCommand(update as ConstructorParameters<typeof UpdateCommand>[0]));
+  if (update) await updateOnce(db, update);
 }
 
 export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {

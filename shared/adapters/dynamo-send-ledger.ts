@@ -37,6 +37,7 @@ import { hourOf } from '../email/reputation-window';
 import { groupedRounds } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
+import { updateOnce } from './dynamo/transact';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
 
 /** Hour buckets outlive the 7-day window by a day. */
@@ -58,14 +59,13 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     async (sends) => {
       const [first] = sends;
       if (!first) return;
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: workspacePk(first.workspaceId), sk: reputationSk(first.hour) },
-          UpdateExpression: 'ADD sent :n SET expiresAt = :expires',
-          ExpressionAttributeValues: { ':n': sends.length, ':expires': expiresAfter(first.atMs, REPUTATION_TTL_DAYS) },
-        }),
-      );
+      // Once ({@link updateOnce}): the SDK's retry of an ADD DynamoDB applied would count the batch twice.
+      await updateOnce(db, {
+        TableName: table,
+        Key: { pk: workspacePk(first.workspaceId), sk: reputationSk(first.hour) },
+        UpdateExpression: 'ADD sent :n SET expiresAt = :expires',
+        ExpressionAttributeValues: { ':n': sends.length, ':expires': expiresAfter(first.atMs, REPUTATION_TTL_DAYS) },
+      });
     },
   );
   /**
@@ -135,8 +135,8 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     );
     if (!won) return false;
     if (by === 'event') await putPointer(workspaceId, key, accepted);
-    // Only the writer that turned the record `sent` counts it, so a send counts at most once.
-    // A plain ADD (no transaction) serialises on the hot hour item instead of conflicting; a
+    // Only the writer that turned the record `sent` counts it, so a send counts at most once; the
+    // ADD is applied once however the SDK retries it (a transaction of one item, its token). A
     // crash right here undercounts one send, which only errs toward a higher bounce rate.
     await countSent({ workspaceId, hour: hourOf(accepted.atMs), atMs: accepted.atMs });
     return true;
