@@ -265,10 +265,10 @@ export async function approveAiDraft(
     ...(base?.topic ? { topic: base.topic } : {}),
   };
   // Only the template an earlier approval of this node made gets a new version.
-  const saved =
-    previous && previous.templateId === node.templateId
-      ? await updateTemplate(caller.workspaceId, node.templateId, input, { updatedBy: caller.userId }, templateDeps)
-      : await createTemplate(caller.workspaceId, input, caller.userId, templateDeps);
+  const versioned = previous !== undefined && previous.templateId === node.templateId;
+  const saved = versioned
+    ? await updateTemplate(caller.workspaceId, node.templateId, input, { updatedBy: caller.userId }, templateDeps)
+    : await createTemplate(caller.workspaceId, input, caller.userId, templateDeps);
   const variants = subjects.length > 1 ? subjects : undefined;
   const { subjectVariants: _v, promote, ...rest } = node;
   const nextNode: EmailNode = {
@@ -297,6 +297,9 @@ export async function approveAiDraft(
     updatedAt: approval.at,
   };
   if (!(await deps.campaigns.replace(next))) {
+    // Refused: the template this approval made goes with it (a retry makes its own). A new version
+    // of the node's own template stays unused: the campaign names the version it sends.
+    if (!versioned) await deps.templates.markDeleted(caller.workspaceId, saved.templateId, approval.at);
     throw new ConflictError('The campaign changed meanwhile; read it again and retry', 'CAMPAIGN_CHANGED');
   }
   await deps.drafts.setApproved(draft, approval);
