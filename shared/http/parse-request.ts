@@ -9,7 +9,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { BodyMediaType, RouteDeclaration } from '../../lib/definition';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { parseJsonLimited } from '../security/sanitize-json';
-import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../security/storable-number';
+import {
+  findIllFormedText,
+  findUnstorableNumber,
+  STORABLE_NUMBER_MESSAGE,
+  WELL_FORMED_TEXT_MESSAGE,
+} from '../security/storable-number';
 import type { CallerOrigin } from '../security/trusted-edge';
 import { multipartFields } from './multipart-form';
 import type { HttpRequest } from './types';
@@ -116,6 +121,13 @@ function parseBody(raw: string, contentType: string | undefined, route: RouteDec
   if (unstorable !== undefined) {
     throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
       details: [{ in: 'body', path: unstorable, message: STORABLE_NUMBER_MESSAGE }],
+    });
+  }
+  // Nor a string the store cannot take (a lone surrogate: no UTF-8 form).
+  const illFormed = findIllFormedText(value);
+  if (illFormed !== undefined) {
+    throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
+      details: [{ in: 'body', path: illFormed, message: WELL_FORMED_TEXT_MESSAGE }],
     });
   }
   return value;

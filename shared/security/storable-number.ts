@@ -27,20 +27,40 @@ export const STORABLE_NUMBER_MESSAGE =
  * Iterative, so a deep or wide document costs one pass and no call stack.
  */
 export function findUnstorableNumber(value: unknown): string | undefined {
-  const stack: Array<[unknown, string]> = [[value, '']];
+  return findInJson(value, (node) => typeof node === 'number' && !isStorableNumber(node));
+}
+
+/** A UTF-16 surrogate with no partner (`\ud83d` alone in JSON): it has no UTF-8 form, so no store or provider takes it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const WELL_FORMED_TEXT_MESSAGE =
+  'Text must be valid Unicode: a lone surrogate (an unpaired \\uD800-\\uDFFF escape) has no UTF-8 form and cannot be stored';
+
+/**
+ * The path of the first string or object key in `value` that holds a lone surrogate, if any: JSON
+ * may carry one (`"\ud83d"`), and DynamoDB, which takes UTF-8, refuses it (a 500 after whatever was
+ * written before). Refused at the edge with a 400 naming it, as an unstorable number is.
+ */
+export function findIllFormedText(value: unknown): string | undefined {
+  return findInJson(
+    value,
+    (node, key) => (typeof node === 'string' && LONE_SURROGATE.test(node)) || LONE_SURROGATE.test(key),
+  );
+}
+
+/** The path of the first value (or the value under the first key) of a JSON document `test` picks; one iterative pass. */
+function findInJson(value: unknown, test: (node: unknown, key: string) => boolean): string | undefined {
+  const stack: Array<[unknown, string, string]> = [[value, '', '']];
   while (stack.length > 0) {
-    const [node, path] = stack.pop() as [unknown, string];
-    if (typeof node === 'number') {
-      if (!isStorableNumber(node)) return path;
-      continue;
-    }
+    const [node, path, key] = stack.pop() as [unknown, string, string];
+    if (test(node, key)) return path;
     if (node === null || typeof node !== 'object') continue;
     const prefix = path === '' ? '' : `${path}.`;
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${prefix}${i}`]);
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${prefix}${i}`, '']);
       continue;
     }
-    for (const [key, child] of Object.entries(node)) stack.push([child, `${prefix}${key}`]);
+    for (const [name, child] of Object.entries(node)) stack.push([child, `${prefix}${name}`, name]);
   }
   return undefined;
 }

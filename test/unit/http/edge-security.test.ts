@@ -197,6 +197,32 @@ describe('numbers in bodies', () => {
   );
 });
 
+describe('text in bodies', () => {
+  const { deps } = fakeEdge({ rateLimits: false });
+  const handler = httpFunctionOver('system', table, ops, deps);
+  // Review round 14: a lone surrogate in a JSON body (a tag, a user id of a journey) reached the
+  // store, which takes UTF-8 only (a 500 after the writes before it).
+  it.each([
+    ['a high surrogate alone', '{"tags":["vip\\ud83d"]}', 'tags.0'],
+    ['a low surrogate alone', '{"journey":{"nodes":[{"tag":"\\udc4d"}]}}', 'journey.nodes.0.tag'],
+    ['a reversed pair', '{"name":"\\udc4d\\ud83d"}', 'name'],
+    ['a key', '{"customFields":{"k\\ud800":1}}', 'customFields.k\ud800'],
+  ])('refuses %s with 400 naming the field, before the route runs', async (_what, body, path) => {
+    const e = event('POST', '/api/webhooks/in', { 'content-type': 'application/json' });
+    e.body = body;
+    const before = seen.length;
+    const res = await send(handler, e);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ in: 'body', path }] });
+    expect(seen.length).toBe(before);
+  });
+  it('takes paired surrogates (an emoji, written or escaped)', async () => {
+    const e = event('POST', '/api/webhooks/in', { 'content-type': 'application/json' });
+    e.body = '{"name":"👍 \\ud83d\\udc4d"}';
+    expect((await send(handler, e)).status).toBe(200);
+  });
+});
+
 describe('trusted edge', () => {
   const secret = 's'.repeat(48);
   it('refuses requests without the origin secret when one is configured', async () => {

@@ -1,6 +1,6 @@
 /** Which JSON numbers reach a store: the 500s of numbers DynamoDB cannot keep become 400s naming the field. */
 import { describe, expect, it } from 'vitest';
-import { findUnstorableNumber, isStorableNumber } from '../../../shared/security/storable-number';
+import { findIllFormedText, findUnstorableNumber, isStorableNumber } from '../../../shared/security/storable-number';
 
 describe('isStorableNumber', () => {
   it.each([0, -0, 1, -1, 42.5, 0.1, 1e-130, -1e-130, 123456.789e10, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER])(
@@ -30,5 +30,16 @@ describe('findUnstorableNumber', () => {
   });
   it('passes documents of storable numbers, strings and nulls', () => {
     expect(findUnstorableNumber({ a: [1, 2.5, '1e400', null, true], b: { c: -0 } })).toBeUndefined();
+  });
+});
+
+describe('findIllFormedText', () => {
+  it('names the path of the first string or key with a lone surrogate', () => {
+    expect(findIllFormedText({ a: 'ok', b: ['x', { c: 'bad\ud83d' }] })).toBe('b.1.c');
+    expect(findIllFormedText({ ['k\udc00']: 1 })).toBe('k\udc00');
+    expect(findIllFormedText('\udc00\ud800')).toBe('');
+  });
+  it('passes paired surrogates and plain text', () => {
+    expect(findIllFormedText({ a: '👍', b: '\ud83d\udc4d', c: [1, null, 'plain'] })).toBeUndefined();
   });
 });
