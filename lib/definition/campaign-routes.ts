@@ -155,6 +155,8 @@ export const campaignRoutes = [
     'GET',
     '/api/contacts/{id}/enrolments',
     'A contact’s enrolments across campaigns',
-    { permission: 'contacts:read' },
+    // Campaign data (names, states, failure reasons): a role that reads contacts but not campaigns
+    // does not see it (a campaign's enrolment list already names its contacts).
+    read,
   ),
 ] as const;

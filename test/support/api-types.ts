@@ -1592,7 +1592,7 @@ export interface paths {
         };
         /**
          * A contact’s enrolments across campaigns
-         * @description Needs `contacts:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
+         * @description Needs `campaigns:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
          */
         get: operations["contacts.enrolments"];
         put?: never;
