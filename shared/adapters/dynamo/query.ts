@@ -93,6 +93,12 @@ export interface PagedQueryOptions {
    * page is the answer.
    */
   readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
+  /**
+   * With `collect`: the most bytes of items (as JSON) a page answers, the first item always; the
+   * page ends at the item that would pass it, and the cursor resumes after the last one answered.
+   * Collected pages can add up to several MB, past what a function may answer (Lambda's 6 MB).
+   */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -103,7 +109,7 @@ export interface PagedQueryOptions {
 export async function pagedQuery(
   db: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  { limit, cursor, shape, collect }: PagedQueryOptions,
+  { limit, cursor, shape, collect, maxBytes }: PagedQueryOptions,
 ): Promise<{ items: Item[]; cursor?: string }> {
   const startKey = decodeKeyCursor(cursor, shape);
   const query = collect ? input : { Limit: limit, ...input };
@@ -114,6 +120,19 @@ export async function pagedQuery(
   const { items, nextKey } = collect
     ? await collectPages(fetchPage, { limit, startKey, maxPages: collect.maxPages, keyOf: collect.keyOf })
     : await fetchPage(startKey).then((page) => ({ items: [...page.items], nextKey: page.lastKey }));
-  const next = encodeCursor(nextKey);
-  return next ? { items, cursor: next } : { items };
+  const kept = collect && maxBytes !== undefined ? itemsWithin(items, maxBytes) : items.length;
+  const last = items[kept - 1];
+  const next = encodeCursor(kept < items.length && collect && last ? collect.keyOf(last) : nextKey);
+  const answered = kept < items.length ? items.slice(0, kept) : items;
+  return next ? { items: answered, cursor: next } : { items: answered };
+}
+
+/** How many of `items`, from the first, fit in `maxBytes` of JSON (at least one). */
+function itemsWithin(items: readonly Item[], maxBytes: number): number {
+  let bytes = 0;
+  for (const [i, item] of items.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(item));
+    if (bytes > maxBytes && i > 0) return i;
+  }
+  return items.length;
 }

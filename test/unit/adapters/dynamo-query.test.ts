@@ -152,4 +152,30 @@ describe('pagedQuery', () => {
       cursor: encodeCursor({ pk: 'P', sk: '8' }),
     });
   });
+
+  // Review round 14: five collected pages of up to 1 MB each were answered whole, past the 6 MB a
+  // function may answer (the campaign list by status, of large journeys).
+  it('ends a collected page at maxBytes of items (the first always), resuming after the last answered', async () => {
+    const big = (sk: string) => ({ pk: 'P', sk, body: 'x'.repeat(400) });
+    const { db } = pagedClient([
+      [big('1'), big('2')],
+      [big('3'), big('4')],
+    ]);
+    const keyOf = (i: Record<string, unknown>) => ({ pk: i.pk as string, sk: i.sk as string });
+    const options = { limit: 10, shape, collect: { maxPages: 5, keyOf }, maxBytes: 1000 };
+    const page = await pagedQuery(
+      db,
+      { TableName: 't', FilterExpression: 'x = :x' },
+      { ...options, cursor: undefined },
+    );
+    expect(page.items.map((i) => i.sk)).toEqual(['1', '2']);
+    expect(page.cursor).toBe(encodeCursor({ pk: 'P', sk: '2' }));
+    const one = await pagedQuery(
+      pagedClient([[big('1'), big('2')]]).db,
+      { TableName: 't', FilterExpression: 'x = :x' },
+      { ...options, maxBytes: 10, cursor: undefined },
+    );
+    expect(one.items.map((i) => i.sk)).toEqual(['1']);
+    expect(one.cursor).toBe(encodeCursor({ pk: 'P', sk: '1' }));
+  });
 });
