@@ -18,8 +18,6 @@ import { transactWrite } from './dynamo/transact';
 import { campaignSk, campaignVersionSk, DUE_CAMPAIGNS_PK, dueCampaignSk, workspacePk } from './keys';
 
 const CAMPAIGN_PREFIX = 'CAMPAIGN#';
-/** Bytes of stored campaigns a filtered list page answers at most (a page of the store is 1 MB). */
-export const LIST_PAGE_MAX_BYTES = 3_000_000;
 
 function campaignItem(c: Campaign): Item {
   const { journey, rules, ...rest } = c;
@@ -176,13 +174,7 @@ export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): 
           limit: page.limit,
           cursor: page.cursor,
           shape: { equals: { pk }, within: { sk: prefixRange(CAMPAIGN_PREFIX) } },
-          ...(page.status
-            ? {
-                collect: { maxPages: 5, keyOf: (item: Item) => ({ pk: item.pk, sk: item.sk }) },
-                // Five pages of up to 1 MB each, with their views: within what a function may answer (6 MB).
-                maxBytes: LIST_PAGE_MAX_BYTES,
-              }
-            : {}),
+          ...(page.status ? { collect: { maxPages: 5, keyOf: (item: Item) => ({ pk: item.pk, sk: item.sk }) } } : {}),
         },
       );
       return {

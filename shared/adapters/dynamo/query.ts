@@ -94,12 +94,18 @@ export interface PagedQueryOptions {
    */
   readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
   /**
-   * With `collect`: the most bytes of items (as JSON) a page answers, the first item always; the
-   * page ends at the item that would pass it, and the cursor resumes after the last one answered.
-   * Collected pages can add up to several MB, past what a function may answer (Lambda's 6 MB).
+   * With `collect`: the most bytes of items (as JSON) a page answers, the first item always
+   * (default {@link COLLECTED_PAGE_MAX_BYTES}); the page ends at the item that would pass it, and the
+   * cursor resumes after the last one answered.
    */
   readonly maxBytes?: number;
 }
+
+/**
+ * What a collected page answers at most by default: several store pages of up to 1 MB each would
+ * pass what a function may answer (Lambda's 6 MB, a 5xx), with room for the views built on them.
+ */
+export const COLLECTED_PAGE_MAX_BYTES = 3_000_000;
 
 /**
  * One page of a listing: the cursor decoded (and checked against `shape`), the query run,
@@ -109,7 +115,7 @@ export interface PagedQueryOptions {
 export async function pagedQuery(
   db: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  { limit, cursor, shape, collect, maxBytes }: PagedQueryOptions,
+  { limit, cursor, shape, collect, maxBytes = COLLECTED_PAGE_MAX_BYTES }: PagedQueryOptions,
 ): Promise<{ items: Item[]; cursor?: string }> {
   const startKey = decodeKeyCursor(cursor, shape);
   const query = collect ? input : { Limit: limit, ...input };
@@ -120,7 +126,7 @@ export async function pagedQuery(
   const { items, nextKey } = collect
     ? await collectPages(fetchPage, { limit, startKey, maxPages: collect.maxPages, keyOf: collect.keyOf })
     : await fetchPage(startKey).then((page) => ({ items: [...page.items], nextKey: page.lastKey }));
-  const kept = collect && maxBytes !== undefined ? itemsWithin(items, maxBytes) : items.length;
+  const kept = collect ? itemsWithin(items, maxBytes) : items.length;
   const last = items[kept - 1];
   const next = encodeCursor(kept < items.length && collect && last ? collect.keyOf(last) : nextKey);
   const answered = kept < items.length ? items.slice(0, kept) : items;
