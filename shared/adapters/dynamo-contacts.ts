@@ -6,10 +6,14 @@
  * transaction per row). The item
  * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
+ * An update is conditional on the stored values it was computed from and, under an effect key (a
+ * journey action's step key), claims `EFFECT#<key>` in the contact's interaction partition in the
+ * same transaction, so that change is made once per key.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ContactChangedError, ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
-import type { ContactChanges, ContactStore, ContactWrite } from '../crm/contacts/ports';
+import type { ContactChanges, ContactStore, ContactUpdateOptions, ContactWrite } from '../crm/contacts/ports';
+import { changesSomething, rebaseChange } from '../crm/contacts/rebase-change';
 import { searchText } from '../crm/contacts/search';
 import type { Contact } from '../crm/model';
 import { mapLimit } from '../resilience/map-limit';
@@ -18,7 +22,7 @@ import { batchGet, batchPut } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
-import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { listQuery } from './dynamo-contact-list-query';
 import { CONTACT_HEAD_SK, contactEmailSk, contactSk, interactionPk, tierGsi2, workspacePk } from './keys';
 
@@ -96,6 +100,23 @@ export const contactHeadItem = (workspaceId: string, contactId: string, deleted:
   deleted,
 });
 
+/**
+ * The claim of an effect made on the contact (a journey action's step key), in its interaction
+ * partition (outside every prefix the timeline, consent and send-log queries read), like the
+ * scorer's `SCORED#<key>`: kept, so a step retried however late finds it.
+ */
+export const CONTACT_EFFECT_PREFIX = 'EFFECT#';
+const effectItem = (
+  c: Pick<Contact, 'workspaceId' | 'contactId'>,
+  effectKey: string,
+  at: string | undefined,
+): Item => ({
+  pk: interactionPk(c.workspaceId, c.contactId),
+  sk: `${CONTACT_EFFECT_PREFIX}${effectKey}`,
+  type: 'contactEffect',
+  ...(at ? { at } : {}),
+});
+
 const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Item => ({
   pk: workspacePk(c.workspaceId),
   sk: contactEmailSk(c.email),
@@ -140,9 +161,15 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
   /**
    * One attempt of {@link update} against the contact as read (`before`): `changed` when the
-   * stored contact no longer is what `search` (and the email claim) were derived from.
+   * stored contact no longer is what the write derives from (`search` and the email claim from
+   * name, email and company; the new `tags` / `customFields` from the stored ones); `repeat` when
+   * `effectKey` was claimed already (nothing written).
    */
-  const tryUpdate = async (before: Contact, changes: ContactChanges): Promise<'written' | 'changed' | 'taken'> => {
+  const tryUpdate = async (
+    before: Contact,
+    changes: ContactChanges,
+    effectKey: string | undefined,
+  ): Promise<'written' | 'changed' | 'taken' | 'repeat'> => {
     const after = { ...before, ...changes } as Contact;
     const key = { pk: workspacePk(before.workspaceId), sk: contactSk(before.contactId) };
     // `search` is derived from name, email and company: written only when one of them changes,
@@ -163,6 +190,12 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         }
       });
     }
+    // The whole new list / map is computed from the read: written only onto the stored one it
+    // was computed from (else: re-read, rebase the change), so no concurrent tag or field is lost.
+    if (changes.tags !== undefined) conditions.push(listHolds('tags', 'rt', before.tags, names, values));
+    if (changes.customFields !== undefined) {
+      conditions.push(mapHolds('customFields', 'rf', before.customFields, names, values));
+    }
     const contactUpdate = {
       TableName: table,
       Key: key,
@@ -172,25 +205,32 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
       ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
     };
     const emailMoves = changes.email !== undefined && changes.email !== before.email;
-    try {
-      if (emailMoves) {
-        await transactWrite(db, [
-          { Update: contactUpdate },
-          {
-            Delete: {
-              TableName: table,
-              Key: { pk: key.pk, sk: contactEmailSk(before.email) },
-              ConditionExpression: 'contactId = :id',
-              ExpressionAttributeValues: { ':id': before.contactId },
-            },
+    const items: TransactItem[] = [{ Update: contactUpdate }];
+    if (emailMoves) {
+      items.push(
+        {
+          Delete: {
+            TableName: table,
+            Key: { pk: key.pk, sk: contactEmailSk(before.email) },
+            ConditionExpression: 'contactId = :id',
+            ExpressionAttributeValues: { ':id': before.contactId },
           },
-          putIfAbsent(table, claimItem(after)),
-        ]);
-      } else {
-        await db.send(new UpdateCommand(contactUpdate));
-      }
+        },
+        putIfAbsent(table, claimItem(after)),
+      );
+    }
+    // The effect's claim, in the same transaction: the change lands once per key.
+    const effectIndex = effectKey === undefined ? -1 : items.length;
+    if (effectKey !== undefined) {
+      items.push(putIfAbsent(table, effectItem(before, effectKey, changes.updatedAt)));
+    }
+    try {
+      if (items.length > 1) await transactWrite(db, items);
+      else await db.send(new UpdateCommand(contactUpdate));
       return 'written';
     } catch (error) {
+      // Claimed already: this key's change was made (whatever the contact holds now).
+      if (effectIndex >= 0 && isConditionFailure(error, effectIndex)) return 'repeat';
       // Another transaction in flight on these items (after transactWrite's own retries): a race.
       if (isTransactionConflict(error) && !isConditionFailure(error)) return 'changed';
       if (!isConditionFailure(error)) throw error;
@@ -211,19 +251,24 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
   };
 
   /**
-   * Applies `changes` onto the contact as stored: each attempt is conditional on the stored
-   * values the write derives from; a lost race re-reads and tries again, at most
-   * {@link UPDATE_ATTEMPTS} times.
+   * Applies `changes` (computed from `first`) onto the contact as stored: each attempt is
+   * conditional on the stored values the write derives from; a lost race re-reads and makes the
+   * same change onto the fresh read ({@link rebaseChange}: the tags it adds and removes, the
+   * fields it sets and removes), at most {@link UPDATE_ATTEMPTS} times. A change the stored
+   * contact already holds writes nothing; under an `effectKey` claimed already, nothing either.
    */
-  const update = async (first: Contact, changes: ContactChanges): Promise<Contact> => {
+  const update = async (first: Contact, changes: ContactChanges, options?: ContactUpdateOptions): Promise<Contact> => {
     const key = { pk: workspacePk(first.workspaceId), sk: contactSk(first.contactId) };
     let before = first;
+    let change = changes;
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await tryUpdate(before, changes);
-      if (outcome === 'taken') throw await emailTaken({ ...before, ...changes } as Contact);
-      if (outcome === 'written') return readLive(key);
+      if (!changesSomething(change)) return before;
+      const outcome = await tryUpdate(before, change, options?.effectKey);
+      if (outcome === 'taken') throw await emailTaken({ ...before, ...change } as Contact);
+      if (outcome === 'written' || outcome === 'repeat') return readLive(key);
       before = await readLive(key);
       if (attempt >= UPDATE_ATTEMPTS) throw new ContactChangedError();
+      change = rebaseChange(first, changes, before);
       await backoff(attempt);
     }
   };
@@ -534,4 +579,52 @@ function updateExpression(changes: ContactChanges, search: string | undefined) {
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
+}
+
+/**
+ * A condition that the stored list `attribute` is `read`: its size and each element (element by
+ * element: DynamoDB emulators compare no whole lists). An empty read also holds for an absent one.
+ */
+function listHolds(
+  attribute: string,
+  prefix: string,
+  read: readonly string[],
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string {
+  const a = `#${prefix}`;
+  names[a] = attribute;
+  values[`:${prefix}n`] = read.length;
+  if (read.length === 0) return `(attribute_not_exists(${a}) OR size(${a}) = :${prefix}n)`;
+  const parts = [`size(${a}) = :${prefix}n`];
+  read.forEach((v, i) => {
+    values[`:${prefix}${i}`] = v;
+    parts.push(`${a}[${i}] = :${prefix}${i}`);
+  });
+  return `(${parts.join(' AND ')})`;
+}
+
+/**
+ * A condition that the stored map `attribute` is `read`: as many keys, each with its value (key
+ * by key: DynamoDB emulators compare no whole maps). An empty read also holds for an absent one.
+ */
+function mapHolds(
+  attribute: string,
+  prefix: string,
+  read: Readonly<Record<string, unknown>>,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string {
+  const a = `#${prefix}`;
+  names[a] = attribute;
+  const entries = Object.entries(read);
+  values[`:${prefix}n`] = entries.length;
+  if (entries.length === 0) return `(attribute_not_exists(${a}) OR size(${a}) = :${prefix}n)`;
+  const parts = [`size(${a}) = :${prefix}n`];
+  entries.forEach(([k, v], i) => {
+    names[`#${prefix}k${i}`] = k;
+    values[`:${prefix}v${i}`] = v;
+    parts.push(`${a}.#${prefix}k${i} = :${prefix}v${i}`);
+  });
+  return `(${parts.join(' AND ')})`;
 }

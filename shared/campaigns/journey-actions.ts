@@ -1,20 +1,30 @@
 /**
- * `action` nodes. Tags and fields are idempotent by nature (adding a tag twice leaves one). A tag
- * is written only as a contact may hold it: `add-tag` onto a contact already at MAX_TAGS fails the
- * enrolment with that reason (the tag is not silently dropped, nor another tag pushed out). The
- * others act once per step key: a score adjustment claims the key in the score's own write
- * (adjust-score.ts), a notification is a send the email pipeline mails once per key
- * (notify-member.ts), and a webhook carries the key as `Idempotency-Key` for the receiver to
- * dedupe on (webhook-action.ts: delivery is at least once).
+ * `action` nodes. Each acts once per step key (`target.idempotencyKey`):
+ * - `add-tag`, `remove-tag`, `set-field` write the contact through `ContactStore.update` under the
+ *   step key: the key is claimed in the same write as the change, so a step delivered again or a
+ *   failed enrolment retried later writes nothing over what a person, an import or another
+ *   campaign wrote meanwhile. The write lands only onto the tags / fields it was computed from; a
+ *   concurrent change is kept (the store makes the change again onto a fresh read). A change the
+ *   contact already holds writes (and claims) nothing: that step had no effect to repeat.
+ *   A tag is written only as a contact may hold it: `add-tag` onto a contact already at MAX_TAGS
+ *   fails the enrolment with that reason (the tag is not silently dropped, nor another tag pushed
+ *   out); so does a new field past MAX_CUSTOM_FIELDS.
+ * - a score adjustment claims the key in the score's own write (adjust-score.ts);
+ * - a notification is a send the email pipeline mails once per key (notify-member.ts);
+ * - a webhook carries the key as `Idempotency-Key` for the receiver to dedupe on
+ *   (webhook-action.ts: delivery is at least once).
  */
 
 import { customFieldKey, MAX_CUSTOM_FIELDS } from '../crm/contacts/custom-field-key';
-import type { ContactStore } from '../crm/contacts/ports';
+import { ContactChangedError, ContactNotFoundError } from '../crm/contacts/errors';
+import type { ContactChanges, ContactStore } from '../crm/contacts/ports';
 import { MAX_TAGS, tagField } from '../crm/contacts/tag-field';
+import type { Contact } from '../crm/model';
 import { adjustScore } from '../crm/scoring/adjust-score';
 import type { ScoringDeps } from '../crm/scoring/score-interaction';
+import type { JourneyAction } from './journey';
 import { type NotifyDeps, notifyMember } from './notify-member';
-import { ActionFailedError, type ActionPerformer } from './ports';
+import { ActionFailedError, type ActionPerformer, type ActionTarget } from './ports';
 import { type CampaignSigningSecrets, signingSecretOf } from './signing-secret';
 import { sendWebhook, type WebhookPoster } from './webhook-action';
 
@@ -48,53 +58,92 @@ function tagOf(tag: string): string {
   return parsed.data;
 }
 
+/**
+ * Attempts of a tag or field action whose write found the contact changed beyond what the store
+ * may merge (a racing write took the last free tag or field place): decided again on a fresh read.
+ */
+const CHANGE_ATTEMPTS = 3;
+
+type ContactAction = Extract<JourneyAction, { type: 'add-tag' | 'remove-tag' | 'set-field' }>;
+
+/**
+ * What `action` changes on `contact`: undefined when the contact already holds it (nothing to do).
+ * @throws ActionFailedError when the contact may not hold it (a tag or field past the limit, a
+ * name no contact can hold).
+ */
+function contactChange(action: ContactAction, contact: Contact, updatedAt: string): ContactChanges | undefined {
+  switch (action.type) {
+    case 'add-tag': {
+      const tag = tagOf(action.tag);
+      if (contact.tags.includes(tag)) return undefined;
+      if (contact.tags.length >= MAX_TAGS) {
+        throw new ActionFailedError(
+          `The contact already has ${contact.tags.length} tags, the most a contact may have (${MAX_TAGS}); "${tag}" was not added`,
+        );
+      }
+      return { tags: [...contact.tags, tag], updatedAt };
+    }
+    case 'remove-tag': {
+      // A tag no contact can hold (a journey published before the save rule) is on none: nothing to remove.
+      const tag = tagField.safeParse(action.tag).data;
+      if (tag === undefined || !contact.tags.includes(tag)) return undefined;
+      return { tags: contact.tags.filter((t) => t !== tag), updatedAt };
+    }
+    case 'set-field': {
+      // As a contact holds it (a journey published before the save rule may name another key).
+      const field = customFieldKey.safeParse(action.field).data;
+      if (field === undefined) {
+        throw new ActionFailedError(`${JSON.stringify(action.field)} is not a custom field a contact may hold`);
+      }
+      const held = Object.hasOwn(contact.customFields, field);
+      if (held && contact.customFields[field] === action.value) return undefined;
+      const count = Object.keys(contact.customFields).length;
+      if (!held && count >= MAX_CUSTOM_FIELDS) {
+        throw new ActionFailedError(
+          `The contact already has ${count} custom fields, the most a contact may have (${MAX_CUSTOM_FIELDS}); "${field}" was not set`,
+        );
+      }
+      return { customFields: { ...contact.customFields, [field]: action.value }, updatedAt };
+    }
+  }
+}
+
 export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
+  const liveContact = async (target: ActionTarget): Promise<Contact> => {
+    const contact = await deps.contacts.get(target.workspaceId, target.contactId);
+    if (!contact || contact.deletedAt) throw new ActionFailedError('The contact no longer exists');
+    return contact;
+  };
+
+  /**
+   * A tag or field action: decided on the contact as read, written under the step key (claimed
+   * with the change: once per key), onto the values it was computed from.
+   */
+  const changeOnce = async (action: ContactAction, target: ActionTarget, first: Contact): Promise<void> => {
+    let contact = first;
+    for (let attempt = 1; ; attempt += 1) {
+      const changes = contactChange(action, contact, deps.now().toISOString());
+      if (!changes) return;
+      try {
+        await deps.contacts.update(contact, changes, { effectKey: target.idempotencyKey });
+        return;
+      } catch (error) {
+        if (error instanceof ContactNotFoundError) throw new ActionFailedError('The contact no longer exists');
+        if (!(error instanceof ContactChangedError) || attempt >= CHANGE_ATTEMPTS) throw error;
+      }
+      contact = await liveContact(target);
+    }
+  };
+
   return {
     async perform(action, target) {
-      const contact = await deps.contacts.get(target.workspaceId, target.contactId);
-      if (!contact || contact.deletedAt) throw new ActionFailedError('The contact no longer exists');
-      const updatedAt = deps.now().toISOString();
+      const contact = await liveContact(target);
       switch (action.type) {
-        case 'add-tag': {
-          const tag = tagOf(action.tag);
-          if (contact.tags.includes(tag)) return;
-          if (contact.tags.length >= MAX_TAGS) {
-            throw new ActionFailedError(
-              `The contact already has ${contact.tags.length} tags, the most a contact may have (${MAX_TAGS}); "${tag}" was not added`,
-            );
-          }
-          await deps.contacts.update(contact, { tags: [...contact.tags, tag], updatedAt });
+        case 'add-tag':
+        case 'remove-tag':
+        case 'set-field':
+          await changeOnce(action, target, contact);
           return;
-        }
-        case 'remove-tag': {
-          // A tag no contact can hold (a journey published before the save rule) is on none: nothing to remove.
-          const tag = tagField.safeParse(action.tag).data;
-          if (tag === undefined) return;
-          if (contact.tags.includes(tag)) {
-            await deps.contacts.update(contact, { tags: contact.tags.filter((t) => t !== tag), updatedAt });
-          }
-          return;
-        }
-        case 'set-field': {
-          // As a contact holds it (a journey published before the save rule may name another key).
-          const field = customFieldKey.safeParse(action.field).data;
-          if (field === undefined) {
-            throw new ActionFailedError(`${JSON.stringify(action.field)} is not a custom field a contact may hold`);
-          }
-          const held = Object.hasOwn(contact.customFields, field);
-          if (held && contact.customFields[field] === action.value) return;
-          const count = Object.keys(contact.customFields).length;
-          if (!held && count >= MAX_CUSTOM_FIELDS) {
-            throw new ActionFailedError(
-              `The contact already has ${count} custom fields, the most a contact may have (${MAX_CUSTOM_FIELDS}); "${field}" was not set`,
-            );
-          }
-          await deps.contacts.update(contact, {
-            customFields: { ...contact.customFields, [field]: action.value },
-            updatedAt,
-          });
-          return;
-        }
         case 'adjust-score':
           await adjustScore(
             contact,

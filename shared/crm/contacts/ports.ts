@@ -40,6 +40,16 @@ export interface ContactPage {
 /** Fields a change sets (`undefined` values are removed from the item). */
 export type ContactChanges = Partial<Omit<Contact, 'contactId' | 'workspaceId' | 'score' | 'tier' | 'createdAt'>>;
 
+export interface ContactUpdateOptions {
+  /**
+   * The key of the effect this change is (a journey action's step key): claimed in the same
+   * write as the change, so the change is made once per key. A change under a key claimed
+   * already (the step delivered again, a failed enrolment retried) writes nothing, whatever the
+   * contact holds now. A change the contact already holds writes nothing and claims nothing.
+   */
+  readonly effectKey?: string;
+}
+
 /** One write of a bulk import. */
 export type ContactWrite =
   | { readonly kind: 'create'; readonly contact: Contact }
@@ -56,11 +66,18 @@ export interface ContactStore {
    */
   create(contact: Contact): Promise<void>;
   /**
-   * Applies `changes` to a live contact (moving the email claim when the email changes).
+   * Applies `changes` to a live contact (moving the email claim when the email changes) and
+   * answers the contact as stored. The write is what `changes` makes of `before`, the read it was
+   * computed from: it lands only onto the stored values it derives from (`tags` and
+   * `customFields` when it changes them, the search inputs when it changes one); when the contact
+   * changed meanwhile, the same change is made again onto a fresh read (rebase-change.ts: the
+   * tags it adds and removes, the custom fields it sets and removes; other fields as given), so a
+   * concurrent write is never lost. A change the contact already holds writes nothing.
    * Score and tier are never written here: the scorer owns them.
-   * @throws ContactEmailTakenError, ContactNotFoundError (absent or deleted meanwhile).
+   * @throws ContactEmailTakenError, ContactNotFoundError (absent or deleted meanwhile),
+   * ContactChangedError (other writes kept winning, or the rebased change would pass a limit).
    */
-  update(before: Contact, changes: ContactChanges): Promise<Contact>;
+  update(before: Contact, changes: ContactChanges, options?: ContactUpdateOptions): Promise<Contact>;
   /** Sets or clears `deletedAt`. @throws ContactNotFoundError when absent. */
   setDeleted(workspaceId: string, contactId: string, deletedAt: string | undefined, updatedAt: string): Promise<void>;
   /** Live contacts matching `filter`; the cursor is opaque and bound to the workspace. */

@@ -1,6 +1,7 @@
 /** In-memory contacts, interactions and scorer for the use-case tests: same contracts as the Dynamo adapters. */
 import { ContactEmailTakenError, ContactNotFoundError } from '../../../../shared/crm/contacts/errors';
 import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
+import { changesSomething, readStillHolds, rebaseChange } from '../../../../shared/crm/contacts/rebase-change';
 import { matchesFilter } from '../../../../shared/crm/contacts/search';
 import type { Contact, Interaction } from '../../../../shared/crm/model';
 import type { DomainEvent, DomainEventPublisher, InteractionScorer } from '../../../../shared/crm/ports';
@@ -11,6 +12,8 @@ const offsetOf = (c: string | undefined) => (c ? Number(Buffer.from(c, 'base64ur
 export function memoryContacts() {
   const rows = new Map<string, Contact>();
   const claims = new Map<string, string>();
+  /** The effect keys claimed, `<ws>/<contact>/<key>` (ContactUpdateOptions.effectKey). */
+  const effects = new Set<string>();
   const key = (ws: string, id: string) => `${ws}/${id}`;
   const claimKey = (ws: string, email: string) => `${ws}/${email.toLowerCase()}`;
   const taken = (ws: string, email: string) => {
@@ -19,8 +22,9 @@ export function memoryContacts() {
       owner ? { contactId: owner.contactId, deleted: Boolean(owner.deletedAt) } : undefined,
     );
   };
-  const store: ContactStore & { rows: Map<string, Contact> } = {
+  const store: ContactStore & { rows: Map<string, Contact>; effects: Set<string> } = {
     rows,
+    effects,
     async get(ws, id) {
       return rows.get(key(ws, id));
     },
@@ -38,14 +42,24 @@ export function memoryContacts() {
       claims.set(claimKey(c.workspaceId, c.email), c.contactId);
       rows.set(key(c.workspaceId, c.contactId), c);
     },
-    async update(before, changes) {
+    async update(before, asked, options) {
       const current = rows.get(key(before.workspaceId, before.contactId));
       if (!current || current.deletedAt) throw new ContactNotFoundError();
+      // As the Dynamo adapter: a change under a claimed key writes nothing; a change computed from a
+      // read the contact no longer matches is made again onto it (rebase-change.ts).
+      const effect =
+        options?.effectKey === undefined
+          ? undefined
+          : `${key(before.workspaceId, before.contactId)}/${options.effectKey}`;
+      if (effect !== undefined && effects.has(effect)) return current;
+      const changes = readStillHolds(before, asked, current) ? asked : rebaseChange(before, asked, current);
+      if (!changesSomething(changes)) return current;
       if (changes.email && changes.email !== current.email) {
         if (claims.has(claimKey(current.workspaceId, changes.email))) throw taken(current.workspaceId, changes.email);
         claims.delete(claimKey(current.workspaceId, current.email));
         claims.set(claimKey(current.workspaceId, changes.email), current.contactId);
       }
+      if (effect !== undefined) effects.add(effect);
       const next = { ...current } as Record<string, unknown>;
       for (const [k, v] of Object.entries(changes)) {
         if (v === undefined) delete next[k];
