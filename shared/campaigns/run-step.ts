@@ -252,6 +252,9 @@ async function advance(
   let expected = expectedStep;
   // A conversion counts once per run (a goal node met, then the campaign goal; a goal in a loop).
   let conversionCounted = start.converted === true;
+  // The arms (and subject lines) the enrolment held when it converted: a conversion counts for
+  // those only, never for an arm taken after it in the same save (a split placed after a goal).
+  let armsAtConversion: EnrolmentState['arms'] | undefined;
   const save = async (
     moved: EnrolmentState,
     outcome: StepOutcome,
@@ -265,7 +268,7 @@ async function advance(
     // A conversion also counts for the arm of every split it went through (A/B verdicts).
     if (converts && !conversionCounted) {
       counted.push('converted');
-      for (const [split, arm] of Object.entries(next.arms)) counted.push(`armconv:${split}:${arm}`);
+      for (const [split, arm] of Object.entries(armsAtConversion ?? next.arms)) counted.push(`armconv:${split}:${arm}`);
     }
     if (!(await deps.enrolments.save(next, expected, deltas(counted), condition)))
       return { status: 'stale', why: condition ? 'it moved on, or the campaign runs again' : 'it moved on' };
@@ -341,8 +344,10 @@ async function advance(
     const reason: ExitReason = exit ?? 'contact-deleted';
     // The campaign goal met: the enrolment ends completed (its status), and converts (counted
     // once a run). Every end lands in one end bucket, so entered = waiting + completed + exited.
-    if (reason === 'converted') tally.push('completed', 'converted');
-    else tally.push(`exited:${reason}`);
+    if (reason === 'converted') {
+      tally.push('completed', 'converted');
+      armsAtConversion = start.arms;
+    } else tally.push(`exited:${reason}`);
     return save(endState(start, reason, now), { status: 'ended', reason });
   }
 
@@ -408,7 +413,10 @@ async function advance(
       journey: published.journey,
       deps,
     });
-    if (result.kind !== 'hold') tally.push(...(result.counters ?? []));
+    if (result.kind !== 'hold') {
+      tally.push(...(result.counters ?? []));
+      if (armsAtConversion === undefined && result.counters?.includes('converted')) armsAtConversion = state.arms;
+    }
     switch (result.kind) {
       case 'move': {
         const { nodeSince: _since, dueAt: _due, nodeStep: _arrived, ...rest } = state;
