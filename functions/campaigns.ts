@@ -453,8 +453,9 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
   'campaigns.stats': defineOperation({ params: idParam, response: statsAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
     const counters = await campaignCounters(documents, core, workspaceId, params.id);
-    // Described over the published version contacts run on, not the draft; nodes with a `promote`
-    // rule are promoted here once their test names a winner (promotion.ts).
+    // Described over the published version contacts run on, not the draft. A read: it writes
+    // nothing. A node's `promote` rule is applied by the engine (drip-step worker); the stats say
+    // where it stands (`autoPromotion`, promotion.ts).
     const { stats } = await runningStats(await getCampaign(workspaceId, params.id, deps), counters, deps);
     return { status: 200, body: { stats, counters } };
   }),

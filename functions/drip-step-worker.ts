@@ -6,13 +6,19 @@
  */
 import { queues } from '../lib/definition/queues';
 import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
+import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore, dynamoCampaignVersions } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
-import { dynamoEnrolmentStates, dynamoHoldingEnrolments, heldEnrolments } from '../shared/adapters/dynamo-enrolments';
+import {
+  campaignCounters,
+  dynamoEnrolmentStates,
+  dynamoHoldingEnrolments,
+  heldEnrolments,
+} from '../shared/adapters/dynamo-enrolments';
 import { dynamoMarketingSendLog } from '../shared/adapters/dynamo-marketing-send-log';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
@@ -34,11 +40,12 @@ import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs as sqsDirect } from '../shared/aws/sqs';
 import { campaignMailer } from '../shared/campaigns/campaign-mailer';
 import { type JourneyActionDeps, journeyActions } from '../shared/campaigns/journey-actions';
-import { dripStepMessage } from '../shared/campaigns/messages';
+import { dripStepMessage, type EnrolMessage } from '../shared/campaigns/messages';
 import type { StepDeps } from '../shared/campaigns/ports';
+import { autoPromoter, autoPromotingVersions } from '../shared/campaigns/promotion';
 import { RESUME_PAGE_SIZE, resumeHeldPage } from '../shared/campaigns/resume-and-sweep';
 import { runDripStep } from '../shared/campaigns/run-drip-step';
-import { failStep } from '../shared/campaigns/run-step';
+import { failEnrolment, failStep } from '../shared/campaigns/run-step';
 import { triggerFromEvent } from '../shared/campaigns/trigger-from-event';
 import { wakeOnEvent } from '../shared/campaigns/wake-on-event';
 import {
@@ -53,6 +60,7 @@ import {
 import { senderProfile } from '../shared/email/sender-profile';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { AppError } from '../shared/errors';
+import { recordAudit } from '../shared/identity/audit';
 import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -116,8 +124,32 @@ const failures = campaignMetrics();
 /** drip-steps' maxReceiveCount: the receive after which a failing message goes to the DLQ. */
 const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCount ?? 5;
 
+// A/B nodes with a `promote` rule: promoted by the engine when their test names a winner, judged
+// from the campaign's counters (one BatchGet a minute per campaign while a node is undecided),
+// written by the system (`by: 'auto'`) and audited as such (a failed audit write is logged).
+const auditLog = dynamoAudit(documents, tableName('audit'));
+const promoter = autoPromoter({
+  campaigns: store,
+  counters: (workspaceId, campaignId) => campaignCounters(documents, core, workspaceId, campaignId),
+  now: () => clock.now(),
+  promoted: async ({ promotion, ...at }) => {
+    logger.info('A/B node promoted automatically', { ...at, actor: 'system', promotion: { ...promotion } });
+    await recordAudit(auditLog, {
+      workspaceId: at.workspaceId,
+      eventType: 'campaigns.promote',
+      eventAction: 'AUTO',
+      actorType: 'system',
+      actorId: 'campaign-engine',
+      resourceType: 'campaigns',
+      resourceId: at.campaignId,
+      metadata: { node: at.node, revision: at.revision, promotion: { ...promotion } },
+    });
+  },
+  failed: (error, at) => logger.warn('Automatic A/B promotion check failed; tried again in a minute', { error, ...at }),
+});
+
 const deps: StepDeps = {
-  versions: dynamoCampaignVersions(store),
+  versions: autoPromotingVersions(dynamoCampaignVersions(store), promoter),
   enrolments: dynamoEnrolmentStates(documents, core),
   contacts: dynamoCampaignContacts(documents, core, contacts),
   suppressions: dynamoSuppressions(documents, core),
@@ -150,6 +182,32 @@ const deps: StepDeps = {
 };
 // A step's last delivery: an action that would be retried fails the enrolment with its reason instead.
 const lastAttemptDeps: StepDeps = { ...deps, actions: journeyActions({ ...actionDeps, finalAttempt: true }) };
+
+/** The failure an enrolment records when its message's last delivery failed with `error`. */
+const lastAttemptFailure = (receiveCount: number, error: AppError) =>
+  `Failed after ${receiveCount} attempts: ${error.message}`;
+
+/**
+ * An enrolment's start (an enrol message, or a domain event's trigger) failed on a node of the run
+ * it started, on its message's last delivery. An error that will be the same next time (ours)
+ * writes it `failed` at the node it failed on (`failEnrolment`), so it is listed, counted and
+ * retryable, as a dead-lettered step's enrolment is; the error is thrown on either way. True when
+ * it was written (its save counted the failure metric).
+ */
+async function failStartedEnrolment(
+  enrol: Omit<EnrolMessage, 'kind'>,
+  error: unknown,
+  meta: { readonly receiveCount: number; readonly messageId: string },
+): Promise<boolean> {
+  if (meta.receiveCount < LAST_RECEIVE || !(error instanceof AppError)) return false;
+  return failEnrolment(enrol, error, lastAttemptFailure(meta.receiveCount, error)).catch((cause: unknown) => {
+    logger.error('The failing enrol message could not fail its enrolment', {
+      error: cause,
+      messageId: meta.messageId,
+    });
+    return false;
+  });
+}
 
 export const handler = queueFunction(dripStepMessage, async (message, meta) => {
   if (message.kind === 'resume-page') {
@@ -185,7 +243,15 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
     const triggered = await triggerFromEvent(message.event, {
       index: dynamoCampaignTriggers(documents, core),
       versions: deps.versions,
-      enrol: (enrol) => runDripStep(enrol, meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps, meta.messageId),
+      // Its last delivery failing on a node of the enrolment: written as failed there (then thrown,
+      // unclaimed: a redrive finds this event's run and claims it).
+      enrol: (enrol) =>
+        runDripStep(enrol, meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps, meta.messageId).catch(
+          async (error: unknown) => {
+            await failStartedEnrolment(enrol, error, meta);
+            throw error;
+          },
+        ),
     });
     if (wakeFailure) throw wakeFailure.error;
     logger.info('Domain event matched', {
@@ -198,6 +264,9 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
   }
   const stepDeps = meta.receiveCount >= LAST_RECEIVE ? lastAttemptDeps : deps;
   const outcome = await runDripStep(message, stepDeps, meta.messageId).catch(async (error: unknown) => {
+    // An enrol message about to be dead-lettered, failing with one of our errors on a node of the
+    // run it started: that enrolment is written failed there (see failStartedEnrolment).
+    if (message.kind === 'enrol' && (await failStartedEnrolment(message, error, meta))) throw error;
     if (meta.receiveCount >= LAST_RECEIVE) {
       failures.enrolmentFailed();
       // About to be dead-lettered. An error that will be the same next time (ours: a deleted
@@ -205,7 +274,7 @@ export const handler = queueFunction(dripStepMessage, async (message, meta) => {
       // due-time index (the sweep would bring the step back every few minutes, for ever). Any other
       // (a service throttling or down for a while) leaves it waiting: the sweep tries again later.
       if (message.kind === 'step' && error instanceof AppError) {
-        const failure = `Failed after ${meta.receiveCount} attempts: ${error.message}`;
+        const failure = lastAttemptFailure(meta.receiveCount, error);
         await failStep(message, failure, deps).catch((cause: unknown) =>
           logger.error('The failing step could not fail its enrolment', { error: cause, messageId: meta.messageId }),
         );

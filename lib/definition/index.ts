@@ -115,7 +115,8 @@ export const declaredFunctions = [
     memoryMb: 512,
     // A batch of 10 webhook actions to a receiver that never answers waits 10 x 5 s.
     timeoutSeconds: 60,
-    tables: { core: 'readWrite' },
+    // The audit log: the A/B promotions the engine makes on its own (`by: 'auto'`).
+    tables: { core: 'readWrite', audit: 'append' },
     // Its own queue for short timers and handovers; email-sends for campaign mail and notify-user.
     queues: { 'drip-steps': 'send', 'email-sends': 'send' },
     // Campaign mail carries unsubscribe links.

@@ -57,6 +57,13 @@ export interface JourneyShape {
   readonly emails: number;
   /** The waits between emails, in minutes (length `emails - 1`). */
   readonly waitsMinutes: readonly number[];
+  /**
+   * Set when the campaign has a goal (`rules.goal`) whose window is still open when the journey
+   * ends: the run stays eligible for the goal until the deadline (run-step.ts `judgeEndedGoal`),
+   * its last save keeps a due-index entry and sets a deadline timer, and one more step judges it
+   * there. The minutes from the end to the deadline. Absent: no goal, or its window closed by then.
+   */
+  readonly goalMinutesAfterEnd?: number;
 }
 
 /** Billable operations, as counts (RRU/WRU already in units). */
@@ -179,6 +186,36 @@ export const STEP_BASE: readonly CountedCall[] = [
     ops: { rru: 3 * CONSISTENT_READ },
   },
 ];
+
+/** The stats shards of a campaign (shared/adapters/keys.ts `CAMPAIGN_STATS_SHARDS`). */
+export const STATS_SHARDS = 8;
+
+/**
+ * The `promote` rule's check (promotion.ts `autoPromoter`, wired in drip-step-worker.ts): while an
+ * active campaign's running version has an A/B node with the rule still undecided (no promotion in
+ * force or undone), one BatchGetItem of its stats shards (eventually consistent, one item each
+ * under 4 KB) per container, campaign and minute, shared by every step of that minute; a step of a
+ * campaign with nothing undecided reads nothing. Its promotion, once per node: the campaign and its
+ * version read again (strongly consistent) and the conditional UpdateItem of the campaign. Not a
+ * per-step cost (the model's journeys have no A/B node): {@link abPromotionCheckOps} gives it for a
+ * number of containers and minutes.
+ */
+export const AB_PROMOTION_CHECK: CountedCall = {
+  what: 'stats shards BatchGetItem (eventual), once a minute per container and campaign while a `promote` node is undecided',
+  where: 'promotion.ts autoPromoter, dynamo-enrolments.ts campaignCounters',
+  ops: { rru: STATS_SHARDS * EVENTUAL_READ },
+};
+
+/** The writing of one automatic promotion: campaign and version re-read, conditional campaign update. */
+export const AB_PROMOTION_WRITE: CountedCall = {
+  what: 'campaign GetItem + version GetItem (strongly consistent), conditional UpdateItem of the campaign',
+  where: 'promotion.ts autoPromoter write, dynamo-campaigns.ts get/version/replace',
+  ops: { rru: 2 * CONSISTENT_READ, wru: 1 },
+};
+
+/** The checks of one undecided campaign over `minutes`, with `containers` drip-step containers running its steps. */
+export const abPromotionCheckOps = (containers: number, minutes: number): Operations =>
+  addOps(zero(), AB_PROMOTION_CHECK.ops, containers * minutes);
 
 /** An email node (execute-node.ts `emailNode` -> campaign-mailer.ts `send`), without frequency cap (a capped one adds its send log Query and the cap lock's Put and Delete: 2 WRU, ~1 RRU). */
 export const EMAIL_NODE: readonly CountedCall[] = [
@@ -361,16 +398,28 @@ export function enrolmentCalls(
     const calls: CountedCall[] = [consumed(a, a.stepBatchMs), ...STEP_BASE];
     // A wait that is due on arrival moves on in the same message (execute-node.ts waitNode).
     calls.push(...EMAIL_NODE);
-    // The due index: added by the first wait, moved by each later one, removed at the end.
-    const gsi2 = i === 0 ? (last ? 'none' : 'add') : last ? 'remove' : 'move';
+    // The due index: added by the first wait, moved by each later one, removed at the end (kept
+    // at the goal's deadline while the run stays eligible for the campaign goal).
+    const goalAfter = last ? journey.goalMinutesAfterEnd : undefined;
+    const kept = goalAfter !== undefined;
+    const gsi2 = i === 0 ? (last && !kept ? 'none' : 'add') : last && !kept ? 'remove' : 'move';
     calls.push(saveOf(gsi2, a));
     if (!last) calls.push(timerOf(wait as number));
+    if (goalAfter !== undefined) calls.push(timerOf(goalAfter));
     out.push({
       message:
         i === 0
           ? 'enrol (trigger, email 1, wait)'
           : `step ${i} (wait over, email ${i + 1}${last ? ', exit' : ', wait'})`,
       calls,
+    });
+  }
+  if (journey.goalMinutesAfterEnd !== undefined) {
+    // The deadline's step: the reads before any node (the goal judged as a waiting run's would
+    // be), then the eligibility dropped (or the conversion recorded): one Put, out of the index.
+    out.push({
+      message: "campaign goal's deadline (after the end: judged, no node runs)",
+      calls: [consumed(a, a.stepBatchMs), ...STEP_BASE, saveOf('remove', a)],
     });
   }
   const sends: CountedCall[] = [consumed(a, a.sendBatchMs), ...emailSend(a)];

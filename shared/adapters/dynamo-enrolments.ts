@@ -2,11 +2,13 @@
  * Enrolment records and campaign counters. A save is one transaction: the enrolment written
  * only if it is still at the step it was read at (or absent, for a new one), and the campaign's
  * counters added, so a counter moves exactly when an enrolment does. Waiting and held
- * enrolments carry the sparse due-time index (gsi2, sharded); others have it removed.
+ * enrolments carry the sparse due-time index (gsi2, sharded), and so does an ended one still
+ * eligible for its campaign goal (`goalUntil`: due at the goal's deadline, for the sweep); others
+ * have it removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EnrolmentState } from '../campaigns/enrolment';
+import { awaitsGoal, type EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
@@ -49,6 +51,7 @@ const STATE_FIELDS = [
   'emails',
   'arms',
   'converted',
+  'goalUntil',
   'endedAt',
   'exitReason',
   'failure',
@@ -75,7 +78,9 @@ function itemOf(s: EnrolmentState): Item {
       ? heldGsi2(s.workspaceId, s.campaignId, s.contactId)
       : s.status === 'waiting' && s.dueAt
         ? dueStepGsi2(dueShardOf(s), s.dueAt, s.workspaceId, s.campaignId, s.contactId)
-        : {};
+        : awaitsGoal(s) && s.goalUntil
+          ? dueStepGsi2(dueShardOf(s), s.goalUntil, s.workspaceId, s.campaignId, s.contactId)
+          : {};
   return {
     pk: workspacePk(s.workspaceId),
     sk: enrolmentSk(s.campaignId, s.contactId),
@@ -351,11 +356,17 @@ export function contactEnrolmentsPage(
   return enrolmentIndexPage(db, table, 'gsi1', gsi1pk, workspaceId, ENROLMENT_PREFIX, page);
 }
 
-/** A contact's waiting enrolments (gsi1, so possibly a write behind): what a domain event may wake. */
+/**
+ * A contact's waiting enrolments, and its ended ones still eligible for their campaign goal
+ * (`goalUntil`) (gsi1, so possibly a write behind): what a domain event may wake. The same Query
+ * as before: the eligible ones cost a re-read by key in the wake only while they are eligible.
+ */
 export function dynamoHoldingEnrolments(db: DynamoDBDocumentClient, table: string): HoldingEnrolments {
   return {
     async of(workspaceId, contactId) {
-      return (await contactEnrolments(db, table, workspaceId, contactId)).filter((e) => e.status === 'waiting');
+      return (await contactEnrolments(db, table, workspaceId, contactId)).filter(
+        (e) => e.status === 'waiting' || awaitsGoal(e),
+      );
     },
   };
 }

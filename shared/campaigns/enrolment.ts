@@ -79,6 +79,16 @@ export interface EnrolmentState {
    */
   readonly arms: Readonly<Record<string, string>>;
   readonly converted?: boolean;
+  /**
+   * Set on a run that ended (completed, or an exit in {@link GOAL_ELIGIBLE_EXITS}) before its
+   * campaign goal's window closed, without having converted: the window's deadline. Until then the
+   * run stays eligible for the campaign goal (run-step.ts `judgeEndedGoal`): the contact's events
+   * wake it (wake-on-event.ts) and a timer (and the due-time index, keyed by this time) brings it
+   * back at the deadline. A judgement only records the conversion (or drops the eligibility): no
+   * node runs again. Removed when the goal is met, when the window closes, or on an exit check
+   * (a suppression, a reply) that would have ended a waiting run.
+   */
+  readonly goalUntil?: string;
   readonly endedAt?: string;
   readonly exitReason?: ExitReason;
   /** Why it failed, in words (after its retries). */
@@ -114,6 +124,23 @@ export interface EnrolmentState {
 export const isFinished = (s: Pick<EnrolmentState, 'status'>): boolean =>
   s.status === 'completed' || s.status === 'exited' || s.status === 'failed';
 
+/**
+ * The ends after which a run stays eligible for its campaign goal until the goal's window closes:
+ * the journey ran out (its path ended, a goal node or an event wait timed out with nowhere to go).
+ * Every other end says the contact left the campaign (a suppression, a reply a person now
+ * answers, a deletion, a person's exit, an archived campaign, a failure) or never was in it (the
+ * holdout): a run still waiting would have ended there without converting, so an ended one does too.
+ */
+export const GOAL_ELIGIBLE_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>([
+  'completed',
+  'goal-not-met',
+  'event-timeout',
+]);
+
+/** Whether a finished run is still eligible for its campaign goal (see `goalUntil`). */
+export const awaitsGoal = (s: Pick<EnrolmentState, 'status' | 'goalUntil'>): boolean =>
+  isFinished(s) && s.goalUntil !== undefined;
+
 export type ReentryRule =
   | { readonly mode: 'never' }
   | { readonly mode: 'always' }
@@ -127,7 +154,10 @@ export interface CampaignRules {
   /** Marketing emails per contact across every campaign of the workspace. */
   readonly frequencyCap?: FrequencyCap;
   readonly reentry: ReentryRule;
-  /** A campaign-wide conversion goal: met at any step -> exit as converted. */
+  /**
+   * A campaign-wide conversion goal: met at any step -> exit as converted; met within the window
+   * after the run ended (completed, or a timeout exit) -> counted as converted too (`goalUntil`).
+   */
   readonly goal?: { readonly if: Condition; readonly withinDays: number };
   /**
    * Promoted A/B winners by node (promotion.ts). Not frozen with a version: the campaign's

@@ -82,7 +82,10 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
       if (taken) return { kind: 'move', next: taken.next };
       const hashed = armFor(node, state.campaignId, state.contactId);
       if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:${HOLDOUT_ARM}`] };
-      // A promoted winner takes every first arrival but the holdout (promotion.ts).
+      // A promoted winner takes every first arrival but the holdout (promotion.ts). One the node's
+      // `promote` rule calls for is written by the engine as the step loads its version, and is in
+      // `rules.promotions` already for the arrival that found it due (promotion.ts
+      // `autoPromotingVersions`); an email node's subject line reads the same (`chooseVariant`).
       const arm = promotedArm(node, ctx.rules.promotions) ?? hashed;
       return {
         kind: 'move',

@@ -6,15 +6,19 @@
  * running, through the rules the step runner loads with the version (dynamo-campaigns.ts).
  *
  * Manual: a person promotes or undoes one (the campaign routes). Automatic: a node with
- * `promote` is promoted once its stated test (ab-test.ts) names a winner at 95% with enough
- * contacts per arm; that is judged from the counters when they are read, never by a scan.
- * An undone promotion is kept as undone, so the automatic rule does not bring it back.
+ * `promote` is promoted by the engine once its stated test (ab-test.ts) names a winner at 95%
+ * with enough contacts per arm: the drip-step worker, running a step of a campaign whose running
+ * version has such a node still undecided, judges it from the campaign's counters (one BatchGet,
+ * at most once a minute per campaign and container, never a scan) and writes it
+ * ({@link autoPromoter}). Reading the stats writes nothing. An undone promotion is kept as undone,
+ * so the automatic rule does not bring it back.
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { type Campaign, type CampaignDeps, getCampaign, runningJourney } from './campaign';
+import { type Campaign, type CampaignDeps, type CampaignStore, getCampaign, runningJourney } from './campaign';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
+import type { CampaignVersions } from './ports';
 import { type AbNode, abNodeTest, type CampaignStats, campaignStats, isAbNode } from './stats';
 
 export interface Promotion {
@@ -135,8 +139,7 @@ export function duePromotions(
   now: Date,
 ): Record<string, Promotion> {
   const due: Record<string, Promotion> = {};
-  for (const node of journey.nodes) {
-    if (!isAbNode(node) || !node.promote || promotions[node.id]) continue;
+  for (const node of undecidedNodes(journey, promotions)) {
     const test = abNodeTest(node, counters);
     const verdict = test.verdict;
     if (verdict.status !== 'winner') continue;
@@ -154,49 +157,220 @@ export function duePromotions(
 }
 
 /**
- * Applies the automatic promotions the counters call for (when stats are read). A concurrent
- * change of the campaign wins: the next read tries again. Returns the campaign as it stands.
+ * The A/B nodes the `promote` rule has still to decide: a node with the rule and no promotion
+ * recorded, in force or undone (an undone one is a person's decision: never promoted again).
  */
-export async function autoPromote(
-  campaign: Campaign,
-  counters: Readonly<Record<string, number>>,
-  deps: CampaignDeps,
-): Promise<Campaign> {
-  if (campaign.status === 'archived' || !campaign.publishedVersion) return campaign;
-  return promoteDue(campaign, await runningJourney(campaign, deps), counters, deps);
+export function undecidedNodes(journey: Journey, promotions: Promotions | undefined): AbNode[] {
+  return journey.nodes.filter((n): n is AbNode => isAbNode(n) && n.promote !== undefined && !promotions?.[n.id]);
 }
+
+/** Where a node's `promote` rule stands, as the stats show it (nodes without the rule: none). */
+export type AutoPromotionState =
+  /** A promotion by the rule is in force. */
+  | { readonly status: 'promoted'; readonly text: string }
+  /** The test names a winner: the engine promotes it at the node's next arrival. */
+  | { readonly status: 'due'; readonly winner: string; readonly text: string }
+  /** No winner yet: arrivals are split. */
+  | { readonly status: 'waiting'; readonly text: string }
+  /** A person promoted the node, or undid a promotion: the rule decides nothing more. */
+  | { readonly status: 'overridden'; readonly text: string };
+
+function autoPromotionState(node: AbNode, counters: Readonly<Record<string, number>>, promotion?: Promotion) {
+  if (!node.promote) return undefined;
+  if (promotion?.undone) {
+    return { status: 'overridden', text: 'Promotion undone: not promoted again automatically' } as const;
+  }
+  if (promotion) {
+    return promotion.by === 'auto'
+      ? ({ status: 'promoted', text: `Promoted automatically: ${promotion.test?.text ?? 'winner'}` } as const)
+      : ({ status: 'overridden', text: 'Promoted by hand' } as const);
+  }
+  const verdict = abNodeTest(node, counters).verdict;
+  return verdict.status === 'winner'
+    ? ({
+        status: 'due',
+        winner: verdict.winner,
+        text: `${verdict.text}: promoted automatically at the next arrival`,
+      } as const)
+    : ({ status: 'waiting', text: verdict.text } as const);
+}
+
+type WithAuto<T> = Record<string, T & { autoPromotion?: AutoPromotionState }>;
+export type RunningStats = Omit<CampaignStats, 'splits' | 'variants'> & {
+  readonly splits: WithAuto<CampaignStats['splits'][string]>;
+  readonly variants: WithAuto<CampaignStats['variants'][string]>;
+};
 
 /**
  * What `GET /api/campaigns/{id}/stats` answers: the counters described over the journey contacts
- * run on (the published version, whatever a PATCH has since made of the draft), after the
- * automatic promotions they call for on that same journey. One version read for both.
+ * run on (the published version, whatever a PATCH has since made of the draft), with the
+ * promotions in force and, for a node with a `promote` rule, where the rule stands
+ * (`autoPromotion`: promoted, due at the next arrival, waiting, overridden by a person). A read:
+ * it writes nothing (the engine applies the rule: {@link autoPromoter}).
  */
 export async function runningStats(
   campaign: Campaign,
   counters: Readonly<Record<string, number>>,
-  deps: CampaignDeps,
-): Promise<{ campaign: Campaign; stats: CampaignStats }> {
+  deps: Pick<CampaignDeps, 'campaigns'>,
+): Promise<{ stats: RunningStats }> {
   const journey = await runningJourney(campaign, deps);
-  const promoted =
-    campaign.status === 'archived' || !campaign.publishedVersion
-      ? campaign
-      : await promoteDue(campaign, journey, counters, deps);
-  return { campaign: promoted, stats: campaignStats(counters, journey, promoted.promotions) };
+  const promotions = campaign.promotions ?? {};
+  const stats = campaignStats(counters, journey, promotions);
+  const splits: RunningStats['splits'] = { ...stats.splits };
+  const variants: RunningStats['variants'] = { ...stats.variants };
+  for (const node of journey.nodes) {
+    if (!isAbNode(node)) continue;
+    const state = autoPromotionState(node, counters, promotions[node.id]);
+    if (!state) continue;
+    const into = node.kind === 'split' ? splits : variants;
+    const entry = into[node.id];
+    if (entry) into[node.id] = { ...entry, autoPromotion: state };
+  }
+  return { stats: { ...stats, splits, variants } };
 }
 
-async function promoteDue(
-  campaign: Campaign,
-  journey: Journey,
-  counters: Readonly<Record<string, number>>,
-  deps: CampaignDeps,
-): Promise<Campaign> {
-  const due = duePromotions(journey, counters, campaign.promotions ?? {}, deps.now());
-  if (Object.keys(due).length === 0) return campaign;
-  const next: Campaign = {
-    ...campaign,
-    promotions: { ...campaign.promotions, ...due },
-    revision: campaign.revision + 1,
-    updatedAt: deps.now().toISOString(),
+/** An automatic promotion the engine wrote, for its record (the worker logs it; an audit sink may take it). */
+export interface AutoPromoted {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly node: string;
+  readonly promotion: Promotion;
+  /** The campaign's revision the promotion was written at. */
+  readonly revision: number;
+}
+
+export interface AutoPromotionDeps {
+  readonly campaigns: CampaignStore;
+  /** The campaign's counters: one BatchGet of its stats shards (dynamo-enrolments.ts `campaignCounters`). */
+  readonly counters: (workspaceId: string, campaignId: string) => Promise<Readonly<Record<string, number>>>;
+  /** Campaign time: what a promotion's `at` says. */
+  readonly now: () => Date;
+  /** Told of each promotion written (by the system: `by: 'auto'`), once. */
+  readonly promoted: (event: AutoPromoted) => Promise<void> | void;
+  /** Told when the check failed: the arrival goes on as if nothing were due (next check: a minute later). */
+  readonly failed: (error: unknown, at: { workspaceId: string; campaignId: string }) => void;
+  /** How long a campaign's counters, once read, answer this container (default 60 s, real time). */
+  readonly checkEveryMs?: number;
+  /** Campaigns remembered at most (the oldest goes first; default 1000). */
+  readonly maxCampaigns?: number;
+  /** The real clock the check interval runs on (default `Date.now`). */
+  readonly realNowMs?: () => number;
+}
+
+/** How often a container reads a campaign's counters for its `promote` rules, at most. */
+export const AUTO_PROMOTION_CHECK_MS = 60_000;
+
+/**
+ * The engine's side of the `promote` rule. Asked for a campaign whose running version has A/B nodes
+ * the rule has still to decide ({@link undecidedNodes}), it judges them from the campaign's counters
+ * (one BatchGet of the stats shards, at most once a minute per campaign in this container; steps
+ * that find nothing undecided read nothing) and, when a test names a winner, writes the promotion
+ * with the campaign's revision condition, tells `promoted` (the system's record of it), and answers
+ * the promotions now recorded for those nodes, so the very arrival that found it due takes the
+ * winner. A concurrent change of the campaign wins: the nodes' promotions as re-read are answered
+ * (a person's promotion or undo, another container's promotion), or none, and the rule is tried
+ * again a minute later. At most one write is tried per campaign and minute in this container;
+ * the checks of one batch share the read and the write.
+ */
+export function autoPromoter(deps: AutoPromotionDeps) {
+  const every = deps.checkEveryMs ?? AUTO_PROMOTION_CHECK_MS;
+  const maxCampaigns = deps.maxCampaigns ?? 1000;
+  const realNow = deps.realNowMs ?? Date.now;
+  const checks = new Map<
+    string,
+    { until: number; counters: Promise<Readonly<Record<string, number>>>; write?: Promise<Promotions> }
+  >();
+
+  const write = async (
+    workspaceId: string,
+    campaignId: string,
+    counters: Readonly<Record<string, number>>,
+  ): Promise<Promotions> => {
+    const campaign = await deps.campaigns.get(workspaceId, campaignId);
+    if (campaign?.status !== 'active' || !campaign.publishedVersion) return {};
+    // Judged on the latest published version's nodes, as a person's promotion is checked.
+    const journey = await runningJourney(campaign, deps);
+    const due = duePromotions(journey, counters, campaign.promotions ?? {}, deps.now());
+    if (Object.keys(due).length === 0) return campaign.promotions ?? {};
+    const next: Campaign = {
+      ...campaign,
+      promotions: { ...campaign.promotions, ...due },
+      revision: campaign.revision + 1,
+      updatedAt: deps.now().toISOString(),
+    };
+    if (!(await deps.campaigns.replace(next))) {
+      return (await deps.campaigns.get(workspaceId, campaignId))?.promotions ?? {};
+    }
+    for (const [node, promotion] of Object.entries(due)) {
+      await deps.promoted({ workspaceId, campaignId, node, promotion, revision: next.revision });
+    }
+    return next.promotions ?? {};
   };
-  return (await deps.campaigns.replace(next)) ? next : campaign;
+
+  return {
+    /**
+     * The promotions now recorded for `journey`'s undecided nodes (`promotions`: those the step
+     * loaded), after writing any the counters call for; empty when none.
+     */
+    async promotionsFor(
+      workspaceId: string,
+      campaignId: string,
+      journey: Journey,
+      promotions: Promotions | undefined,
+    ): Promise<Promotions> {
+      const undecided = undecidedNodes(journey, promotions);
+      if (undecided.length === 0) return {};
+      try {
+        const key = `${workspaceId}\u0000${campaignId}`;
+        const nowMs = realNow();
+        let check = checks.get(key);
+        if (!check || check.until <= nowMs) {
+          // A failed read stays for the minute too: an outage costs one try a minute, not one per step.
+          check = { until: nowMs + every, counters: deps.counters(workspaceId, campaignId) };
+          checks.delete(key);
+          checks.set(key, check);
+          while (checks.size > maxCampaigns) {
+            const oldest = checks.keys().next().value;
+            if (oldest === undefined) break;
+            checks.delete(oldest);
+          }
+        }
+        const counters = await check.counters;
+        if (Object.keys(duePromotions(journey, counters, promotions ?? {}, deps.now())).length === 0) return {};
+        check.write ??= write(workspaceId, campaignId, counters);
+        const recorded = await check.write;
+        return Object.fromEntries(
+          undecided.flatMap((n) => (recorded[n.id] ? [[n.id, recorded[n.id] as Promotion]] : [])),
+        );
+      } catch (error) {
+        deps.failed(error, { workspaceId, campaignId });
+        return {};
+      }
+    },
+  };
+}
+
+export type AutoPromoter = ReturnType<typeof autoPromoter>;
+
+/**
+ * The step runner's view of a campaign with the `promote` rule applied: an active campaign's
+ * running version, with the promotions the rule has just written added to its rules (split.ts
+ * `promotedArm`/`promotedVariant` pick the winner from them: execute-node.ts's split branch and
+ * email branch, and `unrecordedChoice`, which records a subject line before its mail is queued).
+ * A paused, archived or unpublished campaign is passed through as loaded.
+ */
+export function autoPromotingVersions(versions: CampaignVersions, promoter: AutoPromoter): CampaignVersions {
+  return {
+    async load(workspaceId, campaignId, version) {
+      const loaded = await versions.load(workspaceId, campaignId, version);
+      if (!loaded?.published || loaded.status !== 'active') return loaded;
+      const { journey, rules } = loaded.published;
+      const added = await promoter.promotionsFor(workspaceId, campaignId, journey, rules.promotions);
+      if (Object.keys(added).length === 0) return loaded;
+      return {
+        ...loaded,
+        published: { ...loaded.published, rules: { ...rules, promotions: { ...rules.promotions, ...added } } },
+      };
+    },
+  };
 }

@@ -11,8 +11,10 @@
 import { blockingSuppression, type SuppressionReason } from '../email/suppression-rules';
 import { answersConditions, type ConditionSubject, emailActivityOf } from './conditions';
 import {
+  awaitsGoal,
   type EnrolmentState,
   type ExitReason,
+  GOAL_ELIGIBLE_EXITS,
   isFinished,
   mayReenter,
   type PublishedVersion,
@@ -22,7 +24,7 @@ import { executeNode, type NodeResult, unrecordedChoice } from './execute-node';
 import type { JourneyNode } from './journey';
 import type { EnrolMessage, StepMessage } from './messages';
 import type { ContactSnapshot, CounterDeltas, StepDeps, StepQueue, TimelineEntry } from './ports';
-import { judgeWindow } from './windows';
+import { judgeWindow, TIMER_LATENESS_MS } from './windows';
 
 /** Moves one message may make before it hands over to a fresh message (bounds an invocation). */
 export const MAX_HOPS = 50;
@@ -59,8 +61,13 @@ export async function enrolContact(
   // A second copy of the message that started a recent run (an SQS redelivery, a retried launch
   // page, an event redelivered after a later event's run) is not a re-entry, whatever the rule.
   const launches = previous?.launches ?? (previous?.launchId ? [previous.launchId] : []);
-  if (launches.includes(message.launchId)) {
-    return { status: 'not-enrolled', why: 'this launch enrolled it already' };
+  if (previous && launches.includes(message.launchId)) {
+    return (
+      (await timerAgain(previous, messageId, deps)) ?? {
+        status: 'not-enrolled',
+        why: 'this launch enrolled it already',
+      }
+    );
   }
   if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
     return { status: 'not-enrolled', why: 'already went through this campaign' };
@@ -71,14 +78,18 @@ export async function enrolContact(
   // count as entered and exited for nobody.
   const contact = await deps.contacts.snapshot(workspaceId, contactId);
   if (!contact || contact.deleted) return { status: 'not-enrolled', why: 'no such contact' };
+  // The previous run still eligible for its campaign goal is judged now, a last time (the new run
+  // takes its record): its conversion so far counts, and it leaves the due-time index.
+  const before = previous && awaitsGoal(previous) ? await lastGoalJudgement(previous, deps) : previous;
+  if (before && !isFinished(before)) return { status: 'not-enrolled', why: 'already enrolled' };
   const fresh: EnrolmentState = {
     workspaceId,
     campaignId,
     contactId,
-    run: (previous?.run ?? 0) + 1,
+    run: (before?.run ?? 0) + 1,
     version: published.version,
     node: trigger.id,
-    step: (previous?.step ?? -1) + 1,
+    step: (before?.step ?? -1) + 1,
     status: 'active',
     enteredAt: now.toISOString(),
     launchId: message.launchId,
@@ -87,7 +98,7 @@ export async function enrolContact(
     emails: {},
     arms: {},
   };
-  return advance(fresh, previous?.step, published, deps, ['entered', `node:${trigger.id}:entered`], {
+  return advance(fresh, before?.step, published, deps, ['entered', `node:${trigger.id}:entered`], {
     messageId,
     contact,
     campaignStatus: campaign.status,
@@ -101,7 +112,9 @@ export async function runStep(message: StepMessage, deps: StepDeps, messageId?: 
   if (state.run !== message.run || state.step !== message.step) {
     return (await timerAgain(state, messageId, deps)) ?? { status: 'stale', why: 'it moved on' };
   }
-  if (isFinished(state)) return { status: 'stale', why: `it ${state.status}` };
+  if (isFinished(state)) {
+    return awaitsGoal(state) ? judgeEndedGoal(state, deps, messageId) : { status: 'stale', why: `it ${state.status}` };
+  }
   const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
   // A version that cannot be read yet is retried (the message comes back), never taken for an end.
   if (campaign && !campaign.published && campaign.status !== 'archived') throw versionNotReadable(state.campaignId);
@@ -130,6 +143,51 @@ export async function failStep(
 }
 
 /**
+ * How to fail the run a node's error came from, at that node, as it stood in memory: kept by the
+ * error (`failEnrolment`). Several runs may meet one error object (a shared read's failure).
+ */
+const failedRuns = new WeakMap<object, { state: EnrolmentState; fail: (failure: string) => Promise<boolean> }[]>();
+
+function rememberFailedRun(error: unknown, state: EnrolmentState, fail: (failure: string) => Promise<boolean>): void {
+  if (typeof error !== 'object' || error === null) return;
+  let once = false;
+  const entry = {
+    state,
+    fail: (failure: string) => {
+      if (once) return Promise.resolve(false);
+      once = true;
+      return fail(failure);
+    },
+  };
+  failedRuns.set(error, [...(failedRuns.get(error) ?? []), entry]);
+}
+
+/**
+ * An enrol message's last delivery failed too (it goes to the dead-letter queue next), on a node of
+ * the run it was starting (a marketing mail without a postal address): the enrolment is written as
+ * `failed` at that node with `failure` and the run's counters (entered, exited:failed), so it is
+ * listed, counted and can be retried (`retryEnrolment`). Written with the run's own condition (no
+ * record yet, or the previous run's step): a copy that enrolled meanwhile wins, and a redrive finds
+ * this launch's run and does nothing. False when `error` did not come from a node of this
+ * message's run (nothing known to fail), or the record moved meanwhile.
+ */
+export async function failEnrolment(
+  message: Omit<EnrolMessage, 'kind'>,
+  error: unknown,
+  failure: string,
+): Promise<boolean> {
+  const runs = typeof error === 'object' && error !== null ? (failedRuns.get(error) ?? []) : [];
+  const run = runs.find(
+    ({ state }) =>
+      state.workspaceId === message.workspaceId &&
+      state.campaignId === message.campaignId &&
+      state.contactId === message.contactId &&
+      state.launchId === message.launchId,
+  );
+  return run ? run.fail(failure.slice(0, 500)) : false;
+}
+
+/**
  * The message that wrote `state`, delivered again: its process died after the write and maybe
  * before the timer was set, so the enrolment would wait for the sweep. The timer is set again
  * (a second one at the same step is harmless: whichever comes first moves it, the other is
@@ -140,9 +198,11 @@ async function timerAgain(
   messageId: string | undefined,
   deps: Pick<StepDeps, 'timers'>,
 ): Promise<StepOutcome | undefined> {
-  if (!messageId || state.writtenBy !== messageId || state.status !== 'waiting' || !state.dueAt) return undefined;
+  // A waiting run's timer, or the deadline timer of an ended run still eligible for its goal.
+  const dueAt = state.status === 'waiting' ? state.dueAt : awaitsGoal(state) ? state.goalUntil : undefined;
+  if (!messageId || state.writtenBy !== messageId || !dueAt) return undefined;
   const { workspaceId, campaignId, contactId, run, step } = state;
-  await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(state.dueAt));
+  await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(dueAt));
   return { status: 'stale', why: 'delivered again after its write: timer set again' };
 }
 
@@ -323,19 +383,7 @@ async function advance(
   }
 
   const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
-  // Far enough back for every window judged in this step: the journey's own interactions (since
-  // it entered), and a condition's days counted back from the moment it is judged, which for a
-  // late step is a deadline: never before the enrolment entered.
-  const since = Math.min(Date.parse(start.enteredAt), now.getTime()) - lookbackDays(published) * 86_400_000;
-  const timeline =
-    contact && !contact.deleted && mayHaveInteractionsSince(contact, since)
-      ? await deps.contacts.timelineSince(start.workspaceId, start.contactId, new Date(since))
-      : [];
-  // Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but answer no
-  // condition: every condition, goal, campaign goal and wait for an event of this step reads
-  // `answering`, built here once. Only the reply check reads the whole timeline (a reply is no
-  // tracking hit and is never flagged).
-  const answering = timeline.filter(answersConditions);
+  const { timeline, answering } = await timelineOf(start, published, contact, deps, now);
   const exit =
     contact && !contact.deleted
       ? await exitBeforeNode(start, published, contact, timeline, answering, deps, now)
@@ -412,6 +460,15 @@ async function advance(
       now,
       journey: published.journey,
       deps,
+    }).catch((error: unknown) => {
+      // Kept with the error: the last delivery of an enrol message fails the run at this node.
+      const at = state;
+      rememberFailedRun(error, at, async (failure) => {
+        tally.push('exited:failed');
+        const ended = endState(at, 'failed', deps.now(), failure);
+        return (await save(ended, { status: 'ended', reason: 'failed' })).status === 'ended';
+      });
+      throw error;
     });
     if (result.kind !== 'hold') {
       tally.push(...(result.counters ?? []));
@@ -449,7 +506,13 @@ async function advance(
         if (result.reason === 'completed') tally.push('completed');
         else if (result.reason !== 'holdout') tally.push(`exited:${result.reason}`);
         else tally.push('exited:holdout');
-        return save(endState(state, result.reason, now, result.failure), { status: 'ended', reason: result.reason });
+        const ended = endState(state, result.reason, now, result.failure);
+        const outcome: StepOutcome = { status: 'ended', reason: result.reason };
+        // Ended before its campaign goal's window closed: still eligible for the goal until then,
+        // judged when an event wakes it and, at the latest, by this timer at the deadline.
+        const until = goalDeadlineAfterEnd(ended, published, now);
+        if (!until) return save(ended, outcome);
+        return save({ ...ended, goalUntil: until.toISOString() }, outcome, until);
       }
     }
   }
@@ -475,6 +538,107 @@ const decides = (node: JourneyNode): boolean =>
 /** Whether a node has an effect outside the enrolment (mail, a webhook, a tag, a score). */
 const acts = (node: JourneyNode): boolean => node.kind === 'email' || node.kind === 'action';
 
+/**
+ * The contact's interactions a step judges, read once: far enough back for every window judged in
+ * this step: the journey's own interactions (since it entered), and a condition's days counted
+ * back from the moment it is judged, which for a late step is a deadline: never before the
+ * enrolment entered. Opens and clicks flagged as a bot or a privacy proxy stay on the timeline but
+ * answer no condition: every condition, goal, campaign goal and wait for an event of the step
+ * reads `answering`, built here once. Only the reply check reads the whole timeline (a reply is no
+ * tracking hit and is never flagged).
+ */
+async function timelineOf(
+  state: EnrolmentState,
+  published: PublishedVersion,
+  contact: ContactSnapshot | undefined,
+  deps: StepDeps,
+  now: Date,
+): Promise<{ timeline: readonly TimelineEntry[]; answering: readonly TimelineEntry[] }> {
+  const since = Math.min(Date.parse(state.enteredAt), now.getTime()) - lookbackDays(published) * 86_400_000;
+  const timeline =
+    contact && !contact.deleted && mayHaveInteractionsSince(contact, since)
+      ? await deps.contacts.timelineSince(state.workspaceId, state.contactId, new Date(since))
+      : [];
+  return { timeline, answering: timeline.filter(answersConditions) };
+}
+
+/**
+ * The deadline of the campaign goal's window when the run `ended` stays eligible for it after
+ * its end (`goalUntil`): the campaign has a goal, the run has not converted, it ended in a way
+ * that does not take it out of the campaign (GOAL_ELIGIBLE_EXITS), and the window is still open.
+ */
+function goalDeadlineAfterEnd(ended: EnrolmentState, published: PublishedVersion, now: Date): Date | undefined {
+  const goal = published.rules.goal;
+  if (!goal || ended.converted === true || !ended.exitReason || !GOAL_ELIGIBLE_EXITS.has(ended.exitReason)) {
+    return undefined;
+  }
+  const deadline = Date.parse(ended.enteredAt) + goal.withinDays * 86_400_000;
+  return deadline > now.getTime() ? new Date(deadline) : undefined;
+}
+
+/**
+ * A run that ended before its campaign goal's window closed (`goalUntil`), brought back by a wake
+ * (an event that could meet the goal) or by its timer at the deadline. Nothing runs: no node, no
+ * mail. The goal is judged as a waiting run's would be before any node (`exitBeforeNode`, with the
+ * deadline timer's lateness): met, the run converts (status `completed` stays, a `completed` end
+ * becomes `converted`; an exit keeps its reason, as how a run ended is counted apart from whether
+ * it converted) and counts `converted` and the `armconv:` of the arms it held, once, with no end
+ * counter moved; not met while the window is open, it holds until the deadline (its step moves
+ * on, so an earlier timer or a racing wake is stale); the window closed, a suppression or a reply
+ * (which would have ended a waiting run unconverted), the contact deleted or the campaign
+ * archived: it leaves eligibility (and the due-time index) without converting.
+ */
+async function judgeEndedGoal(
+  state: EnrolmentState,
+  deps: StepDeps,
+  messageId?: string,
+  /** The last judgement (a re-entry takes the record): a goal not met yet is not met. */
+  last = false,
+): Promise<StepOutcome> {
+  const now = deps.now();
+  const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
+  if (campaign && !campaign.published && campaign.status !== 'archived') throw versionNotReadable(state.campaignId);
+  const published = campaign?.status === 'archived' ? undefined : campaign?.published;
+  const goal = published?.rules.goal;
+  const contact = published && goal ? await deps.contacts.snapshot(state.workspaceId, state.contactId) : undefined;
+  let verdict: ExitReason | 'open' | 'closed' = 'closed';
+  let deadline = 0;
+  if (published && goal && contact && !contact.deleted) {
+    deadline = Date.parse(state.enteredAt) + goal.withinDays * 86_400_000;
+    const { timeline, answering } = await timelineOf(state, published, contact, deps, now);
+    const exit = await exitBeforeNode(state, published, contact, timeline, answering, deps, now, TIMER_LATENESS_MS);
+    verdict = exit ?? (now.getTime() < deadline && !last ? 'open' : 'closed');
+  }
+  const { goalUntil: _until, writtenBy: _by, ...rest } = state;
+  const next: EnrolmentState = { ...rest, step: state.step + 1, ...(messageId ? { writtenBy: messageId } : {}) };
+  const stale: StepOutcome = { status: 'stale', why: 'it moved on' };
+  const ended: StepOutcome = { status: 'ended', reason: state.exitReason ?? 'completed' };
+  if (verdict === 'converted') {
+    const converted: EnrolmentState = {
+      ...next,
+      converted: true,
+      ...(state.exitReason === 'completed' ? { exitReason: 'converted' as const } : {}),
+    };
+    const counters = ['converted', ...Object.entries(state.arms).map(([split, arm]) => `armconv:${split}:${arm}`)];
+    const saved = await deps.enrolments.save(converted, state.step, deltas(counters));
+    return saved ? { status: 'ended', reason: 'converted' } : stale;
+  }
+  if (verdict === 'open') {
+    const holding: EnrolmentState = { ...next, goalUntil: new Date(deadline).toISOString() };
+    if (!(await deps.enrolments.save(holding, state.step, {}))) return stale;
+    const { workspaceId, campaignId, contactId, run, step } = holding;
+    await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(deadline));
+    return ended;
+  }
+  return (await deps.enrolments.save(next, state.step, {})) ? ended : stale;
+}
+
+/** {@link judgeEndedGoal} for the last time, then the record as it is now (a racing copy may have won). */
+async function lastGoalJudgement(state: EnrolmentState, deps: StepDeps): Promise<EnrolmentState | undefined> {
+  await judgeEndedGoal(state, deps, undefined, true);
+  return deps.enrolments.get(state.workspaceId, state.campaignId, state.contactId);
+}
+
 /** Why the enrolment must leave before running a node, if it must. */
 async function exitBeforeNode(
   state: EnrolmentState,
@@ -485,6 +649,8 @@ async function exitBeforeNode(
   answering: readonly TimelineEntry[],
   deps: StepDeps,
   now: Date,
+  /** How late past the goal's deadline tags, fields and the score still answer (judgeWindow): 0 but for the deadline's own timer. */
+  lateness = 0,
 ): Promise<ExitReason | undefined> {
   const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email, state.contactId);
   const blocking = blockingSuppression(reasons, 'marketing');
@@ -495,7 +661,7 @@ async function exitBeforeNode(
   if (goal) {
     // Judged as at its deadline once that has passed (a paused campaign, a late step): windows.ts.
     const deadline = entered + goal.withinDays * 86_400_000;
-    const judged = judgeWindow(goal.if, subjectOf(state, contact, answering, now), deadline, state.emails);
+    const judged = judgeWindow(goal.if, subjectOf(state, contact, answering, now), deadline, state.emails, lateness);
     if (judged === 'met') return 'converted';
   }
   return undefined;

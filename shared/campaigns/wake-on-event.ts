@@ -9,6 +9,12 @@
  *   bounce or complaint, recorded after their suppression).
  * So a delivery or an open does not re-run every enrolment of a campaign whose goal is a tag.
  *
+ * A run that ended before its campaign goal's window closed and is still eligible for the goal
+ * (`goalUntil`, enrolment.ts) is listed too, and woken when the event could meet the goal while the
+ * window is open: its step only judges the goal and records the conversion (run-step.ts
+ * `judgeEndedGoal`); no node runs. Exit interactions do not wake it: its deadline judgement checks
+ * them first.
+ *
  * A wake is a plain step message at the enrolment's current step. The step runner re-evaluates
  * the node; whichever of the wake and the node's own timer comes first moves the enrolment, the
  * other finds a later step and does nothing (run-step.ts). A node that is not due (a duration
@@ -27,7 +33,7 @@ import { TAG_ADDED_EVENT } from '../crm/contact-events';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
 import { THRESHOLD_EVENT } from '../crm/scoring/score-interaction';
 import { type Condition, EMAIL_ACTIVITY_INTERACTIONS } from './conditions';
-import type { EnrolmentState } from './enrolment';
+import { awaitsGoal, type EnrolmentState } from './enrolment';
 import type { JourneyNode } from './journey';
 import type { DomainEventEnvelope, StepMessage } from './messages';
 import type { CampaignVersions, EnrolmentStates, StepQueue } from './ports';
@@ -41,7 +47,10 @@ export const EXIT_INTERACTIONS: ReadonlySet<string> = new Set([
   'email_complained',
 ]);
 
-/** A contact's enrolments that wait for a time (status `waiting`), across campaigns. */
+/**
+ * A contact's enrolments that wait for a time (status `waiting`), and its ended ones still
+ * eligible for their campaign goal (`goalUntil`), across campaigns.
+ */
 export interface HoldingEnrolments {
   /** From an index that may lag a write: a missing or older entry is re-read or left to its timer. */
   of(workspaceId: string, contactId: string): Promise<readonly EnrolmentState[]>;
@@ -57,7 +66,7 @@ export interface WakeOnEventDeps {
 }
 
 export interface WakeOutcome {
-  /** The contact's waiting enrolments. */
+  /** The contact's waiting enrolments (and ended ones still eligible for their campaign goal). */
   readonly holding: number;
   /** Of them, those woken (a step message queued). */
   readonly woken: number;
@@ -91,7 +100,8 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
   const wake: StepMessage[] = [];
   for (const listed of holding) {
     const state = await deps.enrolments.get(workspaceId, listed.campaignId, contactId);
-    if (state?.status !== 'waiting') continue;
+    const ended = state !== undefined && awaitsGoal(state);
+    if (!state || (state.status !== 'waiting' && !ended)) continue;
     const campaign = await deps.versions.load(workspaceId, state.campaignId, state.version);
     if (campaign?.status !== 'active' || !campaign.published) continue;
     const { journey, rules } = campaign.published;
@@ -100,7 +110,8 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
       rules.goal !== undefined &&
       deps.now().getTime() - Date.parse(state.enteredAt) <= rules.goal.withinDays * 86_400_000 &&
       mayAffect(rules.goal.if, happened);
-    if (!goalInReach && !mayMove(node, happened)) continue;
+    // An ended run moves on its campaign goal alone (its node will not run again).
+    if (!goalInReach && (ended || !mayMove(node, happened))) continue;
     const { campaignId, run, step } = state;
     wake.push({ kind: 'step', workspaceId, campaignId, contactId, run, step });
   }

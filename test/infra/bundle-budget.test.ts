@@ -56,9 +56,12 @@ const OVER_BUDGET: Partial<
   contacts: { ceiling: 444_000, measured: 433_518, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   scoring: { ceiling: 407_000, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 366_000, measured: 355_954, reason: FLOOR },
+  // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
+  // audit entry), the campaign goal judged after a run ended, a failed enrol recorded, journey actions
+  // claimed per step and rebased onto a fresh read.
   'drip-step-worker': {
-    ceiling: 517_000,
-    measured: 506_167,
+    ceiling: 538_000,
+    measured: 527_787,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
   campaigns: { ceiling: 524_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },

@@ -87,7 +87,7 @@ describe('a write landing between a publish or a resume and its trigger sync', (
     const t = setUp();
     const id = await t.create(MORNING);
     const published = await t.publish(id);
-    // Meanwhile: POST .../nodes/ab/promote (or autoPromote on GET .../stats) bumps the revision.
+    // Meanwhile: POST .../nodes/ab/promote (or the engine's automatic promotion) bumps the revision.
     await promoteNode(t.workspaceId, id, 'ab', { arm: 'a' }, 'u2', t.deps);
     await t.sync(published);
     expect(published.status).toBe('active');

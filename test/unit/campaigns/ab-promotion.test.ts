@@ -4,7 +4,13 @@ import type { Campaign, CampaignDeps } from '../../../shared/campaigns/campaign'
 import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
 import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
 import { journeyProblems } from '../../../shared/campaigns/journey-rules';
-import { autoPromote, duePromotions, promoteNode, undoPromotion } from '../../../shared/campaigns/promotion';
+import {
+  autoPromoter,
+  duePromotions,
+  promoteNode,
+  runningStats,
+  undoPromotion,
+} from '../../../shared/campaigns/promotion';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { armFor, subjectLineId } from '../../../shared/campaigns/split';
 import { campaignStats } from '../../../shared/campaigns/stats';
@@ -274,12 +280,28 @@ describe('automatic promotion', () => {
     expect(duePromotions(journey, counters([1000, 90], [1000, 120]), undone, at)).toEqual({});
   });
 
-  it('is stored on the campaign and shown with the stats', async () => {
+  it('is written by the engine (not by a stats read), stored on the campaign and shown with the stats', async () => {
     const store = campaignStore(journey);
     const c = counters([1000, 90], [1000, 120]);
-    const after = await autoPromote(store.current(), c, store.deps);
-    expect(store.current().promotions?.ab).toMatchObject({ arm: 'b', by: 'auto' });
-    const stats = campaignStats(c, journey, after.promotions);
+    // Reading the stats writes nothing.
+    await runningStats(store.current(), c, store.deps);
+    expect(store.current()).toMatchObject({ revision: 3 });
+    expect(store.current().promotions).toBeUndefined();
+    // A step arriving at the node (the drip-step worker's versions: autoPromotingVersions) writes it.
+    const promoter = autoPromoter({
+      campaigns: store.deps.campaigns,
+      counters: async () => c,
+      now: store.deps.now,
+      promoted: () => undefined,
+      failed: (error) => {
+        throw error;
+      },
+    });
+    expect(await promoter.promotionsFor(WS, CAMPAIGN, journey, undefined)).toMatchObject({
+      ab: { arm: 'b', by: 'auto' },
+    });
+    expect(store.current()).toMatchObject({ revision: 4, promotions: { ab: { arm: 'b', by: 'auto' } } });
+    const stats = campaignStats(c, journey, store.current().promotions);
     expect(stats.splits.ab).toMatchObject({
       arms: { a: { entered: 1000, converted: 90 }, b: { entered: 1000, converted: 120 } },
       test: { enoughData: true, verdict: { status: 'winner', text: 'Arm b wins on conversions at 95%' } },

@@ -1,7 +1,7 @@
 /**
  * The use-case side of the review-7 campaign route fixes (the routes themselves:
  * test/e2e/campaign-routes-review7.test.ts):
- * - stats (and auto-promotion) describe the published version contacts run on, never the draft;
+ * - stats (and the engine's auto-promotion) describe the published version contacts run on, never the draft;
  * - the webhook trigger binds an Idempotency-Key to its body through runOnce: same body replayed,
  *   another body 422, a failed first attempt re-run with the key's launch id, keys per campaign;
  * - publish runs its `prepare` (the route's re-check of members, templates) before freezing:
@@ -21,7 +21,7 @@ import { enrolByWebhook, type WebhookEnrolDeps } from '../../../shared/campaigns
 import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
 import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
-import { runningStats } from '../../../shared/campaigns/promotion';
+import { autoPromoter, runningStats } from '../../../shared/campaigns/promotion';
 import { templateInputSchema } from '../../../shared/email/stored-templates';
 import { ValidationError } from '../../../shared/errors';
 import { sha256 } from '../../../shared/identity/tokens';
@@ -119,22 +119,48 @@ describe('stats and promotion read the version contacts run on', () => {
 
   it('promote automatically by the published node, not by the draft (which has none)', async () => {
     const w = world(bare, split(true));
-    const { campaign, stats } = await runningStats(w.current(), counters, w.deps);
-    expect(campaign.promotions?.ab).toMatchObject({ arm: 'b', by: 'auto' });
+    // The stats read writes nothing; they say the rule's winner is due.
+    const { stats } = await runningStats(w.current(), counters, w.deps);
+    expect(w.current().promotions).toBeUndefined();
+    expect(stats.splits.ab?.autoPromotion).toMatchObject({ status: 'due', winner: 'b' });
+    // The engine (a step at the node) writes it, judged on the published node.
+    const running = await runningJourney(w.current(), w.deps);
+    expect(await promoterOf(w).promotionsFor(WS, CAMPAIGN, running, undefined)).toMatchObject({
+      ab: { arm: 'b', by: 'auto' },
+    });
     expect(w.current().promotions?.ab).toMatchObject({ arm: 'b', by: 'auto' });
-    expect(stats.splits.ab?.promotion).toMatchObject({ arm: 'b' });
-    // The reverse: a draft that adds a `promote` rule promotes nothing until it is published.
+    expect((await runningStats(w.current(), counters, w.deps)).stats.splits.ab).toMatchObject({
+      promotion: { arm: 'b' },
+      autoPromotion: { status: 'promoted' },
+    });
+    // The reverse: a draft that adds a `promote` rule promotes nothing until it is published, even
+    // for an enrolment on a journey with the rule (judged again on the published node).
     const ahead = world(split(true), split());
-    expect((await runningStats(ahead.current(), counters, ahead.deps)).campaign.promotions).toBeUndefined();
+    expect(await promoterOf(ahead).promotionsFor(WS, CAMPAIGN, split(true), undefined)).toEqual({});
+    expect(ahead.current().promotions).toBeUndefined();
+    expect((await runningStats(ahead.current(), counters, ahead.deps)).stats.splits.ab?.autoPromotion).toBeUndefined();
   });
 
   it('describe the draft before a first publish (nothing runs yet), and never promote then', async () => {
     const w = world(split(true));
-    const { campaign, stats } = await runningStats(w.current(), counters, w.deps);
+    const { stats } = await runningStats(w.current(), counters, w.deps);
     expect(Object.keys(stats.splits)).toEqual(['ab']);
-    expect(campaign.promotions).toBeUndefined();
+    expect(await promoterOf(w).promotionsFor(WS, CAMPAIGN, split(true), undefined)).toEqual({});
+    expect(w.current().promotions).toBeUndefined();
   });
 });
+
+/** The engine's promoter over a world's campaign, its counters those of the tests above. */
+const promoterOf = (w: ReturnType<typeof world>) =>
+  autoPromoter({
+    campaigns: w.deps.campaigns,
+    counters: async () => ({ waiting: 4, 'arm:ab:a': 1000, 'arm:ab:b': 1000, 'armconv:ab:a': 90, 'armconv:ab:b': 120 }),
+    now: w.deps.now,
+    promoted: () => undefined,
+    failed: (error) => {
+      throw error;
+    },
+  });
 
 describe('the webhook trigger with an Idempotency-Key', () => {
   const TOKEN = 't'.repeat(32);

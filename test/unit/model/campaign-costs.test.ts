@@ -70,6 +70,22 @@ describe('operations per enrolment', () => {
     expect(long.wru).toBeCloseTo(2 * (1 + 0.2 + 1) + 1 + 1 + 2 * 1 + 2 * (1 + 1 + 1.2));
   });
 
+  it('counts the campaign goal kept after the end: a deadline timer, the due index kept, one more step', () => {
+    const plain = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
+    const goal = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [], goalMinutesAfterEnd: 6 * 24 * 60 }, noEvents));
+    // The end's save adds the due-index entry (1); the deadline's step removes it (1) with its Put
+    // (1), stats share (0.2) and gsi1 rewrite (1).
+    expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 0.2 + 1 + 1));
+    // The deadline's step reads as any step: enrolment 1, campaign 1, contact 0.5, timeline 1, suppressions 3.
+    expect(goal.rru - plain.rru).toBeCloseTo(1 + 1 + 0.5 + 1 + 3);
+    // A deadline days away is one schedule, whose firing sends the step (1); that message is received
+    // and deleted a batch at a time (0.2).
+    expect(goal.schedules - plain.schedules).toBe(1);
+    expect(goal.sqsRequests - plain.sqsRequests).toBeCloseTo(1 + 0.2);
+    expect(goal.lambdaInvocations - plain.lambdaInvocations).toBeCloseTo(0.1);
+    expect(goal.emails).toBe(plain.emails);
+  });
+
   it('refuses a journey whose waits do not sit between its emails', () => {
     expect(() => enrolmentCalls({ emails: 2, waitsMinutes: [] })).toThrow(/one wait/);
   });
