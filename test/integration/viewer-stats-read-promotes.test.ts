@@ -173,5 +173,15 @@ describe('GET /api/campaigns/{id}/stats by a viewer', () => {
       promotion: { arm: 'b', by: 'auto' },
       autoPromotion: { status: 'promoted' },
     });
+    // Audited as the system's change, once.
+    const log = await okJson(await call(owner, 'GET', '/api/security/audit-log?eventType=campaigns.promote&limit=100'));
+    const auto = (log.entries as Array<Record<string, unknown>>).filter((e) => e.eventAction === 'AUTO');
+    expect(auto).toHaveLength(1);
+    expect(auto[0]).toMatchObject({
+      actorType: 'system',
+      actorId: 'campaign-engine',
+      resourceId: id,
+      metadata: { node: 'ab', promotion: { arm: 'b', by: 'auto' } },
+    });
   }, 40_000);
 });
