@@ -19,7 +19,7 @@ import type { Contact } from '../crm/model';
 import { mapLimit } from '../resilience/map-limit';
 import { retryWith } from '../resilience/retry-loop';
 import { batchGet, batchPut } from './dynamo/batch';
-import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
@@ -262,7 +262,16 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     let before = first;
     let change = changes;
     for (let attempt = 1; ; attempt += 1) {
-      if (!changesSomething(change)) return before;
+      if (!changesSomething(change)) {
+        // Nothing to write (held already, or rebased to nothing): the effect's key is claimed alone.
+        if (options?.effectKey !== undefined) {
+          const claim = effectItem(before, options.effectKey, change.updatedAt);
+          await conditionally(
+            db.send(new PutCommand({ TableName: table, Item: claim, ConditionExpression: 'attribute_not_exists(pk)' })),
+          );
+        }
+        return before;
+      }
       const outcome = await tryUpdate(before, change, options?.effectKey);
       if (outcome === 'taken') throw await emailTaken({ ...before, ...change } as Contact);
       if (outcome === 'written' || outcome === 'repeat') return readLive(key);

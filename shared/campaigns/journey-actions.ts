@@ -122,8 +122,10 @@ export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
   const changeOnce = async (action: ContactAction, target: ActionTarget, first: Contact): Promise<void> => {
     let contact = first;
     for (let attempt = 1; ; attempt += 1) {
-      const changes = contactChange(action, contact, deps.now().toISOString());
-      if (!changes) return;
+      const updatedAt = deps.now().toISOString();
+      // Nothing to change still claims the step's key (an update of nothing but the claim): the
+      // step's effect is decided once, so a run of it again never acts on a newer contact.
+      const changes = contactChange(action, contact, updatedAt) ?? { updatedAt };
       try {
         await deps.contacts.update(contact, changes, { effectKey: target.idempotencyKey });
         return;

@@ -1,9 +1,14 @@
 /**
  * The one place a failed condition is recognised: a conditional write's
  * `ConditionalCheckFailedException`, or a transaction cancelled because one of its items'
- * conditions failed (`TransactionCanceledException` with that cancellation reason).
+ * conditions failed (`TransactionCanceledException` with that cancellation reason); and a write
+ * that lost to a transaction in flight.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 
 const reasonsOf = (error: unknown) =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
@@ -20,8 +25,14 @@ export function isConditionFailure(error: unknown, index?: number): boolean {
     : reasons[index]?.Code === 'ConditionalCheckFailed';
 }
 
-/** True when a transaction was cancelled by another one in flight on the same items. */
+/**
+ * True when a write lost to a transaction in flight on the same items: a transaction cancelled for
+ * that (`TransactionConflict` among its reasons), or a single-item write refused for it
+ * (`TransactionConflictException`: nothing was written). Either is a lost race: read again and retry.
+ */
 export const isTransactionConflict = (error: unknown): boolean =>
+  error instanceof TransactionConflictException ||
+  (error as { name?: unknown } | undefined)?.name === 'TransactionConflictException' ||
   reasonsOf(error).some((r) => r.Code === 'TransactionConflict');
 
 /**

@@ -45,7 +45,8 @@ export interface ContactUpdateOptions {
    * The key of the effect this change is (a journey action's step key): claimed in the same
    * write as the change, so the change is made once per key. A change under a key claimed
    * already (the step delivered again, a failed enrolment retried) writes nothing, whatever the
-   * contact holds now. A change the contact already holds writes nothing and claims nothing.
+   * contact holds now. A change the contact already holds writes nothing but the claim: the key's
+   * effect is decided once, so a later run under it never acts on a newer contact.
    */
   readonly effectKey?: string;
 }

@@ -27,10 +27,11 @@ export function rebaseChange(before: Contact, changes: ContactChanges, current: 
   const out: Record<string, unknown> = { ...changes };
   if (changes.tags !== undefined) {
     const asked = changes.tags;
-    const removed = new Set(before.tags.filter((t) => !asked.includes(t)));
-    const kept = current.tags.filter((t) => !removed.has(t));
-    const added = asked.filter((t) => !before.tags.includes(t) && !kept.includes(t));
-    const tags = [...kept, ...added];
+    // In the order the change asked for (a PATCH may only reorder): its tags, less those another
+    // write removed meanwhile that it did not add itself; then the tags another write added.
+    const removedMeanwhile = (t: string) => before.tags.includes(t) && !current.tags.includes(t);
+    const addedMeanwhile = current.tags.filter((t) => !before.tags.includes(t) && !asked.includes(t));
+    const tags = [...asked.filter((t) => !removedMeanwhile(t)), ...addedMeanwhile];
     if (tags.length > MAX_TAGS && tags.length > asked.length) throw new ContactChangedError();
     if (sameList(tags, current.tags)) delete out.tags;
     else out.tags = tags;

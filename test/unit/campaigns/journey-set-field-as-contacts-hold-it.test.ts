@@ -44,7 +44,8 @@ async function perform(action: JourneyAction, customFields: Fields) {
     contacts: {
       get: async () => written,
       update: async (c, patch) => {
-        updates += 1;
+        // A patch of nothing but `updatedAt` changes no field: it claims the step's key only.
+        if (Object.keys(patch).some((k) => k !== 'updatedAt')) updates += 1;
         written = { ...c, ...patch } as Contact;
         return written;
       },

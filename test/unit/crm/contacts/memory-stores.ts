@@ -53,7 +53,10 @@ export function memoryContacts() {
           : `${key(before.workspaceId, before.contactId)}/${options.effectKey}`;
       if (effect !== undefined && effects.has(effect)) return current;
       const changes = readStillHolds(before, asked, current) ? asked : rebaseChange(before, asked, current);
-      if (!changesSomething(changes)) return current;
+      if (!changesSomething(changes)) {
+        if (effect !== undefined) effects.add(effect);
+        return current;
+      }
       if (changes.email && changes.email !== current.email) {
         if (claims.has(claimKey(current.workspaceId, changes.email))) throw taken(current.workspaceId, changes.email);
         claims.delete(claimKey(current.workspaceId, current.email));

@@ -29,7 +29,8 @@ describe('rebaseChange', () => {
     const before = contact({ tags: ['a', 'b', 'c'] });
     const current = contact({ tags: ['a', 'c', 'x'] });
     const rebased = rebaseChange(before, { tags: ['b', 'c', 'new'], updatedAt: at }, current);
-    expect(rebased).toEqual({ tags: ['c', 'x', 'new'], updatedAt: at });
+    // In the change's own order (its tags, less `b` removed meanwhile), then the tag added meanwhile.
+    expect(rebased).toEqual({ tags: ['c', 'new', 'x'], updatedAt: at });
   });
 
   it('sets and removes onto the stored fields, keeping the fields another write set', () => {
