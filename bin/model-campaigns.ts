@@ -120,7 +120,7 @@ say(
   ),
   '',
   'Built already and counted above: the campaign counters of a batch of drip steps and the sent-per-hour counter of a batch of ' +
-    'sends are each summed into one UpdateItem, a transaction of one item so an SDK retry never applies it twice (~0.2 WRU a save or a send instead of 1), and frozen campaign and template versions ' +
+    'sends are each summed into one UpdateItem, sent at most once so an SDK retry never applies it twice (~0.1 WRU a save or a send instead of 1), and frozen campaign and template versions ' +
     'are read once per container. ' +
     'What would bring it down further (the model with these changes: `WITH_FIXES` in lib/model/campaign-costs.ts): ' +
     '(1) gsi1 (contact -> enrolments) with a KEYS_ONLY ' +

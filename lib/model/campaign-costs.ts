@@ -62,6 +62,9 @@ export interface JourneyShape {
    * ends: the run stays eligible for the goal until the deadline (run-step.ts `judgeEndedGoal`),
    * its last save keeps a due-index entry and sets a deadline timer, and one more step judges it
    * there. The minutes from the end to the deadline. Absent: no goal, or its window closed by then.
+   * Contact events while it is eligible are not counted: one that could meet the goal costs a wake
+   * and a judgement's reads, with no write and no timer unless it converts (then that conversion's
+   * Put stands for the deadline's); one that cannot reads nothing of the run.
    */
   readonly goalMinutesAfterEnd?: number;
 }
@@ -115,10 +118,9 @@ export interface Assumptions {
    */
   readonly providerEvents: boolean;
   /**
-   * WRU a save spends on the stats: an ADD on one of 8 shards after the move, made once whatever the
-   * SDK retries (a transaction of one item: 2 WRU), one per batch and campaign as built (the saves of a
-   * batch are summed: dynamo-enrolments.ts `addMoved`), so 2 / batchSize when a batch's records are
-   * of one campaign.
+   * WRU a save spends on the stats: a plain ADD on one of 8 shards after the move (sent at most once:
+   * add-at-most-once.ts), one per batch and campaign as built (the saves of a batch are summed:
+   * dynamo-enrolments.ts `addMoved`), so 1 / batchSize when a batch's records are of one campaign.
    */
   readonly statsWruPerSave: number;
   /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
@@ -135,7 +137,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   memoryGb: 0.5,
   pageSize: 100,
   providerEvents: true,
-  statsWruPerSave: 0.2,
+  statsWruPerSave: 0.1,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
 };
@@ -250,7 +252,7 @@ export const saveOf = (
   gsi2: 'none' | 'add' | 'move' | 'remove',
   a: Assumptions = DEFAULT_ASSUMPTIONS,
 ): CountedCall => ({
-  what: `conditional Put of the enrolment, stats shard ADD (once: a transaction of one item), gsi1 rewrite, gsi2 ${gsi2}`,
+  what: `conditional Put of the enrolment, stats shard ADD (at most once), gsi1 rewrite, gsi2 ${gsi2}`,
   where: 'dynamo-enrolments.ts save',
   ops: { wru: 1 + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
 });
@@ -295,9 +297,9 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
     ops: { rru: CONSISTENT_READ / a.sendsPerPacerTake, wru: 1 / a.sendsPerPacerTake },
   },
   {
-    what: 'markSent: conditional state UpdateItem (no message-id pointer: a campaign key fits the ledger tag); the hour counter ADD once per batch (workspace, hour), a transaction of one item (2 WRU: never applied twice by an SDK retry)',
+    what: 'markSent: conditional state UpdateItem (no message-id pointer: a campaign key fits the ledger tag); the hour counter ADD once per batch (workspace, hour), sent at most once',
     where: 'dynamo-send-ledger.ts markSent, countSent',
-    ops: { wru: 1 + 2 / a.batchSize },
+    ops: { wru: 1 + 1 / a.batchSize },
   },
   { what: 'the SES email', where: 'ses-provider.ts', ops: { emails: 1 } },
 ];

@@ -58,12 +58,8 @@ export interface FanOutResult {
   };
 }
 
-/**
- * WRU one enrolment's save puts on a stats shard at most: its ADD after the move, a transaction of
- * one item (2 WRU, item <= 1 KB), when no other save of its batch is of the same campaign (a batch's
- * saves of one campaign share one ADD).
- */
-const STATS_WRU_PER_SAVE = 2;
+/** WRU one enrolment's save puts on a stats shard (a plain ADD after the move, item <= 1 KB). */
+const STATS_WRU_PER_SAVE = 1;
 
 export function simulateFanOut(p: FanOutParams): FanOutResult {
   const a = p.assumptions ?? DEFAULT_ASSUMPTIONS;

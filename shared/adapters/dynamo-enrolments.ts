@@ -13,12 +13,13 @@ import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import type { CampaignEventCounter } from '../email/event-ports';
+import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
-import { putIfAbsent, type TransactItem, transactWrite, updateOnce } from './dynamo/transact';
+import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import {
   CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
@@ -127,8 +128,8 @@ export function counterUpdate(
 }
 
 /**
- * Adds counter deltas once ({@link updateOnce}: the SDK's retry of an ADD DynamoDB applied adds
- * nothing again), on one of the campaign's stats shards.
+ * Adds counter deltas on one of the campaign's stats shards, at most once ({@link addAtMostOnce}: a
+ * plain ADD, never retried after an answer that leaves it unknown whether it was applied).
  */
 async function addCounters(
   db: DynamoDBDocumentClient,
@@ -139,7 +140,7 @@ async function addCounters(
   spreadBy: string,
 ): Promise<void> {
   const update = counterUpdate(table, workspaceId, campaignId, counters, spreadBy)?.Update;
-  if (update) await updateOnce(db, update);
+  if (update) await addAtMostOnce(db, update as Parameters<typeof addAtMostOnce>[1]);
 }
 
 export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {

@@ -34,10 +34,10 @@ import type { SendAcknowledger } from '../email/event-ports';
 import { ledgerTagOf } from '../email/ledger-tag';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
+import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { groupedRounds } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
-import { updateOnce } from './dynamo/transact';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
 
 /** Hour buckets outlive the 7-day window by a day. */
@@ -59,8 +59,8 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     async (sends) => {
       const [first] = sends;
       if (!first) return;
-      // Once ({@link updateOnce}): the SDK's retry of an ADD DynamoDB applied would count the batch twice.
-      await updateOnce(db, {
+      // At most once ({@link addAtMostOnce}): the SDK's retry of an ADD DynamoDB applied would count the batch twice.
+      await addAtMostOnce(db, {
         TableName: table,
         Key: { pk: workspacePk(first.workspaceId), sk: reputationSk(first.hour) },
         UpdateExpression: 'ADD sent :n SET expiresAt = :expires',
@@ -136,8 +136,8 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     if (!won) return false;
     if (by === 'event') await putPointer(workspaceId, key, accepted);
     // Only the writer that turned the record `sent` counts it, so a send counts at most once; the
-    // ADD is applied once however the SDK retries it (a transaction of one item, its token). A
-    // crash right here undercounts one send, which only errs toward a higher bounce rate.
+    // ADD is never retried after an answer that leaves its outcome unknown (addAtMostOnce). A crash
+    // or a lost answer right here undercounts, which only errs toward a higher bounce rate.
     await countSent({ workspaceId, hour: hourOf(accepted.atMs), atMs: accepted.atMs });
     return true;
   };

@@ -1,7 +1,9 @@
 /**
  * Review round 14: this test failed at cb20668 (a campaign's move counters, and the sent-per-hour
- * counter, counted twice when the SDK retried an ADD DynamoDB had applied). Fixed: each ADD is a
- * transaction of one item (`updateOnce`), made idempotent by its ClientRequestToken.
+ * counter, counted twice when the SDK retried an ADD DynamoDB had applied). Fixed: each ADD is sent
+ * at most once (`addAtMostOnce`): the SDK retries it after a refusal (a 4xx) only, never after an
+ * answer that leaves its outcome unknown. (A transaction of one item with a ClientRequestToken was
+ * tried first; on hot items such as the stats shards and the hour item transactions conflict.)
  *
  * Defect: a campaign's move counters (and the reputation hour counter) are plain `ADD`s sent
  * through the default DynamoDB client, whose standard retry strategy (3 attempts) repeats an
@@ -143,4 +145,51 @@ describe('a send counted once in its hour', () => {
     );
     expect(hour.Item?.sent).toBe(1);
   });
+});
+
+describe('a counter ADD DynamoDB refused', () => {
+  it('is retried by the SDK (a throttle applied nothing) and counts once', async () => {
+    const raw = new DynamoDBClient(localClientConfig(dynamo.emulators.dynamodb.endpoint));
+    let refusals = 0;
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = (args as { input?: { UpdateExpression?: string } }).input;
+        if (
+          context.commandName === 'UpdateItemCommand' &&
+          input?.UpdateExpression?.startsWith('ADD ') &&
+          refusals === 0
+        ) {
+          refusals += 1;
+          // Refused before anything was applied, as DynamoDB throttles.
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+            name: 'ThrottlingException',
+            $fault: 'client',
+            $retryable: { throttling: true },
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'deserialize', name: 'refuseFirstCounter', priority: 'low' },
+    );
+    const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+    const ledger = dynamoSendLedger(db, CORE);
+    const atMs = Date.parse('2026-12-07T11:15:00.000Z');
+    expect((await ledger.claim('ws-r14-throttled', 'send-1', atMs, 60_000)).status).toBe('claimed');
+    await ledger.markSent('ws-r14-throttled', 'send-1', {
+      provider: 'ses',
+      providerMessageId: 'm-1',
+      fallbackUsed: false,
+      atMs,
+    });
+    expect(refusals).toBe(1);
+    const hour = await dynamo.db.send(
+      new GetCommand({
+        TableName: CORE,
+        Key: { pk: workspacePk('ws-r14-throttled'), sk: reputationSk(hourOf(atMs)) },
+        ConsistentRead: true,
+      }),
+    );
+    expect(hour.Item?.sent).toBe(1);
+  }, 20_000);
 });

@@ -42,15 +42,3 @@ export async function transactWrite(
     }
   }
 }
-
-/**
- * One UpdateItem applied once however often the SDK sends it: a transaction of that one item, which
- * DynamoDB makes idempotent by its ClientRequestToken (the SDK draws one per command and sends the
- * same one on each of its retries; a repeat within 10 minutes is answered without being applied).
- * A plain `ADD` whose answer is lost after DynamoDB applied it (a 500, a reset, a timeout) is applied
- * again by the SDK's retry: counters would double. Costs 2 WRU a KB instead of 1; a conflict with a
- * transaction in flight on the item is retried as {@link transactWrite} does.
- */
-export function updateOnce(db: DynamoDBDocumentClient, update: NonNullable<TransactItem['Update']>): Promise<void> {
-  return transactWrite(db, [{ Update: update }]);
-}

@@ -27,11 +27,10 @@ describe('operations per enrolment', () => {
     // 0); the sender profile is remembered per container (0).
     // Sender: 3 consistent suppressions, gate 0.5, pacer read 1.
     expect(ops.rru).toBe(1 + 1 + 0.5 + 1 + 3 + 0.5 + (3 + 0.5 + 1));
-    // Step: enrolment Put 1, stats shard ADD summed over a batch of 10, a transaction of one item
-    // (2 / 10), gsi1 1, no due index, send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a
-    // campaign key fits the ledger tag, so no message-id pointer) and the hour counter summed over a
-    // batch of 10, a transaction of one item too (2 / 10).
-    expect(ops.wru).toBeCloseTo(1 + 0.2 + 1 + 1 + (1 + 1 + 1 + 0.2));
+    // Step: enrolment Put 1, stats shard ADD summed over a batch of 10 (0.1), gsi1 1, no due index,
+    // send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the ledger
+    // tag, so no message-id pointer) and the hour counter summed over a batch of 10 (0.1).
+    expect(ops.wru).toBeCloseTo(1 + 0.1 + 1 + 1 + (1 + 1 + 1 + 0.1));
     // Each queue: receive + delete per batch of 10 (0.2); the email message shares a
     // SendMessageBatch with the other 9 records' (0.1).
     expect(ops.sqsRequests).toBeCloseTo(0.2 + 0.1 + 0.2);
@@ -66,16 +65,16 @@ describe('operations per enrolment', () => {
     // the delayed send shares a SendMessageBatch with the batch's other timers (0.1).
     expect(long.sqsRequests - short.sqsRequests).toBeCloseTo(1 - 0.1);
     // The due index is added by the wait and removed at the end (1 + 1).
-    // Two saves (Put 1, stats 0.2, gsi1 1), two send logs, two sends (claim, pacer, markSent 1.2).
-    expect(long.wru).toBeCloseTo(2 * (1 + 0.2 + 1) + 1 + 1 + 2 * 1 + 2 * (1 + 1 + 1.2));
+    // Two saves (Put 1, stats 0.1, gsi1 1), two send logs, two sends (claim, pacer, markSent 1.1).
+    expect(long.wru).toBeCloseTo(2 * (1 + 0.1 + 1) + 1 + 1 + 2 * 1 + 2 * (1 + 1 + 1.1));
   });
 
   it('counts the campaign goal kept after the end: a deadline timer, the due index kept, one more step', () => {
     const plain = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
     const goal = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [], goalMinutesAfterEnd: 6 * 24 * 60 }, noEvents));
     // The end's save adds the due-index entry (1); the deadline's step removes it (1) with its Put
-    // (1), stats share (0.2) and gsi1 rewrite (1).
-    expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 0.2 + 1 + 1));
+    // (1), stats share (0.1) and gsi1 rewrite (1).
+    expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 0.1 + 1 + 1));
     // The deadline's step reads as any step: enrolment 1, campaign 1, contact 0.5, timeline 1, suppressions 3.
     expect(goal.rru - plain.rru).toBeCloseTo(1 + 1 + 0.5 + 1 + 3);
     // A deadline days away is one schedule, whose firing sends the step (1); that message is received
@@ -147,8 +146,7 @@ describe('the fan-out simulation', () => {
     const asBuilt = simulateFanOut({ contacts: 300_000, sesRatePerSecond: 10_000, launchExecutions: 50 });
     const top = (r: typeof hot) => Object.entries(r.boundSeconds).sort(([, a], [, b]) => b - a)[0]?.[0];
     expect(top(hot)).toBe('stats item WRU/s');
-    // A save's ADD is a transaction of one item (2 WRU): one stats item takes half as many saves as WRU.
-    expect(hot.peaks.enrolPerSecond).toBe(QUOTAS.dynamoItemWruPerSecond / 2);
+    expect(hot.peaks.enrolPerSecond).toBe(QUOTAS.dynamoItemWruPerSecond);
     expect(top(asBuilt)).toBe('CreateSchedule TPS');
     expect(asBuilt.peaks.enrolPerSecond).toBe(QUOTAS.schedulerCreateSchedulePerSecond);
   });
