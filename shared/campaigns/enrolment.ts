@@ -85,8 +85,9 @@ export interface EnrolmentState {
    * run stays eligible for the campaign goal (run-step.ts `judgeEndedGoal`): the contact's events
    * wake it (wake-on-event.ts) and a timer (and the due-time index, keyed by this time) brings it
    * back at the deadline. A judgement only records the conversion (or drops the eligibility): no
-   * node runs again. Removed when the goal is met, when the window closes, or on an exit check
-   * (a suppression, a reply) that would have ended a waiting run.
+   * node runs again, and one that does not meet the goal while the window is open writes nothing.
+   * Removed when the goal is met, when the window closes, on an exit check (a suppression, a
+   * reply) that would have ended a waiting run, or by a person's exit (run-step.ts `exitEnrolment`).
    */
   readonly goalUntil?: string;
   readonly endedAt?: string;

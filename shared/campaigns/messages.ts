@@ -22,6 +22,13 @@ export const stepMessage = z.object({
   contactId: id,
   run: z.number().check(z.int(), z.gte(1)),
   step: z.number().check(z.int(), z.gte(0)),
+  /**
+   * Set on the wake of an ended run still eligible for its campaign goal (wake-on-event.ts): a
+   * judgement that does not meet the goal then leaves everything as it stands, its deadline timer
+   * included. Absent (a timer, the sweep), such a judgement before the deadline is an early link of
+   * a chained timer and sets the next one (run-step.ts `judgeEndedGoal`).
+   */
+  wake: z.optional(z.literal(true)),
 });
 export type StepMessage = z.infer<typeof stepMessage>;
 

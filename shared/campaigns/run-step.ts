@@ -113,7 +113,8 @@ export async function runStep(message: StepMessage, deps: StepDeps, messageId?: 
     return (await timerAgain(state, messageId, deps)) ?? { status: 'stale', why: 'it moved on' };
   }
   if (isFinished(state)) {
-    return awaitsGoal(state) ? judgeEndedGoal(state, deps, messageId) : { status: 'stale', why: `it ${state.status}` };
+    if (!awaitsGoal(state)) return { status: 'stale', why: `it ${state.status}` };
+    return judgeEndedGoal(state, deps, { messageId, wake: message.wake === true });
   }
   const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
   // A version that cannot be read yet is retried (the message comes back), never taken for an end.
@@ -206,12 +207,22 @@ async function timerAgain(
   return { status: 'stale', why: 'delivered again after its write: timer set again' };
 }
 
-/** Ends an enrolment from outside (a person exiting it, an archived campaign). */
+/**
+ * Ends an enrolment from outside (a person exiting it, an archived campaign). A run that ended
+ * already but is still eligible for its campaign goal (`goalUntil`) is taken out of the goal
+ * instead: its eligibility is dropped (and its due-index entry with it) and its step moves on, so
+ * its deadline timer and any wake find it moved; it keeps its end and no counter moves. False when
+ * the enrolment ended otherwise or moved meanwhile.
+ */
 export async function exitEnrolment(
   state: EnrolmentState,
   reason: ExitReason,
   deps: Pick<StepDeps, 'enrolments' | 'now'>,
 ): Promise<boolean> {
+  if (awaitsGoal(state)) {
+    const { goalUntil: _until, writtenBy: _by, ...rest } = state;
+    return deps.enrolments.save({ ...rest, step: state.step + 1 }, state.step, {});
+  }
   if (isFinished(state)) return false;
   const ended = endState(state, reason, deps.now());
   return deps.enrolments.save(ended, state.step, deltas(exitCounters(state, reason)));
@@ -583,18 +594,27 @@ function goalDeadlineAfterEnd(ended: EnrolmentState, published: PublishedVersion
  * deadline timer's lateness): met, the run converts (status `completed` stays, a `completed` end
  * becomes `converted`; an exit keeps its reason, as how a run ended is counted apart from whether
  * it converted) and counts `converted` and the `armconv:` of the arms it held, once, with no end
- * counter moved; not met while the window is open, it holds until the deadline (its step moves
- * on, so an earlier timer or a racing wake is stale); the window closed, a suppression or a reply
- * (which would have ended a waiting run unconverted), the contact deleted or the campaign
- * archived: it leaves eligibility (and the due-time index) without converting.
+ * counter moved: written on condition of the step it was read at, which moves on, so a racing
+ * wake, a second copy or the deadline timer finds it moved and counts nothing again. Not met while
+ * the window is open: nothing is written and no timer set (the deadline timer set at its end, at
+ * this very step, still stands), so an event that does not meet the goal costs only its reads;
+ * only a message that is no wake (a link of a chained timer, which fires early) sets the next link,
+ * at the same step. The window closed, a suppression or a reply (which would have ended a waiting
+ * run unconverted), the contact deleted or the campaign archived: it leaves eligibility (and the
+ * due-time index) without converting.
  */
 async function judgeEndedGoal(
   state: EnrolmentState,
   deps: StepDeps,
-  messageId?: string,
-  /** The last judgement (a re-entry takes the record): a goal not met yet is not met. */
-  last = false,
+  how: {
+    readonly messageId?: string | undefined;
+    /** Brought back by a contact's event (wake-on-event.ts), not by a timer. */
+    readonly wake?: boolean;
+    /** The last judgement (a re-entry takes the record): a goal not met yet is not met. */
+    readonly last?: boolean;
+  } = {},
 ): Promise<StepOutcome> {
+  const { messageId, wake = false, last = false } = how;
   const now = deps.now();
   const campaign = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
   if (campaign && !campaign.published && campaign.status !== 'archived') throw versionNotReadable(state.campaignId);
@@ -609,10 +629,18 @@ async function judgeEndedGoal(
     const exit = await exitBeforeNode(state, published, contact, timeline, answering, deps, now, TIMER_LATENESS_MS);
     verdict = exit ?? (now.getTime() < deadline && !last ? 'open' : 'closed');
   }
+  const ended: StepOutcome = { status: 'ended', reason: state.exitReason ?? 'completed' };
+  if (verdict === 'open') {
+    // Still eligible, as it stands: the deadline timer of this step judges it there.
+    if (!wake) {
+      const { workspaceId, campaignId, contactId, run, step } = state;
+      await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(deadline));
+    }
+    return ended;
+  }
   const { goalUntil: _until, writtenBy: _by, ...rest } = state;
   const next: EnrolmentState = { ...rest, step: state.step + 1, ...(messageId ? { writtenBy: messageId } : {}) };
   const stale: StepOutcome = { status: 'stale', why: 'it moved on' };
-  const ended: StepOutcome = { status: 'ended', reason: state.exitReason ?? 'completed' };
   if (verdict === 'converted') {
     const converted: EnrolmentState = {
       ...next,
@@ -623,19 +651,12 @@ async function judgeEndedGoal(
     const saved = await deps.enrolments.save(converted, state.step, deltas(counters));
     return saved ? { status: 'ended', reason: 'converted' } : stale;
   }
-  if (verdict === 'open') {
-    const holding: EnrolmentState = { ...next, goalUntil: new Date(deadline).toISOString() };
-    if (!(await deps.enrolments.save(holding, state.step, {}))) return stale;
-    const { workspaceId, campaignId, contactId, run, step } = holding;
-    await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, new Date(deadline));
-    return ended;
-  }
   return (await deps.enrolments.save(next, state.step, {})) ? ended : stale;
 }
 
 /** {@link judgeEndedGoal} for the last time, then the record as it is now (a racing copy may have won). */
 async function lastGoalJudgement(state: EnrolmentState, deps: StepDeps): Promise<EnrolmentState | undefined> {
-  await judgeEndedGoal(state, deps, undefined, true);
+  await judgeEndedGoal(state, deps, { last: true });
   return deps.enrolments.get(state.workspaceId, state.campaignId, state.contactId);
 }
 

@@ -10,10 +10,17 @@
  * So a delivery or an open does not re-run every enrolment of a campaign whose goal is a tag.
  *
  * A run that ended before its campaign goal's window closed and is still eligible for the goal
- * (`goalUntil`, enrolment.ts) is listed too, and woken when the event could meet the goal while the
- * window is open: its step only judges the goal and records the conversion (run-step.ts
- * `judgeEndedGoal`); no node runs. Exit interactions do not wake it: its deadline judgement checks
- * them first.
+ * (`goalUntil`, enrolment.ts) is listed too, and woken (its message marked `wake`) when the event
+ * could meet the goal while the window is open: its step only judges the goal and records the
+ * conversion (run-step.ts `judgeEndedGoal`); no node runs, and a goal not met writes nothing and
+ * sets no timer. An event that cannot meet the goal is told from the listed entry (its campaign
+ * version) before the run is read by key: it reads neither the run nor the contact's timeline.
+ * Exit interactions do not wake it: its deadline judgement checks them first.
+ *
+ * What an event says is read as far as it goes: a tag added wakes a tag condition only for the
+ * tag it names (as a contact holds it, case aside), a tier crossing a tiers-only score condition
+ * only when it enters or leaves one of its tiers (an interaction moves the score, but a tier
+ * changed by it is published as a crossing of its own).
  *
  * A wake is a plain step message at the enrolment's current step. The step runner re-evaluates
  * the node; whichever of the wake and the node's own timer comes first moves the enrolment, the
@@ -80,6 +87,26 @@ export interface Happening {
   readonly type: string;
   /** The interaction type, for `contact.interaction_recorded`. */
   readonly interaction?: string;
+  /** The tag, for `contact.tag_added`. */
+  readonly tag?: string;
+  /** The tiers left and entered, for `contact.score_threshold_crossed`. */
+  readonly fromTier?: string;
+  readonly toTier?: string;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** What `envelope` says happened, as far as waking reads it. */
+export function happeningOf(envelope: DomainEventEnvelope): Happening {
+  const d = envelope.detail;
+  const [interaction, tag, fromTier, toTier] = [d.interactionType, d.tag, d.fromTier, d.toTier].map(text);
+  return {
+    type: envelope['detail-type'],
+    ...(interaction ? { interaction } : {}),
+    ...(tag ? { tag } : {}),
+    ...(fromTier ? { fromTier } : {}),
+    ...(toTier ? { toTier } : {}),
+  };
 }
 
 /** Queues a step for each waiting enrolment of the event's contact that the event could move. */
@@ -92,28 +119,50 @@ export async function wakeOnEvent(envelope: DomainEventEnvelope, deps: WakeOnEve
   if (isSuspectedAutomation({ metadata: envelope.detail }) && !EXIT_INTERACTIONS.has(String(interactionType))) {
     return { holding: 0, woken: 0, suspectedBot: true };
   }
-  const happened: Happening = {
-    type: envelope['detail-type'],
-    ...(typeof interactionType === 'string' ? { interaction: interactionType } : {}),
-  };
+  const happened = happeningOf(envelope);
   const holding = await deps.holding.of(workspaceId, contactId);
+  // One read of each campaign version however many of its runs are looked at.
+  const loaded = new Map<string, ReturnType<CampaignVersions['load']>>();
+  const load = (s: EnrolmentState) => {
+    const key = `${s.campaignId}\u0000${s.version}`;
+    const found = loaded.get(key) ?? deps.versions.load(workspaceId, s.campaignId, s.version);
+    loaded.set(key, found);
+    return found;
+  };
+  /** The campaign's goal, when `s` is in its window and the event could meet it. */
+  const goalInReach = async (s: EnrolmentState): Promise<boolean> => {
+    const campaign = await load(s);
+    if (campaign?.status !== 'active' || !campaign.published) return false;
+    const goal = campaign.published.rules.goal;
+    return (
+      goal !== undefined &&
+      deps.now().getTime() - Date.parse(s.enteredAt) <= goal.withinDays * 86_400_000 &&
+      mayAffect(goal.if, happened)
+    );
+  };
   const wake: StepMessage[] = [];
   for (const listed of holding) {
+    // An ended run is woken by its campaign goal alone: an event that cannot meet it reads nothing
+    // more (the index may lag: a newer run of the same record is left to its own timer).
+    if (awaitsGoal(listed) && !(await goalInReach(listed))) continue;
     const state = await deps.enrolments.get(workspaceId, listed.campaignId, contactId);
     const ended = state !== undefined && awaitsGoal(state);
     if (!state || (state.status !== 'waiting' && !ended)) continue;
-    const campaign = await deps.versions.load(workspaceId, state.campaignId, state.version);
+    const campaign = await load(state);
     if (campaign?.status !== 'active' || !campaign.published) continue;
-    const { journey, rules } = campaign.published;
-    const node = journey.nodes.find((n) => n.id === state.node);
-    const goalInReach =
-      rules.goal !== undefined &&
-      deps.now().getTime() - Date.parse(state.enteredAt) <= rules.goal.withinDays * 86_400_000 &&
-      mayAffect(rules.goal.if, happened);
+    const node = campaign.published.journey.nodes.find((n) => n.id === state.node);
     // An ended run moves on its campaign goal alone (its node will not run again).
-    if (!goalInReach && (ended || !mayMove(node, happened))) continue;
+    if (!(await goalInReach(state)) && (ended || !mayMove(node, happened))) continue;
     const { campaignId, run, step } = state;
-    wake.push({ kind: 'step', workspaceId, campaignId, contactId, run, step });
+    wake.push({
+      kind: 'step',
+      workspaceId,
+      campaignId,
+      contactId,
+      run,
+      step,
+      ...(ended ? { wake: true as const } : {}),
+    });
   }
   if (wake.length > 0) await deps.queue.sendAll(wake);
   return { holding: holding.length, woken: wake.length };
@@ -142,10 +191,28 @@ export function mayAffect(condition: Condition, happened: Happening): boolean {
     case 'not':
       return mayAffect(condition.of, happened);
     case 'field':
-    case 'tag':
+      // A contact's create or update publishes its tags added, not its fields.
       return happened.type === TAG_ADDED_EVENT;
-    case 'score':
-      return happened.type === THRESHOLD_EVENT || happened.interaction !== undefined;
+    case 'tag':
+      // Compared as conditions.ts compares tags; an event that does not name its tag may be any.
+      return (
+        happened.type === TAG_ADDED_EVENT &&
+        (happened.tag === undefined || happened.tag.trim().toLowerCase() === condition.tag.trim().toLowerCase())
+      );
+    case 'score': {
+      const byScore = condition.min !== undefined || condition.max !== undefined;
+      if (byScore) return happened.type === THRESHOLD_EVENT || happened.interaction !== undefined;
+      // Tiers only: a tier changed by an event is published as a crossing (one that does not name
+      // its tiers may be any); the interaction's own event says nothing of the tier.
+      if (happened.type !== THRESHOLD_EVENT || condition.tiers === undefined) return false;
+      const tiers: readonly string[] = condition.tiers;
+      return (
+        happened.fromTier === undefined ||
+        happened.toTier === undefined ||
+        tiers.includes(happened.fromTier) ||
+        tiers.includes(happened.toTier)
+      );
+    }
     case 'interaction':
       return happened.interaction === condition.interaction;
     case 'email-activity':

@@ -97,9 +97,13 @@ describe('the campaign goal after the journey ended', () => {
     await enrol(w, 'c1');
     await w.advanceTo(w.now() + 2 * DAY);
 
-    // An event that could not meet the goal wakes nothing; one that could but does not holds it.
-    expect(await deliver(tagAdded('c1', 'prospect'))).toMatchObject({ holding: 1, woken: 1 });
-    expect(stateOf(w, 'c1')).toMatchObject({ status: 'completed', goalUntil: expect.any(String) });
+    // An event that could not meet the goal wakes nothing; one that could but does not (the tag
+    // taken off again before the wake ran) changes nothing: no write, no second timer.
+    const before = stateOf(w, 'c1');
+    expect(await deliver(tagAdded('c1', 'prospect'))).toMatchObject({ holding: 1, woken: 0 });
+    expect(await deliver(tagAdded('c1', 'customer'))).toMatchObject({ holding: 1, woken: 1 });
+    expect(stateOf(w, 'c1')).toEqual(before);
+    expect(w.timers).toHaveLength(1);
 
     tag(w, 'c1', 'customer');
     const woke = await deliver(tagAdded('c1', 'customer'));

@@ -123,7 +123,8 @@ describe('waking held enrolments on a domain event', () => {
     await enrol(w, 'c1');
     const since = stateOf(w, 'c1').nodeSince;
 
-    const first = await deliver(tagAdded('c1', 'prospect'));
+    // The goal's tag added, but taken off again before the wake ran: woken, it holds again.
+    const first = await deliver(tagAdded('c1', 'customer'));
     expect(first.steps).toEqual([expect.objectContaining({ status: 'waiting', node: 'goal' })]);
     expect(stateOf(w, 'c1')).toMatchObject({ status: 'waiting', node: 'goal', nodeSince: since });
 
@@ -209,8 +210,11 @@ describe('waking held enrolments on a domain event', () => {
     const due = stateOf(w, 'c1').dueAt;
     await w.advanceTo(w.now() + DAY);
 
+    // Another tag cannot meet the goal: it wakes nothing. The goal's tag (taken off again before
+    // the wake ran) wakes it, and the wait holds on to its time.
     addTag(w, 'c1', 'other');
-    const woke = await deliver(tagAdded('c1', 'other'));
+    expect(await deliver(tagAdded('c1', 'other'))).toMatchObject({ holding: 1, woken: 0 });
+    const woke = await deliver(tagAdded('c1', 'vip'));
     expect(woke.steps).toEqual([{ status: 'waiting', node: 'wait', dueAt: due }]);
     expect(stateOf(w, 'c1')).toMatchObject({ status: 'waiting', node: 'wait', dueAt: due });
     expect(w.sends.size).toBe(0);
@@ -233,14 +237,14 @@ describe('waking held enrolments on a domain event', () => {
     await enrol(w, 'c1');
     const old = { ...stateOf(w, 'c1'), step: 0 };
     const lagging = waking(w, () => [old]);
-    await wakeOnEvent(tagAdded('c1', 'x'), lagging.deps);
+    await wakeOnEvent(tagAdded('c1', 'customer'), lagging.deps);
     expect(lagging.queued).toEqual([
       { kind: 'step', workspaceId: WS, campaignId: CAMPAIGN, contactId: 'c1', run: 1, step: stateOf(w, 'c1').step },
     ]);
 
     const { deps, queued } = waking(w);
     w.setStatus('paused');
-    expect(await wakeOnEvent(tagAdded('c1', 'x'), deps)).toEqual({ holding: 1, woken: 0 });
+    expect(await wakeOnEvent(tagAdded('c1', 'customer'), deps)).toEqual({ holding: 1, woken: 0 });
     w.setStatus('active');
     expect(await wakeOnEvent(event('contact.tag_added', { tag: 'x' }), deps)).toEqual({ holding: 0, woken: 0 });
     expect(await wakeOnEvent(tagAdded('nobody', 'x'), deps)).toEqual({ holding: 0, woken: 0 });
@@ -282,10 +286,36 @@ describe('which events could meet a goal', () => {
       false,
       false,
     ]);
-    // Any interaction may move the score; a crossing says it moved.
-    expect([did('email_delivered'), crossed, added].map((h) => mayAffect(hot, h))).toEqual([true, true, false]);
+    // Any interaction may move the score; a crossing says it moved. A tier changes only by a
+    // crossing (which names the tiers it leaves and enters): a tiers-only condition waits for one.
+    const min: Condition = { type: 'score', min: 60 };
+    expect([did('email_delivered'), crossed, added].map((h) => mayAffect(min, h))).toEqual([true, true, false]);
+    const crossing = (fromTier: string, toTier: string) => ({ ...crossed, fromTier, toTier });
+    expect(
+      [
+        did('email_delivered'),
+        crossed,
+        crossing('warm', 'hot'),
+        crossing('hot', 'warm'),
+        crossing('cold', 'warm'),
+        added,
+      ].map((h) => mayAffect(hot, h)),
+    ).toEqual([false, true, true, true, false, false]);
     // Fields publish no event of their own; a contact update that adds a tag may set them too.
     expect([added, did('email_opened')].map((h) => mayAffect(field, h))).toEqual([true, false]);
+  });
+
+  it('wakes a tag condition only for the tag it names (case aside), or for an event that names none', () => {
+    const named = (t: string) => ({ ...added, tag: t });
+    expect([named('customer'), named('Customer'), named('prospect'), added].map((h) => mayAffect(tag, h))).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
+    expect(mayAffect({ type: 'not', of: tag }, named('prospect'))).toBe(false);
+    // Fields are not on the event: any tag added may come with them.
+    expect(mayAffect(field, named('prospect'))).toBe(true);
   });
 
   it('looks through all, any and not', () => {
