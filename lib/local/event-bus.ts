@@ -16,9 +16,18 @@
  * Rules: the declared `eventRules` (lib/definition) are matched against every accepted event
  * (the pattern subset of {@link matchesPattern}) and each match's envelope is sent to the rule's
  * queue with the real SQS protocol (`SendMessage`), as an EventBridge SQS target does. Delivery is
- * asynchronous (PutEvents answers first, like the service); a failed send is logged and retried
- * with backoff (capped at 30 s) for as long as the bus runs, and what is still undelivered at
- * `stop()` is reported. Function targets (campaigns on domain events) are not declared yet.
+ * asynchronous (PutEvents answers first, like the service), in the order the events were accepted;
+ * a failed send is logged and retried with backoff (capped at 30 s) for as long as the bus runs.
+ *
+ * Nothing accepted is lost across a stop or `kill -9`: an event is on disk before PutEvents
+ * answers, and `DATA_DIR/events.delivered` journals how far the rule deliveries got (the id of
+ * the newest event all of whose deliveries, and all earlier events' deliveries, were made:
+ * deliveries go in order, so that one id is the whole state). At start, every recorded event after
+ * it is routed to its rules again, so an event accepted just before a stop or a kill reaches its
+ * queue (at least once: a kill between the `SendMessage` answer and the journal line delivers it
+ * twice, and the consumers dedupe on the event id). The journal is compacted to its last line at
+ * start and every 10,000 lines. A data directory from before this journal existed has its
+ * recorded events taken as delivered (one log line), not sent again.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -59,6 +68,10 @@ export interface LocalEventBus {
 export const MAX_REQUEST_BYTES = 256 * 1024;
 export const MAX_ENTRIES = 10;
 export const EVENTS_FILE = 'events.jsonl';
+/** The rule-delivery journal beside the record (see the module comment). */
+export const DELIVERED_FILE = 'events.delivered';
+/** The delivery journal is rewritten to its last line once it holds this many. */
+export const DELIVERED_COMPACT_LINES = 10_000;
 
 export const localEventBusArn = (name: string): string =>
   `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
@@ -97,10 +110,19 @@ export async function startEventBus(opts: {
 }): Promise<LocalEventBus> {
   const log = opts.log ?? (() => undefined);
   const buses = new Set(['default', opts.busName]);
-  const delivery = ruleDelivery(opts.rules ?? [], opts.busName, opts.targets, log);
   const file = path.join(opts.dataDir, EVENTS_FILE);
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const recorded = readRecorded(file, log);
+  const cursor = deliveryCursor(path.join(opts.dataDir, DELIVERED_FILE), recorded, log);
+  const delivery = ruleDelivery(opts.rules ?? [], opts.busName, opts.targets, cursor, log);
+  // The events accepted before the last stop (or kill) whose rule deliveries were not all made.
+  const undelivered = recorded.slice(cursor.from);
+  for (const e of undelivered) delivery.route(e);
+  if (delivery.pending() > 0) {
+    log(
+      `[events] ${delivery.pending()} rule deliveries of ${undelivered.length} event(s) accepted before the last stop are made now`,
+    );
+  }
 
   const putEvents = (body: Record<string, unknown>) => {
     const entries = body.Entries;
@@ -199,6 +221,7 @@ export async function startEventBus(opts: {
         server.closeAllConnections?.();
       });
       await delivery.stop();
+      cursor.close();
     },
   };
 }
@@ -231,19 +254,28 @@ export function matchesPattern(
 /** The envelope a target receives: the event without the local record's bus name. */
 const envelopeOf = ({ eventBusName: _bus, ...event }: RecordedEvent) => event;
 
-/** Sends matched events to their rules' queues, retrying failures until they go or the bus stops. */
+/**
+ * Sends matched events to their rules' queues, in order, retrying failures until they go or the
+ * bus stops; each event's completion moves the delivery journal's cursor on. What `stop` leaves
+ * undelivered stays after the cursor and is routed again at the next start.
+ */
 function ruleDelivery(
   rules: readonly EventRuleDeclaration[],
   domainBus: string,
   targets: { sqs: SQSClient; queueUrls: Partial<Record<QueueName, string>> } | undefined,
+  cursor: DeliveryCursor,
   log: (line: string) => void,
 ) {
   const physical = (bus: EventRuleDeclaration['bus']) => (bus === 'default' ? 'default' : domainBus);
-  const delivery = retryingDelivery<{ rule: EventRuleDeclaration; event: RecordedEvent }>({
-    async deliver({ rule, event }) {
+  /** The newest event routed: once the queue is empty, it and every event before it are done. */
+  let newestRouted: string | undefined;
+  const delivery = retryingDelivery<{ rule: EventRuleDeclaration; event: RecordedEvent; last: boolean }>({
+    async deliver({ rule, event, last }) {
       const url = targets?.queueUrls[rule.targetQueue];
       if (!targets || !url) throw new Error(`no local queue ${rule.targetQueue}`);
       await targets.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(envelopeOf(event)) }));
+      // This item is still counted: 1 means nothing was routed after it.
+      if (last) cursor.advance(delivery.pending() === 1 && newestRouted ? newestRouted : event.id);
     },
     describeFailure: ({ rule, event }, attempt, waitMs, error) =>
       `[events] rule ${rule.name}: delivering ${event.id} to ${rule.targetQueue} failed (attempt ${attempt}, retrying in ${waitMs} ms): ${error.message}`,
@@ -252,17 +284,100 @@ function ruleDelivery(
 
   return {
     route(event: RecordedEvent) {
-      for (const rule of rules) {
-        if (physical(rule.bus) !== event.eventBusName) continue;
-        if (matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) delivery.push({ rule, event });
-      }
+      const matched = rules.filter(
+        (rule) =>
+          physical(rule.bus) === event.eventBusName &&
+          matchesPattern(rule.pattern, event as unknown as Record<string, unknown>),
+      );
+      newestRouted = event.id;
+      // Nothing to deliver and nothing before it waiting: done (journaled lazily, it costs nothing
+      // to route an event no rule matches again).
+      if (matched.length === 0 && delivery.pending() === 0) cursor.advanceLater(event.id);
+      matched.forEach((rule, i) => {
+        delivery.push({ rule, event, last: i === matched.length - 1 });
+      });
     },
     pending: delivery.pending,
     async stop() {
       const left = await delivery.stop();
       if (left.length > 0) {
-        log(`[events] stopped with ${left.length} rule deliveries not made: ${left.map((q) => q.event.id).join(', ')}`);
+        log(
+          `[events] stopped with ${left.length} rule deliveries not made (made at the next start): ${[...new Set(left.map((q) => q.event.id))].join(', ')}`,
+        );
       }
+    },
+  };
+}
+
+interface DeliveryCursor {
+  /** Index in the record of the first event whose rule deliveries may not all have been made. */
+  readonly from: number;
+  /** Every event up to `id` (in the record's order) has had its deliveries made: journaled now. */
+  advance(id: string): void;
+  /** The same for an event that needed no delivery: journaled within a second, or at `close`. */
+  advanceLater(id: string): void;
+  close(): void;
+}
+
+/**
+ * The rule-delivery journal (`events.delivered`): one event id a line, each the newest event done
+ * so far. Read back, the last line naming a recorded event is the cursor (a torn line names none).
+ */
+function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (line: string) => void): DeliveryCursor {
+  let lines: string[] | undefined;
+  try {
+    lines = fs.readFileSync(file, 'utf8').split('\n');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  let from: number;
+  if (lines === undefined) {
+    // No journal: a new data directory, or one from before it existed (its events were routed then).
+    from = recorded.length;
+    if (from > 0) log(`[events] no ${DELIVERED_FILE} yet: the ${from} recorded event(s) are taken as delivered`);
+  } else {
+    const index = new Map(recorded.map((e, i) => [e.id, i]));
+    let last = -1;
+    for (let i = lines.length - 1; i >= 0 && last < 0; i--) last = index.get((lines[i] ?? '').trim()) ?? -1;
+    from = last + 1;
+  }
+  let current = from > 0 ? recorded[from - 1]?.id : undefined;
+  let lineCount = 0;
+  let dirty = false;
+  let timer: NodeJS.Timeout | undefined;
+  const compact = () => {
+    // Written aside, then renamed: a kill mid-write keeps the previous journal.
+    fs.writeFileSync(`${file}.tmp`, current ? `${current}\n` : '');
+    fs.renameSync(`${file}.tmp`, file);
+    lineCount = current ? 1 : 0;
+  };
+  const write = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    dirty = false;
+    if (!current) return;
+    if (lineCount >= DELIVERED_COMPACT_LINES) compact();
+    else {
+      fs.appendFileSync(file, `${current}\n`);
+      lineCount += 1;
+    }
+  };
+  compact();
+  return {
+    from,
+    advance(id) {
+      current = id;
+      write();
+    },
+    advanceLater(id) {
+      current = id;
+      dirty = true;
+      timer ??= setTimeout(write, 1000).unref();
+    },
+    close() {
+      if (dirty) write();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

@@ -7,6 +7,12 @@
  * local handler. Executions are recorded under DATA_DIR; one still running when the
  * runtime stopped is started again from its input at the next start (the campaign
  * tasks are idempotent, so a replay enrols nobody twice).
+ *
+ * The record (`stepfunctions/executions.json`) is replaced atomically (written aside, then
+ * renamed), so a kill mid-write leaves the previous version whole; the version before the last
+ * write is kept as `executions.json.prev`. A record that cannot be read (damaged some other way)
+ * is never taken as "no executions": it is moved aside and the previous version restored, loudly,
+ * or, without a readable previous version, the start fails and says what to do.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +29,7 @@ const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/unite-hub-local-state
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
-interface Execution {
+export interface Execution {
   executionArn: string;
   stateMachineArn: string;
   name: string;
@@ -71,9 +77,9 @@ export async function startStepFunctions(opts: {
   const file = path.join(opts.dataDir, 'stepfunctions', 'executions.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const executions = new Map<string, Execution>();
-  for (const e of readJson<Execution[]>(file, [])) executions.set(e.executionArn, e);
+  for (const e of readExecutions(file, opts.log)) executions.set(e.executionArn, e);
   const running = new Set<Promise<void>>();
-  const save = () => fs.writeFileSync(file, JSON.stringify([...executions.values()].slice(-1000)));
+  const save = () => writeExecutions(file, [...executions.values()].slice(-1000));
 
   const run = (execution: Execution) => {
     const machine = machines.get(execution.stateMachineArn);
@@ -260,10 +266,76 @@ function load(root: string, decl: StateMachineDeclaration, functions: FunctionHo
   return machine;
 }
 
-function readJson<T>(file: string, fallback: T): T {
+/** The record's previous version, and where a damaged record is moved. */
+export const previousOf = (file: string) => `${file}.prev`;
+
+/** Replaces the record atomically; the version it replaces stays as `.prev` (a hard link: no copy). */
+export function writeExecutions(file: string, executions: readonly Execution[]): void {
+  const temporary = `${file}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify(executions));
+  const previous = previousOf(file);
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return fallback;
+    fs.rmSync(previous, { force: true });
+    fs.linkSync(file, previous);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No record yet (first write), or a file system without hard links: a copy then.
+    if (code !== 'ENOENT') fs.copyFileSync(file, previous);
   }
+  fs.renameSync(temporary, file);
+}
+
+/** The executions in `file`; [] only when there is none. */
+function parseExecutions(file: string): Execution[] | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (
+    !Array.isArray(parsed) ||
+    parsed.some((e) => typeof e?.executionArn !== 'string' || typeof e?.status !== 'string')
+  )
+    throw new Error('not a list of executions');
+  return parsed as Execution[];
+}
+
+/**
+ * Reads the record. Missing: no executions yet. Unreadable (torn, damaged): moved aside to
+ * `<file>.damaged-<time>` and the previous version taken, with a log line; without a readable
+ * previous version, an error: starting with none would silently forget the RUNNING executions.
+ */
+export function readExecutions(file: string, log: (line: string) => void): Execution[] {
+  let damage: Error;
+  try {
+    return parseExecutions(file) ?? [];
+  } catch (error) {
+    damage = error as Error;
+  }
+  const previous = previousOf(file);
+  let recovered: Execution[] | undefined;
+  try {
+    recovered = parseExecutions(previous);
+  } catch {
+    recovered = undefined;
+  }
+  if (!recovered) {
+    throw new Error(
+      `[sfn] ${file} cannot be read (${damage.message}) and there is no readable previous version (${previous}): ` +
+        'the executions it records (RUNNING ones are resumed at start) are unknown. Repair the file, or move it ' +
+        'aside to start with no executions.',
+    );
+  }
+  const aside = `${file}.damaged-${Date.now()}`;
+  fs.renameSync(file, aside);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(recovered));
+  fs.renameSync(`${file}.tmp`, file);
+  log(
+    `[sfn] ${file} could not be read (${damage.message}): moved to ${aside}, restored the previous version ` +
+      `(${recovered.length} execution(s); an execution started or ended by the last write may be missing)`,
+  );
+  return recovered;
 }

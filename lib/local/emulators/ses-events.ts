@@ -15,14 +15,19 @@
  * set; locally every send publishes, so the pipeline can be watched without one.)
  *
  * The Send event is published at once, the others a moment later (`outcomeDelayMs`, 1 s), as
- * SES's deliveries and bounces come after the send. Until the runtime gives the bus endpoint
- * (`configure`), events are dropped (one log line). A failed PutEvents is retried 3 times (0.2,
- * 0.4, 0.8 s), then logged with the message id. The Send events of the sends a killed runtime may
- * have left unpublished (`replay`, from ses-send-journal.ts) are published again by the first
- * `configure` with an endpoint, which resolves once they are on the bus.
+ * SES's deliveries and bounces come after the send. A failed PutEvents is retried 3 times (0.2,
+ * 0.4, 0.8 s), then logged with the message id. Nothing accepted is lost: the send journal
+ * (ses-send-journal.ts) notes which of a send's events reached the bus, and the events that did
+ * not (a bus down, no bus configured yet, a stop or a kill before the outcome's moment) are
+ * published by the first `configure` with an endpoint of the next start, which resolves once they
+ * are on the bus (sends accepted before the first `configure` of this run go then too). A send's
+ * events go in order: when its Send event did not reach the bus, its outcomes wait for the
+ * replay. `stop` puts the outcome events still waiting for their moment at once (one attempt,
+ * the bus may be gone already) and leaves what did not go to the journal.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig } from './local-aws';
+import type { SendJournal } from './ses-send-journal';
 
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
 
@@ -149,61 +154,101 @@ export function sesEventsOf(send: AcceptedSend): Array<{ detailType: string; det
 }
 
 export interface SesEventPublisher {
-  /** Points the publisher at the bus; the first time, resolves once the replayed Send events are on it. */
+  /** Points the publisher at the bus; the first time, resolves once the replayed events are on it. */
   configure(eventBusEndpoint: string | undefined): Promise<void>;
   publish(send: AcceptedSend): Promise<void>;
-  /** Resolves when every publish started so far has ended (tests, stop). */
+  /** Resolves when every publish started so far has ended (tests). */
   idle(): Promise<void>;
-  stop(): void;
+  /**
+   * Puts the outcome events waiting for their moment now (one attempt), waits for every put in
+   * flight, and closes; what did not reach the bus stays in the journal for the next start.
+   */
+  stop(): Promise<void>;
 }
+
+/** What the publisher needs of the send journal (a plain list: the sends to replay, nothing noted). */
+export type PublishJournal = Pick<SendJournal, 'replay' | 'published' | 'markPublished'> &
+  Partial<Pick<SendJournal, 'pending'>>;
+
+type Item = { send: AcceptedSend; event: ReturnType<typeof sesEventsOf>[number] };
 
 export function sesEventPublisher(
   log: (msg: string) => void,
   delaysMs: readonly number[] = [200, 400, 800],
   outcomeDelayMs = 1000,
-  replay: readonly AcceptedSend[] = [],
+  journalOrReplay: PublishJournal | readonly AcceptedSend[] = [],
 ): SesEventPublisher {
+  const journal: PublishJournal = Array.isArray(journalOrReplay)
+    ? { replay: journalOrReplay as readonly AcceptedSend[], published: () => 0, markPublished: () => undefined }
+    : (journalOrReplay as PublishJournal);
   let client: EventBridgeClient | undefined;
-  let toReplay = [...replay];
+  /** Sends whose events go at the first `configure` with an endpoint (the last run's, then this one's). */
+  let toReplay: AcceptedSend[] = [...journal.replay];
+  let configured = false;
   let warned = false;
+  let stopping = false;
   const inFlight = new Set<Promise<void>>();
+  /** The waits (outcome moments, retry backoffs) in progress: `stop` ends them. */
+  const waits = new Set<() => void>();
+  const sleep = (ms: number) =>
+    stopping
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waits.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          waits.add(done);
+        });
+  const track = (p: Promise<void>) => {
+    const tracked = p.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    return tracked;
+  };
 
-  /** Puts `events` (of `send`, or of `sends[i]` each when given) with retries. */
-  const put = async (send: AcceptedSend, events: ReturnType<typeof sesEventsOf>, sends?: readonly AcceptedSend[]) => {
-    if (events.length === 0) return;
-    const entries = events.map((e, i) => {
-      const of = sends?.[i] ?? send;
-      return {
-        Source: 'aws.ses',
-        DetailType: e.detailType,
-        Detail: JSON.stringify(e.detail),
-        EventBusName: 'default',
-        Resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${of.configurationSet ?? 'local'}`],
-        Time: new Date(of.atMs),
-      };
-    });
+  /** Puts `items` (ten at most) with retries; whether they reached the bus. */
+  const put = async (items: readonly Item[]): Promise<boolean> => {
+    if (items.length === 0) return true;
+    const entries = items.map(({ send, event }) => ({
+      Source: 'aws.ses',
+      DetailType: event.detailType,
+      Detail: JSON.stringify(event.detail),
+      EventBusName: 'default',
+      Resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${send.configurationSet ?? 'local'}`],
+      Time: new Date(send.atMs),
+    }));
     for (let attempt = 0; ; attempt++) {
       const target = client;
       if (!target) {
-        if (!warned) log('ses: no event bus configured yet, send events are not published');
+        if (!warned) log('ses: no event bus configured yet, send events are kept for when there is one');
         warned = true;
-        return;
+        return false;
       }
       try {
         const out = await target.send(new PutEventsCommand({ Entries: entries }));
-        if (!out.FailedEntryCount) return;
+        if (!out.FailedEntryCount) return true;
         throw new Error(`${out.FailedEntryCount} entries refused: ${out.Entries?.find((e) => e.ErrorCode)?.ErrorCode}`);
       } catch (error) {
         const wait = delaysMs[attempt];
-        if (wait === undefined) {
+        if (wait === undefined || stopping) {
+          const ids = [...new Set(items.map((i) => i.send.messageId))].join(', ');
           log(
-            `ses: events of ${send.messageId} not published after ${attempt + 1} attempts: ${(error as Error).message}`,
+            `ses: events of ${ids} not published after ${attempt + 1} attempt(s), kept for the next start: ${(error as Error).message}`,
           );
-          return;
+          return false;
         }
-        await new Promise((r) => setTimeout(r, wait));
+        await sleep(wait);
       }
     }
+  };
+
+  /** Notes, per send, how many of its events (`index` is 1-based) reached the bus. */
+  const mark = (items: ReadonlyArray<Item & { index: number; total: number }>) => {
+    const reached = new Map<string, { count: number; total: number }>();
+    for (const i of items) reached.set(i.send.messageId, { count: i.index, total: i.total });
+    for (const [id, { count, total }] of reached) journal.markPublished(id, count, total);
   };
 
   return {
@@ -211,40 +256,61 @@ export function sesEventPublisher(
       client?.destroy();
       client = endpoint ? new EventBridgeClient({ ...localClientConfig(endpoint), maxAttempts: 1 }) : undefined;
       warned = false;
-      if (!client || toReplay.length === 0) return;
+      if (!client || configured) return;
+      configured = true;
       const sends = toReplay;
       toReplay = [];
-      // Only the Send records (the acknowledgement); ten to a PutEvents, as the service allows.
-      const p = (async () => {
-        for (let i = 0; i < sends.length; i += 10) {
-          const batch = sends.slice(i, i + 10);
-          await put(
-            batch[0] as AcceptedSend,
-            batch.flatMap((send) => sesEventsOf(send).slice(0, 1)),
-            batch,
+      if (sends.length === 0) return;
+      // The events of each send that had not reached the bus, in order; ten to a PutEvents.
+      const items = sends.flatMap((send) => {
+        const events = sesEventsOf(send);
+        const from = journal.published(send.messageId);
+        return events.slice(from).map((event, i) => ({ send, event, index: from + i + 1, total: events.length }));
+      });
+      await track(
+        (async () => {
+          for (let i = 0; i < items.length; i += 10) {
+            const batch = items.slice(i, i + 10);
+            // In order: what follows a batch that did not go waits for the next start.
+            if (!(await put(batch))) return;
+            mark(batch);
+          }
+          log(
+            `ses: published ${items.length} event(s) of ${sends.length} recent send(s) that had not reached the bus (kept across a restart)`,
           );
-        }
-        log(`ses: published the Send events of ${sends.length} recent send(s) again (kept across a restart)`);
-      })().finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      await p;
+        })(),
+      );
     },
     publish(send) {
-      const [sent, ...outcomes] = sesEventsOf(send);
-      const p = (async () => {
-        await put(send, sent ? [sent] : []);
-        await new Promise((r) => setTimeout(r, outcomeDelayMs));
-        await put(send, outcomes);
-      })().finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      return p;
+      const events = sesEventsOf(send);
+      const items = events.map((event, i) => ({ send, event, index: i + 1, total: events.length }));
+      return track(
+        (async () => {
+          if (!configured) {
+            // No bus yet: the first `configure` with one publishes them (the journal has them).
+            toReplay.push(send);
+            await put(items.slice(0, 1));
+            return;
+          }
+          if (!(await put(items.slice(0, 1)))) return;
+          mark(items.slice(0, 1));
+          if (items.length === 1) return;
+          await sleep(outcomeDelayMs);
+          if (await put(items.slice(1))) mark(items.slice(1));
+        })(),
+      );
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
-    stop() {
+    async stop() {
+      stopping = true;
+      for (const wake of [...waits]) wake();
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       client?.destroy();
       client = undefined;
+      const left = journal.pending?.() ?? 0;
+      if (left > 0) log(`ses: the events of ${left} send(s) that did not reach the bus go at the next start`);
     },
   };
 }

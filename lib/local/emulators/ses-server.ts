@@ -62,10 +62,11 @@ export async function startSes(opts: {
   if (!address || typeof address === 'string')
     throw new Error(`SES emulator could not listen on ${opts.host}:${opts.port}`);
   const { port } = address;
-  // Accepted sends with their tags, journaled before the answer: their Send events (the ledger's
-  // acknowledgement) are published again at start if a kill lost them (ses-send-journal.ts).
+  // Accepted sends with their tags, journaled before the answer: their events (the Send event, the
+  // ledger's acknowledgement; bounces, complaints) that had not reached the bus at a stop or kill
+  // are published at the next start (ses-send-journal.ts).
   const sends = sendJournal(join(dirname(opts.file), 'ses-sends.journal.jsonl'));
-  const events = sesEventPublisher(opts.log, undefined, undefined, sends.replay);
+  const events = sesEventPublisher(opts.log, undefined, undefined, sends);
   const fault = sesFaultSwitch(
     server,
     join(dirname(opts.file), 'ses-fault'),
@@ -91,8 +92,7 @@ export async function startSes(opts: {
     async stop() {
       fault.releaseHanging();
       await closeServer(server);
-      await events.idle();
-      events.stop();
+      await events.stop();
       outbox.final();
       await snapshots.stop();
     },
