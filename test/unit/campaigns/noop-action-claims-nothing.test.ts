@@ -31,8 +31,8 @@ import type { StepDeps } from '../../../shared/campaigns/ports';
 import { enrolContact, failStep, retryEnrolment, runStep } from '../../../shared/campaigns/run-step';
 import type { Contact } from '../../../shared/crm/model';
 import { NotFoundError } from '../../../shared/errors';
-import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 import { memoryContacts } from '../crm/contacts/memory-stores';
+import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
 
 type World = ReturnType<typeof campaignWorld>;
 
@@ -98,7 +98,11 @@ async function failAfterAction(action: unknown, contact: Contact) {
   await contacts.create(contact);
   const gone = { template: true };
   const deps = engine(w, contacts, gone);
-  await enrolContact({ workspaceId: WS, campaignId: CAMPAIGN, contactId: contact.contactId, launchId: 'l1' }, deps, 'm-0');
+  await enrolContact(
+    { workspaceId: WS, campaignId: CAMPAIGN, contactId: contact.contactId, launchId: 'l1' },
+    deps,
+    'm-0',
+  );
   const waiting = stepOf(stateOf(w, contact.contactId));
   w.timers.length = 0;
   await w.advanceTo(w.now() + DAY);
