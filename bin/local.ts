@@ -35,8 +35,42 @@ if (production) process.env.LOG_LEVEL ??= 'WARN';
 const started = performance.now();
 console.log(`Starting Unite-Hub locally${production ? ' in production mode' : ''} (data in ${dataDir}) ...`);
 
+// Ctrl-C and SIGTERM are handled from the start, not only once the runtime is up: a signal
+// during the start stops the runtime cleanly as soon as it is up (the first start seeds the
+// demo account, which is resumable anyway); a second press a second later forces the exit.
+let runtime: Awaited<ReturnType<typeof startRuntime>> | undefined;
+let stoppingSince = 0;
+const stop = (active: NonNullable<typeof runtime>) =>
+  active.stop().then(
+    () => {
+      console.log('Stopped cleanly.');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error('Stopped with an error:', error);
+      process.exit(1);
+    },
+  );
+const shutdown = (signal: string) => {
+  if (stoppingSince > 0) {
+    // npm and tsx relay the same signal again within milliseconds; only a later press forces.
+    if (Date.now() - stoppingSince < 1000) return;
+    console.log('Forced exit.');
+    process.exit(1);
+  }
+  stoppingSince = Date.now();
+  if (!runtime) {
+    console.log(`\n${signal}: stopping once the start reaches a safe point (press Ctrl-C again to force) ...`);
+    return;
+  }
+  console.log(`\n${signal}: stopping (press Ctrl-C again to force) ...`);
+  stop(runtime);
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
 try {
-  const runtime = await startRuntime({
+  runtime = await startRuntime({
     port,
     emulatorBasePort: basePort,
     host: process.env.HOST ?? '127.0.0.1',
@@ -53,6 +87,9 @@ try {
   // share one process. From now on nothing sets a variable the functions read, and nothing native
   // (TZ) reads them: a plain copy answers the same values at a property lookup's cost.
   process.env = { ...process.env };
+  if (stoppingSince > 0) {
+    await stop(runtime);
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const next = runtime.nextSchedules();
   console.log(`
@@ -98,30 +135,6 @@ ${
     : ''
 }  Press Ctrl-C to stop; data stays in ${dataDir}.
 `);
-
-  let stoppingSince = 0;
-  const shutdown = (signal: string) => {
-    if (stoppingSince > 0) {
-      // npm and tsx relay the same signal again within milliseconds; only a later press forces.
-      if (Date.now() - stoppingSince < 1000) return;
-      console.log('Forced exit.');
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
-    console.log(`\n${signal}: stopping (press Ctrl-C again to force) ...`);
-    runtime.stop().then(
-      () => {
-        console.log('Stopped cleanly.');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        console.error('Stopped with an error:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
   const taken = (e as { port?: number }).port;

@@ -13,6 +13,7 @@ import { fallbackRoute, routeKey, routes } from '../definition';
 import { buildEvent, type HttpResponseParts, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
 import type { LocalPages } from './local-pages';
+import { answerFailure, guardedListener, requestTarget, UNPARSEABLE_TARGET } from './request-target';
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -65,12 +66,14 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
   }, 10_000);
   throttleLog.unref();
   const stats = opts.statsFile ? serverStats(opts.statsFile, opts.heaps) : undefined;
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     const requestId = newRequestId();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const pathname = new URL(url, 'http://local').pathname;
+    // Parsed without throwing (`GET //` is a valid request line; `new URL('//', base)` throws).
+    const target = requestTarget(url);
+    const pathname = target?.pathname ?? '/';
     const send = (answer: HttpResponseParts) => {
       let out = answer;
       const head = (parts: HttpResponseParts) =>
@@ -94,6 +97,19 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       stats?.record(out.status, ms, inFlight);
       return ms;
     };
+    const failed = (error: unknown) => answerFailure('local', req, res, error, opts.log);
+    if (!target) {
+      // API Gateway answers a request it cannot parse itself, before any route: 400 in the contract.
+      req.resume();
+      const out = errorAnswer(
+        400,
+        { error: 'Bad Request', message: UNPARSEABLE_TARGET, code: 'MALFORMED_REQUEST' },
+        requestId,
+      );
+      const ms = send(out);
+      if (logAll) opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
+      return;
+    }
     const page = method === 'GET' || method === 'HEAD' ? opts.pages?.[pathname] : undefined;
     if (page) {
       req.resume();
@@ -103,7 +119,8 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         .then((out) => {
           const ms = send(out);
           if (logAll || out.status >= 500) opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
-        });
+        })
+        .catch(failed);
       return;
     }
     const found = resolveRoute(routes, method, pathname);
@@ -123,7 +140,8 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       .then(async (body) => {
         const raw: RawRequest = {
           method,
-          url,
+          // The parsed target, absolute: the event's rawPath is the path routed on (`//` included).
+          url: target.href,
           headers: req.headers,
           body,
           sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
@@ -139,8 +157,11 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         const ms = send(out);
         if (logAll || out.status >= 500 || ms >= SLOW_MS)
           opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
-      });
-  });
+      })
+      .catch(failed);
+  };
+  // Guarded: nothing a request carries may throw out of the listener and end the runtime.
+  const server = http.createServer(guardedListener('local', handle, opts.log));
   // Requests Node refuses before routing (oversized headers or URL, broken framing) still get
   // an error body in the contract, as API Gateway answers them with its own JSON.
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {

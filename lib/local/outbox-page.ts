@@ -25,6 +25,7 @@ import {
   type OutboxSources,
   readOutboxes,
 } from './outbox-messages';
+import { answerFailure, guardedListener, requestTarget, UNPARSEABLE_TARGET } from './request-target';
 
 const PAGE_LIMIT = 100;
 const PROVIDER_LABEL: Record<OutboxProvider, string> = { ses: 'SES', resend: 'Resend', smtp: 'SMTP' };
@@ -143,23 +144,29 @@ export async function startOutboxPage(opts: {
   port: number;
   sources: OutboxSources;
 }): Promise<OutboxPage> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (url.pathname !== '/') return answer(res, 404, 'application/json', JSON.stringify({ message: 'Not found' }));
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return answer(res, 405, 'application/json', JSON.stringify({ message: 'Method not allowed' }));
-    }
-    const query = parseOutboxQuery(url.searchParams);
-    if ('error' in query) return answer(res, 400, 'application/json', JSON.stringify({ message: query.error }));
-    const json = url.searchParams.get('format') === 'json';
-    readOutboxes(opts.sources, AbortSignal.timeout(10_000)).then(
-      (snapshot) =>
-        json
-          ? answer(res, 200, 'application/json', JSON.stringify(outboxJson(snapshot, query)))
-          : answer(res, 200, 'text/html; charset=utf-8', renderOutboxPage(snapshot, query)),
-      (error: Error) => answer(res, 500, 'application/json', JSON.stringify({ message: error.message })),
-    );
-  });
+  // Guarded: no request may throw out of the listener and end the runtime.
+  const server = createServer(
+    guardedListener('outbox', (req, res) => {
+      const url = requestTarget(req.url);
+      if (!url) return answer(res, 400, 'application/json', JSON.stringify({ message: UNPARSEABLE_TARGET }));
+      if (url.pathname !== '/') return answer(res, 404, 'application/json', JSON.stringify({ message: 'Not found' }));
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return answer(res, 405, 'application/json', JSON.stringify({ message: 'Method not allowed' }));
+      }
+      const query = parseOutboxQuery(url.searchParams);
+      if ('error' in query) return answer(res, 400, 'application/json', JSON.stringify({ message: query.error }));
+      const json = url.searchParams.get('format') === 'json';
+      readOutboxes(opts.sources, AbortSignal.timeout(10_000))
+        .then(
+          (snapshot) =>
+            json
+              ? answer(res, 200, 'application/json', JSON.stringify(outboxJson(snapshot, query)))
+              : answer(res, 200, 'text/html; charset=utf-8', renderOutboxPage(snapshot, query)),
+          (error: Error) => answer(res, 500, 'application/json', JSON.stringify({ message: error.message })),
+        )
+        .catch((error: unknown) => answerFailure('outbox', req, res, error));
+    }),
+  );
   const port = await listen(server, opts.port, opts.host);
   return { url: `${endpointUrl(opts.host, port)}/`, stop: () => closeServer(server) };
 }

@@ -239,7 +239,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     const timeScale = Number(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE ?? 1);
     if (Number.isFinite(timeScale) && timeScale > 1) {
       const origin = startClockOrigin(opts.dataDir, timeScale);
-      stops.unshift(async () => origin.stop());
+      // Last of all: nothing stopping after it stamps a campaign time past the one it saves.
+      stops.push(async () => origin.stop());
       env.TIME_SCALE = String(timeScale);
       env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
       log(`campaign clock: ${timeScale}x real time (TIME_SCALE), now ${new Date(origin.clockMs).toISOString()}`);

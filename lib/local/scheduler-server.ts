@@ -25,6 +25,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import { answerFailure, guardedListener, requestTarget, UNPARSEABLE_TARGET } from './request-target';
 import { retryingDelivery } from './retrying-delivery';
 import { atInstant, isTimeZone } from './scheduler-expression-at';
 import { SchedulerStore, type StoredGroup, type StoredSchedule, type StoredTarget } from './scheduler-store';
@@ -185,33 +186,50 @@ export async function startSchedulerServer(opts: LocalSchedulerOptions): Promise
     ],
   ];
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      let status = 200;
-      let payload: unknown;
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() };
-      try {
-        const route = routes.find(([method, path]) => method === req.method && path.test(url.pathname));
-        if (!route) {
-          throw new ServiceError('ValidationException', `${req.method} ${url.pathname} is not supported locally`);
-        }
-        const param = decodeURIComponent(route[1].exec(url.pathname)?.[1] ?? '');
-        payload = route[2]({ param, query: url.searchParams, body: parseBody(chunks) });
-      } catch (error) {
-        const known = error instanceof ServiceError;
-        status = known ? error.status : 500;
-        const type = known ? error.type : 'InternalServerException';
-        headers['x-amzn-errortype'] = type;
-        payload = { Message: (error as Error).message };
-        if (!known) log(`[scheduler] ${req.method} ${url.pathname} failed: ${(error as Error).message}`);
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, chunks: Buffer[]) => {
+    // Parsed without throwing: `GET //` is a valid request line, and `new URL('//', base)` throws.
+    const target = requestTarget(req.url);
+    let status = 200;
+    let payload: unknown;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() };
+    try {
+      if (!target) throw new ServiceError('ValidationException', UNPARSEABLE_TARGET);
+      const route = routes.find(([method, path]) => method === req.method && path.test(target.pathname));
+      if (!route) {
+        throw new ServiceError('ValidationException', `${req.method} ${target.pathname} is not supported locally`);
       }
-      res.writeHead(status, headers);
-      res.end(JSON.stringify(payload));
-    });
-  });
+      const param = decodeURIComponent(route[1].exec(target.pathname)?.[1] ?? '');
+      payload = route[2]({ param, query: target.searchParams, body: parseBody(chunks) });
+    } catch (error) {
+      const known = error instanceof ServiceError;
+      status = known ? error.status : 500;
+      const type = known ? error.type : 'InternalServerException';
+      headers['x-amzn-errortype'] = type;
+      payload = { Message: (error as Error).message };
+      if (!known) log(`[scheduler] ${req.method} ${target?.pathname} failed: ${(error as Error).message}`);
+    }
+    res.writeHead(status, headers);
+    res.end(JSON.stringify(payload));
+  };
+  // Guarded, the 'end' callback too (it runs outside the listener): no request may throw out of
+  // them and end the runtime.
+  const server = http.createServer(
+    guardedListener(
+      'scheduler',
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          try {
+            answer(req, res, chunks);
+          } catch (error) {
+            answerFailure('scheduler', req, res, error, log);
+          }
+        });
+      },
+      log,
+    ),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
