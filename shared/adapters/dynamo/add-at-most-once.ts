@@ -8,7 +8,6 @@
  * retried and is reported as `unknown` (the caller logs it: an undercount at worst, never a double).
  */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { logger } from '../../observability/logger';
 
 /** An ADD whose answer was lost: DynamoDB may or may not have applied it. Carries no `cause`, so the SDK's retry does not see the transient error behind it. */
 export class AddOutcomeUnknownError extends Error {
@@ -51,6 +50,9 @@ export async function addAtMostOnce(
     return 'added';
   } catch (error) {
     if (error instanceof AddOutcomeUnknownError) {
+      // Loaded here, not with the adapter: the logger reads the configuration when imported, and an
+      // adapter may be imported (by a test, a script) before the environment it runs in is set.
+      const { logger } = await import('../../observability/logger');
       logger.warn('A counter ADD was not retried: its answer was lost, so it may not have been applied', {
         table: update.TableName,
         key: update.Key,
