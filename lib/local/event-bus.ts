@@ -72,6 +72,8 @@ export const EVENTS_FILE = 'events.jsonl';
 export const DELIVERED_FILE = 'events.delivered';
 /** The delivery journal is rewritten to its last line once it holds this many. */
 export const DELIVERED_COMPACT_LINES = 10_000;
+/** How soon a delivery cursor that moved is written (a kill before replays at most that moment's events). */
+const ADVANCE_WRITE_MS = 100;
 
 export const localEventBusArn = (name: string): string =>
   `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${name}`;
@@ -366,8 +368,11 @@ function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (
   return {
     from,
     advance(id) {
+      // Written within a moment, not per event (a sync write per event cost the pipeline): a kill
+      // before it only routes the last moment's events again, which consumers dedupe by event id.
       current = id;
-      write();
+      dirty = true;
+      timer ??= setTimeout(write, ADVANCE_WRITE_MS).unref();
     },
     advanceLater(id) {
       current = id;

@@ -168,7 +168,7 @@ export interface SesEventPublisher {
 
 /** What the publisher needs of the send journal (a plain list: the sends to replay, nothing noted). */
 export type PublishJournal = Pick<SendJournal, 'replay' | 'published' | 'markPublished'> &
-  Partial<Pick<SendJournal, 'pending'>>;
+  Partial<Pick<SendJournal, 'pending' | 'flush'>>;
 
 type Item = { send: AcceptedSend; event: ReturnType<typeof sesEventsOf>[number] };
 
@@ -309,6 +309,7 @@ export function sesEventPublisher(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       client?.destroy();
       client = undefined;
+      journal.flush?.();
       const left = journal.pending?.() ?? 0;
       if (left > 0) log(`ses: the events of ${left} send(s) that did not reach the bus go at the next start`);
     },

@@ -28,6 +28,8 @@ import type { AcceptedSend } from './ses-events';
 export const REPLAY_WINDOW_MS = 15 * 60 * 1000;
 /** Compaction while running: once the file holds this many lines more than twice the pending sends. */
 export const COMPACT_SLACK_LINES = 1000;
+/** How soon progress lines are written (a kill before that publishes those events again). */
+export const PROGRESS_WRITE_MS = 100;
 
 export interface SendJournal {
   /** Appends `send` (synchronously: call it before the sender is answered). */
@@ -40,6 +42,8 @@ export interface SendJournal {
   markPublished(messageId: string, count: number, total: number): void;
   /** Sends whose events did not all reach the bus yet. */
   pending(): number;
+  /** Writes the progress lines still waiting (they are written within {@link PROGRESS_WRITE_MS} anyway). */
+  flush(): void;
 }
 
 type Line = AcceptedSend | { readonly published: string; readonly count: number };
@@ -86,10 +90,23 @@ export function sendJournal(file: string, windowMs = REPLAY_WINDOW_MS): SendJour
     renameSync(`${file}.tmp`, file);
     lines = pending.size;
   };
-  const append = (line: Line) => {
-    appendFileSync(file, `${JSON.stringify(line)}\n`);
-    lines += 1;
+  // Progress lines (`published`) wait a moment and go with the next write: losing them to a kill
+  // only publishes those events again (consumers dedupe); a send's own line is written at once.
+  let buffered = '';
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (buffered === '') return;
+    appendFileSync(file, buffered);
+    buffered = '';
     if (lines > 2 * pending.size + COMPACT_SLACK_LINES) compact();
+  };
+  const append = (line: Line, now = true) => {
+    buffered += `${JSON.stringify(line)}\n`;
+    lines += 1;
+    if (now) flush();
+    else flushTimer ??= setTimeout(flush, PROGRESS_WRITE_MS).unref();
   };
   compact();
   return {
@@ -105,8 +122,9 @@ export function sendJournal(file: string, windowMs = REPLAY_WINDOW_MS): SendJour
       const done = count >= total;
       if (done) pending.delete(messageId);
       else entry.count = count;
-      append({ published: messageId, count: done ? -1 : count });
+      append({ published: messageId, count: done ? -1 : count }, false);
     },
     pending: () => pending.size,
+    flush,
   };
 }
