@@ -39,6 +39,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { EventRuleDeclaration, QueueName } from '../definition';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { retryingDelivery } from './retrying-delivery';
+import { writeStateFile } from './state-file';
 
 /** An accepted event, as a rule target would receive it, plus the bus it was put on. */
 export type RecordedEvent = EventBridgeEvent<string, Record<string, unknown>> & { readonly eventBusName: string };
@@ -294,7 +295,7 @@ function ruleDelivery(
       newestRouted = event.id;
       // Nothing to deliver and nothing before it waiting: done (journaled lazily, it costs nothing
       // to route an event no rule matches again).
-      if (matched.length === 0 && delivery.pending() === 0) cursor.advanceLater(event.id);
+      if (matched.length === 0 && delivery.pending() === 0) cursor.advance(event.id);
       matched.forEach((rule, i) => {
         delivery.push({ rule, event, last: i === matched.length - 1 });
       });
@@ -314,10 +315,11 @@ function ruleDelivery(
 interface DeliveryCursor {
   /** Index in the record of the first event whose rule deliveries may not all have been made. */
   readonly from: number;
-  /** Every event up to `id` (in the record's order) has had its deliveries made: journaled now. */
+  /**
+   * Every event up to `id` (in the record's order) has had its deliveries made (or needed none):
+   * journaled within {@link ADVANCE_WRITE_MS}, or at `close`.
+   */
   advance(id: string): void;
-  /** The same for an event that needed no delivery: journaled within a second, or at `close`. */
-  advanceLater(id: string): void;
   close(): void;
 }
 
@@ -348,9 +350,8 @@ function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   const compact = () => {
-    // Written aside, then renamed: a kill mid-write keeps the previous journal.
-    fs.writeFileSync(`${file}.tmp`, current ? `${current}\n` : '');
-    fs.renameSync(`${file}.tmp`, file);
+    // Written whole or not at all: a kill mid-write keeps the previous journal.
+    writeStateFile(file, current ? `${current}\n` : '');
     lineCount = current ? 1 : 0;
   };
   const write = () => {
@@ -373,11 +374,6 @@ function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (
       current = id;
       dirty = true;
       timer ??= setTimeout(write, ADVANCE_WRITE_MS).unref();
-    },
-    advanceLater(id) {
-      current = id;
-      dirty = true;
-      timer ??= setTimeout(write, 1000).unref();
     },
     close() {
       if (dirty) write();

@@ -23,6 +23,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDeclaration } from '../definition';
 import type { FunctionHost } from './function-host';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-context';
+import { writeStateFile } from './state-file';
 
 /** The role a deployed state machine runs as; locally a name only (DescribeStateMachine requires one). */
 const LOCAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/unite-hub-local-state-machine`;
@@ -271,8 +272,6 @@ export const previousOf = (file: string) => `${file}.prev`;
 
 /** Replaces the record atomically; the version it replaces stays as `.prev` (a hard link: no copy). */
 export function writeExecutions(file: string, executions: readonly Execution[]): void {
-  const temporary = `${file}.tmp`;
-  fs.writeFileSync(temporary, JSON.stringify(executions));
   const previous = previousOf(file);
   try {
     fs.rmSync(previous, { force: true });
@@ -282,7 +281,7 @@ export function writeExecutions(file: string, executions: readonly Execution[]):
     // No record yet (first write), or a file system without hard links: a copy then.
     if (code !== 'ENOENT') fs.copyFileSync(file, previous);
   }
-  fs.renameSync(temporary, file);
+  writeStateFile(file, JSON.stringify(executions));
 }
 
 /** The executions in `file`; [] only when there is none. */
@@ -331,8 +330,7 @@ export function readExecutions(file: string, log: (line: string) => void): Execu
   }
   const aside = `${file}.damaged-${Date.now()}`;
   fs.renameSync(file, aside);
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(recovered));
-  fs.renameSync(`${file}.tmp`, file);
+  writeStateFile(file, JSON.stringify(recovered));
   log(
     `[sfn] ${file} could not be read (${damage.message}): moved to ${aside}, restored the previous version ` +
       `(${recovered.length} execution(s); an execution started or ended by the last write may be missing)`,

@@ -265,10 +265,8 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
       if (!changesSomething(change)) {
         // Nothing to write (held already, or rebased to nothing): the effect's key is claimed alone.
         if (options?.effectKey !== undefined) {
-          const claim = effectItem(before, options.effectKey, change.updatedAt);
-          await conditionally(
-            db.send(new PutCommand({ TableName: table, Item: claim, ConditionExpression: 'attribute_not_exists(pk)' })),
-          );
+          const { Put } = putIfAbsent(table, effectItem(before, options.effectKey, change.updatedAt));
+          await conditionally(db.send(new PutCommand(Put as NonNullable<typeof Put>)));
         }
         return before;
       }

@@ -9,12 +9,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { BodyMediaType, RouteDeclaration } from '../../lib/definition';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 import { parseJsonLimited } from '../security/sanitize-json';
-import {
-  findIllFormedText,
-  findUnstorableNumber,
-  STORABLE_NUMBER_MESSAGE,
-  WELL_FORMED_TEXT_MESSAGE,
-} from '../security/storable-number';
+import { findUnstorableValue } from '../security/storable-number';
 import type { CallerOrigin } from '../security/trusted-edge';
 import { multipartFields } from './multipart-form';
 import type { HttpRequest } from './types';
@@ -116,18 +111,12 @@ function parseBody(raw: string, contentType: string | undefined, route: RouteDec
     if (anyType && type === '') return undefined;
     throw error;
   }
-  // Whatever a route does with the body, no number reaches a store that cannot keep it.
-  const unstorable = findUnstorableNumber(value);
+  // Whatever a route does with the body, nothing reaches a store that cannot keep it: a number out
+  // of DynamoDB's range, a string with a lone surrogate (no UTF-8 form). One walk finds either.
+  const unstorable = findUnstorableValue(value);
   if (unstorable !== undefined) {
     throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
-      details: [{ in: 'body', path: unstorable, message: STORABLE_NUMBER_MESSAGE }],
-    });
-  }
-  // Nor a string the store cannot take (a lone surrogate: no UTF-8 form).
-  const illFormed = findIllFormedText(value);
-  if (illFormed !== undefined) {
-    throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
-      details: [{ in: 'body', path: illFormed, message: WELL_FORMED_TEXT_MESSAGE }],
+      details: [{ in: 'body', path: unstorable.path, message: unstorable.message }],
     });
   }
   return value;

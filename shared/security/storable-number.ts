@@ -48,6 +48,22 @@ export function findIllFormedText(value: unknown): string | undefined {
   );
 }
 
+/**
+ * The first value of `value` no store keeps (a number {@link findUnstorableNumber} refuses, a
+ * string or key {@link findIllFormedText} refuses), with its path and why: both in one walk.
+ */
+export function findUnstorableValue(value: unknown): { readonly path: string; readonly message: string } | undefined {
+  let message = STORABLE_NUMBER_MESSAGE;
+  const path = findInJson(value, (node, key) => {
+    if ((typeof node === 'string' && LONE_SURROGATE.test(node)) || LONE_SURROGATE.test(key)) {
+      message = WELL_FORMED_TEXT_MESSAGE;
+      return true;
+    }
+    return typeof node === 'number' && !isStorableNumber(node);
+  });
+  return path === undefined ? undefined : { path, message };
+}
+
 /** The path of the first value (or the value under the first key) of a JSON document `test` picks; one iterative pass. */
 function findInJson(value: unknown, test: (node: unknown, key: string) => boolean): string | undefined {
   const stack: Array<[unknown, string, string]> = [[value, '', '']];

@@ -22,7 +22,8 @@
  * bounds the replay. The file is compacted to the sends still pending at start, and while the
  * runtime runs whenever it holds many more lines than pending sends.
  */
-import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { writeStateFile } from '../state-file';
 import type { AcceptedSend } from './ses-events';
 
 export const REPLAY_WINDOW_MS = 15 * 60 * 1000;
@@ -82,12 +83,11 @@ export function sendJournal(file: string, windowMs = REPLAY_WINDOW_MS): SendJour
 
   let lines = 0;
   const compact = () => {
-    // Written aside, then renamed: a kill mid-write keeps the old file.
+    // Written whole or not at all: a kill mid-write keeps the old file.
     const text = [...pending.values()]
       .map(({ send, count }) => `${JSON.stringify(count > 0 ? { ...send, count } : send)}\n`)
       .join('');
-    writeFileSync(`${file}.tmp`, text);
-    renameSync(`${file}.tmp`, file);
+    writeStateFile(file, text);
     lines = pending.size;
   };
   // Progress lines (`published`) wait a moment and go with the next write: losing them to a kill

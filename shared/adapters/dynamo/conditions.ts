@@ -4,11 +4,7 @@
  * conditions failed (`TransactionCanceledException` with that cancellation reason); and a write
  * that lost to a transaction in flight.
  */
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-  TransactionConflictException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 const reasonsOf = (error: unknown) =>
   error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
@@ -31,7 +27,6 @@ export function isConditionFailure(error: unknown, index?: number): boolean {
  * (`TransactionConflictException`: nothing was written). Either is a lost race: read again and retry.
  */
 export const isTransactionConflict = (error: unknown): boolean =>
-  error instanceof TransactionConflictException ||
   (error as { name?: unknown } | undefined)?.name === 'TransactionConflictException' ||
   reasonsOf(error).some((r) => r.Code === 'TransactionConflict');
 
