@@ -25,7 +25,7 @@
  * prototype), as are `constructor`, `toString`...: the contact schema judges the key.
  */
 import { ValidationError } from '../../errors';
-import { csvRow, unescapeFormula } from '../csv/write';
+import { csvRow, unescapeFormula, unmarkAfterBreaks } from '../csv/write';
 import type { Contact } from '../model';
 
 export type ContactColumn =
@@ -75,7 +75,8 @@ const CUSTOM_PREFIX = 'custom.';
 export function mapHeaders(headers: readonly string[]): ColumnTarget[] {
   const seen = new Set<string>();
   const targets = headers.map((raw): ColumnTarget => {
-    const header = raw.trim();
+    // A custom field's name may hold a `;`: the export marks the header after it as any cell.
+    const header = unmarkAfterBreaks(raw.trim());
     if (header.toLowerCase().startsWith(CUSTOM_PREFIX)) {
       return { kind: 'custom', name: header.slice(CUSTOM_PREFIX.length).trim() };
     }
@@ -146,7 +147,10 @@ const startsWithControl = (text: string): boolean => {
 const markControl = <T>(value: T): T | string =>
   typeof value === 'string' && startsWithControl(value) ? `'${value}` : value;
 
-/** An imported cell without the mark `csvCell` or {@link markControl} put before it (at most one applies). */
+/**
+ * An imported cell without the marks of the export: the one `csvCell` or {@link markControl} put
+ * before it (at most one applies), and those `csvCell` put after its `;`s and line breaks.
+ */
 const unescapeCell = (text: string): string => {
   const plain = unescapeFormula(text);
   return plain.startsWith("'") && startsWithControl(plain.slice(1)) ? plain.slice(1) : plain;
