@@ -11,7 +11,11 @@
  * Every accepted event is recorded in the envelope a rule target receives
  * (`version`, `id`, `detail-type`, `source`, `time`, `detail`...), kept in memory and
  * appended to `DATA_DIR/events.jsonl`, so the record survives restarts; `events(filter)`
- * reads it (tests, the runtime). Nothing is printed per event unless `logEvents` is set.
+ * reads it (tests, the runtime). The record is bounded (event-record.ts): it keeps every event
+ * whose rule deliveries may not all have been made and the newest delivered ones (8 MiB by
+ * default, `keepBytes`); older delivered events are dropped at start and while the bus runs, so
+ * neither start time nor memory grows with history. Nothing is printed per event unless
+ * `logEvents` is set.
  *
  * Rules: the declared `eventRules` (lib/definition) are matched against every accepted event
  * (the pattern subset of {@link matchesPattern}) and each match's envelope is sent to the rule's
@@ -26,8 +30,9 @@
  * it is routed to its rules again, so an event accepted just before a stop or a kill reaches its
  * queue (at least once: a kill between the `SendMessage` answer and the journal line delivers it
  * twice, and the consumers dedupe on the event id). The journal is compacted to its last line at
- * start and every 10,000 lines. A data directory from before this journal existed has its
- * recorded events taken as delivered (one log line), not sent again.
+ * start, every 10,000 lines and before the record drops events (so the event it names is always
+ * in the record). A data directory from before this journal existed has its recorded events taken
+ * as delivered (one log line), not sent again.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -35,14 +40,20 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { EventBridgeEvent } from 'aws-lambda';
 import type { EventRuleDeclaration, QueueName } from '../definition';
+import {
+  RECORD_KEEP_BYTES,
+  type RecordedEvent,
+  readRecord,
+  recordLine,
+  retainedFrom,
+  writeRecord,
+} from './event-record';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { retryingDelivery } from './retrying-delivery';
 import { writeStateFile } from './state-file';
 
-/** An accepted event, as a rule target would receive it, plus the bus it was put on. */
-export type RecordedEvent = EventBridgeEvent<string, Record<string, unknown>> & { readonly eventBusName: string };
+export type { RecordedEvent } from './event-record';
 
 export interface EventFilter {
   readonly detailType?: string;
@@ -58,7 +69,7 @@ export interface LocalEventBus {
   endpoint: string;
   /** The declared bus's physical name (`unite-hub-local-domain-events`). */
   busName: string;
-  /** Recorded events, oldest first, optionally filtered. */
+  /** Recorded events (those the bounded record keeps), oldest first, optionally filtered. */
   events(filter?: EventFilter): RecordedEvent[];
   /** Rule deliveries not made yet (waiting or being retried). */
   pendingDeliveries(): number;
@@ -110,16 +121,44 @@ export async function startEventBus(opts: {
   /** Rules and the queues their targets name (the URLs of the local queues). */
   rules?: readonly EventRuleDeclaration[];
   targets?: { sqs: SQSClient; queueUrls: Partial<Record<QueueName, string>> };
+  /** Bytes of delivered events the record keeps (default {@link RECORD_KEEP_BYTES}). */
+  keepBytes?: number;
 }): Promise<LocalEventBus> {
   const log = opts.log ?? (() => undefined);
   const buses = new Set(['default', opts.busName]);
   const file = path.join(opts.dataDir, EVENTS_FILE);
+  const keepBytes = opts.keepBytes ?? RECORD_KEEP_BYTES;
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const recorded = readRecorded(file, log);
-  const cursor = deliveryCursor(path.join(opts.dataDir, DELIVERED_FILE), recorded, log);
+  const deliveredFile = path.join(opts.dataDir, DELIVERED_FILE);
+  const journal = readDeliveryJournal(deliveredFile);
+  const read = readRecord(file, journal && new Set(journal), keepBytes, log);
+  const recorded = read.events;
+  const sizes = read.sizes;
+  if (!journal && read.total > 0) {
+    log(`[events] no ${DELIVERED_FILE} yet: the ${read.total} recorded event(s) are taken as delivered`);
+  }
+  // The journal first (compacted to the cursor's event, which the record keeps), then the record.
+  const cursor = deliveryCursor(deliveredFile, read.from > 0 ? recorded[read.from - 1]?.id : undefined);
+  let recordBytes = sizes.reduce((sum, n) => sum + n, 0);
+  if (read.dropped) recordBytes = writeRecord(file, recorded);
+  // A torn last line has no newline: end it, so the next append starts a line of its own.
+  else if (read.torn) fs.appendFileSync(file, '\n');
+  /** The record is rewritten without its old delivered events once it has grown this big. */
+  let compactAt = Math.max(2 * keepBytes, recordBytes + keepBytes);
+  const compactRecord = () => {
+    const done = cursor.settle();
+    const at = done === undefined ? -1 : recorded.findLastIndex((e) => e.id === done);
+    const from = retainedFrom(sizes, at, keepBytes);
+    if (from > 0) {
+      recorded.splice(0, from);
+      sizes.splice(0, from);
+      recordBytes = writeRecord(file, recorded);
+    }
+    compactAt = Math.max(2 * keepBytes, recordBytes + keepBytes);
+  };
   const delivery = ruleDelivery(opts.rules ?? [], opts.busName, opts.targets, cursor, log);
   // The events accepted before the last stop (or kill) whose rule deliveries were not all made.
-  const undelivered = recorded.slice(cursor.from);
+  const undelivered = recorded.slice(read.from);
   for (const e of undelivered) delivery.route(e);
   if (delivery.pending() > 0) {
     log(
@@ -161,9 +200,15 @@ export async function startEventBus(opts: {
     });
     if (accepted.length > 0) {
       // Appended before answering: an event the caller saw accepted is on disk.
-      fs.appendFileSync(file, accepted.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      const lines = accepted.map(recordLine);
+      fs.appendFileSync(file, lines.map((l) => l.line).join(''));
       recorded.push(...accepted);
+      for (const l of lines) {
+        sizes.push(l.bytes);
+        recordBytes += l.bytes;
+      }
       for (const e of accepted) delivery.route(e);
+      if (recordBytes > compactAt) compactRecord();
       if (opts.logEvents) for (const e of accepted) log(`[events] ${e.source} ${e['detail-type']} ${e.id}`);
     }
     return { FailedEntryCount: results.length - accepted.length, Entries: results };
@@ -313,39 +358,37 @@ function ruleDelivery(
 }
 
 interface DeliveryCursor {
-  /** Index in the record of the first event whose rule deliveries may not all have been made. */
-  readonly from: number;
   /**
    * Every event up to `id` (in the record's order) has had its deliveries made (or needed none):
    * journaled within {@link ADVANCE_WRITE_MS}, or at `close`.
    */
   advance(id: string): void;
+  /** Journals the cursor now, as the journal's one line; returns it (undefined: nothing done yet). */
+  settle(): string | undefined;
   close(): void;
+}
+
+/** The delivery journal's lines (event ids, oldest first); undefined when there is no journal. */
+function readDeliveryJournal(file: string): string[] | undefined {
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
+  }
 }
 
 /**
  * The rule-delivery journal (`events.delivered`): one event id a line, each the newest event done
- * so far. Read back, the last line naming a recorded event is the cursor (a torn line names none).
+ * so far. Read back (readRecord), the newest recorded event a line names is the cursor (a torn line
+ * names none). `current`: that event's id (undefined: none done yet).
  */
-function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (line: string) => void): DeliveryCursor {
-  let lines: string[] | undefined;
-  try {
-    lines = fs.readFileSync(file, 'utf8').split('\n');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  let from: number;
-  if (lines === undefined) {
-    // No journal: a new data directory, or one from before it existed (its events were routed then).
-    from = recorded.length;
-    if (from > 0) log(`[events] no ${DELIVERED_FILE} yet: the ${from} recorded event(s) are taken as delivered`);
-  } else {
-    const index = new Map(recorded.map((e, i) => [e.id, i]));
-    let last = -1;
-    for (let i = lines.length - 1; i >= 0 && last < 0; i--) last = index.get((lines[i] ?? '').trim()) ?? -1;
-    from = last + 1;
-  }
-  let current = from > 0 ? recorded[from - 1]?.id : undefined;
+function deliveryCursor(file: string, initial: string | undefined): DeliveryCursor {
+  let current = initial;
   let lineCount = 0;
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
@@ -367,13 +410,19 @@ function deliveryCursor(file: string, recorded: readonly RecordedEvent[], log: (
   };
   compact();
   return {
-    from,
     advance(id) {
       // Written within a moment, not per event (a sync write per event cost the pipeline): a kill
       // before it only routes the last moment's events again, which consumers dedupe by event id.
       current = id;
       dirty = true;
       timer ??= setTimeout(write, ADVANCE_WRITE_MS).unref();
+    },
+    settle() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      dirty = false;
+      compact();
+      return current;
     },
     close() {
       if (dirty) write();
@@ -451,29 +500,4 @@ function matches(filter: EventFilter): (e: RecordedEvent) => boolean {
     (filter.workspaceId === undefined || e.detail.workspaceId === filter.workspaceId) &&
     // `time` is truncated to the second: compare at that resolution.
     (since === undefined || Date.parse(e.time) >= Math.floor(since / 1000) * 1000);
-}
-
-/** Reads the record; a torn last line (a crash mid-append) is skipped and reported. */
-function readRecorded(file: string, log: (line: string) => void): RecordedEvent[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  // A torn last line has no newline: end it, so the next append starts a line of its own.
-  if (text !== '' && !text.endsWith('\n')) fs.appendFileSync(file, '\n');
-  const events: RecordedEvent[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      events.push(JSON.parse(line) as RecordedEvent);
-    } catch {
-      skipped += 1;
-    }
-  }
-  if (skipped > 0) log(`[events] skipped ${skipped} unreadable line(s) in ${file}`);
-  return events;
 }

@@ -132,7 +132,7 @@ export interface Runtime {
   demo?: DemoAccount;
   /** Load mode's seeded account (its own workspace with seeded contacts). */
   loadAccount?: DemoAccount;
-  /** Domain events put on the local bus (all of them, across restarts), oldest first. */
+  /** Domain events put on the local bus, across restarts (the newest delivered ones and all undelivered: event-record.ts), oldest first. */
   events: (filter?: EventFilter) => RecordedEvent[];
   /** Resolves once every running state machine execution has ended. */
   workflowsIdle: () => Promise<void>;
@@ -231,7 +231,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       STAGE: 'local',
       STATE_MACHINE_ARN: localStateMachineArn('campaign-launch'),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      LOCAL_SECRET_KEY: localSecretKey(opts.dataDir),
+      LOCAL_SECRET_KEY: localSecretKey(opts.dataDir, log),
     };
     for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
     for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeStateFile } from './state-file';
 
 export const SCHEDULER_JOURNAL = 'scheduler.jsonl';
 
@@ -152,24 +153,15 @@ export class SchedulerStore {
   }
 
   /**
-   * Rewrites the journal as the live state (the maps, which hold every change recorded): written
-   * to a temporary file, flushed, then renamed over the journal, so a crash at any point leaves
-   * either the old journal or the new one whole.
+   * Rewrites the journal as the live state (the maps, which hold every change recorded), through
+   * state-file.ts: a crash at any point leaves either the old journal or the new one whole.
    */
   private compact(): void {
     const lines: JournalLine[] = [
       ...[...this.groups.values()].map((group) => ({ op: 'group', group }) as const),
       ...[...this.schedules.values()].map((schedule) => ({ op: 'put', schedule }) as const),
     ];
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temporary, 'w');
-    try {
-      fs.writeFileSync(fd, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, this.file);
+    writeStateFile(this.file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     this.linesSinceCompaction = 0;
   }
 }

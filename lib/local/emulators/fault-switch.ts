@@ -12,8 +12,9 @@
  *   checked at most every 250 ms; the file is removed at start, so a restart begins with the
  *   variable's mode.
  */
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeStateFile } from '../state-file';
 
 export const FAULT_MODES = ['off', 'fail', 'throttle', 'hang'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
@@ -85,7 +86,7 @@ export function createFaultSwitch(opts: FaultSwitchOptions): FaultSwitch {
     if (mode !== 'hang') releaseHanging();
     if (opts.file) {
       // Keep the file in step, so a later edit of it is what changes the mode again.
-      writeFileSync(opts.file, `${mode}\n`);
+      writeStateFile(opts.file, `${mode}\n`);
       fileMtime = statSync(opts.file).mtimeMs;
     }
   };

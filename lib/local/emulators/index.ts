@@ -9,14 +9,14 @@
  *   `kill -9` of the process; only an OS crash or power loss can lose the last writes.
  * - SQS (`sqs.json`): queues (attributes, redrive policy, tags) and their messages (body,
  *   attributes, receive count, remaining delay and retention). Written every 2 s when changed
- *   and on `stop()`. After a clean stop everything comes back, in-flight messages visible again
- *   (or redriven to the DLQ if they had reached maxReceiveCount). After a crash the state is
- *   that of the last snapshot (at most ~2 s old): messages sent since are lost, messages deleted
- *   since are delivered again (at-least-once, as SQS itself may do).
- * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; a crash can
- *   lose mail accepted in the last ~2 s.
+ *   and on `stop()`; every send, receive and delete is also journaled before it is answered
+ *   (sqs-journal.ts), so after a clean stop or a crash everything comes back, in-flight messages
+ *   visible again (or redriven to the DLQ if they had reached maxReceiveCount).
+ * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; each accepted
+ *   email (and send, for its events) is journaled before the answer (ses-server.ts,
+ *   ses-send-journal.ts), so a crash loses none.
  * - Resend stand-in (`resend-outbox.json`) and SMTP sink (`smtp-outbox.json`): what they took,
- *   same cadence.
+ *   same cadence, no journal (a crash can lose what they took in the last ~2 s).
  * Not persisted: TransactWriteItems ClientRequestToken memory, FIFO deduplication state,
  * SQS message-move tasks and pending purges. `emulators.lock` (a pid file) keeps a second
  * process off the same `dataDir`; one left behind by a crash is taken over at the next start.

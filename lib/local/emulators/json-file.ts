@@ -1,9 +1,10 @@
 /**
- * JSON snapshot files for the in-memory emulators (SQS, SES). Writes go to a temporary file
- * that is renamed over the target, so a crash mid-write leaves the previous snapshot intact.
+ * JSON snapshot files for the in-memory emulators (SQS, SES, the Resend stand-in, the SMTP sink).
+ * Written through state-file.ts (temporary file, fsync, rename), so a crash mid-write leaves the
+ * previous snapshot intact.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeStateFileAsync } from '../state-file';
 
 /** Reads and parses a snapshot; `undefined` when it does not exist yet (first start). */
 export async function readJsonFile<T>(path: string): Promise<T | undefined> {
@@ -13,14 +14,6 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`Cannot read emulator snapshot ${path}: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Replaces `path` with `text` atomically (write to a sibling, then rename). */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, path);
 }
 
 export interface Snapshotter {
@@ -51,7 +44,7 @@ export function startSnapshotter(
       .then(async () => {
         const text = serialize();
         if (text === lastWritten) return;
-        await writeFileAtomic(path, text);
+        await writeStateFileAsync(path, text);
         lastWritten = text;
         onWritten?.();
       });

@@ -1,12 +1,17 @@
 /**
- * A write-ahead journal for the SQS emulator, so a killed runtime (`kill -9`) loses no message:
- * every message that enters a queue and every delete is appended (synchronously, before the
- * answer goes out) to `sqs.journal.<generation>.jsonl` beside the snapshot. A snapshot names the
- * generation that follows it; restoring replays the journals from that generation onward over
- * the snapshot. After a snapshot is written, older journals are removed.
+ * A write-ahead journal for the SQS emulator, so a killed runtime (`kill -9`) loses no message and
+ * forgets no receive: every message that enters a queue, every receive (the message's new receive
+ * count) and every delete is appended (synchronously, before the answer goes out) to
+ * `sqs.journal.<generation>.jsonl` beside the snapshot. A snapshot names the generation that
+ * follows it; restoring replays the journals from that generation onward over the snapshot. After
+ * a snapshot is written, older journals are removed.
+ *
+ * Receives are journaled so that a message whose handling kills the runtime (a poison message)
+ * still counts toward its queue's maxReceiveCount: after that many crashes it is in the DLQ, as in
+ * AWS, instead of being received (and killing the runtime) at every start.
  *
  * A write() reaches the operating system before the request is answered, so it survives the
- * process being killed (not a power cut: there is no fsync, as there is none in the snapshot).
+ * process being killed (not a power cut: there is no fsync per entry; the snapshots are fsync'd).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +21,8 @@ type Entry =
   /** A queue created (its configuration). */
   | { readonly c: Omit<SavedQueue, 'messages'> }
   | { readonly a: string; readonly m: SavedMessage }
+  /** A receive: the message's receive count, first-receive time and receipt handle after it (it is in flight). */
+  | { readonly r: string; readonly n: string; readonly f: string; readonly h: string }
   /** A delete (or purge) of a message id. */
   | { readonly x: string };
 
@@ -46,8 +53,9 @@ function generations(dir: string): number[] {
 
 /**
  * The snapshot with every journal from `snapshot.journalFrom` (0 without a snapshot) replayed:
- * an entered message replaces any copy of its id (a redrive moves a message to its DLQ), a delete
- * drops it. A torn last line (killed mid-write) is skipped.
+ * an entered message replaces any copy of its id (a redrive moves a message to its DLQ), a receive
+ * sets its receive count and marks it in flight, a delete drops it. A torn last line (killed
+ * mid-write) is skipped.
  */
 export function replayJournals(dir: string, snapshot: (SqsSnapshot & { journalFrom?: number }) | undefined) {
   const queues = new Map((snapshot?.queues ?? []).map((q) => [q.QueueName, { ...q, messages: [...q.messages] }]));
@@ -55,6 +63,27 @@ export function replayJournals(dir: string, snapshot: (SqsSnapshot & { journalFr
   let replayed = 0;
   const drop = (id: string) => {
     for (const q of queues.values()) q.messages = q.messages.filter((m) => m.record.MessageId !== id);
+  };
+  const received = ({ r: id, n: count, f: first, h: handle }: { r: string; n: string; f: string; h: string }) => {
+    for (const q of queues.values()) {
+      q.messages = q.messages.map((m) =>
+        m.record.MessageId === id
+          ? {
+              ...m,
+              inFlight: true,
+              record: {
+                ...m.record,
+                ReceiptHandle: handle,
+                attributes: {
+                  ...m.record.attributes,
+                  ApproximateReceiveCount: count,
+                  ApproximateFirstReceiveTimestamp: first,
+                },
+              },
+            }
+          : m,
+      );
+    }
   };
   for (const generation of generations(dir).filter((g) => g >= from)) {
     for (const line of fs.readFileSync(fileOf(dir, generation), 'utf8').split('\n')) {
@@ -68,6 +97,10 @@ export function replayJournals(dir: string, snapshot: (SqsSnapshot & { journalFr
       replayed += 1;
       if ('x' in entry) {
         drop(entry.x);
+        continue;
+      }
+      if ('r' in entry) {
+        received(entry);
         continue;
       }
       if ('c' in entry) {
@@ -90,13 +123,23 @@ export function openJournal(dir: string, generation: number): SqsJournal {
   let current = generation;
   let fd = fs.openSync(fileOf(dir, current), 'a');
   let entries = 0;
-  const write = (entry: Entry) => {
-    fs.writeSync(fd, `${JSON.stringify(entry)}\n`);
-    entries += 1;
+  const write = (...batch: Entry[]) => {
+    if (batch.length === 0) return;
+    fs.writeSync(fd, batch.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+    entries += batch.length;
   };
   return {
     created: (queue) => write({ c: queue }),
     added: (queueName, message) => write({ a: queueName, m: message }),
+    received: (messages) =>
+      write(
+        ...messages.map(({ messageId, receiveCount, firstReceive, receiptHandle }) => ({
+          r: messageId,
+          n: receiveCount,
+          f: firstReceive,
+          h: receiptHandle,
+        })),
+      ),
     removed: (messageId) => write({ x: messageId }),
     rotate() {
       if (entries === 0) return current;

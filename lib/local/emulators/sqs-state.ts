@@ -5,7 +5,8 @@
  * directly. Instead every queue is instrumented when it is created: `newRecord` (the single
  * place a message enters a queue: send, batch send, redrive to the DLQ, move task) reports the
  * entry object, which is the very object the queue keeps and mutates (visibility, receive count,
- * receipt handle); `delete` and `clearRecords` (delete, purge, queue deletion) report removals;
+ * receipt handle); `receive` and `changeVisibility` report the receive counts they raised, before
+ * the caller is answered; `delete` and `clearRecords` (delete, purge, queue deletion) report removals;
  * a redrive is seen as the same MessageId entering the DLQ; retention expiry is recomputed from
  * SentTimestamp. Restoring goes through the same public methods, so the package's own timers
  * (delay, retention, visibility, redrive) govern restored messages.
@@ -64,10 +65,20 @@ const CONFIG_ATTRIBUTES = [
   'SqsManagedSseEnabled',
 ];
 
+/** A message's receive count, first-receive time and receipt handle after a receive. */
+export interface ReceiveCount {
+  readonly messageId: string;
+  readonly receiveCount: string;
+  readonly firstReceive: string;
+  readonly receiptHandle: string;
+}
+
 /** Where the tracker reports each change as it happens (the write-ahead journal, sqs-journal.ts). */
 export interface SqsChangeLog {
   created(queue: Omit<SavedQueue, 'messages'>): void;
   added(queueName: string, message: SavedMessage): void;
+  /** Messages a receive (or a visibility change, which this package counts as one) just counted. */
+  received(messages: readonly ReceiveCount[]): void;
   removed(messageId: string): void;
 }
 
@@ -131,7 +142,12 @@ export class SqsStateTracker {
           queue.MessageRetentionPeriod = period;
         }
         if (message.inFlight) {
-          queue.changeVisibility(record.ReceiptHandle, '0');
+          try {
+            queue.changeVisibility(record.ReceiptHandle, '0');
+          } catch {
+            // A receipt handle the package refuses (not one it made): visible now, its count kept.
+            record.attributes.ApproximateReceiveCount = String(count);
+          }
           if (firstReceive !== undefined) record.attributes.ApproximateFirstReceiveTimestamp = firstReceive;
         }
         restored++;
@@ -158,6 +174,21 @@ export class SqsStateTracker {
       this.changes?.added(queue.QueueName, { record: entry.record, inFlight: false, delayedUntil });
       return entry;
     };
+    // Counted before the messages are handed out: a runtime killed by handling one (a poison
+    // message) restarts with the receive counted, so maxReceiveCount crashes move it to the DLQ.
+    const receive = queue.receive;
+    queue.receive = async (params: Parameters<Queue['receive']>[0]) => {
+      const records = (await receive.call(queue, params)) as StoredRecord[];
+      this.changes?.received(records.map(receiveCountOf));
+      return records;
+    };
+    const changeVisibility = queue.changeVisibility;
+    queue.changeVisibility = (receiptHandle: string, timeout: string) => {
+      const changed = changeVisibility.call(queue, receiptHandle, timeout);
+      const entry = tracked.get(messageIdOf(receiptHandle) ?? '')?.entry;
+      if (changed && entry) this.changes?.received([receiveCountOf(entry.record)]);
+      return changed;
+    };
     const remove = queue.delete;
     queue.delete = (receiptHandle: string) => {
       const removed = remove.call(queue, receiptHandle);
@@ -179,6 +210,15 @@ export class SqsStateTracker {
   private forget(messageId: string): void {
     for (const tracked of this.tracked.values()) tracked.delete(messageId);
   }
+}
+
+function receiveCountOf(record: StoredRecord): ReceiveCount {
+  return {
+    messageId: record.MessageId,
+    receiveCount: String(record.attributes.ApproximateReceiveCount ?? '0'),
+    firstReceive: String(record.attributes.ApproximateFirstReceiveTimestamp ?? ''),
+    receiptHandle: record.ReceiptHandle,
+  };
 }
 
 function expiresAt(queue: Queue, record: StoredRecord): number {
