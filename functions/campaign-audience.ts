@@ -25,10 +25,8 @@ const deps = {
   queue: sqsStepQueue(sqs, queueUrl('drip-steps')),
   suppressions: dynamoSuppressions(documents, core),
   launches: dynamoLaunches(documents, core),
-  emailOf: async (workspaceId: string, contactId: string) => {
-    const contact = await contacts.get(workspaceId, contactId);
-    return contact && !contact.deletedAt ? contact.email : undefined;
-  },
+  // Live or deleted, address and status: the page judges who may get marketing mail.
+  contacts,
   now: () => clock.now(),
 };
 

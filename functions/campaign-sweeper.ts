@@ -1,31 +1,18 @@
 /** Scheduled (EventBridge): re-sends the step of every enrolment whose timer is overdue. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { dueEnrolments } from '../shared/adapters/dynamo-enrolments';
+import { dueEnrolments, moveDueToBack } from '../shared/adapters/dynamo-enrolments';
 import { DUE_STEP_SHARDS } from '../shared/adapters/keys';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
-import { type SweepCursors, sweepDueSteps } from '../shared/campaigns/resume-and-sweep';
+import type { EnrolmentState } from '../shared/campaigns/enrolment';
+import { sweepDueSteps } from '../shared/campaigns/resume-and-sweep';
 import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
 const clock = campaignClock();
-
-/**
- * Where each shard's last run stopped at its maximum, kept by this instance between runs (a
- * schedule every 5 minutes keeps it warm): the next run goes on from there, so overdue steps that
- * keep failing cannot hold the front of a shard for good. A new instance starts at the oldest.
- */
-const places = new Map<number, unknown>();
-const cursors: SweepCursors = {
-  get: async (shard) => places.get(shard),
-  set: async (shard, after) => {
-    if (after === undefined) places.delete(shard);
-    else places.set(shard, after);
-  },
-};
 
 const deps = {
   shards: DUE_STEP_SHARDS,
@@ -35,7 +22,9 @@ const deps = {
   now: () => clock.now(),
   // The grace is real time: under TIME_SCALE it is widened by the scale.
   scale: clock.scale,
-  cursors,
+  // A re-sent step goes to the back of its shard (the index keeps the place, not this instance):
+  // steps that keep failing cannot hold the front of a shard for good, whatever container runs.
+  toBack: (enrolments: readonly EnrolmentState[], at: Date) => moveDueToBack(documents, core, enrolments, at),
 };
 
 const sweep = async (): Promise<{ resent: number }> => {

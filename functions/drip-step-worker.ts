@@ -6,7 +6,6 @@
  */
 import { queues } from '../lib/definition/queues';
 import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
-import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoCampaignContacts } from '../shared/adapters/dynamo-campaign-contacts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignTriggers } from '../shared/adapters/dynamo-campaign-triggers';
@@ -25,6 +24,7 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoUsers } from '../shared/adapters/dynamo-users';
+import { dynamoWebhookAttempts } from '../shared/adapters/dynamo-webhook-attempts';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
 import { fetchWebhookPoster } from '../shared/adapters/fetch-webhook-poster';
@@ -60,7 +60,6 @@ import {
 import { senderProfile } from '../shared/email/sender-profile';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { AppError } from '../shared/errors';
-import { recordAudit } from '../shared/identity/audit';
 import { campaignMetrics } from '../shared/observability/campaign-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -78,7 +77,8 @@ if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable 
 const core = tableName('core');
 const clock = campaignClock();
 const contacts = dynamoContacts(documents, core);
-const store = dynamoCampaignStore(documents, core);
+// An automatic A/B promotion is written with its audit entry, in one transaction (promotion.ts).
+const store = dynamoCampaignStore(documents, core, { auditTable: tableName('audit') });
 const stepsUrl = queueUrl('drip-steps');
 const steps = sqsStepQueue(sqs, stepsUrl);
 const workspaces = dynamoWorkspaces(documents, core);
@@ -96,7 +96,8 @@ const profile = ttlMemo((workspaceId) => senderProfile(workspaceId, profileDeps)
 });
 
 const emailSends = sqsEmailSends(sqs, queueUrl('email-sends'));
-// Action nodes: score adjustments publish tier crossings; webhooks are signed per campaign.
+// Action nodes: score adjustments publish tier crossings; webhooks are signed per campaign and
+// their attempts counted per effect key (at most 5 POSTs, whichever copy of the step makes them).
 const actionDeps: JourneyActionDeps = {
   contacts,
   now: () => clock.now(),
@@ -109,6 +110,7 @@ const actionDeps: JourneyActionDeps = {
   webhooks: {
     secrets: dynamoCampaignSigningSecrets(documents, core),
     poster: fetchWebhookPoster({ policy: { allowPrivate: privateWebhooksAllowed() } }),
+    attempts: dynamoWebhookAttempts(documents, core),
   },
   notify: {
     members: dynamoMemberships(documents, core),
@@ -126,25 +128,13 @@ const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCoun
 
 // A/B nodes with a `promote` rule: promoted by the engine when their test names a winner, judged
 // from the campaign's counters (one BatchGet a minute per campaign while a node is undecided),
-// written by the system (`by: 'auto'`) and audited as such (a failed audit write is logged).
-const auditLog = dynamoAudit(documents, tableName('audit'));
+// written by the system (`by: 'auto'`) with its audit entry in the same transaction.
 const promoter = autoPromoter({
   campaigns: store,
   counters: (workspaceId, campaignId) => campaignCounters(documents, core, workspaceId, campaignId),
   now: () => clock.now(),
-  promoted: async ({ promotion, ...at }) => {
-    logger.info('A/B node promoted automatically', { ...at, actor: 'system', promotion: { ...promotion } });
-    await recordAudit(auditLog, {
-      workspaceId: at.workspaceId,
-      eventType: 'campaigns.promote',
-      eventAction: 'AUTO',
-      actorType: 'system',
-      actorId: 'campaign-engine',
-      resourceType: 'campaigns',
-      resourceId: at.campaignId,
-      metadata: { node: at.node, revision: at.revision, promotion: { ...promotion } },
-    });
-  },
+  promoted: ({ promotion, ...at }) =>
+    logger.info('A/B node promoted automatically', { ...at, actor: 'system', promotion: { ...promotion } }),
   failed: (error, at) => logger.warn('Automatic A/B promotion check failed; tried again in a minute', { error, ...at }),
 });
 

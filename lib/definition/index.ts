@@ -143,7 +143,8 @@ export const declaredFunctions = [
     kind: 'schedule',
     memoryMb: 256,
     timeoutSeconds: 60,
-    tables: { core: 'read' },
+    // readWrite: a re-sent step's due-index entry is moved to the back of its shard.
+    tables: { core: 'readWrite' },
     queues: { 'drip-steps': 'send' },
   },
   {

@@ -7,17 +7,18 @@
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
  *   `dynamoCampaignSchedule` reads it), stamped with the revision of the sync that wrote it;
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
- *   only the token that pointer names works, and only while the member who minted it still is one and
- *   has not reset their password since.
+ *   only the token that pointer names works, and only while the member who minted it still is one,
+ *   has not reset their password since, and holds a role that grants `campaigns:launch`.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
+import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole } from '../identity/permissions';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
-import { grantorKeys, grantorStanding } from './dynamo-memberships';
+import { dynamoMemberships, grantorKeys, grantorStanding } from './dynamo-memberships';
 import {
   CAMPAIGN_HOOK_SK,
   campaignHookPk,
@@ -185,7 +186,7 @@ export function dynamoCampaignTriggers(
         consistent: true,
         projection: 'nextRunAt, gsi1pk',
       });
-      // A launched slot leaves the due index (markLaunched removes gsi1pk with nextRunAt).
+      // A launched slot leaves the due index (markLaunched), or the next slot replaces it (scheduleNext).
       return item?.gsi1pk === DUE_CAMPAIGNS_PK && typeof item.nextRunAt === 'string' ? item.nextRunAt : undefined;
     },
 
@@ -227,24 +228,47 @@ export function dynamoCampaignTriggers(
       );
     },
 
-    async scheduleNext(workspaceId, campaignId, publishedVersion, nextRunAt) {
-      await conditionally(
+    /**
+     * One UpdateItem replaces the launched slot with the next (never a removal and then a write:
+     * a failure between them lost the schedule for good). Only when its condition fails does a
+     * second, conditional write clear the launched slot, and only of a campaign no longer active;
+     * should that one fail, the slot stays due and the next run plans it again.
+     */
+    async scheduleNext(workspaceId, campaignId, publishedVersion, nextRunAt, launched) {
+      const key = campaignKey(workspaceId, campaignId);
+      const replaced = await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
-            Key: campaignKey(workspaceId, campaignId),
-            UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot',
+            Key: key,
+            UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot, lastLaunchedAt = :launched',
             // The version too: a publish that landed since the launch read the trigger has its
             // own sync, and the old trigger's next slot must not come back after it.
-            ConditionExpression: '#status = :active AND publishedVersion = :version AND attribute_not_exists(gsi1pk)',
+            ConditionExpression: 'nextRunAt = :launched AND #status = :active AND publishedVersion = :version',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':next': nextRunAt,
               ':due': DUE_CAMPAIGNS_PK,
               ':slot': dueCampaignSk(nextRunAt, workspaceId, campaignId),
+              ':launched': launched,
               ':active': 'active',
               ':version': publishedVersion,
             },
+          }),
+        ),
+      );
+      if (replaced) return;
+      // Paused or archived since the plan (its sync may not have cleared the slot yet): the
+      // launched slot goes. Active on another version: it stays, and is planned again on that one.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: key,
+            UpdateExpression: 'REMOVE nextRunAt, gsi1pk, gsi1sk SET lastLaunchedAt = :launched',
+            ConditionExpression: 'nextRunAt = :launched AND #status <> :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':launched': launched, ':active': 'active' },
           }),
         ),
       );
@@ -264,6 +288,7 @@ export function dynamoCampaignWebhookTokens(
   table: string,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): CampaignWebhookTokens {
+  const memberships = dynamoMemberships(db, table);
   return {
     /**
      * Replaces the campaign's current token (the pointer `CAMPAIGNHOOK#<campaignId>` under the
@@ -330,8 +355,11 @@ export function dynamoCampaignWebhookTokens(
      * only while they are still a member of the workspace and their last password reset
      * (`grantsValidFrom`) came before the mint: read with the pointer, in the same strongly
      * consistent BatchGetItem (still two calls per webhook), so a mint that was in flight while its
-     * minter was removed, or while they reset their password, never works either. Tokens minted
-     * before minters were recorded name none and keep working until rotated.
+     * minter was removed, or while they reset their password, never works either. So does it only
+     * while the minter's role, as defined now, grants `campaigns:launch` (a custom role is read
+     * then, a third call): a role changed, a custom role redefined or deleted, and the token is
+     * refused like an unknown one. Tokens minted before minters were recorded name none and keep
+     * working until rotated.
      */
     async find(tokenHash) {
       const item = await getItem(
@@ -360,7 +388,13 @@ export function dynamoCampaignWebhookTokens(
       const mintedAt = String(item.mintedAt ?? '');
       if (!standing.membership) return undefined;
       if (standing.grantsValidFrom !== undefined && standing.grantsValidFrom >= mintedAt) return undefined;
-      return owner;
+      // The role as it is now, as an API key's request reads it: a custom role redefined without
+      // `campaigns:launch` (or deleted) ends the token as a change to such a role does.
+      const { role } = standing.membership;
+      const permissions = isBuiltinRole(role)
+        ? BUILTIN_ROLE_PERMISSIONS[role]
+        : ((await memberships.customRole(owner.workspaceId, role))?.permissions ?? []);
+      return permissions.includes('campaigns:launch') ? owner : undefined;
     },
   };
 }

@@ -15,6 +15,7 @@ import { prefixRange } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery } from './dynamo/query';
 import { transactWrite } from './dynamo/transact';
+import { auditPut } from './dynamo-audit';
 import { campaignSk, campaignVersionSk, DUE_CAMPAIGNS_PK, dueCampaignSk, workspacePk } from './keys';
 
 const CAMPAIGN_PREFIX = 'CAMPAIGN#';
@@ -127,7 +128,15 @@ const revisionCondition = (revision: number) => ({
   ExpressionAttributeValues: { ':previous': revision - 1 },
 });
 
-export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): CampaignStore {
+/**
+ * Campaign records in the `core` table. `auditTable`: where a change's audit entries go, in the
+ * same transaction as the change (`replace`'s `audit`); a store without it refuses such a change.
+ */
+export function dynamoCampaignStore(
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { readonly auditTable?: string } = {},
+): CampaignStore {
   const version = async (workspaceId: string, campaignId: string, v: number) => {
     // Strongly consistent: right after a publish an eventually consistent read may miss the
     // version (and the step runner keeps what it reads, dynamoCampaignVersions).
@@ -189,8 +198,19 @@ export function dynamoCampaignStore(db: DynamoDBDocumentClient, table: string): 
       );
     },
 
-    replace(next) {
-      return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
+    async replace(next, extra) {
+      const audit = extra?.audit ?? [];
+      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
+      const { auditTable } = options;
+      if (!auditTable) throw new Error('This campaign store has no audit table: an audited change cannot be written');
+      // Only the revision's condition (item 0) failing is a lost race; an entry refused is an error.
+      return conditionally(
+        transactWrite(db, [
+          { Update: campaignUpdate(table, next) },
+          ...audit.map((entry) => ({ Put: auditPut(auditTable, entry) })),
+        ]),
+        0,
+      );
     },
 
     // A whole-item Put on purpose: a publish may change the trigger, so it drops the old slot (and
@@ -294,10 +314,26 @@ export function dynamoCampaignSchedule(db: DynamoDBDocumentClient, table: string
             TableName: table,
             Key: { pk: workspacePk(c.workspaceId), sk: campaignSk(c.campaignId) },
             UpdateExpression: 'REMOVE gsi1pk, gsi1sk, nextRunAt SET lastLaunchedAt = :due',
-            ConditionExpression: 'gsi1sk = :slot',
+            // The slot, not its index place: a failed one's place moved back (`moveBack`).
+            ConditionExpression: 'nextRunAt = :due',
+            ExpressionAttributeValues: { ':due': c.dueAt },
+          }),
+        ),
+      );
+    },
+    async moveBack(c, at) {
+      // A failed condition: launched or rescheduled meanwhile, and that slot's place stands.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(c.workspaceId), sk: campaignSk(c.campaignId) },
+            UpdateExpression: 'SET gsi1sk = :place',
+            ConditionExpression: 'nextRunAt = :due AND gsi1pk = :pk',
             ExpressionAttributeValues: {
-              ':slot': dueCampaignSk(c.dueAt, c.workspaceId, c.campaignId),
+              ':place': dueCampaignSk(at.toISOString(), c.workspaceId, c.campaignId),
               ':due': c.dueAt,
+              ':pk': DUE_CAMPAIGNS_PK,
             },
           }),
         ),

@@ -12,7 +12,13 @@
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ContactChangedError, ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
-import type { ContactChanges, ContactStore, ContactUpdateOptions, ContactWrite } from '../crm/contacts/ports';
+import type {
+  ContactChanges,
+  ContactEffects,
+  ContactStore,
+  ContactUpdateOptions,
+  ContactWrite,
+} from '../crm/contacts/ports';
 import { changesSomething, rebaseChange } from '../crm/contacts/rebase-change';
 import { searchText } from '../crm/contacts/search';
 import type { Contact } from '../crm/model';
@@ -126,7 +132,7 @@ const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Ite
   email: c.email,
 });
 
-export function dynamoContacts(db: DynamoDBDocumentClient, table: string): ContactStore {
+export function dynamoContacts(db: DynamoDBDocumentClient, table: string): ContactStore & ContactEffects {
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
 
   /** Why a create failed on the claim: the contact holding the email, deleted or not. */
@@ -405,6 +411,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     async get(workspaceId, contactId) {
       const item = await get(workspacePk(workspaceId), contactSk(contactId));
       return item?.type === 'contact' ? contactFromItem(item) : undefined;
+    },
+
+    async effectClaimed(workspaceId, contactId, effectKey) {
+      const claim = effectItem({ workspaceId, contactId }, effectKey, undefined);
+      return (await get(claim.pk as string, claim.sk as string)) !== undefined;
     },
 
     async findByEmails(workspaceId, emails) {

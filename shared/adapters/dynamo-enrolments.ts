@@ -7,12 +7,13 @@
  * have it removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awaitsGoal, type EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import type { CampaignEventCounter } from '../email/event-ports';
+import { mapLimit } from '../resilience/map-limit';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
@@ -219,8 +220,9 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
 }
 
 /**
- * Enrolments whose due time has passed, one shard at a time, oldest first, a page of `limit`
- * (the sweep); `after` is the previous page's `next`.
+ * Enrolments whose index time has passed, one shard at a time, oldest first, a page of `limit`
+ * (the sweep); `after` is the previous page's `next`. The index time is the due time, or when the
+ * sweep last re-sent the step ({@link moveDueToBack}).
  */
 export async function dueEnrolments(
   db: DynamoDBDocumentClient,
@@ -244,6 +246,38 @@ export async function dueEnrolments(
     enrolments: (out.Items ?? []).map(enrolmentFromItem),
     ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
   };
+}
+
+/** UpdateItems in flight at once when the sweep moves the entries it re-sent. */
+const MOVE_CONCURRENCY = 16;
+
+/**
+ * Moves the due-index entries of `enrolments` (re-sent by the sweep) to `at`: their gsi2 sort key
+ * only, their due time kept (a time-of-day wait reads it back as its target). Each only while the
+ * enrolment is still at the step it was read at: a save since wrote its entry anew (the step
+ * only ever grows), and that entry stays as written.
+ */
+export async function moveDueToBack(
+  db: DynamoDBDocumentClient,
+  table: string,
+  enrolments: readonly EnrolmentState[],
+  at: Date,
+): Promise<void> {
+  await mapLimit(enrolments, MOVE_CONCURRENCY, async (e) => {
+    const { gsi2sk } = dueStepGsi2(dueShardOf(e), at.toISOString(), e.workspaceId, e.campaignId, e.contactId);
+    await conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(e.workspaceId), sk: enrolmentSk(e.campaignId, e.contactId) },
+          UpdateExpression: 'SET gsi2sk = :moved',
+          ConditionExpression: '#step = :step AND begins_with(gsi2pk, :due)',
+          ExpressionAttributeNames: { '#step': 'step' },
+          ExpressionAttributeValues: { ':moved': gsi2sk, ':step': e.step, ':due': 'DUE#step#' },
+        }),
+      ),
+    );
+  });
 }
 
 /** Counters of a campaign, by name: the shards summed. */

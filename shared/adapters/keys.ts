@@ -168,6 +168,8 @@ export const campaignHookPk = (tokenHash: string): string => `CAMPAIGNHOOK#${tok
 export const CAMPAIGN_HOOK_SK = 'HOOK';
 /** The campaign's current token hash (rotation deletes the previous token's item). */
 export const campaignHookSk = (campaignId: string): string => `CAMPAIGNHOOK#${campaignId}`;
+/** The POSTs counted of one webhook effect (its step key and round), with a TTL (dynamo-webhook-attempts.ts). */
+export const webhookAttemptsSk = (key: string): string => `WEBHOOKTRY#${key}`;
 /** The secret a campaign's outbound webhooks are signed with (HMAC-SHA256). */
 export const campaignSigningSk = (campaignId: string): string => `CAMPAIGNSIGNING#${campaignId}`;
 /** AI copy drafts of a campaign's email node; the draft id starts with its time, so they sort. */

@@ -3,11 +3,12 @@
  * status change, the workspace's trigger index holds the published event trigger of an active
  * campaign (nothing otherwise), and a schedule trigger has its next launch slot (cleared when
  * the campaign is not active; a slot that came due and was not launched yet is kept). Then the
- * scheduled launch itself: the trigger's filter, and the slot after it.
+ * scheduled launch itself: the trigger's filter, and the slot after it (which replaces the
+ * launched one in the same write).
  */
 import type { ContactFilter } from '../crm/contacts/ports';
 import type { Campaign, CampaignStore } from './campaign';
-import type { LaunchRecords } from './ports';
+import type { DueCampaign, LaunchRecords } from './ports';
 import { nextScheduledRun, type TriggerOn, triggerIndexKey, triggerOf } from './trigger';
 import type { CampaignTriggerIndex, TriggerBasis } from './trigger-ports';
 
@@ -130,12 +131,19 @@ export function scheduledLaunchPlan(deps: {
       else plannedOn.delete(keyOf(workspaceId, campaignId));
       return { ...(on.filter ? { filter: on.filter } : {}), ...(next ? { next } : {}) };
     },
-    /** Writes the slot after a launch, only while the campaign is still on the version planned from. */
-    async scheduleNext(workspaceId: string, campaignId: string, next: string) {
+    /**
+     * Replaces the launched slot with the one after it, in one write (trigger-ports.ts
+     * `scheduleNext`), only while the campaign is still on the version planned from. Without a
+     * plan of this slot (none made here), nothing is written and the slot stays due.
+     */
+    async scheduleNext(launched: DueCampaign, next: string) {
+      const { workspaceId, campaignId } = launched;
       const key = keyOf(workspaceId, campaignId);
       const version = plannedOn.get(key);
       plannedOn.delete(key);
-      if (version !== undefined) await deps.index.scheduleNext(workspaceId, campaignId, version, next);
+      if (version !== undefined) {
+        await deps.index.scheduleNext(workspaceId, campaignId, version, next, launched.dueAt);
+      }
     },
   };
 }

@@ -30,7 +30,8 @@ export const webhookEnrolBody = z.union([
  * A new token for the campaign, minted by `mintedBy`; the previous one stops working (concurrent
  * rotations: all but the last). Like an API key, the token is bound to the member who minted it:
  * it stops working when they are removed from the workspace or reset their password, and the
- * campaign then needs a new one. `deps.now` is real time (the minter's reset is compared with it).
+ * campaign then needs a new one; it is refused while their role (as defined at each call) does
+ * not grant `campaigns:launch`. `deps.now` is real time (the minter's reset is compared with it).
  */
 export async function rotateWebhookToken(
   workspaceId: string,

@@ -15,6 +15,7 @@
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError } from '../errors';
+import type { AuditRecord } from '../identity/ports';
 import { singleLineText } from '../security/single-line-text';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
 import { condition } from './conditions';
@@ -121,8 +122,11 @@ export interface CampaignStore {
     page: { limit: number; cursor?: string; status?: CampaignStatus },
   ): Promise<{ campaigns: Campaign[]; nextCursor?: string }>;
   create(campaign: Campaign): Promise<void>;
-  /** Writes `next` if the stored revision is still `next.revision - 1`; false otherwise. */
-  replace(next: Campaign): Promise<boolean>;
+  /**
+   * Writes `next` if the stored revision is still `next.revision - 1`; false otherwise. `audit`
+   * entries are written in the same transaction: with the change, or not at all.
+   */
+  replace(next: Campaign, options?: { readonly audit?: readonly AuditRecord[] }): Promise<boolean>;
   /** Writes `next` and freezes `version` with it, in one transaction (same revision rule). */
   publish(next: Campaign, version: PublishedVersion): Promise<boolean>;
   version(workspaceId: string, campaignId: string, version: number): Promise<PublishedVersion | undefined>;

@@ -1,7 +1,8 @@
 /**
  * One state-machine step of a campaign launch: read a page of the audience (live contacts
  * matching the launch's filter), leave out (and count as `suppressed`) those who may not get
- * marketing mail, and put one `enrol` message per contact on the drip-steps queue. A contact
+ * marketing mail (`leftOutOfMarketing`, enrol-by-ids.ts: suppressions, or the status
+ * `unsubscribed`), and put one `enrol` message per contact on the drip-steps queue. A contact
  * deleted between the page's read and its enrolment is left out and counted nowhere: it is not a
  * suppression. The execution loops while `done` is false, so a launch never holds a running
  * execution per contact; a retried page re-sends messages the enrolment's conditional create
@@ -14,8 +15,8 @@
  */
 
 import type { SuppressionLookup } from '../email/ports';
-import { blockingSuppression } from '../email/suppression-rules';
 import { mapLimit } from '../resilience/map-limit';
+import { type AudienceContacts, leftOutOfMarketing } from './enrol-by-ids';
 import {
   type AudiencePage,
   type AudiencePageResult,
@@ -71,7 +72,7 @@ export async function recordLaunchFailure(
   return { failed: true, error };
 }
 
-/** A contact of the page that a suppression leaves out, or that is gone (deleted since the read). */
+/** A contact of the page that may not get marketing mail, or that is gone (deleted since the read). */
 const SUPPRESSED = Symbol('suppressed');
 const GONE = Symbol('gone');
 
@@ -82,8 +83,8 @@ export async function enrolAudiencePage(
     queue: StepQueue;
     suppressions: SuppressionLookup;
     launches: LaunchRecords;
-    /** The address of a contact id (the audience page names ids). */
-    emailOf: (workspaceId: string, contactId: string) => Promise<string | undefined>;
+    /** The contacts the page names by id: their address and status (a `ContactStore` is one). */
+    contacts: AudienceContacts;
     now: () => Date;
   },
 ): Promise<AudiencePageResult> {
@@ -93,10 +94,11 @@ export async function enrolAudiencePage(
   // Each contact: queued, left out as suppressed (no marketing mail), or gone (deleted since the
   // page was read: no address any more), which is neither queued nor counted.
   const outcomes = await mapLimit(page.contactIds, 10, async (contactId) => {
-    const email = await deps.emailOf(input.workspaceId, contactId);
-    if (!email) return GONE;
-    const reasons = await deps.suppressions.reasonsFor(input.workspaceId, email, contactId);
-    return blockingSuppression(reasons, 'marketing') ? SUPPRESSED : contactId;
+    const contact = await deps.contacts.get(input.workspaceId, contactId);
+    if (!contact || contact.deletedAt) return GONE;
+    return (await leftOutOfMarketing(input.workspaceId, contactId, contact, deps.suppressions))
+      ? SUPPRESSED
+      : contactId;
   });
   const suppressed = outcomes.filter((o) => o === SUPPRESSED).length;
   const messages: EnrolMessage[] = outcomes

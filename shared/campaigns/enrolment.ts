@@ -10,6 +10,7 @@ import type { FrequencyCap } from './frequency-cap';
 import type { Journey } from './journey';
 import type { Promotions } from './promotion';
 import type { SendWindow } from './send-window';
+import { HOLDOUT_ARM } from './split';
 
 export type EnrolmentStatus =
   /** Running now (a message for its step is on the queue or being handled). */
@@ -80,11 +81,11 @@ export interface EnrolmentState {
   readonly arms: Readonly<Record<string, string>>;
   readonly converted?: boolean;
   /**
-   * Set on a run that ended (completed, or an exit in {@link GOAL_ELIGIBLE_EXITS}) before its
-   * campaign goal's window closed, without having converted: the window's deadline. Until then the
-   * run stays eligible for the campaign goal (run-step.ts `judgeEndedGoal`): the contact's events
-   * wake it (wake-on-event.ts) and a timer (and the due-time index, keyed by this time) brings it
-   * back at the deadline. A judgement only records the conversion (or drops the eligibility): no
+   * Set on a run that ended (completed, or an exit in {@link GOAL_ELIGIBLE_EXITS}, a split's
+   * holdout included) before its campaign goal's window closed, without having converted: the
+   * window's deadline. Until then the run stays eligible for the campaign goal (run-step.ts
+   * `judgeEndedGoal`): the contact's events wake it (wake-on-event.ts) and a timer (and the due-time
+   * index, keyed by this time) brings it back at the deadline. A judgement only records the conversion (or drops the eligibility): no
    * node runs again, and one that does not meet the goal while the window is open writes nothing.
    * Removed when the goal is met, when the window closes, on an exit check (a suppression, a
    * reply) that would have ended a waiting run, or by a person's exit (run-step.ts `exitEnrolment`).
@@ -127,16 +128,31 @@ export const isFinished = (s: Pick<EnrolmentState, 'status'>): boolean =>
 
 /**
  * The ends after which a run stays eligible for its campaign goal until the goal's window closes:
- * the journey ran out (its path ended, a goal node or an event wait timed out with nowhere to go).
- * Every other end says the contact left the campaign (a suppression, a reply a person now
- * answers, a deletion, a person's exit, an archived campaign, a failure) or never was in it (the
- * holdout): a run still waiting would have ended there without converting, so an ended one does too.
+ * the journey ran out (its path ended, a goal node or an event wait timed out with nowhere to go),
+ * or a split held the contact out (`holdout`: the control group, whose conversions are what the
+ * arms' are measured against; counted for the holdout, not as the campaign's, see
+ * {@link goalConversionCounters}). Every other end says the contact left the campaign (a
+ * suppression, a reply a person now answers, a deletion, a person's exit, an archived campaign, a
+ * failure): a run still waiting would have ended there without converting, so an ended one does too.
  */
 export const GOAL_ELIGIBLE_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>([
   'completed',
   'goal-not-met',
   'event-timeout',
+  'holdout',
 ]);
+
+/**
+ * What a campaign-goal conversion of an ended run (`goalUntil`) counts: `converted` and the
+ * `armconv:` of every arm (and subject line) it held. A run a split held out (exit `holdout`, its
+ * `node` the split) counts `armconv:<split>:holdout` instead of `converted`: the headline counts the
+ * conversions of contacts who were given the journey, the holdout's own counter those of its control
+ * group; the arms it took at earlier splits still count it (it entered them).
+ */
+export function goalConversionCounters(state: Pick<EnrolmentState, 'arms' | 'exitReason' | 'node'>): string[] {
+  const arms = Object.entries(state.arms).map(([split, arm]) => `armconv:${split}:${arm}`);
+  return state.exitReason === 'holdout' ? [...arms, `armconv:${state.node}:${HOLDOUT_ARM}`] : ['converted', ...arms];
+}
 
 /** Whether a finished run is still eligible for its campaign goal (see `goalUntil`). */
 export const awaitsGoal = (s: Pick<EnrolmentState, 'status' | 'goalUntil'>): boolean =>
@@ -157,7 +173,8 @@ export interface CampaignRules {
   readonly reentry: ReentryRule;
   /**
    * A campaign-wide conversion goal: met at any step -> exit as converted; met within the window
-   * after the run ended (completed, or a timeout exit) -> counted as converted too (`goalUntil`).
+   * after the run ended (completed, or a timeout exit) -> counted as converted too (`goalUntil`);
+   * met within the window by a contact a split held out -> counted for that holdout only.
    */
   readonly goal?: { readonly if: Condition; readonly withinDays: number };
   /**

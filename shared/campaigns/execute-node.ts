@@ -81,6 +81,8 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
       const taken = node.arms.find((a) => a.id === state.arms[node.id]);
       if (taken) return { kind: 'move', next: taken.next };
       const hashed = armFor(node, state.campaignId, state.contactId);
+      // The holdout ends here, mailed nothing; under a campaign goal it stays eligible for it
+      // (enrolment.ts GOAL_ELIGIBLE_EXITS), so the control group's conversions are measured.
       if (!hashed) return { kind: 'end', reason: 'holdout', counters: [`arm:${node.id}:${HOLDOUT_ARM}`] };
       // A promoted winner takes every first arrival but the holdout (promotion.ts). One the node's
       // `promote` rule calls for is written by the engine as the step loads its version, and is in
@@ -105,6 +107,7 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
           version: state.version,
           run: state.run,
           step: effectStep(state),
+          ...(state.retries ? { retry: state.retries } : {}),
         });
       } catch (error) {
         if (error instanceof ActionFailedError) return { kind: 'end', reason: 'failed', failure: error.message };

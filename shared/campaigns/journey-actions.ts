@@ -8,28 +8,38 @@
  *   contact already holds writes (and claims) nothing: that step had no effect to repeat.
  *   A tag is written only as a contact may hold it: `add-tag` onto a contact already at MAX_TAGS
  *   fails the enrolment with that reason (the tag is not silently dropped, nor another tag pushed
- *   out); so does a new field past MAX_CUSTOM_FIELDS.
+ *   out); so does a new field past MAX_CUSTOM_FIELDS. The limit is for a new effect only: a step
+ *   run again whose key was claimed on an earlier run (its change made) is done, whatever the
+ *   contact holds now (`ContactEffects.effectClaimed`).
  * - a score adjustment claims the key in the score's own write (adjust-score.ts);
  * - a notification is a send the email pipeline mails once per key (notify-member.ts);
  * - a webhook carries the key as `Idempotency-Key` for the receiver to dedupe on
  *   (webhook-action.ts: delivery is at least once).
+ * A contact deleted since the step read it (the action's own read, or a write's condition, finds
+ * it gone) throws ContactDeletedError: the enrolment exits `contact-deleted`, no failure.
  */
 
 import { customFieldKey, MAX_CUSTOM_FIELDS } from '../crm/contacts/custom-field-key';
-import { ContactChangedError, ContactNotFoundError } from '../crm/contacts/errors';
-import type { ContactChanges, ContactStore } from '../crm/contacts/ports';
+import { ContactChangedError } from '../crm/contacts/errors';
+import type { ContactChanges, ContactEffects, ContactStore } from '../crm/contacts/ports';
 import { MAX_TAGS, tagField } from '../crm/contacts/tag-field';
 import type { Contact } from '../crm/model';
 import { adjustScore } from '../crm/scoring/adjust-score';
 import type { ScoringDeps } from '../crm/scoring/score-interaction';
+import { NotFoundError } from '../errors';
 import type { JourneyAction } from './journey';
 import { type NotifyDeps, notifyMember } from './notify-member';
-import { ActionFailedError, type ActionPerformer, type ActionTarget } from './ports';
+import { ActionFailedError, type ActionPerformer, type ActionTarget, ContactDeletedError } from './ports';
 import { type CampaignSigningSecrets, signingSecretOf } from './signing-secret';
-import { sendWebhook, type WebhookPoster } from './webhook-action';
+import { sendWebhook, type WebhookAttempts, type WebhookPoster } from './webhook-action';
 
 export interface JourneyActionDeps {
-  readonly contacts: Pick<ContactStore, 'get' | 'update'>;
+  /**
+   * `effectClaimed` answers whether a step's tag or field effect was made already (a store that
+   * keeps the claims: dynamo-contacts.ts); without it, a step run again at the contact's limit is
+   * refused as a new effect would be.
+   */
+  readonly contacts: Pick<ContactStore, 'get' | 'update'> & Partial<ContactEffects>;
   readonly now: () => Date;
   /**
    * The wall clock, for what a receiver checks against its own: a webhook's signed timestamp. It
@@ -38,7 +48,12 @@ export interface JourneyActionDeps {
    */
   readonly realNow?: () => Date;
   readonly scoring: ScoringDeps;
-  readonly webhooks: { readonly secrets: CampaignSigningSecrets; readonly poster: WebhookPoster };
+  readonly webhooks: {
+    readonly secrets: CampaignSigningSecrets;
+    readonly poster: WebhookPoster;
+    /** Where a webhook's attempts are counted per effect key (webhook-action.ts). */
+    readonly attempts?: WebhookAttempts;
+  };
   readonly notify: NotifyDeps;
   /**
    * The step's last delivery (the next failure dead-letters it): a failure that would be retried
@@ -109,11 +124,16 @@ function contactChange(action: ContactAction, contact: Contact, updatedAt: strin
 }
 
 export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
+  /** The contact as stored now. @throws ContactDeletedError when it was deleted since the step read it. */
   const liveContact = async (target: ActionTarget): Promise<Contact> => {
     const contact = await deps.contacts.get(target.workspaceId, target.contactId);
-    if (!contact || contact.deletedAt) throw new ActionFailedError('The contact no longer exists');
+    if (!contact || contact.deletedAt) throw new ContactDeletedError();
     return contact;
   };
+
+  const claimed = (target: ActionTarget): Promise<boolean> =>
+    deps.contacts.effectClaimed?.(target.workspaceId, target.contactId, target.idempotencyKey) ??
+    Promise.resolve(false);
 
   /**
    * A tag or field action: decided on the contact as read, written under the step key (claimed
@@ -125,57 +145,78 @@ export function journeyActions(deps: JourneyActionDeps): ActionPerformer {
       const updatedAt = deps.now().toISOString();
       // Nothing to change still claims the step's key (an update of nothing but the claim): the
       // step's effect is decided once, so a run of it again never acts on a newer contact.
-      const changes = contactChange(action, contact, updatedAt) ?? { updatedAt };
+      let decided: ContactChanges | undefined;
+      try {
+        decided = contactChange(action, contact, updatedAt);
+      } catch (refusal) {
+        // Refused (a limit the contact reached since): a step run again whose effect was made
+        // already (its key claimed on an earlier run) is done; only a new effect is refused.
+        if (await claimed(target)) return;
+        throw refusal;
+      }
+      const changes = decided ?? { updatedAt };
       try {
         await deps.contacts.update(contact, changes, { effectKey: target.idempotencyKey });
         return;
       } catch (error) {
-        if (error instanceof ContactNotFoundError) throw new ActionFailedError('The contact no longer exists');
         if (!(error instanceof ContactChangedError) || attempt >= CHANGE_ATTEMPTS) throw error;
       }
       contact = await liveContact(target);
     }
   };
 
+  /** What `action` does to `contact`, as the step read it just now. */
+  const performOn = async (contact: Contact, action: JourneyAction, target: ActionTarget): Promise<void> => {
+    switch (action.type) {
+      case 'add-tag':
+      case 'remove-tag':
+      case 'set-field':
+        await changeOnce(action, target, contact);
+        return;
+      case 'adjust-score':
+        await adjustScore(
+          contact,
+          {
+            adjustmentId: target.idempotencyKey,
+            points: action.points,
+            reason: `campaign ${target.campaignId} node ${target.nodeId}: ${action.points >= 0 ? '+' : ''}${action.points}`,
+            campaignId: target.campaignId,
+            nodeId: target.nodeId,
+          },
+          deps.scoring,
+        );
+        return;
+      case 'webhook': {
+        const secret = await signingSecretOf(target.workspaceId, target.campaignId, {
+          secrets: deps.webhooks.secrets,
+          now: deps.now,
+        });
+        await sendWebhook(action.url, target, contact, {
+          secret,
+          poster: deps.webhooks.poster,
+          now: deps.now,
+          signedAt: deps.realNow ?? deps.now,
+          ...(deps.finalAttempt ? { finalAttempt: true } : {}),
+          ...(deps.webhooks.attempts ? { attempts: deps.webhooks.attempts } : {}),
+        });
+        return;
+      }
+      case 'notify-user':
+        await notifyMember(action, target, contact, deps.notify);
+        return;
+    }
+  };
+
   return {
     async perform(action, target) {
-      const contact = await liveContact(target);
-      switch (action.type) {
-        case 'add-tag':
-        case 'remove-tag':
-        case 'set-field':
-          await changeOnce(action, target, contact);
-          return;
-        case 'adjust-score':
-          await adjustScore(
-            contact,
-            {
-              adjustmentId: target.idempotencyKey,
-              points: action.points,
-              reason: `campaign ${target.campaignId} node ${target.nodeId}: ${action.points >= 0 ? '+' : ''}${action.points}`,
-              campaignId: target.campaignId,
-              nodeId: target.nodeId,
-            },
-            deps.scoring,
-          );
-          return;
-        case 'webhook': {
-          const secret = await signingSecretOf(target.workspaceId, target.campaignId, {
-            secrets: deps.webhooks.secrets,
-            now: deps.now,
-          });
-          await sendWebhook(action.url, target, contact, {
-            secret,
-            poster: deps.webhooks.poster,
-            now: deps.now,
-            signedAt: deps.realNow ?? deps.now,
-            ...(deps.finalAttempt ? { finalAttempt: true } : {}),
-          });
-          return;
+      try {
+        await performOn(await liveContact(target), action, target);
+      } catch (error) {
+        // A write that found the contact gone (the score's condition: a 404): deleted meanwhile.
+        if (error instanceof NotFoundError && error.code === 'CONTACT_NOT_FOUND') {
+          throw new ContactDeletedError({ cause: error });
         }
-        case 'notify-user':
-          await notifyMember(action, target, contact, deps.notify);
-          return;
+        throw error;
       }
     },
   };

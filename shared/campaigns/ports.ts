@@ -107,9 +107,16 @@ export interface DueCampaign {
 }
 
 export interface CampaignSchedule {
+  /** The `limit` slots due at `now` that come first in the due index (oldest index time first). */
   due(now: Date, limit: number): Promise<DueCampaign[]>;
   /** Clears the slot unless it changed meanwhile. */
   markLaunched(campaign: DueCampaign): Promise<void>;
+  /**
+   * A slot whose launch failed: its place in the due index moves back to `at` (it stays due, its
+   * slot and so its launch id unchanged), unless the slot changed meanwhile. So slots that keep
+   * failing never take every run's `limit` and hide the newer due slots behind them.
+   */
+  moveBack?(campaign: DueCampaign, at: Date): Promise<void>;
 }
 
 /** How a launch's execution stands, as the state machine service tells it. */
@@ -244,6 +251,18 @@ export class ActionFailedError extends Error {
   override name = 'ActionFailedError';
 }
 
+/**
+ * The contact was deleted while the step ran (after the step read it), as a node's own read or
+ * write found: the enrolment exits `contact-deleted`, as one whose contact was deleted before the
+ * step does (run-step.ts). No failure: nothing to retry, no failed-enrolments alarm.
+ */
+export class ContactDeletedError extends Error {
+  override name = 'ContactDeletedError';
+  constructor(options?: ErrorOptions) {
+    super('The contact was deleted while the step ran', options);
+  }
+}
+
 /** Which enrolment, at which node, an action runs for. */
 export interface ActionTarget {
   readonly workspaceId: string;
@@ -256,11 +275,14 @@ export interface ActionTarget {
   readonly version: number;
   readonly run: number;
   readonly step: number;
+  /** How often a person retried the failed enrolment (`retryEnrolment`): each retry is a new round of attempts. */
+  readonly retry?: number;
 }
 
 /**
- * Performs `action` nodes. An {@link ActionFailedError} ends the enrolment as failed; any other
- * error is retried (the step's queue message comes back).
+ * Performs `action` nodes. An {@link ActionFailedError} ends the enrolment as failed, a
+ * {@link ContactDeletedError} as `contact-deleted`; any other error is retried (the step's queue
+ * message comes back).
  */
 export interface ActionPerformer {
   perform(action: JourneyAction, target: ActionTarget): Promise<void>;

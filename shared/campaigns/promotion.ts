@@ -15,6 +15,8 @@
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { newAuditRecord } from '../identity/audit';
+import type { AuditEntry } from '../identity/ports';
 import { type Campaign, type CampaignDeps, type CampaignStore, getCampaign, runningJourney } from './campaign';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
@@ -229,7 +231,7 @@ export async function runningStats(
   return { stats: { ...stats, splits, variants } };
 }
 
-/** An automatic promotion the engine wrote, for its record (the worker logs it; an audit sink may take it). */
+/** An automatic promotion the engine wrote, for its record (audited in its write; the worker logs it too). */
 export interface AutoPromoted {
   readonly workspaceId: string;
   readonly campaignId: string;
@@ -239,13 +241,30 @@ export interface AutoPromoted {
   readonly revision: number;
 }
 
+/**
+ * The audit entry of an automatic promotion: `campaigns.promote` / `AUTO` by the system (the
+ * campaign engine), written in the same transaction as the promotion (`CampaignStore.replace`).
+ */
+export function autoPromotionAudit(event: AutoPromoted): AuditEntry {
+  return {
+    workspaceId: event.workspaceId,
+    eventType: 'campaigns.promote',
+    eventAction: 'AUTO',
+    actorType: 'system',
+    actorId: 'campaign-engine',
+    resourceType: 'campaigns',
+    resourceId: event.campaignId,
+    metadata: { node: event.node, revision: event.revision, promotion: { ...event.promotion } },
+  };
+}
+
 export interface AutoPromotionDeps {
   readonly campaigns: CampaignStore;
   /** The campaign's counters: one BatchGet of its stats shards (dynamo-enrolments.ts `campaignCounters`). */
   readonly counters: (workspaceId: string, campaignId: string) => Promise<Readonly<Record<string, number>>>;
   /** Campaign time: what a promotion's `at` says. */
   readonly now: () => Date;
-  /** Told of each promotion written (by the system: `by: 'auto'`), once. */
+  /** Told of each promotion written (by the system: `by: 'auto'`), once, after its write (a log line). */
   readonly promoted: (event: AutoPromoted) => Promise<void> | void;
   /** Told when the check failed: the arrival goes on as if nothing were due (next check: a minute later). */
   readonly failed: (error: unknown, at: { workspaceId: string; campaignId: string }) => void;
@@ -265,7 +284,8 @@ export const AUTO_PROMOTION_CHECK_MS = 60_000;
  * the rule has still to decide ({@link undecidedNodes}), it judges them from the campaign's counters
  * (one BatchGet of the stats shards, at most once a minute per campaign in this container; steps
  * that find nothing undecided read nothing) and, when a test names a winner, writes the promotion
- * with the campaign's revision condition, tells `promoted` (the system's record of it), and answers
+ * with the campaign's revision condition and its audit entry in one transaction
+ * ({@link autoPromotionAudit}: both or neither), tells `promoted`, and answers
  * the promotions now recorded for those nodes, so the very arrival that found it due takes the
  * winner. A concurrent change of the campaign wins: the nodes' promotions as re-read are answered
  * (a person's promotion or undo, another container's promotion), or none, and the rule is tried
@@ -298,12 +318,16 @@ export function autoPromoter(deps: AutoPromotionDeps) {
       revision: campaign.revision + 1,
       updatedAt: deps.now().toISOString(),
     };
-    if (!(await deps.campaigns.replace(next))) {
+    const events = Object.entries(due).map(
+      ([node, promotion]): AutoPromoted => ({ workspaceId, campaignId, node, promotion, revision: next.revision }),
+    );
+    // Each promotion's audit entry in the promotion's own write: both land or neither (a failed
+    // write throws: nothing promoted, tried again a minute later), never a promotion unaudited.
+    const audit = events.map((event) => newAuditRecord(autoPromotionAudit(event), new Date(realNow())));
+    if (!(await deps.campaigns.replace(next, { audit }))) {
       return (await deps.campaigns.get(workspaceId, campaignId))?.promotions ?? {};
     }
-    for (const [node, promotion] of Object.entries(due)) {
-      await deps.promoted({ workspaceId, campaignId, node, promotion, revision: next.revision });
-    }
+    for (const event of events) await deps.promoted(event);
     return next.promotions ?? {};
   };
 

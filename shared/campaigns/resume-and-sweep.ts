@@ -72,7 +72,9 @@ export const SWEEP_MAX_PER_SHARD = 5_000;
 
 /**
  * Where each shard's last run stopped at its maximum (the `due` port's opaque `after`), so the
- * next run goes on from there instead of from the oldest again. Undefined: from the oldest.
+ * next run goes on from there instead of from the oldest again. Undefined: from the oldest. Kept
+ * only as long as whatever holds it: the sweeper function moves re-sent entries back instead
+ * (`toBack`), which the index itself keeps.
  */
 export interface SweepCursors {
   get(shard: number): Promise<unknown>;
@@ -83,11 +85,13 @@ export interface SweepCursors {
  * Re-sends every overdue step, shard by shard, page by page (oldest first), up to `maxPerShard`
  * a shard. An enrolment whose step keeps failing with one of our own errors leaves the index when
  * its last delivery fails it (run-step.ts `failStep`); one failing with any other error (a
- * service down, a bug) stays waiting, at the front of its shard. So a run that stops at the
- * maximum leaves its place in `cursors`, and the next run starts after it, reaching the end
- * before it starts from the oldest again: entries that keep coming back cannot take every run's
- * maximum and starve the newer overdue steps behind them (each overdue step is re-sent at least
- * once every ceil(overdue / maximum) + 1 runs). Without `cursors`, every run starts at the oldest.
+ * service down, a bug) stays waiting, at the front of its shard. So each re-sent entry is moved
+ * to the back of its shard (`toBack`: its index time becomes the time of the re-send, its due time
+ * kept), and the next run, in whatever container, starts with the entries re-sent longest ago or
+ * never: entries that keep coming back cannot take every run's maximum and starve the newer
+ * overdue steps behind them (each overdue step is re-sent at least once every
+ * ceil(overdue / maximum) + 1 runs), and no memory between runs is needed. (`cursors`, a place
+ * kept between runs, does the same for a caller whose index cannot move entries.)
  */
 export async function sweepDueSteps(deps: {
   shards: number;
@@ -103,11 +107,17 @@ export async function sweepDueSteps(deps: {
   now: () => Date;
   /** How much faster campaign time runs than real time (`Clock.scale`; 1 in the cloud). */
   scale?: number;
+  /**
+   * Moves the index entries of `enrolments` (re-sent) back to `at`, each only while its enrolment
+   * is still at the step it was read at (a save writes its entry anew from its due time).
+   */
+  toBack?: (enrolments: readonly EnrolmentState[], at: Date) => Promise<void>;
   cursors?: SweepCursors;
   pageSize?: number;
   maxPerShard?: number;
 }): Promise<{ resent: number; shardsLeftOver: number }> {
-  const before = new Date(deps.now().getTime() - SWEEP_GRACE_MS * (deps.scale ?? 1));
+  const now = deps.now();
+  const before = new Date(now.getTime() - SWEEP_GRACE_MS * (deps.scale ?? 1));
   const max = deps.maxPerShard ?? SWEEP_MAX_PER_SHARD;
   let resent = 0;
   let shardsLeftOver = 0;
@@ -123,6 +133,8 @@ export async function sweepDueSteps(deps: {
         return deps.due(shard, before, limit);
       });
       await deps.queue.sendAll(page.enrolments.map(stepOf));
+      // Past `before`: out of this run's range, behind every entry not re-sent since in the next.
+      await deps.toBack?.(page.enrolments, now);
       sent += page.enrolments.length;
       after = page.next;
     } while (after !== undefined && sent < max);

@@ -4,17 +4,18 @@
  * read. Effects are keyed by (run, node, step): a redelivered, duplicated or stale message
  * (or one that lost the race to another copy) repeats no effect and changes nothing.
  *
- * Before any node, the enrolment leaves when the contact was deleted, unsubscribed, bounced,
- * complained or replied, or met the campaign's goal; a paused campaign holds it (the due-time
- * sweep brings it back on resume) and an archived one ends it.
+ * Before any node, the enrolment leaves when the contact was deleted, unsubscribed (an opt-out, or
+ * its status `unsubscribed`), bounced, complained or replied, or met the campaign's goal; a paused
+ * campaign holds it (the due-time sweep brings it back on resume) and an archived one ends it.
  */
-import { blockingSuppression, type SuppressionReason } from '../email/suppression-rules';
+import { mailBlockFor, type SuppressionReason } from '../email/suppression-rules';
 import { answersConditions, type ConditionSubject, emailActivityOf } from './conditions';
 import {
   awaitsGoal,
   type EnrolmentState,
   type ExitReason,
   GOAL_ELIGIBLE_EXITS,
+  goalConversionCounters,
   isFinished,
   mayReenter,
   type PublishedVersion,
@@ -23,7 +24,14 @@ import {
 import { executeNode, type NodeResult, unrecordedChoice } from './execute-node';
 import type { JourneyNode } from './journey';
 import type { EnrolMessage, StepMessage } from './messages';
-import type { ContactSnapshot, CounterDeltas, StepDeps, StepQueue, TimelineEntry } from './ports';
+import {
+  ContactDeletedError,
+  type ContactSnapshot,
+  type CounterDeltas,
+  type StepDeps,
+  type StepQueue,
+  type TimelineEntry,
+} from './ports';
 import { judgeWindow, TIMER_LATENESS_MS } from './windows';
 
 /** Moves one message may make before it hands over to a fresh message (bounds an invocation). */
@@ -471,7 +479,10 @@ async function advance(
       now,
       journey: published.journey,
       deps,
-    }).catch((error: unknown) => {
+    }).catch((error: unknown): NodeResult => {
+      // The contact deleted since the step read it, as the node found: it exits as one deleted
+      // before the step does (no failure to count, alarm on or retry).
+      if (error instanceof ContactDeletedError) return { kind: 'end', reason: 'contact-deleted' };
       // Kept with the error: the last delivery of an enrol message fails the run at this node.
       const at = state;
       rememberFailedRun(error, at, async (failure) => {
@@ -593,7 +604,8 @@ function goalDeadlineAfterEnd(ended: EnrolmentState, published: PublishedVersion
  * mail. The goal is judged as a waiting run's would be before any node (`exitBeforeNode`, with the
  * deadline timer's lateness): met, the run converts (status `completed` stays, a `completed` end
  * becomes `converted`; an exit keeps its reason, as how a run ended is counted apart from whether
- * it converted) and counts `converted` and the `armconv:` of the arms it held, once, with no end
+ * it converted) and counts `converted` (a held-out run: its holdout's `armconv:` instead) and the
+ * `armconv:` of the arms it held (`goalConversionCounters`, enrolment.ts), once, with no end
  * counter moved: written on condition of the step it was read at, which moves on, so a racing
  * wake, a second copy or the deadline timer finds it moved and counts nothing again. Not met while
  * the window is open: nothing is written and no timer set (the deadline timer set at its end, at
@@ -647,8 +659,7 @@ async function judgeEndedGoal(
       converted: true,
       ...(state.exitReason === 'completed' ? { exitReason: 'converted' as const } : {}),
     };
-    const counters = ['converted', ...Object.entries(state.arms).map(([split, arm]) => `armconv:${split}:${arm}`)];
-    const saved = await deps.enrolments.save(converted, state.step, deltas(counters));
+    const saved = await deps.enrolments.save(converted, state.step, deltas(goalConversionCounters(state)));
     return saved ? { status: 'ended', reason: 'converted' } : stale;
   }
   return (await deps.enrolments.save(next, state.step, {})) ? ended : stale;
@@ -674,7 +685,8 @@ async function exitBeforeNode(
   lateness = 0,
 ): Promise<ExitReason | undefined> {
   const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email, state.contactId);
-  const blocking = blockingSuppression(reasons, 'marketing');
+  // Its status too (`unsubscribed`, e.g. imported from another CRM): the rule every audience asks.
+  const blocking = mailBlockFor({ status: contact.fields.status }, reasons, 'marketing');
   if (blocking) return exitForSuppression(blocking);
   const entered = Date.parse(state.enteredAt);
   if (timeline.some((i) => i.type === 'email_replied' && Date.parse(i.occurredAt) >= entered)) return 'replied';

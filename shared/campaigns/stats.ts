@@ -35,6 +35,14 @@ const TOTALS = [
 type Counters = Readonly<Record<string, number>>;
 
 export interface CampaignStats {
+  /**
+   * The campaign's counters. `converted`: runs that met a goal having been given the journey; a
+   * contact a split held out (its control group, `exited.holdout`) that meets the campaign goal is
+   * counted for that split's holdout only (`splits.<id>.holdout.converted`), so the headline is not
+   * inflated by contacts who never got the journey. `entered` still counts them (every end lands in
+   * one end bucket: `entered` = `waiting` + `completed` + every `exited`), so the journey's own rate
+   * is `converted` / (`entered` - `exited.holdout`).
+   */
   readonly totals: Record<(typeof TOTALS)[number], number> & { exited: Record<string, number> };
   readonly nodes: Record<string, Record<string, number>>;
   readonly splits: Record<
@@ -42,7 +50,8 @@ export interface CampaignStats {
     {
       /** Per arm: contacts that entered it, and those of them that converted, opened, clicked. */
       arms: Record<string, { entered: number } & Record<AbMetric, number>>;
-      holdout: number;
+      /** The split's control group (`holdoutPercent`): measured, never tested or promoted. */
+      holdout: HoldoutStats;
       verdict: AbVerdict;
       /** The test that decides (the node's `promote.metric`, else conversions). */
       test: StatedTest;
@@ -70,6 +79,19 @@ export interface CampaignStats {
       promotion?: Promotion;
     }
   >;
+}
+
+/**
+ * A split's holdout: contacts it held out (`arm:<split>:holdout`), those of them that met the
+ * campaign goal within its window (`armconv:<split>:holdout`; they get no mail and run no node),
+ * their rate, and each arm's lift on conversions over it (the arm's rate / the holdout's - 1;
+ * `null` while the holdout has no conversion to compare with).
+ */
+export interface HoldoutStats {
+  entered: number;
+  converted: number;
+  rate: number;
+  lift: Record<string, number | null>;
 }
 
 /** A node whose arms (or subject variants) are tested against each other. */
@@ -147,6 +169,14 @@ function metricsByArm(tests: Record<AbMetric, StatedTest>, index: number): Recor
   >;
 }
 
+function holdoutOf(split: string, converted: StatedTest, at: (name: string) => number): HoldoutStats {
+  const entered = at(`arm:${split}:${HOLDOUT_ARM}`);
+  const conversions = at(`${AB_METRIC_COUNTER.converted}:${split}:${HOLDOUT_ARM}`);
+  const rate = entered === 0 ? 0 : conversions / entered;
+  const lift = Object.fromEntries(converted.arms.map((a) => [a.arm, rate === 0 ? null : a.rate / rate - 1]));
+  return { entered, converted: conversions, rate, lift };
+}
+
 export function campaignStats(counters: Counters, journey: Journey, promotions: Promotions = {}): CampaignStats {
   const at = (name: string) => counters[name] ?? 0;
   const totals = Object.fromEntries(TOTALS.map((t) => [t, at(t)])) as unknown as CampaignStats['totals'];
@@ -176,7 +206,7 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
       const { text: _text, ...verdict } = test.verdict;
       splits[node.id] = {
         arms: Object.fromEntries(test.arms.map((a, i) => [a.arm, { entered: a.entered, ...metricsByArm(tests, i) }])),
-        holdout: at(`arm:${node.id}:${HOLDOUT_ARM}`),
+        holdout: holdoutOf(node.id, tests.converted, at),
         verdict,
         test,
         tests,

@@ -60,23 +60,36 @@ export interface CampaignTriggerIndex {
    */
   pendingSlot(workspaceId: string, campaignId: string): Promise<string | undefined>;
   /**
-   * After a launch: the next slot, if the campaign is still active on `publishedVersion` (the
-   * version whose trigger computed it) and nothing set a slot meanwhile.
+   * After the launch of slot `launched`: replaces it with the next slot in one conditional write,
+   * if the record still holds `launched` as its slot and the campaign is still active on
+   * `publishedVersion` (the version whose trigger computed the next one). So whatever fails, the
+   * campaign keeps a due slot (the launched one, which the next run starts again under its launch
+   * id, a no-op, then replaces) or the next one; never none. When that condition fails: a slot
+   * changed meanwhile stands (a sync wrote it); the launched slot of a campaign no longer active
+   * is cleared; and that of a campaign active on another version (a publish whose sync kept it)
+   * stays due, so the next run plans it again on that version.
    */
-  scheduleNext(workspaceId: string, campaignId: string, publishedVersion: number, nextRunAt: string): Promise<void>;
+  scheduleNext(
+    workspaceId: string,
+    campaignId: string,
+    publishedVersion: number,
+    nextRunAt: string,
+    launched: string,
+  ): Promise<void>;
 }
 
 export interface CampaignWebhookTokens {
   /**
    * Stores the hash of a campaign's new token; the old one stops working in the same write.
    * `mintedBy` is the user who asked for it: the token ends when they leave the workspace or reset
-   * their password, as their API keys do. `at` is real time (compared with their reset's). Only
+   * their password, as their API keys do, and works only while their role may launch campaigns. `at` is real time (compared with their reset's). Only
    * writes that stand for no user (fixtures) leave it out; such a token is tied to nobody.
    */
   rotate(workspaceId: string, campaignId: string, tokenHash: string, at: string, mintedBy?: string): Promise<void>;
   /**
    * The campaign a token hash belongs to, while it is the campaign's current token and its minter
-   * is still a member who has not reset their password since.
+   * is still a member who has not reset their password since and whose role, as defined at the
+   * call, grants `campaigns:launch`.
    */
   find(tokenHash: string): Promise<{ workspaceId: string; campaignId: string } | undefined>;
 }

@@ -4,6 +4,10 @@
  * least once: a step retried after a lost answer posts again with the same key, and the receiver
  * dedupes on it. A 2xx is done; 408, 429, 5xx or no answer is retried (the step's message comes
  * back later), and on the last attempt fails the enrolment; any other answer fails it at once.
+ * Attempts are counted per effect key, durably ({@link WebhookAttempts}): at most
+ * {@link WEBHOOK_ATTEMPTS} POSTs, whichever copy of the step makes them (its redeliveries, a
+ * sweep's re-send, the message a checkpoint's timer sets: each has its own receive count). A
+ * person's retry of the failed enrolment starts a new round.
  */
 import { createHmac } from 'node:crypto';
 import type { Contact } from '../crm/model';
@@ -19,6 +23,15 @@ export type WebhookAnswer =
 /** Sends one POST (shared/adapters/fetch-webhook-poster.ts): never follows a redirect, bounded in time. */
 export interface WebhookPoster {
   post(url: string, body: string, headers: Readonly<Record<string, string>>): Promise<WebhookAnswer>;
+}
+
+/** POSTs of one webhook effect at most (a round: a person's retry of the enrolment starts another). */
+export const WEBHOOK_ATTEMPTS = 5;
+
+/** The attempts of webhook effects, counted where every copy of a step sees them (dynamo-webhook-attempts.ts). */
+export interface WebhookAttempts {
+  /** Counts one more POST under `key` and answers how many were counted, this one included. */
+  count(workspaceId: string, key: string): Promise<number>;
 }
 
 /** A failure the next attempt may not have: the step's queue message is delivered again. */
@@ -63,7 +76,10 @@ export function webhookPayload(target: ActionTarget, contact: Contact, occurredA
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /**
- * Posts the webhook of `target` for `contact`.
+ * Posts the webhook of `target` for `contact`, counted first in `attempts`: the
+ * {@link WEBHOOK_ATTEMPTS}th POST is the last (so is any on the step message's last delivery).
+ * Past it, nothing is posted: another copy of the step holds the last attempt (and fails the
+ * enrolment if it fails), so this one is retried, and on its own last delivery fails it.
  * @throws ActionFailedError when the receiver refuses for good (or, on the last attempt, at all);
  * WebhookRetryError when another attempt may succeed.
  */
@@ -79,8 +95,16 @@ export async function sendWebhook(
     /** The wall clock the receiver checks the signed timestamp against (default: `now`). */
     signedAt?: () => Date;
     finalAttempt?: boolean;
+    /** Where the attempts are counted; without it, only `finalAttempt` says which is the last. */
+    attempts?: WebhookAttempts;
   },
 ): Promise<void> {
+  const attempt = await deps.attempts?.count(target.workspaceId, `${target.idempotencyKey}#${target.retry ?? 0}`);
+  if (attempt !== undefined && attempt > WEBHOOK_ATTEMPTS) {
+    const spent = `its ${WEBHOOK_ATTEMPTS} attempts were made`;
+    if (deps.finalAttempt) throw new ActionFailedError(`The webhook failed: ${spent} without success`);
+    throw new WebhookRetryError(`The webhook was not sent again (${spent}); the step will be retried`);
+  }
   const now = deps.now();
   const body = JSON.stringify(webhookPayload(target, contact, now));
   const t = Math.floor((deps.signedAt ?? deps.now)().getTime() / 1000);
@@ -97,6 +121,8 @@ export async function sendWebhook(
     throw new ActionFailedError(`The webhook answered ${answer.status}`);
   }
   const why = answer.kind === 'answered' ? `answered ${answer.status}` : `unreachable: ${answer.reason}`;
-  if (deps.finalAttempt) throw new ActionFailedError(`The webhook failed on its last attempt (${why})`);
+  if (deps.finalAttempt || (attempt ?? 0) >= WEBHOOK_ATTEMPTS) {
+    throw new ActionFailedError(`The webhook failed on its last attempt (${why})`);
+  }
   throw new WebhookRetryError(`The webhook ${why}; the step will be retried`);
 }

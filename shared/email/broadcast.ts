@@ -24,6 +24,7 @@ import {
 } from './send-request';
 import { assertPostalAddress, type SenderProfile } from './sender-profile';
 import { contentOf, getTemplate, type TemplateStore } from './stored-templates';
+import { mailBlockFor } from './suppression-rules';
 import { mergeFieldsOf } from './template-send';
 
 export const AUDIENCE_PAGE_SIZE = 100;
@@ -333,7 +334,9 @@ export async function runAudiencePage(
         ...(topic ? { topic } : {}),
       }),
   };
-  const reached = listed.contacts.filter((c) => !(version.category === 'marketing' && c.status === 'unsubscribed'));
+  // Who may get this mail by the rule every audience asks (`mailBlockFor`): here for the status
+  // (marketing to an `unsubscribed` contact); suppressions and topic opt-outs the sender applies.
+  const reached = listed.contacts.filter((c) => !mailBlockFor(c, [], version.category, version.topic));
   const unqueueable: Array<{ contactId: string; reason: string }> = [];
   await mapLimit(reached, ENQUEUE_CONCURRENCY, async (contact) => {
     const sendId = broadcastSendId(broadcastId, contact.contactId);

@@ -7,6 +7,7 @@
  * - Soft (transient) bounces suppress on the 3rd within 7 days.
  * - An unsubscribe suppresses marketing mail only: a password reset or a receipt still goes
  *   out, while a hard bounce or a complaint stops transactional mail as well.
+ * - A contact whose CRM status is `unsubscribed` is treated as unsubscribed (`mailBlockFor`).
  */
 
 export type EmailCategory = 'transactional' | 'marketing';
@@ -90,4 +91,31 @@ export function blockingSuppression(
   topic?: string,
 ): SuppressionReason | undefined {
   return reasons.find((r) => suppressionBlocks(r, category, topic));
+}
+
+/**
+ * The CRM status of a contact recorded as opted out of marketing mail (set through the API or by
+ * hand, or imported from another CRM: how opt-outs made elsewhere arrive). It stops marketing mail
+ * as an `unsubscribe` suppression does; transactional mail still goes.
+ */
+export const OPTED_OUT_STATUS = 'unsubscribed';
+
+/**
+ * Why mail of `category` (about `topic`) may not go to a contact, if it may not: the first of its
+ * suppressions (`reasons`: its address's and its own opt-outs) that blocks it, else `unsubscribe`
+ * when its CRM status is {@link OPTED_OUT_STATUS} and an unsubscribe blocks this mail. The one rule
+ * of who may get marketing mail: campaign audiences (by ids, by filter, schedules), the campaign
+ * step before each node, and broadcast pages ask it.
+ */
+export function mailBlockFor(
+  contact: { readonly status?: unknown },
+  reasons: readonly SuppressionReason[],
+  category: EmailCategory,
+  topic?: string,
+): SuppressionReason | undefined {
+  const suppressed = blockingSuppression(reasons, category, topic);
+  if (suppressed) return suppressed;
+  return contact.status === OPTED_OUT_STATUS && suppressionBlocks('unsubscribe', category, topic)
+    ? 'unsubscribe'
+    : undefined;
 }

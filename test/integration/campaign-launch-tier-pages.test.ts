@@ -80,10 +80,7 @@ async function setUp(scores: number[]) {
     queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
     suppressions: { reasonsFor: async () => [] },
     launches,
-    emailOf: async (w: string, id: string) => {
-      const c = await contacts.get(w, id);
-      return c && !c.deletedAt ? c.email : undefined;
-    },
+    contacts,
     now: () => new Date(at),
   };
   const first: AudiencePage = {

@@ -243,9 +243,8 @@ describe('the next slot after a launch', () => {
     // Meanwhile the campaign is republished with a manual trigger (no slot) and synced.
     await updateCampaign(t.workspaceId, id, { journey: MANUAL }, t.deps);
     await t.sync(await t.publish(id));
-    await dynamoCampaignSchedule(db, CORE).markLaunched({ workspaceId: t.workspaceId, campaignId: id, dueAt });
     if (planned === 'skip' || !planned.next) throw new Error('planned a next slot');
-    await plan.scheduleNext(t.workspaceId, id, planned.next);
+    await plan.scheduleNext({ workspaceId: t.workspaceId, campaignId: id, dueAt }, planned.next);
     expect(await t.slotOf(id)).toBeUndefined();
   });
 
@@ -263,8 +262,7 @@ describe('the next slot after a launch', () => {
     const planned = await plan.plan(t.workspaceId, id, `${id}-launch`, dueAt);
     if (planned === 'skip' || !planned.next) throw new Error('planned a next slot');
     await promoteNode(t.workspaceId, id, 'ab', { arm: 'a' }, 'u2', t.deps);
-    await dynamoCampaignSchedule(db, CORE).markLaunched({ workspaceId: t.workspaceId, campaignId: id, dueAt });
-    await plan.scheduleNext(t.workspaceId, id, planned.next);
+    await plan.scheduleNext({ workspaceId: t.workspaceId, campaignId: id, dueAt }, planned.next);
     expect(await t.slotOf(id)).toBe(planned.next);
   });
 });

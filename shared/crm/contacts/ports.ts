@@ -51,6 +51,15 @@ export interface ContactUpdateOptions {
   readonly effectKey?: string;
 }
 
+/** Whether an effect was made on a contact: its key claimed by {@link ContactStore.update}. */
+export interface ContactEffects {
+  /**
+   * True when a change under `effectKey` was made on the contact (its key claimed), however long
+   * ago: that effect is done, whatever the contact holds now. Strongly consistent.
+   */
+  effectClaimed(workspaceId: string, contactId: string, effectKey: string): Promise<boolean>;
+}
+
 /** One write of a bulk import. */
 export type ContactWrite =
   | { readonly kind: 'create'; readonly contact: Contact }

@@ -43,7 +43,7 @@ describe('enrolAudiencePage', () => {
       suppressions: {
         reasonsFor: async (_ws: string, email: string) => (email === 'c3@x.test' ? ['unsubscribe' as const] : []),
       },
-      emailOf: async (_ws: string, id: string) => (id === 'c4' ? undefined : `${id}@x.test`),
+      contacts: { get: async (_ws: string, id: string) => (id === 'c4' ? undefined : { email: `${id}@x.test` }) },
       now: () => new Date('2026-12-04T00:00:00Z'),
     };
     let page = { workspaceId: 'w', campaignId: 'c', launchId: 'l', enrolled: 0, pageSize: 2 } as Parameters<

@@ -19,7 +19,7 @@ import { type Journey, type JourneyAction, journey as journeySchema } from '../.
 import { journeyActions } from '../../../shared/campaigns/journey-actions';
 import { journeyProblems, STRICT_JOURNEY_POLICY } from '../../../shared/campaigns/journey-rules';
 import { assertNotifiedMembers } from '../../../shared/campaigns/notify-member';
-import { ActionFailedError, type ActionTarget } from '../../../shared/campaigns/ports';
+import { ActionFailedError, type ActionTarget, ContactDeletedError } from '../../../shared/campaigns/ports';
 import {
   type CampaignSigningSecrets,
   rotateSigningSecret,
@@ -193,11 +193,11 @@ describe('adjust-score', () => {
     expect(w.events.published.at(-1)).toMatchObject({ detail: { fromTier: 'warm', toTier: 'cold' } });
   });
 
-  it('fails the enrolment for a contact that is gone', async () => {
+  it('exits the enrolment (contact-deleted, not failed) for a contact that is gone', async () => {
     const w = world();
     w.contacts.set('c-1', contactOf({ deletedAt: '2026-03-01T00:00:00Z' }));
     await expect(performer(w).perform({ type: 'adjust-score', points: 5 }, targetOf())).rejects.toBeInstanceOf(
-      ActionFailedError,
+      ContactDeletedError,
     );
     expect(w.scores.commits).toBe(0);
   });

@@ -92,7 +92,7 @@ function launchMachine(
     audience: { page: (_ws: string, _f: unknown, _size: number, cursor?: string) => pages(cursor) },
     queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
     suppressions: { reasonsFor: async () => [] },
-    emailOf: async (_ws: string, id: string) => `${id}@example.com`,
+    contacts: { get: async (_ws: string, id: string) => ({ email: `${id}@example.com` }) },
     now: () => new Date('2026-12-06T10:00:00.000Z'),
   };
   const task = (event: unknown) => runLaunchTask(event, deps);

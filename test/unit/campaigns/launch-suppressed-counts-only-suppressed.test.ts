@@ -22,7 +22,7 @@ describe('launch progress', () => {
         void pages.push(counts),
     } as unknown as LaunchRecords;
     // live: queued; unsub: unsubscribed (suppressed); gone: deleted after the page read it;
-    // soft: soft-deleted meanwhile (its address is no longer answered either).
+    // soft: soft-deleted meanwhile (read with its deletedAt).
     const deps = {
       audience: { page: async () => ({ contactIds: ['live', 'unsub', 'gone', 'soft'] }) },
       queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
@@ -30,7 +30,12 @@ describe('launch progress', () => {
       suppressions: {
         reasonsFor: async (_ws: string, email: string) => (email === 'unsub@x.test' ? ['unsubscribe' as const] : []),
       },
-      emailOf: async (_ws: string, id: string) => (id === 'gone' || id === 'soft' ? undefined : `${id}@x.test`),
+      contacts: {
+        get: async (_ws: string, id: string) =>
+          id === 'gone'
+            ? undefined
+            : { email: `${id}@x.test`, ...(id === 'soft' ? { deletedAt: '2026-12-03T00:00:00Z' } : {}) },
+      },
       now: () => new Date('2026-12-04T00:00:00Z'),
     };
     const page: AudiencePage = { workspaceId: 'w', campaignId: 'c', launchId: 'l', enrolled: 0, pageSize: 100 };
