@@ -1,6 +1,7 @@
 /**
  * SQS consumer of the email-sends queue: one email per message through `sendEmail`
- * (claim -> recipient's contact -> suppression -> pause -> render -> pace -> failover chain -> record).
+ * (claim -> recipient's contact -> suppressions and status -> pause -> render -> pace -> failover
+ * chain -> record).
  *
  * Outcomes (docs/EMAIL.md):
  * - `sent` / `duplicate` / `not-sent`: done, the message is deleted (logged with the reason).
@@ -54,6 +55,7 @@ const core = tableName('core');
 const ephemeral = tableName('ephemeral');
 
 const contacts = dynamoContacts(documents, core);
+const suppressions = dynamoSuppressions(documents, core);
 
 const transientRetry = { retries: 2, baseMs: 100, capMs: 1000 } as const;
 
@@ -121,7 +123,10 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   // A dead attempt's claim waits this long past its lease for the provider's Send event.
   claimGraceMs: claimGraceMsFor(config.EMAIL_CLAIM_LEASE_SECONDS * 1000),
   ledger: dynamoSendLedger(documents, core),
-  suppressions: dynamoSuppressions(documents, core),
+  suppressions,
+  // A marketing send's contact's CRM status (`unsubscribed` stops it: mailBlockFor), read with its
+  // suppressions in their BatchGetItem (no request of its own); not for campaign sends (send-email.ts).
+  contactStatusOf: suppressions.contactStatus,
   gate: dynamoSendingGate(documents, core),
   pacer: dynamoSendPacer(
     documents,

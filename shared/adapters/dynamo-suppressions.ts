@@ -5,7 +5,8 @@
  * own opt-outs (`WS#<workspace>` / `CONTACTOPTOUT#<contactId>`: an unsubscribe, a topic opt-out,
  * a spam complaint) follow the person to any address; marketing sends read them with the address's.
  * The lookup reads both keys strongly consistently (an unsubscribe honoured "at once" must be
- * seen by the very next send), in a BatchGetItem shared with the lookups running at the same time.
+ * seen by the very next send), in a BatchGetItem shared with the lookups running at the same time;
+ * the sender's read of a contact's CRM status (`contactStatus`) joins that call too.
  *
  * An unsubscribe link writes through {@link dynamoUnsubscribeSuppressions}: its opt-outs are
  * conditional (a reason is added only by the write that finds it absent), in one transaction
@@ -31,7 +32,7 @@ import type { Item } from './dynamo/item';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
 import { consentItem } from './dynamo-consent';
-import { contactOptOutSk, GLOBAL_PK, suppressionSk, workspacePk } from './keys';
+import { contactOptOutSk, contactSk, GLOBAL_PK, suppressionSk, workspacePk } from './keys';
 
 /** Writes suppressions (used by the event processor and the unsubscribe route). */
 export interface SuppressionWriter {
@@ -46,7 +47,20 @@ export interface SuppressionWriter {
 
 const pkOf = (workspaceId: string | 'global') => (workspaceId === 'global' ? GLOBAL_PK : workspacePk(workspaceId));
 
-export function dynamoSuppressions(db: DynamoDBDocumentClient, table: string): SuppressionLookup & SuppressionWriter {
+/** A contact's CRM status as the sender reads it with the suppressions (send-email.ts `contactStatusOf`). */
+export interface ContactStatusReader {
+  /**
+   * The `status` of the contact's item (`WS#<ws>` / `CONTACT#<id>`, core), strongly consistent;
+   * undefined when there is no such contact. Read through the same coalesced BatchGetItem as
+   * `reasonsFor`: asked for at the same moment, it rides in that call (no request of its own).
+   */
+  contactStatus(workspaceId: string, contactId: string): Promise<string | undefined>;
+}
+
+export function dynamoSuppressions(
+  db: DynamoDBDocumentClient,
+  table: string,
+): SuppressionLookup & SuppressionWriter & ContactStatusReader {
   // Strongly consistent (an unsubscribe is seen by the very next send); concurrent lookups (the
   // records of one SQS batch, each asking for its workspace and the global list) share BatchGetItem calls.
   const read = coalescedGetter(db, table, { consistent: true });
@@ -79,6 +93,11 @@ export function dynamoSuppressions(db: DynamoDBDocumentClient, table: string): S
         contactId ? reasonsAt(workspacePk(workspaceId), contactOptOutSk(contactId)) : [],
       ]);
       return [...new Set([...global, ...own, ...person])];
+    },
+
+    async contactStatus(workspaceId, contactId) {
+      const item = await read({ pk: workspacePk(workspaceId), sk: contactSk(contactId) });
+      return item?.type === 'contact' && typeof item.status === 'string' ? item.status : undefined;
     },
 
     async suppress(workspaceId, email, reason, atMs) {

@@ -6,15 +6,16 @@
  *
  * The recipient's contact is resolved once, before the suppression check: the one the request
  * names, else (for a marketing or tracked send) the workspace's live contact with the address.
- * That one contact is what the person's own opt-outs are read for, what the tracking links seal
- * and what the provider's events name (the `contact` tag), so a send by address and a send by
- * contact are judged alike.
+ * That one contact is what the person's own opt-outs and CRM status are read for, what the
+ * tracking links seal and what the provider's events name (the `contact` tag), so a send by
+ * address and a send by contact are judged alike. Who may get the mail is the one rule
+ * `mailBlockFor` (suppression-rules.ts) that campaign audiences and broadcast pages ask too.
  */
 
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
 import type { OutgoingEmail, Pacer, ReleaseOptions, SendingGate, SendLedger, SuppressionLookup } from './ports';
 import { type Accepted, type ChainLink, ProviderSendError, sendWithFailover } from './provider-failover';
-import { blockingSuppression, type EmailCategory } from './suppression-rules';
+import { type EmailCategory, mailBlockFor } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
 import { instrumentHtml } from './tracking';
 import type { AbAttribution } from './tracking-token';
@@ -78,6 +79,15 @@ export interface SendDeps {
    * none (a one-off send to an address): its opt-outs are read, its id sealed and tagged.
    */
   readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
+  /**
+   * The CRM status of the recipient's contact, read at send time for a marketing send whose contact
+   * is known (`unsubscribed` stops it as an unsubscribe suppression does: `mailBlockFor`), in the
+   * same moment as its suppressions (the DynamoDB adapter reads it in their BatchGetItem). Not read
+   * for a campaign send (`campaignId`): its step applied the same rule to the contact it had just
+   * read, before it queued the mail (run-step.ts `exitBeforeNode`). Without it (unit tests of other
+   * steps) no status is read.
+   */
+  readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<unknown>;
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
   /**
@@ -218,22 +228,24 @@ type Prepared =
   | { readonly kind: 'release'; readonly reason: string; readonly retryAfterMs: number };
 
 /**
- * Recipient, suppressions, sending gate, rendering, pace: the email to send, or why it is not sent
- * (closed for good, released to retry later). Writes nothing to the ledger; a throw sent nothing.
+ * Recipient, suppressions and status, sending gate, rendering, pace: the email to send, or why it is
+ * not sent (closed for good, released to retry later). Writes nothing to the ledger; a throw sent nothing.
  */
 async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps): Promise<Prepared> {
   const { workspaceId, idempotencyKey: key } = request;
   const contactId = await recipientOf(request, deps);
-  // The person's own opt-outs (an unsubscribe, a complaint) are marketing opt-outs: read for
-  // every marketing send whose person is known, whatever address it goes to. A transactional
-  // send is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox).
-  const reasons = await deps.suppressions.reasonsFor(
-    workspaceId,
-    request.to,
-    request.category === 'marketing' ? contactId : undefined,
-  );
-  const suppressed = blockingSuppression(reasons, request.category, request.topic);
-  if (suppressed) return { kind: 'close', reason: `suppressed: ${suppressed}` };
+  // The person's own opt-outs (an unsubscribe, a complaint) and CRM status (`unsubscribed`) are
+  // marketing opt-outs: read for every marketing send whose person is known, whatever address it
+  // goes to. A transactional send is stopped by its address's suppressions alone (a bounce, a
+  // complaint from that mailbox); no status stops it. Asked for together: one read of the store.
+  const person = request.category === 'marketing' ? contactId : undefined;
+  const [reasons, status] = await Promise.all([
+    deps.suppressions.reasonsFor(workspaceId, request.to, person),
+    person && request.campaignId === undefined ? deps.contactStatusOf?.(workspaceId, person) : undefined,
+  ]);
+  // Closed as a suppression is (same reason, same outcome): a status `unsubscribed` is an unsubscribe.
+  const blocked = mailBlockFor({ status }, reasons, request.category, request.topic);
+  if (blocked) return { kind: 'close', reason: `suppressed: ${blocked}` };
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
     if (paused) return { kind: 'release', reason: paused, retryAfterMs: PAUSED_RETRY_MS };
@@ -276,7 +288,8 @@ const CONTACT_TAG = 'contact';
 
 /**
  * The recipient's contact: the one the request names, else, for a marketing send (whose person's
- * opt-outs must be read) or a tracked one (whose links seal it), the live contact with the address.
+ * opt-outs and status must be read) or a tracked one (whose links seal it), the live contact with
+ * the address.
  */
 async function recipientOf(request: SendRequest, deps: SendDeps): Promise<string | undefined> {
   if (request.contactId) return request.contactId;

@@ -105,7 +105,8 @@ export const OPTED_OUT_STATUS = 'unsubscribed';
  * suppressions (`reasons`: its address's and its own opt-outs) that blocks it, else `unsubscribe`
  * when its CRM status is {@link OPTED_OUT_STATUS} and an unsubscribe blocks this mail. The one rule
  * of who may get marketing mail: campaign audiences (by ids, by filter, schedules), the campaign
- * step before each node, and broadcast pages ask it.
+ * step before each node, broadcast pages, and the sender's last check before the provider
+ * (send-email.ts, with the contact's status read at send time) ask it.
  */
 export function mailBlockFor(
   contact: { readonly status?: unknown },
