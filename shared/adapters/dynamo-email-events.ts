@@ -2,7 +2,9 @@
  * The stores of provider-event processing, in the core table under the workspace:
  * - the send record's delivery state (named by the event's ledger tag, else through
  *   `EMAILMSG#<provider>#<id>`, the pointer markSent writes for a key too long for the tag);
- * - an address's soft bounces (`SOFTBOUNCE#<email>`, a string set: a replay adds nothing);
+ * - an address's soft bounces (`SOFTBOUNCE#<email>`, a string set of `<at>#<event key>`: a replay
+ *   adds nothing, and one at another time (its time clamped to a later "now") is read as the same
+ *   bounce; kept {@link SOFT_BOUNCE_TTL_DAYS} days after the last one recorded);
  * - reputation counters, one item per UTC hour (`EMAILREP#<hour>`, 8-day TTL), moved in the same
  *   transaction that marks the event counted (`EMAILEVT#<event key>`, 30-day TTL);
  * - the guard: a reputation pause is the gate item and its alert in one transaction, conditional
@@ -34,7 +36,12 @@ import {
 } from './keys';
 
 const EVENT_MARK_TTL_DAYS = 30;
-const SOFT_BOUNCE_TTL_DAYS = 8;
+/**
+ * The soft-bounce log lives this long after its last recording: the rule's 7 days plus the latest a
+ * bounce can still arrive (the email-events DLQ keeps a message 14 days from its first enqueue, and
+ * EventBridge retries for a day before), so a late bounce still finds the ones it makes a span with.
+ */
+const SOFT_BOUNCE_TTL_DAYS = 7 + 15;
 /** A stronger state is never replaced by a weaker one arriving late (a delivery after a complaint). */
 const RANK: Readonly<Record<DeliveryState, number>> = { delivered: 1, bounced: 2, complained: 3 };
 
@@ -90,13 +97,24 @@ export function dynamoSoftBounces(db: DynamoDBDocumentClient, table: string): So
           UpdateExpression: 'ADD bounces :entry SET expiresAt = :expires',
           ExpressionAttributeValues: {
             ':entry': new Set([`${atMs}#${eventKey}`]),
-            ':expires': expiresAfter(atMs, SOFT_BOUNCE_TTL_DAYS),
+            // From now, not the bounce's time: a late old bounce never brings the expiry forward.
+            ':expires': expiresAfter(Math.max(atMs, Date.now()), SOFT_BOUNCE_TTL_DAYS),
           },
           ReturnValues: 'ALL_NEW',
         }),
       );
       const entries = out.Attributes?.bounces;
-      return entries instanceof Set ? [...entries].map((e) => Number(String(e).split('#', 1)[0])) : [atMs];
+      if (!(entries instanceof Set)) return [atMs];
+      // One time per event (its earliest): a redelivery's clamped time is not another bounce.
+      const byEvent = new Map<string, number>();
+      for (const entry of entries) {
+        const text = String(entry);
+        const cut = text.indexOf('#');
+        const at = Number(text.slice(0, cut));
+        const event = text.slice(cut + 1);
+        if (cut > 0 && Number.isFinite(at)) byEvent.set(event, Math.min(at, byEvent.get(event) ?? at));
+      }
+      return [...byEvent.values()];
     },
   };
 }

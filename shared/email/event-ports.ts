@@ -69,7 +69,7 @@ export interface SendAcknowledger {
 }
 
 export interface SoftBounceLog {
-  /** Records one soft bounce (idempotent per `eventKey`) and answers every one recorded for the address (epoch ms). */
+  /** Records one soft bounce (idempotent per `eventKey`) and answers every one recorded for the address (epoch ms, one per event key). */
   record(workspaceId: string, email: string, eventKey: string, atMs: number): Promise<number[]>;
 }
 

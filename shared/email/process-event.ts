@@ -2,9 +2,12 @@
  * What a provider event changes (the `email-events` consumer calls this once per event):
  *
  * - delivered: the send record says so; the contact's timeline gets `email_delivered`.
- * - bounced: the record says so; a hard bounce suppresses the address at once, a soft one on the
- *   3rd within 7 days (suppression-rules.ts); the timeline gets `email_bounced`; a hard bounce
- *   counts toward the bounce rate (as SES counts only hard bounces).
+ * - bounced: the record says so; a hard bounce suppresses the address at once; a soft one is added
+ *   to the address's log, and the whole log is judged (suppression-rules.ts
+ *   `softBounceSuppressedAt`): 3 within any 7 days suppress, whatever order the queue delivers
+ *   them in (a standard queue keeps none, and a retry lands behind later events), the suppression
+ *   dated at the third bounce of the span; the timeline gets `email_bounced`; a hard bounce counts
+ *   toward the bounce rate (as SES counts only hard bounces).
  * - complained: the record says so; the address is suppressed and, when the send record confirms
  *   the message and the send named its contact, so is the person (the contact's own opt-out, as an
  *   unsubscribe writes: a changed address does not bring marketing back); `email_complained`;
@@ -52,7 +55,7 @@ import type {
 import type { EmailEvent } from './provider-events';
 import { judgeReputation, type ReputationThresholds, type ReputationVerdict } from './reputation';
 import { countingHour, dayOf, windowCounts } from './reputation-window';
-import { type SuppressionReason, suppressionCausedBy } from './suppression-rules';
+import { type SuppressionReason, softBounceSuppressedAt, suppressionCausedBy } from './suppression-rules';
 
 export interface ProcessEventDeps {
   readonly sends: SendRecordUpdater;
@@ -155,16 +158,21 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
 
   const hard = event.type === 'bounced' && event.bounceType === 'permanent';
   let suppressed: SuppressionReason | undefined;
+  let suppressedAtMs = atMs;
   if (event.type === 'complained') suppressed = suppressionCausedBy('complaint', atMs);
   else if (hard) suppressed = suppressionCausedBy('hard-bounce', atMs);
   else if (event.type === 'bounced') {
-    const all = await deps.softBounces.record(workspaceId, email, key, atMs);
-    // The log holds this bounce too: the rule wants the earlier ones.
-    const earlier = [...all];
-    earlier.splice(earlier.indexOf(atMs), 1);
-    suppressed = suppressionCausedBy('soft-bounce', atMs, earlier);
+    // The whole log (this bounce in it, once however often it is delivered), not the days before
+    // this one: events come in any order, so the one completing a span may be its oldest. Judged
+    // again on a replay, which repairs a crash between recording and suppressing.
+    const log = await deps.softBounces.record(workspaceId, email, key, atMs);
+    const metAtMs = softBounceSuppressedAt(log);
+    if (metAtMs !== undefined) {
+      suppressed = 'soft-bounces';
+      suppressedAtMs = metAtMs;
+    }
   }
-  if (suppressed) await deps.suppressions.suppress(workspaceId, email, suppressed, atMs);
+  if (suppressed) await deps.suppressions.suppress(workspaceId, email, suppressed, suppressedAtMs);
   // The send's `contact` tag names the contact only when the send record confirms the message is
   // ours; otherwise the timeline finds the contact by address, as for any other send.
   const contactId = marked.result === 'unknown' ? undefined : event.contactId;

@@ -4,7 +4,8 @@
  * address and which categories of mail a suppression blocks.
  *
  * - A hard (permanent) bounce or a complaint suppresses at once.
- * - Soft (transient) bounces suppress on the 3rd within 7 days.
+ * - Soft (transient) bounces suppress once the address's log holds 3 within any 7 days, whatever
+ *   order their events arrive in (`softBounceSuppressedAt`).
  * - An unsubscribe suppresses marketing mail only: a password reset or a receipt still goes
  *   out, while a hard bounce or a complaint stops transactional mail as well.
  * - A contact whose CRM status is `unsubscribed` is treated as unsubscribed (`mailBlockFor`).
@@ -50,13 +51,30 @@ export const SOFT_BOUNCE_LIMIT = 3;
 export const SOFT_BOUNCE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * The suppression an event causes, given the address's earlier soft bounces (epoch ms,
- * any order; the event's own time is `atMs`). `undefined` when the address stays mailable.
+ * When an address's soft bounces (epoch ms, one per bounce, any order: the whole log, as events
+ * arrive out of order) first held {@link SOFT_BOUNCE_LIMIT} within less than
+ * {@link SOFT_BOUNCE_WINDOW_MS}: the time of the last bounce of the earliest such span, or
+ * `undefined` if no span ever did. Judged over the sorted times, so a bounce arriving late counts
+ * where it happened: it completes a span it belongs to, and bridges none it is outside of.
+ */
+export function softBounceSuppressedAt(softBouncesMs: readonly number[]): number | undefined {
+  const times = softBouncesMs.filter(Number.isFinite).sort((a, b) => a - b);
+  for (const [i, last] of times.entries()) {
+    const first = times[i - SOFT_BOUNCE_LIMIT + 1];
+    if (first !== undefined && last - first < SOFT_BOUNCE_WINDOW_MS) return last;
+  }
+  return undefined;
+}
+
+/**
+ * The suppression an event causes, given (for a soft bounce at `atMs`) the address's other soft
+ * bounces (epoch ms, any order, before or after it: see {@link softBounceSuppressedAt}).
+ * `undefined` when the address stays mailable.
  */
 export function suppressionCausedBy(
   event: DeliveryEventType,
   atMs: number,
-  earlierSoftBouncesMs: readonly number[] = [],
+  otherSoftBouncesMs: readonly number[] = [],
 ): SuppressionReason | undefined {
   switch (event) {
     case 'hard-bounce':
@@ -65,10 +83,8 @@ export function suppressionCausedBy(
       return 'complaint';
     case 'unsubscribe':
       return 'unsubscribe';
-    case 'soft-bounce': {
-      const recent = earlierSoftBouncesMs.filter((t) => t <= atMs && atMs - t < SOFT_BOUNCE_WINDOW_MS).length;
-      return recent + 1 >= SOFT_BOUNCE_LIMIT ? 'soft-bounces' : undefined;
-    }
+    case 'soft-bounce':
+      return softBounceSuppressedAt([atMs, ...otherSoftBouncesMs]) === undefined ? undefined : 'soft-bounces';
   }
 }
 
