@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { campaignRoutes } from '../lib/definition/campaign-routes';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
-import { dynamoCampaignTriggers, dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
+import { dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
@@ -43,7 +43,6 @@ import {
   updateCampaign,
   updateCampaignBody,
 } from '../shared/campaigns/campaign';
-import { syncCampaignTriggers, unlaunchedDueSlot } from '../shared/campaigns/campaign-triggers';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
@@ -87,11 +86,16 @@ const clock = campaignClock();
 const now = () => clock.now();
 const campaigns = dynamoCampaignStore(documents, core);
 // Webhook URLs: private hosts and plain http only where ALLOW_PRIVATE_WEBHOOKS allows (local).
+// Triggers: each publish, edit and status change writes the campaign's index entry and schedule
+// slot in the same write as the record (campaign.ts `wiresTriggers`), so no failure leaves the
+// one without the other, and a change that landed is never answered 500 for a write after it.
+// Slots are real time (`realNow` absent: the system clock), as the scheduled trigger compares them.
 const deps = {
   campaigns,
   now,
   newId: randomUUID,
   journeyPolicy: { webhooks: { allowPrivate: privateWebhooksAllowed() } },
+  wiresTriggers: true,
 };
 const memberships = dynamoMemberships(documents, core);
 const signingSecrets = dynamoCampaignSigningSecrets(documents, core);
@@ -102,14 +106,6 @@ const steps = sqsStepQueue(sqs, queueUrl('drip-steps'));
 const starter = sfnLaunchStarter(sfn, stateMachineArn());
 const executions = sfnLaunchExecutions(sfn, stateMachineArn());
 const suppressions = dynamoSuppressions(documents, core);
-// Triggers: the index entry and schedule slot follow every publish, edit and status change.
-// Slots are real time, as the scheduled trigger compares them. A slot that came due and that
-// its run has not launched yet is kept (read from the record; before a publish, which drops it).
-const triggerIndex = dynamoCampaignTriggers(documents, core);
-const synced = async (campaign: Campaign, carried: { dueSlot?: string } = {}) => {
-  await syncCampaignTriggers(campaign, { campaigns, index: triggerIndex, now: () => new Date() }, carried);
-  return campaign;
-};
 const aiDraftDeps = {
   ...deps,
   drafts: dynamoCampaignAiDrafts(documents, core),
@@ -194,15 +190,16 @@ const publishable =
 
 const transition = (name: CampaignTransition) =>
   defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
-    const changed = await transitionCampaign(workspaceOf(request), params.id, name, deps);
+    // The status and the trigger wiring it calls for (slot, index entry) land in one write.
+    const campaign = await transitionCampaign(workspaceOf(request), params.id, name, deps);
     // Held enrolments come back a page per message (drip-step-worker): on resume to run on, on
-    // archive to exit as archived; queued before the trigger sync, which nothing then stands in
-    // front of. A transition already made answers the same and queues the pass again, so a
-    // request that failed after the status write can simply be retried.
+    // archive to exit as archived. A transition already made answers the same and queues the
+    // pass again, so a request that failed after the status write can simply be retried.
     if (name === 'resume' || name === 'archive') {
-      await steps.sendAll([{ kind: 'resume-page', workspaceId: changed.workspaceId, campaignId: changed.campaignId }]);
+      await steps.sendAll([
+        { kind: 'resume-page', workspaceId: campaign.workspaceId, campaignId: campaign.campaignId },
+      ]);
     }
-    const campaign = await synced(changed);
     return { ...ok(campaign), audit: audited(campaign.campaignId, { transition: name }) };
   });
 
@@ -242,7 +239,7 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
     { params: idParam, body: updateCampaignBody, response: campaignAnswer },
     async ({ params, body }, request) => {
       await assertReferences(workspaceOf(request))(body.journey);
-      const campaign = await synced(await updateCampaign(workspaceOf(request), params.id, body, deps));
+      const campaign = await updateCampaign(workspaceOf(request), params.id, body, deps);
       return { ...ok(campaign), audit: audited(campaign.campaignId) };
     },
   ),
@@ -254,10 +251,9 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
 
   'campaigns.publish': defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
     const workspaceId = workspaceOf(request);
-    // Read before the publish: its whole-record write drops the slot (the sync writes it again).
-    const dueSlot = await unlaunchedDueSlot(triggerIndex, workspaceId, params.id, new Date());
-    const published = await publishCampaign(workspaceId, params.id, deps, publishable(workspaceId));
-    const campaign = await synced(published, dueSlot ? { dueSlot } : {});
+    // The new version's slot and index entry are written with it (a slot that came due and was not
+    // launched yet kept while it is still one of the trigger's).
+    const campaign = await publishCampaign(workspaceId, params.id, deps, publishable(workspaceId));
     return { ...ok(campaign), audit: audited(campaign.campaignId, { version: campaign.publishedVersion }) };
   }),
 
@@ -300,7 +296,6 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
         body,
         aiDraftDeps,
       );
-      await synced(campaign);
       return {
         status: 200,
         body: { campaign: campaignView(campaign), approval },

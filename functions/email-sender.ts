@@ -33,7 +33,15 @@ import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses, sesForSends } from '../shared/aws/ses';
 import { sqs as sqsDirect } from '../shared/aws/sqs';
-import { config, publicBaseUrl, queueUrl, tableName, trackingKey, unsubscribeLinkConfig } from '../shared/config';
+import {
+  campaignClock,
+  config,
+  publicBaseUrl,
+  queueUrl,
+  tableName,
+  trackingKey,
+  unsubscribeLinkConfig,
+} from '../shared/config';
 import { liveContactIdOf } from '../shared/crm/contacts/get-contact';
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
@@ -137,6 +145,8 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
     }),
   ),
   now: Date.now,
+  // A campaign send's window is judged in campaign time, as its step judged it (TIME_SCALE locally).
+  campaignClock: campaignClock(),
   // Open pixel and click links (docs/EMAIL.md, "Tracking").
   tracking: { baseUrl: publicBaseUrl(), key: trackingKey() },
   // A marketing or tracked send that names no contact (a one-off send to an address): the live

@@ -2,19 +2,22 @@
  * DynamoDB adapters of campaign triggers (shared/campaigns/trigger-ports.ts), in the core table:
  * - the trigger index `WS#<ws> / TRIGGER#<kind>#<value>#<campaignId>`, with a pointer item per
  *   campaign (`CAMPAIGNTRIGGER#<id>`) naming its entry, so a change replaces it in one transaction,
- *   stamped with the revision of the sync that wrote it;
+ *   stamped with the revision of the write that moved it (a sync's, or the campaign record's own
+ *   write, dynamo-campaigns.ts, whose transaction includes these items: {@link triggerIndexMove});
  * - claims per (event, campaign) with a TTL (`expiresAt`), so a replayed event enrols once;
  * - the scheduled-launch slot on the campaign record (gsi1 `DUE#campaign`, as
- *   `dynamoCampaignSchedule` reads it), stamped with the revision of the sync that wrote it;
+ *   `dynamoCampaignSchedule` reads it), stamped with the revision of the write that set it;
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
  *   only the token that pointer names works, and only while the member who minted it still is one,
  *   has not reset their password since, and holds a role that grants `campaigns:launch`.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TriggerKey } from '../campaigns/trigger';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole } from '../identity/permissions';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import type { Item } from './dynamo/item';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
@@ -39,6 +42,62 @@ import {
  * past it the last error is thrown.
  */
 export const TRIGGER_INDEX_ATTEMPTS = 10;
+
+/** The campaign's index pointer (`CAMPAIGNTRIGGER#<id>`), strongly consistent: what the entry is now. */
+export const readTriggerPointer = (
+  db: DynamoDBDocumentClient,
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+): Promise<Item | undefined> =>
+  getItem(db, table, { pk: workspacePk(workspaceId), sk: campaignTriggerSk(campaignId) }, { consistent: true });
+
+/**
+ * The writes that make `key` (undefined: none) the campaign's one index entry, as its pointer
+ * (read just before) names `before`: the old entry deleted, the new one put, and the pointer,
+ * stamped with `revision`, moved only if it still names `before` and no write of a later revision
+ * stamped it (its item is the last). Empty when the entry is already `key` and `stamp` is false.
+ * Every item is meant for one transaction with a condition on the campaign record.
+ */
+export function triggerIndexMove(
+  table: string,
+  workspaceId: string,
+  campaignId: string,
+  revision: number,
+  pointer: Item | undefined,
+  key: TriggerKey | undefined,
+  { stamp }: { readonly stamp: boolean },
+): TransactItem[] {
+  const pk = workspacePk(workspaceId);
+  const before = typeof pointer?.indexSk === 'string' ? pointer.indexSk : undefined;
+  const after = key ? triggerIndexSk(key.kind, key.value, campaignId) : undefined;
+  if (before === after && !stamp) return [];
+  return [
+    ...(before && before !== after ? [{ Delete: { TableName: table, Key: { pk, sk: before } } }] : []),
+    ...(after && key && after !== before
+      ? [
+          {
+            Put: {
+              TableName: table,
+              Item: { pk, sk: after, type: 'campaign-trigger', campaignId, kind: key.kind, value: key.value },
+            },
+          },
+        ]
+      : []),
+    {
+      Put: {
+        TableName: table,
+        Item: { pk, sk: campaignTriggerSk(campaignId), revision, ...(after ? { indexSk: after } : {}) },
+        ConditionExpression: [
+          '(attribute_not_exists(#revision) OR #revision < :revision)',
+          before ? 'indexSk = :before' : 'attribute_not_exists(indexSk)',
+        ].join(' AND '),
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ExpressionAttributeValues: { ':revision': revision, ...(before ? { ':before': before } : {}) },
+      },
+    },
+  ];
+}
 
 /**
  * The condition that the campaign record still has the status and published version a sync read
@@ -68,7 +127,7 @@ export function dynamoCampaignTriggers(
      * sync that wrote it (`revision`, kept when the entry is removed), and is written only while
      * the campaign record still has the basis's status and published version (a check on the
      * record in the same transaction): a sync that a publish or a status change overtook writes
-     * nothing (that change's own sync does), and one of an older revision never overwrites a
+     * nothing (that change writes its own), and one of an older revision never overwrites a
      * newer one's, whatever order they land in. The pointer is also conditional on the entry it
      * named when read, so a sync that another moved it under reads it again: no entry is left
      * behind. A sync whose entry is already there still stamps the pointer (under the same
@@ -76,17 +135,13 @@ export function dynamoCampaignTriggers(
      * it never fails its route.
      */
     async set(workspaceId, campaignId, basis, key) {
-      const pk = workspacePk(workspaceId);
-      const pointerKey = { pk, sk: campaignTriggerSk(campaignId) };
-      const after = key ? triggerIndexSk(key.kind, key.value, campaignId) : undefined;
       for (let attempt = 1; ; attempt += 1) {
-        const pointer = await getItem(db, table, pointerKey, { consistent: true });
-        const before = typeof pointer?.indexSk === 'string' ? pointer.indexSk : undefined;
+        const pointer = await readTriggerPointer(db, table, workspaceId, campaignId);
         const stamped = typeof pointer?.revision === 'number' ? pointer.revision : undefined;
         // Written by a sync of this revision or a later one already.
         if (stamped !== undefined && stamped >= basis.revision) return;
         // Never published: no sync wrote an entry, and none of this basis would.
-        if (!pointer && !after && basis.publishedVersion === undefined) return;
+        if (!pointer && !key && basis.publishedVersion === undefined) return;
         const items: TransactItem[] = [
           {
             ConditionCheck: {
@@ -97,35 +152,13 @@ export function dynamoCampaignTriggers(
               ExpressionAttributeValues: onBasis(basis).values,
             },
           },
-          ...(before && before !== after ? [{ Delete: { TableName: table, Key: { pk, sk: before } } }] : []),
-          ...(after && key && after !== before
-            ? [
-                {
-                  Put: {
-                    TableName: table,
-                    Item: { pk, sk: after, type: 'campaign-trigger', campaignId, kind: key.kind, value: key.value },
-                  },
-                },
-              ]
-            : []),
-          {
-            Put: {
-              TableName: table,
-              Item: { ...pointerKey, revision: basis.revision, ...(after ? { indexSk: after } : {}) },
-              ConditionExpression: [
-                '(attribute_not_exists(#revision) OR #revision < :revision)',
-                before ? 'indexSk = :before' : 'attribute_not_exists(indexSk)',
-              ].join(' AND '),
-              ExpressionAttributeNames: { '#revision': 'revision' },
-              ExpressionAttributeValues: { ':revision': basis.revision, ...(before ? { ':before': before } : {}) },
-            },
-          },
+          ...triggerIndexMove(table, workspaceId, campaignId, basis.revision, pointer, key, { stamp: true }),
         ];
         try {
           await transactWrite(db, items);
           return;
         } catch (error) {
-          // The record moved on: the change that moved it syncs the entry itself.
+          // The record moved on: the change that moved it writes the entry itself.
           if (isConditionFailure(error, 0)) return;
           const moved = isConditionFailure(error, items.length - 1);
           if ((!moved && !isTransactionConflict(error)) || attempt >= TRIGGER_INDEX_ATTEMPTS) throw error;
@@ -193,11 +226,12 @@ export function dynamoCampaignTriggers(
     /**
      * The slot is stamped with the revision of the sync that wrote it (`slotRevision`), and
      * written only while the record still has the basis's status and published version: a sync
-     * that a publish or a status change overtook writes nothing (that change's own sync does),
+     * that a publish or a status change overtook writes nothing (that change writes its own),
      * and one of an older revision never overwrites a newer one's, whatever order they land in.
-     * The campaign's other writes (an edit, a promotion: `replace`) leave status, version and
-     * stamp as they are, so they never make the sync after a publish or a resume miss its slot.
-     * A publish's whole-item Put drops slot and stamp together (a new version, a new basis).
+     * The campaign's writes that do not change the basis (an edit, a promotion: `replace`) leave
+     * status, version and stamp as they are, so they never make the sync after a publish or a
+     * resume miss its slot. A write of the record that carries its wiring (dynamo-campaigns.ts)
+     * stamps the slot with its own revision: no sync of an earlier one overwrites it.
      */
     async setSchedule(workspaceId, campaignId, basis, nextRunAt) {
       const on = onBasis(basis);
@@ -242,8 +276,8 @@ export function dynamoCampaignTriggers(
             TableName: table,
             Key: key,
             UpdateExpression: 'SET nextRunAt = :next, gsi1pk = :due, gsi1sk = :slot, lastLaunchedAt = :launched',
-            // The version too: a publish that landed since the launch read the trigger has its
-            // own sync, and the old trigger's next slot must not come back after it.
+            // The version too: a publish that landed since the launch read the trigger wrote its
+            // own slot, and the old trigger's next slot must not come back after it.
             ConditionExpression: 'nextRunAt = :launched AND #status = :active AND publishedVersion = :version',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {

@@ -1,21 +1,23 @@
 /**
  * DynamoDB adapters of campaigns: the campaign record (draft + status, written with a
- * condition on its revision), its frozen versions, the audience of a launch, and the schedule
- * of due launches. Journeys and rules are stored as JSON strings: they are read whole, never
- * queried into, and a string keeps DynamoDB's attribute rules out of the graph's way.
+ * condition on its revision, and with its trigger wiring when the change calls for it), its
+ * frozen versions, the audience of a launch, and the schedule of due launches. Journeys and rules
+ * are stored as JSON strings: they are read whole, never queried into, and a string keeps
+ * DynamoDB's attribute rules out of the graph's way.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Campaign, CampaignStatus, CampaignStore } from '../campaigns/campaign';
+import type { Campaign, CampaignStatus, CampaignStore, TriggerWiring } from '../campaigns/campaign';
 import type { PublishedVersion } from '../campaigns/enrolment';
 import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
 import { ttlMemo } from '../ttl-memo';
-import { conditionally } from './dynamo/conditions';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { prefixRange } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery } from './dynamo/query';
-import { transactWrite } from './dynamo/transact';
+import { type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
+import { readTriggerPointer, triggerIndexMove } from './dynamo-campaign-triggers';
 import { campaignSk, campaignVersionSk, DUE_CAMPAIGNS_PK, dueCampaignSk, workspacePk } from './keys';
 
 const CAMPAIGN_PREFIX = 'CAMPAIGN#';
@@ -81,19 +83,31 @@ const OPTIONAL_CAMPAIGN_ATTRIBUTES = {
 type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
 
 /**
- * Attributes of the campaign item the campaign store does not own: the schedule slot the
- * trigger sync and the scheduled trigger write (`nextRunAt`, gsi1 `DUE#campaign`, and the
- * revision of the sync that wrote it, `slotRevision`) and the last launch. A write of the
- * campaign keeps whatever they hold.
+ * Attributes of the campaign item the campaign's own attributes leave alone: the schedule slot
+ * (`nextRunAt`, gsi1 `DUE#campaign`, and the revision of the write that set it, `slotRevision`),
+ * which a wired write sets ({@link SlotUpdate}) and the trigger sync and the scheduled trigger
+ * replace, and the last launch. A write of the campaign without wiring keeps whatever they hold.
  */
 const NOT_OWNED = new Set(['pk', 'sk', 'nextRunAt', 'gsi1pk', 'gsi1sk', 'slotRevision', 'lastLaunchedAt']);
 
 /**
+ * What a wired write does to the slot: the slot the record held when read (`held`, which the
+ * write is conditional on: a trigger run that replaced it meanwhile makes the write read again),
+ * and the slot to leave (`keep`: the one held, untouched, its place in the due index too; a
+ * string: that one; undefined: none), stamped with the write's revision.
+ */
+interface SlotUpdate {
+  readonly held: string | undefined;
+  readonly to: { readonly keep: true } | { readonly keep: false; readonly slot: string | undefined };
+}
+
+/**
  * An UpdateItem writing the campaign's own attributes (removing its optional ones it no longer
  * has), under the revision condition: unlike a whole-item Put, it leaves the attributes other
- * writers own (NOT_OWNED) as they are, so a promotion or a status change never drops the slot.
+ * writers own (NOT_OWNED) as they are, so no write of the record drops the slot. With `slot`, it
+ * sets the slot too ({@link SlotUpdate}), in the same write.
  */
-function campaignUpdate(table: string, next: Campaign) {
+function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate) {
   const item = campaignItem(next);
   const names: Record<string, string> = { '#revision': 'revision' };
   const values: Record<string, unknown> = { ':previous': next.revision - 1 };
@@ -112,21 +126,97 @@ function campaignUpdate(table: string, next: Campaign) {
     names[`#r${i}`] = attribute;
     remove.push(`#r${i}`);
   }
+  const conditions = ['#revision = :previous'];
+  if (slot) {
+    conditions.push(slot.held === undefined ? 'attribute_not_exists(nextRunAt)' : 'nextRunAt = :held');
+    if (slot.held !== undefined) values[':held'] = slot.held;
+    set.push('slotRevision = :slotRevision');
+    values[':slotRevision'] = next.revision;
+    if (!slot.to.keep && slot.to.slot !== undefined) {
+      set.push('nextRunAt = :next', 'gsi1pk = :due', 'gsi1sk = :place');
+      Object.assign(values, {
+        ':next': slot.to.slot,
+        ':due': DUE_CAMPAIGNS_PK,
+        ':place': dueCampaignSk(slot.to.slot, next.workspaceId, next.campaignId),
+      });
+    } else if (!slot.to.keep) {
+      remove.push('nextRunAt', 'gsi1pk', 'gsi1sk');
+    }
+  }
   return {
     TableName: table,
     Key: { pk: item.pk, sk: item.sk },
     UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-    ConditionExpression: '#revision = :previous',
+    ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
 }
 
-const revisionCondition = (revision: number) => ({
-  ConditionExpression: '#revision = :previous',
-  ExpressionAttributeNames: { '#revision': 'revision' },
-  ExpressionAttributeValues: { ':previous': revision - 1 },
-});
+/**
+ * Attempts of one wired write whose slot or index pointer another writer moved between its read
+ * and its write (a trigger run replacing the slot, a sync moving the entry): each reads both again.
+ * Past them the write is reported lost (false: nothing was written).
+ */
+export const WIRED_WRITE_ATTEMPTS = 5;
+
+/**
+ * Writes `next` with its trigger wiring in one write: the record, its slot (computed by
+ * `wiring.slot` from the slot the record holds, conditional on still holding it) and, when the
+ * index entry changes, the entry and its pointer (dynamo-campaign-triggers.ts `triggerIndexMove`),
+ * plus `others` (a frozen version, audit entries), in one transaction when there is more than the
+ * record. So the record never lands without the wiring it calls for, nor the wiring without the
+ * record. False when the revision moved on (another change landed: nothing written), or when one
+ * of `others` lost its condition and `othersLose` (a version frozen meanwhile); another failed
+ * condition of `others` is thrown.
+ */
+async function writeWired(
+  db: DynamoDBDocumentClient,
+  table: string,
+  next: Campaign,
+  wiring: TriggerWiring,
+  others: { readonly items: readonly TransactItem[]; readonly othersLose: boolean },
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<boolean> {
+  const { workspaceId, campaignId } = next;
+  const key = { pk: workspacePk(workspaceId), sk: campaignSk(campaignId) };
+  for (let attempt = 1; ; attempt += 1) {
+    const [stored, pointer] = await Promise.all([
+      getItem(db, table, key, { consistent: true }),
+      readTriggerPointer(db, table, workspaceId, campaignId),
+    ]);
+    if (stored?.type !== 'campaign' || stored.revision !== next.revision - 1) return false;
+    const held = typeof stored.nextRunAt === 'string' ? stored.nextRunAt : undefined;
+    // A slot still in the due index (not launched): what the wiring keeps when it came due.
+    const pending = stored.gsi1pk === DUE_CAMPAIGNS_PK ? held : undefined;
+    const slot = wiring.slot(pending);
+    const update = campaignUpdate(table, next, {
+      held,
+      to: slot !== undefined && slot === pending ? { keep: true } : { keep: false, slot },
+    });
+    const index = triggerIndexMove(table, workspaceId, campaignId, next.revision, pointer, wiring.entry, {
+      stamp: false,
+    });
+    const items: TransactItem[] = [{ Update: update }, ...index, ...others.items];
+    try {
+      if (items.length === 1) await db.send(new UpdateCommand(update));
+      else await transactWrite(db, items, sleep);
+      return true;
+    } catch (error) {
+      // The record's condition (its revision, or the slot it held) or the pointer's: read again.
+      const moved =
+        (items.length === 1 ? isConditionFailure(error) : isConditionFailure(error, 0)) ||
+        (index.length > 0 && isConditionFailure(error, index.length)) ||
+        isTransactionConflict(error);
+      if (!moved) {
+        if (others.othersLose && isConditionFailure(error)) return false;
+        throw error;
+      }
+      if (attempt >= WIRED_WRITE_ATTEMPTS) return false;
+      await sleep(Math.random() * 10 * attempt);
+    }
+  }
+}
 
 /**
  * Campaign records in the `core` table. `auditTable`: where a change's audit entries go, in the
@@ -200,30 +290,27 @@ export function dynamoCampaignStore(
 
     async replace(next, extra) {
       const audit = extra?.audit ?? [];
-      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
       const { auditTable } = options;
-      if (!auditTable) throw new Error('This campaign store has no audit table: an audited change cannot be written');
+      if (audit.length > 0 && !auditTable) {
+        throw new Error('This campaign store has no audit table: an audited change cannot be written');
+      }
+      const entries = audit.map((entry) => ({ Put: auditPut(auditTable as string, entry) }));
+      if (extra?.wiring) return writeWired(db, table, next, extra.wiring, { items: entries, othersLose: false });
+      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
       // Only the revision's condition (item 0) failing is a lost race; an entry refused is an error.
-      return conditionally(
-        transactWrite(db, [
-          { Update: campaignUpdate(table, next) },
-          ...audit.map((entry) => ({ Put: auditPut(auditTable, entry) })),
-        ]),
-        0,
-      );
+      return conditionally(transactWrite(db, [{ Update: campaignUpdate(table, next) }, ...entries]), 0);
     },
 
-    // A whole-item Put on purpose: a publish may change the trigger, so it drops the old slot (and
-    // its stamp) and the trigger sync that follows every publish writes the new one. That sync is
-    // conditional on this published version and status, not on this revision, so a promotion or an
-    // edit landing in between does not make it miss (dynamo-campaign-triggers.ts setSchedule).
-    publish(next, frozen) {
-      return conditionally(
-        transactWrite(db, [
-          { Put: { TableName: table, Item: campaignItem(next), ...revisionCondition(next.revision) } },
-          { Put: { TableName: table, Item: versionItem(frozen), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ]),
-      );
+    // An UpdateItem, like every write of the record: the slot is never dropped. With `wiring`, the
+    // new version's slot and index entry are written in the same transaction (the slot that came
+    // due and was not launched kept when still one of the trigger's); without, they stay as they
+    // are until a sync replaces them (dynamo-campaign-triggers.ts setSchedule, set).
+    publish(next, frozen, extra) {
+      const version: TransactItem = {
+        Put: { TableName: table, Item: versionItem(frozen), ConditionExpression: 'attribute_not_exists(pk)' },
+      };
+      if (extra?.wiring) return writeWired(db, table, next, extra.wiring, { items: [version], othersLose: true });
+      return conditionally(transactWrite(db, [{ Update: campaignUpdate(table, next) }, version]));
     },
 
     version,

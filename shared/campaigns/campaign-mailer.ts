@@ -3,7 +3,9 @@
  * contact's fields and the workspace profile become the merge context, and one self-contained
  * send message goes on the email-sends queue with the node's effect key as its ledger key (the
  * sender mails a key once). Tags carry the campaign and node so provider events and tracking
- * can count per node. Marketing sends are logged per contact for frequency caps.
+ * can count per node, and the campaign's send window rides along, in the contact's zone, so the
+ * sender holds a mail it kept past the window's end until the next opening. Marketing sends are
+ * logged per contact for frequency caps.
  */
 import { createHash } from 'node:crypto';
 import type { EmailSendQueue } from '../email/send-request';
@@ -57,6 +59,12 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
           sendId,
           idempotencyKey: input.idempotencyKey,
           tags: { campaign: input.campaignId, node: input.nodeId },
+          campaign: {
+            campaignId: input.campaignId,
+            nodeId: input.nodeId,
+            ...(input.ab ? { ab: input.ab } : {}),
+            ...(input.window ? { window: input.window } : {}),
+          },
         },
         {
           to: contact.email,
@@ -87,19 +95,16 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
       if (template.category === 'marketing') {
         await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
       }
-      await deps.queue.send({
-        ...message,
-        campaignId: input.campaignId,
-        nodeId: input.nodeId,
-        ...(input.ab ? { ab: input.ab } : {}),
-      });
+      await deps.queue.send(message);
       return { sendId };
     },
     recentMarketingSends: (workspaceId, contactId, sinceMs, exceptKey) =>
       deps.sendLog.since(workspaceId, contactId, sinceMs, exceptKey),
     capLock: (workspaceId, contactId) => deps.sendLog.lock(workspaceId, contactId),
     // The same read as the send's (a deleted template fails here as it would there).
-    templateCategory: async (workspaceId, templateId, templateVersion) =>
-      (await getTemplate(workspaceId, templateId, templateVersion, deps)).category,
+    templateOf: async (workspaceId, templateId, templateVersion) => {
+      const { category, topic } = await getTemplate(workspaceId, templateId, templateVersion, deps);
+      return { category, ...(topic ? { topic } : {}) };
+    },
   };
 }

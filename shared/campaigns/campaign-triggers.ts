@@ -1,13 +1,16 @@
 /**
- * Keeps a campaign's trigger wiring in step with the campaign: after a publish, an edit or a
- * status change, the workspace's trigger index holds the published event trigger of an active
- * campaign (nothing otherwise), and a schedule trigger has its next launch slot (cleared when
- * the campaign is not active; a slot that came due and was not launched yet is kept). Then the
- * scheduled launch itself: the trigger's filter, and the slot after it (which replaces the
- * launched one in the same write).
+ * Keeps a campaign's trigger wiring in step with the campaign: the workspace's trigger index holds
+ * the published event trigger of an active campaign (nothing otherwise), and a schedule trigger
+ * has its next launch slot (none when the campaign is not active; a slot that came due and was not
+ * launched yet is kept). {@link triggerWiring} computes it; the campaign store writes it in the
+ * same write as the publish, status change or edit that calls for it (campaign.ts `wiresTriggers`),
+ * so no failure leaves a record without its wiring. {@link syncCampaignTriggers} writes it apart,
+ * after a record written without it. Then the scheduled launch itself: the trigger's filter, and
+ * the slot after it (which replaces the launched one in the same write).
  */
 import type { ContactFilter } from '../crm/contacts/ports';
-import type { Campaign, CampaignStore } from './campaign';
+import type { Campaign, CampaignStatus, CampaignStore, TriggerWiring } from './campaign';
+import type { PublishedVersion } from './enrolment';
 import type { DueCampaign, LaunchRecords } from './ports';
 import { nextScheduledRun, type TriggerOn, triggerIndexKey, triggerOf } from './trigger';
 import type { CampaignTriggerIndex, TriggerBasis } from './trigger-ports';
@@ -24,9 +27,7 @@ export interface TriggerSyncDeps {
 
 /**
  * The campaign's slot that came due (at or before `now`) and that no trigger run has launched
- * yet, read from its own record; undefined when there is none. A publish rewrites the whole
- * campaign record, dropping the slot, so its route reads this before the publish and hands it to
- * the sync ({@link syncCampaignTriggers}' `carried`).
+ * yet, read from its own record; undefined when there is none.
  */
 export async function unlaunchedDueSlot(
   index: Pick<CampaignTriggerIndex, 'pendingSlot'>,
@@ -45,21 +46,44 @@ function isSlotOf(on: TriggerOn, campaignZone: string, slot: string): boolean {
 }
 
 /**
+ * The trigger wiring a campaign with `status` calls for, on its published version `published`:
+ * the index entry of an active campaign's event trigger, and the slot of an active campaign's
+ * schedule trigger, given the slot its record holds (`pending`): that one when it came due (at or
+ * before `now`, real time) and is still a slot of the trigger (the schedule unchanged by a
+ * republish, or changed in a way that keeps it), so the next trigger run launches it; else the
+ * next one after `now`. The launch id is the slot's, so a slot launched meanwhile starts no second
+ * launch (the state machine runs one execution per launch id).
+ */
+export function triggerWiring(
+  status: CampaignStatus,
+  published: PublishedVersion | undefined,
+  now: Date,
+): TriggerWiring {
+  const on = status === 'active' && published ? triggerOf(published.journey) : undefined;
+  const zone = published?.rules.timeZone ?? 'UTC';
+  return {
+    entry: on ? triggerIndexKey(on) : undefined,
+    slot(pending) {
+      if (on?.type !== 'schedule') return undefined;
+      const kept = pending && Date.parse(pending) <= now.getTime() && isSlotOf(on, zone, pending) ? pending : undefined;
+      return kept ?? nextScheduledRun(on, zone, now);
+    },
+  };
+}
+
+/**
  * Writes the campaign's trigger index entry and schedule slot from its published version and
- * status. Both are written on that basis (trigger-ports.ts `set`, `setSchedule`), not on the
+ * status ({@link triggerWiring}), apart from the record: for a record written without its wiring
+ * (a store or a caller that does not wire triggers, campaign.ts `wiresTriggers`; the routes' writes
+ * carry it). Both are written on that basis (trigger-ports.ts `set`, `setSchedule`), not on the
  * campaign's revision: the writes that change the basis (a publish, a status change) are the
  * ones followed by a sync; the others (an edit, a promotion) leave entry and slot valid as they
- * are. The revision only orders the syncs: an older one never overwrites a newer one's writes,
- * and one that lost (overtaken or outdated) writes nothing and resolves, as the route that ran it
- * already saved the campaign and the newer change's own sync writes what it calls for.
+ * are. The revision only orders the writes: an older one never overwrites a newer one's (a wired
+ * write stamps the revision it wrote), and one that lost (overtaken or outdated) writes nothing
+ * and resolves.
  *
- * The slot written is the next one after now, unless a slot came due and was not launched yet
- * (the scheduled trigger runs every 5 minutes): that one is kept, if it is still a slot of the
- * published trigger (the schedule unchanged by a republish, or changed in a way that keeps it),
- * so the next trigger run launches it; the launch id is the slot's, so a slot launched meanwhile
- * starts no second launch (the state machine runs one execution per launch id). `carried.dueSlot`
- * is that slot as read before the write the sync follows (a publish, which drops it from the
- * record); without it the sync reads it from the record itself (an edit leaves the slot there).
+ * `carried.dueSlot` is the slot that came due, as read before the write the sync follows; without
+ * it the sync reads it from the record itself (every write of the record leaves the slot there).
  */
 export async function syncCampaignTriggers(
   campaign: Campaign,
@@ -71,22 +95,20 @@ export async function syncCampaignTriggers(
     campaign.status === 'active' && campaign.publishedVersion
       ? await deps.campaigns.version(workspaceId, campaignId, campaign.publishedVersion)
       : undefined;
-  const on = published ? triggerOf(published.journey) : undefined;
+  const now = deps.now();
+  const wiring = triggerWiring(campaign.status, published, now);
   const basis: TriggerBasis = {
     revision: campaign.revision,
     status: campaign.status,
     ...(campaign.publishedVersion ? { publishedVersion: campaign.publishedVersion } : {}),
   };
-  await deps.index.set(workspaceId, campaignId, basis, on ? triggerIndexKey(on) : undefined);
-  if (!on || !published || on.type !== 'schedule') {
-    await deps.index.setSchedule(workspaceId, campaignId, basis, undefined);
-    return;
-  }
-  const now = deps.now();
-  const zone = published.rules.timeZone;
-  const due = carried.dueSlot ?? (await unlaunchedDueSlot(deps.index, workspaceId, campaignId, now));
-  const kept = due && Date.parse(due) <= now.getTime() && isSlotOf(on, zone, due) ? due : undefined;
-  await deps.index.setSchedule(workspaceId, campaignId, basis, kept ?? nextScheduledRun(on, zone, now));
+  await deps.index.set(workspaceId, campaignId, basis, wiring.entry);
+  const on = published ? triggerOf(published.journey) : undefined;
+  const due =
+    on?.type === 'schedule'
+      ? (carried.dueSlot ?? (await unlaunchedDueSlot(deps.index, workspaceId, campaignId, now)))
+      : undefined;
+  await deps.index.setSchedule(workspaceId, campaignId, basis, wiring.slot(due));
 }
 
 /**

@@ -18,6 +18,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import type { AuditRecord } from '../identity/ports';
 import { singleLineText } from '../security/single-line-text';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
+import { triggerWiring } from './campaign-triggers';
 import { condition } from './conditions';
 import type { CampaignRules, PublishedVersion } from './enrolment';
 import { frequencyCap } from './frequency-cap';
@@ -25,7 +26,7 @@ import { type Journey, journey } from './journey';
 import { assertNoProblems, campaignProblems, type JourneyPolicy, type JourneyProblem } from './journey-rules';
 import type { Promotions } from './promotion';
 import { sendWindow, timeZone } from './send-window';
-import { scheduleNeverFires, type TriggerOn, triggerOf } from './trigger';
+import { scheduleNeverFires, type TriggerKey, type TriggerOn, triggerOf } from './trigger';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -115,6 +116,16 @@ export interface Campaign {
   readonly createdBy: string;
 }
 
+/**
+ * A campaign's trigger wiring (campaign-triggers.ts `triggerWiring`), written with the record in
+ * one write: its entry in the workspace's trigger index (undefined: none), and its schedule slot,
+ * computed from the slot the record holds when written (undefined: none).
+ */
+export interface TriggerWiring {
+  readonly entry: TriggerKey | undefined;
+  readonly slot: (pending: string | undefined) => string | undefined;
+}
+
 export interface CampaignStore {
   get(workspaceId: string, campaignId: string): Promise<Campaign | undefined>;
   list(
@@ -124,11 +135,16 @@ export interface CampaignStore {
   create(campaign: Campaign): Promise<void>;
   /**
    * Writes `next` if the stored revision is still `next.revision - 1`; false otherwise. `audit`
-   * entries are written in the same transaction: with the change, or not at all.
+   * entries are written in the same transaction: with the change, or not at all. So is `wiring`:
+   * the slot and index entry are those of the record as written (the slot it held then, which a
+   * trigger run may move meanwhile). Without it, the record's slot and entry stay as they are.
    */
-  replace(next: Campaign, options?: { readonly audit?: readonly AuditRecord[] }): Promise<boolean>;
-  /** Writes `next` and freezes `version` with it, in one transaction (same revision rule). */
-  publish(next: Campaign, version: PublishedVersion): Promise<boolean>;
+  replace(
+    next: Campaign,
+    options?: { readonly audit?: readonly AuditRecord[]; readonly wiring?: TriggerWiring },
+  ): Promise<boolean>;
+  /** Writes `next` and freezes `version` with it, in one transaction (same rules, `wiring` too). */
+  publish(next: Campaign, version: PublishedVersion, options?: { readonly wiring?: TriggerWiring }): Promise<boolean>;
   version(workspaceId: string, campaignId: string, version: number): Promise<PublishedVersion | undefined>;
 }
 
@@ -143,6 +159,13 @@ export interface CampaignDeps {
    * function's), as against `now`, campaign time (TIME_SCALE locally); absent: the system clock.
    */
   readonly realNow?: () => Date;
+  /**
+   * True: each publish, status change and edit of a published campaign writes its trigger wiring
+   * (index entry, schedule slot) in the same write as the record, so no failure leaves one without
+   * the other. Absent: the record alone, and the caller syncs the wiring after it
+   * (campaign-triggers.ts `syncCampaignTriggers`).
+   */
+  readonly wiresTriggers?: boolean;
 }
 
 /** Who may move a campaign from which status to which. */
@@ -225,7 +248,8 @@ export async function updateCampaign(
   // The journey and the rules are checked together whenever either changes (a rules edit can make
   // the journey's trigger loop, or bring a goal about a node the journey lacks); a rename is not.
   if (body.journey || body.rules) assertValidCampaign(next, deps, { scheduleFrom: triggerOf(current.journey) });
-  return saveOrConflict(next, deps);
+  // The published version's wiring, unchanged by an edit: written again, it mends one that is missing.
+  return saveOrConflict(next, deps, await wiringOf(next, deps));
 }
 
 /**
@@ -262,7 +286,9 @@ export async function publishCampaign(
     updatedAt: deps.now().toISOString(),
   };
   const frozen: PublishedVersion = { workspaceId, campaignId, version, journey: pinned, rules: current.rules };
-  if (!(await deps.campaigns.publish(next, frozen))) throw concurrentChange();
+  const wiring = await wiringOf(next, deps, frozen);
+  const saved = wiring ? deps.campaigns.publish(next, frozen, { wiring }) : deps.campaigns.publish(next, frozen);
+  if (!(await saved)) throw concurrentChange();
   return next;
 }
 
@@ -289,7 +315,25 @@ export async function transitionCampaign(
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
   };
-  return saveOrConflict(next, deps);
+  return saveOrConflict(next, deps, await wiringOf(next, deps));
+}
+
+/**
+ * The trigger wiring to write with `next` (when `deps.wiresTriggers`): that of its published
+ * version (`published`, or read) while active, none otherwise, on the real clock, as slots are.
+ * Undefined for a campaign never published (it has none) or a store left to syncs.
+ */
+async function wiringOf(
+  next: Campaign,
+  deps: Pick<CampaignDeps, 'campaigns' | 'realNow' | 'wiresTriggers'>,
+  published?: PublishedVersion,
+): Promise<TriggerWiring | undefined> {
+  if (!deps.wiresTriggers || next.publishedVersion === undefined) return undefined;
+  const running =
+    next.status !== 'active'
+      ? undefined
+      : (published ?? (await deps.campaigns.version(next.workspaceId, next.campaignId, next.publishedVersion)));
+  return triggerWiring(next.status, running, deps.realNow?.() ?? new Date());
 }
 
 /**
@@ -341,8 +385,13 @@ function sameJson(a: unknown, b: unknown): boolean {
   );
 }
 
-async function saveOrConflict(next: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): Promise<Campaign> {
-  if (!(await deps.campaigns.replace(next))) throw concurrentChange();
+async function saveOrConflict(
+  next: Campaign,
+  deps: Pick<CampaignDeps, 'campaigns'>,
+  wiring: TriggerWiring | undefined,
+): Promise<Campaign> {
+  const saved = wiring ? deps.campaigns.replace(next, { wiring }) : deps.campaigns.replace(next);
+  if (!(await saved)) throw concurrentChange();
   return next;
 }
 

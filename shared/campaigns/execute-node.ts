@@ -4,13 +4,14 @@
  * replay of the same step repeats nothing; the result says where the enrolment goes next.
  */
 import { UnqueueableSendError } from '../email/send-request';
+import { mailBlockFor, optedOutTopic, type SuppressionReason } from '../email/suppression-rules';
 import type { AbAttribution } from '../email/tracking-token';
 import { type Condition, type ConditionSubject, holds } from './conditions';
 import type { CampaignRules, EnrolmentState, ExitReason } from './enrolment';
 import { nextAllowedSend } from './frequency-cap';
 import { durationMs, type Journey, type JourneyNode } from './journey';
 import { ActionFailedError, type ContactSnapshot, type StepDeps } from './ports';
-import { nextTimeOfDay, nextWindowOpening } from './send-window';
+import { nextTimeOfDay, nextWindowOpening, type ZonedSendWindow } from './send-window';
 import { armFor, HOLDOUT_ARM, promotedArm, promotedVariant, subjectLineId, variantFor } from './split';
 import { judgeWindow, occurredWithin, TIMER_LATENESS_MS } from './windows';
 
@@ -35,6 +36,12 @@ export interface NodeContext {
   readonly now: Date;
   /** The journey of the enrolment's version (which of its A/B nodes are splits). */
   readonly journey: Journey;
+  /**
+   * The contact's suppressions (its address's and its own opt-outs) as the step read them before
+   * any node (run-step.ts `exitBeforeNode`, which ends the run on one that blocks all marketing
+   * mail): what is left to judge here are topic opt-outs, against each email's template topic.
+   */
+  readonly suppressions: readonly SuppressionReason[];
   readonly deps: Pick<StepDeps, 'mailer' | 'actions'>;
 }
 
@@ -133,15 +140,30 @@ export async function executeNode(node: JourneyNode, ctx: NodeContext): Promise<
 
 async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
   const { state, rules, contact, now } = ctx;
+  // The template's category and topic, read only when they decide something: a capped campaign
+  // caps marketing mail only; a contact who opted out of a topic gets no marketing mail of it.
+  const optedOut = ctx.suppressions.some((r) => optedOutTopic(r) !== undefined);
+  const template =
+    rules.frequencyCap || optedOut
+      ? await ctx.deps.mailer.templateOf(state.workspaceId, node.templateId, node.version)
+      : undefined;
+  // The rule the sender applies (`mailBlockFor` with the template's topic), applied before the mail
+  // is queued: a mail of a topic the contact left is skipped, neither queued nor logged for the cap
+  // (where it would defer the topics the contact kept), nor waiting for the send window or the cap;
+  // the journey goes on. Counted `node:<id>:suppressed`.
+  const blocked =
+    template && mailBlockFor({ status: contact.fields.status }, ctx.suppressions, template.category, template.topic);
+  if (blocked) return skipped(node, state);
+  const zone = contact.timeZone ?? rules.timeZone;
   if (rules.sendWindow) {
-    const opening = nextWindowOpening(now, rules.sendWindow, contact.timeZone ?? rules.timeZone);
+    const opening = nextWindowOpening(now, rules.sendWindow, zone);
     if (opening.getTime() > now.getTime()) return { kind: 'hold', dueAt: opening };
   }
-  if (!rules.frequencyCap) return sendEmail(node, ctx);
+  // The window travels with the mail: the sender holds it if it keeps it past the window's end.
+  const window = rules.sendWindow ? { ...rules.sendWindow, zone } : undefined;
   // The cap is of marketing mail: a transactional template (a receipt, a confirmation) is neither
   // counted nor logged for it, so it is not held by it either, and takes no cap lock.
-  const category = await ctx.deps.mailer.templateCategory(state.workspaceId, node.templateId, node.version);
-  if (category !== 'marketing') return sendEmail(node, ctx);
+  if (!rules.frequencyCap || template?.category !== 'marketing') return sendEmail(node, ctx, window);
   const cap = rules.frequencyCap;
   // Capped: check and send under the contact's cap lock, so two campaigns' steps for the same
   // contact cannot both see room for one more mail and both send. Busy: try again a minute later.
@@ -158,16 +180,37 @@ async function emailNode(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
     );
     const allowed = nextAllowedSend(cap, recent, now.getTime());
     if (allowed > now.getTime()) return { kind: 'hold', dueAt: new Date(allowed) };
-    return await sendEmail(node, ctx);
+    return await sendEmail(node, ctx, window);
   } finally {
     await release();
   }
 }
 
+/**
+ * An email node whose mail the contact may not get (a topic opt-out): it moves on, counted
+ * `node:<id>:suppressed`, with no send. A subject variant recorded for it by the step's checkpoint
+ * (`unrecordedChoice`) is taken back, unless this run mailed the node before (a loop): a variant the
+ * contact never got is not its arm, so its conversions count for no line.
+ */
+function skipped(node: Extract<JourneyNode, { kind: 'email' }>, state: EnrolmentState): NodeResult {
+  const { [node.id]: unsent, ...arms } = state.arms;
+  const forget = unsent !== undefined && state.emails[node.id] === undefined;
+  return {
+    kind: 'move',
+    next: node.next,
+    ...(forget ? { set: { arms } } : {}),
+    counters: [`node:${node.id}:suppressed`],
+  };
+}
+
 /** How long a capped send waits when another step of the same contact holds the cap lock. */
 export const CAP_BUSY_RETRY_MS = 60_000;
 
-async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: NodeContext): Promise<NodeResult> {
+async function sendEmail(
+  node: Extract<JourneyNode, { kind: 'email' }>,
+  ctx: NodeContext,
+  window: ZonedSendWindow | undefined,
+): Promise<NodeResult> {
   const { state, rules, contact } = ctx;
   const variant = node.subjectVariants ? subjectVariant(node, node.subjectVariants.length, state, rules) : undefined;
   const line = lineIdOf(node.subjectVariants, variant);
@@ -183,6 +226,7 @@ async function sendEmail(node: Extract<JourneyNode, { kind: 'email' }>, ctx: Nod
       ...(node.subjectVariants && variant !== undefined ? { subject: node.subjectVariants[variant] } : {}),
       ...abAttribution(state, ctx.journey, variant, node.subjectVariants),
       idempotencyKey: effectKey(state, node.id),
+      ...(window ? { window } : {}),
     })
     .catch((error: unknown) => {
       // An address the sender could never take (the contact's was accepted under other rules):

@@ -7,6 +7,7 @@ import type { AbAttribution } from '../email/tracking-token';
 import type { EnrolmentState, PublishedVersion } from './enrolment';
 import type { JourneyAction } from './journey';
 import type { DripStepMessage, StepMessage } from './messages';
+import type { ZonedSendWindow } from './send-window';
 
 export interface AudiencePageOfContacts {
   readonly contactIds: readonly string[];
@@ -223,6 +224,8 @@ export interface CampaignMailer {
     readonly ab?: AbAttribution;
     /** Unique per (enrolment run, node, step): a replay queues the same send. */
     readonly idempotencyKey: string;
+    /** The campaign's send window in the contact's zone: the sender holds the mail outside it. */
+    readonly window?: ZonedSendWindow;
   }): Promise<{ sendId: string }>;
   /**
    * When marketing mail was queued for the contact since `sinceMs` (any campaign): frequency caps.
@@ -240,10 +243,16 @@ export interface CampaignMailer {
    */
   capLock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
   /**
-   * The category of the template version a node sends (`marketing` or `transactional`): only
-   * marketing mail is capped (and logged for the cap), so a capped campaign asks before the cap.
+   * The category (`marketing` or `transactional`) and topic of the template version a node sends:
+   * only marketing mail is capped (and logged for the cap), so a capped campaign asks before the
+   * cap; a contact's topic opt-out blocks marketing mail of that topic only, so a step that read one
+   * asks before it queues the mail.
    */
-  templateCategory(workspaceId: string, templateId: string, templateVersion?: number): Promise<EmailCategory>;
+  templateOf(
+    workspaceId: string,
+    templateId: string,
+    templateVersion?: number,
+  ): Promise<{ readonly category: EmailCategory; readonly topic?: string | undefined }>;
 }
 
 /** A failure that retrying will not fix (a webhook refusing for good): the enrolment fails with it. */

@@ -403,9 +403,14 @@ async function advance(
 
   const contact = options.contact ?? (await deps.contacts.snapshot(start.workspaceId, start.contactId));
   const { timeline, answering } = await timelineOf(start, published, contact, deps, now);
+  // The contact's suppressions, read once: judged before any node, and by each email node for its topic.
+  const suppressions =
+    contact && !contact.deleted
+      ? await deps.suppressions.reasonsFor(start.workspaceId, contact.email, start.contactId)
+      : [];
   const exit =
     contact && !contact.deleted
-      ? await exitBeforeNode(start, published, contact, timeline, answering, deps, now)
+      ? await exitBeforeNode(start, published, contact, timeline, answering, deps, now, 0, suppressions)
       : 'contact-deleted';
   if (exit || !contact || contact.deleted) {
     const reason: ExitReason = exit ?? 'contact-deleted';
@@ -478,6 +483,7 @@ async function advance(
       subject,
       now,
       journey: published.journey,
+      suppressions,
       deps,
     }).catch((error: unknown): NodeResult => {
       // The contact deleted since the step read it, as the node found: it exits as one deleted
@@ -683,9 +689,12 @@ async function exitBeforeNode(
   now: Date,
   /** How late past the goal's deadline tags, fields and the score still answer (judgeWindow): 0 but for the deadline's own timer. */
   lateness = 0,
+  /** The contact's suppressions when the caller read them already. */
+  known?: readonly SuppressionReason[],
 ): Promise<ExitReason | undefined> {
-  const reasons = await deps.suppressions.reasonsFor(state.workspaceId, contact.email, state.contactId);
+  const reasons = known ?? (await deps.suppressions.reasonsFor(state.workspaceId, contact.email, state.contactId));
   // Its status too (`unsubscribed`, e.g. imported from another CRM): the rule every audience asks.
+  // Asked with no topic: a topic opt-out never ends the run, its email nodes skip (execute-node.ts).
   const blocking = mailBlockFor({ status: contact.fields.status }, reasons, 'marketing');
   if (blocking) return exitForSuppression(blocking);
   const entered = Date.parse(state.enteredAt);

@@ -6,21 +6,39 @@
  */
 import * as z from 'zod/mini';
 import { isTimeZone, type ZonedParts, zonedInstant, zonedParts } from '../zoned-time';
-import { weekday } from './journey';
 
 export { isTimeZone, zonedInstant, zonedParts };
 
 export const timeZone = z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'));
 
+/**
+ * An ISO weekday, 1 = Monday (journey.ts `weekday` is the same check). Declared here, not imported
+ * from the journey, so this module stays small: the email sender loads it to judge a campaign
+ * mail's window at delivery (send-email.ts), without the journey's schemas.
+ */
+const isoWeekday = z.number().check(z.int(), z.gte(1), z.lte(7));
+
+const windowHours = {
+  weekdays: z.array(isoWeekday).check(z.minLength(1), z.maxLength(7)),
+  startHour: z.number().check(z.int(), z.gte(0), z.lte(23)),
+  endHour: z.number().check(z.int(), z.gte(1), z.lte(24)),
+};
+const endsAfterStart = z.refine<{ startHour: number; endHour: number }>(
+  (w) => w.endHour > w.startHour,
+  'endHour must be after startHour',
+);
+
 /** Hours are [start, end) in the contact's zone, on the given ISO weekdays (1 = Monday). */
-export const sendWindow = z
-  .strictObject({
-    weekdays: z.array(weekday).check(z.minLength(1), z.maxLength(7)),
-    startHour: z.number().check(z.int(), z.gte(0), z.lte(23)),
-    endHour: z.number().check(z.int(), z.gte(1), z.lte(24)),
-  })
-  .check(z.refine((w) => w.endHour > w.startHour, 'endHour must be after startHour'));
+export const sendWindow = z.strictObject(windowHours).check(endsAfterStart);
 export type SendWindow = z.infer<typeof sendWindow>;
+
+/**
+ * A send window with the zone it is read in (the contact's, else the campaign's): what a campaign
+ * mail carries on the email-sends queue (`window`, send-request.ts), so the sender holds a mail it
+ * kept past the window's end (paused, paced, providers down) until the next opening.
+ */
+export const zonedSendWindow = z.strictObject({ ...windowHours, zone: timeZone }).check(endsAfterStart);
+export type ZonedSendWindow = z.infer<typeof zonedSendWindow>;
 
 /** The local calendar date `days` after the one in `p` (plain calendar arithmetic). */
 function addDays(p: ZonedParts, days: number): { year: number; month: number; day: number; weekday: number } {

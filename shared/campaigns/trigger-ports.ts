@@ -55,8 +55,8 @@ export interface CampaignTriggerIndex {
   ): Promise<void>;
   /**
    * The campaign's scheduled slot that no trigger run has launched yet (strongly consistent), as
-   * stored on its record; undefined when there is none. Read before a publish, whose whole-record
-   * write drops it, so the sync after it can keep a slot that came due meanwhile.
+   * stored on its record; undefined when there is none. Read by a sync, so it can keep a slot that
+   * came due meanwhile.
    */
   pendingSlot(workspaceId: string, campaignId: string): Promise<string | undefined>;
   /**

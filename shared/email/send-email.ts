@@ -1,8 +1,9 @@
 /**
  * The one way an email leaves the product (campaign steps, one-off sends, account mail):
- * claim -> who is the recipient? -> may this address (and person) get this category? -> is
- * marketing paused? -> render -> pace -> the first provider that accepts it -> record. Every exit
- * says what happened, and only `sent` means a provider accepted the message.
+ * inside its send window (a campaign mail)? -> claim -> who is the recipient? -> may this address
+ * (and person) get this category? -> is marketing paused? -> render -> pace -> the first provider
+ * that accepts it -> record. Every exit says what happened, and only `sent` means a provider
+ * accepted the message.
  *
  * The recipient's contact is resolved once, before the suppression check: the one the request
  * names, else (for a marketing or tracked send) the workspace's live contact with the address.
@@ -12,6 +13,8 @@
  * `mailBlockFor` (suppression-rules.ts) that campaign audiences and broadcast pages ask too.
  */
 
+import { nextWindowOpening, type ZonedSendWindow } from '../campaigns/send-window';
+import type { Clock } from '../clock';
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
 import type { OutgoingEmail, Pacer, ReleaseOptions, SendingGate, SendLedger, SuppressionLookup } from './ports';
 import { type Accepted, type ChainLink, ProviderSendError, sendWithFailover } from './provider-failover';
@@ -47,6 +50,8 @@ export interface SendRequest {
   readonly topic?: string;
   /** Open and click tracking; default: on for marketing, off for transactional (docs/EMAIL.md, "Tracking"). */
   readonly track?: boolean;
+  /** A campaign send's window in the contact's zone: outside it the send waits for the next opening. */
+  readonly window?: ZonedSendWindow;
 }
 
 /** Whether a send is instrumented with the open pixel and click links. */
@@ -88,6 +93,11 @@ export interface SendDeps {
    * steps) no status is read.
    */
   readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<unknown>;
+  /**
+   * Campaign time (shared/clock.ts), which a campaign send's window is judged in, as its step judged
+   * it: the wall clock in the cloud, faster locally with TIME_SCALE. Without it, `now`.
+   */
+  readonly campaignClock?: Pick<Clock, 'now' | 'realDelayMs'>;
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
   /**
@@ -112,6 +122,8 @@ const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
 
 export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
   const { workspaceId, idempotencyKey: key } = request;
+  const closedWindow = windowWait(request, deps);
+  if (closedWindow) return closedWindow;
   const claimedAtMs = deps.now();
   const claim = await deps.ledger.claim(
     workspaceId,
@@ -200,6 +212,27 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
   }
   await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
   return { status: 'sent', ...accepted };
+}
+
+/**
+ * A campaign mail found outside its send window (kept in the pipeline past the window's end: a
+ * pause, the pace, providers down) waits for the next opening in the contact's zone, as its step
+ * would have (execute-node.ts `emailNode`): deferred, never dropped nor sent at night. Judged before
+ * the claim, from the message alone: a mail held overnight comes back every 15 minutes (SQS's
+ * longest delay) and costs no ledger write each time.
+ */
+function windowWait(request: SendRequest, deps: SendDeps): SendOutcome | undefined {
+  if (!request.window) return undefined;
+  const { zone, ...window } = request.window;
+  const now = deps.campaignClock?.now() ?? new Date(deps.now());
+  const opening = nextWindowOpening(now, window, zone);
+  if (opening.getTime() <= now.getTime()) return undefined;
+  const retryAfterMs = deps.campaignClock?.realDelayMs(opening) ?? opening.getTime() - now.getTime();
+  return {
+    status: 'retry',
+    reason: `outside the send window: held until ${opening.toISOString()}`,
+    retryAfterMs: Math.max(1, retryAfterMs),
+  };
 }
 
 /** Why a send is held for its Send event: what the provider said, or that it said nothing. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { QUEUE_MAX_MESSAGE_BYTES } from '../../lib/definition/queues';
+import { zonedSendWindow } from '../campaigns/send-window';
 import { ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
 import {
@@ -71,6 +72,13 @@ export const emailSendMessage = z.object({
   ),
   topic: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/))),
   track: z.optional(z.boolean()),
+  /**
+   * A campaign send's window in the contact's zone (the campaign's `sendWindow`, ~80 bytes): the
+   * sender holds a mail it finds outside it (kept past the window's end by a pause, the pace or
+   * providers down) until the next opening, as the step would have. Absent: any hour (every other
+   * send, and campaign mail queued before the field existed).
+   */
+  window: z.optional(zonedSendWindow),
   /**
    * How many times this request came back as `retry` (paced, throttled, paused): drives the backoff
    * (which stops growing at 2^10 s, pacing.ts). No upper bound but the safe integers (`z.int()`): a
@@ -165,6 +173,9 @@ export interface ResolvedSend {
   readonly topic?: string | undefined;
 }
 
+/** What a campaign send adds to its message: its campaign, node, A/B attribution and send window. */
+export type CampaignSendFields = Pick<EmailSendMessage, 'campaignId' | 'nodeId' | 'ab' | 'window'>;
+
 /** The queue the sender consumes. `delaySeconds` (0-900) holds a message back. */
 export interface EmailSendQueue {
   send(message: EmailSendMessage | AudiencePageMessage, delaySeconds?: number): Promise<void>;
@@ -202,7 +213,7 @@ export class UnqueueableSendError extends ValidationError {
  */
 export function sendMessageOf(
   workspaceId: string,
-  ids: { sendId: string; idempotencyKey: string; tags?: Record<string, string> },
+  ids: { sendId: string; idempotencyKey: string; tags?: Record<string, string>; campaign?: CampaignSendFields },
   send: ResolvedSend,
   deps: SendMessageDeps,
 ): EmailSendMessage {
@@ -237,6 +248,8 @@ export function sendMessageOf(
       ...(send.template ? { template: send.template.templateId } : {}),
       ...ids.tags,
     },
+    // In the message before it is measured below: the queue carries all of it.
+    ...ids.campaign,
     attempt: 0,
   };
   const parsed = emailSendMessage.safeParse(message);
@@ -382,6 +395,7 @@ export function sendRequestOf(message: EmailSendMessage, defaultFrom: string): S
     ...(message.ab ? { ab: message.ab } : {}),
     ...(message.topic ? { topic: message.topic } : {}),
     ...(message.track !== undefined ? { track: message.track } : {}),
+    ...(message.window ? { window: message.window } : {}),
   };
 }
 

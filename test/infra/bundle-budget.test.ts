@@ -80,7 +80,9 @@ const OVER_BUDGET: Partial<
   emails: { ceiling: 492_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-templates': { ceiling: 440_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-sender': {
-    ceiling: 489_000,
+    // +2.5 KB in review round 16: a campaign mail's send window judged at delivery, in campaign time
+    // (shared/zoned-time.ts, campaigns/send-window.ts, clock.ts): 490,713 bytes with the round's other fixes.
+    ceiling: 493_000,
     measured: 478_797,
     reason: `${FLOOR} + the SES v2 client (62 KB); nodemailer, Resend with postal-mime (~360 KB) are lazy chunks read only when their credentials are set; ${LAZY_LIQUID}`,
   },

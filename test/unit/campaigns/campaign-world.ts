@@ -108,8 +108,8 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
           .filter((s) => s.marketing && s.contactId === contactId && s.at >= sinceMs && s.key !== exceptKey)
           .map((s) => s.at);
       },
-      async templateCategory(_ws, templateId) {
-        return transactionalTemplates.has(templateId) ? 'transactional' : 'marketing';
+      async templateOf(_ws, templateId) {
+        return { category: transactionalTemplates.has(templateId) ? 'transactional' : 'marketing' };
       },
       async capLock(_ws, contactId) {
         if (capLocks.has(contactId)) return undefined;
