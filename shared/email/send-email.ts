@@ -87,10 +87,10 @@ export interface SendDeps {
   /**
    * The CRM status of the recipient's contact, read at send time for a marketing send whose contact
    * is known (`unsubscribed` stops it as an unsubscribe suppression does: `mailBlockFor`), in the
-   * same moment as its suppressions (the DynamoDB adapter reads it in their BatchGetItem). Not read
-   * for a campaign send (`campaignId`): its step applied the same rule to the contact it had just
-   * read, before it queued the mail (run-step.ts `exitBeforeNode`). Without it (unit tests of other
-   * steps) no status is read.
+   * same moment as its suppressions (the DynamoDB adapter reads it in their BatchGetItem). Campaign
+   * sends too: their step's check is as old as the queueing, and a mail can wait long after it
+   * (paused, paced, providers down), as the suppressions read here again can change. Without it
+   * (unit tests of other steps) no status is read.
    */
   readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<unknown>;
   /**
@@ -274,7 +274,7 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
   const person = request.category === 'marketing' ? contactId : undefined;
   const [reasons, status] = await Promise.all([
     deps.suppressions.reasonsFor(workspaceId, request.to, person),
-    person && request.campaignId === undefined ? deps.contactStatusOf?.(workspaceId, person) : undefined,
+    person ? deps.contactStatusOf?.(workspaceId, person) : undefined,
   ]);
   // Closed as a suppression is (same reason, same outcome): a status `unsubscribed` is an unsubscribe.
   const blocked = mailBlockFor({ status }, reasons, request.category, request.topic);

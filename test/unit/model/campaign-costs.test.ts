@@ -25,8 +25,8 @@ describe('operations per enrolment', () => {
     // kept per container: 0), contact 0.5, timeline 1 (consistent), 3 consistent suppressions (workspace,
     // global, the contact's own opt-outs), the template 0.5 (its saved version kept per container:
     // 0); the sender profile is remembered per container (0).
-    // Sender: 3 consistent suppressions, gate 0.5, pacer read 1.
-    expect(ops.rru).toBe(1 + 1 + 0.5 + 1 + 3 + 0.5 + (3 + 0.5 + 1));
+    // Sender: 3 consistent suppressions and the contact (its CRM status), gate 0.5, pacer read 1.
+    expect(ops.rru).toBe(1 + 1 + 0.5 + 1 + 3 + 0.5 + (4 + 0.5 + 1));
     // Step: enrolment Put 1, stats shard ADD summed over a batch of 10 (0.1), gsi1 1, no due index,
     // send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the ledger
     // tag, so no message-id pointer) and the hour counter summed over a batch of 10 (0.1).
