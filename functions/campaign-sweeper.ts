@@ -24,7 +24,20 @@ const deps = {
   scale: clock.scale,
   // A re-sent step goes to the back of its shard (the index keeps the place, not this instance):
   // steps that keep failing cannot hold the front of a shard for good, whatever container runs.
-  toBack: (enrolments: readonly EnrolmentState[], at: Date) => moveDueToBack(documents, core, enrolments, at),
+  // Best effort per entry: one that fails to move stays where it was (re-sent again next run).
+  toBack: async (enrolments: readonly EnrolmentState[], at: Date) => {
+    const notMoved = await moveDueToBack(documents, core, enrolments, at);
+    if (notMoved.length > 0) {
+      logger.warn('Re-sent campaign steps not moved back in the due index; re-sent again next run', {
+        notMoved: notMoved.length,
+        enrolments: notMoved.slice(0, 10).map(({ enrolment: e }) => `${e.workspaceId}/${e.campaignId}/${e.contactId}`),
+        error: notMoved[0]?.error as Error,
+      });
+    }
+    return notMoved.length;
+  },
+  moveFailed: (error: unknown, shard: number) =>
+    logger.warn('Moving re-sent campaign steps back failed; the sweep goes on', { error: error as Error, shard }),
 };
 
 const sweep = async (): Promise<{ resent: number }> => {

@@ -255,14 +255,18 @@ const MOVE_CONCURRENCY = 16;
  * Moves the due-index entries of `enrolments` (re-sent by the sweep) to `at`: their gsi2 sort key
  * only, their due time kept (a time-of-day wait reads it back as its target). Each only while the
  * enrolment is still at the step it was read at: a save since wrote its entry anew (the step
- * only ever grows), and that entry stays as written.
+ * only ever grows), and that entry stays as written. Best effort, entry by entry: a move that
+ * fails (a throttle, or a `TransactionConflictException` past the client's retries: the step's save
+ * is a transaction) leaves that entry where it was (the sweep re-sends it again next run, which is
+ * harmless) and the others are moved all the same; the failures are answered, never thrown.
  */
 export async function moveDueToBack(
   db: DynamoDBDocumentClient,
   table: string,
   enrolments: readonly EnrolmentState[],
   at: Date,
-): Promise<void> {
+): Promise<{ readonly enrolment: EnrolmentState; readonly error: unknown }[]> {
+  const notMoved: { enrolment: EnrolmentState; error: unknown }[] = [];
   await mapLimit(enrolments, MOVE_CONCURRENCY, async (e) => {
     const { gsi2sk } = dueStepGsi2(dueShardOf(e), at.toISOString(), e.workspaceId, e.campaignId, e.contactId);
     await conditionally(
@@ -276,8 +280,9 @@ export async function moveDueToBack(
           ExpressionAttributeValues: { ':moved': gsi2sk, ':step': e.step, ':due': 'DUE#step#' },
         }),
       ),
-    );
+    ).catch((error: unknown) => void notMoved.push({ enrolment: e, error }));
   });
+  return notMoved;
 }
 
 /** Counters of a campaign, by name: the shards summed. */

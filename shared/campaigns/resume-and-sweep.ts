@@ -92,6 +92,13 @@ export interface SweepCursors {
  * overdue steps behind them (each overdue step is re-sent at least once every
  * ceil(overdue / maximum) + 1 runs), and no memory between runs is needed. (`cursors`, a place
  * kept between runs, does the same for a caller whose index cannot move entries.)
+ *
+ * Moving is best effort, entry by entry: an entry whose move failed (a throttle, a transaction on
+ * its item) stays where it was and is re-sent again next run, which is harmless (a re-sent step
+ * that already ran is stale). A failed move never stops the sweep: it is counted (`notMoved`,
+ * present when not 0) and reported to `moveFailed`, and the sweep goes on with the next page and
+ * shard. Nor does a shard whose read or re-send failed stop the others: every shard is swept, and
+ * the first such failure is thrown at the end (the run failed, and says so).
  */
 export async function sweepDueSteps(deps: {
   shards: number;
@@ -109,39 +116,61 @@ export async function sweepDueSteps(deps: {
   scale?: number;
   /**
    * Moves the index entries of `enrolments` (re-sent) back to `at`, each only while its enrolment
-   * is still at the step it was read at (a save writes its entry anew from its due time).
+   * is still at the step it was read at (a save writes its entry anew from its due time). Best
+   * effort per entry: answers how many stayed where they were for a failure (a number; anything
+   * else: none).
    */
-  toBack?: (enrolments: readonly EnrolmentState[], at: Date) => Promise<void>;
+  toBack?: (enrolments: readonly EnrolmentState[], at: Date) => Promise<unknown>;
+  /** Told when `toBack` threw (the page's entries stay where they were; the sweep goes on). */
+  moveFailed?: (error: unknown, shard: number) => void;
   cursors?: SweepCursors;
   pageSize?: number;
   maxPerShard?: number;
-}): Promise<{ resent: number; shardsLeftOver: number }> {
+}): Promise<{ resent: number; shardsLeftOver: number; notMoved?: number }> {
   const now = deps.now();
   const before = new Date(now.getTime() - SWEEP_GRACE_MS * (deps.scale ?? 1));
   const max = deps.maxPerShard ?? SWEEP_MAX_PER_SHARD;
   let resent = 0;
   let shardsLeftOver = 0;
+  let notMoved = 0;
+  const failed: unknown[] = [];
   for (let shard = 0; shard < deps.shards; shard += 1) {
-    let after: unknown = await deps.cursors?.get(shard);
     let sent = 0;
-    do {
-      const limit = Math.min(deps.pageSize ?? 500, max - sent);
-      const page = await deps.due(shard, before, limit, after).catch((error: unknown) => {
-        // A stored place the index refuses (past `before`, should the clock have stepped back):
-        // this run starts at the oldest instead, and stores a new place.
-        if (sent > 0 || after === undefined) throw error;
-        return deps.due(shard, before, limit);
-      });
-      await deps.queue.sendAll(page.enrolments.map(stepOf));
-      // Past `before`: out of this run's range, behind every entry not re-sent since in the next.
-      await deps.toBack?.(page.enrolments, now);
-      sent += page.enrolments.length;
-      after = page.next;
-    } while (after !== undefined && sent < max);
-    // Stopped at the maximum: the next run goes on from here. Reached the end: from the oldest.
-    await deps.cursors?.set(shard, after);
-    if (after !== undefined) shardsLeftOver += 1;
-    resent += sent;
+    try {
+      let after: unknown = await deps.cursors?.get(shard);
+      do {
+        const limit = Math.min(deps.pageSize ?? 500, max - sent);
+        const page = await deps.due(shard, before, limit, after).catch((error: unknown) => {
+          // A stored place the index refuses (past `before`, should the clock have stepped back):
+          // this run starts at the oldest instead, and stores a new place.
+          if (sent > 0 || after === undefined) throw error;
+          return deps.due(shard, before, limit);
+        });
+        await deps.queue.sendAll(page.enrolments.map(stepOf));
+        sent += page.enrolments.length;
+        // Past `before`: out of this run's range, behind every entry not re-sent since in the next.
+        // Best effort: an entry not moved is re-sent again next run.
+        if (deps.toBack && page.enrolments.length > 0) {
+          notMoved += await deps.toBack(page.enrolments, now).then(
+            (stayed) => (typeof stayed === 'number' ? stayed : 0),
+            (error: unknown) => {
+              deps.moveFailed?.(error, shard);
+              return page.enrolments.length;
+            },
+          );
+        }
+        after = page.next;
+      } while (after !== undefined && sent < max);
+      // Stopped at the maximum: the next run goes on from here. Reached the end: from the oldest.
+      await deps.cursors?.set(shard, after);
+      if (after !== undefined) shardsLeftOver += 1;
+    } catch (error) {
+      // This shard's read or re-send failed: the others are still swept; thrown at the end.
+      failed.push(error);
+    } finally {
+      resent += sent;
+    }
   }
-  return { resent, shardsLeftOver };
+  if (failed.length > 0) throw failed[0];
+  return { resent, shardsLeftOver, ...(notMoved > 0 ? { notMoved } : {}) };
 }

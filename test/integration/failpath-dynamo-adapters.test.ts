@@ -119,10 +119,11 @@ describe('webhook attempts', () => {
   it('counts every attempt of one key in one item, keys apart', async () => {
     const attempts = dynamoWebhookAttempts(db, CORE);
     const ws = `ws-${Date.now()}-w`;
-    expect(await attempts.count(ws, 'campaign#c#k#1#hook#3#0')).toBe(1);
-    expect(await attempts.count(ws, 'campaign#c#k#1#hook#3#0')).toBe(2);
-    expect(await attempts.count(ws, 'campaign#c#k#1#hook#3#1')).toBe(1);
-    expect(await attempts.count(ws, 'campaign#c#k#1#hook#3#0')).toBe(3);
+    const counted = (attempt: number) => ({ kind: 'counted', attempt });
+    expect(await attempts.begin(ws, 'campaign#c#k#1#hook#3#0')).toEqual(counted(1));
+    expect(await attempts.begin(ws, 'campaign#c#k#1#hook#3#0')).toEqual(counted(2));
+    expect(await attempts.begin(ws, 'campaign#c#k#1#hook#3#1')).toEqual(counted(1));
+    expect(await attempts.begin(ws, 'campaign#c#k#1#hook#3#0')).toEqual(counted(3));
   });
 });
 

@@ -9,9 +9,10 @@ import { journeyActions } from '../../../shared/campaigns/journey-actions';
 import type { StepMessage } from '../../../shared/campaigns/messages';
 import type { StepDeps } from '../../../shared/campaigns/ports';
 import { enrolContact, retryEnrolment, runStep } from '../../../shared/campaigns/run-step';
-import { WEBHOOK_ATTEMPTS, type WebhookAttempts, type WebhookPoster } from '../../../shared/campaigns/webhook-action';
+import { WEBHOOK_ATTEMPTS, type WebhookPoster } from '../../../shared/campaigns/webhook-action';
 import type { Contact } from '../../../shared/crm/model';
 import { CAMPAIGN, campaignWorld, DAY, WS } from './campaign-world';
+import { memoryWebhookAttempts } from './r16x-fix-memory-webhook-attempts';
 
 type World = ReturnType<typeof campaignWorld>;
 
@@ -40,13 +41,7 @@ function worker(w: World, answer: () => number) {
       return { kind: 'answered', status: answer() };
     },
   };
-  const counted = new Map<string, number>();
-  const attempts: WebhookAttempts = {
-    async count(_ws, key) {
-      counted.set(key, (counted.get(key) ?? 0) + 1);
-      return counted.get(key) as number;
-    },
-  };
+  const { attempts } = memoryWebhookAttempts();
   const actionDeps = {
     contacts: { get: async () => contact, update: async () => contact },
     now: w.deps.now,
