@@ -7,7 +7,7 @@
  * - `sent` / `duplicate` / `not-sent`: done, the message is deleted (logged with the reason).
  * - `retry` (paced, throttled, paused, providers down, claimed elsewhere): a short pace wait is
  *   waited here; anything longer goes back to the queue as a NEW message with `DelaySeconds`
- *   (and `attempt + 1` for the backoff), and this one is deleted. So a throttled message is
+ *   (`attempt`: the throttles in a row, for the backoff), and this one is deleted. So a throttled message is
  *   never counted as a failed receive and never reaches the DLQ, however long it is paced.
  *   If the re-send fails, the handler throws: the original stays and is retried as a failure.
  *   A copy left behind by a crash between the re-send and the delete is harmless: the ledger
@@ -47,7 +47,13 @@ import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcas
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
 import { claimGraceMsFor, type SendDeps, type SendOutcome, sendEmail } from '../shared/email/send-email';
-import { emailQueueMessage, isAudiencePage, retryDelaySeconds, sendRequestOf } from '../shared/email/send-request';
+import {
+  emailQueueMessage,
+  isAudiencePage,
+  nextAttempt,
+  retryDelaySeconds,
+  sendRequestOf,
+} from '../shared/email/send-request';
 import { unsubscribeFor } from '../shared/email/unsubscribe';
 import { recordEmailSent } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
@@ -211,7 +217,7 @@ export const handler = queueFunction(emailQueueMessage, async (queued, meta) => 
       return;
     case 'retry': {
       const delaySeconds = retryDelaySeconds(outcome, message.attempt);
-      await requeue.send({ ...message, attempt: message.attempt + 1 }, delaySeconds);
+      await requeue.send({ ...message, attempt: nextAttempt(outcome, message.attempt) }, delaySeconds);
       logger.info('Email back on the queue', { ...log, reason: outcome.reason, delaySeconds });
       return;
     }

@@ -267,7 +267,7 @@ export function sendMessageOf(
 
 /**
  * The most a send message's JSON may weigh: the queue's limit less room for what the sender adds
- * when it queues the message again (a paced or throttled retry: a larger `attempt`).
+ * when it queues the message again (a held or throttled retry: another `attempt`).
  */
 export const SEND_MESSAGE_MAX_BYTES = QUEUE_MAX_MESSAGE_BYTES - 4096;
 
@@ -412,6 +412,17 @@ export function retryDelaySeconds(
   random: () => number = Math.random,
 ): number {
   const asked = Math.ceil(Math.max(0, outcome.retryAfterMs) / 1000);
-  const backoff = outcome.reason.startsWith('throttled') ? throttleBackoffSeconds(attempt + 1, random) : 0;
+  const backoff = throttled(outcome) ? throttleBackoffSeconds(attempt + 1, random) : 0;
   return Math.min(MAX_DELAY_SECONDS, Math.max(1, asked, backoff));
 }
+
+const throttled = (outcome: Extract<SendOutcome, { status: 'retry' }>) => outcome.reason.startsWith('throttled');
+
+/**
+ * The `attempt` a message queued again after `outcome` carries: the throttles in a row, which the
+ * backoff grows with. Any other hold (paced, paused, outside the send window, providers down)
+ * starts the count again, so a mail held all night is not met at the window's opening by the
+ * backoff of forty throttles it never had.
+ */
+export const nextAttempt = (outcome: Extract<SendOutcome, { status: 'retry' }>, attempt: number): number =>
+  throttled(outcome) ? attempt + 1 : 0;

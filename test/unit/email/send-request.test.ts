@@ -3,6 +3,7 @@ import {
   type EmailSendMessage,
   emailSendMessage,
   MAX_DELAY_SECONDS,
+  nextAttempt,
   oneOffSendBody,
   queueOneOffSend,
   retryDelaySeconds,
@@ -100,5 +101,23 @@ describe('retryDelaySeconds', () => {
     expect(retryDelaySeconds(retry('throttled by the provider', 1000), 0, low)).toBe(1);
     expect(retryDelaySeconds(retry('throttled by the provider', 1000), 4, high)).toBe(32);
     expect(retryDelaySeconds(retry('throttled by the provider', 1000), 20, high)).toBe(900);
+  });
+
+  // Review round 16: this test failed at db24e6c. Every retry raised `attempt`, so a campaign mail
+  // held all night outside its send window (~40 holds of 15 minutes) met a throttle at the opening
+  // with the backoff of 40 throttles: 450-900 s where a fresh message waits 1-2 s.
+  it('counts only throttles in a row: any other hold starts the backoff again', () => {
+    const high = () => 1;
+    let attempt = 0;
+    for (let i = 0; i < 40; i++)
+      attempt = nextAttempt(retry('outside the send window: held until …', 900_000), attempt);
+    expect(attempt).toBe(0);
+    const throttle = retry('throttled by the provider', 1000);
+    expect(retryDelaySeconds(throttle, attempt, high)).toBe(2);
+    attempt = nextAttempt(throttle, attempt);
+    attempt = nextAttempt(throttle, attempt);
+    expect(attempt).toBe(2);
+    expect(nextAttempt(retry('marketing paused', 900_000), attempt)).toBe(0);
+    expect(nextAttempt(retry('paced', 10), attempt)).toBe(0);
   });
 });
