@@ -5,18 +5,23 @@
  * text goes to a sibling temporary file, reaches the disk (fsync), and is renamed over the target
  * (or linked to it, when it must only be created), so a kill at any moment leaves either the
  * previous file (or none) or the new one, never a torn one.
+ *
+ * A temporary file's name is new for every write (pid and random bytes) and is created
+ * exclusively ('wx'): one a killed writer left behind (after {@link createStateFile} linked it,
+ * still a second name of the live file) is never opened again, so it cannot be truncated in place.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
 
-const temporaryOf = (file: string) => `${file}.${process.pid}.tmp`;
+const temporaryOf = (file: string) => `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** Writes `text` to `file`'s temporary sibling and flushes it to the disk; returns its name. */
 function writeTemporary(file: string, text: string, mode: number): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = temporaryOf(file);
-  const fd = fs.openSync(temporary, 'w', mode);
+  const fd = fs.openSync(temporary, 'wx', mode);
   try {
     fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
@@ -54,7 +59,7 @@ export function createStateFile(file: string, text: string, mode = 0o644): boole
 export async function writeStateFileAsync(file: string, text: string, mode = 0o644): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = temporaryOf(file);
-  const handle = await open(temporary, 'w', mode);
+  const handle = await open(temporary, 'wx', mode);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

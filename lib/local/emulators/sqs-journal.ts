@@ -1,10 +1,10 @@
 /**
  * A write-ahead journal for the SQS emulator, so a killed runtime (`kill -9`) loses no message and
  * forgets no receive: every message that enters a queue, every receive (the message's new receive
- * count) and every delete is appended (synchronously, before the answer goes out) to
- * `sqs.journal.<generation>.jsonl` beside the snapshot. A snapshot names the generation that
- * follows it; restoring replays the journals from that generation onward over the snapshot. After
- * a snapshot is written, older journals are removed.
+ * count) and every delete that removed a message (with the queue it left) is appended
+ * (synchronously, before the answer goes out) to `sqs.journal.<generation>.jsonl` beside the
+ * snapshot. A snapshot names the generation that follows it; restoring replays the journals from
+ * that generation onward over the snapshot. After a snapshot is written, older journals are removed.
  *
  * Receives are journaled so that a message whose handling kills the runtime (a poison message)
  * still counts toward its queue's maxReceiveCount: after that many crashes it is in the DLQ, as in
@@ -23,8 +23,12 @@ type Entry =
   | { readonly a: string; readonly m: SavedMessage }
   /** A receive: the message's receive count, first-receive time and receipt handle after it (it is in flight). */
   | { readonly r: string; readonly n: string; readonly f: string; readonly h: string }
-  /** A delete (or purge) of a message id. */
-  | { readonly x: string };
+  /**
+   * A message removed from queue `q` (a delete that removed it, a purge, the queue's deletion).
+   * Entries written before the queue was recorded have no `q`; they keep their old reading (the id
+   * dropped from every queue): they only live until the snapshot written at the next start.
+   */
+  | { readonly x: string; readonly q?: string };
 
 export interface SqsJournal extends SqsChangeLog {
   /** Starts a new generation if the current one holds entries; the generation the next snapshot must name. */
@@ -54,15 +58,17 @@ function generations(dir: string): number[] {
 /**
  * The snapshot with every journal from `snapshot.journalFrom` (0 without a snapshot) replayed:
  * an entered message replaces any copy of its id (a redrive moves a message to its DLQ), a receive
- * sets its receive count and marks it in flight, a delete drops it. A torn last line (killed
- * mid-write) is skipped.
+ * sets its receive count and marks it in flight, a delete drops it from the queue it was deleted
+ * from (a dead-lettered copy in the DLQ stays). A torn last line (killed mid-write) is skipped.
  */
 export function replayJournals(dir: string, snapshot: (SqsSnapshot & { journalFrom?: number }) | undefined) {
   const queues = new Map((snapshot?.queues ?? []).map((q) => [q.QueueName, { ...q, messages: [...q.messages] }]));
   const from = snapshot?.journalFrom ?? 0;
   let replayed = 0;
-  const drop = (id: string) => {
-    for (const q of queues.values()) q.messages = q.messages.filter((m) => m.record.MessageId !== id);
+  const drop = (id: string, from?: string) => {
+    for (const [name, q] of queues) {
+      if (from === undefined || name === from) q.messages = q.messages.filter((m) => m.record.MessageId !== id);
+    }
   };
   const received = ({ r: id, n: count, f: first, h: handle }: { r: string; n: string; f: string; h: string }) => {
     for (const q of queues.values()) {
@@ -96,7 +102,7 @@ export function replayJournals(dir: string, snapshot: (SqsSnapshot & { journalFr
       }
       replayed += 1;
       if ('x' in entry) {
-        drop(entry.x);
+        drop(entry.x, entry.q);
         continue;
       }
       if ('r' in entry) {
@@ -140,7 +146,7 @@ export function openJournal(dir: string, generation: number): SqsJournal {
           h: receiptHandle,
         })),
       ),
-    removed: (messageId) => write({ x: messageId }),
+    removed: (queueName, messageId) => write({ x: messageId, q: queueName }),
     rotate() {
       if (entries === 0) return current;
       fs.closeSync(fd);

@@ -5,11 +5,18 @@
  * directly. Instead every queue is instrumented when it is created: `newRecord` (the single
  * place a message enters a queue: send, batch send, redrive to the DLQ, move task) reports the
  * entry object, which is the very object the queue keeps and mutates (visibility, receive count,
- * receipt handle); `receive` and `changeVisibility` report the receive counts they raised, before
- * the caller is answered; `delete` and `clearRecords` (delete, purge, queue deletion) report removals;
- * a redrive is seen as the same MessageId entering the DLQ; retention expiry is recomputed from
- * SentTimestamp. Restoring goes through the same public methods, so the package's own timers
- * (delay, retention, visibility, redrive) govern restored messages.
+ * receipt handle); `receive` reports the receive counts it raised, before the caller is answered;
+ * `delete` (a message of that queue actually removed) and `clearRecords` (purge, queue deletion)
+ * report removals with their queue; a redrive is seen as the same MessageId entering the DLQ;
+ * retention expiry is recomputed from SentTimestamp. Restoring goes through the same public
+ * methods, so the package's own timers (delay, retention, visibility, redrive) govern restored
+ * messages.
+ *
+ * Upstream bug patched here: the package's ChangeMessageVisibility goes through its receive
+ * routine, which raises ApproximateReceiveCount (and sets the first-receive time of a message never
+ * received), so a heartbeat or an early release pushed a message toward its DLQ. In SQS only
+ * receives count: the wrapper puts both attributes back before the visibility timer can read them,
+ * and a visibility change is not journaled (a restart ends every visibility timeout anyway).
  */
 import type { Queue } from 'local-aws-sqs/dist/lib/queue';
 import type { SqsService } from 'local-aws-sqs/dist/lib/sqsService';
@@ -77,9 +84,10 @@ export interface ReceiveCount {
 export interface SqsChangeLog {
   created(queue: Omit<SavedQueue, 'messages'>): void;
   added(queueName: string, message: SavedMessage): void;
-  /** Messages a receive (or a visibility change, which this package counts as one) just counted. */
+  /** Messages a receive just counted. */
   received(messages: readonly ReceiveCount[]): void;
-  removed(messageId: string): void;
+  /** A message deleted from `queueName` (by DeleteMessage, a purge or the queue's deletion). */
+  removed(queueName: string, messageId: string): void;
 }
 
 export class SqsStateTracker {
@@ -129,10 +137,6 @@ export class SqsStateTracker {
         const retentionLeft = (expiresAt(queue, message.record) - now) / 1000;
         if (retentionLeft <= 0) continue;
         const record = structuredClone(message.record);
-        const count = Number(record.attributes.ApproximateReceiveCount ?? 0);
-        const firstReceive = record.attributes.ApproximateFirstReceiveTimestamp;
-        // ChangeMessageVisibility counts as a receive in this package; pre-compensate.
-        if (message.inFlight) record.attributes.ApproximateReceiveCount = String(Math.max(0, count - 1));
         // newRecord arms the retention timer from the queue's period: give it what is left.
         const period = queue.MessageRetentionPeriod;
         queue.MessageRetentionPeriod = retentionLeft;
@@ -142,13 +146,12 @@ export class SqsStateTracker {
           queue.MessageRetentionPeriod = period;
         }
         if (message.inFlight) {
+          // Through the wrapper of track(): the receive count and first-receive time are kept.
           try {
             queue.changeVisibility(record.ReceiptHandle, '0');
           } catch {
             // A receipt handle the package refuses (not one it made): visible now, its count kept.
-            record.attributes.ApproximateReceiveCount = String(count);
           }
-          if (firstReceive !== undefined) record.attributes.ApproximateFirstReceiveTimestamp = firstReceive;
         }
         restored++;
       }
@@ -182,27 +185,39 @@ export class SqsStateTracker {
       this.changes?.received(records.map(receiveCountOf));
       return records;
     };
+    // The package's visibility change raises the receive count (see the file's comment): it is put
+    // back synchronously, before the (re)armed visibility timer can judge it against maxReceiveCount.
     const changeVisibility = queue.changeVisibility;
     queue.changeVisibility = (receiptHandle: string, timeout: string) => {
-      const changed = changeVisibility.call(queue, receiptHandle, timeout);
-      const entry = tracked.get(messageIdOf(receiptHandle) ?? '')?.entry;
-      if (changed && entry) this.changes?.received([receiveCountOf(entry.record)]);
-      return changed;
+      const attributes = tracked.get(messageIdOf(receiptHandle) ?? '')?.entry.record.attributes;
+      const kept = attributes && {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount,
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp,
+      };
+      try {
+        return changeVisibility.call(queue, receiptHandle, timeout);
+      } finally {
+        if (attributes && kept) Object.assign(attributes, kept);
+      }
     };
+    // Journaled only when a message of this queue was removed, with the queue: a delete with a
+    // stale handle (the message already moved to its DLQ, or deleted) removes nothing and must not
+    // reach the journal, whose replay would drop the message from where it is now.
     const remove = queue.delete;
     queue.delete = (receiptHandle: string) => {
-      const removed = remove.call(queue, receiptHandle);
       const id = messageIdOf(receiptHandle);
-      if (id) {
+      const present = id !== undefined && tracked.has(id);
+      const removed = remove.call(queue, receiptHandle);
+      if (present && removed) {
         tracked.delete(id);
-        this.changes?.removed(id);
+        this.changes?.removed(queue.QueueName, id);
       }
       return removed;
     };
     const clear = queue.clearRecords;
     queue.clearRecords = () => {
       clear.call(queue);
-      for (const id of tracked.keys()) this.changes?.removed(id);
+      for (const id of tracked.keys()) this.changes?.removed(queue.QueueName, id);
       tracked.clear();
     };
   }
