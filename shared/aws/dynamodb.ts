@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KeyedSha256 } from './keyed-sha256';
 
 /**
  * Makes `client` retry a single-item write (PutItem, UpdateItem, DeleteItem) that DynamoDB refused
@@ -34,7 +35,7 @@ export function retryingTransactionConflicts<C extends Pick<DynamoDBClient, 'mid
   return client;
 }
 
-export const dynamodb = retryingTransactionConflicts(new DynamoDBClient({}));
+export const dynamodb = retryingTransactionConflicts(new DynamoDBClient({ sha256: KeyedSha256 }));
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });

@@ -1,8 +1,9 @@
 /** The SES v2 clients, created once per process (endpoint: `AWS_ENDPOINT_URL_SESV2` locally). */
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { KeyedSha256 } from './keyed-sha256';
 
 /** Reads (the account's send quota) and the account mails (verification, invitations). */
-export const ses = new SESv2Client({});
+export const ses = new SESv2Client({ sha256: KeyedSha256 });
 
 /**
  * How long one SES `SendEmail` may take (the SDK's NodeHttpHandler options). SES answers a send in
@@ -45,6 +46,7 @@ export function sesSendClient(
   timeouts: SesSendTimeouts = SES_SEND_TIMEOUTS,
 ): SESv2Client {
   return new SESv2Client({
+    sha256: KeyedSha256,
     ...overrides,
     maxAttempts: 1,
     requestHandler: { ...timeouts, throwOnRequestTimeout: true },

@@ -70,9 +70,10 @@ const OVER_BUDGET: Partial<
     measured: 418_532,
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
+  // +~1 KB in every function on 2026-12-06 (review round 16): the SDK clients' KeyedSha256 (shared/aws/keyed-sha256.ts).
   ai: {
-    ceiling: 497_000,
-    measured: 486_282,
+    ceiling: 499_000,
+    measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
   // +10.8 KB on 2026-12-06 (review rounds 12-13): the one-transaction opt-out (audit and consent items built in the
@@ -86,7 +87,8 @@ const OVER_BUDGET: Partial<
     measured: 478_797,
     reason: `${FLOOR} + the SES v2 client (62 KB); nodemailer, Resend with postal-mime (~360 KB) are lazy chunks read only when their credentials are set; ${LAZY_LIQUID}`,
   },
-  'email-events': { ceiling: 378_000, measured: 367_477, reason: FLOOR },
+  // Round 16: the soft-bounce log judged whole (sliding window), the contact's status read with the suppressions.
+  'email-events': { ceiling: 381_000, measured: 378_290, reason: FLOOR },
   'email-sending': { ceiling: 400_000, measured: 389_221, reason: FLOOR },
   'campaign-audience': { ceiling: 340_000, measured: 329_321, reason: FLOOR },
   'campaign-trigger': { ceiling: 329_000, measured: 318_060, reason: FLOOR },

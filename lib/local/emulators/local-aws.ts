@@ -2,6 +2,7 @@
  * Settings every SDK client needs to talk to the embedded emulators: the emulators accept any
  * SigV4 signature, so fixed dummy credentials keep the developer's real AWS profile out of play.
  */
+import { KeyedSha256 } from '../../../shared/aws/keyed-sha256';
 
 export const LOCAL_REGION = 'us-east-1';
 /**
@@ -16,8 +17,9 @@ export function localClientConfig(endpoint: string): {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  sha256: typeof KeyedSha256;
 } {
-  return { endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } };
+  return { endpoint, region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS }, sha256: KeyedSha256 };
 }
 
 /** Physical name of a declared table or queue in the local runtime. */
