@@ -2,9 +2,9 @@
  * AI call records in the `core` table, one item per call under its workspace:
  * `WS#<ws>` / `AICALL#<callId>`. Every transition is one conditional write: create (only once),
  * claim (queued, or running with a lapsed lease), finish and release (only by the claim's holder),
- * so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
+ * discard (queued and never claimed), so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { agentRequest } from '../ai/agents';
 import { AI_CALL_STATUSES, type AiCallRecord, type AiCallStore } from '../ai/ai-call';
@@ -134,6 +134,20 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
             ':now': now.toISOString(),
           },
         }),
+      );
+    },
+
+    discard(workspaceId, callId) {
+      return conditionally(
+        db.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: keyOf(workspaceId, callId),
+            ConditionExpression: '#status = :queued AND attempts = :zero',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0 },
+          }),
+        ),
       );
     },
   };

@@ -88,6 +88,12 @@ export interface AiCallStore {
   finish(workspaceId: string, callId: string, claimId: string, outcome: AiCallOutcome, now: Date): Promise<boolean>;
   /** Gives a claim back after a failure a redelivery may retry (the call is queued again). */
   release(workspaceId: string, callId: string, claimId: string, reason: string, now: Date): Promise<void>;
+  /**
+   * Removes a call whose queue message could not be sent, only while it is queued and was never
+   * claimed; false (nothing removed) when a delivery claimed it (the message reached the queue
+   * after all) or it is gone.
+   */
+  discard(workspaceId: string, callId: string): Promise<boolean>;
 }
 
 export interface AiCallQueue {
@@ -133,7 +139,7 @@ export const queueAiCallBody = z.discriminatedUnion('agent', [
 export type QueueAiCallBody = z.infer<typeof queueAiCallBody>;
 
 export interface QueueAiCallDeps extends RunOnceDeps, BudgetDeps, AgentDataDeps {
-  readonly calls: Pick<AiCallStore, 'create'>;
+  readonly calls: Pick<AiCallStore, 'create' | 'discard'>;
   readonly queue: AiCallQueue;
 }
 
@@ -147,7 +153,8 @@ export interface QueuedAiCall {
 
 /**
  * Queues a call: the budget is checked and a named contact must exist, then the record is
- * stored and the message sent. With a key, a retry answers the first request's call id and
+ * stored and the message sent; a message that cannot be sent takes the record away with it
+ * (unless a delivery claimed it), so no call waits `queued` for a message that never comes. With a key, a retry answers the first request's call id and
  * queues nothing (a re-run after a failure reuses the first attempt's id: the record's
  * conditional create and the worker's claim make a second message harmless).
  * @throws AiBudgetExceededError (429), ContactNotFoundError (404), IdempotencyKeyReusedError (422),
@@ -175,7 +182,21 @@ export async function queueAiCall(
       updatedAt: plan.createdAt,
       attempts: 0,
     });
-    await deps.queue.send({ workspaceId, callId: plan.callId });
+    try {
+      await deps.queue.send({ workspaceId, callId: plan.callId });
+    } catch (error) {
+      // No message, so nothing would ever run the call: it must not wait `queued` for good (the
+      // client is told it failed). Removed unless a delivery claimed it (the message reached the
+      // queue after all); a retry with the key creates it again under the same id.
+      await deps.calls.discard(workspaceId, plan.callId).catch((discardError: unknown) =>
+        deps.log?.error('AI call left queued: not removed', {
+          workspaceId,
+          callId: plan.callId,
+          error: discardError,
+        }),
+      );
+      throw error;
+    }
     return { callId: plan.callId, status: 'queued' as const, createdAt: plan.createdAt };
   };
   const plan = { callId: deps.newId(), createdAt: deps.now().toISOString() };

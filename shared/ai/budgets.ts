@@ -9,7 +9,9 @@
  * their cost at the dearest configured price) to the month's counters only when the total stays
  * within both budgets; refused, the call is not made (429 `AI_BUDGET_EXCEEDED`, or a queued call
  * stored `failed`). When the answer arrives, one ADD settles the difference between what it used
- * and the estimate; a call that ends without an answer gives the estimate back. Concurrent calls
+ * and the estimate; a call that ends without an answer gives the estimate back, except what the
+ * provider billed for answers it could not use (a refusal, an empty answer: the error's
+ * `billedUnused`), which is settled as used. Answers a fallback follows count the same way. Concurrent calls
  * thus see each other's reservations, and the month cannot pass its budget by more than the
  * estimates' error (the prompt estimate is generous: see {@link estimateTokens}).
  */
@@ -17,7 +19,17 @@ import * as z from 'zod/mini';
 import { AiBudgetExceededError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import type { AgentRun } from './agents/agent';
-import type { AiAgent, AiAnswer, AiLog, AiModelConfig, AiProvider, AiRequest } from './ports';
+import {
+  type AiAgent,
+  type AiAnswer,
+  type AiLog,
+  type AiModelConfig,
+  type AiProvider,
+  type AiRequest,
+  type AiSpend,
+  addSpend,
+  billedUnusedOf,
+} from './ports';
 
 export const AI_TOKEN_BUDGET_SETTING = 'ai.monthly_token_budget';
 export const AI_COST_BUDGET_SETTING = 'ai.monthly_cost_budget_usd';
@@ -252,7 +264,9 @@ const SETTLE_TRIES = 3;
  * model call is reserved first (refused: AiBudgetExceededError, and the call is not made), and
  * settled as soon as its answer arrives, so every answer received is counted whatever happens to
  * the run afterwards (a repair cut by a deadline, a crash before the result is stored). The
- * run's first answer counts the run in `calls`. A call that throws gives its reservation back.
+ * run's first answer counts the run in `calls`. A call that throws gives its reservation back,
+ * except the billed answers its error reports (`billedUnused`: a refusal, an empty answer), which
+ * are settled as used and count the run too; so are those an answer reports (a fallback's).
  *
  * A settlement is bookkeeping after an answer that is paid for: its write failing never loses the
  * answer (nor replaces a provider's error). It is tried {@link SETTLE_TRIES} times; still refused,
@@ -267,6 +281,12 @@ export function meteredProvider(
   deps: BudgetDeps,
 ): AiProvider {
   let counted = false;
+  /** What a billed answer adds: its tokens and cost, and the run's one call with the first of them. */
+  const countCall = (run: AiSpend): AiUsageTotals => {
+    const used = { ...usageOf(run), calls: counted ? 0 : 1 };
+    counted = true;
+    return used;
+  };
   let budgets: AiBudgets | undefined;
   /** Settlements not written yet, by month. */
   const unsettled = new Map<string, AiUsageTotals>();
@@ -308,11 +328,14 @@ export function meteredProvider(
       try {
         answer = await provider.answer(request);
       } catch (error) {
-        await settle(month, minus(ZERO_USAGE, estimate));
+        // Billed answers the call could not use are counted like answers; none: all is given back.
+        const billed = billedUnusedOf(error);
+        await settle(month, minus(billed ? countCall(billed) : ZERO_USAGE, estimate));
         throw error;
       }
-      const used = { ...usageOf(answerRun(answer)), calls: counted ? 0 : 1 };
-      counted = true;
+      // The answer, and the billed answers before it that could not be used (a refusal fallen back from).
+      const run = answerRun(answer);
+      const used = countCall(addSpend(run, answer.billedUnused) ?? run);
       await settle(month, minus(used, estimate));
       return answer;
     },
@@ -320,7 +343,7 @@ export function meteredProvider(
 }
 
 /** An answer's tokens as a run counts them (cache reads and writes as input). */
-const answerRun = (a: AiAnswer) => ({
+const answerRun = (a: AiAnswer): AiSpend => ({
   inputTokens: a.usage.inputTokens + (a.usage.cacheReadTokens ?? 0) + (a.usage.cacheWriteTokens ?? 0),
   outputTokens: a.usage.outputTokens,
   costUsd: a.costUsd,

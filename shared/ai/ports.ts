@@ -45,7 +45,40 @@ export interface AiAnswer {
   readonly offline: boolean;
   /** Set when a provider before this one in the chain failed and this one answered. */
   readonly fallback?: { readonly from: AiProviderName; readonly reason: string };
+  /**
+   * Answers billed before this one in the same call and not usable (a refusal, an empty answer,
+   * ...), not in {@link usage}: budgets count them too. Unset when there were none.
+   */
+  readonly billedUnused?: AiSpend;
 }
+
+/** What billed answers cost: their tokens as a run counts them (cache reads and writes as input), and USD. */
+export interface AiSpend {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costUsd: number;
+}
+
+/** What an answer's `usage` costs at `price`. */
+export const spendOf = (usage: AiUsage, price: AiModelPrice): AiSpend => ({
+  inputTokens: usage.inputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0),
+  outputTokens: usage.outputTokens,
+  costUsd: costOf(usage, price),
+});
+
+/** `a` and `b` together (either may be unset). */
+export const addSpend = (a: AiSpend | undefined, b: AiSpend | undefined): AiSpend | undefined =>
+  a && b
+    ? {
+        inputTokens: a.inputTokens + b.inputTokens,
+        outputTokens: a.outputTokens + b.outputTokens,
+        costUsd: a.costUsd + b.costUsd,
+      }
+    : (a ?? b);
+
+/** The billed, unusable answers an error follows ({@link AiProviderErrorOptions.billedUnused}), if any. */
+export const billedUnusedOf = (error: unknown): AiSpend | undefined =>
+  error instanceof AiProviderError ? error.options.billedUnused : undefined;
 
 export interface AiProvider {
   readonly name: AiProviderName;
@@ -124,6 +157,12 @@ export interface AiProviderErrorOptions {
   readonly retryLater?: boolean;
   /** The chain's `unavailable` only: the first provider's failure kind. */
   readonly firstKind?: AiFailureKind;
+  /**
+   * Set when the failure follows answers that were billed (an HTTP 200 with usage: a refusal, an
+   * empty answer, a provider error reported after the 200): what they cost. A provider sets it for
+   * its own answer; the chain's error sums every such answer of the call. Budgets count it.
+   */
+  readonly billedUnused?: AiSpend;
 }
 
 const RETRYABLE_KINDS: ReadonlySet<AiFailureKind> = new Set([

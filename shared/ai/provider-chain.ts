@@ -14,7 +14,13 @@
  * after it need for one full attempt each is left ({@link turnEnd}), so a provider that hangs
  * cannot eat the time of the one that would answer. An attempt cut by the end of its provider's
  * turn counts as a timeout against that provider's breaker (it had its time and did not answer);
- * the call's own deadline cutting the last provider does not (nothing was left to give it).
+ * an attempt cut by the call's own deadline or the caller's signal (the run's deadline, a
+ * `TimeoutError` too) does not (nothing was left to give it: not the provider's fault).
+ *
+ * Answers that were billed and could not be used (a refusal, an empty answer, an error after the
+ * 200: the provider's error says so in `billedUnused`) are summed over the call's attempts and
+ * providers and reported with its outcome: the answer's `billedUnused`, or the error's, so the
+ * budget counts them (shared/ai/budgets.ts).
  *
  * When every provider failed: an {@link AiProviderError} of kind `unavailable` naming each
  * provider's failure (its `cause` an AggregateError of them, `retryAfterMs` the earliest time one
@@ -33,6 +39,9 @@ import {
   AiProviderError,
   type AiProviderName,
   type AiRequest,
+  type AiSpend,
+  addSpend,
+  billedUnusedOf,
   isDeadline,
 } from './ports';
 import { offlineProvider } from './providers/offline';
@@ -144,6 +153,7 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
     signal: AbortSignal,
     endsAt: number,
     deadlineAt: number,
+    onBilled: (spend: AiSpend) => void,
   ) => {
     const breaker = options.breakers.get(provider.name);
     const ms = endsAt - clock.now();
@@ -160,9 +170,16 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       return await retryWith(
         (n, attemptSignal) => {
           attempts = n;
-          return breaker.execute(() => provider.answer({ ...request, signal: attemptSignal }), {
-            signal: attemptSignal,
-          });
+          const attempt = () =>
+            provider.answer({ ...request, signal: attemptSignal }).catch((error: unknown) => {
+              // A billed answer that could not be used: the call's outcome carries it to the budget.
+              const billed = billedUnusedOf(error);
+              if (billed) onBilled(billed);
+              throw error;
+            });
+          // An attempt cut by `signal` (the caller's signal or the call's deadline) is not counted
+          // by the breaker, whatever the reason: only this attempt's timeout and the turn's end are.
+          return breaker.execute(attempt, { signal: attemptSignal, callerSignal: signal });
         },
         classify,
         {
@@ -208,20 +225,25 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       );
       const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
       const failures: Failure[] = [];
+      /** Billed answers of this call that could not be used (every provider, every attempt). */
+      let billed: AiSpend | undefined;
+      const onBilled = (spend: AiSpend) => {
+        billed = addSpend(billed, spend);
+      };
       try {
         for (const [index, provider] of options.providers.entries()) {
-          if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name);
+          if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name, billed);
           if (signal.aborted) break;
           // Too little time left for a useful attempt: not worth a request the deadline would cut.
           if (index > 0 && deadlineAt - clock.now() < minAttemptMs) break;
           const later = options.providers.length - 1 - index;
           const endsAt = turnEnd(clock.now(), deadlineAt, later, t.attemptTimeoutMs);
           try {
-            const answer = await turn(provider, request, signal, endsAt, deadlineAt);
-            return withFallback(answer, failures);
+            const answer = await turn(provider, request, signal, endsAt, deadlineAt, onBilled);
+            return withBilled(withFallback(answer, failures), billed);
           } catch (error) {
             // The caller's signal ended the call (not our deadline): stop here, no fallback.
-            if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name);
+            if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name, billed);
             const failure = error as Failure;
             failures.push(failure);
             emit({ type: 'fallback', from: failure.provider, reason: failure.reason });
@@ -230,8 +252,10 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       } finally {
         deadline.clear();
       }
-      if (options.offlineFallback) return withFallback(await offlineProvider.answer(request), failures);
-      throw unavailable(failures, t.deadlineMs);
+      if (options.offlineFallback) {
+        return withBilled(withFallback(await offlineProvider.answer(request), failures), billed);
+      }
+      throw unavailable(failures, t.deadlineMs, billed);
     },
   };
 }
@@ -243,10 +267,11 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
  * was already answered. Anything else is a real cancellation (the caller no longer wants an
  * answer): its reason is thrown as it is.
  */
-function callerStopped(reason: unknown, provider: AiProviderName): unknown {
+function callerStopped(reason: unknown, provider: AiProviderName, billed: AiSpend | undefined): unknown {
   if (!isDeadline(reason)) return reason;
   return new AiProviderError(`${provider}: the caller's deadline passed before an answer`, 'timeout', provider, {
     cause: reason,
+    ...(billed ? { billedUnused: billed } : {}),
   });
 }
 
@@ -339,9 +364,13 @@ function withFallback(answer: AiAnswer, failures: readonly Failure[]): AiAnswer 
   return { ...answer, fallback: { from: first.provider, reason: failures.map(describe).join('; ') } };
 }
 
+/** `answer` with the call's billed, unusable answers before it. */
+const withBilled = (answer: AiAnswer, billed: AiSpend | undefined): AiAnswer =>
+  billed ? { ...answer, billedUnused: billed } : answer;
+
 const describe = (f: Failure) => `${f.provider}: ${f.reason}`;
 
-function unavailable(failures: readonly Failure[], deadlineMs: number): AiProviderError {
+function unavailable(failures: readonly Failure[], deadlineMs: number, billed: AiSpend | undefined): AiProviderError {
   const waits = failures.flatMap((f) =>
     f.error.options.retryAfterMs === undefined ? [] : [f.error.options.retryAfterMs],
   );
@@ -358,6 +387,7 @@ function unavailable(failures: readonly Failure[], deadlineMs: number): AiProvid
     ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
     retryLater,
     ...(first ? { firstKind: first.error.kind } : {}),
+    ...(billed ? { billedUnused: billed } : {}),
   });
 }
 

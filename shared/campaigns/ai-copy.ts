@@ -218,6 +218,9 @@ const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0
  * becomes a template version (the node's own AI-copy template, made at its first approval: a
  * template other campaigns use is never changed) that the node names, pinned, with its subject
  * variants; the approval is recorded on the campaign and the draft, in the campaign's revision.
+ * Idempotent: the same approval again (the same draft, subjects and HTML, the node still naming
+ * what it wrote: a retry after the draft's mark failed, a double click) writes nothing new, marks
+ * the draft, and answers the approval as it stands.
  * @throws 404 `AI_DRAFT_NOT_FOUND`, 409 `AI_DRAFT_OUTDATED` (the node's request changed since),
  * 422 `COPY_LINT_FAILED` (`details.issues` by field), 409 `CAMPAIGN_CHANGED`.
  */
@@ -257,6 +260,13 @@ export async function approveAiDraft(
     if (e instanceof NotFoundError) return undefined;
     throw e;
   });
+  const variants = subjects.length > 1 ? subjects : undefined;
+  if (previous && base && isApplied(previous, node, base, { draftId, subjects, variants, html })) {
+    // This very approval is already applied (a retry after a failure past the campaign's write, a
+    // double click): answer as it did, with no new template version; mark the draft, again.
+    await deps.drafts.setApproved(draft, previous);
+    return { campaign, approval: previous };
+  }
   const input = {
     name: truncate(`AI copy: ${campaign.name} / ${nodeId}`, 200),
     category: 'marketing' as const,
@@ -269,7 +279,6 @@ export async function approveAiDraft(
   const saved = versioned
     ? await updateTemplate(caller.workspaceId, node.templateId, input, { updatedBy: caller.userId }, templateDeps)
     : await createTemplate(caller.workspaceId, input, caller.userId, templateDeps);
-  const variants = subjects.length > 1 ? subjects : undefined;
   const { subjectVariants: _v, promote, ...rest } = node;
   const nextNode: EmailNode = {
     ...rest,
@@ -304,6 +313,31 @@ export async function approveAiDraft(
   }
   await deps.drafts.setApproved(draft, approval);
   return { campaign: next, approval };
+}
+
+/**
+ * Whether `previous` is this approval already applied: the same draft, the node still naming what
+ * it wrote (`base`, the node's template version), with the same subjects and HTML.
+ */
+function isApplied(
+  previous: AiCopyApproval,
+  node: AiCopyNode,
+  base: { readonly subject: string; readonly html: string },
+  wanted: {
+    readonly draftId: string;
+    readonly subjects: readonly string[];
+    readonly variants: readonly string[] | undefined;
+    readonly html: string;
+  },
+): boolean {
+  const sameVariants = (wanted.variants ?? []).join('\n') === (previous.subjectVariants ?? []).join('\n');
+  return (
+    previous.draftId === wanted.draftId &&
+    aiCopyState(node, previous) === 'approved' &&
+    sameVariants &&
+    base.subject === wanted.subjects[0] &&
+    base.html === wanted.html
+  );
 }
 
 /** A draft as the API shows it. */

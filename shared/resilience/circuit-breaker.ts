@@ -94,11 +94,18 @@ export class CircuitBreaker {
    *   When it has aborted, its reason decides instead of `fn`'s error: a `TimeoutError`
    *   counts (the provider was too slow), any other reason is the caller giving up and
    *   doesn't count against the provider
+   * @param options.callerSignal - the caller's own signal that `signal` follows (e.g. the one
+   *   given to `retry`). An attempt it cut (`signal` aborted with its reason) never counts,
+   *   whatever the reason: the caller's deadline passing, or the caller giving up, says
+   *   nothing about the provider. Only `signal`'s own timeouts (the per-attempt timeout) do
    * @returns what `fn` resolved with
    * @throws {@link CircuitOpenError} without calling `fn` when open, or half-open with a trial in flight
    * @throws whatever `fn` threw, unchanged
    */
-  async execute<T>(fn: () => Promise<T>, options: { readonly signal?: AbortSignal } = {}): Promise<T> {
+  async execute<T>(
+    fn: () => Promise<T>,
+    options: { readonly signal?: AbortSignal; readonly callerSignal?: AbortSignal } = {},
+  ): Promise<T> {
     const admission = await this.#update((s, now) => admit(s, now, this.#config));
     if ('rejectedUntil' in admission) throw new CircuitOpenError(this.name, admission.rejectedUntil);
     const { ticket } = admission;
@@ -106,7 +113,7 @@ export class CircuitBreaker {
     try {
       value = await fn();
     } catch (error) {
-      const counts = this.#counts(error, options.signal);
+      const counts = this.#counts(error, options.signal, options.callerSignal);
       // An uncounted failure of a non-trial call changes nothing: skip the store round trip.
       if (counts || ticket.kind === 'trial') {
         await this.#update((s, now) => recordFailure(s, ticket, counts, now, this.#config));
@@ -117,8 +124,11 @@ export class CircuitBreaker {
     return value;
   }
 
-  #counts(error: unknown, signal: AbortSignal | undefined): boolean {
+  #counts(error: unknown, signal: AbortSignal | undefined, callerSignal: AbortSignal | undefined): boolean {
     if (!signal?.aborted) return this.#countsAsFailure(error);
+    // Cut by the caller's signal (an attempt's signal takes on the reason of whatever aborted it,
+    // the same object): its deadline, not the provider's fault, even when that is a TimeoutError.
+    if (callerSignal?.aborted && signal.reason === callerSignal.reason) return false;
     // SDKs report any abort as "aborted" (Anthropic's APIUserAbortError); only the reason says why.
     return classifyError(signal.reason, { signal }).kind === 'timeout';
   }

@@ -71,8 +71,10 @@ const OVER_BUDGET: Partial<
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
   // +~1 KB in every function on 2026-12-06 (review round 16): the SDK clients' KeyedSha256 (shared/aws/keyed-sha256.ts).
+  // +1.1 KB (review round 16): billed unusable answers counted in the budget, the caller's deadline kept
+  // off the breaker, a call whose queue message failed removed (499,071 bytes).
   ai: {
-    ceiling: 499_000,
+    ceiling: 500_000,
     measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },

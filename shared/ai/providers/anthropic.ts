@@ -13,7 +13,9 @@
  *   toward the circuit breaker; SDK retries underneath would multiply attempts unseen. `timeout`
  *   is one attempt's ceiling, a backstop behind the chain's own per-attempt timeout.
  * - Errors become {@link AiProviderError}s by {@link anthropicFailureKind}; keys never appear in
- *   them (the SDK does not put headers in messages).
+ *   them (the SDK does not put headers in messages). A 200 with nothing to parse (a refusal, an
+ *   empty text) is an `invalid-output` error that carries the answer's usage and cost
+ *   (`billedUnused`): Anthropic bills it.
  * - Only the Messages resource over the SDK's `BaseAnthropic` client: the SDK is side-effect free,
  *   so the bundle leaves out the resources the full `Anthropic` class attaches (beta, files,
  *   models, skills...): ~135 KB of it in the function bundle instead of ~475 KB. Same
@@ -31,6 +33,7 @@ import {
   type AiRequest,
   type AiUsage,
   costOf,
+  spendOf,
 } from '../ports';
 import { describeApiError, type HttpFailure, providerFailure } from './failures';
 
@@ -111,14 +114,16 @@ export function anthropicProvider(options: AnthropicProviderOptions): AiProvider
       }
       const latencyMs = Math.round(performance.now() - started);
       const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+      const usage = usageOf(message.usage);
       if (message.stop_reason === 'refusal' || text === '') {
+        // Billed like any 200: the error carries what it cost, so budgets count it.
         throw new AiProviderError(
           `anthropic gave no answer to parse (stop_reason ${message.stop_reason ?? 'none'})`,
           'invalid-output',
           'anthropic',
+          { billedUnused: spendOf(usage, price) },
         );
       }
-      const usage = usageOf(message.usage);
       return {
         provider: 'anthropic',
         // What answered, as the API reports it (a local stand-in says so in the name).

@@ -13,6 +13,8 @@
  *   never retried), 429 rate-limited (with `retry-after` when sent), 408 timeout, 502/503 the
  *   model's provider is down or none is available (overloaded), 401 auth, 400/403 (403: input
  *   flagged by moderation) bad-request.
+ * - A 200 that cannot be used (an `error` on the choice, an empty content) is an error carrying
+ *   the usage the answer reports and its cost (`billedUnused`), so budgets count what was billed.
  */
 import OpenAI from 'openai';
 import {
@@ -24,6 +26,7 @@ import {
   type AiRequest,
   type AiUsage,
   costOf,
+  spendOf,
 } from '../ports';
 import { describeApiError, type HttpFailure, providerFailure } from './failures';
 
@@ -89,6 +92,10 @@ export function openRouterProvider(options: OpenRouterProviderOptions): AiProvid
       }
       const latencyMs = Math.round(performance.now() - started);
       const choice = completion.choices?.[0];
+      const usage = usageOf(completion.usage);
+      // A 200 that cannot be used is billed for the usage it reports: its error carries it.
+      const spend = spendOf(usage, price);
+      const billed = spend.inputTokens + spend.outputTokens > 0 ? { billedUnused: spend } : {};
       // OpenRouter reports a provider failure after the 200 as an `error` on the choice.
       const choiceError = (choice as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       if (choiceError || choice?.finish_reason === ('error' as string)) {
@@ -96,6 +103,7 @@ export function openRouterProvider(options: OpenRouterProviderOptions): AiProvid
           `openrouter: the model's provider failed: ${String(choiceError?.message ?? 'finish_reason error')}`,
           'server-error',
           'openrouter',
+          billed,
         );
       }
       const text = choice?.message?.content ?? '';
@@ -104,9 +112,9 @@ export function openRouterProvider(options: OpenRouterProviderOptions): AiProvid
           `openrouter gave no answer to parse (finish_reason ${choice?.finish_reason ?? 'none'})`,
           'invalid-output',
           'openrouter',
+          billed,
         );
       }
-      const usage = usageOf(completion.usage);
       return {
         provider: 'openrouter',
         model: completion.model || price.model,

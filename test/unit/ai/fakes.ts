@@ -162,6 +162,11 @@ export function memoryCalls(): AiCallStore & { records: Map<string, Stored> } {
       const { claimId: _c, leaseUntil: _l, ...rest } = found;
       records.set(key(ws, id), { ...rest, status: 'queued', lastError: reason });
     },
+    async discard(ws, id) {
+      const found = records.get(key(ws, id));
+      if (found?.status !== 'queued' || found.attempts !== 0) return false;
+      return records.delete(key(ws, id));
+    },
   };
 }
 
