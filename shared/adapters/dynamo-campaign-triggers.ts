@@ -14,6 +14,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TriggerKey } from '../campaigns/trigger';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
+import { grantStands } from '../identity/grant-standing';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole } from '../identity/permissions';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
@@ -386,7 +387,8 @@ export function dynamoCampaignWebhookTokens(
      * The campaign of a token, only while it is the campaign's current one: the hook item must
      * exist and the campaign's pointer must still name its hash, so a token a rotation replaced
      * never enrols again, even one a past race left behind. A token that names who minted it works
-     * only while they are still a member of the workspace and their last password reset
+     * only while they are still a member of the workspace, in the membership they minted it in
+     * (not an earlier one a removal ended, should they have been added back), and their last password reset
      * (`grantsValidFrom`) came before the mint: read with the pointer, in the same strongly
      * consistent BatchGetItem (still two calls per webhook), so a mint that was in flight while its
      * minter was removed, or while they reset their password, never works either. So does it only
@@ -420,8 +422,8 @@ export function dynamoCampaignWebhookTokens(
       if (minter === undefined) return owner;
       const standing = grantorStanding(items, owner.workspaceId, minter);
       const mintedAt = String(item.mintedAt ?? '');
-      if (!standing.membership) return undefined;
-      if (standing.grantsValidFrom !== undefined && standing.grantsValidFrom >= mintedAt) return undefined;
+      // Minted in their current membership (not an earlier one a removal ended), after their last reset.
+      if (!standing.membership || !grantStands(mintedAt, standing)) return undefined;
       // The role as it is now, as an API key's request reads it: a custom role redefined without
       // `campaigns:launch` (or deleted) ends the token as a change to such a role does.
       const { role } = standing.membership;

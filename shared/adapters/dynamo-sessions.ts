@@ -5,9 +5,13 @@
  * the model exposes is stored as `sessionExpiresAt`. TTL deletion is lazy, so every read
  * checks expiry and revocation itself.
  *
- * Revoking all of a user's sessions also stamps `sessionsValidFrom` on the profile, which
- * `findActive` reads anyway: a session the (eventually consistent) index had not listed
- * yet is refused all the same.
+ * A session records the password version it was opened with, and is written only while that
+ * version is current (a ConditionCheck on the credentials in the same transaction). A password
+ * change puts the new version on the profile, which `findActive` reads anyway: every session
+ * opened with an older one is refused from that write on, whatever the clocks say. Revoking all
+ * of a user's sessions also stamps `sessionsValidFrom` on the profile: a session created up to
+ * then (that instant included) is refused, even one the (eventually consistent) index had not
+ * listed yet.
  *
  * The edge's read is one call: the cookie token names its user (shared/identity/tokens.ts),
  * so the session, that user's profile and the membership the request needs come in one
@@ -21,14 +25,16 @@ import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
+import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
-import { toUser } from './dynamo-users';
+import { passwordVersionIs, toUser } from './dynamo-users';
 import {
   memberSk,
   SESSION_GSI1_PREFIX,
   SESSION_SK,
   sessionGsi1,
   sessionPk,
+  USER_CREDENTIALS_SK,
   USER_PROFILE_SK,
   userPk,
   workspacePk,
@@ -44,6 +50,7 @@ function toSession(item: Record<string, unknown>): Session {
     lastSeenAt: String(item.lastSeenAt),
     expiresAt: String(item.sessionExpiresAt),
     ...(typeof item.revokedAt === 'string' ? { revokedAt: item.revokedAt } : {}),
+    ...(item.passwordVersion === undefined ? {} : { passwordVersion: Number(item.passwordVersion) }),
   };
 }
 
@@ -59,8 +66,12 @@ function activeSession(
   if (!sessionItem || !profile) return undefined;
   const session = toSession(sessionItem);
   if (!isActive(session, now) || profile.userId !== session.userId) return undefined;
+  // Opened with a password changed since: ended, whenever it was written (no clock involved).
+  if ((session.passwordVersion ?? 0) < Number(profile.passwordVersion ?? 0)) return undefined;
+  // A "log out everywhere" at `validFrom` ends every session opened up to then, that instant
+  // included (as for API keys and the grants a reset ends).
   const validFrom = profile.sessionsValidFrom;
-  if (typeof validFrom === 'string' && session.createdAt < validFrom) return undefined;
+  if (typeof validFrom === 'string' && session.createdAt <= validFrom) return undefined;
   return { session, user: toUser(profile) };
 }
 
@@ -141,25 +152,42 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
     },
 
     async create(tokenHash, session) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: sessionPk(tokenHash),
-            sk: SESSION_SK,
-            type: 'session',
-            sessionId: session.sessionId,
-            userId: session.userId,
-            ip: session.ip,
-            userAgent: session.userAgent,
-            createdAt: session.createdAt,
-            lastSeenAt: session.lastSeenAt,
-            sessionExpiresAt: session.expiresAt,
-            expiresAt: epochSeconds(session.expiresAt),
-            ...sessionGsi1(session.userId, session.createdAt, session.sessionId),
+      const item = {
+        pk: sessionPk(tokenHash),
+        sk: SESSION_SK,
+        type: 'session',
+        sessionId: session.sessionId,
+        userId: session.userId,
+        ip: session.ip,
+        userAgent: session.userAgent,
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        sessionExpiresAt: session.expiresAt,
+        expiresAt: epochSeconds(session.expiresAt),
+        ...(session.passwordVersion === undefined ? {} : { passwordVersion: session.passwordVersion }),
+        ...sessionGsi1(session.userId, session.createdAt, session.sessionId),
+      };
+      if (session.passwordVersion === undefined) {
+        await db.send(
+          new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
+        return true;
+      }
+      // Written only while the password it was opened with is still the current one: a reset
+      // that replaced it first makes this log-in open nothing (cancellation at index 1).
+      return conditionally(
+        transactWrite(db, [
+          putIfAbsent(table, item),
+          {
+            ConditionCheck: {
+              TableName: table,
+              Key: { pk: userPk(session.userId), sk: USER_CREDENTIALS_SK },
+              ConditionExpression: passwordVersionIs(session.passwordVersion),
+              ExpressionAttributeValues: { ':v': session.passwordVersion },
+            },
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+        ]),
+        1,
       );
     },
 

@@ -40,6 +40,15 @@ export function toUser(item: Record<string, unknown>): User {
   };
 }
 
+/**
+ * The condition "the credentials' password version is still `:v`" (credentials written before
+ * versions existed are version 0).
+ */
+export const passwordVersionIs = (version: number): string =>
+  version === 0
+    ? 'attribute_exists(pk) AND (attribute_not_exists(passwordVersion) OR passwordVersion = :v)'
+    : 'attribute_exists(pk) AND passwordVersion = :v';
+
 /** The account store; `create` is one TransactWriteItems with the email claim first. */
 export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountStore {
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
@@ -94,38 +103,52 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
       return profile ? toUser(profile) : undefined;
     },
 
-    async setPasswordHash(userId, passwordHash, at) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: userPk(userId), sk: USER_CREDENTIALS_SK },
-          UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':hash': passwordHash, ':at': at.toISOString() },
-        }),
+    async setPasswordHash(userId, passwordHash, at, expectedVersion) {
+      // Replaced meanwhile (a reset): the old password's new hash must not overwrite the new one.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: userPk(userId), sk: USER_CREDENTIALS_SK },
+            UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
+            ConditionExpression: passwordVersionIs(expectedVersion),
+            ExpressionAttributeValues: { ':hash': passwordHash, ':at': at.toISOString(), ':v': expectedVersion },
+          }),
+        ),
       );
     },
 
     async replacePassword(userId, passwordHash, at, expectedVersion) {
       return conditionally(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: userPk(userId), sk: USER_CREDENTIALS_SK },
-            UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at ADD passwordVersion :one',
-            // The version the reset token was issued for, and no other: an older link is void.
-            ConditionExpression:
-              expectedVersion === 0
-                ? 'attribute_exists(pk) AND (attribute_not_exists(passwordVersion) OR passwordVersion = :v)'
-                : 'attribute_exists(pk) AND passwordVersion = :v',
-            ExpressionAttributeValues: {
-              ':hash': passwordHash,
-              ':at': at.toISOString(),
-              ':one': 1,
-              ':v': expectedVersion,
+        transactWrite(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: userPk(userId), sk: USER_CREDENTIALS_SK },
+              UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at, passwordVersion = :next',
+              // The version the reset token was issued for, and no other: an older link is void.
+              ConditionExpression: passwordVersionIs(expectedVersion),
+              ExpressionAttributeValues: {
+                ':hash': passwordHash,
+                ':at': at.toISOString(),
+                ':next': expectedVersion + 1,
+                ':v': expectedVersion,
+              },
             },
-          }),
-        ),
+          },
+          {
+            // The profile, which every session read gets, carries the version too: from this
+            // write on, sessions opened with an older one are refused (dynamo-sessions.ts).
+            Update: {
+              TableName: table,
+              Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
+              UpdateExpression: 'SET passwordVersion = :next',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':next': expectedVersion + 1 },
+            },
+          },
+        ]),
+        0,
       );
     },
 

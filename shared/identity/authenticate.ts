@@ -16,6 +16,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import { SESSION_COOKIE } from './accounts/session-cookie';
 import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
 import { emailNotVerified } from './email-verified';
+import { grantStands } from './grant-standing';
 import type { Membership, User } from './model';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
@@ -189,7 +190,7 @@ async function resolveWorkspace(
   if (!membership) throw notFound;
   // A key outlives nothing: one made in an earlier membership (removed, later added back) is dead,
   // even if the removal's revocation has not reached it yet.
-  if (keyScope && keyScope.createdAt < membership.joinedAt) throw notFound;
+  if (keyScope && !grantStands(keyScope.createdAt, { membership })) throw notFound;
   let permissions: readonly Permission[];
   if (isBuiltinRole(membership.role)) {
     permissions = BUILTIN_ROLE_PERMISSIONS[membership.role];

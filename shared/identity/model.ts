@@ -43,6 +43,12 @@ export interface Session {
   readonly lastSeenAt: string;
   readonly expiresAt: string;
   readonly revokedAt?: string;
+  /**
+   * The password version the session was opened with (the credentials' `passwordVersion` its
+   * log-in verified). A password change ends it; absent on sessions from before versions were
+   * recorded (read as 0).
+   */
+  readonly passwordVersion?: number;
 }
 
 export interface ApiKey {

@@ -11,6 +11,7 @@ import type { RequestOrigin } from '../identity/accounts/ports';
 import { recordAudit } from '../identity/audit';
 import { type AuthContext, actorOf } from '../identity/auth-context';
 import { assertEmailVerified, type UserDirectory } from '../identity/email-verified';
+import { grantStands } from '../identity/grant-standing';
 import type { CustomRole, Membership, Workspace } from '../identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, BUILTIN_ROLES, isBuiltinRole, type Permission } from '../identity/permissions';
 import type { AuditSink, EmailSender } from '../identity/ports';
@@ -222,13 +223,13 @@ export async function removeMember(caller: Caller, userId: string, deps: Workspa
 }
 
 /**
- * Whether an invite still stands on its inviter's authority as it is now: they are a member, may
- * invite, may grant the invited role, and have not reset their password since they sent it (a
- * reset ends everything handed out before it).
+ * Whether an invite still stands on its inviter's authority as it is now: they are a member, in
+ * the membership they sent it in (not an earlier one, ended by a removal, that a re-add followed),
+ * may invite, may grant the invited role, and have not reset their password since they sent it (a
+ * reset ends everything handed out before it): shared/identity/grant-standing.ts.
  */
 function inviterMaySend(invite: Invite, inviter: InviterStanding, customRoles: readonly CustomRole[]): boolean {
-  if (!inviter.membership) return false;
-  if (inviter.grantsValidFrom !== undefined && inviter.grantsValidFrom >= invite.createdAt) return false;
+  if (!inviter.membership || !grantStands(invite.createdAt, inviter)) return false;
   const held = new Set(permissionsOfRole(inviter.membership.role, customRoles) ?? []);
   return held.has('members:invite') && isAssignable(invite.role, held, customRoles);
 }
@@ -316,7 +317,8 @@ export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<
 /**
  * Joins the workspace an invite names, with its role. An invite is only as good as its
  * inviter's authority now: one whose inviter is no longer a member, may no longer invite or
- * grant its role, or has reset their password since, is withdrawn here (with every other invite
+ * grant its role, has reset their password since, or sent it in an earlier membership (removed,
+ * later added back), is withdrawn here (with every other invite
  * of theirs that no longer stands) and answers 410 `INVITE_REVOKED`, adding nobody. Removals,
  * role changes and resets withdraw such invites themselves; this check holds even for an invite
  * their sweep did not list yet. The entry in that workspace's audit log is written here (the

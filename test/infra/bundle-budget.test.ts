@@ -53,7 +53,8 @@ const OVER_BUDGET: Partial<
     measured: 396_231,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client for invitations is a lazy chunk`,
   },
-  contacts: { ceiling: 444_000, measured: 433_518, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  // Round 16: the SDK clients' KeyedSha256 and the grant-standing rule of API keys (444,692 bytes).
+  contacts: { ceiling: 447_000, measured: 444_692, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   scoring: { ceiling: 407_000, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 366_000, measured: 355_954, reason: FLOOR },
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its

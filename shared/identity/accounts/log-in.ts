@@ -2,7 +2,9 @@
  * Log-in with email and password. An unknown email and a wrong password give the same 401
  * `INVALID_CREDENTIALS` after the same work (a dummy hash is checked when there is no
  * user), and are counted by the same throttle, so neither answer nor timing tells whether
- * an account exists. The attempt is counted before the hash is checked (see
+ * an account exists: only an account's failure has an audit entry to write, and no answer waits
+ * for it (both answer after the same counter writes, padded to {@link LOGIN_FAILURE_FLOOR_MS}).
+ * A session is tied to the password version it verified (sessions.ts `startSession`). The attempt is counted before the hash is checked (see
  * login-throttle.ts), so parallel guesses never get more checks than the policy allows.
  */
 import { logger } from '../../observability/logger';
@@ -54,18 +56,32 @@ export async function logIn(
     throw error;
   }
   if (!found || !valid) {
+    // From here both failures do the same awaited work and answer no sooner than the floor.
+    const floor = deps.clock.sleep(LOGIN_FAILURE_FLOOR_MS);
     const { failures, locked } = await failedAttempt(reservation, deps.attempts, now);
-    if (found) await onFailure(found.user, failures, locked, origin, deps, now);
+    if (found) {
+      // Sent now, waited for by nobody: only an account has an entry to write, and waiting for it
+      // would time the difference. The floor gives it the time to land before the answer.
+      const started = deps.clock.now();
+      void onFailure(found.user, failures, locked, origin, deps, now).then(() => {
+        const spent = deps.clock.now() - started;
+        if (spent > LOGIN_FAILURE_FLOOR_MS) logger.warn('Failed log-in bookkeeping outlasted its floor', { spent });
+      });
+    }
+    await floor;
     throw invalidCredentials();
   }
 
   const { user } = found;
   await succeededAttempt(reservation, deps.attempts, now);
   if (deps.passwords.needsRehash(found.passwordHash)) {
-    // The password is at hand only now: the one moment old parameters can be upgraded.
-    await deps.accounts.setPasswordHash(user.userId, await deps.passwords.hash(input.password), now);
+    // The password is at hand only now: the one moment old parameters can be upgraded (unless
+    // a reset replaced it meanwhile: then nothing is written, and no session is opened below).
+    const rehashed = await deps.passwords.hash(input.password);
+    await deps.accounts.setPasswordHash(user.userId, rehashed, now, found.passwordVersion);
   }
-  const { token, session } = await startSession(user.userId, origin, deps, now);
+  // Tied to the password version just verified: a reset that replaced it meanwhile makes this 401.
+  const { token, session } = await startSession(user.userId, origin, deps, now, found.passwordVersion);
   const device = await recognizeDevice(user, origin, deps, now);
   await recordAuthEvent(
     deps.audit,
@@ -91,6 +107,17 @@ function canonicalEmail(raw: string): string {
   }
 }
 
+/**
+ * A failed log-in (unknown address or wrong password) answers no sooner than this after its
+ * password check. Well above what the failure's writes cost (the counters, then for an account
+ * its audit entry and, at a lock, an alert: single-digit milliseconds each), so the account's
+ * extra entry is written before the answer without the answer waiting for it: both failures wait
+ * for the same counters and the same floor. The entry's request is sent at once and lands on
+ * DynamoDB's side even if the instance is frozen after the answer.
+ */
+export const LOGIN_FAILURE_FLOOR_MS = 150;
+
+/** The failed log-in's audit entry and, at a lock, its alert. Never rejects: a failure is logged. */
 async function onFailure(
   user: User,
   failures: number,
@@ -99,12 +126,20 @@ async function onFailure(
   deps: AccountDeps,
   now: Date,
 ): Promise<void> {
-  await recordAuthEvent(
+  const entry = recordAuthEvent(
     deps.audit,
     { type: 'auth.login_failed', action: 'login', user, origin, metadata: { reason: 'wrong_password', failures } },
     now,
-  );
-  if (!locked) return;
+  ).catch((error: unknown) => {
+    logger.error('Could not record the failed log-in', { error: error as Error, userId: user.userId });
+  });
+  if (!locked) return entry;
+  // Sent together with the entry, not after it: both are on their way before the floor ends.
+  const alert = raiseLockAlert(user, failures, origin, deps, now);
+  await Promise.all([entry, alert]);
+}
+
+async function raiseLockAlert(user: User, failures: number, origin: DeviceOrigin, deps: AccountDeps, now: Date) {
   try {
     await deps.alerts.raise({
       id: newId(),

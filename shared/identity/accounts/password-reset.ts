@@ -122,15 +122,20 @@ export async function confirmPasswordReset(
   const passwordHash = await deps.passwords.hash(input.password);
   if ((await deps.tokens.consume(tokenHash, 'password-reset', now))?.userId !== user.userId) throw tokenInvalid();
   // Tokens issued before versions existed carry none: they were issued for version 0.
+  // The new version goes on the profile in the same write: every session opened with the old
+  // password is refused from here on, whenever it is written (a log-in racing this one included).
   const replaced = await deps.accounts.replacePassword(user.userId, passwordHash, now, grant.passwordVersion ?? 0);
   if (!replaced) throw tokenInvalid();
 
-  const sessionsRevoked = await deps.sessions.revokeAll(user.userId, now);
-  const apiKeysRevoked = await deps.apiKeys.revokeAllOf(user.userId, now);
-  const { invitesRevoked, webhookTokensRevoked } = await deps.accounts.revokeGrants(user.userId, now);
-  if (!user.emailVerified) await deps.accounts.markEmailVerified(user.userId, now);
+  // Read after the new hash is written, not before the hashing: everything the old password
+  // opened up to its replacement is stamped as ended (a stamp ends what was made at its instant too).
+  const ended = new Date(deps.clock.now());
+  const sessionsRevoked = await deps.sessions.revokeAll(user.userId, ended);
+  const apiKeysRevoked = await deps.apiKeys.revokeAllOf(user.userId, ended);
+  const { invitesRevoked, webhookTokensRevoked } = await deps.accounts.revokeGrants(user.userId, ended);
+  if (!user.emailVerified) await deps.accounts.markEmailVerified(user.userId, ended);
   // Proving the mailbox is as good as the password: a lock from guessing ends here.
-  await clearLoginFailures(user.email, deps.attempts, now);
+  await clearLoginFailures(user.email, deps.attempts, ended);
   await recordAuthEvent(
     deps.audit,
     {
@@ -140,6 +145,6 @@ export async function confirmPasswordReset(
       origin,
       metadata: { sessionsRevoked, apiKeysRevoked, invitesRevoked, webhookTokensRevoked },
     },
-    now,
+    ended,
   );
 }

@@ -36,11 +36,17 @@ export interface AccountStore {
   findByEmail(email: string): Promise<Credentials | undefined>;
   /** Strongly consistent: a verification a moment ago is seen. */
   findUser(userId: string): Promise<User | undefined>;
-  /** Re-hashes the same password (new parameters): the password version stays. */
-  setPasswordHash(userId: string, passwordHash: string, at: Date): Promise<void>;
+  /**
+   * Re-hashes the same password (new parameters): the password version stays. Only while the
+   * version is still `expectedVersion` (the one whose hash was verified): a rehash of a password
+   * replaced meanwhile must not bring it back. Nothing is written otherwise.
+   */
+  setPasswordHash(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<void>;
   /**
    * Sets a new password and bumps the version, only while the version is still
-   * `expectedVersion`; false when another change came first (nothing is written).
+   * `expectedVersion`; false when another change came first (nothing is written). The profile
+   * carries the new version in the same write: every session opened with an older one is
+   * refused from then on.
    */
   replacePassword(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
   markEmailVerified(userId: string, at: Date): Promise<void>;
@@ -56,7 +62,14 @@ export interface AccountStore {
 }
 
 export interface SessionStore extends SessionLookup {
-  create(tokenHash: string, session: Session): Promise<void>;
+  /**
+   * Writes the session. With `session.passwordVersion`, only while the credentials still have
+   * that version (one atomic write): false when the password changed since it was verified
+   * (nothing is written), so a log-in racing a password reset either lands before it (and is
+   * ended by it) or opens nothing. A session whose version is older than the profile's current
+   * one is never active.
+   */
+  create(tokenHash: string, session: Session): Promise<boolean>;
   /** The user's sessions that are neither revoked nor expired at `now`, newest first. */
   listActive(userId: string, now: Date): Promise<Session[]>;
   /**

@@ -7,15 +7,23 @@ import type { AuthContext } from '../auth-context';
 import type { Session, User } from '../model';
 import { newId, newSessionToken, sha256 } from '../tokens';
 import { recordAuthEvent } from './auth-events';
+import { invalidCredentials } from './errors';
 import type { AccountDeps, RequestOrigin } from './ports';
 import { SESSION_LIFETIME_SECONDS } from './session-cookie';
 
-/** Creates a session for the user; the raw token goes into the cookie and nowhere else. */
+/**
+ * Creates a session for the user; the raw token goes into the cookie and nowhere else.
+ * `passwordVersion`: the credentials' version the caller just verified. The session is tied to
+ * it: written only while it is still current, and ended by any later password change.
+ * @throws UnauthorizedError `INVALID_CREDENTIALS` when the password changed since it was verified
+ *   (a log-in racing a reset with the old password: answered as a wrong password).
+ */
 export async function startSession(
   userId: string,
   origin: RequestOrigin,
   deps: Pick<AccountDeps, 'sessions'>,
   now: Date,
+  passwordVersion?: number,
 ): Promise<{ token: string; session: Session }> {
   const token = newSessionToken(userId);
   const session: Session = {
@@ -26,8 +34,9 @@ export async function startSession(
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
+    ...(passwordVersion === undefined ? {} : { passwordVersion }),
   };
-  await deps.sessions.create(sha256(token), session);
+  if (!(await deps.sessions.create(sha256(token), session))) throw invalidCredentials();
   return { token, session };
 }
 

@@ -72,7 +72,8 @@ export async function signUp(
   const outcome = await deps.accounts.create({ user, passwordHash, organization, workspace, membership });
   if (outcome === 'email-taken') throw new ConflictError('An account with this email address exists', 'EMAIL_TAKEN');
 
-  const { token } = await startSession(userId, origin, deps, now);
+  // A new account's password is version 0.
+  const { token } = await startSession(userId, origin, deps, now, 0);
   await recognizeDevice(user, origin, deps, now, true);
   try {
     await sendVerificationEmail(user, origin.publicBaseUrl, deps, now);

@@ -93,7 +93,8 @@ describe('dynamoWorkspaces', () => {
 describe('dynamoCampaignWebhookTokens', () => {
   const hook = { pk: 'CAMPAIGNHOOK#h', sk: 'HOOK', workspaceId: 'ws1', campaignId: 'c1' };
   const pointer = { pk: 'WS#ws1', sk: 'CAMPAIGNHOOK#c1', tokenHash: 'h' };
-  const membership = { pk: 'WS#ws1', sk: 'MEMBER#u1', ...member, userId: 'u1' };
+  // Joined before the mints below: a token minted in an earlier membership is refused.
+  const membership = { pk: 'WS#ws1', sk: 'MEMBER#u1', ...member, userId: 'u1', joinedAt: '2026-01-01T00:00:00.000Z' };
   const profile = { pk: 'USER#u1', sk: 'PROFILE' };
   const tokens = (items: Input[], hookItem: Input) =>
     recordingDb((input) => (input.RequestItems ? { Responses: { core: items } } : { Item: hookItem }));

@@ -107,6 +107,7 @@ export class MemorySessions implements SessionStore {
   }
   async create(tokenHash: string, session: Session) {
     this.byHash.set(tokenHash, session);
+    return true;
   }
   async listActive(userId: string, now: Date) {
     return [...this.byHash.values()].filter((s) => s.userId === userId && this.#active(s, now));
