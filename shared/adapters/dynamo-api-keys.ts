@@ -4,9 +4,13 @@
  * changed in the same transaction as the key, enforces the active-key limit even under
  * concurrent creates.
  *
- * A password reset stamps `apiKeysValidFrom` on the creator's profile, which `findActive`
- * reads anyway: a key created up to then never authenticates again, even one the
- * (eventually consistent) index had not listed for the revocation sweep.
+ * A key records the password version of the session (or key) that created it, and is written
+ * only while that version is current: a ConditionCheck, in the same transaction, on the
+ * creator's profile, which a password change writes the new version to (with the credentials,
+ * atomically) and which `findActive` reads anyway. A key made under an older version never
+ * authenticates again, whatever the clocks say. A password reset also stamps `apiKeysValidFrom` on the creator's profile: a key created
+ * up to then never authenticates again, even one the (eventually consistent) index had not
+ * listed for the revocation sweep (and keys from before versions were recorded).
  */
 import {
   type DynamoDBDocumentClient,
@@ -28,6 +32,7 @@ import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
+import { passwordVersionIs } from './dynamo-users';
 import {
   ACTIVE_API_KEYS_SK,
   API_KEY_GSI1_PREFIX,
@@ -58,6 +63,7 @@ const keyItem = z.object({
   isActive: z.boolean(),
   revokedAt: z.optional(z.string()),
   revokedBy: z.optional(z.string()),
+  passwordVersion: z.optional(z.number()),
 });
 
 const userItem = z.object({
@@ -89,11 +95,19 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       const items = await batchGet(db, table, [profileKey, memberKey], { consistent: true });
       const profile = items.find((i) => i.pk === profileKey.pk && i.sk === profileKey.sk);
       if (!profile) return undefined;
+      // Made under a password changed since: ended, whenever it was written (no clock involved).
+      const current = Number(profile.passwordVersion ?? 0);
+      if (key.passwordVersion !== undefined && key.passwordVersion < current) return undefined;
       const validFrom = profile.apiKeysValidFrom;
       if (typeof validFrom === 'string' && key.createdAt <= validFrom) return undefined;
       const user: User = userItem.parse(profile);
       const member = items.find((i) => i.pk === memberKey.pk && i.sk === memberKey.sk);
-      return { key, user, membership: member ? toMembership(member) : null };
+      // A key from before versions were recorded acts under the version just read, which it outlived.
+      return {
+        key: key.passwordVersion === undefined ? { ...key, passwordVersion: current } : key,
+        user,
+        membership: member ? toMembership(member) : null,
+      };
     },
 
     async recordUse(keyHash, at, ip) {
@@ -114,9 +128,11 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
     },
 
     async create({ key, keyHash, createdByEmail }, maxActive) {
-      const created = await conditionally(
-        // The counter comes first: a cancellation reason at index 0 means the limit is reached.
-        transactWrite(db, [
+      const version = key.passwordVersion;
+      try {
+        // The counter comes first: a cancellation reason at index 0 means the limit is reached;
+        // at index 2, that the creator's password changed since their credential was read.
+        await transactWrite(db, [
           {
             Update: {
               TableName: table,
@@ -135,10 +151,25 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
             ...key,
             createdByEmail,
           }),
-        ]),
-        0,
-      );
-      return created ? 'created' : 'limit-reached';
+          ...(version === undefined
+            ? []
+            : [
+                {
+                  ConditionCheck: {
+                    TableName: table,
+                    Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
+                    ConditionExpression: passwordVersionIs(version),
+                    ExpressionAttributeValues: { ':v': version },
+                  },
+                },
+              ]),
+        ]);
+        return 'created';
+      } catch (error) {
+        if (isConditionFailure(error, 2)) return 'password-changed';
+        if (isConditionFailure(error, 0)) return 'limit-reached';
+        throw error;
+      }
     },
 
     async list(workspaceId, limit, cursor) {

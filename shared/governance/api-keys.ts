@@ -4,7 +4,7 @@
  * carry permissions its creator holds, so a key never widens what its creator may do.
  */
 import { randomBytes } from 'node:crypto';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
 import { assertEmailVerified, type UserDirectory } from '../identity/email-verified';
 import type { ApiKey } from '../identity/model';
 import type { Permission } from '../identity/permissions';
@@ -36,7 +36,12 @@ export const newKeyId = (at: Date): string =>
 
 /**
  * Creates a key with `scopes` for the caller's workspace. Only a user whose email address is
- * verified may (the pre-account takeover rule of shared/identity/email-verified.ts).
+ * verified may (the pre-account takeover rule of shared/identity/email-verified.ts). The key is
+ * tied to the password version of the caller's session or key: written only while that version
+ * is still current (a password reset landing after the caller's credential was read leaves no
+ * key behind, whatever the clocks say), and ended by any later password change.
+ * @throws UnauthorizedError `SESSION_INVALID` when the caller's password changed since their
+ *   session or key was read (as an expired session).
  * @throws ForbiddenError `EMAIL_NOT_VERIFIED` when the caller's address is not verified.
  * @throws ForbiddenError `SCOPE_NOT_HELD` when a scope is not among the caller's permissions.
  * @throws ConflictError `API_KEY_LIMIT` when the workspace has {@link MAX_ACTIVE_API_KEYS} active keys.
@@ -64,11 +69,15 @@ export async function createApiKey(
     createdAt: now.toISOString(),
     usageCount: 0,
     isActive: true,
+    ...(caller.passwordVersion === undefined ? {} : { passwordVersion: caller.passwordVersion }),
   };
   const outcome = await deps.store.create(
     { key, keyHash: sha256(raw), createdByEmail: caller.email },
     MAX_ACTIVE_API_KEYS,
   );
+  if (outcome === 'password-changed') {
+    throw new UnauthorizedError('The session has expired or was ended; log in again', 'SESSION_INVALID');
+  }
   if (outcome === 'limit-reached') {
     throw new ConflictError(
       `A workspace may have at most ${MAX_ACTIVE_API_KEYS} active API keys; revoke one first`,

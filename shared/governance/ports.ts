@@ -17,6 +17,11 @@ export interface Caller {
   readonly email: string;
   /** Effective permissions in the workspace (narrowed to the key's scopes for API-key calls). */
   readonly permissions: ReadonlySet<Permission>;
+  /**
+   * The password version the caller's session or key was issued under; what the caller hands
+   * out is written only while it is still current. Absent when unknown (nothing is checked).
+   */
+  readonly passwordVersion?: number;
 }
 
 /** A page of a listing; `nextCursor` is opaque and absent on the last page. */
@@ -35,8 +40,12 @@ export interface NewApiKey {
 }
 
 export interface ApiKeyStore {
-  /** Stores the key unless the workspace already has `maxActive` active keys. */
-  create(record: NewApiKey, maxActive: number): Promise<'created' | 'limit-reached'>;
+  /**
+   * Stores the key unless the workspace already has `maxActive` active keys, and, when the key
+   * records a `passwordVersion`, only while its creator's password still has that version
+   * (`password-changed` otherwise), in the same atomic write.
+   */
+  create(record: NewApiKey, maxActive: number): Promise<'created' | 'limit-reached' | 'password-changed'>;
   /** The workspace's keys (active and revoked), newest first. */
   list(workspaceId: string, limit: number, cursor?: string): Promise<Page<ApiKey>>;
   /** Revokes the key `keyId` of `workspaceId`; a key of another workspace is `not-found`. */

@@ -36,6 +36,9 @@ export function callerOf(request: HttpRequest): Caller {
     userId: request.auth.principal.userId,
     email: request.auth.principal.email,
     permissions: workspace.permissions,
+    ...(request.auth.principal.passwordVersion === undefined
+      ? {}
+      : { passwordVersion: request.auth.principal.passwordVersion }),
   };
 }
 

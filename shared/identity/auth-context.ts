@@ -8,6 +8,11 @@ export interface Principal {
   readonly via: 'session' | 'apiKey';
   readonly sessionId?: string;
   readonly apiKeyId?: string;
+  /**
+   * The password version the credential was issued under (the session's, or the key's): what it
+   * hands out (an API key) is written only while this version is still the current one.
+   */
+  readonly passwordVersion?: number;
 }
 
 export interface WorkspaceAccess {

@@ -121,7 +121,13 @@ export async function authenticate(
       );
     }
     deps.apiKeys.recordUse(hash, now, request.clientAddress).catch(deps.onBackgroundError);
-    principal = { userId: found.user.userId, email: found.user.email, via: 'apiKey', apiKeyId: found.key.keyId };
+    principal = {
+      userId: found.user.userId,
+      email: found.user.email,
+      via: 'apiKey',
+      apiKeyId: found.key.keyId,
+      ...(found.key.passwordVersion === undefined ? {} : { passwordVersion: found.key.passwordVersion }),
+    };
     emailVerified = found.user.emailVerified;
     defaultWorkspaceId = found.key.workspaceId;
     keyScope = { workspaceId: found.key.workspaceId, scopes: found.key.scopes, createdAt: found.key.createdAt };
@@ -149,6 +155,8 @@ export async function authenticate(
       email: found.user.email,
       via: 'session',
       sessionId: found.session.sessionId,
+      // Sessions from before versions were recorded are version 0 (as the session store reads them).
+      passwordVersion: found.session.passwordVersion ?? 0,
     };
     defaultWorkspaceId = found.user.defaultWorkspaceId;
     user = found.user;

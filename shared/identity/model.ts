@@ -66,6 +66,12 @@ export interface ApiKey {
   readonly isActive: boolean;
   readonly revokedAt?: string;
   readonly revokedBy?: string;
+  /**
+   * The creator's password version the key was made under (that of the session or key that
+   * asked for it). A password change ends it; keys from before versions were recorded have none
+   * (the key lookup reports those under the version it read on the profile).
+   */
+  readonly passwordVersion?: number;
 }
 
 export interface CustomRole {

@@ -42,9 +42,11 @@ const OVER_BUDGET: Partial<
     measured: 415_464,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client of the deep probe is a lazy chunk`,
   },
+  // Round 16: sessions and API keys tied to the password version, the grant-standing rule, the SDK
+  // clients' KeyedSha256 (419,276 bytes).
   identity: {
-    ceiling: 419_000,
-    measured: 408_210,
+    ceiling: 422_000,
+    measured: 419_276,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the zxcvbn-ts dictionaries (462 KB) and the SES v2 client are lazy chunks`,
   },
   security: { ceiling: 415_000, measured: 404_128, reason: `${FLOOR} + ${ORIGIN_SECRET}` },

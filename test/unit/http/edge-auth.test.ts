@@ -165,7 +165,8 @@ describe('authentication', () => {
   it('names the caller from a session, without a workspace on user-level routes', async () => {
     const res = await send(event('GET', '/api/me', as('ann-token')));
     expect(res.body.auth).toEqual({
-      principal: { userId: 'u-ann', email: 'ann@example.com', via: 'session', sessionId: 's-ann' },
+      // A session from before versions were recorded is version 0.
+      principal: { userId: 'u-ann', email: 'ann@example.com', via: 'session', sessionId: 's-ann', passwordVersion: 0 },
       // The profile read with the session, for account routes (GET /api/auth/me reads it no more).
       user: expect.objectContaining({ userId: 'u-ann', email: 'ann@example.com' }),
     });
