@@ -2,9 +2,10 @@
  * The SDK clients' SHA-256 (`sha256` in a client's configuration): the SDK's own node:crypto
  * implementation, with one change. An HMAC keyed by bytes (SigV4 signs every request with an HMAC
  * under its signing key, which the signer derives once a day and hands back as the same
- * `Uint8Array`) is keyed by a `KeyObject` made once per key: node:crypto spends ~10 µs checking a
- * raw key on every `createHmac`, ~2 µs with a `KeyObject` (`npm run bench` profile of the campaign
- * pipeline: node:crypto's key checks were ~4% of the functions' thread). Same digests.
+ * `Uint8Array`) is keyed by a `KeyObject` made once per key: node:crypto checks a raw key again on
+ * every `createHmac`, which a `KeyObject` skips (a CPU profile of the campaign pipeline,
+ * `node --cpu-prof` as docs/BENCHMARKS.md describes, had those checks among the functions' top
+ * frames). Same digests (test/unit/aws/keyed-sha256.test.ts).
  */
 import { createHash, createHmac, createSecretKey, type Hash, type Hmac, type KeyObject } from 'node:crypto';
 

@@ -62,8 +62,8 @@ const KINDS: readonly TrackingKind[] = ['open', 'click', 'unsubscribe'];
 const SIV_LABEL = 'crm tracking-token synthetic IV v1';
 /**
  * The keys made from a tracking key, by tracking key (one or two per process; made once each): the
- * synthetic-IV key derived from it, and both as `KeyObject`s (node:crypto checks a raw key on every
- * `createHmac`/`createCipheriv` at ~10 µs; a `KeyObject` at ~2 µs; shared/aws/keyed-sha256.ts).
+ * synthetic-IV key derived from it, and both as `KeyObject`s (node:crypto checks a raw key again on
+ * every `createHmac`/`createCipheriv`, which a `KeyObject` skips; shared/aws/keyed-sha256.ts).
  */
 const keysByTrackingKey = new WeakMap<Buffer, { readonly iv: KeyObject; readonly seal: KeyObject }>();
 
