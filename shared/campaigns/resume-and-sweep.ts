@@ -117,9 +117,10 @@ export async function sweepDueSteps(deps: {
   /**
    * Moves the index entries of `enrolments` (re-sent) back to `at`, each only while its enrolment
    * is still at the step it was read at (a save writes its entry anew from its due time). Best
-   * effort per entry: answers how many stayed where they were for a failure (nothing: none).
+   * effort per entry: answers how many stayed where they were for a failure (a number; anything
+   * else: none).
    */
-  toBack?: (enrolments: readonly EnrolmentState[], at: Date) => Promise<number | undefined | void>;
+  toBack?: (enrolments: readonly EnrolmentState[], at: Date) => Promise<unknown>;
   /** Told when `toBack` threw (the page's entries stay where they were; the sweep goes on). */
   moveFailed?: (error: unknown, shard: number) => void;
   cursors?: SweepCursors;
@@ -151,7 +152,7 @@ export async function sweepDueSteps(deps: {
         // Best effort: an entry not moved is re-sent again next run.
         if (deps.toBack && page.enrolments.length > 0) {
           notMoved += await deps.toBack(page.enrolments, now).then(
-            (stayed) => stayed ?? 0,
+            (stayed) => (typeof stayed === 'number' ? stayed : 0),
             (error: unknown) => {
               deps.moveFailed?.(error, shard);
               return page.enrolments.length;
