@@ -42,13 +42,19 @@ export async function logIn(
 ): Promise<LogInResult> {
   const email = canonicalEmail(input.email);
   const now = new Date(deps.clock.now());
-  // Counted before the hash is checked: concurrent guesses can't share one allowance.
+  // The account is looked up while the attempt is counted (a read: it answers nothing and
+  // costs no allowance), so the two round trips overlap. The hash is checked only after the
+  // count: concurrent guesses can't share one allowance.
+  const lookup: Promise<Credentials | undefined> = email
+    ? deps.accounts.findByEmail(email)
+    : Promise.resolve(undefined);
+  lookup.catch(() => undefined); // a refused attempt never awaits it
   const reservation = await reserveLoginAttempt(email, origin.ip, deps.attempts, now);
 
   let found: Credentials | undefined;
   let valid: boolean;
   try {
-    found = email ? await deps.accounts.findByEmail(email) : undefined;
+    found = await lookup;
     valid = await deps.passwords.verify(input.password, found?.passwordHash ?? deps.passwords.dummyHash);
   } catch (error) {
     // Never judged (hashing shed with SERVER_BUSY, a store error): not a failure.
@@ -73,15 +79,21 @@ export async function logIn(
   }
 
   const { user } = found;
-  await succeededAttempt(reservation, deps.attempts, now);
-  if (deps.passwords.needsRehash(found.passwordHash)) {
-    // The password is at hand only now: the one moment old parameters can be upgraded (unless
-    // a reset replaced it meanwhile: then nothing is written, and no session is opened below).
-    const rehashed = await deps.passwords.hash(input.password);
-    await deps.accounts.setPasswordHash(user.userId, rehashed, now, found.passwordVersion);
-  }
-  // Tied to the password version just verified: a reset that replaced it meanwhile makes this 401.
-  const { token, session } = await startSession(user.userId, origin, deps, now, found.passwordVersion);
+  const credentials = found;
+  // The password was right: the counters are cleared while the session is opened (neither
+  // depends on the other; both are awaited before the answer).
+  const succeeded = succeededAttempt(reservation, deps.attempts, now);
+  const opened = (async () => {
+    if (deps.passwords.needsRehash(credentials.passwordHash)) {
+      // The password is at hand only now: the one moment old parameters can be upgraded (unless
+      // a reset replaced it meanwhile: then nothing is written, and no session is opened below).
+      const rehashed = await deps.passwords.hash(input.password);
+      await deps.accounts.setPasswordHash(user.userId, rehashed, now, credentials.passwordVersion);
+    }
+    // Tied to the password version just verified: a reset that replaced it meanwhile makes this 401.
+    return startSession(user.userId, origin, deps, now, credentials.passwordVersion);
+  })();
+  const [, { token, session }] = await Promise.all([succeeded, opened]);
   const device = await recognizeDevice(user, origin, deps, now);
   await recordAuthEvent(
     deps.audit,
