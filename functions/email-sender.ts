@@ -24,6 +24,7 @@ import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
 import { cachedQuotaPolicy, dynamoSendPacer } from '../shared/adapters/dynamo-send-pacer';
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
+import { emailProviderChain } from '../shared/adapters/email-provider-chain';
 import { providerSecretReader } from '../shared/adapters/provider-secrets';
 import { sesProvider, sesSendQuota } from '../shared/adapters/ses-provider';
 import { withCoalescedSends } from '../shared/adapters/sqs/coalesced-sends';
@@ -89,47 +90,50 @@ const optionalSecret = (secret: 'resend-api-key' | 'smtp-url') =>
     return undefined;
   });
 
-let built: { key: string; chain: ChainLink[] } | undefined;
+const chainOf = emailProviderChain([sesLink]);
 
 /**
  * SES first; Resend and SMTP join the chain (in that order) when their credentials are set
- * (Secrets Manager in the cloud, cached 5 minutes; the variables locally). Rebuilt only when a
- * value changes, so the pooled SMTP transport is reused. Each provider receives
+ * (Secrets Manager in the cloud, cached 5 minutes; the variables locally). A link is rebuilt only
+ * when its own value changes, so the pooled SMTP transport is reused, and the SMTP pool it replaces
+ * (or one removed) is closed (email-provider-chain.ts). Each provider receives
  * `<workspace>:<ledger key>` as the email's idempotency key (set by sendEmail).
  */
 async function currentChain(): Promise<ChainLink[]> {
   const [resendKey, smtpUrl] = await Promise.all([optionalSecret('resend-api-key'), optionalSecret('smtp-url')]);
   // Resend's and nodemailer's code (~350 KB of this bundle) loads only once a credential needs it,
-  // not at cold start; loaded before the cache check, so the check and a rebuild stay one step.
+  // not at cold start; loaded before the chain is asked, so the check and a rebuild stay one step.
   const [resend, smtp] = await Promise.all([
     resendKey ? import('../shared/adapters/resend-email') : undefined,
     smtpUrl ? import('../shared/adapters/smtp-email') : undefined,
   ]);
-  const key = `${resendKey ?? ''}\n${smtpUrl ?? ''}`;
-  if (built?.key !== key) {
-    built = {
-      key,
-      chain: [
-        sesLink,
-        ...(resendKey && resend
-          ? [
-              {
-                provider: resend.resendProvider({
-                  apiKey: resendKey,
-                  ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}),
-                }),
-                breaker: breakers.resend,
-                retry: transientRetry,
-              },
-            ]
-          : []),
-        ...(smtpUrl && smtp
-          ? [{ provider: smtp.smtpProvider({ url: smtpUrl }), breaker: breakers.smtp, retry: transientRetry }]
-          : []),
-      ],
-    };
-  }
-  return built.chain;
+  return chainOf([
+    resendKey && resend
+      ? {
+          name: 'resend',
+          key: resendKey,
+          build: () => ({
+            provider: resend.resendProvider({
+              apiKey: resendKey,
+              ...(config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : {}),
+            }),
+            breaker: breakers.resend,
+            retry: transientRetry,
+          }),
+        }
+      : undefined,
+    smtpUrl && smtp
+      ? {
+          name: 'smtp',
+          key: smtpUrl,
+          build: () => ({
+            provider: smtp.smtpProvider({ url: smtpUrl }),
+            breaker: breakers.smtp,
+            retry: transientRetry,
+          }),
+        }
+      : undefined,
+  ]);
 }
 
 const baseDeps: Omit<SendDeps, 'chain'> = {

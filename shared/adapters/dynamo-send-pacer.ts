@@ -13,7 +13,12 @@
  * by the email-send bench) for the same tokens.
  *
  * The policy comes from `policy()`: `cachedQuotaPolicy` below refreshes it from the provider's
- * quota (SES `GetAccount`) every few minutes, and an empty daily budget grants nothing.
+ * quota (SES `GetAccount`) every few minutes.
+ *
+ * The daily budget is that provider's (`budgetOf`, SES): once it is spent, a caller whose chain has
+ * another provider (`budgetOptional`) is still granted a token of the rate, marked `budgetSpent`
+ * (the send skips SES and the next provider sends, at the same pace); any other caller is granted
+ * nothing and told to come back in 5 minutes (a newer quota read may free some).
  *
  * The daily budget lives in the same item (`dailyRemaining`, with `quotaReadAtMs`, the time of the
  * quota read it comes from): the newest read of any process sets it, and every grant subtracts
@@ -22,7 +27,7 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type BucketPolicy, dailyBudget, policyForQuota, takeTokens } from '../email/pacing';
-import type { Pacer } from '../email/ports';
+import type { PaceGrant, Pacer, ProviderName } from '../email/ports';
 import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
 import { SEND_PACE_SK, sendPacePk } from './keys';
@@ -70,23 +75,26 @@ export function dynamoSendPacer(
   table: string,
   policy: () => Promise<PacePolicy>,
   provider = 'ses',
+  budgetOf: ProviderName = 'ses',
 ): Pacer {
   const key = { pk: sendPacePk(provider), sk: SEND_PACE_SK };
+  const exhausted: PaceGrant = { granted: false, waitMs: EXHAUSTED_WAIT_MS };
 
   /**
-   * Takes up to `wanted` tokens with one compare-and-set (retried on a lost race). `waitMs(n)`:
-   * how long until the n-th caller left without a token (0-based) could have one, so the callers
-   * of a round come back one by one as tokens refill instead of all at once.
+   * Takes a token for each caller of a round (`optional[i]`: whether caller i may send without
+   * `budgetOf`) with one compare-and-set (retried on a lost race). While the daily budget lasts,
+   * the first callers take a unit of it with their token; after it, only an optional caller may take
+   * a token (of the rate alone: `budgetSpent`), the others are told to wait for a newer read. A
+   * caller left without a token waits until it could have one (its place among those left), so the
+   * callers of a round come back one by one as tokens refill instead of all at once.
    */
-  async function takeMany(
-    nowMs: number,
-    wanted: number,
-  ): Promise<{ granted: number; waitMs: (position: number) => number }> {
+  async function takeMany(nowMs: number, optional: readonly boolean[]): Promise<PaceGrant[]> {
     const current = await policy();
     const { bucket } = current;
-    // A fixed policy with no budget needs no read; a read one may be older than the item's.
-    if (current.quotaReadAtMs === undefined && current.dailyRemaining <= 0) {
-      return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
+    // A fixed policy with no budget needs no read, unless a caller may go on without it; a read
+    // policy may be older than the item's.
+    if (!optional.includes(true) && current.quotaReadAtMs === undefined && current.dailyRemaining <= 0) {
+      return optional.map(() => exhausted);
     }
     const inLine = (left: number) => (position: number) =>
       Math.max(1, Math.ceil(((position + 1 - left) / bucket.ratePerSecond) * 1000));
@@ -98,13 +106,36 @@ export function dynamoSendPacer(
           ? { tokens: item.tokens, updatedAtMs: item.updatedAtMs }
           : undefined;
       const daily = dailyOf(current, item);
-      if (daily.remaining <= 0) return { granted: 0, waitMs: () => EXHAUSTED_WAIT_MS };
-      const result = takeTokens(state, bucket, nowMs, Math.min(wanted, daily.remaining));
-      if (result.granted === 0) return { granted: 0, waitMs: inLine(result.next.tokens) };
+      // Who may take a token: the budget's units go to the first callers, in order; after them,
+      // only callers that can send without `budgetOf`.
+      let units = daily.remaining;
+      const plan = optional.map((canSkip): 'budget' | 'rate' | 'none' => {
+        if (units > 0) {
+          units--;
+          return 'budget';
+        }
+        return canSkip ? 'rate' : 'none';
+      });
+      const eligible = plan.filter((p) => p !== 'none').length;
+      if (eligible === 0) return optional.map(() => exhausted);
+      const result = takeTokens(state, bucket, nowMs, eligible);
+      const wait = inLine(result.next.tokens);
+      // The first `granted` eligible callers are served (the budget's first: they come first).
+      let served = 0;
+      let spent = 0;
+      const grants = plan.map((p): PaceGrant => {
+        if (p === 'none') return exhausted;
+        if (served >= result.granted) return { granted: false, waitMs: wait(served++ - result.granted) };
+        served++;
+        if (p === 'rate') return { granted: true, waitMs: 0, budgetSpent: true };
+        spent++;
+        return { granted: true, waitMs: 0 };
+      });
+      if (result.granted === 0) return grants;
       // Spent in the same write that takes the tokens: a lost race spends nothing.
       const budget =
         daily.readAtMs !== undefined && Number.isFinite(daily.remaining)
-          ? { dailyRemaining: daily.remaining - result.granted, quotaReadAtMs: daily.readAtMs }
+          ? { dailyRemaining: daily.remaining - spent, quotaReadAtMs: daily.readAtMs }
           : {};
       const written = await conditionally(
         db.send(
@@ -116,15 +147,16 @@ export function dynamoSendPacer(
           }),
         ),
       );
-      if (written) return { granted: result.granted, waitMs: inLine(result.next.tokens) };
+      if (written) return grants;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
     }
-    return { granted: 0, waitMs: () => 50 + Math.floor(Math.random() * 100) };
+    return optional.map(() => ({ granted: false, waitMs: 50 + Math.floor(Math.random() * 100) }));
   }
 
   type Waiter = {
     nowMs: number;
-    resolve: (r: { granted: boolean; waitMs: number }) => void;
+    budgetOptional: boolean;
+    resolve: (r: PaceGrant) => void;
     reject: (e: unknown) => void;
   };
   let waiting: Waiter[] = [];
@@ -136,9 +168,12 @@ export function dynamoSendPacer(
       waiting = [];
       try {
         const nowMs = Math.max(...group.map((w) => w.nowMs));
-        const { granted, waitMs } = await takeMany(nowMs, group.length);
+        const grants = await takeMany(
+          nowMs,
+          group.map((w) => w.budgetOptional),
+        );
         group.forEach((w, i) => {
-          w.resolve(i < granted ? { granted: true, waitMs: 0 } : { granted: false, waitMs: waitMs(i - granted) });
+          w.resolve(grants[i] ?? exhausted);
         });
       } catch (error) {
         for (const w of group) w.reject(error);
@@ -148,9 +183,10 @@ export function dynamoSendPacer(
   }
 
   return {
-    take(nowMs) {
+    budgetOf,
+    take(nowMs, options) {
       return new Promise((resolve, reject) => {
-        waiting.push({ nowMs, resolve, reject });
+        waiting.push({ nowMs, budgetOptional: options?.budgetOptional === true, resolve, reject });
         if (!running) {
           running = true;
           void rounds();

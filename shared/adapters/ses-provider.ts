@@ -7,9 +7,11 @@
  *
  * Errors: the SDK's own (`name`, `$metadata.httpStatusCode`) already read right in
  * `classifyProviderError` (429 `TooManyRequestsException` -> throttled, `MessageRejected` and
- * other 400s -> rejected, 5xx and network -> unavailable), except the account-level 400s
- * (suspended, paused, daily quota, a missing configuration set): those say nothing about the
- * message, so they are rethrown as `SesAccountUnavailableError` (503) and the chain fails over.
+ * other 400s -> rejected, 5xx and network -> unavailable), except the faults of the account or its
+ * sender configuration ({@link sesAccountFault}: suspended, paused, the daily quota, a missing or
+ * paused configuration set, an unverified MAIL FROM domain or identity): those refuse every mail
+ * alike and say nothing about the message, so they are rethrown as `SesAccountUnavailableError`
+ * (503) and the chain fails over (with no other provider, the send is given back and retried).
  */
 import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailProvider, OutgoingEmail } from '../email/ports';
@@ -19,12 +21,41 @@ import { assertSendable } from './outgoing-email-guard';
 /** SES refuses more custom headers than this. */
 export const SES_MAX_HEADERS = 15;
 
+/**
+ * SendEmail's errors (SES v2, and v1's names for the same faults) that are about the account or its
+ * sender configuration, never about the message. Of v2's list only `BadRequestException`,
+ * `MessageRejected` (but see {@link UNVERIFIED_IDENTITY}) and `TooManyRequestsException` are not.
+ */
 const ACCOUNT_LEVEL = new Set([
   'AccountSuspendedException',
   'SendingPausedException',
+  // The daily quota spent (documented as "too many instances of the specified resource type").
   'LimitExceededException',
+  // A configuration set (or another resource the account names) that does not exist.
   'NotFoundException',
+  // The custom MAIL FROM domain lost its MX (or SPF) verification: every mail from it is refused.
+  'MailFromDomainNotVerifiedException',
+  'MailFromDomainNotVerified',
+  'AccountSendingPausedException',
+  'ConfigurationSetSendingPausedException',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetDoesNotExist',
 ]);
+
+/**
+ * SES's documented `MessageRejected` text for an identity that is not verified: a sender identity
+ * that lapsed or was deleted, or (in the sandbox) a recipient not verified. The account's
+ * configuration, not the message: every mail is refused alike.
+ */
+const UNVERIFIED_IDENTITY = /\bEmail address is not verified\b/i;
+
+/** Whether an SES error is a fault of the account or its sender configuration, not of the message. */
+export function sesAccountFault(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (typeof name !== 'string') return false;
+  if (ACCOUNT_LEVEL.has(name)) return true;
+  return name === 'MessageRejected' && typeof message === 'string' && UNVERIFIED_IDENTITY.test(message);
+}
 
 /** SES cannot send for this account right now (not the message's fault): fail over. */
 export class SesAccountUnavailableError extends Error {
@@ -71,8 +102,8 @@ export function sesProvider(client: SESv2Client, configurationSet?: string): Ema
         );
         return { providerMessageId: out.MessageId ?? '' };
       } catch (error) {
-        const name = (error as { name?: unknown })?.name;
-        if (typeof name === 'string' && ACCOUNT_LEVEL.has(name)) {
+        if (sesAccountFault(error)) {
+          const { name } = error as { name: string };
           throw new SesAccountUnavailableError(`SES cannot send now (${name})`, { cause: error });
         }
         throw error;

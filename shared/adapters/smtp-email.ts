@@ -93,44 +93,75 @@ function messageIdFor(key: string, from: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${domain}>`;
 }
 
+/**
+ * `close()` lets go of the pooled connections once no message is in flight: the messages already
+ * handed to the provider (queued in the pool too) are delivered first, never failed by the close
+ * (nodemailer's own `close` fails a queued one). A message sent after `close()` (by a send still
+ * holding a chain that was rebuilt meanwhile) opens a pool again, which is closed when it is idle.
+ */
 export function smtpProvider(options: SmtpProviderOptions): EmailProvider & { close(): void } {
-  const transport = createTransport({
-    url: options.url,
-    pool: true,
-    maxConnections: options.maxConnections ?? 2,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-    // No credentials or message bodies in nodemailer's own logs.
-    logger: false,
-    debug: false,
-  });
+  const open = () =>
+    createTransport({
+      url: options.url,
+      pool: true,
+      maxConnections: options.maxConnections ?? 2,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+      // No credentials or message bodies in nodemailer's own logs.
+      logger: false,
+      debug: false,
+    });
+  let transport: ReturnType<typeof open> | undefined;
+  let inFlight = 0;
+  let closing = false;
+  const shut = () => {
+    transport?.close();
+    transport = undefined;
+  };
   return {
     name: 'smtp',
     async send(email: SmtpEmail, signal?: AbortSignal) {
       assertSendable(email);
       signal?.throwIfAborted();
-      const sending = transport.sendMail({
-        from: email.from,
-        to: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        headers: { ...email.headers },
-        ...(email.idempotencyKey ? { messageId: messageIdFor(email.idempotencyKey, email.from) } : {}),
-      });
-      // nodemailer takes no AbortSignal; its own timeouts bound the call. An abort stops the wait
-      // (the relay may still take the message: the send ledger's claim covers that window).
-      const info = await (signal ? abortable(sending, signal) : sending).catch((error: unknown) => {
-        if ((error as Error)?.name === 'AbortError' || error === signal?.reason) throw error;
-        throw new SmtpSendError(error as NodemailerError);
-      });
-      return { providerMessageId: info.messageId };
+      transport ??= open();
+      inFlight++;
+      try {
+        return await sendOn(transport, email, signal);
+      } finally {
+        inFlight--;
+        if (closing && inFlight === 0) shut();
+      }
     },
     close() {
-      transport.close();
+      closing = true;
+      if (inFlight === 0) shut();
     },
   };
+}
+
+/** One message on `transport`, its failure in the classifier's terms. */
+async function sendOn(
+  transport: ReturnType<typeof createTransport>,
+  email: SmtpEmail,
+  signal: AbortSignal | undefined,
+): Promise<{ providerMessageId: string }> {
+  const sending = transport.sendMail({
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    headers: { ...email.headers },
+    ...(email.idempotencyKey ? { messageId: messageIdFor(email.idempotencyKey, email.from) } : {}),
+  });
+  // nodemailer takes no AbortSignal; its own timeouts bound the call. An abort stops the wait
+  // (the relay may still take the message: the send ledger's claim covers that window).
+  const info = await (signal ? abortable(sending, signal) : sending).catch((error: unknown) => {
+    if ((error as Error)?.name === 'AbortError' || error === signal?.reason) throw error;
+    throw new SmtpSendError(error as NodemailerError);
+  });
+  return { providerMessageId: info.messageId };
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -135,5 +135,23 @@ export interface SendingGate {
 
 /** The shared pace: takes one token, or says how long to wait. */
 export interface Pacer {
-  take(nowMs: number): Promise<{ granted: boolean; waitMs: number }>;
+  /**
+   * The provider whose daily quota is the pace's daily budget (SES, `GetAccount`). When that budget
+   * is spent only this provider is out: a send that has another provider in its chain skips it.
+   * Without it the budget holds every send.
+   */
+  readonly budgetOf?: ProviderName;
+  /**
+   * Takes one token. With `budgetOptional` (the caller's chain has a provider other than
+   * `budgetOf`), a spent daily budget still grants a token of the rate, with `budgetSpent`: the
+   * send must then skip `budgetOf`.
+   */
+  take(nowMs: number, options?: { readonly budgetOptional?: boolean }): Promise<PaceGrant>;
+}
+
+/** What the pace granted: a token (`budgetSpent`: of the rate alone), or how long to wait. */
+export interface PaceGrant {
+  readonly granted: boolean;
+  readonly waitMs: number;
+  readonly budgetSpent?: boolean;
 }

@@ -6,8 +6,9 @@
  *   message goes back to the queue to be paced and retried on the same chain.
  * - `rejected` (4xx other than throttling, SES `MessageRejected`, invalid address): the
  *   message itself is refused; another provider would refuse or misdeliver it too. No failover.
- * - `unavailable` (5xx, network, timeouts, an open breaker, account-level pauses): try the
- *   next provider, but only after a definite refusal (below).
+ * - `unavailable` (5xx, network, timeouts, an open breaker, faults of the provider's account or
+ *   sender configuration, a provider skipped because its daily quota is spent): try the next
+ *   provider, but only after a definite refusal (below).
  * - `idempotency-conflict` (Resend 409 `invalid_idempotent_request`): Resend already holds a
  *   request under this send's idempotency key, with another payload. The earlier request may well
  *   have been accepted and delivered (that is when a retry happens: an attempt died after the
@@ -45,11 +46,15 @@ export type ProviderFault =
   | 'idempotency-conflict'
   | 'idempotency-in-progress';
 
-/** SES error names that mean the message (not the service) is at fault. */
+/**
+ * Error names that mean the message (not the service) is at fault. Never a fault of the account or
+ * its sender configuration (an unverified MAIL FROM domain or identity, a paused account): those
+ * refuse every mail alike, and the SES adapter rethrows them as unavailable (ses-provider.ts
+ * `sesAccountFault`), so the chain fails over.
+ */
 const REJECTING_NAMES = new Set([
   'MessageRejected',
   'BadRequestException',
-  'MailFromDomainNotVerifiedException',
   'InvalidParameterValue',
   'validation_error',
 ]);
@@ -204,23 +209,40 @@ export interface Accepted {
   readonly providerMessageId: string;
   /** True when a provider before this one was unavailable. */
   readonly fallbackUsed: boolean;
-  /** Providers tried and found unavailable, in order. */
+  /** Providers tried and found unavailable, or not called (an open breaker, `skip`), in order. */
   readonly skipped: readonly ProviderName[];
+}
+
+/** How a send goes through the chain. */
+export interface FailoverOptions {
+  /**
+   * A provider not to call, as if its breaker were open (SES once its daily quota is spent:
+   * send-email.ts): skipped, and the next provider sends.
+   */
+  readonly skip?: ProviderName;
 }
 
 /**
  * Sends `email` through the first provider of `chain` that accepts it. A provider is failed over
- * only when it answered that it did not take the message (or was not called); one whose outcome is
- * unknown ends the chain (`outcome-unknown`), and is retried on its own link only if it dedupes on
- * the email's idempotency key.
+ * only when it answered that it did not take the message (or was not called: an open breaker,
+ * `options.skip`); one whose outcome is unknown ends the chain (`outcome-unknown`), and is retried on
+ * its own link only if it dedupes on the email's idempotency key.
  * @throws ProviderSendError `throttled`, `rejected`, `idempotency-conflict`,
  * `idempotency-in-progress` or `outcome-unknown` (no failover), or `all-unavailable`
  */
-export async function sendWithFailover(chain: readonly ChainLink[], email: OutgoingEmail): Promise<Accepted> {
+export async function sendWithFailover(
+  chain: readonly ChainLink[],
+  email: OutgoingEmail,
+  options: FailoverOptions = {},
+): Promise<Accepted> {
   const skipped: ProviderName[] = [];
   let last: unknown;
   for (const link of chain) {
     const name = link.provider.name;
+    if (name === options.skip) {
+      skipped.push(name);
+      continue;
+    }
     // A call to this provider got no answer and was retried (only on a provider that dedupes).
     let unanswered = false;
     try {

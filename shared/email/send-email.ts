@@ -16,7 +16,15 @@
 import { nextWindowOpening, type ZonedSendWindow } from '../campaigns/send-window';
 import type { Clock } from '../clock';
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
-import type { OutgoingEmail, Pacer, ReleaseOptions, SendingGate, SendLedger, SuppressionLookup } from './ports';
+import type {
+  OutgoingEmail,
+  Pacer,
+  ProviderName,
+  ReleaseOptions,
+  SendingGate,
+  SendLedger,
+  SuppressionLookup,
+} from './ports';
 import { type Accepted, type ChainLink, ProviderSendError, sendWithFailover } from './provider-failover';
 import { type EmailCategory, mailBlockFor } from './suppression-rules';
 import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
@@ -169,7 +177,7 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
 
   let accepted: Accepted;
   try {
-    accepted = await sendWithFailover(deps.chain, prepared.email);
+    accepted = await sendWithFailover(deps.chain, prepared.email, prepared.skip ? { skip: prepared.skip } : {});
   } catch (error) {
     const failure = error instanceof ProviderSendError ? error : undefined;
     if (failure?.uncertain && failure.fault !== 'idempotency-conflict') {
@@ -256,7 +264,8 @@ const NOTHING_SENT = { nothingSent: true } as const;
 
 /** What the steps before the provider call decided: the email to send, or why not (yet). */
 type Prepared =
-  | { readonly kind: 'send'; readonly email: OutgoingEmail }
+  /** `skip`: a provider whose daily quota is spent (the pace's `budgetOf`): the chain goes on without it. */
+  | { readonly kind: 'send'; readonly email: OutgoingEmail; readonly skip?: ProviderName }
   | { readonly kind: 'close'; readonly reason: string }
   | { readonly kind: 'release'; readonly reason: string; readonly retryAfterMs: number };
 
@@ -292,11 +301,17 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
     if (error instanceof TemplateError) return { kind: 'close', reason: error.message };
     throw error;
   }
-  const pace = await deps.pacer.take(deps.now());
+  // The daily budget is one provider's (SES's quota): when it is spent and the chain has another
+  // provider, the pace still grants a token of the rate and the send skips that provider, as an
+  // open breaker is skipped. A chain of that provider alone is held until a newer quota read.
+  const budgetOf = deps.pacer.budgetOf;
+  const budgetOptional = budgetOf !== undefined && deps.chain.some((link) => link.provider.name !== budgetOf);
+  const pace = await deps.pacer.take(deps.now(), budgetOptional ? { budgetOptional } : undefined);
   if (!pace.granted) return { kind: 'release', reason: 'paced', retryAfterMs: Math.max(1, pace.waitMs) };
 
   return {
     kind: 'send',
+    ...(pace.budgetSpent && budgetOf ? { skip: budgetOf } : {}),
     email: {
       from: request.from,
       to: request.to,
