@@ -18,6 +18,7 @@ import { config, tableName } from '../shared/config';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../shared/governance/alerts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/governance/api-keys';
 import { listAuditLog } from '../shared/governance/audit-log';
+import type { AlertRecord } from '../shared/governance/ports';
 import { deleteSetting, listSettings, putSetting, SETTING_KEY_PATTERN } from '../shared/governance/settings';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
@@ -35,6 +36,7 @@ import {
   settingsList,
 } from '../shared/http/responses/security';
 import { PERMISSIONS } from '../shared/identity/permissions';
+import { isoInstant } from '../shared/security/iso-instant';
 import { singleLineText } from '../shared/security/single-line-text';
 
 const core = tableName('core');
@@ -51,11 +53,33 @@ const settings = {
   now,
 };
 
+/**
+ * The audit of a request that changed nothing (a repeat of a revocation, or of a resolve): the first
+ * one's entry stands, naming who did it and when; the edge writes no second one naming another.
+ */
+const alreadyAudited = { inWrite: true } as const;
+
 const page = pageQuery(100, 50);
 const text = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
 const keyIdParam = z.object({ keyId: z.string().check(z.regex(/^[0-9a-z]{1,64}$/)) });
 const alertIdParam = z.object({ alertId: z.string().check(z.minLength(1), z.maxLength(128)) });
 const settingKeyParam = z.object({ key: z.string().check(z.regex(SETTING_KEY_PATTERN)) });
+
+/**
+ * Acknowledges or resolves an alert; a repeat (the first stamp stays) answers the alert again and,
+ * changing nothing, is not audited again under another name.
+ */
+async function handledOnce(
+  request: Parameters<typeof callerOf>[0],
+  handle: (caller: ReturnType<typeof callerOf>, deps: typeof alerts) => Promise<AlertRecord>,
+  stamp: 'acknowledged' | 'resolved',
+) {
+  const caller = callerOf(request);
+  const at = now();
+  const alert = await handle(caller, { ...alerts, now: () => at });
+  const first = alert[`${stamp}At`] === at.toISOString() && alert[`${stamp}By`] === caller.userId;
+  return { status: 200, body: { alert }, ...(first ? {} : { audit: alreadyAudited }) };
+}
 
 export const handler = httpFunction('security', identityRoutes, {
   'api-keys.list': defineOperation({ query: z.object(page), response: apiKeysPage }, async ({ query }, request) => ({
@@ -79,8 +103,8 @@ export const handler = httpFunction('security', identityRoutes, {
   ),
 
   'api-keys.revoke': defineOperation({ params: keyIdParam, response: apiKeyRevoked }, async ({ params }, request) => {
-    await revokeApiKey(callerOf(request), params.keyId, apiKeys);
-    return { status: 204 };
+    const outcome = await revokeApiKey(callerOf(request), params.keyId, apiKeys);
+    return { status: 204, ...(outcome === 'already-revoked' ? { audit: alreadyAudited } : {}) };
   }),
 
   'audit.list': defineOperation(
@@ -90,8 +114,9 @@ export const handler = httpFunction('security', identityRoutes, {
         actorId: text,
         resourceType: text,
         resourceId: text,
-        from: z.optional(z.iso.datetime({ offset: true })),
-        to: z.optional(z.iso.datetime({ offset: true })),
+        // In the years 0000-9999 once in UTC: stored times are 4-digit-year text (shared/security/iso-instant.ts).
+        from: z.optional(isoInstant),
+        to: z.optional(isoInstant),
         ...page,
       }),
       response: auditPage,
@@ -111,18 +136,13 @@ export const handler = httpFunction('security', identityRoutes, {
     async ({ query }, request) => ({ status: 200, body: await listAlerts(callerOf(request), query, alerts) }),
   ),
 
-  'alerts.acknowledge': defineOperation(
-    { params: alertIdParam, response: alertAnswer },
-    async ({ params }, request) => ({
-      status: 200,
-      body: { alert: await acknowledgeAlert(callerOf(request), params.alertId, alerts) },
-    }),
+  'alerts.acknowledge': defineOperation({ params: alertIdParam, response: alertAnswer }, async ({ params }, request) =>
+    handledOnce(request, (caller, deps) => acknowledgeAlert(caller, params.alertId, deps), 'acknowledged'),
   ),
 
-  'alerts.resolve': defineOperation({ params: alertIdParam, response: alertAnswer }, async ({ params }, request) => ({
-    status: 200,
-    body: { alert: await resolveAlert(callerOf(request), params.alertId, alerts) },
-  })),
+  'alerts.resolve': defineOperation({ params: alertIdParam, response: alertAnswer }, async ({ params }, request) =>
+    handledOnce(request, (caller, deps) => resolveAlert(caller, params.alertId, deps), 'resolved'),
+  ),
 
   'settings.list': defineOperation({ response: settingsList }, async (_input, request) => ({
     status: 200,

@@ -139,8 +139,10 @@ export const handler = httpFunction('workspaces', identityRoutes, {
       response: inviteRevoked,
     },
     async ({ params }, req) => {
-      await workspaces.revokeInvite(callerOf(req), params.inviteId, deps);
-      return { status: 204, audit: { resourceType: 'invite', resourceId: params.inviteId } };
+      const outcome = await workspaces.revokeInvite(callerOf(req), params.inviteId, deps);
+      // A repeat changes nothing: the first withdrawal's entry stands, and no second one names another revoker.
+      const already = outcome === 'already-revoked';
+      return { status: 204, audit: { resourceType: 'invite', resourceId: params.inviteId, inWrite: already } };
     },
   ),
   'invites.accept': defineOperation(

@@ -6,13 +6,13 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
-import type { CustomRole, Membership, Organization, User, Workspace } from '../identity/model';
-import type { Invite, WorkspaceStore } from '../workspaces/ports';
+import type { Membership, Organization, User, Workspace } from '../identity/model';
+import type { Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
-import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { revokeWebhookTokensMintedBy } from './dynamo-campaign-triggers';
 import { grantorKeys, grantorStanding } from './dynamo-memberships';
 import {
@@ -39,6 +39,9 @@ async function guarded(write: Promise<unknown>, what = 'The member'): Promise<vo
     throw new ConflictError(`${what} changed meanwhile; reload and try again`, 'CONCURRENT_CHANGE');
   }
 }
+/** A grant whose custom role was redefined or deleted after it was read: nothing was written. */
+const roleChanged = () =>
+  new ConflictError('The role was changed or deleted meanwhile; reload and try again', 'CONCURRENT_CHANGE');
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
   Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as T;
 const MEMBERSHIP_FIELDS = ['workspaceId', 'organizationId', 'userId', 'role', 'joinedAt'] as const;
@@ -92,6 +95,33 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         }),
       ),
     );
+
+  /**
+   * A transaction's item that makes it a grant of custom role `role` as read: the role must still
+   * exist with that definition (its `createdAt`), and its grant counter moves, so a deletion decided
+   * on an earlier read of the role fails (see `StoredRole`).
+   */
+  const roleGrant = (role: StoredRole): TransactItem => ({
+    Update: {
+      TableName: table,
+      Key: { pk: workspacePk(role.workspaceId), sk: roleSk(role.name) },
+      UpdateExpression: 'ADD grants :one',
+      ConditionExpression: 'createdAt = :created',
+      ExpressionAttributeValues: { ':one': 1, ':created': role.createdAt },
+    },
+  });
+  /** Runs a grant's transaction: its item `roleAt` the {@link roleGrant}; either lost race is a 409. */
+  const granting = async (items: readonly TransactItem[], roleAt: number, what: string) => {
+    try {
+      await transactWrite(db, items);
+    } catch (error) {
+      if (isConditionFailure(error, roleAt)) throw roleChanged();
+      if (isConditionFailure(error) || isTransactionConflict(error)) {
+        throw new ConflictError(`${what} changed meanwhile; reload and try again`, 'CONCURRENT_CHANGE');
+      }
+      throw error;
+    }
+  };
 
   return {
     async workspace(id) {
@@ -154,21 +184,20 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         }),
       );
     },
-    async setRole(workspaceId, userId, role, expectedRole) {
-      await guarded(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
-            UpdateExpression: 'SET #role = :role',
-            // The role the caller's rights were checked against, and never an owner's: a
-            // concurrent promotion is not overwritten by someone who could not touch the new role.
-            ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':role': role, ':expected': expectedRole, ':owner': 'owner' },
-          }),
-        ),
-      );
+    async setRole(workspaceId, userId, role, expectedRole, granted) {
+      const update = {
+        TableName: table,
+        Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
+        UpdateExpression: 'SET #role = :role',
+        // The role the caller's rights were checked against, and never an owner's: a
+        // concurrent promotion is not overwritten by someone who could not touch the new role.
+        ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':role': role, ':expected': expectedRole, ':owner': 'owner' },
+      };
+      // A custom role is granted with a check (and count) on it: never onto a role deleted meanwhile.
+      if (granted) await granting([{ Update: update }, roleGrant(granted)], 1, 'The member');
+      else await guarded(db.send(new UpdateCommand(update)));
     },
     async removeMember(workspaceId, userId, expectedRole) {
       await guarded(
@@ -185,7 +214,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
     },
     async roles(workspaceId) {
       return (await consistentQuery(workspacePk(workspaceId), ROLE_PREFIX)).map((i) =>
-        pick<CustomRole>(i, ['workspaceId', 'name', 'permissions', 'createdAt']),
+        pick<StoredRole>(i, ['workspaceId', 'name', 'permissions', 'createdAt', 'grants']),
       );
     },
     async putRole(role, previous) {
@@ -206,26 +235,48 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         'The role',
       );
     },
-    async deleteRole(workspaceId, name) {
-      await db.send(new DeleteCommand({ TableName: table, Key: { pk: workspacePk(workspaceId), sk: roleSk(name) } }));
+    async deleteRole(workspaceId, name, asRead) {
+      const grants = asRead.grants ?? 0;
+      // A grant in flight on the role (a transaction) is a lost race too: the deletion is refused.
+      const deleted = await conditionally(
+        db.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: roleSk(name) },
+            // The definition found unused, with no grant of it since (every grant moves `grants`).
+            ConditionExpression: `createdAt = :created AND ${grants === 0 ? 'attribute_not_exists(grants)' : 'grants = :grants'}`,
+            ExpressionAttributeValues: { ':created': asRead.createdAt, ...(grants === 0 ? {} : { ':grants': grants }) },
+          }),
+        ),
+      ).catch((error: unknown) => {
+        if (isTransactionConflict(error)) return false;
+        throw error;
+      });
+      if (!deleted) {
+        throw new ConflictError(
+          'The role was granted, changed or deleted meanwhile; reload and try again',
+          'CONCURRENT_CHANGE',
+        );
+      }
     },
-    async saveInvite(invite, tokenHash) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: invitePk(tokenHash),
-            sk: INVITE_SK,
-            type: 'invite',
-            ...inviteGsi1(invite.workspaceId, invite.createdAt, invite.inviteId),
-            ...invite,
-            expiresAtIso: invite.expiresAt,
-            // DynamoDB TTL wants epoch seconds; keep an extra day so an expired invite still explains itself.
-            expiresAt: epochSeconds(invite.expiresAt) + 86_400,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+    async saveInvite(invite, tokenHash, granted) {
+      const put = {
+        TableName: table,
+        Item: {
+          pk: invitePk(tokenHash),
+          sk: INVITE_SK,
+          type: 'invite',
+          ...inviteGsi1(invite.workspaceId, invite.createdAt, invite.inviteId),
+          ...invite,
+          expiresAtIso: invite.expiresAt,
+          // DynamoDB TTL wants epoch seconds; keep an extra day so an expired invite still explains itself.
+          expiresAt: epochSeconds(invite.expiresAt) + 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
+      // An invite naming a custom role is a grant of it: checked and counted on the role.
+      if (granted) await granting([{ Put: put }, roleGrant(granted)], 1, 'The invite');
+      else await db.send(new PutCommand(put));
     },
     async invites(workspaceId) {
       return (await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1')).map(toInvite);
@@ -239,7 +290,10 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       const items = await batchGet(db, table, [keys.membership, keys.profile], { consistent: true });
       return grantorStanding(items, workspaceId, userId);
     },
-    async acceptInvite(tokenHash, membership, inviter) {
+    async acceptInvite(tokenHash, membership, inviter, granted) {
+      const inviterChecked = inviter.userId !== membership.userId;
+      // After the inviter's check when there is one: the role's item, when a custom role is granted.
+      const roleAt = inviterChecked ? 3 : 2;
       try {
         await transactWrite(db, [
           {
@@ -260,7 +314,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
           putIfAbsent(table, membershipItem(membership)),
           // The inviter as the use case judged them: still a member, with the same role. (Never the
           // invitee: a member's own membership already refuses the put above.)
-          ...(inviter.userId === membership.userId
+          ...(!inviterChecked
             ? []
             : [
                 {
@@ -273,10 +327,13 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
                   },
                 },
               ]),
+          // The invited custom role as the use case read it: never joined onto a role deleted meanwhile.
+          ...(granted ? [roleGrant(granted)] : []),
         ]);
         return 'accepted';
       } catch (error) {
-        if (isConditionFailure(error, 2)) return 'inviter-changed';
+        if (granted && isConditionFailure(error, roleAt)) return 'role-changed';
+        if (inviterChecked && isConditionFailure(error, 2)) return 'inviter-changed';
         // No longer pending, already a member, or another accept of the same invite in flight.
         if (isConditionFailure(error) || isTransactionConflict(error)) return 'refused';
         throw error;

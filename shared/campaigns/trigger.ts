@@ -12,6 +12,7 @@ import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';
+import { isoInstant } from '../security/iso-instant';
 import { isTimeZone } from '../zoned-time';
 
 /** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
@@ -59,7 +60,7 @@ export const triggerOn = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('schedule'),
       cron: z.optional(cronText),
-      at: z.optional(z.iso.datetime({ offset: true })),
+      at: z.optional(isoInstant),
       /** IANA zone the cron reads; absent = the campaign's `rules.timeZone`. */
       timeZone: z.optional(z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'))),
       filter: z.optional(z.catchall(contactFilterSchema, z.never())),

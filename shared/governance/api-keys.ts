@@ -100,12 +100,18 @@ export async function listApiKeys(
 }
 
 /**
- * Revokes a key of the caller's workspace; revoking twice is a no-op.
+ * Revokes a key of the caller's workspace; revoking twice is a no-op: `already-revoked`, the first
+ * revoker and time stay, and the edge writes no second audit entry (functions/security.ts).
  * @throws NotFoundError `API_KEY_NOT_FOUND` when the workspace has no such key.
  */
-export async function revokeApiKey(caller: Caller, keyId: string, deps: ApiKeyDeps): Promise<void> {
+export async function revokeApiKey(
+  caller: Caller,
+  keyId: string,
+  deps: ApiKeyDeps,
+): Promise<'revoked' | 'already-revoked'> {
   const outcome = await deps.store.revoke(caller.workspaceId, keyId, caller.userId, deps.now().toISOString());
   if (outcome === 'not-found') throw new NotFoundError('No such API key', 'API_KEY_NOT_FOUND');
+  return outcome;
 }
 
 function view(key: ApiKey): ApiKeyView {

@@ -15,6 +15,16 @@ export interface Invite {
   readonly revokedBy?: string;
 }
 
+/**
+ * A custom role as stored: with `grants`, the count of grants of it so far (role changes to it,
+ * invites naming it, accepts of those). Every grant moves it, in the grant's own write, so a
+ * deletion decided on a read of the role (no holder, no pending invite) fails when a grant landed
+ * after that read: a role is never deleted while being granted.
+ */
+export interface StoredRole extends CustomRole {
+  readonly grants?: number;
+}
+
 /** How an inviter stands now (see {@link WorkspaceStore.standingOf}). */
 export interface InviterStanding {
   /** Their membership of the workspace; undefined when they are no longer a member. */
@@ -40,24 +50,36 @@ export interface WorkspaceStore {
   renameWorkspace(workspaceId: string, name: string): Promise<void>;
   /**
    * Gives the member `role`, only while they still have `expectedRole` (the role the caller's
-   * rights were checked against).
-   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
+   * rights were checked against). A custom `role` is given as read (`granted`): the write holds only
+   * while it still exists with that definition, and counts the grant on it ({@link StoredRole}).
+   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile, or
+   *   the granted role was redefined or deleted meanwhile.
    */
-  setRole(workspaceId: string, userId: string, role: string, expectedRole: string): Promise<void>;
+  setRole(workspaceId: string, userId: string, role: string, expectedRole: string, granted?: StoredRole): Promise<void>;
   /**
    * Removes the member, only while they still have `expectedRole`.
    * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
    */
   removeMember(workspaceId: string, userId: string, expectedRole: string): Promise<void>;
-  roles(workspaceId: string): Promise<CustomRole[]>;
+  roles(workspaceId: string): Promise<StoredRole[]>;
   /**
    * Creates or replaces a custom role, only while it is still as read: absent when `previous` is
    * undefined, else unchanged since (its `createdAt` marks each definition).
    * @throws ConflictError `CONCURRENT_CHANGE` when another change came first.
    */
   putRole(role: CustomRole, previous: CustomRole | undefined): Promise<void>;
-  deleteRole(workspaceId: string, name: string): Promise<void>;
-  saveInvite(invite: Invite, tokenHash: string): Promise<void>;
+  /**
+   * Deletes the custom role, only while it is still as read (`asRead`): the same definition, and no
+   * grant of it since (its `grants` unchanged).
+   * @throws ConflictError `CONCURRENT_CHANGE` when it was granted, redefined or deleted meanwhile.
+   */
+  deleteRole(workspaceId: string, name: string, asRead: StoredRole): Promise<void>;
+  /**
+   * Saves a new invite. An invite naming a custom role is a grant of it: `granted` is that role as
+   * read, and the save holds only while it still exists with that definition, counting the grant.
+   * @throws ConflictError `CONCURRENT_CHANGE` when the role was redefined or deleted meanwhile.
+   */
+  saveInvite(invite: Invite, tokenHash: string, granted?: StoredRole): Promise<void>;
   invites(workspaceId: string): Promise<Invite[]>;
   inviteByTokenHash(tokenHash: string): Promise<Invite | undefined>;
   /** The inviter's membership and last password reset, strongly consistent, in one read. */
@@ -65,13 +87,16 @@ export interface WorkspaceStore {
   /**
    * Membership created and invite marked accepted atomically, while the inviter still has the
    * membership read (`inviter`): `refused` when already a member or the invite is no longer
-   * pending, `inviter-changed` when the inviter's role changed or they left meanwhile.
+   * pending, `inviter-changed` when the inviter's role changed or they left meanwhile,
+   * `role-changed` when the invited custom role (`granted`, as read) was redefined or deleted
+   * meanwhile (the grant is counted on it, as {@link setRole} counts it).
    */
   acceptInvite(
     tokenHash: string,
     membership: Membership,
     inviter: Membership,
-  ): Promise<'accepted' | 'refused' | 'inviter-changed'>;
+    granted?: StoredRole,
+  ): Promise<'accepted' | 'refused' | 'inviter-changed' | 'role-changed'>;
   /**
    * Marks the workspace's invite `inviteId` revoked, atomically against a concurrent accept:
    * `accepted` when it was accepted first, `not-found` for another workspace's or no invite.

@@ -19,7 +19,7 @@ import { newId, newToken, sha256 } from '../identity/tokens';
 import { logger } from '../observability/logger';
 import { InviteRevokedError } from './errors';
 import { inviteEmail } from './invite-email';
-import type { Invite, InviterStanding, WorkspaceStore } from './ports';
+import type { Invite, InviterStanding, StoredRole, WorkspaceStore } from './ports';
 import { assertAssignable, assertManageable, CUSTOM_ROLE_NAME, isAssignable, permissionsOfRole } from './role-rules';
 
 export interface WorkspaceDeps {
@@ -166,10 +166,15 @@ export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
   });
 }
 
+/** The custom role `name` as read, which a grant of it hands to the store; undefined for a built-in one. */
+const customRoleNamed = (name: string, customRoles: readonly StoredRole[]) =>
+  isBuiltinRole(name) ? undefined : customRoles.find((r) => r.name === name);
+
 /**
  * Gives a member another role: the caller needs every permission of the new role and of the
- * member's current one. The write holds only while the member still has the role read (409
- * `CONCURRENT_CHANGE` otherwise). Invites the member sent that their new role could not send are
+ * member's current one. The write holds only while the member still has the role read, and a
+ * custom new role still exists as read (409 `CONCURRENT_CHANGE` otherwise: it is never granted
+ * while being deleted or redefined). Invites the member sent that their new role could not send are
  * withdrawn, as a removal withdraws them all: their links answer 410 `INVITE_REVOKED`; so are the
  * campaign webhook tokens they minted when the new role may not launch campaigns.
  * @returns the member, and how many of their invites and webhook tokens were withdrawn.
@@ -181,7 +186,7 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
   const customRoles = await deps.store.roles(caller.workspaceId);
   assertAssignable(role, caller.permissions, customRoles);
   assertManageable(target.role, caller.permissions, customRoles);
-  await deps.store.setRole(caller.workspaceId, userId, role, target.role);
+  await deps.store.setRole(caller.workspaceId, userId, role, target.role, customRoleNamed(role, customRoles));
   const standing = { membership: { ...target, role } };
   const invitesRevoked = await deps.store.revokeInvitesFrom(
     caller.workspaceId,
@@ -244,11 +249,14 @@ function inviterMaySend(invite: Invite, inviter: InviterStanding, customRoles: r
  * `INVITE_PENDING` (revoke that invite to send a new one, e.g. with another role): a second
  * live link to the same address would only be a second mail and a second way in.
  * Addresses compare case-insensitively, as sign-in and {@link acceptInvite} compare them.
- * @throws ConflictError `ALREADY_MEMBER` or `INVITE_PENDING`.
+ * An invite naming a custom role is a grant of it: saved only while the role is as read.
+ * @throws ConflictError `ALREADY_MEMBER` or `INVITE_PENDING`; `CONCURRENT_CHANGE` when the custom
+ *   role was deleted or redefined meanwhile.
  */
 export async function invite(caller: Caller, input: { email: string; role: string }, deps: WorkspaceDeps) {
   await assertEmailVerified(caller.userId, deps.users, 'invite people');
-  assertAssignable(input.role, caller.permissions, await deps.store.roles(caller.workspaceId));
+  const customRoles = await deps.store.roles(caller.workspaceId);
+  assertAssignable(input.role, caller.permissions, customRoles);
   const now = deps.now();
   await assertInvitable(caller.workspaceId, input.email, now, deps);
   const workspace = await deps.store.workspace(caller.workspaceId);
@@ -273,7 +281,8 @@ export async function invite(caller: Caller, input: { email: string; role: strin
     role: input.role,
     validDays: INVITE_DAYS,
   });
-  await deps.store.saveInvite(record, sha256(token));
+  // An invite naming a custom role is saved only while that role is as read (see deleteRole).
+  await deps.store.saveInvite(record, sha256(token), customRoleNamed(input.role, customRoles));
   try {
     await deps.email.send({ to: input.email, ...mail });
     return { ...record, mailSent: true };
@@ -323,6 +332,8 @@ export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<
  * role changes and resets withdraw such invites themselves; this check holds even for an invite
  * their sweep did not list yet. The entry in that workspace's audit log is written here (the
  * request is outside any workspace at the edge).
+ * The invited custom role is checked (and the grant counted) in the accept's transaction too: one
+ * deleted or redefined meanwhile is a 409 `INVITE_NOT_ACCEPTED`, adding nobody.
  * @throws InviteRevokedError (410), ValidationError `INVITE_INVALID`, ForbiddenError
  * `INVITE_EMAIL_MISMATCH`, ConflictError `INVITE_NOT_ACCEPTED`.
  */
@@ -358,7 +369,15 @@ export async function acceptInvite(auth: AuthContext, token: string, origin: Req
   };
   // The inviter's membership is checked again in the accept's own transaction: a removal or a
   // role change that lands between the check above and the accept makes it fail.
-  const accepted = await deps.store.acceptInvite(hash, membership, inviter.membership);
+  const accepted = await deps.store.acceptInvite(
+    hash,
+    membership,
+    inviter.membership,
+    customRoleNamed(found.role, customRoles),
+  );
+  if (accepted === 'role-changed') {
+    throw new ConflictError('The role of this invite was changed meanwhile; try again', 'INVITE_NOT_ACCEPTED');
+  }
   if (accepted === 'inviter-changed') {
     throw new ConflictError('The person who invited you changed meanwhile; try again', 'INVITE_NOT_ACCEPTED');
   }
@@ -377,17 +396,23 @@ export async function acceptInvite(auth: AuthContext, token: string, origin: Req
 
 /**
  * Withdraws a pending invite of the caller's workspace; its link answers 410
- * `INVITE_REVOKED` from then on. Revoking twice is a no-op.
+ * `INVITE_REVOKED` from then on. Revoking twice is a no-op: `already-revoked`, the first revoker
+ * and time stay, and the edge writes no second audit entry (functions/workspaces.ts).
  * @throws NotFoundError `INVITE_NOT_FOUND` for an unknown id or another workspace's invite.
  * @throws ConflictError `INVITE_ALREADY_ACCEPTED`: remove the member instead.
  */
-export async function revokeInvite(caller: Caller, inviteId: string, deps: WorkspaceDeps) {
+export async function revokeInvite(
+  caller: Caller,
+  inviteId: string,
+  deps: WorkspaceDeps,
+): Promise<'revoked' | 'already-revoked'> {
   const at = deps.now().toISOString();
   const outcome = await deps.store.revokeInvite(caller.workspaceId, inviteId, caller.userId, at);
   if (outcome === 'not-found') throw new NotFoundError('No such invite', 'INVITE_NOT_FOUND');
   if (outcome === 'accepted') {
     throw new ConflictError('The invite was already accepted; remove the member instead', 'INVITE_ALREADY_ACCEPTED');
   }
+  return outcome;
 }
 
 export async function listRoles(caller: Caller, deps: WorkspaceDeps) {
@@ -433,10 +458,28 @@ export async function putRole(caller: Caller, name: string, permissions: readonl
   return role;
 }
 
+/**
+ * Deletes a custom role nobody holds and no pending invite names (409 `ROLE_IN_USE`, naming those
+ * invites in `details.invites`: withdraw them first, or let them expire). The role is read before
+ * its holders and invites, and the deletion holds only while no grant of it (a role change, an
+ * invite, an accept) landed since that read, nor a redefinition (409 `CONCURRENT_CHANGE`): a role
+ * is never deleted while being granted, so no member is ever left holding a role that is gone.
+ * @throws NotFoundError `ROLE_NOT_FOUND`.
+ */
 export async function deleteRole(caller: Caller, name: string, deps: WorkspaceDeps) {
-  const roles = await deps.store.roles(caller.workspaceId);
-  if (!roles.some((r) => r.name === name)) throw new NotFoundError('No such custom role', 'ROLE_NOT_FOUND');
+  const role = (await deps.store.roles(caller.workspaceId)).find((r) => r.name === name);
+  if (!role) throw new NotFoundError('No such custom role', 'ROLE_NOT_FOUND');
   const members = await deps.store.members(caller.workspaceId);
   if (members.some((m) => m.role === name)) throw new ConflictError('Members still have this role', 'ROLE_IN_USE');
-  await deps.store.deleteRole(caller.workspaceId, name);
+  const now = deps.now().getTime();
+  const naming = (await deps.store.invites(caller.workspaceId)).filter((i) => i.role === name && isLive(i, now));
+  if (naming.length > 0) {
+    const invites = naming.map((i) => i.inviteId);
+    throw new ConflictError(
+      `Pending invites name this role (${invites.join(', ')}); withdraw them first`,
+      'ROLE_IN_USE',
+      { details: { invites } },
+    );
+  }
+  await deps.store.deleteRole(caller.workspaceId, name, role);
 }

@@ -3,6 +3,7 @@
  * it is, and a reply a person may send after reading it.
  */
 import * as z from 'zod/mini';
+import { isoInstant } from '../../security/iso-instant';
 import { type Agent, bounded } from './agent';
 import { DATA_FORMAT_NOTE, promptData } from './prompt-data';
 
@@ -24,7 +25,7 @@ export const emailIntentInput = z.strictObject({
   from: z.optional(z.string().check(z.trim(), z.maxLength(320))),
   subject: z._default(z.string().check(z.maxLength(998)), ''),
   body: z.string().check(z.minLength(1), z.maxLength(50_000)),
-  receivedAt: z.optional(z.iso.datetime({ offset: true })),
+  receivedAt: z.optional(isoInstant),
 });
 export type EmailIntentInput = z.infer<typeof emailIntentInput>;
 

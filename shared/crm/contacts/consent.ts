@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
+import { isoInstant } from '../../security/iso-instant';
 import { ContactNotFoundError } from './errors';
 import type { ContactStore } from './ports';
 import { MAX_CLOCK_SKEW_MS } from './record-interaction';
@@ -16,7 +17,7 @@ export const CONSENT_SOURCES = ['api', 'import', 'form', 'event', 'manual', 'oth
 export const consentInputSchema = z.strictObject({
   source: z.enum(CONSENT_SOURCES),
   /** When consent was given; default now. */
-  at: z.optional(z.iso.datetime({ offset: true })),
+  at: z.optional(isoInstant),
 });
 export type ConsentInput = z.infer<typeof consentInputSchema>;
 

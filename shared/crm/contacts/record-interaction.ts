@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
 import type { AuditInWrite } from '../../identity/ports';
+import { isoInstant } from '../../security/iso-instant';
 import { findUnstorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
 import { INTERACTION_RECORDED_EVENT, publishAll } from '../contact-events';
 import { INTERACTION_TYPES, type Interaction } from '../model';
@@ -20,7 +21,7 @@ const MAX_METADATA_BYTES = 8 * 1024;
 
 export const interactionInputSchema = z.object({
   type: z.enum(INTERACTION_TYPES),
-  occurredAt: z.optional(z.iso.datetime({ offset: true })),
+  occurredAt: z.optional(isoInstant),
   metadata: z.optional(
     z.record(z.string().check(z.maxLength(64)), z.unknown()).check(
       z.refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {

@@ -121,8 +121,8 @@ describe('API keys', () => {
     expect(store.findActive(sha256(created.key))).toBeUndefined();
     const [listed] = (await listApiKeys(admin, { limit: 50 }, { store })).apiKeys;
     expect(listed).toMatchObject({ isActive: false, revokedBy: 'member-1', revokedAt: '2026-03-01T10:00:00.000Z' });
-    // Revoking again is a no-op, not an error.
-    await expect(revokeApiKey(admin, created.apiKey.keyId, { store, now })).resolves.toBeUndefined();
+    // Revoking again is a no-op, not an error (and says so: the edge writes no second audit entry).
+    await expect(revokeApiKey(admin, created.apiKey.keyId, { store, now })).resolves.toBe('already-revoked');
   });
 
   it("answers 404 for another workspace's key and leaves it active", async () => {
