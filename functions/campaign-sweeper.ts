@@ -1,6 +1,11 @@
-/** Scheduled (EventBridge): re-sends the step of every enrolment whose timer is overdue. */
+/**
+ * Scheduled (EventBridge): re-sends the step of every enrolment whose timer is overdue, and sends
+ * each campaign status change's follow-up still pending (the outbox of a resume or an archive whose
+ * own send failed).
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { dynamoCampaignFollowUps } from '../shared/adapters/dynamo-campaign-follow-ups';
 import { dueEnrolments, moveDueToBack } from '../shared/adapters/dynamo-enrolments';
 import { DUE_STEP_SHARDS } from '../shared/adapters/keys';
 import { sqsStepQueue } from '../shared/adapters/sqs-step-queue';
@@ -36,13 +41,17 @@ const deps = {
     }
     return notMoved.length;
   },
+  // Resume and archive leave their held-enrolment pass pending in their own write; sent here when
+  // the route's own send failed.
+  followUps: dynamoCampaignFollowUps(documents, core),
   moveFailed: (error: unknown, shard: number) =>
     logger.warn('Moving re-sent campaign steps back failed; the sweep goes on', { error: error as Error, shard }),
 };
 
-const sweep = async (): Promise<{ resent: number }> => {
+const sweep = async (): Promise<{ resent: number; followUpsSent?: number }> => {
   const result = await sweepDueSteps(deps);
   if (result.resent > 0) logger.info('Overdue campaign steps re-sent', result);
+  if (result.followUpsSent) logger.info('Pending campaign follow-ups sent', result);
   // More overdue than one run re-sends: the next run goes on (it is every few minutes).
   if (result.shardsLeftOver > 0) logger.warn('Overdue campaign steps left for the next sweep', result);
   return result;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { campaignRoutes } from '../lib/definition/campaign-routes';
 import { dynamoCampaignAiDrafts } from '../shared/adapters/dynamo-campaign-ai-drafts';
+import { dynamoCampaignFollowUps } from '../shared/adapters/dynamo-campaign-follow-ups';
 import { dynamoCampaignSigningSecrets } from '../shared/adapters/dynamo-campaign-signing-secrets';
 import { dynamoCampaignWebhookTokens } from '../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignStore } from '../shared/adapters/dynamo-campaigns';
@@ -48,6 +49,7 @@ import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
 import { type Journey, nodeId } from '../shared/campaigns/journey';
 import { assertNotifiedMembers } from '../shared/campaigns/notify-member';
 import { promoteBody, promoteNode, runningStats, undoPromotion } from '../shared/campaigns/promotion';
+import { sendFollowUp } from '../shared/campaigns/resume-and-sweep';
 import { readLaunch, resumeLaunch } from '../shared/campaigns/resume-launch';
 import { exitEnrolment, notRetryable, retryEnrolment } from '../shared/campaigns/run-step';
 import { rotateSigningSecret } from '../shared/campaigns/signing-secret';
@@ -58,6 +60,7 @@ import { getTemplate } from '../shared/email/stored-templates';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
+import { auditWithChange } from '../shared/http/middlewares/audit';
 import { defineOperation } from '../shared/http/operation';
 import { pageQuery } from '../shared/http/query-numbers';
 import {
@@ -80,11 +83,14 @@ import {
 } from '../shared/http/responses/campaigns';
 import type { HttpRequest } from '../shared/http/types';
 import { fingerprintOf, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, runOnce } from '../shared/idempotency/run-once';
+import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
 const clock = campaignClock();
 const now = () => clock.now();
-const campaigns = dynamoCampaignStore(documents, core);
+// Audit entries of status changes go in the change's own write (campaigns.ts `transition`).
+const campaigns = dynamoCampaignStore(documents, core, { auditTable: tableName('audit') });
+const followUps = dynamoCampaignFollowUps(documents, core);
 // Webhook URLs: private hosts and plain http only where ALLOW_PRIVATE_WEBHOOKS allows (local).
 // Triggers: each publish, edit and status change writes the campaign's index entry and schedule
 // slot in the same write as the record (campaign.ts `wiresTriggers`), so no failure leaves the
@@ -188,19 +194,38 @@ const publishable =
     return pinTemplates(workspaceId)(journey);
   };
 
+/**
+ * Sends the campaign's pending follow-up now, if it has one (resume-and-sweep.ts `sendFollowUp`).
+ * Best effort: the change it follows has landed, with its follow-up recorded in the same write
+ * (the outbox), so a failure here is logged and the sweeper sends it within its period.
+ */
+async function followUpNow(workspaceId: string, campaignId: string): Promise<void> {
+  try {
+    const pending = await followUps.of(workspaceId, campaignId);
+    if (pending) await sendFollowUp(pending, { followUps, queue: steps });
+  } catch (error) {
+    logger.warn('Campaign follow-up not sent; the sweeper sends it', { error: error as Error, campaignId });
+  }
+}
+
 const transition = (name: CampaignTransition) =>
   defineOperation({ params: idParam, response: campaignAnswer }, async ({ params }, request) => {
-    // The status and the trigger wiring it calls for (slot, index entry) land in one write.
-    const campaign = await transitionCampaign(workspaceOf(request), params.id, name, deps);
+    const details = (campaign: Pick<Campaign, 'campaignId'>) => audited(campaign.campaignId, { transition: name });
+    const withChange = auditWithChange<Campaign>(request, details);
+    // The status, the trigger wiring it calls for (slot, index entry), its pending follow-up and its
+    // audit entry land in one write.
+    const campaign = await transitionCampaign(
+      workspaceOf(request),
+      params.id,
+      name,
+      deps,
+      withChange ? { audit: withChange } : {},
+    );
     // Held enrolments come back a page per message (drip-step-worker): on resume to run on, on
-    // archive to exit as archived. A transition already made answers the same and queues the
-    // pass again, so a request that failed after the status write can simply be retried.
-    if (name === 'resume' || name === 'archive') {
-      await steps.sendAll([
-        { kind: 'resume-page', workspaceId: campaign.workspaceId, campaignId: campaign.campaignId },
-      ]);
-    }
-    return { ...ok(campaign), audit: audited(campaign.campaignId, { transition: name }) };
+    // archive to exit as archived. The pass is the follow-up the write left pending: sent now (a
+    // repeat of a transition already made sends one still pending), else by the sweeper.
+    await followUpNow(campaign.workspaceId, campaign.campaignId);
+    return { ...ok(campaign), audit: { ...details(campaign), inWrite: withChange?.written === true } };
   });
 
 export const handler = httpFunction('campaigns', campaignRoutes, {

@@ -6,7 +6,7 @@
  * DynamoDB's attribute rules out of the graph's way.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Campaign, CampaignStatus, CampaignStore, TriggerWiring } from '../campaigns/campaign';
+import type { Campaign, CampaignFollowUp, CampaignStatus, CampaignStore, TriggerWiring } from '../campaigns/campaign';
 import type { PublishedVersion } from '../campaigns/enrolment';
 import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
@@ -17,6 +17,7 @@ import { getItem, type Item } from './dynamo/item';
 import { pagedQuery, prefixQuery } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
+import { FOLLOW_UPS_PK, followUpSk } from './dynamo-campaign-follow-ups';
 import { readTriggerPointer, triggerIndexMove } from './dynamo-campaign-triggers';
 import { campaignSk, campaignVersionSk, DUE_CAMPAIGNS_PK, dueCampaignSk, workspacePk } from './keys';
 
@@ -45,6 +46,11 @@ function campaignFromItem(item: Item): Campaign {
     gsi1sk: _s,
     nextRunAt: _n,
     slotRevision: _r,
+    heldSlot: _h,
+    followUp: _f,
+    followUpRevision: _fr,
+    gsi2pk: _g2,
+    gsi2sk: _s2,
     ...rest
   } = item;
   return {
@@ -86,28 +92,56 @@ type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[
  * Attributes of the campaign item the campaign's own attributes leave alone: the schedule slot
  * (`nextRunAt`, gsi1 `DUE#campaign`, and the revision of the write that set it, `slotRevision`),
  * which a wired write sets ({@link SlotUpdate}) and the trigger sync and the scheduled trigger
- * replace, and the last launch. A write of the campaign without wiring keeps whatever they hold.
+ * replace; the slot a pause holds (`heldSlot`, out of the due index); the last launch; and the
+ * pending follow-up of a status change (`followUp`, `followUpRevision`, gsi2 `FOLLOWUP#campaign`,
+ * {@link FollowUpUpdate}). A write of the campaign without them keeps whatever they hold.
  */
-const NOT_OWNED = new Set(['pk', 'sk', 'nextRunAt', 'gsi1pk', 'gsi1sk', 'slotRevision', 'lastLaunchedAt']);
+const NOT_OWNED = new Set([
+  'pk',
+  'sk',
+  'nextRunAt',
+  'gsi1pk',
+  'gsi1sk',
+  'slotRevision',
+  'heldSlot',
+  'lastLaunchedAt',
+  'followUp',
+  'followUpRevision',
+  'gsi2pk',
+  'gsi2sk',
+]);
 
 /**
  * What a wired write does to the slot: the slot the record held when read (`held`, which the
  * write is conditional on: a trigger run that replaced it meanwhile makes the write read again),
- * and the slot to leave (`keep`: the one held, untouched, its place in the due index too; a
- * string: that one; undefined: none), stamped with the write's revision.
+ * and the slot to leave (`keep`: the one held, untouched, its place in the due index too; `hold`:
+ * that one kept on the record as `heldSlot`, out of the due index, a paused campaign's; a string
+ * `slot`: that one, due; undefined: none), stamped with the write's revision. Any write but a hold
+ * removes a held slot (the resume read it as its `pending` one).
  */
 interface SlotUpdate {
   readonly held: string | undefined;
-  readonly to: { readonly keep: true } | { readonly keep: false; readonly slot: string | undefined };
+  readonly to:
+    | { readonly keep: true }
+    | { readonly keep: false; readonly hold: string | undefined }
+    | { readonly keep: false; readonly slot: string | undefined };
 }
+
+/**
+ * The pending follow-up a status change writes with itself (campaign.ts `CampaignFollowUp`): set
+ * (kind, the change's revision, and a place in the sparse gsi2 partition `FOLLOWUP#campaign` by the
+ * change's time, which the sweeper reads), or removed (null).
+ */
+type FollowUpUpdate = CampaignFollowUp | null;
 
 /**
  * An UpdateItem writing the campaign's own attributes (removing its optional ones it no longer
  * has), under the revision condition: unlike a whole-item Put, it leaves the attributes other
  * writers own (NOT_OWNED) as they are, so no write of the record drops the slot. With `slot`, it
- * sets the slot too ({@link SlotUpdate}), in the same write.
+ * sets the slot too ({@link SlotUpdate}), and with `followUp` the pending follow-up
+ * ({@link FollowUpUpdate}), in the same write.
  */
-function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate) {
+function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate, followUp?: FollowUpUpdate) {
   const item = campaignItem(next);
   const names: Record<string, string> = { '#revision': 'revision' };
   const values: Record<string, unknown> = { ':previous': next.revision - 1 };
@@ -132,16 +166,42 @@ function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate) {
     if (slot.held !== undefined) values[':held'] = slot.held;
     set.push('slotRevision = :slotRevision');
     values[':slotRevision'] = next.revision;
-    if (!slot.to.keep && slot.to.slot !== undefined) {
-      set.push('nextRunAt = :next', 'gsi1pk = :due', 'gsi1sk = :place');
-      Object.assign(values, {
-        ':next': slot.to.slot,
-        ':due': DUE_CAMPAIGNS_PK,
-        ':place': dueCampaignSk(slot.to.slot, next.workspaceId, next.campaignId),
-      });
-    } else if (!slot.to.keep) {
+    const to = slot.to;
+    if ('hold' in to) {
       remove.push('nextRunAt', 'gsi1pk', 'gsi1sk');
+      if (to.hold === undefined) remove.push('heldSlot');
+      else {
+        set.push('heldSlot = :hold');
+        values[':hold'] = to.hold;
+      }
+    } else if ('slot' in to && to.slot !== undefined) {
+      set.push('nextRunAt = :next', 'gsi1pk = :due', 'gsi1sk = :place');
+      remove.push('heldSlot');
+      Object.assign(values, {
+        ':next': to.slot,
+        ':due': DUE_CAMPAIGNS_PK,
+        ':place': dueCampaignSk(to.slot, next.workspaceId, next.campaignId),
+      });
+    } else if (!to.keep) {
+      remove.push('nextRunAt', 'gsi1pk', 'gsi1sk', 'heldSlot');
+    } else {
+      remove.push('heldSlot');
     }
+  }
+  if (followUp === null) remove.push('followUp', 'followUpRevision', 'gsi2pk', 'gsi2sk');
+  else if (followUp !== undefined) {
+    set.push(
+      'followUp = :followUp',
+      'followUpRevision = :followUpRevision',
+      'gsi2pk = :followUps',
+      'gsi2sk = :followUpPlace',
+    );
+    Object.assign(values, {
+      ':followUp': followUp,
+      ':followUpRevision': next.revision,
+      ':followUps': FOLLOW_UPS_PK,
+      ':followUpPlace': followUpSk(next.updatedAt, next.workspaceId, next.campaignId),
+    });
   }
   return {
     TableName: table,
@@ -175,7 +235,11 @@ async function writeWired(
   table: string,
   next: Campaign,
   wiring: TriggerWiring,
-  others: { readonly items: readonly TransactItem[]; readonly othersLose: boolean },
+  others: {
+    readonly items: readonly TransactItem[];
+    readonly othersLose: boolean;
+    readonly followUp?: FollowUpUpdate;
+  },
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<boolean> {
   const { workspaceId, campaignId } = next;
@@ -188,12 +252,16 @@ async function writeWired(
     if (stored?.type !== 'campaign' || stored.revision !== next.revision - 1) return false;
     const held = typeof stored.nextRunAt === 'string' ? stored.nextRunAt : undefined;
     // A slot still in the due index (not launched): what the wiring keeps when it came due.
-    const pending = stored.gsi1pk === DUE_CAMPAIGNS_PK ? held : undefined;
-    const slot = wiring.slot(pending);
-    const update = campaignUpdate(table, next, {
-      held,
-      to: slot !== undefined && slot === pending ? { keep: true } : { keep: false, slot },
-    });
+    const due = stored.gsi1pk === DUE_CAMPAIGNS_PK ? held : undefined;
+    // Or the slot a pause held (out of the due index, so no trigger run launched it meanwhile).
+    const pending = due ?? (typeof stored.heldSlot === 'string' ? stored.heldSlot : undefined);
+    const slot = wiring.holds ? undefined : wiring.slot(pending);
+    const to: SlotUpdate['to'] = wiring.holds
+      ? { keep: false, hold: pending }
+      : slot !== undefined && slot === due
+        ? { keep: true }
+        : { keep: false, slot };
+    const update = campaignUpdate(table, next, { held, to }, others.followUp);
     const index = triggerIndexMove(table, workspaceId, campaignId, next.revision, pointer, wiring.entry, {
       stamp: false,
     });
@@ -295,10 +363,18 @@ export function dynamoCampaignStore(
         throw new Error('This campaign store has no audit table: an audited change cannot be written');
       }
       const entries = audit.map((entry) => ({ Put: auditPut(auditTable as string, entry) }));
-      if (extra?.wiring) return writeWired(db, table, next, extra.wiring, { items: entries, othersLose: false });
-      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(campaignUpdate(table, next))));
+      const followUp = extra?.followUp;
+      if (extra?.wiring) {
+        return writeWired(db, table, next, extra.wiring, {
+          items: entries,
+          othersLose: false,
+          ...(followUp !== undefined ? { followUp } : {}),
+        });
+      }
+      const update = campaignUpdate(table, next, undefined, followUp);
+      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(update)));
       // Only the revision's condition (item 0) failing is a lost race; an entry refused is an error.
-      return conditionally(transactWrite(db, [{ Update: campaignUpdate(table, next) }, ...entries]), 0);
+      return conditionally(transactWrite(db, [{ Update: update }, ...entries]), 0);
     },
 
     // An UpdateItem, like every write of the record: the slot is never dropped. With `wiring`, the

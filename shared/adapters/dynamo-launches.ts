@@ -1,20 +1,76 @@
 /**
- * Launch progress: one item per launch, and a marker per page so a retried page counts once
- * (the marker's create and the count's ADD are one transaction).
+ * Launch progress: one item per launch, and a marker per page. A page's first try records its
+ * decision in the marker (the contacts it queues, its suppressed count, the next cursor) before it
+ * sends anything, so a retry replays that decision instead of reading an audience that may have
+ * changed; once its messages are sent the page is counted, the marker's `counted` and the count's
+ * ADD in one transaction, so a page counts once and counts exactly what it queued.
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LaunchProgress, LaunchRecords, LaunchResumePoint } from '../campaigns/ports';
+import type {
+  LaunchPageDecision,
+  LaunchPageRecord,
+  LaunchProgress,
+  LaunchRecords,
+  LaunchResumePoint,
+} from '../campaigns/ports';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
-import { epochSeconds, getItem } from './dynamo/item';
-import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { transactWrite } from './dynamo/transact';
 import { launchPageSk, launchSk, workspacePk } from './keys';
 
-/** Page markers only guard retries: they expire after a week. */
+/** Page markers only guard retries and resumes: they expire after a week. */
 const MARKER_TTL_MS = 7 * 86_400_000;
 
+const markerOf = (pageKey: string) => createHash('sha256').update(pageKey).digest('hex').slice(0, 32);
+const expiry = (at: string) => epochSeconds(new Date(Date.parse(at) + MARKER_TTL_MS));
+
+/**
+ * The decision a marker holds; undefined for a marker without one (written before decisions were
+ * recorded, or by `addPage` alone): such a page was counted already.
+ */
+function decisionOf(item: Item | undefined): LaunchPageRecord | undefined {
+  if (!item || !Array.isArray(item.contactIds)) return undefined;
+  return {
+    contactIds: item.contactIds.map(String),
+    suppressed: Number(item.suppressed ?? 0),
+    ...(typeof item.next === 'string' ? { next: item.next } : {}),
+    counted: item.counted === true,
+  };
+}
+
 export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): LaunchRecords {
+  /**
+   * Marks a running launch done (with `attempt`: only while it is that run; `page`: a page was
+   * recorded, its `updatedAt`); anything else changes nothing.
+   */
+  const finishRunning = (
+    workspaceId: string,
+    launchId: string,
+    at: string,
+    { attempt, page }: { attempt?: number; page?: boolean },
+  ) =>
+    conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+          UpdateExpression: `SET #status = :done, finishedAt = :at${page ? ', updatedAt = :at' : ''}`,
+          ConditionExpression: `#status = :running${
+            attempt === undefined ? '' : attempt ? ' AND resumed = :attempt' : ' AND attribute_not_exists(resumed)'
+          }`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':running': 'running',
+            ':at': at,
+            ...(attempt ? { ':attempt': attempt } : {}),
+          },
+        }),
+      ),
+    );
+
   return {
     async begin(workspaceId, campaignId, launchId, at) {
       await conditionally(
@@ -38,16 +94,52 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       );
     },
 
-    async addPage(workspaceId, launchId, pageKey, counts, done, at) {
-      const marker = createHash('sha256').update(pageKey).digest('hex').slice(0, 32);
-      await conditionally(
-        transactWrite(db, [
-          putIfAbsent(table, {
-            pk: workspacePk(workspaceId),
-            sk: launchPageSk(launchId, marker),
-            type: 'campaign-launch-page',
-            expiresAt: epochSeconds(new Date(Date.parse(at) + MARKER_TTL_MS)),
+    async page(workspaceId, launchId, pageKey) {
+      const key = { pk: workspacePk(workspaceId), sk: launchPageSk(launchId, markerOf(pageKey)) };
+      return decisionOf(await getItem(db, table, key, { consistent: true }));
+    },
+
+    async recordPage(workspaceId, launchId, pageKey, decision: LaunchPageDecision, at) {
+      const key = { pk: workspacePk(workspaceId), sk: launchPageSk(launchId, markerOf(pageKey)) };
+      const created = await conditionally(
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...key,
+              type: 'campaign-launch-page',
+              contactIds: [...decision.contactIds],
+              suppressed: decision.suppressed,
+              ...(decision.next ? { next: decision.next } : {}),
+              expiresAt: expiry(at),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
           }),
+        ),
+      );
+      const fresh = { ...decision, counted: false };
+      if (created) return fresh;
+      // Another try of the page recorded first: its decision stands. A marker without one (the
+      // page counted before decisions were kept) leaves this try to its own read, counted nothing.
+      return decisionOf(await getItem(db, table, key, { consistent: true })) ?? fresh;
+    },
+
+    async addPage(workspaceId, launchId, pageKey, counts, done, at) {
+      const counted = await conditionally(
+        transactWrite(db, [
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: workspacePk(workspaceId), sk: launchPageSk(launchId, markerOf(pageKey)) },
+              UpdateExpression: 'SET counted = :true, #type = if_not_exists(#type, :type), expiresAt = :expires',
+              // Counted once: a marker absent (a page without a recorded decision) or holding a
+              // decision not counted yet; one without a decision was counted when it was written.
+              ConditionExpression:
+                'attribute_not_exists(pk) OR (attribute_exists(contactIds) AND attribute_not_exists(counted))',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':true': true, ':type': 'campaign-launch-page', ':expires': expiry(at) },
+            },
+          },
           {
             Update: {
               TableName: table,
@@ -67,6 +159,9 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
         ]),
         0,
       );
+      // A retried last page (counted by its first try, whose answer was lost): the launch still
+      // ends done, or it would read running for good though its execution succeeded.
+      if (!counted && done) await finishRunning(workspaceId, launchId, at, { page: true });
     },
 
     async fail(workspaceId, campaignId, launchId, error, at, from, attempt = 0) {
@@ -144,6 +239,10 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
           }),
         ),
       );
+    },
+
+    async finish(workspaceId, launchId, attempt, at) {
+      await finishRunning(workspaceId, launchId, at, { attempt });
     },
 
     async get(workspaceId, launchId) {

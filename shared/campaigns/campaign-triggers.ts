@@ -1,8 +1,11 @@
 /**
  * Keeps a campaign's trigger wiring in step with the campaign: the workspace's trigger index holds
  * the published event trigger of an active campaign (nothing otherwise), and a schedule trigger
- * has its next launch slot (none when the campaign is not active; a slot that came due and was not
- * launched yet is kept). {@link triggerWiring} computes it; the campaign store writes it in the
+ * has its next launch slot (a slot that came due and was not launched yet is kept). A paused
+ * campaign holds its slot on its record, out of the due index (no trigger run sees it), and its
+ * resume puts it back: due when it came due meanwhile (the next trigger run launches it once, under
+ * its own launch id; a one-time `at` missed while paused too), else the next slot; an archived
+ * campaign has none. {@link triggerWiring} computes it; the campaign store writes it in the
  * same write as the publish, status change or edit that calls for it (campaign.ts `wiresTriggers`),
  * so no failure leaves a record without its wiring. {@link syncCampaignTriggers} writes it apart,
  * after a record written without it. Then the scheduled launch itself: the trigger's filter, and
@@ -48,11 +51,13 @@ function isSlotOf(on: TriggerOn, campaignZone: string, slot: string): boolean {
 /**
  * The trigger wiring a campaign with `status` calls for, on its published version `published`:
  * the index entry of an active campaign's event trigger, and the slot of an active campaign's
- * schedule trigger, given the slot its record holds (`pending`): that one when it came due (at or
- * before `now`, real time) and is still a slot of the trigger (the schedule unchanged by a
- * republish, or changed in a way that keeps it), so the next trigger run launches it; else the
- * next one after `now`. The launch id is the slot's, so a slot launched meanwhile starts no second
- * launch (the state machine runs one execution per launch id).
+ * schedule trigger, given the slot its record holds (`pending`: the one in the due index, or the
+ * one a pause held): that one when it came due (at or before `now`, real time) and is still a slot
+ * of the trigger (the schedule unchanged by a republish, or changed in a way that keeps it), so the
+ * next trigger run launches it; else the next one after `now`. The launch id is the slot's, so a
+ * slot launched meanwhile starts no second launch (the state machine runs one execution per launch
+ * id). A paused campaign `holds` its slot as it is (the store keeps it out of the due index); an
+ * archived or draft one has none.
  */
 export function triggerWiring(
   status: CampaignStatus,
@@ -63,6 +68,7 @@ export function triggerWiring(
   const zone = published?.rules.timeZone ?? 'UTC';
   return {
     entry: on ? triggerIndexKey(on) : undefined,
+    ...(status === 'paused' ? { holds: true } : {}),
     slot(pending) {
       if (on?.type !== 'schedule') return undefined;
       const kept = pending && Date.parse(pending) <= now.getTime() && isSlotOf(on, zone, pending) ? pending : undefined;
@@ -84,6 +90,8 @@ export function triggerWiring(
  *
  * `carried.dueSlot` is the slot that came due, as read before the write the sync follows; without
  * it the sync reads it from the record itself (every write of the record leaves the slot there).
+ * It does not hold a paused campaign's slot (trigger-ports.ts `setSchedule` clears it): only the
+ * record's own wired write does ({@link triggerWiring} `holds`), as every route's write is.
  */
 export async function syncCampaignTriggers(
   campaign: Campaign,

@@ -15,7 +15,7 @@
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError } from '../errors';
-import type { AuditRecord } from '../identity/ports';
+import type { AuditInWrite, AuditRecord } from '../identity/ports';
 import { singleLineText } from '../security/single-line-text';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
 import { triggerWiring } from './campaign-triggers';
@@ -124,7 +124,22 @@ export interface Campaign {
 export interface TriggerWiring {
   readonly entry: TriggerKey | undefined;
   readonly slot: (pending: string | undefined) => string | undefined;
+  /**
+   * True for a paused campaign: the slot the record holds (due or not) is kept on the record, out
+   * of the due index, so no trigger run launches it while paused and the resume finds it
+   * (`pending`, given to the resume's `slot`).
+   */
+  readonly holds?: boolean;
 }
+
+/**
+ * What a status change leaves to be done after its write: `resume-page`, the pass that brings the
+ * campaign's held enrolments back (to run on after a resume, to exit after an archive). An outbox:
+ * the marker is written in the status change's own write, so a change never lands without it;
+ * the route sends the message at once, the sweeper sends any marker still pending after its grace
+ * period, and the marker goes once the message is queued (resume-and-sweep.ts `sendFollowUp`).
+ */
+export type CampaignFollowUp = 'resume-page';
 
 export interface CampaignStore {
   get(workspaceId: string, campaignId: string): Promise<Campaign | undefined>;
@@ -141,7 +156,15 @@ export interface CampaignStore {
    */
   replace(
     next: Campaign,
-    options?: { readonly audit?: readonly AuditRecord[]; readonly wiring?: TriggerWiring },
+    options?: {
+      readonly audit?: readonly AuditRecord[];
+      readonly wiring?: TriggerWiring;
+      /**
+       * The pending follow-up ({@link CampaignFollowUp}) written with the change, stamped with its
+       * revision: a kind sets it, null removes it, absent leaves it as it is.
+       */
+      readonly followUp?: CampaignFollowUp | null;
+    },
   ): Promise<boolean>;
   /** Writes `next` and freezes `version` with it, in one transaction (same rules, `wiring` too). */
   publish(next: Campaign, version: PublishedVersion, options?: { readonly wiring?: TriggerWiring }): Promise<boolean>;
@@ -175,6 +198,17 @@ const TRANSITIONS: Readonly<Record<string, Readonly<Partial<Record<CampaignStatu
   archive: { draft: 'archived', active: 'archived', paused: 'archived' },
 };
 export type CampaignTransition = keyof typeof TRANSITIONS;
+
+/**
+ * The follow-up each transition leaves pending, written with its status (the outbox): resume and
+ * archive page the held enrolments back (to run on, to exit). A pause removes one still pending:
+ * its pass would find the campaign paused and do nothing; the next resume writes its own.
+ */
+const FOLLOW_UPS: Readonly<Record<string, CampaignFollowUp | null>> = {
+  pause: null,
+  resume: 'resume-page',
+  archive: 'resume-page',
+};
 
 export async function createCampaign(
   workspaceId: string,
@@ -292,16 +326,22 @@ export async function publishCampaign(
   return next;
 }
 
+/**
+ * Moves the campaign to the transition's status, in one write with its trigger wiring (a pause
+ * holds the schedule slot, a resume puts it back), its pending follow-up ({@link FOLLOW_UPS}) and,
+ * given `audit`, its audit entry (marked written): the change, its follow-up and its record land
+ * together or not at all.
+ */
 export async function transitionCampaign(
   workspaceId: string,
   campaignId: string,
   transition: CampaignTransition,
   deps: CampaignDeps,
+  options: { readonly audit?: AuditInWrite<Campaign> } = {},
 ): Promise<Campaign> {
   const current = await getCampaign(workspaceId, campaignId, deps);
-  // Already there (a retry of a request whose answer was lost, or whose follow-up failed after
-  // the status write): the same answer, nothing written, so the route's follow-up (the held
-  // enrolments' pages) can run again.
+  // Already there (a retry of a request whose answer was lost): the same answer, nothing written.
+  // A follow-up of the first request still pending stays pending (the caller may send it now).
   if (Object.values(TRANSITIONS[transition] ?? {}).includes(current.status)) return current;
   const to = TRANSITIONS[transition]?.[current.status];
   if (!to) {
@@ -315,7 +355,16 @@ export async function transitionCampaign(
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
   };
-  return saveOrConflict(next, deps, await wiringOf(next, deps));
+  const wiring = await wiringOf(next, deps);
+  const audit = options.audit ? [options.audit.recordFor(next)] : [];
+  const saved = await deps.campaigns.replace(next, {
+    ...(wiring ? { wiring } : {}),
+    ...(audit.length > 0 ? { audit } : {}),
+    followUp: FOLLOW_UPS[transition] ?? null,
+  });
+  if (!saved) throw concurrentChange();
+  options.audit?.markWritten();
+  return next;
 }
 
 /**

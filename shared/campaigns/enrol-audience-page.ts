@@ -5,8 +5,14 @@
  * `unsubscribed`), and put one `enrol` message per contact on the drip-steps queue. A contact
  * deleted between the page's read and its enrolment is left out and counted nowhere: it is not a
  * suppression. The execution loops while `done` is false, so a launch never holds a running
- * execution per contact; a retried page re-sends messages the enrolment's conditional create
- * ignores, and counts itself once.
+ * execution per contact.
+ *
+ * A page records what it decided (its contacts, suppressed count and next cursor: its marker)
+ * before it sends, and is counted once its messages are sent. A retry, or a resume at this page,
+ * replays that decision instead of reading the audience again, which may have changed meanwhile:
+ * it queues the same contacts (copies the enrolment's launch check drops; none when the page was
+ * counted, its messages sent) and ends at the same cursor, so `queued` counts exactly the contacts
+ * queued, once; a retried last page still closes the launch.
  *
  * The first page also creates the launch record when its starter did not (a scheduled launch),
  * so every launch can be followed. A page that still fails after the state machine's retries
@@ -25,7 +31,7 @@ import {
   type LaunchFailure,
   launchFailure,
 } from './messages';
-import type { AudienceSource, LaunchRecords, LaunchResumePoint, StepQueue } from './ports';
+import type { AudienceSource, LaunchPageDecision, LaunchRecords, LaunchResumePoint, StepQueue } from './ports';
 
 /**
  * The launch state machine's task, as its function runs it: a failed page coming back from the
@@ -90,9 +96,52 @@ export async function enrolAudiencePage(
 ): Promise<AudiencePageResult> {
   if (!input.cursor)
     await deps.launches.begin(input.workspaceId, input.campaignId, input.launchId, deps.now().toISOString());
+  const pageKey = input.cursor ?? 'first';
+  // A retry (or a resume at this page) does what the first try decided, never a new read.
+  const page =
+    (await deps.launches.page(input.workspaceId, input.launchId, pageKey)) ??
+    (await deps.launches.recordPage(
+      input.workspaceId,
+      input.launchId,
+      pageKey,
+      await decidePage(input, deps),
+      deps.now().toISOString(),
+    ));
+  // A page counted before had sent its messages: a retry whose answer was lost sends nothing again.
+  if (!page.counted) {
+    const messages: EnrolMessage[] = page.contactIds.map((contactId) => ({
+      kind: 'enrol',
+      workspaceId: input.workspaceId,
+      campaignId: input.campaignId,
+      contactId,
+      launchId: input.launchId,
+    }));
+    await deps.queue.sendAll(messages);
+  }
+  const done = !page.next;
+  await deps.launches.addPage(
+    input.workspaceId,
+    input.launchId,
+    pageKey,
+    { queued: page.contactIds.length, suppressed: page.suppressed },
+    done,
+    deps.now().toISOString(),
+  );
+  const { cursor: _previous, ...rest } = input;
+  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + page.contactIds.length, done };
+  if (page.next) result.cursor = page.next;
+  return result;
+}
+
+/**
+ * A page's first read: its contacts, each queued, left out as suppressed (no marketing mail), or
+ * gone (deleted since the page was read: no address any more), which is neither queued nor counted.
+ */
+async function decidePage(
+  input: AudiencePage,
+  deps: Pick<Parameters<typeof enrolAudiencePage>[1], 'audience' | 'contacts' | 'suppressions'>,
+): Promise<LaunchPageDecision> {
   const page = await deps.audience.page(input.workspaceId, input.filter ?? {}, input.pageSize, input.cursor);
-  // Each contact: queued, left out as suppressed (no marketing mail), or gone (deleted since the
-  // page was read: no address any more), which is neither queued nor counted.
   const outcomes = await mapLimit(page.contactIds, 10, async (contactId) => {
     const contact = await deps.contacts.get(input.workspaceId, contactId);
     if (!contact || contact.deletedAt) return GONE;
@@ -100,30 +149,11 @@ export async function enrolAudiencePage(
       ? SUPPRESSED
       : contactId;
   });
-  const suppressed = outcomes.filter((o) => o === SUPPRESSED).length;
-  const messages: EnrolMessage[] = outcomes
-    .filter((o): o is string => typeof o === 'string')
-    .map((contactId) => ({
-      kind: 'enrol',
-      workspaceId: input.workspaceId,
-      campaignId: input.campaignId,
-      contactId,
-      launchId: input.launchId,
-    }));
-  await deps.queue.sendAll(messages);
-  const done = !page.cursor;
-  await deps.launches.addPage(
-    input.workspaceId,
-    input.launchId,
-    input.cursor ?? 'first',
-    { queued: messages.length, suppressed },
-    done,
-    deps.now().toISOString(),
-  );
-  const { cursor: _previous, ...rest } = input;
-  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + messages.length, done };
-  if (page.cursor) result.cursor = page.cursor;
-  return result;
+  return {
+    contactIds: outcomes.filter((o): o is string => typeof o === 'string'),
+    suppressed: outcomes.filter((o) => o === SUPPRESSED).length,
+    ...(page.cursor ? { next: page.cursor } : {}),
+  };
 }
 
 /** Longest failure message kept on a launch record. */

@@ -53,10 +53,41 @@ export interface LaunchResumePoint {
   readonly filter?: ContactFilter;
 }
 
+/**
+ * What a launch page's first try decided: the contacts it queues, how many it left out as
+ * suppressed, and where the next page starts (absent: it was the last). A retry replays it.
+ */
+export interface LaunchPageDecision {
+  readonly contactIds: readonly string[];
+  readonly suppressed: number;
+  readonly next?: string;
+}
+
+/** A page's recorded decision; `counted` once its counts were added (its messages were sent). */
+export interface LaunchPageRecord extends LaunchPageDecision {
+  readonly counted: boolean;
+}
+
 export interface LaunchRecords {
   /** Creates the record unless it exists (a retried start). */
   begin(workspaceId: string, campaignId: string, launchId: string, at: string): Promise<void>;
-  /** Adds one page's counts; `done` closes it. Idempotent per page (`pageKey`). */
+  /** The decision recorded for a page (`pageKey`), if any: a retried page replays it. */
+  page(workspaceId: string, launchId: string, pageKey: string): Promise<LaunchPageRecord | undefined>;
+  /**
+   * Records a page's decision unless one is recorded already; answers the one that stands (a
+   * retry racing its first try gets the first's).
+   */
+  recordPage(
+    workspaceId: string,
+    launchId: string,
+    pageKey: string,
+    decision: LaunchPageDecision,
+    at: string,
+  ): Promise<LaunchPageRecord>;
+  /**
+   * Adds one page's counts, once per page (`pageKey`); `done` closes a running launch, also when
+   * the page was counted before (a retried last page).
+   */
   addPage(
     workspaceId: string,
     launchId: string,
@@ -89,6 +120,11 @@ export interface LaunchRecords {
    * resume that could not start, or an execution that ended without recording why.
    */
   failAttempt(workspaceId: string, launchId: string, attempt: number, error: string, at: string): Promise<void>;
+  /**
+   * Marks a running launch done, only while it is still at `attempt`: one whose execution
+   * succeeded (every page enrolled) without its record saying so.
+   */
+  finish(workspaceId: string, launchId: string, attempt: number, at: string): Promise<void>;
   get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
 }
 

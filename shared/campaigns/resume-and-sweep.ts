@@ -4,8 +4,10 @@
  * shard by shard, and re-sends the step message of every enrolment whose timer is overdue by
  * more than a grace period: a timer lost to a crash between the state write and the timer, or
  * an SQS delay or a schedule that did not fire. A re-sent step whose timer did fire meanwhile is
- * stale and does nothing.
+ * stale and does nothing. It also sends the follow-ups of status changes still pending after the
+ * same grace (the outbox of a resume or an archive whose own send failed: {@link sendFollowUp}).
  */
+import type { CampaignFollowUp } from './campaign';
 import type { EnrolmentState } from './enrolment';
 import type { DripStepMessage, ResumePageMessage, StepMessage } from './messages';
 import type { StepQueue } from './ports';
@@ -58,6 +60,47 @@ export async function resumeHeldPage(
 
 /** How long after a resume's last page its recheck pass runs (seconds of SQS delay). */
 export const RESUME_RECHECK_SECONDS = 60;
+
+/** A status change's follow-up still to be sent (campaign.ts `CampaignFollowUp`), as its change left it. */
+export interface PendingFollowUp {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  readonly kind: CampaignFollowUp;
+  /** The revision of the change that left it: only that one's marker is removed once sent. */
+  readonly revision: number;
+}
+
+/**
+ * The outbox of status changes: the pending follow-up each resume or archive writes with its
+ * status (dynamo-campaigns.ts `dynamoCampaignFollowUps`).
+ */
+export interface CampaignFollowUps {
+  /** The campaign's pending follow-up, read consistently; undefined when none is. */
+  of(workspaceId: string, campaignId: string): Promise<PendingFollowUp | undefined>;
+  /** Pending follow-ups left by changes made at or before `before` (campaign time), oldest first. */
+  pending(before: Date, limit: number): Promise<PendingFollowUp[]>;
+  /** Removes the marker `followUp` left, unless a later change replaced it (then that one stays). */
+  sent(followUp: PendingFollowUp): Promise<void>;
+}
+
+/** Follow-ups the sweep sends per run at most; the rest are sent by the next run. */
+export const SWEEP_MAX_FOLLOW_UPS = 500;
+
+/**
+ * Sends a pending follow-up (a `resume-page` pass over the campaign's held enrolments), then
+ * removes its marker. Safe to repeat: a pass sent twice resumes nobody twice (a held enrolment
+ * resumed by the first pass is no longer held, and a step message sent twice runs once), and the
+ * pass itself reads the campaign's status as it is then. A failed send leaves the marker, for the
+ * sweep; a failed removal too (the pass is sent again, harmlessly).
+ */
+export async function sendFollowUp(
+  followUp: PendingFollowUp,
+  deps: { readonly followUps: Pick<CampaignFollowUps, 'sent'>; readonly queue: StepQueue },
+): Promise<void> {
+  const { workspaceId, campaignId } = followUp;
+  await deps.queue.sendAll([{ kind: followUp.kind, workspaceId, campaignId }]);
+  await deps.followUps.sent(followUp);
+}
 
 /**
  * How late a timer must be before the sweep re-sends its step, in real time: under `TIME_SCALE`
@@ -126,14 +169,36 @@ export async function sweepDueSteps(deps: {
   cursors?: SweepCursors;
   pageSize?: number;
   maxPerShard?: number;
-}): Promise<{ resent: number; shardsLeftOver: number; notMoved?: number }> {
+  /**
+   * The outbox of status changes: each follow-up still pending after the grace period (its own
+   * send after the change failed, or its function stopped before it) is sent ({@link sendFollowUp}).
+   */
+  followUps?: Pick<CampaignFollowUps, 'pending' | 'sent'>;
+}): Promise<{ resent: number; shardsLeftOver: number; notMoved?: number; followUpsSent?: number }> {
   const now = deps.now();
   const before = new Date(now.getTime() - SWEEP_GRACE_MS * (deps.scale ?? 1));
   const max = deps.maxPerShard ?? SWEEP_MAX_PER_SHARD;
   let resent = 0;
   let shardsLeftOver = 0;
   let notMoved = 0;
+  let followUpsSent = 0;
   const failed: unknown[] = [];
+  if (deps.followUps) {
+    // Each on its own: one that fails stays pending (next run), the others and the shards go on.
+    const followUps = deps.followUps;
+    try {
+      for (const followUp of await followUps.pending(before, SWEEP_MAX_FOLLOW_UPS)) {
+        try {
+          await sendFollowUp(followUp, { followUps, queue: deps.queue });
+          followUpsSent += 1;
+        } catch (error) {
+          failed.push(error);
+        }
+      }
+    } catch (error) {
+      failed.push(error);
+    }
+  }
   for (let shard = 0; shard < deps.shards; shard += 1) {
     let sent = 0;
     try {
@@ -172,5 +237,10 @@ export async function sweepDueSteps(deps: {
     }
   }
   if (failed.length > 0) throw failed[0];
-  return { resent, shardsLeftOver, ...(notMoved > 0 ? { notMoved } : {}) };
+  return {
+    resent,
+    shardsLeftOver,
+    ...(notMoved > 0 ? { notMoved } : {}),
+    ...(followUpsSent > 0 ? { followUpsSent } : {}),
+  };
 }

@@ -3,7 +3,7 @@
  * failing after its retries) starts again at the page that failed, as an execution of its own
  * (`<launchId>-r<n>`). The pages before it are not read again; the failed page, if it had queued
  * its messages before failing, queues them again and the enrolments' launch check drops the
- * copies (a page is counted once: its marker).
+ * copies (it replays its recorded decision, and is counted once: its marker).
  *
  * The record moves first (failed -> running, conditionally), so of two resumes at once one starts
  * an execution and the other is told the launch is no longer failed. Should the start itself
@@ -94,7 +94,8 @@ export const LAUNCH_SILENCE_MS = 10 * 60_000;
  * `running` for good: after LAUNCH_SILENCE_MS without a page, its execution is asked, and if it has
  * ended without recording why, the launch is marked failed with what the service says. A launch
  * that ran before is resumable from where its last failure stopped; otherwise the answer says to
- * enrol again.
+ * enrol again. An execution that succeeded (its last page's record lost) marks the launch done
+ * (`finishedAt`: when this read found it), only while it is still at that run.
  */
 export async function readLaunch(
   input: { workspaceId: string; campaignId: string; launchId: string },
@@ -109,7 +110,12 @@ export async function readLaunch(
   const attempt = launch.resumed ?? 0;
   const outcome = await deps.executions.outcome(launchId, attempt).catch(() => undefined);
   // Unknown (the service throttled the read) or still going: the record stands.
-  if (!outcome || outcome.status === 'running' || outcome.status === 'succeeded') return launch;
+  if (!outcome || outcome.status === 'running') return launch;
+  if (outcome.status === 'succeeded') {
+    // It succeeded only past a page that answered done: every page was enrolled.
+    await deps.launches.finish(workspaceId, launchId, attempt, now.toISOString());
+    return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+  }
   const error =
     outcome.status === 'missing'
       ? 'The launch execution was never started or no longer exists'

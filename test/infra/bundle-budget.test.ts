@@ -49,7 +49,9 @@ const OVER_BUDGET: Partial<
     measured: 419_276,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the zxcvbn-ts dictionaries (462 KB) and the SES v2 client are lazy chunks`,
   },
-  security: { ceiling: 415_000, measured: 404_128, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  // +~1 KB (review round 17, r17c): the date schema of the audit log's range (iso-instant.ts) and the
+  // acknowledgement of an alert audited once (415,933 bytes).
+  security: { ceiling: 418_000, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   workspaces: {
     ceiling: 407_000,
     measured: 396_231,
@@ -62,12 +64,18 @@ const OVER_BUDGET: Partial<
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
   // audit entry), the campaign goal judged after a run ended, a failed enrol recorded, journey actions
   // claimed per step and rebased onto a fresh read.
+  // +0.9 KB (review round 17, r17a): a paused campaign's held schedule slot and the pending follow-up
+  // (outbox) of a status change, in the campaign store's writes; +0.5 KB (r17a, launches): a launch page's
+  // decision recorded and replayed by a retry (539,456 bytes).
   'drip-step-worker': {
-    ceiling: 538_000,
+    ceiling: 541_000,
     measured: 527_787,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
-  campaigns: { ceiling: 524_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  // +2.6 KB (review round 17, r17a): the follow-up of a resume or archive as an outbox (the marker written with
+  // the status and its audit entry, sent by the route or the sweeper), a paused campaign's held schedule slot;
+  // +0.5 KB (r17a, launches): a launch page's decision recorded and replayed (527,494 bytes).
+  campaigns: { ceiling: 529_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'ai-call-worker': {
     ceiling: 429_000,
     measured: 418_532,
@@ -76,8 +84,9 @@ const OVER_BUDGET: Partial<
   // +~1 KB in every function on 2026-12-06 (review round 16): the SDK clients' KeyedSha256 (shared/aws/keyed-sha256.ts).
   // +1.1 KB (review round 16): billed unusable answers counted in the budget, the caller's deadline kept
   // off the breaker, a call whose queue message failed removed (499,071 bytes).
+  // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
   ai: {
-    ceiling: 500_000,
+    ceiling: 501_000,
     measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
@@ -96,7 +105,8 @@ const OVER_BUDGET: Partial<
   'email-events': { ceiling: 381_000, measured: 378_290, reason: FLOOR },
   'email-sending': { ceiling: 400_000, measured: 389_221, reason: FLOOR },
   'campaign-audience': { ceiling: 340_000, measured: 329_321, reason: FLOOR },
-  'campaign-trigger': { ceiling: 329_000, measured: 318_060, reason: FLOOR },
+  // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
+  'campaign-trigger': { ceiling: 330_000, measured: 318_060, reason: FLOOR },
 };
 
 // Act, once for the file: each function built as the stack builds it, nothing written.

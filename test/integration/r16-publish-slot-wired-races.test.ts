@@ -187,7 +187,9 @@ describe('the slot written with the record', () => {
     expect(await t.slotOf(id)).toBe(EIGHTEEN);
   });
 
-  it('a pause clears the slot in its own write, so no run launches it; a resume writes the next one', async () => {
+  // Round 17 (r17a): a pause holds the slot (out of the due index) instead of dropping it, and the
+  // resume puts back the one that came due and was not launched (docs/CAMPAIGNS.md).
+  it('a pause takes the slot out of the due index in its own write, so no run launches it; a resume puts it back', async () => {
     const t = setUp();
     const id = await t.create(DAILY);
     await t.publish(id, EIGHT);
@@ -197,6 +199,9 @@ describe('the slot written with the record', () => {
     expect(t.startsOf(id, NINE)).toBe(0);
     expect(await t.slotOf(id)).toBeUndefined();
     await t.transition(id, 'resume', NINE_OH_FIVE);
+    expect(await t.slotOf(id)).toBe(NINE);
+    await t.triggerRun('2030-01-01T09:10:00.000Z');
+    expect(t.startsOf(id, NINE)).toBe(1);
     expect(await t.slotOf(id)).toBe(TOMORROW_NINE);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrolAudiencePage, launchFailureMessage } from '../../../shared/campaigns/enrol-audience-page';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
-import type { CampaignSchedule, DueCampaign, LaunchStarter } from '../../../shared/campaigns/ports';
+import type { CampaignSchedule, DueCampaign, LaunchPageDecision, LaunchStarter } from '../../../shared/campaigns/ports';
 import { runDripStep } from '../../../shared/campaigns/run-drip-step';
 import { triggerDueCampaigns } from '../../../shared/campaigns/trigger-due-campaigns';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
@@ -26,7 +26,10 @@ describe('enrolAudiencePage', () => {
       fail: async () => undefined,
       resume: async () => undefined,
       failAttempt: async () => undefined,
+      finish: async () => undefined,
       get: async () => undefined,
+      page: async () => undefined,
+      recordPage: async (_ws: string, _l: string, _key: string, d: LaunchPageDecision) => ({ ...d, counted: false }),
       addPage: async (
         _ws: string,
         _l: string,

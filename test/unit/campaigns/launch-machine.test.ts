@@ -12,6 +12,7 @@ import { runLaunchTask } from '../../../shared/campaigns/enrol-audience-page';
 import type { DripStepMessage } from '../../../shared/campaigns/messages';
 import type {
   LaunchExecutionOutcome,
+  LaunchPageRecord,
   LaunchProgress,
   LaunchRecords,
   LaunchResumePoint,
@@ -25,7 +26,21 @@ type Stored = LaunchProgress & { from?: LaunchResumePoint };
 
 function memoryLaunches() {
   const records = new Map<string, Stored>();
+  const decided = new Map<string, LaunchPageRecord>();
   const launches: LaunchRecords = {
+    async page(_ws, launchId, pageKey) {
+      return decided.get(`${launchId}#${pageKey}`);
+    },
+    async recordPage(_ws, launchId, pageKey, decision) {
+      const key = `${launchId}#${pageKey}`;
+      if (!decided.has(key)) decided.set(key, { ...decision, counted: false });
+      return decided.get(key) as LaunchPageRecord;
+    },
+    async finish(_ws, launchId, attempt, at) {
+      const r = records.get(launchId);
+      if (r?.status === 'running' && (r.resumed ?? 0) === attempt)
+        records.set(launchId, { ...r, status: 'done', finishedAt: at });
+    },
     async begin(_ws, campaignId, launchId, at) {
       if (!records.has(launchId))
         records.set(launchId, { launchId, campaignId, status: 'running', queued: 0, suppressed: 0, startedAt: at });

@@ -18,6 +18,8 @@ describe('launch progress', () => {
     const pages: { queued: number; suppressed: number }[] = [];
     const launches = {
       begin: async () => undefined,
+      page: async () => undefined,
+      recordPage: async (_ws: string, _l: string, _key: string, d: object) => ({ ...d, counted: false }),
       addPage: async (_ws: string, _l: string, _key: string, counts: { queued: number; suppressed: number }) =>
         void pages.push(counts),
     } as unknown as LaunchRecords;

@@ -39,6 +39,8 @@ describe('a launch page (by filter, or a schedule)', () => {
     const pages: { queued: number; suppressed: number }[] = [];
     const launches = {
       begin: async () => undefined,
+      page: async () => undefined,
+      recordPage: async (_ws: string, _l: string, _key: string, d: object) => ({ ...d, counted: false }),
       addPage: async (_ws: string, _l: string, _key: string, counts: { queued: number; suppressed: number }) =>
         void pages.push(counts),
     } as unknown as LaunchRecords;
