@@ -18,7 +18,8 @@
  * The daily budget is that provider's (`budgetOf`, SES): once it is spent, a caller whose chain has
  * another provider (`budgetOptional`) is still granted a token of the rate, marked `budgetSpent`
  * (the send skips SES and the next provider sends, at the same pace); any other caller is granted
- * nothing and told to come back in 5 minutes (a newer quota read may free some).
+ * nothing and told to come back in 5 minutes (a newer quota read may free some). Within a round
+ * the last units go to the callers that need SES first, whatever their place in the round.
  *
  * The daily budget lives in the same item (`dailyRemaining`, with `quotaReadAtMs`, the time of the
  * quota read it comes from): the newest read of any process sets it, and every grant subtracts
@@ -82,9 +83,10 @@ export function dynamoSendPacer(
 
   /**
    * Takes a token for each caller of a round (`optional[i]`: whether caller i may send without
-   * `budgetOf`) with one compare-and-set (retried on a lost race). While the daily budget lasts,
-   * the first callers take a unit of it with their token; after it, only an optional caller may take
-   * a token (of the rate alone: `budgetSpent`), the others are told to wait for a newer read. A
+   * `budgetOf`) with one compare-and-set (retried on a lost race). The daily budget's units go
+   * first to the callers that need `budgetOf` (in order: those beyond the budget are told to wait
+   * for a newer read), then to optional callers while units are left; the other optional callers
+   * take a token of the rate alone (`budgetSpent`). Tokens serve the eligible callers in order. A
    * caller left without a token waits until it could have one (its place among those left), so the
    * callers of a round come back one by one as tokens refill instead of all at once.
    */
@@ -106,28 +108,35 @@ export function dynamoSendPacer(
           ? { tokens: item.tokens, updatedAtMs: item.updatedAtMs }
           : undefined;
       const daily = dailyOf(current, item);
-      // Who may take a token: the budget's units go to the first callers, in order; after them,
-      // only callers that can send without `budgetOf`.
-      let units = daily.remaining;
-      const plan = optional.map((canSkip): 'budget' | 'rate' | 'none' => {
-        if (units > 0) {
-          units--;
-          return 'budget';
-        }
-        return canSkip ? 'rate' : 'none';
+      // Who may take a token: the budget's units are kept first for the callers that cannot send
+      // without `budgetOf` (in order; the others of them wait for a newer read), whether or not a
+      // token serves them this round (one left waiting comes back soon for its unit); every caller
+      // that can skip it may take a token, and a unit with it while units are left over.
+      const remaining = Math.max(0, daily.remaining);
+      let kept = Math.min(remaining, optional.filter((canSkip) => !canSkip).length);
+      let spare = remaining - kept;
+      const plan = optional.map((canSkip): 'budget' | 'optional' | 'none' => {
+        if (canSkip) return 'optional';
+        if (kept <= 0) return 'none';
+        kept--;
+        return 'budget';
       });
       const eligible = plan.filter((p) => p !== 'none').length;
       if (eligible === 0) return optional.map(() => exhausted);
       const result = takeTokens(state, bucket, nowMs, eligible);
       const wait = inLine(result.next.tokens);
-      // The first `granted` eligible callers are served (the budget's first: they come first).
+      // The first `granted` eligible callers are served, in order; a served optional caller takes a
+      // spare unit if one is left, else the rate alone (`budgetSpent`).
       let served = 0;
       let spent = 0;
       const grants = plan.map((p): PaceGrant => {
         if (p === 'none') return exhausted;
         if (served >= result.granted) return { granted: false, waitMs: wait(served++ - result.granted) };
         served++;
-        if (p === 'rate') return { granted: true, waitMs: 0, budgetSpent: true };
+        if (p === 'optional') {
+          if (spare <= 0) return { granted: true, waitMs: 0, budgetSpent: true };
+          spare--;
+        }
         spent++;
         return { granted: true, waitMs: 0 };
       });

@@ -9,9 +9,10 @@
  * `classifyProviderError` (429 `TooManyRequestsException` -> throttled, `MessageRejected` and
  * other 400s -> rejected, 5xx and network -> unavailable), except the faults of the account or its
  * sender configuration ({@link sesAccountFault}: suspended, paused, the daily quota, a missing or
- * paused configuration set, an unverified MAIL FROM domain or identity): those refuse every mail
- * alike and say nothing about the message, so they are rethrown as `SesAccountUnavailableError`
- * (503) and the chain fails over (with no other provider, the send is given back and retried).
+ * paused configuration set, an unverified MAIL FROM domain or sender identity): those refuse every
+ * mail alike and say nothing about the message, so they are rethrown as `SesAccountUnavailableError`
+ * (503) and the chain fails over (with no other provider, the send is given back and retried). An
+ * unverified RECIPIENT (the sandbox) is the message's: `rejected`, closed.
  */
 import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailProvider, OutgoingEmail } from '../email/ports';
@@ -43,18 +44,61 @@ const ACCOUNT_LEVEL = new Set([
 ]);
 
 /**
- * SES's documented `MessageRejected` text for an identity that is not verified: a sender identity
- * that lapsed or was deleted, or (in the sandbox) a recipient not verified. The account's
- * configuration, not the message: every mail is refused alike.
+ * SES's documented `MessageRejected` text for an identity that is not verified: "Email address is
+ * not verified. The following identities failed the check in region <R>: <identity>, ...". The
+ * identity named decides whose fault it is: a sender identity that lapsed or was deleted (the From
+ * address or its domain) refuses every mail alike (the account's); a recipient (in the sandbox only
+ * verified recipients are taken) refuses this mail only, and mail to others still goes out.
  */
 const UNVERIFIED_IDENTITY = /\bEmail address is not verified\b/i;
+/** The identities SES lists, after "failed the check ...:". */
+const FAILED_LIST = /failed the check[^:]*:(.*)$/is;
 
-/** Whether an SES error is a fault of the account or its sender configuration, not of the message. */
-export function sesAccountFault(error: unknown): boolean {
+/** `a@b.c` from `a@b.c` or `Name <a@b.c>`, lower case. */
+function addressOf(mailbox: string): string {
+  const angled = /<([^<>]*)>\s*$/.exec(mailbox);
+  return (angled?.[1] ?? mailbox).trim().toLowerCase();
+}
+
+/** The words of `text` that may be identities: addresses, domains, an identity's ARN reduced to its name. */
+function identitiesIn(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((word) =>
+      word
+        .replace(/^[<("']+|[>)"'.]+$/g, '')
+        .replace(/^arn:[^/]*:identity\//i, '')
+        .toLowerCase(),
+    )
+    .filter((word) => word.length > 0);
+}
+
+/** Whether `identity` is the sender's: its address, its domain or a parent domain (which covers it). */
+function isSenderIdentity(identity: string, sender: string): boolean {
+  if (identity === sender) return true;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1);
+  return !identity.includes('@') && identity.includes('.') && (domain === identity || domain.endsWith(`.${identity}`));
+}
+
+/**
+ * Whether an SES error is a fault of the account or its sender configuration, not of the message
+ * `email`. An unverified-identity rejection is the account's when SES names the sender, the
+ * message's (`rejected`) when its list names only others (the recipient, in the sandbox). A text
+ * without a readable list is the account's unless it names the recipient and not the sender: read
+ * so, a mail is at worst failed over or given back and retried (and counts against SES's breaker),
+ * never closed for good; the other reading would close every mail of a lapsed sender.
+ */
+export function sesAccountFault(error: unknown, email: { readonly from: string; readonly to: string }): boolean {
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   if (typeof name !== 'string') return false;
   if (ACCOUNT_LEVEL.has(name)) return true;
-  return name === 'MessageRejected' && typeof message === 'string' && UNVERIFIED_IDENTITY.test(message);
+  if (name !== 'MessageRejected' || typeof message !== 'string' || !UNVERIFIED_IDENTITY.test(message)) return false;
+  const listed = FAILED_LIST.exec(message)?.[1];
+  const named = identitiesIn(listed ?? message);
+  const sender = addressOf(email.from);
+  if (named.some((identity) => isSenderIdentity(identity, sender))) return true;
+  if (listed !== undefined && named.length > 0) return false;
+  return !named.includes(addressOf(email.to));
 }
 
 /** SES cannot send for this account right now (not the message's fault): fail over. */
@@ -102,7 +146,7 @@ export function sesProvider(client: SESv2Client, configurationSet?: string): Ema
         );
         return { providerMessageId: out.MessageId ?? '' };
       } catch (error) {
-        if (sesAccountFault(error)) {
+        if (sesAccountFault(error, email)) {
           const { name } = error as { name: string };
           throw new SesAccountUnavailableError(`SES cannot send now (${name})`, { cause: error });
         }

@@ -48,8 +48,8 @@ export type ProviderFault =
 
 /**
  * Error names that mean the message (not the service) is at fault. Never a fault of the account or
- * its sender configuration (an unverified MAIL FROM domain or identity, a paused account): those
- * refuse every mail alike, and the SES adapter rethrows them as unavailable (ses-provider.ts
+ * its sender configuration (an unverified MAIL FROM domain or sender identity, a paused account):
+ * those refuse every mail from that sender alike, and the SES adapter rethrows them as unavailable (ses-provider.ts
  * `sesAccountFault`), so the chain fails over.
  */
 const REJECTING_NAMES = new Set([
