@@ -225,7 +225,10 @@ const transition = (name: CampaignTransition) =>
     // archive to exit as archived. The pass is the follow-up the write left pending: sent now (a
     // repeat of a transition already made sends one still pending), else by the sweeper.
     await followUpNow(campaign.workspaceId, campaign.campaignId);
-    return { ...ok(campaign), audit: { ...details(campaign), inWrite: withChange?.written === true } };
+    // The entry was written with the change; or nothing was written, the campaign being there
+    // already (a repeat: the first request's entry stands), and the edge writes no second one.
+    const repeated = withChange !== undefined && !withChange.written;
+    return { ...ok(campaign), audit: { ...details(campaign), inWrite: withChange?.written === true || repeated } };
   });
 
 export const handler = httpFunction('campaigns', campaignRoutes, {

@@ -340,7 +340,8 @@ export async function transitionCampaign(
   options: { readonly audit?: AuditInWrite<Campaign> } = {},
 ): Promise<Campaign> {
   const current = await getCampaign(workspaceId, campaignId, deps);
-  // Already there (a retry of a request whose answer was lost): the same answer, nothing written.
+  // Already there (a retry of a request whose answer was lost): the same answer, nothing written
+  // (no audit entry either: the first request's stands).
   // A follow-up of the first request still pending stays pending (the caller may send it now).
   if (Object.values(TRANSITIONS[transition] ?? {}).includes(current.status)) return current;
   const to = TRANSITIONS[transition]?.[current.status];

@@ -10,9 +10,11 @@
  * A page records what it decided (its contacts, suppressed count and next cursor: its marker)
  * before it sends, and is counted once its messages are sent. A retry, or a resume at this page,
  * replays that decision instead of reading the audience again, which may have changed meanwhile:
- * it queues the same contacts (copies the enrolment's launch check drops; none when the page was
- * counted, its messages sent) and ends at the same cursor, so `queued` counts exactly the contacts
- * queued, once; a retried last page still closes the launch.
+ * it ends at the same cursor and, unless the page was counted (its messages sent), queues the
+ * recorded contacts again (copies the enrolment's launch check drops), each judged again first: one
+ * deleted meanwhile is left out and counted nowhere, one blocked from marketing meanwhile is counted
+ * as suppressed. The page is counted once, by the first try to send: `queued` counts exactly the
+ * contacts that try queued; a retried last page still closes the launch.
  *
  * The first page also creates the launch record when its starter did not (a scheduled launch),
  * so every launch can be followed. A page that still fails after the state machine's retries
@@ -98,8 +100,9 @@ export async function enrolAudiencePage(
     await deps.launches.begin(input.workspaceId, input.campaignId, input.launchId, deps.now().toISOString());
   const pageKey = input.cursor ?? 'first';
   // A retry (or a resume at this page) does what the first try decided, never a new read.
+  const recorded = await deps.launches.page(input.workspaceId, input.launchId, pageKey);
   const page =
-    (await deps.launches.page(input.workspaceId, input.launchId, pageKey)) ??
+    recorded ??
     (await deps.launches.recordPage(
       input.workspaceId,
       input.launchId,
@@ -107,9 +110,17 @@ export async function enrolAudiencePage(
       await decidePage(input, deps),
       deps.now().toISOString(),
     ));
+  let { contactIds, suppressed } = page;
   // A page counted before had sent its messages: a retry whose answer was lost sends nothing again.
   if (!page.counted) {
-    const messages: EnrolMessage[] = page.contactIds.map((contactId) => ({
+    // A decision recorded by an earlier try (a resume may come days later): its contacts are judged
+    // again, as a first read would, since they may have been deleted or blocked meanwhile.
+    if (recorded) {
+      const judged = await judgeContacts(input.workspaceId, page.contactIds, deps);
+      contactIds = judged.contactIds;
+      suppressed += judged.suppressed;
+    }
+    const messages: EnrolMessage[] = contactIds.map((contactId) => ({
       kind: 'enrol',
       workspaceId: input.workspaceId,
       campaignId: input.campaignId,
@@ -119,40 +130,50 @@ export async function enrolAudiencePage(
     await deps.queue.sendAll(messages);
   }
   const done = !page.next;
+  // Counted once per page (by the first try to get here): what that try queued and left out.
   await deps.launches.addPage(
     input.workspaceId,
     input.launchId,
     pageKey,
-    { queued: page.contactIds.length, suppressed: page.suppressed },
+    { queued: contactIds.length, suppressed },
     done,
     deps.now().toISOString(),
   );
   const { cursor: _previous, ...rest } = input;
-  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + page.contactIds.length, done };
+  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + contactIds.length, done };
   if (page.next) result.cursor = page.next;
   return result;
 }
 
-/**
- * A page's first read: its contacts, each queued, left out as suppressed (no marketing mail), or
- * gone (deleted since the page was read: no address any more), which is neither queued nor counted.
- */
+/** A page's first read: its contacts, judged ({@link judgeContacts}), and where the next page starts. */
 async function decidePage(
   input: AudiencePage,
   deps: Pick<Parameters<typeof enrolAudiencePage>[1], 'audience' | 'contacts' | 'suppressions'>,
 ): Promise<LaunchPageDecision> {
   const page = await deps.audience.page(input.workspaceId, input.filter ?? {}, input.pageSize, input.cursor);
-  const outcomes = await mapLimit(page.contactIds, 10, async (contactId) => {
-    const contact = await deps.contacts.get(input.workspaceId, contactId);
+  return {
+    ...(await judgeContacts(input.workspaceId, page.contactIds, deps)),
+    ...(page.cursor ? { next: page.cursor } : {}),
+  };
+}
+
+/**
+ * A page's contacts, each queued, left out as suppressed (no marketing mail), or gone (deleted since
+ * the page was read: no address any more), which is neither queued nor counted.
+ */
+async function judgeContacts(
+  workspaceId: string,
+  contactIds: readonly string[],
+  deps: Pick<Parameters<typeof enrolAudiencePage>[1], 'contacts' | 'suppressions'>,
+): Promise<{ contactIds: string[]; suppressed: number }> {
+  const outcomes = await mapLimit(contactIds, 10, async (contactId) => {
+    const contact = await deps.contacts.get(workspaceId, contactId);
     if (!contact || contact.deletedAt) return GONE;
-    return (await leftOutOfMarketing(input.workspaceId, contactId, contact, deps.suppressions))
-      ? SUPPRESSED
-      : contactId;
+    return (await leftOutOfMarketing(workspaceId, contactId, contact, deps.suppressions)) ? SUPPRESSED : contactId;
   });
   return {
     contactIds: outcomes.filter((o): o is string => typeof o === 'string'),
     suppressed: outcomes.filter((o) => o === SUPPRESSED).length,
-    ...(page.cursor ? { next: page.cursor } : {}),
   };
 }
 
