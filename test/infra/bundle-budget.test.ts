@@ -97,7 +97,10 @@ const OVER_BUDGET: Partial<
   'email-sender': {
     // +2.5 KB in review round 16: a campaign mail's send window judged at delivery, in campaign time
     // (shared/zoned-time.ts, campaigns/send-window.ts, clock.ts): 490,713 bytes with the round's other fixes.
-    ceiling: 493_000,
+    // +2.9 KB in review round 17: SES account faults told from message faults (the identities an
+    // unverified-identity rejection names), the daily budget skipped for chains with a backup, the
+    // provider chain rebuilt link by link (email-provider-chain.ts): 493,627 bytes.
+    ceiling: 496_000,
     measured: 478_797,
     reason: `${FLOOR} + the SES v2 client (62 KB); nodemailer, Resend with postal-mime (~360 KB) are lazy chunks read only when their credentials are set; ${LAZY_LIQUID}`,
   },
