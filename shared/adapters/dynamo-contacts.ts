@@ -6,12 +6,18 @@
  * transaction per row). The item
  * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
- * An update is conditional on the stored values it was computed from and, under an effect key (a
- * journey action's step key), claims `EFFECT#<key>` in the contact's interaction partition in the
- * same transaction, so that change is made once per key.
+ * An update is conditional on the stored values it was computed from (and, for an import row, on
+ * the contact still having the row's email) and, under an effect key (a journey action's step
+ * key), claims `EFFECT#<key>` in the contact's interaction partition in the same transaction, so
+ * that change is made once per key.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ContactChangedError, ContactEmailTakenError, ContactNotFoundError } from '../crm/contacts/errors';
+import {
+  ContactChangedError,
+  ContactEmailMovedError,
+  ContactEmailTakenError,
+  ContactNotFoundError,
+} from '../crm/contacts/errors';
 import type {
   ContactChanges,
   ContactEffects,
@@ -168,13 +174,13 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
   /**
    * One attempt of {@link update} against the contact as read (`before`): `changed` when the
    * stored contact no longer is what the write derives from (`search` and the email claim from
-   * name, email and company; the new `tags` / `customFields` from the stored ones); `repeat` when
-   * `effectKey` was claimed already (nothing written).
+   * name, email and company; the new `tags` / `customFields` from the stored ones; the email itself
+   * under `ifEmail`); `repeat` when `effectKey` was claimed already (nothing written).
    */
   const tryUpdate = async (
     before: Contact,
     changes: ContactChanges,
-    effectKey: string | undefined,
+    { effectKey, ifEmail }: ContactUpdateOptions = {},
   ): Promise<'written' | 'changed' | 'taken' | 'repeat'> => {
     const after = { ...before, ...changes } as Contact;
     const key = { pk: workspacePk(before.workspaceId), sk: contactSk(before.contactId) };
@@ -201,6 +207,12 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     if (changes.tags !== undefined) conditions.push(listHolds('tags', 'rt', before.tags, names, values));
     if (changes.customFields !== undefined) {
       conditions.push(mapHolds('customFields', 'rf', before.customFields, names, values));
+    }
+    // Matched by email (an import row): only onto the contact that still has it.
+    if (ifEmail !== undefined) {
+      names['#ifEmail'] = 'email';
+      values[':ifEmail'] = ifEmail;
+      conditions.push('#ifEmail = :ifEmail');
     }
     const contactUpdate = {
       TableName: table,
@@ -262,6 +274,7 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
    * same change onto the fresh read ({@link rebaseChange}: the tags it adds and removes, the
    * fields it sets and removes), at most {@link UPDATE_ATTEMPTS} times. A change the stored
    * contact already holds writes nothing; under an `effectKey` claimed already, nothing either.
+   * Under `ifEmail`, a fresh read at another email throws ContactEmailMovedError (nothing written).
    */
   const update = async (first: Contact, changes: ContactChanges, options?: ContactUpdateOptions): Promise<Contact> => {
     const key = { pk: workspacePk(first.workspaceId), sk: contactSk(first.contactId) };
@@ -276,10 +289,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         }
         return before;
       }
-      const outcome = await tryUpdate(before, change, options?.effectKey);
+      const outcome = await tryUpdate(before, change, options);
       if (outcome === 'taken') throw await emailTaken({ ...before, ...change } as Contact);
       if (outcome === 'written' || outcome === 'repeat') return readLive(key);
       before = await readLive(key);
+      if (options?.ifEmail !== undefined && before.email !== options.ifEmail) throw new ContactEmailMovedError();
       if (attempt >= UPDATE_ATTEMPTS) throw new ContactChangedError();
       change = rebaseChange(first, changes, before);
       await backoff(attempt);
@@ -420,16 +434,20 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
 
     async findByEmails(workspaceId, emails) {
       const pk = workspacePk(workspaceId);
+      // Strongly consistent: an import must see a contact created a moment before (else it plans
+      // a create that loses on the claim).
       const claims = await batchGet(
         db,
         table,
         [...new Set(emails)].map((e) => ({ pk, sk: contactEmailSk(e) })),
+        { consistent: true },
       );
       const ids = claims.map((c) => String(c.contactId));
       const items = await batchGet(
         db,
         table,
         ids.map((id) => ({ pk, sk: contactSk(id) })),
+        { consistent: true },
       );
       const found = new Map<string, Contact>();
       for (const item of items) found.set(String(item.email), contactFromItem(item));
@@ -555,9 +573,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
         const chunk = updates.slice(i, i + CHUNK);
         await mapLimit(chunk, ITEM_CONCURRENCY, async (w) => {
           try {
-            await update(w.write.before, w.write.changes);
+            // A row is matched by email: its change holds only while the contact still has it.
+            await update(w.write.before, w.write.changes, { ifEmail: w.write.before.email });
           } catch (error) {
             const rowError =
+              error instanceof ContactEmailMovedError ||
               error instanceof ContactEmailTakenError ||
               error instanceof ContactNotFoundError ||
               error instanceof ContactChangedError;

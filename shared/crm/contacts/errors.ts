@@ -38,6 +38,17 @@ export class ContactChangedError extends ConflictError {
   }
 }
 
+/**
+ * An update conditional on the contact's email (ContactUpdateOptions.ifEmail) found the contact at
+ * another address: nothing was written; whoever has that email now is to be looked up again.
+ */
+export class ContactEmailMovedError extends ConflictError {
+  override name = 'ContactEmailMovedError';
+  constructor(options?: ErrorOptions) {
+    super('The contact no longer has this email', 'CONTACT_EMAIL_MOVED', options);
+  }
+}
+
 /** `ownerUserId` names someone who is not a member of the workspace (400 `UNKNOWN_OWNER`). */
 export class UnknownOwnerError extends ValidationError {
   override name = 'UnknownOwnerError';

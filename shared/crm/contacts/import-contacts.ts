@@ -2,13 +2,17 @@
  * CSV import: every row is validated first (errors reported by the line the row starts
  * on), then upserted by email: new emails are created, existing contacts get only the
  * fields that differ, so importing the same file twice changes nothing the second time.
+ * A row is decided on a read of whoever has its email; when that changed before the row's
+ * write (the email claimed meanwhile, the contact moved to another email, deleted, or its custom
+ * fields changed), the write lands nothing and the row is decided again on a fresh read.
  */
 import { ValidationError } from '../../errors';
 import { mapLimit } from '../../resilience/map-limit';
 import { type CsvRecord, readCsv } from '../csv/parse';
 import type { Contact } from '../model';
-import { contactCreateSchema } from './contact-fields';
+import { contactCreateSchema, MAX_CUSTOM_FIELDS } from './contact-fields';
 import { mapHeaders, rowToInput } from './csv-columns';
+import { ContactChangedError, ContactEmailMovedError, ContactEmailTakenError, ContactNotFoundError } from './errors';
 import type { ContactStore, ContactWrite } from './ports';
 import { diff, newContact, type OwnerMembers } from './use-cases';
 
@@ -16,6 +20,11 @@ export const IMPORT_MAX_ROWS = 10_000;
 /** Errors listed in the report at most; the counts stay exact. */
 export const IMPORT_MAX_ERRORS = 1_000;
 export const PROGRESS_EVERY = 1_000;
+/**
+ * Look-up-and-write rounds at most: the rows whose write found their contact changed are decided
+ * again on a fresh read; after the last round such a row is reported as a row error.
+ */
+export const IMPORT_ROUNDS = 3;
 
 export interface RowError {
   readonly line: number;
@@ -53,6 +62,12 @@ interface ValidRow {
   readonly input: ReturnType<typeof contactCreateSchema.parse>;
 }
 
+/** A row's write, with the row it is for. */
+interface PlannedWrite {
+  readonly row: ValidRow;
+  readonly write: ContactWrite;
+}
+
 /**
  * Imports a CSV text into a workspace.
  * @throws ValidationError `IMPORT_TOO_LARGE` above {@link IMPORT_MAX_ROWS} data rows (nothing
@@ -63,84 +78,65 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
   const errors: RowError[] = [];
   const valid = validateRows(csv, errors, deps.onProgress);
   const rows = valid.length + errors.length;
-
-  const existing = await deps.contacts.findByEmails(
-    workspaceId,
-    valid.map((r) => r.input.email),
-  );
   const at = deps.now().toISOString();
-  const planned: Array<{ line: number; write: ContactWrite }> = [];
-  let unchanged = 0;
-  for (const row of valid) {
-    const current = existing.get(row.input.email);
-    if (!current) {
-      planned.push({
-        line: row.line,
-        write: { kind: 'create', contact: newContact(workspaceId, row.input, deps.newId(), at) },
-      });
-    } else if (current.deletedAt) {
-      errors.push({
-        line: row.line,
-        errors: [
-          { field: 'email', message: `A deleted contact (${current.contactId}) has this email; restore it first` },
-        ],
-      });
-    } else {
-      const changes = diff(current, mergeCustom(current, row.input));
-      if (Object.keys(changes).length === 0) {
-        unchanged += 1;
-        continue;
-      }
-      planned.push({
-        line: row.line,
-        write: { kind: 'update', before: current, changes: { ...changes, updatedAt: at } },
-      });
-    }
-  }
-  // An owner the rows set must be a member of the workspace, as for a create or a PATCH.
-  const members = await ownersThatAreMembers(
-    workspaceId,
-    planned.map((p) => ownerSetBy(p.write)),
-    deps.members,
-  );
-  const writes: ContactWrite[] = [];
-  const writeLines: number[] = [];
-  for (const { line, write } of planned) {
-    const owner = ownerSetBy(write);
-    if (owner !== undefined && !members.has(owner)) {
-      errors.push({
-        line,
-        errors: [{ field: 'ownerUserId', message: `"${owner}" is not a member of this workspace` }],
-      });
-      continue;
-    }
-    writes.push(write);
-    writeLines.push(line);
-  }
+  const members = new Map<string, boolean>();
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  const writtenIds: string[] = [];
+  const progress = writeProgress(deps.onProgress);
 
-  let reported = 0;
-  const failures = await deps.contacts.writeMany(writes, (done) => {
-    // Every PROGRESS_EVERY rows written, and once at the end.
-    if (done - reported < PROGRESS_EVERY && done < writes.length) return;
-    reported = done;
-    deps.onProgress?.({ stage: 'write', done, total: writes.length });
-  });
-  const failedIndexes = new Set(failures.map((f) => f.index));
-  for (const f of failures) {
-    errors.push({ line: writeLines[f.index] ?? 0, errors: [{ field: 'row', message: f.error.message }] });
+  let pending = valid;
+  for (let round = 1; pending.length > 0; round += 1) {
+    const existing = await deps.contacts.findByEmails(
+      workspaceId,
+      pending.map((r) => r.input.email),
+    );
+    const planned: PlannedWrite[] = [];
+    for (const row of pending) {
+      const decided = decideRow(workspaceId, row, existing.get(row.input.email), at, deps.newId);
+      if (decided === 'unchanged') counts.unchanged += 1;
+      else if ('errors' in decided) errors.push(decided);
+      else planned.push({ row, write: decided });
+    }
+    // An owner the rows set must be a member of the workspace, as for a create or a PATCH.
+    await checkOwners(
+      workspaceId,
+      planned.map((p) => ownerSetBy(p.write)),
+      deps.members,
+      members,
+    );
+    const toWrite: PlannedWrite[] = [];
+    for (const p of planned) {
+      const owner = ownerSetBy(p.write);
+      if (owner !== undefined && !members.get(owner)) {
+        errors.push({
+          line: p.row.line,
+          errors: [{ field: 'ownerUserId', message: `"${owner}" is not a member of this workspace` }],
+        });
+      } else toWrite.push(p);
+    }
+
+    const failures = await deps.contacts.writeMany(
+      toWrite.map((p) => p.write),
+      progress(toWrite.length),
+    );
+    const failed = new Map(failures.map((f) => [f.index, f.error]));
+    const again: ValidRow[] = [];
+    toWrite.forEach(({ row, write }, i) => {
+      const error = failed.get(i);
+      if (error === undefined) {
+        if (write.kind === 'create') counts.created += 1;
+        else counts.updated += 1;
+        writtenIds.push(write.kind === 'create' ? write.contact.contactId : write.before.contactId);
+      } else if (round < IMPORT_ROUNDS && decideAgain(error)) again.push(row);
+      else errors.push({ line: row.line, errors: [writeError(error)] });
+    });
+    pending = again;
   }
-  const written = writes.filter((_w, i) => !failedIndexes.has(i));
-  if (written.length > 0) {
-    await deps.onWritten?.(written.map((w) => (w.kind === 'create' ? w.contact.contactId : w.before.contactId)));
-  }
-  const created = writes.filter((w, i) => w.kind === 'create' && !failedIndexes.has(i)).length;
-  const updated = writes.filter((w, i) => w.kind === 'update' && !failedIndexes.has(i)).length;
+  if (writtenIds.length > 0) await deps.onWritten?.(writtenIds);
   errors.sort((a, b) => a.line - b.line);
   return {
     rows,
-    created,
-    updated,
-    unchanged,
+    ...counts,
     failed: errors.length,
     errors: errors.slice(0, IMPORT_MAX_ERRORS),
     ...(errors.length > IMPORT_MAX_ERRORS ? { errorsTruncated: true } : {}),
@@ -148,23 +144,111 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
   };
 }
 
+/**
+ * What a row does to the contact that has its email (`current`, as read): a create, an update
+ * (its custom fields merged with the stored ones, at most {@link MAX_CUSTOM_FIELDS} in all),
+ * nothing, or a row error.
+ */
+function decideRow(
+  workspaceId: string,
+  row: ValidRow,
+  current: Contact | undefined,
+  at: string,
+  newId: () => string,
+): ContactWrite | RowError | 'unchanged' {
+  if (!current) return { kind: 'create', contact: newContact(workspaceId, row.input, newId(), at) };
+  if (current.deletedAt) {
+    return {
+      line: row.line,
+      errors: [
+        { field: 'email', message: `A deleted contact (${current.contactId}) has this email; restore it first` },
+      ],
+    };
+  }
+  const merged = mergeCustom(current, row.input);
+  const count = Object.keys(merged.customFields ?? {}).length;
+  if (count > MAX_CUSTOM_FIELDS) {
+    return {
+      line: row.line,
+      errors: [
+        {
+          field: 'customFields',
+          message: `At most ${MAX_CUSTOM_FIELDS} custom fields: merged with the contact's, this row would leave it ${count}`,
+        },
+      ],
+    };
+  }
+  const changes = diff(current, merged);
+  if (Object.keys(changes).length === 0) return 'unchanged';
+  return { kind: 'update', before: current, changes: { ...changes, updatedAt: at } };
+}
+
+/**
+ * Whether a row's failed write is to be decided again on a fresh read: whoever has its email
+ * changed under it (claimed meanwhile, moved away, deleted, or the contact kept changing or its
+ * merge would now pass a limit).
+ */
+const decideAgain = (error: Error): boolean =>
+  error instanceof ContactEmailTakenError ||
+  error instanceof ContactEmailMovedError ||
+  error instanceof ContactNotFoundError ||
+  error instanceof ContactChangedError;
+
+/** A failed write as a row error. */
+function writeError(error: Error): { field: string; message: string } {
+  if (error instanceof ContactEmailTakenError) {
+    // A claim with no contact behind it: another write is creating that contact right now.
+    const message =
+      error.details.contactId === undefined
+        ? 'Another write is creating a contact with this email; import this row again'
+        : error.message;
+    return { field: 'email', message };
+  }
+  if (error instanceof ContactEmailMovedError) return { field: 'email', message: error.message };
+  return { field: 'row', message: error.message };
+}
+
+/**
+ * The write stage's progress over all rounds: every {@link PROGRESS_EVERY} rows written, and at
+ * each round's end. Answers, for a round of `n` writes, the store's `onProgress`.
+ */
+function writeProgress(onProgress: ImportDeps['onProgress']) {
+  let total = 0;
+  let before = 0;
+  let reported = 0;
+  return (n: number) => {
+    const base = before;
+    total += n;
+    before += n;
+    return (done: number) => {
+      const sum = base + done;
+      if (sum - reported < PROGRESS_EVERY && done < n) return;
+      reported = sum;
+      onProgress?.({ stage: 'write', done: sum, total });
+    };
+  };
+}
+
 /** The owner a write sets, if any (an update that leaves the owner as it is sets none). */
 const ownerSetBy = (w: ContactWrite): string | undefined =>
   w.kind === 'create' ? w.contact.ownerUserId : w.changes.ownerUserId;
 
-/** Of these owner ids, those that are members of the workspace: one read per distinct id. */
-async function ownersThatAreMembers(
+/** Reads, one per distinct owner id not known yet, whether each is a member (into `known`). */
+async function checkOwners(
   workspaceId: string,
   owners: ReadonlyArray<string | undefined>,
   lookup: OwnerMembers | undefined,
-): Promise<Set<string>> {
-  const distinct = [...new Set(owners.filter((o): o is string => o !== undefined))];
-  if (distinct.length === 0) return new Set();
+  known: Map<string, boolean>,
+): Promise<void> {
+  const distinct = [...new Set(owners.filter((o): o is string => o !== undefined && !known.has(o)))];
+  if (distinct.length === 0) return;
   if (!lookup) throw new Error('No membership lookup to check ownerUserId against');
   const found = await mapLimit(distinct, OWNER_CHECK_CONCURRENCY, async (id) =>
     Boolean(await lookup.find(workspaceId, id)),
   );
-  return new Set(distinct.filter((_, i) => found[i]));
+  distinct.forEach((id, i) => {
+    known.set(id, found[i] === true);
+  });
 }
 
 /** A CSV row names some custom fields; the others the contact has are kept. */

@@ -49,6 +49,12 @@ export interface ContactUpdateOptions {
    * effect is decided once, so a later run under it never acts on a newer contact.
    */
   readonly effectKey?: string;
+  /**
+   * The change holds only while the contact has this email (an import row, matched by email): each
+   * attempt is conditional on it, and a contact found at another address throws
+   * ContactEmailMovedError with nothing written.
+   */
+  readonly ifEmail?: string;
 }
 
 /** Whether an effect was made on a contact: its key claimed by {@link ContactStore.update}. */
@@ -68,7 +74,7 @@ export type ContactWrite =
 export interface ContactStore {
   /** The contact, soft-deleted ones included (`deletedAt` set); undefined when absent. */
   get(workspaceId: string, contactId: string): Promise<Contact | undefined>;
-  /** Contacts owning these (lower-cased) emails, deleted ones included, keyed by email. */
+  /** Contacts owning these (lower-cased) emails, deleted ones included, keyed by email. Strongly consistent. */
   findByEmails(workspaceId: string, emails: readonly string[]): Promise<Map<string, Contact>>;
   /**
    * Writes a new contact and its email claim atomically.
@@ -96,6 +102,9 @@ export interface ContactStore {
   touchInteraction(workspaceId: string, contactId: string, at: string): Promise<void>;
   /**
    * Bulk writes in chunks with bounded concurrency; returns the failures by index.
+   * A create fails with ContactEmailTakenError when the email is claimed already; an update holds
+   * only while the contact still has `before.email` (`ifEmail`), else ContactEmailMovedError; an
+   * update also fails with ContactNotFoundError or ContactChangedError as {@link update} does.
    * `onProgress` hears the number of writes done after each chunk.
    */
   writeMany(

@@ -1,5 +1,9 @@
 /** In-memory contacts, interactions and scorer for the use-case tests: same contracts as the Dynamo adapters. */
-import { ContactEmailTakenError, ContactNotFoundError } from '../../../../shared/crm/contacts/errors';
+import {
+  ContactEmailMovedError,
+  ContactEmailTakenError,
+  ContactNotFoundError,
+} from '../../../../shared/crm/contacts/errors';
 import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import { changesSomething, readStillHolds, rebaseChange } from '../../../../shared/crm/contacts/rebase-change';
 import { matchesFilter } from '../../../../shared/crm/contacts/search';
@@ -45,6 +49,7 @@ export function memoryContacts() {
     async update(before, asked, options) {
       const current = rows.get(key(before.workspaceId, before.contactId));
       if (!current || current.deletedAt) throw new ContactNotFoundError();
+      if (options?.ifEmail !== undefined && current.email !== options.ifEmail) throw new ContactEmailMovedError();
       // As the Dynamo adapter: a change under a claimed key writes nothing; a change computed from a
       // read the contact no longer matches is made again onto it (rebase-change.ts).
       const effect =
@@ -96,7 +101,7 @@ export function memoryContacts() {
       for (const [index, w] of writes.entries()) {
         try {
           if (w.kind === 'create') await store.create(w.contact);
-          else await store.update(w.before, w.changes);
+          else await store.update(w.before, w.changes, { ifEmail: w.before.email });
         } catch (error) {
           failures.push({ index, error: error as Error });
         }
