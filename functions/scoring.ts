@@ -13,7 +13,7 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { sqsRecomputeQueue } from '../shared/adapters/sqs-recompute-queue';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
-import { queueUrl, tableName } from '../shared/config';
+import { campaignClock, queueUrl, tableName } from '../shared/config';
 import { getContactScore, listHotLeads } from '../shared/crm/scoring/read-score';
 import { getScoringRules, putScoringRules } from '../shared/crm/scoring/recompute';
 import { scoringRulesSchema } from '../shared/crm/scoring/rules';
@@ -24,7 +24,10 @@ import { pageQuery } from '../shared/http/query-numbers';
 import { contactScore, hotLeads, rulesReplaced, scoringRules } from '../shared/http/responses/scoring';
 
 const core = tableName('core');
-const now = () => new Date();
+// Campaign time (TIME_SCALE locally), as the contacts function stamps interactions and scores with:
+// a score is decayed to it and the rules are stamped with it.
+const clock = campaignClock();
+const now = () => clock.now();
 const store = dynamoScoreStore(documents, core);
 const reader = dynamoScoreReader(documents, core);
 const rules = dynamoRulesStore(documents, core);

@@ -44,6 +44,10 @@ export function dynamoRecomputeStore(db: DynamoDBDocumentClient, table: string):
         ...prefixQuery(table, interactionPk(workspaceId, contactId), INTERACTION_PREFIX),
         // The contacts adapter keeps the interaction's own type in `type_` (`type` is the record kind).
         ProjectionExpression: 'interactionId, type_, occurredAt, metadata.suspectedBot',
+        // Strongly consistent: the replay is written conditional on the state read just before, so
+        // an interaction that state counts must be in it (an eventually consistent read may miss
+        // one committed a moment ago, and the write would drop its points for good).
+        ConsistentRead: true,
       };
       for await (const page of queryPages(db, query)) {
         for (const i of page) {

@@ -9,8 +9,8 @@
  *
  * A score change reads once (`readForChange`: state, claim and contact in one strongly
  * consistent BatchGetItem) and writes once (`commit`: claim, state, contact, ledger and, for an
- * interaction, the interaction itself, in one transaction; a plain PutItem when only the
- * interaction is written).
+ * interaction, the interaction itself, in one transaction). An interaction is stored only on a
+ * live contact: the contact's update (or, when it has none, a check of it) requires it not deleted.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tier } from '../crm/scoring/composite';
@@ -114,16 +114,15 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       Put: { TableName: table, Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state }, ...stateCondition(w) },
     });
   }
+  const contactKey = { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) };
   const contactUpdate = contactChange(w);
+  // An interaction is stored only on a live contact: when the contact item is not updated (no
+  // score change, not the latest interaction), a check of it goes with the interaction.
   const contactIndex = contactUpdate
-    ? push({
-        Update: {
-          TableName: table,
-          Key: { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) },
-          ...contactUpdate,
-        },
-      })
-    : undefined;
+    ? push({ Update: { TableName: table, Key: contactKey, ...contactUpdate } })
+    : w.interaction
+      ? push({ ConditionCheck: { TableName: table, Key: contactKey, ConditionExpression: LIVE_CONTACT } })
+      : undefined;
   // The index orders one write's entries, so the ledger reads newest first within it too.
   for (const [i, entry] of w.entries.entries()) {
     const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
@@ -134,7 +133,7 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
   if (audit && auditTable) push({ Put: auditPut(auditTable, audit.record) });
   try {
     const [only] = items;
-    // An interaction no rule scores, no later than the last one: one PutItem, not a transaction.
+    // One item (a claim, on a retry whose interaction an earlier attempt stored): a PutItem.
     if (items.length === 1 && only?.Put) await db.send(new PutCommand(only.Put));
     else if (items.length > 0) await transactWrite(db, items);
   } catch (error) {
@@ -147,7 +146,12 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     if (isConditionFailure(error, at(contactIndex))) {
       // Gone, deleted since the read, or a later interaction moved its time meanwhile: the next
       // read tells which.
-      if (w.lastInteractionAt !== undefined || indexesTier(w)) throw new ScoreConflictError({ cause: error });
+      const conflict =
+        w.lastInteractionAt !== undefined ||
+        w.interaction !== undefined ||
+        w.expectedLastInteractionAt !== undefined ||
+        indexesTier(w);
+      if (conflict) throw new ScoreConflictError({ cause: error });
       throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
     }
     // A transaction conflicting with another one in flight: the same as a version conflict.
@@ -196,6 +200,9 @@ function crossingOfClaim(item: Record<string, unknown>): ScoreCrossing | undefin
   };
 }
 
+/** The contact is there and not deleted. */
+const LIVE_CONTACT = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
+
 /** Whether a write puts the contact on the tier index (gsi2): a score change of a contact read live. */
 const indexesTier = (w: ScoreWrite): boolean => w.state !== undefined && !w.contactDeleted;
 
@@ -221,15 +228,21 @@ function contactChange(
       values[':ai'] = w.aiSignals;
     }
   }
-  let condition = 'attribute_exists(pk)';
   // The tier index is written only for a live contact: a delete between the read and this write
   // fails it (a conflict: the next read sees the contact deleted and leaves the index alone),
-  // where before it put the deleted contact back on the tier and hot-lead lists.
-  if (indexesTier(w)) condition += ' AND attribute_not_exists(deletedAt)';
+  // where before it put the deleted contact back on the tier and hot-lead lists. An interaction is
+  // stored only on a live contact, whether it changes the score or not (the next read refuses it).
+  let condition = indexesTier(w) || w.interaction ? LIVE_CONTACT : 'attribute_exists(pk)';
   if (w.lastInteractionAt !== undefined) {
     sets.push('lastInteractionAt = :li');
     values[':li'] = w.lastInteractionAt;
     condition += ' AND (attribute_not_exists(lastInteractionAt) OR lastInteractionAt < :li)';
+  }
+  // A recompute's replay saw the history up to the contact's last interaction as it read it.
+  if (w.expectedLastInteractionAt === null) condition += ' AND attribute_not_exists(lastInteractionAt)';
+  else if (w.expectedLastInteractionAt !== undefined) {
+    condition += ' AND lastInteractionAt = :eli';
+    values[':eli'] = w.expectedLastInteractionAt;
   }
   if (sets.length === 0) return undefined;
   return {

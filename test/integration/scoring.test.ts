@@ -283,7 +283,9 @@ describe('interactionScorer over DynamoDB', () => {
       expect(await auditRows()).toHaveLength(2);
     });
 
-    it('an interaction no rule scores is one PutItem, stored once, and never moves the last interaction back', async () => {
+    // Review round 18: one transaction, not a PutItem: the interaction is stored only with a check
+    // that the contact is live (a delete after the read refuses it).
+    it('an interaction no rule scores is one write, stored once, and never moves the last interaction back', async () => {
       const ws = `ws-${randomUUID()}`;
       // No fit fields either: nothing in the score changes.
       const c = await putContact(ws, { jobTitle: undefined, company: undefined, phone: undefined, customFields: {} });
@@ -294,9 +296,9 @@ describe('interactionScorer over DynamoDB', () => {
       await recordWith(scorer, later);
       const earlier = { ...interaction(c, 'email_sent'), occurredAt: new Date(Date.now() - 60_000).toISOString() };
       const old = await callsOf(() => recordWith(scorer, earlier));
-      expect(old.calls).toEqual(['BatchGetItem', 'PutItem']);
+      expect(old.calls).toEqual(['BatchGetItem', 'TransactWriteItems']);
       const replay = await callsOf(() => recordWith(scorer, earlier));
-      expect(replay.calls.filter((c) => c !== 'BatchGetItem' && c !== 'PutItem')).toEqual([]);
+      expect(replay.calls.filter((c) => c !== 'BatchGetItem' && c !== 'TransactWriteItems')).toEqual([]);
       expect((await timelineOf(c)).interactions).toHaveLength(2);
       expect(await contactItem(c)).toMatchObject({ lastInteractionAt: later.occurredAt, score: 0 });
     });

@@ -227,7 +227,8 @@ export function contactsToCsv(contacts: readonly Contact[]): string {
     const cells = [
       ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
       ...EXPORT_READ_ONLY.map((f) => c[f]),
-      ...customNames.map((n) => writeCustomValue(c.customFields[n])),
+      // Own fields only: a contact without `toString` has an empty cell, not Object's method.
+      ...customNames.map((n) => writeCustomValue(Object.hasOwn(c.customFields, n) ? c.customFields[n] : undefined)),
     ];
     lines.push(csvRow(cells.map(markControl)));
   }

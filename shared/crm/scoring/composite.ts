@@ -1,6 +1,7 @@
 /** Composite scores and tiers: the rules blend, and the v1 AI composite when AI signals exist. */
 import * as z from 'zod/mini';
 import type { Contact } from '../model';
+import { own } from './own';
 import type { TierThresholds } from './rules';
 
 export type Tier = Contact['tier'];
@@ -17,7 +18,7 @@ export function tierOf(score: number, t: TierThresholds): Tier {
 
 /**
  * Weighted blend of the groups, each clamped to 0..100, normalised by the sum of the
- * weights; groups without a weight count 0, a weighted group without points counts 0.
+ * weights; groups without a weight count 0, a weighted group without points (of its own) counts 0.
  */
 export function blendComposite(
   groups: Readonly<Record<string, number>>,
@@ -27,7 +28,7 @@ export function blendComposite(
   let sum = 0;
   for (const [group, weight] of Object.entries(weights)) {
     total += weight;
-    sum += weight * clamp(groups[group] ?? 0);
+    sum += weight * clamp(own(groups, group) ?? 0);
   }
   return total > 0 ? clamp(sum / total) : 0;
 }
@@ -53,7 +54,7 @@ const STAGE_BONUS = { decision: 25, consideration: 15, awareness: 0 } as const;
  */
 export function aiComposite(s: AiSignals): number {
   const bonus =
-    (s.roleType ? (ROLE_BONUS[s.roleType] ?? 0) : 0) +
+    (s.roleType ? (own(ROLE_BONUS, s.roleType) ?? 0) : 0) +
     (s.buyingIntent ? INTENT_BONUS[s.buyingIntent] : 0) +
     (s.decisionStage ? STAGE_BONUS[s.decisionStage] : 0);
   return clamp(s.aiScore + 5 * s.engagementVelocity + bonus);

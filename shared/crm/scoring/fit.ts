@@ -1,5 +1,6 @@
 /** Fit: the profile rules evaluated against a contact's fields. */
 import type { Contact } from '../model';
+import { own } from './own';
 import type { ProfileRule } from './rules';
 
 export interface FitMatch {
@@ -10,9 +11,10 @@ export interface FitMatch {
 type Profile = Pick<Contact, 'email' | 'status' | 'tags' | 'customFields'> &
   Partial<Pick<Contact, 'firstName' | 'lastName' | 'phone' | 'company' | 'jobTitle'>>;
 
+/** The contact's own value of `field` (a custom field the contact does not hold is absent, whatever its name). */
 function fieldValue(contact: Profile, field: string): unknown {
-  if (field.startsWith('customFields.')) return contact.customFields?.[field.slice('customFields.'.length)];
-  return (contact as unknown as Record<string, unknown>)[field];
+  if (field.startsWith('customFields.')) return own(contact.customFields, field.slice('customFields.'.length));
+  return own(contact as unknown as Record<string, unknown>, field);
 }
 
 const lower = (v: unknown): string => String(v).toLowerCase();

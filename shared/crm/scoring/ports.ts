@@ -32,6 +32,13 @@ export interface ScoreWrite {
    */
   readonly lastInteractionAt?: string;
   /**
+   * When set, the write fails with {@link ScoreConflictError} unless the contact's `lastInteractionAt`
+   * is still this (null: none), as the history a recompute replayed had it: an interaction recorded
+   * after that read without changing the state (no rule of the rules its writer had scored it) is
+   * not left out of the replay.
+   */
+  readonly expectedLastInteractionAt?: string | null;
+  /**
    * When set, the write also claims the interaction (or adjustment, AI call, or a recompute's rules
    * version, `recompute#v<n>`); a second claim fails with {@link AlreadyScoredError}.
    */

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../errors';
 import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
 import { noteRulesVersion } from './current-rules';
+import { own } from './own';
 import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
 import { AlreadyScoredError, ScoreConflictError } from './ports';
 import type { ScoringRules, VersionedRules } from './rules';
@@ -117,21 +118,28 @@ export const recomputeClaimId = (rulesVersion: number): string => `recompute#v${
  * so a redelivered page that finds the claim publishes that crossing again (a publish that failed
  * after the commit) and changes nothing, even when live changes rewrote the state meanwhile. A state
  * written under newer rules is left alone (read, and again by the write's condition): a page of
- * superseded rules never takes a contact back to them.
+ * superseded rules never takes a contact back to them. The page only names the contact: the contact
+ * and its state are read together, then its history, all strongly consistent, and the write is
+ * conditional on the state's version and the contact's `lastInteractionAt` as read, so no
+ * interaction committed before or during the replay is left out of what it writes.
  */
 export async function recomputeContact(
-  contact: ScoredContact,
+  listed: ScoredContact,
   current: VersionedRules,
   deps: RecomputeDeps,
 ): Promise<void> {
-  const { workspaceId, contactId } = contact;
+  const { workspaceId, contactId } = listed;
   const { rules, version: rulesVersion } = current;
-  const ai = aiSignalsOf(contact);
   const claimId = recomputeClaimId(rulesVersion);
   let resent = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     const now = deps.now();
-    const read = await deps.store.readForChange(workspaceId, contactId, claimId);
+    // The contact as it is now, with the state (one strongly consistent read), not as the page
+    // listed it: an AI assessment or profile change committed since is what the replay blends.
+    const read = await deps.store.readForChange(workspaceId, contactId, claimId, { contact: true });
+    const contact = read.contact;
+    if (!contact) return; // removed since the page was read
+    const ai = aiSignalsOf(contact);
     // This recompute wrote this contact already (an earlier delivery of the page, whose publish may
     // have failed after the commit): publish its crossing again, with its own id, and stop.
     if (read.scored) {
@@ -148,6 +156,7 @@ export async function recomputeContact(
       resent = true;
     }
     const previous = stored ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
+    // Read after the state and the contact, strongly consistent: every interaction they count is in it.
     const history = await deps.recompute.interactions(workspaceId, contactId, REPLAY_MAX_INTERACTIONS);
     const replayed = replayInteractions(previous, contact, history.items, rules, now, ai);
     // Too long a history to replay: keep the engagement (its sums with the counters folded with
@@ -157,8 +166,8 @@ export async function recomputeContact(
     const after = groupsAt(next, rules, now);
     const entries: LedgerEntry[] = [];
     for (const group of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      const b = before[group] ?? 0;
-      const a = after[group] ?? 0;
+      const b = own(before, group) ?? 0;
+      const a = own(after, group) ?? 0;
       if (Math.abs(a - b) < 0.005) continue;
       entries.push({
         ledgerId: `recompute-v${rulesVersion}.${group}`,
@@ -189,6 +198,9 @@ export async function recomputeContact(
         interactionId: claimId,
         ...(crossing ? { crossing } : {}),
         entries,
+        // An interaction recorded since the contact was read (unscored by its writer's rules, so
+        // the state's version did not move) fails the write: the next attempt replays it.
+        expectedLastInteractionAt: contact.lastInteractionAt ?? null,
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
       });
     } catch (error) {

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { isStorableNumber, STORABLE_NUMBER_MESSAGE } from '../../security/storable-number';
+import { RESERVED_FIELD_KEYS } from '../contacts/custom-field-key';
 import { INTERACTION_TYPES } from '../model';
 
 /** v1's temporal factor 100*e^(-0.05*days): the half-life of e^(-0.05*d) is ln2/0.05 days. */
@@ -11,11 +12,18 @@ export const V1_HALF_LIFE_DAYS = Math.LN2 / 0.05;
 /** v1's temporal floor (5 on a 0..100 scale): decay never pulls engagement below it. */
 export const V1_DECAY_FLOOR = 5;
 
+/**
+ * Group names and rule ids key the objects of a score state (`groups`, `counters`, `weights`):
+ * `constructor` (which every object inherits, and which the DynamoDB document client cannot store
+ * as an own key) and `prototype` are refused (400), as custom field keys are.
+ */
+const notReserved = z.refine<string>((name) => !RESERVED_FIELD_KEYS.has(name), 'reserved name');
 const groupName = z.string().check(
   z.regex(/^[a-z][a-z0-9_]{0,31}$/, 'lower-case letters, digits and _ (max 32)'),
   z.refine((g) => g !== 'fit', 'fit is derived from the profile rules'),
+  notReserved,
 );
-const ruleId = z.string().check(z.regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case id (max 64)'));
+const ruleId = z.string().check(z.regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case id (max 64)'), notReserved);
 const points = z.number().check(z.int(), z.gte(-1000), z.lte(1000));
 const cap = z.number().check(z.int(), z.gte(1), z.lte(100_000));
 

@@ -27,6 +27,7 @@ import {
   storable,
 } from './decay';
 import { evaluateFit } from './fit';
+import { own } from './own';
 import type { InteractionRule, ScoringRules } from './rules';
 
 /** What scoring reads of an interaction: the flags of `metadata` too (automation.ts). */
@@ -225,7 +226,7 @@ function givenBy(rule: InteractionRule, counter: RuleCounter | undefined, atMs: 
   let decayed = counter.decayed ?? 0;
   const days = counter.days ?? {};
   for (const day of Object.keys(days).sort()) {
-    const tally = days[day];
+    const tally = own(days, day);
     if (!tally || tally.wanted <= 0) continue;
     const kept = Math.min(tally.wanted, rule.maxPerDay ?? tally.wanted);
     wanted += kept;
@@ -321,7 +322,7 @@ function countMatch(
       [scored, note] = [false, `daily cap: more than ${DAYS_KEPT} days before the rule's latest day, not scored`];
     } else {
       const open: Record<string, DayTally> = { ...counter?.days };
-      const tally = open[day] ?? { wanted: 0, decayed: 0 };
+      const tally = own(open, day) ?? { wanted: 0, decayed: 0 };
       open[day] = { wanted: tally.wanted + abs, decayed: storable(tally.decayed + aged) };
       let wanted = counter?.wanted ?? 0;
       let decayed = counter?.decayed ?? 0;
@@ -333,9 +334,9 @@ function countMatch(
         decayed += t.wanted > 0 ? t.decayed * (kept / t.wanted) : 0;
         delete open[d];
       }
-      const dayPoints = Math.min(open[latest]?.wanted ?? 0, rule.maxPerDay);
+      const dayPoints = Math.min(own(open, latest)?.wanted ?? 0, rule.maxPerDay);
       next = { ...base, total: 0, dayPoints, wanted, decayed: storable(decayed), days: open };
-      if ((open[day]?.wanted ?? 0) > rule.maxPerDay) note = 'daily cap reached';
+      if ((own(open, day)?.wanted ?? 0) > rule.maxPerDay) note = 'daily cap reached';
     }
   } else {
     const dayPoints = (counter?.day === latest ? counter.dayPoints : 0) + (day === latest ? abs : 0);
@@ -414,14 +415,14 @@ export function applyInteractionToState(
   const folded = foldedTo(state, rules, moment);
   const w: Working = { parts: folded.parts, groups: { ...state.groups }, counters: folded.counters };
   const engagementNow = () => round2(engagementAt(w.parts, moment, halfLifeDays, floor));
-  const groupValue = (group: string) => (group === ENGAGEMENT ? engagementNow() : round2(w.groups[group] ?? 0));
+  const groupValue = (group: string) => (group === ENGAGEMENT ? engagementNow() : round2(own(w.groups, group) ?? 0));
   const current = () =>
-    compositeOf({ ...w.groups, [FIT]: w.groups[FIT] ?? 0, [ENGAGEMENT]: engagementNow() }, rules, ai);
+    compositeOf({ ...w.groups, [FIT]: own(w.groups, FIT) ?? 0, [ENGAGEMENT]: engagementNow() }, rules, ai);
   const entries: LedgerEntry[] = [];
   const base = { at, interactionId: interaction.interactionId, interactionType: interaction.type };
 
   const { fit } = evaluateFit(profile, rules.profileRules);
-  const fitBefore = state.groups[FIT] ?? 0;
+  const fitBefore = own(state.groups, FIT) ?? 0;
   if (fit !== fitBefore || state.version === 0) {
     const scoreBefore = current().score;
     w.groups[FIT] = fit;
@@ -446,13 +447,13 @@ export function applyInteractionToState(
     ? []
     : rules.interactionRules.filter((r) => r.type === interaction.type);
   for (const rule of matching) {
-    const counted = countMatch(rule, w.counters[rule.id], interaction.occurredAt, moment.getTime(), halfLifeDays);
+    const counted = countMatch(rule, own(w.counters, rule.id), interaction.occurredAt, moment.getTime(), halfLifeDays);
     w.counters[rule.id] = counted.counter;
     const scoreBefore = current().score;
     const before = groupValue(rule.group);
     const sign = Math.sign(rule.points);
     if (rule.group !== ENGAGEMENT) {
-      w.groups[rule.group] = (w.groups[rule.group] ?? 0) + sign * counted.delta.points;
+      w.groups[rule.group] = (own(w.groups, rule.group) ?? 0) + sign * counted.delta.points;
     } else if (sign > 0) {
       // Positive points decay, each from its own interaction; the earliest one holds the floor.
       w.parts = { ...w.parts, decayed: storable(w.parts.decayed + counted.delta.decayed) };

@@ -174,6 +174,7 @@ describe('a tier crossing whose publish failed once', () => {
     };
     const events = flakyEvents();
     let clock = NOW;
+    store.contactRecords.set(rich.contactId, rich);
     const deps = {
       store,
       recompute: new MemoryRecompute([rich]),
@@ -208,6 +209,7 @@ describe('a tier crossing whose publish failed once', () => {
     };
     const published: DomainEvent[] = [];
     const events = { publish: async (l: readonly DomainEvent[]) => void published.push(...l) };
+    store.contactRecords.set(rich.contactId, rich);
     const deps = {
       store,
       recompute: new MemoryRecompute([rich]),
@@ -264,6 +266,7 @@ describe('a tier crossing whose publish failed once', () => {
     };
     const published: DomainEvent[] = [];
     const events = { publish: async (l: readonly DomainEvent[]) => void published.push(...l) };
+    store.contactRecords.set(rich.contactId, rich);
     const deps = {
       store,
       recompute: new MemoryRecompute([rich]),

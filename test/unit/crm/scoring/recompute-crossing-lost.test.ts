@@ -58,6 +58,7 @@ describe('review13: a recompute crossing whose publish failed', () => {
     };
     const history = new Map<string, Array<{ interactionId: string; type: never; occurredAt: string }>>();
     let clock = NOW;
+    store.contactRecords.set(rich.contactId, rich);
     const deps = {
       store,
       recompute: new MemoryRecompute([rich], history),

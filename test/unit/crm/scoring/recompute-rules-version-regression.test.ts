@@ -79,6 +79,7 @@ describe('review13: a recompute page of superseded rules racing the next one', (
       ],
     ]);
     const recompute = new MemoryRecompute([contact], history);
+    store.contactRecords.set(contact.contactId, contact);
     const events = new MemoryEvents();
     store.v3deps = { recompute, queue: new MemoryQueue(), events, now: () => NOW };
     const deps = { store, recompute, queue: new MemoryQueue(), events, now: () => NOW };
@@ -88,6 +89,7 @@ describe('review13: a recompute page of superseded rules racing the next one', (
     // What the v3 recompute alone gives this contact.
     const alone = new MemoryScoreStore();
     alone.rules = v3;
+    alone.contactRecords.set(contact.contactId, contact);
     await recomputeContact(contact, v3, { ...deps, store: alone, events: new MemoryEvents() });
     const expected = alone.states.get('c-1');
 

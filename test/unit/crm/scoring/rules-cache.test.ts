@@ -105,6 +105,7 @@ describe('the rules cache after a save', () => {
     const c = contactIn('ws-other');
     // Saved elsewhere (another instance: this process never saw it), then the recompute reached this contact.
     data.rules = { version: 1, rules: meetingsAt50 };
+    data.contactRecords.set(c.contactId, c);
     const recompute = { recompute: new MemoryRecompute([c]), queue: new MemoryQueue(), events: new MemoryEvents() };
     await recomputeContact(c, data.rules, { store: data, ...recompute, now });
     expect(data.states.get(c.contactId)?.rulesVersion).toBe(1);
@@ -130,6 +131,7 @@ describe('the rules cache after a save', () => {
     // The meeting rule changed; this contact has only an open: its score stays what it was.
     data.rules = { version: 1, rules: meetingsAt50 };
     const before = data.states.get(c.contactId);
+    data.contactRecords.set(c.contactId, c);
     const recompute = {
       recompute: new MemoryRecompute([c], history),
       queue: new MemoryQueue(),

@@ -129,6 +129,7 @@ describe('recomputePage', () => {
     const store = new MemoryScoreStore();
     store.rules = { version: 2, rules: DEFAULT_SCORING_RULES };
     const recompute = new MemoryRecompute(contacts);
+    for (const c of contacts) store.contactRecords.set(c.contactId, c);
     const queue = new MemoryQueue();
     const deps = { store, recompute, queue, events: new MemoryEvents(), now, pageSize: 2 };
     let message = { workspaceId: 'w1', jobId: 'j', version: 2, page: 0 } as Parameters<typeof recomputePage>[0];
@@ -152,6 +153,7 @@ describe('recomputePage', () => {
     const store = new MemoryScoreStore();
     store.rules = { version: 3, rules: DEFAULT_SCORING_RULES };
     const recompute = new MemoryRecompute(contacts);
+    for (const c of contacts) store.contactRecords.set(c.contactId, c);
     const queue = new MemoryQueue();
     const deps = { store, recompute, queue, events: new MemoryEvents(), now };
     expect(await recomputePage({ workspaceId: 'w1', jobId: 'old', version: 2, page: 0 }, deps)).toBe('stale');
