@@ -20,7 +20,7 @@ import { runAiCall } from '../shared/ai/run-ai-call';
 import { documents } from '../shared/aws/dynamodb';
 import { eventBridge } from '../shared/aws/eventbridge';
 import { secretsManager } from '../shared/aws/secrets-manager';
-import { aiModelConfig, ConfigError, config, tableName } from '../shared/config';
+import { aiModelConfig, ConfigError, campaignClock, config, tableName } from '../shared/config';
 import { aiMetrics } from '../shared/observability/ai-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
@@ -28,6 +28,10 @@ import { queueFunction } from '../shared/queue/queue-function';
 const core = tableName('core');
 if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const contacts = dynamoContacts(documents, core);
+// Campaign time (TIME_SCALE locally) for the score change, as every other writer of the score
+// state stamps it (contacts, scoring, the recompute and drip-step workers): its ledger entry and
+// `asOf` are dated in the order the changes were made.
+const clock = campaignClock();
 const deps = {
   calls: dynamoAiResults(documents, core),
   usage: dynamoAiUsage(documents, core),
@@ -39,6 +43,7 @@ const deps = {
   // No offline fallback here: a call whose providers all failed is retried by its message.
   provider: configuredProvider({ secrets: providerSecretReader({ client: secretsManager }) }),
   metrics: aiMetrics(),
+  // Real time: the call's lease and its usage month (the AI spend), as functions/ai.ts stamps them.
   now: () => new Date(),
   newId: randomUUID,
   maxReceives: queues.find((q) => q.name === 'ai-calls')?.maxReceiveCount ?? 3,
@@ -46,7 +51,7 @@ const deps = {
   scoring: {
     store: dynamoScoreStore(documents, core),
     events: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
-    now: () => new Date(),
+    now: () => clock.now(),
   },
   // Under the function's 60 s timeout, with room to store the result.
   deadlineMs: 50_000,

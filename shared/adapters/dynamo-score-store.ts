@@ -10,7 +10,9 @@
  * A score change reads once (`readForChange`: state, claim and contact in one strongly
  * consistent BatchGetItem) and writes once (`commit`: claim, state, contact, ledger and, for an
  * interaction, the interaction itself, in one transaction). An interaction is stored only on a
- * live contact: the contact's update (or, when it has none, a check of it) requires it not deleted.
+ * live contact: the contact's update requires it not deleted, and adds one to the contact's
+ * `interactionSeq` (absent on contacts stored before it was kept: 0), which a recompute's write
+ * requires unchanged since its read, so no interaction stored meanwhile is left out of its replay.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tier } from '../crm/scoring/composite';
@@ -74,6 +76,7 @@ export function dynamoScoreStore(db: Db, table: string, options: ScoreStoreOptio
         scored: claim !== undefined,
         ...(crossing ? { crossing } : {}),
         ...(options?.contact ? { contact: contact ? contactFromItem(contact) : null } : {}),
+        ...(contact ? { interactionSeq: interactionSeqOf(contact) } : {}),
       };
     },
 
@@ -116,13 +119,10 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
   }
   const contactKey = { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) };
   const contactUpdate = contactChange(w);
-  // An interaction is stored only on a live contact: when the contact item is not updated (no
-  // score change, not the latest interaction), a check of it goes with the interaction.
+  // An interaction always updates the contact (its counter), on condition that it is live.
   const contactIndex = contactUpdate
     ? push({ Update: { TableName: table, Key: contactKey, ...contactUpdate } })
-    : w.interaction
-      ? push({ ConditionCheck: { TableName: table, Key: contactKey, ConditionExpression: LIVE_CONTACT } })
-      : undefined;
+    : undefined;
   // The index orders one write's entries, so the ledger reads newest first within it too.
   for (const [i, entry] of w.entries.entries()) {
     const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
@@ -149,7 +149,7 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       const conflict =
         w.lastInteractionAt !== undefined ||
         w.interaction !== undefined ||
-        w.expectedLastInteractionAt !== undefined ||
+        w.expectedInteractionSeq !== undefined ||
         indexesTier(w);
       if (conflict) throw new ScoreConflictError({ cause: error });
       throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
@@ -200,13 +200,22 @@ function crossingOfClaim(item: Record<string, unknown>): ScoreCrossing | undefin
   };
 }
 
+/** The contact item's interaction counter: 0 when absent (a contact stored before it was kept). */
+const interactionSeqOf = (item: Record<string, unknown>): number => {
+  const seq = Number(item.interactionSeq ?? 0);
+  return Number.isFinite(seq) ? seq : 0;
+};
+
 /** The contact is there and not deleted. */
 const LIVE_CONTACT = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
 
 /** Whether a write puts the contact on the tier index (gsi2): a score change of a contact read live. */
 const indexesTier = (w: ScoreWrite): boolean => w.state !== undefined && !w.contactDeleted;
 
-/** The contact's part of a write: its score, tier and gsi2 when the score changes, its last interaction time when later. */
+/**
+ * The contact's part of a write: its score, tier and gsi2 when the score changes, its last
+ * interaction time when later, and one more on its interaction counter for an interaction.
+ */
 function contactChange(
   w: ScoreWrite,
 ):
@@ -238,15 +247,21 @@ function contactChange(
     values[':li'] = w.lastInteractionAt;
     condition += ' AND (attribute_not_exists(lastInteractionAt) OR lastInteractionAt < :li)';
   }
-  // A recompute's replay saw the history up to the contact's last interaction as it read it.
-  if (w.expectedLastInteractionAt === null) condition += ' AND attribute_not_exists(lastInteractionAt)';
-  else if (w.expectedLastInteractionAt !== undefined) {
-    condition += ' AND lastInteractionAt = :eli';
-    values[':eli'] = w.expectedLastInteractionAt;
+  // Every interaction stored, scored or not, backdated or not, moves the counter.
+  if (w.interaction) values[':one'] = 1;
+  // A recompute's replay saw the history up to the counter as it read it (absent: 0).
+  if (w.expectedInteractionSeq !== undefined) {
+    condition +=
+      w.expectedInteractionSeq === 0
+        ? ' AND (attribute_not_exists(interactionSeq) OR interactionSeq = :seq)'
+        : ' AND interactionSeq = :seq';
+    values[':seq'] = w.expectedInteractionSeq;
   }
-  if (sets.length === 0) return undefined;
+  if (sets.length === 0 && !w.interaction) return undefined;
+  const set = sets.length > 0 ? `SET ${sets.join(', ')}` : '';
+  const add = w.interaction ? 'ADD interactionSeq :one' : '';
   return {
-    UpdateExpression: `SET ${sets.join(', ')}`,
+    UpdateExpression: [set, add].filter(Boolean).join(' '),
     ConditionExpression: condition,
     ExpressionAttributeValues: values,
   };

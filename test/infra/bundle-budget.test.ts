@@ -58,7 +58,8 @@ const OVER_BUDGET: Partial<
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client for invitations is a lazy chunk`,
   },
   // Round 16: the SDK clients' KeyedSha256 and the grant-standing rule of API keys (444,692 bytes).
-  contacts: { ceiling: 447_000, measured: 444_692, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  // +2.6 KB (review round 18): the date schema of every date input (iso-instant.ts, in the interaction and consent schemas), own-property reads in scoring, the live-contact condition of every interaction, the import's re-check rounds, the contact's interaction counter (447,311 bytes).
+  contacts: { ceiling: 450_000, measured: 444_692, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   scoring: { ceiling: 407_000, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 366_000, measured: 355_954, reason: FLOOR },
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
@@ -76,8 +77,10 @@ const OVER_BUDGET: Partial<
   // the status and its audit entry, sent by the route or the sweeper), a paused campaign's held schedule slot;
   // +0.5 KB (r17a, launches): a launch page's decision recorded and replayed (527,494 bytes).
   campaigns: { ceiling: 529_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  // +0.7 KB (review round 18, r18c): the campaign clock of the score change (shared/clock.ts) and the
+  // contact's interaction counter in the score store's writes (429,613 bytes).
   'ai-call-worker': {
-    ceiling: 429_000,
+    ceiling: 429_700,
     measured: 418_532,
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
@@ -85,15 +88,18 @@ const OVER_BUDGET: Partial<
   // +1.1 KB (review round 16): billed unusable answers counted in the budget, the caller's deadline kept
   // off the breaker, a call whose queue message failed removed (499,071 bytes).
   // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
+  // +0.2 KB from review rounds 17-18's fixes in the shared modules it bundles (501,164 bytes).
   ai: {
-    ceiling: 501_000,
+    ceiling: 503_000,
     measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
   // +10.8 KB on 2026-12-06 (review rounds 12-13): the one-transaction opt-out (audit and consent items built in the
   // suppression adapter), the workspace's topic list read by the unsubscribe page, the tracking counts run apart.
-  emails: { ceiling: 492_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
-  'email-templates': { ceiling: 440_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  // +0.9 KB (review round 18): the date schema of every date input (iso-instant.ts, in the interaction and consent schemas), own-property reads in scoring, the live-contact condition of every interaction, the contact's interaction counter (492,879 bytes).
+  emails: { ceiling: 495_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  // +0.1 KB from review rounds 17-18's fixes in the shared modules it bundles (440,064 bytes).
+  'email-templates': { ceiling: 442_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   'email-sender': {
     // +2.5 KB in review round 16: a campaign mail's send window judged at delivery, in campaign time
     // (shared/zoned-time.ts, campaigns/send-window.ts, clock.ts): 490,713 bytes with the round's other fixes.

@@ -32,12 +32,12 @@ export interface ScoreWrite {
    */
   readonly lastInteractionAt?: string;
   /**
-   * When set, the write fails with {@link ScoreConflictError} unless the contact's `lastInteractionAt`
-   * is still this (null: none), as the history a recompute replayed had it: an interaction recorded
-   * after that read without changing the state (no rule of the rules its writer had scored it) is
-   * not left out of the replay.
+   * When set, the write fails with {@link ScoreConflictError} unless the contact's interaction
+   * counter ({@link ScoreRead.interactionSeq}) is still this, as the history a recompute replayed
+   * had it: an interaction recorded after that read without changing the state (no rule of the
+   * rules its writer had scored it), backdated or not, is not left out of the replay.
    */
-  readonly expectedLastInteractionAt?: string | null;
+  readonly expectedInteractionSeq?: number;
   /**
    * When set, the write also claims the interaction (or adjustment, AI call, or a recompute's rules
    * version, `recompute#v<n>`); a second claim fails with {@link AlreadyScoredError}.
@@ -174,6 +174,11 @@ export interface ScoreRead {
   /** The tier crossing the claimed change made, when it made one (claims written before it was kept have none). */
   readonly crossing?: ScoreCrossing;
   readonly contact?: ScoredContact | null;
+  /**
+   * Read with the contact: how many interactions were ever stored on it (every write of an
+   * interaction adds one, in its transaction); 0 for a contact stored before the counter was kept.
+   */
+  readonly interactionSeq?: number;
 }
 
 /** The interaction of a {@link ScoreWrite} was stored already (by an earlier attempt). */

@@ -120,8 +120,9 @@ export const recomputeClaimId = (rulesVersion: number): string => `recompute#v${
  * written under newer rules is left alone (read, and again by the write's condition): a page of
  * superseded rules never takes a contact back to them. The page only names the contact: the contact
  * and its state are read together, then its history, all strongly consistent, and the write is
- * conditional on the state's version and the contact's `lastInteractionAt` as read, so no
- * interaction committed before or during the replay is left out of what it writes.
+ * conditional on the state's version and the contact's interaction counter as read (every stored
+ * interaction moves it, backdated or unscored ones too), so no interaction committed before or
+ * during the replay is left out of what it writes.
  */
 export async function recomputeContact(
   listed: ScoredContact,
@@ -199,8 +200,9 @@ export async function recomputeContact(
         ...(crossing ? { crossing } : {}),
         entries,
         // An interaction recorded since the contact was read (unscored by its writer's rules, so
-        // the state's version did not move) fails the write: the next attempt replays it.
-        expectedLastInteractionAt: contact.lastInteractionAt ?? null,
+        // the state's version did not move; backdated, so its last interaction time did not
+        // either) moved the counter and fails the write: the next attempt replays it.
+        expectedInteractionSeq: read.interactionSeq ?? 0,
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
       });
     } catch (error) {
