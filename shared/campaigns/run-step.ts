@@ -425,6 +425,10 @@ async function advance(
 
   const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
   let state: EnrolmentState = { ...start, status: 'active' };
+  // The contact as the nodes of this step see it: read again after an action of the step that
+  // changes it (`changesContact`), so a condition, goal or mail after "add tag" / "set field" sees
+  // the change (review round 18: they judged and merged the copy read before the action).
+  let current: ContactSnapshot = contact;
   // Nodes reached in this run of moves. The node it starts at may come round once more if it is a
   // wait or a goal (a node that holds on a fresh arrival: a reminder loop through a goal's or an
   // event wait's timeout comes back to it and waits there again); any other node reached twice is
@@ -475,11 +479,11 @@ async function advance(
       tally.push('-waiting');
       decided = false;
     }
-    const subject = subjectOf(state, contact, answering, now);
+    const subject = subjectOf(state, current, answering, now);
     const result: NodeResult = await executeNode(node, {
       state,
       rules: published.rules,
-      contact,
+      contact: current,
       subject,
       now,
       journey: published.journey,
@@ -515,6 +519,11 @@ async function advance(
         };
         tally.push(`node:${result.next}:entered`);
         if (decides(node)) decided = true;
+        if (changesContact(node)) {
+          // Deleted meanwhile: the next node meets it as one deleted after the step read it.
+          const fresh = await deps.contacts.snapshot(state.workspaceId, state.contactId);
+          if (fresh && !fresh.deleted) current = fresh;
+        }
         break;
       }
       case 'hold': {
@@ -528,7 +537,15 @@ async function advance(
           ...(result.nodeSince ? { nodeSince: result.nodeSince } : {}),
         };
         tally.push('waiting');
-        return save(waiting, { status: 'waiting', node: state.node, dueAt: waiting.dueAt as string }, result.dueAt);
+        const held = await save(
+          waiting,
+          { status: 'waiting', node: state.node, dueAt: waiting.dueAt as string },
+          result.dueAt,
+        );
+        if (held.status === 'waiting' && awaitsContact(node)) {
+          await lookAgainAfterHold(node, waiting, published, contact, answering, deps, now);
+        }
+        return held;
       }
       case 'end': {
         if (result.reason === 'completed') tally.push('completed');
@@ -562,6 +579,53 @@ const decides = (node: JourneyNode): boolean =>
   node.kind === 'split' ||
   node.kind === 'goal' ||
   (node.kind === 'wait' && node.for.type === 'event');
+
+/** Whether a node is an action that changes the contact (its tags, fields or score). */
+const changesContact = (node: JourneyNode): boolean =>
+  node.kind === 'action' && node.action.type !== 'webhook' && node.action.type !== 'notify-user';
+
+/** Whether a node holds until the contact does something (or its tags, fields or score change). */
+const awaitsContact = (node: JourneyNode): boolean =>
+  node.kind === 'goal' || (node.kind === 'wait' && node.for.type === 'event');
+
+/**
+ * After a hold at a wait for an event or a goal is saved: what the contact did while the step ran
+ * (after its reads, before the save) woke nothing, as the wake (wake-on-event.ts) found no
+ * enrolment waiting there yet. The contact is read again (its timeline too, only when its latest
+ * interaction moved since the step's read) and the node judged on it; when it would move now, the
+ * timer of the step just written is set for now (the saved one stays: whichever fires first moves
+ * the enrolment, the other finds it moved on), so it moves at once instead of at the next poll.
+ * Nothing is written: effects stay keyed by step, once. (Review round 18.)
+ */
+async function lookAgainAfterHold(
+  node: JourneyNode,
+  waiting: EnrolmentState,
+  published: PublishedVersion,
+  read: ContactSnapshot,
+  answering: readonly TimelineEntry[],
+  deps: StepDeps,
+  now: Date,
+): Promise<void> {
+  const seen = await deps.contacts.snapshot(waiting.workspaceId, waiting.contactId);
+  if (!seen || seen.deleted) return;
+  const moved = seen.lastInteractionAt === undefined || seen.lastInteractionAt !== read.lastInteractionAt;
+  const latest = moved ? (await timelineOf(waiting, published, seen, deps, now)).answering : answering;
+  const state: EnrolmentState = { ...waiting, status: 'active' };
+  // A wait or a goal only reads what it is given: nothing acts.
+  const again = await executeNode(node, {
+    state,
+    rules: published.rules,
+    contact: seen,
+    subject: subjectOf(state, seen, latest, now),
+    now,
+    journey: published.journey,
+    suppressions: [],
+    deps,
+  });
+  if (again.kind === 'hold') return;
+  const { workspaceId, campaignId, contactId, run, step } = waiting;
+  await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, now);
+}
 
 /** Whether a node has an effect outside the enrolment (mail, a webhook, a tag, a score). */
 const acts = (node: JourneyNode): boolean => node.kind === 'email' || node.kind === 'action';
