@@ -25,6 +25,7 @@
  * prototype), as are `constructor`, `toString`...: the contact schema judges the key.
  */
 import { ValidationError } from '../../errors';
+import { own } from '../../security/own';
 import { csvRow, unescapeFormula, unmarkAfterBreaks } from '../csv/write';
 import type { Contact } from '../model';
 
@@ -228,7 +229,7 @@ export function contactsToCsv(contacts: readonly Contact[]): string {
       ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
       ...EXPORT_READ_ONLY.map((f) => c[f]),
       // Own fields only: a contact without `toString` has an empty cell, not Object's method.
-      ...customNames.map((n) => writeCustomValue(Object.hasOwn(c.customFields, n) ? c.customFields[n] : undefined)),
+      ...customNames.map((n) => writeCustomValue(own(c.customFields, n))),
     ];
     lines.push(csvRow(cells.map(markControl)));
   }

@@ -257,7 +257,7 @@ function mergeCustom(current: Contact, input: ValidRow['input']) {
   const merged: Record<string, string | number | boolean> = { ...current.customFields };
   for (const [key, value] of Object.entries(input.customFields)) {
     // CSV cells are text: `42` read back equals a stored "42" or 42 alike.
-    if (key in merged && String(merged[key]) === String(value)) continue;
+    if (Object.hasOwn(merged, key) && String(merged[key]) === String(value)) continue;
     merged[key] = value;
   }
   return { ...input, customFields: merged };

@@ -1,7 +1,7 @@
 /** Composite scores and tiers: the rules blend, and the v1 AI composite when AI signals exist. */
 import * as z from 'zod/mini';
+import { own } from '../../security/own';
 import type { Contact } from '../model';
-import { own } from './own';
 import type { TierThresholds } from './rules';
 
 export type Tier = Contact['tier'];

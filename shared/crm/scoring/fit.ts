@@ -1,6 +1,7 @@
 /** Fit: the profile rules evaluated against a contact's fields. */
+
+import { own } from '../../security/own';
 import type { Contact } from '../model';
-import { own } from './own';
 import type { ProfileRule } from './rules';
 
 export interface FitMatch {

@@ -5,10 +5,10 @@
  */
 import * as z from 'zod/mini';
 import { NotFoundError } from '../../errors';
+import { own } from '../../security/own';
 import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
 import { noteRulesVersion } from './current-rules';
-import { own } from './own';
 import type { RecomputeMessage, RecomputeQueue, RecomputeStore, RulesStore, ScoredContact, ScoreStore } from './ports';
 import { AlreadyScoredError, ScoreConflictError } from './ports';
 import type { ScoringRules, VersionedRules } from './rules';

@@ -13,6 +13,8 @@
  * `occurredAt` (a counter's day never moves backwards), rather than giving them to whichever
  * interaction happened to arrive first.
  */
+
+import { own } from '../../security/own';
 import type { Interaction } from '../model';
 import { isSuspectedAutomation } from './automation';
 import { type AiSignals, aiComposite, blendComposite, type Tier, tierOf } from './composite';
@@ -27,7 +29,6 @@ import {
   storable,
 } from './decay';
 import { evaluateFit } from './fit';
-import { own } from './own';
 import type { InteractionRule, ScoringRules } from './rules';
 
 /** What scoring reads of an interaction: the flags of `metadata` too (automation.ts). */
