@@ -34,6 +34,7 @@ export function snapshotOf(contact: Contact): ContactSnapshot {
       phone: contact.phone,
       status: contact.status,
     },
+    customFields: contact.customFields,
     tags: contact.tags,
     score: contact.score,
     tier: contact.tier,

@@ -1,18 +1,20 @@
 /**
  * Campaign email nodes through the email pipeline: the node's template version is read, the
- * contact's fields and the workspace profile become the merge context, and one self-contained
- * send message goes on the email-sends queue with the node's effect key as its ledger key (the
- * sender mails a key once). Tags carry the campaign and node so provider events and tracking
- * can count per node, and the campaign's send window rides along, in the contact's zone, so the
- * sender holds a mail it kept past the window's end until the next opening. Marketing sends are
- * logged per contact for frequency caps.
+ * contact's fields (merged as every send merges them: `mergeFieldsOf`) and the workspace profile
+ * become the merge context, and one self-contained send message goes on the email-sends queue
+ * with the node's effect key as its ledger key (the sender mails a key once). Tags carry the
+ * campaign and node so provider events and tracking can count per node, and the campaign's send
+ * window rides along, in the contact's zone, so the sender holds a mail it kept past the window's
+ * end until the next opening. Marketing sends are logged per contact for frequency caps.
  */
 import { createHash } from 'node:crypto';
 import type { EmailSendQueue } from '../email/send-request';
 import { sendMessageOf } from '../email/send-request';
 import { assertPostalAddress, type SenderProfile } from '../email/sender-profile';
 import { contentOf, getTemplate, type TemplateStore } from '../email/stored-templates';
-import type { CampaignMailer } from './ports';
+import { MERGE_PROFILE_FIELDS, type MergeSource, mergeFieldsOf } from '../email/template-send';
+import { own } from '../security/own';
+import type { CampaignMailer, ContactSnapshot } from './ports';
 
 /** Marketing mail queued per contact, for frequency caps across campaigns. */
 export interface MarketingSendLog {
@@ -38,6 +40,23 @@ export interface CampaignMailerDeps {
   readonly queue: EmailSendQueue;
   readonly sendLog: MarketingSendLog;
   readonly now: () => Date;
+}
+
+/**
+ * The step's snapshot as what every send's merge context is made from (template-send.ts
+ * `mergeFieldsOf`): the built-in fields from `fields` (where they win over custom fields of the
+ * same name), the custom fields from `customFields`, never from `fields`.
+ */
+function mergeSourceOf(contact: ContactSnapshot): MergeSource {
+  const profile: Record<string, unknown> = {};
+  for (const key of MERGE_PROFILE_FIELDS) profile[key] = own(contact.fields, key);
+  return {
+    ...profile,
+    contactId: contact.contactId,
+    email: contact.email,
+    tags: contact.tags,
+    customFields: contact.customFields ?? {},
+  };
 }
 
 /** The send id of a campaign send: derived from its key, so a replay answers the same id. */
@@ -71,7 +90,7 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
           category: template.category,
           ...content,
           ...(input.subject ? { subject: input.subject } : {}),
-          contact: { contactId: contact.contactId, ...contact.fields, tags: [...contact.tags] },
+          contact: mergeFieldsOf(mergeSourceOf(contact)),
           contactId: contact.contactId,
           workspace,
           template: { templateId: template.templateId, version: template.version },

@@ -221,6 +221,12 @@ export interface ContactSnapshot {
   /** IANA zone of the contact, when known (send windows and times of day use it). */
   readonly timeZone?: string;
   readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * The contact's custom fields alone (`fields` mixes them with the built-in ones, which win): a
+   * campaign email merges them as `contact.customFields.*`, as every send does (template-send.ts
+   * `mergeFieldsOf`). Absent: none known.
+   */
+  readonly customFields?: Readonly<Record<string, unknown>>;
   readonly tags: readonly string[];
   readonly score: number;
   readonly tier: string;

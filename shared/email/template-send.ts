@@ -19,15 +19,32 @@ export interface SendResolveDeps {
   readonly profile: (workspaceId: string) => Promise<SenderProfile>;
 }
 
-/** The `contact.*` merge fields of a contact (what the template docs list, plus tags and id). */
-export function mergeFieldsOf(contact: Contact): Record<string, unknown> {
+/** The contact's own fields a template merges as `contact.<name>`, when the contact has them. */
+export const MERGE_PROFILE_FIELDS = ['firstName', 'lastName', 'company', 'jobTitle', 'phone', 'status'] as const;
+
+/**
+ * What a merge context is made from: a contact (a one-off send, a broadcast, a preview) or a
+ * campaign step's snapshot of one (shared/campaigns/campaign-mailer.ts), the same fields either way.
+ */
+export type MergeSource = Pick<Contact, 'contactId' | 'email'> & {
+  readonly tags: readonly string[];
+  readonly customFields: Readonly<Record<string, unknown>>;
+} & { readonly [K in (typeof MERGE_PROFILE_FIELDS)[number]]?: unknown };
+
+/**
+ * The `contact.*` merge fields of a contact (what the template docs list, plus tags and id): the
+ * one builder of them for every kind of send, so a template renders alike in a preview, a one-off
+ * send, a broadcast and a campaign. Custom fields stay under `customFields`, whatever they are
+ * called: none replaces a built-in key (`contactId`, `email`, `tags`, ...).
+ */
+export function mergeFieldsOf(contact: MergeSource): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     contactId: contact.contactId,
     email: contact.email,
     tags: [...contact.tags],
     customFields: { ...contact.customFields },
   };
-  for (const key of ['firstName', 'lastName', 'company', 'jobTitle', 'phone', 'status'] as const) {
+  for (const key of MERGE_PROFILE_FIELDS) {
     if (contact[key] !== undefined) fields[key] = contact[key];
   }
   return fields;

@@ -1,6 +1,9 @@
 /**
  * Email templates, rendered with liquidjs (a maintained, sandboxed Liquid engine: templates
  * cannot run code, and parse, render and memory limits bound what a template may cost).
+ * Templates have no file system: the tags that load another template by name (`include`,
+ * `render`, `layout`) are refused when a template is parsed, and the engines' file system holds
+ * no file, so no template can read one of the server's (see {@link FILE_TAGS}).
  * HTML output escapes every merge field by default; the subject is rendered as text and
  * flattened to one line (it becomes a header); a plain-text part is generated from the HTML
  * when the template has none.
@@ -9,7 +12,7 @@
  * `workspace.*` (name, postalAddress), `unsubscribe_url`. A missing field renders empty;
  * `{{ contact.firstName | default: "there" }}` gives it a fallback.
  */
-import type { Liquid } from 'liquidjs';
+import type { FS, Liquid, LiquidOptions } from 'liquidjs';
 import { ValidationError } from '../errors';
 import { flattenToSingleLine } from '../security/single-line-text';
 import {
@@ -56,6 +59,70 @@ export const TEMPLATE_PART_MAX_CHARS = 500_000;
  */
 const LIMITS = { parseLimit: TEMPLATE_PART_MAX_CHARS, renderLimit: 500, memoryLimit: 5_000_000 } as const;
 
+/**
+ * The Liquid tags that load another template by name: liquidjs reads it through the engine's file
+ * system (by default node:fs under the working directory, where the function's bundle, or locally
+ * `.data/` with the master key, lives). An email template is one self-contained text, so each of
+ * them is refused where the template is parsed: a save answers 400 `TEMPLATE_INVALID` naming the
+ * tag, and a template stored before (or an inline send) fails to render, which the sender closes.
+ */
+export const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
+const noFile = (file: string) => new Error(`An email template cannot load a file (${file})`);
+
+/**
+ * A file system with no file in it, in place of liquidjs's node:fs: were a tag that loads a
+ * template ever parsed (a tag liquidjs adds later), the lookup finds nothing and reads nothing.
+ */
+const NO_FILES: FS = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async (file) => {
+    throw noFile(file);
+  },
+  readFileSync: (file) => {
+    throw noFile(file);
+  },
+  resolve: (_dir, file) => file,
+  contains: async () => false,
+  containsSync: () => false,
+  fallback: () => undefined,
+};
+
+/**
+ * What every engine shares (each gets its own copy: liquidjs writes into the object it is given):
+ * no file system and no directory to look in (`fs`, `root`, `partials`, `layouts`; `templates`,
+ * which would replace them with a map of its own, is left unset), no relative lookups, no cache
+ * of loaded files; the limits.
+ */
+const OPTIONS: LiquidOptions = {
+  fs: NO_FILES,
+  root: [],
+  partials: [],
+  layouts: [],
+  relativeReference: false,
+  extname: '',
+  cache: false,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  ...LIMITS,
+};
+
+/** Replaces each of {@link FILE_TAGS} with a tag that refuses to parse, naming itself. */
+function withoutFileTags(engine: Liquid): Liquid {
+  for (const tag of FILE_TAGS) {
+    engine.registerTag(tag, {
+      parse() {
+        throw new Error(`The {% ${tag} %} tag is not allowed: an email template cannot load another template or file`);
+      },
+      render() {
+        throw noFile(tag);
+      },
+    });
+  }
+  return engine;
+}
+
 interface Engines {
   readonly html: Liquid;
   readonly text: Liquid;
@@ -74,8 +141,8 @@ function liquid(): Promise<Engines> {
   engines ??= import('liquidjs')
     .then(({ Liquid: Engine }) => {
       loadedEngines = {
-        html: new Engine({ outputEscape: 'escape', strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
-        text: new Engine({ strictFilters: true, ownPropertyOnly: true, ...LIMITS }),
+        html: withoutFileTags(new Engine({ ...OPTIONS, outputEscape: 'escape' })),
+        text: withoutFileTags(new Engine({ ...OPTIONS })),
       };
       return loadedEngines;
     })
