@@ -10,15 +10,16 @@ import * as z from 'zod/mini';
 import { alertStatus } from '../governance/alerts';
 import type { AlertQuery, AlertRecord, AlertStore } from '../governance/ports';
 import { isConditionFailure } from './dynamo/conditions';
-import { type Key, prefixRange } from './dynamo/cursor';
-import { pagedQuery, prefixQuery } from './dynamo/query';
+import { beginsWith, type Key, sortKeyCondition } from './dynamo/cursor';
+import { pagedQuery, rangeListing } from './dynamo/query';
 import { ALERT_SK_PREFIX, alertPk } from './keys';
 
 const PAGE_SIZE = 200;
 const MAX_LIST_PAGES = 10;
 /** Bounds the cost of a lookup by id; beyond this many pages the alert counts as not found. */
 const MAX_FIND_PAGES = 20;
-const SK_RANGE = prefixRange(ALERT_SK_PREFIX);
+/** A partition's alerts: sort keys beginning with `ALERT#` (the key condition and the cursor check alike). */
+const SK_RANGE = beginsWith(ALERT_SK_PREFIX);
 
 const alertItem = z.object({
   id: z.string(),
@@ -49,21 +50,20 @@ const STATUS_FILTERS = {
 export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertStore {
   /** The key of the workspace's alert `alertId`, or undefined. */
   async function find(workspaceId: string, alertId: string): Promise<Key | undefined> {
-    const pk = alertPk(workspaceId);
-    const query = prefixQuery(table, pk, ALERT_SK_PREFIX);
+    const { input, shape } = rangeListing(table, alertPk(workspaceId), SK_RANGE);
     const { items } = await pagedQuery(
       db,
       {
-        ...query,
+        ...input,
         FilterExpression: '#id = :id',
         ExpressionAttributeNames: { '#id': 'id' },
-        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':id': alertId },
+        ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':id': alertId },
         ProjectionExpression: 'pk, sk',
       },
       {
         limit: 1,
         cursor: undefined,
-        shape: { equals: { pk }, within: { sk: SK_RANGE } },
+        shape,
         collect: { maxPages: MAX_FIND_PAGES, keyOf: (item) => item },
       },
     );
@@ -96,9 +96,10 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
   return {
     async list(query: AlertQuery) {
       const pk = alertPk(query.workspaceId);
+      const sort = sortKeyCondition('sk', SK_RANGE);
       const filters: string[] = [];
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':pk': pk, ':prefix': ALERT_SK_PREFIX };
+      const values: Record<string, unknown> = { ':pk': pk, ...sort.values };
       if (query.status) {
         filters.push(STATUS_FILTERS[query.status]);
         values[query.status === 'resolved' ? ':true' : ':false'] = query.status === 'resolved';
@@ -113,7 +114,7 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
         db,
         {
           TableName: table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          KeyConditionExpression: `pk = :pk AND ${sort.expression}`,
           ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,

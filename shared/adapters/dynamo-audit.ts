@@ -8,7 +8,7 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { AuditQuery, AuditReader, StoredAuditEntry } from '../governance/ports';
 import type { AuditRecord, AuditSink } from '../identity/ports';
-import type { CursorShape, Key } from './dynamo/cursor';
+import { type CursorShape, type Key, type KeyRange, sortKeyCondition } from './dynamo/cursor';
 import { pagedQuery } from './dynamo/query';
 import { auditPk, auditSk, auditTypeGsi1pk } from './keys';
 
@@ -81,8 +81,11 @@ export function auditQueryPlan(table: string, query: AuditQuery) {
   // `<to>~` sorts after every `<to>#<id>`, so entries at exactly `to` are included.
   const high = query.to ? `${query.to}~` : HIGHEST;
 
+  // One range for the key condition and the cursor check (which compares in UTF-8 order, as DynamoDB does).
+  const range: KeyRange = [low, high];
+  const sort = sortKeyCondition('#sk', range, { low: ':low', high: ':high' });
   const names: Record<string, string> = { '#pk': pkName, '#sk': skName };
-  const values: Record<string, unknown> = { ':pk': pk, ':low': low, ':high': high };
+  const values: Record<string, unknown> = { ':pk': pk, ...sort.values };
   const filters: string[] = [];
   for (const field of ['actorId', 'resourceType', 'resourceId'] as const) {
     const value = query[field];
@@ -95,7 +98,6 @@ export function auditQueryPlan(table: string, query: AuditQuery) {
 
   const keyOf = (item: Key): Key =>
     byType ? { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk } : { pk: item.pk, sk: item.sk };
-  const range: readonly [string, string] = [low, high];
   const cursorShape: CursorShape = byType
     ? { equals: { gsi1pk: pk, pk: auditPk(query.workspaceId) }, within: { gsi1sk: range, sk: range } }
     : { equals: { pk }, within: { sk: range } };
@@ -107,7 +109,7 @@ export function auditQueryPlan(table: string, query: AuditQuery) {
     input: {
       TableName: table,
       ...(byType ? { IndexName: 'gsi1' } : {}),
-      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+      KeyConditionExpression: `#pk = :pk AND ${sort.expression}`,
       ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

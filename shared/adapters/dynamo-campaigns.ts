@@ -12,9 +12,9 @@ import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } 
 import type { ContactStore } from '../crm/contacts/ports';
 import { ttlMemo } from '../ttl-memo';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
-import { prefixRange } from './dynamo/cursor';
+import { beginsWith } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
-import { pagedQuery, prefixQuery } from './dynamo/query';
+import { pagedQuery, rangeListing } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
 import { FOLLOW_UPS_PK, followUpSk } from './dynamo-campaign-follow-ups';
@@ -320,18 +320,17 @@ export function dynamoCampaignStore(
     },
 
     async list(workspaceId, page) {
-      const pk = workspacePk(workspaceId);
+      const listing = rangeListing(table, workspacePk(workspaceId), beginsWith(CAMPAIGN_PREFIX));
       const found = await pagedQuery(
         db,
         {
-          ...prefixQuery(table, pk, CAMPAIGN_PREFIX),
+          ...listing.input,
           ...(page.status
             ? {
                 FilterExpression: '#status = :status',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
-                  ':pk': pk,
-                  ':prefix': CAMPAIGN_PREFIX,
+                  ...listing.input.ExpressionAttributeValues,
                   ':status': page.status satisfies CampaignStatus,
                 },
               }
@@ -340,7 +339,7 @@ export function dynamoCampaignStore(
         {
           limit: page.limit,
           cursor: page.cursor,
-          shape: { equals: { pk }, within: { sk: prefixRange(CAMPAIGN_PREFIX) } },
+          shape: listing.shape,
           ...(page.status ? { collect: { maxPages: 5, keyOf: (item: Item) => ({ pk: item.pk, sk: item.sk }) } } : {}),
         },
       );

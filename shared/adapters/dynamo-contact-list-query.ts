@@ -1,12 +1,12 @@
 /** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
 import type { ContactFilter, ContactListRequest } from '../crm/contacts/ports';
 import { searchQuery } from '../crm/contacts/search';
-import { type CursorShape, decodeCursor, type Key, prefixRange } from './dynamo/cursor';
+import { beginsWith, type CursorShape, decodeCursor, type Key, type KeyRange, sortKeyCondition } from './dynamo/cursor';
 import type { Item } from './dynamo/item';
 import { CONTACT_PREFIX, tierGsi2, workspacePk } from './keys';
 
-/** A workspace's contact items: `CONTACT#` up to the end of that prefix. */
-const SK_RANGE = prefixRange(CONTACT_PREFIX);
+/** A workspace's contact items: sort keys beginning with `CONTACT#`. */
+const SK_RANGE = beginsWith(CONTACT_PREFIX);
 
 /**
  * The query of a list: the workspace's contact range (one Query unfiltered), or gsi2 by
@@ -74,25 +74,30 @@ export function listQuery(
     const gsi2pk = tierGsi2(workspaceId, f.tier, 0, '').gsi2pk;
     const lo = tierGsi2(workspaceId, f.tier, f.minScore ?? 0, '').gsi2sk;
     const hi = `${tierGsi2(workspaceId, f.tier, f.maxScore ?? 100, '').gsi2sk}\uffff`;
-    const shape: CursorShape = { equals: { gsi2pk, pk }, within: { sk: SK_RANGE, gsi2sk: [lo, hi] } };
+    // `hi`: every `<max score>#<id>` (ids are generated ASCII). One range for the key condition and
+    // the cursor check, which compares in UTF-8 order as DynamoDB does (`…#😀` is past `hi`).
+    const scores: KeyRange = [lo, hi];
+    const sort = sortKeyCondition('gsi2sk', scores);
+    const shape: CursorShape = { equals: { gsi2pk, pk }, within: { sk: SK_RANGE, gsi2sk: scores } };
     return {
       input: {
         ...common,
         IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :g2pk AND gsi2sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ...values, ':g2pk': gsi2pk, ':lo': lo, ':hi': hi },
+        KeyConditionExpression: `gsi2pk = :g2pk AND ${sort.expression}`,
+        ExpressionAttributeValues: { ...values, ':g2pk': gsi2pk, ...sort.values },
         ScanIndexForward: false,
       },
       shape,
       keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk, gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk }),
     };
   }
+  const sort = sortKeyCondition('sk', SK_RANGE);
   const shape: CursorShape = { equals: { pk }, within: { sk: SK_RANGE } };
   return {
     input: {
       ...common,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ...values, ':pk': pk, ':prefix': CONTACT_PREFIX },
+      KeyConditionExpression: `pk = :pk AND ${sort.expression}`,
+      ExpressionAttributeValues: { ...values, ':pk': pk, ...sort.values },
     },
     shape,
     keyOf: (item: Item): Key => ({ pk: item.pk, sk: item.sk }),

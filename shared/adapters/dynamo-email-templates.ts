@@ -10,9 +10,9 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { TemplateRecord, TemplateStore, TemplateVersion } from '../email/stored-templates';
 import { ttlMemo } from '../ttl-memo';
 import { conditionally } from './dynamo/conditions';
-import { prefixRange } from './dynamo/cursor';
+import { beginsWith } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
-import { pagedQuery, prefixQuery } from './dynamo/query';
+import { pagedQuery, rangeListing } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { EMAIL_TEMPLATE_PREFIX, emailTemplateSk, emailTemplateVersionSk, workspacePk } from './keys';
 
@@ -126,18 +126,18 @@ export function dynamoEmailTemplates(db: DynamoDBDocumentClient, table: string):
     version: (workspaceId, templateId, version) => frozenVersion(`${workspaceId}\u0000${templateId}\u0000${version}`),
 
     async list(workspaceId, page) {
-      const pk = workspacePk(workspaceId);
+      const listing = rangeListing(table, workspacePk(workspaceId), beginsWith(EMAIL_TEMPLATE_PREFIX));
       const found = await pagedQuery(
         db,
         {
-          ...prefixQuery(table, pk, EMAIL_TEMPLATE_PREFIX),
+          ...listing.input,
           FilterExpression: 'attribute_not_exists(deletedAt)',
           Limit: Math.max(page.limit * 2, 50),
         },
         {
           limit: page.limit,
           cursor: page.cursor,
-          shape: { equals: { pk }, within: { sk: prefixRange(EMAIL_TEMPLATE_PREFIX) } },
+          shape: listing.shape,
           collect: { maxPages: MAX_PAGES, keyOf: (item) => ({ pk: item.pk, sk: item.sk }) },
         },
       );

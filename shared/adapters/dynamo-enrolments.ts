@@ -17,9 +17,9 @@ import { mapLimit } from '../resilience/map-limit';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
-import { prefixRange } from './dynamo/cursor';
+import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
-import { pagedQuery, prefixQuery, queryAll } from './dynamo/query';
+import { pagedQuery, queryAll, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import {
   CAMPAIGN_STATS_SHARDS,
@@ -315,13 +315,8 @@ export async function campaignEnrolments(
   campaignId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<{ enrolments: EnrolmentState[]; nextCursor?: string }> {
-  const pk = workspacePk(workspaceId);
-  const prefix = `${ENROLMENT_PREFIX}${campaignId}#`;
-  const found = await pagedQuery(db, prefixQuery(table, pk, prefix), {
-    limit: page.limit,
-    cursor: page.cursor,
-    shape: { equals: { pk }, within: { sk: prefixRange(prefix) } },
-  });
+  const listing = rangeListing(table, workspacePk(workspaceId), beginsWith(`${ENROLMENT_PREFIX}${campaignId}#`));
+  const found = await pagedQuery(db, listing.input, { limit: page.limit, cursor: page.cursor, shape: listing.shape });
   return {
     enrolments: found.items.map(enrolmentFromItem),
     ...(found.cursor ? { nextCursor: found.cursor } : {}),
@@ -361,23 +356,12 @@ async function enrolmentIndexPage(
   skPrefix: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<EnrolmentPage> {
-  const found = await pagedQuery(
-    db,
-    {
-      TableName: table,
-      IndexName: index,
-      KeyConditionExpression: `${index}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-    },
-    {
-      limit: page.limit,
-      cursor: page.cursor,
-      shape: {
-        equals: { [`${index}pk`]: partition, pk: workspacePk(workspaceId) },
-        within: { [`${index}sk`]: ['', '\uffff'], sk: prefixRange(skPrefix) },
-      },
-    },
-  );
+  const listing = rangeListing(table, partition, ANY_SORT_KEY, {
+    index,
+    tablePk: workspacePk(workspaceId),
+    tableSk: beginsWith(skPrefix),
+  });
+  const found = await pagedQuery(db, listing.input, { limit: page.limit, cursor: page.cursor, shape: listing.shape });
   return {
     enrolments: found.items.map(enrolmentFromItem),
     ...(found.cursor ? { nextCursor: found.cursor } : {}),

@@ -9,8 +9,8 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/
 import type { InteractionStore } from '../crm/contacts/ports';
 import type { Interaction } from '../crm/model';
 import { conditionally } from './dynamo/conditions';
-import { encodeCursor, prefixRange } from './dynamo/cursor';
-import { pagedQuery, prefixQuery } from './dynamo/query';
+import { beginsWith, encodeCursor } from './dynamo/cursor';
+import { pagedQuery, rangeListing } from './dynamo/query';
 import { CONTACT_HEAD_SK, INTERACTION_PREFIX, interactionPk, interactionSk } from './keys';
 
 const fromItem = (item: Record<string, unknown>): Interaction => ({
@@ -77,14 +77,11 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
           ...(head ? { contactState: head.deleted === true ? ('deleted' as const) : ('live' as const) } : {}),
         };
       }
+      const listing = rangeListing(table, pk, beginsWith(INTERACTION_PREFIX));
       const found = await pagedQuery(
         db,
-        { ...prefixQuery(table, pk, INTERACTION_PREFIX), ScanIndexForward: false },
-        {
-          limit: page.limit,
-          cursor: page.cursor,
-          shape: { equals: { pk }, within: { sk: prefixRange(INTERACTION_PREFIX) } },
-        },
+        { ...listing.input, ScanIndexForward: false },
+        { limit: page.limit, cursor: page.cursor, shape: listing.shape },
       );
       return { interactions: found.items.map(fromItem), ...(found.cursor ? { nextCursor: found.cursor } : {}) };
     },

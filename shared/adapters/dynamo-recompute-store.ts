@@ -4,8 +4,9 @@ import { INTERACTION_TYPES } from '../crm/model';
 import type { RecomputeStore, ScoredContact } from '../crm/scoring/ports';
 import type { ScorableInteraction } from '../crm/scoring/score-state';
 import { conditionally } from './dynamo/conditions';
+import { beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem } from './dynamo/item';
-import { pagedQuery, prefixQuery, queryPages } from './dynamo/query';
+import { pagedQuery, prefixQuery, queryPages, rangeListing } from './dynamo/query';
 import { transactWrite } from './dynamo/transact';
 import { strip } from './dynamo-score-common';
 import { CONTACT_PREFIX, INTERACTION_PREFIX, interactionPk, jobPageSk, jobSk, workspacePk } from './keys';
@@ -16,12 +17,8 @@ const PAGE_CLAIM_SECONDS = 14 * 86_400;
 export function dynamoRecomputeStore(db: DynamoDBDocumentClient, table: string): RecomputeStore {
   return {
     async contacts(workspaceId, limit, cursor) {
-      const pk = workspacePk(workspaceId);
-      const page = await pagedQuery(db, prefixQuery(table, pk, CONTACT_PREFIX), {
-        limit,
-        cursor,
-        shape: { equals: { pk }, within: { sk: [CONTACT_PREFIX, 'CONTACT$'] } },
-      });
+      const listing = rangeListing(table, workspacePk(workspaceId), beginsWith(CONTACT_PREFIX));
+      const page = await pagedQuery(db, listing.input, { limit, cursor, shape: listing.shape });
       const items = page.items.map((i) => {
         const c = strip(i) as Record<string, unknown>;
         return {

@@ -2,8 +2,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HotLead, ScoredContact, ScoreReader } from '../crm/scoring/ports';
 import type { LedgerEntry } from '../crm/scoring/score-state';
+import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
-import { pagedQuery, prefixQuery } from './dynamo/query';
+import { pagedQuery, rangeListing } from './dynamo/query';
 import { strip } from './dynamo-score-common';
 import { CONTACT_PREFIX, contactSk, interactionPk, LEDGER_PREFIX, tierGsi2, workspacePk } from './keys';
 
@@ -15,34 +16,35 @@ export function dynamoScoreReader(db: DynamoDBDocumentClient, table: string): Sc
     },
 
     async ledger(workspaceId, contactId, limit, cursor) {
-      const pk = interactionPk(workspaceId, contactId);
+      const listing = rangeListing(table, interactionPk(workspaceId, contactId), beginsWith(LEDGER_PREFIX));
       const page = await pagedQuery(
         db,
-        { ...prefixQuery(table, pk, LEDGER_PREFIX), ScanIndexForward: false },
-        { limit, cursor, shape: { equals: { pk }, within: { sk: [LEDGER_PREFIX, 'LEDGER$'] } } },
+        { ...listing.input, ScanIndexForward: false },
+        { limit, cursor, shape: listing.shape },
       );
       const items = page.items.map((i) => strip(i) as unknown as LedgerEntry);
       return page.cursor ? { items, cursor: page.cursor } : { items };
     },
 
     async hotLeads(workspaceId, limit, cursor) {
-      const gsi2pk = tierGsi2(workspaceId, 'hot', 0, '').gsi2pk;
-      const pk = workspacePk(workspaceId);
+      // The whole hot-tier partition of gsi2 (no sort-key condition), best score first.
+      const listing = rangeListing(table, tierGsi2(workspaceId, 'hot', 0, '').gsi2pk, ANY_SORT_KEY, {
+        index: 'gsi2',
+        tablePk: workspacePk(workspaceId),
+        tableSk: beginsWith(CONTACT_PREFIX),
+      });
       const page = await pagedQuery(
         db,
         {
-          TableName: table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :g',
+          ...listing.input,
           FilterExpression: 'attribute_not_exists(deletedAt)',
-          ExpressionAttributeValues: { ':g': gsi2pk },
           ScanIndexForward: false,
           Limit: limit,
         },
         {
           limit,
           cursor,
-          shape: { equals: { gsi2pk, pk }, within: { sk: [CONTACT_PREFIX, 'CONTACT$'], gsi2sk: ['0', '9~'] } },
+          shape: listing.shape,
           collect: { maxPages: 5, keyOf: (i) => ({ pk: i.pk, sk: i.sk, gsi2pk: i.gsi2pk, gsi2sk: i.gsi2sk }) },
         },
       );

@@ -17,7 +17,10 @@ export interface RateRule {
   readonly keyBy: 'client' | 'address';
 }
 
-/** Every route but health: 100 req/s per address, so no one address can saturate the service. */
+/**
+ * Every route but the `exempt` ones asked without a query (health, and `POST /api/hooks/resend`,
+ * Resend's signed webhook): 100 req/s per address, so no one address can saturate the service.
+ */
 export const ALL_ROUTES_RULE: RateRule = { id: 'all', limit: 100, windowSeconds: 1, keyBy: 'address' };
 
 /** `/api` routes: 10 req/s sustained with bursts of 20, as a 20-per-2-seconds window. */
@@ -33,10 +36,10 @@ export const TIER_RULES: Readonly<Record<Exclude<RateTier, 'exempt' | 'link' | '
 };
 
 /**
- * The rules one request is counted against. An `exempt` route (health) is counted against
- * none when asked plainly; with a query (`?deep=1` probes every store) it is a `public` route,
- * so nobody can make the service hammer its own dependencies. A `link` route only against the
- * per-address flood guard.
+ * The rules one request is counted against. An `exempt` route (health, the Resend webhook) is
+ * counted against none when asked plainly; with a query (`?deep=1` probes every store) it is a
+ * `public` route, so nobody can make the service hammer its own dependencies. A `link` route only
+ * against the per-address flood guard.
  */
 export function rulesFor(tier: RateTier, path: string, hasQuery = false): RateRule[] {
   if (tier === 'exempt' && !hasQuery) return [];

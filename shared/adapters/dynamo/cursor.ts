@@ -37,16 +37,77 @@ const fitsKey = (v: unknown): boolean =>
   (typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_KEY_BYTES && !LONE_SURROGATE.test(v)) ||
   (typeof v === 'number' && isStorableNumber(v));
 
+/**
+ * The sort-key condition of a Query, the one value both its KeyConditionExpression
+ * ({@link sortKeyCondition}) and its cursor check ({@link CursorShape}'s `within`) are made from,
+ * so a cursor is accepted iff DynamoDB takes its key as the start key (else a ValidationException, a 500):
+ * - `[low, high]`: `BETWEEN low AND high`, both ends included;
+ * - {@link beginsWith}: `begins_with(sk, prefix)` (the prefix's successor, e.g. `CONTACT$`, is outside);
+ * - {@link ANY_SORT_KEY}: no sort-key condition, every key of the partition.
+ */
+export type KeyRange = readonly [low: string, high: string] | { readonly prefix: string } | { readonly any: true };
+
+/** Every sort key that starts with `prefix`, as `begins_with` reads it. */
+export const beginsWith = (prefix: string): KeyRange => ({ prefix });
+
+/** A Query with no sort-key condition: every key of the partition. */
+export const ANY_SORT_KEY: KeyRange = { any: true };
+
+/**
+ * The inclusive bounds `[prefix, prefix + U+FFFF]`. Not exact under DynamoDB's order (a key with a
+ * character past the BMP right after the prefix sorts above them): listings use {@link beginsWith}.
+ */
+export const prefixRange = (prefix: string): readonly [string, string] => [prefix, `${prefix}\uffff`];
+
+/** DynamoDB's order of strings: by their UTF-8 bytes (not JavaScript's UTF-16 code units). */
+export const compareKeys = (a: string, b: string): number =>
+  Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Whether `value` meets `range` as DynamoDB judges a key condition. */
+export function inKeyRange(value: string, range: KeyRange): boolean {
+  if (isBetween(range)) return compareKeys(value, range[0]) >= 0 && compareKeys(value, range[1]) <= 0;
+  if ('prefix' in range) {
+    const bytes = Buffer.from(value, 'utf8');
+    const prefix = Buffer.from(range.prefix, 'utf8');
+    return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+  }
+  return true;
+}
+
+const isBetween = (range: KeyRange): range is readonly [string, string] => Array.isArray(range);
+
+/** Placeholder names of a sort-key condition's values. */
+export interface KeyConditionNames {
+  readonly low?: string;
+  readonly high?: string;
+  readonly prefix?: string;
+}
+
+/**
+ * The sort-key part of a KeyConditionExpression over attribute `name` (or its `#placeholder`),
+ * and its values; no expression for {@link ANY_SORT_KEY}.
+ */
+export function sortKeyCondition(
+  name: string,
+  range: KeyRange,
+  { low = ':lo', high = ':hi', prefix = ':prefix' }: KeyConditionNames = {},
+): { readonly expression?: string; readonly values: Record<string, string> } {
+  if (isBetween(range))
+    return { expression: `${name} BETWEEN ${low} AND ${high}`, values: { [low]: range[0], [high]: range[1] } };
+  if ('prefix' in range) return { expression: `begins_with(${name}, ${prefix})`, values: { [prefix]: range.prefix } };
+  return { values: {} };
+}
+
 /** A cursor's key must name the expected partition (and range), so no cursor reads elsewhere. */
 export interface CursorShape {
   /** Attribute -> exact value required (partition keys). */
   readonly equals: Readonly<Record<string, string>>;
-  /** Attribute -> inclusive [low, high] range a sort key must fall in. */
-  readonly within: Readonly<Record<string, readonly [string, string]>>;
+  /**
+   * Attribute -> the range a sort key must fall in: for the Query's own sort key, the very
+   * {@link KeyRange} its key condition is made from.
+   */
+  readonly within: Readonly<Record<string, KeyRange>>;
 }
-
-/** Every sort key that starts with `prefix`. */
-export const prefixRange = (prefix: string): readonly [string, string] => [prefix, `${prefix}\uffff`];
 
 /**
  * Decodes a cursor to an ExclusiveStartKey, refusing any other shape.
@@ -63,9 +124,9 @@ export function decodeKeyCursor(cursor: string | undefined, shape: CursorShape):
   for (const [name, value] of Object.entries(shape.equals)) {
     if (key[name] !== value) throw new InvalidCursorError();
   }
-  for (const [name, [low, high]] of Object.entries(shape.within)) {
+  for (const [name, range] of Object.entries(shape.within)) {
     const value = key[name];
-    if (typeof value !== 'string' || value < low || value > high) throw new InvalidCursorError();
+    if (typeof value !== 'string' || !inKeyRange(value, range)) throw new InvalidCursorError();
   }
   return key;
 }

@@ -5,25 +5,59 @@
  * ends, up to a cap per request, and the cursor resumes exactly after the last item returned.
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { type CursorShape, decodeKeyCursor, encodeCursor, type Key } from './cursor';
+import {
+  beginsWith,
+  type CursorShape,
+  decodeKeyCursor,
+  encodeCursor,
+  type Key,
+  type KeyRange,
+  sortKeyCondition,
+} from './cursor';
 import type { Item } from './item';
 
 /** The sort-key attribute of the table and of each index. */
 const KEYS = { table: ['pk', 'sk'], gsi1: ['gsi1pk', 'gsi1sk'], gsi2: ['gsi2pk', 'gsi2sk'] } as const;
 
 /** The Query for the items of partition `pk` whose sort key starts with `prefix`, on the table or an index. */
-export function prefixQuery(
+export function prefixQuery(table: string, pk: string, prefix: string, index: keyof typeof KEYS = 'table') {
+  return rangeQuery(table, pk, beginsWith(prefix), index);
+}
+
+/** The Query for the items of partition `pk` whose sort key is in `range`, on the table or an index. */
+export function rangeQuery(
   table: string,
   pk: string,
-  prefix: string,
+  range: KeyRange,
   index: keyof typeof KEYS = 'table',
-): QueryCommandInput & { ExpressionAttributeValues: Record<string, unknown> } {
+): QueryCommandInput & { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } {
   const [pkName, skName] = KEYS[index];
+  const sort = sortKeyCondition(skName, range);
   return {
     TableName: table,
     ...(index === 'table' ? {} : { IndexName: index }),
-    KeyConditionExpression: `${pkName} = :pk AND begins_with(${skName}, :prefix)`,
-    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    KeyConditionExpression: sort.expression ? `${pkName} = :pk AND ${sort.expression}` : `${pkName} = :pk`,
+    ExpressionAttributeValues: { ':pk': pk, ...sort.values },
+  };
+}
+
+/**
+ * A listing of partition `pk` with sort keys in `range`: its Query and the cursor shape that resumes
+ * it, both made from the one range, so a cursor passes iff DynamoDB takes its key as the start key.
+ * On an index, a cursor also holds the table key: `on` names the table partition and sort-key range
+ * of the items the listing returns.
+ */
+export function rangeListing(
+  table: string,
+  pk: string,
+  range: KeyRange,
+  on?: { readonly index: 'gsi1' | 'gsi2'; readonly tablePk: string; readonly tableSk: KeyRange },
+): { input: ReturnType<typeof rangeQuery>; shape: CursorShape } {
+  if (!on) return { input: rangeQuery(table, pk, range), shape: { equals: { pk }, within: { sk: range } } };
+  const [pkName, skName] = KEYS[on.index];
+  return {
+    input: rangeQuery(table, pk, range, on.index),
+    shape: { equals: { [pkName]: pk, pk: on.tablePk }, within: { [skName]: range, sk: on.tableSk } },
   };
 }
 
