@@ -10,148 +10,48 @@
  * gsi1 `DUE#campaign`) and the trigger index entry it calls for, or not at all: never the record
  * without its wiring, and never a 500 for a change that landed.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators';
-import { dynamoApiKeys } from '../../shared/adapters/dynamo-api-keys';
+import { describe, expect, it } from 'vitest';
 import { dynamoCampaignTriggers } from '../../shared/adapters/dynamo-campaign-triggers';
 import { dynamoCampaignSchedule } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoUsers } from '../../shared/adapters/dynamo-users';
-import { campaignSk, DUE_CAMPAIGNS_PK, USER_PROFILE_SK, userPk, workspacePk } from '../../shared/adapters/keys';
-import { createApiKey } from '../../shared/governance/api-keys';
-import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
-import { type DynamoHarness, dynamoForFile } from '../support/dynamo-emulator';
+import { DUE_CAMPAIGNS_PK } from '../../shared/adapters/keys';
+import { campaignsFunctionForFile } from '../support/campaign-wiring';
 
 const PREFIX = 'r16ps-';
 const CORE = `${PREFIX}core`;
 
-let harness: DynamoHarness;
-let db: DynamoDBDocumentClient;
-dynamoForFile(PREFIX, (h) => {
-  harness = h;
-  ({ db } = h);
-});
-
-type Handler = typeof import('../../functions/campaigns')['handler'];
-let handler: Handler;
 /** The campaign whose writes fail once its record was written (undefined: none fail). */
 let failing: { campaignId: string; written: number } | undefined;
 
-const owner = (() => {
-  const tag = randomUUID().slice(0, 8);
-  return { workspaceId: `ws-${tag}`, organizationId: `org-${tag}`, userId: `user-${tag}`, email: `o-${tag}@ex.test` };
-})();
-let apiKey: string;
-
 const WRITES = /^(Put|Update|Delete|TransactWrite|BatchWrite)/;
 
-beforeAll(async () => {
-  const sqs = new SQSClient(localClientConfig(harness.emulators.sqs.endpoint));
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}drip-steps` }));
-  sqs.destroy();
-  Object.assign(process.env, {
-    TABLE_CORE: CORE,
-    TABLE_AUDIT: `${PREFIX}audit`,
-    TABLE_EPHEMERAL: `${PREFIX}ephemeral`,
-    QUEUE_DRIP_STEPS_URL: queue.QueueUrl,
-    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:campaign-launch',
-    AWS_ENDPOINT_URL_DYNAMODB: harness.emulators.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SQS: harness.emulators.sqs.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    LOCAL_SECRET_KEY: randomBytes(32).toString('base64'),
-    RATE_LIMITS: 'off',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    LOG_LEVEL: 'SILENT',
-  });
-  const { dynamodb } = await import('../../shared/aws/dynamodb');
-  // Outside the SDK's retries: a throttle here is one the retries did not get past.
-  dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const target = failing;
-      const text = JSON.stringify(args.input);
-      const ours =
-        target !== undefined &&
-        WRITES.test(String(context.commandName)) &&
-        text.includes(CORE) &&
-        text.includes(target.campaignId);
-      if (ours && target.written > 0) {
-        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
-          name: 'ThrottlingException',
-          $metadata: { httpStatusCode: 400 },
-        });
-      }
-      const out = await next(args);
-      if (ours) target.written += 1;
-      return out;
-    },
-    { step: 'initialize', name: 'r16-fail-after-first-write' },
-  );
-  ({ handler } = await import('../../functions/campaigns'));
-  await db.send(
-    new PutCommand({
-      TableName: CORE,
-      Item: {
-        pk: userPk(owner.userId),
-        sk: USER_PROFILE_SK,
-        userId: owner.userId,
-        email: owner.email,
-        name: 'Owner',
-        emailVerified: true,
-        defaultWorkspaceId: owner.workspaceId,
-        createdAt: '2026-01-01T00:00:00.000Z',
+const wiring = campaignsFunctionForFile(PREFIX, {
+  faults: async () => {
+    const { dynamodb } = await import('../../shared/aws/dynamodb');
+    // Outside the SDK's retries: a throttle here is one the retries did not get past.
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const target = failing;
+        const text = JSON.stringify(args.input);
+        const ours =
+          target !== undefined &&
+          WRITES.test(String(context.commandName)) &&
+          text.includes(CORE) &&
+          text.includes(target.campaignId);
+        if (ours && target.written > 0) {
+          throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+            name: 'ThrottlingException',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        const out = await next(args);
+        if (ours) target.written += 1;
+        return out;
       },
-    }),
-  );
-  await db.send(
-    new PutCommand({
-      TableName: CORE,
-      Item: {
-        pk: workspacePk(owner.workspaceId),
-        sk: `MEMBER#${owner.userId}`,
-        workspaceId: owner.workspaceId,
-        organizationId: owner.organizationId,
-        userId: owner.userId,
-        role: 'owner',
-        joinedAt: '2026-01-01T00:00:00.000Z',
-      },
-    }),
-  );
-  const caller = { ...owner, role: 'owner', permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner) };
-  apiKey = (
-    await createApiKey(
-      caller,
-      { name: 'r16', scopes: BUILTIN_ROLE_PERMISSIONS.owner },
-      { store: dynamoApiKeys(db, CORE), now: () => new Date(), users: dynamoUsers(db, CORE) },
-    )
-  ).key;
+      { step: 'initialize', name: 'r16-fail-after-first-write' },
+    );
+  },
 });
-
-async function call(method: string, routeKey: string, id?: string, body?: unknown) {
-  const { buildEvent } = await import('../../lib/local/api-event');
-  const path = routeKey.split(' ')[1]?.replace('{id}', id ?? '') as string;
-  const event = buildEvent(
-    {
-      method,
-      url: path,
-      headers: {
-        host: 'localhost',
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'x-workspace-id': owner.workspaceId,
-      },
-      body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
-      sourceIp: '198.51.100.20',
-    },
-    { routeKey, pathParameters: id ? { id } : {} },
-  );
-  const context = { awsRequestId: randomUUID(), functionName: 'campaigns', getRemainingTimeInMillis: () => 5000 };
-  const result = await handler(event, context as never);
-  return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
-}
+const { call, record, owner } = wiring;
 
 const DAILY = { type: 'schedule', cron: '0 9 * * ? *' };
 const TAGGED = { type: 'tag-added', tag: 'r16-vip' };
@@ -183,22 +83,19 @@ async function withFailureAfterFirstWrite<T>(campaignId: string, act: () => Prom
   }
 }
 
-const record = async (id: string) =>
-  (await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(owner.workspaceId), sk: campaignSk(id) } })))
-    .Item ?? {};
 /** The slot the scheduled trigger will find: `nextRunAt`, in the due index. */
 const slotOf = async (id: string) => {
   const item = await record(id);
   return item.gsi1pk === DUE_CAMPAIGNS_PK && typeof item.nextRunAt === 'string' ? item.nextRunAt : undefined;
 };
 const dueSoon = async (id: string) => {
-  const due = await dynamoCampaignSchedule(db, CORE).due(new Date(Date.now() + 2 * 86_400_000), 1000);
+  const due = await dynamoCampaignSchedule(wiring.db, CORE).due(new Date(Date.now() + 2 * 86_400_000), 1000);
   return due.some((d) => d.campaignId === id);
 };
 const indexed = async (id: string) =>
-  (await dynamoCampaignTriggers(db, CORE).find(owner.workspaceId, { kind: 'tag-added', value: 'r16-vip' })).includes(
-    id,
-  );
+  (
+    await dynamoCampaignTriggers(wiring.db, CORE).find(owner.workspaceId, { kind: 'tag-added', value: 'r16-vip' })
+  ).includes(id);
 
 describe('a scheduled campaign keeps the slot it should have, whatever fails after the record write', () => {
   it('its first publish', async () => {

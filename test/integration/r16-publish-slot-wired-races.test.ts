@@ -12,22 +12,15 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoCampaignTriggers } from '../../shared/adapters/dynamo-campaign-triggers';
-import { dynamoCampaignSchedule, dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { campaignSk, workspacePk } from '../../shared/adapters/keys';
+import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import {
   type CampaignDeps,
-  createCampaign,
   publishCampaign,
   transitionCampaign,
   updateCampaign,
 } from '../../shared/campaigns/campaign';
-import { scheduledLaunchPlan } from '../../shared/campaigns/campaign-triggers';
-import { type Journey, journey } from '../../shared/campaigns/journey';
-import type { LaunchStarter } from '../../shared/campaigns/ports';
-import { triggerDueCampaigns } from '../../shared/campaigns/trigger-due-campaigns';
-import { dynamoForFile } from '../support/dynamo-emulator';
+import { dynamoForFile, interceptedClient } from '../support/dynamo-emulator';
+import { triggeredJourney as journeyOn, scheduledCampaigns } from '../support/scheduled-campaigns';
 
 const PREFIX = 'r16pw-';
 const CORE = `${PREFIX}core`;
@@ -37,13 +30,6 @@ dynamoForFile(PREFIX, (h) => {
   ({ db } = h);
 });
 
-const journeyOn = (on: Record<string, unknown>, exit = 'done'): Journey =>
-  journey.parse({
-    nodes: [
-      { id: 'start', kind: 'trigger', on, next: exit },
-      { id: exit, kind: 'exit' },
-    ],
-  });
 const DAILY = journeyOn({ type: 'schedule', cron: '0 9 * * ? *' });
 const DAILY_EDITED = journeyOn({ type: 'schedule', cron: '0 9 * * ? *' }, 'end');
 /** Twice a day: 09:00 is still one of its slots, and 18:00 comes before the old schedule's next. */
@@ -58,25 +44,21 @@ const TOMORROW_NINE = '2030-01-02T09:00:00.000Z';
 const EIGHTEEN = '2030-01-01T18:00:00.000Z';
 
 function setUp() {
-  const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
+  const rig = scheduledCampaigns(db, CORE);
+  const { workspaceId } = rig;
   /** The real clock the wiring is computed on (slots are real time). */
   let realNow = EIGHT;
   /** Runs once, right after the store's next read of the campaign record (then cleared). */
   let afterRecordRead: (() => Promise<unknown>) | undefined;
-  const interleaving = new Proxy(db, {
-    get: (target, prop, receiver) =>
-      prop === 'send'
-        ? async (command: unknown, ...rest: unknown[]) => {
-            const out = await (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
-            const hook = afterRecordRead;
-            const key = command instanceof GetCommand ? command.input.Key : undefined;
-            if (hook && typeof key?.sk === 'string' && key.sk.startsWith('CAMPAIGN#')) {
-              afterRecordRead = undefined;
-              await hook();
-            }
-            return out;
-          }
-        : Reflect.get(target, prop, receiver),
+  const interleaving = interceptedClient(db, async (command, send) => {
+    const out = await send(command);
+    const hook = afterRecordRead;
+    const key = command instanceof GetCommand ? command.input.Key : undefined;
+    if (hook && typeof key?.sk === 'string' && key.sk.startsWith('CAMPAIGN#')) {
+      afterRecordRead = undefined;
+      await hook();
+    }
+    return out;
   });
   const campaigns = dynamoCampaignStore(interleaving, CORE);
   const deps: CampaignDeps = {
@@ -94,40 +76,10 @@ function setUp() {
     wiresTriggers: true,
   };
   let armed: (() => void) | undefined;
-  const index = dynamoCampaignTriggers(db, CORE);
-  const schedule = dynamoCampaignSchedule(db, CORE);
-  const launches = dynamoLaunches(db, CORE);
-  const starts: string[] = [];
-  const starter: LaunchStarter = {
-    async start(input) {
-      starts.push(input.launchId);
-    },
-  };
-  const triggerRun = (now: string) =>
-    triggerDueCampaigns({
-      schedule,
-      launches: starter,
-      now: at(now),
-      plan: scheduledLaunchPlan({
-        campaigns: dynamoCampaignStore(db, CORE),
-        index,
-        launches,
-        now: at(now),
-        realNow: at(now),
-      }),
-    });
-  const create = async (on: Journey) =>
-    (
-      await createCampaign(
-        workspaceId,
-        'u1',
-        { name: 'Daily', journey: on, rules: { timeZone: 'UTC', reentry: { mode: 'always' } } } as never,
-        { ...deps, realNow: () => new Date(EIGHT) },
-      )
-    ).campaignId;
-  const slotOf = async (id: string) =>
-    (await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(workspaceId), sk: campaignSk(id) } }))).Item
-      ?.nextRunAt;
+  const triggerRun = (now: string) => rig.triggerRun(at(now));
+  const create = (on: Parameters<typeof rig.create>[1]) =>
+    rig.create('Daily', on, { ...deps, realNow: () => new Date(EIGHT) });
+  const slotOf = async (id: string) => (await rig.item(id)).nextRunAt;
   return {
     workspaceId,
     deps,
@@ -150,7 +102,8 @@ function setUp() {
       };
       return act();
     },
-    startsOf: (id: string, slot: string) => starts.filter((l) => l === `${id}-${slot.replace(/[^0-9]/g, '')}`).length,
+    startsOf: (id: string, slot: string) =>
+      rig.starts.filter((l) => l === `${id}-${slot.replace(/[^0-9]/g, '')}`).length,
   };
 }
 

@@ -6,19 +6,12 @@
  * The key is refused at creation (401) and, written before the password changed, at authentication.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../lib/definition';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { getItem } from '../../shared/adapters/dynamo/item';
 import { dynamoApiKeys, dynamoUserApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoMemberships } from '../../shared/adapters/dynamo-memberships';
 import { dynamoSessions } from '../../shared/adapters/dynamo-sessions';
-import { dynamoUsers } from '../../shared/adapters/dynamo-users';
 import { ACTIVE_API_KEYS_SK, API_KEY_SK, apiKeyPk, workspacePk } from '../../shared/adapters/keys';
 import { createApiKey } from '../../shared/governance/api-keys';
 import type { ApiKeyStore } from '../../shared/governance/ports';
@@ -26,29 +19,17 @@ import { callerOf } from '../../shared/http/caller';
 import type { HttpRequest } from '../../shared/http/types';
 import { startSession } from '../../shared/identity/accounts/sessions';
 import { authenticate } from '../../shared/identity/authenticate';
-import { newId, sha256 } from '../../shared/identity/tokens';
+import { sha256 } from '../../shared/identity/tokens';
+import { dynamoForFile } from '../support/dynamo-emulator';
+import { storedOwner } from '../support/stored-accounts';
 
 const PREFIX = 'r16i-fix-apikey-';
 const CORE = `${PREFIX}core`;
 const ORIGIN = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Integration)' };
 
-let dataDir: string;
-let emulators: Emulators;
-let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), PREFIX));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
-});
-
-afterAll(async () => {
-  raw?.destroy();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 const LOGGED_IN = new Date('2025-06-01T13:00:00.000Z');
@@ -59,21 +40,9 @@ const RESET = new Date('2025-06-01T13:10:00.050Z');
 const KEY_CLOCK = new Date('2025-06-01T13:10:00.100Z');
 
 async function signedIn() {
-  const accounts = dynamoUsers(db, CORE);
+  const { accounts, userId, workspaceId } = await storedOwner(db, CORE);
   const sessions = dynamoSessions(db, CORE);
   const apiKeys = dynamoApiKeys(db, CORE);
-  const userId = newId();
-  const workspaceId = newId();
-  const organizationId = newId();
-  const at = '2025-06-01T12:00:00.000Z';
-  const email = `u-${userId.toLowerCase()}@example.com`;
-  await accounts.create({
-    user: { userId, email, name: 'U', emailVerified: true, defaultWorkspaceId: workspaceId, createdAt: at },
-    passwordHash: 'old-hash',
-    organization: { organizationId, name: 'O', ownerUserId: userId, createdAt: at },
-    workspace: { workspaceId, organizationId, name: 'W', createdAt: at },
-    membership: { workspaceId, organizationId, userId, role: 'owner', joinedAt: at },
-  });
   const { token } = await startSession(userId, ORIGIN, { sessions }, LOGGED_IN, 0);
   // The edge reads the session (before the reset).
   const auth = await authenticate(

@@ -7,56 +7,25 @@
  * never overwrites the new hash. A session opened with the new password works.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tables } from '../../lib/definition';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { dynamoSessions } from '../../shared/adapters/dynamo-sessions';
-import { dynamoUsers } from '../../shared/adapters/dynamo-users';
 import { startSession } from '../../shared/identity/accounts/sessions';
-import { newId, sha256 } from '../../shared/identity/tokens';
+import { sha256 } from '../../shared/identity/tokens';
+import { dynamoForFile } from '../support/dynamo-emulator';
+import { storedOwner } from '../support/stored-accounts';
 
 const PREFIX = 'r16i-fix-pwv-';
 const CORE = `${PREFIX}core`;
 const ORIGIN = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Integration)' };
 
-let dataDir: string;
-let emulators: Emulators;
-let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), PREFIX));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
-});
-
-afterAll(async () => {
-  raw?.destroy();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+dynamoForFile(PREFIX, (h) => {
+  ({ db } = h);
 });
 
 async function account() {
-  const accounts = dynamoUsers(db, CORE);
-  const userId = newId();
-  const workspaceId = newId();
-  const organizationId = newId();
-  const at = '2025-06-01T12:00:00.000Z';
-  const email = `u-${userId.toLowerCase()}@example.com`;
-  await accounts.create({
-    user: { userId, email, name: 'U', emailVerified: true, defaultWorkspaceId: workspaceId, createdAt: at },
-    passwordHash: 'old-hash',
-    organization: { organizationId, name: 'O', ownerUserId: userId, createdAt: at },
-    workspace: { workspaceId, organizationId, name: 'W', createdAt: at },
-    membership: { workspaceId, organizationId, userId, role: 'owner', joinedAt: at },
-  });
+  const { accounts, userId, email } = await storedOwner(db, CORE);
   return { accounts, sessions: dynamoSessions(db, CORE), userId, email };
 }
 

@@ -5,45 +5,19 @@
 // and visibility changes (single and batch) neither count nor journal a receive: after a kill the
 // next receive reports the true count and first-receive time, and nothing is dead-lettered early.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators/local-aws';
+import { describe, expect, it } from 'vitest';
 import { replayJournals } from '../../lib/local/emulators/sqs-journal';
-import { type SqsEmulator, startSqs } from '../../lib/local/emulators/sqs-server';
 import type { SavedMessage, SqsSnapshot } from '../../lib/local/emulators/sqs-state';
+import { queueWithDlq, sqsImagesForFile } from '../support/sqs-images';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'r16y-fix-sqs-'));
-const running: { emulator: SqsEmulator; sqs: SQSClient }[] = [];
-afterAll(async () => {
-  for (const r of running) {
-    r.sqs.destroy();
-    await r.emulator.stop();
-  }
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-async function start(dir: string) {
-  const emulator = await startSqs({
-    file: path.join(dir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 600_000,
-    log: () => undefined,
-  });
-  const sqs = new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 });
-  running.push({ emulator, sqs });
-  return sqs;
-}
+const { root, start, imageOf } = sqsImagesForFile('r16y-fix-sqs-');
 
 const message = (id: string): SavedMessage => ({
   record: { MessageId: id, ReceiptHandle: '', attributes: { SentTimestamp: String(Date.now()) } },
@@ -89,17 +63,7 @@ describe('SQS visibility changes across a kill (review 16)', () => {
   it('restores the true receive count, not one raised by each visibility change', async () => {
     const live = path.join(root, 'cv');
     const sqs = await start(live);
-    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'cv-dlq' }))).QueueUrl as string;
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] })))
-      .Attributes?.QueueArn;
-    const queue = (
-      await sqs.send(
-        new CreateQueueCommand({
-          QueueName: 'cv',
-          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
-        }),
-      )
-    ).QueueUrl as string;
+    const { queue, dlq } = await queueWithDlq(sqs, 'cv', 3);
     await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: 'work' }));
     const first = await sqs.send(
       new ReceiveMessageCommand({
@@ -124,8 +88,7 @@ describe('SQS visibility changes across a kill (review 16)', () => {
     );
 
     // kill -9 now: the journal holds the send and the one receive.
-    const image = path.join(root, 'cv-image');
-    fs.cpSync(live, image, { recursive: true });
+    const image = imageOf(live, 'cv-image');
     const again = await start(image);
     const second = await again.send(
       new ReceiveMessageCommand({

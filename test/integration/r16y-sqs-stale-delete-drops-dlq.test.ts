@@ -15,43 +15,18 @@
  * The crash is taken as an image: the data directory (snapshot + journals) is copied right after
  * the delete is answered, and a second emulator starts on the copy (no timing involved).
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
-  CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators/local-aws';
-import { type SqsEmulator, startSqs } from '../../lib/local/emulators/sqs-server';
+import { describe, expect, it, vi } from 'vitest';
+import { queueWithDlq, sqsImagesForFile } from '../support/sqs-images';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'r16y-sqs-stale-'));
-const running: { emulator: SqsEmulator; sqs: SQSClient }[] = [];
-afterAll(async () => {
-  for (const r of running) {
-    r.sqs.destroy();
-    await r.emulator.stop();
-  }
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-async function start(dir: string) {
-  const emulator = await startSqs({
-    file: path.join(dir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 600_000,
-    log: () => undefined,
-  });
-  const sqs = new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 });
-  running.push({ emulator, sqs });
-  return sqs;
-}
+const { root, start, imageOf } = sqsImagesForFile('r16y-sqs-stale-');
 
 const visibleIn = async (sqs: SQSClient, url: string) =>
   Number(
@@ -63,17 +38,7 @@ describe('a stale-handle delete and the DLQ across a crash (review 16)', () => {
   it('keeps the dead-lettered message in the DLQ after a kill', async () => {
     const live = path.join(root, 'live');
     const sqs = await start(live);
-    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'stale-dlq' }))).QueueUrl as string;
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] })))
-      .Attributes?.QueueArn;
-    const queue = (
-      await sqs.send(
-        new CreateQueueCommand({
-          QueueName: 'stale',
-          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
-        }),
-      )
-    ).QueueUrl as string;
+    const { queue, dlq } = await queueWithDlq(sqs, 'stale', 1);
     await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: 'slow work' }));
     // The last allowed receive; the handler outlives the visibility timeout, the message is dead-lettered.
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, VisibilityTimeout: 1 }));
@@ -85,8 +50,7 @@ describe('a stale-handle delete and the DLQ across a crash (review 16)', () => {
     expect(await visibleIn(sqs, dlq)).toBe(1);
 
     // kill -9 now: the data directory as it is, started again.
-    const image = path.join(root, 'image');
-    fs.cpSync(live, image, { recursive: true });
+    const image = imageOf(live, 'image');
     const again = await start(image);
     expect(await visibleIn(again, dlq), 'the dead-lettered message vanished from the DLQ after the restart').toBe(1);
   }, 30_000);

@@ -4,17 +4,15 @@
 // page recorded again as the last one left the launch `running`, and so did `readLaunch` when the
 // launch's execution had SUCCEEDED.
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { contactAudience } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { contactSk, workspacePk } from '../../shared/adapters/keys';
 import { enrolAudiencePage } from '../../shared/campaigns/enrol-audience-page';
-import type { AudiencePage, DripStepMessage } from '../../shared/campaigns/messages';
+import type { DripStepMessage } from '../../shared/campaigns/messages';
 import { readLaunch } from '../../shared/campaigns/resume-launch';
 import type { Contact } from '../../shared/crm/model';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import { LAUNCH_AT as at, enrolUntilDone, firstPage, setOnContact, vipAudience } from '../support/launch-pages';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -23,73 +21,27 @@ dynamoForFile('r17a-fix-launch-', (h) => {
   CORE = h.table('core');
 });
 
-const at = '2026-03-01T10:00:00.000Z';
-
-const contact = (workspaceId: string, n: number): Contact => ({
-  contactId: `c${n}-${randomUUID().slice(0, 6)}`,
-  workspaceId,
-  email: `c${n}-${randomUUID().slice(0, 6)}@example.com`,
-  status: 'lead',
-  tags: ['vip'],
-  customFields: {},
-  score: 10,
-  tier: 'cold',
-  createdAt: at,
-  updatedAt: at,
-});
-
-const untag = (workspaceId: string, contactId: string) =>
-  db.send(
-    new UpdateCommand({
-      TableName: CORE,
-      Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
-      UpdateExpression: 'SET tags = :none',
-      ExpressionAttributeValues: { ':none': [] },
-    }),
-  );
+const untag = (workspaceId: string, contactId: string) => setOnContact(db, CORE, workspaceId, contactId, 'tags', []);
 
 describe('a retried launch page does what its first try did', () => {
   it('a page whose messages went out but whose send answered an error is replayed, not read again', async () => {
     // Prepare: four vip contacts; the queue takes the first page's messages, then answers an error.
-    const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-    const contacts = dynamoContacts(db, CORE);
-    const people = [1, 2, 3, 4].map((n) => contact(workspaceId, n));
-    for (const p of people) await contacts.create(p);
-    const sent: DripStepMessage[] = [];
     let sendFails = true;
-    const deps = {
-      audience: contactAudience(contacts),
-      queue: {
-        sendAll: async (m: readonly DripStepMessage[]) => {
-          sent.push(...m);
-          if (sendFails) throw new Error('the answer of SendMessageBatch was lost');
-        },
+    const sent: DripStepMessage[] = [];
+    const { workspaceId, people, deps } = await vipAudience(db, CORE, 4, {
+      sendAll: async (m) => {
+        sent.push(...m);
+        if (sendFails) throw new Error('the answer of SendMessageBatch was lost');
       },
-      suppressions: { reasonsFor: async () => [] },
-      launches: dynamoLaunches(db, CORE),
-      contacts,
-      now: () => new Date(at),
-    };
-    const page = {
-      workspaceId,
-      campaignId: 'camp-1',
-      launchId: 'launch-1',
-      filter: { tag: 'vip' },
-      enrolled: 0,
-      pageSize: 2,
-    } as AudiencePage;
+    });
+    const page = firstPage(workspaceId, 'launch-1', 2);
     await expect(enrolAudiencePage(page, deps as never)).rejects.toThrow(/answer/);
     sendFails = false;
     // The first page's first contact leaves the audience before the state machine's retry.
     await untag(workspaceId, (people[0] as Contact).contactId);
 
     // Act: the retry, then the pages after it, until done.
-    let input = page;
-    for (let n = 0; n < 10; n++) {
-      const out = await enrolAudiencePage(input, deps as never);
-      if (out.done) break;
-      input = out as AudiencePage;
-    }
+    await enrolUntilDone(page, deps);
 
     // Assess: every contact queued is counted once, and the page's retry queued nobody new.
     const queued = new Set(sent.map((m) => (m as { contactId: string }).contactId));

@@ -2,98 +2,19 @@
 // A pause dropped the campaign's schedule slot and the resume computed the next one after the
 // resume: a slot that fell due while paused was never launched. A pause now holds the slot (on the
 // record, out of the due index) and the resume puts it back, due when it came due meanwhile.
-import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoCampaignTriggers } from '../../shared/adapters/dynamo-campaign-triggers';
-import { dynamoCampaignSchedule, dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { campaignSk, workspacePk } from '../../shared/adapters/keys';
-import {
-  type CampaignDeps,
-  createCampaign,
-  publishCampaign,
-  transitionCampaign,
-  updateCampaign,
-} from '../../shared/campaigns/campaign';
-import { scheduledLaunchPlan } from '../../shared/campaigns/campaign-triggers';
-import { journey } from '../../shared/campaigns/journey';
-import type { LaunchStarter } from '../../shared/campaigns/ports';
-import { triggerDueCampaigns } from '../../shared/campaigns/trigger-due-campaigns';
-import { dynamoForFile } from '../support/dynamo-emulator';
+import { updateCampaign } from '../../shared/campaigns/campaign';
+import { scheduledCampaignsForFile } from '../support/scheduled-campaigns';
 
-const PREFIX = 'r17a-fphs-';
-const CORE = `${PREFIX}core`;
-
-let db: DynamoDBDocumentClient;
-dynamoForFile(PREFIX, (h) => {
-  ({ db } = h);
-});
+const campaignsOnClock = scheduledCampaignsForFile('r17a-fphs-');
 
 function setUp() {
-  const campaigns = dynamoCampaignStore(db, CORE);
-  const index = dynamoCampaignTriggers(db, CORE);
-  const schedule = dynamoCampaignSchedule(db, CORE);
-  const launches = dynamoLaunches(db, CORE);
-  let real = new Date('2030-01-01T08:00:00.000Z');
-  const deps: CampaignDeps = {
-    campaigns,
-    now: () => real,
-    realNow: () => real,
-    newId: randomUUID,
-    wiresTriggers: true,
-  };
-  const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-  const starts: string[] = [];
-  const starter: LaunchStarter = {
-    async start(input) {
-      starts.push(input.launchId);
-    },
-  };
-  const at = (iso: string) => {
-    real = new Date(iso);
-  };
-  const triggerRun = (iso: string) => {
-    at(iso);
-    return triggerDueCampaigns({
-      schedule,
-      launches: starter,
-      now: () => real,
-      plan: scheduledLaunchPlan({ campaigns, index, launches, now: () => real, realNow: () => real }),
-    });
-  };
-  const create = async (on: Record<string, unknown>) =>
-    (
-      await createCampaign(
-        workspaceId,
-        'u1',
-        {
-          name: 'Scheduled',
-          journey: journey.parse({
-            nodes: [
-              { id: 'start', kind: 'trigger', on, next: 'done' },
-              { id: 'done', kind: 'exit' },
-            ],
-          }),
-          rules: { timeZone: 'UTC', reentry: { mode: 'always' } },
-        } as never,
-        deps,
-      )
-    ).campaignId;
-  const publish = (id: string) => publishCampaign(workspaceId, id, deps, async (j) => j);
-  const move = (id: string, transition: 'pause' | 'resume' | 'archive', iso: string) => {
-    at(iso);
-    return transitionCampaign(workspaceId, id, transition, deps);
-  };
+  const t = campaignsOnClock('2030-01-01T08:00:00.000Z');
   const rename = (id: string, iso: string) => {
-    at(iso);
-    return updateCampaign(workspaceId, id, { name: 'Renamed' }, deps);
+    t.setClock(iso);
+    return updateCampaign(t.workspaceId, id, { name: 'Renamed' }, t.deps);
   };
-  const item = async (id: string) =>
-    (await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(workspaceId), sk: campaignSk(id) } })))
-      .Item ?? {};
-  const starts_ = (id: string) => starts.filter((l) => l.startsWith(`${id}-`));
-  return { create, publish, move, rename, triggerRun, item, starts: starts_ };
+  return { ...t, rename, starts: t.launchesOf };
 }
 
 describe('a pause holds the schedule slot; the resume puts it back', () => {

@@ -29,18 +29,14 @@
  * cursor, the count is the first try's). Fix: key the marker by (cursor, next cursor), or return
  * the first try's result (cursor and count) to a retry instead of reading the page again.
  */
-import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { contactAudience } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
-import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { contactSk, workspacePk } from '../../shared/adapters/keys';
 import { enrolAudiencePage } from '../../shared/campaigns/enrol-audience-page';
 import type { AudiencePage, DripStepMessage } from '../../shared/campaigns/messages';
 import { readLaunch } from '../../shared/campaigns/resume-launch';
 import type { Contact } from '../../shared/crm/model';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import { LAUNCH_AT as at, enrolUntilDone, firstPage, setOnContact, vipAudience } from '../support/launch-pages';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -49,46 +45,15 @@ dynamoForFile('r17a-launch-done-', (h) => {
   CORE = h.table('core');
 });
 
-const at = '2026-03-01T10:00:00.000Z';
-
-const contact = (workspaceId: string, n: number): Contact => ({
-  contactId: `c${n}-${randomUUID().slice(0, 6)}`,
-  workspaceId,
-  email: `c${n}-${randomUUID().slice(0, 6)}@example.com`,
-  status: 'lead',
-  tags: ['vip'],
-  customFields: {},
-  score: 10,
-  tier: 'cold',
-  createdAt: at,
-  updatedAt: at,
-});
-
 describe('a launch page retried after its answer was lost', () => {
   it('the launch ends done when the retried page is the last one (not running for good)', async () => {
-    const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-    const contacts = dynamoContacts(db, CORE);
-    const people = [1, 2, 3].map((n) => contact(workspaceId, n));
-    for (const p of people) await contacts.create(p);
     const sent: DripStepMessage[] = [];
-    const launches = dynamoLaunches(db, CORE);
     let clock = new Date(at);
-    const deps = {
-      audience: contactAudience(contacts),
-      queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
-      suppressions: { reasonsFor: async () => [] },
-      launches,
-      contacts,
+    const { workspaceId, contacts, people, launches, deps } = await vipAudience(db, CORE, 3, {
+      sendAll: async (m) => void sent.push(...m),
       now: () => clock,
-    };
-    const first = {
-      workspaceId,
-      campaignId: 'camp-1',
-      launchId: 'launch-1',
-      filter: { tag: 'vip' },
-      enrolled: 0,
-      pageSize: 2,
-    } as AudiencePage;
+    });
+    const first = firstPage(workspaceId, 'launch-1', 2);
 
     // Page 1 runs: 2 contacts queued, a next page exists (the third contact). Its answer is lost.
     const lost = await enrolAudiencePage(first, deps as never);
@@ -116,45 +81,17 @@ describe('a launch page retried after its answer was lost', () => {
   });
 
   it('counts every contact it queued when the retried page ends at another cursor', async () => {
-    const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-    const contacts = dynamoContacts(db, CORE);
-    const people = [1, 2, 3, 4].map((n) => contact(workspaceId, n));
-    for (const p of people) await contacts.create(p);
     const sent: DripStepMessage[] = [];
-    const deps = {
-      audience: contactAudience(contacts),
-      queue: { sendAll: async (m: readonly DripStepMessage[]) => void sent.push(...m) },
-      suppressions: { reasonsFor: async () => [] },
-      launches: dynamoLaunches(db, CORE),
-      contacts,
-      now: () => new Date(at),
-    };
-    const first = {
-      workspaceId,
-      campaignId: 'camp-1',
-      launchId: 'launch-2',
-      filter: { tag: 'vip' },
-      enrolled: 0,
-      pageSize: 2,
-    } as AudiencePage;
+    const { workspaceId, people, deps } = await vipAudience(db, CORE, 4, {
+      sendAll: async (m) => void sent.push(...m),
+    });
+    const first = firstPage(workspaceId, 'launch-2', 2);
     // First try of page 1: c1, c2 queued and counted; its answer is lost.
     await enrolAudiencePage(first, deps as never);
     // A person removes the tag of c1 before the retry (its enrol message is already queued).
-    await db.send(
-      new UpdateCommand({
-        TableName: CORE,
-        Key: { pk: workspacePk(workspaceId), sk: contactSk((people[0] as Contact).contactId) },
-        UpdateExpression: 'SET tags = :none',
-        ExpressionAttributeValues: { ':none': [] },
-      }),
-    );
+    await setOnContact(db, CORE, workspaceId, (people[0] as Contact).contactId, 'tags', []);
     // The state machine's retry of page 1, then the pages after it, until done.
-    let input: AudiencePage = first;
-    for (let n = 0; n < 10; n++) {
-      const out = await enrolAudiencePage(input, deps as never);
-      if (out.done) break;
-      input = out as AudiencePage;
-    }
+    await enrolUntilDone(first, deps);
     const queuedContacts = new Set(sent.map((m) => (m as { contactId: string }).contactId));
     expect(queuedContacts.size).toBe(4);
     const progress = await deps.launches.get(workspaceId, 'launch-2');

@@ -23,98 +23,21 @@
  * slot that came due meanwhile back as due so the next trigger run launches it, once (launch id of
  * the slot); or at the very least a one-time `at` missed while paused launches at the resume.
  */
-import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoCampaignTriggers } from '../../shared/adapters/dynamo-campaign-triggers';
-import { dynamoCampaignSchedule, dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { campaignSk, workspacePk } from '../../shared/adapters/keys';
-import {
-  type CampaignDeps,
-  createCampaign,
-  publishCampaign,
-  transitionCampaign,
-} from '../../shared/campaigns/campaign';
-import { scheduledLaunchPlan } from '../../shared/campaigns/campaign-triggers';
-import { type Journey, journey } from '../../shared/campaigns/journey';
-import type { LaunchStarter } from '../../shared/campaigns/ports';
-import { triggerDueCampaigns } from '../../shared/campaigns/trigger-due-campaigns';
-import { dynamoForFile } from '../support/dynamo-emulator';
+import { scheduledCampaignsForFile } from '../support/scheduled-campaigns';
 
-const PREFIX = 'r17a-pslot-';
-const CORE = `${PREFIX}core`;
-
-let db: DynamoDBDocumentClient;
-dynamoForFile(PREFIX, (h) => {
-  ({ db } = h);
-});
-
-const journeyOn = (on: Record<string, unknown>): Journey =>
-  journey.parse({
-    nodes: [
-      { id: 'start', kind: 'trigger', on, next: 'done' },
-      { id: 'done', kind: 'exit' },
-    ],
-  });
+const campaignsOnClock = scheduledCampaignsForFile('r17a-pslot-');
 
 function setUp() {
-  const campaigns = dynamoCampaignStore(db, CORE);
-  const index = dynamoCampaignTriggers(db, CORE);
-  const schedule = dynamoCampaignSchedule(db, CORE);
-  const launches = dynamoLaunches(db, CORE);
   // The real clock of the routes (slots are real time), moved by the test.
-  let real = new Date('2030-01-01T08:00:00.000Z');
-  const deps: CampaignDeps = {
-    campaigns,
-    now: () => real,
-    realNow: () => real,
-    newId: randomUUID,
-    wiresTriggers: true,
+  const t = campaignsOnClock('2030-01-01T08:00:00.000Z');
+  return {
+    ...t,
+    pause: (id: string, iso: string) => t.move(id, 'pause', iso),
+    resume: (id: string, iso: string) => t.move(id, 'resume', iso),
+    slotOf: async (id: string) => (await t.item(id)).nextRunAt,
+    launchedOf: (id: string) => [...new Set(t.launchesOf(id))],
   };
-  const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-  const starts: string[] = [];
-  const starter: LaunchStarter = {
-    async start(input) {
-      starts.push(input.launchId);
-    },
-  };
-  const set = (iso: string) => {
-    real = new Date(iso);
-  };
-  /** One run of the scheduled trigger (every 5 minutes) at `iso`. */
-  const triggerRun = (iso: string) => {
-    set(iso);
-    return triggerDueCampaigns({
-      schedule,
-      launches: starter,
-      now: () => real,
-      plan: scheduledLaunchPlan({ campaigns, index, launches, now: () => real, realNow: () => real }),
-    });
-  };
-  const create = async (on: Record<string, unknown>) =>
-    (
-      await createCampaign(
-        workspaceId,
-        'u1',
-        { name: 'Scheduled', journey: journeyOn(on), rules: { timeZone: 'UTC', reentry: { mode: 'always' } } } as never,
-        deps,
-      )
-    ).campaignId;
-  const publish = (id: string) => publishCampaign(workspaceId, id, deps, async (j) => j);
-  const pause = (id: string, iso: string) => {
-    set(iso);
-    return transitionCampaign(workspaceId, id, 'pause', deps);
-  };
-  const resume = (id: string, iso: string) => {
-    set(iso);
-    return transitionCampaign(workspaceId, id, 'resume', deps);
-  };
-  const slotOf = async (id: string) =>
-    (await db.send(new GetCommand({ TableName: CORE, Key: { pk: workspacePk(workspaceId), sk: campaignSk(id) } }))).Item
-      ?.nextRunAt;
-  const launchedOf = (id: string) => [...new Set(starts)].filter((l) => l.startsWith(`${id}-`));
-  return { create, publish, pause, resume, triggerRun, slotOf, launchedOf };
 }
 
 describe('a schedule slot that comes due while the campaign is paused', () => {

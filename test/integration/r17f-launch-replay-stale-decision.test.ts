@@ -14,18 +14,20 @@
 // Correct: a replay of a decision not yet counted re-checks each recorded contact (gone -> left out,
 // blocked from marketing -> counted suppressed) and keeps only the recorded next cursor; or the
 // enrolment of a launch message re-checks `leftOutOfMarketing` before it enrols.
-import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { contactAudience } from '../../shared/adapters/dynamo-campaigns';
-import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
-import { dynamoLaunches } from '../../shared/adapters/dynamo-launches';
-import { contactSk, workspacePk } from '../../shared/adapters/keys';
 import { enrolAudiencePage } from '../../shared/campaigns/enrol-audience-page';
 import type { AudiencePage, DripStepMessage } from '../../shared/campaigns/messages';
 import { launchPayload, resumeLaunch } from '../../shared/campaigns/resume-launch';
 import type { Contact } from '../../shared/crm/model';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import {
+  LAUNCH_AT as at,
+  enrolUntilDone,
+  firstPage,
+  setOnContact as setOn,
+  vipAudience,
+} from '../support/launch-pages';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -34,32 +36,8 @@ dynamoForFile('r17f-lrsd-', (h) => {
   CORE = h.table('core');
 });
 
-const at = '2026-03-01T10:00:00.000Z';
-
-const contact = (workspaceId: string, n: number): Contact => ({
-  contactId: `c${n}-${randomUUID().slice(0, 6)}`,
-  workspaceId,
-  email: `c${n}-${randomUUID().slice(0, 6)}@example.com`,
-  status: 'lead',
-  tags: ['vip'],
-  customFields: {},
-  score: 10,
-  tier: 'cold',
-  createdAt: at,
-  updatedAt: at,
-});
-
-const setOnContact = async (workspaceId: string, contactId: string, attribute: string, value: string) => {
-  await db.send(
-    new UpdateCommand({
-      TableName: CORE,
-      Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
-      UpdateExpression: 'SET #a = :v',
-      ExpressionAttributeNames: { '#a': attribute },
-      ExpressionAttributeValues: { ':v': value },
-    }),
-  );
-};
+const setOnContact = (workspaceId: string, contactId: string, attribute: string, value: string) =>
+  setOn(db, CORE, workspaceId, contactId, attribute, value);
 
 /**
  * A one-page launch (three vip contacts) whose page fails on its first try: the queue is down, so
@@ -67,34 +45,15 @@ const setOnContact = async (workspaceId: string, contactId: string, attribute: s
  * contact; the launch is resumed and its page runs again.
  */
 async function failThenResume(between: (workspaceId: string, first: Contact) => Promise<void>) {
-  const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
-  const contacts = dynamoContacts(db, CORE);
-  const people = [1, 2, 3].map((n) => contact(workspaceId, n));
-  for (const p of people) await contacts.create(p);
   const sent: DripStepMessage[] = [];
   let queueDown = true;
-  const launches = dynamoLaunches(db, CORE);
-  const deps = {
-    audience: contactAudience(contacts),
-    queue: {
-      sendAll: async (m: readonly DripStepMessage[]) => {
-        if (queueDown) throw Object.assign(new Error('queue unavailable'), { name: 'ServiceUnavailable' });
-        sent.push(...m);
-      },
+  const { workspaceId, people, launches, deps } = await vipAudience(db, CORE, 3, {
+    sendAll: async (m) => {
+      if (queueDown) throw Object.assign(new Error('queue unavailable'), { name: 'ServiceUnavailable' });
+      sent.push(...m);
     },
-    suppressions: { reasonsFor: async () => [] },
-    launches,
-    contacts,
-    now: () => new Date(at),
-  };
-  const page = {
-    workspaceId,
-    campaignId: 'camp-1',
-    launchId: 'launch-1',
-    filter: { tag: 'vip' },
-    enrolled: 0,
-    pageSize: 10,
-  } as AudiencePage;
+  });
+  const page = firstPage(workspaceId, 'launch-1', 10);
   await expect(enrolAudiencePage(page, deps as never)).rejects.toThrow(/queue unavailable/);
   // The Catch: the launch is failed, resumable from this page.
   await launches.fail(workspaceId, 'camp-1', 'launch-1', 'queue unavailable', at, {
@@ -121,12 +80,7 @@ async function failThenResume(between: (workspaceId: string, first: Contact) => 
       now: () => new Date(at),
     },
   );
-  let input = payload as AudiencePage;
-  for (let n = 0; n < 10; n++) {
-    const out = await enrolAudiencePage(input, deps as never);
-    if (out.done) break;
-    input = out as AudiencePage;
-  }
+  await enrolUntilDone(payload as AudiencePage, deps);
   const queuedIds = sent.map((m) => (m as { contactId: string }).contactId);
   return { first, queuedIds, progress: await launches.get(workspaceId, 'launch-1') };
 }

@@ -11,17 +11,10 @@
  * Correct: every interaction write is conditional on the contact being live (e.g. a condition on
  * `attribute_not_exists(deletedAt)` in the contact update, or a ConditionCheck of its head).
  */
-import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
-import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
-import { INTERACTION_PREFIX, interactionPk } from '../../shared/adapters/keys';
-import { contactCreateSchema } from '../../shared/crm/contacts/contact-fields';
-import { createContact, deleteContact } from '../../shared/crm/contacts/use-cases';
-import type { Interaction } from '../../shared/crm/model';
-import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import { contactDeletedBeforeWrite, interactionOf, storedInteractions } from '../support/scoring-wiring';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -30,52 +23,15 @@ dynamoForFile('r18b-deleted-note-', (h) => {
   CORE = h.table('core');
 });
 
-type Send = (command: unknown) => Promise<unknown>;
-
 describe('review 18b: an unscored interaction racing the contact delete', () => {
   it('is refused, not stored on the deleted contact', async () => {
-    const ws = `ws-${randomUUID()}`;
-    const events = { publish: async () => {} };
-    const now = () => new Date();
-    const deps = { contacts: dynamoContacts(db, CORE), now, newId: randomUUID, events };
-    const contact = await createContact(ws, contactCreateSchema.parse({ email: 'ada@example.com' }), deps);
-    let deleted = false;
     // The delete lands after the scorer read the contact live, before its write.
-    const racing = new Proxy(db, {
-      get: (target, prop, receiver) =>
-        prop === 'send'
-          ? async (command: unknown) => {
-              if (!deleted && command instanceof TransactWriteCommand) {
-                deleted = true;
-                await deleteContact(ws, contact.contactId, deps);
-              }
-              return (target.send as Send).call(target, command);
-            }
-          : Reflect.get(target, prop, receiver),
-    });
-    const note: Interaction = {
-      interactionId: randomUUID(),
-      workspaceId: ws,
-      contactId: contact.contactId,
-      type: 'note',
-      occurredAt: now().toISOString(),
-      metadata: {},
-      source: 'u-1',
-    };
-    const outcome = await interactionScorer({ store: dynamoScoreStore(racing, CORE), events, now })
-      .recordAndScore(note)
-      .then(
-        () => 'recorded',
-        (error: Error) => error.name,
-      );
-    const stored = await db.send(
-      new QueryCommand({
-        TableName: CORE,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': interactionPk(ws, contact.contactId), ':p': INTERACTION_PREFIX },
-        ConsistentRead: true,
-      }),
-    );
+    const race = await contactDeletedBeforeWrite(db, CORE, (command) => command instanceof TransactWriteCommand);
+    const { ws, contact, now } = race;
+    const note = interactionOf(contact, 'note', now().toISOString());
+    const outcome = await race.recordRacing(note);
+    const stored = await storedInteractions(db, CORE, ws, contact.contactId);
+    const { deleted } = race;
     expect(deleted).toBe(true);
     expect({ outcome, stored: stored.Items?.length ?? 0 }).toEqual({ outcome: 'ContactNotFoundError', stored: 0 });
   });

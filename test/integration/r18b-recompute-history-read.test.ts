@@ -19,18 +19,13 @@
  * interaction count matching what was replayed).
  */
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoRecomputeStore } from '../../shared/adapters/dynamo-recompute-store';
-import { dynamoRulesStore } from '../../shared/adapters/dynamo-rules-store';
 import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
-import { contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
-import type { Contact, Interaction } from '../../shared/crm/model';
-import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
-import { putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
-import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
-import { dynamoForFile } from '../support/dynamo-emulator';
+import { dynamoForFile, interceptedClient } from '../support/dynamo-emulator';
+import { interactionOf, putContact, scoringWiring } from '../support/scoring-wiring';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -39,101 +34,38 @@ dynamoForFile('r18b-recompute-', (h) => {
   CORE = h.table('core');
 });
 
-type Send = (command: unknown) => Promise<unknown>;
 /**
  * `db` as a replica behind by the interactions in `unseen` (by id): an eventually consistent Query leaves them
  * out; a strongly consistent one (and every other call) goes to the table as it is.
  */
 const replicaBehind = (unseen: Set<string>): DynamoDBDocumentClient =>
-  new Proxy(db, {
-    get: (target, prop, receiver) =>
-      prop === 'send'
-        ? async (command: unknown) => {
-            const out = (await (target.send as Send).call(target, command)) as {
-              Items?: Array<{ interactionId?: string }>;
-            };
-            if (command instanceof QueryCommand && command.input.ConsistentRead !== true && out.Items) {
-              return { ...out, Items: out.Items.filter((i) => !unseen.has(String(i.interactionId))) };
-            }
-            return out;
-          }
-        : Reflect.get(target, prop, receiver),
+  interceptedClient(db, async (command, send) => {
+    const out = (await send(command)) as { Items?: Array<{ interactionId?: string }> };
+    if (command instanceof QueryCommand && command.input.ConsistentRead !== true && out.Items) {
+      return { ...out, Items: out.Items.filter((i) => !unseen.has(String(i.interactionId))) };
+    }
+    return out;
   });
-
-async function putContact(workspaceId: string): Promise<Contact> {
-  const contactId = randomUUID();
-  const at = new Date().toISOString();
-  const contact: Contact = {
-    contactId,
-    workspaceId,
-    email: `${contactId}@example.test`,
-    status: 'lead',
-    tags: [],
-    customFields: {},
-    score: 0,
-    tier: 'cold',
-    createdAt: at,
-    updatedAt: at,
-  };
-  await db.send(
-    new PutCommand({
-      TableName: CORE,
-      Item: {
-        pk: workspacePk(workspaceId),
-        sk: contactSk(contactId),
-        type: 'contact',
-        ...contact,
-        ...tierGsi2(workspaceId, 'cold', 0, contactId),
-      },
-    }),
-  );
-  return contact;
-}
 
 describe('review 18b: a recompute right after a live interaction', () => {
   it('keeps the interaction the state already counts', async () => {
     const ws = `ws-${randomUUID()}`;
-    const c = await putContact(ws);
-    const sent: RecomputeMessage[] = [];
-    const queue = { send: async (m: RecomputeMessage) => void sent.push(m) };
-    const now = () => new Date();
-    const store = dynamoScoreStore(db, CORE);
-    const events = { publish: async () => {} };
-    await putScoringRules(
-      ws,
-      { rules: DEFAULT_SCORING_RULES, updatedBy: 'u-1' },
-      {
-        rules: dynamoRulesStore(db, CORE),
-        queue,
-        newId: randomUUID,
-        now,
-      },
-    );
+    const c = await putContact(db, CORE, ws);
+    const scoring = scoringWiring(db, CORE);
+    const { store } = scoring;
+    await scoring.putRules(ws, DEFAULT_SCORING_RULES);
 
     // A reply (+20 engagement, weight .6: score 12) is recorded and scored live.
-    const reply: Interaction = {
-      interactionId: randomUUID(),
-      workspaceId: ws,
-      contactId: c.contactId,
-      type: 'email_replied',
-      occurredAt: new Date().toISOString(),
-      metadata: {},
-      source: 'gmail',
-    };
-    const live = await interactionScorer({ store, events, now }).recordAndScore(reply);
+    const reply = interactionOf(c, 'email_replied', new Date().toISOString(), 'gmail');
+    const live = await scoring.scorer().recordAndScore(reply);
     expect(live.score).toBe(12);
 
     // The recompute's page runs at once: its eventually consistent history read has not seen the reply yet.
     const unseen = new Set([reply.interactionId]);
     const lagging = replicaBehind(unseen);
-    const [first] = sent;
-    if (!first) throw new Error('no recompute queued');
-    await recomputePage(first, {
+    await scoring.recompute({
       store: dynamoScoreStore(lagging, CORE),
       recompute: dynamoRecomputeStore(lagging, CORE),
-      queue,
-      events,
-      now,
     });
 
     const state = await store.readState(ws, c.contactId);

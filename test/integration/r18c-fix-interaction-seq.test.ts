@@ -4,19 +4,14 @@
 // stored before it) reads as 0 and a recompute still writes; each stored interaction adds one; the contact as
 // the API reads it never carries it.
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
-import { dynamoRecomputeStore } from '../../shared/adapters/dynamo-recompute-store';
-import { dynamoRulesStore } from '../../shared/adapters/dynamo-rules-store';
-import { dynamoScoreStore } from '../../shared/adapters/dynamo-score-store';
-import { contactSk, tierGsi2, workspacePk } from '../../shared/adapters/keys';
+import { contactSk, workspacePk } from '../../shared/adapters/keys';
 import type { Contact, Interaction } from '../../shared/crm/model';
-import type { RecomputeMessage } from '../../shared/crm/scoring/ports';
-import { putScoringRules, recomputePage } from '../../shared/crm/scoring/recompute';
 import { DEFAULT_SCORING_RULES } from '../../shared/crm/scoring/rules';
-import { interactionScorer } from '../../shared/crm/scoring/score-interaction';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import { putContact as putLead, scoringWiring } from '../support/scoring-wiring';
 
 let db: DynamoDBDocumentClient;
 let CORE: string;
@@ -25,36 +20,7 @@ dynamoForFile('r18c-fix-seq-', (h) => {
   CORE = h.table('core');
 });
 
-async function putContact(workspaceId: string): Promise<Contact> {
-  const contactId = randomUUID();
-  const at = new Date().toISOString();
-  const contact: Contact = {
-    contactId,
-    workspaceId,
-    email: `${contactId}@example.test`,
-    status: 'lead',
-    jobTitle: 'CTO',
-    tags: [],
-    customFields: {},
-    score: 0,
-    tier: 'cold',
-    createdAt: at,
-    updatedAt: at,
-  };
-  await db.send(
-    new PutCommand({
-      TableName: CORE,
-      Item: {
-        pk: workspacePk(workspaceId),
-        sk: contactSk(contactId),
-        type: 'contact',
-        ...contact,
-        ...tierGsi2(workspaceId, 'cold', 0, contactId),
-      },
-    }),
-  );
-  return contact;
-}
+const putContact = (workspaceId: string) => putLead(db, CORE, workspaceId, { jobTitle: 'CTO' });
 
 const rawContact = async (c: Contact) =>
   (
@@ -67,11 +33,7 @@ describe('review 18c fix: the contact’s interaction counter', () => {
   it('counts every stored interaction (scored, unscored, backdated) and stays out of the contact read', async () => {
     const ws = `ws-${randomUUID()}`;
     const c = await putContact(ws);
-    const scorer = interactionScorer({
-      store: dynamoScoreStore(db, CORE),
-      events: { publish: async () => {} },
-      now: () => new Date(),
-    });
+    const scorer = scoringWiring(db, CORE).scorer();
     const at = (ms: number) => new Date(Date.now() - ms).toISOString();
     const base = { workspaceId: ws, contactId: c.contactId, metadata: {}, source: 'u-1' };
     const interactions: Interaction[] = [
@@ -96,9 +58,7 @@ describe('review 18c fix: the contact’s interaction counter', () => {
     const ws = `ws-${randomUUID()}`;
     const c = await putContact(ws);
     expect((await rawContact(c))?.interactionSeq).toBeUndefined();
-    const sent: RecomputeMessage[] = [];
-    const queue = { send: async (m: RecomputeMessage) => void sent.push(m) };
-    const now = () => new Date();
+    const scoring = scoringWiring(db, CORE);
     // New rules whose fit scores the CTO: the recompute has something to write.
     const rules = {
       ...DEFAULT_SCORING_RULES,
@@ -113,21 +73,9 @@ describe('review 18c fix: the contact’s interaction counter', () => {
         },
       ],
     };
-    await putScoringRules(
-      ws,
-      { rules, updatedBy: 'u-1' },
-      { rules: dynamoRulesStore(db, CORE), queue, newId: randomUUID, now },
-    );
-    const [first] = sent;
-    if (!first) throw new Error('no recompute queued');
-    const store = dynamoScoreStore(db, CORE);
-    await recomputePage(first, {
-      store,
-      recompute: dynamoRecomputeStore(db, CORE),
-      queue,
-      events: { publish: async () => {} },
-      now,
-    });
+    await scoring.putRules(ws, rules);
+    const { store } = scoring;
+    await scoring.recompute();
     const state = await store.readState(ws, c.contactId);
     expect(state?.rulesVersion).toBe(1);
     expect((await rawContact(c))?.interactionSeq, 'a recompute is no interaction').toBeUndefined();

@@ -73,3 +73,20 @@ export function dynamoForFile(prefix: string, ready: (harness: DynamoHarness) =>
     await harness?.stop();
   });
 }
+
+/**
+ * `db` with every command it sends handed to `around`, with `send` to pass it on to the table: where
+ * a test runs a racing write before or after one of them, or changes what a read answers.
+ */
+export function interceptedClient(
+  db: DynamoDBDocumentClient,
+  around: (command: unknown, send: (command: unknown) => Promise<unknown>) => Promise<unknown>,
+): DynamoDBDocumentClient {
+  return new Proxy(db, {
+    get: (target, prop, receiver) =>
+      prop === 'send'
+        ? (command: unknown, ...rest: unknown[]) =>
+            around(command, (passed) => (target.send as (...args: unknown[]) => Promise<unknown>)(passed, ...rest))
+        : Reflect.get(target, prop, receiver),
+  });
+}
