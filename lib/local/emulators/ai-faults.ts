@@ -151,21 +151,32 @@ function parseSetting(body: string): AiFaultSetting {
   };
 }
 
-/** Reads a request body as text (the stand-ins take JSON up to a few MB). */
+/** A request body past the stand-in's limit: each stand-in answers it as its API does (413). */
+export class BodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The request body exceeds ${maxBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * Reads a request body as text, up to `maxBytes`. Past it, the rest is read and dropped (so the
+ * client, still sending, gets the answer rather than a reset connection) and the promise rejects
+ * with {@link BodyTooLargeError}.
+ */
 export function readBody(req: IncomingMessage, maxBytes = 8 * 1024 * 1024): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        reject(new Error('too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > maxBytes) reject(new BodyTooLargeError(maxBytes));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

@@ -17,7 +17,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AiFaultSetting, type AiFaultSwitch, createAiFaultSwitch, cutJson, readBody, tokensOf } from './ai-faults';
+import {
+  type AiFaultSetting,
+  type AiFaultSwitch,
+  BodyTooLargeError,
+  createAiFaultSwitch,
+  cutJson,
+  readBody,
+  tokensOf,
+} from './ai-faults';
 import { sampleFromSchema } from './json-schema-sample';
 import { closeServer, endpointUrl, listen } from './net';
 
@@ -71,7 +79,7 @@ export async function startAnthropicStandIn(opts: StandInOptions = {}): Promise<
   const hanging = new Set<ServerResponse>();
 
   const messages = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
-    const text = await readBody(req);
+    const text = await readBody(req, MAX_REQUEST_BYTES);
     // The API takes the key as `x-api-key` or, as SDK 1.x sends it, `Authorization: Bearer`.
     if (req.headers['x-api-key'] !== apiKey && req.headers.authorization !== `Bearer ${apiKey}`) {
       throw new ApiError(401, 'authentication_error', 'invalid x-api-key');
@@ -292,9 +300,16 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
   res.end(JSON.stringify(body));
 }
 
+/** The Messages API's request size limit (its 413 `request_too_large` past it). */
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
 function fail(res: ServerResponse, error: unknown, requestId: string): void {
   const e =
-    error instanceof ApiError ? error : new ApiError(500, 'api_error', 'Internal server error (local stand-in)');
+    error instanceof ApiError
+      ? error
+      : error instanceof BodyTooLargeError
+        ? new ApiError(413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.')
+        : new ApiError(500, 'api_error', 'Internal server error (local stand-in)');
   const detail = e.extra.details ? { details: e.extra.details } : {};
   send(
     res,

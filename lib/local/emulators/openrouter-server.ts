@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type AiFaultSetting, createAiFaultSwitch, cutJson, readBody, tokensOf } from './ai-faults';
+import { type AiFaultSetting, BodyTooLargeError, createAiFaultSwitch, cutJson, readBody, tokensOf } from './ai-faults';
 import type { AiStandIn, StandInOptions, StandInRequest } from './anthropic-server';
 import { sampleFromSchema } from './json-schema-sample';
 import { closeServer, endpointUrl, listen } from './net';
@@ -177,7 +177,12 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function fail(res: ServerResponse, error: unknown): void {
-  const e = error instanceof ApiError ? error : new ApiError(500, 'Internal Server Error (local stand-in)');
+  const e =
+    error instanceof ApiError
+      ? error
+      : error instanceof BodyTooLargeError
+        ? new ApiError(413, 'Request body too large')
+        : new ApiError(500, 'Internal Server Error (local stand-in)');
   const metadata = e.metadata ? { metadata: e.metadata } : {};
   send(res, e.status, { error: { code: e.status, message: e.message, ...metadata } }, e.headers);
 }
