@@ -12,9 +12,9 @@
  * not: then one consistent read). Expires after {@link WEBHOOK_ATTEMPTS_KEPT_MS}: a step's attempts
  * span minutes to hours.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_SETTLE_MS, type WebhookAttempts } from '../campaigns/webhook-action';
 import { isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
@@ -63,7 +63,7 @@ export function dynamoWebhookAttempts(
         // The exception is not unmarshalled by the document client: its Item is raw AttributeValues.
         const returned = error instanceof ConditionalCheckFailedException ? error.Item : undefined;
         const item = returned
-          ? fromRaw(returned)
+          ? unmarshall(returned)
           : await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
         if (!item) throw new Error(`The webhook attempts of ${key} were refused, then not found`);
         if (item.done !== undefined) return { kind: 'done' };
@@ -108,11 +108,4 @@ export function dynamoWebhookAttempts(
       }
     },
   };
-}
-
-/** The attributes read here of an item returned raw (numbers and strings only). */
-function fromRaw(raw: Record<string, AttributeValue>): Record<string, unknown> {
-  const item: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw)) item[name] = value.N ?? value.S ?? value.BOOL;
-  return item;
 }
