@@ -2,7 +2,8 @@
  * Is one arm of a split (or one subject line of an email node) really better? The stated test:
  * a two-proportion z-test (pooled standard error), two-sided, at 95%, judged only once every
  * arm has at least `minPerArm` contacts (100 by default): below that, "not enough data" rather
- * than a guess.
+ * than a guess. The arms given are the arms tested: a split's arms at 0% of its traffic, which
+ * can take no contact, are left out by the caller (stats.ts `abNodeTest`, `notTested`).
  *
  * With n arms the best arm (highest rate) is compared with each of the others, n - 1 tests, and
  * the 5% is split between them (Bonferroni: each test at 5% / (n - 1)). The best arm wins only
@@ -44,7 +45,16 @@ export const Z_95 = 1.959964;
 export type AbVerdict =
   | { readonly status: 'too-few'; readonly needPerArm: number }
   | { readonly status: 'no-difference'; readonly z: number }
-  | { readonly status: 'winner'; readonly winner: string; readonly z: number; readonly lift: number };
+  | {
+      readonly status: 'winner';
+      readonly winner: string;
+      readonly z: number;
+      /**
+       * The winner's rate over the runner-up's, less 1 (0.5: 50% better). Absent when the
+       * runner-up never succeeded: no finite lift (never Infinity, which JSON would show as null).
+       */
+      readonly lift?: number;
+    };
 
 /** One arm against the best arm. */
 export interface AbComparison {
@@ -62,7 +72,7 @@ export interface StatedTest {
   readonly metric: AbMetric;
   readonly confidence: 0.95;
   readonly minPerArm: number;
-  /** Every arm has at least `minPerArm` contacts. */
+  /** Every arm tested has at least `minPerArm` contacts. */
   readonly enoughData: boolean;
   /** The level each comparison is judged at: 0.05 / (arms - 1). */
   readonly alpha: number;
@@ -70,16 +80,25 @@ export interface StatedTest {
   /** The best arm against each other arm (empty until there is enough data). */
   readonly comparisons: readonly AbComparison[];
   readonly verdict: AbVerdict & { readonly text: string };
+  /**
+   * A split's arms at 0% of its traffic (stats.ts `abNodeTest`): no contact can enter them, so
+   * they are in no test (neither judged nor promoted automatically); their counts are still shown.
+   * Absent when every arm is tested.
+   */
+  readonly notTested?: readonly string[];
 }
 
-/** The z statistic of two proportions (pooled standard error); 0 when it is undefined. */
+/**
+ * The z statistic of two proportions (pooled standard error); 0 when it is undefined (an arm with
+ * no contact, no spread, or counters that are no proportion: more successes than contacts).
+ */
 export function twoProportionZ(a: ArmResult, b: ArmResult): number {
   if (a.entered === 0 || b.entered === 0) return 0;
   const p1 = a.successes / a.entered;
   const p2 = b.successes / b.entered;
   const pooled = (a.successes + b.successes) / (a.entered + b.entered);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.entered + 1 / b.entered));
-  return se === 0 ? 0 : (p1 - p2) / se;
+  return se > 0 ? (p1 - p2) / se : 0;
 }
 
 /** The two-sided p-value of a standard normal z. */
@@ -155,7 +174,6 @@ export function statedTest(
     };
   }
   const runnerUp = withRates.find((a) => a.arm === weakest.arm) as (typeof withRates)[number];
-  const lift = runnerUp.rate === 0 ? Number.POSITIVE_INFINITY : best.rate / runnerUp.rate - 1;
   return {
     ...base,
     enoughData: true,
@@ -165,7 +183,7 @@ export function statedTest(
       status: 'winner',
       winner: best.arm,
       z: weakest.z,
-      lift,
+      ...(runnerUp.rate > 0 ? { lift: best.rate / runnerUp.rate - 1 } : {}),
       text: `${capitalised(label(best.arm))} wins on ${words} at 95%`,
     },
   };

@@ -74,9 +74,10 @@ export interface EnrolmentState {
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */
   readonly emails: Readonly<Record<string, string>>;
   /**
-   * The arm it took at each split, and the subject variant (its index) at each email node with
-   * variants: recorded on arrival, in the checkpoint written before that node's mail is queued
-   * (run-step.ts), so every later run of the step mails, records and counts that same line.
+   * The arm it took at each split, and the subject line (its line id; an older record: its index)
+   * at each email node with variants: recorded on arrival, in the checkpoint written before that
+   * node's mail is queued (run-step.ts), so every later run of the step mails, records and counts
+   * that same line. A line counts a conversion only once its mail went ({@link creditedArms}).
    */
   readonly arms: Readonly<Record<string, string>>;
   readonly converted?: boolean;
@@ -143,14 +144,35 @@ export const GOAL_ELIGIBLE_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>(
 ]);
 
 /**
- * What a campaign-goal conversion of an ended run (`goalUntil`) counts: `converted` and the
- * `armconv:` of every arm (and subject line) it held. A run a split held out (exit `holdout`, its
- * `node` the split) counts `armconv:<split>:holdout` instead of `converted`: the headline counts the
- * conversions of contacts who were given the journey, the holdout's own counter those of its control
- * group; the arms it took at earlier splits still count it (it entered them).
+ * The one rule of which arms a conversion counts for (`armconv:<node>:<arm>`), read by every path
+ * that counts one (run-step.ts: a goal node met, the campaign goal met before a node, a run that
+ * ended judged for its goal), as `[node, arm]` pairs of `state.arms`: the arm of every split the run
+ * entered (a split records its arm only as the contact moves into it), and the subject line of
+ * every email node whose mail the run got (the node is in `state.emails`). A line recorded before
+ * its node acted (the checkpoint of execute-node.ts `unrecordedChoice`) while the node then held
+ * (send window, frequency cap, cap lock busy) is not the contact's until the mail goes: a
+ * conversion meanwhile counts for no line, as that line's `variant:` send counter has not moved.
  */
-export function goalConversionCounters(state: Pick<EnrolmentState, 'arms' | 'exitReason' | 'node'>): string[] {
-  const arms = Object.entries(state.arms).map(([split, arm]) => `armconv:${split}:${arm}`);
+export function creditedArms(
+  state: Pick<EnrolmentState, 'arms' | 'emails'>,
+  journey: Pick<Journey, 'nodes'>,
+): [string, string][] {
+  const splits = new Set(journey.nodes.filter((n) => n.kind === 'split').map((n) => n.id));
+  return Object.entries(state.arms).filter(([node]) => splits.has(node) || state.emails[node] !== undefined);
+}
+
+/**
+ * What a campaign-goal conversion of an ended run (`goalUntil`) counts: `converted` and the
+ * `armconv:` of the arms it is credited with ({@link creditedArms}). A run a split held out (exit
+ * `holdout`, its `node` the split) counts `armconv:<split>:holdout` instead of `converted`: the
+ * headline counts the conversions of contacts who were given the journey, the holdout's own counter
+ * those of its control group; the arms it took at earlier splits still count it (it entered them).
+ */
+export function goalConversionCounters(
+  state: Pick<EnrolmentState, 'arms' | 'emails' | 'exitReason' | 'node'>,
+  journey: Pick<Journey, 'nodes'>,
+): string[] {
+  const arms = creditedArms(state, journey).map(([node, arm]) => `armconv:${node}:${arm}`);
   return state.exitReason === 'holdout' ? [...arms, `armconv:${state.node}:${HOLDOUT_ARM}`] : ['converted', ...arms];
 }
 

@@ -303,8 +303,11 @@ function chooseVariant(
  * before the node acts (run-step.ts), so a step delivered again after the mail was queued (a crash,
  * a failure further on, a retried enrolment) reads the variant back instead of choosing again: a
  * promotion landing in between cannot record (and count) a subject line the contact never got,
- * while the ledger kept the first mail of the key. (A split's arm is chosen by a node that does not
- * act itself: its move is a decision written before the node it leads to acts.)
+ * while the ledger kept the first mail of the key. Recorded, the line is not yet credited with a
+ * conversion: only once this node's mail went (enrolment.ts `creditedArms`), so a node that holds
+ * (send window, frequency cap) credits no line to a contact converting meanwhile. (A split's arm is
+ * chosen by a node that does not act itself: its move is a decision written before the node it
+ * leads to acts.)
  */
 export function unrecordedChoice(
   node: JourneyNode,

@@ -178,6 +178,10 @@ function nodeProblems(
       // `arm:<split>:holdout` counts the control group: an arm of that id would share its counter.
       if (armIds.has(HOLDOUT_ARM)) problem(`"${HOLDOUT_ARM}" names the split's control group; give the arm another id`);
       if (node.promote && node.arms.length < 2) problem('Promotes a winner with a single arm');
+      // An arm at 0% takes no contact and is in no test (stats.ts `abNodeTest`): the rule needs two that do.
+      else if (node.promote && node.arms.filter((a) => a.percent > 0).length < 2) {
+        problem('Promotes a winner, but only one arm takes contacts: an arm at 0% is in no test');
+      }
       break;
     }
     case 'email':

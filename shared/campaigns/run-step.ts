@@ -12,6 +12,7 @@ import { mailBlockFor, type SuppressionReason } from '../email/suppression-rules
 import { answersConditions, type ConditionSubject, emailActivityOf } from './conditions';
 import {
   awaitsGoal,
+  creditedArms,
   type EnrolmentState,
   type ExitReason,
   GOAL_ELIGIBLE_EXITS,
@@ -331,9 +332,11 @@ async function advance(
   let expected = expectedStep;
   // A conversion counts once per run (a goal node met, then the campaign goal; a goal in a loop).
   let conversionCounted = start.converted === true;
-  // The arms (and subject lines) the enrolment held when it converted: a conversion counts for
-  // those only, never for an arm taken after it in the same save (a split placed after a goal).
-  let armsAtConversion: EnrolmentState['arms'] | undefined;
+  // The arms (and subject lines) credited with the conversion, as the run stood when it converted
+  // (`creditedArms`, enrolment.ts): never an arm taken after it in the same save (a split placed
+  // after a goal), nor a line recorded for a mail not sent yet (an email node that held).
+  let creditedAtConversion: [string, string][] | undefined;
+  const credited = (s: EnrolmentState) => creditedArms(s, published.journey);
   const save = async (
     moved: EnrolmentState,
     outcome: StepOutcome,
@@ -344,10 +347,10 @@ async function advance(
     const next: EnrolmentState = messageId ? { ...rest, writtenBy: messageId } : rest;
     const converts = tally.includes('converted');
     const counted = tally.filter((name) => name !== 'converted');
-    // A conversion also counts for the arm of every split it went through (A/B verdicts).
+    // A conversion also counts for the arms it is credited with (A/B verdicts).
     if (converts && !conversionCounted) {
       counted.push('converted');
-      for (const [split, arm] of Object.entries(armsAtConversion ?? next.arms)) counted.push(`armconv:${split}:${arm}`);
+      for (const [node, arm] of creditedAtConversion ?? credited(next)) counted.push(`armconv:${node}:${arm}`);
     }
     if (!(await deps.enrolments.save(next, expected, deltas(counted), condition)))
       return { status: 'stale', why: condition ? 'it moved on, or the campaign runs again' : 'it moved on' };
@@ -418,7 +421,7 @@ async function advance(
     // once a run). Every end lands in one end bucket, so entered = waiting + completed + exited.
     if (reason === 'converted') {
       tally.push('completed', 'converted');
-      armsAtConversion = start.arms;
+      creditedAtConversion = credited(start);
     } else tally.push(`exited:${reason}`);
     return save(endState(start, reason, now), { status: 'ended', reason });
   }
@@ -504,7 +507,9 @@ async function advance(
     });
     if (result.kind !== 'hold') {
       tally.push(...(result.counters ?? []));
-      if (armsAtConversion === undefined && result.counters?.includes('converted')) armsAtConversion = state.arms;
+      if (creditedAtConversion === undefined && result.counters?.includes('converted')) {
+        creditedAtConversion = credited(state);
+      }
     }
     switch (result.kind) {
       case 'move': {
@@ -675,7 +680,7 @@ function goalDeadlineAfterEnd(ended: EnrolmentState, published: PublishedVersion
  * deadline timer's lateness): met, the run converts (status `completed` stays, a `completed` end
  * becomes `converted`; an exit keeps its reason, as how a run ended is counted apart from whether
  * it converted) and counts `converted` (a held-out run: its holdout's `armconv:` instead) and the
- * `armconv:` of the arms it held (`goalConversionCounters`, enrolment.ts), once, with no end
+ * `armconv:` of the arms it is credited with (`goalConversionCounters`, enrolment.ts), once, with no end
  * counter moved: written on condition of the step it was read at, which moves on, so a racing
  * wake, a second copy or the deadline timer finds it moved and counts nothing again. Not met while
  * the window is open: nothing is written and no timer set (the deadline timer set at its end, at
@@ -723,13 +728,15 @@ async function judgeEndedGoal(
   const { goalUntil: _until, writtenBy: _by, ...rest } = state;
   const next: EnrolmentState = { ...rest, step: state.step + 1, ...(messageId ? { writtenBy: messageId } : {}) };
   const stale: StepOutcome = { status: 'stale', why: 'it moved on' };
-  if (verdict === 'converted') {
+  // Met: judged on `published` (a goal and a contact were read).
+  if (verdict === 'converted' && published) {
     const converted: EnrolmentState = {
       ...next,
       converted: true,
       ...(state.exitReason === 'completed' ? { exitReason: 'converted' as const } : {}),
     };
-    const saved = await deps.enrolments.save(converted, state.step, deltas(goalConversionCounters(state)));
+    const counters = deltas(goalConversionCounters(state, published.journey));
+    const saved = await deps.enrolments.save(converted, state.step, counters);
     return saved ? { status: 'ended', reason: 'converted' } : stale;
   }
   return (await deps.enrolments.save(next, state.step, {})) ? ended : stale;

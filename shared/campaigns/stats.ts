@@ -147,13 +147,33 @@ function earlierVariants(
 /** The metric that decides a node's test: its `promote.metric`, else conversions. */
 export const abMetricOf = (node: AbNode): AbMetric => node.promote?.metric ?? 'converted';
 
-/** The stated test of an A/B node on `metric` (default: the one that decides), with the node's `promote` settings. */
+/**
+ * The arms of a node that take contacts: every subject line, and every arm of a split but those at
+ * 0% of its traffic (an arm switched off, or kept to hold its id), which no contact can enter.
+ */
+const takesContacts = (node: AbNode, arm: string): boolean =>
+  node.kind !== 'split' || (node.arms.find((a) => a.id === arm)?.percent ?? 0) > 0;
+
+/**
+ * The stated test of an A/B node on `metric` (default: the one that decides), with the node's
+ * `promote` settings, over the arms that take contacts: an arm at 0% could never reach
+ * `minPerArm`, and would keep the test (and the `promote` rule) at "not enough data" for ever, so it
+ * is left out, named in `notTested` (whatever it counted under an earlier version's percentage: it
+ * takes no contact now, so it is neither judged nor promoted automatically; a person may still
+ * promote it by hand).
+ */
 export function abNodeTest(node: AbNode, counters: Counters, metric: AbMetric = abMetricOf(node)): StatedTest {
-  return statedTest(armResults(node, counters, metric), {
-    metric,
-    ...(node.promote?.after ? { minPerArm: node.promote.after.minPerArm } : {}),
-    label: node.kind === 'split' ? (arm) => `arm ${arm}` : (i) => `variant ${i}`,
-  });
+  const arms = armResults(node, counters, metric);
+  const notTested = arms.filter((a) => !takesContacts(node, a.arm)).map((a) => a.arm);
+  const test = statedTest(
+    arms.filter((a) => takesContacts(node, a.arm)),
+    {
+      metric,
+      ...(node.promote?.after ? { minPerArm: node.promote.after.minPerArm } : {}),
+      label: node.kind === 'split' ? (arm) => `arm ${arm}` : (i) => `variant ${i}`,
+    },
+  );
+  return notTested.length > 0 ? { ...test, notTested } : test;
 }
 
 /** Every metric's test of the node, keyed by metric. */
@@ -161,19 +181,32 @@ function allTests(node: AbNode, counters: Counters): Record<AbMetric, StatedTest
   return Object.fromEntries(AB_METRICS.map((m) => [m, abNodeTest(node, counters, m)])) as Record<AbMetric, StatedTest>;
 }
 
-/** Per arm: each metric's successes (the arms of `tests`, which all share the arms' order). */
-function metricsByArm(tests: Record<AbMetric, StatedTest>, index: number): Record<AbMetric, number> {
-  return Object.fromEntries(AB_METRICS.map((m) => [m, tests[m].arms[index]?.successes ?? 0])) as Record<
-    AbMetric,
-    number
-  >;
+/**
+ * Every arm of the node (tested or not: `notTested`), in the node's order, with its contacts (or
+ * sends) and each metric's successes.
+ */
+function armCounts(node: AbNode, counters: Counters): ({ arm: string; entered: number } & Record<AbMetric, number>)[] {
+  const byMetric = AB_METRICS.map((m) => armResults(node, counters, m));
+  return (byMetric[0] ?? []).map((a, i) => ({
+    arm: a.arm,
+    entered: a.entered,
+    ...(Object.fromEntries(AB_METRICS.map((m, k) => [m, byMetric[k]?.[i]?.successes ?? 0])) as Record<
+      AbMetric,
+      number
+    >),
+  }));
 }
 
-function holdoutOf(split: string, converted: StatedTest, at: (name: string) => number): HoldoutStats {
-  const entered = at(`arm:${split}:${HOLDOUT_ARM}`);
-  const conversions = at(`${AB_METRIC_COUNTER.converted}:${split}:${HOLDOUT_ARM}`);
+function holdoutOf(node: AbNode, counters: Counters, at: (name: string) => number): HoldoutStats {
+  const entered = at(`arm:${node.id}:${HOLDOUT_ARM}`);
+  const conversions = at(`${AB_METRIC_COUNTER.converted}:${node.id}:${HOLDOUT_ARM}`);
   const rate = entered === 0 ? 0 : conversions / entered;
-  const lift = Object.fromEntries(converted.arms.map((a) => [a.arm, rate === 0 ? null : a.rate / rate - 1]));
+  const lift = Object.fromEntries(
+    armResults(node, counters, 'converted').map((a) => [
+      a.arm,
+      rate === 0 ? null : (a.entered === 0 ? 0 : a.successes / a.entered) / rate - 1,
+    ]),
+  );
   return { entered, converted: conversions, rate, lift };
 }
 
@@ -202,11 +235,12 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
     const tests = allTests(node, counters);
     const test = tests[abMetricOf(node)];
     const promotion = promotions[node.id];
+    const arms = armCounts(node, counters);
     if (node.kind === 'split') {
       const { text: _text, ...verdict } = test.verdict;
       splits[node.id] = {
-        arms: Object.fromEntries(test.arms.map((a, i) => [a.arm, { entered: a.entered, ...metricsByArm(tests, i) }])),
-        holdout: holdoutOf(node.id, tests.converted, at),
+        arms: Object.fromEntries(arms.map(({ arm, ...counts }) => [arm, counts])),
+        holdout: holdoutOf(node, counters, at),
         verdict,
         test,
         tests,
@@ -216,9 +250,9 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
       const earlier = earlierVariants(node, counters);
       variants[node.id] = {
         variants: Object.fromEntries(
-          test.arms.map((a, i) => {
-            const subject = node.subjectVariants?.[Number(a.arm)] ?? '';
-            return [a.arm, { subject, line: subjectLineId(subject), sent: a.entered, ...metricsByArm(tests, i) }];
+          arms.map(({ arm, entered, ...metrics }) => {
+            const subject = node.subjectVariants?.[Number(arm)] ?? '';
+            return [arm, { subject, line: subjectLineId(subject), sent: entered, ...metrics }];
           }),
         ),
         ...(Object.keys(earlier).length > 0 ? { earlier } : {}),
