@@ -96,12 +96,15 @@ const followUps = dynamoCampaignFollowUps(documents, core);
 // slot in the same write as the record (campaign.ts `wiresTriggers`), so no failure leaves the
 // one without the other, and a change that landed is never answered 500 for a write after it.
 // Slots are real time (`realNow` absent: the system clock), as the scheduled trigger compares them.
+// Settings: a campaign saved without a time zone takes the workspace's (one read, only then).
+const settings = dynamoSettings(documents, core);
 const deps = {
   campaigns,
   now,
   newId: randomUUID,
   journeyPolicy: { webhooks: { allowPrivate: privateWebhooksAllowed() } },
   wiresTriggers: true,
+  settings,
 };
 const memberships = dynamoMemberships(documents, core);
 const signingSecrets = dynamoCampaignSigningSecrets(documents, core);
@@ -115,7 +118,6 @@ const suppressions = dynamoSuppressions(documents, core);
 const aiDraftDeps = {
   ...deps,
   drafts: dynamoCampaignAiDrafts(documents, core),
-  settings: dynamoSettings(documents, core),
   templates,
 };
 /** The operation enrol idempotency keys belong to: a key used here means nothing to another route. */

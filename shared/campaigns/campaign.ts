@@ -12,9 +12,16 @@
  * changed in between (a member removed), as templates may.
  *
  * `journey` is the draft. What contacts run on is the published version ({@link runningJourney}).
+ *
+ * The time zone: a campaign saved without one (created without `rules.timeZone`, or a PATCH that
+ * removes it) takes the workspace's (the setting `workspace.time_zone`, settings.ts
+ * `workspaceTimeZone`) at that moment, else UTC, stored in its rules: GET shows it, publish freezes
+ * it, and a later change of the setting moves no existing campaign.
  */
 import * as z from 'zod/mini';
 import { ConflictError, NotFoundError } from '../errors';
+import type { SettingStore } from '../governance/ports';
+import { workspaceTimeZone } from '../governance/settings';
 import type { AuditInWrite, AuditRecord } from '../identity/ports';
 import { singleLineText } from '../security/single-line-text';
 import { type AiCopyApprovals, assertAiCopyApproved } from './ai-copy-rules';
@@ -38,19 +45,29 @@ const reentry = z.discriminatedUnion('mode', [
 ]);
 const campaignGoal = z.strictObject({ if: condition, withinDays: z.number().check(z.int(), z.gte(1), z.lte(90)) });
 
-export const campaignRules = z.strictObject({
-  timeZone: z._default(timeZone, 'UTC'),
+/** The zone of a campaign whose workspace has none (the setting `workspace.time_zone` unset). */
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+const ruleShape = {
   sendWindow: z.optional(sendWindow),
   frequencyCap: z.optional(frequencyCap),
   reentry: z._default(reentry, { mode: 'never' }),
   goal: z.optional(campaignGoal),
-});
+};
+
+/**
+ * The rules as given: without `timeZone`, the save fills in the workspace's ({@link zonedRules}).
+ * Re-entry defaults to `never`.
+ */
+export const campaignRules = z.strictObject({ timeZone: z.optional(timeZone), ...ruleShape });
+type RulesInput = z.infer<typeof campaignRules>;
 
 /**
  * The rules of a PATCH, merged key by key into the draft's (JSON Merge Patch, RFC 7396): a rule
- * given replaces that rule, `null` removes it (back to the default for the time zone and re-entry),
- * a rule left out stays. Before, `rules` replaced them all: `{"rules": {"timeZone": "Europe/Paris"}}`
- * silently dropped the send window, the frequency cap and the goal.
+ * given replaces that rule, `null` removes it (back to the default: the workspace's time zone as
+ * it is now, else UTC; re-entry `never`), a rule left out stays. Before, `rules` replaced them all:
+ * `{"rules": {"timeZone": "Europe/Paris"}}` silently dropped the send window, the frequency cap and
+ * the goal.
  */
 const rulesPatch = z.strictObject({
   timeZone: z.optional(z.nullable(timeZone)),
@@ -60,14 +77,29 @@ const rulesPatch = z.strictObject({
   goal: z.optional(z.nullable(campaignGoal)),
 });
 
-function mergeRules(current: CampaignRules, patch: z.infer<typeof rulesPatch>): CampaignRules {
+function mergeRules(current: CampaignRules, patch: z.infer<typeof rulesPatch>): RulesInput {
   const next: Record<string, unknown> = { ...current };
   for (const [rule, value] of Object.entries(patch)) {
     if (value === null) delete next[rule];
     else if (value !== undefined) next[rule] = value;
   }
-  // Each part was checked on its own; the whole gets its defaults back (a removed time zone: UTC).
-  return campaignRules.parse(next) as CampaignRules;
+  // Each part was checked on its own; the whole gets its defaults back (a removed re-entry: never;
+  // a removed time zone: the workspace's, filled in by the save).
+  return campaignRules.parse(next);
+}
+
+/**
+ * The rules with a time zone: their own, else the workspace's now (one settings read, only then),
+ * else {@link DEFAULT_TIME_ZONE}. Stored on the campaign, so nothing reads the setting again.
+ */
+async function zonedRules(
+  workspaceId: string,
+  rules: RulesInput,
+  deps: Pick<CampaignDeps, 'settings'>,
+): Promise<CampaignRules> {
+  if (rules.timeZone !== undefined) return rules as CampaignRules;
+  const zone = deps.settings ? await workspaceTimeZone(workspaceId, { settings: deps.settings }) : undefined;
+  return { ...rules, timeZone: zone ?? DEFAULT_TIME_ZONE } as CampaignRules;
 }
 
 /**
@@ -80,7 +112,7 @@ export const createCampaignBody = z.strictObject({
   name,
   description: z.optional(z.string().check(z.maxLength(2000))),
   journey,
-  rules: z._default(campaignRules, { timeZone: 'UTC', reentry: { mode: 'never' } }),
+  rules: z._default(campaignRules, { reentry: { mode: 'never' } }),
 });
 export type CreateCampaignBody = z.infer<typeof createCampaignBody>;
 
@@ -189,6 +221,11 @@ export interface CampaignDeps {
    * (campaign-triggers.ts `syncCampaignTriggers`).
    */
   readonly wiresTriggers?: boolean;
+  /**
+   * The workspace's settings, read for its time zone (settings.ts `workspaceTimeZone`) when a save
+   * leaves the campaign without one; absent: such a campaign gets {@link DEFAULT_TIME_ZONE}.
+   */
+  readonly settings?: Pick<SettingStore, 'get'>;
 }
 
 /** Who may move a campaign from which status to which. */
@@ -224,7 +261,7 @@ export async function createCampaign(
     ...(body.description ? { description: body.description } : {}),
     status: 'draft',
     journey: body.journey,
-    rules: body.rules as CampaignRules,
+    rules: await zonedRules(workspaceId, body.rules, deps),
     revision: 1,
     createdAt: at,
     updatedAt: at,
@@ -275,7 +312,7 @@ export async function updateCampaign(
     ...(body.name ? { name: body.name } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
     ...(body.journey ? { journey: body.journey } : {}),
-    ...(body.rules ? { rules: mergeRules(current.rules, body.rules) } : {}),
+    ...(body.rules ? { rules: await zonedRules(workspaceId, mergeRules(current.rules, body.rules), deps) } : {}),
     revision: current.revision + 1,
     updatedAt: deps.now().toISOString(),
   };

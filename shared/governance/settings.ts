@@ -3,7 +3,13 @@
  * defaults. Secret values are sealed (envelope encryption bound to workspace and key)
  * before they are stored and are never returned in plain text; only
  * {@link readSecretSetting} opens them, for use inside the service.
+ *
+ * Most keys take any JSON value (their readers skip what they cannot use). The keys of
+ * {@link KNOWN_SETTINGS} are checked when set: a value that does not fit is a 400 that stores
+ * nothing, and they are never secret.
  */
+import type * as z from 'zod/mini';
+import { timeZone } from '../campaigns/send-window';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Caller, SecretBox, SecretContext, SettingScope, SettingStore, StoredSetting } from './ports';
 
@@ -13,6 +19,18 @@ export const MAX_SETTING_BYTES = 8 * 1024;
 export const SECRET_MASK = '********';
 /** The encryption context's workspace for global settings; `*` is never part of a workspace id. */
 export const GLOBAL_CONTEXT_ID = '*';
+
+/**
+ * The workspace's time zone (an IANA zone, e.g. `"Europe/Berlin"`): the zone a campaign created
+ * without one takes, stored on it then (campaign.ts `createCampaign`); a later change moves no
+ * existing campaign.
+ */
+export const WORKSPACE_TIME_ZONE_SETTING = 'workspace.time_zone';
+
+/** Keys whose values are checked on `PUT` (400 `INVALID_SETTING_VALUE`); plain values only. */
+const KNOWN_SETTINGS: Readonly<Record<string, z.ZodMiniType>> = {
+  [WORKSPACE_TIME_ZONE_SETTING]: timeZone,
+};
 
 export interface SettingsDeps {
   readonly settings: SettingStore;
@@ -45,8 +63,10 @@ export async function listSettings(caller: Caller, deps: Pick<SettingsDeps, 'set
 
 /**
  * Creates or replaces a workspace setting. Without `isSecret`, a replaced setting keeps its
- * secrecy, so updating a secret's value never stores it in plain text by omission.
- * @throws ValidationError `INVALID_SETTING_KEY` / `SETTING_TOO_LARGE`.
+ * secrecy, so updating a secret's value never stores it in plain text by omission. A key of
+ * {@link KNOWN_SETTINGS} takes only a value its schema accepts, never as a secret.
+ * @throws ValidationError `INVALID_SETTING_KEY` / `SETTING_TOO_LARGE` / `INVALID_SETTING_VALUE` /
+ * `SETTING_NOT_SECRET`.
  */
 export async function putSetting(
   caller: Caller,
@@ -60,7 +80,11 @@ export async function putSetting(
   if (Buffer.byteLength(json, 'utf8') > MAX_SETTING_BYTES) {
     throw new ValidationError(`A setting value may be at most ${MAX_SETTING_BYTES} bytes of JSON`, 'SETTING_TOO_LARGE');
   }
-  const isSecret = input.isSecret ?? (await deps.settings.get(caller.workspaceId, key))?.isSecret ?? false;
+  const known = KNOWN_SETTINGS[key];
+  if (known) assertKnownValue(key, known, input);
+  const isSecret = known
+    ? false
+    : (input.isSecret ?? (await deps.settings.get(caller.workspaceId, key))?.isSecret ?? false);
   const now = deps.now();
   const common = { key, scope: 'workspace' as const, updatedAt: now.toISOString(), updatedBy: caller.userId };
   const stored: StoredSetting = isSecret
@@ -94,6 +118,38 @@ export async function readSecretSetting(
   if (!found.isSecret) return JSON.parse(found.valueJson);
   const context = secretContext(own ? workspaceId : undefined, key);
   return JSON.parse(await deps.secrets.open(found.sealed, context));
+}
+
+/**
+ * The workspace's own time zone ({@link WORKSPACE_TIME_ZONE_SETTING}), in one read; undefined when
+ * unset or when the stored value is no zone (stored before the check, or by hand). Global defaults
+ * are not read (a create reads at most one item).
+ */
+export async function workspaceTimeZone(
+  workspaceId: string,
+  deps: { readonly settings: Pick<SettingStore, 'get'> },
+): Promise<string | undefined> {
+  const stored = await deps.settings.get(workspaceId, WORKSPACE_TIME_ZONE_SETTING);
+  if (!stored || stored.isSecret) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(stored.valueJson);
+  } catch {
+    return undefined;
+  }
+  const zone = timeZone.safeParse(value);
+  return zone.success ? zone.data : undefined;
+}
+
+function assertKnownValue(key: string, schema: z.ZodMiniType, input: { value: unknown; isSecret?: boolean }): void {
+  if (input.isSecret === true) {
+    throw new ValidationError(`The setting ${key} cannot be secret`, 'SETTING_NOT_SECRET', { details: { key } });
+  }
+  const parsed = schema.safeParse(input.value);
+  if (!parsed.success) {
+    const why = parsed.error.issues[0]?.message ?? 'Not a valid value';
+    throw new ValidationError(`The setting ${key}: ${why}`, 'INVALID_SETTING_VALUE', { details: { key } });
+  }
 }
 
 function assertKey(key: string): void {

@@ -6756,14 +6756,12 @@ export interface operations {
                     };
                     /**
                      * @default {
-                     *       "timeZone": "UTC",
                      *       "reentry": {
                      *         "mode": "never"
                      *       }
                      *     }
                      */
                     rules?: {
-                        /** @default UTC */
                         timeZone?: string;
                         sendWindow?: {
                             weekdays: number[];
