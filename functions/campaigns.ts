@@ -57,6 +57,7 @@ import { campaignClock, privateWebhooksAllowed, queueUrl, stateMachineArn, table
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
 import { getContact } from '../shared/crm/contacts/get-contact';
 import { getTemplate } from '../shared/email/stored-templates';
+import { assertSubjectVariantsParse } from '../shared/email/templates';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
@@ -158,12 +159,16 @@ const ok = (campaign: Campaign, status = 200) => ({ status, body: { campaign: ca
 
 /**
  * What a journey names outside the campaign record, checked against the workspace as it is now
- * (400 `INVALID_JOURNEY` naming the node): the members its notify-user nodes notify. Run on every
+ * (400 `INVALID_JOURNEY` naming the node): the members its notify-user nodes notify; and what the
+ * sender will render, its email nodes' subject variants, parsed (400 `TEMPLATE_INVALID`). Run on every
  * save of a journey, and again by {@link publishable} before a publish freezes the draft, since a
  * member may have left after the save.
  */
-const assertReferences = (workspaceId: string) => (journey: Journey | undefined) =>
-  assertNotifiedMembers(workspaceId, journey, memberships);
+const assertReferences = (workspaceId: string) => async (journey: Journey | undefined) => {
+  // Each A/B subject variant parses as the template's subject does (400 TEMPLATE_INVALID naming node and variant).
+  await assertSubjectVariantsParse(journey?.nodes ?? []);
+  return assertNotifiedMembers(workspaceId, journey, memberships);
+};
 
 /** Each email node's template must exist; a node without a version gets the latest one, frozen. */
 const pinTemplates =

@@ -142,8 +142,9 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   claimGraceMs: claimGraceMsFor(config.EMAIL_CLAIM_LEASE_SECONDS * 1000),
   ledger: dynamoSendLedger(documents, core),
   suppressions,
-  // A marketing send's contact's CRM status (`unsubscribed` stops it: mailBlockFor), read with its
-  // suppressions in their BatchGetItem (no request of its own); not for campaign sends (send-email.ts).
+  // The contact a send names (deleted, or moved to another address: closed) and a marketing send's
+  // contact's CRM status (`unsubscribed` stops it: mailBlockFor), read with its suppressions in
+  // their BatchGetItem (no request of its own; send-email.ts `contactStatusOf`).
   contactStatusOf: suppressions.contactStatus,
   gate: dynamoSendingGate(documents, core),
   pacer: dynamoSendPacer(

@@ -55,6 +55,7 @@ export const campaignRoutes = [
     "An email node's AI drafts (newest first), its approval and whether it may be published",
     read,
   ),
+  // Creates or versions the node's email template: the use case also requires templates:write.
   route(
     'campaigns',
     'campaigns.ai-drafts.approve',

@@ -286,7 +286,7 @@ export const consumed = (a: Assumptions, batchMs: number): CountedCall => ({
 export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] => [
   { what: 'ledger claim UpdateItem', where: 'dynamo-send-ledger.ts claim', ops: { wru: 1 } },
   {
-    what: "suppressions (workspace, global, the contact's own opt-outs) and the contact's CRM status, strongly consistent, one BatchGetItem",
+    what: "suppressions (workspace, global, the contact's own opt-outs) and the contact's item (live? its current address, its CRM status), strongly consistent, one BatchGetItem",
     where: 'dynamo-suppressions.ts reasonsFor, contactStatus',
     ops: { rru: 4 * CONSISTENT_READ },
   },

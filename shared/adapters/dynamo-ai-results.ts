@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { agentRequest } from '../ai/agents';
 import { AI_CALL_STATUSES, type AiCallRecord, type AiCallStore } from '../ai/ai-call';
 import { AI_AGENTS } from '../ai/ports';
+import { cutText } from '../security/cut-text';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { aiCallSk, workspacePk } from './keys';
@@ -130,7 +131,7 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
             ':queued': 'queued',
             ':running': 'running',
             ':claim': claimId,
-            ':reason': reason.slice(0, 500),
+            ':reason': cutText(reason, 500),
             ':now': now.toISOString(),
           },
         }),

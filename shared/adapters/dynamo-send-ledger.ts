@@ -34,6 +34,7 @@ import type { SendAcknowledger } from '../email/event-ports';
 import { ledgerTagOf } from '../email/ledger-tag';
 import type { ClaimResult, ProviderName, SendLedger } from '../email/ports';
 import { hourOf } from '../email/reputation-window';
+import { cutText } from '../security/cut-text';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { groupedRounds } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
@@ -242,7 +243,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
             ExpressionAttributeValues: {
               ':closed': 'closed',
               ':sent': 'sent',
-              ':reason': reason.slice(0, 500),
+              ':reason': cutText(reason, 500),
               ':at': atMs,
               ...(claimId ? { ':claimed': 'claimed', ':mine': claimId } : {}),
             },

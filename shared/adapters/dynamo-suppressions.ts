@@ -6,7 +6,8 @@
  * a spam complaint) follow the person to any address; marketing sends read them with the address's.
  * The lookup reads both keys strongly consistently (an unsubscribe honoured "at once" must be
  * seen by the very next send), in a BatchGetItem shared with the lookups running at the same time;
- * the sender's read of a contact's CRM status (`contactStatus`) joins that call too.
+ * the sender's read of the contact a send names (`contactStatus`: live? its address, its CRM status)
+ * joins that call too.
  *
  * An unsubscribe link writes through {@link dynamoUnsubscribeSuppressions}: its opt-outs are
  * conditional (a reason is added only by the write that finds it absent), in one transaction
@@ -19,6 +20,7 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import type { ConsentRecord } from '../crm/contacts/consent';
 import { OptOutRefusedError } from '../email/opt-out-refused';
 import type { SuppressionLookup } from '../email/ports';
+import type { ContactAtSend } from '../email/send-email';
 import {
   MAX_REASONS_PER_ITEM,
   NON_TOPIC_REASONS,
@@ -47,14 +49,15 @@ export interface SuppressionWriter {
 
 const pkOf = (workspaceId: string | 'global') => (workspaceId === 'global' ? GLOBAL_PK : workspacePk(workspaceId));
 
-/** A contact's CRM status as the sender reads it with the suppressions (send-email.ts `contactStatusOf`). */
+/** The contact a send names as the sender reads it with the suppressions (send-email.ts `contactStatusOf`). */
 export interface ContactStatusReader {
   /**
-   * The `status` of the contact's item (`WS#<ws>` / `CONTACT#<id>`, core), strongly consistent;
-   * undefined when there is no such contact. Read through the same coalesced BatchGetItem as
-   * `reasonsFor`: asked for at the same moment, it rides in that call (no request of its own).
+   * The live contact's `status` and `email` (its item `WS#<ws>` / `CONTACT#<id>`, core), strongly
+   * consistent; undefined when there is no such contact or it is deleted (`deletedAt`), so a queued
+   * mail naming it is not sent. Read through the same coalesced BatchGetItem as `reasonsFor`: asked
+   * for at the same moment, it rides in that call (no request of its own).
    */
-  contactStatus(workspaceId: string, contactId: string): Promise<string | undefined>;
+  contactStatus(workspaceId: string, contactId: string): Promise<ContactAtSend | undefined>;
 }
 
 export function dynamoSuppressions(
@@ -97,7 +100,11 @@ export function dynamoSuppressions(
 
     async contactStatus(workspaceId, contactId) {
       const item = await read({ pk: workspacePk(workspaceId), sk: contactSk(contactId) });
-      return item?.type === 'contact' && typeof item.status === 'string' ? item.status : undefined;
+      if (item?.type !== 'contact' || item.deletedAt !== undefined) return undefined;
+      return {
+        ...(typeof item.status === 'string' ? { status: item.status } : {}),
+        ...(typeof item.email === 'string' ? { email: item.email } : {}),
+      };
     },
 
     async suppress(workspaceId, email, reason, atMs) {

@@ -14,9 +14,11 @@ import type { AgentRequest } from '../ai/agents';
 import { contentPersonalisationOutput } from '../ai/agents/content-personalisation';
 import type { AiCallOutcome } from '../ai/ai-call';
 import { createTemplate, getTemplate, type TemplateDeps, updateTemplate } from '../email/stored-templates';
-import { templateEngineReady } from '../email/templates';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
+import { assertSubjectVariantsParse, templateEngineReady } from '../email/templates';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors';
 import type { SettingStore } from '../governance/ports';
+import type { Permission } from '../identity/permissions';
+import { cutTextWithEllipsis } from '../security/cut-text';
 import {
   type AiCopyApproval,
   type AiCopyState,
@@ -67,6 +69,12 @@ export interface AiCopyDraftStore {
 interface Caller {
   readonly workspaceId: string;
   readonly userId: string;
+  /**
+   * The caller's permissions in the workspace (the HTTP edge's `callerOf` always has them): an
+   * approval writes an email template, so it needs `templates:write` besides the route's
+   * `campaigns:write`. Absent: a caller inside the product (tests), not checked.
+   */
+  readonly permissions?: ReadonlySet<Permission>;
 }
 
 type EmailNode = Extract<JourneyNode, { kind: 'email' }>;
@@ -211,18 +219,18 @@ export interface ApproveDraftDeps extends CampaignDeps {
   readonly templates: TemplateDeps['templates'];
 }
 
-const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
-
 /**
  * A person approves a draft, optionally edited. The lint runs on what is approved; then the copy
  * becomes a template version (the node's own AI-copy template, made at its first approval: a
- * template other campaigns use is never changed) that the node names, pinned, with its subject
- * variants; the approval is recorded on the campaign and the draft, in the campaign's revision.
+ * template other campaigns use is never changed; made again when that one was deleted, with its
+ * topic) that the node names, pinned, with its subject variants; the approval is recorded on the
+ * campaign and the draft, in the campaign's revision.
  * Idempotent: the same approval again (the same draft, subjects and HTML, the node still naming
  * what it wrote: a retry after the draft's mark failed, a double click) writes nothing new, marks
  * the draft, and answers the approval as it stands.
- * @throws 404 `AI_DRAFT_NOT_FOUND`, 409 `AI_DRAFT_OUTDATED` (the node's request changed since),
- * 422 `COPY_LINT_FAILED` (`details.issues` by field), 409 `CAMPAIGN_CHANGED`.
+ * @throws 403 `FORBIDDEN` (no `templates:write`), 404 `AI_DRAFT_NOT_FOUND`, 409 `AI_DRAFT_OUTDATED`
+ * (the node's request changed since), 422 `COPY_LINT_FAILED` (`details.issues` by field), 409
+ * `CAMPAIGN_CHANGED`.
  */
 export async function approveAiDraft(
   caller: Caller,
@@ -232,6 +240,9 @@ export async function approveAiDraft(
   body: ApproveBody,
   deps: ApproveDraftDeps,
 ): Promise<{ campaign: Campaign; approval: AiCopyApproval }> {
+  if (caller.permissions && !caller.permissions.has('templates:write')) {
+    throw new ForbiddenError('Approving AI copy writes an email template: it needs the templates:write permission');
+  }
   const campaign = await writable(caller.workspaceId, campaignId, deps);
   const node = aiCopyNode(campaign, nodeId);
   const draft = await deps.drafts.get(caller.workspaceId, campaignId, nodeId, draftId);
@@ -253,6 +264,7 @@ export async function approveAiDraft(
       details: { issues: lint.issues },
     });
   }
+  await assertSubjectVariantsParse([{ id: nodeId, subjectVariants: subjects }]);
   const [subject = ''] = subjects;
   const previous = campaign.aiCopyApprovals?.[nodeId];
   const templateDeps = { templates: deps.templates, newId: deps.newId, now: deps.now };
@@ -267,18 +279,30 @@ export async function approveAiDraft(
     await deps.drafts.setApproved(draft, previous);
     return { campaign, approval: previous };
   }
+  const topic = base ? base.topic : await deletedTopic(caller.workspaceId, node, deps.templates);
   const input = {
-    name: truncate(`AI copy: ${campaign.name} / ${nodeId}`, 200),
+    name: cutTextWithEllipsis(`AI copy: ${campaign.name} / ${nodeId}`, 200),
     category: 'marketing' as const,
     subject,
     html,
-    ...(base?.topic ? { topic: base.topic } : {}),
+    ...(topic ? { topic } : {}),
   };
-  // Only the template an earlier approval of this node made gets a new version.
-  const versioned = previous !== undefined && previous.templateId === node.templateId;
-  const saved = versioned
-    ? await updateTemplate(caller.workspaceId, node.templateId, input, { updatedBy: caller.userId }, templateDeps)
-    : await createTemplate(caller.workspaceId, input, caller.userId, templateDeps);
+  // Only the template an earlier approval of this node made gets a new version, while it is live:
+  // deleted (before this read, or before the new version), a new one is made as at a first approval.
+  const own = previous !== undefined && previous.templateId === node.templateId && base !== undefined;
+  const versioned = own
+    ? await updateTemplate(
+        caller.workspaceId,
+        node.templateId,
+        input,
+        { updatedBy: caller.userId },
+        templateDeps,
+      ).catch((e) => {
+        if (e instanceof NotFoundError) return undefined;
+        throw e;
+      })
+    : undefined;
+  const saved = versioned ?? (await createTemplate(caller.workspaceId, input, caller.userId, templateDeps));
   const { subjectVariants: _v, promote, ...rest } = node;
   const nextNode: EmailNode = {
     ...rest,
@@ -313,6 +337,21 @@ export async function approveAiDraft(
   }
   await deps.drafts.setApproved(draft, approval);
   return { campaign: next, approval };
+}
+
+/**
+ * The topic of the node's template when it is deleted (its versions stay): a template made in its
+ * place keeps it, so a topic opt-out still stops the mail.
+ */
+async function deletedTopic(
+  workspaceId: string,
+  node: AiCopyNode,
+  templates: Pick<TemplateDeps['templates'], 'get' | 'version'>,
+): Promise<string | undefined> {
+  const record = await templates.get(workspaceId, node.templateId);
+  if (!record) return undefined;
+  const version = await templates.version(workspaceId, node.templateId, node.version ?? record.latestVersion);
+  return version?.topic ?? record.topic;
 }
 
 /**

@@ -24,6 +24,7 @@
 
 import type { SuppressionLookup } from '../email/ports';
 import { mapLimit } from '../resilience/map-limit';
+import { cutTextWithEllipsis } from '../security/cut-text';
 import { type AudienceContacts, leftOutOfMarketing } from './enrol-by-ids';
 import {
   type AudiencePage,
@@ -199,5 +200,5 @@ export function launchFailureMessage(failure: { Error?: string; Cause?: string }
     // A plain-text cause: kept as it is.
   }
   const text = `${type}${message ? `: ${message}` : ''}`.replace(/arn:aws[\w-]*:[^\s"',]+/g, '[arn]');
-  return text.length > FAILURE_MESSAGE_MAX ? `${text.slice(0, FAILURE_MESSAGE_MAX - 1)}…` : text;
+  return cutTextWithEllipsis(text, FAILURE_MESSAGE_MAX);
 }

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ContactStore } from '../crm/contacts/ports';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../idempotency/errors';
 import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
 import { mapLimit } from '../resilience/map-limit';
@@ -124,8 +124,12 @@ export interface StartBroadcastDeps {
  * is recorded: the first attempt may have died before queueing it). Another request under the
  * key (another template, audience, version or caller) is refused: the key names its broadcast
  * for good, so it must never be answered with that broadcast or fold into it.
+ * A broadcast is bulk mail: only a marketing template may be broadcast (its opt-outs, unsubscribe
+ * link, postal address and the reputation pause all apply); a transactional one is for mail to one
+ * person (`POST /api/emails/send`).
  * @throws NotFoundError for an unknown or deleted template; ValidationError
- * `POSTAL_ADDRESS_MISSING` for a marketing template without the workspace's postal address;
+ * `BROADCAST_NOT_MARKETING` for a template that is not marketing, `POSTAL_ADDRESS_MISSING` for a
+ * marketing template without the workspace's postal address;
  * IdempotencyKeyReusedError (422) when the key's broadcast is of another request.
  */
 export async function startBroadcast(
@@ -136,6 +140,12 @@ export async function startBroadcast(
   deps: StartBroadcastDeps,
 ): Promise<BroadcastProgress> {
   const template = await getTemplate(workspaceId, templateId, input.version, deps);
+  if (template.category !== 'marketing') {
+    throw new ValidationError(
+      `Only a marketing template can be broadcast (this one is ${template.category}): a broadcast is bulk mail, with the opt-outs, unsubscribe link and postal address of marketing; send transactional mail to one recipient with POST /api/emails/send`,
+      'BROADCAST_NOT_MARKETING',
+    );
+  }
   const workspace = await deps.profile(workspaceId);
   assertPostalAddress(workspace, template.category);
   const broadcastId = meta.clientKey ? broadcastIdOf(workspaceId, meta.clientKey) : deps.newId();

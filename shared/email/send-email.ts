@@ -15,6 +15,7 @@
 
 import { nextWindowOpening, type ZonedSendWindow } from '../campaigns/send-window';
 import type { Clock } from '../clock';
+import { sanitizeEmail } from '../security/sanitize-identifiers';
 import { LEDGER_TAG, ledgerTagOf } from './ledger-tag';
 import type {
   OutgoingEmail,
@@ -27,7 +28,14 @@ import type {
 } from './ports';
 import { type Accepted, type ChainLink, ProviderSendError, sendWithFailover } from './provider-failover';
 import { type EmailCategory, mailBlockFor } from './suppression-rules';
-import { type MergeContext, renderTemplate, type TemplateContent, TemplateError } from './templates';
+import {
+  type MergeContext,
+  type MissingPart,
+  missingFromRendered,
+  renderTemplate,
+  type TemplateContent,
+  TemplateError,
+} from './templates';
 import { instrumentHtml } from './tracking';
 import type { AbAttribution } from './tracking-token';
 
@@ -75,6 +83,13 @@ export type SendOutcome =
   /** Try again after `retryAfterMs` (paced, throttled, claimed elsewhere, paused, providers down). */
   | { readonly status: 'retry'; readonly reason: string; readonly retryAfterMs: number };
 
+/** The recipient's contact as the sender reads it at send time (a live contact; none: deleted or gone). */
+export interface ContactAtSend {
+  readonly status?: string | undefined;
+  /** Its current address: a send naming it that goes to another address is closed. */
+  readonly email?: string | undefined;
+}
+
 export interface SendDeps {
   readonly ledger: SendLedger;
   readonly suppressions: SuppressionLookup;
@@ -93,14 +108,17 @@ export interface SendDeps {
    */
   readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
   /**
-   * The CRM status of the recipient's contact, read at send time for a marketing send whose contact
-   * is known (`unsubscribed` stops it as an unsubscribe suppression does: `mailBlockFor`), in the
-   * same moment as its suppressions (the DynamoDB adapter reads it in their BatchGetItem). Campaign
-   * sends too: their step's check is as old as the queueing, and a mail can wait long after it
-   * (paused, paced, providers down), as the suppressions read here again can change. Without it
-   * (unit tests of other steps) no status is read.
+   * The recipient's contact read at send time (undefined: none live), in the same moment as its
+   * suppressions (the DynamoDB adapter reads it in their BatchGetItem): for every send that names
+   * its contact (any category), and for a marketing send whose contact was found by address. A
+   * send naming a contact that is deleted (or gone) or no longer holds the send's address is closed
+   * (`contact gone: ...`, `contact moved: ...`): the message, queued with the contact's address and
+   * fields, can wait long after (paused, paced, providers down), as the suppressions read here again
+   * can change. The status stops a marketing send (`unsubscribed`, as an unsubscribe suppression
+   * does: `mailBlockFor`), campaign sends too (their step's check is as old as the queueing).
+   * Without it (unit tests of other steps) no contact is read.
    */
-  readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<unknown>;
+  readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<ContactAtSend | undefined>;
   /**
    * Campaign time (shared/clock.ts), which a campaign send's window is judged in, as its step judged
    * it: the wall clock in the cloud, faster locally with TIME_SCALE. Without it, `now`.
@@ -277,16 +295,20 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
   const { workspaceId, idempotencyKey: key } = request;
   const contactId = await recipientOf(request, deps);
   // The person's own opt-outs (an unsubscribe, a complaint) and CRM status (`unsubscribed`) are
-  // marketing opt-outs: read for every marketing send whose person is known, whatever address it
-  // goes to. A transactional send is stopped by its address's suppressions alone (a bounce, a
-  // complaint from that mailbox); no status stops it. Asked for together: one read of the store.
+  // marketing opt-outs: read for every marketing send whose person is known. A transactional send
+  // is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox); no
+  // status stops it. The contact a send names is read whatever its category: the message carries
+  // its address and fields as they were when it was queued. Asked for together: one read of the store.
   const person = request.category === 'marketing' ? contactId : undefined;
-  const [reasons, status] = await Promise.all([
+  const read = request.contactId ?? person;
+  const [reasons, contact] = await Promise.all([
     deps.suppressions.reasonsFor(workspaceId, request.to, person),
-    person ? deps.contactStatusOf?.(workspaceId, person) : undefined,
+    read ? deps.contactStatusOf?.(workspaceId, read) : undefined,
   ]);
+  const gone = request.contactId && deps.contactStatusOf ? recipientGone(request.to, contact) : undefined;
+  if (gone) return { kind: 'close', reason: gone };
   // Closed as a suppression is (same reason, same outcome): a status `unsubscribed` is an unsubscribe.
-  const blocked = mailBlockFor({ status }, reasons, request.category, request.topic);
+  const blocked = mailBlockFor({ status: contact?.status }, reasons, request.category, request.topic);
   if (blocked) return { kind: 'close', reason: `suppressed: ${blocked}` };
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
@@ -295,12 +317,17 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
 
   let rendered: Awaited<ReturnType<typeof renderTemplate>>;
   try {
+    // Each part bounded as it renders (templates.ts RENDERED_PART_MAX_CHARS): past it, a TemplateError.
     rendered = await renderTemplate(request.content, request.context);
   } catch (error) {
     // A template that cannot render never will: close, so the queue does not retry it.
     if (error instanceof TemplateError) return { kind: 'close', reason: error.message };
     throw error;
   }
+  // A marketing mail whose source writes its unsubscribe link or postal address, rendered for this
+  // recipient without it (shown to some recipients only): closed, as the preview reports it.
+  const hidden = missingFromRendered(request.content, request.category, rendered, request.context);
+  if (hidden.length > 0) return { kind: 'close', reason: hiddenReason(hidden) };
   // The daily budget is one provider's (SES's quota): when it is spent and the chain has another
   // provider, the pace still grants a token of the rate and the send skips that provider, as an
   // open breaker is skipped. A chain of that provider alone is held until a newer quota read.
@@ -309,21 +336,71 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
   const pace = await deps.pacer.take(deps.now(), budgetOptional ? { budgetOptional } : undefined);
   if (!pace.granted) return { kind: 'release', reason: 'paced', retryAfterMs: Math.max(1, pace.waitMs) };
 
-  return {
-    kind: 'send',
-    ...(pace.budgetSpent && budgetOf ? { skip: budgetOf } : {}),
-    email: {
-      from: request.from,
-      to: request.to,
-      ...rendered,
-      html: tracked(request, contactId, rendered.html, sealedAtMs, deps),
-      headers: request.headers ?? {},
-      // The provider's events name the ledger record (its Send event acknowledges the send) and the
-      // recipient's contact, so they land on it (and a complaint opts the person out) with no lookup.
-      tags: { ...request.tags, ...(contactId ? { [CONTACT_TAG]: contactId } : {}), ...ledgerTags(key) },
-      idempotencyKey: `${workspaceId}:${key}`,
-    },
+  const email: OutgoingEmail = {
+    from: request.from,
+    to: request.to,
+    ...rendered,
+    html: tracked(request, contactId, rendered.html, sealedAtMs, deps),
+    headers: request.headers ?? {},
+    // The provider's events name the ledger record (its Send event acknowledges the send) and the
+    // recipient's contact, so they land on it (and a complaint opts the person out) with no lookup.
+    tags: { ...request.tags, ...(contactId ? { [CONTACT_TAG]: contactId } : {}), ...ledgerTags(key) },
+    idempotencyKey: `${workspaceId}:${key}`,
   };
+  // The parts are bounded; the click links tracking adds are not (a short href becomes a sealed one).
+  const bytes = encodedBytes(email);
+  if (bytes > PROVIDER_MESSAGE_MAX_BYTES) {
+    return {
+      kind: 'close',
+      reason: `the mail is ${bytes} bytes as sent, more than the ${PROVIDER_MESSAGE_MAX_BYTES} a provider accepts`,
+    };
+  }
+  return { kind: 'send', ...(pace.budgetSpent && budgetOf ? { skip: budgetOf } : {}), email };
+}
+
+/** Why a marketing mail is closed for a part its recipient would not get. */
+const hiddenReason = (hidden: readonly MissingPart[]): string =>
+  `rendered for this recipient without ${hidden.map((m) => (m.item === 'unsubscribe_link' ? 'its unsubscribe link' : 'the postal address')).join(' or ')}, which the template shows to some recipients only`;
+
+/**
+ * The most a message may weigh as sent: SES v2 and Resend take 40 MB (MIME, base64), counted here
+ * in decimal megabytes, the smaller reading.
+ */
+export const PROVIDER_MESSAGE_MAX_BYTES = 40_000_000;
+
+/** Room for the headers, the MIME structure and the addresses around the parts. */
+const MIME_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * What `email` weighs as a provider sends it, at most: each part's UTF-8 in base64 (4 bytes per 3,
+ * a line break every 76 characters), plus {@link MIME_OVERHEAD_BYTES}.
+ */
+function encodedBytes(email: Pick<OutgoingEmail, 'subject' | 'html' | 'text'>): number {
+  const base64 = (part: string | undefined) =>
+    part === undefined ? 0 : Math.ceil((Math.ceil(Buffer.byteLength(part) / 3) * 4 * 78) / 76);
+  return base64(email.subject) + base64(email.html) + base64(email.text) + MIME_OVERHEAD_BYTES;
+}
+
+/**
+ * Why a send naming its contact may not go to its address (undefined: it may): the contact is
+ * deleted or gone, or holds another address now (the old one may be another person's: never mailed
+ * with this contact's fields and unsubscribe link). Addresses are compared in the CRM's canonical form.
+ */
+function recipientGone(to: string, contact: ContactAtSend | undefined): string | undefined {
+  if (!contact) return 'contact gone: the contact this mail names is deleted';
+  if (contact.email === undefined || canonical(contact.email) !== canonical(to)) {
+    return "contact moved: the contact this mail names no longer has the mail's address";
+  }
+  return undefined;
+}
+
+/** An address in the CRM's one form (sanitizeEmail), or trimmed and lower-cased when it is not one. */
+function canonical(address: string): string {
+  try {
+    return sanitizeEmail(address);
+  } catch {
+    return address.trim().toLowerCase();
+  }
 }
 
 function ledgerTags(key: string): Record<string, string> {

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from '../errors';
 import type { SettingStore } from '../governance/ports';
+import { cutText } from '../security/cut-text';
 
 export const POSTAL_ADDRESS_SETTING = 'email.postal_address';
 
@@ -37,8 +38,8 @@ export async function senderProfile(workspaceId: string, deps: SenderProfileDeps
       address = undefined;
     }
   }
-  const postalAddress = typeof address === 'string' ? address.trim().slice(0, MAX_ADDRESS) : '';
-  return { name: (name ?? '').slice(0, 200), ...(postalAddress ? { postalAddress } : {}) };
+  const postalAddress = typeof address === 'string' ? cutText(address.trim(), MAX_ADDRESS) : '';
+  return { name: cutText(name ?? '', 200), ...(postalAddress ? { postalAddress } : {}) };
 }
 
 /**

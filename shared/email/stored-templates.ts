@@ -5,8 +5,10 @@
  * template leaves listings and takes no new sends, its versions stay for what is queued.
  *
  * A save is refused when a part does not parse (400 `TEMPLATE_INVALID`, naming the part and
- * line), when a marketing template lacks its unsubscribe link or postal address field
- * (400 `TEMPLATE_LINT_FAILED`, naming each missing item), or when its parts together are too big
+ * line), when a marketing template lacks its unsubscribe link or postal address field, or shows
+ * either to some recipients only (400 `TEMPLATE_LINT_FAILED`, naming each missing item), when the
+ * marketing lint's render passes its bound (400 `TEMPLATE_INVALID`, `reason:
+ * 'TEMPLATE_TOO_LARGE_RENDERED'`), or when its parts together are too big
  * for any send of it to fit the email-sends queue (400 `TEMPLATE_TOO_LARGE`, naming both sizes).
  */
 import * as z from 'zod/mini';

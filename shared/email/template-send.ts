@@ -8,10 +8,20 @@
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import type { ContactStore } from '../crm/contacts/ports';
 import type { Contact } from '../crm/model';
+import { safeJson } from '../http/to-api-result';
 import type { OneOffSendBody, ResolvedSend } from './send-request';
 import { assertPostalAddress, POSTAL_ADDRESS_SETTING, type SenderProfile } from './sender-profile';
 import { contentOf, getTemplate, type TemplateStore, type TemplateView } from './stored-templates';
-import { missingMarketingParts, type RenderedEmail, renderTemplate, type TemplateContent } from './templates';
+import {
+  type MergeContext,
+  type MissingPart,
+  missingFromRendered,
+  missingMarketingParts,
+  type RenderedEmail,
+  renderTemplate,
+  type TemplateContent,
+  tooLargeRendered,
+} from './templates';
 
 export interface SendResolveDeps {
   readonly templates: Pick<TemplateStore, 'get' | 'version'>;
@@ -111,13 +121,24 @@ export interface LintFinding {
   readonly message: string;
 }
 
-/** What a template's content and the workspace's profile lack for sending. */
+/**
+ * What a template's content and the workspace's profile lack for sending; with `rendered`, also
+ * what that render (the preview's, for its contact) lacks of what the source writes, as the sender
+ * judges it (`missingFromRendered`): what a preview says is what its send does.
+ */
 export function lintFindings(
   content: TemplateContent,
   category: 'transactional' | 'marketing',
   profile: SenderProfile,
+  rendered?: { readonly email: RenderedEmail; readonly context: MergeContext },
 ): LintFinding[] {
-  const findings: LintFinding[] = missingMarketingParts(content, category).map((m) => ({
+  const missing: MissingPart[] = missingMarketingParts(content, category);
+  const seen = new Set(missing.map((m) => m.item));
+  for (const m of rendered ? missingFromRendered(content, category, rendered.email, rendered.context) : []) {
+    if (!seen.has(m.item)) missing.push(m);
+    seen.add(m.item);
+  }
+  const findings: LintFinding[] = missing.map((m) => ({
     item: m.item,
     severity: 'error',
     message: `Missing ${m.message}`,
@@ -140,8 +161,18 @@ export function lintFindings(
 }
 
 /**
+ * The most a preview's answer may weigh: what a Lambda function may answer synchronously (6 MB, the
+ * API Gateway result whose `body` is the answer's JSON, itself a JSON string there), less room for
+ * the status and headers. The answer is measured so: `safeJson` (which writes `<` and `>` as
+ * `\u003c`, six characters each) then escaped once more, UTF-8.
+ */
+export const PREVIEW_MAX_BYTES = 6 * 1024 * 1024 - 64 * 1024;
+
+/**
  * A template rendered for a contact (by id, or made-up fields), with a placeholder
- * unsubscribe link, and its lint findings.
+ * unsubscribe link, and its lint findings (for what it writes, and for what this render shows).
+ * @throws TemplateError when it does not render, a part passes its bound, or the answer would
+ * pass {@link PREVIEW_MAX_BYTES} (400, `reason: 'TEMPLATE_TOO_LARGE_RENDERED'`, `path: 'preview'`).
  */
 export async function previewTemplate(
   template: TemplateView,
@@ -154,10 +185,17 @@ export async function previewTemplate(
     deps.profile(workspaceId),
   ]);
   const content = contentOf(template);
-  const rendered = await renderTemplate(content, {
+  const context: MergeContext = {
     contact: contact ? mergeFieldsOf(contact) : (who.contact ?? {}),
     workspace: profile,
     ...(template.category === 'marketing' ? { unsubscribe_url: deps.unsubscribePreviewUrl } : {}),
-  });
-  return { ...rendered, version: template.version, findings: lintFindings(content, template.category, profile) };
+  };
+  const rendered = await renderTemplate(content, context);
+  const findings = lintFindings(content, template.category, profile, { email: rendered, context });
+  const answer = { ...rendered, version: template.version, findings };
+  // Each part is bounded; their answer is measured (a few MB at most) as the function would send it.
+  if (Buffer.byteLength(JSON.stringify(safeJson(answer))) > PREVIEW_MAX_BYTES) {
+    throw tooLargeRendered('preview', { maxBytes: PREVIEW_MAX_BYTES });
+  }
+  return answer;
 }

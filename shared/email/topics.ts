@@ -4,6 +4,7 @@
  * `{id, label}`. A send names its topic (`topic` on the queue message); an address that opted
  * out of it gets no marketing mail of that topic (suppression-rules.ts).
  */
+import { cutText } from '../security/cut-text';
 import { TOPIC_ID_PATTERN } from './suppression-rules';
 
 export const EMAIL_TOPICS_SETTING = 'email.topics';
@@ -22,7 +23,7 @@ export function topicsFromSetting(value: unknown): Topic[] {
     const id = typeof entry === 'string' ? entry : (entry as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || !TOPIC_ID_PATTERN.test(id) || topics.some((t) => t.id === id)) continue;
     const label = (entry as { label?: unknown } | null)?.label;
-    topics.push({ id, label: typeof label === 'string' && label.trim() ? label.trim().slice(0, 100) : id });
+    topics.push({ id, label: typeof label === 'string' && label.trim() ? cutText(label.trim(), 100) : id });
     if (topics.length === MAX_TOPICS) break;
   }
   return topics;

@@ -76,12 +76,15 @@ describe('POST /api/email-templates/{id}/send with an Idempotency-Key', () => {
   it('refuses another template under the key with 422 and mails only the first broadcast’s template', async () => {
     // Prepare
     const run = randomUUID().slice(0, 8);
+    // A broadcast is of a marketing template (r19d: a transactional one is refused), which needs the postal address.
+    const postal = await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' });
+    expect(postal.status).toBeLessThan(300);
     const template = async (subject: string) => {
       const res = await api('POST', '/api/email-templates', {
         name: subject,
-        category: 'transactional',
+        category: 'marketing',
         subject,
-        html: `<p>${subject}</p>`,
+        html: `<p>${subject}</p><a href="{{ unsubscribe_url }}">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>`,
       });
       expect(res.status).toBe(201);
       return (await json(res)).template.templateId as string;

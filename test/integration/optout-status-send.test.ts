@@ -327,7 +327,7 @@ describe('the status read at send time', () => {
       store.contactStatus(WS, contact.contactId),
     ]);
     expect(reasons).toEqual([]);
-    expect(status).toBe('unsubscribed');
+    expect(status).toMatchObject({ status: 'unsubscribed' });
     expect(calls).toEqual([BatchGetCommand.name]);
     // No such contact: no status.
     expect(await store.contactStatus(WS, 'c-nobody')).toBeUndefined();

@@ -6,23 +6,14 @@
  * {@link promptData}: JSON with `<`, `>` and `&` written `\u003c`, `\u003e`, `\u0026` (still valid
  * JSON, the same value once parsed), so no data can write a tag of its own.
  */
-/**
- * `text` cut to at most `max` UTF-16 code units, on a code-point boundary: never between the two
- * halves of a surrogate pair (an emoji, most CJK extensions). A lone surrogate left by a cut is
- * sent by the SDK's JSON.stringify as a `\ud83d` escape with no low surrogate after it, which
- * Anthropic's API refuses with 400 "no low surrogate in string": the call fails for good. Every cut
- * of text that goes into a prompt is made through this.
- */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = Math.max(0, max);
-  // The cut would keep a pair's high surrogate and drop its low one: keep neither.
-  const splitsPair = end > 0 && isHigh(text.charCodeAt(end - 1)) && isLow(text.charCodeAt(end));
-  return text.slice(0, splitsPair ? end - 1 : end);
-}
+import { cutText } from '../../security/cut-text';
 
-const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
-const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+/**
+ * Every cut of text that goes into a prompt is made on a code-point boundary (shared/security/cut-text.ts):
+ * a lone surrogate left by a cut is sent by the SDK's JSON.stringify as a `\ud83d` escape with no low
+ * surrogate after it, which Anthropic's API refuses with 400 "no low surrogate in string".
+ */
+export { cutText };
 
 /** Lone surrogates (a high one with no low one after it, a low one with no high one before it). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

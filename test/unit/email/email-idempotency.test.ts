@@ -162,9 +162,10 @@ describe('sendBroadcast (POST /api/email-templates/{id}/send)', () => {
     templateId,
     version: 1,
     name: subject,
-    category: 'transactional',
+    // A broadcast is of a marketing template (r19d: a transactional one is refused).
+    category: 'marketing',
     subject,
-    html: `<p>${subject}</p>`,
+    html: `<p>${subject}</p><a href="{{ unsubscribe_url }}">Unsubscribe</a>{{ workspace.postalAddress }}`,
     createdAt: '',
     createdBy: 'u-ada',
   });
@@ -228,7 +229,7 @@ describe('sendBroadcast (POST /api/email-templates/{id}/send)', () => {
       templates,
       broadcasts,
       queue: q.queue,
-      profile: async () => ({ name: 'Acme' }),
+      profile: async () => ({ name: 'Acme', postalAddress: '1 Main Street' }),
       idempotency: memoryIdempotency(clock.now),
       newId: sequentialIds('b'),
       now: clock.now,
@@ -311,7 +312,7 @@ describe('sendBroadcast (POST /api/email-templates/{id}/send)', () => {
       ...deps,
       profile: async () => {
         if (++calls === 1) await held;
-        return { name: 'Acme' };
+        return { name: 'Acme', postalAddress: '1 Main Street' };
       },
     };
     const running = sendBroadcast(ada, 'tpl-a', tagged, 'k-1', slow);

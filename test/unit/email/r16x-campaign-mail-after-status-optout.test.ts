@@ -48,7 +48,7 @@ function world(status: string | undefined, reasons: SuppressionReason[]) {
       },
     ],
     now: () => 1_000,
-    contactStatusOf: async () => status,
+    contactStatusOf: async () => ({ status, email: 'ada@example.com' }),
   };
   return { deps, outbox };
 }
