@@ -24,7 +24,13 @@ export interface ApplicationApiProps {
   readonly settings: StageSettings;
 }
 
-/** One JSON object per request: enough to find a request by id, client or route. */
+/**
+ * One JSON object per request: enough to find a request by id, client or route. Never the raw
+ * path (`$context.path`): a path can hold a credential (the campaign hook's `{token}`, the
+ * unsubscribe and tracking links' `{token}`) and API Gateway cannot rewrite a value, so the
+ * route key (the template, `POST /api/hooks/campaigns/{id}/{token}`) names the route instead.
+ * A request that matched no route logs `$default`.
+ */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
@@ -32,7 +38,6 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     userAgent: '$context.identity.userAgent',
     requestTime: '$context.requestTime',
     routeKey: '$context.routeKey',
-    path: '$context.path',
     status: '$context.status',
     latency: '$context.responseLatency',
     integrationLatency: '$context.integrationLatency',

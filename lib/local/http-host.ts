@@ -9,11 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from 'node:perf_hooks';
 import { resolveRoute } from '../../shared/http/path-match';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers';
+import { redactString } from '../../shared/observability/redact';
 import { fallbackRoute, routeKey, routes } from '../definition';
 import { buildEvent, type HttpResponseParts, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
 import type { LocalPages } from './local-pages';
-import { answerFailure, guardedListener, requestTarget, UNPARSEABLE_TARGET } from './request-target';
+import {
+  answerFailure,
+  guardedListener,
+  loggableError,
+  requestLogLine,
+  requestTarget,
+  UNPARSEABLE_TARGET,
+} from './request-target';
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -107,7 +115,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         requestId,
       );
       const ms = send(out);
-      if (logAll) opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
+      if (logAll) opts.log(`${requestLogLine(method, url)} ${out.status} ${ms.toFixed(1)} ms`);
       return;
     }
     const page = method === 'GET' || method === 'HEAD' ? opts.pages?.[pathname] : undefined;
@@ -118,7 +126,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         .catch((error: unknown) => hostError(error, requestId))
         .then((out) => {
           const ms = send(out);
-          if (logAll || out.status >= 500) opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
+          if (logAll || out.status >= 500) opts.log(`${requestLogLine(method, url)} ${out.status} ${ms.toFixed(1)} ms`);
         })
         .catch(failed);
       return;
@@ -156,7 +164,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       .then((out) => {
         const ms = send(out);
         if (logAll || out.status >= 500 || ms >= SLOW_MS)
-          opts.log(`${method} ${url} ${out.status} ${ms.toFixed(1)} ms`);
+          opts.log(`${requestLogLine(method, url)} ${out.status} ${ms.toFixed(1)} ms`);
       })
       .catch(failed);
   };
@@ -337,7 +345,7 @@ function errorAnswer(
 
 /** What API Gateway answers when it cannot get a result from the function, in our error contract. */
 function badGateway(error: unknown, requestId: string) {
-  console.error(`[local] ${requestId} invalid function response:`, (error as Error).message);
+  console.error(`[local] ${requestId} invalid function response: ${redactString(String((error as Error)?.message))}`);
   const body = {
     error: 'Bad Gateway',
     message: 'The function answered a header HTTP cannot carry',
@@ -346,12 +354,13 @@ function badGateway(error: unknown, requestId: string) {
   return errorAnswer(502, body, requestId);
 }
 
+/** The answer to a function that failed (500, the error on stderr, redacted) or a body over 10 MB (413). */
 function hostError(error: unknown, requestId: string) {
   if (error instanceof PayloadTooLarge) {
     const body = { error: 'Payload Too Large', message: 'The request body exceeds 10 MB', code: 'PAYLOAD_TOO_LARGE' };
     return errorAnswer(413, body, requestId);
   }
-  console.error(`[local] ${requestId} function error:`, error);
+  console.error(`[local] ${requestId} function error: ${loggableError(error)}`);
   const body = { error: 'Internal Server Error', message: 'The function failed to answer', code: 'INTERNAL' };
   return errorAnswer(500, body, requestId);
 }

@@ -15,6 +15,10 @@
  * answered 400, as API Gateway answers a request it cannot parse.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
+import { redactString } from '../../shared/observability/redact';
+import { hasSecretSegment, loggableRequestLine } from '../../shared/observability/request-line';
+import { routes } from '../definition';
 
 /** The origin origin-form targets are parsed against (never a request's Host). */
 export const LOCAL_ORIGIN = 'http://local';
@@ -32,6 +36,23 @@ export function requestTarget(target: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The declared route templates with a secret path parameter (`/u/{token}`, `/api/hooks/campaigns/{id}/{token}`). */
+const SECRET_TEMPLATES: readonly string[] = [...new Set(routes.map((r) => r.path).filter(hasSecretSegment))];
+
+/**
+ * `METHOD target` safe for a log line: every path segment a declared route names as a secret
+ * parameter (`{token}`) replaced by `[REDACTED]`, the query string's secrets too, no fragment
+ * or user info (shared/observability/request-line.ts). Every local access and error line uses it.
+ */
+export function requestLogLine(method: string | undefined, target: string | undefined): string {
+  return loggableRequestLine(method ?? 'GET', target === undefined || target === '' ? '/' : target, SECRET_TEMPLATES);
+}
+
+/** An error as a log line prints it (stack, cause, own properties), with secrets and emails redacted. */
+export function loggableError(error: unknown): string {
+  return redactString(inspect(error, { depth: 4, breakLength: Number.POSITIVE_INFINITY }));
 }
 
 /** The message of the 400 a listener answers for a target `requestTarget` could not parse. */
@@ -66,7 +87,7 @@ export function answerFailure(
   log: (line: string) => void = console.error,
 ): void {
   try {
-    log(`[${name}] ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+    log(`[${name}] ${requestLogLine(req.method, req.url)} failed: ${loggableError(error)}`);
     if (res.headersSent) {
       res.destroy();
       return;

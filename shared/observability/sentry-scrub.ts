@@ -6,6 +6,7 @@
  */
 import type * as Sentry from '@sentry/aws-serverless';
 import { isSensitiveKey, isSensitiveQueryParam, REDACTED, redact, redactQueryString, redactString } from './redact';
+import { loggableTarget } from './request-line';
 
 type InitOptions = NonNullable<Parameters<typeof Sentry.init>[0]>;
 /** An error event as Sentry hands it to `beforeSend`. */
@@ -25,11 +26,24 @@ const DROPPED_HEADERS = new Set([
   'x-csrf-token',
   'x-api-key',
   'x-origin-verify',
+  // The client's address (personal data), besides ADDRESS_HEADER's names.
+  'x-forwarded-for',
+  'forwarded',
 ]);
 
 /**
+ * Headers naming a client's address: `x-real-ip`, `x-client-ip`, `cf-connecting-ip`,
+ * `true-client-ip` (any `*-ip`), `*client-ip`, our edge's `x-viewer-address` and CloudFront's
+ * `cloudfront-viewer-address`, the load tests' `x-load-client*`.
+ */
+const ADDRESS_HEADER = /(?:^|-)ip$|client-?ip|viewer-address|^x-load-client/;
+
+/**
  * Sentry `beforeSend` (and `beforeSendTransaction`): returns a scrubbed copy of the event.
- * Removes `request.cookies`, credential headers, `user.email` and `user.ip_address`;
+ * Removes `request.cookies`, credential headers, headers that carry the client's address
+ * (`x-forwarded-for`, `x-real-ip`, `cf-connecting-ip`...), `user.email` and `user.ip_address`;
+ * makes `request.url` safe to log by the route of the `routeKey` tag (request-line.ts: the path
+ * segments the route declares as a secret, `{token}`, become `[REDACTED]`; no user info or fragment);
  * redacts query-string secrets (`token`, `code`, `state`, `key`...), the request body,
  * and secrets and email addresses in the message, exception values, stack-frame variables
  * and source lines, breadcrumbs, `extra`, `contexts`, tags and spans. Pure: the input is not mutated.
@@ -39,7 +53,8 @@ export function sentryBeforeSend<E extends SentryEvent>(event: E): E {
   if (event.message !== undefined) out.message = redactString(event.message);
   if (event.logentry) out.logentry = redact(event.logentry) as E['logentry'];
   if (event.transaction !== undefined) out.transaction = redactString(event.transaction);
-  if (event.request) out.request = scrubRequest(event.request);
+  // The route key tag (`POST /u/{token}`, set by captureError) names the path template; `$default` none.
+  if (event.request) out.request = scrubRequest(event.request, String(event.tags?.routeKey).split(' ')[1]);
   if (event.user) {
     const { email: _email, ip_address: _ip, ...user } = event.user;
     out.user = redact(user) as E['user'];
@@ -89,9 +104,10 @@ function scrubFrame(frame: NonNullable<Frame>[number]): NonNullable<Frame>[numbe
   return out;
 }
 
-function scrubRequest(request: Request): Request {
+/** `template`: the path template of the request's route (the `routeKey` tag `captureError` sets), if known. */
+function scrubRequest(request: Request, template: string | undefined): Request {
   const { cookies: _cookies, ...out } = request;
-  if (request.url !== undefined) out.url = redactString(request.url);
+  if (request.url !== undefined) out.url = loggableTarget(request.url, template === undefined ? [] : [template]);
   if (request.headers) out.headers = scrubHeaders(request.headers);
   if (request.query_string !== undefined) out.query_string = scrubQuery(request.query_string);
   if (request.data !== undefined) out.data = redact(request.data);
@@ -102,7 +118,8 @@ function scrubRequest(request: Request): Request {
 function scrubHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (DROPPED_HEADERS.has(name.toLowerCase()) || isSensitiveKey(name)) continue;
+    const lower = name.toLowerCase();
+    if (DROPPED_HEADERS.has(lower) || ADDRESS_HEADER.test(lower) || isSensitiveKey(name)) continue;
     out[name] = redactString(value);
   }
   return out;
