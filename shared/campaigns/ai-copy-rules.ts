@@ -1,6 +1,6 @@
 /**
  * The rules of AI copy in campaigns, pure: when an email node's copy counts as approved, the
- * publish check, and the HTML a draft proposes.
+ * publish check, the journey check of an approval, and the HTML a draft proposes.
  *
  * An approval is kept on the campaign record (`aiCopyApprovals.<node>`), written only by the
  * approve route, never by a draft edit (the PATCH body has no such field), so it cannot be forged.
@@ -15,6 +15,7 @@
  */
 import { ConflictError } from '../errors';
 import type { AiCopyRequest, Journey, JourneyNode } from './journey';
+import { assertNoProblems, type JourneyPolicy, type JourneyProblem, journeyProblems } from './journey-rules';
 
 export interface AiCopyApproval {
   readonly draftId: string;
@@ -74,6 +75,28 @@ export function assertAiCopyApproved(journey: Journey, approvals?: AiCopyApprova
     'AI_COPY_NOT_APPROVED',
     { details: { nodes } },
   );
+}
+
+/**
+ * The journey problems a change brings in: those of `after` that `before` (the journey as stored)
+ * did not have. An approval changes one email node (its template, version, subject variants): it is
+ * judged by what it changes, so a problem the stored draft already has (a rule added after it was
+ * saved, on a node the approval does not touch) does not block it; publish still refuses it.
+ */
+export function problemsBroughtIn(before: Journey, after: Journey, policy?: JourneyPolicy): JourneyProblem[] {
+  const keyOf = (p: JourneyProblem) => JSON.stringify([p.node ?? null, p.field ?? null, p.message]);
+  const had = new Map<string, number>();
+  for (const p of journeyProblems(before, policy)) had.set(keyOf(p), (had.get(keyOf(p)) ?? 0) + 1);
+  return journeyProblems(after, policy).filter((p) => {
+    const left = had.get(keyOf(p)) ?? 0;
+    had.set(keyOf(p), left - 1);
+    return left <= 0;
+  });
+}
+
+/** Throws a 400 `INVALID_JOURNEY` naming each problem {@link problemsBroughtIn} finds. */
+export function assertBringsInNoProblem(before: Journey, after: Journey, policy?: JourneyPolicy): void {
+  assertNoProblems(problemsBroughtIn(before, after, policy));
 }
 
 /**

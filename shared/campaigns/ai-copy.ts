@@ -23,14 +23,14 @@ import {
   type AiCopyApproval,
   type AiCopyState,
   aiCopyState,
+  assertBringsInNoProblem,
   draftHtml,
   literalSubject,
   sameAiCopyRequest,
 } from './ai-copy-rules';
 import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
 import { type CopyLintResult, FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue, lintCopy } from './copy-lint';
-import type { AiCopyRequest, JourneyNode } from './journey';
-import { assertValidJourney } from './journey-rules';
+import type { AiCopyRequest, Journey, JourneyNode } from './journey';
 
 export interface AiCopyDraft {
   readonly workspaceId: string;
@@ -225,12 +225,18 @@ export interface ApproveDraftDeps extends CampaignDeps {
  * template other campaigns use is never changed; made again when that one was deleted, with its
  * topic) that the node names, pinned, with its subject variants; the approval is recorded on the
  * campaign and the draft, in the campaign's revision.
+ * Every check that can refuse runs before the first write: the journey is judged as it will be
+ * saved, by the problems the approval brings in (ai-copy-rules.ts `problemsBroughtIn`), so a stored
+ * draft that breaks a rule added since, on a node the approval does not touch, does not block it
+ * (publish still refuses that). A template this approval made is marked deleted again when the
+ * campaign's write fails (a lost race, a storage error); a new version of the node's own template
+ * stays unused (versions are immutable; the campaign names the version it sends).
  * Idempotent: the same approval again (the same draft, subjects and HTML, the node still naming
  * what it wrote: a retry after the draft's mark failed, a double click) writes nothing new, marks
  * the draft, and answers the approval as it stands.
  * @throws 403 `FORBIDDEN` (no `templates:write`), 404 `AI_DRAFT_NOT_FOUND`, 409 `AI_DRAFT_OUTDATED`
- * (the node's request changed since), 422 `COPY_LINT_FAILED` (`details.issues` by field), 409
- * `CAMPAIGN_CHANGED`.
+ * (the node's request changed since), 422 `COPY_LINT_FAILED` (`details.issues` by field), 400
+ * `INVALID_JOURNEY` (a problem the approval would bring in), 409 `CAMPAIGN_CHANGED`.
  */
 export async function approveAiDraft(
   caller: Caller,
@@ -279,6 +285,12 @@ export async function approveAiDraft(
     await deps.drafts.setApproved(draft, previous);
     return { campaign, approval: previous };
   }
+  // The journey as it will be saved, checked before any write (the template's id and version, not
+  // known yet, are no rule's concern: the node's current ones stand in for them).
+  const journeyWith = (ref: { readonly templateId: string; readonly version?: number | undefined }): Journey => ({
+    nodes: campaign.journey.nodes.map((n) => (n.id === nodeId ? approvedNode(node, ref, variants) : n)),
+  });
+  assertBringsInNoProblem(campaign.journey, journeyWith(node), deps.journeyPolicy);
   const topic = base ? base.topic : await deletedTopic(caller.workspaceId, node, deps.templates);
   const input = {
     name: cutTextWithEllipsis(`AI copy: ${campaign.name} / ${nodeId}`, 200),
@@ -303,14 +315,6 @@ export async function approveAiDraft(
       })
     : undefined;
   const saved = versioned ?? (await createTemplate(caller.workspaceId, input, caller.userId, templateDeps));
-  const { subjectVariants: _v, promote, ...rest } = node;
-  const nextNode: EmailNode = {
-    ...rest,
-    templateId: saved.templateId,
-    version: saved.version,
-    ...(variants ? { subjectVariants: [...variants] } : {}),
-    ...(variants && promote ? { promote } : {}),
-  };
   const approval: AiCopyApproval = {
     draftId,
     by: `user:${caller.userId}`,
@@ -321,22 +325,54 @@ export async function approveAiDraft(
     ...(variants ? { subjectVariants: [...variants] } : {}),
     edited: html !== draft.html || subjects.join('\n') !== draft.subjectLines.join('\n'),
   };
-  const journey = { nodes: campaign.journey.nodes.map((n) => (n.id === nodeId ? nextNode : n)) };
   const next: Campaign = {
     ...campaign,
-    journey: assertValidJourney(journey, deps.journeyPolicy),
+    journey: journeyWith(saved),
     aiCopyApprovals: { ...campaign.aiCopyApprovals, [nodeId]: approval },
     revision: campaign.revision + 1,
     updatedAt: approval.at,
   };
-  if (!(await deps.campaigns.replace(next))) {
-    // Refused: the template this approval made goes with it (a retry makes its own). A new version
-    // of the node's own template stays unused: the campaign names the version it sends.
+  // Refused or failed: the template this approval made goes with it (a retry makes its own). A new
+  // version of the node's own template stays unused: the campaign names the version it sends.
+  const undo = async () => {
     if (!versioned) await deps.templates.markDeleted(caller.workspaceId, saved.templateId, approval.at);
+  };
+  const replaced = await deps.campaigns.replace(next).catch(async (e: unknown) => {
+    // A write that threw may have landed all the same (its answer lost after the commit): the
+    // template goes only when the campaign, read again, does not name it (unreadable: it stays).
+    const stored = await deps.campaigns.get(caller.workspaceId, campaignId).catch(() => next);
+    const named = stored?.aiCopyApprovals?.[nodeId];
+    if (named?.templateId === saved.templateId && named.version === saved.version) throw e;
+    await undo().catch((undoError: unknown) => {
+      throw new AggregateError([e, undoError], 'The campaign write failed and the template it made was not removed');
+    });
+    throw e;
+  });
+  if (!replaced) {
+    await undo();
     throw new ConflictError('The campaign changed meanwhile; read it again and retry', 'CAMPAIGN_CHANGED');
   }
   await deps.drafts.setApproved(draft, approval);
   return { campaign: next, approval };
+}
+
+/**
+ * The node as an approval leaves it: naming `ref` (pinned), with the chosen subject lines when there
+ * are several (its `promote` rule kept with them only), its other fields as they were.
+ */
+function approvedNode(
+  node: AiCopyNode,
+  ref: { readonly templateId: string; readonly version?: number | undefined },
+  variants: readonly string[] | undefined,
+): EmailNode {
+  const { subjectVariants: _v, promote, ...rest } = node;
+  return {
+    ...rest,
+    templateId: ref.templateId,
+    ...(ref.version === undefined ? {} : { version: ref.version }),
+    ...(variants ? { subjectVariants: [...variants] } : {}),
+    ...(variants && promote ? { promote } : {}),
+  };
 }
 
 /**
