@@ -5,16 +5,55 @@
  * first one (the earliest instant), in every zone.
  * Used by campaign send windows and waits, and by cron schedules read in a zone.
  */
+import * as z from 'zod/mini';
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
+/** The zone's name as Intl resolves it, or undefined when this runtime's Intl refuses it. */
+function resolvedZone(zone: string): string | undefined {
+  if (zone.length === 0 || zone.length > 64) return undefined;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0 && zone.length <= 64;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/**
+ * The name to store of an IANA time zone this runtime knows: as given, with its case corrected
+ * when it is the name Intl resolves it to (`utc` -> `UTC`, `europe/berlin` -> `Europe/Berlin`).
+ * An alias is kept as written (`Asia/Kolkata`, `Europe/Kyiv`, `US/Pacific`): Intl resolves those to
+ * ICU's older canonical names (`Asia/Calcutta`, `Europe/Kiev`, `America/Los_Angeles`), which a user
+ * never typed; every runtime reads either. Undefined for anything else. A UTC offset (`+05:00`,
+ * `-0830`) is no IANA zone: Node 24's Intl takes one, Node 20's refuses it, and it has no
+ * daylight-saving rules; refused here on every runtime.
+ */
+export function ianaTimeZone(zone: string): string | undefined {
+  const name = resolvedZone(zone);
+  // Offsets resolve to `+hh:mm` / `-hh:mm`; every IANA name starts with a letter.
+  if (name === undefined || !/^[A-Za-z]/.test(name) || !/^[A-Za-z]/.test(zone)) return undefined;
+  return name.toLowerCase() === zone.toLowerCase() ? name : zone;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows (in any spelling Intl resolves; see {@link ianaTimeZone}). */
+export const isTimeZone = (zone: string): boolean => ianaTimeZone(zone) !== undefined;
+
+/**
+ * The one schema of a time zone given as input (a campaign's `rules.timeZone`, a schedule trigger's
+ * `timeZone`, the setting `workspace.time_zone`; re-exported by campaigns/send-window.ts): an IANA
+ * zone in any spelling Intl resolves (`utc`, `europe/berlin`, the alias `US/Pacific`), stored
+ * with its case corrected and aliases as written ({@link ianaTimeZone}). A UTC offset (`+05:00`) is refused: it is no zone (no daylight-saving rules),
+ * and Node 20 refuses what Node 24 takes.
+ */
+export const timeZone = z.string().check(
+  z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin"; a UTC offset such as "+05:00" is not one)'),
+  z.overwrite((zone) => ianaTimeZone(zone) ?? zone),
+);
+
+/**
+ * Whether this runtime can read wall-clock time in `zone` at all: an IANA zone, or (Node 24) a UTC
+ * offset. Only for zones stored before offsets were refused (a campaign's rules saved then): what
+ * is read back keeps working; every input is checked with {@link isTimeZone}.
+ */
+export const isReadableZone = (zone: string): boolean => resolvedZone(zone) !== undefined;
 
 export interface ZonedParts {
   readonly year: number;

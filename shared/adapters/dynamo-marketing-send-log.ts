@@ -1,7 +1,8 @@
 /**
  * The marketing mail each contact was queued, kept 8 days (a week's cap plus a day): one item
  * per send in the contact's interaction partition, keyed by the send's key, so a replayed send
- * counts once.
+ * counts once; `has` answers whether a key's send was logged (a step learning that an earlier try
+ * of it queued a node's mail).
  *
  * The records of one drip-steps batch log their sends together: the entries logged while a write
  * is in flight go in the next BatchWriteItem (25 a call), instead of one PutItem each. A batch
@@ -14,7 +15,7 @@
  * more mail. A send `record` resolves once its entry is written, before the lock is let go.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { MarketingSendLog } from '../campaigns/campaign-mailer';
 import { batchPut, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
@@ -53,6 +54,18 @@ export function dynamoMarketingSendLog(db: DynamoDBDocumentClient, table: string
         atMs,
         expiresAt: epochSeconds(new Date(atMs + KEEP_MS)),
       });
+    },
+    async has(workspaceId, contactId, key) {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { pk: interactionPk(workspaceId, contactId), sk: marketingSendSk(hashOf(key)) },
+          ProjectionExpression: 'atMs',
+          ConsistentRead: true,
+        }),
+      );
+      // An entry TTL has not deleted yet still tells the truth: that key's mail was queued.
+      return Item !== undefined;
     },
     async since(workspaceId, contactId, sinceMs, exceptKey) {
       // Small by construction (8 days of one contact's marketing mail).

@@ -50,8 +50,9 @@ export type AbVerdict =
       readonly winner: string;
       readonly z: number;
       /**
-       * The winner's rate over the runner-up's, less 1 (0.5: 50% better). Absent when the
-       * runner-up never succeeded: no finite lift (never Infinity, which JSON would show as null).
+       * The winner's rate over the runner-up's (the arm with the next highest rate), less 1 (0.5:
+       * 50% better). Absent when the runner-up never succeeded: no finite lift (never Infinity,
+       * which JSON would show as null).
        */
       readonly lift?: number;
     };
@@ -173,7 +174,11 @@ export function statedTest(
       verdict: { status: 'no-difference', z: weakest.z, text: `No significant difference on ${words} at 95%` },
     };
   }
-  const runnerUp = withRates.find((a) => a.arm === weakest.arm) as (typeof withRates)[number];
+  // The runner-up is the arm with the next highest rate (not the weakest comparison's arm, which
+  // with unequal arm sizes can be a small, worse one).
+  const runnerUp = withRates
+    .filter((a) => a.arm !== best.arm)
+    .reduce((top, a) => (a.rate > top.rate ? a : top)) as (typeof withRates)[number];
   return {
     ...base,
     enoughData: true,

@@ -5,7 +5,8 @@
  * with the node's effect key as its ledger key (the sender mails a key once). Tags carry the
  * campaign and node so provider events and tracking can count per node, and the campaign's send
  * window rides along, in the contact's zone, so the sender holds a mail it kept past the window's
- * end until the next opening. Marketing sends are logged per contact for frequency caps.
+ * end until the next opening. Marketing sends are logged per contact for frequency caps (before
+ * they are queued), by key, so a step can also ask whether a key's mail was queued (`queued`).
  */
 import { createHash } from 'node:crypto';
 import type { EmailSendQueue } from '../email/send-request';
@@ -16,11 +17,19 @@ import { MERGE_PROFILE_FIELDS, type MergeSource, mergeFieldsOf } from '../email/
 import { own } from '../security/own';
 import type { CampaignMailer, ContactSnapshot } from './ports';
 
-/** Marketing mail queued per contact, for frequency caps across campaigns. */
+/**
+ * Marketing mail queued per contact, by its key: for frequency caps across campaigns, and so a step
+ * can learn that an earlier try of it queued a node's mail (`has`).
+ */
 export interface MarketingSendLog {
   record(workspaceId: string, contactId: string, atMs: number, key: string): Promise<void>;
   /** Times of the sends logged since `sinceMs`, but that of `exceptKey`. */
   since(workspaceId: string, contactId: string, sinceMs: number, exceptKey?: string): Promise<readonly number[]>;
+  /**
+   * Whether a send was logged under `key` (entries are kept 8 days), by a consistent read. Absent
+   * (a test double): none is found.
+   */
+  has?(workspaceId: string, contactId: string, key: string): Promise<boolean>;
   /** The contact's cap lock (see `CampaignMailer.capLock`). */
   lock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
 }
@@ -120,6 +129,12 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
     recentMarketingSends: (workspaceId, contactId, sinceMs, exceptKey) =>
       deps.sendLog.since(workspaceId, contactId, sinceMs, exceptKey),
     capLock: (workspaceId, contactId) => deps.sendLog.lock(workspaceId, contactId),
+    // The log `send` writes before it queues a marketing mail: an entry whose queueing then failed
+    // (the queue refused it) answers too, rarely. Transactional mail is not logged: not found.
+    queued: async (workspaceId, contactId, idempotencyKey) =>
+      (await deps.sendLog.has?.(workspaceId, contactId, idempotencyKey))
+        ? { sendId: campaignSendId(idempotencyKey) }
+        : undefined,
     // The same read as the send's (a deleted template fails here as it would there).
     templateOf: async (workspaceId, templateId, templateVersion) => {
       const { category, topic } = await getTemplate(workspaceId, templateId, templateVersion, deps);

@@ -19,7 +19,7 @@
  * it, and a later change of the setting moves no existing campaign.
  */
 import * as z from 'zod/mini';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { SettingStore } from '../governance/ports';
 import { workspaceTimeZone } from '../governance/settings';
 import type { AuditInWrite, AuditRecord } from '../identity/ports';
@@ -84,8 +84,13 @@ function mergeRules(current: CampaignRules, patch: z.infer<typeof rulesPatch>): 
     else if (value !== undefined) next[rule] = value;
   }
   // Each part was checked on its own; the whole gets its defaults back (a removed re-entry: never;
-  // a removed time zone: the workspace's, filled in by the save).
-  return campaignRules.parse(next);
+  // a removed time zone: the workspace's, filled in by the save). A rule kept from the draft that
+  // today's checks refuse (a UTC offset saved as its zone before offsets were refused) is a 400.
+  const merged = campaignRules.safeParse(next);
+  if (merged.success) return merged.data;
+  const issue = merged.error.issues[0];
+  const at = ['rules', ...(issue?.path ?? []).map(String)].join('.');
+  throw new ValidationError(`${at}: ${issue?.message ?? 'not valid'} (set it in this PATCH)`);
 }
 
 /**

@@ -152,6 +152,9 @@ export const GOAL_ELIGIBLE_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>(
  * its node acted (the checkpoint of execute-node.ts `unrecordedChoice`) while the node then held
  * (send window, frequency cap, cap lock busy) is not the contact's until the mail goes: a
  * conversion meanwhile counts for no line, as that line's `variant:` send counter has not moved.
+ * A mail queued by a try of the step that failed before its save is in `state.emails` once a later
+ * try records it: by running the node again (the same key), or, exiting before it, from the
+ * mailer's log (execute-node.ts `mailQueuedBefore`).
  */
 export function creditedArms(
   state: Pick<EnrolmentState, 'arms' | 'emails'>,

@@ -203,6 +203,35 @@ function skipped(node: Extract<JourneyNode, { kind: 'email' }>, state: Enrolment
   };
 }
 
+/**
+ * The mail an email node queued in an earlier try of the step that failed before its save (a
+ * transient error further on, a crash, a timeout), when the step now exits before running the node
+ * again (the campaign goal met, a suppression, a reply, the contact deleted, the campaign archived):
+ * what the node's move would have recorded, its send (`emails`) and its counters (`sent`,
+ * `node:<id>:sent`, the `variant:` of its subject line, the line recorded by the step's
+ * checkpoint), so the exit counts the mail, once (the exit's save is conditional on the step, so a
+ * racing copy or a third delivery counts nothing), and a conversion credits its line
+ * (enrolment.ts `creditedArms`). Undefined when `node` is no email node, or no mail of its key
+ * (`effectKey`) was found queued (`CampaignMailer.queued`: the marketing send log; a transactional
+ * mail is not logged, so not found). One read, on an exit at an email node only.
+ */
+export async function mailQueuedBefore(
+  node: JourneyNode | undefined,
+  state: EnrolmentState,
+  deps: Pick<StepDeps, 'mailer'>,
+): Promise<{ readonly set: Pick<EnrolmentState, 'emails'>; readonly counters: string[] } | undefined> {
+  if (node?.kind !== 'email' || !deps.mailer.queued) return undefined;
+  const queued = await deps.mailer.queued(state.workspaceId, state.contactId, effectKey(state, node.id));
+  // Recorded already (its move was saved): a pass of a loop keeps the send of its own key.
+  if (!queued || state.emails[node.id] === queued.sendId) return undefined;
+  const lines = node.subjectVariants;
+  const line = lines ? lineIdOf(lines, keptVariant(node, lines.length, state)) : undefined;
+  return {
+    set: { emails: { ...state.emails, [node.id]: queued.sendId } },
+    counters: ['sent', `node:${node.id}:sent`, ...(line !== undefined ? [`variant:${node.id}:${line}`] : [])],
+  };
+}
+
 /** How long a capped send waits when another step of the same contact holds the cap lock. */
 export const CAP_BUSY_RETRY_MS = 60_000;
 

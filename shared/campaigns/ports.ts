@@ -285,6 +285,14 @@ export interface CampaignMailer {
    */
   capLock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
   /**
+   * The send queued under `idempotencyKey` for the contact, if any: how a step that exits before
+   * running an email node again learns that an earlier try of it queued the node's mail and failed
+   * before its save (execute-node.ts `mailQueuedBefore`). One consistent read of the log `send`
+   * writes before it queues marketing mail: a transactional mail (not logged) is not found. Absent
+   * (a test double): no mail is found.
+   */
+  queued?(workspaceId: string, contactId: string, idempotencyKey: string): Promise<{ sendId: string } | undefined>;
+  /**
    * The category (`marketing` or `transactional`) and topic of the template version a node sends:
    * only marketing mail is capped (and logged for the cap), so a capped campaign asks before the
    * cap; a contact's topic opt-out blocks marketing mail of that topic only, so a step that read one

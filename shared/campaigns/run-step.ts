@@ -9,6 +9,7 @@
  * campaign holds it (the due-time sweep brings it back on resume) and an archived one ends it.
  */
 import { mailBlockFor, type SuppressionReason } from '../email/suppression-rules';
+import { cutText } from '../security/cut-text';
 import { answersConditions, type ConditionSubject, emailActivityOf } from './conditions';
 import {
   awaitsGoal,
@@ -22,7 +23,7 @@ import {
   type PublishedVersion,
   RECENT_LAUNCHES,
 } from './enrolment';
-import { executeNode, type NodeResult, unrecordedChoice } from './execute-node';
+import { executeNode, mailQueuedBefore, type NodeResult, unrecordedChoice } from './execute-node';
 import type { JourneyNode } from './journey';
 import type { EnrolMessage, StepMessage } from './messages';
 import {
@@ -148,7 +149,7 @@ export async function failStep(
 ): Promise<boolean> {
   const state = await deps.enrolments.get(message.workspaceId, message.campaignId, message.contactId);
   if (!state || state.run !== message.run || state.step !== message.step || isFinished(state)) return false;
-  const ended = endState(state, 'failed', deps.now(), failure.slice(0, 500));
+  const ended = endState(state, 'failed', deps.now(), cutText(failure, 500));
   return deps.enrolments.save(ended, state.step, deltas(exitCounters(state, 'failed')));
 }
 
@@ -194,7 +195,7 @@ export async function failEnrolment(
       state.contactId === message.contactId &&
       state.launchId === message.launchId,
   );
-  return run ? run.fail(failure.slice(0, 500)) : false;
+  return run ? run.fail(cutText(failure, 500)) : false;
 }
 
 /**
@@ -374,9 +375,11 @@ async function advance(
   // A waiting (or held) enrolment was counted as waiting when it began to wait.
   if (isWaiting(start)) tally.push('-waiting');
 
+  const nodeAt = published.journey.nodes.find((n) => n.id === start.node);
   if (campaignStatus === 'archived') {
+    const leaving = await withQueuedMail(nodeAt, start, deps, tally);
     tally.push('exited:archived');
-    return save(endState(start, 'archived', now), { status: 'ended', reason: 'archived' });
+    return save(endState(leaving, 'archived', now), { status: 'ended', reason: 'archived' });
   }
   if (campaignStatus === 'paused' || campaignStatus === 'draft') {
     // Held (out of the due index) until the resume pages through the campaign's held enrolments.
@@ -417,13 +420,15 @@ async function advance(
       : 'contact-deleted';
   if (exit || !contact || contact.deleted) {
     const reason: ExitReason = exit ?? 'contact-deleted';
+    // The mail an earlier try of this step queued at the node before failing counts, and is credited.
+    const leaving = await withQueuedMail(nodeAt, start, deps, tally);
     // The campaign goal met: the enrolment ends completed (its status), and converts (counted
     // once a run). Every end lands in one end bucket, so entered = waiting + completed + exited.
     if (reason === 'converted') {
       tally.push('completed', 'converted');
-      creditedAtConversion = credited(start);
+      creditedAtConversion = credited(leaving);
     } else tally.push(`exited:${reason}`);
-    return save(endState(start, reason, now), { status: 'ended', reason });
+    return save(endState(leaving, reason, now), { status: 'ended', reason });
   }
 
   const nodes = new Map(published.journey.nodes.map((n) => [n.id, n]));
@@ -630,6 +635,23 @@ async function lookAgainAfterHold(
   if (again.kind === 'hold') return;
   const { workspaceId, campaignId, contactId, run, step } = waiting;
   await deps.timers.set({ kind: 'step', workspaceId, campaignId, contactId, run, step }, now);
+}
+
+/**
+ * `state` with the send of the mail its current node queued in an earlier try of the step that
+ * failed before its save (execute-node.ts `mailQueuedBefore`), its counters added to `tally`: for a
+ * step that exits before running the node again. Counted with the exit's save, so once.
+ */
+async function withQueuedMail(
+  node: JourneyNode | undefined,
+  state: EnrolmentState,
+  deps: StepDeps,
+  tally: string[],
+): Promise<EnrolmentState> {
+  const queued = await mailQueuedBefore(node, state, deps);
+  if (!queued) return state;
+  tally.push(...queued.counters);
+  return { ...state, ...queued.set };
 }
 
 /** Whether a node has an effect outside the enrolment (mail, a webhook, a tag, a score). */

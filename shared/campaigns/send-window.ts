@@ -5,11 +5,10 @@
  * first minute after the gap; a local time that happens twice (fall back) is the first one.
  */
 import * as z from 'zod/mini';
-import { isTimeZone, type ZonedParts, zonedInstant, zonedParts } from '../zoned-time';
+import { isReadableZone, isTimeZone, timeZone, type ZonedParts, zonedInstant, zonedParts } from '../zoned-time';
 
-export { isTimeZone, zonedInstant, zonedParts };
-
-export const timeZone = z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'));
+/** `timeZone`: the one schema of a zone given as input (zoned-time.ts). */
+export { isTimeZone, timeZone, zonedInstant, zonedParts };
 
 /**
  * An ISO weekday, 1 = Monday (journey.ts `weekday` is the same check). Declared here, not imported
@@ -37,7 +36,14 @@ export type SendWindow = z.infer<typeof sendWindow>;
  * mail carries on the email-sends queue (`window`, send-request.ts), so the sender holds a mail it
  * kept past the window's end (paused, paced, providers down) until the next opening.
  */
-export const zonedSendWindow = z.strictObject({ ...windowHours, zone: timeZone }).check(endsAfterStart);
+export const zonedSendWindow = z
+  .strictObject({
+    ...windowHours,
+    // Any zone the runtime reads: the zone of a campaign saved before offsets were refused stays
+    // readable (zoned-time.ts `isReadableZone`), so its mail is not refused on the queue.
+    zone: z.string().check(z.refine(isReadableZone, 'Not a time zone this runtime knows')),
+  })
+  .check(endsAfterStart);
 export type ZonedSendWindow = z.infer<typeof zonedSendWindow>;
 
 /** The local calendar date `days` after the one in `p` (plain calendar arithmetic). */

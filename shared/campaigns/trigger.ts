@@ -13,7 +13,7 @@ import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';
 import { isoInstant } from '../security/iso-instant';
-import { isTimeZone } from '../zoned-time';
+import { timeZone } from '../zoned-time';
 
 /** Domain events the campaign triggers consume (detail-type on the domain-events bus). */
 export const TRIGGER_EVENT_TYPES = [
@@ -62,7 +62,7 @@ export const triggerOn = z.discriminatedUnion('type', [
       cron: z.optional(cronText),
       at: z.optional(isoInstant),
       /** IANA zone the cron reads; absent = the campaign's `rules.timeZone`. */
-      timeZone: z.optional(z.string().check(z.refine(isTimeZone, 'Not a known IANA time zone (e.g. "Europe/Berlin")'))),
+      timeZone: z.optional(timeZone),
       filter: z.optional(z.catchall(contactFilterSchema, z.never())),
     })
     .check(

@@ -6,11 +6,12 @@
  *
  * Most keys take any JSON value (their readers skip what they cannot use). The keys of
  * {@link KNOWN_SETTINGS} are checked when set: a value that does not fit is a 400 that stores
- * nothing, and they are never secret.
+ * nothing, and they are never secret; a value is stored as its schema parses it.
  */
 import type * as z from 'zod/mini';
 import { timeZone } from '../campaigns/send-window';
 import { NotFoundError, ValidationError } from '../errors';
+import { own } from '../security/own';
 import type { Caller, SecretBox, SecretContext, SettingScope, SettingStore, StoredSetting } from './ports';
 
 export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -21,7 +22,8 @@ export const SECRET_MASK = '********';
 export const GLOBAL_CONTEXT_ID = '*';
 
 /**
- * The workspace's time zone (an IANA zone, e.g. `"Europe/Berlin"`): the zone a campaign created
+ * The workspace's time zone (an IANA zone, e.g. `"Europe/Berlin"`, stored by its canonical name:
+ * `"europe/berlin"` is stored as `"Europe/Berlin"`; a UTC offset is refused): the zone a campaign created
  * without one takes, stored on it then (campaign.ts `createCampaign`); a later change moves no
  * existing campaign.
  */
@@ -75,13 +77,15 @@ export async function putSetting(
   deps: SettingsDeps,
 ): Promise<{ created: boolean; setting: SettingView }> {
   assertKey(key);
-  const json = JSON.stringify(input.value);
-  if (json === undefined) throw new ValidationError('A setting needs a JSON value', 'VALIDATION_FAILED');
-  if (Buffer.byteLength(json, 'utf8') > MAX_SETTING_BYTES) {
+  const given = JSON.stringify(input.value);
+  if (given === undefined) throw new ValidationError('A setting needs a JSON value', 'VALIDATION_FAILED');
+  if (Buffer.byteLength(given, 'utf8') > MAX_SETTING_BYTES) {
     throw new ValidationError(`A setting value may be at most ${MAX_SETTING_BYTES} bytes of JSON`, 'SETTING_TOO_LARGE');
   }
-  const known = KNOWN_SETTINGS[key];
-  if (known) assertKnownValue(key, known, input);
+  // Own keys only: `constructor`, `toString`... are ordinary setting keys, not Object's members.
+  const known = own(KNOWN_SETTINGS, key);
+  // A known key's value is stored as its schema parses it (a time zone: its canonical name).
+  const json = known ? JSON.stringify(knownValue(key, known, input)) : given;
   const isSecret = known
     ? false
     : (input.isSecret ?? (await deps.settings.get(caller.workspaceId, key))?.isSecret ?? false);
@@ -141,7 +145,8 @@ export async function workspaceTimeZone(
   return zone.success ? zone.data : undefined;
 }
 
-function assertKnownValue(key: string, schema: z.ZodMiniType, input: { value: unknown; isSecret?: boolean }): void {
+/** The value a known key stores: as its schema parses it (no bigger: a schema only normalises). */
+function knownValue(key: string, schema: z.ZodMiniType, input: { value: unknown; isSecret?: boolean }): unknown {
   if (input.isSecret === true) {
     throw new ValidationError(`The setting ${key} cannot be secret`, 'SETTING_NOT_SECRET', { details: { key } });
   }
@@ -150,6 +155,7 @@ function assertKnownValue(key: string, schema: z.ZodMiniType, input: { value: un
     const why = parsed.error.issues[0]?.message ?? 'Not a valid value';
     throw new ValidationError(`The setting ${key}: ${why}`, 'INVALID_SETTING_VALUE', { details: { key } });
   }
+  return parsed.data;
 }
 
 function assertKey(key: string): void {

@@ -4,6 +4,7 @@
  * unclosed tag or quote runs to the end of the input), so what is inspected here is what
  * a browser would build.
  */
+import { own } from './own';
 
 /** Removed with their content; an unclosed one swallows the rest, as in a browser. */
 const BLOCK_ELEMENTS = new Set([
@@ -54,7 +55,7 @@ const DANGEROUS_CSS = /expression|javascript|vbscript|behaviou?r|binding|@import
 /** Decodes the character references an attacker uses to hide a scheme (numeric, and the few named ones). */
 function decodeEntities(s: string): string {
   return s.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+    if (name !== undefined) return own(NAMED_ENTITIES, name.toLowerCase()) ?? whole;
     const code = Number.parseInt(dec ?? hex ?? '', dec === undefined ? 16 : 10);
     return code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
   });

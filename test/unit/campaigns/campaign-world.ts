@@ -111,6 +111,10 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
       async templateOf(_ws, templateId) {
         return { category: transactionalTemplates.has(templateId) ? 'transactional' : 'marketing' };
       },
+      // Like the send log: the send of a key, once queued; only marketing sends are logged.
+      async queued(_ws, _contactId, key) {
+        return sends.get(key)?.marketing ? { sendId: `send-${key}` } : undefined;
+      },
       async capLock(_ws, contactId) {
         if (capLocks.has(contactId)) return undefined;
         capLocks.add(contactId);
