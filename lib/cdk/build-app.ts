@@ -11,6 +11,7 @@ import { SERVICE_NAME } from '../definition';
 import { alarmEmailContext } from './alarm-routing';
 import { AppStack } from './app-stack';
 import { DataStack } from './data-stack';
+import { EdgeLogsStack } from './edge-access-logs';
 import { edgeDomainContext } from './edge-domain';
 import { EdgeWafStack } from './edge-waf-stack';
 import { publicBaseUrlContext } from './public-base-url';
@@ -38,6 +39,8 @@ export interface UniteHubStacks {
   readonly application: AppStack;
   /** The CloudFront web ACL, in us-east-1 whatever the region of the others. */
   readonly edgeWaf: EdgeWafStack;
+  /** The distribution's access log delivery (standard logging v2), in us-east-1 too. */
+  readonly edgeLogs: EdgeLogsStack;
 }
 
 export interface UniteHubApp extends UniteHubStacks {
@@ -56,8 +59,9 @@ export function cdkJsonContext(): Record<string, unknown> {
 /**
  * Stacks are environment-agnostic on purpose: the template is the same with or without
  * credentials, so what the tests and cdk-nag check is exactly what `cdk deploy` ships to the
- * account and region of the caller's credentials. The one exception is the edge WAF stack,
- * pinned to us-east-1 because CloudFront reads web ACLs from there only.
+ * account and region of the caller's credentials. The exceptions are the edge WAF and edge
+ * logs stacks, pinned to us-east-1 because CloudFront reads web ACLs from there only and
+ * CloudWatch Logs takes CloudFront's log deliveries there only.
  */
 export function buildApp(options: BuildAppOptions = {}): UniteHubApp {
   const app = new App({
@@ -112,9 +116,16 @@ export function buildStacks(scope: Construct, stage: Stage): UniteHubStacks {
   application.addStackDependency(data);
   // Deploy order only: the App stack reads the ACL's ARN from us-east-1 at deploy time.
   application.addStackDependency(edgeWaf);
+  const edgeLogs = new EdgeLogsStack(scope, stackName(stage, 'EdgeLogs'), {
+    stackName: stackName(stage, 'EdgeLogs'),
+    description: `${SERVICE_NAME} ${stage}: access log delivery of the CloudFront distribution (us-east-1)`,
+    settings,
+  });
+  // Deploy order only: this stack reads what the App stack publishes in us-east-1.
+  edgeLogs.addStackDependency(application);
 
   for (const [key, value] of Object.entries({ project: SERVICE_NAME, stage, 'managed-by': 'cdk' })) {
     Tags.of(scope).add(key, value);
   }
-  return { stage, data, application, edgeWaf };
+  return { stage, data, application, edgeWaf, edgeLogs };
 }

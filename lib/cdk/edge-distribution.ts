@@ -5,6 +5,9 @@
  * headers added at the edge. The functions add the same security headers themselves, so
  * the local runtime has them too; CloudFront's values win (`override`) so a function bug
  * cannot weaken them in the cloud.
+ *
+ * Access logs: standard logging v2 into the AccessLogs bucket, with the fields chosen so no
+ * URI, referer or cookie is stored (lib/cdk/edge-access-logs.ts); legacy logging is off.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -30,6 +33,7 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../definition';
+import { EDGE_LOG_REGION, EdgeLogPublication } from './edge-access-logs';
 import type { EdgeDomain } from './edge-domain';
 import type { ApplicationApi } from './http-api';
 import { ORIGIN_VERIFY_HEADER, type OriginVerification } from './origin-verification';
@@ -92,8 +96,10 @@ export class EdgeDistribution extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      // CloudFront standard logging delivers objects with ACLs (awslogsdelivery).
-      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      // v2 delivery writes with bucket-owner-full-control, so the bucket owner owns its objects.
+      // Not BUCKET_OWNER_ENFORCED: a bucket legacy logging wrote to keeps the ACL grant CloudFront
+      // added (awslogsdelivery), and S3 refuses to disable ACLs on a bucket whose ACL grants.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(settings.edgeLogDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -167,13 +173,21 @@ export class EdgeDistribution extends Construct {
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
       webAclId: props.webAclArn,
-      enableLogging: true,
-      logBucket: this.logBucket,
-      logFilePrefix: 'cloudfront/',
+      // No legacy logging (`enableLogging`/`logBucket`): it always records cs-uri-stem and
+      // cs-uri-query. EdgeLogsStack delivers the chosen fields to this.logBucket instead.
+    });
+    new EdgeLogPublication(this, 'AccessLogTargets', {
+      settings,
+      distributionArn: this.distribution.distributionArn,
+      bucket: this.logBucket,
     });
     this.domainName = domain?.domainName ?? this.distribution.distributionDomainName;
 
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
+    acknowledge(
+      'AwsSolutions-CFR3',
+      `Access logging is on through CloudFront standard logging v2 (AWS::Logs::Delivery of ACCESS_LOGS in the ${EDGE_LOG_REGION} EdgeLogs stack, lib/cdk/edge-access-logs.ts) into the AccessLogs bucket; this rule only sees legacy logging, which cannot leave out cs-uri-stem and cs-uri-query and would store the tokens of mailed links and campaign hooks.`,
+    );
     acknowledge(
       'AwsSolutions-CFR1',
       'A CRM and its email tracking links serve customers and their contacts worldwide; no country is excluded by policy, so a geo restriction would only block legitimate users.',

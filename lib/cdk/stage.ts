@@ -70,4 +70,5 @@ export function parseStage(value: unknown): Stage {
 export const stageSettings = (stage: Stage): StageSettings => settings[stage];
 
 /** `UniteHub-dev-Data`: stack names carry the stage so both stages can share an account. */
-export const stackName = (stage: Stage, part: 'Data' | 'App' | 'EdgeWaf'): string => `UniteHub-${stage}-${part}`;
+export const stackName = (stage: Stage, part: 'Data' | 'App' | 'EdgeWaf' | 'EdgeLogs'): string =>
+  `UniteHub-${stage}-${part}`;

@@ -63,7 +63,7 @@ export class WebAclReference extends Construct {
       Validations.of(provider).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
-          'The AwsCustomResource provider function (CDK-owned, runs only during deployments) always gets this AWS-maintained policy for its own logs; its only other permission is ssm:GetParameter on the one web ACL parameter.',
+          'The AwsCustomResource provider function (CDK-owned, runs only during deployments) always gets this AWS-maintained policy for its own logs; its only other permissions are ssm:GetParameter on the one web ACL parameter and ssm:PutParameter/DeleteParameter on the one edge access log parameter (lib/cdk/edge-access-logs.ts).',
       });
     }
   }
