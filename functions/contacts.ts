@@ -33,7 +33,7 @@ import {
   restoreContact,
   updateContact,
 } from '../shared/crm/contacts/use-cases';
-import type { Interaction } from '../shared/crm/model';
+import type { Contact, Interaction } from '../shared/crm/model';
 import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { ConflictError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
@@ -60,7 +60,8 @@ const core = tableName('core');
 // Campaign time (TIME_SCALE locally): interactions are what campaign conditions compare.
 const clock = campaignClock();
 const now = () => clock.now();
-const contacts = dynamoContacts(documents, core);
+// A create's audit entry goes in its transaction (with the contact and its pending events).
+const contacts = dynamoContacts(documents, core, { auditTable: tableName('audit') });
 // Domain events (contact.created, contact.tag_added, contact.interaction_recorded): campaign triggers.
 const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
 // An ownerUserId must name a member of the workspace: read only when a write sets one.
@@ -121,12 +122,14 @@ export const handler = httpFunction('contacts', crmRoutes, {
     async ({ body: { consent: given, ...body } }, request) => {
       // Checked before the contact exists: a bad `consent.at` creates nothing.
       if (given) consentTime(given, now());
-      const contact = await withRestoreHint(() => createContact(workspaceOf(request), body, deps));
+      const details = (c: Contact) => audited(c.contactId, given ? { consent: given.source } : undefined);
+      const withChange = auditWithChange<Contact>(request, details);
+      const contact = await withRestoreHint(() => createContact(workspaceOf(request), body, deps, withChange));
       if (given) await recordConsent(request, [contact.contactId], given);
       return {
         status: 201,
         body: { contact },
-        audit: audited(contact.contactId, given ? { consent: given.source } : undefined),
+        audit: { ...details(contact), inWrite: withChange?.written === true },
       };
     },
   ),

@@ -9,7 +9,9 @@
  * An update is conditional on the stored values it was computed from (and, for an import row, on
  * the contact still having the row's email) and, under an effect key (a journey action's step
  * key), claims `EFFECT#<key>` in the contact's interaction partition in the same transaction, so
- * that change is made once per key.
+ * that change is made once per key. The domain events a create or an update publishes after it are
+ * added to the item's `pendingEvents` (a string set of the events as JSON) in the same write, and
+ * taken out once published (ContactOutbox).
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -20,7 +22,9 @@ import {
 } from '../crm/contacts/errors';
 import type {
   ContactChanges,
+  ContactCreateOptions,
   ContactEffects,
+  ContactOutbox,
   ContactStore,
   ContactUpdateOptions,
   ContactWrite,
@@ -28,6 +32,7 @@ import type {
 import { changesSomething, rebaseChange } from '../crm/contacts/rebase-change';
 import { searchText } from '../crm/contacts/search';
 import type { Contact } from '../crm/model';
+import type { DomainEvent } from '../crm/ports';
 import { mapLimit } from '../resilience/map-limit';
 import { retryWith } from '../resilience/retry-loop';
 import { batchGet, batchPut } from './dynamo/batch';
@@ -35,6 +40,7 @@ import { conditionally, isConditionFailure, isTransactionConflict } from './dyna
 import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
+import { auditPut } from './dynamo-audit';
 import { listQuery } from './dynamo-contact-list-query';
 import { CONTACT_HEAD_SK, contactEmailSk, contactSk, interactionPk, tierGsi2, workspacePk } from './keys';
 
@@ -77,6 +83,23 @@ export const UPDATE_ATTEMPTS = 5;
 const SEARCH_INPUTS = ['firstName', 'lastName', 'email', 'company'] as const;
 /** A short jittered pause before re-reading after a lost race. */
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+
+/**
+ * The attribute of a contact item holding the events its writes recorded and whose publish is not
+ * known to be done: a string set (ADD and DELETE change it element by element, whatever else a
+ * concurrent write does) of each event as JSON. Never part of a contact as answered.
+ */
+const PENDING_EVENTS = 'pendingEvents';
+const pendingOf = (events: readonly DomainEvent[]): Set<string> => new Set(events.map((e) => JSON.stringify(e)));
+
+/** The pending events of a contact item, oldest first (a set has no order: by `occurredAt`). */
+export function pendingEventsOf(item: Item): DomainEvent[] {
+  const stored = item[PENDING_EVENTS];
+  if (!(stored instanceof Set)) return [];
+  return [...stored]
+    .map((text) => JSON.parse(String(text)) as DomainEvent)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
 
 export function contactFromItem(item: Item): Contact {
   const out: Record<string, unknown> = {};
@@ -138,7 +161,13 @@ const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Ite
   email: c.email,
 });
 
-export function dynamoContacts(db: DynamoDBDocumentClient, table: string): ContactStore & ContactEffects {
+export function dynamoContacts(
+  db: DynamoDBDocumentClient,
+  table: string,
+  /** The audit table: a create that carries its request's audit entry writes it in its transaction. */
+  options: { readonly auditTable?: string } = {},
+): ContactStore & ContactEffects & ContactOutbox {
+  const { auditTable } = options;
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
 
   /** Why a create failed on the claim: the contact holding the email, deleted or not. */
@@ -151,17 +180,23 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
     );
   };
 
-  const create = async (contact: Contact) => {
+  const create = async (contact: Contact, options?: ContactCreateOptions) => {
+    const events = options?.events ?? [];
+    const item = { ...contactItem(contact), ...(events.length > 0 ? { [PENDING_EVENTS]: pendingOf(events) } : {}) };
+    const audit = auditTable ? options?.audit : undefined;
     try {
       await transactWrite(db, [
-        putIfAbsent(table, contactItem(contact)),
+        putIfAbsent(table, item),
         putIfAbsent(table, claimItem(contact)),
         { Put: { TableName: table, Item: contactHeadItem(contact.workspaceId, contact.contactId, false) } },
+        // The request's audit entry with the contact: one call fewer than the edge's own Put.
+        ...(audit && auditTable ? [{ Put: auditPut(auditTable, audit.record) }] : []),
       ]);
     } catch (error) {
       if (isConditionFailure(error)) throw await emailTaken(contact);
       throw error;
     }
+    audit?.markWritten();
   };
 
   /** The live contact as stored now. @throws ContactNotFoundError when absent or deleted. */
@@ -180,14 +215,14 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
   const tryUpdate = async (
     before: Contact,
     changes: ContactChanges,
-    { effectKey, ifEmail }: ContactUpdateOptions = {},
+    { effectKey, ifEmail, events = [] }: ContactUpdateOptions = {},
   ): Promise<'written' | 'changed' | 'taken' | 'repeat'> => {
     const after = { ...before, ...changes } as Contact;
     const key = { pk: workspacePk(before.workspaceId), sk: contactSk(before.contactId) };
     // `search` is derived from name, email and company: written only when one of them changes,
     // and then only onto the very values it was computed from (else: re-read, recompute).
     const derived = SEARCH_INPUTS.some((f) => f in changes);
-    const expr = updateExpression(changes, derived ? searchText(after) : undefined);
+    const expr = updateExpression(changes, derived ? searchText(after) : undefined, events);
     const names: Record<string, string> = { ...expr.ExpressionAttributeNames };
     const values: Record<string, unknown> = { ...expr.ExpressionAttributeValues };
     const conditions = ['attribute_exists(pk)', 'attribute_not_exists(deletedAt)'];
@@ -427,6 +462,29 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
       return item?.type === 'contact' ? contactFromItem(item) : undefined;
     },
 
+    async getWithPending(workspaceId, contactId) {
+      const item = await get(workspacePk(workspaceId), contactSk(contactId));
+      return item?.type === 'contact' ? { contact: contactFromItem(item), pending: pendingEventsOf(item) } : undefined;
+    },
+
+    async published(workspaceId, contactId, events) {
+      if (events.length === 0) return;
+      // DELETE takes out these elements only (events a concurrent write added stay); the condition
+      // keeps a contact removed meanwhile from coming back as a bare key.
+      await conditionally(
+        db.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
+            UpdateExpression: 'DELETE #pending :done',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#pending': PENDING_EVENTS },
+            ExpressionAttributeValues: { ':done': pendingOf(events) },
+          }),
+        ),
+      );
+    },
+
     async effectClaimed(workspaceId, contactId, effectKey) {
       const claim = effectItem({ workspaceId, contactId }, effectKey, undefined);
       return (await get(claim.pk as string, claim.sk as string)) !== undefined;
@@ -592,8 +650,11 @@ export function dynamoContacts(db: DynamoDBDocumentClient, table: string): Conta
   };
 }
 
-/** SET the changed fields (and `search`, when given); REMOVE those set to undefined. */
-function updateExpression(changes: ContactChanges, search: string | undefined) {
+/**
+ * SET the changed fields (and `search`, when given); REMOVE those set to undefined; ADD `events` to
+ * the pending ones.
+ */
+function updateExpression(changes: ContactChanges, search: string | undefined, events: readonly DomainEvent[]) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
@@ -612,8 +673,14 @@ function updateExpression(changes: ContactChanges, search: string | undefined) {
     }
   });
   const set = sets.length ? `SET ${sets.join(', ')}` : '';
+  let add = '';
+  if (events.length > 0) {
+    names['#pending'] = PENDING_EVENTS;
+    values[':pending'] = pendingOf(events);
+    add = 'ADD #pending :pending';
+  }
   return {
-    UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
+    UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : '', add].filter(Boolean).join(' '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

@@ -21,7 +21,7 @@ import type { JourneyAction } from '../../shared/campaigns/journey';
 import { journeyActions } from '../../shared/campaigns/journey-actions';
 import { ActionFailedError, type ActionTarget } from '../../shared/campaigns/ports';
 import { ContactChangedError } from '../../shared/crm/contacts/errors';
-import type { ContactStore } from '../../shared/crm/contacts/ports';
+import type { ContactOutbox, ContactStore } from '../../shared/crm/contacts/ports';
 import { MAX_TAGS } from '../../shared/crm/contacts/tag-field';
 import { updateContact } from '../../shared/crm/contacts/use-cases';
 import type { Contact } from '../../shared/crm/model';
@@ -68,20 +68,26 @@ async function newContact(store: ContactStore, over: Partial<Contact> = {}): Pro
 }
 
 /** Reads that wait until `n` were made: every racer has read before any writes. */
-function racingReads(store: ContactStore, n: number): Pick<ContactStore, 'get' | 'update'> {
+function racingReads(
+  store: ContactStore & ContactOutbox,
+  n: number,
+): Pick<ContactStore, 'get' | 'update'> & Pick<ContactOutbox, 'getWithPending'> {
   let arrived = 0;
   let open: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
+  const gated = async <T>(read: Promise<T>): Promise<T> => {
+    const found = await read;
+    arrived += 1;
+    if (arrived >= n) open();
+    if (arrived <= n) await gate;
+    return found;
+  };
   return {
-    get: async (ws, id) => {
-      const contact = await store.get(ws, id);
-      arrived += 1;
-      if (arrived >= n) open();
-      if (arrived <= n) await gate;
-      return contact;
-    },
+    get: (ws, id) => gated(store.get(ws, id)),
+    // A PATCH reads the contact with its pending events (ContactOutbox).
+    getWithPending: (ws, id) => gated(store.getWithPending(ws, id)),
     update: (before, changes, options) => store.update(before, changes, options),
   };
 }

@@ -1,5 +1,7 @@
 /** What the contacts use cases need from storage; adapters in shared/adapters/dynamo-*.ts. */
+import type { AuditRecord } from '../../identity/ports';
 import type { Contact, Interaction } from '../model';
+import type { DomainEvent } from '../ports';
 
 export interface ContactFilter {
   readonly status?: Contact['status'];
@@ -55,6 +57,41 @@ export interface ContactUpdateOptions {
    * ContactEmailMovedError with nothing written.
    */
   readonly ifEmail?: string;
+  /**
+   * The domain events this change publishes once written (contact-events.ts): recorded as pending
+   * on the contact in the same write, so a retry, or the next write of the contact, that finds them
+   * publishes them again with the same ids ({@link ContactOutbox}). A change that writes nothing
+   * records none.
+   */
+  readonly events?: readonly DomainEvent[];
+}
+
+/** How a new contact is written. */
+export interface ContactCreateOptions {
+  /** The events the create publishes (`contact.created`...), recorded as pending in its write. */
+  readonly events?: readonly DomainEvent[];
+  /**
+   * The request's audit entry, written in the create's transaction; `markWritten` is called once it
+   * is committed. A store without an audit table leaves it to the edge.
+   */
+  readonly audit?: { readonly record: AuditRecord; readonly markWritten: () => void };
+}
+
+/**
+ * The domain events a contact write recorded with itself and whose publish is not known to be done
+ * (the outbox of contact-events.ts, as a score change keeps its tier crossing on its claim): the
+ * writer publishes them after the write and then drops them; a retry that finds its change already
+ * made, or any later write of the contact, publishes what is still pending (same event ids:
+ * consumers dedupe on them). Nothing publishes them on its own: they wait for such a request.
+ */
+export interface ContactOutbox {
+  /** The contact as stored (deleted ones too) with its pending events (oldest first); undefined when absent. */
+  getWithPending(
+    workspaceId: string,
+    contactId: string,
+  ): Promise<{ readonly contact: Contact; readonly pending: readonly DomainEvent[] } | undefined>;
+  /** Drops these published events from the contact's pending ones (a missing contact or event: nothing to do). */
+  published(workspaceId: string, contactId: string, events: readonly DomainEvent[]): Promise<void>;
 }
 
 /** Whether an effect was made on a contact: its key claimed by {@link ContactStore.update}. */
@@ -77,10 +114,10 @@ export interface ContactStore {
   /** Contacts owning these (lower-cased) emails, deleted ones included, keyed by email. Strongly consistent. */
   findByEmails(workspaceId: string, emails: readonly string[]): Promise<Map<string, Contact>>;
   /**
-   * Writes a new contact and its email claim atomically.
+   * Writes a new contact and its email claim atomically (with `options.events` as pending).
    * @throws ContactEmailTakenError when another contact holds the email.
    */
-  create(contact: Contact): Promise<void>;
+  create(contact: Contact, options?: ContactCreateOptions): Promise<void>;
   /**
    * Applies `changes` to a live contact (moving the email claim when the email changes) and
    * answers the contact as stored. The write is what `changes` makes of `before`, the read it was

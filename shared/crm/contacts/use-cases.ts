@@ -3,22 +3,28 @@
  * function takes the workspace id the edge resolved; a contact of another workspace is
  * simply not found (404), never told apart from a missing one.
  */
-import { contactCreatedEvents, publishAll, tagAddedEvents } from '../contact-events';
+import type { AuditInWrite } from '../../identity/ports';
+import { CONTACT_CREATED_EVENT, contactCreatedEvents, tagAddedEvents } from '../contact-events';
 import type { Contact } from '../model';
-import type { DomainEventPublisher } from '../ports';
+import type { DomainEvent, DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
-import { ContactNotFoundError, UnknownOwnerError } from './errors';
+import { ContactEmailTakenError, ContactNotFoundError, UnknownOwnerError } from './errors';
 import { getContact } from './get-contact';
 
 export { getContact };
 
-import type { ContactChanges, ContactFilter, ContactPage, ContactStore, PageRequest } from './ports';
+import type { ContactChanges, ContactFilter, ContactOutbox, ContactPage, ContactStore, PageRequest } from './ports';
 
 export interface ContactDeps {
-  readonly contacts: ContactStore;
+  /** The contacts, with the events their writes left pending ({@link ContactOutbox}). */
+  readonly contacts: ContactStore & ContactOutbox;
   readonly now: () => Date;
   readonly newId: () => string;
-  /** Where `contact.created` and `contact.tag_added` go (contact-events.ts): campaign triggers and wake-ups. */
+  /**
+   * Where `contact.created` and `contact.tag_added` go (contact-events.ts): campaign triggers and
+   * wake-ups. Each write records its events as pending in the write itself and drops them once
+   * published ({@link publishPending}), so a publish that fails is made again by the retry.
+   */
   readonly events: DomainEventPublisher;
   /**
    * The workspace's members: an `ownerUserId` must name one. Read only when a write sets an
@@ -71,22 +77,89 @@ export function newContact(workspaceId: string, input: ContactCreateInput, id: s
 }
 
 /**
- * Creates a contact.
+ * Creates a contact. Its events (`contact.created`, a `contact.tag_added` per tag) are written with
+ * it as pending and published after the write; when that publish fails (a 5xx for a contact that
+ * landed), the retry meets the contact and publishes them (see {@link finishRetriedCreate}).
  * @throws ContactEmailTakenError (409 `CONTACT_EMAIL_TAKEN`) when the email is in use in the
  * workspace, by a deleted contact too (the details name it and how to restore it);
  * UnknownOwnerError (400 `UNKNOWN_OWNER`) when `ownerUserId` is not a member of the workspace.
+ * `audit`: the request's audit entry, written with the contact when the store can.
  */
-export async function createContact(workspaceId: string, input: ContactCreateInput, deps: ContactDeps) {
+export async function createContact(
+  workspaceId: string,
+  input: ContactCreateInput,
+  deps: ContactDeps,
+  audit?: AuditInWrite<Contact>,
+): Promise<Contact> {
   await assertOwnerMember(workspaceId, input.ownerUserId, deps.members);
   const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
-  await deps.contacts.create(contact);
-  await publishAll(contactCreatedEvents(contact, deps.newId), deps.events);
+  const events = contactCreatedEvents(contact, deps.newId);
+  const auditWrite = audit && { record: audit.recordFor(contact), markWritten: audit.markWritten };
+  try {
+    await deps.contacts.create(contact, { events, ...(auditWrite ? { audit: auditWrite } : {}) });
+  } catch (error) {
+    if (error instanceof ContactEmailTakenError) return finishRetriedCreate(workspaceId, input, error, deps);
+    throw error;
+  }
+  await publishPending(deps, contact, events);
   return contact;
 }
 
 /**
+ * A create whose email is taken. The contact holding it is this request's own when its creation
+ * was never published (`contact.created` still pending: an earlier attempt wrote it, then its
+ * publish failed or it stopped) and it is exactly what this input creates: the request is a retry,
+ * so its pending events are published (same ids) and the contact is answered as created (201), which
+ * also lets the caller finish what the failed attempt left undone (consent). Without an idempotency
+ * key a genuine duplicate sent in that window is told apart only by its fields; one identical to
+ * the contact is answered alike (the contact is what it asked for; the events go out once per id).
+ * Anything else keeps the 409, after publishing whatever the live holder still has pending.
+ */
+async function finishRetriedCreate(
+  workspaceId: string,
+  input: ContactCreateInput,
+  taken: ContactEmailTakenError,
+  deps: ContactDeps,
+): Promise<Contact> {
+  const holderId = taken.details.contactId;
+  if (holderId === undefined || taken.details.deleted) throw taken;
+  const found = await deps.contacts.getWithPending(workspaceId, holderId);
+  if (!found || found.contact.deletedAt || found.pending.length === 0) throw taken;
+  await publishPending(deps, found.contact, found.pending);
+  const unpublished = found.pending.some((e) => e.type === CONTACT_CREATED_EVENT && e.detail.contactId === holderId);
+  if (!unpublished || !createdAs(found.contact, input)) throw taken;
+  return found.contact;
+}
+
+/** Whether `stored` holds every field as a create of `input` writes it. */
+function createdAs(stored: Contact, input: ContactCreateInput): boolean {
+  const made = newContact(stored.workspaceId, input, stored.contactId, stored.createdAt);
+  const fields = new Set([...Object.keys(made), ...Object.keys(stored)]);
+  for (const key of ['score', 'tier', 'updatedAt', 'lastInteractionAt', 'aiSignals']) fields.delete(key);
+  return [...fields].every((k) => sameValue(made[k as keyof Contact], stored[k as keyof Contact]));
+}
+
+/**
+ * Publishes the events a write of `contact` recorded as pending (its own, and any an earlier write
+ * left), then drops them from the contact. A publish that throws leaves them pending for the
+ * retry; the ids are those recorded, so a consumer that saw them already skips them.
+ */
+export async function publishPending(
+  deps: Pick<ContactDeps, 'contacts' | 'events'>,
+  contact: Pick<Contact, 'workspaceId' | 'contactId'>,
+  events: readonly DomainEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await deps.events.publish(events);
+  await deps.contacts.published(contact.workspaceId, contact.contactId, events);
+}
+
+/**
  * Applies a PATCH: only fields that differ are written; `null` clears an optional field. A new
- * `ownerUserId` must be a member of the workspace.
+ * `ownerUserId` must be a member of the workspace. The `contact.tag_added` of each added tag is
+ * written with the change as pending and published after it, with any an earlier write of the
+ * contact left pending: a retry of a PATCH whose publish failed finds nothing to change and
+ * publishes them (same ids).
  * @throws ContactNotFoundError, ContactEmailTakenError, UnknownOwnerError, ContactChangedError
  */
 export async function updateContact(
@@ -95,16 +168,25 @@ export async function updateContact(
   patch: ContactPatchInput,
   deps: ContactDeps,
 ): Promise<Contact> {
-  const before = await getContact(workspaceId, contactId, deps);
+  const found = await deps.contacts.getWithPending(workspaceId, contactId);
+  if (!found || found.contact.deletedAt) throw new ContactNotFoundError();
+  const { contact: before, pending } = found;
   const changes = diff(before, patch);
-  if (Object.keys(changes).length === 0) return before;
+  if (Object.keys(changes).length === 0) {
+    await publishPending(deps, before, pending);
+    return before;
+  }
   await assertOwnerMember(workspaceId, changes.ownerUserId, deps.members);
   const updatedAt = deps.now().toISOString();
-  const after = await deps.contacts.update(before, { ...changes, updatedAt });
-  if (changes.tags) {
-    const added = tagAddedEvents(workspaceId, contactId, before.tags, changes.tags, updatedAt, deps.newId);
-    await publishAll(added, deps.events);
-  }
+  const added = changes.tags
+    ? tagAddedEvents(workspaceId, contactId, before.tags, changes.tags, updatedAt, deps.newId)
+    : [];
+  const after = await deps.contacts.update(
+    before,
+    { ...changes, updatedAt },
+    added.length > 0 ? { events: added } : undefined,
+  );
+  await publishPending(deps, before, [...pending, ...added]);
   return after;
 }
 
@@ -140,13 +222,21 @@ export async function deleteContact(workspaceId: string, contactId: string, deps
   await deps.contacts.setDeleted(workspaceId, contactId, at, at);
 }
 
-/** Brings a soft-deleted contact back (idempotent on a live one). @throws ContactNotFoundError */
+/**
+ * Brings a soft-deleted contact back (idempotent on a live one), then publishes the events its
+ * writes left pending (kept while it was deleted). @throws ContactNotFoundError
+ */
 export async function restoreContact(workspaceId: string, contactId: string, deps: ContactDeps): Promise<Contact> {
-  const contact = await deps.contacts.get(workspaceId, contactId);
-  if (!contact) throw new ContactNotFoundError();
-  if (!contact.deletedAt) return contact;
+  const found = await deps.contacts.getWithPending(workspaceId, contactId);
+  if (!found) throw new ContactNotFoundError();
+  const { contact, pending } = found;
+  if (!contact.deletedAt) {
+    await publishPending(deps, contact, pending);
+    return contact;
+  }
   const at = deps.now().toISOString();
   await deps.contacts.setDeleted(workspaceId, contactId, undefined, at);
+  await publishPending(deps, contact, pending);
   const { deletedAt: _gone, ...live } = contact;
   return { ...live, updatedAt: at };
 }

@@ -4,7 +4,7 @@ import {
   ContactEmailTakenError,
   ContactNotFoundError,
 } from '../../../../shared/crm/contacts/errors';
-import type { ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
+import type { ContactOutbox, ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
 import { changesSomething, readStillHolds, rebaseChange } from '../../../../shared/crm/contacts/rebase-change';
 import { matchesFilter } from '../../../../shared/crm/contacts/search';
 import type { Contact, Interaction } from '../../../../shared/crm/model';
@@ -18,7 +18,12 @@ export function memoryContacts() {
   const claims = new Map<string, string>();
   /** The effect keys claimed, `<ws>/<contact>/<key>` (ContactUpdateOptions.effectKey). */
   const effects = new Set<string>();
+  /** The events each contact's writes left pending (ContactOutbox), by `<ws>/<contact>`. */
+  const pending = new Map<string, DomainEvent[]>();
   const key = (ws: string, id: string) => `${ws}/${id}`;
+  const addPending = (k: string, events: readonly DomainEvent[] | undefined) => {
+    if (events && events.length > 0) pending.set(k, [...(pending.get(k) ?? []), ...events]);
+  };
   const claimKey = (ws: string, email: string) => `${ws}/${email.toLowerCase()}`;
   const taken = (ws: string, email: string) => {
     const owner = rows.get(key(ws, claims.get(claimKey(ws, email)) ?? ''));
@@ -26,11 +31,23 @@ export function memoryContacts() {
       owner ? { contactId: owner.contactId, deleted: Boolean(owner.deletedAt) } : undefined,
     );
   };
-  const store: ContactStore & { rows: Map<string, Contact>; effects: Set<string> } = {
+  const store: ContactStore &
+    ContactOutbox & { rows: Map<string, Contact>; effects: Set<string>; pending: Map<string, DomainEvent[]> } = {
     rows,
     effects,
+    pending,
     async get(ws, id) {
       return rows.get(key(ws, id));
+    },
+    async getWithPending(ws, id) {
+      const contact = rows.get(key(ws, id));
+      return contact ? { contact, pending: [...(pending.get(key(ws, id)) ?? [])] } : undefined;
+    },
+    async published(ws, id, events) {
+      const done = new Set(events.map((e) => e.detail.eventId));
+      const left = (pending.get(key(ws, id)) ?? []).filter((e) => !done.has(e.detail.eventId));
+      if (left.length > 0) pending.set(key(ws, id), left);
+      else pending.delete(key(ws, id));
     },
     async findByEmails(ws, emails) {
       const out = new Map<string, Contact>();
@@ -41,10 +58,11 @@ export function memoryContacts() {
       }
       return out;
     },
-    async create(c) {
+    async create(c, options) {
       if (claims.has(claimKey(c.workspaceId, c.email))) throw taken(c.workspaceId, c.email);
       claims.set(claimKey(c.workspaceId, c.email), c.contactId);
       rows.set(key(c.workspaceId, c.contactId), c);
+      addPending(key(c.workspaceId, c.contactId), options?.events);
     },
     async update(before, asked, options) {
       const current = rows.get(key(before.workspaceId, before.contactId));
@@ -68,6 +86,7 @@ export function memoryContacts() {
         claims.set(claimKey(current.workspaceId, changes.email), current.contactId);
       }
       if (effect !== undefined) effects.add(effect);
+      addPending(key(before.workspaceId, before.contactId), options?.events);
       const next = { ...current } as Record<string, unknown>;
       for (const [k, v] of Object.entries(changes)) {
         if (v === undefined) delete next[k];
