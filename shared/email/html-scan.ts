@@ -217,6 +217,38 @@ export interface StartTag {
  */
 const RAW_TEXT = /^(?:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)$/;
 
+/**
+ * Elements a reader never sees the content of in a mail: raw text that is not displayed (scripts,
+ * styles, the title, an iframe's fallback), a template, a select's or datalist's content (a link
+ * there is dropped by the parser), `noscript` (left out by the mail clients that keep it at all) and
+ * the head.
+ */
+const HIDING_ELEMENTS = /^(?:script|style|title|iframe|noembed|noframes|template|select|datalist|noscript|head)$/;
+
+/** Elements without content (no end tag): they hide nothing after them. */
+const VOID_ELEMENTS = /^(?:area|base|br|col|embed|hr|img|input|keygen|link|meta|param|source|track|wbr)$/;
+
+/** Inline CSS that hides an element: `display: none`, `visibility: hidden`, Outlook's `mso-hide: all`. */
+const HIDING_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all/i;
+
+/** CSS comments dropped (each `/*` up to the next `*\/`; an unclosed one runs to the end), in one pass. */
+function withoutCssComments(css: string): string {
+  let out = '';
+  let kept = 0;
+  for (let open = css.indexOf('/*'); open >= 0; open = css.indexOf('/*', kept)) {
+    out += css.slice(kept, open);
+    const close = css.indexOf('*/', open + 2);
+    kept = close < 0 ? css.length : close + 2;
+  }
+  return out + css.slice(kept);
+}
+
+/** Whether the start tag hides itself and its content: a hiding element, `hidden`, or inline CSS that hides it. */
+const hides = (tag: StartTag): boolean =>
+  HIDING_ELEMENTS.test(tag.name) ||
+  tag.attributes.has('hidden') ||
+  HIDING_STYLE.test(withoutCssComments(tag.attributes.get('style') ?? ''));
+
 // Runs of one character class, read with matchEnd (HTML's white space: tab, LF, FF, CR, space).
 const TAG_NAME = /[^\t\n\f\r />]*/y;
 const BEFORE_ATTRIBUTE = /[\t\n\f\r /]*/y;
@@ -224,56 +256,102 @@ const ATTRIBUTE_NAME = /[^\t\n\f\r />=]*/y;
 const TAG_SPACES = /[\t\n\f\r ]*/y;
 const UNQUOTED_VALUE = /[^\t\n\f\r >]*/y;
 
+/** What {@link scanHtml} found. */
+export interface HtmlScan {
+  /** The text a reader sees: outside comments, tags, hidden elements and raw text that is not displayed. */
+  readonly text: string;
+  /** Whether the document ends inside a comment, a tag or a raw-text element (what follows it would be in there too). */
+  readonly endsOpen: boolean;
+  /** End tags that close no element the document opened: in a larger document they close one opened before. */
+  readonly unmatchedEnds: number;
+  /** Elements that hide their content, opened and left open: they would hide what follows the document. */
+  readonly openHidden: number;
+}
+
 /**
  * A single pass over `html` after the HTML tokenizer's rules, simplified to what the lint needs:
- * `onStartTag` is called with each start tag, and the document is answered without its comments
- * (text, tags and raw text stay; comments, doctypes and processing instructions go). Comments end
- * at `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), bogus comments (`<!x`, `<?x`, `</1`)
- * at `>`; script, style and the other raw-text elements end at their end tag; an unclosed comment,
- * tag or raw-text element runs to the end of the document. Every search starts where the previous
- * one stopped and an absent end ends the scan, so the cost is one pass.
+ * `onStartTag` is called with each start tag and whether a reader sees it (it is outside every
+ * hidden element and does not hide itself: {@link HIDING_ELEMENTS}, the `hidden` attribute, inline
+ * `display: none`, `visibility: hidden`, `mso-hide: all`), and the text a reader sees is answered.
+ * Comments end at `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), bogus comments (`<!x`,
+ * `<?x`, `</1`) at `>`; script, style and the other raw-text elements end at their end tag; an
+ * unclosed comment, tag or raw-text element runs to the end of the document. Elements are nested
+ * as written: an end tag closes the latest open element of its name and those opened inside it
+ * (the parser's implied end tags, e.g. a `<p>` closed by a `<div>`, are not applied: an element
+ * left open hides for longer, never shorter). Every search starts where the previous one stopped
+ * and an absent end ends the scan, so the cost is one pass (and the open elements an end tag pops).
  */
-export function scanHtml(html: string, onStartTag: (tag: StartTag) => void): string {
-  let uncommented = '';
-  let shown = 0;
-  const hide = (start: number, end: number) => {
-    uncommented += html.slice(shown, start);
-    shown = end;
+export function scanHtml(html: string, onStartTag: (tag: StartTag, shown: boolean) => void): HtmlScan {
+  let text = '';
+  let endsOpen = false;
+  let unmatchedEnds = 0;
+  const open: { readonly name: string; readonly hidden: boolean }[] = [];
+  // How many elements of each name are open: an end tag of none is known unmatched at once.
+  const openByName = new Map<string, number>();
+  let hiddenDepth = 0;
+  const showText = (start: number, end: number) => {
+    if (hiddenDepth === 0 && end > start) text += html.slice(start, end);
   };
   let at = 0;
-  for (let lt = html.indexOf('<'); lt >= 0 && at < html.length; lt = html.indexOf('<', at)) {
+  for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
+    showText(at, lt);
     at = lt + 1;
     if (html.startsWith('!--', at)) {
       const abrupt = matchEnd(/-?>/y, html, lt + 4);
       const close = new NextMatch(html, /--!?>/);
-      at = abrupt >= 0 ? abrupt : close.index(lt + 4) < 0 ? html.length : close.index(lt + 4) + close.length;
-      hide(lt, at);
+      const end = abrupt >= 0 ? abrupt : close.index(lt + 4) < 0 ? -1 : close.index(lt + 4) + close.length;
+      endsOpen = end < 0;
+      at = end < 0 ? html.length : end;
     } else if (matchEnd(/\/?[a-z]/iy, html, at) >= 0) {
       const endTag = html[at] === '/';
       const tag = readTag(html, endTag ? at + 1 : at);
       if (!tag) {
         // A tag cut off by the end of the document is no tag (and shows nothing).
-        hide(lt, html.length);
+        endsOpen = true;
+        at = html.length;
         break;
       }
       at = tag.end;
-      if (endTag) continue;
-      onStartTag(tag);
+      if (endTag) {
+        if (!openByName.get(tag.name)) {
+          unmatchedEnds++;
+          continue;
+        }
+        // Each element is popped once: the pops of all end tags together are at most the pushes.
+        for (let closed = open.pop(); closed; closed = closed.name === tag.name ? undefined : open.pop()) {
+          openByName.set(closed.name, (openByName.get(closed.name) ?? 1) - 1);
+          if (closed.hidden) hiddenDepth--;
+        }
+        continue;
+      }
+      const hidden = hides(tag);
+      onStartTag(tag, hiddenDepth === 0 && !hidden);
+      if (!VOID_ELEMENTS.test(tag.name)) {
+        open.push({ name: tag.name, hidden });
+        openByName.set(tag.name, (openByName.get(tag.name) ?? 0) + 1);
+        if (hidden) hiddenDepth++;
+      }
       if (RAW_TEXT.test(tag.name)) {
-        // The content runs to the element's end tag, or to the end of the document.
+        // The content is text up to the element's end tag, or to the end of the document.
         const close =
           tag.name === 'plaintext'
             ? -1
             : new NextMatch(html, new RegExp(`</${tag.name}[\\t\\n\\f\\r />]`, 'i')).index(at);
+        showText(at, close < 0 ? html.length : close);
+        endsOpen = close < 0;
         at = close < 0 ? html.length : close;
       }
     } else if (matchEnd(/[!?/]/y, html, at) >= 0) {
       const gt = html.indexOf('>', at + 1);
+      endsOpen = gt < 0;
       at = gt < 0 ? html.length : gt + 1;
-      hide(lt, at);
+    } else {
+      // A `<` that starts nothing is text.
+      showText(lt, at);
     }
   }
-  return uncommented + html.slice(shown);
+  showText(at, html.length);
+  return { text, endsOpen, unmatchedEnds, openHidden: hiddenDepth };
 }
 
 /** A tag whose name starts at `from`: its name, attributes and where it ends (after `>`); undefined when unclosed. */

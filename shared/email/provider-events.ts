@@ -13,6 +13,7 @@
  * tag (ledger-tag.ts) names the send-ledger record, for the Send event's acknowledgement.
  */
 import * as z from 'zod/mini';
+import { own } from '../security/own';
 import { LEDGER_TAG, ledgerKeyOfTag } from './ledger-tag';
 
 export type EmailEventType =
@@ -198,7 +199,8 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
   if (!parsed.success) return { status: 'ignored', reason: 'not an SES event record' };
   const record = parsed.data;
   const kind = record.eventType ?? record.notificationType ?? '';
-  const type = SES_TYPES[kind];
+  // The payload names the kind: only the table's own entries count (never `constructor`, `toString`...).
+  const type = own(SES_TYPES, kind);
   if (!type) return { status: 'ignored', reason: `SES event type ${kind || '(none)'} is not handled` };
   const workspaceId = first(record.mail.tags, 'workspace');
   const sendId = first(record.mail.tags, 'send');
@@ -259,7 +261,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
   const parsed = resendWebhook.safeParse(body);
   if (!parsed.success) return { status: 'ignored', reason: 'not a Resend email webhook' };
   const hook = parsed.data;
-  const type = RESEND_TYPES[hook.type];
+  const type = own(RESEND_TYPES, hook.type);
   if (!type) return { status: 'ignored', reason: `Resend event type ${hook.type} is not handled` };
   const tags = Array.isArray(hook.data.tags)
     ? Object.fromEntries(hook.data.tags.map((t) => [t.name, t.value]))

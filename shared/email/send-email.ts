@@ -360,7 +360,7 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
 
 /** Why a marketing mail is closed for a part its recipient would not get. */
 const hiddenReason = (hidden: readonly MissingPart[]): string =>
-  `rendered for this recipient without ${hidden.map((m) => (m.item === 'unsubscribe_link' ? 'its unsubscribe link' : 'the postal address')).join(' or ')}, which the template shows to some recipients only`;
+  `rendered for this recipient without ${hidden.map((m) => (m.item === 'unsubscribe_link' ? 'its unsubscribe link' : 'the postal address')).join(' or ')} (shown to some recipients only, or hidden by markup)`;
 
 /**
  * The most a message may weigh as sent: SES v2 and Resend take 40 MB (MIME, base64), counted here

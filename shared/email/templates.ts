@@ -5,7 +5,9 @@
  * `render`, `layout`) are refused when a template is parsed, and the engines' file system holds
  * no file, so no template can read one of the server's (see {@link FILE_TAGS}).
  * What a render writes is bounded as it is written (see {@link RENDERED_PART_MAX_CHARS}): a loop
- * of a large text stops at the bound, never renders hundreds of MB to be measured afterwards.
+ * of a large text stops at the bound, never renders hundreds of MB to be measured afterwards; and
+ * everything one render builds (outputs, captures, filter results, ranges, all its parts together)
+ * draws from one budget ({@link RENDER_BUDGET_CHARS}), so what a render holds is bounded too.
  * HTML output escapes every merge field by default; the subject is rendered as text and
  * flattened to one line (it becomes a header); a plain-text part is generated from the HTML
  * when the template has none.
@@ -14,12 +16,13 @@
  * `workspace.*` (name, postalAddress), `unsubscribe_url`. A missing field renders empty;
  * `{{ contact.firstName | default: "there" }}` gives it a fallback.
  */
-import type { Emitter, FS, Liquid, LiquidOptions, Template } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
 import { ValidationError } from '../errors';
 import { cutText } from '../security/cut-text';
 import { flattenToSingleLine } from '../security/single-line-text';
 import {
   dropScriptStyleHead,
+  type HtmlScan,
   replaceLinks,
   replaceListItemOpenings,
   scanHtml,
@@ -31,6 +34,7 @@ import { hasMergeField, hasUnsubscribeHrefField, uncommentedSource } from './mer
 type LiquidModule = typeof import('liquidjs');
 
 import type { EmailCategory } from './suppression-rules';
+import type { Engines, LintRender } from './template-engines';
 
 export interface TemplateContent {
   readonly subject: string;
@@ -82,16 +86,6 @@ const RENDERED_MAX_CHARS = {
 type Part = keyof typeof RENDERED_MAX_CHARS;
 
 /**
- * liquidjs's `parseLimit` bounds the characters (`String.length`) of the source one `parse()` call
- * reads; each part is parsed on its own, so it must let through the longest part the schemas
- * accept, or a valid template is refused as "parse length limit exceeded". `renderLimit` is in
- * milliseconds per render; `memoryLimit` bounds what filters and ranges may allocate. None of them
- * bounds the text a render writes out (a loop repeating a literal costs no memory "allocation" and
- * little time): {@link BoundedOutput} does.
- */
-const LIMITS = { parseLimit: TEMPLATE_PART_MAX_CHARS, renderLimit: 500, memoryLimit: 5_000_000 } as const;
-
-/**
  * The Liquid tags that load another template by name: liquidjs reads it through the engine's file
  * system (by default node:fs under the working directory, where the function's bundle, or locally
  * `.data/` with the master key, lives). An email template is one self-contained text, so each of
@@ -100,109 +94,58 @@ const LIMITS = { parseLimit: TEMPLATE_PART_MAX_CHARS, renderLimit: 500, memoryLi
  */
 export const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
-const noFile = (file: string) => new Error(`An email template cannot load a file (${file})`);
-
 /**
- * A file system with no file in it, in place of liquidjs's node:fs: were a tag that loads a
- * template ever parsed (a tag liquidjs adds later), the lookup finds nothing and reads nothing.
+ * Thrown when a render passes a bound (liquidjs wraps it in a RenderError): `part`, what one part
+ * (or one capture) may write; `render`, what one render may build in all ({@link RenderBudget}).
  */
-const NO_FILES: FS = {
-  exists: async () => false,
-  existsSync: () => false,
-  readFile: async (file) => {
-    throw noFile(file);
-  },
-  readFileSync: (file) => {
-    throw noFile(file);
-  },
-  resolve: (_dir, file) => file,
-  contains: async () => false,
-  containsSync: () => false,
-  fallback: () => undefined,
-};
-
-/**
- * What every engine shares (each gets its own copy: liquidjs writes into the object it is given):
- * no file system and no directory to look in (`fs`, `root`, `partials`, `layouts`; `templates`,
- * which would replace them with a map of its own, is left unset), no relative lookups, no cache
- * of loaded files; the limits.
- */
-const OPTIONS: LiquidOptions = {
-  fs: NO_FILES,
-  root: [],
-  partials: [],
-  layouts: [],
-  relativeReference: false,
-  extname: '',
-  cache: false,
-  strictFilters: true,
-  ownPropertyOnly: true,
-  ...LIMITS,
-};
-
-/** Replaces each of {@link FILE_TAGS} with a tag that refuses to parse, naming itself. */
-function withoutFileTags(engine: Liquid): Liquid {
-  for (const tag of FILE_TAGS) {
-    engine.registerTag(tag, {
-      parse() {
-        throw new Error(`The {% ${tag} %} tag is not allowed: an email template cannot load another template or file`);
-      },
-      render() {
-        throw noFile(tag);
-      },
-    });
-  }
-  return engine;
-}
-
-/** Thrown by {@link BoundedOutput} when a render passes its bound (liquidjs wraps it in a RenderError). */
-class RenderedTooLarge extends Error {
-  constructor(readonly maxChars: number) {
+export class RenderedTooLarge extends Error {
+  constructor(
+    readonly maxChars: number,
+    readonly bound: 'part' | 'render',
+  ) {
     super(`The render passed ${maxChars} characters`);
     this.name = 'RenderedTooLarge';
   }
 }
 
 /**
- * Where a render writes (liquidjs's `Emitter`, as its own SimpleEmitter, with liquidjs's own
- * stringification): refuses a write that would take the output past `maxChars`, so the render
- * stops there, before the text is concatenated.
+ * The most characters (and array elements) one render may build, all its parts together (subject,
+ * html, text part) and everything in them: what it writes out, every `{% capture %}`, every string
+ * or array a filter makes (`append`, `url_encode`, `split`, `push`...) and every range. A string
+ * is charged when made, never refunded, so what a render holds at any time (its peak) is at most
+ * this: 5M characters are at most 10 MB of UTF-16 (an element of an array 8 bytes), whatever the
+ * template repeats, keeps in arrays or captures. Room for the largest parts a send may have (1M
+ * characters each written, plus what their merge fields' filters make).
  */
-class BoundedOutput implements Emitter {
-  buffer = '';
-  constructor(
-    private readonly maxChars: number,
-    private readonly toValue: LiquidModule['toValue'],
-  ) {}
-
-  write(html: unknown): void {
-    const text = this.stringify(html);
-    if (this.buffer.length + text.length > this.maxChars) throw new RenderedTooLarge(this.maxChars);
-    this.buffer += text;
-  }
-
-  private stringify(value: unknown): string {
-    const found = this.toValue(value);
-    if (typeof found === 'string') return found;
-    if (found === null || found === undefined) return '';
-    if (Array.isArray(found)) return found.map((item) => this.stringify(item)).join('');
-    return String(found);
-  }
-}
+export const RENDER_BUDGET_CHARS = 5_000_000;
 
 /**
- * Every render of `engine` that liquidjs starts without an output of ours (`{% capture %}` renders
- * its body into a string of its own; the top of a `parseAndRender`) writes into a
- * {@link BoundedOutput} of the largest part's bound: no string a render builds, written out or
- * not, grows past it.
+ * One render's allowance of characters (liquidjs's `memoryLimit`, which its filters and ranges
+ * charge, in place of its own per-context Limiter): every output and capture of the render draws
+ * from it too, so each string the render builds is charged once, to one budget. `spent` is what
+ * the render built so far.
  */
-function withBoundedOutput(engine: Liquid, lib: LiquidModule): Liquid {
-  const renderer = engine.renderer;
-  const renderTemplates = renderer.renderTemplates.bind(renderer);
-  renderer.renderTemplates = (templates, ctx, emitter) =>
-    renderTemplates(templates, ctx, emitter ?? new BoundedOutput(RENDERED_PART_MAX_CHARS, lib.toValue));
-  return engine;
+export class RenderBudget {
+  spent = 0;
+  constructor(readonly maxChars: number = RENDER_BUDGET_CHARS) {}
+
+  /** Charges `count` characters (or elements); past the allowance, the render stops. */
+  use(count: number): void {
+    const chars = +count;
+    if (!(chars > 0)) return;
+    if (this.spent + chars > this.maxChars) throw new RenderedTooLarge(this.maxChars, 'render');
+    this.spent += chars;
+  }
+
+  /** Whether `count` alone fits at all (liquidjs's Limiter API). */
+  check(count: number): void {
+    if (+count > this.maxChars) throw new RenderedTooLarge(this.maxChars, 'render');
+  }
 }
+
+/** What a render charges (liquidjs's `Context.memoryLimit`, a {@link RenderBudget} in every render of ours). */
+export type Charge = Pick<RenderBudget, 'use'>;
+type Limiter = NonNullable<NonNullable<ConstructorParameters<LiquidModule['Context']>[3]>['memoryLimit']>;
 
 /** The render that passed its bound, in liquidjs's wrapping (`originalError`) of it. */
 function tooLargeIn(error: unknown): RenderedTooLarge | undefined {
@@ -214,86 +157,21 @@ function tooLargeIn(error: unknown): RenderedTooLarge | undefined {
   return undefined;
 }
 
-/**
- * The tags that output their body to some recipients only: a condition, a `case` or a loop whose
- * arguments read merge data (a contact's fields, a value a template assigned) renders nothing in
- * the marketing lint's engines (see {@link missingMarketingParts}).
- */
-const BRANCHING_TAGS = ['if', 'unless', 'case', 'for', 'tablerow'] as const;
-
-/**
- * What a branching tag may read and still hold for every recipient of a marketing send: the
- * unsubscribe URL (every marketing send has one) and the postal address (a marketing send without
- * one is refused). Anything else (`contact.*`, `workspace.name`, an assigned name) varies.
- */
-const SAME_FOR_EVERY_RECIPIENT = new Set(['unsubscribe_url', 'workspace.postalAddress']);
-
-/**
- * The marketing lint's engine: `engine` whose branching tags render nothing when what they read
- * varies between recipients, so what renders is what every recipient gets.
- */
-function forEveryRecipient(engine: Liquid, lib: LiquidModule): Liquid {
-  const bases = { if: lib.IfTag, unless: lib.UnlessTag, case: lib.CaseTag, for: lib.ForTag, tablerow: lib.TablerowTag };
-  for (const name of BRANCHING_TAGS) {
-    const Base = bases[name] as unknown as typeof lib.IfTag;
-    engine.registerTag(
-      name,
-      class extends Base {
-        override *render(...args: Parameters<InstanceType<typeof lib.IfTag>['render']>) {
-          if (readsRecipientData(engine, this)) return;
-          return yield* super.render(...args);
-        }
-      },
-    );
-  }
-  return engine;
-}
-
-/** Whether the arguments of `tag` (not its body) read anything but {@link SAME_FOR_EVERY_RECIPIENT}. */
-function readsRecipientData(engine: Liquid, tag: Template): boolean {
-  const { arguments: args } = tag;
-  // A tag that cannot say what it reads may read anything.
-  if (!args) return true;
-  // liquidjs's static analysis of a template made of the tag's arguments alone.
-  const head: Template = { token: tag.token, render: () => '', arguments: () => args.call(tag) };
-  const { globals } = engine.analyzeSync([head], { partials: false });
-  return Object.values(globals).some((reads) => reads.some((read) => !SAME_FOR_EVERY_RECIPIENT.has(read.toString())));
-}
-
-interface Engines {
-  readonly html: Liquid;
-  readonly text: Liquid;
-  /** The marketing lint's: branching tags on recipient data render nothing ({@link forEveryRecipient}). */
-  readonly lintHtml: Liquid;
-  readonly lintText: Liquid;
-  readonly lib: LiquidModule;
-}
-
 let engines: Promise<Engines> | undefined;
 /** The engines once made: what the synchronous marketing lint renders with. */
 let loadedEngines: Engines | undefined;
 
 /**
  * The engines (HTML escapes what it outputs, text does not; each also as the marketing lint's),
- * made on first use: liquidjs (~85 KB minified) is read by a function only when it first checks
- * or renders a template, so routes that never do (most of the campaigns and emails routes) do not
- * load it at cold start.
+ * made on first use: liquidjs (~85 KB minified) and ./template-engines.ts (what the engines need
+ * of it at render time: bounded outputs, charged filters, the lint's branching tags) are read by a
+ * function only when it first checks or renders a template, so routes that never do (most of the
+ * campaigns and emails routes) do not load them at cold start.
  */
 function liquid(): Promise<Engines> {
-  engines ??= import('liquidjs')
-    .then((lib) => {
-      const make = (escaping: boolean) =>
-        withBoundedOutput(
-          withoutFileTags(new lib.Liquid({ ...OPTIONS, ...(escaping ? { outputEscape: 'escape' as const } : {}) })),
-          lib,
-        );
-      loadedEngines = {
-        html: make(true),
-        text: make(false),
-        lintHtml: forEveryRecipient(make(true), lib),
-        lintText: forEveryRecipient(make(false), lib),
-        lib,
-      };
+  engines ??= import('./template-engines')
+    .then(({ makeEngines }) => {
+      loadedEngines = makeEngines({ RenderedTooLarge, scanShown, lettersOf });
       return loadedEngines;
     })
     .catch((error: unknown) => {
@@ -337,33 +215,73 @@ export function tooLargeRendered(path: string, limit: { maxChars: number } | { m
   });
 }
 
-/** The error a failed render of `part` is: past its bound, or another render error. */
+/**
+ * The {@link TemplateError} of a render that built more than its {@link RENDER_BUDGET_CHARS} (named
+ * by the part it was rendering when the budget ran out; `bound: 'render'`).
+ */
+function tooLargeBuilt(path: Part): TemplateError {
+  const message = `The template builds more than ${RENDER_BUDGET_CHARS} characters as it renders (what it writes, captures and makes with filters, all its parts together; it ran out in the ${path})`;
+  return new TemplateError(`${message}: make what it repeats or keeps smaller`, {
+    details: [
+      { in: 'body', path, reason: TOO_LARGE_RENDERED, message, maxChars: RENDER_BUDGET_CHARS, bound: 'render' },
+    ],
+  });
+}
+
+/** The error a failed render of `part` is: past a bound, or another render error. */
 function renderErrorOf(part: Part, error: unknown): TemplateError {
   if (error instanceof TemplateError) return error;
   const tooLarge = tooLargeIn(error);
+  if (tooLarge?.bound === 'render') return tooLargeBuilt(part);
   if (tooLarge) return tooLargeRendered(part, { maxChars: RENDERED_MAX_CHARS[part] });
   return new TemplateError(`The template could not be rendered: ${firstLine(error)}`);
 }
 
+interface RenderOptions {
+  /** The render's budget: one for all the parts of a send (or of a lint). */
+  readonly budget: RenderBudget;
+  /** Set for the marketing lint's renders (with its engines). */
+  readonly lint?: LintRender;
+}
+
 /**
- * Renders one part into a {@link BoundedOutput} of its bound (what `parseAndRender` does, with our
- * output in place of liquidjs's unbounded one).
- * @throws TemplateError when it does not parse, render, or passes its bound.
+ * Renders one part into an output of its bound (./template-engines.ts), charged to `budget` (what
+ * `parseAndRender` does, with our output in place of liquidjs's unbounded one and our budget in
+ * place of its per-context memory limit).
+ * @throws TemplateError when it does not parse, render, or passes a bound.
  */
-function renderPart(engines: Engines, engine: Liquid, part: Part, source: string, scope: object): Promise<string>;
-function renderPart(engines: Engines, engine: Liquid, part: Part, source: string, scope: object, sync: true): string;
 function renderPart(
   engines: Engines,
   engine: Liquid,
   part: Part,
   source: string,
   scope: object,
+  options: RenderOptions,
+): Promise<string>;
+function renderPart(
+  engines: Engines,
+  engine: Liquid,
+  part: Part,
+  source: string,
+  scope: object,
+  options: RenderOptions,
+  sync: true,
+): string;
+function renderPart(
+  engines: Engines,
+  engine: Liquid,
+  part: Part,
+  source: string,
+  scope: object,
+  options: RenderOptions,
   sync = false,
 ): Promise<string> | string {
   const { lib } = engines;
   const run = () => {
-    const ctx = new lib.Context(scope, engine.options, { sync }, { liquid: engine });
-    const output = new BoundedOutput(RENDERED_MAX_CHARS[part], lib.toValue);
+    const memoryLimit = options.budget as unknown as Limiter;
+    const ctx = new lib.Context(scope, engine.options, { sync }, { liquid: engine, memoryLimit });
+    if (options.lint) engines.lintRender(ctx, options.lint);
+    const output = engines.output(RENDERED_MAX_CHARS[part], options.budget);
     return engine.renderer.renderTemplates(engine.parse(source), ctx, output);
   };
   if (sync) {
@@ -444,11 +362,11 @@ export interface MissingPart {
  * URL-parsed, so the rendered HTML holds them as written; the address is found in any case
  * (`| upcase`, `| capitalize` keep it an address).
  */
-const LINT_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/marketing-lint-7c1e2a';
-const LINT_POSTAL_ADDRESS = 'postal-address-marketing-lint-7c1e2a';
+export const LINT_UNSUBSCRIBE_URL = 'https://unsubscribe.invalid/marketing-lint-7c1e2a';
+export const LINT_POSTAL_ADDRESS = 'postal-address-marketing-lint-7c1e2a';
 
 /** What a marketing template shows once rendered, for the lint (see {@link missingMarketingParts}). */
-interface Shown {
+export interface Shown {
   readonly unsubscribeLink: boolean;
   readonly postalAddress: boolean;
 }
@@ -470,48 +388,72 @@ function writtenParts(content: TemplateContent): Shown {
 const trimUrl = (url: string) => url.replace(/^[\t\n\f\r ]+/, '').replace(/(?<![\t\n\f\r ])[\t\n\f\r ]+$/, '');
 
 /**
- * Text reduced to its letters and digits, lower case, with character references (escaped twice
+ * Text reduced to its letters and digits, case-folded, with character references (escaped twice
  * too) dropped: an address shown with `| upcase`, HTML-escaped or on several lines is still found
- * in what a reader sees. Linear in the text.
+ * in what a reader sees. The fold: compatibility decomposition (full-width digits are digits,
+ * accents apart), lower then upper then lower case (`ß`, `ẞ` and `SS` alike; Turkish `İ`, `ı` and
+ * `I` alike), final sigma as sigma, then only letters and digits kept (the accents dropped on both
+ * sides). Linear in the text.
  */
-const lettersOf = (text: string): string =>
+export const lettersOf = (text: string): string =>
   text
     .replace(/&(?:amp;)*(?:#\d+|#x[\da-f]+|\w+);/gi, '')
+    .normalize('NFKD')
     .toLowerCase()
+    .toUpperCase()
+    .toLowerCase()
+    .replaceAll('ς', 'σ')
+    .normalize('NFKD')
     .replace(/[^\p{L}\p{N}]+/gu, '');
 
 /**
- * What rendered HTML (and text part) show: an `<a>` (outside comments and raw text) whose `href` is
- * exactly `unsubscribeUrl`; `postalAddress` in the HTML's visible text (outside comments and tags)
- * or in the text part. Each true when there is nothing to look for.
+ * What rendered HTML shows a reader: an `<a>` whose `href` is exactly `unsubscribeUrl`, outside
+ * comments and raw text and not hidden (see `scanHtml`: a hiding element around it, `hidden` or
+ * inline `display: none` on it or around it), and `postalAddress` in the text a reader sees.
  */
-function shownIn(html: string, text: string | undefined, unsubscribeUrl?: string, postalAddress?: string): Shown {
+export function scanShown(
+  html: string,
+  unsubscribeUrl?: string,
+  postalAddress?: string,
+): { shown: Shown; scan: HtmlScan } {
   let unsubscribeLink = unsubscribeUrl === undefined;
-  const shown = scanHtml(html, (tag) => {
-    const href = tag.name === 'a' ? tag.attributes.get('href') : undefined;
+  const scan = scanHtml(html, (tag, visible) => {
+    const href = visible && tag.name === 'a' ? tag.attributes.get('href') : undefined;
     if (href !== undefined && trimUrl(href) === unsubscribeUrl) unsubscribeLink = true;
   });
   const address = lettersOf(postalAddress ?? '');
-  return {
-    unsubscribeLink,
-    postalAddress:
-      address === '' ||
-      lettersOf(stripTags(shown)).includes(address) ||
-      (text !== undefined && lettersOf(stripHtmlComments(text)).includes(address)),
-  };
+  return { shown: { unsubscribeLink, postalAddress: address === '' || lettersOf(scan.text).includes(address) }, scan };
 }
 
 /**
- * What the template shows to every recipient, rendered with the lint's values for
- * `unsubscribe_url` and the postal address, by the lint's engines: a condition, `case` or loop that
- * reads recipient data renders nothing there (see {@link forEveryRecipient}), so a link or
- * address inside one, shown to some recipients only, counts as missing; so does one whose name
- * the template assigns (anywhere: under a condition, it hides the value from some recipients).
- * Undefined when the engines are not loaded yet or the template does not render (a send would
- * fail on it; the parse check and the send report that, not the lint).
- * @throws TemplateError when the render passes its bound: a save refuses it, as a send would.
+ * What rendered HTML (and text part) show: the unsubscribe link and the postal address in the HTML
+ * as {@link scanShown} finds them, or the address in the text part (outside what looks like an
+ * HTML comment). Each true when there is nothing to look for.
  */
-function renderedParts(content: TemplateContent): Shown | undefined {
+function shownIn(html: string, text: string | undefined, unsubscribeUrl?: string, postalAddress?: string): Shown {
+  const { shown } = scanShown(html, unsubscribeUrl, postalAddress);
+  const address = lettersOf(postalAddress ?? '');
+  return {
+    unsubscribeLink: shown.unsubscribeLink,
+    postalAddress: shown.postalAddress || (text !== undefined && lettersOf(stripHtmlComments(text)).includes(address)),
+  };
+}
+
+/** What the lint's render found, or why it could not render. */
+type LintOutcome = { readonly shown: Shown } | { readonly failed: string };
+
+/**
+ * What the template shows to every recipient, rendered with the lint's values for
+ * `unsubscribe_url` and the postal address by the lint's engines, both parts with one budget: a
+ * condition, `case` or loop on data that varies writes what all its branches show (see
+ * `renderEveryBranch` in ./template-engines.ts), and what follows a cut is dropped; a link or
+ * address whose name the template assigns anywhere counts as missing too. Undefined when the engines are not loaded yet;
+ * `failed` when the template does not render for the lint's made-up recipient (a send might still
+ * render it for some: the lint cannot tell that every recipient gets the link, so it says so).
+ * @throws TemplateError when a part's output passes its bound ({@link RENDERED_PART_MAX_CHARS}):
+ * a save refuses it, as a send would.
+ */
+function renderedParts(content: TemplateContent): LintOutcome | undefined {
   const found = loadedEngines;
   if (!found) return undefined;
   const scope: MergeContext = {
@@ -519,34 +461,49 @@ function renderedParts(content: TemplateContent): Shown | undefined {
     workspace: { name: 'Workspace', postalAddress: LINT_POSTAL_ADDRESS },
     unsubscribe_url: LINT_UNSUBSCRIBE_URL,
   };
+  const budget = new RenderBudget();
+  const cut = `<!--lint-cut-${globalThis.crypto.randomUUID()}-->`;
+  const lint = (part: 'html' | 'text'): RenderOptions => ({ budget, lint: { part, cut, loops: [] } });
+  const upToCut = (output: string) => (output.includes(cut) ? output.slice(0, output.indexOf(cut)) : output);
   let html: string;
   let text: string | undefined;
   let assigned: Set<string>;
   try {
-    html = renderPart(found, found.lintHtml, 'html', content.html, scope, true);
+    html = upToCut(renderPart(found, found.lintHtml, 'html', content.html, scope, lint('html'), true));
     text =
-      content.text === undefined ? undefined : renderPart(found, found.lintText, 'text', content.text, scope, true);
+      content.text === undefined
+        ? undefined
+        : upToCut(renderPart(found, found.lintText, 'text', content.text, scope, lint('text'), true));
     assigned = new Set(
       [content.html, content.text].flatMap((source) =>
         source === undefined ? [] : Object.keys(found.text.analyzeSync(found.text.parse(source)).locals),
       ),
     );
   } catch (error) {
-    if (isTooLargeRendered(error)) throw error;
-    return undefined;
+    if (isTooLargeRendered(error) && !isTooLargeBuilt(error)) throw error;
+    return { failed: error instanceof TemplateError ? error.message : firstLine(error) };
   }
   const shown = shownIn(html, text, LINT_UNSUBSCRIBE_URL, LINT_POSTAL_ADDRESS);
   return {
-    unsubscribeLink: shown.unsubscribeLink && !assigned.has('unsubscribe_url'),
-    postalAddress: shown.postalAddress && !assigned.has('workspace'),
+    shown: {
+      unsubscribeLink: shown.unsubscribeLink && !assigned.has('unsubscribe_url'),
+      postalAddress: shown.postalAddress && !assigned.has('workspace'),
+    },
   };
 }
 
-/** Whether `error` is a render past its bound ({@link tooLargeRendered}). */
+/** Whether `error` is a render past a bound ({@link tooLargeRendered}, or the render's budget). */
 export function isTooLargeRendered(error: unknown): error is TemplateError {
-  if (!(error instanceof TemplateError) || !Array.isArray(error.details)) return false;
-  return error.details.some((detail) => (detail as { reason?: unknown })?.reason === TOO_LARGE_RENDERED);
+  return detailsOf(error).some((detail) => detail?.reason === TOO_LARGE_RENDERED);
 }
+
+/** Whether `error` is a render that built more than its budget allows ({@link RENDER_BUDGET_CHARS}). */
+function isTooLargeBuilt(error: unknown): boolean {
+  return detailsOf(error).some((detail) => detail?.reason === TOO_LARGE_RENDERED && detail.bound === 'render');
+}
+
+const detailsOf = (error: unknown): ({ reason?: unknown; bound?: unknown } | undefined)[] =>
+  error instanceof TemplateError && Array.isArray(error.details) ? error.details : [];
 
 const MISSING_MESSAGES: Readonly<Record<MissingPart['item'], string>> = {
   unsubscribe_link:
@@ -557,11 +514,13 @@ const MISSING_MESSAGES: Readonly<Record<MissingPart['item'], string>> = {
 
 /** Why a required part written in the source may still not count. */
 const EVERY_RECIPIENT =
-  'not inside an {% if %}, {% unless %}, {% case %}, {% for %} or {% tablerow %} that reads contact or other merge data, and unsubscribe_url and workspace never assigned';
+  'outside any {% if %}, {% unless %}, {% case %}, {% for %} or {% tablerow %} that reads contact or other merge data, or in every branch of it (an {% else %} too), not hidden by markup (a comment, <template>, <select>, <noscript>, hidden or display:none), and unsubscribe_url and workspace never assigned';
 
-const missingPart = (item: MissingPart['item']): MissingPart => ({
+const missingPart = (item: MissingPart['item'], failed?: string): MissingPart => ({
   item,
-  message: `${MISSING_MESSAGES[item]} (${EVERY_RECIPIENT})`,
+  message: failed
+    ? `${MISSING_MESSAGES[item]}: the check could not render the template for a sample recipient, so it cannot tell (${failed})`
+    : `${MISSING_MESSAGES[item]} (${EVERY_RECIPIENT})`,
 });
 
 /**
@@ -572,30 +531,37 @@ const missingPart = (item: MissingPart['item']): MissingPart => ({
  * transactional.
  *
  * Both rules hold for the source and for what it renders for every recipient: a link or address
- * that Liquid never outputs (`{% if false %}`, `{% raw %}`), or outputs to some recipients only
- * (inside a condition or loop on `contact.*`, or with its name assigned), is missing. The render is
- * synchronous and bounded like every render, so it needs the template engines loaded: a save
- * (`assertTemplateParses` first) and a preview (the render first) always have them; a caller that
- * checks before anything loaded them gets the source rule alone (see the tests). Every scan is
- * linear in the template's length.
- * @throws TemplateError when the render passes its bound ({@link RENDERED_PART_MAX_CHARS}).
+ * that Liquid never outputs (`{% if false %}`, `{% raw %}`), outputs to some recipients only
+ * (inside a condition or loop on `contact.*` without the same in each branch, or with its name
+ * assigned), or that markup hides, is missing; so are both when the lint cannot render the template
+ * for its sample recipient. The render is synchronous and bounded like every render, so it needs
+ * the template engines loaded: a save (`assertTemplateParses` first) and a preview (the render
+ * first) always have them; a caller that checks before anything loaded them gets the source rule
+ * alone (see the tests). Every scan is linear in the template's length.
+ * @throws TemplateError when a part's render passes its bound ({@link RENDERED_PART_MAX_CHARS}).
  */
 export function missingMarketingParts(content: TemplateContent, category: EmailCategory): MissingPart[] {
   if (category !== 'marketing') return [];
   const written = writtenParts(content);
   const rendered = renderedParts(content);
+  if (rendered && 'failed' in rendered) {
+    return [missingPart('unsubscribe_link', rendered.failed), missingPart('postal_address', rendered.failed)];
+  }
   const missing: MissingPart[] = [];
-  if (!written.unsubscribeLink || rendered?.unsubscribeLink === false) missing.push(missingPart('unsubscribe_link'));
-  if (!written.postalAddress || rendered?.postalAddress === false) missing.push(missingPart('postal_address'));
+  if (!written.unsubscribeLink || rendered?.shown.unsubscribeLink === false) {
+    missing.push(missingPart('unsubscribe_link'));
+  }
+  if (!written.postalAddress || rendered?.shown.postalAddress === false) missing.push(missingPart('postal_address'));
   return missing;
 }
 
 /**
  * What a marketing mail, rendered for its recipient, lacks of what its source writes: the
- * unsubscribe link (an `<a>` whose `href` is the send's `unsubscribe_url`) and the postal address
- * (the workspace's, in the visible text of the HTML or the text part). The preview reports it for
- * the contact it renders, and the sender closes such a send, so the two agree. Content that never
- * wrote them (an inline send, which the lint does not see) is judged here on nothing.
+ * unsubscribe link (an `<a>` whose `href` is the send's `unsubscribe_url`, not hidden) and the
+ * postal address (the workspace's, in the text a reader sees of the HTML or in the text part). The
+ * preview reports it for the contact it renders, and the sender closes such a send, so the two
+ * agree. Content that never wrote them (an inline send, which the lint does not see) is judged
+ * here on nothing.
  */
 export function missingFromRendered(
   content: TemplateContent,
@@ -616,18 +582,25 @@ export function missingFromRendered(
 }
 
 /**
- * Renders `content` for one recipient, each part into an output of its bound.
- * @throws TemplateError when a part does not parse or render, or passes its bound (the details name
- * the part, with `reason: 'TEMPLATE_TOO_LARGE_RENDERED'` and `maxChars`).
+ * Renders `content` for one recipient, each part into an output of its bound, one part after the
+ * other, all drawing from one `budget` (by default {@link RENDER_BUDGET_CHARS}; a caller may pass
+ * one to read what the render spent).
+ * @throws TemplateError when a part does not parse or render, or passes a bound (the details name
+ * the part, with `reason: 'TEMPLATE_TOO_LARGE_RENDERED'` and `maxChars`; `bound: 'render'` for the
+ * budget).
  */
-export async function renderTemplate(content: TemplateContent, context: MergeContext): Promise<RenderedEmail> {
+export async function renderTemplate(
+  content: TemplateContent,
+  context: MergeContext,
+  budget: RenderBudget = new RenderBudget(),
+): Promise<RenderedEmail> {
   const found = await liquid();
   const scope = { ...context };
-  const [subject, html, text] = await Promise.all([
-    renderPart(found, found.text, 'subject', content.subject, scope),
-    renderPart(found, found.html, 'html', content.html, scope),
-    content.text === undefined ? undefined : renderPart(found, found.text, 'text', content.text, scope),
-  ]);
+  const options: RenderOptions = { budget };
+  const subject = await renderPart(found, found.text, 'subject', content.subject, scope, options);
+  const html = await renderPart(found, found.html, 'html', content.html, scope, options);
+  const text =
+    content.text === undefined ? undefined : await renderPart(found, found.text, 'text', content.text, scope, options);
   return { subject: flattenToSingleLine(subject), html, text: text ?? htmlToText(html) };
 }
 

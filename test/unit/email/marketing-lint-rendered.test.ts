@@ -67,9 +67,13 @@ describe('with the template engines loaded', () => {
     ]);
   });
 
-  it('keeps the source rule alone for a template that does not render (a send reports that)', () => {
+  // Review round 19 (r19h): a lint render that fails no longer skips the every-recipient rule
+  // (its failure may come from the lint's sample values only): both parts are reported, with why.
+  it('reports both parts for a template the lint cannot render, saying why', () => {
     const runaway = '{% for i in (1..100000000) %}{{ i }}{% endfor %}';
-    expect(items(html(`${runaway}${LINK}${ADDRESS}`))).toEqual([]);
+    const missing = missingMarketingParts(html(`${runaway}${LINK}${ADDRESS}`), 'marketing');
+    expect(missing.map((m) => m.item)).toEqual(['unsubscribe_link', 'postal_address']);
+    expect(missing[0]?.message).toMatch(/could not render the template/);
   });
 
   it.each([

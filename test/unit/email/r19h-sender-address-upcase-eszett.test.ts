@@ -1,0 +1,70 @@
+/**
+ * Defect (LOW/MEDIUM): the sender's new post-render check closes lawful marketing mails of any
+ * workspace whose postal address holds "ß" (every German "…straße") when the template shows it
+ * upper-cased, `{{ workspace.postalAddress | upcase }}`, a case templates.ts names as supported
+ * ("an address shown with `| upcase` ... is still found"). "Hauptstraße 5".toUpperCase() is
+ * "HAUPTSTRASSE 5"; lettersOf lower-cases it to "hauptstrasse5", which does not contain
+ * "hauptstraße5": every mail is closed "rendered for this recipient without the postal address",
+ * although each recipient sees the address. The save lint passes (its made-up address is ASCII), so
+ * the marketer only learns it from sends that never go out.
+ *
+ * Root cause: shared/email/templates.ts lettersOf (used by shownIn / missingFromRendered): the
+ * comparison folds case with toLowerCase, which is not a case fold (ß ↔ SS, and others).
+ *
+ * Correct: compare with a full case fold (e.g. both sides `.toUpperCase().toLowerCase()`, or
+ * normalise ß→ss on both), so an upper-cased address is found and the mail is sent.
+ */
+import { describe, expect, it } from 'vitest';
+import type { OutgoingEmail } from '../../../shared/email/ports';
+import { providerBreaker } from '../../../shared/email/provider-failover';
+import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+
+describe('an upper-cased postal address with ß', () => {
+  it('is sent: the recipient sees the address', async () => {
+    const outbox: OutgoingEmail[] = [];
+    const closed: string[] = [];
+    const deps: SendDeps = {
+      ledger: {
+        claim: async () => ({ status: 'claimed' }),
+        markSent: async () => undefined,
+        close: async (_ws: string, _key: string, reason: string) => void closed.push(reason),
+        release: async () => undefined,
+      } as unknown as SendDeps['ledger'],
+      suppressions: { reasonsFor: async () => [] },
+      gate: { pausedReason: async () => undefined },
+      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
+      chain: [
+        {
+          provider: {
+            name: 'ses',
+            send: async (email: OutgoingEmail) => {
+              outbox.push(email);
+              return { providerMessageId: 'ses-1' };
+            },
+          },
+          breaker: providerBreaker('ses'),
+        },
+      ],
+      now: () => 1_000_000,
+    };
+    const request: SendRequest = {
+      workspaceId: 'ws-1',
+      idempotencyKey: 'api#generated#eszett',
+      category: 'marketing',
+      from: 'news@acme.test',
+      to: 'ada@example.com',
+      content: {
+        subject: 'News',
+        html: '<p>Hallo</p><a href="{{ unsubscribe_url }}">Abmelden</a><p>{{ workspace.postalAddress | upcase }}</p>',
+      },
+      context: {
+        contact: { email: 'ada@example.com' },
+        workspace: { name: 'Bäckerei Müller', postalAddress: 'Hauptstraße 5, 10115 Berlin' },
+        unsubscribe_url: 'https://app.example/u/tok-123',
+      },
+    };
+    const outcome = await sendEmail(request, deps);
+    expect(closed).toEqual([]);
+    expect(outcome.status).toBe('sent');
+  });
+});
