@@ -10,8 +10,9 @@
  * the contact still having the row's email) and, under an effect key (a journey action's step
  * key), claims `EFFECT#<key>` in the contact's interaction partition in the same transaction, so
  * that change is made once per key. The domain events a create or an update publishes after it are
- * added to the item's `pendingEvents` (a string set of the events as JSON) in the same write, and
- * taken out once published (ContactOutbox).
+ * recorded on the item in the same write, one attribute per slot (`pendingEvent:<slot>`, the event
+ * as JSON; pending-events.ts: `created`, and `tag:<tag>` for a tag the contact holds, so at most
+ * 1 + MAX_TAGS of them), and taken out once published (ContactOutbox).
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -20,6 +21,7 @@ import {
   ContactEmailTakenError,
   ContactNotFoundError,
 } from '../crm/contacts/errors';
+import { pendingChange, pendingSlotOf } from '../crm/contacts/pending-events';
 import type {
   ContactChanges,
   ContactCreateOptions,
@@ -28,6 +30,7 @@ import type {
   ContactStore,
   ContactUpdateOptions,
   ContactWrite,
+  PendingCreate,
 } from '../crm/contacts/ports';
 import { changesSomething, rebaseChange } from '../crm/contacts/rebase-change';
 import { searchText } from '../crm/contacts/search';
@@ -85,20 +88,31 @@ const SEARCH_INPUTS = ['firstName', 'lastName', 'email', 'company'] as const;
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
 
 /**
- * The attribute of a contact item holding the events its writes recorded and whose publish is not
- * known to be done: a string set (ADD and DELETE change it element by element, whatever else a
- * concurrent write does) of each event as JSON. Never part of a contact as answered.
+ * The attributes of a contact item holding the events its writes recorded and whose publish is not
+ * known to be done: one per slot (pending-events.ts), `pendingEvent:<slot>`, the event as JSON. An
+ * attribute of its own, so a write sets or removes one slot whatever else a concurrent write does
+ * to another. Never part of a contact as answered.
  */
-const PENDING_EVENTS = 'pendingEvents';
-const pendingOf = (events: readonly DomainEvent[]): Set<string> => new Set(events.map((e) => JSON.stringify(e)));
+const PENDING_PREFIX = 'pendingEvent:';
+const pendingAttribute = (event: DomainEvent) => `${PENDING_PREFIX}${pendingSlotOf(event)}`;
+/** With a pending `contact.created`: its create's {@link PendingCreate}, taken out with the event. */
+const PENDING_CREATE = 'pendingCreate';
 
-/** The pending events of a contact item, oldest first (a set has no order: by `occurredAt`). */
+/** The pending events of a contact item, oldest first (`contact.created` before its tags). */
 export function pendingEventsOf(item: Item): DomainEvent[] {
-  const stored = item[PENDING_EVENTS];
-  if (!(stored instanceof Set)) return [];
-  return [...stored]
-    .map((text) => JSON.parse(String(text)) as DomainEvent)
-    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  return Object.entries(item)
+    .filter(([name, value]) => name.startsWith(PENDING_PREFIX) && typeof value === 'string')
+    .map(([, text]) => JSON.parse(String(text)) as DomainEvent)
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+}
+
+function pendingCreateOf(item: Item): PendingCreate | undefined {
+  const stored = item[PENDING_CREATE] as { requestedBy?: unknown; audited?: unknown } | undefined;
+  if (!stored || typeof stored !== 'object') return undefined;
+  return {
+    ...(typeof stored.requestedBy === 'string' ? { requestedBy: stored.requestedBy } : {}),
+    audited: stored.audited === true,
+  };
 }
 
 export function contactFromItem(item: Item): Contact {
@@ -182,8 +196,16 @@ export function dynamoContacts(
 
   const create = async (contact: Contact, options?: ContactCreateOptions) => {
     const events = options?.events ?? [];
-    const item = { ...contactItem(contact), ...(events.length > 0 ? { [PENDING_EVENTS]: pendingOf(events) } : {}) };
     const audit = auditTable ? options?.audit : undefined;
+    const created: PendingCreate = {
+      ...(options?.requestedBy !== undefined ? { requestedBy: options.requestedBy } : {}),
+      audited: audit !== undefined,
+    };
+    const item: Item = {
+      ...contactItem(contact),
+      ...Object.fromEntries(events.map((e) => [pendingAttribute(e), JSON.stringify(e)])),
+      ...(events.length > 0 ? { [PENDING_CREATE]: created } : {}),
+    };
     try {
       await transactWrite(db, [
         putIfAbsent(table, item),
@@ -199,12 +221,14 @@ export function dynamoContacts(
     audit?.markWritten();
   };
 
-  /** The live contact as stored now. @throws ContactNotFoundError when absent or deleted. */
-  const readLive = async (key: { pk: string; sk: string }): Promise<Contact> => {
+  /** The live contact item as stored now. @throws ContactNotFoundError when absent or deleted. */
+  const readLiveItem = async (key: { pk: string; sk: string }): Promise<Item> => {
     const item = await get(key.pk, key.sk);
     if (item?.type !== 'contact' || item.deletedAt !== undefined) throw new ContactNotFoundError();
-    return contactFromItem(item);
+    return item;
   };
+  const readLive = async (key: { pk: string; sk: string }): Promise<Contact> =>
+    contactFromItem(await readLiveItem(key));
 
   /**
    * One attempt of {@link update} against the contact as read (`before`): `changed` when the
@@ -222,7 +246,10 @@ export function dynamoContacts(
     // `search` is derived from name, email and company: written only when one of them changes,
     // and then only onto the very values it was computed from (else: re-read, recompute).
     const derived = SEARCH_INPUTS.some((f) => f in changes);
-    const expr = updateExpression(changes, derived ? searchText(after) : undefined, events);
+    // The events this write records (a tag_added only for a tag it adds), the slots it empties
+    // (the tags it removes): decided on the tags read, which the write is conditional on.
+    const pending = pendingChange(before, changes, events);
+    const expr = updateExpression(changes, derived ? searchText(after) : undefined, pending);
     const names: Record<string, string> = { ...expr.ExpressionAttributeNames };
     const values: Record<string, unknown> = { ...expr.ExpressionAttributeValues };
     const conditions = ['attribute_exists(pk)', 'attribute_not_exists(deletedAt)'];
@@ -326,7 +353,12 @@ export function dynamoContacts(
       }
       const outcome = await tryUpdate(before, change, options);
       if (outcome === 'taken') throw await emailTaken({ ...before, ...change } as Contact);
-      if (outcome === 'written' || outcome === 'repeat') return readLive(key);
+      if (outcome === 'repeat') return readLive(key);
+      if (outcome === 'written') {
+        const item = await readLiveItem(key);
+        options?.onPending?.(pendingEventsOf(item));
+        return contactFromItem(item);
+      }
       before = await readLive(key);
       if (options?.ifEmail !== undefined && before.email !== options.ifEmail) throw new ContactEmailMovedError();
       if (attempt >= UPDATE_ATTEMPTS) throw new ContactChangedError();
@@ -464,25 +496,52 @@ export function dynamoContacts(
 
     async getWithPending(workspaceId, contactId) {
       const item = await get(workspacePk(workspaceId), contactSk(contactId));
-      return item?.type === 'contact' ? { contact: contactFromItem(item), pending: pendingEventsOf(item) } : undefined;
+      if (item?.type !== 'contact') return undefined;
+      const pending = pendingEventsOf(item);
+      const created = pending.some((e) => pendingSlotOf(e) === 'created') ? pendingCreateOf(item) : undefined;
+      return { contact: contactFromItem(item), pending, ...(created ? { created } : {}) };
     },
 
     async published(workspaceId, contactId, events) {
-      if (events.length === 0) return;
-      // DELETE takes out these elements only (events a concurrent write added stay); the condition
-      // keeps a contact removed meanwhile from coming back as a bare key.
-      await conditionally(
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
-            UpdateExpression: 'DELETE #pending :done',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#pending': PENDING_EVENTS },
-            ExpressionAttributeValues: { ':done': pendingOf(events) },
-          }),
-        ),
-      );
+      const key = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
+      let left = events;
+      for (let attempt = 1; left.length > 0; attempt += 1) {
+        // Each slot emptied only while it holds this very event (a write may have put a newer one
+        // there meanwhile: it stays); the contact removed meanwhile does not come back as a bare key.
+        const names: Record<string, string> = {};
+        const values: Record<string, unknown> = {};
+        const conditions = ['attribute_exists(pk)'];
+        const removes: string[] = [];
+        left.forEach((event, i) => {
+          names[`#s${i}`] = pendingAttribute(event);
+          values[`:s${i}`] = JSON.stringify(event);
+          conditions.push(`(attribute_not_exists(#s${i}) OR #s${i} = :s${i})`);
+          removes.push(`#s${i}`);
+          if (pendingSlotOf(event) === 'created') {
+            names['#create'] = PENDING_CREATE;
+            removes.push('#create');
+          }
+        });
+        try {
+          await db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key,
+              UpdateExpression: `REMOVE ${removes.join(', ')}`,
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          );
+          return;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          // Gone, or a slot holds another event now: take out those that still hold theirs.
+          const item = await get(key.pk, key.sk);
+          if (!item || attempt >= UPDATE_ATTEMPTS) return;
+          left = left.filter((e) => item[pendingAttribute(e)] === JSON.stringify(e));
+        }
+      }
     },
 
     async effectClaimed(workspaceId, contactId, effectKey) {
@@ -651,10 +710,14 @@ export function dynamoContacts(
 }
 
 /**
- * SET the changed fields (and `search`, when given); REMOVE those set to undefined; ADD `events` to
- * the pending ones.
+ * SET the changed fields (and `search`, when given); REMOVE those set to undefined; SET each event
+ * of `pending.record` in its slot, REMOVE the slots of `pending.drop`.
  */
-function updateExpression(changes: ContactChanges, search: string | undefined, events: readonly DomainEvent[]) {
+function updateExpression(
+  changes: ContactChanges,
+  search: string | undefined,
+  pending: { readonly record: readonly DomainEvent[]; readonly drop: readonly string[] },
+) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
@@ -672,15 +735,18 @@ function updateExpression(changes: ContactChanges, search: string | undefined, e
       sets.push(`#f${i} = :v${i}`);
     }
   });
+  pending.record.forEach((event, i) => {
+    names[`#pe${i}`] = pendingAttribute(event);
+    values[`:pe${i}`] = JSON.stringify(event);
+    sets.push(`#pe${i} = :pe${i}`);
+  });
+  pending.drop.forEach((slot, i) => {
+    names[`#pd${i}`] = `${PENDING_PREFIX}${slot}`;
+    removes.push(`#pd${i}`);
+  });
   const set = sets.length ? `SET ${sets.join(', ')}` : '';
-  let add = '';
-  if (events.length > 0) {
-    names['#pending'] = PENDING_EVENTS;
-    values[':pending'] = pendingOf(events);
-    add = 'ADD #pending :pending';
-  }
   return {
-    UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : '', add].filter(Boolean).join(' '),
+    UpdateExpression: [set, removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

@@ -60,10 +60,17 @@ export interface ContactUpdateOptions {
   /**
    * The domain events this change publishes once written (contact-events.ts): recorded as pending
    * on the contact in the same write, so a retry, or the next write of the contact, that finds them
-   * publishes them again with the same ids ({@link ContactOutbox}). A change that writes nothing
-   * records none.
+   * publishes them again with the same ids ({@link ContactOutbox}). Only what the write as made
+   * does is recorded: a `contact.tag_added` when the write (rebased or not) adds its tag, none when
+   * another write added the tag first. A change that writes nothing records none.
    */
   readonly events?: readonly DomainEvent[];
+  /**
+   * Told, once the change is written, the contact's pending events as read right after the write
+   * (this write's, and any an earlier write left): what the writer publishes. Not called when
+   * nothing was written.
+   */
+  readonly onPending?: (pending: readonly DomainEvent[]) => void;
 }
 
 /** How a new contact is written. */
@@ -75,6 +82,17 @@ export interface ContactCreateOptions {
    * is committed. A store without an audit table leaves it to the edge.
    */
   readonly audit?: { readonly record: AuditRecord; readonly markWritten: () => void };
+  /**
+   * Who asks for the create (the caller's user id), kept with the pending `contact.created`
+   * ({@link PendingCreate}): a retry is told from another caller's identical create by it.
+   */
+  readonly requestedBy?: string;
+}
+
+/** The create whose `contact.created` is still pending: who asked for it, and whether its audit entry was written with it. */
+export interface PendingCreate {
+  readonly requestedBy?: string;
+  readonly audited: boolean;
 }
 
 /**
@@ -83,14 +101,32 @@ export interface ContactCreateOptions {
  * writer publishes them after the write and then drops them; a retry that finds its change already
  * made, or any later write of the contact, publishes what is still pending (same event ids:
  * consumers dedupe on them). Nothing publishes them on its own: they wait for such a request.
+ *
+ * Bounded by construction, whatever the publishes do: a contact holds at most one pending event
+ * per slot, `contact.created` and one `contact.tag_added` per tag it holds (a write that adds a tag
+ * records its event; a write that removes the tag, whichever, drops it: the tag is no longer
+ * there to announce). So at most 1 + MAX_TAGS events of a few hundred bytes each (under 40 KB),
+ * beside a contact whose own fields the schemas bound: no write of the contact (a PATCH, an
+ * import row, an interaction's score) is ever refused for its pending events, and none is dropped
+ * for room.
  */
 export interface ContactOutbox {
-  /** The contact as stored (deleted ones too) with its pending events (oldest first); undefined when absent. */
+  /**
+   * The contact as stored (deleted ones too) with its pending events (oldest first) and, while its
+   * `contact.created` is pending, that create's {@link PendingCreate}; undefined when absent.
+   */
   getWithPending(
     workspaceId: string,
     contactId: string,
-  ): Promise<{ readonly contact: Contact; readonly pending: readonly DomainEvent[] } | undefined>;
-  /** Drops these published events from the contact's pending ones (a missing contact or event: nothing to do). */
+  ): Promise<
+    | { readonly contact: Contact; readonly pending: readonly DomainEvent[]; readonly created?: PendingCreate }
+    | undefined
+  >;
+  /**
+   * Drops these events (published, or stale) from the contact's pending ones, each only while its
+   * slot still holds it (a newer event a concurrent write put there stays); a missing contact or
+   * event: nothing to do.
+   */
   published(workspaceId: string, contactId: string, events: readonly DomainEvent[]): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import type { DomainEvent, DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
 import { ContactEmailTakenError, ContactNotFoundError, UnknownOwnerError } from './errors';
 import { getContact } from './get-contact';
+import { isStale } from './pending-events';
 
 export { getContact };
 
@@ -83,7 +84,9 @@ export function newContact(workspaceId: string, input: ContactCreateInput, id: s
  * @throws ContactEmailTakenError (409 `CONTACT_EMAIL_TAKEN`) when the email is in use in the
  * workspace, by a deleted contact too (the details name it and how to restore it);
  * UnknownOwnerError (400 `UNKNOWN_OWNER`) when `ownerUserId` is not a member of the workspace.
- * `audit`: the request's audit entry, written with the contact when the store can.
+ * `audit`: the request's audit entry, written with the contact when the store can; its actor is
+ * who asks for the create (kept with the pending `contact.created`: only that caller's retry is
+ * answered with the contact).
  */
 export async function createContact(
   workspaceId: string,
@@ -94,11 +97,16 @@ export async function createContact(
   await assertOwnerMember(workspaceId, input.ownerUserId, deps.members);
   const contact = newContact(workspaceId, input, deps.newId(), deps.now().toISOString());
   const events = contactCreatedEvents(contact, deps.newId);
-  const auditWrite = audit && { record: audit.recordFor(contact), markWritten: audit.markWritten };
+  const record = audit?.recordFor(contact);
   try {
-    await deps.contacts.create(contact, { events, ...(auditWrite ? { audit: auditWrite } : {}) });
+    await deps.contacts.create(contact, {
+      events,
+      ...(audit && record ? { audit: { record, markWritten: audit.markWritten }, requestedBy: record.actorId } : {}),
+    });
   } catch (error) {
-    if (error instanceof ContactEmailTakenError) return finishRetriedCreate(workspaceId, input, error, deps);
+    if (error instanceof ContactEmailTakenError) {
+      return finishRetriedCreate(workspaceId, input, error, deps, { requestedBy: record?.actorId, audit });
+    }
     throw error;
   }
   await publishPending(deps, contact, events);
@@ -108,18 +116,21 @@ export async function createContact(
 /**
  * A create whose email is taken. The contact holding it is this request's own when its creation
  * was never published (`contact.created` still pending: an earlier attempt wrote it, then its
- * publish failed or it stopped) and it is exactly what this input creates: the request is a retry,
- * so its pending events are published (same ids) and the contact is answered as created (201), which
- * also lets the caller finish what the failed attempt left undone (consent). Without an idempotency
- * key a genuine duplicate sent in that window is told apart only by its fields; one identical to
- * the contact is answered alike (the contact is what it asked for; the events go out once per id).
- * Anything else keeps the 409, after publishing whatever the live holder still has pending.
+ * publish failed or it stopped), that attempt was this caller's (`requestedBy`), and it is exactly
+ * what this input creates: the request is a retry, so its pending events are published (same ids)
+ * and the contact is answered as created (201), which also lets the caller finish what the failed
+ * attempt left undone (consent). The create is audited once: when the earlier attempt's entry was
+ * written with the contact, this request's is marked written (the edge writes no second one).
+ * Anything else keeps the 409, after publishing whatever the live holder still has pending: another
+ * caller's identical create in that window is a duplicate (never recorded as their create, and
+ * never answered with the contact, which they may have no right to read).
  */
 async function finishRetriedCreate(
   workspaceId: string,
   input: ContactCreateInput,
   taken: ContactEmailTakenError,
   deps: ContactDeps,
+  request: { readonly requestedBy: string | undefined; readonly audit: AuditInWrite<Contact> | undefined },
 ): Promise<Contact> {
   const holderId = taken.details.contactId;
   if (holderId === undefined || taken.details.deleted) throw taken;
@@ -127,7 +138,9 @@ async function finishRetriedCreate(
   if (!found || found.contact.deletedAt || found.pending.length === 0) throw taken;
   await publishPending(deps, found.contact, found.pending);
   const unpublished = found.pending.some((e) => e.type === CONTACT_CREATED_EVENT && e.detail.contactId === holderId);
-  if (!unpublished || !createdAs(found.contact, input)) throw taken;
+  const sameCaller = found.created !== undefined && found.created.requestedBy === request.requestedBy;
+  if (!unpublished || !sameCaller || !createdAs(found.contact, input)) throw taken;
+  if (found.created?.audited) request.audit?.markWritten();
   return found.contact;
 }
 
@@ -141,25 +154,29 @@ function createdAs(stored: Contact, input: ContactCreateInput): boolean {
 
 /**
  * Publishes the events a write of `contact` recorded as pending (its own, and any an earlier write
- * left), then drops them from the contact. A publish that throws leaves them pending for the
+ * left), then drops them from the contact. A `contact.tag_added` whose tag `contact` (as read) no
+ * longer holds is stale: dropped unpublished. A publish that throws leaves them pending for the
  * retry; the ids are those recorded, so a consumer that saw them already skips them.
  */
 export async function publishPending(
   deps: Pick<ContactDeps, 'contacts' | 'events'>,
-  contact: Pick<Contact, 'workspaceId' | 'contactId'>,
+  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'tags'>,
   events: readonly DomainEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await deps.events.publish(events);
+  const live = events.filter((e) => !isStale(e, contact));
+  if (live.length > 0) await deps.events.publish(live);
   await deps.contacts.published(contact.workspaceId, contact.contactId, events);
 }
 
 /**
  * Applies a PATCH: only fields that differ are written; `null` clears an optional field. A new
  * `ownerUserId` must be a member of the workspace. The `contact.tag_added` of each added tag is
- * written with the change as pending and published after it, with any an earlier write of the
- * contact left pending: a retry of a PATCH whose publish failed finds nothing to change and
- * publishes them (same ids).
+ * written with the change as pending and published after it, with what the contact has pending as
+ * read right after the write (what earlier writes left; a tag this PATCH removes took its pending
+ * event with it): a retry of a PATCH whose publish failed finds nothing to change and publishes
+ * them (same ids). Pending events stay bounded (one per tag, pending-events.ts), so the write never
+ * fails for them, whatever the publishes did.
  * @throws ContactNotFoundError, ContactEmailTakenError, UnknownOwnerError, ContactChangedError
  */
 export async function updateContact(
@@ -181,12 +198,20 @@ export async function updateContact(
   const added = changes.tags
     ? tagAddedEvents(workspaceId, contactId, before.tags, changes.tags, updatedAt, deps.newId)
     : [];
+  // What the contact has pending once written (this write's events, if it made them); when the
+  // store wrote nothing (a concurrent write made the change), what was read.
+  let pendingNow = pending;
   const after = await deps.contacts.update(
     before,
     { ...changes, updatedAt },
-    added.length > 0 ? { events: added } : undefined,
+    {
+      ...(added.length > 0 ? { events: added } : {}),
+      onPending: (now) => {
+        pendingNow = now;
+      },
+    },
   );
-  await publishPending(deps, before, [...pending, ...added]);
+  await publishPending(deps, after, pendingNow);
   return after;
 }
 
@@ -224,7 +249,8 @@ export async function deleteContact(workspaceId: string, contactId: string, deps
 
 /**
  * Brings a soft-deleted contact back (idempotent on a live one), then publishes the events its
- * writes left pending (kept while it was deleted). @throws ContactNotFoundError
+ * writes left pending (kept while it was deleted; a `tag_added` whose tag is gone is dropped).
+ * @throws ContactNotFoundError
  */
 export async function restoreContact(workspaceId: string, contactId: string, deps: ContactDeps): Promise<Contact> {
   const found = await deps.contacts.getWithPending(workspaceId, contactId);

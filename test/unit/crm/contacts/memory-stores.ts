@@ -4,7 +4,13 @@ import {
   ContactEmailTakenError,
   ContactNotFoundError,
 } from '../../../../shared/crm/contacts/errors';
-import type { ContactOutbox, ContactStore, InteractionStore } from '../../../../shared/crm/contacts/ports';
+import { pendingChange, pendingSlotOf } from '../../../../shared/crm/contacts/pending-events';
+import type {
+  ContactOutbox,
+  ContactStore,
+  InteractionStore,
+  PendingCreate,
+} from '../../../../shared/crm/contacts/ports';
 import { changesSomething, readStillHolds, rebaseChange } from '../../../../shared/crm/contacts/rebase-change';
 import { matchesFilter } from '../../../../shared/crm/contacts/search';
 import type { Contact, Interaction } from '../../../../shared/crm/model';
@@ -18,12 +24,20 @@ export function memoryContacts() {
   const claims = new Map<string, string>();
   /** The effect keys claimed, `<ws>/<contact>/<key>` (ContactUpdateOptions.effectKey). */
   const effects = new Set<string>();
-  /** The events each contact's writes left pending (ContactOutbox), by `<ws>/<contact>`. */
-  const pending = new Map<string, DomainEvent[]>();
+  /** The events each contact's writes left pending (ContactOutbox), by `<ws>/<contact>`, by slot (pending-events.ts). */
+  const pending = new Map<string, Map<string, DomainEvent>>();
+  /** The create of each contact whose `contact.created` is pending. */
+  const creates = new Map<string, PendingCreate>();
   const key = (ws: string, id: string) => `${ws}/${id}`;
-  const addPending = (k: string, events: readonly DomainEvent[] | undefined) => {
-    if (events && events.length > 0) pending.set(k, [...(pending.get(k) ?? []), ...events]);
+  const slotsOf = (k: string) => {
+    const slots = pending.get(k) ?? new Map<string, DomainEvent>();
+    pending.set(k, slots);
+    return slots;
   };
+  const pendingList = (k: string) =>
+    [...(pending.get(k)?.values() ?? [])].sort(
+      (a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.type.localeCompare(b.type),
+    );
   const claimKey = (ws: string, email: string) => `${ws}/${email.toLowerCase()}`;
   const taken = (ws: string, email: string) => {
     const owner = rows.get(key(ws, claims.get(claimKey(ws, email)) ?? ''));
@@ -32,7 +46,11 @@ export function memoryContacts() {
     );
   };
   const store: ContactStore &
-    ContactOutbox & { rows: Map<string, Contact>; effects: Set<string>; pending: Map<string, DomainEvent[]> } = {
+    ContactOutbox & {
+      rows: Map<string, Contact>;
+      effects: Set<string>;
+      pending: Map<string, Map<string, DomainEvent>>;
+    } = {
     rows,
     effects,
     pending,
@@ -41,13 +59,18 @@ export function memoryContacts() {
     },
     async getWithPending(ws, id) {
       const contact = rows.get(key(ws, id));
-      return contact ? { contact, pending: [...(pending.get(key(ws, id)) ?? [])] } : undefined;
+      if (!contact) return undefined;
+      const created = pending.get(key(ws, id))?.has('created') ? creates.get(key(ws, id)) : undefined;
+      return { contact, pending: pendingList(key(ws, id)), ...(created ? { created } : {}) };
     },
     async published(ws, id, events) {
-      const done = new Set(events.map((e) => e.detail.eventId));
-      const left = (pending.get(key(ws, id)) ?? []).filter((e) => !done.has(e.detail.eventId));
-      if (left.length > 0) pending.set(key(ws, id), left);
-      else pending.delete(key(ws, id));
+      const slots = slotsOf(key(ws, id));
+      for (const e of events) {
+        // Only while the slot still holds this very event.
+        if (slots.get(pendingSlotOf(e))?.detail.eventId !== e.detail.eventId) continue;
+        slots.delete(pendingSlotOf(e));
+        if (pendingSlotOf(e) === 'created') creates.delete(key(ws, id));
+      }
     },
     async findByEmails(ws, emails) {
       const out = new Map<string, Contact>();
@@ -62,7 +85,15 @@ export function memoryContacts() {
       if (claims.has(claimKey(c.workspaceId, c.email))) throw taken(c.workspaceId, c.email);
       claims.set(claimKey(c.workspaceId, c.email), c.contactId);
       rows.set(key(c.workspaceId, c.contactId), c);
-      addPending(key(c.workspaceId, c.contactId), options?.events);
+      const events = options?.events ?? [];
+      for (const e of events) slotsOf(key(c.workspaceId, c.contactId)).set(pendingSlotOf(e), e);
+      // No audit table here: the entry is left to the edge (never marked written).
+      if (events.length > 0) {
+        creates.set(key(c.workspaceId, c.contactId), {
+          ...(options?.requestedBy !== undefined ? { requestedBy: options.requestedBy } : {}),
+          audited: false,
+        });
+      }
     },
     async update(before, asked, options) {
       const current = rows.get(key(before.workspaceId, before.contactId));
@@ -86,13 +117,17 @@ export function memoryContacts() {
         claims.set(claimKey(current.workspaceId, changes.email), current.contactId);
       }
       if (effect !== undefined) effects.add(effect);
-      addPending(key(before.workspaceId, before.contactId), options?.events);
+      const slots = slotsOf(key(before.workspaceId, before.contactId));
+      const { record, drop } = pendingChange(current, changes, options?.events ?? []);
+      for (const slot of drop) slots.delete(slot);
+      for (const e of record) slots.set(pendingSlotOf(e), e);
       const next = { ...current } as Record<string, unknown>;
       for (const [k, v] of Object.entries(changes)) {
         if (v === undefined) delete next[k];
         else next[k] = v;
       }
       rows.set(key(before.workspaceId, before.contactId), next as unknown as Contact);
+      options?.onPending?.(pendingList(key(before.workspaceId, before.contactId)));
       return next as unknown as Contact;
     },
     async setDeleted(ws, id, deletedAt, updatedAt) {
