@@ -13,27 +13,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoCampaignAiDrafts } from '../../shared/adapters/dynamo-campaign-ai-drafts';
 import { dynamoCampaignStore } from '../../shared/adapters/dynamo-campaigns';
 import { dynamoEmailTemplates } from '../../shared/adapters/dynamo-email-templates';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
-import { type AiCopyDraft, approveAiDraft } from '../../shared/campaigns/ai-copy';
+import { approveAiDraft } from '../../shared/campaigns/ai-copy';
 import { draftHtml } from '../../shared/campaigns/ai-copy-rules';
 import { createCampaign } from '../../shared/campaigns/campaign';
 import { createTemplate, getTemplate, templateInputSchema } from '../../shared/email/stored-templates';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { type DynamoHarness, dynamoForFile } from '../support/dynamo-emulator';
+import { AI_COPY, aiCopyDraft, FOOTER } from '../unit/campaigns/ai-copy-fixture';
 
 const PREFIX = 'r19d-aic-';
 let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-}, 60_000);
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (harness) => {
+  dynamo = harness;
+  ({ db } = harness);
 });
 
 describe('the AI-copy template made by an approval (r19d)', () => {
@@ -42,14 +40,12 @@ describe('the AI-copy template made by an approval (r19d)', () => {
     const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
     const templates = dynamoEmailTemplates(db, core);
     const base = { campaigns: dynamoCampaignStore(db, core), now: () => new Date(), newId: randomUUID };
-    const footer = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>';
     const shared = await createTemplate(
       workspaceId,
-      { name: 'Base', category: 'marketing', subject: 'Hi', html: `<p>Hi</p>${footer}` },
+      { name: 'Base', category: 'marketing', subject: 'Hi', html: `<p>Hi</p>${FOOTER}` },
       'u1',
       { templates, newId: randomUUID, now: () => new Date() },
     );
-    const aiCopy = { goal: 'Book a demo of the spring range' };
     // 200 code units, a valid campaign name; "AI copy: " is 9, the cut keeps 199: units 189-190 are one emoji.
     const name = `${'a'.repeat(189)}😀${'b'.repeat(9)}`;
     const campaign = await createCampaign(
@@ -60,7 +56,7 @@ describe('the AI-copy template made by an approval (r19d)', () => {
         journey: {
           nodes: [
             { id: 'start', kind: 'trigger', next: 'mail' },
-            { id: 'mail', kind: 'email', templateId: shared.templateId, aiCopy, next: 'end' },
+            { id: 'mail', kind: 'email', templateId: shared.templateId, aiCopy: AI_COPY, next: 'end' },
             { id: 'end', kind: 'exit' },
           ],
         },
@@ -70,26 +66,16 @@ describe('the AI-copy template made by an approval (r19d)', () => {
     );
     const drafts = dynamoCampaignAiDrafts(db, core);
     const copy = { body: 'Spring is here. Come and see.', callToAction: 'Book a call' };
-    const draft: AiCopyDraft = {
+    const draft = aiCopyDraft({
       workspaceId,
       campaignId: campaign.campaignId,
-      nodeId: 'mail',
       draftId: `${Date.now().toString(36)}-${randomUUID()}`,
-      request: aiCopy,
       subjectLines: ['Spring news', 'Your spring preview', 'See the range'],
       body: copy.body,
       callToAction: copy.callToAction,
       html: draftHtml(copy),
-      provider: 'anthropic',
-      model: 'claude-test',
-      offline: false,
-      tokensIn: 1,
-      tokensOut: 1,
-      costUsd: 0,
-      lint: { ok: true, issues: [] },
       createdAt: new Date().toISOString(),
-      createdBy: 'u1',
-    };
+    });
     await drafts.put(draft);
 
     const { approval } = await approveAiDraft(

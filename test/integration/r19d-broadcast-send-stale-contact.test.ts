@@ -32,7 +32,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoBroadcasts } from '../../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../../shared/adapters/dynamo-email-templates';
@@ -53,21 +53,17 @@ import {
   sendRequestOf,
 } from '../../shared/email/send-request';
 import { createTemplate } from '../../shared/email/stored-templates';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { type DynamoHarness, dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'r19d-bc-';
 let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 let core: string;
 
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-  core = dynamo.table('core');
-}, 60_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (harness) => {
+  dynamo = harness;
+  ({ db } = harness);
+  core = harness.table('core');
 });
 
 const FROM = 'news@acme.test';

@@ -8,39 +8,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dynamoSuppressions } from '../../shared/adapters/dynamo-suppressions';
 import { newContact } from '../../shared/crm/contacts/use-cases';
-import { type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { countingClient, dynamoForFile } from '../support/dynamo-emulator';
 
 const PREFIX = 'r19d-fix-cas-';
-let dynamo: DynamoHarness;
 let db: DynamoDBDocumentClient;
 let core: string;
 
-beforeAll(async () => {
-  dynamo = await startDynamo(PREFIX);
-  ({ db } = dynamo);
-  core = dynamo.table('core');
-}, 60_000);
-
-afterAll(async () => {
-  await dynamo?.stop();
+dynamoForFile(PREFIX, (harness) => {
+  ({ db } = harness);
+  core = harness.table('core');
 });
-
-/** The client, counting the commands sent through it. */
-function counting(calls: string[]): DynamoDBDocumentClient {
-  return new Proxy(db, {
-    get: (target, prop, receiver) =>
-      prop === 'send'
-        ? (command: unknown) => {
-            calls.push((command as object).constructor.name);
-            return target.send(command as never);
-          }
-        : Reflect.get(target, prop, receiver),
-  });
-}
 
 describe('the contact a send names, read at send time (r19d-fix)', () => {
   it('answers the live contact’s status and address, none for a deleted or unknown one', async () => {
@@ -67,8 +48,9 @@ describe('the contact a send names, read at send time (r19d-fix)', () => {
     const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
     const ada = newContact(workspaceId, { email: 'ada@example.com' }, randomUUID(), new Date().toISOString());
     await dynamoContacts(db, core).create(ada);
-    const calls: string[] = [];
-    const store = dynamoSuppressions(counting(calls), core);
+    const counted = countingClient(db);
+    const { calls } = counted;
+    const store = dynamoSuppressions(counted.db, core);
     const [reasons, contact] = await Promise.all([
       store.reasonsFor(workspaceId, ada.email),
       store.contactStatus(workspaceId, ada.contactId),

@@ -4,63 +4,14 @@
 // Gateway calls) on the embedded DynamoDB: `PUT /api/settings/workspace.time_zone` sets the zone
 // (an invalid one is a 400 that stores nothing), a campaign created without a zone takes it (shown by
 // GET, frozen by publish), an explicit zone is kept, and a later change of the setting moves none.
-import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { campaignVersionSk, settingSk, workspacePk } from '../../shared/adapters/keys';
 import { campaignsFunctionForFile, WAIT_JOURNEY } from '../support/campaign-wiring';
 
 const wiring = campaignsFunctionForFile('r19w-');
-const { call } = wiring;
+const { call, setting } = wiring;
 const KEY = 'workspace.time_zone';
-
-type SecurityHandler = typeof import('../../functions/security')['handler'];
-let security: SecurityHandler;
-let apiKey: string;
-
-beforeAll(async () => {
-  // The wiring's beforeAll has set the environment (tables, emulator endpoints, LOCAL_SECRET_KEY).
-  ({ handler: security } = await import('../../functions/security'));
-  const { dynamoApiKeys } = await import('../../shared/adapters/dynamo-api-keys');
-  const { dynamoUsers } = await import('../../shared/adapters/dynamo-users');
-  const { createApiKey } = await import('../../shared/governance/api-keys');
-  const { BUILTIN_ROLE_PERMISSIONS } = await import('../../shared/identity/permissions');
-  const caller = { ...wiring.owner, role: 'owner', permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner) };
-  apiKey = (
-    await createApiKey(
-      caller,
-      { name: 'settings', scopes: BUILTIN_ROLE_PERMISSIONS.owner },
-      {
-        store: dynamoApiKeys(wiring.db, wiring.core),
-        now: () => new Date(),
-        users: dynamoUsers(wiring.db, wiring.core),
-      },
-    )
-  ).key;
-});
-
-/** `PUT|DELETE /api/settings/{key}` through the security function, as the owner in their workspace. */
-async function setting(method: 'PUT' | 'DELETE', key: string, body?: unknown) {
-  const { buildEvent } = await import('../../lib/local/api-event');
-  const event = buildEvent(
-    {
-      method,
-      url: `/api/settings/${key}`,
-      headers: {
-        host: 'localhost',
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'x-workspace-id': wiring.owner.workspaceId,
-      },
-      body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
-      sourceIp: '198.51.100.20',
-    },
-    { routeKey: `${method} /api/settings/{key}`, pathParameters: { key } },
-  );
-  const context = { awsRequestId: randomUUID(), functionName: 'security', getRemainingTimeInMillis: () => 5000 };
-  const result = await security(event, context as never);
-  return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
-}
 
 const storedSetting = async () =>
   (

@@ -1,7 +1,8 @@
 /**
  * The `campaigns` function (functions/campaigns.ts, the handler API Gateway calls) wired to the
  * embedded emulators of one test file: its tables (`<prefix>core`, `<prefix>audit`...), its
- * drip-steps queue, an owner with an API key, and the calls and reads its tests make. The
+ * drip-steps queue, an owner with an API key, and the calls and reads its tests make (the
+ * workspace's settings through the `security` function too). The
  * emulators start once, in the file's `beforeAll` (through `dynamoForFile`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -132,14 +133,19 @@ export function campaignsFunctionForFile(prefix: string, options: { faults?: () 
       )
     ).key;
   });
-  /** `method routeKey` as API Gateway calls the function: the owner's API key, in their workspace. */
-  async function call(method: string, routeKey: string, id?: string, body?: unknown) {
+  /** An API Gateway event of `method url` (route `routeKey`): the owner's API key, in their workspace. */
+  async function ownerEvent(
+    method: string,
+    url: string,
+    routeKey: string,
+    pathParameters: Record<string, string>,
+    body?: unknown,
+  ) {
     const { buildEvent } = await import('../../lib/local/api-event');
-    const path = routeKey.split(' ')[1]?.replace('{id}', id ?? '') as string;
-    const event = buildEvent(
+    return buildEvent(
       {
         method,
-        url: path,
+        url,
         headers: {
           host: 'localhost',
           authorization: `Bearer ${apiKey}`,
@@ -149,11 +155,28 @@ export function campaignsFunctionForFile(prefix: string, options: { faults?: () 
         body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
         sourceIp: '198.51.100.20',
       },
-      { routeKey, pathParameters: id ? { id } : {} },
+      { routeKey, pathParameters },
     );
-    const context = { awsRequestId: randomUUID(), functionName: 'campaigns', getRemainingTimeInMillis: () => 5000 };
-    const result = await (handler as Handler)(event, context as never);
-    return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
+  }
+  const contextOf = (functionName: string) =>
+    ({ awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => 5000 }) as never;
+  const answerOf = (result: { statusCode?: number; body?: string }) => ({
+    status: result.statusCode,
+    json: result.body ? JSON.parse(result.body) : undefined,
+  });
+
+  /** `method routeKey` as API Gateway calls the function: the owner's API key, in their workspace. */
+  async function call(method: string, routeKey: string, id?: string, body?: unknown) {
+    const path = routeKey.split(' ')[1]?.replace('{id}', id ?? '') as string;
+    const event = await ownerEvent(method, path, routeKey, id ? { id } : {}, body);
+    return answerOf(await (handler as Handler)(event, contextOf('campaigns')));
+  }
+
+  /** `PUT|DELETE /api/settings/{key}` through the `security` function, as the owner in their workspace. */
+  async function setting(method: 'PUT' | 'DELETE', key: string, body?: unknown) {
+    const { handler: security } = await import('../../functions/security');
+    const event = await ownerEvent(method, `/api/settings/${key}`, `${method} /api/settings/{key}`, { key }, body);
+    return answerOf(await security(event, contextOf('security')));
   }
 
   /** The campaign's record as stored. */
@@ -256,6 +279,7 @@ export function campaignsFunctionForFile(prefix: string, options: { faults?: () 
       return ready().queueUrl;
     },
     call,
+    setting,
     record,
     drainQueue,
     auditCount,

@@ -10,111 +10,23 @@
 import { describe, expect, it } from 'vitest';
 import { type AiCopyDraft, type ApproveBody, approveAiDraft } from '../../../shared/campaigns/ai-copy';
 import type { AiCopyApproval } from '../../../shared/campaigns/ai-copy-rules';
-import { type Campaign, type CampaignStore, createCampaign } from '../../../shared/campaigns/campaign';
-import type { Journey } from '../../../shared/campaigns/journey';
-import type { TemplateRecord, TemplateStore, TemplateVersion } from '../../../shared/email/stored-templates';
-import { memorySettings } from './fakes';
-
-const WS = 'ws1';
-const USER = 'u1';
-const caller = { workspaceId: WS, userId: USER };
-const footer = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>';
-
-function memoryCampaigns(): CampaignStore & { replaces: number } {
-  const byId = new Map<string, Campaign>();
-  const key = (ws: string, id: string) => `${ws}/${id}`;
-  const store = {
-    replaces: 0,
-    get: async (ws: string, id: string) => structuredClone(byId.get(key(ws, id))),
-    list: async () => ({ campaigns: [...byId.values()] }),
-    create: async (c: Campaign) => void byId.set(key(c.workspaceId, c.campaignId), structuredClone(c)),
-    async replace(next: Campaign) {
-      const k = key(next.workspaceId, next.campaignId);
-      if (byId.get(k)?.revision !== next.revision - 1) return false;
-      store.replaces += 1;
-      byId.set(k, structuredClone(next));
-      return true;
-    },
-    publish: async () => false,
-    version: async () => undefined,
-  };
-  return store;
-}
-
-function memoryTemplates(): TemplateStore & { versions: Map<string, TemplateVersion> } {
-  const records = new Map<string, TemplateRecord>();
-  const versions = new Map<string, TemplateVersion>();
-  return {
-    versions,
-    async create(record, first) {
-      records.set(`${record.workspaceId}/${record.templateId}`, record);
-      versions.set(`${first.workspaceId}/${first.templateId}/${first.version}`, first);
-    },
-    async addVersion(next, updatedAt) {
-      const k = `${next.workspaceId}/${next.templateId}`;
-      const current = records.get(k);
-      if (!current || current.latestVersion !== next.version - 1) return false;
-      versions.set(`${k}/${next.version}`, next);
-      records.set(k, { ...current, latestVersion: next.version, updatedAt });
-      return true;
-    },
-    get: async (ws, id) => records.get(`${ws}/${id}`),
-    version: async (ws, id, v) => versions.get(`${ws}/${id}/${v}`),
-    list: async () => ({ templates: [...records.values()] }),
-    async markDeleted(ws, id, at) {
-      const current = records.get(`${ws}/${id}`);
-      if (!current || current.deletedAt) return false;
-      records.set(`${ws}/${id}`, { ...current, deletedAt: at });
-      return true;
-    },
-  };
-}
+import { aiCopyDraft, aiCopyWorld, caller, FOOTER, WS } from '../campaigns/ai-copy-fixture';
 
 async function world() {
-  let ids = 0;
-  const campaigns = memoryCampaigns();
-  const templates = memoryTemplates();
-  const base = { campaigns, now: () => new Date('2026-12-04T10:00:00.000Z'), newId: () => `id${++ids}` };
-  const aiCopy = { goal: 'Book a demo of the spring range' };
-  const journey = {
-    nodes: [
-      { id: 'start', kind: 'trigger', next: 'mail' },
-      { id: 'mail', kind: 'email', templateId: 'base', aiCopy, next: 'end' },
-      { id: 'end', kind: 'exit' },
-    ],
-  } as Journey;
-  const campaign = await createCampaign(
-    WS,
-    USER,
-    { name: 'Spring', journey, rules: { timeZone: 'UTC', reentry: { mode: 'never' } } } as never,
-    base,
-  );
-  const draft = (draftId: string): AiCopyDraft => ({
-    workspaceId: WS,
-    campaignId: campaign.campaignId,
-    nodeId: 'mail',
-    draftId,
-    request: aiCopy,
-    subjectLines: ['Spring is here', 'Your spring preview', 'A quick idea'],
-    body: 'Hello',
-    callToAction: 'Book a call',
-    html: `<p>Hello ${draftId}</p>${footer}`,
-    provider: 'anthropic',
-    model: 'claude-test',
-    offline: false,
-    tokensIn: 1,
-    tokensOut: 1,
-    costUsd: 0,
-    lint: { ok: true, issues: [] },
-    createdAt: '2026-12-04T09:00:00.000Z',
-    createdBy: USER,
-  });
+  // No template `base`: the template store holds only what the approvals write.
+  const w = await aiCopyWorld({ baseTemplate: false });
+  const { campaign, campaigns, templates } = w;
+  const draft = (draftId: string): AiCopyDraft =>
+    aiCopyDraft({
+      campaignId: campaign.campaignId,
+      draftId,
+      html: `<p>Hello ${draftId}</p>${FOOTER}`,
+      createdAt: '2026-12-04T09:00:00.000Z',
+    });
   const marked = new Map<string, AiCopyApproval>();
   let failNextMark = false;
   const deps = {
-    ...base,
-    templates,
-    settings: memorySettings(),
+    ...w.deps,
     drafts: {
       get: async (_ws: string, _c: string, _n: string, id: string) => draft(id),
       async setApproved(d: AiCopyDraft, approval: AiCopyApproval) {

@@ -12,42 +12,18 @@ import { describe, expect, it } from 'vitest';
 import {
   type Campaign,
   type CampaignDeps,
-  type CampaignStore,
   createCampaign,
   createCampaignBody,
   publishCampaign,
   updateCampaign,
   updateCampaignBody,
 } from '../../../shared/campaigns/campaign';
-import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
 import { MAIL_PRODUCED_INTERACTIONS } from '../../../shared/campaigns/trigger';
 import { INTERACTION_TYPES } from '../../../shared/crm/model';
 import { nextFire, parseSchedule } from '../../../shared/schedule-expression';
+import { memoryCampaigns } from './campaign-world';
 
 const WS = 'ws-rules';
-
-function memoryCampaigns(): CampaignStore {
-  const byId = new Map<string, Campaign>();
-  const versions = new Map<string, PublishedVersion>();
-  const replace = async (next: Campaign) => {
-    const k = `${next.workspaceId}/${next.campaignId}`;
-    if (byId.get(k)?.revision !== next.revision - 1) return false;
-    byId.set(k, structuredClone(next));
-    return true;
-  };
-  return {
-    get: async (ws, id) => structuredClone(byId.get(`${ws}/${id}`)),
-    list: async () => ({ campaigns: [...byId.values()] }),
-    create: async (c) => void byId.set(`${c.workspaceId}/${c.campaignId}`, structuredClone(c)),
-    replace,
-    async publish(next, version) {
-      if (!(await replace(next))) return false;
-      versions.set(`${version.workspaceId}/${version.campaignId}/${version.version}`, structuredClone(version));
-      return true;
-    },
-    version: async (ws, id, v) => structuredClone(versions.get(`${ws}/${id}/${v}`)),
-  };
-}
 
 function world(start = '2026-06-01T08:00:00Z') {
   let now = Date.parse(start);

@@ -1,9 +1,11 @@
 /**
  * An in-memory world for the campaign use cases: the ports as small maps with the same
  * conditional semantics as the DynamoDB adapters, a controllable clock, and a timer list a
- * test drains as time moves.
+ * test drains as time moves; and the campaign store alone (`memoryCampaigns`) for the use cases
+ * that read and write campaign records (create, edit, publish, AI copy approval).
  */
 
+import type { Campaign, CampaignStore } from '../../../shared/campaigns/campaign';
 import type { CampaignRules, EnrolmentState, PublishedVersion } from '../../../shared/campaigns/enrolment';
 import { type Journey, journey as journeySchema } from '../../../shared/campaigns/journey';
 import type { StepMessage } from '../../../shared/campaigns/messages';
@@ -247,3 +249,74 @@ export const goalThenMail = (timeoutMail: string) => ({
     { id: 'end', kind: 'exit' },
   ],
 });
+
+/**
+ * How a campaign write goes: it loses to a concurrent write (`refuse`: false), throws before it
+ * lands (`before-write`), or lands and throws all the same, its answer lost (`after-write`).
+ */
+export type CampaignWriteFault = 'refuse' | 'before-write' | 'after-write' | undefined;
+
+export interface MemoryCampaigns extends CampaignStore {
+  /** What publish froze, by `<ws>/<campaign>/<version>`. */
+  readonly versions: Map<string, PublishedVersion>;
+  /** The writes that landed. */
+  readonly replaces: number;
+  refuseNext(): void;
+  raceOnNextRead(): void;
+}
+
+/**
+ * The campaign store as a map, with the adapter's conditional write (only while the stored
+ * revision is `next.revision - 1`) and the versions publish freezes. `nextFault` is asked at every
+ * write; `refuseNext()` makes the next write lose; `raceOnNextRead()` lets a concurrent PATCH (a
+ * rename: the revision moves on) land right after the next read.
+ */
+export function memoryCampaigns(nextFault: () => CampaignWriteFault = () => undefined): MemoryCampaigns {
+  const byId = new Map<string, Campaign>();
+  const versions = new Map<string, PublishedVersion>();
+  const key = (ws: string, id: string) => `${ws}/${id}`;
+  let replaces = 0;
+  let refuse = false;
+  let race = false;
+  const replace = async (next: Campaign): Promise<boolean> => {
+    const fault = refuse ? 'refuse' : nextFault();
+    refuse = false;
+    if (fault === 'refuse') return false;
+    if (fault === 'before-write') throw new Error('ProvisionedThroughputExceededException');
+    const k = key(next.workspaceId, next.campaignId);
+    if (byId.get(k)?.revision !== next.revision - 1) return false;
+    replaces += 1;
+    byId.set(k, structuredClone(next));
+    if (fault === 'after-write') throw new Error('TimeoutError');
+    return true;
+  };
+  return {
+    versions,
+    get replaces() {
+      return replaces;
+    },
+    refuseNext: () => {
+      refuse = true;
+    },
+    raceOnNextRead: () => {
+      race = true;
+    },
+    async get(ws, id) {
+      const found = structuredClone(byId.get(key(ws, id)));
+      if (race && found) {
+        race = false;
+        byId.set(key(ws, id), { ...found, name: 'Renamed meanwhile', revision: found.revision + 1 });
+      }
+      return found;
+    },
+    list: async () => ({ campaigns: [...byId.values()] }),
+    create: async (c) => void byId.set(key(c.workspaceId, c.campaignId), structuredClone(c)),
+    replace,
+    async publish(next, version) {
+      if (!(await replace(next))) return false;
+      versions.set(`${version.workspaceId}/${version.campaignId}/${version.version}`, structuredClone(version));
+      return true;
+    },
+    version: async (ws, id, v) => structuredClone(versions.get(`${ws}/${id}/${v}`)),
+  };
+}

@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { campaignMailer } from '../../../shared/campaigns/campaign-mailer';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { scaledClock } from '../../../shared/clock';
-import type { ClaimResult, OutgoingEmail, SendLedger } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
+import type { ClaimResult, SendLedger } from '../../../shared/email/ports';
+import { sendEmail } from '../../../shared/email/send-email';
 import {
   type EmailSendMessage,
   emailSendMessage,
@@ -19,6 +18,7 @@ import {
   UnqueueableSendError,
 } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
+import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
 class CountingLedger implements SendLedger {
@@ -42,28 +42,7 @@ class CountingLedger implements SendLedger {
 }
 
 function sender(nowMs: () => number) {
-  const outbox: OutgoingEmail[] = [];
-  const ledger = new CountingLedger();
-  const deps: SendDeps = {
-    ledger,
-    suppressions: { reasonsFor: async () => [] },
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email) => {
-            outbox.push(email);
-            return { providerMessageId: `ses-${outbox.length}` };
-          },
-        },
-        breaker: providerBreaker('ses'),
-      },
-    ],
-    now: nowMs,
-  };
-  return { deps, outbox, ledger };
+  return sendWorld({ ledger: new CountingLedger(), now: nowMs });
 }
 
 const WEEKDAYS_9_TO_17 = { weekdays: [1, 2, 3, 4, 5], startHour: 9, endHour: 17 };

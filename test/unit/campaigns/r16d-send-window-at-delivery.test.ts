@@ -20,10 +20,10 @@ import { campaignMailer } from '../../../shared/campaigns/campaign-mailer';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { zonedParts } from '../../../shared/campaigns/send-window';
 import type { ClaimResult, OutgoingEmail, SendLedger } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
+import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, emailSendMessage, sendRequestOf } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
+import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
 class MemoryLedger implements SendLedger {
@@ -107,25 +107,12 @@ describe('send window at delivery time', () => {
     let senderNow = w.now();
     let paused: string | undefined = 'Marketing sends paused: complaint rate 0.40%';
     const outbox: OutgoingEmail[] = [];
-    const deps: SendDeps = {
+    const { deps } = sendWorld({
+      outbox,
       ledger: new MemoryLedger(),
-      suppressions: { reasonsFor: async () => [] },
       gate: { pausedReason: async () => paused },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email) => {
-              outbox.push(email);
-              return { providerMessageId: `ses-${outbox.length}` };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
       now: () => senderNow,
-    };
+    });
     const request = sendRequestOf(queued[0] as EmailSendMessage, 'news@example.com');
     expect((await sendEmail(request, deps)).status).toBe('retry');
 

@@ -18,11 +18,11 @@ import { describe, expect, it } from 'vitest';
 import { campaignMailer, type MarketingSendLog } from '../../../shared/campaigns/campaign-mailer';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import type { ClaimResult, OutgoingEmail, SendLedger } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
+import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, emailSendMessage, sendRequestOf } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
+import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
 const AT = '2026-12-01T00:00:00.000Z';
@@ -111,25 +111,12 @@ describe('frequency cap and topic opt-outs', () => {
 
     // The sender drops the promotion: the contact opted out of its topic.
     const outbox: OutgoingEmail[] = [];
-    const senderDeps: SendDeps = {
+    const { deps: senderDeps } = sendWorld({
+      outbox,
       ledger: new MemoryLedger(),
       suppressions: { reasonsFor: async () => optOuts },
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email) => {
-              outbox.push(email);
-              return { providerMessageId: `ses-${outbox.length}` };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
       now: () => w.now(),
-    };
+    });
     // (Adjusted by the fixer: the fix skips the promotion at the step, so it may not be queued at all;
     // when it is, the sender must drop it. Either way the contact never gets it.)
     const outcomes = new Map<string | undefined, unknown>();

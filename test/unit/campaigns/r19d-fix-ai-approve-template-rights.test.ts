@@ -9,148 +9,23 @@
  *   without `templates:write` is now refused (403 FORBIDDEN), nothing written.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentRequest } from '../../../shared/ai/agents';
-import { previewAgent } from '../../../shared/ai/ai-preview';
-import {
-  type AiCopyDraft,
-  type AiCopyDraftStore,
-  approveAiDraft,
-  generateAiDraft,
-} from '../../../shared/campaigns/ai-copy';
-import { type Campaign, type CampaignStore, createCampaign } from '../../../shared/campaigns/campaign';
-import type { Journey } from '../../../shared/campaigns/journey';
-import {
-  deleteTemplate,
-  getTemplate,
-  type TemplateRecord,
-  type TemplateStore,
-  type TemplateVersion,
-} from '../../../shared/email/stored-templates';
+import { approveAiDraft, generateAiDraft } from '../../../shared/campaigns/ai-copy';
+import { deleteTemplate, getTemplate } from '../../../shared/email/stored-templates';
 import type { Permission } from '../../../shared/identity/permissions';
-import { memorySettings, memoryUsage, personalisedJson, scriptedProvider } from '../ai/fakes';
+import { personalisedJson } from '../ai/fakes';
+import { aiCopyWorld, emailJourney, USER, WS } from './ai-copy-fixture';
 
-const WS = 'ws1';
-const USER = 'u1';
-const footer = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>';
 const writer = (...permissions: Permission[]) => ({
   workspaceId: WS,
   userId: USER,
   permissions: new Set<Permission>(permissions),
 });
 
-function memoryCampaigns(): CampaignStore & { refuseNext: () => void } {
-  const byId = new Map<string, Campaign>();
-  let refuse = false;
-  const replace = async (next: Campaign) => {
-    const k = `${next.workspaceId}/${next.campaignId}`;
-    if (refuse) {
-      refuse = false;
-      return false;
-    }
-    if (byId.get(k)?.revision !== next.revision - 1) return false;
-    byId.set(k, structuredClone(next));
-    return true;
-  };
-  return {
-    refuseNext: () => {
-      refuse = true;
-    },
-    get: async (ws, id) => structuredClone(byId.get(`${ws}/${id}`)),
-    list: async () => ({ campaigns: [...byId.values()] }),
-    create: async (c) => void byId.set(`${c.workspaceId}/${c.campaignId}`, structuredClone(c)),
-    replace,
-    publish: (next) => replace(next),
-    version: async () => undefined,
-  };
-}
-
-/** Templates with the adapter's soft delete; `beforeAddVersion` runs just before a version is added. */
-function memoryTemplates() {
-  const records = new Map<string, TemplateRecord>();
-  const versions = new Map<string, TemplateVersion>();
-  const hooks: { beforeAddVersion?: () => Promise<void> } = {};
-  const store: TemplateStore = {
-    async create(record, first) {
-      records.set(`${record.workspaceId}/${record.templateId}`, record);
-      versions.set(`${first.workspaceId}/${first.templateId}/${first.version}`, first);
-    },
-    async addVersion(next, updatedAt) {
-      await hooks.beforeAddVersion?.();
-      const k = `${next.workspaceId}/${next.templateId}`;
-      const current = records.get(k);
-      if (!current || current.deletedAt || current.latestVersion !== next.version - 1) return false;
-      versions.set(`${k}/${next.version}`, next);
-      records.set(k, { ...current, latestVersion: next.version, updatedAt });
-      return true;
-    },
-    get: async (ws, id) => records.get(`${ws}/${id}`),
-    version: async (ws, id, v) => versions.get(`${ws}/${id}/${v}`),
-    list: async () => ({ templates: [...records.values()].filter((r) => !r.deletedAt) }),
-    async markDeleted(ws, id, at) {
-      const r = records.get(`${ws}/${id}`);
-      if (!r || r.deletedAt) return false;
-      records.set(`${ws}/${id}`, { ...r, deletedAt: at });
-      return true;
-    },
-  };
-  return { store, records, hooks };
-}
-
-function memoryDrafts(): AiCopyDraftStore {
-  const drafts = new Map<string, AiCopyDraft>();
-  const key = (ws: string, c: string, n: string, d: string) => `${ws}/${c}/${n}/${d}`;
-  return {
-    put: async (d) => void drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), structuredClone(d)),
-    get: async (ws, c, n, d) => structuredClone(drafts.get(key(ws, c, n, d))),
-    list: async () => [...drafts.values()],
-    async setApproved(d, approved) {
-      drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), { ...d, approved });
-    },
-  };
-}
-
-async function world() {
-  let ids = 0;
-  const campaigns = memoryCampaigns();
-  const templates = memoryTemplates();
-  const at = '2026-12-04T10:00:00.000Z';
-  const base = { workspaceId: WS, templateId: 'base', name: 'Base', category: 'marketing' as const, topic: 'news' };
-  await templates.store.create(
-    { ...base, latestVersion: 1, createdAt: at, updatedAt: at },
-    { ...base, version: 1, subject: 'Hi', html: `<p>Hi</p>${footer}`, createdAt: at, createdBy: USER },
-  );
-  const previewDeps = {
-    usage: memoryUsage(),
-    settings: memorySettings({}),
-    now: () => new Date(at),
-    contacts: { get: async () => undefined },
-    interactions: { timeline: async () => ({ interactions: [] }) },
-    provider: scriptedProvider(personalisedJson(), personalisedJson(), personalisedJson()),
-    metrics: { recorded: () => undefined },
-  };
-  const core = { campaigns, now: () => new Date(at), newId: () => `id${++ids}` };
-  const deps = {
-    ...core,
-    drafts: memoryDrafts(),
-    settings: memorySettings({}),
-    templates: templates.store,
-    preview: (ws: string, request: AgentRequest) => previewAgent(ws, request, previewDeps as never),
-  };
-  const journey = {
-    nodes: [
-      { id: 'start', kind: 'trigger', next: 'mail' },
-      { id: 'mail', kind: 'email', templateId: 'base', aiCopy: { goal: 'Book a demo' }, next: 'end' },
-      { id: 'end', kind: 'exit' },
-    ],
-  } as Journey;
-  const campaign = await createCampaign(
-    WS,
-    USER,
-    { name: 'Spring', journey, rules: { timeZone: 'UTC', reentry: { mode: 'never' } } } as never,
-    core,
-  );
-  return { deps, campaign, templates, campaigns };
-}
+const world = () =>
+  aiCopyWorld({
+    steps: [personalisedJson(), personalisedJson(), personalisedJson()],
+    journey: emailJourney({ goal: 'Book a demo' }),
+  });
 
 const both = writer('campaigns:write', 'templates:write');
 const failure = (e: { status?: number; code?: string }) => ({ status: e.status, code: e.code });

@@ -19,136 +19,12 @@
  * template write; a refused approval writes no template.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentRequest } from '../../../shared/ai/agents';
-import { previewAgent } from '../../../shared/ai/ai-preview';
-import { approveAiDraft, type AiCopyDraft, type AiCopyDraftStore, generateAiDraft } from '../../../shared/campaigns/ai-copy';
-import type { Campaign, CampaignStore } from '../../../shared/campaigns/campaign';
-import { journey as journeySchema } from '../../../shared/campaigns/journey';
-import type { TemplateRecord, TemplateStore, TemplateVersion } from '../../../shared/email/stored-templates';
-import { memorySettings, memoryUsage, personalisedJson, scriptedProvider } from '../ai/fakes';
+import { approveAiDraft, generateAiDraft } from '../../../shared/campaigns/ai-copy';
+import { personalisedJson } from '../ai/fakes';
+import { aiCopyWorld, caller, WS, ZERO_PERCENT_PROMOTE_JOURNEY } from './ai-copy-fixture';
 
-const WS = 'ws1';
-const USER = 'u1';
-const caller = { workspaceId: WS, userId: USER };
-const AT = '2026-12-04T10:00:00.000Z';
-const footer = '<p><a href="{{ unsubscribe_url }}">Unsubscribe</a> {{ workspace.postalAddress }}</p>';
-
-function memoryCampaigns(): CampaignStore {
-  const byId = new Map<string, Campaign>();
-  const replace = async (next: Campaign) => {
-    const k = `${next.workspaceId}/${next.campaignId}`;
-    if (byId.get(k)?.revision !== next.revision - 1) return false;
-    byId.set(k, structuredClone(next));
-    return true;
-  };
-  return {
-    get: async (ws, id) => structuredClone(byId.get(`${ws}/${id}`)),
-    list: async () => ({ campaigns: [...byId.values()] }),
-    create: async (c) => void byId.set(`${c.workspaceId}/${c.campaignId}`, structuredClone(c)),
-    replace,
-    publish: (next) => replace(next),
-    version: async () => undefined,
-  };
-}
-
-function memoryTemplates(): TemplateStore & { records: Map<string, TemplateRecord> } {
-  const records = new Map<string, TemplateRecord>();
-  const versions = new Map<string, TemplateVersion>();
-  return {
-    records,
-    async create(record, first) {
-      records.set(`${record.workspaceId}/${record.templateId}`, record);
-      versions.set(`${first.workspaceId}/${first.templateId}/${first.version}`, first);
-    },
-    async addVersion(next, updatedAt) {
-      const k = `${next.workspaceId}/${next.templateId}`;
-      const current = records.get(k);
-      if (!current || current.latestVersion !== next.version - 1) return false;
-      versions.set(`${k}/${next.version}`, next);
-      records.set(k, { ...current, latestVersion: next.version, updatedAt });
-      return true;
-    },
-    get: async (ws, id) => records.get(`${ws}/${id}`),
-    version: async (ws, id, v) => versions.get(`${ws}/${id}/${v}`),
-    list: async () => ({ templates: [...records.values()] }),
-    markDeleted: async () => false,
-  };
-}
-
-function memoryDrafts(): AiCopyDraftStore {
-  const drafts = new Map<string, AiCopyDraft>();
-  const key = (ws: string, c: string, n: string, d: string) => `${ws}/${c}/${n}/${d}`;
-  return {
-    put: async (d) => void drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), structuredClone(d)),
-    get: async (ws, c, n, d) => structuredClone(drafts.get(key(ws, c, n, d))),
-    list: async (ws, c, n, limit) =>
-      [...drafts.values()].filter((d) => d.workspaceId === ws && d.campaignId === c && d.nodeId === n).slice(0, limit),
-    async setApproved(d, approved) {
-      drafts.set(key(d.workspaceId, d.campaignId, d.nodeId, d.draftId), { ...d, approved });
-    },
-  };
-}
-
-/** A draft saved before 927ec7b: a split with `promote` whose arm b was switched off (0%). */
-const STORED_JOURNEY = journeySchema.parse({
-  nodes: [
-    { id: 'start', kind: 'trigger', next: 'ab' },
-    {
-      id: 'ab',
-      kind: 'split',
-      holdoutPercent: 0,
-      promote: { metric: 'converted' },
-      arms: [
-        { id: 'a', percent: 100, next: 'mail' },
-        { id: 'b', percent: 0, next: 'mail' },
-      ],
-    },
-    { id: 'mail', kind: 'email', templateId: 'base', aiCopy: { goal: 'Book a demo of the spring range' }, next: 'end' },
-    { id: 'end', kind: 'exit' },
-  ],
-});
-
-async function world() {
-  let ids = 0;
-  const campaigns = memoryCampaigns();
-  const templates = memoryTemplates();
-  await templates.create(
-    { workspaceId: WS, templateId: 'base', name: 'Base', category: 'marketing', topic: 'news', latestVersion: 1, createdAt: AT, updatedAt: AT },
-    { workspaceId: WS, templateId: 'base', version: 1, name: 'Base', category: 'marketing', topic: 'news', subject: 'Hi', html: `<p>Hi</p>${footer}`, createdAt: AT, createdBy: USER },
-  );
-  // Stored as the API saved it before the new rule (every save then passed the journey check).
-  await campaigns.create({
-    workspaceId: WS,
-    campaignId: 'cmp1',
-    name: 'Spring',
-    status: 'draft',
-    journey: STORED_JOURNEY,
-    rules: { timeZone: 'UTC', reentry: { mode: 'never' } },
-    revision: 1,
-    createdAt: AT,
-    updatedAt: AT,
-    createdBy: USER,
-  });
-  const previewDeps = {
-    usage: memoryUsage(),
-    settings: memorySettings({}),
-    now: () => new Date(AT),
-    contacts: { get: async () => undefined },
-    interactions: { timeline: async () => ({ interactions: [] }) },
-    provider: scriptedProvider(personalisedJson()),
-    metrics: { recorded: () => undefined },
-  };
-  const deps = {
-    campaigns,
-    now: () => new Date(AT),
-    newId: () => `id${++ids}`,
-    drafts: memoryDrafts(),
-    settings: memorySettings({}),
-    templates,
-    preview: (ws: string, request: AgentRequest) => previewAgent(ws, request, previewDeps),
-  };
-  return { deps, templates, campaigns };
-}
+/** Stored as the API saved it before the new rule (every save then passed the journey check). */
+const world = () => aiCopyWorld({ steps: [personalisedJson()], journey: ZERO_PERCENT_PROMOTE_JOURNEY, stored: true });
 
 describe('r19g: approving AI copy on a draft saved before the 0%-arm promote rule', () => {
   it('is not refused for a split the approval does not touch', async () => {
@@ -162,7 +38,14 @@ describe('r19g: approving AI copy on a draft saved before the 0%-arm promote rul
     const { deps, templates, campaigns } = await world();
     const draft = await generateAiDraft(caller, 'cmp1', 'mail', deps);
     const before = [...templates.records.keys()];
-    const outcome = await approveAiDraft(caller, 'cmp1', 'mail', draft.draftId, { subject: 'Spring is here' }, deps).then(
+    const outcome = await approveAiDraft(
+      caller,
+      'cmp1',
+      'mail',
+      draft.draftId,
+      { subject: 'Spring is here' },
+      deps,
+    ).then(
       () => 'approved',
       (e: { status?: number; code?: string }) => `${e.status} ${e.code}`,
     );

@@ -5,17 +5,15 @@
 // explicit zone wins and costs no read; a later change of the setting leaves the campaign alone.
 import { describe, expect, it } from 'vitest';
 import {
-  type Campaign,
   type CampaignDeps,
-  type CampaignStore,
   createCampaign,
   createCampaignBody,
   publishCampaign,
   updateCampaign,
   updateCampaignBody,
 } from '../../../shared/campaigns/campaign';
-import type { PublishedVersion } from '../../../shared/campaigns/enrolment';
 import type { StoredSetting } from '../../../shared/governance/ports';
+import { memoryCampaigns } from './campaign-world';
 
 const WS = 'ws-zone';
 const KEY = 'workspace.time_zone';
@@ -25,30 +23,6 @@ const JOURNEY = {
     { id: 'done', kind: 'exit' },
   ],
 };
-
-function memoryCampaigns(): CampaignStore & { versions: Map<string, PublishedVersion> } {
-  const byId = new Map<string, Campaign>();
-  const versions = new Map<string, PublishedVersion>();
-  const replace = async (next: Campaign) => {
-    const k = `${next.workspaceId}/${next.campaignId}`;
-    if (byId.get(k)?.revision !== next.revision - 1) return false;
-    byId.set(k, structuredClone(next));
-    return true;
-  };
-  return {
-    versions,
-    get: async (ws, id) => structuredClone(byId.get(`${ws}/${id}`)),
-    list: async () => ({ campaigns: [...byId.values()] }),
-    create: async (c) => void byId.set(`${c.workspaceId}/${c.campaignId}`, structuredClone(c)),
-    replace,
-    async publish(next, version) {
-      if (!(await replace(next))) return false;
-      versions.set(`${version.workspaceId}/${version.campaignId}/${version.version}`, structuredClone(version));
-      return true;
-    },
-    version: async (ws, id, v) => structuredClone(versions.get(`${ws}/${id}/${v}`)),
-  };
-}
 
 /** A workspace whose settings hold `zone` (raw JSON value) under `workspace.time_zone`; reads counted. */
 function world(zone?: unknown) {

@@ -15,13 +15,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, sendEmail } from '../../../shared/email/send-email';
+import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, sendOneOff, sendRequestOf } from '../../../shared/email/send-request';
 import { openTrackingToken } from '../../../shared/email/tracking-token';
 import { honourUnsubscribe, unsubscribeFor } from '../../../shared/email/unsubscribe';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { memoryOptOuts } from './memory-opt-outs';
+import { sendWorld } from './send-fixture';
 
 const key = randomBytes(32);
 const WS = 'ws-1';
@@ -80,28 +79,14 @@ describe('a one-off marketing send to the current address of a contact who unsub
     );
 
     const outbox: OutgoingEmail[] = [];
-    const deps: SendDeps = {
-      ledger: new MemorySendLedger(),
+    const { deps } = sendWorld({
+      outbox,
       suppressions,
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email) => {
-              outbox.push(email);
-              return { providerMessageId: 'm1' };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
       now: () => Date.parse('2026-12-05T10:00:01Z'),
       tracking: { baseUrl: link.baseUrl, key },
       // As functions/email-sender.ts: the live contact with the address.
       contactIdOf: async (_ws, email) => [...contacts].find(([, e]) => e === email)?.[0],
-    };
+    });
     const message = queued[0] as EmailSendMessage;
     expect(message.contactId).toBeUndefined();
     const outcome = await sendEmail(sendRequestOf(message, 'news@acme.test'), deps);
@@ -124,30 +109,16 @@ describe('a one-off marketing send to the current address of a contact who unsub
   it('is mailed, when nobody opted out, with the contact found by address sealed and tagged', async () => {
     const outbox: OutgoingEmail[] = [];
     const lookups: string[] = [];
-    const deps: SendDeps = {
-      ledger: new MemorySendLedger(),
+    const { deps } = sendWorld({
+      outbox,
       suppressions: memoryOptOuts().store,
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email) => {
-              outbox.push(email);
-              return { providerMessageId: 'm1' };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
       now: () => Date.parse('2026-12-05T10:00:01Z'),
       tracking: { baseUrl: link.baseUrl, key },
       contactIdOf: async (_ws, email) => {
         lookups.push(email);
         return 'c-bob';
       },
-    };
+    });
     const outcome = await sendEmail(
       {
         workspaceId: WS,

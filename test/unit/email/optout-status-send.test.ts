@@ -11,37 +11,18 @@
  * the mail (marketing, a known contact), campaign sends included (r16x-campaign-mail-after-status-optout).
  */
 import { describe, expect, it } from 'vitest';
-import type { OutgoingEmail, SuppressionLookup } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import type { SuppressionLookup } from '../../../shared/email/ports';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { sendWorld } from './send-fixture';
 
 const WS = 'ws-1';
 
 function world(statuses: Record<string, string>, suppressed: Record<string, SuppressionReason[]> = {}) {
-  const outbox: OutgoingEmail[] = [];
   const statusReads: string[] = [];
-  const ledger = new MemorySendLedger();
   const suppressions: SuppressionLookup = { reasonsFor: async (_ws, email) => suppressed[email] ?? [] };
-  const deps: SendDeps = {
-    ledger,
+  const { deps, outbox, ledger } = sendWorld({
     suppressions,
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email) => {
-            outbox.push(email);
-            return { providerMessageId: `m-${outbox.length}` };
-          },
-        },
-        breaker: providerBreaker('ses'),
-      },
-    ],
-    now: () => 1_000,
     contactStatusOf: async (_ws, contactId) => {
       statusReads.push(contactId);
       // The live contact as the sender reads it (r19d: with its address; none when deleted).
@@ -49,7 +30,7 @@ function world(statuses: Record<string, string>, suppressed: Record<string, Supp
       return status === undefined ? undefined : { status, email: 'ada@example.com' };
     },
     contactIdOf: async (_ws, email) => (email === 'ada@example.com' ? 'c-ada' : undefined),
-  };
+  });
   return { deps, outbox, statusReads, ledger };
 }
 

@@ -17,39 +17,21 @@
  * queued campaign mail exactly as one recorded as a suppression does.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutgoingEmail, SuppressionLookup } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import type { SuppressionLookup } from '../../../shared/email/ports';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { sendWorld } from './send-fixture';
 
 const WS = 'ws-1';
 
 function world(status: string | undefined, reasons: SuppressionReason[]) {
-  const outbox: OutgoingEmail[] = [];
   const suppressions: SuppressionLookup = {
     reasonsFor: async (_ws, _email, contactId) => (contactId === 'c-ada' ? reasons : []),
   };
-  const deps: SendDeps = {
-    ledger: new MemorySendLedger(),
+  const { deps, outbox } = sendWorld({
     suppressions,
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email) => {
-            outbox.push(email);
-            return { providerMessageId: `m-${outbox.length}` };
-          },
-        },
-        breaker: providerBreaker('ses'),
-      },
-    ],
-    now: () => 1_000,
     contactStatusOf: async () => ({ status, email: 'ada@example.com' }),
-  };
+  });
   return { deps, outbox };
 }
 

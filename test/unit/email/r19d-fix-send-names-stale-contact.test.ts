@@ -7,41 +7,20 @@
  * every send naming a contact whatever its category, and such a send is closed without mail.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type ContactAtSend, type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { type ContactAtSend, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { sendWorld } from './send-fixture';
 
 const WS = 'ws-1';
 
 function world(contacts: Record<string, ContactAtSend | undefined>) {
-  const outbox: OutgoingEmail[] = [];
   const reads: string[] = [];
-  const ledger = new MemorySendLedger();
-  const deps: SendDeps = {
-    ledger,
-    suppressions: { reasonsFor: async () => [] },
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email) => {
-            outbox.push(email);
-            return { providerMessageId: `m-${outbox.length}` };
-          },
-        },
-        breaker: providerBreaker('ses'),
-      },
-    ],
-    now: () => 1_000,
+  const { deps, outbox, ledger } = sendWorld({
     contactStatusOf: async (_ws, contactId) => {
       reads.push(contactId);
       return contacts[contactId];
     },
     contactIdOf: async (_ws, email) => (email === 'ada@example.com' ? 'c-ada' : undefined),
-  };
+  });
   return { deps, outbox, reads, ledger };
 }
 

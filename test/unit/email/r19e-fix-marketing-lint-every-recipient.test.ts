@@ -3,14 +3,11 @@
 // (a condition on contact.*, an assign of unsubscribe_url) passed the save, the preview and the send.
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { assertSavable, type TemplateInput } from '../../../shared/email/stored-templates';
 import type { ValidationError } from '../../../shared/errors';
+import { ADDRESS, LINK, marketingTemplate as marketing, marketingRequest, recordingSendDeps } from './send-fixture';
 
-const LINK = '<a href="{{ unsubscribe_url }}">Unsubscribe</a>';
-const ADDRESS = '<p>{{ workspace.postalAddress }}</p>';
-const marketing = (html: string): TemplateInput => ({ name: 'n', category: 'marketing', subject: 'News', html });
 const refusal = (input: TemplateInput) =>
   assertSavable(input).then(
     () => undefined,
@@ -65,49 +62,20 @@ describe('the marketing lint holds for every recipient', () => {
 });
 
 describe('the sender checks what it rendered', () => {
-  const deps = (outbox: OutgoingEmail[], closed: string[]): SendDeps => ({
-    ledger: {
-      claim: async () => ({ status: 'claimed' }),
-      markSent: async () => undefined,
-      close: async (_ws: string, _key: string, reason: string) => void closed.push(reason),
-      release: async () => undefined,
-    } as unknown as SendDeps['ledger'],
-    suppressions: { reasonsFor: async () => [] },
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email: OutgoingEmail) => {
-            outbox.push(email);
-            return { providerMessageId: 'ses-1' };
-          },
-        },
-        breaker: providerBreaker('ses'),
+  const request = (html: string, firstName?: string): SendRequest =>
+    marketingRequest(html, {
+      context: {
+        contact: { email: 'ada@example.com', ...(firstName ? { firstName } : {}) },
+        workspace: { name: 'Acme', postalAddress: "1 O'Brien & Sons Lane\nSpringfield" },
+        unsubscribe_url: 'https://app.example/u/tok-123',
       },
-    ],
-    now: () => 1_000_000,
-  });
-  const request = (html: string, firstName?: string): SendRequest => ({
-    workspaceId: 'ws-1',
-    idempotencyKey: `api#generated#${Math.random()}`,
-    category: 'marketing',
-    from: 'news@acme.test',
-    to: 'ada@example.com',
-    content: { subject: 'News', html },
-    context: {
-      contact: { email: 'ada@example.com', ...(firstName ? { firstName } : {}) },
-      workspace: { name: 'Acme', postalAddress: "1 O'Brien & Sons Lane\nSpringfield" },
-      unsubscribe_url: 'https://app.example/u/tok-123',
-    },
-  });
+    });
   const conditional = `{% unless contact.firstName %}${LINK}{% endunless %}${ADDRESS}`;
 
   it('closes a marketing mail whose link, written in its source, its recipient does not get', async () => {
     const outbox: OutgoingEmail[] = [];
     const closed: string[] = [];
-    const outcome = await sendEmail(request(conditional, 'Ada'), deps(outbox, closed));
+    const outcome = await sendEmail(request(conditional, 'Ada'), recordingSendDeps(outbox, closed));
     expect(outcome.status).toBe('not-sent');
     expect(outbox).toHaveLength(0);
     expect(closed[0]).toMatch(/unsubscribe link/);
@@ -115,14 +83,14 @@ describe('the sender checks what it rendered', () => {
 
   it('sends the same content to a recipient who gets the link, and an address HTML-escaped (twice) and upper-cased', async () => {
     const outbox: OutgoingEmail[] = [];
-    const sent = await sendEmail(request(conditional), deps(outbox, []));
+    const sent = await sendEmail(request(conditional), recordingSendDeps(outbox, []));
     expect(sent.status).toBe('sent');
     const filtered = `${LINK}<p>{{ workspace.postalAddress | upcase | escape }}</p>`;
-    expect((await sendEmail(request(filtered, 'Ada'), deps(outbox, []))).status).toBe('sent');
+    expect((await sendEmail(request(filtered, 'Ada'), recordingSendDeps(outbox, []))).status).toBe('sent');
   });
 
   it('leaves inline content that never wrote the link as it was (not linted; docs/EMAIL.md)', async () => {
     const outbox: OutgoingEmail[] = [];
-    expect((await sendEmail(request('<p>Hello</p>', 'Ada'), deps(outbox, []))).status).toBe('sent');
+    expect((await sendEmail(request('<p>Hello</p>', 'Ada'), recordingSendDeps(outbox, []))).status).toBe('sent');
   });
 });

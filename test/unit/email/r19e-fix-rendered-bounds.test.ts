@@ -11,6 +11,7 @@ import {
   TemplateError,
 } from '../../../shared/email/templates';
 import { ValidationError } from '../../../shared/errors';
+import { storedTemplate } from './send-fixture';
 
 const context = { contact: { email: 'a@example.com' }, workspace: { name: 'Acme', postalAddress: '1 Main St' } };
 const BIG = 'x'.repeat(400_000);
@@ -88,19 +89,7 @@ describe('rendered size bounds', () => {
     const html = `{% for i in (1..3) %}${'<'.repeat(300_000)}{% endfor %}`;
     const error = await failure(
       previewTemplate(
-        {
-          name: 't',
-          category: 'transactional',
-          subject: 'Hi',
-          html,
-          workspaceId: 'ws',
-          templateId: 't1',
-          version: 1,
-          latestVersion: 1,
-          createdAt: '2026-01-01T00:00:00.000Z',
-          createdBy: 'u1',
-          updatedAt: '2026-01-01T00:00:00.000Z',
-        },
+        storedTemplate({ name: 't', category: 'transactional', subject: 'Hi', html }),
         { contact: { email: 'a@example.com' } },
         {
           templates: { get: async () => undefined, version: async () => undefined },

@@ -25,6 +25,7 @@ import { describe, expect, it } from 'vitest';
 import type { Contact } from '../../../shared/crm/model';
 import { assertSavable } from '../../../shared/email/stored-templates';
 import { previewTemplate } from '../../../shared/email/template-send';
+import { storedTemplate } from './send-fixture';
 
 const UNSUBSCRIBE = 'https://app.example/u/preview';
 const input = {
@@ -57,16 +58,7 @@ describe('marketing lint vs the recipient', () => {
     // before the fix still previews, and the preview must say what this contact gets.
     await expect(assertSavable(input)).rejects.toMatchObject({ code: 'TEMPLATE_LINT_FAILED' });
     const preview = await previewTemplate(
-      {
-        ...input,
-        workspaceId: 'ws',
-        templateId: 't1',
-        version: 1,
-        latestVersion: 1,
-        createdAt: '2026-01-01T00:00:00.000Z',
-        createdBy: 'u1',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-      },
+      storedTemplate(input),
       { contactId: 'c1' },
       {
         templates: { get: async () => undefined, version: async () => undefined },

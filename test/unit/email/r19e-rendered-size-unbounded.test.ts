@@ -22,9 +22,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { renderTemplate, TemplateError } from '../../../shared/email/templates';
+import { recordingSendDeps } from './send-fixture';
 
 /** 110 x ~400 KB: 44 MB of HTML from ~400 KB of template. */
 const AMPLIFIED = `{% for i in (1..110) %}<p>${'x'.repeat(400_000)}</p>{% endfor %}`;
@@ -48,30 +48,7 @@ describe('rendered size', () => {
   it('the sender closes such a send instead of handing the provider a 44 MB mail', async () => {
     const outbox: OutgoingEmail[] = [];
     const closed: string[] = [];
-    const deps: SendDeps = {
-      ledger: {
-        claim: async () => ({ status: 'claimed' }),
-        markSent: async () => undefined,
-        close: async (_ws: string, _key: string, reason: string) => void closed.push(reason),
-        release: async () => undefined,
-      } as unknown as SendDeps['ledger'],
-      suppressions: { reasonsFor: async () => [] },
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email: OutgoingEmail) => {
-              outbox.push(email);
-              return { providerMessageId: 'ses-1' };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
-      now: () => 1_000_000,
-    };
+    const deps = recordingSendDeps(outbox, closed);
     const request: SendRequest = {
       workspaceId: 'ws-1',
       idempotencyKey: 'api#generated#1',

@@ -10,10 +10,9 @@ import { assertSavable } from '../../../shared/email/stored-templates';
 import { previewTemplate } from '../../../shared/email/template-send';
 import { missingMarketingParts, templateEngineReady } from '../../../shared/email/templates';
 import type { ValidationError } from '../../../shared/errors';
+import { ADDRESS, LINK, storedTemplate } from './send-fixture';
 
-const LINK = '<a href="{{ unsubscribe_url }}">Unsubscribe</a>';
 const DE = '<a href="{{ unsubscribe_url }}">Abmelden</a>';
-const ADDRESS = '<p>{{ workspace.postalAddress }}</p>';
 const missing = (html: string, text?: string) =>
   missingMarketingParts({ subject: 'News', html, ...(text === undefined ? {} : { text }) }, 'marketing').map(
     (m) => m.item,
@@ -129,19 +128,7 @@ describe('a link or address in every branch is shown to every recipient', () => 
     await expect(assertSavable({ name: 'n', category: 'marketing', subject: 'News', html })).resolves.toBeUndefined();
     expect(lintCopy({ subjects: ['News'], html }, []).issues).toEqual([]);
     const preview = await previewTemplate(
-      {
-        name: 't',
-        category: 'marketing',
-        subject: 'News',
-        html,
-        workspaceId: 'ws',
-        templateId: 't1',
-        version: 1,
-        latestVersion: 1,
-        createdAt: '2026-01-01T00:00:00.000Z',
-        createdBy: 'u1',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-      },
+      storedTemplate({ name: 't', category: 'marketing', subject: 'News', html }),
       { contact: { email: 'a@example.com', customFields: { lang: 'de' } } },
       {
         templates: { get: async () => undefined, version: async () => undefined },

@@ -23,57 +23,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { assertSavable, type TemplateInput } from '../../../shared/email/stored-templates';
 import type { ValidationError } from '../../../shared/errors';
+import { ADDRESS, LINK, marketingTemplate as marketing, marketingRequest, recordingSendDeps } from './send-fixture';
 
-const LINK = '<a href="{{ unsubscribe_url }}">Unsubscribe</a>';
-const ADDRESS = '<p>{{ workspace.postalAddress }}</p>';
-const marketing = (html: string): TemplateInput => ({ name: 'n', category: 'marketing', subject: 'News', html });
 const codeOf = (input: TemplateInput) =>
   assertSavable(input).then(
     () => 'saved',
     (error: unknown) => (error as ValidationError).code,
   );
 
-const deps = (outbox: OutgoingEmail[], closed: string[]): SendDeps => ({
-  ledger: {
-    claim: async () => ({ status: 'claimed' }),
-    markSent: async () => undefined,
-    close: async (_ws: string, _key: string, reason: string) => void closed.push(reason),
-    release: async () => undefined,
-  } as unknown as SendDeps['ledger'],
-  suppressions: { reasonsFor: async () => [] },
-  gate: { pausedReason: async () => undefined },
-  pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-  chain: [
-    {
-      provider: {
-        name: 'ses',
-        send: async (email: OutgoingEmail) => {
-          outbox.push(email);
-          return { providerMessageId: 'ses-1' };
-        },
-      },
-      breaker: providerBreaker('ses'),
+const request = (html: string, unsubscribeUrl: string): SendRequest =>
+  marketingRequest(html, {
+    context: {
+      contact: { email: 'ada@example.com' },
+      workspace: { name: 'Acme', postalAddress: '1 Main St, Springfield' },
+      unsubscribe_url: unsubscribeUrl,
     },
-  ],
-  now: () => 1_000_000,
-});
-const request = (html: string, unsubscribeUrl: string): SendRequest => ({
-  workspaceId: 'ws-1',
-  idempotencyKey: `api#generated#${Math.random()}`,
-  category: 'marketing',
-  from: 'news@acme.test',
-  to: 'ada@example.com',
-  content: { subject: 'News', html },
-  context: {
-    contact: { email: 'ada@example.com' },
-    workspace: { name: 'Acme', postalAddress: '1 Main St, Springfield' },
-    unsubscribe_url: unsubscribeUrl,
-  },
-});
+  });
 
 describe('the save lint misses links hidden from some recipients', () => {
   it('refuses a link inside a condition on the (per-recipient) unsubscribe URL value', async () => {
@@ -81,8 +49,8 @@ describe('the save lint misses links hidden from some recipients', () => {
     // What the sender does with it: one recipient mailed, one silently closed.
     const outbox: OutgoingEmail[] = [];
     const closed: string[] = [];
-    await sendEmail(request(html, 'https://app.example/u/eyJhbGciOi-abc'), deps(outbox, closed));
-    await sendEmail(request(html, 'https://app.example/u/eyJhbGciOi-Qbc'), deps(outbox, closed));
+    await sendEmail(request(html, 'https://app.example/u/eyJhbGciOi-abc'), recordingSendDeps(outbox, closed));
+    await sendEmail(request(html, 'https://app.example/u/eyJhbGciOi-Qbc'), recordingSendDeps(outbox, closed));
     expect(outbox).toHaveLength(1);
     expect(closed[0]).toMatch(/without its unsubscribe link/);
     // ...while the save called it compliant.
@@ -96,7 +64,7 @@ describe('the save lint misses links hidden from some recipients', () => {
       '{% assign n = workspace.name.size | times: 600000 %}{% assign r = (1..n) %}' +
       `{% if contact.customFields.vip %}${LINK}{% endif %}${ADDRESS}`;
     const closed: string[] = [];
-    await sendEmail(request(html, 'https://app.example/u/tok'), deps([], closed));
+    await sendEmail(request(html, 'https://app.example/u/tok'), recordingSendDeps([], closed));
     expect(closed[0]).toMatch(/without its unsubscribe link/);
     expect(await codeOf(marketing(html))).toBe('TEMPLATE_LINT_FAILED');
   });

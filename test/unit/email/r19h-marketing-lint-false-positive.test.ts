@@ -17,11 +17,10 @@
 import { describe, expect, it } from 'vitest';
 import { assertSavable, type TemplateInput } from '../../../shared/email/stored-templates';
 import type { ValidationError } from '../../../shared/errors';
+import { ADDRESS, marketingTemplate as marketing } from './send-fixture';
 
 const EN = '<a href="{{ unsubscribe_url }}">Unsubscribe</a>';
 const DE = '<a href="{{ unsubscribe_url }}">Abmelden</a>';
-const ADDRESS = '<p>{{ workspace.postalAddress }}</p>';
-const marketing = (html: string): TemplateInput => ({ name: 'n', category: 'marketing', subject: 'News', html });
 const refusal = (input: TemplateInput) =>
   assertSavable(input).then(
     () => undefined,

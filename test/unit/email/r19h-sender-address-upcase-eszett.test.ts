@@ -16,53 +16,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { sendEmail } from '../../../shared/email/send-email';
+import { marketingRequest, recordingSendDeps } from './send-fixture';
 
 describe('an upper-cased postal address with ß', () => {
   it('is sent: the recipient sees the address', async () => {
     const outbox: OutgoingEmail[] = [];
     const closed: string[] = [];
-    const deps: SendDeps = {
-      ledger: {
-        claim: async () => ({ status: 'claimed' }),
-        markSent: async () => undefined,
-        close: async (_ws: string, _key: string, reason: string) => void closed.push(reason),
-        release: async () => undefined,
-      } as unknown as SendDeps['ledger'],
-      suppressions: { reasonsFor: async () => [] },
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email: OutgoingEmail) => {
-              outbox.push(email);
-              return { providerMessageId: 'ses-1' };
-            },
-          },
-          breaker: providerBreaker('ses'),
+    const deps = recordingSendDeps(outbox, closed);
+    const request = marketingRequest(
+      '<p>Hallo</p><a href="{{ unsubscribe_url }}">Abmelden</a><p>{{ workspace.postalAddress | upcase }}</p>',
+      {
+        idempotencyKey: 'api#generated#eszett',
+        context: {
+          contact: { email: 'ada@example.com' },
+          workspace: { name: 'Bäckerei Müller', postalAddress: 'Hauptstraße 5, 10115 Berlin' },
+          unsubscribe_url: 'https://app.example/u/tok-123',
         },
-      ],
-      now: () => 1_000_000,
-    };
-    const request: SendRequest = {
-      workspaceId: 'ws-1',
-      idempotencyKey: 'api#generated#eszett',
-      category: 'marketing',
-      from: 'news@acme.test',
-      to: 'ada@example.com',
-      content: {
-        subject: 'News',
-        html: '<p>Hallo</p><a href="{{ unsubscribe_url }}">Abmelden</a><p>{{ workspace.postalAddress | upcase }}</p>',
       },
-      context: {
-        contact: { email: 'ada@example.com' },
-        workspace: { name: 'Bäckerei Müller', postalAddress: 'Hauptstraße 5, 10115 Berlin' },
-        unsubscribe_url: 'https://app.example/u/tok-123',
-      },
-    };
+    );
     const outcome = await sendEmail(request, deps);
     expect(closed).toEqual([]);
     expect(outcome.status).toBe('sent');

@@ -2,10 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEmail, SendLedger } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { type SuppressionReason, topicOptOut } from '../../../shared/email/suppression-rules';
 import { openTrackingToken } from '../../../shared/email/tracking-token';
+import { sendWorld } from './send-fixture';
 
 const key = randomBytes(32);
 const ledger: SendLedger = {
@@ -16,32 +16,17 @@ const ledger: SendLedger = {
 };
 
 function setup(suppressed: SuppressionReason[] = []) {
-  const outbox: OutgoingEmail[] = [];
   const lookups: string[] = [];
-  const deps: SendDeps = {
+  const { deps, outbox } = sendWorld({
     ledger,
     suppressions: { reasonsFor: async () => suppressed },
-    gate: { pausedReason: async () => undefined },
-    pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-    chain: [
-      {
-        provider: {
-          name: 'ses',
-          send: async (email) => {
-            outbox.push(email);
-            return { providerMessageId: 'm' };
-          },
-        },
-        breaker: providerBreaker('ses'),
-      },
-    ],
     now: () => 5_000,
     tracking: { baseUrl: 'https://app.example.com', key },
     contactIdOf: async (_ws, email) => {
       lookups.push(email);
       return 'contact-9';
     },
-  };
+  });
   return { deps, outbox, lookups };
 }
 

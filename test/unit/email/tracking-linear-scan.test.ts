@@ -24,8 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { lastClosingBody, replaceAnchorTags, replaceFirstHref } from '../../../shared/email/html-scan';
 import { trimEnd } from '../../../shared/email/linear-scan';
 import type { OutgoingEmail } from '../../../shared/email/ports';
-import { providerBreaker } from '../../../shared/email/provider-failover';
-import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { TEMPLATE_PART_MAX_CHARS } from '../../../shared/email/templates';
 import {
   clickUrl,
@@ -43,7 +42,7 @@ import {
   sealTrackingToken,
   type TrackingPayload,
 } from '../../../shared/email/tracking-token';
-import { MemorySendLedger } from '../../support/memory-send-ledger';
+import { sendWorld } from './send-fixture';
 
 const key = randomBytes(32);
 const base = 'https://app.example.com';
@@ -247,26 +246,7 @@ describe('linear on adversarial HTML as long as a mail part may be', () => {
 
   it('sendEmail sends a marketing mail of 500 KB of unclosed <a (inline sends are not linted)', async () => {
     const outbox: OutgoingEmail[] = [];
-    const deps: SendDeps = {
-      ledger: new MemorySendLedger(),
-      suppressions: { reasonsFor: async () => [] },
-      gate: { pausedReason: async () => undefined },
-      pacer: { take: async () => ({ granted: true, waitMs: 0 }) },
-      chain: [
-        {
-          provider: {
-            name: 'ses',
-            send: async (email) => {
-              outbox.push(email);
-              return { providerMessageId: 'm1' };
-            },
-          },
-          breaker: providerBreaker('ses'),
-        },
-      ],
-      now: () => 1_000_000,
-      tracking: { baseUrl: base, key },
-    };
+    const { deps } = sendWorld({ outbox, now: () => 1_000_000, tracking: { baseUrl: base, key } });
     const request: SendRequest = {
       workspaceId: 'ws-1',
       idempotencyKey: 'api#generated#1',
