@@ -1,0 +1,128 @@
+// Review round 19: this test failed at e88bb96.
+// Every pattern of the redaction (redact.ts, request-line.ts, sentry-scrub.ts) must be linear: an
+// unbounded quantifier before something that can fail, restarted at many positions, was quadratic.
+import { describe, expect, it } from 'vitest';
+import { redactString } from '../../../shared/observability/redact';
+import { loggableTarget } from '../../../shared/observability/request-line';
+import { sentryBeforeSend } from '../../../shared/observability/sentry-scrub';
+
+const TEMPLATES = ['/u/{token}', '/api/hooks/campaigns/{id}/{token}'];
+
+/** Hostile units, one or more per pattern family; each is repeated to the measured size. */
+const FAMILIES: [family: string, unit: string, prefix?: string][] = [
+  ['JWT: a run of eyJ- (a start at every eyJ)', 'eyJ-'],
+  ['JWT: one dot, then eyJ- runs', 'eyJ-', 'eyJabcd.'],
+  ['JWT: two segments, no second dot', 'eyJabcd.efgh-'],
+  ['JWT: dots only', 'eyJ.'],
+  ['email: @ without a domain', 'a@b.'],
+  ['email: encoded @ and labels', '!a%40a.a.a.a.a.a.a1'],
+  ['email: dotted local parts', 'a.a@'],
+  ['URL user info: dotted schemes', 'a.a.a://x'],
+  ['URL user info: schemes without a host', 'a://b:'],
+  ['URL user info: one scheme, a long user info', 'u:', 'x://'],
+  ['Bearer: spaces without a token', 'Bearer  '],
+  ['Bearer: a run of the word', 'bearer\t'],
+  ['Basic: a run of credentials', 'Basic QUJD-'],
+  ['API keys: uh_ without 32 hex', 'uh_0a1b-'],
+  ['provider keys: re_ without a digit', 're_aaaa-'],
+  ['provider keys: a long re_ name without a digit', 'a', 're_'],
+  ['provider keys: short sk-', 'sk-a-'],
+  ['URL parameters: names without =', '&a'],
+  ['URL parameters: pairs in prose', ' a=b'],
+  ['mailed fragments', '/verify-email#'],
+  ['JSON pairs: an unclosed value', '"k":"'],
+  ['JSON pairs: escaped quotes in an unclosed value', '"k":"\\"'],
+  ['JSON pairs: a long unclosed value', 'x', '"password":"'],
+  ['JSON pairs: space before a colon', '"k"   '],
+  ['JSON pairs: a quote and spaces', '"  '],
+  ['colon pairs: names', 'token:'],
+  ['colon pairs: prose', 'a: b '],
+  ['colon pairs: header names', 'Cookie:\n'],
+  ['colon pairs: quoted names', "'token' :'x"],
+];
+
+/**
+ * This thread's CPU time in milliseconds: unlike the wall clock, it does not count the time another
+ * process (tests run in parallel) holds the core. `process.cpuUsage()` where Node has no thread clock.
+ */
+function cpuMs(): number {
+  const { threadCpuUsage } = process as { threadCpuUsage?: () => NodeJS.CpuUsage };
+  const usage = threadCpuUsage ? threadCpuUsage() : process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** CPU milliseconds `run` takes on `input`, `times` times over. */
+function timed(run: (input: string) => unknown, input: string, times: number): number {
+  const started = cpuMs();
+  for (let i = 0; i < times; i++) run(input);
+  return cpuMs() - started;
+}
+
+/**
+ * Checks that `run` costs the same per character on 16 KB and on 256 KB of `unit`: 16 runs of
+ * 16 KB against 1 run of 256 KB, the same number of characters, in CPU time, each the least of 4
+ * interleaved rounds (a collection or a cache miss hits both sizes alike). Linear work gives a ratio near 1, a
+ * quadratic scan 16: the bound is 6, so a slow or busy machine does not fail it. A run over 400 ms
+ * fails at once (linear is a few milliseconds).
+ */
+function expectLinear(run: (input: string) => unknown, unit: string, prefix = ''): void {
+  const input = (kb: number) => prefix + unit.repeat(Math.ceil((kb * 1024) / unit.length));
+  const small = input(16);
+  const large = input(256);
+  let smallMs = Number.POSITIVE_INFINITY;
+  let largeMs = Number.POSITIVE_INFINITY;
+  const shown = () => `16 x 16 KB: ${smallMs.toFixed(2)} ms, 256 KB: ${largeMs.toFixed(2)} ms`;
+  for (let round = 0; round < 4; round++) {
+    smallMs = Math.min(smallMs, timed(run, small, 16));
+    expect(smallMs, shown()).toBeLessThan(400);
+    largeMs = Math.min(largeMs, timed(run, large, 1));
+    expect(largeMs, shown()).toBeLessThan(400);
+  }
+  // Below a millisecond the clock and the scheduler dominate.
+  const ratio = Math.max(largeMs, 1) / Math.max(smallMs, 1);
+  expect(ratio, shown()).toBeLessThan(6);
+}
+
+describe('r19l: every redaction pattern is linear in its input', () => {
+  it.each(FAMILIES)('redactString: %s', (_, unit, prefix) => {
+    expectLinear(redactString, unit, prefix);
+  });
+
+  it('loggableTarget: a long path after a secret route prefix, and a long path that fits none', () => {
+    expectLinear((path) => loggableTarget(path, TEMPLATES), '/eyJ-', '/u');
+    expectLinear((path) => loggableTarget(path, TEMPLATES), '/a');
+  });
+
+  it('sentryBeforeSend: long header names and values', () => {
+    const send = (text: string) =>
+      sentryBeforeSend({ type: undefined, request: { headers: { [text]: text, 'x-note': text } }, message: text });
+    expectLinear(send, '-ip-');
+    expectLinear(send, 'client-');
+  });
+});
+
+describe('r19l: no pattern overflows on a value of several MB', () => {
+  // V8 keeps a backtracking entry per character for `x{4,}` and for a repeated alternation: a run of
+  // 6 MB (`x{4,}`, a request body at the Lambda payload limit) or 8 MB (a quoted value) threw
+  // "Maximum call stack size exceeded".
+  const run = 'x'.repeat(8 << 20);
+  it.each([
+    ['a Basic credential', `Basic ${'dTpw'.repeat(8 << 18)}`, 'Basic [REDACTED]'],
+    ['an sk- key', `sk-${run}`, '[REDACTED]'],
+    ['a re_ key', `re_1${run}`, '[REDACTED]'],
+    ['a single-quoted value', `password: '${run}'`, "password: '[REDACTED]'"],
+    ['a JSON value', `{"password":"${run}"}`, '{"password":"[REDACTED]"}'],
+  ])('%s', (_, input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+});
+
+describe('r19l: JSON values are read by a loop', () => {
+  it('redacts a sensitive value, closed, escaped or unclosed (a truncated body: to the end of its line)', () => {
+    expect(redactString('{"password":"a\\"b","n":"x"}')).toBe('{"password":"[REDACTED]","n":"x"}');
+    expect(redactString('body {"password":"hunter2\nnext line')).toBe('body {"password":"[REDACTED]\nnext line');
+    expect(redactString('{"note":"x\\"password\\":\\"y","token":"t"}')).toBe(
+      '{"note":"x\\"password\\":\\"y","token":"[REDACTED]"}',
+    );
+  });
+});
