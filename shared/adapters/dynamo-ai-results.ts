@@ -1,8 +1,9 @@
 /**
  * AI call records in the `core` table, one item per call under its workspace:
  * `WS#<ws>` / `AICALL#<callId>`. Every transition is one conditional write: create (only once),
- * claim (queued, or running with a lapsed lease), finish and release (only by the claim's holder),
- * discard (queued and never claimed), so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
+ * claim (queued, or running with a lapsed lease), keeping the answer, finish and release (only by
+ * the claim's holder), recording a later score step (a completed call without one), discard
+ * (queued and never claimed), so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -34,6 +35,8 @@ const recordSchema = z.object({
   output: z.optional(z.unknown()),
   failure: z.optional(z.record(z.string(), z.unknown())),
   score: z.optional(z.record(z.string(), z.unknown())),
+  basedOn: z.optional(z.string()),
+  superseded: z.optional(z.object({ by: z.string() })),
   lastError: z.optional(z.string()),
 });
 
@@ -41,6 +44,18 @@ const recordOf = (item: Item): AiCallRecord => recordSchema.parse(item) as AiCal
 
 /** DynamoDB refuses empty sets and `undefined`; JSON round-trip drops the latter from nested values. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** `#f<i> = :f<i>` for each defined field (a JSON round trip drops `undefined`), with their names and values. */
+function setsOf(fields: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(plain(fields)).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    return `#f${i} = :f${i}`;
+  });
+  return { names, values, sets };
+}
 
 export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCallStore {
   const keyOf = (workspaceId: string, callId: string) => ({ pk: workspacePk(workspaceId), sk: aiCallSk(callId) });
@@ -101,15 +116,38 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
       }
     },
 
+    keepAnswer(workspaceId, callId, claimId, outcome, now) {
+      const { run, output, basedOn } = outcome;
+      const { names, values, sets } = setsOf({ run, output, basedOn, updatedAt: now.toISOString() });
+      return conditionally(
+        update(workspaceId, callId, {
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :running AND claimId = :claim',
+          ExpressionAttributeNames: { ...names, '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':running': 'running', ':claim': claimId },
+        }),
+      );
+    },
+
+    recordScore(workspaceId, callId, step, now) {
+      const { score, superseded } = step;
+      const { names, values, sets } = setsOf({ score, superseded, updatedAt: now.toISOString() });
+      return conditionally(
+        update(workspaceId, callId, {
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression:
+            '#status = :completed AND attribute_not_exists(score) AND attribute_not_exists(superseded)',
+          ExpressionAttributeNames: { ...names, '#status': 'status' },
+          ExpressionAttributeValues: { ...values, ':completed': 'completed' },
+        }),
+      );
+    },
+
     finish(workspaceId, callId, claimId, outcome, now) {
-      const fields = plain({ ...outcome, completedAt: now.toISOString(), updatedAt: now.toISOString() });
-      const names: Record<string, string> = { '#status': 'status' };
-      const values: Record<string, unknown> = { ':running': 'running', ':claim': claimId };
-      const sets = Object.entries(fields).map(([k, v], i) => {
-        names[`#f${i}`] = k;
-        values[`:f${i}`] = v;
-        return `#f${i} = :f${i}`;
-      });
+      const fields = { ...outcome, completedAt: now.toISOString(), updatedAt: now.toISOString() };
+      const { names, values, sets } = setsOf(fields);
+      names['#status'] = 'status';
+      Object.assign(values, { ':running': 'running', ':claim': claimId });
       return conditionally(
         update(workspaceId, callId, {
           UpdateExpression: `SET ${sets.join(', ')} REMOVE claimId, leaseUntil, lastError`,

@@ -13,6 +13,7 @@
  * live contact: the contact's update requires it not deleted, and adds one to the contact's
  * `interactionSeq` (absent on contacts stored before it was kept: 0), which a recompute's write
  * requires unchanged since its read, so no interaction stored meanwhile is left out of its replay.
+ * An AI assessment's write requires the stored `aiSignals.basedOn` no newer than its own.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tier } from '../crm/scoring/composite';
@@ -150,6 +151,7 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
         w.lastInteractionAt !== undefined ||
         w.interaction !== undefined ||
         w.expectedInteractionSeq !== undefined ||
+        w.aiSignals?.basedOn !== undefined ||
         indexesTier(w);
       if (conflict) throw new ScoreConflictError({ cause: error });
       throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
@@ -246,6 +248,11 @@ function contactChange(
     sets.push('lastInteractionAt = :li');
     values[':li'] = w.lastInteractionAt;
     condition += ' AND (attribute_not_exists(lastInteractionAt) OR lastInteractionAt < :li)';
+  }
+  // An AI assessment never replaces one based on newer data (record-contact-intelligence.ts).
+  if (state && w.aiSignals?.basedOn !== undefined) {
+    condition += ' AND (attribute_not_exists(aiSignals.basedOn) OR aiSignals.basedOn <= :aiBasedOn)';
+    values[':aiBasedOn'] = w.aiSignals.basedOn;
   }
   // Every interaction stored, scored or not, backdated or not, moves the counter.
   if (w.interaction) values[':one'] = 1;

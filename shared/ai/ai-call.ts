@@ -55,6 +55,10 @@ export interface AiCallRecord {
   readonly failure?: AiCallFailure;
   /** What a completed contact-intelligence call did to the contact's score. */
   readonly score?: ScoreUpdate;
+  /** A contact-intelligence call: when it read the contact and its timeline (ISO), what its answer is based on. */
+  readonly basedOn?: string;
+  /** A completed contact-intelligence call not applied: the contact carries an assessment of newer data. */
+  readonly superseded?: AiCallSuperseded;
   /** The last retryable failure, while the call waits for its redelivery. */
   readonly lastError?: string;
 }
@@ -67,6 +71,13 @@ export interface AiCallOutcome {
   readonly failure?: AiCallFailure;
   /** A contact-intelligence call's score change (shared/ai/record-contact-intelligence.ts). */
   readonly score?: ScoreUpdate;
+  readonly basedOn?: string;
+  readonly superseded?: AiCallSuperseded;
+}
+
+/** Why a completed contact-intelligence call changed nothing: `by` is the `basedOn` of the newer assessment the contact carries. */
+export interface AiCallSuperseded {
+  readonly by: string;
 }
 
 export type AiCallClaim =
@@ -84,6 +95,22 @@ export interface AiCallStore {
   get(workspaceId: string, callId: string): Promise<AiCallRecord | undefined>;
   /** Takes the call to run it: a queued call, or a running one whose lease lapsed (its run crashed). */
   claim(workspaceId: string, callId: string, claimId: string, now: Date, leaseUntil: Date): Promise<AiCallClaim>;
+  /**
+   * Stores a completed run's outcome (`run`, `output`, `basedOn`) on the call while `claimId` holds
+   * it, the status staying `running`: a delivery that takes the lapsed claim later finds the answer
+   * and asks no model. False (nothing written) when that claim was lost.
+   */
+  keepAnswer(workspaceId: string, callId: string, claimId: string, outcome: AiCallOutcome, now: Date): Promise<boolean>;
+  /**
+   * Records the score step of a completed call stored without it (its `score` or `superseded`);
+   * false (nothing written) when the call is not completed or has one already.
+   */
+  recordScore(
+    workspaceId: string,
+    callId: string,
+    step: Pick<AiCallOutcome, 'score' | 'superseded'>,
+    now: Date,
+  ): Promise<boolean>;
   /** Stores the outcome of the run holding `claimId`; false (nothing written) when that claim was lost. */
   finish(workspaceId: string, callId: string, claimId: string, outcome: AiCallOutcome, now: Date): Promise<boolean>;
   /** Gives a claim back after a failure a redelivery may retry (the call is queued again). */

@@ -4,16 +4,17 @@
  * default, else {@link DEFAULT_AI_BUDGETS}). A month is a UTC calendar month; the budget resets on
  * its first day.
  *
- * Every model call is reserved before it is made ({@link meteredProvider}): one conditional
- * UpdateItem ADDs its worst case (an estimate of the prompt's tokens plus `maxOutputTokens`, and
- * their cost at the dearest configured price) to the month's counters only when the total stays
- * within both budgets; refused, the call is not made (429 `AI_BUDGET_EXCEEDED`, or a queued call
- * stored `failed`). When the answer arrives, one ADD settles the difference between what it used
- * and the estimate; a call that ends without an answer gives the estimate back, except what the
- * provider billed for answers it could not use (a refusal, an empty answer: the error's
- * `billedUnused`), which is settled as used. Answers a fallback follows count the same way. Concurrent calls
- * thus see each other's reservations, and the month cannot pass its budget by more than the
- * estimates' error (the prompt estimate is generous: see {@link estimateTokens}).
+ * Every request sent to a model is reserved before it is sent ({@link meteredProvider}): one
+ * conditional UpdateItem ADDs its worst case (an estimate of the prompt's tokens plus
+ * `maxOutputTokens`, and their cost at the dearest configured price) to the month's counters only
+ * when the total stays within both budgets; refused, it is not sent (429 `AI_BUDGET_EXCEEDED`, or a
+ * queued call stored `failed`). Behind the chain that is each attempt (a retry, the fallback: the
+ * chain reserves them through the request's {@link AttemptMeter}), not the call once. When an
+ * attempt ends, one ADD settles the difference between what it was billed (its answer, or the
+ * answer its error reports as billed and unusable: a refusal, an empty answer, `billedUnused`) and
+ * the estimate; nothing billed gives the estimate back. Concurrent calls thus see each other's
+ * reservations, and the month cannot pass its budget by more than the estimates' error (the prompt
+ * estimate is generous: see {@link estimateTokens}).
  */
 import * as z from 'zod/mini';
 import { AiBudgetExceededError } from '../errors';
@@ -30,6 +31,7 @@ import {
   addSpend,
   billedUnusedOf,
 } from './ports';
+import type { AttemptMeter, MeteredRequest } from './provider-chain';
 
 export const AI_TOKEN_BUDGET_SETTING = 'ai.monthly_token_budget';
 export const AI_COST_BUDGET_SETTING = 'ai.monthly_cost_budget_usd';
@@ -261,12 +263,24 @@ const SETTLE_TRIES = 3;
 
 /**
  * `provider` for one run of `agent` in `workspaceId`, metered against the month's budgets: each
- * model call is reserved first (refused: AiBudgetExceededError, and the call is not made), and
- * settled as soon as its answer arrives, so every answer received is counted whatever happens to
- * the run afterwards (a repair cut by a deadline, a crash before the result is stored). The
- * run's first answer counts the run in `calls`. A call that throws gives its reservation back,
- * except the billed answers its error reports (`billedUnused`: a refusal, an empty answer), which
- * are settled as used and count the run too; so are those an answer reports (a fallback's).
+ * request sent to a model is reserved first (refused: AiBudgetExceededError, and it is not sent),
+ * and settled as soon as it ends, so every answer received is counted whatever happens to the run
+ * afterwards (a repair cut by a deadline, a crash before the result is stored). The run's first
+ * billed answer counts the run in `calls`.
+ *
+ * `provider.answer` is reserved once before it is called. A chain (provider-chain.ts) finds an
+ * {@link AttemptMeter} in the request and meters each attempt itself: the first takes that
+ * reservation, every later one (a retry, the fallback) reserves its own before it is sent, and a
+ * refusal stops the chain with the budget's error; each attempt settles what it was billed (its
+ * answer, or its error's `billedUnused`), else gives its reservation back. Any other provider is
+ * settled as one request: its answer, with the billed answers it reports (`billedUnused`), or on
+ * an error, the billed answers the error reports, else the reservation given back. An answer no
+ * attempt was billed for (the chain's offline fallback) counts the run, with no tokens.
+ *
+ * Settlements are written one at a time, in order (an attempt cut by its timeout settles when its
+ * provider call gives up, maybe after the next attempt started); an attempt's reservation waits for
+ * those queued before it, so a reservation given back leaves room for the next attempt. The call
+ * ends once the settlements of its attempts so far are written.
  *
  * A settlement is bookkeeping after an answer that is paid for: its write failing never loses the
  * answer (nor replaces a provider's error). It is tried {@link SETTLE_TRIES} times; still refused,
@@ -290,7 +304,14 @@ export function meteredProvider(
   let budgets: AiBudgets | undefined;
   /** Settlements not written yet, by month. */
   const unsettled = new Map<string, AiUsageTotals>();
-  const settle = async (month: string, delta: AiUsageTotals) => {
+  /** The settlements in order, one at a time (an attempt cut by its timeout settles whenever it ends). */
+  let settling: Promise<void> = Promise.resolve();
+  /** Queues `delta`'s settlement; never rejects (a write that keeps failing is logged). */
+  const settle = (month: string, delta: AiUsageTotals): Promise<void> => {
+    settling = settling.then(() => writeSettlement(month, delta));
+    return settling;
+  };
+  const writeSettlement = async (month: string, delta: AiUsageTotals) => {
     unsettled.set(month, plus(unsettled.get(month) ?? ZERO_USAGE, delta));
     for (const [m, owed] of [...unsettled]) {
       let failure: unknown;
@@ -321,26 +342,58 @@ export function meteredProvider(
       const now = deps.now();
       const month = monthOf(now);
       budgets ??= await readBudgets(workspaceId, deps.settings);
+      const limits = budgets;
       const estimate = estimateOf(request, deps.models);
-      const held = await deps.usage.reserve(workspaceId, month, agent, estimate, budgets);
-      if (!held.reserved) throw budgetExceeded(reportOf(held.usage, budgets, now), now, estimate);
+      const reserve = async () => {
+        const held = await deps.usage.reserve(workspaceId, month, agent, estimate, limits);
+        if (!held.reserved) throw budgetExceeded(reportOf(held.usage, limits, now), now, estimate);
+      };
+      // The first attempt's reservation, made before the provider is asked whatever it is.
+      await reserve();
+      /** Whether the provider meters its attempts (its first took the reservation above): then each settles itself. */
+      let metered = false;
+      const meter: AttemptMeter = {
+        async reserve() {
+          // Settlements queued before it first: a reservation given back leaves room for this attempt.
+          await settling;
+          if (metered) await reserve();
+          metered = true;
+        },
+        answered: (answer) => settle(month, minus(countCall(answerSpend(answer)), estimate)),
+        failed: (billed) => settle(month, minus(billed ? countCall(billed) : ZERO_USAGE, estimate)),
+      };
+      const metering: MeteredRequest = { ...request, meter };
       let answer: AiAnswer;
       try {
-        answer = await provider.answer(request);
+        answer = await provider.answer(metering);
       } catch (error) {
+        if (metered) {
+          await settling;
+          throw error;
+        }
         // Billed answers the call could not use are counted like answers; none: all is given back.
         const billed = billedUnusedOf(error);
         await settle(month, minus(billed ? countCall(billed) : ZERO_USAGE, estimate));
         throw error;
       }
+      if (metered) {
+        // Every attempt settled itself; an answer no attempt made (the offline fallback) counts the run.
+        if (!counted) await settle(month, countCall(answerSpend(answer)));
+        await settling;
+        return answer;
+      }
       // The answer, and the billed answers before it that could not be used (a refusal fallen back from).
-      const run = answerRun(answer);
-      const used = countCall(addSpend(run, answer.billedUnused) ?? run);
-      await settle(month, minus(used, estimate));
+      await settle(month, minus(countCall(answerSpend(answer)), estimate));
       return answer;
     },
   };
 }
+
+/** What an answer was billed for: its own tokens and cost, and the unusable answers before it. */
+const answerSpend = (answer: AiAnswer): AiSpend => {
+  const run = answerRun(answer);
+  return addSpend(run, answer.billedUnused) ?? run;
+};
 
 /** An answer's tokens as a run counts them (cache reads and writes as input). */
 const answerRun = (a: AiAnswer): AiSpend => ({

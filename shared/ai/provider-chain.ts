@@ -22,6 +22,14 @@
  * providers and reported with its outcome: the answer's `billedUnused`, or the error's, so the
  * budget counts them (shared/ai/budgets.ts).
  *
+ * With a {@link AttemptMeter} in the request ({@link MeteredRequest}: shared/ai/budgets.ts
+ * meteredProvider sets it), every attempt that reaches a provider is reserved against the
+ * workspace's budget before it is sent and settled when it ends (its answer's usage, or its
+ * error's `billedUnused`; nothing billed: the reservation is given back). A reservation refused
+ * stops the call at once with the budget's error (no retry, no fallback: every provider's attempt
+ * is reserved at the dearest price, so the next would be refused the same; a reservation whose
+ * write fails stops it too, with that error); what earlier attempts were billed stays counted.
+ *
  * When every provider failed: an {@link AiProviderError} of kind `unavailable` naming each
  * provider's failure (its `cause` an AggregateError of them, `retryAfterMs` the earliest time one
  * may answer again, `retryLater` false when none of the failures can pass by itself, with the
@@ -111,6 +119,35 @@ export type ChainEvent =
     }
   | { readonly type: 'fallback'; readonly from: AiProviderName; readonly reason: string };
 
+/**
+ * Meters the attempts of one call against a budget (shared/ai/budgets.ts meteredProvider). The
+ * chain calls {@link reserve} before each attempt it sends and exactly one of {@link answered} or
+ * {@link failed} after it; it does not wait for the settlements (their writes never turn an answer
+ * into a timeout), which therefore never reject (a write that keeps failing is the meter's to
+ * report): the meter's owner waits for them when the call ends.
+ */
+export interface AttemptMeter {
+  /** Reserves an attempt's worst case. @throws the budget's error (AiBudgetExceededError) when it does not fit. */
+  reserve(): Promise<void>;
+  /** The attempt answered: settles what its answer used. */
+  answered(answer: AiAnswer): Promise<void>;
+  /** The attempt failed: settles what it was billed for (`billedUnused`), else gives the reservation back. */
+  failed(billedUnused: AiSpend | undefined): Promise<void>;
+}
+
+/** A request whose attempts are metered: a chain reserves and settles each through `meter`; other providers ignore it. */
+export interface MeteredRequest extends AiRequest {
+  readonly meter?: AttemptMeter;
+}
+
+/**
+ * An attempt's reservation refused (or its write failed): carried through the retry loop and the
+ * turn unchanged, never retried, never a fallback; the chain throws its cause.
+ */
+class ReservationFailed extends Error {
+  override name = 'ReservationFailed';
+}
+
 export interface ProviderChainOptions extends Partial<ChainTimings> {
   /** In order of preference; the offline provider is never among them. */
   readonly providers: readonly AiProvider[];
@@ -150,6 +187,7 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
   const turn = async (
     provider: AiProvider,
     request: AiRequest,
+    meter: AttemptMeter | undefined,
     signal: AbortSignal,
     endsAt: number,
     deadlineAt: number,
@@ -179,7 +217,8 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
             });
           // An attempt cut by `signal` (the caller's signal or the call's deadline) is not counted
           // by the breaker, whatever the reason: only this attempt's timeout and the turn's end are.
-          return breaker.execute(attempt, { signal: attemptSignal, callerSignal: signal });
+          const send = () => breaker.execute(attempt, { signal: attemptSignal, callerSignal: signal });
+          return meter ? meteredAttempt(meter, send, attemptSignal) : send();
         },
         classify,
         {
@@ -192,7 +231,8 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
           signal: turnSignal,
           // A wait the turn cannot afford (the longest backoff, or the `retry-after` asked for) is
           // not worth starting: the next provider may answer now.
-          isRetryable: (_, c) => {
+          isRetryable: (error, c) => {
+            if (error instanceof ReservationFailed) return false;
             const wait = c.retryAfterMs ?? Math.min(t.retryCapMs, t.retryBaseMs * 2 ** (attempts - 1));
             return c.retryable && wait < endsAt - clock.now() - minAttemptMs;
           },
@@ -207,6 +247,7 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
         },
       );
     } catch (error) {
+      if (error instanceof ReservationFailed) throw error;
       const turnOver = budget?.signal.aborted === true && !signal.aborted;
       throw failureOf(provider.name, error, Math.max(attempts, 1), signal, turnOver, clock.now());
     } finally {
@@ -216,7 +257,8 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
 
   return {
     name: options.providers[0]?.name ?? 'offline',
-    async answer(request) {
+    async answer(metered: MeteredRequest) {
+      const { meter, ...request } = metered;
       const deadlineAt = clock.now() + t.deadlineMs;
       const deadline = timer(
         clock,
@@ -239,9 +281,11 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
           const later = options.providers.length - 1 - index;
           const endsAt = turnEnd(clock.now(), deadlineAt, later, t.attemptTimeoutMs);
           try {
-            const answer = await turn(provider, request, signal, endsAt, deadlineAt, onBilled);
+            const answer = await turn(provider, request, meter, signal, endsAt, deadlineAt, onBilled);
             return withBilled(withFallback(answer, failures), billed);
           } catch (error) {
+            // No attempt could be reserved: no provider may be asked (the billed ones stay counted).
+            if (error instanceof ReservationFailed) throw error.cause;
             // The caller's signal ended the call (not our deadline): stop here, no fallback.
             if (request.signal?.aborted) throw callerStopped(request.signal.reason, provider.name, billed);
             const failure = error as Failure;
@@ -258,6 +302,34 @@ export function providerChain(options: ProviderChainOptions): AiProvider {
       throw unavailable(failures, t.deadlineMs, billed);
     },
   };
+}
+
+/**
+ * One attempt under `meter`: reserved before it is sent (refused: {@link ReservationFailed}, nothing
+ * sent), settled when it ends, whether the retry loop still waits for it or not (an attempt cut by
+ * its timeout settles when its provider call gives up).
+ */
+async function meteredAttempt(
+  meter: AttemptMeter,
+  send: () => Promise<AiAnswer>,
+  signal: AbortSignal,
+): Promise<AiAnswer> {
+  try {
+    await meter.reserve();
+  } catch (error) {
+    throw new ReservationFailed('The attempt could not be reserved', { cause: error });
+  }
+  let answer: AiAnswer;
+  try {
+    // Cut while the reservation was being written: nothing is sent.
+    signal.throwIfAborted();
+    answer = await send();
+  } catch (error) {
+    void meter.failed(billedUnusedOf(error));
+    throw error;
+  }
+  void meter.answered(answer);
+  return answer;
 }
 
 /**

@@ -7,10 +7,11 @@
  * when the call is done or its claim has lapsed). A claim is a lease ({@link LEASE_MS}, past the
  * worker's timeout): if the worker crashes between the model's answer and storing the result,
  * the message is not deleted, comes back after the visibility timeout (longer than the lease),
- * and the redelivery takes the lapsed claim and calls the model again. That crash costs one
- * extra model call, counted in the usage (each model call is reserved against the budget before
- * it is made and settled as soon as it answers, so every answer received is counted, whatever
- * happens after); the call is never lost and only one run's result is stored.
+ * and the redelivery takes the lapsed claim and calls the model again (unless the answer was
+ * kept: below). That crash costs one extra model call, counted in the usage (each request to a
+ * model is reserved against the budget before it is sent and settled as soon as it ends, so every
+ * answer received is counted, whatever happens after); the call is never lost and only one run's
+ * result is stored.
  *
  * The run's deadline passing is a `failed` result (kind `timeout`); when it passed before any
  * answer, the call is retried like a provider failure. On the last delivery every failure is
@@ -18,22 +19,32 @@
  * redelivery can cure (every provider refused the request for good: a spend limit, a rejected
  * key, a bad request) is stored at once, with the first provider's kind.
  *
- * Once the model has answered, the answer is never asked for again because of what follows it:
- * when the follow-up (a contact-intelligence call's score) fails, the outcome is stored first
- * (`completed`, without `score`) and the error rethrown; the redelivery (or a redrive from the
- * DLQ) finds the call done and retries only the follow-up, from the stored output (the score
- * write claims the call id, so it applies once).
+ * Once the model has answered, the answer is never asked for again because of what follows it.
+ * A contact-intelligence answer, which has a follow-up (the contact's score), is kept on the call
+ * under the claim first (`keepAnswer`, with `basedOn`: when the call read the contact); then the
+ * score step, then the outcome. A delivery that takes a lapsed claim whose answer was kept (the
+ * outcome write failed, the worker stopped) asks no model: it scores from the kept answer and
+ * stores the outcome. When the score step fails, the outcome is stored (`completed`, without
+ * `score`) and the error rethrown; the redelivery (or a redrive from the DLQ) finds the call done
+ * and retries only the score step, from the stored output, and records what it did on the call.
+ * The score write claims the call id, so it applies once; an answer based on older data than the
+ * contact's assessment is not applied and the call says `superseded` (record-contact-intelligence.ts).
  */
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import type { ScoreUpdate } from '../crm/ports';
 import { AiBudgetExceededError } from '../errors';
 import { type AgentDataDeps, runRequestedAgent } from './agents';
 import type { ContactIntelligence } from './agents/contact-intelligence';
-import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallStore } from './ai-call';
+import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallRecord, AiCallStore } from './ai-call';
 import { outcomeOf } from './ai-call';
 import { type BudgetDeps, meteredProvider } from './budgets';
 import { type AiAgent, type AiLog, type AiProvider, AiProviderError } from './ports';
-import { type RecordIntelligenceDeps, recordContactIntelligence } from './record-contact-intelligence';
+import {
+  type IntelligenceSuperseded,
+  isSuperseded,
+  type RecordIntelligenceDeps,
+  recordContactIntelligence,
+} from './record-contact-intelligence';
 
 /** How long a claim holds: twice the worker's 60 s timeout, well under the queue's 360 s visibility timeout. */
 export const LEASE_MS = 120_000;
@@ -99,8 +110,9 @@ export async function runAiCall(
   if (claim.outcome === 'busy') throw new AiCallBusyError(callId);
   const { agent, request } = claim.record;
 
-  const finish = async (outcome: AiCallOutcome): Promise<RunAiCallOutcome> => {
-    deps.metrics.recorded(agent, outcome);
+  /** Stores the outcome; `counted`: a kept answer's, not counted in the metrics again (its delivery did, unless it stopped first). */
+  const finish = async (outcome: AiCallOutcome, counted = false): Promise<RunAiCallOutcome> => {
+    if (!counted) deps.metrics.recorded(agent, outcome);
     if (outcome.failure) {
       const { kind, reason } = outcome.failure;
       deps.log?.warn('AI call failed', { workspaceId, callId, agent, kind, reason });
@@ -115,7 +127,35 @@ export async function runAiCall(
     await deps.calls.release(workspaceId, callId, claimId, reason, deps.now());
   };
 
+  /**
+   * A completed contact-intelligence outcome whose answer is kept: scored from it (once: the score
+   * write claims the call id), then stored with what the score step did.
+   */
+  const scoreAndFinish = async (
+    answered: AiCallOutcome,
+    contactId: string,
+    counted: boolean,
+  ): Promise<RunAiCallOutcome> => {
+    let outcome = answered;
+    try {
+      outcome = { ...outcome, ...scoreStepOf(await scoreOf(workspaceId, callId, contactId, outcome, deps)) };
+    } catch (error) {
+      // Stored now, without its score: the redelivery finds the call done and retries only the score.
+      deps.log?.warn('AI call completed, its score not recorded yet', { workspaceId, callId, agent, error });
+      await finish(outcome, counted);
+      throw error;
+    }
+    return finish(outcome, counted);
+  };
+
+  // This call's answer was kept by an earlier delivery (its outcome write failed, or its worker
+  // stopped, after it): the model is not asked again.
+  const kept = keptAnswerOf(claim.record);
+  if (kept && request.agent === 'contact-intelligence') return scoreAndFinish(kept, request.input.contactId, true);
+
   const last = meta.receiveCount >= deps.maxReceives;
+  // What a contact-intelligence answer is based on: the contact and its timeline are read after it.
+  const basedOn = deps.now().toISOString();
   let outcome: AiCallOutcome;
   try {
     const signal = AbortSignal.timeout(deps.deadlineMs);
@@ -148,29 +188,42 @@ export async function runAiCall(
     await release(reason, error);
     throw error;
   }
-  // The model answered (and was paid): the follow-up's failure must not lose the answer.
+  // The model answered (and was paid): its answer is stored before anything that may fail after
+  // it (the score step, the outcome write), so no redelivery asks the model again.
   if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
-    try {
-      const score = await scoreOf(workspaceId, callId, request.input.contactId, outcome, deps);
-      if (score) outcome = { ...outcome, score };
-    } catch (error) {
-      // Stored now, without its score: the redelivery finds the call done and retries only the score.
-      deps.log?.warn('AI call completed, its score not recorded yet', { workspaceId, callId, agent, error });
-      await finish(outcome);
-      throw error;
-    }
+    outcome = { ...outcome, basedOn };
+    if (!(await deps.calls.keepAnswer(workspaceId, callId, claimId, outcome, deps.now()))) return 'lost-claim';
+    return scoreAndFinish(outcome, request.input.contactId, false);
   }
   return finish(outcome);
 }
 
-/** Records a completed contact-intelligence outcome in the contact's score (once per call). */
+/** A claimed contact-intelligence call whose answer an earlier delivery kept, as its outcome. */
+function keptAnswerOf(record: AiCallRecord): AiCallOutcome | undefined {
+  const { agent, run, output, basedOn } = record;
+  if (agent !== 'contact-intelligence' || !run || output === undefined) return undefined;
+  return { status: 'completed', run, output, ...(basedOn ? { basedOn } : {}) };
+}
+
+/** What the score step did, as the call record keeps it. */
+function scoreStepOf(
+  recorded: ScoreUpdate | IntelligenceSuperseded | undefined,
+): Pick<AiCallOutcome, 'score' | 'superseded'> {
+  if (!recorded) return {};
+  return isSuperseded(recorded) ? { superseded: recorded.superseded } : { score: recorded };
+}
+
+/**
+ * Records a completed contact-intelligence outcome in the contact's score (once per call), unless
+ * the contact's assessment is based on newer data than the outcome's (`basedOn`).
+ */
 function scoreOf(
   workspaceId: string,
   callId: string,
   contactId: string,
-  outcome: Pick<AiCallOutcome, 'run' | 'output'>,
+  outcome: Pick<AiCallOutcome, 'run' | 'output' | 'basedOn'>,
   deps: Pick<RunAiCallDeps, 'scoring'>,
-): Promise<ScoreUpdate | undefined> {
+): Promise<ScoreUpdate | IntelligenceSuperseded | undefined> {
   const { provider = 'offline', model = 'none' } = outcome.run ?? {};
   return recordContactIntelligence(
     workspaceId,
@@ -178,26 +231,26 @@ function scoreOf(
     outcome.output as ContactIntelligence,
     { callId, provider, model },
     deps.scoring,
+    outcome.basedOn,
   );
 }
 
 /**
  * A delivery of a call that is done: a completed contact-intelligence call stored without a score
- * (its score step failed after the answer) has that step retried from the stored output; nothing
- * else is done, and no model is asked. The score write claims the call id, so a call scored
- * already (or whose contact is gone) changes nothing.
+ * (its score step failed after the answer) has that step retried from the stored output, and its
+ * `score` (or `superseded`) recorded on the call; nothing else is done, and no model is asked. The
+ * score write claims the call id, so a call scored already (or whose contact is gone) changes
+ * nothing on the contact (the record then shows the score as the step found it).
  * @throws the score step's error, so the message is retried (and, after the last, dead-lettered).
  */
 async function followUpDone(message: AiCallMessage, deps: RunAiCallDeps): Promise<void> {
-  const record = await deps.calls.get(message.workspaceId, message.callId);
-  if (record?.status !== 'completed' || record.score !== undefined || !record.run) return;
+  const { workspaceId, callId } = message;
+  const record = await deps.calls.get(workspaceId, callId);
+  if (record?.status !== 'completed' || record.score !== undefined || record.superseded || !record.run) return;
   if (record.request.agent !== 'contact-intelligence') return;
-  const score = await scoreOf(message.workspaceId, message.callId, record.request.input.contactId, record, deps);
-  if (score) {
-    deps.log?.warn('AI call scored on a redelivery (the call record does not show the score)', {
-      workspaceId: message.workspaceId,
-      callId: message.callId,
-      score,
-    });
+  const step = scoreStepOf(await scoreOf(workspaceId, callId, record.request.input.contactId, record, deps));
+  if (step.score || step.superseded) {
+    deps.log?.warn('AI call scored on a redelivery', { workspaceId, callId, ...step });
+    await deps.calls.recordScore(workspaceId, callId, step, deps.now());
   }
 }

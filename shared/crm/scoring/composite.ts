@@ -40,6 +40,8 @@ export const aiSignalsSchema = z.object({
   roleType: z.optional(z.string().check(z.maxLength(64))),
   buyingIntent: z.optional(z.enum(['high', 'medium', 'low'])),
   decisionStage: z.optional(z.enum(['awareness', 'consideration', 'decision'])),
+  /** When the assessment's call read the contact and its timeline (ISO): an older one never replaces it. */
+  basedOn: z.optional(z.string().check(z.maxLength(40))),
 });
 export type AiSignals = z.infer<typeof aiSignalsSchema>;
 

@@ -310,7 +310,8 @@ describe('runAiCall', () => {
     w.calls.finish = finish;
     w.advance(LEASE_MS + 1);
     expect(await runAiCall(message, { receiveCount: 2 }, w.workerDeps)).toBe('completed');
-    expect(w.provider.requests).toHaveLength(2);
+    // The answer was kept before the score step (review round 19): the re-run asks no model.
+    expect(w.provider.requests).toHaveLength(1);
     expect(w.scores.commits).toBe(1);
     expect(w.scores.ledger).toHaveLength(1);
     // The stored result says the score did not move in this run (the first run moved it).

@@ -156,6 +156,19 @@ export function memoryCalls(): AiCallStore & { records: Map<string, Stored> } {
       records.set(key(ws, id), { ...rest, ...structuredClone(outcome), completedAt: now.toISOString() });
       return true;
     },
+    async keepAnswer(ws, id, claimId, outcome: AiCallOutcome) {
+      const found = records.get(key(ws, id));
+      if (found?.status !== 'running' || found.claimId !== claimId) return false;
+      const { run, output, basedOn } = structuredClone(outcome);
+      records.set(key(ws, id), { ...found, run, output, ...(basedOn ? { basedOn } : {}) } as Stored);
+      return true;
+    },
+    async recordScore(ws, id, step) {
+      const found = records.get(key(ws, id));
+      if (found?.status !== 'completed' || found.score || found.superseded) return false;
+      records.set(key(ws, id), { ...found, ...structuredClone(step) });
+      return true;
+    },
     async release(ws, id, claimId, reason) {
       const found = records.get(key(ws, id));
       if (found?.status !== 'running' || found.claimId !== claimId) return;
