@@ -47,6 +47,10 @@ export const SENTRY_SDK = '@sentry/aws-serverless';
 export const CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS = 'shared/aws/lambda-credentials.ts';
 
+/** The LRU of the SDK's endpoint-discovery cache, replaced in bundles by {@link LRU_CACHE}. */
+export const ENDPOINT_CACHE_LRU = 'mnemonist/lru-cache';
+export const LRU_CACHE = 'shared/aws/lru-cache.ts';
+
 /**
  * The esbuild options of every function: ESM for Node.js 24, minified, split at every `import()`
  * (lib/cdk/function-bundles.ts), nothing external.
@@ -69,7 +73,8 @@ export function bundlingFor(): FunctionBundling {
     external: [],
     banner: { js: REQUIRE_SHIM },
     // Credentials come from Lambda's environment: the SDK's full default chain is ~130 KB.
-    alias: { [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) },
+    // and the endpoint-discovery cache's LRU (mnemonist, ~7 KB) is a Map (shared/aws/lru-cache.ts).
+    alias: { [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS), [ENDPOINT_CACHE_LRU]: fromRoot(LRU_CACHE) },
   };
 }
 
