@@ -29,6 +29,7 @@ import {
   callsPer,
   distribution,
   formatCalls,
+  headers,
   mapLimit,
   progress,
   report,
@@ -52,6 +53,39 @@ interface Sent {
   /** When the (last, successful) claim was made: just before the pace was taken. */
   readonly claimedAtMs?: number;
   readonly attempts: number;
+  /** Why the sender closed it without mail (state `closed`). */
+  readonly reason?: string;
+}
+
+/** The contacts the sends go to: real ones, as the sender reads each named contact at send time. */
+const READERS = 100;
+interface Reader {
+  readonly contactId: string;
+  readonly email: string;
+}
+let readers: readonly Reader[] = [];
+
+/**
+ * Creates the {@link READERS} contacts through `POST /api/contacts` (not timed): the sender closes a
+ * send whose contact is gone or no longer at its address (send-email.ts), so made-up ids would
+ * measure closes, not sends.
+ */
+async function createReaders(ctx: BenchContext): Promise<readonly Reader[]> {
+  return mapLimit(
+    Array.from({ length: READERS }, (_, n) => n),
+    8,
+    async (n) => {
+      const email = `reader-${n}@bench.example.com`;
+      const res = await fetch(`${ctx.runtime.url}/api/contacts`, {
+        method: 'POST',
+        headers: headers(ctx.user),
+        body: JSON.stringify({ email, firstName: `Reader${n}` }),
+      });
+      const text = await res.text();
+      if (res.status !== 201) throw new Error(`POST /api/contacts answered ${res.status}: ${text.slice(0, 300)}`);
+      return { contactId: (JSON.parse(text) as { contact: { contactId: string } }).contact.contactId, email };
+    },
+  );
 }
 
 /** A marketing send as campaign steps will queue it (rendered inputs, List-Unsubscribe headers, tags, its contact). */
@@ -62,14 +96,14 @@ function message(workspaceId: string, run: string, i: number): EmailSendMessage 
     sendId,
     idempotencyKey: `bench#${run}#${i}`,
     category: 'marketing',
-    to: `reader-${i % 100}@bench.example.com`,
+    to: (readers[i % READERS] as Reader).email,
     content: {
       subject: 'Hello {{ contact.firstName }}',
       html: '<p>Hi {{ contact.firstName }},</p><p>News from {{ workspace.name }}.</p><a href="{{ unsubscribe_url }}">Unsubscribe</a>',
       text: 'Hi {{ contact.firstName }}, news from {{ workspace.name }}. Unsubscribe: {{ unsubscribe_url }}',
     },
     context: {
-      contact: { email: `reader-${i % 100}@bench.example.com`, firstName: `Reader${i}` },
+      contact: { email: (readers[i % READERS] as Reader).email, firstName: `Reader${i}` },
       workspace: { name: 'Bench Co' },
       unsubscribe_url: `http://127.0.0.1/u/bench-${sendId}`,
     },
@@ -79,7 +113,7 @@ function message(workspaceId: string, run: string, i: number): EmailSendMessage 
     },
     tags: { campaign: 'bench', send: sendId },
     // As campaign steps will: the contact is named, so tracking needs no lookup by address.
-    contactId: `contact-${i % 100}`,
+    contactId: (readers[i % READERS] as Reader).contactId,
     campaignId: 'bench',
     attempt: 0,
   };
@@ -127,6 +161,7 @@ async function ledger(ctx: BenchContext, workspaceId: string, run: string): Prom
         ...(typeof item.sentAtMs === 'number' ? { sentAtMs: item.sentAtMs } : {}),
         ...(typeof item.claimedAtMs === 'number' ? { claimedAtMs: item.claimedAtMs } : {}),
         attempts: Number(item.attempts ?? 0),
+        ...(typeof item.reason === 'string' ? { reason: item.reason } : {}),
       });
     }
     start = page.LastEvaluatedKey;
@@ -160,6 +195,9 @@ async function drained(
     if (left === 0) {
       const records = await ledger(ctx, workspaceId, run);
       if (records.filter((r) => r.state === 'sent').length >= count) return records;
+      // A closed send never becomes sent: say why at once rather than at the deadline.
+      const closed = records.find((r) => r.state === 'closed');
+      if (closed) throw new Error(`the sender closed ${closed.key} without mail: ${closed.reason ?? '?'}`);
     } else if (Date.now() - lastProgress > 5000) {
       progress(`${left} message(s) still on the queue`);
       lastProgress = Date.now();
@@ -199,6 +237,7 @@ async function throughput(ctx: BenchContext): Promise<BenchResult> {
   const sqs = new SQSClient(localClientConfig(ctx.runtime.endpoints.sqs));
   const queueUrl = ctx.runtime.queues['email-sends']?.url as string;
   try {
+    readers = await createReaders(ctx);
     progress('warm-up: 20 sends');
     await enqueue(sqs, queueUrl, workspaceId, 'warm', 20);
     await drained(ctx, sqs, queueUrl, workspaceId, 'warm', 20);
@@ -274,6 +313,7 @@ async function pacing(ctx: BenchContext): Promise<BenchResult> {
   const burst = PACED_RATE; // policyForQuota: bursts of one second's worth
   try {
     progress('warm-up: 5 sends, then a pause so the bucket is full again');
+    readers = await createReaders(ctx);
     await enqueue(sqs, queueUrl, workspaceId, 'warm', 5);
     await drained(ctx, sqs, queueUrl, workspaceId, 'warm', 5);
     await new Promise((r) => setTimeout(r, 1500));
