@@ -68,9 +68,7 @@ async function call(user: TestUser, method: string, path: string, body?: unknown
 async function createEntries(owner: TestUser, contactId: string) {
   const log = await call(owner, 'GET', '/api/security/audit-log?eventType=contacts.create');
   expect(log.status).toBe(200);
-  return (log.body.entries as Array<{ resourceId: string; actorId: string }>).filter(
-    (e) => e.resourceId === contactId,
-  );
+  return (log.body.entries as Array<{ resourceId: string; actorId: string }>).filter((e) => e.resourceId === contactId);
 }
 
 describe('r19l: a create retried after its failed publish is audited once', () => {

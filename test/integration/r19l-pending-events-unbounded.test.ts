@@ -76,8 +76,7 @@ function bus() {
 }
 
 /** 50 distinct 50-character tags, different for each `round` (a sync replacing a contact's tags). */
-const tagsOf = (round: number) =>
-  Array.from({ length: 50 }, (_, i) => `r${round}-t${i}-`.padEnd(50, 'x'));
+const tagsOf = (round: number) => Array.from({ length: 50 }, (_, i) => `r${round}-t${i}-`.padEnd(50, 'x'));
 
 async function setup() {
   const events = bus();
@@ -111,7 +110,8 @@ describe('r19l: pending contact events are bounded', () => {
     const broke = await tagSyncDuringOutage(s, 40);
     expect(
       broke,
-      broke && `PATCH #${broke.round + 1} failed with "${broke.error?.name}: ${broke.error?.message}" (item over 400 KB)`,
+      broke &&
+        `PATCH #${broke.round + 1} failed with "${broke.error?.name}: ${broke.error?.message}" (item over 400 KB)`,
     ).toBeUndefined();
   }, 120_000);
 

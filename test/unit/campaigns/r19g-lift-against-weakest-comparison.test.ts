@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import { statedTest } from '../../../shared/campaigns/ab-test';
 
-describe('r19g: a winner\'s lift is over the runner-up', () => {
+describe("r19g: a winner's lift is over the runner-up", () => {
   it('is measured against the second-best arm, not the arm of the weakest comparison', () => {
     // a 40% of 1000, c 30% of 1000 (the runner-up), b 25% of 100 (worst, small: weakest z).
     const test = statedTest([
