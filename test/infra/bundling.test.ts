@@ -1,6 +1,13 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bundlingFor, CREDENTIAL_CHAIN, LAMBDA_CREDENTIALS, SENTRY_SDK } from '../../lib/cdk/house-function';
+import {
+  bundlingFor,
+  CREDENTIAL_CHAIN,
+  ENDPOINT_CACHE_LRU,
+  LAMBDA_CREDENTIALS,
+  LRU_CACHE,
+  SENTRY_SDK,
+} from '../../lib/cdk/house-function';
 import { fromRoot } from '../../lib/cdk/repo-paths';
 import { functions } from '../../lib/definition';
 import { synthesize } from './synth';
@@ -59,7 +66,13 @@ describe('the Sentry SDK in the bundles', () => {
 
 describe('the credential chain', () => {
   it('aliases the SDK default chain to the environment-only provider in every bundle', () => {
-    expect(bundlingFor().alias).toEqual({ [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) });
+    expect(bundlingFor().alias).toMatchObject({ [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS) });
+  });
+  it("aliases mnemonist's LRU (the SDK endpoint cache's) to the Map-based one, and nothing else", () => {
+    expect(bundlingFor().alias).toEqual({
+      [CREDENTIAL_CHAIN]: fromRoot(LAMBDA_CREDENTIALS),
+      [ENDPOINT_CACHE_LRU]: fromRoot(LRU_CACHE),
+    });
   });
   it('leaves SSO, ini, process and metadata-service providers out of a bundle', async () => {
     const bundle = async (alias: Record<string, string>) => {

@@ -226,6 +226,10 @@ describe('template versions', () => {
 });
 
 describe('template size', () => {
+  // Correctness on the largest inputs (~0.5 s alone), not a speed check: the full suite runs many
+  // files at once on 2 cores, where the default 5 s ran out (speed lives in npm run bench).
+  const BIG_INPUT_TIMEOUT_MS = 60_000;
+
   /** A marketing template of exactly `length` characters of HTML, with merge fields through it. */
   const sized = (length: number): TemplateInput => {
     const head = '<p>Hi {{ contact.firstName }}</p>';
@@ -237,27 +241,37 @@ describe('template size', () => {
     return { ...complete, html };
   };
 
-  it('saves, parses and renders a valid 400,000-character template (within the schema, within the parse limit)', async () => {
-    const input = sized(400_000);
-    expect(input.html).toHaveLength(400_000);
-    expect(templateInputSchema.safeParse(input).success).toBe(true);
-    await expect(assertSavable(input)).resolves.toBeUndefined();
-    const d = deps();
-    const v1 = await createTemplate('ws-1', input, 'user-1', d);
-    expect(v1.html).toHaveLength(400_000);
-    const out = await renderTemplate(input, {
-      contact: { firstName: 'Ada' },
-      workspace: { name: 'Acme', postalAddress: '1 Main St' },
-      unsubscribe_url: 'https://app.example/u/t',
-    });
-    expect(out.html).toContain('<p>News for Ada: all quiet');
-  });
+  it(
+    'saves, parses and renders a valid 400,000-character template (within the schema, within the parse limit)',
+    async () => {
+      const input = sized(400_000);
+      expect(input.html).toHaveLength(400_000);
+      expect(templateInputSchema.safeParse(input).success).toBe(true);
+      await expect(assertSavable(input)).resolves.toBeUndefined();
+      const d = deps();
+      const v1 = await createTemplate('ws-1', input, 'user-1', d);
+      expect(v1.html).toHaveLength(400_000);
+      const out = await renderTemplate(input, {
+        contact: { firstName: 'Ada' },
+        workspace: { name: 'Acme', postalAddress: '1 Main St' },
+        unsubscribe_url: 'https://app.example/u/t',
+      });
+      expect(out.html).toContain('<p>News for Ada: all quiet');
+    },
+    BIG_INPUT_TIMEOUT_MS,
+  );
 
-  it('parses every template the schema accepts: the longest allowed part, not one character more', async () => {
-    const longest = sized(TEMPLATE_PART_MAX_CHARS);
-    expect(templateInputSchema.safeParse(longest).success).toBe(true);
-    await expect(assertSavable(longest)).resolves.toBeUndefined();
-    await expect(assertSavable({ ...longest, category: 'transactional', text: longest.html })).resolves.toBeUndefined();
-    expect(templateInputSchema.safeParse(sized(TEMPLATE_PART_MAX_CHARS + 1)).success).toBe(false);
-  });
+  it(
+    'parses every template the schema accepts: the longest allowed part, not one character more',
+    async () => {
+      const longest = sized(TEMPLATE_PART_MAX_CHARS);
+      expect(templateInputSchema.safeParse(longest).success).toBe(true);
+      await expect(assertSavable(longest)).resolves.toBeUndefined();
+      await expect(
+        assertSavable({ ...longest, category: 'transactional', text: longest.html }),
+      ).resolves.toBeUndefined();
+      expect(templateInputSchema.safeParse(sized(TEMPLATE_PART_MAX_CHARS + 1)).success).toBe(false);
+    },
+    BIG_INPUT_TIMEOUT_MS,
+  );
 });
