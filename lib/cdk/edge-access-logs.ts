@@ -18,12 +18,13 @@
  */
 import { Arn, ArnFormat, Aws, CfnParameter, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { CfnDelivery, CfnDeliveryDestination, CfnDeliverySource, LogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnDelivery, CfnDeliveryDestination, CfnDeliverySource } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../definition';
 import type { StageSettings } from './stage';
+import { parameterCallSettings } from './web-acl-reference';
 
 /** CloudWatch Logs takes CloudFront's log delivery configuration in this region only. */
 export const EDGE_LOG_REGION = 'us-east-1';
@@ -137,23 +138,7 @@ export class EdgeLogPublication extends Construct {
         region: EDGE_LOG_REGION,
         ignoreErrorCodesMatching: 'ParameterNotFound',
       },
-      installLatestAwsSdk: false,
-      logGroup: new LogGroup(this, 'Logs', {
-        retention: props.settings.logRetention,
-        removalPolicy: props.settings.removalPolicy,
-      }),
-      policy: AwsCustomResourcePolicy.fromSdkCalls({
-        resources: [
-          Arn.format({
-            partition: Aws.PARTITION,
-            service: 'ssm',
-            region: EDGE_LOG_REGION,
-            account: Aws.ACCOUNT_ID,
-            resource: 'parameter',
-            resourceName: parameterName.slice(1),
-          }),
-        ],
-      }),
+      ...parameterCallSettings(this, props.settings, EDGE_LOG_REGION, parameterName),
     });
   }
 }

@@ -10,13 +10,48 @@
  */
 import { Arn, Aws, Stack, Validations } from 'aws-cdk-lib';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import {
+  AwsCustomResource,
+  AwsCustomResourcePolicy,
+  type AwsCustomResourceProps,
+  PhysicalResourceId,
+} from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { WAF_REGION, webAclArnParameterName } from './edge-waf-stack';
 import type { StageSettings } from './stage';
 
 /** The construct id CDK gives the function behind every AwsCustomResource of a stack. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/**
+ * What an AwsCustomResource that calls SSM on one parameter in another region shares (the web ACL's
+ * reader here, the edge log targets' writer in lib/cdk/edge-access-logs.ts): no latest-SDK install,
+ * the provider's log group with the stage's retention like every other, and a policy for the SDK
+ * calls on that one parameter's ARN only.
+ */
+export function parameterCallSettings(
+  scope: Construct,
+  settings: StageSettings,
+  region: string,
+  parameterName: string,
+): Pick<AwsCustomResourceProps, 'installLatestAwsSdk' | 'logGroup' | 'policy'> {
+  return {
+    installLatestAwsSdk: false,
+    logGroup: new LogGroup(scope, 'Logs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy }),
+    policy: AwsCustomResourcePolicy.fromSdkCalls({
+      resources: [
+        Arn.format({
+          partition: Aws.PARTITION,
+          service: 'ssm',
+          region,
+          account: Aws.ACCOUNT_ID,
+          resource: 'parameter',
+          resourceName: parameterName.slice(1),
+        }),
+      ],
+    }),
+  };
+}
 
 export class WebAclReference extends Construct {
   /** The ARN, for `Distribution.webAclId`. */
@@ -36,24 +71,7 @@ export class WebAclReference extends Construct {
     const reader = new AwsCustomResource(this, 'Read', {
       onCreate: getParameter,
       onUpdate: getParameter,
-      installLatestAwsSdk: false,
-      // The provider function's own log group, with the stage's retention like every other.
-      logGroup: new LogGroup(this, 'Logs', {
-        retention: props.settings.logRetention,
-        removalPolicy: props.settings.removalPolicy,
-      }),
-      policy: AwsCustomResourcePolicy.fromSdkCalls({
-        resources: [
-          Arn.format({
-            partition: Aws.PARTITION,
-            service: 'ssm',
-            region: WAF_REGION,
-            account: Aws.ACCOUNT_ID,
-            resource: 'parameter',
-            resourceName: parameterName.slice(1),
-          }),
-        ],
-      }),
+      ...parameterCallSettings(this, props.settings, WAF_REGION, parameterName),
     });
     this.arn = reader.getResponseField('Parameter.Value');
 
