@@ -53,12 +53,6 @@ export const beginsWith = (prefix: string): KeyRange => ({ prefix });
 /** A Query with no sort-key condition: every key of the partition. */
 export const ANY_SORT_KEY: KeyRange = { any: true };
 
-/**
- * The inclusive bounds `[prefix, prefix + U+FFFF]`. Not exact under DynamoDB's order (a key with a
- * character past the BMP right after the prefix sorts above them): listings use {@link beginsWith}.
- */
-export const prefixRange = (prefix: string): readonly [string, string] => [prefix, `${prefix}\uffff`];
-
 /** DynamoDB's order of strings: by their UTF-8 bytes (not JavaScript's UTF-16 code units). */
 export const compareKeys = (a: string, b: string): number =>
   Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));

@@ -1,6 +1,6 @@
 /** Pagination cursors come from outside: anything the store could not take as a key is the caller's 400. */
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, decodeKeyCursor, encodeCursor, prefixRange } from '../../../shared/adapters/dynamo/cursor';
+import { decodeCursor, decodeKeyCursor, encodeCursor } from '../../../shared/adapters/dynamo/cursor';
 import { InvalidCursorError } from '../../../shared/governance/paging';
 
 const cursorOf = (key: Record<string, unknown>) => encodeCursor(key) as string;
@@ -47,14 +47,5 @@ describe('decodeKeyCursor', () => {
 
   it('refuses an unreadable cursor', () => {
     expect(() => decodeKeyCursor('not-base64-json', shape)).toThrow(InvalidCursorError);
-  });
-});
-
-describe('prefixRange', () => {
-  it('holds every sort key with the prefix and none without', () => {
-    const [low, high] = prefixRange('CONTACT#');
-    const within = (sk: string) => sk >= low && sk <= high;
-    expect(['CONTACT#', 'CONTACT#a', 'CONTACT#zzz-9'].every(within)).toBe(true);
-    expect(['CONTACTEMAIL#a@b.c', 'CONTACT$', 'CAMPAIGN#1'].some(within)).toBe(false);
   });
 });
