@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { emailRoutes } from '../lib/definition/email-routes';
+import { eventRules } from '../lib/definition/event-rules';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
@@ -20,6 +21,7 @@ import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoUnsubscribeSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
 import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { fallbackEventsPublisher, queueAccount } from '../shared/adapters/fallback-events';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents } from '../shared/aws/dynamodb';
@@ -86,21 +88,24 @@ const contacts = dynamoContacts(documents, core);
 const linkSuppressions = dynamoUnsubscribeSuppressions(documents, core, tableName('audit'));
 // Domain events: tier crossings (the scorer) and contact.interaction_recorded (opens, clicks and
 // unsubscribes start campaigns and wake the contact's waiting enrolments, as any interaction does).
-const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
 // This function's interactions come from a person's click, open or unsubscribe, a request nothing
-// retries: an event that still fails after the SDK's own retries is lost either way, so it is
-// logged, not thrown. Throwing would also make a stored interaction look failed (an unsubscribe's
-// timeline entry kept for a later POST to write again, a click logged as not recorded). Waiting
-// enrolments still see the interaction at their poll (a 12th of the window, at most 12 h).
-const interactionEvents: DomainEventPublisher = {
-  publish: (list) =>
-    events.publish(list).catch((error: unknown) => {
-      logger.warn('Domain events not published; waiting enrolments see the interaction at their poll', {
-        error: (error as Error).message,
-        types: list.map((e) => e.type),
-      });
-    }),
-};
+// retries: what the bus does not take after the SDK's own retries goes straight to the queues of
+// the bus's rules (drip-steps), as the rules would deliver it (shared/adapters/fallback-events.ts).
+// Never thrown: that would make a stored interaction look failed (an unsubscribe's timeline entry
+// kept for a later POST to write again, a click logged as not recorded); events lost even so are
+// logged as an error and counted (`DomainEventsLost`).
+const ruleQueues = eventRules
+  .filter((rule) => rule.bus === 'domain-events')
+  .map((rule) => ({ rule: rule.name, pattern: rule.pattern, queueUrl: queueUrl(rule.targetQueue) }));
+const interactionEvents: DomainEventPublisher = fallbackEventsPublisher({
+  bus: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
+  sqs,
+  targets: ruleQueues,
+  account: queueAccount(ruleQueues[0]?.queueUrl ?? ''),
+  region: await sqs.config.region(),
+  log: logger,
+  metrics,
+});
 const interactionDeps: RecordInteractionDeps = {
   contacts,
   interactions: dynamoInteractions(documents, core),

@@ -9,7 +9,6 @@ import { emailRoutes } from './email-routes';
 import { identityRoutes } from './identity-routes';
 import { route } from './route';
 import type {
-  EventRuleDeclaration,
   FunctionDeclaration,
   FunctionName,
   RouteDeclaration,
@@ -20,6 +19,7 @@ import type {
   TableName,
 } from './types';
 
+export { eventRules } from './event-rules';
 export * from './names';
 export { queues } from './queues';
 export type * from './types';
@@ -183,8 +183,10 @@ export const declaredFunctions = [
     memoryMb: 512,
     timeoutSeconds: 10,
     tables: { core: 'readWrite', audit: 'append' },
-    queues: { 'email-sends': 'send' },
-    // An unsubscribe is an interaction: scoring it may publish a threshold event.
+    // drip-steps: the domain events PutEvents did not take go straight to the rule's queue
+    // (a tracking hit or an unsubscribe is not retried: shared/adapters/fallback-events.ts).
+    queues: { 'email-sends': 'send', 'drip-steps': 'send' },
+    // An open, a click or an unsubscribe is an interaction: published, and scoring it may publish a threshold event.
     publishesEvents: true,
     sealsLinkTokens: true,
   },
@@ -327,38 +329,6 @@ export const tables: readonly TableDeclaration[] = [
     sortKey: { name: 'sk', type: 'S' },
     globalIndexes: [],
     ttlAttribute: 'expiresAt',
-  },
-];
-
-/**
- * EventBridge rules. SES publishes its configuration set's events (sends, bounces, complaints,
- * deliveries, opens, clicks...) to the account's default bus with source `aws.ses`; this rule
- * queues them for the email-events processor (docs/EMAIL.md, "Provider events").
- */
-export const eventRules: readonly EventRuleDeclaration[] = [
-  {
-    name: 'ses-events',
-    description: 'SES configuration-set events of our sends -> the email-events queue',
-    bus: 'default',
-    pattern: { source: ['aws.ses'] },
-    targetQueue: 'email-events',
-  },
-  {
-    name: 'campaign-triggers',
-    // The same events wake the contact's waiting enrolments (shared/campaigns/wake-on-event.ts).
-    description:
-      'Contact domain events (created, tag added, interaction, score tier) -> the drip-steps queue: triggers and wake-ups',
-    bus: 'domain-events',
-    pattern: {
-      source: ['unite-hub'],
-      'detail-type': [
-        'contact.created',
-        'contact.tag_added',
-        'contact.interaction_recorded',
-        'contact.score_threshold_crossed',
-      ],
-    },
-    targetQueue: 'drip-steps',
   },
 ];
 

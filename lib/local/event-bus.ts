@@ -41,6 +41,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventRuleDeclaration, QueueName } from '../definition';
+import { matchesPattern } from '../definition/event-rules';
 import {
   RECORD_KEEP_BYTES,
   type RecordedEvent,
@@ -274,30 +275,7 @@ export async function startEventBus(opts: {
   };
 }
 
-/**
- * Whether `event` matches an EventBridge pattern, in the subset the declarations use: each key
- * of the pattern is an array of exact values (the event's value, or one element of it when it is
- * an array, must be among them) or an object matched against the event's object under that key
- * (`detail`, nested). Every key must match; a key the event lacks does not.
- */
-export function matchesPattern(
-  pattern: Readonly<Record<string, unknown>>,
-  event: Readonly<Record<string, unknown>>,
-): boolean {
-  return Object.entries(pattern).every(([key, expected]) => {
-    const actual = event[key];
-    if (Array.isArray(expected)) {
-      const values = Array.isArray(actual) ? actual : [actual];
-      return values.some((v) => v !== undefined && expected.some((e) => e === v));
-    }
-    if (typeof expected === 'object' && expected !== null) {
-      return typeof actual === 'object' && actual !== null && !Array.isArray(actual)
-        ? matchesPattern(expected as Record<string, unknown>, actual as Record<string, unknown>)
-        : false;
-    }
-    return false;
-  });
-}
+export { matchesPattern };
 
 /** The envelope a target receives: the event without the local record's bus name. */
 const envelopeOf = ({ eventBusName: _bus, ...event }: RecordedEvent) => event;

@@ -6,7 +6,8 @@
  * (`contact.score_threshold_crossed`), `Time` = when it occurred, and `Detail` = the JSON
  * `{ workspaceId, occurredAt, ...detail }`, so a rule can match on the workspace and a
  * consumer needs nothing but the detail. PutEvents may accept part of a batch: any
- * refused entry makes the whole call throw, naming the error codes. The caller retries;
+ * refused entry makes the whole call throw, naming the error codes and the refused events
+ * (`EventPublishError.refused`; shared/adapters/fallback-events.ts re-sends only those). The caller retries;
  * a retry may deliver the accepted entries twice, so consumers treat events as
  * at-least-once (as EventBridge itself does).
  */
@@ -25,6 +26,8 @@ export class EventPublishError extends Error {
     /** `ErrorCode` of each refused entry, in order (e.g. `InternalFailure`, `ThrottlingException`). */
     readonly errorCodes: readonly string[],
     options?: ErrorOptions,
+    /** The refused events of the failing batch, in order (the others of that batch went on the bus). */
+    readonly refused: readonly DomainEvent[] = [],
   ) {
     super(message, options);
   }
@@ -48,12 +51,17 @@ export function eventBridgePublisher(client: EventBridgeClient, busName: string)
         const chunk = events.slice(i, i + PUT_EVENTS_BATCH);
         const out = await client.send(new PutEventsCommand({ Entries: chunk.map((e) => toEntry(e, busName)) }));
         if ((out.FailedEntryCount ?? 0) > 0) {
-          const failed = (out.Entries ?? []).filter((entry) => entry.ErrorCode);
+          const results = out.Entries ?? [];
+          const failed = results.filter((entry) => entry.ErrorCode);
+          // The answer's entries are in the request's order; without them (or their codes), the whole batch.
+          const named = results.length === chunk.length ? chunk.filter((_, j) => results[j]?.ErrorCode) : [];
           const codes = failed.map((entry) => entry.ErrorCode as string);
           const detail = failed.map((entry) => `${entry.ErrorCode}: ${entry.ErrorMessage ?? ''}`.trim()).join('; ');
           throw new EventPublishError(
             `EventBridge refused ${out.FailedEntryCount} of ${chunk.length} events on ${busName}: ${detail || 'no error codes given'}`,
             codes,
+            undefined,
+            named.length > 0 ? named : chunk,
           );
         }
       }

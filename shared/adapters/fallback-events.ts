@@ -1,0 +1,203 @@
+/**
+ * Domain events of a request nothing retries (a person's open, click or unsubscribe: the mail
+ * client fetches once), published after its write committed. EventBridge first (`bus`, the
+ * {@link eventBridgePublisher}); the events it did not take go straight to the queues of the
+ * bus's rules, each as its rule would have delivered it, so an event is not lost to a PutEvents
+ * that failed after the SDK's own retries (today one rule: `campaign-triggers` -> drip-steps, which
+ * starts campaigns and wakes waiting enrolments; lib/definition/event-rules.ts).
+ *
+ * - Which events: only those the bus did not take. A refusal names its entries
+ *   (`EventPublishError.refused`): only those go to the queues, the accepted ones of the same
+ *   batch are on the bus already. PutEvents is called per batch of 10; once a call throws (the
+ *   bus unreachable, throttled past the retries), that batch and every later one go to the queues
+ *   without trying the bus again.
+ * - Where: each queue whose rule pattern matches the event (lib/definition/event-rules.ts
+ *   `matchesPattern`, the matcher the local bus routes with); an event no rule matches would have
+ *   reached no queue through the bus either.
+ * - How: the message body is the EventBridge envelope an SQS target receives (`version`, `id`,
+ *   `detail-type`, `source`, `account`, `time`, `region`, `resources`, `detail`; the detail as
+ *   PutEvents carries it, shared/adapters/eventbridge-events.ts `toEntry`), in SendMessageBatch
+ *   calls of at most 10 entries and 256 KiB (a larger message goes alone, as a SendMessage). The
+ *   envelope's `id` is new; consumers dedupe on the detail's `eventId`, as for any redelivery.
+ * - When the queue fails too (a call throws, or refuses entries): an error log naming the event
+ *   types and ids, and the metric `DomainEventsLost` (Count: the events lost). `publish` never
+ *   throws: the request's answer (a pixel, a redirect, the unsubscribe page) does not depend on
+ *   it. A caller that is retried (a queue consumer) uses the plain publisher and throws instead.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { matchesPattern } from '../../lib/definition/event-rules';
+import type { DomainEvent, DomainEventPublisher } from '../crm/ports';
+import { EventPublishError, PUT_EVENTS_BATCH, toEntry } from './eventbridge-events';
+import { BATCH_ENTRIES, BATCH_PAYLOAD_BYTES, messagePayloadBytes } from './sqs/coalesced-sends';
+
+export const FALLBACK_EVENT_METRICS = { lost: 'DomainEventsLost' } as const;
+
+/** A rule of the bus with a queue target: the events its pattern matches go to `queueUrl`. */
+export interface RuleQueue {
+  /** The rule's name (logs). */
+  readonly rule: string;
+  /** The rule's event pattern (EventBridge's JSON names: `source`, `detail-type`, `detail`). */
+  readonly pattern: Readonly<Record<string, unknown>>;
+  readonly queueUrl: string;
+}
+
+/** What the fallback logs: a warning when it was used, an error when events were lost. */
+export interface FallbackLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+export interface FallbackEventsOptions {
+  /** The EventBridge publisher (a refusal throws `EventPublishError` naming the refused events). */
+  readonly bus: DomainEventPublisher;
+  readonly sqs: SQSClient;
+  readonly targets: readonly RuleQueue[];
+  /** The envelope's `account` and `region`: those of the bus (the function's own). */
+  readonly account: string;
+  readonly region: string;
+  readonly log: FallbackLog;
+  readonly metrics: Pick<Metrics, 'singleMetric'>;
+  /** The envelope's `id` (default: a random UUID, as EventBridge gives). */
+  readonly newId?: () => string;
+}
+
+/** The EventBridge envelope an SQS target of a rule receives for `event`. */
+export type RuleEnvelope = ReturnType<typeof ruleEnvelope>;
+
+export function ruleEnvelope(event: DomainEvent, origin: { account: string; region: string }, id: string) {
+  const entry = toEntry(event, '');
+  const time = entry.Time && !Number.isNaN(entry.Time.getTime()) ? entry.Time : new Date();
+  return {
+    version: '0',
+    id,
+    'detail-type': entry.DetailType as string,
+    source: entry.Source as string,
+    account: origin.account,
+    // EventBridge's form: whole seconds, UTC.
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: origin.region,
+    resources: [] as string[],
+    detail: JSON.parse(entry.Detail as string) as Record<string, unknown>,
+  };
+}
+
+/** The account of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`); '' if it names none. */
+export function queueAccount(queueUrl: string): string {
+  try {
+    return new URL(queueUrl).pathname.split('/')[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** EventBridge first; what it did not take, straight to the rules' queues (see the module comment). */
+export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainEventPublisher {
+  const newId = options.newId ?? randomUUID;
+
+  /** Sends `bodies` to `queueUrl`; answers the indexes SQS did not take, and why. */
+  async function sendAll(queueUrl: string, bodies: readonly string[]): Promise<{ failed: number[]; errors: string[] }> {
+    const failed: number[] = [];
+    const errors: string[] = [];
+    let i = 0;
+    while (i < bodies.length) {
+      // The next call: up to 10 entries within the batch's payload limit; a larger message alone.
+      const start = i;
+      let bytes = 0;
+      while (i < bodies.length && i - start < BATCH_ENTRIES) {
+        const size = messagePayloadBytes(bodies[i]);
+        if (i > start && bytes + size > BATCH_PAYLOAD_BYTES) break;
+        bytes += size;
+        i += 1;
+      }
+      const indexes = Array.from({ length: i - start }, (_, j) => start + j);
+      try {
+        if (bytes > BATCH_PAYLOAD_BYTES) {
+          await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[start] }));
+          continue;
+        }
+        const out = await options.sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index] })),
+          }),
+        );
+        for (const refused of out.Failed ?? []) {
+          failed.push(Number(refused.Id));
+          errors.push(`${refused.Code}${refused.Message ? `: ${refused.Message}` : ''}`);
+        }
+      } catch (error) {
+        failed.push(...indexes);
+        errors.push(messageOf(error));
+      }
+    }
+    return { failed, errors };
+  }
+
+  /** The events the bus did not take, to the queues of the rules that match them. */
+  async function fallBack(unsent: readonly DomainEvent[], busError: unknown): Promise<void> {
+    const lost = new Set<DomainEvent>();
+    const errors: string[] = [];
+    const queued: string[] = [];
+    try {
+      const envelopes = unsent.map((event) => ({ event, envelope: ruleEnvelope(event, options, newId()) }));
+      for (const target of options.targets) {
+        const matched = envelopes.filter((e) => matchesPattern(target.pattern, e.envelope));
+        if (matched.length === 0) continue;
+        const out = await sendAll(
+          target.queueUrl,
+          matched.map((m) => JSON.stringify(m.envelope)),
+        );
+        for (const index of out.failed) lost.add((matched[index] as (typeof matched)[number]).event);
+        errors.push(...out.errors.map((e) => `${target.rule}: ${e}`));
+        if (out.failed.length < matched.length) queued.push(target.rule);
+      }
+    } catch (error) {
+      for (const event of unsent) lost.add(event);
+      errors.push(messageOf(error));
+    }
+    const fields = { error: messageOf(busError), types: unsent.map((e) => e.type) };
+    if (lost.size < unsent.length) {
+      options.log.warn('Domain events not published on the bus; sent to their rule queues directly', {
+        ...fields,
+        rules: queued,
+      });
+    }
+    if (lost.size > 0) {
+      const gone = unsent.filter((e) => lost.has(e));
+      options.log.error('Domain events lost: neither the bus nor the queue fallback took them', {
+        error: fields.error,
+        fallbackErrors: errors,
+        types: gone.map((e) => e.type),
+        eventIds: gone.map((e) => e.detail.eventId).filter((id) => id !== undefined),
+      });
+      options.metrics.singleMetric().addMetric(FALLBACK_EVENT_METRICS.lost, MetricUnit.Count, gone.length);
+    }
+  }
+
+  return {
+    async publish(events: readonly DomainEvent[]) {
+      const unsent: DomainEvent[] = [];
+      let busError: unknown;
+      for (let i = 0; i < events.length; i += PUT_EVENTS_BATCH) {
+        const chunk = events.slice(i, i + PUT_EVENTS_BATCH);
+        // The bus failed as a whole: the rest go to the queues without waiting on it again.
+        if (busError !== undefined && !(busError instanceof EventPublishError)) {
+          unsent.push(...chunk);
+          continue;
+        }
+        try {
+          await options.bus.publish(chunk);
+        } catch (error) {
+          busError = error;
+          const refused = error instanceof EventPublishError ? error.refused : [];
+          unsent.push(...(refused.length > 0 ? refused : chunk));
+        }
+      }
+      if (unsent.length > 0) await fallBack(unsent, busError);
+    },
+  };
+}
