@@ -128,7 +128,7 @@ export interface PagedQueryOptions {
    */
   readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
   /**
-   * With `collect`: the most bytes of items (as JSON) a page answers, the first item always
+   * With `collect`: the most bytes of items (as sent, {@link sentBytes}) a page answers, the first item always
    * (default {@link COLLECTED_PAGE_MAX_BYTES}); the page ends at the item that would pass it, and the
    * cursor resumes after the last one answered.
    */
@@ -136,8 +136,8 @@ export interface PagedQueryOptions {
 }
 
 /**
- * What a collected page answers at most by default: several store pages of up to 1 MB each would
- * pass what a function may answer (Lambda's 6 MB, a 5xx), with room for the views built on them.
+ * What a collected page answers at most by default, as sent: several store pages of up to 1 MB each
+ * would pass what a function may answer (Lambda's 6 MB, a 5xx), with room for the views built on them.
  */
 export const COLLECTED_PAGE_MAX_BYTES = 3_000_000;
 
@@ -167,12 +167,22 @@ export async function pagedQuery(
   return next ? { items: answered, cursor: next } : { items: answered };
 }
 
-/** How many of `items`, from the first, fit in `maxBytes` of JSON (at least one). */
+/** How many of `items`, from the first, fit in `maxBytes` as sent (at least one). */
 function itemsWithin(items: readonly Item[], maxBytes: number): number {
   let bytes = 0;
   for (const [i, item] of items.entries()) {
-    bytes += Buffer.byteLength(JSON.stringify(item));
+    bytes += sentBytes(item);
     if (bytes > maxBytes && i > 0) return i;
   }
   return items.length;
 }
+
+const ANSWER_ESCAPED = /[<>&\u2028\u2029]/g;
+
+/**
+ * What an item weighs in a function's answer as the Lambda runtime sends it: its JSON, with `<`, `>`,
+ * `&`, U+2028 and U+2029 as six-byte `\u` escapes (shared/http safeJson), inside the result's JSON
+ * string (`"` and `\` two bytes each, so `\u003c` seven): an HTML value weighs 7 times its raw JSON.
+ */
+const sentBytes = (item: Item): number =>
+  Buffer.byteLength(JSON.stringify(JSON.stringify(item).replace(ANSWER_ESCAPED, '\\u0000'))) - 2;

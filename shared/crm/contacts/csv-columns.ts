@@ -26,7 +26,7 @@
  */
 import { ValidationError } from '../../errors';
 import { own } from '../../security/own';
-import { csvRow, unescapeFormula, unmarkAfterBreaks } from '../csv/write';
+import { csvCell, csvRow, unescapeFormula, unmarkAfterBreaks } from '../csv/write';
 import type { Contact } from '../model';
 
 export type ContactColumn =
@@ -219,19 +219,94 @@ const EXPORT_FIELDS = [
   'ownerUserId',
 ] as const;
 const EXPORT_READ_ONLY = ['score', 'tier', 'lastInteractionAt', 'createdAt', 'updatedAt', 'contactId'] as const;
+/** The columns every export has; each distinct custom-field name adds one. */
+export const EXPORT_FIXED_COLUMNS = EXPORT_FIELDS.length + EXPORT_READ_ONLY.length;
+const FIXED_HEADER = [...EXPORT_FIELDS, ...EXPORT_READ_ONLY].map(csvCell).join(',');
+
+/** One contact, written: its fixed cells joined, and its custom cells as `[name, cell, name, cell...]`. */
+interface WrittenRow {
+  readonly fixed: string;
+  readonly custom: readonly string[];
+}
+
+/**
+ * The export built a contact at a time: one `custom.<name>` column per distinct custom-field name
+ * (sorted), every row padded to all of them. Each contact's cells are written once, as they come;
+ * {@link size} is what the whole text will weigh, known before it is built (the padding is
+ * rows x columns of commas), so a caller can stop as soon as an export would not fit.
+ */
+export class ContactsCsv {
+  readonly #rows: WrittenRow[] = [];
+  readonly #names = new Set<string>();
+  readonly #comma: number;
+  readonly #lineEnd: number;
+  #cells: number;
+
+  /**
+   * @param measure the weight of a text: UTF-8 bytes by default, or what it takes once encoded (a JSON
+   * string's escapes). It must add up over pieces split between cells (both do).
+   */
+  constructor(private readonly measure: (text: string) => number = (text) => Buffer.byteLength(text)) {
+    this.#comma = measure(',');
+    this.#lineEnd = measure('\r\n');
+    this.#cells = measure(FIXED_HEADER) + this.#lineEnd;
+  }
+
+  /** Contacts added. */
+  get rows(): number {
+    return this.#rows.length;
+  }
+
+  /** Columns of the text so far: the fixed ones and one per distinct custom-field name. */
+  get columns(): number {
+    return EXPORT_FIXED_COLUMNS + this.#names.size;
+  }
+
+  /** What {@link toString} would weigh now, by the measure given: the header and every padded row. */
+  get size(): number {
+    return this.#cells + this.#rows.length * (this.#names.size * this.#comma + this.#lineEnd);
+  }
+
+  add(c: Contact): void {
+    const fixed = [
+      ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
+      ...EXPORT_READ_ONLY.map((f) => c[f]),
+    ]
+      .map((value) => csvCell(markControl(value)))
+      .join(',');
+    this.#cells += this.measure(fixed);
+    const custom: string[] = [];
+    for (const name of Object.keys(c.customFields)) {
+      // Own fields only: a contact without `toString` has an empty cell, not Object's method.
+      const cell = csvCell(markControl(writeCustomValue(own(c.customFields, name))));
+      if (!this.#names.has(name)) {
+        this.#names.add(name);
+        this.#cells += this.#comma + this.measure(csvCell(`${CUSTOM_PREFIX}${name}`));
+      }
+      if (cell === '') continue;
+      this.#cells += this.measure(cell);
+      custom.push(name, cell);
+    }
+    this.#rows.push({ fixed, custom });
+  }
+
+  /** The text: a header row, then one row per contact, CRLF-terminated. */
+  toString(): string {
+    const names = [...this.#names].sort();
+    const at = new Map(names.map((n, i) => [n, i]));
+    const lines = [csvRow([...EXPORT_FIELDS, ...EXPORT_READ_ONLY, ...names.map((n) => `${CUSTOM_PREFIX}${n}`)])];
+    for (const { fixed, custom } of this.#rows) {
+      const cells = new Array<string>(names.length).fill('');
+      for (let i = 0; i < custom.length; i += 2) cells[at.get(custom[i] as string) as number] = custom[i + 1] as string;
+      lines.push(names.length === 0 ? `${fixed}\r\n` : `${fixed},${cells.join(',')}\r\n`);
+    }
+    return lines.join('');
+  }
+}
 
 /** The export: a header row, then one row per contact; custom fields as `custom.<name>` columns. */
 export function contactsToCsv(contacts: readonly Contact[]): string {
-  const customNames = [...new Set(contacts.flatMap((c) => Object.keys(c.customFields)))].sort();
-  const lines = [csvRow([...EXPORT_FIELDS, ...EXPORT_READ_ONLY, ...customNames.map((n) => `${CUSTOM_PREFIX}${n}`)])];
-  for (const c of contacts) {
-    const cells = [
-      ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
-      ...EXPORT_READ_ONLY.map((f) => c[f]),
-      // Own fields only: a contact without `toString` has an empty cell, not Object's method.
-      ...customNames.map((n) => writeCustomValue(own(c.customFields, n))),
-    ];
-    lines.push(csvRow(cells.map(markControl)));
-  }
-  return lines.join('');
+  const csv = new ContactsCsv();
+  for (const c of contacts) csv.add(c);
+  return csv.toString();
 }
