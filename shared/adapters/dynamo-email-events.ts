@@ -1,14 +1,18 @@
 /**
  * The stores of provider-event processing, in the core table under the workspace:
  * - the send record's delivery state (named by the event's ledger tag, else through
- *   `EMAILMSG#<provider>#<id>`, the pointer markSent writes for a key too long for the tag);
+ *   `EMAILMSG#<provider>#<id>`, the pointer markSent writes for a key too long for the tag), read
+ *   back with the send's `sentAtMs` in the same write (a bounce or complaint counts in its send's hour);
  * - an address's soft bounces (`SOFTBOUNCE#<email>`, a string set of `<at>#<event key>`: a replay
  *   adds nothing, and one at another time (its time clamped to a later "now") is read as the same
  *   bounce; kept {@link SOFT_BOUNCE_TTL_DAYS} days after the last one recorded);
  * - reputation counters, one item per UTC hour (`EMAILREP#<hour>`, 8-day TTL), moved in the same
- *   transaction that marks the event counted (`EMAILEVT#<event key>`, 30-day TTL);
- * - the guard: a reputation pause is the gate item and its alert in one transaction, conditional
- *   on the gate not being paused; a warning is its alert and a per-day marker, likewise.
+ *   transaction that marks the event counted (`EMAILEVT#<event key>`, 30-day TTL; a fact counted
+ *   in no window is the marker alone);
+ * - the guard: a reputation pause is an update of the gate item (its resume stamp and baseline
+ *   stay, so the status shows the window the pause was judged on) and its alert in one
+ *   transaction, conditional on the gate not being paused; a warning is its alert and a per-day
+ *   marker, likewise.
  */
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -21,7 +25,7 @@ import type {
 import type { ReputationCounts } from '../email/reputation';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
-import { transactWrite } from './dynamo/transact';
+import { type TransactItem, transactWrite } from './dynamo/transact';
 import { securityAlertItem } from './dynamo-security-alerts';
 import { expiresAfter, REPUTATION_TTL_DAYS } from './dynamo-send-ledger';
 import { dynamoSendingGate, sendingGateKey } from './dynamo-sending-gate';
@@ -44,6 +48,8 @@ const EVENT_MARK_TTL_DAYS = 30;
 const SOFT_BOUNCE_TTL_DAYS = 7 + 15;
 /** A stronger state is never replaced by a weaker one arriving late (a delivery after a complaint). */
 const RANK: Readonly<Record<DeliveryState, number>> = { delivered: 1, bounced: 2, complained: 3 };
+const sentAtOf = (record: Record<string, unknown> | undefined) =>
+  typeof record?.sentAtMs === 'number' ? { sentAtMs: record.sentAtMs } : {};
 
 export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): SendRecordUpdater {
   return {
@@ -56,7 +62,7 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
       if (typeof named !== 'string') return { result: 'unknown' };
       const key = { pk: workspacePk(workspaceId), sk: emailSendSk(named) };
       try {
-        await db.send(
+        const out = await db.send(
           new UpdateCommand({
             TableName: table,
             Key: key,
@@ -73,16 +79,18 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
               ':provider': provider,
               ':mid': providerMessageId,
             },
+            // The send's time, for counting (a small record; returned values cost no capacity).
+            ReturnValues: 'ALL_NEW',
           }),
         );
-        return { result: 'updated' };
+        return { result: 'updated', ...sentAtOf(out.Attributes) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
       // Rare (a replay, a weaker state late, a record not yet marked sent): does it hold the message?
       const record = await getItem(db, table, key, { consistent: true });
       const holds = record?.provider === provider && record.providerMessageId === providerMessageId;
-      return { result: holds ? 'unchanged' : 'unknown' };
+      return holds ? { result: 'unchanged', ...sentAtOf(record) } : { result: 'unknown' };
     },
   };
 }
@@ -126,20 +134,24 @@ export function dynamoReputation(db: DynamoDBDocumentClient, table: string): Rep
     async countOnce(workspaceId, eventKey, hour, delta) {
       const adds = Object.entries(delta).filter(([, v]) => typeof v === 'number' && v !== 0);
       const now = Date.now();
+      const mark: TransactItem = {
+        Put: {
+          TableName: table,
+          Item: {
+            pk: workspacePk(workspaceId),
+            sk: emailEventSk(eventKey),
+            countedAtMs: now,
+            expiresAt: expiresAfter(now, EVENT_MARK_TTL_DAYS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+      // Nothing to add (a fact no window counts): the marker alone, still once per event (a
+      // transaction of one, so an SDK retry of a write DynamoDB applied is not read as a replay).
+      if (adds.length === 0) return conditionally(transactWrite(db, [mark]), 0);
       return conditionally(
         transactWrite(db, [
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                pk: workspacePk(workspaceId),
-                sk: emailEventSk(eventKey),
-                countedAtMs: now,
-                expiresAt: expiresAfter(now, EVENT_MARK_TTL_DAYS),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          mark,
           {
             Update: {
               TableName: table,
@@ -192,10 +204,14 @@ export function dynamoReputationGuard(db: DynamoDBDocumentClient, table: string)
       return conditionally(
         transactWrite(db, [
           {
-            Put: {
+            // An update, never a Put: the resume's stamp and baseline stay, so the status reads
+            // the window this pause was judged on.
+            Update: {
               TableName: table,
-              Item: { ...sendingGateKey(workspaceId), pausedReason: reason.slice(0, 500), pausedAtMs: atMs },
+              Key: sendingGateKey(workspaceId),
+              UpdateExpression: 'SET pausedReason = :reason, pausedAtMs = :at',
               ConditionExpression: 'attribute_not_exists(pausedReason)',
+              ExpressionAttributeValues: { ':reason': reason.slice(0, 500), ':at': atMs },
             },
           },
           {

@@ -1,11 +1,16 @@
 /**
  * The marketing sending gate (`SendingGate`): one core item per workspace, `WS#<id>` /
- * `EMAIL_SENDING`, holding why sending is paused. Auto-pause (reputation, dynamo-reputation.ts,
- * which writes the same item together with its alert) and a person's resume write it; every
- * marketing send reads it. A resume leaves `resumedAtMs` behind: reputation is judged on the
- * sends after it.
+ * `EMAIL_SENDING`, holding why sending is paused. Auto-pause (reputation: `dynamoReputationGuard`
+ * in dynamo-email-events.ts, which updates the same item together with its alert) and a person's
+ * resume write it; every marketing send reads it. A resume leaves `resumedAtMs` behind:
+ * reputation is judged on the sends after it. Every writer updates only its own attributes (an
+ * UpdateItem, never a whole-item Put), so a pause keeps the resume's stamp and baseline.
+ *
+ * The sender's read (`pausedReason`) is eventually consistent, coalesced per SQS batch: a pause
+ * is seen within about a second of its write, which a strongly consistent read would not make
+ * exact (a send that read the gate just before the pause goes out anyway), at 0.5 RRU more per send.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendingGateState } from '../email/event-ports';
 import type { SendingGate } from '../email/ports';
 import type { ReputationCounts } from '../email/reputation';
@@ -44,21 +49,30 @@ export function dynamoSendingGate(db: DynamoDBDocumentClient, table: string): Se
     },
     async pause(workspaceId, reason, atMs) {
       await db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: table,
-          Item: { ...key(workspaceId), pausedReason: reason.slice(0, 500), pausedAtMs: atMs },
+          Key: key(workspaceId),
+          UpdateExpression: 'SET pausedReason = :reason, pausedAtMs = :at',
+          ExpressionAttributeValues: { ':reason': reason.slice(0, 500), ':at': atMs },
         }),
       );
     },
     async resume(workspaceId, atMs = Date.now(), baseline, pausedAtMs) {
+      // A resume without a baseline drops an older one: it belonged to another resume's hour.
       return conditionally(
         db.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: table,
-            Item: { ...key(workspaceId), resumedAtMs: atMs, ...(baseline ? { resumedBaseline: { ...baseline } } : {}) },
-            ...(pausedAtMs === undefined
-              ? {}
-              : { ConditionExpression: 'pausedAtMs = :seen', ExpressionAttributeValues: { ':seen': pausedAtMs } }),
+            Key: key(workspaceId),
+            UpdateExpression: baseline
+              ? 'SET resumedAtMs = :at, resumedBaseline = :baseline REMOVE pausedReason, pausedAtMs'
+              : 'SET resumedAtMs = :at REMOVE pausedReason, pausedAtMs, resumedBaseline',
+            ExpressionAttributeValues: {
+              ':at': atMs,
+              ...(baseline ? { ':baseline': { ...baseline } } : {}),
+              ...(pausedAtMs === undefined ? {} : { ':seen': pausedAtMs }),
+            },
+            ...(pausedAtMs === undefined ? {} : { ConditionExpression: 'pausedAtMs = :seen' }),
           }),
         ),
       );

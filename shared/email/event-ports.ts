@@ -30,6 +30,11 @@ export interface SendRecordUpdater {
  */
 export interface DeliveryMark {
   readonly result: 'updated' | 'unchanged' | 'unknown';
+  /**
+   * When the record's send was accepted (its `sentAtMs`), whenever a record holds the message:
+   * a bounce or complaint is a fact about that send, counted in its hour.
+   */
+  readonly sentAtMs?: number;
 }
 
 /** A campaign's counters for an event of one of its sends (delivered, bounced, complained). */
@@ -76,7 +81,7 @@ export interface SoftBounceLog {
 export interface ReputationStore {
   /**
    * Adds `delta` to the hour's counters and marks `eventKey` counted, atomically; false (nothing
-   * added) when that event was counted before.
+   * added) when that event was counted before. An empty `delta` only marks it (a fact no window counts).
    */
   countOnce(
     workspaceId: string,

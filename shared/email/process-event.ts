@@ -18,6 +18,15 @@
  *   workspace's reputation window (SES does not count it either), and a complaint of that kind is
  *   not the person's: the contact is not opted out.
  * - A complaint whose feedback report says `not-spam` is no complaint: it changes nothing.
+ * - A bounce or complaint is a fact about a send: it counts in the hour of that send (the record's
+ *   `sentAtMs`, which `markDelivery` answers), the hour its `sent` was counted in, so the window's
+ *   rates are of one set of sends however late the fact comes. A hard bounce or complaint about a
+ *   send made before the workspace's last resume is counted once (its marker, its metric) but in
+ *   no window: the window since a resume judges what was sent since (the resume's own hour too,
+ *   which its baseline alone cannot split), and is judged as it stands. An event no send record confirms (`unknown`: its
+ *   sender died before recording the message and the Send event has not come, or a send the
+ *   ledger never held) has no send time: it counts in the hour it happened, as any event did
+ *   before, and is judged.
  * - After a counted bounce or complaint the workspace's rolling rates are judged: `warn` raises
  *   one alert a day, `pause` pauses marketing with the reason and raises one alert (both in one
  *   write, once per pause).
@@ -32,7 +41,9 @@
  *
  * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
  * writes are naturally so, timeline entries carry an id derived from the event, reputation counters
- * move in the same write that marks the event counted, and campaign counters in the same transaction
+ * move in the same write that marks the event counted (one marker per fact, whichever hour the
+ * delivery that counted it chose: a first delivery that found no record counts in the event's hour,
+ * a later one that finds it counts nothing again), and campaign counters in the same transaction
  * that creates their (send, kind) marker: one dedupe key per counted fact, so a retry after a later
  * step failed, or a duplicate meeting a record written since, counts nothing twice, and a crash
  * right after the record's update is counted by the retry. Judging runs again on a replay, which is
@@ -48,6 +59,7 @@ import type {
   ReputationGuard,
   ReputationStore,
   SendAcknowledger,
+  SendingGateState,
   SendRecordUpdater,
   SoftBounceLog,
   SuppressionAdder,
@@ -85,7 +97,7 @@ export type ProcessOutcome =
   | { readonly status: 'acknowledged'; readonly ledger: 'marked' | 'unchanged' }
   | {
       readonly status: 'processed';
-      /** Whether this delivery of the event moved the counters (false on a replay). */
+      /** Whether this delivery of the event counted it (false on a replay); see the top for where. */
       readonly counted: boolean;
       readonly suppressed?: SuppressionReason;
       readonly verdict?: ReputationVerdict;
@@ -207,15 +219,21 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   if (event.type === 'delivered') return { status: 'processed', counted: false };
   // Another workspace's history put the address on the account's list: not this workspace's reputation.
   if (event.accountSuppressed) return { status: 'processed', counted: false, ...(suppressed ? { suppressed } : {}) };
-  const hour = countingHour(atMs, nowMs);
-  const delta = event.type === 'complained' ? { complaints: 1 } : hard ? { bounces: 1 } : { softBounces: 1 };
-  const counted = await deps.reputation.countOnce(workspaceId, key, hour, delta);
-  if (counted && event.type === 'complained') deps.metrics?.counted('complaint');
-  else if (counted && hard) deps.metrics?.counted('bounce');
+  // In the hour of the send it is about; without a record, of the event (see the top).
+  const sentAtMs = marked.result === 'unknown' ? undefined : marked.sentAtMs;
+  const hour = countingHour(sentAtMs ?? atMs, nowMs);
   if (event.type === 'bounced' && !hard) {
+    // Not in the rate, never judged: no window reads it, so no gate is read for it.
+    const counted = await deps.reputation.countOnce(workspaceId, key, hour, { softBounces: 1 });
     return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}) };
   }
-  const { verdict, paused } = await judge(workspaceId, nowMs, deps);
+  // Read before counting: a fact about a send made before the last resume is not the new window's.
+  const gate = await deps.guard.state(workspaceId);
+  const beforeResume = sentAtMs !== undefined && gate.resumedAtMs !== undefined && sentAtMs < gate.resumedAtMs;
+  const delta = beforeResume ? {} : event.type === 'complained' ? { complaints: 1 } : { bounces: 1 };
+  const counted = await deps.reputation.countOnce(workspaceId, key, hour, delta);
+  if (counted) deps.metrics?.counted(event.type === 'complained' ? 'complaint' : 'bounce');
+  const { verdict, paused } = await judge(workspaceId, nowMs, deps, gate);
   return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}), verdict, paused };
 }
 
@@ -233,13 +251,14 @@ async function acknowledge(event: EmailEvent, deps: ProcessEventDeps): Promise<P
   return { status: 'acknowledged', ledger };
 }
 
-/** Judges the workspace's window; pauses or warns, each at most once. */
+/** Judges the workspace's window (under the gate state `known`, read now when not given); pauses or warns, each at most once. */
 export async function judge(
   workspaceId: string,
   nowMs: number,
   deps: Pick<ProcessEventDeps, 'reputation' | 'guard' | 'thresholds' | 'metrics'>,
+  known?: SendingGateState,
 ): Promise<{ verdict: ReputationVerdict; paused: boolean }> {
-  const gate = await deps.guard.state(workspaceId);
+  const gate = known ?? (await deps.guard.state(workspaceId));
   const { counts } = await windowCounts(deps.reputation, workspaceId, nowMs, gate);
   const verdict = judgeReputation(counts, deps.thresholds);
   deps.metrics?.rates(verdict);

@@ -2,9 +2,13 @@
  * The rolling window reputation is judged over: per-workspace counters kept in UTC-hour buckets,
  * summed over the last {@link REPUTATION_WINDOW_HOURS} hours (7 days, the horizon mailbox
  * providers and SES look at). Reading a window is one bounded query of at most 169 small items.
+ * A send counts in the hour it was sent, and so does a bounce or complaint about it, however late
+ * it comes (process-event.ts), so a bucket's rates are those of its sends.
  * After a person resumes a paused workspace, only what was counted after the resume counts (the
  * buckets from the resume's hour on, less that hour's counts at the resume): the workspace is
- * judged on what it sent since, and needs the minimum volume again before a new pause.
+ * judged on what it sent since, and needs the minimum volume again before a new pause. A late
+ * bounce or complaint about a send from before the resume is counted in no bucket (the processor
+ * reads the gate first), so it cannot enter the resume's hour after its baseline was taken.
  */
 import type { ReputationStore, SendingGateState } from './event-ports';
 import type { ReputationCounts } from './reputation';
@@ -25,7 +29,10 @@ export function windowHours(nowMs: number, sinceMs?: number): { from: string; to
   return { from: hourOf(Math.max(start, sinceMs ?? start)), to: hourOf(nowMs) };
 }
 
-/** The hour an event counts in: its own time, but never in the future (clock skew) nor before the epoch. */
+/**
+ * The hour a fact counts in: the time of the send it is about (or, with no send record, its own),
+ * but never in the future (clock skew) nor before the epoch.
+ */
 export const countingHour = (atMs: number, nowMs: number): string => hourOf(Math.max(0, Math.min(atMs, nowMs)));
 
 export interface ReputationBucket extends ReputationCounts {
