@@ -119,7 +119,9 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
           ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
           ExpressionAttributeValues: values,
           ScanIndexForward: false,
-          Limit: filtered ? Math.max(query.limit, PAGE_SIZE) : query.limit,
+          // One past the page: read, it tells a next page exists (a Query stopped at its Limit
+          // answers a LastEvaluatedKey even at the last item).
+          Limit: filtered ? Math.max(query.limit + 1, PAGE_SIZE) : query.limit + 1,
         },
         {
           limit: query.limit,

@@ -114,7 +114,9 @@ export function auditQueryPlan(table: string, query: AuditQuery) {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
-      Limit: filtered ? Math.max(query.limit, FILTERED_PAGE_SIZE) : query.limit,
+      // One past the page: read, it tells a next page exists (a Query stopped at its Limit
+      // answers a LastEvaluatedKey even at the last item).
+      Limit: filtered ? Math.max(query.limit + 1, FILTERED_PAGE_SIZE) : query.limit + 1,
     },
   };
 }

@@ -3,7 +3,8 @@
  * sorted by `INTERACTION#<occurredAt>#<id>`, so the timeline is one Query read backwards.
  * The first page's Query starts at the contact's head item (`CONTACT_HEAD_SK`, sorted right
  * after the interactions; dynamo-contacts.ts writes it), so it also says whether the contact
- * is live or deleted, without a read of the contact.
+ * is live or deleted, without a read of the contact. Every page reads one interaction past its
+ * `limit`: a cursor is answered only when there is one.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { InteractionStore } from '../crm/contacts/ports';
@@ -55,21 +56,26 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
     async timeline(workspaceId, contactId, page) {
       const pk = interactionPk(workspaceId, contactId);
       if (!page.cursor) {
-        // The head (when present) comes first, then up to `limit` interactions.
+        // The head (when present) comes first, then the page's `limit` interactions and one more,
+        // which, when read, tells a next page exists (the head takes a slot of its own: with
+        // `limit + 1`, a contact of exactly `limit` interactions had a cursor to an empty page).
+        const limit = page.limit + 2;
         const out = await db.send(
           new QueryCommand({
             TableName: table,
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :head',
             ExpressionAttributeValues: { ':pk': pk, ':from': INTERACTION_PREFIX, ':head': CONTACT_HEAD_SK },
             ScanIndexForward: false,
-            Limit: page.limit + 1,
+            Limit: limit,
           }),
         );
         const items = out.Items ?? [];
+        // Stopped short of its Limit with a LastEvaluatedKey: at its 1 MB, more may follow.
+        const cut = out.LastEvaluatedKey !== undefined && items.length < limit;
         const head = items[0]?.sk === CONTACT_HEAD_SK ? items.shift() : undefined;
         const shown = items.slice(0, page.limit);
         const last = shown.at(-1);
-        const more = items.length > page.limit || out.LastEvaluatedKey !== undefined;
+        const more = items.length > page.limit || cut;
         const nextCursor = more && last ? encodeCursor({ pk, sk: last.sk }) : undefined;
         return {
           interactions: shown.map(fromItem),

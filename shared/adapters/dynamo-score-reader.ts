@@ -39,7 +39,9 @@ export function dynamoScoreReader(db: DynamoDBDocumentClient, table: string): Sc
           ...listing.input,
           FilterExpression: 'attribute_not_exists(deletedAt)',
           ScanIndexForward: false,
-          Limit: limit,
+          // One past the page: read, it tells a next page exists (a Query stopped at its Limit
+          // answers a LastEvaluatedKey even at the last item).
+          Limit: limit + 1,
         },
         {
           limit,

@@ -13,7 +13,9 @@
  * live contact: the contact's update requires it not deleted, and adds one to the contact's
  * `interactionSeq` (absent on contacts stored before it was kept: 0), which a recompute's write
  * requires unchanged since its read, so no interaction stored meanwhile is left out of its replay.
- * An AI assessment's write requires the stored `aiSignals.basedOn` no newer than its own.
+ * An AI assessment's write requires the stored `aiSignals.basedOn` no newer than its own. A score
+ * change requires the contact still deleted, or still live, as read: that decided whether the write
+ * sets the tier index (gsi2), so a delete or restore in between is a conflict, retried from a fresh read.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tier } from '../crm/scoring/composite';
@@ -21,7 +23,6 @@ import type { ScoreStore, ScoreWrite } from '../crm/scoring/ports';
 import { AlreadyScoredError, InteractionStoredError, ScoreConflictError } from '../crm/scoring/ports';
 import type { VersionedRules } from '../crm/scoring/rules';
 import type { ScoreCrossing, ScoreState } from '../crm/scoring/score-state';
-import { NotFoundError } from '../errors';
 import { batchGet } from './dynamo/batch';
 import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
@@ -144,18 +145,10 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     if (isConditionFailure(error, at(interactionIndex))) throw new InteractionStoredError({ cause: error });
     if (isConditionFailure(error, at(markerIndex))) throw new AlreadyScoredError({ cause: error });
     if (isConditionFailure(error, at(stateIndex))) throw new ScoreConflictError({ cause: error });
-    if (isConditionFailure(error, at(contactIndex))) {
-      // Gone, deleted since the read, or a later interaction moved its time meanwhile: the next
-      // read tells which.
-      const conflict =
-        w.lastInteractionAt !== undefined ||
-        w.interaction !== undefined ||
-        w.expectedInteractionSeq !== undefined ||
-        w.aiSignals?.basedOn !== undefined ||
-        indexesTier(w);
-      if (conflict) throw new ScoreConflictError({ cause: error });
-      throw new NotFoundError('Contact not found', 'CONTACT_NOT_FOUND');
-    }
+    // Every condition on the contact holds what the write was decided from (there, deleted or
+    // live, its interaction counter, its last interaction, its AI assessment): gone, deleted or
+    // restored since the read, or moved meanwhile, the next read tells which.
+    if (isConditionFailure(error, at(contactIndex))) throw new ScoreConflictError({ cause: error });
     // A transaction conflicting with another one in flight: the same as a version conflict.
     if (isTransactionConflict(error)) throw new ScoreConflictError({ cause: error });
     throw error;
@@ -210,6 +203,8 @@ const interactionSeqOf = (item: Record<string, unknown>): number => {
 
 /** The contact is there and not deleted. */
 const LIVE_CONTACT = 'attribute_exists(pk) AND attribute_not_exists(deletedAt)';
+/** The contact is there and deleted. */
+const DELETED_CONTACT = 'attribute_exists(pk) AND attribute_exists(deletedAt)';
 
 /** Whether a write puts the contact on the tier index (gsi2): a score change of a contact read live. */
 const indexesTier = (w: ScoreWrite): boolean => w.state !== undefined && !w.contactDeleted;
@@ -239,11 +234,20 @@ function contactChange(
       values[':ai'] = w.aiSignals;
     }
   }
-  // The tier index is written only for a live contact: a delete between the read and this write
-  // fails it (a conflict: the next read sees the contact deleted and leaves the index alone),
-  // where before it put the deleted contact back on the tier and hot-lead lists. An interaction is
-  // stored only on a live contact, whether it changes the score or not (the next read refuses it).
-  let condition = indexesTier(w) || w.interaction ? LIVE_CONTACT : 'attribute_exists(pk)';
+  // What the write does with the tier index was decided from the contact's deleted state as read,
+  // so the write holds only while that state does. Live: gsi2 is set, and a delete landing between
+  // the read and this write fails it (the next read sees the contact deleted and leaves the index
+  // alone). Deleted: gsi2 is left alone, and a restore landing meanwhile (which indexed the contact
+  // at the tier it read) fails it (the next read sees it live and indexes it at the new tier).
+  // Either way a conflict, retried from a fresh read; the stored gsi2 always names the stored tier.
+  // An interaction is stored only on a live contact, whether it changes the score or not (the next
+  // read refuses it).
+  let condition =
+    indexesTier(w) || w.interaction
+      ? LIVE_CONTACT
+      : state && w.contactDeleted
+        ? DELETED_CONTACT
+        : 'attribute_exists(pk)';
   if (w.lastInteractionAt !== undefined) {
     sets.push('lastInteractionAt = :li');
     values[':li'] = w.lastInteractionAt;

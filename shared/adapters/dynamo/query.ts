@@ -115,7 +115,10 @@ export async function collectPages<T>(
 }
 
 export interface PagedQueryOptions {
-  /** Items answered at most; without `collect`, also the Query's `Limit` unless the input sets its own. */
+  /**
+   * Items answered at most; without `collect`, the Query reads one more (its `Limit`, unless the
+   * input sets its own), which, when read, tells a next page exists.
+   */
   readonly limit: number;
   /** Where the previous page ended, as the caller sent it back. */
   readonly cursor: string | undefined;
@@ -123,8 +126,9 @@ export interface PagedQueryOptions {
   readonly shape: CursorShape;
   /**
    * For a filtered query: pages read at most to fill `limit`, and an item's key to resume
-   * right after it; the input's own `Limit` (if any) sizes each page. Without it, one Query
-   * page is the answer.
+   * right after it; the input's own `Limit` (if any) sizes each page (one more than `limit` for
+   * an unfiltered one, so a page holding the last items answers no cursor). Without it, one
+   * Query page is the answer.
    */
   readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
   /**
@@ -143,7 +147,10 @@ export const COLLECTED_PAGE_MAX_BYTES = 3_000_000;
 
 /**
  * One page of a listing: the cursor decoded (and checked against `shape`), the query run,
- * and the cursor of the next page when there is one.
+ * and the cursor of the next page when there is one. Without `collect`, a cursor is answered
+ * only when an item past the page was read (DynamoDB answers a LastEvaluatedKey whenever the
+ * Query stops at its Limit, even at the partition's last item: taken for "more", a page holding
+ * the last items sent the caller to an empty one).
  * @throws InvalidCursorError when the cursor is unreadable or names another partition or range.
  */
 export async function pagedQuery(
@@ -152,20 +159,35 @@ export async function pagedQuery(
   { limit, cursor, shape, collect, maxBytes = COLLECTED_PAGE_MAX_BYTES }: PagedQueryOptions,
 ): Promise<{ items: Item[]; cursor?: string }> {
   const startKey = decodeKeyCursor(cursor, shape);
-  const query = collect ? input : { Limit: limit, ...input };
+  const query = collect ? input : { Limit: limit + 1, ...input };
   const fetchPage = async (start: Key | undefined): Promise<RawPage<Item>> => {
     const out = await db.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
     return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   };
   const { items, nextKey } = collect
     ? await collectPages(fetchPage, { limit, startKey, maxPages: collect.maxPages, keyOf: collect.keyOf })
-    : await fetchPage(startKey).then((page) => ({ items: [...page.items], nextKey: page.lastKey }));
+    : await fetchPage(startKey).then((page) => onePage(page, limit, shape));
   const kept = collect ? itemsWithin(items, maxBytes) : items.length;
   const last = items[kept - 1];
   const next = encodeCursor(kept < items.length && collect && last ? collect.keyOf(last) : nextKey);
   const answered = kept < items.length ? items.slice(0, kept) : items;
   return next ? { items: answered, cursor: next } : { items: answered };
 }
+
+/**
+ * A single Query page read one item past `limit`: that item, when read, is the next page's first
+ * (the cursor resumes after the last item answered). When none was, a LastEvaluatedKey means the
+ * Query stopped short of its Limit (its 1 MB per call): the next page resumes there.
+ */
+function onePage(page: RawPage<Item>, limit: number, shape: CursorShape): { items: Item[]; nextKey?: Key } {
+  const last = page.items[limit - 1];
+  if (page.items.length > limit && last) return { items: page.items.slice(0, limit), nextKey: keyIn(last, shape) };
+  return page.lastKey ? { items: [...page.items], nextKey: page.lastKey } : { items: [...page.items] };
+}
+
+/** The key of `item` in a listing of `shape`: its partition and sort attributes (the table's, and an index's). */
+const keyIn = (item: Item, shape: CursorShape): Key =>
+  Object.fromEntries([...Object.keys(shape.equals), ...Object.keys(shape.within)].map((name) => [name, item[name]]));
 
 /** How many of `items`, from the first, fit in `maxBytes` as sent (at least one). */
 function itemsWithin(items: readonly Item[], maxBytes: number): number {

@@ -5,6 +5,7 @@
  * adjustment id: the id is claimed in the same write as the score (the claim interactions use),
  * so a replay finds it taken and changes nothing. A tier change publishes the crossing event.
  */
+import { ContactNotFoundError } from '../contacts/errors';
 import type { Contact } from '../model';
 import type { ScoreUpdate } from '../ports';
 import { aiSignalsOf } from './composite';
@@ -28,8 +29,10 @@ const ADJUSTMENT_RULE_ID = 'campaign:adjust-score';
 
 /**
  * Adds `adjustment.points` to `contact`'s engagement, once per `adjustmentId`; a concurrent
- * update is retried from a fresh read.
- * @throws ConflictError after `maxAttempts` conflicting writes; NotFoundError when the contact is gone.
+ * update is retried from a fresh read. Only a live contact is adjusted: one deleted since the
+ * caller read it (the write fails on it, the retry reads it deleted) is refused.
+ * @throws ConflictError after `maxAttempts` conflicting writes; ContactNotFoundError (a
+ *   NotFoundError, `CONTACT_NOT_FOUND`) when the contact is deleted.
  */
 export async function adjustScore(
   contact: Contact,
@@ -38,7 +41,8 @@ export async function adjustScore(
 ): Promise<ScoreUpdate> {
   const { workspaceId, contactId } = contact;
   const target = { workspaceId, contactId, scoredId: adjustment.adjustmentId };
-  const done = await changeScore(deps, target, contact, ({ previous, rules, rulesVersion, now }) => {
+  const done = await changeScore(deps, target, contact, ({ contact: current, previous, rules, rulesVersion, now }) => {
+    if (current.deletedAt) throw new ContactNotFoundError();
     // The adjustment goes through the same fold as an interaction (decay to now, fit re-evaluated,
     // composite), as the one rule of a one-off rule set, so its entry explains it like any other.
     const rule: InteractionRule = {
@@ -51,11 +55,11 @@ export async function adjustScore(
     };
     const applied = applyInteractionToState(
       previous,
-      contact,
+      current,
       { interactionId: adjustment.adjustmentId, type: 'note', occurredAt: now.toISOString() },
       { ...rules, interactionRules: [rule] },
       now,
-      aiSignalsOf(contact),
+      aiSignalsOf(current),
     );
     const source = {
       ...(adjustment.campaignId ? { campaignId: adjustment.campaignId } : {}),

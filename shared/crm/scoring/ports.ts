@@ -48,7 +48,11 @@ export interface ScoreWrite {
    * finds the claim taken publishes it again (the event published after the commit may have failed).
    */
   readonly crossing?: ScoreCrossing;
-  /** A soft-deleted contact gets its score but stays off gsi2 (hot leads, tier lists). */
+  /**
+   * The contact was read soft-deleted: it gets its score but stays off gsi2 (hot leads, tier
+   * lists). The write holds only while it is still deleted (and a score change without it, while
+   * it is still live): a restore or delete since the read fails it with {@link ScoreConflictError}.
+   */
   readonly contactDeleted?: boolean;
   /** Stored on the contact in the same write: the AI inputs of the composite (contact intelligence). */
   readonly aiSignals?: AiSignals;
@@ -99,7 +103,8 @@ export interface ScoreStore {
   ): Promise<ScoreRead>;
   /**
    * Ledger entries, the score state and the contact's score/tier in one atomic write.
-   * @throws ScoreConflictError, AlreadyScoredError, or NotFoundError when the contact is gone.
+   * @throws ScoreConflictError also when the contact is gone, or was deleted or restored since it
+   *   was read (the next read tells which); AlreadyScoredError; InteractionStoredError.
    */
   commit(write: ScoreWrite): Promise<void>;
 }

@@ -4,7 +4,6 @@
  * an older rules version stops its job; a page already finished is skipped.
  */
 import * as z from 'zod/mini';
-import { NotFoundError } from '../../errors';
 import { own } from '../../security/own';
 import type { DomainEventPublisher } from '../ports';
 import { aiSignalsOf } from './composite';
@@ -203,12 +202,14 @@ export async function recomputeContact(
         // the state's version did not move; backdated, so its last interaction time did not
         // either) moved the counter and fails the write: the next attempt replays it.
         expectedInteractionSeq: read.interactionSeq ?? 0,
+        // Deleted as read: scored off the tier index, only while still deleted (a restore since
+        // fails the write, and the next attempt indexes it at the new tier); live, only while live.
         ...(contact.deletedAt ? { contactDeleted: true } : {}),
       });
     } catch (error) {
-      // A conflict, or a concurrent delivery of this page claimed the contact: the next read tells.
+      // A conflict (the contact removed, deleted or restored since the read among them), or a
+      // concurrent delivery of this page claimed the contact: the next read tells.
       if (error instanceof ScoreConflictError || error instanceof AlreadyScoredError) continue;
-      if (error instanceof NotFoundError) return; // removed since the page was read
       throw error;
     }
     if (crossing) await publishCrossing(deps.events, workspaceId, contactId, crossing);

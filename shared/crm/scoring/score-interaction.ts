@@ -61,8 +61,9 @@ export interface ScorePlan {
  * The loop every score change goes through (interactions, adjustments, AI assessments): the rules
  * (cached per instance, never older than the state's: current-rules.ts), then the state, the claim
  * of `scoredId` and, unless the caller has it, the contact in one store read; `plan` decides (null:
- * nothing to do); one write, conditional on the version read, claims `scoredId` with the new state,
- * so a replay changes nothing. A concurrent change is retried from a fresh read; a tier change
+ * nothing to do); one write, conditional on the version read and on the contact still deleted, or
+ * live, as read, claims `scoredId` with the new state, so a replay changes nothing. A concurrent
+ * change (a delete or restore too) is retried from a fresh read, the contact's included; a tier change
  * publishes the crossing. The crossing is kept on the claim, so a redelivery that finds `scoredId`
  * claimed publishes it again (with the same event id: consumers dedupe): a publish that failed after
  * the commit is retried with the message, never lost.
@@ -80,15 +81,24 @@ export async function changeScore(
   const attempts = deps.maxAttempts ?? 5;
   /** An earlier attempt stored the interaction (first write wins): the next ones leave it out. */
   let stored = false;
+  /**
+   * After a conflict, the contact is read again with the state even when the caller gave it: the
+   * write holds only while the contact is deleted, or live, as read (a delete or restore since
+   * fails it), so a retry on the caller's copy would fail the same way.
+   */
+  let stale = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let { version: rulesVersion, rules } = await readCurrentRules(deps.store, workspaceId);
-    const read = await deps.store.readForChange(workspaceId, contactId, scoredId, { contact: given === undefined });
+    const readContact = given === undefined || stale;
+    const read = await deps.store.readForChange(workspaceId, contactId, scoredId, { contact: readContact });
     // The state was written under newer rules than this instance cached (a recompute, or another
     // instance): read them afresh, so no change applies older rules than its state's.
     if (read.state && read.state.rulesVersion > rulesVersion) {
       ({ version: rulesVersion, rules } = await readCurrentRules(deps.store, workspaceId, read.state.rulesVersion));
     }
-    const contact = given ?? read.contact;
+    // None on a re-read (the contact gone, or a store that keeps no contacts): the caller's copy
+    // stays; a gone contact fails the write's condition again, and the attempts end in a 409.
+    const contact = given === undefined ? read.contact : stale ? (read.contact ?? given) : given;
     if (!contact) return undefined;
     const now = deps.now();
     const previous = read.state ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
@@ -127,7 +137,10 @@ export async function changeScore(
         // (and its own redelivery would, from the claim).
         return { update: unchanged((await deps.store.readState(workspaceId, contactId)) ?? previous), contact };
       }
-      if (error instanceof ScoreConflictError) continue;
+      if (error instanceof ScoreConflictError) {
+        stale = true;
+        continue;
+      }
       throw error;
     }
     if (!next) return { update: unchanged(previous), contact };

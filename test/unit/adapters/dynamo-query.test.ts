@@ -115,7 +115,8 @@ describe('pagedQuery', () => {
     const { db, inputs } = pagedClient([[{ id: 1 }], [{ id: 2 }]]);
     const first = await pagedQuery(db, { TableName: 't' }, { limit: 1, cursor: undefined, shape });
     expect(first).toEqual({ items: [{ id: 1 }], cursor: encodeCursor({ pk: 'P', sk: '1' }) });
-    expect(inputs[0]?.Limit).toBe(1);
+    // One item past the page: read, it tells a next page exists (review round 20).
+    expect(inputs[0]?.Limit).toBe(2);
 
     const second = await pagedQuery(db, { TableName: 't' }, { limit: 1, cursor: first.cursor, shape });
     expect(second).toEqual({ items: [{ id: 2 }] });

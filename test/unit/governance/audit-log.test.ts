@@ -26,7 +26,8 @@ describe('auditQueryPlan', () => {
     expect(plan.input.IndexName).toBeUndefined();
     expect(plan.input.FilterExpression).toBeUndefined();
     expect(plan.input.ExpressionAttributeValues[':pk']).toBe('WS#ws-a');
-    expect(plan.input.Limit).toBe(50);
+    // One entry past the page: read, it tells a next page exists (review round 20).
+    expect(plan.input.Limit).toBe(51);
   });
 
   it('includes entries made exactly at `to`', () => {
