@@ -112,6 +112,7 @@ export const handler = httpFunction('security', identityRoutes, {
       query: z.object({
         eventType: text,
         actorId: text,
+        apiKeyId: text,
         resourceType: text,
         resourceId: text,
         // In the years 0000-9999 once in UTC: stored times are 4-digit-year text (shared/security/iso-instant.ts).

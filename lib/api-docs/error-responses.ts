@@ -96,6 +96,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'ai.calls.create': ['IDEMPOTENCY_IN_PROGRESS'],
   'scoring-rules.put': ['RULES_VERSION_CONFLICT'],
   'api-keys.create': ['API_KEY_LIMIT'],
+  'settings.put': ['SETTINGS_LIMIT'],
   'members.update': ['CONCURRENT_CHANGE'],
   'members.remove': ['CONCURRENT_CHANGE'],
   'invites.create': ['ALREADY_MEMBER', 'INVITE_PENDING', 'CONCURRENT_CHANGE'],

@@ -3,13 +3,20 @@
  * types) and its success answer, read from the OpenAPI document so the two never disagree.
  */
 
+import { apiKeysMayCall } from '../../shared/identity/permissions';
 import type { RouteDeclaration } from '../definition';
 import { routes } from '../definition';
 import type { JsonSchema } from './json-schema';
 import type { OpenApiDocument, OpenApiOperation } from './openapi';
 
 const who = (r: RouteDeclaration) =>
-  r.auth === 'public' ? 'public' : r.permission ? `\`${r.permission}\`` : 'session only';
+  r.auth === 'public'
+    ? 'public'
+    : !r.permission
+      ? 'session only'
+      : apiKeysMayCall(r.permission)
+        ? `\`${r.permission}\``
+        : `\`${r.permission}\`, session only`;
 
 /** A short type label: `string`, `"a" \| "b"`, `string[]`, `{ a: string, b?: integer }`, `integer 1..100`. */
 function typeOf(schema: JsonSchema | undefined, depth = 0): string {
@@ -93,7 +100,8 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
 
 - **Auth**: \`public\`, \`session only\` (account-level routes: a session cookie; API keys get 403
   \`API_KEY_NOT_ALLOWED\`), or the permission a workspace-scoped route needs (a session, or
-  \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes). The workspace is
+  \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes; a permission
+  marked *session only* refuses keys too: keys never create keys). The workspace is
   the path's \`{workspaceId}\`, else the \`x-workspace-id\` header, else \`?workspaceId\`, else the
   caller's default. Not a member: 404. A malformed or over-long id anywhere: 400 \`INVALID_ID\`.
 - **CSRF**: state-changing routes marked *yes* need \`x-csrf-token\` and a same-site

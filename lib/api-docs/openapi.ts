@@ -7,6 +7,7 @@
  */
 
 import type { DefinedOperation } from '../../shared/http/operation';
+import { apiKeysMayCall } from '../../shared/identity/permissions';
 import { type Known, ROUTE_BODIES } from '../../test/fuzz/route-bodies';
 import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
 import {
@@ -152,16 +153,18 @@ function errorResponsesOf(r: RouteDeclaration) {
 function securityOf(r: RouteDeclaration) {
   if (r.auth === 'public') return r.csrf ? [{ csrfToken: [] }] : [];
   const session = r.csrf ? { session: [], csrfToken: [] } : { session: [] };
-  return r.permission ? [session, { apiKey: [] }] : [session];
+  return apiKeysMayCall(r.permission) ? [session, { apiKey: [] }] : [session];
 }
 
 function descriptionOf(r: RouteDeclaration): string {
   const who =
     r.auth === 'public'
       ? 'Public.'
-      : r.permission
-        ? `Needs \`${r.permission}\` in the workspace (a session, or an API key within its scopes).`
-        : 'A session only (API keys get 403 `API_KEY_NOT_ALLOWED`).';
+      : !r.permission
+        ? 'A session only (API keys get 403 `API_KEY_NOT_ALLOWED`).'
+        : apiKeysMayCall(r.permission)
+          ? `Needs \`${r.permission}\` in the workspace (a session, or an API key within its scopes).`
+          : `Needs \`${r.permission}\` in the workspace, from a session only (API keys get 403 \`API_KEY_NOT_ALLOWED\`).`;
   const csrf = r.csrf ? ' Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt).' : '';
   return `${who}${csrf} Rate tier: \`${r.rateTier}\`.`;
 }

@@ -65,9 +65,15 @@ export const identityRoutes = [
   route('identity', 'devices.list', 'GET', '/api/auth/devices', 'The caller’s trusted devices'),
   route('identity', 'devices.forget', 'DELETE', '/api/auth/devices/{deviceId}', 'Forget a trusted device'),
 
-  route('security', 'api-keys.list', 'GET', '/api/security/api-keys', 'API keys of the workspace (prefix only)', {
-    permission: 'api-keys:read',
-  }),
+  route(
+    'security',
+    'api-keys.list',
+    'GET',
+    '/api/security/api-keys',
+    'The caller’s API keys, or with `api-keys:read-all` the workspace’s (prefix only)',
+    { permission: 'api-keys:read' },
+  ),
+  // `api-keys:create` is session only (permissions.ts SESSION_ONLY_PERMISSIONS): keys never create keys.
   route(
     'security',
     'api-keys.create',
@@ -76,9 +82,15 @@ export const identityRoutes = [
     'Create an API key; the raw key is shown once',
     { permission: 'api-keys:create', handsOutAccess: true },
   ),
-  route('security', 'api-keys.revoke', 'DELETE', '/api/security/api-keys/{keyId}', 'Revoke an API key', {
-    permission: 'api-keys:revoke',
-  }),
+  // Its creator may revoke a key; another user's key needs `api-keys:revoke` too (the use case checks).
+  route(
+    'security',
+    'api-keys.revoke',
+    'DELETE',
+    '/api/security/api-keys/{keyId}',
+    'Revoke an API key: one of the caller’s, or with `api-keys:revoke` anyone’s',
+    { permission: 'api-keys:read' },
+  ),
   route('security', 'audit.list', 'GET', '/api/security/audit-log', 'Audit entries, filtered and paginated', {
     permission: 'audit:read',
   }),

@@ -1,8 +1,9 @@
 /**
  * API keys in the `core` table, addressed by the SHA-256 of the raw key (the edge's
- * lookup) and listed per workspace through gsi1. A counter item under the workspace,
- * changed in the same transaction as the key, enforces the active-key limit even under
- * concurrent creates.
+ * lookup) and listed per workspace through gsi1 (one creator's keys through a filter on it).
+ * A revocation limited to one creator's keys holds that condition in its write. A counter item
+ * under the workspace, changed in the same transaction as the key, enforces the active-key
+ * limit even under concurrent creates.
  *
  * A key records the password version of the session (or key) that created it, and is written
  * only while that version is current: a ConditionCheck, in the same transaction, on the
@@ -29,7 +30,7 @@ import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
-import { prefixQuery, queryAll } from './dynamo/query';
+import { collectPages, prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
 import { passwordVersionIs } from './dynamo-users';
@@ -45,6 +46,11 @@ import {
   userPk,
   workspacePk,
 } from './keys';
+
+/** Items evaluated per page of one creator's keys (DynamoDB filters after the limit). */
+const FILTERED_PAGE_SIZE = 200;
+/** Pages read at most per listing of one creator's keys; past this the caller continues with the cursor. */
+const MAX_FILTERED_PAGES = 10;
 
 const keyItem = z.object({
   keyId: z.string(),
@@ -172,40 +178,45 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       }
     },
 
-    async list(workspaceId, limit, cursor) {
+    async list(workspaceId, limit, cursor, createdBy) {
       const { gsi1pk } = apiKeyGsi1(workspaceId, '');
       const after = afterKeyId(cursor);
-      const out = await db.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'gsi1',
-          // Key ids sort by creation time: descending order is newest first, and the
-          // cursor is "before this key id", so it carries no table key (no hash).
-          KeyConditionExpression: after
-            ? 'gsi1pk = :pk AND gsi1sk BETWEEN :prefix AND :before'
-            : 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': gsi1pk,
-            ':prefix': API_KEY_GSI1_PREFIX,
-            ...(after ? { ':before': `${API_KEY_GSI1_PREFIX}${after}` } : {}),
-          },
-          ScanIndexForward: false,
-          // One more than asked tells whether a next page exists; one more again when the
-          // range starts at the cursor's own key, which is skipped.
-          Limit: limit + (after ? 2 : 1),
-        }),
+      const query: QueryCommandInput = {
+        TableName: table,
+        IndexName: 'gsi1',
+        // Key ids sort by creation time: descending order is newest first, and the
+        // cursor is "before this key id", so it carries no table key (no hash).
+        KeyConditionExpression: after
+          ? 'gsi1pk = :pk AND gsi1sk BETWEEN :prefix AND :before'
+          : 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': gsi1pk,
+          ':prefix': API_KEY_GSI1_PREFIX,
+          ...(after ? { ':before': `${API_KEY_GSI1_PREFIX}${after}` } : {}),
+          ...(createdBy === undefined ? {} : { ':creator': createdBy }),
+        },
+        ...(createdBy === undefined ? {} : { FilterExpression: 'createdBy = :creator' }),
+        ScanIndexForward: false,
+        // Unfiltered, one more than asked tells whether a next page exists, and one more again when
+        // the range starts at the cursor's own key, which is skipped. Filtered (one creator's keys
+        // among everyone's, revoked ones kept), DynamoDB limits before filtering: larger pages.
+        Limit: createdBy === undefined ? limit + (after ? 2 : 1) : FILTERED_PAGE_SIZE,
+      };
+      const { items, nextKey } = await collectPages(
+        async (start) => {
+          const out = await db.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
+          const found = (out.Items ?? []).filter((item) => item.keyId !== after);
+          return { items: found, lastKey: out.LastEvaluatedKey };
+        },
+        { limit, maxPages: createdBy === undefined ? 1 : MAX_FILTERED_PAGES, keyOf: (item) => item },
       );
-      const found = (out.Items ?? [])
-        .map(toApiKey)
-        .filter((key) => key.keyId !== after)
-        .slice(0, limit + 1);
-      const items = found.slice(0, limit);
-      const last = items.at(-1);
-      const more = found.length > limit || (out.LastEvaluatedKey !== undefined && last !== undefined);
-      return more && last ? { items, nextCursor: encodeCursor({ before: last.keyId }) as string } : { items };
+      const keys = items.map(toApiKey);
+      // Resumes before the last key answered, or, when the pages ran out first, the last one read.
+      const before = nextKey && String(nextKey.gsi1sk).slice(API_KEY_GSI1_PREFIX.length);
+      return before ? { items: keys, nextCursor: encodeCursor({ before }) as string } : { items: keys };
     },
 
-    async revoke(workspaceId, keyId, by, at) {
+    async revoke(workspaceId, keyId, by, at, createdBy) {
       const out = await db.send(
         new QueryCommand({
           TableName: table,
@@ -219,14 +230,15 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       );
       const item = out.Items?.[0];
       if (!item || item.workspaceId !== workspaceId) return 'not-found';
+      if (createdBy !== undefined && item.createdBy !== createdBy) return 'not-creator';
       if (item.isActive !== true) return 'already-revoked';
-      return (await revokeItem(db, table, item, workspaceId, by, at)) ? 'revoked' : 'already-revoked';
+      return (await revokeItem(db, table, item, { workspaceId, by, at, createdBy })) ? 'revoked' : 'already-revoked';
     },
 
     async revokeCreatedBy(workspaceId, userId, by, at) {
       let revoked = 0;
       for (const item of await activeKeysOf(db, table, workspaceId, userId)) {
-        if (await revokeItem(db, table, item, workspaceId, by, at)) revoked += 1;
+        if (await revokeItem(db, table, item, { workspaceId, by, at })) revoked += 1;
       }
       return revoked;
     },
@@ -254,7 +266,7 @@ export function dynamoUserApiKeys(db: DynamoDBDocumentClient, table: string): Us
       let revoked = 0;
       for (const workspaceId of await workspacesOf(db, table, userId)) {
         for (const item of await activeKeysOf(db, table, workspaceId, userId)) {
-          if (await revokeItem(db, table, item, workspaceId, userId, stamp)) revoked += 1;
+          if (await revokeItem(db, table, item, { workspaceId, by: userId, at: stamp })) revoked += 1;
         }
       }
       return revoked;
@@ -280,16 +292,16 @@ async function workspacesOf(db: DynamoDBDocumentClient, table: string, userId: s
 
 /**
  * Marks one key revoked and gives its slot back to the workspace's counter, in one
- * transaction; false when it was no longer active (revoked concurrently by someone else).
+ * transaction; false when it was no longer active (revoked concurrently by someone else), or,
+ * with `createdBy`, was not created by that user (the stored `createdBy`, in the same condition).
  */
 async function revokeItem(
   db: DynamoDBDocumentClient,
   table: string,
   item: Record<string, unknown>,
-  workspaceId: string,
-  by: string,
-  at: string,
+  how: { readonly workspaceId: string; readonly by: string; readonly at: string; readonly createdBy?: string },
 ): Promise<boolean> {
+  const { workspaceId, by, at, createdBy } = how;
   return conditionally(
     transactWrite(db, [
       {
@@ -297,8 +309,15 @@ async function revokeItem(
           TableName: table,
           Key: { pk: item.pk, sk: API_KEY_SK },
           UpdateExpression: 'SET isActive = :false, revokedAt = :at, revokedBy = :by',
-          ConditionExpression: 'isActive = :true AND workspaceId = :ws',
-          ExpressionAttributeValues: { ':false': false, ':true': true, ':at': at, ':by': by, ':ws': workspaceId },
+          ConditionExpression: `isActive = :true AND workspaceId = :ws${createdBy === undefined ? '' : ' AND createdBy = :creator'}`,
+          ExpressionAttributeValues: {
+            ':false': false,
+            ':true': true,
+            ':at': at,
+            ':by': by,
+            ':ws': workspaceId,
+            ...(createdBy === undefined ? {} : { ':creator': createdBy }),
+          },
         },
       },
       {

@@ -29,6 +29,7 @@ const entryItem = z.object({
   actorType: z.enum(['user', 'system', 'agent']),
   actorId: z.string(),
   actorEmail: z.optional(z.string()),
+  apiKeyId: z.optional(z.string()),
   resourceType: z.optional(z.string()),
   resourceId: z.optional(z.string()),
   ip: z.optional(z.string()),
@@ -87,7 +88,7 @@ export function auditQueryPlan(table: string, query: AuditQuery) {
   const names: Record<string, string> = { '#pk': pkName, '#sk': skName };
   const values: Record<string, unknown> = { ':pk': pk, ...sort.values };
   const filters: string[] = [];
-  for (const field of ['actorId', 'resourceType', 'resourceId'] as const) {
+  for (const field of ['actorId', 'apiKeyId', 'resourceType', 'resourceId'] as const) {
     const value = query[field];
     if (value === undefined) continue;
     names[`#${field}`] = field;

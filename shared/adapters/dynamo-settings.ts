@@ -3,15 +3,45 @@
  * workspace's settings, `GLOBAL` / `SETTING#<key>` for global defaults (written by
  * operators, read-only here). Plain values are stored as JSON text (exactly what was
  * sent); secret ones only as their sealed envelope.
+ *
+ * A counter item under the workspace (`SETTING_COUNT`, attribute `settings`) holds how many
+ * settings it keeps: a new key is put in the same transaction as the counter's increment, under
+ * the condition that it stays within the limit, and a delete gives the slot back in the same
+ * transaction, so concurrent creates cannot pass the limit. A workspace whose settings predate the
+ * counter gets it at its first create, from a count of its settings (a delete racing that first
+ * create can leave the counter one above the truth, never below).
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import type { Key } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
-import { GLOBAL_PK, settingSk, workspacePk } from './keys';
+import { type TransactItem, transactWrite } from './dynamo/transact';
+import { GLOBAL_PK, SETTINGS_COUNT_SK, settingSk, workspacePk } from './keys';
 
 const SETTING_PREFIX = settingSk('');
+const COUNTER_TYPE = 'setting-count';
+/** Rounds of a write that keeps losing races (the key created or deleted meanwhile, a hot counter). */
+const RACE_ATTEMPTS = 5;
+const RACED = Symbol('raced');
+
+/**
+ * Runs `write` again while it loses a race: it answers {@link RACED} (what it read changed before
+ * it wrote), or a transaction in flight on the same items refused it (`TransactionConflict`).
+ */
+async function racing<T>(write: () => Promise<T | typeof RACED>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const outcome = await write();
+      if (outcome !== RACED) return outcome;
+      if (attempt >= RACE_ATTEMPTS) throw new Error('A settings write kept losing races; try again');
+    } catch (error) {
+      if (!isTransactionConflict(error) || isConditionFailure(error) || attempt >= RACE_ATTEMPTS) throw error;
+    }
+  }
+}
 
 const sealedItem = z.object({
   v: z.literal(1),
@@ -39,6 +69,59 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
     return (await queryAll(db, prefixQuery(table, pk, SETTING_PREFIX))).map((item) => toSetting(item, scope));
   }
 
+  const counterKey = (workspaceId: string): Key => ({ pk: workspacePk(workspaceId), sk: SETTINGS_COUNT_SK });
+
+  /** Whether the workspace's settings are counted (its counter item holds a count). */
+  async function counted(workspaceId: string): Promise<boolean> {
+    const counter = await getItem(db, table, counterKey(workspaceId), { consistent: true });
+    return typeof counter?.settings === 'number';
+  }
+
+  /**
+   * The counter's part of a create: one more under the limit; for a workspace not counted yet,
+   * its count of settings plus one, only if no other create counted it meanwhile. `limit-reached`
+   * when an uncounted workspace is already full.
+   */
+  async function counterUpdate(
+    workspaceId: string,
+    max: number,
+  ): Promise<{ update: TransactItem; counted: boolean } | 'limit-reached'> {
+    const common = { TableName: table, Key: counterKey(workspaceId), ExpressionAttributeNames: { '#type': 'type' } };
+    if (await counted(workspaceId)) {
+      const update = {
+        ...common,
+        UpdateExpression: 'ADD settings :one SET #type = :type',
+        ConditionExpression: 'settings < :max',
+        ExpressionAttributeValues: { ':one': 1, ':max': max, ':type': COUNTER_TYPE },
+      };
+      return { update: { Update: update }, counted: true };
+    }
+    const existing = await countSettings(workspaceId);
+    if (existing >= max) return 'limit-reached';
+    const update = {
+      ...common,
+      UpdateExpression: 'SET settings = :n, #type = :type',
+      ConditionExpression: 'attribute_not_exists(settings)',
+      ExpressionAttributeValues: { ':n': existing + 1, ':type': COUNTER_TYPE },
+    };
+    return { update: { Update: update }, counted: false };
+  }
+
+  /** How many settings the workspace keeps, by a consistent count of its `SETTING#` items. */
+  async function countSettings(workspaceId: string): Promise<number> {
+    const input = prefixQuery(table, workspacePk(workspaceId), SETTING_PREFIX);
+    let total = 0;
+    let start: Key | undefined;
+    do {
+      const out = await db.send(
+        new QueryCommand({ ...input, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      total += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+
   return {
     async list(workspaceId) {
       const [workspace, global] = await Promise.all([
@@ -54,27 +137,49 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
       return item ? toSetting(item, workspaceId === undefined ? 'global' : 'workspace') : undefined;
     },
 
-    async put(workspaceId, setting) {
+    async put(workspaceId, setting, maxSettings) {
       const { scope: _scope, ...stored } = setting;
-      const out = await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: { pk: workspacePk(workspaceId), sk: settingSk(setting.key), type: 'setting', ...stored },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return out.Attributes === undefined;
+      const item = { pk: workspacePk(workspaceId), sk: settingSk(setting.key), type: 'setting', ...stored };
+      return racing(async () => {
+        // An existing key is replaced in place: the count does not change.
+        const replace = new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_exists(pk)' });
+        if (await conditionally(db.send(replace))) return 'replaced';
+        const counter = await counterUpdate(workspaceId, maxSettings);
+        if (counter === 'limit-reached') return 'limit-reached';
+        try {
+          // The counter comes first: a failed condition at index 0 means the limit is reached (or,
+          // for an uncounted workspace, that another create counted it first); at 1, the key exists.
+          await transactWrite(db, [
+            counter.update,
+            { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ]);
+          return 'created';
+        } catch (error) {
+          if (counter.counted && isConditionFailure(error, 0)) return 'limit-reached';
+          // The key was created meanwhile, or another create counted the workspace first.
+          if (isConditionFailure(error)) return RACED;
+          throw error;
+        }
+      });
     },
 
     async delete(workspaceId, key) {
-      const out = await db.send(
-        new DeleteCommand({
+      const remove = {
+        TableName: table,
+        Key: { pk: workspacePk(workspaceId), sk: settingSk(key) },
+        ConditionExpression: 'attribute_exists(pk)',
+      };
+      return racing(async () => {
+        // A workspace not counted yet (no create since the counter came) has no count to lower.
+        if (!(await counted(workspaceId))) return conditionally(db.send(new DeleteCommand(remove)));
+        const decrement = {
           TableName: table,
-          Key: { pk: workspacePk(workspaceId), sk: settingSk(key) },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return out.Attributes !== undefined;
+          Key: counterKey(workspaceId),
+          UpdateExpression: 'ADD settings :minusOne',
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        };
+        return conditionally(transactWrite(db, [{ Delete: remove }, { Update: decrement }]), 0);
+      });
     },
   };
 }

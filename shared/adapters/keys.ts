@@ -65,6 +65,8 @@ export const inviteGsi1 = (workspaceId: string, createdAt: string, inviteId: str
 export const deviceSk = (fingerprintHash: string): string => `DEVICE#${fingerprintHash}`;
 /** Settings, under their workspace (or `GLOBAL`). */
 export const settingSk = (key: string): string => `SETTING#${key}`;
+/** Under the workspace partition: how many settings it keeps (outside the `SETTING#` prefix). */
+export const SETTINGS_COUNT_SK = 'SETTING_COUNT';
 
 // ── core: CRM ─────────────────────────────────────────────────────────────────────────
 /** Contacts live under their workspace (the same key the campaign audience pages through). */

@@ -1,7 +1,10 @@
 /**
  * API keys of a workspace. The raw key (`uh_` + 32 hex) is returned once, at creation;
  * only its SHA-256 is stored and listings show the 11-character prefix. A key can only
- * carry permissions its creator holds, so a key never widens what its creator may do.
+ * carry permissions its creator holds, so a key never widens what its creator may do, and
+ * only a signed-in person creates keys (the route refuses API keys: `api-keys:create` is
+ * session only, shared/identity/permissions.ts), so no key outlives the revocation of another.
+ * Members see and revoke their own keys; `api-keys:read-all` and `api-keys:revoke` reach everyone's.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
@@ -35,7 +38,8 @@ export const newKeyId = (at: Date): string =>
   `${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
 
 /**
- * Creates a key with `scopes` for the caller's workspace. Only a user whose email address is
+ * Creates a key with `scopes` for the caller's workspace (`api-keys:create` among them grants the
+ * key nothing: routes that need it refuse keys). Only a user whose email address is
  * verified may (the pre-account takeover rule of shared/identity/email-verified.ts). The key is
  * tied to the password version of the caller's session or key: written only while that version
  * is still current (a password reset landing after the caller's credential was read leaves no
@@ -88,31 +92,57 @@ export async function createApiKey(
   return { key: raw, apiKey: { keyId, name, prefix, scopes, createdAt } };
 }
 
-/** The workspace's keys, newest first, with usage; never a hash or a raw key. */
+/**
+ * The caller's keys, newest first, with usage; never a hash or a raw key. With `api-keys:read-all`
+ * every key of the workspace: the listing shows where each key was last used from (other people's
+ * IP addresses), which `api-keys:read` alone does not show of anyone's but the caller's.
+ */
 export async function listApiKeys(
   caller: Caller,
   page: { readonly limit: number; readonly cursor?: string },
   deps: Pick<ApiKeyDeps, 'store'>,
 ): Promise<{ apiKeys: ApiKeyView[]; nextCursor?: string }> {
-  const { items, nextCursor } = await deps.store.list(caller.workspaceId, page.limit, page.cursor);
+  const createdBy = caller.permissions.has('api-keys:read-all') ? undefined : caller.userId;
+  const { items, nextCursor } = await deps.store.list(caller.workspaceId, page.limit, page.cursor, createdBy);
   const apiKeys = items.map(view);
   return nextCursor ? { apiKeys, nextCursor } : { apiKeys };
 }
 
 /**
- * Revokes a key of the caller's workspace; revoking twice is a no-op: `already-revoked`, the first
- * revoker and time stay, and the edge writes no second audit entry (functions/security.ts).
+ * Revokes a key of the caller's workspace. Its creator, signed in, may always (whoever may mint a
+ * credential must be able to end it); anyone else's key needs `api-keys:revoke`, and so does any
+ * revocation made with an API key (a key acts within its scopes only, so a leaked key cannot end
+ * its owner's other keys). "Its creator" is checked in the store's conditional write, on the
+ * stored `createdBy`. Revoking twice is a no-op: `already-revoked`, the first revoker and time
+ * stay, and the edge writes no second audit entry (functions/security.ts).
  * @throws NotFoundError `API_KEY_NOT_FOUND` when the workspace has no such key.
+ * @throws ForbiddenError `PERMISSION_DENIED` when the key is not the caller's own to revoke.
  */
 export async function revokeApiKey(
   caller: Caller,
   keyId: string,
   deps: ApiKeyDeps,
 ): Promise<'revoked' | 'already-revoked'> {
-  const outcome = await deps.store.revoke(caller.workspaceId, keyId, caller.userId, deps.now().toISOString());
+  const anyKey = caller.permissions.has('api-keys:revoke');
+  if (!anyKey && caller.apiKeyId !== undefined) throw revokeDenied();
+  const at = deps.now().toISOString();
+  const outcome = await deps.store.revoke(
+    caller.workspaceId,
+    keyId,
+    caller.userId,
+    at,
+    anyKey ? undefined : caller.userId,
+  );
   if (outcome === 'not-found') throw new NotFoundError('No such API key', 'API_KEY_NOT_FOUND');
+  if (outcome === 'not-creator') throw revokeDenied();
   return outcome;
 }
+
+const revokeDenied = () =>
+  new ForbiddenError(
+    'Revoking a key you did not create, or revoking with an API key, needs the api-keys:revoke permission',
+    'PERMISSION_DENIED',
+  );
 
 function view(key: ApiKey): ApiKeyView {
   return {

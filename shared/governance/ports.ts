@@ -22,6 +22,8 @@ export interface Caller {
    * out is written only while it is still current. Absent when unknown (nothing is checked).
    */
   readonly passwordVersion?: number;
+  /** The API key the caller is using; absent for a signed-in session. */
+  readonly apiKeyId?: string;
 }
 
 /** A page of a listing; `nextCursor` is opaque and absent on the last page. */
@@ -46,15 +48,19 @@ export interface ApiKeyStore {
    * (`password-changed` otherwise), in the same atomic write.
    */
   create(record: NewApiKey, maxActive: number): Promise<'created' | 'limit-reached' | 'password-changed'>;
-  /** The workspace's keys (active and revoked), newest first. */
-  list(workspaceId: string, limit: number, cursor?: string): Promise<Page<ApiKey>>;
-  /** Revokes the key `keyId` of `workspaceId`; a key of another workspace is `not-found`. */
+  /** The workspace's keys (active and revoked), newest first; only those `createdBy` created, when given. */
+  list(workspaceId: string, limit: number, cursor?: string, createdBy?: string): Promise<Page<ApiKey>>;
+  /**
+   * Revokes the key `keyId` of `workspaceId`; a key of another workspace is `not-found`. With
+   * `createdBy`, only a key that user created, in the same conditional write (`not-creator` otherwise).
+   */
   revoke(
     workspaceId: string,
     keyId: string,
     by: string,
     at: string,
-  ): Promise<'revoked' | 'already-revoked' | 'not-found'>;
+    createdBy?: string,
+  ): Promise<'revoked' | 'already-revoked' | 'not-found' | 'not-creator'>;
   /** Revokes every active key `userId` created in `workspaceId` (a member removed); returns how many. */
   revokeCreatedBy(workspaceId: string, userId: string, by: string, at: string): Promise<number>;
 }
@@ -67,6 +73,8 @@ export interface AuditQuery {
   readonly workspaceId: string;
   readonly eventType?: string;
   readonly actorId?: string;
+  /** Entries of requests made with this API key. */
+  readonly apiKeyId?: string;
   readonly resourceType?: string;
   readonly resourceId?: string;
   /** Inclusive bounds, normalised ISO-8601 (`toISOString`). */
@@ -158,8 +166,16 @@ export interface SettingStore {
   list(workspaceId: string): Promise<{ workspace: StoredSetting[]; global: StoredSetting[] }>;
   /** The workspace's setting, or with `workspaceId` undefined the global one. */
   get(workspaceId: string | undefined, key: string): Promise<StoredSetting | undefined>;
-  /** Creates or replaces a workspace setting; true when it did not exist. */
-  put(workspaceId: string, setting: StoredSetting): Promise<boolean>;
-  /** Removes a workspace setting; false when there was none. */
+  /**
+   * Replaces a workspace setting, or creates it while the workspace keeps fewer than
+   * `maxSettings` (counted atomically with the create, so concurrent creates cannot pass it);
+   * `limit-reached` stores nothing.
+   */
+  put(
+    workspaceId: string,
+    setting: StoredSetting,
+    maxSettings: number,
+  ): Promise<'created' | 'replaced' | 'limit-reached'>;
+  /** Removes a workspace setting (giving its slot back); false when there was none. */
   delete(workspaceId: string, key: string): Promise<boolean>;
 }

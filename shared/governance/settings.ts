@@ -4,35 +4,35 @@
  * before they are stored and are never returned in plain text; only
  * {@link readSecretSetting} opens them, for use inside the service.
  *
- * Most keys take any JSON value (their readers skip what they cannot use). The keys of
- * {@link KNOWN_SETTINGS} are checked when set: a value that does not fit is a 400 that stores
+ * Most keys take any JSON value. The keys the service reads ({@link KNOWN_SETTINGS},
+ * known-settings.ts) are checked when set: a value that does not fit is a 400 that stores
  * nothing, and they are never secret; a value is stored as its schema parses it.
+ *
+ * A workspace keeps at most {@link MAX_WORKSPACE_SETTINGS} settings (the store counts them,
+ * race-free), so `GET /api/settings`, which answers them all in one body, stays far below what a
+ * Lambda may answer (6 MB) whatever they hold.
  */
-import type * as z from 'zod/mini';
 import { timeZone } from '../campaigns/send-window';
-import { NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { own } from '../security/own';
+import { KNOWN_SETTINGS, type KnownSetting, WORKSPACE_TIME_ZONE_SETTING } from './known-settings';
 import type { Caller, SecretBox, SecretContext, SettingScope, SettingStore, StoredSetting } from './ports';
+
+export { KNOWN_SETTINGS, WORKSPACE_TIME_ZONE_SETTING };
 
 export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 /** Largest value, as UTF-8 JSON text. */
 export const MAX_SETTING_BYTES = 8 * 1024;
+/**
+ * Most settings a workspace keeps (an overwrite is no new one). The listing answers them all: at
+ * worst each value's 8 KB grows 7-fold on its way out (`<` `>` `&` leave as 6-byte `\u` escapes,
+ * and the Lambda's JSON envelope escapes their backslash), 50 x ~57 KB < 3 MB, half the 6 MB a
+ * synchronous Lambda may answer (test/unit/governance/r20b-fix-settings-listing-bound.test.ts).
+ */
+export const MAX_WORKSPACE_SETTINGS = 50;
 export const SECRET_MASK = '********';
 /** The encryption context's workspace for global settings; `*` is never part of a workspace id. */
 export const GLOBAL_CONTEXT_ID = '*';
-
-/**
- * The workspace's time zone (an IANA zone, e.g. `"Europe/Berlin"`, stored by its canonical name:
- * `"europe/berlin"` is stored as `"Europe/Berlin"`; a UTC offset is refused): the zone a campaign created
- * without one takes, stored on it then (campaign.ts `createCampaign`); a later change moves no
- * existing campaign.
- */
-export const WORKSPACE_TIME_ZONE_SETTING = 'workspace.time_zone';
-
-/** Keys whose values are checked on `PUT` (400 `INVALID_SETTING_VALUE`); plain values only. */
-const KNOWN_SETTINGS: Readonly<Record<string, z.ZodMiniType>> = {
-  [WORKSPACE_TIME_ZONE_SETTING]: timeZone,
-};
 
 export interface SettingsDeps {
   readonly settings: SettingStore;
@@ -69,6 +69,8 @@ export async function listSettings(caller: Caller, deps: Pick<SettingsDeps, 'set
  * {@link KNOWN_SETTINGS} takes only a value its schema accepts, never as a secret.
  * @throws ValidationError `INVALID_SETTING_KEY` / `SETTING_TOO_LARGE` / `INVALID_SETTING_VALUE` /
  * `SETTING_NOT_SECRET`.
+ * @throws ConflictError `SETTINGS_LIMIT` when the key is new and the workspace already keeps
+ * {@link MAX_WORKSPACE_SETTINGS} settings (nothing is stored).
  */
 export async function putSetting(
   caller: Caller,
@@ -94,8 +96,15 @@ export async function putSetting(
   const stored: StoredSetting = isSecret
     ? { ...common, isSecret: true, sealed: await deps.secrets.seal(json, secretContext(caller.workspaceId, key)) }
     : { ...common, isSecret: false, valueJson: json };
-  const created = await deps.settings.put(caller.workspaceId, stored);
-  return { created, setting: view(stored) };
+  const outcome = await deps.settings.put(caller.workspaceId, stored, MAX_WORKSPACE_SETTINGS);
+  if (outcome === 'limit-reached') {
+    throw new ConflictError(
+      `A workspace may keep at most ${MAX_WORKSPACE_SETTINGS} settings; delete one before adding ${key}`,
+      'SETTINGS_LIMIT',
+      { details: { key, limit: MAX_WORKSPACE_SETTINGS } },
+    );
+  }
+  return { created: outcome === 'created', setting: view(stored) };
 }
 
 /** @throws NotFoundError `SETTING_NOT_FOUND` when the workspace has no such setting (global ones are read-only). */
@@ -145,15 +154,24 @@ export async function workspaceTimeZone(
   return zone.success ? zone.data : undefined;
 }
 
-/** The value a known key stores: as its schema parses it (no bigger: a schema only normalises). */
-function knownValue(key: string, schema: z.ZodMiniType, input: { value: unknown; isSecret?: boolean }): unknown {
+/**
+ * The value a known key stores: as its schema parses it (no bigger: a schema only trims or
+ * normalises). The 400 names the key, the rule and what broke it.
+ */
+function knownValue(key: string, known: KnownSetting, input: { value: unknown; isSecret?: boolean }): unknown {
   if (input.isSecret === true) {
-    throw new ValidationError(`The setting ${key} cannot be secret`, 'SETTING_NOT_SECRET', { details: { key } });
+    throw new ValidationError(`The setting ${key} cannot be secret: the service reads it`, 'SETTING_NOT_SECRET', {
+      details: { key },
+    });
   }
-  const parsed = schema.safeParse(input.value);
+  const parsed = known.schema.safeParse(input.value);
   if (!parsed.success) {
-    const why = parsed.error.issues[0]?.message ?? 'Not a valid value';
-    throw new ValidationError(`The setting ${key}: ${why}`, 'INVALID_SETTING_VALUE', { details: { key } });
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    const why = issue ? ` (${issue.message}${where})` : '';
+    throw new ValidationError(`The setting ${key} must be ${known.rule}${why}`, 'INVALID_SETTING_VALUE', {
+      details: { key, rule: known.rule },
+    });
   }
   return parsed.data;
 }

@@ -39,6 +39,7 @@ export function callerOf(request: HttpRequest): Caller {
     ...(request.auth.principal.passwordVersion === undefined
       ? {}
       : { passwordVersion: request.auth.principal.passwordVersion }),
+    ...(request.auth.principal.apiKeyId === undefined ? {} : { apiKeyId: request.auth.principal.apiKeyId }),
   };
 }
 

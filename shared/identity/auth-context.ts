@@ -31,8 +31,16 @@ export interface AuthContext {
   readonly workspace?: WorkspaceAccess;
 }
 
-/** The actor fields of an audit entry for this caller. */
+/**
+ * The actor fields of an audit entry for this caller: the user, and the API key they used (so
+ * the log tells what a key did, e.g. after a leak, from what the person did signed in).
+ */
 export const actorOf = (auth: AuthContext | undefined) =>
   auth
-    ? { actorType: 'user' as const, actorId: auth.principal.userId, actorEmail: auth.principal.email }
+    ? {
+        actorType: 'user' as const,
+        actorId: auth.principal.userId,
+        actorEmail: auth.principal.email,
+        ...(auth.principal.apiKeyId === undefined ? {} : { apiKeyId: auth.principal.apiKeyId }),
+      }
     : { actorType: 'system' as const, actorId: 'anonymous' };

@@ -18,7 +18,7 @@ import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
 import { emailNotVerified } from './email-verified';
 import { grantStands } from './grant-standing';
 import type { Membership, User } from './model';
-import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
+import { apiKeysMayCall, BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
 import { API_KEY_PATTERN, RECORD_ID_PATTERN, sessionTokenUser, sha256 } from './tokens';
 
@@ -113,8 +113,9 @@ export async function authenticate(
   }
   if (key.status === 'verified') {
     const { found, hash } = key;
-    // A key acts only inside its workspace and scopes: account-level routes need a session.
-    if (request.permission === undefined) {
+    // A key acts only inside its workspace and scopes: account-level routes, and those needing a
+    // session-only permission (creating keys), need a session.
+    if (!apiKeysMayCall(request.permission)) {
       throw new ForbiddenError(
         'API keys act only within their workspace and scopes; this route needs a signed-in session',
         'API_KEY_NOT_ALLOWED',

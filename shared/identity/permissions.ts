@@ -13,8 +13,13 @@ export const PERMISSIONS = [
   'members:remove',
   'roles:read',
   'roles:manage',
+  /** The caller's own API keys: list them, revoke them. */
   'api-keys:read',
+  /** Every API key of the workspace, with where each was last used from. */
+  'api-keys:read-all',
+  /** Create API keys; a signed-in person only (see {@link SESSION_ONLY_PERMISSIONS}). */
   'api-keys:create',
+  /** Revoke other people's API keys (a key's creator may always revoke it). */
   'api-keys:revoke',
   'audit:read',
   'alerts:read',
@@ -48,13 +53,33 @@ export const isBuiltinRole = (value: string): value is BuiltinRole =>
   (BUILTIN_ROLES as readonly string[]).includes(value);
 
 /**
- * Reads that show other people's personal data or the workspace's security posture: the
- * audit log and security alerts carry members' emails, IP addresses and user agents, and
- * the key list shows where each key was last used from. Least privilege: admins and owners
- * only (members get `api-keys:read` for the keys they work with, below).
+ * Permissions only a signed-in person exercises: a route that needs one refuses API keys with 403
+ * `API_KEY_NOT_ALLOWED`, as the account routes (declared without a permission) do, whatever the
+ * key's scopes say. A key never mints keys: a leaked one would leave behind keys, stored as its
+ * user's own, that its revocation does not end.
  */
-const ADMIN_READS: ReadonlySet<Permission> = new Set<Permission>(['audit:read', 'alerts:read', 'api-keys:read']);
-const readOnly = PERMISSIONS.filter((p) => p.endsWith(':read') && !ADMIN_READS.has(p));
+export const SESSION_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['api-keys:create']);
+
+/**
+ * Whether an API key may call a route that needs `permission` (within its scopes): never a route
+ * without one (account-level: the person, not a workspace) nor one needing a session-only permission.
+ */
+export const apiKeysMayCall = (permission: Permission | undefined): boolean =>
+  permission !== undefined && !SESSION_ONLY_PERMISSIONS.has(permission);
+
+/**
+ * Reads kept from viewers. The audit log, security alerts and the full key list
+ * (`api-keys:read-all`: where each key was last used from) carry other people's emails, IP
+ * addresses and user agents: admins and owners only (least privilege). `api-keys:read` shows
+ * the caller's own keys only: members, who create keys, get it below; viewers create none.
+ */
+const KEPT_FROM_VIEWERS: ReadonlySet<Permission> = new Set<Permission>([
+  'audit:read',
+  'alerts:read',
+  'api-keys:read-all',
+  'api-keys:read',
+]);
+const readOnly = PERMISSIONS.filter((p) => p.endsWith(':read') && !KEPT_FROM_VIEWERS.has(p));
 
 /** What each built-in role may do. Owners may do everything; only owners manage roles. */
 export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Permission[]>> = {
@@ -68,6 +93,7 @@ export const BUILTIN_ROLE_PERMISSIONS: Readonly<Record<BuiltinRole, readonly Per
     'campaigns:launch',
     'emails:send',
     'templates:write',
+    // Their own keys: create, list, revoke (shared/governance/api-keys.ts); not other people's.
     'api-keys:read',
     'api-keys:create',
     // Members do the work AI helps with (replies, copy, lead reviews); viewers cannot spend the budget.

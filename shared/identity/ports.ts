@@ -41,6 +41,8 @@ export interface AuditEntry {
   readonly actorType: 'user' | 'system' | 'agent';
   readonly actorId: string;
   readonly actorEmail?: string;
+  /** The API key the actor made the request with; absent for a session (and for the system). */
+  readonly apiKeyId?: string;
   readonly resourceType?: string;
   readonly resourceId?: string;
   readonly ip?: string;

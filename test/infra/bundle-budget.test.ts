@@ -55,7 +55,10 @@ const OVER_BUDGET: Partial<
   // +~1 KB (review round 17, r17c): the date schema of the audit log's range (iso-instant.ts) and the
   // acknowledgement of an alert audited once (415,933 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the known setting workspace.time_zone checked on PUT (419,831 bytes).
-  security: { ceiling: 416_000, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  // +4.6 KB (review round 20, r20b): the settings counter (the cap on a workspace's settings) and the
+  // schemas of every setting the service reads, from their readers' modules (419,372 bytes; 421,106 with
+  // the API keys' round-20 changes in the same function).
+  security: { ceiling: 421_500, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (408,143 bytes).
   workspaces: {
     ceiling: 404_000,

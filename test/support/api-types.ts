@@ -295,14 +295,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * API keys of the workspace (prefix only)
+         * The caller’s API keys, or with `api-keys:read-all` the workspace’s (prefix only)
          * @description Needs `api-keys:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
          */
         get: operations["api-keys.list"];
         put?: never;
         /**
          * Create an API key; the raw key is shown once
-         * @description Needs `api-keys:create` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `api-keys:create` in the workspace, from a session only (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["api-keys.create"];
         delete?: never;
@@ -322,8 +322,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Revoke an API key
-         * @description Needs `api-keys:revoke` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * Revoke an API key: one of the caller’s, or with `api-keys:revoke` anyone’s
+         * @description Needs `api-keys:read` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         delete: operations["api-keys.revoke"];
         options?: never;
@@ -2596,7 +2596,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The workspace’s API keys (never their secret) */
+            /** @description The caller’s API keys, or every key of the workspace with `api-keys:read-all` (never their secret) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2669,7 +2669,7 @@ export interface operations {
                  */
                 "application/json": {
                     name: string;
-                    scopes: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
+                    scopes: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:read-all" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
                 };
             };
         };
@@ -2768,6 +2768,7 @@ export interface operations {
             query?: {
                 eventType?: string;
                 actorId?: string;
+                apiKeyId?: string;
                 resourceType?: string;
                 resourceId?: string;
                 from?: string;
@@ -2802,6 +2803,19 @@ export interface operations {
                      *           "actorType": "user",
                      *           "actorId": "_3NUxW9yL0F0SWL5KwWwzA",
                      *           "ip": "203.0.113.7"
+                     *         },
+                     *         {
+                     *           "id": "0c2f6a51-3b7e-4d0a-9c1e-5f8b2a7d4e36",
+                     *           "createdAt": "2026-01-15T09:30:00.000Z",
+                     *           "workspaceId": "LR9T7An3VR1XFGxzO7xAJg",
+                     *           "eventType": "settings.put",
+                     *           "eventAction": "PUT",
+                     *           "actorType": "user",
+                     *           "actorId": "_3NUxW9yL0F0SWL5KwWwzA",
+                     *           "apiKeyId": "k_7Qm2",
+                     *           "resourceType": "settings",
+                     *           "resourceId": "email.postal_address",
+                     *           "ip": "203.0.113.7"
                      *         }
                      *       ]
                      *     }
@@ -2814,6 +2828,7 @@ export interface operations {
                             eventType: string;
                             actorType: string;
                             actorId?: string;
+                            apiKeyId?: string;
                         } & {
                             [key: string]: unknown;
                         })[];
@@ -3153,6 +3168,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The current state or version does not allow the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -3866,7 +3890,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    permissions: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
+                    permissions: ("workspace:read" | "workspace:update" | "members:read" | "members:invite" | "members:update" | "members:remove" | "roles:read" | "roles:manage" | "api-keys:read" | "api-keys:read-all" | "api-keys:create" | "api-keys:revoke" | "audit:read" | "alerts:read" | "alerts:manage" | "settings:read" | "settings:write" | "contacts:read" | "contacts:write" | "contacts:delete" | "scoring:read" | "scoring:manage" | "campaigns:read" | "campaigns:write" | "campaigns:launch" | "emails:send" | "templates:read" | "templates:write" | "emails:read" | "emails:manage" | "ai:read" | "ai:use")[];
                 };
             };
         };

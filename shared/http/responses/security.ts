@@ -14,6 +14,8 @@ export const auditPage = {
         eventType: z.string(),
         actorType: z.string(),
         actorId: z.optional(z.string()),
+        /** The API key the request was made with (absent for a session). */
+        apiKeyId: z.optional(z.string()),
       }),
     ),
     nextCursor: z.optional(z.string()),
@@ -28,6 +30,19 @@ export const auditPage = {
         eventAction: 'login',
         actorType: 'user',
         actorId: EXAMPLE_USER,
+        ip: '203.0.113.7',
+      },
+      {
+        id: '0c2f6a51-3b7e-4d0a-9c1e-5f8b2a7d4e36',
+        createdAt: EXAMPLE_TIME,
+        workspaceId: EXAMPLE_WORKSPACE,
+        eventType: 'settings.put',
+        eventAction: 'PUT',
+        actorType: 'user',
+        actorId: EXAMPLE_USER,
+        apiKeyId: 'k_7Qm2',
+        resourceType: 'settings',
+        resourceId: 'email.postal_address',
         ip: '203.0.113.7',
       },
     ],
@@ -85,7 +100,7 @@ const exampleKey = {
 
 export const apiKeysPage = {
   status: 200,
-  description: 'The workspace’s API keys (never their secret)',
+  description: 'The caller’s API keys, or every key of the workspace with `api-keys:read-all` (never their secret)',
   schema: z.object({ apiKeys: z.array(apiKey), nextCursor: z.optional(z.string()) }),
   example: { apiKeys: [{ ...exampleKey, createdBy: EXAMPLE_USER, usageCount: 12, isActive: true }] },
 } satisfies SuccessResponse;

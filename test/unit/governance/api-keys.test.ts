@@ -10,6 +10,7 @@ const users = verifiedUsers();
 const now = () => new Date('2026-03-01T10:00:00.000Z');
 const admin = callerIn('ws-a', BUILTIN_ROLE_PERMISSIONS.admin, 'admin-1');
 const member = callerIn('ws-a', BUILTIN_ROLE_PERMISSIONS.member, 'member-1');
+const otherAdmin = callerIn('ws-a', BUILTIN_ROLE_PERMISSIONS.admin, 'admin-2');
 const otherWorkspace = callerIn('ws-b', BUILTIN_ROLE_PERMISSIONS.owner, 'owner-b');
 
 describe('API keys', () => {
@@ -116,11 +117,12 @@ describe('API keys', () => {
     const created = await createApiKey(admin, { name: 'CI', scopes: ['contacts:read'] }, { store, now, users });
     expect(store.findActive(sha256(created.key))).toBeDefined();
 
-    await revokeApiKey(member, created.apiKey.keyId, { store, now });
+    // Another user's key: the revoker holds api-keys:revoke (a member may revoke only their own).
+    await revokeApiKey(otherAdmin, created.apiKey.keyId, { store, now });
 
     expect(store.findActive(sha256(created.key))).toBeUndefined();
     const [listed] = (await listApiKeys(admin, { limit: 50 }, { store })).apiKeys;
-    expect(listed).toMatchObject({ isActive: false, revokedBy: 'member-1', revokedAt: '2026-03-01T10:00:00.000Z' });
+    expect(listed).toMatchObject({ isActive: false, revokedBy: 'admin-2', revokedAt: '2026-03-01T10:00:00.000Z' });
     // Revoking again is a no-op, not an error (and says so: the edge writes no second audit entry).
     await expect(revokeApiKey(admin, created.apiKey.keyId, { store, now })).resolves.toBe('already-revoked');
   });

@@ -52,22 +52,23 @@ export class MemoryApiKeys implements ApiKeyStore {
     return 'created' as const;
   }
 
-  async list(workspaceId: string, limit: number, cursor?: string): Promise<Page<ApiKey>> {
+  async list(workspaceId: string, limit: number, cursor?: string, createdBy?: string): Promise<Page<ApiKey>> {
     const keys = [...this.byHash.values()]
       .map((r) => r.key)
-      .filter((k) => k.workspaceId === workspaceId)
+      .filter((k) => k.workspaceId === workspaceId && (createdBy === undefined || k.createdBy === createdBy))
       .sort((a, b) => (a.keyId < b.keyId ? 1 : -1))
       .filter((k) => cursor === undefined || k.keyId < cursor);
     const items = keys.slice(0, limit);
     return keys.length > limit ? { items, nextCursor: items.at(-1)?.keyId as string } : { items };
   }
 
-  async revoke(workspaceId: string, keyId: string, by: string, at: string) {
+  async revoke(workspaceId: string, keyId: string, by: string, at: string, createdBy?: string) {
     const found = [...this.byHash.entries()].find(
       ([, r]) => r.key.keyId === keyId && r.key.workspaceId === workspaceId,
     );
     if (!found) return 'not-found' as const;
     const [hash, record] = found;
+    if (createdBy !== undefined && record.key.createdBy !== createdBy) return 'not-creator' as const;
     if (!record.key.isActive) return 'already-revoked' as const;
     this.byHash.set(hash, { ...record, key: { ...record.key, isActive: false, revokedAt: at, revokedBy: by } });
     return 'revoked' as const;
@@ -154,10 +155,12 @@ export class MemorySettings implements SettingStore {
     return this.partition(workspaceId).get(key);
   }
 
-  async put(workspaceId: string, setting: StoredSetting) {
-    const existed = this.partition(workspaceId).has(setting.key);
-    this.partition(workspaceId).set(setting.key, setting);
-    return !existed;
+  async put(workspaceId: string, setting: StoredSetting, maxSettings: number) {
+    const partition = this.partition(workspaceId);
+    const existed = partition.has(setting.key);
+    if (!existed && partition.size >= maxSettings) return 'limit-reached' as const;
+    partition.set(setting.key, setting);
+    return existed ? ('replaced' as const) : ('created' as const);
   }
 
   async delete(workspaceId: string, key: string) {
