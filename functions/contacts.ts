@@ -13,10 +13,9 @@ import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoInteractions } from '../shared/adapters/dynamo-interactions';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
-import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
+import { requestEventsPublisher } from '../shared/adapters/request-events';
 import { documents } from '../shared/aws/dynamodb';
-import { eventBridge } from '../shared/aws/eventbridge';
-import { ConfigError, campaignClock, config, tableName } from '../shared/config';
+import { campaignClock, tableName } from '../shared/config';
 import { consentGiven, consentInputSchema, consentTime, listConsent } from '../shared/crm/contacts/consent';
 import { contactCreateSchema, contactPatchSchema } from '../shared/crm/contacts/contact-fields';
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
@@ -55,15 +54,20 @@ import {
 import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
 import { logger } from '../shared/observability/logger';
 
-if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');
 // Campaign time (TIME_SCALE locally): interactions are what campaign conditions compare.
 const clock = campaignClock();
 const now = () => clock.now();
 // A create's audit entry goes in its transaction (with the contact and its pending events).
 const contacts = dynamoContacts(documents, core, { auditTable: tableName('audit') });
-// Domain events (contact.created, contact.tag_added, contact.interaction_recorded): campaign triggers.
-const events = eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME);
+// Domain events (contact.created, contact.tag_added, contact.interaction_recorded, the scorer's tier
+// crossings): campaign triggers and wake-ups, published after the write landed. What the bus does
+// not take goes straight to the queues of the bus's rules (drip-steps), as the rules would deliver
+// it (shared/adapters/fallback-events.ts), so a PutEvents failure does not turn a write that landed
+// into a 5xx. Only when the queue fails too does the publish throw (`whenLost: 'throw'`): a contact's
+// events stay pending on its item and the retry publishes them, as does a retried interaction (its
+// key fixes the ids): the same event ids.
+const events = await requestEventsPublisher('throw');
 // An ownerUserId must name a member of the workspace: read only when a write sets one.
 const members = dynamoMemberships(documents, core);
 const deps = { contacts, now, newId: randomUUID, events, members };

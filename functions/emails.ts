@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { emailRoutes } from '../lib/definition/email-routes';
-import { eventRules } from '../lib/definition/event-rules';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { countCampaignEventOnce } from '../shared/adapters/dynamo-enrolments';
@@ -20,17 +19,14 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoUnsubscribeSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { dynamoWorkspaces } from '../shared/adapters/dynamo-workspaces';
-import { eventBridgePublisher } from '../shared/adapters/eventbridge-events';
-import { fallbackEventsPublisher, queueAccount } from '../shared/adapters/fallback-events';
+import { requestEventsPublisher } from '../shared/adapters/request-events';
 import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { loadTrackingSecret } from '../shared/adapters/tracking-secret';
 import { documents } from '../shared/aws/dynamodb';
-import { eventBridge } from '../shared/aws/eventbridge';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { sqs } from '../shared/aws/sqs';
 import { trackedCampaignCounts } from '../shared/campaigns/tracked-counts';
 import {
-  ConfigError,
   campaignClock,
   config,
   publicBaseUrl,
@@ -72,7 +68,6 @@ import { logger, metrics } from '../shared/observability/logger';
 // The key of link tokens, read once when the function loads (shared/adapters/tracking-secret.ts).
 await loadTrackingSecret(secretsManager);
 
-if (!config.EVENT_BUS_NAME) throw new ConfigError('Missing environment variable EVENT_BUS_NAME');
 const core = tableName('core');
 const queue = sqsEmailSends(sqs, queueUrl('email-sends'));
 const links = publicBaseUrl();
@@ -94,18 +89,7 @@ const linkSuppressions = dynamoUnsubscribeSuppressions(documents, core, tableNam
 // Never thrown: that would make a stored interaction look failed (an unsubscribe's timeline entry
 // kept for a later POST to write again, a click logged as not recorded); events lost even so are
 // logged as an error and counted (`DomainEventsLost`).
-const ruleQueues = eventRules
-  .filter((rule) => rule.bus === 'domain-events')
-  .map((rule) => ({ rule: rule.name, pattern: rule.pattern, queueUrl: queueUrl(rule.targetQueue) }));
-const interactionEvents: DomainEventPublisher = fallbackEventsPublisher({
-  bus: eventBridgePublisher(eventBridge, config.EVENT_BUS_NAME),
-  sqs,
-  targets: ruleQueues,
-  account: queueAccount(ruleQueues[0]?.queueUrl ?? ''),
-  region: await sqs.config.region(),
-  log: logger,
-  metrics,
-});
+const interactionEvents: DomainEventPublisher = await requestEventsPublisher('log');
 const interactionDeps: RecordInteractionDeps = {
   contacts,
   interactions: dynamoInteractions(documents, core),

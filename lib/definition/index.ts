@@ -83,7 +83,9 @@ export const declaredFunctions = [
     memoryMb: 1024,
     timeoutSeconds: 29,
     tables: { core: 'readWrite', audit: 'append' },
-    queues: {},
+    // drip-steps: the domain events PutEvents did not take go straight to the rule's queue
+    // (a write that landed answers 2xx: shared/adapters/fallback-events.ts).
+    queues: { 'drip-steps': 'send' },
     publishesEvents: true,
   },
   {

@@ -1,6 +1,7 @@
 /**
- * Domain events of a request nothing retries (a person's open, click or unsubscribe: the mail
- * client fetches once), published after its write committed. EventBridge first (`bus`, the
+ * Domain events of a request, published after its write committed: one nothing retries (a person's
+ * open, click or unsubscribe: the mail client fetches once; the emails function), or one whose
+ * write landed and must answer its 2xx (the contacts function). EventBridge first (`bus`, the
  * {@link eventBridgePublisher}); the events it did not take go straight to the queues of the
  * bus's rules, each as its rule would have delivered it, so an event is not lost to a PutEvents
  * that failed after the SDK's own retries (today one rule: `campaign-triggers` -> drip-steps, which
@@ -17,22 +18,42 @@
  * - How: the message body is the EventBridge envelope an SQS target receives (`version`, `id`,
  *   `detail-type`, `source`, `account`, `time`, `region`, `resources`, `detail`; the detail as
  *   PutEvents carries it, shared/adapters/eventbridge-events.ts `toEntry`), in SendMessageBatch
- *   calls of at most 10 entries and 256 KiB (a larger message goes alone, as a SendMessage). The
+ *   calls of at most 10 entries and 256 KiB (a larger message goes alone, as a SendMessage), made by
+ *   the {@link QueueSender} (sqs-queue-sender.ts, loaded only then: request-events.ts). The
  *   envelope's `id` is new; consumers dedupe on the detail's `eventId`, as for any redelivery.
- * - When the queue fails too (a call throws, or refuses entries): an error log naming the event
- *   types and ids, and the metric `DomainEventsLost` (Count: the events lost). `publish` never
- *   throws: the request's answer (a pixel, a redirect, the unsubscribe page) does not depend on
- *   it. A caller that is retried (a queue consumer) uses the plain publisher and throws instead.
+ * - When the queue fails too (a call throws, or refuses entries), as `whenLost` says:
+ *   - `'log'` (the default): an error log naming the event types and ids, and the metric
+ *     `DomainEventsLost` (Count: the events lost); `publish` never throws. For a request whose
+ *     answer (a pixel, a redirect, the unsubscribe page) does not depend on it and nothing retries.
+ *   - `'throw'`: `publish` throws {@link DomainEventsUnsentError} naming the events neither took,
+ *     and counts nothing lost: the caller keeps them and publishes them again (the contacts function:
+ *     events pending on the contact item, published again by the retry of the request, the same ids;
+ *     those of the same publish the bus or a queue did take go again too, and consumers dedupe them).
+ *   A caller that is retried as a whole (a queue consumer) uses the plain publisher and throws instead.
  */
 import { randomUUID } from 'node:crypto';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { matchesPattern } from '../../lib/definition/event-rules';
 import type { DomainEvent, DomainEventPublisher } from '../crm/ports';
 import { EventPublishError, PUT_EVENTS_BATCH, toEntry } from './eventbridge-events';
-import { BATCH_ENTRIES, BATCH_PAYLOAD_BYTES, messagePayloadBytes } from './sqs/coalesced-sends';
 
 export const FALLBACK_EVENT_METRICS = { lost: 'DomainEventsLost' } as const;
+
+/**
+ * Thrown with `whenLost: 'throw'` when neither the bus nor the queues took some events: the message
+ * names each (type and `eventId`), the bus's error and the queues'; `cause` is the bus's error.
+ */
+export class DomainEventsUnsentError extends Error {
+  override name = 'DomainEventsUnsentError';
+  constructor(
+    message: string,
+    /** The events neither the bus nor a queue took, in the order given. */
+    readonly events: readonly DomainEvent[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
 
 /** A rule of the bus with a queue target: the events its pattern matches go to `queueUrl`. */
 export interface RuleQueue {
@@ -49,10 +70,23 @@ export interface FallbackLog {
   error(message: string, fields: Record<string, unknown>): void;
 }
 
+/**
+ * What the fallback sends with (sqs-queue-sender.ts): `sendAll` puts every body on the queue, in
+ * as few calls as the queue allows, and answers the indexes of the bodies it did not take, and why.
+ */
+export interface QueueSender {
+  sendAll(queueUrl: string, bodies: readonly string[]): Promise<{ failed: number[]; errors: string[] }>;
+}
+
 export interface FallbackEventsOptions {
   /** The EventBridge publisher (a refusal throws `EventPublishError` naming the refused events). */
   readonly bus: DomainEventPublisher;
-  readonly sqs: SQSClient;
+  /**
+   * The queue sender, asked for only when the bus did not take everything: a function loads the SQS
+   * client then (`() => import('./sqs-queue-sender').then((m) => m.processQueueSender)`), not at its
+   * cold start.
+   */
+  readonly queue: () => Promise<QueueSender>;
   readonly targets: readonly RuleQueue[];
   /** The envelope's `account` and `region`: those of the bus (the function's own). */
   readonly account: string;
@@ -61,6 +95,12 @@ export interface FallbackEventsOptions {
   readonly metrics: Pick<Metrics, 'singleMetric'>;
   /** The envelope's `id` (default: a random UUID, as EventBridge gives). */
   readonly newId?: () => string;
+  /**
+   * Events neither the bus nor the queues took: `'log'` (default) logs an error, counts
+   * `DomainEventsLost` and resolves; `'throw'` throws {@link DomainEventsUnsentError} (the caller
+   * keeps them for its retry). See the module comment.
+   */
+  readonly whenLost?: 'log' | 'throw';
 }
 
 /** The EventBridge envelope an SQS target of a rule receives for `event`. */
@@ -98,45 +138,6 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainEventPublisher {
   const newId = options.newId ?? randomUUID;
 
-  /** Sends `bodies` to `queueUrl`; answers the indexes SQS did not take, and why. */
-  async function sendAll(queueUrl: string, bodies: readonly string[]): Promise<{ failed: number[]; errors: string[] }> {
-    const failed: number[] = [];
-    const errors: string[] = [];
-    let i = 0;
-    while (i < bodies.length) {
-      // The next call: up to 10 entries within the batch's payload limit; a larger message alone.
-      const start = i;
-      let bytes = 0;
-      while (i < bodies.length && i - start < BATCH_ENTRIES) {
-        const size = messagePayloadBytes(bodies[i]);
-        if (i > start && bytes + size > BATCH_PAYLOAD_BYTES) break;
-        bytes += size;
-        i += 1;
-      }
-      const indexes = Array.from({ length: i - start }, (_, j) => start + j);
-      try {
-        if (bytes > BATCH_PAYLOAD_BYTES) {
-          await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[start] }));
-          continue;
-        }
-        const out = await options.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index] })),
-          }),
-        );
-        for (const refused of out.Failed ?? []) {
-          failed.push(Number(refused.Id));
-          errors.push(`${refused.Code}${refused.Message ? `: ${refused.Message}` : ''}`);
-        }
-      } catch (error) {
-        failed.push(...indexes);
-        errors.push(messageOf(error));
-      }
-    }
-    return { failed, errors };
-  }
-
   /** The events the bus did not take, to the queues of the rules that match them. */
   async function fallBack(unsent: readonly DomainEvent[], busError: unknown): Promise<void> {
     const lost = new Set<DomainEvent>();
@@ -144,10 +145,11 @@ export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainE
     const queued: string[] = [];
     try {
       const envelopes = unsent.map((event) => ({ event, envelope: ruleEnvelope(event, options, newId()) }));
+      const queue = await options.queue();
       for (const target of options.targets) {
         const matched = envelopes.filter((e) => matchesPattern(target.pattern, e.envelope));
         if (matched.length === 0) continue;
-        const out = await sendAll(
+        const out = await queue.sendAll(
           target.queueUrl,
           matched.map((m) => JSON.stringify(m.envelope)),
         );
@@ -168,6 +170,14 @@ export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainE
     }
     if (lost.size > 0) {
       const gone = unsent.filter((e) => lost.has(e));
+      if (options.whenLost === 'throw') {
+        const named = gone.map((e) => `${e.type} ${String(e.detail.eventId ?? '(no eventId)')}`).join(', ');
+        throw new DomainEventsUnsentError(
+          `Domain events not published, neither the bus nor its rules' queues took them (${gone.length} of ${unsent.length}): ${named} (bus: ${fields.error}; queues: ${errors.join('; ')})`,
+          gone,
+          { cause: busError },
+        );
+      }
       options.log.error('Domain events lost: neither the bus nor the queue fallback took them', {
         error: fields.error,
         fallbackErrors: errors,

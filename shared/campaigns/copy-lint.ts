@@ -13,16 +13,9 @@
  * - **No forbidden claim**: each phrase the workspace listed, found case-insensitively (Unicode
  *   NFKC, runs of white space as one space) in a subject or in the HTML's visible text.
  */
-import * as z from 'zod/mini';
 import { htmlToText, missingMarketingParts } from '../email/templates';
 
-/** The workspace setting: a JSON list of phrases generated or approved copy may not contain. */
-export const FORBIDDEN_CLAIMS_SETTING = 'campaigns.forbidden_claims';
-
-/** The setting's value; anything else counts as unset (as the AI budget settings do). */
-export const forbiddenClaimsValue = z
-  .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))
-  .check(z.maxLength(200));
+export { FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue } from './forbidden-claims';
 
 export type CopyIssueCode = 'unsubscribe_link' | 'postal_address' | 'deceptive_subject_prefix' | 'forbidden_claim';
 

@@ -12,7 +12,7 @@
  */
 import * as z from 'zod/mini';
 import { AI_COST_BUDGET_SETTING, AI_TOKEN_BUDGET_SETTING } from '../ai/budgets';
-import { FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue } from '../campaigns/copy-lint';
+import { FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue } from '../campaigns/forbidden-claims';
 import { timeZone } from '../campaigns/send-window';
 import { POSTAL_ADDRESS_SETTING } from '../email/sender-profile';
 import { TOPIC_ID_PATTERN } from '../email/suppression-rules';

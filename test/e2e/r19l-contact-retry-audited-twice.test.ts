@@ -28,29 +28,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../lib/local/runtime';
 import { eventBridge } from '../../shared/aws/eventbridge';
+import { sqs } from '../../shared/aws/sqs';
 import { addMember, as, newUser, type TestUser } from '../support/identity';
 import { startTestRuntime } from '../support/local-runtime';
 
 let runtime: Runtime;
-/** PutEvents calls left to refuse (a throttled EventBridge), set per test. */
+/**
+ * Publishes left to fail, set per test: PutEvents refused (a throttled EventBridge) and, since round
+ * 20 (r20f2), the contacts function's fallback to the drip-steps queue too (a publish fails only when
+ * both do: shared/adapters/fallback-events.ts); the queue's refusal uses one up.
+ */
 let refuse = 0;
 const FAULT = 'r19lRefusePutEvents';
+const QUEUE_FAULT = 'r19lRefuseDripSteps';
 
 beforeAll(async () => {
   runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off' });
   eventBridge.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'PutEventsCommand' && refuse > 0) {
-        refuse -= 1;
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       }
       return next(args);
     },
     { step: 'initialize', name: FAULT },
   );
+  sqs.middlewareStack.add(
+    (next, context) => async (args) => {
+      const queue = String((args.input as { QueueUrl?: unknown }).QueueUrl ?? '');
+      if (context.commandName === 'SendMessageBatchCommand' && queue.endsWith('drip-steps') && refuse > 0) {
+        refuse -= 1;
+        throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: QUEUE_FAULT },
+  );
 }, 60_000);
 afterAll(async () => {
   eventBridge.middlewareStack.remove(FAULT);
+  sqs.middlewareStack.remove(QUEUE_FAULT);
   await runtime?.stop();
 });
 

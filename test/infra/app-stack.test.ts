@@ -87,11 +87,12 @@ describe('functions', () => {
       JSON.stringify(group.Properties?.AlarmConfiguration).includes(dlqAlarm),
     );
     // drip-step-worker consumes drip-steps; the launch task, the worker, the campaigns API and the sweep send to it,
-    // and so does emails (the domain events EventBridge did not take: shared/adapters/fallback-events.ts).
+    // and so do emails and contacts (the domain events EventBridge did not take: shared/adapters/fallback-events.ts).
     expect(groups.map(([id]) => id.replace(/Release.*/, '')).sort()).toEqual([
       'campaignaudience',
       'campaigns',
       'campaignsweeper',
+      'contacts',
       'dripstepworker',
       'emails',
     ]);

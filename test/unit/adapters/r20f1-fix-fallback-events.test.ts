@@ -18,6 +18,7 @@ import {
   fallbackEventsPublisher,
   queueAccount,
 } from '../../../shared/adapters/fallback-events';
+import { sqsQueueSender } from '../../../shared/adapters/sqs-queue-sender';
 import { dripStepMessage } from '../../../shared/campaigns/messages';
 import { eventContact } from '../../../shared/campaigns/trigger-from-event';
 import type { DomainEvent } from '../../../shared/crm/ports';
@@ -96,7 +97,7 @@ function publisher(bus: ReturnType<typeof fakeBus>['bus'], sqs: SQSClient, r: Re
   let n = 0;
   return fallbackEventsPublisher({
     bus,
-    sqs,
+    queue: async () => sqsQueueSender(sqs),
     targets: [{ rule: rule?.name as string, pattern: rule?.pattern as Record<string, unknown>, queueUrl: QUEUE }],
     account: queueAccount(QUEUE),
     region: 'eu-west-1',
