@@ -17,7 +17,12 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createStateFile } from '../state-file';
 
-/** Lock files this process holds: tells its own lock from one left by a dead process that had the same pid. */
+/**
+ * Lock files this process holds: tells its own lock from one left by a dead process that had the
+ * same pid. Per thread (each worker thread loads its own copy of this module), so the lock is
+ * taken on the main thread: startEmulatorsInWorker takes it before the emulator thread starts, or
+ * a second start of this process would judge the first one's lock stale and take it over.
+ */
 const held = new Set<string>();
 
 /** Takes `<dataDir>/emulators.lock`; resolves with its release function. */

@@ -15,11 +15,15 @@
  * - SES (`ses-outbox.json`): the sent-mail outbox and email templates, same cadence; each accepted
  *   email (and send, for its events) is journaled before the answer (ses-server.ts,
  *   ses-send-journal.ts), so a crash loses none.
- * - Resend stand-in (`resend-outbox.json`) and SMTP sink (`smtp-outbox.json`): what they took,
- *   same cadence, no journal (a crash can lose what they took in the last ~2 s).
+ * - Resend stand-in (`resend-outbox.json`): what it took, same cadence; each email taken is
+ *   journaled with its webhooks before the answer (resend-journal.ts), so a crash loses none, nor
+ *   its idempotency key, and the webhooks a stop or crash found undelivered go at the next start.
+ * - SMTP sink (`smtp-outbox.json`): what it took, same cadence, no journal (a crash can lose what
+ *   it took in the last ~2 s).
  * Not persisted: TransactWriteItems ClientRequestToken memory, FIFO deduplication state,
  * SQS message-move tasks and pending purges. `emulators.lock` (a pid file) keeps a second
- * process off the same `dataDir`; one left behind by a crash is taken over at the next start.
+ * process off the same `dataDir` (and a second start in this process: on a worker thread the
+ * lock is taken on the main thread); one left behind by a crash is taken over at the next start.
  *
  * DynamoDB transactions (dynalite has none) are emulated by a proxy in front of dynalite; they
  * are atomic only against other transactions, not against concurrent single-item writes
@@ -74,6 +78,11 @@ export interface StartEmulatorsOptions {
   /** Fixed ports (see ../ports.ts); 0 or absent = any free port. */
   ports?: { dynamodb?: number; sqs?: number; ses?: number; resend?: number; smtp?: number; smtpOutbox?: number };
   log?: (msg: string) => void;
+  /**
+   * The caller holds the data directory's lock already (startEmulatorsInWorker takes it on the
+   * main thread before the emulator thread starts): not taken again here.
+   */
+  dataDirLocked?: boolean;
 }
 
 /** How often the in-memory emulators (SQS, SES) write their snapshot when it changed. */
@@ -87,7 +96,7 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => {});
   await mkdir(opts.dataDir, { recursive: true });
-  const unlock = await lockDataDir(opts.dataDir);
+  const unlock = opts.dataDirLocked ? async () => undefined : await lockDataDir(opts.dataDir);
   const common = { host, log, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS };
   const started = await Promise.allSettled([
     startDynamoDb({ ...common, path: join(opts.dataDir, 'dynamodb'), port: opts.ports?.dynamodb ?? 0 }),

@@ -12,7 +12,10 @@
  * Local only: `GET /store` (the outbox as JSON, newest last), `POST /clear-store`, `GET /` a
  * minimal outbox page, and the fault switch (`LOCAL_RESEND_FAULT`, `/_local/fault`; `throttle`
  * answers 429 `rate_limit_exceeded`, `fail` 500 `internal_server_error`).
- * Kept in memory and snapshotted to `<dataDir>/resend-outbox.json`.
+ * Kept in memory and snapshotted to `<dataDir>/resend-outbox.json`. Each email taken is journaled
+ * with its webhooks before the answer (`<dataDir>/resend.journal.jsonl`, resend-journal.ts): a stop
+ * or kill loses neither the email and its idempotency key nor a webhook still owed (sent at the
+ * next start, once the runtime gives the URL).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -20,7 +23,14 @@ import { dirname, join } from 'node:path';
 import { createFaultSwitch, type FaultSwitch } from './fault-switch';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { closeServer, endpointUrl, listen } from './net';
-import { LOCAL_RESEND_WEBHOOK_SECRET, type ResendWebhookSender, resendWebhookSender } from './resend-webhooks';
+import { resendJournal } from './resend-journal';
+import {
+  LOCAL_RESEND_WEBHOOK_SECRET,
+  newSvixId,
+  type ResendWebhookSender,
+  resendWebhookSender,
+  resendWebhooksOf,
+} from './resend-webhooks';
 
 export interface ResendEmailRecord {
   id: string;
@@ -87,8 +97,20 @@ export async function startResend(opts: {
   const emails: ResendEmailRecord[] = saved?.emails ?? [];
   const idempotency = new Map(saved?.idempotency ?? []);
   if (saved) opts.log(`resend: restored ${emails.length} email(s) from ${opts.file}`);
-  let version = 0;
-  const webhooks = resendWebhookSender(opts.log);
+  // Emails taken after the last snapshot (a killed runtime writes no final one), and the webhooks
+  // a stop or kill found not yet delivered.
+  const journal = resendJournal<ResendEmailRecord>(join(dirname(opts.file), 'resend.journal.jsonl'), opts.log);
+  const recovered = journal.restore(emails, idempotency);
+  if (recovered > 0) opts.log(`resend: recovered ${recovered} email(s) from the journal`);
+  let version = recovered > 0 ? 1 : 0;
+  let closed = false;
+  const webhooks = resendWebhookSender(opts.log, (hookId) => {
+    if (!closed) journal.done(hookId);
+  });
+  for (const { hooks } of journal.owed) webhooks.deliver(hooks);
+  if (journal.owed.length > 0) {
+    opts.log(`resend: ${journal.pending()} webhook(s) owed from before the last stop, sent once the API listens`);
+  }
 
   const fault = createFaultSwitch({
     name: 'resend',
@@ -152,10 +174,13 @@ export async function startResend(opts: {
       ...(key === undefined ? {} : { idempotency_key: key }),
       last_event: 'delivered',
     };
+    const hooks = resendWebhooksOf(record, Date.now()).map((body) => ({ id: newSvixId(), body }));
+    // On the disk before the answer: a stop or kill after it loses neither the email nor its webhooks.
+    journal.record({ email: record, ...(key === undefined ? {} : { fingerprint }), hooks });
     emails.push(record);
     if (key !== undefined) idempotency.set(key, { id, fingerprint });
     version++;
-    webhooks.deliver(record);
+    webhooks.deliver(hooks);
     return { id };
   };
 
@@ -166,6 +191,8 @@ export async function startResend(opts: {
       if (req.method === 'GET' && path === '/') return page(res);
       if (req.method === 'GET' && path === '/store') return json(res, 200, { emails });
       if (req.method === 'POST' && path === '/clear-store') {
+        // The journal first: should its compaction fail, nothing is cleared (500).
+        journal.cleared();
         emails.length = 0;
         idempotency.clear();
         version++;
@@ -203,17 +230,22 @@ export async function startResend(opts: {
   const port = await listen(server, opts.port, opts.host);
   let lastVersion = -1;
   let lastText = '';
+  /** What the journal held when the snapshot being written was taken. */
+  let mark = 0;
   const snapshots = startSnapshotter(
     opts.file,
     () => {
       if (version !== lastVersion) {
         lastText = JSON.stringify({ version: 1, emails, idempotency: [...idempotency] } satisfies Snapshot);
         lastVersion = version;
+        mark = journal.mark();
       }
       return lastText;
     },
     opts.snapshotIntervalMs,
     opts.log,
+    // The journal may forget the emails this snapshot holds once their webhooks are done.
+    () => journal.snapshotted(mark),
   );
   const endpoint = endpointUrl(opts.host, port);
   return {
@@ -225,10 +257,13 @@ export async function startResend(opts: {
     webhookSecret: LOCAL_RESEND_WEBHOOK_SECRET,
     emails: () => emails,
     async stop() {
+      // What is not delivered by now stays owed in the journal for the next start.
       webhooks.stop();
       fault.releaseHanging();
       await closeServer(server);
       await snapshots.stop();
+      journal.flush();
+      closed = true;
     },
   };
 }

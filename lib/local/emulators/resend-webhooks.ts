@@ -9,10 +9,13 @@
  * - `bounced@resend.dev` -> email.sent, email.bounced (Permanent);
  * - `complained@resend.dev` -> email.sent, email.delivered, email.complained;
  * - `delivered@resend.dev` and any other address -> email.sent, email.delivered.
- * Until the runtime gives the URL (`configure`, once the API listens) nothing is sent. A delivery
- * that fails (network, non-2xx) is retried 3 times (0.5, 1, 2 s), then logged.
+ * Each webhook is journaled with the email before the send is answered (resend-journal.ts) and
+ * owed until delivered: until the runtime gives the URL (`configure`, once the API listens) they
+ * wait, while the API does not answer they are retried with a growing delay, and those a stop
+ * finds undelivered go at the next start, with the same Svix id (the API dedupes on it).
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { OwedWebhook } from './resend-journal';
 
 /** The fixed local secret (base64 of 24 bytes); the runtime gives the functions the same one. */
 export const LOCAL_RESEND_WEBHOOK_SECRET = 'whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0';
@@ -75,8 +78,11 @@ export function resendWebhooksOf(email: TakenEmail, nowMs: number): Array<Record
   return hooks;
 }
 
+/** A fresh Svix message id (`msg_` and 32 hex digits). */
+export const newSvixId = () => `msg_${randomUUID().replace(/-/g, '')}`;
+
 /** Svix's headers for `body`. */
-export function svixHeaders(secret: string, body: string, nowMs: number, id = `msg_${randomUUID().replace(/-/g, '')}`) {
+export function svixHeaders(secret: string, body: string, nowMs: number, id = newSvixId()) {
   const timestamp = String(Math.floor(nowMs / 1000));
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
@@ -84,58 +90,103 @@ export function svixHeaders(secret: string, body: string, nowMs: number, id = `m
 }
 
 export interface ResendWebhookSender {
+  /** Where the webhooks go (the runtime gives it once the API listens); until then they wait. */
   configure(target: { url: string; secret: string } | undefined): void;
-  deliver(email: TakenEmail): void;
+  /** Sends one email's webhooks in order, each once the one before it is done. */
+  deliver(hooks: readonly OwedWebhook[]): void;
+  /** Resolves once every webhook given is done (or the sender stopped). */
   idle(): Promise<void>;
-  /** No more deliveries or retries. */
+  /** No more attempts (those in flight are aborted): what was not delivered stays owed in the journal. */
   stop(): void;
 }
 
+/** Attempts a webhook the API refuses (a 4xx other than 408 and 429) gets before it is given up. */
+export const REFUSED_ATTEMPTS = 4;
+/** Failed attempts after which a webhook still retried is logged (once). */
+const LOG_AFTER_FAILURES = 4;
+
+/**
+ * Posts webhooks to the configured URL, signed at each attempt. Unreachable, 408, 429 or 5xx:
+ * retried after each of `delaysMs` (the last one repeating) for as long as the sender runs, as
+ * Resend retries while an endpoint is down; another 4xx: {@link REFUSED_ATTEMPTS} attempts, then
+ * given up and logged. `onDone(id)` when a webhook was delivered or given up.
+ */
 export function resendWebhookSender(
   log: (msg: string) => void,
-  delaysMs: readonly number[] = [500, 1000, 2000],
+  onDone: (hookId: string) => void = () => undefined,
+  delaysMs: readonly number[] = [500, 1000, 2000, 5000, 10_000, 30_000],
 ): ResendWebhookSender {
   let target: { url: string; secret: string } | undefined;
+  const stopper = new AbortController();
   const inFlight = new Set<Promise<void>>();
+  /** Woken by `configure` and `stop`. */
+  const waiting: Array<() => void> = [];
+  const wake = () => {
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  const changed = () => new Promise<void>((resolve) => waiting.push(resolve));
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopper.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stopper.signal.addEventListener('abort', done);
+    });
 
-  const post = async (hook: Record<string, unknown>, to: { url: string; secret: string }) => {
-    const body = JSON.stringify(hook);
-    const id = `msg_${randomUUID().replace(/-/g, '')}`;
-    for (let attempt = 0; ; attempt++) {
+  const post = async (hook: OwedWebhook) => {
+    const body = JSON.stringify(hook.body);
+    for (let failures = 0; !stopper.signal.aborted; ) {
+      const to = target;
+      if (!to) {
+        await changed();
+        continue;
+      }
       let problem: string;
+      let refused = false;
       try {
         // Signed at each attempt, as Svix does: a retry carries a fresh timestamp, the same id.
         const res = await fetch(to.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...svixHeaders(to.secret, body, Date.now(), id) },
+          headers: { 'content-type': 'application/json', ...svixHeaders(to.secret, body, Date.now(), hook.id) },
           body,
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.any([stopper.signal, AbortSignal.timeout(10_000)]),
         });
         await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) return;
+        if (res.ok) return onDone(hook.id);
         problem = `HTTP ${res.status}`;
+        refused = res.status < 500 && res.status !== 408 && res.status !== 429;
       } catch (error) {
         problem = (error as Error).message;
       }
-      const wait = delaysMs[attempt];
-      if (wait === undefined || !target) {
-        log(`resend: webhook ${hook.type} ${id} not delivered after ${attempt + 1} attempts: ${problem}`);
-        return;
+      if (stopper.signal.aborted) return;
+      failures += 1;
+      if (refused && failures >= REFUSED_ATTEMPTS) {
+        log(`resend: webhook ${hook.body.type} ${hook.id} refused ${failures} times, given up: ${problem}`);
+        return onDone(hook.id);
       }
-      await new Promise((r) => setTimeout(r, wait));
+      if (!refused && failures === LOG_AFTER_FAILURES) {
+        log(
+          `resend: webhook ${hook.body.type} ${hook.id} not delivered after ${failures} attempts (${problem}); still retrying`,
+        );
+      }
+      await pause(delaysMs[Math.min(failures, delaysMs.length) - 1] ?? 1000);
     }
   };
 
   return {
     configure(t) {
       target = t;
+      wake();
     },
-    deliver(email) {
-      const to = target;
-      if (!to) return;
-      const hooks = resendWebhooksOf(email, Date.now());
+    deliver(hooks) {
       const p = (async () => {
-        for (const hook of hooks) await post(hook, to);
+        for (const hook of hooks) {
+          await post(hook);
+          if (stopper.signal.aborted) return;
+        }
       })().finally(() => inFlight.delete(p));
       inFlight.add(p);
     },
@@ -144,6 +195,8 @@ export function resendWebhookSender(
     },
     stop() {
       target = undefined;
+      stopper.abort();
+      wake();
     },
   };
 }

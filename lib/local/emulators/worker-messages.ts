@@ -14,5 +14,5 @@ export type FromWorker =
       smtp: { url: string; outboxUrl: string };
     }
   | { type: 'failed'; error: string }
-  | { type: 'configured' }
+  | { type: 'configured'; error?: string }
   | { type: 'stopped'; error?: string };

@@ -15,7 +15,10 @@ try {
   const emulators = await startEmulators({ ...options, log: (line) => send({ type: 'log', line }) });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'configure') {
-      emulators.configure(message.links).then(() => send({ type: 'configured' }));
+      emulators.configure(message.links).then(
+        () => send({ type: 'configured' }),
+        (error: Error) => send({ type: 'configured', error: error.message }),
+      );
       return;
     }
     if (message.type !== 'stop') return;
