@@ -1,8 +1,9 @@
 /**
- * Campaign time. In the cloud it is the wall clock. Locally it may run faster
- * (`TIME_SCALE=3600 npm start`: an hour per second), from an origin the runtime sets, so a
- * three-day journey runs in about a minute; every part that waits (SQS delays, one-time
- * schedules, send windows) converts through the same clock.
+ * Campaign time. In the cloud it is the wall clock. Locally it runs from an origin the runtime
+ * sets at every start (lib/local/clock-origin.ts), so it carries on across restarts: faster
+ * (`TIME_SCALE=3600 npm start`: an hour per second, a three-day journey in about a minute), or at
+ * real speed, then possibly ahead of the wall clock by what an earlier faster run gained. Every
+ * part that waits (SQS delays, one-time schedules, send windows) converts through the same clock.
  */
 export interface Clock {
   /** Campaign time now. */
@@ -17,13 +18,16 @@ export interface Clock {
   readonly scale: number;
 }
 
-/** A clock that runs `scale` times faster than real time from `origin` (real ms, clock ms). */
+/**
+ * A clock that runs `scale` times faster than real time from `origin` (real ms, clock ms); at
+ * scale 1 it runs at real speed, offset by `clockMs - realMs`. Without an origin: the wall clock.
+ */
 export function scaledClock(
   scale = 1,
   origin?: { realMs: number; clockMs: number },
   realNow: () => number = Date.now,
 ): Clock {
-  if (scale === 1 || !origin) {
+  if (!origin) {
     return {
       now: () => new Date(realNow()),
       realDelayMs: (at) => Math.max(0, at.getTime() - realNow()),

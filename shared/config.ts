@@ -59,7 +59,8 @@ const schema = z.object({
   /**
    * Local only: how many times faster than real time campaign time runs (`TIME_SCALE=3600`: an
    * hour per second for waits, schedules and windows), from `CLOCK_ORIGIN` (`<realMs>:<clockMs>`,
-   * set by the local runtime). Must be 1 in the cloud.
+   * set by the local runtime at every start, so campaign time carries on across restarts at scale 1
+   * too). Must be 1 in the cloud, and CLOCK_ORIGIN unset.
    */
   TIME_SCALE: z.pipe(z.transform(blankAsAbsent), z._default(z.coerce.number().check(z.gte(1), z.lte(1_000_000)), 1)),
   CLOCK_ORIGIN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.regex(/^\d{1,16}:\d{1,16}$/)))),
@@ -187,6 +188,10 @@ const environment = schema.check(
   z.superRefine((env, ctx) => {
     if (env.TIME_SCALE !== 1 && env.STAGE !== 'local') {
       ctx.addIssue({ code: 'custom', path: ['TIME_SCALE'], message: 'must be 1 outside the local stage' });
+    }
+    // An origin moves campaign time off the wall clock even at scale 1: the local runtime's only.
+    if (env.CLOCK_ORIGIN !== undefined && env.STAGE !== 'local') {
+      ctx.addIssue({ code: 'custom', path: ['CLOCK_ORIGIN'], message: 'must be unset outside the local stage' });
     }
     for (const name of ['ORIGIN_VERIFY_SECRET', 'ORIGIN_VERIFY_SECRET_PREVIOUS'] as const) {
       if (env[name] !== undefined && env.STAGE !== 'local') {

@@ -18,7 +18,7 @@ import {
   tableEnvName,
   tables,
 } from '../definition';
-import { startClockOrigin } from './clock-origin';
+import { localTimeScale, startClockOrigin } from './clock-origin';
 import { ignoreDataDir } from './data-dir-ignore';
 import { docsPages } from './docs-page';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
@@ -235,15 +235,22 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
     for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;
-    // TIME_SCALE=3600: campaign time runs an hour per second, carried on across restarts.
-    const timeScale = Number(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE ?? 1);
-    if (Number.isFinite(timeScale) && timeScale > 1) {
-      const origin = startClockOrigin(opts.dataDir, timeScale);
-      // Last of all: nothing stopping after it stamps a campaign time past the one it saves.
-      stops.push(async () => origin.stop());
-      env.TIME_SCALE = String(timeScale);
-      env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
-      log(`campaign clock: ${timeScale}x real time (TIME_SCALE), now ${new Date(origin.clockMs).toISOString()}`);
+    // Campaign time carries on across restarts at any scale (clock-origin.ts), 1 included:
+    // TIME_SCALE=3600 runs it an hour per second. Every function reads this one origin.
+    const timeScale = localTimeScale(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE);
+    const origin = startClockOrigin(opts.dataDir, timeScale, log);
+    // Last of all: nothing stopping after it stamps a campaign time past the one it saves.
+    stops.push(async () => origin.stop());
+    env.TIME_SCALE = String(timeScale);
+    env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
+    const aheadMs = origin.clockMs - origin.realMs;
+    if (timeScale !== 1 || aheadMs > 0) {
+      log(
+        `campaign clock: ${timeScale}x real time (TIME_SCALE), now ${new Date(origin.clockMs).toISOString()}` +
+          (aheadMs > 0
+            ? ` (${(aheadMs / 3_600_000).toFixed(1)} h ahead of the wall clock, carried on from clock.json)`
+            : ''),
+      );
     }
     // A developer's own AWS profile must never be picked up by a local function.
     delete process.env.AWS_PROFILE;
@@ -325,9 +332,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     stops.unshift(() => outboxPage.stop());
     const outbox = emulators.ses.endpoint;
-    const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir, outbox);
+    const demo = opts.seed === false ? undefined : await ensureDemoAccount(http.url, opts.dataDir, outbox, log);
     const loadAccount =
-      opts.seed === false || !loadClientHeader ? undefined : await ensureLoadAccount(http.url, opts.dataDir, outbox);
+      opts.seed === false || !loadClientHeader
+        ? undefined
+        : await ensureLoadAccount(http.url, opts.dataDir, outbox, log);
 
     for (const [name, endpoint] of [
       ['ses', emulators.ses.endpoint],

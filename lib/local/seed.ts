@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readJsonState, writeJsonState } from './state-file';
+import { readJsonStateOrSetAside, writeJsonState } from './state-file';
 
 export interface DemoAccount {
   email: string;
@@ -23,8 +23,14 @@ export const LOAD_SEED_CONTACTS = 200;
  * The demo owner, with its email verified (through the link in the local outbox, as a user
  * would), so it may create API keys and send invites from the first start.
  */
-export function ensureDemoAccount(baseUrl: string, dataDir: string, sesEndpoint: string): Promise<DemoAccount> {
+export function ensureDemoAccount(
+  baseUrl: string,
+  dataDir: string,
+  sesEndpoint: string,
+  log: (line: string) => void = console.log,
+): Promise<DemoAccount> {
   return ensureAccount(
+    log,
     baseUrl,
     path.join(dataDir, 'demo-account.json'),
     { email: DEMO_EMAIL, passwordPrefix: 'demo', name: 'Demo Owner', organizationName: 'Demo Org' },
@@ -55,7 +61,12 @@ async function verifyThroughOutbox(baseUrl: string, sesEndpoint: string, email: 
  * (an upsert: a resumed seeding imports them again and changes nothing).
  * Credentials in DATA_DIR/load-account.json, read by load/processor.cjs.
  */
-export function ensureLoadAccount(baseUrl: string, dataDir: string, sesEndpoint: string): Promise<DemoAccount> {
+export function ensureLoadAccount(
+  baseUrl: string,
+  dataDir: string,
+  sesEndpoint: string,
+  log: (line: string) => void = console.log,
+): Promise<DemoAccount> {
   const seedContacts = async (signedUp: SignedUp) => {
     const token = signedUp.csrfToken;
     const rows = Array.from({ length: LOAD_SEED_CONTACTS }, (_, i) => {
@@ -77,6 +88,7 @@ export function ensureLoadAccount(baseUrl: string, dataDir: string, sesEndpoint:
     }
   };
   return ensureAccount(
+    log,
     baseUrl,
     path.join(dataDir, 'load-account.json'),
     { email: LOAD_EMAIL, passwordPrefix: 'load', name: 'Load Test', organizationName: 'Load Test Org' },
@@ -97,16 +109,20 @@ export function ensureLoadAccount(baseUrl: string, dataDir: string, sesEndpoint:
  * account logs in, and `populate` runs again (it must be idempotent).
  */
 async function ensureAccount(
+  log: (line: string) => void,
   baseUrl: string,
   file: string,
   who: { email: string; passwordPrefix: string; name: string; organizationName: string },
   populate: ((signedUp: SignedUp) => Promise<void>) | undefined,
   mail: { sesEndpoint: string; verify: (signedUp: SignedUp) => Promise<void> },
 ): Promise<DemoAccount> {
-  const saved = readJsonState<DemoAccount>(file);
+  // A damaged file (a hand edit) is moved aside, loudly: the account is set up again, its password
+  // reset through the outbox when it exists (the 409 path below), and printed as at a first start.
+  const again = `${who.email} is signed up again, or its password reset when it exists (printed below)`;
+  const saved = readJsonStateOrSetAside<DemoAccount>(file, log, again);
   if (saved) return saved;
   const pendingFile = file.replace(/\.json$/, '.pending.json');
-  const pending = readJsonState<{ email?: unknown; password?: unknown }>(pendingFile);
+  const pending = readJsonStateOrSetAside<{ email?: unknown; password?: unknown }>(pendingFile, log, again);
   const password =
     pending?.email === who.email && typeof pending.password === 'string'
       ? pending.password

@@ -9,6 +9,10 @@
  * A temporary file's name is new for every write (pid and random bytes) and is created
  * exclusively ('wx'): one a killed writer left behind (after {@link createStateFile} linked it,
  * still a second name of the live file) is never opened again, so it cannot be truncated in place.
+ *
+ * Reading one back never takes a damaged file (written by hand, copied badly) for a missing one:
+ * {@link readJsonState} says which file, and each caller deals with it as suits the file (clock.json
+ * is restored from its copy or the start refused; the seeded accounts' files are moved aside).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -74,11 +78,73 @@ export function writeJsonState(file: string, value: unknown, mode = 0o644): void
   writeStateFile(file, `${JSON.stringify(value, null, 2)}\n`, mode);
 }
 
-/** The parsed JSON in `file`; `undefined` when it does not exist or is not JSON. */
+/**
+ * `value` as indented JSON, written atomically twice: first to `<file>.copy`, then to `file`. A
+ * `file` damaged later (a hand edit, a bad copy) is then restored from the copy, which holds what
+ * `file` held, or (a kill between the two writes) what it was about to hold.
+ */
+export function writeJsonStateWithCopy(file: string, value: unknown, mode = 0o644): void {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  writeStateFile(copyOf(file), text, mode);
+  writeStateFile(file, text, mode);
+}
+
+/** Where {@link writeJsonStateWithCopy} keeps the copy of `file`. */
+export const copyOf = (file: string): string => `${file}.copy`;
+
+/** A state file that exists but does not hold what it should (not JSON, or not the expected shape). */
+export class DamagedStateFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} cannot be read: ${reason}`);
+    this.name = 'DamagedStateFileError';
+  }
+}
+
+/**
+ * The parsed JSON in `file`; `undefined` only when there is no such file. A file that is not JSON
+ * is never taken for a missing one: a {@link DamagedStateFileError} names it (the caller restores,
+ * moves aside, or refuses, as suits that file).
+ */
 export function readJsonState<T>(file: string): T | undefined {
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new DamagedStateFileError(file, (error as Error).message);
+  }
+}
+
+/** Moves a damaged `file` aside to `<file>.damaged-<ms>` (kept for a repair by hand); returns that name. */
+export function setAside(file: string): string {
+  const aside = `${file}.damaged-${Date.now()}`;
+  fs.renameSync(file, aside);
+  return aside;
+}
+
+/**
+ * {@link readJsonState} for a file its caller can make again: a damaged one is moved aside
+ * ({@link setAside}), a line says so and what follows (`consequence`), and it reads as missing.
+ */
+export function readJsonStateOrSetAside<T>(
+  file: string,
+  log: (line: string) => void,
+  consequence: string,
+): T | undefined {
+  try {
+    return readJsonState<T>(file);
+  } catch (error) {
+    if (!(error instanceof DamagedStateFileError)) throw error;
+    const aside = setAside(file);
+    log(`[local] ${file} could not be read (${error.reason}): moved to ${aside}; ${consequence}`);
     return undefined;
   }
 }
