@@ -31,8 +31,15 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '400': {
     reason: 'Bad Request',
     description:
-      "The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send.",
-    codes: ['VALIDATION_FAILED', 'INVALID_ID', 'UNKNOWN_OWNER', 'UNSENDABLE_EMAIL', 'TEMPLATE_TOO_LARGE'],
+      "The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters.",
+    codes: [
+      'VALIDATION_FAILED',
+      'INVALID_ID',
+      'UNKNOWN_OWNER',
+      'UNSENDABLE_EMAIL',
+      'TEMPLATE_TOO_LARGE',
+      'EXPORT_TOO_LARGE',
+    ],
   },
   '401': {
     reason: 'Unauthorized',

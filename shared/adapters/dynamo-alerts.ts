@@ -64,7 +64,7 @@ export function dynamoAlerts(db: DynamoDBDocumentClient, table: string): AlertSt
         limit: 1,
         cursor: undefined,
         shape,
-        collect: { maxPages: MAX_FIND_PAGES, keyOf: (item) => item },
+        collect: { maxPages: MAX_FIND_PAGES, keyOf: (item) => item, lookup: true },
       },
     );
     const found = items[0];

@@ -30,7 +30,7 @@ import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
-import { collectPages, prefixQuery, queryAll } from './dynamo/query';
+import { collectPages, prefixQuery, queryAll, withinAnswer } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
 import { passwordVersionIs } from './dynamo-users';
@@ -210,9 +210,11 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
         },
         { limit, maxPages: createdBy === undefined ? 1 : MAX_FILTERED_PAGES, keyOf: (item) => item },
       );
-      const keys = items.map(toApiKey);
+      const shown = withinAnswer(items);
+      const keys = shown.items.map(toApiKey);
       // Resumes before the last key answered, or, when the pages ran out first, the last one read.
-      const before = nextKey && String(nextKey.gsi1sk).slice(API_KEY_GSI1_PREFIX.length);
+      const resume = shown.cut ? shown.items.at(-1) : nextKey;
+      const before = resume && String(resume.gsi1sk).slice(API_KEY_GSI1_PREFIX.length);
       return before ? { items: keys, nextCursor: encodeCursor({ before }) as string } : { items: keys };
     },
 

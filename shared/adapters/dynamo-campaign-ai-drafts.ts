@@ -6,7 +6,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AiCopyDraft, AiCopyDraftStore } from '../campaigns/ai-copy';
 import { getItem, type Item } from './dynamo/item';
-import { prefixQuery } from './dynamo/query';
+import { prefixQuery, withinAnswer } from './dynamo/query';
 import { campaignAiDraftPrefix, campaignAiDraftSk, workspacePk } from './keys';
 
 const draftOf = (item: Item): AiCopyDraft => ({
@@ -46,7 +46,8 @@ export function dynamoCampaignAiDrafts(db: DynamoDBDocumentClient, table: string
           ConsistentRead: true,
         }),
       );
-      return (out.Items ?? []).map(draftOf);
+      // The newest that fit in a function's answer (a Query reads up to 1 MB: up to 7 MB of HTML as sent).
+      return withinAnswer((out.Items ?? []).map(draftOf)).items;
     },
     async setApproved(draft, approval) {
       await db.send(

@@ -4,14 +4,15 @@
  * The first page's Query starts at the contact's head item (`CONTACT_HEAD_SK`, sorted right
  * after the interactions; dynamo-contacts.ts writes it), so it also says whether the contact
  * is live or deleted, without a read of the contact. Every page reads one interaction past its
- * `limit`: a cursor is answered only when there is one.
+ * `limit`: a cursor is answered only when there is one; and answers what fits in a function's
+ * answer ({@link withinAnswer}), the cursor then after the last interaction answered.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { InteractionStore } from '../crm/contacts/ports';
 import type { Interaction } from '../crm/model';
 import { conditionally } from './dynamo/conditions';
 import { beginsWith, encodeCursor } from './dynamo/cursor';
-import { pagedQuery, rangeListing } from './dynamo/query';
+import { pagedQuery, rangeListing, withinAnswer } from './dynamo/query';
 import { CONTACT_HEAD_SK, INTERACTION_PREFIX, interactionPk, interactionSk } from './keys';
 
 const fromItem = (item: Record<string, unknown>): Interaction => ({
@@ -73,12 +74,12 @@ export function dynamoInteractions(db: DynamoDBDocumentClient, table: string): I
         // Stopped short of its Limit with a LastEvaluatedKey: at its 1 MB, more may follow.
         const cut = out.LastEvaluatedKey !== undefined && items.length < limit;
         const head = items[0]?.sk === CONTACT_HEAD_SK ? items.shift() : undefined;
-        const shown = items.slice(0, page.limit);
-        const last = shown.at(-1);
-        const more = items.length > page.limit || cut;
+        const shown = withinAnswer(items.slice(0, page.limit));
+        const last = shown.items.at(-1);
+        const more = items.length > page.limit || cut || shown.cut;
         const nextCursor = more && last ? encodeCursor({ pk, sk: last.sk }) : undefined;
         return {
-          interactions: shown.map(fromItem),
+          interactions: shown.items.map(fromItem),
           ...(nextCursor ? { nextCursor } : {}),
           ...(head ? { contactState: head.deleted === true ? ('deleted' as const) : ('live' as const) } : {}),
         };

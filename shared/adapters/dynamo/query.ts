@@ -2,7 +2,9 @@
  * Queries: every page of a partition, or one page of a listing behind an opaque cursor.
  * DynamoDB applies `Limit` before a FilterExpression, so a filtered listing may read several
  * pages to fill one answer: {@link collectPages} reads until the limit is filled or the data
- * ends, up to a cap per request, and the cursor resumes exactly after the last item returned.
+ * ends, up to a cap per request, and the cursor resumes after the last item returned (past
+ * pages read that hold no further match).
+ * Every listing page a function answers is cut to what it may send ({@link withinAnswer}).
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
@@ -90,9 +92,20 @@ export interface CollectOptions<T> {
   readonly maxPages: number;
   /** The index key of an item, to resume right after it. */
   readonly keyOf: (item: T) => Key;
+  /** A lookup, whose caller takes no cursor: reading stops as soon as `limit` items are found. */
+  readonly lookup?: boolean;
 }
 
-/** Reads pages until `limit` matches are collected, the data ends or `maxPages` were read. */
+/**
+ * Reads pages until `limit` matches are collected, the data ends or `maxPages` were read, and
+ * tells whether more follow by a match past the page, never by a LastEvaluatedKey alone (DynamoDB
+ * answers one whenever a Query stops at its Limit, even at the partition's end): a match later in
+ * the same Query page costs no read, and the cursor resumes after the last item answered. When the
+ * page is filled by the last match of a Query page that has more, the next pages are read (within
+ * `maxPages`) until one holds a match, the cursor then resuming where that page starts (the pages
+ * between hold none), or the data ends (no cursor). Only when `maxPages` runs out does the cursor
+ * point past the last page read, whatever follows it.
+ */
 export async function collectPages<T>(
   fetchPage: (startKey: Key | undefined) => Promise<RawPage<T>>,
   options: CollectOptions<T>,
@@ -100,14 +113,14 @@ export async function collectPages<T>(
   const items: T[] = [];
   let start = options.startKey;
   for (let page = 0; page < options.maxPages; page++) {
+    const full = items.length >= options.limit;
     const { items: found, lastKey } = await fetchPage(start);
-    for (const [i, item] of found.entries()) {
-      items.push(item);
-      if (items.length === options.limit) {
-        const more = i < found.length - 1 || lastKey !== undefined;
-        return more ? { items, nextKey: options.keyOf(item) } : { items };
-      }
-    }
+    if (full && found.length > 0 && start) return { items, nextKey: start };
+    const room = options.limit - items.length;
+    items.push(...found.slice(0, room));
+    const last = items.at(-1);
+    if (found.length > room && last !== undefined) return { items, nextKey: options.keyOf(last) };
+    if (options.lookup && items.length >= options.limit) return { items };
     if (!lastKey) return { items };
     start = lastKey;
   }
@@ -130,33 +143,35 @@ export interface PagedQueryOptions {
    * an unfiltered one, so a page holding the last items answers no cursor). Without it, one
    * Query page is the answer.
    */
-  readonly collect?: { readonly maxPages: number; readonly keyOf: (item: Item) => Key };
+  readonly collect?: Pick<CollectOptions<Item>, 'maxPages' | 'keyOf' | 'lookup'>;
   /**
-   * With `collect`: the most bytes of items (as sent, {@link sentBytes}) a page answers, the first item always
-   * (default {@link COLLECTED_PAGE_MAX_BYTES}); the page ends at the item that would pass it, and the
+   * The most bytes of items (as sent, {@link sentBytes}) the page answers, the first item always
+   * (default {@link LISTING_PAGE_MAX_BYTES}); the page ends at the item that would pass it, and the
    * cursor resumes after the last one answered.
    */
   readonly maxBytes?: number;
 }
 
 /**
- * What a collected page answers at most by default, as sent: several store pages of up to 1 MB each
- * would pass what a function may answer (Lambda's 6 MB, a 5xx), with room for the views built on them.
+ * What a listing page answers at most by default, as sent: one Query page reads up to 1 MB of raw
+ * items, which weigh up to 7 MB as sent, and several collected pages more, past what a function may
+ * answer (Lambda's 6 MB, a 5xx); this leaves room for the views built on the items and their envelope.
  */
-export const COLLECTED_PAGE_MAX_BYTES = 3_000_000;
+export const LISTING_PAGE_MAX_BYTES = 3_000_000;
 
 /**
  * One page of a listing: the cursor decoded (and checked against `shape`), the query run,
  * and the cursor of the next page when there is one. Without `collect`, a cursor is answered
  * only when an item past the page was read (DynamoDB answers a LastEvaluatedKey whenever the
  * Query stops at its Limit, even at the partition's last item: taken for "more", a page holding
- * the last items sent the caller to an empty one).
+ * the last items sent the caller to an empty one). Either way the page is cut to `maxBytes` as
+ * sent ({@link withinAnswer}), the cursor then after the last item answered.
  * @throws InvalidCursorError when the cursor is unreadable or names another partition or range.
  */
 export async function pagedQuery(
   db: DynamoDBDocumentClient,
   input: QueryCommandInput,
-  { limit, cursor, shape, collect, maxBytes = COLLECTED_PAGE_MAX_BYTES }: PagedQueryOptions,
+  { limit, cursor, shape, collect, maxBytes = LISTING_PAGE_MAX_BYTES }: PagedQueryOptions,
 ): Promise<{ items: Item[]; cursor?: string }> {
   const startKey = decodeKeyCursor(cursor, shape);
   const query = collect ? input : { Limit: limit + 1, ...input };
@@ -164,14 +179,14 @@ export async function pagedQuery(
     const out = await db.send(new QueryCommand({ ...query, ExclusiveStartKey: start }));
     return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   };
-  const { items, nextKey } = collect
-    ? await collectPages(fetchPage, { limit, startKey, maxPages: collect.maxPages, keyOf: collect.keyOf })
+  const found = collect
+    ? await collectPages(fetchPage, { limit, startKey, ...collect })
     : await fetchPage(startKey).then((page) => onePage(page, limit, shape));
-  const kept = collect ? itemsWithin(items, maxBytes) : items.length;
-  const last = items[kept - 1];
-  const next = encodeCursor(kept < items.length && collect && last ? collect.keyOf(last) : nextKey);
-  const answered = kept < items.length ? items.slice(0, kept) : items;
-  return next ? { items: answered, cursor: next } : { items: answered };
+  const { items, cut } = withinAnswer(found.items, maxBytes);
+  const last = items.at(-1);
+  const keyOf = collect?.keyOf ?? ((item: Item) => keyIn(item, shape));
+  const next = encodeCursor(cut && last ? keyOf(last) : found.nextKey);
+  return next ? { items, cursor: next } : { items };
 }
 
 /**
@@ -189,14 +204,22 @@ function onePage(page: RawPage<Item>, limit: number, shape: CursorShape): { item
 const keyIn = (item: Item, shape: CursorShape): Key =>
   Object.fromEntries([...Object.keys(shape.equals), ...Object.keys(shape.within)].map((name) => [name, item[name]]));
 
-/** How many of `items`, from the first, fit in `maxBytes` as sent (at least one). */
-function itemsWithin(items: readonly Item[], maxBytes: number): number {
+/**
+ * The first of a listing page's `items` that a function may answer: as many as fit in `maxBytes` as
+ * sent ({@link sentBytes}), the first always (an item holds at most 400 KB). `cut` when some were
+ * left out: the caller's cursor then resumes after the last item kept. Every listing a function
+ * answers goes through it (pagedQuery, and the listings that read their own Query pages).
+ */
+export function withinAnswer<T extends object>(
+  items: readonly T[],
+  maxBytes = LISTING_PAGE_MAX_BYTES,
+): { items: T[]; cut: boolean } {
   let bytes = 0;
   for (const [i, item] of items.entries()) {
     bytes += sentBytes(item);
-    if (bytes > maxBytes && i > 0) return i;
+    if (bytes > maxBytes && i > 0) return { items: items.slice(0, i), cut: true };
   }
-  return items.length;
+  return { items: [...items], cut: false };
 }
 
 const ANSWER_ESCAPED = /[<>&\u2028\u2029]/g;
@@ -206,5 +229,5 @@ const ANSWER_ESCAPED = /[<>&\u2028\u2029]/g;
  * `&`, U+2028 and U+2029 as six-byte `\u` escapes (shared/http safeJson), inside the result's JSON
  * string (`"` and `\` two bytes each, so `\u003c` seven): an HTML value weighs 7 times its raw JSON.
  */
-const sentBytes = (item: Item): number =>
+const sentBytes = (item: object): number =>
   Buffer.byteLength(JSON.stringify(JSON.stringify(item).replace(ANSWER_ESCAPED, '\\u0000'))) - 2;
