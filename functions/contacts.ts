@@ -22,6 +22,7 @@ import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
 import { ContactEmailTakenError } from '../shared/crm/contacts/errors';
 import { exportContacts } from '../shared/crm/contacts/export-contacts';
 import { importContacts } from '../shared/crm/contacts/import-contacts';
+import { keepOnTheirContacts } from '../shared/crm/contacts/pending-events';
 import { timeline } from '../shared/crm/contacts/record-interaction';
 import { interactionRequestSchema, recordInteractionOnce } from '../shared/crm/contacts/record-interaction-once';
 import {
@@ -64,9 +65,9 @@ const contacts = dynamoContacts(documents, core, { auditTable: tableName('audit'
 // crossings): campaign triggers and wake-ups, published after the write landed. What the bus does
 // not take goes straight to the queues of the bus's rules (drip-steps), as the rules would deliver
 // it (shared/adapters/fallback-events.ts), so a PutEvents failure does not turn a write that landed
-// into a 5xx. Only when the queue fails too does the publish throw (`whenLost: 'throw'`): a contact's
-// events stay pending on its item and the retry publishes them, as does a retried interaction (its
-// key fixes the ids): the same event ids.
+// into a 5xx. Only when the queue fails too does the publish throw (`whenLost: 'throw'`, answered 503
+// EVENTS_UNAVAILABLE): a contact's events stay pending on its item and the retry of the request
+// (a create, a PATCH, a restore: each safe to repeat) publishes them, the same event ids.
 const events = await requestEventsPublisher('throw');
 // An ownerUserId must name a member of the workspace: read only when a write sets one.
 const members = dynamoMemberships(documents, core);
@@ -85,13 +86,19 @@ const importQuery = z.object({
   consentSource: z.optional(consentInputSchema.shape.source),
   consentAt: consentInputSchema.shape.at,
 });
+// An interaction's events (its contact.interaction_recorded, a tier crossing) that neither the bus
+// nor the queue took are kept on its contact (pending-events.ts `event:<eventId>` slots, bounded),
+// published by the contact's next write that publishes its pending events; the request answers its
+// 201. A retry is not the remedy here: without a key it would record a second interaction.
+const interactionEvents = await requestEventsPublisher({ keep: keepOnTheirContacts(contacts) });
 const interactionDeps = {
   ...deps,
+  events: interactionEvents,
   interactions: dynamoInteractions(documents, core),
   scorer: interactionScorer({
     // The interaction's audit entry goes in its transaction: one write fewer, and all or nothing.
     store: dynamoScoreStore(documents, core, { auditTable: tableName('audit') }),
-    events,
+    events: interactionEvents,
     now,
   }),
   idempotency: dynamoIdempotency(documents, tableName('ephemeral')),

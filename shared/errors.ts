@@ -155,9 +155,10 @@ export class AiBudgetExceededError extends TooManyRequestsError {
 
 /**
  * 503: the service could not answer in time (the function's deadline passed), a store it needs
- * throttled it, or the origin check could not read the values it compares with (Secrets Manager
- * unreachable at a cold start). Not the caller's fault and not a bug in the request: try again
- * after `Retry-After`.
+ * throttled it, the origin check could not read the values it compares with (Secrets Manager
+ * unreachable at a cold start), or a change was saved but its domain events could not be sent
+ * (`EVENTS_UNAVAILABLE`: the retry sends them). Not the caller's fault and not a bug in the
+ * request: try again after `Retry-After`.
  */
 export class ServiceUnavailableError extends AppError {
   override name = 'ServiceUnavailableError';
@@ -165,7 +166,7 @@ export class ServiceUnavailableError extends AppError {
   readonly label = 'Service Unavailable';
   constructor(
     message: string,
-    readonly code: 'TIMED_OUT' | 'STORE_THROTTLED' | 'ORIGIN_CHECK_UNAVAILABLE',
+    readonly code: 'TIMED_OUT' | 'STORE_THROTTLED' | 'ORIGIN_CHECK_UNAVAILABLE' | 'EVENTS_UNAVAILABLE',
     readonly retryAfterSeconds: number,
     options?: ErrorOptions,
   ) {

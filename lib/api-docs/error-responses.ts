@@ -87,8 +87,8 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '503': {
     reason: 'Service Unavailable',
     description:
-      'Overloaded (a store throttled, or the deadline passed), or the edge could not read what it verifies requests with; try again after `Retry-After` seconds.',
-    codes: ['TIMED_OUT', 'STORE_THROTTLED', 'ORIGIN_CHECK_UNAVAILABLE'],
+      'Overloaded (a store throttled, or the deadline passed), the edge could not read what it verifies requests with, or a change was saved but its events could not be sent (`EVENTS_UNAVAILABLE`: repeating the request sends them); try again after `Retry-After` seconds.',
+    codes: ['TIMED_OUT', 'STORE_THROTTLED', 'ORIGIN_CHECK_UNAVAILABLE', 'EVENTS_UNAVAILABLE'],
     retryAfter: true,
   },
 };

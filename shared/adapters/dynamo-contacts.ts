@@ -12,7 +12,8 @@
  * that change is made once per key. The domain events a create or an update publishes after it are
  * recorded on the item in the same write, one attribute per slot (`pendingEvent:<slot>`, the event
  * as JSON; pending-events.ts: `created`, and `tag:<tag>` for a tag the contact holds, so at most
- * 1 + MAX_TAGS of them), and taken out once published (ContactOutbox).
+ * 1 + MAX_TAGS of them), and taken out once published (ContactOutbox). An interaction's events no
+ * publish took are kept the same way, in `event:<eventId>` slots, bounded (`keepPending`).
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -21,7 +22,13 @@ import {
   ContactEmailTakenError,
   ContactNotFoundError,
 } from '../crm/contacts/errors';
-import { pendingChange, pendingSlotOf } from '../crm/contacts/pending-events';
+import {
+  KEPT_SLOT_PREFIX,
+  type KeptEventsStore,
+  keptRoom,
+  pendingChange,
+  pendingSlotOf,
+} from '../crm/contacts/pending-events';
 import type {
   ContactChanges,
   ContactCreateOptions,
@@ -97,6 +104,12 @@ const PENDING_PREFIX = 'pendingEvent:';
 const pendingAttribute = (event: DomainEvent) => `${PENDING_PREFIX}${pendingSlotOf(event)}`;
 /** With a pending `contact.created`: its create's {@link PendingCreate}, taken out with the event. */
 const PENDING_CREATE = 'pendingCreate';
+/**
+ * Bumped by each write that keeps events (`keepPending`), which is conditional on the value it read:
+ * two concurrent keeps cannot both fill the room one read saw. Not a count (a publish empties slots
+ * without touching it): the kept events are counted from the slots themselves.
+ */
+const KEPT_SEQ = 'pendingKeptSeq';
 
 /** The pending events of a contact item, oldest first (`contact.created` before its tags). */
 export function pendingEventsOf(item: Item): DomainEvent[] {
@@ -180,7 +193,7 @@ export function dynamoContacts(
   table: string,
   /** The audit table: a create that carries its request's audit entry writes it in its transaction. */
   options: { readonly auditTable?: string } = {},
-): ContactStore & ContactEffects & ContactOutbox {
+): ContactStore & ContactEffects & ContactOutbox & KeptEventsStore {
   const { auditTable } = options;
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
 
@@ -542,6 +555,51 @@ export function dynamoContacts(
           left = left.filter((e) => item[pendingAttribute(e)] === JSON.stringify(e));
         }
       }
+    },
+
+    async keepPending(workspaceId, contactId, events) {
+      const key = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
+      for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt += 1) {
+        const item = await get(key.pk, key.sk);
+        if (item?.type !== 'contact') return [...events];
+        // Already kept (a second keep of the same events): nothing more to write for them.
+        const fresh = events.filter((e) => item[pendingAttribute(e)] !== JSON.stringify(e));
+        const held = Object.entries(item)
+          .filter(
+            ([name, value]) => name.startsWith(`${PENDING_PREFIX}${KEPT_SLOT_PREFIX}`) && typeof value === 'string',
+          )
+          .map(([name, value]) => ({ name, value: String(value) }));
+        const { keep, over } = keptRoom(held, fresh, pendingAttribute);
+        if (keep.length === 0) return over;
+        const seq = typeof item[KEPT_SEQ] === 'number' ? item[KEPT_SEQ] : undefined;
+        const names: Record<string, string> = { '#seq': KEPT_SEQ };
+        const values: Record<string, unknown> = { ':next': (seq ?? 0) + 1 };
+        const sets = ['#seq = :next'];
+        keep.forEach((event, i) => {
+          names[`#k${i}`] = pendingAttribute(event);
+          values[`:k${i}`] = JSON.stringify(event);
+          sets.push(`#k${i} = :k${i}`);
+        });
+        if (seq !== undefined) values[':seq'] = seq;
+        try {
+          await db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: key,
+              UpdateExpression: `SET ${sets.join(', ')}`,
+              // The room was counted on this read: another keep since re-counts.
+              ConditionExpression: `attribute_exists(pk) AND ${seq === undefined ? 'attribute_not_exists(#seq)' : '#seq = :seq'}`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          );
+          return over;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+          await backoff(attempt);
+        }
+      }
+      return [...events];
     },
 
     async effectClaimed(workspaceId, contactId, effectKey) {

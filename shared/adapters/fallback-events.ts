@@ -29,6 +29,14 @@
  *     and counts nothing lost: the caller keeps them and publishes them again (the contacts function:
  *     events pending on the contact item, published again by the retry of the request, the same ids;
  *     those of the same publish the bus or a queue did take go again too, and consumers dedupe them).
+ *     Only for a request whose retry is safe and publishes the same events: the HTTP edge answers it
+ *     503 `EVENTS_UNAVAILABLE` with Retry-After (shared/http/error-response.ts).
+ *   - `{ keep }`: for a request whose write landed and whose retry would not be safe (an interaction
+ *     without a key records a second one): `keep` stores the events for a later publish (the
+ *     contact's outbox, pending-events.ts `keepOnTheirContacts`) and answers those it could not
+ *     keep; these are logged and counted lost as with `'log'` (so are all when `keep` throws).
+ *     `publish` never throws: the request answers its 2xx. A warning names the kept events, and the
+ *     metric `DomainEventsKept` counts them.
  *   A caller that is retried as a whole (a queue consumer) uses the plain publisher and throws instead.
  */
 import { randomUUID } from 'node:crypto';
@@ -37,7 +45,7 @@ import { matchesPattern } from '../../lib/definition/event-rules';
 import type { DomainEvent, DomainEventPublisher } from '../crm/ports';
 import { EventPublishError, PUT_EVENTS_BATCH, toEntry } from './eventbridge-events';
 
-export const FALLBACK_EVENT_METRICS = { lost: 'DomainEventsLost' } as const;
+export const FALLBACK_EVENT_METRICS = { lost: 'DomainEventsLost', kept: 'DomainEventsKept' } as const;
 
 /**
  * Thrown with `whenLost: 'throw'` when neither the bus nor the queues took some events: the message
@@ -98,10 +106,20 @@ export interface FallbackEventsOptions {
   /**
    * Events neither the bus nor the queues took: `'log'` (default) logs an error, counts
    * `DomainEventsLost` and resolves; `'throw'` throws {@link DomainEventsUnsentError} (the caller
-   * keeps them for its retry). See the module comment.
+   * keeps them for its retry); `{ keep }` hands them to `keep` and resolves, logging and counting
+   * lost those it did not keep. See the module comment.
    */
-  readonly whenLost?: 'log' | 'throw';
+  readonly whenLost?: WhenLost;
 }
+
+/** What {@link fallbackEventsPublisher} does with events neither the bus nor a queue took. */
+export type WhenLost =
+  | 'log'
+  | 'throw'
+  | {
+      /** Keeps the events for a later publish; answers those it did not keep. */
+      readonly keep: (events: readonly DomainEvent[]) => Promise<readonly DomainEvent[]>;
+    };
 
 /** The EventBridge envelope an SQS target of a rule receives for `event`. */
 export type RuleEnvelope = ReturnType<typeof ruleEnvelope>;
@@ -169,8 +187,23 @@ export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainE
       });
     }
     if (lost.size > 0) {
-      const gone = unsent.filter((e) => lost.has(e));
-      if (options.whenLost === 'throw') {
+      let gone: readonly DomainEvent[] = unsent.filter((e) => lost.has(e));
+      const whenLost = options.whenLost;
+      if (typeof whenLost === 'object') {
+        const unkept = await keepOrLose(whenLost.keep, gone, errors);
+        const kept = gone.filter((e) => !unkept.includes(e));
+        if (kept.length > 0) {
+          options.log.warn('Domain events not published: kept pending for a later publish', {
+            ...fields,
+            types: kept.map((e) => e.type),
+            eventIds: kept.map((e) => e.detail.eventId),
+          });
+          options.metrics.singleMetric().addMetric(FALLBACK_EVENT_METRICS.kept, MetricUnit.Count, kept.length);
+        }
+        gone = unkept;
+        if (gone.length === 0) return;
+      }
+      if (whenLost === 'throw') {
         const named = gone.map((e) => `${e.type} ${String(e.detail.eventId ?? '(no eventId)')}`).join(', ');
         throw new DomainEventsUnsentError(
           `Domain events not published, neither the bus nor its rules' queues took them (${gone.length} of ${unsent.length}): ${named} (bus: ${fields.error}; queues: ${errors.join('; ')})`,
@@ -185,6 +218,22 @@ export function fallbackEventsPublisher(options: FallbackEventsOptions): DomainE
         eventIds: gone.map((e) => e.detail.eventId).filter((id) => id !== undefined),
       });
       options.metrics.singleMetric().addMetric(FALLBACK_EVENT_METRICS.lost, MetricUnit.Count, gone.length);
+    }
+  }
+
+  /** `keep`'s answer, or all of `events` when it throws (its error joins `errors`). */
+  async function keepOrLose(
+    keep: (events: readonly DomainEvent[]) => Promise<readonly DomainEvent[]>,
+    events: readonly DomainEvent[],
+    errors: string[],
+  ): Promise<readonly DomainEvent[]> {
+    try {
+      const unkept = await keep(events);
+      if (unkept.length > 0) errors.push(`keep: ${unkept.length} not kept`);
+      return unkept;
+    } catch (error) {
+      errors.push(`keep: ${messageOf(error)}`);
+      return events;
     }
   }
 

@@ -20,7 +20,10 @@ export function domainEventRuleQueues(): RuleQueue[] {
     .map((rule) => ({ rule: rule.name, pattern: rule.pattern, queueUrl: queueUrl(rule.targetQueue) }));
 }
 
-/** @param whenLost what to do with events neither the bus nor a queue took (fallback-events.ts). */
+/**
+ * @param whenLost what to do with events neither the bus nor a queue took (fallback-events.ts):
+ *   `'throw'` where the request's retry is safe and publishes them again, `{ keep }` where it is not.
+ */
 export async function requestEventsPublisher(
   whenLost: NonNullable<FallbackEventsOptions['whenLost']>,
 ): Promise<DomainEventPublisher> {

@@ -36,10 +36,13 @@ export function errorResult(thrown: unknown, requestId: string): HttpResult {
 }
 
 /**
- * An overload, not a bug: the function's deadline passed (middy's `timeoutEarlyResponse`, just
- * before Lambda would kill it) or an AWS store throttled us after the SDK's own retries. Both
- * are answered 503 with `Retry-After`, so a client backs off and tries again, instead of a 500
- * that says "report this". They are still logged and reported as errors (error-contract.ts).
+ * An overload or outage, not a bug: the function's deadline passed (middy's `timeoutEarlyResponse`,
+ * just before Lambda would kill it), an AWS store throttled us after the SDK's own retries, or a
+ * change landed but neither the event bus nor its rules' queues took its domain events
+ * (`DomainEventsUnsentError`, shared/adapters/fallback-events.ts, matched by name so the edge
+ * bundles no adapter; thrown only where the retry is safe and sends them). All are answered 503 with
+ * `Retry-After`, so a client backs off and tries again, instead of a 500 that says "report this".
+ * They are still logged and reported as errors (error-contract.ts).
  */
 function overloadOf(error: unknown): ServiceUnavailableError | undefined {
   if (!(error instanceof Error) || error instanceof AppError) return undefined;
@@ -49,6 +52,14 @@ function overloadOf(error: unknown): ServiceUnavailableError | undefined {
     return new ServiceUnavailableError('The request took too long to answer; try again shortly', 'TIMED_OUT', 2, {
       cause: error,
     });
+  }
+  if (error.name === 'DomainEventsUnsentError') {
+    return new ServiceUnavailableError(
+      'The change was saved but its events were not sent; repeat the request to send them',
+      'EVENTS_UNAVAILABLE',
+      5,
+      { cause: error },
+    );
   }
   if ((error as { $retryable?: { throttling?: boolean } }).$retryable?.throttling === true) {
     return new ServiceUnavailableError('The service is busy; try again shortly', 'STORE_THROTTLED', 1, {

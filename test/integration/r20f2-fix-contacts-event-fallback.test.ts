@@ -243,7 +243,9 @@ describe('the contacts function when the bus and the queue both fail', () => {
     // Act
     const failed = await create(key, input);
     // Assess: the write landed, its events are kept for the retry, and the error names them.
-    expect(failed.result.statusCode).toBe(500);
+    // 503 EVENTS_UNAVAILABLE with Retry-After since r20r2: the write landed, the retry is the remedy.
+    expect(failed.result.statusCode).toBe(503);
+    expect(JSON.parse(failed.result.body ?? '{}')).toMatchObject({ code: 'EVENTS_UNAVAILABLE' });
     const contacts = await dynamoContacts(db, CORE).list(workspaceId, {}, { limit: 10 });
     expect(contacts.contacts).toHaveLength(1);
     const contactId = contacts.contacts[0]?.contactId as string;

@@ -6,6 +6,15 @@
  * addition), and drops the pending `tag_added` of every tag it removes (a campaign is never started
  * for a tag the contact no longer has). So the pending events stay within 1 + MAX_TAGS whatever the
  * publishes do. Both stores (DynamoDB, and the in-memory one of the tests) follow this.
+ *
+ * One more kind of slot, `event:<eventId>`, holds the events of an interaction (its
+ * `contact.interaction_recorded`, a tier crossing) that neither the bus nor the queue fallback took
+ * ({@link keepOnTheirContacts}): kept there only then, after the interaction's write, so the
+ * interaction's request answers its 201 instead of an error whose retry would record a second
+ * interaction. At most {@link MAX_KEPT_EVENTS} of them, {@link MAX_KEPT_BYTES} in all, per contact
+ * (beyond that an event is lost, logged and counted: fallback-events.ts); published, like the
+ * others, by the contact's next write that publishes its pending events (a PATCH, a restore, the
+ * retry of its create).
  */
 import { CONTACT_CREATED_EVENT, TAG_ADDED_EVENT } from '../contact-events';
 import type { Contact } from '../model';
@@ -13,12 +22,14 @@ import type { DomainEvent } from '../ports';
 import type { ContactChanges } from './ports';
 
 const tagSlot = (tag: string) => `tag:${tag}`;
+/** The prefix of the slots of kept events (an interaction's events no publish took). */
+export const KEPT_SLOT_PREFIX = 'event:';
 
 /** The slot an event is kept in while pending. */
 export function pendingSlotOf(event: DomainEvent): string {
   if (event.type === CONTACT_CREATED_EVENT) return 'created';
   if (event.type === TAG_ADDED_EVENT) return tagSlot(String(event.detail.tag));
-  return `event:${String(event.detail.eventId)}`;
+  return `${KEPT_SLOT_PREFIX}${String(event.detail.eventId)}`;
 }
 
 /**
@@ -43,3 +54,82 @@ export function pendingChange(
 /** A pending `tag_added` whose tag the contact no longer holds: dropped, never published. */
 export const isStale = (event: DomainEvent, contact: Pick<Contact, 'tags'>): boolean =>
   event.type === TAG_ADDED_EVENT && !contact.tags.includes(String(event.detail.tag));
+
+/** Kept events a contact holds at most (slots `event:<eventId>`): a burst during an outage stays bounded. */
+export const MAX_KEPT_EVENTS = 25;
+/**
+ * Bytes of kept events (slot names and JSON) a contact holds at most: with the 1 + MAX_TAGS events
+ * of its other slots (under 40 KB) and its own fields, the item stays far below DynamoDB's 400 KB,
+ * so no write of the contact is refused for them (an event's detail may carry up to 8 KB of an
+ * interaction's `suspectedBot` metadata).
+ */
+export const MAX_KEPT_BYTES = 32 * 1024;
+
+/** A kept event as stored: its slot's attribute name and its JSON. */
+export interface KeptSlot {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Which of `events` fit beside the kept events a contact holds (`held`), in order: each that keeps
+ * the contact within {@link MAX_KEPT_EVENTS} and {@link MAX_KEPT_BYTES}; `over` the others.
+ * `nameOf` is the attribute an event is stored under (the store's).
+ */
+export function keptRoom(
+  held: readonly KeptSlot[],
+  events: readonly DomainEvent[],
+  nameOf: (event: DomainEvent) => string,
+): { readonly keep: DomainEvent[]; readonly over: DomainEvent[] } {
+  let count = held.length;
+  let bytes = held.reduce((sum, slot) => sum + Buffer.byteLength(slot.name) + Buffer.byteLength(slot.value), 0);
+  const keep: DomainEvent[] = [];
+  const over: DomainEvent[] = [];
+  for (const event of events) {
+    const size = Buffer.byteLength(nameOf(event)) + Buffer.byteLength(JSON.stringify(event));
+    if (count + 1 > MAX_KEPT_EVENTS || bytes + size > MAX_KEPT_BYTES) {
+      over.push(event);
+      continue;
+    }
+    keep.push(event);
+    count += 1;
+    bytes += size;
+  }
+  return { keep, over };
+}
+
+/** Where events no publish took are kept: their contact's `event:<eventId>` slots (the contacts store). */
+export interface KeptEventsStore {
+  /**
+   * Keeps `events` pending on the contact, as many as its kept bound allows (already kept ones
+   * count as kept); answers those it did not keep (the contact gone, or over the bound).
+   */
+  keepPending(workspaceId: string, contactId: string, events: readonly DomainEvent[]): Promise<DomainEvent[]>;
+}
+
+/**
+ * The `keep` of a publisher whose request must not fail once its write landed (the interaction
+ * route, fallback-events.ts `whenLost`): each event no publish took is kept on the contact its
+ * detail names; answers those it could not keep (no contact named, or over the contact's bound).
+ */
+export function keepOnTheirContacts(store: KeptEventsStore) {
+  return async (events: readonly DomainEvent[]): Promise<DomainEvent[]> => {
+    const notKept: DomainEvent[] = [];
+    const byContact = new Map<string, { workspaceId: string; contactId: string; events: DomainEvent[] }>();
+    for (const event of events) {
+      const contactId = event.detail.contactId;
+      if (typeof contactId !== 'string' || event.detail.eventId === undefined) {
+        notKept.push(event);
+        continue;
+      }
+      const key = `${event.workspaceId}/${contactId}`;
+      const group = byContact.get(key) ?? { workspaceId: event.workspaceId, contactId, events: [] };
+      group.events.push(event);
+      byContact.set(key, group);
+    }
+    for (const group of byContact.values()) {
+      notKept.push(...(await store.keepPending(group.workspaceId, group.contactId, group.events)));
+    }
+    return notKept;
+  };
+}

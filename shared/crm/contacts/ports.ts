@@ -108,7 +108,8 @@ export interface PendingCreate {
  * there to announce). So at most 1 + MAX_TAGS events of a few hundred bytes each (under 40 KB),
  * beside a contact whose own fields the schemas bound: no write of the contact (a PATCH, an
  * import row, an interaction's score) is ever refused for its pending events, and none is dropped
- * for room.
+ * for room. An interaction's events no publish took are kept in slots of their own, within a bound
+ * of their own (pending-events.ts `MAX_KEPT_EVENTS`, `MAX_KEPT_BYTES`).
  */
 export interface ContactOutbox {
   /**

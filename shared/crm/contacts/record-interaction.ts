@@ -54,7 +54,9 @@ export interface RecordInteractionDeps {
   /**
    * Where `contact.interaction_recorded` goes (campaign triggers, event waits, goals and exits).
    * Required: an interaction that publishes nothing starts no campaign and wakes no enrolment
-   * (they would notice it only at their poll, up to 12 h later).
+   * (they would notice it only at their poll, up to 12 h later). The contacts API's keeps on the
+   * contact what it cannot publish (pending-events.ts `keepOnTheirContacts`) rather than throw: the
+   * interaction is stored by then, and a retry without a key would record a second one.
    */
   readonly events: DomainEventPublisher;
 }
