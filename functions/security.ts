@@ -60,6 +60,8 @@ const settings = {
 const alreadyAudited = { inWrite: true } as const;
 
 const page = pageQuery(100, 50);
+// 100 by default: a workspace's settings (at most 50 new ones) and its global defaults in one page.
+const settingsPage = pageQuery(100, 100);
 const text = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
 const keyIdParam = z.object({ keyId: z.string().check(z.regex(/^[0-9a-z]{1,64}$/)) });
 const alertIdParam = z.object({ alertId: z.string().check(z.minLength(1), z.maxLength(128)) });
@@ -145,10 +147,10 @@ export const handler = httpFunction('security', identityRoutes, {
     handledOnce(request, (caller, deps) => resolveAlert(caller, params.alertId, deps), 'resolved'),
   ),
 
-  'settings.list': defineOperation({ response: settingsList }, async (_input, request) => ({
-    status: 200,
-    body: { settings: await listSettings(callerOf(request), settings) },
-  })),
+  'settings.list': defineOperation(
+    { query: z.object(settingsPage), response: settingsList },
+    async ({ query }, request) => ({ status: 200, body: await listSettings(callerOf(request), query, settings) }),
+  ),
 
   'settings.put': defineOperation(
     {

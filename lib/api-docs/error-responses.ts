@@ -3,6 +3,7 @@
  * what the route declares (auth, CSRF, a body, a rate tier), so the list is derived, not kept by
  * hand. Only 409s and 422s belong to use cases; they are listed here by route, with their codes.
  */
+import { actsInWorkspace } from '../../shared/identity/permissions';
 import type { RouteDeclaration } from '../definition';
 
 /** The error body of every 4xx and 5xx (shared/http/error-response.ts). */
@@ -151,7 +152,7 @@ export function errorStatusesOf(r: RouteDeclaration): string[] {
   const statuses = ['400'];
   if (r.auth === 'user') statuses.push('401');
   if (r.auth === 'user' || r.csrf) statuses.push('403');
-  if (r.permission || r.path.includes('{')) statuses.push('404');
+  if (actsInWorkspace(r) || r.path.includes('{')) statuses.push('404');
   if (CONFLICTS[r.id]) statuses.push('409');
   if (takesBody(r)) statuses.push('413', '415');
   if (UNPROCESSABLE[r.id]) statuses.push('422');

@@ -3,20 +3,18 @@
  * types) and its success answer, read from the OpenAPI document so the two never disagree.
  */
 
-import { apiKeysMayCall } from '../../shared/identity/permissions';
+import { actsInWorkspace, apiKeysMayCall } from '../../shared/identity/permissions';
 import type { RouteDeclaration } from '../definition';
 import { routes } from '../definition';
 import type { JsonSchema } from './json-schema';
 import type { OpenApiDocument, OpenApiOperation } from './openapi';
 
-const who = (r: RouteDeclaration) =>
-  r.auth === 'public'
-    ? 'public'
-    : !r.permission
-      ? 'session only'
-      : apiKeysMayCall(r.permission)
-        ? `\`${r.permission}\``
-        : `\`${r.permission}\`, session only`;
+function who(r: RouteDeclaration): string {
+  if (r.auth === 'public') return 'public';
+  if (!actsInWorkspace(r)) return 'session only';
+  const needs = r.permission ? `\`${r.permission}\`` : 'any member';
+  return apiKeysMayCall(r) ? needs : `${needs}, session only`;
+}
 
 /** A short type label: `string`, `"a" \| "b"`, `string[]`, `{ a: string, b?: integer }`, `integer 1..100`. */
 function typeOf(schema: JsonSchema | undefined, depth = 0): string {
@@ -100,8 +98,11 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
 
 - **Auth**: \`public\`, \`session only\` (account-level routes: a session cookie; API keys get 403
   \`API_KEY_NOT_ALLOWED\`), or the permission a workspace-scoped route needs (a session, or
-  \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes; a permission
-  marked *session only* refuses keys too: keys never create keys). The workspace is
+  \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes). *any member*: a
+  workspace route whose operation decides from the caller's permissions (its summary says how;
+  its refusal is 403 \`PERMISSION_DENIED\` too). Marked *session only*: the route hands out access
+  (API keys, invitations, webhook tokens), so it refuses keys too: nothing a leaked key hands out
+  outlives its revocation. The workspace is
   the path's \`{workspaceId}\`, else the \`x-workspace-id\` header, else \`?workspaceId\`, else the
   caller's default. Not a member: 404. A malformed or over-long id anywhere: 400 \`INVALID_ID\`.
 - **CSRF**: state-changing routes marked *yes* need \`x-csrf-token\` and a same-site

@@ -7,7 +7,7 @@
  */
 
 import type { DefinedOperation } from '../../shared/http/operation';
-import { apiKeysMayCall } from '../../shared/identity/permissions';
+import { actsInWorkspace, apiKeysMayCall } from '../../shared/identity/permissions';
 import { type Known, ROUTE_BODIES } from '../../test/fuzz/route-bodies';
 import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
 import {
@@ -50,7 +50,7 @@ function parametersOf(r: RouteDeclaration, operation: DefinedOperation): JsonSch
     const { schema, description } = describe(property);
     return { name, in: 'query', required: required.has(name), schema, ...(description ? { description } : {}) };
   });
-  const workspace = r.permission && !inPath.includes('workspaceId') ? [WORKSPACE_HEADER] : [];
+  const workspace = actsInWorkspace(r) && !inPath.includes('workspaceId') ? [WORKSPACE_HEADER] : [];
   return [...pathParams, ...queryParams, ...workspace];
 }
 
@@ -153,18 +153,23 @@ function errorResponsesOf(r: RouteDeclaration) {
 function securityOf(r: RouteDeclaration) {
   if (r.auth === 'public') return r.csrf ? [{ csrfToken: [] }] : [];
   const session = r.csrf ? { session: [], csrfToken: [] } : { session: [] };
-  return apiKeysMayCall(r.permission) ? [session, { apiKey: [] }] : [session];
+  return apiKeysMayCall(r) ? [session, { apiKey: [] }] : [session];
+}
+
+function whoOf(r: RouteDeclaration): string {
+  if (r.auth === 'public') return 'Public.';
+  if (!actsInWorkspace(r)) return 'A session only (API keys get 403 `API_KEY_NOT_ALLOWED`).';
+  const needs = r.permission ? `Needs \`${r.permission}\` in the workspace` : 'Open to any member of the workspace';
+  const how = apiKeysMayCall(r)
+    ? `${needs} (a session, or an API key within its scopes).`
+    : `${needs}, from a session only: it hands out access (API keys get 403 \`API_KEY_NOT_ALLOWED\`).`;
+  return r.permission
+    ? how
+    : `${how} The operation decides from the caller’s permissions, as the summary says (else 403 \`PERMISSION_DENIED\`).`;
 }
 
 function descriptionOf(r: RouteDeclaration): string {
-  const who =
-    r.auth === 'public'
-      ? 'Public.'
-      : !r.permission
-        ? 'A session only (API keys get 403 `API_KEY_NOT_ALLOWED`).'
-        : apiKeysMayCall(r.permission)
-          ? `Needs \`${r.permission}\` in the workspace (a session, or an API key within its scopes).`
-          : `Needs \`${r.permission}\` in the workspace, from a session only (API keys get 403 \`API_KEY_NOT_ALLOWED\`).`;
+  const who = whoOf(r);
   const csrf = r.csrf ? ' Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt).' : '';
   return `${who}${csrf} Rate tier: \`${r.rateTier}\`.`;
 }
@@ -207,7 +212,13 @@ export function renderOpenApi(operations: ReadonlyMap<string, DefinedOperation>)
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(requestBody ? { requestBody } : {}),
       security: securityOf(r),
-      'x-unite-hub': { csrf: r.csrf, rateTier: r.rateTier, function: r.function, permission: r.permission ?? null },
+      'x-unite-hub': {
+        csrf: r.csrf,
+        rateTier: r.rateTier,
+        function: r.function,
+        permission: r.permission ?? null,
+        ...(r.anyMember ? { anyMember: true } : {}),
+      },
       responses: { ...successOf(r, operation, schemas), ...errorResponsesOf(r) },
     };
   }

@@ -130,7 +130,8 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/webhook-token',
     'A new webhook token (shown once; the old one stops working)',
-    // The token enrols contacts, which otherwise takes launch permission: access handed out.
+    // The token enrols contacts, which otherwise takes launch permission: access handed out, so
+    // from a session only (API keys get 403 API_KEY_NOT_ALLOWED: a token outlives any key).
     { ...launch, handsOutAccess: true },
   ),
   route(

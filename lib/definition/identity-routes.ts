@@ -1,8 +1,8 @@
 /**
  * Routes of identity, tenancy and governance. `auth: 'user'` routes need a session cookie
- * or an API key; those with a `permission` are workspace-scoped: the edge resolves the
- * workspace (path `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else the
- * caller's default), checks membership, then the permission, before the handler runs.
+ * or an API key; those with a `permission` (or `anyMember`) are workspace-scoped: the edge
+ * resolves the workspace (path `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else
+ * the caller's default), checks membership, then the permission, before the handler runs.
  */
 import { route } from './route';
 
@@ -65,15 +65,19 @@ export const identityRoutes = [
   route('identity', 'devices.list', 'GET', '/api/auth/devices', 'The caller’s trusted devices'),
   route('identity', 'devices.forget', 'DELETE', '/api/auth/devices/{deviceId}', 'Forget a trusted device'),
 
+  // Open to every member: the use cases decide (shared/governance/api-keys.ts), so the edge can
+  // refuse no one they would let through. Listing needs `api-keys:read` (one's own keys) or
+  // `api-keys:read-all` (every key); a key's creator, signed in, may always revoke it, and anyone
+  // else (or any revocation made with an API key) needs `api-keys:revoke`.
   route(
     'security',
     'api-keys.list',
     'GET',
     '/api/security/api-keys',
-    'The caller’s API keys, or with `api-keys:read-all` the workspace’s (prefix only)',
-    { permission: 'api-keys:read' },
+    'The caller’s API keys with `api-keys:read`, or the workspace’s with `api-keys:read-all` (prefix only)',
+    { anyMember: true },
   ),
-  // `api-keys:create` is session only (permissions.ts SESSION_ONLY_PERMISSIONS): keys never create keys.
+  // Hands out access, so session only (permissions.ts apiKeysMayCall): keys never create keys.
   route(
     'security',
     'api-keys.create',
@@ -82,14 +86,13 @@ export const identityRoutes = [
     'Create an API key; the raw key is shown once',
     { permission: 'api-keys:create', handsOutAccess: true },
   ),
-  // Its creator may revoke a key; another user's key needs `api-keys:revoke` too (the use case checks).
   route(
     'security',
     'api-keys.revoke',
     'DELETE',
     '/api/security/api-keys/{keyId}',
-    'Revoke an API key: one of the caller’s, or with `api-keys:revoke` anyone’s',
-    { permission: 'api-keys:read' },
+    'Revoke an API key: one the caller created (signed in), or with `api-keys:revoke` anyone’s',
+    { anyMember: true },
   ),
   route('security', 'audit.list', 'GET', '/api/security/audit-log', 'Audit entries, filtered and paginated', {
     permission: 'audit:read',
@@ -110,9 +113,14 @@ export const identityRoutes = [
   route('security', 'alerts.resolve', 'POST', '/api/security/alerts/{alertId}/resolve', 'Resolve an alert', {
     permission: 'alerts:manage',
   }),
-  route('security', 'settings.list', 'GET', '/api/settings', 'Settings of the workspace (secrets masked)', {
-    permission: 'settings:read',
-  }),
+  route(
+    'security',
+    'settings.list',
+    'GET',
+    '/api/settings',
+    'Settings of the workspace over the global defaults, by key, paged (secrets masked)',
+    { permission: 'settings:read' },
+  ),
   route('security', 'settings.put', 'PUT', '/api/settings/{key}', 'Set a setting; secret values are encrypted', {
     permission: 'settings:write',
   }),

@@ -7,7 +7,10 @@
 import type { HttpFunctionName, HttpMethod, RateTier, RouteDeclaration } from './types';
 
 export type RouteOptions = Partial<
-  Pick<RouteDeclaration, 'auth' | 'csrf' | 'rateTier' | 'permission' | 'maxBodyBytes' | 'bodyTypes' | 'handsOutAccess'>
+  Pick<
+    RouteDeclaration,
+    'auth' | 'csrf' | 'rateTier' | 'permission' | 'anyMember' | 'maxBodyBytes' | 'bodyTypes' | 'handsOutAccess'
+  >
 >;
 
 export function route<Fn extends HttpFunctionName, Id extends string>(
@@ -18,6 +21,8 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
   summary: string,
   o: RouteOptions = {},
 ): RouteDeclaration<Id, Fn> {
+  // One rule of access per route: a permission at the edge, or membership with the use case deciding.
+  if (o.permission && o.anyMember) throw new Error(`Route ${id} declares both a permission and anyMember`);
   const rateTier: RateTier = o.rateTier ?? (o.auth === 'public' ? 'public' : 'authenticated');
   return {
     id,
@@ -29,6 +34,7 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
     rateTier,
     summary,
     ...(o.permission ? { permission: o.permission } : {}),
+    ...(o.anyMember ? { anyMember: true as const } : {}),
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.bodyTypes ? { bodyTypes: o.bodyTypes } : {}),
     ...(o.handsOutAccess ? { handsOutAccess: true as const } : {}),

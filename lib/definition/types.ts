@@ -59,8 +59,19 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
   /** Whether the double-submit CSRF check applies (state-changing cookie routes). */
   readonly csrf: boolean;
   readonly rateTier: RateTier;
-  /** `resource:action` the caller needs in the workspace; absent for public routes. */
+  /**
+   * `resource:action` the caller needs in the workspace: the edge resolves the workspace, checks
+   * membership (else 404) and this permission (else 403) before the operation runs. Absent for
+   * public routes, account-level ones (the person's own: API keys refused) and `anyMember` ones.
+   */
   readonly permission?: Permission;
+  /**
+   * A workspace route open to every member (non-members 404), for a use case whose rules a role
+   * cannot express, so the use case decides from the caller's permissions and the record (revoking
+   * an API key: its creator, signed in, or `api-keys:revoke`). Its own refusal is 403
+   * `PERMISSION_DENIED`, as the edge's would be. Never together with `permission`.
+   */
+  readonly anyMember?: true;
   /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
   readonly maxBodyBytes?: number;
   /**
@@ -75,8 +86,10 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
   /**
    * The route hands out access that acts for the workspace (an API key, an invitation, a webhook
    * token): only a caller whose email address is verified, else 403 `EMAIL_NOT_VERIFIED`
-   * (docs/IDENTITY.md, "unverified accounts hand out nothing"). Checked by the authentication
-   * edge middleware on the profile it reads with the credential: no read of its own.
+   * (docs/IDENTITY.md, "unverified accounts hand out nothing"), and only with a session: API keys
+   * get 403 `API_KEY_NOT_ALLOWED`, so nothing a leaked key hands out outlives its revocation.
+   * Checked by the authentication edge middleware on the profile it reads with the credential: no
+   * read of its own.
    */
   readonly handsOutAccess?: true;
   readonly summary: string;

@@ -10,14 +10,20 @@
  * transaction, so concurrent creates cannot pass the limit. A workspace whose settings predate the
  * counter gets it at its first create, from a count of its settings (a delete racing that first
  * create can leave the counter one above the truth, never below).
+ *
+ * The listing pages by key over both partitions at once (their sort keys are alike): one
+ * {@link pagedQuery} page of each, after the cursor's key, merged up to the lower of the keys where
+ * either page stopped, so a page misses nothing of either partition and the cursor (a key of the
+ * workspace's partition) resumes both. A workspace that kept more settings than the cap (from
+ * before it) pages like any other.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
-import type { Key } from './dynamo/cursor';
-import { getItem } from './dynamo/item';
-import { prefixQuery, queryAll } from './dynamo/query';
+import { beginsWith, compareKeys, decodeKeyCursor, encodeCursor, type Key } from './dynamo/cursor';
+import { getItem, type Item } from './dynamo/item';
+import { pagedQuery, prefixQuery, rangeListing, withinAnswer } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { GLOBAL_PK, SETTINGS_COUNT_SK, settingSk, workspacePk } from './keys';
 
@@ -64,9 +70,21 @@ const toSetting = (item: Record<string, unknown>, scope: SettingScope): StoredSe
   scope,
 });
 
+const sortKey = (item: Item): string => item.sk as string;
+
 export function dynamoSettings(db: DynamoDBDocumentClient, table: string): SettingStore {
-  async function all(pk: string, scope: SettingScope): Promise<StoredSetting[]> {
-    return (await queryAll(db, prefixQuery(table, pk, SETTING_PREFIX))).map((item) => toSetting(item, scope));
+  const listing = (pk: string) => rangeListing(table, pk, beginsWith(SETTING_PREFIX));
+
+  /**
+   * One page of partition `pk`'s settings after sort key `after`, and the sort key it read up to
+   * when the partition may hold more past it (undefined: read to its end).
+   */
+  async function settingsPage(pk: string, limit: number, after: string | undefined) {
+    const { input, shape } = listing(pk);
+    const cursor = after === undefined ? undefined : encodeCursor({ pk, sk: after });
+    const page = await pagedQuery(db, input, { limit, cursor, shape });
+    const readTo = decodeKeyCursor(page.cursor, shape)?.sk as string | undefined;
+    return { items: page.items, readTo };
   }
 
   const counterKey = (workspaceId: string): Key => ({ pk: workspacePk(workspaceId), sk: SETTINGS_COUNT_SK });
@@ -123,12 +141,23 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
   }
 
   return {
-    async list(workspaceId) {
-      const [workspace, global] = await Promise.all([
-        all(workspacePk(workspaceId), 'workspace'),
-        all(GLOBAL_PK, 'global'),
-      ]);
-      return { workspace, global };
+    async list(workspaceId, { limit, cursor }) {
+      const pk = workspacePk(workspaceId);
+      // The cursor is a key of the workspace's partition (checked), resuming the global one too.
+      const after = decodeKeyCursor(cursor, listing(pk).shape)?.sk as string | undefined;
+      const [own, global] = await Promise.all([settingsPage(pk, limit, after), settingsPage(GLOBAL_PK, limit, after)]);
+      // Past the lower of the keys where a page stopped, the other partition was not read yet.
+      const upTo = [own.readTo, global.readTo].filter((k) => k !== undefined).sort(compareKeys)[0];
+      const read = (item: Item) => upTo === undefined || compareKeys(sortKey(item), upTo) <= 0;
+      const overridden = new Set(own.items.map(sortKey));
+      const merged = [...own.items.filter(read), ...global.items.filter((i) => read(i) && !overridden.has(sortKey(i)))];
+      merged.sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
+      const { items, cut } = withinAnswer(merged.slice(0, limit));
+      const settings = items.map((item) => toSetting(item, item.pk === GLOBAL_PK ? 'global' : 'workspace'));
+      const last = items.at(-1);
+      const resumeAt = last ? sortKey(last) : upTo;
+      const more = upTo !== undefined || cut || merged.length > limit;
+      return more && resumeAt ? { settings, nextCursor: encodeCursor({ pk, sk: resumeAt }) as string } : { settings };
     },
 
     async get(workspaceId, key) {

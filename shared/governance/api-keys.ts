@@ -2,9 +2,12 @@
  * API keys of a workspace. The raw key (`uh_` + 32 hex) is returned once, at creation;
  * only its SHA-256 is stored and listings show the 11-character prefix. A key can only
  * carry permissions its creator holds, so a key never widens what its creator may do, and
- * only a signed-in person creates keys (the route refuses API keys: `api-keys:create` is
- * session only, shared/identity/permissions.ts), so no key outlives the revocation of another.
- * Members see and revoke their own keys; `api-keys:read-all` and `api-keys:revoke` reach everyone's.
+ * only a signed-in person creates keys (the route hands out access, so it refuses API keys:
+ * shared/identity/permissions.ts apiKeysMayCall), so no key outlives the revocation of another.
+ * The list and revoke routes are open to every member of the workspace (`anyMember`): these use
+ * cases alone decide who may list and revoke what, so the edge refuses no one they admit. Members
+ * see (`api-keys:read`) and revoke (always, signed in) their own keys; `api-keys:read-all` and
+ * `api-keys:revoke` reach everyone's.
  */
 import { randomBytes } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../errors';
@@ -39,7 +42,7 @@ export const newKeyId = (at: Date): string =>
 
 /**
  * Creates a key with `scopes` for the caller's workspace (`api-keys:create` among them grants the
- * key nothing: routes that need it refuse keys). Only a user whose email address is
+ * key nothing: the one route that needs it hands out access, so it refuses keys). Only a user whose email address is
  * verified may (the pre-account takeover rule of shared/identity/email-verified.ts). The key is
  * tied to the password version of the caller's session or key: written only while that version
  * is still current (a password reset landing after the caller's credential was read leaves no
@@ -93,24 +96,34 @@ export async function createApiKey(
 }
 
 /**
- * The caller's keys, newest first, with usage; never a hash or a raw key. With `api-keys:read-all`
- * every key of the workspace: the listing shows where each key was last used from (other people's
- * IP addresses), which `api-keys:read` alone does not show of anyone's but the caller's.
+ * The caller's keys (`api-keys:read`), newest first, with usage; never a hash or a raw key. With
+ * `api-keys:read-all` every key of the workspace: the listing shows where each key was last used
+ * from (other people's IP addresses), which `api-keys:read` alone does not show of anyone's but the
+ * caller's.
+ * @throws ForbiddenError `PERMISSION_DENIED` when the caller holds neither permission.
  */
 export async function listApiKeys(
   caller: Caller,
   page: { readonly limit: number; readonly cursor?: string },
   deps: Pick<ApiKeyDeps, 'store'>,
 ): Promise<{ apiKeys: ApiKeyView[]; nextCursor?: string }> {
-  const createdBy = caller.permissions.has('api-keys:read-all') ? undefined : caller.userId;
+  const all = caller.permissions.has('api-keys:read-all');
+  if (!all && !caller.permissions.has('api-keys:read')) {
+    throw new ForbiddenError(
+      'Listing API keys needs api-keys:read (your own) or api-keys:read-all (every key)',
+      'PERMISSION_DENIED',
+    );
+  }
+  const createdBy = all ? undefined : caller.userId;
   const { items, nextCursor } = await deps.store.list(caller.workspaceId, page.limit, page.cursor, createdBy);
   const apiKeys = items.map(view);
   return nextCursor ? { apiKeys, nextCursor } : { apiKeys };
 }
 
 /**
- * Revokes a key of the caller's workspace. Its creator, signed in, may always (whoever may mint a
- * credential must be able to end it); anyone else's key needs `api-keys:revoke`, and so does any
+ * Revokes a key of the caller's workspace. Its creator, signed in, may always, whatever their role
+ * holds now (whoever minted a credential must be able to end it, even after a demotion that keeps
+ * the key working within the new role); anyone else's key needs `api-keys:revoke`, and so does any
  * revocation made with an API key (a key acts within its scopes only, so a leaked key cannot end
  * its owner's other keys). "Its creator" is checked in the store's conditional write, on the
  * stored `createdBy`. Revoking twice is a no-op: `already-revoked`, the first revoker and time

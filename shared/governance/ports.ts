@@ -162,8 +162,16 @@ export type StoredSetting = {
 } & ({ readonly isSecret: false; readonly valueJson: string } | { readonly isSecret: true; readonly sealed: Sealed });
 
 export interface SettingStore {
-  /** The workspace's settings and the global ones (all pages). */
-  list(workspaceId: string): Promise<{ workspace: StoredSetting[]; global: StoredSetting[] }>;
+  /**
+   * One page of the workspace's effective settings by key: its own, and the global ones it does not
+   * override; at most `limit`, and no more than a function may answer; `nextCursor` resumes after
+   * the last one.
+   * @throws InvalidCursorError when the cursor is not one this listing handed out for the workspace.
+   */
+  list(
+    workspaceId: string,
+    page: { readonly limit: number; readonly cursor?: string },
+  ): Promise<{ settings: StoredSetting[]; nextCursor?: string }>;
   /** The workspace's setting, or with `workspaceId` undefined the global one. */
   get(workspaceId: string | undefined, key: string): Promise<StoredSetting | undefined>;
   /**

@@ -9,8 +9,9 @@
  * nothing, and they are never secret; a value is stored as its schema parses it.
  *
  * A workspace keeps at most {@link MAX_WORKSPACE_SETTINGS} settings (the store counts them,
- * race-free), so `GET /api/settings`, which answers them all in one body, stays far below what a
- * Lambda may answer (6 MB) whatever they hold.
+ * race-free). `GET /api/settings` pages them by key (`limit`, `cursor`), each page within what a
+ * Lambda may answer (6 MB) whatever the stored data: a workspace that kept more settings before
+ * the cap, and the global defaults, page like any other.
  */
 import { timeZone } from '../campaigns/send-window';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -24,10 +25,10 @@ export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 /** Largest value, as UTF-8 JSON text. */
 export const MAX_SETTING_BYTES = 8 * 1024;
 /**
- * Most settings a workspace keeps (an overwrite is no new one). The listing answers them all: at
- * worst each value's 8 KB grows 7-fold on its way out (`<` `>` `&` leave as 6-byte `\u` escapes,
- * and the Lambda's JSON envelope escapes their backslash), 50 x ~57 KB < 3 MB, half the 6 MB a
- * synchronous Lambda may answer (test/unit/governance/r20b-fix-settings-listing-bound.test.ts).
+ * Most settings a workspace keeps (an overwrite is no new one). A listing page of 100 holds a full
+ * workspace and as many global defaults; the store also cuts a page at what a function may answer
+ * (at worst each value's 8 KB grows 7-fold on its way out: `<` `>` `&` leave as 6-byte `\u`
+ * escapes, and the Lambda's JSON envelope escapes their backslash), so any stored data answers.
  */
 export const MAX_WORKSPACE_SETTINGS = 50;
 export const SECRET_MASK = '********';
@@ -54,13 +55,18 @@ export const secretContext = (workspaceId: string | undefined, key: string): Sec
   key,
 });
 
-/** The effective settings of the caller's workspace: its own, then global ones it does not override; by key. */
-export async function listSettings(caller: Caller, deps: Pick<SettingsDeps, 'settings'>): Promise<SettingView[]> {
-  const { workspace, global } = await deps.settings.list(caller.workspaceId);
-  const own = new Set(workspace.map((s) => s.key));
-  return [...workspace, ...global.filter((s) => !own.has(s.key))]
-    .map(view)
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+/**
+ * One page of the effective settings of the caller's workspace, by key: its own, and the global
+ * ones it does not override; secrets masked. `nextCursor` continues after the last one.
+ * @throws InvalidCursorError (400 `INVALID_CURSOR`) for a cursor this listing did not hand out.
+ */
+export async function listSettings(
+  caller: Caller,
+  page: { readonly limit: number; readonly cursor?: string },
+  deps: Pick<SettingsDeps, 'settings'>,
+): Promise<{ settings: SettingView[]; nextCursor?: string }> {
+  const { settings, nextCursor } = await deps.settings.list(caller.workspaceId, page);
+  return nextCursor ? { settings: settings.map(view), nextCursor } : { settings: settings.map(view) };
 }
 
 /**

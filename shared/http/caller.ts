@@ -21,8 +21,8 @@ export function authOf(request: HttpRequest): AuthContext {
 /**
  * The caller of a workspace-scoped route: every read and write is scoped by this workspace
  * id, never by an id from the path or body.
- * @throws Error when the edge set no workspace: a route declared without a permission is a
- * programming error, answered 500 rather than served unscoped.
+ * @throws Error when the edge set no workspace: a route declared with neither a permission nor
+ * `anyMember` is a programming error, answered 500 rather than served unscoped.
  */
 export function callerOf(request: HttpRequest): Caller {
   const workspace = request.auth?.workspace;

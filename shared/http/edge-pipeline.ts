@@ -14,6 +14,7 @@
  * and the error contract.
  */
 import type { RouteDeclaration } from '../../lib/definition';
+import { actsInWorkspace } from '../identity/permissions';
 import { STATE_CHANGING } from '../security/csrf';
 import type { EdgeDeps } from './edge-deps';
 import { apiKeyPrecheck } from './middlewares/api-key-precheck';
@@ -43,8 +44,7 @@ export interface EdgePlan {
 }
 
 /** Whether a route needs the audit step: a state-changing route inside a workspace. */
-export const audited = (route: RouteDeclaration): boolean =>
-  route.permission !== undefined && STATE_CHANGING.has(route.method);
+export const audited = (route: RouteDeclaration): boolean => actsInWorkspace(route) && STATE_CHANGING.has(route.method);
 
 /** The function's edge, in the order middy runs the `before` steps. */
 export function edgeMiddlewares({ own, operations, routeTable, deps }: EdgePlan): EdgeMiddleware[] {

@@ -20,7 +20,7 @@ export interface HttpRequest {
   readonly userAgent: string;
   /** The host name the caller used, for Origin checks only: never for links (PUBLIC_BASE_URL). */
   readonly host: string;
-  /** Set by the edge on `auth: 'user'` routes; `workspace` too on routes that declare a permission. */
+  /** Set by the edge on `auth: 'user'` routes; `workspace` too on workspace routes (a permission, or `anyMember`). */
   readonly auth?: AuthContext;
 }
 

@@ -1,11 +1,13 @@
 /**
  * Authentication and authorisation at the edge, for routes declared `auth: 'user'`:
- * 1. the credential: `Authorization: Bearer uh_…` (API key) or the `session` cookie;
- * 2. on routes that declare a permission, the workspace: the path's `{workspaceId}`, else
- *    `x-workspace-id`, else `?workspaceId`, else the caller's default; an API key is bound
- *    to its own workspace;
+ * 1. the credential: `Authorization: Bearer uh_…` (API key) or the `session` cookie; a key only
+ *    on workspace routes that hand out no access ({@link apiKeysMayCall}), else 403;
+ * 2. on workspace routes (a permission, or `anyMember`), the workspace: the path's
+ *    `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else the caller's default; an
+ *    API key is bound to its own workspace;
  * 3. the membership (none: 404, so ids of other workspaces reveal nothing), the role's
- *    permissions (narrowed to the key's scopes), and the route's permission (else 403).
+ *    permissions (narrowed to the key's scopes), and the route's permission if it declares one
+ *    (else 403; an `anyMember` route's use case decides from those permissions).
  *
  * A session whose token names its user (every token minted now does) and a request that names
  * its workspace (path, header or query) cost one store call for all three: the session, the user
@@ -18,7 +20,14 @@ import type { AuthContext, Principal, WorkspaceAccess } from './auth-context';
 import { emailNotVerified } from './email-verified';
 import { grantStands } from './grant-standing';
 import type { Membership, User } from './model';
-import { apiKeysMayCall, BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from './permissions';
+import {
+  actsInWorkspace,
+  apiKeysMayCall,
+  BUILTIN_ROLE_PERMISSIONS,
+  isBuiltinRole,
+  type Permission,
+  type RouteAccess,
+} from './permissions';
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
 import { API_KEY_PATTERN, RECORD_ID_PATTERN, sessionTokenUser, sha256 } from './tokens';
 
@@ -31,19 +40,18 @@ export interface AuthDeps {
   readonly onBackgroundError: (error: unknown) => void;
 }
 
-export interface AuthRequest {
+/**
+ * The request, with what its route declares ({@link RouteAccess}): a permission or `anyMember` for
+ * a workspace route (neither: account-level, no workspace needed); `handsOutAccess` for a route that
+ * hands out access (a session only, and the caller's email address verified, judged on the profile
+ * read with the credential).
+ */
+export interface AuthRequest extends RouteAccess {
   readonly headers: Readonly<Record<string, string>>;
   readonly cookies: Readonly<Record<string, string>>;
   readonly pathParams: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
   readonly clientAddress: string;
-  /** The route's declared permission; absent for user-level routes (no workspace needed). */
-  readonly permission?: Permission;
-  /**
-   * The route hands out access (an API key, an invitation, a webhook token): the caller's email
-   * address must be verified, judged on the profile read with the credential.
-   */
-  readonly handsOutAccess?: boolean;
 }
 
 /** What an API key limits its calls to. */
@@ -113,9 +121,9 @@ export async function authenticate(
   }
   if (key.status === 'verified') {
     const { found, hash } = key;
-    // A key acts only inside its workspace and scopes: account-level routes, and those needing a
-    // session-only permission (creating keys), need a session.
-    if (!apiKeysMayCall(request.permission)) {
+    // A key acts only inside its workspace and scopes: account-level routes, and those that hand
+    // out access (keys, invitations, webhook tokens: they would outlive the key), need a session.
+    if (!apiKeysMayCall(request)) {
       throw new ForbiddenError(
         'API keys act only within their workspace and scopes; this route needs a signed-in session',
         'API_KEY_NOT_ALLOWED',
@@ -139,7 +147,7 @@ export async function authenticate(
     if (!token) throw new UnauthorizedError();
     const hash = sha256(token);
     const userId = sessionTokenUser(token);
-    const named = request.permission === undefined ? undefined : namedWorkspace(request);
+    const named = actsInWorkspace(request) ? namedWorkspace(request) : undefined;
     const workspaceId = named !== undefined && RECORD_ID_PATTERN.test(named) ? named : undefined;
     const found = await deps.sessions.findActive(
       hash,
@@ -168,12 +176,12 @@ export async function authenticate(
   const mayHandOut = () => {
     if (request.handsOutAccess && !emailVerified) throw emailNotVerified('hand out access');
   };
-  if (request.permission === undefined) {
+  if (!actsInWorkspace(request)) {
     mayHandOut();
     return user ? { principal, user } : { principal };
   }
   const workspace = await resolveWorkspace(request, principal, defaultWorkspaceId, keyScope, deps, prefetched);
-  if (!workspace.permissions.has(request.permission)) {
+  if (request.permission !== undefined && !workspace.permissions.has(request.permission)) {
     throw new ForbiddenError(`This needs the ${request.permission} permission`, 'PERMISSION_DENIED');
   }
   mayHandOut();

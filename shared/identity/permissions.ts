@@ -13,13 +13,13 @@ export const PERMISSIONS = [
   'members:remove',
   'roles:read',
   'roles:manage',
-  /** The caller's own API keys: list them, revoke them. */
+  /** List the caller's own API keys (a key's creator, signed in, may always revoke it). */
   'api-keys:read',
-  /** Every API key of the workspace, with where each was last used from. */
+  /** List every API key of the workspace, with where each was last used from. */
   'api-keys:read-all',
-  /** Create API keys; a signed-in person only (see {@link SESSION_ONLY_PERMISSIONS}). */
+  /** Create API keys; a signed-in person only (the route hands out access: {@link apiKeysMayCall}). */
   'api-keys:create',
-  /** Revoke other people's API keys (a key's creator may always revoke it). */
+  /** Revoke other people's API keys, and revoke with an API key (a key's creator may always revoke it). */
   'api-keys:revoke',
   'audit:read',
   'alerts:read',
@@ -53,19 +53,32 @@ export const isBuiltinRole = (value: string): value is BuiltinRole =>
   (BUILTIN_ROLES as readonly string[]).includes(value);
 
 /**
- * Permissions only a signed-in person exercises: a route that needs one refuses API keys with 403
- * `API_KEY_NOT_ALLOWED`, as the account routes (declared without a permission) do, whatever the
- * key's scopes say. A key never mints keys: a leaked one would leave behind keys, stored as its
- * user's own, that its revocation does not end.
+ * What a route declares of who may call it (lib/definition/types.ts `RouteDeclaration`), as the
+ * edge reads it: the one source of the workspace check, the permission check and the key rule.
  */
-export const SESSION_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['api-keys:create']);
+export interface RouteAccess {
+  /** The permission the caller needs in the workspace. */
+  readonly permission?: Permission;
+  /** Membership of the workspace alone: the route's use case decides from the caller's permissions. */
+  readonly anyMember?: boolean;
+  /** The route hands out access (an API key, an invitation, a webhook token). */
+  readonly handsOutAccess?: boolean;
+}
 
 /**
- * Whether an API key may call a route that needs `permission` (within its scopes): never a route
- * without one (account-level: the person, not a workspace) nor one needing a session-only permission.
+ * Whether a route acts in a workspace: the edge resolves it and checks membership (else 404).
+ * Routes declared with neither a permission nor `anyMember` are account-level: the person's own.
  */
-export const apiKeysMayCall = (permission: Permission | undefined): boolean =>
-  permission !== undefined && !SESSION_ONLY_PERMISSIONS.has(permission);
+export const actsInWorkspace = (route: RouteAccess): boolean =>
+  route.permission !== undefined || route.anyMember === true;
+
+/**
+ * Whether an API key may call a route (within its workspace and scopes): only a workspace route that
+ * hands out no access. Account-level routes act on the person, and a route that hands out access
+ * (keys, invitations, webhook tokens) would leave behind access that revoking a leaked key does not
+ * end: both refuse keys with 403 `API_KEY_NOT_ALLOWED`, whatever the key's scopes say.
+ */
+export const apiKeysMayCall = (route: RouteAccess): boolean => actsInWorkspace(route) && route.handsOutAccess !== true;
 
 /**
  * Reads kept from viewers. The audit log, security alerts and the full key list

@@ -334,7 +334,7 @@ describe('settings in DynamoDB', () => {
     expect(stored.Item?.sealed).toBeDefined();
     expect(JSON.stringify(stored.Item)).not.toContain(plaintext);
 
-    const listed = await listSettings(caller, deps);
+    const { settings: listed } = await listSettings(caller, { limit: 100 }, deps);
     expect(listed.filter((s) => s.scope === 'workspace')).toEqual([
       {
         key: 'brand.name',

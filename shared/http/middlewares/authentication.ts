@@ -1,6 +1,6 @@
 /**
- * On routes declared `auth: 'user'`: the credential (401), then on routes with a permission the
- * workspace membership (404) and the permission (403), in shared/identity/authenticate.ts; on
+ * On routes declared `auth: 'user'`: the credential (401), then on workspace routes (a permission,
+ * or `anyMember`) the membership (404) and the permission (403), in shared/identity/authenticate.ts; on
  * routes that hand out access, a verified email address (403 `EMAIL_NOT_VERIFIED`).
  * The request then carries `auth`, and the logs the workspace id.
  */
@@ -21,6 +21,7 @@ export function authentication(deps: AuthDeps): EdgeMiddleware {
           ...parsed,
           cookies: state.cookies,
           ...(route.permission ? { permission: route.permission } : {}),
+          ...(route.anyMember ? { anyMember: true } : {}),
           ...(route.handsOutAccess ? { handsOutAccess: true } : {}),
         },
         deps,

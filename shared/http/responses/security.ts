@@ -66,8 +66,9 @@ const exampleSetting = {
 
 export const settingsList = {
   status: 200,
-  description: 'The workspace’s settings (secret values masked)',
-  schema: z.object({ settings: z.array(setting) }),
+  description:
+    'A page of the workspace’s settings over the global defaults it does not override, by key (secret values masked); `nextCursor` continues',
+  schema: z.object({ settings: z.array(setting), nextCursor: z.optional(z.string()) }),
   example: { settings: [exampleSetting] },
 } satisfies SuccessResponse;
 

@@ -147,8 +147,16 @@ export class MemorySettings implements SettingStore {
     return found;
   }
 
-  async list(workspaceId: string) {
-    return { workspace: [...this.partition(workspaceId).values()], global: [...this.partition(undefined).values()] };
+  /** As the adapter: the effective settings by key, after the cursor (here the last key, in the clear). */
+  async list(workspaceId: string, page: { readonly limit: number; readonly cursor?: string }) {
+    const own = this.partition(workspaceId);
+    const global = [...this.partition(undefined).values()].filter((s) => !own.has(s.key));
+    const all = [...own.values(), ...global]
+      .filter((s) => page.cursor === undefined || s.key > page.cursor)
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    const settings = all.slice(0, page.limit);
+    const last = settings.at(-1);
+    return all.length > page.limit && last ? { settings, nextCursor: last.key } : { settings };
   }
 
   async get(workspaceId: string | undefined, key: string) {

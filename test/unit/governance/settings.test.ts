@@ -40,7 +40,7 @@ describe('settings registry', () => {
       },
     });
     expect(JSON.stringify([...settings.partition('ws-a').values()])).not.toContain('sk-live-secret');
-    expect(await listSettings(writer, deps)).toEqual([put.setting]);
+    expect((await listSettings(writer, { limit: 100 }, deps)).settings).toEqual([put.setting]);
     expect(await readSecretSetting('ws-a', 'openai.api_key', deps)).toBe('sk-live-secret');
   });
 
@@ -77,7 +77,7 @@ describe('settings registry', () => {
     settings.partition(undefined).set('email.daily_cap', global('email.daily_cap', 500));
     await putSetting(writer, 'email.daily_cap', { value: { perDay: 50 } }, deps);
 
-    const listed = await listSettings(writer, deps);
+    const { settings: listed } = await listSettings(writer, { limit: 100 }, deps);
 
     expect(listed.map((s) => [s.key, s.scope, s.value])).toEqual([
       ['ai.model', 'global', 'claude-sonnet'],
@@ -91,10 +91,10 @@ describe('settings registry', () => {
     const { deps } = setup();
     await putSetting(writer, 'brand.color', { value: '#123456' }, deps);
 
-    expect(await listSettings(otherWriter, deps)).toEqual([]);
+    expect((await listSettings(otherWriter, { limit: 100 }, deps)).settings).toEqual([]);
     await expect(deleteSetting(otherWriter, 'brand.color', deps)).rejects.toMatchObject({ code: 'SETTING_NOT_FOUND' });
     await deleteSetting(writer, 'brand.color', deps);
-    expect(await listSettings(writer, deps)).toEqual([]);
+    expect((await listSettings(writer, { limit: 100 }, deps)).settings).toEqual([]);
   });
 
   it('refuses values over 8 KB of JSON and malformed keys', async () => {

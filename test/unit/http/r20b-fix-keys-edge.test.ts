@@ -24,9 +24,19 @@ const route = (
   summary: 'test',
   ...over,
 });
-/** One POST route per permission: whatever a route needs, the rule is the same. */
+/**
+ * One POST route per permission: whatever a route needs, the rule is the same. The one needing
+ * `api-keys:create` hands out access, as the key-creating route is declared (r20r1: keys are refused
+ * by that declaration, not by the permission).
+ */
 const table = PERMISSIONS.map((permission) =>
-  route({ id: `r.${permission}`, method: 'POST', path: `/api/r/${permission.replace(':', '/')}`, permission }),
+  route({
+    id: `r.${permission}`,
+    method: 'POST',
+    path: `/api/r/${permission.replace(':', '/')}`,
+    permission,
+    ...(permission === 'api-keys:create' ? { handsOutAccess: true as const } : {}),
+  }),
 );
 const ok = defineOperation({ body: z.unknown() }, () => ({ status: 201, audit: { resourceId: 'thing-1' } }));
 const ops: Record<string, DefinedOperation> = Object.fromEntries(table.map((r) => [r.id, ok]));
