@@ -13,6 +13,7 @@ import { config, publicBaseUrl, tableName } from '../shared/config';
 import { authOf, callerOf, originOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
 import { defineOperation } from '../shared/http/operation';
+import { pageQuery } from '../shared/http/query-numbers';
 import {
   inviteAccepted,
   inviteCreated,
@@ -51,6 +52,9 @@ const roleParams = z.extend(workspaceParams, { roleName: z.string().check(z.minL
 const name = singleLineText(100);
 const email = emailAddress;
 const roleName = singleLineText(32);
+// Members and pending invites page: a workspace may have any number of either. The default page
+// holds what most workspaces have, so a client that sends no `limit` still sees them all at once.
+const page = z.object(pageQuery(100, 100));
 
 export const handler = httpFunction('workspaces', identityRoutes, {
   'workspaces.list': defineOperation({ response: workspacesList }, async (_i, req) => ({
@@ -78,10 +82,10 @@ export const handler = httpFunction('workspaces', identityRoutes, {
       body: { workspace: await workspaces.renameWorkspace(callerOf(req), body.name, deps) },
     }),
   ),
-  'members.list': defineOperation({ params: workspaceParams, response: membersList }, async (_i, req) => ({
-    status: 200,
-    body: { members: await workspaces.listMembers(callerOf(req), deps) },
-  })),
+  'members.list': defineOperation(
+    { params: workspaceParams, query: page, response: membersList },
+    async ({ query }, req) => ({ status: 200, body: await workspaces.listMembers(callerOf(req), query, deps) }),
+  ),
   'members.update': defineOperation(
     { params: memberParams, body: z.strictObject({ role: roleName }), response: memberChanged },
     async ({ params, body }, req) => {
@@ -129,10 +133,10 @@ export const handler = httpFunction('workspaces', identityRoutes, {
       };
     },
   ),
-  'invites.list': defineOperation({ params: workspaceParams, response: invitesList }, async (_i, req) => ({
-    status: 200,
-    body: { invites: await workspaces.listInvites(callerOf(req), deps) },
-  })),
+  'invites.list': defineOperation(
+    { params: workspaceParams, query: page, response: invitesList },
+    async ({ query }, req) => ({ status: 200, body: await workspaces.listInvites(callerOf(req), query, deps) }),
+  ),
   'invites.revoke': defineOperation(
     {
       params: z.extend(workspaceParams, { inviteId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)) }),

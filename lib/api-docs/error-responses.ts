@@ -110,7 +110,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'invites.create': ['ALREADY_MEMBER', 'INVITE_PENDING', 'CONCURRENT_CHANGE'],
   'invites.accept': ['INVITE_NOT_ACCEPTED'],
   'invites.revoke': ['INVITE_ALREADY_ACCEPTED'],
-  'roles.put': ['CONCURRENT_CHANGE'],
+  'roles.put': ['CONCURRENT_CHANGE', 'ROLE_LIMIT'],
   'roles.delete': ['ROLE_IN_USE', 'CONCURRENT_CHANGE'],
   'email-templates.update': ['TEMPLATE_VERSION_CONFLICT'],
   'email-sending.resume': ['SENDING_PAUSE_CHANGED'],

@@ -3,18 +3,24 @@
  * reads that a decision on someone's access rests on (a member, the members, the custom roles,
  * an inviter's standing) are strongly consistent, and the writes made on them are conditional on
  * what was read, so a concurrent change is answered 409 `CONCURRENT_CHANGE`, never overwritten.
+ * The listings a function answers page (members: by user id; pending invites:
+ * ./dynamo-invites-page.ts), and custom roles are counted against a cap (./dynamo-role-count.ts).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import type { Membership, Organization, User, Workspace } from '../identity/model';
+import { RoleLimitError } from '../workspaces/errors';
 import type { Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import { beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
-import { prefixQuery, queryAll } from './dynamo/query';
+import { pagedQuery, prefixQuery, queryAll, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { revokeWebhookTokensMintedBy } from './dynamo-campaign-triggers';
+import { pendingInvitesPage } from './dynamo-invites-page';
 import { grantorKeys, grantorStanding } from './dynamo-memberships';
+import { dynamoRoleCounter } from './dynamo-role-count';
 import {
   INVITE_GSI1_PREFIX,
   INVITE_SK,
@@ -42,6 +48,10 @@ async function guarded(write: Promise<unknown>, what = 'The member'): Promise<vo
 /** A grant whose custom role was redefined or deleted after it was read: nothing was written. */
 const roleChanged = () =>
   new ConflictError('The role was changed or deleted meanwhile; reload and try again', 'CONCURRENT_CHANGE');
+/** Rounds of a role's creation that keeps losing races on the workspace's role counter. */
+const ROLE_CREATE_ATTEMPTS = 5;
+const roleChangedMeanwhile = () =>
+  new ConflictError('The role changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
   Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as T;
 const MEMBERSHIP_FIELDS = ['workspaceId', 'organizationId', 'userId', 'role', 'joinedAt'] as const;
@@ -74,6 +84,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
   /** A strongly consistent query of the table (indexes cannot be read so). */
   const consistentQuery = (pk: string, prefix: string) =>
     queryAll(db, { ...prefixQuery(table, pk, prefix), ConsistentRead: true });
+  const roleCount = dynamoRoleCounter(db, table);
   /** Marks a pending invite of the workspace revoked; false when it no longer was pending. */
   const revokeInviteItem = (item: Item, workspaceId: string, by: string, at: string) =>
     conditionally(
@@ -149,6 +160,12 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         pick<Membership>(i, MEMBERSHIP_FIELDS),
       );
     },
+    async memberPage(workspaceId, { limit, cursor }) {
+      const { input, shape } = rangeListing(table, workspacePk(workspaceId), beginsWith(MEMBER_PREFIX));
+      const page = await pagedQuery(db, { ...input, ConsistentRead: true }, { limit, cursor, shape });
+      const members = page.items.map((i) => pick<Membership>(i, MEMBERSHIP_FIELDS));
+      return page.cursor ? { members, nextCursor: page.cursor } : { members };
+    },
     async member(workspaceId, userId) {
       const item = await getItem(
         db,
@@ -217,37 +234,51 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         pick<StoredRole>(i, ['workspaceId', 'name', 'permissions', 'createdAt', 'grants']),
       );
     },
-    async putRole(role, previous) {
-      await guarded(
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role },
-            // The definition the caller's rights were checked against: each put stamps a new createdAt.
-            ...(previous
-              ? {
-                  ConditionExpression: 'createdAt = :previous',
-                  ExpressionAttributeValues: { ':previous': previous.createdAt },
-                }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        ),
-        'The role',
-      );
+    async putRole(role, previous, maxRoles) {
+      const item = { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role };
+      if (previous) {
+        // The definition the caller's rights were checked against: each put stamps a new createdAt.
+        // A redefinition takes no new slot.
+        const put = new PutCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: 'createdAt = :previous',
+          ExpressionAttributeValues: { ':previous': previous.createdAt },
+        });
+        await guarded(db.send(put), 'The role');
+        return;
+      }
+      // A new role takes a slot in the same transaction, the counter first: at index 0, a failed
+      // condition of a counted workspace means the cap is reached, of one not counted yet that
+      // another create counted it first (read again and retry); at index 1, the role exists.
+      for (let attempt = 1; attempt <= ROLE_CREATE_ATTEMPTS; attempt++) {
+        const counter = await roleCount.creating(role.workspaceId, maxRoles);
+        if (counter === 'limit-reached') throw new RoleLimitError(maxRoles);
+        try {
+          await transactWrite(db, [counter.update, putIfAbsent(table, item)]);
+          return;
+        } catch (error) {
+          if (counter.counted && isConditionFailure(error, 0)) throw new RoleLimitError(maxRoles);
+          if (isConditionFailure(error, 1)) throw roleChangedMeanwhile();
+          if (!isConditionFailure(error, 0) && !isTransactionConflict(error)) throw error;
+        }
+      }
+      throw roleChangedMeanwhile();
     },
     async deleteRole(workspaceId, name, asRead) {
       const grants = asRead.grants ?? 0;
+      const remove = {
+        TableName: table,
+        Key: { pk: workspacePk(workspaceId), sk: roleSk(name) },
+        // The definition found unused, with no grant of it since (every grant moves `grants`).
+        ConditionExpression: `createdAt = :created AND ${grants === 0 ? 'attribute_not_exists(grants)' : 'grants = :grants'}`,
+        ExpressionAttributeValues: { ':created': asRead.createdAt, ...(grants === 0 ? {} : { ':grants': grants }) },
+      };
+      // The slot is given back in the same write (a workspace not counted yet has none to give).
+      const counter = await roleCount.deleting(workspaceId);
       // A grant in flight on the role (a transaction) is a lost race too: the deletion is refused.
       const deleted = await conditionally(
-        db.send(
-          new DeleteCommand({
-            TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: roleSk(name) },
-            // The definition found unused, with no grant of it since (every grant moves `grants`).
-            ConditionExpression: `createdAt = :created AND ${grants === 0 ? 'attribute_not_exists(grants)' : 'grants = :grants'}`,
-            ExpressionAttributeValues: { ':created': asRead.createdAt, ...(grants === 0 ? {} : { ':grants': grants }) },
-          }),
-        ),
+        counter ? transactWrite(db, [{ Delete: remove }, counter]) : db.send(new DeleteCommand(remove)),
       ).catch((error: unknown) => {
         if (isTransactionConflict(error)) return false;
         throw error;
@@ -280,6 +311,11 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
     },
     async invites(workspaceId) {
       return (await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1')).map(toInvite);
+    },
+    async pendingInvites(workspaceId, now, page) {
+      const { items, nextCursor } = await pendingInvitesPage(db, table, workspaceId, now, page);
+      const invites = items.map(toInvite);
+      return nextCursor ? { invites, nextCursor } : { invites };
     },
     async inviteByTokenHash(tokenHash) {
       const item = await get(invitePk(tokenHash), INVITE_SK);

@@ -31,6 +31,8 @@ export const membershipGsi1 = (userId: string, workspaceId: string) => ({
 
 export const ROLE_PREFIX = 'ROLE#';
 export const roleSk = (name: string): string => `${ROLE_PREFIX}${name}`;
+/** Under the workspace partition: how many custom roles it keeps (outside the `ROLE#` prefix). */
+export const ROLE_COUNT_SK = 'ROLE_COUNT';
 
 /** Sessions: looked up by token hash; gsi1 lists a user's sessions. */
 export const sessionPk = (tokenHash: string): string => `SESSION#${tokenHash}`;

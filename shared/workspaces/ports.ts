@@ -25,6 +25,12 @@ export interface StoredRole extends CustomRole {
   readonly grants?: number;
 }
 
+/** One page of a listing: at most `limit` items after `cursor` (as the previous page answered it). */
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
 /** How an inviter stands now (see {@link WorkspaceStore.standingOf}). */
 export interface InviterStanding {
   /** Their membership of the workspace; undefined when they are no longer a member. */
@@ -42,7 +48,13 @@ export interface WorkspaceStore {
   workspaces(ids: readonly string[]): Promise<Workspace[]>;
   organization(organizationId: string): Promise<Organization | undefined>;
   membershipsOf(userId: string): Promise<Membership[]>;
+  /** Every member (for the checks that need them all; a listing pages with {@link memberPage}). */
   members(workspaceId: string): Promise<Membership[]>;
+  /**
+   * One page of the members, by user id, strongly consistent; `nextCursor` when more follow.
+   * @throws InvalidCursorError for a cursor this listing did not hand out.
+   */
+  memberPage(workspaceId: string, page: PageRequest): Promise<{ members: Membership[]; nextCursor?: string }>;
   member(workspaceId: string, userId: string): Promise<Membership | undefined>;
   users(ids: readonly string[]): Promise<User[]>;
   /** Workspace + the creator's owner membership, atomically. */
@@ -64,10 +76,12 @@ export interface WorkspaceStore {
   roles(workspaceId: string): Promise<StoredRole[]>;
   /**
    * Creates or replaces a custom role, only while it is still as read: absent when `previous` is
-   * undefined, else unchanged since (its `createdAt` marks each definition).
+   * undefined, else unchanged since (its `createdAt` marks each definition). A new role takes one of
+   * the workspace's `maxRoles` slots, counted in the same write, so concurrent creates cannot pass it.
    * @throws ConflictError `CONCURRENT_CHANGE` when another change came first.
+   * @throws RoleLimitError (409 `ROLE_LIMIT`) when the role is new and the workspace keeps `maxRoles`.
    */
-  putRole(role: CustomRole, previous: CustomRole | undefined): Promise<void>;
+  putRole(role: CustomRole, previous: CustomRole | undefined, maxRoles: number): Promise<void>;
   /**
    * Deletes the custom role, only while it is still as read (`asRead`): the same definition, and no
    * grant of it since (its `grants` unchanged).
@@ -80,7 +94,18 @@ export interface WorkspaceStore {
    * @throws ConflictError `CONCURRENT_CHANGE` when the role was redefined or deleted meanwhile.
    */
   saveInvite(invite: Invite, tokenHash: string, granted?: StoredRole): Promise<void>;
+  /** Every invite, whatever its state (for the checks that need them all). */
   invites(workspaceId: string): Promise<Invite[]>;
+  /**
+   * One page of the invites still pending and unexpired at `now` (ISO), oldest first; `nextCursor`
+   * when more may follow. Through an index, so an invite of a moment ago may be missing.
+   * @throws InvalidCursorError for a cursor this listing did not hand out.
+   */
+  pendingInvites(
+    workspaceId: string,
+    now: string,
+    page: PageRequest,
+  ): Promise<{ invites: Invite[]; nextCursor?: string }>;
   inviteByTokenHash(tokenHash: string): Promise<Invite | undefined>;
   /** The inviter's membership and last password reset, strongly consistent, in one read. */
   standingOf(workspaceId: string, userId: string): Promise<InviterStanding>;

@@ -9,6 +9,12 @@ import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from '../ide
 
 export const CUSTOM_ROLE_NAME = /^[a-z][a-z0-9-]{1,31}$/;
 
+/**
+ * Custom roles a workspace may keep: the roles listing answers them all in one body (with the
+ * built-in ones), and every grant reads them all, so their number is bounded (409 `ROLE_LIMIT`).
+ */
+export const MAX_CUSTOM_ROLES = 50;
+
 export function permissionsOfRole(role: string, customRoles: readonly CustomRole[]): readonly Permission[] | undefined {
   if (isBuiltinRole(role)) return BUILTIN_ROLE_PERMISSIONS[role];
   return customRoles.find((r) => r.name === role)?.permissions;

@@ -19,8 +19,15 @@ import { newId, newToken, sha256 } from '../identity/tokens';
 import { logger } from '../observability/logger';
 import { InviteRevokedError } from './errors';
 import { inviteEmail } from './invite-email';
-import type { Invite, InviterStanding, StoredRole, WorkspaceStore } from './ports';
-import { assertAssignable, assertManageable, CUSTOM_ROLE_NAME, isAssignable, permissionsOfRole } from './role-rules';
+import type { Invite, InviterStanding, PageRequest, StoredRole, WorkspaceStore } from './ports';
+import {
+  assertAssignable,
+  assertManageable,
+  CUSTOM_ROLE_NAME,
+  isAssignable,
+  MAX_CUSTOM_ROLES,
+  permissionsOfRole,
+} from './role-rules';
 
 export interface WorkspaceDeps {
   readonly store: WorkspaceStore;
@@ -147,15 +154,19 @@ export async function renameWorkspace(
 const MANAGES_MEMBERS: readonly Permission[] = ['members:invite', 'members:update', 'members:remove'];
 
 /**
- * Members with name and role. Email addresses are personal data a read-only colleague (a
- * viewer, a member) does not need: only callers who manage membership get `email`.
+ * One page of the members (by user id), with name and role, and `nextCursor` when more follow: a
+ * workspace may have any number of members, and one answer carries only so much. Email addresses
+ * are personal data a read-only colleague (a viewer, a member) does not need: only callers who
+ * manage membership get `email`.
+ * @throws InvalidCursorError (400 `INVALID_CURSOR`) for a cursor this listing did not hand out.
  */
-export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
-  const members = await deps.store.members(caller.workspaceId);
+export async function listMembers(caller: Caller, page: PageRequest, deps: WorkspaceDeps) {
+  const { members, nextCursor } = await deps.store.memberPage(caller.workspaceId, page);
   const users = await deps.store.users(members.map((m) => m.userId));
+  const byId = new Map(users.map((u) => [u.userId, u]));
   const showEmails = MANAGES_MEMBERS.some((p) => caller.permissions.has(p));
-  return members.map((m) => {
-    const user = users.find((u) => u.userId === m.userId);
+  const shown = members.map((m) => {
+    const user = byId.get(m.userId);
     return {
       userId: m.userId,
       ...(showEmails ? { email: user?.email ?? '' } : {}),
@@ -164,6 +175,7 @@ export async function listMembers(caller: Caller, deps: WorkspaceDeps) {
       joinedAt: m.joinedAt,
     };
   });
+  return nextCursor ? { members: shown, nextCursor } : { members: shown };
 }
 
 /** The custom role `name` as read, which a grant of it hands to the store; undefined for a built-in one. */
@@ -316,11 +328,17 @@ async function assertInvitable(workspaceId: string, email: string, now: Date, de
 
 const isLive = (invite: Invite, now: number) => invite.status === 'pending' && Date.parse(invite.expiresAt) > now;
 
-/** The workspace's invites still waiting for an answer: pending and not expired. */
-export async function listInvites(caller: Caller, deps: WorkspaceDeps): Promise<Invite[]> {
-  const now = deps.now().getTime();
-  const all = await deps.store.invites(caller.workspaceId);
-  return all.filter((i) => isLive(i, now));
+/**
+ * One page of the workspace's invites still waiting for an answer (pending and not expired), oldest
+ * first, and `nextCursor` when more may follow: nothing caps how many a workspace sends.
+ * @throws InvalidCursorError (400 `INVALID_CURSOR`) for a cursor this listing did not hand out.
+ */
+export async function listInvites(
+  caller: Caller,
+  page: PageRequest,
+  deps: WorkspaceDeps,
+): Promise<{ invites: Invite[]; nextCursor?: string }> {
+  return deps.store.pendingInvites(caller.workspaceId, deps.now().toISOString(), page);
 }
 
 /**
@@ -428,7 +446,8 @@ export async function listRoles(caller: Caller, deps: WorkspaceDeps) {
  * definition (403 `ROLE_EXCEEDS_YOURS`) and, when the role exists, every permission of its current
  * one (403 `ROLE_EXCEEDS_YOURS` too): redefining a role changes what all its holders may do, so it
  * needs what changing each holder's role needs. The write holds only while the role is as read
- * (409 `CONCURRENT_CHANGE` otherwise).
+ * (409 `CONCURRENT_CHANGE` otherwise). A new role needs a free slot: a workspace keeps at most
+ * {@link MAX_CUSTOM_ROLES} (409 `ROLE_LIMIT`), counted in the write, so concurrent creates cannot pass it.
  */
 export async function putRole(caller: Caller, name: string, permissions: readonly Permission[], deps: WorkspaceDeps) {
   if (isBuiltinRole(name) || !CUSTOM_ROLE_NAME.test(name)) {
@@ -454,13 +473,17 @@ export async function putRole(caller: Caller, name: string, permissions: readonl
     permissions: [...new Set(permissions)],
     createdAt: deps.now().toISOString(),
   };
-  await deps.store.putRole(role, previous);
+  await deps.store.putRole(role, previous, MAX_CUSTOM_ROLES);
   return role;
 }
 
+/** Invites a `ROLE_IN_USE` refusal names at most (`details.total` counts them all when more). */
+const NAMED_INVITES_MAX = 50;
+
 /**
  * Deletes a custom role nobody holds and no pending invite names (409 `ROLE_IN_USE`, naming those
- * invites in `details.invites`: withdraw them first, or let them expire). The role is read before
+ * invites in `details.invites` (the first {@link NAMED_INVITES_MAX}, with `details.total` when there
+ * are more): withdraw them first, or let them expire). The role is read before
  * its holders and invites, and the deletion holds only while no grant of it (a role change, an
  * invite, an accept) landed since that read, nor a redefinition (409 `CONCURRENT_CHANGE`): a role
  * is never deleted while being granted, so no member is ever left holding a role that is gone.
@@ -474,11 +497,13 @@ export async function deleteRole(caller: Caller, name: string, deps: WorkspaceDe
   const now = deps.now().getTime();
   const naming = (await deps.store.invites(caller.workspaceId)).filter((i) => i.role === name && isLive(i, now));
   if (naming.length > 0) {
-    const invites = naming.map((i) => i.inviteId);
+    // The first few: any number of invites may name the role, and an answer carries only so much.
+    const invites = naming.slice(0, NAMED_INVITES_MAX).map((i) => i.inviteId);
+    const more = naming.length - invites.length;
     throw new ConflictError(
-      `Pending invites name this role (${invites.join(', ')}); withdraw them first`,
+      `Pending invites name this role (${invites.join(', ')}${more > 0 ? ` and ${more} more` : ''}); withdraw them first`,
       'ROLE_IN_USE',
-      { details: { invites } },
+      { details: { invites, ...(more > 0 ? { total: naming.length } : {}) } },
     );
   }
   await deps.store.deleteRole(caller.workspaceId, name, role);

@@ -295,14 +295,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller’s API keys, or with `api-keys:read-all` the workspace’s (prefix only)
-         * @description Needs `api-keys:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
+         * The caller’s API keys with `api-keys:read`, or the workspace’s with `api-keys:read-all` (prefix only)
+         * @description Open to any member of the workspace (a session, or an API key within its scopes). The operation decides from the caller’s permissions, as the summary says (else 403 `PERMISSION_DENIED`). Rate tier: `authenticated`.
          */
         get: operations["api-keys.list"];
         put?: never;
         /**
          * Create an API key; the raw key is shown once
-         * @description Needs `api-keys:create` in the workspace, from a session only (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `api-keys:create` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["api-keys.create"];
         delete?: never;
@@ -322,8 +322,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Revoke an API key: one of the caller’s, or with `api-keys:revoke` anyone’s
-         * @description Needs `api-keys:read` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * Revoke an API key: one the caller created (signed in), or with `api-keys:revoke` anyone’s
+         * @description Open to any member of the workspace (a session, or an API key within its scopes). The operation decides from the caller’s permissions, as the summary says (else 403 `PERMISSION_DENIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         delete: operations["api-keys.revoke"];
         options?: never;
@@ -419,7 +419,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Settings of the workspace (secrets masked)
+         * Settings of the workspace over the global defaults, by key, paged (secrets masked)
          * @description Needs `settings:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
          */
         get: operations["settings.list"];
@@ -562,7 +562,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone by email
-         * @description Needs `members:invite` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
+         * @description Needs `members:invite` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
          */
         post: operations["invites.create"];
         delete?: never;
@@ -1534,7 +1534,7 @@ export interface paths {
         put?: never;
         /**
          * A new webhook token (shown once; the old one stops working)
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.webhook-token"];
         delete?: never;
@@ -1791,7 +1791,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send. */
+        /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1865,7 +1865,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Overloaded (a store throttled, or the deadline passed), or the edge could not read what it verifies requests with; try again after `Retry-After` seconds. */
+        /** @description Overloaded (a store throttled, or the deadline passed), the edge could not read what it verifies requests with, or a change was saved but its events could not be sent (`EVENTS_UNAVAILABLE`: repeating the request sends them); try again after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 /** @description Seconds to wait */
@@ -3042,7 +3042,10 @@ export interface operations {
     };
     "settings.list": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: {
                 /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
                 "x-workspace-id"?: string;
@@ -3052,7 +3055,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The workspace’s settings (secret values masked) */
+            /** @description A page of the workspace’s settings over the global defaults it does not override, by key (secret values masked); `nextCursor` continues */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,6 +3085,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };
@@ -3444,7 +3448,10 @@ export interface operations {
     };
     "members.list": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 workspaceId: string;
@@ -3453,7 +3460,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The workspace’s members */
+            /** @description A page of the workspace’s members, by user id (`limit` 1-100, default 100); `nextCursor` continues, absent on the last page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3475,7 +3482,7 @@ export interface operations {
                     "application/json": {
                         members: ({
                             userId: string;
-                            email: string;
+                            email?: string;
                             name?: string;
                             role: string;
                             /** Format: date-time */
@@ -3483,6 +3490,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };
@@ -3601,7 +3609,10 @@ export interface operations {
     };
     "invites.list": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 workspaceId: string;
@@ -3610,7 +3621,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Pending invites (their tokens are never shown again) */
+            /** @description A page of the pending, unexpired invites, oldest first (`limit` 1-100, default 100; their tokens are never shown again); `nextCursor` continues, absent on the last page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3635,6 +3646,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };
@@ -3830,7 +3842,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Built-in and custom roles with their permissions */
+            /** @description Built-in and custom roles with their permissions (a workspace keeps at most 50 custom roles) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,7 +1,7 @@
 /** Success answers of the workspace routes (functions/workspaces.ts). */
 import * as z from 'zod/mini';
 import type { SuccessResponse } from '../operation';
-import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant } from './common';
+import { EXAMPLE_TIME, EXAMPLE_USER, EXAMPLE_WORKSPACE, id, instant, page } from './common';
 
 const EXAMPLE_ORG = 'IwH4ayz_RkYRpBn6yd2MTg';
 const workspace = z.looseObject({ workspaceId: id, organizationId: id, name: z.string(), createdAt: instant });
@@ -49,7 +49,8 @@ export const workspaceRenamed = {
 
 const member = z.looseObject({
   userId: id,
-  email: z.string(),
+  // Only for callers who manage membership (`members:invite`, `members:update` or `members:remove`).
+  email: z.optional(z.string()),
   name: z.optional(z.string()),
   role: z.string(),
   joinedAt: instant,
@@ -64,8 +65,9 @@ const exampleMember = {
 
 export const membersList = {
   status: 200,
-  description: 'The workspace’s members',
-  schema: z.object({ members: z.array(member) }),
+  description:
+    'A page of the workspace’s members, by user id (`limit` 1-100, default 100); `nextCursor` continues, absent on the last page',
+  schema: page('members', member),
   example: { members: [exampleMember] },
 } satisfies SuccessResponse;
 
@@ -85,8 +87,9 @@ export const roleDeleted = { status: 204, description: 'The custom role is gone'
 
 export const invitesList = {
   status: 200,
-  description: 'Pending invites (their tokens are never shown again)',
-  schema: z.object({ invites: z.array(z.looseObject({ email: z.string(), role: z.string() })) }),
+  description:
+    'A page of the pending, unexpired invites, oldest first (`limit` 1-100, default 100; their tokens are never shown again); `nextCursor` continues, absent on the last page',
+  schema: page('invites', z.looseObject({ email: z.string(), role: z.string() })),
   example: { invites: [{ inviteId: 'k3J8', email: 'grace@example.com', role: 'member', expiresAt: EXAMPLE_TIME }] },
 } satisfies SuccessResponse;
 
@@ -109,7 +112,7 @@ export const inviteAccepted = {
 
 export const rolesList = {
   status: 200,
-  description: 'Built-in and custom roles with their permissions',
+  description: 'Built-in and custom roles with their permissions (a workspace keeps at most 50 custom roles)',
   schema: z.object({
     roles: z.array(z.looseObject({ name: z.string(), permissions, builtin: z.optional(z.boolean()) })),
   }),

@@ -1,6 +1,8 @@
 /**
  * Sessions: an opaque random token in the cookie, only its SHA-256 stored. Absolute
- * lifetime 7 days (no sliding renewal: a stolen cookie dies on schedule).
+ * lifetime 7 days (no sliding renewal: a stolen cookie dies on schedule). A user keeps at most
+ * {@link MAX_ACTIVE_SESSIONS} active ones (a log-in past it ends the oldest), each with its user
+ * agent cut ({@link storedUserAgent}), so the listing of a user's sessions is bounded.
  */
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthContext } from '../auth-context';
@@ -8,6 +10,7 @@ import type { Session, User } from '../model';
 import { newId, newSessionToken, sha256 } from '../tokens';
 import { recordAuthEvent } from './auth-events';
 import { invalidCredentials } from './errors';
+import { MAX_ACTIVE_SESSIONS, storedUserAgent } from './per-user-limits';
 import type { AccountDeps, RequestOrigin } from './ports';
 import { SESSION_LIFETIME_SECONDS } from './session-cookie';
 
@@ -15,6 +18,7 @@ import { SESSION_LIFETIME_SECONDS } from './session-cookie';
  * Creates a session for the user; the raw token goes into the cookie and nowhere else.
  * `passwordVersion`: the credentials' version the caller just verified. The session is tied to
  * it: written only while it is still current, and ended by any later password change.
+ * A log-in then ends the sessions past the cap ({@link endSessionsPastCap}).
  * @throws UnauthorizedError `INVALID_CREDENTIALS` when the password changed since it was verified
  *   (a log-in racing a reset with the old password: answered as a wrong password).
  */
@@ -30,7 +34,7 @@ export async function startSession(
     sessionId: newId(),
     userId,
     ip: origin.ip,
-    userAgent: origin.userAgent,
+    userAgent: storedUserAgent(origin.userAgent),
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + SESSION_LIFETIME_SECONDS * 1000).toISOString(),
@@ -38,6 +42,37 @@ export async function startSession(
   };
   if (!(await deps.sessions.create(sha256(token), session))) throw invalidCredentials();
   return { token, session };
+}
+
+/**
+ * Ends the user's oldest active sessions past {@link MAX_ACTIVE_SESSIONS}, `kept` (the one just
+ * opened) staying, each audited as `auth.session_revoked` (action `evict`, reason `session-limit`).
+ * Concurrent log-ins may leave a few past the cap for a moment (the listing they read is an index):
+ * the next log-in ends them.
+ */
+export async function endSessionsPastCap(
+  user: User,
+  kept: string,
+  origin: RequestOrigin,
+  deps: Pick<AccountDeps, 'sessions' | 'audit'>,
+  now: Date,
+): Promise<number> {
+  const ended = await deps.sessions.revokeBeyond(user.userId, kept, MAX_ACTIVE_SESSIONS, now);
+  for (const session of ended) {
+    await recordAuthEvent(
+      deps.audit,
+      {
+        type: 'auth.session_revoked',
+        action: 'evict',
+        user,
+        origin,
+        resource: { type: 'session', id: session.sessionId },
+        metadata: { reason: 'session-limit', limit: MAX_ACTIVE_SESSIONS },
+      },
+      now,
+    );
+  }
+  return ended.length;
 }
 
 /**
@@ -70,14 +105,18 @@ export interface SessionView {
   readonly current: boolean;
 }
 
-/** The caller's active sessions, the current one marked; never a token or its hash. */
+/**
+ * The caller's active sessions, the current one marked; never a token or its hash. At most
+ * {@link MAX_ACTIVE_SESSIONS} (a few more right after concurrent log-ins), user agents cut.
+ */
 export async function listSessions(auth: AuthContext, deps: Pick<AccountDeps, 'sessions' | 'clock'>) {
   const sessions = await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()));
   return sessions.map(
     (s): SessionView => ({
       id: s.sessionId,
       ip: s.ip,
-      userAgent: s.userAgent,
+      // Cut again: a session opened before the cut lives out its 7 days.
+      userAgent: storedUserAgent(s.userAgent),
       createdAt: s.createdAt,
       lastSeenAt: s.lastSeenAt,
       expiresAt: s.expiresAt,

@@ -50,13 +50,17 @@ describe('dynamoWorkspaces', () => {
     const { db, inputs } = recordingDb();
     const store = dynamoWorkspaces(db, 'core');
     const role = { workspaceId: 'ws1', name: 'senior', permissions: [], createdAt: 'new' } as const;
-    await store.putRole(role, { ...role, createdAt: 'old' });
-    await store.putRole(role, undefined);
+    await store.putRole(role, { ...role, createdAt: 'old' }, 50);
+    await store.putRole(role, undefined, 50);
     expect(inputs[0]).toMatchObject({
       ConditionExpression: 'createdAt = :previous',
       ExpressionAttributeValues: { ':previous': 'old' },
     });
-    expect(inputs[1]).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    // A new role is written with the workspace's role count (r20r4), in one transaction.
+    const created = inputs.at(-1) as { TransactItems: Array<{ Put?: Input }> };
+    expect(created.TransactItems.find((i) => i.Put)?.Put).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   });
 
   it('accepts an invite in one transaction with a check that the inviter still has the role read', async () => {

@@ -34,6 +34,9 @@ class MemoryStore implements WorkspaceStore {
   async members(ws: string) {
     return this.memberships.filter((m) => m.workspaceId === ws);
   }
+  async memberPage(ws: string) {
+    return { members: await this.members(ws) };
+  }
   async member(ws: string, userId: string) {
     return this.memberships.find((m) => m.workspaceId === ws && m.userId === userId);
   }
@@ -82,6 +85,10 @@ class MemoryStore implements WorkspaceStore {
   async invites(ws: string) {
     return [...this.invitesByHash.values()].filter((i) => i.workspaceId === ws);
   }
+  async pendingInvites(ws: string, now: string) {
+    const invites = (await this.invites(ws)).filter((i) => i.status === 'pending' && i.expiresAt > now);
+    return { invites: invites.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
+  }
   async inviteByTokenHash(hash: string) {
     return this.invitesByHash.get(hash);
   }
@@ -126,6 +133,8 @@ class MemoryStore implements WorkspaceStore {
 }
 
 const now = () => new Date('2026-11-25T12:00:00Z');
+/** One page of a listing, as the routes' default asks for it. */
+const PAGE = { limit: 100 };
 const sent: Array<{ to: string; subject: string; text: string }> = [];
 let store: MemoryStore;
 let apiKeys: MemoryApiKeys;
@@ -376,7 +385,7 @@ describe('member list', () => {
 
   it('shows names and roles to a viewer or member, but no email address', async () => {
     for (const role of ['viewer', 'member'] as const) {
-      const members = await uc.listMembers(caller(role), deps);
+      const { members } = await uc.listMembers(caller(role), PAGE, deps);
       expect(members.map((m) => m.name).sort()).toEqual(['Adam', 'Olive', 'Vera']);
       expect(JSON.stringify(members)).not.toMatch(/@acme\.test/);
     }
@@ -384,7 +393,7 @@ describe('member list', () => {
 
   it('shows email addresses to whoever manages membership', async () => {
     for (const who of [caller('admin'), caller('owner'), caller(['members:read', 'members:invite'])]) {
-      const members = await uc.listMembers(who, deps);
+      const { members } = await uc.listMembers(who, PAGE, deps);
       expect(members.find((m) => m.userId === 'u-view')).toMatchObject({ email: 'view@acme.test', role: 'viewer' });
     }
   });
@@ -475,10 +484,10 @@ describe('invite list and acceptance audit', () => {
     await invite('joined@acme.test', '2026-11-24T12:00:00Z');
     await uc.acceptInvite(auth('u-joined', 'joined@acme.test'), mailedToken(), origin, deps);
 
-    const listed = await uc.listInvites(caller('admin'), deps);
+    const { invites: listed } = await uc.listInvites(caller('admin'), PAGE, deps);
 
     expect(listed.map((i) => i.email)).toEqual(['fresh@acme.test']);
-    expect(await uc.listInvites({ ...caller('owner'), workspaceId: 'ws-2' }, deps)).toEqual([]);
+    expect((await uc.listInvites({ ...caller('owner'), workspaceId: 'ws-2' }, PAGE, deps)).invites).toEqual([]);
   });
 
   it('audits joining in the joined workspace, with the role taken', async () => {
@@ -530,7 +539,7 @@ describe('invites: only to an address that can accept', () => {
       code: 'ALREADY_MEMBER',
     });
     nothingLeft();
-    expect(await uc.listInvites(caller('owner'), deps)).toEqual([]);
+    expect((await uc.listInvites(caller('owner'), PAGE, deps)).invites).toEqual([]);
   });
 
   it('refuses the inviter’s own address', async () => {
@@ -617,7 +626,7 @@ describe('invites and webhook tokens end with their grantor’s standing', () =>
       code: 'INVITE_REVOKED',
     });
     expect(await store.member('ws-1', 'u-alt')).toBeUndefined();
-    expect(await uc.listInvites(caller('owner'), deps)).toHaveLength(1);
+    expect((await uc.listInvites(caller('owner'), PAGE, deps)).invites).toHaveLength(1);
   });
 
   it('a demotion to a role that may not launch campaigns ends the webhook tokens the member minted there', async () => {
@@ -807,7 +816,9 @@ describe('an invitation whose mail cannot be sent', () => {
   it('stands, saved and reported (mailSent: false), without failing the request', async () => {
     const created = await uc.invite(caller('owner'), { email: 'new@acme.test', role: 'member' }, failingMail());
     expect(created).toMatchObject({ email: 'new@acme.test', status: 'pending', mailSent: false });
-    expect((await uc.listInvites(caller('owner'), deps)).map((i) => i.inviteId)).toEqual([created.inviteId]);
+    expect((await uc.listInvites(caller('owner'), PAGE, deps)).invites.map((i) => i.inviteId)).toEqual([
+      created.inviteId,
+    ]);
   });
 
   it('is sent again by withdrawing it and inviting again', async () => {
