@@ -15,10 +15,16 @@
  * (beyond that an event is lost, logged and counted: fallback-events.ts); published, like the
  * others, by the contact's next write that publishes its pending events (a PATCH, a restore, the
  * retry of its create).
+ *
+ * Whatever its slot, a pending event goes out only while what it says is still true of the contact
+ * as the publishing write read it ({@link isStale}, the one rule of every publisher of pending
+ * events, {@link publishableOf}): otherwise it is dropped unpublished, since a campaign trigger
+ * enrols on what the event names alone (trigger-from-event.ts never reads the contact again).
  */
 import { CONTACT_CREATED_EVENT, TAG_ADDED_EVENT } from '../contact-events';
 import type { Contact } from '../model';
 import type { DomainEvent } from '../ports';
+import { THRESHOLD_EVENT } from '../scoring/score-interaction';
 import type { ContactChanges } from './ports';
 
 const tagSlot = (tag: string) => `tag:${tag}`;
@@ -51,9 +57,54 @@ export function pendingChange(
   };
 }
 
-/** A pending `tag_added` whose tag the contact no longer holds: dropped, never published. */
-export const isStale = (event: DomainEvent, contact: Pick<Contact, 'tags'>): boolean =>
-  event.type === TAG_ADDED_EVENT && !contact.tags.includes(String(event.detail.tag));
+/**
+ * Whether a pending event no longer tells the truth of `contact` (as the publishing write read it,
+ * live): then it is dropped, never published. `pending` is every event the contact has pending (a
+ * later kept crossing tells of a tier change this one does not know of).
+ * - `contact.tag_added`: stale once the contact no longer holds the tag (a campaign is never
+ *   started for a tag the contact no longer has).
+ * - `contact.score_threshold_crossed` (kept: no publish took it): stale once the contact's tier is
+ *   not its `toTier` (the score moved on: a `score-tier` campaign is never started for a tier the
+ *   contact has left, and waiting enrolments never see tiers arrive out of order), or
+ *   when a later crossing is pending too (the contact left `toTier` after it: only the latest says
+ *   where it stands). A crossing into the tier the contact came back to, its leaving and return
+ *   published at the time, goes out: it still tells the contact's tier.
+ * - `contact.interaction_recorded` (kept): never stale. The interaction happened and stays on the
+ *   contact's timeline; the event carries its `occurredAt`, and what it may start or wake judges
+ *   by the interaction's time read from the timeline (windows.ts, conditions.ts), not by the
+ *   delivery's: a late delivery answers no wait that began after the interaction and counts in no
+ *   window it was not in; it only starts its `interaction` campaigns and wakes enrolments later.
+ * - `contact.created`: never stale (its publish is what a retried create finishes).
+ */
+export function isStale(
+  event: DomainEvent,
+  contact: Pick<Contact, 'tags' | 'tier'>,
+  pending: readonly DomainEvent[] = [],
+): boolean {
+  if (event.type === TAG_ADDED_EVENT) return !contact.tags.includes(String(event.detail.tag));
+  if (event.type !== THRESHOLD_EVENT) return false;
+  if (event.detail.toTier !== contact.tier) return true;
+  const at = Date.parse(event.occurredAt);
+  return pending.some((other) => other.type === THRESHOLD_EVENT && Date.parse(other.occurredAt) > at);
+}
+
+/**
+ * What a write that publishes the pending `events` of `contact` (as it read it) does with them:
+ * `publish` those still true ({@link isStale}), `drop` the others unpublished. A contact deleted
+ * meanwhile (soft: `deletedAt`) publishes and drops nothing: its events wait with it (no write
+ * publishes them while it is deleted: its PATCH is a 404, a create meeting its email a 409), and
+ * its restore publishes those still true of it as restored.
+ */
+export function publishableOf(
+  contact: Pick<Contact, 'tags' | 'tier' | 'deletedAt'>,
+  events: readonly DomainEvent[],
+): { readonly publish: DomainEvent[]; readonly drop: DomainEvent[] } {
+  if (contact.deletedAt) return { publish: [], drop: [] };
+  const publish: DomainEvent[] = [];
+  const drop: DomainEvent[] = [];
+  for (const event of events) (isStale(event, contact, events) ? drop : publish).push(event);
+  return { publish, drop };
+}
 
 /** Kept events a contact holds at most (slots `event:<eventId>`): a burst during an outage stays bounded. */
 export const MAX_KEPT_EVENTS = 25;

@@ -10,7 +10,7 @@ import type { DomainEvent, DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
 import { ContactEmailTakenError, ContactNotFoundError, UnknownOwnerError } from './errors';
 import { getContact } from './get-contact';
-import { isStale } from './pending-events';
+import { publishableOf } from './pending-events';
 
 export { getContact };
 
@@ -154,19 +154,22 @@ function createdAs(stored: Contact, input: ContactCreateInput): boolean {
 
 /**
  * Publishes the events a write of `contact` recorded as pending (its own, and any an earlier write
- * left), then drops them from the contact. A `contact.tag_added` whose tag `contact` (as read) no
- * longer holds is stale: dropped unpublished. A publish that throws leaves them pending for the
- * retry; the ids are those recorded, so a consumer that saw them already skips them.
+ * left, kept interaction events too), then drops them from the contact. An event no longer true of
+ * `contact` as read (pending-events.ts `isStale`: a `contact.tag_added` whose tag it no longer
+ * holds, a kept tier crossing into a tier it has left) is dropped unpublished; a deleted contact's
+ * events wait for its restore (`publishableOf`). A publish that throws leaves them pending for the retry;
+ * the ids are those recorded, so a consumer that saw them already skips them.
  */
 export async function publishPending(
   deps: Pick<ContactDeps, 'contacts' | 'events'>,
-  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'tags'>,
+  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'tags' | 'tier' | 'deletedAt'>,
   events: readonly DomainEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
-  const live = events.filter((e) => !isStale(e, contact));
-  if (live.length > 0) await deps.events.publish(live);
-  await deps.contacts.published(contact.workspaceId, contact.contactId, events);
+  const { publish, drop } = publishableOf(contact, events);
+  if (publish.length > 0) await deps.events.publish(publish);
+  if (publish.length + drop.length > 0) {
+    await deps.contacts.published(contact.workspaceId, contact.contactId, [...publish, ...drop]);
+  }
 }
 
 /**
@@ -249,7 +252,8 @@ export async function deleteContact(workspaceId: string, contactId: string, deps
 
 /**
  * Brings a soft-deleted contact back (idempotent on a live one), then publishes the events its
- * writes left pending (kept while it was deleted; a `tag_added` whose tag is gone is dropped).
+ * writes left pending (kept while it was deleted: those no longer true of it, pending-events.ts
+ * `isStale`, are dropped).
  * @throws ContactNotFoundError
  */
 export async function restoreContact(workspaceId: string, contactId: string, deps: ContactDeps): Promise<Contact> {
@@ -262,9 +266,11 @@ export async function restoreContact(workspaceId: string, contactId: string, dep
   }
   const at = deps.now().toISOString();
   await deps.contacts.setDeleted(workspaceId, contactId, undefined, at);
-  await publishPending(deps, contact, pending);
   const { deletedAt: _gone, ...live } = contact;
-  return { ...live, updatedAt: at };
+  const restored = { ...live, updatedAt: at };
+  // Those still true of the contact restored (its tags and tier as read).
+  await publishPending(deps, restored, pending);
+  return restored;
 }
 
 /** A page of live contacts matching `filter` (the store matches `q` in any case, as every caller needs). */
