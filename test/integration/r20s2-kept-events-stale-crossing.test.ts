@@ -181,21 +181,6 @@ async function drain() {
   });
 }
 
-const interactionsOf = async (key: string, contactId: string) => {
-  const got = await call(
-    key,
-    'GET',
-    'GET /api/contacts/{id}/timeline',
-    `/api/contacts/${contactId}/timeline`,
-    undefined,
-    contactId,
-  );
-  return (
-    (JSON.parse(got.result.body ?? '{}') as { interactions?: { interactionId: string; type: string }[] })
-      .interactions ?? []
-  );
-};
-
 type Recorded = {
   interaction: { interactionId: string };
   score: { tier: string; previousTier: string; score: number };
