@@ -50,7 +50,7 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '403': {
     reason: 'Forbidden',
     description:
-      'Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens).',
+      'Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens).',
     codes: [
       'CSRF_TOKEN_INVALID',
       'CSRF_ORIGIN_MISMATCH',

@@ -100,11 +100,11 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
   \`API_KEY_NOT_ALLOWED\`), or the permission a workspace-scoped route needs (a session, or
   \`Authorization: Bearer uh_…\` acting in its own workspace within its scopes). *any member*: a
   workspace route whose operation decides from the caller's permissions (its summary says how;
-  its refusal is 403 \`PERMISSION_DENIED\` too). Marked *session only*: the route hands out access
-  (API keys, invitations, webhook tokens), so it refuses keys too: nothing a leaked key hands out
-  outlives its revocation. The workspace is
-  the path's \`{workspaceId}\`, else the \`x-workspace-id\` header, else \`?workspaceId\`, else the
-  caller's default. Not a member: 404. A malformed or over-long id anywhere: 400 \`INVALID_ID\`.
+  its refusal is 403 \`PERMISSION_DENIED\` too). Marked *session only*: the route widens access
+  or mints a credential (API keys, invitations, webhook tokens, signing secrets, role changes and
+  definitions), so it refuses keys too: nothing a leaked key hands out outlives its revocation.
+  The workspace is the path's \`{workspaceId}\`, else the \`x-workspace-id\` header, else
+  \`?workspaceId\`, else the caller's default. Not a member: 404. A malformed or over-long id anywhere: 400 \`INVALID_ID\`.
 - **CSRF**: state-changing routes marked *yes* need \`x-csrf-token\` and a same-site
   Origin/Referer. Signed in, the token is the session's own (in the log-in and sign-up answers as
   \`csrfToken\`, and from \`GET /api/csrf-token\`); without a session, the value of the

@@ -162,7 +162,7 @@ function whoOf(r: RouteDeclaration): string {
   const needs = r.permission ? `Needs \`${r.permission}\` in the workspace` : 'Open to any member of the workspace';
   const how = apiKeysMayCall(r)
     ? `${needs} (a session, or an API key within its scopes).`
-    : `${needs}, from a session only: it hands out access (API keys get 403 \`API_KEY_NOT_ALLOWED\`).`;
+    : `${needs}, from a session only: it widens access or mints a credential (API keys get 403 \`API_KEY_NOT_ALLOWED\`).`;
   return r.permission
     ? how
     : `${how} The operation decides from the caller’s permissions, as the summary says (else 403 \`PERMISSION_DENIED\`).`;

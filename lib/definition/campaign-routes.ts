@@ -140,7 +140,9 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/signing-secret',
     'A new secret that webhook actions are signed with (shown once; the old one stops signing)',
-    write,
+    // Receivers trust what it signs, and it outlives any key: session only (no email check: it
+    // lets no one into the workspace).
+    { ...write, sessionOnly: true },
   ),
   // The token in the path is the credential (only its hash is stored): no session, so no CSRF.
   route(

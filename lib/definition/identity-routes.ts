@@ -3,6 +3,8 @@
  * or an API key; those with a `permission` (or `anyMember`) are workspace-scoped: the edge
  * resolves the workspace (path `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else
  * the caller's default), checks membership, then the permission, before the handler runs.
+ * API keys may call none of those declared `handsOutAccess` or `sessionOnly` (docs/IDENTITY.md,
+ * "Keys hand out nothing"): every route that widens access or mints a credential is one of them.
  */
 import { route } from './route';
 
@@ -145,15 +147,14 @@ export const identityRoutes = [
   route('workspaces', 'members.list', 'GET', '/api/workspaces/{workspaceId}/members', 'Members and their roles', {
     permission: 'members:read',
   }),
+  // A promotion would outlive the key that made it: session only (permissions.ts apiKeysMayCall).
   route(
     'workspaces',
     'members.update',
     'PATCH',
     '/api/workspaces/{workspaceId}/members/{userId}',
     'Change a member’s role',
-    {
-      permission: 'members:update',
-    },
+    { permission: 'members:update', sessionOnly: true },
   ),
   route('workspaces', 'members.remove', 'DELETE', '/api/workspaces/{workspaceId}/members/{userId}', 'Remove a member', {
     permission: 'members:remove',
@@ -179,15 +180,14 @@ export const identityRoutes = [
   route('workspaces', 'roles.list', 'GET', '/api/workspaces/{workspaceId}/roles', 'Built-in and custom roles', {
     permission: 'roles:read',
   }),
+  // Widens what every holder of the role may do, beyond the key's life: session only.
   route(
     'workspaces',
     'roles.put',
     'PUT',
     '/api/workspaces/{workspaceId}/roles/{roleName}',
     'Create or change a custom role',
-    {
-      permission: 'roles:manage',
-    },
+    { permission: 'roles:manage', sessionOnly: true },
   ),
   route(
     'workspaces',

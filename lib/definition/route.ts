@@ -9,7 +9,15 @@ import type { HttpFunctionName, HttpMethod, RateTier, RouteDeclaration } from '.
 export type RouteOptions = Partial<
   Pick<
     RouteDeclaration,
-    'auth' | 'csrf' | 'rateTier' | 'permission' | 'anyMember' | 'maxBodyBytes' | 'bodyTypes' | 'handsOutAccess'
+    | 'auth'
+    | 'csrf'
+    | 'rateTier'
+    | 'permission'
+    | 'anyMember'
+    | 'maxBodyBytes'
+    | 'bodyTypes'
+    | 'handsOutAccess'
+    | 'sessionOnly'
   >
 >;
 
@@ -38,5 +46,6 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.bodyTypes ? { bodyTypes: o.bodyTypes } : {}),
     ...(o.handsOutAccess ? { handsOutAccess: true as const } : {}),
+    ...(o.sessionOnly ? { sessionOnly: true as const } : {}),
   };
 }

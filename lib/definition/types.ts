@@ -92,6 +92,17 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
    * read of its own.
    */
   readonly handsOutAccess?: true;
+  /**
+   * What the route does would outlive the API key that did it, though it hands out no credential
+   * that acts in the workspace: it widens what members may do (a member's role, a custom role's permissions) or mints a
+   * secret (a campaign's signing secret). Only with a session: API keys get 403
+   * `API_KEY_NOT_ALLOWED`, so revoking a leaked key leaves none of it behind. No email check: a
+   * role change reaches only members, each let in by a verified inviter (an unverified account's
+   * own workspace holds no one else), and a signing secret lets no one in (docs/IDENTITY.md, "Keys
+   * hand out nothing"). `handsOutAccess` implies it. Every route of either kind is listed in
+   * test/unit/http/r20s1-fix-session-only-routes.test.ts.
+   */
+  readonly sessionOnly?: true;
   readonly summary: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Authentication and authorisation at the edge, for routes declared `auth: 'user'`:
  * 1. the credential: `Authorization: Bearer uh_…` (API key) or the `session` cookie; a key only
- *    on workspace routes that hand out no access ({@link apiKeysMayCall}), else 403;
+ *    on workspace routes that leave nothing behind it ({@link apiKeysMayCall}), else 403;
  * 2. on workspace routes (a permission, or `anyMember`), the workspace: the path's
  *    `{workspaceId}`, else `x-workspace-id`, else `?workspaceId`, else the caller's default; an
  *    API key is bound to its own workspace;
@@ -44,7 +44,7 @@ export interface AuthDeps {
  * The request, with what its route declares ({@link RouteAccess}): a permission or `anyMember` for
  * a workspace route (neither: account-level, no workspace needed); `handsOutAccess` for a route that
  * hands out access (a session only, and the caller's email address verified, judged on the profile
- * read with the credential).
+ * read with the credential); `sessionOnly` for one whose effect would outlive a key (a session only).
  */
 export interface AuthRequest extends RouteAccess {
   readonly headers: Readonly<Record<string, string>>;
@@ -121,8 +121,8 @@ export async function authenticate(
   }
   if (key.status === 'verified') {
     const { found, hash } = key;
-    // A key acts only inside its workspace and scopes: account-level routes, and those that hand
-    // out access (keys, invitations, webhook tokens: they would outlive the key), need a session.
+    // A key acts only inside its workspace and scopes: account-level routes, and those whose effect
+    // would outlive the key (keys, invitations, tokens, secrets, role grants), need a session.
     if (!apiKeysMayCall(request)) {
       throw new ForbiddenError(
         'API keys act only within their workspace and scopes; this route needs a signed-in session',

@@ -61,8 +61,17 @@ export interface RouteAccess {
   readonly permission?: Permission;
   /** Membership of the workspace alone: the route's use case decides from the caller's permissions. */
   readonly anyMember?: boolean;
-  /** The route hands out access (an API key, an invitation, a webhook token). */
+  /**
+   * The route hands a credential that acts for the workspace to whoever holds it (an API key, an
+   * invitation, a webhook token): a verified email address, and a session ({@link apiKeysMayCall}).
+   */
   readonly handsOutAccess?: boolean;
+  /**
+   * What the route does would outlive the API key that did it: it widens what members may do (a
+   * member's role, a custom role's permissions) or mints a secret (a campaign's signing secret).
+   * A session only ({@link apiKeysMayCall}); no email check (`handsOutAccess` implies this too).
+   */
+  readonly sessionOnly?: boolean;
 }
 
 /**
@@ -73,12 +82,14 @@ export const actsInWorkspace = (route: RouteAccess): boolean =>
   route.permission !== undefined || route.anyMember === true;
 
 /**
- * Whether an API key may call a route (within its workspace and scopes): only a workspace route that
- * hands out no access. Account-level routes act on the person, and a route that hands out access
- * (keys, invitations, webhook tokens) would leave behind access that revoking a leaked key does not
- * end: both refuse keys with 403 `API_KEY_NOT_ALLOWED`, whatever the key's scopes say.
+ * Whether an API key may call a route (within its workspace and scopes): only a workspace route
+ * declared neither `handsOutAccess` nor `sessionOnly`. Account-level routes act on the person, and
+ * the others would leave behind access that revoking a leaked key does not end (a key, an invite, a
+ * webhook token, a signing secret, a member's wider role, a held role's wider permissions): all
+ * refuse keys with 403 `API_KEY_NOT_ALLOWED`, whatever the key's scopes say.
  */
-export const apiKeysMayCall = (route: RouteAccess): boolean => actsInWorkspace(route) && route.handsOutAccess !== true;
+export const apiKeysMayCall = (route: RouteAccess): boolean =>
+  actsInWorkspace(route) && route.handsOutAccess !== true && route.sessionOnly !== true;
 
 /**
  * Reads kept from viewers. The audit log, security alerts and the full key list

@@ -302,7 +302,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key; the raw key is shown once
-         * @description Needs `api-keys:create` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `api-keys:create` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["api-keys.create"];
         delete?: never;
@@ -542,7 +542,7 @@ export interface paths {
         head?: never;
         /**
          * Change a member’s role
-         * @description Needs `members:update` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `members:update` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         patch: operations["members.update"];
         trace?: never;
@@ -562,7 +562,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone by email
-         * @description Needs `members:invite` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
+         * @description Needs `members:invite` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
          */
         post: operations["invites.create"];
         delete?: never;
@@ -641,7 +641,7 @@ export interface paths {
         get?: never;
         /**
          * Create or change a custom role
-         * @description Needs `roles:manage` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `roles:manage` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         put: operations["roles.put"];
         post?: never;
@@ -1534,7 +1534,7 @@ export interface paths {
         put?: never;
         /**
          * A new webhook token (shown once; the old one stops working)
-         * @description Needs `campaigns:launch` in the workspace, from a session only: it hands out access (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.webhook-token"];
         delete?: never;
@@ -1554,7 +1554,7 @@ export interface paths {
         put?: never;
         /**
          * A new secret that webhook actions are signed with (shown once; the old one stops signing)
-         * @description Needs `campaigns:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:write` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.signing-secret"];
         delete?: never;
@@ -1809,7 +1809,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens). */
+        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;

@@ -23,6 +23,7 @@ export function authentication(deps: AuthDeps): EdgeMiddleware {
           ...(route.permission ? { permission: route.permission } : {}),
           ...(route.anyMember ? { anyMember: true } : {}),
           ...(route.handsOutAccess ? { handsOutAccess: true } : {}),
+          ...(route.sessionOnly ? { sessionOnly: true } : {}),
         },
         deps,
         state.presented,

@@ -168,9 +168,10 @@ describe('r20r1: every route that hands out access refuses API keys', () => {
     const { apiKeysMayCall } = permissions as unknown as { apiKeysMayCall: (r: RouteDeclaration) => boolean };
     for (const r of routes.filter((x) => x.auth === 'user')) {
       const inWorkspace = r.permission !== undefined || (r as Declared).anyMember === true;
-      expect(apiKeysMayCall(r), r.id).toBe(inWorkspace && !r.handsOutAccess);
+      // r20s1: `sessionOnly` routes (role grants, signing secrets) refuse keys too.
+      expect(apiKeysMayCall(r), r.id).toBe(inWorkspace && !r.handsOutAccess && !r.sessionOnly);
     }
-    expect(routes.filter((r) => r.handsOutAccess).every((r) => !apiKeysMayCall(r))).toBe(true);
+    expect(routes.filter((r) => r.handsOutAccess || r.sessionOnly).every((r) => !apiKeysMayCall(r))).toBe(true);
   });
 
   it('declares the key list and revocation open to every member: their use cases decide', () => {
