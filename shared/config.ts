@@ -63,7 +63,16 @@ const schema = z.object({
    * too). Must be 1 in the cloud, and CLOCK_ORIGIN unset.
    */
   TIME_SCALE: z.pipe(z.transform(blankAsAbsent), z._default(z.coerce.number().check(z.gte(1), z.lte(1_000_000)), 1)),
-  CLOCK_ORIGIN: z.pipe(z.transform(blankAsAbsent), z.optional(z.string().check(z.regex(/^\d{1,16}:\d{1,16}$/)))),
+  CLOCK_ORIGIN: z.pipe(
+    z.transform(blankAsAbsent),
+    z.optional(
+      z.string().check(
+        z.regex(/^\d{1,16}:\d{1,16}$/),
+        // Epoch ms up to the year 9999, as lib/local/clock-origin.ts (LATEST_CAMPAIGN_TIME_MS) writes it.
+        z.refine((v) => v.split(':').every((ms) => Number(ms) <= 253_402_300_799_999), 'has a time past the year 9999'),
+      ),
+    ),
+  ),
   /** The domain-events bus, for functions that declare `publishesEvents` (shared/adapters/eventbridge-events.ts). */
   EVENT_BUS_NAME: z.optional(z.string().check(z.minLength(1))),
   /**

@@ -14,7 +14,10 @@
  *   tokens are sealed with it; without it they cannot be opened),
  * - `demo-account.json` / `load-account.json` (the seeded accounts' passwords: a copy without them
  *   would try to sign the demo owner up again at its first start, and fail on the taken address),
- * - `clock.json` (TIME_SCALE campaign time, which must not run backwards).
+ * - `clock.json` (campaign time, which must not run backwards), checked as a start checks it
+ *   (clock-origin.ts readClockFile): a damaged one is exported from its copy `clock.json.copy`, and
+ *   with neither readable the export is refused, naming the file; the import writes it with its
+ *   copy again (a damaged one, from an older backup, as it is, with a line saying what to do).
  * What it leaves out, as a table restore in the cloud does: work in flight (SQS messages in
  * `sqs.json`, one-time schedules in `scheduler.jsonl`, Step Functions executions), the outboxes of
  * sent mail, the domain-event log `events.jsonl`, and real provider keys a developer put in the
@@ -33,11 +36,13 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { tables as declaredTables, SERVICE_NAME, type TableDeclaration } from '../definition';
+import { CLOCK_FILE, checkSavedClock, readClockFile } from '../local/clock-origin';
 import { ignoreDataDir } from '../local/data-dir-ignore';
 import { lockDataDir } from '../local/emulators/data-dir-lock';
 import { startDynamoDb } from '../local/emulators/dynamodb-server';
 import { localClientConfig } from '../local/emulators/local-aws';
 import { ensureTables } from '../local/emulators/tables';
+import { DamagedStateFileError, writeJsonStateWithCopy } from '../local/state-file';
 
 export const BACKUP_FORMAT = 'unite-hub-local-backup';
 export const BACKUP_VERSION = 1;
@@ -118,6 +123,7 @@ export async function exportBackup(opts: {
     );
   }
   const files = BACKUP_FILES.filter((f) => fs.existsSync(path.join(opts.dataDir, f)));
+  const clock = files.includes(CLOCK_FILE) ? exportedClock(opts.dataDir) : undefined;
   const partial = `${opts.out}.partial`;
   fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
   const stream = fs.createWriteStream(partial, { mode: 0o600, flags: 'w' });
@@ -155,7 +161,8 @@ export async function exportBackup(opts: {
     }
     for (const file of files) {
       const full = path.join(opts.dataDir, file);
-      await write({ file, mode: fs.statSync(full).mode & 0o777, base64: fs.readFileSync(full).toString('base64') });
+      const content = file === CLOCK_FILE && clock ? clock : fs.readFileSync(full);
+      await write({ file, mode: fs.statSync(full).mode & 0o777, base64: content.toString('base64') });
     }
     await write({ end: true, items, files });
     stream.end();
@@ -167,6 +174,47 @@ export async function exportBackup(opts: {
     throw error;
   }
   return { file: opts.out, items, files };
+}
+
+/**
+ * The campaign time of `dataDir` as its next start would take it (clock.json, or its copy when
+ * clock.json is damaged), as the JSON a backup carries; a BackupError when neither can be read.
+ * No file is changed (the runtime may be running on the directory).
+ */
+function exportedClock(dataDir: string): Buffer | undefined {
+  let read: ReturnType<typeof readClockFile>;
+  try {
+    read = readClockFile(path.join(dataDir, CLOCK_FILE), Date.now());
+  } catch (error) {
+    throw new BackupError(`Cannot export the campaign time: ${(error as Error).message}`);
+  }
+  return read && Buffer.from(`${JSON.stringify(read.saved, null, 2)}\n`);
+}
+
+/**
+ * Writes the backup's clock.json into `dataDir` with its copy, once checked as a start checks it;
+ * a damaged one (an export from before the check) is written as it is, without a copy: the start
+ * refuses it, naming it, until it is repaired or deleted, and a line says so now.
+ */
+function importClock(dataDir: string, content: Buffer, mode: number, warn: (line: string) => void): void {
+  const file = path.join(dataDir, CLOCK_FILE);
+  try {
+    let value: unknown;
+    try {
+      value = JSON.parse(content.toString('utf8'));
+    } catch (error) {
+      throw new DamagedStateFileError(file, (error as Error).message);
+    }
+    writeJsonStateWithCopy(file, checkSavedClock(value, file, Date.now()), mode);
+  } catch (error) {
+    if (!(error instanceof DamagedStateFileError)) throw error;
+    fs.writeFileSync(file, content, { mode, flag: 'wx' });
+    warn(
+      `[import] ${file} (from the backup) cannot be read (${error.reason}): written as it is, without a copy. ` +
+        'A runtime refuses to start on it until you repair it ({"clockMs": <campaign time, epoch ms>} carries on ' +
+        'from that campaign time) or delete it (campaign time then starts from the wall clock).',
+    );
+  }
 }
 
 export interface ParsedBackup {
@@ -277,16 +325,20 @@ export async function putItems(client: DynamoDBClient, tableName: string, items:
 
 /**
  * Loads a backup into a new data directory: a DynamoDB emulator is opened on it (under the
- * directory's lock), the declared tables created, the items put, the files written (mode kept);
- * then the emulator is stopped. `dataDir` must not exist or be empty; if the import fails a
+ * directory's lock), the declared tables created, the items put, the files written (mode kept;
+ * clock.json checked and written with its copy, see importClock); then the emulator is stopped. `dataDir` must not exist or be empty; if the import fails a
  * directory it created is removed again.
  */
 export async function importBackup(opts: {
   file: string;
   dataDir: string;
+  /** The emulator's lines (none by default). */
   log?: (line: string) => void;
+  /** What the copy needs done by hand (a damaged clock.json): stderr by default. */
+  warn?: (line: string) => void;
 }): Promise<ParsedBackup> {
   const log = opts.log ?? (() => {});
+  const warn = opts.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   const existed = fs.existsSync(opts.dataDir);
   if (existed && fs.readdirSync(opts.dataDir).length > 0) {
     throw new BackupError(`${opts.dataDir} is not empty: import into a new data directory`);
@@ -309,7 +361,8 @@ export async function importBackup(opts: {
         await putItems(local, name, items);
       },
       file: (name, content, mode) => {
-        fs.writeFileSync(path.join(opts.dataDir, name), content, { mode, flag: 'wx' });
+        if (name === CLOCK_FILE) importClock(opts.dataDir, content, mode, warn);
+        else fs.writeFileSync(path.join(opts.dataDir, name), content, { mode, flag: 'wx' });
       },
     });
     return parsed;
