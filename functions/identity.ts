@@ -159,7 +159,7 @@ export const handler = httpFunction('identity', identityRoutes, {
 
   'sessions.list': defineOperation({ response: sessionsList }, async (_input, request) => ({
     status: 200,
-    body: { sessions: await listSessions(authOf(request), deps) },
+    body: await listSessions(authOf(request), deps),
   })),
 
   'sessions.revoke': defineOperation(

@@ -217,17 +217,5 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
       );
       return marked.filter(Boolean).length;
     },
-
-    async revokeBeyond(userId, kept, cap, at) {
-      // Newest first: the others past the cap's room (one slot is the kept session's).
-      const others = (await itemsOf(userId)).filter((item) => item.sessionId !== kept && isActive(toSession(item), at));
-      const past = others.slice(Math.max(0, cap - 1));
-      const ended = await Promise.all(
-        past.map(async (item) =>
-          (await markRevoked(String(item.pk), userId, String(item.sessionId), at)) ? toSession(item) : undefined,
-        ),
-      );
-      return ended.filter((s): s is Session => s !== undefined);
-    },
   };
 }

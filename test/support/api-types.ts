@@ -2427,7 +2427,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The user’s live sessions; `current` marks the caller’s */
+            /** @description The user’s live sessions, newest first (at most 100, the current one always); `current` marks the caller’s, `moreActive` counts the live ones left out */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2449,6 +2449,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        moreActive?: number;
                         sessions: ({
                             id: string;
                             ip?: string;

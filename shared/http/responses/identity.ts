@@ -109,8 +109,10 @@ export const resetRequested = {
 
 export const sessionsList = {
   status: 200,
-  description: 'The user’s live sessions; `current` marks the caller’s',
+  description:
+    'The user’s live sessions, newest first (at most 100, the current one always); `current` marks the caller’s, `moreActive` counts the live ones left out',
   schema: z.object({
+    moreActive: z.optional(z.number().check(z.int(), z.positive())),
     sessions: z.array(
       z.looseObject({
         id,

@@ -23,7 +23,7 @@ import {
   succeededAttempt,
 } from './login-throttle';
 import type { AccountDeps, Credentials } from './ports';
-import { endSessionsPastCap, startSession } from './sessions';
+import { startSession } from './sessions';
 
 export interface LogInResult {
   readonly user: User;
@@ -94,8 +94,6 @@ export async function logIn(
     return startSession(user.userId, origin, deps, now, credentials.passwordVersion);
   })();
   const [, { token, session }] = await Promise.all([succeeded, opened]);
-  // A user keeps at most so many sessions: the oldest past the cap end now (audited).
-  await endSessionsPastCap(user, session.sessionId, origin, deps, now);
   const device = await recognizeDevice(user, origin, deps, now);
   await recordAuthEvent(
     deps.audit,

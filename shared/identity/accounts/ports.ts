@@ -79,11 +79,6 @@ export interface SessionStore extends SessionLookup {
   revoke(userId: string, sessionId: string, at: Date, tokenHash?: string): Promise<boolean>;
   /** Revokes every session of the user (those in flight too); returns how many were marked. */
   revokeAll(userId: string, at: Date): Promise<number>;
-  /**
-   * Revokes the user's active sessions past the `cap` newest, `kept` (the session just opened, which
-   * the user's listing may not show yet) counted among those that stay; returns the ones it ended.
-   */
-  revokeBeyond(userId: string, kept: string, cap: number, at: Date): Promise<Session[]>;
 }
 
 export type OneTimePurpose = 'verify-email' | 'password-reset';

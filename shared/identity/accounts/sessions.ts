@@ -1,8 +1,8 @@
 /**
  * Sessions: an opaque random token in the cookie, only its SHA-256 stored. Absolute
- * lifetime 7 days (no sliding renewal: a stolen cookie dies on schedule). A user keeps at most
- * {@link MAX_ACTIVE_SESSIONS} active ones (a log-in past it ends the oldest), each with its user
- * agent cut ({@link storedUserAgent}), so the listing of a user's sessions is bounded.
+ * lifetime 7 days (no sliding renewal: a stolen cookie dies on schedule). Each keeps its user agent
+ * cut ({@link storedUserAgent}); the listing shows the newest {@link SESSIONS_LISTED} and counts the
+ * rest, so it is bounded whatever a user holds.
  */
 import { NotFoundError, ValidationError } from '../../errors';
 import type { AuthContext } from '../auth-context';
@@ -10,7 +10,7 @@ import type { Session, User } from '../model';
 import { newId, newSessionToken, sha256 } from '../tokens';
 import { recordAuthEvent } from './auth-events';
 import { invalidCredentials } from './errors';
-import { MAX_ACTIVE_SESSIONS, storedUserAgent } from './per-user-limits';
+import { SESSIONS_LISTED, storedUserAgent } from './per-user-limits';
 import type { AccountDeps, RequestOrigin } from './ports';
 import { SESSION_LIFETIME_SECONDS } from './session-cookie';
 
@@ -18,7 +18,6 @@ import { SESSION_LIFETIME_SECONDS } from './session-cookie';
  * Creates a session for the user; the raw token goes into the cookie and nowhere else.
  * `passwordVersion`: the credentials' version the caller just verified. The session is tied to
  * it: written only while it is still current, and ended by any later password change.
- * A log-in then ends the sessions past the cap ({@link endSessionsPastCap}).
  * @throws UnauthorizedError `INVALID_CREDENTIALS` when the password changed since it was verified
  *   (a log-in racing a reset with the old password: answered as a wrong password).
  */
@@ -42,37 +41,6 @@ export async function startSession(
   };
   if (!(await deps.sessions.create(sha256(token), session))) throw invalidCredentials();
   return { token, session };
-}
-
-/**
- * Ends the user's oldest active sessions past {@link MAX_ACTIVE_SESSIONS}, `kept` (the one just
- * opened) staying, each audited as `auth.session_revoked` (action `evict`, reason `session-limit`).
- * Concurrent log-ins may leave a few past the cap for a moment (the listing they read is an index):
- * the next log-in ends them.
- */
-export async function endSessionsPastCap(
-  user: User,
-  kept: string,
-  origin: RequestOrigin,
-  deps: Pick<AccountDeps, 'sessions' | 'audit'>,
-  now: Date,
-): Promise<number> {
-  const ended = await deps.sessions.revokeBeyond(user.userId, kept, MAX_ACTIVE_SESSIONS, now);
-  for (const session of ended) {
-    await recordAuthEvent(
-      deps.audit,
-      {
-        type: 'auth.session_revoked',
-        action: 'evict',
-        user,
-        origin,
-        resource: { type: 'session', id: session.sessionId },
-        metadata: { reason: 'session-limit', limit: MAX_ACTIVE_SESSIONS },
-      },
-      now,
-    );
-  }
-  return ended.length;
 }
 
 /**
@@ -106,12 +74,21 @@ export interface SessionView {
 }
 
 /**
- * The caller's active sessions, the current one marked; never a token or its hash. At most
- * {@link MAX_ACTIVE_SESSIONS} (a few more right after concurrent log-ins), user agents cut.
+ * The caller's active sessions, newest first, the current one marked; never a token or its hash.
+ * The newest {@link SESSIONS_LISTED}, and the current one whatever its age; `moreActive` counts the
+ * active ones left out ("log out everywhere" ends them all). User agents cut.
  */
-export async function listSessions(auth: AuthContext, deps: Pick<AccountDeps, 'sessions' | 'clock'>) {
-  const sessions = await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()));
-  return sessions.map(
+export async function listSessions(
+  auth: AuthContext,
+  deps: Pick<AccountDeps, 'sessions' | 'clock'>,
+): Promise<{ sessions: SessionView[]; moreActive?: number }> {
+  const active = await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()));
+  const current = auth.principal.sessionId;
+  const shown = active.slice(0, SESSIONS_LISTED);
+  const left = active.slice(SESSIONS_LISTED);
+  const currentLeftOut = left.find((s) => s.sessionId === current);
+  if (currentLeftOut) shown[shown.length - 1] = currentLeftOut;
+  const sessions = shown.map(
     (s): SessionView => ({
       id: s.sessionId,
       ip: s.ip,
@@ -120,9 +97,10 @@ export async function listSessions(auth: AuthContext, deps: Pick<AccountDeps, 's
       createdAt: s.createdAt,
       lastSeenAt: s.lastSeenAt,
       expiresAt: s.expiresAt,
-      current: s.sessionId === auth.principal.sessionId,
+      current: s.sessionId === current,
     }),
   );
+  return left.length > 0 ? { sessions, moreActive: left.length } : { sessions };
 }
 
 /** Revokes one of the caller's own sessions; anyone else's id is 404, like a missing one. */

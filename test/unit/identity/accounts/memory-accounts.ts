@@ -121,14 +121,6 @@ export class MemorySessions implements SessionStore {
     }
     return false;
   }
-  async revokeBeyond(userId: string, kept: string, cap: number, at: Date) {
-    const others = (await this.listActive(userId, at))
-      .filter((s) => s.sessionId !== kept)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const past = others.slice(Math.max(0, cap - 1));
-    for (const s of past) await this.revoke(userId, s.sessionId, at);
-    return past;
-  }
   async revokeAll(userId: string, at: Date) {
     const active = await this.listActive(userId, at);
     for (const s of active) await this.revoke(userId, s.sessionId, at);
