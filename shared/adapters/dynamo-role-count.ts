@@ -5,10 +5,10 @@
  * whose roles predate the counter gets it at its first create, from a consistent count of its roles
  * (a delete racing that first create can leave the counter one above the truth, never below).
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Key } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
-import { prefixQuery } from './dynamo/query';
+import { countPrefix } from './dynamo/query';
 import type { TransactItem } from './dynamo/transact';
 import { ROLE_COUNT_SK, ROLE_PREFIX, workspacePk } from './keys';
 
@@ -35,19 +35,8 @@ export function dynamoRoleCounter(db: DynamoDBDocumentClient, table: string): Ro
   }
 
   /** How many custom roles the workspace keeps, by a consistent count of its `ROLE#` items. */
-  async function countRoles(workspaceId: string): Promise<number> {
-    const input = prefixQuery(table, workspacePk(workspaceId), ROLE_PREFIX);
-    let total = 0;
-    let start: Key | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({ ...input, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      total += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return total;
-  }
+  const countRoles = (workspaceId: string): Promise<number> =>
+    countPrefix(db, table, workspacePk(workspaceId), ROLE_PREFIX);
 
   return {
     async creating(workspaceId, max) {

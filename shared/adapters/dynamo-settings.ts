@@ -17,13 +17,13 @@
  * workspace's partition) resumes both. A workspace that kept more settings than the cap (from
  * before it) pages like any other.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { beginsWith, compareKeys, decodeKeyCursor, encodeCursor, type Key } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
-import { pagedQuery, prefixQuery, rangeListing, withinAnswer } from './dynamo/query';
+import { countPrefix, pagedQuery, rangeListing, withinAnswer } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { GLOBAL_PK, SETTINGS_COUNT_SK, settingSk, workspacePk } from './keys';
 
@@ -126,19 +126,8 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
   }
 
   /** How many settings the workspace keeps, by a consistent count of its `SETTING#` items. */
-  async function countSettings(workspaceId: string): Promise<number> {
-    const input = prefixQuery(table, workspacePk(workspaceId), SETTING_PREFIX);
-    let total = 0;
-    let start: Key | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({ ...input, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      total += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return total;
-  }
+  const countSettings = (workspaceId: string): Promise<number> =>
+    countPrefix(db, table, workspacePk(workspaceId), SETTING_PREFIX);
 
   return {
     async list(workspaceId, { limit, cursor }) {

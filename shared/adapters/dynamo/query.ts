@@ -74,6 +74,29 @@ export async function* queryPages(db: DynamoDBDocumentClient, input: QueryComman
 }
 
 /** Every item of a query (for partitions known to stay small). */
+/**
+ * How many items of partition `pk` have a sort key starting with `prefix`: a strongly consistent
+ * COUNT Query, every page (the counters' first count of a workspace counted before they existed).
+ */
+export async function countPrefix(
+  db: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  prefix: string,
+): Promise<number> {
+  const input = prefixQuery(table, pk, prefix);
+  let total = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({ ...input, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    total += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return total;
+}
+
 export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of queryPages(db, input)) items.push(...page);
