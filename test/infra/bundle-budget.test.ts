@@ -41,9 +41,9 @@ const OVER_BUDGET: Partial<
   // endpoint-discovery cache, ~7 KB) to a Map (shared/aws/lru-cache.ts), so each DynamoDB function lost ~7 KB.
   // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
   // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (418,528 bytes).
+  // invite pages in the workspaces adapter, the events fallback's 503 (419,081 bytes with the session-only declarations).
   system: {
-    ceiling: 419_000,
+    ceiling: 419_500,
     measured: 415_464,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client of the deep probe is a lazy chunk`,
   },
