@@ -30,6 +30,11 @@ const ORIGIN_SECRET = 'the Secrets Manager client and Powertools parameters (~33
 /** Loaded by a first `import()`, not at cold start: listed so the reason names what is not there. */
 const LAZY_LIQUID = 'liquidjs (86 KB) in a lazy chunk, read at the first template check or render';
 
+// Round 20: what review round 20 added to the functions marked with it (1-7 KB each): API-key rules at
+// the edge (any-member list and revoke, session-only hand-outs, key-named audit entries), the settings
+// counter, paging and known-setting schemas, listings bounded as sent, the role counter and invite pages
+// in the workspaces adapter, the events fallback's 503.
+
 /**
  * Over-budget functions, visibly unfinished: the ceiling a bundle may not pass (the size measured
  * on 2026-12-06 with code splitting, each HTTP function built from its area's routes, plus ~10 KB for ordinary changes), that size, and what it carries.
@@ -39,9 +44,7 @@ const OVER_BUDGET: Partial<
 > = {
   // Every ceiling lowered at the end of review round 19: the bundles alias mnemonist's LRU (the SDK's
   // endpoint-discovery cache, ~7 KB) to a Map (shared/aws/lru-cache.ts), so each DynamoDB function lost ~7 KB.
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (419,081 bytes with the session-only declarations).
+  // Review round 20 (419,081 bytes with the session-only declarations): see Round 20 above.
   system: {
     ceiling: 419_500,
     measured: 415_464,
@@ -50,9 +53,7 @@ const OVER_BUDGET: Partial<
   // Round 16: sessions and API keys tied to the password version, the grant-standing rule, the SDK
   // clients' KeyedSha256 (419,276 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (422,860 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (424,182 bytes).
+  // Review round 20 (424,182 bytes): see Round 20 above.
   identity: {
     ceiling: 424_500,
     measured: 419_276,
@@ -64,14 +65,10 @@ const OVER_BUDGET: Partial<
   // +3.4 KB (review round 20): the settings store's counter (the cap on a workspace's settings) and the
   // schemas of every setting the service reads (their keys from light modules: no template code), the
   // API-key rules (own keys, session-only creation, key-named audit entries) (419,379 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (424,514 bytes).
+  // Review round 20 (424,514 bytes): see Round 20 above.
   security: { ceiling: 425_000, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (408,143 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (410,562 bytes).
+  // Review round 20 (410,562 bytes): see Round 20 above.
   workspaces: {
     ceiling: 411_000,
     measured: 396_231,
@@ -84,17 +81,13 @@ const OVER_BUDGET: Partial<
   // write that landed answers 2xx (shared/adapters/fallback-events.ts, lib/definition/event-rules.ts;
   // the SQS client, ~26 KB, is a lazy chunk read only then: sqs-queue-sender.ts), the score writes'
   // deleted-state conditions and the export's bounds as sent (456,949 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (460,231 bytes).
+  // Review round 20 (460,231 bytes): see Round 20 above.
   contacts: {
     ceiling: 461_000,
     measured: 444_692,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SQS client of the domain-events queue fallback is a lazy chunk`,
   },
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (402,049 bytes).
+  // Review round 20 (402,049 bytes): see Round 20 above.
   scoring: { ceiling: 402_500, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 360_500, measured: 355_954, reason: FLOOR },
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
@@ -108,9 +101,7 @@ const OVER_BUDGET: Partial<
   // +1.5 KB (review round 19): a campaign email's merge fields built by mergeFieldsOf, as every send's; the
   // cursor gate made from the query's own key range, compared in DynamoDB's (UTF-8) order (542,897 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; a queued mail found by its effect key before an exit, A/B credit rules, the time-zone schema (547,680 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (551,623 bytes).
+  // Review round 20 (551,623 bytes): see Round 20 above.
   'drip-step-worker': {
     ceiling: 552_000,
     measured: 527_787,
@@ -121,17 +112,13 @@ const OVER_BUDGET: Partial<
   // +0.5 KB (r17a, launches): a launch page's decision recorded and replayed (527,494 bytes).
   // +1.2 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (529,152 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the workspace time zone, A/B credit rules, subject variants parsed on save, AI-copy approval checks (539,924 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (542,659 bytes).
+  // Review round 20 (542,659 bytes): see Round 20 above.
   campaigns: { ceiling: 543_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.7 KB (review round 18, r18c): the campaign clock of the score change (shared/clock.ts) and the
   // contact's interaction counter in the score store's writes (429,613 bytes).
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (430,425 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; user text cut on code points (cut-text.ts) (432,490 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (434,203 bytes).
+  // Review round 20 (434,203 bytes): see Round 20 above.
   'ai-call-worker': {
     ceiling: 435_000,
     measured: 418_532,
@@ -143,9 +130,7 @@ const OVER_BUDGET: Partial<
   // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
   // +0.2 KB from review rounds 17-18's fixes in the shared modules it bundles (501,164 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; AI-copy approval checked before any write, needing templates:write, a new template once the old is deleted (511,011 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (515,328 bytes).
+  // Review round 20 (515,328 bytes): see Round 20 above.
   ai: {
     ceiling: 516_000,
     measured: 497_286,
@@ -157,20 +142,14 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the render budget and the preview bound (498,567 bytes).
   // +3.5 KB (review round 20, r20f1): domain events PutEvents did not take sent straight to their rule's queue
   // (shared/adapters/fallback-events.ts, lib/definition/event-rules.ts) (499,131 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (509,126 bytes).
+  // Review round 20 (509,126 bytes): see Round 20 above.
   emails: { ceiling: 509_500, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.1 KB from review rounds 17-18's fixes in the shared modules it bundles (440,064 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the render budget, the every-recipient marketing lint, broadcasts of marketing templates only (450,597 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (455,459 bytes).
+  // Review round 20 (455,459 bytes): see Round 20 above.
   'email-templates': { ceiling: 456_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; the render budget, the post-render check of the link and address, the contact read live at send (deleted or moved: closed) (505,926 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (503,836 bytes).
+  // Review round 20 (503,836 bytes): see Round 20 above.
   'email-sender': {
     // +2.5 KB in review round 16: a campaign mail's send window judged at delivery, in campaign time
     // (shared/zoned-time.ts, campaigns/send-window.ts, clock.ts): 490,713 bytes with the round's other fixes.
@@ -183,18 +162,12 @@ const OVER_BUDGET: Partial<
   },
   // Round 16: the soft-bounce log judged whole (sliding window), the contact's status read with the suppressions.
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; provider event types read by own property (382,683 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (380,749 bytes).
+  // Review round 20 (380,749 bytes): see Round 20 above.
   'email-events': { ceiling: 381_500, measured: 378_290, reason: FLOOR },
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (392,942 bytes).
+  // Review round 20 (392,942 bytes): see Round 20 above.
   'email-sending': { ceiling: 393_500, measured: 389_221, reason: FLOOR },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; launch failures cut on code points (340,760 bytes).
-  // Review round 20: API-key rules at the edge (any-member list and revoke, session-only hand-outs, key-named audit
-  // entries), the settings counter, paging and known-setting schemas, listings bounded as sent, the role counter and
-  // invite pages in the workspaces adapter, the events fallback's 503 (337,941 bytes).
+  // Review round 20 (337,941 bytes): see Round 20 above.
   'campaign-audience': { ceiling: 338_500, measured: 329_321, reason: FLOOR },
   // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (330,483 bytes).
