@@ -1,7 +1,8 @@
 /**
  * Operations declare the shape of their input: path parameters, query and body are parsed
  * with zod at the edge, before any use case runs. A request that does not fit gets a 400
- * `VALIDATION_FAILED` listing each problem by field, and nothing is changed.
+ * `VALIDATION_FAILED` listing each problem by field (`INVALID_ID` when only path ids are wrong),
+ * and nothing is changed.
  */
 import * as z from 'zod/mini';
 import '../zod-locale';
@@ -104,6 +105,13 @@ export function defineOperation<
       body: parse('body', body, request.body),
     };
     if (issues.length > 0) {
+      // Only the path's ids are wrong (`/api/contacts/a.b`): the edge's code for a malformed id
+      // (edge-ids.ts), whichever of the two checks refused it, as docs/API.md says.
+      if (issues.every((i) => i.in === 'path')) {
+        throw new ValidationError('The request path holds an id this route does not accept', 'INVALID_ID', {
+          details: issues.slice(0, 20),
+        });
+      }
       throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {
         details: issues.slice(0, 20),
       });

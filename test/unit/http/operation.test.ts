@@ -50,6 +50,20 @@ describe('defineOperation', () => {
     expect(details.map((d) => `${d.in}:${d.path}`).sort()).toEqual(['body:', 'body:name', 'path:id', 'query:dryRun']);
     expect(JSON.stringify(details)).not.toContain('<script>');
   });
+  it('answers INVALID_ID when only the path ids are wrong (any route, as docs/API.md says), and runs nothing', async () => {
+    let ran = 0;
+    const get = defineOperation({ params: z.object({ id: z.string().regex(/^[a-z]{1,4}$/) }) }, () => {
+      ran++;
+      return { status: 200, body: {} };
+    });
+    for (const bad of ['a.b', 'abcde', '']) {
+      const error = (await get(request({ pathParams: { id: bad } })).catch((e: unknown) => e)) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.code, bad).toBe('INVALID_ID');
+      expect((error.details as Array<{ in: string }>).every((d) => d.in === 'path')).toBe(true);
+    }
+    expect(ran).toBe(0);
+  });
   it('refuses a coerced query or path number the store cannot keep, naming it, before the use case runs', async () => {
     let ran = 0;
     const list = defineOperation(
