@@ -55,7 +55,8 @@ export function buildEvent(
     : undefined;
   const query: Record<string, string> = {};
   // Own keys only: `?constructor=x` is a key like any other (API Gateway joins repeats with commas).
-  for (const [key, value] of url.searchParams) query[key] = Object.hasOwn(query, key) ? `${query[key]},${value}` : value;
+  for (const [key, value] of url.searchParams)
+    query[key] = Object.hasOwn(query, key) ? `${query[key]},${value}` : value;
   const now = new Date();
   const host = headers.host ?? 'localhost';
   const binary = raw.body.length > 0 && !TEXT_TYPES.test(headers['content-type'] ?? 'application/json');

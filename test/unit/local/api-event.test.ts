@@ -17,7 +17,11 @@ const raw = (over: Partial<Parameters<typeof buildEvent>[0]> = {}) => ({
 
 describe('API Gateway payload v2 events', () => {
   it('reads a query key named like an Object property as any other key (r21c)', () => {
-    const event = buildEvent(raw({ url: '/api/x?constructor=a&toString=b&toString=c' }), { routeKey: 'POST /api/x' }, 'r');
+    const event = buildEvent(
+      raw({ url: '/api/x?constructor=a&toString=b&toString=c' }),
+      { routeKey: 'POST /api/x' },
+      'r',
+    );
     expect(event.queryStringParameters).toEqual({ constructor: 'a', toString: 'b,c' });
   });
   it('follows the v2 rules for headers, cookies, query and body', () => {
