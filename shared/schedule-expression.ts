@@ -6,7 +6,7 @@
  * month/day names. The `L`, `W` and `#` forms are refused with a clear error rather than
  * silently misread.
  */
-import { zonedInstant, zonedParts } from './zoned-time';
+import { nextSlotInZone } from './zoned-time';
 
 export class ScheduleExpressionError extends Error {
   override name = 'ScheduleExpressionError';
@@ -154,42 +154,12 @@ function dayMatches(f: CronFields, t: Date): boolean {
 
 /**
  * The first instant strictly after `after` at which `zone`'s wall clock matches a cron schedule.
- * The cron is evaluated on wall-clock readings; a wall time in a spring-forward gap moves past the
- * gap, and a wall time that happens twice (fall back) fires at the first one.
+ * The cron is evaluated on wall-clock readings, each a slot that fires once (zoned-time.ts
+ * `nextSlotInZone`): a wall time in a spring-forward gap moves past the gap by its length (02:30 at
+ * 03:30 when clocks jump 02:00 -> 03:00, found from any instant before 03:30, even one after the
+ * gap), and a wall time that happens twice (fall back) fires at the first one.
  */
 export function nextFireInZone(schedule: Schedule, after: Date, zone: string): Date | undefined {
   if (schedule.kind === 'rate') return nextFire(schedule, after);
-  let wall = wallClockAsUtc(after, zone);
-  // Each pass moves the wall clock forward. A reading that maps to the past (its first occurrence
-  // was before `after`, in a repeated hour) is passed over; a repeated span is at most 2 hours, so
-  // looking 3 hours of wall clock ahead covers every-minute crons too.
-  const limit = wall.getTime() + 3 * 3_600_000;
-  while (wall.getTime() <= limit) {
-    const next = nextFire(schedule, wall);
-    if (!next) return undefined;
-    const instant = instantOfWallClock(next, zone);
-    if (instant.getTime() > after.getTime()) return instant;
-    wall = next;
-  }
-  return undefined;
-}
-
-/** `zone`'s wall-clock reading of `instant`, as the UTC instant with the same reading (to the minute). */
-function wallClockAsUtc(instant: Date, zone: string): Date {
-  const p = zonedParts(instant, zone);
-  return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute));
-}
-
-/** The instant `zone`'s clock reads `wall` (a UTC-encoded reading); in a gap, the first minute after it. */
-function instantOfWallClock(wall: Date, zone: string): Date {
-  return zonedInstant(
-    {
-      year: wall.getUTCFullYear(),
-      month: wall.getUTCMonth() + 1,
-      day: wall.getUTCDate(),
-      hour: wall.getUTCHours(),
-      minute: wall.getUTCMinutes(),
-    },
-    zone,
-  );
+  return nextSlotInZone(after, zone, (wall) => nextFire(schedule, new Date(wall))?.getTime());
 }

@@ -1,8 +1,15 @@
 /**
  * Wall-clock time in an IANA time zone, built on Intl's zone data, so daylight-saving changes
- * are right by construction: a local time that does not exist (the spring-forward gap) moves past
- * the gap by its length (02:30 -> 03:30); a local time that happens twice (fall back) is the
- * first one (the earliest instant), in every zone.
+ * are right by construction, for gaps and repeated spans of any length and start (Chatham's
+ * 02:45, Troll's two hours, Nuuk's 23:00, Havana's midnight). Two rules of "the next time the
+ * clock shows ...":
+ * - a slot (a cron's, a wait until a time of day: {@link nextSlotInZone}) is a local date-time that
+ *   happens once: at its first occurrence when it happens twice (fall back); when a spring-forward
+ *   gap skips it, past the gap by the gap's length (02:30 -> 03:30 when clocks jump 02:00 -> 03:00),
+ *   as {@link zonedInstant} reads it;
+ * - a span of readings (a send window: {@link firstInstantReading}) starts at the first instant
+ *   whose reading is in it: in a gap, the gap's end (a window from 03:00 opens at 03:45 when clocks
+ *   jump 02:45 -> 03:45); after a fall back that brings the clock back into it, again.
  * Used by campaign send windows and waits, and by cron schedules read in a zone.
  */
 import * as z from 'zod/mini';
@@ -100,7 +107,7 @@ export function zonedParts(instant: Date, zone: string): ZonedParts {
   };
 }
 
-/** How far `zone`'s clock is ahead of UTC at `instant`, in ms (to the minute). */
+/** How far `zone`'s clock is ahead of UTC at `instant`, in ms (to the minute; offsets change on a minute). */
 function offsetMs(instant: number, zone: string): number {
   const p = zonedParts(new Date(instant), zone);
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
@@ -137,4 +144,111 @@ export function zonedInstant(
   }
   // In a spring-forward gap: the offset before the gap carries the time past it (02:30 -> 03:30).
   return new Date(wall - before);
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Offsets are sampled this far apart to find a change: no zone changes its offset twice within it. */
+const SAMPLE = 6 * 3_600_000;
+
+/**
+ * The first instant in (from, to] at which `zone`'s offset is no longer `offset` (the minute its
+ * clock jumps), or undefined when it holds throughout: sampled every 6 hours, then halved to the
+ * minute.
+ */
+function offsetChange(from: number, to: number, offset: number, zone: string): number | undefined {
+  for (let lo = from; lo < to; lo += SAMPLE) {
+    const hi = Math.min(lo + SAMPLE, to);
+    if (offsetMs(hi, zone) === offset) continue;
+    // The first minute in (lo, hi] with another offset: `first` has the old one, `last` the new.
+    let first = Math.floor(lo / MINUTE);
+    let last = Math.floor(hi / MINUTE);
+    while (last - first > 1) {
+      const mid = Math.floor((first + last) / 2);
+      if (offsetMs(mid * MINUTE, zone) === offset) first = mid;
+      else last = mid;
+    }
+    return last * MINUTE;
+  }
+  return undefined;
+}
+
+/**
+ * The first instant at or after `from` at which `zone`'s clock shows a reading of a set:
+ * `firstReadingFrom(wall)` answers the first reading of the set at or after the reading `wall`
+ * (the UTC instant with the same reading, to the ms), undefined when there is none. The
+ * clock is followed from `from` one offset at a time, so a reading the set holds that a gap skips
+ * is met at the gap's end, and one a fall back shows again is met again. Undefined when the set has
+ * no reading ahead, or none within `maxChanges` offset changes.
+ */
+export function firstInstantReading(
+  from: Date,
+  zone: string,
+  firstReadingFrom: (wall: number) => number | undefined,
+  maxChanges = 8,
+): Date | undefined {
+  let start = from.getTime();
+  for (let pass = 0; pass <= maxChanges; pass += 1) {
+    const offset = offsetMs(start, zone);
+    const wall = firstReadingFrom(start + offset);
+    if (wall === undefined) return undefined;
+    // When the clock shows `wall` if the offset holds until then; else look again from its change.
+    const at = wall - offset;
+    const change = offsetChange(start, at, offset, zone);
+    if (change === undefined) return at === from.getTime() ? from : new Date(at);
+    start = change;
+  }
+  return undefined;
+}
+
+/**
+ * The first slot strictly after `after`: each reading `nextReadingAfter` yields (the first of its
+ * set strictly after a UTC-encoded reading, undefined when there is none) is one slot, at the
+ * instant {@link zonedInstant} gives it (its first occurrence; in a gap, past it by the gap's
+ * length). That shift makes the order of slots and readings differ near a gap: a reading in a gap
+ * that ended just before `after` still fires after it (02:30 at 03:30 when `after` reads 03:10),
+ * and a reading in a gap fires after the readings of the gap's length that follow the gap (02:30 at
+ * 03:30, after 03:00 and 03:15). So the readings are followed from a gap's length before `after`'s,
+ * and past the first slot found by its own shift, and the earliest slot wins.
+ */
+export function nextSlotInZone(
+  after: Date,
+  zone: string,
+  nextReadingAfter: (wall: number) => number | undefined,
+): Date | undefined {
+  const from = after.getTime();
+  const offset = offsetMs(from, zone);
+  // A spring-forward in the day before `after` (the offset grew): its skipped readings fire up to
+  // its length after it.
+  const owed = Math.max(0, offset - offsetMs(from - DAY, zone));
+  let best: number | undefined;
+  let until = Number.POSITIVE_INFINITY;
+  for (let wall = nextReadingAfter(from + offset - owed); wall !== undefined && wall <= until; ) {
+    const at = zonedInstant(wallParts(wall), zone).getTime();
+    if (at > from && (best === undefined || at < best)) {
+      // After the first slot found, only a reading up to its shift later can fire before it: up to
+      // the slot's own reading (its wall, or in a gap its wall plus the gap's length).
+      if (best === undefined) until = at + offsetMs(at, zone);
+      best = at;
+    }
+    wall = nextReadingAfter(wall);
+  }
+  return best === undefined ? undefined : new Date(best);
+}
+
+/** The local date and time of a UTC-encoded reading (to the minute). */
+function wallParts(wall: number): { year: number; month: number; day: number; hour: number; minute: number } {
+  const d = new Date(wall);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+  };
+}
+
+/** The ISO weekday (1 = Monday ... 7 = Sunday) of a UTC-encoded reading. */
+export function wallWeekday(wall: number): number {
+  return ((new Date(wall).getUTCDay() + 6) % 7) + 1;
 }

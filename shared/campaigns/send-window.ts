@@ -1,11 +1,23 @@
 /**
  * Wall-clock time in a contact's time zone: send windows ("weekdays 9:00-17:00 their time") and
  * waits until a time of day. Built on Intl's IANA zone data, so daylight-saving changes are
- * right by construction: a local time that does not exist (the spring-forward gap) moves to the
- * first minute after the gap; a local time that happens twice (fall back) is the first one.
+ * right by construction (zoned-time.ts), whatever a gap's length and start: a window opens at the
+ * first instant the contact's clock reads inside it (when its start falls in a spring-forward gap,
+ * at the gap's end: 03:00-04:00 opens at 03:45 when clocks jump 02:45 -> 03:45); a wait until a
+ * time of day that does not exist fires past the gap by the gap's length (02:30 -> 03:30 when clocks
+ * jump 02:00 -> 03:00); a local time that happens twice (fall back) is the first one.
  */
 import * as z from 'zod/mini';
-import { isReadableZone, isTimeZone, timeZone, type ZonedParts, zonedInstant, zonedParts } from '../zoned-time';
+import {
+  firstInstantReading,
+  isReadableZone,
+  isTimeZone,
+  nextSlotInZone,
+  timeZone,
+  wallWeekday,
+  zonedInstant,
+  zonedParts,
+} from '../zoned-time';
 
 /** `timeZone`: the one schema of a zone given as input (zoned-time.ts). */
 export { isTimeZone, timeZone, zonedInstant, zonedParts };
@@ -46,54 +58,50 @@ export const zonedSendWindow = z
   .check(endsAfterStart);
 export type ZonedSendWindow = z.infer<typeof zonedSendWindow>;
 
-/** The local calendar date `days` after the one in `p` (plain calendar arithmetic). */
-function addDays(p: ZonedParts, days: number): { year: number; month: number; day: number; weekday: number } {
-  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    weekday: ((p.weekday - 1 + days) % 7) + 1,
-  };
-}
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 /**
- * When a send may happen: `now` if the contact's clock is inside the window, else the next
- * opening (at most a week ahead, since every window has at least one weekday).
+ * When a send may happen: `now` if the contact's clock is inside the window, else the first instant
+ * it reads inside it (at most a week ahead, since every window has at least one weekday): the
+ * start hour on an allowed day, or the end of a spring-forward gap that skips it, or the instant a
+ * fall back brings the clock back into the window.
  */
 export function nextWindowOpening(now: Date, window: SendWindow, zone: string): Date {
-  const today = zonedParts(now, zone);
-  if (window.weekdays.includes(today.weekday) && today.hour >= window.startHour && today.hour < window.endHour) {
-    return now;
-  }
-  for (let days = 0; days <= 7; days += 1) {
-    const date = addDays(today, days);
-    if (!window.weekdays.includes(date.weekday)) continue;
-    const opening = zonedInstant({ ...date, hour: window.startHour, minute: 0 }, zone);
-    if (opening.getTime() > now.getTime()) return opening;
-  }
+  const firstReadingInWindow = (wall: number): number | undefined => {
+    const today = Math.floor(wall / DAY) * DAY;
+    for (let day = today; day <= today + 7 * DAY; day += DAY) {
+      if (!window.weekdays.includes(wallWeekday(day))) continue;
+      if (wall < day + window.endHour * HOUR) return Math.max(wall, day + window.startHour * HOUR);
+    }
+    return undefined;
+  };
   // Unreachable for a valid window; a week later is a safe answer.
-  return new Date(now.getTime() + 7 * 86_400_000);
+  return firstInstantReading(now, zone, firstReadingInWindow) ?? new Date(now.getTime() + 7 * DAY);
 }
 
 /**
  * The first instant strictly after `now` at which the contact's clock shows `hour:minute` on one of
- * `weekdays`, counting each local date-time once: in a fall-back night a repeated reading happens
- * at its first occurrence, so once that has passed (during the first pass or the second) the wait
- * goes to the next allowed day. A daily "until 02:30" loop therefore fires once that night, never
- * twice (test/unit/campaigns/send-window.test.ts, "fires once").
+ * `weekdays`, counting each local date-time once (zoned-time.ts `nextSlotInZone`): in a fall-back
+ * night a repeated reading happens at its first occurrence, so once that has passed (during the
+ * first pass or the second) the wait goes to the next allowed day; a reading a spring-forward gap
+ * skips happens past the gap by its length, even for a contact who arrives after the gap and before
+ * that (02:30 at 03:30, arriving at 03:10). A daily "until 02:30" loop therefore fires once that
+ * night, never twice (test/unit/campaigns/send-window.test.ts, "fires once").
  */
 export function nextTimeOfDay(
   now: Date,
   at: { hour: number; minute: number; weekdays?: readonly number[] | undefined },
   zone: string,
 ): Date {
-  const today = zonedParts(now, zone);
-  for (let days = 0; days <= 8; days += 1) {
-    const date = addDays(today, days);
-    if (at.weekdays && !at.weekdays.includes(date.weekday)) continue;
-    const candidate = zonedInstant({ ...date, hour: at.hour, minute: at.minute }, zone);
-    if (candidate.getTime() > now.getTime()) return candidate;
-  }
-  return new Date(now.getTime() + 7 * 86_400_000);
+  const nextReadingAfter = (wall: number): number | undefined => {
+    const today = Math.floor(wall / DAY) * DAY;
+    for (let day = today; day <= today + 8 * DAY; day += DAY) {
+      if (at.weekdays && !at.weekdays.includes(wallWeekday(day))) continue;
+      const reading = day + at.hour * HOUR + at.minute * 60_000;
+      if (reading > wall) return reading;
+    }
+    return undefined;
+  };
+  return nextSlotInZone(now, zone, nextReadingAfter) ?? new Date(now.getTime() + 7 * DAY);
 }
