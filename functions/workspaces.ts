@@ -52,8 +52,10 @@ const roleParams = z.extend(workspaceParams, { roleName: z.string().check(z.minL
 const name = singleLineText(100);
 const email = emailAddress;
 const roleName = singleLineText(32);
-// Members and pending invites page: a workspace may have any number of either. The default page
-// holds what most workspaces have, so a client that sends no `limit` still sees them all at once.
+// Members, pending invites and custom roles page: a workspace may have any number of the first
+// two, and kept more roles than the cap from before it. The default page holds what most
+// workspaces have (every role the cap allows), so a client that sends no `limit` still sees them
+// all at once.
 const page = z.object(pageQuery(100, 100));
 
 export const handler = httpFunction('workspaces', identityRoutes, {
@@ -156,10 +158,10 @@ export const handler = httpFunction('workspaces', identityRoutes, {
       body: { membership: await workspaces.acceptInvite(authOf(req), body.token, originOf(req), deps) },
     }),
   ),
-  'roles.list': defineOperation({ params: workspaceParams, response: rolesList }, async (_i, req) => ({
-    status: 200,
-    body: { roles: await workspaces.listRoles(callerOf(req), deps) },
-  })),
+  'roles.list': defineOperation(
+    { params: workspaceParams, query: page, response: rolesList },
+    async ({ query }, req) => ({ status: 200, body: await workspaces.listRoles(callerOf(req), query, deps) }),
+  ),
   'roles.put': defineOperation(
     {
       params: roleParams,

@@ -31,7 +31,7 @@ import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
 import { collectPages, prefixQuery, queryAll, withinAnswer } from './dynamo/query';
-import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { putIfAbsent, transactWriteOnCounter } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
 import { passwordVersionIs } from './dynamo-users';
 import {
@@ -138,7 +138,7 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       try {
         // The counter comes first: a cancellation reason at index 0 means the limit is reached;
         // at index 2, that the creator's password changed since their credential was read.
-        await transactWrite(db, [
+        await transactWriteOnCounter(db, [
           {
             Update: {
               TableName: table,
@@ -305,7 +305,7 @@ async function revokeItem(
 ): Promise<boolean> {
   const { workspaceId, by, at, createdBy } = how;
   return conditionally(
-    transactWrite(db, [
+    transactWriteOnCounter(db, [
       {
         Update: {
           TableName: table,

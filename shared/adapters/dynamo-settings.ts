@@ -7,9 +7,9 @@
  * A counter item under the workspace (`SETTING_COUNT`, attribute `settings`) holds how many
  * settings it keeps: a new key is put in the same transaction as the counter's increment, under
  * the condition that it stays within the limit, and a delete gives the slot back in the same
- * transaction, so concurrent creates cannot pass the limit. A workspace whose settings predate the
- * counter gets it at its first create, from a count of its settings (a delete racing that first
- * create can leave the counter one above the truth, never below).
+ * transaction, so concurrent creates cannot pass the limit and the count never drifts from the
+ * keys. A workspace whose settings predate the counter is counted by its first create or delete
+ * (./dynamo/prefix-counter.ts).
  *
  * The listing pages by key over both partitions at once (their sort keys are alike): one
  * {@link pagedQuery} page of each, after the cursor's key, merged up to the lower of the keys where
@@ -17,37 +17,24 @@
  * workspace's partition) resumes both. A workspace that kept more settings than the cap (from
  * before it) pages like any other.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { ConflictError } from '../errors';
 import type { SettingScope, SettingStore, StoredSetting } from '../governance/ports';
-import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
-import { beginsWith, compareKeys, decodeKeyCursor, encodeCursor, type Key } from './dynamo/cursor';
+import { conditionally } from './dynamo/conditions';
+import { beginsWith, compareKeys, decodeKeyCursor, encodeCursor } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
-import { countPrefix, pagedQuery, rangeListing, withinAnswer } from './dynamo/query';
-import { type TransactItem, transactWrite } from './dynamo/transact';
+import { prefixCounter } from './dynamo/prefix-counter';
+import { pagedQuery, rangeListing, withinAnswer } from './dynamo/query';
+import { putIfAbsent } from './dynamo/transact';
 import { GLOBAL_PK, SETTINGS_COUNT_SK, settingSk, workspacePk } from './keys';
 
 const SETTING_PREFIX = settingSk('');
-const COUNTER_TYPE = 'setting-count';
-/** Rounds of a write that keeps losing races (the key created or deleted meanwhile, a hot counter). */
-const RACE_ATTEMPTS = 5;
-const RACED = Symbol('raced');
-
 /**
- * Runs `write` again while it loses a race: it answers {@link RACED} (what it read changed before
- * it wrote), or a transaction in flight on the same items refused it (`TransactionConflict`).
+ * Rounds of a put that keeps losing races between its two ways: the key was absent for the
+ * replace, then present for the create (or deleted again meanwhile).
  */
-async function racing<T>(write: () => Promise<T | typeof RACED>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const outcome = await write();
-      if (outcome !== RACED) return outcome;
-      if (attempt >= RACE_ATTEMPTS) throw new Error('A settings write kept losing races; try again');
-    } catch (error) {
-      if (!isTransactionConflict(error) || isConditionFailure(error) || attempt >= RACE_ATTEMPTS) throw error;
-    }
-  }
-}
+const RACE_ATTEMPTS = 5;
 
 const sealedItem = z.object({
   v: z.literal(1),
@@ -87,47 +74,12 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
     return { items: page.items, readTo };
   }
 
-  const counterKey = (workspaceId: string): Key => ({ pk: workspacePk(workspaceId), sk: SETTINGS_COUNT_SK });
-
-  /** Whether the workspace's settings are counted (its counter item holds a count). */
-  async function counted(workspaceId: string): Promise<boolean> {
-    const counter = await getItem(db, table, counterKey(workspaceId), { consistent: true });
-    return typeof counter?.settings === 'number';
-  }
-
-  /**
-   * The counter's part of a create: one more under the limit; for a workspace not counted yet,
-   * its count of settings plus one, only if no other create counted it meanwhile. `limit-reached`
-   * when an uncounted workspace is already full.
-   */
-  async function counterUpdate(
-    workspaceId: string,
-    max: number,
-  ): Promise<{ update: TransactItem; counted: boolean } | 'limit-reached'> {
-    const common = { TableName: table, Key: counterKey(workspaceId), ExpressionAttributeNames: { '#type': 'type' } };
-    if (await counted(workspaceId)) {
-      const update = {
-        ...common,
-        UpdateExpression: 'ADD settings :one SET #type = :type',
-        ConditionExpression: 'settings < :max',
-        ExpressionAttributeValues: { ':one': 1, ':max': max, ':type': COUNTER_TYPE },
-      };
-      return { update: { Update: update }, counted: true };
-    }
-    const existing = await countSettings(workspaceId);
-    if (existing >= max) return 'limit-reached';
-    const update = {
-      ...common,
-      UpdateExpression: 'SET settings = :n, #type = :type',
-      ConditionExpression: 'attribute_not_exists(settings)',
-      ExpressionAttributeValues: { ':n': existing + 1, ':type': COUNTER_TYPE },
-    };
-    return { update: { Update: update }, counted: false };
-  }
-
-  /** How many settings the workspace keeps, by a consistent count of its `SETTING#` items. */
-  const countSettings = (workspaceId: string): Promise<number> =>
-    countPrefix(db, table, workspacePk(workspaceId), SETTING_PREFIX);
+  const counter = prefixCounter(db, table, {
+    counterSk: SETTINGS_COUNT_SK,
+    attribute: 'settings',
+    prefix: SETTING_PREFIX,
+    type: 'setting-count',
+  });
 
   return {
     async list(workspaceId, { limit, cursor }) {
@@ -158,27 +110,16 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
     async put(workspaceId, setting, maxSettings) {
       const { scope: _scope, ...stored } = setting;
       const item = { pk: workspacePk(workspaceId), sk: settingSk(setting.key), type: 'setting', ...stored };
-      return racing(async () => {
+      for (let attempt = 1; attempt <= RACE_ATTEMPTS; attempt += 1) {
         // An existing key is replaced in place: the count does not change.
         const replace = new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_exists(pk)' });
         if (await conditionally(db.send(replace))) return 'replaced';
-        const counter = await counterUpdate(workspaceId, maxSettings);
-        if (counter === 'limit-reached') return 'limit-reached';
-        try {
-          // The counter comes first: a failed condition at index 0 means the limit is reached (or,
-          // for an uncounted workspace, that another create counted it first); at 1, the key exists.
-          await transactWrite(db, [
-            counter.update,
-            { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ]);
-          return 'created';
-        } catch (error) {
-          if (counter.counted && isConditionFailure(error, 0)) return 'limit-reached';
-          // The key was created meanwhile, or another create counted the workspace first.
-          if (isConditionFailure(error)) return RACED;
-          throw error;
-        }
-      });
+        // A new key takes a slot in the same transaction; created meanwhile, it is replaced (next round).
+        const created = await counter.create(item.pk, [putIfAbsent(table, item)], maxSettings);
+        if (created === 'written') return 'created';
+        if (created === 'limit-reached') return created;
+      }
+      throw new ConflictError('The setting kept changing meanwhile; try again', 'CONCURRENT_CHANGE');
     },
 
     async delete(workspaceId, key) {
@@ -187,17 +128,8 @@ export function dynamoSettings(db: DynamoDBDocumentClient, table: string): Setti
         Key: { pk: workspacePk(workspaceId), sk: settingSk(key) },
         ConditionExpression: 'attribute_exists(pk)',
       };
-      return racing(async () => {
-        // A workspace not counted yet (no create since the counter came) has no count to lower.
-        if (!(await counted(workspaceId))) return conditionally(db.send(new DeleteCommand(remove)));
-        const decrement = {
-          TableName: table,
-          Key: counterKey(workspaceId),
-          UpdateExpression: 'ADD settings :minusOne',
-          ExpressionAttributeValues: { ':minusOne': -1 },
-        };
-        return conditionally(transactWrite(db, [{ Delete: remove }, { Update: decrement }]), 0);
-      });
+      // The slot is given back in the same write; a missing key (a failed condition) is not found.
+      return (await counter.delete(workspacePk(workspaceId), [{ Delete: remove }])) === 'written';
     },
   };
 }

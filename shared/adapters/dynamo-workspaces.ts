@@ -3,8 +3,9 @@
  * reads that a decision on someone's access rests on (a member, the members, the custom roles,
  * an inviter's standing) are strongly consistent, and the writes made on them are conditional on
  * what was read, so a concurrent change is answered 409 `CONCURRENT_CHANGE`, never overwritten.
- * The listings a function answers page (members: by user id; pending invites:
- * ./dynamo-invites-page.ts), and custom roles are counted against a cap (./dynamo-role-count.ts).
+ * The listings a function answers page (members: by user id; custom roles: by name; pending
+ * invites: ./dynamo-invites-page.ts), and custom roles are counted against a cap
+ * (./dynamo-role-count.ts).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
@@ -48,13 +49,12 @@ async function guarded(write: Promise<unknown>, what = 'The member'): Promise<vo
 /** A grant whose custom role was redefined or deleted after it was read: nothing was written. */
 const roleChanged = () =>
   new ConflictError('The role was changed or deleted meanwhile; reload and try again', 'CONCURRENT_CHANGE');
-/** Rounds of a role's creation that keeps losing races on the workspace's role counter. */
-const ROLE_CREATE_ATTEMPTS = 5;
 const roleChangedMeanwhile = () =>
   new ConflictError('The role changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
   Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as T;
 const MEMBERSHIP_FIELDS = ['workspaceId', 'organizationId', 'userId', 'role', 'joinedAt'] as const;
+const ROLE_FIELDS = ['workspaceId', 'name', 'permissions', 'createdAt', 'grants'] as const;
 const WORKSPACE_FIELDS = ['workspaceId', 'organizationId', 'name', 'createdAt'] as const;
 const USER_FIELDS = ['userId', 'email', 'name', 'emailVerified', 'defaultWorkspaceId', 'createdAt'] as const;
 const INVITE_FIELDS = [
@@ -231,8 +231,14 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
     },
     async roles(workspaceId) {
       return (await consistentQuery(workspacePk(workspaceId), ROLE_PREFIX)).map((i) =>
-        pick<StoredRole>(i, ['workspaceId', 'name', 'permissions', 'createdAt', 'grants']),
+        pick<StoredRole>(i, ROLE_FIELDS),
       );
+    },
+    async rolePage(workspaceId, { limit, cursor }) {
+      const { input, shape } = rangeListing(table, workspacePk(workspaceId), beginsWith(ROLE_PREFIX));
+      const page = await pagedQuery(db, { ...input, ConsistentRead: true }, { limit, cursor, shape });
+      const roles = page.items.map((i) => pick<StoredRole>(i, ROLE_FIELDS));
+      return page.cursor ? { roles, nextCursor: page.cursor } : { roles };
     },
     async putRole(role, previous, maxRoles) {
       const item = { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role };
@@ -248,22 +254,11 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         await guarded(db.send(put), 'The role');
         return;
       }
-      // A new role takes a slot in the same transaction, the counter first: at index 0, a failed
-      // condition of a counted workspace means the cap is reached, of one not counted yet that
-      // another create counted it first (read again and retry); at index 1, the role exists.
-      for (let attempt = 1; attempt <= ROLE_CREATE_ATTEMPTS; attempt++) {
-        const counter = await roleCount.creating(role.workspaceId, maxRoles);
-        if (counter === 'limit-reached') throw new RoleLimitError(maxRoles);
-        try {
-          await transactWrite(db, [counter.update, putIfAbsent(table, item)]);
-          return;
-        } catch (error) {
-          if (counter.counted && isConditionFailure(error, 0)) throw new RoleLimitError(maxRoles);
-          if (isConditionFailure(error, 1)) throw roleChangedMeanwhile();
-          if (!isConditionFailure(error, 0) && !isTransactionConflict(error)) throw error;
-        }
-      }
-      throw roleChangedMeanwhile();
+      // A new role takes a slot in the same transaction (./dynamo-role-count.ts): none left is a
+      // 409 ROLE_LIMIT; a role of that name created meanwhile, a 409 CONCURRENT_CHANGE.
+      const created = await roleCount.create(workspacePk(role.workspaceId), [putIfAbsent(table, item)], maxRoles);
+      if (created === 'limit-reached') throw new RoleLimitError(maxRoles);
+      if (created !== 'written') throw roleChangedMeanwhile();
     },
     async deleteRole(workspaceId, name, asRead) {
       const grants = asRead.grants ?? 0;
@@ -274,16 +269,10 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         ConditionExpression: `createdAt = :created AND ${grants === 0 ? 'attribute_not_exists(grants)' : 'grants = :grants'}`,
         ExpressionAttributeValues: { ':created': asRead.createdAt, ...(grants === 0 ? {} : { ':grants': grants }) },
       };
-      // The slot is given back in the same write (a workspace not counted yet has none to give).
-      const counter = await roleCount.deleting(workspaceId);
-      // A grant in flight on the role (a transaction) is a lost race too: the deletion is refused.
-      const deleted = await conditionally(
-        counter ? transactWrite(db, [{ Delete: remove }, counter]) : db.send(new DeleteCommand(remove)),
-      ).catch((error: unknown) => {
-        if (isTransactionConflict(error)) return false;
-        throw error;
-      });
-      if (!deleted) {
+      // The slot is given back in the same write. A grant in flight on the role (a transaction)
+      // is tried again with the write, and refused if it landed (the role then moved on).
+      const deleted = await roleCount.delete(workspacePk(workspaceId), [{ Delete: remove }]);
+      if (deleted !== 'written') {
         throw new ConflictError(
           'The role was granted, changed or deleted meanwhile; reload and try again',
           'CONCURRENT_CHANGE',

@@ -73,7 +73,14 @@ export interface WorkspaceStore {
    * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
    */
   removeMember(workspaceId: string, userId: string, expectedRole: string): Promise<void>;
+  /** Every custom role, strongly consistent (for the checks that need them all; a listing pages with {@link rolePage}). */
   roles(workspaceId: string): Promise<StoredRole[]>;
+  /**
+   * One page of the custom roles, by name, strongly consistent, within what a function may answer;
+   * `nextCursor` when more follow (a workspace may keep more than the cap from before it).
+   * @throws InvalidCursorError for a cursor this listing did not hand out.
+   */
+  rolePage(workspaceId: string, page: PageRequest): Promise<{ roles: StoredRole[]; nextCursor?: string }>;
   /**
    * Creates or replaces a custom role, only while it is still as read: absent when `previous` is
    * undefined, else unchanged since (its `createdAt` marks each definition). A new role takes one of

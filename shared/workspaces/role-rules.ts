@@ -10,8 +10,8 @@ import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole, type Permission } from '../ide
 export const CUSTOM_ROLE_NAME = /^[a-z][a-z0-9-]{1,31}$/;
 
 /**
- * Custom roles a workspace may keep: the roles listing answers them all in one body (with the
- * built-in ones), and every grant reads them all, so their number is bounded (409 `ROLE_LIMIT`).
+ * Custom roles a workspace may keep: every grant reads them all, so their number is bounded (409
+ * `ROLE_LIMIT`); the roles listing pages, and its default page holds them all.
  */
 export const MAX_CUSTOM_ROLES = 50;
 

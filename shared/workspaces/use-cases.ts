@@ -433,12 +433,21 @@ export async function revokeInvite(
   return outcome;
 }
 
-export async function listRoles(caller: Caller, deps: WorkspaceDeps) {
-  const custom = await deps.store.roles(caller.workspaceId);
-  return [
-    ...BUILTIN_ROLES.map((name) => ({ name, builtin: true, permissions: [...BUILTIN_ROLE_PERMISSIONS[name]] })),
-    ...custom.map((r) => ({ name: r.name, builtin: false, permissions: [...r.permissions] })),
-  ];
+/**
+ * A page of the roles: the built-in ones lead the first page (they are few and fixed), then up to
+ * `limit` custom roles by name; `nextCursor` continues with the next custom roles. A workspace
+ * keeps at most {@link MAX_CUSTOM_ROLES}, which the default page holds, but one that kept more
+ * from before the cap pages like any other listing.
+ * @throws InvalidCursorError (400) for a cursor the listing did not hand out.
+ */
+export async function listRoles(caller: Caller, page: PageRequest, deps: WorkspaceDeps) {
+  const { roles: custom, nextCursor } = await deps.store.rolePage(caller.workspaceId, page);
+  const builtin =
+    page.cursor === undefined
+      ? BUILTIN_ROLES.map((name) => ({ name, builtin: true, permissions: [...BUILTIN_ROLE_PERMISSIONS[name]] }))
+      : [];
+  const roles = [...builtin, ...custom.map((r) => ({ name: r.name, builtin: false, permissions: [...r.permissions] }))];
+  return nextCursor ? { roles, nextCursor } : { roles };
 }
 
 /**

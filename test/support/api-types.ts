@@ -3834,7 +3834,10 @@ export interface operations {
     };
     "roles.list": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: never;
             path: {
                 workspaceId: string;
@@ -3843,7 +3846,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Built-in and custom roles with their permissions (a workspace keeps at most 50 custom roles) */
+            /** @description Built-in roles (first page only), then a page of custom roles by name (`limit` 1-100, default 100; a workspace keeps at most 50), with their permissions; `nextCursor` continues, absent on the last page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3871,6 +3874,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };

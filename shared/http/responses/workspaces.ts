@@ -112,10 +112,9 @@ export const inviteAccepted = {
 
 export const rolesList = {
   status: 200,
-  description: 'Built-in and custom roles with their permissions (a workspace keeps at most 50 custom roles)',
-  schema: z.object({
-    roles: z.array(z.looseObject({ name: z.string(), permissions, builtin: z.optional(z.boolean()) })),
-  }),
+  description:
+    'Built-in roles (first page only), then a page of custom roles by name (`limit` 1-100, default 100; a workspace keeps at most 50), with their permissions; `nextCursor` continues, absent on the last page',
+  schema: page('roles', z.looseObject({ name: z.string(), permissions, builtin: z.optional(z.boolean()) })),
   example: { roles: [{ name: 'owner', builtin: true, permissions: ['workspace:read', 'contacts:read'] }] },
 } satisfies SuccessResponse;
 

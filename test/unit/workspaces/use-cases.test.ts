@@ -66,6 +66,9 @@ class MemoryStore implements WorkspaceStore {
   async roles(ws: string) {
     return this.customRoles.filter((r) => r.workspaceId === ws);
   }
+  async rolePage(ws: string) {
+    return { roles: await this.roles(ws) };
+  }
   async putRole(role: CustomRole, previous: CustomRole | undefined) {
     const current = this.customRoles.find((r) => r.workspaceId === role.workspaceId && r.name === role.name);
     if (current?.createdAt !== previous?.createdAt) {
@@ -412,7 +415,7 @@ describe('custom roles', () => {
     await uc.putRole(caller('owner'), 'auditors', ['audit:read'], deps);
     await uc.changeRole(caller('owner'), 'u-view', 'auditors', deps);
     await expect(uc.deleteRole(caller('owner'), 'auditors', deps)).rejects.toMatchObject({ code: 'ROLE_IN_USE' });
-    expect((await uc.listRoles(caller('owner'), deps)).map((r) => r.name)).toEqual([
+    expect((await uc.listRoles(caller('owner'), { limit: 100 }, deps)).roles.map((r) => r.name)).toEqual([
       'owner',
       'admin',
       'member',
