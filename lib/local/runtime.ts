@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { withSqsSafeBodies } from '../../shared/aws/sqs-message-text';
 import {
   EVENT_BUS,
   eventRules,
@@ -159,7 +160,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
   try {
     const dynamodb = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-    const sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
+    // Bodies made SQS-safe as the functions' client makes them: the local bus delivers events with it.
+    const sqs = withSqsSafeBodies(new SQSClient(localClientConfig(emulators.sqs.endpoint)));
     stops.unshift(() => {
       dynamodb.destroy();
       sqs.destroy();

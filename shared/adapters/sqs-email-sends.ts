@@ -1,17 +1,30 @@
 /** The email-sends queue over SQS. */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type EmailSendQueue, MAX_DELAY_SECONDS } from '../email/send-request';
+import { isSqsContentRefusal, SQS_ALLOWED_CHARACTERS } from '../aws/sqs-message-text';
+import { type EmailSendQueue, MAX_DELAY_SECONDS, UnqueueableSendError } from '../email/send-request';
 
 export function sqsEmailSends(client: SQSClient, queueUrl: string): EmailSendQueue {
   return {
     async send(message, delaySeconds = 0) {
-      await client.send(
-        new SendMessageCommand({
-          QueueUrl: queueUrl,
-          MessageBody: JSON.stringify(message),
-          ...(delaySeconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
-        }),
-      );
+      try {
+        await client.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: JSON.stringify(message),
+            ...(delaySeconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
+          }),
+        );
+      } catch (error) {
+        // A send the queue refuses for its characters (the client escapes those JSON can hold, so
+        // only a body it could not) would be refused again on every retry: unqueueable, as a
+        // message its schema refuses (a broadcast skips the contact, the API answers 400).
+        if (isSqsContentRefusal(error) && 'sendId' in message) {
+          throw new UnqueueableSendError(
+            `message: holds characters the queue refuses (it takes ${SQS_ALLOWED_CHARACTERS})`,
+          );
+        }
+        throw error;
+      }
     },
   };
 }

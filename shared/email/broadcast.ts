@@ -303,10 +303,10 @@ export type AudiencePageOutcome =
   | {
       readonly status: 'done';
       readonly enqueued: number;
-      /** Contacts not mailed: unsubscribed from marketing, or whose message the sender could not read. */
+      /** Contacts not mailed: unsubscribed from marketing, or whose message the sender could not read or the queue refused. */
       readonly skipped: number;
       readonly last: boolean;
-      /** Why each contact whose message could not be built was skipped (none when every message was queued). */
+      /** Why each contact whose message could not be built, or the queue refused, was skipped (none when every message was queued). */
       readonly unqueueable?: ReadonlyArray<{ readonly contactId: string; readonly reason: string }>;
     };
 
@@ -350,11 +350,11 @@ export async function runAudiencePage(
   const unqueueable: Array<{ contactId: string; reason: string }> = [];
   await mapLimit(reached, ENQUEUE_CONCURRENCY, async (contact) => {
     const sendId = broadcastSendId(broadcastId, contact.contactId);
-    let built: ReturnType<typeof sendMessageOf>;
     try {
       // Checked as it is built: a message the sender could not read is skipped, never queued to be
-      // retried and dead-lettered.
-      built = sendMessageOf(
+      // retried and dead-lettered; so is one the queue refuses for its content (the adapter's
+      // UnqueueableSendError): retried, it would fail the page every time.
+      const built = sendMessageOf(
         workspaceId,
         {
           sendId,
@@ -373,12 +373,11 @@ export async function runAudiencePage(
         },
         messageDeps,
       );
+      await deps.queue.send(built);
     } catch (error) {
       if (!(error instanceof UnqueueableSendError)) throw error;
       unqueueable.push({ contactId: contact.contactId, reason: error.reason });
-      return;
     }
-    await deps.queue.send(built);
   });
   const enqueued = reached.length - unqueueable.length;
   const skipped = listed.contacts.length - enqueued;

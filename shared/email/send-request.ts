@@ -194,7 +194,9 @@ export interface SendMessageDeps {
 }
 
 /**
- * A send message the sender could not read (its own queue schema refuses it): it is never
+ * A send message the sender could not read (its own queue schema refuses it), or one the queue
+ * refuses for its characters (shared/adapters/sqs-email-sends.ts; the SQS client escapes every
+ * character JSON can hold, shared/aws/sqs-message-text.ts, so this is a backstop): it is never
  * queued, as it could only be retried and dead-lettered. `reason` names the fields, never values.
  */
 export class UnqueueableSendError extends ValidationError {

@@ -113,6 +113,9 @@ function parseBody(raw: string, contentType: string | undefined, route: RouteDec
   }
   // Whatever a route does with the body, nothing reaches a store that cannot keep it: a number out
   // of DynamoDB's range, a string with a lone surrogate (no UTF-8 form). One walk finds either.
+  // Noncharacters (U+FFFE, U+FFFF, ...) are accepted: valid Unicode, stored as given; the queues
+  // refuse U+FFFE/U+FFFF raw, so every message, schedule and event carries them as JSON escapes
+  // (shared/aws/sqs-message-text.ts), which also covers what was stored before any rule.
   const unstorable = findUnstorableValue(value);
   if (unstorable !== undefined) {
     throw new ValidationError('The request does not match what this route accepts', 'VALIDATION_FAILED', {

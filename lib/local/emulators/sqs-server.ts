@@ -9,7 +9,7 @@ import { createRequestHandler } from 'local-aws-sqs';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { closeServer, endpointUrl, listen, urlHost } from './net';
-import { returnOnFirstMessage, watchQueues, withSystemAttributeNames } from './sqs-compat';
+import { returnOnFirstMessage, watchQueues, withMessageContentsRule, withSystemAttributeNames } from './sqs-compat';
 import { openJournal, replayJournals } from './sqs-journal';
 import { type SqsSnapshot, SqsStateTracker } from './sqs-state';
 
@@ -59,7 +59,8 @@ export async function startSqs(opts: {
   tracker.changes = journal;
   let coveredFrom = replay.nextGeneration;
 
-  const server = createServer(withSystemAttributeNames(requestHandler));
+  // SQS's rules the package lacks: MessageSystemAttributeNames, and the characters a body may hold.
+  const server = createServer(withSystemAttributeNames(withMessageContentsRule(requestHandler)));
   const port = await listen(server, opts.port, opts.host);
   // Queue URLs embed the port; with port 0 it is only known now.
   service.PORT = port;
