@@ -6,7 +6,9 @@
  *
  * Export reads the tables through the DynamoDB API:
  * - `--endpoint URL`: a running runtime's DynamoDB (the `DynamoDB` line `npm start` prints); the
- *   files (secret.key, ...) come from its data directory (`--data-dir`, else DATA_DIR, else .data).
+ *   files (secret.key, ...) come from its data directory (`--data-dir`, else DATA_DIR, else .data),
+ *   which must be the one that runtime serves: another is refused, naming both
+ *   (checkEndpointServesDataDir).
  * - neither: the data directory with no runtime running: its DynamoDB emulator is opened on it
  *   (under the directory's lock) and closed after. An exact copy, as nothing writes meanwhile.
  * Import loads a backup into a new (absent or empty) data directory; start a runtime on it with
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localClientConfig } from '../lib/local/emulators/local-aws';
 import { emulatorBasePort, PORT_OFFSETS } from '../lib/local/ports';
-import { BackupError, exportBackup, importBackup, LEFT_OUT } from '../lib/ops/local-backup';
+import { BackupError, checkEndpointServesDataDir, exportBackup, importBackup, LEFT_OUT } from '../lib/ops/local-backup';
 
 const usage = `Usage:
   npm run ops:export -- --out <file.jsonl> [--endpoint URL] [--data-dir DIR]
@@ -54,6 +56,7 @@ async function runExport(): Promise<void> {
   let close: () => Promise<void>;
   let where: string;
   if (values.endpoint) {
+    await checkEndpointServesDataDir(values.endpoint, dataDir);
     client = new DynamoDBClient(localClientConfig(values.endpoint));
     close = async () => client.destroy();
     where = `${values.endpoint} (running), files from ${dataDir}`;

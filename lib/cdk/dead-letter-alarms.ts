@@ -2,8 +2,11 @@
  * One alarm per dead-letter queue: a message that lands there is a message the product
  * failed to handle. Every function that consumes from or sends to the work queue rolls its
  * canary back on it, since either side can be the cause of poison messages.
+ *
+ * Each is named `<stack>-<queue>-dlq-depth` (e.g. `UniteHub-prod-App-email-sends-dlq-depth`): the
+ * name the SNS notification's subject, the console and docs/runbooks/dead-letter-queue.md show.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { type FunctionDeclaration, type QueueName, queues } from '../definition';
@@ -19,16 +22,23 @@ export function queuesFedBy(declaration: FunctionDeclaration): QueueName[] {
   return [...new Set([...consumes, ...sends])];
 }
 
+/** `UniteHub-<stage>-App-<queue>-dlq-depth`: readable, and stable across deploys. */
+export function deadLetterAlarmName(stackName: string, queue: QueueName): string {
+  return `${stackName}-${queue}-dlq-depth`;
+}
+
 export function addDeadLetterRollbackAlarms(
   scope: Construct,
   pairs: Readonly<Record<QueueName, QueuePair>>,
   functions: Iterable<HouseFunction>,
 ): Map<QueueName, Alarm> {
   const alarms = new Map<QueueName, Alarm>();
+  const { stackName } = Stack.of(scope);
   for (const { name } of queues) {
     alarms.set(
       name,
       new Alarm(scope, `${name}-dlq-depth`, {
+        alarmName: deadLetterAlarmName(stackName, name),
         alarmDescription: `Messages are waiting in the ${name} dead-letter queue`,
         metric: pairs[name].dlq.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(1),

@@ -25,7 +25,7 @@
  */
 import { once } from 'node:events';
 import fs from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import {
@@ -39,7 +39,7 @@ import { tables as declaredTables, SERVICE_NAME, type TableDeclaration } from '.
 import { CLOCK_FILE, checkSavedClock, readClockFile } from '../local/clock-origin';
 import { ignoreDataDir } from '../local/data-dir-ignore';
 import { lockDataDir } from '../local/emulators/data-dir-lock';
-import { startDynamoDb } from '../local/emulators/dynamodb-server';
+import { DATA_DIR_IDENTITY_PATH, startDynamoDb } from '../local/emulators/dynamodb-server';
 import { localClientConfig } from '../local/emulators/local-aws';
 import { ensureTables } from '../local/emulators/tables';
 import { DamagedStateFileError, writeJsonStateWithCopy } from '../local/state-file';
@@ -99,6 +99,43 @@ export interface BackupSummary {
 
 export class BackupError extends Error {
   override name = 'BackupError';
+}
+
+/**
+ * Refuses to pair a running runtime's tables with another data directory's files. `ops:export
+ * --endpoint` reads the tables at `endpoint` and secret.key, the clock and the seeded passwords
+ * from `dataDir`; if that is not the directory the runtime serves, the backup would hold one
+ * directory's tables with another's secret key, and its secret settings and link tokens could not
+ * be opened. The runtime's DynamoDB emulator names its directory (`GET /_local/data-dir`,
+ * dynamodb-server.ts); an endpoint that does not is refused as well.
+ */
+export async function checkEndpointServesDataDir(endpoint: string, dataDir: string): Promise<void> {
+  const url = `${endpoint.replace(/\/+$/, '')}${DATA_DIR_IDENTITY_PATH}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  } catch (error) {
+    const { cause } = error as Error;
+    throw new BackupError(
+      `Cannot reach ${endpoint} (${cause instanceof Error ? cause.message : (error as Error).message}): pass the DynamoDB line a running npm start printed, or no --endpoint to read a stopped data directory`,
+    );
+  }
+  const served = res.ok
+    ? ((await res.json().catch(() => undefined)) as { dynamodb?: unknown } | undefined)?.dynamodb
+    : undefined;
+  if (typeof served !== 'string') {
+    throw new BackupError(
+      `${endpoint} did not say which data directory it serves (GET ${DATA_DIR_IDENTITY_PATH} answered ${res.status}): it is not the DynamoDB endpoint of a local runtime (npm start), so the files to pair with its tables are unknown. Pass the DynamoDB line the runtime printed, or stop it and export without --endpoint`,
+    );
+  }
+  const ours = path.join(dataDir, 'dynamodb');
+  const real = await realpath(ours).catch(() => path.resolve(ours));
+  if (real !== served) {
+    const servedDir = path.dirname(served);
+    throw new BackupError(
+      `The runtime at ${endpoint} serves the data directory ${servedDir}, but the files (secret.key, clock, seeded passwords) would come from ${path.resolve(dataDir)}: its tables with another directory's secret key could not open their secrets. Pass --data-dir ${servedDir} (or DATA_DIR=${servedDir}).`,
+    );
+  }
 }
 
 /**

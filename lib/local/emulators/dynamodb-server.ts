@@ -2,8 +2,12 @@
  * DynamoDB emulator: dynalite (LevelDB on disk) behind a small HTTP front. The front hands
  * every request to dynalite's handler untouched except the two operations dynalite lacks, TransactWriteItems
  * and TransactGetItems, which it answers itself (see dynamodb-transact.ts).
+ *
+ * Local only: `GET /_local/data-dir` answers `{"dynamodb": <the real path of its LevelDB
+ * directory>}`, i.e. `<DATA_DIR>/dynamodb`, so that a tool reading the tables here and files from
+ * a data directory (`ops:export --endpoint`) can check that both are the same directory.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
 import { TransactionEngine } from './dynamodb-transact';
@@ -17,6 +21,9 @@ export interface DynamoDbEmulator {
   stop(): Promise<void>;
 }
 
+/** The local-only route naming the directory this emulator serves (no DynamoDB API call is a GET). */
+export const DATA_DIR_IDENTITY_PATH = '/_local/data-dir';
+
 const EMULATED_TARGETS = new Set(['DynamoDB_20120810.TransactWriteItems', 'DynamoDB_20120810.TransactGetItems']);
 
 /** Starts dynalite on a private loopback port and the proxy on `host:port`. */
@@ -27,6 +34,7 @@ export async function startDynamoDb(opts: {
   log: (msg: string) => void;
 }): Promise<DynamoDbEmulator> {
   await mkdir(opts.path, { recursive: true });
+  const identity = JSON.stringify({ dynamodb: await realpath(opts.path) });
   closeLevelIteratorsOnReturn();
   cacheDynaliteTables();
   // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
@@ -40,6 +48,10 @@ export async function startDynamoDb(opts: {
   const engine = new TransactionEngine(new InProcessWire(dynaliteHandler), opts.log);
 
   const proxy = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === DATA_DIR_IDENTITY_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(identity);
+      return;
+    }
     const target = String(req.headers['x-amz-target'] ?? '');
     // Counted until the answer ends: LevelDB work outlives a dropped connection, and stop()
     // must not close the database under it (a transaction's reads and writes included).

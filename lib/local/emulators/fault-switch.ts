@@ -8,11 +8,13 @@
  * flipped at run time, without a restart, either way:
  * - `curl -X PUT --data throttle <emulator endpoint>/_local/fault` (and `GET` to read it): on the
  *   emulator's own loopback port, never a route of the product API;
- * - writing the mode into `<dataDir>/<name>-fault` (e.g. `echo fail > .data/ses-fault`), which is
- *   checked at most every 250 ms; the file is removed at start, so a restart begins with the
- *   variable's mode.
+ * - writing the mode into `<dataDir>/<name>-fault` (e.g. `echo fail > .data/ses-fault`): the file
+ *   is read when a request reaches the emulator (at most every 250 ms) and on every `GET` of the
+ *   endpoint, so the `GET` answers the mode just written; the file is removed at start, so a
+ *   restart begins with the variable's mode.
+ * Either way the switch is the same: leaving `hang` ends the requests left hanging.
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeStateFile } from '../state-file';
 
@@ -59,35 +61,40 @@ export function createFaultSwitch(opts: FaultSwitchOptions): FaultSwitch {
   const log = opts.log ?? (() => {});
   let current = parseFaultMode(opts.initial, `LOCAL_${opts.name.toUpperCase()}_FAULT`);
   if (opts.file) rmSync(opts.file, { force: true });
-  let fileMtime = 0;
+  // The file's text last acted on: only a change of it changes the mode (or logs a bad value once).
+  let fileText: string | undefined;
   let checkedAt = 0;
   const hanging = new Set<ServerResponse>();
 
-  const readFile = () => {
+  const apply = (mode: FaultMode, from: string) => {
+    if (mode !== current) log(`${opts.name}: fault switch ${current} -> ${mode}${from}`);
+    current = mode;
+    if (mode !== 'hang') releaseHanging();
+  };
+
+  /** Takes the file's mode; at most every 250 ms on the request path, every time when `now`. */
+  const readFile = (now = false) => {
     if (!opts.file) return;
-    const now = Date.now();
-    if (now - checkedAt < 250) return;
-    checkedAt = now;
+    const at = Date.now();
+    if (!now && at - checkedAt < 250) return;
+    checkedAt = at;
     try {
-      const { mtimeMs } = statSync(opts.file);
-      if (mtimeMs === fileMtime) return;
-      fileMtime = mtimeMs;
-      const mode = parseFaultMode(readFileSync(opts.file, 'utf8'), opts.file);
-      if (mode !== current) log(`${opts.name}: fault switch ${current} -> ${mode} (from ${opts.file})`);
-      current = mode;
+      const text = readFileSync(opts.file, 'utf8');
+      // Empty: caught between `>`'s truncation and its write; the mode follows once written.
+      if (text === fileText || text.trim() === '') return;
+      fileText = text;
+      apply(parseFaultMode(text, opts.file), ` (from ${opts.file})`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`${opts.name}: ${(error as Error).message}`);
     }
   };
 
   const set = (mode: FaultMode) => {
-    if (mode !== current) log(`${opts.name}: fault switch ${current} -> ${mode}`);
-    current = mode;
-    if (mode !== 'hang') releaseHanging();
+    apply(mode, '');
     if (opts.file) {
       // Keep the file in step, so a later edit of it is what changes the mode again.
-      writeStateFile(opts.file, `${mode}\n`);
-      fileMtime = statSync(opts.file).mtimeMs;
+      fileText = `${mode}\n`;
+      writeStateFile(opts.file, fileText);
     }
   };
 
@@ -100,7 +107,10 @@ export function createFaultSwitch(opts: FaultSwitchOptions): FaultSwitch {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    if (req.method === 'GET') return reply(200, { mode: current });
+    if (req.method === 'GET') {
+      readFile(true);
+      return reply(200, { mode: current });
+    }
     if (req.method !== 'PUT' && req.method !== 'POST') return reply(405, { message: 'GET or PUT' });
     let body = '';
     req.setEncoding('utf8');
