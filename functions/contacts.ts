@@ -67,7 +67,8 @@ const contacts = dynamoContacts(documents, core, { auditTable: tableName('audit'
 // it (shared/adapters/fallback-events.ts), so a PutEvents failure does not turn a write that landed
 // into a 5xx. Only when the queue fails too does the publish throw (`whenLost: 'throw'`, answered 503
 // EVENTS_UNAVAILABLE): a contact's events stay pending on its item and the retry of the request
-// (a create, a PATCH, a restore: each safe to repeat) publishes them, the same event ids.
+// (a create, a PATCH, a restore: each safe to repeat) publishes them, the same event ids; a request
+// never retried leaves them to the campaign sweeper (shared/crm/contacts/sweep-pending-events.ts).
 const events = await requestEventsPublisher('throw');
 // An ownerUserId must name a member of the workspace: read only when a write sets one.
 const members = dynamoMemberships(documents, core);
@@ -88,8 +89,9 @@ const importQuery = z.object({
 });
 // An interaction's events (its contact.interaction_recorded, a tier crossing) that neither the bus
 // nor the queue took are kept on its contact (pending-events.ts `event:<eventId>` slots, bounded),
-// published by the contact's next write that publishes its pending events; the request answers its
-// 201. A retry is not the remedy here: without a key it would record a second interaction.
+// published by the contact's next write that publishes its pending events (or, failing one, by the
+// campaign sweeper within 10 minutes); the request answers its 201. A retry is not the remedy
+// here: without a key it would record a second interaction.
 const interactionEvents = await requestEventsPublisher({ keep: keepOnTheirContacts(contacts) });
 const interactionDeps = {
   ...deps,

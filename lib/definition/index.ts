@@ -141,13 +141,18 @@ export const declaredFunctions = [
   {
     name: 'campaign-sweeper',
     entry: 'functions/campaign-sweeper.ts',
-    description: 'Scheduled: re-sends the step of every enrolment whose timer is overdue (the safety net)',
+    description:
+      'Scheduled: re-sends the step of every enrolment whose timer is overdue, publishes contact events no write published (the safety net)',
     kind: 'schedule',
     memoryMb: 256,
     timeoutSeconds: 60,
-    // readWrite: a re-sent step's due-index entry is moved to the back of its shard.
+    // readWrite: a re-sent step's due-index entry is moved to the back of its shard; a contact's
+    // pending events are taken out once published (shared/crm/contacts/sweep-pending-events.ts).
     tables: { core: 'readWrite' },
+    // drip-steps: re-sent steps, and the domain events PutEvents did not take (fallback-events.ts).
     queues: { 'drip-steps': 'send' },
+    // The pending events of contacts that no write published (contact.created, tag_added, kept ones).
+    publishesEvents: true,
   },
   {
     name: 'ai-call-worker',
@@ -337,7 +342,7 @@ export const tables: readonly TableDeclaration[] = [
 export const schedules: readonly ScheduleDeclaration[] = [
   {
     name: 'campaign-sweep',
-    description: 'Every 5 minutes: resume enrolments whose step timer is overdue',
+    description: 'Every 5 minutes: resume enrolments whose step timer is overdue, publish contact events left pending',
     expression: 'rate(5 minutes)',
     target: 'campaign-sweeper',
     detail: { kind: 'campaign-sweep' },

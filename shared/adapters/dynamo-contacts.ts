@@ -13,7 +13,12 @@
  * recorded on the item in the same write, one attribute per slot (`pendingEvent:<slot>`, the event
  * as JSON; pending-events.ts: `created`, and `tag:<tag>` for a tag the contact holds, so at most
  * 1 + MAX_TAGS of them), and taken out once published (ContactOutbox). An interaction's events no
- * publish took are kept the same way, in `event:<eventId>` slots, bounded (`keepPending`).
+ * publish took are kept the same way, in `event:<eventId>` slots, bounded (`keepPending`). Each
+ * write that records pending events also puts the contact in their due index (gsi1, sparse:
+ * dynamo-contact-events-due.ts), due a grace after it, and marks the item with the id of the last
+ * event it recorded (`pendingMark`); the publish that empties the slots takes the contact out of the
+ * index in the same UpdateItem, only while the mark is one of the events it read (no write recorded
+ * another since). What stays there when due is published by the campaign sweeper.
  */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -51,6 +56,7 @@ import { getItem, type Item } from './dynamo/item';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
+import { contactEventsDue, PENDING_MARK, PENDING_EVENT_PREFIX as PENDING_PREFIX } from './dynamo-contact-events-due';
 import { listQuery } from './dynamo-contact-list-query';
 import { CONTACT_HEAD_SK, contactEmailSk, contactSk, interactionPk, tierGsi2, workspacePk } from './keys';
 
@@ -100,7 +106,6 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
  * attribute of its own, so a write sets or removes one slot whatever else a concurrent write does
  * to another. Never part of a contact as answered.
  */
-const PENDING_PREFIX = 'pendingEvent:';
 const pendingAttribute = (event: DomainEvent) => `${PENDING_PREFIX}${pendingSlotOf(event)}`;
 /** With a pending `contact.created`: its create's {@link PendingCreate}, taken out with the event. */
 const PENDING_CREATE = 'pendingCreate';
@@ -110,6 +115,22 @@ const PENDING_CREATE = 'pendingCreate';
  * without touching it): the kept events are counted from the slots themselves.
  */
 const KEPT_SEQ = 'pendingKeptSeq';
+/** The due index attributes (gsi1) a contact holding pending events carries (dynamo-contact-events-due.ts). */
+const DUE_PK = 'gsi1pk';
+const DUE_SK = 'gsi1sk';
+
+/**
+ * What a write recording `events` on the contact sets beside their slots: the mark and the due
+ * index entry, due a grace after `now`. Nothing when it records none.
+ */
+function recordedIndex(workspaceId: string, contactId: string, events: readonly DomainEvent[], now: Date): Item {
+  if (events.length === 0) return {};
+  const last = events.at(-1)?.detail.eventId;
+  return {
+    ...(typeof last === 'string' ? { [PENDING_MARK]: last } : {}),
+    ...contactEventsDue(workspaceId, contactId, now),
+  };
+}
 
 /** The pending events of a contact item, oldest first (`contact.created` before its tags). */
 export function pendingEventsOf(item: Item): DomainEvent[] {
@@ -191,10 +212,15 @@ const claimItem = (c: Pick<Contact, 'workspaceId' | 'contactId' | 'email'>): Ite
 export function dynamoContacts(
   db: DynamoDBDocumentClient,
   table: string,
-  /** The audit table: a create that carries its request's audit entry writes it in its transaction. */
-  options: { readonly auditTable?: string } = {},
+  options: {
+    /** The audit table: a create that carries its request's audit entry writes it in its transaction. */
+    readonly auditTable?: string;
+    /** Real time now: when pending events are due in their index (a grace later). */
+    readonly now?: () => Date;
+  } = {},
 ): ContactStore & ContactEffects & ContactOutbox & KeptEventsStore {
   const { auditTable } = options;
+  const now = options.now ?? (() => new Date());
   const get = (pk: string, sk: string) => getItem(db, table, { pk, sk }, { consistent: true });
 
   /** Why a create failed on the claim: the contact holding the email, deleted or not. */
@@ -218,6 +244,7 @@ export function dynamoContacts(
       ...contactItem(contact),
       ...Object.fromEntries(events.map((e) => [pendingAttribute(e), JSON.stringify(e)])),
       ...(events.length > 0 ? { [PENDING_CREATE]: created } : {}),
+      ...recordedIndex(contact.workspaceId, contact.contactId, events, now()),
     };
     try {
       await transactWrite(db, [
@@ -232,6 +259,23 @@ export function dynamoContacts(
       throw error;
     }
     audit?.markWritten();
+  };
+
+  /** Puts the contact in the due index of pending events, due a grace from now, while it exists. */
+  const reindex = async (workspaceId: string, contactId: string): Promise<void> => {
+    const due = contactEventsDue(workspaceId, contactId, now());
+    await conditionally(
+      db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
+          UpdateExpression: 'SET #duePk = :duePk, #dueSk = :dueSk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#duePk': DUE_PK, '#dueSk': DUE_SK },
+          ExpressionAttributeValues: { ':duePk': due[DUE_PK], ':dueSk': due[DUE_SK] },
+        }),
+      ),
+    );
   };
 
   /** The live contact item as stored now. @throws ContactNotFoundError when absent or deleted. */
@@ -262,7 +306,12 @@ export function dynamoContacts(
     // The events this write records (a tag_added only for a tag it adds), the slots it empties
     // (the tags it removes): decided on the tags read, which the write is conditional on.
     const pending = pendingChange(before, changes, events);
-    const expr = updateExpression(changes, derived ? searchText(after) : undefined, pending);
+    const expr = updateExpression(
+      changes,
+      derived ? searchText(after) : undefined,
+      pending,
+      recordedIndex(before.workspaceId, before.contactId, pending.record, now()),
+    );
     const names: Record<string, string> = { ...expr.ExpressionAttributeNames };
     const values: Record<string, unknown> = { ...expr.ExpressionAttributeValues };
     const conditions = ['attribute_exists(pk)', 'attribute_not_exists(deletedAt)'];
@@ -517,6 +566,10 @@ export function dynamoContacts(
 
     async published(workspaceId, contactId, events) {
       const key = { pk: workspacePk(workspaceId), sk: contactSk(contactId) };
+      // The contact leaves the due index with its events when no write recorded another since the
+      // publisher's read: the mark (the last recorded event's id) is one of those it publishes.
+      const ids = [...new Set(events.map((e) => e.detail.eventId).filter((id) => typeof id === 'string'))];
+      let unindex = ids.length > 0;
       let left = events;
       for (let attempt = 1; left.length > 0; attempt += 1) {
         // Each slot emptied only while it holds this very event (a write may have put a newer one
@@ -535,8 +588,16 @@ export function dynamoContacts(
             removes.push('#create');
           }
         });
+        if (unindex) {
+          Object.assign(names, { '#mark': PENDING_MARK, '#duePk': DUE_PK, '#dueSk': DUE_SK });
+          ids.forEach((id, i) => {
+            values[`:m${i}`] = id;
+          });
+          conditions.push(`(attribute_not_exists(#mark) OR #mark IN (${ids.map((_, i) => `:m${i}`).join(', ')}))`);
+          removes.push('#duePk', '#dueSk');
+        }
         try {
-          await db.send(
+          const out = await db.send(
             new UpdateCommand({
               TableName: table,
               Key: key,
@@ -544,15 +605,25 @@ export function dynamoContacts(
               ConditionExpression: conditions.join(' AND '),
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
+              ...(unindex ? { ReturnValues: 'ALL_NEW' as const } : {}),
             }),
           );
+          // Events left that the caller did not publish (it was given only some of those it read):
+          // the contact goes back in the index for them.
+          if (unindex && out.Attributes && pendingEventsOf(out.Attributes).length > 0) {
+            await reindex(workspaceId, contactId);
+          }
           return;
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
-          // Gone, or a slot holds another event now: take out those that still hold theirs.
+          // Gone, or a slot holds another event now, or another write recorded events since the
+          // read (the mark moved: the contact stays in the index for them): take out those that
+          // still hold theirs.
           const item = await get(key.pk, key.sk);
           if (!item || attempt >= UPDATE_ATTEMPTS) return;
           left = left.filter((e) => item[pendingAttribute(e)] === JSON.stringify(e));
+          const mark = item[PENDING_MARK];
+          unindex = unindex && (mark === undefined || (typeof mark === 'string' && ids.includes(mark)));
         }
       }
     },
@@ -579,6 +650,12 @@ export function dynamoContacts(
           names[`#k${i}`] = pendingAttribute(event);
           values[`:k${i}`] = JSON.stringify(event);
           sets.push(`#k${i} = :k${i}`);
+        });
+        // In the due index, a grace from now: the sweep publishes them if no write does.
+        Object.entries(recordedIndex(workspaceId, contactId, keep, now())).forEach(([attribute, value], i) => {
+          names[`#i${i}`] = attribute;
+          values[`:i${i}`] = value;
+          sets.push(`#i${i} = :i${i}`);
         });
         if (seq !== undefined) values[':seq'] = seq;
         try {
@@ -643,6 +720,10 @@ export function dynamoContacts(
         const tier = item.tier === undefined ? undefined : String(item.tier);
         const c = contactFromItem(item);
         const g = tierGsi2(workspaceId, c.tier, c.score, contactId);
+        // A restore of a contact holding pending events puts it back in their due index (a delete
+        // took it out: nothing of a deleted contact is published), for the sweep should the
+        // restore's own publish not happen.
+        const due = pendingEventsOf(item).length > 0 ? contactEventsDue(workspaceId, contactId, now()) : undefined;
         const read = [
           score === undefined ? 'attribute_not_exists(score)' : 'score = :s',
           tier === undefined ? 'attribute_not_exists(tier)' : 'tier = :t',
@@ -655,20 +736,22 @@ export function dynamoContacts(
                 ? {
                     TableName: table,
                     Key: key,
-                    // Off gsi2 while deleted: hot leads and tier lists never see it.
-                    UpdateExpression: 'SET deletedAt = :d, updatedAt = :u REMOVE gsi2pk, gsi2sk',
+                    // Off gsi2 while deleted: hot leads and tier lists never see it; off the due
+                    // index of pending events (gsi1) too: they wait for its restore.
+                    UpdateExpression: 'SET deletedAt = :d, updatedAt = :u REMOVE gsi2pk, gsi2sk, gsi1pk, gsi1sk',
                     ConditionExpression: 'attribute_exists(pk)',
                     ExpressionAttributeValues: { ':d': deletedAt, ':u': updatedAt },
                   }
                 : {
                     TableName: table,
                     Key: key,
-                    UpdateExpression: 'SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE deletedAt',
+                    UpdateExpression: `SET updatedAt = :u, gsi2pk = :g2pk, gsi2sk = :g2sk${due ? ', gsi1pk = :g1pk, gsi1sk = :g1sk' : ''} REMOVE deletedAt`,
                     ConditionExpression: `attribute_exists(pk) AND ${read}`,
                     ExpressionAttributeValues: {
                       ':u': updatedAt,
                       ':g2pk': g.gsi2pk,
                       ':g2sk': g.gsi2sk,
+                      ...(due ? { ':g1pk': due.gsi1pk, ':g1sk': due.gsi1sk } : {}),
                       ...(score === undefined ? {} : { ':s': score }),
                       ...(tier === undefined ? {} : { ':t': tier }),
                     },
@@ -769,12 +852,14 @@ export function dynamoContacts(
 
 /**
  * SET the changed fields (and `search`, when given); REMOVE those set to undefined; SET each event
- * of `pending.record` in its slot, REMOVE the slots of `pending.drop`.
+ * of `pending.record` in its slot, REMOVE the slots of `pending.drop`; SET the attributes of
+ * `index` (the mark and the due index entry of recorded events: {@link recordedIndex}).
  */
 function updateExpression(
   changes: ContactChanges,
   search: string | undefined,
   pending: { readonly record: readonly DomainEvent[]; readonly drop: readonly string[] },
+  index: Item,
 ) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -801,6 +886,11 @@ function updateExpression(
   pending.drop.forEach((slot, i) => {
     names[`#pd${i}`] = `${PENDING_PREFIX}${slot}`;
     removes.push(`#pd${i}`);
+  });
+  Object.entries(index).forEach(([attribute, value], i) => {
+    names[`#pi${i}`] = attribute;
+    values[`:pi${i}`] = value;
+    sets.push(`#pi${i} = :pi${i}`);
   });
   const set = sets.length ? `SET ${sets.join(', ')}` : '';
   return {

@@ -7,13 +7,12 @@
  * have it removed.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { awaitsGoal, type EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import type { CampaignEventCounter } from '../email/event-ports';
-import { mapLimit } from '../resilience/map-limit';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { batchGet, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
@@ -21,13 +20,13 @@ import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { pagedQuery, queryAll, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
+import { dueShardOf, enrolmentFromItem } from './dynamo-enrolments-due';
 import {
   CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
   campaignSk,
   campaignStatsSk,
   contactEnrolmentsGsi1,
-  DUE_STEP_SHARDS,
   dueStepGsi2,
   ENROLMENT_PREFIX,
   enrolmentSk,
@@ -35,44 +34,9 @@ import {
   workspacePk,
 } from './keys';
 
-const STATE_FIELDS = [
-  'workspaceId',
-  'campaignId',
-  'contactId',
-  'run',
-  'version',
-  'node',
-  'step',
-  'status',
-  'enteredAt',
-  'nodeSince',
-  'nodeStep',
-  'launchId',
-  'launches',
-  'dueAt',
-  'emails',
-  'arms',
-  'converted',
-  'goalUntil',
-  'endedAt',
-  'exitReason',
-  'failure',
-  'failedFor',
-  'retries',
-  'keyShift',
-  'moves',
-  'writtenBy',
-] as const;
-
-export function enrolmentFromItem(item: Item): EnrolmentState {
-  const state: Record<string, unknown> = {};
-  for (const field of STATE_FIELDS) if (item[field] !== undefined) state[field] = item[field];
-  return { emails: {}, arms: {}, ...state } as EnrolmentState;
-}
-
-/** The due-time shard of an enrolment: stable, so a re-save replaces its own index entry. */
-export const dueShardOf = (s: Pick<EnrolmentState, 'campaignId' | 'contactId'>): number =>
-  stableBucket(s.campaignId, s.contactId) % DUE_STEP_SHARDS;
+// The enrolments' due index and item reading, in a module of their own so the campaign sweeper
+// bundles nothing else of enrolments (dynamo-enrolments-due.ts).
+export { dueEnrolments, dueShardOf, enrolmentFromItem, moveDueToBack } from './dynamo-enrolments-due';
 
 function itemOf(s: EnrolmentState): Item {
   const index =
@@ -217,72 +181,6 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       return moved;
     },
   };
-}
-
-/**
- * Enrolments whose index time has passed, one shard at a time, oldest first, a page of `limit`
- * (the sweep); `after` is the previous page's `next`. The index time is the due time, or when the
- * sweep last re-sent the step ({@link moveDueToBack}).
- */
-export async function dueEnrolments(
-  db: DynamoDBDocumentClient,
-  table: string,
-  shard: number,
-  now: Date,
-  limit: number,
-  after?: Record<string, unknown>,
-): Promise<{ enrolments: EnrolmentState[]; next?: Record<string, unknown> }> {
-  const out = await db.send(
-    new QueryCommand({
-      TableName: table,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-      ExpressionAttributeValues: { ':pk': `DUE#step#${shard}`, ':now': `${now.toISOString()}~` },
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: after } : {}),
-    }),
-  );
-  return {
-    enrolments: (out.Items ?? []).map(enrolmentFromItem),
-    ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
-  };
-}
-
-/** UpdateItems in flight at once when the sweep moves the entries it re-sent. */
-const MOVE_CONCURRENCY = 16;
-
-/**
- * Moves the due-index entries of `enrolments` (re-sent by the sweep) to `at`: their gsi2 sort key
- * only, their due time kept (a time-of-day wait reads it back as its target). Each only while the
- * enrolment is still at the step it was read at: a save since wrote its entry anew (the step
- * only ever grows), and that entry stays as written. Best effort, entry by entry: a move that
- * fails (a throttle, or a `TransactionConflictException` past the client's retries: the step's save
- * is a transaction) leaves that entry where it was (the sweep re-sends it again next run, which is
- * harmless) and the others are moved all the same; the failures are answered, never thrown.
- */
-export async function moveDueToBack(
-  db: DynamoDBDocumentClient,
-  table: string,
-  enrolments: readonly EnrolmentState[],
-  at: Date,
-): Promise<{ readonly enrolment: EnrolmentState; readonly error: unknown }[]> {
-  const notMoved: { enrolment: EnrolmentState; error: unknown }[] = [];
-  await mapLimit(enrolments, MOVE_CONCURRENCY, async (e) => {
-    const { gsi2sk } = dueStepGsi2(dueShardOf(e), at.toISOString(), e.workspaceId, e.campaignId, e.contactId);
-    await conditionally(
-      db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: workspacePk(e.workspaceId), sk: enrolmentSk(e.campaignId, e.contactId) },
-          UpdateExpression: 'SET gsi2sk = :moved',
-          ConditionExpression: '#step = :step AND begins_with(gsi2pk, :due)',
-          ExpressionAttributeNames: { '#step': 'step' },
-          ExpressionAttributeValues: { ':moved': gsi2sk, ':step': e.step, ':due': 'DUE#step#' },
-        }),
-      ),
-    ).catch((error: unknown) => void notMoved.push({ enrolment: e, error }));
-  });
-  return notMoved;
 }
 
 /** Counters of a campaign, by name: the shards summed. */

@@ -27,7 +27,8 @@
  *     answer (a pixel, a redirect, the unsubscribe page) does not depend on it and nothing retries.
  *   - `'throw'`: `publish` throws {@link DomainEventsUnsentError} naming the events neither took,
  *     and counts nothing lost: the caller keeps them and publishes them again (the contacts function:
- *     events pending on the contact item, published again by the retry of the request, the same ids;
+ *     events pending on the contact item, published again by the retry of the request, or by the
+ *     campaign sweeper when none comes (sweep-pending-events.ts), the same ids;
  *     those of the same publish the bus or a queue did take go again too, and consumers dedupe them).
  *     Only for a request whose retry is safe and publishes the same events: the HTTP edge answers it
  *     503 `EVENTS_UNAVAILABLE` with Retry-After (shared/http/error-response.ts).

@@ -144,6 +144,7 @@ export const heldGsi2 = (workspaceId: string, campaignId: string, contactId: str
   gsi2pk: `HELD#${workspaceId}#${campaignId}`,
   gsi2sk: contactId,
 });
+export const DUE_STEP_PREFIX = 'DUE#step#';
 export const dueStepGsi2 = (
   shard: number,
   dueAt: string,
@@ -151,8 +152,18 @@ export const dueStepGsi2 = (
   campaignId: string,
   contactId: string,
 ) => ({
-  gsi2pk: `DUE#step#${shard}`,
+  gsi2pk: `${DUE_STEP_PREFIX}${shard}`,
   gsi2sk: `${dueAt}#${workspaceId}#${campaignId}#${contactId}`,
+});
+/**
+ * gsi1, sparse: contacts holding pending domain events (pending-events.ts), by when the sweep
+ * publishes them should no write have (the write that recorded them plus a grace), over the same
+ * number of shards as the steps' due index ({@link DUE_STEP_SHARDS}).
+ */
+export const CONTACT_EVENTS_DUE_PREFIX = 'DUE#contactEvents#';
+export const contactEventsDueGsi1 = (shard: number, dueAt: string, workspaceId: string, contactId: string) => ({
+  gsi1pk: `${CONTACT_EVENTS_DUE_PREFIX}${shard}`,
+  gsi1sk: `${dueAt}#${workspaceId}#${contactId}`,
 });
 /** gsi1 partition holding campaigns with a pending scheduled launch, sorted by due time. */
 export const DUE_CAMPAIGNS_PK = 'DUE#campaign';

@@ -267,11 +267,12 @@ describe('domain-events bus', () => {
       (f) => f.Properties.Description === fn.description,
     )?.Properties.Environment.Variables as Record<string, unknown>;
 
-  it('has publishers: contacts, score-recompute-worker, drip-step-worker (adjust-score), ai-call-worker (contact intelligence), emails and email-events (unsubscribes, bounces are scored)', () => {
+  it('has publishers: contacts, score-recompute-worker, drip-step-worker (adjust-score), campaign-sweeper (contact events no write published), ai-call-worker (contact intelligence), emails and email-events (unsubscribes, bounces are scored)', () => {
     expect(functions.filter((fn) => fn.publishesEvents).map((fn) => fn.name)).toEqual([
       'contacts',
       'score-recompute-worker',
       'drip-step-worker',
+      'campaign-sweeper',
       'ai-call-worker',
       'emails',
       'email-events',

@@ -16,6 +16,17 @@
  * others, by the contact's next write that publishes its pending events (a PATCH, a restore, the
  * retry of its create).
  *
+ * Whatever no write publishes is published by the sweep (sweep-pending-events.ts): each write that
+ * records pending events (a create, a PATCH adding tags, a keep, a restore of a contact holding some)
+ * also puts the contact in a sparse, sharded due index in the same write, due 5 minutes after it
+ * (`PENDING_EVENTS_GRACE_MS`), and the publish that empties them ({@link publishPending}) takes it
+ * out in its own write; the campaign sweeper (every 5 minutes) publishes, by the same rule, each
+ * contact still there when due ({@link PendingEventsDue}). So an event whose publish was lost (the
+ * process died after the write, or the bus and the queue both failed and the request was never
+ * retried) goes out within 10 minutes of the last write that recorded events on its contact, once
+ * the bus or the queue takes it again. A deleted contact is taken out of the index (its restore puts
+ * it back): nothing of it goes out while it is deleted.
+ *
  * Whatever its slot, a pending event goes out only while what it says is still true of the contact
  * as the publishing write read it ({@link isStale}, the one rule of every publisher of pending
  * events, {@link publishableOf}): otherwise it is dropped unpublished, since a campaign trigger
@@ -23,9 +34,9 @@
  */
 import { CONTACT_CREATED_EVENT, TAG_ADDED_EVENT } from '../contact-events';
 import type { Contact } from '../model';
-import type { DomainEvent } from '../ports';
+import type { DomainEvent, DomainEventPublisher } from '../ports';
 import { THRESHOLD_EVENT } from '../scoring/score-interaction';
-import type { ContactChanges } from './ports';
+import type { ContactChanges, ContactOutbox } from './ports';
 
 const tagSlot = (tag: string) => `tag:${tag}`;
 /** The prefix of the slots of kept events (an interaction's events no publish took). */
@@ -106,6 +117,29 @@ export function publishableOf(
   return { publish, drop };
 }
 
+/**
+ * Publishes the events a write of `contact` recorded as pending (its own, and any an earlier write
+ * left, kept interaction events too), then drops them from the contact. An event no longer true of
+ * `contact` as read ({@link isStale}: a `contact.tag_added` whose tag it no longer holds, a kept tier
+ * crossing into a tier it has left) is dropped unpublished; a deleted contact's events wait for its
+ * restore ({@link publishableOf}). A publish that throws leaves them pending for the retry (and the
+ * sweep); the ids are those recorded, so a consumer that saw them already skips them. Every
+ * publisher of pending events goes through it: the contact use cases (use-cases.ts) and the sweep
+ * (publish-left-behind.ts). `events` is every event the contact has pending as read: dropping them
+ * takes the contact out of the due index too (`ContactOutbox.published`).
+ */
+export async function publishPending(
+  deps: { readonly contacts: Pick<ContactOutbox, 'published'>; readonly events: DomainEventPublisher },
+  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'tags' | 'tier' | 'deletedAt'>,
+  events: readonly DomainEvent[],
+): Promise<void> {
+  const { publish, drop } = publishableOf(contact, events);
+  if (publish.length > 0) await deps.events.publish(publish);
+  if (publish.length + drop.length > 0) {
+    await deps.contacts.published(contact.workspaceId, contact.contactId, [...publish, ...drop]);
+  }
+}
+
 /** Kept events a contact holds at most (slots `event:<eventId>`): a burst during an outage stays bounded. */
 export const MAX_KEPT_EVENTS = 25;
 /**
@@ -147,6 +181,22 @@ export function keptRoom(
     bytes += size;
   }
   return { keep, over };
+}
+
+/**
+ * The due index of pending events (beside the contacts store: dynamo-contact-events-due.ts): a write that
+ * records pending events puts the contact in it, due `PENDING_EVENTS_GRACE_MS` later
+ * (sweep-pending-events.ts), and the publish that empties them (`ContactOutbox.published`, given
+ * every event it read) takes it out.
+ */
+export interface PendingEventsDue {
+  /**
+   * Takes the contact out of the due index when it holds nothing the sweep may publish, as read
+   * afresh: it is deleted (its restore puts it back while it holds pending events), or nothing is
+   * pending any more (a write removed the tags whose events were). Only while no write recorded an
+   * event since that read; a contact holding live pending events stays (a publish takes it out).
+   */
+  settle(workspaceId: string, contactId: string): Promise<void>;
 }
 
 /** Where events no publish took are kept: their contact's `event:<eventId>` slots (the contacts store). */

@@ -60,7 +60,7 @@ export interface ContactUpdateOptions {
   /**
    * The domain events this change publishes once written (contact-events.ts): recorded as pending
    * on the contact in the same write, so a retry, or the next write of the contact, that finds them
-   * publishes them again with the same ids ({@link ContactOutbox}). Only what the write as made
+   * publishes them again with the same ids ({@link ContactOutbox}); failing those, the sweep does. Only what the write as made
    * does is recorded: a `contact.tag_added` when the write (rebased or not) adds its tag, none when
    * another write added the tag first. A change that writes nothing records none.
    */
@@ -100,7 +100,9 @@ export interface PendingCreate {
  * (the outbox of contact-events.ts, as a score change keeps its tier crossing on its claim): the
  * writer publishes them after the write and then drops them; a retry that finds its change already
  * made, or any later write of the contact, publishes what is still pending (same event ids:
- * consumers dedupe on them). Nothing publishes them on its own: they wait for such a request.
+ * consumers dedupe on them). What no such request publishes, the campaign sweeper does: each write
+ * that records them puts the contact in their due index, a grace later (pending-events.ts
+ * `PendingEventsDue`, sweep-pending-events.ts).
  *
  * Bounded by construction, whatever the publishes do: a contact holds at most one pending event
  * per slot, `contact.created` and one `contact.tag_added` per tag it holds (a write that adds a tag

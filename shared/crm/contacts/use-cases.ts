@@ -6,13 +6,13 @@
 import type { AuditInWrite } from '../../identity/ports';
 import { CONTACT_CREATED_EVENT, contactCreatedEvents, tagAddedEvents } from '../contact-events';
 import type { Contact } from '../model';
-import type { DomainEvent, DomainEventPublisher } from '../ports';
+import type { DomainEventPublisher } from '../ports';
 import { CLEARABLE_FIELDS, type ContactCreateInput, type ContactPatchInput } from './contact-fields';
 import { ContactEmailTakenError, ContactNotFoundError, UnknownOwnerError } from './errors';
 import { getContact } from './get-contact';
-import { publishableOf } from './pending-events';
+import { publishPending } from './pending-events';
 
-export { getContact };
+export { getContact, publishPending };
 
 import type { ContactChanges, ContactFilter, ContactOutbox, ContactPage, ContactStore, PageRequest } from './ports';
 
@@ -150,26 +150,6 @@ function createdAs(stored: Contact, input: ContactCreateInput): boolean {
   const fields = new Set([...Object.keys(made), ...Object.keys(stored)]);
   for (const key of ['score', 'tier', 'updatedAt', 'lastInteractionAt', 'aiSignals']) fields.delete(key);
   return [...fields].every((k) => sameValue(made[k as keyof Contact], stored[k as keyof Contact]));
-}
-
-/**
- * Publishes the events a write of `contact` recorded as pending (its own, and any an earlier write
- * left, kept interaction events too), then drops them from the contact. An event no longer true of
- * `contact` as read (pending-events.ts `isStale`: a `contact.tag_added` whose tag it no longer
- * holds, a kept tier crossing into a tier it has left) is dropped unpublished; a deleted contact's
- * events wait for its restore (`publishableOf`). A publish that throws leaves them pending for the retry;
- * the ids are those recorded, so a consumer that saw them already skips them.
- */
-export async function publishPending(
-  deps: Pick<ContactDeps, 'contacts' | 'events'>,
-  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'tags' | 'tier' | 'deletedAt'>,
-  events: readonly DomainEvent[],
-): Promise<void> {
-  const { publish, drop } = publishableOf(contact, events);
-  if (publish.length > 0) await deps.events.publish(publish);
-  if (publish.length + drop.length > 0) {
-    await deps.contacts.published(contact.workspaceId, contact.contactId, [...publish, ...drop]);
-  }
 }
 
 /**
