@@ -20,6 +20,7 @@ import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
+import { dynamoMarketingSendMoves } from '../shared/adapters/dynamo-marketing-send-moves';
 import { dynamoSendLedger } from '../shared/adapters/dynamo-send-ledger';
 import { cachedQuotaPolicy, dynamoSendPacer } from '../shared/adapters/dynamo-send-pacer';
 import { dynamoSendingGate } from '../shared/adapters/dynamo-sending-gate';
@@ -158,6 +159,9 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   now: Date.now,
   // A campaign send's window is judged in campaign time, as its step judged it (TIME_SCALE locally).
   campaignClock: campaignClock(),
+  // The frequency cap counts a campaign's marketing mail when it goes: one held for its window moves
+  // its entry to the opening, one closed unsent is marked (send-email.ts `marketingSends`).
+  marketingSends: dynamoMarketingSendMoves(documents, core),
   // Open pixel and click links (docs/EMAIL.md, "Tracking").
   tracking: { baseUrl: publicBaseUrl(), key: trackingKey() },
   // A marketing or tracked send that names no contact (a one-off send to an address): the live

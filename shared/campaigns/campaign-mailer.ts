@@ -6,7 +6,9 @@
  * campaign and node so provider events and tracking can count per node, and the campaign's send
  * window rides along, in the contact's zone, so the sender holds a mail it kept past the window's
  * end until the next opening. Marketing sends are logged per contact for frequency caps (before
- * they are queued), by key, so a step can also ask whether a key's mail was queued (`queued`).
+ * they are queued), by key, at the instant they are queued, which the sender moves to the opening
+ * it holds a mail to (`MarketingSendMoves`); a step can also ask whether a key's mail was queued
+ * (`queued`).
  */
 import { createHash } from 'node:crypto';
 import type { EmailSendQueue } from '../email/send-request';
@@ -19,11 +21,16 @@ import type { CampaignMailer, ContactSnapshot } from './ports';
 
 /**
  * Marketing mail queued per contact, by its key: for frequency caps across campaigns, and so a step
- * can learn that an earlier try of it queued a node's mail (`has`).
+ * can learn that an earlier try of it queued a node's mail (`has`). Each entry holds the instant its
+ * mail is sent or will be (campaign time): the queueing's, moved by the sender if it holds the mail
+ * (`MarketingSendMoves`).
  */
 export interface MarketingSendLog {
   record(workspaceId: string, contactId: string, atMs: number, key: string): Promise<void>;
-  /** Times of the sends logged since `sinceMs`, but that of `exceptKey`. */
+  /**
+   * The instants of the sends logged at `sinceMs` or later (future ones too: a held mail's next
+   * opening), but that of `exceptKey` and those closed unsent.
+   */
   since(workspaceId: string, contactId: string, sinceMs: number, exceptKey?: string): Promise<readonly number[]>;
   /**
    * Whether a send was logged under `key` (entries are kept 8 days), by a consistent read. Absent
@@ -32,6 +39,20 @@ export interface MarketingSendLog {
   has?(workspaceId: string, contactId: string, key: string): Promise<boolean>;
   /** The contact's cap lock (see `CampaignMailer.capLock`). */
   lock(workspaceId: string, contactId: string): Promise<(() => Promise<void>) | undefined>;
+}
+
+/**
+ * What the email sender tells the log of a campaign's marketing mail (send-email.ts
+ * `SendDeps.marketingSends`), so the cap counts what the contact receives, when.
+ */
+export interface MarketingSendMoves {
+  /**
+   * The mail of `key` is held until `atMs` (its send window's next opening, campaign time): its entry
+   * moves there, if logged and counted earlier; once, however often the hold is found again.
+   */
+  heldUntil(workspaceId: string, contactId: string, key: string, atMs: number): Promise<void>;
+  /** The mail of `key` is closed unsent for good: its entry counts no more (`has` still finds it). */
+  unsent(workspaceId: string, contactId: string, key: string): Promise<void>;
 }
 
 export interface CampaignMailerDeps {
@@ -120,6 +141,8 @@ export function campaignMailer(deps: CampaignMailerDeps): CampaignMailer {
       // Logged before it is queued: a step of another campaign checking the contact's cap meanwhile
       // sees it. A logged send that is never queued (the step failed in between and its retry
       // finds the entry under the same key) can only defer later sends, never let one through.
+      // Stamped now (a step with a send window runs inside it): the sender moves the entry to the
+      // next opening if it keeps the mail past the window's end, and marks it if it closes it unsent.
       if (template.category === 'marketing') {
         await deps.sendLog.record(input.workspaceId, contact.contactId, deps.now().getTime(), input.idempotencyKey);
       }

@@ -1,6 +1,9 @@
 /**
  * A cap on marketing mail per contact across every campaign ("at most 3 a week"): a send the cap
- * would exceed is deferred to when the oldest counted send leaves the window, never dropped.
+ * would exceed is deferred to the first instant it fits, never dropped. The cap is about what the
+ * contact receives: each logged mail counts at the instant it is sent or will be (the marketing
+ * send log, campaign-mailer.ts; the sender moves the entry of a mail it holds to the next opening
+ * of its send window, send-email.ts), so a count looks on both sides of the proposed send.
  */
 import * as z from 'zod/mini';
 
@@ -10,22 +13,35 @@ export const frequencyCap = z.strictObject({
 });
 export type FrequencyCap = z.infer<typeof frequencyCap>;
 
-const WINDOW_MS = { day: 86_400_000, week: 7 * 86_400_000 } as const;
+const PERIOD_MS = { day: 86_400_000, week: 7 * 86_400_000 } as const;
 
 /**
- * When the next marketing email may go to a contact who was sent marketing at `recentSends`
- * (instants in ms, any order): `nowMs` if under the cap, else the moment enough of them have
- * aged out of the rolling window.
+ * When the next marketing email may go to a contact whose marketing mail goes (or went) at `sends`
+ * (instants in ms, any order, past or future): `nowMs` if a send then keeps the cap, else the first
+ * later instant that does. A send at `t` keeps it when no `max` of the sends fall, together with
+ * `t`, within less than one period: no rolling day (week) the contact would receive more than
+ * `max` in. So a send counts before `t` (sent in the last period) and after it (promised: a held
+ * mail's next opening; a send stamped a few ms after the step read its time, an earlier email of the
+ * same step or another campaign's that took the cap lock first).
  *
- * A send dated after `nowMs` counts too: the step read its time before the send it must see was
- * logged (the mailer stamps its own, a few ms later: an earlier email of the same step, or
- * another campaign's send that took the cap lock first). A send is a send, whenever stamped.
+ * The instants that fail form open intervals, each ending a period after one of the sends: the
+ * first that fits is `nowMs` or one of those ends.
  */
-export function nextAllowedSend(cap: FrequencyCap, recentSends: readonly number[], nowMs: number): number {
-  const window = WINDOW_MS[cap.per];
-  const inWindow = recentSends.filter((t) => t > nowMs - window).sort((a, b) => a - b);
-  if (inWindow.length < cap.max) return nowMs;
-  // The send that must age out is the (count - max + 1)-th oldest.
-  const mustExpire = inWindow[inWindow.length - cap.max] as number;
-  return mustExpire + window;
+export function nextAllowedSend(cap: FrequencyCap, sends: readonly number[], nowMs: number): number {
+  const period = PERIOD_MS[cap.per];
+  const sorted = [...sends].sort((a, b) => a - b);
+  const fits = (t: number): boolean => {
+    const near = sorted.filter((s) => s > t - period && s < t + period);
+    // Every run of `max` neighbouring sends, with `t`: the tightest `max` there can be.
+    for (let i = 0; i + cap.max <= near.length; i += 1) {
+      const first = Math.min(near[i] as number, t);
+      const last = Math.max(near[i + cap.max - 1] as number, t);
+      if (last - first < period) return false;
+    }
+    return true;
+  };
+  if (fits(nowMs)) return nowMs;
+  const ends = sorted.map((s) => s + period).filter((t) => t > nowMs);
+  // The latest end always fits (every send is a period or more before it): `find` finds one.
+  return ends.find(fits) ?? Math.max(nowMs, ...ends);
 }

@@ -270,8 +270,9 @@ export interface CampaignMailer {
     readonly window?: ZonedSendWindow;
   }): Promise<{ sendId: string }>;
   /**
-   * When marketing mail was queued for the contact since `sinceMs` (any campaign): frequency caps.
-   * The send of `exceptKey` (the node's own, from an earlier try) is left out.
+   * When the contact's marketing mail (any campaign) goes or went, from `sinceMs` on, future instants
+   * included (a mail the sender holds counts at its window's opening): frequency caps. The send of
+   * `exceptKey` (the node's own, from an earlier try) and mail closed unsent are left out.
    */
   recentMarketingSends(
     workspaceId: string,

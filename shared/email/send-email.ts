@@ -13,6 +13,7 @@
  * `mailBlockFor` (suppression-rules.ts) that campaign audiences and broadcast pages ask too.
  */
 
+import type { MarketingSendMoves } from '../campaigns/campaign-mailer';
 import { nextWindowOpening, type ZonedSendWindow } from '../campaigns/send-window';
 import type { Clock } from '../clock';
 import { sanitizeEmail } from '../security/sanitize-identifiers';
@@ -124,6 +125,14 @@ export interface SendDeps {
    * it: the wall clock in the cloud, faster locally with TIME_SCALE. Without it, `now`.
    */
   readonly campaignClock?: Pick<Clock, 'now' | 'realDelayMs'>;
+  /**
+   * The frequency cap's log of campaign marketing mail (campaign-mailer.ts, dynamo-marketing-send-log.ts),
+   * which counts each mail at the instant it is sent: a campaign's marketing mail held for its send
+   * window moves its entry to the opening it waits for (`heldUntil`: one conditional UpdateItem on the
+   * hold path, writing once), one closed unsent for good is marked so (`unsent`, on the close). The
+   * ordinary path does not touch it. Without it (tests of other steps), nothing is told.
+   */
+  readonly marketingSends?: MarketingSendMoves;
   /** How long a claim protects a send in progress (longer than a provider call can take). */
   readonly leaseMs?: number;
   /**
@@ -148,8 +157,13 @@ const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
 
 export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
   const { workspaceId, idempotencyKey: key } = request;
-  const closedWindow = windowWait(request, deps);
-  if (closedWindow) return closedWindow;
+  const held = windowWait(request, deps);
+  if (held) {
+    // The contact gets it at the opening: the frequency cap counts it there (`MarketingSendMoves`).
+    const cap = capEntryOf(request, deps);
+    if (cap) await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
+    return held.outcome;
+  }
   const claimedAtMs = deps.now();
   const claim = await deps.ledger.claim(
     workspaceId,
@@ -159,7 +173,12 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     deps.claimGraceMs ?? 0,
   );
   if (claim.status === 'sent') return { status: 'duplicate' };
-  if (claim.status === 'closed') return { status: 'not-sent', reason: claim.reason };
+  if (claim.status === 'closed') {
+    // Marked when it was closed; again here, in case that failed after the close (the delivery that
+    // closed it threw, and this is its retry) or a step's replay logged it anew.
+    await uncounted(request, claim.reason, deps);
+    return { status: 'not-sent', reason: claim.reason };
+  }
   if (claim.status === 'in-flight') {
     const reason = claim.awaitingAck
       ? "an earlier attempt may have reached the provider: waiting for the provider's Send event"
@@ -245,9 +264,11 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
  * pause, the pace, providers down) waits for the next opening in the contact's zone, as its step
  * would have (execute-node.ts `emailNode`): deferred, never dropped nor sent at night. Judged before
  * the claim, from the message alone: a mail held overnight comes back every 15 minutes (SQS's
- * longest delay) and costs no ledger write each time.
+ * longest delay) and costs no ledger write each time (a campaign's marketing mail: one conditional
+ * write to the frequency cap's log, `SendDeps.marketingSends`, which moves its entry the first time).
+ * Answers the opening too: when the contact will get it.
  */
-function windowWait(request: SendRequest, deps: SendDeps): SendOutcome | undefined {
+function windowWait(request: SendRequest, deps: SendDeps): { outcome: SendOutcome; openingMs: number } | undefined {
   if (!request.window) return undefined;
   const { zone, ...window } = request.window;
   const now = deps.campaignClock?.now() ?? new Date(deps.now());
@@ -255,10 +276,38 @@ function windowWait(request: SendRequest, deps: SendDeps): SendOutcome | undefin
   if (opening.getTime() <= now.getTime()) return undefined;
   const retryAfterMs = deps.campaignClock?.realDelayMs(opening) ?? opening.getTime() - now.getTime();
   return {
-    status: 'retry',
-    reason: `outside the send window: held until ${opening.toISOString()}`,
-    retryAfterMs: Math.max(1, retryAfterMs),
+    outcome: {
+      status: 'retry',
+      reason: `outside the send window: held until ${opening.toISOString()}`,
+      retryAfterMs: Math.max(1, retryAfterMs),
+    },
+    openingMs: opening.getTime(),
   };
+}
+
+/**
+ * The frequency cap's entry of this mail: a campaign's marketing mail names its contact, and the
+ * campaign mailer logged it under the contact and the send's key before it queued it. Undefined for
+ * any other mail (never logged), or without the log.
+ */
+function capEntryOf(
+  request: SendRequest,
+  deps: SendDeps,
+): { readonly log: MarketingSendMoves; readonly contactId: string } | undefined {
+  const log = deps.marketingSends;
+  if (!log || request.category !== 'marketing' || !request.campaignId || !request.contactId) return undefined;
+  return { log, contactId: request.contactId };
+}
+
+/**
+ * A campaign's marketing mail closed for a reason that says it was not sent (suppressed, rejected,
+ * unrenderable, its contact gone) counts no more for the frequency cap. One closed as possibly
+ * delivered (the provider had its key) keeps counting.
+ */
+async function uncounted(request: SendRequest, reason: string, deps: SendDeps): Promise<void> {
+  const cap = capEntryOf(request, deps);
+  if (!cap || reason.startsWith(POSSIBLY_DELIVERED)) return;
+  await cap.log.unsent(request.workspaceId, cap.contactId, request.idempotencyKey);
 }
 
 /** Why a send is held for its Send event: what the provider said, or that it said nothing. */
@@ -274,9 +323,11 @@ function heldReason(failure: ProviderSendError): string {
   }
 }
 
+/** How the closing reason of a send that may have gone begins (it keeps counting for the frequency cap). */
+const POSSIBLY_DELIVERED = 'possibly delivered:';
 /** The closing reason of a send whose idempotency key the provider had already taken. */
 const possiblyDelivered = (provider: string | undefined): string =>
-  `possibly delivered: ${provider ?? 'the provider'} already had a request with this send's idempotency key (another payload); not sent again`;
+  `${POSSIBLY_DELIVERED} ${provider ?? 'the provider'} already had a request with this send's idempotency key (another payload); not sent again`;
 
 const NOTHING_SENT = { nothingSent: true } as const;
 
@@ -464,6 +515,8 @@ async function closed(
   deps: SendDeps,
 ): Promise<SendOutcome> {
   await deps.ledger.close(request.workspaceId, request.idempotencyKey, reason, deps.now(), claimId);
+  // After the close: a mark that fails leaves the message to its retry, which finds it closed and marks it.
+  await uncounted(request, reason, deps);
   return { status: 'not-sent', reason };
 }
 
