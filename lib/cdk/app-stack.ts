@@ -19,9 +19,11 @@ import { CLIENT_ADDRESS_HEADER, EdgeDistribution } from './edge-distribution';
 import type { EdgeDomain } from './edge-domain';
 import { addEmailAlarms, type EmailAlarms } from './email-alarms';
 import { EmailSending } from './email-sending';
+import { addFailedMessageRollbackAlarms } from './failed-message-alarms';
 import { applyDeclaredAccess } from './function-access';
 import { HouseFunction } from './house-function';
 import { ApplicationApi } from './http-api';
+import { addLossAlarms } from './loss-alarms';
 import { OperationsDashboard } from './operations-dashboard';
 import { OriginVerification } from './origin-verification';
 import { PUBLIC_BASE_URL_ENV } from './public-base-url';
@@ -109,6 +111,7 @@ export class AppStack extends Stack {
       });
     }
     addDeadLetterRollbackAlarms(this, data.queues, this.functions.values());
+    addFailedMessageRollbackAlarms(this.functions.values(), settings.stage);
     addSchedules(this, this.functions);
 
     // `-c originSecretVersion=<VersionId>`: step 2 of a rotation (docs/runbooks/origin-secret-rotation.md).
@@ -140,6 +143,7 @@ export class AppStack extends Stack {
     this.alarms = addServiceAlarms(this, settings.stage);
     this.emailAlarms = addEmailAlarms(this, settings.stage, data.queues);
     this.campaignAlarms = addCampaignAlarms(this, settings.stage, data.queues);
+    addLossAlarms(this, settings.stage);
     this.alarmTopic = new AlarmTopic(this, 'Alarms', { settings, email: props.alarmEmail });
     this.alarmTopic.routeAlarmsOf(this);
     this.dashboard = new OperationsDashboard(this, 'Operations', {

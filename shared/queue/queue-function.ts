@@ -3,7 +3,11 @@
  * schema at the edge and handed to the use case as plain data. A record that fails (bad
  * body or a thrown error) is reported in `batchItemFailures`, so SQS retries only that
  * record and, after the queue's maxReceiveCount, moves it to the dead-letter queue.
- * Nothing is swallowed: the reason is logged with the message id.
+ * Nothing is swallowed: the reason is logged with the message id, and the batch's failed
+ * records are counted (`MessagesFailed`, by function and executed version: the canary of
+ * each consumer rolls back on its new version's count, shared/observability/queue-metrics.ts).
+ * The handler returns normally even when every record failed (`throwOnFullBatchFailure: false`),
+ * so Lambda's `Errors` counts crashes and timeouts only, never failed messages.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,7 +16,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type * as z from 'zod/mini';
 import '../zod-locale';
 import { ValidationError } from '../errors';
-import { logger } from '../observability/logger';
+import { logger, metrics } from '../observability/logger';
+import { recordMessagesFailed } from '../observability/queue-metrics';
 
 export interface QueueMessageMeta {
   readonly messageId: string;
@@ -39,13 +44,28 @@ export function queueFunction<S extends z.ZodMiniType>(
   // A processor per batch: it keeps the batch's records and failures, and the local runtime runs
   // several batches of one consumer at once in one module instance (the queue's maxConcurrency).
   // A shared one let one batch reset another's failures, so a failed message was deleted.
-  const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+  const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const response = await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
     });
+    countFailedMessages(response, context);
+    return response;
+  };
 
   return middy(handler).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as QueueHandler;
+}
+
+/**
+ * Never throws: the response is what keeps the batch's processed records from being received
+ * again, so a metric that cannot be written is logged, not allowed to fail the batch.
+ */
+function countFailedMessages(response: SQSBatchResponse, context: Context): void {
+  try {
+    recordMessagesFailed(response.batchItemFailures.length, context, metrics);
+  } catch (error) {
+    logger.warn('Failed messages not counted', { error: error as Error, failed: response.batchItemFailures.length });
+  }
 }
 
 function parseBody<S extends z.ZodMiniType>(schema: S, body: string): z.infer<S> {
