@@ -5,7 +5,7 @@
  * counted). Sizes are deterministic, so they are tested; cold-import times are not (they depend
  * on the machine): `npm run bench:cold` measures them, docs/bench/cold-start.json keeps them.
  *
- * Only campaign-sweeper fits 300 KB (294 KB: no worker bundles the route table, and the SDK endpoint cache LRU is a Map). The floor is what every function loads: built with the same
+ * No function fits 300 KB (campaign-sweeper did, 294 KB, until it also swept contacts' pending events: 312 KB). The floor is what every function loads: built with the same
  * options, the DynamoDB document client alone reads 188 KB at cold start and `zod/mini`'s
  * `z.object().parse()` with its English messages 16 KB (classic zod was 85 KB), 204 KB together
  * before Powertools, middy and any code of ours (the `(ref)` rows of `npm run bench:cold`;
@@ -34,6 +34,9 @@ const LAZY_LIQUID = 'liquidjs (86 KB) in a lazy chunk, read at the first templat
 // the edge (any-member list and revoke, session-only hand-outs, key-named audit entries), the settings
 // counter, paging and known-setting schemas, listings bounded as sent, the role counter and invite pages
 // in the workspaces adapter, the events fallback's 503.
+// Round 21: every ceiling raised to what review round 21's fixes add (0.3-5 KB): SQS-safe bodies on the
+// SQS, Scheduler and EventBridge clients, the contacts' pending-events due index, MessagesFailed in
+// every queue consumer, counter retries and the roles page, the frequency cap's entry moves in the sender.
 
 /**
  * Over-budget functions, visibly unfinished: the ceiling a bundle may not pass (the size measured
@@ -46,7 +49,7 @@ const OVER_BUDGET: Partial<
   // endpoint-discovery cache, ~7 KB) to a Map (shared/aws/lru-cache.ts), so each DynamoDB function lost ~7 KB.
   // Review round 20 (419,081 bytes with the session-only declarations): see Round 20 above.
   system: {
-    ceiling: 419_500,
+    ceiling: 420_500,
     measured: 415_464,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client of the deep probe is a lazy chunk`,
   },
@@ -55,7 +58,7 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (422,860 bytes).
   // Review round 20 (424,182 bytes): see Round 20 above.
   identity: {
-    ceiling: 424_500,
+    ceiling: 425_500,
     measured: 419_276,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the zxcvbn-ts dictionaries (462 KB) and the SES v2 client are lazy chunks`,
   },
@@ -70,7 +73,7 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (408,143 bytes).
   // Review round 20 (410,562 bytes): see Round 20 above.
   workspaces: {
-    ceiling: 411_000,
+    ceiling: 412_000,
     measured: 396_231,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client for invitations is a lazy chunk`,
   },
@@ -83,13 +86,13 @@ const OVER_BUDGET: Partial<
   // deleted-state conditions and the export's bounds as sent (456,949 bytes).
   // Review round 20 (460,231 bytes): see Round 20 above.
   contacts: {
-    ceiling: 461_000,
+    ceiling: 464_500,
     measured: 444_692,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SQS client of the domain-events queue fallback is a lazy chunk`,
   },
   // Review round 20 (402,049 bytes): see Round 20 above.
-  scoring: { ceiling: 402_500, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
-  'score-recompute-worker': { ceiling: 360_500, measured: 355_954, reason: FLOOR },
+  scoring: { ceiling: 403_500, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  'score-recompute-worker': { ceiling: 362_500, measured: 355_954, reason: FLOOR },
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
   // audit entry), the campaign goal judged after a run ended, a failed enrol recorded, journey actions
   // claimed per step and rebased onto a fresh read.
@@ -103,7 +106,7 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; a queued mail found by its effect key before an exit, A/B credit rules, the time-zone schema (547,680 bytes).
   // Review round 20 (551,623 bytes): see Round 20 above.
   'drip-step-worker': {
-    ceiling: 552_000,
+    ceiling: 556_500,
     measured: 527_787,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
@@ -113,14 +116,14 @@ const OVER_BUDGET: Partial<
   // +1.2 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (529,152 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the workspace time zone, A/B credit rules, subject variants parsed on save, AI-copy approval checks (539,924 bytes).
   // Review round 20 (542,659 bytes): see Round 20 above.
-  campaigns: { ceiling: 543_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 545_500, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.7 KB (review round 18, r18c): the campaign clock of the score change (shared/clock.ts) and the
   // contact's interaction counter in the score store's writes (429,613 bytes).
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (430,425 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; user text cut on code points (cut-text.ts) (432,490 bytes).
   // Review round 20 (434,203 bytes): see Round 20 above.
   'ai-call-worker': {
-    ceiling: 435_000,
+    ceiling: 438_500,
     measured: 418_532,
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
@@ -132,7 +135,7 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; AI-copy approval checked before any write, needing templates:write, a new template once the old is deleted (511,011 bytes).
   // Review round 20 (515,328 bytes): see Round 20 above.
   ai: {
-    ceiling: 516_000,
+    ceiling: 519_000,
     measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
@@ -143,11 +146,11 @@ const OVER_BUDGET: Partial<
   // +3.5 KB (review round 20, r20f1): domain events PutEvents did not take sent straight to their rule's queue
   // (shared/adapters/fallback-events.ts, lib/definition/event-rules.ts) (499,131 bytes).
   // Review round 20 (509,126 bytes): see Round 20 above.
-  emails: { ceiling: 509_500, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  emails: { ceiling: 512_500, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.1 KB from review rounds 17-18's fixes in the shared modules it bundles (440,064 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the render budget, the every-recipient marketing lint, broadcasts of marketing templates only (450,597 bytes).
   // Review round 20 (455,459 bytes): see Round 20 above.
-  'email-templates': { ceiling: 456_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  'email-templates': { ceiling: 459_000, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; the render budget, the post-render check of the link and address, the contact read live at send (deleted or moved: closed) (505,926 bytes).
   // Review round 20 (503,836 bytes): see Round 20 above.
   'email-sender': {
@@ -156,23 +159,28 @@ const OVER_BUDGET: Partial<
     // +2.9 KB in review round 17: SES account faults told from message faults (the identities an
     // unverified-identity rejection names), the daily budget skipped for chains with a backup, the
     // provider chain rebuilt link by link (email-provider-chain.ts): 493,627 bytes.
-    ceiling: 504_500,
+    ceiling: 509_500,
     measured: 478_797,
     reason: `${FLOOR} + the SES v2 client (62 KB); nodemailer, Resend with postal-mime (~360 KB) are lazy chunks read only when their credentials are set; ${LAZY_LIQUID}`,
   },
   // Round 16: the soft-bounce log judged whole (sliding window), the contact's status read with the suppressions.
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; provider event types read by own property (382,683 bytes).
   // Review round 20 (380,749 bytes): see Round 20 above.
-  'email-events': { ceiling: 381_500, measured: 378_290, reason: FLOOR },
+  'email-events': { ceiling: 384_500, measured: 378_290, reason: FLOOR },
+  // Round 21: the sweep of contacts' pending domain events (shared/crm/contacts/sweep-pending-events.ts)
+  // joined the sweeper (311,874 bytes; it was the one function under 300 KB, 294,586): the contacts
+  // store and the event publisher are a lazy chunk read only when a contact is due, but esbuild puts
+  // the SDK code they share with the steps' sweep in the cold-start chunk (~13 KB).
+  'campaign-sweeper': { ceiling: 312_500, measured: 311_874, reason: FLOOR },
   // Review round 20 (392,942 bytes): see Round 20 above.
-  'email-sending': { ceiling: 393_500, measured: 389_221, reason: FLOOR },
+  'email-sending': { ceiling: 395_000, measured: 389_221, reason: FLOOR },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; launch failures cut on code points (340,760 bytes).
   // Review round 20 (337,941 bytes): see Round 20 above.
-  'campaign-audience': { ceiling: 338_500, measured: 329_321, reason: FLOOR },
+  'campaign-audience': { ceiling: 341_500, measured: 329_321, reason: FLOOR },
   // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (330,483 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; the one time-zone schema (IANA names only, case corrected) (331,934 bytes).
-  'campaign-trigger': { ceiling: 327_000, measured: 318_060, reason: FLOOR },
+  'campaign-trigger': { ceiling: 327_500, measured: 318_060, reason: FLOOR },
 };
 
 // Act, once for the file: each function built as the stack builds it, nothing written.
