@@ -89,22 +89,37 @@ function expectLinear(run: (input: string) => unknown, unit: string, prefix = ''
   expect(ratio, shown()).toBeLessThan(16);
 }
 
+/** Each check scans ~8 MB (4 rounds of 2 x 1 MB): seconds on a slow machine, not vitest's default 5. */
+const LINEAR_TIMEOUT_MS = 60_000;
+
 describe('r19l: every redaction pattern is linear in its input', () => {
-  it.each(FAMILIES)('redactString: %s', (_, unit, prefix) => {
-    expectLinear(redactString, unit, prefix);
-  });
+  it.each(FAMILIES)(
+    'redactString: %s',
+    (_, unit, prefix) => {
+      expectLinear(redactString, unit, prefix);
+    },
+    LINEAR_TIMEOUT_MS,
+  );
 
-  it('loggableTarget: a long path after a secret route prefix, and a long path that fits none', () => {
-    expectLinear((path) => loggableTarget(path, TEMPLATES), '/eyJ-', '/u');
-    expectLinear((path) => loggableTarget(path, TEMPLATES), '/a');
-  });
+  it(
+    'loggableTarget: a long path after a secret route prefix, and a long path that fits none',
+    () => {
+      expectLinear((path) => loggableTarget(path, TEMPLATES), '/eyJ-', '/u');
+      expectLinear((path) => loggableTarget(path, TEMPLATES), '/a');
+    },
+    LINEAR_TIMEOUT_MS,
+  );
 
-  it('sentryBeforeSend: long header names and values', () => {
-    const send = (text: string) =>
-      sentryBeforeSend({ type: undefined, request: { headers: { [text]: text, 'x-note': text } }, message: text });
-    expectLinear(send, '-ip-');
-    expectLinear(send, 'client-');
-  });
+  it(
+    'sentryBeforeSend: long header names and values',
+    () => {
+      const send = (text: string) =>
+        sentryBeforeSend({ type: undefined, request: { headers: { [text]: text, 'x-note': text } }, message: text });
+      expectLinear(send, '-ip-');
+      expectLinear(send, 'client-');
+    },
+    LINEAR_TIMEOUT_MS,
+  );
 });
 
 describe('r19l: no pattern overflows on a value of several MB', () => {
