@@ -8,7 +8,7 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KeyedSha256 } from './keyed-sha256';
-import { SAFE_TEXT_MIDDLEWARE, sqsSafeJson } from './sqs-message-text';
+import { sqsSafeJson, withSafeText } from './sqs-message-text';
 
 /** A PutEvents input with each entry's `Detail` SQS-safe; any other input as it is. */
 export function putEventsSafeInput<T>(input: T): T {
@@ -21,13 +21,7 @@ export function putEventsSafeInput<T>(input: T): T {
 }
 
 /** `client`, the `Detail` of each event it puts made SQS-safe before anything else of its stack sees it. */
-export function withSqsSafeDetails(client: EventBridgeClient): EventBridgeClient {
-  client.middlewareStack.add((next) => (args) => next({ ...args, input: putEventsSafeInput(args.input) }), {
-    step: 'initialize',
-    priority: 'high',
-    name: SAFE_TEXT_MIDDLEWARE,
-  });
-  return client;
-}
+export const withSqsSafeDetails = (client: EventBridgeClient): EventBridgeClient =>
+  withSafeText(client, putEventsSafeInput);
 
 export const eventBridge = withSqsSafeDetails(new EventBridgeClient({ sha256: KeyedSha256 }));

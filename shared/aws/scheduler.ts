@@ -5,7 +5,7 @@
  */
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { KeyedSha256 } from './keyed-sha256';
-import { SAFE_TEXT_MIDDLEWARE, sqsSafeJson } from './sqs-message-text';
+import { sqsSafeJson, withSafeText } from './sqs-message-text';
 
 /** A CreateSchedule or UpdateSchedule input with its target's `Input` SQS-safe; any other as it is. */
 export function schedulerSafeInput<T>(input: T): T {
@@ -16,13 +16,6 @@ export function schedulerSafeInput<T>(input: T): T {
 }
 
 /** `client`, each schedule's target `Input` made SQS-safe before anything else of its stack sees it. */
-export function withSqsSafeInputs(client: SchedulerClient): SchedulerClient {
-  client.middlewareStack.add((next) => (args) => next({ ...args, input: schedulerSafeInput(args.input) }), {
-    step: 'initialize',
-    priority: 'high',
-    name: SAFE_TEXT_MIDDLEWARE,
-  });
-  return client;
-}
+export const withSqsSafeInputs = (client: SchedulerClient): SchedulerClient => withSafeText(client, schedulerSafeInput);
 
 export const scheduler = withSqsSafeInputs(new SchedulerClient({ sha256: KeyedSha256 }));

@@ -83,16 +83,31 @@ export const isSqsContentRefusal = (error: unknown): boolean =>
 /** The name of the middleware that applies {@link sqsSafeJson} on each client (first of its stack). */
 export const SAFE_TEXT_MIDDLEWARE = 'sqsSafeMessageText';
 
+/** The part of an SDK v3 client this module uses: its middleware stack. */
+interface Stacked {
+  readonly middlewareStack: object;
+}
+type InitializeMiddleware = (next: (args: { input: unknown }) => unknown) => (args: { input: unknown }) => unknown;
+
 /**
- * `client`, its SendMessage and SendMessageBatch bodies made SQS-safe ({@link sqsSafeInput}) before
- * anything else of its stack sees them (the SDK's MD5 check of the body included): the process's
- * client (shared/aws/sqs.ts) and the local runtime's, which delivers the local bus's events.
+ * `client`, every command's input passed through `rewrite` before anything else of its stack sees
+ * it (the SDK's MD5 check of an SQS body included): how the SQS, Scheduler and EventBridge clients
+ * make what they send SQS-safe, each with the rewrite of its own fields.
  */
-export function withSqsSafeBodies(client: SQSClient): SQSClient {
-  client.middlewareStack.add((next) => (args) => next({ ...args, input: sqsSafeInput(args.input) }), {
+export function withSafeText<C extends Stacked>(client: C, rewrite: <T>(input: T) => T): C {
+  const stack = client.middlewareStack as {
+    add(middleware: InitializeMiddleware, options: { step: 'initialize'; priority: 'high'; name: string }): void;
+  };
+  stack.add((next) => (args) => next({ ...args, input: rewrite(args.input) }), {
     step: 'initialize',
     priority: 'high',
     name: SAFE_TEXT_MIDDLEWARE,
   });
   return client;
 }
+
+/**
+ * `client`, its SendMessage and SendMessageBatch bodies made SQS-safe ({@link sqsSafeInput}): the
+ * process's client (shared/aws/sqs.ts) and the local runtime's, which delivers the local bus's events.
+ */
+export const withSqsSafeBodies = (client: SQSClient): SQSClient => withSafeText(client, sqsSafeInput);
