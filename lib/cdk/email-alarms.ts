@@ -1,22 +1,9 @@
-/**
- * Alarms of email delivery (issue 12, item 10): sender reputation from the metrics the
- * email-events processor emits, and how far behind the two email queues are. Like the service
- * alarms they watch the whole stage, not one version, so they are no canary rollback alarms;
- * like every alarm of the stack they notify the stage's alarm topic (lib/cdk/alarm-routing.ts).
- *
- * Dead letters of `email-sends` and `email-events` are covered by the generic DLQ alarm every
- * declared queue gets (lib/cdk/dead-letter-alarms.ts), which also rolls the sender back.
- *
- * Reputation metrics: EMF in the `UniteHub` namespace with exactly {service, stage} as
- * dimensions (shared/observability/logger.ts); rates are percentages (0.1 = 0.1 %).
- */
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { type QueueName, SERVICE_NAME } from '../definition';
 import type { QueuePair } from './data-stack';
 import { oldestMessageAlarm } from './queue-alarms';
-import { METRICS_NAMESPACE } from './service-alarms';
+import { serviceAlarm } from './service-alarms';
 import type { Stage } from './stage';
 
 /** The percentages SES itself reviews an account at (complaints 0.1 %, bounces 5 %): alarm before it does. */
@@ -39,24 +26,14 @@ export function addEmailAlarms(
   stage: Stage,
   queues: Readonly<Record<QueueName, QueuePair>>,
 ): EmailAlarms {
-  const period = Duration.minutes(5);
-  const metric = (metricName: string, statistic: 'Maximum' | 'Sum') =>
-    new Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { service: SERVICE_NAME, stage },
-      statistic,
-      period,
-    });
+  // No sends, no rate: silence is not a breach (serviceAlarm).
   const atLeast = (id: string, metricName: string, statistic: 'Maximum' | 'Sum', threshold: number, why: string) =>
-    new Alarm(scope, id, {
-      alarmDescription: `${SERVICE_NAME} ${stage}: ${why}`,
-      metric: metric(metricName, statistic),
+    serviceAlarm(scope, id, {
+      stage,
+      metricName,
+      statistic,
       threshold,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // No sends, no rate: silence is not a breach.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `${SERVICE_NAME} ${stage}: ${why}`,
     });
 
   const oldestMessage = new Map(

@@ -15,11 +15,10 @@
  * The metric names are the literals the code emits (this module must not load the functions'
  * configuration); test/infra/r21o-fix-loss-alarms.test.ts holds them to the runtime's constants.
  */
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../definition';
-import { METRICS_NAMESPACE } from './service-alarms';
+import { serviceAlarm } from './service-alarms';
 import type { Stage } from './stage';
 
 export const LOSS_ALARM_RUNBOOK = 'docs/runbooks/loss-alarms.md';
@@ -36,19 +35,11 @@ export type LossCounter = keyof typeof LOSS_COUNTERS;
 
 export function addLossAlarms(scope: Construct, stage: Stage): Record<LossCounter, Alarm> {
   const alarm = (metricName: LossCounter) =>
-    new Alarm(scope, `${metricName}Alarm`, {
-      alarmDescription: `${SERVICE_NAME} ${stage}: ${LOSS_COUNTERS[metricName]} (metric ${metricName}, last 5 minutes; runbook ${LOSS_ALARM_RUNBOOK})`,
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { service: SERVICE_NAME, stage },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
+    serviceAlarm(scope, `${metricName}Alarm`, {
+      stage,
+      metricName,
       threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `${SERVICE_NAME} ${stage}: ${LOSS_COUNTERS[metricName]} (metric ${metricName}, last 5 minutes; runbook ${LOSS_ALARM_RUNBOOK})`,
     });
   return {
     DomainEventsLost: alarm('DomainEventsLost'),

@@ -15,37 +15,65 @@ export const METRICS_NAMESPACE = 'UniteHub';
 /** Rate-limit refusals per 5 minutes above which the stage is probably being abused. */
 export const RATE_LIMIT_ABUSE_THRESHOLD = 1000;
 
+/** One of the application's EMF metrics of the stage ({service, stage}) over 5 minutes. */
+export function serviceMetric(stage: Stage, metricName: string, statistic: 'Sum' | 'Maximum' = 'Sum'): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, stage },
+    statistic,
+    period: Duration.minutes(5),
+  });
+}
+
+/**
+ * A stage-wide alarm on one of those metrics ({@link serviceMetric}), one 5-minute period at or
+ * above (`atLeast`, the default) or above `threshold`; no datapoint (nothing happened) is no breach.
+ */
+export function serviceAlarm(
+  scope: Construct,
+  id: string,
+  props: {
+    readonly stage: Stage;
+    readonly metricName: string;
+    readonly threshold: number;
+    readonly description: string;
+    readonly statistic?: 'Sum' | 'Maximum';
+    readonly above?: boolean;
+  },
+): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription: props.description,
+    metric: serviceMetric(props.stage, props.metricName, props.statistic),
+    threshold: props.threshold,
+    comparisonOperator: props.above
+      ? ComparisonOperator.GREATER_THAN_THRESHOLD
+      : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}
+
 export interface ServiceAlarms {
   readonly http5xx: Alarm;
   readonly rateLimitHits: Alarm;
 }
 
 export function addServiceAlarms(scope: Construct, stage: Stage): ServiceAlarms {
-  const period = Duration.minutes(5);
-  const metric = (metricName: string) =>
-    new Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { service: SERVICE_NAME, stage },
-      statistic: 'Sum',
-      period,
-    });
-  const alarm = (id: string, metricName: string, threshold: number, description: string) =>
-    new Alarm(scope, id, {
-      alarmDescription: description,
-      metric: metric(metricName),
-      threshold,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   return {
-    http5xx: alarm('Http5xxAlarm', 'Http5xx', 0, `${SERVICE_NAME} ${stage} answered 5xx in the last 5 minutes`),
-    rateLimitHits: alarm(
-      'RateLimitHitsAlarm',
-      'RateLimitHits',
-      RATE_LIMIT_ABUSE_THRESHOLD,
-      `${SERVICE_NAME} ${stage} refused more than ${RATE_LIMIT_ABUSE_THRESHOLD} requests for rate limits in 5 minutes (abuse?)`,
-    ),
+    http5xx: serviceAlarm(scope, 'Http5xxAlarm', {
+      stage,
+      metricName: 'Http5xx',
+      threshold: 0,
+      above: true,
+      description: `${SERVICE_NAME} ${stage} answered 5xx in the last 5 minutes`,
+    }),
+    rateLimitHits: serviceAlarm(scope, 'RateLimitHitsAlarm', {
+      stage,
+      metricName: 'RateLimitHits',
+      threshold: RATE_LIMIT_ABUSE_THRESHOLD,
+      above: true,
+      description: `${SERVICE_NAME} ${stage} refused more than ${RATE_LIMIT_ABUSE_THRESHOLD} requests for rate limits in 5 minutes (abuse?)`,
+    }),
   };
 }

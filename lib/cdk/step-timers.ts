@@ -11,8 +11,8 @@
  * Functions declaring `setsStepTimers` get the three variables the adapter reads and may create
  * and delete schedules in that group only, and pass that role only to Scheduler.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -22,7 +22,7 @@ import { type QueueName, SERVICE_NAME } from '../definition';
 import type { QueuePair } from './data-stack';
 import type { HouseFunction } from './house-function';
 import { oldestMessageAlarm } from './queue-alarms';
-import { METRICS_NAMESPACE } from './service-alarms';
+import { serviceAlarm } from './service-alarms';
 import type { Stage, StageSettings } from './stage';
 
 /** The queue the timers deliver to. */
@@ -144,19 +144,11 @@ export function addCampaignAlarms(
       queues[STEP_TIMER_QUEUE].queue,
       'campaign steps are late: drip-step-worker stuck, throttled or failing',
     ),
-    enrolmentsFailed: new Alarm(scope, 'CampaignEnrolmentsFailedAlarm', {
-      alarmDescription: `${SERVICE_NAME} ${stage}: campaign enrolments failed in the last 5 minutes (contacts left their journey on an error)`,
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'CampaignEnrolmentsFailed',
-        dimensionsMap: { service: SERVICE_NAME, stage },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      }),
+    enrolmentsFailed: serviceAlarm(scope, 'CampaignEnrolmentsFailedAlarm', {
+      stage,
+      metricName: 'CampaignEnrolmentsFailed',
       threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `${SERVICE_NAME} ${stage}: campaign enrolments failed in the last 5 minutes (contacts left their journey on an error)`,
     }),
   };
 }
