@@ -12,28 +12,21 @@
  * its EVENT_BUS_NAME names a bus that does not exist, so the local bus refuses every entry
  * (`ResourceNotFoundException`), as the service does.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
-  CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventRules, queues, tables } from '../../lib/definition';
-import { queueEnvName, tableEnvName } from '../../lib/definition/names';
 import { buildEvent } from '../../lib/local/api-event';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
-import { type LocalEventBus, startEventBus } from '../../lib/local/event-bus';
+import { localClientConfig } from '../../lib/local/emulators';
+import type { LocalEventBus } from '../../lib/local/event-bus';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { eventBridgePublisher } from '../../shared/adapters/eventbridge-events';
 import { dripStepMessage } from '../../shared/campaigns/messages';
@@ -41,16 +34,16 @@ import { eventContact } from '../../shared/campaigns/trigger-from-event';
 import { happeningOf } from '../../shared/campaigns/wake-on-event';
 import { sealTrackingToken } from '../../shared/email/tracking-token';
 import { type LogTap, tapFunctionLogs } from '../support/log-tap';
+import { type RefusedBusWorld, startRefusedBusWorld } from '../support/refused-bus-world';
 
 const PREFIX = 'r20f1-';
 const CORE = `${PREFIX}core`;
+/** The bus the world's rules run on (startRefusedBusWorld). */
 const BUS = `${PREFIX}domain-events`;
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0';
 
-let dataDir: string;
-let emulators: Emulators;
+let world: RefusedBusWorld;
 let bus: LocalEventBus;
-let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let sqs: SQSClient;
 let dripSteps: string;
@@ -60,40 +53,8 @@ type Handler = (event: unknown, context: Context) => Promise<{ statusCode: numbe
 let api: Handler;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'r20f1-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
-  sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
-  dripSteps = (await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}drip-steps` }))).QueueUrl as string;
-  const other = (await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}other` }))).QueueUrl as string;
-  // The declared rules deliver what the bus accepts to drip-steps, as in the local runtime.
-  bus = await startEventBus({
-    dataDir: join(dataDir, 'events'),
-    busName: BUS,
-    rules: eventRules,
-    targets: { sqs, queueUrls: { 'drip-steps': dripSteps } },
-  });
-  const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SQS: emulators.sqs.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-    STAGE: 'local',
-    LOCAL_SECRET_KEY: randomBytes(32).toString('base64'),
-    PUBLIC_BASE_URL: 'http://localhost:3000',
-    // No such bus: every entry of the function's PutEvents is refused.
-    EVENT_BUS_NAME: `${PREFIX}no-such-bus`,
-    RATE_LIMITS: 'off',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    LOG_LEVEL: 'WARN',
-  };
-  for (const t of tables) env[tableEnvName(t.name)] = `${PREFIX}${t.name}`;
-  for (const q of queues) env[queueEnvName(q.name)] = q.name === 'drip-steps' ? dripSteps : other;
-  Object.assign(process.env, env);
+  world = await startRefusedBusWorld(PREFIX);
+  ({ bus, db, sqs, dripSteps } = world);
   logs = tapFunctionLogs();
   key = (await import('../../shared/config')).trackingKey();
   ({ handler: api } = (await import('../../functions/emails')) as unknown as { handler: Handler });
@@ -101,11 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   logs?.stop();
-  sqs?.destroy();
-  raw?.destroy();
-  await bus?.stop();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 const context = () =>

@@ -11,46 +11,31 @@
  * The real contacts function over the emulators; EVENT_BUS_NAME names no bus (every entry refused),
  * the drip-steps queue is deleted while "down" and created again for the recovery.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventRules, queues, tables } from '../../lib/definition';
-import { queueEnvName, tableEnvName } from '../../lib/definition/names';
 import { buildEvent } from '../../lib/local/api-event';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
-import { type LocalEventBus, startEventBus } from '../../lib/local/event-bus';
-import { dynamoApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dripStepMessage } from '../../shared/campaigns/messages';
 import { MAX_KEPT_BYTES, MAX_KEPT_EVENTS } from '../../shared/crm/contacts/pending-events';
 import type { DomainEvent } from '../../shared/crm/ports';
-import { createApiKey } from '../../shared/governance/api-keys';
-import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
 import { type LogTap, tapFunctionLogs } from '../support/log-tap';
-import { storedOwner } from '../support/stored-accounts';
+import { ownerWithKey, type RefusedBusWorld, startRefusedBusWorld } from '../support/refused-bus-world';
 
 const PREFIX = 'r20r2fix-';
 const CORE = `${PREFIX}core`;
-const BUS = `${PREFIX}domain-events`;
 const DRIP_STEPS = `${PREFIX}drip-steps`;
 
-let dataDir: string;
-let emulators: Emulators;
-let bus: LocalEventBus;
-let raw: DynamoDBClient;
+let world: RefusedBusWorld;
 let db: DynamoDBDocumentClient;
 let sqs: SQSClient;
 let dripSteps: string;
@@ -60,70 +45,19 @@ type Handler = (event: unknown, context: Context) => Promise<Result>;
 let api: Handler;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'r20r2fix-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
-  sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
-  dripSteps = (await sqs.send(new CreateQueueCommand({ QueueName: DRIP_STEPS }))).QueueUrl as string;
-  const other = (await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}other` }))).QueueUrl as string;
-  bus = await startEventBus({
-    dataDir: join(dataDir, 'events'),
-    busName: BUS,
-    rules: eventRules,
-    targets: { sqs, queueUrls: { 'drip-steps': dripSteps } },
-  });
-  const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SQS: emulators.sqs.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-    STAGE: 'local',
-    LOCAL_SECRET_KEY: randomBytes(32).toString('base64'),
-    PUBLIC_BASE_URL: 'http://localhost:3000',
-    // No such bus: every entry of the function's PutEvents is refused.
-    EVENT_BUS_NAME: `${PREFIX}no-such-bus`,
-    RATE_LIMITS: 'off',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    LOG_LEVEL: 'WARN',
-  };
-  for (const t of tables) env[tableEnvName(t.name)] = `${PREFIX}${t.name}`;
-  for (const q of queues) env[queueEnvName(q.name)] = q.name === 'drip-steps' ? dripSteps : other;
-  Object.assign(process.env, env);
+  world = await startRefusedBusWorld(PREFIX);
+  ({ db, sqs, dripSteps } = world);
   logs = tapFunctionLogs();
   ({ handler: api } = (await import('../../functions/contacts')) as unknown as { handler: Handler });
 }, 60_000);
 
 afterAll(async () => {
   logs?.stop();
-  sqs?.destroy();
-  raw?.destroy();
-  await bus?.stop();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
-async function signedIn() {
-  const owner = await storedOwner(db, CORE);
-  const permissions = BUILTIN_ROLE_PERMISSIONS.owner;
-  const { key } = await createApiKey(
-    {
-      workspaceId: owner.workspaceId,
-      organizationId: owner.organizationId,
-      role: 'owner',
-      userId: owner.userId,
-      email: owner.email,
-      permissions: new Set(permissions),
-      passwordVersion: 0,
-    },
-    { name: 'r20r2fix', scopes: permissions },
-    { store: dynamoApiKeys(db, CORE), now: () => new Date(), users: owner.accounts },
-  );
-  return { workspaceId: owner.workspaceId, key };
-}
+/** An owner of a new workspace and an API key carrying the owner's permissions. */
+const signedIn = () => ownerWithKey(db, CORE, 'r20r2fix');
 
 type Answer = {
   contact?: { contactId: string };

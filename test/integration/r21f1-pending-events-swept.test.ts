@@ -13,49 +13,35 @@
  * (every entry refused: the queue fallback carries the events), the drip-steps queue is deleted while
  * "down". The sweeps run with the clock moved past the grace (only `Date` is faked, only then).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
   type Message,
   ReceiveMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventRules, queues, schedules, tables } from '../../lib/definition';
-import { queueEnvName, tableEnvName } from '../../lib/definition/names';
+import { schedules } from '../../lib/definition';
 import { buildEvent } from '../../lib/local/api-event';
-import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
-import { type LocalEventBus, startEventBus } from '../../lib/local/event-bus';
 import { scheduledEvent } from '../../lib/local/scheduler';
-import { dynamoApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
 import { dripStepMessage } from '../../shared/campaigns/messages';
 import { contactCreatedEvents, tagAddedEvents } from '../../shared/crm/contact-events';
 import type { Contact } from '../../shared/crm/model';
 import type { DomainEvent } from '../../shared/crm/ports';
-import { createApiKey } from '../../shared/governance/api-keys';
-import { BUILTIN_ROLE_PERMISSIONS } from '../../shared/identity/permissions';
-import { storedOwner } from '../support/stored-accounts';
+import { ownerWithKey, type RefusedBusWorld, startRefusedBusWorld } from '../support/refused-bus-world';
 
 const PREFIX = 'r21f1-';
 const CORE = `${PREFIX}core`;
-const BUS = `${PREFIX}domain-events`;
 const DRIP_STEPS = `${PREFIX}drip-steps`;
 /** Past any grace of "a few minutes" and the sweep's own period: the bound the fix states. */
 const LATER_MS = 11 * 60_000;
 
-let dataDir: string;
-let emulators: Emulators;
-let bus: LocalEventBus;
-let raw: DynamoDBClient;
+let world: RefusedBusWorld;
 let db: DynamoDBDocumentClient;
 let sqs: SQSClient;
 let dripSteps: string;
@@ -65,39 +51,8 @@ let api: Handler;
 let sweeper: (event: unknown, context: Context) => Promise<unknown>;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'r21f1-'));
-  emulators = await startEmulators({ dataDir });
-  raw = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await ensureTables(raw, tables, PREFIX);
-  sqs = new SQSClient(localClientConfig(emulators.sqs.endpoint));
-  dripSteps = (await sqs.send(new CreateQueueCommand({ QueueName: DRIP_STEPS }))).QueueUrl as string;
-  const other = (await sqs.send(new CreateQueueCommand({ QueueName: `${PREFIX}other` }))).QueueUrl as string;
-  bus = await startEventBus({
-    dataDir: join(dataDir, 'events'),
-    busName: BUS,
-    rules: eventRules,
-    targets: { sqs, queueUrls: { 'drip-steps': dripSteps } },
-  });
-  const env: Record<string, string> = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SQS: emulators.sqs.endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
-    STAGE: 'local',
-    LOCAL_SECRET_KEY: randomBytes(32).toString('base64'),
-    PUBLIC_BASE_URL: 'http://localhost:3000',
-    // No such bus: every entry of a PutEvents is refused; the queue fallback carries the events.
-    EVENT_BUS_NAME: `${PREFIX}no-such-bus`,
-    RATE_LIMITS: 'off',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    LOG_LEVEL: 'ERROR',
-  };
-  for (const t of tables) env[tableEnvName(t.name)] = `${PREFIX}${t.name}`;
-  for (const q of queues) env[queueEnvName(q.name)] = q.name === 'drip-steps' ? dripSteps : other;
-  Object.assign(process.env, env);
+  world = await startRefusedBusWorld(PREFIX, 'ERROR');
+  ({ db, sqs, dripSteps } = world);
   ({ handler: api } = (await import('../../functions/contacts')) as unknown as { handler: Handler });
   ({ handler: sweeper } = (await import('../../functions/campaign-sweeper')) as unknown as {
     handler: typeof sweeper;
@@ -109,31 +64,11 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  sqs?.destroy();
-  raw?.destroy();
-  await bus?.stop();
-  await emulators?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await world?.stop();
 });
 
-async function signedIn() {
-  const owner = await storedOwner(db, CORE);
-  const permissions = BUILTIN_ROLE_PERMISSIONS.owner;
-  const { key } = await createApiKey(
-    {
-      workspaceId: owner.workspaceId,
-      organizationId: owner.organizationId,
-      role: 'owner',
-      userId: owner.userId,
-      email: owner.email,
-      permissions: new Set(permissions),
-      passwordVersion: 0,
-    },
-    { name: 'r21f1', scopes: permissions },
-    { store: dynamoApiKeys(db, CORE), now: () => new Date(), users: owner.accounts },
-  );
-  return { workspaceId: owner.workspaceId, key };
-}
+/** An owner of a new workspace and an API key carrying the owner's permissions. */
+const signedIn = () => ownerWithKey(db, CORE, 'r21f1');
 
 async function call(key: string, method: string, routeKey: string, url: string, body: unknown, id?: string) {
   const event = buildEvent(
