@@ -73,7 +73,6 @@ export async function* queryPages(db: DynamoDBDocumentClient, input: QueryComman
   } while (start);
 }
 
-/** Every item of a query (for partitions known to stay small). */
 /**
  * How many items of partition `pk` have a sort key starting with `prefix`: a strongly consistent
  * COUNT Query, every page (the counters' first count of a workspace counted before they existed).
@@ -97,6 +96,7 @@ export async function countPrefix(
   return total;
 }
 
+/** Every item of a query (for partitions known to stay small). */
 export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of queryPages(db, input)) items.push(...page);
