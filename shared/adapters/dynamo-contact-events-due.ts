@@ -106,9 +106,10 @@ export async function settleContactEvents(
       new UpdateCommand({
         TableName: table,
         Key: key,
-        UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+        // The mark goes with the entry: a contact with nothing pending carries neither.
+        UpdateExpression: 'REMOVE gsi1pk, gsi1sk, #mark',
         ConditionExpression: `attribute_exists(pk) AND ${still}`,
-        ...(deleted ? {} : { ExpressionAttributeNames: { '#mark': PENDING_MARK } }),
+        ExpressionAttributeNames: { '#mark': PENDING_MARK },
         ...(!deleted && mark !== undefined ? { ExpressionAttributeValues: { ':mark': mark } } : {}),
       }),
     ),

@@ -594,7 +594,8 @@ export function dynamoContacts(
             values[`:m${i}`] = id;
           });
           conditions.push(`(attribute_not_exists(#mark) OR #mark IN (${ids.map((_, i) => `:m${i}`).join(', ')}))`);
-          removes.push('#duePk', '#dueSk');
+          // The mark goes with the entry: a contact with nothing pending carries neither.
+          removes.push('#mark', '#duePk', '#dueSk');
         }
         try {
           const out = await db.send(

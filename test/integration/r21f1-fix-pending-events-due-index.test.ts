@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTACT_EVENTS_DUE_SHARDS,
   dueContactEvents,
+  PENDING_MARK,
   settleContactEvents,
 } from '../../shared/adapters/dynamo-contact-events-due';
 import { dynamoContacts } from '../../shared/adapters/dynamo-contacts';
@@ -82,6 +83,18 @@ async function dueEntry(workspaceId: string, contactId: string) {
   return item.gsi1pk === undefined ? undefined : { pk: String(item.gsi1pk), sk: String(item.gsi1sk) };
 }
 
+/** The contact's `pendingMark` as stored, if any: it goes with the due index entry. */
+async function markOf(workspaceId: string, contactId: string) {
+  const got = await dynamo.db.send(
+    new GetCommand({
+      TableName: core,
+      Key: { pk: workspacePk(workspaceId), sk: contactSk(contactId) },
+      ConsistentRead: true,
+    }),
+  );
+  return got.Item?.[PENDING_MARK];
+}
+
 /** Whether the index lists the contact as due at `at` (every shard read). */
 async function listedDue(workspaceId: string, contactId: string, at: number): Promise<boolean> {
   for (let shard = 0; shard < CONTACT_EVENTS_DUE_SHARDS; shard += 1) {
@@ -129,6 +142,7 @@ describe('r21f1-fix: the due index of pending contact events', () => {
     await deleteContact(workspaceId, created.contactId, deps);
     await restoreContact(workspaceId, created.contactId, deps);
     const afterRestore = await dueEntry(workspaceId, created.contactId);
+    const markAfterRestore = await markOf(workspaceId, created.contactId);
     // Assess
     expect(events.published.map((e) => e.type).sort()).toEqual([
       'contact.created',
@@ -138,6 +152,7 @@ describe('r21f1-fix: the due index of pending contact events', () => {
     expect(afterCreate).toBeUndefined();
     expect(afterPatch).toBeUndefined();
     expect(afterRestore).toBeUndefined();
+    expect(markAfterRestore).toBeUndefined();
   });
 
   it('a create, a PATCH and a keep that publish nothing enter the contact, due a grace after the write, not before', async () => {
@@ -206,6 +221,7 @@ describe('r21f1-fix: the due index of pending contact events', () => {
     await contacts.published(workspaceId, contact.contactId, left);
     // Assess
     expect(await dueEntry(workspaceId, contact.contactId)).toBeUndefined();
+    expect(await markOf(workspaceId, contact.contactId)).toBeUndefined();
 
     // Act: a contact with three events, given to `published` one at a time.
     const third = newContact(workspaceId, ['p', 'q']);
@@ -268,6 +284,7 @@ describe('r21f1-fix: the due index of pending contact events', () => {
     // Assess
     expect(before.every((entry) => entry !== undefined)).toBe(true);
     expect(await dueEntry(workspaceId, emptied.contactId)).toBeUndefined();
+    expect(await markOf(workspaceId, emptied.contactId)).toBeUndefined();
     expect(await dueEntry(workspaceId, deleted.contactId)).toBeUndefined();
     expect(await dueEntry(workspaceId, live.contactId)).toBeDefined();
     expect((await contacts.getWithPending(workspaceId, deleted.contactId))?.pending).toHaveLength(1);
