@@ -46,14 +46,17 @@ const EVENT_MARK_TTL_DAYS = 30;
  * EventBridge retries for a day before), so a late bounce still finds the ones it makes a span with.
  */
 const SOFT_BOUNCE_TTL_DAYS = 7 + 15;
-/** A stronger state is never replaced by a weaker one arriving late (a delivery after a complaint). */
-const RANK: Readonly<Record<DeliveryState, number>> = { delivered: 1, bounced: 2, complained: 3 };
+/**
+ * A stronger state is never replaced by a weaker one arriving late (a delivery after a complaint).
+ * `failed` (never sent) and `delivered` exclude each other: whichever is reported first stays.
+ */
+const RANK: Readonly<Record<DeliveryState, number>> = { delivered: 1, failed: 1, bounced: 2, complained: 3 };
 const sentAtOf = (record: Record<string, unknown> | undefined) =>
   typeof record?.sentAtMs === 'number' ? { sentAtMs: record.sentAtMs } : {};
 
 export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): SendRecordUpdater {
   return {
-    async markDelivery(workspaceId, provider, providerMessageId, state, atMs, ledgerKey) {
+    async markDelivery(workspaceId, provider, providerMessageId, state, atMs, ledgerKey, reason) {
       // The event's ledger tag names the record; a send without one has a message pointer.
       const named =
         ledgerKey ??
@@ -67,12 +70,16 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
             TableName: table,
             Key: key,
             // When the send first reached this state (`deliveredAtMs`...): a record for people, not counting.
-            UpdateExpression: 'SET delivery = :state, deliveryRank = :rank, #at = if_not_exists(#at, :at)',
+            // With the provider's reason, when it gave one (`failedReason`).
+            UpdateExpression: `SET delivery = :state, deliveryRank = :rank, #at = if_not_exists(#at, :at)${
+              reason ? ', #reason = :reason' : ''
+            }`,
             // Only the record that holds this message: a tag cannot move another record's state.
             ConditionExpression:
               'provider = :provider AND providerMessageId = :mid AND (attribute_not_exists(deliveryRank) OR deliveryRank < :rank)',
-            ExpressionAttributeNames: { '#at': `${state}AtMs` },
+            ExpressionAttributeNames: { '#at': `${state}AtMs`, ...(reason ? { '#reason': `${state}Reason` } : {}) },
             ExpressionAttributeValues: {
+              ...(reason ? { ':reason': reason.slice(0, 500) } : {}),
               ':state': state,
               ':rank': RANK[state],
               ':at': atMs,
@@ -113,7 +120,8 @@ export function dynamoSoftBounces(db: DynamoDBDocumentClient, table: string): So
       );
       const entries = out.Attributes?.bounces;
       if (!(entries instanceof Set)) return [atMs];
-      // One time per event (its earliest): a redelivery's clamped time is not another bounce.
+      // One time per event (its earliest). Events are dated by themselves now, so a redelivery adds
+      // the same entry; entries from when a redelivery's time was clamped to its "now" may differ.
       const byEvent = new Map<string, number>();
       for (const entry of entries) {
         const text = String(entry);

@@ -3,8 +3,11 @@ import type { SecurityAlert } from '../security/abuse-alerts';
 import type { ReputationCounts } from './reputation';
 import type { SuppressionReason } from './suppression-rules';
 
-/** The delivery state a provider reported on a send record; a later, stronger state wins. */
-export type DeliveryState = 'delivered' | 'bounced' | 'complained';
+/**
+ * The delivery state a provider reported on a send record; a later, stronger state wins. `failed`:
+ * the provider accepted the send and then did not send it (Resend `email.failed`).
+ */
+export type DeliveryState = 'delivered' | 'bounced' | 'complained' | 'failed';
 
 export interface SendRecordUpdater {
   /**
@@ -13,6 +16,7 @@ export interface SendRecordUpdater {
    * names. Either way only a record that holds that message id is changed. `unknown`: no record
    * holds that message (not recorded sent yet, sent before this existed, or another sender's).
    * It says nothing about counting: a campaign's counters have their own marker (`CampaignEventCounter`).
+   * `reason`: the provider's, kept with the state (`failedReason`).
    */
   markDelivery(
     workspaceId: string,
@@ -21,6 +25,7 @@ export interface SendRecordUpdater {
     state: DeliveryState,
     atMs: number,
     ledgerKey?: string,
+    reason?: string,
   ): Promise<DeliveryMark>;
 }
 
@@ -141,7 +146,8 @@ export interface SuppressionAdder {
 
 /** What the processor reports for metrics (EmailBounces, EmailComplaints, rates, EmailSendingPaused). */
 export interface EmailEventMetrics {
-  counted(kind: 'bounce' | 'complaint'): void;
+  /** A hard bounce or complaint counted, or a send the provider reported failed (once each). */
+  counted(kind: 'bounce' | 'complaint' | 'failed'): void;
   rates(rates: { bounceRate: number; complaintRate: number }): void;
   paused(): void;
 }

@@ -12,11 +12,12 @@
  *   the message and the send named its contact, so is the person (the contact's own opt-out, as an
  *   unsubscribe writes: a changed address does not bring marketing back); `email_complained`;
  *   counted. A bounce stays with the address: it is a fact about that mailbox, not the person.
- * - A bounce or complaint for an address on the SES account-level suppression list (subtype
- *   `OnAccountSuppressionList`: SES did not attempt it; the list is shared by every workspace) is
- *   recorded and suppresses the address in the workspace, but is not counted in, nor judged by, the
- *   workspace's reputation window (SES does not count it either), and a complaint of that kind is
- *   not the person's: the contact is not opted out.
+ * - A bounce or complaint for an address on the provider account's suppression list
+ *   (`accountSuppressed`, provider-events.ts `isAccountSuppression`: SES `OnAccountSuppressionList`,
+ *   Resend `OnAccountSuppressionList` or `Suppressed`; the provider did not attempt it, and the list
+ *   is shared by every workspace) is recorded and suppresses the address in the workspace, but is
+ *   not counted in, nor judged by, the workspace's reputation window (SES does not count it
+ *   either), and a complaint of that kind is not the person's: the contact is not opted out.
  * - A complaint whose feedback report says `not-spam` is no complaint: it changes nothing.
  * - A bounce or complaint is a fact about a send: it counts in the hour of that send (the record's
  *   `sentAtMs`, which `markDelivery` answers), the hour its `sent` was counted in, so the window's
@@ -34,17 +35,27 @@
  *   `ledger` tag. A ledger record still `claimed` (its sender died between the provider's answer
  *   and `markSent`, or has not written yet) is marked sent with `markSent`'s effects, counted
  *   once whichever comes first; so a redelivery finds it sent and mails nothing again.
+ * - failed (Resend `email.failed`: it accepted the send, then did not send it: a daily quota, an
+ *   unverified domain...): the send record says `failed`, with the reason, so a ledger record
+ *   `sent` no longer hides a mail that never left; counted once (`EmailsFailed`), when it turned
+ *   the record. Not a bounce: no suppression, no reputation, no timeline; nothing is re-sent.
  * - A campaign send's delivered, bounced or complained adds to its campaign's counters once per
  *   (send, kind), whatever order they come in, by a marker item written with the counters.
  * - Everything else (opens and clicks: our own tracking routes record those; delays, rejects,
  *   rendering failures) changes nothing.
  *
+ * An event is dated by itself (its provider's stamp, {@link eventTimeOf}), never by when it is
+ * processed: every delivery of it writes the same time, so whatever an event's time is part of (the
+ * timeline entry's sort key `INTERACTION#<occurredAt>#<id>`, the soft-bounce log's entry) is the
+ * same item on a redelivery. A stamp a little ahead of our clock (the provider's clock, the local
+ * stand-in's) is kept as it is; only the counting hour is never later than now (`countingHour`).
+ *
  * Every step is idempotent, so a redelivered event changes nothing twice: state and suppression
- * writes are naturally so, timeline entries carry an id derived from the event, reputation counters
- * move in the same write that marks the event counted (one marker per fact, whichever hour the
- * delivery that counted it chose: a first delivery that found no record counts in the event's hour,
- * a later one that finds it counts nothing again), and campaign counters in the same transaction
- * that creates their (send, kind) marker: one dedupe key per counted fact, so a retry after a later
+ * writes are naturally so, timeline entries carry an id derived from the event and its own time,
+ * reputation counters move in the same write that marks the event counted (one marker per fact,
+ * whichever hour the delivery that counted it chose: a first delivery that found no record counts
+ * in the event's hour, a later one that finds it counts nothing again), and campaign counters in
+ * the same transaction that creates their (send, kind) marker: one dedupe key per counted fact, so a retry after a later
  * step failed, or a duplicate meeting a record written since, counts nothing twice, and a crash
  * right after the record's update is counted by the retry. Judging runs again on a replay, which is
  * how a crash between counting and judging is repaired.
@@ -53,6 +64,7 @@ import { createHash } from 'node:crypto';
 import type { SecurityAlert } from '../security/abuse-alerts';
 import type {
   CampaignEventCounter,
+  DeliveryMark,
   DeliveryState,
   EmailEventMetrics,
   EmailTimeline,
@@ -109,8 +121,8 @@ export type ProcessOutcome =
  * and what happened to it, with every facet that makes a different fact of one type: a bounce's
  * kind (a soft bounce, e.g. a full mailbox SES gave up on, and a later hard bounce of the same
  * message, the recipient server's asynchronous "user unknown", are two facts, counted and put on
- * the timeline each), and whether SES never attempted it (`OnAccountSuppressionList`: not counted,
- * and no stand-in for a real bounce or complaint of the message). Other types have one fact per
+ * the timeline each), and whether the provider never attempted it (`accountSuppressed`: not
+ * counted, and no stand-in for a real bounce or complaint of the message). Other types have one fact per
  * message and recipient: a delivery (a delivery delay is its own type, so never the delivery's
  * key), a complaint (one per message and recipient whatever its feedback type, as SES counts
  * complaints; a `not-spam` report is ignored before any key is made).
@@ -132,8 +144,19 @@ const interactionIdOf = (eventKey: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
+/**
+ * When the event happened: its own stamp, whenever it is processed, so every delivery of it is
+ * dated alike (see the top). Only an event that carries no time at all (the parsers' epoch
+ * fallback) is dated `nowMs`.
+ */
+export function eventTimeOf(event: Pick<EmailEvent, 'at'>, nowMs: number): number {
+  const atMs = Date.parse(event.at);
+  return Number.isFinite(atMs) && atMs > 0 ? atMs : nowMs;
+}
+
 export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
   if (event.type === 'sent') return acknowledge(event, deps);
+  if (event.type === 'failed') return recordFailure(event, deps);
   if (event.type !== 'delivered' && event.type !== 'bounced' && event.type !== 'complained') {
     return { status: 'ignored', reason: `${event.type} events change nothing here` };
   }
@@ -141,18 +164,11 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
     return { status: 'ignored', reason: 'a not-spam feedback report is no complaint' };
   }
   const nowMs = deps.now();
-  const atMs = Math.min(Date.parse(event.at) || nowMs, nowMs);
+  const atMs = eventTimeOf(event, nowMs);
   const key = eventKeyOf(event);
   const { workspaceId, email } = event;
   const state: DeliveryState = event.type;
-  const mark = () =>
-    deps.sends.markDelivery(workspaceId, event.provider, event.providerMessageId, state, atMs, event.ledgerKey);
-  let marked = await mark();
-  for (const ms of RECORD_RETRIES) {
-    if (marked.result !== 'unknown' || nowMs - atMs > FRESH_MS) break;
-    await (deps.wait ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms);
-    marked = await mark();
-  }
+  const marked = await markRecord(event, state, atMs, nowMs, deps);
   // Counted through the (send, kind) marker alone, whatever the send record said: found or not
   // (its sender died before recording the provider's id and the Send event has not come yet),
   // updated or unchanged. The record cannot be a second dedupe key: it may appear between two
@@ -237,12 +253,60 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}), verdict, paused };
 }
 
+/**
+ * Puts `state` on the event's send record. A fresh event may beat the sender's `markSent` (one
+ * write after the provider's answer): while no record holds the message, it is asked again twice.
+ */
+async function markRecord(
+  event: EmailEvent,
+  state: DeliveryState,
+  atMs: number,
+  nowMs: number,
+  deps: ProcessEventDeps,
+  reason?: string,
+): Promise<DeliveryMark> {
+  const mark = () =>
+    deps.sends.markDelivery(
+      event.workspaceId,
+      event.provider,
+      event.providerMessageId,
+      state,
+      atMs,
+      event.ledgerKey,
+      ...(reason ? [reason] : []),
+    );
+  let marked = await mark();
+  for (const ms of RECORD_RETRIES) {
+    if (marked.result !== 'unknown' || nowMs - atMs > FRESH_MS) break;
+    await (deps.wait ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+    marked = await mark();
+  }
+  return marked;
+}
+
+/**
+ * A provider's report that a send it accepted was not sent (Resend `email.failed`): the send record
+ * says `failed` with the reason. Counted once: by the delivery that turned the record (the record's
+ * rank condition lets one write of a state through).
+ */
+async function recordFailure(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
+  const nowMs = deps.now();
+  const reason = event.failedReason ?? 'unknown';
+  const marked = await markRecord(event, 'failed', eventTimeOf(event, nowMs), nowMs, deps, reason);
+  if (marked.result === 'unknown') return { status: 'ignored', reason: 'failed event for a send no record holds' };
+  const counted = marked.result === 'updated';
+  if (counted) deps.metrics?.counted('failed');
+  return { status: 'processed', counted };
+}
+
 /** A provider's Send event: the send it names is recorded sent, if nobody did yet. */
 async function acknowledge(event: EmailEvent, deps: ProcessEventDeps): Promise<ProcessOutcome> {
   if (!event.ledgerKey) return { status: 'ignored', reason: 'sent event without a ledger tag' };
   if (!deps.ledger) return { status: 'ignored', reason: 'sent events change nothing here' };
   const nowMs = deps.now();
-  const atMs = Math.min(Date.parse(event.at) || nowMs, nowMs);
+  // The acceptance is recorded (and its hour counted) once, by whichever write turns the record;
+  // a send is never accepted in our future, so a stamp ahead of our clock is read as now.
+  const atMs = Math.min(eventTimeOf(event, nowMs), nowMs);
   const ledger = await deps.ledger.acknowledgeSent(event.workspaceId, event.ledgerKey, {
     provider: event.provider,
     providerMessageId: event.providerMessageId,

@@ -26,7 +26,9 @@ export type EmailEventType =
   | 'opened'
   | 'clicked'
   | 'rendering_failed'
-  | 'subscription';
+  | 'subscription'
+  /** The provider accepted the send, then did not send it (Resend `email.failed`: quota, domain, ...). */
+  | 'failed';
 
 /** `permanent` = hard bounce, `transient` = soft, `undetermined` = SES could not tell (counted as soft). */
 export type BounceType = 'permanent' | 'transient' | 'undetermined';
@@ -49,12 +51,15 @@ export interface EmailEvent {
   /** The provider's finer reason (SES `bounceSubType`, e.g. `Suppressed`; Resend `bounce.subType`). */
   readonly bounceSubType?: string;
   /**
-   * The provider never attempted delivery: the address is on the SES account-level suppression
-   * list (bounce or complaint subtype `OnAccountSuppressionList`), which every workspace of the
-   * account shares. SES does not count such sends toward the bounce or complaint rate, so neither
-   * does a workspace's reputation window; the address is still suppressed in the workspace.
+   * The provider never attempted delivery: the address is on a suppression list of the whole
+   * provider account, which every workspace of the account shares ({@link isAccountSuppression}).
+   * Nothing of this workspace bounced or complained, so its reputation window does not count it
+   * (SES does not count such sends toward the account's rates either); the address is still
+   * suppressed in the workspace.
    */
   readonly accountSuppressed?: true;
+  /** A `failed` event's reason, as the provider gave it (Resend `failed.reason`, e.g. `reached_daily_quota`). */
+  readonly failedReason?: string;
   /** A complaint whose feedback report says the mail is *not* spam (`complaintFeedbackType: not-spam`). */
   readonly notSpam?: true;
   /** When it happened (ISO 8601). */
@@ -80,9 +85,10 @@ const SES_TYPES: Readonly<Record<string, EmailEventType>> = {
   Subscription: 'subscription',
 };
 
-/** Resend webhook `type` -> ours (`email.failed`, `email.scheduled` and non-email types are not delivery events). */
+/** Resend webhook `type` -> ours (`email.scheduled` and non-email types are not delivery events). */
 const RESEND_TYPES: Readonly<Record<string, EmailEventType>> = {
   'email.sent': 'sent',
+  'email.failed': 'failed',
   'email.delivered': 'delivered',
   'email.bounced': 'bounced',
   'email.complained': 'complained',
@@ -159,6 +165,8 @@ const resendWebhook = z.looseObject({
     bounce: z.optional(
       z.looseObject({ type: z.optional(z.string()), subType: z.optional(z.string()), message: z.optional(z.string()) }),
     ),
+    /** `email.failed`: why Resend did not send what it had accepted. */
+    failed: z.optional(z.looseObject({ reason: z.optional(z.string()) })),
   }),
 });
 
@@ -190,8 +198,31 @@ const isoOr = (value: string | undefined, fallback: string | undefined): string 
   return new Date(0).toISOString();
 };
 
-/** SES's bounce/complaint subtype of a send it refused because the address is on the account's suppression list. */
-const ACCOUNT_SUPPRESSION_SUBTYPE = 'OnAccountSuppressionList';
+/**
+ * The bounce (or complaint) subtypes by which each provider reports a send it never attempted
+ * because the address is on a suppression list of the whole provider account: every workspace
+ * sends through the one account, so any workspace's bounces and complaints fill that list, and
+ * such an event is no fact about this workspace's mail.
+ *
+ * - SES: `OnAccountSuppressionList` (the account-level list; SES does not count these toward the
+ *   account's rates). Its `Suppressed` is the SES-wide global list, which SES *does* count toward
+ *   the account's bounce rate: counted here too.
+ * - Resend: `OnAccountSuppressionList` ("Resend has suppressed sending to this address because it
+ *   has previously hard bounced") and `Suppressed` ("on the suppression list because it has a
+ *   history of producing hard bounces"): Resend's suppression list is the Resend account's (one
+ *   per region, filled by a hard bounce or complaint of any of its sends), and it attempts
+ *   neither.
+ */
+const ACCOUNT_SUPPRESSION_SUBTYPES: Readonly<Record<EmailEvent['provider'], readonly string[]>> = {
+  ses: ['OnAccountSuppressionList'],
+  resend: ['OnAccountSuppressionList', 'Suppressed'],
+};
+
+/** Whether `subType` says the provider did not attempt the send: the address is on its account's suppression list. */
+export const isAccountSuppression = (provider: EmailEvent['provider'], subType: string | null | undefined): boolean =>
+  typeof subType === 'string' && ACCOUNT_SUPPRESSION_SUBTYPES[provider].includes(subType);
+const accountSuppressed = (provider: EmailEvent['provider'], subType: string | null | undefined) =>
+  isAccountSuppression(provider, subType) ? { accountSuppressed: true as const } : {};
 
 /** An SES event (EventBridge envelope with the SES record as `detail`). */
 export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
@@ -227,15 +258,13 @@ export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
     extra = {
       bounceType: record.bounce.bounceType.toLowerCase() as BounceType,
       ...(record.bounce.bounceSubType ? { bounceSubType: record.bounce.bounceSubType } : {}),
-      ...(record.bounce.bounceSubType === ACCOUNT_SUPPRESSION_SUBTYPE ? { accountSuppressed: true as const } : {}),
+      ...accountSuppressed('ses', record.bounce.bounceSubType),
     };
     when = at(record.bounce.timestamp);
   } else if (type === 'complained' && record.complaint) {
     recipients = record.complaint.complainedRecipients.map((r) => r.emailAddress);
     extra = {
-      ...(record.complaint.complaintSubType === ACCOUNT_SUPPRESSION_SUBTYPE
-        ? { accountSuppressed: true as const }
-        : {}),
+      ...accountSuppressed('ses', record.complaint.complaintSubType),
       ...(record.complaint.complaintFeedbackType?.toLowerCase() === 'not-spam' ? { notSpam: true as const } : {}),
     };
     when = at(record.complaint.timestamp);
@@ -291,7 +320,8 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
       ...contact,
       email,
       ...(bounceType ? { bounceType } : {}),
-      ...(type === 'bounced' && subType ? { bounceSubType: subType } : {}),
+      ...(type === 'bounced' && subType ? { bounceSubType: subType, ...accountSuppressed('resend', subType) } : {}),
+      ...(type === 'failed' ? { failedReason: (hook.data.failed?.reason || 'unknown').slice(0, 200) } : {}),
       at,
     })),
   };

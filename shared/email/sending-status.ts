@@ -72,8 +72,9 @@ export interface EventQueue {
 }
 
 /**
- * A Resend webhook: verified against the raw body, then queued as an envelope (id = svix-id, so a
- * redelivered webhook is the same event). Nothing is queued unless the signature holds.
+ * A Resend webhook: verified against the raw body, then queued as an envelope (id = svix-id, for
+ * the logs). Nothing is queued unless the signature holds; a redelivered webhook is queued again
+ * (no record of svix ids is kept): the processor changes nothing twice for one fact.
  */
 export async function acceptResendWebhook(
   request: { rawBody: string; headers: WebhookHeaders },

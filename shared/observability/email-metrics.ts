@@ -6,6 +6,8 @@
  *
  * - `EmailsSent` (Count): a provider accepted a send (the sender, once per ledger transition).
  * - `EmailBounces`, `EmailComplaints` (Count): hard bounces and complaints, counted once per event.
+ * - `EmailsFailed` (Count): a provider accepted a send and then reported it not sent (Resend
+ *   `email.failed`), once per send record it turned `failed`.
  * - `EmailBounceRate`, `EmailComplaintRate` (Percent): after each bounce or complaint, the
  *   workspace's rate over its 7-day window. Alarm on Maximum for "some workspace is past the
  *   line"; the service-wide rate is metric math over the counts (EmailBounces / EmailsSent).
@@ -19,6 +21,7 @@ export const EMAIL_METRICS = {
   sent: 'EmailsSent',
   bounces: 'EmailBounces',
   complaints: 'EmailComplaints',
+  failed: 'EmailsFailed',
   bounceRate: 'EmailBounceRate',
   complaintRate: 'EmailComplaintRate',
   paused: 'EmailSendingPaused',
@@ -39,7 +42,12 @@ export function recordEmailSent(provider: string, target: Metrics = sharedMetric
 export function emailEventMetrics(target: Metrics = sharedMetrics): EmailEventMetrics {
   return {
     counted: (kind) =>
-      emit(target, kind === 'bounce' ? EMAIL_METRICS.bounces : EMAIL_METRICS.complaints, MetricUnit.Count, 1),
+      emit(
+        target,
+        kind === 'bounce' ? EMAIL_METRICS.bounces : kind === 'failed' ? EMAIL_METRICS.failed : EMAIL_METRICS.complaints,
+        MetricUnit.Count,
+        1,
+      ),
     rates: ({ bounceRate, complaintRate }) => {
       emit(target, EMAIL_METRICS.bounceRate, MetricUnit.Percent, bounceRate * 100);
       emit(target, EMAIL_METRICS.complaintRate, MetricUnit.Percent, complaintRate * 100);

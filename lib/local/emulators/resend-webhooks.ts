@@ -6,13 +6,19 @@
  * verification is checked against a second implementation.
  *
  * Resend's test addresses, with an optional `+label` (`bounced+3@resend.dev`):
- * - `bounced@resend.dev` -> email.sent, email.bounced (Permanent);
+ * - `bounced@resend.dev` -> email.sent, email.bounced (Permanent, General: the recipient's server
+ *   refused it, SMTP 550, as Resend simulates it);
+ * - `suppressed@resend.dev` -> email.sent, email.bounced (Permanent, Suppressed: the address is on
+ *   the account's suppression list and Resend did not attempt it; the body is Resend's documented
+ *   example's);
  * - `complained@resend.dev` -> email.sent, email.delivered, email.complained;
  * - `delivered@resend.dev` and any other address -> email.sent, email.delivered.
  * Each webhook is journaled with the email before the send is answered (resend-journal.ts) and
  * owed until delivered: until the runtime gives the URL (`configure`, once the API listens) they
  * wait, while the API does not answer they are retried with a growing delay, and those a stop
- * finds undelivered go at the next start, with the same Svix id (the API dedupes on it).
+ * finds undelivered go at the next start, with the same Svix id. The API queues every delivery it
+ * verifies (it keeps no record of Svix ids); the events processor changes nothing twice for one
+ * fact (shared/email/process-event.ts), so a webhook delivered again is harmless.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { OwedWebhook } from './resend-journal';
@@ -20,15 +26,32 @@ import type { OwedWebhook } from './resend-journal';
 /** The fixed local secret (base64 of 24 bytes); the runtime gives the functions the same one. */
 export const LOCAL_RESEND_WEBHOOK_SECRET = 'whsec_bG9jYWwtcmVzZW5kLXdlYmhvb2stc2VjcmV0';
 
-export type ResendTestOutcome = 'delivered' | 'bounced' | 'complained';
+export type ResendTestOutcome = 'delivered' | 'bounced' | 'suppressed' | 'complained';
+
+const TEST_OUTCOMES: ReadonlySet<string> = new Set<ResendTestOutcome>(['bounced', 'suppressed', 'complained']);
 
 export function resendTestOutcome(address: string): ResendTestOutcome {
   const bare = (/<([^<>]+)>\s*$/.exec(address)?.[1] ?? address).trim().toLowerCase();
   const [local = '', domain] = bare.split('@');
   if (domain !== 'resend.dev') return 'delivered';
-  const name = local.split('+', 1)[0];
-  return name === 'bounced' ? 'bounced' : name === 'complained' ? 'complained' : 'delivered';
+  const name = local.split('+', 1)[0] ?? '';
+  return TEST_OUTCOMES.has(name) ? (name as ResendTestOutcome) : 'delivered';
 }
+
+/** Resend's `bounce` object of each bouncing test address. */
+const BOUNCES: Readonly<Record<'bounced' | 'suppressed', Record<string, string>>> = {
+  bounced: {
+    message: "The recipient's email provider rejected the message: 550 5.1.1 user unknown.",
+    subType: 'General',
+    type: 'Permanent',
+  },
+  suppressed: {
+    message:
+      "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
+    subType: 'Suppressed',
+    type: 'Permanent',
+  },
+};
 
 export interface TakenEmail {
   readonly id: string;
@@ -55,22 +78,13 @@ export function resendWebhooksOf(email: TakenEmail, nowMs: number): Array<Record
   const by = (o: ResendTestOutcome) => email.to.filter((a) => resendTestOutcome(a) === o);
   const delivered = [...by('delivered'), ...by('complained')];
   if (delivered.length) hooks.push({ type: 'email.delivered', created_at: at(300), data: data({}, delivered) });
-  const bounced = by('bounced');
-  if (bounced.length) {
+  for (const outcome of ['bounced', 'suppressed'] as const) {
+    const bounced = by(outcome);
+    if (bounced.length === 0) continue;
     hooks.push({
       type: 'email.bounced',
       created_at: at(400),
-      data: data(
-        {
-          bounce: {
-            message:
-              "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
-            subType: 'General',
-            type: 'Permanent',
-          },
-        },
-        bounced,
-      ),
+      data: data({ bounce: { ...BOUNCES[outcome] } }, bounced),
     });
   }
   const complained = by('complained');

@@ -238,7 +238,7 @@ describe('Resend webhooks', () => {
     });
     expect(parseResendWebhook({ type: 'email.delivered', data: { ...data, tags: [] } }).status).toBe('ignored');
     expect(parseResendWebhook({ type: 'domain.created', data: { id: 'd' } }).status).toBe('ignored');
-    expect(parseResendWebhook({ type: 'email.failed', data }).status).toBe('ignored');
+    expect(parseResendWebhook({ type: 'email.scheduled', data }).status).toBe('ignored');
     expect(parseResendWebhook('nonsense').status).toBe('ignored');
   });
 
