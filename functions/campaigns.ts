@@ -43,6 +43,7 @@ import {
   transitionCampaign,
   updateCampaign,
   updateCampaignBody,
+  writableCampaign,
 } from '../shared/campaigns/campaign';
 import { enrolByWebhook, rotateWebhookToken } from '../shared/campaigns/campaign-webhook';
 import { enrolContactIds } from '../shared/campaigns/enrol-by-ids';
@@ -494,6 +495,9 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
     { params: z.object({ id: recordId, contactId: recordId }), response: enrolmentExited },
     async ({ params }, request) => {
       const workspaceId = workspaceOf(request);
+      // An archived campaign is read-only (409 CAMPAIGN_ARCHIVED): its enrolments exit as
+      // `archived` (the archive's own pass), not as a person's `manual` exit.
+      await writableCampaign(workspaceId, params.id, deps);
       const state = await enrolments.get(workspaceId, params.id, params.contactId);
       if (!state) throw new NotFoundError('This contact is not enrolled in this campaign', 'ENROLMENT_NOT_FOUND');
       if (!(await exitEnrolment(state, 'manual', { enrolments, now }))) {

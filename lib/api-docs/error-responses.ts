@@ -120,6 +120,8 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'campaigns.resume': ['ILLEGAL_CAMPAIGN_TRANSITION'],
   'campaigns.archive': ['ILLEGAL_CAMPAIGN_TRANSITION'],
   'campaigns.enrol': ['CAMPAIGN_NOT_ACTIVE', 'CAMPAIGN_ARCHIVED', 'IDEMPOTENCY_IN_PROGRESS'],
+  'campaigns.exit': ['CAMPAIGN_ARCHIVED', 'ENROLMENT_CHANGED'],
+  'campaigns.retry': ['ENROLMENT_NOT_RETRYABLE', 'ENROLMENT_CHANGED'],
   'campaigns.promote': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.unpromote': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.ai-drafts.create': ['CAMPAIGN_ARCHIVED', 'AI_OFFLINE', 'AI_DRAFT_FAILED'],

@@ -28,7 +28,7 @@ import {
   literalSubject,
   sameAiCopyRequest,
 } from './ai-copy-rules';
-import { type Campaign, type CampaignDeps, getCampaign } from './campaign';
+import { type Campaign, type CampaignDeps, getCampaign, writableCampaign } from './campaign';
 import { type CopyLintResult, FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue, lintCopy } from './copy-lint';
 import type { AiCopyRequest, Journey, JourneyNode } from './journey';
 
@@ -104,13 +104,6 @@ export function aiCopyNode(campaign: Campaign, nodeId: string): AiCopyNode {
   return node as AiCopyNode;
 }
 
-async function writable(workspaceId: string, campaignId: string, deps: Pick<CampaignDeps, 'campaigns'>) {
-  const campaign = await getCampaign(workspaceId, campaignId, deps);
-  if (campaign.status === 'archived')
-    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
-  return campaign;
-}
-
 export interface GenerateDraftDeps extends Pick<CampaignDeps, 'campaigns' | 'now' | 'newId'> {
   readonly drafts: Pick<AiCopyDraftStore, 'put'>;
   readonly settings: Pick<SettingStore, 'get'>;
@@ -129,7 +122,7 @@ export async function generateAiDraft(
   nodeId: string,
   deps: GenerateDraftDeps,
 ): Promise<AiCopyDraft> {
-  const campaign = await writable(caller.workspaceId, campaignId, deps);
+  const campaign = await writableCampaign(caller.workspaceId, campaignId, deps);
   const { aiCopy } = aiCopyNode(campaign, nodeId);
   const outcome = await deps.preview(caller.workspaceId, {
     agent: 'content-personalisation',
@@ -249,7 +242,7 @@ export async function approveAiDraft(
   if (caller.permissions && !caller.permissions.has('templates:write')) {
     throw new ForbiddenError('Approving AI copy writes an email template: it needs the templates:write permission');
   }
-  const campaign = await writable(caller.workspaceId, campaignId, deps);
+  const campaign = await writableCampaign(caller.workspaceId, campaignId, deps);
   const node = aiCopyNode(campaign, nodeId);
   const draft = await deps.drafts.get(caller.workspaceId, campaignId, nodeId, draftId);
   if (!draft) throw new NotFoundError('No such draft for this node', 'AI_DRAFT_NOT_FOUND');

@@ -284,6 +284,23 @@ export async function getCampaign(workspaceId: string, campaignId: string, deps:
 }
 
 /**
+ * The campaign, to be changed: 404 `CAMPAIGN_NOT_FOUND` when there is none, 409
+ * `CAMPAIGN_ARCHIVED` when it is archived (read-only: its draft, promotions, tokens, secrets and
+ * enrolments stay as they are; its held enrolments exit through the archive's own pass).
+ */
+export async function writableCampaign(
+  workspaceId: string,
+  campaignId: string,
+  deps: Pick<CampaignDeps, 'campaigns'>,
+): Promise<Campaign> {
+  const campaign = await getCampaign(workspaceId, campaignId, deps);
+  if (campaign.status === 'archived') {
+    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  }
+  return campaign;
+}
+
+/**
  * The journey contacts run on now: the latest published version's (the draft before a first
  * publish). Everything that describes or acts on running enrolments (stats, promotion) reads
  * this, never `campaign.journey`, which is only the draft the next publish freezes.
@@ -310,8 +327,7 @@ export async function updateCampaign(
   body: UpdateCampaignBody,
   deps: CampaignDeps,
 ): Promise<Campaign> {
-  const current = await getCampaign(workspaceId, campaignId, deps);
-  if (current.status === 'archived') throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  const current = await writableCampaign(workspaceId, campaignId, deps);
   const next: Campaign = {
     ...current,
     ...(body.name ? { name: body.name } : {}),

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
+import { own } from '../security/own';
 
 const fieldValue = z.union([z.string().check(z.maxLength(1000)), z.number(), z.boolean()]);
 const ref = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,40}$/));
@@ -69,12 +70,26 @@ export function conditionDepth(c: Condition): number {
   return 1;
 }
 
+/** The leaf conditions of `c`, in order. */
+export function leavesOf(c: Condition): LeafCondition[] {
+  if (c.type === 'all' || c.type === 'any') return c.of.flatMap(leavesOf);
+  if (c.type === 'not') return leavesOf(c.of);
+  return [c];
+}
+
 /** The email-activity nodes a condition refers to (they must be email nodes of the journey). */
 export function activityNodesOf(c: Condition): string[] {
-  if (c.type === 'all' || c.type === 'any') return c.of.flatMap(activityNodesOf);
-  if (c.type === 'not') return activityNodesOf(c.of);
-  return c.type === 'email-activity' ? [c.node] : [];
+  return leavesOf(c).flatMap((leaf) => (leaf.type === 'email-activity' ? [leaf.node] : []));
 }
+
+/** The field conditions' operators that compare the field with the condition's `value`. */
+export const VALUE_OPS: ReadonlySet<string> = new Set([
+  'equals',
+  'not-equals',
+  'contains',
+  'greater-than',
+  'less-than',
+]);
 
 /** An interaction as conditions read it. */
 export interface SubjectInteraction {
@@ -156,7 +171,9 @@ export function holds(c: Condition, subject: ConditionSubject): boolean {
     case 'not':
       return !holds(c.of, subject);
     case 'field':
-      return fieldHolds(c, subject.contact.fields[c.field]);
+      // The contact's own field only: a name a plain object inherits (`valueOf`, `constructor`...)
+      // is a field the contact does not hold, never the built-in.
+      return fieldHolds(c, own(subject.contact.fields, c.field));
     case 'tag': {
       const has = subject.contact.tags.some((t) => t.toLowerCase() === c.tag.toLowerCase());
       return has === c.has;
@@ -177,7 +194,7 @@ export function holds(c: Condition, subject: ConditionSubject): boolean {
       return count >= c.atLeast;
     }
     case 'email-activity':
-      return subject.emailActivity[c.node]?.[c.activity] ?? false;
+      return own(subject.emailActivity, c.node)?.[c.activity] ?? false;
   }
 }
 

@@ -2,16 +2,27 @@
  * The rules a journey must keep before it can be saved or published, checked over the whole
  * graph: exactly one trigger, unique node ids, no edge to a missing node, every node reachable
  * from the trigger, no cycle that does not pass through a wait (it would spin without end),
- * split arms summing to 100 with the holdout, waits within a year, email-activity conditions
- * that refer to an email node that comes earlier, webhooks that point outside the policy
- * (webhook-url.ts). Each problem names its node.
+ * split arms summing to 100 with the holdout and distinct arm ids, distinct subject lines,
+ * waits within a year, email-activity conditions that refer to an email node that comes earlier,
+ * field conditions that could tell contacts apart (a field a contact can hold, a value to compare
+ * with), webhooks that point outside the policy (webhook-url.ts). Each problem names its node.
  *
  * {@link campaignProblems} adds what needs the campaign's rules too: the campaign-wide goal is
  * checked as a node's condition is (named `rules.goal`), and a journey that mails may not be
  * triggered by its own mail's interactions with re-entry `always` (it would never stop).
  */
+
+import { RESERVED_FIELD_KEYS } from '../crm/contacts/custom-field-key';
 import { ValidationError } from '../errors';
-import { activityNodesOf, type Condition, conditionDepth, MAX_CONDITION_DEPTH } from './conditions';
+import {
+  activityNodesOf,
+  type Condition,
+  conditionDepth,
+  type LeafCondition,
+  leavesOf,
+  MAX_CONDITION_DEPTH,
+  VALUE_OPS,
+} from './conditions';
 import type { CampaignRules } from './enrolment';
 import { durationMs, edgesOf, type Journey, type JourneyNode, MAX_WAIT_DAYS } from './journey';
 import { HOLDOUT_ARM } from './split';
@@ -184,9 +195,15 @@ function nodeProblems(
       }
       break;
     }
-    case 'email':
+    case 'email': {
       if (node.promote && !node.subjectVariants) problem('Promotes a winning subject line without subject variants');
+      // A line's counters are keyed by its text (split.ts `subjectLineId`): a repeated line would
+      // be tried against itself, its sends counted under each of its places.
+      const lines = node.subjectVariants ?? [];
+      const repeated = lines.filter((line, i) => lines.indexOf(line) !== i);
+      if (repeated.length > 0) problem(`Two subject lines are the same: ${JSON.stringify(repeated[0])}`);
       break;
+    }
     default:
       break;
   }
@@ -208,7 +225,30 @@ function conditionProblems(
       problems.push({ node, message: `Asks about email activity of "${ref}", which is not an email node` });
     }
   }
+  for (const leaf of leavesOf(c)) {
+    if (leaf.type !== 'field') continue;
+    const message = fieldConditionProblem(leaf);
+    if (message) problems.push({ node, message });
+  }
   return problems;
+}
+
+/**
+ * Why a field condition would be judged the same way for every contact, if it would: a field no
+ * contact can hold (custom-field-key.ts `RESERVED_FIELD_KEYS`, refused as a set-field action's
+ * field is), an operator that compares with a value given none ("equals" without a value was
+ * always false, "not-equals" always true), a number comparison with something that is no number.
+ */
+function fieldConditionProblem(c: Extract<LeafCondition, { type: 'field' }>): string | undefined {
+  if (RESERVED_FIELD_KEYS.has(c.field)) return `Asks about field "${c.field}", a reserved name no contact can hold`;
+  if (!VALUE_OPS.has(c.op)) return undefined;
+  if (c.value === undefined) return `Compares field "${c.field}" ("${c.op}") without a value`;
+  const numeric = c.op === 'greater-than' || c.op === 'less-than';
+  const number = typeof c.value === 'boolean' || String(c.value).trim() === '' ? Number.NaN : Number(c.value);
+  if (numeric && !Number.isFinite(number)) {
+    return `Compares field "${c.field}" ("${c.op}") with ${JSON.stringify(c.value)}, which is not a number`;
+  }
+  return undefined;
 }
 
 function reachableFrom(start: string, byId: ReadonlyMap<string, JourneyNode>): Set<string> {

@@ -5,6 +5,11 @@
  * kept on the campaign record, not in a new version: it applies to every published version
  * running, through the rules the step runner loads with the version (dynamo-campaigns.ts).
  *
+ * A promotion is judged against the versions it applies to: a person may promote a node of any
+ * published version (any may still have contacts running on it), and undo any promotion recorded,
+ * whatever the versions published since have made of its node ({@link promoteNode},
+ * {@link undoPromotion}).
+ *
  * Manual: a person promotes or undoes one (the campaign routes). Automatic: a node with
  * `promote` is promoted by the engine once its stated test (ab-test.ts) names a winner at 95%
  * with enough contacts per arm: the drip-step worker, running a step of a campaign whose running
@@ -17,7 +22,8 @@ import * as z from 'zod/mini';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { newAuditRecord } from '../identity/audit';
 import type { AuditEntry } from '../identity/ports';
-import { type Campaign, type CampaignDeps, type CampaignStore, getCampaign, runningJourney } from './campaign';
+import { own } from '../security/own';
+import { type Campaign, type CampaignDeps, type CampaignStore, runningJourney, writableCampaign } from './campaign';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
 import type { CampaignVersions } from './ports';
@@ -46,24 +52,61 @@ export const promoteBody = z.union([
 ]);
 export type PromoteBody = z.infer<typeof promoteBody>;
 
-async function writableCampaign(workspaceId: string, campaignId: string, deps: Pick<CampaignDeps, 'campaigns'>) {
-  const campaign = await getCampaign(workspaceId, campaignId, deps);
-  if (campaign.status === 'archived') {
-    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+/**
+ * The journeys a promotion of the campaign applies to, newest first: every published version (a
+ * promotion is kept on the campaign record and applies to whichever version an enrolment runs on,
+ * and any of them may still have contacts running: which ones is not tracked), or the draft before
+ * a first publish. One read per version, made only as the caller goes on.
+ */
+async function* promotedJourneys(campaign: Campaign, deps: Pick<CampaignDeps, 'campaigns'>): AsyncGenerator<Journey> {
+  if (!campaign.publishedVersion) {
+    yield campaign.journey;
+    return;
   }
-  return campaign;
+  for (let v = campaign.publishedVersion; v >= 1; v -= 1) {
+    const version = await deps.campaigns.version(campaign.workspaceId, campaign.campaignId, v);
+    if (version) yield version.journey;
+  }
 }
 
-async function abNodeOf(campaign: Campaign, id: string, deps: Pick<CampaignDeps, 'campaigns'>): Promise<AbNode> {
-  const node = (await runningJourney(campaign, deps)).nodes.find((n) => n.id === id);
-  if (!node) throw new NotFoundError(`The journey has no node "${id}"`, 'NODE_NOT_FOUND');
-  if (!isAbNode(node)) {
-    throw new ValidationError(
-      `Node "${id}" is neither a split nor an email node with subject variants`,
-      'NOT_AN_AB_NODE',
-    );
+/**
+ * `accept`'s answer for the first A/B node called `id`, in the versions a promotion applies to
+ * ({@link promotedJourneys}, newest first), that it accepts (it throws a ValidationError for a
+ * node it refuses). None accepted: the newest version's refusal (`NOT_AN_AB_NODE` for a node of
+ * that id that is no A/B node), else 404 `NODE_NOT_FOUND` (no version has the node).
+ */
+async function judgedAcrossVersions<T>(
+  campaign: Campaign,
+  id: string,
+  deps: Pick<CampaignDeps, 'campaigns'>,
+  accept: (node: AbNode) => T,
+): Promise<T> {
+  let refusal: ValidationError | undefined;
+  for await (const journey of promotedJourneys(campaign, deps)) {
+    const node = journey.nodes.find((n) => n.id === id);
+    if (!node) continue;
+    try {
+      if (!isAbNode(node)) {
+        throw new ValidationError(
+          `Node "${id}" is neither a split nor an email node with subject variants`,
+          'NOT_AN_AB_NODE',
+        );
+      }
+      return accept(node);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      refusal ??= error;
+    }
   }
-  return node;
+  throw (
+    refusal ??
+    new NotFoundError(
+      campaign.publishedVersion
+        ? `No published version of the journey has a node "${id}"`
+        : `The journey has no node "${id}"`,
+      'NODE_NOT_FOUND',
+    )
+  );
 }
 
 function promotionOf(node: AbNode, body: PromoteBody, by: string, at: string): Promotion {
@@ -100,7 +143,12 @@ async function save(current: Campaign, promotions: Promotions, deps: CampaignDep
   return next;
 }
 
-/** A person promotes an arm (split) or a subject variant (email node). */
+/**
+ * A person promotes an arm (split) or a subject variant (email node) of a node of any published
+ * version (the draft's before a first publish): judged against the newest version whose node of
+ * that id takes it, so a split only an older version still running has can be promoted. Refused
+ * (the newest version's reason) when no version's node takes it; 404 when none has the node.
+ */
 export async function promoteNode(
   workspaceId: string,
   campaignId: string,
@@ -110,11 +158,17 @@ export async function promoteNode(
   deps: CampaignDeps,
 ): Promise<Campaign> {
   const campaign = await writableCampaign(workspaceId, campaignId, deps);
-  const promotion = promotionOf(await abNodeOf(campaign, node, deps), body, `user:${userId}`, deps.now().toISOString());
+  const at = deps.now().toISOString();
+  const promotion = await judgedAcrossVersions(campaign, node, deps, (n) => promotionOf(n, body, `user:${userId}`, at));
   return save(campaign, { ...campaign.promotions, [node]: promotion }, deps);
 }
 
-/** Undoes a node's promotion: arrivals from now on are split as before. Nothing in force: unchanged. */
+/**
+ * Undoes a node's promotion: arrivals from now on are split as before, on every version it
+ * applied to. Any promotion recorded can be undone, whatever the versions published since have
+ * made of its node (dropped it, or reused its id for another kind of node). Nothing in force:
+ * unchanged (a node no version has as an A/B node, with nothing recorded: 404 / 400 as a promotion).
+ */
 export async function undoPromotion(
   workspaceId: string,
   campaignId: string,
@@ -123,9 +177,12 @@ export async function undoPromotion(
   deps: CampaignDeps,
 ): Promise<Campaign> {
   const campaign = await writableCampaign(workspaceId, campaignId, deps);
-  await abNodeOf(campaign, node, deps);
-  const current = campaign.promotions?.[node];
-  if (!current || current.undone) return campaign;
+  const current = own(campaign.promotions, node);
+  if (!current) {
+    await judgedAcrossVersions(campaign, node, deps, () => undefined);
+    return campaign;
+  }
+  if (current.undone) return campaign;
   const undone: Promotion = { ...current, undone: { by: `user:${userId}`, at: deps.now().toISOString() } };
   return save(campaign, { ...campaign.promotions, [node]: undone }, deps);
 }
@@ -163,7 +220,7 @@ export function duePromotions(
  * recorded, in force or undone (an undone one is a person's decision: never promoted again).
  */
 export function undecidedNodes(journey: Journey, promotions: Promotions | undefined): AbNode[] {
-  return journey.nodes.filter((n): n is AbNode => isAbNode(n) && n.promote !== undefined && !promotions?.[n.id]);
+  return journey.nodes.filter((n): n is AbNode => isAbNode(n) && n.promote !== undefined && !own(promotions, n.id));
 }
 
 /** Where a node's `promote` rule stands, as the stats show it (nodes without the rule: none). */
@@ -222,7 +279,7 @@ export async function runningStats(
   const variants: RunningStats['variants'] = { ...stats.variants };
   for (const node of journey.nodes) {
     if (!isAbNode(node)) continue;
-    const state = autoPromotionState(node, counters, promotions[node.id]);
+    const state = autoPromotionState(node, counters, own(promotions, node.id));
     if (!state) continue;
     const into = node.kind === 'split' ? splits : variants;
     const entry = into[node.id];
@@ -280,8 +337,9 @@ export interface AutoPromotionDeps {
 export const AUTO_PROMOTION_CHECK_MS = 60_000;
 
 /**
- * The engine's side of the `promote` rule. Asked for a campaign whose running version has A/B nodes
- * the rule has still to decide ({@link undecidedNodes}), it judges them from the campaign's counters
+ * The engine's side of the `promote` rule. Asked for a campaign whose version a step runs on (any
+ * published version) has A/B nodes the rule has still to decide ({@link undecidedNodes}), it judges
+ * them, on that version's nodes, from the campaign's counters
  * (one BatchGet of the stats shards, at most once a minute per campaign in this container; steps
  * that find nothing undecided read nothing) and, when a test names a winner, writes the promotion
  * with the campaign's revision condition and its audit entry in one transaction
@@ -289,8 +347,9 @@ export const AUTO_PROMOTION_CHECK_MS = 60_000;
  * the promotions now recorded for those nodes, so the very arrival that found it due takes the
  * winner. A concurrent change of the campaign wins: the nodes' promotions as re-read are answered
  * (a person's promotion or undo, another container's promotion), or none, and the rule is tried
- * again a minute later. At most one write is tried per campaign and minute in this container;
- * the checks of one batch share the read and the write.
+ * again a minute later. At most one write is tried per campaign and minute in this container (judged
+ * on the version of the step that found a winner first: a step of another version with a winner of
+ * its own has it written in a later minute); the checks of one batch share the read and the write.
  */
 export function autoPromoter(deps: AutoPromotionDeps) {
   const every = deps.checkEveryMs ?? AUTO_PROMOTION_CHECK_MS;
@@ -305,11 +364,15 @@ export function autoPromoter(deps: AutoPromotionDeps) {
     workspaceId: string,
     campaignId: string,
     counters: Readonly<Record<string, number>>,
+    version: number | undefined,
   ): Promise<Promotions> => {
     const campaign = await deps.campaigns.get(workspaceId, campaignId);
     if (campaign?.status !== 'active' || !campaign.publishedVersion) return {};
-    // Judged on the latest published version's nodes, as a person's promotion is checked.
-    const journey = await runningJourney(campaign, deps);
+    // Judged again on the stored nodes of the version the step runs on, whose rule it is (the
+    // latest version may have dropped the node or the rule), against the promotions recorded now.
+    const published = await deps.campaigns.version(workspaceId, campaignId, version ?? campaign.publishedVersion);
+    if (!published) return {};
+    const journey = published.journey;
     const due = duePromotions(journey, counters, campaign.promotions ?? {}, deps.now());
     if (Object.keys(due).length === 0) return campaign.promotions ?? {};
     const next: Campaign = {
@@ -333,14 +396,16 @@ export function autoPromoter(deps: AutoPromotionDeps) {
 
   return {
     /**
-     * The promotions now recorded for `journey`'s undecided nodes (`promotions`: those the step
-     * loaded), after writing any the counters call for; empty when none.
+     * The promotions now recorded for `journey`'s undecided nodes (`journey`: that of published
+     * version `version`, the one the step runs on, default the latest; `promotions`: those the
+     * step loaded), after writing any the counters call for; empty when none.
      */
     async promotionsFor(
       workspaceId: string,
       campaignId: string,
       journey: Journey,
       promotions: Promotions | undefined,
+      version?: number,
     ): Promise<Promotions> {
       const undecided = undecidedNodes(journey, promotions);
       if (undecided.length === 0) return {};
@@ -361,10 +426,13 @@ export function autoPromoter(deps: AutoPromotionDeps) {
         }
         const counters = await check.counters;
         if (Object.keys(duePromotions(journey, counters, promotions ?? {}, deps.now())).length === 0) return {};
-        check.write ??= write(workspaceId, campaignId, counters);
+        check.write ??= write(workspaceId, campaignId, counters, version);
         const recorded = await check.write;
         return Object.fromEntries(
-          undecided.flatMap((n) => (recorded[n.id] ? [[n.id, recorded[n.id] as Promotion]] : [])),
+          undecided.flatMap((n) => {
+            const promotion = own(recorded, n.id);
+            return promotion ? [[n.id, promotion]] : [];
+          }),
         );
       } catch (error) {
         deps.failed(error, { workspaceId, campaignId });
@@ -389,7 +457,13 @@ export function autoPromotingVersions(versions: CampaignVersions, promoter: Auto
       const loaded = await versions.load(workspaceId, campaignId, version);
       if (!loaded?.published || loaded.status !== 'active') return loaded;
       const { journey, rules } = loaded.published;
-      const added = await promoter.promotionsFor(workspaceId, campaignId, journey, rules.promotions);
+      const added = await promoter.promotionsFor(
+        workspaceId,
+        campaignId,
+        journey,
+        rules.promotions,
+        loaded.published.version,
+      );
       if (Object.keys(added).length === 0) return loaded;
       return {
         ...loaded,

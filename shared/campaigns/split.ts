@@ -4,6 +4,7 @@
  * and arms fill in their stated proportions.
  */
 import { createHash } from 'node:crypto';
+import { own } from '../security/own';
 
 /** The counter name of a split's control group (`arm:<split>:holdout`): no arm may take it (journey-rules.ts). */
 export const HOLDOUT_ARM = 'holdout';
@@ -53,7 +54,7 @@ export function promotedArm<Arm extends { readonly id: string }>(
   split: { readonly id: string; readonly arms: readonly Arm[] },
   promotions: Readonly<Record<string, { readonly arm?: string; readonly undone?: unknown }>> | undefined,
 ): Arm | undefined {
-  const promotion = promotions?.[split.id];
+  const promotion = own(promotions, split.id);
   if (!promotion || promotion.undone || promotion.arm === undefined) return undefined;
   // A version without that arm (an older one) splits as it always did.
   return split.arms.find((a) => a.id === promotion.arm);
@@ -72,7 +73,7 @@ export function promotedVariant(
     | Readonly<Record<string, { readonly variant?: number; readonly subject?: string; readonly undone?: unknown }>>
     | undefined,
 ): number | undefined {
-  const promotion = promotions?.[node.id];
+  const promotion = own(promotions, node.id);
   if (!promotion || promotion.undone || promotion.variant === undefined || !node.subjectVariants) return undefined;
   if (promotion.subject !== undefined) {
     const index = node.subjectVariants.indexOf(promotion.subject);

@@ -4,6 +4,8 @@
  * force, if any. The counters are kept by atomic ADDs as enrolments move (and as email events
  * arrive), so reading them is one item, never a scan.
  */
+
+import { own } from '../security/own';
 import {
   AB_METRIC_COUNTER,
   AB_METRICS,
@@ -226,7 +228,8 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
   for (const node of journey.nodes) nodes[node.id] = {};
   for (const [name, value] of Object.entries(counters)) {
     const match = /^node:([^:]+):(.+)$/.exec(name);
-    if (match?.[1] && match[2] && nodes[match[1]]) (nodes[match[1]] as Record<string, number>)[match[2]] = value;
+    const node = match?.[1] ? own(nodes, match[1]) : undefined;
+    if (node && match?.[2]) (node as Record<string, number>)[match[2]] = value;
   }
   const splits: CampaignStats['splits'] = {};
   const variants: CampaignStats['variants'] = {};
@@ -234,7 +237,7 @@ export function campaignStats(counters: Counters, journey: Journey, promotions: 
     if (!isAbNode(node)) continue;
     const tests = allTests(node, counters);
     const test = tests[abMetricOf(node)];
-    const promotion = promotions[node.id];
+    const promotion = own(promotions, node.id);
     const arms = armCounts(node, counters);
     if (node.kind === 'split') {
       const { text: _text, ...verdict } = test.verdict;
