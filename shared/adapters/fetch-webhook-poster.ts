@@ -1,31 +1,70 @@
 /**
- * The webhook poster: one POST over node:http/node:https, a timeout per attempt, redirects never
- * followed (a 3xx is an answer, so a redirect cannot lead inside the network). Unless private
- * webhooks are allowed, the host's addresses are resolved once and a private one (isPrivateAddress:
- * private, loopback, link-local, unique-local, IPv4-mapped and other embedded IPv4) refuses the
- * send; the connection then goes only to those checked addresses (the socket's `lookup` answers
- * them and never asks DNS again), so a name that changes its answer between the check and the
- * connection (DNS rebinding) cannot lead inward. The host name is kept for TLS (SNI and the
+ * The webhook poster: one POST over node:http/node:https, redirects never followed (a 3xx is an
+ * answer, so a redirect cannot lead inside the network). One deadline bounds the whole attempt,
+ * started before anything else: resolving the host (the name is whatever a campaign editor typed,
+ * so its nameserver may be theirs, and slow on purpose), connecting, sending and the answer.
+ * Unless private webhooks are allowed, the host's addresses are resolved once and a private one
+ * (isPrivateAddress: private, loopback, link-local, unique-local, IPv4-mapped and other embedded
+ * IPv4) refuses the send; the connection then goes only to those checked addresses (the socket's
+ * `lookup` answers them and never asks DNS again), so a name that changes its answer between the
+ * check and the connection (DNS rebinding) cannot lead inward. The host name is kept for TLS (SNI and the
  * certificate check) and the Host header. No connection is pooled: each POST opens its own.
  */
 import type { lookup as dnsLookup, LookupAddress } from 'node:dns';
-import { lookup } from 'node:dns/promises';
+import { Resolver } from 'node:dns/promises';
 import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { WebhookAnswer, WebhookPoster } from '../campaigns/webhook-action';
 import { isPrivateAddress, type WebhookPolicy, webhookUrlProblem } from '../campaigns/webhook-url';
 
+/** One attempt, from resolving the host to the answer's status. */
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
 export interface FetchWebhookPosterOptions {
   readonly policy: WebhookPolicy;
   readonly timeoutMs?: number;
-  /** Every address of a host name (tests pass their own). The connection uses only its answer. */
-  readonly resolve?: (host: string) => Promise<readonly string[]>;
+  /**
+   * Every address of a host name (default {@link resolveHost}; tests pass their own). The
+   * connection uses only its answer. `deadline` aborts when the attempt's time is up: the attempt
+   * ends then whether or not this has settled; a resolver should also stop its queries.
+   */
+  readonly resolve?: (host: string, deadline: AbortSignal) => Promise<readonly string[]>;
 }
 
-const resolveAll = async (host: string) => (await lookup(host, { all: true })).map((a) => a.address);
+/**
+ * Every address of `host`: its A and AAAA records, asked of the system's nameservers (or
+ * `servers`) through c-ares, IPv4 first. Not `dns.lookup`: getaddrinfo runs on the libuv
+ * threadpool (4 threads, shared with the AWS SDK's own lookups and with crypto and files) and
+ * cannot be stopped, so a nameserver that never answers would hold a thread until the system
+ * resolver gives up, whatever the attempt's deadline. These queries are cancelled when `deadline`
+ * aborts. A name with addresses of one family only answers those; with none, the A query's error.
+ */
+export async function resolveHost(host: string, deadline: AbortSignal, servers?: readonly string[]) {
+  const resolver = new Resolver();
+  if (servers) resolver.setServers(servers);
+  const cancel = () => resolver.cancel();
+  deadline.addEventListener('abort', cancel, { once: true });
+  try {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const addresses = [v4, v6].flatMap((answer) => (answer.status === 'fulfilled' ? answer.value : []));
+    if (addresses.length === 0 && v4.status === 'rejected') throw v4.reason;
+    return addresses;
+  } finally {
+    deadline.removeEventListener('abort', cancel);
+  }
+}
+
+/** `work`, unless `deadline` aborts first: then its reason (a TimeoutError), whatever `work` does. */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
+  if (deadline.aborted) return Promise.reject(deadline.reason);
+  let abort = () => {};
+  const late = new Promise<never>((_, reject) => {
+    abort = () => reject(deadline.reason);
+    deadline.addEventListener('abort', abort, { once: true });
+  });
+  return Promise.race([work, late]).finally(() => deadline.removeEventListener('abort', abort));
+}
 
 /** A socket `lookup` that answers only `vetted` (already checked), whatever the name. */
 export function vettedLookup(vetted: readonly string[]): NonNullable<RequestOptions['lookup']> {
@@ -54,17 +93,20 @@ function familyOf(family: number | string | undefined): 4 | 6 | undefined {
 
 export function fetchWebhookPoster(options: FetchWebhookPosterOptions): WebhookPoster {
   const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  const resolve = options.resolve ?? resolveAll;
+  const resolve = options.resolve ?? ((host: string, deadline: AbortSignal) => resolveHost(host, deadline));
   return {
     async post(url, body, headers): Promise<WebhookAnswer> {
       // The journey was checked at save; the policy may be stricter where it runs.
       const problem = webhookUrlProblem(url, options.policy);
       if (problem) return { kind: 'refused', reason: problem };
+      // One deadline for the whole attempt, the host's resolution included.
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const late = `no answer within ${timeoutMs} ms`;
       let vetted: readonly string[] | undefined;
       if (!options.policy.allowPrivate) {
         const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
         try {
-          const addresses = isIP(host) ? [host] : await resolve(host);
+          const addresses = isIP(host) ? [host] : await beforeDeadline(resolve(host, deadline), deadline);
           const inward = addresses.find(isPrivateAddress);
           if (inward) return { kind: 'refused', reason: `${host} resolves to a private address (${inward})` };
           if (addresses.length === 0 || !addresses.every((a) => isIP(a) !== 0)) {
@@ -72,16 +114,16 @@ export function fetchWebhookPoster(options: FetchWebhookPosterOptions): WebhookP
           }
           vetted = addresses;
         } catch (error) {
+          if (deadline.aborted) return { kind: 'unreachable', reason: `${late} (${host} did not resolve in time)` };
           return { kind: 'unreachable', reason: `${host} does not resolve (${codeOf(error)})` };
         }
       }
-      const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const status = await postOnce(url, body, headers, signal, vetted);
+        const status = await postOnce(url, body, headers, deadline, vetted);
         return { kind: 'answered', status };
       } catch (error) {
-        const timedOut = signal.aborted || (error as Error).name === 'TimeoutError';
-        return { kind: 'unreachable', reason: timedOut ? `no answer within ${timeoutMs} ms` : codeOf(error) };
+        const timedOut = deadline.aborted || (error as Error).name === 'TimeoutError';
+        return { kind: 'unreachable', reason: timedOut ? late : codeOf(error) };
       }
     },
   };

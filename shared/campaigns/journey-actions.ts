@@ -13,8 +13,8 @@
  *   contact holds now (`ContactEffects.effectClaimed`).
  * - a score adjustment claims the key in the score's own write (adjust-score.ts);
  * - a notification is a send the email pipeline mails once per key (notify-member.ts);
- * - a webhook carries the key as `Idempotency-Key` for the receiver to dedupe on
- *   (webhook-action.ts: delivery is at least once).
+ * - a webhook carries the key as its signed `webhook-id` (Standard Webhooks; also sent as
+ *   `Idempotency-Key`) for the receiver to dedupe on (webhook-action.ts: delivery is at least once).
  * A contact deleted since the step read it (the action's own read, or a write's condition, finds
  * it gone) throws ContactDeletedError: the enrolment exits `contact-deleted`, no failure.
  */

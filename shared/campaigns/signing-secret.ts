@@ -14,8 +14,11 @@ export interface CampaignSigningSecrets {
   put(workspaceId: string, campaignId: string, secret: string, at: string, onlyIfAbsent: boolean): Promise<boolean>;
 }
 
-/** `whsec_` and 32 random bytes, base64url. */
-export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
+/**
+ * `whsec_` and 32 random bytes in base64, as Standard Webhooks libraries read a secret. (Secrets made
+ * before review round 22 spell their bytes in base64url: they sign the same, webhook-action.ts.)
+ */
+export const newSigningSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
 
 /** The campaign's signing secret, made (once, whoever races) if it has none yet. */
 export async function signingSecretOf(
@@ -47,5 +50,5 @@ export async function rotateSigningSecret(
   return { secret, header: SIGNATURE_HEADER };
 }
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+/** A header carrying the webhook's signature, the same as `webhook-signature` (webhook-action.ts). */
 export const SIGNATURE_HEADER = 'X-UniteHub-Signature';

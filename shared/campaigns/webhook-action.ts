@@ -1,9 +1,12 @@
 /**
- * The `webhook` action: POSTs the enrolment as JSON, signed with HMAC-SHA256 under the campaign's
- * signing secret (signing-secret.ts), with the step's key as `Idempotency-Key`. Delivery is at
- * least once: a step retried after a lost answer posts again with the same key, and the receiver
- * dedupes on it. A 2xx is done; 408, 429, 5xx or no answer is retried (the step's message comes
- * back later), and on the last attempt fails the enrolment; any other answer fails it at once.
+ * The `webhook` action: POSTs the enrolment as JSON, signed the Standard Webhooks way
+ * (https://www.standardwebhooks.com) under the campaign's signing secret (signing-secret.ts):
+ * `webhook-id` is the step's effect key, `webhook-signature` the HMAC-SHA256 of
+ * `<webhook-id>.<webhook-timestamp>.<body>`, so the id a receiver dedupes on is signed with the body
+ * (a captured request replayed under another id fails the check). Delivery is at least once: a step
+ * retried after a lost answer posts again with the same id, and the receiver dedupes on it. A 2xx
+ * is done; 408, 429, 5xx or no answer is retried (the step's message comes back later), and on the
+ * last attempt fails the enrolment; any other answer fails it at once.
  * Attempts are counted per effect key, durably ({@link WebhookAttempts}): at most
  * {@link WEBHOOK_ATTEMPTS} POSTs, whichever copy of the step makes them (its redeliveries, a
  * sweep's re-send, the message a checkpoint's timer sets: each has its own receive count). A 2xx
@@ -11,8 +14,8 @@
  * failed) sends nothing and counts nothing, so only POSTs that did not succeed use up the
  * attempts. A person's retry of the failed enrolment starts a new round.
  */
-import { createHmac } from 'node:crypto';
 import type { Contact } from '../crm/model';
+import { signWebhook } from '../email/webhook-signature';
 import { ActionFailedError, type ActionTarget } from './ports';
 import { SIGNATURE_HEADER } from './signing-secret';
 
@@ -66,7 +69,7 @@ export interface WebhookAttempts {
   begin(workspaceId: string, key: string): Promise<WebhookAttemptStart>;
   /**
    * Records that a POST under `key` answered 2xx: every later copy finds the effect done. Should
-   * it throw, the step is retried and POSTs again (counted; the receiver dedupes on the key).
+   * it throw, the step is retried and POSTs again (counted; the receiver dedupes on `webhook-id`).
    */
   succeeded(workspaceId: string, key: string): Promise<void>;
   /** Records that a POST under `key` did not succeed, unless another one did. */
@@ -78,12 +81,28 @@ export class WebhookRetryError extends Error {
   override name = 'WebhookRetryError';
 }
 
-export const TIMESTAMP_HEADER = 'X-UniteHub-Timestamp';
-
-/** The signature header's value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
-export function signWebhook(secret: string, unixSeconds: number, body: string): string {
-  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
-  return `t=${unixSeconds},v1=${mac}`;
+/**
+ * The headers that authenticate one POST, as Standard Webhooks has them, so a receiver can check
+ * them with that project's libraries (`new Webhook(secret).verify(rawBody, headers)`):
+ * - `webhook-id`: the effect's key, the same on every POST of the effect (retries, a person's retry
+ *   of the enrolment): what the receiver dedupes on. It is signed, and holds no `.` (node ids
+ *   cannot), as the scheme asks;
+ * - `webhook-timestamp`: unix seconds of the wall clock (`signedAt`);
+ * - `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, the key being the
+ *   bytes the secret spells after `whsec_` (base64; a secret made before round 22 spells them in
+ *   base64url, which decodes to the same bytes: shared/email/webhook-signature.ts).
+ * `Idempotency-Key` and `X-UniteHub-Signature` (SIGNATURE_HEADER, the name the rotate route answers)
+ * carry the same id and signature under the names of earlier versions.
+ */
+export function webhookAuthHeaders(secret: string, id: string, unixSeconds: number, body: string) {
+  const signature = signWebhook(secret, id, unixSeconds, body);
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(unixSeconds),
+    'webhook-signature': signature,
+    'Idempotency-Key': id,
+    [SIGNATURE_HEADER]: signature,
+  };
 }
 
 /** The JSON a webhook action posts. */
@@ -169,9 +188,7 @@ export async function sendWebhook(
   const answer = await deps.poster.post(url, body, {
     'Content-Type': 'application/json',
     'User-Agent': 'UniteHub-Webhooks/1',
-    'Idempotency-Key': target.idempotencyKey,
-    [TIMESTAMP_HEADER]: String(t),
-    [SIGNATURE_HEADER]: signWebhook(deps.secret, t, body),
+    ...webhookAuthHeaders(deps.secret, target.idempotencyKey, t, body),
   });
   if (answer.kind === 'answered' && answer.status >= 200 && answer.status < 300) {
     await deps.attempts?.succeeded(workspaceId, key);

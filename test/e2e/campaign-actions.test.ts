@@ -75,9 +75,14 @@ describe('campaign actions', () => {
     await okJson(await api('POST', `/api/campaigns/${id}/enrol`, { contactIds: [contact.contactId] }), 202);
 
     const hook = await eventually(async () => received.find((r) => r.body.includes(contact.contactId)), 20_000);
-    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(hook.headers['x-unitehub-signature'])) ?? [];
-    expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${hook.body}`).digest('hex'));
-    expect(hook.headers['idempotency-key']).toMatch(new RegExp(`^campaign#${id}#${contact.contactId}#1#hook#`));
+    // Standard Webhooks: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">, keyed by the secret's bytes.
+    const hookId = String(hook.headers['webhook-id']);
+    const mac = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+      .update(`${hookId}.${hook.headers['webhook-timestamp']}.${hook.body}`)
+      .digest('base64');
+    expect(hook.headers['webhook-signature']).toBe(`v1,${mac}`);
+    expect(hookId).toMatch(new RegExp(`^campaign#${id}#${contact.contactId}#1#hook#`));
+    expect(hook.headers['idempotency-key']).toBe(hookId);
     expect(JSON.parse(hook.body)).toMatchObject({ event: 'campaign.action', campaignId: id, node: { id: 'hook' } });
 
     const enrolment = await eventually(async () => {

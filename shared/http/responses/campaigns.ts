@@ -223,7 +223,7 @@ export const signingSecret = {
   status: 201,
   description: 'A new signing secret for webhook actions, shown once',
   schema: z.looseObject({ secret: z.string(), header: z.string() }),
-  example: { secret: 'whsec_-g6nJHBao16y8X99jtCToBy_ud77GdIX3D13Rfc7umQ', header: 'X-UniteHub-Signature' },
+  example: { secret: 'whsec_+g6nJHBao16y8X99jtCToBy/ud77GdIX3D13Rfc7umQ=', header: 'X-UniteHub-Signature' },
 } satisfies SuccessResponse;
 
 export const webhookEnrolled = {

@@ -2,7 +2,8 @@
  * Campaign `action` nodes beyond tags and fields:
  * - adjust-score: once per step key (a replay changes nothing), a ledger entry naming the
  *   campaign and node, a tier crossing published like any score change;
- * - webhook: a real HTTP server on 127.0.0.1 receives a signed POST (the HMAC recomputed here);
+ * - webhook: a real HTTP server on 127.0.0.1 receives a signed POST (the Standard Webhooks HMAC
+ *   recomputed here);
  *   408/429/5xx/no answer are retried (not an ActionFailedError), other answers fail the
  *   enrolment, and so does a retryable failure on the last attempt; private hosts are refused at
  *   save and, resolved, at send;
@@ -35,6 +36,12 @@ import { ValidationError } from '../../../shared/errors';
 import { MemoryEvents, MemoryScoreStore } from '../crm/scoring/memory-store';
 
 const WS = 'ws-actions';
+/** `v1,<base64 HMAC-SHA256 of "<id>.<t>.<body>">` keyed by the bytes after `whsec_`. */
+const standardSignature = (secret: string, id: unknown, t: string, body: string) =>
+  `v1,${createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(`${String(id)}.${t}.${body}`)
+    .digest('base64')}`;
+
 const NOW = new Date('2026-03-02T10:00:00Z');
 
 const contactOf = (over: Partial<Contact> = {}): Contact => ({
@@ -249,7 +256,7 @@ describe('webhook', () => {
     await performer(w, { realNow: () => wall }).perform(hook(), targetOf());
     const [got] = received as [Received];
     // The receiver checks the timestamp against its own clock; the payload keeps the journey's time.
-    expect(got.headers['x-unitehub-timestamp']).toBe(String(Math.floor(wall.getTime() / 1000)));
+    expect(got.headers['webhook-timestamp']).toBe(String(Math.floor(wall.getTime() / 1000)));
     expect(JSON.parse(got.body).occurredAt).toBe(NOW.toISOString());
   });
 
@@ -260,16 +267,19 @@ describe('webhook', () => {
     expect(received).toHaveLength(1);
     const [got] = received as [Received];
     expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['webhook-id']).toBe('campaign#camp-1#c-1#1#act#3');
     expect(got.headers['idempotency-key']).toBe('campaign#camp-1#c-1#1#act#3');
     const t = String(Math.floor(NOW.getTime() / 1000));
-    expect(got.headers['x-unitehub-timestamp']).toBe(t);
-    // The receiver's check: HMAC-SHA256 of "<t>.<raw body>" under the campaign's secret.
+    expect(got.headers['webhook-timestamp']).toBe(t);
+    // The receiver's check (Standard Webhooks): HMAC-SHA256 of "<id>.<t>.<raw body>", keyed by the
+    // secret's base64 bytes (test/unit/campaigns/r22d-fix-webhook-signed-id.test.ts runs the docs' one).
     const secret = w.secrets.items.get('camp-1') as string;
-    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    const expected = createHmac('sha256', secret).update(`${t}.${got.body}`).digest('hex');
-    expect(got.headers['x-unitehub-signature']).toBe(`t=${t},v1=${expected}`);
-    const wrong = createHmac('sha256', 'whsec_other').update(`${t}.${got.body}`).digest('hex');
-    expect(got.headers['x-unitehub-signature']).not.toContain(wrong);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(got.headers['webhook-signature']).toBe(standardSignature(secret, got.headers['webhook-id'], t, got.body));
+    expect(got.headers['x-unitehub-signature']).toBe(got.headers['webhook-signature']);
+    expect(got.headers['webhook-signature']).not.toBe(
+      standardSignature('whsec_b3RoZXI=', got.headers['webhook-id'], t, got.body),
+    );
 
     expect(JSON.parse(got.body)).toEqual({
       event: 'campaign.action',
@@ -314,8 +324,9 @@ describe('webhook', () => {
     await actions.perform(hook(), targetOf());
     const last = received.at(-1) as Received;
     const t = String(Math.floor(NOW.getTime() / 1000));
-    const mac = createHmac('sha256', rotated.secret).update(`${t}.${last.body}`).digest('hex');
-    expect(last.headers['x-unitehub-signature']).toBe(`t=${t},v1=${mac}`);
+    expect(last.headers['webhook-signature']).toBe(
+      standardSignature(rotated.secret, last.headers['webhook-id'], t, last.body),
+    );
   });
 
   it.each([408, 429, 500, 503])('retries a %i (not an ActionFailedError)', async (status) => {
