@@ -1,8 +1,9 @@
 /**
  * SQS consumer of the ai-calls queue: one agent run per queued call (shared/ai/run-ai-call.ts),
- * however often its message is delivered. A busy call, a retryable provider failure or a failed
- * score step (its call already stored completed) throws, so the message is retried after the
- * visibility timeout and dead-lettered after maxReceiveCount.
+ * however often its message is delivered. A busy call, a retryable provider failure, an error of
+ * ours or a failed score step (its call already stored completed) throws, so the message is retried
+ * after the visibility timeout and dead-lettered after maxReceiveCount; the last delivery marks the
+ * call `failed` and `deadLettered`, and a redrive from the DLQ runs it.
  */
 import { randomUUID } from 'node:crypto';
 import { queues } from '../lib/definition/queues';

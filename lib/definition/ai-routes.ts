@@ -9,7 +9,14 @@ const read = { permission: 'ai:read', rateTier: 'ai' } as const;
 
 export const aiRoutes = [
   route('ai', 'ai.calls.create', 'POST', '/api/ai/calls', 'Queue an agent call (202; idempotent by client key)', use),
-  route('ai', 'ai.calls.get', 'GET', '/api/ai/calls/{id}', 'A queued call: status, provider, usage, result', read),
+  route(
+    'ai',
+    'ai.calls.get',
+    'GET',
+    '/api/ai/calls/{id}',
+    'A queued call: status, provider, usage, output or failure',
+    read,
+  ),
   route('ai', 'ai.preview', 'POST', '/api/ai/preview', 'Run an agent now, with a short deadline', use),
   route(
     'ai',

@@ -1,7 +1,7 @@
 /**
  * AI call records in the `core` table, one item per call under its workspace:
  * `WS#<ws>` / `AICALL#<callId>`. Every transition is one conditional write: create (only once),
- * claim (queued, or running with a lapsed lease), keeping the answer, finish and release (only by
+ * claim (queued, running with a lapsed lease, or failed with its message dead-lettered), keeping the answer, finish and release (only by
  * the claim's holder), recording a later score step (a completed call without one), discard
  * (queued and never claimed), so of several deliveries of a call exactly one runs it at a time. Records expire after 90 days.
  */
@@ -91,14 +91,19 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
     async claim(workspaceId, callId, claimId, now, leaseUntil) {
       try {
         const out = await update(workspaceId, callId, {
+          // A dead-lettered call (its message redriven) loses its failure; a kept answer stays.
           UpdateExpression:
-            'SET #status = :running, claimId = :claim, leaseUntil = :until, startedAt = :now, updatedAt = :now ADD attempts :one',
+            'SET #status = :running, claimId = :claim, leaseUntil = :until, startedAt = :now, updatedAt = :now ' +
+            'REMOVE failure, completedAt ADD attempts :one',
           ConditionExpression:
-            'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :nowMs))',
+            'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :nowMs) ' +
+            'OR (#status = :failed AND failure.deadLettered = :true))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':running': 'running',
             ':queued': 'queued',
+            ':failed': 'failed',
+            ':true': true,
             ':claim': claimId,
             ':until': leaseUntil.getTime(),
             ':now': now.toISOString(),
@@ -112,6 +117,7 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
         if (!isConditionFailure(error)) throw error;
         const item = await getItem(db, table, keyOf(workspaceId, callId), { consistent: true });
         if (!item) return { outcome: 'missing' };
+        // A dead-lettered failure would have passed the condition: a failed call here is done.
         return { outcome: DONE.includes(String(item.status)) ? 'done' : 'busy' };
       }
     },

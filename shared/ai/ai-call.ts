@@ -25,7 +25,7 @@ export const AI_CALL_STATUSES = ['queued', 'running', 'completed', 'failed', 'of
 export type AiCallStatus = (typeof AI_CALL_STATUSES)[number];
 
 /** Why a call failed: a provider's failure kind, or a refusal before any model was asked. */
-/** `internal`: the run failed on its last delivery for a reason that is not the providers' (a bug, a store down). */
+/** `internal`: the run failed for a reason that is not the providers' (a bug, a store down or refusing the item). */
 export type AiCallFailureKind = AiFailureKind | 'budget-exceeded' | 'contact-not-found' | 'internal';
 
 export interface AiCallFailure {
@@ -33,6 +33,11 @@ export interface AiCallFailure {
   readonly reason: string;
   readonly issues?: readonly OutputIssue[];
   readonly details?: unknown;
+  /**
+   * The failure of the call's last delivery, which the worker failed: the message is in the ai-calls
+   * DLQ, and a redrive of it runs the call again (the claim takes a dead-lettered call).
+   */
+  readonly deadLettered?: boolean;
 }
 
 export interface AiCallRecord {
@@ -93,7 +98,11 @@ export interface AiCallStore {
   /** Stores a new queued call; false (nothing written) when the call exists already. */
   create(record: AiCallRecord): Promise<boolean>;
   get(workspaceId: string, callId: string): Promise<AiCallRecord | undefined>;
-  /** Takes the call to run it: a queued call, or a running one whose lease lapsed (its run crashed). */
+  /**
+   * Takes the call to run it: a queued call, a running one whose lease lapsed (its run crashed), or
+   * a failed one whose failure is `deadLettered` (its message redriven from the DLQ; the failure
+   * is removed, a kept answer stays).
+   */
   claim(workspaceId: string, callId: string, claimId: string, now: Date, leaseUntil: Date): Promise<AiCallClaim>;
   /**
    * Stores a completed run's outcome (`run`, `output`, `basedOn`) on the call while `claimId` holds
@@ -266,15 +275,17 @@ const isFailureKind = (kind: string): kind is AiCallFailureKind => Object.hasOwn
 
 /**
  * A failure as clients see it: its kind and a fixed message for the kind; the output's schema
- * issues of an `invalid-output` (about the model's answer) and a budget refusal's figures stay.
+ * issues of an `invalid-output` (about the model's answer), a budget refusal's figures and
+ * `deadLettered` (the call may still run, after an operator's redrive) stay.
  */
 export function failureView(failure: AiCallFailure) {
-  const { kind, issues, details } = failure;
+  const { kind, issues, details, deadLettered } = failure;
   return {
     kind,
     reason: FAILURE_MESSAGES[kind] ?? FAILURE_MESSAGES.internal,
     ...(issues ? { issues } : {}),
     ...(kind === 'budget-exceeded' && details !== undefined ? { details } : {}),
+    ...(deadLettered ? { deadLettered } : {}),
   };
 }
 

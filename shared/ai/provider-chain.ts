@@ -58,9 +58,9 @@ import { offlineProvider } from './providers/offline';
 export interface ChainTimings {
   /** The whole call, every provider, retry and wait included; default 45 s (queued calls). */
   readonly deadlineMs: number;
-  /** One attempt at one provider; default 20 s. */
+  /** One attempt at one provider; default 14 s. */
   readonly attemptTimeoutMs: number;
-  /** Retries per provider after its first attempt; default 2. */
+  /** Retries per provider after its first attempt; default 1. */
   readonly retries: number;
   /** Backoff before the first retry (full jitter, doubling); default 500 ms. */
   readonly retryBaseMs: number;

@@ -14,12 +14,20 @@
  * result is stored.
  *
  * The run's deadline passing is a `failed` result (kind `timeout`); when it passed before any
- * answer, the call is retried like a provider failure. On the last delivery every failure is
- * stored as `failed`, so no call stays `queued` once its message is dead-lettered. A failure no
- * redelivery can cure (every provider refused the request for good: a spend limit, a rejected
- * key, a bad request) is stored at once, with the first provider's kind.
+ * answer, the call is retried like a provider failure. A failure no redelivery can cure (every
+ * provider refused the request for good: a spend limit, a rejected key, a bad request; the budget;
+ * a missing contact) is stored at once, with the first provider's kind. Any other failure (a
+ * retryable provider failure, an error of ours such as a throttled table) gives the claim back and
+ * fails the message, so SQS delivers it again; on the last delivery it is stored `failed` with
+ * `deadLettered: true` and the message still fails, so it goes to the DLQ: no call stays `queued`
+ * or `running` once its message is dead-lettered, and the claim takes a dead-lettered call again,
+ * so a redrive from the DLQ (docs/runbooks/dead-letter-queue.md) runs it.
  *
- * Once the model has answered, the answer is never asked for again because of what follows it.
+ * An error after the model answered goes through the same handling (none leaves the call
+ * `running`), except that one which is not transient (the store refusing the item) fails the call
+ * at once: asking the model again would be paid for and refused the same way. A transient one
+ * before the answer is stored (the keep below, or the outcome write) costs one more model call, as
+ * a crash does. Once the answer is stored, it is never asked for again because of what follows it.
  * A contact-intelligence answer, which has a follow-up (the contact's score), is kept on the call
  * under the claim first (`keepAnswer`, with `basedOn`: when the call read the contact); then the
  * score step, then the outcome. A delivery that takes a lapsed claim whose answer was kept (the
@@ -33,9 +41,17 @@
 import { ContactNotFoundError } from '../crm/contacts/errors';
 import type { ScoreUpdate } from '../crm/ports';
 import { AiBudgetExceededError } from '../errors';
-import { type AgentDataDeps, runRequestedAgent } from './agents';
+import { classifyError } from '../resilience/classify-error';
+import { type AgentDataDeps, type AgentRun, runRequestedAgent } from './agents';
 import type { ContactIntelligence } from './agents/contact-intelligence';
-import type { AiCallFailure, AiCallMessage, AiCallOutcome, AiCallRecord, AiCallStore } from './ai-call';
+import type {
+  AiCallFailure,
+  AiCallFailureKind,
+  AiCallMessage,
+  AiCallOutcome,
+  AiCallRecord,
+  AiCallStore,
+} from './ai-call';
 import { outcomeOf } from './ai-call';
 import { type BudgetDeps, meteredProvider } from './budgets';
 import { type AiAgent, type AiLog, type AiProvider, AiProviderError } from './ports';
@@ -83,9 +99,10 @@ export type RunAiCallOutcome = AiCallOutcome['status'] | 'duplicate' | 'missing'
 /**
  * Runs the queued call once.
  * @throws AiCallBusyError while another delivery holds it; a retryable AiProviderError (or a run
- * that timed out before any answer) before the last delivery (the claim is given back first, so
- * the redelivery runs it); any other error after giving the claim back, or on the last delivery
- * after storing the call `failed` (kind `internal`).
+ * that timed out before any answer, as one of kind `timeout`) or any other error of the run: before
+ * the last delivery after giving the claim back (the redelivery runs it), on the last one after
+ * storing the call `failed` with `deadLettered: true` (a redrive runs it); the score step's error
+ * after storing the call `completed` (the redelivery retries the step alone).
  */
 export async function runAiCall(
   message: AiCallMessage,
@@ -109,23 +126,70 @@ export async function runAiCall(
   if (claim.outcome === 'missing') return 'missing';
   if (claim.outcome === 'busy') throw new AiCallBusyError(callId);
   const { agent, request } = claim.record;
+  const last = meta.receiveCount >= deps.maxReceives;
 
   /** Stores the outcome; `counted`: a kept answer's, not counted in the metrics again (its delivery did, unless it stopped first). */
   const finish = async (outcome: AiCallOutcome, counted = false): Promise<RunAiCallOutcome> => {
     if (!counted) deps.metrics.recorded(agent, outcome);
     if (outcome.failure) {
-      const { kind, reason } = outcome.failure;
-      deps.log?.warn('AI call failed', { workspaceId, callId, agent, kind, reason });
+      const { kind, reason, deadLettered } = outcome.failure;
+      deps.log?.warn('AI call failed', { workspaceId, callId, agent, kind, reason, deadLettered });
     }
     // A lost claim: this run's lease lapsed and another delivery took the call; that one stores its result.
     const stored = await deps.calls.finish(workspaceId, callId, claimId, outcome, deps.now());
     return stored ? outcome.status : 'lost-claim';
   };
-  const failed = (failure: AiCallFailure) => finish({ status: 'failed', failure });
+  const failed = (failure: AiCallFailure, run?: AgentRun) =>
+    finish({ status: 'failed', failure, ...(run ? { run } : {}) });
   const release = async (reason: string, error: unknown) => {
     deps.log?.warn('AI call given back for a redelivery', { workspaceId, callId, agent, reason, error });
     await deps.calls.release(workspaceId, callId, claimId, reason, deps.now());
   };
+
+  /**
+   * Ends this delivery after `error` (the outcome not stored; `unstored`: the run of an answer the
+   * model gave that is not stored yet). A failure no redelivery can cure is stored now. Any other is
+   * given back for a redelivery and rethrown; on the last delivery it is stored `failed` with
+   * `deadLettered: true` and rethrown, so the message goes to the DLQ and a redrive of it runs the
+   * call again (the claim takes such a call). An error storing a paid answer that is not transient
+   * (the store refuses the item) fails the call at once: asking the model again would be paid for
+   * and refused the same way.
+   */
+  const failedWith = async (error: unknown, unstored: AgentRun | undefined): Promise<RunAiCallOutcome> => {
+    if (error instanceof ContactNotFoundError) return failed({ kind: 'contact-not-found', reason: error.message });
+    if (error instanceof AiBudgetExceededError) {
+      return failed({ kind: 'budget-exceeded', reason: error.message, details: error.details });
+    }
+    // Not worth a redelivery: every provider refused the request for good (a spend limit, a rejected
+    // key, a bad request): it fails now, with the first provider's own kind.
+    if (error instanceof AiProviderError && !error.retryLater) {
+      return failed({ kind: error.finalKind, reason: error.message });
+    }
+    const provider = error instanceof AiProviderError;
+    const kind: AiCallFailureKind = provider ? error.kind : 'internal';
+    const reason = provider
+      ? error.message
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+    if (unstored && !provider && !classifyError(error).retryable) return failed({ kind, reason }, unstored);
+    if (!last) {
+      await release(`${kind}: ${reason}`, error);
+      throw error;
+    }
+    // The last delivery: the message goes to the DLQ, the call says so (and the error is still reported).
+    await failed({ kind, reason, deadLettered: true }, unstored).catch((storeError: unknown) =>
+      deps.log?.error('AI call not marked dead-lettered', { workspaceId, callId, agent, error: storeError }),
+    );
+    throw error;
+  };
+
+  // What a contact-intelligence answer is based on: the contact and its timeline are read after it.
+  const basedOn = deps.now().toISOString();
+  // The run of the model's answer (paid for) until the answer is stored (kept, or the outcome).
+  let unstored: AgentRun | undefined;
+  // True once the outcome is stored: an error after it (the score step's) is only reported.
+  let stored = false;
 
   /**
    * A completed contact-intelligence outcome whose answer is kept: scored from it (once: the score
@@ -143,59 +207,40 @@ export async function runAiCall(
       // Stored now, without its score: the redelivery finds the call done and retries only the score.
       deps.log?.warn('AI call completed, its score not recorded yet', { workspaceId, callId, agent, error });
       await finish(outcome, counted);
+      stored = true;
       throw error;
     }
     return finish(outcome, counted);
   };
 
-  // This call's answer was kept by an earlier delivery (its outcome write failed, or its worker
-  // stopped, after it): the model is not asked again.
-  const kept = keptAnswerOf(claim.record);
-  if (kept && request.agent === 'contact-intelligence') return scoreAndFinish(kept, request.input.contactId, true);
-
-  const last = meta.receiveCount >= deps.maxReceives;
-  // What a contact-intelligence answer is based on: the contact and its timeline are read after it.
-  const basedOn = deps.now().toISOString();
-  let outcome: AiCallOutcome;
   try {
+    // This call's answer was kept by an earlier delivery (its outcome write failed, or its worker
+    // stopped, after it): the model is not asked again.
+    const kept = keptAnswerOf(claim.record);
+    if (kept && request.agent === 'contact-intelligence')
+      return await scoreAndFinish(kept, request.input.contactId, true);
+
     const signal = AbortSignal.timeout(deps.deadlineMs);
     const provider = meteredProvider(workspaceId, agent, deps.provider, deps);
-    outcome = outcomeOf(await runRequestedAgent(workspaceId, request, provider, deps, { signal }));
+    let outcome = outcomeOf(await runRequestedAgent(workspaceId, request, provider, deps, { signal }));
+    if (outcome.run && outcome.run.attempts > 0) unstored = outcome.run;
+    // The deadline passed before any answer: nothing spent, worth another delivery like a provider timeout.
+    if (outcome.status === 'failed' && outcome.failure?.kind === 'timeout' && outcome.run?.attempts === 0) {
+      throw new AiProviderError(outcome.failure.reason, 'timeout', outcome.run.provider);
+    }
+    // The model answered (and was paid): its answer is stored before anything that may fail after
+    // it (the score step, the outcome write), so no redelivery asks the model again.
+    if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
+      outcome = { ...outcome, basedOn };
+      if (!(await deps.calls.keepAnswer(workspaceId, callId, claimId, outcome, deps.now()))) return 'lost-claim';
+      unstored = undefined;
+      return await scoreAndFinish(outcome, request.input.contactId, false);
+    }
+    return await finish(outcome);
   } catch (error) {
-    if (error instanceof ContactNotFoundError) return failed({ kind: 'contact-not-found', reason: error.message });
-    if (error instanceof AiBudgetExceededError) {
-      return failed({ kind: 'budget-exceeded', reason: error.message, details: error.details });
-    }
-    if (!(error instanceof AiProviderError)) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      // The last delivery: the message goes to the DLQ, so the call ends here (and the error is still reported).
-      if (last) await failed({ kind: 'internal', reason });
-      else await release(`internal: ${reason}`, error);
-      throw error;
-    }
-    // Worth a redelivery: a retryable kind, or every provider down with at least one failure that
-    // may pass (not when each refused the request for good: that fails now, with its own kind).
-    if (error.retryLater && !last) {
-      await release(`${error.kind}: ${error.message}`, error);
-      throw error;
-    }
-    return failed({ kind: error.finalKind, reason: error.message });
+    if (stored) throw error;
+    return failedWith(error, unstored);
   }
-  // The deadline passed before any answer: nothing spent, worth another delivery like a provider timeout.
-  if (outcome.status === 'failed' && outcome.failure?.kind === 'timeout' && outcome.run?.attempts === 0 && !last) {
-    const reason = `timeout: ${outcome.failure.reason}`;
-    const error = new AiProviderError(outcome.failure.reason, 'timeout', outcome.run.provider);
-    await release(reason, error);
-    throw error;
-  }
-  // The model answered (and was paid): its answer is stored before anything that may fail after
-  // it (the score step, the outcome write), so no redelivery asks the model again.
-  if (outcome.status === 'completed' && outcome.run && request.agent === 'contact-intelligence') {
-    outcome = { ...outcome, basedOn };
-    if (!(await deps.calls.keepAnswer(workspaceId, callId, claimId, outcome, deps.now()))) return 'lost-claim';
-    return scoreAndFinish(outcome, request.input.contactId, false);
-  }
-  return finish(outcome);
 }
 
 /** A claimed contact-intelligence call whose answer an earlier delivery kept, as its outcome. */

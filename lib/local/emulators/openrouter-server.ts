@@ -7,11 +7,20 @@
  *   `prompt_tokens_details.cached_tokens`), and the requested model with `-local` appended;
  * - errors have OpenRouter's shape `{error: {code, message, metadata?}}`: 401, 400, and the
  *   fault switch's answers (ai-faults.ts): 429 with `retry-after`, 402 insufficient credits,
- *   502 the model's provider down, 500.
+ *   502 the model's provider down, 500;
+ * - `json_schema.strict: true` with a schema outside OpenAI's strict subset is refused as OpenAI
+ *   refuses it and OpenRouter passes that on: 400 "Provider returned error", the provider's own
+ *   answer ("Invalid schema for response_format ...") in `metadata.raw`. The subset is the one the
+ *   official `openai` SDK enforces for its strict helpers (`toStrictJsonSchema`): every object
+ *   closed, every property required, none of the keywords strict mode does not support
+ *   (`uniqueItems`, `prefixItems`, `patternProperties`, `not`, `if`, ...); length, range, pattern,
+ *   format and item-count keywords are accepted, as the API accepts them.
  * Local only: `GET /_local/requests`, `/_local/fault`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
+import { toStrictJsonSchema } from 'openai/lib/transform';
 import { type AiFaultSetting, BodyTooLargeError, createAiFaultSwitch, cutJson, readBody, tokensOf } from './ai-faults';
 import type { AiStandIn, StandInOptions, StandInRequest } from './anthropic-server';
 import { sampleFromSchema } from './json-schema-sample';
@@ -41,6 +50,7 @@ export async function startOpenRouterStandIn(opts: StandInOptions = {}): Promise
     const text = await readBody(req);
     if (req.headers.authorization !== `Bearer ${apiKey}`) throw new ApiError(401, 'No auth credentials found');
     const body = parseRequest(text);
+    assertStrictSchema(body);
     const setting = fault.take();
     received.push({ at: Date.now(), model: body.model, status: statusOf(setting), fault: setting.mode });
     if (setting.mode === 'hang') {
@@ -83,7 +93,44 @@ interface CompletionRequest {
   readonly model: string;
   readonly messages: Array<{ role: string; content: unknown }>;
   readonly max_tokens?: number;
-  readonly response_format?: { type?: string; json_schema?: { name?: string; schema?: Record<string, unknown> } };
+  readonly response_format?: {
+    type?: string;
+    json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean | null };
+  };
+}
+
+/**
+ * A strict `json_schema` must be in the strict subset as sent: the SDK's check must neither refuse
+ * it nor need to rewrite it (close an object, require a property). Refused as OpenRouter relays
+ * OpenAI's 400.
+ */
+function assertStrictSchema(body: CompletionRequest): void {
+  const format = body.response_format;
+  if (format?.type !== 'json_schema' || format.json_schema?.strict !== true) return;
+  const { name = 'response', schema = {} } = format.json_schema;
+  let problem: string | undefined;
+  try {
+    if (!isDeepStrictEqual(toStrictJsonSchema(schema), schema)) {
+      problem = "every object must set 'additionalProperties' to false and list each of its properties in 'required'";
+    }
+  } catch (error) {
+    problem = error instanceof Error ? error.message : String(error);
+  }
+  if (problem === undefined) return;
+  const raw = {
+    error: {
+      message: `Invalid schema for response_format '${name}': ${problem}`,
+      type: 'invalid_request_error',
+      param: 'response_format',
+      code: null,
+    },
+  };
+  throw new ApiError(
+    400,
+    'Provider returned error',
+    {},
+    { raw: JSON.stringify(raw, null, 2), provider_name: 'OpenAI' },
+  );
 }
 
 function parseRequest(text: string): CompletionRequest {

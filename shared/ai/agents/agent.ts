@@ -6,6 +6,7 @@
  * with no output at all: nothing is made up in its place.
  */
 import * as z from 'zod/mini';
+import { round2 } from '../../crm/scoring/decay';
 import {
   type AiAgent,
   type AiAnswer,
@@ -62,6 +63,15 @@ export function jsonSchemaOf(agent: Pick<Agent<unknown, unknown>, 'output'>): Re
 }
 
 export { bounded } from './prompt-data';
+
+/**
+ * A figure in a model's answer: a number within `[min, max]`, rounded to two decimals in the parse
+ * (`z.overwrite`, invisible in the JSON Schema the provider gets). Every number of an output schema
+ * is one (or an integer within bounds), so a validated answer is storable by construction:
+ * DynamoDB refuses a magnitude under 1e-130 ("Number underflow") or of 1e126 and over, and a model
+ * answering 1e-200 passes a range check alone (review round 22).
+ */
+export const modelFigure = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max), z.overwrite(round2));
 
 /** Words as a reader counts them: runs of non-space characters. */
 export const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;

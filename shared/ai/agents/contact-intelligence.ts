@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import type { Contact, Interaction } from '../../crm/model';
-import type { Agent } from './agent';
+import { type Agent, modelFigure } from './agent';
 import { DATA_FORMAT_NOTE, escapeTagText, promptData } from './prompt-data';
 
 const recordId = z.string().check(z.regex(/^[0-9a-zA-Z-]{1,64}$/));
@@ -36,8 +36,8 @@ export const contactIntelligenceOutput = z.strictObject({
     .check(z.maxLength(10)),
   /** The "AI intent" figure: how likely the contact is to buy soon, 0-100. */
   aiIntent: z.number().check(z.int(), z.gte(0), z.lte(100)),
-  /** Engagement trend, -2 (fading fast) to +2 (rising fast). */
-  engagementVelocity: z.number().check(z.gte(-2), z.lte(2)),
+  /** Engagement trend, -2 (fading fast) to +2 (rising fast), to two decimals. */
+  engagementVelocity: modelFigure(-2, 2),
   roleType: z.enum(['decision_maker', 'influencer', 'end_user', 'unknown']),
   buyingIntent: z.enum(['high', 'medium', 'low']),
   decisionStage: z.enum(['awareness', 'consideration', 'decision']),

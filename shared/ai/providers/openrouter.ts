@@ -5,9 +5,9 @@
  *
  * - Structured output: `response_format: {type: 'json_schema', json_schema: {name, schema,
  *   strict}}`. `strict: true` when the schema meets OpenAI's strict subset (every object closed
- *   with `additionalProperties: false` and every property required); otherwise `strict: false`
- *   (a strict request with such a schema is refused with a 400) and the agent's own validation
- *   does the checking.
+ *   with `additionalProperties: false`, every property required, no keyword strict mode refuses:
+ *   {@link isStrictSchema}); otherwise `strict: false` (a strict request with such a schema is
+ *   refused with a 400) and the agent's own validation does the checking, as it always does.
  * - `maxRetries: 0` and `timeout` as for Anthropic: the chain retries and counts attempts.
  * - Errors (openrouter.ai/docs/api-reference/errors): 402 = insufficient credits (spend-limit,
  *   never retried), 429 rate-limited (with `retry-after` when sent), 408 timeout, 502/503 the
@@ -128,19 +128,74 @@ export function openRouterProvider(options: OpenRouterProviderOptions): AiProvid
   };
 }
 
-/** OpenAI's strict subset: every object closed and every one of its properties required. */
+/**
+ * Keywords OpenAI's strict mode refuses with a 400, as the official SDK's own strict-schema check
+ * lists them (`openai` lib/transform.ts, `JSON_SCHEMA_UNSUPPORTED_SCHEMA_KEYWORDS`, plus
+ * `additionalItems`; test/unit/ai/r22c-fix-openrouter-strict-subset.test.ts compares with it).
+ * Length, range, pattern, format and item-count keywords (`minLength`, `maxLength`, `minimum`,
+ * `maximum`, `multipleOf`, `pattern`, `format`, `minItems`, `maxItems`) are supported.
+ */
+const STRICT_UNSUPPORTED: ReadonlySet<string> = new Set([
+  '$anchor',
+  '$dynamicAnchor',
+  '$dynamicRef',
+  '$recursiveAnchor',
+  '$recursiveRef',
+  'additionalItems',
+  'allOf',
+  'contains',
+  'contentEncoding',
+  'contentMediaType',
+  'contentSchema',
+  'dependencies',
+  'dependentRequired',
+  'dependentSchemas',
+  'else',
+  'if',
+  'maxContains',
+  'maxProperties',
+  'minContains',
+  'minProperties',
+  'not',
+  'patternProperties',
+  'prefixItems',
+  'propertyNames',
+  'then',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+  'uniqueItems',
+]);
+
+/** Keywords whose value maps names to schemas (the names are not keywords). */
+const SCHEMA_MAPS: ReadonlySet<string> = new Set(['properties', '$defs', 'definitions']);
+/** Keywords whose value is data, not a schema. */
+const DATA_KEYWORDS: ReadonlySet<string> = new Set(['enum', 'const', 'default', 'examples', 'required']);
+
+/**
+ * OpenAI's strict subset: every object closed (`additionalProperties: false`) with every one of
+ * its properties required, no keyword strict mode refuses ({@link STRICT_UNSUPPORTED}), no
+ * tuple-form `items`.
+ */
 export function isStrictSchema(schema: unknown): boolean {
   if (Array.isArray(schema)) return schema.every(isStrictSchema);
   if (typeof schema !== 'object' || schema === null) return true;
   const node = schema as Record<string, unknown>;
+  if (Object.keys(node).some((key) => STRICT_UNSUPPORTED.has(key)) || Array.isArray(node.items)) return false;
   const properties = node.properties;
+  const isObject = node.type === 'object' || (typeof properties === 'object' && properties !== null);
+  if (isObject && node.additionalProperties !== false) return false;
   if (typeof properties === 'object' && properties !== null) {
     const required = Array.isArray(node.required) ? node.required : [];
-    if (node.additionalProperties !== false) return false;
     if (!Object.keys(properties).every((key) => required.includes(key))) return false;
   }
-  return Object.entries(node).every(([key, value]) => key === 'enum' || key === 'const' || isStrictSchema(value));
+  return Object.entries(node).every(([key, value]) => {
+    if (DATA_KEYWORDS.has(key)) return true;
+    if (SCHEMA_MAPS.has(key)) return typeof value === 'object' && value !== null && isStrictMap(value);
+    return isStrictSchema(value);
+  });
 }
+
+const isStrictMap = (map: object): boolean => Object.values(map).every(isStrictSchema);
 
 function usageOf(usage: OpenAI.CompletionUsage | undefined): AiUsage {
   // `prompt_tokens` includes the cached ones; the port counts them apart (billed lower).

@@ -218,7 +218,7 @@ describe('runAiCall', () => {
     ]);
   });
 
-  it('gives the call back on a retryable failure, and stores the failure on the last delivery', async () => {
+  it('gives the call back on a retryable failure, and on the last delivery stores it dead-lettered and fails the message', async () => {
     const down = () => new AiProviderError('every provider failed', 'unavailable', 'anthropic');
     const w = world({}, down(), down());
     const message = await queued(w);
@@ -227,10 +227,12 @@ describe('runAiCall', () => {
       status: 'queued',
       lastError: expect.stringContaining('unavailable'),
     });
-    expect(await runAiCall(message, { receiveCount: 3 }, w.workerDeps)).toBe('failed');
+    // Review round 22: the last delivery fails the message too (docs/AI.md: it lands in the DLQ with
+    // the reason), the call marked so, and a redrive runs it (r22c-ai-dlq-redrive-never-runs.test.ts).
+    await expect(runAiCall(message, { receiveCount: 3 }, w.workerDeps)).rejects.toMatchObject({ kind: 'unavailable' });
     expect(await w.calls.get('ws-1', message.callId)).toMatchObject({
       status: 'failed',
-      failure: { kind: 'unavailable', reason: 'every provider failed' },
+      failure: { kind: 'unavailable', reason: 'every provider failed', deadLettered: true },
     });
   });
 

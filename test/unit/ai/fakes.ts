@@ -137,9 +137,13 @@ export function memoryCalls(): AiCallStore & { records: Map<string, Stored> } {
       const found = records.get(key(ws, id));
       if (!found) return { outcome: 'missing' };
       const lapsed = found.status === 'running' && (found.leaseUntil ?? 0) < now.getTime();
-      if (found.status !== 'queued' && !lapsed) return { outcome: found.status === 'running' ? 'busy' : 'done' };
+      const deadLettered = found.status === 'failed' && found.failure?.deadLettered === true;
+      if (found.status !== 'queued' && !lapsed && !deadLettered) {
+        return { outcome: found.status === 'running' ? 'busy' : 'done' };
+      }
+      const { failure: _f, completedAt: _d, ...kept } = found;
       const next: Stored = {
-        ...found,
+        ...kept,
         status: 'running',
         claimId,
         leaseUntil: leaseUntil.getTime(),
