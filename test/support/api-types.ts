@@ -1631,7 +1631,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A queued call: status, provider, usage, result
+         * A queued call: status, provider, usage, output or failure
          * @description Needs `ai:read` in the workspace (a session, or an API key within its scopes). Rate tier: `ai`.
          */
         get: operations["ai.calls.get"];
@@ -9122,6 +9122,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The current state or version does not allow the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -9199,6 +9208,15 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description The current state or version does not allow the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -9282,7 +9300,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "secret": "whsec_-g6nJHBao16y8X99jtCToBy_ud77GdIX3D13Rfc7umQ",
+                     *       "secret": "whsec_+g6nJHBao16y8X99jtCToBy/ud77GdIX3D13Rfc7umQ=",
                      *       "header": "X-UniteHub-Signature"
                      *     }
                      */
@@ -9604,7 +9622,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The call: its status, and its result once it succeeded */
+            /** @description The call: its `status` (queued, running, completed, failed, offline), its `output` once completed or its `failure` once failed, and what the run cost */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -9614,18 +9632,34 @@ export interface operations {
                      * @example {
                      *       "call": {
                      *         "callId": "9189ffcc-aa54-4168-8347-d931f8fcec20",
-                     *         "agent": "contact-intelligence",
-                     *         "status": "succeeded",
+                     *         "agent": "email-intent",
+                     *         "status": "completed",
                      *         "createdAt": "2026-01-15T09:30:00.000Z",
                      *         "createdBy": "_3NUxW9yL0F0SWL5KwWwzA",
                      *         "updatedAt": "2026-01-15T09:30:00.000Z",
+                     *         "startedAt": "2026-01-15T09:30:00.000Z",
+                     *         "completedAt": "2026-01-15T09:30:00.000Z",
                      *         "attempts": 1,
+                     *         "output": {
+                     *           "intent": "pricing_question",
+                     *           "sentiment": "positive",
+                     *           "urgency": "high",
+                     *           "summary": "Wants pricing for 20 seats before deciding on Friday.",
+                     *           "suggestedReply": "Thanks for asking! Our pricing for 20 seats is attached; happy to walk you through it."
+                     *         },
                      *         "input": {
-                     *           "contactId": "e0365558-79fa-4bc7-8327-d7d342c45164"
+                     *           "subject": "Pricing for 20 seats",
+                     *           "body": "Hi, could you send pricing for 20 seats? We decide by Friday."
                      *         },
-                     *         "result": {
-                     *           "summary": "Engaged buyer"
-                     *         },
+                     *         "provider": "anthropic",
+                     *         "model": "claude-haiku-4-5",
+                     *         "tokensIn": 620,
+                     *         "tokensOut": 140,
+                     *         "costUsd": 0.00132,
+                     *         "latencyMs": 1800,
+                     *         "offline": false,
+                     *         "fallback": null,
+                     *         "modelCalls": 1,
                      *         "links": {
                      *           "self": "/api/ai/calls/9189ffcc-aa54-4168-8347-d931f8fcec20"
                      *         }
@@ -9635,14 +9669,59 @@ export interface operations {
                     "application/json": {
                         call: {
                             callId: string;
-                            agent: string;
-                            status: string;
+                            /** @enum {string} */
+                            agent: "email-intent" | "content-personalisation" | "contact-intelligence";
+                            /** @enum {string} */
+                            status: "queued" | "running" | "completed" | "failed" | "offline";
+                            input: unknown;
                             /** Format: date-time */
                             createdAt: string;
+                            createdBy: string;
                             /** Format: date-time */
                             updatedAt: string;
-                            input: unknown;
-                            result?: unknown;
+                            attempts: number;
+                            /** Format: date-time */
+                            startedAt?: string;
+                            /** Format: date-time */
+                            completedAt?: string;
+                            output?: unknown;
+                            failure?: {
+                                kind: string;
+                                reason: string;
+                                readonly issues?: {
+                                    path: string;
+                                    message: string;
+                                }[];
+                                details?: unknown;
+                                deadLettered?: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            lastError?: string;
+                            provider?: string;
+                            model?: string;
+                            tokensIn?: number;
+                            tokensOut?: number;
+                            costUsd?: number;
+                            latencyMs?: number;
+                            offline?: boolean;
+                            fallback?: {
+                                from: string;
+                                reason: string;
+                            } | null;
+                            modelCalls?: number;
+                            /** Format: date-time */
+                            basedOn?: string;
+                            score?: {
+                                score: number;
+                                tier: string;
+                                previousScore: number;
+                                previousTier: string;
+                            };
+                            superseded?: {
+                                /** Format: date-time */
+                                by: string;
+                            };
                             links: {
                                 self: string;
                             } & {
