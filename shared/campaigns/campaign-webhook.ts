@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
 import { fingerprintOf, type RunOnceDeps, runOnce } from '../idempotency/run-once';
 import { newToken, RECORD_ID_PATTERN, sha256 } from '../identity/tokens';
-import { assertEnrols, type CampaignStore, getCampaign } from './campaign';
+import { assertEnrols, type CampaignStore, writableCampaign } from './campaign';
 import type { StepQueue } from './ports';
 import { triggerOf } from './trigger';
 import type { CampaignWebhookTokens } from './trigger-ports';
@@ -39,9 +39,7 @@ export async function rotateWebhookToken(
   mintedBy: string,
   deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
 ): Promise<{ token: string; path: string }> {
-  const campaign = await getCampaign(workspaceId, campaignId, deps);
-  if (campaign.status === 'archived')
-    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
+  await writableCampaign(workspaceId, campaignId, deps);
   const token = newToken();
   await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString(), mintedBy);
   return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };

@@ -5,8 +5,7 @@
  * one stops signing at once. It is kept readable (an HMAC needs the secret itself, not a hash).
  */
 import { randomBytes } from 'node:crypto';
-import { ConflictError } from '../errors';
-import { type CampaignStore, getCampaign } from './campaign';
+import { type CampaignStore, writableCampaign } from './campaign';
 
 export interface CampaignSigningSecrets {
   get(workspaceId: string, campaignId: string): Promise<string | undefined>;
@@ -41,10 +40,7 @@ export async function rotateSigningSecret(
   campaignId: string,
   deps: { campaigns: CampaignStore; secrets: CampaignSigningSecrets; now: () => Date },
 ): Promise<{ secret: string; header: string }> {
-  const campaign = await getCampaign(workspaceId, campaignId, deps);
-  if (campaign.status === 'archived') {
-    throw new ConflictError('An archived campaign cannot change', 'CAMPAIGN_ARCHIVED');
-  }
+  await writableCampaign(workspaceId, campaignId, deps);
   const secret = newSigningSecret();
   await deps.secrets.put(workspaceId, campaignId, secret, deps.now().toISOString(), false);
   return { secret, header: SIGNATURE_HEADER };
