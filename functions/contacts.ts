@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { crmRoutes } from '../lib/definition/crm-routes';
+import { dynamoAudit } from '../shared/adapters/dynamo-audit';
 import { dynamoConsent } from '../shared/adapters/dynamo-consent';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
@@ -16,7 +17,13 @@ import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { requestEventsPublisher } from '../shared/adapters/request-events';
 import { documents } from '../shared/aws/dynamodb';
 import { campaignClock, tableName } from '../shared/config';
-import { consentGiven, consentInputSchema, consentTime, listConsent } from '../shared/crm/contacts/consent';
+import {
+  consentGiven,
+  consentInputSchema,
+  consentTime,
+  importConsent,
+  listConsent,
+} from '../shared/crm/contacts/consent';
 import { contactCreateSchema, contactPatchSchema } from '../shared/crm/contacts/contact-fields';
 import { contactFilterSchema } from '../shared/crm/contacts/contact-filter';
 import { ContactEmailTakenError } from '../shared/crm/contacts/errors';
@@ -38,7 +45,7 @@ import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { ConflictError } from '../shared/errors';
 import { callerOf } from '../shared/http/caller';
 import { httpFunction } from '../shared/http/http-function';
-import { auditWithChange } from '../shared/http/middlewares/audit';
+import { auditWithChange, requestAuditEntry } from '../shared/http/middlewares/audit';
 import { defineOperation } from '../shared/http/operation';
 import { pageQuery } from '../shared/http/query-numbers';
 import {
@@ -53,6 +60,7 @@ import {
   timelinePage,
 } from '../shared/http/responses/contacts';
 import { IDEMPOTENCY_KEY_HEADER } from '../shared/idempotency/run-once';
+import { recordAudit } from '../shared/identity/audit';
 import { logger } from '../shared/observability/logger';
 
 const core = tableName('core');
@@ -74,6 +82,8 @@ const events = await requestEventsPublisher('throw');
 const members = dynamoMemberships(documents, core);
 const deps = { contacts, now, newId: randomUUID, events, members };
 const consent = dynamoConsent(documents, core);
+/** An import that fails after writing is audited here (the edge audits what succeeds). */
+const auditLog = dynamoAudit(documents, tableName('audit'));
 /** Consent given with a create (body `consent`) or an import (query `consentSource`, `consentAt`): from the caller's address. */
 const recordConsent = (
   request: Parameters<typeof callerOf>[0],
@@ -170,24 +180,61 @@ export const handler = httpFunction('contacts', crmRoutes, {
     };
   }),
 
-  // The edge hands text/csv (and text/plain) bodies over as the raw string; JSON fails here with a 400.
+  // The edge hands text/csv (and text/plain) bodies over as the raw string, read in the charset the
+  // Content-Type names (400 INVALID_BODY_ENCODING for bytes not valid in it); JSON fails here with a 400.
   'contacts.import': defineOperation(
     { body: z.string({ error: 'Send the file as text/csv' }), query: importQuery, response: importReport },
     async ({ body, query }, request) => {
       const workspaceId = workspaceOf(request);
+      // One time for every record of the request (`consentAt`, else now), checked before anything is written.
       const given = query.consentSource
-        ? { source: query.consentSource, ...(query.consentAt ? { at: query.consentAt } : {}) }
+        ? {
+            source: query.consentSource,
+            at: consentTime({ source: query.consentSource, at: query.consentAt }, now()).toISOString(),
+          }
         : undefined;
-      if (given) consentTime(given, now());
-      const report = await importContacts(workspaceId, body, {
-        ...deps,
-        onProgress: ({ stage, done, total }) =>
-          logger.info('Contacts import progress', { workspaceId, importStage: stage, done, total }),
-        ...(given ? { onWritten: (ids: string[]) => recordConsent(request, ids, given) } : {}),
-      });
-      const { errors: _errors, ...counts } = report;
-      logger.info('Contacts import finished', { workspaceId, ...counts });
-      return { status: 200, body: report, audit: { resourceType: 'contact', metadata: counts } };
+      // Consent goes with each slice of writes as it lands; rows found unchanged get it where they
+      // have none from that source (what a failed attempt of this import wrote: its retry finishes
+      // it; a plain re-import records nothing again).
+      const consentHooks = given
+        ? importConsent(consent, workspaceId, given, () => ({
+            ip: request.clientAddress,
+            now: now(),
+            newId: randomUUID,
+          }))
+        : undefined;
+      let written = 0;
+      try {
+        const report = await importContacts(workspaceId, body, {
+          ...deps,
+          onProgress: ({ stage, done, total }) =>
+            logger.info('Contacts import progress', { workspaceId, importStage: stage, done, total }),
+          onWritten: async (ids: string[]) => {
+            written += ids.length;
+            await consentHooks?.onWritten(ids);
+          },
+          ...(consentHooks ? { onUnchanged: consentHooks.onUnchanged } : {}),
+        });
+        const { errors: _errors, ...counts } = report;
+        logger.info('Contacts import finished', { workspaceId, ...counts });
+        return { status: 200, body: report, audit: { resourceType: 'contact', metadata: counts } };
+      } catch (error) {
+        // What the attempt wrote before it failed stays written, and its retry finds it unchanged:
+        // the audit log records the attempt (the edge audits only answers below 400).
+        const entry =
+          written > 0
+            ? requestAuditEntry(request, {
+                resourceType: 'contact',
+                metadata: {
+                  incomplete: true,
+                  written,
+                  failure: (error as { code?: string }).code ?? (error as Error).name,
+                },
+              })
+            : undefined;
+        if (entry) await recordAudit(auditLog, entry);
+        throw error;
+      }
     },
   ),
 

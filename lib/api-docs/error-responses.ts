@@ -32,7 +32,7 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   '400': {
     reason: 'Bad Request',
     description:
-      "The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters.",
+      'The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM\'s rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8.',
     codes: [
       'VALIDATION_FAILED',
       'INVALID_ID',
@@ -40,6 +40,7 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
       'UNSENDABLE_EMAIL',
       'TEMPLATE_TOO_LARGE',
       'EXPORT_TOO_LARGE',
+      'INVALID_BODY_ENCODING',
     ],
   },
   '401': {
@@ -71,7 +72,8 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   },
   '415': {
     reason: 'Unsupported Media Type',
-    description: 'The body has a media type the route does not accept (JSON unless it says otherwise).',
+    description:
+      'The body has a media type the route does not accept (JSON unless it says otherwise), or names a charset the API cannot read (`details.charset`; labels of the WHATWG Encoding Standard are read).',
     codes: ['UNSUPPORTED_MEDIA_TYPE'],
   },
   '429': {

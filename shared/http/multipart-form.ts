@@ -5,7 +5,8 @@
  * form they stand for, so the operation reads one shape whatever the encoding.
  *
  * Deliberately small: no files (a part with a `filename` is skipped), no nested multiparts, no
- * `Content-Transfer-Encoding` or part charsets (values are the body's UTF-8 text). It never fails:
+ * `Content-Transfer-Encoding` or part charsets (values are the body's text, which the edge read
+ * in the charset the Content-Type names: shared/http/parse-request.ts). It never fails:
  * what it cannot read (no boundary, a part without a name, a body cut short) is left out, so an
  * unreadable body is an empty form. Bounded: the body is already within the route's size limit,
  * each search starts where the previous one ended (one pass), and at most {@link MAX_FIELDS}

@@ -1791,7 +1791,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters. */
+        /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -1836,7 +1836,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body has a media type the route does not accept (JSON unless it says otherwise). */
+        /** @description The body has a media type the route does not accept (JSON unless it says otherwise), or names a charset the API cannot read (`details.charset`; labels of the WHATWG Encoding Standard are read). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;

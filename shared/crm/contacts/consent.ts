@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
+import { mapLimit } from '../../resilience/map-limit';
 import { isoInstant } from '../../security/iso-instant';
 import { ContactNotFoundError } from './errors';
 import type { ContactStore } from './ports';
@@ -73,6 +74,55 @@ export function consentGiven(
     recordedAt: origin.now.toISOString(),
     ...(origin.ip ? { ip: origin.ip } : {}),
   }));
+}
+
+/** Consent records read at once by {@link consentGivenWhereMissing}. */
+const MISSING_CHECK_CONCURRENCY = 16;
+
+/**
+ * The records of consent given to those of `contactIds` that have none given from `input.source`
+ * yet (one read per contact): what an import records for its unchanged rows, so a retry records
+ * the consent a failed attempt wrote its contacts without, and a plain re-import records nothing
+ * again.
+ */
+export async function consentGivenWhereMissing(
+  store: ConsentStore,
+  workspaceId: string,
+  contactIds: readonly string[],
+  input: ConsentInput,
+  origin: { ip?: string; now: Date; newId: () => string },
+): Promise<ConsentRecord[]> {
+  const has = await mapLimit(contactIds, MISSING_CHECK_CONCURRENCY, async (contactId) =>
+    (await store.list(workspaceId, contactId)).some((r) => r.action === 'given' && r.source === input.source),
+  );
+  return consentGiven(
+    workspaceId,
+    contactIds.filter((_, i) => !has[i]),
+    input,
+    origin,
+  );
+}
+
+/**
+ * The consent an import records, as its `onWritten` and `onUnchanged` (import-contacts.ts): given
+ * to the contacts each slice of writes created or changed, and to those of the unchanged rows that
+ * have none from that source ({@link consentGivenWhereMissing}). `input.at` should be fixed for
+ * the request, so its records agree on when consent was given.
+ */
+export function importConsent(
+  store: ConsentStore,
+  workspaceId: string,
+  input: ConsentInput,
+  origin: () => { ip?: string; now: Date; newId: () => string },
+) {
+  const append = async (records: readonly ConsentRecord[]) => {
+    if (records.length > 0) await store.append(records);
+  };
+  return {
+    onWritten: (contactIds: string[]) => append(consentGiven(workspaceId, contactIds, input, origin())),
+    onUnchanged: async (contactIds: string[]) =>
+      append(await consentGivenWhereMissing(store, workspaceId, contactIds, input, origin())),
+  };
 }
 
 /** A live contact's consent records, oldest first. @throws ContactNotFoundError */

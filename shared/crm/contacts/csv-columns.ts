@@ -17,10 +17,11 @@
  *   text values that need it. Numbers outside the canonical form (more than 15 integer digits,
  *   more than 6 decimals, exponents) come back as text.
  *
- * Formula injection (OWASP, ASVS 1.2.10): `csvCell` (../csv/write.ts) marks a cell starting with
- * `= + - @`, a tab or a CR with a leading `'`; the export here marks one starting with any other
- * control character (NUL, LF, ... DEL: a spreadsheet may drop it and read what follows as a
- * formula) the same way, and the import removes exactly those marks. A `__proto__` column (or
+ * Formula injection (OWASP, ASVS 1.2.10): `csvCell` (../csv/write.ts) marks with a leading `'` a
+ * cell starting with a control character (NUL, tab, LF, ... DEL: a spreadsheet may drop it and read
+ * what follows as a formula) or with `= + - @` behind any blanks and invisible format characters
+ * (spaces, NBSP, U+200B...), and the same after each `;` and line break; the import removes
+ * exactly those marks. A `__proto__` column (or
  * `custom.__proto__`) is a custom field like any other (an own key of `customFields`, never the
  * prototype), as are `constructor`, `toString`...: the contact schema judges the key.
  */
@@ -72,8 +73,28 @@ const READ_ONLY = new Set([
 ]);
 const CUSTOM_PREFIX = 'custom.';
 
-/** Maps a header row. @throws ValidationError when there is no email column or a field is named twice. */
+/**
+ * The widest header an import reads: the most columns an export writes (a spreadsheet's width,
+ * shared/crm/contacts/export-contacts.ts), so every export imports back. A contact holds at most
+ * 9 fields and 50 custom fields; a wider header can only be a mistake or an attack (each of its
+ * names is mapped, and kept for every row).
+ */
+export const CSV_MAX_COLUMNS = 16_384;
+
+/**
+ * Maps a header row.
+ * @throws ValidationError `IMPORT_TOO_WIDE` past {@link CSV_MAX_COLUMNS} columns (before any is
+ * mapped), `IMPORT_BAD_HEADER` when there is no email column or a field is named twice.
+ */
 export function mapHeaders(headers: readonly string[]): ColumnTarget[] {
+  if (headers.length > CSV_MAX_COLUMNS) {
+    throw new ValidationError(
+      `A file may have at most ${CSV_MAX_COLUMNS.toLocaleString('en-US')} columns (the widest export); ` +
+        `this header has ${headers.length.toLocaleString('en-US')}: remove the columns that are not contact fields`,
+      'IMPORT_TOO_WIDE',
+      { details: { maxColumns: CSV_MAX_COLUMNS, columns: headers.length } },
+    );
+  }
   const seen = new Set<string>();
   const targets = headers.map((raw): ColumnTarget => {
     // A custom field's name may hold a `;`: the export marks the header after it as any cell.
@@ -108,54 +129,35 @@ export function customValue(text: string): string | number | boolean {
 
 /**
  * One data row as the input object the contact schema validates. Empty cells are left out
- * (on an existing contact they change nothing).
+ * (on an existing contact they change nothing), and so are the columns a row stops short of: the
+ * work follows the cells the row has, never the header's width (a short row under a wide header
+ * reads its few cells). Cells past the header's columns are not read (the import refuses such a row).
  */
 export function rowToInput(targets: readonly ColumnTarget[], cells: readonly string[]): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const custom: Record<string, unknown> = {};
-  targets.forEach((target, i) => {
-    const cell = cells[i] ?? '';
-    if (target.kind === 'ignored') return;
+  const width = Math.min(cells.length, targets.length);
+  for (let i = 0; i < width; i++) {
+    const target = targets[i] as ColumnTarget;
+    if (target.kind === 'ignored') continue;
+    const cell = cells[i] as string;
     if (target.kind === 'custom') {
       const value = readCustomCell(cell);
       // An own property even for `__proto__` (an assignment would set the prototype and the value
       // would vanish): the contact schema judges the key as it does `constructor`.
       if (value !== undefined)
         Object.defineProperty(custom, target.name, { value, enumerable: true, writable: true, configurable: true });
-      return;
+      continue;
     }
-    const text = unescapeCell(cell.trim());
-    if (text === '') return;
+    const text = unescapeFormula(cell.trim());
+    if (text === '') continue;
     if (target.field === 'tags') input.tags = readTags(text).filter((t) => t.trim() !== '');
     else if (target.field === 'status') input.status = text.toLowerCase();
     else input[target.field] = text;
-  });
+  }
   if (Object.keys(custom).length > 0) input.customFields = custom;
   return input;
 }
-
-/**
- * True when `text`, leading `'`s set aside, starts with a control character `csvCell` does not
- * mark (all of C0 but tab and CR, which it marks, and DEL), so a mark is never ambiguous.
- */
-const startsWithControl = (text: string): boolean => {
-  const rest = text.replace(/^'+/, '');
-  const code = rest.charCodeAt(0);
-  return (code < 0x20 && code !== 0x09 && code !== 0x0d) || code === 0x7f;
-};
-
-/** An exported cell: one starting with such a control character gets a leading `'`. */
-const markControl = <T>(value: T): T | string =>
-  typeof value === 'string' && startsWithControl(value) ? `'${value}` : value;
-
-/**
- * An imported cell without the marks of the export: the one `csvCell` or {@link markControl} put
- * before it (at most one applies), and those `csvCell` put after its `;`s and line breaks.
- */
-const unescapeCell = (text: string): string => {
-  const plain = unescapeFormula(text);
-  return plain.startsWith("'") && startsWithControl(plain.slice(1)) ? plain.slice(1) : plain;
-};
 
 /** Separates the tags of a cell; `\` before one of these is that character within a tag. */
 const TAG_SEPARATORS = new Set([';', '|']);
@@ -201,7 +203,7 @@ const writeCustomValue = (value: string | number | boolean | undefined) =>
 /** A custom cell's value, or undefined for an empty or blank cell (see the file's header). */
 function readCustomCell(cell: string): string | number | boolean | undefined {
   // Only the start is trimmed first: a marked value keeps the spaces it ends with.
-  const text = unescapeCell(cell.trimStart());
+  const text = unescapeFormula(cell.trimStart());
   if (text.startsWith("'") && needsTextMark(text.slice(1))) return text.slice(1);
   const plain = text.trimEnd();
   return plain === '' ? undefined : customValue(plain);
@@ -272,13 +274,13 @@ export class ContactsCsv {
       ...EXPORT_FIELDS.map((f) => (f === 'tags' ? writeTags(c.tags) : c[f])),
       ...EXPORT_READ_ONLY.map((f) => c[f]),
     ]
-      .map((value) => csvCell(markControl(value)))
+      .map(csvCell)
       .join(',');
     this.#cells += this.measure(fixed);
     const custom: string[] = [];
     for (const name of Object.keys(c.customFields)) {
       // Own fields only: a contact without `toString` has an empty cell, not Object's method.
-      const cell = csvCell(markControl(writeCustomValue(own(c.customFields, name))));
+      const cell = csvCell(writeCustomValue(own(c.customFields, name)));
       if (!this.#names.has(name)) {
         this.#names.add(name);
         this.#cells += this.#comma + this.measure(csvCell(`${CUSTOM_PREFIX}${name}`));

@@ -1,6 +1,6 @@
 /** CSV export of a filtered list, read page by page and bounded to what one response can carry. */
 import { ValidationError } from '../../errors';
-import { ContactsCsv, EXPORT_FIXED_COLUMNS } from './csv-columns';
+import { ContactsCsv, CSV_MAX_COLUMNS, EXPORT_FIXED_COLUMNS } from './csv-columns';
 import type { ContactFilter, ContactStore } from './ports';
 
 /** Past this many contacts, filter the export. */
@@ -8,9 +8,9 @@ export const EXPORT_MAX_ROWS = 20_000;
 /**
  * The widest sheet Excel and LibreOffice Calc open (column XFD): a wider file opens with columns cut
  * off. Each distinct custom-field name across the exported contacts is a column, besides the
- * {@link EXPORT_FIXED_COLUMNS} fixed ones.
+ * {@link EXPORT_FIXED_COLUMNS} fixed ones. The import reads headers as wide (CSV_MAX_COLUMNS).
  */
-export const EXPORT_MAX_COLUMNS = 16_384;
+export const EXPORT_MAX_COLUMNS = CSV_MAX_COLUMNS;
 /**
  * The most the CSV may weigh as sent ({@link responseTextBytes}): the function returns it as the
  * `body` string of its result, which the Lambda runtime serialises as JSON and may not pass 6 MB

@@ -5,6 +5,11 @@
  * A row is decided on a read of whoever has its email; when that changed before the row's
  * write (the email claimed meanwhile, the contact moved to another email, deleted, or its custom
  * fields changed), the write lands nothing and the row is decided again on a fresh read.
+ *
+ * What goes with a row's write (its consent) is recorded as the writes land, slice by slice
+ * (`onWritten`), and completed for the rows found unchanged (`onUnchanged`): an attempt that
+ * fails part-way (a throttle, a deadline, a crash, a failed record) leaves contacts written that
+ * its retry finds unchanged, and the retry finishes what the failed attempt started.
  */
 import { ValidationError } from '../../errors';
 import { mapLimit } from '../../resilience/map-limit';
@@ -25,6 +30,8 @@ export const PROGRESS_EVERY = 1_000;
  * again on a fresh read; after the last round such a row is reported as a row error.
  */
 export const IMPORT_ROUNDS = 3;
+/** Writes handed to the store at once; `onWritten` follows each such slice. */
+export const IMPORT_WRITE_SLICE = 100;
 
 export interface RowError {
   readonly line: number;
@@ -48,8 +55,18 @@ export interface ImportDeps {
   readonly newId: () => string;
   /** Called every {@link PROGRESS_EVERY} rows of each stage, and at each stage's end. */
   readonly onProgress?: (p: { stage: 'validate' | 'write'; done: number; total: number }) => void;
-  /** Called once with the ids of the contacts created or changed (e.g. to record their consent). */
+  /**
+   * Called after each slice of writes ({@link IMPORT_WRITE_SLICE}) with the ids of the contacts it
+   * created or changed (e.g. to record their consent), before the next slice is written.
+   */
   readonly onWritten?: (contactIds: string[]) => Promise<void>;
+  /**
+   * Called with the ids of the contacts whose rows change nothing (each round's, before its
+   * writes). A failed attempt may have written them without `onWritten` having run (or finished):
+   * what `onWritten` records must be completed here, idempotently (the import's consent: recorded
+   * for those that have none from that source yet), so that a retry finishes the failed attempt.
+   */
+  readonly onUnchanged?: (contactIds: string[]) => Promise<void>;
   /** The workspace's members: a row that sets `ownerUserId` must name one (read once per distinct owner). */
   readonly members?: OwnerMembers;
 }
@@ -81,7 +98,6 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
   const at = deps.now().toISOString();
   const members = new Map<string, boolean>();
   const counts = { created: 0, updated: 0, unchanged: 0 };
-  const writtenIds: string[] = [];
   const progress = writeProgress(deps.onProgress);
 
   let pending = valid;
@@ -91,12 +107,17 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
       pending.map((r) => r.input.email),
     );
     const planned: PlannedWrite[] = [];
+    const unchanged: string[] = [];
     for (const row of pending) {
-      const decided = decideRow(workspaceId, row, existing.get(row.input.email), at, deps.newId);
-      if (decided === 'unchanged') counts.unchanged += 1;
-      else if ('errors' in decided) errors.push(decided);
+      const current = existing.get(row.input.email);
+      const decided = decideRow(workspaceId, row, current, at, deps.newId);
+      if (decided === 'unchanged') {
+        counts.unchanged += 1;
+        if (current) unchanged.push(current.contactId);
+      } else if ('errors' in decided) errors.push(decided);
       else planned.push({ row, write: decided });
     }
+    if (unchanged.length > 0) await deps.onUnchanged?.(unchanged);
     // An owner the rows set must be a member of the workspace, as for a create or a PATCH.
     await checkOwners(
       workspaceId,
@@ -115,24 +136,29 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
       } else toWrite.push(p);
     }
 
-    const failures = await deps.contacts.writeMany(
-      toWrite.map((p) => p.write),
-      progress(toWrite.length),
-    );
-    const failed = new Map(failures.map((f) => [f.index, f.error]));
+    const roundProgress = progress(toWrite.length);
     const again: ValidRow[] = [];
-    toWrite.forEach(({ row, write }, i) => {
-      const error = failed.get(i);
-      if (error === undefined) {
-        if (write.kind === 'create') counts.created += 1;
-        else counts.updated += 1;
-        writtenIds.push(write.kind === 'create' ? write.contact.contactId : write.before.contactId);
-      } else if (round < IMPORT_ROUNDS && decideAgain(error)) again.push(row);
-      else errors.push({ line: row.line, errors: [writeError(error)] });
-    });
+    for (let from = 0; from < toWrite.length; from += IMPORT_WRITE_SLICE) {
+      const slice = toWrite.slice(from, from + IMPORT_WRITE_SLICE);
+      const failures = await deps.contacts.writeMany(
+        slice.map((p) => p.write),
+        (done) => roundProgress(from + done),
+      );
+      const failed = new Map(failures.map((f) => [f.index, f.error]));
+      const written: string[] = [];
+      slice.forEach(({ row, write }, i) => {
+        const error = failed.get(i);
+        if (error === undefined) {
+          if (write.kind === 'create') counts.created += 1;
+          else counts.updated += 1;
+          written.push(write.kind === 'create' ? write.contact.contactId : write.before.contactId);
+        } else if (round < IMPORT_ROUNDS && decideAgain(error)) again.push(row);
+        else errors.push({ line: row.line, errors: [writeError(error)] });
+      });
+      if (written.length > 0) await deps.onWritten?.(written);
+    }
     pending = again;
   }
-  if (writtenIds.length > 0) await deps.onWritten?.(writtenIds);
   errors.sort((a, b) => a.line - b.line);
   return {
     rows,

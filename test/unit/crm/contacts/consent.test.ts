@@ -5,9 +5,10 @@ import {
   consentGiven,
   consentInputSchema,
   consentTime,
+  importConsent,
   listConsent,
 } from '../../../../shared/crm/contacts/consent';
-import { importContacts } from '../../../../shared/crm/contacts/import-contacts';
+import { IMPORT_WRITE_SLICE, importContacts } from '../../../../shared/crm/contacts/import-contacts';
 import { createContact, deleteContact } from '../../../../shared/crm/contacts/use-cases';
 import { fakeClock, memoryContacts, memoryEvents, sequentialIds } from './memory-stores';
 
@@ -86,5 +87,37 @@ describe('consent', () => {
     expect(report).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
     expect(written).toHaveLength(1);
     expect(written[0]).toHaveLength(2);
+  });
+
+  it('hands the written ids over slice by slice as they land, and the unchanged ones to onUnchanged', async () => {
+    const contacts = memoryContacts();
+    const deps = { contacts, now: clock.now, newId: sequentialIds() };
+    const rows = (n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => `p${i + from}@example.com,P${i + from}`).join('\n');
+    await importContacts(WS, `email,firstName\n${rows(5)}\n`, deps);
+    const calls: Array<['written' | 'unchanged', number]> = [];
+    const report = await importContacts(WS, `email,firstName\n${rows(IMPORT_WRITE_SLICE * 2 + 5)}\n`, {
+      ...deps,
+      onWritten: async (ids) => void calls.push(['written', ids.length]),
+      onUnchanged: async (ids) => void calls.push(['unchanged', ids.length]),
+    });
+    expect(report).toMatchObject({ created: IMPORT_WRITE_SLICE * 2, unchanged: 5 });
+    expect(calls).toEqual([
+      ['unchanged', 5],
+      ['written', IMPORT_WRITE_SLICE],
+      ['written', IMPORT_WRITE_SLICE],
+    ]);
+  });
+
+  it('completes an import’s consent for unchanged rows only where that source gave none yet', async () => {
+    const consent = memoryConsent();
+    const origin = () => ({ now: clock.now(), newId: sequentialIds() });
+    await consent.append(consentGiven(WS, ['c1'], { source: 'import' }, origin()));
+    await consent.append(consentGiven(WS, ['c2'], { source: 'form' }, origin()));
+    const hooks = importConsent(consent, WS, { source: 'import' }, origin);
+    await hooks.onUnchanged(['c1', 'c2', 'c3']);
+    await hooks.onUnchanged(['c1', 'c2', 'c3']);
+    const given = (id: string) => consent.records.filter((r) => r.contactId === id && r.source === 'import').length;
+    expect([given('c1'), given('c2'), given('c3')]).toEqual([1, 1, 1]);
   });
 });
