@@ -53,7 +53,10 @@ const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspace
 /** Who turned a record `sent`: the claim holder (`markSent`) or the provider's Send event. */
 type MarkedBy = 'sender' | 'event';
 
-export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & SendAcknowledger {
+export function dynamoSendLedger(
+  db: DynamoDBDocumentClient,
+  table: string,
+): SendLedger & Required<Pick<SendLedger, 'stateOf'>> & SendAcknowledger {
   // The sends of one SQS batch finish together: those of one workspace and hour go in one ADD.
   const countSent = groupedRounds<{ workspaceId: string; hour: string; atMs: number }>(
     (s) => `${s.workspaceId}\u0000${s.hour}`,
@@ -203,6 +206,14 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
         return heldForAck(item, nowMs, graceMs, () => noticeStale(workspaceId, key, nowMs));
       }
       return claimOf(item, nowMs);
+    },
+
+    async stateOf(workspaceId, key) {
+      // Strongly consistent (1 read unit: the record is small): a claim or a mark just written is seen.
+      const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      const state = item?.state;
+      if (state === 'closed') return { state, reason: String(item?.reason ?? 'closed') };
+      return state === 'sent' || state === 'claimed' ? { state } : { state: 'open' };
     },
 
     async markSent(workspaceId, key, accepted) {

@@ -54,6 +54,16 @@ export function sqsSafeJson(text: string): string {
 }
 
 /**
+ * The size of `text`, a body bound for SQS, as SQS receives and measures it: the UTF-8 bytes of
+ * {@link sqsSafeJson}`(text)`, which the client's middleware sends in its place. A refused character
+ * (U+FFFF: three bytes as UTF-8) weighs six bytes there (`\uffff`), so a body measured before the
+ * rewrite can pass a limit it then exceeds. Every size check of a message bound for a queue measures
+ * it so: the send message's (shared/email/send-request.ts), a template's share of it
+ * (stored-templates.ts), a batch's payload (shared/adapters/sqs/coalesced-sends.ts).
+ */
+export const sqsBodyBytes = (text: string): number => Buffer.byteLength(sqsSafeJson(text));
+
+/**
  * A SendMessage or SendMessageBatch input with its bodies made SQS-safe ({@link sqsSafeJson}); any
  * other command's input (no `MessageBody`) as it is. A new object: the caller's input is not changed.
  */
@@ -79,6 +89,16 @@ export function sqsSafeInput<T>(input: T): T {
 export const isSqsContentRefusal = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'InvalidMessageContents' || (error as { code?: unknown }).code === 'InvalidMessageContents');
+
+/**
+ * Whether `error` is SQS refusing a message for its size: `InvalidParameterValue` with its words
+ * "Message must be shorter than N bytes" (the queue's MaximumMessageSize; its emulator's too,
+ * lib/local/emulators/sqs-compat.ts), from SendMessage or as a batch entry's refusal
+ * (shared/adapters/sqs/coalesced-sends.ts). Known by those words, which no other refusal has (a
+ * delay out of range, say, is the caller's fault, not the message's).
+ */
+export const isSqsSizeRefusal = (error: unknown): boolean =>
+  error instanceof Error && /Message must be shorter than \d+ bytes/.test(error.message);
 
 /** The name of the middleware that applies {@link sqsSafeJson} on each client (first of its stack). */
 export const SAFE_TEXT_MIDDLEWARE = 'sqsSafeMessageText';

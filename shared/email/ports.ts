@@ -56,6 +56,18 @@ export type ClaimResult =
   | { readonly status: 'closed'; readonly reason: string };
 
 /**
+ * What the ledger holds of a send, read without claiming it (`SendLedger.stateOf`): `open`, no
+ * record or one given back (nothing sent, no attempt holds it); `claimed`, an attempt holds it (its
+ * lease running, run out, or held for the provider's Send event: it may be sending it); `sent`;
+ * `closed`, with the reason it was closed for.
+ */
+export type SendRecordState =
+  | { readonly state: 'open' }
+  | { readonly state: 'claimed' }
+  | { readonly state: 'sent' }
+  | { readonly state: 'closed'; readonly reason: string };
+
+/**
  * The send ledger: one record per (workspace, idempotency key). A send is claimed by a
  * conditional write before any provider call and marked sent only after a provider accepted
  * it, so a redelivered request never reaches a provider twice.
@@ -68,6 +80,14 @@ export interface SendLedger {
    * Send event, if the dead holder's call was accepted, to mark it sent first.
    */
   claim(workspaceId: string, key: string, nowMs: number, leaseMs: number, graceMs?: number): Promise<ClaimResult>;
+  /**
+   * The record's state now, by a strongly consistent read, changing nothing: how the sender learns,
+   * on the hold path of a campaign's marketing mail (send-email.ts), that a copy found outside its
+   * window is of a mail already sent or closed, whose frequency-cap entry must not move. The
+   * DynamoDB adapter and the tests' memory ledger have it; a test double without it is read as
+   * `open` (nothing is known sent).
+   */
+  stateOf?(workspaceId: string, key: string): Promise<SendRecordState>;
   /**
    * Records the provider's acceptance (only the claim holder calls it). If the provider's Send
    * event marked this very message sent first, that is success (counted once, by the event).

@@ -129,8 +129,9 @@ export interface SendDeps {
    * The frequency cap's log of campaign marketing mail (campaign-mailer.ts, dynamo-marketing-send-log.ts),
    * which counts each mail at the instant it is sent: a campaign's marketing mail held for its send
    * window moves its entry to the opening it waits for (`heldUntil`: one conditional UpdateItem on the
-   * hold path, writing once), one closed unsent for good is marked so (`unsent`, on the close). The
-   * ordinary path does not touch it. Without it (tests of other steps), nothing is told.
+   * hold path, writing once, after a ledger read that finds the mail not sent, closed nor claimed),
+   * one closed unsent for good is marked so (`unsent`, on the close). The ordinary path does not touch
+   * it. Without it (tests of other steps), nothing is told.
    */
   readonly marketingSends?: MarketingSendMoves;
   /** How long a claim protects a send in progress (longer than a provider call can take). */
@@ -158,12 +159,7 @@ const PROVIDERS_DOWN_RETRY_MS = 60 * 1000;
 export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<SendOutcome> {
   const { workspaceId, idempotencyKey: key } = request;
   const held = windowWait(request, deps);
-  if (held) {
-    // The contact gets it at the opening: the frequency cap counts it there (`MarketingSendMoves`).
-    const cap = capEntryOf(request, deps);
-    if (cap) await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
-    return held.outcome;
-  }
+  if (held) return heldForWindow(request, held, deps);
   const claimedAtMs = deps.now();
   const claim = await deps.ledger.claim(
     workspaceId,
@@ -264,8 +260,9 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
  * pause, the pace, providers down) waits for the next opening in the contact's zone, as its step
  * would have (execute-node.ts `emailNode`): deferred, never dropped nor sent at night. Judged before
  * the claim, from the message alone: a mail held overnight comes back every 15 minutes (SQS's
- * longest delay) and costs no ledger write each time (a campaign's marketing mail: one conditional
- * write to the frequency cap's log, `SendDeps.marketingSends`, which moves its entry the first time).
+ * longest delay) and costs no ledger write each time (a campaign's marketing mail: one consistent
+ * read of its ledger record and one conditional write to the frequency cap's log,
+ * `SendDeps.marketingSends`, which moves its entry the first time: {@link heldForWindow}).
  * Answers the opening too: when the contact will get it.
  */
 function windowWait(request: SendRequest, deps: SendDeps): { outcome: SendOutcome; openingMs: number } | undefined {
@@ -283,6 +280,36 @@ function windowWait(request: SendRequest, deps: SendDeps): { outcome: SendOutcom
     },
     openingMs: opening.getTime(),
   };
+}
+
+/**
+ * A campaign mail found outside its window: held until the opening. A campaign's marketing mail
+ * held so is what its contact gets at the opening, and the frequency cap counts it there
+ * (`MarketingSendMoves.heldUntil`), unless this copy is a redelivery of a mail the ledger already
+ * holds (one consistent read, `SendLedger.stateOf`, on this path only): sent, it is a `duplicate`
+ * and its entry stays at the instant the contact got it; closed, it ends as the claim would have
+ * ended it (`not-sent`, its entry marked unsent unless possibly delivered); claimed, another attempt
+ * (claimed inside the window) may be sending it now, so the entry stays, and this copy is held: at
+ * the opening it is a duplicate, or, given back unsent meanwhile, the next copy found outside the
+ * window moves the entry. Any other mail is held with no read or write.
+ */
+async function heldForWindow(
+  request: SendRequest,
+  held: { outcome: SendOutcome; openingMs: number },
+  deps: SendDeps,
+): Promise<SendOutcome> {
+  const cap = capEntryOf(request, deps);
+  if (!cap) return held.outcome;
+  const { workspaceId, idempotencyKey: key } = request;
+  // Without `stateOf` (a test double), open.
+  const record = await deps.ledger.stateOf?.(workspaceId, key);
+  if (record?.state === 'sent') return { status: 'duplicate' };
+  if (record?.state === 'closed') {
+    await uncounted(request, record.reason, deps);
+    return { status: 'not-sent', reason: record.reason };
+  }
+  if (record?.state !== 'claimed') await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
+  return held.outcome;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { QUEUE_MAX_MESSAGE_BYTES } from '../../lib/definition/queues';
+import { sqsBodyBytes } from '../aws/sqs-message-text';
 import { zonedSendWindow } from '../campaigns/send-window';
 import { ValidationError } from '../errors';
 import { IdempotencyInProgressError } from '../idempotency/errors';
@@ -257,8 +258,10 @@ export function sendMessageOf(
   const parsed = emailSendMessage.safeParse(message);
   if (!parsed.success) throw new UnqueueableSendError(issuesOf(parsed.error));
   // Each part fits its schema, the whole may not fit the queue (JSON escaping, multi-byte text,
-  // html and text together): SQS would refuse it, after the caller was told it was queued.
-  const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
+  // html and text together): SQS would refuse it, after the caller was told it was queued. Measured
+  // as SQS receives the body (sqsBodyBytes: U+FFFE/U+FFFF escaped, six bytes each), the body
+  // sqs-email-sends.ts sends.
+  const bytes = sqsBodyBytes(JSON.stringify(parsed.data));
   if (bytes > SEND_MESSAGE_MAX_BYTES) {
     throw new UnqueueableSendError(
       `message: ${Math.ceil(bytes / 1024)} KiB with its html and text, more than the ${SEND_MESSAGE_MAX_BYTES / 1024} KiB a send can carry (make the content smaller)`,
@@ -268,8 +271,9 @@ export function sendMessageOf(
 }
 
 /**
- * The most a send message's JSON may weigh: the queue's limit less room for what the sender adds
- * when it queues the message again (a held or throttled retry: another `attempt`).
+ * The most a send message's JSON may weigh, as SQS receives it (`sqsBodyBytes`): the queue's limit
+ * less room for what the sender adds when it queues the message again (a held or throttled retry:
+ * another `attempt`).
  */
 export const SEND_MESSAGE_MAX_BYTES = QUEUE_MAX_MESSAGE_BYTES - 4096;
 

@@ -12,6 +12,7 @@
  * for any send of it to fit the email-sends queue (400 `TEMPLATE_TOO_LARGE`, naming both sizes).
  */
 import * as z from 'zod/mini';
+import { sqsBodyBytes } from '../aws/sqs-message-text';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { singleLineText } from '../security/single-line-text';
 import { SEND_MESSAGE_MAX_BYTES } from './send-request';
@@ -99,19 +100,19 @@ export const SEND_ENVELOPE_BYTES = 16 * 1024;
 
 /**
  * The most a template's subject, html and text may weigh together, in UTF-8 bytes of their JSON
- * strings (as they travel in the send message: quotes, backslashes and control characters escaped):
- * a send of a larger template can never fit the queue (send-request.ts `SEND_MESSAGE_MAX_BYTES`).
- * The per-part character cap of the schema does not bound it (two parts, multi-byte characters).
+ * strings as SQS receives them in the send message (quotes, backslashes and control characters
+ * escaped by JSON, U+FFFE and U+FFFF by the SQS client: `sqsBodyBytes`): a send of a larger template
+ * can never fit the queue (send-request.ts `SEND_MESSAGE_MAX_BYTES`). The per-part character cap of
+ * the schema does not bound it (two parts, multi-byte characters).
  */
 export const TEMPLATE_MAX_BYTES = SEND_MESSAGE_MAX_BYTES - SEND_ENVELOPE_BYTES;
 
-/** The size of a template's parts as a send message carries them (UTF-8 bytes of their JSON). */
+/** The size of a template's parts as a send message carries them to SQS (UTF-8 bytes of their JSON). */
 export function templateBytes(content: TemplateContent): number {
   return jsonBytes(content.subject) + jsonBytes(content.html) + jsonBytes(content.text);
 }
 
-const jsonBytes = (part: string | undefined): number =>
-  part === undefined ? 0 : Buffer.byteLength(JSON.stringify(part));
+const jsonBytes = (part: string | undefined): number => (part === undefined ? 0 : sqsBodyBytes(JSON.stringify(part)));
 
 /** @throws ValidationError `TEMPLATE_TOO_LARGE` when no send of `content` could be queued. */
 export function assertTemplateFitsASend(content: TemplateContent): void {

@@ -2,12 +2,12 @@
  * An in-memory send ledger with the DynamoDB adapter's rules (shared/adapters/dynamo-send-ledger.ts),
  * for unit tests of the use cases around it: claim with lease and grace, markSent and the Send
  * event's acknowledgement (the first to turn `claimed`/`released` -> `sent` counts the hour),
- * close and release, and `sealedAtMs` (set by the first claim, kept by a takeover and by a release
+ * close and release, `stateOf`, and `sealedAtMs` (set by the first claim, kept by a takeover and by a release
  * without `nothingSent`, forgotten by one with it). The adapter itself is tested on the DynamoDB emulator
  * (test/integration/email-send-ack.test.ts).
  */
 import type { SendAcknowledger } from '../../shared/email/event-ports';
-import type { ClaimResult, ProviderName, ReleaseOptions, SendLedger } from '../../shared/email/ports';
+import type { ClaimResult, ProviderName, ReleaseOptions, SendLedger, SendRecordState } from '../../shared/email/ports';
 import { hourOf } from '../../shared/email/reputation-window';
 
 export interface MemoryRecord {
@@ -53,6 +53,13 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
       return { status: 'in-flight', untilMs: r.staleSinceMs + graceMs, awaitingAck: true };
     }
     return { status: 'in-flight', untilMs: r.leaseUntilMs ?? nowMs + 1000 };
+  }
+
+  async stateOf(ws: string, key: string): Promise<SendRecordState> {
+    const r = this.record(ws, key);
+    if (r?.state === 'closed') return { state: 'closed', reason: r.reason ?? 'closed' };
+    if (r?.state === 'sent' || r?.state === 'claimed') return { state: r.state };
+    return { state: 'open' };
   }
 
   async markSent(

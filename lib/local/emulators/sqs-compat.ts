@@ -80,29 +80,71 @@ const JSON_PROTOCOL = 'application/x-amz-json-1.0';
 const invalidContents = (codePoint: number) =>
   `Invalid binary character '#x${codePoint.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is ${SQS_ALLOWED_CHARACTERS}`;
 
-type BatchEntry = { Id?: unknown; MessageBody?: unknown };
+/** SQS's words when a message passes its queue's MaximumMessageSize (shared/aws/sqs-message-text.ts `isSqsSizeRefusal`). */
+const tooLong = (maxBytes: number) =>
+  `One or more parameters are invalid. Reason: Message must be shorter than ${maxBytes} bytes.`;
+
+/** The most a SendMessageBatch's messages may weigh together, as SQS documents it. */
+const BATCH_MAX_BYTES = 1_048_576;
+
+type Attributes = Record<string, { DataType?: unknown; StringValue?: unknown; BinaryValue?: unknown }>;
+type BatchEntry = { Id?: unknown; MessageBody?: unknown; MessageAttributes?: unknown };
+
+/**
+ * A message's size as SQS counts it against MaximumMessageSize: the UTF-8 bytes it received of the
+ * body and of each attribute's name, type and value (a binary value in its bytes, sent as base64).
+ * local-aws-sqs counts UTF-16 units instead, so a body of three-byte characters passed at a third
+ * of its weight.
+ */
+function receivedBytes(entry: BatchEntry): number {
+  const utf8 = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0);
+  let bytes = utf8(entry.MessageBody);
+  const attributes = entry.MessageAttributes;
+  if (attributes && typeof attributes === 'object') {
+    for (const [name, value] of Object.entries(attributes as Attributes)) {
+      bytes += utf8(name) + utf8(value?.DataType) + utf8(value?.StringValue);
+      if (typeof value?.BinaryValue === 'string') bytes += Buffer.from(value.BinaryValue, 'base64').length;
+    }
+  }
+  return bytes;
+}
+
+/** Why SQS refuses one message, if it does: its characters, else its size. */
+type Refusal = { readonly code: 'InvalidMessageContents' | 'InvalidParameterValue'; readonly message: string };
 
 /**
  * SQS refuses a message body holding a character outside XML's Char set
- * (shared/aws/sqs-message-text.ts); local-aws-sqs takes any. As SQS does, over the JSON protocol
- * (the SDK's): a SendMessage with such a body answers `InvalidMessageContents` (400, sender's
- * fault); in a SendMessageBatch each such entry is answered in `Failed` with that code and the
- * others are sent. A batch the package would refuse whole (not 1-10 entries, ids not distinct)
- * goes to it unchanged, so it answers that first, as SQS does. The Query protocol passes as it is.
+ * (shared/aws/sqs-message-text.ts), and a message larger than its queue's MaximumMessageSize
+ * counted in UTF-8 bytes; local-aws-sqs takes any character and counts UTF-16 units. As SQS does,
+ * over the JSON protocol (the SDK's): a SendMessage so refused answers `InvalidMessageContents` or
+ * `InvalidParameterValue` ("Message must be shorter than N bytes"; 400, sender's fault); in a
+ * SendMessageBatch each such entry is answered in `Failed` with that code and the others are sent,
+ * and a batch whose messages weigh more than 1 MiB together is refused whole
+ * (`BatchRequestTooLong`). A batch the package would refuse whole (not 1-10 entries, ids not
+ * distinct) goes to it unchanged, so it answers that first, as SQS does; so does a call naming a
+ * queue it does not hold. `maxBytesOf` answers a queue's MaximumMessageSize from its URL. The Query
+ * protocol passes as it is.
  */
-export function withMessageContentsRule(handler: Handler): Handler {
+export function withMessageBodyRules(handler: Handler, maxBytesOf: (queueUrl: unknown) => number | undefined): Handler {
   return async (req, res) => {
     const target = req.headers['x-amz-target'];
     if (target !== 'AmazonSQS.SendMessage' && target !== 'AmazonSQS.SendMessageBatch') return handler(req, res);
     const text = await textOf(req);
-    let body: { MessageBody?: unknown; Entries?: unknown };
+    let body: { QueueUrl?: unknown; MessageBody?: unknown; Entries?: unknown; MessageAttributes?: unknown };
     try {
       body = JSON.parse(text);
     } catch {
       return handler(replayOf(req, text), res);
     }
-    const refusedIn = (entry: BatchEntry | undefined) =>
-      typeof entry?.MessageBody === 'string' ? sqsRefusedCodePoint(entry.MessageBody) : undefined;
+    const maxBytes = maxBytesOf(body.QueueUrl);
+    if (maxBytes === undefined) return handler(replayOf(req, text), res);
+    const refusalOf = (entry: BatchEntry | undefined): Refusal | undefined => {
+      if (typeof entry?.MessageBody !== 'string') return undefined;
+      const refused = sqsRefusedCodePoint(entry.MessageBody);
+      if (refused !== undefined) return { code: 'InvalidMessageContents', message: invalidContents(refused) };
+      if (receivedBytes(entry) > maxBytes) return { code: 'InvalidParameterValue', message: tooLong(maxBytes) };
+      return undefined;
+    };
     const answer = (status: number, payload: unknown, queryError?: string) => {
       res.statusCode = status;
       res.setHeader('Content-Type', JSON_PROTOCOL);
@@ -111,25 +153,37 @@ export function withMessageContentsRule(handler: Handler): Handler {
       res.end(JSON.stringify(payload));
     };
     if (target === 'AmazonSQS.SendMessage') {
-      const refused = refusedIn(body);
-      if (refused === undefined) return handler(replayOf(req, text), res);
-      return answer(
-        400,
-        { __type: 'com.amazonaws.sqs#InvalidMessageContents', message: invalidContents(refused) },
-        'InvalidMessageContents;Sender',
-      );
+      const refusal = refusalOf(body);
+      if (refusal === undefined) return handler(replayOf(req, text), res);
+      const type =
+        refusal.code === 'InvalidMessageContents'
+          ? 'com.amazonaws.sqs#InvalidMessageContents'
+          : 'com.amazon.coral.service#InvalidParameterValueException';
+      return answer(400, { __type: type, message: refusal.message }, `${refusal.code};Sender`);
     }
     const entries = Array.isArray(body.Entries) ? (body.Entries as BatchEntry[]) : [];
     const ids = entries.map((e) => e?.Id);
     const wellFormed = entries.length >= 1 && entries.length <= 10 && new Set(ids).size === ids.length;
+    if (!wellFormed) return handler(replayOf(req, text), res);
+    const total = entries.reduce((sum, entry) => sum + receivedBytes(entry), 0);
+    if (total > BATCH_MAX_BYTES) {
+      return answer(
+        400,
+        {
+          __type: 'com.amazonaws.sqs#BatchRequestTooLong',
+          message: `Batch requests cannot be longer than ${BATCH_MAX_BYTES} bytes. You have sent ${total} bytes.`,
+        },
+        'AWS.SimpleQueueService.BatchRequestTooLong;Sender',
+      );
+    }
     const failed = entries.flatMap((entry) => {
-      const refused = refusedIn(entry);
-      return refused === undefined
+      const refusal = refusalOf(entry);
+      return refusal === undefined
         ? []
-        : [{ Id: entry.Id, Code: 'InvalidMessageContents', Message: invalidContents(refused), SenderFault: true }];
+        : [{ Id: entry.Id, Code: refusal.code, Message: refusal.message, SenderFault: true }];
     });
-    if (!wellFormed || failed.length === 0) return handler(replayOf(req, text), res);
-    const kept = entries.filter((entry) => refusedIn(entry) === undefined);
+    if (failed.length === 0) return handler(replayOf(req, text), res);
+    const kept = entries.filter((entry) => refusalOf(entry) === undefined);
     if (kept.length === 0) return answer(200, { Failed: failed });
     // The others go to the package; its answer gets the refused entries added to `Failed`.
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => ServerResponse;

@@ -9,7 +9,7 @@ import { createRequestHandler } from 'local-aws-sqs';
 import { readJsonFile, startSnapshotter } from './json-file';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './local-aws';
 import { closeServer, endpointUrl, listen, urlHost } from './net';
-import { returnOnFirstMessage, watchQueues, withMessageContentsRule, withSystemAttributeNames } from './sqs-compat';
+import { returnOnFirstMessage, watchQueues, withMessageBodyRules, withSystemAttributeNames } from './sqs-compat';
 import { openJournal, replayJournals } from './sqs-journal';
 import { type SqsSnapshot, SqsStateTracker } from './sqs-state';
 
@@ -45,6 +45,13 @@ export async function startSqs(opts: {
     queues: (saved?.queues ?? []).map(({ QueueName, Attributes, tags }) => ({ QueueName, Attributes, tags })),
   });
   service.validateDlqDestination = true;
+  /** The MaximumMessageSize of the queue a URL names (its last path segment, as the package reads it). */
+  const maxMessageBytesOf = (queueUrl: unknown): number | undefined => {
+    if (typeof queueUrl !== 'string') return undefined;
+    const name = queueUrl.split('/').filter(Boolean).pop();
+    const size = service.Queues.find((q) => q.QueueName === name)?.MaximumMessageSize;
+    return size === undefined ? undefined : Number(size);
+  };
   const tracker = new SqsStateTracker(service);
   watchQueues(service, (queue) => {
     tracker.track(queue);
@@ -59,8 +66,9 @@ export async function startSqs(opts: {
   tracker.changes = journal;
   let coveredFrom = replay.nextGeneration;
 
-  // SQS's rules the package lacks: MessageSystemAttributeNames, and the characters a body may hold.
-  const server = createServer(withSystemAttributeNames(withMessageContentsRule(requestHandler)));
+  // SQS's rules the package lacks: MessageSystemAttributeNames, the characters a body may hold, and
+  // a message's size in bytes (the package counts characters).
+  const server = createServer(withSystemAttributeNames(withMessageBodyRules(requestHandler, maxMessageBytesOf)));
   const port = await listen(server, opts.port, opts.host);
   // Queue URLs embed the port; with port 0 it is only known now.
   service.PORT = port;

@@ -21,6 +21,7 @@ import {
   type SendMessageCommandInput,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { sqsBodyBytes } from '../../aws/sqs-message-text';
 
 /** SendMessageBatch's limits: 10 entries, and the sum of the payloads at most 256 KiB. */
 export const BATCH_ENTRIES = 10;
@@ -46,14 +47,15 @@ type Pending = {
 };
 
 /**
- * What a message counts against a batch's payload limit: its body and its attributes' names,
- * types and values (also lib/ops/dlq-redrive.ts, for received messages).
+ * What a message counts against a batch's payload limit: its body as SQS receives it (`sqsBodyBytes`:
+ * the client's middleware escapes U+FFFE/U+FFFF, six bytes each) and its attributes' names, types
+ * and values (also lib/ops/dlq-redrive.ts, for received messages, and sqs-queue-sender.ts).
  */
 export function messagePayloadBytes(
   body: string | undefined,
   attributes: Readonly<Record<string, { DataType?: string; StringValue?: string; BinaryValue?: Uint8Array }>> = {},
 ): number {
-  let bytes = Buffer.byteLength(body ?? '');
+  let bytes = sqsBodyBytes(body ?? '');
   for (const [name, value] of Object.entries(attributes)) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');
     bytes += value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : (value.BinaryValue?.length ?? 0);
