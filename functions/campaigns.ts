@@ -393,13 +393,13 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
     },
   ),
 
-  // Shown once: only its SHA-256 is kept (campaign-webhook.ts). Bound to the caller: their removal
-  // or password reset ends it. Minted on real time, which their reset's stamp is compared with.
+  // Shown once: only its SHA-256 is kept (campaign-webhook.ts). Bound to the caller and their
+  // password version: their removal or password change ends it. Minted on real time.
   'campaigns.webhook-token': defineOperation(
     { params: idParam, response: webhookToken },
     async ({ params }, request) => {
       const caller = callerOf(request);
-      const rotated = await rotateWebhookToken(caller.workspaceId, params.id, caller.userId, {
+      const rotated = await rotateWebhookToken(caller.workspaceId, params.id, caller, {
         ...deps,
         now: () => new Date(),
         tokens: webhookDeps.tokens,

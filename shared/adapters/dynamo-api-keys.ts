@@ -6,10 +6,11 @@
  * limit even under concurrent creates.
  *
  * A key records the password version of the session (or key) that created it, and is written
- * only while that version is current: a ConditionCheck, in the same transaction, on the
- * creator's profile, which a password change writes the new version to (with the credentials,
+ * only while that version is current: a ConditionCheck (`grantorPasswordCheck`, as every grant a
+ * member hands out), in the same transaction, on the creator's profile, which a password change writes the new version to (with the credentials,
  * atomically) and which `findActive` reads anyway. A key made under an older version never
- * authenticates again, whatever the clocks say. A password reset also stamps `apiKeysValidFrom` on the creator's profile: a key created
+ * authenticates again, whatever the clocks say. A password reset also stamps `apiKeysValidFrom` on the creator's profile
+ * (with the new password, dynamo-users.ts `replacePassword`, and again in its sweep): a key created
  * up to then never authenticates again, even one the (eventually consistent) index had not
  * listed for the revocation sweep (and keys from before versions were recorded).
  */
@@ -32,8 +33,7 @@ import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
 import { collectPages, prefixQuery, queryAll, withinAnswer } from './dynamo/query';
 import { putIfAbsent, transactWriteOnCounter } from './dynamo/transact';
-import { toMembership } from './dynamo-memberships';
-import { passwordVersionIs } from './dynamo-users';
+import { API_KEYS_VALID_FROM, grantorPasswordCheck, toMembership } from './dynamo-memberships';
 import {
   ACTIVE_API_KEYS_SK,
   API_KEY_GSI1_PREFIX,
@@ -104,7 +104,7 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       // Made under a password changed since: ended, whenever it was written (no clock involved).
       const current = Number(profile.passwordVersion ?? 0);
       if (key.passwordVersion !== undefined && key.passwordVersion < current) return undefined;
-      const validFrom = profile.apiKeysValidFrom;
+      const validFrom = profile[API_KEYS_VALID_FROM];
       if (typeof validFrom === 'string' && key.createdAt <= validFrom) return undefined;
       const user: User = userItem.parse(profile);
       const member = items.find((i) => i.pk === memberKey.pk && i.sk === memberKey.sk);
@@ -157,18 +157,7 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
             ...key,
             createdByEmail,
           }),
-          ...(version === undefined
-            ? []
-            : [
-                {
-                  ConditionCheck: {
-                    TableName: table,
-                    Key: { pk: userPk(key.createdBy), sk: USER_PROFILE_SK },
-                    ConditionExpression: passwordVersionIs(version),
-                    ExpressionAttributeValues: { ':v': version },
-                  },
-                },
-              ]),
+          ...(version === undefined ? [] : [grantorPasswordCheck(table, key.createdBy, version)]),
         ]);
         return 'created';
       } catch (error) {
@@ -260,8 +249,9 @@ export function dynamoUserApiKeys(db: DynamoDBDocumentClient, table: string): Us
         new UpdateCommand({
           TableName: table,
           Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
-          UpdateExpression: 'SET apiKeysValidFrom = :at',
+          UpdateExpression: 'SET #validFrom = :at',
           ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#validFrom': API_KEYS_VALID_FROM },
           ExpressionAttributeValues: { ':at': stamp },
         }),
       );

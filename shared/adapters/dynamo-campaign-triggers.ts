@@ -9,12 +9,12 @@
  *   `dynamoCampaignSchedule` reads it), stamped with the revision of the write that set it;
  * - webhook tokens, by SHA-256 only (`CAMPAIGNHOOK#<hash>`), with the current hash under the workspace;
  *   only the token that pointer names works, and only while the member who minted it still is one,
- *   has not reset their password since, and holds a role that grants `campaigns:launch`.
+ *   still has the password they minted it under, and holds a role that grants `campaigns:launch`.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TriggerKey } from '../campaigns/trigger';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
-import { grantStands } from '../identity/grant-standing';
+import { grantorPasswordChanged, grantStands } from '../identity/grant-standing';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole } from '../identity/permissions';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
@@ -22,7 +22,7 @@ import type { Item } from './dynamo/item';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
-import { dynamoMemberships, grantorKeys, grantorStanding } from './dynamo-memberships';
+import { dynamoMemberships, grantorKeys, grantorPasswordCheck, grantorStanding } from './dynamo-memberships';
 import {
   CAMPAIGN_HOOK_SK,
   campaignHookPk,
@@ -331,17 +331,25 @@ export function dynamoCampaignWebhookTokens(
      * moved only if it still names the hash read (or is still absent). A rotation that lost that
      * race to another wrote nothing; it reads the pointer again and deletes the winner's token in
      * turn, so whatever the interleaving, one token stays and every earlier one is gone. The
-     * pointer and the hook item record who minted the token (`mintedBy`): their removal from the
-     * workspace or their password reset ends it ({@link revokeWebhookTokensMintedBy}, and `find`).
+     * pointer and the hook item record who minted the token (`mintedBy`) and under which password
+     * version (`passwordVersion`): their removal from the workspace or their password change ends
+     * it ({@link revokeWebhookTokensMintedBy}, and `find`). With a version, the transaction also
+     * checks that the minter's profile still has it (its first item), so a token minted by a
+     * session a reset overtook is never written: a 401 `SESSION_INVALID`, as for an API key.
      */
-    async rotate(workspaceId, campaignId, tokenHash, at, mintedBy) {
+    async rotate(workspaceId, campaignId, tokenHash, at, mintedBy, passwordVersion) {
       const pk = workspacePk(workspaceId);
       const pointerKey = { pk, sk: campaignHookSk(campaignId) };
-      const minter = mintedBy === undefined ? {} : { mintedBy, mintedAt: at };
+      const versioned = mintedBy !== undefined && passwordVersion !== undefined;
+      const minter =
+        mintedBy === undefined
+          ? {}
+          : { mintedBy, mintedAt: at, ...(passwordVersion === undefined ? {} : { passwordVersion }) };
       for (let attempt = 1; ; attempt += 1) {
         const current = await getItem(db, table, pointerKey, { consistent: true });
         const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
         const items: TransactItem[] = [
+          ...(versioned ? [grantorPasswordCheck(table, mintedBy, passwordVersion)] : []),
           ...(previous && previous !== tokenHash
             ? [{ Delete: { TableName: table, Key: { pk: campaignHookPk(previous), sk: CAMPAIGN_HOOK_SK } } }]
             : []),
@@ -376,6 +384,7 @@ export function dynamoCampaignWebhookTokens(
           await transactWrite(db, items, sleep);
           return;
         } catch (error) {
+          if (versioned && isConditionFailure(error, 0)) throw grantorPasswordChanged();
           const moved = isConditionFailure(error, items.length - 1);
           if ((!moved && !isTransactionConflict(error)) || attempt >= TOKEN_ROTATION_ATTEMPTS) throw error;
           await sleep(Math.random() * 10 * attempt);
@@ -388,10 +397,13 @@ export function dynamoCampaignWebhookTokens(
      * exist and the campaign's pointer must still name its hash, so a token a rotation replaced
      * never enrols again, even one a past race left behind. A token that names who minted it works
      * only while they are still a member of the workspace, in the membership they minted it in
-     * (not an earlier one a removal ended, should they have been added back), and their last password reset
-     * (`grantsValidFrom`) came before the mint: read with the pointer, in the same strongly
-     * consistent BatchGetItem (still two calls per webhook), so a mint that was in flight while its
-     * minter was removed, or while they reset their password, never works either. So does it only
+     * (not an earlier one a removal ended, should they have been added back), and still have the
+     * password version they minted it under (tokens minted before versions were recorded: their
+     * last password reset, `grantsValidFrom`, came before the mint): read with the pointer, in the
+     * same strongly consistent BatchGetItem (still two calls per webhook), so a mint that was in
+     * flight while its minter was removed never works either, and one in flight while they reset
+     * their password is not even written (`rotate`); a reset that failed before its sweep ends the
+     * token all the same. So does it only
      * while the minter's role, as defined now, grants `campaigns:launch` (a custom role is read
      * then, a third call): a role changed, a custom role redefined or deleted, and the token is
      * refused like an unknown one. Tokens minted before minters were recorded name none and keep
@@ -421,9 +433,12 @@ export function dynamoCampaignWebhookTokens(
       if (pointer?.tokenHash !== tokenHash) return undefined;
       if (minter === undefined) return owner;
       const standing = grantorStanding(items, owner.workspaceId, minter);
-      const mintedAt = String(item.mintedAt ?? '');
-      // Minted in their current membership (not an earlier one a removal ended), after their last reset.
-      if (!standing.membership || !grantStands(mintedAt, standing)) return undefined;
+      const grant = {
+        grantedAt: String(item.mintedAt ?? ''),
+        ...(typeof item.passwordVersion === 'number' ? { passwordVersion: item.passwordVersion } : {}),
+      };
+      // Minted in their current membership (not an earlier one a removal ended), under their current password.
+      if (!standing.membership || !grantStands(grant, standing)) return undefined;
       // The role as it is now, as an API key's request reads it: a custom role redefined without
       // `campaigns:launch` (or deleted) ends the token as a change to such a role does.
       const { role } = standing.membership;

@@ -9,6 +9,7 @@ import type { CustomRole, Membership } from '../identity/model';
 import type { MembershipLookup } from '../identity/ports';
 import type { Key } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
+import type { TransactItem } from './dynamo/transact';
 import { memberSk, roleSk, USER_PROFILE_SK, userPk, workspacePk } from './keys';
 
 /** A membership item as the model's membership. */
@@ -38,11 +39,14 @@ export function dynamoMemberships(db: DynamoDBDocumentClient, table: string): Me
 }
 
 /**
- * The profile attribute a password reset stamps (`AccountStore.revokeGrants`): invites and
- * campaign webhook tokens the user handed out up to then are void, even one the reset's sweep
- * did not find (an index lagging, a mint in flight).
+ * The profile attribute a password reset stamps (with the new password, and again in
+ * `AccountStore.revokeGrants`): invites and campaign webhook tokens from before grants recorded a
+ * password version, handed out up to then, are void, even one the reset's sweep did not find.
+ * Versioned ones are judged by the version alone (shared/identity/grant-standing.ts).
  */
 export const GRANTS_VALID_FROM = 'grantsValidFrom';
+/** The profile attribute a password reset stamps for API keys (dynamo-api-keys.ts): those created up to then are void. */
+export const API_KEYS_VALID_FROM = 'apiKeysValidFrom';
 
 /** Where a grantor's standing in a workspace is read: their membership and their profile. */
 export const grantorKeys = (workspaceId: string, userId: string): { membership: Key; profile: Key } => ({
@@ -54,8 +58,10 @@ export const grantorKeys = (workspaceId: string, userId: string): { membership: 
 export interface GrantorStanding {
   /** Their membership of the workspace; undefined when they are no member (or have no profile). */
   readonly membership?: Membership;
-  /** Grants handed out up to this instant (ISO) are void: their last password reset. */
+  /** Unversioned grants handed out up to this instant (ISO) are void: their last password reset. */
   readonly grantsValidFrom?: string;
+  /** Their password version now, as the profile carries it (0 when it carries none); absent without a profile. */
+  readonly passwordVersion?: number;
 }
 
 export function grantorStanding(items: readonly Item[], workspaceId: string, userId: string): GrantorStanding {
@@ -67,5 +73,31 @@ export function grantorStanding(items: readonly Item[], workspaceId: string, use
   return {
     ...(profile && member ? { membership: toMembership(member) } : {}),
     ...(typeof stamp === 'string' ? { grantsValidFrom: stamp } : {}),
+    ...(profile ? { passwordVersion: Number(profile.passwordVersion ?? 0) } : {}),
   };
 }
+
+/**
+ * The condition "the password version is still `:v`", on the credentials or on the profile (which
+ * a password change writes the new version to, in the same transaction); items written before
+ * versions existed are version 0.
+ */
+export const passwordVersionIs = (version: number): string =>
+  version === 0
+    ? 'attribute_exists(pk) AND (attribute_not_exists(passwordVersion) OR passwordVersion = :v)'
+    : 'attribute_exists(pk) AND passwordVersion = :v';
+
+/**
+ * The transaction item that writes a grant (an API key, an invite, a webhook token) only while its
+ * grantor's password is still the version the session asking for it was opened with: a password
+ * change landing between the session's read and the grant's write voids the write, so nothing made
+ * under the old password survives it, whatever the clocks say (shared/identity/grant-standing.ts).
+ */
+export const grantorPasswordCheck = (table: string, userId: string, version: number): TransactItem => ({
+  ConditionCheck: {
+    TableName: table,
+    Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
+    ConditionExpression: passwordVersionIs(version),
+    ExpressionAttributeValues: { ':v': version },
+  },
+});

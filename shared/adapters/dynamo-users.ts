@@ -11,7 +11,7 @@ import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
-import { GRANTS_VALID_FROM } from './dynamo-memberships';
+import { API_KEYS_VALID_FROM, GRANTS_VALID_FROM, passwordVersionIs } from './dynamo-memberships';
 import { revokeGrantsIn } from './dynamo-workspaces';
 import {
   EMAIL_SK,
@@ -40,14 +40,8 @@ export function toUser(item: Record<string, unknown>): User {
   };
 }
 
-/**
- * The condition "the credentials' password version is still `:v`" (credentials written before
- * versions existed are version 0).
- */
-export const passwordVersionIs = (version: number): string =>
-  version === 0
-    ? 'attribute_exists(pk) AND (attribute_not_exists(passwordVersion) OR passwordVersion = :v)'
-    : 'attribute_exists(pk) AND passwordVersion = :v';
+/** The condition "the password version is still `:v`" (./dynamo-memberships.ts, with the grantor's other reads). */
+export { passwordVersionIs };
 
 /** The account store; `create` is one TransactWriteItems with the email claim first. */
 export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountStore {
@@ -137,14 +131,19 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
             },
           },
           {
-            // The profile, which every session read gets, carries the version too: from this
-            // write on, sessions opened with an older one are refused (dynamo-sessions.ts).
+            // The profile, which every session read, key lookup and grant lookup gets, carries the
+            // version too: from this write on, sessions, API keys, invites and webhook tokens made
+            // under an older one are refused (dynamo-sessions.ts, dynamo-api-keys.ts,
+            // grant-standing.ts), even should the reset fail before its sweeps. Those from before
+            // versions were recorded are ended by the stamps, set here first (the sweeps set them
+            // again, later): no reset leaves them standing either.
             Update: {
               TableName: table,
               Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
-              UpdateExpression: 'SET passwordVersion = :next',
+              UpdateExpression: 'SET passwordVersion = :next, #grants = :at, #keys = :at',
               ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: { ':next': expectedVersion + 1 },
+              ExpressionAttributeNames: { '#grants': GRANTS_VALID_FROM, '#keys': API_KEYS_VALID_FROM },
+              ExpressionAttributeValues: { ':next': expectedVersion + 1, ':at': at.toISOString() },
             },
           },
         ]),

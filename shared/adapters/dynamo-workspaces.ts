@@ -9,6 +9,7 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
+import { grantorPasswordChanged } from '../identity/grant-standing';
 import type { Membership, Organization, User, Workspace } from '../identity/model';
 import { RoleLimitError } from '../workspaces/errors';
 import type { Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
@@ -20,7 +21,7 @@ import { pagedQuery, prefixQuery, queryAll, rangeListing } from './dynamo/query'
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { revokeWebhookTokensMintedBy } from './dynamo-campaign-triggers';
 import { pendingInvitesPage } from './dynamo-invites-page';
-import { grantorKeys, grantorStanding } from './dynamo-memberships';
+import { grantorKeys, grantorPasswordCheck, grantorStanding } from './dynamo-memberships';
 import { dynamoRoleCounter } from './dynamo-role-count';
 import {
   INVITE_GSI1_PREFIX,
@@ -65,6 +66,7 @@ const INVITE_FIELDS = [
   'role',
   'invitedBy',
   'createdAt',
+  'passwordVersion',
   'status',
   'revokedAt',
   'revokedBy',
@@ -121,12 +123,21 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       ExpressionAttributeValues: { ':one': 1, ':created': role.createdAt },
     },
   });
-  /** Runs a grant's transaction: its item `roleAt` the {@link roleGrant}; either lost race is a 409. */
-  const granting = async (items: readonly TransactItem[], roleAt: number, what: string) => {
+  /**
+   * Runs a grant's transaction: its item `at.role` the {@link roleGrant}, `at.password` the
+   * grantor's `grantorPasswordCheck` (a 401: the session that asked is ended); any other lost race
+   * is a 409.
+   */
+  const granting = async (
+    items: readonly TransactItem[],
+    at: { readonly role?: number; readonly password?: number },
+    what: string,
+  ) => {
     try {
       await transactWrite(db, items);
     } catch (error) {
-      if (isConditionFailure(error, roleAt)) throw roleChanged();
+      if (at.password !== undefined && isConditionFailure(error, at.password)) throw grantorPasswordChanged();
+      if (at.role !== undefined && isConditionFailure(error, at.role)) throw roleChanged();
       if (isConditionFailure(error) || isTransactionConflict(error)) {
         throw new ConflictError(`${what} changed meanwhile; reload and try again`, 'CONCURRENT_CHANGE');
       }
@@ -213,7 +224,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         ExpressionAttributeValues: { ':role': role, ':expected': expectedRole, ':owner': 'owner' },
       };
       // A custom role is granted with a check (and count) on it: never onto a role deleted meanwhile.
-      if (granted) await granting([{ Update: update }, roleGrant(granted)], 1, 'The member');
+      if (granted) await granting([{ Update: update }, roleGrant(granted)], { role: 1 }, 'The member');
       else await guarded(db.send(new UpdateCommand(update)));
     },
     async removeMember(workspaceId, userId, expectedRole) {
@@ -294,9 +305,23 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       };
-      // An invite naming a custom role is a grant of it: checked and counted on the role.
-      if (granted) await granting([{ Put: put }, roleGrant(granted)], 1, 'The invite');
-      else await db.send(new PutCommand(put));
+      // An invite naming a custom role is a grant of it: checked and counted on the role. One
+      // recording the inviter's password version is written only while their password still has
+      // it: a reset landing after their session was read voids the write, whatever the clocks say.
+      const version = invite.passwordVersion;
+      const items: TransactItem[] = [
+        { Put: put },
+        ...(granted ? [roleGrant(granted)] : []),
+        ...(version === undefined ? [] : [grantorPasswordCheck(table, invite.invitedBy, version)]),
+      ];
+      if (items.length === 1) await db.send(new PutCommand(put));
+      else {
+        await granting(
+          items,
+          { ...(granted ? { role: 1 } : {}), ...(version === undefined ? {} : { password: items.length - 1 }) },
+          'The invite',
+        );
+      }
     },
     async invites(workspaceId) {
       return (await query(workspacePk(workspaceId), INVITE_GSI1_PREFIX, 'gsi1')).map(toInvite);
@@ -315,10 +340,11 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       const items = await batchGet(db, table, [keys.membership, keys.profile], { consistent: true });
       return grantorStanding(items, workspaceId, userId);
     },
-    async acceptInvite(tokenHash, membership, inviter, granted) {
+    async acceptInvite(tokenHash, membership, inviter, granted, inviterPasswordVersion) {
       const inviterChecked = inviter.userId !== membership.userId;
-      // After the inviter's check when there is one: the role's item, when a custom role is granted.
-      const roleAt = inviterChecked ? 3 : 2;
+      const versionChecked = inviterChecked && inviterPasswordVersion !== undefined;
+      // After the inviter's checks when there are: the role's item, when a custom role is granted.
+      const roleAt = 2 + (inviterChecked ? 1 : 0) + (versionChecked ? 1 : 0);
       try {
         await transactWrite(db, [
           {
@@ -352,6 +378,9 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
                   },
                 },
               ]),
+          // And still with the password version the use case judged them on: a reset landing in
+          // between (before its sweep reaches the invite) makes the accept fail.
+          ...(versionChecked ? [grantorPasswordCheck(table, inviter.userId, inviterPasswordVersion)] : []),
           // The invited custom role as the use case read it: never joined onto a role deleted meanwhile.
           ...(granted ? [roleGrant(granted)] : []),
         ]);
@@ -359,6 +388,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       } catch (error) {
         if (granted && isConditionFailure(error, roleAt)) return 'role-changed';
         if (inviterChecked && isConditionFailure(error, 2)) return 'inviter-changed';
+        if (versionChecked && isConditionFailure(error, 3)) return 'inviter-reset';
         // No longer pending, already a member, or another accept of the same invite in flight.
         if (isConditionFailure(error) || isTransactionConflict(error)) return 'refused';
         throw error;

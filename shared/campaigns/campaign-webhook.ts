@@ -27,21 +27,27 @@ export const webhookEnrolBody = z.union([
 ]);
 
 /**
- * A new token for the campaign, minted by `mintedBy`; the previous one stops working (concurrent
- * rotations: all but the last). Like an API key, the token is bound to the member who minted it:
- * it stops working when they are removed from the workspace or reset their password, and the
- * campaign then needs a new one; it is refused while their role (as defined at each call) does
- * not grant `campaigns:launch`. `deps.now` is real time (the minter's reset is compared with it).
+ * A new token for the campaign, minted by `minter` (the caller); the previous one stops working
+ * (concurrent rotations: all but the last). Like an API key, the token is bound to the member who
+ * minted it and to the password their session was opened with (`minter.passwordVersion`): it is
+ * written only while that password is current, and stops working when they are removed from the
+ * workspace or their password changes (whether or not the reset's sweep ran), and the campaign
+ * then needs a new one; it is refused while their role (as defined at each call) does not grant
+ * `campaigns:launch`. `deps.now` is real time (a reset is compared with it for tokens minted
+ * before versions were recorded).
+ * @throws UnauthorizedError `SESSION_INVALID` when the minter's password changed since their
+ * session was read (a reset overtook the request).
  */
 export async function rotateWebhookToken(
   workspaceId: string,
   campaignId: string,
-  mintedBy: string,
+  minter: { readonly userId: string; readonly passwordVersion?: number },
   deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
 ): Promise<{ token: string; path: string }> {
   await writableCampaign(workspaceId, campaignId, deps);
   const token = newToken();
-  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), deps.now().toISOString(), mintedBy);
+  const at = deps.now().toISOString();
+  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), at, minter.userId, minter.passwordVersion);
   return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };
 }
 

@@ -81,14 +81,25 @@ export interface CampaignTriggerIndex {
 export interface CampaignWebhookTokens {
   /**
    * Stores the hash of a campaign's new token; the old one stops working in the same write.
-   * `mintedBy` is the user who asked for it: the token ends when they leave the workspace or reset
-   * their password, as their API keys do, and works only while their role may launch campaigns. `at` is real time (compared with their reset's). Only
-   * writes that stand for no user (fixtures) leave it out; such a token is tied to nobody.
+   * `mintedBy` is the user who asked for it: the token ends when they leave the workspace or change
+   * their password, as their API keys do, and works only while their role may launch campaigns.
+   * `passwordVersion` is the one their session was opened with: the token is written only while
+   * their password still has it (and is void once it changes). `at` is real time (compared with
+   * their reset's, for tokens minted before versions were recorded). Only writes that stand for no
+   * user (fixtures) leave `mintedBy` out; such a token is tied to nobody.
+   * @throws UnauthorizedError `SESSION_INVALID` when the minter's password changed meanwhile.
    */
-  rotate(workspaceId: string, campaignId: string, tokenHash: string, at: string, mintedBy?: string): Promise<void>;
+  rotate(
+    workspaceId: string,
+    campaignId: string,
+    tokenHash: string,
+    at: string,
+    mintedBy?: string,
+    passwordVersion?: number,
+  ): Promise<void>;
   /**
    * The campaign a token hash belongs to, while it is the campaign's current token and its minter
-   * is still a member who has not reset their password since and whose role, as defined at the
+   * is still a member who has the password they minted it under and whose role, as defined at the
    * call, grants `campaigns:launch`.
    */
   find(tokenHash: string): Promise<{ workspaceId: string; campaignId: string } | undefined>;

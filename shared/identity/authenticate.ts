@@ -31,6 +31,13 @@ import {
 import type { ApiKeyLookup, MembershipLookup, SessionLookup } from './ports';
 import { API_KEY_PATTERN, RECORD_ID_PATTERN, sessionTokenUser, sha256 } from './tokens';
 
+/** An API key on a route that needs a signed-in session (account-level, or handing out access). */
+export const apiKeyNotAllowed = (): ForbiddenError =>
+  new ForbiddenError(
+    'API keys act only within their workspace and scopes; this route needs a signed-in session',
+    'API_KEY_NOT_ALLOWED',
+  );
+
 export interface AuthDeps {
   readonly sessions: SessionLookup;
   readonly apiKeys: ApiKeyLookup;
@@ -123,12 +130,7 @@ export async function authenticate(
     const { found, hash } = key;
     // A key acts only inside its workspace and scopes: account-level routes, and those whose effect
     // would outlive the key (keys, invitations, tokens, secrets, role grants), need a session.
-    if (!apiKeysMayCall(request)) {
-      throw new ForbiddenError(
-        'API keys act only within their workspace and scopes; this route needs a signed-in session',
-        'API_KEY_NOT_ALLOWED',
-      );
-    }
+    if (!apiKeysMayCall(request)) throw apiKeyNotAllowed();
     deps.apiKeys.recordUse(hash, now, request.clientAddress).catch(deps.onBackgroundError);
     principal = {
       userId: found.user.userId,
@@ -207,7 +209,8 @@ async function resolveWorkspace(
   if (!membership) throw notFound;
   // A key outlives nothing: one made in an earlier membership (removed, later added back) is dead,
   // even if the removal's revocation has not reached it yet.
-  if (keyScope && !grantStands(keyScope.createdAt, { membership })) throw notFound;
+  // (Its password version was checked by the key's lookup, on the profile it read.)
+  if (keyScope && !grantStands({ grantedAt: keyScope.createdAt }, { membership })) throw notFound;
   let permissions: readonly Permission[];
   if (isBuiltinRole(membership.role)) {
     permissions = BUILTIN_ROLE_PERMISSIONS[membership.role];

@@ -9,6 +9,12 @@ export interface Invite {
   readonly role: string;
   readonly invitedBy: string;
   readonly createdAt: string;
+  /**
+   * The inviter's password version the invite was sent under (their session's): it is void once
+   * their password changes (shared/identity/grant-standing.ts). Absent on invites from before
+   * versions were recorded. Never shown: an answer leaves it out.
+   */
+  readonly passwordVersion?: number;
   readonly expiresAt: string;
   readonly status: 'pending' | 'accepted' | 'revoked';
   readonly revokedAt?: string;
@@ -35,8 +41,10 @@ export interface PageRequest {
 export interface InviterStanding {
   /** Their membership of the workspace; undefined when they are no longer a member. */
   readonly membership?: Membership;
-  /** Their last password reset: invites they sent up to then are void. */
+  /** Their last password reset: unversioned invites they sent up to then are void. */
   readonly grantsValidFrom?: string;
+  /** Their password version now: invites sent under an older one are void. */
+  readonly passwordVersion?: number;
 }
 
 /**
@@ -98,7 +106,10 @@ export interface WorkspaceStore {
   /**
    * Saves a new invite. An invite naming a custom role is a grant of it: `granted` is that role as
    * read, and the save holds only while it still exists with that definition, counting the grant.
+   * An invite recording the inviter's `passwordVersion` is saved only while their password still
+   * has that version, in the same atomic write.
    * @throws ConflictError `CONCURRENT_CHANGE` when the role was redefined or deleted meanwhile.
+   * @throws UnauthorizedError `SESSION_INVALID` when the inviter's password changed meanwhile.
    */
   saveInvite(invite: Invite, tokenHash: string, granted?: StoredRole): Promise<void>;
   /** Every invite, whatever its state (for the checks that need them all). */
@@ -114,21 +125,23 @@ export interface WorkspaceStore {
     page: PageRequest,
   ): Promise<{ invites: Invite[]; nextCursor?: string }>;
   inviteByTokenHash(tokenHash: string): Promise<Invite | undefined>;
-  /** The inviter's membership and last password reset, strongly consistent, in one read. */
+  /** The inviter's membership, password version and last password reset, strongly consistent, in one read. */
   standingOf(workspaceId: string, userId: string): Promise<InviterStanding>;
   /**
    * Membership created and invite marked accepted atomically, while the inviter still has the
-   * membership read (`inviter`): `refused` when already a member or the invite is no longer
-   * pending, `inviter-changed` when the inviter's role changed or they left meanwhile,
-   * `role-changed` when the invited custom role (`granted`, as read) was redefined or deleted
-   * meanwhile (the grant is counted on it, as {@link setRole} counts it).
+   * membership read (`inviter`) and, with `inviterPasswordVersion`, still that password version:
+   * `refused` when already a member or the invite is no longer pending, `inviter-changed` when the
+   * inviter's role changed or they left meanwhile, `inviter-reset` when their password changed
+   * meanwhile, `role-changed` when the invited custom role (`granted`, as read) was redefined or
+   * deleted meanwhile (the grant is counted on it, as {@link setRole} counts it).
    */
   acceptInvite(
     tokenHash: string,
     membership: Membership,
     inviter: Membership,
     granted?: StoredRole,
-  ): Promise<'accepted' | 'refused' | 'inviter-changed' | 'role-changed'>;
+    inviterPasswordVersion?: number,
+  ): Promise<'accepted' | 'refused' | 'inviter-changed' | 'inviter-reset' | 'role-changed'>;
   /**
    * Marks the workspace's invite `inviteId` revoked, atomically against a concurrent accept:
    * `accepted` when it was accepted first, `not-found` for another workspace's or no invite.

@@ -242,11 +242,15 @@ export async function removeMember(caller: Caller, userId: string, deps: Workspa
 /**
  * Whether an invite still stands on its inviter's authority as it is now: they are a member, in
  * the membership they sent it in (not an earlier one, ended by a removal, that a re-add followed),
- * may invite, may grant the invited role, and have not reset their password since they sent it (a
- * reset ends everything handed out before it): shared/identity/grant-standing.ts.
+ * may invite, may grant the invited role, and still have the password they sent it under (a
+ * password change ends everything handed out before it): shared/identity/grant-standing.ts.
  */
 function inviterMaySend(invite: Invite, inviter: InviterStanding, customRoles: readonly CustomRole[]): boolean {
-  if (!inviter.membership || !grantStands(invite.createdAt, inviter)) return false;
+  const grant = {
+    grantedAt: invite.createdAt,
+    ...(invite.passwordVersion === undefined ? {} : { passwordVersion: invite.passwordVersion }),
+  };
+  if (!inviter.membership || !grantStands(grant, inviter)) return false;
   const held = new Set(permissionsOfRole(inviter.membership.role, customRoles) ?? []);
   return held.has('members:invite') && isAssignable(invite.role, held, customRoles);
 }
@@ -281,6 +285,9 @@ export async function invite(caller: Caller, input: { email: string; role: strin
     role: input.role,
     invitedBy: caller.userId,
     createdAt: now.toISOString(),
+    // Tied to the password the caller's session was opened with, not to a clock: written only
+    // while it is still current, void once it changes (see saveInvite and grant-standing.ts).
+    ...(caller.passwordVersion === undefined ? {} : { passwordVersion: caller.passwordVersion }),
     expiresAt: new Date(now.getTime() + INVITE_DAYS * 86_400_000).toISOString(),
     status: 'pending',
   };
@@ -293,11 +300,12 @@ export async function invite(caller: Caller, input: { email: string; role: strin
     role: input.role,
     validDays: INVITE_DAYS,
   });
-  // An invite naming a custom role is saved only while that role is as read (see deleteRole).
+  // An invite naming a custom role is saved only while that role is as read (see deleteRole), and
+  // any invite only while the caller's password is the one their session was opened with.
   await deps.store.saveInvite(record, sha256(token), customRoleNamed(input.role, customRoles));
   try {
     await deps.email.send({ to: input.email, ...mail });
-    return { ...record, mailSent: true };
+    return { ...shownInvite(record), mailSent: true };
   } catch (error) {
     // Not a 5xx: the invite exists (and blocks a second one), so the answer must say so.
     logger.error('Invitation email could not be sent; the invite stands', {
@@ -305,9 +313,12 @@ export async function invite(caller: Caller, input: { email: string; role: strin
       workspaceId: record.workspaceId,
       inviteId: record.inviteId,
     });
-    return { ...record, mailSent: false };
+    return { ...shownInvite(record), mailSent: false };
   }
 }
+
+/** An invite as answered: without the inviter's password version (nobody else's business). */
+const shownInvite = ({ passwordVersion: _version, ...shown }: Invite): Invite => shown;
 
 /** Refuses an address that already belongs to a member, or already has a live invite. */
 async function assertInvitable(workspaceId: string, email: string, now: Date, deps: WorkspaceDeps) {
@@ -338,13 +349,16 @@ export async function listInvites(
   page: PageRequest,
   deps: WorkspaceDeps,
 ): Promise<{ invites: Invite[]; nextCursor?: string }> {
-  return deps.store.pendingInvites(caller.workspaceId, deps.now().toISOString(), page);
+  const { invites, nextCursor } = await deps.store.pendingInvites(caller.workspaceId, deps.now().toISOString(), page);
+  const shown = invites.map(shownInvite);
+  return nextCursor ? { invites: shown, nextCursor } : { invites: shown };
 }
 
 /**
  * Joins the workspace an invite names, with its role. An invite is only as good as its
  * inviter's authority now: one whose inviter is no longer a member, may no longer invite or
- * grant its role, has reset their password since, or sent it in an earlier membership (removed,
+ * grant its role, has changed their password since (by its version; a reset that failed before its
+ * sweep included), or sent it in an earlier membership (removed,
  * later added back), is withdrawn here (with every other invite
  * of theirs that no longer stands) and answers 410 `INVITE_REVOKED`, adding nobody. Removals,
  * role changes and resets withdraw such invites themselves; this check holds even for an invite
@@ -385,14 +399,19 @@ export async function acceptInvite(auth: AuthContext, token: string, origin: Req
     role: found.role,
     joinedAt: now.toISOString(),
   };
-  // The inviter's membership is checked again in the accept's own transaction: a removal or a
-  // role change that lands between the check above and the accept makes it fail.
+  // The inviter's membership and password version are checked again in the accept's own
+  // transaction: a removal, a role change or a reset that lands between the check above and the
+  // accept makes it fail.
   const accepted = await deps.store.acceptInvite(
     hash,
     membership,
     inviter.membership,
     customRoleNamed(found.role, customRoles),
+    inviter.passwordVersion,
   );
+  // Their password changed since the check: the invite no longer stands (the next attempt, or the
+  // reset's sweep, withdraws it).
+  if (accepted === 'inviter-reset') throw new InviteRevokedError();
   if (accepted === 'role-changed') {
     throw new ConflictError('The role of this invite was changed meanwhile; try again', 'INVITE_NOT_ACCEPTED');
   }

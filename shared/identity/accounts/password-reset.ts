@@ -100,7 +100,9 @@ async function mailResetLink(rawEmail: string, publicBaseUrl: string, deps: Requ
  *
  * Then everything the old password could have opened is ended: every session, every API
  * key the user created, every pending invite they sent and every campaign webhook token they
- * minted (in every workspace), and a log-in lock. Completing a reset proves the mailbox, so it
+ * minted (in every workspace), and a log-in lock. The password version written with the new
+ * password has void them all already (shared/identity/grant-standing.ts); the sweeps mark them
+ * ended, so listings and counters agree (a reset failing before them leaves nothing usable). Completing a reset proves the mailbox, so it
  * also verifies the email address.
  *
  * @throws ValidationError `TOKEN_INVALID`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`
@@ -123,7 +125,9 @@ export async function confirmPasswordReset(
   if ((await deps.tokens.consume(tokenHash, 'password-reset', now))?.userId !== user.userId) throw tokenInvalid();
   // Tokens issued before versions existed carry none: they were issued for version 0.
   // The new version goes on the profile in the same write: every session opened with the old
-  // password is refused from here on, whenever it is written (a log-in racing this one included).
+  // password, and every API key, invite and webhook token handed out under it, is refused from
+  // here on, whenever it is written (a log-in or a grant racing this one included: each is written
+  // only while the version it was made under is current), and whether or not the sweeps below run.
   const replaced = await deps.accounts.replacePassword(user.userId, passwordHash, now, grant.passwordVersion ?? 0);
   if (!replaced) throw tokenInvalid();
 

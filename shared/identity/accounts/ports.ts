@@ -45,8 +45,10 @@ export interface AccountStore {
   /**
    * Sets a new password and bumps the version, only while the version is still
    * `expectedVersion`; false when another change came first (nothing is written). The profile
-   * carries the new version in the same write: every session opened with an older one is
-   * refused from then on.
+   * carries the new version in the same write: every session opened with an older one, and every
+   * API key, invite and webhook token made under one, is refused from then on; and it is stamped
+   * with `at` as the reset's sweeps stamp it, so what was made before versions were recorded is
+   * void too, even should the reset fail before those sweeps.
    */
   replacePassword(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
   markEmailVerified(userId: string, at: Date): Promise<void>;

@@ -4,8 +4,9 @@
  * cut ({@link storedUserAgent}); the listing shows the newest {@link SESSIONS_LISTED} and counts the
  * rest, so it is bounded whatever a user holds.
  */
-import { NotFoundError, ValidationError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import type { AuthContext } from '../auth-context';
+import { apiKeyNotAllowed } from '../authenticate';
 import type { Session, User } from '../model';
 import { newId, newSessionToken, sha256 } from '../tokens';
 import { recordAuthEvent } from './auth-events';
@@ -44,8 +45,10 @@ export async function startSession(
 }
 
 /**
- * Ends the caller's current session. API-key callers have none: 400 `NOT_A_SESSION`.
- * `sessionToken` is the raw cookie value when present (addresses the record directly).
+ * Ends the caller's current session. `sessionToken` is the raw cookie value when present
+ * (addresses the record directly). An API key never gets here: log-out is an account-level route,
+ * which the edge refuses to keys with 403 `API_KEY_NOT_ALLOWED` (authenticate.ts, `apiKeysMayCall`);
+ * the check below is a guard should that ever change, and answers the same.
  */
 export async function logOut(
   auth: AuthContext,
@@ -55,7 +58,7 @@ export async function logOut(
 ): Promise<void> {
   const { principal } = auth;
   if (principal.via !== 'session' || !principal.sessionId) {
-    throw new ValidationError('Only a browser session can log out; revoke API keys instead', 'NOT_A_SESSION');
+    throw apiKeyNotAllowed();
   }
   const now = new Date(deps.clock.now());
   const tokenHash = sessionToken ? sha256(sessionToken) : undefined;

@@ -75,12 +75,12 @@ describe('dynamoWorkspaces', () => {
     });
   });
 
-  it('reads an inviter’s membership and profile in one strongly consistent call', async () => {
+  it('reads an inviter’s membership and profile (its password version too) in one strongly consistent call', async () => {
     const { db, inputs } = recordingDb(() => ({
       Responses: {
         core: [
           { pk: 'WS#ws1', sk: 'MEMBER#u1', ...member, userId: 'u1', role: 'admin' },
-          { pk: 'USER#u1', sk: 'PROFILE', grantsValidFrom: '2026-01-01T00:00:00.000Z' },
+          { pk: 'USER#u1', sk: 'PROFILE', grantsValidFrom: '2026-01-01T00:00:00.000Z', passwordVersion: 2 },
         ],
       },
     }));
@@ -88,6 +88,7 @@ describe('dynamoWorkspaces', () => {
     expect(standing).toEqual({
       membership: { ...member, userId: 'u1', role: 'admin' },
       grantsValidFrom: '2026-01-01T00:00:00.000Z',
+      passwordVersion: 2,
     });
     expect(inputs).toHaveLength(1);
     expect(inputs[0]).toMatchObject({ RequestItems: { core: { ConsistentRead: true } } });

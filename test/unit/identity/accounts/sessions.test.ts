@@ -51,14 +51,17 @@ describe('logOut', () => {
     expect(w.audit.types()).toContain('auth.logout');
   });
 
-  it('answers 400 NOT_A_SESSION to an API-key caller', async () => {
+  // Unreachable through the route: the edge refuses a key on log-out (account-level) with this very
+  // answer before the operation runs (test/e2e/r23a-logout-key-documented-answer.test.ts). The
+  // use case's own guard answers the same, should a key ever reach it.
+  it('refuses an API-key caller as the edge does: 403 API_KEY_NOT_ALLOWED', async () => {
     const w = await signedUp();
     const viaKey: AuthContext = {
       principal: { userId: w.user.userId, email: w.user.email, via: 'apiKey', apiKeyId: 'k' },
     };
     await expect(logOut(viaKey, undefined, BROWSER, w.deps)).rejects.toMatchObject({
-      status: 400,
-      code: 'NOT_A_SESSION',
+      status: 403,
+      code: 'API_KEY_NOT_ALLOWED',
     });
   });
 });
