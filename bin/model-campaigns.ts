@@ -12,6 +12,8 @@ import {
   DYNAMO_PRICES_BEFORE_2024_11,
   enrolmentCalls,
   type JourneyShape,
+  launchExecutionCount,
+  PAGES_PER_EXECUTION,
   PRICE_SOURCE,
   PRICES,
   QUOTAS,
@@ -157,7 +159,8 @@ say(
   '',
   '## Fan-out, simulated against the quotas (1 s ticks)',
   '',
-  '`npx tsx bin/model-campaigns.ts` simulates the first wave: the launch loop queues enrol messages, the drip-step ' +
+  '`npx tsx bin/model-campaigns.ts` simulates the first wave: the launch loop queues enrol messages (a chain of ' +
+    `${launchExecutionCount(contacts)} executions of at most ${PAGES_PER_EXECUTION.toLocaleString('en-US')} pages, each continued as new by the one before), the drip-step ` +
     'event source scales up (+300 concurrent a minute from 5), each enrolment passes the stats item and CreateSchedule, ' +
     `its first email waits for SES at ${sesRate}/s.`,
   '',
@@ -172,9 +175,12 @@ say(
   '| --- | --- | --- | --- |',
   ...(
     [
-      ['as built (1 launch execution, stats over 8 shards)', base],
-      ['audience split over 10 launch executions', split],
-      ['split over 10 executions, stats over 80 shards', parallel],
+      [
+        `as built (1 launch: a chain of executions of ${PAGES_PER_EXECUTION.toLocaleString('en-US')} pages, stats over 8 shards)`,
+        base,
+      ],
+      ['audience split over 10 launches side by side', split],
+      ['split over 10 launches, stats over 80 shards', parallel],
     ] as const
   ).map(
     ([name, r]) => `| ${name} | ${duration(r.enrolledAfter)} | ${duration(r.firstEmailsAfter)} | ${dominantBound(r)} |`,

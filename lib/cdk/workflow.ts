@@ -4,11 +4,14 @@
  * the ARN of each task function's `live` alias so the canary covers workflow traffic too.
  */
 
+import { readFileSync } from 'node:fs';
 import { Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionName, SERVICE_NAME, type StateMachineDeclaration } from '../definition';
+import { selfStartingStates } from '../definition/state-machine-tasks';
 import type { HouseFunction } from './house-function';
 import { fromRoot } from './repo-paths';
 import type { StageSettings } from './stage';
@@ -50,6 +53,21 @@ export class Workflow extends Construct {
       tracingEnabled: true,
     });
     for (const [, alias] of taskAliases) alias.grantInvoke(this.stateMachine);
+
+    // A machine that continues as new (a `states:startExecution` task on `$$.StateMachine.Id`, as the
+    // launch does: shared/campaigns/launch-chain.ts) may start executions of itself, and of nothing
+    // else (lib/definition/state-machine-tasks.ts refuses any other target). A policy of its own,
+    // apart from the role's default one: the machine depends on that policy, and this one names the
+    // machine's ARN (in the default policy it would be a dependency cycle).
+    const definition = JSON.parse(readFileSync(fromRoot(declaration.definitionFile), 'utf8'));
+    if (selfStartingStates(declaration.definitionFile, definition).length > 0) {
+      new Policy(this, 'StartsItself', {
+        roles: [this.stateMachine.role],
+        statements: [
+          new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        ],
+      });
+    }
 
     // CDK adds the log-delivery and X-Ray statements itself, with the resource AWS requires.
     Validations.of(this.stateMachine).acknowledge({

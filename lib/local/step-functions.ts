@@ -4,9 +4,11 @@
  * DescribeStateMachine), so functions start workflows with the real `@aws-sdk/client-sfn`
  * client and `aws stepfunctions list-state-machines --endpoint-url ...` finds the ARNs. Executions run the declared ASL file with
  * aws-local-stepfunctions; each Task state bound to a declared function invokes the
- * local handler. Executions are recorded under DATA_DIR; one still running when the
- * runtime stopped is started again from its input at the next start (the campaign
- * tasks are idempotent, so a replay enrols nobody twice).
+ * local handler; a Task state of the `states:startExecution` integration starts an execution on
+ * this endpoint (a launch continuing as new, launch-chain.ts). Executions are recorded under
+ * DATA_DIR: every RUNNING one, and the FINISHED_KEPT finished ones that ended last (in memory
+ * too); one still running when the runtime stopped is started again from its input at the next
+ * start (the campaign tasks are idempotent, so a replay enrols nobody twice).
  *
  * The record (`stepfunctions/executions.json`) is replaced atomically (written aside, then
  * renamed), so a kill mid-write leaves the previous version whole; the version before the last
@@ -21,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDeclaration } from '../definition';
+import { selfStartingStates } from '../definition/state-machine-tasks';
 import type { FunctionHost } from './function-host';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localFunctionArn } from './lambda-context';
 import { writeStateFile } from './state-file';
@@ -72,7 +75,10 @@ export async function startStepFunctions(opts: {
   port?: number;
 }): Promise<LocalStepFunctions> {
   const machines = new Map(
-    opts.declarations.map((d) => [localStateMachineArn(d.name), load(opts.root, d, opts.functions)]),
+    opts.declarations.map((d) => [
+      localStateMachineArn(d.name),
+      load(opts.root, d, opts.functions, (request) => startExecution(request)),
+    ]),
   );
   const described = new Map(opts.declarations.map((d) => [localStateMachineArn(d.name), describe(opts.root, d)]));
   const file = path.join(opts.dataDir, 'stepfunctions', 'executions.json');
@@ -80,7 +86,11 @@ export async function startStepFunctions(opts: {
   const executions = new Map<string, Execution>();
   for (const e of readExecutions(file, opts.log)) executions.set(e.executionArn, e);
   const running = new Set<Promise<void>>();
-  const save = () => writeExecutions(file, [...executions.values()].slice(-1000));
+  // The record and the map hold the same executions: every RUNNING one, the finished ones that ended last.
+  const save = () => {
+    for (const e of finishedBeyond(executions.values(), FINISHED_KEPT)) executions.delete(e.executionArn);
+    writeExecutions(file, [...executions.values()]);
+  };
 
   const run = (execution: Execution) => {
     const machine = machines.get(execution.stateMachineArn);
@@ -90,6 +100,10 @@ export async function startStepFunctions(opts: {
         overrides: { taskResourceLocalHandlers: machine.handlers },
         context: {
           Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input) },
+          StateMachine: {
+            Id: execution.stateMachineArn,
+            Name: execution.stateMachineArn.slice(execution.stateMachineArn.lastIndexOf(':') + 1),
+          },
         },
       } as never)
       .result.then(
@@ -107,33 +121,35 @@ export async function startStepFunctions(opts: {
     running.add(tracked);
   };
 
+  function startExecution(body: Record<string, unknown>): { executionArn: string; startDate: number } {
+    const stateMachineArn = String(body.stateMachineArn ?? '');
+    if (!machines.has(stateMachineArn))
+      throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    const name = String(body.name ?? randomUUID());
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const input = String(body.input ?? '{}');
+    const existing = executions.get(executionArn);
+    if (existing) {
+      if (existing.input === input && existing.status === 'RUNNING')
+        return { executionArn, startDate: existing.startDate };
+      throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      startDate: Date.now() / 1000,
+      input,
+    };
+    executions.set(executionArn, execution);
+    save();
+    run(execution);
+    return { executionArn, startDate: execution.startDate };
+  }
+
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
-    StartExecution(body) {
-      const stateMachineArn = String(body.stateMachineArn ?? '');
-      if (!machines.has(stateMachineArn))
-        throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
-      const name = String(body.name ?? randomUUID());
-      const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-      const input = String(body.input ?? '{}');
-      const existing = executions.get(executionArn);
-      if (existing) {
-        if (existing.input === input && existing.status === 'RUNNING')
-          return { executionArn, startDate: existing.startDate };
-        throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
-      }
-      const execution: Execution = {
-        executionArn,
-        stateMachineArn,
-        name,
-        status: 'RUNNING',
-        startDate: Date.now() / 1000,
-        input,
-      };
-      executions.set(executionArn, execution);
-      save();
-      run(execution);
-      return { executionArn, startDate: execution.startDate };
-    },
+    StartExecution: startExecution,
     DescribeExecution(body) {
       const execution = executions.get(String(body.executionArn));
       if (!execution)
@@ -250,21 +266,84 @@ function substitute(text: string, decl: StateMachineDeclaration): string {
 
 type LoadedMachine = StateMachine & { handlers: Record<string, (input: unknown) => Promise<unknown>> };
 
-/** Reads the ASL file, substitutes each `${Placeholder}` by a function ARN and binds its Task states locally. */
-function load(root: string, decl: StateMachineDeclaration, functions: FunctionHost): LoadedMachine {
+/** The integration's parameters, as the state's `Parameters` resolve them. */
+interface StartExecutionParameters {
+  StateMachineArn?: unknown;
+  Name?: unknown;
+  Input?: unknown;
+}
+
+/**
+ * A `states:startExecution` task run locally: StartExecution on this endpoint's own record, so the
+ * execution it starts runs (and is recorded, and re-run after a stop) as any other. Its answer and
+ * its errors are the integration's: `{ExecutionArn, StartDate}`, `StepFunctions.<Code>Exception`.
+ */
+function startExecutionTask(start: (body: Record<string, unknown>) => { executionArn: string; startDate: number }) {
+  return async (parameters: unknown) => {
+    const { StateMachineArn, Name, Input } = (parameters ?? {}) as StartExecutionParameters;
+    try {
+      const started = start({
+        stateMachineArn: StateMachineArn,
+        ...(Name === undefined ? {} : { name: Name }),
+        input: typeof Input === 'string' ? Input : JSON.stringify(Input ?? {}),
+      });
+      return { ExecutionArn: started.executionArn, StartDate: new Date(started.startDate * 1000).toISOString() };
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      const failed = new Error(error.message);
+      failed.name = `StepFunctions.${error.type}Exception`;
+      throw failed;
+    }
+  };
+}
+
+/**
+ * Reads the ASL file, substitutes each `${Placeholder}` by a function ARN and binds its Task states
+ * locally: a declared function's to the function host, a `states:startExecution` one to `start`.
+ * Any other Task resource is refused here: the interpreter would call AWS for it.
+ */
+function load(
+  root: string,
+  decl: StateMachineDeclaration,
+  functions: FunctionHost,
+  start: (body: Record<string, unknown>) => { executionArn: string; startDate: number },
+): LoadedMachine {
   const definition = JSON.parse(substitute(fs.readFileSync(path.join(root, decl.definitionFile), 'utf8'), decl));
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const selfStarting = selfStartingStates(decl.definitionFile, definition);
   for (const [stateName, state] of Object.entries(
     definition.States as Record<string, { Type: string; Resource?: string }>,
   )) {
+    if (state.Type !== 'Task') continue;
     const bound = Object.values(decl.taskFunctions).find((fn) => state.Resource === localFunctionArn(fn));
-    if (state.Type === 'Task' && bound) handlers[stateName] = (input) => functions.invoke(bound, input);
+    if (bound) handlers[stateName] = (input) => functions.invoke(bound, input);
+    else if (selfStarting.includes(stateName)) handlers[stateName] = startExecutionTask(start);
+    else
+      throw new Error(
+        `${decl.definitionFile}: state ${stateName} uses ${String(state.Resource)}, which the local runtime does not run`,
+      );
   }
   const machine = new StateMachine(definition, {
     validationOptions: { checkArn: true, checkPaths: true },
   }) as LoadedMachine;
   machine.handlers = handlers;
   return machine;
+}
+
+/**
+ * Finished executions the record keeps: the `FINISHED_KEPT` that ended last. A RUNNING one is always
+ * kept, however long ago it started: the next start runs it again from its input. A finished one
+ * dropped reads as `ExecutionDoesNotExist`, as one closed past the service's 90 days does.
+ */
+export const FINISHED_KEPT = 1000;
+
+/** The finished executions beyond the `keep` that ended last (by `stopDate`; the record's order breaks ties). */
+export function finishedBeyond(executions: Iterable<Execution>, keep: number): Execution[] {
+  const finished = [...executions].filter((e) => e.status !== 'RUNNING');
+  if (finished.length <= keep) return [];
+  // A stable sort: executions that ended at the same time stay in the record's (start) order.
+  const byEnd = finished.sort((a, b) => (a.stopDate ?? a.startDate) - (b.stopDate ?? b.startDate));
+  return byEnd.slice(0, finished.length - keep);
 }
 
 /** The record's previous version, and where a damaged record is moved. */

@@ -1,12 +1,17 @@
 /**
  * Capacity and cost model of the campaign engine (`npm run model:campaigns`): list prices and
  * quotas in one table, the operations one enrolment costs (hand-counted from the code, each
- * count naming where it comes from), the launch's state-machine loop, and a discrete-time
+ * count naming where it comes from), the launch's state-machine loop (a chain of executions of at
+ * most PAGES_PER_EXECUTION pages), and a discrete-time
  * simulation of a fan-out against the quotas. Arithmetic and simulation only: nothing here
  * calls AWS, and nothing here is a measurement.
  */
 
 /** us-east-1 list prices. Free tiers are ignored (a campaign of 1M contacts is past them). */
+import { PAGES_PER_EXECUTION } from '../../shared/campaigns/launch-chain';
+
+export { PAGES_PER_EXECUTION };
+
 export const PRICES = {
   sfnTransition: { usd: 0.025 / 1_000, unit: 'Standard state transition' },
   schedulerInvocation: { usd: 1 / 1_000_000, unit: 'one-time schedule invocation (create/delete API calls are free)' },
@@ -446,12 +451,25 @@ export function sumCalls(calls: ReadonlyArray<{ calls: readonly CountedCall[] }>
   return ops;
 }
 
-/** A launch (campaign-launch.asl.json): per page a Task and a Choice, one Succeed at the end. */
+/**
+ * The executions a launch runs (shared/campaigns/launch-chain.ts): a chain, each of at most
+ * PAGES_PER_EXECUTION pages, the next started by the one before as it ends (continue-as-new).
+ */
+export function launchExecutionCount(contacts: number, a: Assumptions = DEFAULT_ASSUMPTIONS): number {
+  return Math.ceil(Math.max(1, Math.ceil(contacts / a.pageSize)) / PAGES_PER_EXECUTION);
+}
+
+/**
+ * A launch (campaign-launch.asl.json): per page a Task and a Choice; each execution but the last
+ * ends in its ContinueAsNew task and a Succeed (2), the last in one Succeed. Starting the next
+ * execution is not billed apart (StartExecution is an API call; only state transitions are).
+ */
 export function launchOperations(contacts: number, a: Assumptions = DEFAULT_ASSUMPTIONS): Operations {
   const pages = Math.max(1, Math.ceil(contacts / a.pageSize));
+  const executions = launchExecutionCount(contacts, a);
   return {
     ...zero(),
-    transitions: pages * 2 + 1,
+    transitions: pages * 2 + 1 + (executions - 1) * 2,
     lambdaInvocations: pages,
     lambdaGbSeconds: pages * (a.audiencePageMs / 1000) * a.memoryGb,
     // Per page: one audience Query (100 contacts of ~1 KB: 25 x 4 KB, eventual), per contact a
@@ -497,7 +515,7 @@ export function campaignCost(
   const lines: CostLine[] = [
     {
       service: 'Step Functions (launch loop)',
-      volume: `${fmt(total.transitions)} transitions`,
+      volume: `${fmt(total.transitions)} transitions, ${launchExecutionCount(contacts, a)} executions`,
       usd: total.transitions * PRICES.sfnTransition.usd,
     },
     {

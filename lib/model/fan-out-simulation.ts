@@ -5,13 +5,16 @@
  * second) and its long wait takes a CreateSchedule token, and its first email waits for the SES
  * pace. Every quota is a token bucket or a cap; the result says which one held each second back.
  */
-import { type Assumptions, DEFAULT_ASSUMPTIONS, QUOTAS } from './campaign-costs';
+import { type Assumptions, DEFAULT_ASSUMPTIONS, PAGES_PER_EXECUTION, QUOTAS } from './campaign-costs';
 
 export interface FanOutParams {
   readonly contacts: number;
   /** SES sends a second granted to the account (the pacer uses 0.8 of it by default). */
   readonly sesRatePerSecond: number;
-  /** Parallel launch executions (the engine starts one per launch). */
+  /**
+   * Launches running side by side over parts of the audience (the engine runs one per launch: a chain
+   * of executions, one after another, of at most PAGES_PER_EXECUTION pages each).
+   */
   readonly launchExecutions?: number;
   /** Stats items a campaign's counters are spread over (the engine has one). */
   readonly statsShards?: number;
@@ -70,6 +73,9 @@ export function simulateFanOut(p: FanOutParams): FanOutResult {
   const maxSeconds = p.maxSeconds ?? 7 * 86_400;
   // One execution: a Task (the page) then a Choice, one after the other.
   const pageSeconds = a.audiencePageMs / 1000 + 2 * transition;
+  // Every PAGES_PER_EXECUTION pages the execution continues as new: its ContinueAsNew task, its
+  // Succeed, and the next execution's start (counted as one more transition).
+  const chunkSeconds = PAGES_PER_EXECUTION * pageSeconds + 3 * transition;
   const pages = Math.ceil(p.contacts / a.pageSize);
   const perExecution = Math.ceil(pages / executions);
 
@@ -102,7 +108,11 @@ export function simulateFanOut(p: FanOutParams): FanOutResult {
   };
   const rows: FanOutRow[] = [];
   let nextRow = 0;
-  const pagesDoneBy = (t: number) => Math.min(perExecution, Math.floor(t / pageSeconds));
+  const pagesDoneBy = (t: number) => {
+    const chunks = Math.floor(t / chunkSeconds);
+    const inChunk = Math.min(PAGES_PER_EXECUTION, Math.floor((t - chunks * chunkSeconds) / pageSeconds));
+    return Math.min(perExecution, chunks * PAGES_PER_EXECUTION + inChunk);
+  };
 
   let t = 0;
   for (; t < maxSeconds && sent < p.contacts; t += 1) {

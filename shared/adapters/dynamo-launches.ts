@@ -3,7 +3,8 @@
  * decision in the marker (the contacts it queues, its suppressed count, the next cursor) before it
  * sends anything, so a retry replays that decision instead of reading an audience that may have
  * changed; once its messages are sent the page is counted, the marker's `counted` and the count's
- * ADD in one transaction, so a page counts once and counts exactly what it queued.
+ * ADD in one transaction, so a page counts once and counts exactly what it queued. The count also
+ * keeps where in the run's chain of executions the page ran (`chunk`, launch-chain.ts).
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,9 +12,9 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   LaunchPageDecision,
   LaunchPageRecord,
-  LaunchProgress,
   LaunchRecords,
   LaunchResumePoint,
+  LaunchState,
 } from '../campaigns/ports';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
@@ -124,7 +125,9 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       return decisionOf(await getItem(db, table, key, { consistent: true })) ?? fresh;
     },
 
-    async addPage(workspaceId, launchId, pageKey, counts, done, at) {
+    async addPage(workspaceId, launchId, pageKey, counts, done, at, chunk) {
+      // Where in its run's chain of executions the page ran, with its count (none for the first).
+      const link = chunk ? ', #chunk = :chunk' : '';
       const counted = await conditionally(
         transactWrite(db, [
           {
@@ -145,14 +148,22 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               TableName: table,
               Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
               UpdateExpression: done
-                ? 'ADD queued :q, suppressed :s SET #status = :done, finishedAt = :at, updatedAt = :at'
-                : 'ADD queued :q, suppressed :s SET updatedAt = :at',
-              ...(done ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+                ? `ADD queued :q, suppressed :s SET #status = :done, finishedAt = :at, updatedAt = :at${link}`
+                : `ADD queued :q, suppressed :s SET updatedAt = :at${link}`,
+              ...(done || chunk
+                ? {
+                    ExpressionAttributeNames: {
+                      ...(done ? { '#status': 'status' } : {}),
+                      ...(chunk ? { '#chunk': 'chunk' } : {}),
+                    },
+                  }
+                : {}),
               ExpressionAttributeValues: {
                 ':q': counts.queued,
                 ':s': counts.suppressed,
                 ':at': at,
                 ...(done ? { ':done': 'done' } : {}),
+                ...(chunk ? { ':chunk': chunk } : {}),
               },
             },
           },
@@ -205,9 +216,10 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
           new UpdateCommand({
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
-            UpdateExpression: 'SET #status = :running ADD resumed :one REMOVE failedAt, #error',
+            // The new run starts its own chain of executions: its first one.
+            UpdateExpression: 'SET #status = :running ADD resumed :one REMOVE failedAt, #error, #chunk',
             ConditionExpression: '#status = :failed AND attribute_exists(resumeFrom)',
-            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#chunk': 'chunk' },
             ExpressionAttributeValues: { ':running': 'running', ':failed': 'failed', ':one': 1 },
             ReturnValues: 'ALL_NEW',
           }),
@@ -261,7 +273,8 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
         ...(typeof item.error === 'string' ? { error: item.error } : {}),
         ...(item.resumed ? { resumed: Number(item.resumed) } : {}),
         ...(item.status === 'failed' ? { resumable: item.resumeFrom !== undefined } : {}),
-      } satisfies LaunchProgress;
+        ...(item.chunk ? { chunk: Number(item.chunk) } : {}),
+      } satisfies LaunchState;
     },
   };
 }

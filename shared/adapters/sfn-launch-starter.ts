@@ -1,6 +1,7 @@
 /**
- * Starts campaign launch executions and reads how they ended; the execution name is the launch
- * id (`-r<n>` for its n-th resume).
+ * Starts campaign launch executions and reads how they ended. The execution name is the launch id
+ * (`-r<n>` for its n-th resume, `-c<k>` for the k-th execution its run continued as:
+ * `launchExecutionName`, launch-chain.ts).
  */
 import {
   DescribeExecutionCommand,
@@ -9,17 +10,14 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { continuedAs, launchExecutionName, launchPayload } from '../campaigns/launch-chain';
 import type { LaunchExecutionOutcome, LaunchExecutions, LaunchStarter } from '../campaigns/ports';
-import { launchPayload } from '../campaigns/resume-launch';
-
-/** A resume is an execution of its own (names are unique for 90 days, at most 80 characters). */
-const executionName = (launchId: string, attempt: number | undefined) =>
-  attempt ? `${launchId.slice(0, 72)}-r${attempt}` : launchId.slice(0, 80);
 
 export function sfnLaunchStarter(client: SFNClient, stateMachineArn: string): LaunchStarter {
   return {
     async start(input) {
-      const name = executionName(input.launchId, input.attempt);
+      // A resume is an execution of its own (names are unique for 90 days, at most 80 characters).
+      const name = launchExecutionName(input.launchId, input.attempt);
       const payload = launchPayload(input);
       try {
         await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(payload) }));
@@ -39,23 +37,39 @@ const OUTCOMES: Record<string, LaunchExecutionOutcome['status']> = {
   ABORTED: 'aborted',
 };
 
+/**
+ * Links of a chain followed in one read at most. The read starts where the launch's last page ran,
+ * so it normally reads one or two; past this many the answer is `running` (unknown: the record stands).
+ */
+const MAX_LINKS = 100;
+
 export function sfnLaunchExecutions(client: SFNClient, stateMachineArn: string): LaunchExecutions {
   // arn:aws:states:<region>:<account>:stateMachine:<name> -> ...:execution:<name>:<execution>
   const executionArn = (name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const describe = (name: string) => client.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
   return {
-    async outcome(launchId, attempt) {
-      try {
-        const out = await client.send(
-          new DescribeExecutionCommand({ executionArn: executionArn(executionName(launchId, attempt)) }),
-        );
+    async outcome(launchId, attempt, chunk = 0) {
+      let name = launchExecutionName(launchId, attempt, chunk);
+      for (let link = 0; link < MAX_LINKS; link += 1) {
+        let out: Awaited<ReturnType<typeof describe>>;
+        try {
+          out = await describe(name);
+        } catch (error) {
+          if (error instanceof ExecutionDoesNotExist) return { status: 'missing' };
+          throw error;
+        }
+        // An execution that succeeded by continuing as new: the launch is where the next one is.
+        const next = out.status === 'SUCCEEDED' ? continuedAs(out.output) : undefined;
+        if (next) {
+          name = next;
+          continue;
+        }
         return {
           status: OUTCOMES[out.status ?? ''] ?? 'running',
           ...(out.error ? { error: out.error.slice(0, 100) } : {}),
         };
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return { status: 'missing' };
-        throw error;
       }
+      return { status: 'running' };
     },
   };
 }

@@ -5,7 +5,8 @@
  * `unsubscribed`), and put one `enrol` message per contact on the drip-steps queue. A contact
  * deleted between the page's read and its enrolment is left out and counted nowhere: it is not a
  * suppression. The execution loops while `done` is false, so a launch never holds a running
- * execution per contact.
+ * execution per contact; after `PAGES_PER_EXECUTION` pages it continues as a new execution
+ * (`continueAs`, launch-chain.ts), so no execution outgrows the service's history quota.
  *
  * A page records what it decided (its contacts, suppressed count and next cursor: its marker)
  * before it sends, and is counted once its messages are sent. A retry, or a resume at this page,
@@ -26,6 +27,7 @@ import type { SuppressionLookup } from '../email/ports';
 import { mapLimit } from '../resilience/map-limit';
 import { cutTextWithEllipsis } from '../security/cut-text';
 import { type AudienceContacts, leftOutOfMarketing } from './enrol-by-ids';
+import { continuation, PAGES_PER_EXECUTION } from './launch-chain';
 import {
   type AudiencePage,
   type AudiencePageResult,
@@ -139,10 +141,14 @@ export async function enrolAudiencePage(
     { queued: contactIds.length, suppressed },
     done,
     deps.now().toISOString(),
+    input.chunk,
   );
-  const { cursor: _previous, ...rest } = input;
-  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + contactIds.length, done };
+  const { cursor: _previous, pages: before = 0, ...rest } = input;
+  const pages = before + 1;
+  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + contactIds.length, done, pages };
   if (page.next) result.cursor = page.next;
+  // A full execution hands the rest of the audience to the next one (launch-chain.ts).
+  if (!done && pages >= PAGES_PER_EXECUTION) result.continueAs = continuation(result);
   return result;
 }
 

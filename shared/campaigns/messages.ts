@@ -89,9 +89,20 @@ export const audiencePage = z.object({
   pageSize: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
   /** Which run of the launch this is (absent or 0: the first; n: its n-th resume). */
   attempt: z.optional(z.number().check(z.int(), z.nonnegative())),
+  /**
+   * Which execution of the run's chain this is (absent or 0: the one its starter started; k: the
+   * k-th continued as new, launch-chain.ts).
+   */
+  chunk: z.optional(z.number().check(z.int(), z.nonnegative())),
+  /** Pages this execution has enrolled so far (absent: none); at `PAGES_PER_EXECUTION` it continues as new. */
+  pages: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 export type AudiencePage = z.infer<typeof audiencePage>;
-export type AudiencePageResult = AudiencePage & { done: boolean };
+export type AudiencePageResult = AudiencePage & {
+  done: boolean;
+  /** Set on the last page an execution enrols when pages remain: the next execution (its name and input). */
+  continueAs?: { name: string; input: Record<string, unknown> };
+};
 
 /**
  * The state machine's payload after a page failed for good: the page's own payload with its

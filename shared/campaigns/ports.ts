@@ -86,7 +86,9 @@ export interface LaunchRecords {
   ): Promise<LaunchPageRecord>;
   /**
    * Adds one page's counts, once per page (`pageKey`); `done` closes a running launch, also when
-   * the page was counted before (a retried last page).
+   * the page was counted before (a retried last page). `chunk`: the execution of the run's chain
+   * the page ran in (absent or 0: the first), kept with the counts so a silent launch's execution is
+   * looked up where its last page was (`LaunchState.chunk`).
    */
   addPage(
     workspaceId: string,
@@ -95,6 +97,7 @@ export interface LaunchRecords {
     counts: { queued: number; suppressed: number },
     done: boolean,
     at: string,
+    chunk?: number,
   ): Promise<void>;
   /**
    * Marks a launch that is not done as failed, with what stopped it (creating its record if need
@@ -111,8 +114,9 @@ export interface LaunchRecords {
     attempt?: number,
   ): Promise<void>;
   /**
-   * Moves a failed, resumable launch back to running (its `resumed` count + 1) and answers where
-   * to start; `undefined` when it is not failed or has no resume point (the write changes nothing).
+   * Moves a failed, resumable launch back to running (its `resumed` count + 1, its `chunk` back to
+   * the first) and answers where to start; `undefined` when it is not failed or has no resume point
+   * (the write changes nothing).
    */
   resume(workspaceId: string, launchId: string): Promise<{ attempt: number; from: LaunchResumePoint } | undefined>;
   /**
@@ -125,7 +129,13 @@ export interface LaunchRecords {
    * succeeded (every page enrolled) without its record saying so.
    */
   finish(workspaceId: string, launchId: string, attempt: number, at: string): Promise<void>;
-  get(workspaceId: string, launchId: string): Promise<LaunchProgress | undefined>;
+  get(workspaceId: string, launchId: string): Promise<LaunchState | undefined>;
+}
+
+/** A launch's record: its progress, and where in its run's chain of executions its last page ran. */
+export interface LaunchState extends LaunchProgress {
+  /** The execution of the current run's chain its last counted page ran in (absent: the first). Not shown. */
+  readonly chunk?: number;
 }
 
 export interface StepQueue {
@@ -165,8 +175,12 @@ export interface LaunchExecutionOutcome {
 }
 
 export interface LaunchExecutions {
-  /** The execution of a launch's `attempt` (0: the first run, n: its n-th resume). */
-  outcome(launchId: string, attempt: number): Promise<LaunchExecutionOutcome>;
+  /**
+   * How a launch's `attempt` (0: the first run, n: its n-th resume) stands: its execution at link
+   * `chunk` of the run's chain (absent: the first), and, while the one read succeeded by continuing
+   * as new, the next one in the chain: the outcome of the last.
+   */
+  outcome(launchId: string, attempt: number, chunk?: number): Promise<LaunchExecutionOutcome>;
 }
 
 export interface LaunchStarter {

@@ -10,35 +10,16 @@
  * fail, the record goes back to failed with that error.
  */
 
-import type { ContactFilter } from '../crm/contacts/ports';
 import { ConflictError, NotFoundError } from '../errors';
-import type { LaunchExecutions, LaunchProgress, LaunchRecords, LaunchResumePoint, LaunchStarter } from './ports';
+import type { LaunchExecutions, LaunchProgress, LaunchRecords, LaunchStarter, LaunchState } from './ports';
 
-/**
- * The state machine's input for a launch: its first page, or (a resume) the page that failed,
- * with the count enrolled before it.
- */
-export function launchPayload(input: {
-  workspaceId: string;
-  campaignId: string;
-  launchId: string;
-  filter?: ContactFilter;
-  from?: LaunchResumePoint;
-  /** The run (n >= 1: the n-th resume): its pages and its failure report carry it. */
-  attempt?: number;
-}): Record<string, unknown> {
-  const { from, attempt, ...first } = input;
-  if (!from) return first;
-  return {
-    workspaceId: input.workspaceId,
-    campaignId: input.campaignId,
-    launchId: input.launchId,
-    ...(attempt ? { attempt } : {}),
-    ...(from.filter ? { filter: from.filter } : {}),
-    ...(from.cursor ? { cursor: from.cursor } : {}),
-    enrolled: from.enrolled,
-    pageSize: from.pageSize,
-  };
+// The state machine's input for a launch (launch-chain.ts, where the chain's next input is made too).
+export { launchPayload } from './launch-chain';
+
+/** A launch's record as the API shows it: without where in its chain of executions it is. */
+function shown(launch: LaunchState): LaunchProgress {
+  const { chunk: _chunk, ...progress } = launch;
+  return progress;
 }
 
 export async function resumeLaunch(
@@ -77,7 +58,7 @@ export async function resumeLaunch(
     );
     throw error;
   }
-  return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+  return shown((await deps.launches.get(workspaceId, launchId)) ?? launch);
 }
 
 /**
@@ -95,7 +76,9 @@ export const LAUNCH_SILENCE_MS = 10 * 60_000;
  * ended without recording why, the launch is marked failed with what the service says. A launch
  * that ran before is resumable from where its last failure stopped; otherwise the answer says to
  * enrol again. An execution that succeeded (its last page's record lost) marks the launch done
- * (`finishedAt`: when this read found it), only while it is still at that run.
+ * (`finishedAt`: when this read found it), only while it is still at that run. A run is a chain of
+ * executions (launch-chain.ts): the one asked is where the last page ran (`chunk`), and the chain
+ * is followed from there past every execution that ended by continuing as new.
  */
 export async function readLaunch(
   input: { workspaceId: string; campaignId: string; launchId: string },
@@ -106,20 +89,20 @@ export async function readLaunch(
   if (!launch || launch.campaignId !== campaignId) throw new NotFoundError('Launch not found', 'LAUNCH_NOT_FOUND');
   const now = deps.now();
   const lastHeard = Date.parse(launch.updatedAt ?? launch.startedAt);
-  if (launch.status !== 'running' || now.getTime() - lastHeard < LAUNCH_SILENCE_MS) return launch;
+  if (launch.status !== 'running' || now.getTime() - lastHeard < LAUNCH_SILENCE_MS) return shown(launch);
   const attempt = launch.resumed ?? 0;
-  const outcome = await deps.executions.outcome(launchId, attempt).catch(() => undefined);
+  const outcome = await deps.executions.outcome(launchId, attempt, launch.chunk ?? 0).catch(() => undefined);
   // Unknown (the service throttled the read) or still going: the record stands.
-  if (!outcome || outcome.status === 'running') return launch;
+  if (!outcome || outcome.status === 'running') return shown(launch);
   if (outcome.status === 'succeeded') {
-    // It succeeded only past a page that answered done: every page was enrolled.
+    // The chain's last execution succeeded only past a page that answered done: every page was enrolled.
     await deps.launches.finish(workspaceId, launchId, attempt, now.toISOString());
-    return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+    return shown((await deps.launches.get(workspaceId, launchId)) ?? launch);
   }
   const error =
     outcome.status === 'missing'
       ? 'The launch execution was never started or no longer exists'
       : `The launch execution ended ${outcome.status}${outcome.error ? ` (${outcome.error})` : ''} without recording the page that stopped it`;
   await deps.launches.failAttempt(workspaceId, launchId, attempt, error, now.toISOString());
-  return (await deps.launches.get(workspaceId, launchId)) ?? launch;
+  return shown((await deps.launches.get(workspaceId, launchId)) ?? launch);
 }

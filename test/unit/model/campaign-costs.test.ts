@@ -7,7 +7,9 @@ import {
   campaignCost,
   DEFAULT_ASSUMPTIONS,
   enrolmentCalls,
+  launchExecutionCount,
   launchOperations,
+  PAGES_PER_EXECUTION,
   PRICES,
   QUOTAS,
   sumCalls,
@@ -112,6 +114,17 @@ describe('the bill', () => {
     expect(launchOperations(1_001).lambdaInvocations).toBe(11);
   });
 
+  it('counts a large launch as a chain of executions of PAGES_PER_EXECUTION pages, each continued one ending in 2 more transitions', () => {
+    // 1,000,000 contacts: 10,000 pages of 100, 10 executions of 1,000 pages; 9 of them continue as new.
+    expect(PAGES_PER_EXECUTION).toBe(1_000);
+    expect(launchExecutionCount(1_000_000)).toBe(10);
+    expect(launchOperations(1_000_000).transitions).toBe(10_000 * 2 + 1 + 9 * 2);
+    // One page past a full execution takes a second one; exactly full takes one.
+    expect(launchExecutionCount(100_000)).toBe(1);
+    expect(launchExecutionCount(100_001)).toBe(2);
+    expect(launchOperations(100_001).transitions).toBe(1_001 * 2 + 1 + 2);
+  });
+
   it('names the dominant term, and the proposed fixes lower the writes', () => {
     const journey = { emails: 5, waitsMinutes: [2880, 2880, 2880, 2880] };
     const built = campaignCost(1_000_000, journey);
@@ -149,5 +162,14 @@ describe('the fan-out simulation', () => {
     expect(hot.peaks.enrolPerSecond).toBe(QUOTAS.dynamoItemWruPerSecond);
     expect(top(asBuilt)).toBe('CreateSchedule TPS');
     expect(asBuilt.peaks.enrolPerSecond).toBe(QUOTAS.schedulerCreateSchedulePerSecond);
+  });
+
+  it("paces one launch's page loop with a pause at each continued execution, and queues every contact", () => {
+    // 1,000 pages run in one execution; the 1,001st waits for the next execution's start.
+    const a = { ...DEFAULT_ASSUMPTIONS, audiencePageMs: 900 };
+    const r = simulateFanOut({ contacts: 100_100, sesRatePerSecond: 100_000, transitionSeconds: 0.05, assumptions: a });
+    expect(r.rows.at(-1)?.queued).toBe(100_100);
+    // 1,000 pages of 1 s, then the chain's 0.15 s, then one more page: done in the 1,002nd second.
+    expect(r.enrolledAfter).toBe(1_002);
   });
 });
