@@ -53,10 +53,7 @@ const keyOf = (workspaceId: string, key: string) => ({ pk: workspacePk(workspace
 /** Who turned a record `sent`: the claim holder (`markSent`) or the provider's Send event. */
 type MarkedBy = 'sender' | 'event';
 
-export function dynamoSendLedger(
-  db: DynamoDBDocumentClient,
-  table: string,
-): SendLedger & Required<Pick<SendLedger, 'stateOf'>> & SendAcknowledger {
+export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): SendLedger & SendAcknowledger {
   // The sends of one SQS batch finish together: those of one workspace and hour go in one ADD.
   const countSent = groupedRounds<{ workspaceId: string; hour: string; atMs: number }>(
     (s) => `${s.workspaceId}\u0000${s.hour}`,

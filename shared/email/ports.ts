@@ -87,7 +87,7 @@ export interface SendLedger {
    * DynamoDB adapter and the tests' memory ledger have it; a test double without it is read as
    * `open` (nothing is known sent).
    */
-  stateOf?(workspaceId: string, key: string): Promise<SendRecordState>;
+  stateOf(workspaceId: string, key: string): Promise<SendRecordState>;
   /**
    * Records the provider's acceptance (only the claim holder calls it). If the provider's Send
    * event marked this very message sent first, that is success (counted once, by the event).

@@ -301,14 +301,13 @@ async function heldForWindow(
   const cap = capEntryOf(request, deps);
   if (!cap) return held.outcome;
   const { workspaceId, idempotencyKey: key } = request;
-  // Without `stateOf` (a test double), open.
-  const record = await deps.ledger.stateOf?.(workspaceId, key);
-  if (record?.state === 'sent') return { status: 'duplicate' };
-  if (record?.state === 'closed') {
+  const record = await deps.ledger.stateOf(workspaceId, key);
+  if (record.state === 'sent') return { status: 'duplicate' };
+  if (record.state === 'closed') {
     await uncounted(request, record.reason, deps);
     return { status: 'not-sent', reason: record.reason };
   }
-  if (record?.state !== 'claimed') await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
+  if (record.state !== 'claimed') await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
   return held.outcome;
 }
 

@@ -18,26 +18,16 @@ import {
   UnqueueableSendError,
 } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
+import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
-class CountingLedger implements SendLedger {
-  readonly records = new Map<string, string>();
+/** Counts the claims the sender makes. */
+class CountingLedger extends MemorySendLedger {
   claims = 0;
-  async claim(ws: string, key: string): Promise<ClaimResult> {
+  override async claim(...args: Parameters<MemorySendLedger['claim']>): Promise<ClaimResult> {
     this.claims += 1;
-    if (this.records.get(`${ws}|${key}`) === 'sent') return { status: 'sent', provider: 'ses', providerMessageId: 'x' };
-    this.records.set(`${ws}|${key}`, 'claimed');
-    return { status: 'claimed' };
-  }
-  async markSent(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, 'sent');
-  }
-  async close(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, 'closed');
-  }
-  async release(ws: string, key: string) {
-    this.records.delete(`${ws}|${key}`);
+    return super.claim(...args);
   }
 }
 

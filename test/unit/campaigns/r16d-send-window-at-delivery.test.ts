@@ -23,29 +23,9 @@ import type { ClaimResult, OutgoingEmail, SendLedger } from '../../../shared/ema
 import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, emailSendMessage, sendRequestOf } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
+import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
-
-class MemoryLedger implements SendLedger {
-  readonly records = new Map<string, { status: string; untilMs?: number }>();
-  async claim(ws: string, key: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
-    const k = `${ws}|${key}`;
-    const r = this.records.get(k);
-    if (r?.status === 'sent') return { status: 'sent', provider: 'ses', providerMessageId: 'x' };
-    if (r?.status === 'claimed' && (r.untilMs ?? 0) > nowMs) return { status: 'in-flight', untilMs: r.untilMs ?? 0 };
-    this.records.set(k, { status: 'claimed', untilMs: nowMs + leaseMs });
-    return { status: 'claimed' };
-  }
-  async markSent(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, { status: 'sent' });
-  }
-  async close(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, { status: 'closed' });
-  }
-  async release(ws: string, key: string) {
-    this.records.delete(`${ws}|${key}`);
-  }
-}
 
 const AT = '2026-12-01T00:00:00.000Z';
 const record: TemplateRecord = {
@@ -109,7 +89,7 @@ describe('send window at delivery time', () => {
     const outbox: OutgoingEmail[] = [];
     const { deps } = sendWorld({
       outbox,
-      ledger: new MemoryLedger(),
+      ledger: new MemorySendLedger(),
       gate: { pausedReason: async () => paused },
       now: () => senderNow,
     });

@@ -22,6 +22,7 @@ import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, emailSendMessage, sendRequestOf } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
+import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { sendWorld } from '../email/send-fixture';
 import { CAMPAIGN, campaignWorld, WS } from './campaign-world';
 
@@ -53,23 +54,6 @@ function template(templateId: string, topic: string): { record: TemplateRecord; 
   };
 }
 const TEMPLATES = { 't-promo': template('t-promo', 'promotions'), 't-news': template('t-news', 'newsletter') };
-
-class MemoryLedger implements SendLedger {
-  readonly records = new Map<string, string>();
-  async claim(ws: string, key: string): Promise<ClaimResult> {
-    this.records.set(`${ws}|${key}`, 'claimed');
-    return { status: 'claimed' };
-  }
-  async markSent(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, 'sent');
-  }
-  async close(ws: string, key: string) {
-    this.records.set(`${ws}|${key}`, 'closed');
-  }
-  async release(ws: string, key: string) {
-    this.records.delete(`${ws}|${key}`);
-  }
-}
 
 describe('frequency cap and topic opt-outs', () => {
   it('does not defer the newsletter for a promotion the contact opted out of (and never got)', async () => {
@@ -113,7 +97,7 @@ describe('frequency cap and topic opt-outs', () => {
     const outbox: OutgoingEmail[] = [];
     const { deps: senderDeps } = sendWorld({
       outbox,
-      ledger: new MemoryLedger(),
+      ledger: new MemorySendLedger(),
       suppressions: { reasonsFor: async () => optOuts },
       now: () => w.now(),
     });

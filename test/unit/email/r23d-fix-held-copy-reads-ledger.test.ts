@@ -6,7 +6,6 @@
 // held mail reads nothing.
 import { describe, expect, it } from 'vitest';
 import type { MarketingSendMoves } from '../../../shared/campaigns/campaign-mailer';
-import type { SendLedger } from '../../../shared/email/ports';
 import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { sendWorld } from './send-fixture';
@@ -136,19 +135,5 @@ describe('r23d-fix: a held campaign mail moves its cap entry only when the ledge
     });
     expect(reads).toEqual([]);
     expect(calls).toEqual([]);
-  });
-
-  it('moves the entry as before with a ledger that cannot tell (a test double without stateOf)', async () => {
-    const { log, calls } = recordingLog();
-    const ledger = new MemorySendLedger();
-    const blind: SendLedger = {
-      claim: ledger.claim.bind(ledger),
-      markSent: ledger.markSent.bind(ledger),
-      close: ledger.close.bind(ledger),
-      release: ledger.release.bind(ledger),
-    };
-    const { deps } = sendWorld({ ledger: blind, now: () => MONDAY_1703_BERLIN, marketingSends: log });
-    expect(await sendEmail(campaignMail, deps)).toMatchObject({ status: 'retry' });
-    expect(calls).toHaveLength(1);
   });
 });

@@ -80,6 +80,7 @@ describe('a tracked send retried through Resend after its sender died', () => {
         claim: (ws, key, nowMs, leaseMs, graceMs) => ledger.claim(ws, key, nowMs, leaseMs, graceMs),
         release: (ws, key) => ledger.release(ws, key),
         close: (ws, key, reason) => ledger.close(ws, key, reason),
+        stateOf: (ws, key) => ledger.stateOf(ws, key),
         markSent: async (ws, key, accepted) => {
           // The sender dies between Resend's answer and recording it.
           if (dieBeforeMarkSent) throw new Error('Lambda timed out');

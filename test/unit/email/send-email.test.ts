@@ -4,31 +4,7 @@ import type { ClaimResult, EmailProvider, OutgoingEmail, SendLedger } from '../.
 import { providerBreaker } from '../../../shared/email/provider-failover';
 import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
-
-class MemoryLedger implements SendLedger {
-  readonly records = new Map<
-    string,
-    { status: string; untilMs?: number; provider?: string; id?: string; reason?: string }
-  >();
-  async claim(ws: string, key: string, nowMs: number, leaseMs: number): Promise<ClaimResult> {
-    const k = `${ws}|${key}`;
-    const r = this.records.get(k);
-    if (r?.status === 'sent') return { status: 'sent', provider: r.provider as 'ses', providerMessageId: r.id ?? '' };
-    if (r?.status === 'closed') return { status: 'closed', reason: r.reason ?? '' };
-    if (r?.status === 'claimed' && (r.untilMs ?? 0) > nowMs) return { status: 'in-flight', untilMs: r.untilMs ?? 0 };
-    this.records.set(k, { status: 'claimed', untilMs: nowMs + leaseMs });
-    return { status: 'claimed' };
-  }
-  async markSent(ws: string, key: string, a: { provider: string; providerMessageId: string }) {
-    this.records.set(`${ws}|${key}`, { status: 'sent', provider: a.provider, id: a.providerMessageId });
-  }
-  async close(ws: string, key: string, reason: string) {
-    this.records.set(`${ws}|${key}`, { status: 'closed', reason });
-  }
-  async release(ws: string, key: string) {
-    this.records.delete(`${ws}|${key}`);
-  }
-}
+import { MemorySendLedger } from '../../support/memory-send-ledger';
 
 function setup(over: Partial<SendDeps> = {}, suppressed: SuppressionReason[] = []) {
   const outbox: Array<{ provider: string; email: OutgoingEmail }> = [];
@@ -40,7 +16,7 @@ function setup(over: Partial<SendDeps> = {}, suppressed: SuppressionReason[] = [
       return { providerMessageId: `${name}-${outbox.length}` };
     },
   });
-  const ledger = new MemoryLedger();
+  const ledger = new MemorySendLedger();
   const deps: SendDeps = {
     ledger,
     suppressions: { reasonsFor: async () => suppressed },

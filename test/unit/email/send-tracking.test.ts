@@ -13,6 +13,7 @@ const ledger: SendLedger = {
   markSent: async () => {},
   close: async () => {},
   release: async () => {},
+  stateOf: async () => ({ state: 'open' }),
 };
 
 function setup(suppressed: SuppressionReason[] = []) {
