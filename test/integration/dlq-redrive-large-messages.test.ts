@@ -15,44 +15,29 @@
  * Suggested fix: split each received batch into calls within the 1 MiB payload limit (as
  * shared/adapters/sqs/coalesced-sends.ts `intoCalls` does), sending an oversized one alone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SendMessageBatchCommandOutput,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../lib/definition';
-import { ensureQueues, type LocalQueue, localClientConfig } from '../../lib/local/emulators';
-import { startSqs } from '../../lib/local/emulators/sqs-server';
+import { ensureQueues, type LocalQueue } from '../../lib/local/emulators';
 import { depth, moveByMessages } from '../../lib/ops/dlq-redrive';
+import { type SqsHarness, startSqsEmulator } from '../support/sqs-emulator';
 
-let dataDir: string;
-let emulator: { endpoint: string; stop(): Promise<void> };
+let sqsHarness: SqsHarness;
 let sqs: SQSClient;
 let local: Record<string, LocalQueue>;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'dlq-large-'));
-  emulator = await startSqs({
-    file: join(dataDir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 60_000,
-    log: () => {},
-  });
-  sqs = new SQSClient(localClientConfig(emulator.endpoint));
+  sqsHarness = await startSqsEmulator('dlq-large-');
+  sqs = sqsHarness.client();
   local = await ensureQueues(sqs, queues, 'unite-hub-local-');
 });
-afterAll(async () => {
-  sqs?.destroy();
-  await emulator?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => sqsHarness?.stop());
 
 describe('dlq:redrive with large dead letters', () => {
   it('moves four 600 KB dead letters back (each within the queue limit, any two over a batch)', async () => {

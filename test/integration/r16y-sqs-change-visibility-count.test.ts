@@ -14,39 +14,24 @@
  * Correct: after one receive, a visibility extension and a release, the next receive of the message
  * (from its queue, not the DLQ) reports ApproximateReceiveCount 2.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators/local-aws';
-import { type SqsEmulator, startSqs } from '../../lib/local/emulators/sqs-server';
+import { type SqsHarness, startSqsEmulator } from '../support/sqs-emulator';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'r16y-sqs-cv-'));
-let emulator: SqsEmulator;
+let sqsHarness: SqsHarness;
 let sqs: SQSClient;
 beforeAll(async () => {
-  emulator = await startSqs({
-    file: path.join(dataDir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 60_000,
-    log: () => undefined,
-  });
-  sqs = new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 });
+  sqsHarness = await startSqsEmulator('r16y-sqs-cv-');
+  sqs = sqsHarness.client({ maxAttempts: 1 });
 });
-afterAll(async () => {
-  sqs?.destroy();
-  await emulator?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => sqsHarness?.stop());
 
 describe('ChangeMessageVisibility and the receive count (review 16)', () => {
   it('does not count a visibility extension and a release as receives', async () => {

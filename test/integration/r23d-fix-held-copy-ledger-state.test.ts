@@ -8,7 +8,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoMarketingSendLog } from '../../shared/adapters/dynamo-marketing-send-log';
 import { dynamoSendLedger } from '../../shared/adapters/dynamo-send-ledger';
-import { type SendRequest, sendEmail } from '../../shared/email/send-email';
+import { sendEmail } from '../../shared/email/send-email';
+import { campaignMailOf, MONDAY_1658_BERLIN, MONDAY_1703_BERLIN, TUESDAY_0900_BERLIN } from '../support/campaign-mail';
 import { countingClient, dynamoForFile } from '../support/dynamo-emulator';
 import { sendWorld } from '../unit/email/send-fixture';
 
@@ -18,32 +19,6 @@ const CORE = `${PREFIX}core`;
 let db: DynamoDBDocumentClient;
 dynamoForFile(PREFIX, (h) => {
   ({ db } = h);
-});
-
-const MONDAY_1658_BERLIN = Date.parse('2026-12-07T15:58:00Z');
-const MONDAY_1703_BERLIN = Date.parse('2026-12-07T16:03:00Z');
-const TUESDAY_0900_BERLIN = Date.parse('2026-12-08T08:00:00Z');
-
-const mailOf = (workspaceId: string, key: string): SendRequest => ({
-  workspaceId,
-  idempotencyKey: key,
-  sendId: 'send-1',
-  contactId: 'c1',
-  campaignId: 'cmp1',
-  nodeId: 'mail',
-  category: 'marketing',
-  from: 'news@acme.test',
-  to: 'ada@example.com',
-  content: {
-    subject: 'News',
-    html: '<p>Hi</p><a href="{{ unsubscribe_url }}">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>',
-  },
-  context: {
-    contact: {},
-    workspace: { name: 'Acme', postalAddress: '1 Main St' },
-    unsubscribe_url: 'https://example.com/u/x',
-  },
-  window: { weekdays: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, zone: 'Europe/Berlin' },
 });
 
 describe('r23d-fix: the ledger read on the hold path', () => {
@@ -82,11 +57,11 @@ describe('r23d-fix: the ledger read on the hold path', () => {
       marketingSends: dynamoMarketingSendLog(counted.db, CORE),
       now: () => now,
     });
-    expect(await sendEmail(mailOf(ws, key), deps)).toMatchObject({ status: 'sent' });
+    expect(await sendEmail(campaignMailOf(ws, key), deps)).toMatchObject({ status: 'sent' });
     expect(outbox).toHaveLength(1);
     now = MONDAY_1703_BERLIN;
     counted.calls.length = 0;
-    expect(await sendEmail(mailOf(ws, key), deps)).toEqual({ status: 'duplicate' });
+    expect(await sendEmail(campaignMailOf(ws, key), deps)).toEqual({ status: 'duplicate' });
     expect(counted.calls).toEqual(['GetCommand']);
     expect(await log.since(ws, 'c1', 0)).toEqual([MONDAY_1658_BERLIN]);
   });
@@ -102,7 +77,7 @@ describe('r23d-fix: the ledger read on the hold path', () => {
       marketingSends: dynamoMarketingSendLog(counted.db, CORE),
       now: () => MONDAY_1703_BERLIN,
     });
-    expect(await sendEmail(mailOf(ws, key), deps)).toMatchObject({ status: 'retry' });
+    expect(await sendEmail(campaignMailOf(ws, key), deps)).toMatchObject({ status: 'retry' });
     expect(counted.calls).toEqual(['GetCommand', 'UpdateCommand']);
     expect(outbox).toEqual([]);
     expect(await log.since(ws, 'c1', 0)).toEqual([TUESDAY_0900_BERLIN]);

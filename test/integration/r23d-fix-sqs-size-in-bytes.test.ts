@@ -5,55 +5,35 @@
 // sent, and a batch over 1 MiB in all is `BatchRequestTooLong`. What the SDK throws for it is what
 // `isSqsSizeRefusal` knows, so the email-sends queue makes such a send an `UnqueueableSendError`
 // (alone, or an entry of the drip steps' coalesced batch).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   BatchRequestTooLong,
   CreateQueueCommand,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_MAX_MESSAGE_BYTES } from '../../lib/definition/queues';
-import { localClientConfig } from '../../lib/local/emulators/local-aws';
-import { type SqsEmulator, startSqs } from '../../lib/local/emulators/sqs-server';
 import { withCoalescedSends } from '../../shared/adapters/sqs/coalesced-sends';
 import { sqsEmailSends } from '../../shared/adapters/sqs-email-sends';
 import { isSqsSizeRefusal, withSqsSafeBodies } from '../../shared/aws/sqs-message-text';
 import { type EmailSendMessage, UnqueueableSendError } from '../../shared/email/send-request';
+import { bodiesIn, type SqsHarness, startSqsEmulator } from '../support/sqs-emulator';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'r23d-sqs-size-'));
-let emulator: SqsEmulator;
+let sqsHarness: SqsHarness;
+/** A client without the escaping: what any other sender would send. */
 let raw: SQSClient;
 let safe: SQSClient;
 beforeAll(async () => {
-  emulator = await startSqs({
-    file: path.join(dataDir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 60_000,
-    log: () => undefined,
-  });
-  raw = new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 });
-  safe = withSqsSafeBodies(new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 }));
+  sqsHarness = await startSqsEmulator('r23d-sqs-size-');
+  raw = sqsHarness.client({ maxAttempts: 1 });
+  safe = withSqsSafeBodies(sqsHarness.client({ maxAttempts: 1 }));
 });
-afterAll(async () => {
-  raw?.destroy();
-  safe?.destroy();
-  await emulator?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => sqsHarness?.stop());
 
 const queue = async (name: string, maxBytes: number) =>
   (await raw.send(new CreateQueueCommand({ QueueName: name, Attributes: { MaximumMessageSize: String(maxBytes) } })))
     .QueueUrl as string;
-const bodiesIn = async (url: string) =>
-  (
-    await raw.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))
-  ).Messages?.map((m) => m.Body) ?? [];
 
 /** A single send message (only `sendId` matters to the queue adapter) carrying `html`. */
 const sendOf = (html: string) => ({ sendId: 's1', html }) as unknown as EmailSendMessage;
@@ -72,7 +52,7 @@ describe('r23d-fix: the local SQS emulator counts a message in bytes, as SQS doe
     // At the limit exactly: taken.
     const fits = '€'.repeat(Math.floor(QUEUE_MAX_MESSAGE_BYTES / 3));
     await raw.send(new SendMessageCommand({ QueueUrl: url, MessageBody: fits }));
-    expect(await bodiesIn(url)).toStrictEqual([fits]);
+    expect(await bodiesIn(raw, url)).toStrictEqual([fits]);
   });
 
   it('counts the attributes’ names, types and values too', async () => {
@@ -109,7 +89,7 @@ describe('r23d-fix: the local SQS emulator counts a message in bytes, as SQS doe
         SenderFault: true,
       }),
     ]);
-    expect(await bodiesIn(url)).toStrictEqual(['ok']);
+    expect(await bodiesIn(raw, url)).toStrictEqual(['ok']);
   });
 
   it('a batch over 1 MiB in UTF-8 bytes is refused whole: BatchRequestTooLong', async () => {
@@ -134,7 +114,7 @@ describe('r23d-fix: the local SQS emulator counts a message in bytes, as SQS doe
     // 200,000 U+FFFF: 600,000 bytes as UTF-8, 1,200,000 as the process's client sends them.
     const big = sendOf(`<p>${'\uFFFF'.repeat(200_000)}</p>`);
     await expect(sqsEmailSends(safe, url).send(big)).rejects.toBeInstanceOf(UnqueueableSendError);
-    expect(await bodiesIn(url)).toStrictEqual([]);
+    expect(await bodiesIn(raw, url)).toStrictEqual([]);
 
     const small = await queue('size-email-sends-batch', 2048);
     const coalesced = sqsEmailSends(withCoalescedSends(safe), small);
@@ -145,6 +125,6 @@ describe('r23d-fix: the local SQS emulator counts a message in bytes, as SQS doe
     expect(ok.status).toBe('fulfilled');
     expect(tooBig.status).toBe('rejected');
     expect((tooBig as PromiseRejectedResult).reason).toBeInstanceOf(UnqueueableSendError);
-    expect((await bodiesIn(small)).map((b) => JSON.parse(b as string).html)).toStrictEqual(['<p>Hi</p>']);
+    expect((await bodiesIn(raw, small)).map((b) => JSON.parse(b as string).html)).toStrictEqual(['<p>Hi</p>']);
   });
 });

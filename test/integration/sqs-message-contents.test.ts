@@ -6,50 +6,29 @@
  * sent. The process's client (shared/aws/sqs-message-text.ts `withSqsSafeBodies`) sends the same
  * JSON escaped, and the consumer reads back the very value.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   CreateQueueCommand,
   InvalidMessageContents,
-  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators/local-aws';
-import { type SqsEmulator, startSqs } from '../../lib/local/emulators/sqs-server';
 import { withSqsSafeBodies } from '../../shared/aws/sqs-message-text';
+import { bodiesIn, type SqsHarness, startSqsEmulator } from '../support/sqs-emulator';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'r21e-sqs-contents-'));
-let emulator: SqsEmulator;
+let sqsHarness: SqsHarness;
 /** A client without the escaping: what any other sender would send. */
 let raw: SQSClient;
 let safe: SQSClient;
 beforeAll(async () => {
-  emulator = await startSqs({
-    file: path.join(dataDir, 'sqs.json'),
-    host: '127.0.0.1',
-    port: 0,
-    snapshotIntervalMs: 60_000,
-    log: () => undefined,
-  });
-  raw = new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 });
-  safe = withSqsSafeBodies(new SQSClient({ ...localClientConfig(emulator.endpoint), maxAttempts: 1 }));
+  sqsHarness = await startSqsEmulator('r21e-sqs-contents-');
+  raw = sqsHarness.client({ maxAttempts: 1 });
+  safe = withSqsSafeBodies(sqsHarness.client({ maxAttempts: 1 }));
 });
-afterAll(async () => {
-  raw?.destroy();
-  safe?.destroy();
-  await emulator?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => sqsHarness?.stop());
 
 const queue = async (name: string) => (await raw.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
-const bodiesIn = async (url: string) =>
-  (
-    await raw.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))
-  ).Messages?.map((m) => m.Body) ?? [];
 
 describe('the local SQS emulator refuses what SQS refuses', () => {
   it('SendMessage with U+FFFF, U+FFFE, a lone surrogate or a control character: InvalidMessageContents', async () => {
@@ -61,7 +40,7 @@ describe('the local SQS emulator refuses what SQS refuses', () => {
     }
     // Allowed: TAB, LF, CR, the BMP up to U+FFFD, astral characters (U+1FFFE included).
     await raw.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'ok\t\n\r\uFFFD😀\u{1FFFE}' }));
-    expect(await bodiesIn(url)).toStrictEqual(['ok\t\n\r\uFFFD😀\u{1FFFE}']);
+    expect(await bodiesIn(raw, url)).toStrictEqual(['ok\t\n\r\uFFFD😀\u{1FFFE}']);
   });
 
   it('SendMessageBatch: the refused entries fail with InvalidMessageContents, the others are sent', async () => {
@@ -80,7 +59,7 @@ describe('the local SQS emulator refuses what SQS refuses', () => {
     expect(out.Failed).toStrictEqual([
       expect.objectContaining({ Id: 'z', Code: 'InvalidMessageContents', SenderFault: true }),
     ]);
-    expect((await bodiesIn(url)).sort()).toStrictEqual(['{"n":"Ada"}', '{"n":"Bo"}']);
+    expect((await bodiesIn(raw, url)).sort()).toStrictEqual(['{"n":"Ada"}', '{"n":"Bo"}']);
 
     const none = await raw.send(
       new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'z', MessageBody: '\uFFFE' }] }),
@@ -113,7 +92,7 @@ describe('the local SQS emulator refuses what SQS refuses', () => {
       new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: '0', MessageBody: JSON.stringify([value]) }] }),
     );
     expect(batch.Failed ?? []).toStrictEqual([]);
-    const bodies = await bodiesIn(url);
+    const bodies = await bodiesIn(raw, url);
     expect(bodies).toHaveLength(2);
     const parsed = bodies.map((b) => JSON.parse(b as string));
     expect(parsed).toContainEqual(value);

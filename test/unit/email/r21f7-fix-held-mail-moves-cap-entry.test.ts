@@ -8,34 +8,16 @@ import { resendError } from '../../../shared/adapters/resend-email';
 import type { MarketingSendMoves } from '../../../shared/campaigns/campaign-mailer';
 import { providerBreaker } from '../../../shared/email/provider-failover';
 import { type SendRequest, sendEmail } from '../../../shared/email/send-email';
+import {
+  campaignMailOf,
+  MONDAY_1000_BERLIN,
+  MONDAY_2300_BERLIN,
+  TUESDAY_0900_BERLIN,
+} from '../../support/campaign-mail';
 import { MemorySendLedger } from '../../support/memory-send-ledger';
 import { sendWorld } from './send-fixture';
 
-const MONDAY_2300_BERLIN = Date.parse('2026-12-07T22:00:00Z');
-const TUESDAY_0900_BERLIN = Date.parse('2026-12-08T08:00:00Z');
-const MONDAY_1000_BERLIN = Date.parse('2026-12-07T09:00:00Z');
-
-const campaignMail: SendRequest = {
-  workspaceId: 'ws-1',
-  idempotencyKey: 'campaign#cmp1#c1#1#mail#2',
-  sendId: 'send-1',
-  contactId: 'c1',
-  campaignId: 'cmp1',
-  nodeId: 'mail',
-  category: 'marketing',
-  from: 'news@acme.test',
-  to: 'ada@example.com',
-  content: {
-    subject: 'News',
-    html: '<p>Hi</p><a href="{{ unsubscribe_url }}">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>',
-  },
-  context: {
-    contact: {},
-    workspace: { name: 'Acme', postalAddress: '1 Main St' },
-    unsubscribe_url: 'https://example.com/u/x',
-  },
-  window: { weekdays: [1, 2, 3, 4, 5], startHour: 9, endHour: 17, zone: 'Europe/Berlin' },
-};
+const campaignMail = campaignMailOf();
 
 function recordingLog() {
   const calls: string[] = [];
