@@ -96,7 +96,7 @@ export const campaignRoutes = [
     'campaigns.launch-resume',
     'POST',
     '/api/campaigns/{id}/launches/{launchId}/resume',
-    'Resume a failed launch at the page that failed (202)',
+    'Resume a failed launch at its first page not counted (202)',
     launch,
   ),
   route('campaigns', 'campaigns.enrolments', 'GET', '/api/campaigns/{id}/enrolments', 'Enrolments of a campaign', read),

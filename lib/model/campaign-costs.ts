@@ -194,6 +194,19 @@ export const STEP_BASE: readonly CountedCall[] = [
   },
 ];
 
+/**
+ * The enrol message's launch check beyond the enrolment's record (run-step.ts `enrolContact`): the
+ * record keeps its last 10 runs' launch ids, and an id a new run pushes out is claimed (one Put);
+ * an enrol message whose id is not in the list of a contact past 10 runs reads the claims (one
+ * strongly consistent GetItem). Nothing before a contact's 11th run of the campaign: 0 for the
+ * one run counted here.
+ */
+export const LAUNCH_CLAIMS: CountedCall = {
+  what: "launch claims: from the contact's 11th run of the campaign only (a Put per run, a consistent GetItem per enrol message of an unlisted launch id); none for a first run",
+  where: 'run-step.ts enrolContact, dynamo-enrolments.ts claimLaunches/launchClaimed',
+  ops: {},
+};
+
 /** The stats shards of a campaign (shared/adapters/keys.ts `CAMPAIGN_STATS_SHARDS`). */
 export const STATS_SHARDS = 8;
 
@@ -402,7 +415,7 @@ export function enrolmentCalls(
   for (let i = 0; i < journey.emails; i += 1) {
     const last = i === journey.emails - 1;
     const wait = journey.waitsMinutes[i];
-    const calls: CountedCall[] = [consumed(a, a.stepBatchMs), ...STEP_BASE];
+    const calls: CountedCall[] = [consumed(a, a.stepBatchMs), ...STEP_BASE, ...(i === 0 ? [LAUNCH_CLAIMS] : [])];
     // A wait that is due on arrival moves on in the same message (execute-node.ts waitNode).
     calls.push(...EMAIL_NODE);
     // The due index: added by the first wait, moved by each later one, removed at the end (kept

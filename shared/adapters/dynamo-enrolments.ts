@@ -14,7 +14,7 @@ import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import type { CampaignEventCounter } from '../email/event-ports';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
-import { batchGet, groupedRounds } from './dynamo/batch';
+import { batchGet, batchPut, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
@@ -29,6 +29,7 @@ import {
   contactEnrolmentsGsi1,
   dueStepGsi2,
   ENROLMENT_PREFIX,
+  enrolmentLaunchSk,
   enrolmentSk,
   heldGsi2,
   workspacePk,
@@ -179,6 +180,25 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
         await addMoved({ workspaceId, campaignId, counters, spreadBy: contactId });
       }
       return moved;
+    },
+
+    // One item per launch id a run dropped from its recent list (from a contact's 11th run on):
+    // plain Puts, so writing one twice (a retried enrolment) changes nothing.
+    async claimLaunches(workspaceId, campaignId, contactId, launchIds) {
+      await batchPut(
+        db,
+        table,
+        launchIds.map((launchId) => ({
+          pk: workspacePk(workspaceId),
+          sk: enrolmentLaunchSk(campaignId, contactId, launchId),
+          type: 'enrolment-launch',
+        })),
+      );
+    },
+
+    async launchClaimed(workspaceId, campaignId, contactId, launchId) {
+      const key = { pk: workspacePk(workspaceId), sk: enrolmentLaunchSk(campaignId, contactId, launchId) };
+      return (await getItem(db, table, key, { consistent: true })) !== undefined;
     },
   };
 }

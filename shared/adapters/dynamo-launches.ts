@@ -4,7 +4,9 @@
  * sends anything, so a retry replays that decision instead of reading an audience that may have
  * changed; once its messages are sent the page is counted, the marker's `counted` and the count's
  * ADD in one transaction, so a page counts once and counts exactly what it queued. The count also
- * keeps where in the run's chain of executions the page ran (`chunk`, launch-chain.ts).
+ * keeps where in the run's chain of executions the page ran (`chunk`, launch-chain.ts) and the
+ * page after it as the launch's resume point (`resumeFrom`; the first page's until one is counted),
+ * so a launch resumes at its first page not counted however its run ended.
  */
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -73,25 +75,29 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
     );
 
   return {
-    async begin(workspaceId, campaignId, launchId, at) {
-      await conditionally(
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              pk: workspacePk(workspaceId),
-              sk: launchSk(launchId),
-              type: 'campaign-launch',
-              launchId,
-              campaignId,
-              status: 'running',
-              queued: 0,
-              suppressed: 0,
-              startedAt: at,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
+    async begin(workspaceId, campaignId, launchId, at, from) {
+      // Every attribute only where absent: a retried start (or the first page after its starter's
+      // begin) changes nothing but a missing resume point.
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
+          UpdateExpression:
+            'SET #type = if_not_exists(#type, :type), launchId = if_not_exists(launchId, :launch), ' +
+            'campaignId = if_not_exists(campaignId, :campaign), #status = if_not_exists(#status, :running), ' +
+            'queued = if_not_exists(queued, :zero), suppressed = if_not_exists(suppressed, :zero), ' +
+            `startedAt = if_not_exists(startedAt, :at)${from ? ', resumeFrom = if_not_exists(resumeFrom, :from)' : ''}`,
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':type': 'campaign-launch',
+            ':launch': launchId,
+            ':campaign': campaignId,
+            ':running': 'running',
+            ':zero': 0,
+            ':at': at,
+            ...(from ? { ':from': from } : {}),
+          },
+        }),
       );
     },
 
@@ -125,9 +131,10 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       return decisionOf(await getItem(db, table, key, { consistent: true })) ?? fresh;
     },
 
-    async addPage(workspaceId, launchId, pageKey, counts, done, at, chunk) {
-      // Where in its run's chain of executions the page ran, with its count (none for the first).
-      const link = chunk ? ', #chunk = :chunk' : '';
+    async addPage(workspaceId, launchId, pageKey, counts, done, at, chunk, next) {
+      // Where in its run's chain of executions the page ran, with its count (none for the first),
+      // and where the launch resumes now that this page is counted: the page after it.
+      const link = `${chunk ? ', #chunk = :chunk' : ''}${next && !done ? ', resumeFrom = :next' : ''}`;
       const counted = await conditionally(
         transactWrite(db, [
           {
@@ -164,6 +171,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
                 ':at': at,
                 ...(done ? { ':done': 'done' } : {}),
                 ...(chunk ? { ':chunk': chunk } : {}),
+                ...(next && !done ? { ':next': next } : {}),
               },
             },
           },
@@ -179,6 +187,8 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
       // Never over a launch that finished, nor over a later run than the one that failed (a late
       // copy of attempt 0's report, retried by the state machine, landing after a resume): it
       // changes nothing there. A launch whose first page failed before its record was written gets one.
+      // The failing page's point only where the pages kept none: theirs (the first page not
+      // counted) is never before it, and is past it when the failing page had been counted.
       await conditionally(
         db.send(
           new UpdateCommand({
@@ -188,7 +198,7 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
               'SET #status = :failed, failedAt = :at, #error = :error, #type = if_not_exists(#type, :type), ' +
               'launchId = if_not_exists(launchId, :launch), campaignId = if_not_exists(campaignId, :campaign), ' +
               'queued = if_not_exists(queued, :zero), suppressed = if_not_exists(suppressed, :zero), ' +
-              `startedAt = if_not_exists(startedAt, :at)${from ? ', resumeFrom = :from' : ''}`,
+              `startedAt = if_not_exists(startedAt, :at)${from ? ', resumeFrom = if_not_exists(resumeFrom, :from)' : ''}`,
             ConditionExpression: `attribute_not_exists(pk) OR (#status <> :done AND ${
               attempt ? 'resumed = :attempt' : 'attribute_not_exists(resumed)'
             })`,

@@ -113,6 +113,12 @@ export const campaignSk = (campaignId: string): string => `CAMPAIGN#${campaignId
 export const ENROLMENT_PREFIX = 'ENROLMENT#';
 export const enrolmentSk = (campaignId: string, contactId: string): string =>
   `${ENROLMENT_PREFIX}${campaignId}#${contactId}`;
+/**
+ * A launch id that started a run of a contact's enrolment and left the enrolment's recent list
+ * (`launches`, enrolment.ts): a late copy of its enrol message is still no re-entry. No TTL.
+ */
+export const enrolmentLaunchSk = (campaignId: string, contactId: string, launchId: string): string =>
+  `ENROLLAUNCH#${campaignId}#${contactId}#${launchId}`;
 /** A published, frozen version of a campaign (zero-padded so versions sort). */
 export const campaignVersionSk = (campaignId: string, version: number): string =>
   `CAMPAIGNVERSION#${campaignId}#${String(version).padStart(6, '0')}`;

@@ -92,8 +92,8 @@ export async function enrolByWebhook(
   /**
    * The caller's `Idempotency-Key`, if any: the enrolment's launch id is derived from it (the
    * run's plan), so a sender retrying after a lost 202, or after the key's record expired (a
-   * day), enrols the contact once (the enrolment keeps its recent launch ids), even under
-   * re-entry `always`.
+   * day), enrols the contact once (the enrolment keeps every launch id that started one of its
+   * runs: run-step.ts `enrolContact`), even under re-entry `always`.
    */
   keyed?: WebhookIdempotency,
 ): Promise<{ contactId: string; replayed: boolean }> {

@@ -15,7 +15,9 @@
  * recorded contacts again (copies the enrolment's launch check drops), each judged again first: one
  * deleted meanwhile is left out and counted nowhere, one blocked from marketing meanwhile is counted
  * as suppressed. The page is counted once, by the first try to send: `queued` counts exactly the
- * contacts that try queued; a retried last page still closes the launch.
+ * contacts that try queued; a retried last page still closes the launch. The count also moves the
+ * launch's resume point to the page after it (the first page sets itself as it begins): however a
+ * run ends (its Catch, an operator's stop, a timeout), a resume starts at the first page not counted.
  *
  * The first page also creates the launch record when its starter did not (a scheduled launch),
  * so every launch can be followed. A page that still fails after the state machine's retries
@@ -27,7 +29,7 @@ import type { SuppressionLookup } from '../email/ports';
 import { mapLimit } from '../resilience/map-limit';
 import { cutTextWithEllipsis } from '../security/cut-text';
 import { type AudienceContacts, leftOutOfMarketing } from './enrol-by-ids';
-import { continuation, PAGES_PER_EXECUTION } from './launch-chain';
+import { continuation, PAGES_PER_EXECUTION, resumePointOf } from './launch-chain';
 import {
   type AudiencePage,
   type AudiencePageResult,
@@ -36,7 +38,7 @@ import {
   type LaunchFailure,
   launchFailure,
 } from './messages';
-import type { AudienceSource, LaunchPageDecision, LaunchRecords, LaunchResumePoint, StepQueue } from './ports';
+import type { AudienceSource, LaunchPageDecision, LaunchRecords, StepQueue } from './ports';
 
 /**
  * The launch state machine's task, as its function runs it: a failed page coming back from the
@@ -65,19 +67,13 @@ export async function recordLaunchFailure(
   deps: { launches: LaunchRecords; now: () => Date },
 ): Promise<{ failed: true; error: string }> {
   const error = launchFailureMessage(input.failure);
-  const from: LaunchResumePoint | undefined = page && {
-    enrolled: page.enrolled,
-    pageSize: page.pageSize,
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-    ...(page.filter ? { filter: page.filter } : {}),
-  };
   await deps.launches.fail(
     input.workspaceId,
     input.campaignId,
     input.launchId,
     error,
     deps.now().toISOString(),
-    from,
+    page && resumePointOf(page),
     input.attempt ?? page?.attempt ?? 0,
   );
   return { failed: true, error };
@@ -99,8 +95,15 @@ export async function enrolAudiencePage(
     now: () => Date;
   },
 ): Promise<AudiencePageResult> {
+  // The first page is where the launch resumes until a page is counted (kept if a point is there).
   if (!input.cursor)
-    await deps.launches.begin(input.workspaceId, input.campaignId, input.launchId, deps.now().toISOString());
+    await deps.launches.begin(
+      input.workspaceId,
+      input.campaignId,
+      input.launchId,
+      deps.now().toISOString(),
+      resumePointOf(input),
+    );
   const pageKey = input.cursor ?? 'first';
   // A retry (or a resume at this page) does what the first try decided, never a new read.
   const recorded = await deps.launches.page(input.workspaceId, input.launchId, pageKey);
@@ -133,7 +136,12 @@ export async function enrolAudiencePage(
     await deps.queue.sendAll(messages);
   }
   const done = !page.next;
-  // Counted once per page (by the first try to get here): what that try queued and left out.
+  const { cursor: _previous, pages: before = 0, ...rest } = input;
+  const pages = before + 1;
+  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + contactIds.length, done, pages };
+  if (page.next) result.cursor = page.next;
+  // Counted once per page (by the first try to get here): what that try queued and left out, and,
+  // in the same write, the page after it as where the launch resumes however its run ends.
   await deps.launches.addPage(
     input.workspaceId,
     input.launchId,
@@ -142,11 +150,8 @@ export async function enrolAudiencePage(
     done,
     deps.now().toISOString(),
     input.chunk,
+    done ? undefined : resumePointOf(result),
   );
-  const { cursor: _previous, pages: before = 0, ...rest } = input;
-  const pages = before + 1;
-  const result: AudiencePageResult = { ...rest, enrolled: input.enrolled + contactIds.length, done, pages };
-  if (page.next) result.cursor = page.next;
   // A full execution hands the rest of the audience to the next one (launch-chain.ts).
   if (!done && pages >= PAGES_PER_EXECUTION) result.continueAs = continuation(result);
   return result;

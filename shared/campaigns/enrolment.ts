@@ -40,7 +40,11 @@ export type ExitReason =
   | 'archived'
   | 'failed';
 
-/** How many runs' launch ids an enrolment remembers. */
+/**
+ * How many runs' launch ids an enrolment keeps in its record (`launches`). An id that leaves the
+ * list is claimed first, an item of its own (`EnrolmentStates.claimLaunches`), and read only for
+ * a launch id not in the list of a contact past this many runs: no write, no read before then.
+ */
 export const RECENT_LAUNCHES = 10;
 
 export interface EnrolmentState {
@@ -67,7 +71,11 @@ export interface EnrolmentState {
   readonly nodeStep?: number;
   /** The launch (or trigger event, hook call, schedule slot) that started this run: a duplicate of its enrol message is not a re-entry. */
   readonly launchId?: string;
-  /** The launches of the last runs (this one's last, at most {@link RECENT_LAUNCHES}): a late copy of an earlier run's enrol message is no re-entry either. */
+  /**
+   * The launches of the last runs (this one's last, at most {@link RECENT_LAUNCHES}): a late copy of
+   * an earlier run's enrol message is no re-entry either; those of older runs were claimed as they
+   * left the list (`EnrolmentStates.claimLaunches`), so the same holds however many runs followed.
+   */
   readonly launches?: readonly string[];
   /** When its timer is due (waiting, held): also the sparse due-time index the sweep reads. */
   readonly dueAt?: string;

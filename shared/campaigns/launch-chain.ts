@@ -15,7 +15,7 @@
  * contacts at 100 a page).
  */
 import type { ContactFilter } from '../crm/contacts/ports';
-import type { AudiencePageResult } from './messages';
+import type { AudiencePage, AudiencePageResult } from './messages';
 import type { LaunchResumePoint } from './ports';
 
 /**
@@ -77,6 +77,23 @@ export function launchPayload(input: {
   };
 }
 
+/**
+ * Where a launch starts again at `page` (a page's payload, or a page's result: the page after it):
+ * its cursor, the count enrolled before it, its size and the filter. The one form of a resume
+ * point: the launch record keeps it (the next page's, with each page counted; the first page's,
+ * as it begins), the state machine's Catch records the failing page's, the chain hands it on.
+ */
+export function resumePointOf(
+  page: Pick<AudiencePage, 'cursor' | 'enrolled' | 'pageSize' | 'filter'>,
+): LaunchResumePoint {
+  return {
+    enrolled: page.enrolled,
+    pageSize: page.pageSize,
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+    ...(page.filter ? { filter: page.filter } : {}),
+  };
+}
+
 /** What an execution that is full hands on: the next execution's name and input (the page it starts at). */
 export interface LaunchContinuation {
   readonly name: string;
@@ -97,12 +114,7 @@ export function continuation(page: AudiencePageResult): LaunchContinuation {
       launchId: page.launchId,
       attempt: page.attempt,
       chunk,
-      from: {
-        enrolled: page.enrolled,
-        pageSize: page.pageSize,
-        ...(page.cursor ? { cursor: page.cursor } : {}),
-        ...(page.filter ? { filter: page.filter } : {}),
-      },
+      from: resumePointOf(page),
     }),
   };
 }

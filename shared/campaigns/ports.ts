@@ -41,11 +41,14 @@ export interface LaunchProgress {
   readonly error?: string;
   /** How often a failed launch was resumed (`POST .../launches/{launchId}/resume`). */
   readonly resumed?: number;
-  /** A failed launch that can be resumed from the page that failed. */
+  /** A failed launch that can be resumed: at its first page not counted (where it stopped). */
   readonly resumable?: boolean;
 }
 
-/** Where a failed launch stopped: the page that failed, so a resume starts there. */
+/**
+ * Where a launch starts again: its first page not counted yet (the page after the last one
+ * counted, the first page before any), so a resume after any end starts there.
+ */
 export interface LaunchResumePoint {
   readonly cursor?: string;
   readonly enrolled: number;
@@ -69,8 +72,11 @@ export interface LaunchPageRecord extends LaunchPageDecision {
 }
 
 export interface LaunchRecords {
-  /** Creates the record unless it exists (a retried start). */
-  begin(workspaceId: string, campaignId: string, launchId: string, at: string): Promise<void>;
+  /**
+   * Creates the record unless it exists (a retried start). `from` (the first page, as it runs): the
+   * point a resume starts at until a page is counted, set unless the record has one.
+   */
+  begin(workspaceId: string, campaignId: string, launchId: string, at: string, from?: LaunchResumePoint): Promise<void>;
   /** The decision recorded for a page (`pageKey`), if any: a retried page replays it. */
   page(workspaceId: string, launchId: string, pageKey: string): Promise<LaunchPageRecord | undefined>;
   /**
@@ -88,7 +94,9 @@ export interface LaunchRecords {
    * Adds one page's counts, once per page (`pageKey`); `done` closes a running launch, also when
    * the page was counted before (a retried last page). `chunk`: the execution of the run's chain
    * the page ran in (absent or 0: the first), kept with the counts so a silent launch's execution is
-   * looked up where its last page was (`LaunchState.chunk`).
+   * looked up where its last page was (`LaunchState.chunk`). `next` (a page that is not the last):
+   * the page after it, written with the counts as the launch's resume point, so a run that ends
+   * any way (stopped, timed out, its failure record lost) resumes at the first page not counted.
    */
   addPage(
     workspaceId: string,
@@ -98,11 +106,14 @@ export interface LaunchRecords {
     done: boolean,
     at: string,
     chunk?: number,
+    next?: LaunchResumePoint,
   ): Promise<void>;
   /**
    * Marks a launch that is not done as failed, with what stopped it (creating its record if need
-   * be) and, when its page could be read, where to resume; only while `attempt` is the launch's
-   * current run (0: never resumed), so a late report of an earlier run changes nothing.
+   * be) and, when its page could be read, where to resume (`from`: only when the record has no
+   * resume point, as the one its pages keep is never before the failing page); only while
+   * `attempt` is the launch's current run (0: never resumed), so a late report of an earlier run
+   * changes nothing.
    */
   fail(
     workspaceId: string,
@@ -121,7 +132,8 @@ export interface LaunchRecords {
   resume(workspaceId: string, launchId: string): Promise<{ attempt: number; from: LaunchResumePoint } | undefined>;
   /**
    * Marks a running launch failed, only while it is still at `attempt` (0: never resumed): a
-   * resume that could not start, or an execution that ended without recording why.
+   * resume that could not start, or an execution that ended without recording why. Its resume
+   * point stays what its pages recorded: resumable once its first page began.
    */
   failAttempt(workspaceId: string, launchId: string, attempt: number, error: string, at: string): Promise<void>;
   /**
@@ -225,6 +237,19 @@ export interface EnrolmentStates {
     counters: CounterDeltas,
     condition?: { readonly whileCampaignHeld: true },
   ): Promise<boolean>;
+  /**
+   * Records that each of `launchIds` started a run of the contact's enrolment, for good: written
+   * before the save that drops them from the enrolment's recent `launches` (enrolment.ts), so every
+   * launch id that ever started a run is in that list or recorded here. Idempotent.
+   */
+  claimLaunches(
+    workspaceId: string,
+    campaignId: string,
+    contactId: string,
+    launchIds: readonly string[],
+  ): Promise<void>;
+  /** Whether {@link claimLaunches} recorded `launchId` for the contact (a strongly consistent read). */
+  launchClaimed(workspaceId: string, campaignId: string, contactId: string, launchId: string): Promise<boolean>;
 }
 
 /** What the step runner knows of a contact. */

@@ -1,9 +1,12 @@
 /**
  * `POST /api/campaigns/{id}/launches/{launchId}/resume`: a launch that failed (a page kept
- * failing after its retries) starts again at the page that failed, as an execution of its own
- * (`<launchId>-r<n>`). The pages before it are not read again; the failed page, if it had queued
- * its messages before failing, queues them again and the enrolments' launch check drops the
- * copies (it replays its recorded decision, and is counted once: its marker).
+ * failing after its retries, or its execution ended another way: stopped, timed out, its failure
+ * record lost) starts again at its first page not counted, as an execution of its own
+ * (`<launchId>-r<n>`): the resume point each counted page moved on (dynamo-launches.ts `addPage`).
+ * The pages before it are not read again; that page, if it had queued its messages before the
+ * run ended, queues them again and the enrolments' launch check drops the copies (it replays its
+ * recorded decision, and is counted once: its marker). Only a launch whose first page never began
+ * (its execution never started, or a malformed start) has no resume point: nothing was queued.
  *
  * The record moves first (failed -> running, conditionally), so of two resumes at once one starts
  * an execution and the other is told the launch is no longer failed. Should the start itself
@@ -34,7 +37,7 @@ export async function resumeLaunch(
   if (launch.status !== 'failed') throw notFailed();
   if (!launch.resumable) {
     throw new ConflictError(
-      'This launch failed before its first page could be read (a malformed start): enrol again instead',
+      'This launch stopped before its first page began (its execution never ran it, or its start was malformed): nothing was queued; enrol again instead',
       'LAUNCH_NOT_RESUMABLE',
     );
   }
@@ -73,9 +76,9 @@ export const LAUNCH_SILENCE_MS = 10 * 60_000;
  * last page, or the state machine's failure record). One whose execution ended another way (the
  * failure record itself kept failing, an operator stopped it, the start never happened) would read
  * `running` for good: after LAUNCH_SILENCE_MS without a page, its execution is asked, and if it has
- * ended without recording why, the launch is marked failed with what the service says. A launch
- * that ran before is resumable from where its last failure stopped; otherwise the answer says to
- * enrol again. An execution that succeeded (its last page's record lost) marks the launch done
+ * ended without recording why, the launch is marked failed with what the service says. It is
+ * resumable at its first page not counted (the point its pages keep) once its first page began;
+ * otherwise nothing was queued and the answer says to enrol again. An execution that succeeded (its last page's record lost) marks the launch done
  * (`finishedAt`: when this read found it), only while it is still at that run. A run is a chain of
  * executions (launch-chain.ts): the one asked is where the last page ran (`chunk`), and the chain
  * is followed from there past every execution that ended by continuing as new.

@@ -68,8 +68,10 @@ export async function enrolContact(
   if (previous && !isFinished(previous)) {
     return (await timerAgain(previous, messageId, deps)) ?? { status: 'not-enrolled', why: 'already enrolled' };
   }
-  // A second copy of the message that started a recent run (an SQS redelivery, a retried launch
-  // page, an event redelivered after a later event's run) is not a re-entry, whatever the rule.
+  // A second copy of the message that started an earlier run (an SQS redelivery, a retried launch
+  // page, an event redelivered after a later event's run, a hook call retried after its key's day,
+  // a launch resumed days later) is not a re-entry, whatever the rule: its launch id is among the
+  // last runs' (`launches`), or, past them, was claimed as it left that list (below).
   const launches = previous?.launches ?? (previous?.launchId ? [previous.launchId] : []);
   if (previous && launches.includes(message.launchId)) {
     return (
@@ -82,6 +84,14 @@ export async function enrolContact(
   if (previous && !mayReenter(published.rules.reentry, previous.endedAt, now)) {
     return { status: 'not-enrolled', why: 'already went through this campaign' };
   }
+  // Read only where an id may have left the list (a contact past its 10th run) and a run could start.
+  if (
+    previous &&
+    previous.run > launches.length &&
+    (await deps.enrolments.launchClaimed(workspaceId, campaignId, contactId, message.launchId))
+  ) {
+    return { status: 'not-enrolled', why: 'this launch enrolled it already' };
+  }
   const trigger = published.journey.nodes.find((n) => n.kind === 'trigger');
   if (!trigger) return { status: 'not-enrolled', why: 'the journey has no trigger' };
   // No record for a contact that is not there (a bad id, a delete racing a trigger): it would
@@ -92,6 +102,12 @@ export async function enrolContact(
   // takes its record): its conversion so far counts, and it leaves the due-time index.
   const before = previous && awaitsGoal(previous) ? await lastGoalJudgement(previous, deps) : previous;
   if (before && !isFinished(before)) return { status: 'not-enrolled', why: 'already enrolled' };
+  // The launch ids this run pushes out of the recent list are claimed before the save that drops
+  // them: every id that started a run stays known (a save lost after the claim leaves a claim of an
+  // id that did start a run: true all the same).
+  const recent = [...launches, message.launchId];
+  const dropped = recent.slice(0, Math.max(0, recent.length - RECENT_LAUNCHES));
+  if (dropped.length > 0) await deps.enrolments.claimLaunches(workspaceId, campaignId, contactId, dropped);
   const fresh: EnrolmentState = {
     workspaceId,
     campaignId,
@@ -103,7 +119,7 @@ export async function enrolContact(
     status: 'active',
     enteredAt: now.toISOString(),
     launchId: message.launchId,
-    launches: [...launches, message.launchId].slice(-RECENT_LAUNCHES),
+    launches: recent.slice(-RECENT_LAUNCHES),
     moves: 0,
     emails: {},
     arms: {},

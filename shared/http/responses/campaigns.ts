@@ -84,11 +84,11 @@ const launchProgress = z.looseObject({
   /** When its last page was recorded. */
   updatedAt: z.optional(instant),
   failedAt: z.optional(instant),
-  /** Why a failed launch stopped (the error of the page that kept failing). */
+  /** Why a failed launch stopped (the error of the page that kept failing, or how its execution ended). */
   error: z.optional(z.string()),
   /** How often it was resumed. */
   resumed: z.optional(z.number().check(z.int())),
-  /** On a failed launch: whether `POST .../resume` can start it again at the page that failed. */
+  /** On a failed launch: whether `POST .../resume` can start it again at its first page not counted. */
   resumable: z.optional(z.boolean()),
 });
 
@@ -111,7 +111,7 @@ export const launchAnswer = {
 
 export const launchResumed = {
   status: 202,
-  description: 'The failed launch runs again from the page that failed (follow it with `GET` on the launch)',
+  description: 'The failed launch runs again from its first page not counted (follow it with `GET` on the launch)',
   schema: z.object({ launch: launchProgress }),
   example: {
     launch: {

@@ -29,6 +29,8 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
   };
   let status: 'draft' | 'active' | 'paused' | 'archived' = 'active';
   const enrolments = new Map<string, EnrolmentState>();
+  /** The launch ids claimed as they left an enrolment's recent list (`<campaign>#<contact>#<launch>`). */
+  const launchClaims = new Set<string>();
   const counters = new Map<string, number>();
   const contacts = new Map<string, ContactSnapshot>();
   const timelines = new Map<string, TimelineEntry[]>();
@@ -72,6 +74,12 @@ export function campaignWorld(journeyInput: unknown, rules: Partial<CampaignRule
         enrolments.set(key(next.contactId), structuredClone(next));
         for (const [k, v] of Object.entries(deltas)) counters.set(k, (counters.get(k) ?? 0) + v);
         return true;
+      },
+      async claimLaunches(_ws, _c, contactId, launchIds) {
+        for (const launchId of launchIds) launchClaims.add(`${key(contactId)}#${launchId}`);
+      },
+      async launchClaimed(_ws, _c, contactId, launchId) {
+        return launchClaims.has(`${key(contactId)}#${launchId}`);
       },
     },
     contacts: {

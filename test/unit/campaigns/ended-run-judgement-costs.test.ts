@@ -48,6 +48,7 @@ function counted(goal: CampaignRules['goal']) {
   const deps: StepDeps = {
     ...w.deps,
     enrolments: {
+      ...w.deps.enrolments,
       get: async (...args) => {
         io.gets += 1;
         return w.deps.enrolments.get(...args);

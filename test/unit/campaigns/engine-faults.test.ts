@@ -423,7 +423,7 @@ describe('pause and resume', () => {
     const racing: StepDeps = {
       ...w.deps,
       enrolments: {
-        get: w.deps.enrolments.get,
+        ...w.deps.enrolments,
         async save(next, expected, deltas, condition) {
           if (next.status === 'held' && !raced) {
             raced = true;
