@@ -1,6 +1,7 @@
 /** The DynamoDB query behind a contact list: key range or tier index, plus filters. */
 import type { ContactFilter, ContactListRequest } from '../crm/contacts/ports';
-import { searchQuery } from '../crm/contacts/search';
+import { searchQueries } from '../crm/contacts/search';
+import { storedTagForms } from '../crm/contacts/tag-field';
 import { beginsWith, type CursorShape, decodeCursor, type Key, type KeyRange, sortKeyCondition } from './dynamo/cursor';
 import type { Item } from './dynamo/item';
 import { CONTACT_PREFIX, tierGsi2, workspacePk } from './keys';
@@ -35,17 +36,19 @@ export function listQuery(
     values[':status'] = f.status;
     filters.push('#status = :status');
   }
-  if (f.tag) {
-    names['#tags'] = 'tags';
-    values[':tag'] = f.tag.trim().toLowerCase();
-    filters.push('contains(#tags, :tag)');
-  }
-  const q = searchQuery(f.q);
-  if (q) {
-    names['#search'] = 'search';
-    values[':q'] = q;
-    filters.push('contains(#search, :q)');
-  }
+  // Any of the forms a stored value may hold it in (written before tags and search were normalised).
+  const anyOf = (attribute: string, value: string, forms: readonly string[]) => {
+    if (forms.length === 0) return;
+    names[`#${attribute}`] = attribute;
+    const each = forms.map((form, i) => {
+      const name = `:${value}${i === 0 ? '' : i}`;
+      values[name] = form;
+      return `contains(#${attribute}, ${name})`;
+    });
+    filters.push(each.length === 1 ? (each[0] as string) : `(${each.join(' OR ')})`);
+  };
+  if (f.tag) anyOf('tags', 'tag', storedTagForms(f.tag));
+  anyOf('search', 'q', searchQueries(f.q));
   if (f.minScore !== undefined) {
     names['#score'] = 'score';
     values[':minScore'] = f.minScore;

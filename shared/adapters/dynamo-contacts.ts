@@ -4,7 +4,7 @@
  * same transaction, which makes the email unique per workspace even under races (bulk
  * imports write the claim first, conditionally, then the contact: same guarantee without a
  * transaction per row). The item
- * carries a lower-cased `search` text for the `q` filter and, while live, gsi2 keys by tier
+ * carries a folded `search` text (search.ts) for the `q` filter and, while live, gsi2 keys by tier
  * and score (the scorer keeps those current; this adapter sets them on create and restore).
  * An update is conditional on the stored values it was computed from (and, for an import row, on
  * the contact still having the row's email) and, under an effect key (a journey action's step

@@ -9,7 +9,10 @@
  *
  * A score change reads once (`readForChange`: state, claim and contact in one strongly
  * consistent BatchGetItem) and writes once (`commit`: claim, state, contact, ledger and, for an
- * interaction, the interaction itself, in one transaction). An interaction is stored only on a
+ * interaction, the interaction itself, in one transaction). A transaction holds at most 100 items:
+ * ledger entries past that (a recompute changing very many groups) are kept on the claim and written
+ * right after the transaction, conditional on the claim; a `readForChange` that finds a claim
+ * keeping such entries writes them again (the same items), so a crash in between leaves none out. An interaction is stored only on a
  * live contact: the contact's update requires it not deleted, and adds one to the contact's
  * `interactionSeq` (absent on contacts stored before it was kept: 0), which a recompute's write
  * requires unchanged since its read, so no interaction stored meanwhile is left out of its replay.
@@ -24,9 +27,9 @@ import { AlreadyScoredError, InteractionStoredError, ScoreConflictError } from '
 import type { VersionedRules } from '../crm/scoring/rules';
 import type { ScoreCrossing, ScoreState } from '../crm/scoring/score-state';
 import { batchGet } from './dynamo/batch';
-import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
-import { getItem } from './dynamo/item';
-import { type TransactItem, transactWrite } from './dynamo/transact';
+import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import { getItem, type Item } from './dynamo/item';
+import { MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
 import { contactFromItem } from './dynamo-contacts';
 import { interactionItem } from './dynamo-interactions';
@@ -73,6 +76,8 @@ export function dynamoScoreStore(db: Db, table: string, options: ScoreStoreOptio
       const claim = find(claimKey);
       const contact = options?.contact ? find(contactKey) : undefined;
       const crossing = claim && crossingOfClaim(claim);
+      // The change this claim made kept ledger entries for after its transaction: (re)written first.
+      if (claim) await writeLedgerRest(db, table, claimKey, ledgerRestOf(claim));
       return {
         ...(state ? { state: strip(state) as unknown as ScoreState } : {}),
         scored: claim !== undefined,
@@ -102,14 +107,36 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     : undefined;
   const { state } = w;
   let stateIndex: number | undefined;
+  const contactKey = { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) };
+  const contactUpdate = contactChange(w);
+  // The index orders one write's entries, so the ledger reads newest first within it too.
+  const ledger = w.entries.map((entry, i): Item => {
+    const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
+    return { pk, sk: ledgerSk(entry.at, id), type: 'scoreLedger', ...entry };
+  });
+  // What the transaction holds besides the ledger; the entries past its 100 items wait on the claim.
+  const others = [w.interaction, w.interactionId, state, contactUpdate, auditTable && w.audit].filter(Boolean).length;
+  const inline = ledger.slice(0, MAX_TRANSACTION_ITEMS - others);
+  const rest = ledger.slice(inline.length);
+  if (rest.length > 0 && !w.interactionId) {
+    throw new RangeError(`A score write of ${ledger.length} ledger entries needs a claim to keep those past 100 items`);
+  }
   // The claim: with a state change, or alone for an interaction whose id may come again at another time.
   const stamp = w.entries[0]?.at ?? state?.asOf ?? w.interaction?.occurredAt;
-  const markerIndex = w.interactionId
+  const claimKey = w.interactionId ? { pk, sk: scoredSk(w.interactionId) } : undefined;
+  const markerIndex = claimKey
     ? push({
         Put: {
           TableName: table,
           // The crossing the change made rides on its claim: a redelivery finding the claim re-publishes it.
-          Item: { pk, sk: scoredSk(w.interactionId), type: 'scoreMarker', at: stamp, ...crossingAttributes(w) },
+          // So do the ledger entries past the transaction: a redelivery finding the claim writes them again.
+          Item: {
+            ...claimKey,
+            type: 'scoreMarker',
+            at: stamp,
+            ...crossingAttributes(w),
+            ...(rest.length > 0 ? { ledgerRest: rest } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })
@@ -119,17 +146,11 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
       Put: { TableName: table, Item: { pk, sk: SCORE_SK, type: 'scoreState', ...state }, ...stateCondition(w) },
     });
   }
-  const contactKey = { pk: workspacePk(w.workspaceId), sk: contactSk(w.contactId) };
-  const contactUpdate = contactChange(w);
   // An interaction always updates the contact (its counter), on condition that it is live.
   const contactIndex = contactUpdate
     ? push({ Update: { TableName: table, Key: contactKey, ...contactUpdate } })
     : undefined;
-  // The index orders one write's entries, so the ledger reads newest first within it too.
-  for (const [i, entry] of w.entries.entries()) {
-    const id = `${String(i).padStart(3, '0')}.${entry.ledgerId}`;
-    push({ Put: { TableName: table, Item: { pk, sk: ledgerSk(entry.at, id), type: 'scoreLedger', ...entry } } });
-  }
+  for (const Item of inline) push({ Put: { TableName: table, Item } });
   // The request's audit entry, with the change (only when something else is written).
   const audit = auditTable && w.audit && items.length > 0 ? w.audit : undefined;
   if (audit && auditTable) push({ Put: auditPut(auditTable, audit.record) });
@@ -154,6 +175,36 @@ async function commitScore(db: Db, table: string, w: ScoreWrite, auditTable: str
     throw error;
   }
   audit?.markWritten();
+  // Failing here fails the call: its retry (a redelivered page) finds the claim and writes them again.
+  if (claimKey) await writeLedgerRest(db, table, claimKey, rest);
+}
+
+/** The ledger items a claim keeps for after its change's transaction (none on most claims). */
+const ledgerRestOf = (claim: Item): Item[] =>
+  Array.isArray(claim.ledgerRest) ? (claim.ledgerRest as unknown[]).filter(isItem) : [];
+
+const isItem = (value: unknown): value is Item =>
+  typeof value === 'object' && value !== null && typeof (value as Item).pk === 'string';
+
+/**
+ * Writes the ledger items of a committed change that its transaction had no room for, in
+ * transactions of their own, each conditional on the change's claim still being there (a contact
+ * partition removed meanwhile gets none back). The same keys and values each time: idempotent.
+ */
+async function writeLedgerRest(
+  db: Db,
+  table: string,
+  claimKey: { pk: string; sk: string },
+  rest: readonly Item[],
+): Promise<void> {
+  const room = MAX_TRANSACTION_ITEMS - 1;
+  for (let i = 0; i < rest.length; i += room) {
+    const claimThere: TransactItem = {
+      ConditionCheck: { TableName: table, Key: claimKey, ConditionExpression: 'attribute_exists(pk)' },
+    };
+    const puts = rest.slice(i, i + room).map((Item): TransactItem => ({ Put: { TableName: table, Item } }));
+    if (!(await conditionally(transactWrite(db, [claimThere, ...puts]), 0))) return;
+  }
 }
 
 /**

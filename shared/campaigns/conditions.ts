@@ -4,7 +4,8 @@
  * journey's email activity) and asks `holds`.
  */
 import * as z from 'zod/mini';
-import { tagField } from '../crm/contacts/tag-field';
+import { holdsTag, tagField } from '../crm/contacts/tag-field';
+import { fieldNumber } from '../crm/field-number';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
 import { own } from '../security/own';
@@ -175,7 +176,7 @@ export function holds(c: Condition, subject: ConditionSubject): boolean {
       // is a field the contact does not hold, never the built-in.
       return fieldHolds(c, own(subject.contact.fields, c.field));
     case 'tag': {
-      const has = subject.contact.tags.some((t) => t.toLowerCase() === c.tag.toLowerCase());
+      const has = holdsTag(subject.contact.tags, c.tag);
       return has === c.has;
     }
     case 'score': {
@@ -218,9 +219,10 @@ function fieldHolds(c: Extract<LeafCondition, { type: 'field' }>, actual: unknow
       );
     case 'greater-than':
     case 'less-than': {
-      const a = Number(actual);
-      const b = Number(c.value);
-      if (!present || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+      // A number, or text spelling one: never a boolean or blank text (field-number.ts).
+      const a = fieldNumber(actual);
+      const b = fieldNumber(c.value);
+      if (a === undefined || b === undefined) return false;
       return c.op === 'greater-than' ? a > b : a < b;
     }
   }

@@ -22,7 +22,7 @@
 import { customFieldKey, MAX_CUSTOM_FIELDS } from '../crm/contacts/custom-field-key';
 import { ContactChangedError } from '../crm/contacts/errors';
 import type { ContactChanges, ContactEffects, ContactStore } from '../crm/contacts/ports';
-import { MAX_TAGS, tagField } from '../crm/contacts/tag-field';
+import { heldTag, holdsTag, MAX_TAGS, tagField } from '../crm/contacts/tag-field';
 import type { Contact } from '../crm/model';
 import { adjustScore } from '../crm/scoring/adjust-score';
 import type { ScoringDeps } from '../crm/scoring/score-interaction';
@@ -90,7 +90,7 @@ function contactChange(action: ContactAction, contact: Contact, updatedAt: strin
   switch (action.type) {
     case 'add-tag': {
       const tag = tagOf(action.tag);
-      if (contact.tags.includes(tag)) return undefined;
+      if (holdsTag(contact.tags, tag)) return undefined;
       if (contact.tags.length >= MAX_TAGS) {
         throw new ActionFailedError(
           `The contact already has ${contact.tags.length} tags, the most a contact may have (${MAX_TAGS}); "${tag}" was not added`,
@@ -100,9 +100,11 @@ function contactChange(action: ContactAction, contact: Contact, updatedAt: strin
     }
     case 'remove-tag': {
       // A tag no contact can hold (a journey published before the save rule) is on none: nothing to remove.
+      // As the contact holds it (a tag stored before tags were NFC may be spelt decomposed).
       const tag = tagField.safeParse(action.tag).data;
-      if (tag === undefined || !contact.tags.includes(tag)) return undefined;
-      return { tags: contact.tags.filter((t) => t !== tag), updatedAt };
+      const held = tag === undefined ? undefined : heldTag(contact.tags, tag);
+      if (held === undefined) return undefined;
+      return { tags: contact.tags.filter((t) => t !== held), updatedAt };
     }
     case 'set-field': {
       // As a contact holds it (a journey published before the save rule may name another key).

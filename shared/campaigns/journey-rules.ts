@@ -13,6 +13,7 @@
  */
 
 import { RESERVED_FIELD_KEYS } from '../crm/contacts/custom-field-key';
+import { fieldNumber } from '../crm/field-number';
 import { ValidationError } from '../errors';
 import {
   activityNodesOf,
@@ -244,8 +245,8 @@ function fieldConditionProblem(c: Extract<LeafCondition, { type: 'field' }>): st
   if (!VALUE_OPS.has(c.op)) return undefined;
   if (c.value === undefined) return `Compares field "${c.field}" ("${c.op}") without a value`;
   const numeric = c.op === 'greater-than' || c.op === 'less-than';
-  const number = typeof c.value === 'boolean' || String(c.value).trim() === '' ? Number.NaN : Number(c.value);
-  if (numeric && !Number.isFinite(number)) {
+  // What the judging compares (conditions.ts): a number, or text spelling one (field-number.ts).
+  if (numeric && fieldNumber(c.value) === undefined) {
     return `Compares field "${c.field}" ("${c.op}") with ${JSON.stringify(c.value)}, which is not a number`;
   }
   return undefined;

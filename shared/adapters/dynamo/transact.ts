@@ -7,6 +7,9 @@ import {
 import { isConditionFailure, isTransactionConflict } from './conditions';
 import type { Item } from './item';
 
+/** The most items DynamoDB takes in one TransactWriteItems (more: a ValidationException, never retried). */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 /** One Put, Update, Delete or ConditionCheck of a transaction. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

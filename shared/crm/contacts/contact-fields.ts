@@ -40,7 +40,7 @@ export const jobTitleField = singleLineText(200);
 export const statusField = z.enum(CONTACT_STATUSES);
 export const ownerField = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 
-/** Trimmed, lower-cased, de-duplicated; at most {@link MAX_TAGS}. */
+/** Each as {@link tagField} reads it (trimmed, NFC, lower-cased), de-duplicated; at most {@link MAX_TAGS}. */
 export const tagsField = z
   .pipe(
     z.array(tagField).check(z.maxLength(MAX_TAGS * 4)),

@@ -6,6 +6,7 @@
  * cannot run.
  */
 import * as z from 'zod/mini';
+import { caseless } from '../fold-text';
 import { CONTACT_STATUSES } from '../model';
 
 /** A plain decimal: what a query string may carry for a number (`z.coerce` would read `''`, `null`, `true` as 0 or 1). */
@@ -29,11 +30,12 @@ const score = z.pipe(
 export const contactFilterSchema = z
   .object({
     status: z.optional(z.enum(CONTACT_STATUSES)),
-    tag: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50))),
+    /** As tag-field.ts writes tags (NFC, lower case); the store finds tags stored before that too. */
+    tag: z.optional(z.string().check(z.trim(), z.overwrite(caseless), z.minLength(1), z.maxLength(50))),
     minScore: z.optional(score),
     maxScore: z.optional(score),
     tier: z.optional(z.enum(['hot', 'warm', 'lukewarm', 'cold'])),
-    /** Matched case-insensitively by the store (a substring of name, email or company). */
+    /** Matched by the store whatever its case and Unicode form (search.ts: a part of name, email or company). */
     q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   })
   .check(

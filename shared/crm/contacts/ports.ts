@@ -10,9 +10,9 @@ export interface ContactFilter {
   readonly maxScore?: number;
   readonly tier?: Contact['tier'];
   /**
-   * A substring of name, email or company, in any case: the store compares it lower-cased with
-   * the contact's lower-cased `search` text (`searchQuery`), so every caller (the list, the export,
-   * a launch's or a schedule's audience) selects the same contacts.
+   * A substring of name, email or company, in any case and Unicode form: the store compares it
+   * folded with the contact's folded `search` text (`searchQueries`, search.ts), so every caller
+   * (the list, the export, a launch's or a schedule's audience) selects the same contacts.
    */
   readonly q?: string;
 }

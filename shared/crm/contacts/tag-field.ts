@@ -4,6 +4,7 @@
  * field schema for it.
  */
 import * as z from 'zod/mini';
+import { caseless } from '../fold-text';
 
 export const MAX_TAGS = 50;
 
@@ -16,12 +17,13 @@ export const MAX_TAGS = 50;
 const NONCHARACTER = /[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{10FFFE}\u{10FFFF}]/u;
 
 /**
- * One tag: trimmed, lower-cased, 1-50 characters. Everything that names a contact tag (a journey's
- * tag actions and conditions, a tag-added trigger) uses this, so it can only name a tag a contact can hold.
+ * One tag: trimmed, NFC-normalised and lower-cased (fold-text.ts `caseless`: "café" typed composed
+ * or not is one tag), 1-50 characters. Everything that names a contact tag (a journey's tag actions
+ * and conditions, a tag-added trigger) uses this, so it can only name a tag a contact can hold.
  */
 export const tagField = z.string().check(
   z.trim(),
-  z.toLowerCase(),
+  z.overwrite(caseless),
   z.minLength(1),
   z.maxLength(50),
   z.refine(
@@ -29,3 +31,24 @@ export const tagField = z.string().check(
     'A tag cannot hold a Unicode noncharacter (U+FDD0-U+FDEF, U+FFFE, U+FFFF)',
   ),
 );
+
+/**
+ * Whether `tags` (a contact's, as stored) hold `tag`, compared {@link caseless}: a tag stored before
+ * tags were NFC-normalised (typed decomposed) is the tag its composed spelling names.
+ */
+export const holdsTag = (tags: readonly string[], tag: string): boolean => heldTag(tags, tag) !== undefined;
+
+/** The spelling `tags` hold `tag` in ({@link holdsTag}), if they hold it. */
+export const heldTag = (tags: readonly string[], tag: string): string | undefined => {
+  const wanted = caseless(tag);
+  return tags.find((t) => caseless(t) === wanted);
+};
+
+/**
+ * The forms a stored tag may hold `tag` in, for a store's exact match: as tags are written now
+ * (NFC), and decomposed (NFD), as a tag typed so was stored before tags were NFC-normalised.
+ */
+export const storedTagForms = (tag: string): readonly string[] => {
+  const now = caseless(tag.trim());
+  return [...new Set([now, now.normalize('NFD')])];
+};

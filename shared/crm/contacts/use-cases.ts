@@ -15,6 +15,7 @@ import { publishPending } from './pending-events';
 export { getContact, publishPending };
 
 import type { ContactChanges, ContactFilter, ContactOutbox, ContactPage, ContactStore, PageRequest } from './ports';
+import { heldTag } from './tag-field';
 
 export interface ContactDeps {
   /** The contacts, with the events their writes left pending ({@link ContactOutbox}). */
@@ -203,7 +204,10 @@ export function diff(before: Contact, patch: ContactPatchInput): ContactChanges 
   const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const next = value === null && (CLEARABLE_FIELDS as readonly string[]).includes(key) ? undefined : value;
+    let next = value === null && (CLEARABLE_FIELDS as readonly string[]).includes(key) ? undefined : value;
+    // A tag the contact holds keeps its stored spelling (one stored before tags were NFC): not a new tag.
+    if (key === 'tags' && Array.isArray(next))
+      next = [...new Set(next.map((t: string) => heldTag(before.tags, t) ?? t))];
     if (!sameValue(before[key as keyof Contact], next)) changes[key] = next;
   }
   return changes as ContactChanges;

@@ -1,6 +1,7 @@
 /** Fit: the profile rules evaluated against a contact's fields. */
 
 import { own } from '../../security/own';
+import { fieldNumber } from '../field-number';
 import type { Contact } from '../model';
 import type { ProfileRule } from './rules';
 
@@ -22,7 +23,10 @@ const lower = (v: unknown): string => String(v).toLowerCase();
 const present = (v: unknown): boolean =>
   v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
-/** Whether one rule matches; text comparisons are case-insensitive, tags match element-wise. */
+/**
+ * Whether one rule matches; text comparisons are case-insensitive, tags match element-wise; `equals`
+ * and `in` match any value of their list; `gte`/`lte` only a field holding a number (field-number.ts).
+ */
 export function profileRuleMatches(contact: Profile, rule: ProfileRule): boolean {
   const value = fieldValue(contact, rule.field);
   if (rule.operator === 'exists') return present(value);
@@ -32,14 +36,15 @@ export function profileRuleMatches(contact: Profile, rule: ProfileRule): boolean
   switch (rule.operator) {
     case 'contains':
       return values.some((v) => wanted.some((w) => v.includes(w)));
+    // `equals` with a list means any of it, as `in` does.
     case 'equals':
-      return values.some((v) => v === wanted[0]);
     case 'in':
       return values.some((v) => wanted.includes(v));
     case 'gte':
     case 'lte': {
-      const n = Number(value);
-      if (!Number.isFinite(n) || typeof rule.value !== 'number') return false;
+      // A number, or text spelling one: never a boolean, blank text or a list (field-number.ts).
+      const n = fieldNumber(value);
+      if (n === undefined || typeof rule.value !== 'number') return false;
       return rule.operator === 'gte' ? n >= rule.value : n <= rule.value;
     }
   }

@@ -93,7 +93,8 @@ export interface ScoreStore {
   readState(workspaceId: string, contactId: string): Promise<ScoreState | undefined>;
   /**
    * What a score change reads, in one call: the state, whether `scoredId` was claimed, and (with
-   * `contact: true`) the contact, `null` when there is no such item. Strongly consistent.
+   * `contact: true`) the contact, `null` when there is no such item. Strongly consistent. A claim
+   * found keeping ledger entries its commit wrote after its transaction has them written again first.
    */
   readForChange(
     workspaceId: string,
@@ -102,7 +103,11 @@ export interface ScoreStore {
     options?: { readonly contact?: boolean },
   ): Promise<ScoreRead>;
   /**
-   * Ledger entries, the score state and the contact's score/tier in one atomic write.
+   * Ledger entries, the score state and the contact's score/tier in one atomic write. Entries past
+   * what one transaction holds (100 items: a recompute changing very many groups) are kept on the
+   * claim of `interactionId` (required then, else a RangeError before anything is written) and
+   * written right after it; a failure there fails the call, and a {@link readForChange} finding
+   * that claim writes them again, so a retry (a redelivered page) completes the ledger.
    * @throws ScoreConflictError also when the contact is gone, or was deleted or restored since it
    *   was read (the next read tells which); AlreadyScoredError; InteractionStoredError.
    */

@@ -143,7 +143,7 @@ export async function recomputeContact(
     // This recompute wrote this contact already (an earlier delivery of the page, whose publish may
     // have failed after the commit): publish its crossing again, with its own id, and stop.
     if (read.scored) {
-      if (read.crossing) await publishCrossing(deps.events, workspaceId, contactId, read.crossing);
+      if (read.crossing) await publishCrossing(deps.events, contact, read.crossing);
       return;
     }
     const stored = read.state;
@@ -152,7 +152,7 @@ export async function recomputeContact(
     // A state written before crossings were claimed keeps this recompute's on `lastCrossing`.
     if (!resent && stored?.lastCrossing?.by === `recompute-v${rulesVersion}`) {
       const { by: _by, ...crossing } = stored.lastCrossing;
-      await publishCrossing(deps.events, workspaceId, contactId, crossing);
+      await publishCrossing(deps.events, contact, crossing);
       resent = true;
     }
     const previous = stored ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
@@ -187,7 +187,7 @@ export async function recomputeContact(
     const unchanged = stored && stored.score === next.score && stored.tier === next.tier;
     if (entries.length === 0 && unchanged && stored.rulesVersion >= rulesVersion) return;
     if (entries.length === 0 && !stored && contact.score === next.score && contact.tier === next.tier) return;
-    const crossing = crossingOf(previous, next, now);
+    const crossing = crossingOf(contact, previous, next, now);
     try {
       await deps.store.commit({
         workspaceId,
@@ -212,7 +212,7 @@ export async function recomputeContact(
       if (error instanceof ScoreConflictError || error instanceof AlreadyScoredError) continue;
       throw error;
     }
-    if (crossing) await publishCrossing(deps.events, workspaceId, contactId, crossing);
+    if (crossing) await publishCrossing(deps.events, contact, crossing);
     return;
   }
   throw new ScoreConflictError();

@@ -55,7 +55,7 @@ export const profileRuleSchema = z
     id: ruleId,
     field: z.string().check(z.regex(FIELD, 'a contact field or customFields.<name>')),
     operator: z.enum(['contains', 'equals', 'exists', 'in', 'gte', 'lte']),
-    /** `contains` takes one string or a list (any matches); `in` a list; `gte`/`lte` a number. */
+    /** `contains` and `equals` take one value or a list (any matches); `in` a list; `gte`/`lte` a number. */
     value: z.optional(z.union([scalar, z.array(z.string().check(z.maxLength(200))).check(z.maxLength(50))])),
     points,
     group: z._default(z.literal('fit'), 'fit'),

@@ -103,7 +103,7 @@ export async function changeScore(
     const now = deps.now();
     const previous = read.state ?? { ...emptyScoreState(now, rules), score: contact.score, tier: contact.tier };
     if (read.scored) {
-      if (read.crossing) await publishCrossing(deps.events, workspaceId, contactId, read.crossing);
+      if (read.crossing) await publishCrossing(deps.events, contact, read.crossing);
       return { update: unchanged(previous), contact };
     }
     const planned = plan({ contact, previous, rules, rulesVersion, now });
@@ -114,7 +114,7 @@ export async function changeScore(
     if (!next && write.interaction === undefined && write.lastInteractionAt === undefined) {
       return { update: unchanged(previous), contact };
     }
-    const crossing = next && crossingOf(previous, next, now);
+    const crossing = next && crossingOf(contact, previous, next, now);
     try {
       await deps.store.commit({
         workspaceId,
@@ -144,7 +144,7 @@ export async function changeScore(
       throw error;
     }
     if (!next) return { update: unchanged(previous), contact };
-    if (crossing) await publishCrossing(deps.events, workspaceId, contactId, crossing);
+    if (crossing) await publishCrossing(deps.events, contact, crossing);
     return {
       update: { score: next.score, tier: next.tier, previousScore: previous.score, previousTier: previous.tier },
       contact,
@@ -153,13 +153,18 @@ export async function changeScore(
   throw new ConflictError(`The score of contact ${contactId} kept changing; try again`, 'SCORE_CONFLICT');
 }
 
-/** The crossing from `before` to `after` at `now`, or undefined when the tier stays. */
+/**
+ * The crossing from `before` to `after` at `now`, or undefined when the tier stays, or when
+ * `contact` is soft-deleted: its score and tier move (a recompute keeps them current) in silence,
+ * as nothing of a deleted contact is published; none is kept on the change's claim either.
+ */
 export function crossingOf(
+  contact: Pick<Contact, 'deletedAt'>,
   before: Pick<ScoreState, 'tier'>,
   after: Pick<ScoreState, 'tier' | 'score'>,
   now: Date,
 ): ScoreCrossing | undefined {
-  if (before.tier === after.tier) return undefined;
+  if (contact.deletedAt || before.tier === after.tier) return undefined;
   return { fromTier: before.tier, toTier: after.tier, score: after.score, at: now.toISOString() };
 }
 
@@ -167,15 +172,18 @@ export function crossingOf(
 export const withoutCrossing = ({ lastCrossing: _c, ...state }: ScoreState): ScoreState => state;
 
 /**
- * Publishes `contact.score_threshold_crossed` for `crossing`. Its id derives from the crossing only
- * (contact, tier, moment), so publishing it again (a redelivery) yields the same event.
+ * Publishes `contact.score_threshold_crossed` for `crossing` of `contact`, unless the contact (as
+ * last read) is soft-deleted: a crossing kept on a claim (or state) written before it was deleted
+ * is not published while it is. Its id derives from the crossing only (contact, tier, moment), so
+ * publishing it again (a redelivery) yields the same event.
  */
 export async function publishCrossing(
   events: DomainEventPublisher,
-  workspaceId: string,
-  contactId: string,
+  contact: Pick<Contact, 'workspaceId' | 'contactId' | 'deletedAt'>,
   crossing: ScoreCrossing,
 ): Promise<void> {
+  if (contact.deletedAt) return;
+  const { workspaceId, contactId } = contact;
   const { fromTier, toTier, score, at } = crossing;
   await events.publish([
     {
