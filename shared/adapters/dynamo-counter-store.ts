@@ -62,7 +62,7 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ReturnValues: 'UPDATED_NEW',
-            // DynamoDB returns the item with the refusal, saving a read; dynalite ignores it (see below).
+            // DynamoDB (and the local emulator) return the item with the refusal, saving a read (see below).
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );

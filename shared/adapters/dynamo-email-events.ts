@@ -2,7 +2,9 @@
  * The stores of provider-event processing, in the core table under the workspace:
  * - the send record's delivery state (named by the event's ledger tag, else through
  *   `EMAILMSG#<provider>#<id>`, the pointer markSent writes for a key too long for the tag), read
- *   back with the send's `sentAtMs` in the same write (a bounce or complaint counts in its send's hour);
+ *   back with the send's `sentAtMs` in the same write (a bounce or complaint counts in its send's
+ *   hour), or with its refusal; the write knows its own earlier try after a lost answer
+ *   (dynamo/own-write.ts);
  * - an address's soft bounces (`SOFTBOUNCE#<email>`, a string set of `<at>#<event key>`: a replay
  *   adds nothing, and one at another time (its time clamped to a later "now") is read as the same
  *   bounce; kept {@link SOFT_BOUNCE_TTL_DAYS} days after the last one recorded);
@@ -23,8 +25,9 @@ import type {
   SoftBounceLog,
 } from '../email/event-ports';
 import type { ReputationCounts } from '../email/reputation';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { securityAlertItem } from './dynamo-security-alerts';
 import { expiresAfter, REPUTATION_TTL_DAYS } from './dynamo-send-ledger';
@@ -64,14 +67,19 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
           ?.ledgerKey;
       if (typeof named !== 'string') return { result: 'unknown' };
       const key = { pk: workspacePk(workspaceId), sk: emailSendSk(named) };
-      try {
-        const out = await db.send(
-          new UpdateCommand({
+      // Marked as this write's (`deliveryMarkId`): the SDK's retry of it after DynamoDB applied it
+      // (its answer lost) is refused by its own write, which still turned the state (`updated`: a
+      // `failed` is counted by the call that turned it).
+      const mark = ownToken();
+      const outcome = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: key,
             // When the send first reached this state (`deliveredAtMs`...): a record for people, not counting.
             // With the provider's reason, when it gave one (`failedReason`).
-            UpdateExpression: `SET delivery = :state, deliveryRank = :rank, #at = if_not_exists(#at, :at)${
+            UpdateExpression: `SET delivery = :state, deliveryRank = :rank, deliveryMarkId = :mark, #at = if_not_exists(#at, :at)${
               reason ? ', #reason = :reason' : ''
             }`,
             // Only the record that holds this message: a tag cannot move another record's state.
@@ -82,20 +90,22 @@ export function dynamoSendRecords(db: DynamoDBDocumentClient, table: string): Se
               ...(reason ? { ':reason': reason.slice(0, 500) } : {}),
               ':state': state,
               ':rank': RANK[state],
+              ':mark': mark,
               ':at': atMs,
               ':provider': provider,
               ':mid': providerMessageId,
             },
             // The send's time, for counting (a small record; returned values cost no capacity).
             ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { result: 'updated', ...sentAtOf(out.Attributes) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      // Rare (a replay, a weaker state late, a record not yet marked sent): does it hold the message?
-      const record = await getItem(db, table, key, { consistent: true });
+          },
+        },
+        (found) => found.deliveryMarkId === mark,
+      );
+      if (outcome.written)
+        return { result: 'updated', ...sentAtOf('again' in outcome ? outcome.item : outcome.attributes) };
+      // Rare (a replay, a weaker state late, a record not yet marked sent): does it hold the
+      // message? The refusal carries the record (as its condition read it): no read more.
+      const record = outcome.item;
       const holds = record?.provider === provider && record.providerMessageId === providerMessageId;
       return holds ? { result: 'unchanged', ...sentAtOf(record) } : { result: 'unknown' };
     },

@@ -4,7 +4,13 @@
  *
  * - `claim` is one conditional UpdateItem: it succeeds only when the item is absent, released,
  *   or claimed with a lease that has run out. Of any number of concurrent claims exactly one
- *   condition holds; the others read the item (consistently) and answer what it says.
+ *   condition holds; the others answer what the item says, which comes with the refusal
+ *   (`ReturnValuesOnConditionCheckFailure`, dynamo/own-write.ts: no read more).
+ * - Writes whose success matters (the claim, the acceptance) know their own earlier try: the SDK
+ *   retries a write whose answer was lost, and DynamoDB may have applied it; the retry is then
+ *   refused by that write. A refusal whose item holds this write's mark (the claim's `claimId`, the
+ *   acceptance's `markId`) is this write's success (before review round 24 a claim read itself as
+ *   another attempt's and waited a lease and a grace, and an acceptance was never counted).
  * - `markSent` and `release` apply only to a claimed item, `close` to anything not sent, so a
  *   late writer can never turn a sent record back into something a later attempt would send.
  *   `markSent` records the provider's message id on the record (its delivery events, which name
@@ -37,8 +43,9 @@ import { hourOf } from '../email/reputation-window';
 import { cutText } from '../security/cut-text';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { groupedRounds } from './dynamo/batch';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
-import { getItem } from './dynamo/item';
+import { conditionally } from './dynamo/conditions';
+import { getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { emailMessageSk, emailSendSk, reputationSk, workspacePk } from './keys';
 
 /** Hour buckets outlive the 7-day window by a day. */
@@ -109,14 +116,18 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     key: string,
     accepted: { provider: ProviderName; providerMessageId: string; fallbackUsed?: boolean; atMs: number },
     by: MarkedBy,
-  ): Promise<boolean> => {
+  ): Promise<{ readonly won: true } | { readonly won: false; readonly item?: Item }> => {
     if (by === 'sender') await putPointer(workspaceId, key, accepted);
-    const won = await conditionally(
-      db.send(
-        new UpdateCommand({
+    // Marked as this write's (`markId`): the SDK's retry of it after DynamoDB applied it (its answer
+    // lost) is refused by its own write, which is still this writer's win, counted by it alone.
+    const mark = ownToken();
+    const outcome = await writeOwn(
+      db,
+      {
+        Update: {
           TableName: table,
           Key: keyOf(workspaceId, key),
-          UpdateExpression: `SET #state = :sent, provider = :provider, providerMessageId = :mid, sentAtMs = :at, markedBy = :by${
+          UpdateExpression: `SET #state = :sent, provider = :provider, providerMessageId = :mid, sentAtMs = :at, markedBy = :by, markId = :mark${
             accepted.fallbackUsed === undefined ? '' : ', fallbackUsed = :fallback'
           } REMOVE leaseUntilMs, staleSinceMs`,
           ConditionExpression: '#state IN (:claimed, :released)',
@@ -129,18 +140,20 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
             ':mid': accepted.providerMessageId,
             ':at': accepted.atMs,
             ':by': by,
+            ':mark': mark,
             ...(accepted.fallbackUsed === undefined ? {} : { ':fallback': accepted.fallbackUsed }),
           },
-        }),
-      ),
+        },
+      },
+      (found) => found.markId === mark,
     );
-    if (!won) return false;
+    if (!outcome.written) return { won: false, ...(outcome.item ? { item: outcome.item } : {}) };
     if (by === 'event') await putPointer(workspaceId, key, accepted);
     // Only the writer that turned the record `sent` counts it, so a send counts at most once; the
     // ADD is never retried after an answer that leaves its outcome unknown (addAtMostOnce). A crash
     // or a lost answer right here undercounts, which only errs toward a higher bounce rate.
     await countSent({ workspaceId, hour: hourOf(accepted.atMs), atMs: accepted.atMs });
-    return true;
+    return { won: true };
   };
 
   /** Stamps when an expired claim was first seen; false when another attempt stamped it first. */
@@ -166,10 +179,10 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
         graceMs > 0
           ? '(#state = :claimed AND leaseUntilMs <= :now AND staleSinceMs <= :staleBefore)'
           : '(#state = :claimed AND leaseUntilMs <= :now)';
-      let won: { sealedAtMs?: unknown } | undefined;
-      try {
-        const answer = await db.send(
-          new UpdateCommand({
+      const outcome = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: keyOf(workspaceId, key),
             UpdateExpression:
@@ -188,17 +201,24 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
             },
             // A kept sealedAtMs comes back with the write (absent: this claim set it): no second call.
             ReturnValues: 'UPDATED_OLD',
-          }),
-        );
-        won = answer.Attributes ?? {};
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      if (won) {
-        const kept = typeof won.sealedAtMs === 'number' ? won.sealedAtMs : undefined;
+          },
+        },
+        // The SDK's retry of this claim after DynamoDB applied it (its answer lost) meets this very
+        // claim: ours, not another attempt's to wait a lease and a grace for.
+        (found) => found.state === 'claimed' && found.claimId === claimId,
+      );
+      if (outcome.written) {
+        if ('again' in outcome) {
+          // The answer with the kept time was lost: whether this claim set it, the record cannot
+          // say, so it is read as kept (a release then leaves it: the next attempt renders the same body).
+          const sealed = typeof outcome.item.sealedAtMs === 'number' ? outcome.item.sealedAtMs : nowMs;
+          return { status: 'claimed', claimId, sealedAtMs: sealed, sealedBefore: true };
+        }
+        const kept = typeof outcome.attributes?.sealedAtMs === 'number' ? outcome.attributes.sealedAtMs : undefined;
         return { status: 'claimed', claimId, sealedAtMs: kept ?? nowMs, sealedBefore: kept !== undefined };
       }
-      const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      // The refusal carries the record (consistent, as the condition read it): no read more.
+      const { item } = outcome;
       if (graceMs > 0 && item?.state === 'claimed' && Number(item.leaseUntilMs) <= nowMs) {
         return heldForAck(item, nowMs, graceMs, () => noticeStale(workspaceId, key, nowMs));
       }
@@ -214,9 +234,11 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
     },
 
     async markSent(workspaceId, key, accepted) {
-      if (await recordAccepted(workspaceId, key, accepted, 'sender')) return;
-      // The provider's Send event may have recorded this very message first: that is our success.
-      const item = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+      const marked = await recordAccepted(workspaceId, key, accepted, 'sender');
+      if (marked.won) return;
+      // The provider's Send event may have recorded this very message first: that is our success
+      // (read from the refused write's item: no read more).
+      const { item } = marked;
       if (
         item?.state === 'sent' &&
         item.provider === accepted.provider &&
@@ -234,7 +256,7 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
       // its condition (1 write unit, $0.625). Consistent, so a claim just written is seen.
       const found = await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
       if (found?.state !== 'claimed' && found?.state !== 'released') return 'unchanged';
-      return (await recordAccepted(workspaceId, key, accepted, 'event')) ? 'marked' : 'unchanged';
+      return (await recordAccepted(workspaceId, key, accepted, 'event')).won ? 'marked' : 'unchanged';
     },
 
     async close(workspaceId, key, reason, atMs, claimId) {

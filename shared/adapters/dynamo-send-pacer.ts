@@ -4,7 +4,10 @@
  * (shared/email/pacing.ts) and written back with a compare-and-set on its `version`. Every
  * sender instance takes from the same item, so the sum of their sends follows the policy.
  * A lost race reads again (a few times, with jitter); after that the caller is told to wait
- * a moment, never granted a token it did not win.
+ * a moment, never granted a token it did not win. A compare-and-set the SDK retried after DynamoDB
+ * applied it (its answer lost) is refused by its own write: each write puts its id among the
+ * item's last writes (`writes`), and a refusal whose item holds it is a win (dynamo/own-write.ts),
+ * so one grant never takes its tokens and budget twice (before review round 24 it did).
  *
  * Within one process (a Lambda instance working on a batch of 10), concurrent `take` calls are
  * coalesced: one read and one compare-and-set take as many tokens as callers are waiting, and
@@ -26,11 +29,11 @@
  * from it in the same compare-and-set that takes the tokens, so all senders together are granted
  * at most what the last read left, however long a process caches its policy.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type BucketPolicy, dailyBudget, policyForQuota, takeTokens } from '../email/pacing';
 import type { PaceGrant, Pacer, ProviderName } from '../email/ports';
-import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { SEND_PACE_SK, sendPacePk } from './keys';
 
 export interface PacePolicy {
@@ -69,6 +72,12 @@ function dailyOf(
 }
 
 const CAS_ATTEMPTS = 5;
+/**
+ * The ids of the bucket's last writes it keeps (`writes`, newest first; 16 characters each, so the
+ * item stays under 1 KB: one write unit). A write whose answer was lost finds itself among them
+ * when the SDK's retry is refused, even after other instances' writes landed between the two tries.
+ */
+const RECENT_WRITES = 32;
 const EXHAUSTED_WAIT_MS = 5 * 60 * 1000;
 
 export function dynamoSendPacer(
@@ -146,15 +155,27 @@ export function dynamoSendPacer(
         daily.readAtMs !== undefined && Number.isFinite(daily.remaining)
           ? { dailyRemaining: daily.remaining - spent, quotaReadAtMs: daily.readAtMs }
           : {};
-      const written = await conditionally(
-        db.send(
-          new PutCommand({
+      // Marked as this write's, so a retry of it by the SDK after DynamoDB applied it (its answer
+      // lost) finds it among the item's last writes: a grant, not a lost race to take again.
+      const mine = ownToken();
+      const recent = Array.isArray(item?.writes) ? item.writes.filter((w) => typeof w === 'string') : [];
+      const { written } = await writeOwn(
+        db,
+        {
+          Put: {
             TableName: table,
-            Item: { ...key, ...result.next, ...budget, version: version + 1 },
+            Item: {
+              ...key,
+              ...result.next,
+              ...budget,
+              version: version + 1,
+              writes: [mine, ...recent].slice(0, RECENT_WRITES),
+            },
             ConditionExpression: item ? 'version = :v' : 'attribute_not_exists(pk)',
             ...(item ? { ExpressionAttributeValues: { ':v': version } } : {}),
-          }),
-        ),
+          },
+        },
+        (found) => Array.isArray(found.writes) && found.writes.includes(mine),
       );
       if (written) return grants;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));

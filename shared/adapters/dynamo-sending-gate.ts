@@ -15,8 +15,8 @@ import type { SendingGateState } from '../email/event-ports';
 import type { SendingGate } from '../email/ports';
 import type { ReputationCounts } from '../email/reputation';
 import { coalescedGetter } from './dynamo/batch';
-import { conditionally } from './dynamo/conditions';
 import { getItem } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { EMAIL_SENDING_SK, workspacePk } from './keys';
 
 export interface SendingGateWriter {
@@ -58,24 +58,32 @@ export function dynamoSendingGate(db: DynamoDBDocumentClient, table: string): Se
       );
     },
     async resume(workspaceId, atMs = Date.now(), baseline, pausedAtMs) {
-      // A resume without a baseline drops an older one: it belonged to another resume's hour.
-      return conditionally(
-        db.send(
-          new UpdateCommand({
+      // Marked as this resume's (`resumeId`): the SDK's retry of a conditional resume DynamoDB
+      // applied (its answer lost) is refused by its own write, which is still this resume's (not
+      // "nothing was paused"). dynamo/own-write.ts.
+      const mark = ownToken();
+      const { written } = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: key(workspaceId),
+            // A resume without a baseline drops an older one: it belonged to another resume's hour.
             UpdateExpression: baseline
-              ? 'SET resumedAtMs = :at, resumedBaseline = :baseline REMOVE pausedReason, pausedAtMs'
-              : 'SET resumedAtMs = :at REMOVE pausedReason, pausedAtMs, resumedBaseline',
+              ? 'SET resumedAtMs = :at, resumeId = :mark, resumedBaseline = :baseline REMOVE pausedReason, pausedAtMs'
+              : 'SET resumedAtMs = :at, resumeId = :mark REMOVE pausedReason, pausedAtMs, resumedBaseline',
             ExpressionAttributeValues: {
               ':at': atMs,
+              ':mark': mark,
               ...(baseline ? { ':baseline': { ...baseline } } : {}),
               ...(pausedAtMs === undefined ? {} : { ':seen': pausedAtMs }),
             },
             ...(pausedAtMs === undefined ? {} : { ConditionExpression: 'pausedAtMs = :seen' }),
-          }),
-        ),
+          },
+        },
+        (found) => found.resumeId === mark,
       );
+      return written;
     },
     async state(workspaceId, consistent = true) {
       const item = await getItem(db, table, key(workspaceId), { consistent });

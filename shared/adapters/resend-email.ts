@@ -5,9 +5,12 @@
  * is Resend's `{name, statusCode, message}` (and `statusCode: null`, name `application_error`,
  * when the request never got an answer: network failure, abort). `resendError` turns that into a
  * thrown `ResendApiError` carrying `name` and `status`, which `classifyProviderError`
- * (shared/email/provider-failover.ts) reads: 429 / `rate_limit_exceeded` -> throttled,
- * 422 `validation_error` and other 4xx -> rejected, 401/403 (bad or restricted key), daily or
- * monthly quota, 5xx and no answer at all -> unavailable (fail over). The two idempotency 409s keep
+ * (shared/email/provider-failover.ts) reads: 429 / `rate_limit_exceeded` -> throttled; a fault of
+ * the message (400/422 `validation_error`, `missing_required_field`, `invalid_parameter`,
+ * `invalid_attachment`) -> rejected; a fault of the account ({@link accountFault}: a bad or
+ * restricted key, an unverified sending domain (403 `validation_error`), the From address, a
+ * wrong route, any other 4xx), daily or monthly quota, 5xx and no answer at all -> unavailable
+ * (fail over; with nothing after Resend, retried later, never closed). The two idempotency 409s keep
  * their code as `name`, which the classifier reads before the status: `invalid_idempotent_request`
  * (this key was used with another payload: the earlier request may have been delivered) ->
  * `idempotency-conflict`, never `rejected`; `concurrent_idempotent_requests` (a request with this
@@ -50,22 +53,50 @@ export class ResendApiError extends Error {
   }
 }
 
-/** Codes whose fault is the account (out of quota, key not allowed), not the message: fail over. */
-const ACCOUNT_CODES = new Set([
+/**
+ * Resend's codes for a fault of the message itself (a field of this email Resend refuses): these
+ * alone may close a send as `rejected`, and `validation_error` only below 401/403.
+ */
+const MESSAGE_CODES = new Set([
+  'validation_error',
+  'missing_required_field',
+  'invalid_parameter',
+  'invalid_attachment',
+  'invalid_idempotency_key',
+]);
+/** Codes the classifier reads by name, with the status {@link statusFor} gives them. */
+const NAMED_CODES = new Set([
+  'rate_limit_exceeded',
   'daily_quota_exceeded',
   'monthly_quota_exceeded',
-  'missing_api_key',
-  'invalid_api_key',
-  'restricted_api_key',
-  'invalid_access',
-  'security_error',
+  'invalid_idempotent_request',
+  'concurrent_idempotent_requests',
 ]);
 
+/**
+ * Whether Resend refused the account, not the message: every mail of this sender would be refused
+ * alike, so the chain fails over (with no provider after it, the send is retried, never closed).
+ * A refusal of the key (`missing_api_key`, `invalid_api_key`, `restricted_api_key`), of its access
+ * (`invalid_access`, `security_error`), of the sender configuration (403 `validation_error`: "The
+ * <domain> domain is not verified", "You can only send testing emails to your own email address";
+ * `invalid_from_address`: the From is the one configured sender of every mail), of the request's
+ * route (`not_found`, `method_not_allowed`, `invalid_region`: the base URL or the region), or a 4xx
+ * without Resend's error body (`application_error`: a proxy's answer). Any other 4xx code but
+ * {@link MESSAGE_CODES} is read so too: a code Resend adds later is retried, never a mail lost.
+ * 408 (a timeout) and 429 keep their meaning; 5xx and no answer are unavailable by status.
+ */
+export function accountFault(error: ResendErrorResponse): boolean {
+  const status = error.statusCode;
+  if (NAMED_CODES.has(error.name) || typeof status !== 'number' || status < 400 || status >= 500) return false;
+  if (status === 401 || status === 403) return true;
+  if (status === 408 || status === 429) return false;
+  return !MESSAGE_CODES.has(error.name);
+}
+
 function nameFor(error: ResendErrorResponse): string {
-  // 'validation_error', 'rate_limit_exceeded', 'invalid_idempotent_request' and
-  // 'concurrent_idempotent_requests' are names the classifier knows; account-level
-  // refusals get a name it does not, so their status (rewritten below) decides.
-  return ACCOUNT_CODES.has(error.name) ? `resend_${error.name}` : error.name;
+  // An account fault gets a name the classifier does not know (not `validation_error`, which it
+  // reads as the message's), so its status (403, below) decides: unavailable, not retried here.
+  return accountFault(error) ? `resend_${error.name}` : error.name;
 }
 
 function statusFor(error: ResendErrorResponse): number | undefined {
@@ -73,6 +104,8 @@ function statusFor(error: ResendErrorResponse): number | undefined {
   // Resend answers a spent quota with 429 too, but waiting a second will not help: fail over.
   if (error.name === 'daily_quota_exceeded' || error.name === 'monthly_quota_exceeded') return 503;
   if (error.statusCode === null || error.statusCode === undefined) return undefined;
+  // The account refused, whatever status Resend gave (422 `invalid_from_address`, 404 `not_found`...).
+  if (accountFault(error)) return 403;
   return error.statusCode;
 }
 

@@ -6,12 +6,16 @@
  * SMTP errors are mapped into the shapes `classifyProviderError` reads (`smtpFault` decides):
  * - throttled (status 429): 452 (insufficient storage / too many recipients: pace and retry),
  *   and any 4xx whose text says rate or too many (Gmail's 421/450/451 "4.7.x ... rate limited");
- * - rejected (status 400): 550-554 and 556 (mailbox unknown, policy, message refused), an
- *   envelope refused before the message, a header that is not one line;
+ * - rejected (status 400): 550-554 and 556 to a recipient or the message (mailbox unknown,
+ *   policy, message refused), an envelope refused before the message, a header that is not one line;
  * - unavailable, retried (status 503): other 4xx (421 closing, 450 greylisting, 451 local error,
  *   454 TLS), 5xx protocol errors (500-504), and network failures (connection, TLS, timeouts);
- * - unavailable, not retried (no status): authentication (530, 534, 535, 538, `EAUTH`): the
- *   relay's account is at fault, the next provider may take the message at once.
+ * - unavailable, not retried (no status): authentication (530, 534, 535, 538, `EAUTH`), the
+ *   sender refused (a 5xx to `MAIL FROM` other than 552, a size: "Sender address rejected", "not
+ *   owned by user"; the From is the one configured sender of every mail), and the relay account's
+ *   daily sending limit (Gmail's "Daily user sending limit exceeded", a 550 5.4.5): the relay's
+ *   account or its sender configuration is at fault, never the message, and the next provider may
+ *   take the message at once (with none, the send is retried later, never closed).
  * Tags have no SMTP counterpart and are not written into the message (they name internal ids).
  * The relay URL holds the password: it never appears in an error or a log line.
  */
@@ -37,11 +41,25 @@ interface NodemailerError {
   readonly responseCode?: number;
   readonly response?: string;
   readonly message?: string;
+  /** The SMTP command the relay refused (`MAIL FROM`, `RCPT TO`, `DATA`...), when it answered one. */
+  readonly command?: string;
 }
 
 const AUTH_CODES = new Set([530, 534, 535, 538]);
 const REJECT_CODES = new Set([550, 551, 552, 553, 554, 556]);
 const RATE_TEXT = /\b(rate|too many|throttl)/i;
+/** A relay account's daily sending limit spent (Gmail: "550 5.4.5 Daily user sending limit exceeded"). */
+const DAILY_LIMIT_TEXT = /\bdaily (user )?sending (limit|quota)\b/i;
+/** 552 to `MAIL FROM` is the message's declared size (RFC 1870), not the sender. */
+const SIZE_REFUSED = 552;
+
+/** Whether the relay refused the sender or its account, not this message (see the module comment). */
+function senderRefused(error: NodemailerError): boolean {
+  const reply = error.responseCode;
+  if (reply === undefined || reply < 500) return false;
+  if (error.command === 'MAIL FROM' && reply !== SIZE_REFUSED) return true;
+  return DAILY_LIMIT_TEXT.test(error.response ?? '');
+}
 
 /** Classifies a nodemailer error (pure; unit-tested). */
 export function smtpFault(error: NodemailerError): SmtpFault {
@@ -49,6 +67,7 @@ export function smtpFault(error: NodemailerError): SmtpFault {
   if (error.code === 'EAUTH' || error.code === 'ENOAUTH' || (reply !== undefined && AUTH_CODES.has(reply))) {
     return 'unavailable';
   }
+  if (senderRefused(error)) return 'unavailable';
   if (reply !== undefined && reply >= 400 && reply < 500) {
     if (reply === 452 || RATE_TEXT.test(error.response ?? '')) return 'throttled';
     return 'unavailable-retry';

@@ -48,7 +48,7 @@ export interface EmailEvent {
   /** The recipient concerned, lower-cased. */
   readonly email: string;
   readonly bounceType?: BounceType;
-  /** The provider's finer reason (SES `bounceSubType`, e.g. `Suppressed`; Resend `bounce.subType`). */
+  /** The provider's finer reason (SES `bounceSubType`, e.g. `Suppressed`; Resend `bounce.subType`, or `suppressed.type` of `email.suppressed`). */
   readonly bounceSubType?: string;
   /**
    * The provider never attempted delivery: the address is on a suppression list of the whole
@@ -85,12 +85,18 @@ const SES_TYPES: Readonly<Record<string, EmailEventType>> = {
   Subscription: 'subscription',
 };
 
-/** Resend webhook `type` -> ours (`email.scheduled` and non-email types are not delivery events). */
+/**
+ * Resend webhook `type` -> ours (`email.scheduled` and non-email types are not delivery events).
+ * `email.suppressed`: Resend did not attempt the send, the address being on its account's
+ * suppression list (reported so since Resend made suppressions a status of their own, no longer an
+ * `email.bounced`): a permanent bounce of the account's list (`accountSuppressed`), as SES reports one.
+ */
 const RESEND_TYPES: Readonly<Record<string, EmailEventType>> = {
   'email.sent': 'sent',
   'email.failed': 'failed',
   'email.delivered': 'delivered',
   'email.bounced': 'bounced',
+  'email.suppressed': 'bounced',
   'email.complained': 'complained',
   'email.delivery_delayed': 'delivery_delayed',
   'email.opened': 'opened',
@@ -167,6 +173,8 @@ const resendWebhook = z.looseObject({
     ),
     /** `email.failed`: why Resend did not send what it had accepted. */
     failed: z.optional(z.looseObject({ reason: z.optional(z.string()) })),
+    /** `email.suppressed`: which list kept Resend from sending (`type`, e.g. `OnAccountSuppressionList`). */
+    suppressed: z.optional(z.looseObject({ type: z.optional(z.string()), message: z.optional(z.string()) })),
   }),
 });
 
@@ -211,7 +219,9 @@ const isoOr = (value: string | undefined, fallback: string | undefined): string 
  *   has previously hard bounced") and `Suppressed` ("on the suppression list because it has a
  *   history of producing hard bounces"): Resend's suppression list is the Resend account's (one
  *   per region, filled by a hard bounce or complaint of any of its sends), and it attempts
- *   neither.
+ *   neither. Resend now reports such a send as `email.suppressed` (its `suppressed.type` kept as
+ *   the subtype), which is always the account's list whatever the type says; an `email.bounced`
+ *   with these subtypes (how it reported them before) is read so still.
  */
 const ACCOUNT_SUPPRESSION_SUBTYPES: Readonly<Record<EmailEvent['provider'], readonly string[]>> = {
   ses: ['OnAccountSuppressionList'],
@@ -301,8 +311,14 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
   const to = Array.isArray(hook.data.to) ? hook.data.to : [hook.data.to];
   const emails = [...new Set(to.map(bare))].filter((e) => e.includes('@'));
   if (emails.length === 0) return { status: 'ignored', reason: 'Resend event names no recipient' };
-  const bounceType = type === 'bounced' ? resendBounceType(hook.data.bounce?.type) : undefined;
-  const subType = hook.data.bounce?.subType;
+  // Resend's own suppression status: always its account's list, a permanent refusal.
+  const suppressedHook = hook.type === 'email.suppressed';
+  const bounceType = suppressedHook
+    ? 'permanent'
+    : type === 'bounced'
+      ? resendBounceType(hook.data.bounce?.type)
+      : undefined;
+  const subType = suppressedHook ? hook.data.suppressed?.type || 'Suppressed' : hook.data.bounce?.subType;
   const at = isoOr(hook.created_at, time ?? hook.data.created_at);
   const ledgerKey = ledgerKeyOfTag(tags[LEDGER_TAG]);
   const contactId = contactOf(tags.contact);
@@ -321,6 +337,7 @@ export function parseResendWebhook(body: unknown, time?: string): ParsedEvents {
       email,
       ...(bounceType ? { bounceType } : {}),
       ...(type === 'bounced' && subType ? { bounceSubType: subType, ...accountSuppressed('resend', subType) } : {}),
+      ...(suppressedHook ? { accountSuppressed: true as const } : {}),
       ...(type === 'failed' ? { failedReason: (hook.data.failed?.reason || 'unknown').slice(0, 200) } : {}),
       at,
     })),

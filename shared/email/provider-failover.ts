@@ -4,11 +4,11 @@
  * - `throttled` (HTTP 429, SES `TooManyRequestsException`/`Throttling`): the provider is
  *   fine, we are too fast. No failover (the next provider would be hammered too); the
  *   message goes back to the queue to be paced and retried on the same chain.
- * - `rejected` (4xx other than throttling, SES `MessageRejected`, invalid address): the
- *   message itself is refused; another provider would refuse or misdeliver it too. No failover.
- * - `unavailable` (5xx, network, timeouts, an open breaker, faults of the provider's account or
- *   sender configuration, a provider skipped because its daily quota is spent): try the next
- *   provider, but only after a definite refusal (below).
+ * - `rejected` (4xx other than throttling, 401 and 403, SES `MessageRejected`, invalid address):
+ *   the message itself is refused; another provider would refuse or misdeliver it too. No failover.
+ * - `unavailable` (5xx, network, timeouts, an open breaker, 401 and 403 whatever the error's name,
+ *   faults of the provider's account or sender configuration, a provider skipped because its daily
+ *   quota is spent): try the next provider, but only after a definite refusal (below).
  * - `idempotency-conflict` (Resend 409 `invalid_idempotent_request`): Resend already holds a
  *   request under this send's idempotency key, with another payload. The earlier request may well
  *   have been accepted and delivered (that is when a retry happens: an attempt died after the
@@ -47,10 +47,12 @@ export type ProviderFault =
   | 'idempotency-in-progress';
 
 /**
- * Error names that mean the message (not the service) is at fault. Never a fault of the account or
- * its sender configuration (an unverified MAIL FROM domain or sender identity, a paused account):
- * those refuse every mail from that sender alike, and the SES adapter rethrows them as unavailable (ses-provider.ts
- * `sesAccountFault`), so the chain fails over.
+ * Error names that mean the message (not the service) is at fault, unless the status says the
+ * account was refused (401, 403: read first). Never a fault of the account or its sender
+ * configuration (an unverified MAIL FROM domain or sender identity, a paused account, Resend's
+ * unverified domain): those refuse every mail from that sender alike, and each adapter says so in
+ * the classifier's terms (ses-provider.ts `sesAccountFault`, resend-email.ts `accountFault`,
+ * smtp-email.ts `smtpFault`), so the chain fails over.
  */
 const REJECTING_NAMES = new Set([
   'MessageRejected',
@@ -154,16 +156,17 @@ export function classifyProviderError(error: unknown): ProviderFault {
   // Before the status: both are 409s, which would otherwise read as a rejected message.
   if (name === 'invalid_idempotent_request') return 'idempotency-conflict';
   if (name === 'concurrent_idempotent_requests') return 'idempotency-in-progress';
+  const c = classifyError(error);
+  // Before the names: a 401 or 403 refuses the account (its key, its sender configuration: Resend's
+  // 403 `validation_error` "The <domain> domain is not verified"), never the message, whatever the
+  // error is called. Another provider may take it; with none, it is retried, never closed.
+  if (c.status === 401 || c.status === 403) return 'unavailable';
   if (typeof name === 'string' && THROTTLING_NAMES.has(name)) return 'throttled';
   if (typeof name === 'string' && REJECTING_NAMES.has(name)) return 'rejected';
-  const c = classifyError(error);
   if (c.status === 429) return 'throttled';
   // Only a refusal rejects the message: a 408 or 499 says nothing about it (unavailable, and then
   // outcome-unknown: the provider may have it).
-  if (c.status !== undefined && c.status >= 400 && c.status < 500 && refusedByStatus(c.status)) {
-    // Credentials or a suspended account are the provider's trouble, not the message's.
-    return c.status === 401 || c.status === 403 ? 'unavailable' : 'rejected';
-  }
+  if (c.status !== undefined && c.status >= 400 && c.status < 500 && refusedByStatus(c.status)) return 'rejected';
   return 'unavailable';
 }
 

@@ -1,7 +1,8 @@
 /**
  * DynamoDB emulator: dynalite (LevelDB on disk) behind a small HTTP front. The front hands
  * every request to dynalite's handler untouched except the two operations dynalite lacks, TransactWriteItems
- * and TransactGetItems, which it answers itself (see dynamodb-transact.ts).
+ * and TransactGetItems, which it answers itself (see dynamodb-transact.ts). dynalite itself is
+ * taught `ReturnValuesOnConditionCheckFailure` (condition-failure-item.ts).
  *
  * Local only: `GET /_local/data-dir` answers `{"dynamodb": <the real path of its LevelDB
  * directory>}`, i.e. `<DATA_DIR>/dynamodb`, so that a tool reading the tables here and files from
@@ -10,6 +11,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import dynalite from 'dynalite';
+import { returnItemOnConditionFailure } from './condition-failure-item';
 import { TransactionEngine } from './dynamodb-transact';
 import { InProcessWire, sendWire, type WireObject, type WireResponse } from './dynamodb-wire';
 import { closeLevelIteratorsOnReturn } from './level-iterators';
@@ -37,6 +39,7 @@ export async function startDynamoDb(opts: {
   const identity = JSON.stringify({ dynamodb: await realpath(opts.path) });
   closeLevelIteratorsOnReturn();
   cacheDynaliteTables();
+  returnItemOnConditionFailure();
   // Tables become ACTIVE immediately: nothing local benefits from waiting for CREATING.
   const backend = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await listen(backend, 0, '127.0.0.1');

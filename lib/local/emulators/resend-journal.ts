@@ -1,7 +1,7 @@
 /**
  * The Resend stand-in's journal of the emails it took, so what it owes survives a stop or
  * `kill -9` as it does at Resend, which retries a webhook for about a day: each email's webhooks
- * (email.sent, email.delivered, email.bounced, email.complained) leave from memory after the
+ * (email.sent, email.delivered, email.bounced, email.suppressed, email.complained) leave from memory after the
  * answer, and a runtime stopped in that moment (the API stops listening before the stand-in does)
  * or killed would lose them, so a hard bounce would never suppress its address. The same journal
  * keeps the outbox and its idempotency keys whole between two snapshots: a send retried after a

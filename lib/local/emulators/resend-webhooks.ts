@@ -8,9 +8,9 @@
  * Resend's test addresses, with an optional `+label` (`bounced+3@resend.dev`):
  * - `bounced@resend.dev` -> email.sent, email.bounced (Permanent, General: the recipient's server
  *   refused it, SMTP 550, as Resend simulates it);
- * - `suppressed@resend.dev` -> email.sent, email.bounced (Permanent, Suppressed: the address is on
- *   the account's suppression list and Resend did not attempt it; the body is Resend's documented
- *   example's);
+ * - `suppressed@resend.dev` -> email.sent, email.suppressed (`suppressed: {message, type}`, the
+ *   `resend` SDK's `EmailSuppressedEvent`: the address is on the account's suppression list and
+ *   Resend did not attempt it; Resend no longer reports this as email.bounced);
  * - `complained@resend.dev` -> email.sent, email.delivered, email.complained;
  * - `delivered@resend.dev` and any other address -> email.sent, email.delivered.
  * Each webhook is journaled with the email before the send is answered (resend-journal.ts) and
@@ -38,19 +38,18 @@ export function resendTestOutcome(address: string): ResendTestOutcome {
   return TEST_OUTCOMES.has(name) ? (name as ResendTestOutcome) : 'delivered';
 }
 
-/** Resend's `bounce` object of each bouncing test address. */
-const BOUNCES: Readonly<Record<'bounced' | 'suppressed', Record<string, string>>> = {
-  bounced: {
-    message: "The recipient's email provider rejected the message: 550 5.1.1 user unknown.",
-    subType: 'General',
-    type: 'Permanent',
-  },
-  suppressed: {
-    message:
-      "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
-    subType: 'Suppressed',
-    type: 'Permanent',
-  },
+/** Resend's `bounce` object of the bouncing test address. */
+const BOUNCE: Readonly<Record<string, string>> = {
+  message: "The recipient's email provider rejected the message: 550 5.1.1 user unknown.",
+  subType: 'General',
+  type: 'Permanent',
+};
+
+/** Resend's `suppressed` object (`EmailSuppressed`: `{message, type}`) of the suppressed test address. */
+const SUPPRESSED: Readonly<Record<string, string>> = {
+  message:
+    "The recipient's email address is on the suppression list because it has a recent history of producing hard bounces.",
+  type: 'OnAccountSuppressionList',
 };
 
 export interface TakenEmail {
@@ -78,13 +77,15 @@ export function resendWebhooksOf(email: TakenEmail, nowMs: number): Array<Record
   const by = (o: ResendTestOutcome) => email.to.filter((a) => resendTestOutcome(a) === o);
   const delivered = [...by('delivered'), ...by('complained')];
   if (delivered.length) hooks.push({ type: 'email.delivered', created_at: at(300), data: data({}, delivered) });
-  for (const outcome of ['bounced', 'suppressed'] as const) {
-    const bounced = by(outcome);
-    if (bounced.length === 0) continue;
+  const bounced = by('bounced');
+  if (bounced.length)
+    hooks.push({ type: 'email.bounced', created_at: at(400), data: data({ bounce: { ...BOUNCE } }, bounced) });
+  const suppressed = by('suppressed');
+  if (suppressed.length) {
     hooks.push({
-      type: 'email.bounced',
+      type: 'email.suppressed',
       created_at: at(400),
-      data: data({ bounce: { ...BOUNCES[outcome] } }, bounced),
+      data: data({ suppressed: { ...SUPPRESSED } }, suppressed),
     });
   }
   const complained = by('complained');

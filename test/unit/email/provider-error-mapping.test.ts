@@ -15,11 +15,28 @@ import { classifyError } from '../../../shared/resilience';
 describe('Resend errors', () => {
   it.each([
     ['validation_error', 422, 'rejected'],
+    ['validation_error', 400, 'rejected'],
     ['missing_required_field', 422, 'rejected'],
-    ['invalid_from_address', 422, 'rejected'],
+    ['invalid_parameter', 422, 'rejected'],
+    ['invalid_attachment', 422, 'rejected'],
+    ['invalid_idempotency_key', 400, 'rejected'],
+    // Faults of the account or its sender configuration (review round 24): every mail alike, never closed.
+    // 403 validation_error: "The <domain> domain is not verified", "You can only send testing emails...".
+    ['validation_error', 403, 'unavailable'],
+    ['validation_error', 401, 'unavailable'],
+    // The From is the one configured sender of every mail.
+    ['invalid_from_address', 422, 'unavailable'],
+    ['invalid_access', 422, 'unavailable'],
+    ['security_error', 451, 'unavailable'],
+    ['invalid_region', 422, 'unavailable'],
+    // The request's route (a wrong base URL), and a 4xx without Resend's error body (a proxy's).
+    ['not_found', 404, 'unavailable'],
+    ['method_not_allowed', 405, 'unavailable'],
+    ['application_error', 404, 'unavailable'],
+    // A code Resend adds later: retried, never a mail closed for it.
+    ['some_new_code', 422, 'unavailable'],
     // The key was used before with another payload: that request may have been delivered (never `rejected`).
     ['invalid_idempotent_request', 409, 'idempotency-conflict'],
-    ['not_found', 404, 'rejected'],
     ['rate_limit_exceeded', 429, 'throttled'],
     // A request with this key is still being processed: a retry later.
     ['concurrent_idempotent_requests', 409, 'idempotency-in-progress'],
@@ -44,6 +61,9 @@ describe('Resend errors', () => {
     expect(retryable('internal_server_error', 500)).toBe(true);
     expect(retryable('application_error', null)).toBe(true);
     expect(retryable('invalid_api_key', 403)).toBe(false);
+    // An unverified sending domain will not be verified by asking again: the next provider, at once.
+    expect(retryable('validation_error', 403)).toBe(false);
+    expect(retryable('invalid_from_address', 422)).toBe(false);
     // 503 is retryable by status; the chain retries per its policy, then fails over.
     expect(classifyProviderError(resendError({ name: 'daily_quota_exceeded', statusCode: 429, message: 'm' }))).toBe(
       'unavailable',
@@ -86,6 +106,37 @@ describe('SMTP replies', () => {
     [{ responseCode: 530, response: '530 5.7.0 Authentication required' }, 'unavailable'],
     [{ responseCode: 534 }, 'unavailable'],
     [{ code: 'EAUTH' }, 'unavailable'],
+    // The sender refused (review round 24): the From is the one configured sender of every mail.
+    [
+      {
+        code: 'EENVELOPE',
+        command: 'MAIL FROM',
+        responseCode: 553,
+        response: '553 5.7.1 <news@acme.test>: Sender address rejected: not owned by user',
+      },
+      'unavailable',
+    ],
+    [
+      { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 550, response: '550 5.7.1 Sender denied' },
+      'unavailable',
+    ],
+    // 552 to MAIL FROM is the message's declared size: the message's.
+    [
+      { code: 'EENVELOPE', command: 'MAIL FROM', responseCode: 552, response: '552 5.3.4 Message size exceeds' },
+      'rejected',
+    ],
+    // The same reply to a recipient is the recipient's.
+    [{ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 553, response: '553 5.1.3 Bad recipient' }, 'rejected'],
+    // The relay account's daily limit (Gmail), at the end of DATA.
+    [
+      {
+        code: 'EMESSAGE',
+        command: 'DATA',
+        responseCode: 550,
+        response: '550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to',
+      },
+      'unavailable',
+    ],
     [{ code: 'ECONNECTION' }, 'unavailable-retry'],
     [{ code: 'ETIMEDOUT' }, 'unavailable-retry'],
     [{ code: 'ESOCKET' }, 'unavailable-retry'],

@@ -4,8 +4,8 @@
  * - One table says which bounce subtypes of which provider are the account's suppression list
  *   (`isAccountSuppression`), and both parsers read it: SES `OnAccountSuppressionList` (its
  *   `Suppressed`, the global list SES counts, stays counted); Resend `OnAccountSuppressionList`
- *   and `Suppressed`. The local Resend stand-in sends Resend's subtypes: `bounced@` a real hard
- *   bounce (counted), `suppressed@` the suppression list's (not counted).
+ *   and `Suppressed`. The local Resend stand-in sends what Resend does: `bounced@` a real hard
+ *   bounce (counted), `suppressed@` the suppression list's `email.suppressed` (not counted).
  * - An event is dated by itself: every port it writes through gets the same time on every
  *   delivery, whatever the consumer's clock says (a stamp ahead of it included), so nothing keyed
  *   by that time (timeline entry, soft-bounce log entry) is written twice. Under TIME_SCALE the
@@ -89,20 +89,22 @@ describe("the provider account's suppression list, one table for both parsers", 
   });
 
   it("is what the local Resend stand-in's suppressed@ sends, and not its bounced@", () => {
-    const bounceOf = (to: string) => {
+    const bounceOf = (to: string, type: string) => {
       const hooks = resendWebhooksOf(
         { id: 're-2', created_at: '2026-12-04T10:00:00.000Z', from: 'a@b.c', to: [to], subject: 's', tags },
         0,
       );
-      expect(hooks.map((h) => h.type)).toEqual(['email.sent', 'email.bounced']);
+      expect(hooks.map((h) => h.type)).toEqual(['email.sent', type]);
       return only(parseResendWebhook(hooks[1]));
     };
-    expect(bounceOf('suppressed+1@resend.dev')).toMatchObject({
+    // Resend reports its suppression list as `email.suppressed` (review round 24), always the account's.
+    expect(bounceOf('suppressed+1@resend.dev', 'email.suppressed')).toMatchObject({
+      type: 'bounced',
       bounceType: 'permanent',
-      bounceSubType: 'Suppressed',
+      bounceSubType: 'OnAccountSuppressionList',
       accountSuppressed: true,
     });
-    const hard = bounceOf('bounced@resend.dev');
+    const hard = bounceOf('bounced@resend.dev', 'email.bounced');
     expect(hard).toMatchObject({ bounceType: 'permanent', bounceSubType: 'General' });
     expect(hard.accountSuppressed).toBeUndefined();
   });
