@@ -52,16 +52,16 @@ const roleParams = z.extend(workspaceParams, { roleName: z.string().check(z.minL
 const name = singleLineText(100);
 const email = emailAddress;
 const roleName = singleLineText(32);
-// Members, pending invites and custom roles page: a workspace may have any number of the first
-// two, and kept more roles than the cap from before it. The default page holds what most
-// workspaces have (every role the cap allows), so a client that sends no `limit` still sees them
-// all at once.
+// Members, pending invites, custom roles and the caller's workspaces page: a workspace may have
+// any number of the first two, and kept more roles than the cap from before it; a user may belong
+// to any number of workspaces. The default page holds what most have (every role the cap allows),
+// so a client that sends no `limit` still sees them all at once.
 const page = z.object(pageQuery(100, 100));
 
 export const handler = httpFunction('workspaces', identityRoutes, {
-  'workspaces.list': defineOperation({ response: workspacesList }, async (_i, req) => ({
+  'workspaces.list': defineOperation({ query: page, response: workspacesList }, async ({ query }, req) => ({
     status: 200,
-    body: { workspaces: await workspaces.listWorkspaces(authOf(req), deps) },
+    body: await workspaces.listWorkspaces(authOf(req), query, deps),
   })),
   'workspaces.create': defineOperation(
     {

@@ -12,7 +12,9 @@
  * authenticates again, whatever the clocks say. A password reset also stamps `apiKeysValidFrom` on the creator's profile
  * (with the new password, dynamo-users.ts `replacePassword`, and again in its sweep): a key created
  * up to then never authenticates again, even one the (eventually consistent) index had not
- * listed for the revocation sweep (and keys from before versions were recorded).
+ * listed for the revocation sweep (and keys from before versions were recorded). A key is written
+ * only while its creator is still a member with the role it was judged on, too (`memberStillHolds`,
+ * in the same transaction): none is written after a removal's delete, which its sweep follows.
  */
 import {
   type DynamoDBDocumentClient,
@@ -33,7 +35,7 @@ import { decodeCursor, encodeCursor } from './dynamo/cursor';
 import { getItem } from './dynamo/item';
 import { collectPages, prefixQuery, queryAll, withinAnswer } from './dynamo/query';
 import { putIfAbsent, transactWriteOnCounter } from './dynamo/transact';
-import { API_KEYS_VALID_FROM, grantorPasswordCheck, toMembership } from './dynamo-memberships';
+import { API_KEYS_VALID_FROM, grantorPasswordCheck, memberStillHolds, toMembership } from './dynamo-memberships';
 import {
   ACTIVE_API_KEYS_SK,
   API_KEY_GSI1_PREFIX,
@@ -133,11 +135,14 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
       }
     },
 
-    async create({ key, keyHash, createdByEmail }, maxActive) {
+    async create({ key, keyHash, createdByEmail }, maxActive, creatorRole) {
       const version = key.passwordVersion;
+      // After the password check, when there is one: the creator's membership as judged.
+      const memberAt = version === undefined ? 2 : 3;
       try {
         // The counter comes first: a cancellation reason at index 0 means the limit is reached;
-        // at index 2, that the creator's password changed since their credential was read.
+        // at index 2, that the creator's password changed since their credential was read; at
+        // `memberAt`, that they were removed or their role changed meanwhile.
         await transactWriteOnCounter(db, [
           {
             Update: {
@@ -158,10 +163,12 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
             createdByEmail,
           }),
           ...(version === undefined ? [] : [grantorPasswordCheck(table, key.createdBy, version)]),
+          ...(creatorRole === undefined ? [] : [memberStillHolds(table, key.workspaceId, key.createdBy, creatorRole)]),
         ]);
         return 'created';
       } catch (error) {
-        if (isConditionFailure(error, 2)) return 'password-changed';
+        if (creatorRole !== undefined && isConditionFailure(error, memberAt)) return 'creator-changed';
+        if (version !== undefined && isConditionFailure(error, 2)) return 'password-changed';
         if (isConditionFailure(error, 0)) return 'limit-reached';
         throw error;
       }

@@ -2,7 +2,8 @@
  * Memberships and custom roles in the `core` table, under their workspace. Both reads are
  * strongly consistent, as everything the authentication edge reads is: a removal, a role change
  * or a narrowed custom role holds from the very next request (an eventually consistent read
- * could still answer the old item for a moment).
+ * could still answer the old item for a moment). A user's memberships are listed a page at a
+ * time through gsi1 (./dynamo-membership-page.ts, apart: the edge, which loads this module, lists none).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomRole, Membership } from '../identity/model';
@@ -99,5 +100,21 @@ export const grantorPasswordCheck = (table: string, userId: string, version: num
     Key: { pk: userPk(userId), sk: USER_PROFILE_SK },
     ConditionExpression: passwordVersionIs(version),
     ExpressionAttributeValues: { ':v': version },
+  },
+});
+
+/**
+ * The transaction item that writes something on a member's authority (a grant they hand out, a
+ * change of someone's role or membership, a custom role's definition) only while they are still a
+ * member with the role the decision was made on (the edge's read of their membership, or the use
+ * case's): a removal or a role change of theirs landing in between voids the write.
+ */
+export const memberStillHolds = (table: string, workspaceId: string, userId: string, role: string): TransactItem => ({
+  ConditionCheck: {
+    TableName: table,
+    Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
+    ConditionExpression: '#role = :role',
+    ExpressionAttributeNames: { '#role': 'role' },
+    ExpressionAttributeValues: { ':role': role },
   },
 });

@@ -5,12 +5,13 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStore, MembershipView, OneTimeTokenStore, TokenGrant } from '../identity/accounts/ports';
-import type { Membership, User } from '../identity/model';
+import type { User } from '../identity/model';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
+import { membershipPage } from './dynamo-membership-page';
 import { API_KEYS_VALID_FROM, GRANTS_VALID_FROM, passwordVersionIs } from './dynamo-memberships';
 import { revokeGrantsIn } from './dynamo-workspaces';
 import {
@@ -163,24 +164,16 @@ export function dynamoUsers(db: DynamoDBDocumentClient, table: string): AccountS
       );
     },
 
-    async memberships(userId) {
-      const items = await queryAll(db, prefixQuery(table, userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1'));
-      const memberships = items.map(
-        (item): Membership => ({
-          workspaceId: String(item.workspaceId),
-          organizationId: String(item.organizationId),
-          userId: String(item.userId),
-          role: String(item.role),
-          joinedAt: String(item.joinedAt),
-        }),
-      );
+    async memberships(userId, page) {
+      const { memberships, nextCursor } = await membershipPage(db, table, userId, page);
       const workspaces = await batchGet(
         db,
         table,
         memberships.map((m) => ({ pk: workspacePk(m.workspaceId), sk: META_SK })),
       );
       const names = new Map(workspaces.map((w) => [String(w.workspaceId), String(w.name)]));
-      return memberships.map((m): MembershipView => ({ ...m, workspaceName: names.get(m.workspaceId) ?? '' }));
+      const views = memberships.map((m): MembershipView => ({ ...m, workspaceName: names.get(m.workspaceId) ?? '' }));
+      return nextCursor ? { memberships: views, nextCursor } : { memberships: views };
     },
 
     async revokeGrants(userId, at) {

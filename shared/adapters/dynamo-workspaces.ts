@@ -3,25 +3,30 @@
  * reads that a decision on someone's access rests on (a member, the members, the custom roles,
  * an inviter's standing) are strongly consistent, and the writes made on them are conditional on
  * what was read, so a concurrent change is answered 409 `CONCURRENT_CHANGE`, never overwritten.
+ * Every change of someone's access made on a member's authority (a role change, a removal, a custom
+ * role's definition, an invite) is written only while that member still has the role it was
+ * decided on (`memberStillHolds`, in the write's own transaction).
  * The listings a function answers page (members: by user id; custom roles: by name; pending
- * invites: ./dynamo-invites-page.ts), and custom roles are counted against a cap
- * (./dynamo-role-count.ts).
+ * invites: ./dynamo-invites-page.ts; a user's memberships: ./dynamo-membership-page.ts), custom roles
+ * are counted against a cap (./dynamo-role-count.ts), and so are an organization's workspaces.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { grantorPasswordChanged } from '../identity/grant-standing';
 import type { Membership, Organization, User, Workspace } from '../identity/model';
-import { RoleLimitError } from '../workspaces/errors';
-import type { Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
+import { RoleLimitError, WorkspaceLimitError } from '../workspaces/errors';
+import type { Actor, Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
-import { pagedQuery, prefixQuery, queryAll, rangeListing } from './dynamo/query';
+import { prefixCounter } from './dynamo/prefix-counter';
+import { countQuery, pagedQuery, prefixQuery, queryAll, queryPages, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { revokeWebhookTokensMintedBy } from './dynamo-campaign-triggers';
 import { pendingInvitesPage } from './dynamo-invites-page';
-import { grantorKeys, grantorPasswordCheck, grantorStanding } from './dynamo-memberships';
+import { membershipPage } from './dynamo-membership-page';
+import { grantorKeys, grantorPasswordCheck, grantorStanding, memberStillHolds } from './dynamo-memberships';
 import { dynamoRoleCounter } from './dynamo-role-count';
 import {
   INVITE_GSI1_PREFIX,
@@ -38,20 +43,15 @@ import {
   roleSk,
   USER_PROFILE_SK,
   userPk,
+  WORKSPACE_COUNT_SK,
   workspacePk,
 } from './keys';
 
-/** A guarded write that lost a race: what it was decided on changed meanwhile. */
-async function guarded(write: Promise<unknown>, what = 'The member'): Promise<void> {
-  if (!(await conditionally(write))) {
-    throw new ConflictError(`${what} changed meanwhile; reload and try again`, 'CONCURRENT_CHANGE');
-  }
-}
 /** A grant whose custom role was redefined or deleted after it was read: nothing was written. */
 const roleChanged = () =>
   new ConflictError('The role was changed or deleted meanwhile; reload and try again', 'CONCURRENT_CHANGE');
 const roleChangedMeanwhile = () =>
-  new ConflictError('The role changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
+  new ConflictError('The role or your own membership changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
 const pick = <T>(item: Item, keys: readonly (keyof T & string)[]): T =>
   Object.fromEntries(keys.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as T;
 const MEMBERSHIP_FIELDS = ['workspaceId', 'organizationId', 'userId', 'role', 'joinedAt'] as const;
@@ -87,6 +87,32 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
   const consistentQuery = (pk: string, prefix: string) =>
     queryAll(db, { ...prefixQuery(table, pk, prefix), ConsistentRead: true });
   const roleCount = dynamoRoleCounter(db, table);
+  /**
+   * The count of an organization's workspaces (`ORG#<id>` / `WORKSPACE_COUNT`), moved in the same
+   * transaction as each workspace's creation. An organization whose workspaces predate the counter
+   * is counted by its first creation: its owner's owner memberships in it (every workspace of an
+   * organization is created by its owner, who stays its owner), through gsi1, eventually
+   * consistent (a workspace created a moment before may be missed, once).
+   */
+  const workspaceCount = (organizationId: string, ownerUserId: string) =>
+    prefixCounter(db, table, {
+      counterSk: WORKSPACE_COUNT_SK,
+      attribute: 'workspaces',
+      type: 'workspace-count',
+      count: () => ownedIn(organizationId, ownerUserId),
+    });
+  const ownedIn = (organizationId: string, ownerUserId: string) => {
+    const input = prefixQuery(table, userPk(ownerUserId), MEMBERSHIP_GSI1_PREFIX, 'gsi1');
+    return countQuery(db, {
+      ...input,
+      FilterExpression: 'organizationId = :org AND #role = :owner',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':org': organizationId, ':owner': 'owner' },
+    });
+  };
+  /** A transaction item holding the write to `actor` still having the role read ({@link memberStillHolds}). */
+  const actorHolds = (workspaceId: string, actor: Actor) =>
+    memberStillHolds(table, workspaceId, actor.userId, actor.role);
   /** Marks a pending invite of the workspace revoked; false when it no longer was pending. */
   const revokeInviteItem = (item: Item, workspaceId: string, by: string, at: string) =>
     conditionally(
@@ -162,9 +188,21 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       const item = await get(orgPk(id), META_SK);
       return item ? pick<Organization>(item, ['organizationId', 'name', 'ownerUserId', 'createdAt']) : undefined;
     },
-    async membershipsOf(userId) {
-      const items = await query(userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1');
-      return items.map((i) => pick<Membership>(i, MEMBERSHIP_FIELDS));
+    membershipPage: (userId, page) => membershipPage(db, table, userId, page),
+    async organizationOwnedBy(userId) {
+      // Page by page, stopping at the first owned workspace: a user may belong to any number.
+      const input = prefixQuery(table, userPk(userId), MEMBERSHIP_GSI1_PREFIX, 'gsi1');
+      const owned = {
+        ...input,
+        FilterExpression: '#role = :owner',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':owner': 'owner' },
+      };
+      for await (const page of queryPages(db, owned)) {
+        const first = page[0];
+        if (first) return String(first.organizationId);
+      }
+      return undefined;
     },
     async members(workspaceId) {
       return (await consistentQuery(workspacePk(workspaceId), MEMBER_PREFIX)).map((i) =>
@@ -194,11 +232,19 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       );
       return items.map((i) => pick<User>(i, USER_FIELDS));
     },
-    async createWorkspace(workspace, owner) {
-      await transactWrite(db, [
-        putIfAbsent(table, { pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace }),
-        putIfAbsent(table, membershipItem(owner)),
-      ]);
+    async createWorkspace(workspace, owner, maxWorkspaces) {
+      const counter = workspaceCount(workspace.organizationId, owner.userId);
+      const written = await counter.create(
+        orgPk(workspace.organizationId),
+        [
+          putIfAbsent(table, { pk: workspacePk(workspace.workspaceId), sk: META_SK, type: 'workspace', ...workspace }),
+          putIfAbsent(table, membershipItem(owner)),
+        ],
+        maxWorkspaces,
+      );
+      if (written === 'limit-reached') throw new WorkspaceLimitError(maxWorkspaces);
+      // A fresh random id taken already: nothing was written.
+      if (written !== 'written') throw new ConflictError('Try again', 'CONCURRENT_CHANGE');
     },
     async renameWorkspace(workspaceId, name) {
       await db.send(
@@ -212,7 +258,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         }),
       );
     },
-    async setRole(workspaceId, userId, role, expectedRole, granted) {
+    async setRole(workspaceId, userId, { role, expectedRole, actor }, granted) {
       const update = {
         TableName: table,
         Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
@@ -223,22 +269,30 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         ExpressionAttributeNames: { '#role': 'role' },
         ExpressionAttributeValues: { ':role': role, ':expected': expectedRole, ':owner': 'owner' },
       };
-      // A custom role is granted with a check (and count) on it: never onto a role deleted meanwhile.
-      if (granted) await granting([{ Update: update }, roleGrant(granted)], { role: 1 }, 'The member');
-      else await guarded(db.send(new UpdateCommand(update)));
+      // On the actor's standing as read (never someone removed or demoted meanwhile; their own
+      // role is the update's condition), and a custom role is granted with a check (and count) on
+      // it: never onto a role deleted meanwhile.
+      const items: TransactItem[] = [
+        { Update: update },
+        ...(granted ? [roleGrant(granted)] : []),
+        ...(actor.userId === userId ? [] : [actorHolds(workspaceId, actor)]),
+      ];
+      await granting(items, granted ? { role: 1 } : {}, 'The member or your own membership');
     },
-    async removeMember(workspaceId, userId, expectedRole) {
-      await guarded(
-        db.send(
-          new DeleteCommand({
-            TableName: table,
-            Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
-            ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
-            ExpressionAttributeNames: { '#role': 'role' },
-            ExpressionAttributeValues: { ':expected': expectedRole, ':owner': 'owner' },
-          }),
-        ),
-      );
+    async removeMember(workspaceId, userId, expectedRole, actor) {
+      const remove = {
+        TableName: table,
+        Key: { pk: workspacePk(workspaceId), sk: memberSk(userId) },
+        ConditionExpression: 'attribute_exists(pk) AND #role = :expected AND #role <> :owner',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':expected': expectedRole, ':owner': 'owner' },
+      };
+      // On the actor's standing as read, unless they remove themselves (the delete's own condition).
+      const items: TransactItem[] = [
+        { Delete: remove },
+        ...(actor.userId === userId ? [] : [actorHolds(workspaceId, actor)]),
+      ];
+      await granting(items, {}, 'The member or your own membership');
     },
     async roles(workspaceId) {
       return (await consistentQuery(workspacePk(workspaceId), ROLE_PREFIX)).map((i) =>
@@ -251,23 +305,30 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       const roles = page.items.map((i) => pick<StoredRole>(i, ROLE_FIELDS));
       return page.cursor ? { roles, nextCursor: page.cursor } : { roles };
     },
-    async putRole(role, previous, maxRoles) {
+    async putRole(role, previous, maxRoles, actor) {
       const item = { pk: workspacePk(role.workspaceId), sk: roleSk(role.name), type: 'role', ...role };
+      // Defined on the actor's standing as read: never by someone removed or demoted meanwhile.
+      const standing = actorHolds(role.workspaceId, actor);
       if (previous) {
         // The definition the caller's rights were checked against: each put stamps a new createdAt.
         // A redefinition takes no new slot.
-        const put = new PutCommand({
+        const put = {
           TableName: table,
           Item: item,
           ConditionExpression: 'createdAt = :previous',
           ExpressionAttributeValues: { ':previous': previous.createdAt },
-        });
-        await guarded(db.send(put), 'The role');
+        };
+        await granting([{ Put: put }, standing], {}, 'The role or your own membership');
         return;
       }
       // A new role takes a slot in the same transaction (./dynamo-role-count.ts): none left is a
-      // 409 ROLE_LIMIT; a role of that name created meanwhile, a 409 CONCURRENT_CHANGE.
-      const created = await roleCount.create(workspacePk(role.workspaceId), [putIfAbsent(table, item)], maxRoles);
+      // 409 ROLE_LIMIT; a role of that name created meanwhile, or the actor's membership changed, a
+      // 409 CONCURRENT_CHANGE.
+      const created = await roleCount.create(
+        workspacePk(role.workspaceId),
+        [putIfAbsent(table, item), standing],
+        maxRoles,
+      );
       if (created === 'limit-reached') throw new RoleLimitError(maxRoles);
       if (created !== 'written') throw roleChangedMeanwhile();
     },
@@ -290,7 +351,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         );
       }
     },
-    async saveInvite(invite, tokenHash, granted) {
+    async saveInvite(invite, tokenHash, granted, inviterRole) {
       const put = {
         TableName: table,
         Item: {
@@ -308,10 +369,16 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
       // An invite naming a custom role is a grant of it: checked and counted on the role. One
       // recording the inviter's password version is written only while their password still has
       // it: a reset landing after their session was read voids the write, whatever the clocks say.
+      // With the inviter's role as judged, only while they still have it: an invite sent by someone
+      // removed or demoted meanwhile is never written (so a removal's sweep, which follows its
+      // delete, misses none).
       const version = invite.passwordVersion;
       const items: TransactItem[] = [
         { Put: put },
         ...(granted ? [roleGrant(granted)] : []),
+        ...(inviterRole === undefined
+          ? []
+          : [actorHolds(invite.workspaceId, { userId: invite.invitedBy, role: inviterRole })]),
         ...(version === undefined ? [] : [grantorPasswordCheck(table, invite.invitedBy, version)]),
       ];
       if (items.length === 1) await db.send(new PutCommand(put));
@@ -319,7 +386,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
         await granting(
           items,
           { ...(granted ? { role: 1 } : {}), ...(version === undefined ? {} : { password: items.length - 1 }) },
-          'The invite',
+          'The invite or your own membership',
         );
       }
     },
@@ -365,19 +432,7 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
           putIfAbsent(table, membershipItem(membership)),
           // The inviter as the use case judged them: still a member, with the same role. (Never the
           // invitee: a member's own membership already refuses the put above.)
-          ...(!inviterChecked
-            ? []
-            : [
-                {
-                  ConditionCheck: {
-                    TableName: table,
-                    Key: { pk: workspacePk(inviter.workspaceId), sk: memberSk(inviter.userId) },
-                    ConditionExpression: '#role = :role',
-                    ExpressionAttributeNames: { '#role': 'role' },
-                    ExpressionAttributeValues: { ':role': inviter.role },
-                  },
-                },
-              ]),
+          ...(inviterChecked ? [actorHolds(inviter.workspaceId, inviter)] : []),
           // And still with the password version the use case judged them on: a reset landing in
           // between (before its sweep reaches the invite) makes the accept fail.
           ...(versionChecked ? [grantorPasswordCheck(table, inviter.userId, inviterPasswordVersion)] : []),

@@ -9,6 +9,8 @@
 // ── core: workspaces, organizations, users ────────────────────────────────────────────
 export const workspacePk = (workspaceId: string): string => `WS#${workspaceId}`;
 export const orgPk = (organizationId: string): string => `ORG#${organizationId}`;
+/** Under the organization partition: how many workspaces it keeps. */
+export const WORKSPACE_COUNT_SK = 'WORKSPACE_COUNT';
 export const META_SK = 'META';
 /** Operator-written defaults (settings) that no workspace owns. */
 export const GLOBAL_PK = 'GLOBAL';

@@ -46,9 +46,12 @@ export const newKeyId = (at: Date): string =>
  * verified may (the pre-account takeover rule of shared/identity/email-verified.ts). The key is
  * tied to the password version of the caller's session or key: written only while that version
  * is still current (a password reset landing after the caller's credential was read leaves no
- * key behind, whatever the clocks say), and ended by any later password change.
+ * key behind, whatever the clocks say), and ended by any later password change. It is written
+ * only while the caller is still a member with the role the edge read, too: a key made by someone
+ * removed or demoted meanwhile is never written (a removal's sweep follows its delete).
  * @throws UnauthorizedError `SESSION_INVALID` when the caller's password changed since their
  *   session or key was read (as an expired session).
+ * @throws ConflictError `CONCURRENT_CHANGE` when the caller's membership changed meanwhile.
  * @throws ForbiddenError `EMAIL_NOT_VERIFIED` when the caller's address is not verified.
  * @throws ForbiddenError `SCOPE_NOT_HELD` when a scope is not among the caller's permissions.
  * @throws ConflictError `API_KEY_LIMIT` when the workspace has {@link MAX_ACTIVE_API_KEYS} active keys.
@@ -81,9 +84,13 @@ export async function createApiKey(
   const outcome = await deps.store.create(
     { key, keyHash: sha256(raw), createdByEmail: caller.email },
     MAX_ACTIVE_API_KEYS,
+    caller.role,
   );
   if (outcome === 'password-changed') {
     throw new UnauthorizedError('The session has expired or was ended; log in again', 'SESSION_INVALID');
+  }
+  if (outcome === 'creator-changed') {
+    throw new ConflictError('Your membership changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
   }
   if (outcome === 'limit-reached') {
     throw new ConflictError(

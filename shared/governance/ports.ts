@@ -45,9 +45,15 @@ export interface ApiKeyStore {
   /**
    * Stores the key unless the workspace already has `maxActive` active keys, and, when the key
    * records a `passwordVersion`, only while its creator's password still has that version
-   * (`password-changed` otherwise), in the same atomic write.
+   * (`password-changed` otherwise), and, with `creatorRole` (the role the key was judged on), only
+   * while its creator is still a member with that role (`creator-changed` otherwise: a removal's
+   * sweep, which follows its delete, misses no key), in the same atomic write.
    */
-  create(record: NewApiKey, maxActive: number): Promise<'created' | 'limit-reached' | 'password-changed'>;
+  create(
+    record: NewApiKey,
+    maxActive: number,
+    creatorRole?: string,
+  ): Promise<'created' | 'limit-reached' | 'password-changed' | 'creator-changed'>;
   /** The workspace's keys (active and revoked), newest first; only those `createdBy` created, when given. */
   list(workspaceId: string, limit: number, cursor?: string, createdBy?: string): Promise<Page<ApiKey>>;
   /**

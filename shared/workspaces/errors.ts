@@ -19,3 +19,11 @@ export class RoleLimitError extends ConflictError {
     super(`A workspace may have at most ${max} custom roles; delete one first`, 'ROLE_LIMIT', options);
   }
 }
+
+/** 409: the organization keeps as many workspaces as it may. */
+export class WorkspaceLimitError extends ConflictError {
+  override name = 'WorkspaceLimitError';
+  constructor(max: number, options?: ErrorOptions) {
+    super(`An organization may have at most ${max} workspaces`, 'WORKSPACE_LIMIT', options);
+  }
+}

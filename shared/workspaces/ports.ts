@@ -37,6 +37,16 @@ export interface PageRequest {
   readonly cursor?: string | undefined;
 }
 
+/**
+ * Who makes a change of access, as their membership was read when the decision was made (the
+ * edge's read of the caller): the write holds only while they are still a member with that role,
+ * so a removal or demotion of theirs landing in between voids it (409 `CONCURRENT_CHANGE`).
+ */
+export interface Actor {
+  readonly userId: string;
+  readonly role: string;
+}
+
 /** How an inviter stands now (see {@link WorkspaceStore.standingOf}). */
 export interface InviterStanding {
   /** Their membership of the workspace; undefined when they are no longer a member. */
@@ -55,7 +65,14 @@ export interface WorkspaceStore {
   workspace(workspaceId: string): Promise<Workspace | undefined>;
   workspaces(ids: readonly string[]): Promise<Workspace[]>;
   organization(organizationId: string): Promise<Organization | undefined>;
-  membershipsOf(userId: string): Promise<Membership[]>;
+  /**
+   * One page of the user's memberships, by workspace id, within what a function may answer;
+   * `nextCursor` when more follow (nothing bounds how many workspaces a user belongs to).
+   * @throws InvalidCursorError for a cursor this listing did not hand out.
+   */
+  membershipPage(userId: string, page: PageRequest): Promise<{ memberships: Membership[]; nextCursor?: string }>;
+  /** The organization of the first workspace (by id) the user owns; undefined when they own none. */
+  organizationOwnedBy(userId: string): Promise<string | undefined>;
   /** Every member (for the checks that need them all; a listing pages with {@link memberPage}). */
   members(workspaceId: string): Promise<Membership[]>;
   /**
@@ -65,22 +82,33 @@ export interface WorkspaceStore {
   memberPage(workspaceId: string, page: PageRequest): Promise<{ members: Membership[]; nextCursor?: string }>;
   member(workspaceId: string, userId: string): Promise<Membership | undefined>;
   users(ids: readonly string[]): Promise<User[]>;
-  /** Workspace + the creator's owner membership, atomically. */
-  createWorkspace(workspace: Workspace, owner: Membership): Promise<void>;
+  /**
+   * Workspace + the creator's owner membership, atomically, while the organization keeps fewer
+   * than `maxWorkspaces` (counted in the same write, so concurrent creates cannot pass it).
+   * @throws WorkspaceLimitError (409 `WORKSPACE_LIMIT`) when it keeps `maxWorkspaces` already.
+   */
+  createWorkspace(workspace: Workspace, owner: Membership, maxWorkspaces: number): Promise<void>;
   renameWorkspace(workspaceId: string, name: string): Promise<void>;
   /**
    * Gives the member `role`, only while they still have `expectedRole` (the role the caller's
    * rights were checked against). A custom `role` is given as read (`granted`): the write holds only
    * while it still exists with that definition, and counts the grant on it ({@link StoredRole}).
+   * The write holds only while `actor` still has the role read too ({@link Actor}).
    * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile, or
-   *   the granted role was redefined or deleted meanwhile.
+   *   the granted role was redefined or deleted meanwhile, or the actor's membership changed.
    */
-  setRole(workspaceId: string, userId: string, role: string, expectedRole: string, granted?: StoredRole): Promise<void>;
+  setRole(
+    workspaceId: string,
+    userId: string,
+    change: { readonly role: string; readonly expectedRole: string; readonly actor: Actor },
+    granted?: StoredRole,
+  ): Promise<void>;
   /**
-   * Removes the member, only while they still have `expectedRole`.
-   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile.
+   * Removes the member, only while they still have `expectedRole` and `actor` still has the role read.
+   * @throws ConflictError `CONCURRENT_CHANGE` when their role changed (or they left) meanwhile, or the
+   *   actor's membership changed.
    */
-  removeMember(workspaceId: string, userId: string, expectedRole: string): Promise<void>;
+  removeMember(workspaceId: string, userId: string, expectedRole: string, actor: Actor): Promise<void>;
   /** Every custom role, strongly consistent (for the checks that need them all; a listing pages with {@link rolePage}). */
   roles(workspaceId: string): Promise<StoredRole[]>;
   /**
@@ -93,10 +121,12 @@ export interface WorkspaceStore {
    * Creates or replaces a custom role, only while it is still as read: absent when `previous` is
    * undefined, else unchanged since (its `createdAt` marks each definition). A new role takes one of
    * the workspace's `maxRoles` slots, counted in the same write, so concurrent creates cannot pass it.
-   * @throws ConflictError `CONCURRENT_CHANGE` when another change came first.
+   * The write holds only while `actor` still has the role read ({@link Actor}).
+   * @throws ConflictError `CONCURRENT_CHANGE` when another change came first, or the actor's
+   *   membership changed.
    * @throws RoleLimitError (409 `ROLE_LIMIT`) when the role is new and the workspace keeps `maxRoles`.
    */
-  putRole(role: CustomRole, previous: CustomRole | undefined, maxRoles: number): Promise<void>;
+  putRole(role: CustomRole, previous: CustomRole | undefined, maxRoles: number, actor: Actor): Promise<void>;
   /**
    * Deletes the custom role, only while it is still as read (`asRead`): the same definition, and no
    * grant of it since (its `grants` unchanged).
@@ -107,11 +137,13 @@ export interface WorkspaceStore {
    * Saves a new invite. An invite naming a custom role is a grant of it: `granted` is that role as
    * read, and the save holds only while it still exists with that definition, counting the grant.
    * An invite recording the inviter's `passwordVersion` is saved only while their password still
-   * has that version, in the same atomic write.
-   * @throws ConflictError `CONCURRENT_CHANGE` when the role was redefined or deleted meanwhile.
+   * has that version, in the same atomic write; with `inviterRole` (the role their invite was
+   * judged on), only while they are still a member with it.
+   * @throws ConflictError `CONCURRENT_CHANGE` when the role was redefined or deleted meanwhile, or
+   *   the inviter's membership changed.
    * @throws UnauthorizedError `SESSION_INVALID` when the inviter's password changed meanwhile.
    */
-  saveInvite(invite: Invite, tokenHash: string, granted?: StoredRole): Promise<void>;
+  saveInvite(invite: Invite, tokenHash: string, granted?: StoredRole, inviterRole?: string): Promise<void>;
   /** Every invite, whatever its state (for the checks that need them all). */
   invites(workspaceId: string): Promise<Invite[]>;
   /**

@@ -53,22 +53,40 @@ const INVITE_DAYS = 7;
 /** `revokedBy` of an invite withdrawn because its inviter may no longer send it. */
 const INVITER_LOST_AUTHORITY = 'system:inviter-lost-authority';
 
-export async function listWorkspaces(auth: AuthContext, deps: WorkspaceDeps) {
-  const memberships = await deps.store.membershipsOf(auth.principal.userId);
-  const workspaces = await deps.store.workspaces(memberships.map((m) => m.workspaceId));
-  return memberships.map((m) => ({
+/**
+ * Workspaces an organization may keep (409 `WORKSPACE_LIMIT` past it): only its owner creates them,
+ * so this bounds the workspaces a user makes for themselves (their memberships still page, as
+ * invites add any number).
+ */
+export const MAX_WORKSPACES_PER_ORGANIZATION = 100;
+
+/**
+ * One page of the workspaces the caller belongs to, by workspace id, with their role in each, and
+ * `nextCursor` when more follow: a user may belong to any number (invites add them), and one
+ * answer carries only so much.
+ * @throws InvalidCursorError (400 `INVALID_CURSOR`) for a cursor this listing did not hand out.
+ */
+export async function listWorkspaces(auth: AuthContext, page: PageRequest, deps: WorkspaceDeps) {
+  const { memberships, nextCursor } = await deps.store.membershipPage(auth.principal.userId, page);
+  const names = new Map(
+    (await deps.store.workspaces(memberships.map((m) => m.workspaceId))).map((w) => [w.workspaceId, w.name]),
+  );
+  const workspaces = memberships.map((m) => ({
     workspaceId: m.workspaceId,
     organizationId: m.organizationId,
-    name: workspaces.find((w) => w.workspaceId === m.workspaceId)?.name ?? '',
+    name: names.get(m.workspaceId) ?? '',
     role: m.role,
   }));
+  return nextCursor ? { workspaces, nextCursor } : { workspaces };
 }
 
 /**
  * New workspaces go into an organization the caller owns: the one named, else the
  * organization of the first workspace they own. The entry in the new workspace's audit log
- * is written here.
+ * is written here. An organization keeps at most {@link MAX_WORKSPACES_PER_ORGANIZATION}, counted
+ * in the write, so concurrent creates cannot pass it.
  * @throws NotFoundError `ORGANIZATION_NOT_FOUND` when that is no organization of theirs.
+ * @throws WorkspaceLimitError (409 `WORKSPACE_LIMIT`) when the organization keeps as many already.
  */
 export async function createWorkspace(
   input: { name: string; organizationId?: string | undefined },
@@ -76,7 +94,7 @@ export async function createWorkspace(
   origin: RequestOrigin,
   deps: WorkspaceDeps,
 ) {
-  const organizationId = input.organizationId ?? (await defaultOrganizationOf(auth.principal.userId, deps));
+  const organizationId = input.organizationId ?? (await deps.store.organizationOwnedBy(auth.principal.userId));
   const organization = organizationId ? await deps.store.organization(organizationId) : undefined;
   if (!organization || organization.ownerUserId !== auth.principal.userId) {
     throw new NotFoundError('No such organization of yours', 'ORGANIZATION_NOT_FOUND');
@@ -95,7 +113,7 @@ export async function createWorkspace(
     role: 'owner',
     joinedAt: now,
   };
-  await deps.store.createWorkspace(workspace, owner);
+  await deps.store.createWorkspace(workspace, owner, MAX_WORKSPACES_PER_ORGANIZATION);
   await auditUserAction(
     { workspaceId: workspace.workspaceId, eventType: 'workspaces.create', resourceType: 'workspace' },
     { resourceId: workspace.workspaceId, auth, origin, at: deps.now() },
@@ -127,11 +145,6 @@ async function auditUserAction(
     },
     at,
   );
-}
-
-async function defaultOrganizationOf(userId: string, deps: WorkspaceDeps): Promise<string | undefined> {
-  const memberships = await deps.store.membershipsOf(userId);
-  return memberships.find((m) => m.role === 'owner')?.organizationId;
 }
 
 /** The caller's workspace, with their role and effective permissions in it. */
@@ -184,11 +197,15 @@ const customRoleNamed = (name: string, customRoles: readonly StoredRole[]) =>
 
 /**
  * Gives a member another role: the caller needs every permission of the new role and of the
- * member's current one. The write holds only while the member still has the role read, and a
+ * member's current one. The write holds only while the member still has the role read, the
+ * caller still has the role the edge read (a removal or demotion of theirs in between voids it), and a
  * custom new role still exists as read (409 `CONCURRENT_CHANGE` otherwise: it is never granted
  * while being deleted or redefined). Invites the member sent that their new role could not send are
  * withdrawn, as a removal withdraws them all: their links answer 410 `INVITE_REVOKED`; so are the
- * campaign webhook tokens they minted when the new role may not launch campaigns.
+ * campaign webhook tokens they minted when the new role may not launch campaigns. The role is
+ * written first and the sweeps follow: an invite the member sends after the write is judged on the
+ * new role (its write checks it), and a request that fails in a sweep is completed by sending it
+ * again (the member has the new role; the write repeats, the sweeps run again).
  * @returns the member, and how many of their invites and webhook tokens were withdrawn.
  */
 export async function changeRole(caller: Caller, userId: string, role: string, deps: WorkspaceDeps) {
@@ -198,7 +215,12 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
   const customRoles = await deps.store.roles(caller.workspaceId);
   assertAssignable(role, caller.permissions, customRoles);
   assertManageable(target.role, caller.permissions, customRoles);
-  await deps.store.setRole(caller.workspaceId, userId, role, target.role, customRoleNamed(role, customRoles));
+  await deps.store.setRole(
+    caller.workspaceId,
+    userId,
+    { role, expectedRole: target.role, actor: caller },
+    customRoleNamed(role, customRoles),
+  );
   const standing = { membership: { ...target, role } };
   const invitesRevoked = await deps.store.revokeInvitesFrom(
     caller.workspaceId,
@@ -219,23 +241,37 @@ export async function changeRole(caller: Caller, userId: string, role: string, d
  * to life should they ever rejoin, nor lets them back in: their API keys, their pending invites
  * (an invite they sent to a second address of theirs would otherwise let them in again) and the
  * campaign webhook tokens they minted. The write holds only while the member still has the role
- * read (409 `CONCURRENT_CHANGE` otherwise).
+ * read and the caller the role the edge read (409 `CONCURRENT_CHANGE` otherwise).
+ *
+ * The membership goes first and the sweeps follow, so nothing the member hands out meanwhile is
+ * missed: an invite or an API key is written only while its grantor is still a member with the
+ * role it was judged on, so none is written after the delete, and those written before it are
+ * there for the sweeps. A removal that fails in a sweep (a throttled call, a timeout) is completed
+ * by sending it again: a removal of someone who is no longer a member ends what is left of what
+ * they handed out in the workspace (`alreadyRemoved`), and is 404 `MEMBER_NOT_FOUND` only when
+ * nothing is left (what a non-member handed out is refused at every use already: ending it is
+ * housekeeping, which `members:remove` covers whatever role they had).
  * @returns how many keys were revoked; how many invites and webhook tokens, when any.
  */
 export async function removeMember(caller: Caller, userId: string, deps: WorkspaceDeps) {
   const target = await deps.store.member(caller.workspaceId, userId);
-  if (!target) throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
-  if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
-  assertManageable(target.role, caller.permissions, await deps.store.roles(caller.workspaceId));
-  await deps.store.removeMember(caller.workspaceId, userId, target.role);
+  if (target) {
+    if (target.role === 'owner') throw new ForbiddenError('An owner cannot be removed', 'OWNER_IMMUTABLE');
+    assertManageable(target.role, caller.permissions, await deps.store.roles(caller.workspaceId));
+    await deps.store.removeMember(caller.workspaceId, userId, target.role, caller);
+  }
   const at = deps.now().toISOString();
   const apiKeysRevoked = await deps.apiKeys.revokeCreatedBy(caller.workspaceId, userId, caller.userId, at);
   const invitesRevoked = await deps.store.revokeInvitesFrom(caller.workspaceId, userId, caller.userId, at);
   const webhookTokensRevoked = await deps.store.revokeWebhookTokensMintedBy(caller.workspaceId, userId);
+  if (!target && apiKeysRevoked + invitesRevoked + webhookTokensRevoked === 0) {
+    throw new NotFoundError('No such member', 'MEMBER_NOT_FOUND');
+  }
   return {
     apiKeysRevoked,
     ...(invitesRevoked > 0 ? { invitesRevoked } : {}),
     ...(webhookTokensRevoked > 0 ? { webhookTokensRevoked } : {}),
+    ...(target ? {} : { alreadyRemoved: true }),
   };
 }
 
@@ -301,8 +337,10 @@ export async function invite(caller: Caller, input: { email: string; role: strin
     validDays: INVITE_DAYS,
   });
   // An invite naming a custom role is saved only while that role is as read (see deleteRole), and
-  // any invite only while the caller's password is the one their session was opened with.
-  await deps.store.saveInvite(record, sha256(token), customRoleNamed(input.role, customRoles));
+  // any invite only while the caller is still a member with the role the edge read (a removal's
+  // sweep follows its delete: none is written after it) and their password is the one their
+  // session was opened with.
+  await deps.store.saveInvite(record, sha256(token), customRoleNamed(input.role, customRoles), caller.role);
   try {
     await deps.email.send({ to: input.email, ...mail });
     return { ...shownInvite(record), mailSent: true };
@@ -473,8 +511,8 @@ export async function listRoles(caller: Caller, page: PageRequest, deps: Workspa
  * Creates or redefines a custom role. The caller must hold every permission of the new
  * definition (403 `ROLE_EXCEEDS_YOURS`) and, when the role exists, every permission of its current
  * one (403 `ROLE_EXCEEDS_YOURS` too): redefining a role changes what all its holders may do, so it
- * needs what changing each holder's role needs. The write holds only while the role is as read
- * (409 `CONCURRENT_CHANGE` otherwise). A new role needs a free slot: a workspace keeps at most
+ * needs what changing each holder's role needs. The write holds only while the role is as read and
+ * the caller still has the role the edge read (409 `CONCURRENT_CHANGE` otherwise). A new role needs a free slot: a workspace keeps at most
  * {@link MAX_CUSTOM_ROLES} (409 `ROLE_LIMIT`), counted in the write, so concurrent creates cannot pass it.
  */
 export async function putRole(caller: Caller, name: string, permissions: readonly Permission[], deps: WorkspaceDeps) {
@@ -501,7 +539,7 @@ export async function putRole(caller: Caller, name: string, permissions: readonl
     permissions: [...new Set(permissions)],
     createdAt: deps.now().toISOString(),
   };
-  await deps.store.putRole(role, previous, MAX_CUSTOM_ROLES);
+  await deps.store.putRole(role, previous, MAX_CUSTOM_ROLES, caller);
   return role;
 }
 

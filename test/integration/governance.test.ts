@@ -63,6 +63,28 @@ function freshCaller(): Caller {
   };
 }
 
+/**
+ * Stores the caller's membership with their role, as the edge found it: what a member hands out is
+ * written only while they still hold it (review round 24).
+ */
+async function asMember(caller: Caller): Promise<Caller> {
+  await db.send(
+    new PutCommand({
+      TableName: CORE,
+      Item: {
+        pk: workspacePk(caller.workspaceId),
+        sk: `MEMBER#${caller.userId}`,
+        workspaceId: caller.workspaceId,
+        organizationId: caller.organizationId,
+        userId: caller.userId,
+        role: caller.role,
+        joinedAt: '2026-01-01T00:00:00.000Z',
+      },
+    }),
+  );
+  return caller;
+}
+
 const now = () => new Date();
 /** For tests of key storage, not of the verified-email rule (which has its own). */
 const everyoneVerified = {
@@ -78,7 +100,7 @@ const everyoneVerified = {
 
 describe('API keys in DynamoDB', () => {
   it('round-trips: create, findActive with the creator, recordUse, list without the hash, revoke', async () => {
-    const caller = freshCaller();
+    const caller = await asMember(freshCaller());
     const store = dynamoApiKeys(db, CORE);
     const profile = {
       userId: caller.userId,
@@ -180,7 +202,7 @@ describe('API keys in DynamoDB', () => {
   });
 
   it('pages the listing newest first with a cursor that carries no table key', async () => {
-    const caller = freshCaller();
+    const caller = await asMember(freshCaller());
     const store = dynamoApiKeys(db, CORE);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -448,7 +470,7 @@ describe('the security function behind the edge', () => {
         },
       }),
     );
-    const admin = { ...owner, permissions: new Set(BUILTIN_ROLE_PERMISSIONS.admin) };
+    const admin = { ...owner, role: 'admin', permissions: new Set(BUILTIN_ROLE_PERMISSIONS.admin) };
     rawKey = (
       await createApiKey(
         admin,
@@ -488,7 +510,7 @@ describe('the security function behind the edge', () => {
     });
     expect(refused).toMatchObject({ status: 403, json: { code: 'API_KEY_NOT_ALLOWED' } });
     // The person creates it (what the function does for a session).
-    const admin = { ...owner, permissions: new Set(BUILTIN_ROLE_PERMISSIONS.admin) };
+    const admin = { ...owner, role: 'admin', permissions: new Set(BUILTIN_ROLE_PERMISSIONS.admin) };
     const deps = { store: dynamoApiKeys(db, CORE), now, users: dynamoUsers(db, CORE) };
     const made = await createApiKey(admin, { name: 'deploy', scopes: ['contacts:read'] }, deps);
     const created = { json: made };

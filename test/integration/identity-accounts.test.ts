@@ -469,7 +469,7 @@ describe('password reset through DynamoDB: what it ends', () => {
     const store = dynamoApiKeys(db, CORE);
     const workspaces = dynamoWorkspaces(db, CORE);
     const second = { workspaceId: newId(), organizationId: workspace.organizationId, name: 'Second', createdAt: '' };
-    await workspaces.createWorkspace(second, { ...second, userId: user.userId, role: 'owner', joinedAt: '' });
+    await workspaces.createWorkspace(second, { ...second, userId: user.userId, role: 'owner', joinedAt: '' }, 100);
     const before = () => new Date(clockMs - 60_000);
     const caller = (workspaceId: string, userId = user.userId) => ({
       workspaceId,
@@ -492,6 +492,22 @@ describe('password reset through DynamoDB: what it ends', () => {
     );
     const colleague = await signUp({ email: uniqueEmail(), password: PASSWORD, name: 'Colleague' }, ORIGIN, deps);
     await deps.accounts.markEmailVerified(colleague.user.userId, now());
+    // A colleague in the victim's workspace (a key is made only by a member with the role read).
+    await db.send(
+      new PutCommand({
+        TableName: CORE,
+        Item: {
+          pk: workspacePk(workspace.workspaceId),
+          sk: memberSk(colleague.user.userId),
+          type: 'membership',
+          workspaceId: workspace.workspaceId,
+          organizationId: workspace.organizationId,
+          userId: colleague.user.userId,
+          role: 'owner',
+          joinedAt: '',
+        },
+      }),
+    );
     const theirs = await createApiKey(
       caller(workspace.workspaceId, colleague.user.userId),
       { name: 'c', scopes: ['contacts:read'] },

@@ -52,6 +52,22 @@ describe('a webhook token minted by a holder of a custom role', () => {
       permissions: new Set<Permission>(PERMISSIONS),
     };
     const deps = { store, now: () => new Date() } as unknown as WorkspaceDeps;
+    // The owner is a member (a custom role is defined only on a member's standing, round 24).
+    await db.send(
+      new PutCommand({
+        TableName: CORE,
+        Item: {
+          pk: workspacePk(workspaceId),
+          sk: memberSk(owner.userId),
+          type: 'membership',
+          workspaceId,
+          organizationId: 'org1',
+          userId: owner.userId,
+          role: 'owner',
+          joinedAt: '2026-01-01T00:00:00.000Z',
+        },
+      }),
+    );
     // The custom role "marketer" may launch campaigns; Mia holds it.
     await putRole(owner, 'marketer', ['campaigns:read', 'campaigns:write', 'campaigns:launch'], deps);
     const mia = 'u-mia';

@@ -6,12 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tables } from '../../lib/definition';
 import { type Emulators, ensureTables, localClientConfig, startEmulators } from '../../lib/local/emulators';
 import { dynamoApiKeys } from '../../shared/adapters/dynamo-api-keys';
 import { dynamoAudit } from '../../shared/adapters/dynamo-audit';
+import { memberSk, membershipGsi1, workspacePk } from '../../shared/adapters/keys';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../shared/governance/api-keys';
 import { listAuditLog } from '../../shared/governance/audit-log';
 import type { Caller, StoredAuditEntry } from '../../shared/governance/ports';
@@ -51,7 +52,8 @@ const everyoneVerified = {
   }),
 };
 
-function workspaceOf(): { admin: Caller; member: Caller } {
+/** A workspace with an admin and a member, their memberships stored (keys are made only by members, round 24). */
+async function workspaceOf(): Promise<{ admin: Caller; member: Caller }> {
   const tag = randomUUID().slice(0, 8);
   const caller = (userId: string, role: 'admin' | 'member'): Caller => ({
     workspaceId: `ws-${tag}`,
@@ -61,12 +63,29 @@ function workspaceOf(): { admin: Caller; member: Caller } {
     email: `${userId}@example.test`,
     permissions: new Set(BUILTIN_ROLE_PERMISSIONS[role]),
   });
-  return { admin: caller(`admin-${tag}`, 'admin'), member: caller(`member-${tag}`, 'member') };
+  const people = { admin: caller(`admin-${tag}`, 'admin'), member: caller(`member-${tag}`, 'member') };
+  const items = Object.values(people).map((c) => ({
+    PutRequest: {
+      Item: {
+        pk: workspacePk(c.workspaceId),
+        sk: memberSk(c.userId),
+        type: 'membership',
+        ...membershipGsi1(c.userId, c.workspaceId),
+        workspaceId: c.workspaceId,
+        organizationId: c.organizationId,
+        userId: c.userId,
+        role: c.role,
+        joinedAt: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  }));
+  await db.send(new BatchWriteCommand({ RequestItems: { [CORE]: items } }));
+  return people;
 }
 
 describe('r20b: API keys of a member in DynamoDB', () => {
   it('revokes a member’s own key; another user’s stays active, refused by the store’s condition', async () => {
-    const { admin, member } = workspaceOf();
+    const { admin, member } = await workspaceOf();
     const store = dynamoApiKeys(db, CORE);
     const deps = { store, now: () => new Date(), users: everyoneVerified };
     const mine = await createApiKey(member, { name: 'mine', scopes: ['contacts:read'] }, deps);
@@ -89,7 +108,7 @@ describe('r20b: API keys of a member in DynamoDB', () => {
   });
 
   it('lists a member only their own keys, paging past many keys of others', async () => {
-    const { admin, member } = workspaceOf();
+    const { admin, member } = await workspaceOf();
     const store = dynamoApiKeys(db, CORE);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -126,7 +145,7 @@ describe('r20b: API keys of a member in DynamoDB', () => {
 
 describe('r20b: the audit log names the key a request was made with', () => {
   it('stores and lists `apiKeyId`, and filters by it', async () => {
-    const { admin } = workspaceOf();
+    const { admin } = await workspaceOf();
     const audit = dynamoAudit(db, AUDIT);
     const base = {
       workspaceId: admin.workspaceId,

@@ -11,12 +11,12 @@
 // (test/support/aws-transaction-conflicts.ts). Before the fix a counter transaction had 5 tries
 // within about 600 ms: ten deletes at once answered several 409 CONCURRENT_CHANGE.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { getItem } from '../../shared/adapters/dynamo/item';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
 import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
-import { ROLE_COUNT_SK, SETTINGS_COUNT_SK, workspacePk } from '../../shared/adapters/keys';
+import { memberSk, ROLE_COUNT_SK, SETTINGS_COUNT_SK, workspacePk } from '../../shared/adapters/keys';
 import { localSecretBox } from '../../shared/adapters/secret-box';
 import type { Caller } from '../../shared/governance/ports';
 import { deleteSetting, putSetting } from '../../shared/governance/settings';
@@ -45,6 +45,25 @@ const owner = (workspaceId: string): Caller => ({
   permissions: new Set(BUILTIN_ROLE_PERMISSIONS.owner),
 });
 
+/** A fresh workspace whose owner's membership is stored: a custom role is defined only by a member (round 24). */
+async function ownedWorkspace(): Promise<string> {
+  const ws = `ws-${randomUUID().slice(0, 8)}`;
+  const { organizationId, userId } = owner(ws);
+  const joinedAt = '2026-01-01T00:00:00.000Z';
+  const Item = {
+    pk: workspacePk(ws),
+    sk: memberSk(userId),
+    type: 'membership',
+    workspaceId: ws,
+    organizationId,
+    userId,
+    role: 'owner',
+    joinedAt,
+  };
+  await db.send(new PutCommand({ TableName: CORE, Item }));
+  return ws;
+}
+
 function roleDeps(store: WorkspaceStore): uc.WorkspaceDeps {
   return {
     store,
@@ -69,7 +88,7 @@ const counter = async (workspaceId: string, sk: string) =>
 
 describe('r21f2: a transaction cancelled only by a conflict on a shared counter is tried again', () => {
   it('concurrent deletes of different custom roles all answer 200, and the count follows', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     for (let i = 0; i < 12; i++) await uc.putRole(owner(ws), `role-${i}`, ['workspace:read'], plain);
     const aws = conflictingLikeAws(db);
@@ -86,7 +105,7 @@ describe('r21f2: a transaction cancelled only by a conflict on a shared counter 
   });
 
   it('concurrent creates and deletes of different custom roles all answer 200', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     for (let i = 0; i < 6; i++) await uc.putRole(owner(ws), `old-${i}`, ['workspace:read'], plain);
     const aws = conflictingLikeAws(db);
@@ -122,7 +141,7 @@ describe('r21f2: a transaction cancelled only by a conflict on a shared counter 
   });
 
   it('still answers a real condition failure at once: the cap reached, the same role deleted twice', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     await Promise.all(
       Array.from({ length: MAX_CUSTOM_ROLES }, (_, i) => uc.putRole(owner(ws), `role-${i}`, ['workspace:read'], plain)),

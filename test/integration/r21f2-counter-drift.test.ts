@@ -22,6 +22,7 @@ import { countPrefix } from '../../shared/adapters/dynamo/query';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
 import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
 import {
+  memberSk,
   ROLE_COUNT_SK,
   ROLE_PREFIX,
   roleSk,
@@ -56,6 +57,25 @@ const owner = (workspaceId: string): Caller => ({
   email: `${workspaceId}-owner@example.test`,
   permissions: new Set([...BUILTIN_ROLE_PERMISSIONS.owner, 'settings:read', 'settings:write']),
 });
+
+/** A fresh workspace whose owner's membership is stored: a custom role is defined only by a member (round 24). */
+async function ownedWorkspace(): Promise<string> {
+  const ws = `ws-${randomUUID().slice(0, 8)}`;
+  const { organizationId, userId } = owner(ws);
+  const joinedAt = '2026-01-01T00:00:00.000Z';
+  const Item = {
+    pk: workspacePk(ws),
+    sk: memberSk(userId),
+    type: 'membership',
+    workspaceId: ws,
+    organizationId,
+    userId,
+    role: 'owner',
+    joinedAt,
+  };
+  await db.send(new PutCommand({ TableName: CORE, Item }));
+  return ws;
+}
 
 function roleDeps(store: WorkspaceStore): uc.WorkspaceDeps {
   return {
@@ -140,7 +160,7 @@ function racingBefore(sk: string, racing: () => Promise<unknown>): DynamoDBDocum
 
 describe('r21f2: a counter never drifts from the items it counts', () => {
   it('roles: a deletion landing between the first creation’s count and its write', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     await legacyRoles(ws, ['old-0', 'old-1', 'old-2']);
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     const racing = racingBefore(roleSk('new'), () => uc.deleteRole(owner(ws), 'old-0', plain));
@@ -151,7 +171,7 @@ describe('r21f2: a counter never drifts from the items it counts', () => {
   });
 
   it('roles: a first creation landing between a deletion’s read and its write', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     await legacyRoles(ws, ['old-0', 'old-1', 'old-2']);
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     const racing = racingBefore(roleSk('old-0'), () => uc.putRole(owner(ws), 'new', ['workspace:read'], plain));
@@ -162,7 +182,7 @@ describe('r21f2: a counter never drifts from the items it counts', () => {
   });
 
   it('roles: at the cap, a slot freed by such a race can be taken again', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     await legacyRoles(
       ws,
       Array.from({ length: MAX_CUSTOM_ROLES - 1 }, (_, i) => `old-${i}`),
@@ -195,7 +215,7 @@ describe('r21f2: a counter never drifts from the items it counts', () => {
   });
 
   it('a creation whose answer was lost and which the SDK sent again counts once, and answers success', async () => {
-    const ws = `ws-${randomUUID().slice(0, 8)}`;
+    const ws = await ownedWorkspace();
     const plain = roleDeps(dynamoWorkspaces(db, CORE));
     await uc.putRole(owner(ws), 'first', ['workspace:read'], plain);
     // The first TransactWriteItems reaches the table, and its answer is lost on the way back.

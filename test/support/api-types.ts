@@ -1433,7 +1433,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume a failed launch at the page that failed (202)
+         * Resume a failed launch at its first page not counted (202)
          * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.launch-resume"];
@@ -2240,7 +2240,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The signed-in user and the workspaces they belong to */
+            /** @description The signed-in user and the first page (100) of the workspaces they belong to; `membershipsNextCursor`, when more follow, continues with `GET /api/workspaces?cursor=` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2285,6 +2285,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        membershipsNextCursor?: string;
                         defaultWorkspaceId?: string;
                     };
                 };
@@ -3221,14 +3222,17 @@ export interface operations {
     };
     "workspaces.list": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The workspaces the caller belongs to, with their role in each */
+            /** @description A page of the workspaces the caller belongs to, by workspace id, with their role in each (`limit` 1-100, default 100); `nextCursor` continues, absent on the last page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3255,6 +3259,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };
@@ -3320,6 +3325,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description The current state or version does not allow the change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -8831,7 +8845,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The failed launch runs again from the page that failed (follow it with `GET` on the launch) */
+            /** @description The failed launch runs again from its first page not counted (follow it with `GET` on the launch) */
             202: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,9 @@
  * every creation and deletion of a counted item, so the count is the number of items at every
  * commit and concurrent creates cannot pass a cap.
  *
+ * Things kept outside the counter's partition (an organization's workspaces) are counted the same
+ * way, with a `count` of their own for the first write.
+ *
  * A partition whose items predate its counter is counted by the first write that needs the counter,
  * creation or deletion alike: a strongly consistent count of the items, plus or minus the one
  * written, set only if no other write counted it meanwhile (`attribute_not_exists`). Every write of
@@ -29,11 +32,18 @@ export interface PrefixCount {
   readonly counterSk: string;
   /** Its attribute holding the count. */
   readonly attribute: string;
-  /** The sort-key prefix of the items counted (the counter's own key must not start with it). */
-  readonly prefix: string;
   /** The counter item's `type`. */
   readonly type: string;
 }
+
+/**
+ * What a counter counts: the partition's items under a sort-key `prefix` (the counter's own key must
+ * not start with it), or, for things kept elsewhere (an organization's workspaces), whatever `count`
+ * counts when the partition's counter does not exist yet.
+ */
+export type CountedItems =
+  | { readonly prefix: string; readonly count?: never }
+  | { readonly count: (pk: string) => Promise<number>; readonly prefix?: never };
 
 /**
  * A counted write's outcome: written (the items and the counter's move), refused because the
@@ -59,7 +69,11 @@ const COUNTING_ROUNDS = 5;
 const busy = (cause: unknown) =>
   new ConflictError('Too many changes at once; try again', 'CONCURRENT_CHANGE', { cause });
 
-export function prefixCounter(db: DynamoDBDocumentClient, table: string, spec: PrefixCount): PrefixCounter {
+export function prefixCounter(
+  db: DynamoDBDocumentClient,
+  table: string,
+  spec: PrefixCount & CountedItems,
+): PrefixCounter {
   const names = { '#n': spec.attribute, '#type': 'type' };
 
   /** The counter's move by `delta` (+1 or -1), for a partition counted or not yet; `limit-reached` when full. */
@@ -81,7 +95,7 @@ export function prefixCounter(db: DynamoDBDocumentClient, table: string, spec: P
       };
       return { update, counted: true };
     }
-    const existing = await countPrefix(db, table, pk, spec.prefix);
+    const existing = spec.count ? await spec.count(pk) : await countPrefix(db, table, pk, spec.prefix);
     if (delta > 0 && existing >= max) return 'limit-reached' as const;
     const update: TransactItem = {
       Update: {

@@ -77,19 +77,15 @@ export async function* queryPages(db: DynamoDBDocumentClient, input: QueryComman
  * How many items of partition `pk` have a sort key starting with `prefix`: a strongly consistent
  * COUNT Query, every page (the counters' first count of a workspace counted before they existed).
  */
-export async function countPrefix(
-  db: DynamoDBDocumentClient,
-  table: string,
-  pk: string,
-  prefix: string,
-): Promise<number> {
-  const input = prefixQuery(table, pk, prefix);
+export const countPrefix = (db: DynamoDBDocumentClient, table: string, pk: string, prefix: string): Promise<number> =>
+  countQuery(db, { ...prefixQuery(table, pk, prefix), ConsistentRead: true });
+
+/** How many items a Query matches (after its filter, when it has one): a COUNT Query, every page. */
+export async function countQuery(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<number> {
   let total = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await db.send(
-      new QueryCommand({ ...input, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
-    );
+    const out = await db.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey: start }));
     total += out.Count ?? 0;
     start = out.LastEvaluatedKey;
   } while (start);

@@ -62,12 +62,14 @@ export const loggedIn = {
 
 export const me = {
   status: 200,
-  description: 'The signed-in user and the workspaces they belong to',
+  description:
+    'The signed-in user and the first page (100) of the workspaces they belong to; `membershipsNextCursor`, when more follow, continues with `GET /api/workspaces?cursor=`',
   schema: z.object({
     user,
     memberships: z.array(
       z.looseObject({ workspaceId: id, organizationId: id, role: z.string(), workspaceName: z.optional(z.string()) }),
     ),
+    membershipsNextCursor: z.optional(z.string()),
     defaultWorkspaceId: z.optional(id),
   }),
   example: {

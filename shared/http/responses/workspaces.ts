@@ -15,10 +15,12 @@ const permissions = z.array(z.string());
 
 export const workspacesList = {
   status: 200,
-  description: 'The workspaces the caller belongs to, with their role in each',
-  schema: z.object({
-    workspaces: z.array(z.looseObject({ workspaceId: id, organizationId: id, name: z.string(), role: z.string() })),
-  }),
+  description:
+    'A page of the workspaces the caller belongs to, by workspace id, with their role in each (`limit` 1-100, default 100); `nextCursor` continues, absent on the last page',
+  schema: page(
+    'workspaces',
+    z.looseObject({ workspaceId: id, organizationId: id, name: z.string(), role: z.string() }),
+  ),
   example: {
     workspaces: [
       { workspaceId: EXAMPLE_WORKSPACE, organizationId: EXAMPLE_ORG, name: 'Analytical workspace', role: 'owner' },

@@ -52,7 +52,15 @@ export interface AccountStore {
    */
   replacePassword(userId: string, passwordHash: string, at: Date, expectedVersion: number): Promise<boolean>;
   markEmailVerified(userId: string, at: Date): Promise<void>;
-  memberships(userId: string): Promise<MembershipView[]>;
+  /**
+   * One page of the user's memberships, by workspace id, with each workspace's name, within what a
+   * function may answer; `nextCursor` (the cursor of `GET /api/workspaces`) when more follow.
+   * @throws InvalidCursorError for a cursor this listing did not hand out.
+   */
+  memberships(
+    userId: string,
+    page: { readonly limit: number; readonly cursor?: string | undefined },
+  ): Promise<{ memberships: MembershipView[]; nextCursor?: string }>;
   /**
    * A password reset's end of what the user handed out besides API keys: stamps the profile
    * first (`grantsValidFrom` = `at`: every invite they sent and every campaign webhook token they

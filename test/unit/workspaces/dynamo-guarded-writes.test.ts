@@ -26,15 +26,26 @@ function recordingDb(answer: (input: Input) => Record<string, unknown> = () => (
 const member = { workspaceId: 'ws1', organizationId: 'o1', userId: 'u2', role: 'member', joinedAt: 't' };
 
 describe('dynamoWorkspaces', () => {
-  it('changes or removes a member only while they still have the role read', async () => {
+  it('changes or removes a member only while they, and the actor, still have the roles read', async () => {
     const { db, inputs } = recordingDb();
     const store = dynamoWorkspaces(db, 'core');
-    await store.setRole('ws1', 'u2', 'viewer', 'member');
-    await store.removeMember('ws1', 'u2', 'member');
+    const actor = { userId: 'u1', role: 'admin' };
+    await store.setRole('ws1', 'u2', { role: 'viewer', expectedRole: 'member', actor });
+    await store.removeMember('ws1', 'u2', 'member', actor);
     for (const input of inputs) {
-      expect(input.ConditionExpression).toContain('#role = :expected');
-      expect(input.ExpressionAttributeValues).toMatchObject({ ':expected': 'member' });
+      const [write, standing] = input.TransactItems as Array<Record<string, Input>>;
+      const target = (write?.Update ?? write?.Delete) as Input;
+      expect(target.ConditionExpression).toContain('#role = :expected');
+      expect(target.ExpressionAttributeValues).toMatchObject({ ':expected': 'member' });
+      // Review round 24: the actor's membership, with the role the edge read, in the same transaction.
+      expect(standing?.ConditionCheck).toMatchObject({
+        Key: { pk: 'WS#ws1', sk: 'MEMBER#u1' },
+        ExpressionAttributeValues: { ':role': 'admin' },
+      });
     }
+    // Changing one's own role: the update's own condition is the actor's (one item, one operation).
+    await store.setRole('ws1', 'u1', { role: 'viewer', expectedRole: 'admin', actor });
+    expect(inputs.at(-1)?.TransactItems).toHaveLength(1);
   });
 
   it('reads a member, the members and the roles strongly consistent', async () => {
@@ -50,16 +61,26 @@ describe('dynamoWorkspaces', () => {
     const { db, inputs } = recordingDb();
     const store = dynamoWorkspaces(db, 'core');
     const role = { workspaceId: 'ws1', name: 'senior', permissions: [], createdAt: 'new' } as const;
-    await store.putRole(role, { ...role, createdAt: 'old' }, 50);
-    await store.putRole(role, undefined, 50);
-    expect(inputs[0]).toMatchObject({
+    const actor = { userId: 'u1', role: 'admin' };
+    await store.putRole(role, { ...role, createdAt: 'old' }, 50, actor);
+    await store.putRole(role, undefined, 50, actor);
+    const redefined = inputs[0] as { TransactItems: Array<Record<string, Input>> };
+    expect(redefined.TransactItems[0]?.Put).toMatchObject({
       ConditionExpression: 'createdAt = :previous',
       ExpressionAttributeValues: { ':previous': 'old' },
     });
+    // Review round 24: on the actor's membership as the edge read it.
+    expect(redefined.TransactItems[1]?.ConditionCheck).toMatchObject({
+      Key: { pk: 'WS#ws1', sk: 'MEMBER#u1' },
+      ExpressionAttributeValues: { ':role': 'admin' },
+    });
     // A new role is written with the workspace's role count (r20r4), in one transaction.
-    const created = inputs.at(-1) as { TransactItems: Array<{ Put?: Input }> };
+    const created = inputs.at(-1) as { TransactItems: Array<{ Put?: Input; ConditionCheck?: Input }> };
     expect(created.TransactItems.find((i) => i.Put)?.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(created.TransactItems.find((i) => i.ConditionCheck)?.ConditionCheck).toMatchObject({
+      Key: { pk: 'WS#ws1', sk: 'MEMBER#u1' },
     });
   });
 

@@ -4,7 +4,7 @@ import type { AuthContext } from '../../../shared/identity/auth-context';
 import type { CustomRole, Membership, Organization, User, Workspace } from '../../../shared/identity/model';
 import { BUILTIN_ROLE_PERMISSIONS, type Permission } from '../../../shared/identity/permissions';
 import type { AuditEntry } from '../../../shared/identity/ports';
-import type { Invite, WorkspaceStore } from '../../../shared/workspaces/ports';
+import type { Actor, Invite, WorkspaceStore } from '../../../shared/workspaces/ports';
 import * as uc from '../../../shared/workspaces/use-cases';
 import { MemoryApiKeys, verifiedUsers } from '../governance/memory-stores';
 
@@ -28,8 +28,11 @@ class MemoryStore implements WorkspaceStore {
   async organization(id: string) {
     return this.orgs.find((o) => o.organizationId === id);
   }
-  async membershipsOf(userId: string) {
-    return this.memberships.filter((m) => m.userId === userId);
+  async membershipPage(userId: string) {
+    return { memberships: this.memberships.filter((m) => m.userId === userId) };
+  }
+  async organizationOwnedBy(userId: string) {
+    return this.memberships.find((m) => m.userId === userId && m.role === 'owner')?.organizationId;
   }
   async members(ws: string) {
     return this.memberships.filter((m) => m.workspaceId === ws);
@@ -55,11 +58,14 @@ class MemoryStore implements WorkspaceStore {
       throw Object.assign(new Error('changed meanwhile'), { status: 409, code: 'CONCURRENT_CHANGE' });
     }
   }
-  async setRole(ws: string, userId: string, role: string, expected: string) {
-    this.#expect(ws, userId, expected);
+  // The actor's standing (`change.actor`, `_actor`) is checked by the DynamoDB store in the write's
+  // transaction (test/integration/r24a-role-change-by-removed-actor.test.ts); these callers are made up.
+  async setRole(ws: string, userId: string, change: { role: string; expectedRole: string; actor: Actor }) {
+    this.#expect(ws, userId, change.expectedRole);
+    const { role } = change;
     this.memberships = this.memberships.map((m) => (m.workspaceId === ws && m.userId === userId ? { ...m, role } : m));
   }
-  async removeMember(ws: string, userId: string, expected: string) {
+  async removeMember(ws: string, userId: string, expected: string, _actor: Actor) {
     this.#expect(ws, userId, expected);
     this.memberships = this.memberships.filter((m) => !(m.workspaceId === ws && m.userId === userId));
   }

@@ -72,9 +72,9 @@ export class MemoryAccounts implements AccountStore {
     const record = this.records.get(userId);
     if (record) this.records.set(userId, { ...record, user: { ...record.user, emailVerified: true } });
   }
-  async memberships(userId: string): Promise<MembershipView[]> {
+  async memberships(userId: string): Promise<{ memberships: MembershipView[] }> {
     const record = this.records.get(userId);
-    return record ? [{ ...record.membership, workspaceName: record.workspace.name }] : [];
+    return { memberships: record ? [{ ...record.membership, workspaceName: record.workspace.name }] : [] };
   }
   /** What users handed out besides API keys, as a reset sees it: by who, in any workspace. */
   readonly grants: Array<{ kind: 'invite' | 'webhook-token'; id: string; by: string; live: boolean }> = [];
