@@ -12,7 +12,11 @@ import {
   DYNAMO_PRICES_BEFORE_2024_11,
   enrolmentCalls,
   type JourneyShape,
+  LAUNCH_BEGIN,
+  LAUNCH_CONTACT,
   launchExecutionCount,
+  launchOperations,
+  launchPage,
   PAGES_PER_EXECUTION,
   PRICE_SOURCE,
   PRICES,
@@ -79,6 +83,27 @@ say(
     `${per.rru} RRU, ${per.wru} WRU, ${per.sqsRequests.toFixed(1)} SQS requests, ${per.lambdaInvocations.toFixed(1)} Lambda invocations ` +
     `(batches of ${DEFAULT_ASSUMPTIONS.batchSize}), ${per.schedules} schedules, ${per.busEvents} custom bus events, ${per.emails} emails. ` +
     'Opens, clicks, bounces and complaints come on top, as recipients make them.',
+);
+
+const launch = launchOperations(contacts);
+say(
+  '',
+  '## The launch, counted from the code',
+  '',
+  '| per | call | where | RRU | WRU | SQS req |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...[
+    ...launchPage().map((c) => ['page', c] as const),
+    ...LAUNCH_CONTACT.map((c) => ['contact', c] as const),
+    ['launch', LAUNCH_BEGIN] as const,
+  ].map(
+    ([unit, c]) =>
+      `| ${unit} | ${c.what} | ${c.where} | ${c.ops.rru ?? ''} | ${c.ops.wru ?? ''} | ${c.ops.sqsRequests?.toFixed(1) ?? ''} |`,
+  ),
+  '',
+  `The launch of ${contacts.toLocaleString('en-US')} contacts: ${launch.rru.toLocaleString('en-US')} RRU, ` +
+    `${launch.wru.toLocaleString('en-US')} WRU, ${launch.sqsRequests.toLocaleString('en-US')} SQS requests, ` +
+    `${launch.transitions.toLocaleString('en-US')} state transitions.`,
 );
 
 const cost = campaignCost(contacts, journey);

@@ -163,7 +163,7 @@ export interface CountedCall {
 
 const EVENTUAL_READ = 0.5;
 const CONSISTENT_READ = 1;
-/** A TransactWriteItems item of <= 1 KB costs 2 WRU. */
+/** A TransactWriteItems item costs 2 WRU a KB of the item (rounded up): 2 for one of <= 1 KB. */
 const TX_ITEM = 2;
 
 /**
@@ -181,7 +181,11 @@ export const STEP_BASE: readonly CountedCall[] = [
     where: 'dynamo-campaigns.ts dynamoCampaignVersions.load',
     ops: { rru: CONSISTENT_READ },
   },
-  { what: 'contact GetItem', where: 'dynamo-campaign-contacts.ts snapshot', ops: { rru: EVENTUAL_READ } },
+  {
+    what: 'contact GetItem, strongly consistent',
+    where: 'dynamo-campaign-contacts.ts snapshot, dynamo-contacts.ts get',
+    ops: { rru: CONSISTENT_READ },
+  },
   {
     what: "timeline Query, strongly consistent, every page since the step's earliest window (min 1 RRU; more for contacts with history; skipped when the contact's latest interaction is older than the step looks back, e.g. a new contact's first step: counted on every step here)",
     where: 'dynamo-campaign-contacts.ts timelineSince',
@@ -215,10 +219,9 @@ export const STATS_SHARDS = 8;
  * active campaign's running version has an A/B node with the rule still undecided (no promotion in
  * force or undone), one BatchGetItem of its stats shards (eventually consistent, one item each
  * under 4 KB) per container, campaign and minute, shared by every step of that minute; a step of a
- * campaign with nothing undecided reads nothing. Its promotion, once per node: the campaign and its
- * version read again (strongly consistent) and the conditional UpdateItem of the campaign. Not a
- * per-step cost (the model's journeys have no A/B node): {@link abPromotionCheckOps} gives it for a
- * number of containers and minutes.
+ * campaign with nothing undecided reads nothing. Its promotion, once per node: {@link AB_PROMOTION_WRITE}.
+ * Not a per-step cost (the model's journeys have no A/B node): {@link abPromotionCheckOps} gives it
+ * for a number of containers and minutes.
  */
 export const AB_PROMOTION_CHECK: CountedCall = {
   what: 'stats shards BatchGetItem (eventual), once a minute per container and campaign while a `promote` node is undecided',
@@ -226,11 +229,20 @@ export const AB_PROMOTION_CHECK: CountedCall = {
   ops: { rru: STATS_SHARDS * EVENTUAL_READ },
 };
 
-/** The writing of one automatic promotion: campaign and version re-read, conditional campaign update. */
+/** The campaign record the promotion rows assume: a journey of a few nodes, its rules, names and dates (< 2 KB). */
+export const AB_PROMOTION_CAMPAIGN_KB = 2;
+
+/**
+ * The writing of one automatic promotion: the campaign and its version re-read (strongly
+ * consistent, each under 4 KB), then one transaction of the campaign's conditional Update (2 WRU a
+ * KB of the record, {@link AB_PROMOTION_CAMPAIGN_KB}) and the promotion's audit entry Put (< 1 KB:
+ * 2). Several due at once share the reads and go in writes of at most `MAX_AUDIT_PER_CHANGE`
+ * (ports.ts), each with one Update of the record and an entry a promotion.
+ */
 export const AB_PROMOTION_WRITE: CountedCall = {
-  what: 'campaign GetItem + version GetItem (strongly consistent), conditional UpdateItem of the campaign',
+  what: 'campaign GetItem + version GetItem (strongly consistent), the campaign Update and its audit entry Put in one transaction',
   where: 'promotion.ts autoPromoter write, dynamo-campaigns.ts get/version/replace',
-  ops: { rru: 2 * CONSISTENT_READ, wru: 1 },
+  ops: { rru: 2 * CONSISTENT_READ, wru: TX_ITEM * AB_PROMOTION_CAMPAIGN_KB + TX_ITEM },
 };
 
 /** The checks of one undecided campaign over `minutes`, with `containers` drip-step containers running its steps. */
@@ -473,23 +485,94 @@ export function launchExecutionCount(contacts: number, a: Assumptions = DEFAULT_
 }
 
 /**
+ * The size of a launch page's marker (dynamo-launches.ts `recordPage`), in bytes as DynamoDB counts
+ * them: its key (`WS#<uuid>`, `CAMPAIGNLAUNCH#<uuid>#PAGE#<32 hex>`), type and expiry, the next
+ * page's cursor (a base64url contact key, 134 characters) and the decision's contact ids (a list:
+ * 3 bytes, and per id 1 byte and its 36 characters); ~330 bytes beside the ids. Checked against
+ * the item the adapter writes in test/unit/model/launch-page-cost.test.ts.
+ */
+export const launchMarkerBytes = (pageSize: number): number => 330 + 37 * pageSize;
+
+/** Write units of an item of `bytes`: one per KB, rounded up. */
+const writeUnits = (bytes: number): number => Math.ceil(bytes / 1024);
+
+/**
+ * The calls of one page of a launch (enrol-audience-page.ts `enrolAudiencePage`, a first try: no
+ * decision recorded yet), besides its contacts' ({@link LAUNCH_CONTACT}). The marker is written
+ * twice: its Put with the decision, then its Update (`counted`) in the count's transaction, which
+ * costs 2 WRU a KB of the item.
+ */
+export const launchPage = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] => {
+  const marker = writeUnits(launchMarkerBytes(a.pageSize));
+  return [
+    {
+      what: 'page marker GetItem, strongly consistent (absent on a first try: still 1 RRU)',
+      where: 'enrol-audience-page.ts, dynamo-launches.ts page',
+      ops: { rru: CONSISTENT_READ },
+    },
+    {
+      what: `audience Query: ${a.pageSize} contacts of ~1 KB (a 4 KB read unit per 4 contacts, eventual)`,
+      where: 'dynamo-campaigns.ts contactAudience, dynamo-contact-list-query.ts listQuery',
+      ops: { rru: (a.pageSize / 4) * EVENTUAL_READ },
+    },
+    {
+      what: `marker Put with the decision (${a.pageSize} contact ids, the next cursor: ~${(launchMarkerBytes(a.pageSize) / 1024).toFixed(1)} KB)`,
+      where: 'dynamo-launches.ts recordPage',
+      ops: { wru: marker },
+    },
+    {
+      what: 'the count: the marker Update (`counted`) and the launch record Update (ADD the counts, the resume point; < 1 KB), one transaction',
+      where: 'dynamo-launches.ts addPage',
+      ops: { wru: TX_ITEM * marker + TX_ITEM },
+    },
+  ];
+};
+
+/** The calls of one contact of a launch page (enrol-audience-page.ts `judgeContacts`, the page's SendMessageBatch). */
+export const LAUNCH_CONTACT: readonly CountedCall[] = [
+  {
+    what: 'contact GetItem, strongly consistent',
+    where: 'enrol-audience-page.ts judgeContacts, dynamo-contacts.ts get',
+    ops: { rru: CONSISTENT_READ },
+  },
+  {
+    what: "suppressions, workspace + global + the contact's own opt-outs, strongly consistent (BatchGetItem)",
+    where: 'enrol-by-ids.ts leftOutOfMarketing, dynamo-suppressions.ts reasonsFor',
+    ops: { rru: 3 * CONSISTENT_READ },
+  },
+  {
+    what: 'enrol message, in a SendMessageBatch of 10',
+    where: 'sqs-step-queue.ts sendAll',
+    ops: { sqsRequests: 1 / 10 },
+  },
+];
+
+/** Once a launch: its first page writes the launch record where its starter did not (every attribute if absent). */
+export const LAUNCH_BEGIN: CountedCall = {
+  what: 'launch record UpdateItem (if_not_exists), first page only',
+  where: 'enrol-audience-page.ts, dynamo-launches.ts begin',
+  ops: { wru: 1 },
+};
+
+/**
  * A launch (campaign-launch.asl.json): per page a Task and a Choice; each execution but the last
  * ends in its ContinueAsNew task and a Succeed (2), the last in one Succeed. Starting the next
  * execution is not billed apart (StartExecution is an API call; only state transitions are).
+ * DynamoDB and SQS: {@link launchPage} a page, {@link LAUNCH_CONTACT} a contact (the enrol messages'
+ * batches rounded up), {@link LAUNCH_BEGIN} once.
  */
 export function launchOperations(contacts: number, a: Assumptions = DEFAULT_ASSUMPTIONS): Operations {
   const pages = Math.max(1, Math.ceil(contacts / a.pageSize));
   const executions = launchExecutionCount(contacts, a);
+  const perPage = sumCalls([{ calls: launchPage(a) }]);
+  const perContact = sumCalls([{ calls: LAUNCH_CONTACT }]);
   return {
     ...zero(),
     transitions: pages * 2 + 1 + (executions - 1) * 2,
     lambdaInvocations: pages,
     lambdaGbSeconds: pages * (a.audiencePageMs / 1000) * a.memoryGb,
-    // Per page: one audience Query (100 contacts of ~1 KB: 25 x 4 KB, eventual), per contact a
-    // contact GetItem and two consistent suppression reads, the launch record's page write.
-    rru: pages * (25 * EVENTUAL_READ) + contacts * (EVENTUAL_READ + 2 * CONSISTENT_READ),
-    wru: pages * 1,
-    // SendMessageBatch of 10 enrol messages.
+    rru: pages * perPage.rru + contacts * perContact.rru,
+    wru: pages * perPage.wru + (LAUNCH_BEGIN.ops.wru ?? 0),
     sqsRequests: Math.ceil(contacts / 10),
   };
 }

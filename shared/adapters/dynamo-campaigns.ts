@@ -8,7 +8,13 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignFollowUp, CampaignStatus, CampaignStore, TriggerWiring } from '../campaigns/campaign';
 import type { PublishedVersion } from '../campaigns/enrolment';
-import type { AudienceSource, CampaignSchedule, CampaignVersions, DueCampaign } from '../campaigns/ports';
+import {
+  type AudienceSource,
+  type CampaignSchedule,
+  type CampaignVersions,
+  type DueCampaign,
+  MAX_AUDIT_PER_CHANGE,
+} from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
 import { ttlMemo } from '../ttl-memo';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
@@ -214,6 +220,14 @@ function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate, follow
 }
 
 /**
+ * Items a wired write adds to the record's for its trigger wiring at most (dynamo-campaign-triggers.ts
+ * `triggerIndexMove`: the old index entry's Delete, the new one's Put, the pointer's Put). With the
+ * record and {@link MAX_AUDIT_PER_CHANGE} audit entries (or a frozen version): within the 100 items of
+ * one transaction (dynamo/transact.ts `MAX_TRANSACTION_ITEMS`; checked in a test).
+ */
+export const MAX_WIRING_ITEMS = 3;
+
+/**
  * Attempts of one wired write whose slot or index pointer another writer moved between its read
  * and its write (a trigger run replacing the slot, a sync moving the entry): each reads both again.
  * Past them the write is reported lost (false: nothing was written).
@@ -360,6 +374,13 @@ export function dynamoCampaignStore(
       const { auditTable } = options;
       if (audit.length > 0 && !auditTable) {
         throw new Error('This campaign store has no audit table: an audited change cannot be written');
+      }
+      // The record, its wiring and the entries in one transaction: more would be refused by DynamoDB
+      // (a ValidationException, never retried), so the caller splits its change (promotion.ts).
+      if (audit.length > MAX_AUDIT_PER_CHANGE) {
+        throw new Error(
+          `A campaign change carries at most ${MAX_AUDIT_PER_CHANGE} audit entries (${audit.length} given)`,
+        );
       }
       const entries = audit.map((entry) => ({ Put: auditPut(auditTable as string, entry) }));
       const followUp = extra?.followUp;

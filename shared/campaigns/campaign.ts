@@ -187,7 +187,8 @@ export interface CampaignStore {
   create(campaign: Campaign): Promise<void>;
   /**
    * Writes `next` if the stored revision is still `next.revision - 1`; false otherwise. `audit`
-   * entries are written in the same transaction: with the change, or not at all. So is `wiring`:
+   * entries (at most `MAX_AUDIT_PER_CHANGE`, ports.ts; more is refused with an error, nothing written)
+   * are written in the same transaction: with the change, or not at all. So is `wiring`:
    * the slot and index entry are those of the record as written (the slot it held then, which a
    * trigger run may move meanwhile). Without it, the record's slot and entry stay as they are.
    */

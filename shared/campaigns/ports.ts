@@ -9,6 +9,15 @@ import type { JourneyAction } from './journey';
 import type { DripStepMessage, StepMessage } from './messages';
 import type { ZonedSendWindow } from './send-window';
 
+/**
+ * The most audit entries one change of a campaign carries (campaign.ts `CampaignStore.replace`'s `audit`):
+ * a store writes them with the record in one write (DynamoDB: one transaction, at most 100 items,
+ * of which the record and its trigger wiring take up to 4). A caller with more to audit (the
+ * engine's automatic promotions, one entry a node: promotion.ts `autoPromoter`) writes them in
+ * several changes.
+ */
+export const MAX_AUDIT_PER_CHANGE = 50;
+
 export interface AudiencePageOfContacts {
   readonly contactIds: readonly string[];
   /** Opaque; absent on the last page. */

@@ -26,7 +26,7 @@ import { own } from '../security/own';
 import { type Campaign, type CampaignDeps, type CampaignStore, runningJourney, writableCampaign } from './campaign';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
-import type { CampaignVersions } from './ports';
+import { type CampaignVersions, MAX_AUDIT_PER_CHANGE } from './ports';
 import { type AbNode, abNodeTest, type CampaignStats, campaignStats, isAbNode } from './stats';
 
 export interface Promotion {
@@ -343,7 +343,8 @@ export const AUTO_PROMOTION_CHECK_MS = 60_000;
  * (one BatchGet of the stats shards, at most once a minute per campaign in this container; steps
  * that find nothing undecided read nothing) and, when a test names a winner, writes the promotion
  * with the campaign's revision condition and its audit entry in one transaction
- * ({@link autoPromotionAudit}: both or neither), tells `promoted`, and answers
+ * ({@link autoPromotionAudit}: both or neither; many due at once, in writes of at most
+ * `MAX_AUDIT_PER_CHANGE`, one after the other), tells `promoted`, and answers
  * the promotions now recorded for those nodes, so the very arrival that found it due takes the
  * winner. A concurrent change of the campaign wins: the nodes' promotions as re-read are answered
  * (a person's promotion or undo, another container's promotion), or none, and the rule is tried
@@ -366,32 +367,39 @@ export function autoPromoter(deps: AutoPromotionDeps) {
     counters: Readonly<Record<string, number>>,
     version: number | undefined,
   ): Promise<Promotions> => {
-    const campaign = await deps.campaigns.get(workspaceId, campaignId);
+    let campaign = await deps.campaigns.get(workspaceId, campaignId);
     if (campaign?.status !== 'active' || !campaign.publishedVersion) return {};
     // Judged again on the stored nodes of the version the step runs on, whose rule it is (the
     // latest version may have dropped the node or the rule), against the promotions recorded now.
     const published = await deps.campaigns.version(workspaceId, campaignId, version ?? campaign.publishedVersion);
     if (!published) return {};
     const journey = published.journey;
-    const due = duePromotions(journey, counters, campaign.promotions ?? {}, deps.now());
-    if (Object.keys(due).length === 0) return campaign.promotions ?? {};
-    const next: Campaign = {
-      ...campaign,
-      promotions: { ...campaign.promotions, ...due },
-      revision: campaign.revision + 1,
-      updatedAt: deps.now().toISOString(),
-    };
-    const events = Object.entries(due).map(
-      ([node, promotion]): AutoPromoted => ({ workspaceId, campaignId, node, promotion, revision: next.revision }),
-    );
-    // Each promotion's audit entry in the promotion's own write: both land or neither (a failed
-    // write throws: nothing promoted, tried again a minute later), never a promotion unaudited.
-    const audit = events.map((event) => newAuditRecord(autoPromotionAudit(event), new Date(realNow())));
-    if (!(await deps.campaigns.replace(next, { audit }))) {
-      return (await deps.campaigns.get(workspaceId, campaignId))?.promotions ?? {};
+    const due = Object.entries(duePromotions(journey, counters, campaign.promotions ?? {}, deps.now()));
+    // At most MAX_AUDIT_PER_CHANGE promotions a write (a journey may have up to 200 A/B nodes due at
+    // once; one write of them all would pass DynamoDB's 100 items a transaction and fail every
+    // minute for ever): the writes follow each other, each on the revision the one before wrote.
+    for (let from = 0; from < due.length; from += MAX_AUDIT_PER_CHANGE) {
+      const batch = due.slice(from, from + MAX_AUDIT_PER_CHANGE);
+      const next: Campaign = {
+        ...campaign,
+        promotions: { ...campaign.promotions, ...Object.fromEntries(batch) },
+        revision: campaign.revision + 1,
+        updatedAt: deps.now().toISOString(),
+      };
+      const events = batch.map(
+        ([node, promotion]): AutoPromoted => ({ workspaceId, campaignId, node, promotion, revision: next.revision }),
+      );
+      // Each promotion's audit entry in the promotion's own write: both land or neither (a failed
+      // write throws: those not written yet are not promoted, tried again a minute later; those
+      // written stand, recorded, so no retry writes them twice), never a promotion unaudited.
+      const audit = events.map((event) => newAuditRecord(autoPromotionAudit(event), new Date(realNow())));
+      if (!(await deps.campaigns.replace(next, { audit }))) {
+        return (await deps.campaigns.get(workspaceId, campaignId))?.promotions ?? {};
+      }
+      for (const event of events) await deps.promoted(event);
+      campaign = next;
     }
-    for (const event of events) await deps.promoted(event);
-    return next.promotions ?? {};
+    return campaign.promotions ?? {};
   };
 
   return {

@@ -24,11 +24,11 @@ describe('operations per enrolment', () => {
     // Prepare: one message runs the whole journey; the email-sender sends once.
     const ops = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
     // Assess. Step: 1 consistent enrolment read, the campaign 1 (consistent; its frozen version is
-    // kept per container: 0), contact 0.5, timeline 1 (consistent), 3 consistent suppressions (workspace,
-    // global, the contact's own opt-outs), the template 0.5 (its saved version kept per container:
-    // 0); the sender profile is remembered per container (0).
+    // kept per container: 0), contact 1 (consistent), timeline 1 (consistent), 3 consistent suppressions
+    // (workspace, global, the contact's own opt-outs), the template 0.5 (its saved version kept per
+    // container: 0); the sender profile is remembered per container (0).
     // Sender: 3 consistent suppressions and the contact (its CRM status), gate 0.5, pacer read 1.
-    expect(ops.rru).toBe(1 + 1 + 0.5 + 1 + 3 + 0.5 + (4 + 0.5 + 1));
+    expect(ops.rru).toBe(1 + 1 + 1 + 1 + 3 + 0.5 + (4 + 0.5 + 1));
     // Step: enrolment Put 1, stats shard ADD summed over a batch of 10 (0.1), gsi1 1, no due index,
     // send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the ledger
     // tag, so no message-id pointer) and the hour counter summed over a batch of 10 (0.1).
@@ -77,8 +77,8 @@ describe('operations per enrolment', () => {
     // The end's save adds the due-index entry (1); the deadline's step removes it (1) with its Put
     // (1), stats share (0.1) and gsi1 rewrite (1).
     expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 0.1 + 1 + 1));
-    // The deadline's step reads as any step: enrolment 1, campaign 1, contact 0.5, timeline 1, suppressions 3.
-    expect(goal.rru - plain.rru).toBeCloseTo(1 + 1 + 0.5 + 1 + 3);
+    // The deadline's step reads as any step: enrolment 1, campaign 1, contact 1, timeline 1, suppressions 3.
+    expect(goal.rru - plain.rru).toBeCloseTo(1 + 1 + 1 + 1 + 3);
     // A deadline days away is one schedule, whose firing sends the step (1); that message is received
     // and deleted a batch at a time (0.2).
     expect(goal.schedules - plain.schedules).toBe(1);
@@ -112,6 +112,20 @@ describe('the bill', () => {
   it('counts the launch loop as two transitions a page and one at the end', () => {
     expect(launchOperations(1_000).transitions).toBe(10 * 2 + 1);
     expect(launchOperations(1_001).lambdaInvocations).toBe(11);
+  });
+
+  it("counts a launch's DynamoDB calls by hand, page by page and contact by contact", () => {
+    // 1,000 contacts: 10 pages of 100.
+    const ops = launchOperations(1_000);
+    // Per page: the marker Put with its 100 contact ids (~3.9 KB: 4 WRU), then the count's
+    // transaction, the marker Update (2 x 4) and the launch record Update (< 1 KB: 2). Once: the
+    // first page's begin (1).
+    expect(ops.wru).toBe(10 * (4 + 2 * 4 + 2) + 1);
+    // Per page: the marker read (consistent, 1) and the audience Query (25 x 4 KB, eventual: 12.5).
+    // Per contact: its item (consistent, 1) and 3 consistent suppressions (workspace, global, its own opt-outs).
+    expect(ops.rru).toBe(10 * (1 + 12.5) + 1_000 * (1 + 3));
+    // The enrol messages, 10 a SendMessageBatch.
+    expect(ops.sqsRequests).toBe(100);
   });
 
   it('counts a large launch as a chain of executions of PAGES_PER_EXECUTION pages, each continued one ending in 2 more transitions', () => {
