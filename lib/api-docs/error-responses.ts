@@ -129,7 +129,7 @@ export const CONFLICTS: Readonly<Record<string, readonly string[]>> = {
   'campaigns.unpromote': ['CAMPAIGN_ARCHIVED', 'CAMPAIGN_CHANGED'],
   'campaigns.ai-drafts.create': ['CAMPAIGN_ARCHIVED', 'AI_OFFLINE', 'AI_DRAFT_FAILED'],
   'campaigns.ai-drafts.approve': ['CAMPAIGN_ARCHIVED', 'AI_DRAFT_OUTDATED', 'CAMPAIGN_CHANGED'],
-  'campaigns.webhook-token': ['CAMPAIGN_ARCHIVED', 'NOT_A_WEBHOOK_TRIGGER'],
+  'campaigns.webhook-token': ['CAMPAIGN_ARCHIVED', 'NOT_A_WEBHOOK_TRIGGER', 'CONCURRENT_CHANGE'],
   'campaigns.signing-secret': ['CAMPAIGN_ARCHIVED'],
   'hooks.campaign': ['CAMPAIGN_NOT_ACTIVE'],
   'campaigns.launch-resume': ['LAUNCH_NOT_FAILED', 'LAUNCH_NOT_RESUMABLE', 'CAMPAIGN_NOT_ACTIVE'],

@@ -14,6 +14,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TriggerKey } from '../campaigns/trigger';
 import type { CampaignTriggerIndex, CampaignWebhookTokens, TriggerBasis } from '../campaigns/trigger-ports';
+import { ConflictError } from '../errors';
 import { grantorPasswordChanged, grantStands } from '../identity/grant-standing';
 import { BUILTIN_ROLE_PERMISSIONS, isBuiltinRole } from '../identity/permissions';
 import { batchGet } from './dynamo/batch';
@@ -22,7 +23,13 @@ import type { Item } from './dynamo/item';
 import { getItem } from './dynamo/item';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
-import { dynamoMemberships, grantorKeys, grantorPasswordCheck, grantorStanding } from './dynamo-memberships';
+import {
+  dynamoMemberships,
+  grantorKeys,
+  grantorPasswordCheck,
+  grantorStanding,
+  memberStillHolds,
+} from './dynamo-memberships';
 import {
   CAMPAIGN_HOOK_SK,
   campaignHookPk,
@@ -335,12 +342,17 @@ export function dynamoCampaignWebhookTokens(
      * version (`passwordVersion`): their removal from the workspace or their password change ends
      * it ({@link revokeWebhookTokensMintedBy}, and `find`). With a version, the transaction also
      * checks that the minter's profile still has it (its first item), so a token minted by a
-     * session a reset overtook is never written: a 401 `SESSION_INVALID`, as for an API key.
+     * session a reset overtook is never written: a 401 `SESSION_INVALID`, as for an API key. With
+     * the minter's role as the edge read it (`minterRole`), the transaction also checks that they
+     * are still a member with that role (`memberStillHolds`), as every grant does: a removal or a
+     * role change landing meanwhile writes nothing, a 409 `CONCURRENT_CHANGE`.
      */
-    async rotate(workspaceId, campaignId, tokenHash, at, mintedBy, passwordVersion) {
+    async rotate(workspaceId, campaignId, tokenHash, at, mintedBy, passwordVersion, minterRole) {
       const pk = workspacePk(workspaceId);
       const pointerKey = { pk, sk: campaignHookSk(campaignId) };
       const versioned = mintedBy !== undefined && passwordVersion !== undefined;
+      const standing = mintedBy !== undefined && minterRole !== undefined;
+      const memberAt = versioned ? 1 : 0;
       const minter =
         mintedBy === undefined
           ? {}
@@ -350,6 +362,7 @@ export function dynamoCampaignWebhookTokens(
         const previous = typeof current?.tokenHash === 'string' ? current.tokenHash : undefined;
         const items: TransactItem[] = [
           ...(versioned ? [grantorPasswordCheck(table, mintedBy, passwordVersion)] : []),
+          ...(standing ? [memberStillHolds(table, workspaceId, mintedBy, minterRole)] : []),
           ...(previous && previous !== tokenHash
             ? [{ Delete: { TableName: table, Key: { pk: campaignHookPk(previous), sk: CAMPAIGN_HOOK_SK } } }]
             : []),
@@ -385,6 +398,9 @@ export function dynamoCampaignWebhookTokens(
           return;
         } catch (error) {
           if (versioned && isConditionFailure(error, 0)) throw grantorPasswordChanged();
+          if (standing && isConditionFailure(error, memberAt)) {
+            throw new ConflictError('Your membership changed meanwhile; reload and try again', 'CONCURRENT_CHANGE');
+          }
           const moved = isConditionFailure(error, items.length - 1);
           if ((!moved && !isTransactionConflict(error)) || attempt >= TOKEN_ROTATION_ATTEMPTS) throw error;
           await sleep(Math.random() * 10 * attempt);

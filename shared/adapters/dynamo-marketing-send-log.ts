@@ -20,14 +20,16 @@
  *
  * A capped send checks the log and sends under the contact's cap lock (a leased item, 30 s), so
  * two campaigns' capped steps for one contact take turns instead of both finding room for one
- * more mail. A send `record` resolves once its entry is written, before the lock is let go.
+ * more mail. A send `record` resolves once its entry is written, before the lock is let go. The
+ * lock write carries its token, so a retry of it after its answer was lost takes it (own-write.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MarketingSendLog, MarketingSendMoves } from '../campaigns/campaign-mailer';
 import { batchPut, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { epochSeconds, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { dynamoMarketingSendMoves, MARKETING_SEND_KEEP_MS, marketingSendKey } from './dynamo-marketing-send-moves';
 import { interactionPk, MARKETING_SEND_PREFIX } from './keys';
@@ -97,9 +99,12 @@ export function dynamoMarketingSendLog(
       const key = { pk: interactionPk(workspaceId, contactId), sk: CAP_LOCK_SK };
       const token = randomUUID();
       const now = Date.now();
-      const taken = await conditionally(
-        db.send(
-          new PutCommand({
+      // Marked with its token: a retry of this write after its answer was lost is refused by its
+      // own lock, and finds it its own (own-write.ts), not another step's to wait 30 s for.
+      const { written: taken } = await writeOwn(
+        db,
+        {
+          Put: {
             TableName: table,
             Item: {
               ...key,
@@ -111,8 +116,9 @@ export function dynamoMarketingSendLog(
             // A lease: a holder that crashed lets go when it runs out.
             ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
             ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
+          },
+        },
+        (item) => item.token === token,
       );
       if (!taken) return undefined;
       return async () => {

@@ -33,21 +33,31 @@ export const webhookEnrolBody = z.union([
  * written only while that password is current, and stops working when they are removed from the
  * workspace or their password changes (whether or not the reset's sweep ran), and the campaign
  * then needs a new one; it is refused while their role (as defined at each call) does not grant
- * `campaigns:launch`. `deps.now` is real time (a reset is compared with it for tokens minted
- * before versions were recorded).
+ * `campaigns:launch`. It is written only while the minter is still a member with the role the edge
+ * read (`minter.role`), as every grant. `deps.now` is real time (a reset is compared with it for
+ * tokens minted before versions were recorded).
  * @throws UnauthorizedError `SESSION_INVALID` when the minter's password changed since their
  * session was read (a reset overtook the request).
+ * @throws ConflictError `CONCURRENT_CHANGE` when the minter was removed or their role changed meanwhile.
  */
 export async function rotateWebhookToken(
   workspaceId: string,
   campaignId: string,
-  minter: { readonly userId: string; readonly passwordVersion?: number },
+  minter: { readonly userId: string; readonly passwordVersion?: number; readonly role: string },
   deps: { campaigns: CampaignStore; tokens: CampaignWebhookTokens; now: () => Date },
 ): Promise<{ token: string; path: string }> {
   await writableCampaign(workspaceId, campaignId, deps);
   const token = newToken();
   const at = deps.now().toISOString();
-  await deps.tokens.rotate(workspaceId, campaignId, sha256(token), at, minter.userId, minter.passwordVersion);
+  await deps.tokens.rotate(
+    workspaceId,
+    campaignId,
+    sha256(token),
+    at,
+    minter.userId,
+    minter.passwordVersion,
+    minter.role,
+  );
   return { token, path: `/api/hooks/campaigns/${campaignId}/${token}` };
 }
 

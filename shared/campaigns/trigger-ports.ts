@@ -86,8 +86,10 @@ export interface CampaignWebhookTokens {
    * `passwordVersion` is the one their session was opened with: the token is written only while
    * their password still has it (and is void once it changes). `at` is real time (compared with
    * their reset's, for tokens minted before versions were recorded). Only writes that stand for no
-   * user (fixtures) leave `mintedBy` out; such a token is tied to nobody.
+   * user (fixtures) leave `mintedBy` out; such a token is tied to nobody. `minterRole` is their role
+   * as the edge read it: the token is written only while they are still a member with it.
    * @throws UnauthorizedError `SESSION_INVALID` when the minter's password changed meanwhile.
+   * @throws ConflictError `CONCURRENT_CHANGE` when the minter was removed or their role changed meanwhile.
    */
   rotate(
     workspaceId: string,
@@ -96,6 +98,7 @@ export interface CampaignWebhookTokens {
     at: string,
     mintedBy?: string,
     passwordVersion?: number,
+    minterRole?: string,
   ): Promise<void>;
   /**
    * The campaign a token hash belongs to, while it is the campaign's current token and its minter

@@ -1,7 +1,9 @@
 /**
  * The counter store's requests, against a stubbed client. The emulator test
- * (test/integration/rate-limit-counters.test.ts) covers the behaviour; this covers what
- * dynalite cannot show: DynamoDB returning the item with a failed condition.
+ * (test/integration/rate-limit-counters.test.ts) covers the behaviour against the local emulator,
+ * which returns the refusing item as DynamoDB does (lib/local/emulators/condition-failure-item.ts);
+ * this pins the exact requests, and the read the store falls back on when a refusal carries no item
+ * (bare dynalite, before that fix, never returned one).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
