@@ -11,8 +11,9 @@ import { agentRequest } from '../ai/agents';
 import { AI_CALL_STATUSES, type AiCallRecord, type AiCallStore } from '../ai/ai-call';
 import { AI_AGENTS } from '../ai/ports';
 import { cutText } from '../security/cut-text';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { aiCallSk, workspacePk } from './keys';
 
 const KEEP_MS = 90 * 24 * 3600_000;
@@ -89,37 +90,46 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
     },
 
     async claim(workspaceId, callId, claimId, now, leaseUntil) {
-      try {
-        const out = await update(workspaceId, callId, {
-          // A dead-lettered call (its message redriven) loses its failure; a kept answer stays.
-          UpdateExpression:
-            'SET #status = :running, claimId = :claim, leaseUntil = :until, startedAt = :now, updatedAt = :now ' +
-            'REMOVE failure, completedAt ADD attempts :one',
-          ConditionExpression:
-            'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :nowMs) ' +
-            'OR (#status = :failed AND failure.deadLettered = :true))',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':running': 'running',
-            ':queued': 'queued',
-            ':failed': 'failed',
-            ':true': true,
-            ':claim': claimId,
-            ':until': leaseUntil.getTime(),
-            ':now': now.toISOString(),
-            ':nowMs': now.getTime(),
-            ':one': 1,
+      // Marked by its claimId (own-write.ts): the SDK's retry of a claim DynamoDB applied, refused
+      // by that claim, is this claim's, not another delivery's (`busy`, a lease waited out).
+      const claimed = await writeOwn(
+        db,
+        {
+          Update: {
+            TableName: table,
+            Key: keyOf(workspaceId, callId),
+            // A dead-lettered call (its message redriven) loses its failure; a kept answer stays.
+            UpdateExpression:
+              'SET #status = :running, claimId = :claim, leaseUntil = :until, startedAt = :now, updatedAt = :now ' +
+              'REMOVE failure, completedAt ADD attempts :one',
+            ConditionExpression:
+              'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND leaseUntil < :nowMs) ' +
+              'OR (#status = :failed AND failure.deadLettered = :true))',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':running': 'running',
+              ':queued': 'queued',
+              ':failed': 'failed',
+              ':true': true,
+              ':claim': claimId,
+              ':until': leaseUntil.getTime(),
+              ':now': now.toISOString(),
+              ':nowMs': now.getTime(),
+              ':one': 1,
+            },
+            ReturnValues: 'ALL_NEW',
           },
-          ReturnValues: 'ALL_NEW',
-        });
-        return { outcome: 'claimed', record: recordOf(out.Attributes ?? {}) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const item = await getItem(db, table, keyOf(workspaceId, callId), { consistent: true });
-        if (!item) return { outcome: 'missing' };
-        // A dead-lettered failure would have passed the condition: a failed call here is done.
-        return { outcome: DONE.includes(String(item.status)) ? 'done' : 'busy' };
+        },
+        (item) => item.status === 'running' && item.claimId === claimId,
+      );
+      if (claimed.written) {
+        return { outcome: 'claimed', record: recordOf('again' in claimed ? claimed.item : (claimed.attributes ?? {})) };
       }
+      // The refusing item comes with the refusal: none, no call.
+      const item = claimed.item;
+      if (!item) return { outcome: 'missing' };
+      // A dead-lettered failure would have passed the condition: a failed call here is done.
+      return { outcome: DONE.includes(String(item.status)) ? 'done' : 'busy' };
     },
 
     keepAnswer(workspaceId, callId, claimId, outcome, now) {

@@ -6,8 +6,7 @@
  * eligible for its campaign goal (`goalUntil`: due at the goal's deadline, for the sweep); others
  * have it removed.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awaitsGoal, type EnrolmentState } from '../campaigns/enrolment';
 import type { CounterDeltas, EnrolmentStates } from '../campaigns/ports';
 import { stableBucket } from '../campaigns/split';
@@ -18,6 +17,7 @@ import { batchGet, batchPut, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { pagedQuery, queryAll, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { dueShardOf, enrolmentFromItem } from './dynamo-enrolments-due';
@@ -140,10 +140,14 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
     },
 
     async save(next, expectedStep, counters, condition) {
+      // Marked as this save's (`savedMark`): the plain Put the SDK retried after it landed (its
+      // answer lost) is refused by its own write and is this move, not another step's (own-write.ts);
+      // read as stale, the step set no timer and its counters were never added.
+      const mark = ownToken();
       const put: TransactItem = {
         Put: {
           TableName: table,
-          Item: itemOf(next),
+          Item: { ...itemOf(next), savedMark: mark },
           ...(expectedStep === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -159,9 +163,9 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
       // one item. A crash between the two undercounts one move (stats, never behaviour).
       // A hold for a paused campaign is written only while it is still paused (run-step.ts): with
       // a check of the campaign item in the same transaction. The rare path; the others stay one Put.
-      const moved = await conditionally(
-        condition?.whileCampaignHeld
-          ? transactWrite(db, [
+      const moved = condition?.whileCampaignHeld
+        ? await conditionally(
+            transactWrite(db, [
               put,
               {
                 ConditionCheck: {
@@ -172,9 +176,9 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
                   ExpressionAttributeValues: { ':paused': 'paused', ':draft': 'draft' },
                 },
               },
-            ])
-          : db.send(new PutCommand(put.Put as ConstructorParameters<typeof PutCommand>[0])),
-      );
+            ]),
+          )
+        : (await writeOwn(db, { Put: put.Put as PutCommandInput }, (item) => item.savedMark === mark)).written;
       if (moved) {
         const { workspaceId, campaignId, contactId } = next;
         await addMoved({ workspaceId, campaignId, counters, spreadBy: contactId });

@@ -2,11 +2,17 @@
  * Idempotency records in the `ephemeral` table (TTL `expiresAt`), one item per key:
  * `IDEMPOTENCY#<ws>#<operation>#<key>` / `request`. Every transition is one conditional
  * write, so of several attempts racing for a key exactly one holds it.
+ *
+ * The claim and the take-over are marked by their lease id (own-write.ts): the SDK retries a
+ * write whose answer was lost, and a retry refused by the write's own first try (the record holding
+ * this lease) is the write's success, not another attempt's run in progress (a 409 and the key held
+ * for the lease). A refused claim answers from the record that refused it: no read after it.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyRecord, IdempotencyScope, IdempotencyStore } from '../idempotency/ports';
 import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { IDEMPOTENCY_SK, idempotencyPk } from './keys';
 
 const keyOf = (scope: IdempotencyScope) => ({
@@ -37,12 +43,15 @@ export function dynamoIdempotency(
 
   return {
     async claim(scope, claim) {
-      // Two rounds: a record that expired between the failed put and the read is claimed again.
+      // A refusal comes with the record that refused it (alive: the condition let only that refuse).
+      // Without one, read it; two rounds: a record that expired between the refusal and the read is
+      // claimed again.
       for (let round = 0; round < 2; round++) {
         const nowSeconds = epochSeconds(now());
-        const claimed = await conditionally(
-          db.send(
-            new PutCommand({
+        const claimed = await writeOwn(
+          db,
+          {
+            Put: {
               TableName: table,
               Item: {
                 ...keyOf(scope),
@@ -55,31 +64,42 @@ export function dynamoIdempotency(
               },
               ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
               ExpressionAttributeValues: { ':now': nowSeconds },
-            }),
-          ),
+            },
+          },
+          (item) => item.leaseId === claim.leaseId,
         );
-        if (claimed) return undefined;
+        if (claimed.written) return undefined;
+        if (alive(claimed.item, nowSeconds)) return fromItem(claimed.item);
         const existing = await getItem(db, table, keyOf(scope), { consistent: true });
         if (alive(existing, nowSeconds)) return fromItem(existing);
       }
       throw new Error(`Idempotency key of ${scope.operation} could be neither claimed nor read`);
     },
 
-    takeOver(scope, lapsedLeaseId, leaseId, leaseUntil) {
-      return update(scope, {
-        UpdateExpression: 'SET leaseId = :lease, leaseUntil = :until',
-        ConditionExpression:
-          lapsedLeaseId === undefined
-            ? '#status = :running AND attribute_not_exists(leaseId)'
-            : '#status = :running AND leaseId = :lapsed',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':running': 'in-progress',
-          ':lease': leaseId,
-          ':until': leaseUntil,
-          ...(lapsedLeaseId === undefined ? {} : { ':lapsed': lapsedLeaseId }),
+    async takeOver(scope, lapsedLeaseId, leaseId, leaseUntil) {
+      const taken = await writeOwn(
+        db,
+        {
+          Update: {
+            TableName: table,
+            Key: keyOf(scope),
+            UpdateExpression: 'SET leaseId = :lease, leaseUntil = :until',
+            ConditionExpression:
+              lapsedLeaseId === undefined
+                ? '#status = :running AND attribute_not_exists(leaseId)'
+                : '#status = :running AND leaseId = :lapsed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':running': 'in-progress',
+              ':lease': leaseId,
+              ':until': leaseUntil,
+              ...(lapsedLeaseId === undefined ? {} : { ':lapsed': lapsedLeaseId }),
+            },
+          },
         },
-      });
+        (item) => item.status === 'in-progress' && item.leaseId === leaseId,
+      );
+      return taken.written;
     },
 
     complete(scope, leaseId, result) {

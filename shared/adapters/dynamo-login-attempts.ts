@@ -2,7 +2,8 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCount, LoginAttemptStore } from '../identity/accounts/ports';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
-import { epochSeconds, getItem } from './dynamo/item';
+import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { LOGIN_ATTEMPTS_SK } from './keys';
 
 /**
@@ -11,6 +12,14 @@ import { LOGIN_ATTEMPTS_SK } from './keys';
  * `windowSeconds` after their last change. Every step is one conditional write, so concurrent
  * attempts are counted one by one. (The sort key is `login-attempts`: counters of the
  * earlier failures-only layout, `login-failures`, are ignored and expire on their own.)
+ *
+ * Each reservation's id stays among the counter's attempts being checked (`checking`, a string
+ * set: as many as attempts in flight) until it fails or is given back. The SDK retries a write
+ * whose answer was lost: a reservation's retry is refused by its own id and finds it there
+ * (own-write.ts), so one attempt counts once (the window's opening put retried fell to the ADD, and
+ * the ADD retried while the allowance held added again); a give-back takes its id out in the same
+ * write and only while it is there, so a retried one, or one of an attempt that failed, gives
+ * nothing back.
  */
 export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): LoginAttemptStore {
   const itemKey = (pk: string) => ({ pk, sk: LOGIN_ATTEMPTS_SK });
@@ -26,35 +35,41 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
       if (!item || Number(item.expiresAt) <= epochSeconds(now)) return undefined;
       return toCount(item);
     },
-    async reserve(key, expected, now, { windowSeconds, freeBelow }) {
+    async reserve(key, expected, now, { windowSeconds, freeBelow }, reservation) {
       const nowSeconds = epochSeconds(now);
       const expiresAt = nowSeconds + windowSeconds;
+      const mine = (item: Item) => item.checking instanceof Set && item.checking.has(reservation);
       if (!expected) {
         // None live: start over at one attempt, unless a concurrent attempt just did.
         const fresh = { ...itemKey(key), attempts: 1, failures: 0, lastFailureAt: 0, expiresAt };
-        const started = await conditionally(
-          db.send(
-            new PutCommand({
+        const started = await writeOwn(
+          db,
+          {
+            Put: {
               TableName: table,
-              Item: fresh,
+              Item: { ...fresh, checking: new Set([reservation]) },
               ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
               ExpressionAttributeValues: { ':now': nowSeconds },
-            }),
-          ),
+            },
+          },
+          mine,
         );
-        if (started) return toCount(fresh);
+        if (started.written) return toCount(fresh);
       }
       // Below the allowance, or exactly the count the caller judged (then nobody moved it since).
       const judged = expected ? ' OR (attempts = :a AND failures = :f AND lastFailureAt = :last)' : '';
-      try {
-        const out = await db.send(
-          new UpdateCommand({
+      const counted = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: itemKey(key),
-            UpdateExpression: 'ADD attempts :one SET expiresAt = :exp',
-            ConditionExpression: `expiresAt > :now AND (attempts < :free${judged})`,
+            UpdateExpression: 'ADD attempts :one, checking :ids SET expiresAt = :exp',
+            ConditionExpression: `expiresAt > :now AND (attempts < :free${judged}) AND NOT contains(checking, :id)`,
             ExpressionAttributeValues: {
               ':one': 1,
+              ':ids': new Set([reservation]),
+              ':id': reservation,
               ':exp': expiresAt,
               ':now': nowSeconds,
               ':free': freeBelow,
@@ -63,15 +78,14 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
                 : {}),
             },
             ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toCount(out.Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+          },
+        },
+        mine,
+      );
+      if (!counted.written) return undefined;
+      return toCount('again' in counted ? counted.item : (counted.attributes ?? {}));
     },
-    async fail(key, now, windowSeconds) {
+    async fail(key, now, windowSeconds, reservation) {
       const stamp = { ':one': 1, ':at': now.getTime(), ':exp': epochSeconds(now) + windowSeconds };
       try {
         const out = await db.send(
@@ -79,11 +93,11 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
             TableName: table,
             Key: itemKey(key),
             // The attempt is already among `attempts`; if a success forgot the counter
-            // meanwhile and it is gone, this failure starts it again.
+            // meanwhile and it is gone, this failure starts it again. No longer being checked.
             UpdateExpression:
-              'ADD failures :one SET attempts = if_not_exists(attempts, :one), lastFailureAt = :at, expiresAt = :exp',
+              'ADD failures :one SET attempts = if_not_exists(attempts, :one), lastFailureAt = :at, expiresAt = :exp DELETE checking :ids',
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :now',
-            ExpressionAttributeValues: { ...stamp, ':now': epochSeconds(now) },
+            ExpressionAttributeValues: { ...stamp, ':now': epochSeconds(now), ':ids': new Set([reservation]) },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -102,16 +116,21 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
         return toCount(item);
       }
     },
-    async release(key, now) {
+    async release(key, now, reservation) {
       await conditionally(
         db.send(
           new UpdateCommand({
             TableName: table,
             Key: itemKey(key),
-            UpdateExpression: 'ADD attempts :minusOne',
-            // Only an attempt still being checked is given back, never a failure.
-            ConditionExpression: 'attempts > failures AND expiresAt > :now',
-            ExpressionAttributeValues: { ':minusOne': -1, ':now': epochSeconds(now) },
+            UpdateExpression: 'ADD attempts :minusOne DELETE checking :ids',
+            // Only this attempt, still being checked, is given back, once; never a failure.
+            ConditionExpression: 'contains(checking, :id) AND attempts > failures AND expiresAt > :now',
+            ExpressionAttributeValues: {
+              ':minusOne': -1,
+              ':ids': new Set([reservation]),
+              ':id': reservation,
+              ':now': epochSeconds(now),
+            },
           }),
         ),
       );

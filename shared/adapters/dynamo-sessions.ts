@@ -24,6 +24,7 @@ import type { Session, User } from '../identity/model';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { toMembership } from './dynamo-memberships';
@@ -77,25 +78,36 @@ function activeSession(
 
 /** The session store; its `findActive`/`touch` are the edge's `SessionLookup`. */
 export function dynamoSessions(db: DynamoDBDocumentClient, table: string): SessionStore {
-  /** Marks one session revoked unless it already is; false when the condition fails. */
-  const markRevoked = (pk: string, userId: string, sessionId: string, at: Date): Promise<boolean> =>
-    conditionally(
-      db.send(
-        new UpdateCommand({
+  /**
+   * Marks one session revoked unless it already is; false when the condition fails. The mark carries
+   * a token of its own (`revokedMark`, own-write.ts): a mark the SDK retried after it landed (its
+   * answer lost) is refused by itself and is this revocation, not "none active" (a 404 for a revoke
+   * that landed, a reset's count one short).
+   */
+  const markRevoked = async (pk: string, userId: string, sessionId: string, at: Date): Promise<boolean> => {
+    const mark = ownToken();
+    const marked = await writeOwn(
+      db,
+      {
+        Update: {
           TableName: table,
           Key: { pk, sk: SESSION_SK },
-          UpdateExpression: 'SET revokedAt = :at',
+          UpdateExpression: 'SET revokedAt = :at, revokedMark = :mark',
           ConditionExpression:
             'userId = :u AND sessionId = :s AND attribute_not_exists(revokedAt) AND expiresAt > :now',
           ExpressionAttributeValues: {
             ':at': at.toISOString(),
+            ':mark': mark,
             ':u': userId,
             ':s': sessionId,
             ':now': epochSeconds(at),
           },
-        }),
-      ),
+        },
+      },
+      (item) => item.revokedMark === mark,
     );
+    return marked.written;
+  };
 
   /** The user's session items (all states), newest first. */
   const itemsOf = (userId: string, sessionId?: string): Promise<Record<string, unknown>[]> => {

@@ -314,29 +314,36 @@ describe('ephemeral records through DynamoDB', () => {
   it('reserves attempts, turns them into failures or gives them back, forgives, and forgets expired ones', async () => {
     const key = `LOGIN#test#${newId()}`;
     const count = () => deps.attempts.read(key, now());
-    expect(await deps.attempts.reserve(key, undefined, now(), limits)).toEqual({
+    expect(await deps.attempts.reserve(key, undefined, now(), limits, 'r1')).toEqual({
       attempts: 1,
       failures: 0,
       lastFailureAt: 0,
     });
-    expect(await deps.attempts.reserve(key, await count(), now(), limits)).toMatchObject({ attempts: 2 });
-    expect(await deps.attempts.fail(key, now(), 900)).toEqual({ attempts: 2, failures: 1, lastFailureAt: clockMs });
-    await deps.attempts.release(key, now());
+    expect(await deps.attempts.reserve(key, await count(), now(), limits, 'r2')).toMatchObject({ attempts: 2 });
+    expect(await deps.attempts.fail(key, now(), 900, 'r1')).toEqual({
+      attempts: 2,
+      failures: 1,
+      lastFailureAt: clockMs,
+    });
+    await deps.attempts.release(key, now(), 'r2');
     expect(await count()).toEqual({ attempts: 1, failures: 1, lastFailureAt: clockMs });
     // A failure is never given back.
-    await deps.attempts.release(key, now());
+    await deps.attempts.release(key, now(), 'r1');
     expect(await count()).toMatchObject({ attempts: 1, failures: 1 });
     // Forgiving drops the failures but keeps an attempt still being checked.
-    await deps.attempts.reserve(key, await count(), now(), limits);
+    await deps.attempts.reserve(key, await count(), now(), limits, 'r3');
     await deps.attempts.forgive(key, now());
     expect(await count()).toEqual({ attempts: 1, failures: 0, lastFailureAt: 0 });
 
     const later = new Date(clockMs + 901_000);
     expect(await deps.attempts.read(key, later)).toBeUndefined();
-    expect(await deps.attempts.reserve(key, undefined, later, limits)).toMatchObject({ attempts: 1, failures: 0 });
+    expect(await deps.attempts.reserve(key, undefined, later, limits, 'r4')).toMatchObject({
+      attempts: 1,
+      failures: 0,
+    });
     // Releasing or forgiving an absent counter creates nothing.
     const absent = `LOGIN#test#${newId()}`;
-    await deps.attempts.release(absent, now());
+    await deps.attempts.release(absent, now(), 'r1');
     await deps.attempts.forgive(absent, now());
     expect(await getItem(EPHEMERAL, absent, 'login-attempts')).toBeUndefined();
   });
@@ -349,23 +356,23 @@ describe('ephemeral records through DynamoDB', () => {
         for (let round = 0; round < 5; round++) {
           const seen = await deps.attempts.read(key, now());
           if (seen && seen.attempts >= 5) return undefined;
-          const reserved = await deps.attempts.reserve(key, seen, now(), limits);
+          const reserved = await deps.attempts.reserve(key, seen, now(), limits, newId());
           if (reserved) return reserved;
         }
         return undefined;
       }),
     );
     expect(first.filter((r) => r !== undefined)).toHaveLength(5);
-    for (let i = 0; i < 5; i++) await deps.attempts.fail(key, now(), 900);
+    for (let i = 0; i < 5; i++) await deps.attempts.fail(key, now(), 900, newId());
     const judged = await deps.attempts.read(key, now());
     expect(judged).toEqual({ attempts: 5, failures: 5, lastFailureAt: clockMs });
     // 30 concurrent reservations, all judged against the same count: one wins.
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, () => deps.attempts.reserve(key, judged, now(), limits)),
+      Array.from({ length: 30 }, () => deps.attempts.reserve(key, judged, now(), limits, newId())),
     );
     expect(outcomes.filter((o) => o !== undefined)).toEqual([{ attempts: 6, failures: 5, lastFailureAt: clockMs }]);
     // A stale view of a fresh counter never resets a live one.
-    expect(await deps.attempts.reserve(key, undefined, now(), limits)).toBeUndefined();
+    expect(await deps.attempts.reserve(key, undefined, now(), limits, newId())).toBeUndefined();
   });
 
   it('caps mails per key within a window that starts at the first mail', async () => {

@@ -12,7 +12,7 @@
  * Once checked, an attempt becomes a failure or is given back.
  */
 import { limitedAddressOf } from '../../security/client-address';
-import { sha256 } from '../tokens';
+import { newId, sha256 } from '../tokens';
 import { LoginRefusedError } from './errors';
 import type { AttemptCount, LoginAttemptStore } from './ports';
 
@@ -71,6 +71,8 @@ const RESERVE_ROUNDS = 5;
 export interface LoginReservation {
   readonly email: string;
   readonly address: string;
+  /** Names this attempt on both counters: counted once, failed or given back once. */
+  readonly id: string;
 }
 
 /**
@@ -88,15 +90,16 @@ export async function reserveLoginAttempt(
   now: Date,
 ): Promise<LoginReservation> {
   const keys = { email: emailAttemptKey(email), address: addressAttemptKey(address) };
+  const id = newId();
   const [byEmail, byAddress] = await Promise.allSettled([
-    reserveOne(keys.email, 'email', store, now),
-    reserveOne(keys.address, 'address', store, now),
+    reserveOne(keys.email, 'email', store, now, id),
+    reserveOne(keys.address, 'address', store, now, id),
   ]);
-  if (byEmail.status === 'fulfilled' && byAddress.status === 'fulfilled') return { email, address };
+  if (byEmail.status === 'fulfilled' && byAddress.status === 'fulfilled') return { email, address, id };
   // Not checked: the counter that did count this attempt gets it back.
   await Promise.all([
-    byEmail.status === 'fulfilled' ? store.release(keys.email, now) : undefined,
-    byAddress.status === 'fulfilled' ? store.release(keys.address, now) : undefined,
+    byEmail.status === 'fulfilled' ? store.release(keys.email, now, id) : undefined,
+    byAddress.status === 'fulfilled' ? store.release(keys.address, now, id) : undefined,
   ]);
   const reasons = [byEmail, byAddress].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const other = reasons.find((e) => !(e instanceof LoginRefusedError));
@@ -109,13 +112,13 @@ export async function reserveLoginAttempt(
 }
 
 /** Reads, judges, and counts one attempt on one counter; retried while concurrent attempts move it. */
-async function reserveOne(key: string, kind: 'email' | 'address', store: LoginAttemptStore, now: Date) {
+async function reserveOne(key: string, kind: 'email' | 'address', store: LoginAttemptStore, now: Date, id: string) {
   const limits = { windowSeconds: LOGIN_WINDOW_SECONDS, freeBelow: THROTTLE_AFTER_FAILURES };
   for (let round = 0; round < RESERVE_ROUNDS; round++) {
     const count = await store.read(key, now);
     const refusal = refusalOf(count, now.getTime(), kind);
     if (refusal) throw refusal;
-    if (await store.reserve(key, count, now, limits)) return;
+    if (await store.reserve(key, count, now, limits, id)) return;
   }
   // Still contended after every round: a burst of attempts. Refusing is the safe answer.
   throw new LoginRefusedError('LOGIN_THROTTLED', BUSY_RETRY_SECONDS);
@@ -128,8 +131,8 @@ async function reserveOne(key: string, kind: 'email' | 'address', store: LoginAt
  */
 export async function failedAttempt(reservation: LoginReservation, store: LoginAttemptStore, now: Date) {
   const [byEmail] = await Promise.all([
-    store.fail(emailAttemptKey(reservation.email), now, LOGIN_WINDOW_SECONDS),
-    store.fail(addressAttemptKey(reservation.address), now, LOGIN_WINDOW_SECONDS),
+    store.fail(emailAttemptKey(reservation.email), now, LOGIN_WINDOW_SECONDS, reservation.id),
+    store.fail(addressAttemptKey(reservation.address), now, LOGIN_WINDOW_SECONDS, reservation.id),
   ]);
   return { failures: byEmail.failures, locked: byEmail.failures >= LOCK_AFTER_FAILURES };
 }
@@ -142,16 +145,16 @@ export async function failedAttempt(reservation: LoginReservation, store: LoginA
 export async function succeededAttempt(reservation: LoginReservation, store: LoginAttemptStore, now: Date) {
   const emailKey = emailAttemptKey(reservation.email);
   await Promise.all([
-    store.release(emailKey, now).then(() => store.forgive(emailKey, now)),
-    store.release(addressAttemptKey(reservation.address), now),
+    store.release(emailKey, now, reservation.id).then(() => store.forgive(emailKey, now)),
+    store.release(addressAttemptKey(reservation.address), now, reservation.id),
   ]);
 }
 
 /** The attempt was never checked (hashing shed, a store error): both counters get it back. */
 export async function abandonedAttempt(reservation: LoginReservation, store: LoginAttemptStore, now: Date) {
   await Promise.all([
-    store.release(emailAttemptKey(reservation.email), now),
-    store.release(addressAttemptKey(reservation.address), now),
+    store.release(emailAttemptKey(reservation.email), now, reservation.id),
+    store.release(addressAttemptKey(reservation.address), now, reservation.id),
   ]);
 }
 

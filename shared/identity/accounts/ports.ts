@@ -130,18 +130,24 @@ export interface LoginAttemptStore {
    * Counts one attempt atomically, only if the counter still allows it: fewer than
    * `freeBelow` attempts, or still exactly `expected` (the count the caller read and judged;
    * undefined: absent or expired, and then it starts over at one attempt). Undefined when
-   * another attempt moved the counter first: read it again and judge again.
+   * another attempt moved the counter first: read it again and judge again. `reservation` names
+   * this attempt (unique to it): counted once however often the write is retried, and what
+   * `fail` and `release` name.
    */
   reserve(
     key: string,
     expected: AttemptCount | undefined,
     now: Date,
     limits: { readonly windowSeconds: number; readonly freeBelow: number },
+    reservation: string,
   ): Promise<AttemptCount | undefined>;
   /** The reserved attempt's password was wrong: it stays counted, as a failure. Returns the new count. */
-  fail(key: string, now: Date, windowSeconds: number): Promise<AttemptCount>;
-  /** Gives back one reserved attempt that was not a failure; never gives back a failure. */
-  release(key: string, now: Date): Promise<void>;
+  fail(key: string, now: Date, windowSeconds: number, reservation: string): Promise<AttemptCount>;
+  /**
+   * Gives back the reserved attempt `reservation` if it was not a failure, at most once; never
+   * gives back a failure.
+   */
+  release(key: string, now: Date, reservation: string): Promise<void>;
   /** Forgets the failures (attempts still being checked stay counted). */
   forgive(key: string, now: Date): Promise<void>;
 }
