@@ -3,11 +3,11 @@
  * conditional ADD each) and the rate limiter's groups, one conditional UpdateItem per group
  * that counts every rule of the group or none.
  */
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterGroup, CounterStore, GroupCount } from '../rate-limit/rate-limiter';
 import { isConditionFailure } from './dynamo/conditions';
-import { getItem } from './dynamo/item';
+import { getItem, type Item } from './dynamo/item';
+import { refusedItem } from './dynamo/own-write';
 import { COUNTER_SK } from './keys';
 
 export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): CounterStore {
@@ -69,8 +69,7 @@ export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): C
         return { admitted: true, counts: countsOf(group, (name) => out.Attributes?.[name]) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        const returned = error instanceof ConditionalCheckFailedException ? error.Item : undefined;
-        return { admitted: false, counts: await refusedCounts(db, table, group, returned) };
+        return { admitted: false, counts: await refusedCounts(db, table, group, refusedItem(error)) };
       }
     },
   };
@@ -81,10 +80,9 @@ async function refusedCounts(
   db: DynamoDBDocumentClient,
   table: string,
   group: CounterGroup,
-  returned: Record<string, AttributeValue> | undefined,
+  returned: Item | undefined,
 ): Promise<GroupCount['counts']> {
-  // The exception is not unmarshalled by the document client: its Item is raw AttributeValues.
-  if (returned) return countsOf(group, (name) => returned[name]?.N);
+  if (returned) return countsOf(group, (name) => returned[name]);
   const item = await getItem(db, table, { pk: group.key, sk: COUNTER_SK }, { consistent: true });
   return countsOf(group, (name) => item?.[name]);
 }

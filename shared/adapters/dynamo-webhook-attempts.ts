@@ -12,12 +12,11 @@
  * not: then one consistent read). Expires after {@link WEBHOOK_ATTEMPTS_KEPT_MS}: a step's attempts
  * span minutes to hours.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_SETTLE_MS, type WebhookAttempts } from '../campaigns/webhook-action';
 import { isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
+import { refusedItem } from './dynamo/own-write';
 import { webhookAttemptsSk, workspacePk } from './keys';
 
 /** How long a webhook effect's count is kept (DynamoDB TTL, `expiresAt`). */
@@ -60,11 +59,7 @@ export function dynamoWebhookAttempts(
         return { kind: 'counted', attempt: Number(out.Attributes?.attempts ?? 1) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // The exception is not unmarshalled by the document client: its Item is raw AttributeValues.
-        const returned = error instanceof ConditionalCheckFailedException ? error.Item : undefined;
-        const item = returned
-          ? unmarshall(returned)
-          : await getItem(db, table, keyOf(workspaceId, key), { consistent: true });
+        const item = refusedItem(error) ?? (await getItem(db, table, keyOf(workspaceId, key), { consistent: true }));
         if (!item) throw new Error(`The webhook attempts of ${key} were refused, then not found`);
         if (item.done !== undefined) return { kind: 'done' };
         const attempts = Number(item.attempts ?? 0);

@@ -47,7 +47,7 @@ export class ResendApiError extends Error {
   constructor(error: ResendErrorResponse, options?: ErrorOptions) {
     super(`Resend: ${error.message} (${error.name}${error.statusCode ? `, ${error.statusCode}` : ''})`, options);
     this.code = error.name;
-    this.name = nameFor(error);
+    this.name = error.name;
     const status = statusFor(error);
     if (status !== undefined) this.status = status;
   }
@@ -64,7 +64,7 @@ const MESSAGE_CODES = new Set([
   'invalid_attachment',
   'invalid_idempotency_key',
 ]);
-/** Codes the classifier reads by name, with the status {@link statusFor} gives them. */
+/** Codes the classifier reads by name (before the status), with the status {@link statusFor} gives them. */
 const NAMED_CODES = new Set([
   'rate_limit_exceeded',
   'daily_quota_exceeded',
@@ -91,12 +91,6 @@ export function accountFault(error: ResendErrorResponse): boolean {
   if (status === 401 || status === 403) return true;
   if (status === 408 || status === 429) return false;
   return !MESSAGE_CODES.has(error.name);
-}
-
-function nameFor(error: ResendErrorResponse): string {
-  // An account fault gets a name the classifier does not know (not `validation_error`, which it
-  // reads as the message's), so its status (403, below) decides: unavailable, not retried here.
-  return accountFault(error) ? `resend_${error.name}` : error.name;
 }
 
 function statusFor(error: ResendErrorResponse): number | undefined {

@@ -11,12 +11,12 @@
 // (test/support/aws-transaction-conflicts.ts). Before the fix a counter transaction had 5 tries
 // within about 600 ms: ten deletes at once answered several 409 CONCURRENT_CHANGE.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { getItem } from '../../shared/adapters/dynamo/item';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
 import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
-import { memberSk, ROLE_COUNT_SK, SETTINGS_COUNT_SK, workspacePk } from '../../shared/adapters/keys';
+import { ROLE_COUNT_SK, SETTINGS_COUNT_SK, workspacePk } from '../../shared/adapters/keys';
 import { localSecretBox } from '../../shared/adapters/secret-box';
 import type { Caller } from '../../shared/governance/ports';
 import { deleteSetting, putSetting } from '../../shared/governance/settings';
@@ -27,6 +27,7 @@ import { MAX_CUSTOM_ROLES } from '../../shared/workspaces/role-rules';
 import * as uc from '../../shared/workspaces/use-cases';
 import { conflictingLikeAws } from '../support/aws-transaction-conflicts';
 import { dynamoForFile } from '../support/dynamo-emulator';
+import { storeMembership } from '../support/identity';
 
 const PREFIX = 'r21f2-conflict-';
 let db: DynamoDBDocumentClient;
@@ -49,18 +50,13 @@ const owner = (workspaceId: string): Caller => ({
 async function ownedWorkspace(): Promise<string> {
   const ws = `ws-${randomUUID().slice(0, 8)}`;
   const { organizationId, userId } = owner(ws);
-  const joinedAt = '2026-01-01T00:00:00.000Z';
-  const Item = {
-    pk: workspacePk(ws),
-    sk: memberSk(userId),
-    type: 'membership',
+  await storeMembership(db, CORE, {
     workspaceId: ws,
     organizationId,
     userId,
     role: 'owner',
-    joinedAt,
-  };
-  await db.send(new PutCommand({ TableName: CORE, Item }));
+    joinedAt: '2026-01-01T00:00:00.000Z',
+  });
   return ws;
 }
 

@@ -22,7 +22,6 @@ import { countPrefix } from '../../shared/adapters/dynamo/query';
 import { dynamoSettings } from '../../shared/adapters/dynamo-settings';
 import { dynamoWorkspaces } from '../../shared/adapters/dynamo-workspaces';
 import {
-  memberSk,
   ROLE_COUNT_SK,
   ROLE_PREFIX,
   roleSk,
@@ -38,6 +37,7 @@ import type { WorkspaceStore } from '../../shared/workspaces/ports';
 import { MAX_CUSTOM_ROLES } from '../../shared/workspaces/role-rules';
 import * as uc from '../../shared/workspaces/use-cases';
 import { dynamoForFile, interceptedClient } from '../support/dynamo-emulator';
+import { storeMembership } from '../support/identity';
 
 const PREFIX = 'r21f2-drift-';
 let db: DynamoDBDocumentClient;
@@ -62,18 +62,13 @@ const owner = (workspaceId: string): Caller => ({
 async function ownedWorkspace(): Promise<string> {
   const ws = `ws-${randomUUID().slice(0, 8)}`;
   const { organizationId, userId } = owner(ws);
-  const joinedAt = '2026-01-01T00:00:00.000Z';
-  const Item = {
-    pk: workspacePk(ws),
-    sk: memberSk(userId),
-    type: 'membership',
+  await storeMembership(db, CORE, {
     workspaceId: ws,
     organizationId,
     userId,
     role: 'owner',
-    joinedAt,
-  };
-  await db.send(new PutCommand({ TableName: CORE, Item }));
+    joinedAt: '2026-01-01T00:00:00.000Z',
+  });
   return ws;
 }
 

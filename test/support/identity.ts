@@ -61,6 +61,30 @@ export async function newUser(
   };
 }
 
+/** A membership written straight into the core table `table`, as the workspaces adapter stores one. */
+export async function storeMembership(
+  db: DynamoDBDocumentClient,
+  table: string,
+  m: { workspaceId: string; organizationId: string; userId: string; role: string; joinedAt?: string },
+) {
+  await db.send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        pk: workspacePk(m.workspaceId),
+        sk: memberSk(m.userId),
+        type: 'membership',
+        ...membershipGsi1(m.userId, m.workspaceId),
+        workspaceId: m.workspaceId,
+        organizationId: m.organizationId,
+        userId: m.userId,
+        role: m.role,
+        joinedAt: m.joinedAt ?? new Date().toISOString(),
+      },
+    }),
+  );
+}
+
 /** Adds `user` to `workspaceId` with `role` directly in the table (the invite flow has its own tests). */
 export async function addMember(
   runtime: Runtime,
@@ -70,22 +94,7 @@ export async function addMember(
   role: string,
 ) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(runtime.endpoints.dynamodb)));
-  await db.send(
-    new PutCommand({
-      TableName: runtime.tables.core,
-      Item: {
-        pk: workspacePk(workspaceId),
-        sk: memberSk(user.userId),
-        type: 'membership',
-        ...membershipGsi1(user.userId, workspaceId),
-        workspaceId,
-        organizationId,
-        userId: user.userId,
-        role,
-        joinedAt: new Date().toISOString(),
-      },
-    }),
-  );
+  await storeMembership(db, runtime.tables.core as string, { workspaceId, organizationId, userId: user.userId, role });
 }
 
 /** Headers of a browser-like request from `user` (session + CSRF double submit). */

@@ -58,9 +58,17 @@ export async function writeOwn(
     return out.Attributes ? { written: true, attributes: out.Attributes } : { written: true };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // The document client does not unmarshall an exception: its Item is raw AttributeValues.
-    const item = error.Item ? unmarshall(error.Item) : undefined;
+    const item = refusedItem(error);
     if (item && isOwn(item)) return { written: true, again: true, item };
     return item ? { written: false, item } : { written: false };
   }
+}
+
+/**
+ * The item a conditional write was refused on, when the write asked for it
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`) and there was one. The document client does
+ * not unmarshall an exception: its Item is raw AttributeValues, unmarshalled here.
+ */
+export function refusedItem(error: unknown): Item | undefined {
+  return error instanceof ConditionalCheckFailedException && error.Item ? unmarshall(error.Item) : undefined;
 }
