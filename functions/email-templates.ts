@@ -19,6 +19,7 @@ import { sqsEmailSends } from '../shared/adapters/sqs-email-sends';
 import { documents } from '../shared/aws/dynamodb';
 import { sqs } from '../shared/aws/sqs';
 import { publicBaseUrl, queueUrl, tableName } from '../shared/config';
+import { tagField } from '../shared/crm/contacts/tag-field';
 import { broadcastProgress, sendBroadcast } from '../shared/email/broadcast';
 import { senderProfile } from '../shared/email/sender-profile';
 import {
@@ -80,7 +81,9 @@ const previewBody = z
   .check(z.refine((b) => !(b.contactId && b.contact), { message: 'Give `contactId` or `contact`, not both' }));
 const broadcastBody = z.strictObject({
   audience: z._default(
-    z.strictObject({ tag: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.maxLength(50))) }),
+    // A tag as contacts hold it (trimmed, NFC, lower-cased): one tag typed composed or not is one
+    // audience, and one request when a retry spells it the other way (broadcast.ts sameRequest).
+    z.strictObject({ tag: z.optional(tagField) }),
     {},
   ),
   version: z.optional(version),

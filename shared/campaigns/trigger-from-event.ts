@@ -91,6 +91,8 @@ export async function triggerFromEvent(
   // The publisher's own id survives a re-put of the same event; the envelope's id does not.
   const eventId = (text(detail.eventId) ?? envelope.id).replace(ID, '_').slice(0, 100);
   const failures: { what: string; error: unknown }[] = [];
+  // A campaign indexed under two of the event's keys (a tag's two stored forms) is tried once.
+  const tried = new Set<string>();
   for (const key of eventTriggerKeys(event)) {
     let campaignIds: readonly string[];
     try {
@@ -101,6 +103,8 @@ export async function triggerFromEvent(
       continue;
     }
     for (const campaignId of campaignIds) {
+      if (tried.has(campaignId)) continue;
+      tried.add(campaignId);
       try {
         const campaign = await deps.versions.load(workspaceId, campaignId);
         if (campaign?.status !== 'active' || !campaign.published) continue;

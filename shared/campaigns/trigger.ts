@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { CONTACT_CREATED_EVENT, INTERACTION_RECORDED_EVENT, TAG_ADDED_EVENT } from '../crm/contact-events';
 import { contactFilterSchema } from '../crm/contacts/contact-filter';
-import { tagField } from '../crm/contacts/tag-field';
+import { storedTagForms, tagAsHeld, tagField } from '../crm/contacts/tag-field';
 import { INTERACTION_TYPES, type InteractionType } from '../crm/model';
 import { THRESHOLD_EVENT as SCORE_TIER_EVENT } from '../crm/scoring/score-interaction';
 import { nextFireInZone, parseSchedule, ScheduleExpressionError } from '../schedule-expression';
@@ -93,7 +93,8 @@ export function triggerIndexKey(on: TriggerOn): TriggerKey | undefined {
     case 'contact-created':
       return { kind: on.type, value: '*' };
     case 'tag-added':
-      return { kind: on.type, value: on.tag };
+      // As a contact holds it: a journey saved before tags were NFC-normalised may hold it decomposed.
+      return { kind: on.type, value: tagAsHeld(on.tag) };
     case 'score-tier':
       return { kind: on.type, value: on.tier };
     case 'interaction':
@@ -123,8 +124,11 @@ export function eventTriggerKeys(event: TriggerEvent): TriggerKey[] {
     case CONTACT_CREATED_EVENT:
       return [{ kind: 'contact-created', value: '*' }];
     case TAG_ADDED_EVENT: {
-      const tag = text(d.tag)?.trim().toLowerCase();
-      return tag ? [{ kind: 'tag-added', value: tag }] : [];
+      // The tag in any form and case (tag-field.ts): as tags are held now, and decomposed, as an
+      // index entry written for a journey saved before tags were NFC-normalised holds it.
+      const tag = text(d.tag);
+      const forms = tag === undefined ? [] : storedTagForms(tag).filter((form) => form.length > 0);
+      return forms.map((value) => ({ kind: 'tag-added', value }));
     }
     case SCORE_TIER_EVENT: {
       const tier = text(d.toTier);

@@ -18,7 +18,7 @@
  * Exit interactions do not wake it: its deadline judgement checks them first.
  *
  * What an event says is read as far as it goes: a tag added wakes a tag condition only for the
- * tag it names (as a contact holds it, case aside), a tier crossing a tiers-only score condition
+ * tag it names (as a contact holds it: Unicode form and case aside), a tier crossing a tiers-only score condition
  * only when it enters or leaves one of its tiers (an interaction moves the score, but a tier
  * changed by it is published as a crossing of its own).
  *
@@ -37,6 +37,7 @@
  * clicks are). An event without the flag is taken as a person's.
  */
 import { TAG_ADDED_EVENT } from '../crm/contact-events';
+import { sameTag } from '../crm/contacts/tag-field';
 import { isSuspectedAutomation } from '../crm/scoring/automation';
 import { THRESHOLD_EVENT } from '../crm/scoring/score-interaction';
 import { type Condition, EMAIL_ACTIVITY_INTERACTIONS } from './conditions';
@@ -195,10 +196,7 @@ export function mayAffect(condition: Condition, happened: Happening): boolean {
       return happened.type === TAG_ADDED_EVENT;
     case 'tag':
       // Compared as conditions.ts compares tags; an event that does not name its tag may be any.
-      return (
-        happened.type === TAG_ADDED_EVENT &&
-        (happened.tag === undefined || happened.tag.trim().toLowerCase() === condition.tag.trim().toLowerCase())
-      );
+      return happened.type === TAG_ADDED_EVENT && (happened.tag === undefined || sameTag(happened.tag, condition.tag));
     case 'score': {
       const byScore = condition.min !== undefined || condition.max !== undefined;
       if (byScore) return happened.type === THRESHOLD_EVENT || happened.interaction !== undefined;

@@ -120,4 +120,39 @@ describe('POST /api/email-templates/{id}/send with an Idempotency-Key', () => {
     );
     expect(mails.map((m) => m.subject).sort()).toEqual([`Template A ${run}`, `Template A ${run}`]);
   });
+
+  it('takes a retry spelling the audience tag in another Unicode form or case as the same broadcast', async () => {
+    // Prepare: the tag as contacts hold it is NFC and lower-case ("café"); the retry sends "CAFÉ" decomposed.
+    const run = randomUUID().slice(0, 8);
+    const postal = await api('PUT', '/api/settings/email.postal_address', { value: '1 Main Street, Springfield' });
+    expect(postal.status).toBeLessThan(300);
+    const res = await api('POST', '/api/email-templates', {
+      name: `Folded ${run}`,
+      category: 'marketing',
+      subject: `Folded ${run}`,
+      html: '<p>Hi</p><a href="{{ unsubscribe_url }}">Unsubscribe</a><p>{{ workspace.postalAddress }}</p>',
+    });
+    expect(res.status).toBe(201);
+    const templateId = (await json(res)).template.templateId as string;
+    const created = await api('POST', '/api/contacts', { email: `fold-${run}@example.com`, tags: [`café-${run}`] });
+    expect(created.status).toBe(201);
+    const key = `fold-${run}`;
+    // Act
+    const first = await api(
+      'POST',
+      `/api/email-templates/${templateId}/send`,
+      { audience: { tag: `café-${run}` } },
+      key,
+    );
+    const retry = await api(
+      'POST',
+      `/api/email-templates/${templateId}/send`,
+      { audience: { tag: `CAFE\u0301-${run}`.normalize('NFD') } },
+      key,
+    );
+    // Assess
+    expect(first.status).toBe(202);
+    expect(retry.status).toBe(202);
+    expect((await json(retry)).broadcastId).toBe((await json(first)).broadcastId);
+  });
 });

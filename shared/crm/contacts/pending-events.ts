@@ -37,6 +37,7 @@ import type { Contact } from '../model';
 import type { DomainEvent, DomainEventPublisher } from '../ports';
 import { THRESHOLD_EVENT } from '../scoring/score-interaction';
 import type { ContactChanges, ContactOutbox } from './ports';
+import { holdsTag } from './tag-field';
 
 const tagSlot = (tag: string) => `tag:${tag}`;
 /** The prefix of the slots of kept events (an interaction's events no publish took). */
@@ -92,7 +93,7 @@ export function isStale(
   contact: Pick<Contact, 'tags' | 'tier'>,
   pending: readonly DomainEvent[] = [],
 ): boolean {
-  if (event.type === TAG_ADDED_EVENT) return !contact.tags.includes(String(event.detail.tag));
+  if (event.type === TAG_ADDED_EVENT) return !holdsTag(contact.tags, String(event.detail.tag));
   if (event.type !== THRESHOLD_EVENT) return false;
   if (event.detail.toTier !== contact.tier) return true;
   const at = Date.parse(event.occurredAt);

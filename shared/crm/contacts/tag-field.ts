@@ -33,6 +33,15 @@ export const tagField = z.string().check(
 );
 
 /**
+ * `tag` as a contact holds it now (trimmed, {@link caseless}), whatever form and case it came in:
+ * what every comparison of tags compares (a journey's tag, an event's, a stored one).
+ */
+export const tagAsHeld = (tag: string): string => caseless(tag.trim());
+
+/** Whether `a` and `b` name one tag ({@link tagAsHeld}). */
+export const sameTag = (a: string, b: string): boolean => tagAsHeld(a) === tagAsHeld(b);
+
+/**
  * Whether `tags` (a contact's, as stored) hold `tag`, compared {@link caseless}: a tag stored before
  * tags were NFC-normalised (typed decomposed) is the tag its composed spelling names.
  */
@@ -40,8 +49,8 @@ export const holdsTag = (tags: readonly string[], tag: string): boolean => heldT
 
 /** The spelling `tags` hold `tag` in ({@link holdsTag}), if they hold it. */
 export const heldTag = (tags: readonly string[], tag: string): string | undefined => {
-  const wanted = caseless(tag);
-  return tags.find((t) => caseless(t) === wanted);
+  const wanted = tagAsHeld(tag);
+  return tags.find((t) => tagAsHeld(t) === wanted);
 };
 
 /**
@@ -49,6 +58,6 @@ export const heldTag = (tags: readonly string[], tag: string): string | undefine
  * (NFC), and decomposed (NFD), as a tag typed so was stored before tags were NFC-normalised.
  */
 export const storedTagForms = (tag: string): readonly string[] => {
-  const now = caseless(tag.trim());
+  const now = tagAsHeld(tag);
   return [...new Set([now, now.normalize('NFD')])];
 };

@@ -102,8 +102,10 @@ async function mailResetLink(rawEmail: string, publicBaseUrl: string, deps: Requ
  * key the user created, every pending invite they sent and every campaign webhook token they
  * minted (in every workspace), and a log-in lock. The password version written with the new
  * password has void them all already (shared/identity/grant-standing.ts); the sweeps mark them
- * ended, so listings and counters agree (a reset failing before them leaves nothing usable). Completing a reset proves the mailbox, so it
- * also verifies the email address.
+ * ended, so listings and counters agree (a reset failing before them leaves nothing usable). The
+ * sweeps get a bounded share of the request ({@link RESET_SWEEP_BUDGET_MS}): one that fails or
+ * overruns is logged and audited, and the reset still answers. Completing a reset proves the
+ * mailbox, so it also verifies the email address.
  *
  * @throws ValidationError `TOKEN_INVALID`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`
  */
@@ -134,21 +136,67 @@ export async function confirmPasswordReset(
   // Read after the new hash is written, not before the hashing: everything the old password
   // opened up to its replacement is stamped as ended (a stamp ends what was made at its instant too).
   const ended = new Date(deps.clock.now());
-  const sessionsRevoked = await deps.sessions.revokeAll(user.userId, ended);
-  const apiKeysRevoked = await deps.apiKeys.revokeAllOf(user.userId, ended);
-  const { invitesRevoked, webhookTokensRevoked } = await deps.accounts.revokeGrants(user.userId, ended);
+  const swept = await sweepWithinBudget(user.userId, ended, deps);
   if (!user.emailVerified) await deps.accounts.markEmailVerified(user.userId, ended);
   // Proving the mailbox is as good as the password: a lock from guessing ends here.
   await clearLoginFailures(user.email, deps.attempts, ended);
   await recordAuthEvent(
     deps.audit,
-    {
-      type: 'auth.password_reset',
-      action: 'reset',
-      user,
-      origin,
-      metadata: { sessionsRevoked, apiKeysRevoked, invitesRevoked, webhookTokensRevoked },
-    },
+    { type: 'auth.password_reset', action: 'reset', user, origin, metadata: swept },
     ended,
   );
+}
+
+/**
+ * How long a reset's sweeps may take of its request (the function has 10 s; hashing, the token and
+ * the password change come first). They only clean up: the password change has ended everything
+ * already, so a user whose sessions or workspaces outnumber one request's work is answered anyway.
+ */
+export const RESET_SWEEP_BUDGET_MS = 4_000;
+
+type SweepDeps = Pick<AccountDeps, 'accounts' | 'sessions' | 'apiKeys' | 'clock'>;
+
+/**
+ * The reset's sweeps (sessions, API keys, invites and webhook tokens marked ended, so listings and
+ * the active-key counters agree), side by side, for at most {@link RESET_SWEEP_BUDGET_MS}. A sweep
+ * that fails or overruns is logged (and the audit entry says `sweepComplete: false`), never the
+ * answer: the password is changed and the token used up, so a 5xx would only tell the user their
+ * reset failed when it did not. What a sweep leaves is void all the same (the new password
+ * version; the session listing judges by it, sessions.ts) and is marked by the user's next reset
+ * (sessions end on their own within 7 days).
+ */
+async function sweepWithinBudget(userId: string, at: Date, deps: SweepDeps): Promise<Record<string, unknown>> {
+  const counts: Record<string, number> = {};
+  const sweep = async (name: string, run: () => Promise<Record<string, number> | number>) => {
+    try {
+      const result = await run();
+      Object.assign(counts, typeof result === 'number' ? { [name]: result } : result);
+      return true;
+    } catch (error) {
+      logger.error('A password reset sweep failed; what it leaves is void by the password version', {
+        error: error as Error,
+        userId,
+        sweep: name,
+      });
+      return false;
+    }
+  };
+  const budget = new AbortController();
+  const started = deps.clock.now();
+  const all = Promise.all([
+    sweep('sessionsRevoked', () => deps.sessions.revokeAll(userId, at)),
+    sweep('apiKeysRevoked', () => deps.apiKeys.revokeAllOf(userId, at)),
+    sweep('grants', () => deps.accounts.revokeGrants(userId, at)),
+  ]).then((done) => done.every(Boolean));
+  const overrun = deps.clock.sleep(RESET_SWEEP_BUDGET_MS, budget.signal).then(
+    () => false,
+    () => false,
+  );
+  // Over budget when the clock says the budget has passed, not merely when its wait returned (a
+  // clock whose waits take no time, as tests use, gives the sweeps their due).
+  let sweepComplete = await Promise.race([all, overrun]);
+  if (!sweepComplete && deps.clock.now() - started < RESET_SWEEP_BUDGET_MS) sweepComplete = await all;
+  budget.abort();
+  if (!sweepComplete) logger.warn('A password reset answered before its sweeps were done', { userId, counts });
+  return { ...counts, sweepComplete };
 }

@@ -85,7 +85,13 @@ export async function listSessions(
   auth: AuthContext,
   deps: Pick<AccountDeps, 'sessions' | 'clock'>,
 ): Promise<{ sessions: SessionView[]; moreActive?: number }> {
-  const active = await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()));
+  // Opened with a password changed since: ended by that change, whether or not a sweep marked it
+  // (a reset's sweep may not reach every session, password-reset.ts). The caller's own session is
+  // live, so its version is the current one.
+  const version = auth.principal.passwordVersion ?? 0;
+  const active = (await deps.sessions.listActive(auth.principal.userId, new Date(deps.clock.now()))).filter(
+    (s) => (s.passwordVersion ?? 0) >= version,
+  );
   const current = auth.principal.sessionId;
   const shown = active.slice(0, SESSIONS_LISTED);
   const left = active.slice(SESSIONS_LISTED);
