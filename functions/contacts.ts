@@ -193,9 +193,9 @@ export const handler = httpFunction('contacts', crmRoutes, {
             at: consentTime({ source: query.consentSource, at: query.consentAt }, now()).toISOString(),
           }
         : undefined;
-      // Consent goes with each slice of writes as it lands; rows found unchanged get it where they
-      // have none from that source (what a failed attempt of this import wrote: its retry finishes
-      // it; a plain re-import records nothing again).
+      // Consent goes with each slice of writes as it lands, where it adds to a contact's record (not
+      // given already); rows found unchanged get it where they have no record at all (what a failed
+      // attempt of this import wrote: its retry finishes it; a plain re-import records nothing again).
       const consentHooks = given
         ? importConsent(consent, workspaceId, given, () => ({
             ip: request.clientAddress,
@@ -209,9 +209,9 @@ export const handler = httpFunction('contacts', crmRoutes, {
           ...deps,
           onProgress: ({ stage, done, total }) =>
             logger.info('Contacts import progress', { workspaceId, importStage: stage, done, total }),
-          onWritten: async (ids: string[]) => {
+          onWritten: async (ids: string[], created: ReadonlySet<string>) => {
             written += ids.length;
-            await consentHooks?.onWritten(ids);
+            await consentHooks?.onWritten(ids, created);
           },
           ...(consentHooks ? { onUnchanged: consentHooks.onUnchanged } : {}),
         });
@@ -286,10 +286,15 @@ export const handler = httpFunction('contacts', crmRoutes, {
     },
   ),
 
-  'contacts.consent': defineOperation({ params: idParam, response: consentList }, async ({ params }, request) => ({
-    status: 200,
-    body: { consent: await listConsent({ contacts, consent }, workspaceOf(request), params.id) },
-  })),
+  // Paged like every listing: a contact's history has no bound (each withdrawal, and each consent
+  // given again after one, appends a record), and its whole would pass what a function may answer.
+  'contacts.consent': defineOperation(
+    { params: idParam, query: z.object(page), response: consentList },
+    async ({ params, query }, request) => ({
+      status: 200,
+      body: await listConsent({ contacts, consent }, workspaceOf(request), params.id, query),
+    }),
+  ),
 
   'contacts.timeline': defineOperation(
     { params: idParam, query: z.object(page), response: timelinePage },

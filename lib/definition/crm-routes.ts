@@ -45,7 +45,7 @@ export const crmRoutes = [
     'contacts.consent',
     'GET',
     '/api/contacts/{id}/consent',
-    'Consent given and withdrawn, oldest first',
+    'Consent given and withdrawn, oldest first: cursor pagination',
     {
       permission: 'contacts:read',
     },

@@ -60,7 +60,10 @@ function world(options: { contact?: boolean; wallClockMs?: () => number } = {}) 
     { baseUrl: 'https://app.example.com', key },
     { workspaceId, sendId: 'send-1', email, ...(contactId ? { contactId } : {}) },
   ).url.split('/u/')[1] as string;
-  const consent = () => (contactId ? dynamoConsent(db, dynamo.table('core')).list(workspaceId, contactId) : []);
+  const consent = async () =>
+    contactId
+      ? (await dynamoConsent(db, dynamo.table('core')).list(workspaceId, contactId, { limit: 100 })).consent
+      : [];
   const audits = async () =>
     (await dynamoAudit(db, dynamo.table('audit')).list({ workspaceId, limit: 100 })).items.filter(
       (a) => a.eventAction === 'unsubscribed',

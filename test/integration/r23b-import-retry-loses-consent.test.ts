@@ -83,7 +83,7 @@ describe('an import retried after it failed part-way', () => {
     for (const email of emails) {
       const c = found.get(email);
       if (!c) continue;
-      const records = await consent.list(workspaceId, c.contactId);
+      const records = (await consent.list(workspaceId, c.contactId, { limit: 100 })).consent;
       if (!records.some((r) => r.action === 'given' && r.source === 'import')) withoutConsent.push(email);
     }
     expect(

@@ -831,7 +831,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Consent given and withdrawn, oldest first
+         * Consent given and withdrawn, oldest first: cursor pagination
          * @description Needs `contacts:read` in the workspace (a session, or an API key within its scopes). Rate tier: `authenticated`.
          */
         get: operations["contacts.consent"];
@@ -4897,7 +4897,10 @@ export interface operations {
     };
     "contacts.consent": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number | string;
+                cursor?: string;
+            };
             header?: {
                 /** @description The workspace to act in when the path names none (else `?workspaceId`, else the caller’s default). */
                 "x-workspace-id"?: string;
@@ -4909,7 +4912,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Consent given and withdrawn, oldest first */
+            /** @description A page of consent given and withdrawn, oldest first; pass `nextCursor` as `cursor` for the next one */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,6 +4950,7 @@ export interface operations {
                         } & {
                             [key: string]: unknown;
                         })[];
+                        nextCursor?: string;
                     };
                 };
             };

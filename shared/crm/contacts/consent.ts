@@ -2,14 +2,16 @@
  * A contact's consent record: when and how consent to marketing mail was given (the API, an
  * import, a form...) and from which address, and each withdrawal (an unsubscribe from all
  * mail or from some topics). Records are appended, never changed, so the history stays
- * provable; `GET /api/contacts/{id}/consent` lists them, oldest first.
+ * provable; `GET /api/contacts/{id}/consent` pages through them, oldest first. An import records
+ * consent only where it adds to a contact's record ({@link importConsent}), so re-imports of one
+ * file (a sync that runs every hour) do not grow the history.
  */
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors';
 import { mapLimit } from '../../resilience/map-limit';
 import { isoInstant } from '../../security/iso-instant';
 import { ContactNotFoundError } from './errors';
-import type { ContactStore } from './ports';
+import type { ContactStore, PageRequest } from './ports';
 import { MAX_CLOCK_SKEW_MS } from './record-interaction';
 
 export const CONSENT_SOURCES = ['api', 'import', 'form', 'event', 'manual', 'other'] as const;
@@ -41,10 +43,21 @@ export interface ConsentRecord {
   readonly sendId?: string;
 }
 
+/** A page of a contact's consent records, oldest first; `nextCursor` when more follow. */
+export interface ConsentPage {
+  readonly consent: ConsentRecord[];
+  readonly nextCursor?: string;
+}
+
 export interface ConsentStore {
   append(records: readonly ConsentRecord[]): Promise<void>;
-  /** A contact's records, oldest first. */
-  list(workspaceId: string, contactId: string): Promise<ConsentRecord[]>;
+  /**
+   * A page of a contact's records, oldest first, cut to what a function may answer.
+   * @throws InvalidCursorError for a cursor that is unreadable or names another contact's history.
+   */
+  list(workspaceId: string, contactId: string, page: PageRequest): Promise<ConsentPage>;
+  /** A contact's latest record (the last of its history, by `at`), read strongly consistent. */
+  latest(workspaceId: string, contactId: string): Promise<ConsentRecord | undefined>;
 }
 
 /** When consent was given. @throws ValidationError `CONSENT_IN_FUTURE` beyond the clock skew. */
@@ -76,38 +89,42 @@ export function consentGiven(
   }));
 }
 
-/** Consent records read at once by {@link consentGivenWhereMissing}. */
-const MISSING_CHECK_CONCURRENCY = 16;
+/** Latest consent records read at once by {@link importConsent}. */
+const LATEST_READ_CONCURRENCY = 16;
 
 /**
- * The records of consent given to those of `contactIds` that have none given from `input.source`
- * yet (one read per contact): what an import records for its unchanged rows, so a retry records
- * the consent a failed attempt wrote its contacts without, and a plain re-import records nothing
- * again.
+ * Whether consent given at `at` adds to a contact's record whose latest entry is `latest`: when it
+ * has none, or its latest is a withdrawal from before `at` (consent given again since). Consent
+ * given already (from whatever source) is not given again, and a withdrawal at or after `at` stands
+ * (a consent dated before it would change nothing, and sort before it).
  */
-export async function consentGivenWhereMissing(
+export const addsConsent = (latest: ConsentRecord | undefined, at: Date): boolean =>
+  latest === undefined || (latest.action === 'withdrawn' && Date.parse(latest.at) < at.getTime());
+
+/** Those of `contactIds` whose latest consent record (one item read each) passes `keep`. */
+async function whereLatest(
   store: ConsentStore,
   workspaceId: string,
   contactIds: readonly string[],
-  input: ConsentInput,
-  origin: { ip?: string; now: Date; newId: () => string },
-): Promise<ConsentRecord[]> {
-  const has = await mapLimit(contactIds, MISSING_CHECK_CONCURRENCY, async (contactId) =>
-    (await store.list(workspaceId, contactId)).some((r) => r.action === 'given' && r.source === input.source),
+  keep: (latest: ConsentRecord | undefined) => boolean,
+): Promise<string[]> {
+  const kept = await mapLimit(contactIds, LATEST_READ_CONCURRENCY, async (contactId) =>
+    keep(await store.latest(workspaceId, contactId)),
   );
-  return consentGiven(
-    workspaceId,
-    contactIds.filter((_, i) => !has[i]),
-    input,
-    origin,
-  );
+  return contactIds.filter((_, i) => kept[i]);
 }
 
 /**
- * The consent an import records, as its `onWritten` and `onUnchanged` (import-contacts.ts): given
- * to the contacts each slice of writes created or changed, and to those of the unchanged rows that
- * have none from that source ({@link consentGivenWhereMissing}). `input.at` should be fixed for
- * the request, so its records agree on when consent was given.
+ * The consent an import records, as its `onWritten` and `onUnchanged` (import-contacts.ts), each
+ * reading at most a contact's latest record, never its history:
+ * - the contacts a slice of writes created get it (a new contact has no record);
+ * - those it changed get it where it adds to their record ({@link addsConsent}): a re-import that
+ *   changes a field of a contact whose consent stands records nothing, so alternating imports
+ *   cannot grow its history;
+ * - those of the unchanged rows get it only when they have no record at all: what an attempt that
+ *   failed after writing them left without (its retry finishes it). A contact with a record keeps
+ *   it as it stands: a plain re-import never gives consent again after a withdrawal.
+ * `input.at` should be fixed for the request, so its records agree on when consent was given.
  */
 export function importConsent(
   store: ConsentStore,
@@ -115,23 +132,38 @@ export function importConsent(
   input: ConsentInput,
   origin: () => { ip?: string; now: Date; newId: () => string },
 ) {
-  const append = async (records: readonly ConsentRecord[]) => {
-    if (records.length > 0) await store.append(records);
+  const record = async (contactIds: readonly string[]) => {
+    if (contactIds.length === 0) return;
+    await store.append(consentGiven(workspaceId, contactIds, input, origin()));
   };
   return {
-    onWritten: (contactIds: string[]) => append(consentGiven(workspaceId, contactIds, input, origin())),
+    onWritten: async (contactIds: string[], created: ReadonlySet<string> = new Set()) => {
+      const at = consentTime(input, origin().now);
+      const changed = await whereLatest(
+        store,
+        workspaceId,
+        contactIds.filter((id) => !created.has(id)),
+        (latest) => addsConsent(latest, at),
+      );
+      await record([...contactIds.filter((id) => created.has(id)), ...changed]);
+    },
     onUnchanged: async (contactIds: string[]) =>
-      append(await consentGivenWhereMissing(store, workspaceId, contactIds, input, origin())),
+      record(await whereLatest(store, workspaceId, contactIds, (latest) => latest === undefined)),
   };
 }
 
-/** A live contact's consent records, oldest first. @throws ContactNotFoundError */
+/**
+ * A page of a live contact's consent records, oldest first.
+ * @throws ContactNotFoundError
+ * @throws InvalidCursorError for a cursor of another contact's (or workspace's) history.
+ */
 export async function listConsent(
   deps: { contacts: ContactStore; consent: ConsentStore },
   workspaceId: string,
   contactId: string,
-): Promise<ConsentRecord[]> {
+  page: PageRequest,
+): Promise<ConsentPage> {
   const contact = await deps.contacts.get(workspaceId, contactId);
   if (!contact || contact.deletedAt) throw new ContactNotFoundError();
-  return deps.consent.list(workspaceId, contactId);
+  return deps.consent.list(workspaceId, contactId, page);
 }

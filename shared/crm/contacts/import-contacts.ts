@@ -57,14 +57,15 @@ export interface ImportDeps {
   readonly onProgress?: (p: { stage: 'validate' | 'write'; done: number; total: number }) => void;
   /**
    * Called after each slice of writes ({@link IMPORT_WRITE_SLICE}) with the ids of the contacts it
-   * created or changed (e.g. to record their consent), before the next slice is written.
+   * created or changed (e.g. to record their consent), and those of them it created (which hold
+   * nothing else yet), before the next slice is written.
    */
-  readonly onWritten?: (contactIds: string[]) => Promise<void>;
+  readonly onWritten?: (contactIds: string[], created: ReadonlySet<string>) => Promise<void>;
   /**
    * Called with the ids of the contacts whose rows change nothing (each round's, before its
    * writes). A failed attempt may have written them without `onWritten` having run (or finished):
    * what `onWritten` records must be completed here, idempotently (the import's consent: recorded
-   * for those that have none from that source yet), so that a retry finishes the failed attempt.
+   * for those that have no consent record yet), so that a retry finishes the failed attempt.
    */
   readonly onUnchanged?: (contactIds: string[]) => Promise<void>;
   /** The workspace's members: a row that sets `ownerUserId` must name one (read once per distinct owner). */
@@ -146,16 +147,19 @@ export async function importContacts(workspaceId: string, csv: string, deps: Imp
       );
       const failed = new Map(failures.map((f) => [f.index, f.error]));
       const written: string[] = [];
+      const created = new Set<string>();
       slice.forEach(({ row, write }, i) => {
         const error = failed.get(i);
         if (error === undefined) {
-          if (write.kind === 'create') counts.created += 1;
-          else counts.updated += 1;
+          if (write.kind === 'create') {
+            counts.created += 1;
+            created.add(write.contact.contactId);
+          } else counts.updated += 1;
           written.push(write.kind === 'create' ? write.contact.contactId : write.before.contactId);
         } else if (round < IMPORT_ROUNDS && decideAgain(error)) again.push(row);
         else errors.push({ line: row.line, errors: [writeError(error)] });
       });
-      if (written.length > 0) await deps.onWritten?.(written);
+      if (written.length > 0) await deps.onWritten?.(written, created);
     }
     pending = again;
   }

@@ -113,21 +113,20 @@ export const timelinePage = {
 
 export const consentList = {
   status: 200,
-  description: 'Consent given and withdrawn, oldest first',
-  schema: z.object({
-    consent: z.array(
-      z.looseObject({
-        consentId: id,
-        workspaceId: id,
-        contactId: id,
-        action: z.enum(['given', 'withdrawn']),
-        source: z.string(),
-        at: instant,
-        recordedAt: instant,
-        ip: z.optional(z.string()),
-      }),
-    ),
-  }),
+  description: 'A page of consent given and withdrawn, oldest first; pass `nextCursor` as `cursor` for the next one',
+  schema: page(
+    'consent',
+    z.looseObject({
+      consentId: id,
+      workspaceId: id,
+      contactId: id,
+      action: z.enum(['given', 'withdrawn']),
+      source: z.string(),
+      at: instant,
+      recordedAt: instant,
+      ip: z.optional(z.string()),
+    }),
+  ),
   example: {
     consent: [
       {
