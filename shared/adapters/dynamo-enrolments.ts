@@ -13,7 +13,8 @@ import { stableBucket } from '../campaigns/split';
 import type { HoldingEnrolments } from '../campaigns/wake-on-event';
 import type { CampaignEventCounter } from '../email/event-ports';
 import { addAtMostOnce } from './dynamo/add-at-most-once';
-import { batchGet, batchPut, groupedRounds } from './dynamo/batch';
+import { addExpressions } from './dynamo/add-expression';
+import { batchPut, groupedRounds } from './dynamo/batch';
 import { conditionally } from './dynamo/conditions';
 import { ANY_SORT_KEY, beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
@@ -25,7 +26,9 @@ import {
   CAMPAIGN_STATS_SHARDS,
   campaignEventSk,
   campaignSk,
+  campaignStatsPrefix,
   campaignStatsSk,
+  campaignSubjectStatsSk,
   contactEnrolmentsGsi1,
   dueStepGsi2,
   ENROLMENT_PREFIX,
@@ -59,71 +62,84 @@ function itemOf(s: EnrolmentState): Item {
 }
 
 /**
- * An ADD of every counter delta to one shard of the campaign's stats (none: no item). The shard
- * follows `spreadBy` (the contact, the send), so concurrent moves of one campaign spread their
- * writes instead of queueing on a single hot item.
+ * What a counter's stats item is keyed by: none for a campaign-wide counter (`entered`, `sent`...:
+ * a fixed set, on the campaign's shard items); `node:<id>` for a node's (`node:<id>:<kind>`: one
+ * name per kind); `of:<node>:<x>` for the counters of a split's arm or an email's subject line
+ * (`arm:`, `armconv:`, `armopen:`, `armclick:`, `variant:` + `<node>:<x>`: one name per family).
+ * So an item holds at most as many names as the code has kinds or families, whatever the journeys
+ * (node and arm ids are new in every version a user publishes, and names are kept for ever): one
+ * item per subject, never an item that grows past DynamoDB's 400 KB with the names of every version.
  */
-export function counterUpdate(
-  table: string,
-  workspaceId: string,
-  campaignId: string,
-  counters: CounterDeltas,
-  spreadBy: string,
-): TransactItem | undefined {
-  const entries = Object.entries(counters).filter(([, by]) => by !== 0);
-  if (entries.length === 0) return undefined;
-  const names: Record<string, string> = {};
-  const values: Record<string, number> = {};
-  const adds = entries.map(([name, by], i) => {
-    names[`#c${i}`] = name;
-    values[`:c${i}`] = by;
-    return `#c${i} :c${i}`;
-  });
+export function counterSubject(name: string): string | undefined {
+  const colon = name.indexOf(':');
+  if (colon < 0) return undefined;
+  const rest = name.slice(colon + 1);
+  if (name.slice(0, colon) !== 'node') return `of:${rest}`;
+  const kind = rest.lastIndexOf(':');
+  return `node:${kind < 0 ? rest : rest.slice(0, kind)}`;
+}
+
+/** The non-zero deltas by the subject whose item they go to ('' for the campaign-wide shard item). */
+function bySubject(counters: CounterDeltas): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const [name, by] of Object.entries(counters)) {
+    if (by === 0) continue;
+    const subject = counterSubject(name) ?? '';
+    const into = out.get(subject) ?? {};
+    into[name] = (into[name] ?? 0) + by;
+    out.set(subject, into);
+  }
+  return out;
+}
+
+function statsKey(workspaceId: string, campaignId: string, subject: string, spreadBy: string) {
+  const shard = stableBucket(campaignId, spreadBy) % CAMPAIGN_STATS_SHARDS;
   return {
-    Update: {
-      TableName: table,
-      Key: {
-        pk: workspacePk(workspaceId),
-        sk: campaignStatsSk(campaignId, stableBucket(campaignId, spreadBy) % CAMPAIGN_STATS_SHARDS),
-      },
-      UpdateExpression: `ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
+    pk: workspacePk(workspaceId),
+    sk: subject ? campaignSubjectStatsSk(campaignId, shard, subject) : campaignStatsSk(campaignId, shard),
   };
 }
 
 /**
- * Adds counter deltas on one of the campaign's stats shards, at most once ({@link addAtMostOnce}: a
- * plain ADD, never retried after an answer that leaves it unknown whether it was applied).
+ * The ADDs of every counter delta on the campaign's stats items (none: no update): one item per
+ * subject ({@link counterSubject}), each in expressions within DynamoDB's 4 KB (add-expression.ts).
+ * The shard follows `spreadBy` (the contact, the send), so concurrent moves of one campaign spread
+ * their writes instead of queueing on a single hot item.
  */
-async function addCounters(
-  db: DynamoDBDocumentClient,
+export function counterUpdates(
   table: string,
   workspaceId: string,
   campaignId: string,
   counters: CounterDeltas,
   spreadBy: string,
-): Promise<void> {
-  const update = counterUpdate(table, workspaceId, campaignId, counters, spreadBy)?.Update;
-  if (update) await addAtMostOnce(db, update as Parameters<typeof addAtMostOnce>[1]);
+): TransactItem[] {
+  const updates: TransactItem[] = [];
+  for (const [subject, deltas] of bySubject(counters)) {
+    const Key = statsKey(workspaceId, campaignId, subject, spreadBy);
+    for (const expression of addExpressions(deltas)) updates.push({ Update: { TableName: table, Key, ...expression } });
+  }
+  return updates;
 }
 
 export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string): EnrolmentStates {
-  // The saves of one SQS batch run at once: the counters of those of one campaign go in one ADD.
+  // The saves of one SQS batch run at once: the counters of those of one campaign go in one ADD per
+  // stats item (subject), on the shard of the first of them; each ADD is sent at most once
+  // (add-at-most-once.ts), and no counter is in two of them (add-expression.ts).
   const addMoved = groupedRounds<{
     workspaceId: string;
     campaignId: string;
+    subject: string;
     counters: CounterDeltas;
     spreadBy: string;
   }>(
-    (c) => `${c.workspaceId}\u0000${c.campaignId}`,
+    (c) => `${c.workspaceId}\u0000${c.campaignId}\u0000${c.subject}`,
     async (members) => {
       const [first] = members;
       if (!first) return;
       const sum: Record<string, number> = {};
       for (const m of members) for (const [name, by] of Object.entries(m.counters)) sum[name] = (sum[name] ?? 0) + by;
-      await addCounters(db, table, first.workspaceId, first.campaignId, sum, first.spreadBy);
+      const Key = statsKey(first.workspaceId, first.campaignId, first.subject, first.spreadBy);
+      for (const expression of addExpressions(sum)) await addAtMostOnce(db, { TableName: table, Key, ...expression });
     },
   );
   return {
@@ -181,7 +197,11 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
         : (await writeOwn(db, { Put: put.Put as PutCommandInput }, (item) => item.savedMark === mark)).written;
       if (moved) {
         const { workspaceId, campaignId, contactId } = next;
-        await addMoved({ workspaceId, campaignId, counters, spreadBy: contactId });
+        await Promise.all(
+          [...bySubject(counters)].map(([subject, deltas]) =>
+            addMoved({ workspaceId, campaignId, subject, counters: deltas, spreadBy: contactId }),
+          ),
+        );
       }
       return moved;
     },
@@ -207,23 +227,24 @@ export function dynamoEnrolmentStates(db: DynamoDBDocumentClient, table: string)
   };
 }
 
-/** Counters of a campaign, by name: the shards summed. */
+/**
+ * Counters of a campaign, by name: its stats items summed (one Query of their prefix: the shard
+ * items and those of each subject, small items read by the 4 KB, not each rounded up to 4 KB as a
+ * BatchGet's). Items written before the counters of subjects had their own are summed the same.
+ */
 export async function campaignCounters(
   db: DynamoDBDocumentClient,
   table: string,
   workspaceId: string,
   campaignId: string,
 ): Promise<Record<string, number>> {
-  const shards = await batchGet(
-    db,
-    table,
-    Array.from({ length: CAMPAIGN_STATS_SHARDS }, (_, shard) => ({
-      pk: workspacePk(workspaceId),
-      sk: campaignStatsSk(campaignId, shard),
-    })),
-  );
+  const items = await queryAll(db, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': workspacePk(workspaceId), ':prefix': campaignStatsPrefix(campaignId) },
+  });
   const counters: Record<string, number> = {};
-  for (const item of shards) {
+  for (const item of items) {
     for (const [k, v] of Object.entries(item)) if (typeof v === 'number') counters[k] = (counters[k] ?? 0) + v;
   }
   return counters;
@@ -369,7 +390,8 @@ export function countCampaignEventOnce(
   table: string,
   event: { workspaceId: string; campaignId: string; sendId: string; kind: string; counters: CounterDeltas; at: Date },
 ): Promise<boolean> {
-  const add = counterUpdate(table, event.workspaceId, event.campaignId, event.counters, event.sendId);
+  // A few counters (the kind, its node's, a line's or an arm's): one update per subject's item.
+  const adds = counterUpdates(table, event.workspaceId, event.campaignId, event.counters, event.sendId);
   return conditionally(
     transactWrite(db, [
       putIfAbsent(table, {
@@ -378,7 +400,7 @@ export function countCampaignEventOnce(
         type: 'campaign-event',
         expiresAt: epochSeconds(new Date(event.at.getTime() + EVENT_MARKER_TTL_MS)),
       }),
-      ...(add ? [add] : []),
+      ...adds,
     ]),
     0,
   );

@@ -134,9 +134,17 @@ export const launchPageSk = (launchId: string, pageKey: string): string => `CAMP
 export const campaignEventSk = (campaignId: string, sendId: string, kind: string): string =>
   `CAMPAIGNEVENT#${campaignId}#${sendId}#${kind}`;
 /** The campaign's counters: numeric attributes updated with ADD, over a few shard items. */
-/** Counter shards per campaign: ADDs spread over them, a read sums them (one BatchGet). */
+/** Counter shards per campaign: ADDs spread over them, a read sums them (one Query of the prefix). */
 export const CAMPAIGN_STATS_SHARDS = 8;
+/** Every stats item of a campaign starts so: the shards of its campaign-wide counters and those of each subject. */
+export const campaignStatsPrefix = (campaignId: string): string => `CAMPAIGNSTATS#${campaignId}#`;
 export const campaignStatsSk = (campaignId: string, shard: number): string => `CAMPAIGNSTATS#${campaignId}#${shard}`;
+/**
+ * A shard of the counters of one subject of a campaign (a node, a split's arm, an email's line:
+ * dynamo-enrolments.ts `counterSubject`): one item each, so no item holds more names than a subject has.
+ */
+export const campaignSubjectStatsSk = (campaignId: string, shard: number, subject: string): string =>
+  `CAMPAIGNSTATS#${campaignId}#${shard}#${subject}`;
 /** gsi1: a contact's enrolments across campaigns (`GET /api/contacts/{id}/enrolments`). */
 export const contactEnrolmentsGsi1 = (workspaceId: string, contactId: string, campaignId: string) => ({
   gsi1pk: `${workspacePk(workspaceId)}#ENROLMENTS#${contactId}`,

@@ -29,6 +29,7 @@ import {
   sameAiCopyRequest,
 } from './ai-copy-rules';
 import { type Campaign, type CampaignDeps, getCampaign, writableCampaign } from './campaign';
+import { fittedRecord } from './campaign-size';
 import { type CopyLintResult, FORBIDDEN_CLAIMS_SETTING, forbiddenClaimsValue, lintCopy } from './copy-lint';
 import type { AiCopyRequest, Journey, JourneyNode } from './journey';
 
@@ -318,18 +319,25 @@ export async function approveAiDraft(
     ...(variants ? { subjectVariants: [...variants] } : {}),
     edited: html !== draft.html || subjects.join('\n') !== draft.subjectLines.join('\n'),
   };
-  const next: Campaign = {
-    ...campaign,
-    journey: journeyWith(saved),
-    aiCopyApprovals: { ...campaign.aiCopyApprovals, [nodeId]: approval },
-    revision: campaign.revision + 1,
-    updatedAt: approval.at,
-  };
   // Refused or failed: the template this approval made goes with it (a retry makes its own). A new
   // version of the node's own template stays unused: the campaign names the version it sends.
   const undo = async () => {
     if (!versioned) await deps.templates.markDeleted(caller.workspaceId, saved.templateId, approval.at);
   };
+  // Within the record's bound (campaign-size.ts): approvals of nodes the draft lost go first.
+  let next: Campaign;
+  try {
+    next = fittedRecord({
+      ...campaign,
+      journey: journeyWith(saved),
+      aiCopyApprovals: { ...campaign.aiCopyApprovals, [nodeId]: approval },
+      revision: campaign.revision + 1,
+      updatedAt: approval.at,
+    });
+  } catch (e) {
+    await undo();
+    throw e;
+  }
   const replaced = await deps.campaigns.replace(next).catch(async (e: unknown) => {
     // A write that threw may have landed all the same (its answer lost after the commit): the
     // template goes only when the campaign, read again, does not name it (unreadable: it stays).

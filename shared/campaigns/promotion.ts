@@ -13,7 +13,7 @@
  * Manual: a person promotes or undoes one (the campaign routes). Automatic: a node with
  * `promote` is promoted by the engine once its stated test (ab-test.ts) names a winner at 95%
  * with enough contacts per arm: the drip-step worker, running a step of a campaign whose running
- * version has such a node still undecided, judges it from the campaign's counters (one BatchGet,
+ * version has such a node still undecided, judges it from the campaign's counters (one Query,
  * at most once a minute per campaign and container, never a scan) and writes it
  * ({@link autoPromoter}). Reading the stats writes nothing. An undone promotion is kept as undone,
  * so the automatic rule does not bring it back.
@@ -24,6 +24,7 @@ import { newAuditRecord } from '../identity/audit';
 import type { AuditEntry } from '../identity/ports';
 import { own } from '../security/own';
 import { type Campaign, type CampaignDeps, type CampaignStore, runningJourney, writableCampaign } from './campaign';
+import { fittedRecord } from './campaign-size';
 import type { Journey } from './journey';
 import { nodeId } from './journey';
 import { type CampaignVersions, MAX_AUDIT_PER_CHANGE } from './ports';
@@ -130,13 +131,12 @@ function promotionOf(node: AbNode, body: PromoteBody, by: string, at: string): P
   return { variant: body.variant, subject: node.subjectVariants?.[body.variant] as string, by, at };
 }
 
-async function save(current: Campaign, promotions: Promotions, deps: CampaignDeps): Promise<Campaign> {
-  const next: Campaign = {
-    ...current,
-    promotions,
-    revision: current.revision + 1,
-    updatedAt: deps.now().toISOString(),
-  };
+async function save(current: Campaign, promotions: Promotions, deps: CampaignDeps, node?: string): Promise<Campaign> {
+  // Within the record's bound (campaign-size.ts): promotions of nodes no longer in use go first.
+  const next = fittedRecord(
+    { ...current, promotions, revision: current.revision + 1, updatedAt: deps.now().toISOString() },
+    node ? [node] : [],
+  );
   if (!(await deps.campaigns.replace(next))) {
     throw new ConflictError('The campaign changed meanwhile; read it again and retry', 'CAMPAIGN_CHANGED');
   }
@@ -160,7 +160,7 @@ export async function promoteNode(
   const campaign = await writableCampaign(workspaceId, campaignId, deps);
   const at = deps.now().toISOString();
   const promotion = await judgedAcrossVersions(campaign, node, deps, (n) => promotionOf(n, body, `user:${userId}`, at));
-  return save(campaign, { ...campaign.promotions, [node]: promotion }, deps);
+  return save(campaign, { ...campaign.promotions, [node]: promotion }, deps, node);
 }
 
 /**
@@ -317,7 +317,7 @@ export function autoPromotionAudit(event: AutoPromoted): AuditEntry {
 
 export interface AutoPromotionDeps {
   readonly campaigns: CampaignStore;
-  /** The campaign's counters: one BatchGet of its stats shards (dynamo-enrolments.ts `campaignCounters`). */
+  /** The campaign's counters: one Query of its stats items (dynamo-enrolments.ts `campaignCounters`). */
   readonly counters: (workspaceId: string, campaignId: string) => Promise<Readonly<Record<string, number>>>;
   /** Campaign time: what a promotion's `at` says. */
   readonly now: () => Date;
@@ -340,7 +340,7 @@ export const AUTO_PROMOTION_CHECK_MS = 60_000;
  * The engine's side of the `promote` rule. Asked for a campaign whose version a step runs on (any
  * published version) has A/B nodes the rule has still to decide ({@link undecidedNodes}), it judges
  * them, on that version's nodes, from the campaign's counters
- * (one BatchGet of the stats shards, at most once a minute per campaign in this container; steps
+ * (one Query of the stats items, at most once a minute per campaign in this container; steps
  * that find nothing undecided read nothing) and, when a test names a winner, writes the promotion
  * with the campaign's revision condition and its audit entry in one transaction
  * ({@link autoPromotionAudit}: both or neither; many due at once, in writes of at most
@@ -380,12 +380,16 @@ export function autoPromoter(deps: AutoPromotionDeps) {
     // minute for ever): the writes follow each other, each on the revision the one before wrote.
     for (let from = 0; from < due.length; from += MAX_AUDIT_PER_CHANGE) {
       const batch = due.slice(from, from + MAX_AUDIT_PER_CHANGE);
-      const next: Campaign = {
-        ...campaign,
-        promotions: { ...campaign.promotions, ...Object.fromEntries(batch) },
-        revision: campaign.revision + 1,
-        updatedAt: deps.now().toISOString(),
-      };
+      // Within the record's bound (campaign-size.ts), the nodes of the version judged kept.
+      const next = fittedRecord(
+        {
+          ...campaign,
+          promotions: { ...campaign.promotions, ...Object.fromEntries(batch) },
+          revision: campaign.revision + 1,
+          updatedAt: deps.now().toISOString(),
+        },
+        journey.nodes.map((n) => n.id),
+      );
       const events = batch.map(
         ([node, promotion]): AutoPromoted => ({ workspaceId, campaignId, node, promotion, revision: next.revision }),
       );

@@ -173,16 +173,22 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
   // (its sender died before recording the provider's id and the Send event has not come yet),
   // updated or unchanged. The record cannot be a second dedupe key: it may appear between two
   // deliveries of this event (a retry after the timeline's publish failed), which would then count
-  // it twice.
-  if (event.campaign) {
-    await deps.campaigns?.countOnce({
-      workspaceId,
-      ...event.campaign,
-      sendId: event.sendId,
-      kind: state,
-      at: new Date(atMs),
-    });
-  }
+  // it twice. Counted last, after every effect of the event (the suppression, the timeline, the
+  // reputation and its pause): a counter write that fails (retried, then dead-lettered) never
+  // keeps a complaint or a hard bounce from suppressing the address; the replay repeats the
+  // effects (each idempotent) and counts once.
+  const counted = async <T>(outcome: T): Promise<T> => {
+    if (event.campaign) {
+      await deps.campaigns?.countOnce({
+        workspaceId,
+        ...event.campaign,
+        sendId: event.sendId,
+        kind: state,
+        at: new Date(atMs),
+      });
+    }
+    return outcome;
+  };
 
   const hard = event.type === 'bounced' && event.bounceType === 'permanent';
   let suppressed: SuppressionReason | undefined;
@@ -232,25 +238,33 @@ export async function processEmailEvent(event: EmailEvent, deps: ProcessEventDep
     contactId,
   );
 
-  if (event.type === 'delivered') return { status: 'processed', counted: false };
+  if (event.type === 'delivered') return counted({ status: 'processed', counted: false });
   // Another workspace's history put the address on the account's list: not this workspace's reputation.
-  if (event.accountSuppressed) return { status: 'processed', counted: false, ...(suppressed ? { suppressed } : {}) };
+  if (event.accountSuppressed) {
+    return counted({ status: 'processed', counted: false, ...(suppressed ? { suppressed } : {}) });
+  }
   // In the hour of the send it is about; without a record, of the event (see the top).
   const sentAtMs = marked.result === 'unknown' ? undefined : marked.sentAtMs;
   const hour = countingHour(sentAtMs ?? atMs, nowMs);
   if (event.type === 'bounced' && !hard) {
     // Not in the rate, never judged: no window reads it, so no gate is read for it.
-    const counted = await deps.reputation.countOnce(workspaceId, key, hour, { softBounces: 1 });
-    return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}) };
+    const soft = await deps.reputation.countOnce(workspaceId, key, hour, { softBounces: 1 });
+    return counted({ status: 'processed', counted: soft, ...(suppressed ? { suppressed } : {}) });
   }
   // Read before counting: a fact about a send made before the last resume is not the new window's.
   const gate = await deps.guard.state(workspaceId);
   const beforeResume = sentAtMs !== undefined && gate.resumedAtMs !== undefined && sentAtMs < gate.resumedAtMs;
   const delta = beforeResume ? {} : event.type === 'complained' ? { complaints: 1 } : { bounces: 1 };
-  const counted = await deps.reputation.countOnce(workspaceId, key, hour, delta);
-  if (counted) deps.metrics?.counted(event.type === 'complained' ? 'complaint' : 'bounce');
+  const inReputation = await deps.reputation.countOnce(workspaceId, key, hour, delta);
+  if (inReputation) deps.metrics?.counted(event.type === 'complained' ? 'complaint' : 'bounce');
   const { verdict, paused } = await judge(workspaceId, nowMs, deps, gate);
-  return { status: 'processed', counted, ...(suppressed ? { suppressed } : {}), verdict, paused };
+  return counted({
+    status: 'processed',
+    counted: inReputation,
+    ...(suppressed ? { suppressed } : {}),
+    verdict,
+    paused,
+  });
 }
 
 /**
