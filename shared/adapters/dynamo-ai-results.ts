@@ -159,19 +159,29 @@ export function dynamoAiResults(db: DynamoDBDocumentClient, table: string): AiCa
       );
     },
 
-    finish(workspaceId, callId, claimId, outcome, now) {
-      const fields = { ...outcome, completedAt: now.toISOString(), updatedAt: now.toISOString() };
+    async finish(workspaceId, callId, claimId, outcome, now) {
+      // The claim leaves the record with the outcome; `finishedBy` keeps it, so a finish retried
+      // after it landed (own-write.ts) is this run's, not a lost claim (`lost-claim` for a call it
+      // finished). `keepAnswer` changes neither status nor claim: its retry passes the condition again.
+      const fields = { ...outcome, finishedBy: claimId, completedAt: now.toISOString(), updatedAt: now.toISOString() };
       const { names, values, sets } = setsOf(fields);
       names['#status'] = 'status';
       Object.assign(values, { ':running': 'running', ':claim': claimId });
-      return conditionally(
-        update(workspaceId, callId, {
-          UpdateExpression: `SET ${sets.join(', ')} REMOVE claimId, leaseUntil, lastError`,
-          ConditionExpression: '#status = :running AND claimId = :claim',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
+      const finished = await writeOwn(
+        db,
+        {
+          Update: {
+            TableName: table,
+            Key: keyOf(workspaceId, callId),
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE claimId, leaseUntil, lastError`,
+            ConditionExpression: '#status = :running AND claimId = :claim',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+        (item) => item.status !== 'running' && item.finishedBy === claimId,
       );
+      return finished.written;
     },
 
     async release(workspaceId, callId, claimId, reason, now) {

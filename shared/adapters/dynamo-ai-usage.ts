@@ -6,10 +6,16 @@
  * atomically: ADD creates a missing attribute at zero, which a nested map would not allow. A
  * reservation is the same ADD with a condition that the total stays within the budgets. Kept
  * about 13 months.
+ *
+ * Both ADDs are sent at most once (add-at-most-once.ts): the SDK's retry of an ADD DynamoDB applied
+ * but whose answer was lost would count a call's usage twice (the usage shown doubled, the month's
+ * budget spent twice, later calls refused early). An answer lost leaves the ADD unknown: logged,
+ * an undercount at worst; a reservation left unknown lets its call run.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type AiMonthUsage, type AiUsageStore, type AiUsageTotals, ZERO_USAGE } from '../ai/budgets';
 import { AI_AGENTS, type AiAgent } from '../ai/ports';
+import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { isConditionFailure } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { aiUsageSk, workspacePk } from './keys';
@@ -69,9 +75,7 @@ export function dynamoAiUsage(db: DynamoDBDocumentClient, table: string): AiUsag
     },
 
     async add(workspaceId, month, agent, delta) {
-      await db.send(
-        new UpdateCommand({ TableName: table, Key: keyOf(workspaceId, month), ...addition(month, agent, delta) }),
-      );
+      await addAtMostOnce(db, { TableName: table, Key: keyOf(workspaceId, month), ...addition(month, agent, delta) });
     },
 
     async reserve(workspaceId, month, agent, estimate, budgets) {
@@ -83,23 +87,21 @@ export function dynamoAiUsage(db: DynamoDBDocumentClient, table: string): AiUsag
       // The cost must stay within the budget; a call reserving no cost (no prices) must find some left.
       const costCheck = estimate.costUsd > 0 ? '#costUsd0 <= :maxCost' : '#costUsd0 < :maxCost';
       const reserve = () =>
-        db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: keyOf(workspaceId, month),
-            ...update,
-            // A month's first item has neither counter; one with counters but no `total.tokens`
-            // predates it and is refused here until backfilled below.
-            ConditionExpression:
-              '((attribute_not_exists(#tokens) AND attribute_not_exists(#tokensIn0)) OR #tokens <= :maxTokens) ' +
-              `AND (attribute_not_exists(#costUsd0) OR ${costCheck})`,
-            ExpressionAttributeValues: {
-              ...update.ExpressionAttributeValues,
-              ':maxTokens': maxTokens,
-              ':maxCost': maxCost,
-            },
-          }),
-        );
+        addAtMostOnce(db, {
+          TableName: table,
+          Key: keyOf(workspaceId, month),
+          ...update,
+          // A month's first item has neither counter; one with counters but no `total.tokens`
+          // predates it and is refused here until backfilled below.
+          ConditionExpression:
+            '((attribute_not_exists(#tokens) AND attribute_not_exists(#tokensIn0)) OR #tokens <= :maxTokens) ' +
+            `AND (attribute_not_exists(#costUsd0) OR ${costCheck})`,
+          ExpressionAttributeValues: {
+            ...update.ExpressionAttributeValues,
+            ':maxTokens': maxTokens,
+            ':maxCost': maxCost,
+          },
+        });
       for (let attempt = 0; ; attempt++) {
         try {
           await reserve();

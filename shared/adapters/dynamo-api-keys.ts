@@ -29,6 +29,7 @@ import type { UserApiKeyRevoker } from '../identity/accounts/ports';
 import type { ApiKey, User } from '../identity/model';
 import { isPermission } from '../identity/permissions';
 import type { ApiKeyLookup } from '../identity/ports';
+import { addAtMostOnce } from './dynamo/add-at-most-once';
 import { batchGet } from './dynamo/batch';
 import { conditionally, isConditionFailure } from './dynamo/conditions';
 import { decodeCursor, encodeCursor } from './dynamo/cursor';
@@ -120,15 +121,15 @@ export function dynamoApiKeys(db: DynamoDBDocumentClient, table: string): ApiKey
 
     async recordUse(keyHash, at, ip) {
       try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: apiKeyPk(keyHash), sk: API_KEY_SK },
-            UpdateExpression: 'ADD usageCount :one SET lastUsedAt = :at, lastUsedIp = :ip',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString(), ':ip': ip },
-          }),
-        );
+        // At most once (add-at-most-once.ts): the SDK's retry of an ADD DynamoDB applied but whose
+        // answer was lost would count one use twice in the key's `usageCount` (which its owner sees).
+        await addAtMostOnce(db, {
+          TableName: table,
+          Key: { pk: apiKeyPk(keyHash), sk: API_KEY_SK },
+          UpdateExpression: 'ADD usageCount :one SET lastUsedAt = :at, lastUsedIp = :ip',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString(), ':ip': ip },
+        });
       } catch (error) {
         // The key vanished meanwhile: nothing to count, and no stray item is created.
         if (!isConditionFailure(error)) throw error;

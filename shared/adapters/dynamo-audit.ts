@@ -4,11 +4,12 @@
  * partition, or gsi1 (`WS#<ws>#TYPE#<eventType>`) when filtering by type. Both sort keys
  * are `<createdAt>#<id>`, so a date range is a key range and descending order is newest first.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { AuditQuery, AuditReader, StoredAuditEntry } from '../governance/ports';
 import type { AuditRecord, AuditSink } from '../identity/ports';
 import { type CursorShape, type Key, type KeyRange, sortKeyCondition } from './dynamo/cursor';
+import { writeOwn } from './dynamo/own-write';
 import { pagedQuery } from './dynamo/query';
 import { auditPk, auditSk, auditTypeGsi1pk } from './keys';
 
@@ -53,7 +54,18 @@ export const auditPut = (table: string, entry: AuditRecord) => ({
 export function dynamoAudit(db: DynamoDBDocumentClient, table: string): AuditSink & AuditReader {
   return {
     async append(entry) {
-      await db.send(new PutCommand(auditPut(table, entry)));
+      // Marked by its id (own-write.ts): a put the SDK retried after it landed (its answer lost) is
+      // refused by this entry itself: written, not a failure to record it.
+      const put = await writeOwn(
+        db,
+        { Put: auditPut(table, entry) },
+        (item) =>
+          item.id === entry.id &&
+          item.actorId === entry.actorId &&
+          item.eventType === entry.eventType &&
+          item.eventAction === entry.eventAction,
+      );
+      if (!put.written) throw new Error(`An audit entry already holds the key of entry ${entry.id}`);
     },
 
     async list(query) {

@@ -1,37 +1,51 @@
 /**
  * Counters in the `ephemeral` table, expired by TTL (`expiresAt`): single counters (one
- * conditional ADD each) and the rate limiter's groups, one conditional UpdateItem per group
- * that counts every rule of the group or none.
+ * conditional ADD each, marked so a retry after a lost answer counts once) and the rate limiter's
+ * groups, one conditional UpdateItem per group that counts every rule of the group or none.
  */
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterGroup, CounterStore, GroupCount } from '../rate-limit/rate-limiter';
 import { isConditionFailure } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
-import { refusedItem } from './dynamo/own-write';
+import { ownToken, refusedItem, writeOwn } from './dynamo/own-write';
 import { COUNTER_SK } from './keys';
 
 export function dynamoCounterStore(db: DynamoDBDocumentClient, table: string): CounterStore {
   return {
     async incrementBelow(key, limit, expiresAt) {
-      try {
-        const out = await db.send(
-          new UpdateCommand({
+      // Its caller acts on the exact count (the abuse alert is raised at its threshold, once): the
+      // ADD carries a mark of its own (`lastMark`, own-write.ts), so the SDK's retry of an ADD
+      // DynamoDB applied (its answer lost) is refused by it and answers the count it made, instead
+      // of adding again and skipping that count. One mark, not a set: a flood's counter would carry
+      // thousands. Another write landing between the two tries replaces it, and the retry then
+      // counts again (one over, in a window already past its threshold).
+      const mark = ownToken();
+      const counted = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: { pk: key, sk: COUNTER_SK },
-            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+            UpdateExpression: 'ADD #count :one SET expiresAt = if_not_exists(expiresAt, :expires), lastMark = :mark',
+            ConditionExpression:
+              '(attribute_not_exists(#count) OR #count < :limit) AND (attribute_not_exists(lastMark) OR lastMark <> :mark)',
             ExpressionAttributeNames: { '#count': 'count' },
-            ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': expiresAt },
+            ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': expiresAt, ':mark': mark },
             ReturnValues: 'UPDATED_NEW',
-          }),
-        );
-        return Number(out.Attributes?.count);
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+          },
+        },
+        (item) => item.lastMark === mark,
+      );
+      if (!counted.written) return undefined;
+      return Number('again' in counted ? counted.item.count : counted.attributes?.count);
     },
 
+    /**
+     * Not marked: the SDK's retry of a group's ADD DynamoDB applied (its answer lost) counts that
+     * request twice, or is refused by its own count at a limit's edge. Accepted: a rate limit one
+     * over on a rare lost answer refuses one request a moment early, no count is shown or spent,
+     * and a mark would add a write to every request's item for it.
+     */
     async countRequest(group) {
       const names: Record<string, string> = {};
       const values: Record<string, number> = { ':one': 1, ':expires': group.expiresAt };

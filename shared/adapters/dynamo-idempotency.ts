@@ -6,7 +6,8 @@
  * The claim and the take-over are marked by their lease id (own-write.ts): the SDK retries a
  * write whose answer was lost, and a retry refused by the write's own first try (the record holding
  * this lease) is the write's success, not another attempt's run in progress (a 409 and the key held
- * for the lease). A refused claim answers from the record that refused it: no read after it.
+ * for the lease). A refused claim answers from the record that refused it: no read after it. The
+ * completion is marked likewise (`completedBy`, the lease that completed it).
  */
 import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { IdempotencyRecord, IdempotencyScope, IdempotencyStore } from '../idempotency/ports';
@@ -102,18 +103,29 @@ export function dynamoIdempotency(
       return taken.written;
     },
 
-    complete(scope, leaseId, result) {
-      return update(scope, {
-        UpdateExpression: 'SET #status = :done, #result = :result REMOVE leaseId, leaseUntil',
-        ConditionExpression: '#status = :running AND leaseId = :lease',
-        ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
-        ExpressionAttributeValues: {
-          ':done': 'completed',
-          ':running': 'in-progress',
-          ':result': result,
-          ':lease': leaseId,
+    async complete(scope, leaseId, result) {
+      // The lease id leaves the record with the completion; `completedBy` keeps it, so a completion
+      // retried after it landed knows itself (not "the lease was lost").
+      const completed = await writeOwn(
+        db,
+        {
+          Update: {
+            TableName: table,
+            Key: keyOf(scope),
+            UpdateExpression: 'SET #status = :done, #result = :result, completedBy = :lease REMOVE leaseId, leaseUntil',
+            ConditionExpression: '#status = :running AND leaseId = :lease',
+            ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+            ExpressionAttributeValues: {
+              ':done': 'completed',
+              ':running': 'in-progress',
+              ':result': result,
+              ':lease': leaseId,
+            },
+          },
         },
-      });
+        (item) => item.status === 'completed' && item.completedBy === leaseId,
+      );
+      return completed.written;
     },
 
     async release(scope, leaseId) {

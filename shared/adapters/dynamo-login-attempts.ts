@@ -1,7 +1,7 @@
 /** Log-in attempt counters in the `ephemeral` table, for the throttle of login-throttle.ts. */
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCount, LoginAttemptStore } from '../identity/accounts/ports';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
 import { writeOwn } from './dynamo/own-write';
 import { LOGIN_ATTEMPTS_SK } from './keys';
@@ -19,7 +19,10 @@ import { LOGIN_ATTEMPTS_SK } from './keys';
  * (own-write.ts), so one attempt counts once (the window's opening put retried fell to the ADD, and
  * the ADD retried while the allowance held added again); a give-back takes its id out in the same
  * write and only while it is there, so a retried one, or one of an attempt that failed, gives
- * nothing back.
+ * nothing back. A failure puts its id among the window's failures (`failedIds`, forgotten with the
+ * failures), and counts only while it is not there: a failure retried after a lost answer finds
+ * itself there and is counted once (an unconditional ADD counted it twice, locking a user out
+ * early).
  */
 export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): LoginAttemptStore {
   const itemKey = (pk: string) => ({ pk, sk: LOGIN_ATTEMPTS_SK });
@@ -87,34 +90,38 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
     },
     async fail(key, now, windowSeconds, reservation) {
       const stamp = { ':one': 1, ':at': now.getTime(), ':exp': epochSeconds(now) + windowSeconds };
-      try {
-        const out = await db.send(
-          new UpdateCommand({
+      const ids = new Set([reservation]);
+      const counted = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: itemKey(key),
             // The attempt is already among `attempts`; if a success forgot the counter
-            // meanwhile and it is gone, this failure starts it again. No longer being checked.
+            // meanwhile and it is gone, this failure starts it again. No longer being checked;
+            // among the failures of the window (`failedIds`), so it is counted once.
             UpdateExpression:
-              'ADD failures :one SET attempts = if_not_exists(attempts, :one), lastFailureAt = :at, expiresAt = :exp DELETE checking :ids',
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt > :now',
-            ExpressionAttributeValues: { ...stamp, ':now': epochSeconds(now), ':ids': new Set([reservation]) },
+              'ADD failures :one, failedIds :ids SET attempts = if_not_exists(attempts, :one), lastFailureAt = :at, expiresAt = :exp DELETE checking :ids',
+            ConditionExpression: 'attribute_not_exists(pk) OR (expiresAt > :now AND NOT contains(failedIds, :id))',
+            ExpressionAttributeValues: { ...stamp, ':now': epochSeconds(now), ':ids': ids, ':id': reservation },
             ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return toCount(out.Attributes ?? {});
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Expired while this attempt was checked (TTL not swept yet): start over from this failure.
-        const item = {
-          ...itemKey(key),
-          attempts: 1,
-          failures: 1,
-          lastFailureAt: stamp[':at'],
-          expiresAt: stamp[':exp'],
-        };
-        await db.send(new PutCommand({ TableName: table, Item: item }));
-        return toCount(item);
-      }
+          },
+        },
+        (item) => item.failedIds instanceof Set && item.failedIds.has(reservation),
+      );
+      // Refused by its own failure (a retry after a lost answer, or the attempt failed already): counted once.
+      if (counted.written) return toCount('again' in counted ? counted.item : (counted.attributes ?? {}));
+      // Expired while this attempt was checked (TTL not swept yet): start over from this failure.
+      const item = {
+        ...itemKey(key),
+        attempts: 1,
+        failures: 1,
+        lastFailureAt: stamp[':at'],
+        expiresAt: stamp[':exp'],
+        failedIds: ids,
+      };
+      await db.send(new PutCommand({ TableName: table, Item: item }));
+      return toCount(item);
     },
     async release(key, now, reservation) {
       await conditionally(
@@ -141,8 +148,9 @@ export function dynamoLoginAttempts(db: DynamoDBDocumentClient, table: string): 
           new UpdateCommand({
             TableName: table,
             Key: itemKey(key),
-            // Attempts still being checked stay counted; the failures go.
-            UpdateExpression: 'SET attempts = attempts - failures, failures = :zero, lastFailureAt = :zero',
+            // Attempts still being checked stay counted; the failures go, with their ids.
+            UpdateExpression:
+              'SET attempts = attempts - failures, failures = :zero, lastFailureAt = :zero REMOVE failedIds',
             ConditionExpression: 'failures > :zero AND expiresAt > :now',
             ExpressionAttributeValues: { ':zero': 0, ':now': epochSeconds(now) },
           }),

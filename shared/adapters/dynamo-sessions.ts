@@ -18,7 +18,7 @@
  * strongly consistent BatchGetItem. The stored session must belong to the named user: the
  * name is inside the hashed token, so it cannot be changed without losing the session.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SessionStore } from '../identity/accounts/ports';
 import type { Session, User } from '../identity/model';
 import { batchGet } from './dynamo/batch';
@@ -180,13 +180,20 @@ export function dynamoSessions(db: DynamoDBDocumentClient, table: string): Sessi
         ...sessionGsi1(session.userId, session.createdAt, session.sessionId),
       };
       if (session.passwordVersion === undefined) {
-        await db.send(
-          new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        // Marked by its session id (own-write.ts): the put retried after a lost answer is refused by
+        // itself, and is this session, not a token hash taken (which throws, as it always did).
+        const put = await writeOwn(
+          db,
+          { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          (existing) => existing.sessionId === session.sessionId && existing.userId === session.userId,
         );
+        if (!put.written) throw new Error('A session already exists under this token hash');
         return true;
       }
       // Written only while the password it was opened with is still the current one: a reset
-      // that replaced it first makes this log-in open nothing (cancellation at index 1).
+      // that replaced it first makes this log-in open nothing (cancellation at index 1). A
+      // transaction: the SDK retries it with the same ClientRequestToken, so a retry after a lost
+      // answer is answered as the first try was.
       return conditionally(
         transactWrite(db, [
           putIfAbsent(table, item),

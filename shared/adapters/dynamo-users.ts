@@ -3,12 +3,13 @@
  * workspace, membership) and the account flows' single-use tokens in `ephemeral`. Log-in
  * attempt counters and mail quotas have their own modules.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountStore, MembershipView, OneTimeTokenStore, TokenGrant } from '../identity/accounts/ports';
 import type { User } from '../identity/model';
 import { batchGet } from './dynamo/batch';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { membershipPage } from './dynamo-membership-page';
@@ -205,48 +206,61 @@ const toGrant = (item: Record<string, unknown>): TokenGrant => ({
   ...(item.passwordVersion === undefined ? {} : { passwordVersion: Number(item.passwordVersion) }),
 });
 
-/** Single-use tokens: `TOKEN#<sha256>` / purpose, TTL `expiresAt` in epoch seconds. */
+/**
+ * Single-use tokens: `TOKEN#<sha256>` / purpose, TTL `expiresAt` in epoch seconds.
+ *
+ * A token is used up by marking it (`consumedBy`, a token of the consuming call), not by deleting
+ * it: the SDK retries a write whose answer was lost, and a delete retried after it landed finds no
+ * item (the link of a password reset or an email verification answered "invalid" although it was
+ * just used). A mark retried after it landed is refused by itself and read as this use
+ * (own-write.ts); a used token reads as absent, and TTL removes it at its expiry. Issuing is marked
+ * by the token's own user: a put retried after it landed is the token issued, not an error.
+ */
 export function dynamoAccountTokens(db: DynamoDBDocumentClient, table: string): OneTimeTokenStore {
   const key = (tokenHash: string, purpose: string) => ({ pk: tokenPk(tokenHash), sk: purpose });
   return {
     async issue(tokenHash, purpose, { userId, passwordVersion }, expiresAt) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...key(tokenHash, purpose),
-            type: 'one-time-token',
-            userId,
-            ...(passwordVersion === undefined ? {} : { passwordVersion }),
-            expiresAt: epochSeconds(expiresAt),
-            expiresAtIso: expiresAt.toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+      const item = {
+        ...key(tokenHash, purpose),
+        type: 'one-time-token',
+        userId,
+        ...(passwordVersion === undefined ? {} : { passwordVersion }),
+        expiresAt: epochSeconds(expiresAt),
+        expiresAtIso: expiresAt.toISOString(),
+      };
+      const issued = await writeOwn(
+        db,
+        { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        (found) =>
+          found.userId === userId && found.expiresAtIso === item.expiresAtIso && found.consumedBy === undefined,
       );
+      if (!issued.written) throw new Error(`A ${purpose} token already exists under this hash`);
     },
     async peek(tokenHash, purpose, now) {
       const item = await getItem(db, table, key(tokenHash, purpose), { consistent: true });
-      // TTL deletion is lazy (up to days late): an expired item must read as absent.
-      if (!item || Number(item.expiresAt) <= epochSeconds(now)) return undefined;
+      // TTL deletion is lazy (up to days late): an expired item must read as absent; a used one too.
+      if (!item || Number(item.expiresAt) <= epochSeconds(now) || item.consumedBy !== undefined) return undefined;
       return toGrant(item);
     },
     async consume(tokenHash, purpose, now) {
-      try {
-        const out = await db.send(
-          new DeleteCommand({
+      const mark = ownToken();
+      const used = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: key(tokenHash, purpose),
-            ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-            ExpressionAttributeValues: { ':now': epochSeconds(now) },
-            ReturnValues: 'ALL_OLD',
-          }),
-        );
-        return out.Attributes ? toGrant(out.Attributes) : undefined;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+            UpdateExpression: 'SET consumedBy = :mark, consumedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now AND attribute_not_exists(consumedBy)',
+            ExpressionAttributeValues: { ':mark': mark, ':at': now.toISOString(), ':now': epochSeconds(now) },
+            ReturnValues: 'ALL_NEW',
+          },
+        },
+        (item) => item.consumedBy === mark,
+      );
+      if (!used.written) return undefined;
+      const item = 'again' in used ? used.item : used.attributes;
+      return item ? toGrant(item) : undefined;
     },
   };
 }

@@ -10,16 +10,17 @@
  * invites: ./dynamo-invites-page.ts; a user's memberships: ./dynamo-membership-page.ts), custom roles
  * are counted against a cap (./dynamo-role-count.ts), and so are an organization's workspaces.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { grantorPasswordChanged } from '../identity/grant-standing';
 import type { Membership, Organization, User, Workspace } from '../identity/model';
 import { RoleLimitError, WorkspaceLimitError } from '../workspaces/errors';
 import type { Actor, Invite, StoredRole, WorkspaceStore } from '../workspaces/ports';
 import { batchGet } from './dynamo/batch';
-import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
+import { isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { beginsWith } from './dynamo/cursor';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { prefixCounter } from './dynamo/prefix-counter';
 import { countQuery, pagedQuery, prefixQuery, queryAll, queryPages, rangeListing } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
@@ -113,14 +114,21 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
   /** A transaction item holding the write to `actor` still having the role read ({@link memberStillHolds}). */
   const actorHolds = (workspaceId: string, actor: Actor) =>
     memberStillHolds(table, workspaceId, actor.userId, actor.role);
-  /** Marks a pending invite of the workspace revoked; false when it no longer was pending. */
-  const revokeInviteItem = (item: Item, workspaceId: string, by: string, at: string) =>
-    conditionally(
-      db.send(
-        new UpdateCommand({
+  /**
+   * Marks a pending invite of the workspace revoked; false when it no longer was pending. Marked by a
+   * token of its own (`revokedMark`, own-write.ts): a revoke the SDK retried after it landed (its
+   * answer lost) is refused by itself and is this revocation (not "already revoked", nor one short in
+   * a sweep's count).
+   */
+  const revokeInviteItem = async (item: Item, workspaceId: string, by: string, at: string) => {
+    const mark = ownToken();
+    const revoked = await writeOwn(
+      db,
+      {
+        Update: {
           TableName: table,
           Key: { pk: item.pk, sk: INVITE_SK },
-          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by',
+          UpdateExpression: 'SET #status = :revoked, revokedAt = :at, revokedBy = :by, revokedMark = :mark',
           // Against a concurrent accept: only a pending invite of this workspace is revoked.
           ConditionExpression: '#status = :pending AND workspaceId = :ws',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -129,11 +137,15 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
             ':pending': 'pending',
             ':at': at,
             ':by': by,
+            ':mark': mark,
             ':ws': workspaceId,
           },
-        }),
-      ),
+        },
+      },
+      (found) => found.revokedMark === mark,
     );
+    return revoked.written;
+  };
 
   /**
    * A transaction's item that makes it a grant of custom role `role` as read: the role must still
@@ -381,8 +393,11 @@ export function dynamoWorkspaces(db: DynamoDBDocumentClient, table: string): Wor
           : [actorHolds(invite.workspaceId, { userId: invite.invitedBy, role: inviterRole })]),
         ...(version === undefined ? [] : [grantorPasswordCheck(table, invite.invitedBy, version)]),
       ];
-      if (items.length === 1) await db.send(new PutCommand(put));
-      else {
+      if (items.length === 1) {
+        // Alone, marked by its invite id (own-write.ts): a put retried after it landed is this invite.
+        const saved = await writeOwn(db, { Put: put }, (found) => found.inviteId === invite.inviteId);
+        if (!saved.written) throw new Error('An invite already exists under this token hash');
+      } else {
         await granting(
           items,
           { ...(granted ? { role: 1 } : {}), ...(version === undefined ? {} : { password: items.length - 1 }) },

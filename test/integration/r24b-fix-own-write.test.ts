@@ -18,10 +18,9 @@
  * write reach DynamoDB, then answers it with a 500, as DynamoDB may.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localClientConfig } from '../../lib/local/emulators';
 import { dynamoSendRecords } from '../../shared/adapters/dynamo-email-events';
 import { dynamoSendLedger } from '../../shared/adapters/dynamo-send-ledger';
 import { dynamoSendPacer } from '../../shared/adapters/dynamo-send-pacer';
@@ -29,6 +28,7 @@ import { dynamoSendingGate } from '../../shared/adapters/dynamo-sending-gate';
 import { SEND_PACE_SK, sendPacePk, workspacePk } from '../../shared/adapters/keys';
 import { hourOf } from '../../shared/email/reputation-window';
 import { countingClient, type DynamoHarness, startDynamo } from '../support/dynamo-emulator';
+import { losingFirstAnswer as lostAnswer } from '../support/lost-answer';
 
 const PREFIX = 'r24bown-';
 let dynamo: DynamoHarness;
@@ -48,39 +48,12 @@ const AT = Date.parse('2026-12-04T10:15:00Z');
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;
 const accepted = { provider: 'ses' as const, providerMessageId: 'ses-1', atMs: AT };
 
-/**
- * A DocumentClient like the functions' (default retries) whose first `command` (e.g. UpdateItemCommand)
- * matching `when` is applied and then answered with a 500; `between` runs in that moment (another
- * writer landing before the SDK's retry). Commands are counted as sent (`calls`), not as tried.
- */
-function losingFirstAnswer(
+/** The first matching write applied, its answer lost (test/support/lost-answer.ts). */
+const losingFirstAnswer = (
   command: string,
-  when: (input: Record<string, unknown>) => boolean = () => true,
-  between: () => Promise<void> = async () => {},
-) {
-  const raw = new DynamoDBClient(localClientConfig(dynamo.emulators.dynamodb.endpoint));
-  let lost = 0;
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      const out = await next(args);
-      if (context.commandName === command && lost === 0 && when(args.input as Record<string, unknown>)) {
-        lost += 1;
-        await between();
-        throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
-          name: 'InternalServerError',
-          $fault: 'server',
-          $metadata: { httpStatusCode: 500 },
-        });
-      }
-      return out;
-    },
-    { step: 'deserialize', name: 'loseFirstAnswer', priority: 'low' },
-  );
-  const counted = countingClient(
-    DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
-  );
-  return { db: counted.db, calls: counted.calls, lost: () => lost };
-}
+  when?: (input: Record<string, unknown>) => boolean,
+  between?: () => Promise<void>,
+) => lostAnswer(dynamo.emulators.dynamodb.endpoint, command, when, between);
 
 const get = async (table: string, pk: string, sk: string) =>
   (await dynamo.db.send(new GetCommand({ TableName: table, Key: { pk, sk }, ConsistentRead: true }))).Item;
