@@ -4,6 +4,8 @@ import { route } from './route';
 const read = { permission: 'campaigns:read' } as const;
 const write = { permission: 'campaigns:write' } as const;
 const launch = { permission: 'campaigns:launch' } as const;
+/** Sets the campaign's mail going: launch permission and a verified email address (types.ts `sendsMail`). */
+const launchMail = { ...launch, sendsMail: true } as const;
 
 export const campaignRoutes = [
   route('campaigns', 'campaigns.create', 'POST', '/api/campaigns', 'Create a draft campaign (journey + rules)', write),
@@ -18,7 +20,7 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/publish',
     'Freeze the draft as a version',
-    launch,
+    launchMail,
   ),
   // Changes what running enrolments do (like publish): launch permission.
   route(
@@ -65,7 +67,7 @@ export const campaignRoutes = [
     { ...write, maxBodyBytes: 262_144 },
   ),
   route('campaigns', 'campaigns.pause', 'POST', '/api/campaigns/{id}/pause', 'Pause: timers are held', launch),
-  route('campaigns', 'campaigns.resume', 'POST', '/api/campaigns/{id}/resume', 'Resume a paused campaign', launch),
+  route('campaigns', 'campaigns.resume', 'POST', '/api/campaigns/{id}/resume', 'Resume a paused campaign', launchMail),
   route(
     'campaigns',
     'campaigns.archive',
@@ -80,7 +82,7 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/enrol',
     'Enrol contacts by id, or every contact matching a filter (a launch, 202; idempotent by client key)',
-    launch,
+    launchMail,
   ),
   route(
     'campaigns',
@@ -97,7 +99,7 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/launches/{launchId}/resume',
     'Resume a failed launch at its first page not counted (202)',
-    launch,
+    launchMail,
   ),
   route('campaigns', 'campaigns.enrolments', 'GET', '/api/campaigns/{id}/enrolments', 'Enrolments of a campaign', read),
   route(
@@ -122,7 +124,7 @@ export const campaignRoutes = [
     'POST',
     '/api/campaigns/{id}/enrolments/{contactId}/retry',
     'Give a failed enrolment another go at the node it failed on',
-    launch,
+    launchMail,
   ),
   route(
     'campaigns',

@@ -15,6 +15,7 @@ export const emailRoutes = [
   route('emails', 'emails.send', 'POST', '/api/emails/send', 'Queue a one-off email (202 with its send id)', {
     permission: 'emails:send',
     rateTier: 'email',
+    sendsMail: true,
   }),
   route('emails', 'unsubscribe.page', 'GET', '/u/{token}', 'Unsubscribe page with a confirm button (HTML)', link),
   route('emails', 'unsubscribe.confirm', 'POST', '/u/{token}', 'RFC 8058 one-click unsubscribe: honoured at once', {
@@ -70,7 +71,7 @@ export const emailRoutes = [
     'POST',
     '/api/email-templates/{id}/send',
     'Broadcast a template to the workspace’s contacts (202, fanned out in the background)',
-    { permission: 'emails:send', rateTier: 'email' },
+    { permission: 'emails:send', rateTier: 'email', sendsMail: true },
   ),
   route('email-templates', 'email-broadcasts.get', 'GET', '/api/email-broadcasts/{id}', 'A broadcast’s progress', {
     permission: 'templates:read',

@@ -18,6 +18,7 @@ export type RouteOptions = Partial<
     | 'bodyTypes'
     | 'handsOutAccess'
     | 'sessionOnly'
+    | 'sendsMail'
   >
 >;
 
@@ -47,5 +48,6 @@ export function route<Fn extends HttpFunctionName, Id extends string>(
     ...(o.bodyTypes ? { bodyTypes: o.bodyTypes } : {}),
     ...(o.handsOutAccess ? { handsOutAccess: true as const } : {}),
     ...(o.sessionOnly ? { sessionOnly: true as const } : {}),
+    ...(o.sendsMail ? { sendsMail: true as const } : {}),
   };
 }

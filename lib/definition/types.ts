@@ -72,7 +72,11 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
    * `PERMISSION_DENIED`, as the edge's would be. Never together with `permission`.
    */
   readonly anyMember?: true;
-  /** Body size limit in bytes when a route needs more than the default 1 MiB (CSV import). */
+  /**
+   * Body size limit in bytes when a route needs a limit other than the default 1 MB (shared/http/parse-request.ts
+   * `MAX_BODY_BYTES`). At most `MAX_INVOCABLE_BODY_BYTES` (shared/http/lambda-event-size.ts), so the
+   * request always reaches the function and a larger one gets our 413.
+   */
   readonly maxBodyBytes?: number;
   /**
    * The media types the body may have; anything else is a 415 that names these. Absent: JSON
@@ -103,6 +107,17 @@ export interface RouteDeclaration<Id extends string = string, Fn extends Functio
    * test/unit/http/r20s1-fix-session-only-routes.test.ts.
    */
   readonly sessionOnly?: true;
+  /**
+   * The route mails people other than the caller, or sets mail going (a one-off send, a broadcast,
+   * publishing, resuming or enrolling into a campaign, a launch's resume, a failed enrolment's
+   * retry): only a caller whose email address is verified, else 403 `EMAIL_NOT_VERIFIED`
+   * (docs/IDENTITY.md, "unverified accounts mail no one"). Every workspace's mail leaves through
+   * one sending account whose reputation all of them share: an address nobody has proved must not
+   * buy a spammer that account. API keys may call these routes (their creator was verified to make
+   * them). Checked by the authentication edge on the profile it reads with the credential: no read
+   * of its own. Every such route is listed in test/unit/http/hands-out-access.test.ts.
+   */
+  readonly sendsMail?: true;
   readonly summary: string;
 }
 
@@ -229,4 +244,12 @@ export interface EventRuleDeclaration {
   readonly pattern: Readonly<Record<string, unknown>>;
   /** The queue that receives each matching event's envelope as the message body. */
   readonly targetQueue: QueueName;
+  /**
+   * What keeps a rule on the account's `default` bus, which every stage in the account shares, to its
+   * own stage's events; the CDK host adds it to `pattern` (lib/cdk/event-rules.ts) and refuses a
+   * default-bus rule without it. `ses-configuration-set`: only events of the stage's own SES
+   * configuration set (`detail.mail.tags["ses:configuration-set"]`). The local host runs one stage
+   * and matches `pattern` alone.
+   */
+  readonly stageScope?: 'ses-configuration-set';
 }

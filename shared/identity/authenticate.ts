@@ -177,6 +177,7 @@ export async function authenticate(
   // After the workspace and the permission (a non-member still gets 404, a viewer 403 PERMISSION_DENIED).
   const mayHandOut = () => {
     if (request.handsOutAccess && !emailVerified) throw emailNotVerified('hand out access');
+    if (request.sendsMail && !emailVerified) throw emailNotVerified('send email to anyone');
   };
   if (!actsInWorkspace(request)) {
     mayHandOut();

@@ -72,6 +72,8 @@ export interface RouteAccess {
    * A session only ({@link apiKeysMayCall}); no email check (`handsOutAccess` implies this too).
    */
   readonly sessionOnly?: boolean;
+  /** The route mails others or sets mail going: a verified email address (API keys may call it). */
+  readonly sendsMail?: boolean;
 }
 
 /**

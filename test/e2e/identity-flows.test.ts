@@ -69,7 +69,7 @@ describe('sign-up, log-in, log-out', () => {
   });
 
   it('answers a wrong password and an unknown email alike', async () => {
-    const user = await newUser(runtime, 'alike');
+    const user = await newUser(runtime, 'alike', { verified: false });
     const wrong = await api('/api/auth/login', {
       method: 'POST',
       headers: as(user),
@@ -157,7 +157,7 @@ describe('API keys and the audit log', () => {
 describe('object-level authorisation across workspaces', () => {
   it('an id from another workspace never reads or changes anything', async () => {
     const alice = await newUser(runtime, 'alice', { verified: true });
-    const mallory = await newUser(runtime, 'mallory');
+    const mallory = await newUser(runtime, 'mallory', { verified: false });
     const made = await json(
       await api('/api/security/api-keys', {
         method: 'POST',
@@ -210,7 +210,7 @@ describe('object-level authorisation across workspaces', () => {
 describe('invites through the outbox', () => {
   it('lets an invited address join with the role it was given', async () => {
     const owner = await newUser(runtime, 'inviter', { verified: true });
-    const invitee = await newUser(runtime, 'invitee');
+    const invitee = await newUser(runtime, 'invitee', { verified: false });
     const sent = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
       method: 'POST',
       headers: as(owner),
@@ -248,7 +248,7 @@ describe('pre-account takeover (issue 10, finding 4)', () => {
     api(path, { method: 'POST', headers: as(user), body: JSON.stringify(body) });
 
   it('an unverified account may not create API keys or send invites, and is told to verify', async () => {
-    const unverified = await newUser(runtime, 'unverified');
+    const unverified = await newUser(runtime, 'unverified', { verified: false });
 
     const key = await post('/api/security/api-keys', unverified, { name: 'early', scopes: ['contacts:read'] });
     const invite = await post(`/api/workspaces/${unverified.workspaceId}/invites`, unverified, {
@@ -267,7 +267,7 @@ describe('pre-account takeover (issue 10, finding 4)', () => {
 
   it('the mailbox owner’s reset ends the squatter’s sessions, keys and reset links', async () => {
     // The squatter signs up with the victim's address and is blocked from keys...
-    const squatter = await newUser(runtime, 'victim');
+    const squatter = await newUser(runtime, 'victim', { verified: false });
     expect((await post('/api/security/api-keys', squatter, { name: 'k', scopes: ['contacts:read'] })).status).toBe(403);
     // ...until the victim, puzzled, clicks the confirmation link in their mailbox.
     const verifyToken = await mailedToken(runtime, squatter.email, /confirm your email/i);
@@ -324,7 +324,7 @@ describe('password reset requests', () => {
     });
 
   it('answers 202 every time but mails an address at most 5 times an hour', async () => {
-    const user = await newUser(runtime, 'bombed');
+    const user = await newUser(runtime, 'bombed', { verified: false });
     const token = await csrf();
     for (let i = 0; i < 8; i++) expect((await request(user.email, token)).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -335,7 +335,7 @@ describe('password reset requests', () => {
   });
 
   it('takes as long for an unknown address as for a known one', async () => {
-    const user = await newUser(runtime, 'timed');
+    const user = await newUser(runtime, 'timed', { verified: false });
     const token = await csrf();
     const time = async (email: string) => {
       const started = performance.now();
@@ -355,7 +355,7 @@ describe('password reset requests', () => {
 
 describe('log-in throttle under a burst', () => {
   it('30 parallel wrong guesses: at most 5 are checked, the rest are refused 429 LOGIN_THROTTLED', async () => {
-    const user = await newUser(runtime, 'burst');
+    const user = await newUser(runtime, 'burst', { verified: false });
     const token = await csrf();
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
@@ -402,7 +402,7 @@ describe('members and invites (finding 8)', () => {
 
   it('a revoked invite leaves the list and its link answers 410 INVITE_REVOKED', async () => {
     const owner = await newUser(runtime, 'revoker', { verified: true });
-    const invitee = await newUser(runtime, 'uninvited');
+    const invitee = await newUser(runtime, 'uninvited', { verified: false });
     const sent = await api(`/api/workspaces/${owner.workspaceId}/invites`, {
       method: 'POST',
       headers: as(owner),
@@ -430,7 +430,7 @@ describe('members and invites (finding 8)', () => {
     expect(members.members.map((m: { userId: string }) => m.userId)).not.toContain(invitee.userId);
 
     // Another workspace's owner can't revoke it (404), nor can an unknown id be revoked.
-    const stranger = await newUser(runtime, 'stranger');
+    const stranger = await newUser(runtime, 'stranger', { verified: false });
     const foreign = await api(`/api/workspaces/${stranger.workspaceId}/invites/${inviteId}`, {
       method: 'DELETE',
       headers: as(stranger),

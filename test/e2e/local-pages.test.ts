@@ -92,7 +92,7 @@ async function openLink(link: URL) {
 
 describe('pages for mailed links', () => {
   it('/verify-email confirms the address without a session, and takes the token out of the address bar', async () => {
-    const user = await newUser(runtime, 'page-verify');
+    const user = await newUser(runtime, 'page-verify', { verified: false });
 
     const page = await openLink(await mailedLink(user.email, /confirm your email/i));
 
@@ -108,7 +108,7 @@ describe('pages for mailed links', () => {
   });
 
   it('/reset-password sets the new password, which then signs in', async () => {
-    const user = await newUser(runtime, 'page-reset');
+    const user = await newUser(runtime, 'page-reset', { verified: false });
     const asker = browserFetch(runtime.url);
     const askCsrf = (await json(await asker('/api/csrf-token'))).token;
     const asked = await asker('/api/auth/password-reset', {
@@ -132,7 +132,7 @@ describe('pages for mailed links', () => {
   });
 
   it('/reset-password refuses two different passwords before calling the API', async () => {
-    const user = await newUser(runtime, 'page-reset-typo');
+    const user = await newUser(runtime, 'page-reset-typo', { verified: false });
     const asker = browserFetch(runtime.url);
     const askCsrf = (await json(await asker('/api/csrf-token'))).token;
     await asker('/api/auth/password-reset', {
@@ -150,7 +150,7 @@ describe('pages for mailed links', () => {
 
   it('/invites/accept signs the invitee in when needed, then joins them to the workspace', async () => {
     const owner = await newUser(runtime, 'page-inviter', { verified: true });
-    const invitee = await newUser(runtime, 'page-invitee');
+    const invitee = await newUser(runtime, 'page-invitee', { verified: false });
     const sent = await fetch(`${runtime.url}/api/workspaces/${owner.workspaceId}/invites`, {
       method: 'POST',
       headers: as(owner),

@@ -98,7 +98,7 @@ async function anonymousCsrf(headers: Record<string, string>) {
 
 /** A fresh user whose address is verified (the link from their sign-up mail), as inviters must be. */
 async function verifiedUser(label: string): Promise<TestUser> {
-  const user = await newUser(runtime, label);
+  const user = await newUser(runtime, label, { verified: false });
   const token = /#token=([A-Za-z0-9_-]+)/.exec(linksIn(await nthMailTo(user.email, 1))[0] ?? '')?.[1];
   const res = await send('POST', '/api/auth/verify-email', as(user), { token });
   expect(res.status, res.body).toBe(204);

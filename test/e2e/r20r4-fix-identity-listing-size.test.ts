@@ -30,7 +30,7 @@ let owner: TestUser;
 let db: DynamoDBDocumentClient;
 beforeAll(async () => {
   runtime = await startTestRuntime(undefined, { RATE_LIMITS: 'off' });
-  owner = await newUser(runtime, 'r20r4-listing-size');
+  owner = await newUser(runtime, 'r20r4-listing-size', { verified: false });
   db = DynamoDBDocumentClient.from(new DynamoDBClient(localClientConfig(runtime.endpoints.dynamodb)));
 }, 60_000);
 afterAll(async () => {
@@ -220,7 +220,7 @@ describe('r20r4: identity listings stay within what a function may answer', () =
   }, 120_000);
 
   it('concurrent creations of custom roles never pass the cap', async () => {
-    const other = await newUser(runtime, 'r20r4-roles-race');
+    const other = await newUser(runtime, 'r20r4-roles-race', { verified: false });
     const create = (i: number) =>
       fetch(`${runtime.url}/api/workspaces/${other.workspaceId}/roles/race-${i}`, {
         method: 'PUT',
@@ -247,7 +247,7 @@ describe('r20r4: identity listings stay within what a function may answer', () =
   }, 120_000);
 
   it('sessions and devices: listings bounded, user agents cut; no log-in ends another session', async () => {
-    const user = await newUser(runtime, 'r20r4-sessions');
+    const user = await newUser(runtime, 'r20r4-sessions', { verified: false });
     // A long user agent (API Gateway takes 10 KB of headers), every character one the answer escapes.
     const userAgent = `Mozilla/5.0 ${'<'.repeat(9000)}`;
     const LOGINS = 105;

@@ -21,14 +21,14 @@ export interface TestUser {
 let counter = 0;
 
 /**
- * A signed-up user with a session. With `verified: true` their email address is verified
- * through the mailed link (as the owner would): unverified accounts may not create API keys
- * or send invites.
+ * A signed-up user with a session, their email address verified through the mailed link (as the
+ * owner would) unless `verified: false`: unverified accounts may not create API keys, send
+ * invites or send mail (docs/IDENTITY.md).
  */
 export async function newUser(
   runtime: Runtime,
   label: string,
-  { verified = false }: { verified?: boolean } = {},
+  { verified = true }: { verified?: boolean } = {},
 ): Promise<TestUser> {
   counter += 1;
   const email = `${label}-${Date.now().toString(36)}-${counter}@example.com`;

@@ -1,7 +1,7 @@
 /**
  * On routes declared `auth: 'user'`: the credential (401), then on workspace routes (a permission,
  * or `anyMember`) the membership (404) and the permission (403), in shared/identity/authenticate.ts; on
- * routes that hand out access, a verified email address (403 `EMAIL_NOT_VERIFIED`).
+ * routes that hand out access or send mail, a verified email address (403 `EMAIL_NOT_VERIFIED`).
  * The request then carries `auth`, and the logs the workspace id.
  */
 import { type AuthDeps, authenticate } from '../../identity/authenticate';
@@ -24,6 +24,7 @@ export function authentication(deps: AuthDeps): EdgeMiddleware {
           ...(route.anyMember ? { anyMember: true } : {}),
           ...(route.handsOutAccess ? { handsOutAccess: true } : {}),
           ...(route.sessionOnly ? { sessionOnly: true } : {}),
+          ...(route.sendsMail ? { sendsMail: true } : {}),
         },
         deps,
         state.presented,

@@ -20,3 +20,26 @@ describe('routes that hand out access', () => {
     for (const r of routes.filter((x) => x.handsOutAccess)) expect(r.auth).toBe('user');
   });
 });
+
+describe('routes that send mail', () => {
+  it('are declared so: a one-off, a broadcast, and every call that sets a campaign’s mail going', () => {
+    expect(
+      routes
+        .filter((r) => r.sendsMail)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([
+      'campaigns.enrol',
+      'campaigns.launch-resume',
+      'campaigns.publish',
+      'campaigns.resume',
+      'campaigns.retry',
+      'email-templates.send',
+      'emails.send',
+    ]);
+  });
+
+  it('each needs a signed-in caller (the check reads the profile read with the credential)', () => {
+    for (const r of routes.filter((x) => x.sendsMail)) expect(r.auth).toBe('user');
+  });
+});
