@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   campaignCost,
   DEFAULT_ASSUMPTIONS,
+  DELIVERY_COUNT_ITEMS,
   DELIVERY_EVENT,
   DYNAMO_PRICES_BEFORE_2024_11,
   enrolmentCalls,
@@ -146,8 +147,9 @@ say(
       `| ${name} | ${o.rru} | ${o.wru.toFixed(1)} | ${o.sqsRequests.toFixed(1)} | ${usd((o.wru * PRICES.dynamoWru.usd + o.rru * PRICES.dynamoRru.usd) * 1e6)} |`,
   ),
   '',
-  'Built already and counted above: the campaign counters of a batch of drip steps and the sent-per-hour counter of a batch of ' +
-    'sends are each summed into one UpdateItem, sent at most once so an SDK retry never applies it twice (~0.1 WRU a save or a send instead of 1), and frozen campaign and template versions ' +
+  'Built already and counted above: the campaign counters of a batch of drip steps are summed into one UpdateItem per stats item ' +
+    '(one item per subject: the campaign-wide counters and each node entered or sent from, 3 or 4 a move), and the sent-per-hour counter of a batch of ' +
+    'sends into one, each sent at most once so an SDK retry never applies it twice (~0.1 WRU an item a save, or a send, instead of 1), and frozen campaign and template versions ' +
     'are read once per container. ' +
     'What would bring it down further (the model with these changes: `WITH_FIXES` in lib/model/campaign-costs.ts): ' +
     '(1) gsi1 (contact -> enrolments) with a KEYS_ONLY ' +
@@ -156,7 +158,7 @@ say(
     'counted above as one take per send, an upper bound until measured): 1 WRU + 1 RRU per send -> a tenth. ' +
     `With them: ${usd(fixed.beyondSesPerMillion)} ` +
     `per million (${fixed.perEnrolment.wru.toFixed(1)} WRU per enrolment), largest term ${fixed.dominant.service}. ` +
-    `Provider events (a Delivery's send record, timeline transaction and campaign counter ADD: ${sumCalls([{ calls: DELIVERY_EVENT }]).wru} WRU) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
+    `Provider events (a Delivery's send record, timeline transaction and campaign count transaction, its marker and ${DELIVERY_COUNT_ITEMS} stats items: ${sumCalls([{ calls: DELIVERY_EVENT }]).wru} WRU) and SQS requests (${per.sqsRequests.toFixed(1)} per enrolment, mostly the provider events' and the schedules' messages) are what remains.`,
   '',
   `The target cannot be met by trimming: per email, the least this design (the drip step queues, the email pipeline sends) writes is the enrolment's move ` +
     `(1 WRU as a plain conditional put), the ledger's claim and its mark-sent (2 WRU), and one message on email-sends with its ` +

@@ -23,6 +23,7 @@ import {
 import { dynamoIdempotency } from '../shared/adapters/dynamo-idempotency';
 import { dynamoLaunches } from '../shared/adapters/dynamo-launches';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
+import { dynamoPromotionRefusals } from '../shared/adapters/dynamo-promotion-refusals';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
 import { sfnLaunchExecutions, sfnLaunchStarter } from '../shared/adapters/sfn-launch-starter';
@@ -113,6 +114,7 @@ const signingSecrets = dynamoCampaignSigningSecrets(documents, core);
 const enrolments = dynamoEnrolmentStates(documents, core);
 const templates = dynamoEmailTemplates(documents, core);
 const launches = dynamoLaunches(documents, core);
+const refusals = dynamoPromotionRefusals(documents, core);
 const steps = sqsStepQueue(sqs, queueUrl('drip-steps'));
 const starter = sfnLaunchStarter(sfn, stateMachineArn());
 const executions = sfnLaunchExecutions(sfn, stateMachineArn());
@@ -487,7 +489,9 @@ export const handler = httpFunction('campaigns', campaignRoutes, {
     // Described over the published version contacts run on, not the draft. A read: it writes
     // nothing. A node's `promote` rule is applied by the engine (drip-step worker); the stats say
     // where it stands (`autoPromotion`, promotion.ts).
-    const { stats } = await runningStats(await getCampaign(workspaceId, params.id, deps), counters, deps);
+    const campaign = await getCampaign(workspaceId, params.id, deps);
+    // A promotion refused for the record's size shows as `refused` while the campaign is as it was.
+    const { stats } = await runningStats(campaign, counters, { ...deps, refusals });
     return { status: 200, body: { stats, counters } };
   }),
 

@@ -20,6 +20,7 @@ import {
 } from '../shared/adapters/dynamo-enrolments';
 import { dynamoMarketingSendLog } from '../shared/adapters/dynamo-marketing-send-log';
 import { dynamoMemberships } from '../shared/adapters/dynamo-memberships';
+import { dynamoPromotionRefusals } from '../shared/adapters/dynamo-promotion-refusals';
 import { dynamoScoreStore } from '../shared/adapters/dynamo-score-store';
 import { dynamoSettings } from '../shared/adapters/dynamo-settings';
 import { dynamoSuppressions } from '../shared/adapters/dynamo-suppressions';
@@ -127,10 +128,20 @@ const failures = campaignMetrics();
 const LAST_RECEIVE = queues.find((q) => q.name === 'drip-steps')?.maxReceiveCount ?? 5;
 
 // A/B nodes with a `promote` rule: promoted by the engine when their test names a winner, judged
-// from the campaign's counters (one BatchGet a minute per campaign while a node is undecided),
-// written by the system (`by: 'auto'`) with its audit entry in the same transaction.
+// from the campaign's counters (one Query of its stats items a minute per campaign while a node is
+// undecided), written by the system (`by: 'auto'`) with its audit entry in the same transaction. A
+// promotion the record cannot hold (413) is recorded as refused and not tried again until the
+// campaign changes.
 const promoter = autoPromoter({
   campaigns: store,
+  refusals: dynamoPromotionRefusals(documents, core),
+  refused: (refusal) =>
+    logger.warn(
+      'Automatic A/B promotion refused: the campaign record cannot hold it; not tried again until the campaign changes',
+      {
+        ...refusal,
+      },
+    ),
   counters: (workspaceId, campaignId) => campaignCounters(documents, core, workspaceId, campaignId),
   now: () => clock.now(),
   promoted: ({ promotion, ...at }) =>

@@ -8,6 +8,7 @@
  */
 
 /** us-east-1 list prices. Free tiers are ignored (a campaign of 1M contacts is past them). */
+import { counterSubject } from '../../shared/adapters/dynamo-enrolments';
 import { PAGES_PER_EXECUTION } from '../../shared/campaigns/launch-chain';
 
 export { PAGES_PER_EXECUTION };
@@ -123,11 +124,13 @@ export interface Assumptions {
    */
   readonly providerEvents: boolean;
   /**
-   * WRU a save spends on the stats: a plain ADD on one of 8 shards after the move (sent at most once:
-   * add-at-most-once.ts), one per batch and campaign as built (the saves of a batch are summed:
-   * dynamo-enrolments.ts `addMoved`), so 1 / batchSize when a batch's records are of one campaign.
+   * WRU a save spends on each stats item its counters touch (one item per subject: the campaign-wide
+   * counters' and each node's, arm's or subject line's, dynamo-enrolments.ts `counterSubject`): a
+   * plain ADD of < 1 KB on one of 8 shards after the move (sent at most once: add-at-most-once.ts),
+   * one per batch, campaign and item as built (the saves of a batch are summed: dynamo-enrolments.ts
+   * `addMoved`), so 1 / batchSize when a batch's records are of one campaign at the same step.
    */
-  readonly statsWruPerSave: number;
+  readonly statsWruPerItem: number;
   /** WRU a save spends rewriting gsi1 (projection ALL): 1 as built; 0 with a KEYS_ONLY projection. */
   readonly gsi1WruPerSave: number;
   /** Sends per pacer compare-and-set: 1 as built; a batch taking its tokens at once: 10. */
@@ -142,7 +145,7 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   memoryGb: 0.5,
   pageSize: 100,
   providerEvents: true,
-  statsWruPerSave: 0.1,
+  statsWruPerItem: 0.1,
   gsi1WruPerSave: 1,
   sendsPerPacerTake: 1,
 };
@@ -215,18 +218,44 @@ export const LAUNCH_CLAIMS: CountedCall = {
 export const STATS_SHARDS = 8;
 
 /**
+ * Bytes a stats item may take at most as the adapter writes it (dynamo-enrolments.ts
+ * `counterUpdates`): its key (`WS#<uuid>`, `CAMPAIGNSTATS#<uuid>#<shard>#<subject>`) and a subject's
+ * few counters (a node's kinds, an arm's families), or the campaign-wide ones. Checked against the
+ * items the adapter writes in test/unit/model/r25j-fix-stats-items-cost.test.ts.
+ */
+export const STATS_ITEM_BYTES = 400;
+
+/**
+ * The stats items of a campaign whose counters touched `subjects` subjects besides the campaign-wide
+ * counters: one item per shard and subject ({@link STATS_SHARDS} shards each).
+ */
+export const statsItems = (subjects: number): number => STATS_SHARDS * (1 + subjects);
+
+/**
+ * Read units of one Query of a campaign's stats items (dynamo-enrolments.ts `campaignCounters`,
+ * eventually consistent): a Query is billed by the 4 KB of all the items it reads together, not
+ * item by item (at least one unit).
+ */
+export const statsQueryRru = (items: number): number =>
+  Math.max(1, Math.ceil((items * STATS_ITEM_BYTES) / 4096)) * EVENTUAL_READ;
+
+/** The subjects of the A/B campaign the promotion rows assume: 5 nodes (trigger, split, 2 emails, exit) and 2 arms. */
+export const AB_PROMOTION_SUBJECTS = 7;
+
+/**
  * The `promote` rule's check (promotion.ts `autoPromoter`, wired in drip-step-worker.ts): while an
  * active campaign's running version has an A/B node with the rule still undecided (no promotion in
- * force or undone), one BatchGetItem of its stats shards (eventually consistent, one item each
- * under 4 KB) per container, campaign and minute, shared by every step of that minute; a step of a
- * campaign with nothing undecided reads nothing. Its promotion, once per node: {@link AB_PROMOTION_WRITE}.
- * Not a per-step cost (the model's journeys have no A/B node): {@link abPromotionCheckOps} gives it
- * for a number of containers and minutes.
+ * force or undone, nor a refusal for size at the campaign's revision), one Query of its stats items
+ * (eventually consistent, {@link statsQueryRru}: 8 shards of the campaign-wide item and of each of
+ * {@link AB_PROMOTION_SUBJECTS} subjects) per container, campaign and minute, shared by every step of
+ * that minute; a step of a campaign with nothing undecided reads nothing. Its promotion, once per
+ * node: {@link AB_PROMOTION_WRITE}. Not a per-step cost (the model's journeys have no A/B node):
+ * {@link abPromotionCheckOps} gives it for a number of containers and minutes.
  */
 export const AB_PROMOTION_CHECK: CountedCall = {
-  what: 'stats shards BatchGetItem (eventual), once a minute per container and campaign while a `promote` node is undecided',
+  what: `stats items Query (eventual, ${statsItems(AB_PROMOTION_SUBJECTS)} items of <= ${STATS_ITEM_BYTES} bytes), once a minute per container and campaign while a \`promote\` node is undecided`,
   where: 'promotion.ts autoPromoter, dynamo-enrolments.ts campaignCounters',
-  ops: { rru: STATS_SHARDS * EVENTUAL_READ },
+  ops: { rru: statsQueryRru(statsItems(AB_PROMOTION_SUBJECTS)) },
 };
 
 /** The campaign record the promotion rows assume: a journey of a few nodes, its rules, names and dates (< 2 KB). */
@@ -273,19 +302,75 @@ export const EMAIL_NODE: readonly CountedCall[] = [
   },
 ];
 
+/** The node ids the model's journeys are counted with: `start`, `email-<k>`, `wait-<k>`, `done` (k from 1). */
+export const modelNodeIds = {
+  trigger: 'start',
+  email: (k: number) => `email-${k}`,
+  wait: (k: number) => `wait-${k}`,
+  exit: 'done',
+};
+
+/**
+ * The counters the save of message `i` of `journey` adds (run-step.ts `enrolContact`/`advance`,
+ * execute-node.ts: each node entered, the email's `sent`, the wait's `waiting` gauge, the end's
+ * `completed`), by name, zeros left out; the goal's deadline adds none unless it converts. Checked
+ * against the engine's own saves in test/unit/model/r25j-fix-stats-items-cost.test.ts.
+ */
+export function moveCounters(journey: JourneyShape, i: number): Record<string, number> {
+  const { trigger, email, wait, exit } = modelNodeIds;
+  if (i >= journey.emails) return {};
+  const last = i === journey.emails - 1;
+  const out: Record<string, number> = {};
+  const add = (name: string, by = 1) => {
+    out[name] = (out[name] ?? 0) + by;
+    if (out[name] === 0) delete out[name];
+  };
+  if (i === 0) {
+    add('entered');
+    add(`node:${trigger}:entered`);
+  } else add('waiting', -1);
+  add(`node:${email(i + 1)}:entered`);
+  add('sent');
+  add(`node:${email(i + 1)}:sent`);
+  if (last) {
+    add(`node:${exit}:entered`);
+    add('completed');
+  } else {
+    add(`node:${wait(i + 1)}:entered`);
+    add('waiting');
+  }
+  return out;
+}
+
+/** The stats items `counters` go to (one per subject, dynamo-enrolments.ts `counterSubject`; none for none). */
+export const statsItemsTouched = (counters: Readonly<Record<string, number>>): number =>
+  new Set(
+    Object.entries(counters)
+      .filter(([, by]) => by !== 0)
+      .map(([name]) => counterSubject(name) ?? ''),
+  ).size;
+
 /**
  * The state save of a message (dynamo-enrolments.ts `save`): the enrolment's conditional Put (1 WRU),
- * then its winner's ADD to a stats shard; plus the enrolment's index entries, charged as ordinary
- * writes: gsi1 rewritten (1), gsi2 (due index) changed key (2: delete and put), added (1) or removed (1).
+ * then the ADDs of its counters, one per stats item they touch ({@link statsItemsTouched}: the
+ * campaign-wide item and one per node entered or sent from), each summed over the batch; plus the
+ * enrolment's index entries, charged as ordinary writes: gsi1 rewritten (1), gsi2 (due index)
+ * changed key (2: delete and put), added (1) or removed (1).
  */
 export const saveOf = (
   gsi2: 'none' | 'add' | 'move' | 'remove',
   a: Assumptions = DEFAULT_ASSUMPTIONS,
-): CountedCall => ({
-  what: `conditional Put of the enrolment, stats shard ADD (at most once), gsi1 rewrite, gsi2 ${gsi2}`,
-  where: 'dynamo-enrolments.ts save',
-  ops: { wru: 1 + a.statsWruPerSave + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1) },
-});
+  counters: Readonly<Record<string, number>> = {},
+): CountedCall => {
+  const items = statsItemsTouched(counters);
+  return {
+    what: `conditional Put of the enrolment, ${items} stats item ADD${items === 1 ? '' : 's'} (each at most once, shared by the batch), gsi1 rewrite, gsi2 ${gsi2}`,
+    where: 'dynamo-enrolments.ts save, counterUpdates',
+    ops: {
+      wru: 1 + items * a.statsWruPerItem + a.gsi1WruPerSave + (gsi2 === 'move' ? 2 : gsi2 === 'none' ? 0 : 1),
+    },
+  };
+};
 
 /** A timer (step-timers.ts): SQS DelaySeconds under 15 minutes, else one Scheduler schedule. */
 export const timerOf = (waitMinutes: number): CountedCall =>
@@ -351,6 +436,9 @@ export const SEND_EVENT: readonly CountedCall[] = [
   },
 ];
 
+/** The stats items a delivery's count adds to: `delivered` (campaign-wide) and `node:<id>:delivered` (its node's). */
+export const DELIVERY_COUNT_ITEMS = statsItemsTouched({ delivered: 1, 'node:email-1:delivered': 1 });
+
 /**
  * The provider's Delivery event of one email (process-event.ts `processEmailEvent`, email-events.ts
  * `countForCampaign`): the send record, the contact's timeline (an interaction no default rule
@@ -388,9 +476,9 @@ export const DELIVERY_EVENT: readonly CountedCall[] = [
     ops: { busEvents: 1 },
   },
   {
-    what: 'the campaign count: a per-(send, kind) marker and the stats shard ADD in one transaction (counted once however the events arrive or are retried)',
-    where: 'process-event.ts, dynamo-enrolments.ts dynamoCampaignEventCounter',
-    ops: { wru: 2 * TX_ITEM },
+    what: "the campaign count: a per-(send, kind) marker and an ADD to each stats item its counters touch (`delivered` on the campaign-wide item, `node:<id>:delivered` on the node's) in one transaction (counted once however the events arrive or are retried)",
+    where: 'process-event.ts, dynamo-enrolments.ts dynamoCampaignEventCounter, countCampaignEventOnce',
+    ops: { wru: TX_ITEM * (1 + DELIVERY_COUNT_ITEMS) },
   },
 ];
 
@@ -435,7 +523,7 @@ export function enrolmentCalls(
     const goalAfter = last ? journey.goalMinutesAfterEnd : undefined;
     const kept = goalAfter !== undefined;
     const gsi2 = i === 0 ? (last && !kept ? 'none' : 'add') : last && !kept ? 'remove' : 'move';
-    calls.push(saveOf(gsi2, a));
+    calls.push(saveOf(gsi2, a, moveCounters(journey, i)));
     if (!last) calls.push(timerOf(wait as number));
     if (goalAfter !== undefined) calls.push(timerOf(goalAfter));
     out.push({
@@ -451,7 +539,7 @@ export function enrolmentCalls(
     // be), then the eligibility dropped (or the conversion recorded): one Put, out of the index.
     out.push({
       message: "campaign goal's deadline (after the end: judged, no node runs)",
-      calls: [consumed(a, a.stepBatchMs), ...STEP_BASE, saveOf('remove', a)],
+      calls: [consumed(a, a.stepBatchMs), ...STEP_BASE, saveOf('remove', a, moveCounters(journey, journey.emails))],
     });
   }
   const sends: CountedCall[] = [consumed(a, a.sendBatchMs), ...emailSend(a)];

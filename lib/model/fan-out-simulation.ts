@@ -1,8 +1,8 @@
 /**
  * A discrete-time simulation (1 s ticks, no AWS) of a campaign's first wave: the launch's page
  * loop queues `enrol` messages, the drip-step worker's SQS event source scales up and runs them,
- * each enrolment's save passes the campaign's stats item (one item: one partition's WRU a
- * second) and its long wait takes a CreateSchedule token, and its first email waits for the SES
+ * each enrolment's save passes the campaign's stats items (one ADD on each item of a subject its
+ * counters touch: one partition's WRU a second per item) and its long wait takes a CreateSchedule token, and its first email waits for the SES
  * pace. Every quota is a token bucket or a cap; the result says which one held each second back.
  */
 import { type Assumptions, DEFAULT_ASSUMPTIONS, PAGES_PER_EXECUTION, QUOTAS } from './campaign-costs';
@@ -61,7 +61,12 @@ export interface FanOutResult {
   };
 }
 
-/** WRU one enrolment's save puts on a stats shard (a plain ADD after the move, item <= 1 KB). */
+/**
+ * WRU one enrolment's save puts on each stats item it touches (a plain ADD after the move, item
+ * <= 1 KB): its counters go to one item per subject (the campaign-wide one, each node's:
+ * dynamo-enrolments.ts `counterSubject`), each subject spread over the same shards, so no item
+ * takes more than one ADD a save and the bound per item is as if there were one subject.
+ */
 const STATS_WRU_PER_SAVE = 1;
 
 export function simulateFanOut(p: FanOutParams): FanOutResult {

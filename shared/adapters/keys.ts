@@ -133,6 +133,11 @@ export const launchPageSk = (launchId: string, pageKey: string): string => `CAMP
 /** Marks an email event (opened, clicked...) of a campaign send counted, so a repeat counts nothing. */
 export const campaignEventSk = (campaignId: string, sendId: string, kind: string): string =>
   `CAMPAIGNEVENT#${campaignId}#${sendId}#${kind}`;
+/**
+ * A campaign's last automatic promotion refused for the record's size (promotion.ts
+ * `PromotionRefusal`): one small item, replaced by the next; not under the stats prefix.
+ */
+export const promotionRefusalSk = (campaignId: string): string => `CAMPAIGNPROMOREFUSED#${campaignId}`;
 /** The campaign's counters: numeric attributes updated with ADD, over a few shard items. */
 /** Counter shards per campaign: ADDs spread over them, a read sums them (one Query of the prefix). */
 export const CAMPAIGN_STATS_SHARDS = 8;

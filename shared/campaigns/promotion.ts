@@ -19,7 +19,7 @@
  * so the automatic rule does not bring it back.
  */
 import * as z from 'zod/mini';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { type AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../errors';
 import { newAuditRecord } from '../identity/audit';
 import type { AuditEntry } from '../identity/ports';
 import { own } from '../security/own';
@@ -232,9 +232,30 @@ export type AutoPromotionState =
   /** No winner yet: arrivals are split. */
   | { readonly status: 'waiting'; readonly text: string }
   /** A person promoted the node, or undid a promotion: the rule decides nothing more. */
-  | { readonly status: 'overridden'; readonly text: string };
+  | { readonly status: 'overridden'; readonly text: string }
+  /**
+   * The test names a winner, but the campaign record could not hold its promotion even after
+   * pruning (campaign-size.ts, 413 `PAYLOAD_TOO_LARGE`): not tried again until the campaign changes
+   * (any write: a smaller draft, a publish, a status change). `refused` says why and when.
+   */
+  | {
+      readonly status: 'refused';
+      readonly winner: string;
+      readonly text: string;
+      readonly refused: {
+        readonly code: string;
+        readonly reason: string;
+        readonly at: string;
+        readonly revision: number;
+      };
+    };
 
-function autoPromotionState(node: AbNode, counters: Readonly<Record<string, number>>, promotion?: Promotion) {
+function autoPromotionState(
+  node: AbNode,
+  counters: Readonly<Record<string, number>>,
+  promotion: Promotion | undefined,
+  refusal: PromotionRefusal | undefined,
+): AutoPromotionState | undefined {
   if (!node.promote) return undefined;
   if (promotion?.undone) {
     return { status: 'overridden', text: 'Promotion undone: not promoted again automatically' } as const;
@@ -245,6 +266,15 @@ function autoPromotionState(node: AbNode, counters: Readonly<Record<string, numb
       : ({ status: 'overridden', text: 'Promoted by hand' } as const);
   }
   const verdict = abNodeTest(node, counters).verdict;
+  if (verdict.status === 'winner' && refusal?.nodes.includes(node.id)) {
+    const { code, reason, at, revision } = refusal;
+    return {
+      status: 'refused',
+      winner: verdict.winner,
+      text: `${verdict.text}: not promoted, the campaign record cannot hold it (${code}); tried again once the campaign changes`,
+      refused: { code, reason, at, revision },
+    };
+  }
   return verdict.status === 'winner'
     ? ({
         status: 'due',
@@ -264,22 +294,26 @@ export type RunningStats = Omit<CampaignStats, 'splits' | 'variants'> & {
  * What `GET /api/campaigns/{id}/stats` answers: the counters described over the journey contacts
  * run on (the published version, whatever a PATCH has since made of the draft), with the
  * promotions in force and, for a node with a `promote` rule, where the rule stands
- * (`autoPromotion`: promoted, due at the next arrival, waiting, overridden by a person). A read:
- * it writes nothing (the engine applies the rule: {@link autoPromoter}).
+ * (`autoPromotion`: promoted, due at the next arrival, waiting, overridden by a person, refused
+ * for the record's size at the campaign's current revision). A read: it writes nothing (the
+ * engine applies the rule: {@link autoPromoter}).
  */
 export async function runningStats(
   campaign: Campaign,
   counters: Readonly<Record<string, number>>,
-  deps: Pick<CampaignDeps, 'campaigns'>,
+  deps: Pick<CampaignDeps, 'campaigns'> & { readonly refusals?: Pick<PromotionRefusals, 'of'> },
 ): Promise<{ stats: RunningStats }> {
   const journey = await runningJourney(campaign, deps);
   const promotions = campaign.promotions ?? {};
+  // Only a refusal at the revision read stands: any change since (a write of the record) has it tried again.
+  const recorded = await deps.refusals?.of(campaign.workspaceId, campaign.campaignId);
+  const refusal = recorded?.revision === campaign.revision ? recorded : undefined;
   const stats = campaignStats(counters, journey, promotions);
   const splits: RunningStats['splits'] = { ...stats.splits };
   const variants: RunningStats['variants'] = { ...stats.variants };
   for (const node of journey.nodes) {
     if (!isAbNode(node)) continue;
-    const state = autoPromotionState(node, counters, own(promotions, node.id));
+    const state = autoPromotionState(node, counters, own(promotions, node.id), refusal);
     if (!state) continue;
     const into = node.kind === 'split' ? splits : variants;
     const entry = into[node.id];
@@ -315,8 +349,59 @@ export function autoPromotionAudit(event: AutoPromoted): AuditEntry {
   };
 }
 
+/**
+ * An automatic promotion the campaign record could not hold, even after pruning what it may drop
+ * (campaign-size.ts `fittedRecord`: 413 `PAYLOAD_TOO_LARGE`). A permanent refusal while the record
+ * stays as it is: the rule does not try again until the campaign changes (its revision moves: a
+ * smaller draft saved, a version published, a status change), and the stats say so
+ * (`autoPromotion.status: 'refused'`).
+ */
+export interface PromotionRefusal {
+  readonly workspaceId: string;
+  readonly campaignId: string;
+  /** The campaign's revision it was refused at. */
+  readonly revision: number;
+  /**
+   * The published versions it was judged on at that revision (each keeps its own nodes from the
+   * pruning, so a step of another version is judged once more, and added here if refused too).
+   */
+  readonly versions: readonly number[];
+  /** The nodes whose promotion was refused (those of the write refused and of every write after it). */
+  readonly nodes: readonly string[];
+  /** The refusal's code (`PAYLOAD_TOO_LARGE`) and message (naming the record's size and its limit). */
+  readonly code: string;
+  readonly reason: string;
+  /** Campaign time. */
+  readonly at: string;
+}
+
+/** Where a campaign's last {@link PromotionRefusal} is kept (one small item per campaign). */
+export interface PromotionRefusals {
+  /** The campaign's last refusal (strongly consistent), if any. */
+  of(workspaceId: string, campaignId: string): Promise<PromotionRefusal | undefined>;
+  /** Records `refusal`, replacing the campaign's last one (a repeat writes the same). */
+  record(refusal: PromotionRefusal): Promise<void>;
+}
+
+/** Refusals kept in this container only (the default of {@link autoPromoter} without a store). */
+export function memoryPromotionRefusals(): PromotionRefusals {
+  const kept = new Map<string, PromotionRefusal>();
+  const key = (workspaceId: string, campaignId: string) => `${workspaceId}\u0000${campaignId}`;
+  return {
+    of: async (workspaceId, campaignId) => kept.get(key(workspaceId, campaignId)),
+    record: async (refusal) => void kept.set(key(refusal.workspaceId, refusal.campaignId), refusal),
+  };
+}
+
 export interface AutoPromotionDeps {
   readonly campaigns: CampaignStore;
+  /**
+   * Where a promotion refused for the record's size is kept, so that no container tries it again
+   * until the campaign changes, and the stats can say so; absent: this container only.
+   */
+  readonly refusals?: PromotionRefusals;
+  /** Told once of each refusal recorded (a log line); absent: nothing. */
+  readonly refused?: (refusal: PromotionRefusal) => void;
   /** The campaign's counters: one Query of its stats items (dynamo-enrolments.ts `campaignCounters`). */
   readonly counters: (workspaceId: string, campaignId: string) => Promise<Readonly<Record<string, number>>>;
   /** Campaign time: what a promotion's `at` says. */
@@ -348,7 +433,10 @@ export const AUTO_PROMOTION_CHECK_MS = 60_000;
  * the promotions now recorded for those nodes, so the very arrival that found it due takes the
  * winner. A concurrent change of the campaign wins: the nodes' promotions as re-read are answered
  * (a person's promotion or undo, another container's promotion), or none, and the rule is tried
- * again a minute later. At most one write is tried per campaign and minute in this container (judged
+ * again a minute later. A promotion the record cannot hold even after pruning (campaign-size.ts,
+ * 413) is no such passing failure: it is recorded as refused at the campaign's revision
+ * ({@link PromotionRefusal}, told once to `refused`) and not tried again, by any container sharing
+ * `refusals`, until the campaign changes. At most one write is tried per campaign and minute in this container (judged
  * on the version of the step that found a winner first: a step of another version with a winner of
  * its own has it written in a later minute); the checks of one batch share the read and the write.
  */
@@ -356,6 +444,7 @@ export function autoPromoter(deps: AutoPromotionDeps) {
   const every = deps.checkEveryMs ?? AUTO_PROMOTION_CHECK_MS;
   const maxCampaigns = deps.maxCampaigns ?? 1000;
   const realNow = deps.realNowMs ?? Date.now;
+  const refusals = deps.refusals ?? memoryPromotionRefusals();
   const checks = new Map<
     string,
     { until: number; counters: Promise<Readonly<Record<string, number>>>; write?: Promise<Promotions> }
@@ -369,9 +458,15 @@ export function autoPromoter(deps: AutoPromotionDeps) {
   ): Promise<Promotions> => {
     let campaign = await deps.campaigns.get(workspaceId, campaignId);
     if (campaign?.status !== 'active' || !campaign.publishedVersion) return {};
+    const judgedOn = version ?? campaign.publishedVersion;
+    // Refused for its size at this very revision (and version): the record cannot hold it until the
+    // campaign changes, so it is not tried again (nor logged) every minute for ever.
+    const refused = await refusals.of(workspaceId, campaignId);
+    if (refused?.revision === campaign.revision && refused.versions.includes(judgedOn))
+      return campaign.promotions ?? {};
     // Judged again on the stored nodes of the version the step runs on, whose rule it is (the
     // latest version may have dropped the node or the rule), against the promotions recorded now.
-    const published = await deps.campaigns.version(workspaceId, campaignId, version ?? campaign.publishedVersion);
+    const published = await deps.campaigns.version(workspaceId, campaignId, judgedOn);
     if (!published) return {};
     const journey = published.journey;
     const due = Object.entries(duePromotions(journey, counters, campaign.promotions ?? {}, deps.now()));
@@ -380,16 +475,35 @@ export function autoPromoter(deps: AutoPromotionDeps) {
     // minute for ever): the writes follow each other, each on the revision the one before wrote.
     for (let from = 0; from < due.length; from += MAX_AUDIT_PER_CHANGE) {
       const batch = due.slice(from, from + MAX_AUDIT_PER_CHANGE);
-      // Within the record's bound (campaign-size.ts), the nodes of the version judged kept.
-      const next = fittedRecord(
-        {
-          ...campaign,
-          promotions: { ...campaign.promotions, ...Object.fromEntries(batch) },
-          revision: campaign.revision + 1,
-          updatedAt: deps.now().toISOString(),
-        },
-        journey.nodes.map((n) => n.id),
-      );
+      // Within the record's bound (campaign-size.ts), the nodes of the version judged kept. Past it
+      // even so, the record cannot take this write nor any after it while it stays as it is: the
+      // refusal is recorded at this revision, and the promotions written before it stand.
+      let next: Campaign;
+      try {
+        next = fittedRecord(
+          {
+            ...campaign,
+            promotions: { ...campaign.promotions, ...Object.fromEntries(batch) },
+            revision: campaign.revision + 1,
+            updatedAt: deps.now().toISOString(),
+          },
+          journey.nodes.map((n) => n.id),
+        );
+      } catch (error) {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
+        // Refused at this revision for another version's step too: both are kept, neither tried again.
+        const before = refused?.revision === campaign.revision ? refused : undefined;
+        const refusal = refusalOf(
+          error,
+          campaign,
+          [...new Set([...(before?.versions ?? []), judgedOn])],
+          [...new Set([...(before?.nodes ?? []), ...due.slice(from).map(([node]) => node)])],
+          deps.now(),
+        );
+        await refusals.record(refusal);
+        deps.refused?.(refusal);
+        return campaign.promotions ?? {};
+      }
       const events = batch.map(
         ([node, promotion]): AutoPromoted => ({ workspaceId, campaignId, node, promotion, revision: next.revision }),
       );
@@ -455,6 +569,26 @@ export function autoPromoter(deps: AutoPromotionDeps) {
 }
 
 export type AutoPromoter = ReturnType<typeof autoPromoter>;
+
+function refusalOf(
+  error: AppError,
+  campaign: Campaign,
+  versions: number[],
+  nodes: string[],
+  now: Date,
+): PromotionRefusal {
+  const { workspaceId, campaignId, revision } = campaign;
+  return {
+    workspaceId,
+    campaignId,
+    revision,
+    versions,
+    nodes,
+    code: error.code,
+    reason: error.message,
+    at: now.toISOString(),
+  };
+}
 
 /**
  * The step runner's view of a campaign with the `promote` rule applied: an active campaign's

@@ -29,10 +29,11 @@ describe('operations per enrolment', () => {
     // container: 0); the sender profile is remembered per container (0).
     // Sender: 3 consistent suppressions and the contact (its CRM status), gate 0.5, pacer read 1.
     expect(ops.rru).toBe(1 + 1 + 1 + 1 + 3 + 0.5 + (4 + 0.5 + 1));
-    // Step: enrolment Put 1, stats shard ADD summed over a batch of 10 (0.1), gsi1 1, no due index,
-    // send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the ledger
-    // tag, so no message-id pointer) and the hour counter summed over a batch of 10 (0.1).
-    expect(ops.wru).toBeCloseTo(1 + 0.1 + 1 + 1 + (1 + 1 + 1 + 0.1));
+    // Step: enrolment Put 1, an ADD to each of the 4 stats items its counters touch (campaign-wide,
+    // the trigger's, the email's, the exit's), each summed over a batch of 10 (4 x 0.1), gsi1 1, no
+    // due index, send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the
+    // ledger tag, so no message-id pointer) and the hour counter summed over a batch of 10 (0.1).
+    expect(ops.wru).toBeCloseTo(1 + 4 * 0.1 + 1 + 1 + (1 + 1 + 1 + 0.1));
     // Each queue: receive + delete per batch of 10 (0.2); the email message shares a
     // SendMessageBatch with the other 9 records' (0.1).
     expect(ops.sqsRequests).toBeCloseTo(0.2 + 0.1 + 0.2);
@@ -46,8 +47,9 @@ describe('operations per enrolment', () => {
     const without = sumCalls(enrolmentCalls(journey, noEvents));
     const delta = (k: 'rru' | 'wru' | 'sqsRequests' | 'busEvents' | 'lambdaInvocations') => events[k] - without[k];
     // Send: none (acknowledgeSent reads, finds it sent). Delivery: markDelivery 1, the timeline
-    // transaction (interaction + contact: 2 x 2), the campaign's count (marker + stats ADD: 2 x 2).
-    expect(delta('wru')).toBeCloseTo(1 + 4 + 4);
+    // transaction (interaction + contact: 2 x 2), the campaign's count (marker + the campaign-wide
+    // stats item's ADD + the node's: 3 x 2).
+    expect(delta('wru')).toBeCloseTo(1 + 4 + 6);
     // Send: acknowledgeSent's consistent read (1). Delivery: the send names its contact (no lookup
     // by address); score state, claim, contact consistent (3). Domain event: gsi1 Query 0.5, the
     // enrolment re-read 1, the trigger index 0.5.
@@ -67,16 +69,18 @@ describe('operations per enrolment', () => {
     // the delayed send shares a SendMessageBatch with the batch's other timers (0.1).
     expect(long.sqsRequests - short.sqsRequests).toBeCloseTo(1 - 0.1);
     // The due index is added by the wait and removed at the end (1 + 1).
-    // Two saves (Put 1, stats 0.1, gsi1 1), two send logs, two sends (claim, pacer, markSent 1.1).
-    expect(long.wru).toBeCloseTo(2 * (1 + 0.1 + 1) + 1 + 1 + 2 * 1 + 2 * (1 + 1 + 1.1));
+    // Two saves (Put 1, gsi1 1; stats: the first move 4 items, campaign-wide, trigger, email, wait;
+    // the second 3, campaign-wide, email, exit; 0.1 each), two send logs, two sends (claim, pacer,
+    // markSent 1.1).
+    expect(long.wru).toBeCloseTo(2 * (1 + 1) + (4 + 3) * 0.1 + 1 + 1 + 2 * 1 + 2 * (1 + 1 + 1.1));
   });
 
   it('counts the campaign goal kept after the end: a deadline timer, the due index kept, one more step', () => {
     const plain = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [] }, noEvents));
     const goal = sumCalls(enrolmentCalls({ emails: 1, waitsMinutes: [], goalMinutesAfterEnd: 6 * 24 * 60 }, noEvents));
     // The end's save adds the due-index entry (1); the deadline's step removes it (1) with its Put
-    // (1), stats share (0.1) and gsi1 rewrite (1).
-    expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 0.1 + 1 + 1));
+    // (1) and gsi1 rewrite (1); judged without a conversion, it adds no counter (no stats ADD).
+    expect(goal.wru - plain.wru).toBeCloseTo(1 + (1 + 1 + 1));
     // The deadline's step reads as any step: enrolment 1, campaign 1, contact 1, timeline 1, suppressions 3.
     expect(goal.rru - plain.rru).toBeCloseTo(1 + 1 + 1 + 1 + 3);
     // A deadline days away is one schedule, whose firing sends the step (1); that message is received
