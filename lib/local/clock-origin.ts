@@ -202,6 +202,22 @@ function readSavedOrCopy(file: string, nowMs: number, log: (line: string) => voi
   return read.saved;
 }
 
+/**
+ * What the delays the last run left in the local SQS journal are multiplied by at a start with
+ * `scale`: its scale over the new one, at most 1 (a faster start shortens them to the campaign time
+ * they stood for; a slower one leaves them, so a real-time delay never grows). 1 without a
+ * readable clock.json (the start then deals with it). No file is changed.
+ */
+export function sqsDelayFactor(dataDir: string, scale: number, nowMs = Date.now()): number {
+  let last: number | undefined;
+  try {
+    last = readClockFile(path.join(dataDir, CLOCK_FILE), nowMs)?.saved.scale;
+  } catch {
+    return 1;
+  }
+  return last === undefined ? 1 : Math.min(1, last / scale);
+}
+
 /** TIME_SCALE as the functions' config reads it: blank or absent is 1; anything but 1 to 1,000,000 is refused. */
 export function localTimeScale(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 1;

@@ -13,6 +13,12 @@ import { redactString } from '../../shared/observability/redact';
 import { fallbackRoute, routeKey, routes } from '../definition';
 import { buildEvent, type HttpResponseParts, newRequestId, type RawRequest, readResult } from './api-event';
 import type { FunctionHost } from './function-host';
+import {
+  InvocationPayloadTooLargeError,
+  overPayloadLimit,
+  payloadBytes,
+  ResponseTooLargeError,
+} from './lambda-payload';
 import type { LocalPages } from './local-pages';
 import {
   answerFailure,
@@ -25,6 +31,12 @@ import {
 
 /** API Gateway refuses payloads over 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * How long a request's body may take to arrive once its head has: API Gateway reads the whole
+ * request before it invokes anything (a slow upload holds none of the functions' capacity), and
+ * drops a client that stalls. Here it is answered 408 and its connection closed.
+ */
+export const BODY_TIMEOUT_MS = 30_000;
 
 export interface HttpHostOptions {
   host: string;
@@ -52,6 +64,8 @@ export interface HttpHostOptions {
   statsFile?: string;
   /** Other heaps to report with the statistics (the emulator thread's), in bytes. */
   heaps?: () => Promise<Record<string, number>>;
+  /** How long a body may take to arrive (BODY_TIMEOUT_MS): past it, 408 and the connection closed. */
+  bodyTimeoutMs?: number;
   /** Local pages (the API reference, mailed links' pages) answered on GET/HEAD before routing. */
   pages?: LocalPages;
 }
@@ -65,6 +79,7 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
     ? { 'x-load-client-header': opts.loadClientHeader }
     : {};
   const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   let inFlight = 0;
   let throttledSinceLog = 0;
   const throttleLog = setInterval(() => {
@@ -132,20 +147,23 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
       return;
     }
     const found = resolveRoute(routes, method, pathname);
-    // Routes exempt from the per-client limits (health) are not throttled either: a monitor must
-    // be able to tell an overloaded service from a dead one.
-    if (inFlight >= maxInFlight && found.route?.rateTier !== 'exempt') {
-      throttledSinceLog += 1;
-      req.resume();
-      send(throttled(requestId, maxInFlight));
-      return;
-    }
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-    });
-    readBody(req)
+    // The request is read first, as API Gateway reads it before it invokes anything: only an
+    // invocation takes one of the functions' slots, so uploads still arriving hold none.
+    readBody(req, bodyTimeoutMs)
       .then(async (body) => {
+        // Routes exempt from the per-client limits (health) are not throttled either: a monitor must
+        // be able to tell an overloaded service from a dead one.
+        if (inFlight >= maxInFlight && found.route?.rateTier !== 'exempt') {
+          throttledSinceLog += 1;
+          return throttled(requestId, maxInFlight);
+        }
+        inFlight += 1;
+        // A client gone while its body was read has closed `res` already: its slot is free again.
+        if (res.closed || res.destroyed) inFlight -= 1;
+        else
+          res.once('close', () => {
+            inFlight -= 1;
+          });
         const raw: RawRequest = {
           method,
           // The parsed target, absolute: the event's rawPath is the path routed on (`//` included).
@@ -157,7 +175,14 @@ export async function startHttpHost(opts: HttpHostOptions): Promise<{ url: strin
         const match = found.route
           ? { routeKey: routeKey(found.route), pathParameters: found.params, fn: found.route.function }
           : { routeKey: '$default', fn: fallbackRoute.function };
-        const result = await opts.functions.invoke(match.fn, buildEvent(raw, match, requestId), requestId);
+        const event = buildEvent(raw, match, requestId);
+        // Lambda's 6 MB, on the event (a body the 10 MB API Gateway takes can still be refused there:
+        // base64 adds a third) and on the result: past either the invocation fails in the cloud.
+        if (overPayloadLimit(event, body.length)) throw new InvocationPayloadTooLargeError(payloadBytes(event));
+        const result = await opts.functions.invoke(match.fn, event, requestId);
+        if (overPayloadLimit(result, resultSizeHint(result))) {
+          throw new ResponseTooLargeError(payloadBytes(result));
+        }
         return readResult(result);
       })
       .catch((error: unknown) => hostError(error, requestId))
@@ -292,23 +317,51 @@ function serverStats(file: string, heaps?: () => Promise<Record<string, number>>
 }
 
 class PayloadTooLarge extends Error {}
+class BodyTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no body within ${timeoutMs} ms`);
+  }
+}
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/** The request's body, whole: over 10 MB a PayloadTooLarge, not arrived within `timeoutMs` a BodyTimeout. */
+function readBody(req: http.IncomingMessage, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      // Answered 408 with `connection: close`: nothing more is read from it.
+      reject(new BodyTimeout(timeoutMs));
+    }, timeoutMs);
+    timer.unref();
+    const done = () => clearTimeout(timer);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_PAYLOAD_BYTES) {
+        done();
         reject(new PayloadTooLarge());
         req.resume();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => {
+      done();
+      reject(error);
+    });
   });
+}
+
+/** The length of a result's one large part (its body), for overPayloadLimit; unknown: infinite. */
+function resultSizeHint(result: unknown): number {
+  if (typeof result === 'string') return result.length;
+  if (typeof result !== 'object' || result === null || !('statusCode' in result)) return Number.POSITIVE_INFINITY;
+  const { body } = result as { body?: unknown };
+  if (body === undefined) return 0;
+  return typeof body === 'string' ? body.length : Number.POSITIVE_INFINITY;
 }
 
 /** What API Gateway answers when its throttle refuses a request, in our error contract. */
@@ -354,11 +407,32 @@ function badGateway(error: unknown, requestId: string) {
   return errorAnswer(502, body, requestId);
 }
 
-/** The answer to a function that failed (500, the error on stderr, redacted) or a body over 10 MB (413). */
+/**
+ * The answer to a function that failed (500, the error on stderr, redacted; a result over Lambda's
+ * 6 MB fails so in the cloud), a body over 10 MB or an event over Lambda's 6 MB (413), or a body
+ * that did not arrive in time (408, the connection closed).
+ */
 function hostError(error: unknown, requestId: string) {
   if (error instanceof PayloadTooLarge) {
     const body = { error: 'Payload Too Large', message: 'The request body exceeds 10 MB', code: 'PAYLOAD_TOO_LARGE' };
     return errorAnswer(413, body, requestId);
+  }
+  if (error instanceof InvocationPayloadTooLargeError) {
+    console.error(`[local] ${requestId} request refused: ${error.message}`);
+    const message = 'The request exceeds the 6 MB a function can be invoked with';
+    return errorAnswer(413, { error: 'Payload Too Large', message, code: 'PAYLOAD_TOO_LARGE' }, requestId);
+  }
+  if (error instanceof BodyTimeout) {
+    const message = `The request body did not arrive within ${error.timeoutMs / 1000} s`;
+    return errorAnswer(408, { error: 'Request Timeout', message, code: 'REQUEST_TIMEOUT' }, requestId, {
+      connection: 'close',
+    });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    // Loud: the same request is a 500 in the cloud; locally nothing else would show it.
+    console.error(`[local] ${requestId} !!! ${error.message}`);
+    const body = { error: 'Internal Server Error', message: 'The function failed to answer', code: 'INTERNAL' };
+    return errorAnswer(500, body, requestId);
   }
   console.error(`[local] ${requestId} function error: ${loggableError(error)}`);
   const body = { error: 'Internal Server Error', message: 'The function failed to answer', code: 'INTERNAL' };

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { withSqsSafeBodies } from '../../shared/aws/sqs-message-text';
+import { scaledClock } from '../../shared/clock';
 import {
   EVENT_BUS,
   eventRules,
@@ -19,7 +20,7 @@ import {
   tableEnvName,
   tables,
 } from '../definition';
-import { localTimeScale, startClockOrigin } from './clock-origin';
+import { localTimeScale, sqsDelayFactor, startClockOrigin } from './clock-origin';
 import { ignoreDataDir } from './data-dir-ignore';
 import { docsPages } from './docs-page';
 import { ensureQueues, ensureTables, startEmulators, startEmulatorsInWorker, startTtlSweeper } from './emulators';
@@ -156,7 +157,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   ignoreDataDir(opts.dataDir);
   const ports = localPorts(opts.emulatorBasePort ?? 0);
   const start = opts.emulators === 'in-process' ? startEmulators : startEmulatorsInWorker;
-  const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log, ports });
+  const timeScale = localTimeScale(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE);
+  // Delays the last run left on the queues were set on its campaign clock: at a faster scale they
+  // are shortened to the campaign time they stood for (the timers' at() times are read on the clock).
+  const sqsDelay = sqsDelayFactor(opts.dataDir, timeScale);
+  const emulators = await start({ dataDir: opts.dataDir, host: '127.0.0.1', log, ports, sqsDelayFactor: sqsDelay });
   const stops: Array<() => Promise<void> | void> = [() => emulators.stop()];
   try {
     const dynamodb = new DynamoDBClient(localClientConfig(emulators.dynamodb.endpoint));
@@ -192,19 +197,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       targets: { sqs, queueUrls: Object.fromEntries(Object.entries(queueInfo).map(([name, q]) => [name, q.url])) },
     });
     stops.unshift(() => eventBus.stop());
-    // Campaign step timers past SQS's 15 minutes: one-time schedules fired into the local queues.
     const stepScheduleGroup = localResourceName(NAME_PREFIX, 'campaign-steps');
-    const schedulerServer = await startSchedulerServer({
-      dataDir: opts.dataDir,
-      sqs,
-      queueUrls: Object.fromEntries(
-        Object.values(queueInfo).flatMap((q) => [[q.arn, q.url] as const, [q.dlqArn, q.dlqUrl] as const]),
-      ),
-      groups: [stepScheduleGroup],
-      log,
-      port: ports.scheduler,
-    });
-    stops.unshift(() => schedulerServer.stop());
     // The SES emulator publishes its sends' events (bounces, complaints, deliveries) to this bus.
     await emulators.configure({ eventBusEndpoint: eventBus.endpoint });
 
@@ -218,7 +211,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       AWS_ENDPOINT_URL_SESV2: emulators.ses.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBus.endpoint,
-      AWS_ENDPOINT_URL_SCHEDULER: schedulerServer.endpoint,
       // The other email providers: the local stand-ins, never the real services.
       RESEND_BASE_URL: emulators.resend.endpoint,
       RESEND_API_KEY: emulators.resend.apiKey,
@@ -238,13 +230,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     for (const t of tables) env[tableEnvName(t.name)] = localResourceName(NAME_PREFIX, t.name);
     for (const q of queues) env[queueEnvName(q.name)] = queueInfo[q.name]?.url as string;
     // Campaign time carries on across restarts at any scale (clock-origin.ts), 1 included:
-    // TIME_SCALE=3600 runs it an hour per second. Every function reads this one origin.
-    const timeScale = localTimeScale(opts.env?.TIME_SCALE ?? process.env.TIME_SCALE);
+    // TIME_SCALE=3600 runs it an hour per second. Every function reads this one origin, and the
+    // Scheduler stand-in fires the step timers' at() times on it (started just after it).
     const origin = startClockOrigin(opts.dataDir, timeScale, log);
     // Last of all: nothing stopping after it stamps a campaign time past the one it saves.
     stops.push(async () => origin.stop());
-    env.TIME_SCALE = String(timeScale);
-    env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
+    const campaignClock = scaledClock(timeScale, origin);
     const aheadMs = origin.clockMs - origin.realMs;
     if (timeScale !== 1 || aheadMs > 0) {
       log(
@@ -254,6 +245,23 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
             : ''),
       );
     }
+    // Campaign step timers past SQS's 15 minutes: one-time schedules fired into the local queues
+    // when campaign time reaches them.
+    const schedulerServer = await startSchedulerServer({
+      dataDir: opts.dataDir,
+      sqs,
+      queueUrls: Object.fromEntries(
+        Object.values(queueInfo).flatMap((q) => [[q.arn, q.url] as const, [q.dlqArn, q.dlqUrl] as const]),
+      ),
+      groups: [stepScheduleGroup],
+      clock: campaignClock,
+      log,
+      port: ports.scheduler,
+    });
+    stops.unshift(() => schedulerServer.stop());
+    env.AWS_ENDPOINT_URL_SCHEDULER = schedulerServer.endpoint;
+    env.TIME_SCALE = String(timeScale);
+    env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
     // A developer's own AWS profile must never be picked up by a local function.
     delete process.env.AWS_PROFILE;
     delete process.env.AWS_SESSION_TOKEN;

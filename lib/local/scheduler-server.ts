@@ -14,8 +14,13 @@
  * message body with the real SQS client, then the schedule is deleted (ActionAfterCompletion
  * DELETE) or kept, inert (NONE). A FLEXIBLE window fires at its start.
  *
- * Schedules are journalled under `DATA_DIR` (scheduler-store.ts): one that came due while the
- * runtime was down fires at the next start. A failed send is logged and retried with backoff
+ * The `at()` times are campaign times, compared with the runtime's campaign clock (`clock`:
+ * TIME_SCALE, carried on across restarts, shared/clock.ts), so a schedule set at one TIME_SCALE
+ * fires when campaign time reaches it under any other; with no clock (and in the cloud, whose
+ * campaign time is the wall clock) that is the wall clock, as the service reads them.
+ *
+ * Schedules are journalled under `DATA_DIR` (scheduler-store.ts): one whose campaign time came
+ * while the runtime was down (a kill: campaign time ran on) fires at the next start. A failed send is logged and retried with backoff
  * (capped at 30 s) for as long as the stand-in runs; the schedule stays stored until it is
  * delivered, so what is still undelivered at `stop()` goes at the next start (at least once,
  * like the service).
@@ -24,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type Clock, scaledClock } from '../../shared/clock';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
 import { answerFailure, guardedListener, requestTarget, UNPARSEABLE_TARGET } from './request-target';
 import { retryingDelivery } from './retrying-delivery';
@@ -47,6 +53,12 @@ export interface LocalSchedulerOptions {
   queueUrls?: Readonly<Record<string, string>>;
   /** Groups that exist from the start, besides `default` (the stage's campaign-steps group). */
   groups?: readonly string[];
+  /**
+   * The campaign clock the `at()` times are read on (the runtime's: TIME_SCALE, carried on across
+   * restarts): a schedule fires when campaign time reaches it, whatever scale the run that set it
+   * had. The wall clock by default (as the service: the cloud's campaign time is the wall clock).
+   */
+  clock?: Clock;
   host?: string;
   port?: number;
   log?: (line: string) => void;
@@ -92,8 +104,9 @@ export async function startSchedulerServer(opts: LocalSchedulerOptions): Promise
     if (!store.groups.has(name))
       store.putGroup({ Name: name, Arn: localScheduleGroupArn(name), CreationDate: nowSeconds() });
   }
-  const delivery = deliveries(store, opts, log);
-  const timers = dueTimers(store, (s) => delivery.enqueue(s));
+  const clock = opts.clock ?? scaledClock();
+  const delivery = deliveries(store, opts, clock, log);
+  const timers = dueTimers(store, clock, (s) => delivery.enqueue(s));
 
   const existingGroup = (name: string): StoredGroup => {
     const group = store.groups.get(name);
@@ -446,8 +459,11 @@ function listSchedules(store: SchedulerStore, query: URLSearchParams) {
 
 const waiting = (s: StoredSchedule) => s.State === 'ENABLED' && s.firedAtMs === undefined;
 
-/** One timer, armed for the earliest waiting schedule (at most MAX_TIMER_MS ahead: it re-arms). */
-function dueTimers(store: SchedulerStore, due: (s: StoredSchedule) => void) {
+/**
+ * One timer, armed for the earliest waiting schedule (at most MAX_TIMER_MS ahead: it re-arms). Due
+ * times are campaign times: the real wait is the campaign clock's (a timer that wakes early re-arms).
+ */
+function dueTimers(store: SchedulerStore, clock: Clock, due: (s: StoredSchedule) => void) {
   let timer: NodeJS.Timeout | undefined;
   let armedFor = Number.POSITIVE_INFINITY;
   let stopped = false;
@@ -455,12 +471,12 @@ function dueTimers(store: SchedulerStore, due: (s: StoredSchedule) => void) {
     if (stopped || at >= armedFor) return;
     if (timer) clearTimeout(timer);
     armedFor = at;
-    timer = setTimeout(rescan, Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
+    timer = setTimeout(rescan, Math.min(MAX_TIMER_MS, clock.realDelayMs(new Date(at))));
   };
   function rescan() {
     timer = undefined;
     armedFor = Number.POSITIVE_INFINITY;
-    const now = Date.now();
+    const now = clock.now().getTime();
     let next = Number.POSITIVE_INFINITY;
     for (const s of store.schedules.values()) {
       if (!waiting(s)) continue;
@@ -483,7 +499,7 @@ function dueTimers(store: SchedulerStore, due: (s: StoredSchedule) => void) {
 }
 
 /** Sends due schedules' Input to their queues, one at a time, retrying a failure until it goes or the stand-in stops. */
-function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, log: (line: string) => void) {
+function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, clock: Clock, log: (line: string) => void) {
   const queued = new Set<string>();
   const urls = new Map(Object.entries(opts.queueUrls ?? {}));
   const keyOf = (group: string, name: string) => `${group}\u0000${name}`;
@@ -502,7 +518,7 @@ function deliveries(store: SchedulerStore, opts: LocalSchedulerOptions, log: (li
     async deliver(next) {
       const schedule = store.get(next.group, next.name);
       // Deleted, disabled or moved later since it came due: nothing to deliver now.
-      if (schedule && waiting(schedule) && schedule.dueAtMs <= Date.now()) {
+      if (schedule && waiting(schedule) && schedule.dueAtMs <= clock.now().getTime()) {
         const { Target } = schedule;
         await opts.sqs.send(
           new SendMessageCommand({

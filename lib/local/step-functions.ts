@@ -128,6 +128,12 @@ export async function startStepFunctions(opts: {
     const name = String(body.name ?? randomUUID());
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const input = String(body.input ?? '{}');
+    if (Buffer.byteLength(input) > STATES_PAYLOAD_MAX_BYTES) {
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${STATES_PAYLOAD_MAX_BYTES}`,
+      );
+    }
     const existing = executions.get(executionArn);
     if (existing) {
       if (existing.input === input && existing.status === 'RUNNING')
@@ -302,6 +308,39 @@ function startExecutionTask(start: (body: Record<string, unknown>) => { executio
  * locally: a declared function's to the function host, a `states:startExecution` one to `start`.
  * Any other Task resource is refused here: the interpreter would call AWS for it.
  */
+/** Step Functions' limit on an execution's input and on what a state passes on (256 KiB, UTF-8). */
+export const STATES_PAYLOAD_MAX_BYTES = 262_144;
+
+/** Thrown as the service fails a task whose input or result is past the limit. */
+class DataLimitExceededError extends Error {
+  override name = 'States.DataLimitExceeded';
+}
+
+/**
+ * A task that fails as in the cloud when its input or result is over 256 KiB: there the execution
+ * fails with States.DataLimitExceeded (which no States.ALL catches; locally the definition's catch
+ * sees it, named so). Task inputs and results are a launch's small state: measuring costs little.
+ */
+function withinDataLimit(
+  stateName: string,
+  task: (input: unknown) => Promise<unknown>,
+): (input: unknown) => Promise<unknown> {
+  const check = (what: string, value: unknown) => {
+    const bytes = Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null');
+    if (bytes > STATES_PAYLOAD_MAX_BYTES) {
+      const message = `state ${stateName}: its ${what} is ${bytes} bytes, over Step Functions' ${STATES_PAYLOAD_MAX_BYTES}-byte limit (the execution fails in the cloud)`;
+      console.error(`[sfn] !!! States.DataLimitExceeded: ${message}`);
+      throw new DataLimitExceededError(message);
+    }
+  };
+  return async (input) => {
+    check('input', input);
+    const result = await task(input);
+    check('result', result);
+    return result;
+  };
+}
+
 function load(
   root: string,
   decl: StateMachineDeclaration,
@@ -316,7 +355,7 @@ function load(
   )) {
     if (state.Type !== 'Task') continue;
     const bound = Object.values(decl.taskFunctions).find((fn) => state.Resource === localFunctionArn(fn));
-    if (bound) handlers[stateName] = (input) => functions.invoke(bound, input);
+    if (bound) handlers[stateName] = withinDataLimit(stateName, (input) => functions.invoke(bound, input));
     else if (selfStarting.includes(stateName)) handlers[stateName] = startExecutionTask(start);
     else
       throw new Error(

@@ -14,7 +14,8 @@
  *   tokens are sealed with it; without it they cannot be opened),
  * - `demo-account.json` / `load-account.json` (the seeded accounts' passwords: a copy without them
  *   would try to sign the demo owner up again at its first start, and fail on the taken address),
- * - `clock.json` (campaign time, which must not run backwards), checked as a start checks it
+ * - `clock.json` (campaign time, which must not run backwards), stopped at the campaign time reached
+ *   at the end of the export (a backup is a point in time: see exportedClock), checked as a start checks it
  *   (clock-origin.ts readClockFile): a damaged one is exported from its copy `clock.json.copy`, and
  *   with neither readable the export is refused, naming the file; the import writes it with its
  *   copy again (a damaged one, from an older backup, as it is, with a line saying what to do).
@@ -36,7 +37,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { tables as declaredTables, SERVICE_NAME, type TableDeclaration } from '../definition';
-import { CLOCK_FILE, checkSavedClock, readClockFile } from '../local/clock-origin';
+import { CLOCK_FILE, checkSavedClock, readClockFile, type SavedClock, savedCampaignTime } from '../local/clock-origin';
 import { ignoreDataDir } from '../local/data-dir-ignore';
 import { lockDataDir } from '../local/emulators/data-dir-lock';
 import { DATA_DIR_IDENTITY_PATH, startDynamoDb } from '../local/emulators/dynamodb-server';
@@ -160,7 +161,9 @@ export async function exportBackup(opts: {
     );
   }
   const files = BACKUP_FILES.filter((f) => fs.existsSync(path.join(opts.dataDir, f)));
-  const clock = files.includes(CLOCK_FILE) ? exportedClock(opts.dataDir) : undefined;
+  // Read now, so an unreadable clock refuses the export before anything is written; the campaign
+  // time it has reached is taken at the end (exportedClock).
+  const clock = files.includes(CLOCK_FILE) ? savedClockOf(opts.dataDir) : undefined;
   const partial = `${opts.out}.partial`;
   fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
   const stream = fs.createWriteStream(partial, { mode: 0o600, flags: 'w' });
@@ -198,7 +201,11 @@ export async function exportBackup(opts: {
     }
     for (const file of files) {
       const full = path.join(opts.dataDir, file);
-      const content = file === CLOCK_FILE && clock ? clock : fs.readFileSync(full);
+      // The clock as it stands now (a runtime that stopped cleanly meanwhile wrote where it stopped).
+      const content =
+        file === CLOCK_FILE && clock
+          ? exportedClock(savedClockOf(opts.dataDir) ?? clock, Date.now())
+          : fs.readFileSync(full);
       await write({ file, mode: fs.statSync(full).mode & 0o777, base64: content.toString('base64') });
     }
     await write({ end: true, items, files });
@@ -214,26 +221,48 @@ export async function exportBackup(opts: {
 }
 
 /**
- * The campaign time of `dataDir` as its next start would take it (clock.json, or its copy when
- * clock.json is damaged), as the JSON a backup carries; a BackupError when neither can be read.
- * No file is changed (the runtime may be running on the directory).
+ * The saved clock of `dataDir` as its next start would take it (clock.json, or its copy when
+ * clock.json is damaged); a BackupError when neither can be read. No file is changed (the runtime
+ * may be running on the directory).
  */
-function exportedClock(dataDir: string): Buffer | undefined {
-  let read: ReturnType<typeof readClockFile>;
+function savedClockOf(dataDir: string): SavedClock | undefined {
   try {
-    read = readClockFile(path.join(dataDir, CLOCK_FILE), Date.now());
+    return readClockFile(path.join(dataDir, CLOCK_FILE), Date.now())?.saved;
   } catch (error) {
     throw new BackupError(`Cannot export the campaign time: ${(error as Error).message}`);
   }
-  return read && Buffer.from(`${JSON.stringify(read.saved, null, 2)}\n`);
 }
 
 /**
- * Writes the backup's clock.json into `dataDir` with its copy, once checked as a start checks it;
- * a damaged one (an export from before the check) is written as it is, without a copy: the start
+ * The clock a backup carries: a stopped one, at the campaign time `saved` has reached at real time
+ * `nowMs` (the end of the export), as a clean stop writes it (`stoppedAtMs`). A backup is a point in
+ * time: a copy restored from it carries on from there whenever it is started, not from a running
+ * run's origin that kept running since (clock-origin.ts).
+ */
+export function exportedClock(saved: SavedClock, nowMs: number): Buffer {
+  return Buffer.from(`${JSON.stringify(stoppedClock(saved, nowMs), null, 2)}\n`);
+}
+
+/** `saved` stopped at the campaign time it has reached at real time `nowMs` (already stopped: as it is). */
+export function stoppedClock(saved: SavedClock, nowMs: number): SavedClock {
+  if (saved.stoppedAtMs !== undefined) return saved;
+  return { ...saved, stoppedAtMs: Math.ceil(savedCampaignTime(saved, nowMs)) };
+}
+
+/**
+ * Writes the backup's clock.json into `dataDir` with its copy, once checked as a start checks it,
+ * stopped: a running origin (a backup of a running runtime from before exports stopped the clock)
+ * stopped at the campaign time it had reached when the export began (`createdAt`, epoch ms), so
+ * the copy starts there, not where that origin has run to since. A damaged one (an export from before the check) is written as it is, without a copy: the start
  * refuses it, naming it, until it is repaired or deleted, and a line says so now.
  */
-function importClock(dataDir: string, content: Buffer, mode: number, warn: (line: string) => void): void {
+function importClock(
+  dataDir: string,
+  content: Buffer,
+  mode: number,
+  createdAt: number,
+  warn: (line: string) => void,
+): void {
   const file = path.join(dataDir, CLOCK_FILE);
   try {
     let value: unknown;
@@ -242,7 +271,10 @@ function importClock(dataDir: string, content: Buffer, mode: number, warn: (line
     } catch (error) {
       throw new DamagedStateFileError(file, (error as Error).message);
     }
-    writeJsonStateWithCopy(file, checkSavedClock(value, file, Date.now()), mode);
+    // Checked at the export's time (what it held then), then as a start will check it.
+    const at = Number.isFinite(createdAt) ? Math.min(createdAt, Date.now()) : Date.now();
+    const stopped = stoppedClock(checkSavedClock(value, file, at), at);
+    writeJsonStateWithCopy(file, checkSavedClock(stopped, file, Date.now()), mode);
   } catch (error) {
     if (!(error instanceof DamagedStateFileError)) throw error;
     fs.writeFileSync(file, content, { mode, flag: 'wx' });
@@ -274,7 +306,8 @@ export async function readBackup(
   file: string,
   on: {
     items: (table: string, items: WireItem[]) => Promise<void>;
-    file: (name: string, content: Buffer, mode: number) => Promise<void> | void;
+    /** `createdAt`: the header's, when the export began (epoch ms). */
+    file: (name: string, content: Buffer, mode: number, createdAt: number) => Promise<void> | void;
   },
   batchSize = 25,
 ): Promise<ParsedBackup> {
@@ -323,7 +356,12 @@ export async function readBackup(
       if (!(BACKUP_FILES as readonly string[]).includes(record.file)) {
         throw new BackupError(`${file}:${lineNo}: unexpected file "${record.file}"`);
       }
-      await on.file(record.file, Buffer.from(record.base64, 'base64'), record.mode ?? 0o600);
+      await on.file(
+        record.file,
+        Buffer.from(record.base64, 'base64'),
+        record.mode ?? 0o600,
+        Date.parse(header.createdAt),
+      );
       files.push(record.file);
     } else if ('end' in record) {
       await flush();
@@ -397,8 +435,8 @@ export async function importBackup(opts: {
         if (!name) throw new BackupError(`the backup has table "${table}", which is not declared (lib/definition)`);
         await putItems(local, name, items);
       },
-      file: (name, content, mode) => {
-        if (name === CLOCK_FILE) importClock(opts.dataDir, content, mode, warn);
+      file: (name, content, mode, createdAt) => {
+        if (name === CLOCK_FILE) importClock(opts.dataDir, content, mode, createdAt, warn);
         else fs.writeFileSync(path.join(opts.dataDir, name), content, { mode, flag: 'wx' });
       },
     });

@@ -3,7 +3,10 @@
  * drip-steps queue with `DelaySeconds`; a later one becomes one EventBridge Scheduler `at()`
  * schedule (deleted after it fires) whose target sends the same message to the queue. The
  * schedule's name is derived from the enrolment and step, so setting a timer twice creates
- * one schedule. Cancelling is lazy: a timer that fires after its enrolment moved on finds a
+ * one schedule. The schedule's `at()` is the due time on the campaign clock (the wall clock in the
+ * cloud; the local stand-in compares it with the runtime's campaign clock), while an SQS delay is
+ * real time: it can only be short (15 real minutes), and a message that comes early is harmless
+ * (below). Cancelling is lazy: a timer that fires after its enrolment moved on finds a
  * different step and does nothing (run-step.ts).
  */
 import { createHash } from 'node:crypto';
@@ -55,14 +58,15 @@ export function stepTimers(deps: {
         );
         return;
       }
-      // The schedule fires in real time: a scaled local clock converts the due time first.
-      const fireAt = new Date(Date.now() + delayMs);
+      // The due time as it is, a campaign time: in the cloud that is the wall clock's instant; the
+      // local Scheduler stand-in reads it on the runtime's campaign clock, so a restart at another
+      // TIME_SCALE still fires it when campaign time reaches it (a real instant fixed now would not).
       try {
         await deps.scheduler.send(
           new CreateScheduleCommand({
             Name: stepScheduleName(message),
             GroupName: deps.target.group,
-            ScheduleExpression: atExpression(fireAt),
+            ScheduleExpression: atExpression(dueAt),
             ScheduleExpressionTimezone: 'UTC',
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',

@@ -83,6 +83,12 @@ export interface StartEmulatorsOptions {
    * main thread before the emulator thread starts): not taken again here.
    */
   dataDirLocked?: boolean;
+  /**
+   * What the delays of restored SQS messages are multiplied by (at most 1; 1 by default): the
+   * runtime's campaign clock runs faster than the last run's (TIME_SCALE), so a delay that run set
+   * for a campaign step comes when campaign time reaches its due time, not later (sqs-state.ts).
+   */
+  sqsDelayFactor?: number;
 }
 
 /** How often the in-memory emulators (SQS, SES) write their snapshot when it changed. */
@@ -100,7 +106,12 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Emula
   const common = { host, log, snapshotIntervalMs: SNAPSHOT_INTERVAL_MS };
   const started = await Promise.allSettled([
     startDynamoDb({ ...common, path: join(opts.dataDir, 'dynamodb'), port: opts.ports?.dynamodb ?? 0 }),
-    startSqs({ ...common, file: join(opts.dataDir, 'sqs.json'), port: opts.ports?.sqs ?? 0 }),
+    startSqs({
+      ...common,
+      file: join(opts.dataDir, 'sqs.json'),
+      port: opts.ports?.sqs ?? 0,
+      ...(opts.sqsDelayFactor !== undefined ? { delayFactor: opts.sqsDelayFactor } : {}),
+    }),
     startSes({ ...common, file: join(opts.dataDir, 'ses-outbox.json'), port: opts.ports?.ses ?? 0 }),
     startResend({ ...common, file: join(opts.dataDir, 'resend-outbox.json'), port: opts.ports?.resend ?? 0 }),
     startSmtpSink({

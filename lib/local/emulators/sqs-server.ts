@@ -25,6 +25,8 @@ export async function startSqs(opts: {
   port: number;
   snapshotIntervalMs: number;
   log: (msg: string) => void;
+  /** Restored delays are multiplied by it (at most 1): see StartEmulatorsOptions.sqsDelayFactor. */
+  delayFactor?: number;
 }): Promise<SqsEmulator> {
   const dir = dirname(opts.file);
   const onDisk = await readJsonFile<SqsSnapshot & { journalFrom?: number }>(opts.file);
@@ -58,7 +60,7 @@ export async function startSqs(opts: {
     returnOnFirstMessage(queue);
   });
   if (saved) {
-    const restored = tracker.restore(saved);
+    const restored = tracker.restore(saved, Date.now(), opts.delayFactor);
     const journaled = replay.replayed > 0 ? ` (${replay.replayed} journal entries replayed)` : '';
     opts.log(`sqs: restored ${saved.queues.length} queue(s), ${restored} message(s) from ${opts.file}${journaled}`);
   }

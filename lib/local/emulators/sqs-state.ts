@@ -126,9 +126,14 @@ export class SqsStateTracker {
   /**
    * Puts saved messages back into their (already recreated) queues. An in-flight message gets
    * its visibility timeout ended now, through the package's own ChangeMessageVisibility path:
-   * it becomes visible again, or moves to the DLQ if it had used up maxReceiveCount.
+   * it becomes visible again, or moves to the DLQ if it had used up maxReceiveCount. A delayed
+   * message keeps what is left of its delay, times `delayFactor` (at most 1: never longer): a
+   * restart at a faster TIME_SCALE shortens the real delay a campaign step timer was set with to
+   * what its campaign time now takes (a delay that only ran in real time, a provider's retry,
+   * merely comes sooner; a step that comes early sets its timer again, step-timers.ts).
    */
-  restore(snapshot: SqsSnapshot, now = Date.now()): number {
+  restore(snapshot: SqsSnapshot, now = Date.now(), delayFactor = 1): number {
+    const factor = Number.isFinite(delayFactor) ? Math.min(1, Math.max(0, delayFactor)) : 1;
     let restored = 0;
     for (const saved of snapshot.queues) {
       const queue = this.service.Queues.find((q) => q.QueueName === saved.QueueName);
@@ -141,7 +146,7 @@ export class SqsStateTracker {
         const period = queue.MessageRetentionPeriod;
         queue.MessageRetentionPeriod = retentionLeft;
         try {
-          queue.newRecord(record, Math.max(0, (message.delayedUntil - now) / 1000));
+          queue.newRecord(record, (Math.max(0, message.delayedUntil - now) * factor) / 1000);
         } finally {
           queue.MessageRetentionPeriod = period;
         }
