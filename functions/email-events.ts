@@ -5,7 +5,8 @@
  * ledger record, send record, suppressions (the address; on a complaint the contact's own opt-out
  * too), timeline, reputation counters, campaign counters (once per send and kind, by a marker),
  * auto-pause. An event that is not ours (no workspace/send tags) or of a kind nothing here uses is
- * logged and dropped; a failure is a batch item failure (retried, then dead-lettered), and a retry
+ * logged and dropped; one of another stage (another SES configuration set than SES_CONFIGURATION_SET,
+ * set by the stack) is also counted (`EmailEventsOfOtherStages`), never retried; a failure is a batch item failure (retried, then dead-lettered), and a retry
  * changes nothing twice.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,7 +31,7 @@ import { interactionScorer } from '../shared/crm/scoring/score-interaction';
 import { interactionTimeline } from '../shared/email/email-timeline';
 import { type ProcessEventDeps, processEmailEvent } from '../shared/email/process-event';
 import { eventEnvelope, parseProviderEvent } from '../shared/email/provider-events';
-import { emailEventMetrics } from '../shared/observability/email-metrics';
+import { emailEventMetrics, recordOtherStageEvent } from '../shared/observability/email-metrics';
 import { logger } from '../shared/observability/logger';
 import { queueFunction } from '../shared/queue/queue-function';
 
@@ -74,10 +75,18 @@ const deps: ProcessEventDeps = {
   now: Date.now,
 };
 
+// The stage's own SES configuration set (the stack sets it): another stage's events are dropped.
+const own = config.SES_CONFIGURATION_SET ? { sesConfigurationSet: config.SES_CONFIGURATION_SET } : {};
+
 export const handler = queueFunction(eventEnvelope, async (envelope, meta) => {
   const log = { ...meta, eventId: envelope.id, source: envelope.source, detailType: envelope['detail-type'] };
-  const parsed = parseProviderEvent(envelope);
+  const parsed = parseProviderEvent(envelope, own);
   if (parsed.status === 'ignored') {
+    if (parsed.foreign) {
+      logger.warn('Provider event of another stage dropped', { ...log, reason: parsed.reason });
+      recordOtherStageEvent();
+      return;
+    }
     logger.info('Provider event ignored', { ...log, reason: parsed.reason });
     return;
   }

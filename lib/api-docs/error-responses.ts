@@ -67,7 +67,8 @@ export const ERROR_STATUSES: Readonly<Record<string, ErrorStatus>> = {
   },
   '413': {
     reason: 'Payload Too Large',
-    description: 'The body is larger than the route accepts (1 MiB unless the route says otherwise).',
+    description:
+      'The body is larger than the route accepts (1 MB, 1,000,000 bytes, unless the route says less: what one Lambda invocation can always carry).',
     codes: ['PAYLOAD_TOO_LARGE'],
   },
   '415': {

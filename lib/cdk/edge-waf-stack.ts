@@ -13,7 +13,7 @@
  *    Lambda invocations and limiter writes.
  * 3. Known bad inputs (Log4Shell-style patterns, exploit paths).
  * 4. The common rule set (OWASP-style), with its 8 KB body limit only counted: the function
- *    edge enforces each route's declared body limit (1 MiB by default, more for CSV import).
+ *    edge enforces each route's declared body limit (1 MB by default, CSV import included).
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';

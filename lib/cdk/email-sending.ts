@@ -44,6 +44,9 @@ export const SES_EVENT_TYPES = [
   EmailSendingEvent.SUBSCRIPTION,
 ] as const;
 
+/** The stage's configuration set, `<stage>-unite-hub`: the `ses-events` rule takes only its events. */
+export const sesConfigurationSetName = (stage: Stage): string => `${stage}-${SERVICE_NAME}`;
+
 export class EmailSending extends Construct {
   readonly configurationSet: ConfigurationSet;
   /** SES -> the default bus (SES v2 publishes to the default bus only). */
@@ -55,7 +58,7 @@ export class EmailSending extends Construct {
   constructor(scope: Construct, id: string, props: EmailSendingProps) {
     super(scope, id);
     this.fromAddress = props.fromAddress;
-    const configurationSetName = `${props.stage}-${SERVICE_NAME}`;
+    const configurationSetName = sesConfigurationSetName(props.stage);
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       configurationSetName,
       reputationMetrics: true,

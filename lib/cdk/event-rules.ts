@@ -3,6 +3,13 @@
  * services such as SES publish) or on the domain-events bus, matching the declared pattern
  * and delivering each event's envelope to the declared queue.
  *
+ * The default bus is the account's, shared by every stage deployed in it (lib/cdk/stage.ts), and
+ * AWS services publish there for all of them: SES puts every configuration set's events on it. A
+ * rule there therefore carries its declared `stageScope`, added to its pattern here (the `ses-events`
+ * rule takes only `detail.mail.tags["ses:configuration-set"]` = the stage's own set), and a
+ * default-bus rule without one is refused at synth: dev must never receive prod's bounces. The
+ * domain-events bus is the stage's own.
+ *
  * The rules live in the Data stack, beside their queues: the SQS target writes the queue's
  * resource policy (events.amazonaws.com may SendMessage, only with this rule's ARN as source),
  * and that policy belongs to the queue's stack. A rule in the App stack would make the Data
@@ -20,6 +27,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { type EventRuleDeclaration, type QueueName, SERVICE_NAME } from '../definition';
 import type { QueuePair } from './data-stack';
+import { sesConfigurationSetName } from './email-sending';
 import type { Stage } from './stage';
 
 export interface EventRuleTargets {
@@ -42,10 +50,45 @@ const PATTERN_KEYS: Readonly<Record<string, keyof EventPattern>> = {
   detail: 'detail',
 };
 
-/** The declared pattern as CDK's `EventPattern`; an unknown top-level field is a declaration error. */
-export function eventPatternOf(declaration: EventRuleDeclaration): EventPattern {
+/**
+ * The rule's pattern in `stage`, as EventBridge spells it: the declared one, with its `stageScope`
+ * merged into `detail`. A rule on the default bus without a scope is refused: it would take every
+ * stage's events.
+ */
+export function stagePattern(declaration: EventRuleDeclaration, stage: Stage): Record<string, unknown> {
+  if (!declaration.stageScope) {
+    if (declaration.bus === 'default') {
+      throw new Error(
+        `Event rule "${declaration.name}" is on the default bus, shared by every stage of the account: declare its stageScope`,
+      );
+    }
+    return { ...declaration.pattern };
+  }
+  const scope = { mail: { tags: { 'ses:configuration-set': [sesConfigurationSetName(stage)] } } };
+  return { ...declaration.pattern, detail: mergePatterns(declaration.pattern.detail, scope) };
+}
+
+/** `a` and `b` both required: nested objects merged; a field both give otherwise is a declaration error. */
+function mergePatterns(a: unknown, b: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const merged: Record<string, unknown> = isObject(a) ? { ...a } : {};
+  for (const [key, value] of Object.entries(b)) {
+    const had = merged[key];
+    if (had === undefined) merged[key] = value;
+    else if (isObject(had) && isObject(value)) merged[key] = mergePatterns(had, value);
+    else
+      throw new Error(
+        `Event pattern field "${key}" cannot be both ${JSON.stringify(had)} and ${JSON.stringify(value)}`,
+      );
+  }
+  return merged;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The rule's pattern in `stage` ({@link stagePattern}) as CDK's `EventPattern`; an unknown top-level field is a declaration error. */
+export function eventPatternOf(declaration: EventRuleDeclaration, stage: Stage): EventPattern {
   const pattern: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(declaration.pattern)) {
+  for (const [field, value] of Object.entries(stagePattern(declaration, stage))) {
     const key = PATTERN_KEYS[field];
     if (!key) throw new Error(`Event rule "${declaration.name}": "${field}" is not an EventBridge event field`);
     pattern[key] = value;
@@ -69,7 +112,7 @@ export function addEventRules(
       ruleName: physicalRuleName(targets.stage, declaration.name),
       description: declaration.description,
       eventBus: declaration.bus === 'default' ? defaultBus : targets.domainEvents,
-      eventPattern: eventPatternOf(declaration),
+      eventPattern: eventPatternOf(declaration, targets.stage),
     });
     rule.addTarget(new SqsQueue(queue, { deadLetterQueue: dlq }));
     rules.set(declaration.name, rule);

@@ -14,6 +14,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import {
+  eventRules,
   type QueueName,
   queues as queueDeclarations,
   queueEnvName,
@@ -25,7 +26,7 @@ import {
 } from '../definition';
 import type { QueuePair } from './data-stack';
 import { EVENT_BUS_ENV } from './domain-events';
-import type { EmailSending } from './email-sending';
+import { type EmailSending, sesConfigurationSetName } from './email-sending';
 import type { HouseFunction } from './house-function';
 import { grantProviderSecrets } from './provider-secrets';
 import type { Stage } from './stage';
@@ -123,6 +124,11 @@ export function applyDeclaredAccess(fn: HouseFunction, targets: AccessTargets): 
         ...(consumed.maxConcurrency ? { maxConcurrency: consumed.maxConcurrency } : {}),
       }),
     );
+    // The consumer of a stage-scoped rule's queue checks each event's scope too (defence in depth:
+    // shared/email/provider-events.ts drops another stage's), so it is told its stage's scope.
+    if (eventRules.some((r) => r.targetQueue === consumed.name && r.stageScope === 'ses-configuration-set')) {
+      fn.addEnvironment(SES_CONFIGURATION_SET_ENV, sesConfigurationSetName(targets.stage));
+    }
   }
 
   if (declaration.ses) grantEmail(fn, targets.email, declaration.ses);
@@ -183,8 +189,11 @@ function grantDescribeExecutions(fn: HouseFunction, machine: IStateMachine): voi
   });
 }
 
+/** The stage's SES configuration set (shared/config.ts). */
+export const SES_CONFIGURATION_SET_ENV = 'SES_CONFIGURATION_SET';
+
 function grantEmail(fn: HouseFunction, email: EmailSending, access: 'send' | 'describe'): void {
-  fn.addEnvironment('SES_CONFIGURATION_SET', email.configurationSet.configurationSetName);
+  fn.addEnvironment(SES_CONFIGURATION_SET_ENV, email.configurationSet.configurationSetName);
   fn.addEnvironment('SES_FROM_ADDRESS', email.fromAddress);
   if (access === 'send') {
     fn.role.addToPrincipalPolicy(

@@ -6,16 +6,18 @@
 import type { EventRuleDeclaration } from './types';
 
 /**
- * EventBridge rules. SES publishes its configuration set's events (sends, bounces, complaints,
- * deliveries, opens, clicks...) to the account's default bus with source `aws.ses`; this rule
- * queues them for the email-events processor (docs/EMAIL.md, "Provider events").
+ * EventBridge rules. SES publishes its configuration sets' events (sends, bounces, complaints,
+ * deliveries, opens, clicks...) to the account's default bus with source `aws.ses`: every stage's
+ * on the one bus. This rule queues the stage's own configuration set's for the email-events
+ * processor (docs/EMAIL.md, "Provider events"); its `stageScope` is what keeps another stage's out.
  */
 export const eventRules: readonly EventRuleDeclaration[] = [
   {
     name: 'ses-events',
-    description: 'SES configuration-set events of our sends -> the email-events queue',
+    description: "SES events of this stage's configuration set -> the email-events queue",
     bus: 'default',
     pattern: { source: ['aws.ses'] },
+    stageScope: 'ses-configuration-set',
     targetQueue: 'email-events',
   },
   {

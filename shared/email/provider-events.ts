@@ -11,6 +11,11 @@
  * email (`workspace`, `send`: sendRequestOf); an event without them is not ours (another sender
  * of the account, a test message) and is ignored with its reason, never an error. The `ledger`
  * tag (ledger-tag.ts) names the send-ledger record, for the Send event's acknowledgement.
+ *
+ * Every stage of an account shares the default bus SES publishes to, so an SES event of another
+ * configuration set than the stage's own (`SES_CONFIGURATION_SET`) is another stage's send: the
+ * `ses-events` rule already keeps them out (lib/cdk/event-rules.ts), and one that still arrives is
+ * ignored as `foreign`, before anything of it is read, so prod's recipients never reach dev's table.
  */
 import * as z from 'zod/mini';
 import { own } from '../security/own';
@@ -68,7 +73,18 @@ export interface EmailEvent {
 
 export type ParsedEvents =
   | { readonly status: 'events'; readonly events: readonly EmailEvent[] }
-  | { readonly status: 'ignored'; readonly reason: string };
+  | {
+      readonly status: 'ignored';
+      readonly reason: string;
+      /** Another stage's event (another SES configuration set): counted as well as logged. */
+      readonly foreign?: true;
+    };
+
+/** What the consumer knows of its own stage's sends. */
+export interface OwnSends {
+  /** The stage's SES configuration set; unset (the local runtime), any set's events are read. */
+  readonly sesConfigurationSet?: string;
+}
 
 /** SES `eventType` -> ours. */
 const SES_TYPES: Readonly<Record<string, EmailEventType>> = {
@@ -191,8 +207,8 @@ export function resendEnvelope(webhookId: string, body: Record<string, unknown>,
 }
 
 /** Parses one queue message (an envelope) into our events, or says why it is ignored. */
-export function parseProviderEvent(envelope: EventEnvelope): ParsedEvents {
-  if (envelope.source === 'aws.ses') return parseSesEvent(envelope);
+export function parseProviderEvent(envelope: EventEnvelope, ours: OwnSends = {}): ParsedEvents {
+  if (envelope.source === 'aws.ses') return parseSesEvent(envelope, ours);
   if (envelope.source === RESEND_EVENT_SOURCE) return parseResendWebhook(envelope.detail, envelope.time);
   return { status: 'ignored', reason: `unknown source ${envelope.source}` };
 }
@@ -234,11 +250,20 @@ export const isAccountSuppression = (provider: EmailEvent['provider'], subType: 
 const accountSuppressed = (provider: EmailEvent['provider'], subType: string | null | undefined) =>
   isAccountSuppression(provider, subType) ? { accountSuppressed: true as const } : {};
 
-/** An SES event (EventBridge envelope with the SES record as `detail`). */
-export function parseSesEvent(envelope: EventEnvelope): ParsedEvents {
+/** An SES event (EventBridge envelope with the SES record as `detail`); `ours`: see {@link OwnSends}. */
+export function parseSesEvent(envelope: EventEnvelope, ours: OwnSends = {}): ParsedEvents {
   const parsed = sesRecord.safeParse(envelope.detail);
   if (!parsed.success) return { status: 'ignored', reason: 'not an SES event record' };
   const record = parsed.data;
+  const configurationSet = first(record.mail.tags, 'ses:configuration-set');
+  if (ours.sesConfigurationSet !== undefined && configurationSet !== ours.sesConfigurationSet) {
+    const named = configurationSet === undefined ? 'no configuration set' : `configuration set ${configurationSet}`;
+    return {
+      status: 'ignored',
+      reason: `${named}, not this stage's ${ours.sesConfigurationSet}: another stage's send`,
+      foreign: true,
+    };
+  }
   const kind = record.eventType ?? record.notificationType ?? '';
   // The payload names the kind: only the table's own entries count (never `constructor`, `toString`...).
   const type = own(SES_TYPES, kind);

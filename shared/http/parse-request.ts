@@ -25,8 +25,12 @@ import type { CallerOrigin } from '../security/trusted-edge';
 import { multipartFields } from './multipart-form';
 import type { HttpRequest } from './types';
 
-/** API Gateway's own payload cap is 10 MB; no route of ours needs more than 1 MiB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A route's body limit unless it declares its own: 1 MB, within what one Lambda invocation can carry
+ * whatever the body holds (shared/http/lambda-event-size.ts, `MAX_INVOCABLE_BODY_BYTES`). API
+ * Gateway itself takes 10 MB, so the limit is ours to keep, with our own 413.
+ */
+export const MAX_BODY_BYTES = 1_000_000;
 export const MAX_JSON_DEPTH = 32;
 
 export function parseRequest(

@@ -12,6 +12,8 @@
  *   workspace's rate over its 7-day window. Alarm on Maximum for "some workspace is past the
  *   line"; the service-wide rate is metric math over the counts (EmailBounces / EmailsSent).
  * - `EmailSendingPaused` (Count): a workspace's marketing sends were paused for its reputation.
+ * - `EmailEventsOfOtherStages` (Count): an SES event of another stage's configuration set reached
+ *   the processor and was dropped (the `ses-events` rule should keep them out: any is worth a look).
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EmailEventMetrics } from '../email/event-ports';
@@ -25,6 +27,7 @@ export const EMAIL_METRICS = {
   bounceRate: 'EmailBounceRate',
   complaintRate: 'EmailComplaintRate',
   paused: 'EmailSendingPaused',
+  otherStages: 'EmailEventsOfOtherStages',
 } as const;
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
@@ -36,6 +39,11 @@ export function recordEmailSent(provider: string, target: Metrics = sharedMetric
   const single = target.singleMetric();
   single.addMetadata('provider', provider);
   single.addMetric(EMAIL_METRICS.sent, MetricUnit.Count, 1);
+}
+
+/** One `EmailEventsOfOtherStages`: a provider event of another stage, dropped. */
+export function recordOtherStageEvent(target: Metrics = sharedMetrics): void {
+  emit(target, EMAIL_METRICS.otherStages, MetricUnit.Count, 1);
 }
 
 /** The processor's metrics port. */

@@ -15,7 +15,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 export interface ParseJsonOptions {
-  /** Largest accepted document in UTF-8 bytes. Default 1 MiB, the HTTP edge's body cap. */
+  /** Largest accepted document in UTF-8 bytes. Default 1 MiB (the HTTP edge passes its own cap). */
   maxBytes?: number;
   /** Deepest accepted nesting of objects and arrays (`{}` is 1, `{"a":[]}` is 2). Default 32. */
   maxDepth?: number;

@@ -13,7 +13,7 @@ import {
   COMPLAINT_RATE_THRESHOLD_PERCENT,
   WATCHED_EMAIL_QUEUES,
 } from '../../lib/cdk/email-alarms';
-import { addEventRules, eventPatternOf, physicalRuleName } from '../../lib/cdk/event-rules';
+import { addEventRules, eventPatternOf, physicalRuleName, stagePattern } from '../../lib/cdk/event-rules';
 import { physicalQueueName } from '../../lib/cdk/physical-names';
 import { METRICS_NAMESPACE } from '../../lib/cdk/service-alarms';
 import { type EventRuleDeclaration, eventRules, type QueueName, queues } from '../../lib/definition';
@@ -89,7 +89,7 @@ describe('event rules from the declaration', () => {
         Description: rule.description,
         State: 'ENABLED',
         EventBusName: rule.bus === 'default' ? 'default' : Match.anyValue(),
-        EventPattern: rule.pattern,
+        EventPattern: stagePattern(rule, 'dev'),
         Targets: [
           {
             Id: Match.anyValue(),
@@ -155,12 +155,14 @@ describe('event rules from the declaration', () => {
       pattern,
       targetQueue: 'email-events',
     });
-    expect(eventPatternOf(declaration({ source: ['a'], 'detail-type': ['b'], detail: { c: ['d'] } }))).toEqual({
+    expect(eventPatternOf(declaration({ source: ['a'], 'detail-type': ['b'], detail: { c: ['d'] } }), 'dev')).toEqual({
       source: ['a'],
       detailType: ['b'],
       detail: { c: ['d'] },
     });
-    expect(() => eventPatternOf(declaration({ sauce: ['a'] }))).toThrow(/"sauce" is not an EventBridge event field/);
+    expect(() => eventPatternOf(declaration({ sauce: ['a'] }), 'dev')).toThrow(
+      /"sauce" is not an EventBridge event field/,
+    );
   });
 
   it('puts a domain-events rule on the declared bus, with its JSON pattern unchanged', () => {

@@ -16,6 +16,7 @@ import {
 import { referenceTables } from '../../lib/cdk/table-references';
 import { TRACKING_KEY_SECRET_ID_ENV } from '../../lib/cdk/tracking-key';
 import {
+  eventRules,
   type FunctionDeclaration,
   functionNamed,
   functions,
@@ -23,6 +24,7 @@ import {
   providerSecretIdEnvName,
   providerSecretVariables,
   queueEnvName,
+  queues,
   routes,
   type TableName,
   tableEnvName,
@@ -168,7 +170,13 @@ describe('least privilege', () => {
     expect(names.filter((n) => n.startsWith('TABLE_')).sort()).toEqual(grantedTables(fn).map(tableEnvName).sort());
     expect(names.filter((n) => n.startsWith('QUEUE_')).sort()).toEqual(Object.keys(fn.queues).map(queueEnvName).sort());
     expect(names.includes('STATE_MACHINE_ARN')).toBe(fn.startsStateMachine === true);
-    expect(names.includes('SES_CONFIGURATION_SET')).toBe(fn.ses !== undefined);
+    // The consumer of the stage-scoped ses-events rule's queue is told its stage's set too, to drop another stage's events.
+    const readsScopedEvents = eventRules.some(
+      (r) =>
+        r.stageScope === 'ses-configuration-set' &&
+        queues.some((q) => q.name === r.targetQueue && q.consumer === fn.name),
+    );
+    expect(names.includes('SES_CONFIGURATION_SET')).toBe(fn.ses !== undefined || readsScopedEvents);
     expect(names.includes(SETTINGS_KEY_ENV)).toBe(fn.encryptsSecrets === true);
   });
 

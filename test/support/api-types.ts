@@ -725,7 +725,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * CSV import; upserts by email
+         * CSV import (at most 1 MB, 1,000,000 bytes, and 10,000 rows); upserts by email
          * @description Needs `contacts:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["contacts.import"];
@@ -1827,7 +1827,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is larger than the route accepts (1 MiB unless the route says otherwise). */
+        /** @description The body is larger than the route accepts (1 MB, 1,000,000 bytes, unless the route says less: what one Lambda invocation can always carry). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
