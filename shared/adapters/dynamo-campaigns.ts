@@ -5,7 +5,9 @@
  * are stored as JSON strings: they are read whole, never queried into, and a string keeps
  * DynamoDB's attribute rules out of the graph's way.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isDeepStrictEqual } from 'node:util';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignFollowUp, CampaignStatus, CampaignStore, TriggerWiring } from '../campaigns/campaign';
 import type { PublishedVersion } from '../campaigns/enrolment';
 import {
@@ -20,6 +22,7 @@ import { ttlMemo } from '../ttl-memo';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { beginsWith } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { pagedQuery, rangeListing } from './dynamo/query';
 import { type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
@@ -220,6 +223,21 @@ function campaignUpdate(table: string, next: Campaign, slot?: SlotUpdate, follow
 }
 
 /**
+ * Whether the stored `item` is the record `c` as a write of it puts it (every attribute the write
+ * sets, its revision among them): a write of `c` the SDK retried after DynamoDB applied it (its
+ * answer lost) is refused by its own landed record (the revision it moved), and is written, not a
+ * lost race (answered 409 CAMPAIGN_CHANGED, or an AI copy's approval undone under a record that
+ * names its template). Another write landing the same revision with the very same record is the
+ * same change.
+ */
+function holdsRecord(item: Item, c: Campaign): boolean {
+  return Object.entries(campaignItem(c)).every(
+    ([attribute, value]) =>
+      NOT_OWNED.has(attribute) || value === undefined || isDeepStrictEqual(item[attribute], value),
+  );
+}
+
+/**
  * Items a wired write adds to the record's for its trigger wiring at most (dynamo-campaign-triggers.ts
  * `triggerIndexMove`: the old index entry's Delete, the new one's Put, the pointer's Put). With the
  * record and {@link MAX_AUDIT_PER_CHANGE} audit entries (or a frozen version): within the 100 items of
@@ -280,23 +298,26 @@ async function writeWired(
       stamp: false,
     });
     const items: TransactItem[] = [{ Update: update }, ...index, ...others.items];
+    let moved = false;
     try {
-      if (items.length === 1) await db.send(new UpdateCommand(update));
-      else await transactWrite(db, items, sleep);
-      return true;
+      // Alone, an UpdateItem refused by its own landed try (the SDK's retry) is written; refused
+      // otherwise, the record moved: read again, below.
+      if (items.length > 1) await transactWrite(db, items, sleep);
+      else if (!(await writeOwn(db, { Update: update }, (item) => holdsRecord(item, next))).written) moved = true;
+      if (!moved) return true;
     } catch (error) {
       // The record's condition (its revision, or the slot it held) or the pointer's: read again.
-      const moved =
-        (items.length === 1 ? isConditionFailure(error) : isConditionFailure(error, 0)) ||
+      moved =
+        isConditionFailure(error, 0) ||
         (index.length > 0 && isConditionFailure(error, index.length)) ||
         isTransactionConflict(error);
       if (!moved) {
         if (others.othersLose && isConditionFailure(error)) return false;
         throw error;
       }
-      if (attempt >= WIRED_WRITE_ATTEMPTS) return false;
-      await sleep(Math.random() * 10 * attempt);
     }
+    if (attempt >= WIRED_WRITE_ATTEMPTS) return false;
+    await sleep(Math.random() * 10 * attempt);
   }
 }
 
@@ -364,9 +385,15 @@ export function dynamoCampaignStore(
     },
 
     async create(c) {
-      await db.send(
-        new PutCommand({ TableName: table, Item: campaignItem(c), ConditionExpression: 'attribute_not_exists(pk)' }),
+      // Retried after its lost answer, the Put is refused by its own record: created, not an error.
+      const created = await writeOwn(
+        db,
+        { Put: { TableName: table, Item: campaignItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
+        (item) => holdsRecord(item, c),
       );
+      if (!created.written) {
+        throw new ConditionalCheckFailedException({ message: 'The campaign exists already', $metadata: {} });
+      }
     },
 
     async replace(next, extra) {
@@ -392,7 +419,8 @@ export function dynamoCampaignStore(
         });
       }
       const update = campaignUpdate(table, next, undefined, followUp);
-      if (audit.length === 0) return conditionally(db.send(new UpdateCommand(update)));
+      if (audit.length === 0)
+        return (await writeOwn(db, { Update: update }, (item) => holdsRecord(item, next))).written;
       // Only the revision's condition (item 0) failing is a lost race; an entry refused is an error.
       return conditionally(transactWrite(db, [{ Update: update }, ...entries]), 0);
     },

@@ -53,6 +53,7 @@ import { retryWith } from '../resilience/retry-loop';
 import { batchGet, batchPut } from './dynamo/batch';
 import { conditionally, isConditionFailure, isTransactionConflict } from './dynamo/conditions';
 import { getItem, type Item } from './dynamo/item';
+import { writeOwn } from './dynamo/own-write';
 import { pagedQuery } from './dynamo/query';
 import { putIfAbsent, type TransactItem, transactWrite } from './dynamo/transact';
 import { auditPut } from './dynamo-audit';
@@ -85,6 +86,14 @@ const CONTACT_FIELDS = [
 const CHUNK = 100;
 /** Single-item writes in flight at once during a bulk write. */
 const ITEM_CONCURRENCY = 32;
+/**
+ * Pending slots one write of `published` empties at most: each adds ~50 characters of condition,
+ * so with the mark's list (at most 1 + MAX_TAGS + MAX_KEPT_EVENTS ids) an expression stays well
+ * within DynamoDB's 4 KB.
+ */
+const PUBLISHED_SLOTS_PER_WRITE = 25;
+/** Operands of one `IN` at most (DynamoDB's limit). */
+const MAX_IN_OPERANDS = 100;
 /** Contacts per BatchWriteItem of a bulk write: with their heads, 24 of the API's 25 writes. */
 const CONTACTS_PER_BATCH = 12;
 /** BatchWriteItem calls in flight at once during a bulk write. */
@@ -107,6 +116,9 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
  * to another. Never part of a contact as answered.
  */
 const pendingAttribute = (event: DomainEvent) => `${PENDING_PREFIX}${pendingSlotOf(event)}`;
+/** Whether `item` holds every one of `events` (at least one) in its slot. */
+const recordedIn = (item: Item, events: readonly DomainEvent[]): boolean =>
+  events.length > 0 && events.every((e) => item[pendingAttribute(e)] === JSON.stringify(e));
 /** With a pending `contact.created`: its create's {@link PendingCreate}, taken out with the event. */
 const PENDING_CREATE = 'pendingCreate';
 /**
@@ -368,7 +380,15 @@ export function dynamoContacts(
     }
     try {
       if (items.length > 1) await transactWrite(db, items);
-      else await db.send(new UpdateCommand(contactUpdate));
+      else {
+        // Alone, an UpdateItem the SDK retries after a lost answer: its first try, landed, makes
+        // the read it is conditional on false. Found with the events it records (their ids are
+        // this write's), it is this write's: written, so its events are published now (read as
+        // another write's, they waited for the sweep). A write recording none has no effect to
+        // lose: the re-read finds the change held and writes nothing.
+        const own = await writeOwn(db, { Update: contactUpdate }, (item) => recordedIn(item, pending.record));
+        return own.written ? 'written' : 'changed';
+      }
       return 'written';
     } catch (error) {
       // Claimed already: this key's change was made (whatever the contact holds now).
@@ -492,21 +512,22 @@ export function dynamoContacts(
     type Outcome = { kind: 'won' } | { kind: 'taken'; error: Error } | { kind: 'failed'; error: unknown };
     const outcomes = await mapLimit(chunk, ITEM_CONCURRENCY, async (w): Promise<Outcome> => {
       try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: claimItem(w.contact),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
+        // A claim the SDK retried after its lost answer is refused by itself (its contact's new
+        // id): won. Read as taken, its row failed as a duplicate and the claim stayed behind with
+        // no contact, the address blocked.
+        const claimed = await writeOwn(
+          db,
+          { Put: { TableName: table, Item: claimItem(w.contact), ConditionExpression: 'attribute_not_exists(pk)' } },
+          (item) => item.contactId === w.contact.contactId,
         );
-        return { kind: 'won' };
+        if (claimed.written) return { kind: 'won' };
       } catch (error) {
-        if (!isConditionFailure(error)) return { kind: 'failed', error };
-        try {
-          return { kind: 'taken', error: await emailTaken(w.contact) };
-        } catch (readError) {
-          return { kind: 'failed', error: readError };
-        }
+        return { kind: 'failed', error };
+      }
+      try {
+        return { kind: 'taken', error: await emailTaken(w.contact) };
+      } catch (readError) {
+        return { kind: 'failed', error: readError };
       }
     });
     const failed = outcomes.find((o) => o.kind === 'failed');
@@ -550,6 +571,60 @@ export function dynamoContacts(
       );
   };
 
+  /**
+   * Empties the slots of `events`, each only while it holds its very event (a write may have put a
+   * newer one there meanwhile: it stays), on a contact still there (removed meanwhile, it does not
+   * come back as a bare key). With `marks` (the ids published), the contact leaves the due index
+   * too, only while its mark is one of them: answers the contact as written then. The mark's list
+   * is cut into IN lists of at most {@link MAX_IN_OPERANDS} (DynamoDB's limit).
+   * @throws ConditionalCheckFailedException when refused.
+   */
+  const emptySlots = async (
+    key: { pk: string; sk: string },
+    events: readonly DomainEvent[],
+    marks: readonly string[] | undefined,
+  ): Promise<Item | undefined> => {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_exists(pk)'];
+    const removes: string[] = [];
+    events.forEach((event, i) => {
+      names[`#s${i}`] = pendingAttribute(event);
+      values[`:s${i}`] = JSON.stringify(event);
+      conditions.push(`(attribute_not_exists(#s${i}) OR #s${i} = :s${i})`);
+      removes.push(`#s${i}`);
+      if (pendingSlotOf(event) === 'created') {
+        names['#create'] = PENDING_CREATE;
+        removes.push('#create');
+      }
+    });
+    if (marks) {
+      Object.assign(names, { '#mark': PENDING_MARK, '#duePk': DUE_PK, '#dueSk': DUE_SK });
+      marks.forEach((id, i) => {
+        values[`:m${i}`] = id;
+      });
+      const lists = chunksOf(
+        marks.map((_, i) => `:m${i}`),
+        MAX_IN_OPERANDS,
+      ).map((operands) => `#mark IN (${operands.join(', ')})`);
+      conditions.push(`(attribute_not_exists(#mark) OR ${lists.join(' OR ')})`);
+      // The mark goes with the entry: a contact with nothing pending carries neither.
+      removes.push('#mark', '#duePk', '#dueSk');
+    }
+    const out = await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: `REMOVE ${removes.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(marks ? { ReturnValues: 'ALL_NEW' as const } : {}),
+      }),
+    );
+    return out.Attributes;
+  };
+
   return {
     async get(workspaceId, contactId) {
       const item = await get(workspacePk(workspaceId), contactSk(contactId));
@@ -572,54 +647,27 @@ export function dynamoContacts(
       let unindex = ids.length > 0;
       let left = events;
       for (let attempt = 1; left.length > 0; attempt += 1) {
-        // Each slot emptied only while it holds this very event (a write may have put a newer one
-        // there meanwhile: it stays); the contact removed meanwhile does not come back as a bare key.
-        const names: Record<string, string> = {};
-        const values: Record<string, unknown> = {};
-        const conditions = ['attribute_exists(pk)'];
-        const removes: string[] = [];
-        left.forEach((event, i) => {
-          names[`#s${i}`] = pendingAttribute(event);
-          values[`:s${i}`] = JSON.stringify(event);
-          conditions.push(`(attribute_not_exists(#s${i}) OR #s${i} = :s${i})`);
-          removes.push(`#s${i}`);
-          if (pendingSlotOf(event) === 'created') {
-            names['#create'] = PENDING_CREATE;
-            removes.push('#create');
-          }
-        });
-        if (unindex) {
-          Object.assign(names, { '#mark': PENDING_MARK, '#duePk': DUE_PK, '#dueSk': DUE_SK });
-          ids.forEach((id, i) => {
-            values[`:m${i}`] = id;
-          });
-          conditions.push(`(attribute_not_exists(#mark) OR #mark IN (${ids.map((_, i) => `:m${i}`).join(', ')}))`);
-          // The mark goes with the entry: a contact with nothing pending carries neither.
-          removes.push('#mark', '#duePk', '#dueSk');
-        }
+        // In writes of at most PUBLISHED_SLOTS_PER_WRITE slots each, the index entry with the last:
+        // a contact may hold 1 + MAX_TAGS + MAX_KEPT_EVENTS pending events, whose conditions in one
+        // expression passed DynamoDB's 4 KB (refused: nothing emptied, the events published again
+        // by every later publish and sweep).
+        const groups = chunksOf(left, PUBLISHED_SLOTS_PER_WRITE);
         try {
-          const out = await db.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: key,
-              UpdateExpression: `REMOVE ${removes.join(', ')}`,
-              ConditionExpression: conditions.join(' AND '),
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-              ...(unindex ? { ReturnValues: 'ALL_NEW' as const } : {}),
-            }),
-          );
-          // Events left that the caller did not publish (it was given only some of those it read):
-          // the contact goes back in the index for them.
-          if (unindex && out.Attributes && pendingEventsOf(out.Attributes).length > 0) {
-            await reindex(workspaceId, contactId);
+          for (const [g, group] of groups.entries()) {
+            const withMark = unindex && g === groups.length - 1;
+            const attributes = await emptySlots(key, group, withMark ? ids : undefined);
+            // Events left that the caller did not publish (it was given only some of those it read):
+            // the contact goes back in the index for them.
+            if (withMark && attributes && pendingEventsOf(attributes).length > 0) {
+              await reindex(workspaceId, contactId);
+            }
           }
           return;
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
           // Gone, or a slot holds another event now, or another write recorded events since the
           // read (the mark moved: the contact stays in the index for them): take out those that
-          // still hold theirs.
+          // still hold theirs (those a write of this call emptied already hold nothing).
           const item = await get(key.pk, key.sk);
           if (!item || attempt >= UPDATE_ATTEMPTS) return;
           left = left.filter((e) => item[pendingAttribute(e)] === JSON.stringify(e));
@@ -947,4 +995,11 @@ function mapHolds(
     parts.push(`${a}.#${prefix}k${i} = :${prefix}v${i}`);
   });
   return `(${parts.join(' AND ')})`;
+}
+
+/** `list` cut into consecutive pieces of at most `size`. */
+function chunksOf<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }

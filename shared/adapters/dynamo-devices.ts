@@ -1,11 +1,13 @@
 /** Trusted devices in the `core` table, under their user (`USER#<id>` / `DEVICE#<fingerprint>`). */
 import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeviceStore, TrustedDevice } from '../identity/accounts/ports';
-import { conditionally } from './dynamo/conditions';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { prefixQuery, queryAll } from './dynamo/query';
 import { deviceSk, userPk } from './keys';
 
 const DEVICE_PREFIX = deviceSk('');
+/** How old another forget's mark must be to be taken over: that forget ended before its delete. */
+const FORGET_STALE_MS = 60_000;
 
 /** The trusted-device store over the `core` table. */
 export function dynamoDevices(db: DynamoDBDocumentClient, table: string): DeviceStore {
@@ -49,16 +51,30 @@ export function dynamoDevices(db: DynamoDBDocumentClient, table: string): Device
       return devices.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
     },
 
-    forget(userId, deviceId) {
-      return conditionally(
-        db.send(
-          new DeleteCommand({
+    async forget(userId, deviceId) {
+      // Marked first (`forgetMark`, a token of its own), then deleted: a Delete the SDK retried
+      // after DynamoDB applied it (its answer lost) found no device, and the forget answered 404
+      // and went unaudited. A mark left by a forget that ended before its delete is taken over
+      // once stale: that device is still forgotten, once.
+      const key = { pk: userPk(userId), sk: deviceSk(deviceId) };
+      const at = Date.now();
+      const mark = ownToken();
+      const marked = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
-            Key: { pk: userPk(userId), sk: deviceSk(deviceId) },
-            ConditionExpression: 'attribute_exists(pk)',
-          }),
-        ),
+            Key: key,
+            UpdateExpression: 'SET forgetMark = :mark, forgetAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(forgetMark) OR forgetAt < :stale)',
+            ExpressionAttributeValues: { ':mark': mark, ':at': at, ':stale': at - FORGET_STALE_MS },
+          },
+        },
+        (item) => item.forgetMark === mark,
       );
+      if (!marked.written) return false;
+      await db.send(new DeleteCommand({ TableName: table, Key: key }));
+      return true;
     },
   };
 }

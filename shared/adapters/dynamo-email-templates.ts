@@ -6,12 +6,13 @@
  * being where the writer read it. A delete sets `deletedAt` on the record only: versions stay
  * readable for sends already queued.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TemplateRecord, TemplateStore, TemplateVersion } from '../email/stored-templates';
 import { ttlMemo } from '../ttl-memo';
 import { conditionally } from './dynamo/conditions';
 import { beginsWith } from './dynamo/cursor';
 import { getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { pagedQuery, rangeListing } from './dynamo/query';
 import { putIfAbsent, transactWrite } from './dynamo/transact';
 import { EMAIL_TEMPLATE_PREFIX, emailTemplateSk, emailTemplateVersionSk, workspacePk } from './keys';
@@ -148,17 +149,23 @@ export function dynamoEmailTemplates(db: DynamoDBDocumentClient, table: string):
     },
 
     async markDeleted(workspaceId, templateId, at) {
-      return conditionally(
-        db.send(
-          new UpdateCommand({
+      // With a token of its own (`deleteMark`): retried by the SDK after DynamoDB applied it (its
+      // answer lost), it is refused by its own mark and is the delete, not "not found" (a 404).
+      const mark = ownToken();
+      const deleted = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: emailTemplateSk(templateId) },
-            UpdateExpression: 'SET deletedAt = :at, updatedAt = :at',
+            UpdateExpression: 'SET deletedAt = :at, updatedAt = :at, deleteMark = :mark',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        ),
+            ExpressionAttributeValues: { ':at': at, ':mark': mark },
+          },
+        },
+        (item) => item.deleteMark === mark,
       );
+      return deleted.written;
     },
   };
 }

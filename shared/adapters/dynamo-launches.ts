@@ -18,8 +18,9 @@ import type {
   LaunchResumePoint,
   LaunchState,
 } from '../campaigns/ports';
-import { conditionally, isConditionFailure } from './dynamo/conditions';
+import { conditionally } from './dynamo/conditions';
 import { epochSeconds, getItem, type Item } from './dynamo/item';
+import { ownToken, writeOwn } from './dynamo/own-write';
 import { transactWrite } from './dynamo/transact';
 import { launchPageSk, launchSk, workspacePk } from './keys';
 
@@ -221,25 +222,30 @@ export function dynamoLaunches(db: DynamoDBDocumentClient, table: string): Launc
     },
 
     async resume(workspaceId, launchId) {
-      try {
-        const out = await db.send(
-          new UpdateCommand({
+      // Marked with a token of its own (`resumeMark`): retried by the SDK after DynamoDB applied it
+      // (its answer lost), it is refused by its own landed write (the launch running again) and is
+      // the resume, not "not failed" (a 409, and the run it counted never started).
+      const mark = ownToken();
+      const out = await writeOwn(
+        db,
+        {
+          Update: {
             TableName: table,
             Key: { pk: workspacePk(workspaceId), sk: launchSk(launchId) },
             // The new run starts its own chain of executions: its first one.
-            UpdateExpression: 'SET #status = :running ADD resumed :one REMOVE failedAt, #error, #chunk',
+            UpdateExpression:
+              'SET #status = :running, resumeMark = :mark ADD resumed :one REMOVE failedAt, #error, #chunk',
             ConditionExpression: '#status = :failed AND attribute_exists(resumeFrom)',
             ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#chunk': 'chunk' },
-            ExpressionAttributeValues: { ':running': 'running', ':failed': 'failed', ':one': 1 },
+            ExpressionAttributeValues: { ':running': 'running', ':failed': 'failed', ':one': 1, ':mark': mark },
             ReturnValues: 'ALL_NEW',
-          }),
-        );
-        const item = out.Attributes ?? {};
-        return { attempt: Number(item.resumed), from: item.resumeFrom as LaunchResumePoint };
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+          },
+        },
+        (item) => item.resumeMark === mark,
+      );
+      if (!out.written) return undefined;
+      const item = ('again' in out ? out.item : out.attributes) ?? {};
+      return { attempt: Number(item.resumed), from: item.resumeFrom as LaunchResumePoint };
     },
 
     async failAttempt(workspaceId, launchId, attempt, error, at) {

@@ -12,7 +12,10 @@
  * string sets, at most {@link WEBHOOK_ATTEMPTS} each) and written only while absent: the SDK retries
  * a write whose answer was lost, and a retry DynamoDB had applied is refused by its own token and
  * read as written (own-write.ts), so one POST spends one attempt (a plain ADD spent two, and the
- * last attempt's retry read its own count as "spent") and one failure counts once.
+ * last attempt's retry read its own count as "spent") and one failure counts once. A count's token
+ * starts with the time it was counted (`<epoch ms>.<random>`): a failure judges the other POSTs
+ * still in flight by those times, as a spent count does by `lastAttemptAt`, so a POST whose copy
+ * ended without recording its outcome stops counting as in flight after {@link WEBHOOK_SETTLE_MS}.
  * A refused count reads the item from the refusal (DynamoDB and the local emulator return it; when
  * there is none, one consistent read). Expires after {@link WEBHOOK_ATTEMPTS_KEPT_MS}: a step's
  * attempts span minutes to hours.
@@ -41,7 +44,7 @@ export function dynamoWebhookAttempts(
   return {
     async begin(workspaceId, key) {
       const at = now().getTime();
-      const mark = ownToken();
+      const mark = `${at}.${ownToken()}`;
       const counted = await writeOwn(
         db,
         {
@@ -125,9 +128,33 @@ export function dynamoWebhookAttempts(
       const item = ('again' in recorded ? recorded.item : recorded.attributes) ?? {};
       const failed = Number(item.failed ?? 1);
       const attempts = Math.min(Number(item.attempts ?? 0), WEBHOOK_ATTEMPTS);
-      return { kind: 'failed', failed, unsettled: Math.max(0, attempts - failed) };
+      return { kind: 'failed', failed, unsettled: unsettledOf(item, attempts, attempts - failed, now().getTime()) };
     },
   };
 }
 
 const hasMark = (marks: unknown, mark: string): boolean => marks instanceof Set && marks.has(mark);
+
+/**
+ * How many of the `open` POSTs with no outcome recorded (other than the one just failed) may still
+ * be in flight: no more than the `attempts` counted within {@link WEBHOOK_SETTLE_MS} of `at`, less
+ * this copy's own (a copy ends within the step worker's timeout, well inside it). A failure is not
+ * tied to its count, so the failures recorded are taken to be of the older ones: never fewer than
+ * may be in flight. A count with no time in its token (or none, counted before the tokens) is taken
+ * at `lastAttemptAt`.
+ */
+function unsettledOf(item: Record<string, unknown>, attempts: number, open: number, at: number): number {
+  if (open <= 0) return 0;
+  const last = Number(item.lastAttemptAt ?? 0);
+  const times = item.tries instanceof Set ? [...item.tries].map((token) => timeOf(String(token)) ?? last) : [];
+  while (times.length < attempts) times.push(last);
+  const recent = times.filter((counted) => at - counted < WEBHOOK_SETTLE_MS).length;
+  return Math.max(0, Math.min(open, recent - 1));
+}
+
+/** The time a count's token starts with (`<epoch ms>.<random>`), if it has one. */
+function timeOf(token: string): number | undefined {
+  const dot = token.indexOf('.');
+  const counted = dot > 0 ? Number(token.slice(0, dot)) : Number.NaN;
+  return Number.isFinite(counted) ? counted : undefined;
+}

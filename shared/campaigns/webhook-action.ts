@@ -56,7 +56,11 @@ export type WebhookAttemptStart =
 export type WebhookFailureRecord =
   /** Another copy's POST of this effect answered 2xx meanwhile: the effect is done. */
   | { readonly kind: 'done' }
-  /** Recorded: `failed` POSTs failed, this one included; `unsettled` others have no outcome yet. */
+  /**
+   * Recorded: `failed` POSTs failed, this one included; `unsettled` others have no outcome yet and
+   * may still be in flight (counted within {@link WEBHOOK_SETTLE_MS}: one whose copy ended without
+   * recording its outcome is not waited for past it).
+   */
   | { readonly kind: 'failed'; readonly failed: number; readonly unsettled: number };
 
 /**

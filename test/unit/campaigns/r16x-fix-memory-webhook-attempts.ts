@@ -1,8 +1,8 @@
 /**
  * The attempts of webhook effects kept in memory, as dynamo-webhook-attempts.ts keeps them in the
  * table (one record per key: POSTs counted up to the cap, failures, done), for the engine's tests.
- * `unsettled` of a spent count: a counted POST with no outcome recorded, unless `settled` says the
- * copy that counted it has ended (the table judges that by the time of the latest count).
+ * `unsettled` of a spent count or a failure: counted POSTs with no outcome recorded, unless `settled`
+ * says the copies that counted them have ended (the table judges that by the times of the counts).
  */
 import {
   WEBHOOK_ATTEMPTS,
@@ -43,7 +43,11 @@ export function memoryWebhookAttempts(options: { settled?: () => boolean } = {})
       const r = of(key);
       if (r.done) return { kind: 'done' };
       r.failed += 1;
-      return { kind: 'failed', failed: r.failed, unsettled: Math.max(0, r.attempts - r.failed) };
+      return {
+        kind: 'failed',
+        failed: r.failed,
+        unsettled: options.settled?.() ? 0 : Math.max(0, r.attempts - r.failed),
+      };
     },
   };
   return { attempts, records };
