@@ -49,6 +49,14 @@ const LAZY_LIQUID = 'liquidjs (86 KB) in a lazy chunk, read at the first templat
 // memberships and the workspace cap, launch resume points and launch-id claims (drip-step-worker,
 // campaigns), score commits split past 100 items and folded text (contacts, scoring), provider account
 // faults told apart and email.suppressed (the email functions), promotions written in batches.
+// Round 25: ceilings of 16 functions raised to what review round 25's fixes add (0.2-4.5 KB against
+// 679faf6): the rest of the writes that find their own mark after a lost answer (log-in failures, webhook
+// attempts, sessions, audit entries, tokens, invites, contact claims and PATCH, campaign records,
+// launches, templates, devices) and counters sent at most once (AI usage, key use, the abuse counter);
+// the Lambda event size behind every route's body limit and the sendsMail edge check (every HTTP
+// function); stats on an item per subject with ADDs split within 4 KB and the campaign record's size
+// policy and promotion refusals (drip-step-worker, campaigns, the email functions); paged consent
+// (contacts); the stage's own SES configuration set (email-events).
 
 /**
  * Over-budget functions, visibly unfinished: the ceiling a bundle may not pass (the size measured
@@ -61,7 +69,7 @@ const OVER_BUDGET: Partial<
   // endpoint-discovery cache, ~7 KB) to a Map (shared/aws/lru-cache.ts), so each DynamoDB function lost ~7 KB.
   // Review round 20 (419,081 bytes with the session-only declarations): see Round 20 above.
   system: {
-    ceiling: 423_500,
+    ceiling: 426_000,
     measured: 415_464,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client of the deep probe is a lazy chunk`,
   },
@@ -70,7 +78,7 @@ const OVER_BUDGET: Partial<
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (422,860 bytes).
   // Review round 20 (424,182 bytes): see Round 20 above.
   identity: {
-    ceiling: 431_000,
+    ceiling: 434_500,
     measured: 419_276,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the zxcvbn-ts dictionaries (462 KB) and the SES v2 client are lazy chunks`,
   },
@@ -81,11 +89,11 @@ const OVER_BUDGET: Partial<
   // schemas of every setting the service reads (their keys from light modules: no template code), the
   // API-key rules (own keys, session-only creation, key-named audit entries) (419,379 bytes).
   // Review round 20 (424,514 bytes): see Round 20 above.
-  security: { ceiling: 428_500, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  security: { ceiling: 431_000, measured: 415_933, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted (408,143 bytes).
   // Review round 20 (410,562 bytes): see Round 20 above.
   workspaces: {
-    ceiling: 416_500,
+    ceiling: 419_000,
     measured: 396_231,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SES v2 client for invitations is a lazy chunk`,
   },
@@ -98,12 +106,12 @@ const OVER_BUDGET: Partial<
   // deleted-state conditions and the export's bounds as sent (456,949 bytes).
   // Review round 20 (460,231 bytes): see Round 20 above.
   contacts: {
-    ceiling: 470_000,
+    ceiling: 473_500,
     measured: 444_692,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the SQS client of the domain-events queue fallback is a lazy chunk`,
   },
   // Review round 20 (402,049 bytes): see Round 20 above.
-  scoring: { ceiling: 407_500, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
+  scoring: { ceiling: 410_000, measured: 396_653, reason: `${FLOOR} + ${ORIGIN_SECRET}` },
   'score-recompute-worker': { ceiling: 363_500, measured: 355_954, reason: FLOOR },
   // +21.6 KB in review round 14: the engine's own A/B promotion (the test's maths, the counters read, its
   // audit entry), the campaign goal judged after a run ended, a failed enrol recorded, journey actions
@@ -121,7 +129,7 @@ const OVER_BUDGET: Partial<
   // queries cancelled at it) and its Standard Webhooks signature with the signed id; field conditions
   // read by own property.
   'drip-step-worker': {
-    ceiling: 562_500,
+    ceiling: 567_500,
     measured: 527_787,
     reason: `${FLOOR} + the Secrets Manager client and Powertools parameters (~25 KB) to read the tracking secret; ${LAZY_LIQUID}`,
   },
@@ -134,14 +142,14 @@ const OVER_BUDGET: Partial<
   // Review round 22 (546,045 bytes): promotions judged across the versions they apply to, the archived
   // check shared (writableCampaign), field-condition and repeated-subject rules on save, the signing
   // secret in base64.
-  campaigns: { ceiling: 552_000, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  campaigns: { ceiling: 556_500, measured: 513_489, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.7 KB (review round 18, r18c): the campaign clock of the score change (shared/clock.ts) and the
   // contact's interaction counter in the score store's writes (429,613 bytes).
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (430,425 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; user text cut on code points (cut-text.ts) (432,490 bytes).
   // Review round 20 (434,203 bytes): see Round 20 above.
   'ai-call-worker': {
-    ceiling: 440_500,
+    ceiling: 442_500,
     measured: 418_532,
     reason: `${FLOOR}; the Anthropic and OpenAI SDKs (~390 KB) are lazy chunks, read at the first call with a key`,
   },
@@ -155,7 +163,7 @@ const OVER_BUDGET: Partial<
   // Review round 22 (520,429 bytes): the call answer's schema built from the real view (output,
   // failure, fallback, deadLettered), storable model figures, the strict-schema check for OpenRouter.
   ai: {
-    ceiling: 524_500,
+    ceiling: 528_000,
     measured: 497_286,
     reason: `${FLOOR} + ${ORIGIN_SECRET}; the Anthropic and OpenAI SDKs and ${LAZY_LIQUID}`,
   },
@@ -166,11 +174,11 @@ const OVER_BUDGET: Partial<
   // +3.5 KB (review round 20, r20f1): domain events PutEvents did not take sent straight to their rule's queue
   // (shared/adapters/fallback-events.ts, lib/definition/event-rules.ts) (499,131 bytes).
   // Review round 20 (509,126 bytes): see Round 20 above.
-  emails: { ceiling: 518_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  emails: { ceiling: 521_000, measured: 481_578, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // +0.1 KB from review rounds 17-18's fixes in the shared modules it bundles (440,064 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; request lines and Sentry URLs with path tokens redacted; the render budget, the every-recipient marketing lint, broadcasts of marketing templates only (450,597 bytes).
   // Review round 20 (455,459 bytes): see Round 20 above.
-  'email-templates': { ceiling: 463_500, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
+  'email-templates': { ceiling: 466_500, measured: 429_218, reason: `${FLOOR} + ${ORIGIN_SECRET}; ${LAZY_LIQUID}` },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; the render budget, the post-render check of the link and address, the contact read live at send (deleted or moved: closed) (505,926 bytes).
   // Review round 20 (503,836 bytes): see Round 20 above.
   'email-sender': {
@@ -188,21 +196,21 @@ const OVER_BUDGET: Partial<
   // Review round 20 (380,749 bytes): see Round 20 above.
   // Review round 22 (384,905 bytes): one table of providers' account-level suppressions (Resend's too),
   // events dated by their own stamp, Resend's email.failed recorded on the send.
-  'email-events': { ceiling: 388_000, measured: 378_290, reason: FLOOR },
+  'email-events': { ceiling: 390_000, measured: 378_290, reason: FLOOR },
   // Round 21: the sweep of contacts' pending domain events (shared/crm/contacts/sweep-pending-events.ts)
   // joined the sweeper (311,874 bytes; it was the one function under 300 KB, 294,586): the contacts
   // store and the event publisher are a lazy chunk read only when a contact is due, but esbuild puts
   // the SDK code they share with the steps' sweep in the cold-start chunk (~13 KB).
   'campaign-sweeper': { ceiling: 312_500, measured: 311_874, reason: FLOOR },
   // Review round 20 (392,942 bytes): see Round 20 above.
-  'email-sending': { ceiling: 398_000, measured: 389_221, reason: FLOOR },
+  'email-sending': { ceiling: 399_500, measured: 389_221, reason: FLOOR },
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; launch failures cut on code points (340,760 bytes).
   // Review round 20 (337,941 bytes): see Round 20 above.
-  'campaign-audience': { ceiling: 343_000, measured: 329_321, reason: FLOOR },
+  'campaign-audience': { ceiling: 344_500, measured: 329_321, reason: FLOOR },
   // +0.9 KB (review round 17, r17a): the campaign store's held slot and pending follow-up.
   // +0.8 KB (review round 19): the cursor gate made from the query's own key range, in UTF-8 order (330,483 bytes).
   // Review round 19: the log redaction of round 19 (Basic credentials, name: value pairs, provider key formats, URL credentials, link fragments) in every function; the one time-zone schema (IANA names only, case corrected) (331,934 bytes).
-  'campaign-trigger': { ceiling: 328_500, measured: 318_060, reason: FLOOR },
+  'campaign-trigger': { ceiling: 329_500, measured: 318_060, reason: FLOOR },
 };
 
 // Act, once for the file: each function built as the stack builds it, nothing written.
