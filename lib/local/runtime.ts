@@ -259,7 +259,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       port: ports.scheduler,
     });
     stops.unshift(() => schedulerServer.stop());
-    env.AWS_ENDPOINT_URL_SCHEDULER = schedulerServer.endpoint;
+    // The SDK's own endpoint variable (README, "Local runtime"), as the other emulators' are set.
+    Object.assign(env, { AWS_ENDPOINT_URL_SCHEDULER: schedulerServer.endpoint });
     env.TIME_SCALE = String(timeScale);
     env.CLOCK_ORIGIN = `${origin.realMs}:${origin.clockMs}`;
     // A developer's own AWS profile must never be picked up by a local function.

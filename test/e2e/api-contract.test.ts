@@ -123,6 +123,16 @@ describe('the declared answers, as the API gives them', () => {
       body: { value: '1 Main Street, Springfield' },
     });
     expect(setting.status).toBe(201);
+    // A broadcast mails people: not before the address is verified (docs/IDENTITY.md, "Unverified
+    // accounts mail no one"; webhook-token-verified-email.test.ts calls every such route).
+    const early = await api.POST('/api/email-templates/{id}/send', {
+      params: { path },
+      body: { audience: { tag: 'vip' } },
+    });
+    expect(early.response.status).toBe(403);
+    expect((early.error as { code?: string } | undefined)?.code).toBe('EMAIL_NOT_VERIFIED');
+    const token = await mailedToken(runtime, email, /confirm your email/i);
+    expect((await api.POST('/api/auth/verify-email', { body: { token } })).status).toBe(204);
     const queued = expectData(
       await api.POST('/api/email-templates/{id}/send', { params: { path }, body: { audience: { tag: 'vip' } } }),
       202,
@@ -153,12 +163,7 @@ describe('the declared answers, as the API gives them', () => {
     expect(expectData(await api.GET('/api/campaigns/{id}', { params: { path } }), 200).campaign.status).toBe('draft');
     const renamed = await api.PATCH('/api/campaigns/{id}', { params: { path }, body: { name: 'Renamed' } });
     expect(expectData(renamed, 200).campaign.name).toBe('Renamed');
-    // A webhook token is access handed out: not before the address is verified (docs/IDENTITY.md).
-    const early = await api.POST('/api/campaigns/{id}/webhook-token', { params: { path } });
-    expect(early.response.status).toBe(403);
-    expect((early.error as { code?: string } | undefined)?.code).toBe('EMAIL_NOT_VERIFIED');
-    const token = await mailedToken(runtime, email, /confirm your email/i);
-    expect((await api.POST('/api/auth/verify-email', { body: { token } })).status).toBe(204);
+    // The address was verified above (a webhook token is access handed out: not before it is).
     const hook = expectData(await api.POST('/api/campaigns/{id}/webhook-token', { params: { path } }), 201);
     expect(expectData(await api.POST('/api/campaigns/{id}/signing-secret', { params: { path } }), 201).secret).toMatch(
       /^whsec_/,
