@@ -18,6 +18,7 @@
 
 import { withCoalescedGets } from '../shared/adapters/dynamo/batch';
 import { dynamoBroadcasts } from '../shared/adapters/dynamo-broadcasts';
+import { dynamoSendFenceReads } from '../shared/adapters/dynamo-campaign-send-fence';
 import { dynamoContacts } from '../shared/adapters/dynamo-contacts';
 import { dynamoEmailTemplates } from '../shared/adapters/dynamo-email-templates';
 import { dynamoMarketingSendMoves } from '../shared/adapters/dynamo-marketing-send-moves';
@@ -35,6 +36,7 @@ import { documents as direct } from '../shared/aws/dynamodb';
 import { secretsManager } from '../shared/aws/secrets-manager';
 import { ses, sesForSends } from '../shared/aws/ses';
 import { sqs as sqsDirect } from '../shared/aws/sqs';
+import { campaignSendFence } from '../shared/campaigns/send-fence';
 import {
   campaignClock,
   config,
@@ -147,6 +149,9 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   // contact's CRM status (`unsubscribed` stops it: mailBlockFor), read with its suppressions in
   // their BatchGetItem (no request of its own; send-email.ts `contactStatusOf`).
   contactStatusOf: suppressions.contactStatus,
+  // A campaign's mail of a run a person exited or the campaign archived is closed, one of a paused
+  // campaign waits: its enrolment and campaign read in the same BatchGetItem (send-fence.ts).
+  campaignFence: campaignSendFence(dynamoSendFenceReads(documents, core)),
   gate: dynamoSendingGate(documents, core),
   pacer: dynamoSendPacer(
     documents,
@@ -159,8 +164,9 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   now: Date.now,
   // A campaign send's window is judged in campaign time, as its step judged it (TIME_SCALE locally).
   campaignClock: campaignClock(),
-  // The frequency cap counts a campaign's marketing mail when it goes: one held for its window moves
-  // its entry to the opening, one closed unsent is marked (send-email.ts `marketingSends`).
+  // The frequency cap counts a campaign's marketing mail when it goes: one held (its window, a pause,
+  // the pace) moves its entry to when it is tried again, one closed unsent is marked (send-email.ts
+  // `marketingSends`).
   marketingSends: dynamoMarketingSendMoves(documents, core),
   // Open pixel and click links (docs/EMAIL.md, "Tracking").
   tracking: { baseUrl: publicBaseUrl(), key: trackingKey() },

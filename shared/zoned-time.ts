@@ -13,6 +13,7 @@
  * Used by campaign send windows and waits, and by cron schedules read in a zone.
  */
 import * as z from 'zod/mini';
+import LRUCache from './aws/lru-cache';
 
 /** The zone's name as Intl resolves it, or undefined when this runtime's Intl refuses it. */
 function resolvedZone(zone: string): string | undefined {
@@ -34,11 +35,27 @@ function resolvedZone(zone: string): string | undefined {
  * daylight-saving rules; refused here on every runtime.
  */
 export function ianaTimeZone(zone: string): string | undefined {
+  const name = resolvedIanaZone(zone);
+  if (name === undefined) return undefined;
+  return name.toLowerCase() === zone.toLowerCase() ? name : zone;
+}
+
+/** The name Intl resolves `zone` to when it is an IANA zone (not a UTC offset), else undefined. */
+function resolvedIanaZone(zone: string): string | undefined {
   const name = resolvedZone(zone);
   // Offsets resolve to `+hh:mm` / `-hh:mm`; every IANA name starts with a letter.
   if (name === undefined || !/^[A-Za-z]/.test(name) || !/^[A-Za-z]/.test(zone)) return undefined;
-  return name.toLowerCase() === zone.toLowerCase() ? name : zone;
+  return name;
 }
+
+/**
+ * The name Intl resolves an IANA time zone to, in any spelling or alias (`america/argentina/BUENOS_aires`
+ * -> `America/Buenos_Aires`, `asia/kolkata` -> `Asia/Calcutta` on Node 20 and 24): one name per zone,
+ * for a zone read from free text to compute with (a contact's `timeZone` field,
+ * dynamo-campaign-contacts.ts), never one to show. Undefined for a UTC offset and anything
+ * {@link ianaTimeZone} refuses.
+ */
+export const canonicalTimeZone = (zone: string): string | undefined => resolvedIanaZone(zone);
 
 /** Whether `zone` is an IANA time zone this runtime knows (in any spelling Intl resolves; see {@link ianaTimeZone}). */
 export const isTimeZone = (zone: string): boolean => ianaTimeZone(zone) !== undefined;
@@ -72,12 +89,30 @@ export interface ZonedParts {
   readonly weekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The wall-clock formatters kept, one per zone as Intl resolves it (each holds ~14 KB of ICU
+ * memory), the most recently used: a runtime knows ~600 zones, and Node 24 reads UTC offsets too
+ * (a zone stored before they were refused). Keyed by the resolved name, not by the spelling asked
+ * for: Intl takes any letter case (2^29 spellings of `America/Argentina/Buenos_Aires`) and aliases,
+ * and a zone can come from free text (a contact's field), so a cache keyed by spelling grew without
+ * end (review round 26: 20,000 spellings, ~285 MB).
+ */
+const formatters = new LRUCache<string, Intl.DateTimeFormat>(256);
+/** The resolved name of each spelling asked for lately (a short string each): no resolution per reading. */
+const resolvedNames = new LRUCache<string, string>(1024);
+
 function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
+  let name = resolvedNames.get(zone);
+  if (name === undefined) {
+    // Unknown to Intl: built as asked below, which throws the RangeError it always did.
+    name = resolvedZone(zone);
+    if (name !== undefined) resolvedNames.set(zone, name);
+  }
+  const key = name ?? zone;
+  let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
+      timeZone: key,
       hourCycle: 'h23',
       year: 'numeric',
       month: 'numeric',
@@ -86,7 +121,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       weekday: 'short',
     });
-    formatters.set(zone, f);
+    formatters.set(key, f);
   }
   return f;
 }

@@ -405,6 +405,11 @@ export const emailSend = (a: Assumptions = DEFAULT_ASSUMPTIONS): CountedCall[] =
     where: 'dynamo-suppressions.ts reasonsFor, contactStatus',
     ops: { rru: 4 * CONSISTENT_READ },
   },
+  {
+    what: "the campaign fence: the run's enrolment item and the campaign item (a person's exit, an archive: closed; a pause: held), strongly consistent, in the same BatchGetItem (each under 4 KB)",
+    where: 'send-fence.ts campaignSendFence, dynamo-campaign-send-fence.ts',
+    ops: { rru: 2 * CONSISTENT_READ },
+  },
   { what: 'sending gate GetItem', where: 'dynamo-sending-gate.ts', ops: { rru: EVENTUAL_READ } },
   {
     what: 'pacer bucket read + compare-and-set PutItem',

@@ -6,24 +6,28 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignContacts, ContactSnapshot, TimelineEntry } from '../campaigns/ports';
 import type { ContactStore } from '../crm/contacts/ports';
 import type { Contact, InteractionType } from '../crm/model';
-import { isTimeZone } from '../zoned-time';
+import { canonicalTimeZone } from '../zoned-time';
 import { queryAll } from './dynamo/query';
 import { INTERACTION_PREFIX, interactionPk } from './keys';
 
 /**
  * The custom field a contact's IANA time zone is kept in (`timeZone`, e.g. "Europe/Berlin").
  * Custom fields are free text: a value that is not a known zone is ignored (the campaign's zone
- * applies), so one bad field cannot fail the contact's steps.
+ * applies), so one bad field cannot fail the contact's steps. A known one is read as the name Intl
+ * resolves it to (zoned-time.ts `canonicalTimeZone`: `europe/BERLIN` and `Europe/Berlin` are one
+ * zone, as are an alias and its zone), so the steps, and the sender the zone travels to with a
+ * campaign mail's window, see one name per zone however contacts spell it.
  */
 export const TIME_ZONE_FIELD = 'timeZone';
 
 export function snapshotOf(contact: Contact): ContactSnapshot {
-  const zone = contact.customFields[TIME_ZONE_FIELD];
+  const field = contact.customFields[TIME_ZONE_FIELD];
+  const zone = typeof field === 'string' ? canonicalTimeZone(field) : undefined;
   return {
     contactId: contact.contactId,
     email: contact.email,
     deleted: Boolean(contact.deletedAt),
-    ...(typeof zone === 'string' && isTimeZone(zone) ? { timeZone: zone } : {}),
+    ...(zone !== undefined ? { timeZone: zone } : {}),
     fields: {
       ...contact.customFields,
       email: contact.email,

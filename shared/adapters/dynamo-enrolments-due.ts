@@ -26,6 +26,7 @@ const STATE_FIELDS = [
   'nodeStep',
   'launchId',
   'launches',
+  'halted',
   'dueAt',
   'emails',
   'arms',

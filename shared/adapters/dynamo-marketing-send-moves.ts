@@ -1,8 +1,9 @@
 /**
  * What the email sender tells the marketing send log (dynamo-marketing-send-log.ts) of a campaign's
- * marketing mail, so the frequency cap counts it when the contact gets it: held for its send window,
- * its entry moves to the opening (`heldUntil`); closed unsent for good, it is marked and counts no more
- * (`unsent`). Each one conditional UpdateItem of a logged entry (none made for a mail never logged).
+ * marketing mail, so the frequency cap counts it when the contact gets it: held (for its send window,
+ * or given back to the queue: paused, paced, throttled, providers down), its entry moves to when it
+ * is tried again, and sent after such a hold, to when it went (`heldUntil`, send-email.ts
+ * `countsAt`); closed unsent for good, it is marked and counts no more (`unsent`). Each one conditional UpdateItem of a logged entry (none made for a mail never logged).
  * Apart from the log, so the sender's bundle carries these two writes and not the log's reads and lock.
  */
 import { createHash } from 'node:crypto';

@@ -21,6 +21,7 @@
  * sets the tier index (gsi2), so a delete or restore in between is a conflict, retried from a fresh read.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import LRUCache from '../aws/lru-cache';
 import type { Tier } from '../crm/scoring/composite';
 import type { ScoreStore, ScoreWrite } from '../crm/scoring/ports';
 import { AlreadyScoredError, InteractionStoredError, ScoreConflictError } from '../crm/scoring/ports';
@@ -38,6 +39,9 @@ import { contactSk, interactionPk, ledgerSk, SCORE_SK, scoredSk, tierGsi2, works
 
 type Db = DynamoDBDocumentClient;
 
+/** Workspaces whose rules an instance keeps cached (RULES_TTL_MS each), the most recently read. */
+export const RULES_CACHED_WORKSPACES = 1000;
+
 export interface ScoreStoreOptions {
   readonly clock?: () => number;
   /** The audit table: a change that carries its request's audit entry writes it in its transaction. */
@@ -46,7 +50,9 @@ export interface ScoreStoreOptions {
 
 export function dynamoScoreStore(db: Db, table: string, options: ScoreStoreOptions = {}): ScoreStore {
   const { clock = Date.now, auditTable } = options;
-  const cache = new Map<string, { at: number; value: VersionedRules }>();
+  // One entry per workspace this instance read the rules of (the store lives as long as the
+  // process): the most recently read RULES_CACHED_WORKSPACES; an evicted one is read afresh.
+  const cache = new LRUCache<string, { at: number; value: VersionedRules }>(RULES_CACHED_WORKSPACES);
 
   return {
     async readRules(workspaceId, options) {

@@ -212,10 +212,19 @@ export function dynamoSendLedger(db: DynamoDBDocumentClient, table: string): Sen
           // The answer with the kept time was lost: whether this claim set it, the record cannot
           // say, so it is read as kept (a release then leaves it: the next attempt renders the same body).
           const sealed = typeof outcome.item.sealedAtMs === 'number' ? outcome.item.sealedAtMs : nowMs;
-          return { status: 'claimed', claimId, sealedAtMs: sealed, sealedBefore: true };
+          const before = Number(outcome.item.attempts) > 1;
+          return { status: 'claimed', claimId, sealedAtMs: sealed, sealedBefore: true, claimedBefore: before };
         }
         const kept = typeof outcome.attributes?.sealedAtMs === 'number' ? outcome.attributes.sealedAtMs : undefined;
-        return { status: 'claimed', claimId, sealedAtMs: kept ?? nowMs, sealedBefore: kept !== undefined };
+        // The old `attempts` comes back with the write too: an earlier claim of this send.
+        const claimedBefore = typeof outcome.attributes?.attempts === 'number';
+        return {
+          status: 'claimed',
+          claimId,
+          sealedAtMs: kept ?? nowMs,
+          sealedBefore: kept !== undefined,
+          claimedBefore,
+        };
       }
       // The refusal carries the record (consistent, as the condition read it): no read more.
       const { item } = outcome;

@@ -47,8 +47,10 @@ export interface MarketingSendLog {
  */
 export interface MarketingSendMoves {
   /**
-   * The mail of `key` is held until `atMs` (its send window's next opening, campaign time): its entry
-   * moves there, if logged and counted earlier; once, however often the hold is found again.
+   * The mail of `key` goes no sooner than `atMs` (campaign time): its send window's next opening,
+   * the retry of a mail given back to the queue, or the instant it went after such a hold
+   * (send-email.ts `countsAt`). Its entry moves there, if logged and counted earlier; never earlier,
+   * so the same hold found again writes nothing.
    */
   heldUntil(workspaceId: string, contactId: string, key: string, atMs: number): Promise<void>;
   /** The mail of `key` is closed unsent for good: its entry counts no more (`has` still finds it). */

@@ -47,6 +47,26 @@ export type ExitReason =
  */
 export const RECENT_LAUNCHES = 10;
 
+/**
+ * The ends that stop a run from outside, effects already under way included: a person's exit
+ * (`manual`) and the campaign's archive. A mail of such a run is not sent after them (send-fence.ts).
+ */
+export const HALTING_EXITS: ReadonlySet<ExitReason> = new Set<ExitReason>(['manual', 'archived']);
+
+/** Whether `run` of this record's contact was stopped from outside ({@link HALTING_EXITS}). */
+export function runHalted(record: Pick<EnrolmentState, 'run' | 'exitReason' | 'halted'>, run: number): boolean {
+  if (record.halted?.includes(run)) return true;
+  return record.run === run && record.exitReason !== undefined && HALTING_EXITS.has(record.exitReason);
+}
+
+/** The runs to carry as `halted` into the run after `previous` (its own when it was halted). */
+export function haltedAfter(previous: EnrolmentState | undefined): readonly number[] | undefined {
+  if (!previous) return undefined;
+  const own = runHalted(previous, previous.run) && !previous.halted?.includes(previous.run) ? [previous.run] : [];
+  const all = [...(previous.halted ?? []), ...own].slice(-RECENT_LAUNCHES);
+  return all.length > 0 ? all : undefined;
+}
+
 export interface EnrolmentState {
   readonly workspaceId: string;
   readonly campaignId: string;
@@ -77,6 +97,13 @@ export interface EnrolmentState {
    * left the list (`EnrolmentStates.claimLaunches`), so the same holds however many runs followed.
    */
   readonly launches?: readonly string[];
+  /**
+   * The runs of this contact in the campaign that were stopped from outside (a person's exit, an
+   * archive: {@link HALTING_EXITS}; a person's exit of an ended run awaiting its goal too), the
+   * last {@link RECENT_LAUNCHES}, carried over to every later run: a mail of such a run still in
+   * the email pipeline is closed unsent at its send (send-fence.ts), whatever run the record holds.
+   */
+  readonly halted?: readonly number[];
   /** When its timer is due (waiting, held): also the sparse due-time index the sweep reads. */
   readonly dueAt?: string;
   /** The send id of each email node it passed (for opened/clicked conditions and stats). */

@@ -2,8 +2,10 @@
  * A cap on marketing mail per contact across every campaign ("at most 3 a week"): a send the cap
  * would exceed is deferred to the first instant it fits, never dropped. The cap is about what the
  * contact receives: each logged mail counts at the instant it is sent or will be (the marketing
- * send log, campaign-mailer.ts; the sender moves the entry of a mail it holds to the next opening
- * of its send window, send-email.ts), so a count looks on both sides of the proposed send.
+ * send log, campaign-mailer.ts; the sender moves the entry of a mail it holds, for its send window
+ * or given back to the queue (paused, paced, throttled, providers down), to when it is tried again,
+ * and of one sent after such a hold to when it went: send-email.ts `countsAt`), so a count looks on
+ * both sides of the proposed send.
  */
 import * as z from 'zod/mini';
 

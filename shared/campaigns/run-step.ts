@@ -18,6 +18,8 @@ import {
   type ExitReason,
   GOAL_ELIGIBLE_EXITS,
   goalConversionCounters,
+  HALTING_EXITS,
+  haltedAfter,
   isFinished,
   mayReenter,
   type PublishedVersion,
@@ -108,10 +110,13 @@ export async function enrolContact(
   const recent = [...launches, message.launchId];
   const dropped = recent.slice(0, Math.max(0, recent.length - RECENT_LAUNCHES));
   if (dropped.length > 0) await deps.enrolments.claimLaunches(workspaceId, campaignId, contactId, dropped);
+  // The runs stopped from outside stay known to the email sender's fence (send-fence.ts).
+  const halted = haltedAfter(before);
   const fresh: EnrolmentState = {
     workspaceId,
     campaignId,
     contactId,
+    ...(halted ? { halted } : {}),
     run: (before?.run ?? 0) + 1,
     version: published.version,
     node: trigger.id,
@@ -247,7 +252,11 @@ export async function exitEnrolment(
 ): Promise<boolean> {
   if (awaitsGoal(state)) {
     const { goalUntil: _until, writtenBy: _by, ...rest } = state;
-    return deps.enrolments.save({ ...rest, step: state.step + 1 }, state.step, {});
+    // Stopped from outside: a mail of the run still in the email pipeline is not sent (send-fence.ts).
+    const halted = HALTING_EXITS.has(reason)
+      ? { halted: [...(state.halted ?? []), state.run].slice(-RECENT_LAUNCHES) }
+      : {};
+    return deps.enrolments.save({ ...rest, ...halted, step: state.step + 1 }, state.step, {});
   }
   if (isFinished(state)) return false;
   const ended = endState(state, reason, deps.now());
@@ -502,6 +511,35 @@ async function advance(
       tally.length = 0;
       tally.push('-waiting');
       decided = false;
+    }
+    // An action acts here and now (a webhook's POST, a tag, a field, the score, a notification): a
+    // person's exit, a pause or an archive answered while this step ran must stop it. So the
+    // enrolment and the campaign are read again right before it acts (review round 26; an email
+    // node is fenced later still, by the sender: send-fence.ts). Moved on (an exit, another copy):
+    // stale, nothing acts. Paused or archived: held or ended here, as a step starting now would be.
+    if (node.kind === 'action') {
+      const stored = await deps.enrolments.get(state.workspaceId, state.campaignId, state.contactId);
+      if (stored?.step !== expected) return { status: 'stale', why: 'it moved on before its action acted' };
+      const latest = await deps.versions.load(state.workspaceId, state.campaignId, state.version);
+      if (latest?.status === 'active' && !latest.published) throw versionNotReadable(state.campaignId);
+      if (!latest?.published || latest.status === 'archived') {
+        tally.push('exited:archived');
+        return save(endState(state, 'archived', now), { status: 'ended', reason: 'archived' });
+      }
+      if (latest.status !== 'active') {
+        const held: EnrolmentState = {
+          ...state,
+          step: state.step + 1,
+          nodeStep: state.nodeStep ?? state.step,
+          status: 'held',
+          dueAt: now.toISOString(),
+        };
+        tally.push('waiting');
+        const outcome = await save(held, { status: 'held', node: node.id }, undefined, { whileCampaignHeld: true });
+        if (outcome.status !== 'stale') return outcome;
+        // Resumed (or moved) since: its message comes back and runs on the record and campaign as they are then.
+        throw new Error(`Campaign ${state.campaignId} changed status while a step ran; the step is retried`);
+      }
     }
     const subject = subjectOf(state, current, answering, now);
     const result: NodeResult = await executeNode(node, {

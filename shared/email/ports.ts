@@ -42,6 +42,13 @@ export type ClaimResult =
       readonly sealedAtMs?: number;
       /** True when `sealedAtMs` was kept from an earlier attempt (this claim did not set it). */
       readonly sealedBefore?: boolean;
+      /**
+       * True when an earlier attempt claimed this send (given back: paused, paced, throttled,
+       * providers down; or its lease taken over): the mail goes later than it was first tried, so
+       * the sender moves its frequency-cap entry to the instant it goes (send-email.ts). Absent from
+       * ledgers that do not count attempts (read as a first claim).
+       */
+      readonly claimedBefore?: boolean;
     }
   /** A provider already accepted this send: never again. */
   | { readonly status: 'sent'; readonly provider: ProviderName; readonly providerMessageId: string }

@@ -121,16 +121,30 @@ export interface SendDeps {
    */
   readonly contactStatusOf?: (workspaceId: string, contactId: string) => Promise<ContactAtSend | undefined>;
   /**
+   * A campaign's last word on a mail of one of its runs (shared/campaigns/send-fence.ts), asked with
+   * the contact and suppressions (its reads ride in their BatchGetItem): a run a person exited or
+   * the campaign archived closes it (`close`), a paused campaign gives it back to the queue (`hold`).
+   * Undefined for any other mail. Without it (tests of other steps), nothing is asked.
+   */
+  readonly campaignFence?: (
+    workspaceId: string,
+    idempotencyKey: string,
+  ) => Promise<{ readonly close: string } | { readonly hold: string; readonly retryAfterMs: number } | undefined>;
+  /**
    * Campaign time (shared/clock.ts), which a campaign send's window is judged in, as its step judged
    * it: the wall clock in the cloud, faster locally with TIME_SCALE. Without it, `now`.
    */
-  readonly campaignClock?: Pick<Clock, 'now' | 'realDelayMs'>;
+  readonly campaignClock?: Pick<Clock, 'now' | 'realDelayMs' | 'fromReal'>;
   /**
    * The frequency cap's log of campaign marketing mail (campaign-mailer.ts, dynamo-marketing-send-log.ts),
-   * which counts each mail at the instant it is sent: a campaign's marketing mail held for its send
-   * window moves its entry to the opening it waits for (`heldUntil`: one conditional UpdateItem on the
-   * hold path, writing once, after a ledger read that finds the mail not sent, closed nor claimed),
-   * one closed unsent for good is marked so (`unsent`, on the close). The ordinary path does not touch
+   * which counts each mail at the instant the contact gets it ({@link countsAt}, the one place that
+   * moves an entry, only ever later): a campaign's marketing mail held for its send window moves its
+   * entry to the opening it waits for (after a ledger read that finds the mail not sent, closed nor
+   * claimed); one given back to the queue (marketing paused, paced, the daily budget spent,
+   * throttled, no provider available) to the instant it is tried again; one a provider may have taken
+   * without answering to now; one sent after an earlier attempt held it (the claim's `claimedBefore`)
+   * to the instant it went. Each a conditional UpdateItem (`heldUntil`). One closed unsent for good is
+   * marked so (`unsent`, on the close). The ordinary path (sent at its first claim) does not touch
    * it. Without it (tests of other steps), nothing is told.
    */
   readonly marketingSends?: MarketingSendMoves;
@@ -201,6 +215,9 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     prepared = await prepare(request, sealedAtMs, deps);
   } catch (error) {
     await deps.ledger.release(workspaceId, key, claimId, nothingSent);
+    // Back on the queue (its retry): not received before now. A failed move is the retry's to
+    // make again; the error that failed the send is the one to report.
+    await countsAt(request, campaignMsOf(deps.now(), deps), deps).catch(() => undefined);
     throw error;
   }
   if (prepared.kind === 'close') return closed(request, claimId, prepared.reason, deps);
@@ -251,7 +268,11 @@ export async function sendEmail(request: SendRequest, deps: SendDeps): Promise<S
     await holdForAck(request, claimId, deps);
     throw error;
   }
-  await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: deps.now() });
+  const sentAtMs = deps.now();
+  await deps.ledger.markSent(workspaceId, key, { ...accepted, atMs: sentAtMs });
+  // Held by an earlier attempt (given back, or its lease taken over): its cap entry is at that
+  // attempt's retry, and the contact gets it now.
+  if (claim.claimedBefore) await countsAt(request, campaignMsOf(sentAtMs, deps), deps);
   return { status: 'sent', ...accepted };
 }
 
@@ -307,7 +328,7 @@ async function heldForWindow(
     await uncounted(request, record.reason, deps);
     return { status: 'not-sent', reason: record.reason };
   }
-  if (record.state !== 'claimed') await cap.log.heldUntil(workspaceId, cap.contactId, key, held.openingMs);
+  if (record.state !== 'claimed') await countsAt(request, held.openingMs, deps);
   return held.outcome;
 }
 
@@ -324,6 +345,24 @@ function capEntryOf(
   if (!log || request.category !== 'marketing' || !request.campaignId || !request.contactId) return undefined;
   return { log, contactId: request.contactId };
 }
+
+/**
+ * Keeps the frequency cap's entry of a campaign's marketing mail at the instant its contact gets
+ * it (campaign time): moved to `atMs` if it is earlier (`MarketingSendMoves.heldUntil`, one
+ * conditional UpdateItem; never earlier). Every path that holds a mail, gives it back or sends it
+ * after a hold comes here, so a capped step of another campaign never finds room beside a mail
+ * the sender still holds (review round 26: a mail released by a pause kept its queue-time entry,
+ * and a second went out with it when sending resumed). Nothing for any other mail.
+ */
+async function countsAt(request: SendRequest, atMs: number, deps: SendDeps): Promise<void> {
+  const cap = capEntryOf(request, deps);
+  if (!cap) return;
+  await cap.log.heldUntil(request.workspaceId, cap.contactId, request.idempotencyKey, atMs);
+}
+
+/** The campaign time (the cap log's) of a real instant of this sender. */
+const campaignMsOf = (realMs: number, deps: SendDeps): number =>
+  deps.campaignClock ? deps.campaignClock.fromReal(realMs).getTime() : realMs;
 
 /**
  * A campaign's marketing mail closed for a reason that says it was not sent (suppressed, rejected,
@@ -378,15 +417,21 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
   // its address and fields as they were when it was queued. Asked for together: one read of the store.
   const person = request.category === 'marketing' ? contactId : undefined;
   const read = request.contactId ?? person;
-  const [reasons, contact] = await Promise.all([
+  const [reasons, contact, fence] = await Promise.all([
     deps.suppressions.reasonsFor(workspaceId, request.to, person),
     read ? deps.contactStatusOf?.(workspaceId, read) : undefined,
+    deps.campaignFence?.(workspaceId, key),
   ]);
   const gone = request.contactId && deps.contactStatusOf ? recipientGone(request.to, contact) : undefined;
   if (gone) return { kind: 'close', reason: gone };
   // Closed as a suppression is (same reason, same outcome): a status `unsubscribed` is an unsubscribe.
   const blocked = mailBlockFor({ status: contact?.status }, reasons, request.category, request.topic);
   if (blocked) return { kind: 'close', reason: `suppressed: ${blocked}` };
+  if (fence) {
+    return 'close' in fence
+      ? { kind: 'close', reason: fence.close }
+      : { kind: 'release', reason: fence.hold, retryAfterMs: fence.retryAfterMs };
+  }
   if (request.category === 'marketing') {
     const paused = await deps.gate.pausedReason(workspaceId);
     if (paused) return { kind: 'release', reason: paused, retryAfterMs: PAUSED_RETRY_MS };
@@ -569,12 +614,16 @@ async function awaitingAck(
 /** Holds the claim for the grace (given back at once without one); answers the grace. */
 async function holdForAck(request: SendRequest, claimId: string | undefined, deps: SendDeps): Promise<number> {
   const graceMs = deps.claimGraceMs ?? 0;
+  const nowMs = deps.now();
   await deps.ledger.release(
     request.workspaceId,
     request.idempotencyKey,
     claimId,
-    graceMs > 0 ? { awaitAck: { atMs: deps.now(), graceMs } } : undefined,
+    graceMs > 0 ? { awaitAck: { atMs: nowMs, graceMs } } : undefined,
   );
+  // The provider may have taken it now: the contact may get it now (a retry that sends it after the
+  // grace moves the entry again).
+  await countsAt(request, campaignMsOf(nowMs, deps), deps);
   return graceMs;
 }
 
@@ -590,5 +639,8 @@ async function released(
   options?: ReleaseOptions,
 ): Promise<SendOutcome> {
   await deps.ledger.release(request.workspaceId, request.idempotencyKey, claimId, options);
+  // Given back to the queue (paused, paced, the daily budget spent, throttled, no provider): the
+  // contact gets it no sooner than its retry, however long the hold lasts (each retry moves it on).
+  await countsAt(request, campaignMsOf(deps.now() + retryAfterMs, deps), deps);
   return { status: 'retry', reason, retryAfterMs };
 }

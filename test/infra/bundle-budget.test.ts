@@ -187,7 +187,10 @@ const OVER_BUDGET: Partial<
     // +2.9 KB in review round 17: SES account faults told from message faults (the identities an
     // unverified-identity rejection names), the daily budget skipped for chains with a backup, the
     // provider chain rebuilt link by link (email-provider-chain.ts): 493,627 bytes.
-    ceiling: 511_500,
+    // +1 KB in review round 26 (r26b): the frequency cap's entry moved on every hold of the sender
+    // (send-email.ts `countsAt`), zone formatters keyed by the resolved zone and bounded
+    // (zoned-time.ts): 511,862 bytes with the round's other fixes.
+    ceiling: 512_500,
     measured: 478_797,
     reason: `${FLOOR} + the SES v2 client (62 KB); nodemailer, Resend with postal-mime (~360 KB) are lazy chunks read only when their credentials are set; ${LAZY_LIQUID}`,
   },

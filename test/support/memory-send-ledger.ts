@@ -19,6 +19,8 @@ export interface MemoryRecord {
   markedBy?: 'sender' | 'event';
   reason?: string;
   sealedAtMs?: number;
+  /** Claims taken so far (the adapter's `attempts`). */
+  attempts?: number;
 }
 
 export class MemorySendLedger implements SendLedger, SendAcknowledger {
@@ -41,8 +43,9 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
       !r || r.state === 'released' || (expired && (graceMs === 0 || (r.staleSinceMs ?? Infinity) <= nowMs - graceMs));
     if (takeable) {
       const sealedAtMs = r?.sealedAtMs ?? nowMs;
-      this.records.set(`${ws}|${key}`, { state: 'claimed', leaseUntilMs: nowMs + leaseMs, sealedAtMs });
-      return { status: 'claimed', sealedAtMs, sealedBefore: r?.sealedAtMs !== undefined };
+      const attempts = (r?.attempts ?? 0) + 1;
+      this.records.set(`${ws}|${key}`, { state: 'claimed', leaseUntilMs: nowMs + leaseMs, sealedAtMs, attempts });
+      return { status: 'claimed', sealedAtMs, sealedBefore: r?.sealedAtMs !== undefined, claimedBefore: attempts > 1 };
     }
     if (r.state === 'sent') {
       return { status: 'sent', provider: r.provider as ProviderName, providerMessageId: r.providerMessageId ?? '' };
@@ -90,7 +93,11 @@ export class MemorySendLedger implements SendLedger, SendAcknowledger {
     const r = this.record(ws, key);
     if (r?.state !== 'claimed') return;
     const keep = !options?.nothingSent && r.sealedAtMs !== undefined;
-    this.records.set(`${ws}|${key}`, { state: 'released', ...(keep ? { sealedAtMs: r.sealedAtMs } : {}) });
+    this.records.set(`${ws}|${key}`, {
+      state: 'released',
+      ...(keep ? { sealedAtMs: r.sealedAtMs } : {}),
+      ...(r.attempts !== undefined ? { attempts: r.attempts } : {}),
+    });
   }
 
   private accept(

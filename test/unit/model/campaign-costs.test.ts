@@ -27,8 +27,9 @@ describe('operations per enrolment', () => {
     // kept per container: 0), contact 1 (consistent), timeline 1 (consistent), 3 consistent suppressions
     // (workspace, global, the contact's own opt-outs), the template 0.5 (its saved version kept per
     // container: 0); the sender profile is remembered per container (0).
-    // Sender: 3 consistent suppressions and the contact (its CRM status), gate 0.5, pacer read 1.
-    expect(ops.rru).toBe(1 + 1 + 1 + 1 + 3 + 0.5 + (4 + 0.5 + 1));
+    // Sender: 3 consistent suppressions and the contact (its CRM status), the campaign fence's
+    // enrolment and campaign items (consistent: 2), gate 0.5, pacer read 1.
+    expect(ops.rru).toBe(1 + 1 + 1 + 1 + 3 + 0.5 + (4 + 2 + 0.5 + 1));
     // Step: enrolment Put 1, an ADD to each of the 4 stats items its counters touch (campaign-wide,
     // the trigger's, the email's, the exit's), each summed over a batch of 10 (4 x 0.1), gsi1 1, no
     // due index, send log 1. Sender: claim 1, pacer 1, markSent 1 (the state; a campaign key fits the
