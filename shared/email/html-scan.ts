@@ -1,133 +1,24 @@
 /**
- * Linear-time scans of email HTML: the steps of the plain-text part (`htmlToText` in
- * ./templates.ts), the link rewriting and pixel placement of open and click tracking
- * (`instrumentHtml` in ./tracking.ts) and a small HTML tokenizer for the marketing lint of
- * rendered mail.
+ * Scans of email HTML read as a browser's tokenizer reads it (the HTML standard's tokenization,
+ * simplified to what mail needs), in one pass: {@link tokenizeHtml} splits a document into text,
+ * comments, start tags with their attributes (names in lower case, values as written, quoted values
+ * taken whole: an `href=` or a `>` inside another attribute's quotes is that attribute's text), end
+ * tags and the content of raw-text elements. On it are built the marketing lint's scan
+ * ({@link scanHtml}), the links and pixel place of open and click tracking ({@link trackingPlaces},
+ * `instrumentHtml` in ./tracking.ts) and the plain-text part ({@link htmlToPlainText}).
  *
- * Each step of the plain text and of tracking replaces what one regex of the earlier implementation replaced,
- * match for match (the unit tests compare them on random input), but finds each closing part
- * with {@link NextMatch}: an opening whose closing part is absent is passed over at once instead
- * of rescanning the rest of the document, so no input costs more than a few passes over it.
+ * Before review round 26 the tracking and plain-text scans were linear rewrites of regexes
+ * (`/<a\b[^>]*>/`, `/\shref\s*=.../`, `/<\/body\s*>/`, `/<[^>]+>/`) and read markup as flat text:
+ * `title="see href=https://x"` gave the link's target and `title="5 > 3"` ended the tag. A well-kept
+ * tokenizer library (htmlparser2, parse5) was weighed: either adds 130-180 KB (minified, with its
+ * entity tables) to the email functions' cold start, which are already over the bundle budget
+ * (test/infra/bundle-budget.test.ts), for the few states mail needs; this one is tested against
+ * parse5 instead (test/unit/email/r26e-fix-tokenizer-parse5.test.ts).
+ *
+ * Every search starts where the previous one stopped, and an absent closing part ends the scan, so
+ * no input costs more than a few passes over it.
  */
 import { matchEnd, NextMatch, pastMatch, replaceSpans } from './linear-scan';
-
-/** `html.replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')`: script, style and head elements dropped. */
-export function dropScriptStyleHead(html: string): string {
-  const opening = /<(script|style|head)/gi;
-  const tagEnd = new NextMatch(html, />/);
-  const closing: Record<string, NextMatch> = {
-    script: new NextMatch(html, /<\/script>/i),
-    style: new NextMatch(html, /<\/style>/i),
-    head: new NextMatch(html, /<\/head>/i),
-  };
-  let out = '';
-  let kept = 0;
-  let from = 0;
-  for (;;) {
-    opening.lastIndex = from;
-    const open = opening.exec(html);
-    if (!open) break;
-    const gt = tagEnd.index(open.index + open[0].length);
-    // No `>` after this opening: none after any later one either.
-    if (gt < 0) break;
-    const close = closing[(open[1] ?? '').toLowerCase()] as NextMatch;
-    const at = close.index(gt + 1);
-    if (at < 0) {
-      from = open.index + 1;
-      continue;
-    }
-    out += html.slice(kept, open.index);
-    kept = at + close.length;
-    from = kept;
-  }
-  return out + html.slice(kept);
-}
-
-/**
- * `html.replace(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href, label) => replace(href, label))`.
- *
- * As the regex: an `<a` and a white space; the last `href` before the first `>` after them whose
- * `= "value"` (either quote, ending at the first quote) is followed by a `>` and, later, a `</a>`;
- * the label is what lies between that `>` and the first `</a>`. Whether an `href` can be completed
- * does not depend on the `<a` it follows, so the `<a`s before one `>` share one answer: the first
- * of them decides, and when it fails the scan moves past that `>`.
- */
-export function replaceLinks(html: string, replace: (href: string, label: string) => string): string {
-  const opening = /<a\s/gi;
-  const assignment = /\s*=\s*["']/y;
-  // One finder per kind of question, each asked from non-decreasing positions (see NextMatch).
-  const firstTagEnd = new NextMatch(html, />/);
-  const hrefWord = new NextMatch(html, /href/i);
-  const quote = new NextMatch(html, /["']/);
-  const tagEnd = new NextMatch(html, />/);
-  const closing = new NextMatch(html, /<\/a>/i);
-  let out = '';
-  let kept = 0;
-  let from = 0;
-  for (;;) {
-    opening.lastIndex = from;
-    const open = opening.exec(html);
-    if (!open) break;
-    const attributes = open.index + 3;
-    const firstGt = firstTagEnd.index(attributes);
-    // Without a `>` no `href` of this or any later `<a` can be followed by one.
-    if (firstGt < 0) break;
-    let best: { value: [number, number]; label: [number, number] } | undefined;
-    for (let word = hrefWord.index(attributes); word >= 0 && word < firstGt; word = hrefWord.index(word + 1)) {
-      assignment.lastIndex = word + 4;
-      if (!assignment.test(html)) continue;
-      const valueStart = assignment.lastIndex;
-      const valueEnd = quote.index(valueStart);
-      if (valueEnd < 0) continue;
-      const gt = tagEnd.index(valueEnd + 1);
-      if (gt < 0) continue;
-      const close = closing.index(gt + 1);
-      if (close < 0) continue;
-      best = { value: [valueStart, valueEnd], label: [gt + 1, close] };
-    }
-    if (!best) {
-      from = firstGt + 1;
-      continue;
-    }
-    out += html.slice(kept, open.index) + replace(html.slice(...best.value), html.slice(...best.label));
-    kept = best.label[1] + 4;
-    from = kept;
-  }
-  return out + html.slice(kept);
-}
-
-/** `html.replace(/<li[^>]*>/gi, replacement)`: each opening `<li` up to the next `>`. */
-export function replaceListItemOpenings(html: string, replacement: string): string {
-  const tagEnd = new NextMatch(html, />/);
-  return replaceSpans(
-    html,
-    /<li/gi,
-    (open) => pastMatch(tagEnd.index(open.index + 3), 1),
-    () => replacement,
-  );
-}
-
-/** `html.replace(/<[^>]+>/g, '')`: each `<` with at least one character before the next `>`, up to it. */
-export function stripTags(html: string): string {
-  const tagEnd = new NextMatch(html, />/);
-  let out = '';
-  let kept = 0;
-  let from = 0;
-  for (;;) {
-    const lt = html.indexOf('<', from);
-    if (lt < 0) break;
-    const gt = tagEnd.index(lt + 1);
-    if (gt < 0) break;
-    if (gt === lt + 1) {
-      from = lt + 1;
-      continue;
-    }
-    out += html.slice(kept, lt);
-    kept = gt + 1;
-    from = kept;
-  }
-  return out + html.slice(kept);
-}
 
 /** `text.replace(/<!--[\s\S]*?-->/g, '')`: each `<!--` up to the next `-->` after it. */
 export function stripHtmlComments(text: string): string {
@@ -140,75 +31,24 @@ export function stripHtmlComments(text: string): string {
   );
 }
 
-/**
- * `html.replace(/<a\b[^>]*>/gi, replace)`: each start of an `a` tag (`<a` not followed by a letter,
- * digit or `_`) up to the first `>` after it. Without a `>` after an `<a` there is none after any
- * later one either, so the scan ends there instead of trying the rest of the document from each.
- */
-export function replaceAnchorTags(html: string, replace: (tag: string) => string): string {
-  return replaceSpans(html, /<a\b/gi, (open) => pastMatch(html.indexOf('>', open.index + 2), 1), replace);
-}
-
-// Read with matchEnd: `\s*=\s*` can only end at the first character after the spaces that follow
-// the `=`, so backtracking into either run never finds another match (what follows would be a space).
-const HREF_ASSIGNMENT = /\s*=\s*/y;
-const BARE_VALUE = /[^\s"'>]+/y;
-const SPACE = /\s/;
-
-/**
- * `tag.replace(/(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i, (attribute, prefix, dq, sq, bare) => ...)`:
- * the first `href` (any case) after a white space whose `=` is followed by a value (double quoted
- * up to the next `"`, single quoted up to the next `'`, or a bare run without white space, quotes
- * and `>`) is replaced by `replace(attribute, prefix, value)`; `value` is what the quotes enclose.
- * Each `href` is tried once, in order, and the closing quotes are found with {@link NextMatch}, so
- * a value that never closes does not send every later `href` to the end of the tag.
- */
-export function replaceFirstHref(
-  tag: string,
-  replace: (attribute: string, prefix: string, value: string) => string,
-): string {
-  const word = /href/gi;
-  const closing: Record<string, NextMatch> = { '"': new NextMatch(tag, /"/), "'": new NextMatch(tag, /'/) };
-  for (let found = word.exec(tag); found; found = word.exec(tag)) {
-    const start = found.index - 1;
-    if (start < 0 || !SPACE.test(tag.charAt(start))) continue;
-    const valueStart = matchEnd(HREF_ASSIGNMENT, tag, found.index + 4);
-    if (valueStart < 0) continue;
-    const quote = closing[tag.charAt(valueStart)];
-    let value: string;
-    let end: number;
-    if (quote) {
-      const close = quote.index(valueStart + 1);
-      if (close < 0) continue;
-      value = tag.slice(valueStart + 1, close);
-      end = close + 1;
-    } else {
-      end = matchEnd(BARE_VALUE, tag, valueStart);
-      if (end < 0) continue;
-      value = tag.slice(valueStart, end);
-    }
-    return tag.slice(0, start) + replace(tag.slice(start, end), tag.slice(start, valueStart), value) + tag.slice(end);
-  }
-  return tag;
-}
-
-/**
- * Where the last `</body>` (`/<\/body\s*>/i`) starts, or -1: what
- * `html.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i)` answers without reading the rest of the
- * document again after each one. Two of them cannot overlap (each has one `<`, its first
- * character), so the last of the matches found left to right is the one no other follows.
- */
-export function lastClosingBody(html: string): number {
-  const closing = /<\/body\s*>/gi;
-  let last = -1;
-  for (let found = closing.exec(html); found; found = closing.exec(html)) last = found.index;
-  return last;
+/** An attribute of a start tag as written: `start` at its name, `valueStart` at its value (its quote, if any), `end` after it. */
+export interface AttributeSpan {
+  /** The name in ASCII lower case. */
+  readonly name: string;
+  /** The value as written (character references not decoded), without its quotes; empty without `=`. */
+  readonly value: string;
+  readonly start: number;
+  /** Where the value starts (its opening quote when quoted); `end` when the attribute has no value. */
+  readonly valueStart: number;
+  readonly end: number;
 }
 
 /** A start tag of the tokenizer: its name and attributes in lower case (the first of a repeated name wins). */
 export interface StartTag {
   readonly name: string;
   readonly attributes: ReadonlyMap<string, string>;
+  /** Every attribute as written, in order (a repeated name too: the browser keeps the first). */
+  readonly spans: readonly AttributeSpan[];
 }
 
 /**
@@ -256,6 +96,88 @@ const ATTRIBUTE_NAME = /[^\t\n\f\r />=]*/y;
 const TAG_SPACES = /[\t\n\f\r ]*/y;
 const UNQUOTED_VALUE = /[^\t\n\f\r >]*/y;
 
+/** A name in ASCII lower case, as the tokenizer folds tag and attribute names (`İ` stays `İ`). */
+const asciiLower = (name: string): string => name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+
+/** What {@link tokenizeHtml} reports, in document order; `start` and `end` are indexes into the document. */
+export type HtmlToken =
+  | { readonly kind: 'text'; readonly start: number; readonly end: number }
+  /** A comment, a bogus comment (`<!x>`, `<?x>`, `</1>`) or a doctype. */
+  | { readonly kind: 'comment'; readonly start: number; readonly end: number }
+  | { readonly kind: 'start'; readonly tag: StartTag; readonly start: number; readonly end: number }
+  | { readonly kind: 'end'; readonly name: string; readonly start: number; readonly end: number }
+  /** The content of a raw-text element (`script`, `style`, `title`, `textarea`, ...): text, whatever it looks like. */
+  | { readonly kind: 'raw'; readonly name: string; readonly start: number; readonly end: number };
+
+/**
+ * One pass over `html` after the HTML tokenizer's rules: comments end at `-->` or `--!>`
+ * (`<!-->` and `<!--->` are empty ones), bogus comments (`<!x`, `<?x`, `</1`) and doctypes at `>`;
+ * a tag's attributes are read as the browser reads them (a quoted value runs to its closing quote,
+ * `>` and `href=` in it included; names folded to ASCII lower case); script, style and the other
+ * raw-text elements run to their end tag; a `<` that starts nothing is text. An unclosed comment or
+ * raw-text element runs to the end of the document, and a tag cut off by it is no tag (the browser
+ * drops it): then `endsOpen` is true, as it is for a document ending in `</` (text, but what
+ * follows it would make it a tag or a comment). `</>` is nothing.
+ */
+export function tokenizeHtml(html: string, onToken: (token: HtmlToken) => void): { readonly endsOpen: boolean } {
+  const commentEnd = new NextMatch(html, /--!?>/);
+  const text = (start: number, end: number) => {
+    if (end > start) onToken({ kind: 'text', start, end });
+  };
+  let at = 0;
+  for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
+    text(at, lt);
+    at = lt + 1;
+    if (html.startsWith('!--', at)) {
+      const abrupt = matchEnd(/-?>/y, html, lt + 4);
+      const close = commentEnd.index(lt + 4);
+      const end = abrupt >= 0 ? abrupt : close < 0 ? -1 : close + commentEnd.length;
+      onToken({ kind: 'comment', start: lt, end: end < 0 ? html.length : end });
+      if (end < 0) return { endsOpen: true };
+      at = end;
+    } else if (matchEnd(/\/?[a-z]/iy, html, at) >= 0) {
+      const endTag = html[at] === '/';
+      const tag = readTag(html, endTag ? at + 1 : at);
+      // A tag cut off by the end of the document is no tag (and shows nothing).
+      if (!tag) return { endsOpen: true };
+      at = tag.end;
+      if (endTag) {
+        onToken({ kind: 'end', name: tag.name, start: lt, end: at });
+        continue;
+      }
+      onToken({ kind: 'start', tag, start: lt, end: at });
+      if (RAW_TEXT.test(tag.name)) {
+        // The content is text up to the element's end tag, or to the end of the document.
+        const close =
+          tag.name === 'plaintext'
+            ? -1
+            : new NextMatch(html, new RegExp(`</${tag.name}[\\t\\n\\f\\r />]`, 'i')).index(at);
+        const end = close < 0 ? html.length : close;
+        if (end > at) onToken({ kind: 'raw', name: tag.name, start: at, end });
+        if (close < 0) return { endsOpen: true };
+        at = close;
+      }
+    } else if (html[at] === '/' && (at + 1 === html.length || html[at + 1] === '>')) {
+      // `</>` is nothing; `</` at the end of the document is text, but what would follow it is read with it.
+      if (at + 1 === html.length) {
+        text(lt, html.length);
+        return { endsOpen: true };
+      }
+      at += 2;
+    } else if (matchEnd(/[!?/]/y, html, at) >= 0) {
+      const gt = html.indexOf('>', at + 1);
+      onToken({ kind: 'comment', start: lt, end: gt < 0 ? html.length : gt + 1 });
+      if (gt < 0) return { endsOpen: true };
+      at = gt + 1;
+    } else {
+      // A `<` that starts nothing is text.
+      text(lt, at);
+    }
+  }
+  text(at, html.length);
+  return { endsOpen: false };
+}
+
 /** What {@link scanHtml} found. */
 export interface HtmlScan {
   /** The text a reader sees: outside comments, tags, hidden elements and raw text that is not displayed. */
@@ -269,61 +191,36 @@ export interface HtmlScan {
 }
 
 /**
- * A single pass over `html` after the HTML tokenizer's rules, simplified to what the lint needs:
- * `onStartTag` is called with each start tag and whether a reader sees it (it is outside every
- * hidden element and does not hide itself: {@link HIDING_ELEMENTS}, the `hidden` attribute, inline
- * `display: none`, `visibility: hidden`, `mso-hide: all`), and the text a reader sees is answered.
- * Comments end at `-->` or `--!>` (`<!-->` and `<!--->` are empty ones), bogus comments (`<!x`,
- * `<?x`, `</1`) at `>`; script, style and the other raw-text elements end at their end tag; an
- * unclosed comment, tag or raw-text element runs to the end of the document. Elements are nested
- * as written: an end tag closes the latest open element of its name and those opened inside it
- * (the parser's implied end tags, e.g. a `<p>` closed by a `<div>`, are not applied: an element
- * left open hides for longer, never shorter). Every search starts where the previous one stopped
- * and an absent end ends the scan, so the cost is one pass (and the open elements an end tag pops).
+ * The marketing lint's pass over `html` ({@link tokenizeHtml}): `onStartTag` is called with each
+ * start tag and whether a reader sees it (it is outside every hidden element and does not hide
+ * itself: {@link HIDING_ELEMENTS}, the `hidden` attribute, inline `display: none`,
+ * `visibility: hidden`, `mso-hide: all`), and the text a reader sees is answered. Elements are
+ * nested as written: an end tag closes the latest open element of its name and those opened inside
+ * it (the parser's implied end tags, e.g. a `<p>` closed by a `<div>`, are not applied: an element
+ * left open hides for longer, never shorter). The cost is one pass (and the open elements an end tag pops).
  */
 export function scanHtml(html: string, onStartTag: (tag: StartTag, shown: boolean) => void): HtmlScan {
   let text = '';
-  let endsOpen = false;
   let unmatchedEnds = 0;
   const open: { readonly name: string; readonly hidden: boolean }[] = [];
   // How many elements of each name are open: an end tag of none is known unmatched at once.
   const openByName = new Map<string, number>();
   let hiddenDepth = 0;
-  const showText = (start: number, end: number) => {
-    if (hiddenDepth === 0 && end > start) text += html.slice(start, end);
-  };
-  let at = 0;
-  for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
-    showText(at, lt);
-    at = lt + 1;
-    if (html.startsWith('!--', at)) {
-      const abrupt = matchEnd(/-?>/y, html, lt + 4);
-      const close = new NextMatch(html, /--!?>/);
-      const end = abrupt >= 0 ? abrupt : close.index(lt + 4) < 0 ? -1 : close.index(lt + 4) + close.length;
-      endsOpen = end < 0;
-      at = end < 0 ? html.length : end;
-    } else if (matchEnd(/\/?[a-z]/iy, html, at) >= 0) {
-      const endTag = html[at] === '/';
-      const tag = readTag(html, endTag ? at + 1 : at);
-      if (!tag) {
-        // A tag cut off by the end of the document is no tag (and shows nothing).
-        endsOpen = true;
-        at = html.length;
-        break;
+  const { endsOpen } = tokenizeHtml(html, (token) => {
+    if (token.kind === 'text' || token.kind === 'raw') {
+      if (hiddenDepth === 0) text += html.slice(token.start, token.end);
+    } else if (token.kind === 'end') {
+      if (!openByName.get(token.name)) {
+        unmatchedEnds++;
+        return;
       }
-      at = tag.end;
-      if (endTag) {
-        if (!openByName.get(tag.name)) {
-          unmatchedEnds++;
-          continue;
-        }
-        // Each element is popped once: the pops of all end tags together are at most the pushes.
-        for (let closed = open.pop(); closed; closed = closed.name === tag.name ? undefined : open.pop()) {
-          openByName.set(closed.name, (openByName.get(closed.name) ?? 1) - 1);
-          if (closed.hidden) hiddenDepth--;
-        }
-        continue;
+      // Each element is popped once: the pops of all end tags together are at most the pushes.
+      for (let closed = open.pop(); closed; closed = closed.name === token.name ? undefined : open.pop()) {
+        openByName.set(closed.name, (openByName.get(closed.name) ?? 1) - 1);
+        if (closed.hidden) hiddenDepth--;
       }
+    } else if (token.kind === 'start') {
+      const { tag } = token;
       const hidden = hides(tag);
       onStartTag(tag, hiddenDepth === 0 && !hidden);
       if (!VOID_ELEMENTS.test(tag.name)) {
@@ -331,45 +228,149 @@ export function scanHtml(html: string, onStartTag: (tag: StartTag, shown: boolea
         openByName.set(tag.name, (openByName.get(tag.name) ?? 0) + 1);
         if (hidden) hiddenDepth++;
       }
-      if (RAW_TEXT.test(tag.name)) {
-        // The content is text up to the element's end tag, or to the end of the document.
-        const close =
-          tag.name === 'plaintext'
-            ? -1
-            : new NextMatch(html, new RegExp(`</${tag.name}[\\t\\n\\f\\r />]`, 'i')).index(at);
-        showText(at, close < 0 ? html.length : close);
-        endsOpen = close < 0;
-        at = close < 0 ? html.length : close;
-      }
-    } else if (matchEnd(/[!?/]/y, html, at) >= 0) {
-      const gt = html.indexOf('>', at + 1);
-      endsOpen = gt < 0;
-      at = gt < 0 ? html.length : gt + 1;
-    } else {
-      // A `<` that starts nothing is text.
-      showText(lt, at);
     }
-  }
-  showText(at, html.length);
+  });
   return { text, endsOpen, unmatchedEnds, openHidden: hiddenDepth };
+}
+
+/** Where open and click tracking edits a document: found by {@link trackingPlaces}. */
+export interface TrackingPlaces {
+  /** The `href` of each `<a>` start tag (the first `href` of the tag, as the browser keeps it), in order. */
+  readonly hrefs: readonly AttributeSpan[];
+  /** Where the last `</body>` end tag starts (outside comments, attribute values and raw text), or -1. */
+  readonly lastClosingBody: number;
+}
+
+/**
+ * The links and the pixel's place of a document, as a browser reads it ({@link tokenizeHtml}):
+ * an `href` written inside another attribute's value (`title="see href=https://x"`), in a
+ * comment or in raw text is none, and neither is such a `</body>`; a tag ends at its first `>`
+ * outside quotes.
+ */
+export function trackingPlaces(html: string): TrackingPlaces {
+  const hrefs: AttributeSpan[] = [];
+  let lastClosingBody = -1;
+  tokenizeHtml(html, (token) => {
+    if (token.kind === 'start' && token.tag.name === 'a') {
+      const href = token.tag.spans.find((span) => span.name === 'href');
+      if (href) hrefs.push(href);
+    } else if (token.kind === 'end' && token.name === 'body') {
+      lastClosingBody = token.start;
+    }
+  });
+  return { hrefs, lastClosingBody };
+}
+
+/** HTML's ASCII white space, which a browser strips from both ends of a URL. */
+export const trimAsciiSpace = (text: string): string => {
+  let start = 0;
+  let end = text.length;
+  while (start < end && ' \t\n\f\r'.includes(text.charAt(start))) start++;
+  while (end > start && ' \t\n\f\r'.includes(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
+};
+
+const TEXT_REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos|nbsp));/g;
+const TEXT_NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Text with the common character references decoded (`&nbsp;` as a plain space, for the text part). */
+const decodeText = (text: string): string =>
+  text.replace(TEXT_REFERENCE, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name) return TEXT_NAMED[name] ?? m;
+    const code = dec ? Number(dec) : Number.parseInt(hex ?? '', 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+
+/** Raw-text elements whose content is shown (the others are not displayed). */
+const SHOWN_RAW_TEXT = /^(?:textarea|xmp|plaintext)$/;
+/** What a `<head>` holds: any other start tag (or `<body>`) starts the body, as in the parser. */
+const IN_HEAD = /^(?:title|meta|link|style|script|base|noscript|template|basefont|bgsound)$/;
+/** End tags after which the text part starts a paragraph. */
+const BLOCK_END = /^(?:p|div|h[1-6]|li|tr|table)$/;
+
+/**
+ * A readable plain-text part from HTML, read as a browser reads it ({@link tokenizeHtml}): the
+ * text outside tags, comments and the head (scripts, styles and the other raw text that is not
+ * displayed dropped); `<br>` a line break, the end of a paragraph, `div`, heading, list item, table
+ * row or table an empty line, a list item `- `; a link (`<a>` with an `href`) `label (href)`, or the
+ * href alone when it has no label or the label is the href; the common character references
+ * decoded. White space before a line break is dropped, runs of empty lines become one.
+ */
+export function htmlToPlainText(html: string): string {
+  let out = '';
+  // The link being read: its href and the label so far.
+  let link: { readonly href: string; label: string } | undefined;
+  let inHead = false;
+  const write = (text: string) => {
+    if (link) link.label += text;
+    else out += text;
+  };
+  const closeLink = () => {
+    if (!link) return;
+    const { href, label } = link;
+    link = undefined;
+    const text = label.trim();
+    out += text && text !== href ? `${text} (${href})` : href;
+  };
+  tokenizeHtml(html, (token) => {
+    if (token.kind === 'text') {
+      const text = html.slice(token.start, token.end);
+      // Text other than white space in the head starts the body, as in the parser.
+      if (inHead && trimAsciiSpace(text) !== '') inHead = false;
+      if (!inHead) write(decodeText(text));
+    } else if (token.kind === 'raw') {
+      if (!inHead && SHOWN_RAW_TEXT.test(token.name)) write(decodeText(html.slice(token.start, token.end)));
+    } else if (token.kind === 'start') {
+      const { name } = token.tag;
+      if (name === 'head') inHead = true;
+      else if (inHead && !IN_HEAD.test(name)) inHead = false;
+      if (inHead) return;
+      if (name === 'br') {
+        if (!link) out += '\n';
+      } else if (name === 'li') {
+        if (!link) out += '- ';
+      } else if (name === 'a') {
+        // An `<a>` inside another closes it, as in the parser.
+        closeLink();
+        const href = token.tag.attributes.get('href');
+        if (href !== undefined) link = { href: trimAsciiSpace(decodeText(href)), label: '' };
+      }
+    } else if (token.kind === 'end') {
+      if (token.name === 'head') inHead = false;
+      if (inHead) return;
+      if (token.name === 'a') closeLink();
+      else if (token.name === 'br' && !link) out += '\n';
+      else if (BLOCK_END.test(token.name) && !link) out += '\n\n';
+    }
+  });
+  closeLink();
+  return out
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** A tag whose name starts at `from`: its name, attributes and where it ends (after `>`); undefined when unclosed. */
 function readTag(html: string, from: number): (StartTag & { readonly end: number }) | undefined {
   let at = matchEnd(TAG_NAME, html, from);
-  const name = html.slice(from, at).toLowerCase();
+  const name = asciiLower(html.slice(from, at));
   const attributes = new Map<string, string>();
+  const spans: AttributeSpan[] = [];
   for (;;) {
     at = matchEnd(BEFORE_ATTRIBUTE, html, at);
     if (at >= html.length) return undefined;
-    if (html[at] === '>') return { name, attributes, end: at + 1 };
+    if (html[at] === '>') return { name, attributes, spans, end: at + 1 };
+    const start = at;
     // The first character is part of the name, even `=`.
     const nameEnd = matchEnd(ATTRIBUTE_NAME, html, at + 1);
-    const attribute = html.slice(at, nameEnd).toLowerCase();
-    at = matchEnd(TAG_SPACES, html, nameEnd);
+    const attribute = asciiLower(html.slice(at, nameEnd));
+    at = nameEnd;
     let value = '';
-    if (html[at] === '=') {
-      at = matchEnd(TAG_SPACES, html, at + 1);
+    let valueStart = nameEnd;
+    const afterName = matchEnd(TAG_SPACES, html, nameEnd);
+    if (html[afterName] === '=') {
+      at = matchEnd(TAG_SPACES, html, afterName + 1);
+      valueStart = at;
       const quote = html[at];
       if (quote === '"' || quote === "'") {
         const close = html.indexOf(quote, at + 1);
@@ -382,6 +383,7 @@ function readTag(html: string, from: number): (StartTag & { readonly end: number
         at = end;
       }
     }
+    spans.push({ name: attribute, value, start, valueStart, end: at });
     if (!attributes.has(attribute)) attributes.set(attribute, value);
   }
 }

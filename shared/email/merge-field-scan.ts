@@ -1,12 +1,12 @@
 /**
  * The marketing lint's rule on a template's source, in linear time: where the source writes
  * `{{ unsubscribe_url }}` as the `href` of an `<a>` and `{{ workspace.postalAddress }}`, outside
- * HTML and Liquid comments. Each function answers exactly what the regex named in its comment
- * answered (the unit tests compare them on random input), without its rescans: a merge field's
- * `| filters` run to the next `}`, found once for all the fields before it, and the optional
- * quote of an `href` no longer sits between two `\s*` that a run of spaces could be split across.
+ * HTML and Liquid comments. The comment and merge-field scans answer exactly what the regex named
+ * in their comment answered (the unit tests compare them on random input), without its rescans: a
+ * merge field's `| filters` run to the next `}`, found once for all the fields before it. The
+ * `href` is read as a browser reads the tag (./html-scan.ts), not as text (review round 26).
  */
-import { stripHtmlComments } from './html-scan';
+import { stripHtmlComments, tokenizeHtml } from './html-scan';
 import { matchEnd, NextMatch, pastMatch, replaceSpans } from './linear-scan';
 
 /**
@@ -57,31 +57,25 @@ export function hasMergeField(source: string, name: string): boolean {
   return false;
 }
 
-/** `href`, its `=`, an optional quote and `{{ unsubscribe_url`: `\s*["']?\s*` written so that it cannot backtrack. */
-const UNSUBSCRIBE_HREF = /href\s*=\s*(?:["']\s*)?\{\{-?\s*unsubscribe_url\s*/iy;
+/** An `href` value's opening quote (if any) and `{{ unsubscribe_url`: `["']?\s*` cannot backtrack (what follows is `{`). */
+const UNSUBSCRIBE_VALUE = /["']?\s*\{\{-?\s*unsubscribe_url\s*/iy;
 
 /**
- * Whether `source` writes `{{ unsubscribe_url }}` as an `href` of an `<a>`: as the regex
- * `/<a\b[^>]*?\bhref\s*=\s*["']?\s*FIELD/i` (FIELD the merge field, name in any case) testing true.
- * An `href` qualifies when an `<a` comes before it with no `>` in between; the latest `<a` before
- * it is the one with the fewest characters in between, so one pass remembering the latest `<a`
- * and the latest `>` decides.
+ * Whether `source` writes `{{ unsubscribe_url }}` (name in any case, filters allowed) as the
+ * `href` of an `<a>`, read as a browser reads the tag ({@link tokenizeHtml}): the tag's first
+ * `href` attribute (a whole name: not `data-href`, nor `href=` written inside another attribute's
+ * quoted value), whose value, quoted or not, starts with the field; a `>` inside a quoted value
+ * does not end the tag. One pass: the merge field's end is looked up from increasing positions.
  */
 export function hasUnsubscribeHrefField(source: string): boolean {
   const nextBrace = new NextMatch(source, /\}/);
-  const word = /\w/;
-  let latestA = -1;
-  let latestGt = -1;
-  for (let at = 0; at < source.length; at++) {
-    const char = source[at];
-    if (char === '>') {
-      latestGt = at;
-    } else if (char === '<') {
-      if ((source[at + 1] === 'a' || source[at + 1] === 'A') && !word.test(source.charAt(at + 2))) latestA = at;
-    } else if ((char === 'h' || char === 'H') && latestA > latestGt && !word.test(source.charAt(at - 1))) {
-      const end = matchEnd(UNSUBSCRIBE_HREF, source, at);
-      if (end >= 0 && fieldCloses(source, end, nextBrace)) return true;
-    }
-  }
-  return false;
+  let found = false;
+  tokenizeHtml(source, (token) => {
+    if (found || token.kind !== 'start' || token.tag.name !== 'a') return;
+    const href = token.tag.spans.find((span) => span.name === 'href');
+    if (!href || href.valueStart === href.end) return;
+    const end = matchEnd(UNSUBSCRIBE_VALUE, source, href.valueStart);
+    if (end >= 0 && fieldCloses(source, end, nextBrace)) found = true;
+  });
+  return found;
 }

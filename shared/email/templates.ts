@@ -20,15 +20,7 @@ import type { Liquid } from 'liquidjs';
 import { ValidationError } from '../errors';
 import { cutText } from '../security/cut-text';
 import { flattenToSingleLine } from '../security/single-line-text';
-import {
-  dropScriptStyleHead,
-  type HtmlScan,
-  replaceLinks,
-  replaceListItemOpenings,
-  scanHtml,
-  stripHtmlComments,
-  stripTags,
-} from './html-scan';
+import { type HtmlScan, htmlToPlainText, scanHtml, stripHtmlComments } from './html-scan';
 import { hasMergeField, hasUnsubscribeHrefField, uncommentedSource } from './merge-field-scan';
 
 type LiquidModule = typeof import('liquidjs');
@@ -604,29 +596,12 @@ export async function renderTemplate(
   return { subject: flattenToSingleLine(subject), html, text: text ?? htmlToText(html) };
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
-
 /**
- * A readable plain-text part from HTML: links keep their target, blocks become lines. Linear in
- * the length of the HTML: the steps that look for a closing part (`</script>`, `</a>`, a tag's
- * `>`) are the scans of ./html-scan.ts, which give up on an opening at once when its closing part
- * is absent; the remaining regexes match a bounded text or start only where a run starts.
+ * A readable plain-text part from HTML: links keep their target, blocks become lines. Read as a
+ * browser reads the markup, in one pass (`htmlToPlainText` in ./html-scan.ts): a `>` or an
+ * `href=` inside a quoted attribute value, a comment or a script is no markup of the text.
  */
-export function htmlToText(html: string): string {
-  const linked = replaceLinks(dropScriptStyleHead(html), (href, label) => {
-    const text = stripTags(label).trim();
-    return text && text !== href ? `${text} (${href})` : href;
-  });
-  const blocks = replaceListItemOpenings(
-    linked.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|h[1-6]|li|tr|table)>/gi, '\n\n'),
-    '- ',
-  );
-  return stripTags(blocks)
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? '')
-    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
+export const htmlToText = (html: string): string => htmlToPlainText(html);
 
 /** The line liquidjs names in a parse error (`..., line:3, col:6`). */
 const lineOf = (error: unknown): number | undefined => {

@@ -10,7 +10,7 @@
  * - A link whose sealed token would pass the edge's 1,024-character limit for `{token}` (a very
  *   long target URL) is left unwrapped rather than turned into a link that cannot work.
  */
-import { lastClosingBody, replaceAnchorTags, replaceFirstHref } from './html-scan';
+import { trackingPlaces } from './html-scan';
 import { trimEnd } from './linear-scan';
 import {
   type AbAttribution,
@@ -64,6 +64,9 @@ export interface InstrumentedHtml {
 const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi;
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+/** A double-quoted attribute value that reads as `value`. */
+const escapeAttribute = (value: string): string => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
 /** An attribute value as the browser reads it (`&amp;` -> `&`). */
 export function decodeAttribute(value: string): string {
   return value.replace(ENTITY, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
@@ -103,28 +106,47 @@ export function instrumentHtml(html: string, send: TrackedSend, options: Trackin
   };
   let wrapped = 0;
   let tooLong = 0;
-  // Single passes (html-scan.ts): the regexes they replace read the rest of the document again
-  // from every `<a` without a `>` and every `</body>`, minutes for a 500 KB mail in the sender.
-  const out = replaceAnchorTags(html, (tag) =>
-    replaceFirstHref(tag, (attr, prefix, value) => {
-      const target = decodeAttribute(value).trim();
-      if (!/^https?:\/\//i.test(target) || !isSafeTarget(target)) return attr;
-      if (untouched.has(target) || ours.some((o) => target.startsWith(o))) return attr;
-      // Sealed as the redirect will send it (a valid header value), not as written.
-      const url = redirectTarget(target);
-      if (!url) return attr;
-      const token = seal({ kind: 'click', ...common, url });
-      if (token.length > MAX_TOKEN_LENGTH) {
-        tooLong += 1;
-        return attr;
-      }
-      wrapped += 1;
-      return `${prefix}"${clickUrl(base, token)}"`;
-    }),
-  );
+  // The links and the pixel's place as a browser reads the markup (html-scan.ts): an `href=`
+  // written inside another attribute's value (a title, or a merge field a contact filled in) is
+  // that attribute's text, never a link to seal. One pass, linear in the document.
+  const places = trackingPlaces(html);
+  const clickHref = (value: string): string | undefined => {
+    const target = decodeAttribute(value).trim();
+    if (!/^https?:\/\//i.test(target) || !isSafeTarget(target)) return undefined;
+    if (untouched.has(target) || ours.some((o) => target.startsWith(o))) return undefined;
+    // Sealed as the redirect will send it (a valid header value), not as written.
+    const url = redirectTarget(target);
+    if (!url) return undefined;
+    const token = seal({ kind: 'click', ...common, url });
+    if (token.length > MAX_TOKEN_LENGTH) {
+      tooLong += 1;
+      return undefined;
+    }
+    wrapped += 1;
+    return clickUrl(base, token);
+  };
   const pixel = `<img src="${openUrl(base, seal({ kind: 'open', ...common }))}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
-  const close = lastClosingBody(out);
-  const withPixel = close >= 0 ? `${out.slice(0, close)}${pixel}${out.slice(close)}` : `${out}${pixel}`;
+  let withPixel = '';
+  let kept = 0;
+  let pixelPlaced = false;
+  for (const href of places.hrefs) {
+    const link = clickHref(href.value);
+    if (link === undefined) continue;
+    if (!pixelPlaced && places.lastClosingBody >= 0 && places.lastClosingBody < href.valueStart) {
+      withPixel += html.slice(kept, places.lastClosingBody) + pixel;
+      kept = places.lastClosingBody;
+      pixelPlaced = true;
+    }
+    withPixel += `${html.slice(kept, href.valueStart)}"${escapeAttribute(link)}"`;
+    kept = href.end;
+  }
+  if (!pixelPlaced && places.lastClosingBody >= kept) {
+    withPixel += html.slice(kept, places.lastClosingBody) + pixel;
+    kept = places.lastClosingBody;
+    pixelPlaced = true;
+  }
+  withPixel += html.slice(kept);
+  if (!pixelPlaced) withPixel += pixel;
   return { html: withPixel, wrapped, tooLong };
 }
 

@@ -6,8 +6,12 @@
  * versions more than 5 s (the test timeout; most took minutes), the linear ones milliseconds. No
  * wall-clock time is asserted: a regression shows as a timeout.
  *
- * The scans must also answer exactly what the regexes answered: they are compared with them
- * (kept below as the reference) on random documents small enough for the regexes to be quick.
+ * The comment and merge-field scans must also answer exactly what the regexes answered: they are
+ * compared with them (kept below as the reference) on random documents small enough for the regexes
+ * to be quick. The plain-text part and the unsubscribe `href` are read as a browser reads the markup
+ * since review round 26 (an `href=` or a `>` inside a quoted attribute value, a comment or a script
+ * is no markup; the regexes read it as markup, see test/unit/email/r26e-fix-html-text-and-lint.test.ts):
+ * they are compared with the regexes on documents of well-formed markup, where the two readings agree.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -114,25 +118,79 @@ const documents = fc
   )
   .map((pieces) => pieces.join(''));
 
+/** Documents of well-formed markup (quoted values without `<`, `>` or quotes, closed links and comments). */
+const wellFormed = fc
+  .array(
+    fc.constantFrom(
+      '<a href="https://x.test/a">Shop</a>',
+      `<a data-href='d' href="h">h</a>`,
+      '<a href="{{ unsubscribe_url }}">Unsubscribe</a>',
+      '<a\nhref = "u" ><b>bold</b> link</a>',
+      '<a class="c" href="https://x.test/?a=1&amp;b=2">x</a>',
+      'Click <b>here</b>',
+      '<script>x()</script>',
+      '<SCRIPT type="x">y</script>',
+      '<style>p{}</style>',
+      '<head><title>T</title></head>',
+      '<br>',
+      '<br />',
+      '<p>',
+      '</p>',
+      '<div class="d">',
+      '</div>',
+      '<li class="x">',
+      '</li>',
+      ' ',
+      '\t',
+      '\n',
+      '\u00a0',
+      'x',
+      '&amp;',
+      '&lt;',
+      '&nbsp;',
+      '&#39;',
+      '<!-- note -->',
+      '{% comment %}',
+      '{%- endcomment -%}',
+      '{{ unsubscribe_url }}',
+      '<a href={{- unsubscribe_url | escape -}}>x</a>',
+      '<a href="{{-UNSUBSCRIBE_URL|x-}}">y</a>',
+      '{{ workspace.postalAddress }}',
+    ),
+    { maxLength: 40 },
+  )
+  .map((pieces) => pieces.join(''));
+
 describe('the scans answer as the regexes did', () => {
-  it('htmlToText', () => {
+  it('htmlToText, on well-formed markup', () => {
     fc.assert(
-      fc.property(documents, (html) => {
+      fc.property(wellFormed, (html) => {
+        // The regex took only quoted hrefs for links; a browser follows an unquoted one too.
+        fc.pre(!html.includes('href={{'));
         expect(htmlToText(html)).toBe(reference.htmlToText(html));
       }),
       { numRuns: 5_000 },
     );
   });
 
-  it('the lint of the source: comments, the unsubscribe href, the postal address field', () => {
+  it('the lint of the source: comments and the postal address field', () => {
     fc.assert(
       fc.property(documents, (source) => {
         const uncommented = uncommentedSource(source);
         expect(uncommented).toBe(reference.uncommented(source));
         for (const text of [source, uncommented]) {
-          expect(hasUnsubscribeHrefField(text)).toBe(reference.unsubscribeHref.test(text));
           expect(hasMergeField(text, POSTAL_ADDRESS_FIELD)).toBe(reference.postalAddress.test(text));
         }
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('the lint of the source: the unsubscribe href, on well-formed markup', () => {
+    fc.assert(
+      fc.property(wellFormed, (source) => {
+        const uncommented = uncommentedSource(source);
+        expect(hasUnsubscribeHrefField(uncommented)).toBe(reference.unsubscribeHref.test(uncommented));
       }),
       { numRuns: 5_000 },
     );
@@ -165,9 +223,10 @@ describe('linear on adversarial HTML as long as a template part may be', () => {
     expect(typeof htmlToText(html)).toBe('string');
   });
 
-  it('htmlToText keeps what it cannot close as text', () => {
+  it('htmlToText shows nothing of a tag the document cuts off (as a browser: it drops it)', () => {
     const html = longest('<a ');
-    expect(htmlToText(html)).toBe(html.trim());
+    expect(htmlToText(html)).toBe('');
+    expect(htmlToText(`<p>Hi</p>${html.slice(9)}`)).toBe('Hi');
   });
 
   it.each(adversarial)('the lint (whether or not the engines are loaded): %s', (_label, html) => {
