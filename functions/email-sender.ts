@@ -46,7 +46,7 @@ import {
   trackingKey,
   unsubscribeLinkConfig,
 } from '../shared/config';
-import { liveContactIdOf } from '../shared/crm/contacts/get-contact';
+import { addressHolderOf } from '../shared/crm/contacts/get-contact';
 import { type AudiencePageDeps, runAudiencePage } from '../shared/email/broadcast';
 import type { ChainLink } from '../shared/email/provider-failover';
 import { providerBreaker } from '../shared/email/provider-failover';
@@ -172,8 +172,10 @@ const baseDeps: Omit<SendDeps, 'chain'> = {
   tracking: { baseUrl: publicBaseUrl(), key: trackingKey() },
   // A marketing or tracked send that names no contact (a one-off send to an address): the live
   // contact with the address, looked up once before the suppression check, so the person's own
-  // opt-outs stop it, and reused for the tracking links and the `contact` tag.
-  contactIdOf: (workspaceId, email) => liveContactIdOf(workspaceId, email, { contacts }),
+  // opt-outs stop it, and reused for the tracking links and the `contact` tag; with none live, the
+  // soft-deleted contact that still holds the address, whose opt-outs and status still stop a
+  // marketing send (the same one lookup).
+  contactIdOf: (workspaceId, email) => addressHolderOf(workspaceId, email, { contacts }),
 };
 // The records of a batch put back together (paced, throttled) share SendMessageBatch calls.
 const requeue = sqsEmailSends(withCoalescedSends(sqsDirect), queueUrl('email-sends'));

@@ -296,6 +296,9 @@ export const handler = httpFunction('emails', emailRoutes, {
         // in the message (the sender reads its opt-outs, the links seal it) and in the unsubscribe
         // link, which opts out the contact it names and never looks the address up again (by the
         // click, the address may belong to someone else). Its merge fields stay the address's.
+        // A soft-deleted contact that still holds the address is not named (a message naming a
+        // deleted contact is closed `contact gone`): the sender finds it by the address and its
+        // opt-outs and CRM status still stop the mail (send-email.ts `DeletedHolder`).
         const contactId = await liveContactWith(workspaceId, send.to);
         return contactId ? { ...send, contactId } : send;
       },

@@ -9,7 +9,9 @@
  * names, else (for a marketing or tracked send) the workspace's live contact with the address.
  * That one contact is what the person's own opt-outs and CRM status are read for, what the
  * tracking links seal and what the provider's events name (the `contact` tag), so a send by
- * address and a send by contact are judged alike. Who may get the mail is the one rule
+ * address and a send by contact are judged alike. With no live one, a soft-deleted contact that
+ * still holds the address is the person whose opt-outs and status a marketing send is judged by
+ * (a delete keeps the claim and the opt-outs). Who may get the mail is the one rule
  * `mailBlockFor` (suppression-rules.ts) that campaign audiences and broadcast pages ask too.
  */
 
@@ -91,6 +93,19 @@ export interface ContactAtSend {
   readonly email?: string | undefined;
 }
 
+/**
+ * A soft-deleted contact that still holds a send's address (docs/CRM.md: a soft delete keeps the
+ * email claim; docs/EMAIL.md: and the contact's opt-outs), as the lookup by address read it: the
+ * person who opted out, then had their CRM record tidied away, is still opted out at the address
+ * (its `CONTACTOPTOUT#<id>` and its CRM status `unsubscribed` stop a marketing send by address).
+ */
+export interface DeletedHolder {
+  readonly contactId: string;
+  readonly deletedAt: string;
+  /** Its CRM status as the lookup read it (no read of its own at send time). */
+  readonly status?: string | undefined;
+}
+
 export interface SendDeps {
   readonly ledger: SendLedger;
   readonly suppressions: SuppressionLookup;
@@ -104,10 +119,13 @@ export interface SendDeps {
     readonly key: Buffer;
   };
   /**
-   * The workspace's live contact with this address, for a marketing or tracked send that names
-   * none (a one-off send to an address): its opt-outs are read, its id sealed and tagged.
+   * The contact that has this address, for a marketing or tracked send that names none (a one-off
+   * send to an address): the live one's id (its opt-outs are read, its id sealed and tagged), else a
+   * soft-deleted contact that still holds the address ({@link DeletedHolder}: a delete keeps the
+   * claim and the person's opt-outs, so they still stop a marketing send; it is neither sealed nor
+   * tagged), else undefined.
    */
-  readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | undefined>;
+  readonly contactIdOf?: (workspaceId: string, email: string) => Promise<string | DeletedHolder | undefined>;
   /**
    * The recipient's contact read at send time (undefined: none live), in the same moment as its
    * suppressions (the DynamoDB adapter reads it in their BatchGetItem): for every send that names
@@ -409,14 +427,19 @@ type Prepared =
  */
 async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps): Promise<Prepared> {
   const { workspaceId, idempotencyKey: key } = request;
-  const contactId = await recipientOf(request, deps);
+  const found = await recipientOf(request, deps);
+  const contactId = typeof found === 'string' ? found : undefined;
+  // A send by address whose address a soft-deleted contact still holds: that person's opt-outs
+  // stand (judged below with its status as the lookup read it); nothing seals or tags it.
+  const holder = typeof found === 'object' ? found : undefined;
   // The person's own opt-outs (an unsubscribe, a complaint) and CRM status (`unsubscribed`) are
   // marketing opt-outs: read for every marketing send whose person is known. A transactional send
   // is stopped by its address's suppressions alone (a bounce, a complaint from that mailbox); no
   // status stops it. The contact a send names is read whatever its category: the message carries
   // its address and fields as they were when it was queued. Asked for together: one read of the store.
-  const person = request.category === 'marketing' ? contactId : undefined;
-  const read = request.contactId ?? person;
+  const marketing = request.category === 'marketing';
+  const person = marketing ? (contactId ?? holder?.contactId) : undefined;
+  const read = request.contactId ?? (marketing ? contactId : undefined);
   const [reasons, contact, fence] = await Promise.all([
     deps.suppressions.reasonsFor(workspaceId, request.to, person),
     read ? deps.contactStatusOf?.(workspaceId, read) : undefined,
@@ -425,7 +448,8 @@ async function prepare(request: SendRequest, sealedAtMs: number, deps: SendDeps)
   const gone = request.contactId && deps.contactStatusOf ? recipientGone(request.to, contact) : undefined;
   if (gone) return { kind: 'close', reason: gone };
   // Closed as a suppression is (same reason, same outcome): a status `unsubscribed` is an unsubscribe.
-  const blocked = mailBlockFor({ status: contact?.status }, reasons, request.category, request.topic);
+  const status = read ? contact?.status : holder?.status;
+  const blocked = mailBlockFor({ status }, reasons, request.category, request.topic);
   if (blocked) return { kind: 'close', reason: `suppressed: ${blocked}` };
   if (fence) {
     return 'close' in fence
@@ -536,9 +560,9 @@ const CONTACT_TAG = 'contact';
 /**
  * The recipient's contact: the one the request names, else, for a marketing send (whose person's
  * opt-outs and status must be read) or a tracked one (whose links seal it), the live contact with
- * the address.
+ * the address, or the soft-deleted one that still holds it (a {@link DeletedHolder}).
  */
-async function recipientOf(request: SendRequest, deps: SendDeps): Promise<string | undefined> {
+async function recipientOf(request: SendRequest, deps: SendDeps): Promise<string | DeletedHolder | undefined> {
   if (request.contactId) return request.contactId;
   if (!deps.contactIdOf) return undefined;
   if (request.category !== 'marketing' && !tracks(request, deps)) return undefined;
