@@ -70,6 +70,10 @@ if (values.stage) {
     where = endpoint;
   } else {
     const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
+    // Read a data directory, never make one: an emulator started on a mistyped DATA_DIR would create it.
+    const { notARuntimeDataDir } = await import('../lib/local/data-dir-ignore');
+    const refused = notARuntimeDataDir(dataDir, 'sqs.json', 'local SQS queues');
+    if (refused) fail(`${refused}.\nStart the runtime on it once (DATA_DIR=<dir> npm start), or pass --endpoint.`);
     const { lockDataDir } = await import('../lib/local/emulators/data-dir-lock');
     const { startSqs } = await import('../lib/local/emulators/sqs-server');
     let unlock: () => Promise<void>;

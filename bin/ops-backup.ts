@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { notARuntimeDataDir } from '../lib/local/data-dir-ignore';
 import { localClientConfig } from '../lib/local/emulators/local-aws';
 import { emulatorBasePort, PORT_OFFSETS } from '../lib/local/ports';
 import { BackupError, checkEndpointServesDataDir, exportBackup, importBackup, LEFT_OUT } from '../lib/ops/local-backup';
@@ -63,7 +64,8 @@ async function runExport(): Promise<void> {
   } else {
     const { lockDataDir } = await import('../lib/local/emulators/data-dir-lock');
     const { startDynamoDb } = await import('../lib/local/emulators/dynamodb-server');
-    if (!fs.existsSync(path.join(dataDir, 'dynamodb'))) fail(`${dataDir} has no local DynamoDB data (dynamodb/)`);
+    const refused = notARuntimeDataDir(dataDir, 'dynamodb', 'local DynamoDB data');
+    if (refused) fail(refused);
     let unlock: () => Promise<void>;
     try {
       unlock = await lockDataDir(dataDir);

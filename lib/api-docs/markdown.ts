@@ -78,6 +78,28 @@ function inputsOf(operation: OpenApiOperation): string[] {
     const shape = media ? ` \`${type}\`${fields.length > 0 ? `: ${fields.join(', ')}` : ''}` : '';
     lines.push(`- answers ${status}${shape}`);
   }
+  // The route's own error codes (the shared ones are in the Errors note above).
+  const own = Object.entries(
+    operation.responses as Record<string, { $ref?: string; content?: Record<string, { examples?: object }> }>,
+  )
+    .filter(([status, answer]) => /^[45]/.test(status) && !answer.$ref)
+    .map(([status, answer]) => {
+      const codes = Object.keys(answer.content?.['application/json']?.examples ?? {});
+      return `${status} ${codes.map((c) => `\`${c}\``).join(', ')}`;
+    });
+  if (own.length > 0) lines.push(`- also refuses: ${own.join('; ')}`);
+  return lines;
+}
+
+/** What a route needs beyond its auth column: a verified address, a smaller body limit. */
+function needsOf(r: RouteDeclaration): string[] {
+  const lines: string[] = [];
+  if (r.sendsMail || r.handsOutAccess)
+    lines.push(
+      `- needs a verified email address (it ${r.sendsMail ? 'sends mail' : 'hands out access'}; else 403 \`EMAIL_NOT_VERIFIED\`)`,
+    );
+  if (r.maxBodyBytes !== undefined)
+    lines.push(`- body limit: ${r.maxBodyBytes.toLocaleString('en-US')} bytes (else 413)`);
   return lines;
 }
 
@@ -88,7 +110,14 @@ export function renderApiMarkdown(doc: OpenApiDocument): string {
   const details = routes
     .map((r) => {
       const operation = doc.paths[r.path]?.[r.method.toLowerCase()] as OpenApiOperation;
-      return [`### ${r.method} \`${r.path}\` (\`${r.id}\`)`, '', r.summary, '', ...inputsOf(operation)].join('\n');
+      return [
+        `### ${r.method} \`${r.path}\` (\`${r.id}\`)`,
+        '',
+        r.summary,
+        '',
+        ...needsOf(r),
+        ...inputsOf(operation),
+      ].join('\n');
     })
     .join('\n\n');
   return `# API reference
@@ -118,7 +147,10 @@ by hand. The full contract, with every schema and example: [openapi.json](openap
   one address often carries many people's requests (a mailbox provider's one-click unsubscribes).
   \`hook\` routes (a campaign's webhook trigger, authenticated by the secret token in its URL)
   have the 10 req/s (burst 20) and the 100 req/s per address: one sender posts every enrolment.
-- **Errors**: every 4xx/5xx body is \`{error, message, code, requestId, details?}\`.
+- **Errors**: every 4xx/5xx body is \`{error, message, code, requestId, details?}\`. The shared
+  codes (a bad id, a missing session, the CSRF check, a missing permission, a rate limit, ...)
+  apply by what the table says; *also refuses* under a route lists the codes of its own checks
+  (openapi.json has each one's meaning).
 - **Fields** below: \`name?\` is optional; \`a \\| b\` is either.
 
 | method | path | auth | CSRF | rate tier | what |

@@ -11,12 +11,13 @@ import { actsInWorkspace, apiKeysMayCall } from '../../shared/identity/permissio
 import { type Known, ROUTE_BODIES } from '../../test/fuzz/route-bodies';
 import { functions, type RouteDeclaration, routes, SERVICE_NAME } from '../definition';
 import {
-  CONFLICTS,
   ERROR_SCHEMA,
   ERROR_STATUSES,
   errorExample,
   errorStatusesOf,
-  UNPROCESSABLE,
+  type OperationShape,
+  ROUTE_STATUSES,
+  routeCodesOf,
 } from './error-responses';
 import { hoistDefinitions, type JsonSchema, jsonSchemaOf } from './json-schema';
 
@@ -120,30 +121,33 @@ function successOf(r: RouteDeclaration, operation: DefinedOperation, components:
   return { [declared.status]: { description, content: { [declared.contentType ?? 'application/json']: media } } };
 }
 
-function errorResponsesOf(r: RouteDeclaration) {
+function errorResponsesOf(r: RouteDeclaration, operation: OperationShape) {
   const out: Record<string, unknown> = {};
-  const byRoute: Record<string, { reason: string; description: string; codes: readonly string[] }> = {
-    '409': {
-      reason: 'Conflict',
-      description: 'The current state or version does not allow the change.',
-      codes: CONFLICTS[r.id] ?? [],
-    },
-    '422': {
-      reason: 'Unprocessable Content',
-      description:
-        'Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint.',
-      codes: UNPROCESSABLE[r.id] ?? [],
-    },
-  };
-  for (const status of errorStatusesOf(r)) {
-    const own = byRoute[status];
-    if (!own) {
-      out[status] = { $ref: `#/components/responses/${ERROR_STATUSES[status]?.reason.replaceAll(' ', '')}` };
+  for (const status of errorStatusesOf(r, operation)) {
+    const own = routeCodesOf(r, status, operation);
+    const common = ERROR_STATUSES[status];
+    if (common && own.length === 0) {
+      out[status] = { $ref: `#/components/responses/${common.reason.replaceAll(' ', '')}` };
       continue;
     }
-    const examples = Object.fromEntries(own.codes.map((code) => [code, { value: errorExample(own.reason, code) }]));
+    // A public route's 401 is its own check (credentials, a signature), never a missing session.
+    const shared = common && !(status === '401' && r.auth !== 'user') ? common : undefined;
+    const reason = common?.reason ?? ROUTE_STATUSES[status]?.reason ?? 'Error';
+    const base =
+      shared?.description ??
+      ROUTE_STATUSES[status]?.description ??
+      (status === '401' ? 'The credentials or the signature the route checks are not valid.' : '');
+    const named = own.map((c) => `\`${c}\``).join(', ');
+    // The shared codes stay in the shared answer (its description names them); the examples are the route's own.
+    const description = shared
+      ? `${base} Besides those (\`#/components/responses/${reason.replaceAll(' ', '')}\`: ${shared.codes.map((c) => `\`${c}\``).join(', ')}), this route answers ${named}.`
+      : `${base} Codes: ${named}.`;
+    const examples = Object.fromEntries(own.map((code) => [code, { value: errorExample(reason, code) }]));
     out[status] = {
-      description: own.description,
+      description,
+      ...(common?.retryAfter
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } }
+        : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
     };
   }
@@ -168,10 +172,18 @@ function whoOf(r: RouteDeclaration): string {
     : `${how} The operation decides from the caller’s permissions, as the summary says (else 403 \`PERMISSION_DENIED\`).`;
 }
 
+/** Bytes as the API states them: `4,096 bytes (4 KiB)`. */
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes${n % 1024 === 0 ? ` (${n / 1024} KiB)` : ''}`;
+
 function descriptionOf(r: RouteDeclaration): string {
   const who = whoOf(r);
+  const does = r.sendsMail ? 'sends mail' : r.handsOutAccess ? 'hands out access' : undefined;
+  const verified = does
+    ? ` It ${does}: the caller’s own email address must be verified (else 403 \`EMAIL_NOT_VERIFIED\`).`
+    : '';
   const csrf = r.csrf ? ' Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt).' : '';
-  return `${who}${csrf} Rate tier: \`${r.rateTier}\`.`;
+  const limit = r.maxBodyBytes !== undefined ? ` Body limit: ${bytes(r.maxBodyBytes)}; a larger body is a 413.` : '';
+  return `${who}${verified}${csrf}${limit} Rate tier: \`${r.rateTier}\`.`;
 }
 
 function componentResponses() {
@@ -219,7 +231,12 @@ export function renderOpenApi(operations: ReadonlyMap<string, DefinedOperation>)
         permission: r.permission ?? null,
         ...(r.anyMember ? { anyMember: true } : {}),
       },
-      responses: { ...successOf(r, operation, schemas), ...errorResponsesOf(r) },
+      responses: {
+        ...successOf(r, operation, schemas),
+        ...errorResponsesOf(r, {
+          queryParams: parameters.filter((p) => p.in === 'query').map((p) => String(p.name)),
+        }),
+      },
     };
   }
   const used = new Set(routes.map((r) => r.function as string));

@@ -18,3 +18,19 @@ export function ignoreDataDir(dataDir: string): void {
   if (size() === undefined && createStateFile(file, DATA_DIR_GITIGNORE)) return;
   if (size() === 0) writeStateFile(file, DATA_DIR_GITIGNORE);
 }
+
+/**
+ * Why `dataDir` is not a local runtime's data directory holding `entry` (`dynamodb`: `label`
+ * "local DynamoDB data"; `sqs.json`), or undefined when it is. Operations tools that read a data directory (ops:export,
+ * dlq:redrive) ask this before they lock it or start an emulator on it: an emulator creates the
+ * files it would keep there, so pointed at a mistyped DATA_DIR it would leave a half data
+ * directory (without the `.gitignore` the runtime writes) and then fail with a misleading "queue
+ * not found" instead of naming the directory.
+ */
+export function notARuntimeDataDir(dataDir: string, entry: string, label: string): string | undefined {
+  const stat = fs.statSync(dataDir, { throwIfNoEntry: false });
+  if (!stat) return `${dataDir} does not exist: set DATA_DIR (or --data-dir) to the local runtime's data directory`;
+  if (!stat.isDirectory()) return `${dataDir} is not a directory`;
+  if (!fs.existsSync(path.join(dataDir, entry))) return `${dataDir} has no ${label} (${entry})`;
+  return undefined;
+}

@@ -302,7 +302,7 @@ export interface paths {
         put?: never;
         /**
          * Create an API key; the raw key is shown once
-         * @description Needs `api-keys:create` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `api-keys:create` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). It hands out access: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["api-keys.create"];
         delete?: never;
@@ -562,7 +562,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone by email
-         * @description Needs `members:invite` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
+         * @description Needs `members:invite` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). It hands out access: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
          */
         post: operations["invites.create"];
         delete?: never;
@@ -726,7 +726,7 @@ export interface paths {
         put?: never;
         /**
          * CSV import (at most 1 MB, 1,000,000 bytes, and 10,000 rows); upserts by email
-         * @description Needs `contacts:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `contacts:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Body limit: 1,000,000 bytes; a larger body is a 413. Rate tier: `authenticated`.
          */
         post: operations["contacts.import"];
         delete?: never;
@@ -918,7 +918,7 @@ export interface paths {
         put?: never;
         /**
          * Queue a one-off email (202 with its send id)
-         * @description Needs `emails:send` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
+         * @description Needs `emails:send` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
          */
         post: operations["emails.send"];
         delete?: never;
@@ -942,7 +942,7 @@ export interface paths {
         put?: never;
         /**
          * RFC 8058 one-click unsubscribe: honoured at once
-         * @description Public. Rate tier: `link`.
+         * @description Public. Body limit: 4,096 bytes (4 KiB); a larger body is a 413. Rate tier: `link`.
          */
         post: operations["unsubscribe.confirm"];
         delete?: never;
@@ -1078,7 +1078,7 @@ export interface paths {
         put?: never;
         /**
          * Broadcast a template to the workspace’s contacts (202, fanned out in the background)
-         * @description Needs `emails:send` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
+         * @description Needs `emails:send` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `email`.
          */
         post: operations["email-templates.send"];
         delete?: never;
@@ -1158,7 +1158,7 @@ export interface paths {
         put?: never;
         /**
          * Resend webhook (Svix-signed): queued for the event processor
-         * @description Public. Rate tier: `exempt`.
+         * @description Public. Body limit: 262,144 bytes (256 KiB); a larger body is a 413. Rate tier: `exempt`.
          */
         post: operations["hooks.resend"];
         delete?: never;
@@ -1246,7 +1246,7 @@ export interface paths {
         put?: never;
         /**
          * Freeze the draft as a version
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.publish"];
         delete?: never;
@@ -1314,7 +1314,7 @@ export interface paths {
         put?: never;
         /**
          * Approve an AI draft, optionally edited: linted (422), then written into the node's template
-         * @description Needs `campaigns:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:write` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Body limit: 262,144 bytes (256 KiB); a larger body is a 413. Rate tier: `authenticated`.
          */
         post: operations["campaigns.ai-drafts.approve"];
         delete?: never;
@@ -1354,7 +1354,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused campaign
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.resume"];
         delete?: never;
@@ -1394,7 +1394,7 @@ export interface paths {
         put?: never;
         /**
          * Enrol contacts by id, or every contact matching a filter (a launch, 202; idempotent by client key)
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.enrol"];
         delete?: never;
@@ -1434,7 +1434,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a failed launch at its first page not counted (202)
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.launch-resume"];
         delete?: never;
@@ -1514,7 +1514,7 @@ export interface paths {
         put?: never;
         /**
          * Give a failed enrolment another go at the node it failed on
-         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace (a session, or an API key within its scopes). It sends mail: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.retry"];
         delete?: never;
@@ -1534,7 +1534,7 @@ export interface paths {
         put?: never;
         /**
          * A new webhook token (shown once; the old one stops working)
-         * @description Needs `campaigns:launch` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
+         * @description Needs `campaigns:launch` in the workspace, from a session only: it widens access or mints a credential (API keys get 403 `API_KEY_NOT_ALLOWED`). It hands out access: the caller’s own email address must be verified (else 403 `EMAIL_NOT_VERIFIED`). Needs `x-csrf-token` and a same-site Origin (API keys without cookies are exempt). Rate tier: `authenticated`.
          */
         post: operations["campaigns.webhook-token"];
         delete?: never;
@@ -1574,7 +1574,7 @@ export interface paths {
         put?: never;
         /**
          * Webhook trigger: enrol the contact named by email or contactId (202)
-         * @description Public. Rate tier: `hook`.
+         * @description Public. Body limit: 4,096 bytes (4 KiB); a larger body is a 413. Rate tier: `hook`.
          */
         post: operations["hooks.campaign"];
         delete?: never;
@@ -1809,7 +1809,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens). */
+        /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2118,9 +2118,17 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`, `INVALID_EMAIL`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: components["responses"]["Forbidden"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `EMAIL_TAKEN`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2131,7 +2139,17 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `SERVER_BUSY`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2196,11 +2214,38 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials or the signature the route checks are not valid. Codes: `INVALID_CREDENTIALS`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `LOGIN_THROTTLED`, `ACCOUNT_LOCKED`, `SERVER_BUSY`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2221,7 +2266,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2325,7 +2378,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TOKEN_INVALID`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2372,7 +2433,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2410,11 +2479,29 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `WEAK_PASSWORD`, `PASSWORD_TOO_WEAK`, `TOKEN_INVALID`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `SERVER_BUSY`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -2497,7 +2584,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `SESSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2577,7 +2672,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `DEVICE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2640,7 +2743,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2715,11 +2826,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `SCOPE_NOT_HELD`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `API_KEY_LIMIT`, `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2759,7 +2886,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `API_KEY_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2838,7 +2973,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`, `INVALID_RANGE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2905,7 +3048,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2967,10 +3118,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `ALERT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -3031,10 +3198,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `ALERT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -3091,7 +3274,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3170,11 +3361,19 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_SETTING_KEY`, `INVALID_SETTING_VALUE`, `SETTING_NOT_SECRET`, `SETTING_TOO_LARGE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `SETTINGS_LIMIT`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3211,10 +3410,26 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_SETTING_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `SETTING_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3263,7 +3478,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -3322,10 +3545,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `ORGANIZATION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `WORKSPACE_LIMIT`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3450,7 +3690,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3509,7 +3757,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3539,9 +3795,25 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `OWNER_IMMUTABLE`, `MEMBER_OUTRANKS_YOU`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `MEMBER_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3602,11 +3874,35 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `UNKNOWN_ROLE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `OWNER_IMMUTABLE`, `MEMBER_OUTRANKS_YOU`, `ROLE_EXCEEDS_YOURS`, `OWNER_NOT_ASSIGNABLE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `MEMBER_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3665,7 +3961,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3725,11 +4029,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `UNKNOWN_ROLE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `ROLE_EXCEEDS_YOURS`, `OWNER_NOT_ASSIGNABLE`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `ALREADY_MEMBER`, `INVITE_PENDING`, `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3767,8 +4087,16 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `INVITE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `INVITE_ALREADY_ACCEPTED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,11 +4155,36 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVITE_INVALID`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            /** @description The current state or version does not allow the change. */
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `INVITE_EMAIL_MISMATCH`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `INVITE_NOT_ACCEPTED`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The record existed but was withdrawn; its link will never work again. Codes: `INVITE_REVOKED`. */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3892,7 +4245,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3954,11 +4315,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_ROLE_NAME`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `ROLE_EXCEEDS_YOURS`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `CONCURRENT_CHANGE`, `ROLE_LIMIT`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3996,8 +4373,16 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `ROLE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `ROLE_IN_USE`, `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4129,11 +4514,19 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `CONSENT_IN_FUTURE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `CONTACT_EMAIL_TAKEN`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4235,7 +4628,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4355,7 +4756,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `CONSENT_IN_FUTURE`, `IMPORT_BAD_HEADER`, `IMPORT_EMPTY`, `IMPORT_TOO_LARGE`, `IMPORT_TOO_WIDE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4444,7 +4853,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4474,7 +4891,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4586,11 +5011,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `CONSENT_IN_FUTURE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CONTACT_EMAIL_TAKEN`, `CONTACT_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4681,11 +5122,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CONTACT_EMAIL_TAKEN`, `CONTACT_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4800,11 +5257,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INTERACTION_IN_FUTURE`, `INVALID_IDEMPOTENCY_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `IDEMPOTENCY_IN_PROGRESS`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4815,7 +5288,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4886,10 +5359,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4954,10 +5443,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5039,10 +5544,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5127,7 +5648,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5439,11 +5968,19 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `RULES_VERSION_CONFLICT`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5514,13 +6051,29 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IDEMPOTENCY_KEY`, `TEMPLATE_INVALID`, `POSTAL_ADDRESS_MISSING`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5555,7 +6108,15 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_UNSUBSCRIBE_TOKEN`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5604,7 +6165,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_UNSUBSCRIBE_TOKEN`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -5633,7 +6202,15 @@ export interface operations {
                     "image/gif": string;
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_TRACKING_LINK`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5658,7 +6235,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_TRACKING_LINK`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5692,7 +6277,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_TRACKING_LINK`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -5765,7 +6358,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5870,7 +6471,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`, `TEMPLATE_LINT_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5948,7 +6557,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6047,11 +6664,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IF_MATCH`, `TEMPLATE_INVALID`, `TEMPLATE_LINT_FAILED`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `TEMPLATE_VERSION_CONFLICT`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6091,7 +6724,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6163,10 +6804,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -6226,13 +6883,29 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IDEMPOTENCY_KEY`, `TEMPLATE_INVALID`, `BROADCAST_NOT_MARKETING`, `POSTAL_ADDRESS_MISSING`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6310,7 +6983,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `BROADCAST_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6475,11 +7156,19 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `SENDING_PAUSE_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6545,7 +7234,24 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials or the signature the route checks are not valid. Codes: `INVALID_WEBHOOK_SIGNATURE`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalServerError"];
@@ -6940,10 +7646,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`, `INVALID_JOURNEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -7053,7 +7775,15 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7163,7 +7893,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7270,7 +8008,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -7604,11 +8350,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`, `INVALID_JOURNEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `CAMPAIGN_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7722,11 +8484,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`, `POSTAL_ADDRESS_MISSING`, `INVALID_JOURNEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `CAMPAIGN_CHANGED`, `AI_COPY_NOT_APPROVED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7854,11 +8632,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_PROMOTION`, `UNKNOWN_ARM`, `NOT_AN_AB_NODE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `NODE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `CAMPAIGN_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7973,11 +8767,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `NOT_AN_AB_NODE`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `NODE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `CAMPAIGN_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8069,10 +8879,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `NO_AI_COPY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `NODE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8139,11 +8965,35 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `NO_AI_COPY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `FORBIDDEN`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `NODE_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `AI_OFFLINE`, `AI_DRAFT_FAILED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8154,7 +9004,17 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `AI_BUDGET_EXCEEDED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -8294,11 +9154,35 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_JOURNEY`, `NO_AI_COPY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `FORBIDDEN`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `NODE_NOT_FOUND`, `AI_DRAFT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `AI_DRAFT_OUTDATED`, `CAMPAIGN_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8309,7 +9193,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `COPY_LINT_FAILED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8421,11 +9305,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `ILLEGAL_CAMPAIGN_TRANSITION`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8539,11 +9439,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `TEMPLATE_INVALID`, `POSTAL_ADDRESS_MISSING`, `INVALID_JOURNEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `TEMPLATE_NOT_FOUND`, `TEMPLATE_VERSION_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `ILLEGAL_CAMPAIGN_TRANSITION`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8657,11 +9573,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `ILLEGAL_CAMPAIGN_TRANSITION`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8737,11 +9669,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IDEMPOTENCY_KEY`, `POSTAL_ADDRESS_MISSING`, `CONTACTS_NOT_FOUND`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_NOT_ACTIVE`, `CAMPAIGN_ARCHIVED`, `IDEMPOTENCY_IN_PROGRESS`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8752,7 +9700,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8828,7 +9776,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `LAUNCH_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -8893,11 +9849,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `POSTAL_ADDRESS_MISSING`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `LAUNCH_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `LAUNCH_NOT_FAILED`, `LAUNCH_NOT_RESUMABLE`, `CAMPAIGN_NOT_ACTIVE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8983,10 +9955,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9063,7 +10051,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9136,11 +10132,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `ENROLMENT_NOT_FOUND`, `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `ENROLMENT_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9222,11 +10234,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `POSTAL_ADDRESS_MISSING`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `ENROLMENT_NOT_FOUND`, `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `ENROLMENT_NOT_RETRYABLE`, `ENROLMENT_CHANGED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9276,11 +10304,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`, `NOT_A_WEBHOOK_TRIGGER`, `CONCURRENT_CHANGE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9330,11 +10374,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_ARCHIVED`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9392,9 +10452,25 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
-            404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IDEMPOTENCY_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CAMPAIGN_NOT_FOUND`, `WEBHOOK_NOT_FOUND`, `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The current state or version does not allow the change. Codes: `CAMPAIGN_NOT_ACTIVE`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9405,7 +10481,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9489,10 +10565,26 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `INVALID_CURSOR`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `CONTACT_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9597,11 +10689,27 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`, `INVALID_IDEMPOTENCY_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `FORBIDDEN`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
-            /** @description The current state or version does not allow the change. */
+            /** @description The current state or version does not allow the change. Codes: `IDEMPOTENCY_IN_PROGRESS`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9612,7 +10720,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. */
+            /** @description Well-formed, but not to be carried out: an Idempotency-Key already used with another request, or copy that fails the lint. Codes: `IDEMPOTENCY_KEY_REUSED`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9621,7 +10729,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `AI_BUDGET_EXCEEDED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -9754,7 +10872,15 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
+            /** @description No such record in the workspace, or a workspace the caller is not a member of. Besides those (`#/components/responses/NotFound`: `NOT_FOUND`, `WORKSPACE_NOT_FOUND`), this route answers `AI_CALL_NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9853,13 +10979,39 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The input does not fit: `VALIDATION_FAILED` lists each problem by field in `details`; `INVALID_ID` for a malformed or over-long id in the path, header or query; `UNKNOWN_OWNER` (contacts) when `ownerUserId` is not a member of the workspace; `UNSENDABLE_EMAIL` (sends) when the message could not be queued (an address outside the CRM's rule, more than a send carries); `TEMPLATE_TOO_LARGE` (templates) when subject, html and text together could never fit a send; `EXPORT_TOO_LARGE` (`GET /api/contacts/export`) when the export would pass what one answer may carry (rows, columns or bytes, named in `details`): narrow it with filters; `INVALID_BODY_ENCODING` when the body is not valid in the charset its Content-Type names (UTF-8 when none; a CSV: save it as "CSV UTF-8" or name its encoding), or reached the API as text with U+FFFD in place of bytes that were not UTF-8. Besides those (`#/components/responses/BadRequest`: `VALIDATION_FAILED`, `INVALID_ID`, `UNKNOWN_OWNER`, `UNSENDABLE_EMAIL`, `TEMPLATE_TOO_LARGE`, `EXPORT_TOO_LARGE`, `INVALID_BODY_ENCODING`), this route answers `MALFORMED_JSON`, `JSON_TOO_DEEP`, `JSON_TOO_LARGE`, `JSON_FORBIDDEN_KEY`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Refused: the CSRF check (state-changing cookie calls), the permission a workspace route needs, an API key on an account-level or session-only route, or (`EMAIL_NOT_VERIFIED`) a caller whose email address is not verified on a route that hands out access (API keys, invitations, webhook tokens) or sends mail (each such route says so). Besides those (`#/components/responses/Forbidden`: `CSRF_TOKEN_INVALID`, `CSRF_ORIGIN_MISMATCH`, `PERMISSION_DENIED`, `API_KEY_NOT_ALLOWED`, `EMAIL_NOT_VERIFIED`), this route answers `FORBIDDEN`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description Over the route’s rate tier (or an AI budget); try again after `Retry-After` seconds. Besides those (`#/components/responses/TooManyRequests`: `RATE_LIMITED`), this route answers `AI_BUDGET_EXCEEDED`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
         };
