@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { campaignMailer } from '../../../shared/campaigns/campaign-mailer';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { scaledClock } from '../../../shared/clock';
-import type { ClaimResult, SendLedger } from '../../../shared/email/ports';
+import type { ClaimResult } from '../../../shared/email/ports';
 import { sendEmail } from '../../../shared/email/send-email';
 import {
   type EmailSendMessage,

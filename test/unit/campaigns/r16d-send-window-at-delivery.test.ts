@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { campaignMailer } from '../../../shared/campaigns/campaign-mailer';
 import { enrolContact } from '../../../shared/campaigns/run-step';
 import { zonedParts } from '../../../shared/campaigns/send-window';
-import type { ClaimResult, OutgoingEmail, SendLedger } from '../../../shared/email/ports';
+import type { OutgoingEmail } from '../../../shared/email/ports';
 import { sendEmail } from '../../../shared/email/send-email';
 import { type EmailSendMessage, emailSendMessage, sendRequestOf } from '../../../shared/email/send-request';
 import type { TemplateRecord, TemplateVersion } from '../../../shared/email/stored-templates';

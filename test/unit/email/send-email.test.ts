@@ -1,6 +1,6 @@
 /** The send use case with in-memory ports: exactly once, suppression, pause, pacing, failover. */
 import { describe, expect, it } from 'vitest';
-import type { ClaimResult, EmailProvider, OutgoingEmail, SendLedger } from '../../../shared/email/ports';
+import type { EmailProvider, OutgoingEmail } from '../../../shared/email/ports';
 import { providerBreaker } from '../../../shared/email/provider-failover';
 import { type SendDeps, type SendRequest, sendEmail } from '../../../shared/email/send-email';
 import type { SuppressionReason } from '../../../shared/email/suppression-rules';
